@@ -1,0 +1,158 @@
+//! [`Session`]: one resolved configuration, shared by every client made from it.
+
+mod builder;
+mod default;
+mod explain;
+
+use std::fmt;
+use std::sync::Arc;
+
+pub use builder::SessionBuilder;
+pub use default::{default_session, set_default_session};
+pub use explain::Explain;
+
+use crate::credentials::{
+    Credentials, CredentialsError, ProvideCredentials as _, SharedCredentialsProvider,
+};
+use crate::env::Env;
+use crate::fs::Fs;
+use crate::origin::Origin;
+use crate::profile::{ProfileSet, Section};
+use crate::settings::{ResolvedSetting, Settings};
+
+/// One resolved configuration: profile, region, every other setting (each with its origin)
+/// and a credentials provider.
+///
+/// `Session` is `Clone + Send + Sync` and cloning it is cheap (an `Arc` inside): unlike a
+/// boto3 session, one `Session` may be shared by every task and thread; there is no need to
+/// wrap it in an `Arc`. All files are read and every value is checked when the session is
+/// built, so nothing made from a session parses or reads configuration again.
+///
+/// ```
+/// use session_core::{Env, Session};
+///
+/// let session = Session::builder()
+///     .env(Env::from_vars([("AWS_REGION", "eu-west-1")]))
+///     .config_file_contents("[default]\nretry_mode = adaptive\n")
+///     .credentials_file_contents("")
+///     .build()?;
+/// assert_eq!(session.region(), Some("eu-west-1"));
+/// assert_eq!(session.settings().retry_mode().as_str(), "adaptive");
+/// # Ok::<(), session_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    profile_name: String,
+    profile_origin: Origin,
+    profiles: ProfileSet,
+    settings: Settings,
+    credentials: SharedCredentialsProvider,
+    env: Env,
+    fs: Fs,
+    warnings: Vec<String>,
+}
+
+impl Session {
+    /// A builder for a session; see [`SessionBuilder`] for every input.
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::default()
+    }
+
+    /// A session from the process environment and the default files, like
+    /// `boto3.Session()`.
+    ///
+    /// # Errors
+    /// See [`SessionBuilder::build`].
+    pub fn from_env() -> Result<Self, crate::Error> {
+        Self::builder().build()
+    }
+
+    /// The selected profile's name; `"default"` when none was named.
+    pub fn profile_name(&self) -> &str {
+        &self.inner.profile_name
+    }
+
+    /// What selected the profile: explicit, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, or default.
+    pub fn profile_origin(&self) -> &Origin {
+        &self.inner.profile_origin
+    }
+
+    /// The selected profile's section, if it exists in either file.
+    pub fn profile(&self) -> Option<&Section> {
+        self.inner.profiles.profile(&self.inner.profile_name)
+    }
+
+    /// Everything parsed from the config and credentials files.
+    pub fn profiles(&self) -> &ProfileSet {
+        &self.inner.profiles
+    }
+
+    /// Names of every profile in the config and credentials files, sorted.
+    pub fn available_profiles(&self) -> Vec<&str> {
+        self.inner.profiles.profile_names().collect()
+    }
+
+    /// The resolved region, if any layer set one.
+    pub fn region(&self) -> Option<&str> {
+        self.inner.settings.region()
+    }
+
+    /// A resolved setting by name, with its origin; see [`Settings`] for typed getters.
+    pub fn setting(&self, name: &str) -> Option<&ResolvedSetting> {
+        self.inner.settings.get(name)
+    }
+
+    /// All resolved settings, with typed getters for the common ones.
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    /// Every resolved setting with its value and origin; `Display` prints a table.
+    pub fn explain(&self) -> Explain<'_> {
+        Explain::new(self)
+    }
+
+    /// The credentials provider every client of this session uses.
+    pub fn credentials_provider(&self) -> SharedCredentialsProvider {
+        self.inner.credentials.clone()
+    }
+
+    /// Asks the credentials provider for credentials.
+    ///
+    /// # Errors
+    /// When no provider is configured, or a configured one fails.
+    pub async fn credentials(&self) -> Result<Credentials, CredentialsError> {
+        self.inner.credentials.provide_credentials().await
+    }
+
+    /// The environment this session was resolved from (for providers that read more later).
+    pub fn env(&self) -> &Env {
+        &self.inner.env
+    }
+
+    /// The file system this session reads (for providers that read more later).
+    pub fn fs(&self) -> &Fs {
+        &self.inner.fs
+    }
+
+    /// Things that were ignored while resolving (invalid names in files, unknown service
+    /// keys), one message each. They are also logged with `tracing` at WARN.
+    pub fn warnings(&self) -> &[String] {
+        &self.inner.warnings
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("profile", &self.inner.profile_name)
+            .field("region", &self.region())
+            .field("settings", &self.inner.settings.iter().count())
+            .field("credentials", &self.inner.credentials)
+            .finish_non_exhaustive()
+    }
+}
