@@ -1,1 +1,47 @@
-fn main(){}
+//! `session`: shows how a session resolves its settings, profiles and credentials.
+//!
+//! ```text
+//! session config      [--profile P] [--json]
+//! session profiles    [--json] [--reveal]
+//! session credentials [--profile P] [--json] [--reveal]
+//! ```
+//!
+//! Reads the real environment and files. Exit codes: 0 success, 1 the configuration is
+//! unusable (unknown profile, bad value, no credentials), 2 a malformed file or bad usage.
+
+mod args;
+mod commands;
+mod json;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use args::{Args, Command};
+
+fn main() -> ExitCode {
+    let args = match Args::parse(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(usage_error) => {
+            eprintln!("session: {usage_error}\n\n{}", args::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let result = match &args.command {
+        Command::Help => Ok(args::USAGE.to_owned() + "\n"),
+        Command::Config => commands::config(&args),
+        Command::Profiles => commands::profiles(&args),
+        Command::Credentials => commands::credentials(&args),
+    };
+    match result {
+        Ok(text) => {
+            // A closed pipe (`session config | head`) is not an error worth reporting.
+            let mut out = io::stdout().lock();
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("session: error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}

@@ -34,8 +34,8 @@ mod error;
 mod fs;
 mod origin;
 pub mod profile;
-pub mod settings;
 mod session;
+pub mod settings;
 
 pub use env::Env;
 pub use error::Error;

@@ -1,6 +1,8 @@
 //! Public test vectors run through the public API: the cross-SDK profile parser and file
 //! location suites, and botocore's configured-endpoint-URL suite. Sources in `data/NOTICE`.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -49,8 +51,13 @@ fn profile_parser_suite() {
         let result = ProfileSet::parse("config", config, "credentials", credentials);
         let output = &t["output"];
         if let Some(fragment) = output["errorContaining"].as_str() {
-            let err = result.err().unwrap_or_else(|| panic!("{name}: expected an error"));
-            assert!(err.to_string().contains(fragment), "{name}: {err} lacks {fragment:?}");
+            let err = result
+                .err()
+                .unwrap_or_else(|| panic!("{name}: expected an error"));
+            assert!(
+                err.to_string().contains(fragment),
+                "{name}: {err} lacks {fragment:?}"
+            );
             assert!(err.line().is_some(), "{name}: error must carry a line");
         } else {
             let set = result.unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -58,12 +65,20 @@ fn profile_parser_suite() {
                 .profiles()
                 .map(|s| (s.name().to_owned(), section_map(s)))
                 .collect();
-            assert_eq!(profiles, expected_map(&output["config"]["profiles"]), "{name}");
+            assert_eq!(
+                profiles,
+                expected_map(&output["config"]["profiles"]),
+                "{name}"
+            );
             let sso: BTreeMap<_, _> = set
                 .sso_sessions()
                 .map(|s| (s.name().to_owned(), section_map(s)))
                 .collect();
-            assert_eq!(sso, expected_map(&output["config"]["sso_sessions"]), "{name}");
+            assert_eq!(
+                sso,
+                expected_map(&output["config"]["sso_sessions"]),
+                "{name}"
+            );
         }
         ran += 1;
     }
@@ -104,8 +119,14 @@ fn file_location_suite_linux_cases() {
             .build()
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let names = session.available_profiles();
-        assert!(names.contains(&"in_config"), "{name}: config file not read from its location");
-        assert!(names.contains(&"in_credentials"), "{name}: credentials file not read");
+        assert!(
+            names.contains(&"in_config"),
+            "{name}: config file not read from its location"
+        );
+        assert!(
+            names.contains(&"in_credentials"),
+            "{name}: credentials file not read"
+        );
         assert_eq!(session.profile_name(), profile, "{name}");
         ran += 1;
     }
@@ -148,12 +169,13 @@ fn configured_endpoint_url_suite() {
         let config = config_file(suite);
         for t in suite["endpointUrlTests"].as_array().unwrap() {
             let name = t["name"].as_str().unwrap();
-            let env: Vec<(String, String)> = suite["environments"][t["environment"].as_str().unwrap()]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), ini_value(v)))
-                .collect();
+            let env: Vec<(String, String)> = suite["environments"]
+                [t["environment"].as_str().unwrap()]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), ini_value(v)))
+            .collect();
             let mut builder = Session::builder()
                 .env(Env::from_vars(env))
                 .config_file_contents(config.clone())

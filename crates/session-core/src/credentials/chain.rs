@@ -1,7 +1,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::{CredentialsError, ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider};
+use super::{
+    CredentialsError, ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider,
+};
 
 /// Tries providers in order.
 ///
@@ -16,7 +18,10 @@ pub struct CredentialsChain {
 
 impl CredentialsChain {
     /// A chain that starts with `provider`.
-    pub fn first_try(name: impl Into<Cow<'static, str>>, provider: SharedCredentialsProvider) -> Self {
+    pub fn first_try(
+        name: impl Into<Cow<'static, str>>,
+        provider: SharedCredentialsProvider,
+    ) -> Self {
         Self {
             providers: vec![(name.into(), provider)],
         }
@@ -24,7 +29,11 @@ impl CredentialsChain {
 
     /// Adds `provider` to try after the ones already in the chain.
     #[must_use]
-    pub fn or_else(mut self, name: impl Into<Cow<'static, str>>, provider: SharedCredentialsProvider) -> Self {
+    pub fn or_else(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        provider: SharedCredentialsProvider,
+    ) -> Self {
         self.providers.push((name.into(), provider));
         self
     }
@@ -97,7 +106,11 @@ mod tests {
             .or_else("c", ok.clone());
         let e = chain.provide_credentials().await.unwrap_err();
         assert!(e.is_partial());
-        assert_eq!(ok.1.load(Ordering::SeqCst), 0, "chain must stop at the failure");
+        assert_eq!(
+            ok.1.load(Ordering::SeqCst),
+            0,
+            "chain must stop at the failure"
+        );
 
         let chain = CredentialsChain::first_try("a", skip).or_else("c", ok);
         assert_eq!(chain.provide_credentials().await.unwrap().source(), "fixed");
@@ -105,11 +118,20 @@ mod tests {
 
     #[tokio::test]
     async fn nothing_configured_lists_every_provider() {
-        let chain = CredentialsChain::first_try("env", fixed(Err(CredentialsError::not_configured("no vars"))))
-            .or_else("profile", fixed(Err(CredentialsError::not_configured("no keys"))));
+        let chain = CredentialsChain::first_try(
+            "env",
+            fixed(Err(CredentialsError::not_configured("no vars"))),
+        )
+        .or_else(
+            "profile",
+            fixed(Err(CredentialsError::not_configured("no keys"))),
+        );
         let e = chain.provide_credentials().await.unwrap_err();
         assert!(e.is_not_configured());
-        assert!(e.to_string().contains("env: no vars; profile: no keys"), "{e}");
+        assert!(
+            e.to_string().contains("env: no vars; profile: no keys"),
+            "{e}"
+        );
     }
 
     #[tokio::test]

@@ -120,7 +120,10 @@ mod tests {
     fn send_sync_pointer_sized() {
         fn check<T: Send + Sync + 'static>() {}
         check::<CredentialsError>();
-        assert_eq!(std::mem::size_of::<CredentialsError>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<CredentialsError>(),
+            std::mem::size_of::<usize>()
+        );
     }
 
     #[test]

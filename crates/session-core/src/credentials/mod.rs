@@ -9,13 +9,13 @@
 //! trait and chain.
 
 mod chain;
-mod credentials;
 mod error;
+mod keys;
 mod provider;
 mod static_keys;
 
 pub use chain::CredentialsChain;
-pub use credentials::Credentials;
 pub use error::CredentialsError;
+pub use keys::Credentials;
 pub use provider::{ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider};
 pub use static_keys::{EnvironmentProvider, ProfileStaticProvider, StaticProvider};

@@ -24,7 +24,8 @@ impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
     }
 }
 
-type BoxFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
+type BoxFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
 
 /// The future returned by [`ProvideCredentials::provide_credentials`].
 ///
@@ -49,7 +50,9 @@ impl<'a> ProvideCredentialsFuture<'a> {
     }
 
     /// Wraps any `Send` future.
-    pub fn new(future: impl Future<Output = Result<Credentials, CredentialsError>> + Send + 'a) -> Self {
+    pub fn new(
+        future: impl Future<Output = Result<Credentials, CredentialsError>> + Send + 'a,
+    ) -> Self {
         Self {
             state: State::Pending(Box::pin(future)),
         }

@@ -105,13 +105,20 @@ impl ProfileStaticProvider {
                 p.location()
             )));
         }
-        let key = profile.property("aws_access_key_id").filter(|p| !p.value().is_empty());
-        let secret = profile.property("aws_secret_access_key").filter(|p| !p.value().is_empty());
+        let key = profile
+            .property("aws_access_key_id")
+            .filter(|p| !p.value().is_empty());
+        let secret = profile
+            .property("aws_secret_access_key")
+            .filter(|p| !p.value().is_empty());
         match (key, secret) {
             (Some(key), Some(secret)) => Ok(Credentials::new(
                 key.value(),
                 secret.value(),
-                profile.get("aws_session_token").filter(|t| !t.is_empty()).map(str::to_owned),
+                profile
+                    .get("aws_session_token")
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned),
                 None,
                 format!("profile {name} ({})", key.location()),
             )),
@@ -148,15 +155,24 @@ mod tests {
             ("AWS_SECRET_ACCESS_KEY", "SK"),
             ("AWS_SESSION_TOKEN", "TK"),
         ]);
-        let c = EnvironmentProvider::new(&full).provide_credentials().await.unwrap();
+        let c = EnvironmentProvider::new(&full)
+            .provide_credentials()
+            .await
+            .unwrap();
         assert_eq!((c.access_key_id(), c.session_token()), ("AK", Some("TK")));
 
         let partial = Env::from_vars([("AWS_ACCESS_KEY_ID", "AK"), ("AWS_SECRET_ACCESS_KEY", "")]);
-        let e = EnvironmentProvider::new(&partial).provide_credentials().await.unwrap_err();
+        let e = EnvironmentProvider::new(&partial)
+            .provide_credentials()
+            .await
+            .unwrap_err();
         assert!(e.is_partial(), "{e}");
 
         let none = Env::from_vars([("AWS_ACCESS_KEY_ID", "")]);
-        let e = EnvironmentProvider::new(&none).provide_credentials().await.unwrap_err();
+        let e = EnvironmentProvider::new(&none)
+            .provide_credentials()
+            .await
+            .unwrap_err();
         assert!(e.is_not_configured());
     }
 
@@ -172,8 +188,16 @@ mod tests {
         let get = |n| ProfileStaticProvider::new(set.profile(n));
         let c = get("keys").provide_credentials().await.unwrap();
         assert_eq!(c.source(), "profile keys (credentials:2 [keys])");
-        assert!(get("half").provide_credentials().await.unwrap_err().is_partial());
-        assert!(get("empty").provide_credentials().await.unwrap_err().is_not_configured());
+        assert!(get("half")
+            .provide_credentials()
+            .await
+            .unwrap_err()
+            .is_partial());
+        assert!(get("empty")
+            .provide_credentials()
+            .await
+            .unwrap_err()
+            .is_not_configured());
         let e = get("role").provide_credentials().await.unwrap_err();
         assert!(e.is_unsupported());
         assert!(e.to_string().contains("config:2"), "{e}");

@@ -104,7 +104,10 @@ pub(crate) fn default_location(kind: FileKind, env: &Env) -> Option<(PathBuf, Op
         ));
     }
     let home = env.get_non_empty("HOME")?;
-    Some((Path::new(&home).join(".aws").join(kind.default_name()), None))
+    Some((
+        Path::new(&home).join(".aws").join(kind.default_name()),
+        None,
+    ))
 }
 
 fn load_one(kind: FileKind, spec: &FileSpec, env: &Env, fs: &Fs) -> Result<LoadedFile, Error> {
@@ -169,7 +172,10 @@ mod tests {
     #[test]
     fn tilde_is_expanded_only_at_the_start() {
         let env = Env::from_vars([("HOME", "/home/u")]);
-        assert_eq!(expand_home("~/x/config", &env), Path::new("/home/u/x/config"));
+        assert_eq!(
+            expand_home("~/x/config", &env),
+            Path::new("/home/u/x/config")
+        );
         assert_eq!(expand_home("~", &env), Path::new("/home/u"));
         assert_eq!(expand_home("/a/~/b", &env), Path::new("/a/~/b"));
         assert_eq!(expand_home("~other/c", &env), Path::new("~other/c"));

@@ -12,8 +12,8 @@ mod parse;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use location::{FileKind, FileSpec};
 pub(crate) use location::{expand_home, load_files, LoadedFile};
+pub use location::{FileKind, FileSpec};
 
 use crate::origin::FileLocation;
 
@@ -44,6 +44,17 @@ impl ProfileSet {
             LoadedFile::new(FileKind::Credentials, credentials_label, credentials),
         ];
         normalize::merge(&files)
+    }
+
+    /// Reads and merges the files a session would read with this environment:
+    /// `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` and
+    /// `~/.aws/credentials`.
+    ///
+    /// # Errors
+    /// A malformed file, a missing file named by a variable, or an unreadable file.
+    pub fn load(env: &crate::Env, fs: &crate::Fs) -> Result<Self, crate::Error> {
+        let files = load_files(&FileSpec::Default, &FileSpec::Default, env, fs)?;
+        Self::from_files(&files)
     }
 
     pub(crate) fn from_files(files: &[LoadedFile]) -> Result<Self, crate::Error> {
@@ -97,7 +108,10 @@ impl fmt::Debug for ProfileSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ProfileSet")
             .field("profiles", &self.profiles.keys().collect::<Vec<_>>())
-            .field("sso_sessions", &self.sso_sessions.keys().collect::<Vec<_>>())
+            .field(
+                "sso_sessions",
+                &self.sso_sessions.keys().collect::<Vec<_>>(),
+            )
             .field("services", &self.services.keys().collect::<Vec<_>>())
             .finish()
     }

@@ -40,7 +40,9 @@ fn classify(
         FileKind::Config => {
             if header == "default" {
                 if config_has_profile_default {
-                    return Err("[default] is ignored because [profile default] is also defined".into());
+                    return Err(
+                        "[default] is ignored because [profile default] is also defined".into(),
+                    );
                 }
                 Target::Profile(header.to_owned())
             } else if let Some(name) = strip_keyword(header, "profile") {
@@ -68,7 +70,9 @@ fn classify(
         Target::Profile(n) | Target::SsoSession(n) | Target::Services(n) => n,
     };
     if !is_valid_name(name) {
-        return Err(format!("section [{header}] is ignored: {name:?} is not a valid name"));
+        return Err(format!(
+            "section [{header}] is ignored: {name:?} is not a valid name"
+        ));
     }
     Ok(target)
 }
@@ -78,8 +82,8 @@ fn classify(
 pub(crate) fn merge(files: &[LoadedFile]) -> Result<ProfileSet, Error> {
     let mut set = ProfileSet::default();
     for file in files {
-        let sections = parse::parse(&file.text)
-            .map_err(|e| Error::parse(&file.label, e.line, e.message))?;
+        let sections =
+            parse::parse(&file.text).map_err(|e| Error::parse(&file.label, e.line, e.message))?;
         let has_profile_default = file.kind == FileKind::Config
             && sections
                 .iter()
@@ -204,10 +208,17 @@ mod tests {
 
     #[test]
     fn bare_names_in_config_and_prefixed_in_credentials_are_ignored_with_warnings() {
-        let s = set("[foo]\na = 1\n[profilefoo]\n", "[profile bar]\nb = 2\n[baz]\n");
+        let s = set(
+            "[foo]\na = 1\n[profilefoo]\n",
+            "[profile bar]\nb = 2\n[baz]\n",
+        );
         assert_eq!(names(&s), ["baz"]);
         assert_eq!(s.warnings().len(), 3);
-        assert!(s.warnings()[0].starts_with("config:1:"), "{:?}", s.warnings());
+        assert!(
+            s.warnings()[0].starts_with("config:1:"),
+            "{:?}",
+            s.warnings()
+        );
         assert!(s.warnings()[2].starts_with("credentials:1:"));
     }
 
@@ -216,7 +227,10 @@ mod tests {
         let s = set("[profile p]\nRegion = a\nOutput = json", "[p]\nregion = b");
         let p = s.profile("p").unwrap();
         assert_eq!(p.get("REGION"), Some("b"));
-        assert_eq!(p.property("region").unwrap().location().file(), "credentials");
+        assert_eq!(
+            p.property("region").unwrap().location().file(),
+            "credentials"
+        );
         assert_eq!(p.get("output"), Some("json"));
     }
 
@@ -226,7 +240,10 @@ mod tests {
             "[sso-session my]\nsso_region = us-east-1\n[services dev]\ns3 =\n  endpoint_url = http://x\n",
             "",
         );
-        assert_eq!(s.sso_session("my").unwrap().get("sso_region"), Some("us-east-1"));
+        assert_eq!(
+            s.sso_session("my").unwrap().get("sso_region"),
+            Some("us-east-1")
+        );
         let s3 = s.services("dev").unwrap().property("s3").unwrap();
         let url = s3.sub_property("endpoint_url").unwrap();
         assert_eq!(url.value(), "http://x");
@@ -236,17 +253,26 @@ mod tests {
 
     #[test]
     fn invalid_property_and_sub_property_names_are_dropped() {
-        let s = set("[profile p]\nin valid = 1\ns3 =\n  bad name = 2\n  ok = 3", "");
+        let s = set(
+            "[profile p]\nin valid = 1\ns3 =\n  bad name = 2\n  ok = 3",
+            "",
+        );
         let p = s.profile("p").unwrap();
         assert!(p.get("in valid").is_none());
-        let subs: Vec<&str> = p.property("s3").unwrap().sub_properties().map(|s| s.name()).collect();
+        let subs: Vec<&str> = p
+            .property("s3")
+            .unwrap()
+            .sub_properties()
+            .map(|s| s.name())
+            .collect();
         assert_eq!(subs, ["ok"]);
         assert_eq!(s.warnings().len(), 2);
     }
 
     #[test]
     fn parse_errors_name_the_file() {
-        let e = ProfileSet::parse("c", "", "/home/u/.aws/credentials", "[default]\noops").unwrap_err();
+        let e =
+            ProfileSet::parse("c", "", "/home/u/.aws/credentials", "[default]\noops").unwrap_err();
         assert_eq!(e.file(), Some("/home/u/.aws/credentials"));
         assert_eq!(e.line(), Some(2));
     }

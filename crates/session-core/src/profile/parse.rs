@@ -198,18 +198,34 @@ mod tests {
 
     #[test]
     fn errors_have_the_spec_messages_and_lines() {
-        assert_eq!(error("[profile foo").message, "Profile definition must end with ']'");
-        assert_eq!(error("name = value").message, "Expected a profile definition");
+        assert_eq!(
+            error("[profile foo").message,
+            "Profile definition must end with ']'"
+        );
+        assert_eq!(
+            error("name = value").message,
+            "Expected a profile definition"
+        );
         assert_eq!(error("\n\n[p]\nkey : value").line, 4);
         assert!(error("[p]\nkey : value")
             .message
             .contains("Expected an '=' sign defining a property"));
         assert_eq!(error("[p]\n= v").message, "Property did not have a name");
-        assert!(error("[p]\n  cont").message.starts_with("Expected a property definition"));
-        assert!(error(" cont").message.starts_with("Expected a profile definition"));
+        assert!(error("[p]\n  cont")
+            .message
+            .starts_with("Expected a property definition"));
+        assert!(error(" cont")
+            .message
+            .starts_with("Expected a profile definition"));
         let e = error("[p]\ns3 =\n  bad");
-        assert_eq!((e.line, e.message), (3, "Expected an '=' sign defining a sub-property"));
-        assert_eq!(error("[p]\ns3 =\n  = v").message, "Sub-property did not have a name");
+        assert_eq!(
+            (e.line, e.message),
+            (3, "Expected an '=' sign defining a sub-property")
+        );
+        assert_eq!(
+            error("[p]\ns3 =\n  = v").message,
+            "Sub-property did not have a name"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ use zeroize::Zeroizing;
 
 use super::{Inner, Session};
 use crate::credentials::{
-    Credentials, CredentialsChain, EnvironmentProvider, ProfileStaticProvider, SharedCredentialsProvider,
-    StaticProvider,
+    Credentials, CredentialsChain, EnvironmentProvider, ProfileStaticProvider,
+    SharedCredentialsProvider, StaticProvider,
 };
 use crate::env::Env;
 use crate::error::{Error, Kind};

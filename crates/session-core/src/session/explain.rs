@@ -31,16 +31,16 @@ impl<'a> Explain<'a> {
 impl fmt::Display for Explain<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (profile, origin) = self.profile();
-        let rows: Vec<(String, String, String)> = std::iter::once((
-            "profile".to_owned(),
-            profile.to_owned(),
-            origin.to_string(),
-        ))
-        .chain(
-            self.settings()
-                .map(|s| (s.name().to_owned(), s.value().to_string(), s.origin().to_string())),
-        )
-        .collect();
+        let rows: Vec<(String, String, String)> =
+            std::iter::once(("profile".to_owned(), profile.to_owned(), origin.to_string()))
+                .chain(self.settings().map(|s| {
+                    (
+                        s.name().to_owned(),
+                        s.value().to_string(),
+                        s.origin().to_string(),
+                    )
+                }))
+                .collect();
         let w0 = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
         let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
         for (name, value, origin) in rows {

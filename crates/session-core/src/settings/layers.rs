@@ -183,12 +183,7 @@ pub(crate) fn env(origins: &mut Origins, env: &Env, warnings: &mut Vec<String>) 
             .iter()
             .find_map(|var| env.get_non_empty(var).map(|v| (*var, v)));
         if let Some((var, value)) = found {
-            layer.add(
-                origins,
-                def.name,
-                &value,
-                Origin::Env { var: var.into() },
-            );
+            layer.add(origins, def.name, &value, Origin::Env { var: var.into() });
         }
     }
     for (var, value) in env.vars_with_prefix(SERVICE_ENDPOINT_ENV_PREFIX) {
@@ -206,7 +201,10 @@ pub(crate) fn env(origins: &mut Origins, env: &Env, warnings: &mut Vec<String>) 
     layer
 }
 
-pub(crate) fn explicit(origins: &mut Origins, settings: &[(String, String)]) -> Result<Layer, Error> {
+pub(crate) fn explicit(
+    origins: &mut Origins,
+    settings: &[(String, String)],
+) -> Result<Layer, Error> {
     let mut layer = Layer::default();
     for (name, value) in settings {
         let known = registry::find(name).is_some()
@@ -214,7 +212,9 @@ pub(crate) fn explicit(origins: &mut Origins, settings: &[(String, String)]) -> 
                 .strip_prefix(SERVICE_ENDPOINT_PREFIX)
                 .is_some_and(is_valid_service_key);
         if !known {
-            return Err(Error::new(crate::error::Kind::UnknownSetting { name: name.clone() }));
+            return Err(Error::new(crate::error::Kind::UnknownSetting {
+                name: name.clone(),
+            }));
         }
         layer.add(origins, name, value, Origin::Explicit);
     }
@@ -229,7 +229,8 @@ pub(crate) fn merge(layers: Vec<Layer>) -> Result<BTreeMap<String, (String, usiz
         builder = builder.add_source(layer);
     }
     let merged = builder.build().map_err(|e| {
-        Error::invalid_setting("<merge>", "", &Origin::Default, "could not merge layers").with_source(e)
+        Error::invalid_setting("<merge>", "", &Origin::Default, "could not merge layers")
+            .with_source(e)
     })?;
     let mut out = BTreeMap::new();
     walk(&merged.cache, "", &mut out);

@@ -163,12 +163,18 @@ impl Settings {
 
     /// `request_checksum_calculation`; default [`ChecksumWhen::WhenSupported`].
     pub fn request_checksum_calculation(&self) -> ChecksumWhen {
-        ChecksumWhen::from_canonical(self.text("request_checksum_calculation").unwrap_or_default())
+        ChecksumWhen::from_canonical(
+            self.text("request_checksum_calculation")
+                .unwrap_or_default(),
+        )
     }
 
     /// `response_checksum_validation`; default [`ChecksumWhen::WhenSupported`].
     pub fn response_checksum_validation(&self) -> ChecksumWhen {
-        ChecksumWhen::from_canonical(self.text("response_checksum_validation").unwrap_or_default())
+        ChecksumWhen::from_canonical(
+            self.text("response_checksum_validation")
+                .unwrap_or_default(),
+        )
     }
 
     /// The configured endpoint URL for a service, by its model service id (`"S3"`,
@@ -179,9 +185,14 @@ impl Settings {
     /// the profile's `endpoint_url`. When `ignore_configured_endpoint_urls` is true, only
     /// explicit values count.
     pub fn endpoint_url(&self, service_id: &str) -> Option<&ResolvedSetting> {
-        let specific = self.get(&format!("{SERVICE_ENDPOINT_PREFIX}{}", service_key(service_id)));
+        let specific = self.get(&format!(
+            "{SERVICE_ENDPOINT_PREFIX}{}",
+            service_key(service_id)
+        ));
         let global = self.get("endpoint_url");
-        let ignore = self.flag("ignore_configured_endpoint_urls").unwrap_or(false);
+        let ignore = self
+            .flag("ignore_configured_endpoint_urls")
+            .unwrap_or(false);
         [(specific, 1u8), (global, 0u8)]
             .into_iter()
             .filter_map(|(s, specificity)| Some((s?, specificity)))

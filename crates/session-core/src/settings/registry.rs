@@ -138,7 +138,10 @@ pub(crate) fn find(name: &str) -> Option<&'static SettingDef> {
 /// lower case with spaces as underscores (`"DynamoDB"` → `dynamodb`, `"Elastic Beanstalk"` →
 /// `elastic_beanstalk`).
 pub(crate) fn service_key(service_id: &str) -> String {
-    service_id.trim().replace([' ', '-'], "_").to_ascii_lowercase()
+    service_id
+        .trim()
+        .replace([' ', '-'], "_")
+        .to_ascii_lowercase()
 }
 
 /// Service keys become part of a setting path, so only plain identifier characters pass.
@@ -156,7 +159,12 @@ mod tests {
     #[test]
     fn table_is_sorted_and_unique_so_binary_search_works() {
         for pair in SETTINGS.windows(2) {
-            assert!(pair[0].name < pair[1].name, "{} !< {}", pair[0].name, pair[1].name);
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} !< {}",
+                pair[0].name,
+                pair[1].name
+            );
         }
         assert_eq!(find("region").map(|d| d.name), Some("region"));
         assert!(find("nope").is_none());

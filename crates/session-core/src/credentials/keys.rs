@@ -89,7 +89,13 @@ mod tests {
 
     #[test]
     fn debug_redacts_secret_and_token() {
-        let c = Credentials::new("AKIDEXAMPLE", "s3cr3t-value", Some("t0k3n-value".into()), None, "test");
+        let c = Credentials::new(
+            "AKIDEXAMPLE",
+            "s3cr3t-value",
+            Some("t0k3n-value".into()),
+            None,
+            "test",
+        );
         let s = format!("{c:?} {c:#?}");
         assert!(s.contains("AKIDEXAMPLE"));
         assert!(!s.contains("s3cr3t-value"), "{s}");
