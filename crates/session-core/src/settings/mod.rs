@@ -248,7 +248,7 @@ impl SettingInfo {
             ValueKind::Bool => "bool".into(),
             ValueKind::Int { min, max } => format!("integer {min}..={max}"),
             ValueKind::Seconds => "seconds".into(),
-            ValueKind::Enum(choices) => choices.join(" \\| "),
+            ValueKind::Enum(choices) => choices.join(" | "),
             ValueKind::Url => "URL".into(),
             ValueKind::Path => "path".into(),
             ValueKind::Text => "text".into(),

@@ -1,0 +1,23 @@
+# Each recipe mirrors a step of .ci/run.
+
+# The README's test command: the whole suite.
+test:
+    cargo test --workspace
+
+# rustfmt check and clippy with warnings as errors.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# API docs, with rustdoc warnings as errors.
+doc:
+    RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+# The inspector against the sample files in examples/aws (not your own ~/.aws).
+demo:
+    cargo build -p session-cli
+    env -i HOME=/nonexistent AWS_CONFIG_FILE=examples/aws/config AWS_SHARED_CREDENTIALS_FILE=examples/aws/credentials AWS_PROFILE=dev target/debug/session config
+
+# Benchmarks (not part of CI: figures go in docs/performance.md).
+bench:
+    cargo bench --workspace
