@@ -63,6 +63,27 @@ fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
     line
 }
 
+/// The two error messages of a `name = value` line: no `=`, and no name.
+type AssignmentErrors = (&'static str, &'static str);
+const PROPERTY: AssignmentErrors = (
+    "Expected an '=' sign defining a property",
+    "Property did not have a name",
+);
+const SUB_PROPERTY: AssignmentErrors = (
+    "Expected an '=' sign defining a sub-property",
+    "Sub-property did not have a name",
+);
+
+/// Splits `name = value` at the first `=`, trimming both sides.
+fn split_assignment(text: &str, errors: AssignmentErrors) -> Result<(&str, &str), &'static str> {
+    let (name, value) = text.split_once('=').ok_or(errors.0)?;
+    let name = name.trim_matches(is_ws);
+    if name.is_empty() {
+        return Err(errors.1);
+    }
+    Ok((name, value.trim_matches(is_ws)))
+}
+
 /// Parses the text of one file. Never panics; every malformed line is an error with its
 /// line number.
 pub(crate) fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
@@ -105,16 +126,10 @@ pub(crate) fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
                 .filter(|_| in_property)
                 .ok_or_else(|| err("Expected a property definition, found continuation"))?;
             if let Some(subs) = &mut property.sub_properties {
-                let (name, value) = trimmed
-                    .split_once('=')
-                    .ok_or_else(|| err("Expected an '=' sign defining a sub-property"))?;
-                let name = name.trim_matches(is_ws);
-                if name.is_empty() {
-                    return Err(err("Sub-property did not have a name"));
-                }
+                let (name, value) = split_assignment(trimmed, SUB_PROPERTY).map_err(err)?;
                 subs.push(RawSubProperty {
                     name: name.to_owned(),
-                    value: value.trim_matches(is_ws).to_owned(),
+                    value: value.to_owned(),
                     line: line_no,
                 });
             }
@@ -124,15 +139,8 @@ pub(crate) fn parse(text: &str) -> Result<Vec<RawSection>, ParseError> {
             let section = sections
                 .last_mut()
                 .ok_or_else(|| err("Expected a profile definition"))?;
-            let body = strip_comment(line, true);
-            let (name, value) = body
-                .split_once('=')
-                .ok_or_else(|| err("Expected an '=' sign defining a property"))?;
-            let name = name.trim_matches(is_ws);
-            if name.is_empty() {
-                return Err(err("Property did not have a name"));
-            }
-            let value = value.trim_matches(is_ws);
+            let (name, value) =
+                split_assignment(strip_comment(line, true), PROPERTY).map_err(err)?;
             section.properties.push(RawProperty {
                 name: name.to_owned(),
                 value: value.to_owned(),
