@@ -1,1 +1,15 @@
-//! TODO
+//! The engine every service call goes through: a pooled hyper transport and the tower layers
+//! (endpoint, credentials, signing, retry, timeouts, tracing), assembled per service from a
+//! [`session_core::Session`] and boxed once at the client edge.
+
+#![warn(missing_docs)]
+
+pub mod body;
+pub mod clock;
+pub mod error;
+pub mod retry;
+pub mod timeout;
+pub mod transport;
+
+pub use body::SdkBody;
+pub use error::{Error, ServiceError};

@@ -1,0 +1,362 @@
+//! The error of every call through a stack.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use crate::body::BoxError;
+
+/// Why a call failed.
+///
+/// Opaque: ask with the `is_*` predicates, read a service's answer with
+/// [`Error::service_error`], and follow [`source`](StdError::source) for the cause. The
+/// `Display` text is for people and may change. Never contains secrets.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: Kind,
+    context: Option<String>,
+    source: Option<BoxError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// The client could not be built (no region, bad CA bundle, ...).
+    Build,
+    /// No credentials, or the provider failed.
+    Credentials,
+    /// The endpoint could not be resolved.
+    Endpoint,
+    /// The request could not be signed.
+    Signing,
+    /// A request could not be built or was refused before sending (bad input).
+    Request,
+    /// One attempt took longer than the attempt timeout.
+    AttemptTimeout,
+    /// The whole operation (all attempts) took longer than the operation timeout.
+    OperationTimeout,
+    /// No connection could be made.
+    Connect,
+    /// The connection failed while sending or receiving.
+    Io,
+    /// The response could not be parsed (malformed, truncated, too large).
+    Response,
+    /// The service answered with an error.
+    Service,
+    /// The retry quota is exhausted or the rate limiter refused to wait that long.
+    RetryQuota,
+}
+
+impl Error {
+    pub(crate) fn new(kind: Kind) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                context: None,
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn with(kind: Kind, context: impl Into<String>) -> Self {
+        let mut e = Self::new(kind);
+        e.inner.context = Some(context.into());
+        e
+    }
+
+    pub(crate) fn source_from(mut self, source: impl Into<BoxError>) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+
+    pub(crate) fn kind(&self) -> Kind {
+        self.inner.kind
+    }
+
+    /// An error answered by a service.
+    pub fn service(error: ServiceError) -> Self {
+        Self::new(Kind::Service).source_from(error)
+    }
+
+    /// An input problem found before anything was sent (a missing required member, a
+    /// value that cannot go into a URL...).
+    pub fn request(message: impl Into<String>) -> Self {
+        Self::with(Kind::Request, message)
+    }
+
+    /// A response that does not parse.
+    pub fn response(message: impl Into<String>) -> Self {
+        Self::with(Kind::Response, message)
+    }
+
+    /// The client could not be built.
+    pub fn is_build(&self) -> bool {
+        self.kind() == Kind::Build
+    }
+
+    /// No credentials, or their provider failed.
+    pub fn is_credentials(&self) -> bool {
+        self.kind() == Kind::Credentials
+    }
+
+    /// The endpoint could not be resolved.
+    pub fn is_endpoint(&self) -> bool {
+        self.kind() == Kind::Endpoint
+    }
+
+    /// Signing failed.
+    pub fn is_signing(&self) -> bool {
+        self.kind() == Kind::Signing
+    }
+
+    /// The request was refused before sending.
+    pub fn is_request(&self) -> bool {
+        self.kind() == Kind::Request
+    }
+
+    /// An attempt or the whole operation timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.kind(), Kind::AttemptTimeout | Kind::OperationTimeout)
+    }
+
+    /// No connection could be made.
+    pub fn is_connect(&self) -> bool {
+        self.kind() == Kind::Connect
+    }
+
+    /// The connection failed mid-exchange (reset, closed, dropped).
+    pub fn is_io(&self) -> bool {
+        self.kind() == Kind::Io
+    }
+
+    /// The response was malformed or truncated.
+    pub fn is_response(&self) -> bool {
+        self.kind() == Kind::Response
+    }
+
+    /// The service answered with an error; see [`Error::service_error`].
+    pub fn is_service(&self) -> bool {
+        self.kind() == Kind::Service
+    }
+
+    /// The service said to slow down (throttling error codes, HTTP 429).
+    pub fn is_throttling(&self) -> bool {
+        self.service_error().is_some_and(ServiceError::is_throttling)
+    }
+
+    /// Retries stopped because the retry quota ran out.
+    pub fn is_retry_quota_exceeded(&self) -> bool {
+        self.kind() == Kind::RetryQuota
+    }
+
+    /// The service's error: status, code, message, request id.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        self.inner.source.as_ref()?.downcast_ref::<ServiceError>()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind() {
+            Kind::Build => "could not build the client",
+            Kind::Credentials => "could not load credentials",
+            Kind::Endpoint => "could not resolve the endpoint",
+            Kind::Signing => "could not sign the request",
+            Kind::Request => "invalid request",
+            Kind::AttemptTimeout => "attempt timed out",
+            Kind::OperationTimeout => "operation timed out",
+            Kind::Connect => "could not connect",
+            Kind::Io => "connection failed",
+            Kind::Response => "invalid response",
+            Kind::Service => "service error",
+            Kind::RetryQuota => "retry quota exhausted",
+        };
+        f.write_str(what)?;
+        if let Some(context) = &self.inner.context {
+            write!(f, ": {context}")?;
+        }
+        if let Some(service) = self.service_error() {
+            write!(f, ": {service}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("session_tower::Error")
+            .field("kind", &self.inner.kind)
+            .field("context", &self.inner.context)
+            .field("source", &self.inner.source)
+            .finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| &**s as &(dyn StdError + 'static))
+    }
+}
+
+/// What a service said when it refused a request.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    pub(crate) status: u16,
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) request_id: Option<String>,
+    /// The response's `Date`, kept to correct clock skew.
+    pub(crate) server_time: Option<std::time::SystemTime>,
+}
+
+impl ServiceError {
+    /// A service error from its parts.
+    pub fn new(
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+        request_id: Option<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message,
+            request_id,
+            server_time: None,
+        }
+    }
+
+    pub(crate) fn with_server_time(mut self, time: Option<std::time::SystemTime>) -> Self {
+        self.server_time = time;
+        self
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The error code, e.g. `SignatureDoesNotMatch`, `NoSuchBucket`, `ThrottlingException`.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The service's message.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The request id, for AWS support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// A throttling answer: HTTP 429 or one of the SDKs' throttling codes.
+    pub fn is_throttling(&self) -> bool {
+        self.status == 429 || self.code().is_some_and(|c| THROTTLING_CODES.contains(&c))
+    }
+
+    /// A transient answer worth retrying: 500/502/503/504 or a transient code.
+    pub fn is_transient(&self) -> bool {
+        matches!(self.status, 500 | 502 | 503 | 504)
+            || self.code().is_some_and(|c| TRANSIENT_CODES.contains(&c))
+    }
+
+    /// The request's signature was too far from the server's clock.
+    pub fn is_clock_skew(&self) -> bool {
+        self.code().is_some_and(|c| CLOCK_SKEW_CODES.contains(&c))
+    }
+}
+
+/// The throttling codes of the SDKs' standard retry mode.
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+const TRANSIENT_CODES: &[&str] = &[
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "PriorRequestNotComplete",
+    "InternalError",
+    "ServiceUnavailable",
+];
+
+const CLOCK_SKEW_CODES: &[&str] = &[
+    "RequestTimeTooSkewed",
+    "RequestExpired",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "AuthFailure",
+    "RequestInTheFuture",
+];
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl StdError for ServiceError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_small_and_thread_safe() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Error>();
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn service_errors_classify() {
+        let e = Error::service(ServiceError::new(
+            400,
+            Some("ThrottlingException".into()),
+            Some("Rate exceeded".into()),
+            Some("abc-123".into()),
+        ));
+        assert!(e.is_service() && e.is_throttling());
+        assert_eq!(e.service_error().unwrap().request_id(), Some("abc-123"));
+        assert_eq!(
+            e.to_string(),
+            "service error: HTTP 400 ThrottlingException: Rate exceeded (request id abc-123)"
+        );
+        let e = ServiceError::new(503, None, None, None);
+        assert!(e.is_transient() && !e.is_throttling());
+    }
+}

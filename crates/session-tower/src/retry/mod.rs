@@ -1,0 +1,299 @@
+//! Retries: the AWS SDKs' standard mode (exponential backoff with full jitter capped at
+//! 20 s, a shared retry quota), and adaptive mode (standard plus a client-side rate limiter
+//! that turns on at the first throttling answer).
+//!
+//! A request is retried only if its body can be replayed ([`SdkBody::try_clone`]): a
+//! streaming upload is sent once. Each attempt carries `amz-sdk-invocation-id` (the same for
+//! all attempts of one operation) and `amz-sdk-request: attempt=N; max=M`.
+
+mod adaptive;
+mod classify;
+mod future;
+mod quota;
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use http::{HeaderValue, Request, Response};
+use tower_layer::Layer;
+use tower_service::Service;
+
+pub use classify::{ClassifyRetry, RetryAction, StandardClassifier};
+pub use future::ResponseFuture;
+
+use crate::body::SdkBody;
+use crate::clock::Clock;
+use crate::error::{Error, Kind};
+use adaptive::RateLimiter;
+use quota::RetryQuota;
+
+/// How retries behave. Defaults: standard mode, 3 attempts, backoff base 1 s, cap 20 s.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct RetryConfig {
+    adaptive: bool,
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self {
+            adaptive: false,
+            max_attempts: 3,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(20),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// Standard mode (the default).
+    pub fn standard() -> Self {
+        Self::default()
+    }
+
+    /// Adaptive mode: standard plus client-side rate limiting after throttling.
+    pub fn adaptive() -> Self {
+        Self {
+            adaptive: true,
+            ..Self::default()
+        }
+    }
+
+    /// Attempts per operation, the first included. Default 3; 1 disables retries.
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// The backoff base: attempt `i` waits a random time in `[0, base × 2^(i-1))`, capped.
+    /// Default 1 s.
+    pub fn initial_backoff(mut self, base: Duration) -> Self {
+        self.initial_backoff = base;
+        self
+    }
+
+    /// The backoff cap. Default 20 s.
+    pub fn max_backoff(mut self, cap: Duration) -> Self {
+        self.max_backoff = cap;
+        self
+    }
+
+    /// Full jitter: a uniform random delay up to the exponential bound.
+    fn backoff(&self, retry: u32) -> Duration {
+        let bound = self
+            .initial_backoff
+            .saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX))
+            .min(self.max_backoff);
+        bound.mul_f64(fastrand::f64())
+    }
+}
+
+/// State shared by every clone of one client's retry layer.
+#[derive(Debug)]
+struct Shared {
+    config: RetryConfig,
+    quota: RetryQuota,
+    limiter: Option<RateLimiter>,
+    classifier: Arc<dyn ClassifyRetry>,
+    clock: Clock,
+    max_header: HeaderValue,
+}
+
+/// Adds [`Retry`] to a stack.
+#[derive(Debug, Clone)]
+pub struct RetryLayer {
+    shared: Arc<Shared>,
+}
+
+impl RetryLayer {
+    /// Retries by `config` with the standard classifier; `clock` is corrected on clock-skew
+    /// errors (share it with the signing layer).
+    pub fn new(config: RetryConfig, clock: Clock) -> Self {
+        Self::with_classifier(config, clock, Arc::new(StandardClassifier))
+    }
+
+    /// Retries by `config`, asking `classifier` what is retryable.
+    pub fn with_classifier(
+        config: RetryConfig,
+        clock: Clock,
+        classifier: Arc<dyn ClassifyRetry>,
+    ) -> Self {
+        let max_header = HeaderValue::from(config.max_attempts);
+        Self {
+            shared: Arc::new(Shared {
+                limiter: config.adaptive.then(RateLimiter::new),
+                config,
+                quota: RetryQuota::new(),
+                classifier,
+                clock,
+                max_header,
+            }),
+        }
+    }
+}
+
+impl<S> Layer<S> for RetryLayer {
+    type Service = Retry<S>;
+
+    fn layer(&self, inner: S) -> Retry<S> {
+        Retry {
+            inner,
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// Retries failed attempts of the inner service.
+#[derive(Debug, Clone)]
+pub struct Retry<S> {
+    inner: S,
+    shared: Arc<Shared>,
+}
+
+impl<S> Retry<S> {
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// Unwraps the service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S> Service<Request<SdkBody>> for Retry<S>
+where
+    S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+{
+    type Response = Response<SdkBody>;
+    type Error = Error;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<SdkBody>) -> ResponseFuture {
+        // The ready service goes into the future; this handle keeps a fresh clone
+        // (tower-service's clone-then-replace rule).
+        let clone = self.inner.clone();
+        let ready = std::mem::replace(&mut self.inner, clone);
+        ResponseFuture::new(Box::pin(run(ready, self.shared.clone(), req)))
+    }
+}
+
+/// A random version-4 UUID, the SDKs' invocation id format.
+fn invocation_id() -> HeaderValue {
+    let bits = fastrand::u128(..);
+    let b = (bits & !(0xf << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
+    let s = format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        (b >> 96) as u32,
+        (b >> 80) as u16,
+        (b >> 64) as u16,
+        (b >> 48) as u16,
+        b & 0xffff_ffff_ffff
+    );
+    HeaderValue::from_str(&s).unwrap_or(HeaderValue::from_static("00000000-0000-4000-8000-000000000000"))
+}
+
+fn attempt_header(attempt: u32, max: &HeaderValue) -> HeaderValue {
+    let max = max.to_str().unwrap_or("0");
+    HeaderValue::from_str(&format!("attempt={attempt}; max={max}"))
+        .unwrap_or(HeaderValue::from_static("attempt=1"))
+}
+
+async fn run<S>(mut svc: S, shared: Arc<Shared>, req: Request<SdkBody>) -> Result<Response<SdkBody>, Error>
+where
+    S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>,
+{
+    use tower::ServiceExt;
+
+    let config = &shared.config;
+    let (mut parts, body) = req.into_parts();
+    parts.headers.insert("amz-sdk-invocation-id", invocation_id());
+    // A stream cannot be replayed: it gets exactly one attempt.
+    let replay = body.try_clone();
+    let max_attempts = if replay.is_some() { config.max_attempts } else { 1 };
+    let mut body = Some(body);
+    let mut retry_cost: Option<u32> = None;
+    let mut attempt = 1u32;
+    loop {
+        if let Some(limiter) = &shared.limiter {
+            match limiter.acquire() {
+                Ok(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,
+                Ok(_) => {}
+                Err(wait) => {
+                    return Err(Error::with(
+                        Kind::RetryQuota,
+                        format!("client-side rate limit would wait {wait:?}"),
+                    ))
+                }
+            }
+        }
+        let mut attempt_parts = parts.clone();
+        attempt_parts
+            .headers
+            .insert("amz-sdk-request", attempt_header(attempt, &shared.max_header));
+        let attempt_body = match body.take() {
+            Some(b) => b,
+            None => replay.as_ref().and_then(SdkBody::try_clone).unwrap_or_default(),
+        };
+        let result = match svc.ready().await {
+            Ok(svc) => svc.call(Request::from_parts(attempt_parts, attempt_body)).await,
+            Err(e) => Err(e),
+        };
+        let action = shared.classifier.classify(&result);
+        if let Some(limiter) = &shared.limiter {
+            limiter.update(action == RetryAction::Throttling);
+        }
+        let cost = match action {
+            RetryAction::NoRetry => {
+                if result.is_ok() {
+                    shared.quota.release(retry_cost);
+                }
+                return result;
+            }
+            RetryAction::ClockSkew => {
+                let corrected = result
+                    .as_ref()
+                    .err()
+                    .and_then(Error::service_error)
+                    .and_then(|s| s.server_time)
+                    .is_some_and(|t| shared.clock.correct(t));
+                if !corrected {
+                    return result;
+                }
+                quota::RETRY_COST
+            }
+            RetryAction::Timeout => quota::TIMEOUT_RETRY_COST,
+            RetryAction::Transient | RetryAction::Throttling => quota::RETRY_COST,
+        };
+        if attempt >= max_attempts || !shared.quota.try_acquire(cost) {
+            tracing::debug!(attempt, ?action, "not retrying");
+            return result;
+        }
+        retry_cost = Some(retry_cost.unwrap_or(0) + cost);
+        let delay = if action == RetryAction::ClockSkew {
+            Duration::ZERO
+        } else {
+            config.backoff(attempt)
+        };
+        tracing::debug!(attempt, ?action, ?delay, "retrying");
+        drop(result);
+        tokio::time::sleep(delay).await;
+        attempt += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,71 @@
+//! The retry quota: a shared budget that stops retry storms when a service is down.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Initial and maximum quota.
+pub(crate) const INITIAL: u32 = 500;
+/// Cost of a retry after an ordinary failure.
+pub(crate) const RETRY_COST: u32 = 5;
+/// Cost of a retry after a timeout.
+pub(crate) const TIMEOUT_RETRY_COST: u32 = 10;
+/// Refill after an operation that succeeded on the first attempt.
+const NO_RETRY_INCREMENT: u32 = 1;
+
+/// A token bucket shared by every clone of a client.
+#[derive(Debug)]
+pub(crate) struct RetryQuota {
+    available: AtomicU32,
+}
+
+impl RetryQuota {
+    pub(crate) fn new() -> Self {
+        Self {
+            available: AtomicU32::new(INITIAL),
+        }
+    }
+
+    /// Takes `cost` if that much is left.
+    pub(crate) fn try_acquire(&self, cost: u32) -> bool {
+        self.available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |a| a.checked_sub(cost))
+            .is_ok()
+    }
+
+    /// Gives back what a successful retried operation cost, or the small first-try
+    /// increment, never above the initial amount.
+    pub(crate) fn release(&self, amount: Option<u32>) {
+        let amount = amount.unwrap_or(NO_RETRY_INCREMENT);
+        let _ = self
+            .available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |a| {
+                Some(a.saturating_add(amount).min(INITIAL))
+            });
+    }
+
+    #[cfg(test)]
+    pub(crate) fn available(&self) -> u32 {
+        self.available.load(Ordering::Acquire)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drains_and_refills_without_exceeding_the_cap() {
+        let q = RetryQuota::new();
+        let mut retries = 0;
+        while q.try_acquire(RETRY_COST) {
+            retries += 1;
+        }
+        assert_eq!(retries, 100);
+        assert!(!q.try_acquire(TIMEOUT_RETRY_COST));
+        q.release(Some(RETRY_COST));
+        assert_eq!(q.available(), 5);
+        for _ in 0..1000 {
+            q.release(None);
+        }
+        assert_eq!(q.available(), INITIAL);
+    }
+}

@@ -1,0 +1,140 @@
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use http::{Request, Response};
+use tower::{service_fn, Layer, ServiceExt};
+
+use super::*;
+use crate::error::ServiceError;
+
+type Script = Arc<Mutex<Vec<Result<u16, Error>>>>;
+
+/// A stub inner service (not a real server): answers from a script and records the
+/// headers of each attempt.
+fn scripted(
+    script: Vec<Result<u16, Error>>,
+) -> (
+    impl Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error, Future = impl Send>
+        + Clone
+        + Send
+        + 'static,
+    Arc<Mutex<Vec<(String, String)>>>,
+) {
+    let script: Script = Arc::new(Mutex::new(script.into_iter().rev().collect()));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen2 = seen.clone();
+    let svc = service_fn(move |req: Request<SdkBody>| {
+        let h = |n| {
+            req.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        seen2
+            .lock()
+            .unwrap()
+            .push((h("amz-sdk-invocation-id"), h("amz-sdk-request")));
+        let next = script.lock().unwrap().pop().expect("script exhausted");
+        async move {
+            next.map(|status| {
+                let mut r = Response::new(SdkBody::empty());
+                *r.status_mut() = http::StatusCode::from_u16(status).unwrap();
+                r
+            })
+        }
+    });
+    (svc, seen)
+}
+
+fn service_err(status: u16, code: &str) -> Error {
+    Error::service(ServiceError::new(status, Some(code.into()), None, None))
+}
+
+fn layer(max: u32) -> RetryLayer {
+    RetryLayer::new(RetryConfig::standard().max_attempts(max), Clock::default())
+}
+
+fn req() -> Request<SdkBody> {
+    Request::new(SdkBody::from("payload"))
+}
+
+#[tokio::test(start_paused = true)]
+async fn transient_errors_are_retried_with_attempt_headers() {
+    let (svc, seen) = scripted(vec![Err(service_err(503, "ServiceUnavailable")), Ok(200)]);
+    let resp = layer(3).layer(svc).oneshot(req()).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].1, "attempt=1; max=3");
+    assert_eq!(seen[1].1, "attempt=2; max=3");
+    assert_eq!(seen[0].0, seen[1].0, "one invocation id per operation");
+    assert_eq!(seen[0].0.len(), 36);
+}
+
+#[tokio::test(start_paused = true)]
+async fn non_retryable_errors_return_at_once() {
+    let (svc, seen) = scripted(vec![Err(service_err(400, "ValidationError"))]);
+    let e = layer(3).layer(svc).oneshot(req()).await.unwrap_err();
+    assert_eq!(e.service_error().unwrap().code(), Some("ValidationError"));
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn max_attempts_bounds_the_loop() {
+    let errs = (0..5).map(|_| Err(service_err(500, "InternalError"))).collect();
+    let (svc, seen) = scripted(errs);
+    let e = layer(4).layer(svc).oneshot(req()).await.unwrap_err();
+    assert!(e.is_service());
+    assert_eq!(seen.lock().unwrap().len(), 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn streaming_bodies_are_sent_once() {
+    let (svc, seen) = scripted(vec![Err(Error::new(Kind::Io))]);
+    let body = SdkBody::from_stream(http_body_util::Full::new(bytes::Bytes::from_static(b"x")));
+    let e = layer(3).layer(svc).oneshot(Request::new(body)).await.unwrap_err();
+    assert!(e.is_io());
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_quota_stops_a_retry_storm() {
+    let layer = layer(2);
+    let mut attempts = 0;
+    for _ in 0..150 {
+        let (svc, seen) = scripted((0..2).map(|_| Err(service_err(500, "InternalError"))).collect());
+        let _ = layer.layer(svc).oneshot(req()).await;
+        attempts += seen.lock().unwrap().len();
+    }
+    // 500 / 5 = 100 retries allowed, then every operation gets one attempt.
+    assert_eq!(attempts, 150 + 100);
+}
+
+#[tokio::test(start_paused = true)]
+async fn clock_skew_is_corrected_then_retried() {
+    let clock = Clock::default();
+    let server_time = SystemTime::now() + Duration::from_secs(3600);
+    let skew = Error::service(
+        ServiceError::new(403, Some("RequestTimeTooSkewed".into()), None, None)
+            .with_server_time(Some(server_time)),
+    );
+    let (svc, seen) = scripted(vec![Err(skew), Ok(200)]);
+    let retry = RetryLayer::new(RetryConfig::standard(), clock.clone()).layer(svc);
+    assert!(retry.oneshot(req()).await.is_ok());
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert!(clock.now() > SystemTime::now() + Duration::from_secs(3500));
+}
+
+#[test]
+fn backoff_is_full_jitter_capped() {
+    let c = RetryConfig::standard();
+    for retry in 1..12 {
+        let bound = Duration::from_secs(1u64 << (retry - 1)).min(Duration::from_secs(20));
+        for _ in 0..50 {
+            assert!(c.backoff(retry) <= bound);
+        }
+    }
+    let total: Duration = (0..200).map(|_| c.backoff(10)).sum();
+    assert!(total > Duration::from_secs(200 * 5), "jitter should spread up to the cap");
+}

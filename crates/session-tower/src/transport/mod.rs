@@ -1,0 +1,175 @@
+//! The HTTP transport: hyper-util's pooled client over rustls.
+//!
+//! HTTP/1.1 keep-alive by default (HTTP/2 with the `http2` feature and
+//! [`TransportBuilder::http2`]). TLS with rustls and the webpki roots, plus the certificates
+//! of `ca_bundle` when set. Plain `http://` is accepted by the transport; the endpoint layer
+//! only produces it for explicitly configured endpoint URLs.
+
+mod tls;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use http::{Request, Response};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use tower_service::Service;
+
+use crate::body::SdkBody;
+use crate::error::{Error, Kind};
+
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// The pooled HTTP client every stack of a session sends through.
+///
+/// Cloning is cheap and clones share one connection pool.
+#[derive(Clone)]
+pub struct Transport {
+    client: Client<Connector, SdkBody>,
+}
+
+impl Transport {
+    /// A builder with the documented defaults.
+    pub fn builder() -> TransportBuilder {
+        TransportBuilder::default()
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Transport")
+    }
+}
+
+/// Settings of a [`Transport`].
+#[must_use]
+#[derive(Debug, Clone)]
+pub struct TransportBuilder {
+    connect_timeout: Option<Duration>,
+    pool_idle_timeout: Option<Duration>,
+    pool_max_idle_per_host: usize,
+    http2: bool,
+    ca_bundle: Option<std::path::PathBuf>,
+}
+
+impl Default for TransportBuilder {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Some(Duration::from_millis(3100)),
+            pool_idle_timeout: Some(Duration::from_secs(90)),
+            pool_max_idle_per_host: 64,
+            http2: false,
+            ca_bundle: None,
+        }
+    }
+}
+
+impl TransportBuilder {
+    /// Time allowed to open a TCP connection. Default: 3.1 s (the session's
+    /// `connect_timeout`). `None` waits as long as the OS does.
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long an idle pooled connection is kept. Default: 90 s.
+    pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// Idle connections kept per host. Default: 64.
+    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+        self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// Offer HTTP/2 over TLS (ALPN). Default: off. Needs the `http2` feature, else ignored.
+    pub fn http2(mut self, enabled: bool) -> Self {
+        self.http2 = enabled;
+        self
+    }
+
+    /// A PEM file of extra trusted certificates (the session's `ca_bundle`). Default: none,
+    /// only the webpki roots.
+    pub fn ca_bundle(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.ca_bundle = path;
+        self
+    }
+
+    /// Builds the transport. Reads the CA bundle, if any.
+    ///
+    /// # Errors
+    /// An unreadable or empty CA bundle.
+    pub fn build(self) -> Result<Transport, Error> {
+        let tls = tls::client_config(self.ca_bundle.as_deref())?;
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(self.connect_timeout);
+        let builder = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1();
+        #[cfg(feature = "http2")]
+        let builder = if self.http2 {
+            builder.enable_http2()
+        } else {
+            builder.enable_http1()
+        };
+        let connector = builder.wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            .pool_timer(hyper_util::rt::TokioTimer::new())
+            .build(connector);
+        Ok(Transport { client })
+    }
+}
+
+impl Service<Request<SdkBody>> for Transport {
+    type Response = Response<SdkBody>;
+    type Error = Error;
+    type Future = TransportFuture;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        // hyper-util's client queues internally and is always ready.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<SdkBody>) -> TransportFuture {
+        TransportFuture {
+            inner: self.client.request(req),
+        }
+    }
+}
+
+/// The future of a [`Transport`] call.
+pub struct TransportFuture {
+    inner: hyper_util::client::legacy::ResponseFuture,
+}
+
+impl Future for TransportFuture {
+    type Output = Result<Response<SdkBody>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match Pin::new(&mut self.inner).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(resp)) => Poll::Ready(Ok(resp.map(SdkBody::from_incoming))),
+            Poll::Ready(Err(e)) => {
+                let kind = if e.is_connect() { Kind::Connect } else { Kind::Io };
+                Poll::Ready(Err(Error::new(kind).source_from(e)))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for TransportFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TransportFuture")
+    }
+}
