@@ -6,7 +6,10 @@
 
 pub mod body;
 pub mod clock;
+pub mod credentials;
 pub mod error;
+pub mod errors;
+pub mod protocol;
 pub mod retry;
 pub mod timeout;
 pub mod transport;

@@ -1,0 +1,98 @@
+//! The response stage: turns non-2xx responses into [`ServiceError`](crate::ServiceError)s.
+//!
+//! Successful responses pass through untouched and still streaming. An error response's body
+//! is read (at most 1 MiB: an error body is small, and an endless one must not exhaust
+//! memory) and parsed by the service's [`Protocol`]. Sitting inside the attempt timeout, a
+//! slow error body counts against the attempt.
+
+mod future;
+
+use std::task::{Context, Poll};
+
+use http::{Request, Response};
+use tower_layer::Layer;
+use tower_service::Service;
+
+pub use future::ResponseFuture;
+
+use crate::body::SdkBody;
+use crate::error::Error;
+use crate::protocol::Protocol;
+
+/// Error bodies longer than this are cut off with a response error.
+pub(crate) const MAX_ERROR_BODY: usize = 1 << 20;
+
+/// Adds [`ResponseErrors`] to a stack.
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseErrorsLayer {
+    protocol: Protocol,
+}
+
+impl ResponseErrorsLayer {
+    /// Parses errors as `protocol` defines them.
+    pub fn new(protocol: Protocol) -> Self {
+        Self { protocol }
+    }
+}
+
+impl<S> Layer<S> for ResponseErrorsLayer {
+    type Service = ResponseErrors<S>;
+
+    fn layer(&self, inner: S) -> ResponseErrors<S> {
+        ResponseErrors {
+            inner,
+            protocol: self.protocol,
+        }
+    }
+}
+
+/// Turns error responses into errors.
+#[derive(Debug, Clone)]
+pub struct ResponseErrors<S> {
+    inner: S,
+    protocol: Protocol,
+}
+
+impl<S> Service<Request<SdkBody>> for ResponseErrors<S>
+where
+    S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>,
+{
+    type Response = Response<SdkBody>;
+    type Error = Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
+        ResponseFuture::new(self.inner.call(req), self.protocol)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::{service_fn, ServiceExt};
+
+    fn answering(status: u16, body: &'static str) -> ResponseErrors<impl Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>> {
+        ResponseErrorsLayer::new(Protocol::AwsQuery).layer(service_fn(move |_| async move {
+            let mut r = Response::new(SdkBody::from(body));
+            *r.status_mut() = http::StatusCode::from_u16(status).unwrap();
+            r.headers_mut().insert("x-amzn-requestid", http::HeaderValue::from_static("req-9"));
+            Ok::<_, Error>(r)
+        }))
+    }
+
+    #[tokio::test]
+    async fn success_passes_and_errors_are_parsed() {
+        let ok = answering(200, "<ok/>").oneshot(Request::new(SdkBody::empty())).await.unwrap();
+        assert_eq!(ok.into_body().collect().await.unwrap(), "<ok/>");
+        let e = answering(400, "<ErrorResponse><Error><Code>InvalidAction</Code><Message>no</Message></Error></ErrorResponse>")
+            .oneshot(Request::new(SdkBody::empty()))
+            .await
+            .unwrap_err();
+        let s = e.service_error().unwrap();
+        assert_eq!((s.status(), s.code(), s.message(), s.request_id()), (400, Some("InvalidAction"), Some("no"), Some("req-9")));
+    }
+}

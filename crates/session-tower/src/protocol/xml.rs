@@ -1,0 +1,86 @@
+//! Small, allocation-light XML helpers on quick-xml for error bodies and simple responses.
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// The text of the first element named `name` (local name, any depth), entities resolved.
+/// `None` when absent or when the XML is malformed before it.
+pub fn first_text(body: &[u8], name: &str) -> Option<String> {
+    texts(body, &[name]).pop().flatten()
+}
+
+/// For each name, the text of the first element with that local name.
+pub fn texts(body: &[u8], names: &[&str]) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = vec![None; names.len()];
+    let mut reader = Reader::from_reader(body);
+    let mut buf = Vec::new();
+    // Index of the field being read, and its text so far.
+    let mut current: Option<(usize, String)> = None;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => {
+                let local = e.local_name();
+                current = names
+                    .iter()
+                    .position(|n| n.as_bytes() == local.as_ref())
+                    .filter(|&i| out[i].is_none())
+                    .map(|i| (i, String::new()));
+            }
+            Ok(Event::Text(t)) => {
+                if let (Some((_, text)), Ok(s)) = (&mut current, t.decode()) {
+                    text.push_str(&s);
+                }
+            }
+            Ok(Event::CData(t)) => {
+                if let (Some((_, text)), Ok(s)) = (&mut current, t.decode()) {
+                    text.push_str(&s);
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let Some((_, text)) = &mut current {
+                    match r.resolve_char_ref() {
+                        Ok(Some(c)) => text.push(c),
+                        _ => match &*r {
+                            b"amp" => text.push('&'),
+                            b"lt" => text.push('<'),
+                            b"gt" => text.push('>'),
+                            b"quot" => text.push('"'),
+                            b"apos" => text.push('\''),
+                            _ => {}
+                        },
+                    }
+                }
+            }
+            Ok(Event::End(_)) => {
+                if let Some((i, text)) = current.take() {
+                    out[i] = Some(text);
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
+    out
+}
+
+/// `Code`, `Message`, `RequestId` of an XML error body (query and REST-XML shapes).
+pub(super) fn error_fields(body: &[u8]) -> (Option<String>, Option<String>, Option<String>) {
+    let mut f = texts(body, &["Code", "Message", "RequestId"]).into_iter();
+    (f.next().flatten(), f.next().flatten(), f.next().flatten())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_text_resolves_entities_and_ignores_later_duplicates() {
+        let body = b"<a><b>x &lt;1&gt; &#x41;</b><b>second</b><c><![CDATA[raw<>]]></c></a>";
+        assert_eq!(first_text(body, "b").as_deref(), Some("x <1> A"));
+        assert_eq!(first_text(body, "c").as_deref(), Some("raw<>"));
+        assert_eq!(first_text(body, "missing"), None);
+        assert_eq!(first_text(b"<a><b>unterminated", "b"), None);
+        assert_eq!(first_text(b"\xff\x00<<<", "b"), None);
+    }
+}
