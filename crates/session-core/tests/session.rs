@@ -484,3 +484,14 @@ fn default_session_can_be_replaced() {
     assert_eq!(d.profile_name(), "only-here");
     assert_eq!(d.region(), Some("eu-north-1"));
 }
+
+#[test]
+fn shared_state_is_one_value_per_type_and_session() {
+    let s = build(&[], "", "");
+    let a = s.shared_state(|| 41u32);
+    let b = s.clone().shared_state(|| 0u32);
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+    assert_eq!(*s.shared_state(|| String::from("x")), "x");
+    let other = build(&[], "", "");
+    assert_eq!(*other.shared_state(|| 7u32), 7);
+}

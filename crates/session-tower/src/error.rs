@@ -22,8 +22,12 @@ struct Inner {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// The client could not be built (no region, bad CA bundle, ...).
+    /// The client could not be built (bad CA bundle, ...).
     Build,
+    /// No region was configured for a regional service.
+    NoRegion,
+    /// A user-supplied layer failed with an error of its own.
+    Layer,
     /// No credentials, or the provider failed.
     Credentials,
     /// The endpoint could not be resolved.
@@ -95,6 +99,16 @@ impl Error {
         self.kind() == Kind::Build
     }
 
+    /// No region was configured for a regional service.
+    pub fn is_no_region(&self) -> bool {
+        self.kind() == Kind::NoRegion
+    }
+
+    /// A custom layer failed with an error of its own (see [`source`](StdError::source)).
+    pub fn is_layer(&self) -> bool {
+        self.kind() == Kind::Layer
+    }
+
     /// No credentials, or their provider failed.
     pub fn is_credentials(&self) -> bool {
         self.kind() == Kind::Credentials
@@ -160,6 +174,8 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind() {
             Kind::Build => "could not build the client",
+            Kind::NoRegion => "no region is configured (set AWS_REGION, the profile's region, or the builder's region)",
+            Kind::Layer => "a custom layer failed",
             Kind::Credentials => "could not load credentials",
             Kind::Endpoint => "could not resolve the endpoint",
             Kind::Signing => "could not sign the request",

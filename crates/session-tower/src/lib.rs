@@ -5,14 +5,21 @@
 #![warn(missing_docs)]
 
 pub mod body;
+pub mod client;
 pub mod clock;
 pub mod credentials;
+pub mod endpoint;
 pub mod error;
 pub mod errors;
 pub mod protocol;
 pub mod retry;
+pub mod signing;
 pub mod timeout;
+pub mod trace;
 pub mod transport;
+mod settings_check;
+mod util;
 
 pub use body::SdkBody;
+pub use client::{Client, ClientBuilder, ServiceInfo};
 pub use error::{Error, ServiceError};

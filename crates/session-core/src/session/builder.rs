@@ -179,6 +179,7 @@ impl SessionBuilder {
 
         Ok(Session {
             inner: Arc::new(Inner {
+                shared: std::sync::Mutex::new(Vec::new()),
                 profile_name,
                 profile_origin,
                 profiles,

@@ -46,6 +46,7 @@ pub struct Session {
 }
 
 struct Inner {
+    shared: std::sync::Mutex<Vec<Arc<dyn std::any::Any + Send + Sync>>>,
     profile_name: String,
     profile_origin: Origin,
     profiles: ProfileSet,
@@ -137,6 +138,27 @@ impl Session {
     /// The file system this session reads (for providers that read more later).
     pub fn fs(&self) -> &Fs {
         &self.inner.fs
+    }
+
+    /// Session-wide state of another layer of the library (the connection pool and
+    /// credentials cache that all clients of this session share), created by `init` on first
+    /// use. One value per type.
+    pub fn shared_state<T, F>(&self, init: F) -> Arc<T>
+    where
+        T: std::any::Any + Send + Sync,
+        F: FnOnce() -> T,
+    {
+        let mut slots = self
+            .inner
+            .shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = slots.iter().find_map(|s| s.clone().downcast::<T>().ok()) {
+            return found;
+        }
+        let value = Arc::new(init());
+        slots.push(value.clone());
+        value
     }
 
     /// Things that were ignored while resolving (invalid names in files, unknown service

@@ -1,0 +1,240 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response};
+use session_core::settings::RetryMode;
+use session_core::Session;
+use tower::util::BoxCloneSyncService;
+use tower::ServiceBuilder;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use super::boxed::{erase_layer, BoxLayer, BoxedStage};
+use super::runtime::SessionRuntime;
+use super::{Client, Inner, ServiceInfo};
+use crate::body::{BoxError, SdkBody};
+use crate::credentials::CredentialsLayer;
+use crate::endpoint::{base_params, EndpointLayer, EndpointResolver, SigningScope};
+use crate::error::{Error, Kind};
+use crate::errors::ResponseErrorsLayer;
+use crate::retry::{RetryConfig, RetryLayer};
+use crate::settings_check::check_region;
+use crate::signing::{SigningConfig, SigningLayer};
+use crate::timeout::TimeoutLayer;
+use crate::trace::TraceLayer;
+
+/// Builds a [`Client`]. Consuming and `#[must_use]`; errors are reported by `build`.
+#[must_use]
+pub struct ClientBuilder {
+    session: Session,
+    info: &'static ServiceInfo,
+    region: Option<String>,
+    retry: Option<RetryConfig>,
+    attempt_timeout: Option<Option<Duration>>,
+    operation_timeout: Option<Duration>,
+    around_operation: Vec<BoxLayer>,
+    before_signing: Vec<BoxLayer>,
+    after_signing: Vec<BoxLayer>,
+}
+
+macro_rules! user_layer_method {
+    ($(#[$doc:meta])* $name:ident, $field:ident) => {
+        $(#[$doc])*
+        ///
+        /// Any tower layer whose service takes `Request<SdkBody>` fits (e.g. tower's
+        /// `ConcurrencyLimitLayer`, tower-http's `TraceLayer`). Its errors are wrapped
+        /// ([`Error::is_layer`]); response bodies of other types are adapted. Layers added
+        /// first are outermost.
+        pub fn $name<L, S, B, E>(mut self, layer: L) -> Self
+        where
+            L: Layer<BoxedStage, Service = S> + Send + Sync + 'static,
+            S: Service<Request<SdkBody>, Response = Response<B>, Error = E> + Clone + Send + Sync + 'static,
+            S::Future: Send + 'static,
+            B: http_body::Body<Data = Bytes> + Send + 'static,
+            B::Error: Into<BoxError>,
+            E: Into<BoxError> + 'static,
+        {
+            self.$field.push(erase_layer(layer));
+            self
+        }
+    };
+}
+
+impl ClientBuilder {
+    pub(super) fn new(session: &Session, info: &'static ServiceInfo) -> Self {
+        Self {
+            session: session.clone(),
+            info,
+            region: None,
+            retry: None,
+            attempt_timeout: None,
+            operation_timeout: None,
+            around_operation: Vec::new(),
+            before_signing: Vec::new(),
+            after_signing: Vec::new(),
+        }
+    }
+
+    /// The region for this client. Default: the session's region (for S3 and STS,
+    /// `us-east-1` when the session has none).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Retry behaviour. Default: from the session's `retry_mode` and `max_attempts`
+    /// (standard, 3 attempts).
+    pub fn retry(mut self, config: RetryConfig) -> Self {
+        self.retry = Some(config);
+        self
+    }
+
+    /// Limit on one attempt (until the response head, or the whole body of an error
+    /// response). Default: the session's `read_timeout` (60 s). `None`: no limit.
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit on a whole operation, retries and backoff included. Default: none.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    user_layer_method!(
+        /// Adds a layer around the whole operation (outside retries: it sees one call per
+        /// operation).
+        layer_around_operation,
+        around_operation
+    );
+
+    user_layer_method!(
+        /// Adds a layer to each attempt before signing: it sees (and may change) the unsigned
+        /// request with its final URL.
+        layer_before_signing,
+        before_signing
+    );
+
+    user_layer_method!(
+        /// Adds a layer to each attempt after signing: it sees the exact request sent.
+        layer_after_signing,
+        after_signing
+    );
+
+    /// Assembles the stack.
+    ///
+    /// # Errors
+    /// - no region for a regional service ([`Error::is_no_region`]);
+    /// - an invalid region given to [`ClientBuilder::region`];
+    /// - the session's CA bundle cannot be read ([`Error::is_build`]).
+    pub fn build(self) -> Result<Client, Error> {
+        let info = self.info;
+        let settings = self.session.settings();
+        let region: Option<Arc<str>> = match self.region {
+            Some(r) => Some(check_region(&r)?.into()),
+            None => settings
+                .region()
+                .or(info.region_when_unset)
+                .map(Into::into),
+        };
+        let Some(signing_region) = region.clone() else {
+            return Err(Error::with(Kind::NoRegion, format!("service {}", info.service_id)));
+        };
+        let runtime = SessionRuntime::of(&self.session);
+        let transport = runtime.transport()?;
+
+        let rules = (info.endpoint_rules)();
+        let resolver = Arc::new(EndpointResolver::new(
+            rules,
+            base_params(rules, &self.session, info.service_id, region.as_deref()),
+        ));
+        let signing = Arc::new(SigningConfig::new(
+            runtime.signer.clone(),
+            runtime.clock.clone(),
+            SigningScope {
+                name: info.signing_name.into(),
+                region: signing_region,
+                double_encode: !info.s3_signing,
+                normalize_path: !info.s3_signing,
+            },
+            info.s3_signing,
+        ));
+        let retry = self.retry.unwrap_or_else(|| {
+            let base = match settings.retry_mode() {
+                RetryMode::Adaptive => RetryConfig::adaptive(),
+                _ => RetryConfig::standard(),
+            };
+            base.max_attempts(settings.max_attempts())
+        });
+        let attempt_timeout = self
+            .attempt_timeout
+            .unwrap_or(Some(settings.read_timeout()));
+
+        // Per attempt, innermost first: transport, response errors, attempt timeout.
+        let core = ServiceBuilder::new()
+            .layer(TimeoutLayer::attempt(attempt_timeout))
+            .layer(ResponseErrorsLayer::new(info.protocol))
+            .service(transport);
+        let operation = ServiceBuilder::new()
+            .layer(TraceLayer::operation(info.service_id))
+            .layer(TimeoutLayer::operation(self.operation_timeout))
+            .layer(RetryLayer::new(retry, runtime.clock.clone()))
+            .layer(TraceLayer::attempt(info.service_id))
+            .layer(EndpointLayer::new(resolver.clone()))
+            .layer(CredentialsLayer::new(runtime.credentials.clone()));
+        let signing_layer = SigningLayer::new(signing);
+
+        // Without user layers inside the attempt, the whole stack stays one concrete type and
+        // is boxed once; with them, it is boxed where they go.
+        let mut service: BoxedStage = if self.before_signing.is_empty() && self.after_signing.is_empty() {
+            BoxCloneSyncService::new(operation.service(signing_layer.layer(core)))
+        } else {
+            let mut inner = BoxCloneSyncService::new(core);
+            for layer in self.after_signing.iter().rev() {
+                inner = layer(inner);
+            }
+            let mut inner: BoxedStage = BoxCloneSyncService::new(signing_layer.layer(inner));
+            for layer in self.before_signing.iter().rev() {
+                inner = layer(inner);
+            }
+            BoxCloneSyncService::new(operation.service(inner))
+        };
+        for layer in self.around_operation.iter().rev() {
+            service = layer(service);
+        }
+
+        let user_agent = user_agent(info, settings.text("sdk_ua_app_id"));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                service,
+                info,
+                region,
+                resolver,
+                runtime,
+                user_agent,
+                session: self.session,
+            }),
+        })
+    }
+}
+
+fn user_agent(info: &ServiceInfo, app_id: Option<&str>) -> HeaderValue {
+    let mut ua = format!(
+        "session-rs/{} os/{} lang/rust api/{}#{}",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        info.service_id.to_ascii_lowercase().replace(' ', "-"),
+        info.api_version
+    );
+    if let Some(app) = app_id {
+        let clean: String = app
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || "-._~".contains(c) { c } else { '-' })
+            .collect();
+        ua.push_str(" app/");
+        ua.push_str(&clean);
+    }
+    HeaderValue::from_str(&ua).unwrap_or(HeaderValue::from_static("session-rs"))
+}

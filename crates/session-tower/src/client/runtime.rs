@@ -1,0 +1,44 @@
+//! What all clients of one session share: the connection pool, the credentials cache, the
+//! signer's key cache, and the clock offset.
+
+use std::sync::Arc;
+
+use session_core::Session;
+use session_sigv4::Signer;
+
+use crate::clock::Clock;
+use crate::credentials::CredentialsCache;
+use crate::error::{Error, Kind};
+use crate::transport::Transport;
+
+pub(crate) struct SessionRuntime {
+    transport: Result<Transport, String>,
+    pub(crate) credentials: CredentialsCache,
+    pub(crate) signer: Signer,
+    pub(crate) clock: Clock,
+}
+
+impl SessionRuntime {
+    pub(crate) fn of(session: &Session) -> Arc<SessionRuntime> {
+        session.shared_state(|| {
+            let settings = session.settings();
+            let transport = Transport::builder()
+                .connect_timeout(Some(settings.connect_timeout()))
+                .ca_bundle(settings.ca_bundle().map(Into::into))
+                .build()
+                .map_err(|e| e.to_string());
+            SessionRuntime {
+                transport,
+                credentials: CredentialsCache::new(session.credentials_provider()),
+                signer: Signer::new(),
+                clock: Clock::default(),
+            }
+        })
+    }
+
+    pub(crate) fn transport(&self) -> Result<Transport, Error> {
+        self.transport
+            .clone()
+            .map_err(|message| Error::with(Kind::Build, message))
+    }
+}

@@ -1,0 +1,25 @@
+use session_endpoints::RuleSet;
+
+use crate::protocol::Protocol;
+
+/// What a service crate tells the stack about its service (from the service's model).
+#[derive(Debug)]
+pub struct ServiceInfo {
+    /// The model's service id: `S3`, `SQS`, `STS`, `DynamoDB`. Used for configured endpoint
+    /// URLs (`AWS_ENDPOINT_URL_<ID>`) and spans.
+    pub service_id: &'static str,
+    /// The SigV4 signing name when the endpoint rules name none.
+    pub signing_name: &'static str,
+    /// The wire protocol.
+    pub protocol: Protocol,
+    /// The endpoint rule set (compiled once per process).
+    pub endpoint_rules: fn() -> &'static RuleSet,
+    /// The region to use when none is configured. `None` for regional services (building a
+    /// client then fails with a no-region error); `Some("us-east-1")` for S3 and STS, whose
+    /// rules map it to their global endpoints, as the SDKs do.
+    pub region_when_unset: Option<&'static str>,
+    /// Sign with S3's rules: `x-amz-content-sha256`, single path encoding, no normalization.
+    pub s3_signing: bool,
+    /// The API version, for the User-Agent.
+    pub api_version: &'static str,
+}

@@ -1,0 +1,158 @@
+//! The endpoint stage: resolves each request's URL from the service's endpoint rule set and
+//! the session's settings, and records the signing scope the rules ask for.
+//!
+//! Operations build requests with a relative URI (path and query). This stage prefixes the
+//! resolved endpoint (scheme, authority, base path), adds the endpoint's headers, and puts a
+//! [`SigningScope`] into the request extensions for the signing stage. Operations that
+//! contribute endpoint parameters (S3's `Bucket`, `Key`, ...) attach an [`EndpointParams`]
+//! extension; for every other operation the endpoint is resolved once, when the client is
+//! built, and reused.
+
+mod builtins;
+mod resolved;
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::Request;
+use session_endpoints::{ParamValue, Params, RuleSet};
+use tower_layer::Layer;
+use tower_service::Service;
+
+pub use resolved::{ResolvedEndpoint, SigningScope};
+
+use crate::body::SdkBody;
+use crate::error::{Error, Kind};
+
+pub(crate) use builtins::base_params;
+
+/// Endpoint parameters an operation adds to the session-wide ones (e.g. S3's `Bucket`).
+#[derive(Debug, Clone, Default)]
+pub struct EndpointParams {
+    params: Vec<(&'static str, ParamValue)>,
+}
+
+impl EndpointParams {
+    /// No parameters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a string parameter.
+    #[must_use]
+    pub fn str(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.params.push((name, ParamValue::String(value.into())));
+        self
+    }
+
+    /// Adds a boolean parameter.
+    #[must_use]
+    pub fn bool(mut self, name: &'static str, value: bool) -> Self {
+        self.params.push((name, ParamValue::Bool(value)));
+        self
+    }
+}
+
+/// How a client resolves endpoints: the rule set, the session's parameters, and the
+/// endpoint pre-resolved from them alone.
+#[derive(Debug)]
+pub struct EndpointResolver {
+    rules: &'static RuleSet,
+    base: Params,
+    fixed: Result<ResolvedEndpoint, String>,
+}
+
+impl EndpointResolver {
+    /// Resolves with `rules`, starting from `base` parameters.
+    pub fn new(rules: &'static RuleSet, base: Params) -> Self {
+        let fixed = resolve(rules, &base).map_err(|e| e.to_string());
+        Self { rules, base, fixed }
+    }
+
+    /// The endpoint for a request with these extra parameters.
+    ///
+    /// # Errors
+    /// An endpoint error with the rule set's message.
+    pub fn resolve(&self, extra: Option<&EndpointParams>) -> Result<ResolvedEndpoint, Error> {
+        match extra {
+            Some(extra) if !extra.params.is_empty() => {
+                let mut params = self.base.clone();
+                for (name, value) in &extra.params {
+                    params.set(*name, value.clone());
+                }
+                resolve(self.rules, &params)
+            }
+            _ => self
+                .fixed
+                .clone()
+                .map_err(|message| Error::with(Kind::Endpoint, message)),
+        }
+    }
+
+    /// The session-wide parameters.
+    pub fn base_params(&self) -> &Params {
+        &self.base
+    }
+}
+
+fn resolve(rules: &RuleSet, params: &Params) -> Result<ResolvedEndpoint, Error> {
+    let endpoint = rules
+        .resolve(params)
+        .map_err(|e| Error::with(Kind::Endpoint, e.to_string()).source_from(e))?;
+    ResolvedEndpoint::from_rules(&endpoint)
+}
+
+/// Adds [`EndpointStage`] to a stack.
+#[derive(Debug, Clone)]
+pub struct EndpointLayer {
+    resolver: Arc<EndpointResolver>,
+}
+
+impl EndpointLayer {
+    /// Resolves with `resolver`.
+    pub fn new(resolver: Arc<EndpointResolver>) -> Self {
+        Self { resolver }
+    }
+}
+
+impl<S> Layer<S> for EndpointLayer {
+    type Service = EndpointStage<S>;
+
+    fn layer(&self, inner: S) -> EndpointStage<S> {
+        EndpointStage {
+            inner,
+            resolver: self.resolver.clone(),
+        }
+    }
+}
+
+/// Points each request at its resolved endpoint.
+#[derive(Debug, Clone)]
+pub struct EndpointStage<S> {
+    inner: S,
+    resolver: Arc<EndpointResolver>,
+}
+
+impl<S, R> Service<Request<SdkBody>> for EndpointStage<S>
+where
+    S: Service<Request<SdkBody>, Response = R, Error = Error>,
+{
+    type Response = R;
+    type Error = Error;
+    type Future = crate::util::Either<S::Future, R>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request<SdkBody>) -> Self::Future {
+        let endpoint = match self.resolver.resolve(req.extensions().get::<EndpointParams>()) {
+            Ok(e) => e,
+            Err(e) => return crate::util::Either::error(e),
+        };
+        if let Err(e) = endpoint.apply(&mut req) {
+            return crate::util::Either::error(e);
+        }
+        crate::util::Either::inner(self.inner.call(req))
+    }
+}

@@ -1,0 +1,116 @@
+use std::sync::Arc;
+
+use http::uri::{Authority, PathAndQuery, Scheme};
+use http::{HeaderName, HeaderValue, Request, Uri};
+
+use crate::body::SdkBody;
+use crate::error::{Error, Kind};
+
+/// What the signing stage needs from the endpoint rules: the signing name and region, and
+/// the path-encoding rules of the service (S3 signs its path encoded once, not normalized).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningScope {
+    /// The service's signing name (`s3`, `sqs`, ...).
+    pub name: Arc<str>,
+    /// The region of the credential scope.
+    pub region: Arc<str>,
+    /// Encode the canonical path twice (everything but S3).
+    pub double_encode: bool,
+    /// Normalize `.` and `..` in the canonical path (everything but S3).
+    pub normalize_path: bool,
+}
+
+/// An endpoint, ready to apply to requests: cheap to clone.
+#[derive(Debug, Clone)]
+pub struct ResolvedEndpoint {
+    scheme: Scheme,
+    authority: Authority,
+    /// The endpoint's path without a trailing `/` (empty for most endpoints).
+    base_path: Arc<str>,
+    headers: Arc<[(HeaderName, HeaderValue)]>,
+    signing: Option<SigningScope>,
+}
+
+impl ResolvedEndpoint {
+    pub(crate) fn from_rules(endpoint: &session_endpoints::Endpoint) -> Result<Self, Error> {
+        let bad = |what: &str| Error::with(Kind::Endpoint, format!("{what}: {}", endpoint.url()));
+        let uri: Uri = endpoint.url().parse().map_err(|_| bad("invalid endpoint URL"))?;
+        let scheme = uri.scheme().cloned().ok_or_else(|| bad("endpoint URL has no scheme"))?;
+        if scheme != Scheme::HTTP && scheme != Scheme::HTTPS {
+            return Err(bad("endpoint URL must be http or https"));
+        }
+        let authority = uri
+            .authority()
+            .cloned()
+            .ok_or_else(|| bad("endpoint URL has no host"))?;
+        let base_path = uri.path().trim_end_matches('/').into();
+        let mut headers = Vec::new();
+        for (name, values) in endpoint.headers() {
+            let name = HeaderName::try_from(name.as_str()).map_err(|_| bad("invalid header name"))?;
+            for v in values {
+                let value = HeaderValue::try_from(v.as_str()).map_err(|_| bad("invalid header value"))?;
+                headers.push((name.clone(), value));
+            }
+        }
+        let signing = endpoint
+            .auth_schemes()
+            .find(|s| s.name() == "sigv4" || s.name() == "sigv4-s3express")
+            .and_then(|s| {
+                Some(SigningScope {
+                    name: s.signing_name()?.into(),
+                    region: s.signing_region()?.into(),
+                    double_encode: !s.disable_double_encoding(),
+                    normalize_path: !s.disable_normalize_path(),
+                })
+            });
+        Ok(Self {
+            scheme,
+            authority,
+            base_path,
+            headers: headers.into(),
+            signing,
+        })
+    }
+
+    /// The endpoint as a URL (without a trailing `/`).
+    pub fn url(&self) -> String {
+        format!("{}://{}{}", self.scheme, self.authority, self.base_path)
+    }
+
+    /// The signing scope the rules give, if they name one.
+    pub fn signing_scope(&self) -> Option<&SigningScope> {
+        self.signing.as_ref()
+    }
+
+    /// Points `req` (whose URI holds only a path and query) at this endpoint.
+    pub(crate) fn apply(&self, req: &mut Request<SdkBody>) -> Result<(), Error> {
+        let pq = req
+            .uri()
+            .path_and_query()
+            .map_or("/", PathAndQuery::as_str);
+        let path_and_query: PathAndQuery = if self.base_path.is_empty() {
+            match req.uri().path_and_query() {
+                Some(pq) => pq.clone(),
+                None => PathAndQuery::from_static("/"),
+            }
+        } else {
+            format!("{}{pq}", self.base_path)
+                .parse()
+                .map_err(|_| Error::request("request path does not fit the endpoint"))?
+        };
+        let uri = Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(path_and_query)
+            .build()
+            .map_err(|e| Error::with(Kind::Endpoint, "could not build the request URL").source_from(e))?;
+        *req.uri_mut() = uri;
+        for (name, value) in self.headers.iter() {
+            req.headers_mut().append(name.clone(), value.clone());
+        }
+        if let Some(scope) = &self.signing {
+            req.extensions_mut().insert(scope.clone());
+        }
+        Ok(())
+    }
+}

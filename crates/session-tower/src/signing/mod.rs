@@ -1,0 +1,217 @@
+//! The signing stage: SigV4 with the session-sigv4 signer (derived keys cached, canonical
+//! request built without per-request churn).
+//!
+//! Payload hash: the real SHA-256 for in-memory bodies (they are small, and services such as
+//! s3s-fs verify it); `UNSIGNED-PAYLOAD` for streaming bodies, which are never buffered. S3
+//! also gets `x-amz-content-sha256`. (aws-chunked signed streaming is not used: over TLS the
+//! transport already protects the body, which is what the AWS SDKs rely on too.)
+//!
+//! `authorization` and `x-amz-security-token` are marked sensitive, so hyper and any
+//! tracing layer show them redacted.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::{HeaderValue, Request};
+use session_core::credentials::Credentials;
+use session_sigv4::{Identity, PayloadHash, PercentEncodingMode, Signer, SigningParams, SigningSettings};
+use sha2::{Digest, Sha256};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::body::SdkBody;
+use crate::clock::Clock;
+use crate::endpoint::SigningScope;
+use crate::error::{Error, Kind};
+use crate::util::Either;
+
+/// Signing configuration of one client.
+#[derive(Debug)]
+pub struct SigningConfig {
+    signer: Signer,
+    clock: Clock,
+    /// Settings for scopes that double-encode and normalize paths (all but S3).
+    standard: SigningSettings,
+    /// Settings for scopes that do neither (S3).
+    single: SigningSettings,
+    fallback: SigningScope,
+}
+
+impl SigningConfig {
+    /// Signs with `signer` (share one per session so derived keys are reused), at `clock`'s
+    /// time, with `fallback` when the endpoint rules name no scope. `content_sha256_header`
+    /// adds `x-amz-content-sha256` (S3).
+    pub fn new(signer: Signer, clock: Clock, fallback: SigningScope, content_sha256_header: bool) -> Self {
+        let mut standard = SigningSettings::default();
+        standard.content_sha256_header = content_sha256_header;
+        let mut single = standard.clone();
+        single.percent_encoding_mode = PercentEncodingMode::Single;
+        single.uri_path_normalization = false;
+        Self {
+            signer,
+            clock,
+            standard,
+            single,
+            fallback,
+        }
+    }
+
+    fn sign(&self, req: Request<SdkBody>) -> Result<Request<SdkBody>, Error> {
+        let creds = req
+            .extensions()
+            .get::<Credentials>()
+            .cloned()
+            .ok_or_else(|| Error::with(Kind::Credentials, "no credentials on the request"))?;
+        let scope = req.extensions().get::<SigningScope>().unwrap_or(&self.fallback).clone();
+        let (mut parts, body) = req.into_parts();
+        if !parts.headers.contains_key(http::header::HOST) {
+            let authority = parts
+                .uri
+                .authority()
+                .ok_or_else(|| Error::with(Kind::Signing, "request has no host"))?;
+            let host = HeaderValue::from_str(authority.as_str())
+                .map_err(|e| Error::with(Kind::Signing, "invalid host").source_from(e))?;
+            parts.headers.insert(http::header::HOST, host);
+        }
+        let hash;
+        let payload = match body.bytes() {
+            Some([]) => PayloadHash::Empty,
+            Some(bytes) => {
+                hash = hex_sha256(bytes);
+                PayloadHash::Precomputed(&hash)
+            }
+            None => PayloadHash::UnsignedPayload,
+        };
+        let settings = if scope.double_encode { &self.standard } else { &self.single };
+        let mut identity = Identity::new(creds.access_key_id(), creds.secret_access_key());
+        if let Some(token) = creds.session_token() {
+            identity = identity.with_session_token(token);
+        }
+        let params = SigningParams {
+            identity,
+            region: &scope.region,
+            service: &scope.name,
+            time: self.clock.now(),
+            payload,
+            settings,
+        };
+        self.signer
+            .sign_headers(&mut parts, &params)
+            .map_err(|e| Error::new(Kind::Signing).source_from(e))?;
+        Ok(Request::from_parts(parts, body))
+    }
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest.iter() {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Adds [`SigningStage`] to a stack.
+#[derive(Debug, Clone)]
+pub struct SigningLayer {
+    config: Arc<SigningConfig>,
+}
+
+impl SigningLayer {
+    /// Signs by `config`.
+    pub fn new(config: Arc<SigningConfig>) -> Self {
+        Self { config }
+    }
+}
+
+impl<S> Layer<S> for SigningLayer {
+    type Service = SigningStage<S>;
+
+    fn layer(&self, inner: S) -> SigningStage<S> {
+        SigningStage {
+            inner,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// Signs each request with the credentials the credentials stage attached.
+#[derive(Debug, Clone)]
+pub struct SigningStage<S> {
+    inner: S,
+    config: Arc<SigningConfig>,
+}
+
+impl<S, R> Service<Request<SdkBody>> for SigningStage<S>
+where
+    S: Service<Request<SdkBody>, Response = R, Error = Error>,
+{
+    type Response = R;
+    type Error = Error;
+    type Future = Either<S::Future, R>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
+        match self.config.sign(req) {
+            Ok(req) => Either::inner(self.inner.call(req)),
+            Err(e) => Either::error(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> SigningConfig {
+        let scope = SigningScope {
+            name: "sqs".into(),
+            region: "us-east-1".into(),
+            double_encode: true,
+            normalize_path: true,
+        };
+        SigningConfig::new(Signer::new(), Clock::default(), scope, false)
+    }
+
+    fn request(body: SdkBody, token: Option<&str>) -> Request<SdkBody> {
+        let mut req = Request::post("https://sqs.us-east-1.amazonaws.com/").body(body).unwrap();
+        req.extensions_mut().insert(Credentials::new(
+            "AKIDEXAMPLE",
+            "very-secret-key",
+            token.map(str::to_owned),
+            None,
+            "test",
+        ));
+        req
+    }
+
+    #[test]
+    fn signs_and_marks_sensitive_headers() {
+        let signed = config().sign(request(SdkBody::from("{}"), Some("tok-123"))).unwrap();
+        let auth = signed.headers().get("authorization").unwrap();
+        assert!(auth.is_sensitive());
+        assert!(auth.to_str().unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
+        assert!(signed.headers().get("x-amz-security-token").unwrap().is_sensitive());
+        assert_eq!(signed.headers()["host"], "sqs.us-east-1.amazonaws.com");
+        let dbg = format!("{:?}", signed.headers());
+        assert!(!dbg.contains("very-secret-key") && !dbg.contains("tok-123"), "{dbg}");
+    }
+
+    #[test]
+    fn missing_credentials_is_an_error() {
+        let req = Request::post("https://x.amazonaws.com/").body(SdkBody::empty()).unwrap();
+        assert!(config().sign(req).unwrap_err().is_credentials());
+    }
+
+    #[test]
+    fn sha256_hex() {
+        assert_eq!(
+            hex_sha256(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}
