@@ -21,5 +21,5 @@ mod settings_check;
 mod util;
 
 pub use body::SdkBody;
-pub use client::{Client, ClientBuilder, ServiceInfo};
+pub use client::{AwsService, Client, ClientBuilder, ServiceInfo, SessionClientExt};
 pub use error::{Error, ServiceError};

@@ -163,3 +163,27 @@ impl fmt::Debug for Client {
             .finish_non_exhaustive()
     }
 }
+
+/// A service crate's marker type: names the service and its typed client, so that
+/// `session.client::<Sqs>()` works (see [`SessionClientExt`]).
+pub trait AwsService {
+    /// The service's description.
+    const INFO: &'static ServiceInfo;
+    /// The typed client of the service.
+    type Client: From<Client>;
+}
+
+/// `session.client::<S>()`, boto3's `session.client('sqs')`.
+pub trait SessionClientExt {
+    /// A client of service `S` with this session's settings.
+    ///
+    /// # Errors
+    /// See [`ClientBuilder::build`].
+    fn client<S: AwsService>(&self) -> Result<S::Client, Error>;
+}
+
+impl SessionClientExt for Session {
+    fn client<S: AwsService>(&self) -> Result<S::Client, Error> {
+        Client::new(self, S::INFO).map(S::Client::from)
+    }
+}

@@ -2,6 +2,7 @@
 
 mod date;
 mod json;
+pub mod rpc;
 pub mod xml;
 
 use http::HeaderMap;

@@ -1,0 +1,1 @@
+//! Typed client for dynamodb (in progress).

@@ -1,0 +1,1 @@
+//! Typed client for s3 (in progress).
