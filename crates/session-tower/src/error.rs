@@ -74,6 +74,13 @@ impl Error {
         self
     }
 
+    /// Attaches the underlying cause (for service crates building request and response
+    /// errors).
+    #[must_use]
+    pub fn with_source(self, source: impl Into<BoxError>) -> Self {
+        self.source_from(source)
+    }
+
     pub(crate) fn kind(&self) -> Kind {
         self.inner.kind
     }

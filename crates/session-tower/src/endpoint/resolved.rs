@@ -94,7 +94,10 @@ impl ResolvedEndpoint {
                 None => PathAndQuery::from_static("/"),
             }
         } else {
-            format!("{}{pq}", self.base_path)
+            // `/` and `/?query` on a path-style endpoint address the base itself
+            // (`/bucket`, `/bucket?list-type=2`), not `/bucket/`.
+            let rest = if pq == "/" || pq.starts_with("/?") { &pq[1..] } else { pq };
+            format!("{}{rest}", self.base_path)
                 .parse()
                 .map_err(|_| Error::request("request path does not fit the endpoint"))?
         };

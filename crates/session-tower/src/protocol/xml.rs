@@ -9,6 +9,22 @@ pub fn first_text(body: &[u8], name: &str) -> Option<String> {
     texts(body, &[name]).pop().flatten()
 }
 
+/// Whether the document has an element with this local name (well-formed up to it).
+pub fn has_element(body: &[u8], name: &str) -> bool {
+    let mut reader = Reader::from_reader(body);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == name.as_bytes() => {
+                return true
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
+}
+
 /// For each name, the text of the first element with that local name.
 pub fn texts(body: &[u8], names: &[&str]) -> Vec<Option<String>> {
     let mut out: Vec<Option<String>> = vec![None; names.len()];
@@ -38,17 +54,7 @@ pub fn texts(body: &[u8], names: &[&str]) -> Vec<Option<String>> {
             }
             Ok(Event::GeneralRef(r)) => {
                 if let Some((_, text)) = &mut current {
-                    match r.resolve_char_ref() {
-                        Ok(Some(c)) => text.push(c),
-                        _ => match &*r {
-                            b"amp" => text.push('&'),
-                            b"lt" => text.push('<'),
-                            b"gt" => text.push('>'),
-                            b"quot" => text.push('"'),
-                            b"apos" => text.push('\''),
-                            _ => {}
-                        },
-                    }
+                    push_entity(text, &r);
                 }
             }
             Ok(Event::End(_)) => {
@@ -62,6 +68,71 @@ pub fn texts(body: &[u8], names: &[&str]) -> Vec<Option<String>> {
         buf.clear();
     }
     out
+}
+
+/// For each `container` element, the text of the first child element of each name in
+/// `fields` (e.g. every `Contents` of a listing with its `Key` and `Size`).
+pub fn records(body: &[u8], container: &str, fields: &[&str]) -> Vec<Vec<Option<String>>> {
+    let mut out = Vec::new();
+    let mut reader = Reader::from_reader(body);
+    let mut buf = Vec::new();
+    let mut record: Option<Vec<Option<String>>> = None;
+    let mut current: Option<(usize, String)> = None;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => {
+                let local = e.local_name();
+                if local.as_ref() == container.as_bytes() {
+                    record = Some(vec![None; fields.len()]);
+                } else if let Some(rec) = &record {
+                    current = fields
+                        .iter()
+                        .position(|n| n.as_bytes() == local.as_ref())
+                        .filter(|&i| rec[i].is_none())
+                        .map(|i| (i, String::new()));
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if let (Some((_, text)), Ok(s)) = (&mut current, t.decode()) {
+                    text.push_str(&s);
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let Some((_, text)) = &mut current {
+                    push_entity(text, &r);
+                }
+            }
+            Ok(Event::End(e)) => {
+                if let Some((i, text)) = current.take() {
+                    if let Some(rec) = &mut record {
+                        rec[i] = Some(text);
+                    }
+                } else if e.local_name().as_ref() == container.as_bytes() {
+                    if let Some(rec) = record.take() {
+                        out.push(rec);
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
+    out
+}
+
+fn push_entity(text: &mut String, r: &quick_xml::events::BytesRef<'_>) {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => text.push(c),
+        _ => match &**r {
+            b"amp" => text.push('&'),
+            b"lt" => text.push('<'),
+            b"gt" => text.push('>'),
+            b"quot" => text.push('"'),
+            b"apos" => text.push('\''),
+            _ => {}
+        },
+    }
 }
 
 /// `Code`, `Message`, `RequestId` of an XML error body (query and REST-XML shapes).
@@ -82,5 +153,15 @@ mod tests {
         assert_eq!(first_text(body, "missing"), None);
         assert_eq!(first_text(b"<a><b>unterminated", "b"), None);
         assert_eq!(first_text(b"\xff\x00<<<", "b"), None);
+        assert!(has_element(body, "a") && has_element(b"<x><y/></x>", "y"));
+        assert!(!has_element(body, "z"));
+        let list = b"<L><C><K>a&amp;b</K><S>1</S></C><C><S>2</S></C><Other><K>no</K></Other></L>";
+        assert_eq!(
+            records(list, "C", &["K", "S"]),
+            vec![
+                vec![Some("a&b".to_owned()), Some("1".to_owned())],
+                vec![None, Some("2".to_owned())]
+            ]
+        );
     }
 }
