@@ -94,13 +94,16 @@ impl SdkBody {
     ///
     /// # Errors
     /// When the stream fails (for a response: the connection dropped, the body was
-    /// truncated).
-    pub async fn collect(self) -> Result<Bytes, BoxError> {
+    /// truncated): an [`Error`](crate::Error) for which `is_io()` holds.
+    pub async fn collect(self) -> Result<Bytes, crate::Error> {
         use http_body_util::BodyExt;
         if let Inner::Once(b) = self.inner {
             return Ok(b.unwrap_or_default());
         }
-        Ok(BodyExt::collect(self).await?.to_bytes())
+        match BodyExt::collect(self).await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e) => Err(crate::Error::with(crate::error::Kind::Io, "reading the body").with_source(e)),
+        }
     }
 
     /// Reads at most `limit` bytes; errors if the body is longer. For error responses, whose

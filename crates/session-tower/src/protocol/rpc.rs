@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Protocol;
 use crate::body::SdkBody;
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::trace::OperationName;
 
 /// Characters left as they are in form and URI encoding (RFC 3986 unreserved).
@@ -89,11 +89,7 @@ pub fn query_request(
 /// A truncated or failed body ([`Error::is_io`]).
 pub async fn read_body(resp: Response<SdkBody>) -> Result<(http::response::Parts, Bytes), Error> {
     let (parts, body) = resp.into_parts();
-    let bytes = body
-        .collect()
-        .await
-        .map_err(|e| Error::with(Kind::Io, "reading the response body").source_from(e))?;
-    Ok((parts, bytes))
+    Ok((parts, body.collect().await?))
 }
 
 /// Parses a JSON response body (an empty body reads as `{}`).
