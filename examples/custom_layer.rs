@@ -49,15 +49,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.contains("x-example-tenant"))
                 .unwrap_or(false);
-            println!("after signing: {} {} (tenant header signed: {signed})", req.method(), req.uri());
+            println!(
+                "after signing: {} {} (tenant header signed: {signed})",
+                req.method(),
+                req.uri()
+            );
             req
         }))
         .build()
         .map(StsClient::from)?;
 
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let who = rt.block_on(client.get_caller_identity())?;
     println!("caller: {}", who.arn.unwrap_or_default());
-    println!("requests seen after signing: {}", seen_signed.load(Ordering::Relaxed));
+    println!(
+        "requests seen after signing: {}",
+        seen_signed.load(Ordering::Relaxed)
+    );
     Ok(())
 }

@@ -16,7 +16,10 @@ use aws_session::{Env, SdkBody, Session, SessionClientExt};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("starting moto (first run installs it into target/peers, ~40 s) ...");
     let moto = session_testkit::Moto::start_with_auth()?;
-    println!("moto is up at {} with signature checking on\n", moto.endpoint());
+    println!(
+        "moto is up at {} with signature checking on\n",
+        moto.endpoint()
+    );
 
     // Everything the session needs is given here: this machine's ~/.aws is not read.
     let session = Session::builder()
@@ -27,9 +30,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .secret_access_key(moto.credentials().secret_access_key())
         .setting("endpoint_url", moto.endpoint())
         .build()?;
-    println!("session: profile {}, region {:?}", session.profile_name(), session.region());
+    println!(
+        "session: profile {}, region {:?}",
+        session.profile_name(),
+        session.region()
+    );
 
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let who = session.client::<Sts>()?.get_caller_identity().await?;
         println!("sts   GetCallerIdentity -> {}", who.arn.unwrap_or_default());
@@ -38,14 +47,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         s3.create_bucket("tour-bucket").await?;
         println!("s3    CreateBucket tour-bucket");
         let put = s3
-            .put_object("tour-bucket", "greeting.txt", SdkBody::from("hello from the tour"))
+            .put_object(
+                "tour-bucket",
+                "greeting.txt",
+                SdkBody::from("hello from the tour"),
+            )
             .await?;
-        println!("s3    PutObject greeting.txt -> ETag {}", put.e_tag.unwrap_or_default());
+        println!(
+            "s3    PutObject greeting.txt -> ETag {}",
+            put.e_tag.unwrap_or_default()
+        );
         let got = s3.get_object("tour-bucket", "greeting.txt").await?;
         let body = got.body.collect().await?;
-        println!("s3    GetObject greeting.txt -> {:?}", String::from_utf8_lossy(&body));
+        println!(
+            "s3    GetObject greeting.txt -> {:?}",
+            String::from_utf8_lossy(&body)
+        );
         let listing = s3.list_objects_v2("tour-bucket", None, None).await?;
-        println!("s3    ListObjectsV2 -> {} object(s)", listing.contents.len());
+        println!(
+            "s3    ListObjectsV2 -> {} object(s)",
+            listing.contents.len()
+        );
 
         let sqs = session.client::<Sqs>()?;
         let queue = sqs.create_queue("tour-queue").await?;
@@ -56,7 +78,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .receive_message(&ReceiveMessageInput::new(&queue.queue_url).wait_time_seconds(1))
             .await?;
         for m in &received.messages {
-            println!("sqs   ReceiveMessage -> {:?}", m.body.as_deref().unwrap_or_default());
+            println!(
+                "sqs   ReceiveMessage -> {:?}",
+                m.body.as_deref().unwrap_or_default()
+            );
             if let Some(handle) = &m.receipt_handle {
                 sqs.delete_message(&queue.queue_url, handle).await?;
                 println!("sqs   DeleteMessage ok");

@@ -18,8 +18,8 @@
 #![warn(missing_docs)]
 
 pub use session_core::{
-    credentials, default_session, profile, set_default_session, settings, Env, Error as ConfigError, Fs,
-    Origin, Session, SessionBuilder,
+    credentials, default_session, profile, set_default_session, settings, Env,
+    Error as ConfigError, Fs, Origin, Session, SessionBuilder,
 };
 pub use session_tower::{
     AwsService, Client, ClientBuilder, Error, SdkBody, ServiceError, SessionClientExt,

@@ -63,8 +63,23 @@ impl DynamoDbClient {
     /// # Errors
     /// Service and stack errors; a malformed response.
     pub async fn call(&self, operation: &'static str, input: &Value) -> Result<Value, Error> {
-        let target = format!("DynamoDB_20120810.{operation}");
-        let req = json_request(Protocol::AwsJson1_0, operation, &target, input)?;
+        let target: &'static str = match operation {
+            "CreateTable" => "DynamoDB_20120810.CreateTable",
+            "PutItem" => "DynamoDB_20120810.PutItem",
+            "GetItem" => "DynamoDB_20120810.GetItem",
+            "DeleteItem" => "DynamoDB_20120810.DeleteItem",
+            "DeleteTable" => "DynamoDB_20120810.DeleteTable",
+            "DescribeTable" => "DynamoDB_20120810.DescribeTable",
+            "Query" => "DynamoDB_20120810.Query",
+            "Scan" => "DynamoDB_20120810.Scan",
+            "UpdateItem" => "DynamoDB_20120810.UpdateItem",
+            _ => {
+                return Err(Error::request(format!(
+                    "unknown DynamoDB operation {operation}"
+                )))
+            }
+        };
+        let req = json_request(Protocol::AwsJson1_0, operation, target, input)?;
         let resp = self.client.send(req).await?;
         let (_, body) = read_body(resp).await?;
         parse_json(&body)

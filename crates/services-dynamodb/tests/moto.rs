@@ -27,10 +27,25 @@ fn create_put_get() {
         ddb.put_item("things", json!({"id": {"S": "a1"}, "n": {"N": "42"}}))
             .await
             .unwrap();
-        let item = ddb.get_item("things", json!({"id": {"S": "a1"}})).await.unwrap().unwrap();
+        let item = ddb
+            .get_item("things", json!({"id": {"S": "a1"}}))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(item["n"]["N"], "42");
-        assert!(ddb.get_item("things", json!({"id": {"S": "zz"}})).await.unwrap().is_none());
-        let e = ddb.get_item("missing", json!({"id": {"S": "a1"}})).await.unwrap_err();
-        assert_eq!(e.service_error().unwrap().code(), Some("ResourceNotFoundException"), "{e}");
+        assert!(ddb
+            .get_item("things", json!({"id": {"S": "zz"}}))
+            .await
+            .unwrap()
+            .is_none());
+        let e = ddb
+            .get_item("missing", json!({"id": {"S": "a1"}}))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.service_error().unwrap().code(),
+            Some("ResourceNotFoundException"),
+            "{e}"
+        );
     });
 }

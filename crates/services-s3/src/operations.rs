@@ -115,15 +115,22 @@ impl S3Client {
     ///
     /// # Errors
     /// A stream of unknown length; service and stack errors.
-    pub async fn put_object(&self, bucket: &str, key: &str, body: SdkBody) -> Result<PutObjectOutput, Error> {
+    pub async fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: SdkBody,
+    ) -> Result<PutObjectOutput, Error> {
         let path = key_path("PutObject", key)?;
         let length = body
             .size_hint()
             .exact()
             .ok_or_else(|| Error::request("PutObject: the body's length must be known"))?;
         let mut req = request("PutObject", Method::PUT, bucket, &path, body)?;
-        req.headers_mut()
-            .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(length));
+        req.headers_mut().insert(
+            http::header::CONTENT_LENGTH,
+            http::HeaderValue::from(length),
+        );
         let resp = self.client.send(req).await?;
         let (parts, _) = read_body(resp).await?;
         Ok(PutObjectOutput {
@@ -154,7 +161,13 @@ impl S3Client {
     /// Service and stack errors.
     pub async fn delete_object(&self, bucket: &str, key: &str) -> Result<(), Error> {
         let path = key_path("DeleteObject", key)?;
-        let req = request("DeleteObject", Method::DELETE, bucket, &path, SdkBody::empty())?;
+        let req = request(
+            "DeleteObject",
+            Method::DELETE,
+            bucket,
+            &path,
+            SdkBody::empty(),
+        )?;
         let resp = self.client.send(req).await?;
         read_body(resp).await.map(drop)
     }
@@ -182,7 +195,9 @@ impl S3Client {
         let resp = self.client.send(req).await?;
         let (_, body) = read_body(resp).await?;
         if !xml::has_element(&body, "ListBucketResult") {
-            return Err(Error::response("ListObjectsV2: no ListBucketResult element"));
+            return Err(Error::response(
+                "ListObjectsV2: no ListBucketResult element",
+            ));
         }
         let contents = xml::records(&body, "Contents", &["Key", "Size", "ETag"])
             .into_iter()

@@ -22,17 +22,27 @@ fn session(endpoint: &str, region: &str, key: &str, secret: &str) -> Session {
 async fn round_trip(s3: &S3Client, bucket: &str) {
     s3.create_bucket(bucket).await.unwrap();
     let put = s3
-        .put_object(bucket, "dir/hello world.txt", SdkBody::from("hello from the stack"))
+        .put_object(
+            bucket,
+            "dir/hello world.txt",
+            SdkBody::from("hello from the stack"),
+        )
         .await
         .unwrap();
     assert!(put.e_tag.is_some());
 
     // A streamed upload of 3 MiB in 64 KiB chunks.
     let chunk = Bytes::from(vec![b'x'; 64 * 1024]);
-    let frames = (0..48).map(move |_| Ok::<_, std::io::Error>(http_body::Frame::data(chunk.clone())));
+    let frames =
+        (0..48).map(move |_| Ok::<_, std::io::Error>(http_body::Frame::data(chunk.clone())));
     let stream = http_body_util::StreamBody::new(futures_util_stream(frames));
-    let sized = SizedBody { inner: stream, len: 48 * 64 * 1024 };
-    s3.put_object(bucket, "big.bin", SdkBody::from_stream(sized)).await.unwrap();
+    let sized = SizedBody {
+        inner: stream,
+        len: 48 * 64 * 1024,
+    };
+    s3.put_object(bucket, "big.bin", SdkBody::from_stream(sized))
+        .await
+        .unwrap();
 
     let got = s3.get_object(bucket, "dir/hello world.txt").await.unwrap();
     assert_eq!(got.content_length, Some(20));
@@ -47,13 +57,21 @@ async fn round_trip(s3: &S3Client, bucket: &str) {
     }
     assert_eq!(total, 48 * 64 * 1024);
 
-    let list = s3.list_objects_v2(bucket, Some("dir/"), None).await.unwrap();
+    let list = s3
+        .list_objects_v2(bucket, Some("dir/"), None)
+        .await
+        .unwrap();
     let keys: Vec<&str> = list.contents.iter().map(|o| o.key.as_str()).collect();
     assert_eq!(keys, ["dir/hello world.txt"]);
     assert_eq!(list.contents[0].size, Some(20));
 
-    s3.delete_object(bucket, "dir/hello world.txt").await.unwrap();
-    let e = s3.get_object(bucket, "dir/hello world.txt").await.unwrap_err();
+    s3.delete_object(bucket, "dir/hello world.txt")
+        .await
+        .unwrap();
+    let e = s3
+        .get_object(bucket, "dir/hello world.txt")
+        .await
+        .unwrap_err();
     assert_eq!(e.service_error().unwrap().code(), Some("NoSuchKey"), "{e}");
 }
 
@@ -100,11 +118,27 @@ fn s3_on_moto_with_signature_checks() {
     let c = moto.credentials();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let s3 = S3Client::new(&session(moto.endpoint(), moto.region(), c.access_key_id(), c.secret_access_key())).unwrap();
+        let s3 = S3Client::new(&session(
+            moto.endpoint(),
+            moto.region(),
+            c.access_key_id(),
+            c.secret_access_key(),
+        ))
+        .unwrap();
         round_trip(&s3, "proof-bucket").await;
-        let bad = S3Client::new(&session(moto.endpoint(), moto.region(), c.access_key_id(), "wrong")).unwrap();
+        let bad = S3Client::new(&session(
+            moto.endpoint(),
+            moto.region(),
+            c.access_key_id(),
+            "wrong",
+        ))
+        .unwrap();
         let e = bad.create_bucket("other").await.unwrap_err();
-        assert_eq!(e.service_error().unwrap().code(), Some("SignatureDoesNotMatch"), "{e}");
+        assert_eq!(
+            e.service_error().unwrap().code(),
+            Some("SignatureDoesNotMatch"),
+            "{e}"
+        );
     });
 }
 
@@ -114,10 +148,26 @@ fn s3_on_s3s_fs_strict_sigv4() {
     let c = server.credentials();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let s3 = S3Client::new(&session(server.endpoint(), server.region(), c.access_key_id(), c.secret_access_key())).unwrap();
+        let s3 = S3Client::new(&session(
+            server.endpoint(),
+            server.region(),
+            c.access_key_id(),
+            c.secret_access_key(),
+        ))
+        .unwrap();
         round_trip(&s3, "strict-bucket").await;
-        let bad = S3Client::new(&session(server.endpoint(), server.region(), c.access_key_id(), "wrong")).unwrap();
+        let bad = S3Client::new(&session(
+            server.endpoint(),
+            server.region(),
+            c.access_key_id(),
+            "wrong",
+        ))
+        .unwrap();
         let e = bad.create_bucket("other").await.unwrap_err();
-        assert_eq!(e.service_error().unwrap().code(), Some("SignatureDoesNotMatch"), "{e}");
+        assert_eq!(
+            e.service_error().unwrap().code(),
+            Some("SignatureDoesNotMatch"),
+            "{e}"
+        );
     });
 }

@@ -119,14 +119,20 @@ struct DeleteMessageInput<'a> {
 #[derive(Deserialize)]
 struct Empty {}
 
+/// An operation's name and its `X-Amz-Target`, both static.
+macro_rules! op {
+    ($name:literal) => {
+        ($name, concat!("AmazonSQS.", $name))
+    };
+}
+
 impl SqsClient {
     async fn call<I: Serialize, O: serde::de::DeserializeOwned>(
         &self,
-        operation: &'static str,
+        (operation, target): (&'static str, &'static str),
         input: &I,
     ) -> Result<O, Error> {
-        let target = format!("AmazonSQS.{operation}");
-        let req = json_request(Protocol::AwsJson1_0, operation, &target, input)?;
+        let req = json_request(Protocol::AwsJson1_0, operation, target, input)?;
         let resp = self.client.send(req).await?;
         let (_, body) = read_body(resp).await?;
         parse_json(&body)
@@ -140,16 +146,21 @@ impl SqsClient {
         if queue_name.is_empty() {
             return Err(Error::request("CreateQueue: QueueName is required"));
         }
-        self.call("CreateQueue", &CreateQueueInput { queue_name }).await
+        self.call(op!("CreateQueue"), &CreateQueueInput { queue_name })
+            .await
     }
 
     /// Sends a message.
     ///
     /// # Errors
     /// Service and stack errors.
-    pub async fn send_message(&self, queue_url: &str, body: &str) -> Result<SendMessageOutput, Error> {
+    pub async fn send_message(
+        &self,
+        queue_url: &str,
+        body: &str,
+    ) -> Result<SendMessageOutput, Error> {
         self.call(
-            "SendMessage",
+            op!("SendMessage"),
             &SendMessageInput {
                 queue_url,
                 message_body: body,
@@ -162,8 +173,11 @@ impl SqsClient {
     ///
     /// # Errors
     /// Service and stack errors.
-    pub async fn receive_message(&self, input: &ReceiveMessageInput) -> Result<ReceiveMessageOutput, Error> {
-        self.call("ReceiveMessage", input).await
+    pub async fn receive_message(
+        &self,
+        input: &ReceiveMessageInput,
+    ) -> Result<ReceiveMessageOutput, Error> {
+        self.call(op!("ReceiveMessage"), input).await
     }
 
     /// Deletes a received message.
@@ -173,7 +187,7 @@ impl SqsClient {
     pub async fn delete_message(&self, queue_url: &str, receipt_handle: &str) -> Result<(), Error> {
         let _: Empty = self
             .call(
-                "DeleteMessage",
+                op!("DeleteMessage"),
                 &DeleteMessageInput {
                     queue_url,
                     receipt_handle,

@@ -25,9 +25,16 @@ fn queue_round_trip_with_signatures_checked() {
     rt.block_on(async {
         let sqs = SqsClient::new(&session(&moto, moto.credentials().secret_access_key())).unwrap();
         let queue = sqs.create_queue("stack-proof").await.unwrap();
-        assert!(queue.queue_url.contains("stack-proof"), "{}", queue.queue_url);
+        assert!(
+            queue.queue_url.contains("stack-proof"),
+            "{}",
+            queue.queue_url
+        );
 
-        let sent = sqs.send_message(&queue.queue_url, "hello, stack").await.unwrap();
+        let sent = sqs
+            .send_message(&queue.queue_url, "hello, stack")
+            .await
+            .unwrap();
         assert!(!sent.message_id.is_empty());
 
         let got = sqs

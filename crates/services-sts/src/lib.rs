@@ -77,7 +77,9 @@ impl StsClient {
         let resp = self.client.send(req).await?;
         let (_, body) = read_body(resp).await?;
         if !xml::has_element(&body, "GetCallerIdentityResult") {
-            return Err(Error::response("GetCallerIdentity: no GetCallerIdentityResult element"));
+            return Err(Error::response(
+                "GetCallerIdentity: no GetCallerIdentityResult element",
+            ));
         }
         let mut f = xml::texts(&body, &["Arn", "UserId", "Account"]).into_iter();
         Ok(CallerIdentity {

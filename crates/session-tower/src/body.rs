@@ -102,7 +102,9 @@ impl SdkBody {
         }
         match BodyExt::collect(self).await {
             Ok(collected) => Ok(collected.to_bytes()),
-            Err(e) => Err(crate::Error::with(crate::error::Kind::Io, "reading the body").with_source(e)),
+            Err(e) => {
+                Err(crate::Error::with(crate::error::Kind::Io, "reading the body").with_source(e))
+            }
         }
     }
 

@@ -163,7 +163,8 @@ impl Error {
 
     /// The service said to slow down (throttling error codes, HTTP 429).
     pub fn is_throttling(&self) -> bool {
-        self.service_error().is_some_and(ServiceError::is_throttling)
+        self.service_error()
+            .is_some_and(ServiceError::is_throttling)
     }
 
     /// Retries stopped because the retry quota ran out.

@@ -13,11 +13,11 @@ pub mod error;
 pub mod errors;
 pub mod protocol;
 pub mod retry;
+mod settings_check;
 pub mod signing;
 pub mod timeout;
 pub mod trace;
 pub mod transport;
-mod settings_check;
 mod util;
 
 pub use body::SdkBody;

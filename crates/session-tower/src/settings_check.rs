@@ -7,7 +7,9 @@ use crate::error::{Error, Kind};
 pub(crate) fn check_region(region: &str) -> Result<&str, Error> {
     let ok = !region.is_empty()
         && region.len() <= 63
-        && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !region.starts_with('-')
         && !region.ends_with('-');
     if ok {

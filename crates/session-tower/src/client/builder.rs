@@ -134,13 +134,13 @@ impl ClientBuilder {
         let settings = self.session.settings();
         let region: Option<Arc<str>> = match self.region {
             Some(r) => Some(check_region(&r)?.into()),
-            None => settings
-                .region()
-                .or(info.region_when_unset)
-                .map(Into::into),
+            None => settings.region().or(info.region_when_unset).map(Into::into),
         };
         let Some(signing_region) = region.clone() else {
-            return Err(Error::with(Kind::NoRegion, format!("service {}", info.service_id)));
+            return Err(Error::with(
+                Kind::NoRegion,
+                format!("service {}", info.service_id),
+            ));
         };
         let runtime = SessionRuntime::of(&self.session);
         let transport = runtime.transport()?;
@@ -188,19 +188,20 @@ impl ClientBuilder {
 
         // Without user layers inside the attempt, the whole stack stays one concrete type and
         // is boxed once; with them, it is boxed where they go.
-        let mut service: BoxedStage = if self.before_signing.is_empty() && self.after_signing.is_empty() {
-            BoxCloneSyncService::new(operation.service(signing_layer.layer(core)))
-        } else {
-            let mut inner = BoxCloneSyncService::new(core);
-            for layer in self.after_signing.iter().rev() {
-                inner = layer(inner);
-            }
-            let mut inner: BoxedStage = BoxCloneSyncService::new(signing_layer.layer(inner));
-            for layer in self.before_signing.iter().rev() {
-                inner = layer(inner);
-            }
-            BoxCloneSyncService::new(operation.service(inner))
-        };
+        let mut service: BoxedStage =
+            if self.before_signing.is_empty() && self.after_signing.is_empty() {
+                BoxCloneSyncService::new(operation.service(signing_layer.layer(core)))
+            } else {
+                let mut inner = BoxCloneSyncService::new(core);
+                for layer in self.after_signing.iter().rev() {
+                    inner = layer(inner);
+                }
+                let mut inner: BoxedStage = BoxCloneSyncService::new(signing_layer.layer(inner));
+                for layer in self.before_signing.iter().rev() {
+                    inner = layer(inner);
+                }
+                BoxCloneSyncService::new(operation.service(inner))
+            };
         for layer in self.around_operation.iter().rev() {
             service = layer(service);
         }
@@ -231,7 +232,13 @@ fn user_agent(info: &ServiceInfo, app_id: Option<&str>) -> HeaderValue {
     if let Some(app) = app_id {
         let clean: String = app
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || "-._~".contains(c) { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         ua.push_str(" app/");
         ua.push_str(&clean);

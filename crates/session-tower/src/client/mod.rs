@@ -82,7 +82,11 @@ impl Client {
     ///
     /// # Errors
     /// Credentials, endpoint or signing errors; an expiry out of range.
-    pub async fn presign(&self, req: Request<()>, expires_in: Duration) -> Result<http::Uri, Error> {
+    pub async fn presign(
+        &self,
+        req: Request<()>,
+        expires_in: Duration,
+    ) -> Result<http::Uri, Error> {
         let endpoint = self.endpoint_for(req.extensions().get::<EndpointParams>())?;
         let creds = self.inner.runtime.credentials.get().await?;
         let (parts, ()) = req.into_parts();
@@ -103,7 +107,8 @@ impl Client {
             settings.percent_encoding_mode = session_sigv4::PercentEncodingMode::Single;
             settings.uri_path_normalization = false;
         }
-        let mut identity = session_sigv4::Identity::new(creds.access_key_id(), creds.secret_access_key());
+        let mut identity =
+            session_sigv4::Identity::new(creds.access_key_id(), creds.secret_access_key());
         if let Some(t) = creds.session_token() {
             identity = identity.with_session_token(t);
         }
@@ -133,7 +138,11 @@ impl Client {
     fn fallback_scope(&self) -> crate::endpoint::SigningScope {
         crate::endpoint::SigningScope {
             name: self.inner.info.signing_name.into(),
-            region: self.inner.region.clone().unwrap_or_else(|| "us-east-1".into()),
+            region: self
+                .inner
+                .region
+                .clone()
+                .unwrap_or_else(|| "us-east-1".into()),
             double_encode: !self.inner.info.s3_signing,
             normalize_path: !self.inner.info.s3_signing,
         }

@@ -158,7 +158,9 @@ impl fmt::Debug for CredentialsCache {
 mod tests {
     use std::sync::atomic::AtomicUsize;
 
-    use session_core::credentials::{CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
+    use session_core::credentials::{
+        CredentialsError, ProvideCredentials, ProvideCredentialsFuture,
+    };
 
     use super::*;
 
@@ -230,7 +232,10 @@ mod tests {
                 break;
             }
         }
-        assert!(p.calls.load(Ordering::SeqCst) >= 2, "background refresh ran");
+        assert!(
+            p.calls.load(Ordering::SeqCst) >= 2,
+            "background refresh ran"
+        );
         assert_eq!(cache.get().await.unwrap().access_key_id()[..4], *"AKID");
     }
 

@@ -5,11 +5,18 @@ use session_endpoints::{ParamValue, Params, RuleSet};
 
 /// The parameters a session supplies, for the built-ins `rules` declares. `region` is the
 /// region the client uses (after the global-service fallback).
-pub(crate) fn base_params(rules: &RuleSet, session: &Session, service_id: &str, region: Option<&str>) -> Params {
+pub(crate) fn base_params(
+    rules: &RuleSet,
+    session: &Session,
+    service_id: &str,
+    region: Option<&str>,
+) -> Params {
     let settings = session.settings();
     let mut params = Params::new();
     for p in rules.parameters() {
-        let Some(builtin) = p.built_in() else { continue };
+        let Some(builtin) = p.built_in() else {
+            continue;
+        };
         let value = match builtin {
             "AWS::Region" => region.map(|r| ParamValue::String(r.to_owned())),
             "AWS::UseFIPS" => Some(ParamValue::Bool(settings.use_fips_endpoint())),
@@ -26,7 +33,9 @@ pub(crate) fn base_params(rules: &RuleSet, session: &Session, service_id: &str, 
             "AWS::S3::ForcePathStyle" => Some(ParamValue::Bool(
                 settings.s3_addressing_style() == session_core::settings::AddressingStyle::Path,
             )),
-            "AWS::S3::Accelerate" => settings.flag("s3.use_accelerate_endpoint").map(ParamValue::Bool),
+            "AWS::S3::Accelerate" => settings
+                .flag("s3.use_accelerate_endpoint")
+                .map(ParamValue::Bool),
             "AWS::S3::UseArnRegion" => settings.flag("s3.use_arn_region").map(ParamValue::Bool),
             "AWS::S3::DisableMultiRegionAccessPoints" => settings
                 .flag("s3.disable_multiregion_access_points")

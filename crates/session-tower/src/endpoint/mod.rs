@@ -146,7 +146,10 @@ where
     }
 
     fn call(&mut self, mut req: Request<SdkBody>) -> Self::Future {
-        let endpoint = match self.resolver.resolve(req.extensions().get::<EndpointParams>()) {
+        let endpoint = match self
+            .resolver
+            .resolve(req.extensions().get::<EndpointParams>())
+        {
             Ok(e) => e,
             Err(e) => return crate::util::Either::error(e),
         };

@@ -34,8 +34,14 @@ pub struct ResolvedEndpoint {
 impl ResolvedEndpoint {
     pub(crate) fn from_rules(endpoint: &session_endpoints::Endpoint) -> Result<Self, Error> {
         let bad = |what: &str| Error::with(Kind::Endpoint, format!("{what}: {}", endpoint.url()));
-        let uri: Uri = endpoint.url().parse().map_err(|_| bad("invalid endpoint URL"))?;
-        let scheme = uri.scheme().cloned().ok_or_else(|| bad("endpoint URL has no scheme"))?;
+        let uri: Uri = endpoint
+            .url()
+            .parse()
+            .map_err(|_| bad("invalid endpoint URL"))?;
+        let scheme = uri
+            .scheme()
+            .cloned()
+            .ok_or_else(|| bad("endpoint URL has no scheme"))?;
         if scheme != Scheme::HTTP && scheme != Scheme::HTTPS {
             return Err(bad("endpoint URL must be http or https"));
         }
@@ -46,9 +52,11 @@ impl ResolvedEndpoint {
         let base_path = uri.path().trim_end_matches('/').into();
         let mut headers = Vec::new();
         for (name, values) in endpoint.headers() {
-            let name = HeaderName::try_from(name.as_str()).map_err(|_| bad("invalid header name"))?;
+            let name =
+                HeaderName::try_from(name.as_str()).map_err(|_| bad("invalid header name"))?;
             for v in values {
-                let value = HeaderValue::try_from(v.as_str()).map_err(|_| bad("invalid header value"))?;
+                let value =
+                    HeaderValue::try_from(v.as_str()).map_err(|_| bad("invalid header value"))?;
                 headers.push((name.clone(), value));
             }
         }
@@ -84,10 +92,7 @@ impl ResolvedEndpoint {
 
     /// Points `req` (whose URI holds only a path and query) at this endpoint.
     pub(crate) fn apply(&self, req: &mut Request<SdkBody>) -> Result<(), Error> {
-        let pq = req
-            .uri()
-            .path_and_query()
-            .map_or("/", PathAndQuery::as_str);
+        let pq = req.uri().path_and_query().map_or("/", PathAndQuery::as_str);
         let path_and_query: PathAndQuery = if self.base_path.is_empty() {
             match req.uri().path_and_query() {
                 Some(pq) => pq.clone(),
@@ -96,7 +101,11 @@ impl ResolvedEndpoint {
         } else {
             // `/` and `/?query` on a path-style endpoint address the base itself
             // (`/bucket`, `/bucket?list-type=2`), not `/bucket/`.
-            let rest = if pq == "/" || pq.starts_with("/?") { &pq[1..] } else { pq };
+            let rest = if pq == "/" || pq.starts_with("/?") {
+                &pq[1..]
+            } else {
+                pq
+            };
             format!("{}{rest}", self.base_path)
                 .parse()
                 .map_err(|_| Error::request("request path does not fit the endpoint"))?
@@ -106,7 +115,9 @@ impl ResolvedEndpoint {
             .authority(self.authority.clone())
             .path_and_query(path_and_query)
             .build()
-            .map_err(|e| Error::with(Kind::Endpoint, "could not build the request URL").source_from(e))?;
+            .map_err(|e| {
+                Error::with(Kind::Endpoint, "could not build the request URL").source_from(e)
+            })?;
         *req.uri_mut() = uri;
         for (name, value) in self.headers.iter() {
             req.headers_mut().append(name.clone(), value.clone());

@@ -77,9 +77,11 @@ where
                     };
                     let status = parts.status.as_u16();
                     return Poll::Ready(Err(match bytes {
-                        Ok(bytes) => {
-                            Error::service(this.protocol.parse_error(status, &parts.headers, &bytes))
-                        }
+                        Ok(bytes) => Error::service(this.protocol.parse_error(
+                            status,
+                            &parts.headers,
+                            &bytes,
+                        )),
                         Err(e) => Error::with(
                             Kind::Io,
                             format!("reading the body of an HTTP {status} error response"),

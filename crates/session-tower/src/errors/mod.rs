@@ -75,24 +75,35 @@ mod tests {
     use super::*;
     use tower::{service_fn, ServiceExt};
 
-    fn answering(status: u16, body: &'static str) -> ResponseErrors<impl Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>> {
+    fn answering(
+        status: u16,
+        body: &'static str,
+    ) -> ResponseErrors<impl Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>>
+    {
         ResponseErrorsLayer::new(Protocol::AwsQuery).layer(service_fn(move |_| async move {
             let mut r = Response::new(SdkBody::from(body));
             *r.status_mut() = http::StatusCode::from_u16(status).unwrap();
-            r.headers_mut().insert("x-amzn-requestid", http::HeaderValue::from_static("req-9"));
+            r.headers_mut()
+                .insert("x-amzn-requestid", http::HeaderValue::from_static("req-9"));
             Ok::<_, Error>(r)
         }))
     }
 
     #[tokio::test]
     async fn success_passes_and_errors_are_parsed() {
-        let ok = answering(200, "<ok/>").oneshot(Request::new(SdkBody::empty())).await.unwrap();
+        let ok = answering(200, "<ok/>")
+            .oneshot(Request::new(SdkBody::empty()))
+            .await
+            .unwrap();
         assert_eq!(ok.into_body().collect().await.unwrap(), "<ok/>");
         let e = answering(400, "<ErrorResponse><Error><Code>InvalidAction</Code><Message>no</Message></Error></ErrorResponse>")
             .oneshot(Request::new(SdkBody::empty()))
             .await
             .unwrap_err();
         let s = e.service_error().unwrap();
-        assert_eq!((s.status(), s.code(), s.message(), s.request_id()), (400, Some("InvalidAction"), Some("no"), Some("req-9")));
+        assert_eq!(
+            (s.status(), s.code(), s.message(), s.request_id()),
+            (400, Some("InvalidAction"), Some("no"), Some("req-9"))
+        );
     }
 }

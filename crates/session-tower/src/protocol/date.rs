@@ -58,8 +58,17 @@ mod tests {
         let t = parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
         assert_eq!(t.duration_since(UNIX_EPOCH).unwrap().as_secs(), 784_111_777);
         let t = parse_http_date("Wed, 25 Nov 2026 00:00:00 GMT").unwrap();
-        assert_eq!(t.duration_since(UNIX_EPOCH).unwrap().as_secs(), 1_795_564_800);
-        for bad in ["", "yesterday", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:00:00 GMT", "Sun, 06 Nov 1994 08:49:37 PST"] {
+        assert_eq!(
+            t.duration_since(UNIX_EPOCH).unwrap().as_secs(),
+            1_795_564_800
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:00:00 GMT",
+            "Sun, 06 Nov 1994 08:49:37 PST",
+        ] {
             assert!(parse_http_date(bad).is_none(), "{bad}");
         }
     }

@@ -88,20 +88,29 @@ mod tests {
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         pairs
             .iter()
-            .map(|(k, v)| (http::HeaderName::from_static(k), http::HeaderValue::from_static(v)))
+            .map(|(k, v)| {
+                (
+                    http::HeaderName::from_static(k),
+                    http::HeaderValue::from_static(v),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn json_errors() {
         let body = br#"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The queue does not exist"}"#;
-        let e = Protocol::AwsJson1_0.parse_error(400, &headers(&[("x-amzn-requestid", "r-1")]), body);
+        let e =
+            Protocol::AwsJson1_0.parse_error(400, &headers(&[("x-amzn-requestid", "r-1")]), body);
         assert_eq!(e.code(), Some("QueueDoesNotExist"));
         assert_eq!(e.message(), Some("The queue does not exist"));
         assert_eq!(e.request_id(), Some("r-1"));
         let e = Protocol::AwsJson1_1.parse_error(
             400,
-            &headers(&[("x-amzn-errortype", "ThrottlingException:http://internal.amazon.com/")]),
+            &headers(&[(
+                "x-amzn-errortype",
+                "ThrottlingException:http://internal.amazon.com/",
+            )]),
             br#"{"Message":"slow down"}"#,
         );
         assert_eq!(e.code(), Some("ThrottlingException"));
@@ -118,7 +127,12 @@ mod tests {
             assert_eq!(e.request_id(), Some("abc"));
         }
         let s3 = b"<Error><Code>NoSuchBucket</Code><Message>nope</Message><RequestId>x1</RequestId></Error>";
-        assert_eq!(Protocol::RestXml.parse_error(404, &HeaderMap::new(), s3).code(), Some("NoSuchBucket"));
+        assert_eq!(
+            Protocol::RestXml
+                .parse_error(404, &HeaderMap::new(), s3)
+                .code(),
+            Some("NoSuchBucket")
+        );
     }
 
     #[test]

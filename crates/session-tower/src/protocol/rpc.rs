@@ -23,8 +23,16 @@ pub fn percent_encode(s: &str, keep_slash: bool) -> String {
             out.push(b as char);
         } else {
             out.push('%');
-            out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0').to_ascii_uppercase());
-            out.push(char::from_digit(u32::from(b & 0xf), 16).unwrap_or('0').to_ascii_uppercase());
+            out.push(
+                char::from_digit(u32::from(b >> 4), 16)
+                    .unwrap_or('0')
+                    .to_ascii_uppercase(),
+            );
+            out.push(
+                char::from_digit(u32::from(b & 0xf), 16)
+                    .unwrap_or('0')
+                    .to_ascii_uppercase(),
+            );
         }
     }
     out
@@ -37,7 +45,7 @@ pub fn percent_encode(s: &str, keep_slash: bool) -> String {
 pub fn json_request<I: Serialize>(
     protocol: Protocol,
     operation: &'static str,
-    target: &str,
+    target: &'static str,
     input: &I,
 ) -> Result<Request<SdkBody>, Error> {
     let body = serde_json::to_vec(input)
@@ -50,7 +58,7 @@ pub fn json_request<I: Serialize>(
         .method(Method::POST)
         .uri("/")
         .header(http::header::CONTENT_TYPE, content_type)
-        .header("x-amz-target", HeaderValue::from_str(target).map_err(|e| Error::request("bad target").source_from(e))?)
+        .header("x-amz-target", HeaderValue::from_static(target))
         .body(SdkBody::from(body))
         .map_err(|e| Error::request("could not build the request").source_from(e))?;
     req.extensions_mut().insert(OperationName(operation));
@@ -66,7 +74,11 @@ pub fn query_request(
     version: &str,
     params: &[(&str, &str)],
 ) -> Result<Request<SdkBody>, Error> {
-    let mut body = format!("Action={}&Version={}", percent_encode(operation, false), percent_encode(version, false));
+    let mut body = format!(
+        "Action={}&Version={}",
+        percent_encode(operation, false),
+        percent_encode(version, false)
+    );
     for (k, v) in params {
         body.push('&');
         body.push_str(&percent_encode(k, false));
@@ -76,7 +88,10 @@ pub fn query_request(
     let mut req = Request::builder()
         .method(Method::POST)
         .uri("/")
-        .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded; charset=utf-8")
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
         .body(SdkBody::from(body))
         .map_err(|e| Error::request("could not build the request").source_from(e))?;
     req.extensions_mut().insert(OperationName(operation));
@@ -97,8 +112,13 @@ pub async fn read_body(resp: Response<SdkBody>) -> Result<(http::response::Parts
 /// # Errors
 /// Malformed or truncated JSON ([`Error::is_response`]).
 pub fn parse_json<O: DeserializeOwned>(body: &[u8]) -> Result<O, Error> {
-    let body = if body.trim_ascii().is_empty() { &b"{}"[..] } else { body };
-    serde_json::from_slice(body).map_err(|e| Error::response("malformed JSON response").source_from(e))
+    let body = if body.trim_ascii().is_empty() {
+        &b"{}"[..]
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| Error::response("malformed JSON response").source_from(e))
 }
 
 #[cfg(test)]
@@ -114,12 +134,20 @@ mod tests {
     #[test]
     fn query_bodies() {
         let r = query_request("GetCallerIdentity", "2011-06-15", &[("X", "a&b")]).unwrap();
-        assert_eq!(r.body().bytes().unwrap(), b"Action=GetCallerIdentity&Version=2011-06-15&X=a%26b");
+        assert_eq!(
+            r.body().bytes().unwrap(),
+            b"Action=GetCallerIdentity&Version=2011-06-15&X=a%26b"
+        );
     }
 
     #[test]
     fn json_parse_errors_are_response_errors() {
-        assert!(parse_json::<serde_json::Value>(b"{\"a\":").unwrap_err().is_response());
-        assert_eq!(parse_json::<serde_json::Value>(b"").unwrap(), serde_json::json!({}));
+        assert!(parse_json::<serde_json::Value>(b"{\"a\":")
+            .unwrap_err()
+            .is_response());
+        assert_eq!(
+            parse_json::<serde_json::Value>(b"").unwrap(),
+            serde_json::json!({})
+        );
     }
 }

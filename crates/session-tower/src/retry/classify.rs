@@ -57,23 +57,58 @@ mod tests {
     use crate::error::ServiceError;
 
     fn service(status: u16, code: &str) -> Result<Response<SdkBody>, Error> {
-        Err(Error::service(ServiceError::new(status, Some(code.into()), None, None)))
+        Err(Error::service(ServiceError::new(
+            status,
+            Some(code.into()),
+            None,
+            None,
+        )))
     }
 
     #[test]
     fn standard_rules() {
         let c = StandardClassifier;
-        assert_eq!(c.classify(&service(400, "ThrottlingException")), RetryAction::Throttling);
-        assert_eq!(c.classify(&service(503, "SlowDown")), RetryAction::Throttling);
-        assert_eq!(c.classify(&service(500, "InternalError")), RetryAction::Transient);
-        assert_eq!(c.classify(&service(400, "ValidationError")), RetryAction::NoRetry);
+        assert_eq!(
+            c.classify(&service(400, "ThrottlingException")),
+            RetryAction::Throttling
+        );
+        assert_eq!(
+            c.classify(&service(503, "SlowDown")),
+            RetryAction::Throttling
+        );
+        assert_eq!(
+            c.classify(&service(500, "InternalError")),
+            RetryAction::Transient
+        );
+        assert_eq!(
+            c.classify(&service(400, "ValidationError")),
+            RetryAction::NoRetry
+        );
         assert_eq!(c.classify(&service(404, "NoSuchKey")), RetryAction::NoRetry);
         // Clock skew needs the server's time to correct against.
-        assert_eq!(c.classify(&service(403, "RequestTimeTooSkewed")), RetryAction::NoRetry);
-        assert_eq!(c.classify(&Err(Error::new(Kind::Connect))), RetryAction::Transient);
-        assert_eq!(c.classify(&Err(Error::new(Kind::AttemptTimeout))), RetryAction::Timeout);
-        assert_eq!(c.classify(&Err(Error::new(Kind::OperationTimeout))), RetryAction::NoRetry);
-        assert_eq!(c.classify(&Err(Error::new(Kind::Credentials))), RetryAction::NoRetry);
-        assert_eq!(c.classify(&Ok(Response::new(SdkBody::empty()))), RetryAction::NoRetry);
+        assert_eq!(
+            c.classify(&service(403, "RequestTimeTooSkewed")),
+            RetryAction::NoRetry
+        );
+        assert_eq!(
+            c.classify(&Err(Error::new(Kind::Connect))),
+            RetryAction::Transient
+        );
+        assert_eq!(
+            c.classify(&Err(Error::new(Kind::AttemptTimeout))),
+            RetryAction::Timeout
+        );
+        assert_eq!(
+            c.classify(&Err(Error::new(Kind::OperationTimeout))),
+            RetryAction::NoRetry
+        );
+        assert_eq!(
+            c.classify(&Err(Error::new(Kind::Credentials))),
+            RetryAction::NoRetry
+        );
+        assert_eq!(
+            c.classify(&Ok(Response::new(SdkBody::empty()))),
+            RetryAction::NoRetry
+        );
     }
 }

@@ -86,7 +86,10 @@ impl RetryConfig {
     fn backoff(&self, retry: u32) -> Duration {
         let bound = self
             .initial_backoff
-            .saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX))
+            .saturating_mul(
+                1u32.checked_shl(retry.saturating_sub(1))
+                    .unwrap_or(u32::MAX),
+            )
             .min(self.max_backoff);
         bound.mul_f64(fastrand::f64())
     }
@@ -100,7 +103,7 @@ struct Shared {
     limiter: Option<RateLimiter>,
     classifier: Arc<dyn ClassifyRetry>,
     clock: Clock,
-    max_header: HeaderValue,
+    attempt_headers: Vec<HeaderValue>,
 }
 
 /// Adds [`Retry`] to a stack.
@@ -122,7 +125,7 @@ impl RetryLayer {
         clock: Clock,
         classifier: Arc<dyn ClassifyRetry>,
     ) -> Self {
-        let max_header = HeaderValue::from(config.max_attempts);
+        let attempt_headers = attempt_headers(config.max_attempts);
         Self {
             shared: Arc::new(Shared {
                 limiter: config.adaptive.then(RateLimiter::new),
@@ -130,7 +133,7 @@ impl RetryLayer {
                 quota: RetryQuota::new(),
                 classifier,
                 clock,
-                max_header,
+                attempt_headers,
             }),
         }
     }
@@ -191,28 +194,42 @@ where
     }
 }
 
-/// A random version-4 UUID, the SDKs' invocation id format.
+/// A random version-4 UUID, the SDKs' invocation id format, written without `format!`.
 fn invocation_id() -> HeaderValue {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bits = fastrand::u128(..);
+    // Version 4, variant 10xx.
     let b = (bits & !(0xf << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
-    let s = format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        (b >> 96) as u32,
-        (b >> 80) as u16,
-        (b >> 64) as u16,
-        (b >> 48) as u16,
-        b & 0xffff_ffff_ffff
-    );
-    HeaderValue::from_str(&s).unwrap_or(HeaderValue::from_static("00000000-0000-4000-8000-000000000000"))
+    let mut out = [0u8; 36];
+    let mut nibble = 32;
+    for (i, slot) in out.iter_mut().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            *slot = b'-';
+        } else {
+            nibble -= 1;
+            *slot = HEX[((b >> (nibble * 4)) & 0xf) as usize];
+        }
+    }
+    HeaderValue::from_bytes(&out).unwrap_or(HeaderValue::from_static(
+        "00000000-0000-4000-8000-000000000000",
+    ))
 }
 
-fn attempt_header(attempt: u32, max: &HeaderValue) -> HeaderValue {
-    let max = max.to_str().unwrap_or("0");
-    HeaderValue::from_str(&format!("attempt={attempt}; max={max}"))
-        .unwrap_or(HeaderValue::from_static("attempt=1"))
+/// `attempt=N; max=M` for every attempt, built once per client.
+fn attempt_headers(max: u32) -> Vec<HeaderValue> {
+    (1..=max)
+        .map(|n| {
+            HeaderValue::from_str(&format!("attempt={n}; max={max}"))
+                .unwrap_or(HeaderValue::from_static("attempt=1"))
+        })
+        .collect()
 }
 
-async fn run<S>(mut svc: S, shared: Arc<Shared>, req: Request<SdkBody>) -> Result<Response<SdkBody>, Error>
+async fn run<S>(
+    mut svc: S,
+    shared: Arc<Shared>,
+    req: Request<SdkBody>,
+) -> Result<Response<SdkBody>, Error>
 where
     S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>,
 {
@@ -220,10 +237,16 @@ where
 
     let config = &shared.config;
     let (mut parts, body) = req.into_parts();
-    parts.headers.insert("amz-sdk-invocation-id", invocation_id());
+    parts
+        .headers
+        .insert("amz-sdk-invocation-id", invocation_id());
     // A stream cannot be replayed: it gets exactly one attempt.
     let replay = body.try_clone();
-    let max_attempts = if replay.is_some() { config.max_attempts } else { 1 };
+    let max_attempts = if replay.is_some() {
+        config.max_attempts
+    } else {
+        1
+    };
     let mut body = Some(body);
     let mut retry_cost: Option<u32> = None;
     let mut attempt = 1u32;
@@ -241,15 +264,23 @@ where
             }
         }
         let mut attempt_parts = parts.clone();
-        attempt_parts
-            .headers
-            .insert("amz-sdk-request", attempt_header(attempt, &shared.max_header));
+        attempt_parts.headers.insert(
+            "amz-sdk-request",
+            shared.attempt_headers[(attempt as usize - 1).min(shared.attempt_headers.len() - 1)]
+                .clone(),
+        );
         let attempt_body = match body.take() {
             Some(b) => b,
-            None => replay.as_ref().and_then(SdkBody::try_clone).unwrap_or_default(),
+            None => replay
+                .as_ref()
+                .and_then(SdkBody::try_clone)
+                .unwrap_or_default(),
         };
         let result = match svc.ready().await {
-            Ok(svc) => svc.call(Request::from_parts(attempt_parts, attempt_body)).await,
+            Ok(svc) => {
+                svc.call(Request::from_parts(attempt_parts, attempt_body))
+                    .await
+            }
             Err(e) => Err(e),
         };
         let action = shared.classifier.classify(&result);

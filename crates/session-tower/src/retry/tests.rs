@@ -9,8 +9,11 @@ use crate::error::ServiceError;
 
 type Script = Arc<Mutex<Vec<Result<u16, Error>>>>;
 
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
 /// A stub inner service (not a real server): answers from a script and records the
 /// headers of each attempt.
+#[allow(clippy::type_complexity)]
 fn scripted(
     script: Vec<Result<u16, Error>>,
 ) -> (
@@ -18,7 +21,7 @@ fn scripted(
         + Clone
         + Send
         + 'static,
-    Arc<Mutex<Vec<(String, String)>>>,
+    Seen,
 ) {
     let script: Script = Arc::new(Mutex::new(script.into_iter().rev().collect()));
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -82,7 +85,9 @@ async fn non_retryable_errors_return_at_once() {
 
 #[tokio::test(start_paused = true)]
 async fn max_attempts_bounds_the_loop() {
-    let errs = (0..5).map(|_| Err(service_err(500, "InternalError"))).collect();
+    let errs = (0..5)
+        .map(|_| Err(service_err(500, "InternalError")))
+        .collect();
     let (svc, seen) = scripted(errs);
     let e = layer(4).layer(svc).oneshot(req()).await.unwrap_err();
     assert!(e.is_service());
@@ -93,7 +98,11 @@ async fn max_attempts_bounds_the_loop() {
 async fn streaming_bodies_are_sent_once() {
     let (svc, seen) = scripted(vec![Err(Error::new(Kind::Io))]);
     let body = SdkBody::from_stream(http_body_util::Full::new(bytes::Bytes::from_static(b"x")));
-    let e = layer(3).layer(svc).oneshot(Request::new(body)).await.unwrap_err();
+    let e = layer(3)
+        .layer(svc)
+        .oneshot(Request::new(body))
+        .await
+        .unwrap_err();
     assert!(e.is_io());
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
@@ -103,7 +112,11 @@ async fn the_quota_stops_a_retry_storm() {
     let layer = layer(2);
     let mut attempts = 0;
     for _ in 0..150 {
-        let (svc, seen) = scripted((0..2).map(|_| Err(service_err(500, "InternalError"))).collect());
+        let (svc, seen) = scripted(
+            (0..2)
+                .map(|_| Err(service_err(500, "InternalError")))
+                .collect(),
+        );
         let _ = layer.layer(svc).oneshot(req()).await;
         attempts += seen.lock().unwrap().len();
     }
@@ -136,5 +149,8 @@ fn backoff_is_full_jitter_capped() {
         }
     }
     let total: Duration = (0..200).map(|_| c.backoff(10)).sum();
-    assert!(total > Duration::from_secs(200 * 5), "jitter should spread up to the cap");
+    assert!(
+        total > Duration::from_secs(200 * 5),
+        "jitter should spread up to the cap"
+    );
 }

@@ -9,13 +9,14 @@
 //! `authorization` and `x-amz-security-token` are marked sensitive, so hyper and any
 //! tracing layer show them redacted.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::{HeaderValue, Request};
 use session_core::credentials::Credentials;
-use session_sigv4::{Identity, PayloadHash, PercentEncodingMode, Signer, SigningParams, SigningSettings};
+use session_sigv4::{
+    Identity, PayloadHash, PercentEncodingMode, Signer, SigningParams, SigningSettings,
+};
 use sha2::{Digest, Sha256};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -42,7 +43,12 @@ impl SigningConfig {
     /// Signs with `signer` (share one per session so derived keys are reused), at `clock`'s
     /// time, with `fallback` when the endpoint rules name no scope. `content_sha256_header`
     /// adds `x-amz-content-sha256` (S3).
-    pub fn new(signer: Signer, clock: Clock, fallback: SigningScope, content_sha256_header: bool) -> Self {
+    pub fn new(
+        signer: Signer,
+        clock: Clock,
+        fallback: SigningScope,
+        content_sha256_header: bool,
+    ) -> Self {
         let mut standard = SigningSettings::default();
         standard.content_sha256_header = content_sha256_header;
         let mut single = standard.clone();
@@ -63,7 +69,11 @@ impl SigningConfig {
             .get::<Credentials>()
             .cloned()
             .ok_or_else(|| Error::with(Kind::Credentials, "no credentials on the request"))?;
-        let scope = req.extensions().get::<SigningScope>().unwrap_or(&self.fallback).clone();
+        let scope = req
+            .extensions()
+            .get::<SigningScope>()
+            .unwrap_or(&self.fallback)
+            .clone();
         let (mut parts, body) = req.into_parts();
         if !parts.headers.contains_key(http::header::HOST) {
             let authority = parts
@@ -83,7 +93,11 @@ impl SigningConfig {
             }
             None => PayloadHash::UnsignedPayload,
         };
-        let settings = if scope.double_encode { &self.standard } else { &self.single };
+        let settings = if scope.double_encode {
+            &self.standard
+        } else {
+            &self.single
+        };
         let mut identity = Identity::new(creds.access_key_id(), creds.secret_access_key());
         if let Some(token) = creds.session_token() {
             identity = identity.with_session_token(token);
@@ -104,10 +118,12 @@ impl SigningConfig {
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
     let mut s = String::with_capacity(64);
     for b in digest.iter() {
-        let _ = write!(s, "{b:02x}");
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     s
 }
@@ -178,7 +194,9 @@ mod tests {
     }
 
     fn request(body: SdkBody, token: Option<&str>) -> Request<SdkBody> {
-        let mut req = Request::post("https://sqs.us-east-1.amazonaws.com/").body(body).unwrap();
+        let mut req = Request::post("https://sqs.us-east-1.amazonaws.com/")
+            .body(body)
+            .unwrap();
         req.extensions_mut().insert(Credentials::new(
             "AKIDEXAMPLE",
             "very-secret-key",
@@ -191,19 +209,33 @@ mod tests {
 
     #[test]
     fn signs_and_marks_sensitive_headers() {
-        let signed = config().sign(request(SdkBody::from("{}"), Some("tok-123"))).unwrap();
+        let signed = config()
+            .sign(request(SdkBody::from("{}"), Some("tok-123")))
+            .unwrap();
         let auth = signed.headers().get("authorization").unwrap();
         assert!(auth.is_sensitive());
-        assert!(auth.to_str().unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
-        assert!(signed.headers().get("x-amz-security-token").unwrap().is_sensitive());
+        assert!(auth
+            .to_str()
+            .unwrap()
+            .starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
+        assert!(signed
+            .headers()
+            .get("x-amz-security-token")
+            .unwrap()
+            .is_sensitive());
         assert_eq!(signed.headers()["host"], "sqs.us-east-1.amazonaws.com");
         let dbg = format!("{:?}", signed.headers());
-        assert!(!dbg.contains("very-secret-key") && !dbg.contains("tok-123"), "{dbg}");
+        assert!(
+            !dbg.contains("very-secret-key") && !dbg.contains("tok-123"),
+            "{dbg}"
+        );
     }
 
     #[test]
     fn missing_credentials_is_an_error() {
-        let req = Request::post("https://x.amazonaws.com/").body(SdkBody::empty()).unwrap();
+        let req = Request::post("https://x.amazonaws.com/")
+            .body(SdkBody::empty())
+            .unwrap();
         assert!(config().sign(req).unwrap_err().is_credentials());
     }
 

@@ -89,7 +89,10 @@ where
     }
 
     fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
-        let operation = req.extensions().get::<OperationName>().map_or("unknown", |o| o.0);
+        let operation = req
+            .extensions()
+            .get::<OperationName>()
+            .map_or("unknown", |o| o.0);
         let span = match self.level {
             Level::Operation => tracing::info_span!(
                 "operation",

@@ -161,7 +161,11 @@ impl Future for TransportFuture {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Ok(resp)) => Poll::Ready(Ok(resp.map(SdkBody::from_incoming))),
             Poll::Ready(Err(e)) => {
-                let kind = if e.is_connect() { Kind::Connect } else { Kind::Io };
+                let kind = if e.is_connect() {
+                    Kind::Connect
+                } else {
+                    Kind::Io
+                };
                 Poll::Ready(Err(Error::new(kind).source_from(e)))
             }
         }

@@ -57,7 +57,10 @@ mod tests {
         let dir = tempfile_dir();
         let empty = dir.join("empty.pem");
         std::fs::write(&empty, "").unwrap();
-        assert!(client_config(Some(&empty)).unwrap_err().to_string().contains("no certificates"));
+        assert!(client_config(Some(&empty))
+            .unwrap_err()
+            .to_string()
+            .contains("no certificates"));
         assert!(client_config(None).is_ok());
     }
 
