@@ -7,11 +7,14 @@ commands:
   config       every resolved setting with its value and origin
   profiles     the parsed, merged config and credentials files
   credentials  the credentials a session would use, and their source
+  endpoint S   the endpoint a request to service S (s3, sqs, sts, dynamodb) goes to
 
 options:
   --profile P  select profile P (config, credentials)
   --json       machine-readable output
   --reveal     show secrets instead of **** (profiles, credentials)
+  --region R   region for endpoint (default: the session's)
+  --param K=V  an endpoint rule parameter, e.g. Bucket=my-bucket (repeatable)
   -h, --help   this text";
 
 #[derive(Debug, PartialEq, Eq)]
@@ -19,6 +22,7 @@ pub(crate) enum Command {
     Config,
     Profiles,
     Credentials,
+    Endpoint(String),
     Help,
 }
 
@@ -28,6 +32,8 @@ pub(crate) struct Args {
     pub(crate) profile: Option<String>,
     pub(crate) json: bool,
     pub(crate) reveal: bool,
+    pub(crate) region: Option<String>,
+    pub(crate) params: Vec<(String, String)>,
 }
 
 impl Args {
@@ -36,6 +42,10 @@ impl Args {
             Some("config") => Command::Config,
             Some("profiles") => Command::Profiles,
             Some("credentials") => Command::Credentials,
+            Some("endpoint") => match args.next() {
+                Some(service) if !service.starts_with('-') => Command::Endpoint(service),
+                _ => return Err("endpoint needs a service name (s3, sqs, sts, dynamodb)".into()),
+            },
             Some("help" | "-h" | "--help") | None => Command::Help,
             Some(other) => return Err(format!("unknown command {other:?}")),
         };
@@ -44,7 +54,10 @@ impl Args {
             profile: None,
             json: false,
             reveal: false,
+            region: None,
+            params: Vec::new(),
         };
+        let is_endpoint = matches!(out.command, Command::Endpoint(_));
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--json" => out.json = true,
@@ -54,6 +67,14 @@ impl Args {
                     out.profile = Some(name);
                 }
                 "-h" | "--help" => out.command = Command::Help,
+                "--region" if is_endpoint => {
+                    out.region = Some(args.next().ok_or("--region needs a region")?);
+                }
+                "--param" if is_endpoint => {
+                    let kv = args.next().ok_or("--param needs NAME=VALUE")?;
+                    let (k, v) = kv.split_once('=').ok_or("--param needs NAME=VALUE")?;
+                    out.params.push((k.to_owned(), v.to_owned()));
+                }
                 other => {
                     if let Some(name) = other.strip_prefix("--profile=") {
                         if out.command != Command::Profiles {
@@ -97,5 +118,10 @@ mod tests {
         assert!(parse("config --reveal").is_err());
         assert!(parse("profiles --profile x").is_err());
         assert!(parse("config extra").is_err());
+        assert!(parse("endpoint").is_err());
+        assert!(parse("endpoint s3 --param Bucket").is_err());
+        let a = parse("endpoint s3 --region eu-west-1 --param Bucket=b --json").unwrap();
+        assert_eq!(a.command, Command::Endpoint("s3".into()));
+        assert_eq!(a.params, [("Bucket".to_owned(), "b".to_owned())]);
     }
 }

@@ -26,7 +26,7 @@ impl From<session_core::Error> for Failure {
     }
 }
 
-fn session(args: &Args) -> Result<Session, Failure> {
+pub(crate) fn session(args: &Args) -> Result<Session, Failure> {
     let mut builder = Session::builder();
     if let Some(p) = &args.profile {
         builder = builder.profile(p);
@@ -41,7 +41,7 @@ fn resolve_credentials(session: &Session) -> Result<Credentials, CredentialsErro
     rt.block_on(session.credentials())
 }
 
-fn to_json(v: &Value) -> String {
+pub(crate) fn to_json(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 

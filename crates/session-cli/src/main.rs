@@ -4,6 +4,7 @@
 //! session config      [--profile P] [--json]
 //! session profiles    [--json] [--reveal]
 //! session credentials [--profile P] [--json] [--reveal]
+//! session endpoint S  [--profile P] [--region R] [--param K=V ...] [--json]
 //! ```
 //!
 //! Reads the real environment and files. Exit codes: 0 success, 1 the configuration is
@@ -11,6 +12,7 @@
 
 mod args;
 mod commands;
+mod endpoint;
 mod json;
 
 use std::io::{self, Write};
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Config => commands::config(&args),
         Command::Profiles => commands::profiles(&args),
         Command::Credentials => commands::credentials(&args),
+        Command::Endpoint(service) => endpoint::run(&args, service),
     };
     match result {
         Ok(text) => {

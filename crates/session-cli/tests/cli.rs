@@ -251,3 +251,56 @@ fn usage_errors_exit_2() {
     let out = home.run(&["--help"], &[]);
     assert!(out.status.success());
 }
+
+#[test]
+fn endpoint_explains_where_requests_go() {
+    let home = Home::new(CONFIG, CREDENTIALS);
+    let v = home.json(
+        &[
+            "endpoint",
+            "s3",
+            "--region",
+            "eu-west-1",
+            "--param",
+            "Bucket=my-bucket",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(v["url"], "https://my-bucket.s3.eu-west-1.amazonaws.com");
+    assert_eq!(
+        v["properties"]["authSchemes"][0]["signingRegion"],
+        "eu-west-1"
+    );
+
+    // The session's configured endpoint (profile dev -> [services local]) wins.
+    let v = home.json(&["endpoint", "s3", "--profile", "dev", "--json"], &[]);
+    assert_eq!(v["url"], "http://127.0.0.1:9000");
+
+    let v = home.json(
+        &["endpoint", "sqs", "--json"],
+        &[("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324")],
+    );
+    assert_eq!(v["url"], "http://127.0.0.1:9324");
+
+    // A rule error: FIPS with a custom endpoint.
+    let out = home.run(
+        &[
+            "endpoint",
+            "sqs",
+            "--param",
+            "UseFIPS=true",
+            "--param",
+            "Endpoint=https://x.example",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("FIPS"), "{}", stderr(&out));
+    assert_one_clean_line(&out);
+
+    let out = home.run(&["endpoint", "sqs", "--region", "us-east-1.evil.com"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = home.run(&["endpoint", "nope"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -3,9 +3,11 @@
 use session_core::Session;
 use session_endpoints::{ParamValue, Params, RuleSet};
 
-/// The parameters a session supplies, for the built-ins `rules` declares. `region` is the
-/// region the client uses (after the global-service fallback).
-pub(crate) fn base_params(
+/// The parameters a session supplies, for the built-ins `rules` declares (`AWS::Region`,
+/// `AWS::UseFIPS`, `SDK::Endpoint`, the S3 and STS switches, ...). `region` is the region the
+/// client uses (after the global-service fallback); `service_id` picks configured endpoint
+/// URLs.
+pub fn base_params(
     rules: &RuleSet,
     session: &Session,
     service_id: &str,

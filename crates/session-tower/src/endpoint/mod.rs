@@ -24,7 +24,7 @@ pub use resolved::{ResolvedEndpoint, SigningScope};
 use crate::body::SdkBody;
 use crate::error::{Error, Kind};
 
-pub(crate) use builtins::base_params;
+pub use builtins::base_params;
 
 /// Endpoint parameters an operation adds to the session-wide ones (e.g. S3's `Bucket`).
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,299 @@
+//! The stack against a misbehaving server. The server here is an in-process STUB (a raw TCP
+//! listener scripted per test), not a real service: it exists to produce throttling, hangs,
+//! dropped connections and truncated or malformed bodies on demand.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use session_core::{Env, Session};
+use session_tower::protocol::rpc::{json_request, parse_json, read_body};
+use session_tower::protocol::Protocol;
+use session_tower::retry::RetryConfig;
+use session_tower::{Client, ServiceInfo};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+static INFO: ServiceInfo = ServiceInfo {
+    service_id: "SQS",
+    signing_name: "sqs",
+    protocol: Protocol::AwsJson1_0,
+    endpoint_rules: session_endpoints::sqs,
+    region_when_unset: None,
+    s3_signing: false,
+    api_version: "2012-11-05",
+};
+
+/// What the stub answers on the n-th connection (empty: close without answering).
+type Script = Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>;
+
+const OK: &str = "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\nx-amzn-requestid: ok-1\r\ncontent-length: 13\r\nconnection: close\r\n\r\n{\"Done\":true}";
+const THROTTLE: &str = "HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.0\r\nx-amzn-requestid: th-1\r\ncontent-length: 76\r\nconnection: close\r\n\r\n{\"__type\":\"com.amazonaws.sqs#ThrottlingException\",\"message\":\"Rate exceeded\"}";
+
+/// Starts the stub; returns its URL and a counter of connections seen.
+async fn stub(script: Script, delay: Option<Duration>) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicUsize::new(0));
+    let count = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let n = count.fetch_add(1, Ordering::SeqCst);
+            let answer = script(n);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = sock.read(&mut buf).await;
+                if let Some(d) = delay {
+                    tokio::time::sleep(d).await;
+                }
+                let _ = sock.write_all(&answer).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    (url, seen)
+}
+
+fn session(url: &str) -> Session {
+    Session::builder()
+        .env(Env::from_vars([("AWS_REGION", "us-east-1")]))
+        .config_file_contents("")
+        .credentials_file_contents("")
+        .access_key_id("AKIDEXAMPLE")
+        .secret_access_key("stub-secret-value")
+        .setting("endpoint_url", url)
+        .build()
+        .unwrap()
+}
+
+fn fast_retries(max: u32) -> RetryConfig {
+    RetryConfig::standard()
+        .max_attempts(max)
+        .initial_backoff(Duration::from_millis(1))
+}
+
+async fn call(client: &Client) -> Result<serde_json::Value, session_tower::Error> {
+    let req = json_request(
+        Protocol::AwsJson1_0,
+        "Ping",
+        "AmazonSQS.Ping",
+        &serde_json::json!({}),
+    )?;
+    let (_, body) = read_body(client.send(req).await?).await?;
+    parse_json(&body)
+}
+
+#[tokio::test]
+async fn throttling_is_retried_then_succeeds() {
+    let (url, seen) = stub(
+        Arc::new(|n| if n < 2 { THROTTLE.into() } else { OK.into() }),
+        None,
+    )
+    .await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(3))
+        .build()
+        .unwrap();
+    assert_eq!(call(&client).await.unwrap()["Done"], true);
+    assert_eq!(seen.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn throttling_past_max_attempts_is_reported_as_throttling() {
+    let (url, seen) = stub(Arc::new(|_| THROTTLE.into()), None).await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(2))
+        .build()
+        .unwrap();
+    let e = call(&client).await.unwrap_err();
+    assert!(e.is_throttling(), "{e:?}");
+    let s = e.service_error().unwrap();
+    assert_eq!(
+        (s.code(), s.message(), s.request_id()),
+        (
+            Some("ThrottlingException"),
+            Some("Rate exceeded"),
+            Some("th-1")
+        )
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn hung_server_hits_the_attempt_timeout() {
+    let (url, seen) = stub(Arc::new(|_| OK.into()), Some(Duration::from_secs(5))).await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(2))
+        .attempt_timeout(Some(Duration::from_millis(150)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let e = call(&client).await.unwrap_err();
+    assert!(e.is_timeout(), "{e:?}");
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        2,
+        "a timed-out attempt is retried"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn operation_timeout_bounds_all_attempts() {
+    let (url, _) = stub(Arc::new(|_| OK.into()), Some(Duration::from_secs(5))).await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(10))
+        .attempt_timeout(Some(Duration::from_millis(100)))
+        .operation_timeout(Duration::from_millis(350))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let e = call(&client).await.unwrap_err();
+    assert!(e.is_timeout(), "{e:?}");
+    assert!(started.elapsed() < Duration::from_millis(1500));
+}
+
+#[tokio::test]
+async fn dropped_connections_are_retried_and_reported() {
+    // Closes the first connection without answering, then answers.
+    let (url, seen) = stub(
+        Arc::new(|n| if n == 0 { Vec::new() } else { OK.into() }),
+        None,
+    )
+    .await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(3))
+        .build()
+        .unwrap();
+    assert_eq!(call(&client).await.unwrap()["Done"], true);
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+
+    let (url, _) = stub(Arc::new(|_| Vec::new()), None).await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(2))
+        .build()
+        .unwrap();
+    let e = call(&client).await.unwrap_err();
+    assert!(e.is_io() || e.is_connect(), "{e:?}");
+}
+
+#[tokio::test]
+async fn truncated_and_malformed_bodies_are_errors() {
+    let truncated = "HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"Done\":";
+    let (url, _) = stub(Arc::new(move |_| truncated.into()), None).await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(1))
+        .build()
+        .unwrap();
+    let e = call(&client).await.unwrap_err();
+    assert!(e.is_io(), "{e:?}");
+
+    let malformed = "HTTP/1.1 200 OK\r\ncontent-length: 8\r\nconnection: close\r\n\r\n{\"Done\":";
+    let (url, _) = stub(Arc::new(move |_| malformed.into()), None).await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(1))
+        .build()
+        .unwrap();
+    let e = call(&client).await.unwrap_err();
+    assert!(e.is_response(), "{e:?}");
+
+    let garbage = "this is not HTTP at all\r\n\r\n";
+    let (url, _) = stub(Arc::new(move |_| garbage.into()), None).await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(1))
+        .build()
+        .unwrap();
+    assert!(call(&client).await.is_err());
+}
+
+#[tokio::test]
+async fn servers_that_close_every_connection_are_fine() {
+    let (url, seen) = stub(Arc::new(|_| OK.into()), None).await;
+    let client = Client::builder(&session(&url), &INFO)
+        .retry(fast_retries(1))
+        .build()
+        .unwrap();
+    for _ in 0..50 {
+        call(&client).await.unwrap();
+    }
+    assert_eq!(seen.load(Ordering::SeqCst), 50);
+}
+
+#[tokio::test]
+async fn regional_services_need_a_region() {
+    let s = Session::builder()
+        .env(Env::from_vars([("X", "y")]))
+        .config_file_contents("")
+        .credentials_file_contents("")
+        .build()
+        .unwrap();
+    let e = Client::new(&s, &INFO).unwrap_err();
+    assert!(e.is_no_region(), "{e:?}");
+    let e = Client::builder(&session("http://127.0.0.1:1"), &INFO)
+        .region("us-east-1.evil.com")
+        .build()
+        .unwrap_err();
+    assert!(e.is_build());
+}
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn tracing_shows_operations_but_never_secrets() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (url, _) = stub(
+            Arc::new(|n| if n == 0 { THROTTLE.into() } else { OK.into() }),
+            None,
+        )
+        .await;
+        let s = Session::builder()
+            .env(Env::from_vars([("AWS_REGION", "us-east-1")]))
+            .config_file_contents("")
+            .credentials_file_contents("")
+            .access_key_id("AKIDEXAMPLE")
+            .secret_access_key("stub-secret-value")
+            .session_token("stub-session-token")
+            .setting("endpoint_url", url.as_str())
+            .build()
+            .unwrap();
+        let client = Client::builder(&s, &INFO)
+            .retry(fast_retries(2))
+            .build()
+            .unwrap();
+        call(&client).await.unwrap();
+        tracing::info!(?client, session = ?s, "done");
+    });
+    let logged = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("operation"), "{logged}");
+    assert!(logged.contains("Ping"), "{logged}");
+    assert!(logged.contains("retrying"), "{logged}");
+    for secret in ["stub-secret-value", "stub-session-token", "Signature="] {
+        assert!(!logged.contains(secret), "{secret} leaked: {logged}");
+    }
+}
