@@ -16,8 +16,12 @@ doc:
 # The inspector against the sample files in examples/aws (not your own ~/.aws).
 demo:
     cargo build -p session-cli
-    env -i HOME=/nonexistent AWS_CONFIG_FILE=examples/aws/config AWS_SHARED_CREDENTIALS_FILE=examples/aws/credentials AWS_PROFILE=dev target/debug/session config
+    env -i HOME=/nonexistent PATH="$PATH" AWS_CONFIG_FILE=examples/aws/config AWS_SHARED_CREDENTIALS_FILE=examples/aws/credentials AWS_PROFILE=dev target/debug/session config
 
 # Benchmarks (not part of CI: figures go in docs/performance.md).
 bench:
     cargo bench --workspace
+
+# The README's main job: a tour against a local emulator.
+tour:
+    cargo run --example tour
