@@ -56,8 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
             req
         }))
-        .build()
-        .map(StsClient::from)?;
+        .build()?;
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

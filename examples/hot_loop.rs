@@ -28,7 +28,14 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let sqs = SqsClient::new(&session).unwrap();
+    let sqs: SqsClient = if std::env::var_os("NO_ATTEMPT_TIMEOUT").is_some() {
+        SqsClient::builder(&session)
+            .attempt_timeout(None)
+            .build()
+            .unwrap()
+    } else {
+        SqsClient::new(&session).unwrap()
+    };
     let hyper = {
         let _g = rt.enter();
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())

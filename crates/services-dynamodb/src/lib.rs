@@ -54,8 +54,8 @@ impl DynamoDbClient {
     }
 
     /// A builder, to add tower layers or override settings.
-    pub fn builder(session: &Session) -> ClientBuilder {
-        Client::builder(session, &INFO)
+    pub fn builder(session: &Session) -> ClientBuilder<DynamoDbClient> {
+        ClientBuilder::new(session, &INFO)
     }
 
     /// Calls any operation with a JSON input, returning the JSON output.

@@ -57,8 +57,8 @@ impl S3Client {
     }
 
     /// A builder, to add tower layers or override settings.
-    pub fn builder(session: &Session) -> ClientBuilder {
-        Client::builder(session, &INFO)
+    pub fn builder(session: &Session) -> ClientBuilder<S3Client> {
+        ClientBuilder::new(session, &INFO)
     }
 
     /// The underlying stack (for presigning and custom requests).

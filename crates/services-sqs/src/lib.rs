@@ -70,8 +70,8 @@ impl SqsClient {
     }
 
     /// A builder, to add tower layers or override settings.
-    pub fn builder(session: &Session) -> ClientBuilder {
-        Client::builder(session, &INFO)
+    pub fn builder(session: &Session) -> ClientBuilder<SqsClient> {
+        ClientBuilder::new(session, &INFO)
     }
 
     /// The underlying stack.

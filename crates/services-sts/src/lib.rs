@@ -64,8 +64,8 @@ impl StsClient {
     }
 
     /// A builder, to add tower layers or override settings.
-    pub fn builder(session: &Session) -> ClientBuilder {
-        Client::builder(session, &INFO)
+    pub fn builder(session: &Session) -> ClientBuilder<StsClient> {
+        ClientBuilder::new(session, &INFO)
     }
 
     /// Who the credentials belong to.

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hmac::{Hmac, KeyInit, Mac};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use http::request::Parts;
 use http::Uri;
@@ -206,7 +207,17 @@ pub(crate) fn compute_signature(
     push_scope(sts, date, params);
     sts.push(b'\n');
     push_hex(sts, &hash);
-    aws_sigv4::sign::v4::calculate_signature(&key[..], sts)
+    // The signing key comes from aws-sigv4's derivation (cached); the final HMAC is computed
+    // here so the hex signature is written straight into one String.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key[..]).unwrap_or_else(|_| {
+        // HMAC accepts keys of any length; this branch cannot be taken.
+        <Hmac<Sha256> as KeyInit>::new(&Default::default())
+    });
+    mac.update(sts);
+    let tag = mac.finalize().into_bytes();
+    let mut out = Vec::with_capacity(64);
+    push_hex(&mut out, &tag);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// `YYYYMMDD/region/service/aws4_request`.

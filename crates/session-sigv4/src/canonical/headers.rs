@@ -57,9 +57,25 @@ pub(crate) fn write_canonical_headers<F: Fn(&HeaderName) -> bool>(
     lines.clear();
 
     let mut has_host = false;
-    for name in input.headers.keys() {
+    // `HeaderMap::iter` yields every value, with all values of one name next to each other,
+    // so repeated headers join without a second lookup per name.
+    let mut current: Option<&HeaderName> = None;
+    let mut skipping = false;
+    for (name, value) in input.headers.iter() {
+        if current == Some(name) {
+            if !skipping {
+                buf.push(b',');
+                push_value(value.as_bytes(), buf)?;
+                if let Some(last) = lines.last_mut() {
+                    last.end = buf.len();
+                }
+            }
+            continue;
+        }
+        current = Some(name);
         let name_str = name.as_str();
-        if input.synthetic.iter().any(|(n, _)| *n == name_str) || !(input.sign)(name) {
+        skipping = input.synthetic.iter().any(|(n, _)| *n == name_str) || !(input.sign)(name);
+        if skipping {
             continue;
         }
         has_host |= name == HOST;
@@ -67,18 +83,7 @@ pub(crate) fn write_canonical_headers<F: Fn(&HeaderName) -> bool>(
         buf.extend_from_slice(name_str.as_bytes());
         let name_end = buf.len();
         buf.push(b':');
-        for (i, value) in input.headers.get_all(name).iter().enumerate() {
-            if i > 0 {
-                buf.push(b',');
-            }
-            let bytes = value.as_bytes();
-            if std::str::from_utf8(bytes).is_err() {
-                return Err(SigningError::header_value(
-                    "a signed header value is not UTF-8",
-                ));
-            }
-            push_folded(bytes, buf);
-        }
+        push_value(value.as_bytes(), buf)?;
         lines.push(Line {
             start,
             name_end,
@@ -129,20 +134,30 @@ fn push_line(buf: &mut Vec<u8>, lines: &mut Vec<Line>, name: &str, value: &[u8])
 }
 
 /// Trims spaces and tabs at both ends and folds inner runs of them into one space.
+/// A signed header value must be text.
+fn push_value(bytes: &[u8], buf: &mut Vec<u8>) -> Result<(), SigningError> {
+    if !bytes.is_ascii() && std::str::from_utf8(bytes).is_err() {
+        return Err(SigningError::header_value(
+            "a signed header value is not UTF-8",
+        ));
+    }
+    push_folded(bytes, buf);
+    Ok(())
+}
+
 pub(crate) fn push_folded(value: &[u8], out: &mut Vec<u8>) {
-    let mut pending_space = false;
-    let mut started = false;
-    for &b in value {
-        if b == b' ' || b == b'\t' {
-            pending_space = started;
-        } else {
-            if pending_space {
-                out.push(b' ');
-                pending_space = false;
-            }
-            out.push(b);
-            started = true;
+    // Runs of spaces and tabs fold into one space; leading and trailing ones go. Copying
+    // whole runs keeps the common case (no whitespace at all) a single copy.
+    let mut first = true;
+    for word in value
+        .split(|&b| b == b' ' || b == b'\t')
+        .filter(|w| !w.is_empty())
+    {
+        if !first {
+            out.push(b' ');
         }
+        out.extend_from_slice(word);
+        first = false;
     }
 }
 

@@ -24,9 +24,10 @@ use crate::signing::{SigningConfig, SigningLayer};
 use crate::timeout::TimeoutLayer;
 use crate::trace::TraceLayer;
 
-/// Builds a [`Client`]. Consuming and `#[must_use]`; errors are reported by `build`.
+/// Builds a client: a [`Client`], or a service crate's typed client (`C`). Consuming and
+/// `#[must_use]`; errors are reported by `build`.
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
     session: Session,
     info: &'static ServiceInfo,
     region: Option<String>,
@@ -36,6 +37,7 @@ pub struct ClientBuilder {
     around_operation: Vec<BoxLayer>,
     before_signing: Vec<BoxLayer>,
     after_signing: Vec<BoxLayer>,
+    _client: std::marker::PhantomData<fn() -> C>,
 }
 
 macro_rules! user_layer_method {
@@ -61,8 +63,9 @@ macro_rules! user_layer_method {
     };
 }
 
-impl ClientBuilder {
-    pub(super) fn new(session: &Session, info: &'static ServiceInfo) -> Self {
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder for `info`'s service from `session` (service crates wrap this).
+    pub fn new(session: &Session, info: &'static ServiceInfo) -> Self {
         Self {
             session: session.clone(),
             info,
@@ -73,7 +76,25 @@ impl ClientBuilder {
             around_operation: Vec::new(),
             before_signing: Vec::new(),
             after_signing: Vec::new(),
+            _client: std::marker::PhantomData,
         }
+    }
+
+    /// Same as [`layer_around_operation`](Self::layer_around_operation).
+    pub fn layer<L, S, B, E>(self, layer: L) -> Self
+    where
+        L: Layer<BoxedStage, Service = S> + Send + Sync + 'static,
+        S: Service<Request<SdkBody>, Response = Response<B>, Error = E>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+        E: Into<BoxError> + 'static,
+    {
+        self.layer_around_operation(layer)
     }
 
     /// The region for this client. Default: the session's region (for S3 and STS,
@@ -129,7 +150,7 @@ impl ClientBuilder {
     /// - no region for a regional service ([`Error::is_no_region`]);
     /// - an invalid region given to [`ClientBuilder::region`];
     /// - the session's CA bundle cannot be read ([`Error::is_build`]).
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error> {
         let info = self.info;
         let settings = self.session.settings();
         let region: Option<Arc<str>> = match self.region {
@@ -207,7 +228,7 @@ impl ClientBuilder {
         }
 
         let user_agent = user_agent(info, settings.text("sdk_ua_app_id"));
-        Ok(Client {
+        Ok(C::from(Client {
             inner: Arc::new(Inner {
                 service,
                 info,
@@ -217,7 +238,7 @@ impl ClientBuilder {
                 user_agent,
                 session: self.session,
             }),
-        })
+        }))
     }
 }
 

@@ -60,7 +60,7 @@ impl Client {
     }
 
     /// A builder, to add layers or override settings for this client.
-    pub fn builder(session: &Session, info: &'static ServiceInfo) -> ClientBuilder {
+    pub fn builder(session: &Session, info: &'static ServiceInfo) -> ClientBuilder<Client> {
         ClientBuilder::new(session, info)
     }
 

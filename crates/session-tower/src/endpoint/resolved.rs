@@ -28,6 +28,9 @@ pub struct ResolvedEndpoint {
     /// The endpoint's path without a trailing `/` (empty for most endpoints).
     base_path: Arc<str>,
     headers: Arc<[(HeaderName, HeaderValue)]>,
+    /// The `Host` header, built once (the signature covers it, so it is set here rather
+    /// than left to hyper).
+    host: HeaderValue,
     signing: Option<SigningScope>,
 }
 
@@ -50,6 +53,7 @@ impl ResolvedEndpoint {
             .cloned()
             .ok_or_else(|| bad("endpoint URL has no host"))?;
         let base_path = uri.path().trim_end_matches('/').into();
+        let host = HeaderValue::from_str(authority.as_str()).map_err(|_| bad("invalid host"))?;
         let mut headers = Vec::new();
         for (name, values) in endpoint.headers() {
             let name =
@@ -76,6 +80,7 @@ impl ResolvedEndpoint {
             authority,
             base_path,
             headers: headers.into(),
+            host,
             signing,
         })
     }
@@ -119,6 +124,8 @@ impl ResolvedEndpoint {
                 Error::with(Kind::Endpoint, "could not build the request URL").source_from(e)
             })?;
         *req.uri_mut() = uri;
+        req.headers_mut()
+            .insert(http::header::HOST, self.host.clone());
         for (name, value) in self.headers.iter() {
             req.headers_mut().append(name.clone(), value.clone());
         }

@@ -6,6 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::Protocol;
+
+const X_AMZ_TARGET: http::HeaderName = http::HeaderName::from_static("x-amz-target");
 use crate::body::SdkBody;
 use crate::error::Error;
 use crate::trace::OperationName;
@@ -51,16 +53,16 @@ pub fn json_request<I: Serialize>(
     let body = serde_json::to_vec(input)
         .map_err(|e| Error::request("could not serialize the input").source_from(e))?;
     let content_type = match protocol {
-        Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
-        _ => "application/x-amz-json-1.0",
+        Protocol::AwsJson1_1 => HeaderValue::from_static("application/x-amz-json-1.1"),
+        _ => HeaderValue::from_static("application/x-amz-json-1.0"),
     };
-    let mut req = Request::builder()
-        .method(Method::POST)
-        .uri("/")
-        .header(http::header::CONTENT_TYPE, content_type)
-        .header("x-amz-target", HeaderValue::from_static(target))
-        .body(SdkBody::from(body))
-        .map_err(|e| Error::request("could not build the request").source_from(e))?;
+    // Built field by field: the request builder would parse each header name again.
+    let mut req = Request::new(SdkBody::from(body));
+    *req.method_mut() = Method::POST;
+    *req.uri_mut() = http::Uri::from_static("/");
+    let headers = req.headers_mut();
+    headers.insert(http::header::CONTENT_TYPE, content_type);
+    headers.insert(X_AMZ_TARGET, HeaderValue::from_static(target));
     req.extensions_mut().insert(OperationName(operation));
     Ok(req)
 }

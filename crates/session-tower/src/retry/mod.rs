@@ -263,7 +263,13 @@ where
                 }
             }
         }
-        let mut attempt_parts = parts.clone();
+        // The last possible attempt takes the parts; earlier ones send a copy so a retry
+        // can resend the original.
+        let mut attempt_parts = if attempt >= max_attempts {
+            std::mem::replace(&mut parts, Request::new(()).into_parts().0)
+        } else {
+            parts.clone()
+        };
         attempt_parts.headers.insert(
             "amz-sdk-request",
             shared.attempt_headers[(attempt as usize - 1).min(shared.attempt_headers.len() - 1)]
