@@ -3,6 +3,7 @@
 use http::{Method, Request};
 use http_body::Body as _;
 use session_tower::endpoint::EndpointParams;
+use session_tower::errors::ErrorsOnSuccess;
 use session_tower::protocol::rpc::{percent_encode, read_body};
 use session_tower::protocol::xml;
 use session_tower::trace::OperationName;
@@ -153,6 +154,59 @@ impl S3Client {
             e_tag: header(&parts, "etag"),
             body,
         })
+    }
+
+    /// Copies an object (within or across buckets). S3 can answer this with HTTP 200 and an
+    /// error body; that is reported as the error it is.
+    ///
+    /// # Errors
+    /// Service errors (`NoSuchKey` for the source, ...) and stack errors.
+    pub async fn copy_object(
+        &self,
+        source_bucket: &str,
+        source_key: &str,
+        bucket: &str,
+        key: &str,
+    ) -> Result<PutObjectOutput, Error> {
+        let path = key_path("CopyObject", key)?;
+        if source_bucket.is_empty() || source_key.is_empty() {
+            return Err(Error::request("CopyObject: CopySource is required"));
+        }
+        let source = format!("{source_bucket}/{}", percent_encode(source_key, true));
+        let mut req = request("CopyObject", Method::PUT, bucket, &path, SdkBody::empty())?;
+        req.headers_mut().insert(
+            "x-amz-copy-source",
+            http::HeaderValue::from_str(&source)
+                .map_err(|e| Error::request("CopyObject: invalid CopySource").with_source(e))?,
+        );
+        req.extensions_mut().insert(ErrorsOnSuccess);
+        let resp = self.client.send(req).await?;
+        let (_, body) = read_body(resp).await?;
+        Ok(PutObjectOutput {
+            e_tag: xml::first_text(&body, "ETag"),
+        })
+    }
+
+    /// A presigned GET URL for an object, valid for `expires_in` (1 s to 7 days). Anyone
+    /// holding it can read the object until then, without credentials.
+    ///
+    /// # Errors
+    /// Credentials, endpoint or signing errors; an expiry out of range.
+    pub async fn presign_get_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<http::Uri, Error> {
+        let path = key_path("GetObject", key)?;
+        let mut req = Request::builder()
+            .method(Method::GET)
+            .uri(path.as_str())
+            .body(())
+            .map_err(|e| Error::request("GetObject: invalid request").with_source(e))?;
+        req.extensions_mut()
+            .insert(EndpointParams::new().str("Bucket", bucket));
+        self.client.presign(req, expires_in).await
     }
 
     /// Deletes an object.

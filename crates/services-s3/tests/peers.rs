@@ -156,6 +156,50 @@ fn s3_on_s3s_fs_strict_sigv4() {
         ))
         .unwrap();
         round_trip(&s3, "strict-bucket").await;
+
+        // Presigned URLs: s3s-fs checks their signatures too.
+        s3.put_object(
+            "strict-bucket",
+            "shared/report.txt",
+            SdkBody::from("presigned body"),
+        )
+        .await
+        .unwrap();
+        let url = s3
+            .presign_get_object(
+                "strict-bucket",
+                "shared/report.txt",
+                std::time::Duration::from_secs(300),
+            )
+            .await
+            .unwrap();
+        assert!(url.query().unwrap().contains("X-Amz-Signature="));
+        let http =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build_http::<http_body_util::Empty<Bytes>>();
+        let resp = http.get(url.clone()).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let body = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        assert_eq!(body, "presigned body");
+        // Tampering with the URL breaks the signature.
+        let tampered: http::Uri = url
+            .to_string()
+            .replace("report.txt", "other.txt")
+            .parse()
+            .unwrap();
+        assert_eq!(http.get(tampered).await.unwrap().status(), 403);
+        let e = s3
+            .presign_get_object(
+                "strict-bucket",
+                "k",
+                std::time::Duration::from_secs(8 * 24 * 3600),
+            )
+            .await
+            .unwrap_err();
+        assert!(e.is_signing(), "{e:?}");
         let bad = S3Client::new(&session(
             server.endpoint(),
             server.region(),

@@ -19,6 +19,12 @@ use crate::body::SdkBody;
 use crate::error::Error;
 use crate::protocol::Protocol;
 
+/// Marks a request whose operation can fail with HTTP 200 and an `<Error>` body (S3's
+/// CopyObject, CompleteMultipartUpload, UploadPartCopy): its success body is read and checked
+/// before the response is returned. An empty body counts as a (retryable) `InternalError`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorsOnSuccess;
+
 /// Error bodies longer than this are cut off with a response error.
 pub(crate) const MAX_ERROR_BODY: usize = 1 << 20;
 
@@ -66,7 +72,8 @@ where
     }
 
     fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
-        ResponseFuture::new(self.inner.call(req), self.protocol)
+        let check_success = req.extensions().get::<ErrorsOnSuccess>().is_some();
+        ResponseFuture::new(self.inner.call(req), self.protocol, check_success)
     }
 }
 
@@ -87,6 +94,42 @@ mod tests {
                 .insert("x-amzn-requestid", http::HeaderValue::from_static("req-9"));
             Ok::<_, Error>(r)
         }))
+    }
+
+    #[tokio::test]
+    async fn errors_inside_200_responses_are_found_when_asked() {
+        let body = "<?xml version=\"1.0\"?>\n<Error><Code>InternalError</Code><Message>try again</Message><RequestId>r2</RequestId></Error>";
+        let mut req = Request::new(SdkBody::empty());
+        req.extensions_mut().insert(ErrorsOnSuccess);
+        let e = answering(200, body).oneshot(req).await.unwrap_err();
+        let s = e.service_error().unwrap();
+        assert_eq!(
+            (s.status(), s.code(), s.request_id()),
+            (200, Some("InternalError"), Some("req-9"))
+        );
+        assert!(s.is_transient());
+
+        let mut req = Request::new(SdkBody::empty());
+        req.extensions_mut().insert(ErrorsOnSuccess);
+        let ok = answering(200, "<CopyObjectResult><ETag>x</ETag></CopyObjectResult>")
+            .oneshot(req)
+            .await
+            .unwrap();
+        assert_eq!(
+            ok.into_body().collect().await.unwrap(),
+            "<CopyObjectResult><ETag>x</ETag></CopyObjectResult>"
+        );
+
+        let mut req = Request::new(SdkBody::empty());
+        req.extensions_mut().insert(ErrorsOnSuccess);
+        let e = answering(200, "").oneshot(req).await.unwrap_err();
+        assert_eq!(e.service_error().unwrap().code(), Some("InternalError"));
+
+        // Without the marker a 200 body is not inspected.
+        let ok = answering(200, body)
+            .oneshot(Request::new(SdkBody::empty()))
+            .await;
+        assert!(ok.is_ok());
     }
 
     #[tokio::test]

@@ -25,6 +25,22 @@ pub fn has_element(body: &[u8], name: &str) -> bool {
     }
 }
 
+/// Whether the document's root element has this local name.
+pub fn root_is(body: &[u8], name: &str) -> bool {
+    let mut reader = Reader::from_reader(body);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return e.local_name().as_ref() == name.as_bytes()
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
+}
+
 /// For each name, the text of the first element with that local name.
 pub fn texts(body: &[u8], names: &[&str]) -> Vec<Option<String>> {
     let mut out: Vec<Option<String>> = vec![None; names.len()];
