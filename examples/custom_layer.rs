@@ -12,21 +12,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use aws_session::sts::StsClient;
-use aws_session::{Env, SdkBody, Session};
+use aws_session::SdkBody;
 use http::{HeaderValue, Request};
 use tower::limit::ConcurrencyLimitLayer;
 use tower::util::MapRequestLayer;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let moto = session_testkit::Moto::start_with_auth()?;
-    let session = Session::builder()
-        .env(Env::from_vars([("AWS_REGION", moto.region())]))
-        .config_file_contents("")
-        .credentials_file_contents("")
-        .access_key_id(moto.credentials().access_key_id())
-        .secret_access_key(moto.credentials().secret_access_key())
-        .setting("endpoint_url", moto.endpoint())
-        .build()?;
+    let session = moto.session(None);
 
     let seen_signed = Arc::new(AtomicUsize::new(0));
     let counter = seen_signed.clone();

@@ -4,21 +4,12 @@
 
 use serde_json::json;
 use services_dynamodb::DynamoDbClient;
-use session_core::{Env, Session};
 use session_testkit::Moto;
 
 #[test]
 fn create_put_get() {
     let moto = Moto::start_with_auth().unwrap();
-    let session = Session::builder()
-        .env(Env::from_vars([("AWS_REGION", moto.region())]))
-        .config_file_contents("")
-        .credentials_file_contents("")
-        .access_key_id(moto.credentials().access_key_id())
-        .secret_access_key(moto.credentials().secret_access_key())
-        .setting("endpoint_url", moto.endpoint())
-        .build()
-        .unwrap();
+    let session = moto.session(None);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let ddb = DynamoDbClient::new(&session).unwrap();

@@ -4,20 +4,7 @@
 
 use bytes::Bytes;
 use services_s3::S3Client;
-use session_core::{Env, Session};
 use session_tower::SdkBody;
-
-fn session(endpoint: &str, region: &str, key: &str, secret: &str) -> Session {
-    Session::builder()
-        .env(Env::from_vars([("AWS_REGION", region)]))
-        .config_file_contents("")
-        .credentials_file_contents("")
-        .access_key_id(key)
-        .secret_access_key(secret)
-        .setting("endpoint_url", endpoint)
-        .build()
-        .unwrap()
-}
 
 async fn round_trip(s3: &S3Client, bucket: &str) {
     s3.create_bucket(bucket).await.unwrap();
@@ -115,24 +102,11 @@ impl<I: Iterator + Unpin> futures_core::Stream for IterStream<I> {
 #[test]
 fn s3_on_moto_with_signature_checks() {
     let moto = session_testkit::Moto::start_with_auth().unwrap();
-    let c = moto.credentials();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let s3 = S3Client::new(&session(
-            moto.endpoint(),
-            moto.region(),
-            c.access_key_id(),
-            c.secret_access_key(),
-        ))
-        .unwrap();
+        let s3 = S3Client::new(&moto.session(None)).unwrap();
         round_trip(&s3, "proof-bucket").await;
-        let bad = S3Client::new(&session(
-            moto.endpoint(),
-            moto.region(),
-            c.access_key_id(),
-            "wrong",
-        ))
-        .unwrap();
+        let bad = S3Client::new(&moto.session(Some("wrong"))).unwrap();
         let e = bad.create_bucket("other").await.unwrap_err();
         assert_eq!(
             e.service_error().unwrap().code(),
@@ -145,16 +119,9 @@ fn s3_on_moto_with_signature_checks() {
 #[test]
 fn s3_on_s3s_fs_strict_sigv4() {
     let server = session_testkit::S3sFs::start().unwrap();
-    let c = server.credentials();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let s3 = S3Client::new(&session(
-            server.endpoint(),
-            server.region(),
-            c.access_key_id(),
-            c.secret_access_key(),
-        ))
-        .unwrap();
+        let s3 = S3Client::new(&server.session(None)).unwrap();
         round_trip(&s3, "strict-bucket").await;
 
         // Presigned URLs: s3s-fs checks their signatures too.
@@ -200,13 +167,7 @@ fn s3_on_s3s_fs_strict_sigv4() {
             .await
             .unwrap_err();
         assert!(e.is_signing(), "{e:?}");
-        let bad = S3Client::new(&session(
-            server.endpoint(),
-            server.region(),
-            c.access_key_id(),
-            "wrong",
-        ))
-        .unwrap();
+        let bad = S3Client::new(&server.session(Some("wrong"))).unwrap();
         let e = bad.create_bucket("other").await.unwrap_err();
         assert_eq!(
             e.service_error().unwrap().code(),

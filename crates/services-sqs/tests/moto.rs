@@ -3,19 +3,11 @@
 #![allow(clippy::unwrap_used)]
 
 use services_sqs::{ReceiveMessageInput, SqsClient};
-use session_core::{Env, Session};
+use session_core::Session;
 use session_testkit::Moto;
 
 fn session(moto: &Moto, secret: &str) -> Session {
-    Session::builder()
-        .env(Env::from_vars([("AWS_REGION", moto.region())]))
-        .config_file_contents("")
-        .credentials_file_contents("")
-        .access_key_id(moto.credentials().access_key_id())
-        .secret_access_key(secret)
-        .setting("endpoint_url", moto.endpoint())
-        .build()
-        .unwrap()
+    moto.session(Some(secret))
 }
 
 #[test]

@@ -3,21 +3,12 @@
 #![allow(clippy::unwrap_used)]
 
 use services_sts::StsClient;
-use session_core::{Env, Session};
 use session_testkit::Moto;
 
 #[test]
 fn get_caller_identity() {
     let moto = Moto::start_with_auth().unwrap();
-    let session = Session::builder()
-        .env(Env::from_vars([("AWS_REGION", moto.region())]))
-        .config_file_contents("")
-        .credentials_file_contents("")
-        .access_key_id(moto.credentials().access_key_id())
-        .secret_access_key(moto.credentials().secret_access_key())
-        .setting("endpoint_url", moto.endpoint())
-        .build()
-        .unwrap();
+    let session = moto.session(None);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let sts = StsClient::new(&session).unwrap();

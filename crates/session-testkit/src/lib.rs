@@ -43,6 +43,7 @@ mod port;
 mod process;
 mod s3s_fs;
 mod seaweed;
+mod session;
 mod shared;
 mod target_dir;
 
@@ -52,4 +53,5 @@ pub use install::PYTHON_ENV;
 pub use moto::{Moto, MOTO_SPEC};
 pub use s3s_fs::{S3sFs, S3S_FS_VERSION};
 pub use seaweed::{Seaweed, SEAWEED_SPEC};
+pub use session::session_for;
 pub use target_dir::{peers_dir, target_dir, PEERS_DIR_ENV};

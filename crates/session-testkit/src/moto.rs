@@ -123,6 +123,12 @@ impl Moto {
         shared(&SHARED, "moto (auth on)", Moto::start_with_auth)
     }
 
+    /// A session pointed at this server with its credentials (see
+    /// [`session_for`](crate::session_for)); `secret` overrides the secret.
+    pub fn session(&self, secret: Option<&str>) -> session_core::Session {
+        crate::session_for(self.endpoint(), self.region(), self.credentials(), secret)
+    }
+
     /// The endpoint URL, `http://127.0.0.1:PORT` (no trailing slash).
     pub fn endpoint(&self) -> &str {
         &self.endpoint

@@ -91,6 +91,12 @@ impl Seaweed {
         shared(&SHARED, "weed mini", Seaweed::start)
     }
 
+    /// A session pointed at this server with its credentials (see
+    /// [`session_for`](crate::session_for)); `secret` overrides the secret.
+    pub fn session(&self, secret: Option<&str>) -> session_core::Session {
+        crate::session_for(self.endpoint(), self.region(), self.credentials(), secret)
+    }
+
     /// The S3 endpoint URL, `http://127.0.0.1:PORT` (no trailing slash).
     pub fn endpoint(&self) -> &str {
         &self.endpoint
