@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod errors;
+mod headers;
 pub mod protocol;
 pub mod retry;
 mod settings_check;

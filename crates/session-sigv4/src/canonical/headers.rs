@@ -141,7 +141,12 @@ fn push_value(bytes: &[u8], buf: &mut Vec<u8>) -> Result<(), SigningError> {
             "a signed header value is not UTF-8",
         ));
     }
-    push_folded(bytes, buf);
+    if bytes.iter().any(|&b| b == b' ' || b == b'\t') {
+        push_folded(bytes, buf);
+    } else {
+        // The common case: nothing to trim or fold.
+        buf.extend_from_slice(bytes);
+    }
     Ok(())
 }
 

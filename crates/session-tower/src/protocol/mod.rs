@@ -27,10 +27,7 @@ pub enum Protocol {
     RestJson,
 }
 
-/// The request id headers services use, in order of preference.
-const REQUEST_ID_HEADERS: &[&str] = &["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"];
-
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header<'a>(headers: &'a HeaderMap, name: &http::HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -49,7 +46,8 @@ impl Protocol {
             (None, None, None)
         };
         // A header code wins for JSON protocols (it is the one without a namespace).
-        let header_code = header(headers, "x-amzn-errortype").map(json::sanitize_code);
+        let header_code =
+            header(headers, &crate::headers::X_AMZN_ERRORTYPE).map(json::sanitize_code);
         let code = match self {
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson => {
                 header_code.or(code)
@@ -57,12 +55,12 @@ impl Protocol {
             _ => code.or(header_code),
         }
         .or_else(|| fallback_code(status));
-        let request_id = REQUEST_ID_HEADERS
+        let request_id = crate::headers::REQUEST_ID
             .iter()
             .find_map(|h| header(headers, h))
             .map(str::to_owned)
             .or(body_request_id);
-        let server_time = header(headers, "date").and_then(parse_http_date);
+        let server_time = header(headers, &http::header::DATE).and_then(parse_http_date);
         ServiceError::new(status, code, message, request_id).with_server_time(server_time)
     }
 }

@@ -239,7 +239,7 @@ where
     let (mut parts, body) = req.into_parts();
     parts
         .headers
-        .insert("amz-sdk-invocation-id", invocation_id());
+        .insert(crate::headers::AMZ_SDK_INVOCATION_ID, invocation_id());
     // A stream cannot be replayed: it gets exactly one attempt.
     let replay = body.try_clone();
     let max_attempts = if replay.is_some() {
@@ -271,7 +271,7 @@ where
             parts.clone()
         };
         attempt_parts.headers.insert(
-            "amz-sdk-request",
+            crate::headers::AMZ_SDK_REQUEST,
             shared.attempt_headers[(attempt as usize - 1).min(shared.attempt_headers.len() - 1)]
                 .clone(),
         );

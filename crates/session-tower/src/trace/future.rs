@@ -32,8 +32,6 @@ impl<F> ResponseFuture<F> {
     }
 }
 
-const REQUEST_ID_HEADERS: &[&str] = &["x-amzn-requestid", "x-amz-request-id"];
-
 impl<F> Future for ResponseFuture<F>
 where
     F: Future<Output = Result<Response<SdkBody>, Error>>,
@@ -52,9 +50,9 @@ where
         match &out {
             Ok(resp) => {
                 span.record("status", resp.status().as_u16());
-                if let Some(id) = REQUEST_ID_HEADERS
+                if let Some(id) = crate::headers::REQUEST_ID
                     .iter()
-                    .find_map(|h| resp.headers().get(*h).and_then(|v| v.to_str().ok()))
+                    .find_map(|h| resp.headers().get(h).and_then(|v| v.to_str().ok()))
                 {
                     span.record("request_id", id);
                 }

@@ -106,7 +106,7 @@ where
             Level::Attempt => {
                 let attempt = req
                     .headers()
-                    .get("amz-sdk-request")
+                    .get(crate::headers::AMZ_SDK_REQUEST)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| v.strip_prefix("attempt="))
                     .and_then(|v| v.split(';').next())
