@@ -23,6 +23,8 @@ enum Inner {
     Once(Option<Bytes>),
     /// A response straight from hyper (no extra box per response).
     Incoming(hyper::body::Incoming),
+    /// A response on a pooled connection, which goes back to the pool when this ends.
+    Pooled(Pooled),
     /// Any other streaming body, e.g. a file upload.
     Stream(BoxBody),
     /// Set after a stream was taken by [`SdkBody::take`].
@@ -54,6 +56,18 @@ impl SdkBody {
         use http_body_util::BodyExt;
         Self {
             inner: Inner::Stream(Box::pin(body.map_err(Into::into))),
+        }
+    }
+
+    pub(crate) fn from_pooled(
+        body: hyper::body::Incoming,
+        checkin: crate::transport::pool::Checkin,
+    ) -> Self {
+        Self {
+            inner: Inner::Pooled(Pooled {
+                body,
+                checkin: Some(checkin),
+            }),
         }
     }
 
@@ -117,6 +131,30 @@ impl SdkBody {
     }
 }
 
+/// A response body whose connection returns to the pool once the body is finished.
+struct Pooled {
+    body: hyper::body::Incoming,
+    checkin: Option<crate::transport::pool::Checkin>,
+}
+
+impl Pooled {
+    fn release(&mut self) {
+        if let Some(c) = self.checkin.take() {
+            c.release();
+        }
+    }
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        // A body read to its end (or empty from the start) leaves the connection clean for
+        // the next request; a body dropped half-read does not, and its connection closes.
+        if self.body.is_end_stream() {
+            self.release();
+        }
+    }
+}
+
 impl Default for SdkBody {
     fn default() -> Self {
         Self::empty()
@@ -159,6 +197,13 @@ impl Body for SdkBody {
         match &mut self.get_mut().inner {
             Inner::Once(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
             Inner::Incoming(b) => Pin::new(b).poll_frame(cx).map_err(Into::into),
+            Inner::Pooled(p) => {
+                let frame = Pin::new(&mut p.body).poll_frame(cx).map_err(Into::into);
+                if matches!(frame, Poll::Ready(None)) {
+                    p.release();
+                }
+                frame
+            }
             Inner::Stream(b) => b.as_mut().poll_frame(cx),
             Inner::Taken => Poll::Ready(None),
         }
@@ -168,6 +213,7 @@ impl Body for SdkBody {
         match &self.inner {
             Inner::Once(b) => b.is_none(),
             Inner::Incoming(b) => b.is_end_stream(),
+            Inner::Pooled(p) => p.body.is_end_stream(),
             Inner::Stream(b) => b.is_end_stream(),
             Inner::Taken => true,
         }
@@ -177,6 +223,7 @@ impl Body for SdkBody {
         match &self.inner {
             Inner::Once(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
             Inner::Incoming(b) => b.size_hint(),
+            Inner::Pooled(p) => p.body.size_hint(),
             Inner::Stream(b) => b.size_hint(),
             Inner::Taken => SizeHint::with_exact(0),
         }
@@ -187,7 +234,7 @@ impl fmt::Debug for SdkBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner {
             Inner::Once(b) => write!(f, "SdkBody({} bytes)", b.as_ref().map_or(0, Bytes::len)),
-            Inner::Incoming(_) => f.write_str("SdkBody(incoming)"),
+            Inner::Incoming(_) | Inner::Pooled(_) => f.write_str("SdkBody(incoming)"),
             Inner::Stream(_) => f.write_str("SdkBody(stream)"),
             Inner::Taken => f.write_str("SdkBody(taken)"),
         }

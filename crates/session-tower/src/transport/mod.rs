@@ -5,6 +5,7 @@
 //! of `ca_bundle` when set. Plain `http://` is accepted by the transport; the endpoint layer
 //! only produces it for explicitly configured endpoint URLs.
 
+pub(crate) mod pool;
 mod tls;
 
 use std::fmt;
@@ -29,7 +30,15 @@ type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 /// Cloning is cheap and clones share one connection pool.
 #[derive(Clone)]
 pub struct Transport {
-    client: Client<Connector, SdkBody>,
+    client: Inner,
+}
+
+#[derive(Clone)]
+enum Inner {
+    /// Our HTTP/1.1 pool (the default).
+    Lean(pool::LeanClient),
+    /// hyper-util's client, for HTTP/2.
+    Util(Client<Connector, SdkBody>),
 }
 
 impl Transport {
@@ -122,11 +131,20 @@ impl TransportBuilder {
             builder.enable_http1()
         };
         let connector = builder.wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .pool_max_idle_per_host(self.pool_max_idle_per_host)
-            .pool_timer(hyper_util::rt::TokioTimer::new())
-            .build(connector);
+        let client = if self.http2 && cfg!(feature = "http2") {
+            Inner::Util(
+                Client::builder(TokioExecutor::new())
+                    .pool_idle_timeout(self.pool_idle_timeout)
+                    .pool_max_idle_per_host(self.pool_max_idle_per_host)
+                    .pool_timer(hyper_util::rt::TokioTimer::new())
+                    .build(connector),
+            )
+        } else {
+            Inner::Lean(pool::LeanClient::new(
+                connector,
+                pool::Pool::new(self.pool_idle_timeout, self.pool_max_idle_per_host),
+            ))
+        };
         Ok(Transport { client })
     }
 }
@@ -143,21 +161,33 @@ impl Service<Request<SdkBody>> for Transport {
 
     fn call(&mut self, req: Request<SdkBody>) -> TransportFuture {
         TransportFuture {
-            inner: self.client.request(req),
+            inner: match &self.client {
+                Inner::Lean(c) => FutureInner::Lean(c.request(req)),
+                Inner::Util(c) => FutureInner::Util(c.request(req)),
+            },
         }
     }
 }
 
 /// The future of a [`Transport`] call.
 pub struct TransportFuture {
-    inner: hyper_util::client::legacy::ResponseFuture,
+    inner: FutureInner,
+}
+
+enum FutureInner {
+    Lean(pool::LeanFuture),
+    Util(hyper_util::client::legacy::ResponseFuture),
 }
 
 impl Future for TransportFuture {
     type Output = Result<Response<SdkBody>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match Pin::new(&mut self.inner).poll(cx) {
+        let util = match &mut self.inner {
+            FutureInner::Lean(f) => return f.as_mut().poll(cx),
+            FutureInner::Util(f) => f,
+        };
+        match Pin::new(util).poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Ok(resp)) => Poll::Ready(Ok(resp.map(SdkBody::from_incoming))),
             Poll::Ready(Err(e)) => {

@@ -1,0 +1,203 @@
+//! A lean HTTP/1.1 connection pool over hyper's connection API.
+//!
+//! hyper-util's pooled client is general (HTTP/2, proxies, any executor) and pays for it on
+//! every request. This pool does one thing: per (scheme, authority), keep idle HTTP/1.1
+//! connections and hand one out, or open a new one. A connection goes back to the pool when
+//! its response body has been read to the end (an unread body means the connection cannot be
+//! reused, so it is closed instead). A request that a pooled connection refused before
+//! sending it — the server had closed the connection while it sat idle — is sent again on a
+//! fresh connection, so servers that close every connection cause no errors.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use http::uri::{Authority, PathAndQuery, Scheme};
+use http::{HeaderValue, Request, Response, Uri};
+use hyper::client::conn::http1::{self, SendRequest};
+use tower::ServiceExt;
+
+use super::Connector;
+use crate::body::SdkBody;
+use crate::error::{Error, Kind};
+
+type Sender = SendRequest<SdkBody>;
+
+#[derive(Clone, PartialEq, Eq)]
+struct Key {
+    https: bool,
+    authority: Authority,
+}
+
+struct Idle {
+    key: Key,
+    sender: Sender,
+    since: Instant,
+}
+
+pub(crate) struct Pool {
+    idle: Mutex<Vec<Idle>>,
+    idle_timeout: Option<Duration>,
+    max_idle_per_host: usize,
+}
+
+impl Pool {
+    pub(crate) fn new(idle_timeout: Option<Duration>, max_idle_per_host: usize) -> Self {
+        Self {
+            idle: Mutex::new(Vec::new()),
+            idle_timeout,
+            max_idle_per_host,
+        }
+    }
+
+    /// The most recently used live connection for `key`, dropping stale ones on the way.
+    fn checkout(&self, key: &Key) -> Option<Sender> {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        let expired =
+            |i: &Idle| i.sender.is_closed() || self.idle_timeout.is_some_and(|t| now - i.since > t);
+        idle.retain(|i| !expired(i));
+        let pos = idle.iter().rposition(|i| &i.key == key)?;
+        Some(idle.swap_remove(pos).sender)
+    }
+
+    fn checkin(&self, key: Key, sender: Sender) {
+        if sender.is_closed() {
+            return;
+        }
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.iter().filter(|i| i.key == key).count() >= self.max_idle_per_host {
+            return;
+        }
+        idle.push(Idle {
+            key,
+            sender,
+            since: Instant::now(),
+        });
+    }
+}
+
+/// Gives a connection back to its pool once the response body on it is finished.
+pub(crate) struct Checkin {
+    pool: Arc<Pool>,
+    key: Key,
+    sender: Sender,
+}
+
+impl Checkin {
+    pub(crate) fn release(self) {
+        self.pool.checkin(self.key, self.sender);
+    }
+}
+
+/// The lean client: a connector and a pool.
+#[derive(Clone)]
+pub(crate) struct LeanClient {
+    connector: Connector,
+    pool: Arc<Pool>,
+}
+
+pub(crate) type LeanFuture = Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send>>;
+
+impl LeanClient {
+    pub(crate) fn new(connector: Connector, pool: Pool) -> Self {
+        Self {
+            connector,
+            pool: Arc::new(pool),
+        }
+    }
+
+    pub(crate) fn request(&self, req: Request<SdkBody>) -> LeanFuture {
+        let this = self.clone();
+        Box::pin(async move { this.send(req).await })
+    }
+
+    async fn connect(&self, key: &Key) -> Result<Sender, Error> {
+        let scheme = if key.https {
+            Scheme::HTTPS
+        } else {
+            Scheme::HTTP
+        };
+        let uri = Uri::builder()
+            .scheme(scheme)
+            .authority(key.authority.clone())
+            .path_and_query("/")
+            .build()
+            .map_err(|e| Error::with(Kind::Connect, "invalid URL").source_from(e))?;
+        let io = self
+            .connector
+            .clone()
+            .oneshot(uri)
+            .await
+            .map_err(|e| Error::new(Kind::Connect).source_from(e))?;
+        let (sender, conn) = http1::Builder::new()
+            .handshake(io)
+            .await
+            .map_err(|e| Error::new(Kind::Connect).source_from(e))?;
+        tokio::spawn(async move {
+            // Ends when the server or the last sender closes the connection.
+            let _ = conn.await;
+        });
+        Ok(sender)
+    }
+
+    async fn send(&self, mut req: Request<SdkBody>) -> Result<Response<SdkBody>, Error> {
+        let uri = req.uri();
+        let https = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            _ => return Err(Error::request("request URL must be absolute http or https")),
+        };
+        let authority = uri
+            .authority()
+            .cloned()
+            .ok_or_else(|| Error::request("request URL has no host"))?;
+        if !req.headers().contains_key(http::header::HOST) {
+            let host = HeaderValue::from_str(authority.as_str())
+                .map_err(|e| Error::request("invalid host").source_from(e))?;
+            req.headers_mut().insert(http::header::HOST, host);
+        }
+        // HTTP/1.1 requests carry the path and query only (origin form).
+        let origin = req
+            .uri()
+            .path_and_query()
+            .cloned()
+            .unwrap_or_else(|| PathAndQuery::from_static("/"));
+        *req.uri_mut() = Uri::from(origin);
+        let key = Key { https, authority };
+
+        // A pooled connection may have been closed by the server while idle; a request it
+        // refuses unsent is tried on the next one, and finally on a fresh connection.
+        let mut req = req;
+        loop {
+            let (mut sender, fresh) = match self.pool.checkout(&key) {
+                Some(s) => (s, false),
+                None => (self.connect(&key).await?, true),
+            };
+            if sender.ready().await.is_err() {
+                if fresh {
+                    return Err(Error::with(
+                        Kind::Connect,
+                        "the connection closed before the request",
+                    ));
+                }
+                continue;
+            }
+            match sender.try_send_request(req).await {
+                Ok(resp) => {
+                    let checkin = Checkin {
+                        pool: self.pool.clone(),
+                        key,
+                        sender,
+                    };
+                    return Ok(resp.map(|body| SdkBody::from_pooled(body, checkin)));
+                }
+                Err(mut e) => match e.take_message() {
+                    Some(unsent) if !fresh => req = unsent,
+                    _ => return Err(Error::new(Kind::Io).source_from(e.into_error())),
+                },
+            }
+        }
+    }
+}
