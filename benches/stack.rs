@@ -295,7 +295,72 @@ fn main() {
     });
     group.finish();
     c.final_summary();
+
+    // Interleaved rounds: this VM's speed drifts over minutes, so contenders measured one
+    // after the other (as criterion does) can differ by the drift alone. Alternating rounds
+    // and taking medians cancels most of it.
+    if std::env::var_os("STACK_BENCH_SKIP_ROUNDS").is_none() {
+        interleaved_rounds(&mt, &raw, &sqs, port);
+    }
     drop(server);
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    v[v.len() / 2]
+}
+
+fn interleaved_rounds(mt: &tokio::runtime::Runtime, raw: &Raw, sqs: &SqsClient, port: u16) {
+    const ROUNDS: usize = 7;
+    const CALLS: u64 = 5_000;
+    // One runtime for every phase: a pooled connection's task lives on the runtime that
+    // opened it, so a second runtime would hand out connections nobody drives.
+    let single = mt;
+    let (mut cpu_raw, mut cpu_ours, mut tp_raw, mut tp_ours) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..ROUNDS {
+        let start = cpu_time();
+        single.block_on(async {
+            for _ in 0..CALLS {
+                raw_sqs(raw, port).await;
+            }
+        });
+        cpu_raw.push((cpu_time() - start).as_secs_f64() * 1e6 / CALLS as f64);
+        let start = cpu_time();
+        single.block_on(async {
+            for _ in 0..CALLS {
+                our_sqs(sqs).await;
+            }
+        });
+        cpu_ours.push((cpu_time() - start).as_secs_f64() * 1e6 / CALLS as f64);
+
+        let r = raw.clone();
+        let t = mt.block_on(run_concurrent(CALLS * 4, move || {
+            let r = r.clone();
+            async move { raw_sqs(&r, port).await }
+        }));
+        tp_raw.push((CALLS * 4) as f64 / t.as_secs_f64());
+        let q = sqs.clone();
+        let t = mt.block_on(run_concurrent(CALLS * 4, move || {
+            let q = q.clone();
+            async move { our_sqs(&q).await }
+        }));
+        tp_ours.push((CALLS * 4) as f64 / t.as_secs_f64());
+    }
+    let ratios_cpu: Vec<f64> = cpu_ours.iter().zip(&cpu_raw).map(|(o, r)| o / r).collect();
+    let ratios_tp: Vec<f64> = tp_ours.iter().zip(&tp_raw).map(|(o, r)| o / r).collect();
+    println!("\ninterleaved rounds ({ROUNDS} x {CALLS} SQS SendMessage calls), medians:");
+    println!(
+        "  client CPU per call: raw hyper {:.1} us, session stack {:.1} us, ratio {:.2}",
+        median(cpu_raw),
+        median(cpu_ours),
+        median(ratios_cpu)
+    );
+    println!(
+        "  64 tasks, 2 workers: raw hyper {:.0} req/s, session stack {:.0} req/s, ratio {:.2}",
+        median(tp_raw),
+        median(tp_ours),
+        median(ratios_tp)
+    );
 }
 
 async fn run_concurrent<F, Fut>(iters: u64, make: F) -> Duration
