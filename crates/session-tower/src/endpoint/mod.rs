@@ -125,6 +125,19 @@ impl EndpointResolver {
         }
     }
 
+    /// Points `req` at its endpoint. The fixed endpoint is applied from here without being
+    /// copied first (its pieces are reference-counted, and every copy touches counters that
+    /// all cores share).
+    pub(crate) fn apply(&self, req: &mut Request<SdkBody>) -> Result<(), Error> {
+        match req.extensions_mut().remove::<EndpointParams>() {
+            Some(extra) if !extra.params.is_empty() => self.resolve(Some(&extra))?.apply(req),
+            _ => match &self.fixed {
+                Ok(endpoint) => endpoint.apply(req),
+                Err(message) => Err(Error::with(Kind::Endpoint, message.clone())),
+            },
+        }
+    }
+
     /// The session-wide parameters.
     pub fn base_params(&self) -> &Params {
         &self.base
@@ -182,16 +195,9 @@ where
     }
 
     fn call(&mut self, mut req: Request<SdkBody>) -> Self::Future {
-        let endpoint = match self
-            .resolver
-            .resolve(req.extensions().get::<EndpointParams>())
-        {
-            Ok(e) => e,
-            Err(e) => return crate::util::Either::error(e),
-        };
-        if let Err(e) = endpoint.apply(&mut req) {
-            return crate::util::Either::error(e);
+        match self.resolver.apply(&mut req) {
+            Ok(()) => crate::util::Either::inner(self.inner.call(req)),
+            Err(e) => crate::util::Either::error(e),
         }
-        crate::util::Either::inner(self.inner.call(req))
     }
 }

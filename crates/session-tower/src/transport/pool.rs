@@ -51,15 +51,19 @@ impl Pool {
         }
     }
 
-    /// The most recently used live connection for `key`, dropping stale ones on the way.
+    /// The most recently used live connection for `key`. Dead or expired ones met on the way
+    /// are dropped; the lock is held for a few comparisons, not a scan of the whole pool.
     fn checkout(&self, key: &Key) -> Option<Sender> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
-        let expired =
-            |i: &Idle| i.sender.is_closed() || self.idle_timeout.is_some_and(|t| now - i.since > t);
-        idle.retain(|i| !expired(i));
-        let pos = idle.iter().rposition(|i| &i.key == key)?;
-        Some(idle.swap_remove(pos).sender)
+        while let Some(pos) = idle.iter().rposition(|i| &i.key == key) {
+            let entry = idle.swap_remove(pos);
+            let expired = self.idle_timeout.is_some_and(|t| now - entry.since > t);
+            if !entry.sender.is_closed() && !expired {
+                return Some(entry.sender);
+            }
+        }
+        None
     }
 
     fn checkin(&self, key: Key, sender: Sender) {
@@ -67,7 +71,9 @@ impl Pool {
             return;
         }
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.iter().filter(|i| i.key == key).count() >= self.max_idle_per_host {
+        if idle.len() >= self.max_idle_per_host
+            && idle.iter().filter(|i| i.key == key).count() >= self.max_idle_per_host
+        {
             return;
         }
         idle.push(Idle {
@@ -91,9 +97,14 @@ impl Checkin {
     }
 }
 
-/// The lean client: a connector and a pool.
+/// The lean client: a connector and a pool, behind one `Arc` so a request clones one
+/// reference count, not one per part.
 #[derive(Clone)]
 pub(crate) struct LeanClient {
+    inner: Arc<LeanInner>,
+}
+
+struct LeanInner {
     connector: Connector,
     pool: Arc<Pool>,
 }
@@ -103,8 +114,10 @@ pub(crate) type LeanFuture = Pin<Box<dyn Future<Output = Result<Response<SdkBody
 impl LeanClient {
     pub(crate) fn new(connector: Connector, pool: Pool) -> Self {
         Self {
-            connector,
-            pool: Arc::new(pool),
+            inner: Arc::new(LeanInner {
+                connector,
+                pool: Arc::new(pool),
+            }),
         }
     }
 
@@ -126,6 +139,7 @@ impl LeanClient {
             .build()
             .map_err(|e| Error::with(Kind::Connect, "invalid URL").source_from(e))?;
         let io = self
+            .inner
             .connector
             .clone()
             .oneshot(uri)
@@ -171,7 +185,7 @@ impl LeanClient {
         // refuses unsent is tried on the next one, and finally on a fresh connection.
         let mut req = req;
         loop {
-            let (mut sender, fresh) = match self.pool.checkout(&key) {
+            let (mut sender, fresh) = match self.inner.pool.checkout(&key) {
                 Some(s) => (s, false),
                 None => (self.connect(&key).await?, true),
             };
@@ -187,7 +201,7 @@ impl LeanClient {
             match sender.try_send_request(req).await {
                 Ok(resp) => {
                     let checkin = Checkin {
-                        pool: self.pool.clone(),
+                        pool: self.inner.pool.clone(),
                         key,
                         sender,
                     };
