@@ -1,7 +1,9 @@
-//! A fixed number of calls against a canned server, for instruction-count profiling
-//! (`valgrind --tool=callgrind`). Start the server with
-//! `STACK_BENCH_SERVER=1 target/release/deps/stack-*`, then
-//! `cargo run --release --example hot_loop -- PORT N [raw|stack]`.
+//! A fixed number of SQS SendMessage calls against a canned server, for profiling
+//! (`valgrind --tool=callgrind`, `perf`, `/usr/bin/time`). Start the server with
+//! `STACK_BENCH_SERVER=1 target/release/deps/stack-*` (it prints its port), then
+//! `cargo run --release --example hot_loop -- PORT N [raw|stack|rawconc|conc]`:
+//! `raw*` is hyper-util doing the same exchange unsigned, `*conc` runs 64 tasks on 2 workers.
+//! `NO_ATTEMPT_TIMEOUT=1` turns the per-attempt timeout off.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -9,6 +11,33 @@ use aws_session::sqs::SqsClient;
 use aws_session::{Env, Session};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+
+type Raw = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    Full<Bytes>,
+>;
+
+async fn raw_call(hyper: &Raw, port: u16) {
+    let req = http::Request::post(format!("http://127.0.0.1:{port}/"))
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amz-target", "AmazonSQS.SendMessage")
+        .body(Full::new(Bytes::from_static(
+            b"{\"QueueUrl\":\"q\",\"MessageBody\":\"hello\"}",
+        )))
+        .unwrap();
+    let resp = hyper.request(req).await.unwrap();
+    resp.into_body().collect().await.unwrap();
+}
+
+async fn one(raw: bool, hyper: &Raw, sqs: &SqsClient, port: u16) {
+    if raw {
+        raw_call(hyper, port).await;
+    } else {
+        sqs.send_message("http://127.0.0.1/123456789012/bench", "hello")
+            .await
+            .unwrap();
+    }
+}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -46,61 +75,30 @@ fn main() {
     } else {
         SqsClient::new(&session).unwrap()
     };
-    let hyper = {
+    let hyper: Raw = {
         let _g = rt.enter();
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .build_http::<Full<Bytes>>()
+            .build_http()
     };
-    if concurrent {
-        rt.block_on(async {
-            let tasks: Vec<_> = (0..64)
-                .map(|_| {
-                    let sqs = sqs.clone();
-                    let hyper = hyper.clone();
-                    tokio::spawn(async move {
-                        for _ in 0..n / 64 {
-                            if raw {
-                                let req = http::Request::post(format!("http://127.0.0.1:{port}/"))
-                                    .header("content-type", "application/x-amz-json-1.0")
-                                    .header("x-amz-target", "AmazonSQS.SendMessage")
-                                    .body(Full::new(Bytes::from_static(
-                                        b"{\"QueueUrl\":\"q\",\"MessageBody\":\"hello\"}",
-                                    )))
-                                    .unwrap();
-                                let resp = hyper.request(req).await.unwrap();
-                                resp.into_body().collect().await.unwrap();
-                            } else {
-                                sqs.send_message("http://127.0.0.1/123456789012/bench", "hello")
-                                    .await
-                                    .unwrap();
-                            }
-                        }
-                    })
-                })
-                .collect();
-            for t in tasks {
-                t.await.unwrap();
-            }
-        });
-        return;
-    }
     rt.block_on(async {
-        for _ in 0..n {
-            if raw {
-                let req = http::Request::post(format!("http://127.0.0.1:{port}/"))
-                    .header("content-type", "application/x-amz-json-1.0")
-                    .header("x-amz-target", "AmazonSQS.SendMessage")
-                    .body(Full::new(Bytes::from_static(
-                        b"{\"QueueUrl\":\"q\",\"MessageBody\":\"hello\"}",
-                    )))
-                    .unwrap();
-                let resp = hyper.request(req).await.unwrap();
-                resp.into_body().collect().await.unwrap();
-            } else {
-                sqs.send_message("http://127.0.0.1/123456789012/bench", "hello")
-                    .await
-                    .unwrap();
+        if !concurrent {
+            for _ in 0..n {
+                one(raw, &hyper, &sqs, port).await;
             }
+            return;
+        }
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let (sqs, hyper) = (sqs.clone(), hyper.clone());
+                tokio::spawn(async move {
+                    for _ in 0..n / 64 {
+                        one(raw, &hyper, &sqs, port).await;
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
         }
     });
 }

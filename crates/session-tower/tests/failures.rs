@@ -4,27 +4,18 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::{call, INFO};
 use session_core::{Env, Session};
-use session_tower::protocol::rpc::{json_request, parse_json, read_body};
-use session_tower::protocol::Protocol;
 use session_tower::retry::RetryConfig;
-use session_tower::{Client, ServiceInfo};
+use session_tower::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-static INFO: ServiceInfo = ServiceInfo {
-    service_id: "SQS",
-    signing_name: "sqs",
-    protocol: Protocol::AwsJson1_0,
-    endpoint_rules: session_endpoints::sqs,
-    region_when_unset: None,
-    s3_signing: false,
-    api_version: "2012-11-05",
-};
 
 /// What the stub answers on the n-th connection (empty: close without answering).
 type Script = Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>;
@@ -73,17 +64,6 @@ fn fast_retries(max: u32) -> RetryConfig {
     RetryConfig::standard()
         .max_attempts(max)
         .initial_backoff(Duration::from_millis(1))
-}
-
-async fn call(client: &Client) -> Result<serde_json::Value, session_tower::Error> {
-    let req = json_request(
-        Protocol::AwsJson1_0,
-        "Ping",
-        "AmazonSQS.Ping",
-        &serde_json::json!({}),
-    )?;
-    let (_, body) = read_body(client.send(req).await?).await?;
-    parse_json(&body)
 }
 
 #[tokio::test]

@@ -4,25 +4,15 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 
-use http::Request;
+use common::{call, INFO};
 use session_core::{Env, Session};
-use session_tower::protocol::rpc::{json_request, parse_json, read_body};
-use session_tower::protocol::Protocol;
-use session_tower::{Client, ServiceInfo};
+use session_tower::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-static INFO: ServiceInfo = ServiceInfo {
-    service_id: "SQS",
-    signing_name: "sqs",
-    protocol: Protocol::AwsJson1_0,
-    endpoint_rules: session_endpoints::sqs,
-    region_when_unset: None,
-    s3_signing: false,
-    api_version: "2012-11-05",
-};
 
 /// A CA, a `localhost` certificate it signed, and the CA's PEM.
 fn pki() -> (rustls::ServerConfig, String) {
@@ -89,17 +79,6 @@ fn session(port: u16, ca_bundle: Option<&std::path::Path>) -> Session {
         b = b.setting("ca_bundle", path.to_str().unwrap());
     }
     b.build().unwrap()
-}
-
-async fn call(client: &Client) -> Result<serde_json::Value, session_tower::Error> {
-    let req: Request<_> = json_request(
-        Protocol::AwsJson1_0,
-        "Ping",
-        "AmazonSQS.Ping",
-        &serde_json::json!({}),
-    )?;
-    let (_, body) = read_body(client.send(req).await?).await?;
-    parse_json(&body)
 }
 
 #[tokio::test]

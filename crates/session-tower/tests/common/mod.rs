@@ -1,0 +1,30 @@
+//! What the integration tests of this crate share: a JSON service description and one call.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use session_tower::protocol::rpc::{json_request, parse_json, read_body};
+use session_tower::protocol::Protocol;
+use session_tower::{Client, ServiceInfo};
+
+/// An SQS-like JSON 1.0 service, for stub servers.
+pub(crate) static INFO: ServiceInfo = ServiceInfo {
+    service_id: "SQS",
+    signing_name: "sqs",
+    protocol: Protocol::AwsJson1_0,
+    endpoint_rules: session_endpoints::sqs,
+    region_when_unset: None,
+    s3_signing: false,
+    api_version: "2012-11-05",
+};
+
+/// One `Ping` call through the whole stack, its JSON answer parsed.
+pub(crate) async fn call(client: &Client) -> Result<serde_json::Value, session_tower::Error> {
+    let req = json_request(
+        Protocol::AwsJson1_0,
+        "Ping",
+        "AmazonSQS.Ping",
+        &serde_json::json!({}),
+    )?;
+    let (_, body) = read_body(client.send(req).await?).await?;
+    parse_json(&body)
+}
