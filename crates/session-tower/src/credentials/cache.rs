@@ -202,11 +202,11 @@ mod tests {
         })
     }
 
-    #[tokio::test]
-    async fn one_load_under_concurrency() {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_load_for_a_thousand_concurrent_callers() {
         let p = counting(None, Duration::from_millis(50));
         let cache = CredentialsCache::new(p.clone());
-        let tasks: Vec<_> = (0..64)
+        let tasks: Vec<_> = (0..1000)
             .map(|_| {
                 let c = cache.clone();
                 tokio::spawn(async move { c.get().await.unwrap().access_key_id().to_owned() })
