@@ -167,19 +167,21 @@ impl<C: From<Client>> ClientBuilder<C> {
         let transport = runtime.transport()?;
 
         let rules = (info.endpoint_rules)();
-        let resolver = Arc::new(EndpointResolver::new(
+        let default_scope = SigningScope {
+            name: info.signing_name.into(),
+            region: signing_region,
+            double_encode: !info.s3_signing,
+            normalize_path: !info.s3_signing,
+        };
+        let resolver = Arc::new(EndpointResolver::with_default_scope(
             rules,
             base_params(rules, &self.session, info.service_id, region.as_deref()),
+            Some(default_scope.clone()),
         ));
         let signing = Arc::new(SigningConfig::new(
             runtime.signer.clone(),
             runtime.clock.clone(),
-            SigningScope {
-                name: info.signing_name.into(),
-                region: signing_region,
-                double_encode: !info.s3_signing,
-                normalize_path: !info.s3_signing,
-            },
+            default_scope,
             info.s3_signing,
         ));
         let retry = self.retry.unwrap_or_else(|| {

@@ -63,6 +63,7 @@ pub struct EndpointResolver {
     /// Recently resolved endpoints by operation parameters: most programs talk to a few
     /// buckets, and resolving costs microseconds while a lookup costs nanoseconds.
     recent: std::sync::RwLock<Recent>,
+    default_scope: Option<SigningScope>,
 }
 
 const RECENT: usize = 16;
@@ -76,12 +77,26 @@ struct Recent {
 impl EndpointResolver {
     /// Resolves with `rules`, starting from `base` parameters.
     pub fn new(rules: &'static RuleSet, base: Params) -> Self {
-        let fixed = resolve(rules, &base).map_err(|e| e.to_string());
+        Self::with_default_scope(rules, base, None)
+    }
+
+    /// Like [`EndpointResolver::new`]; endpoints whose signing scope equals `default_scope`
+    /// (the client's own) do not attach one, so the signing stage uses its copy instead of
+    /// receiving a clone with every request.
+    pub fn with_default_scope(
+        rules: &'static RuleSet,
+        base: Params,
+        default_scope: Option<SigningScope>,
+    ) -> Self {
+        let fixed = resolve(rules, &base)
+            .map(|e| e.without_scope_if(default_scope.as_ref()))
+            .map_err(|e| e.to_string());
         Self {
             rules,
             base,
             fixed,
             recent: std::sync::RwLock::default(),
+            default_scope,
         }
     }
 
@@ -104,7 +119,8 @@ impl EndpointResolver {
                 for (name, value) in &extra.params {
                     params.set(*name, value.clone());
                 }
-                let endpoint = resolve(self.rules, &params)?;
+                let endpoint =
+                    resolve(self.rules, &params)?.without_scope_if(self.default_scope.as_ref());
                 let mut recent = self
                     .recent
                     .write()

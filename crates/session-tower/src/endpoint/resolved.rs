@@ -85,6 +85,14 @@ impl ResolvedEndpoint {
         })
     }
 
+    /// Drops the signing scope when it is `default` (the client already has it).
+    pub(crate) fn without_scope_if(mut self, default: Option<&SigningScope>) -> Self {
+        if default.is_some() && self.signing.as_ref() == default {
+            self.signing = None;
+        }
+        self
+    }
+
     /// The endpoint as a URL (without a trailing `/`).
     pub fn url(&self) -> String {
         format!("{}://{}{}", self.scheme, self.authority, self.base_path)

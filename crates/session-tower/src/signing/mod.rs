@@ -63,17 +63,15 @@ impl SigningConfig {
         }
     }
 
-    fn sign(&self, req: Request<SdkBody>) -> Result<Request<SdkBody>, Error> {
+    fn sign(&self, mut req: Request<SdkBody>) -> Result<Request<SdkBody>, Error> {
+        // Taken out, not cloned: both are reference-counted, and every clone touches a
+        // counter that all cores share.
         let creds = req
-            .extensions()
-            .get::<Credentials>()
-            .cloned()
+            .extensions_mut()
+            .remove::<Credentials>()
             .ok_or_else(|| Error::with(Kind::Credentials, "no credentials on the request"))?;
-        let scope = req
-            .extensions()
-            .get::<SigningScope>()
-            .unwrap_or(&self.fallback)
-            .clone();
+        let endpoint_scope = req.extensions_mut().remove::<SigningScope>();
+        let scope = endpoint_scope.as_ref().unwrap_or(&self.fallback);
         let (mut parts, body) = req.into_parts();
         if !parts.headers.contains_key(http::header::HOST) {
             let authority = parts
