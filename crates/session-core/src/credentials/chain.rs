@@ -66,6 +66,24 @@ impl ProvideCredentials for CredentialsChain {
     }
 }
 
+/// A provider whose configuration is broken: it always returns that error.
+#[derive(Debug, Clone)]
+pub(crate) struct Failing {
+    error: CredentialsError,
+}
+
+impl Failing {
+    pub(crate) fn new(error: CredentialsError) -> Self {
+        Self { error }
+    }
+}
+
+impl ProvideCredentials for Failing {
+    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+        ProvideCredentialsFuture::ready(Err(self.error.clone()))
+    }
+}
+
 impl fmt::Debug for CredentialsChain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.names()).finish()

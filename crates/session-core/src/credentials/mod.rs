@@ -3,19 +3,22 @@
 //! A provider implements [`ProvideCredentials`]. Providers are tried in order by a
 //! [`CredentialsChain`]: one that is *not configured* (its error says
 //! [`CredentialsError::is_not_configured`]) passes to the next; one that is configured but
-//! fails stops the chain with its error, as the AWS SDKs do. This release ships the static
-//! providers (explicit keys, environment, static keys in the selected profile); assume-role,
-//! web identity, SSO, `credential_process`, container and IMDS providers plug into the same
-//! trait and chain.
+//! fails stops the chain with its error, as the AWS SDKs do. This release ships the local
+//! providers: explicit keys, environment, static keys in the selected profile and
+//! `credential_process` ([`CredentialProcessProvider`]); assume-role, web identity, SSO,
+//! container and IMDS providers plug into the same trait and chain.
 
 mod chain;
 mod error;
 mod keys;
+mod process;
 mod provider;
 mod static_keys;
 
 pub use chain::CredentialsChain;
+pub(crate) use chain::Failing;
 pub use error::CredentialsError;
 pub use keys::Credentials;
+pub use process::{CredentialProcessProvider, DEFAULT_TIMEOUT as CREDENTIAL_PROCESS_TIMEOUT};
 pub use provider::{ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider};
 pub use static_keys::{EnvironmentProvider, ProfileStaticProvider, StaticProvider};

@@ -5,8 +5,8 @@ use zeroize::Zeroizing;
 
 use super::{Inner, Session};
 use crate::credentials::{
-    Credentials, CredentialsChain, EnvironmentProvider, ProfileStaticProvider,
-    SharedCredentialsProvider, StaticProvider,
+    CredentialProcessProvider, Credentials, CredentialsChain, EnvironmentProvider,
+    ProfileStaticProvider, SharedCredentialsProvider, StaticProvider,
 };
 use crate::env::Env;
 use crate::error::{Error, Kind};
@@ -172,7 +172,7 @@ impl SessionBuilder {
                 Some(creds) => Arc::new(StaticProvider::new(creds)) as SharedCredentialsProvider,
                 None => Arc::new(
                     CredentialsChain::first_try("env", Arc::new(EnvironmentProvider::new(&env)))
-                        .or_else("profile", Arc::new(ProfileStaticProvider::new(profile))),
+                        .or_else("profile", profile_provider(profile)),
                 ),
             },
         };
@@ -191,6 +191,28 @@ impl SessionBuilder {
             }),
         })
     }
+}
+
+/// The selected profile's provider: `credential_process` when the profile names one (and no
+/// role, web identity or SSO, which come first in the SDKs' order and need providers of a
+/// later release), else its static keys.
+fn profile_provider(profile: Option<&crate::profile::Section>) -> SharedCredentialsProvider {
+    const FIRST: &[&str] = &[
+        "role_arn",
+        "web_identity_token_file",
+        "sso_session",
+        "sso_start_url",
+    ];
+    if let Some(p) = profile.filter(|p| !FIRST.iter().any(|k| p.property(k).is_some())) {
+        if let Some(cmd) = p.property("credential_process") {
+            let origin = format!("profile {}, {}", p.name(), cmd.location());
+            return match CredentialProcessProvider::new(cmd.value(), origin) {
+                Ok(provider) => Arc::new(provider),
+                Err(e) => Arc::new(crate::credentials::Failing::new(e)),
+            };
+        }
+    }
+    Arc::new(ProfileStaticProvider::new(profile))
 }
 
 /// Explicit > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default`.
