@@ -13,6 +13,7 @@ options:
   --profile P  select profile P (config, credentials)
   --json       machine-readable output
   --reveal     show secrets instead of **** (profiles, credentials)
+  --plan       the provider chain the session would use, without calling it (credentials)
   --region R   region for endpoint (default: the session's)
   --param K=V  an endpoint rule parameter, e.g. Bucket=my-bucket (repeatable)
   -h, --help   this text";
@@ -32,6 +33,7 @@ pub(crate) struct Args {
     pub(crate) profile: Option<String>,
     pub(crate) json: bool,
     pub(crate) reveal: bool,
+    pub(crate) plan: bool,
     pub(crate) region: Option<String>,
     pub(crate) params: Vec<(String, String)>,
 }
@@ -54,6 +56,7 @@ impl Args {
             profile: None,
             json: false,
             reveal: false,
+            plan: false,
             region: None,
             params: Vec::new(),
         };
@@ -62,6 +65,7 @@ impl Args {
             match arg.as_str() {
                 "--json" => out.json = true,
                 "--reveal" if out.command != Command::Config => out.reveal = true,
+                "--plan" if out.command == Command::Credentials => out.plan = true,
                 "--profile" if out.command != Command::Profiles => {
                     let name = args.next().ok_or("--profile needs a profile name")?;
                     out.profile = Some(name);

@@ -89,8 +89,82 @@ pub(crate) fn config(args: &Args) -> Result<String, Failure> {
     Ok(text)
 }
 
+fn plan_json(step: &session_core::credentials::Step) -> Value {
+    use session_core::credentials::Step;
+    let mut v = match step {
+        Step::Static {
+            access_key_id,
+            source,
+        } => json!({ "access_key_id": access_key_id, "source": source }),
+        Step::Environment => json!({}),
+        Step::AssumeRole {
+            role_arn,
+            role_session_name,
+            external_id,
+            profile,
+        } => {
+            json!({ "role_arn": role_arn, "role_session_name": role_session_name, "external_id": external_id, "profile": profile })
+        }
+        Step::WebIdentity {
+            role_arn,
+            web_identity_token_file,
+            role_session_name,
+        } => {
+            json!({ "role_arn": role_arn, "web_identity_token_file": web_identity_token_file, "role_session_name": role_session_name })
+        }
+        Step::Sso {
+            sso_start_url,
+            sso_region,
+            sso_account_id,
+            sso_role_name,
+            sso_session,
+        } => {
+            json!({ "sso_start_url": sso_start_url, "sso_region": sso_region, "sso_account_id": sso_account_id, "sso_role_name": sso_role_name, "sso_session": sso_session })
+        }
+        Step::CredentialProcess { command } => json!({ "command": command }),
+        Step::NamedSource { name } => json!({ "name": name }),
+        Step::Container { uri } => json!({ "uri": uri }),
+        Step::Imds { endpoint } => json!({ "endpoint": endpoint }),
+        // Step is non-exhaustive.
+        #[allow(unreachable_patterns)]
+        _ => json!({}),
+    };
+    v["kind"] = json!(step.kind());
+    v
+}
+
+fn credentials_plan(args: &Args, session: &Session) -> Result<String, Failure> {
+    let plan = session_core::credentials::plan(session).map_err(|e| Failure {
+        code: 2,
+        message: e.to_string(),
+    })?;
+    let steps: Vec<Value> = plan.steps().iter().map(plan_json).collect();
+    if args.json {
+        return Ok(to_json(&json!({ "plan": steps })));
+    }
+    let mut text = String::new();
+    for (i, step) in steps.iter().enumerate() {
+        let _ = write!(
+            text,
+            "{}. {}",
+            i + 1,
+            step["kind"].as_str().unwrap_or_default()
+        );
+        for (k, v) in step.as_object().into_iter().flatten() {
+            if k != "kind" && !v.is_null() {
+                let _ = write!(text, " {k}={}", v.as_str().unwrap_or_default());
+            }
+        }
+        text.push('\n');
+    }
+    Ok(text)
+}
+
 pub(crate) fn credentials(args: &Args) -> Result<String, Failure> {
     let session = session(args)?;
+    if args.plan {
+        return credentials_plan(args, &session);
+    }
     let creds = resolve_credentials(&session).map_err(|e| Failure {
         code: 1,
         message: e.to_string(),

@@ -304,3 +304,29 @@ fn endpoint_explains_where_requests_go() {
     let out = home.run(&["endpoint", "nope"], &[]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn credentials_plan_shows_the_chain_without_calling_it() {
+    let config =
+        "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n\
+                  [profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n\
+                  [profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n\
+                  [profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n";
+    let home = Home::new(config, "");
+    let v = home.json(
+        &["credentials", "--plan", "--json", "--profile", "role"],
+        &[],
+    );
+    assert_eq!(v["plan"][0]["kind"], "static");
+    assert_eq!(v["plan"][0]["access_key_id"], "AKIDBASE");
+    assert_eq!(v["plan"][0]["source"], "profile base");
+    assert_eq!(v["plan"][1]["kind"], "assume_role");
+    assert_eq!(v["plan"][1]["role_arn"], "arn:aws:iam::1:role/r");
+    assert_eq!(v["plan"][1]["external_id"], serde_json::Value::Null);
+    assert!(!v.to_string().contains("base-secret"));
+
+    let out = home.run(&["credentials", "--plan", "--profile", "a"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("a -> b -> a"), "{}", stderr(&out));
+    assert_one_clean_line(&out);
+}

@@ -11,6 +11,7 @@
 mod chain;
 mod error;
 mod keys;
+mod plan;
 mod process;
 mod provider;
 mod static_keys;
@@ -19,6 +20,7 @@ pub use chain::CredentialsChain;
 pub(crate) use chain::Failing;
 pub use error::CredentialsError;
 pub use keys::Credentials;
+pub use plan::{plan, Plan, Step};
 pub use process::{CredentialProcessProvider, DEFAULT_TIMEOUT as CREDENTIAL_PROCESS_TIMEOUT};
 pub use provider::{ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider};
 pub use static_keys::{EnvironmentProvider, ProfileStaticProvider, StaticProvider};

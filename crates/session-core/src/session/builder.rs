@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use super::{Inner, Session};
+use super::{Choice, Inner, Session};
 use crate::credentials::{
     CredentialProcessProvider, Credentials, CredentialsChain, EnvironmentProvider,
     ProfileStaticProvider, SharedCredentialsProvider, StaticProvider,
@@ -162,23 +162,34 @@ impl SessionBuilder {
             tracing::warn!(target: "session_core::session", "{w}");
         }
 
-        let credentials = match self.credentials_provider {
-            Some(provider) => provider,
-            None => match explicit_credentials(
-                self.access_key_id,
-                self.secret_access_key,
-                self.session_token,
-            )? {
-                Some(creds) => Arc::new(StaticProvider::new(creds)) as SharedCredentialsProvider,
-                None => Arc::new(
-                    CredentialsChain::first_try("env", Arc::new(EnvironmentProvider::new(&env)))
-                        .or_else("profile", profile_provider(profile)),
-                ),
-            },
-        };
+        let (credentials, choice): (SharedCredentialsProvider, Choice) =
+            match self.credentials_provider {
+                Some(provider) => (provider, Choice::Custom),
+                None => match explicit_credentials(
+                    self.access_key_id,
+                    self.secret_access_key,
+                    self.session_token,
+                )? {
+                    Some(creds) => {
+                        let id = creds.access_key_id().to_owned();
+                        (Arc::new(StaticProvider::new(creds)), Choice::Explicit(id))
+                    }
+                    None => (
+                        Arc::new(
+                            CredentialsChain::first_try(
+                                "env",
+                                Arc::new(EnvironmentProvider::new(&env)),
+                            )
+                            .or_else("profile", profile_provider(profile)),
+                        ),
+                        Choice::Chain,
+                    ),
+                },
+            };
 
         Ok(Session {
             inner: Arc::new(Inner {
+                choice,
                 shared: std::sync::Mutex::new(Vec::new()),
                 profile_name,
                 profile_origin,

@@ -45,7 +45,18 @@ pub struct Session {
     inner: Arc<Inner>,
 }
 
+/// How the session's credentials provider was chosen.
+pub(crate) enum CredentialsChoice<'a> {
+    /// `SessionBuilder::credentials_provider`.
+    Custom,
+    /// Explicit keys, with this access key id.
+    Explicit(&'a str),
+    /// The default chain.
+    Chain,
+}
+
 struct Inner {
+    choice: Choice,
     shared: std::sync::Mutex<Vec<Arc<dyn std::any::Any + Send + Sync>>>,
     profile_name: String,
     profile_origin: Origin,
@@ -57,7 +68,22 @@ struct Inner {
     warnings: Vec<String>,
 }
 
+#[derive(Debug)]
+pub(crate) enum Choice {
+    Custom,
+    Explicit(String),
+    Chain,
+}
+
 impl Session {
+    pub(crate) fn credentials_choice(&self) -> CredentialsChoice<'_> {
+        match &self.inner.choice {
+            Choice::Custom => CredentialsChoice::Custom,
+            Choice::Explicit(id) => CredentialsChoice::Explicit(id),
+            Choice::Chain => CredentialsChoice::Chain,
+        }
+    }
+
     /// A builder for a session; see [`SessionBuilder`] for every input.
     pub fn builder() -> SessionBuilder {
         SessionBuilder::default()
