@@ -258,9 +258,11 @@ fn profile_chain(set: &ProfileSet, start: &Section) -> Result<Option<Vec<Step>>,
                     "profile {name:?} sets both source_profile and credential_source; use one"
                 )))
             }
-            (None, None) => return Err(config_err(format!(
+            (None, None) => {
+                return Err(config_err(format!(
                 "profile {name:?} sets role_arn but neither source_profile nor credential_source"
-            ))),
+            )))
+            }
             (None, Some(source)) => {
                 let known = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
                 if !known.contains(&source) {
