@@ -45,17 +45,10 @@ pub(crate) fn run(args: &Args, name: &str) -> Result<String, Failure> {
         .as_deref()
         .or(session.region())
         .or(region_when_unset);
-    if let Some(r) = region {
-        let ok = !r.is_empty()
-            && r.len() <= 63
-            && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && !r.starts_with('-')
-            && !r.ends_with('-');
-        if !ok {
-            return Err(fail(format!(
-                "invalid region {r:?}: only letters, digits and '-'"
-            )));
-        }
+    if let Some(r) = region.filter(|r| !session_core::settings::is_valid_region(r)) {
+        return Err(fail(format!(
+            "invalid region {r:?}: only letters, digits and '-'"
+        )));
     }
     let mut params = session_tower::endpoint::base_params(rules, &session, service_id, region);
     if let Some(r) = &args.region {

@@ -5,14 +5,7 @@ use crate::error::{Error, Kind};
 
 /// A region must be a valid host label, so it cannot redirect a request or inject headers.
 pub(crate) fn check_region(region: &str) -> Result<&str, Error> {
-    let ok = !region.is_empty()
-        && region.len() <= 63
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !region.starts_with('-')
-        && !region.ends_with('-');
-    if ok {
+    if session_core::settings::is_valid_region(region) {
         Ok(region)
     } else {
         Err(Error::with(

@@ -60,6 +60,14 @@ fn session(url: &str) -> Session {
         .unwrap()
 }
 
+/// A client of the stub at `url` with `max` attempts and millisecond backoff.
+fn stub_client(url: &str, max: u32) -> Client {
+    Client::builder(&session(url), &INFO)
+        .retry(fast_retries(max))
+        .build()
+        .unwrap()
+}
+
 fn fast_retries(max: u32) -> RetryConfig {
     RetryConfig::standard()
         .max_attempts(max)
@@ -73,10 +81,7 @@ async fn throttling_is_retried_then_succeeds() {
         None,
     )
     .await;
-    let client = Client::builder(&session(&url), &INFO)
-        .retry(fast_retries(3))
-        .build()
-        .unwrap();
+    let client = stub_client(&url, 3);
     assert_eq!(call(&client).await.unwrap()["Done"], true);
     assert_eq!(seen.load(Ordering::SeqCst), 3);
 }
@@ -84,10 +89,7 @@ async fn throttling_is_retried_then_succeeds() {
 #[tokio::test]
 async fn throttling_past_max_attempts_is_reported_as_throttling() {
     let (url, seen) = stub(Arc::new(|_| THROTTLE.into()), None).await;
-    let client = Client::builder(&session(&url), &INFO)
-        .retry(fast_retries(2))
-        .build()
-        .unwrap();
+    let client = stub_client(&url, 2);
     let e = call(&client).await.unwrap_err();
     assert!(e.is_throttling(), "{e:?}");
     let s = e.service_error().unwrap();
@@ -144,18 +146,12 @@ async fn dropped_connections_are_retried_and_reported() {
         None,
     )
     .await;
-    let client = Client::builder(&session(&url), &INFO)
-        .retry(fast_retries(3))
-        .build()
-        .unwrap();
+    let client = stub_client(&url, 3);
     assert_eq!(call(&client).await.unwrap()["Done"], true);
     assert_eq!(seen.load(Ordering::SeqCst), 2);
 
     let (url, _) = stub(Arc::new(|_| Vec::new()), None).await;
-    let client = Client::builder(&session(&url), &INFO)
-        .retry(fast_retries(2))
-        .build()
-        .unwrap();
+    let client = stub_client(&url, 2);
     let e = call(&client).await.unwrap_err();
     assert!(e.is_io() || e.is_connect(), "{e:?}");
 }
@@ -164,38 +160,26 @@ async fn dropped_connections_are_retried_and_reported() {
 async fn truncated_and_malformed_bodies_are_errors() {
     let truncated = "HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"Done\":";
     let (url, _) = stub(Arc::new(move |_| truncated.into()), None).await;
-    let client = Client::builder(&session(&url), &INFO)
-        .retry(fast_retries(1))
-        .build()
-        .unwrap();
+    let client = stub_client(&url, 1);
     let e = call(&client).await.unwrap_err();
     assert!(e.is_io(), "{e:?}");
 
     let malformed = "HTTP/1.1 200 OK\r\ncontent-length: 8\r\nconnection: close\r\n\r\n{\"Done\":";
     let (url, _) = stub(Arc::new(move |_| malformed.into()), None).await;
-    let client = Client::builder(&session(&url), &INFO)
-        .retry(fast_retries(1))
-        .build()
-        .unwrap();
+    let client = stub_client(&url, 1);
     let e = call(&client).await.unwrap_err();
     assert!(e.is_response(), "{e:?}");
 
     let garbage = "this is not HTTP at all\r\n\r\n";
     let (url, _) = stub(Arc::new(move |_| garbage.into()), None).await;
-    let client = Client::builder(&session(&url), &INFO)
-        .retry(fast_retries(1))
-        .build()
-        .unwrap();
+    let client = stub_client(&url, 1);
     assert!(call(&client).await.is_err());
 }
 
 #[tokio::test]
 async fn servers_that_close_every_connection_are_fine() {
     let (url, seen) = stub(Arc::new(|_| OK.into()), None).await;
-    let client = Client::builder(&session(&url), &INFO)
-        .retry(fast_retries(1))
-        .build()
-        .unwrap();
+    let client = stub_client(&url, 1);
     for _ in 0..50 {
         call(&client).await.unwrap();
     }

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use modes::{AddressingStyle, ChecksumWhen, DefaultsMode, RetryMode};
-pub use value::{ResolvedSetting, SettingValue};
+pub use value::{is_valid_region, ResolvedSetting, SettingValue};
 
 pub(crate) use registry::service_key;
 

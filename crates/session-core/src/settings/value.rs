@@ -92,8 +92,9 @@ impl ResolvedSetting {
     }
 }
 
-/// Is `s` usable as a DNS host label (so a region cannot smuggle `.` or CR/LF into a URL)?
-pub(crate) fn is_host_label(s: &str) -> bool {
+/// Is `s` usable as a region: a DNS host label, so it cannot smuggle `.`, `/` or CR/LF into
+/// a URL or a header? Every layer that accepts a region checks it with this.
+pub fn is_valid_region(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -106,7 +107,7 @@ pub(crate) fn parse(kind: ValueKind, raw: &str, env: &Env) -> Result<SettingValu
     let raw = raw.trim();
     match kind {
         ValueKind::Region => {
-            if is_host_label(raw) {
+            if is_valid_region(raw) {
                 Ok(SettingValue::Text(raw.to_owned()))
             } else {
                 Err("a region may hold only letters, digits and '-' (at most 63)".into())

@@ -207,7 +207,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             .layer(TraceLayer::attempt(info.service_id))
             .layer(EndpointLayer::new(resolver.clone()))
             .layer(CredentialsLayer::new(runtime.credentials.clone()));
-        let signing_layer = SigningLayer::new(signing);
+        let signing_layer = SigningLayer::new(signing.clone());
 
         // Without user layers inside the attempt, the whole stack stays one concrete type and
         // is boxed once; with them, it is boxed where they go.
@@ -237,6 +237,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 region,
                 resolver,
                 runtime,
+                signing,
                 user_agent,
                 session: self.session,
             }),

@@ -32,7 +32,7 @@ pub use service::ServiceInfo;
 
 use crate::body::SdkBody;
 use crate::endpoint::{EndpointParams, EndpointResolver, ResolvedEndpoint};
-use crate::error::{Error, Kind};
+use crate::error::Error;
 
 /// A client of one service: send requests through its stack.
 #[derive(Clone)]
@@ -46,6 +46,7 @@ struct Inner {
     region: Option<Arc<str>>,
     resolver: Arc<EndpointResolver>,
     runtime: Arc<runtime::SessionRuntime>,
+    signing: Arc<crate::signing::SigningConfig>,
     user_agent: HeaderValue,
     session: Session,
 }
@@ -92,39 +93,10 @@ impl Client {
         let (parts, ()) = req.into_parts();
         let mut sdk_req = Request::from_parts(parts, SdkBody::empty());
         endpoint.apply(&mut sdk_req)?;
-        let (mut parts, _) = sdk_req.into_parts();
-        if !parts.headers.contains_key(http::header::HOST) {
-            if let Some(a) = parts.uri.authority() {
-                if let Ok(host) = HeaderValue::from_str(a.as_str()) {
-                    parts.headers.insert(http::header::HOST, host);
-                }
-            }
-        }
-        let fallback = self.fallback_scope();
-        let scope = endpoint.signing_scope().unwrap_or(&fallback);
-        let mut settings = session_sigv4::SigningSettings::default();
-        if !scope.double_encode {
-            settings.percent_encoding_mode = session_sigv4::PercentEncodingMode::Single;
-            settings.uri_path_normalization = false;
-        }
-        let mut identity =
-            session_sigv4::Identity::new(creds.access_key_id(), creds.secret_access_key());
-        if let Some(t) = creds.session_token() {
-            identity = identity.with_session_token(t);
-        }
-        let params = session_sigv4::SigningParams {
-            identity,
-            region: &scope.region,
-            service: &scope.name,
-            time: self.inner.runtime.clock.now(),
-            payload: session_sigv4::PayloadHash::UnsignedPayload,
-            settings: &settings,
-        };
+        let (parts, _) = sdk_req.into_parts();
         self.inner
-            .runtime
-            .signer
-            .presign(&parts, &params, expires_in)
-            .map_err(|e| Error::new(Kind::Signing).source_from(e))
+            .signing
+            .presign(&parts, &creds, endpoint.signing_scope(), expires_in)
     }
 
     /// The endpoint a request with these parameters would go to.
@@ -133,19 +105,6 @@ impl Client {
     /// The endpoint rules' error.
     pub fn endpoint_for(&self, params: Option<&EndpointParams>) -> Result<ResolvedEndpoint, Error> {
         self.inner.resolver.resolve(params)
-    }
-
-    fn fallback_scope(&self) -> crate::endpoint::SigningScope {
-        crate::endpoint::SigningScope {
-            name: self.inner.info.signing_name.into(),
-            region: self
-                .inner
-                .region
-                .clone()
-                .unwrap_or_else(|| "us-east-1".into()),
-            double_encode: !self.inner.info.s3_signing,
-            normalize_path: !self.inner.info.s3_signing,
-        }
     }
 
     /// The region this client signs for and resolves endpoints in.

@@ -63,6 +63,49 @@ impl SigningConfig {
         }
     }
 
+    /// The signing parameters for `creds` in `scope`: the settings follow the scope's path
+    /// encoding (S3 encodes once and does not normalize).
+    fn params<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        scope: &'a SigningScope,
+        payload: PayloadHash<'a>,
+    ) -> SigningParams<'a> {
+        let settings = if scope.double_encode {
+            &self.standard
+        } else {
+            &self.single
+        };
+        let mut identity = Identity::new(creds.access_key_id(), creds.secret_access_key());
+        if let Some(token) = creds.session_token() {
+            identity = identity.with_session_token(token);
+        }
+        SigningParams {
+            identity,
+            region: &scope.region,
+            service: &scope.name,
+            time: self.clock.now(),
+            payload,
+            settings,
+        }
+    }
+
+    /// A presigned URL for `parts` (already pointed at its endpoint), `scope` from the
+    /// endpoint or this client's own, with `UNSIGNED-PAYLOAD`.
+    pub(crate) fn presign(
+        &self,
+        parts: &http::request::Parts,
+        creds: &Credentials,
+        scope: Option<&SigningScope>,
+        expires_in: std::time::Duration,
+    ) -> Result<http::Uri, Error> {
+        let scope = scope.unwrap_or(&self.fallback);
+        let params = self.params(creds, scope, PayloadHash::UnsignedPayload);
+        self.signer
+            .presign(parts, &params, expires_in)
+            .map_err(|e| Error::new(Kind::Signing).source_from(e))
+    }
+
     fn sign(&self, mut req: Request<SdkBody>) -> Result<Request<SdkBody>, Error> {
         // Taken out, not cloned: both are reference-counted, and every clone touches a
         // counter that all cores share.
@@ -91,23 +134,7 @@ impl SigningConfig {
             }
             None => PayloadHash::UnsignedPayload,
         };
-        let settings = if scope.double_encode {
-            &self.standard
-        } else {
-            &self.single
-        };
-        let mut identity = Identity::new(creds.access_key_id(), creds.secret_access_key());
-        if let Some(token) = creds.session_token() {
-            identity = identity.with_session_token(token);
-        }
-        let params = SigningParams {
-            identity,
-            region: &scope.region,
-            service: &scope.name,
-            time: self.clock.now(),
-            payload,
-            settings,
-        };
+        let params = self.params(&creds, scope, payload);
         self.signer
             .sign_headers(&mut parts, &params)
             .map_err(|e| Error::new(Kind::Signing).source_from(e))?;
