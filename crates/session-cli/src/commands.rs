@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use serde_json::{json, Map, Value};
-use session_core::credentials::{Credentials, CredentialsError};
+use session_core::credentials::Credentials;
 use session_core::profile::{ProfileSet, Section};
 use session_core::{Env, Fs, Session};
 
@@ -34,11 +34,29 @@ pub(crate) fn session(args: &Args) -> Result<Session, Failure> {
     Ok(builder.build()?)
 }
 
-fn resolve_credentials(session: &Session) -> Result<Credentials, CredentialsError> {
+/// Resolves credentials as clients do: the whole default chain, remote providers included.
+/// The error is the message of every error in the chain of sources.
+fn resolve_credentials(session: &Session) -> Result<Credentials, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
-        .map_err(|e| CredentialsError::provider_failed("could not start an async runtime", e))?;
-    rt.block_on(session.credentials())
+        .map_err(|e| format!("could not start an async runtime: {e}"))?;
+    rt.block_on(session_tower::credentials::resolve(session))
+        .map_err(|e| error_chain(&e))
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = s.source();
+    }
+    out
 }
 
 pub(crate) fn to_json(v: &Value) -> String {
@@ -62,7 +80,7 @@ pub(crate) fn config(args: &Args) -> Result<String, Failure> {
             "credentials": creds.as_ref().ok().map(|c| json::credentials(c, false)),
         });
         if let Err(e) = &creds {
-            out["credentials_error"] = json!(e.to_string());
+            out["credentials_error"] = json!(e);
         }
         if !session.warnings().is_empty() {
             out["warnings"] = json!(session.warnings());
@@ -165,10 +183,7 @@ pub(crate) fn credentials(args: &Args) -> Result<String, Failure> {
     if args.plan {
         return credentials_plan(args, &session);
     }
-    let creds = resolve_credentials(&session).map_err(|e| Failure {
-        code: 1,
-        message: e.to_string(),
-    })?;
+    let creds = resolve_credentials(&session).map_err(|message| Failure { code: 1, message })?;
     if args.json {
         return Ok(to_json(&json::credentials(&creds, args.reveal)));
     }
@@ -179,6 +194,7 @@ pub(crate) fn credentials(args: &Args) -> Result<String, Failure> {
         "access_key_id",
         "secret_access_key",
         "session_token",
+        "expiration",
     ] {
         if let Some(s) = v[key].as_str() {
             let _ = writeln!(text, "{key}: {s}");

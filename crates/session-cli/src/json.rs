@@ -39,5 +39,6 @@ pub(crate) fn credentials(c: &Credentials, reveal: bool) -> Value {
         "secret_access_key": secret(c.secret_access_key()),
         "session_token": c.session_token().map(secret),
         "expiry_unix_seconds": expiry,
+        "expiration": c.expiry().map(session_core::credentials::format_rfc3339),
     })
 }

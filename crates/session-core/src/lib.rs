@@ -41,5 +41,7 @@ pub use env::Env;
 pub use error::Error;
 pub use fs::Fs;
 pub use origin::{FileLocation, Origin};
-pub use session::{default_session, set_default_session, Explain, Session, SessionBuilder};
+pub use session::{
+    default_session, set_default_session, Explain, Session, SessionBuilder, WeakSession,
+};
 pub use settings::{known_settings, ResolvedSetting, SettingInfo, SettingValue, Settings};

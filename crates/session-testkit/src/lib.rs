@@ -30,6 +30,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Credential endpoints that have no installable peer (EC2 instance metadata, container
+//! credentials, the IAM Identity Center portal) are covered by in-process loopback STUBS in
+//! [`stubs`], which follow the documented protocols; they are not the real services.
+//!
 //! Environment variables: `CARGO_TARGET_DIR` (where `<target>` is), [`PEERS_DIR_ENV`]
 //! (install elsewhere, e.g. a CI cache), [`PYTHON_ENV`] (the Python that creates venvs),
 //! `CARGO` (the cargo that builds s3s-fs).
@@ -45,6 +49,7 @@ mod s3s_fs;
 mod seaweed;
 mod session;
 mod shared;
+pub mod stubs;
 mod target_dir;
 
 pub use credentials::Credentials;

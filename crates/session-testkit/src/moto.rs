@@ -213,6 +213,71 @@ impl Moto {
         })
     }
 
+    /// Lets the next `n` requests through unchecked, then checks signatures again
+    /// (`/moto-api/reset-auth` with `n`). For requests real AWS takes unsigned but moto,
+    /// with checking on, answers 500 (it requires an `Authorization` header on every
+    /// request), such as STS AssumeRoleWithWebIdentity. Use a dedicated instance.
+    ///
+    /// # Errors
+    ///
+    /// The server does not answer as expected.
+    pub fn skip_checks_for_next(&self, n: u32) -> Result<(), Error> {
+        self.post(
+            "/moto-api/reset-auth",
+            &n.to_string(),
+            &[("Content-Type", "text/plain")],
+        )
+        .map(drop)
+    }
+
+    /// Creates an IAM role `name` that anyone may assume and that may do anything, so that
+    /// credentials of an assumed role can call further services (moto authorizes assumed
+    /// roles by their policies, and a role it does not know fails every call). Returns the
+    /// role's ARN.
+    ///
+    /// With signature checking on, checking is turned off for the two IAM calls: use a
+    /// dedicated instance ([`Moto::start_with_auth`]), not a shared one.
+    ///
+    /// # Errors
+    ///
+    /// The server does not answer as expected.
+    pub fn create_role(&self, name: &str) -> Result<String, Error> {
+        const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
+        if self.auth_enabled() {
+            self.post(
+                "/moto-api/reset-auth",
+                "inf",
+                &[("Content-Type", "text/plain")],
+            )?;
+        }
+        let created = self.iam(&[
+            ("Action", "CreateRole"),
+            ("RoleName", name),
+            ("AssumeRolePolicyDocument", TRUST),
+        ]);
+        let policy = self.iam(&[
+            ("Action", "PutRolePolicy"),
+            ("RoleName", name),
+            ("PolicyName", "allow-all"),
+            ("PolicyDocument", ALLOW_ALL),
+        ]);
+        if self.auth_enabled() {
+            self.post(
+                "/moto-api/reset-auth",
+                "0",
+                &[("Content-Type", "text/plain")],
+            )?;
+        }
+        let created = created?;
+        policy?;
+        xml_text(&created, "Arn").map(str::to_owned).ok_or_else(|| {
+            Error::new(
+                Kind::Bootstrap,
+                format!("moto's CreateRole answer has no Arn: {created}"),
+            )
+        })
+    }
+
     /// Turns checking off, creates the user, key and policy, and turns checking on.
     fn bootstrap_auth(&self, seed: u32) -> Result<Credentials, Error> {
         self.post(

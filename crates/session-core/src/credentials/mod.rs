@@ -20,7 +20,10 @@ pub use chain::CredentialsChain;
 pub(crate) use chain::Failing;
 pub use error::CredentialsError;
 pub use keys::Credentials;
-pub use plan::{plan, Plan, Step};
-pub use process::{CredentialProcessProvider, DEFAULT_TIMEOUT as CREDENTIAL_PROCESS_TIMEOUT};
+pub use plan::{container_uri, imds_endpoint, plan, Plan, Step};
+pub use process::{
+    format_rfc3339, parse_rfc3339, CredentialProcessProvider,
+    DEFAULT_TIMEOUT as CREDENTIAL_PROCESS_TIMEOUT,
+};
 pub use provider::{ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider};
 pub use static_keys::{EnvironmentProvider, ProfileStaticProvider, StaticProvider};

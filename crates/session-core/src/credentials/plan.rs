@@ -179,30 +179,37 @@ pub fn plan(session: &Session) -> Result<Plan, CredentialsError> {
             steps: vec![Step::Container { uri }],
         });
     }
-    if session.settings().flag("ec2_metadata_disabled") == Some(true) {
-        return Err(CredentialsError::not_configured(
+    match imds_endpoint(session) {
+        Some(endpoint) => Ok(Plan {
+            steps: vec![Step::Imds { endpoint }],
+        }),
+        None => Err(CredentialsError::not_configured(
             "no credentials configured (and instance metadata is disabled)",
-        ));
+        )),
     }
-    let endpoint = session
-        .settings()
-        .text("ec2_metadata_service_endpoint")
-        .map(str::to_owned)
-        .unwrap_or_else(|| {
-            match session
-                .settings()
-                .text("ec2_metadata_service_endpoint_mode")
-            {
-                Some("IPv6") => "http://[fd00:ec2::254]".into(),
-                _ => "http://169.254.169.254".into(),
-            }
-        });
-    Ok(Plan {
-        steps: vec![Step::Imds { endpoint }],
+}
+
+/// The instance metadata endpoint the session would use: `ec2_metadata_service_endpoint`,
+/// else the default for `ec2_metadata_service_endpoint_mode` (IPv4 `http://169.254.169.254`,
+/// IPv6 `http://[fd00:ec2::254]`). `None` when `ec2_metadata_disabled` is set.
+pub fn imds_endpoint(session: &Session) -> Option<String> {
+    let settings = session.settings();
+    if settings.flag("ec2_metadata_disabled") == Some(true) {
+        return None;
+    }
+    if let Some(endpoint) = settings.text("ec2_metadata_service_endpoint") {
+        return Some(endpoint.to_owned());
+    }
+    // The registry canonicalizes the mode's case.
+    Some(match settings.text("ec2_metadata_service_endpoint_mode") {
+        Some("IPv6") => "http://[fd00:ec2::254]".into(),
+        _ => "http://169.254.169.254".into(),
     })
 }
 
-fn container_uri(session: &Session) -> Option<String> {
+/// The container credentials URL: `http://169.254.170.2` + `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
+/// (which wins), else `AWS_CONTAINER_CREDENTIALS_FULL_URI`. `None` when neither is set.
+pub fn container_uri(session: &Session) -> Option<String> {
     let env = session.env();
     if let Some(rel) = env.get_non_empty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
         return Some(format!("http://169.254.170.2{rel}"));

@@ -161,8 +161,35 @@ fn parse_output(stdout: &[u8], origin: &str) -> Result<Credentials, String> {
     ))
 }
 
+/// Formats `time` as RFC 3339 in UTC with whole seconds (`2026-11-25T10:00:00Z`), the form
+/// credential providers use. Times before 1970 print as the epoch.
+pub fn format_rfc3339(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Days to a proleptic Gregorian date, by 400-year eras (Hinnant's civil-from-days).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Parses an RFC 3339 timestamp as credential providers return them:
 /// `2026-11-25T10:00:00Z`, with optional fractional seconds and a `±hh:mm` offset.
-pub(crate) fn parse_rfc3339(s: &str) -> Option<SystemTime> {
+/// `None` for anything else.
+pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
     let b = s.as_bytes();
     if b.len() < 20
         || b[4] != b'-'
@@ -414,5 +441,18 @@ mod tests {
         assert!(parse_output(b"not json", "t")
             .unwrap_err()
             .contains("not JSON"));
+    }
+
+    #[test]
+    fn rfc3339_round_trips() {
+        for text in [
+            "1970-01-01T00:00:00Z",
+            "2000-02-29T23:59:59Z",
+            "2026-11-25T10:00:00Z",
+            "2100-03-01T12:30:05Z",
+        ] {
+            let t = parse_rfc3339(text).unwrap();
+            assert_eq!(format_rfc3339(t), text);
+        }
     }
 }

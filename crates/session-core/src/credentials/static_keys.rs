@@ -87,20 +87,38 @@ pub struct ProfileStaticProvider {
 
 impl ProfileStaticProvider {
     /// Reads the keys of `profile` (`None`: no profile was selected or found).
+    ///
+    /// A profile that delegates (a role, web identity, SSO) gives an "unsupported" error:
+    /// those providers need HTTP and are run by `session-tower`'s clients.
     pub fn new(profile: Option<&Section>) -> Self {
         Self {
-            result: Self::resolve(profile),
+            result: Self::resolve(profile, true),
         }
     }
 
-    fn resolve(profile: Option<&Section>) -> Result<Credentials, CredentialsError> {
+    /// Reads only the keys of `profile`, whatever else it sets: the base of a role chain,
+    /// where a source profile's own keys end the chain even if it names a role.
+    pub fn keys_only(profile: Option<&Section>) -> Self {
+        Self {
+            result: Self::resolve(profile, false),
+        }
+    }
+
+    fn resolve(
+        profile: Option<&Section>,
+        check_delegation: bool,
+    ) -> Result<Credentials, CredentialsError> {
         let Some(profile) = profile else {
             return Err(CredentialsError::not_configured("no profile is selected"));
         };
         let name = profile.name();
-        if let Some(p) = DELEGATING_KEYS.iter().find_map(|k| profile.property(k)) {
+        if let Some(p) = DELEGATING_KEYS
+            .iter()
+            .filter(|_| check_delegation)
+            .find_map(|k| profile.property(k))
+        {
             return Err(CredentialsError::unsupported(format!(
-                "profile {name:?} sets {} ({}); this provider is not available in this release",
+                "profile {name:?} sets {} ({}); that provider needs HTTP: resolve credentials through a client or session_tower::credentials::resolve",
                 p.name(),
                 p.location()
             )));

@@ -143,7 +143,26 @@ impl Session {
         Explain::new(self)
     }
 
-    /// The credentials provider every client of this session uses.
+    /// Whether credentials come from the default chain (no explicit keys, no custom
+    /// provider). Clients then run the whole chain, remote providers included (see
+    /// `session_tower::credentials::default_chain`); otherwise they use
+    /// [`credentials_provider`](Self::credentials_provider) as it is.
+    pub fn uses_default_chain(&self) -> bool {
+        matches!(self.inner.choice, Choice::Chain)
+    }
+
+    /// A handle that does not keep the session alive, for things the session itself owns
+    /// (a provider inside the session's own credentials cache must not form a cycle).
+    pub fn downgrade(&self) -> WeakSession {
+        WeakSession {
+            inner: Arc::downgrade(&self.inner),
+        }
+    }
+
+    /// The session's own credentials provider: explicit keys, a custom provider, or the
+    /// local part of the default chain (environment keys, then the profile's static keys or
+    /// `credential_process`). Providers that need HTTP (roles, web identity, SSO, container,
+    /// instance metadata) live in `session-tower`, whose clients run the whole chain.
     pub fn credentials_provider(&self) -> SharedCredentialsProvider {
         self.inner.credentials.clone()
     }
@@ -191,6 +210,25 @@ impl Session {
     /// keys), one message each. They are also logged with `tracing` at WARN.
     pub fn warnings(&self) -> &[String] {
         &self.inner.warnings
+    }
+}
+
+/// A [`Session`] that does not keep it alive; see [`Session::downgrade`].
+#[derive(Clone)]
+pub struct WeakSession {
+    inner: std::sync::Weak<Inner>,
+}
+
+impl WeakSession {
+    /// The session, if it still exists.
+    pub fn upgrade(&self) -> Option<Session> {
+        self.inner.upgrade().map(|inner| Session { inner })
+    }
+}
+
+impl fmt::Debug for WeakSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WeakSession")
     }
 }
 

@@ -3,6 +3,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response};
+use session_core::credentials::SharedCredentialsProvider;
 use session_core::settings::RetryMode;
 use session_core::Session;
 use tower::util::BoxCloneSyncService;
@@ -14,7 +15,7 @@ use super::boxed::{erase_layer, BoxLayer, BoxedStage};
 use super::runtime::SessionRuntime;
 use super::{Client, Inner, ServiceInfo};
 use crate::body::{BoxError, SdkBody};
-use crate::credentials::CredentialsLayer;
+use crate::credentials::{CredentialsCache, CredentialsLayer};
 use crate::endpoint::{base_params, EndpointLayer, EndpointResolver, SigningScope};
 use crate::error::{Error, Kind};
 use crate::errors::ResponseErrorsLayer;
@@ -37,7 +38,15 @@ pub struct ClientBuilder<C = Client> {
     around_operation: Vec<BoxLayer>,
     before_signing: Vec<BoxLayer>,
     after_signing: Vec<BoxLayer>,
+    credentials: CredentialsSource,
     _client: std::marker::PhantomData<fn() -> C>,
+}
+
+/// Where a client's credentials come from.
+enum CredentialsSource {
+    Session,
+    Provider(SharedCredentialsProvider),
+    Anonymous,
 }
 
 macro_rules! user_layer_method {
@@ -76,6 +85,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             around_operation: Vec::new(),
             before_signing: Vec::new(),
             after_signing: Vec::new(),
+            credentials: CredentialsSource::Session,
             _client: std::marker::PhantomData,
         }
     }
@@ -121,6 +131,21 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Limit on a whole operation, retries and backoff included. Default: none.
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Signs with credentials from `provider` instead of the session's, cached for this
+    /// client alone. Default: the session's cache, shared by all its clients. (Assuming a
+    /// role uses this: STS is called with the source credentials.)
+    pub fn credentials_provider(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.credentials = CredentialsSource::Provider(provider);
+        self
+    }
+
+    /// Sends requests unsigned, with no credentials at all (for operations that take none,
+    /// such as STS AssumeRoleWithWebIdentity). Default: signed.
+    pub fn anonymous(mut self) -> Self {
+        self.credentials = CredentialsSource::Anonymous;
         self
     }
 
@@ -200,31 +225,45 @@ impl<C: From<Client>> ClientBuilder<C> {
             .layer(TimeoutLayer::attempt(attempt_timeout))
             .layer(ResponseErrorsLayer::new(info.protocol))
             .service(transport);
-        let operation = ServiceBuilder::new()
+        let credentials = match self.credentials {
+            CredentialsSource::Session => Some(runtime.credentials.clone()),
+            CredentialsSource::Provider(p) => Some(CredentialsCache::new(p)),
+            CredentialsSource::Anonymous => None,
+        };
+        let head = ServiceBuilder::new()
             .layer(TraceLayer::operation(info.service_id))
             .layer(TimeoutLayer::operation(self.operation_timeout))
             .layer(RetryLayer::new(retry, runtime.clock.clone()))
             .layer(TraceLayer::attempt(info.service_id))
-            .layer(EndpointLayer::new(resolver.clone()))
-            .layer(CredentialsLayer::new(runtime.credentials.clone()));
+            .layer(EndpointLayer::new(resolver.clone()));
         let signing_layer = SigningLayer::new(signing.clone());
 
         // Without user layers inside the attempt, the whole stack stays one concrete type and
-        // is boxed once; with them, it is boxed where they go.
-        let mut service: BoxedStage =
-            if self.before_signing.is_empty() && self.after_signing.is_empty() {
-                BoxCloneSyncService::new(operation.service(signing_layer.layer(core)))
-            } else {
+        // is boxed once; with them (or unsigned), it is boxed where they go.
+        let mut service: BoxedStage = match credentials {
+            Some(cache) if self.before_signing.is_empty() && self.after_signing.is_empty() => {
+                BoxCloneSyncService::new(
+                    head.layer(CredentialsLayer::new(cache))
+                        .service(signing_layer.layer(core)),
+                )
+            }
+            cache => {
                 let mut inner = BoxCloneSyncService::new(core);
                 for layer in self.after_signing.iter().rev() {
                     inner = layer(inner);
                 }
-                let mut inner: BoxedStage = BoxCloneSyncService::new(signing_layer.layer(inner));
+                if cache.is_some() {
+                    inner = BoxCloneSyncService::new(signing_layer.layer(inner));
+                }
                 for layer in self.before_signing.iter().rev() {
                     inner = layer(inner);
                 }
-                BoxCloneSyncService::new(operation.service(inner))
-            };
+                BoxCloneSyncService::new(
+                    head.option_layer(cache.map(CredentialsLayer::new))
+                        .service(inner),
+                )
+            }
+        };
         for layer in self.around_operation.iter().rev() {
             service = layer(service);
         }

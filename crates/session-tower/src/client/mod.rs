@@ -15,7 +15,7 @@
 
 mod boxed;
 mod builder;
-mod runtime;
+pub(crate) mod runtime;
 mod service;
 
 use std::fmt;

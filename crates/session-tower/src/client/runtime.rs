@@ -27,9 +27,10 @@ impl SessionRuntime {
                 .ca_bundle(settings.ca_bundle().map(Into::into))
                 .build()
                 .map_err(|e| e.to_string());
+            let provider = crate::credentials::default_chain(session, transport.clone());
             SessionRuntime {
                 transport,
-                credentials: CredentialsCache::new(session.credentials_provider()),
+                credentials: CredentialsCache::new(provider),
                 signer: Signer::new(),
                 clock: Clock::default(),
             }

@@ -5,7 +5,13 @@
 //! attempt waits for the single in-flight load.
 
 mod cache;
+mod container;
+mod default_chain;
 mod future;
+mod imds;
+mod remote;
+mod sso;
+mod sts;
 
 use std::task::{Context, Poll};
 
@@ -13,11 +19,31 @@ use http::Request;
 use tower_layer::Layer;
 use tower_service::Service;
 
-pub use cache::CredentialsCache;
+pub use cache::{CredentialsCache, ADVISORY_WINDOW, MANDATORY_WINDOW};
+pub use container::ContainerProvider;
+pub use default_chain::default_chain;
 pub use future::ResponseFuture;
+pub use imds::ImdsProvider;
+pub use sso::{SsoConfig, SsoProvider};
+pub use sts::{AssumeRoleProvider, RoleSpec, WebIdentityProvider};
 
 use crate::body::SdkBody;
 use crate::error::Error;
+
+/// Credentials for `session` as its clients get them: from the session-wide cache in front
+/// of [`default_chain`] (remote providers included), loading them if needed.
+///
+/// # Errors
+/// The chain's error ([`Error::is_credentials`]), e.g. no credentials configured, a role
+/// that cannot be assumed, or a provider that timed out.
+pub async fn resolve(
+    session: &session_core::Session,
+) -> Result<session_core::credentials::Credentials, Error> {
+    crate::client::runtime::SessionRuntime::of(session)
+        .credentials
+        .get()
+        .await
+}
 
 /// Adds [`WithCredentials`] to a stack.
 #[derive(Debug, Clone)]
