@@ -332,3 +332,42 @@ fn credentials_plan_shows_the_chain_without_calling_it() {
     assert!(stderr(&out).contains("a -> b -> a"), "{}", stderr(&out));
     assert_one_clean_line(&out);
 }
+
+/// `session credentials --json` runs the whole chain: here the container endpoint (a
+/// loopback stub), reporting source and expiry and masking the secrets.
+#[test]
+fn credentials_resolve_remote_providers() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let creds =
+        session_testkit::stubs::StubCredentials::valid_for(std::time::Duration::from_secs(3600));
+    let stub = rt
+        .block_on(session_testkit::stubs::ContainerStub::start(
+            Some("cli-token"),
+            creds.clone(),
+        ))
+        .unwrap();
+    let url = stub.url();
+    let home = Home::new("", "");
+    let env = [
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url.as_str()),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "cli-token"),
+    ];
+    let v = home.json(&["credentials", "--json"], &env);
+    assert_eq!(v["access_key_id"], creds.access_key_id.as_str());
+    assert!(
+        v["source"].as_str().unwrap().starts_with("container"),
+        "{v}"
+    );
+    assert_eq!(v["expiration"], creds.expiration_rfc3339().as_str());
+    assert_eq!(v["secret_access_key"], "****");
+    assert!(!v.to_string().contains(&creds.secret_access_key));
+    assert!(!v.to_string().contains(&creds.session_token));
+    assert_eq!(stub.requests(), 1);
+
+    stub.set_expected_token(Some("another-token"));
+    let out = home.run(&["credentials"], &env);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("401") || err.contains("rejected"), "{err}");
+    assert!(!err.contains("cli-token"), "{err}");
+}
