@@ -35,6 +35,15 @@ fn base_profile(moto: &Moto, secret: Option<&str>) -> String {
     )
 }
 
+/// GetCallerIdentity with the session's credentials (checked by moto).
+async fn caller(session: &Session) -> services_sts::CallerIdentity {
+    StsClient::new(session)
+        .unwrap()
+        .get_caller_identity()
+        .await
+        .unwrap()
+}
+
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().unwrap()
 }
@@ -65,11 +74,7 @@ fn assume_role_from_source_profile_and_use_the_role() {
         assert!(left.as_secs() <= 900 && left.as_secs() > 800, "{left:?}");
         assert_ne!(creds.access_key_id(), moto.credentials().access_key_id());
 
-        let who = StsClient::new(&session)
-            .unwrap()
-            .get_caller_identity()
-            .await
-            .unwrap();
+        let who = caller(&session).await;
         assert_eq!(
             who.arn.as_deref(),
             Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/app-role/it-app").as_str())
@@ -96,11 +101,7 @@ fn role_chains_assume_each_role_in_turn() {
         Fs::from_files::<_, &str, &str>([]),
     );
     rt().block_on(async {
-        let who = StsClient::new(&session)
-            .unwrap()
-            .get_caller_identity()
-            .await
-            .unwrap();
+        let who = caller(&session).await;
         assert_eq!(
             who.arn.as_deref(),
             Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/second/chained").as_str())
@@ -127,11 +128,7 @@ fn a_source_profile_with_keys_ends_the_chain() {
         Fs::from_files::<_, &str, &str>([]),
     );
     rt().block_on(async {
-        let who = StsClient::new(&session)
-            .unwrap()
-            .get_caller_identity()
-            .await
-            .unwrap();
+        let who = caller(&session).await;
         assert!(
             who.arn
                 .as_deref()
@@ -168,11 +165,7 @@ fn role_on_top_of_the_container_endpoint() {
             &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &url)],
             Fs::from_files::<_, &str, &str>([]),
         );
-        let who = StsClient::new(&session)
-            .unwrap()
-            .get_caller_identity()
-            .await
-            .unwrap();
+        let who = caller(&session).await;
         assert!(
             who.arn.as_deref().unwrap().ends_with("assumed-role/task-role/from-task"),
             "{who:?}"
@@ -246,11 +239,7 @@ fn web_identity_from_profile_and_from_environment() {
                 "{}",
                 creds.source()
             );
-            let who = StsClient::new(session)
-                .unwrap()
-                .get_caller_identity()
-                .await
-                .unwrap();
+            let who = caller(session).await;
             assert!(who.arn.as_deref().unwrap().ends_with(want), "{who:?}");
         }
     });

@@ -9,7 +9,7 @@ use std::time::Duration;
 use http::header::{ACCEPT, AUTHORIZATION};
 use http::{HeaderValue, Request, StatusCode, Uri};
 use session_core::credentials::{
-    parse_rfc3339, Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture,
+    Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture,
 };
 use session_core::{Env, Fs};
 use zeroize::Zeroizing;
@@ -227,29 +227,7 @@ fn http_allowed(host: &str) -> bool {
 fn parse_credentials(body: &[u8], origin: &str) -> Result<Credentials, String> {
     let doc: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| format!("the response is not a JSON credentials document ({e})"))?;
-    let field = |name: &str| {
-        doc.get(name)
-            .and_then(serde_json::Value::as_str)
-            .filter(|s| !s.is_empty())
-    };
-    let key = field("AccessKeyId").ok_or("the response has no AccessKeyId")?;
-    let secret = field("SecretAccessKey").ok_or("the response has no SecretAccessKey")?;
-    let expiry = match field("Expiration") {
-        Some(s) => Some(parse_rfc3339(s).ok_or_else(|| {
-            format!(
-                "Expiration {:?} is not an RFC 3339 time",
-                remote::clean(s, &[])
-            )
-        })?),
-        None => None,
-    };
-    Ok(Credentials::new(
-        key,
-        secret,
-        field("Token").map(str::to_owned),
-        expiry,
-        format!("container ({origin})"),
-    ))
+    remote::credentials_from_document(&doc, format!("container ({origin})"))
 }
 
 impl ProvideCredentials for ContainerProvider {

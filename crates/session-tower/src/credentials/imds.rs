@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use session_core::credentials::{
-    parse_rfc3339, Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture,
+    Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture,
 };
 use zeroize::Zeroizing;
 
@@ -357,25 +357,7 @@ fn parse_credentials(body: &[u8], origin: &str) -> Result<Credentials, String> {
             message.unwrap_or_default()
         ));
     }
-    let key = field("AccessKeyId").ok_or("the credentials response has no AccessKeyId")?;
-    let secret =
-        field("SecretAccessKey").ok_or("the credentials response has no SecretAccessKey")?;
-    let expiry = match field("Expiration") {
-        Some(s) => Some(parse_rfc3339(s).ok_or_else(|| {
-            format!(
-                "Expiration {:?} is not an RFC 3339 time",
-                remote::clean(s, &[])
-            )
-        })?),
-        None => None,
-    };
-    Ok(Credentials::new(
-        key,
-        secret,
-        field("Token").map(str::to_owned),
-        expiry,
-        format!("imds ({origin})"),
-    ))
+    remote::credentials_from_document(&doc, format!("imds ({origin})"))
 }
 
 impl ProvideCredentials for ImdsProvider {

@@ -44,6 +44,35 @@ impl NoAnswer {
     }
 }
 
+/// The credentials document container endpoints and IMDS both send: `AccessKeyId`,
+/// `SecretAccessKey`, optional `Token` and RFC 3339 `Expiration` (other fields ignored).
+pub(crate) fn credentials_from_document(
+    doc: &serde_json::Value,
+    source: String,
+) -> Result<session_core::credentials::Credentials, String> {
+    let field = |name: &str| {
+        doc.get(name)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    let key = field("AccessKeyId").ok_or("the response has no AccessKeyId")?;
+    let secret = field("SecretAccessKey").ok_or("the response has no SecretAccessKey")?;
+    let expiry = match field("Expiration") {
+        Some(s) => Some(
+            session_core::credentials::parse_rfc3339(s)
+                .ok_or_else(|| format!("Expiration {:?} is not an RFC 3339 time", clean(s, &[])))?,
+        ),
+        None => None,
+    };
+    Ok(session_core::credentials::Credentials::new(
+        key,
+        secret,
+        field("Token").map(str::to_owned),
+        expiry,
+        source,
+    ))
+}
+
 /// Sends `req` and reads the whole response, all within `limit`.
 pub(crate) async fn fetch(
     transport: &Transport,
