@@ -25,3 +25,11 @@ bench:
 # The README's main job: a tour against a local emulator.
 tour:
     cargo run --example tour
+
+# Regenerate crates/services-*/src/generated/ from models/ (CI checks it is up to date).
+codegen:
+    cargo run -p session-codegen
+
+# The CI step: fails when the generated code differs from what the models give.
+codegen-check:
+    cargo run -p session-codegen -- --check

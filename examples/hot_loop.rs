@@ -33,7 +33,10 @@ async fn one(raw: bool, hyper: &Raw, sqs: &SqsClient, port: u16) {
     if raw {
         raw_call(hyper, port).await;
     } else {
-        sqs.send_message("http://127.0.0.1/123456789012/bench", "hello")
+        sqs.send_message()
+            .queue_url("http://127.0.0.1/123456789012/bench")
+            .message_body("hello")
+            .send()
             .await
             .unwrap();
     }

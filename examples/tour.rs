@@ -9,7 +9,7 @@
 #![allow(clippy::print_stdout)] // printing is this example's job
 
 use aws_session::s3::S3;
-use aws_session::sqs::{ReceiveMessageInput, Sqs};
+use aws_session::sqs::Sqs;
 use aws_session::sts::Sts;
 use aws_session::{Env, SdkBody, Session, SessionClientExt};
 
@@ -70,20 +70,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
 
         let sqs = session.client::<Sqs>()?;
-        let queue = sqs.create_queue("tour-queue").await?;
-        println!("sqs   CreateQueue -> {}", queue.queue_url);
-        let sent = sqs.send_message(&queue.queue_url, "hello, queue").await?;
-        println!("sqs   SendMessage -> id {}", sent.message_id);
-        let received = sqs
-            .receive_message(&ReceiveMessageInput::new(&queue.queue_url).wait_time_seconds(1))
+        let queue = sqs.create_queue().queue_name("tour-queue").send().await?;
+        let queue_url = queue.queue_url.unwrap_or_default();
+        println!("sqs   CreateQueue -> {queue_url}");
+        let sent = sqs
+            .send_message()
+            .queue_url(&queue_url)
+            .message_body("hello, queue")
+            .send()
             .await?;
-        for m in &received.messages {
+        println!(
+            "sqs   SendMessage -> id {}",
+            sent.message_id.unwrap_or_default()
+        );
+        let received = sqs
+            .receive_message()
+            .queue_url(&queue_url)
+            .wait_time_seconds(1)
+            .send()
+            .await?;
+        for m in received.messages.unwrap_or_default() {
             println!(
                 "sqs   ReceiveMessage -> {:?}",
                 m.body.as_deref().unwrap_or_default()
             );
-            if let Some(handle) = &m.receipt_handle {
-                sqs.delete_message(&queue.queue_url, handle).await?;
+            if let Some(handle) = m.receipt_handle {
+                sqs.delete_message()
+                    .queue_url(&queue_url)
+                    .receipt_handle(handle)
+                    .send()
+                    .await?;
                 println!("sqs   DeleteMessage ok");
             }
         }

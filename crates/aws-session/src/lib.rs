@@ -10,8 +10,9 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let session = Session::from_env()?;
 //! let sqs = session.client::<Sqs>()?;
-//! let queue = sqs.create_queue("jobs").await?;
-//! sqs.send_message(&queue.queue_url, "hello").await?;
+//! let queue = sqs.create_queue().queue_name("jobs").send().await?;
+//! let url = queue.queue_url.unwrap_or_default();
+//! sqs.send_message().queue_url(&url).message_body("hello").send().await?;
 //! # Ok(()) }
 //! ```
 

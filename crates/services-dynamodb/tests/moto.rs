@@ -1,42 +1,231 @@
-//! DynamoDB against moto with signature checking on.
+//! The generated DynamoDB API against moto with signature checking on: tables, items,
+//! query, scan (paginated), batch and transactions, modeled errors.
 
 #![allow(clippy::unwrap_used)]
 
-use serde_json::json;
+use std::collections::HashMap;
+
+use futures_util::TryStreamExt as _;
+use services_dynamodb::operations::{GetItemError, PutItemError};
+use services_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put, PutRequest,
+    ScalarAttributeType, TableStatus, TransactWriteItem, WriteRequest,
+};
 use services_dynamodb::DynamoDbClient;
 use session_testkit::Moto;
 
+fn item(pk: &str, sk: u32, extra: &str) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        ("pk".to_owned(), AttributeValue::s(pk)),
+        ("sk".to_owned(), AttributeValue::n(sk)),
+        ("extra".to_owned(), AttributeValue::s(extra)),
+    ])
+}
+
+async fn create_table(ddb: &DynamoDbClient, name: &str) {
+    let created = ddb
+        .create_table()
+        .table_name(name)
+        .attribute_definitions([
+            AttributeDefinition {
+                attribute_name: Some("pk".into()),
+                attribute_type: Some(ScalarAttributeType::S),
+            },
+            AttributeDefinition {
+                attribute_name: Some("sk".into()),
+                attribute_type: Some(ScalarAttributeType::N),
+            },
+        ])
+        .key_schema([
+            KeySchemaElement {
+                attribute_name: Some("pk".into()),
+                key_type: Some(KeyType::Hash),
+            },
+            KeySchemaElement {
+                attribute_name: Some("sk".into()),
+                key_type: Some(KeyType::Range),
+            },
+        ])
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+    let desc = created.table_description.unwrap();
+    assert_eq!(desc.table_name.as_deref(), Some(name));
+    assert!(matches!(
+        desc.table_status,
+        Some(TableStatus::Active | TableStatus::Creating)
+    ));
+}
+
 #[test]
-fn create_put_get() {
+fn tables_items_query_scan_batch_transact() {
     let moto = Moto::start_with_auth().unwrap();
     let session = moto.session(None);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let ddb = DynamoDbClient::new(&session).unwrap();
-        let created = ddb.create_table("things", "id").await.unwrap();
-        assert_eq!(created["TableDescription"]["TableName"], "things");
-        ddb.put_item("things", json!({"id": {"S": "a1"}, "n": {"N": "42"}}))
+        create_table(&ddb, "things").await;
+
+        let tables = ddb.list_tables().send().await.unwrap();
+        assert_eq!(tables.table_names, Some(vec!["things".to_owned()]));
+        let described = ddb
+            .describe_table()
+            .table_name("things")
+            .send()
             .await
             .unwrap();
-        let item = ddb
-            .get_item("things", json!({"id": {"S": "a1"}}))
+        assert_eq!(described.table.unwrap().key_schema.unwrap().len(), 2);
+
+        ddb.put_item()
+            .table_name("things")
+            .item(item("a", 1, "first"))
+            .send()
             .await
-            .unwrap()
             .unwrap();
-        assert_eq!(item["n"]["N"], "42");
-        assert!(ddb
-            .get_item("things", json!({"id": {"S": "zz"}}))
+        let got = ddb
+            .get_item()
+            .table_name("things")
+            .key(HashMap::from([
+                ("pk".to_owned(), AttributeValue::s("a")),
+                ("sk".to_owned(), AttributeValue::n(1)),
+            ]))
+            .consistent_read(true)
+            .send()
             .await
-            .unwrap()
-            .is_none());
+            .unwrap();
+        assert_eq!(got.item.unwrap()["extra"].as_s(), Some("first"));
+
+        // A condition that fails is the modeled error, with its code and message.
         let e = ddb
-            .get_item("missing", json!({"id": {"S": "a1"}}))
+            .put_item()
+            .table_name("things")
+            .item(item("a", 1, "again"))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
             .await
             .unwrap_err();
-        assert_eq!(
-            e.service_error().unwrap().code(),
-            Some("ResourceNotFoundException"),
-            "{e}"
+        assert!(
+            matches!(
+                e.as_service(),
+                Some(PutItemError::ConditionalCheckFailedException(_))
+            ),
+            "{e:?}"
         );
+        assert_eq!(e.code(), Some("ConditionalCheckFailedException"));
+
+        // BatchWriteItem: 30 items in two calls (25 is the limit per call).
+        let requests: Vec<WriteRequest> = (2..32)
+            .map(|n| WriteRequest {
+                put_request: Some(PutRequest {
+                    item: Some(item("a", n, "batch")),
+                }),
+                ..Default::default()
+            })
+            .collect();
+        for chunk in requests.chunks(25) {
+            let out = ddb
+                .batch_write_item()
+                .request_items(HashMap::from([("things".to_owned(), chunk.to_vec())]))
+                .send()
+                .await
+                .unwrap();
+            assert!(out.unprocessed_items.unwrap_or_default().is_empty());
+        }
+
+        // TransactWriteItems with a client token filled in for us.
+        let call = ddb
+            .transact_write_items()
+            .transact_items([TransactWriteItem {
+                put: Some(Put {
+                    table_name: Some("things".into()),
+                    item: Some(item("b", 1, "transact")),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }]);
+        assert!(call.as_input().client_request_token.is_none());
+        call.send().await.unwrap();
+
+        // Query over several pages (page size 7) through the paginator: 31 items for "a".
+        let items: Vec<_> = ddb
+            .query()
+            .table_name("things")
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(HashMap::from([(
+                ":pk".to_owned(),
+                AttributeValue::s("a"),
+            )]))
+            .limit(7)
+            .into_paginator()
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(items.len(), 31);
+        let sks: Vec<u32> = items
+            .iter()
+            .map(|i| i["sk"].as_n().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(sks, (1..32).collect::<Vec<_>>());
+
+        let pages: Vec<_> = ddb
+            .scan()
+            .table_name("things")
+            .limit(10)
+            .into_paginator()
+            .pages()
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(pages.len() >= 4, "{} pages", pages.len());
+        let scanned: i32 = pages.iter().map(|p| p.count.unwrap_or(0)).sum();
+        assert_eq!(scanned, 32);
+
+        // A missing table is a modeled error of GetItem.
+        let e = ddb
+            .get_item()
+            .table_name("missing")
+            .key(HashMap::from([("pk".to_owned(), AttributeValue::s("a"))]))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                e.as_service(),
+                Some(GetItemError::ResourceNotFoundException(_))
+            ),
+            "{e:?}"
+        );
+
+        // A required member left unset: nothing is sent, the error names it.
+        let e = ddb
+            .get_item()
+            .table_name("things")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(e.is_request());
+        assert!(e.to_string().contains("Key"), "{e}");
+
+        ddb.delete_table()
+            .table_name("things")
+            .send()
+            .await
+            .unwrap();
+        let tables = ddb.list_tables().send().await.unwrap();
+        assert_eq!(tables.table_names.unwrap_or_default(), Vec::<String>::new());
+    });
+}
+
+#[test]
+fn wrong_secret_is_refused() {
+    let moto = Moto::shared_with_auth();
+    let session = moto.session(Some("not-the-secret"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let ddb = DynamoDbClient::new(&session).unwrap();
+        let e = ddb.list_tables().send().await.unwrap_err();
+        assert_eq!(e.code(), Some("SignatureDoesNotMatch"), "{e:?}");
     });
 }

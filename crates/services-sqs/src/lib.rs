@@ -8,25 +8,25 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let session = Session::from_env()?;
 //! let sqs = session.client::<Sqs>()?;
-//! let queue = sqs.create_queue("jobs").await?;
-//! sqs.send_message(&queue.queue_url, "hello").await?;
+//! let queue = sqs.create_queue().queue_name("jobs").send().await?;
+//! let url = queue.queue_url.unwrap_or_default();
+//! sqs.send_message().queue_url(&url).message_body("hello").send().await?;
 //! # Ok(()) }
 //! ```
 //!
-//! This crate holds the operations needed to prove the stack end to end; the full API is
-//! generated from the model by a later change.
+//! Every operation of the model is generated (`generated/`) onto [`SqsClient`].
 
 #![warn(missing_docs)]
 
-mod operations;
+mod generated;
+
+pub use generated::operations;
+pub use generated::types;
+pub use session_tower::rt::{OperationError, Paginator};
 
 use session_core::Session;
 use session_tower::protocol::Protocol;
 use session_tower::{AwsService, Client, ClientBuilder, Error, ServiceInfo};
-
-pub use operations::{
-    CreateQueueOutput, Message, ReceiveMessageInput, ReceiveMessageOutput, SendMessageOutput,
-};
 
 /// The service description.
 pub static INFO: ServiceInfo = ServiceInfo {
@@ -51,7 +51,7 @@ impl AwsService for Sqs {
 /// A client of Amazon SQS. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct SqsClient {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl From<Client> for SqsClient {

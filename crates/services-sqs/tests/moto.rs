@@ -1,67 +1,230 @@
-//! SQS against moto (a real SQS implementation) with signature checking on.
+//! The generated SQS API against moto (a real SQS implementation) with signature checking
+//! on: queues, attributes, tags, messages one by one and in batches, visibility, purge,
+//! listing with pagination, modeled errors.
 
 #![allow(clippy::unwrap_used)]
 
-use services_sqs::{ReceiveMessageInput, SqsClient};
-use session_core::Session;
-use session_testkit::Moto;
+use std::collections::HashMap;
 
-fn session(moto: &Moto, secret: &str) -> Session {
-    moto.session(Some(secret))
-}
+use futures_util::TryStreamExt as _;
+use services_sqs::operations::GetQueueUrlError;
+use services_sqs::types::{
+    DeleteMessageBatchRequestEntry, QueueAttributeName, SendMessageBatchRequestEntry,
+};
+use services_sqs::SqsClient;
+use session_testkit::Moto;
 
 #[test]
 fn queue_round_trip_with_signatures_checked() {
     let moto = Moto::start_with_auth().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let sqs = SqsClient::new(&session(&moto, moto.credentials().secret_access_key())).unwrap();
-        let queue = sqs.create_queue("stack-proof").await.unwrap();
-        assert!(
-            queue.queue_url.contains("stack-proof"),
-            "{}",
-            queue.queue_url
+        let sqs = SqsClient::new(&moto.session(None)).unwrap();
+        let queue = sqs
+            .create_queue()
+            .queue_name("stack-proof")
+            .attributes(HashMap::from([(
+                QueueAttributeName::VisibilityTimeout,
+                "5".to_owned(),
+            )]))
+            .tags(HashMap::from([("team".to_owned(), "core".to_owned())]))
+            .send()
+            .await
+            .unwrap();
+        let url = queue.queue_url.unwrap();
+        assert!(url.contains("stack-proof"), "{url}");
+        let same = sqs
+            .get_queue_url()
+            .queue_name("stack-proof")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(same.queue_url.as_deref(), Some(url.as_str()));
+
+        let attrs = sqs
+            .get_queue_attributes()
+            .queue_url(&url)
+            .attribute_names([QueueAttributeName::All])
+            .send()
+            .await
+            .unwrap()
+            .attributes
+            .unwrap();
+        assert_eq!(
+            attrs
+                .get(&QueueAttributeName::VisibilityTimeout)
+                .map(String::as_str),
+            Some("5")
         );
+        sqs.set_queue_attributes()
+            .queue_url(&url)
+            .attributes(HashMap::from([(
+                QueueAttributeName::DelaySeconds,
+                "0".to_owned(),
+            )]))
+            .send()
+            .await
+            .unwrap();
+        sqs.tag_queue()
+            .queue_url(&url)
+            .tags(HashMap::from([("env".to_owned(), "test".to_owned())]))
+            .send()
+            .await
+            .unwrap();
+        let tags = sqs.list_queue_tags().queue_url(&url).send().await.unwrap();
+        assert_eq!(tags.tags.unwrap().len(), 2);
+        sqs.untag_queue()
+            .queue_url(&url)
+            .tag_keys(["env".to_owned()])
+            .send()
+            .await
+            .unwrap();
 
         let sent = sqs
-            .send_message(&queue.queue_url, "hello, stack")
+            .send_message()
+            .queue_url(&url)
+            .message_body("hello, stack")
+            .send()
             .await
             .unwrap();
-        assert!(!sent.message_id.is_empty());
+        let id = sent.message_id.unwrap();
 
         let got = sqs
-            .receive_message(&ReceiveMessageInput::new(&queue.queue_url).wait_time_seconds(1))
+            .receive_message()
+            .queue_url(&url)
+            .wait_time_seconds(1)
+            .send()
             .await
             .unwrap();
-        assert_eq!(got.messages.len(), 1);
-        let msg = &got.messages[0];
+        let messages = got.messages.unwrap();
+        assert_eq!(messages.len(), 1);
+        let msg = &messages[0];
         assert_eq!(msg.body.as_deref(), Some("hello, stack"));
-        assert_eq!(msg.message_id.as_deref(), Some(sent.message_id.as_str()));
-
-        sqs.delete_message(&queue.queue_url, msg.receipt_handle.as_deref().unwrap())
+        assert_eq!(msg.message_id.as_deref(), Some(id.as_str()));
+        let handle = msg.receipt_handle.clone().unwrap();
+        sqs.change_message_visibility()
+            .queue_url(&url)
+            .receipt_handle(&handle)
+            .visibility_timeout(0)
+            .send()
             .await
             .unwrap();
+        sqs.delete_message()
+            .queue_url(&url)
+            .receipt_handle(handle)
+            .send()
+            .await
+            .unwrap();
+
+        // Batches: ten messages in, ten deleted, each entry reported.
+        let entries: Vec<_> = (0..10)
+            .map(|i| SendMessageBatchRequestEntry {
+                id: Some(format!("m{i}")),
+                message_body: Some(format!("batch {i}")),
+                ..Default::default()
+            })
+            .collect();
+        let out = sqs
+            .send_message_batch()
+            .queue_url(&url)
+            .entries(entries)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.successful.unwrap().len(), 10);
+        assert!(out.failed.unwrap_or_default().is_empty());
+        let mut handles = Vec::new();
+        while handles.len() < 10 {
+            let got = sqs
+                .receive_message()
+                .queue_url(&url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .send()
+                .await
+                .unwrap();
+            handles.extend(
+                got.messages
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|m| m.receipt_handle),
+            );
+        }
+        let deleted = sqs
+            .delete_message_batch()
+            .queue_url(&url)
+            .entries(
+                handles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| DeleteMessageBatchRequestEntry {
+                        id: Some(format!("d{i}")),
+                        receipt_handle: Some(h.clone()),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.successful.unwrap().len(), 10);
+
         // Long poll on an empty queue: waits, then answers with no messages.
         let started = std::time::Instant::now();
         let empty = sqs
-            .receive_message(&ReceiveMessageInput::new(&queue.queue_url).wait_time_seconds(1))
+            .receive_message()
+            .queue_url(&url)
+            .wait_time_seconds(1)
+            .send()
             .await
             .unwrap();
-        assert!(empty.messages.is_empty());
+        assert!(empty.messages.unwrap_or_default().is_empty());
         assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+
+        sqs.purge_queue().queue_url(&url).send().await.unwrap();
+
+        // Listing through the paginator, two per page.
+        for name in ["list-a", "list-b", "list-c"] {
+            sqs.create_queue().queue_name(name).send().await.unwrap();
+        }
+        let urls: Vec<String> = sqs
+            .list_queues()
+            .queue_name_prefix("list-")
+            .max_results(2)
+            .into_paginator()
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(urls.len(), 3, "{urls:?}");
+
+        sqs.delete_queue().queue_url(&url).send().await.unwrap();
+        let e = sqs
+            .get_queue_url()
+            .queue_name("stack-proof")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e.as_service(), Some(GetQueueUrlError::QueueDoesNotExist(_))),
+            "{e:?}"
+        );
     });
 }
 
 #[test]
 fn wrong_secret_is_rejected_with_signature_does_not_match() {
-    let moto = Moto::start_with_auth().unwrap();
+    let moto = Moto::shared_with_auth();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let sqs = SqsClient::new(&session(&moto, "not-the-secret")).unwrap();
-        let e = sqs.create_queue("nope").await.unwrap_err();
-        let service = e.service_error().unwrap_or_else(|| panic!("{e:?}"));
-        assert_eq!(service.code(), Some("SignatureDoesNotMatch"), "{e}");
-        assert_eq!(service.status(), 403);
+        let sqs = SqsClient::new(&moto.session(Some("not-the-secret"))).unwrap();
+        let e = sqs
+            .create_queue()
+            .queue_name("nope")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), Some("SignatureDoesNotMatch"), "{e:?}");
+        assert_eq!(e.service_error().unwrap().status(), 403);
         assert!(!e.to_string().contains("not-the-secret"));
     });
 }

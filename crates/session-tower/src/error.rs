@@ -176,6 +176,29 @@ impl Error {
     pub fn service_error(&self) -> Option<&ServiceError> {
         self.inner.source.as_ref()?.downcast_ref::<ServiceError>()
     }
+
+    /// The service's error, taken out; `Err(self)` when this is not a service error.
+    ///
+    /// # Errors
+    /// `self`, unchanged, when the call failed for another reason.
+    pub fn into_service_error(mut self) -> Result<ServiceError, Self> {
+        if self.service_error().is_none() {
+            return Err(self);
+        }
+        match self
+            .inner
+            .source
+            .take()
+            .map(|s| s.downcast::<ServiceError>())
+        {
+            Some(Ok(service)) => Ok(*service),
+            Some(Err(other)) => {
+                self.inner.source = Some(other);
+                Err(self)
+            }
+            None => Err(self),
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -227,7 +250,7 @@ impl StdError for Error {
 }
 
 /// What a service said when it refused a request.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct ServiceError {
     pub(crate) status: u16,
     pub(crate) code: Option<String>,
@@ -235,6 +258,8 @@ pub struct ServiceError {
     pub(crate) request_id: Option<String>,
     /// The response's `Date`, kept to correct clock skew.
     pub(crate) server_time: Option<std::time::SystemTime>,
+    /// The error response's body (at most 64 KiB), for modeled error fields.
+    pub(crate) body: bytes::Bytes,
 }
 
 impl ServiceError {
@@ -251,7 +276,21 @@ impl ServiceError {
             message,
             request_id,
             server_time: None,
+            body: bytes::Bytes::new(),
         }
+    }
+
+    /// Keeps (up to 64 KiB of) the response body, for parsing modeled error members.
+    #[must_use]
+    pub fn with_body(mut self, body: &[u8]) -> Self {
+        const MAX: usize = 64 * 1024;
+        self.body = bytes::Bytes::copy_from_slice(&body[..body.len().min(MAX)]);
+        self
+    }
+
+    /// The error response's body (empty when there was none; cut at 64 KiB).
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
     pub(crate) fn with_server_time(mut self, time: Option<std::time::SystemTime>) -> Self {

@@ -14,6 +14,7 @@ pub mod errors;
 mod headers;
 pub mod protocol;
 pub mod retry;
+pub mod rt;
 mod settings_check;
 pub mod signing;
 pub mod timeout;

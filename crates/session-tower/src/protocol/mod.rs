@@ -61,7 +61,9 @@ impl Protocol {
             .map(str::to_owned)
             .or(body_request_id);
         let server_time = header(headers, &http::header::DATE).and_then(parse_http_date);
-        ServiceError::new(status, code, message, request_id).with_server_time(server_time)
+        ServiceError::new(status, code, message, request_id)
+            .with_server_time(server_time)
+            .with_body(body)
     }
 }
 

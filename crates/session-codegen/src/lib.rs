@@ -1,0 +1,15 @@
+//! Generates a service crate's types and operations from its AWS model.
+//!
+//! The output leans on `session_tower::rt` for everything that is the same across shapes
+//! (blobs, timestamps, string enums, the call path, paginators), so per-shape code is
+//! little more than serde-derived structs: that keeps the generated crates quick to
+//! compile. This release generates the AWS JSON protocols (DynamoDB, SQS); query and
+//! rest-xml follow.
+
+#![warn(missing_docs)]
+
+pub mod model;
+pub mod names;
+mod render;
+
+pub use render::{generate, Generated, ServiceConfig};

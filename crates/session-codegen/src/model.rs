@@ -1,0 +1,151 @@
+//! The parts of the AWS service model files (`service-2.json`, `paginators-1.json`) the
+//! generator reads.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// A service model.
+#[derive(Debug, Deserialize)]
+pub struct Model {
+    /// Service-wide facts.
+    pub metadata: Metadata,
+    /// Operations by name.
+    #[serde(default)]
+    pub operations: BTreeMap<String, Operation>,
+    /// Shapes by name.
+    pub shapes: BTreeMap<String, Shape>,
+}
+
+/// Service-wide facts.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    /// `json`, `query`, `rest-xml`, `rest-json`.
+    pub protocol: String,
+    /// `1.0` or `1.1` for JSON protocols.
+    #[serde(default)]
+    pub json_version: Option<String>,
+    /// The `X-Amz-Target` prefix of JSON protocols.
+    #[serde(default)]
+    pub target_prefix: Option<String>,
+    /// The API version.
+    #[serde(default)]
+    pub api_version: Option<String>,
+    /// The id used in API reference links.
+    #[serde(default)]
+    pub uid: Option<String>,
+}
+
+/// An operation.
+#[derive(Debug, Deserialize)]
+pub struct Operation {
+    /// Its name.
+    pub name: String,
+    /// Method and URI.
+    pub http: Http,
+    /// The input shape.
+    #[serde(default)]
+    pub input: Option<ShapeRef>,
+    /// The output shape.
+    #[serde(default)]
+    pub output: Option<ShapeRef>,
+    /// Modeled errors.
+    #[serde(default)]
+    pub errors: Vec<ShapeRef>,
+    /// Deprecated operations are still generated, marked `#[deprecated]`.
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+/// An operation's HTTP binding.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Http {
+    /// `POST`, `GET`, ...
+    pub method: String,
+    /// The URI template.
+    pub request_uri: String,
+}
+
+/// A reference to a shape.
+#[derive(Debug, Deserialize)]
+pub struct ShapeRef {
+    /// The shape's name.
+    pub shape: String,
+}
+
+/// A shape.
+#[derive(Debug, Deserialize)]
+pub struct Shape {
+    /// `structure`, `list`, `map`, `string`, `integer`, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Structure members, by name.
+    #[serde(default)]
+    pub members: BTreeMap<String, Member>,
+    /// Required member names.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Allowed values of a string enum.
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
+    /// A list's member.
+    #[serde(default)]
+    pub member: Option<Box<Member>>,
+    /// A map's key.
+    #[serde(default)]
+    pub key: Option<Box<Member>>,
+    /// A map's value.
+    #[serde(default)]
+    pub value: Option<Box<Member>>,
+    /// An error structure.
+    #[serde(default)]
+    pub exception: bool,
+    /// A union: exactly one member is set.
+    #[serde(default)]
+    pub union: bool,
+    /// An open document.
+    #[serde(default)]
+    pub document: bool,
+    /// Values to keep out of logs.
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
+/// A structure member (or a list's or map's element).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    /// The member's shape.
+    pub shape: String,
+    /// Filled with a fresh token when unset.
+    #[serde(default)]
+    pub idempotency_token: bool,
+    /// Deprecated members are still generated.
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+/// `paginators-1.json`.
+#[derive(Debug, Deserialize, Default)]
+pub struct Paginators {
+    /// By operation name.
+    #[serde(default)]
+    pub pagination: BTreeMap<String, Paginator>,
+}
+
+/// One operation's pagination.
+#[derive(Debug, Deserialize)]
+pub struct Paginator {
+    /// The input member that takes the token.
+    pub input_token: serde_json::Value,
+    /// The output member that gives it.
+    pub output_token: serde_json::Value,
+    /// The input member limiting a page's size.
+    #[serde(default)]
+    pub limit_key: Option<String>,
+    /// The output member(s) holding the items.
+    #[serde(default)]
+    pub result_key: Option<serde_json::Value>,
+}

@@ -1,0 +1,96 @@
+use std::fmt;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Binary data (a `blob` member). In JSON protocols it travels as base64.
+///
+/// `Debug` shows only the length: blobs can be large or sensitive.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Blob(Bytes);
+
+impl Blob {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes, without copying.
+    pub fn into_bytes(self) -> Bytes {
+        self.0
+    }
+}
+
+impl AsRef<[u8]> for Blob {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Bytes> for Blob {
+    fn from(b: Bytes) -> Self {
+        Self(b)
+    }
+}
+
+impl From<Vec<u8>> for Blob {
+    fn from(b: Vec<u8>) -> Self {
+        Self(b.into())
+    }
+}
+
+impl From<&[u8]> for Blob {
+    fn from(b: &[u8]) -> Self {
+        Self(Bytes::copy_from_slice(b))
+    }
+}
+
+impl From<&str> for Blob {
+    fn from(s: &str) -> Self {
+        s.as_bytes().into()
+    }
+}
+
+impl From<String> for Blob {
+    fn from(s: String) -> Self {
+        s.into_bytes().into()
+    }
+}
+
+impl fmt::Debug for Blob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Blob({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Blob {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map(Blob::from)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_both_ways() {
+        let b = Blob::from("binary-value");
+        let json = serde_json::to_string(&b).unwrap();
+        assert_eq!(json, "\"YmluYXJ5LXZhbHVl\"");
+        assert_eq!(serde_json::from_str::<Blob>(&json).unwrap(), b);
+        assert!(serde_json::from_str::<Blob>("\"not base64!\"").is_err());
+        assert_eq!(format!("{b:?}"), "Blob(12 bytes)");
+    }
+}

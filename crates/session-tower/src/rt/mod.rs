@@ -1,0 +1,63 @@
+//! Support for the service crates' generated code: value types (blobs, timestamps, string
+//! enums), the call helpers every generated operation goes through, operation errors and
+//! paginators.
+//!
+//! Keeping this logic here, shared, is what keeps the generated code small: a generated
+//! operation is a serde input struct, a serde output struct, an error enum and a few lines
+//! that call [`json_call`].
+
+mod blob;
+mod call;
+mod paginate;
+mod string_enum;
+mod timestamp;
+
+pub use blob::Blob;
+pub use call::{json_call, missing_member, ModeledError, OperationError};
+pub use paginate::Paginator;
+pub use timestamp::Timestamp;
+
+/// Re-exported for the generated code's derives and macros.
+pub use serde;
+/// Re-exported for the generated code's documents.
+pub use serde_json;
+
+/// A document member (open JSON content).
+pub type Document = serde_json::Value;
+
+/// Parses a modeled error's members from an error body; what does not parse (a body of
+/// another format, as moto sends for auth errors) leaves them unset rather than failing,
+/// since the code, message and request id are already known.
+pub fn parse_lenient<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> T {
+    serde_json::from_slice(body).unwrap_or_default()
+}
+
+/// A fresh idempotency token (a random UUID v4), for members marked `idempotencyToken`
+/// that the caller left unset.
+pub fn idempotency_token() -> String {
+    let mut b: [u8; 16] = fastrand::u128(..).to_le_bytes();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex =
+        |r: std::ops::Range<usize>| -> String { b[r].iter().map(|x| format!("{x:02x}")).collect() };
+    format!(
+        "{}-{}-{}-{}-{}",
+        hex(0..4),
+        hex(4..6),
+        hex(6..8),
+        hex(8..10),
+        hex(10..16)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn idempotency_tokens_are_uuid_v4() {
+        let a = super::idempotency_token();
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+        assert_ne!(a, super::idempotency_token());
+    }
+}
