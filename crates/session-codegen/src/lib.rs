@@ -8,8 +8,10 @@
 
 #![warn(missing_docs)]
 
+pub mod literal;
 pub mod model;
 pub mod names;
+pub mod protocol_tests;
 mod render;
 
-pub use render::{generate, Generated, ServiceConfig};
+pub use render::{generate, Generated, RustTypes, ServiceConfig};

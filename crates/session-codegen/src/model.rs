@@ -56,6 +56,17 @@ pub struct Operation {
     /// Deprecated operations are still generated, marked `#[deprecated]`.
     #[serde(default)]
     pub deprecated: bool,
+    /// The endpoint trait: a host prefix, possibly with `{label}`s from input members.
+    #[serde(default)]
+    pub endpoint: Option<EndpointTrait>,
+}
+
+/// An operation's endpoint trait.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointTrait {
+    /// E.g. `foo.{label}.`: prepended to the endpoint's host.
+    pub host_prefix: String,
 }
 
 /// An operation's HTTP binding.
@@ -111,6 +122,9 @@ pub struct Shape {
     /// Values to keep out of logs.
     #[serde(default)]
     pub sensitive: bool,
+    /// A timestamp shape's wire format: `iso8601`, `rfc822`, `unixTimestamp`.
+    #[serde(default, rename = "timestampFormat")]
+    pub timestamp_format: Option<String>,
 }
 
 /// A structure member (or a list's or map's element).
@@ -125,6 +139,12 @@ pub struct Member {
     /// Deprecated members are still generated.
     #[serde(default)]
     pub deprecated: bool,
+    /// The member's timestamp format, overriding the shape's.
+    #[serde(default)]
+    pub timestamp_format: Option<String>,
+    /// The member fills a `{label}` of the operation's host prefix.
+    #[serde(default)]
+    pub host_label: bool,
 }
 
 /// `paginators-1.json`.

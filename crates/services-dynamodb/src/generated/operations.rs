@@ -48,6 +48,12 @@ impl BatchExecuteStatementCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: BatchExecuteStatementInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -59,11 +65,13 @@ impl BatchExecuteStatementCall {
         if input.statements.is_none() {
             return Err(rt::missing_member("BatchExecuteStatement", "Statements").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "BatchExecuteStatement",
             "DynamoDB_20120810.BatchExecuteStatement",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -157,6 +165,12 @@ impl BatchGetItemCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: BatchGetItemInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -166,11 +180,13 @@ impl BatchGetItemCall {
         if input.request_items.is_none() {
             return Err(rt::missing_member("BatchGetItem", "RequestItems").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "BatchGetItem",
             "DynamoDB_20120810.BatchGetItem",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -293,6 +309,12 @@ impl BatchWriteItemCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: BatchWriteItemInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -302,11 +324,13 @@ impl BatchWriteItemCall {
         if input.request_items.is_none() {
             return Err(rt::missing_member("BatchWriteItem", "RequestItems").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "BatchWriteItem",
             "DynamoDB_20120810.BatchWriteItem",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -440,6 +464,12 @@ impl CreateBackupCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: CreateBackupInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -452,11 +482,13 @@ impl CreateBackupCall {
         if input.backup_name.is_none() {
             return Err(rt::missing_member("CreateBackup", "BackupName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "CreateBackup",
             "DynamoDB_20120810.CreateBackup",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -577,6 +609,12 @@ impl CreateGlobalTableCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: CreateGlobalTableInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -591,11 +629,13 @@ impl CreateGlobalTableCall {
         if input.replication_group.is_none() {
             return Err(rt::missing_member("CreateGlobalTable", "ReplicationGroup").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "CreateGlobalTable",
             "DynamoDB_20120810.CreateGlobalTable",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -801,6 +841,12 @@ impl CreateTableCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: CreateTableInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -810,11 +856,13 @@ impl CreateTableCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("CreateTable", "TableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "CreateTable",
             "DynamoDB_20120810.CreateTable",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -906,6 +954,12 @@ impl DeleteBackupCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DeleteBackupInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -915,11 +969,13 @@ impl DeleteBackupCall {
         if input.backup_arn.is_none() {
             return Err(rt::missing_member("DeleteBackup", "BackupArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DeleteBackup",
             "DynamoDB_20120810.DeleteBackup",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1087,6 +1143,12 @@ impl DeleteItemCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DeleteItemInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1099,11 +1161,13 @@ impl DeleteItemCall {
         if input.key.is_none() {
             return Err(rt::missing_member("DeleteItem", "Key").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DeleteItem",
             "DynamoDB_20120810.DeleteItem",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1255,6 +1319,12 @@ impl DeleteResourcePolicyCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DeleteResourcePolicyInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1266,11 +1336,13 @@ impl DeleteResourcePolicyCall {
         if input.resource_arn.is_none() {
             return Err(rt::missing_member("DeleteResourcePolicy", "ResourceArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DeleteResourcePolicy",
             "DynamoDB_20120810.DeleteResourcePolicy",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1380,6 +1452,12 @@ impl DeleteTableCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DeleteTableInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1389,11 +1467,13 @@ impl DeleteTableCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("DeleteTable", "TableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DeleteTable",
             "DynamoDB_20120810.DeleteTable",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1494,6 +1574,12 @@ impl DescribeBackupCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeBackupInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1503,11 +1589,13 @@ impl DescribeBackupCall {
         if input.backup_arn.is_none() {
             return Err(rt::missing_member("DescribeBackup", "BackupArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeBackup",
             "DynamoDB_20120810.DescribeBackup",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1590,6 +1678,12 @@ impl DescribeContinuousBackupsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeContinuousBackupsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1602,11 +1696,13 @@ impl DescribeContinuousBackupsCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("DescribeContinuousBackups", "TableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeContinuousBackups",
             "DynamoDB_20120810.DescribeContinuousBackups",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1695,6 +1791,12 @@ impl DescribeContributorInsightsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeContributorInsightsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1707,11 +1809,13 @@ impl DescribeContributorInsightsCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("DescribeContributorInsights", "TableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeContributorInsights",
             "DynamoDB_20120810.DescribeContributorInsights",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1788,6 +1892,12 @@ impl DescribeEndpointsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeEndpointsRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1796,11 +1906,13 @@ impl DescribeEndpointsCall {
         self,
     ) -> Result<DescribeEndpointsResponse, OperationError<DescribeEndpointsError>> {
         let input = self.input;
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeEndpoints",
             "DynamoDB_20120810.DescribeEndpoints",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1867,6 +1979,12 @@ impl DescribeExportCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeExportInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1876,11 +1994,13 @@ impl DescribeExportCall {
         if input.export_arn.is_none() {
             return Err(rt::missing_member("DescribeExport", "ExportArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeExport",
             "DynamoDB_20120810.DescribeExport",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1972,6 +2092,12 @@ impl DescribeGlobalTableCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeGlobalTableInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1983,11 +2109,13 @@ impl DescribeGlobalTableCall {
         if input.global_table_name.is_none() {
             return Err(rt::missing_member("DescribeGlobalTable", "GlobalTableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeGlobalTable",
             "DynamoDB_20120810.DescribeGlobalTable",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2070,6 +2198,12 @@ impl DescribeGlobalTableSettingsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeGlobalTableSettingsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2084,11 +2218,13 @@ impl DescribeGlobalTableSettingsCall {
                 rt::missing_member("DescribeGlobalTableSettings", "GlobalTableName").into(),
             );
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeGlobalTableSettings",
             "DynamoDB_20120810.DescribeGlobalTableSettings",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2171,6 +2307,12 @@ impl DescribeImportCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeImportInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2180,11 +2322,13 @@ impl DescribeImportCall {
         if input.import_arn.is_none() {
             return Err(rt::missing_member("DescribeImport", "ImportArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeImport",
             "DynamoDB_20120810.DescribeImport",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2262,6 +2406,12 @@ impl DescribeKinesisStreamingDestinationCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeKinesisStreamingDestinationInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2278,11 +2428,13 @@ impl DescribeKinesisStreamingDestinationCall {
                 rt::missing_member("DescribeKinesisStreamingDestination", "TableName").into(),
             );
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeKinesisStreamingDestination",
             "DynamoDB_20120810.DescribeKinesisStreamingDestination",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2359,17 +2511,25 @@ impl DescribeLimitsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeLimitsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`DescribeLimitsError`], or a stack error.
     pub async fn send(self) -> Result<DescribeLimitsOutput, OperationError<DescribeLimitsError>> {
         let input = self.input;
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeLimits",
             "DynamoDB_20120810.DescribeLimits",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2443,6 +2603,12 @@ impl DescribeTableCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeTableInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2452,11 +2618,13 @@ impl DescribeTableCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("DescribeTable", "TableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeTable",
             "DynamoDB_20120810.DescribeTable",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2539,6 +2707,12 @@ impl DescribeTableReplicaAutoScalingCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeTableReplicaAutoScalingInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2553,11 +2727,13 @@ impl DescribeTableReplicaAutoScalingCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("DescribeTableReplicaAutoScaling", "TableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeTableReplicaAutoScaling",
             "DynamoDB_20120810.DescribeTableReplicaAutoScaling",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2640,6 +2816,12 @@ impl DescribeTimeToLiveCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DescribeTimeToLiveInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2651,11 +2833,13 @@ impl DescribeTimeToLiveCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("DescribeTimeToLive", "TableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DescribeTimeToLive",
             "DynamoDB_20120810.DescribeTimeToLive",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2753,6 +2937,12 @@ impl DisableKinesisStreamingDestinationCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: KinesisStreamingDestinationInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2774,11 +2964,13 @@ impl DisableKinesisStreamingDestinationCall {
                 rt::missing_member("DisableKinesisStreamingDestination", "StreamArn").into(),
             );
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DisableKinesisStreamingDestination",
             "DynamoDB_20120810.DisableKinesisStreamingDestination",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2894,6 +3086,12 @@ impl EnableKinesisStreamingDestinationCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: KinesisStreamingDestinationInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2915,11 +3113,13 @@ impl EnableKinesisStreamingDestinationCall {
                 rt::missing_member("EnableKinesisStreamingDestination", "StreamArn").into(),
             );
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "EnableKinesisStreamingDestination",
             "DynamoDB_20120810.EnableKinesisStreamingDestination",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -3059,6 +3259,12 @@ impl ExecuteStatementCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ExecuteStatementInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -3070,11 +3276,13 @@ impl ExecuteStatementCall {
         if input.statement.is_none() {
             return Err(rt::missing_member("ExecuteStatement", "Statement").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ExecuteStatement",
             "DynamoDB_20120810.ExecuteStatement",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -3232,6 +3440,12 @@ impl ExecuteTransactionCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ExecuteTransactionInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -3246,11 +3460,13 @@ impl ExecuteTransactionCall {
         if input.client_request_token.is_none() {
             input.client_request_token = Some(rt::idempotency_token());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ExecuteTransaction",
             "DynamoDB_20120810.ExecuteTransaction",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -3448,6 +3664,12 @@ impl ExportTableToPointInTimeCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ExportTableToPointInTimeInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -3465,11 +3687,13 @@ impl ExportTableToPointInTimeCall {
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ExportTableToPointInTime",
             "DynamoDB_20120810.ExportTableToPointInTime",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -3626,6 +3850,12 @@ impl GetItemCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: GetItemInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -3638,7 +3868,15 @@ impl GetItemCall {
         if input.key.is_none() {
             return Err(rt::missing_member("GetItem", "Key").into());
         }
-        rt::json_call(&self.client, "GetItem", "DynamoDB_20120810.GetItem", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "GetItem",
+            "DynamoDB_20120810.GetItem",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 }
 
@@ -3744,6 +3982,12 @@ impl GetResourcePolicyCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: GetResourcePolicyInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -3755,11 +3999,13 @@ impl GetResourcePolicyCall {
         if input.resource_arn.is_none() {
             return Err(rt::missing_member("GetResourcePolicy", "ResourceArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "GetResourcePolicy",
             "DynamoDB_20120810.GetResourcePolicy",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -3881,6 +4127,12 @@ impl ImportTableCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ImportTableInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -3899,11 +4151,13 @@ impl ImportTableCall {
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ImportTable",
             "DynamoDB_20120810.ImportTable",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -4027,17 +4281,25 @@ impl ListBackupsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListBackupsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`ListBackupsError`], or a stack error.
     pub async fn send(self) -> Result<ListBackupsOutput, OperationError<ListBackupsError>> {
         let input = self.input;
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListBackups",
             "DynamoDB_20120810.ListBackups",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -4143,6 +4405,12 @@ impl ListContributorInsightsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListContributorInsightsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -4151,11 +4419,13 @@ impl ListContributorInsightsCall {
         self,
     ) -> Result<ListContributorInsightsOutput, OperationError<ListContributorInsightsError>> {
         let input = self.input;
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListContributorInsights",
             "DynamoDB_20120810.ListContributorInsights",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -4250,17 +4520,25 @@ impl ListExportsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListExportsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`ListExportsError`], or a stack error.
     pub async fn send(self) -> Result<ListExportsOutput, OperationError<ListExportsError>> {
         let input = self.input;
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListExports",
             "DynamoDB_20120810.ListExports",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -4355,6 +4633,12 @@ impl ListGlobalTablesCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListGlobalTablesInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -4363,11 +4647,13 @@ impl ListGlobalTablesCall {
         self,
     ) -> Result<ListGlobalTablesOutput, OperationError<ListGlobalTablesError>> {
         let input = self.input;
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListGlobalTables",
             "DynamoDB_20120810.ListGlobalTables",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -4453,17 +4739,25 @@ impl ListImportsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListImportsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`ListImportsError`], or a stack error.
     pub async fn send(self) -> Result<ListImportsOutput, OperationError<ListImportsError>> {
         let input = self.input;
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListImports",
             "DynamoDB_20120810.ListImports",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -4545,17 +4839,25 @@ impl ListTablesCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListTablesInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`ListTablesError`], or a stack error.
     pub async fn send(self) -> Result<ListTablesOutput, OperationError<ListTablesError>> {
         let input = self.input;
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListTables",
             "DynamoDB_20120810.ListTables",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -4653,6 +4955,12 @@ impl ListTagsOfResourceCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListTagsOfResourceInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -4664,11 +4972,13 @@ impl ListTagsOfResourceCall {
         if input.resource_arn.is_none() {
             return Err(rt::missing_member("ListTagsOfResource", "ResourceArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListTagsOfResource",
             "DynamoDB_20120810.ListTagsOfResource",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -4840,6 +5150,12 @@ impl PutItemCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: PutItemInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -4852,7 +5168,15 @@ impl PutItemCall {
         if input.item.is_none() {
             return Err(rt::missing_member("PutItem", "Item").into());
         }
-        rt::json_call(&self.client, "PutItem", "DynamoDB_20120810.PutItem", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "PutItem",
+            "DynamoDB_20120810.PutItem",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 }
 
@@ -5014,6 +5338,12 @@ impl PutResourcePolicyCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: PutResourcePolicyInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -5028,11 +5358,13 @@ impl PutResourcePolicyCall {
         if input.policy.is_none() {
             return Err(rt::missing_member("PutResourcePolicy", "Policy").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "PutResourcePolicy",
             "DynamoDB_20120810.PutResourcePolicy",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -5244,6 +5576,12 @@ impl QueryCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: QueryInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -5253,7 +5591,15 @@ impl QueryCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("Query", "TableName").into());
         }
-        rt::json_call(&self.client, "Query", "DynamoDB_20120810.Query", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "Query",
+            "DynamoDB_20120810.Query",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 
     /// Every page of the results, as a stream: pass `ExclusiveStartKey` from each page's `LastEvaluatedKey`. The page size is set with `Limit`.
@@ -5436,6 +5782,12 @@ impl RestoreTableFromBackupCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: RestoreTableFromBackupInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -5450,11 +5802,13 @@ impl RestoreTableFromBackupCall {
         if input.backup_arn.is_none() {
             return Err(rt::missing_member("RestoreTableFromBackup", "BackupArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "RestoreTableFromBackup",
             "DynamoDB_20120810.RestoreTableFromBackup",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -5644,6 +5998,12 @@ impl RestoreTableToPointInTimeCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: RestoreTableToPointInTimeInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -5656,11 +6016,13 @@ impl RestoreTableToPointInTimeCall {
         if input.target_table_name.is_none() {
             return Err(rt::missing_member("RestoreTableToPointInTime", "TargetTableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "RestoreTableToPointInTime",
             "DynamoDB_20120810.RestoreTableToPointInTime",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -5884,6 +6246,12 @@ impl ScanCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ScanInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -5893,7 +6261,15 @@ impl ScanCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("Scan", "TableName").into());
         }
-        rt::json_call(&self.client, "Scan", "DynamoDB_20120810.Scan", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "Scan",
+            "DynamoDB_20120810.Scan",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 
     /// Every page of the results, as a stream: pass `ExclusiveStartKey` from each page's `LastEvaluatedKey`. The page size is set with `Limit`.
@@ -6070,6 +6446,12 @@ impl SearchVectorsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: SearchVectorsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -6088,11 +6470,13 @@ impl SearchVectorsCall {
         if input.top_k.is_none() {
             return Err(rt::missing_member("SearchVectors", "TopK").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "SearchVectors",
             "DynamoDB_20120810.SearchVectors",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -6195,11 +6579,17 @@ impl TagResourceCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: TagResourceInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`TagResourceError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<TagResourceError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<TagResourceError>> {
         let input = self.input;
         if input.resource_arn.is_none() {
             return Err(rt::missing_member("TagResource", "ResourceArn").into());
@@ -6207,11 +6597,13 @@ impl TagResourceCall {
         if input.tags.is_none() {
             return Err(rt::missing_member("TagResource", "Tags").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "TagResource",
             "DynamoDB_20120810.TagResource",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -6318,6 +6710,12 @@ impl TransactGetItemsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: TransactGetItemsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -6329,11 +6727,13 @@ impl TransactGetItemsCall {
         if input.transact_items.is_none() {
             return Err(rt::missing_member("TransactGetItems", "TransactItems").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "TransactGetItems",
             "DynamoDB_20120810.TransactGetItems",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -6471,6 +6871,12 @@ impl TransactWriteItemsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: TransactWriteItemsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -6485,11 +6891,13 @@ impl TransactWriteItemsCall {
         if input.client_request_token.is_none() {
             input.client_request_token = Some(rt::idempotency_token());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "TransactWriteItems",
             "DynamoDB_20120810.TransactWriteItems",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -6630,11 +7038,17 @@ impl UntagResourceCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UntagResourceInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`UntagResourceError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<UntagResourceError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<UntagResourceError>> {
         let input = self.input;
         if input.resource_arn.is_none() {
             return Err(rt::missing_member("UntagResource", "ResourceArn").into());
@@ -6642,11 +7056,13 @@ impl UntagResourceCall {
         if input.tag_keys.is_none() {
             return Err(rt::missing_member("UntagResource", "TagKeys").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UntagResource",
             "DynamoDB_20120810.UntagResource",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -6756,6 +7172,12 @@ impl UpdateContinuousBackupsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UpdateContinuousBackupsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -6774,11 +7196,13 @@ impl UpdateContinuousBackupsCall {
             )
             .into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UpdateContinuousBackups",
             "DynamoDB_20120810.UpdateContinuousBackups",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -6891,6 +7315,12 @@ impl UpdateContributorInsightsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UpdateContributorInsightsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -6910,11 +7340,13 @@ impl UpdateContributorInsightsCall {
             )
             .into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UpdateContributorInsights",
             "DynamoDB_20120810.UpdateContributorInsights",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -7003,6 +7435,12 @@ impl UpdateGlobalTableCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UpdateGlobalTableInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -7017,11 +7455,13 @@ impl UpdateGlobalTableCall {
         if input.replica_updates.is_none() {
             return Err(rt::missing_member("UpdateGlobalTable", "ReplicaUpdates").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UpdateGlobalTable",
             "DynamoDB_20120810.UpdateGlobalTable",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -7170,6 +7610,12 @@ impl UpdateGlobalTableSettingsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UpdateGlobalTableSettingsInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -7182,11 +7628,13 @@ impl UpdateGlobalTableSettingsCall {
         if input.global_table_name.is_none() {
             return Err(rt::missing_member("UpdateGlobalTableSettings", "GlobalTableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UpdateGlobalTableSettings",
             "DynamoDB_20120810.UpdateGlobalTableSettings",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -7389,6 +7837,12 @@ impl UpdateItemCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UpdateItemInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -7401,11 +7855,13 @@ impl UpdateItemCall {
         if input.key.is_none() {
             return Err(rt::missing_member("UpdateItem", "Key").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UpdateItem",
             "DynamoDB_20120810.UpdateItem",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -7566,6 +8022,12 @@ impl UpdateKinesisStreamingDestinationCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UpdateKinesisStreamingDestinationInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -7587,11 +8049,13 @@ impl UpdateKinesisStreamingDestinationCall {
                 rt::missing_member("UpdateKinesisStreamingDestination", "StreamArn").into(),
             );
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UpdateKinesisStreamingDestination",
             "DynamoDB_20120810.UpdateKinesisStreamingDestination",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -7791,6 +8255,12 @@ impl UpdateTableCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UpdateTableInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -7800,11 +8270,13 @@ impl UpdateTableCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("UpdateTable", "TableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UpdateTable",
             "DynamoDB_20120810.UpdateTable",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -7929,6 +8401,12 @@ impl UpdateTableReplicaAutoScalingCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UpdateTableReplicaAutoScalingInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -7943,11 +8421,13 @@ impl UpdateTableReplicaAutoScalingCall {
         if input.table_name.is_none() {
             return Err(rt::missing_member("UpdateTableReplicaAutoScaling", "TableName").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UpdateTableReplicaAutoScaling",
             "DynamoDB_20120810.UpdateTableReplicaAutoScaling",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -8054,6 +8534,12 @@ impl UpdateTimeToLiveCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UpdateTimeToLiveInput) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -8068,11 +8554,13 @@ impl UpdateTimeToLiveCall {
         if input.time_to_live_specification.is_none() {
             return Err(rt::missing_member("UpdateTimeToLive", "TimeToLiveSpecification").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "UpdateTimeToLive",
             "DynamoDB_20120810.UpdateTimeToLive",
             &input,
+            host_prefix,
         )
         .await
     }

@@ -22,6 +22,7 @@ session_tower::string_enum! {
 /// The `ArchivalSummary` structure. Every member is optional here; build one with
 /// `ArchivalSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ArchivalSummary {
     /// `ArchivalBackupArn`.
     #[serde(
@@ -61,6 +62,7 @@ session_tower::string_enum! {
 /// The `AttributeDefinition` structure. Every member is optional here; build one with
 /// `AttributeDefinition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AttributeDefinition {
     /// `AttributeName` (required).
     #[serde(
@@ -81,6 +83,7 @@ pub struct AttributeDefinition {
 /// The `AttributeValue` structure. Every member is optional here; build one with
 /// `AttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AttributeValue {
     /// `B`.
     #[serde(rename = "B", default, skip_serializing_if = "Option::is_none")]
@@ -117,6 +120,7 @@ pub struct AttributeValue {
 /// The `AttributeValueUpdate` structure. Every member is optional here; build one with
 /// `AttributeValueUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AttributeValueUpdate {
     /// `Action`.
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +133,7 @@ pub struct AttributeValueUpdate {
 /// The `AutoScalingPolicyDescription` structure. Every member is optional here; build one with
 /// `AutoScalingPolicyDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingPolicyDescription {
     /// `PolicyName`.
     #[serde(
@@ -150,6 +155,7 @@ pub struct AutoScalingPolicyDescription {
 /// The `AutoScalingPolicyUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingPolicyUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingPolicyUpdate {
     /// `PolicyName`.
     #[serde(
@@ -171,6 +177,7 @@ pub struct AutoScalingPolicyUpdate {
 /// The `AutoScalingSettingsDescription` structure. Every member is optional here; build one with
 /// `AutoScalingSettingsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingSettingsDescription {
     /// `AutoScalingDisabled`.
     #[serde(
@@ -212,6 +219,7 @@ pub struct AutoScalingSettingsDescription {
 /// The `AutoScalingSettingsUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingSettingsUpdate {
     /// `AutoScalingDisabled`.
     #[serde(
@@ -253,6 +261,7 @@ pub struct AutoScalingSettingsUpdate {
 /// The `AutoScalingTargetTrackingScalingPolicyConfigurationDescription` structure. Every member is optional here; build one with
 /// `AutoScalingTargetTrackingScalingPolicyConfigurationDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     /// `DisableScaleIn`.
     #[serde(
@@ -279,7 +288,8 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     #[serde(
         rename = "TargetValue",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub target_value: Option<f64>,
 }
@@ -287,6 +297,7 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
 /// The `AutoScalingTargetTrackingScalingPolicyConfigurationUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingTargetTrackingScalingPolicyConfigurationUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     /// `DisableScaleIn`.
     #[serde(
@@ -313,7 +324,8 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     #[serde(
         rename = "TargetValue",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub target_value: Option<f64>,
 }
@@ -321,6 +333,7 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
 /// The `BackupDescription` structure. Every member is optional here; build one with
 /// `BackupDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BackupDescription {
     /// `BackupDetails`.
     #[serde(
@@ -348,6 +361,7 @@ pub struct BackupDescription {
 /// The `BackupDetails` structure. Every member is optional here; build one with
 /// `BackupDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BackupDetails {
     /// `BackupArn` (required).
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
@@ -399,6 +413,7 @@ pub struct BackupDetails {
 /// The `BackupInUseException` error. Every member is optional here; build one with
 /// `BackupInUseException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BackupInUseException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -411,6 +426,7 @@ pub struct BackupInUseException {
 /// The `BackupNotFoundException` error. Every member is optional here; build one with
 /// `BackupNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BackupNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -435,6 +451,7 @@ session_tower::string_enum! {
 /// The `BackupSummary` structure. Every member is optional here; build one with
 /// `BackupSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BackupSummary {
     /// `BackupArn`.
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
@@ -521,6 +538,7 @@ session_tower::string_enum! {
 /// The `BatchExecuteStatementInput` structure. Every member is optional here; build one with
 /// `BatchExecuteStatementInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchExecuteStatementInput {
     /// `ReturnConsumedCapacity`.
     #[serde(
@@ -541,6 +559,7 @@ pub struct BatchExecuteStatementInput {
 /// The `BatchExecuteStatementOutput` structure. Every member is optional here; build one with
 /// `BatchExecuteStatementOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchExecuteStatementOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -557,6 +576,7 @@ pub struct BatchExecuteStatementOutput {
 /// The `BatchGetItemInput` structure. Every member is optional here; build one with
 /// `BatchGetItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchGetItemInput {
     /// `RequestItems` (required).
     #[serde(
@@ -577,6 +597,7 @@ pub struct BatchGetItemInput {
 /// The `BatchGetItemOutput` structure. Every member is optional here; build one with
 /// `BatchGetItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchGetItemOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -600,6 +621,7 @@ pub struct BatchGetItemOutput {
 /// The `BatchStatementError` structure. Every member is optional here; build one with
 /// `BatchStatementError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchStatementError {
     /// `Code`.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
@@ -643,6 +665,7 @@ session_tower::string_enum! {
 /// The `BatchStatementRequest` structure. Every member is optional here; build one with
 /// `BatchStatementRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchStatementRequest {
     /// `ConsistentRead`.
     #[serde(
@@ -673,6 +696,7 @@ pub struct BatchStatementRequest {
 /// The `BatchStatementResponse` structure. Every member is optional here; build one with
 /// `BatchStatementResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchStatementResponse {
     /// `Error`.
     #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
@@ -688,6 +712,7 @@ pub struct BatchStatementResponse {
 /// The `BatchWriteItemInput` structure. Every member is optional here; build one with
 /// `BatchWriteItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchWriteItemInput {
     /// `RequestItems` (required).
     #[serde(
@@ -715,6 +740,7 @@ pub struct BatchWriteItemInput {
 /// The `BatchWriteItemOutput` structure. Every member is optional here; build one with
 /// `BatchWriteItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchWriteItemOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -752,6 +778,7 @@ session_tower::string_enum! {
 /// The `BillingModeSummary` structure. Every member is optional here; build one with
 /// `BillingModeSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BillingModeSummary {
     /// `BillingMode`.
     #[serde(
@@ -772,6 +799,7 @@ pub struct BillingModeSummary {
 /// The `CancellationReason` structure. Every member is optional here; build one with
 /// `CancellationReason { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CancellationReason {
     /// `Code`.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
@@ -787,26 +815,30 @@ pub struct CancellationReason {
 /// The `Capacity` structure. Every member is optional here; build one with
 /// `Capacity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Capacity {
     /// `CapacityUnits`.
     #[serde(
         rename = "CapacityUnits",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub capacity_units: Option<f64>,
     /// `ReadCapacityUnits`.
     #[serde(
         rename = "ReadCapacityUnits",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub read_capacity_units: Option<f64>,
     /// `WriteCapacityUnits`.
     #[serde(
         rename = "WriteCapacityUnits",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub write_capacity_units: Option<f64>,
 }
@@ -846,6 +878,7 @@ session_tower::string_enum! {
 /// The `Condition` structure. Every member is optional here; build one with
 /// `Condition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Condition {
     /// `AttributeValueList`.
     #[serde(
@@ -866,6 +899,7 @@ pub struct Condition {
 /// The `ConditionCheck` structure. Every member is optional here; build one with
 /// `ConditionCheck { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ConditionCheck {
     /// `ConditionExpression` (required).
     #[serde(
@@ -906,6 +940,7 @@ pub struct ConditionCheck {
 /// The `ConditionalCheckFailedException` error. Every member is optional here; build one with
 /// `ConditionalCheckFailedException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ConditionalCheckFailedException {
     /// `Item`.
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
@@ -931,12 +966,14 @@ session_tower::string_enum! {
 /// The `ConsumedCapacity` structure. Every member is optional here; build one with
 /// `ConsumedCapacity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ConsumedCapacity {
     /// `CapacityUnits`.
     #[serde(
         rename = "CapacityUnits",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub capacity_units: Option<f64>,
     /// `GlobalSecondaryIndexes`.
@@ -957,7 +994,8 @@ pub struct ConsumedCapacity {
     #[serde(
         rename = "ReadCapacityUnits",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub read_capacity_units: Option<f64>,
     /// `Table`.
@@ -977,7 +1015,8 @@ pub struct ConsumedCapacity {
     #[serde(
         rename = "WriteCapacityUnits",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub write_capacity_units: Option<f64>,
 }
@@ -985,6 +1024,7 @@ pub struct ConsumedCapacity {
 /// The `ContinuousBackupsDescription` structure. Every member is optional here; build one with
 /// `ContinuousBackupsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ContinuousBackupsDescription {
     /// `ContinuousBackupsStatus` (required).
     #[serde(
@@ -1015,6 +1055,7 @@ session_tower::string_enum! {
 /// The `ContinuousBackupsUnavailableException` error. Every member is optional here; build one with
 /// `ContinuousBackupsUnavailableException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ContinuousBackupsUnavailableException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1063,6 +1104,7 @@ session_tower::string_enum! {
 /// The `ContributorInsightsSummary` structure. Every member is optional here; build one with
 /// `ContributorInsightsSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ContributorInsightsSummary {
     /// `ContributorInsightsMode`.
     #[serde(
@@ -1089,6 +1131,7 @@ pub struct ContributorInsightsSummary {
 /// The `CreateBackupInput` structure. Every member is optional here; build one with
 /// `CreateBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBackupInput {
     /// `BackupName` (required).
     #[serde(
@@ -1105,6 +1148,7 @@ pub struct CreateBackupInput {
 /// The `CreateBackupOutput` structure. Every member is optional here; build one with
 /// `CreateBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBackupOutput {
     /// `BackupDetails`.
     #[serde(
@@ -1118,6 +1162,7 @@ pub struct CreateBackupOutput {
 /// The `CreateGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `CreateGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateGlobalSecondaryIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -1158,6 +1203,7 @@ pub struct CreateGlobalSecondaryIndexAction {
 /// The `CreateGlobalTableInput` structure. Every member is optional here; build one with
 /// `CreateGlobalTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateGlobalTableInput {
     /// `GlobalTableName` (required).
     #[serde(
@@ -1178,6 +1224,7 @@ pub struct CreateGlobalTableInput {
 /// The `CreateGlobalTableOutput` structure. Every member is optional here; build one with
 /// `CreateGlobalTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateGlobalTableOutput {
     /// `GlobalTableDescription`.
     #[serde(
@@ -1191,6 +1238,7 @@ pub struct CreateGlobalTableOutput {
 /// The `CreateGlobalTableWitnessGroupMemberAction` structure. Every member is optional here; build one with
 /// `CreateGlobalTableWitnessGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateGlobalTableWitnessGroupMemberAction {
     /// `RegionName` (required).
     #[serde(
@@ -1204,6 +1252,7 @@ pub struct CreateGlobalTableWitnessGroupMemberAction {
 /// The `CreateReplicaAction` structure. Every member is optional here; build one with
 /// `CreateReplicaAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateReplicaAction {
     /// `RegionName` (required).
     #[serde(
@@ -1217,6 +1266,7 @@ pub struct CreateReplicaAction {
 /// The `CreateReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `CreateReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateReplicationGroupMemberAction {
     /// `GlobalSecondaryIndexes`.
     #[serde(
@@ -1265,6 +1315,7 @@ pub struct CreateReplicationGroupMemberAction {
 /// The `CreateTableInput` structure. Every member is optional here; build one with
 /// `CreateTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateTableInput {
     /// `AttributeDefinitions`.
     #[serde(
@@ -1385,6 +1436,7 @@ pub struct CreateTableInput {
 /// The `CreateTableOutput` structure. Every member is optional here; build one with
 /// `CreateTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateTableOutput {
     /// `TableDescription`.
     #[serde(
@@ -1398,6 +1450,7 @@ pub struct CreateTableOutput {
 /// The `CreateVectorIndexAction` structure. Every member is optional here; build one with
 /// `CreateVectorIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateVectorIndexAction {
     /// `Dimensions` (required).
     #[serde(
@@ -1442,6 +1495,7 @@ pub struct CreateVectorIndexAction {
 /// The `CsvOptions` structure. Every member is optional here; build one with
 /// `CsvOptions { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CsvOptions {
     /// `Delimiter`.
     #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
@@ -1458,6 +1512,7 @@ pub struct CsvOptions {
 /// The `Delete` structure. Every member is optional here; build one with
 /// `Delete { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Delete {
     /// `ConditionExpression`.
     #[serde(
@@ -1498,6 +1553,7 @@ pub struct Delete {
 /// The `DeleteBackupInput` structure. Every member is optional here; build one with
 /// `DeleteBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBackupInput {
     /// `BackupArn` (required).
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
@@ -1507,6 +1563,7 @@ pub struct DeleteBackupInput {
 /// The `DeleteBackupOutput` structure. Every member is optional here; build one with
 /// `DeleteBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBackupOutput {
     /// `BackupDescription`.
     #[serde(
@@ -1520,6 +1577,7 @@ pub struct DeleteBackupOutput {
 /// The `DeleteGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `DeleteGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteGlobalSecondaryIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -1529,6 +1587,7 @@ pub struct DeleteGlobalSecondaryIndexAction {
 /// The `DeleteGlobalTableWitnessGroupMemberAction` structure. Every member is optional here; build one with
 /// `DeleteGlobalTableWitnessGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteGlobalTableWitnessGroupMemberAction {
     /// `RegionName` (required).
     #[serde(
@@ -1542,6 +1601,7 @@ pub struct DeleteGlobalTableWitnessGroupMemberAction {
 /// The `DeleteItemInput` structure. Every member is optional here; build one with
 /// `DeleteItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteItemInput {
     /// `ConditionExpression`.
     #[serde(
@@ -1613,6 +1673,7 @@ pub struct DeleteItemInput {
 /// The `DeleteItemOutput` structure. Every member is optional here; build one with
 /// `DeleteItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteItemOutput {
     /// `Attributes`.
     #[serde(
@@ -1640,6 +1701,7 @@ pub struct DeleteItemOutput {
 /// The `DeleteReplicaAction` structure. Every member is optional here; build one with
 /// `DeleteReplicaAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteReplicaAction {
     /// `RegionName` (required).
     #[serde(
@@ -1653,6 +1715,7 @@ pub struct DeleteReplicaAction {
 /// The `DeleteReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `DeleteReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteReplicationGroupMemberAction {
     /// `RegionName` (required).
     #[serde(
@@ -1666,6 +1729,7 @@ pub struct DeleteReplicationGroupMemberAction {
 /// The `DeleteRequest` structure. Every member is optional here; build one with
 /// `DeleteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteRequest {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1675,6 +1739,7 @@ pub struct DeleteRequest {
 /// The `DeleteResourcePolicyInput` structure. Every member is optional here; build one with
 /// `DeleteResourcePolicyInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteResourcePolicyInput {
     /// `ExpectedRevisionId`.
     #[serde(
@@ -1695,6 +1760,7 @@ pub struct DeleteResourcePolicyInput {
 /// The `DeleteResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `DeleteResourcePolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteResourcePolicyOutput {
     /// `RevisionId`.
     #[serde(
@@ -1708,6 +1774,7 @@ pub struct DeleteResourcePolicyOutput {
 /// The `DeleteTableInput` structure. Every member is optional here; build one with
 /// `DeleteTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteTableInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1717,6 +1784,7 @@ pub struct DeleteTableInput {
 /// The `DeleteTableOutput` structure. Every member is optional here; build one with
 /// `DeleteTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteTableOutput {
     /// `TableDescription`.
     #[serde(
@@ -1730,6 +1798,7 @@ pub struct DeleteTableOutput {
 /// The `DeleteVectorIndexAction` structure. Every member is optional here; build one with
 /// `DeleteVectorIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteVectorIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -1739,6 +1808,7 @@ pub struct DeleteVectorIndexAction {
 /// The `DescribeBackupInput` structure. Every member is optional here; build one with
 /// `DescribeBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeBackupInput {
     /// `BackupArn` (required).
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
@@ -1748,6 +1818,7 @@ pub struct DescribeBackupInput {
 /// The `DescribeBackupOutput` structure. Every member is optional here; build one with
 /// `DescribeBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeBackupOutput {
     /// `BackupDescription`.
     #[serde(
@@ -1761,6 +1832,7 @@ pub struct DescribeBackupOutput {
 /// The `DescribeContinuousBackupsInput` structure. Every member is optional here; build one with
 /// `DescribeContinuousBackupsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeContinuousBackupsInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1770,6 +1842,7 @@ pub struct DescribeContinuousBackupsInput {
 /// The `DescribeContinuousBackupsOutput` structure. Every member is optional here; build one with
 /// `DescribeContinuousBackupsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeContinuousBackupsOutput {
     /// `ContinuousBackupsDescription`.
     #[serde(
@@ -1783,6 +1856,7 @@ pub struct DescribeContinuousBackupsOutput {
 /// The `DescribeContributorInsightsInput` structure. Every member is optional here; build one with
 /// `DescribeContributorInsightsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeContributorInsightsInput {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -1795,6 +1869,7 @@ pub struct DescribeContributorInsightsInput {
 /// The `DescribeContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `DescribeContributorInsightsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeContributorInsightsOutput {
     /// `ContributorInsightsMode`.
     #[serde(
@@ -1842,11 +1917,13 @@ pub struct DescribeContributorInsightsOutput {
 /// The `DescribeEndpointsRequest` structure. Every member is optional here; build one with
 /// `DescribeEndpointsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeEndpointsRequest {}
 
 /// The `DescribeEndpointsResponse` structure. Every member is optional here; build one with
 /// `DescribeEndpointsResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeEndpointsResponse {
     /// `Endpoints` (required).
     #[serde(rename = "Endpoints", default, skip_serializing_if = "Option::is_none")]
@@ -1856,6 +1933,7 @@ pub struct DescribeEndpointsResponse {
 /// The `DescribeExportInput` structure. Every member is optional here; build one with
 /// `DescribeExportInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeExportInput {
     /// `ExportArn` (required).
     #[serde(rename = "ExportArn", default, skip_serializing_if = "Option::is_none")]
@@ -1865,6 +1943,7 @@ pub struct DescribeExportInput {
 /// The `DescribeExportOutput` structure. Every member is optional here; build one with
 /// `DescribeExportOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeExportOutput {
     /// `ExportDescription`.
     #[serde(
@@ -1878,6 +1957,7 @@ pub struct DescribeExportOutput {
 /// The `DescribeGlobalTableInput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeGlobalTableInput {
     /// `GlobalTableName` (required).
     #[serde(
@@ -1891,6 +1971,7 @@ pub struct DescribeGlobalTableInput {
 /// The `DescribeGlobalTableOutput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeGlobalTableOutput {
     /// `GlobalTableDescription`.
     #[serde(
@@ -1904,6 +1985,7 @@ pub struct DescribeGlobalTableOutput {
 /// The `DescribeGlobalTableSettingsInput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableSettingsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeGlobalTableSettingsInput {
     /// `GlobalTableName` (required).
     #[serde(
@@ -1917,6 +1999,7 @@ pub struct DescribeGlobalTableSettingsInput {
 /// The `DescribeGlobalTableSettingsOutput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableSettingsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeGlobalTableSettingsOutput {
     /// `GlobalTableName`.
     #[serde(
@@ -1937,6 +2020,7 @@ pub struct DescribeGlobalTableSettingsOutput {
 /// The `DescribeImportInput` structure. Every member is optional here; build one with
 /// `DescribeImportInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeImportInput {
     /// `ImportArn` (required).
     #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
@@ -1946,6 +2030,7 @@ pub struct DescribeImportInput {
 /// The `DescribeImportOutput` structure. Every member is optional here; build one with
 /// `DescribeImportOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeImportOutput {
     /// `ImportTableDescription` (required).
     #[serde(
@@ -1959,6 +2044,7 @@ pub struct DescribeImportOutput {
 /// The `DescribeKinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `DescribeKinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeKinesisStreamingDestinationInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1968,6 +2054,7 @@ pub struct DescribeKinesisStreamingDestinationInput {
 /// The `DescribeKinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `DescribeKinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeKinesisStreamingDestinationOutput {
     /// `KinesisDataStreamDestinations`.
     #[serde(
@@ -1984,11 +2071,13 @@ pub struct DescribeKinesisStreamingDestinationOutput {
 /// The `DescribeLimitsInput` structure. Every member is optional here; build one with
 /// `DescribeLimitsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeLimitsInput {}
 
 /// The `DescribeLimitsOutput` structure. Every member is optional here; build one with
 /// `DescribeLimitsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeLimitsOutput {
     /// `AccountMaxReadCapacityUnits`.
     #[serde(
@@ -2023,6 +2112,7 @@ pub struct DescribeLimitsOutput {
 /// The `DescribeTableInput` structure. Every member is optional here; build one with
 /// `DescribeTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTableInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -2032,6 +2122,7 @@ pub struct DescribeTableInput {
 /// The `DescribeTableOutput` structure. Every member is optional here; build one with
 /// `DescribeTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTableOutput {
     /// `Table`.
     #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]
@@ -2041,6 +2132,7 @@ pub struct DescribeTableOutput {
 /// The `DescribeTableReplicaAutoScalingInput` structure. Every member is optional here; build one with
 /// `DescribeTableReplicaAutoScalingInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTableReplicaAutoScalingInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -2050,6 +2142,7 @@ pub struct DescribeTableReplicaAutoScalingInput {
 /// The `DescribeTableReplicaAutoScalingOutput` structure. Every member is optional here; build one with
 /// `DescribeTableReplicaAutoScalingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// `TableAutoScalingDescription`.
     #[serde(
@@ -2063,6 +2156,7 @@ pub struct DescribeTableReplicaAutoScalingOutput {
 /// The `DescribeTimeToLiveInput` structure. Every member is optional here; build one with
 /// `DescribeTimeToLiveInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTimeToLiveInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -2072,6 +2166,7 @@ pub struct DescribeTimeToLiveInput {
 /// The `DescribeTimeToLiveOutput` structure. Every member is optional here; build one with
 /// `DescribeTimeToLiveOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTimeToLiveOutput {
     /// `TimeToLiveDescription`.
     #[serde(
@@ -2103,6 +2198,7 @@ session_tower::string_enum! {
 /// The `DuplicateItemException` error. Every member is optional here; build one with
 /// `DuplicateItemException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DuplicateItemException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -2115,6 +2211,7 @@ pub struct DuplicateItemException {
 /// The `EnableKinesisStreamingConfiguration` structure. Every member is optional here; build one with
 /// `EnableKinesisStreamingConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct EnableKinesisStreamingConfiguration {
     /// `ApproximateCreationDateTimePrecision`.
     #[serde(
@@ -2128,6 +2225,7 @@ pub struct EnableKinesisStreamingConfiguration {
 /// The `Endpoint` structure. Every member is optional here; build one with
 /// `Endpoint { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Endpoint {
     /// `Address` (required).
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
@@ -2144,6 +2242,7 @@ pub struct Endpoint {
 /// The `ExecuteStatementInput` structure. Every member is optional here; build one with
 /// `ExecuteStatementInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteStatementInput {
     /// `ConsistentRead`.
     #[serde(
@@ -2187,6 +2286,7 @@ pub struct ExecuteStatementInput {
 /// The `ExecuteStatementOutput` structure. Every member is optional here; build one with
 /// `ExecuteStatementOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteStatementOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -2213,6 +2313,7 @@ pub struct ExecuteStatementOutput {
 /// The `ExecuteTransactionInput` structure. Every member is optional here; build one with
 /// `ExecuteTransactionInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteTransactionInput {
     /// `ClientRequestToken`.
     #[serde(
@@ -2240,6 +2341,7 @@ pub struct ExecuteTransactionInput {
 /// The `ExecuteTransactionOutput` structure. Every member is optional here; build one with
 /// `ExecuteTransactionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteTransactionOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -2256,6 +2358,7 @@ pub struct ExecuteTransactionOutput {
 /// The `ExpectedAttributeValue` structure. Every member is optional here; build one with
 /// `ExpectedAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExpectedAttributeValue {
     /// `AttributeValueList`.
     #[serde(
@@ -2282,6 +2385,7 @@ pub struct ExpectedAttributeValue {
 /// The `ExportConflictException` error. Every member is optional here; build one with
 /// `ExportConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExportConflictException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -2294,6 +2398,7 @@ pub struct ExportConflictException {
 /// The `ExportDescription` structure. Every member is optional here; build one with
 /// `ExportDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExportDescription {
     /// `BilledSizeBytes`.
     #[serde(
@@ -2425,6 +2530,7 @@ session_tower::string_enum! {
 /// The `ExportNotFoundException` error. Every member is optional here; build one with
 /// `ExportNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExportNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -2449,6 +2555,7 @@ session_tower::string_enum! {
 /// The `ExportSummary` structure. Every member is optional here; build one with
 /// `ExportSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExportSummary {
     /// `ExportArn`.
     #[serde(rename = "ExportArn", default, skip_serializing_if = "Option::is_none")]
@@ -2472,6 +2579,7 @@ pub struct ExportSummary {
 /// The `ExportTableToPointInTimeInput` structure. Every member is optional here; build one with
 /// `ExportTableToPointInTimeInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExportTableToPointInTimeInput {
     /// `ClientToken`.
     #[serde(
@@ -2543,6 +2651,7 @@ pub struct ExportTableToPointInTimeInput {
 /// The `ExportTableToPointInTimeOutput` structure. Every member is optional here; build one with
 /// `ExportTableToPointInTimeOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ExportTableToPointInTimeOutput {
     /// `ExportDescription`.
     #[serde(
@@ -2576,6 +2685,7 @@ session_tower::string_enum! {
 /// The `FailureException` structure. Every member is optional here; build one with
 /// `FailureException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct FailureException {
     /// `ExceptionDescription`.
     #[serde(
@@ -2596,6 +2706,7 @@ pub struct FailureException {
 /// The `Get` structure. Every member is optional here; build one with
 /// `Get { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Get {
     /// `ExpressionAttributeNames`.
     #[serde(
@@ -2622,6 +2733,7 @@ pub struct Get {
 /// The `GetItemInput` structure. Every member is optional here; build one with
 /// `GetItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GetItemInput {
     /// `AttributesToGet`.
     #[serde(
@@ -2669,6 +2781,7 @@ pub struct GetItemInput {
 /// The `GetItemOutput` structure. Every member is optional here; build one with
 /// `GetItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GetItemOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -2685,6 +2798,7 @@ pub struct GetItemOutput {
 /// The `GetResourcePolicyInput` structure. Every member is optional here; build one with
 /// `GetResourcePolicyInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GetResourcePolicyInput {
     /// `ResourceArn` (required).
     #[serde(
@@ -2698,6 +2812,7 @@ pub struct GetResourcePolicyInput {
 /// The `GetResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `GetResourcePolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GetResourcePolicyOutput {
     /// `Policy`.
     #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
@@ -2714,6 +2829,7 @@ pub struct GetResourcePolicyOutput {
 /// The `GlobalSecondaryIndex` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndex {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -2754,6 +2870,7 @@ pub struct GlobalSecondaryIndex {
 /// The `GlobalSecondaryIndexAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexAutoScalingUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexAutoScalingUpdate {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -2770,6 +2887,7 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
 /// The `GlobalSecondaryIndexDescription` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexDescription {
     /// `Backfilling`.
     #[serde(
@@ -2837,6 +2955,7 @@ pub struct GlobalSecondaryIndexDescription {
 /// The `GlobalSecondaryIndexInfo` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexInfo {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -2870,6 +2989,7 @@ pub struct GlobalSecondaryIndexInfo {
 /// The `GlobalSecondaryIndexUpdate` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -2885,6 +3005,7 @@ pub struct GlobalSecondaryIndexUpdate {
 /// The `GlobalSecondaryIndexWarmThroughputDescription` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexWarmThroughputDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexWarmThroughputDescription {
     /// `ReadUnitsPerSecond`.
     #[serde(
@@ -2908,6 +3029,7 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
 /// The `GlobalTable` structure. Every member is optional here; build one with
 /// `GlobalTable { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTable {
     /// `GlobalTableName`.
     #[serde(
@@ -2928,6 +3050,7 @@ pub struct GlobalTable {
 /// The `GlobalTableAlreadyExistsException` error. Every member is optional here; build one with
 /// `GlobalTableAlreadyExistsException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableAlreadyExistsException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -2940,6 +3063,7 @@ pub struct GlobalTableAlreadyExistsException {
 /// The `GlobalTableDescription` structure. Every member is optional here; build one with
 /// `GlobalTableDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableDescription {
     /// `CreationDateTime`.
     #[serde(
@@ -2981,6 +3105,7 @@ pub struct GlobalTableDescription {
 /// The `GlobalTableGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
 /// `GlobalTableGlobalSecondaryIndexSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -3004,6 +3129,7 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
 /// The `GlobalTableNotFoundException` error. Every member is optional here; build one with
 /// `GlobalTableNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3042,6 +3168,7 @@ session_tower::string_enum! {
 /// The `GlobalTableWitnessDescription` structure. Every member is optional here; build one with
 /// `GlobalTableWitnessDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableWitnessDescription {
     /// `RegionName`.
     #[serde(
@@ -3062,6 +3189,7 @@ pub struct GlobalTableWitnessDescription {
 /// The `GlobalTableWitnessGroupUpdate` structure. Every member is optional here; build one with
 /// `GlobalTableWitnessGroupUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableWitnessGroupUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -3074,6 +3202,7 @@ pub struct GlobalTableWitnessGroupUpdate {
 /// The `IdempotentParameterMismatchException` error. Every member is optional here; build one with
 /// `IdempotentParameterMismatchException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct IdempotentParameterMismatchException {
     /// `Message`.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -3086,6 +3215,7 @@ pub struct IdempotentParameterMismatchException {
 /// The `ImportConflictException` error. Every member is optional here; build one with
 /// `ImportConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ImportConflictException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3098,6 +3228,7 @@ pub struct ImportConflictException {
 /// The `ImportNotFoundException` error. Every member is optional here; build one with
 /// `ImportNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ImportNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3126,6 +3257,7 @@ session_tower::string_enum! {
 /// The `ImportSummary` structure. Every member is optional here; build one with
 /// `ImportSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ImportSummary {
     /// `CloudWatchLogGroupArn`.
     #[serde(
@@ -3172,6 +3304,7 @@ pub struct ImportSummary {
 /// The `ImportTableDescription` structure. Every member is optional here; build one with
 /// `ImportTableDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ImportTableDescription {
     /// `ClientToken`.
     #[serde(
@@ -3291,6 +3424,7 @@ pub struct ImportTableDescription {
 /// The `ImportTableInput` structure. Every member is optional here; build one with
 /// `ImportTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ImportTableInput {
     /// `ClientToken`.
     #[serde(
@@ -3339,6 +3473,7 @@ pub struct ImportTableInput {
 /// The `ImportTableOutput` structure. Every member is optional here; build one with
 /// `ImportTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ImportTableOutput {
     /// `ImportTableDescription` (required).
     #[serde(
@@ -3352,6 +3487,7 @@ pub struct ImportTableOutput {
 /// The `IncrementalExportSpecification` structure. Every member is optional here; build one with
 /// `IncrementalExportSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct IncrementalExportSpecification {
     /// `ExportFromTime`.
     #[serde(
@@ -3379,6 +3515,7 @@ pub struct IncrementalExportSpecification {
 /// The `IndexNotFoundException` error. Every member is optional here; build one with
 /// `IndexNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct IndexNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3429,6 +3566,7 @@ session_tower::string_enum! {
 /// The `InputFormatOptions` structure. Every member is optional here; build one with
 /// `InputFormatOptions { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InputFormatOptions {
     /// `Csv`.
     #[serde(rename = "Csv", default, skip_serializing_if = "Option::is_none")]
@@ -3438,6 +3576,7 @@ pub struct InputFormatOptions {
 /// The `InternalServerError` error. Every member is optional here; build one with
 /// `InternalServerError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InternalServerError {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3450,6 +3589,7 @@ pub struct InternalServerError {
 /// The `InvalidExportTimeException` error. Every member is optional here; build one with
 /// `InvalidExportTimeException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidExportTimeException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3462,6 +3602,7 @@ pub struct InvalidExportTimeException {
 /// The `InvalidRestoreTimeException` error. Every member is optional here; build one with
 /// `InvalidRestoreTimeException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidRestoreTimeException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3474,6 +3615,7 @@ pub struct InvalidRestoreTimeException {
 /// The `ItemCollectionMetrics` structure. Every member is optional here; build one with
 /// `ItemCollectionMetrics { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ItemCollectionMetrics {
     /// `ItemCollectionKey`.
     #[serde(
@@ -3494,6 +3636,7 @@ pub struct ItemCollectionMetrics {
 /// The `ItemCollectionSizeLimitExceededException` error. Every member is optional here; build one with
 /// `ItemCollectionSizeLimitExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ItemCollectionSizeLimitExceededException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3506,6 +3649,7 @@ pub struct ItemCollectionSizeLimitExceededException {
 /// The `ItemResponse` structure. Every member is optional here; build one with
 /// `ItemResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ItemResponse {
     /// `Item`.
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
@@ -3515,6 +3659,7 @@ pub struct ItemResponse {
 /// The `KeySchemaElement` structure. Every member is optional here; build one with
 /// `KeySchemaElement { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KeySchemaElement {
     /// `AttributeName` (required).
     #[serde(
@@ -3541,6 +3686,7 @@ session_tower::string_enum! {
 /// The `KeysAndAttributes` structure. Every member is optional here; build one with
 /// `KeysAndAttributes { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KeysAndAttributes {
     /// `AttributesToGet`.
     #[serde(
@@ -3578,6 +3724,7 @@ pub struct KeysAndAttributes {
 /// The `KinesisDataStreamDestination` structure. Every member is optional here; build one with
 /// `KinesisDataStreamDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KinesisDataStreamDestination {
     /// `ApproximateCreationDateTimePrecision`.
     #[serde(
@@ -3608,6 +3755,7 @@ pub struct KinesisDataStreamDestination {
 /// The `KinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `KinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KinesisStreamingDestinationInput {
     /// `EnableKinesisStreamingConfiguration`.
     #[serde(
@@ -3627,6 +3775,7 @@ pub struct KinesisStreamingDestinationInput {
 /// The `KinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `KinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KinesisStreamingDestinationOutput {
     /// `DestinationStatus`.
     #[serde(
@@ -3653,6 +3802,7 @@ pub struct KinesisStreamingDestinationOutput {
 /// The `LimitExceededException` error. Every member is optional here; build one with
 /// `LimitExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct LimitExceededException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3665,6 +3815,7 @@ pub struct LimitExceededException {
 /// The `ListBackupsInput` structure. Every member is optional here; build one with
 /// `ListBackupsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListBackupsInput {
     /// `BackupType`.
     #[serde(
@@ -3705,6 +3856,7 @@ pub struct ListBackupsInput {
 /// The `ListBackupsOutput` structure. Every member is optional here; build one with
 /// `ListBackupsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListBackupsOutput {
     /// `BackupSummaries`.
     #[serde(
@@ -3725,6 +3877,7 @@ pub struct ListBackupsOutput {
 /// The `ListContributorInsightsInput` structure. Every member is optional here; build one with
 /// `ListContributorInsightsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListContributorInsightsInput {
     /// `MaxResults`.
     #[serde(
@@ -3744,6 +3897,7 @@ pub struct ListContributorInsightsInput {
 /// The `ListContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `ListContributorInsightsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListContributorInsightsOutput {
     /// `ContributorInsightsSummaries`.
     #[serde(
@@ -3760,6 +3914,7 @@ pub struct ListContributorInsightsOutput {
 /// The `ListExportsInput` structure. Every member is optional here; build one with
 /// `ListExportsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListExportsInput {
     /// `MaxResults`.
     #[serde(
@@ -3779,6 +3934,7 @@ pub struct ListExportsInput {
 /// The `ListExportsOutput` structure. Every member is optional here; build one with
 /// `ListExportsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListExportsOutput {
     /// `ExportSummaries`.
     #[serde(
@@ -3795,6 +3951,7 @@ pub struct ListExportsOutput {
 /// The `ListGlobalTablesInput` structure. Every member is optional here; build one with
 /// `ListGlobalTablesInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListGlobalTablesInput {
     /// `ExclusiveStartGlobalTableName`.
     #[serde(
@@ -3818,6 +3975,7 @@ pub struct ListGlobalTablesInput {
 /// The `ListGlobalTablesOutput` structure. Every member is optional here; build one with
 /// `ListGlobalTablesOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListGlobalTablesOutput {
     /// `GlobalTables`.
     #[serde(
@@ -3838,6 +3996,7 @@ pub struct ListGlobalTablesOutput {
 /// The `ListImportsInput` structure. Every member is optional here; build one with
 /// `ListImportsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListImportsInput {
     /// `NextToken`.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -3853,6 +4012,7 @@ pub struct ListImportsInput {
 /// The `ListImportsOutput` structure. Every member is optional here; build one with
 /// `ListImportsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListImportsOutput {
     /// `ImportSummaryList`.
     #[serde(
@@ -3869,6 +4029,7 @@ pub struct ListImportsOutput {
 /// The `ListTablesInput` structure. Every member is optional here; build one with
 /// `ListTablesInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListTablesInput {
     /// `ExclusiveStartTableName`.
     #[serde(
@@ -3885,6 +4046,7 @@ pub struct ListTablesInput {
 /// The `ListTablesOutput` structure. Every member is optional here; build one with
 /// `ListTablesOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListTablesOutput {
     /// `LastEvaluatedTableName`.
     #[serde(
@@ -3905,6 +4067,7 @@ pub struct ListTablesOutput {
 /// The `ListTagsOfResourceInput` structure. Every member is optional here; build one with
 /// `ListTagsOfResourceInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListTagsOfResourceInput {
     /// `NextToken`.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -3921,6 +4084,7 @@ pub struct ListTagsOfResourceInput {
 /// The `ListTagsOfResourceOutput` structure. Every member is optional here; build one with
 /// `ListTagsOfResourceOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListTagsOfResourceOutput {
     /// `NextToken`.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -3933,6 +4097,7 @@ pub struct ListTagsOfResourceOutput {
 /// The `LocalSecondaryIndex` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct LocalSecondaryIndex {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -3952,6 +4117,7 @@ pub struct LocalSecondaryIndex {
 /// The `LocalSecondaryIndexDescription` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct LocalSecondaryIndexDescription {
     /// `IndexArn`.
     #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
@@ -3984,6 +4150,7 @@ pub struct LocalSecondaryIndexDescription {
 /// The `LocalSecondaryIndexInfo` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndexInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct LocalSecondaryIndexInfo {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4013,6 +4180,7 @@ session_tower::string_enum! {
 /// The `OnDemandThroughput` structure. Every member is optional here; build one with
 /// `OnDemandThroughput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct OnDemandThroughput {
     /// `MaxReadRequestUnits`.
     #[serde(
@@ -4033,6 +4201,7 @@ pub struct OnDemandThroughput {
 /// The `OnDemandThroughputOverride` structure. Every member is optional here; build one with
 /// `OnDemandThroughputOverride { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct OnDemandThroughputOverride {
     /// `MaxReadRequestUnits`.
     #[serde(
@@ -4046,6 +4215,7 @@ pub struct OnDemandThroughputOverride {
 /// The `ParameterizedStatement` structure. Every member is optional here; build one with
 /// `ParameterizedStatement { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ParameterizedStatement {
     /// `Parameters`.
     #[serde(
@@ -4069,6 +4239,7 @@ pub struct ParameterizedStatement {
 /// The `PointInTimeRecoveryDescription` structure. Every member is optional here; build one with
 /// `PointInTimeRecoveryDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PointInTimeRecoveryDescription {
     /// `EarliestRestorableDateTime`.
     #[serde(
@@ -4103,6 +4274,7 @@ pub struct PointInTimeRecoveryDescription {
 /// The `PointInTimeRecoverySpecification` structure. Every member is optional here; build one with
 /// `PointInTimeRecoverySpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PointInTimeRecoverySpecification {
     /// `PointInTimeRecoveryEnabled` (required).
     #[serde(
@@ -4133,6 +4305,7 @@ session_tower::string_enum! {
 /// The `PointInTimeRecoveryUnavailableException` error. Every member is optional here; build one with
 /// `PointInTimeRecoveryUnavailableException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PointInTimeRecoveryUnavailableException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -4145,6 +4318,7 @@ pub struct PointInTimeRecoveryUnavailableException {
 /// The `PolicyNotFoundException` error. Every member is optional here; build one with
 /// `PolicyNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PolicyNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -4157,6 +4331,7 @@ pub struct PolicyNotFoundException {
 /// The `Projection` structure. Every member is optional here; build one with
 /// `Projection { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Projection {
     /// `NonKeyAttributes`.
     #[serde(
@@ -4189,6 +4364,7 @@ session_tower::string_enum! {
 /// The `ProvisionedThroughput` structure. Every member is optional here; build one with
 /// `ProvisionedThroughput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ProvisionedThroughput {
     /// `ReadCapacityUnits` (required).
     #[serde(
@@ -4209,6 +4385,7 @@ pub struct ProvisionedThroughput {
 /// The `ProvisionedThroughputDescription` structure. Every member is optional here; build one with
 /// `ProvisionedThroughputDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ProvisionedThroughputDescription {
     /// `LastDecreaseDateTime`.
     #[serde(
@@ -4250,6 +4427,7 @@ pub struct ProvisionedThroughputDescription {
 /// The `ProvisionedThroughputExceededException` error. Every member is optional here; build one with
 /// `ProvisionedThroughputExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ProvisionedThroughputExceededException {
     /// `ThrottlingReasons`.
     #[serde(
@@ -4269,6 +4447,7 @@ pub struct ProvisionedThroughputExceededException {
 /// The `ProvisionedThroughputOverride` structure. Every member is optional here; build one with
 /// `ProvisionedThroughputOverride { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ProvisionedThroughputOverride {
     /// `ReadCapacityUnits`.
     #[serde(
@@ -4282,6 +4461,7 @@ pub struct ProvisionedThroughputOverride {
 /// The `Put` structure. Every member is optional here; build one with
 /// `Put { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Put {
     /// `ConditionExpression`.
     #[serde(
@@ -4322,6 +4502,7 @@ pub struct Put {
 /// The `PutItemInput` structure. Every member is optional here; build one with
 /// `PutItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PutItemInput {
     /// `ConditionExpression`.
     #[serde(
@@ -4393,6 +4574,7 @@ pub struct PutItemInput {
 /// The `PutItemOutput` structure. Every member is optional here; build one with
 /// `PutItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PutItemOutput {
     /// `Attributes`.
     #[serde(
@@ -4420,6 +4602,7 @@ pub struct PutItemOutput {
 /// The `PutRequest` structure. Every member is optional here; build one with
 /// `PutRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PutRequest {
     /// `Item` (required).
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
@@ -4429,6 +4612,7 @@ pub struct PutRequest {
 /// The `PutResourcePolicyInput` structure. Every member is optional here; build one with
 /// `PutResourcePolicyInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PutResourcePolicyInput {
     /// `ConfirmRemoveSelfResourceAccess`.
     #[serde(
@@ -4459,6 +4643,7 @@ pub struct PutResourcePolicyInput {
 /// The `PutResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `PutResourcePolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PutResourcePolicyOutput {
     /// `RevisionId`.
     #[serde(
@@ -4472,6 +4657,7 @@ pub struct PutResourcePolicyOutput {
 /// The `QueryInput` structure. Every member is optional here; build one with
 /// `QueryInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct QueryInput {
     /// `AttributesToGet`.
     #[serde(
@@ -4581,6 +4767,7 @@ pub struct QueryInput {
 /// The `QueryOutput` structure. Every member is optional here; build one with
 /// `QueryOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct QueryOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -4614,6 +4801,7 @@ pub struct QueryOutput {
 /// The `Replica` structure. Every member is optional here; build one with
 /// `Replica { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Replica {
     /// `RegionName`.
     #[serde(
@@ -4627,6 +4815,7 @@ pub struct Replica {
 /// The `ReplicaAlreadyExistsException` error. Every member is optional here; build one with
 /// `ReplicaAlreadyExistsException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaAlreadyExistsException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -4639,6 +4828,7 @@ pub struct ReplicaAlreadyExistsException {
 /// The `ReplicaAutoScalingDescription` structure. Every member is optional here; build one with
 /// `ReplicaAutoScalingDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaAutoScalingDescription {
     /// `GlobalSecondaryIndexes`.
     #[serde(
@@ -4682,6 +4872,7 @@ pub struct ReplicaAutoScalingDescription {
 /// The `ReplicaAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `ReplicaAutoScalingUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaAutoScalingUpdate {
     /// `RegionName` (required).
     #[serde(
@@ -4710,6 +4901,7 @@ pub struct ReplicaAutoScalingUpdate {
 /// The `ReplicaDescription` structure. Every member is optional here; build one with
 /// `ReplicaDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaDescription {
     /// `GlobalSecondaryIndexes`.
     #[serde(
@@ -4807,6 +4999,7 @@ pub struct ReplicaDescription {
 /// The `ReplicaGlobalSecondaryIndex` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndex {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4830,6 +5023,7 @@ pub struct ReplicaGlobalSecondaryIndex {
 /// The `ReplicaGlobalSecondaryIndexAutoScalingDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexAutoScalingDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4860,6 +5054,7 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
 /// The `ReplicaGlobalSecondaryIndexAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexAutoScalingUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4876,6 +5071,7 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
 /// The `ReplicaGlobalSecondaryIndexDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndexDescription {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4906,6 +5102,7 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
 /// The `ReplicaGlobalSecondaryIndexSettingsDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexSettingsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4950,6 +5147,7 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
 /// The `ReplicaGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4973,6 +5171,7 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
 /// The `ReplicaNotFoundException` error. Every member is optional here; build one with
 /// `ReplicaNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -4985,6 +5184,7 @@ pub struct ReplicaNotFoundException {
 /// The `ReplicaSettingsDescription` structure. Every member is optional here; build one with
 /// `ReplicaSettingsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaSettingsDescription {
     /// `RegionName` (required).
     #[serde(
@@ -5057,6 +5257,7 @@ pub struct ReplicaSettingsDescription {
 /// The `ReplicaSettingsUpdate` structure. Every member is optional here; build one with
 /// `ReplicaSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaSettingsUpdate {
     /// `RegionName` (required).
     #[serde(
@@ -5126,6 +5327,7 @@ session_tower::string_enum! {
 /// The `ReplicaUpdate` structure. Every member is optional here; build one with
 /// `ReplicaUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -5138,6 +5340,7 @@ pub struct ReplicaUpdate {
 /// The `ReplicatedWriteConflictException` error. Every member is optional here; build one with
 /// `ReplicatedWriteConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicatedWriteConflictException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -5150,6 +5353,7 @@ pub struct ReplicatedWriteConflictException {
 /// The `ReplicationGroupUpdate` structure. Every member is optional here; build one with
 /// `ReplicationGroupUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicationGroupUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -5165,6 +5369,7 @@ pub struct ReplicationGroupUpdate {
 /// The `RequestLimitExceeded` error. Every member is optional here; build one with
 /// `RequestLimitExceeded { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct RequestLimitExceeded {
     /// `ThrottlingReasons`.
     #[serde(
@@ -5184,6 +5389,7 @@ pub struct RequestLimitExceeded {
 /// The `ResourceInUseException` error. Every member is optional here; build one with
 /// `ResourceInUseException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ResourceInUseException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -5196,6 +5402,7 @@ pub struct ResourceInUseException {
 /// The `ResourceNotFoundException` error. Every member is optional here; build one with
 /// `ResourceNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ResourceNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -5208,6 +5415,7 @@ pub struct ResourceNotFoundException {
 /// The `RestoreSummary` structure. Every member is optional here; build one with
 /// `RestoreSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreSummary {
     /// `RestoreDateTime` (required).
     #[serde(
@@ -5242,6 +5450,7 @@ pub struct RestoreSummary {
 /// The `RestoreTableFromBackupInput` structure. Every member is optional here; build one with
 /// `RestoreTableFromBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableFromBackupInput {
     /// `BackupArn` (required).
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
@@ -5307,6 +5516,7 @@ pub struct RestoreTableFromBackupInput {
 /// The `RestoreTableFromBackupOutput` structure. Every member is optional here; build one with
 /// `RestoreTableFromBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableFromBackupOutput {
     /// `TableDescription`.
     #[serde(
@@ -5320,6 +5530,7 @@ pub struct RestoreTableFromBackupOutput {
 /// The `RestoreTableToPointInTimeInput` structure. Every member is optional here; build one with
 /// `RestoreTableToPointInTimeInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableToPointInTimeInput {
     /// `BillingModeOverride`.
     #[serde(
@@ -5410,6 +5621,7 @@ pub struct RestoreTableToPointInTimeInput {
 /// The `RestoreTableToPointInTimeOutput` structure. Every member is optional here; build one with
 /// `RestoreTableToPointInTimeOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableToPointInTimeOutput {
     /// `TableDescription`.
     #[serde(
@@ -5471,6 +5683,7 @@ session_tower::string_enum! {
 /// The `S3BucketSource` structure. Every member is optional here; build one with
 /// `S3BucketSource { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct S3BucketSource {
     /// `S3Bucket` (required).
     #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5504,6 +5717,7 @@ session_tower::string_enum! {
 /// The `SSEDescription` structure. Every member is optional here; build one with
 /// `SseDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SseDescription {
     /// `InaccessibleEncryptionDateTime`.
     #[serde(
@@ -5530,6 +5744,7 @@ pub struct SseDescription {
 /// The `SSESpecification` structure. Every member is optional here; build one with
 /// `SseSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SseSpecification {
     /// `Enabled`.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -5587,6 +5802,7 @@ session_tower::string_enum! {
 /// The `ScanInput` structure. Every member is optional here; build one with
 /// `ScanInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ScanInput {
     /// `AttributesToGet`.
     #[serde(
@@ -5685,6 +5901,7 @@ pub struct ScanInput {
 /// The `ScanOutput` structure. Every member is optional here; build one with
 /// `ScanOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ScanOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -5718,18 +5935,25 @@ pub struct ScanOutput {
 /// The `SearchResultItem` structure. Every member is optional here; build one with
 /// `SearchResultItem { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SearchResultItem {
     /// `Item`.
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<HashMap<String, AttributeValue>>,
     /// `Score`.
-    #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Score",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
+    )]
     pub score: Option<f64>,
 }
 
 /// The `SearchSchemaElement` structure. Every member is optional here; build one with
 /// `SearchSchemaElement { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SearchSchemaElement {
     /// `AttributeName` (required).
     #[serde(
@@ -5760,6 +5984,7 @@ session_tower::string_enum! {
 /// The `SearchVectorsInput` structure. Every member is optional here; build one with
 /// `SearchVectorsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SearchVectorsInput {
     /// `ExpressionAttributeNames`.
     #[serde(
@@ -5817,6 +6042,7 @@ pub struct SearchVectorsInput {
 /// The `SearchVectorsOutput` structure. Every member is optional here; build one with
 /// `SearchVectorsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SearchVectorsOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -5851,6 +6077,7 @@ session_tower::string_enum! {
 /// The `SourceTableDetails` structure. Every member is optional here; build one with
 /// `SourceTableDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SourceTableDetails {
     /// `BillingMode`.
     #[serde(
@@ -5907,6 +6134,7 @@ pub struct SourceTableDetails {
 /// The `SourceTableFeatureDetails` structure. Every member is optional here; build one with
 /// `SourceTableFeatureDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SourceTableFeatureDetails {
     /// `GlobalSecondaryIndexes`.
     #[serde(
@@ -5955,6 +6183,7 @@ pub struct SourceTableFeatureDetails {
 /// The `StreamSpecification` structure. Every member is optional here; build one with
 /// `StreamSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct StreamSpecification {
     /// `StreamEnabled` (required).
     #[serde(
@@ -5989,6 +6218,7 @@ session_tower::string_enum! {
 /// The `TableAlreadyExistsException` error. Every member is optional here; build one with
 /// `TableAlreadyExistsException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TableAlreadyExistsException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6001,6 +6231,7 @@ pub struct TableAlreadyExistsException {
 /// The `TableAutoScalingDescription` structure. Every member is optional here; build one with
 /// `TableAutoScalingDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TableAutoScalingDescription {
     /// `Replicas`.
     #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
@@ -6030,6 +6261,7 @@ session_tower::string_enum! {
 /// The `TableClassSummary` structure. Every member is optional here; build one with
 /// `TableClassSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TableClassSummary {
     /// `LastUpdateDateTime`.
     #[serde(
@@ -6050,6 +6282,7 @@ pub struct TableClassSummary {
 /// The `TableCreationParameters` structure. Every member is optional here; build one with
 /// `TableCreationParameters { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TableCreationParameters {
     /// `AttributeDefinitions` (required).
     #[serde(
@@ -6111,6 +6344,7 @@ pub struct TableCreationParameters {
 /// The `TableDescription` structure. Every member is optional here; build one with
 /// `TableDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TableDescription {
     /// `ArchivalSummary`.
     #[serde(
@@ -6296,6 +6530,7 @@ pub struct TableDescription {
 /// The `TableInUseException` error. Every member is optional here; build one with
 /// `TableInUseException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TableInUseException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6308,6 +6543,7 @@ pub struct TableInUseException {
 /// The `TableNotFoundException` error. Every member is optional here; build one with
 /// `TableNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TableNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6342,6 +6578,7 @@ session_tower::string_enum! {
 /// The `TableWarmThroughputDescription` structure. Every member is optional here; build one with
 /// `TableWarmThroughputDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TableWarmThroughputDescription {
     /// `ReadUnitsPerSecond`.
     #[serde(
@@ -6365,6 +6602,7 @@ pub struct TableWarmThroughputDescription {
 /// The `Tag` structure. Every member is optional here; build one with
 /// `Tag { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Tag {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -6377,6 +6615,7 @@ pub struct Tag {
 /// The `TagResourceInput` structure. Every member is optional here; build one with
 /// `TagResourceInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TagResourceInput {
     /// `ResourceArn` (required).
     #[serde(
@@ -6393,6 +6632,7 @@ pub struct TagResourceInput {
 /// The `ThrottlingException` error. Every member is optional here; build one with
 /// `ThrottlingException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ThrottlingException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6412,6 +6652,7 @@ pub struct ThrottlingException {
 /// The `ThrottlingReason` structure. Every member is optional here; build one with
 /// `ThrottlingReason { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ThrottlingReason {
     /// `reason`.
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
@@ -6424,6 +6665,7 @@ pub struct ThrottlingReason {
 /// The `TimeToLiveDescription` structure. Every member is optional here; build one with
 /// `TimeToLiveDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TimeToLiveDescription {
     /// `AttributeName`.
     #[serde(
@@ -6444,6 +6686,7 @@ pub struct TimeToLiveDescription {
 /// The `TimeToLiveSpecification` structure. Every member is optional here; build one with
 /// `TimeToLiveSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TimeToLiveSpecification {
     /// `AttributeName` (required).
     #[serde(
@@ -6474,6 +6717,7 @@ session_tower::string_enum! {
 /// The `TransactGetItem` structure. Every member is optional here; build one with
 /// `TransactGetItem { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TransactGetItem {
     /// `Get` (required).
     #[serde(rename = "Get", default, skip_serializing_if = "Option::is_none")]
@@ -6483,6 +6727,7 @@ pub struct TransactGetItem {
 /// The `TransactGetItemsInput` structure. Every member is optional here; build one with
 /// `TransactGetItemsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TransactGetItemsInput {
     /// `ReturnConsumedCapacity`.
     #[serde(
@@ -6503,6 +6748,7 @@ pub struct TransactGetItemsInput {
 /// The `TransactGetItemsOutput` structure. Every member is optional here; build one with
 /// `TransactGetItemsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TransactGetItemsOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -6519,6 +6765,7 @@ pub struct TransactGetItemsOutput {
 /// The `TransactWriteItem` structure. Every member is optional here; build one with
 /// `TransactWriteItem { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TransactWriteItem {
     /// `ConditionCheck`.
     #[serde(
@@ -6541,6 +6788,7 @@ pub struct TransactWriteItem {
 /// The `TransactWriteItemsInput` structure. Every member is optional here; build one with
 /// `TransactWriteItemsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TransactWriteItemsInput {
     /// `ClientRequestToken`.
     #[serde(
@@ -6575,6 +6823,7 @@ pub struct TransactWriteItemsInput {
 /// The `TransactWriteItemsOutput` structure. Every member is optional here; build one with
 /// `TransactWriteItemsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TransactWriteItemsOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -6595,6 +6844,7 @@ pub struct TransactWriteItemsOutput {
 /// The `TransactionCanceledException` error. Every member is optional here; build one with
 /// `TransactionCanceledException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TransactionCanceledException {
     /// `CancellationReasons`.
     #[serde(
@@ -6614,6 +6864,7 @@ pub struct TransactionCanceledException {
 /// The `TransactionConflictException` error. Every member is optional here; build one with
 /// `TransactionConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TransactionConflictException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6626,6 +6877,7 @@ pub struct TransactionConflictException {
 /// The `TransactionInProgressException` error. Every member is optional here; build one with
 /// `TransactionInProgressException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TransactionInProgressException {
     /// `Message`.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -6638,6 +6890,7 @@ pub struct TransactionInProgressException {
 /// The `UntagResourceInput` structure. Every member is optional here; build one with
 /// `UntagResourceInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UntagResourceInput {
     /// `ResourceArn` (required).
     #[serde(
@@ -6654,6 +6907,7 @@ pub struct UntagResourceInput {
 /// The `Update` structure. Every member is optional here; build one with
 /// `Update { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Update {
     /// `ConditionExpression`.
     #[serde(
@@ -6701,6 +6955,7 @@ pub struct Update {
 /// The `UpdateContinuousBackupsInput` structure. Every member is optional here; build one with
 /// `UpdateContinuousBackupsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContinuousBackupsInput {
     /// `PointInTimeRecoverySpecification` (required).
     #[serde(
@@ -6717,6 +6972,7 @@ pub struct UpdateContinuousBackupsInput {
 /// The `UpdateContinuousBackupsOutput` structure. Every member is optional here; build one with
 /// `UpdateContinuousBackupsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContinuousBackupsOutput {
     /// `ContinuousBackupsDescription`.
     #[serde(
@@ -6730,6 +6986,7 @@ pub struct UpdateContinuousBackupsOutput {
 /// The `UpdateContributorInsightsInput` structure. Every member is optional here; build one with
 /// `UpdateContributorInsightsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContributorInsightsInput {
     /// `ContributorInsightsAction` (required).
     #[serde(
@@ -6756,6 +7013,7 @@ pub struct UpdateContributorInsightsInput {
 /// The `UpdateContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `UpdateContributorInsightsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContributorInsightsOutput {
     /// `ContributorInsightsMode`.
     #[serde(
@@ -6782,6 +7040,7 @@ pub struct UpdateContributorInsightsOutput {
 /// The `UpdateGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `UpdateGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalSecondaryIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -6812,6 +7071,7 @@ pub struct UpdateGlobalSecondaryIndexAction {
 /// The `UpdateGlobalTableInput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalTableInput {
     /// `GlobalTableName` (required).
     #[serde(
@@ -6832,6 +7092,7 @@ pub struct UpdateGlobalTableInput {
 /// The `UpdateGlobalTableOutput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalTableOutput {
     /// `GlobalTableDescription`.
     #[serde(
@@ -6845,6 +7106,7 @@ pub struct UpdateGlobalTableOutput {
 /// The `UpdateGlobalTableSettingsInput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableSettingsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalTableSettingsInput {
     /// `GlobalTableBillingMode`.
     #[serde(
@@ -6895,6 +7157,7 @@ pub struct UpdateGlobalTableSettingsInput {
 /// The `UpdateGlobalTableSettingsOutput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableSettingsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalTableSettingsOutput {
     /// `GlobalTableName`.
     #[serde(
@@ -6915,6 +7178,7 @@ pub struct UpdateGlobalTableSettingsOutput {
 /// The `UpdateItemInput` structure. Every member is optional here; build one with
 /// `UpdateItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateItemInput {
     /// `AttributeUpdates`.
     #[serde(
@@ -7000,6 +7264,7 @@ pub struct UpdateItemInput {
 /// The `UpdateItemOutput` structure. Every member is optional here; build one with
 /// `UpdateItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateItemOutput {
     /// `Attributes`.
     #[serde(
@@ -7027,6 +7292,7 @@ pub struct UpdateItemOutput {
 /// The `UpdateKinesisStreamingConfiguration` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateKinesisStreamingConfiguration {
     /// `ApproximateCreationDateTimePrecision`.
     #[serde(
@@ -7040,6 +7306,7 @@ pub struct UpdateKinesisStreamingConfiguration {
 /// The `UpdateKinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateKinesisStreamingDestinationInput {
     /// `StreamArn` (required).
     #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
@@ -7059,6 +7326,7 @@ pub struct UpdateKinesisStreamingDestinationInput {
 /// The `UpdateKinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateKinesisStreamingDestinationOutput {
     /// `DestinationStatus`.
     #[serde(
@@ -7085,6 +7353,7 @@ pub struct UpdateKinesisStreamingDestinationOutput {
 /// The `UpdateReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `UpdateReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateReplicationGroupMemberAction {
     /// `GlobalSecondaryIndexes`.
     #[serde(
@@ -7133,6 +7402,7 @@ pub struct UpdateReplicationGroupMemberAction {
 /// The `UpdateTableInput` structure. Every member is optional here; build one with
 /// `UpdateTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTableInput {
     /// `AttributeDefinitions`.
     #[serde(
@@ -7247,6 +7517,7 @@ pub struct UpdateTableInput {
 /// The `UpdateTableOutput` structure. Every member is optional here; build one with
 /// `UpdateTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTableOutput {
     /// `TableDescription`.
     #[serde(
@@ -7260,6 +7531,7 @@ pub struct UpdateTableOutput {
 /// The `UpdateTableReplicaAutoScalingInput` structure. Every member is optional here; build one with
 /// `UpdateTableReplicaAutoScalingInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTableReplicaAutoScalingInput {
     /// `GlobalSecondaryIndexUpdates`.
     #[serde(
@@ -7290,6 +7562,7 @@ pub struct UpdateTableReplicaAutoScalingInput {
 /// The `UpdateTableReplicaAutoScalingOutput` structure. Every member is optional here; build one with
 /// `UpdateTableReplicaAutoScalingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// `TableAutoScalingDescription`.
     #[serde(
@@ -7303,6 +7576,7 @@ pub struct UpdateTableReplicaAutoScalingOutput {
 /// The `UpdateTimeToLiveInput` structure. Every member is optional here; build one with
 /// `UpdateTimeToLiveInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTimeToLiveInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -7319,6 +7593,7 @@ pub struct UpdateTimeToLiveInput {
 /// The `UpdateTimeToLiveOutput` structure. Every member is optional here; build one with
 /// `UpdateTimeToLiveOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTimeToLiveOutput {
     /// `TimeToLiveSpecification`.
     #[serde(
@@ -7332,6 +7607,7 @@ pub struct UpdateTimeToLiveOutput {
 /// The `VectorAttributeDefinition` structure. Every member is optional here; build one with
 /// `VectorAttributeDefinition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct VectorAttributeDefinition {
     /// `AttributeName` (required).
     #[serde(
@@ -7345,19 +7621,22 @@ pub struct VectorAttributeDefinition {
 /// The `VectorCapacity` structure. Every member is optional here; build one with
 /// `VectorCapacity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct VectorCapacity {
     /// `VectorSearchRequestBytes`.
     #[serde(
         rename = "VectorSearchRequestBytes",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub vector_search_request_bytes: Option<f64>,
     /// `VectorWriteRequestBytes`.
     #[serde(
         rename = "VectorWriteRequestBytes",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
     )]
     pub vector_write_request_bytes: Option<f64>,
 }
@@ -7377,6 +7656,7 @@ session_tower::string_enum! {
 /// The `VectorIndex` structure. Every member is optional here; build one with
 /// `VectorIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct VectorIndex {
     /// `Dimensions` (required).
     #[serde(
@@ -7421,6 +7701,7 @@ pub struct VectorIndex {
 /// The `VectorIndexDescription` structure. Every member is optional here; build one with
 /// `VectorIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct VectorIndexDescription {
     /// `Backfilling`.
     #[serde(
@@ -7492,6 +7773,7 @@ pub struct VectorIndexDescription {
 /// The `VectorIndexInfo` structure. Every member is optional here; build one with
 /// `VectorIndexInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct VectorIndexInfo {
     /// `Dimensions`.
     #[serde(
@@ -7536,6 +7818,7 @@ pub struct VectorIndexInfo {
 /// The `VectorIndexUpdate` structure. Every member is optional here; build one with
 /// `VectorIndexUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct VectorIndexUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -7548,6 +7831,7 @@ pub struct VectorIndexUpdate {
 /// The `WarmThroughput` structure. Every member is optional here; build one with
 /// `WarmThroughput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct WarmThroughput {
     /// `ReadUnitsPerSecond`.
     #[serde(
@@ -7580,6 +7864,7 @@ session_tower::string_enum! {
 /// The `WriteRequest` structure. Every member is optional here; build one with
 /// `WriteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct WriteRequest {
     /// `DeleteRequest`.
     #[serde(

@@ -60,11 +60,17 @@ impl AddPermissionCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: AddPermissionRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`AddPermissionError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<AddPermissionError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<AddPermissionError>> {
         let input = self.input;
         if input.queue_url.is_none() {
             return Err(rt::missing_member("AddPermission", "QueueUrl").into());
@@ -78,11 +84,13 @@ impl AddPermissionCall {
         if input.actions.is_none() {
             return Err(rt::missing_member("AddPermission", "Actions").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "AddPermission",
             "AmazonSQS.AddPermission",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -191,6 +199,12 @@ impl CancelMessageMoveTaskCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: CancelMessageMoveTaskRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -202,11 +216,13 @@ impl CancelMessageMoveTaskCall {
         if input.task_handle.is_none() {
             return Err(rt::missing_member("CancelMessageMoveTask", "TaskHandle").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "CancelMessageMoveTask",
             "AmazonSQS.CancelMessageMoveTask",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -322,11 +338,17 @@ impl ChangeMessageVisibilityCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ChangeMessageVisibilityRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`ChangeMessageVisibilityError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<ChangeMessageVisibilityError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<ChangeMessageVisibilityError>> {
         let input = self.input;
         if input.queue_url.is_none() {
             return Err(rt::missing_member("ChangeMessageVisibility", "QueueUrl").into());
@@ -337,11 +359,13 @@ impl ChangeMessageVisibilityCall {
         if input.visibility_timeout.is_none() {
             return Err(rt::missing_member("ChangeMessageVisibility", "VisibilityTimeout").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ChangeMessageVisibility",
             "AmazonSQS.ChangeMessageVisibility",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -468,6 +492,12 @@ impl ChangeMessageVisibilityBatchCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ChangeMessageVisibilityBatchRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -483,11 +513,13 @@ impl ChangeMessageVisibilityBatchCall {
         if input.entries.is_none() {
             return Err(rt::missing_member("ChangeMessageVisibilityBatch", "Entries").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ChangeMessageVisibilityBatch",
             "AmazonSQS.ChangeMessageVisibilityBatch",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -633,6 +665,12 @@ impl CreateQueueCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: CreateQueueRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -642,7 +680,15 @@ impl CreateQueueCall {
         if input.queue_name.is_none() {
             return Err(rt::missing_member("CreateQueue", "QueueName").into());
         }
-        rt::json_call(&self.client, "CreateQueue", "AmazonSQS.CreateQueue", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "CreateQueue",
+            "AmazonSQS.CreateQueue",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 }
 
@@ -769,11 +815,17 @@ impl DeleteMessageCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DeleteMessageRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`DeleteMessageError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<DeleteMessageError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteMessageError>> {
         let input = self.input;
         if input.queue_url.is_none() {
             return Err(rt::missing_member("DeleteMessage", "QueueUrl").into());
@@ -781,11 +833,13 @@ impl DeleteMessageCall {
         if input.receipt_handle.is_none() {
             return Err(rt::missing_member("DeleteMessage", "ReceiptHandle").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DeleteMessage",
             "AmazonSQS.DeleteMessage",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -909,6 +963,12 @@ impl DeleteMessageBatchCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DeleteMessageBatchRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -923,11 +983,13 @@ impl DeleteMessageBatchCall {
         if input.entries.is_none() {
             return Err(rt::missing_member("DeleteMessageBatch", "Entries").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "DeleteMessageBatch",
             "AmazonSQS.DeleteMessageBatch",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1061,16 +1123,30 @@ impl DeleteQueueCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: DeleteQueueRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`DeleteQueueError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<DeleteQueueError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteQueueError>> {
         let input = self.input;
         if input.queue_url.is_none() {
             return Err(rt::missing_member("DeleteQueue", "QueueUrl").into());
         }
-        rt::json_call(&self.client, "DeleteQueue", "AmazonSQS.DeleteQueue", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "DeleteQueue",
+            "AmazonSQS.DeleteQueue",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 }
 
@@ -1176,6 +1252,12 @@ impl GetQueueAttributesCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: GetQueueAttributesRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1187,11 +1269,13 @@ impl GetQueueAttributesCall {
         if input.queue_url.is_none() {
             return Err(rt::missing_member("GetQueueAttributes", "QueueUrl").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "GetQueueAttributes",
             "AmazonSQS.GetQueueAttributes",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1306,6 +1390,12 @@ impl GetQueueUrlCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: GetQueueUrlRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1315,7 +1405,15 @@ impl GetQueueUrlCall {
         if input.queue_name.is_none() {
             return Err(rt::missing_member("GetQueueUrl", "QueueName").into());
         }
-        rt::json_call(&self.client, "GetQueueUrl", "AmazonSQS.GetQueueUrl", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "GetQueueUrl",
+            "AmazonSQS.GetQueueUrl",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 }
 
@@ -1427,6 +1525,12 @@ impl ListDeadLetterSourceQueuesCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListDeadLetterSourceQueuesRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1439,11 +1543,13 @@ impl ListDeadLetterSourceQueuesCall {
         if input.queue_url.is_none() {
             return Err(rt::missing_member("ListDeadLetterSourceQueues", "QueueUrl").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListDeadLetterSourceQueues",
             "AmazonSQS.ListDeadLetterSourceQueues",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1572,6 +1678,12 @@ impl ListMessageMoveTasksCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListMessageMoveTasksRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1583,11 +1695,13 @@ impl ListMessageMoveTasksCall {
         if input.source_arn.is_none() {
             return Err(rt::missing_member("ListMessageMoveTasks", "SourceArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListMessageMoveTasks",
             "AmazonSQS.ListMessageMoveTasks",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1691,6 +1805,12 @@ impl ListQueueTagsCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListQueueTagsRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -1700,11 +1820,13 @@ impl ListQueueTagsCall {
         if input.queue_url.is_none() {
             return Err(rt::missing_member("ListQueueTags", "QueueUrl").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ListQueueTags",
             "AmazonSQS.ListQueueTags",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -1818,13 +1940,27 @@ impl ListQueuesCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ListQueuesRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`ListQueuesError`], or a stack error.
     pub async fn send(self) -> Result<ListQueuesResult, OperationError<ListQueuesError>> {
         let input = self.input;
-        rt::json_call(&self.client, "ListQueues", "AmazonSQS.ListQueues", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "ListQueues",
+            "AmazonSQS.ListQueues",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 
     /// Every page of the results, as a stream: pass `NextToken` from each page's `NextToken`. The page size is set with `MaxResults`.
@@ -1935,16 +2071,30 @@ impl PurgeQueueCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: PurgeQueueRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`PurgeQueueError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<PurgeQueueError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<PurgeQueueError>> {
         let input = self.input;
         if input.queue_url.is_none() {
             return Err(rt::missing_member("PurgeQueue", "QueueUrl").into());
         }
-        rt::json_call(&self.client, "PurgeQueue", "AmazonSQS.PurgeQueue", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "PurgeQueue",
+            "AmazonSQS.PurgeQueue",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 }
 
@@ -2098,6 +2248,12 @@ impl ReceiveMessageCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: ReceiveMessageRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2107,11 +2263,13 @@ impl ReceiveMessageCall {
         if input.queue_url.is_none() {
             return Err(rt::missing_member("ReceiveMessage", "QueueUrl").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "ReceiveMessage",
             "AmazonSQS.ReceiveMessage",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2275,11 +2433,17 @@ impl RemovePermissionCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: RemovePermissionRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`RemovePermissionError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<RemovePermissionError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<RemovePermissionError>> {
         let input = self.input;
         if input.queue_url.is_none() {
             return Err(rt::missing_member("RemovePermission", "QueueUrl").into());
@@ -2287,11 +2451,13 @@ impl RemovePermissionCall {
         if input.label.is_none() {
             return Err(rt::missing_member("RemovePermission", "Label").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "RemovePermission",
             "AmazonSQS.RemovePermission",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2435,6 +2601,12 @@ impl SendMessageCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: SendMessageRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2447,7 +2619,15 @@ impl SendMessageCall {
         if input.message_body.is_none() {
             return Err(rt::missing_member("SendMessage", "MessageBody").into());
         }
-        rt::json_call(&self.client, "SendMessage", "AmazonSQS.SendMessage", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "SendMessage",
+            "AmazonSQS.SendMessage",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 }
 
@@ -2611,6 +2791,12 @@ impl SendMessageBatchCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: SendMessageBatchRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2625,11 +2811,13 @@ impl SendMessageBatchCall {
         if input.entries.is_none() {
             return Err(rt::missing_member("SendMessageBatch", "Entries").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "SendMessageBatch",
             "AmazonSQS.SendMessageBatch",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2825,11 +3013,17 @@ impl SetQueueAttributesCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: SetQueueAttributesRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`SetQueueAttributesError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<SetQueueAttributesError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<SetQueueAttributesError>> {
         let input = self.input;
         if input.queue_url.is_none() {
             return Err(rt::missing_member("SetQueueAttributes", "QueueUrl").into());
@@ -2837,11 +3031,13 @@ impl SetQueueAttributesCall {
         if input.attributes.is_none() {
             return Err(rt::missing_member("SetQueueAttributes", "Attributes").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "SetQueueAttributes",
             "AmazonSQS.SetQueueAttributes",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -2976,6 +3172,12 @@ impl StartMessageMoveTaskCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: StartMessageMoveTaskRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
@@ -2987,11 +3189,13 @@ impl StartMessageMoveTaskCall {
         if input.source_arn.is_none() {
             return Err(rt::missing_member("StartMessageMoveTask", "SourceArn").into());
         }
+        let host_prefix = None;
         rt::json_call(
             &self.client,
             "StartMessageMoveTask",
             "AmazonSQS.StartMessageMoveTask",
             &input,
+            host_prefix,
         )
         .await
     }
@@ -3101,11 +3305,17 @@ impl TagQueueCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: TagQueueRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`TagQueueError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<TagQueueError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<TagQueueError>> {
         let input = self.input;
         if input.queue_url.is_none() {
             return Err(rt::missing_member("TagQueue", "QueueUrl").into());
@@ -3113,7 +3323,15 @@ impl TagQueueCall {
         if input.tags.is_none() {
             return Err(rt::missing_member("TagQueue", "Tags").into());
         }
-        rt::json_call(&self.client, "TagQueue", "AmazonSQS.TagQueue", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "TagQueue",
+            "AmazonSQS.TagQueue",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 }
 
@@ -3219,11 +3437,17 @@ impl UntagQueueCall {
         &self.input
     }
 
+    /// Replaces the whole input.
+    pub fn set_input(mut self, input: UntagQueueRequest) -> Self {
+        self.input = input;
+        self
+    }
+
     /// Sends the call.
     ///
     /// # Errors
     /// A required member left unset (nothing is sent), the service's error as [`UntagQueueError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Document, OperationError<UntagQueueError>> {
+    pub async fn send(self) -> Result<rt::Empty, OperationError<UntagQueueError>> {
         let input = self.input;
         if input.queue_url.is_none() {
             return Err(rt::missing_member("UntagQueue", "QueueUrl").into());
@@ -3231,7 +3455,15 @@ impl UntagQueueCall {
         if input.tag_keys.is_none() {
             return Err(rt::missing_member("UntagQueue", "TagKeys").into());
         }
-        rt::json_call(&self.client, "UntagQueue", "AmazonSQS.UntagQueue", &input).await
+        let host_prefix = None;
+        rt::json_call(
+            &self.client,
+            "UntagQueue",
+            "AmazonSQS.UntagQueue",
+            &input,
+            host_prefix,
+        )
+        .await
     }
 }
 

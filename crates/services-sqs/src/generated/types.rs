@@ -12,6 +12,7 @@ use session_tower::rt::serde::{Deserialize, Serialize};
 /// The `AddPermissionRequest` structure. Every member is optional here; build one with
 /// `AddPermissionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct AddPermissionRequest {
     /// `AWSAccountIds` (required).
     #[serde(
@@ -34,6 +35,7 @@ pub struct AddPermissionRequest {
 /// The `BatchEntryIdsNotDistinct` error. Every member is optional here; build one with
 /// `BatchEntryIdsNotDistinct { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchEntryIdsNotDistinct {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -46,6 +48,7 @@ pub struct BatchEntryIdsNotDistinct {
 /// The `BatchRequestTooLong` error. Every member is optional here; build one with
 /// `BatchRequestTooLong { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchRequestTooLong {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +61,7 @@ pub struct BatchRequestTooLong {
 /// The `BatchResultErrorEntry` structure. Every member is optional here; build one with
 /// `BatchResultErrorEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct BatchResultErrorEntry {
     /// `Code` (required).
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
@@ -80,6 +84,7 @@ pub struct BatchResultErrorEntry {
 /// The `CancelMessageMoveTaskRequest` structure. Every member is optional here; build one with
 /// `CancelMessageMoveTaskRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CancelMessageMoveTaskRequest {
     /// `TaskHandle` (required).
     #[serde(
@@ -93,6 +98,7 @@ pub struct CancelMessageMoveTaskRequest {
 /// The `CancelMessageMoveTaskResult` structure. Every member is optional here; build one with
 /// `CancelMessageMoveTaskResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CancelMessageMoveTaskResult {
     /// `ApproximateNumberOfMessagesMoved`.
     #[serde(
@@ -106,6 +112,7 @@ pub struct CancelMessageMoveTaskResult {
 /// The `ChangeMessageVisibilityBatchRequest` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchRequest {
     /// `Entries` (required).
     #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
@@ -118,6 +125,7 @@ pub struct ChangeMessageVisibilityBatchRequest {
 /// The `ChangeMessageVisibilityBatchRequestEntry` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchRequestEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchRequestEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -141,6 +149,7 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
 /// The `ChangeMessageVisibilityBatchResult` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchResult {
     /// `Failed` (required).
     #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
@@ -157,6 +166,7 @@ pub struct ChangeMessageVisibilityBatchResult {
 /// The `ChangeMessageVisibilityBatchResultEntry` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchResultEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -166,6 +176,7 @@ pub struct ChangeMessageVisibilityBatchResultEntry {
 /// The `ChangeMessageVisibilityRequest` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -189,6 +200,7 @@ pub struct ChangeMessageVisibilityRequest {
 /// The `CreateQueueRequest` structure. Every member is optional here; build one with
 /// `CreateQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateQueueRequest {
     /// `Attributes`.
     #[serde(
@@ -208,6 +220,7 @@ pub struct CreateQueueRequest {
 /// The `CreateQueueResult` structure. Every member is optional here; build one with
 /// `CreateQueueResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct CreateQueueResult {
     /// `QueueUrl`.
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -217,6 +230,7 @@ pub struct CreateQueueResult {
 /// The `DeleteMessageBatchRequest` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchRequest {
     /// `Entries` (required).
     #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
@@ -229,6 +243,7 @@ pub struct DeleteMessageBatchRequest {
 /// The `DeleteMessageBatchRequestEntry` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchRequestEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchRequestEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -245,6 +260,7 @@ pub struct DeleteMessageBatchRequestEntry {
 /// The `DeleteMessageBatchResult` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchResult {
     /// `Failed` (required).
     #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
@@ -261,6 +277,7 @@ pub struct DeleteMessageBatchResult {
 /// The `DeleteMessageBatchResultEntry` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchResultEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -270,6 +287,7 @@ pub struct DeleteMessageBatchResultEntry {
 /// The `DeleteMessageRequest` structure. Every member is optional here; build one with
 /// `DeleteMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -286,6 +304,7 @@ pub struct DeleteMessageRequest {
 /// The `DeleteQueueRequest` structure. Every member is optional here; build one with
 /// `DeleteQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteQueueRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -295,6 +314,7 @@ pub struct DeleteQueueRequest {
 /// The `EmptyBatchRequest` error. Every member is optional here; build one with
 /// `EmptyBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct EmptyBatchRequest {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -307,6 +327,7 @@ pub struct EmptyBatchRequest {
 /// The `GetQueueAttributesRequest` structure. Every member is optional here; build one with
 /// `GetQueueAttributesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GetQueueAttributesRequest {
     /// `AttributeNames`.
     #[serde(
@@ -323,6 +344,7 @@ pub struct GetQueueAttributesRequest {
 /// The `GetQueueAttributesResult` structure. Every member is optional here; build one with
 /// `GetQueueAttributesResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GetQueueAttributesResult {
     /// `Attributes`.
     #[serde(
@@ -336,6 +358,7 @@ pub struct GetQueueAttributesResult {
 /// The `GetQueueUrlRequest` structure. Every member is optional here; build one with
 /// `GetQueueUrlRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GetQueueUrlRequest {
     /// `QueueName` (required).
     #[serde(rename = "QueueName", default, skip_serializing_if = "Option::is_none")]
@@ -352,6 +375,7 @@ pub struct GetQueueUrlRequest {
 /// The `GetQueueUrlResult` structure. Every member is optional here; build one with
 /// `GetQueueUrlResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct GetQueueUrlResult {
     /// `QueueUrl`.
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -361,6 +385,7 @@ pub struct GetQueueUrlResult {
 /// The `InvalidAddress` error. Every member is optional here; build one with
 /// `InvalidAddress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidAddress {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -373,6 +398,7 @@ pub struct InvalidAddress {
 /// The `InvalidAttributeName` error. Every member is optional here; build one with
 /// `InvalidAttributeName { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidAttributeName {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -385,6 +411,7 @@ pub struct InvalidAttributeName {
 /// The `InvalidAttributeValue` error. Every member is optional here; build one with
 /// `InvalidAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidAttributeValue {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -397,6 +424,7 @@ pub struct InvalidAttributeValue {
 /// The `InvalidBatchEntryId` error. Every member is optional here; build one with
 /// `InvalidBatchEntryId { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidBatchEntryId {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -409,6 +437,7 @@ pub struct InvalidBatchEntryId {
 /// The `InvalidIdFormat` error. Every member is optional here; build one with
 /// `InvalidIdFormat { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidIdFormat {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -418,6 +447,7 @@ pub struct InvalidIdFormat {
 /// The `InvalidMessageContents` error. Every member is optional here; build one with
 /// `InvalidMessageContents { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidMessageContents {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -430,6 +460,7 @@ pub struct InvalidMessageContents {
 /// The `InvalidSecurity` error. Every member is optional here; build one with
 /// `InvalidSecurity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidSecurity {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -442,6 +473,7 @@ pub struct InvalidSecurity {
 /// The `KmsAccessDenied` error. Every member is optional here; build one with
 /// `KmsAccessDenied { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KmsAccessDenied {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -454,6 +486,7 @@ pub struct KmsAccessDenied {
 /// The `KmsDisabled` error. Every member is optional here; build one with
 /// `KmsDisabled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KmsDisabled {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -466,6 +499,7 @@ pub struct KmsDisabled {
 /// The `KmsInvalidKeyUsage` error. Every member is optional here; build one with
 /// `KmsInvalidKeyUsage { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KmsInvalidKeyUsage {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -478,6 +512,7 @@ pub struct KmsInvalidKeyUsage {
 /// The `KmsInvalidState` error. Every member is optional here; build one with
 /// `KmsInvalidState { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KmsInvalidState {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -490,6 +525,7 @@ pub struct KmsInvalidState {
 /// The `KmsNotFound` error. Every member is optional here; build one with
 /// `KmsNotFound { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KmsNotFound {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -502,6 +538,7 @@ pub struct KmsNotFound {
 /// The `KmsOptInRequired` error. Every member is optional here; build one with
 /// `KmsOptInRequired { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KmsOptInRequired {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -514,6 +551,7 @@ pub struct KmsOptInRequired {
 /// The `KmsThrottled` error. Every member is optional here; build one with
 /// `KmsThrottled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct KmsThrottled {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -526,6 +564,7 @@ pub struct KmsThrottled {
 /// The `ListDeadLetterSourceQueuesRequest` structure. Every member is optional here; build one with
 /// `ListDeadLetterSourceQueuesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListDeadLetterSourceQueuesRequest {
     /// `MaxResults`.
     #[serde(
@@ -545,6 +584,7 @@ pub struct ListDeadLetterSourceQueuesRequest {
 /// The `ListDeadLetterSourceQueuesResult` structure. Every member is optional here; build one with
 /// `ListDeadLetterSourceQueuesResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListDeadLetterSourceQueuesResult {
     /// `NextToken`.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -557,6 +597,7 @@ pub struct ListDeadLetterSourceQueuesResult {
 /// The `ListMessageMoveTasksRequest` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListMessageMoveTasksRequest {
     /// `MaxResults`.
     #[serde(
@@ -573,6 +614,7 @@ pub struct ListMessageMoveTasksRequest {
 /// The `ListMessageMoveTasksResult` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListMessageMoveTasksResult {
     /// `Results`.
     #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
@@ -582,6 +624,7 @@ pub struct ListMessageMoveTasksResult {
 /// The `ListMessageMoveTasksResultEntry` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListMessageMoveTasksResultEntry {
     /// `ApproximateNumberOfMessagesMoved`.
     #[serde(
@@ -643,6 +686,7 @@ pub struct ListMessageMoveTasksResultEntry {
 /// The `ListQueueTagsRequest` structure. Every member is optional here; build one with
 /// `ListQueueTagsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueueTagsRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -652,6 +696,7 @@ pub struct ListQueueTagsRequest {
 /// The `ListQueueTagsResult` structure. Every member is optional here; build one with
 /// `ListQueueTagsResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueueTagsResult {
     /// `Tags`.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
@@ -661,6 +706,7 @@ pub struct ListQueueTagsResult {
 /// The `ListQueuesRequest` structure. Every member is optional here; build one with
 /// `ListQueuesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueuesRequest {
     /// `MaxResults`.
     #[serde(
@@ -684,6 +730,7 @@ pub struct ListQueuesRequest {
 /// The `ListQueuesResult` structure. Every member is optional here; build one with
 /// `ListQueuesResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueuesResult {
     /// `NextToken`.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -696,6 +743,7 @@ pub struct ListQueuesResult {
 /// The `Message` structure. Every member is optional here; build one with
 /// `Message { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct Message {
     /// `Attributes`.
     #[serde(
@@ -739,6 +787,7 @@ pub struct Message {
 /// The `MessageAttributeValue` structure. Every member is optional here; build one with
 /// `MessageAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct MessageAttributeValue {
     /// `BinaryListValues`.
     #[serde(
@@ -776,6 +825,7 @@ pub struct MessageAttributeValue {
 /// The `MessageNotInflight` error. Every member is optional here; build one with
 /// `MessageNotInflight { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct MessageNotInflight {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -819,6 +869,7 @@ session_tower::string_enum! {
 /// The `MessageSystemAttributeValue` structure. Every member is optional here; build one with
 /// `MessageSystemAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct MessageSystemAttributeValue {
     /// `BinaryListValues`.
     #[serde(
@@ -856,6 +907,7 @@ pub struct MessageSystemAttributeValue {
 /// The `OverLimit` error. Every member is optional here; build one with
 /// `OverLimit { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct OverLimit {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -868,6 +920,7 @@ pub struct OverLimit {
 /// The `PurgeQueueInProgress` error. Every member is optional here; build one with
 /// `PurgeQueueInProgress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PurgeQueueInProgress {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -880,6 +933,7 @@ pub struct PurgeQueueInProgress {
 /// The `PurgeQueueRequest` structure. Every member is optional here; build one with
 /// `PurgeQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct PurgeQueueRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -939,6 +993,7 @@ session_tower::string_enum! {
 /// The `QueueDeletedRecently` error. Every member is optional here; build one with
 /// `QueueDeletedRecently { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct QueueDeletedRecently {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -951,6 +1006,7 @@ pub struct QueueDeletedRecently {
 /// The `QueueDoesNotExist` error. Every member is optional here; build one with
 /// `QueueDoesNotExist { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct QueueDoesNotExist {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -963,6 +1019,7 @@ pub struct QueueDoesNotExist {
 /// The `QueueNameExists` error. Every member is optional here; build one with
 /// `QueueNameExists { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct QueueNameExists {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -975,6 +1032,7 @@ pub struct QueueNameExists {
 /// The `ReceiptHandleIsInvalid` error. Every member is optional here; build one with
 /// `ReceiptHandleIsInvalid { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReceiptHandleIsInvalid {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -987,6 +1045,7 @@ pub struct ReceiptHandleIsInvalid {
 /// The `ReceiveMessageRequest` structure. Every member is optional here; build one with
 /// `ReceiveMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReceiveMessageRequest {
     /// `AttributeNames`.
     #[deprecated]
@@ -1046,6 +1105,7 @@ pub struct ReceiveMessageRequest {
 /// The `ReceiveMessageResult` structure. Every member is optional here; build one with
 /// `ReceiveMessageResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ReceiveMessageResult {
     /// `Messages`.
     #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
@@ -1055,6 +1115,7 @@ pub struct ReceiveMessageResult {
 /// The `RemovePermissionRequest` structure. Every member is optional here; build one with
 /// `RemovePermissionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct RemovePermissionRequest {
     /// `Label` (required).
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
@@ -1067,6 +1128,7 @@ pub struct RemovePermissionRequest {
 /// The `RequestThrottled` error. Every member is optional here; build one with
 /// `RequestThrottled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct RequestThrottled {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1079,6 +1141,7 @@ pub struct RequestThrottled {
 /// The `ResourceNotFoundException` error. Every member is optional here; build one with
 /// `ResourceNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct ResourceNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1091,6 +1154,7 @@ pub struct ResourceNotFoundException {
 /// The `SendMessageBatchRequest` structure. Every member is optional here; build one with
 /// `SendMessageBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchRequest {
     /// `Entries` (required).
     #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
@@ -1103,6 +1167,7 @@ pub struct SendMessageBatchRequest {
 /// The `SendMessageBatchRequestEntry` structure. Every member is optional here; build one with
 /// `SendMessageBatchRequestEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchRequestEntry {
     /// `DelaySeconds`.
     #[serde(
@@ -1155,6 +1220,7 @@ pub struct SendMessageBatchRequestEntry {
 /// The `SendMessageBatchResult` structure. Every member is optional here; build one with
 /// `SendMessageBatchResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchResult {
     /// `Failed` (required).
     #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
@@ -1171,6 +1237,7 @@ pub struct SendMessageBatchResult {
 /// The `SendMessageBatchResultEntry` structure. Every member is optional here; build one with
 /// `SendMessageBatchResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchResultEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1211,6 +1278,7 @@ pub struct SendMessageBatchResultEntry {
 /// The `SendMessageRequest` structure. Every member is optional here; build one with
 /// `SendMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageRequest {
     /// `DelaySeconds`.
     #[serde(
@@ -1263,6 +1331,7 @@ pub struct SendMessageRequest {
 /// The `SendMessageResult` structure. Every member is optional here; build one with
 /// `SendMessageResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageResult {
     /// `MD5OfMessageAttributes`.
     #[serde(
@@ -1300,6 +1369,7 @@ pub struct SendMessageResult {
 /// The `SetQueueAttributesRequest` structure. Every member is optional here; build one with
 /// `SetQueueAttributesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct SetQueueAttributesRequest {
     /// `Attributes` (required).
     #[serde(
@@ -1316,6 +1386,7 @@ pub struct SetQueueAttributesRequest {
 /// The `StartMessageMoveTaskRequest` structure. Every member is optional here; build one with
 /// `StartMessageMoveTaskRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct StartMessageMoveTaskRequest {
     /// `DestinationArn`.
     #[serde(
@@ -1339,6 +1410,7 @@ pub struct StartMessageMoveTaskRequest {
 /// The `StartMessageMoveTaskResult` structure. Every member is optional here; build one with
 /// `StartMessageMoveTaskResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct StartMessageMoveTaskResult {
     /// `TaskHandle`.
     #[serde(
@@ -1352,6 +1424,7 @@ pub struct StartMessageMoveTaskResult {
 /// The `TagQueueRequest` structure. Every member is optional here; build one with
 /// `TagQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TagQueueRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1364,6 +1437,7 @@ pub struct TagQueueRequest {
 /// The `TooManyEntriesInBatchRequest` error. Every member is optional here; build one with
 /// `TooManyEntriesInBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct TooManyEntriesInBatchRequest {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1376,6 +1450,7 @@ pub struct TooManyEntriesInBatchRequest {
 /// The `UnsupportedOperation` error. Every member is optional here; build one with
 /// `UnsupportedOperation { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UnsupportedOperation {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1388,6 +1463,7 @@ pub struct UnsupportedOperation {
 /// The `UntagQueueRequest` structure. Every member is optional here; build one with
 /// `UntagQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
 pub struct UntagQueueRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]

@@ -212,10 +212,20 @@ pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
         return None;
     }
     let mut rest = &s[19..];
+    let mut nanos: u32 = 0;
     if let Some(frac) = rest.strip_prefix('.') {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
             return None;
+        }
+        // Nanosecond precision; further digits are dropped.
+        for (i, b) in frac
+            .bytes()
+            .take(9)
+            .take_while(u8::is_ascii_digit)
+            .enumerate()
+        {
+            nanos += u32::from(b - b'0') * 10u32.pow(8 - u32::try_from(i).ok()?);
         }
         rest = &frac[digits..];
     }
@@ -240,7 +250,11 @@ pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
     let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
     let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).ok()?))
+    Some(
+        SystemTime::UNIX_EPOCH
+            + Duration::from_secs(u64::try_from(secs).ok()?)
+            + Duration::from_nanos(u64::from(nanos)),
+    )
 }
 
 /// Splits a command line into words: whitespace separates, `'…'` quotes literally, `"…"`
@@ -409,7 +423,7 @@ mod tests {
             1_795_564_800
         );
         let t2 = parse_rfc3339("2026-11-25T02:00:00.123+02:00").unwrap();
-        assert_eq!(t, t2);
+        assert_eq!(t2.duration_since(t).unwrap(), Duration::from_millis(123));
         for bad in [
             "2026-11-25",
             "2026-13-01T00:00:00Z",

@@ -39,6 +39,7 @@ pub struct ClientBuilder<C = Client> {
     before_signing: Vec<BoxLayer>,
     after_signing: Vec<BoxLayer>,
     credentials: CredentialsSource,
+    http_client: Option<BoxedStage>,
     _client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -86,6 +87,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             before_signing: Vec::new(),
             after_signing: Vec::new(),
             credentials: CredentialsSource::Session,
+            http_client: None,
             _client: std::marker::PhantomData,
         }
     }
@@ -146,6 +148,23 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// such as STS AssumeRoleWithWebIdentity). Default: signed.
     pub fn anonymous(mut self) -> Self {
         self.credentials = CredentialsSource::Anonymous;
+        self
+    }
+
+    /// Sends through `http_client` instead of the session's pooled transport: any service
+    /// from a request to a response (a different HTTP client, a recorder, a test double).
+    /// The attempt timeout and error parsing still apply on top of it. Default: the
+    /// session's shared hyper pool.
+    pub fn http_client<S>(mut self, http_client: S) -> Self
+    where
+        S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        self.http_client = Some(BoxCloneSyncService::new(http_client));
         self
     }
 
@@ -223,8 +242,11 @@ impl<C: From<Client>> ClientBuilder<C> {
         // Per attempt, innermost first: transport, response errors, attempt timeout.
         let core = ServiceBuilder::new()
             .layer(TimeoutLayer::attempt(attempt_timeout))
-            .layer(ResponseErrorsLayer::new(info.protocol))
-            .service(transport);
+            .layer(ResponseErrorsLayer::new(info.protocol));
+        let custom_core: Option<BoxedStage> = self
+            .http_client
+            .map(|client| BoxCloneSyncService::new(core.clone().service(client)));
+        let core = core.service(transport);
         let credentials = match self.credentials {
             CredentialsSource::Session => Some(runtime.credentials.clone()),
             CredentialsSource::Provider(p) => Some(CredentialsCache::new(p)),
@@ -241,14 +263,18 @@ impl<C: From<Client>> ClientBuilder<C> {
         // Without user layers inside the attempt, the whole stack stays one concrete type and
         // is boxed once; with them (or unsigned), it is boxed where they go.
         let mut service: BoxedStage = match credentials {
-            Some(cache) if self.before_signing.is_empty() && self.after_signing.is_empty() => {
+            Some(cache)
+                if custom_core.is_none()
+                    && self.before_signing.is_empty()
+                    && self.after_signing.is_empty() =>
+            {
                 BoxCloneSyncService::new(
                     head.layer(CredentialsLayer::new(cache))
                         .service(signing_layer.layer(core)),
                 )
             }
             cache => {
-                let mut inner = BoxCloneSyncService::new(core);
+                let mut inner = custom_core.unwrap_or_else(|| BoxCloneSyncService::new(core));
                 for layer in self.after_signing.iter().rev() {
                     inner = layer(inner);
                 }

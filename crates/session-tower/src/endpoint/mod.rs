@@ -19,7 +19,7 @@ use session_endpoints::{ParamValue, Params, RuleSet};
 use tower_layer::Layer;
 use tower_service::Service;
 
-pub use resolved::{ResolvedEndpoint, SigningScope};
+pub use resolved::{HostPrefix, ResolvedEndpoint, SigningScope};
 
 use crate::body::SdkBody;
 use crate::error::{Error, Kind};

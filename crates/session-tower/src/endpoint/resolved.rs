@@ -103,7 +103,8 @@ impl ResolvedEndpoint {
         self.signing.as_ref()
     }
 
-    /// Points `req` (whose URI holds only a path and query) at this endpoint.
+    /// Points `req` (whose URI holds only a path and query) at this endpoint, with the
+    /// request's [`HostPrefix`], if any, in front of the host.
     pub(crate) fn apply(&self, req: &mut Request<SdkBody>) -> Result<(), Error> {
         let pq = req.uri().path_and_query().map_or("/", PathAndQuery::as_str);
         let path_and_query: PathAndQuery = if self.base_path.is_empty() {
@@ -123,17 +124,32 @@ impl ResolvedEndpoint {
                 .parse()
                 .map_err(|_| Error::request("request path does not fit the endpoint"))?
         };
+        // An operation's endpoint trait puts a prefix in front of the host.
+        let prefixed = req.extensions().get::<HostPrefix>().map(|p| p.0.clone());
+        let authority = match &prefixed {
+            None => self.authority.clone(),
+            Some(prefix) => format!("{prefix}{}", self.authority).parse().map_err(|_| {
+                Error::request(format!("host prefix {prefix:?} makes an invalid host"))
+            })?,
+        };
         let uri = Uri::builder()
             .scheme(self.scheme.clone())
-            .authority(self.authority.clone())
+            .authority(authority)
             .path_and_query(path_and_query)
             .build()
             .map_err(|e| {
                 Error::with(Kind::Endpoint, "could not build the request URL").source_from(e)
             })?;
         *req.uri_mut() = uri;
-        req.headers_mut()
-            .insert(http::header::HOST, self.host.clone());
+        let host = match &prefixed {
+            None => self.host.clone(),
+            Some(prefix) => http::HeaderValue::from_str(&format!(
+                "{prefix}{}",
+                self.host.to_str().unwrap_or_default()
+            ))
+            .map_err(|_| Error::request("host prefix makes an invalid Host header"))?,
+        };
+        req.headers_mut().insert(http::header::HOST, host);
         for (name, value) in self.headers.iter() {
             req.headers_mut().append(name.clone(), value.clone());
         }
@@ -143,3 +159,8 @@ impl ResolvedEndpoint {
         Ok(())
     }
 }
+
+/// A request extension: put this in front of the endpoint's host (an operation's endpoint
+/// trait, e.g. `data.` or `{AccountId}.`). Checked by the caller to be DNS-safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPrefix(pub String);

@@ -57,11 +57,14 @@ pub fn json_request<I: Serialize>(
         _ => HeaderValue::from_static("application/x-amz-json-1.0"),
     };
     // Built field by field: the request builder would parse each header name again.
+    let length = HeaderValue::from(body.len());
     let mut req = Request::new(SdkBody::from(body));
     *req.method_mut() = Method::POST;
     *req.uri_mut() = http::Uri::from_static("/");
     let headers = req.headers_mut();
     headers.insert(http::header::CONTENT_TYPE, content_type);
+    // Set before signing, as the SDKs do (hyper would add it after).
+    headers.insert(http::header::CONTENT_LENGTH, length);
     headers.insert(X_AMZ_TARGET, HeaderValue::from_static(target));
     req.extensions_mut().insert(OperationName(operation));
     Ok(req)
@@ -94,6 +97,7 @@ pub fn query_request(
             http::header::CONTENT_TYPE,
             "application/x-www-form-urlencoded; charset=utf-8",
         )
+        .header(http::header::CONTENT_LENGTH, body.len())
         .body(SdkBody::from(body))
         .map_err(|e| Error::request("could not build the request").source_from(e))?;
     req.extensions_mut().insert(OperationName(operation));

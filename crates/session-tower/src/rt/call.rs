@@ -155,8 +155,35 @@ pub fn missing_member(operation: &str, member: &str) -> Error {
     ))
 }
 
+/// Checks a value for a host label of an operation's host prefix: a DNS label (letters,
+/// digits, hyphens; 1 to 63 characters, not starting or ending with a hyphen).
+///
+/// # Errors
+/// An unset or invalid value, named; nothing is sent.
+pub fn host_label<'a>(
+    operation: &str,
+    label: &str,
+    value: Option<&'a str>,
+) -> Result<&'a str, Error> {
+    let value = value.ok_or_else(|| missing_member(operation, label))?;
+    let ok = (1..=63).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    if ok {
+        Ok(value)
+    } else {
+        Err(Error::request(format!(
+            "{operation}: {label} = {value:?} cannot be part of a host name"
+        )))
+    }
+}
+
 /// Sends one AWS JSON operation through `client` and reads its output (an empty body is
-/// an empty output).
+/// an empty output). `host_prefix` (the operation's endpoint trait, labels filled in) is
+/// put in front of the endpoint's host.
 ///
 /// # Errors
 /// The service's error as `E`, or a stack error.
@@ -165,13 +192,18 @@ pub async fn json_call<I, O, E>(
     operation: &'static str,
     target: &'static str,
     input: &I,
+    host_prefix: Option<String>,
 ) -> Result<O, OperationError<E>>
 where
     I: Serialize,
     O: DeserializeOwned,
     E: ModeledError,
 {
-    let req = json_request(client.service_info().protocol, operation, target, input)?;
+    let mut req = json_request(client.service_info().protocol, operation, target, input)?;
+    if let Some(prefix) = host_prefix {
+        req.extensions_mut()
+            .insert(crate::endpoint::HostPrefix(prefix));
+    }
     let (_, body) = read_body(client.send(req).await?).await?;
     let body: &[u8] = if body.trim_ascii().is_empty() {
         b"{}"

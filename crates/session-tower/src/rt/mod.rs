@@ -8,14 +8,41 @@
 
 mod blob;
 mod call;
+pub mod float_format;
 mod paginate;
 mod string_enum;
 mod timestamp;
+mod waiter;
+pub mod timestamp_format;
+mod union;
 
 pub use blob::Blob;
-pub use call::{json_call, missing_member, ModeledError, OperationError};
+pub use call::{host_label, json_call, missing_member, ModeledError, OperationError};
 pub use paginate::Paginator;
 pub use timestamp::Timestamp;
+pub use waiter::{
+    Acceptor, AcceptorState, Expected, Matcher, Waited, Waiter, WaiterError, WaiterSpec,
+    DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,
+};
+pub use union::{from_value, union_entry};
+
+/// The input of an operation the model gives none, and the output of one that returns
+/// nothing: serializes as `{}` and accepts any body.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Empty;
+
+impl serde::Serialize for Empty {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        s.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Empty {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Empty)
+    }
+}
 
 /// Re-exported for the generated code's derives and macros.
 pub use serde;

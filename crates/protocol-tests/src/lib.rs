@@ -1,0 +1,201 @@
+//! The harness of the generated protocol tests (`tests/*.rs`, written by `session-codegen`
+//! from `suites/`): a client whose stack is the real one (endpoint, signing, retry, attempt
+//! timeout, response errors) except the HTTP client, which a capturing stand-in replaces
+//! ([`ClientBuilder::http_client`](session_tower::ClientBuilder::http_client)) — it records
+//! the exact request and answers with the case's canned response. This is a stub
+//! transport by design: the cases are about bytes on the wire, not about a server.
+
+#![warn(missing_docs)]
+
+use std::future::Ready;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::{Request, Response};
+use session_core::{Env, Session};
+use session_tower::protocol::Protocol;
+use session_tower::{Client, SdkBody, ServiceInfo};
+
+/// The response a case gives.
+#[derive(Debug, Clone, Copy)]
+pub struct Canned {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers.
+    pub headers: &'static [(&'static str, &'static str)],
+    /// Body.
+    pub body: &'static str,
+}
+
+impl Canned {
+    /// `200` with `{}`: what an input case needs back.
+    pub fn ok_json() -> Self {
+        Self {
+            status: 200,
+            headers: &[],
+            body: "{}",
+        }
+    }
+}
+
+/// The request a case expects.
+#[derive(Debug)]
+pub struct Expected {
+    /// Method.
+    pub method: &'static str,
+    /// Path and query.
+    pub uri: &'static str,
+    /// The host (and base path, when the endpoint has one), if the case says.
+    pub host: Option<&'static str>,
+    /// Headers that must have these values.
+    pub headers: &'static [(&'static str, &'static str)],
+    /// Headers that must be absent.
+    pub forbid_headers: &'static [&'static str],
+    /// Headers that must be present.
+    pub require_headers: &'static [&'static str],
+    /// The body; JSON bodies compare as JSON values.
+    pub body: Option<&'static str>,
+}
+
+/// The request a client sent.
+#[derive(Debug, Clone, Default)]
+pub struct Captured {
+    slot: Arc<Mutex<Option<(http::request::Parts, Bytes)>>>,
+}
+
+impl Captured {
+    /// Panics with a precise message where the captured request differs from `want`.
+    ///
+    /// # Panics
+    /// When no request was sent or it differs.
+    pub fn check(&self, want: &Expected) {
+        let guard = self
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some((parts, body)) = guard.as_ref() else {
+            panic!("no request was sent");
+        };
+        assert_eq!(parts.method.as_str(), want.method, "method");
+        let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        if let Some(host) = want.host {
+            let authority = parts.uri.authority().map_or("", |a| a.as_str());
+            match host.split_once('/') {
+                // A host with a path: the endpoint's base path prefixes the request's.
+                Some((h, base)) => {
+                    assert_eq!(authority, h, "host");
+                    let base = format!("/{base}");
+                    assert!(pq.starts_with(&base), "path {pq} should start with {base}");
+                }
+                None => assert_eq!(authority, host, "host"),
+            }
+        } else {
+            assert_eq!(pq, want.uri, "path and query");
+        }
+        for (name, value) in want.headers {
+            let got = parts.headers.get(*name).and_then(|v| v.to_str().ok());
+            assert_eq!(got, Some(*value), "header {name}");
+        }
+        for name in want.forbid_headers {
+            assert!(
+                parts.headers.get(*name).is_none(),
+                "header {name} must be absent"
+            );
+        }
+        for name in want.require_headers {
+            assert!(
+                parts.headers.get(*name).is_some(),
+                "header {name} must be present"
+            );
+        }
+        match want.body {
+            None => {}
+            Some(expected) => {
+                let got = std::str::from_utf8(body).unwrap_or("<not UTF-8>");
+                match (
+                    serde_json::from_str::<serde_json::Value>(expected),
+                    serde_json::from_str::<serde_json::Value>(got),
+                ) {
+                    (Ok(e), Ok(g)) => assert_eq!(g, e, "body (as JSON)"),
+                    _ => assert_eq!(got, expected, "body"),
+                }
+            }
+        }
+    }
+}
+
+/// A client for a test service speaking `protocol` at `endpoint`, whose transport is
+/// replaced by `canned` (see the crate docs).
+///
+/// # Panics
+/// If the session or client cannot be built (a test helper).
+pub fn client(protocol: Protocol, endpoint: &str, canned: Canned) -> (Client, Captured) {
+    let info: &'static ServiceInfo = Box::leak(Box::new(ServiceInfo {
+        service_id: "ProtocolTest",
+        signing_name: "protocoltest",
+        protocol,
+        endpoint_rules: session_endpoints::sqs,
+        region_when_unset: None,
+        s3_signing: false,
+        api_version: "2020-01-01",
+    }));
+    let session = Session::builder()
+        .env(Env::from_vars([("AWS_REGION", "us-east-1")]))
+        .config_file_contents("")
+        .credentials_file_contents("")
+        .access_key_id("AKIDPROTOCOLTEST")
+        .secret_access_key("protocol-test-secret")
+        .setting("endpoint_url", endpoint)
+        .setting("max_attempts", "1")
+        .build()
+        .unwrap_or_else(|e| panic!("test session: {e}"));
+    let captured = Captured::default();
+    let client = Client::builder(&session, info)
+        .http_client(Capture {
+            captured: captured.clone(),
+            canned,
+        })
+        .build()
+        .unwrap_or_else(|e| panic!("test client: {e}"));
+    (client, captured)
+}
+
+/// Records the request and answers with the canned response; never calls the transport.
+#[derive(Clone)]
+struct Capture {
+    captured: Captured,
+    canned: Canned,
+}
+
+impl tower_service::Service<Request<SdkBody>> for Capture {
+    type Response = Response<SdkBody>;
+    type Error = session_tower::Error;
+    type Future = Ready<Result<Response<SdkBody>, session_tower::Error>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), session_tower::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::copy_from_slice(body.bytes().unwrap_or_default());
+        *self
+            .captured
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((parts, bytes));
+        let mut resp = Response::new(SdkBody::from(self.canned.body));
+        *resp.status_mut() =
+            http::StatusCode::from_u16(self.canned.status).unwrap_or(http::StatusCode::OK);
+        for (name, value) in self.canned.headers {
+            if let (Ok(n), Ok(v)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_str(value),
+            ) {
+                resp.headers_mut().append(n, v);
+            }
+        }
+        std::future::ready(Ok(resp))
+    }
+}
