@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let who = rt.block_on(client.get_caller_identity())?;
+    let who = rt.block_on(client.get_caller_identity().send())?;
     println!("caller: {}", who.arn.unwrap_or_default());
     println!(
         "requests seen after signing: {}",

@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let who = session.client::<Sts>()?.get_caller_identity().await?;
+        let who = session.client::<Sts>()?.get_caller_identity().send().await?;
         println!("sts   GetCallerIdentity -> {}", who.arn.unwrap_or_default());
 
         let s3 = session.client::<S3>()?;

@@ -28,6 +28,7 @@ mod g0 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -180,6 +181,7 @@ mod g1 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -317,6 +319,7 @@ mod g2 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -492,6 +495,7 @@ mod g3 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com/custom",
             canned,
         );
@@ -635,6 +639,7 @@ mod g4 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -1152,6 +1157,7 @@ mod g5 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -1296,6 +1302,7 @@ mod g6 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -1436,6 +1443,7 @@ mod g7 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -1592,6 +1600,7 @@ mod g8 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );

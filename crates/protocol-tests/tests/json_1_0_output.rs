@@ -28,6 +28,7 @@ mod g0 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -175,6 +176,7 @@ mod g1 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -347,6 +349,7 @@ mod g2 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -730,6 +733,7 @@ mod g3 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -949,6 +953,7 @@ mod g4 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -1488,6 +1493,7 @@ mod g5 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -1656,6 +1662,7 @@ mod g6 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );
@@ -1802,6 +1809,7 @@ mod g7 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_0,
+            "2020-07-14",
             "https://example.com",
             canned,
         );

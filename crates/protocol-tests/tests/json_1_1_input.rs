@@ -28,6 +28,7 @@ mod g0 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -206,6 +207,7 @@ mod g1 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -346,6 +348,7 @@ mod g2 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -527,6 +530,7 @@ mod g3 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com/custom",
             canned,
         );
@@ -673,6 +677,7 @@ mod g4 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -931,6 +936,7 @@ mod g5 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -1173,6 +1179,7 @@ mod g6 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -1658,6 +1665,7 @@ mod g7 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -2953,6 +2961,7 @@ mod g8 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -3111,6 +3120,7 @@ mod g9 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -3308,6 +3318,7 @@ mod g10 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -3483,6 +3494,7 @@ mod g11 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -3639,6 +3651,7 @@ mod g12 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );

@@ -28,6 +28,7 @@ mod g0 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -212,6 +213,7 @@ mod g1 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -380,6 +382,7 @@ mod g2 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -542,6 +545,7 @@ mod g3 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -714,6 +718,7 @@ mod g4 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -933,6 +938,7 @@ mod g5 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -1316,6 +1322,7 @@ mod g6 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -1536,6 +1543,7 @@ mod g7 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -1743,6 +1751,7 @@ mod g8 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -2216,6 +2225,7 @@ mod g9 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -3067,6 +3077,7 @@ mod g10 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -3219,6 +3230,7 @@ mod g11 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );
@@ -3383,6 +3395,7 @@ mod g12 {
     fn test_client(canned: Canned) -> (TestClient, protocol_tests::Captured) {
         let (client, captured) = client(
             session_tower::protocol::Protocol::AwsJson1_1,
+            "2018-01-01",
             "https://example.com",
             canned,
         );

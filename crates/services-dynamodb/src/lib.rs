@@ -16,10 +16,13 @@
 
 mod attribute_value;
 mod generated;
+// TEMPORARY (until session-codegen's main.rs writes `pub mod waiters;` into generated/mod.rs)
+#[path = "generated/waiters.rs"]
+pub mod waiters;
 
 pub use generated::operations;
 pub use generated::types;
-pub use session_tower::rt::{OperationError, Paginator};
+pub use session_tower::rt::{OperationError, Paginator, Waited, WaiterError};
 
 use serde_json::Value;
 use session_core::Session;

@@ -1,13 +1,24 @@
-//! AWS STS over the query protocol.
+//! AWS STS over the query protocol: every operation of the model, generated
+//! (`generated/`), on [`StsClient`].
 //!
-//! Holds the operations needed to prove the stack end to end (GetCallerIdentity); the full
-//! API is generated from the model by a later change.
+//! ```no_run
+//! # async fn demo(session: &session_core::Session) -> Result<(), Box<dyn std::error::Error>> {
+//! let sts = services_sts::StsClient::new(session)?;
+//! let me = sts.get_caller_identity().send().await?;
+//! println!("{:?}", me.arn);
+//! # Ok(()) }
+//! ```
 
 #![warn(missing_docs)]
 
+mod generated;
+
+pub use generated::operations;
+pub use generated::types;
+pub use session_tower::rt::OperationError;
+
 use session_core::Session;
-use session_tower::protocol::rpc::{query_request, read_body};
-use session_tower::protocol::{xml, Protocol};
+use session_tower::protocol::Protocol;
 use session_tower::{AwsService, Client, ClientBuilder, Error, ServiceInfo};
 
 /// The service description. With no region configured, STS uses its global endpoint.
@@ -33,25 +44,13 @@ impl AwsService for Sts {
 /// A client of AWS STS. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct StsClient {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl From<Client> for StsClient {
     fn from(client: Client) -> Self {
         Self { client }
     }
-}
-
-/// GetCallerIdentity's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CallerIdentity {
-    /// The caller's ARN.
-    pub arn: Option<String>,
-    /// The caller's unique id.
-    pub user_id: Option<String>,
-    /// The account number.
-    pub account: Option<String>,
 }
 
 impl StsClient {
@@ -66,26 +65,5 @@ impl StsClient {
     /// A builder, to add tower layers or override settings.
     pub fn builder(session: &Session) -> ClientBuilder<StsClient> {
         ClientBuilder::new(session, &INFO)
-    }
-
-    /// Who the credentials belong to.
-    ///
-    /// # Errors
-    /// Service and stack errors; a response without the result element is a response error.
-    pub async fn get_caller_identity(&self) -> Result<CallerIdentity, Error> {
-        let req = query_request("GetCallerIdentity", INFO.api_version, &[])?;
-        let resp = self.client.send(req).await?;
-        let (_, body) = read_body(resp).await?;
-        if !xml::has_element(&body, "GetCallerIdentityResult") {
-            return Err(Error::response(
-                "GetCallerIdentity: no GetCallerIdentityResult element",
-            ));
-        }
-        let mut f = xml::texts(&body, &["Arn", "UserId", "Account"]).into_iter();
-        Ok(CallerIdentity {
-            arn: f.next().flatten(),
-            user_id: f.next().flatten(),
-            account: f.next().flatten(),
-        })
     }
 }

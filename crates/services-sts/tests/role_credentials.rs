@@ -36,10 +36,11 @@ fn base_profile(moto: &Moto, secret: Option<&str>) -> String {
 }
 
 /// GetCallerIdentity with the session's credentials (checked by moto).
-async fn caller(session: &Session) -> services_sts::CallerIdentity {
+async fn caller(session: &Session) -> services_sts::types::GetCallerIdentityResponse {
     StsClient::new(session)
         .unwrap()
         .get_caller_identity()
+        .send()
         .await
         .unwrap()
 }
@@ -193,10 +194,12 @@ fn a_wrong_source_secret_fails_with_the_role_and_no_secret() {
         let e = StsClient::new(&session)
             .unwrap()
             .get_caller_identity()
+            .send()
             .await
             .unwrap_err();
+        let e = e.as_stack().unwrap();
         assert!(e.is_credentials(), "{e:?}");
-        let chain = error_chain(&e);
+        let chain = error_chain(e);
         assert!(chain.contains("AssumeRole for arn:aws:iam::"), "{chain}");
         assert!(chain.contains("SignatureDoesNotMatch"), "{chain}");
         assert!(!chain.contains(wrong), "{chain}");

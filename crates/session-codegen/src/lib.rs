@@ -13,5 +13,6 @@ pub mod model;
 pub mod names;
 pub mod protocol_tests;
 mod render;
+pub mod waiters;
 
 pub use render::{generate, Generated, RustTypes, ServiceConfig};

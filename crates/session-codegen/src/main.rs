@@ -15,6 +15,7 @@ use session_codegen::{generate, ServiceConfig};
 const SERVICES: &[(&str, &str, &str)] = &[
     ("dynamodb", "services-dynamodb", "DynamoDbClient"),
     ("sqs", "services-sqs", "SqsClient"),
+    ("sts", "services-sts", "StsClient"),
 ];
 
 fn main() -> ExitCode {
@@ -69,11 +70,15 @@ fn run_one(
     let generated = generate(&model, &paginators, &config)?;
     let out_dir = root.join("crates").join(crate_dir).join("src/generated");
     let mut stale = Vec::new();
-    for (file, text) in [
+    let mut files = vec![
         ("mod.rs", &generated.module),
         ("types.rs", &generated.types),
         ("operations.rs", &generated.operations),
-    ] {
+    ];
+    if let Some(schema) = &generated.schema {
+        files.push(("schema.rs", schema));
+    }
+    for (file, text) in files {
         let formatted = rustfmt(text)?;
         let path = out_dir.join(file);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
@@ -112,6 +117,8 @@ const SUITES: &[(&str, Direction, &str)] = &[
     ),
     ("input/json.json", Direction::Input, "json_1_1_input.rs"),
     ("output/json.json", Direction::Output, "json_1_1_output.rs"),
+    ("input/query.json", Direction::Input, "query_input.rs"),
+    ("output/query.json", Direction::Output, "query_output.rs"),
 ];
 
 fn protocol_tests(root: &Path, check: bool) -> Result<Vec<String>, String> {

@@ -81,9 +81,16 @@ pub struct Http {
 
 /// A reference to a shape.
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ShapeRef {
     /// The shape's name.
     pub shape: String,
+    /// Query protocol: the element wrapping the output (`<OpResult>`).
+    #[serde(default)]
+    pub result_wrapper: Option<String>,
+    /// rest-xml: the root element name of the input payload.
+    #[serde(default)]
+    pub location_name: Option<String>,
 }
 
 /// A shape.
@@ -113,6 +120,9 @@ pub struct Shape {
     /// An error structure.
     #[serde(default)]
     pub exception: bool,
+    /// An error structure's own code and status, when the model gives them.
+    #[serde(default)]
+    pub error: Option<ErrorTrait>,
     /// A union: exactly one member is set.
     #[serde(default)]
     pub union: bool,
@@ -125,6 +135,31 @@ pub struct Shape {
     /// A timestamp shape's wire format: `iso8601`, `rfc822`, `unixTimestamp`.
     #[serde(default, rename = "timestampFormat")]
     pub timestamp_format: Option<String>,
+    /// A flattened list or map (XML protocols).
+    #[serde(default)]
+    pub flattened: bool,
+    /// An element name the shape gives itself (XML protocols).
+    #[serde(default, rename = "locationName")]
+    pub location_name: Option<String>,
+}
+
+/// The `error` trait of an error structure.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorTrait {
+    /// The code the service sends, when it differs from the shape name.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The HTTP status.
+    #[serde(default)]
+    pub http_status_code: Option<u16>,
+}
+
+impl Shape {
+    /// The error code of an error structure, when the model gives one.
+    pub fn error_code(&self) -> Option<&str> {
+        self.error.as_ref().and_then(|e| e.code.as_deref())
+    }
 }
 
 /// A structure member (or a list's or map's element).
@@ -145,6 +180,15 @@ pub struct Member {
     /// The member fills a `{label}` of the operation's host prefix.
     #[serde(default)]
     pub host_label: bool,
+    /// The wire name (query key, XML element, header, query string name).
+    #[serde(default)]
+    pub location_name: Option<String>,
+    /// A flattened list or map member (XML protocols).
+    #[serde(default)]
+    pub flattened: bool,
+    /// An XML attribute rather than an element.
+    #[serde(default)]
+    pub xml_attribute: bool,
 }
 
 /// `paginators-1.json`.

@@ -26,6 +26,8 @@ pub struct Generated {
     pub operations: String,
     /// `generated/mod.rs`.
     pub module: String,
+    /// `generated/schema.rs` (XML-based protocols only).
+    pub schema: Option<String>,
     /// Counts for the closing note: operations, structures, enums, paginators.
     pub counts: BTreeMap<&'static str, usize>,
     /// Things the generator left out, with the reason.
@@ -42,9 +44,9 @@ pub fn generate(
     paginators: &Paginators,
     config: &ServiceConfig,
 ) -> Result<Generated, String> {
-    if model.metadata.protocol != "json" {
+    if !matches!(model.metadata.protocol.as_str(), "json" | "query") {
         return Err(format!(
-            "protocol {:?} is not generated yet (only AWS JSON)",
+            "protocol {:?} is not generated yet (AWS JSON and query are)",
             model.metadata.protocol
         ));
     }
@@ -157,6 +159,100 @@ impl<'a> Gen<'a> {
         }
     }
 
+    fn is_query(&self) -> bool {
+        self.model.metadata.protocol == "query"
+    }
+
+    /// A shape's index in the schema table (the model's shape order).
+    fn shape_id(&self, name: &str) -> Result<usize, String> {
+        self.model
+            .shapes
+            .keys()
+            .position(|k| k == name)
+            .ok_or_else(|| format!("shape {name:?} is referenced but not defined"))
+    }
+
+    /// The shape table the XML protocols' runtime reads (see `session_tower::rt::schema`).
+    fn render_schema(&self) -> String {
+        let mut out = format!(
+            "{HEADER}//! The shape table: how each shape is written in query keys and XML.\n\n\
+             #![allow(unused_imports)]\n\n\
+             use session_tower::rt::schema::{{List, Map, Member, Shape, TimestampFormat}};\n\n\
+             pub(crate) static SHAPES: &[Shape] = &[\n"
+        );
+        let id = |name: &str| self.shape_id(name).unwrap_or(usize::MAX);
+        for (name, shape) in &self.model.shapes {
+            let _ = write!(out, "    // {name}\n    ");
+            match shape.kind.as_str() {
+                "structure" if !shape.document => {
+                    out.push_str("Shape::Structure(&[");
+                    for (member_name, m) in &shape.members {
+                        let target = self.model.shapes.get(&m.shape);
+                        let wire = m.location_name.as_deref().unwrap_or(member_name);
+                        let flattened = m.flattened || target.is_some_and(|t| t.flattened);
+                        let format = match m.timestamp_format.as_deref() {
+                            Some("iso8601") => "Iso8601",
+                            Some("rfc822") => "HttpDate",
+                            Some("unixTimestamp") => "EpochSeconds",
+                            _ => "Default",
+                        };
+                        let _ = write!(
+                            out,
+                            "Member {{ name: {}, wire: {}, shape: {}, flattened: {flattened}, attribute: {}, format: TimestampFormat::{format} }}, ",
+                            lit(member_name),
+                            lit(wire),
+                            id(&m.shape),
+                            m.xml_attribute
+                        );
+                    }
+                    out.push_str("]),\n");
+                }
+                "list" => {
+                    let member = shape.member.as_deref();
+                    let member_name = member.and_then(|m| m.location_name.as_deref());
+                    let _ = writeln!(
+                        out,
+                        "Shape::List(List {{ member: {}, member_name: {}, member_named: {}, flattened: {} }}),",
+                        member.map_or(usize::MAX, |m| id(&m.shape)),
+                        lit(member_name.unwrap_or("member")),
+                        member_name.is_some(),
+                        shape.flattened
+                    );
+                }
+                "map" => {
+                    let key = shape.key.as_deref();
+                    let value = shape.value.as_deref();
+                    let _ = writeln!(
+                        out,
+                        "Shape::Map(Map {{ key: {}, value: {}, key_name: {}, value_name: {}, flattened: {} }}),",
+                        key.map_or(usize::MAX, |m| id(&m.shape)),
+                        value.map_or(usize::MAX, |m| id(&m.shape)),
+                        lit(key.and_then(|k| k.location_name.as_deref()).unwrap_or("key")),
+                        lit(value.and_then(|v| v.location_name.as_deref()).unwrap_or("value")),
+                        shape.flattened
+                    );
+                }
+                "string" => out.push_str("Shape::String,\n"),
+                "integer" | "long" | "short" | "byte" => out.push_str("Shape::Integer,\n"),
+                "float" | "double" => out.push_str("Shape::Float,\n"),
+                "boolean" => out.push_str("Shape::Boolean,\n"),
+                "blob" => out.push_str("Shape::Blob,\n"),
+                "timestamp" => {
+                    let format = match shape.timestamp_format.as_deref() {
+                        Some("iso8601") => "Iso8601",
+                        Some("rfc822") => "HttpDate",
+                        Some("unixTimestamp") => "EpochSeconds",
+                        _ => "Default",
+                    };
+                    let _ = writeln!(out, "Shape::Timestamp(TimestampFormat::{format}),");
+                }
+                _ => out.push_str("Shape::Other,\n"),
+            }
+        }
+        out.push_str("];\n");
+        out
+    }
+
     /// `name`, or `name_` (and so on) when a shape's type already has it.
     fn free_name(&self, mut name: String) -> String {
         while self.types.type_names.values().any(|t| *t == name) {
@@ -223,7 +319,7 @@ impl<'a> Gen<'a> {
         types.push_str(
             "//! Every shape of the model: structures as serde structs, string enums with an\n\
              //! `Unknown` variant, errors as structs carrying the service's answer.\n\n\
-             #![allow(clippy::all, clippy::pedantic)]\n\n\
+             #![allow(clippy::all, clippy::pedantic, unused_imports)]\n\n\
              use std::collections::HashMap;\n\n\
              use session_tower::rt;\n\
              use session_tower::rt::serde::{Deserialize, Serialize};\n\n",
@@ -255,7 +351,7 @@ impl<'a> Gen<'a> {
         let mut ops = String::from(HEADER);
         ops.push_str(
             "//! One request builder, error enum and client method per operation.\n\n\
-             #![allow(clippy::all, clippy::pedantic)]\n\n\
+             #![allow(clippy::all, clippy::pedantic, unused_imports)]\n\n\
              use std::collections::HashMap;\n\n\
              use session_tower::rt::{self, ModeledError as _, OperationError};\n\
              use session_tower::{Client, ServiceError};\n\n\
@@ -274,15 +370,22 @@ impl<'a> Gen<'a> {
         counts.insert("operations", n_ops);
         counts.insert("paginators", n_pages);
 
+        let schema = self.is_query().then(|| self.render_schema());
         let module = format!(
             "{HEADER}//! Generated from `{}`: every operation and shape of the model.\n\n\
-             pub mod operations;\npub mod types;\n",
-            self.config.source
+             pub mod operations;\n{}pub mod types;\n",
+            self.config.source,
+            if schema.is_some() {
+                "pub(crate) mod schema;\n"
+            } else {
+                ""
+            }
         );
         Ok(Generated {
             types,
             operations: ops,
             module,
+            schema,
             counts,
             skipped,
         })
@@ -642,12 +745,33 @@ impl<'a> Gen<'a> {
                 }
             }
         };
-        let _ = writeln!(
-            out,
-            "        let host_prefix = {host_prefix};\n        rt::json_call(&self.client, {}, {}, &input, host_prefix).await\n    }}",
-            lit(name),
-            lit(&target)
-        );
+        if self.is_query() {
+            let shape_of = |r: Option<&str>| -> Result<String, String> {
+                Ok(match r {
+                    Some(s) => format!("Some({})", self.shape_id(s)?),
+                    None => "None".to_owned(),
+                })
+            };
+            let wrapper = op
+                .output
+                .as_ref()
+                .and_then(|o| o.result_wrapper.as_deref())
+                .map_or_else(|| "None".to_owned(), |w| format!("Some({})", lit(w)));
+            let _ = writeln!(
+                out,
+                "        let host_prefix = {host_prefix};\n        const OP: rt::QueryOp = rt::QueryOp {{ name: {}, input: {}, output: {}, result_wrapper: {wrapper} }};\n        rt::query_call(&self.client, &OP, super::schema::SHAPES, &input, host_prefix).await\n    }}",
+                lit(name),
+                shape_of(input_shape)?,
+                shape_of(output_shape)?,
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "        let host_prefix = {host_prefix};\n        rt::json_call(&self.client, {}, {}, &input, host_prefix).await\n    }}",
+                lit(name),
+                lit(&target)
+            );
+        }
 
         let paged = match (pager, output_shape) {
             (Some(p), Some(out_shape)) => {
@@ -691,11 +815,33 @@ impl<'a> Gen<'a> {
             "impl rt::ModeledError for {error} {{\n    fn from_service_error(service: ServiceError) -> Self {{\n        match service.code() {{"
         );
         for (code, ty) in &variants {
+            let parse = if self.is_query() {
+                format!(
+                    "rt::parse_xml_error(super::schema::SHAPES, {}, service.body())",
+                    self.shape_id(code)?
+                )
+            } else {
+                "rt::parse_lenient(service.body())".to_owned()
+            };
             let _ = writeln!(
                 out,
-                "            Some({}) => Self::{ty}({ty} {{ meta: service.clone(), ..rt::parse_lenient(service.body()) }}),",
+                "            Some({}) => Self::{ty}({ty} {{ meta: service.clone(), ..{parse} }}),",
                 lit(code)
             );
+            // A modeled error may carry its own code (`error.code` in the model).
+            if let Some(custom) = self
+                .model
+                .shapes
+                .get(code.as_str())
+                .and_then(|s| s.error_code())
+                .filter(|c| c != code)
+            {
+                let _ = writeln!(
+                    out,
+                    "            Some({}) => Self::{ty}({ty} {{ meta: service.clone(), ..{parse} }}),",
+                    lit(custom)
+                );
+            }
         }
         let _ = writeln!(
             out,

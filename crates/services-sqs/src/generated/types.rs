@@ -2,7 +2,7 @@
 //! Every shape of the model: structures as serde structs, string enums with an
 //! `Unknown` variant, errors as structs carrying the service's answer.
 
-#![allow(clippy::all, clippy::pedantic)]
+#![allow(clippy::all, clippy::pedantic, unused_imports)]
 
 use std::collections::HashMap;
 

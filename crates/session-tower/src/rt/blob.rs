@@ -11,6 +11,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Blob(Bytes);
 
 impl Blob {
+    /// The newtype-struct name a blob serializes under, around its base64 text. Text
+    /// formats ignore the name (JSON writes the bare string); a serializer with a binary
+    /// type of its own (the DynamoDB item serializer, whose `B` would otherwise receive a
+    /// string indistinguishable from any other) recognizes it and stores the bytes.
+    pub const SERDE_NAME: &'static str = "$session_tower::rt::Blob";
+
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
@@ -66,7 +72,10 @@ impl fmt::Debug for Blob {
 
 impl Serialize for Blob {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+        s.serialize_newtype_struct(
+            Self::SERDE_NAME,
+            &base64::engine::general_purpose::STANDARD.encode(&self.0),
+        )
     }
 }
 

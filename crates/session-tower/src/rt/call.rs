@@ -219,3 +219,112 @@ where
         )
     })
 }
+
+/// What the query call path needs to know about an operation.
+#[derive(Debug)]
+pub struct QueryOp {
+    /// The operation (the `Action`).
+    pub name: &'static str,
+    /// The input shape in the service's table.
+    pub input: Option<super::schema::ShapeId>,
+    /// The output shape in the service's table.
+    pub output: Option<super::schema::ShapeId>,
+    /// The element wrapping the output (`<OpResult>`).
+    pub result_wrapper: Option<&'static str>,
+}
+
+/// Sends one AWS query operation: the input flattened into a form body by the shape table,
+/// the XML answer read back into the output type.
+///
+/// # Errors
+/// The service's error as `E`, or a stack error (a response that is not the XML the model
+/// describes is a response error).
+pub async fn query_call<I, O, E>(
+    client: &Client,
+    op: &QueryOp,
+    shapes: &'static [super::schema::Shape],
+    input: &I,
+    host_prefix: Option<String>,
+) -> Result<O, OperationError<E>>
+where
+    I: Serialize,
+    O: DeserializeOwned,
+    E: ModeledError,
+{
+    let value = serde_json::to_value(input)
+        .map_err(|e| Error::request("could not serialize the input").with_source(e))?;
+    let mut pairs = Vec::new();
+    if let Some(id) = op.input {
+        super::query::serialize(shapes, id, "", &value, &mut pairs);
+    }
+    let body = super::query::form_body(op.name, client.service_info().api_version, &pairs);
+    let mut req = http::Request::new(crate::body::SdkBody::from(body.clone()));
+    *req.method_mut() = http::Method::POST;
+    *req.uri_mut() = http::Uri::from_static("/");
+    let headers = req.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    headers.insert(
+        http::header::CONTENT_LENGTH,
+        http::HeaderValue::from(body.len()),
+    );
+    req.extensions_mut()
+        .insert(crate::trace::OperationName(op.name));
+    if let Some(prefix) = host_prefix {
+        req.extensions_mut()
+            .insert(crate::endpoint::HostPrefix(prefix));
+    }
+    let (_, body) = read_body(client.send(req).await?).await?;
+    let empty = || {
+        serde_json::from_value(serde_json::Value::Object(Default::default()))
+            .map_err(|e| malformed(op.name, e))
+    };
+    let Some(output) = op.output else {
+        return empty();
+    };
+    if body.trim_ascii().is_empty() {
+        return empty();
+    }
+    let root = super::dom::parse(&body).map_err(|e| malformed(op.name, e))?;
+    let wrapper = op
+        .result_wrapper
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{}Result", op.name));
+    let el = root.child(&wrapper).unwrap_or(&root);
+    let value = super::xml_read::read(shapes, output, el);
+    serde_json::from_value(value).map_err(|e| malformed(op.name, e))
+}
+
+fn malformed<E: ModeledError>(
+    operation: &str,
+    cause: impl Into<crate::body::BoxError>,
+) -> OperationError<E> {
+    OperationError::stack(
+        Error::response(format!(
+            "{operation}: the response does not match the model"
+        ))
+        .with_source(cause),
+    )
+}
+
+/// A modeled error's members from an XML error body (`<Error>` anywhere in it), read by
+/// the shape table; what does not parse leaves them unset.
+pub fn parse_xml_error<T: DeserializeOwned + Default>(
+    shapes: &'static [super::schema::Shape],
+    shape: super::schema::ShapeId,
+    body: &[u8],
+) -> T {
+    fn find(el: &super::dom::Element) -> Option<&super::dom::Element> {
+        if el.name == "Error" {
+            return Some(el);
+        }
+        el.children.iter().find_map(find)
+    }
+    let Ok(root) = super::dom::parse(body) else {
+        return T::default();
+    };
+    let el = find(&root).unwrap_or(&root);
+    serde_json::from_value(super::xml_read::read(shapes, shape, el)).unwrap_or_default()
+}

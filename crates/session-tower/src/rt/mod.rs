@@ -8,23 +8,30 @@
 
 mod blob;
 mod call;
+pub mod dom;
 pub mod float_format;
 mod paginate;
+pub mod query;
+pub mod schema;
 mod string_enum;
 mod timestamp;
-mod waiter;
 pub mod timestamp_format;
 mod union;
+mod waiter;
+pub mod xml_read;
 
 pub use blob::Blob;
-pub use call::{host_label, json_call, missing_member, ModeledError, OperationError};
+pub use call::{
+    host_label, json_call, missing_member, parse_xml_error, query_call, ModeledError,
+    OperationError, QueryOp,
+};
 pub use paginate::Paginator;
 pub use timestamp::Timestamp;
+pub use union::{from_value, union_entry};
 pub use waiter::{
     Acceptor, AcceptorState, Expected, Matcher, Waited, Waiter, WaiterError, WaiterSpec,
     DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,
 };
-pub use union::{from_value, union_entry};
 
 /// The input of an operation the model gives none, and the output of one that returns
 /// nothing: serializes as `{}` and accepts any body.
