@@ -166,8 +166,14 @@ async fn our_sqs(client: &SqsClient) {
 }
 
 async fn our_get(client: &S3Client) {
-    let out = client.get_object("bench-bucket", "key.bin").await.unwrap();
-    assert_eq!(out.body.collect().await.unwrap().len(), 1024);
+    let out = client
+        .get_object()
+        .bucket("bench-bucket")
+        .key("key.bin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.body.unwrap().collect().await.unwrap().len(), 1024);
 }
 
 /// Client CPU per call: `iters` calls one after another on a current-thread runtime.

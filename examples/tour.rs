@@ -11,7 +11,7 @@
 use aws_session::s3::S3;
 use aws_session::sqs::Sqs;
 use aws_session::sts::Sts;
-use aws_session::{Env, SdkBody, Session, SessionClientExt};
+use aws_session::{Env, Session, SessionClientExt};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("starting moto (first run installs it into target/peers, ~40 s) ...");
@@ -40,33 +40,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let who = session.client::<Sts>()?.get_caller_identity().send().await?;
+        let who = session
+            .client::<Sts>()?
+            .get_caller_identity()
+            .send()
+            .await?;
         println!("sts   GetCallerIdentity -> {}", who.arn.unwrap_or_default());
 
         let s3 = session.client::<S3>()?;
-        s3.create_bucket("tour-bucket").await?;
+        s3.create_bucket().bucket("tour-bucket").send().await?;
         println!("s3    CreateBucket tour-bucket");
         let put = s3
-            .put_object(
-                "tour-bucket",
-                "greeting.txt",
-                SdkBody::from("hello from the tour"),
-            )
+            .put_object()
+            .bucket("tour-bucket")
+            .key("greeting.txt")
+            .body("hello from the tour")
+            .send()
             .await?;
         println!(
             "s3    PutObject greeting.txt -> ETag {}",
             put.e_tag.unwrap_or_default()
         );
-        let got = s3.get_object("tour-bucket", "greeting.txt").await?;
-        let body = got.body.collect().await?;
+        let got = s3
+            .get_object()
+            .bucket("tour-bucket")
+            .key("greeting.txt")
+            .send()
+            .await?;
+        let body = got.body.unwrap_or_default().collect().await?;
         println!(
             "s3    GetObject greeting.txt -> {:?}",
             String::from_utf8_lossy(&body)
         );
-        let listing = s3.list_objects_v2("tour-bucket", None, None).await?;
+        let listing = s3.list_objects_v2().bucket("tour-bucket").send().await?;
         println!(
             "s3    ListObjectsV2 -> {} object(s)",
-            listing.contents.len()
+            listing.contents.unwrap_or_default().len()
         );
 
         let sqs = session.client::<Sqs>()?;

@@ -16,13 +16,13 @@
 
 mod attribute_value;
 mod generated;
-// TEMPORARY (until session-codegen's main.rs writes `pub mod waiters;` into generated/mod.rs)
-#[path = "generated/waiters.rs"]
-pub mod waiters;
+pub mod item;
 
 pub use generated::operations;
 pub use generated::types;
-pub use session_tower::rt::{OperationError, Paginator, Waited, WaiterError};
+pub use generated::waiters;
+pub use item::{from_attribute_value, from_item, to_attribute_value, to_item, ItemError};
+pub use session_tower::rt::{Blob, OperationError, Paginator, Waited, WaiterError};
 
 use serde_json::Value;
 use session_core::Session;

@@ -73,14 +73,14 @@ fn table_waiters() {
             "{text}"
         );
 
-        // Created: moto makes tables ACTIVE at once, so one attempt settles it.
+        // Created: moto makes tables ACTIVE at once, so one attempt settles it. (Spawned:
+        // a wait is a `Send` future that owns its call.)
         create_table(&ddb, "waited").await;
-        let waited = ddb
+        let wait = ddb
             .wait_until_table_exists()
             .input(|call| call.table_name("waited"))
-            .wait()
-            .await
-            .unwrap();
+            .wait();
+        let waited = tokio::spawn(wait).await.unwrap().unwrap();
         assert_eq!(waited.attempts(), 1);
         let table = waited.into_output().unwrap().table.unwrap();
         assert_eq!(table.table_status, Some(TableStatus::Active));

@@ -1,19 +1,32 @@
-//! Amazon S3 over REST-XML.
+//! Amazon S3 over REST-XML: every operation of the model, generated (`generated/`), on
+//! [`S3Client`], plus presigned URLs.
 //!
-//! Holds the operations needed to prove the stack end to end (CreateBucket, PutObject,
-//! GetObject with a streamed body, ListObjectsV2, DeleteObject); the full API is generated
-//! from the model by a later change. Bucket addressing (virtual-host or path style) comes from
-//! the endpoint rules: requests carry the bucket as an endpoint parameter, never in the path.
+//! Bucket addressing (virtual-host or path style) comes from the endpoint rules: requests
+//! carry the bucket as an endpoint parameter, never in the path. Object bodies stream both
+//! ways as [`ByteStream`]s.
+//!
+//! ```no_run
+//! # async fn demo(session: &session_core::Session) -> Result<(), Box<dyn std::error::Error>> {
+//! let s3 = services_s3::S3Client::new(session)?;
+//! s3.put_object().bucket("b").key("k").body("hello").send().await?;
+//! let got = s3.get_object().bucket("b").key("k").send().await?;
+//! let bytes = got.body.unwrap_or_default().collect().await?;
+//! # Ok(()) }
+//! ```
 
 #![warn(missing_docs)]
 
-mod operations;
+mod generated;
+mod presign;
+
+pub use generated::operations;
+pub use generated::types;
+pub use generated::waiters;
+pub use session_tower::rt::{ByteStream, OperationError, Paginator};
 
 use session_core::Session;
 use session_tower::protocol::Protocol;
 use session_tower::{AwsService, Client, ClientBuilder, Error, ServiceInfo};
-
-pub use operations::{GetObjectOutput, ListObjectsV2Output, Object, PutObjectOutput};
 
 /// The service description. With no region configured, S3 uses `us-east-1`.
 pub static INFO: ServiceInfo = ServiceInfo {
@@ -38,7 +51,7 @@ impl AwsService for S3 {
 /// A client of Amazon S3. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct S3Client {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl From<Client> for S3Client {

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use session_codegen::model::{Model, Paginators};
 use session_codegen::protocol_tests::{generate_tests, Direction};
+use session_codegen::waiters::{render_waiters, Waiters};
 use session_codegen::{generate, ServiceConfig};
 
 /// (model folder, crate folder, client type) of each generated service.
@@ -16,6 +17,7 @@ const SERVICES: &[(&str, &str, &str)] = &[
     ("dynamodb", "services-dynamodb", "DynamoDbClient"),
     ("sqs", "services-sqs", "SqsClient"),
     ("sts", "services-sts", "StsClient"),
+    ("s3", "services-s3", "S3Client"),
 ];
 
 fn main() -> ExitCode {
@@ -67,7 +69,16 @@ fn run_one(
         client_type: client.to_owned(),
         source: format!("models/{model_dir}/service-2.json"),
     };
-    let generated = generate(&model, &paginators, &config)?;
+    let mut generated = generate(&model, &paginators, &config)?;
+    // Waiters: their own file, and a module line, only for models that have any.
+    let waiters_path = models.join("waiters-2.json");
+    let waiters = if waiters_path.exists() {
+        let waiters: Waiters = read_json(&waiters_path)?;
+        generated.module.push_str("pub mod waiters;\n");
+        Some(render_waiters(&model, &waiters, client)?)
+    } else {
+        None
+    };
     let out_dir = root.join("crates").join(crate_dir).join("src/generated");
     let mut stale = Vec::new();
     let mut files = vec![
@@ -77,6 +88,9 @@ fn run_one(
     ];
     if let Some(schema) = &generated.schema {
         files.push(("schema.rs", schema));
+    }
+    if let Some(waiters) = &waiters {
+        files.push(("waiters.rs", waiters));
     }
     for (file, text) in files {
         let formatted = rustfmt(text)?;

@@ -35,6 +35,9 @@ pub struct Metadata {
     /// The id used in API reference links.
     #[serde(default)]
     pub uid: Option<String>,
+    /// The model's service id (`S3`, `STS`, ...).
+    #[serde(default)]
+    pub service_id: Option<String>,
 }
 
 /// An operation.
@@ -59,6 +62,15 @@ pub struct Operation {
     /// The endpoint trait: a host prefix, possibly with `{label}`s from input members.
     #[serde(default)]
     pub endpoint: Option<EndpointTrait>,
+    /// Endpoint rule parameters fixed for this operation.
+    #[serde(default, rename = "staticContextParams")]
+    pub static_context_params: BTreeMap<String, serde_json::Value>,
+    /// Checksum requirements.
+    #[serde(default, rename = "httpChecksum")]
+    pub http_checksum: Option<serde_json::Value>,
+    /// The older flag for a required checksum.
+    #[serde(default, rename = "httpChecksumRequired")]
+    pub http_checksum_required: bool,
 }
 
 /// An operation's endpoint trait.
@@ -91,6 +103,33 @@ pub struct ShapeRef {
     /// rest-xml: the root element name of the input payload.
     #[serde(default)]
     pub location_name: Option<String>,
+    /// rest-xml: the namespace of the input's root element.
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+}
+
+/// An `xmlNamespace` trait: `{"uri": ...}`, or in some models the bare URI.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum XmlNamespace {
+    /// `{"uri": "...", "prefix": ...}`.
+    Object {
+        /// The namespace URI.
+        #[serde(default)]
+        uri: Option<String>,
+    },
+    /// The URI alone.
+    Uri(String),
+}
+
+impl XmlNamespace {
+    /// The namespace URI.
+    pub fn uri(&self) -> Option<&str> {
+        match self {
+            XmlNamespace::Object { uri } => uri.as_deref(),
+            XmlNamespace::Uri(u) => Some(u),
+        }
+    }
 }
 
 /// A shape.
@@ -135,6 +174,12 @@ pub struct Shape {
     /// A timestamp shape's wire format: `iso8601`, `rfc822`, `unixTimestamp`.
     #[serde(default, rename = "timestampFormat")]
     pub timestamp_format: Option<String>,
+    /// rest protocols: the member that is the whole body.
+    #[serde(default)]
+    pub payload: Option<String>,
+    /// A streaming blob.
+    #[serde(default)]
+    pub streaming: bool,
     /// A flattened list or map (XML protocols).
     #[serde(default)]
     pub flattened: bool,
@@ -189,6 +234,25 @@ pub struct Member {
     /// An XML attribute rather than an element.
     #[serde(default)]
     pub xml_attribute: bool,
+    /// rest protocols: `uri`, `querystring`, `header`, `headers`, `statusCode`.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// An endpoint rule parameter this member fills.
+    #[serde(default)]
+    pub context_param: Option<ContextParam>,
+    /// A streaming blob member.
+    #[serde(default)]
+    pub streaming: bool,
+    /// The member's XML namespace.
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+}
+
+/// A `contextParam` trait.
+#[derive(Debug, Deserialize)]
+pub struct ContextParam {
+    /// The endpoint rule parameter.
+    pub name: String,
 }
 
 /// `paginators-1.json`.

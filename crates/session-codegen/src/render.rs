@@ -44,9 +44,12 @@ pub fn generate(
     paginators: &Paginators,
     config: &ServiceConfig,
 ) -> Result<Generated, String> {
-    if !matches!(model.metadata.protocol.as_str(), "json" | "query") {
+    if !matches!(
+        model.metadata.protocol.as_str(),
+        "json" | "query" | "rest-xml"
+    ) {
         return Err(format!(
-            "protocol {:?} is not generated yet (AWS JSON and query are)",
+            "protocol {:?} is not generated yet (AWS JSON, query and rest-xml are)",
             model.metadata.protocol
         ));
     }
@@ -159,8 +162,23 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// Query and rest-xml: the protocols that go through the shape table.
     fn is_query(&self) -> bool {
-        self.model.metadata.protocol == "query"
+        matches!(self.model.metadata.protocol.as_str(), "query" | "rest-xml")
+    }
+
+    fn is_rest_xml(&self) -> bool {
+        self.model.metadata.protocol == "rest-xml"
+    }
+
+    /// A streaming blob member (held as a `ByteStream`, outside serde).
+    fn is_streaming(&self, member: &Member) -> bool {
+        member.streaming
+            || self
+                .model
+                .shapes
+                .get(&member.shape)
+                .is_some_and(|s| s.streaming)
     }
 
     /// A shape's index in the schema table (the model's shape order).
@@ -172,12 +190,118 @@ impl<'a> Gen<'a> {
             .ok_or_else(|| format!("shape {name:?} is referenced but not defined"))
     }
 
+    /// The body of a rest-xml operation's `send`, after the required-member checks.
+    fn render_rest_call(
+        &self,
+        out: &mut String,
+        op: &crate::model::Operation,
+        input: Option<&Shape>,
+        output_shape: Option<&str>,
+        host_prefix: &str,
+    ) -> Result<(), String> {
+        let name = &op.name;
+        let shape_of = |r: Option<&str>| -> Result<String, String> {
+            Ok(match r {
+                Some(s) => format!("Some({})", self.shape_id(s)?),
+                None => "None".to_owned(),
+            })
+        };
+        let opt =
+            |v: Option<&str>| v.map_or_else(|| "None".to_owned(), |v| format!("Some({})", lit(v)));
+        let output = output_shape.map(|s| self.shape(s)).transpose()?;
+        let in_payload = input.and_then(|s| s.payload.as_deref());
+        let out_payload = output.and_then(|s| s.payload.as_deref());
+        let in_stream = in_payload
+            .and_then(|p| input.and_then(|s| s.members.get(p)))
+            .filter(|m| self.is_streaming(m));
+        let out_stream = out_payload
+            .and_then(|p| output.and_then(|s| s.members.get(p)))
+            .filter(|m| self.is_streaming(m));
+        let namespace = in_payload
+            .and_then(|p| input.and_then(|s| s.members.get(p)))
+            .and_then(|m| m.xml_namespace.as_ref())
+            .or_else(|| op.input.as_ref().and_then(|i| i.xml_namespace.as_ref()))
+            .and_then(|n| n.uri());
+        let input_root = op
+            .input
+            .as_ref()
+            .map(|i| i.location_name.clone().unwrap_or_else(|| i.shape.clone()));
+        let mut context = Vec::new();
+        if let Some(shape) = input {
+            for (member_name, m) in &shape.members {
+                if let Some(p) = &m.context_param {
+                    context.push(format!("({}, {})", lit(&p.name), lit(member_name)));
+                }
+            }
+        }
+        let statics: Vec<String> = op
+            .static_context_params
+            .iter()
+            .filter_map(|(k, v)| Some(format!("({}, {})", lit(k), v.get("value")?.as_bool()?)))
+            .collect();
+        let checksum_required = op.http_checksum_required
+            || op
+                .http_checksum
+                .as_ref()
+                .and_then(|c| c.get("requestChecksumRequired"))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false);
+        // S3 may answer these with 200 and an error body.
+        let errors_on_success = matches!(
+            name.as_str(),
+            "CopyObject" | "CompleteMultipartUpload" | "UploadPartCopy"
+        );
+        let bucket_in_endpoint = self.model.metadata.service_id.as_deref() == Some("S3");
+        let _ = writeln!(
+            out,
+            "        let host_prefix = {host_prefix};\n        const OP: rt::RestOp = rt::RestOp {{ name: {}, method: {}, uri: {}, input: {}, output: {}, input_payload: {}, output_payload: {}, output_streaming: {}, input_root: {}, xml_namespace: {}, errors_on_success: {errors_on_success}, checksum_required: {checksum_required}, context_params: &[{}], static_params: &[{}], bucket_in_endpoint: {bucket_in_endpoint} }};",
+            lit(name),
+            lit(&op.http.method),
+            lit(&op.http.request_uri),
+            shape_of(op.input.as_ref().map(|i| i.shape.as_str()))?,
+            shape_of(output_shape)?,
+            opt(in_payload),
+            opt(out_payload),
+            out_stream.is_some(),
+            opt(input_root.as_deref()),
+            opt(namespace),
+            context.join(", "),
+            statics.join(", "),
+        );
+        let payload_field = in_stream.and(in_payload).map(snake);
+        let payload = match &payload_field {
+            Some(f) => format!("input.{f}.take().map(|b| b.take())"),
+            None => "None".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "        let payload = {payload};\n        #[allow(unused_mut)]\n        let (mut output, stream) = rt::rest_call(&self.client, &OP, super::schema::SHAPES, &input, payload, host_prefix).await?;"
+        );
+        match out_stream.and(out_payload) {
+            Some(p) => {
+                let _ = writeln!(
+                    out,
+                    "        let output: {0} = {{ let mut o: {0} = output; o.{1} = stream.map(rt::ByteStream::new); o }};\n        Ok(output)\n    }}",
+                    self.rust_type(output_shape.unwrap_or_default())?,
+                    snake(p)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "        let _ = (&mut output, stream);\n        Ok(output)\n    }}"
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// The shape table the XML protocols' runtime reads (see `session_tower::rt::schema`).
     fn render_schema(&self) -> String {
         let mut out = format!(
             "{HEADER}//! The shape table: how each shape is written in query keys and XML.\n\n\
              #![allow(unused_imports)]\n\n\
-             use session_tower::rt::schema::{{List, Map, Member, Shape, TimestampFormat}};\n\n\
+             use session_tower::rt::schema::{{List, Location, Map, Member, Shape, TimestampFormat}};\n\n\
              pub(crate) static SHAPES: &[Shape] = &[\n"
         );
         let id = |name: &str| self.shape_id(name).unwrap_or(usize::MAX);
@@ -196,9 +320,17 @@ impl<'a> Gen<'a> {
                             Some("unixTimestamp") => "EpochSeconds",
                             _ => "Default",
                         };
+                        let location = match m.location.as_deref() {
+                            Some("uri") => "Uri",
+                            Some("querystring") => "Query",
+                            Some("header") => "Header",
+                            Some("headers") => "PrefixHeaders",
+                            Some("statusCode") => "StatusCode",
+                            _ => "Body",
+                        };
                         let _ = write!(
                             out,
-                            "Member {{ name: {}, wire: {}, shape: {}, flattened: {flattened}, attribute: {}, format: TimestampFormat::{format} }}, ",
+                            "Member {{ name: {}, wire: {}, shape: {}, flattened: {flattened}, attribute: {}, format: TimestampFormat::{format}, location: Location::{location} }}, ",
                             lit(member_name),
                             lit(wire),
                             id(&m.shape),
@@ -547,6 +679,15 @@ impl<'a> Gen<'a> {
             if member.deprecated {
                 let _ = writeln!(out, "    #[deprecated]");
             }
+            if self.is_streaming(member) {
+                // A streaming body travels beside the serde form, never through it.
+                let _ = writeln!(
+                    out,
+                    "    #[serde(skip)]\n    pub {field}: Option<rt::ByteStream>,"
+                );
+                fields.push((field, member_name.as_str(), false));
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "    #[serde(rename = {}, default, skip_serializing_if = \"Option::is_none\"{})]",
@@ -661,7 +802,11 @@ impl<'a> Gen<'a> {
             for (member_name, member) in &shape.members {
                 let field = snake(member_name);
                 let setter = field.clone();
-                let ty = self.field_type(input_shape.unwrap_or_default(), member_name, member)?;
+                let ty = if self.is_streaming(member) {
+                    "rt::ByteStream".to_owned()
+                } else {
+                    self.field_type(input_shape.unwrap_or_default(), member_name, member)?
+                };
                 let (arg, value) = match ty.strip_prefix("Box<").and_then(|t| t.strip_suffix('>')) {
                     Some(inner) => (
                         format!("impl Into<{inner}>"),
@@ -688,7 +833,11 @@ impl<'a> Gen<'a> {
             out,
             "    /// Sends the call.\n    ///\n    /// # Errors\n    /// A required member left unset (nothing is sent), the service's error as [`{error}`], or a stack error.\n    pub async fn send(self) -> Result<{output_ty}, OperationError<{error}>> {{"
         );
-        let needs_mut = input.is_some_and(|s| s.members.values().any(|m| m.idempotency_token));
+        let needs_mut = input.is_some_and(|s| {
+            s.members
+                .values()
+                .any(|m| m.idempotency_token || self.is_streaming(m))
+        });
         let _ = writeln!(
             out,
             "        let {}input = self.input;",
@@ -745,7 +894,9 @@ impl<'a> Gen<'a> {
                 }
             }
         };
-        if self.is_query() {
+        if self.is_rest_xml() {
+            self.render_rest_call(out, op, input, output_shape, &host_prefix)?;
+        } else if self.is_query() {
             let shape_of = |r: Option<&str>| -> Result<String, String> {
                 Ok(match r {
                     Some(s) => format!("Some({})", self.shape_id(s)?),

@@ -3,7 +3,7 @@
 
 #![allow(unused_imports)]
 
-use session_tower::rt::schema::{List, Map, Member, Shape, TimestampFormat};
+use session_tower::rt::schema::{List, Location, Map, Member, Shape, TimestampFormat};
 
 pub(crate) static SHAPES: &[Shape] = &[
     // AssumeRoleRequest
@@ -15,6 +15,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "ExternalId",
@@ -23,6 +24,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Policy",
@@ -31,6 +33,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PolicyArns",
@@ -39,6 +42,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "ProvidedContexts",
@@ -47,6 +51,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "RoleArn",
@@ -55,6 +60,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "RoleSessionName",
@@ -63,6 +69,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SerialNumber",
@@ -71,6 +78,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SourceIdentity",
@@ -79,6 +87,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Tags",
@@ -87,6 +96,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "TokenCode",
@@ -95,6 +105,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "TransitiveTagKeys",
@@ -103,6 +114,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // AssumeRoleResponse
@@ -114,6 +126,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Credentials",
@@ -122,6 +135,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PackedPolicySize",
@@ -130,6 +144,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SourceIdentity",
@@ -138,6 +153,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // AssumeRoleWithSAMLRequest
@@ -149,6 +165,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Policy",
@@ -157,6 +174,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PolicyArns",
@@ -165,6 +183,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PrincipalArn",
@@ -173,6 +192,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "RoleArn",
@@ -181,6 +201,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SAMLAssertion",
@@ -189,6 +210,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // AssumeRoleWithSAMLResponse
@@ -200,6 +222,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Audience",
@@ -208,6 +231,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Credentials",
@@ -216,6 +240,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Issuer",
@@ -224,6 +249,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "NameQualifier",
@@ -232,6 +258,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PackedPolicySize",
@@ -240,6 +267,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SourceIdentity",
@@ -248,6 +276,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Subject",
@@ -256,6 +285,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SubjectType",
@@ -264,6 +294,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // AssumeRoleWithWebIdentityRequest
@@ -275,6 +306,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Policy",
@@ -283,6 +315,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PolicyArns",
@@ -291,6 +324,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "ProviderId",
@@ -299,6 +333,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "RoleArn",
@@ -307,6 +342,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "RoleSessionName",
@@ -315,6 +351,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "WebIdentityToken",
@@ -323,6 +360,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // AssumeRoleWithWebIdentityResponse
@@ -334,6 +372,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Audience",
@@ -342,6 +381,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Credentials",
@@ -350,6 +390,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PackedPolicySize",
@@ -358,6 +399,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Provider",
@@ -366,6 +408,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SourceIdentity",
@@ -374,6 +417,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SubjectFromWebIdentityToken",
@@ -382,6 +426,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // AssumeRootRequest
@@ -393,6 +438,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "TargetPrincipal",
@@ -401,6 +447,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "TaskPolicyArn",
@@ -409,6 +456,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // AssumeRootResponse
@@ -420,6 +468,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SourceIdentity",
@@ -428,6 +477,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // AssumedRoleUser
@@ -439,6 +489,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "AssumedRoleId",
@@ -447,6 +498,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // Audience
@@ -460,6 +512,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Expiration",
@@ -468,6 +521,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SecretAccessKey",
@@ -476,6 +530,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SessionToken",
@@ -484,6 +539,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // DecodeAuthorizationMessageRequest
@@ -494,6 +550,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // DecodeAuthorizationMessageResponse
     Shape::Structure(&[Member {
@@ -503,6 +560,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // ExpiredTokenException
     Shape::Structure(&[Member {
@@ -512,6 +570,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // ExpiredTradeInTokenException
     Shape::Structure(&[Member {
@@ -521,6 +580,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // FederatedUser
     Shape::Structure(&[
@@ -531,6 +591,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "FederatedUserId",
@@ -539,6 +600,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // GetAccessKeyInfoRequest
@@ -549,6 +611,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // GetAccessKeyInfoResponse
     Shape::Structure(&[Member {
@@ -558,6 +621,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // GetCallerIdentityRequest
     Shape::Structure(&[]),
@@ -570,6 +634,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Arn",
@@ -578,6 +643,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "UserId",
@@ -586,6 +652,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // GetDelegatedAccessTokenRequest
@@ -596,6 +663,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // GetDelegatedAccessTokenResponse
     Shape::Structure(&[
@@ -606,6 +674,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Credentials",
@@ -614,6 +683,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PackedPolicySize",
@@ -622,6 +692,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // GetFederationTokenRequest
@@ -633,6 +704,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Name",
@@ -641,6 +713,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Policy",
@@ -649,6 +722,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PolicyArns",
@@ -657,6 +731,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Tags",
@@ -665,6 +740,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // GetFederationTokenResponse
@@ -676,6 +752,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "FederatedUser",
@@ -684,6 +761,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "PackedPolicySize",
@@ -692,6 +770,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // GetSessionTokenRequest
@@ -703,6 +782,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SerialNumber",
@@ -711,6 +791,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "TokenCode",
@@ -719,6 +800,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // GetSessionTokenResponse
@@ -729,6 +811,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // GetWebIdentityTokenRequest
     Shape::Structure(&[
@@ -739,6 +822,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "DurationSeconds",
@@ -747,6 +831,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "SigningAlgorithm",
@@ -755,6 +840,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Tags",
@@ -763,6 +849,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // GetWebIdentityTokenResponse
@@ -774,6 +861,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "WebIdentityToken",
@@ -782,6 +870,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // IDPCommunicationErrorException
@@ -792,6 +881,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // IDPRejectedClaimException
     Shape::Structure(&[Member {
@@ -801,6 +891,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // InvalidAuthorizationMessageException
     Shape::Structure(&[Member {
@@ -810,6 +901,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // InvalidIdentityTokenException
     Shape::Structure(&[Member {
@@ -819,6 +911,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // Issuer
     Shape::String,
@@ -830,6 +923,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // MalformedPolicyDocumentException
     Shape::Structure(&[Member {
@@ -839,6 +933,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // NameQualifier
     Shape::String,
@@ -850,6 +945,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // PackedPolicyTooLargeException
     Shape::Structure(&[Member {
@@ -859,6 +955,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // PolicyDescriptorType
     Shape::Structure(&[Member {
@@ -868,6 +965,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // ProvidedContext
     Shape::Structure(&[
@@ -878,6 +976,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "ProviderArn",
@@ -886,6 +985,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // ProvidedContextsListType
@@ -903,6 +1003,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // RootDurationSecondsType
     Shape::Integer,
@@ -916,6 +1017,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         flattened: false,
         attribute: false,
         format: TimestampFormat::Default,
+        location: Location::Body,
     }]),
     // Subject
     Shape::String,
@@ -930,6 +1032,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
         Member {
             name: "Value",
@@ -938,6 +1041,7 @@ pub(crate) static SHAPES: &[Shape] = &[
             flattened: false,
             attribute: false,
             format: TimestampFormat::Default,
+            location: Location::Body,
         },
     ]),
     // TargetPrincipalType

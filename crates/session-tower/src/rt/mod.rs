@@ -12,6 +12,7 @@ pub mod dom;
 pub mod float_format;
 mod paginate;
 pub mod query;
+mod rest;
 pub mod schema;
 mod string_enum;
 mod timestamp;
@@ -19,6 +20,7 @@ pub mod timestamp_format;
 mod union;
 mod waiter;
 pub mod xml_read;
+pub mod xml_write;
 
 pub use blob::Blob;
 pub use call::{
@@ -26,6 +28,7 @@ pub use call::{
     OperationError, QueryOp,
 };
 pub use paginate::Paginator;
+pub use rest::{rest_call, ByteStream, RestOp};
 pub use timestamp::Timestamp;
 pub use union::{from_value, union_entry};
 pub use waiter::{

@@ -134,8 +134,9 @@ fn scalar_text(value: &Value) -> String {
     }
 }
 
-/// Timestamps arrive as epoch seconds (the types' serde form).
-pub(crate) fn timestamp_text(value: &Value, format: TimestampFormat) -> Option<String> {
+/// A timestamp value (as the types' serde form gives it: epoch seconds, or text) in
+/// `format`.
+pub fn timestamp_text(value: &Value, format: TimestampFormat) -> Option<String> {
     let t = match value {
         Value::Number(n) => Timestamp::from_secs_f64(n.as_f64()?)?,
         Value::String(s) => serde_json::from_value::<Timestamp>(Value::String(s.clone())).ok()?,

@@ -48,6 +48,25 @@ pub struct Member {
     pub attribute: bool,
     /// The member's timestamp format, overriding its shape's unless `Default`.
     pub format: TimestampFormat,
+    /// Where a REST protocol puts the member.
+    pub location: Location,
+}
+
+/// Where a member travels in a REST request or response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// In the body (the only place for query and JSON protocols).
+    Body,
+    /// A URI label.
+    Uri,
+    /// A query string parameter (or, for a map, one per entry).
+    Query,
+    /// A header.
+    Header,
+    /// Headers with the member's wire name as prefix (a map).
+    PrefixHeaders,
+    /// The HTTP status code (responses).
+    StatusCode,
 }
 
 /// A list shape.

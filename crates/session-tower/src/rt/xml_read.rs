@@ -15,6 +15,9 @@ pub fn read(shapes: &[Shape], id: ShapeId, el: &Element) -> Value {
         Shape::Structure(members) => {
             let mut out = JsonMap::new();
             for m in members.iter() {
+                if m.location != super::schema::Location::Body {
+                    continue;
+                }
                 if m.attribute {
                     if let Some(v) = el.attribute(m.wire) {
                         out.insert(m.name.to_owned(), scalar(shapes, m.shape, v));

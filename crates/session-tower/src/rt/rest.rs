@@ -1,0 +1,537 @@
+//! The rest-xml call path: members bound to the URI, query string, headers and body by
+//! the shape table; streaming payloads passed through untouched in both directions.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, Method, Request};
+use md5::Digest as _;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map as JsonMap, Value};
+
+use super::call::{ModeledError, OperationError};
+use super::schema::{Location, Member, Shape, ShapeId, TimestampFormat};
+use crate::body::SdkBody;
+use crate::client::Client;
+use crate::endpoint::{EndpointParams, HostPrefix};
+use crate::error::Error;
+use crate::protocol::rpc::{percent_encode, read_body};
+
+/// A streaming payload (an object's bytes, in or out). Cheap to clone: clones share the
+/// one body, which the first [`take`](ByteStream::take) or [`collect`](ByteStream::collect)
+/// consumes.
+#[derive(Clone, Default)]
+pub struct ByteStream {
+    body: Arc<Mutex<Option<SdkBody>>>,
+}
+
+impl ByteStream {
+    /// Wraps a body.
+    pub fn new(body: SdkBody) -> Self {
+        Self {
+            body: Arc::new(Mutex::new(Some(body))),
+        }
+    }
+
+    /// The body, taken out (empty if already taken).
+    pub fn take(&self) -> SdkBody {
+        self.body
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .unwrap_or_default()
+    }
+
+    /// Reads the whole body.
+    ///
+    /// # Errors
+    /// The connection failed or the body was cut short.
+    pub async fn collect(&self) -> Result<Bytes, Error> {
+        self.take().collect().await
+    }
+}
+
+impl From<Bytes> for ByteStream {
+    fn from(b: Bytes) -> Self {
+        Self::new(SdkBody::from(b))
+    }
+}
+
+impl From<Vec<u8>> for ByteStream {
+    fn from(b: Vec<u8>) -> Self {
+        Self::new(SdkBody::from(b))
+    }
+}
+
+impl From<&'static str> for ByteStream {
+    fn from(s: &'static str) -> Self {
+        Self::new(SdkBody::from(s))
+    }
+}
+
+impl From<String> for ByteStream {
+    fn from(s: String) -> Self {
+        Self::new(SdkBody::from(s))
+    }
+}
+
+impl From<SdkBody> for ByteStream {
+    fn from(b: SdkBody) -> Self {
+        Self::new(b)
+    }
+}
+
+impl PartialEq for ByteStream {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.body, &other.body)
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
+
+/// What the REST call path needs to know about an operation.
+#[derive(Debug)]
+pub struct RestOp {
+    /// The operation's name.
+    pub name: &'static str,
+    /// `GET`, `PUT`, ...
+    pub method: &'static str,
+    /// The URI template, e.g. `/{Bucket}/{Key+}?x-id=GetObject`.
+    pub uri: &'static str,
+    /// The input shape.
+    pub input: Option<ShapeId>,
+    /// The output shape.
+    pub output: Option<ShapeId>,
+    /// The input member that is the whole body, if any.
+    pub input_payload: Option<&'static str>,
+    /// The output member that is the whole body, if any.
+    pub output_payload: Option<&'static str>,
+    /// The output payload streams (it is handed back unread).
+    pub output_streaming: bool,
+    /// The body's root element when the input has body members but no payload member.
+    pub input_root: Option<&'static str>,
+    /// The namespace of the body's root element.
+    pub xml_namespace: Option<&'static str>,
+    /// The service may answer 200 with an error body (S3 copies and completions).
+    pub errors_on_success: bool,
+    /// The body must carry a checksum (sent as `Content-MD5`).
+    pub checksum_required: bool,
+    /// Endpoint rule parameters taken from input members: (parameter, member).
+    pub context_params: &'static [(&'static str, &'static str)],
+    /// Endpoint rule parameters fixed for the operation.
+    pub static_params: &'static [(&'static str, bool)],
+    /// Drop the `/{Bucket}` label from the path: S3's endpoint rules place the bucket
+    /// (in the host or as the endpoint's base path).
+    pub bucket_in_endpoint: bool,
+}
+
+fn request_error(op: &RestOp, what: impl fmt::Display) -> Error {
+    Error::request(format!("{}: {what}", op.name))
+}
+
+fn member_text(shapes: &[Shape], m: &Member, v: &Value, default: TimestampFormat) -> String {
+    let format = if m.format == TimestampFormat::Default {
+        default
+    } else {
+        m.format
+    };
+    super::xml_write::text(shapes, m.shape, v, format)
+}
+
+/// The path and query of the request.
+fn path_and_query(
+    shapes: &[Shape],
+    op: &RestOp,
+    members: &[Member],
+    input: &JsonMap<String, Value>,
+) -> Result<String, Error> {
+    let mut template = op.uri;
+    let stripped;
+    if op.bucket_in_endpoint {
+        if let Some(rest) = template.strip_prefix("/{Bucket}") {
+            stripped = if rest.is_empty() || rest.starts_with('?') {
+                format!("/{rest}")
+            } else {
+                rest.to_owned()
+            };
+            template = &stripped;
+        }
+    }
+    let (path_t, static_query) = template.split_once('?').unwrap_or((template, ""));
+    let mut path = String::with_capacity(path_t.len() + 32);
+    let mut rest = path_t;
+    while let Some(open) = rest.find('{') {
+        path.push_str(&rest[..open]);
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| request_error(op, "bad URI template"))?;
+        let label = &rest[open + 1..close];
+        let (name, greedy) = match label.strip_suffix('+') {
+            Some(n) => (n, true),
+            None => (label, false),
+        };
+        let m = members
+            .iter()
+            .find(|m| m.location == Location::Uri && m.wire == name)
+            .ok_or_else(|| request_error(op, format_args!("no member for URI label {name}")))?;
+        let value = input
+            .get(m.name)
+            .filter(|v| !v.is_null())
+            .map(|v| member_text(shapes, m, v, TimestampFormat::Iso8601))
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                request_error(
+                    op,
+                    format_args!("the required member {} is not set", m.name),
+                )
+            })?;
+        path.push_str(&percent_encode(&value, greedy));
+        rest = &rest[close + 1..];
+    }
+    path.push_str(rest);
+    let mut query: Vec<String> = static_query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for m in members.iter().filter(|m| m.location == Location::Query) {
+        let Some(v) = input.get(m.name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        let enc = |s: &str| percent_encode(s, false);
+        match (shapes.get(usize::from(m.shape)), v) {
+            (Some(Shape::List(list)), Value::Array(items)) => {
+                for item in items {
+                    let t =
+                        super::xml_write::text(shapes, list.member, item, TimestampFormat::Iso8601);
+                    query.push(format!("{}={}", enc(m.wire), enc(&t)));
+                }
+            }
+            (Some(Shape::Map(map_shape)), Value::Object(entries)) => {
+                for (k, item) in entries {
+                    // A key the operation binds itself wins over the map's.
+                    if members
+                        .iter()
+                        .any(|o| o.location == Location::Query && o.wire == k)
+                    {
+                        continue;
+                    }
+                    let t = super::xml_write::text(
+                        shapes,
+                        map_shape.value,
+                        item,
+                        TimestampFormat::Iso8601,
+                    );
+                    query.push(format!("{}={}", enc(k), enc(&t)));
+                }
+            }
+            _ => {
+                let t = member_text(shapes, m, v, TimestampFormat::Iso8601);
+                query.push(format!("{}={}", enc(m.wire), enc(&t)));
+            }
+        }
+    }
+    if !query.is_empty() {
+        path.push('?');
+        path.push_str(&query.join("&"));
+    }
+    Ok(path)
+}
+
+/// Sends one rest-xml operation. `payload` is the streaming input body, when the operation
+/// has one. Returns the output and, for a streaming output payload, the unread body.
+///
+/// # Errors
+/// A required URI member left unset or invalid (nothing is sent), the service's error as
+/// `E`, a stack error, or a response that does not fit the model.
+pub async fn rest_call<I, O, E>(
+    client: &Client,
+    op: &RestOp,
+    shapes: &'static [Shape],
+    input: &I,
+    payload: Option<SdkBody>,
+    host_prefix: Option<String>,
+) -> Result<(O, Option<SdkBody>), OperationError<E>>
+where
+    I: Serialize,
+    O: DeserializeOwned,
+    E: ModeledError,
+{
+    let value = serde_json::to_value(input)
+        .map_err(|e| Error::request("could not serialize the input").with_source(e))?;
+    let empty = JsonMap::new();
+    let input_map = value.as_object().unwrap_or(&empty);
+    let members: &[Member] = match op.input.and_then(|i| shapes.get(usize::from(i))) {
+        Some(Shape::Structure(m)) => m,
+        _ => &[],
+    };
+
+    let pq = path_and_query(shapes, op, members, input_map)?;
+    let mut req = Request::new(SdkBody::empty());
+    *req.method_mut() =
+        Method::from_bytes(op.method.as_bytes()).map_err(|e| request_error(op, e))?;
+    *req.uri_mut() = pq
+        .parse()
+        .map_err(|e| request_error(op, format_args!("invalid path ({e})")))?;
+
+    // Headers.
+    for m in members {
+        let Some(v) = input_map.get(m.name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        match m.location {
+            Location::Header => {
+                let text = match (shapes.get(usize::from(m.shape)), v) {
+                    (Some(Shape::List(list)), Value::Array(items)) => items
+                        .iter()
+                        .map(|i| {
+                            super::xml_write::text(
+                                shapes,
+                                list.member,
+                                i,
+                                TimestampFormat::HttpDate,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    _ => member_text(shapes, m, v, TimestampFormat::HttpDate),
+                };
+                let name =
+                    HeaderName::from_bytes(m.wire.as_bytes()).map_err(|e| request_error(op, e))?;
+                let value = HeaderValue::from_str(&text).map_err(|_| {
+                    request_error(op, format_args!("{} cannot be sent as a header", m.name))
+                })?;
+                req.headers_mut().insert(name, value);
+            }
+            Location::PrefixHeaders => {
+                for (k, item) in v.as_object().into_iter().flatten() {
+                    let name = HeaderName::from_bytes(format!("{}{k}", m.wire).as_bytes())
+                        .map_err(|e| request_error(op, e))?;
+                    let text = item.as_str().unwrap_or_default();
+                    let value = HeaderValue::from_str(text).map_err(|_| {
+                        request_error(
+                            op,
+                            format_args!("{}[{k}] cannot be sent as a header", m.name),
+                        )
+                    })?;
+                    req.headers_mut().insert(name, value);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // Body.
+    let mut xml = false;
+    let body = match (op.input_payload, payload) {
+        (_, Some(stream)) => stream,
+        (Some(name), None) => match members.iter().find(|m| m.name == name) {
+            Some(m) => match (shapes.get(usize::from(m.shape)), input_map.get(m.name)) {
+                (_, None | Some(Value::Null)) => SdkBody::empty(),
+                (Some(Shape::Structure(_) | Shape::List(_) | Shape::Map(_)), Some(v)) => {
+                    let mut out = String::new();
+                    super::xml_write::write(shapes, m.shape, m.wire, op.xml_namespace, v, &mut out);
+                    xml = true;
+                    SdkBody::from(out)
+                }
+                (Some(Shape::Blob), Some(Value::String(b64))) => SdkBody::from(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(b64)
+                        .map_err(|e| request_error(op, e))?,
+                ),
+                (_, Some(v)) => SdkBody::from(member_text(shapes, m, v, TimestampFormat::Iso8601)),
+            },
+            None => SdkBody::empty(),
+        },
+        (None, None) => {
+            let has_body = members.iter().any(|m| {
+                m.location == Location::Body && input_map.get(m.name).is_some_and(|v| !v.is_null())
+            });
+            match (has_body, op.input, op.input_root) {
+                (true, Some(id), Some(root)) => {
+                    let mut out = String::new();
+                    super::xml_write::write(shapes, id, root, op.xml_namespace, &value, &mut out);
+                    xml = true;
+                    SdkBody::from(out)
+                }
+                _ => SdkBody::empty(),
+            }
+        }
+    };
+    if let Some(bytes) = body.bytes() {
+        if op.checksum_required || xml {
+            if op.checksum_required && !req.headers().contains_key("content-md5") {
+                let digest = md5::Md5::digest(bytes);
+                let b64 = base64::engine::general_purpose::STANDARD.encode(digest);
+                req.headers_mut().insert(
+                    HeaderName::from_static("content-md5"),
+                    HeaderValue::from_str(&b64).map_err(|e| request_error(op, e))?,
+                );
+            }
+            if xml {
+                req.headers_mut().insert(
+                    http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/xml"),
+                );
+            }
+        }
+        if !bytes.is_empty() || !req.headers().contains_key(http::header::CONTENT_LENGTH) {
+            req.headers_mut()
+                .insert(http::header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+        }
+    } else if let Some(len) = http_body::Body::size_hint(&body).exact() {
+        req.headers_mut()
+            .insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    *req.body_mut() = body;
+
+    // Endpoint parameters, operation name, S3's 200-with-error marker.
+    let mut params = EndpointParams::new();
+    for (param, member) in op.context_params {
+        match input_map.get(*member) {
+            Some(Value::String(s)) => params = params.str(param, s.clone()),
+            Some(Value::Bool(b)) => params = params.bool(param, *b),
+            _ => {}
+        }
+    }
+    for (param, value) in op.static_params {
+        params = params.bool(param, *value);
+    }
+    req.extensions_mut().insert(params);
+    req.extensions_mut()
+        .insert(crate::trace::OperationName(op.name));
+    if op.errors_on_success {
+        req.extensions_mut().insert(crate::errors::ErrorsOnSuccess);
+    }
+    if let Some(prefix) = host_prefix {
+        req.extensions_mut().insert(HostPrefix(prefix));
+    }
+
+    let resp = client.send(req).await?;
+    read_output(shapes, op, resp).await
+}
+
+async fn read_output<O: DeserializeOwned, E: ModeledError>(
+    shapes: &'static [Shape],
+    op: &RestOp,
+    resp: http::Response<SdkBody>,
+) -> Result<(O, Option<SdkBody>), OperationError<E>> {
+    let malformed = |cause: String| {
+        OperationError::stack(
+            Error::response(format!(
+                "{}: the response does not match the model",
+                op.name
+            ))
+            .with_source(cause),
+        )
+    };
+    let (parts, body) = resp.into_parts();
+    let members: &[Member] = match op.output.and_then(|o| shapes.get(usize::from(o))) {
+        Some(Shape::Structure(m)) => m,
+        _ => &[],
+    };
+    let mut out = JsonMap::new();
+    for m in members {
+        match m.location {
+            Location::Header => {
+                let Some(text) = parts.headers.get(m.wire).and_then(|v| v.to_str().ok()) else {
+                    continue;
+                };
+                if let Some(v) = header_value(shapes, m, text) {
+                    out.insert(m.name.to_owned(), v);
+                }
+            }
+            Location::PrefixHeaders => {
+                let prefix = m.wire.to_ascii_lowercase();
+                let mut map = JsonMap::new();
+                for (name, value) in &parts.headers {
+                    if let (Some(key), Ok(v)) =
+                        (name.as_str().strip_prefix(&prefix), value.to_str())
+                    {
+                        map.insert(key.to_owned(), Value::String(v.to_owned()));
+                    }
+                }
+                if !map.is_empty() {
+                    out.insert(m.name.to_owned(), Value::Object(map));
+                }
+            }
+            Location::StatusCode => {
+                out.insert(m.name.to_owned(), Value::from(parts.status.as_u16()));
+            }
+            _ => {}
+        }
+    }
+    let mut stream = None;
+    match op
+        .output_payload
+        .and_then(|p| members.iter().find(|m| m.name == p))
+    {
+        Some(_) if op.output_streaming => stream = Some(body),
+        Some(m) => {
+            let bytes = body.collect().await?;
+            if !bytes.is_empty() {
+                let v = match shapes.get(usize::from(m.shape)) {
+                    Some(Shape::Structure(_) | Shape::List(_) | Shape::Map(_)) => {
+                        let root = super::dom::parse(&bytes).map_err(malformed)?;
+                        super::xml_read::read(shapes, m.shape, &root)
+                    }
+                    Some(Shape::Blob) => {
+                        Value::String(base64::engine::general_purpose::STANDARD.encode(&bytes))
+                    }
+                    _ => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+                };
+                out.insert(m.name.to_owned(), v);
+            }
+        }
+        None => {
+            let bytes = read_body(http::Response::from_parts(parts, body)).await?.1;
+            if let (Some(id), false) = (op.output, bytes.trim_ascii().is_empty()) {
+                let root = super::dom::parse(&bytes).map_err(malformed)?;
+                if let Value::Object(body_members) = super::xml_read::read(shapes, id, &root) {
+                    out.extend(body_members);
+                }
+            }
+        }
+    }
+    let output =
+        serde_json::from_value(Value::Object(out)).map_err(|e| malformed(e.to_string()))?;
+    Ok((output, stream))
+}
+
+/// A header's text as the member's value; what does not parse is left out (S3's
+/// `Expires` may hold anything), so one odd header does not fail the call.
+fn header_value(shapes: &[Shape], m: &Member, text: &str) -> Option<Value> {
+    match shapes.get(usize::from(m.shape))? {
+        Shape::Integer => text.trim().parse::<i64>().ok().map(Value::from),
+        Shape::Float => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number),
+        Shape::Boolean => match text.trim() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        Shape::Timestamp(_) => {
+            let t: super::Timestamp =
+                serde_json::from_value(Value::String(text.trim().to_owned())).ok()?;
+            Some(serde_json::to_value(t).ok()?)
+        }
+        Shape::List(_) => Some(Value::Array(
+            text.split(',')
+                .map(|s| Value::String(s.trim().to_owned()))
+                .collect(),
+        )),
+        _ => Some(Value::String(text.to_owned())),
+    }
+}
