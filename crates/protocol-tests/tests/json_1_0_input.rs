@@ -100,14 +100,15 @@ mod g0 {
             ) -> Result<rt::Empty, OperationError<EmptyInputAndEmptyOutputError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "EmptyInputAndEmptyOutput",
                     "JsonRpc10.EmptyInputAndEmptyOutput",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -245,14 +246,15 @@ mod g1 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<EndpointOperationError>> {
                 let input = self.input;
                 let host_prefix = Some("foo.".to_owned());
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "EndpointOperation",
                     "JsonRpc10.EndpointOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -414,14 +416,15 @@ mod g2 {
                         input.label.as_deref()
                     )?
                 ));
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "EndpointWithHostLabelOperation",
                     "JsonRpc10.EndpointWithHostLabelOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -561,14 +564,15 @@ mod g3 {
             ) -> Result<rt::Empty, OperationError<HostWithPathOperationError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "HostWithPathOperation",
                     "JsonRpc10.HostWithPathOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -806,14 +810,15 @@ mod g4 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<JsonUnionsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "JsonUnions",
                     "JsonRpc10.JsonUnions",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1221,14 +1226,15 @@ mod g5 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<NoInputAndNoOutputError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "NoInputAndNoOutput",
                     "JsonRpc10.NoInputAndNoOutput",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1366,14 +1372,15 @@ mod g6 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<NoInputAndOutputError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "NoInputAndOutput",
                     "JsonRpc10.NoInputAndOutput",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1534,14 +1541,15 @@ mod g7 {
             ) -> Result<rt::Empty, OperationError<PutWithContentEncodingError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "PutWithContentEncoding",
                     "JsonRpc10.PutWithContentEncoding",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1701,14 +1709,15 @@ mod g8 {
             ) -> Result<rt::Empty, OperationError<SimpleScalarPropertiesError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "SimpleScalarProperties",
                     "JsonRpc10.SimpleScalarProperties",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 

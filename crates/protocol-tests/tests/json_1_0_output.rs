@@ -101,14 +101,15 @@ mod g0 {
             {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "EmptyInputAndEmptyOutput",
                     "JsonRpc10.EmptyInputAndEmptyOutput",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -253,14 +254,15 @@ mod g1 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<GreetingWithErrorsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "GreetingWithErrors",
                     "JsonRpc10.GreetingWithErrors",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -423,14 +425,15 @@ mod g2 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<GreetingWithErrorsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "GreetingWithErrors",
                     "JsonRpc10.GreetingWithErrors",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -823,14 +826,15 @@ mod g3 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<GreetingWithErrorsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "GreetingWithErrors",
                     "JsonRpc10.GreetingWithErrors",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1114,14 +1118,15 @@ mod g4 {
             pub async fn send(self) -> Result<JsonUnionsOutput, OperationError<JsonUnionsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "JsonUnions",
                     "JsonRpc10.JsonUnions",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1557,14 +1562,15 @@ mod g5 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<NoInputAndNoOutputError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "NoInputAndNoOutput",
                     "JsonRpc10.NoInputAndNoOutput",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1734,14 +1740,15 @@ mod g6 {
             ) -> Result<NoInputAndOutputOutput, OperationError<NoInputAndOutputError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "NoInputAndOutput",
                     "JsonRpc10.NoInputAndOutput",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1899,14 +1906,15 @@ mod g7 {
             {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "SimpleScalarProperties",
                     "JsonRpc10.SimpleScalarProperties",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 

@@ -92,14 +92,15 @@ mod g0 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<EmptyOperationError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "EmptyOperation",
                     "JsonProtocol.EmptyOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -271,14 +272,15 @@ mod g1 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<EndpointOperationError>> {
                 let input = self.input;
                 let host_prefix = Some("foo.".to_owned());
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "EndpointOperation",
                     "JsonProtocol.EndpointOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -443,14 +445,15 @@ mod g2 {
                         input.label.as_deref()
                     )?
                 ));
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "EndpointWithHostLabelOperation",
                     "JsonProtocol.EndpointWithHostLabelOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -596,14 +599,15 @@ mod g3 {
             ) -> Result<rt::Empty, OperationError<HostWithPathOperationError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "HostWithPathOperation",
                     "JsonProtocol.HostWithPathOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -830,14 +834,15 @@ mod g4 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<JsonEnumsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "JsonEnums",
                     "JsonProtocol.JsonEnums",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1073,14 +1078,15 @@ mod g5 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<JsonIntEnumsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "JsonIntEnums",
                     "JsonProtocol.JsonIntEnums",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1342,14 +1348,15 @@ mod g6 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<JsonUnionsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "JsonUnions",
                     "JsonProtocol.JsonUnions",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -2086,14 +2093,15 @@ mod g7 {
             ) -> Result<rt::Empty, OperationError<KitchenSinkOperationError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "KitchenSinkOperation",
                     "JsonProtocol.KitchenSinkOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3041,14 +3049,15 @@ mod g8 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<NullOperationError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "NullOperation",
                     "JsonProtocol.NullOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3205,14 +3214,15 @@ mod g9 {
             {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "OperationWithOptionalInputOutput",
                     "JsonProtocol.OperationWithOptionalInputOutput",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3404,14 +3414,15 @@ mod g10 {
             ) -> Result<rt::Empty, OperationError<PutAndGetInlineDocumentsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "PutAndGetInlineDocuments",
                     "JsonProtocol.PutAndGetInlineDocuments",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3585,14 +3596,15 @@ mod g11 {
             ) -> Result<rt::Empty, OperationError<PutWithContentEncodingError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "PutWithContentEncoding",
                     "JsonProtocol.PutWithContentEncoding",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3752,14 +3764,15 @@ mod g12 {
             ) -> Result<rt::Empty, OperationError<SimpleScalarPropertiesError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "SimpleScalarProperties",
                     "JsonProtocol.SimpleScalarProperties",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 

@@ -109,14 +109,15 @@ mod g0 {
             ) -> Result<DatetimeOffsetsOutput, OperationError<DatetimeOffsetsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "DatetimeOffsets",
                     "JsonProtocol.DatetimeOffsets",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -277,14 +278,15 @@ mod g1 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<EmptyOperationError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "EmptyOperation",
                     "JsonProtocol.EmptyOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -464,14 +466,15 @@ mod g2 {
             {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "FractionalSeconds",
                     "JsonProtocol.FractionalSeconds",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -622,14 +625,15 @@ mod g3 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<GreetingWithErrorsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "GreetingWithErrors",
                     "JsonProtocol.GreetingWithErrors",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -808,14 +812,15 @@ mod g4 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<GreetingWithErrorsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "GreetingWithErrors",
                     "JsonProtocol.GreetingWithErrors",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1012,14 +1017,15 @@ mod g5 {
             pub async fn send(self) -> Result<rt::Empty, OperationError<GreetingWithErrorsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "GreetingWithErrors",
                     "JsonProtocol.GreetingWithErrors",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1441,14 +1447,15 @@ mod g6 {
             ) -> Result<JsonEnumsInputOutput, OperationError<JsonEnumsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "JsonEnums",
                     "JsonProtocol.JsonEnums",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1646,14 +1653,15 @@ mod g7 {
             ) -> Result<JsonIntEnumsInputOutput, OperationError<JsonIntEnumsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "JsonIntEnums",
                     "JsonProtocol.JsonIntEnums",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1908,14 +1916,15 @@ mod g8 {
             pub async fn send(self) -> Result<UnionInputOutput, OperationError<JsonUnionsError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "JsonUnions",
                     "JsonProtocol.JsonUnions",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -2478,14 +2487,15 @@ mod g9 {
             ) -> Result<KitchenSink, OperationError<KitchenSinkOperationError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "KitchenSinkOperation",
                     "JsonProtocol.KitchenSinkOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3153,14 +3163,15 @@ mod g10 {
             ) -> Result<NullOperationInputOutput, OperationError<NullOperationError>> {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "NullOperation",
                     "JsonProtocol.NullOperation",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3313,14 +3324,15 @@ mod g11 {
             > {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "PutAndGetInlineDocuments",
                     "JsonProtocol.PutAndGetInlineDocuments",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3487,14 +3499,15 @@ mod g12 {
             > {
                 let input = self.input;
                 let host_prefix = None;
-                rt::json_call(
+                let output = rt::json_call(
                     &self.client,
                     "SimpleScalarProperties",
                     "JsonProtocol.SimpleScalarProperties",
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 

@@ -106,14 +106,15 @@ mod g0 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -264,14 +265,15 @@ mod g1 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -446,14 +448,15 @@ mod g2 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -619,14 +622,15 @@ mod g3 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -810,14 +814,15 @@ mod g4 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1017,14 +1022,15 @@ mod g5 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1178,14 +1184,15 @@ mod g6 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1359,14 +1366,15 @@ mod g7 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1547,14 +1555,15 @@ mod g8 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1826,14 +1835,15 @@ mod g9 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -2327,14 +2337,15 @@ mod g10 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -2854,14 +2865,15 @@ mod g11 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3165,14 +3177,15 @@ mod g12 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 

@@ -115,14 +115,15 @@ mod g0 {
                     output: Some(1),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -322,14 +323,15 @@ mod g1 {
                     output: Some(0),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -505,14 +507,15 @@ mod g2 {
                     output: Some(0),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -712,14 +715,15 @@ mod g3 {
                     output: Some(0),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -919,14 +923,15 @@ mod g4 {
                     output: Some(0),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1128,14 +1133,15 @@ mod g5 {
                     output: Some(1),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1314,14 +1320,15 @@ mod g6 {
                     output: Some(0),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1500,14 +1507,15 @@ mod g7 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1704,14 +1712,15 @@ mod g8 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -1925,14 +1934,15 @@ mod g9 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -2156,14 +2166,15 @@ mod g10 {
                     output: Some(0),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -2329,14 +2340,15 @@ mod g11 {
                     output: None,
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -2487,14 +2499,15 @@ mod g12 {
                     output: Some(0),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -2685,14 +2698,15 @@ mod g13 {
                     output: Some(0),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3002,14 +3016,15 @@ mod g14 {
                     output: Some(5),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3377,14 +3392,15 @@ mod g15 {
                     output: Some(1),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3560,14 +3576,15 @@ mod g16 {
                     output: Some(1),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -3884,14 +3901,15 @@ mod g17 {
                     output: Some(19),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -4313,14 +4331,15 @@ mod g18 {
                     output: Some(2),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -4583,14 +4602,15 @@ mod g19 {
                     output: Some(5),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -4892,14 +4912,15 @@ mod g20 {
                     output: Some(5),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -5290,14 +5311,15 @@ mod g21 {
                     output: Some(19),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -5806,14 +5828,15 @@ mod g22 {
                     output: Some(2),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -6043,14 +6066,15 @@ mod g23 {
                     output: Some(2),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -6287,14 +6311,15 @@ mod g24 {
                     output: Some(3),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 
@@ -6556,14 +6581,15 @@ mod g25 {
                     output: Some(7),
                     result_wrapper: None,
                 };
-                rt::query_call(
+                let output = rt::query_call(
                     &self.client,
                     &OP,
                     super::schema::SHAPES,
                     &input,
                     host_prefix,
                 )
-                .await
+                .await?;
+                Ok(output)
             }
         }
 

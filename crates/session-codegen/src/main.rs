@@ -12,20 +12,21 @@ use session_codegen::protocol_tests::{generate_tests, Direction};
 use session_codegen::waiters::{render_waiters, Waiters};
 use session_codegen::{generate, ServiceConfig};
 
-/// (model folder, crate folder, client type) of each generated service.
-const SERVICES: &[(&str, &str, &str)] = &[
-    ("dynamodb", "services-dynamodb", "DynamoDbClient"),
-    ("sqs", "services-sqs", "SqsClient"),
-    ("sts", "services-sts", "StsClient"),
-    ("s3", "services-s3", "S3Client"),
+/// (model folder, crate folder, client type, operations with a hand-written check in the
+/// crate's `customize` module) of each generated service.
+const SERVICES: &[(&str, &str, &str, &[&str])] = &[
+    ("dynamodb", "services-dynamodb", "DynamoDbClient", &[]),
+    ("sqs", "services-sqs", "SqsClient", &[]),
+    ("sts", "services-sts", "StsClient", &[]),
+    ("s3", "services-s3", "S3Client", &[]),
 ];
 
 fn main() -> ExitCode {
     let check = std::env::args().any(|a| a == "--check");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut stale = Vec::new();
-    for (model_dir, crate_dir, client) in SERVICES {
-        match run_one(&root, model_dir, crate_dir, client, check) {
+    for (model_dir, crate_dir, client, customized) in SERVICES {
+        match run_one(&root, model_dir, crate_dir, client, customized, check) {
             Ok(changed) => stale.extend(changed),
             Err(e) => {
                 eprintln!("session-codegen: {model_dir}: {e}");
@@ -55,6 +56,7 @@ fn run_one(
     model_dir: &str,
     crate_dir: &str,
     client: &str,
+    customized: &[&str],
     check: bool,
 ) -> Result<Vec<String>, String> {
     let models = root.join("models").join(model_dir);
@@ -68,6 +70,7 @@ fn run_one(
     let config = ServiceConfig {
         client_type: client.to_owned(),
         source: format!("models/{model_dir}/service-2.json"),
+        customized: customized.iter().map(|s| (*s).to_owned()).collect(),
     };
     let mut generated = generate(&model, &paginators, &config)?;
     // Waiters: their own file, and a module line, only for models that have any.

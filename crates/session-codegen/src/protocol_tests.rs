@@ -89,6 +89,7 @@ pub fn generate_tests(
         let config = ServiceConfig {
             client_type: format!("{module}::TestClient"),
             source: format!("crates/protocol-tests/suites/{file_label}"),
+            customized: Vec::new(),
         };
         let generated = match generate(&model, &Paginators::default(), &config) {
             Ok(g) => g,

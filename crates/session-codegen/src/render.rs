@@ -15,6 +15,11 @@ pub struct ServiceConfig {
     pub client_type: String,
     /// The model file the code comes from, for the header.
     pub source: String,
+    /// Operations whose output passes through a hand-written check before `send` returns:
+    /// `crate::customize::<operation in snake case>(&input, output)`, returning
+    /// `Result<Output, OperationError<OpError>>` (SQS's MD5 checks, S3's URL-encoded
+    /// listings, ...).
+    pub customized: Vec<String>,
 }
 
 /// Generated source files (unformatted).
@@ -162,6 +167,16 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// The last statement of an operation's `send`: the output, or the output passed
+    /// through its hand-written customization.
+    fn finish(&self, operation: &str) -> String {
+        if self.config.customized.iter().any(|c| c == operation) {
+            format!("crate::customize::{}(&input, output)", snake(operation))
+        } else {
+            "Ok(output)".to_owned()
+        }
+    }
+
     /// Query and rest-xml: the protocols that go through the shape table.
     fn is_query(&self) -> bool {
         matches!(self.model.metadata.protocol.as_str(), "query" | "rest-xml")
@@ -281,9 +296,10 @@ impl<'a> Gen<'a> {
             Some(p) => {
                 let _ = writeln!(
                     out,
-                    "        let output: {0} = {{ let mut o: {0} = output; o.{1} = stream.map(rt::ByteStream::new); o }};\n        Ok(output)\n    }}",
+                    "        let output: {0} = {{ let mut o: {0} = output; o.{1} = stream.map(rt::ByteStream::new); o }};\n        {2}\n    }}",
                     self.rust_type(output_shape.unwrap_or_default())?,
-                    snake(p)
+                    snake(p),
+                    self.finish(name)
                 );
             }
             None => {
@@ -910,17 +926,19 @@ impl<'a> Gen<'a> {
                 .map_or_else(|| "None".to_owned(), |w| format!("Some({})", lit(w)));
             let _ = writeln!(
                 out,
-                "        let host_prefix = {host_prefix};\n        const OP: rt::QueryOp = rt::QueryOp {{ name: {}, input: {}, output: {}, result_wrapper: {wrapper} }};\n        rt::query_call(&self.client, &OP, super::schema::SHAPES, &input, host_prefix).await\n    }}",
+                "        let host_prefix = {host_prefix};\n        const OP: rt::QueryOp = rt::QueryOp {{ name: {}, input: {}, output: {}, result_wrapper: {wrapper} }};\n        let output = rt::query_call(&self.client, &OP, super::schema::SHAPES, &input, host_prefix).await?;\n        {}\n    }}",
                 lit(name),
                 shape_of(input_shape)?,
                 shape_of(output_shape)?,
+                self.finish(name)
             );
         } else {
             let _ = writeln!(
                 out,
-                "        let host_prefix = {host_prefix};\n        rt::json_call(&self.client, {}, {}, &input, host_prefix).await\n    }}",
+                "        let host_prefix = {host_prefix};\n        let output = rt::json_call(&self.client, {}, {}, &input, host_prefix).await?;\n        {}\n    }}",
                 lit(name),
-                lit(&target)
+                lit(&target),
+                self.finish(name)
             );
         }
 

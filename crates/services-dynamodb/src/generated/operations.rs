@@ -66,14 +66,15 @@ impl BatchExecuteStatementCall {
             return Err(rt::missing_member("BatchExecuteStatement", "Statements").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "BatchExecuteStatement",
             "DynamoDB_20120810.BatchExecuteStatement",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -181,14 +182,15 @@ impl BatchGetItemCall {
             return Err(rt::missing_member("BatchGetItem", "RequestItems").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "BatchGetItem",
             "DynamoDB_20120810.BatchGetItem",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -325,14 +327,15 @@ impl BatchWriteItemCall {
             return Err(rt::missing_member("BatchWriteItem", "RequestItems").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "BatchWriteItem",
             "DynamoDB_20120810.BatchWriteItem",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -483,14 +486,15 @@ impl CreateBackupCall {
             return Err(rt::missing_member("CreateBackup", "BackupName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "CreateBackup",
             "DynamoDB_20120810.CreateBackup",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -630,14 +634,15 @@ impl CreateGlobalTableCall {
             return Err(rt::missing_member("CreateGlobalTable", "ReplicationGroup").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "CreateGlobalTable",
             "DynamoDB_20120810.CreateGlobalTable",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -857,14 +862,15 @@ impl CreateTableCall {
             return Err(rt::missing_member("CreateTable", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "CreateTable",
             "DynamoDB_20120810.CreateTable",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -970,14 +976,15 @@ impl DeleteBackupCall {
             return Err(rt::missing_member("DeleteBackup", "BackupArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DeleteBackup",
             "DynamoDB_20120810.DeleteBackup",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1162,14 +1169,15 @@ impl DeleteItemCall {
             return Err(rt::missing_member("DeleteItem", "Key").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DeleteItem",
             "DynamoDB_20120810.DeleteItem",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1337,14 +1345,15 @@ impl DeleteResourcePolicyCall {
             return Err(rt::missing_member("DeleteResourcePolicy", "ResourceArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DeleteResourcePolicy",
             "DynamoDB_20120810.DeleteResourcePolicy",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1468,14 +1477,15 @@ impl DeleteTableCall {
             return Err(rt::missing_member("DeleteTable", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DeleteTable",
             "DynamoDB_20120810.DeleteTable",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1590,14 +1600,15 @@ impl DescribeBackupCall {
             return Err(rt::missing_member("DescribeBackup", "BackupArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeBackup",
             "DynamoDB_20120810.DescribeBackup",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1697,14 +1708,15 @@ impl DescribeContinuousBackupsCall {
             return Err(rt::missing_member("DescribeContinuousBackups", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeContinuousBackups",
             "DynamoDB_20120810.DescribeContinuousBackups",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1810,14 +1822,15 @@ impl DescribeContributorInsightsCall {
             return Err(rt::missing_member("DescribeContributorInsights", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeContributorInsights",
             "DynamoDB_20120810.DescribeContributorInsights",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1907,14 +1920,15 @@ impl DescribeEndpointsCall {
     ) -> Result<DescribeEndpointsResponse, OperationError<DescribeEndpointsError>> {
         let input = self.input;
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeEndpoints",
             "DynamoDB_20120810.DescribeEndpoints",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1995,14 +2009,15 @@ impl DescribeExportCall {
             return Err(rt::missing_member("DescribeExport", "ExportArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeExport",
             "DynamoDB_20120810.DescribeExport",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2110,14 +2125,15 @@ impl DescribeGlobalTableCall {
             return Err(rt::missing_member("DescribeGlobalTable", "GlobalTableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeGlobalTable",
             "DynamoDB_20120810.DescribeGlobalTable",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2219,14 +2235,15 @@ impl DescribeGlobalTableSettingsCall {
             );
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeGlobalTableSettings",
             "DynamoDB_20120810.DescribeGlobalTableSettings",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2323,14 +2340,15 @@ impl DescribeImportCall {
             return Err(rt::missing_member("DescribeImport", "ImportArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeImport",
             "DynamoDB_20120810.DescribeImport",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2429,14 +2447,15 @@ impl DescribeKinesisStreamingDestinationCall {
             );
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeKinesisStreamingDestination",
             "DynamoDB_20120810.DescribeKinesisStreamingDestination",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2524,14 +2543,15 @@ impl DescribeLimitsCall {
     pub async fn send(self) -> Result<DescribeLimitsOutput, OperationError<DescribeLimitsError>> {
         let input = self.input;
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeLimits",
             "DynamoDB_20120810.DescribeLimits",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2619,14 +2639,15 @@ impl DescribeTableCall {
             return Err(rt::missing_member("DescribeTable", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeTable",
             "DynamoDB_20120810.DescribeTable",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2728,14 +2749,15 @@ impl DescribeTableReplicaAutoScalingCall {
             return Err(rt::missing_member("DescribeTableReplicaAutoScaling", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeTableReplicaAutoScaling",
             "DynamoDB_20120810.DescribeTableReplicaAutoScaling",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2834,14 +2856,15 @@ impl DescribeTimeToLiveCall {
             return Err(rt::missing_member("DescribeTimeToLive", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DescribeTimeToLive",
             "DynamoDB_20120810.DescribeTimeToLive",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2965,14 +2988,15 @@ impl DisableKinesisStreamingDestinationCall {
             );
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DisableKinesisStreamingDestination",
             "DynamoDB_20120810.DisableKinesisStreamingDestination",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -3114,14 +3138,15 @@ impl EnableKinesisStreamingDestinationCall {
             );
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "EnableKinesisStreamingDestination",
             "DynamoDB_20120810.EnableKinesisStreamingDestination",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -3277,14 +3302,15 @@ impl ExecuteStatementCall {
             return Err(rt::missing_member("ExecuteStatement", "Statement").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ExecuteStatement",
             "DynamoDB_20120810.ExecuteStatement",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -3461,14 +3487,15 @@ impl ExecuteTransactionCall {
             input.client_request_token = Some(rt::idempotency_token());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ExecuteTransaction",
             "DynamoDB_20120810.ExecuteTransaction",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -3688,14 +3715,15 @@ impl ExportTableToPointInTimeCall {
             input.client_token = Some(rt::idempotency_token());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ExportTableToPointInTime",
             "DynamoDB_20120810.ExportTableToPointInTime",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -3869,14 +3897,15 @@ impl GetItemCall {
             return Err(rt::missing_member("GetItem", "Key").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "GetItem",
             "DynamoDB_20120810.GetItem",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -4000,14 +4029,15 @@ impl GetResourcePolicyCall {
             return Err(rt::missing_member("GetResourcePolicy", "ResourceArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "GetResourcePolicy",
             "DynamoDB_20120810.GetResourcePolicy",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -4152,14 +4182,15 @@ impl ImportTableCall {
             input.client_token = Some(rt::idempotency_token());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ImportTable",
             "DynamoDB_20120810.ImportTable",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -4294,14 +4325,15 @@ impl ListBackupsCall {
     pub async fn send(self) -> Result<ListBackupsOutput, OperationError<ListBackupsError>> {
         let input = self.input;
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListBackups",
             "DynamoDB_20120810.ListBackups",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 
     /// Every page of the results, as a stream: pass `ExclusiveStartBackupArn` from each page's `LastEvaluatedBackupArn`. The page size is set with `Limit`.
@@ -4420,14 +4452,15 @@ impl ListContributorInsightsCall {
     ) -> Result<ListContributorInsightsOutput, OperationError<ListContributorInsightsError>> {
         let input = self.input;
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListContributorInsights",
             "DynamoDB_20120810.ListContributorInsights",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -4533,14 +4566,15 @@ impl ListExportsCall {
     pub async fn send(self) -> Result<ListExportsOutput, OperationError<ListExportsError>> {
         let input = self.input;
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListExports",
             "DynamoDB_20120810.ListExports",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -4648,14 +4682,15 @@ impl ListGlobalTablesCall {
     ) -> Result<ListGlobalTablesOutput, OperationError<ListGlobalTablesError>> {
         let input = self.input;
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListGlobalTables",
             "DynamoDB_20120810.ListGlobalTables",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -4752,14 +4787,15 @@ impl ListImportsCall {
     pub async fn send(self) -> Result<ListImportsOutput, OperationError<ListImportsError>> {
         let input = self.input;
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListImports",
             "DynamoDB_20120810.ListImports",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -4852,14 +4888,15 @@ impl ListTablesCall {
     pub async fn send(self) -> Result<ListTablesOutput, OperationError<ListTablesError>> {
         let input = self.input;
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListTables",
             "DynamoDB_20120810.ListTables",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 
     /// Every page of the results, as a stream: pass `ExclusiveStartTableName` from each page's `LastEvaluatedTableName`. The page size is set with `Limit`.
@@ -4973,14 +5010,15 @@ impl ListTagsOfResourceCall {
             return Err(rt::missing_member("ListTagsOfResource", "ResourceArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListTagsOfResource",
             "DynamoDB_20120810.ListTagsOfResource",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 
     /// Every page of the results, as a stream: pass `NextToken` from each page's `NextToken`.
@@ -5169,14 +5207,15 @@ impl PutItemCall {
             return Err(rt::missing_member("PutItem", "Item").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "PutItem",
             "DynamoDB_20120810.PutItem",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -5359,14 +5398,15 @@ impl PutResourcePolicyCall {
             return Err(rt::missing_member("PutResourcePolicy", "Policy").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "PutResourcePolicy",
             "DynamoDB_20120810.PutResourcePolicy",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -5592,14 +5632,15 @@ impl QueryCall {
             return Err(rt::missing_member("Query", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "Query",
             "DynamoDB_20120810.Query",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 
     /// Every page of the results, as a stream: pass `ExclusiveStartKey` from each page's `LastEvaluatedKey`. The page size is set with `Limit`.
@@ -5803,14 +5844,15 @@ impl RestoreTableFromBackupCall {
             return Err(rt::missing_member("RestoreTableFromBackup", "BackupArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "RestoreTableFromBackup",
             "DynamoDB_20120810.RestoreTableFromBackup",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -6017,14 +6059,15 @@ impl RestoreTableToPointInTimeCall {
             return Err(rt::missing_member("RestoreTableToPointInTime", "TargetTableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "RestoreTableToPointInTime",
             "DynamoDB_20120810.RestoreTableToPointInTime",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -6262,14 +6305,15 @@ impl ScanCall {
             return Err(rt::missing_member("Scan", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "Scan",
             "DynamoDB_20120810.Scan",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 
     /// Every page of the results, as a stream: pass `ExclusiveStartKey` from each page's `LastEvaluatedKey`. The page size is set with `Limit`.
@@ -6471,14 +6515,15 @@ impl SearchVectorsCall {
             return Err(rt::missing_member("SearchVectors", "TopK").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "SearchVectors",
             "DynamoDB_20120810.SearchVectors",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -6598,14 +6643,15 @@ impl TagResourceCall {
             return Err(rt::missing_member("TagResource", "Tags").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "TagResource",
             "DynamoDB_20120810.TagResource",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -6728,14 +6774,15 @@ impl TransactGetItemsCall {
             return Err(rt::missing_member("TransactGetItems", "TransactItems").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "TransactGetItems",
             "DynamoDB_20120810.TransactGetItems",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -6892,14 +6939,15 @@ impl TransactWriteItemsCall {
             input.client_request_token = Some(rt::idempotency_token());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "TransactWriteItems",
             "DynamoDB_20120810.TransactWriteItems",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -7057,14 +7105,15 @@ impl UntagResourceCall {
             return Err(rt::missing_member("UntagResource", "TagKeys").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UntagResource",
             "DynamoDB_20120810.UntagResource",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -7197,14 +7246,15 @@ impl UpdateContinuousBackupsCall {
             .into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UpdateContinuousBackups",
             "DynamoDB_20120810.UpdateContinuousBackups",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -7341,14 +7391,15 @@ impl UpdateContributorInsightsCall {
             .into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UpdateContributorInsights",
             "DynamoDB_20120810.UpdateContributorInsights",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -7456,14 +7507,15 @@ impl UpdateGlobalTableCall {
             return Err(rt::missing_member("UpdateGlobalTable", "ReplicaUpdates").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UpdateGlobalTable",
             "DynamoDB_20120810.UpdateGlobalTable",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -7629,14 +7681,15 @@ impl UpdateGlobalTableSettingsCall {
             return Err(rt::missing_member("UpdateGlobalTableSettings", "GlobalTableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UpdateGlobalTableSettings",
             "DynamoDB_20120810.UpdateGlobalTableSettings",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -7856,14 +7909,15 @@ impl UpdateItemCall {
             return Err(rt::missing_member("UpdateItem", "Key").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UpdateItem",
             "DynamoDB_20120810.UpdateItem",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -8050,14 +8104,15 @@ impl UpdateKinesisStreamingDestinationCall {
             );
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UpdateKinesisStreamingDestination",
             "DynamoDB_20120810.UpdateKinesisStreamingDestination",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -8271,14 +8326,15 @@ impl UpdateTableCall {
             return Err(rt::missing_member("UpdateTable", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UpdateTable",
             "DynamoDB_20120810.UpdateTable",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -8422,14 +8478,15 @@ impl UpdateTableReplicaAutoScalingCall {
             return Err(rt::missing_member("UpdateTableReplicaAutoScaling", "TableName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UpdateTableReplicaAutoScaling",
             "DynamoDB_20120810.UpdateTableReplicaAutoScaling",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -8555,14 +8612,15 @@ impl UpdateTimeToLiveCall {
             return Err(rt::missing_member("UpdateTimeToLive", "TimeToLiveSpecification").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UpdateTimeToLive",
             "DynamoDB_20120810.UpdateTimeToLive",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 

@@ -85,14 +85,15 @@ impl AddPermissionCall {
             return Err(rt::missing_member("AddPermission", "Actions").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "AddPermission",
             "AmazonSQS.AddPermission",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -217,14 +218,15 @@ impl CancelMessageMoveTaskCall {
             return Err(rt::missing_member("CancelMessageMoveTask", "TaskHandle").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "CancelMessageMoveTask",
             "AmazonSQS.CancelMessageMoveTask",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -360,14 +362,15 @@ impl ChangeMessageVisibilityCall {
             return Err(rt::missing_member("ChangeMessageVisibility", "VisibilityTimeout").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ChangeMessageVisibility",
             "AmazonSQS.ChangeMessageVisibility",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -514,14 +517,15 @@ impl ChangeMessageVisibilityBatchCall {
             return Err(rt::missing_member("ChangeMessageVisibilityBatch", "Entries").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ChangeMessageVisibilityBatch",
             "AmazonSQS.ChangeMessageVisibilityBatch",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -681,14 +685,15 @@ impl CreateQueueCall {
             return Err(rt::missing_member("CreateQueue", "QueueName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "CreateQueue",
             "AmazonSQS.CreateQueue",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -834,14 +839,15 @@ impl DeleteMessageCall {
             return Err(rt::missing_member("DeleteMessage", "ReceiptHandle").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DeleteMessage",
             "AmazonSQS.DeleteMessage",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -984,14 +990,15 @@ impl DeleteMessageBatchCall {
             return Err(rt::missing_member("DeleteMessageBatch", "Entries").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DeleteMessageBatch",
             "AmazonSQS.DeleteMessageBatch",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1139,14 +1146,15 @@ impl DeleteQueueCall {
             return Err(rt::missing_member("DeleteQueue", "QueueUrl").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "DeleteQueue",
             "AmazonSQS.DeleteQueue",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1270,14 +1278,15 @@ impl GetQueueAttributesCall {
             return Err(rt::missing_member("GetQueueAttributes", "QueueUrl").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "GetQueueAttributes",
             "AmazonSQS.GetQueueAttributes",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1406,14 +1415,15 @@ impl GetQueueUrlCall {
             return Err(rt::missing_member("GetQueueUrl", "QueueName").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "GetQueueUrl",
             "AmazonSQS.GetQueueUrl",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1544,14 +1554,15 @@ impl ListDeadLetterSourceQueuesCall {
             return Err(rt::missing_member("ListDeadLetterSourceQueues", "QueueUrl").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListDeadLetterSourceQueues",
             "AmazonSQS.ListDeadLetterSourceQueues",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 
     /// Every page of the results, as a stream: pass `NextToken` from each page's `NextToken`. The page size is set with `MaxResults`.
@@ -1696,14 +1707,15 @@ impl ListMessageMoveTasksCall {
             return Err(rt::missing_member("ListMessageMoveTasks", "SourceArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListMessageMoveTasks",
             "AmazonSQS.ListMessageMoveTasks",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1821,14 +1833,15 @@ impl ListQueueTagsCall {
             return Err(rt::missing_member("ListQueueTags", "QueueUrl").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListQueueTags",
             "AmazonSQS.ListQueueTags",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1953,14 +1966,15 @@ impl ListQueuesCall {
     pub async fn send(self) -> Result<ListQueuesResult, OperationError<ListQueuesError>> {
         let input = self.input;
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ListQueues",
             "AmazonSQS.ListQueues",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 
     /// Every page of the results, as a stream: pass `NextToken` from each page's `NextToken`. The page size is set with `MaxResults`.
@@ -2087,14 +2101,15 @@ impl PurgeQueueCall {
             return Err(rt::missing_member("PurgeQueue", "QueueUrl").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "PurgeQueue",
             "AmazonSQS.PurgeQueue",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2264,14 +2279,15 @@ impl ReceiveMessageCall {
             return Err(rt::missing_member("ReceiveMessage", "QueueUrl").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "ReceiveMessage",
             "AmazonSQS.ReceiveMessage",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2452,14 +2468,15 @@ impl RemovePermissionCall {
             return Err(rt::missing_member("RemovePermission", "Label").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "RemovePermission",
             "AmazonSQS.RemovePermission",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2620,14 +2637,15 @@ impl SendMessageCall {
             return Err(rt::missing_member("SendMessage", "MessageBody").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "SendMessage",
             "AmazonSQS.SendMessage",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -2812,14 +2830,15 @@ impl SendMessageBatchCall {
             return Err(rt::missing_member("SendMessageBatch", "Entries").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "SendMessageBatch",
             "AmazonSQS.SendMessageBatch",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -3032,14 +3051,15 @@ impl SetQueueAttributesCall {
             return Err(rt::missing_member("SetQueueAttributes", "Attributes").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "SetQueueAttributes",
             "AmazonSQS.SetQueueAttributes",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -3190,14 +3210,15 @@ impl StartMessageMoveTaskCall {
             return Err(rt::missing_member("StartMessageMoveTask", "SourceArn").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "StartMessageMoveTask",
             "AmazonSQS.StartMessageMoveTask",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -3324,14 +3345,15 @@ impl TagQueueCall {
             return Err(rt::missing_member("TagQueue", "Tags").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "TagQueue",
             "AmazonSQS.TagQueue",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -3456,14 +3478,15 @@ impl UntagQueueCall {
             return Err(rt::missing_member("UntagQueue", "TagKeys").into());
         }
         let host_prefix = None;
-        rt::json_call(
+        let output = rt::json_call(
             &self.client,
             "UntagQueue",
             "AmazonSQS.UntagQueue",
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 

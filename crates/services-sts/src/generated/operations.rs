@@ -133,14 +133,15 @@ impl AssumeRoleCall {
             output: Some(1),
             result_wrapper: Some("AssumeRoleResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -311,14 +312,15 @@ impl AssumeRoleWithSAMLCall {
             output: Some(3),
             result_wrapper: Some("AssumeRoleWithSAMLResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -526,14 +528,15 @@ impl AssumeRoleWithWebIdentityCall {
             output: Some(5),
             result_wrapper: Some("AssumeRoleWithWebIdentityResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -726,14 +729,15 @@ impl AssumeRootCall {
             output: Some(7),
             result_wrapper: Some("AssumeRootResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -839,14 +843,15 @@ impl DecodeAuthorizationMessageCall {
             output: Some(12),
             result_wrapper: Some("DecodeAuthorizationMessageResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -944,14 +949,15 @@ impl GetAccessKeyInfoCall {
             output: Some(17),
             result_wrapper: Some("GetAccessKeyInfoResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1031,14 +1037,15 @@ impl GetCallerIdentityCall {
             output: Some(19),
             result_wrapper: Some("GetCallerIdentityResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1127,14 +1134,15 @@ impl GetDelegatedAccessTokenCall {
             output: Some(21),
             result_wrapper: Some("GetDelegatedAccessTokenResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1280,14 +1288,15 @@ impl GetFederationTokenCall {
             output: Some(23),
             result_wrapper: Some("GetFederationTokenResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1424,14 +1433,15 @@ impl GetSessionTokenCall {
             output: Some(25),
             result_wrapper: Some("GetSessionTokenResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
@@ -1550,14 +1560,15 @@ impl GetWebIdentityTokenCall {
             output: Some(27),
             result_wrapper: Some("GetWebIdentityTokenResult"),
         };
-        rt::query_call(
+        let output = rt::query_call(
             &self.client,
             &OP,
             super::schema::SHAPES,
             &input,
             host_prefix,
         )
-        .await
+        .await?;
+        Ok(output)
     }
 }
 
