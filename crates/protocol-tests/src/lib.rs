@@ -128,6 +128,16 @@ impl Captured {
                     );
                     return;
                 }
+                if expected.trim_start().starts_with('<') {
+                    // XML compares as trees: element names, attributes (namespace
+                    // declarations aside) and trimmed text, not formatting.
+                    let want = session_tower::rt::dom::parse(expected.as_bytes())
+                        .unwrap_or_else(|e| panic!("expected body is not XML: {e}"));
+                    let have = session_tower::rt::dom::parse(got.as_bytes())
+                        .unwrap_or_else(|e| panic!("body is not XML ({e}): {got}"));
+                    assert_eq!(normalize(have), normalize(want), "body (as XML)\n{got}");
+                    return;
+                }
                 match (
                     serde_json::from_str::<serde_json::Value>(expected),
                     serde_json::from_str::<serde_json::Value>(got),
@@ -138,6 +148,22 @@ impl Captured {
             }
         }
     }
+}
+
+fn normalize(mut el: session_tower::rt::dom::Element) -> session_tower::rt::dom::Element {
+    el.text = el.text.trim().to_owned();
+    el.attributes.sort();
+    el.children = el.children.into_iter().map(normalize).collect();
+    // Map entries have no order; the cases list them in the order their params had.
+    // Wrapped maps are `entry` elements; flattened ones repeat the member's name, each
+    // with a `key`.
+    let is_entry = |c: &session_tower::rt::dom::Element| {
+        c.name == "entry" || c.children.iter().any(|k| k.name == "key")
+    };
+    if !el.children.is_empty() && el.children.iter().all(is_entry) {
+        el.children.sort_by_key(|c| format!("{c:?}"));
+    }
+    el
 }
 
 fn form_pairs(body: &str) -> Vec<String> {

@@ -698,12 +698,21 @@ mod g4 {
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub enum MyUnion {
-            /// `blobValue`.
-            #[serde(rename = "blobValue")]
-            BlobValue(rt::Blob),
+            /// `stringValue`.
+            #[serde(rename = "stringValue")]
+            StringValue(String),
             /// `booleanValue`.
             #[serde(rename = "booleanValue")]
             BooleanValue(bool),
+            /// `numberValue`.
+            #[serde(rename = "numberValue")]
+            NumberValue(i32),
+            /// `blobValue`.
+            #[serde(rename = "blobValue")]
+            BlobValue(rt::Blob),
+            /// `timestampValue`.
+            #[serde(rename = "timestampValue")]
+            TimestampValue(rt::Timestamp),
             /// `enumValue`.
             #[serde(rename = "enumValue")]
             EnumValue(FooEnum),
@@ -716,18 +725,9 @@ mod g4 {
             /// `mapValue`.
             #[serde(rename = "mapValue")]
             MapValue(HashMap<String, String>),
-            /// `numberValue`.
-            #[serde(rename = "numberValue")]
-            NumberValue(i32),
-            /// `stringValue`.
-            #[serde(rename = "stringValue")]
-            StringValue(String),
             /// `structureValue`.
             #[serde(rename = "structureValue")]
             StructureValue(GreetingStruct),
-            /// `timestampValue`.
-            #[serde(rename = "timestampValue")]
-            TimestampValue(rt::Timestamp),
             /// A member this version does not know (as sent).
             #[serde(untagged)]
             Unknown(rt::Document),
@@ -740,16 +740,16 @@ mod g4 {
                     return Ok(Self::Unknown(rt::Document::Object(Default::default())));
                 };
                 Ok(match key.as_str() {
-                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
+                    "stringValue" => Self::StringValue(rt::from_value(value)?),
                     "booleanValue" => Self::BooleanValue(rt::from_value(value)?),
+                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
+                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
+                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
                     "enumValue" => Self::EnumValue(rt::from_value(value)?),
                     "intEnumValue" => Self::IntEnumValue(rt::from_value(value)?),
                     "listValue" => Self::ListValue(rt::from_value(value)?),
                     "mapValue" => Self::MapValue(rt::from_value(value)?),
-                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
-                    "stringValue" => Self::StringValue(rt::from_value(value)?),
                     "structureValue" => Self::StructureValue(rt::from_value(value)?),
-                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
                     _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
                 })
             }
@@ -1470,12 +1470,12 @@ mod g7 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PutWithContentEncodingInput {
-            /// `data`.
-            #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-            pub data: Option<String>,
             /// `encoding`.
             #[serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")]
             pub encoding: Option<String>,
+            /// `data`.
+            #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+            pub data: Option<String>,
         }
     }
 
@@ -1509,15 +1509,15 @@ mod g7 {
         }
 
         impl PutWithContentEncodingCall {
-            /// Sets `data`.
-            pub fn data(mut self, value: impl Into<String>) -> Self {
-                self.input.data = Some(value.into());
-                self
-            }
-
             /// Sets `encoding`.
             pub fn encoding(mut self, value: impl Into<String>) -> Self {
                 self.input.encoding = Some(value.into());
+                self
+            }
+
+            /// Sets `data`.
+            pub fn data(mut self, value: impl Into<String>) -> Self {
+                self.input.data = Some(value.into());
                 self
             }
 
@@ -1628,14 +1628,6 @@ mod g8 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesInput {
-            /// `doubleValue`.
-            #[serde(
-                rename = "doubleValue",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f64_opt"
-            )]
-            pub double_value: Option<f64>,
             /// `floatValue`.
             #[serde(
                 rename = "floatValue",
@@ -1644,6 +1636,14 @@ mod g8 {
                 with = "rt::float_format::f32_opt"
             )]
             pub float_value: Option<f32>,
+            /// `doubleValue`.
+            #[serde(
+                rename = "doubleValue",
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "rt::float_format::f64_opt"
+            )]
+            pub double_value: Option<f64>,
         }
     }
 
@@ -1677,15 +1677,15 @@ mod g8 {
         }
 
         impl SimpleScalarPropertiesCall {
-            /// Sets `doubleValue`.
-            pub fn double_value(mut self, value: impl Into<f64>) -> Self {
-                self.input.double_value = Some(value.into());
-                self
-            }
-
             /// Sets `floatValue`.
             pub fn float_value(mut self, value: impl Into<f32>) -> Self {
                 self.input.float_value = Some(value.into());
+                self
+            }
+
+            /// Sets `doubleValue`.
+            pub fn double_value(mut self, value: impl Into<f64>) -> Self {
+                self.input.double_value = Some(value.into());
                 self
             }
 

@@ -756,12 +756,12 @@ mod g3 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexError {
-            /// `Nested`.
-            #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
-            pub nested: Option<ComplexNestedErrorData>,
             /// `TopLevel`.
             #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
             pub top_level: Option<String>,
+            /// `Nested`.
+            #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
+            pub nested: Option<ComplexNestedErrorData>,
             /// The service's answer: status, code, message, request id.
             #[serde(skip)]
             pub meta: session_tower::ServiceError,
@@ -1012,12 +1012,21 @@ mod g4 {
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub enum MyUnion {
-            /// `blobValue`.
-            #[serde(rename = "blobValue")]
-            BlobValue(rt::Blob),
+            /// `stringValue`.
+            #[serde(rename = "stringValue")]
+            StringValue(String),
             /// `booleanValue`.
             #[serde(rename = "booleanValue")]
             BooleanValue(bool),
+            /// `numberValue`.
+            #[serde(rename = "numberValue")]
+            NumberValue(i32),
+            /// `blobValue`.
+            #[serde(rename = "blobValue")]
+            BlobValue(rt::Blob),
+            /// `timestampValue`.
+            #[serde(rename = "timestampValue")]
+            TimestampValue(rt::Timestamp),
             /// `enumValue`.
             #[serde(rename = "enumValue")]
             EnumValue(FooEnum),
@@ -1030,18 +1039,9 @@ mod g4 {
             /// `mapValue`.
             #[serde(rename = "mapValue")]
             MapValue(HashMap<String, String>),
-            /// `numberValue`.
-            #[serde(rename = "numberValue")]
-            NumberValue(i32),
-            /// `stringValue`.
-            #[serde(rename = "stringValue")]
-            StringValue(String),
             /// `structureValue`.
             #[serde(rename = "structureValue")]
             StructureValue(GreetingStruct),
-            /// `timestampValue`.
-            #[serde(rename = "timestampValue")]
-            TimestampValue(rt::Timestamp),
             /// A member this version does not know (as sent).
             #[serde(untagged)]
             Unknown(rt::Document),
@@ -1054,16 +1054,16 @@ mod g4 {
                     return Ok(Self::Unknown(rt::Document::Object(Default::default())));
                 };
                 Ok(match key.as_str() {
-                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
+                    "stringValue" => Self::StringValue(rt::from_value(value)?),
                     "booleanValue" => Self::BooleanValue(rt::from_value(value)?),
+                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
+                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
+                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
                     "enumValue" => Self::EnumValue(rt::from_value(value)?),
                     "intEnumValue" => Self::IntEnumValue(rt::from_value(value)?),
                     "listValue" => Self::ListValue(rt::from_value(value)?),
                     "mapValue" => Self::MapValue(rt::from_value(value)?),
-                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
-                    "stringValue" => Self::StringValue(rt::from_value(value)?),
                     "structureValue" => Self::StructureValue(rt::from_value(value)?),
-                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
                     _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
                 })
             }
@@ -1836,14 +1836,6 @@ mod g7 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesOutput {
-            /// `doubleValue`.
-            #[serde(
-                rename = "doubleValue",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f64_opt"
-            )]
-            pub double_value: Option<f64>,
             /// `floatValue`.
             #[serde(
                 rename = "floatValue",
@@ -1852,6 +1844,14 @@ mod g7 {
                 with = "rt::float_format::f32_opt"
             )]
             pub float_value: Option<f32>,
+            /// `doubleValue`.
+            #[serde(
+                rename = "doubleValue",
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "rt::float_format::f64_opt"
+            )]
+            pub double_value: Option<f64>,
         }
     }
 

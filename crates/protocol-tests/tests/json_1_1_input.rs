@@ -733,13 +733,6 @@ mod g4 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub foo_enum_list: Option<Vec<FooEnum>>,
-            /// `fooEnumMap`.
-            #[serde(
-                rename = "fooEnumMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub foo_enum_map: Option<HashMap<String, FooEnum>>,
             /// `fooEnumSet`.
             #[serde(
                 rename = "fooEnumSet",
@@ -747,6 +740,13 @@ mod g4 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub foo_enum_set: Option<Vec<FooEnum>>,
+            /// `fooEnumMap`.
+            #[serde(
+                rename = "fooEnumMap",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub foo_enum_map: Option<HashMap<String, FooEnum>>,
         }
     }
 
@@ -804,15 +804,15 @@ mod g4 {
                 self
             }
 
-            /// Sets `fooEnumMap`.
-            pub fn foo_enum_map(mut self, value: impl Into<HashMap<String, FooEnum>>) -> Self {
-                self.input.foo_enum_map = Some(value.into());
-                self
-            }
-
             /// Sets `fooEnumSet`.
             pub fn foo_enum_set(mut self, value: impl Into<Vec<FooEnum>>) -> Self {
                 self.input.foo_enum_set = Some(value.into());
+                self
+            }
+
+            /// Sets `fooEnumMap`.
+            pub fn foo_enum_map(mut self, value: impl Into<HashMap<String, FooEnum>>) -> Self {
+                self.input.foo_enum_map = Some(value.into());
                 self
             }
 
@@ -977,13 +977,6 @@ mod g5 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub int_enum_list: Option<Vec<i32>>,
-            /// `intEnumMap`.
-            #[serde(
-                rename = "intEnumMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub int_enum_map: Option<HashMap<String, i32>>,
             /// `intEnumSet`.
             #[serde(
                 rename = "intEnumSet",
@@ -991,6 +984,13 @@ mod g5 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub int_enum_set: Option<Vec<i32>>,
+            /// `intEnumMap`.
+            #[serde(
+                rename = "intEnumMap",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub int_enum_map: Option<HashMap<String, i32>>,
         }
     }
 
@@ -1048,15 +1048,15 @@ mod g5 {
                 self
             }
 
-            /// Sets `intEnumMap`.
-            pub fn int_enum_map(mut self, value: impl Into<HashMap<String, i32>>) -> Self {
-                self.input.int_enum_map = Some(value.into());
-                self
-            }
-
             /// Sets `intEnumSet`.
             pub fn int_enum_set(mut self, value: impl Into<Vec<i32>>) -> Self {
                 self.input.int_enum_set = Some(value.into());
+                self
+            }
+
+            /// Sets `intEnumMap`.
+            pub fn int_enum_map(mut self, value: impl Into<HashMap<String, i32>>) -> Self {
+                self.input.int_enum_map = Some(value.into());
                 self
             }
 
@@ -1230,12 +1230,21 @@ mod g6 {
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub enum MyUnion {
-            /// `blobValue`.
-            #[serde(rename = "blobValue")]
-            BlobValue(rt::Blob),
+            /// `stringValue`.
+            #[serde(rename = "stringValue")]
+            StringValue(String),
             /// `booleanValue`.
             #[serde(rename = "booleanValue")]
             BooleanValue(bool),
+            /// `numberValue`.
+            #[serde(rename = "numberValue")]
+            NumberValue(i32),
+            /// `blobValue`.
+            #[serde(rename = "blobValue")]
+            BlobValue(rt::Blob),
+            /// `timestampValue`.
+            #[serde(rename = "timestampValue")]
+            TimestampValue(rt::Timestamp),
             /// `enumValue`.
             #[serde(rename = "enumValue")]
             EnumValue(FooEnum),
@@ -1245,18 +1254,9 @@ mod g6 {
             /// `mapValue`.
             #[serde(rename = "mapValue")]
             MapValue(HashMap<String, String>),
-            /// `numberValue`.
-            #[serde(rename = "numberValue")]
-            NumberValue(i32),
-            /// `stringValue`.
-            #[serde(rename = "stringValue")]
-            StringValue(String),
             /// `structureValue`.
             #[serde(rename = "structureValue")]
             StructureValue(GreetingStruct),
-            /// `timestampValue`.
-            #[serde(rename = "timestampValue")]
-            TimestampValue(rt::Timestamp),
             /// A member this version does not know (as sent).
             #[serde(untagged)]
             Unknown(rt::Document),
@@ -1269,15 +1269,15 @@ mod g6 {
                     return Ok(Self::Unknown(rt::Document::Object(Default::default())));
                 };
                 Ok(match key.as_str() {
-                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
+                    "stringValue" => Self::StringValue(rt::from_value(value)?),
                     "booleanValue" => Self::BooleanValue(rt::from_value(value)?),
+                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
+                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
+                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
                     "enumValue" => Self::EnumValue(rt::from_value(value)?),
                     "listValue" => Self::ListValue(rt::from_value(value)?),
                     "mapValue" => Self::MapValue(rt::from_value(value)?),
-                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
-                    "stringValue" => Self::StringValue(rt::from_value(value)?),
                     "structureValue" => Self::StructureValue(rt::from_value(value)?),
-                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
                     _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
                 })
             }
@@ -3525,12 +3525,12 @@ mod g11 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PutWithContentEncodingInput {
-            /// `data`.
-            #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-            pub data: Option<String>,
             /// `encoding`.
             #[serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")]
             pub encoding: Option<String>,
+            /// `data`.
+            #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+            pub data: Option<String>,
         }
     }
 
@@ -3564,15 +3564,15 @@ mod g11 {
         }
 
         impl PutWithContentEncodingCall {
-            /// Sets `data`.
-            pub fn data(mut self, value: impl Into<String>) -> Self {
-                self.input.data = Some(value.into());
-                self
-            }
-
             /// Sets `encoding`.
             pub fn encoding(mut self, value: impl Into<String>) -> Self {
                 self.input.encoding = Some(value.into());
+                self
+            }
+
+            /// Sets `data`.
+            pub fn data(mut self, value: impl Into<String>) -> Self {
+                self.input.data = Some(value.into());
                 self
             }
 
@@ -3683,14 +3683,6 @@ mod g12 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesInputOutput {
-            /// `doubleValue`.
-            #[serde(
-                rename = "doubleValue",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f64_opt"
-            )]
-            pub double_value: Option<f64>,
             /// `floatValue`.
             #[serde(
                 rename = "floatValue",
@@ -3699,6 +3691,14 @@ mod g12 {
                 with = "rt::float_format::f32_opt"
             )]
             pub float_value: Option<f32>,
+            /// `doubleValue`.
+            #[serde(
+                rename = "doubleValue",
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "rt::float_format::f64_opt"
+            )]
+            pub double_value: Option<f64>,
         }
     }
 
@@ -3732,15 +3732,15 @@ mod g12 {
         }
 
         impl SimpleScalarPropertiesCall {
-            /// Sets `doubleValue`.
-            pub fn double_value(mut self, value: impl Into<f64>) -> Self {
-                self.input.double_value = Some(value.into());
-                self
-            }
-
             /// Sets `floatValue`.
             pub fn float_value(mut self, value: impl Into<f32>) -> Self {
                 self.input.float_value = Some(value.into());
+                self
+            }
+
+            /// Sets `doubleValue`.
+            pub fn double_value(mut self, value: impl Into<f64>) -> Self {
+                self.input.double_value = Some(value.into());
                 self
             }
 

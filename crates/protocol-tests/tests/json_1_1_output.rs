@@ -742,12 +742,12 @@ mod g4 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexError {
-            /// `Nested`.
-            #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
-            pub nested: Option<ComplexNestedErrorData>,
             /// `TopLevel`.
             #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
             pub top_level: Option<String>,
+            /// `Nested`.
+            #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
+            pub nested: Option<ComplexNestedErrorData>,
             /// The service's answer: status, code, message, request id.
             #[serde(skip)]
             pub meta: session_tower::ServiceError,
@@ -1380,13 +1380,6 @@ mod g6 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub foo_enum_list: Option<Vec<FooEnum>>,
-            /// `fooEnumMap`.
-            #[serde(
-                rename = "fooEnumMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub foo_enum_map: Option<HashMap<String, FooEnum>>,
             /// `fooEnumSet`.
             #[serde(
                 rename = "fooEnumSet",
@@ -1394,6 +1387,13 @@ mod g6 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub foo_enum_set: Option<Vec<FooEnum>>,
+            /// `fooEnumMap`.
+            #[serde(
+                rename = "fooEnumMap",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub foo_enum_map: Option<HashMap<String, FooEnum>>,
         }
     }
 
@@ -1586,13 +1586,6 @@ mod g7 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub int_enum_list: Option<Vec<i32>>,
-            /// `intEnumMap`.
-            #[serde(
-                rename = "intEnumMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub int_enum_map: Option<HashMap<String, i32>>,
             /// `intEnumSet`.
             #[serde(
                 rename = "intEnumSet",
@@ -1600,6 +1593,13 @@ mod g7 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub int_enum_set: Option<Vec<i32>>,
+            /// `intEnumMap`.
+            #[serde(
+                rename = "intEnumMap",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub int_enum_map: Option<HashMap<String, i32>>,
         }
     }
 
@@ -1804,12 +1804,21 @@ mod g8 {
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub enum MyUnion {
-            /// `blobValue`.
-            #[serde(rename = "blobValue")]
-            BlobValue(rt::Blob),
+            /// `stringValue`.
+            #[serde(rename = "stringValue")]
+            StringValue(String),
             /// `booleanValue`.
             #[serde(rename = "booleanValue")]
             BooleanValue(bool),
+            /// `numberValue`.
+            #[serde(rename = "numberValue")]
+            NumberValue(i32),
+            /// `blobValue`.
+            #[serde(rename = "blobValue")]
+            BlobValue(rt::Blob),
+            /// `timestampValue`.
+            #[serde(rename = "timestampValue")]
+            TimestampValue(rt::Timestamp),
             /// `enumValue`.
             #[serde(rename = "enumValue")]
             EnumValue(FooEnum),
@@ -1819,18 +1828,9 @@ mod g8 {
             /// `mapValue`.
             #[serde(rename = "mapValue")]
             MapValue(HashMap<String, String>),
-            /// `numberValue`.
-            #[serde(rename = "numberValue")]
-            NumberValue(i32),
-            /// `stringValue`.
-            #[serde(rename = "stringValue")]
-            StringValue(String),
             /// `structureValue`.
             #[serde(rename = "structureValue")]
             StructureValue(GreetingStruct),
-            /// `timestampValue`.
-            #[serde(rename = "timestampValue")]
-            TimestampValue(rt::Timestamp),
             /// A member this version does not know (as sent).
             #[serde(untagged)]
             Unknown(rt::Document),
@@ -1843,15 +1843,15 @@ mod g8 {
                     return Ok(Self::Unknown(rt::Document::Object(Default::default())));
                 };
                 Ok(match key.as_str() {
-                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
+                    "stringValue" => Self::StringValue(rt::from_value(value)?),
                     "booleanValue" => Self::BooleanValue(rt::from_value(value)?),
+                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
+                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
+                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
                     "enumValue" => Self::EnumValue(rt::from_value(value)?),
                     "listValue" => Self::ListValue(rt::from_value(value)?),
                     "mapValue" => Self::MapValue(rt::from_value(value)?),
-                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
-                    "stringValue" => Self::StringValue(rt::from_value(value)?),
                     "structureValue" => Self::StructureValue(rt::from_value(value)?),
-                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
                     _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
                 })
             }
@@ -3427,14 +3427,6 @@ mod g12 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesInputOutput {
-            /// `doubleValue`.
-            #[serde(
-                rename = "doubleValue",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f64_opt"
-            )]
-            pub double_value: Option<f64>,
             /// `floatValue`.
             #[serde(
                 rename = "floatValue",
@@ -3443,6 +3435,14 @@ mod g12 {
                 with = "rt::float_format::f32_opt"
             )]
             pub float_value: Option<f32>,
+            /// `doubleValue`.
+            #[serde(
+                rename = "doubleValue",
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "rt::float_format::f64_opt"
+            )]
+            pub double_value: Option<f64>,
         }
     }
 

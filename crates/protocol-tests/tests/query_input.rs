@@ -738,6 +738,9 @@ mod g4 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructArg {
+            /// `StringArg`.
+            #[serde(rename = "StringArg", default, skip_serializing_if = "Option::is_none")]
+            pub string_arg: Option<String>,
             /// `OtherArg`.
             #[serde(rename = "OtherArg", default, skip_serializing_if = "Option::is_none")]
             pub other_arg: Option<bool>,
@@ -748,9 +751,6 @@ mod g4 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub recursive_arg: Option<Box<StructArg>>,
-            /// `StringArg`.
-            #[serde(rename = "StringArg", default, skip_serializing_if = "Option::is_none")]
-            pub string_arg: Option<String>,
         }
     }
 
@@ -879,6 +879,15 @@ mod g4 {
             // StructArg
             Shape::Structure(&[
                 Member {
+                    name: "StringArg",
+                    wire: "StringArg",
+                    shape: 2,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "OtherArg",
                     wire: "OtherArg",
                     shape: 0,
@@ -891,15 +900,6 @@ mod g4 {
                     name: "RecursiveArg",
                     wire: "RecursiveArg",
                     shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "StringArg",
-                    wire: "StringArg",
-                    shape: 2,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -1289,12 +1289,12 @@ mod g7 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PutWithContentEncodingInput {
-            /// `data`.
-            #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-            pub data: Option<String>,
             /// `encoding`.
             #[serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")]
             pub encoding: Option<String>,
+            /// `data`.
+            #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+            pub data: Option<String>,
         }
     }
 
@@ -1328,15 +1328,15 @@ mod g7 {
         }
 
         impl PutWithContentEncodingCall {
-            /// Sets `data`.
-            pub fn data(mut self, value: impl Into<String>) -> Self {
-                self.input.data = Some(value.into());
-                self
-            }
-
             /// Sets `encoding`.
             pub fn encoding(mut self, value: impl Into<String>) -> Self {
                 self.input.encoding = Some(value.into());
+                self
+            }
+
+            /// Sets `data`.
+            pub fn data(mut self, value: impl Into<String>) -> Self {
+                self.input.data = Some(value.into());
                 self
             }
 
@@ -1417,8 +1417,8 @@ mod g7 {
             // PutWithContentEncodingInput
             Shape::Structure(&[
                 Member {
-                    name: "data",
-                    wire: "data",
+                    name: "encoding",
+                    wire: "encoding",
                     shape: 1,
                     flattened: false,
                     attribute: false,
@@ -1426,8 +1426,8 @@ mod g7 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "encoding",
-                    wire: "encoding",
+                    name: "data",
+                    wire: "data",
                     shape: 1,
                     flattened: false,
                     attribute: false,
@@ -1701,6 +1701,9 @@ mod g9 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryListsInput {
+            /// `ListArg`.
+            #[serde(rename = "ListArg", default, skip_serializing_if = "Option::is_none")]
+            pub list_arg: Option<Vec<String>>,
             /// `ComplexListArg`.
             #[serde(
                 rename = "ComplexListArg",
@@ -1715,16 +1718,6 @@ mod g9 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub flattened_list_arg: Option<Vec<String>>,
-            /// `FlattenedListArgWithXmlName`.
-            #[serde(
-                rename = "FlattenedListArgWithXmlName",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub flattened_list_arg_with_xml_name: Option<Vec<String>>,
-            /// `ListArg`.
-            #[serde(rename = "ListArg", default, skip_serializing_if = "Option::is_none")]
-            pub list_arg: Option<Vec<String>>,
             /// `ListArgWithXmlNameMember`.
             #[serde(
                 rename = "ListArgWithXmlNameMember",
@@ -1732,6 +1725,13 @@ mod g9 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub list_arg_with_xml_name_member: Option<Vec<String>>,
+            /// `FlattenedListArgWithXmlName`.
+            #[serde(
+                rename = "FlattenedListArgWithXmlName",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub flattened_list_arg_with_xml_name: Option<Vec<String>>,
             /// `NestedWithList`.
             #[serde(
                 rename = "NestedWithList",
@@ -1772,6 +1772,12 @@ mod g9 {
         }
 
         impl QueryListsCall {
+            /// Sets `ListArg`.
+            pub fn list_arg(mut self, value: impl Into<Vec<String>>) -> Self {
+                self.input.list_arg = Some(value.into());
+                self
+            }
+
             /// Sets `ComplexListArg`.
             pub fn complex_list_arg(mut self, value: impl Into<Vec<GreetingStruct>>) -> Self {
                 self.input.complex_list_arg = Some(value.into());
@@ -1784,24 +1790,18 @@ mod g9 {
                 self
             }
 
+            /// Sets `ListArgWithXmlNameMember`.
+            pub fn list_arg_with_xml_name_member(mut self, value: impl Into<Vec<String>>) -> Self {
+                self.input.list_arg_with_xml_name_member = Some(value.into());
+                self
+            }
+
             /// Sets `FlattenedListArgWithXmlName`.
             pub fn flattened_list_arg_with_xml_name(
                 mut self,
                 value: impl Into<Vec<String>>,
             ) -> Self {
                 self.input.flattened_list_arg_with_xml_name = Some(value.into());
-                self
-            }
-
-            /// Sets `ListArg`.
-            pub fn list_arg(mut self, value: impl Into<Vec<String>>) -> Self {
-                self.input.list_arg = Some(value.into());
-                self
-            }
-
-            /// Sets `ListArgWithXmlNameMember`.
-            pub fn list_arg_with_xml_name_member(mut self, value: impl Into<Vec<String>>) -> Self {
-                self.input.list_arg_with_xml_name_member = Some(value.into());
                 self
             }
 
@@ -1920,6 +1920,15 @@ mod g9 {
             // QueryListsInput
             Shape::Structure(&[
                 Member {
+                    name: "ListArg",
+                    wire: "ListArg",
+                    shape: 6,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "ComplexListArg",
                     wire: "ComplexListArg",
                     shape: 0,
@@ -1938,28 +1947,19 @@ mod g9 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "FlattenedListArgWithXmlName",
-                    wire: "Hi",
-                    shape: 2,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "ListArg",
-                    wire: "ListArg",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
                     name: "ListArgWithXmlNameMember",
                     wire: "ListArgWithXmlNameMember",
                     shape: 2,
                     flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "FlattenedListArgWithXmlName",
+                    wire: "Hi",
+                    shape: 2,
+                    flattened: true,
                     attribute: false,
                     format: TimestampFormat::Default,
                     location: Location::Body,
@@ -2171,6 +2171,16 @@ mod g10 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryMapsInput {
+            /// `MapArg`.
+            #[serde(rename = "MapArg", default, skip_serializing_if = "Option::is_none")]
+            pub map_arg: Option<HashMap<String, String>>,
+            /// `RenamedMapArg`.
+            #[serde(
+                rename = "RenamedMapArg",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub renamed_map_arg: Option<HashMap<String, String>>,
             /// `ComplexMapArg`.
             #[serde(
                 rename = "ComplexMapArg",
@@ -2178,6 +2188,13 @@ mod g10 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub complex_map_arg: Option<HashMap<String, GreetingStruct>>,
+            /// `MapWithXmlMemberName`.
+            #[serde(
+                rename = "MapWithXmlMemberName",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub map_with_xml_member_name: Option<HashMap<String, String>>,
             /// `FlattenedMap`.
             #[serde(
                 rename = "FlattenedMap",
@@ -2192,9 +2209,6 @@ mod g10 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub flattened_map_with_xml_name: Option<HashMap<String, String>>,
-            /// `MapArg`.
-            #[serde(rename = "MapArg", default, skip_serializing_if = "Option::is_none")]
-            pub map_arg: Option<HashMap<String, String>>,
             /// `MapOfLists`.
             #[serde(
                 rename = "MapOfLists",
@@ -2202,13 +2216,6 @@ mod g10 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub map_of_lists: Option<HashMap<String, Vec<String>>>,
-            /// `MapWithXmlMemberName`.
-            #[serde(
-                rename = "MapWithXmlMemberName",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub map_with_xml_member_name: Option<HashMap<String, String>>,
             /// `NestedStructWithMap`.
             #[serde(
                 rename = "NestedStructWithMap",
@@ -2216,13 +2223,6 @@ mod g10 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub nested_struct_with_map: Option<NestedStructWithMap>,
-            /// `RenamedMapArg`.
-            #[serde(
-                rename = "RenamedMapArg",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub renamed_map_arg: Option<HashMap<String, String>>,
         }
     }
 
@@ -2256,12 +2256,33 @@ mod g10 {
         }
 
         impl QueryMapsCall {
+            /// Sets `MapArg`.
+            pub fn map_arg(mut self, value: impl Into<HashMap<String, String>>) -> Self {
+                self.input.map_arg = Some(value.into());
+                self
+            }
+
+            /// Sets `RenamedMapArg`.
+            pub fn renamed_map_arg(mut self, value: impl Into<HashMap<String, String>>) -> Self {
+                self.input.renamed_map_arg = Some(value.into());
+                self
+            }
+
             /// Sets `ComplexMapArg`.
             pub fn complex_map_arg(
                 mut self,
                 value: impl Into<HashMap<String, GreetingStruct>>,
             ) -> Self {
                 self.input.complex_map_arg = Some(value.into());
+                self
+            }
+
+            /// Sets `MapWithXmlMemberName`.
+            pub fn map_with_xml_member_name(
+                mut self,
+                value: impl Into<HashMap<String, String>>,
+            ) -> Self {
+                self.input.map_with_xml_member_name = Some(value.into());
                 self
             }
 
@@ -2280,36 +2301,15 @@ mod g10 {
                 self
             }
 
-            /// Sets `MapArg`.
-            pub fn map_arg(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-                self.input.map_arg = Some(value.into());
-                self
-            }
-
             /// Sets `MapOfLists`.
             pub fn map_of_lists(mut self, value: impl Into<HashMap<String, Vec<String>>>) -> Self {
                 self.input.map_of_lists = Some(value.into());
                 self
             }
 
-            /// Sets `MapWithXmlMemberName`.
-            pub fn map_with_xml_member_name(
-                mut self,
-                value: impl Into<HashMap<String, String>>,
-            ) -> Self {
-                self.input.map_with_xml_member_name = Some(value.into());
-                self
-            }
-
             /// Sets `NestedStructWithMap`.
             pub fn nested_struct_with_map(mut self, value: impl Into<NestedStructWithMap>) -> Self {
                 self.input.nested_struct_with_map = Some(value.into());
-                self
-            }
-
-            /// Sets `RenamedMapArg`.
-            pub fn renamed_map_arg(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-                self.input.renamed_map_arg = Some(value.into());
                 self
             }
 
@@ -2432,9 +2432,36 @@ mod g10 {
             // QueryMapsInput
             Shape::Structure(&[
                 Member {
+                    name: "MapArg",
+                    wire: "MapArg",
+                    shape: 8,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "RenamedMapArg",
+                    wire: "Foo",
+                    shape: 8,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "ComplexMapArg",
                     wire: "ComplexMapArg",
                     shape: 0,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "MapWithXmlMemberName",
+                    wire: "MapWithXmlMemberName",
+                    shape: 3,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -2459,15 +2486,6 @@ mod g10 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "MapArg",
-                    wire: "MapArg",
-                    shape: 8,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
                     name: "MapOfLists",
                     wire: "MapOfLists",
                     shape: 2,
@@ -2477,27 +2495,9 @@ mod g10 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "MapWithXmlMemberName",
-                    wire: "MapWithXmlMemberName",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
                     name: "NestedStructWithMap",
                     wire: "NestedStructWithMap",
                     shape: 4,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "RenamedMapArg",
-                    wire: "Foo",
-                    shape: 8,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -2769,6 +2769,13 @@ mod g11 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryTimestampsInput {
+            /// `normalFormat`.
+            #[serde(
+                rename = "normalFormat",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub normal_format: Option<rt::Timestamp>,
             /// `epochMember`.
             #[serde(
                 rename = "epochMember",
@@ -2783,13 +2790,6 @@ mod g11 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub epoch_target: Option<rt::Timestamp>,
-            /// `normalFormat`.
-            #[serde(
-                rename = "normalFormat",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub normal_format: Option<rt::Timestamp>,
         }
     }
 
@@ -2823,6 +2823,12 @@ mod g11 {
         }
 
         impl QueryTimestampsCall {
+            /// Sets `normalFormat`.
+            pub fn normal_format(mut self, value: impl Into<rt::Timestamp>) -> Self {
+                self.input.normal_format = Some(value.into());
+                self
+            }
+
             /// Sets `epochMember`.
             pub fn epoch_member(mut self, value: impl Into<rt::Timestamp>) -> Self {
                 self.input.epoch_member = Some(value.into());
@@ -2832,12 +2838,6 @@ mod g11 {
             /// Sets `epochTarget`.
             pub fn epoch_target(mut self, value: impl Into<rt::Timestamp>) -> Self {
                 self.input.epoch_target = Some(value.into());
-                self
-            }
-
-            /// Sets `normalFormat`.
-            pub fn normal_format(mut self, value: impl Into<rt::Timestamp>) -> Self {
-                self.input.normal_format = Some(value.into());
                 self
             }
 
@@ -2918,6 +2918,15 @@ mod g11 {
             // QueryTimestampsInput
             Shape::Structure(&[
                 Member {
+                    name: "normalFormat",
+                    wire: "normalFormat",
+                    shape: 3,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "epochMember",
                     wire: "epochMember",
                     shape: 2,
@@ -2930,15 +2939,6 @@ mod g11 {
                     name: "epochTarget",
                     wire: "epochTarget",
                     shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "normalFormat",
-                    wire: "normalFormat",
-                    shape: 3,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -3025,23 +3025,18 @@ mod g12 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleInputParamsInput {
-            /// `Bam`.
-            #[serde(rename = "Bam", default, skip_serializing_if = "Option::is_none")]
-            pub bam: Option<i32>,
+            /// `Foo`.
+            #[serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")]
+            pub foo: Option<String>,
             /// `Bar`.
             #[serde(rename = "Bar", default, skip_serializing_if = "Option::is_none")]
             pub bar: Option<String>,
             /// `Baz`.
             #[serde(rename = "Baz", default, skip_serializing_if = "Option::is_none")]
             pub baz: Option<bool>,
-            /// `Boo`.
-            #[serde(
-                rename = "Boo",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f64_opt"
-            )]
-            pub boo: Option<f64>,
+            /// `Bam`.
+            #[serde(rename = "Bam", default, skip_serializing_if = "Option::is_none")]
+            pub bam: Option<i32>,
             /// `FloatValue`.
             #[serde(
                 rename = "FloatValue",
@@ -3050,9 +3045,17 @@ mod g12 {
                 with = "rt::float_format::f32_opt"
             )]
             pub float_value: Option<f32>,
-            /// `Foo`.
-            #[serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")]
-            pub foo: Option<String>,
+            /// `Boo`.
+            #[serde(
+                rename = "Boo",
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "rt::float_format::f64_opt"
+            )]
+            pub boo: Option<f64>,
+            /// `Qux`.
+            #[serde(rename = "Qux", default, skip_serializing_if = "Option::is_none")]
+            pub qux: Option<rt::Blob>,
             /// `FooEnum`.
             #[serde(rename = "FooEnum", default, skip_serializing_if = "Option::is_none")]
             pub foo_enum: Option<FooEnum>,
@@ -3063,9 +3066,6 @@ mod g12 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub integer_enum: Option<i32>,
-            /// `Qux`.
-            #[serde(rename = "Qux", default, skip_serializing_if = "Option::is_none")]
-            pub qux: Option<rt::Blob>,
         }
     }
 
@@ -3099,9 +3099,9 @@ mod g12 {
         }
 
         impl SimpleInputParamsCall {
-            /// Sets `Bam`.
-            pub fn bam(mut self, value: impl Into<i32>) -> Self {
-                self.input.bam = Some(value.into());
+            /// Sets `Foo`.
+            pub fn foo(mut self, value: impl Into<String>) -> Self {
+                self.input.foo = Some(value.into());
                 self
             }
 
@@ -3117,9 +3117,9 @@ mod g12 {
                 self
             }
 
-            /// Sets `Boo`.
-            pub fn boo(mut self, value: impl Into<f64>) -> Self {
-                self.input.boo = Some(value.into());
+            /// Sets `Bam`.
+            pub fn bam(mut self, value: impl Into<i32>) -> Self {
+                self.input.bam = Some(value.into());
                 self
             }
 
@@ -3129,9 +3129,15 @@ mod g12 {
                 self
             }
 
-            /// Sets `Foo`.
-            pub fn foo(mut self, value: impl Into<String>) -> Self {
-                self.input.foo = Some(value.into());
+            /// Sets `Boo`.
+            pub fn boo(mut self, value: impl Into<f64>) -> Self {
+                self.input.boo = Some(value.into());
+                self
+            }
+
+            /// Sets `Qux`.
+            pub fn qux(mut self, value: impl Into<rt::Blob>) -> Self {
+                self.input.qux = Some(value.into());
                 self
             }
 
@@ -3144,12 +3150,6 @@ mod g12 {
             /// Sets `IntegerEnum`.
             pub fn integer_enum(mut self, value: impl Into<i32>) -> Self {
                 self.input.integer_enum = Some(value.into());
-                self
-            }
-
-            /// Sets `Qux`.
-            pub fn qux(mut self, value: impl Into<rt::Blob>) -> Self {
-                self.input.qux = Some(value.into());
                 self
             }
 
@@ -3242,9 +3242,9 @@ mod g12 {
             // SimpleInputParamsInput
             Shape::Structure(&[
                 Member {
-                    name: "Bam",
-                    wire: "Bam",
-                    shape: 5,
+                    name: "Foo",
+                    wire: "Foo",
+                    shape: 8,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -3269,9 +3269,9 @@ mod g12 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "Boo",
-                    wire: "Boo",
-                    shape: 2,
+                    name: "Bam",
+                    wire: "Bam",
+                    shape: 5,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -3287,9 +3287,18 @@ mod g12 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "Foo",
-                    wire: "Foo",
-                    shape: 8,
+                    name: "Boo",
+                    wire: "Boo",
+                    shape: 2,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "Qux",
+                    wire: "Qux",
+                    shape: 0,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -3308,15 +3317,6 @@ mod g12 {
                     name: "IntegerEnum",
                     wire: "IntegerEnum",
                     shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "Qux",
-                    wire: "Qux",
-                    shape: 0,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,

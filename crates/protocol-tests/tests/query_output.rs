@@ -1534,7 +1534,7 @@ mod g7 {
                 match service.code() {
                     Some("InvalidGreeting") => Self::InvalidGreeting(InvalidGreeting {
                         meta: service.clone(),
-                        ..rt::parse_xml_error(super::schema::SHAPES, 0, service.body())
+                        ..rt::parse_xml_error(super::schema::SHAPES, 0, &service)
                     }),
                     _ => Self::Unhandled(service),
                 }
@@ -1739,11 +1739,11 @@ mod g8 {
                 match service.code() {
                     Some("CustomCodeError") => Self::CustomCodeError(CustomCodeError {
                         meta: service.clone(),
-                        ..rt::parse_xml_error(super::schema::SHAPES, 0, service.body())
+                        ..rt::parse_xml_error(super::schema::SHAPES, 0, &service)
                     }),
                     Some("Customized") => Self::CustomCodeError(CustomCodeError {
                         meta: service.clone(),
-                        ..rt::parse_xml_error(super::schema::SHAPES, 0, service.body())
+                        ..rt::parse_xml_error(super::schema::SHAPES, 0, &service)
                     }),
                     _ => Self::Unhandled(service),
                 }
@@ -1858,12 +1858,12 @@ mod g9 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexError {
-            /// `Nested`.
-            #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
-            pub nested: Option<ComplexNestedErrorData>,
             /// `TopLevel`.
             #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
             pub top_level: Option<String>,
+            /// `Nested`.
+            #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
+            pub nested: Option<ComplexNestedErrorData>,
             /// The service's answer: status, code, message, request id.
             #[serde(skip)]
             pub meta: session_tower::ServiceError,
@@ -1961,7 +1961,7 @@ mod g9 {
                 match service.code() {
                     Some("ComplexError") => Self::ComplexError(ComplexError {
                         meta: service.clone(),
-                        ..rt::parse_xml_error(super::schema::SHAPES, 0, service.body())
+                        ..rt::parse_xml_error(super::schema::SHAPES, 0, &service)
                     }),
                     _ => Self::Unhandled(service),
                 }
@@ -1992,18 +1992,18 @@ mod g9 {
             // ComplexError
             Shape::Structure(&[
                 Member {
-                    name: "Nested",
-                    wire: "Nested",
-                    shape: 1,
+                    name: "TopLevel",
+                    wire: "TopLevel",
+                    shape: 2,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
                     location: Location::Body,
                 },
                 Member {
-                    name: "TopLevel",
-                    wire: "TopLevel",
-                    shape: 2,
+                    name: "Nested",
+                    wire: "Nested",
+                    shape: 1,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -2890,17 +2890,13 @@ mod g14 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarXmlPropertiesOutput {
-            /// `byteValue`.
-            #[serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")]
-            pub byte_value: Option<i32>,
-            /// `doubleValue`.
+            /// `stringValue`.
             #[serde(
-                rename = "doubleValue",
+                rename = "stringValue",
                 default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f64_opt"
+                skip_serializing_if = "Option::is_none"
             )]
-            pub double_value: Option<f64>,
+            pub string_value: Option<String>,
             /// `emptyStringValue`.
             #[serde(
                 rename = "emptyStringValue",
@@ -2908,6 +2904,13 @@ mod g14 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub empty_string_value: Option<String>,
+            /// `trueBooleanValue`.
+            #[serde(
+                rename = "trueBooleanValue",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub true_boolean_value: Option<bool>,
             /// `falseBooleanValue`.
             #[serde(
                 rename = "falseBooleanValue",
@@ -2915,14 +2918,16 @@ mod g14 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub false_boolean_value: Option<bool>,
-            /// `floatValue`.
+            /// `byteValue`.
+            #[serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")]
+            pub byte_value: Option<i32>,
+            /// `shortValue`.
             #[serde(
-                rename = "floatValue",
+                rename = "shortValue",
                 default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f32_opt"
+                skip_serializing_if = "Option::is_none"
             )]
-            pub float_value: Option<f32>,
+            pub short_value: Option<i32>,
             /// `integerValue`.
             #[serde(
                 rename = "integerValue",
@@ -2933,27 +2938,22 @@ mod g14 {
             /// `longValue`.
             #[serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")]
             pub long_value: Option<i64>,
-            /// `shortValue`.
+            /// `floatValue`.
             #[serde(
-                rename = "shortValue",
+                rename = "floatValue",
                 default,
-                skip_serializing_if = "Option::is_none"
+                skip_serializing_if = "Option::is_none",
+                with = "rt::float_format::f32_opt"
             )]
-            pub short_value: Option<i32>,
-            /// `stringValue`.
+            pub float_value: Option<f32>,
+            /// `doubleValue`.
             #[serde(
-                rename = "stringValue",
+                rename = "doubleValue",
                 default,
-                skip_serializing_if = "Option::is_none"
+                skip_serializing_if = "Option::is_none",
+                with = "rt::float_format::f64_opt"
             )]
-            pub string_value: Option<String>,
-            /// `trueBooleanValue`.
-            #[serde(
-                rename = "trueBooleanValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub true_boolean_value: Option<bool>,
+            pub double_value: Option<f64>,
         }
     }
 
@@ -3077,18 +3077,9 @@ mod g14 {
             // SimpleScalarXmlPropertiesOutput
             Shape::Structure(&[
                 Member {
-                    name: "byteValue",
-                    wire: "byteValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "doubleValue",
-                    wire: "DoubleDribble",
-                    shape: 1,
+                    name: "stringValue",
+                    wire: "stringValue",
+                    shape: 6,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -3104,6 +3095,15 @@ mod g14 {
                     location: Location::Body,
                 },
                 Member {
+                    name: "trueBooleanValue",
+                    wire: "trueBooleanValue",
+                    shape: 0,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "falseBooleanValue",
                     wire: "falseBooleanValue",
                     shape: 0,
@@ -3113,9 +3113,18 @@ mod g14 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "floatValue",
-                    wire: "floatValue",
-                    shape: 2,
+                    name: "byteValue",
+                    wire: "byteValue",
+                    shape: 3,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "shortValue",
+                    wire: "shortValue",
+                    shape: 3,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -3140,27 +3149,18 @@ mod g14 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "shortValue",
-                    wire: "shortValue",
-                    shape: 3,
+                    name: "floatValue",
+                    wire: "floatValue",
+                    shape: 2,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
                     location: Location::Body,
                 },
                 Member {
-                    name: "stringValue",
-                    wire: "stringValue",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "trueBooleanValue",
-                    wire: "trueBooleanValue",
-                    shape: 0,
+                    name: "doubleValue",
+                    wire: "DoubleDribble",
+                    shape: 1,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -3754,6 +3754,23 @@ mod g17 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlListsOutput {
+            /// `stringList`.
+            #[serde(
+                rename = "stringList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub string_list: Option<Vec<String>>,
+            /// `stringSet`.
+            #[serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")]
+            pub string_set: Option<Vec<String>>,
+            /// `integerList`.
+            #[serde(
+                rename = "integerList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub integer_list: Option<Vec<i32>>,
             /// `booleanList`.
             #[serde(
                 rename = "booleanList",
@@ -3761,9 +3778,37 @@ mod g17 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub boolean_list: Option<Vec<bool>>,
+            /// `timestampList`.
+            #[serde(
+                rename = "timestampList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub timestamp_list: Option<Vec<rt::Timestamp>>,
             /// `enumList`.
             #[serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")]
             pub enum_list: Option<Vec<FooEnum>>,
+            /// `intEnumList`.
+            #[serde(
+                rename = "intEnumList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub int_enum_list: Option<Vec<i32>>,
+            /// `nestedStringList`.
+            #[serde(
+                rename = "nestedStringList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub nested_string_list: Option<Vec<Vec<String>>>,
+            /// `renamedListMembers`.
+            #[serde(
+                rename = "renamedListMembers",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub renamed_list_members: Option<Vec<String>>,
             /// `flattenedList`.
             #[serde(
                 rename = "flattenedList",
@@ -3792,44 +3837,6 @@ mod g17 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub flattened_list_with_namespace: Option<Vec<String>>,
-            /// `intEnumList`.
-            #[serde(
-                rename = "intEnumList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub int_enum_list: Option<Vec<i32>>,
-            /// `integerList`.
-            #[serde(
-                rename = "integerList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub integer_list: Option<Vec<i32>>,
-            /// `nestedStringList`.
-            #[serde(
-                rename = "nestedStringList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub nested_string_list: Option<Vec<Vec<String>>>,
-            /// `renamedListMembers`.
-            #[serde(
-                rename = "renamedListMembers",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub renamed_list_members: Option<Vec<String>>,
-            /// `stringList`.
-            #[serde(
-                rename = "stringList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub string_list: Option<Vec<String>>,
-            /// `stringSet`.
-            #[serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")]
-            pub string_set: Option<Vec<String>>,
             /// `structureList`.
             #[serde(
                 rename = "structureList",
@@ -3837,13 +3844,6 @@ mod g17 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub structure_list: Option<Vec<StructureListMember>>,
-            /// `timestampList`.
-            #[serde(
-                rename = "timestampList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub timestamp_list: Option<Vec<rt::Timestamp>>,
         }
     }
 
@@ -4069,6 +4069,33 @@ mod g17 {
             // XmlListsOutput
             Shape::Structure(&[
                 Member {
+                    name: "stringList",
+                    wire: "stringList",
+                    shape: 13,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "stringSet",
+                    wire: "stringSet",
+                    shape: 14,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "integerList",
+                    wire: "integerList",
+                    shape: 7,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "booleanList",
                     wire: "booleanList",
                     shape: 1,
@@ -4078,9 +4105,45 @@ mod g17 {
                     location: Location::Body,
                 },
                 Member {
+                    name: "timestampList",
+                    wire: "timestampList",
+                    shape: 18,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "enumList",
                     wire: "enumList",
                     shape: 3,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "intEnumList",
+                    wire: "intEnumList",
+                    shape: 6,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "nestedStringList",
+                    wire: "nestedStringList",
+                    shape: 10,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "renamedListMembers",
+                    wire: "renamed",
+                    shape: 11,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -4123,72 +4186,9 @@ mod g17 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "intEnumList",
-                    wire: "intEnumList",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "integerList",
-                    wire: "integerList",
-                    shape: 7,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "nestedStringList",
-                    wire: "nestedStringList",
-                    shape: 10,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "renamedListMembers",
-                    wire: "renamed",
-                    shape: 11,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "stringList",
-                    wire: "stringList",
-                    shape: 13,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "stringSet",
-                    wire: "stringSet",
-                    shape: 14,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
                     name: "structureList",
                     wire: "myStructureList",
                     shape: 15,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "timestampList",
-                    wire: "timestampList",
-                    shape: 18,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -4531,13 +4531,6 @@ mod g19 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub foo_enum_list: Option<Vec<FooEnum>>,
-            /// `fooEnumMap`.
-            #[serde(
-                rename = "fooEnumMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub foo_enum_map: Option<HashMap<String, FooEnum>>,
             /// `fooEnumSet`.
             #[serde(
                 rename = "fooEnumSet",
@@ -4545,6 +4538,13 @@ mod g19 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub foo_enum_set: Option<Vec<FooEnum>>,
+            /// `fooEnumMap`.
+            #[serde(
+                rename = "fooEnumMap",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub foo_enum_map: Option<HashMap<String, FooEnum>>,
         }
     }
 
@@ -4715,18 +4715,18 @@ mod g19 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "fooEnumMap",
-                    wire: "fooEnumMap",
-                    shape: 2,
+                    name: "fooEnumSet",
+                    wire: "fooEnumSet",
+                    shape: 3,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
                     location: Location::Body,
                 },
                 Member {
-                    name: "fooEnumSet",
-                    wire: "fooEnumSet",
-                    shape: 3,
+                    name: "fooEnumMap",
+                    wire: "fooEnumMap",
+                    shape: 2,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -4841,13 +4841,6 @@ mod g20 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub int_enum_list: Option<Vec<i32>>,
-            /// `intEnumMap`.
-            #[serde(
-                rename = "intEnumMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub int_enum_map: Option<HashMap<String, i32>>,
             /// `intEnumSet`.
             #[serde(
                 rename = "intEnumSet",
@@ -4855,6 +4848,13 @@ mod g20 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub int_enum_set: Option<Vec<i32>>,
+            /// `intEnumMap`.
+            #[serde(
+                rename = "intEnumMap",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub int_enum_map: Option<HashMap<String, i32>>,
         }
     }
 
@@ -5025,18 +5025,18 @@ mod g20 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "intEnumMap",
-                    wire: "intEnumMap",
-                    shape: 2,
+                    name: "intEnumSet",
+                    wire: "intEnumSet",
+                    shape: 3,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
                     location: Location::Body,
                 },
                 Member {
-                    name: "intEnumSet",
-                    wire: "intEnumSet",
-                    shape: 3,
+                    name: "intEnumMap",
+                    wire: "intEnumMap",
+                    shape: 2,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -5164,6 +5164,23 @@ mod g21 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlListsOutput {
+            /// `stringList`.
+            #[serde(
+                rename = "stringList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub string_list: Option<Vec<String>>,
+            /// `stringSet`.
+            #[serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")]
+            pub string_set: Option<Vec<String>>,
+            /// `integerList`.
+            #[serde(
+                rename = "integerList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub integer_list: Option<Vec<i32>>,
             /// `booleanList`.
             #[serde(
                 rename = "booleanList",
@@ -5171,9 +5188,37 @@ mod g21 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub boolean_list: Option<Vec<bool>>,
+            /// `timestampList`.
+            #[serde(
+                rename = "timestampList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub timestamp_list: Option<Vec<rt::Timestamp>>,
             /// `enumList`.
             #[serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")]
             pub enum_list: Option<Vec<FooEnum>>,
+            /// `intEnumList`.
+            #[serde(
+                rename = "intEnumList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub int_enum_list: Option<Vec<i32>>,
+            /// `nestedStringList`.
+            #[serde(
+                rename = "nestedStringList",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub nested_string_list: Option<Vec<Vec<String>>>,
+            /// `renamedListMembers`.
+            #[serde(
+                rename = "renamedListMembers",
+                default,
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub renamed_list_members: Option<Vec<String>>,
             /// `flattenedList`.
             #[serde(
                 rename = "flattenedList",
@@ -5202,44 +5247,6 @@ mod g21 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub flattened_list_with_namespace: Option<Vec<String>>,
-            /// `intEnumList`.
-            #[serde(
-                rename = "intEnumList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub int_enum_list: Option<Vec<i32>>,
-            /// `integerList`.
-            #[serde(
-                rename = "integerList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub integer_list: Option<Vec<i32>>,
-            /// `nestedStringList`.
-            #[serde(
-                rename = "nestedStringList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub nested_string_list: Option<Vec<Vec<String>>>,
-            /// `renamedListMembers`.
-            #[serde(
-                rename = "renamedListMembers",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub renamed_list_members: Option<Vec<String>>,
-            /// `stringList`.
-            #[serde(
-                rename = "stringList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub string_list: Option<Vec<String>>,
-            /// `stringSet`.
-            #[serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")]
-            pub string_set: Option<Vec<String>>,
             /// `structureList`.
             #[serde(
                 rename = "structureList",
@@ -5247,13 +5254,6 @@ mod g21 {
                 skip_serializing_if = "Option::is_none"
             )]
             pub structure_list: Option<Vec<StructureListMember>>,
-            /// `timestampList`.
-            #[serde(
-                rename = "timestampList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
-            pub timestamp_list: Option<Vec<rt::Timestamp>>,
         }
     }
 
@@ -5479,6 +5479,33 @@ mod g21 {
             // XmlListsOutput
             Shape::Structure(&[
                 Member {
+                    name: "stringList",
+                    wire: "stringList",
+                    shape: 13,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "stringSet",
+                    wire: "stringSet",
+                    shape: 14,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "integerList",
+                    wire: "integerList",
+                    shape: 7,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "booleanList",
                     wire: "booleanList",
                     shape: 1,
@@ -5488,9 +5515,45 @@ mod g21 {
                     location: Location::Body,
                 },
                 Member {
+                    name: "timestampList",
+                    wire: "timestampList",
+                    shape: 18,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "enumList",
                     wire: "enumList",
                     shape: 3,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "intEnumList",
+                    wire: "intEnumList",
+                    shape: 6,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "nestedStringList",
+                    wire: "nestedStringList",
+                    shape: 10,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
+                    name: "renamedListMembers",
+                    wire: "renamed",
+                    shape: 11,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -5533,72 +5596,9 @@ mod g21 {
                     location: Location::Body,
                 },
                 Member {
-                    name: "intEnumList",
-                    wire: "intEnumList",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "integerList",
-                    wire: "integerList",
-                    shape: 7,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "nestedStringList",
-                    wire: "nestedStringList",
-                    shape: 10,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "renamedListMembers",
-                    wire: "renamed",
-                    shape: 11,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "stringList",
-                    wire: "stringList",
-                    shape: 13,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "stringSet",
-                    wire: "stringSet",
-                    shape: 14,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
                     name: "structureList",
                     wire: "myStructureList",
                     shape: 15,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "timestampList",
-                    wire: "timestampList",
-                    shape: 18,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,
@@ -6473,6 +6473,9 @@ mod g25 {
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlTimestampsOutput {
+            /// `normal`.
+            #[serde(rename = "normal", default, skip_serializing_if = "Option::is_none")]
+            pub normal: Option<rt::Timestamp>,
             /// `dateTime`.
             #[serde(
                 rename = "dateTime",
@@ -6519,9 +6522,6 @@ mod g25 {
                 with = "rt::timestamp_format::http_date_opt"
             )]
             pub http_date_on_target: Option<rt::Timestamp>,
-            /// `normal`.
-            #[serde(rename = "normal", default, skip_serializing_if = "Option::is_none")]
-            pub normal: Option<rt::Timestamp>,
         }
     }
 
@@ -6646,6 +6646,15 @@ mod g25 {
             // XmlTimestampsOutput
             Shape::Structure(&[
                 Member {
+                    name: "normal",
+                    wire: "normal",
+                    shape: 6,
+                    flattened: false,
+                    attribute: false,
+                    format: TimestampFormat::Default,
+                    location: Location::Body,
+                },
+                Member {
                     name: "dateTime",
                     wire: "dateTime",
                     shape: 3,
@@ -6694,15 +6703,6 @@ mod g25 {
                     name: "httpDateOnTarget",
                     wire: "httpDateOnTarget",
                     shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "normal",
-                    wire: "normal",
-                    shape: 6,
                     flattened: false,
                     attribute: false,
                     format: TimestampFormat::Default,

@@ -16,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+mod customize;
 mod generated;
 mod presign;
 

@@ -18,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+mod customize;
 mod generated;
 
 pub use generated::operations;

@@ -1,6 +1,7 @@
 //! The generated SQS API against moto (a real SQS implementation) with signature checking
 //! on: queues, attributes, tags, messages one by one and in batches, visibility, purge,
-//! listing with pagination, modeled errors.
+//! listing with pagination, modeled errors; the client's MD5 checks of bodies and message
+//! attributes against moto's digests.
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,10 +10,19 @@ use std::collections::HashMap;
 use futures_util::TryStreamExt as _;
 use services_sqs::operations::GetQueueUrlError;
 use services_sqs::types::{
-    DeleteMessageBatchRequestEntry, QueueAttributeName, SendMessageBatchRequestEntry,
+    DeleteMessageBatchRequestEntry, MessageAttributeValue, QueueAttributeName,
+    SendMessageBatchRequestEntry,
 };
 use services_sqs::SqsClient;
 use session_testkit::Moto;
+
+fn attribute(data_type: &str, value: &str) -> MessageAttributeValue {
+    MessageAttributeValue {
+        data_type: Some(data_type.to_owned()),
+        string_value: Some(value.to_owned()),
+        ..Default::default()
+    }
+}
 
 #[test]
 fn queue_round_trip_with_signatures_checked() {
@@ -80,18 +90,36 @@ fn queue_round_trip_with_signatures_checked() {
             .await
             .unwrap();
 
+        // With message attributes of every transport type, so the client's MD5 checks of
+        // body and attributes (on send and on receive) run against a real server's digests.
+        let attributes = HashMap::from([
+            ("city".to_owned(), attribute("String", "Zürich")),
+            ("count".to_owned(), attribute("Number", "42")),
+            ("unit".to_owned(), attribute("Number.kg", "1.5")),
+            (
+                "raw".to_owned(),
+                MessageAttributeValue {
+                    data_type: Some("Binary".to_owned()),
+                    binary_value: Some(vec![0u8, 0xff, 0x10].into()),
+                    ..Default::default()
+                },
+            ),
+        ]);
         let sent = sqs
             .send_message()
             .queue_url(&url)
-            .message_body("hello, stack")
+            .message_body("hello, stack ✓")
+            .message_attributes(attributes.clone())
             .send()
             .await
             .unwrap();
+        assert!(sent.md5_of_message_attributes.is_some());
         let id = sent.message_id.unwrap();
 
         let got = sqs
             .receive_message()
             .queue_url(&url)
+            .message_attribute_names(["All".to_owned()])
             .wait_time_seconds(1)
             .send()
             .await
@@ -99,8 +127,10 @@ fn queue_round_trip_with_signatures_checked() {
         let messages = got.messages.unwrap();
         assert_eq!(messages.len(), 1);
         let msg = &messages[0];
-        assert_eq!(msg.body.as_deref(), Some("hello, stack"));
+        assert_eq!(msg.body.as_deref(), Some("hello, stack ✓"));
         assert_eq!(msg.message_id.as_deref(), Some(id.as_str()));
+        assert_eq!(msg.message_attributes.as_ref(), Some(&attributes));
+        assert!(msg.md5_of_message_attributes.is_some());
         let handle = msg.receipt_handle.clone().unwrap();
         sqs.change_message_visibility()
             .queue_url(&url)
@@ -121,6 +151,10 @@ fn queue_round_trip_with_signatures_checked() {
             .map(|i| SendMessageBatchRequestEntry {
                 id: Some(format!("m{i}")),
                 message_body: Some(format!("batch {i}")),
+                // Odd entries carry an attribute: each entry's digests are checked.
+                message_attributes: (i % 2 == 1).then(|| {
+                    HashMap::from([("n".to_owned(), attribute("Number", &i.to_string()))])
+                }),
                 ..Default::default()
             })
             .collect();

@@ -16,9 +16,24 @@ use session_codegen::{generate, ServiceConfig};
 /// crate's `customize` module) of each generated service.
 const SERVICES: &[(&str, &str, &str, &[&str])] = &[
     ("dynamodb", "services-dynamodb", "DynamoDbClient", &[]),
-    ("sqs", "services-sqs", "SqsClient", &[]),
+    (
+        "sqs",
+        "services-sqs",
+        "SqsClient",
+        &["SendMessage", "SendMessageBatch", "ReceiveMessage"],
+    ),
     ("sts", "services-sts", "StsClient", &[]),
-    ("s3", "services-s3", "S3Client", &[]),
+    (
+        "s3",
+        "services-s3",
+        "S3Client",
+        &[
+            "ListObjects",
+            "ListObjectsV2",
+            "ListObjectVersions",
+            "ListMultipartUploads",
+        ],
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -136,6 +151,12 @@ const SUITES: &[(&str, Direction, &str)] = &[
     ("output/json.json", Direction::Output, "json_1_1_output.rs"),
     ("input/query.json", Direction::Input, "query_input.rs"),
     ("output/query.json", Direction::Output, "query_output.rs"),
+    ("input/rest-xml.json", Direction::Input, "rest_xml_input.rs"),
+    (
+        "output/rest-xml.json",
+        Direction::Output,
+        "rest_xml_output.rs",
+    ),
 ];
 
 fn protocol_tests(root: &Path, check: bool) -> Result<Vec<String>, String> {

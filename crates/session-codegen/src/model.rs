@@ -138,9 +138,10 @@ pub struct Shape {
     /// `structure`, `list`, `map`, `string`, `integer`, ...
     #[serde(rename = "type")]
     pub kind: String,
-    /// Structure members, by name.
+    /// Structure members, in the model's order (XML element order and query parameter
+    /// order follow it).
     #[serde(default)]
-    pub members: BTreeMap<String, Member>,
+    pub members: Members,
     /// Required member names.
     #[serde(default)]
     pub required: Vec<String>,
@@ -180,6 +181,9 @@ pub struct Shape {
     /// A streaming blob.
     #[serde(default)]
     pub streaming: bool,
+    /// The shape's XML namespace.
+    #[serde(default, rename = "xmlNamespace")]
+    pub xml_namespace: Option<XmlNamespace>,
     /// A flattened list or map (XML protocols).
     #[serde(default)]
     pub flattened: bool,
@@ -276,4 +280,75 @@ pub struct Paginator {
     /// The output member(s) holding the items.
     #[serde(default)]
     pub result_key: Option<serde_json::Value>,
+}
+
+/// A structure's members in the model's order.
+#[derive(Debug, Default)]
+pub struct Members(Vec<(String, Member)>);
+
+impl Members {
+    /// The member named `name`.
+    pub fn get(&self, name: &str) -> Option<&Member> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, m)| m)
+    }
+
+    /// Whether there is a member named `name`.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// (name, member) pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Member)> + '_ {
+        self.0.iter().map(|(n, m)| (n, m))
+    }
+
+    /// The members in order.
+    pub fn values(&self) -> impl Iterator<Item = &Member> + '_ {
+        self.0.iter().map(|(_, m)| m)
+    }
+
+    /// How many members.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// No members.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Members {
+    type Item = (&'a String, &'a Member);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Member)>,
+        fn(&'a (String, Member)) -> (&'a String, &'a Member),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(n, m)| (n, m))
+    }
+}
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of members")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Member>()? {
+                    out.push((k, v));
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
 }

@@ -234,13 +234,38 @@ impl<'a> Gen<'a> {
             .filter(|m| self.is_streaming(m));
         let namespace = in_payload
             .and_then(|p| input.and_then(|s| s.members.get(p)))
-            .and_then(|m| m.xml_namespace.as_ref())
+            .and_then(|m| {
+                m.xml_namespace.as_ref().or_else(|| {
+                    self.model
+                        .shapes
+                        .get(&m.shape)
+                        .and_then(|t| t.xml_namespace.as_ref())
+                })
+            })
             .or_else(|| op.input.as_ref().and_then(|i| i.xml_namespace.as_ref()))
             .and_then(|n| n.uri());
-        let input_root = op
-            .input
-            .as_ref()
-            .map(|i| i.location_name.clone().unwrap_or_else(|| i.shape.clone()));
+        // The body's root: the input shape's own name (`locationName`), else the input
+        // reference's, else the shape name; a structure payload's: the member's own wire
+        // name, else its shape's, else the shape name (the protocol tests pin this order
+        // down; S3's CompleteMultipartUpload relies on the member's name).
+        let input_root = op.input.as_ref().map(|i| {
+            input
+                .and_then(|s| s.location_name.clone())
+                .or_else(|| i.location_name.clone())
+                .unwrap_or_else(|| i.shape.clone())
+        });
+        let payload_root = in_payload.and_then(|p| {
+            let m = input.and_then(|s| s.members.get(p))?;
+            // A `locationName` equal to the member name is no name of its own.
+            let own = m.location_name.clone().filter(|n| n != p);
+            Some(own.unwrap_or_else(|| {
+                self.model
+                    .shapes
+                    .get(&m.shape)
+                    .and_then(|t| t.location_name.clone())
+                    .unwrap_or_else(|| m.shape.clone())
+            }))
+        });
         let mut context = Vec::new();
         if let Some(shape) = input {
             for (member_name, m) in &shape.members {
@@ -269,7 +294,7 @@ impl<'a> Gen<'a> {
         let bucket_in_endpoint = self.model.metadata.service_id.as_deref() == Some("S3");
         let _ = writeln!(
             out,
-            "        let host_prefix = {host_prefix};\n        const OP: rt::RestOp = rt::RestOp {{ name: {}, method: {}, uri: {}, input: {}, output: {}, input_payload: {}, output_payload: {}, output_streaming: {}, input_root: {}, xml_namespace: {}, errors_on_success: {errors_on_success}, checksum_required: {checksum_required}, context_params: &[{}], static_params: &[{}], bucket_in_endpoint: {bucket_in_endpoint} }};",
+            "        let host_prefix = {host_prefix};\n        const OP: rt::RestOp = rt::RestOp {{ name: {}, method: {}, uri: {}, input: {}, output: {}, input_payload: {}, output_payload: {}, output_streaming: {}, input_root: {}, payload_root: {}, xml_namespace: {}, errors_on_success: {errors_on_success}, checksum_required: {checksum_required}, context_params: &[{}], static_params: &[{}], bucket_in_endpoint: {bucket_in_endpoint} }};",
             lit(name),
             lit(&op.http.method),
             lit(&op.http.request_uri),
@@ -279,6 +304,7 @@ impl<'a> Gen<'a> {
             opt(out_payload),
             out_stream.is_some(),
             opt(input_root.as_deref()),
+            opt(payload_root.as_deref()),
             opt(namespace),
             context.join(", "),
             statics.join(", "),
@@ -305,7 +331,8 @@ impl<'a> Gen<'a> {
             None => {
                 let _ = writeln!(
                     out,
-                    "        let _ = (&mut output, stream);\n        Ok(output)\n    }}"
+                    "        let _ = (&mut output, stream);\n        {}\n    }}",
+                    self.finish(name)
                 );
             }
         }
@@ -986,7 +1013,7 @@ impl<'a> Gen<'a> {
         for (code, ty) in &variants {
             let parse = if self.is_query() {
                 format!(
-                    "rt::parse_xml_error(super::schema::SHAPES, {}, service.body())",
+                    "rt::parse_xml_error(super::schema::SHAPES, {}, &service)",
                     self.shape_id(code)?
                 )
             } else {

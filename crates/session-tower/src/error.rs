@@ -260,6 +260,8 @@ pub struct ServiceError {
     pub(crate) server_time: Option<std::time::SystemTime>,
     /// The error response's body (at most 64 KiB), for modeled error fields.
     pub(crate) body: bytes::Bytes,
+    /// The error response's headers, for modeled error fields bound to headers.
+    pub(crate) headers: http::HeaderMap,
 }
 
 impl ServiceError {
@@ -277,7 +279,20 @@ impl ServiceError {
             request_id,
             server_time: None,
             body: bytes::Bytes::new(),
+            headers: http::HeaderMap::new(),
         }
+    }
+
+    /// Keeps the response headers, for modeled error members bound to headers.
+    #[must_use]
+    pub fn with_headers(mut self, headers: &http::HeaderMap) -> Self {
+        self.headers = headers.clone();
+        self
+    }
+
+    /// The error response's headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
     }
 
     /// Keeps (up to 64 KiB of) the response body, for parsing modeled error members.

@@ -31,15 +31,15 @@ pub struct BatchExecuteStatementCall {
 }
 
 impl BatchExecuteStatementCall {
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
     /// Sets `Statements`.
     pub fn statements(mut self, value: impl Into<Vec<BatchStatementRequest>>) -> Self {
         self.input.statements = Some(value.into());
+        self
+    }
+
+    /// Sets `ReturnConsumedCapacity`.
+    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
+        self.input.return_consumed_capacity = Some(value.into());
         self
     }
 
@@ -450,15 +450,15 @@ pub struct CreateBackupCall {
 }
 
 impl CreateBackupCall {
-    /// Sets `BackupName`.
-    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
-        self.input.backup_name = Some(value.into());
-        self
-    }
-
     /// Sets `TableName`.
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.input.table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `BackupName`.
+    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
+        self.input.backup_name = Some(value.into());
         self
     }
 
@@ -736,36 +736,9 @@ impl CreateTableCall {
         self
     }
 
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
-        self.input.billing_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.deletion_protection_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(mut self, value: impl Into<Vec<GlobalSecondaryIndex>>) -> Self {
-        self.input.global_secondary_indexes = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableSettingsReplicationMode`.
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.input.global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableSourceArn`.
-    pub fn global_table_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.global_table_source_arn = Some(value.into());
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
         self
     }
 
@@ -781,9 +754,15 @@ impl CreateTableCall {
         self
     }
 
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, value: impl Into<OnDemandThroughput>) -> Self {
-        self.input.on_demand_throughput = Some(value.into());
+    /// Sets `GlobalSecondaryIndexes`.
+    pub fn global_secondary_indexes(mut self, value: impl Into<Vec<GlobalSecondaryIndex>>) -> Self {
+        self.input.global_secondary_indexes = Some(value.into());
+        self
+    }
+
+    /// Sets `BillingMode`.
+    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
+        self.input.billing_mode = Some(value.into());
         self
     }
 
@@ -793,9 +772,9 @@ impl CreateTableCall {
         self
     }
 
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.input.resource_policy = Some(value.into());
+    /// Sets `StreamSpecification`.
+    pub fn stream_specification(mut self, value: impl Into<StreamSpecification>) -> Self {
+        self.input.stream_specification = Some(value.into());
         self
     }
 
@@ -805,9 +784,9 @@ impl CreateTableCall {
         self
     }
 
-    /// Sets `StreamSpecification`.
-    pub fn stream_specification(mut self, value: impl Into<StreamSpecification>) -> Self {
-        self.input.stream_specification = Some(value.into());
+    /// Sets `Tags`.
+    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
+        self.input.tags = Some(value.into());
         self
     }
 
@@ -817,27 +796,48 @@ impl CreateTableCall {
         self
     }
 
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.input.tags = Some(value.into());
-        self
-    }
-
-    /// Sets `VectorIndexes`.
-    pub fn vector_indexes(mut self, value: impl Into<Vec<VectorIndex>>) -> Self {
-        self.input.vector_indexes = Some(value.into());
+    /// Sets `DeletionProtectionEnabled`.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.input.deletion_protection_enabled = Some(value.into());
         self
     }
 
     /// Sets `WarmThroughput`.
     pub fn warm_throughput(mut self, value: impl Into<WarmThroughput>) -> Self {
         self.input.warm_throughput = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourcePolicy`.
+    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_policy = Some(value.into());
+        self
+    }
+
+    /// Sets `OnDemandThroughput`.
+    pub fn on_demand_throughput(mut self, value: impl Into<OnDemandThroughput>) -> Self {
+        self.input.on_demand_throughput = Some(value.into());
+        self
+    }
+
+    /// Sets `GlobalTableSourceArn`.
+    pub fn global_table_source_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.global_table_source_arn = Some(value.into());
+        self
+    }
+
+    /// Sets `GlobalTableSettingsReplicationMode`.
+    pub fn global_table_settings_replication_mode(
+        mut self,
+        value: impl Into<GlobalTableSettingsReplicationMode>,
+    ) -> Self {
+        self.input.global_table_settings_replication_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `VectorIndexes`.
+    pub fn vector_indexes(mut self, value: impl Into<Vec<VectorIndex>>) -> Self {
+        self.input.vector_indexes = Some(value.into());
         self
     }
 
@@ -1070,15 +1070,15 @@ pub struct DeleteItemCall {
 }
 
 impl DeleteItemCall {
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.condition_expression = Some(value.into());
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
         self
     }
 
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
-        self.input.conditional_operator = Some(value.into());
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
+        self.input.key = Some(value.into());
         self
     }
 
@@ -1088,24 +1088,15 @@ impl DeleteItemCall {
         self
     }
 
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
+    /// Sets `ConditionalOperator`.
+    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
+        self.input.conditional_operator = Some(value.into());
         self
     }
 
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.input.key = Some(value.into());
+    /// Sets `ReturnValues`.
+    pub fn return_values(mut self, value: impl Into<ReturnValue>) -> Self {
+        self.input.return_values = Some(value.into());
         self
     }
 
@@ -1124,9 +1115,24 @@ impl DeleteItemCall {
         self
     }
 
-    /// Sets `ReturnValues`.
-    pub fn return_values(mut self, value: impl Into<ReturnValue>) -> Self {
-        self.input.return_values = Some(value.into());
+    /// Sets `ConditionExpression`.
+    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.condition_expression = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpressionAttributeNames`.
+    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
+        self.input.expression_attribute_names = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpressionAttributeValues`.
+    pub fn expression_attribute_values(
+        mut self,
+        value: impl Into<HashMap<String, AttributeValue>>,
+    ) -> Self {
+        self.input.expression_attribute_values = Some(value.into());
         self
     }
 
@@ -1136,12 +1142,6 @@ impl DeleteItemCall {
         value: impl Into<ReturnValuesOnConditionCheckFailure>,
     ) -> Self {
         self.input.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
         self
     }
 
@@ -1310,15 +1310,15 @@ pub struct DeleteResourcePolicyCall {
 }
 
 impl DeleteResourcePolicyCall {
-    /// Sets `ExpectedRevisionId`.
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_revision_id = Some(value.into());
-        self
-    }
-
     /// Sets `ResourceArn`.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.input.resource_arn = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedRevisionId`.
+    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_revision_id = Some(value.into());
         self
     }
 
@@ -1786,15 +1786,15 @@ pub struct DescribeContributorInsightsCall {
 }
 
 impl DescribeContributorInsightsCall {
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
     /// Sets `TableName`.
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.input.table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `IndexName`.
+    pub fn index_name(mut self, value: impl Into<String>) -> Self {
+        self.input.index_name = Some(value.into());
         self
     }
 
@@ -2934,12 +2934,9 @@ pub struct DisableKinesisStreamingDestinationCall {
 }
 
 impl DisableKinesisStreamingDestinationCall {
-    /// Sets `EnableKinesisStreamingConfiguration`.
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: impl Into<EnableKinesisStreamingConfiguration>,
-    ) -> Self {
-        self.input.enable_kinesis_streaming_configuration = Some(value.into());
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
         self
     }
 
@@ -2949,9 +2946,12 @@ impl DisableKinesisStreamingDestinationCall {
         self
     }
 
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
+    /// Sets `EnableKinesisStreamingConfiguration`.
+    pub fn enable_kinesis_streaming_configuration(
+        mut self,
+        value: impl Into<EnableKinesisStreamingConfiguration>,
+    ) -> Self {
+        self.input.enable_kinesis_streaming_configuration = Some(value.into());
         self
     }
 
@@ -3084,12 +3084,9 @@ pub struct EnableKinesisStreamingDestinationCall {
 }
 
 impl EnableKinesisStreamingDestinationCall {
-    /// Sets `EnableKinesisStreamingConfiguration`.
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: impl Into<EnableKinesisStreamingConfiguration>,
-    ) -> Self {
-        self.input.enable_kinesis_streaming_configuration = Some(value.into());
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
         self
     }
 
@@ -3099,9 +3096,12 @@ impl EnableKinesisStreamingDestinationCall {
         self
     }
 
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
+    /// Sets `EnableKinesisStreamingConfiguration`.
+    pub fn enable_kinesis_streaming_configuration(
+        mut self,
+        value: impl Into<EnableKinesisStreamingConfiguration>,
+    ) -> Self {
+        self.input.enable_kinesis_streaming_configuration = Some(value.into());
         self
     }
 
@@ -3234,21 +3234,9 @@ pub struct ExecuteStatementCall {
 }
 
 impl ExecuteStatementCall {
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, value: impl Into<bool>) -> Self {
-        self.input.consistent_read = Some(value.into());
-        self
-    }
-
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.input.limit = Some(value.into());
-        self
-    }
-
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
+    /// Sets `Statement`.
+    pub fn statement(mut self, value: impl Into<String>) -> Self {
+        self.input.statement = Some(value.into());
         self
     }
 
@@ -3258,9 +3246,27 @@ impl ExecuteStatementCall {
         self
     }
 
+    /// Sets `ConsistentRead`.
+    pub fn consistent_read(mut self, value: impl Into<bool>) -> Self {
+        self.input.consistent_read = Some(value.into());
+        self
+    }
+
+    /// Sets `NextToken`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input.next_token = Some(value.into());
+        self
+    }
+
     /// Sets `ReturnConsumedCapacity`.
     pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
         self.input.return_consumed_capacity = Some(value.into());
+        self
+    }
+
+    /// Sets `Limit`.
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.input.limit = Some(value.into());
         self
     }
 
@@ -3270,12 +3276,6 @@ impl ExecuteStatementCall {
         value: impl Into<ReturnValuesOnConditionCheckFailure>,
     ) -> Self {
         self.input.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-
-    /// Sets `Statement`.
-    pub fn statement(mut self, value: impl Into<String>) -> Self {
-        self.input.statement = Some(value.into());
         self
     }
 
@@ -3443,6 +3443,12 @@ pub struct ExecuteTransactionCall {
 }
 
 impl ExecuteTransactionCall {
+    /// Sets `TransactStatements`.
+    pub fn transact_statements(mut self, value: impl Into<Vec<ParameterizedStatement>>) -> Self {
+        self.input.transact_statements = Some(value.into());
+        self
+    }
+
     /// Sets `ClientRequestToken`.
     pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_request_token = Some(value.into());
@@ -3452,12 +3458,6 @@ impl ExecuteTransactionCall {
     /// Sets `ReturnConsumedCapacity`.
     pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
         self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `TransactStatements`.
-    pub fn transact_statements(mut self, value: impl Into<Vec<ParameterizedStatement>>) -> Self {
-        self.input.transact_statements = Some(value.into());
         self
     }
 
@@ -3617,15 +3617,9 @@ pub struct ExportTableToPointInTimeCall {
 }
 
 impl ExportTableToPointInTimeCall {
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
-
-    /// Sets `ExportFormat`.
-    pub fn export_format(mut self, value: impl Into<ExportFormat>) -> Self {
-        self.input.export_format = Some(value.into());
+    /// Sets `TableArn`.
+    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.table_arn = Some(value.into());
         self
     }
 
@@ -3635,18 +3629,9 @@ impl ExportTableToPointInTimeCall {
         self
     }
 
-    /// Sets `ExportType`.
-    pub fn export_type(mut self, value: impl Into<ExportType>) -> Self {
-        self.input.export_type = Some(value.into());
-        self
-    }
-
-    /// Sets `IncrementalExportSpecification`.
-    pub fn incremental_export_specification(
-        mut self,
-        value: impl Into<IncrementalExportSpecification>,
-    ) -> Self {
-        self.input.incremental_export_specification = Some(value.into());
+    /// Sets `ClientToken`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
         self
     }
 
@@ -3680,9 +3665,24 @@ impl ExportTableToPointInTimeCall {
         self
     }
 
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.table_arn = Some(value.into());
+    /// Sets `ExportFormat`.
+    pub fn export_format(mut self, value: impl Into<ExportFormat>) -> Self {
+        self.input.export_format = Some(value.into());
+        self
+    }
+
+    /// Sets `ExportType`.
+    pub fn export_type(mut self, value: impl Into<ExportType>) -> Self {
+        self.input.export_type = Some(value.into());
+        self
+    }
+
+    /// Sets `IncrementalExportSpecification`.
+    pub fn incremental_export_specification(
+        mut self,
+        value: impl Into<IncrementalExportSpecification>,
+    ) -> Self {
+        self.input.incremental_export_specification = Some(value.into());
         self
     }
 
@@ -3831,6 +3831,18 @@ pub struct GetItemCall {
 }
 
 impl GetItemCall {
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+
     /// Sets `AttributesToGet`.
     pub fn attributes_to_get(mut self, value: impl Into<Vec<String>>) -> Self {
         self.input.attributes_to_get = Some(value.into());
@@ -3843,15 +3855,9 @@ impl GetItemCall {
         self
     }
 
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.input.key = Some(value.into());
+    /// Sets `ReturnConsumedCapacity`.
+    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
+        self.input.return_consumed_capacity = Some(value.into());
         self
     }
 
@@ -3861,15 +3867,9 @@ impl GetItemCall {
         self
     }
 
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
+    /// Sets `ExpressionAttributeNames`.
+    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
+        self.input.expression_attribute_names = Some(value.into());
         self
     }
 
@@ -4122,9 +4122,9 @@ impl ImportTableCall {
         self
     }
 
-    /// Sets `InputCompressionType`.
-    pub fn input_compression_type(mut self, value: impl Into<InputCompressionType>) -> Self {
-        self.input.input_compression_type = Some(value.into());
+    /// Sets `S3BucketSource`.
+    pub fn s3_bucket_source(mut self, value: impl Into<S3BucketSource>) -> Self {
+        self.input.s3_bucket_source = Some(value.into());
         self
     }
 
@@ -4140,9 +4140,9 @@ impl ImportTableCall {
         self
     }
 
-    /// Sets `S3BucketSource`.
-    pub fn s3_bucket_source(mut self, value: impl Into<S3BucketSource>) -> Self {
-        self.input.s3_bucket_source = Some(value.into());
+    /// Sets `InputCompressionType`.
+    pub fn input_compression_type(mut self, value: impl Into<InputCompressionType>) -> Self {
+        self.input.input_compression_type = Some(value.into());
         self
     }
 
@@ -4271,27 +4271,15 @@ pub struct ListBackupsCall {
 }
 
 impl ListBackupsCall {
-    /// Sets `BackupType`.
-    pub fn backup_type(mut self, value: impl Into<BackupTypeFilter>) -> Self {
-        self.input.backup_type = Some(value.into());
-        self
-    }
-
-    /// Sets `ExclusiveStartBackupArn`.
-    pub fn exclusive_start_backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.exclusive_start_backup_arn = Some(value.into());
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
         self
     }
 
     /// Sets `Limit`.
     pub fn limit(mut self, value: impl Into<i32>) -> Self {
         self.input.limit = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
         self
     }
 
@@ -4304,6 +4292,18 @@ impl ListBackupsCall {
     /// Sets `TimeRangeUpperBound`.
     pub fn time_range_upper_bound(mut self, value: impl Into<rt::Timestamp>) -> Self {
         self.input.time_range_upper_bound = Some(value.into());
+        self
+    }
+
+    /// Sets `ExclusiveStartBackupArn`.
+    pub fn exclusive_start_backup_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.exclusive_start_backup_arn = Some(value.into());
+        self
+    }
+
+    /// Sets `BackupType`.
+    pub fn backup_type(mut self, value: impl Into<BackupTypeFilter>) -> Self {
+        self.input.backup_type = Some(value.into());
         self
     }
 
@@ -4414,9 +4414,9 @@ pub struct ListContributorInsightsCall {
 }
 
 impl ListContributorInsightsCall {
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
         self
     }
 
@@ -4426,9 +4426,9 @@ impl ListContributorInsightsCall {
         self
     }
 
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
+    /// Sets `MaxResults`.
+    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_results = Some(value.into());
         self
     }
 
@@ -4530,6 +4530,12 @@ pub struct ListExportsCall {
 }
 
 impl ListExportsCall {
+    /// Sets `TableArn`.
+    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.table_arn = Some(value.into());
+        self
+    }
+
     /// Sets `MaxResults`.
     pub fn max_results(mut self, value: impl Into<i32>) -> Self {
         self.input.max_results = Some(value.into());
@@ -4539,12 +4545,6 @@ impl ListExportsCall {
     /// Sets `NextToken`.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.input.next_token = Some(value.into());
-        self
-    }
-
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.table_arn = Some(value.into());
         self
     }
 
@@ -4751,9 +4751,9 @@ pub struct ListImportsCall {
 }
 
 impl ListImportsCall {
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
+    /// Sets `TableArn`.
+    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.table_arn = Some(value.into());
         self
     }
 
@@ -4763,9 +4763,9 @@ impl ListImportsCall {
         self
     }
 
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.table_arn = Some(value.into());
+    /// Sets `NextToken`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input.next_token = Some(value.into());
         self
     }
 
@@ -4975,15 +4975,15 @@ pub struct ListTagsOfResourceCall {
 }
 
 impl ListTagsOfResourceCall {
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
-        self
-    }
-
     /// Sets `ResourceArn`.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.input.resource_arn = Some(value.into());
+        self
+    }
+
+    /// Sets `NextToken`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input.next_token = Some(value.into());
         self
     }
 
@@ -5108,15 +5108,15 @@ pub struct PutItemCall {
 }
 
 impl PutItemCall {
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.condition_expression = Some(value.into());
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
         self
     }
 
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
-        self.input.conditional_operator = Some(value.into());
+    /// Sets `Item`.
+    pub fn item(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
+        self.input.item = Some(value.into());
         self
     }
 
@@ -5126,24 +5126,9 @@ impl PutItemCall {
         self
     }
 
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// Sets `Item`.
-    pub fn item(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.input.item = Some(value.into());
+    /// Sets `ReturnValues`.
+    pub fn return_values(mut self, value: impl Into<ReturnValue>) -> Self {
+        self.input.return_values = Some(value.into());
         self
     }
 
@@ -5162,9 +5147,30 @@ impl PutItemCall {
         self
     }
 
-    /// Sets `ReturnValues`.
-    pub fn return_values(mut self, value: impl Into<ReturnValue>) -> Self {
-        self.input.return_values = Some(value.into());
+    /// Sets `ConditionalOperator`.
+    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
+        self.input.conditional_operator = Some(value.into());
+        self
+    }
+
+    /// Sets `ConditionExpression`.
+    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.condition_expression = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpressionAttributeNames`.
+    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
+        self.input.expression_attribute_names = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpressionAttributeValues`.
+    pub fn expression_attribute_values(
+        mut self,
+        value: impl Into<HashMap<String, AttributeValue>>,
+    ) -> Self {
+        self.input.expression_attribute_values = Some(value.into());
         self
     }
 
@@ -5174,12 +5180,6 @@ impl PutItemCall {
         value: impl Into<ReturnValuesOnConditionCheckFailure>,
     ) -> Self {
         self.input.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
         self
     }
 
@@ -5348,15 +5348,9 @@ pub struct PutResourcePolicyCall {
 }
 
 impl PutResourcePolicyCall {
-    /// Sets `ConfirmRemoveSelfResourceAccess`.
-    pub fn confirm_remove_self_resource_access(mut self, value: impl Into<bool>) -> Self {
-        self.input.confirm_remove_self_resource_access = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedRevisionId`.
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_revision_id = Some(value.into());
+    /// Sets `ResourceArn`.
+    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_arn = Some(value.into());
         self
     }
 
@@ -5366,9 +5360,15 @@ impl PutResourcePolicyCall {
         self
     }
 
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.resource_arn = Some(value.into());
+    /// Sets `ExpectedRevisionId`.
+    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_revision_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ConfirmRemoveSelfResourceAccess`.
+    pub fn confirm_remove_self_resource_access(mut self, value: impl Into<bool>) -> Self {
+        self.input.confirm_remove_self_resource_access = Some(value.into());
         self
     }
 
@@ -5503,15 +5503,33 @@ pub struct QueryCall {
 }
 
 impl QueryCall {
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `IndexName`.
+    pub fn index_name(mut self, value: impl Into<String>) -> Self {
+        self.input.index_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Select`.
+    pub fn select(mut self, value: impl Into<Select>) -> Self {
+        self.input.select = Some(value.into());
+        self
+    }
+
     /// Sets `AttributesToGet`.
     pub fn attributes_to_get(mut self, value: impl Into<Vec<String>>) -> Self {
         self.input.attributes_to_get = Some(value.into());
         self
     }
 
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
-        self.input.conditional_operator = Some(value.into());
+    /// Sets `Limit`.
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.input.limit = Some(value.into());
         self
     }
 
@@ -5521,12 +5539,60 @@ impl QueryCall {
         self
     }
 
+    /// Sets `KeyConditions`.
+    pub fn key_conditions(mut self, value: impl Into<HashMap<String, Condition>>) -> Self {
+        self.input.key_conditions = Some(value.into());
+        self
+    }
+
+    /// Sets `QueryFilter`.
+    pub fn query_filter(mut self, value: impl Into<HashMap<String, Condition>>) -> Self {
+        self.input.query_filter = Some(value.into());
+        self
+    }
+
+    /// Sets `ConditionalOperator`.
+    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
+        self.input.conditional_operator = Some(value.into());
+        self
+    }
+
+    /// Sets `ScanIndexForward`.
+    pub fn scan_index_forward(mut self, value: impl Into<bool>) -> Self {
+        self.input.scan_index_forward = Some(value.into());
+        self
+    }
+
     /// Sets `ExclusiveStartKey`.
     pub fn exclusive_start_key(
         mut self,
         value: impl Into<HashMap<String, AttributeValue>>,
     ) -> Self {
         self.input.exclusive_start_key = Some(value.into());
+        self
+    }
+
+    /// Sets `ReturnConsumedCapacity`.
+    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
+        self.input.return_consumed_capacity = Some(value.into());
+        self
+    }
+
+    /// Sets `ProjectionExpression`.
+    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.projection_expression = Some(value.into());
+        self
+    }
+
+    /// Sets `FilterExpression`.
+    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.filter_expression = Some(value.into());
+        self
+    }
+
+    /// Sets `KeyConditionExpression`.
+    pub fn key_condition_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.key_condition_expression = Some(value.into());
         self
     }
 
@@ -5542,72 +5608,6 @@ impl QueryCall {
         value: impl Into<HashMap<String, AttributeValue>>,
     ) -> Self {
         self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.filter_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
-    /// Sets `KeyConditionExpression`.
-    pub fn key_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.key_condition_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `KeyConditions`.
-    pub fn key_conditions(mut self, value: impl Into<HashMap<String, Condition>>) -> Self {
-        self.input.key_conditions = Some(value.into());
-        self
-    }
-
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.input.limit = Some(value.into());
-        self
-    }
-
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.projection_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `QueryFilter`.
-    pub fn query_filter(mut self, value: impl Into<HashMap<String, Condition>>) -> Self {
-        self.input.query_filter = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `ScanIndexForward`.
-    pub fn scan_index_forward(mut self, value: impl Into<bool>) -> Self {
-        self.input.scan_index_forward = Some(value.into());
-        self
-    }
-
-    /// Sets `Select`.
-    pub fn select(mut self, value: impl Into<Select>) -> Self {
-        self.input.select = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
         self
     }
 
@@ -5755,6 +5755,12 @@ pub struct RestoreTableFromBackupCall {
 }
 
 impl RestoreTableFromBackupCall {
+    /// Sets `TargetTableName`.
+    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.target_table_name = Some(value.into());
+        self
+    }
+
     /// Sets `BackupArn`.
     pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
         self.input.backup_arn = Some(value.into());
@@ -5785,12 +5791,6 @@ impl RestoreTableFromBackupCall {
         self
     }
 
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(mut self, value: impl Into<OnDemandThroughput>) -> Self {
-        self.input.on_demand_throughput_override = Some(value.into());
-        self
-    }
-
     /// Sets `ProvisionedThroughputOverride`.
     pub fn provisioned_throughput_override(
         mut self,
@@ -5800,15 +5800,15 @@ impl RestoreTableFromBackupCall {
         self
     }
 
-    /// Sets `SSESpecificationOverride`.
-    pub fn sse_specification_override(mut self, value: impl Into<SseSpecification>) -> Self {
-        self.input.sse_specification_override = Some(value.into());
+    /// Sets `OnDemandThroughputOverride`.
+    pub fn on_demand_throughput_override(mut self, value: impl Into<OnDemandThroughput>) -> Self {
+        self.input.on_demand_throughput_override = Some(value.into());
         self
     }
 
-    /// Sets `TargetTableName`.
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.target_table_name = Some(value.into());
+    /// Sets `SSESpecificationOverride`.
+    pub fn sse_specification_override(mut self, value: impl Into<SseSpecification>) -> Self {
+        self.input.sse_specification_override = Some(value.into());
         self
     }
 
@@ -5954,6 +5954,36 @@ pub struct RestoreTableToPointInTimeCall {
 }
 
 impl RestoreTableToPointInTimeCall {
+    /// Sets `SourceTableArn`.
+    pub fn source_table_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.source_table_arn = Some(value.into());
+        self
+    }
+
+    /// Sets `SourceTableName`.
+    pub fn source_table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.source_table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `TargetTableName`.
+    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.target_table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `UseLatestRestorableTime`.
+    pub fn use_latest_restorable_time(mut self, value: impl Into<bool>) -> Self {
+        self.input.use_latest_restorable_time = Some(value.into());
+        self
+    }
+
+    /// Sets `RestoreDateTime`.
+    pub fn restore_date_time(mut self, value: impl Into<rt::Timestamp>) -> Self {
+        self.input.restore_date_time = Some(value.into());
+        self
+    }
+
     /// Sets `BillingModeOverride`.
     pub fn billing_mode_override(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode_override = Some(value.into());
@@ -5978,12 +6008,6 @@ impl RestoreTableToPointInTimeCall {
         self
     }
 
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(mut self, value: impl Into<OnDemandThroughput>) -> Self {
-        self.input.on_demand_throughput_override = Some(value.into());
-        self
-    }
-
     /// Sets `ProvisionedThroughputOverride`.
     pub fn provisioned_throughput_override(
         mut self,
@@ -5993,39 +6017,15 @@ impl RestoreTableToPointInTimeCall {
         self
     }
 
-    /// Sets `RestoreDateTime`.
-    pub fn restore_date_time(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.restore_date_time = Some(value.into());
+    /// Sets `OnDemandThroughputOverride`.
+    pub fn on_demand_throughput_override(mut self, value: impl Into<OnDemandThroughput>) -> Self {
+        self.input.on_demand_throughput_override = Some(value.into());
         self
     }
 
     /// Sets `SSESpecificationOverride`.
     pub fn sse_specification_override(mut self, value: impl Into<SseSpecification>) -> Self {
         self.input.sse_specification_override = Some(value.into());
-        self
-    }
-
-    /// Sets `SourceTableArn`.
-    pub fn source_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.source_table_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `SourceTableName`.
-    pub fn source_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.source_table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `TargetTableName`.
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.target_table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `UseLatestRestorableTime`.
-    pub fn use_latest_restorable_time(mut self, value: impl Into<bool>) -> Self {
-        self.input.use_latest_restorable_time = Some(value.into());
         self
     }
 
@@ -6182,9 +6182,39 @@ pub struct ScanCall {
 }
 
 impl ScanCall {
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `IndexName`.
+    pub fn index_name(mut self, value: impl Into<String>) -> Self {
+        self.input.index_name = Some(value.into());
+        self
+    }
+
     /// Sets `AttributesToGet`.
     pub fn attributes_to_get(mut self, value: impl Into<Vec<String>>) -> Self {
         self.input.attributes_to_get = Some(value.into());
+        self
+    }
+
+    /// Sets `Limit`.
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.input.limit = Some(value.into());
+        self
+    }
+
+    /// Sets `Select`.
+    pub fn select(mut self, value: impl Into<Select>) -> Self {
+        self.input.select = Some(value.into());
+        self
+    }
+
+    /// Sets `ScanFilter`.
+    pub fn scan_filter(mut self, value: impl Into<HashMap<String, Condition>>) -> Self {
+        self.input.scan_filter = Some(value.into());
         self
     }
 
@@ -6194,18 +6224,42 @@ impl ScanCall {
         self
     }
 
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, value: impl Into<bool>) -> Self {
-        self.input.consistent_read = Some(value.into());
-        self
-    }
-
     /// Sets `ExclusiveStartKey`.
     pub fn exclusive_start_key(
         mut self,
         value: impl Into<HashMap<String, AttributeValue>>,
     ) -> Self {
         self.input.exclusive_start_key = Some(value.into());
+        self
+    }
+
+    /// Sets `ReturnConsumedCapacity`.
+    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
+        self.input.return_consumed_capacity = Some(value.into());
+        self
+    }
+
+    /// Sets `TotalSegments`.
+    pub fn total_segments(mut self, value: impl Into<i32>) -> Self {
+        self.input.total_segments = Some(value.into());
+        self
+    }
+
+    /// Sets `Segment`.
+    pub fn segment(mut self, value: impl Into<i32>) -> Self {
+        self.input.segment = Some(value.into());
+        self
+    }
+
+    /// Sets `ProjectionExpression`.
+    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.projection_expression = Some(value.into());
+        self
+    }
+
+    /// Sets `FilterExpression`.
+    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.filter_expression = Some(value.into());
         self
     }
 
@@ -6224,63 +6278,9 @@ impl ScanCall {
         self
     }
 
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.filter_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.input.limit = Some(value.into());
-        self
-    }
-
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.projection_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `ScanFilter`.
-    pub fn scan_filter(mut self, value: impl Into<HashMap<String, Condition>>) -> Self {
-        self.input.scan_filter = Some(value.into());
-        self
-    }
-
-    /// Sets `Segment`.
-    pub fn segment(mut self, value: impl Into<i32>) -> Self {
-        self.input.segment = Some(value.into());
-        self
-    }
-
-    /// Sets `Select`.
-    pub fn select(mut self, value: impl Into<Select>) -> Self {
-        self.input.select = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `TotalSegments`.
-    pub fn total_segments(mut self, value: impl Into<i32>) -> Self {
-        self.input.total_segments = Some(value.into());
+    /// Sets `ConsistentRead`.
+    pub fn consistent_read(mut self, value: impl Into<bool>) -> Self {
+        self.input.consistent_read = Some(value.into());
         self
     }
 
@@ -6428,6 +6428,24 @@ pub struct SearchVectorsCall {
 }
 
 impl SearchVectorsCall {
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `IndexName`.
+    pub fn index_name(mut self, value: impl Into<String>) -> Self {
+        self.input.index_name = Some(value.into());
+        self
+    }
+
+    /// Sets `ReturnConsumedCapacity`.
+    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
+        self.input.return_consumed_capacity = Some(value.into());
+        self
+    }
+
     /// Sets `ExpressionAttributeNames`.
     pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
         self.input.expression_attribute_names = Some(value.into());
@@ -6443,27 +6461,9 @@ impl SearchVectorsCall {
         self
     }
 
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
     /// Sets `ProjectionExpression`.
     pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
         self.input.projection_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `SearchConditionExpression`.
-    pub fn search_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.search_condition_expression = Some(value.into());
         self
     }
 
@@ -6473,9 +6473,9 @@ impl SearchVectorsCall {
         self
     }
 
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
+    /// Sets `SearchConditionExpression`.
+    pub fn search_condition_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.search_condition_expression = Some(value.into());
         self
     }
 
@@ -6739,15 +6739,15 @@ pub struct TransactGetItemsCall {
 }
 
 impl TransactGetItemsCall {
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
     /// Sets `TransactItems`.
     pub fn transact_items(mut self, value: impl Into<Vec<TransactGetItem>>) -> Self {
         self.input.transact_items = Some(value.into());
+        self
+    }
+
+    /// Sets `ReturnConsumedCapacity`.
+    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
+        self.input.return_consumed_capacity = Some(value.into());
         self
     }
 
@@ -6886,9 +6886,9 @@ pub struct TransactWriteItemsCall {
 }
 
 impl TransactWriteItemsCall {
-    /// Sets `ClientRequestToken`.
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_request_token = Some(value.into());
+    /// Sets `TransactItems`.
+    pub fn transact_items(mut self, value: impl Into<Vec<TransactWriteItem>>) -> Self {
+        self.input.transact_items = Some(value.into());
         self
     }
 
@@ -6907,9 +6907,9 @@ impl TransactWriteItemsCall {
         self
     }
 
-    /// Sets `TransactItems`.
-    pub fn transact_items(mut self, value: impl Into<Vec<TransactWriteItem>>) -> Self {
-        self.input.transact_items = Some(value.into());
+    /// Sets `ClientRequestToken`.
+    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_request_token = Some(value.into());
         self
     }
 
@@ -7201,18 +7201,18 @@ pub struct UpdateContinuousBackupsCall {
 }
 
 impl UpdateContinuousBackupsCall {
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+
     /// Sets `PointInTimeRecoverySpecification`.
     pub fn point_in_time_recovery_specification(
         mut self,
         value: impl Into<PointInTimeRecoverySpecification>,
     ) -> Self {
         self.input.point_in_time_recovery_specification = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
         self
     }
 
@@ -7333,6 +7333,18 @@ pub struct UpdateContributorInsightsCall {
 }
 
 impl UpdateContributorInsightsCall {
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `IndexName`.
+    pub fn index_name(mut self, value: impl Into<String>) -> Self {
+        self.input.index_name = Some(value.into());
+        self
+    }
+
     /// Sets `ContributorInsightsAction`.
     pub fn contributor_insights_action(
         mut self,
@@ -7345,18 +7357,6 @@ impl UpdateContributorInsightsCall {
     /// Sets `ContributorInsightsMode`.
     pub fn contributor_insights_mode(mut self, value: impl Into<ContributorInsightsMode>) -> Self {
         self.input.contributor_insights_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
         self
     }
 
@@ -7612,25 +7612,21 @@ pub struct UpdateGlobalTableSettingsCall {
 }
 
 impl UpdateGlobalTableSettingsCall {
+    /// Sets `GlobalTableName`.
+    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.global_table_name = Some(value.into());
+        self
+    }
+
     /// Sets `GlobalTableBillingMode`.
     pub fn global_table_billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.global_table_billing_mode = Some(value.into());
         self
     }
 
-    /// Sets `GlobalTableGlobalSecondaryIndexSettingsUpdate`.
-    pub fn global_table_global_secondary_index_settings_update(
-        mut self,
-        value: impl Into<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>>,
-    ) -> Self {
-        self.input
-            .global_table_global_secondary_index_settings_update = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.global_table_name = Some(value.into());
+    /// Sets `GlobalTableProvisionedWriteCapacityUnits`.
+    pub fn global_table_provisioned_write_capacity_units(mut self, value: impl Into<i64>) -> Self {
+        self.input.global_table_provisioned_write_capacity_units = Some(value.into());
         self
     }
 
@@ -7645,9 +7641,13 @@ impl UpdateGlobalTableSettingsCall {
         self
     }
 
-    /// Sets `GlobalTableProvisionedWriteCapacityUnits`.
-    pub fn global_table_provisioned_write_capacity_units(mut self, value: impl Into<i64>) -> Self {
-        self.input.global_table_provisioned_write_capacity_units = Some(value.into());
+    /// Sets `GlobalTableGlobalSecondaryIndexSettingsUpdate`.
+    pub fn global_table_global_secondary_index_settings_update(
+        mut self,
+        value: impl Into<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>>,
+    ) -> Self {
+        self.input
+            .global_table_global_secondary_index_settings_update = Some(value.into());
         self
     }
 
@@ -7795,6 +7795,18 @@ pub struct UpdateItemCall {
 }
 
 impl UpdateItemCall {
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+
     /// Sets `AttributeUpdates`.
     pub fn attribute_updates(
         mut self,
@@ -7804,9 +7816,9 @@ impl UpdateItemCall {
         self
     }
 
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.condition_expression = Some(value.into());
+    /// Sets `Expected`.
+    pub fn expected(mut self, value: impl Into<HashMap<String, ExpectedAttributeValue>>) -> Self {
+        self.input.expected = Some(value.into());
         self
     }
 
@@ -7816,30 +7828,9 @@ impl UpdateItemCall {
         self
     }
 
-    /// Sets `Expected`.
-    pub fn expected(mut self, value: impl Into<HashMap<String, ExpectedAttributeValue>>) -> Self {
-        self.input.expected = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.input.key = Some(value.into());
+    /// Sets `ReturnValues`.
+    pub fn return_values(mut self, value: impl Into<ReturnValue>) -> Self {
+        self.input.return_values = Some(value.into());
         self
     }
 
@@ -7858,9 +7849,30 @@ impl UpdateItemCall {
         self
     }
 
-    /// Sets `ReturnValues`.
-    pub fn return_values(mut self, value: impl Into<ReturnValue>) -> Self {
-        self.input.return_values = Some(value.into());
+    /// Sets `UpdateExpression`.
+    pub fn update_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.update_expression = Some(value.into());
+        self
+    }
+
+    /// Sets `ConditionExpression`.
+    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
+        self.input.condition_expression = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpressionAttributeNames`.
+    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
+        self.input.expression_attribute_names = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpressionAttributeValues`.
+    pub fn expression_attribute_values(
+        mut self,
+        value: impl Into<HashMap<String, AttributeValue>>,
+    ) -> Self {
+        self.input.expression_attribute_values = Some(value.into());
         self
     }
 
@@ -7870,18 +7882,6 @@ impl UpdateItemCall {
         value: impl Into<ReturnValuesOnConditionCheckFailure>,
     ) -> Self {
         self.input.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `UpdateExpression`.
-    pub fn update_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.update_expression = Some(value.into());
         self
     }
 
@@ -8050,15 +8050,15 @@ pub struct UpdateKinesisStreamingDestinationCall {
 }
 
 impl UpdateKinesisStreamingDestinationCall {
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.stream_arn = Some(value.into());
-        self
-    }
-
     /// Sets `TableName`.
     pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.input.table_name = Some(value.into());
+        self
+    }
+
+    /// Sets `StreamArn`.
+    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.stream_arn = Some(value.into());
         self
     }
 
@@ -8206,15 +8206,21 @@ impl UpdateTableCall {
         self
     }
 
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+
     /// Sets `BillingMode`.
     pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
 
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.deletion_protection_enabled = Some(value.into());
+    /// Sets `ProvisionedThroughput`.
+    pub fn provisioned_throughput(mut self, value: impl Into<ProvisionedThroughput>) -> Self {
+        self.input.provisioned_throughput = Some(value.into());
         self
     }
 
@@ -8227,12 +8233,39 @@ impl UpdateTableCall {
         self
     }
 
-    /// Sets `GlobalTableSettingsReplicationMode`.
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.input.global_table_settings_replication_mode = Some(value.into());
+    /// Sets `StreamSpecification`.
+    pub fn stream_specification(mut self, value: impl Into<StreamSpecification>) -> Self {
+        self.input.stream_specification = Some(value.into());
+        self
+    }
+
+    /// Sets `SSESpecification`.
+    pub fn sse_specification(mut self, value: impl Into<SseSpecification>) -> Self {
+        self.input.sse_specification = Some(value.into());
+        self
+    }
+
+    /// Sets `ReplicaUpdates`.
+    pub fn replica_updates(mut self, value: impl Into<Vec<ReplicationGroupUpdate>>) -> Self {
+        self.input.replica_updates = Some(value.into());
+        self
+    }
+
+    /// Sets `TableClass`.
+    pub fn table_class(mut self, value: impl Into<TableClass>) -> Self {
+        self.input.table_class = Some(value.into());
+        self
+    }
+
+    /// Sets `DeletionProtectionEnabled`.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.input.deletion_protection_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `MultiRegionConsistency`.
+    pub fn multi_region_consistency(mut self, value: impl Into<MultiRegionConsistency>) -> Self {
+        self.input.multi_region_consistency = Some(value.into());
         self
     }
 
@@ -8245,63 +8278,30 @@ impl UpdateTableCall {
         self
     }
 
-    /// Sets `MultiRegionConsistency`.
-    pub fn multi_region_consistency(mut self, value: impl Into<MultiRegionConsistency>) -> Self {
-        self.input.multi_region_consistency = Some(value.into());
-        self
-    }
-
     /// Sets `OnDemandThroughput`.
     pub fn on_demand_throughput(mut self, value: impl Into<OnDemandThroughput>) -> Self {
         self.input.on_demand_throughput = Some(value.into());
         self
     }
 
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, value: impl Into<ProvisionedThroughput>) -> Self {
-        self.input.provisioned_throughput = Some(value.into());
+    /// Sets `WarmThroughput`.
+    pub fn warm_throughput(mut self, value: impl Into<WarmThroughput>) -> Self {
+        self.input.warm_throughput = Some(value.into());
         self
     }
 
-    /// Sets `ReplicaUpdates`.
-    pub fn replica_updates(mut self, value: impl Into<Vec<ReplicationGroupUpdate>>) -> Self {
-        self.input.replica_updates = Some(value.into());
-        self
-    }
-
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, value: impl Into<SseSpecification>) -> Self {
-        self.input.sse_specification = Some(value.into());
-        self
-    }
-
-    /// Sets `StreamSpecification`.
-    pub fn stream_specification(mut self, value: impl Into<StreamSpecification>) -> Self {
-        self.input.stream_specification = Some(value.into());
-        self
-    }
-
-    /// Sets `TableClass`.
-    pub fn table_class(mut self, value: impl Into<TableClass>) -> Self {
-        self.input.table_class = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
+    /// Sets `GlobalTableSettingsReplicationMode`.
+    pub fn global_table_settings_replication_mode(
+        mut self,
+        value: impl Into<GlobalTableSettingsReplicationMode>,
+    ) -> Self {
+        self.input.global_table_settings_replication_mode = Some(value.into());
         self
     }
 
     /// Sets `VectorIndexUpdates`.
     pub fn vector_index_updates(mut self, value: impl Into<Vec<VectorIndexUpdate>>) -> Self {
         self.input.vector_index_updates = Some(value.into());
-        self
-    }
-
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, value: impl Into<WarmThroughput>) -> Self {
-        self.input.warm_throughput = Some(value.into());
         self
     }
 
@@ -8431,6 +8431,12 @@ impl UpdateTableReplicaAutoScalingCall {
         self
     }
 
+    /// Sets `TableName`.
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
+        self.input.table_name = Some(value.into());
+        self
+    }
+
     /// Sets `ProvisionedWriteCapacityAutoScalingUpdate`.
     pub fn provisioned_write_capacity_auto_scaling_update(
         mut self,
@@ -8443,12 +8449,6 @@ impl UpdateTableReplicaAutoScalingCall {
     /// Sets `ReplicaUpdates`.
     pub fn replica_updates(mut self, value: impl Into<Vec<ReplicaAutoScalingUpdate>>) -> Self {
         self.input.replica_updates = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
         self
     }
 

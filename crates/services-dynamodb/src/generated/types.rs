@@ -24,13 +24,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ArchivalSummary {
-    /// `ArchivalBackupArn`.
-    #[serde(
-        rename = "ArchivalBackupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub archival_backup_arn: Option<String>,
     /// `ArchivalDateTime`.
     #[serde(
         rename = "ArchivalDateTime",
@@ -45,6 +38,13 @@ pub struct ArchivalSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub archival_reason: Option<String>,
+    /// `ArchivalBackupArn`.
+    #[serde(
+        rename = "ArchivalBackupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub archival_backup_arn: Option<String>,
 }
 
 session_tower::string_enum! {
@@ -85,36 +85,36 @@ pub struct AttributeDefinition {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AttributeValue {
-    /// `B`.
-    #[serde(rename = "B", default, skip_serializing_if = "Option::is_none")]
-    pub b: Option<rt::Blob>,
-    /// `BOOL`.
-    #[serde(rename = "BOOL", default, skip_serializing_if = "Option::is_none")]
-    pub bool: Option<bool>,
-    /// `BS`.
-    #[serde(rename = "BS", default, skip_serializing_if = "Option::is_none")]
-    pub bs: Option<Vec<rt::Blob>>,
-    /// `L`.
-    #[serde(rename = "L", default, skip_serializing_if = "Option::is_none")]
-    pub l: Option<Vec<AttributeValue>>,
-    /// `M`.
-    #[serde(rename = "M", default, skip_serializing_if = "Option::is_none")]
-    pub m: Option<HashMap<String, AttributeValue>>,
-    /// `N`.
-    #[serde(rename = "N", default, skip_serializing_if = "Option::is_none")]
-    pub n: Option<String>,
-    /// `NS`.
-    #[serde(rename = "NS", default, skip_serializing_if = "Option::is_none")]
-    pub ns: Option<Vec<String>>,
-    /// `NULL`.
-    #[serde(rename = "NULL", default, skip_serializing_if = "Option::is_none")]
-    pub null: Option<bool>,
     /// `S`.
     #[serde(rename = "S", default, skip_serializing_if = "Option::is_none")]
     pub s: Option<String>,
+    /// `N`.
+    #[serde(rename = "N", default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<String>,
+    /// `B`.
+    #[serde(rename = "B", default, skip_serializing_if = "Option::is_none")]
+    pub b: Option<rt::Blob>,
     /// `SS`.
     #[serde(rename = "SS", default, skip_serializing_if = "Option::is_none")]
     pub ss: Option<Vec<String>>,
+    /// `NS`.
+    #[serde(rename = "NS", default, skip_serializing_if = "Option::is_none")]
+    pub ns: Option<Vec<String>>,
+    /// `BS`.
+    #[serde(rename = "BS", default, skip_serializing_if = "Option::is_none")]
+    pub bs: Option<Vec<rt::Blob>>,
+    /// `M`.
+    #[serde(rename = "M", default, skip_serializing_if = "Option::is_none")]
+    pub m: Option<HashMap<String, AttributeValue>>,
+    /// `L`.
+    #[serde(rename = "L", default, skip_serializing_if = "Option::is_none")]
+    pub l: Option<Vec<AttributeValue>>,
+    /// `NULL`.
+    #[serde(rename = "NULL", default, skip_serializing_if = "Option::is_none")]
+    pub null: Option<bool>,
+    /// `BOOL`.
+    #[serde(rename = "BOOL", default, skip_serializing_if = "Option::is_none")]
+    pub bool: Option<bool>,
 }
 
 /// The `AttributeValueUpdate` structure. Every member is optional here; build one with
@@ -122,12 +122,12 @@ pub struct AttributeValue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AttributeValueUpdate {
-    /// `Action`.
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<AttributeAction>,
     /// `Value`.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeValue>,
+    /// `Action`.
+    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<AttributeAction>,
 }
 
 /// The `AutoScalingPolicyDescription` structure. Every member is optional here; build one with
@@ -179,6 +179,20 @@ pub struct AutoScalingPolicyUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingSettingsDescription {
+    /// `MinimumUnits`.
+    #[serde(
+        rename = "MinimumUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub minimum_units: Option<i64>,
+    /// `MaximumUnits`.
+    #[serde(
+        rename = "MaximumUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_units: Option<i64>,
     /// `AutoScalingDisabled`.
     #[serde(
         rename = "AutoScalingDisabled",
@@ -193,20 +207,6 @@ pub struct AutoScalingSettingsDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_scaling_role_arn: Option<String>,
-    /// `MaximumUnits`.
-    #[serde(
-        rename = "MaximumUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub maximum_units: Option<i64>,
-    /// `MinimumUnits`.
-    #[serde(
-        rename = "MinimumUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub minimum_units: Option<i64>,
     /// `ScalingPolicies`.
     #[serde(
         rename = "ScalingPolicies",
@@ -221,6 +221,20 @@ pub struct AutoScalingSettingsDescription {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingSettingsUpdate {
+    /// `MinimumUnits`.
+    #[serde(
+        rename = "MinimumUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub minimum_units: Option<i64>,
+    /// `MaximumUnits`.
+    #[serde(
+        rename = "MaximumUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub maximum_units: Option<i64>,
     /// `AutoScalingDisabled`.
     #[serde(
         rename = "AutoScalingDisabled",
@@ -235,20 +249,6 @@ pub struct AutoScalingSettingsUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_scaling_role_arn: Option<String>,
-    /// `MaximumUnits`.
-    #[serde(
-        rename = "MaximumUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub maximum_units: Option<i64>,
-    /// `MinimumUnits`.
-    #[serde(
-        rename = "MinimumUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub minimum_units: Option<i64>,
     /// `ScalingPolicyUpdate`.
     #[serde(
         rename = "ScalingPolicyUpdate",
@@ -366,20 +366,6 @@ pub struct BackupDetails {
     /// `BackupArn` (required).
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
-    /// `BackupCreationDateTime` (required).
-    #[serde(
-        rename = "BackupCreationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub backup_creation_date_time: Option<rt::Timestamp>,
-    /// `BackupExpiryDateTime`.
-    #[serde(
-        rename = "BackupExpiryDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub backup_expiry_date_time: Option<rt::Timestamp>,
     /// `BackupName` (required).
     #[serde(
         rename = "BackupName",
@@ -408,6 +394,20 @@ pub struct BackupDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_type: Option<BackupType>,
+    /// `BackupCreationDateTime` (required).
+    #[serde(
+        rename = "BackupCreationDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub backup_creation_date_time: Option<rt::Timestamp>,
+    /// `BackupExpiryDateTime`.
+    #[serde(
+        rename = "BackupExpiryDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub backup_expiry_date_time: Option<rt::Timestamp>,
 }
 
 /// The `BackupInUseException` error. Every member is optional here; build one with
@@ -453,9 +453,25 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BackupSummary {
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `TableId`.
+    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
+    pub table_id: Option<String>,
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
     /// `BackupArn`.
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
+    /// `BackupName`.
+    #[serde(
+        rename = "BackupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub backup_name: Option<String>,
     /// `BackupCreationDateTime`.
     #[serde(
         rename = "BackupCreationDateTime",
@@ -470,20 +486,6 @@ pub struct BackupSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_expiry_date_time: Option<rt::Timestamp>,
-    /// `BackupName`.
-    #[serde(
-        rename = "BackupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub backup_name: Option<String>,
-    /// `BackupSizeBytes`.
-    #[serde(
-        rename = "BackupSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub backup_size_bytes: Option<i64>,
     /// `BackupStatus`.
     #[serde(
         rename = "BackupStatus",
@@ -498,15 +500,13 @@ pub struct BackupSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_type: Option<BackupType>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
-    /// `TableId`.
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
-    pub table_id: Option<String>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    /// `BackupSizeBytes`.
+    #[serde(
+        rename = "BackupSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub backup_size_bytes: Option<i64>,
 }
 
 session_tower::string_enum! {
@@ -540,13 +540,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchExecuteStatementInput {
-    /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `Statements` (required).
     #[serde(
         rename = "Statements",
@@ -554,6 +547,13 @@ pub struct BatchExecuteStatementInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub statements: Option<Vec<BatchStatementRequest>>,
+    /// `ReturnConsumedCapacity`.
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 /// The `BatchExecuteStatementOutput` structure. Every member is optional here; build one with
@@ -561,6 +561,9 @@ pub struct BatchExecuteStatementInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchExecuteStatementOutput {
+    /// `Responses`.
+    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
+    pub responses: Option<Vec<BatchStatementResponse>>,
     /// `ConsumedCapacity`.
     #[serde(
         rename = "ConsumedCapacity",
@@ -568,9 +571,6 @@ pub struct BatchExecuteStatementOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
-    /// `Responses`.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
-    pub responses: Option<Vec<BatchStatementResponse>>,
 }
 
 /// The `BatchGetItemInput` structure. Every member is optional here; build one with
@@ -599,13 +599,6 @@ pub struct BatchGetItemInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchGetItemOutput {
-    /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
     /// `Responses`.
     #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<HashMap<String, Vec<HashMap<String, AttributeValue>>>>,
@@ -616,6 +609,13 @@ pub struct BatchGetItemOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub unprocessed_keys: Option<HashMap<String, KeysAndAttributes>>,
+    /// `ConsumedCapacity`.
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
 /// The `BatchStatementError` structure. Every member is optional here; build one with
@@ -626,12 +626,12 @@ pub struct BatchStatementError {
     /// `Code`.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<BatchStatementErrorCodeEnum>,
-    /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<HashMap<String, AttributeValue>>,
     /// `Message`.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `Item`.
+    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<HashMap<String, AttributeValue>>,
 }
 
 session_tower::string_enum! {
@@ -667,13 +667,9 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchStatementRequest {
-    /// `ConsistentRead`.
-    #[serde(
-        rename = "ConsistentRead",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consistent_read: Option<bool>,
+    /// `Statement` (required).
+    #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
     /// `Parameters`.
     #[serde(
         rename = "Parameters",
@@ -681,6 +677,13 @@ pub struct BatchStatementRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub parameters: Option<Vec<AttributeValue>>,
+    /// `ConsistentRead`.
+    #[serde(
+        rename = "ConsistentRead",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consistent_read: Option<bool>,
     /// `ReturnValuesOnConditionCheckFailure`.
     #[serde(
         rename = "ReturnValuesOnConditionCheckFailure",
@@ -688,9 +691,6 @@ pub struct BatchStatementRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `Statement` (required).
-    #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
-    pub statement: Option<String>,
 }
 
 /// The `BatchStatementResponse` structure. Every member is optional here; build one with
@@ -701,12 +701,12 @@ pub struct BatchStatementResponse {
     /// `Error`.
     #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<BatchStatementError>,
-    /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<HashMap<String, AttributeValue>>,
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
+    /// `Item`.
+    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<HashMap<String, AttributeValue>>,
 }
 
 /// The `BatchWriteItemInput` structure. Every member is optional here; build one with
@@ -742,20 +742,6 @@ pub struct BatchWriteItemInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchWriteItemOutput {
-    /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
-    /// `ItemCollectionMetrics`.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub item_collection_metrics: Option<HashMap<String, Vec<ItemCollectionMetrics>>>,
     /// `UnprocessedItems`.
     #[serde(
         rename = "UnprocessedItems",
@@ -763,6 +749,20 @@ pub struct BatchWriteItemOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub unprocessed_items: Option<HashMap<String, Vec<WriteRequest>>>,
+    /// `ItemCollectionMetrics`.
+    #[serde(
+        rename = "ItemCollectionMetrics",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub item_collection_metrics: Option<HashMap<String, Vec<ItemCollectionMetrics>>>,
+    /// `ConsumedCapacity`.
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
 session_tower::string_enum! {
@@ -801,12 +801,12 @@ pub struct BillingModeSummary {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CancellationReason {
-    /// `Code`.
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
     /// `Item`.
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<HashMap<String, AttributeValue>>,
+    /// `Code`.
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// `Message`.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -817,14 +817,6 @@ pub struct CancellationReason {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Capacity {
-    /// `CapacityUnits`.
-    #[serde(
-        rename = "CapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
-    pub capacity_units: Option<f64>,
     /// `ReadCapacityUnits`.
     #[serde(
         rename = "ReadCapacityUnits",
@@ -841,6 +833,14 @@ pub struct Capacity {
         with = "rt::float_format::f64_opt"
     )]
     pub write_capacity_units: Option<f64>,
+    /// `CapacityUnits`.
+    #[serde(
+        rename = "CapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rt::float_format::f64_opt"
+    )]
+    pub capacity_units: Option<f64>,
 }
 
 session_tower::string_enum! {
@@ -901,6 +901,12 @@ pub struct Condition {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ConditionCheck {
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<HashMap<String, AttributeValue>>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `ConditionExpression` (required).
     #[serde(
         rename = "ConditionExpression",
@@ -922,9 +928,6 @@ pub struct ConditionCheck {
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
     #[serde(
         rename = "ReturnValuesOnConditionCheckFailure",
@@ -932,9 +935,6 @@ pub struct ConditionCheck {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `ConditionalCheckFailedException` error. Every member is optional here; build one with
@@ -942,12 +942,12 @@ pub struct ConditionCheck {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ConditionalCheckFailedException {
-    /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<HashMap<String, AttributeValue>>,
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `Item`.
+    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<HashMap<String, AttributeValue>>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
     pub meta: session_tower::ServiceError,
@@ -968,6 +968,9 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ConsumedCapacity {
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `CapacityUnits`.
     #[serde(
         rename = "CapacityUnits",
@@ -976,20 +979,6 @@ pub struct ConsumedCapacity {
         with = "rt::float_format::f64_opt"
     )]
     pub capacity_units: Option<f64>,
-    /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_indexes: Option<HashMap<String, Capacity>>,
-    /// `LocalSecondaryIndexes`.
-    #[serde(
-        rename = "LocalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_secondary_indexes: Option<HashMap<String, Capacity>>,
     /// `ReadCapacityUnits`.
     #[serde(
         rename = "ReadCapacityUnits",
@@ -998,19 +987,6 @@ pub struct ConsumedCapacity {
         with = "rt::float_format::f64_opt"
     )]
     pub read_capacity_units: Option<f64>,
-    /// `Table`.
-    #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]
-    pub table: Option<Capacity>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
-    /// `VectorIndexes`.
-    #[serde(
-        rename = "VectorIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vector_indexes: Option<HashMap<String, VectorCapacity>>,
     /// `WriteCapacityUnits`.
     #[serde(
         rename = "WriteCapacityUnits",
@@ -1019,6 +995,30 @@ pub struct ConsumedCapacity {
         with = "rt::float_format::f64_opt"
     )]
     pub write_capacity_units: Option<f64>,
+    /// `Table`.
+    #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<Capacity>,
+    /// `LocalSecondaryIndexes`.
+    #[serde(
+        rename = "LocalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_secondary_indexes: Option<HashMap<String, Capacity>>,
+    /// `GlobalSecondaryIndexes`.
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_indexes: Option<HashMap<String, Capacity>>,
+    /// `VectorIndexes`.
+    #[serde(
+        rename = "VectorIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vector_indexes: Option<HashMap<String, VectorCapacity>>,
 }
 
 /// The `ContinuousBackupsDescription` structure. Every member is optional here; build one with
@@ -1106,13 +1106,12 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ContributorInsightsSummary {
-    /// `ContributorInsightsMode`.
-    #[serde(
-        rename = "ContributorInsightsMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub contributor_insights_mode: Option<ContributorInsightsMode>,
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `IndexName`.
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
     /// `ContributorInsightsStatus`.
     #[serde(
         rename = "ContributorInsightsStatus",
@@ -1120,12 +1119,13 @@ pub struct ContributorInsightsSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
-    /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    /// `ContributorInsightsMode`.
+    #[serde(
+        rename = "ContributorInsightsMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 
 /// The `CreateBackupInput` structure. Every member is optional here; build one with
@@ -1133,6 +1133,9 @@ pub struct ContributorInsightsSummary {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBackupInput {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `BackupName` (required).
     #[serde(
         rename = "BackupName",
@@ -1140,9 +1143,6 @@ pub struct CreateBackupInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_name: Option<String>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `CreateBackupOutput` structure. Every member is optional here; build one with
@@ -1170,13 +1170,6 @@ pub struct CreateGlobalSecondaryIndexAction {
     /// `KeySchema` (required).
     #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `Projection` (required).
     #[serde(
         rename = "Projection",
@@ -1191,6 +1184,13 @@ pub struct CreateGlobalSecondaryIndexAction {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
+    /// `OnDemandThroughput`.
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
     #[serde(
         rename = "WarmThroughput",
@@ -1268,34 +1268,6 @@ pub struct CreateReplicaAction {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateReplicationGroupMemberAction {
-    /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
-    /// `KMSMasterKeyId`.
-    #[serde(
-        rename = "KMSMasterKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub kms_master_key_id: Option<String>,
-    /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
-    /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// `RegionName` (required).
     #[serde(
         rename = "RegionName",
@@ -1303,6 +1275,34 @@ pub struct CreateReplicationGroupMemberAction {
         skip_serializing_if = "Option::is_none"
     )]
     pub region_name: Option<String>,
+    /// `KMSMasterKeyId`.
+    #[serde(
+        rename = "KMSMasterKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub kms_master_key_id: Option<String>,
+    /// `ProvisionedThroughputOverride`.
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
+    /// `OnDemandThroughputOverride`.
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
+    /// `GlobalSecondaryIndexes`.
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
     /// `TableClassOverride`.
     #[serde(
         rename = "TableClassOverride",
@@ -1324,41 +1324,9 @@ pub struct CreateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
-    /// `BillingMode`.
-    #[serde(
-        rename = "BillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub billing_mode: Option<BillingMode>,
-    /// `DeletionProtectionEnabled`.
-    #[serde(
-        rename = "DeletionProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deletion_protection_enabled: Option<bool>,
-    /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
-    /// `GlobalTableSettingsReplicationMode`.
-    #[serde(
-        rename = "GlobalTableSettingsReplicationMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
-    /// `GlobalTableSourceArn`.
-    #[serde(
-        rename = "GlobalTableSourceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_source_arn: Option<String>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `KeySchema`.
     #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
@@ -1369,13 +1337,20 @@ pub struct CreateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndex>>,
-    /// `OnDemandThroughput`.
+    /// `GlobalSecondaryIndexes`.
     #[serde(
-        rename = "OnDemandThroughput",
+        rename = "GlobalSecondaryIndexes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
+    pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
+    /// `BillingMode`.
+    #[serde(
+        rename = "BillingMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub billing_mode: Option<BillingMode>,
     /// `ProvisionedThroughput`.
     #[serde(
         rename = "ProvisionedThroughput",
@@ -1383,20 +1358,6 @@ pub struct CreateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
-    /// `ResourcePolicy`.
-    #[serde(
-        rename = "ResourcePolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_policy: Option<String>,
-    /// `SSESpecification`.
-    #[serde(
-        rename = "SSESpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sse_specification: Option<SseSpecification>,
     /// `StreamSpecification`.
     #[serde(
         rename = "StreamSpecification",
@@ -1404,6 +1365,16 @@ pub struct CreateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub stream_specification: Option<StreamSpecification>,
+    /// `SSESpecification`.
+    #[serde(
+        rename = "SSESpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sse_specification: Option<SseSpecification>,
+    /// `Tags`.
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
     /// `TableClass`.
     #[serde(
         rename = "TableClass",
@@ -1411,19 +1382,13 @@ pub struct CreateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_class: Option<TableClass>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
-    /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// `VectorIndexes`.
+    /// `DeletionProtectionEnabled`.
     #[serde(
-        rename = "VectorIndexes",
+        rename = "DeletionProtectionEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub vector_indexes: Option<Vec<VectorIndex>>,
+    pub deletion_protection_enabled: Option<bool>,
     /// `WarmThroughput`.
     #[serde(
         rename = "WarmThroughput",
@@ -1431,6 +1396,41 @@ pub struct CreateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub warm_throughput: Option<WarmThroughput>,
+    /// `ResourcePolicy`.
+    #[serde(
+        rename = "ResourcePolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_policy: Option<String>,
+    /// `OnDemandThroughput`.
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput: Option<OnDemandThroughput>,
+    /// `GlobalTableSourceArn`.
+    #[serde(
+        rename = "GlobalTableSourceArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_source_arn: Option<String>,
+    /// `GlobalTableSettingsReplicationMode`.
+    #[serde(
+        rename = "GlobalTableSettingsReplicationMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
+    /// `VectorIndexes`.
+    #[serde(
+        rename = "VectorIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vector_indexes: Option<Vec<VectorIndex>>,
 }
 
 /// The `CreateTableOutput` structure. Every member is optional here; build one with
@@ -1452,6 +1452,30 @@ pub struct CreateTableOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateVectorIndexAction {
+    /// `IndexName` (required).
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    /// `VectorAttribute` (required).
+    #[serde(
+        rename = "VectorAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vector_attribute: Option<VectorAttributeDefinition>,
+    /// `SearchSchema`.
+    #[serde(
+        rename = "SearchSchema",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub search_schema: Option<Vec<SearchSchemaElement>>,
+    /// `Projection` (required).
+    #[serde(
+        rename = "Projection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub projection: Option<Projection>,
     /// `Dimensions` (required).
     #[serde(
         rename = "Dimensions",
@@ -1466,30 +1490,6 @@ pub struct CreateVectorIndexAction {
         skip_serializing_if = "Option::is_none"
     )]
     pub distance_function: Option<VectorDistanceFunction>,
-    /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
-    /// `Projection` (required).
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub projection: Option<Projection>,
-    /// `SearchSchema`.
-    #[serde(
-        rename = "SearchSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub search_schema: Option<Vec<SearchSchemaElement>>,
-    /// `VectorAttribute` (required).
-    #[serde(
-        rename = "VectorAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vector_attribute: Option<VectorAttributeDefinition>,
 }
 
 /// The `CsvOptions` structure. Every member is optional here; build one with
@@ -1514,6 +1514,12 @@ pub struct CsvOptions {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Delete {
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<HashMap<String, AttributeValue>>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `ConditionExpression`.
     #[serde(
         rename = "ConditionExpression",
@@ -1535,9 +1541,6 @@ pub struct Delete {
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
     #[serde(
         rename = "ReturnValuesOnConditionCheckFailure",
@@ -1545,9 +1548,6 @@ pub struct Delete {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `DeleteBackupInput` structure. Every member is optional here; build one with
@@ -1603,13 +1603,15 @@ pub struct DeleteGlobalTableWitnessGroupMemberAction {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteItemInput {
-    /// `ConditionExpression`.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub condition_expression: Option<String>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<HashMap<String, AttributeValue>>,
+    /// `Expected`.
+    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<HashMap<String, ExpectedAttributeValue>>,
     /// `ConditionalOperator`.
     #[serde(
         rename = "ConditionalOperator",
@@ -1617,26 +1619,13 @@ pub struct DeleteItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub conditional_operator: Option<ConditionalOperator>,
-    /// `Expected`.
-    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
-    pub expected: Option<HashMap<String, ExpectedAttributeValue>>,
-    /// `ExpressionAttributeNames`.
+    /// `ReturnValues`.
     #[serde(
-        rename = "ExpressionAttributeNames",
+        rename = "ReturnValues",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expression_attribute_names: Option<HashMap<String, String>>,
-    /// `ExpressionAttributeValues`.
-    #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<HashMap<String, AttributeValue>>,
+    pub return_values: Option<ReturnValue>,
     /// `ReturnConsumedCapacity`.
     #[serde(
         rename = "ReturnConsumedCapacity",
@@ -1651,13 +1640,27 @@ pub struct DeleteItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
-    /// `ReturnValues`.
+    /// `ConditionExpression`.
     #[serde(
-        rename = "ReturnValues",
+        rename = "ConditionExpression",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub return_values: Option<ReturnValue>,
+    pub condition_expression: Option<String>,
+    /// `ExpressionAttributeNames`.
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_attribute_names: Option<HashMap<String, String>>,
+    /// `ExpressionAttributeValues`.
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
     #[serde(
         rename = "ReturnValuesOnConditionCheckFailure",
@@ -1665,9 +1668,6 @@ pub struct DeleteItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `DeleteItemOutput` structure. Every member is optional here; build one with
@@ -1741,13 +1741,6 @@ pub struct DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteResourcePolicyInput {
-    /// `ExpectedRevisionId`.
-    #[serde(
-        rename = "ExpectedRevisionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_revision_id: Option<String>,
     /// `ResourceArn` (required).
     #[serde(
         rename = "ResourceArn",
@@ -1755,6 +1748,13 @@ pub struct DeleteResourcePolicyInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_arn: Option<String>,
+    /// `ExpectedRevisionId`.
+    #[serde(
+        rename = "ExpectedRevisionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_revision_id: Option<String>,
 }
 
 /// The `DeleteResourcePolicyOutput` structure. Every member is optional here; build one with
@@ -1858,12 +1858,12 @@ pub struct DescribeContinuousBackupsOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeContributorInsightsInput {
-    /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
+    /// `IndexName`.
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
 }
 
 /// The `DescribeContributorInsightsOutput` structure. Every member is optional here; build one with
@@ -1871,13 +1871,12 @@ pub struct DescribeContributorInsightsInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeContributorInsightsOutput {
-    /// `ContributorInsightsMode`.
-    #[serde(
-        rename = "ContributorInsightsMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub contributor_insights_mode: Option<ContributorInsightsMode>,
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `IndexName`.
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
     /// `ContributorInsightsRuleList`.
     #[serde(
         rename = "ContributorInsightsRuleList",
@@ -1892,16 +1891,6 @@ pub struct DescribeContributorInsightsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
-    /// `FailureException`.
-    #[serde(
-        rename = "FailureException",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub failure_exception: Option<FailureException>,
-    /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
     /// `LastUpdateDateTime`.
     #[serde(
         rename = "LastUpdateDateTime",
@@ -1909,9 +1898,20 @@ pub struct DescribeContributorInsightsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_update_date_time: Option<rt::Timestamp>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    /// `FailureException`.
+    #[serde(
+        rename = "FailureException",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_exception: Option<FailureException>,
+    /// `ContributorInsightsMode`.
+    #[serde(
+        rename = "ContributorInsightsMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 
 /// The `DescribeEndpointsRequest` structure. Every member is optional here; build one with
@@ -2056,6 +2056,9 @@ pub struct DescribeKinesisStreamingDestinationInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeKinesisStreamingDestinationOutput {
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `KinesisDataStreamDestinations`.
     #[serde(
         rename = "KinesisDataStreamDestinations",
@@ -2063,9 +2066,6 @@ pub struct DescribeKinesisStreamingDestinationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub kinesis_data_stream_destinations: Option<Vec<KinesisDataStreamDestination>>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `DescribeLimitsInput` structure. Every member is optional here; build one with
@@ -2244,19 +2244,9 @@ pub struct Endpoint {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteStatementInput {
-    /// `ConsistentRead`.
-    #[serde(
-        rename = "ConsistentRead",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consistent_read: Option<bool>,
-    /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
+    /// `Statement` (required).
+    #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
     /// `Parameters`.
     #[serde(
         rename = "Parameters",
@@ -2264,6 +2254,16 @@ pub struct ExecuteStatementInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub parameters: Option<Vec<AttributeValue>>,
+    /// `ConsistentRead`.
+    #[serde(
+        rename = "ConsistentRead",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consistent_read: Option<bool>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
     /// `ReturnConsumedCapacity`.
     #[serde(
         rename = "ReturnConsumedCapacity",
@@ -2271,6 +2271,9 @@ pub struct ExecuteStatementInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
+    /// `Limit`.
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
     /// `ReturnValuesOnConditionCheckFailure`.
     #[serde(
         rename = "ReturnValuesOnConditionCheckFailure",
@@ -2278,9 +2281,6 @@ pub struct ExecuteStatementInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `Statement` (required).
-    #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
-    pub statement: Option<String>,
 }
 
 /// The `ExecuteStatementOutput` structure. Every member is optional here; build one with
@@ -2288,6 +2288,12 @@ pub struct ExecuteStatementInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteStatementOutput {
+    /// `Items`.
+    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<HashMap<String, AttributeValue>>>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
     /// `ConsumedCapacity`.
     #[serde(
         rename = "ConsumedCapacity",
@@ -2295,9 +2301,6 @@ pub struct ExecuteStatementOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
-    /// `Items`.
-    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<HashMap<String, AttributeValue>>>,
     /// `LastEvaluatedKey`.
     #[serde(
         rename = "LastEvaluatedKey",
@@ -2305,9 +2308,6 @@ pub struct ExecuteStatementOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
 }
 
 /// The `ExecuteTransactionInput` structure. Every member is optional here; build one with
@@ -2315,6 +2315,13 @@ pub struct ExecuteStatementOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteTransactionInput {
+    /// `TransactStatements` (required).
+    #[serde(
+        rename = "TransactStatements",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transact_statements: Option<Vec<ParameterizedStatement>>,
     /// `ClientRequestToken`.
     #[serde(
         rename = "ClientRequestToken",
@@ -2329,13 +2336,6 @@ pub struct ExecuteTransactionInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// `TransactStatements` (required).
-    #[serde(
-        rename = "TransactStatements",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub transact_statements: Option<Vec<ParameterizedStatement>>,
 }
 
 /// The `ExecuteTransactionOutput` structure. Every member is optional here; build one with
@@ -2343,6 +2343,9 @@ pub struct ExecuteTransactionInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteTransactionOutput {
+    /// `Responses`.
+    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
+    pub responses: Option<Vec<ItemResponse>>,
     /// `ConsumedCapacity`.
     #[serde(
         rename = "ConsumedCapacity",
@@ -2350,9 +2353,6 @@ pub struct ExecuteTransactionOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
-    /// `Responses`.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
-    pub responses: Option<Vec<ItemResponse>>,
 }
 
 /// The `ExpectedAttributeValue` structure. Every member is optional here; build one with
@@ -2360,13 +2360,12 @@ pub struct ExecuteTransactionOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExpectedAttributeValue {
-    /// `AttributeValueList`.
-    #[serde(
-        rename = "AttributeValueList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attribute_value_list: Option<Vec<AttributeValue>>,
+    /// `Value`.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<AttributeValue>,
+    /// `Exists`.
+    #[serde(rename = "Exists", default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
     /// `ComparisonOperator`.
     #[serde(
         rename = "ComparisonOperator",
@@ -2374,12 +2373,13 @@ pub struct ExpectedAttributeValue {
         skip_serializing_if = "Option::is_none"
     )]
     pub comparison_operator: Option<ComparisonOperator>,
-    /// `Exists`.
-    #[serde(rename = "Exists", default, skip_serializing_if = "Option::is_none")]
-    pub exists: Option<bool>,
-    /// `Value`.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<AttributeValue>,
+    /// `AttributeValueList`.
+    #[serde(
+        rename = "AttributeValueList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attribute_value_list: Option<Vec<AttributeValue>>,
 }
 
 /// The `ExportConflictException` error. Every member is optional here; build one with
@@ -2400,40 +2400,9 @@ pub struct ExportConflictException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExportDescription {
-    /// `BilledSizeBytes`.
-    #[serde(
-        rename = "BilledSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub billed_size_bytes: Option<i64>,
-    /// `ClientToken`.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_token: Option<String>,
-    /// `EndTime`.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<rt::Timestamp>,
     /// `ExportArn`.
     #[serde(rename = "ExportArn", default, skip_serializing_if = "Option::is_none")]
     pub export_arn: Option<String>,
-    /// `ExportFormat`.
-    #[serde(
-        rename = "ExportFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub export_format: Option<ExportFormat>,
-    /// `ExportManifest`.
-    #[serde(
-        rename = "ExportManifest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub export_manifest: Option<String>,
     /// `ExportStatus`.
     #[serde(
         rename = "ExportStatus",
@@ -2441,6 +2410,25 @@ pub struct ExportDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub export_status: Option<ExportStatus>,
+    /// `StartTime`.
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<rt::Timestamp>,
+    /// `EndTime`.
+    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<rt::Timestamp>,
+    /// `ExportManifest`.
+    #[serde(
+        rename = "ExportManifest",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub export_manifest: Option<String>,
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
+    /// `TableId`.
+    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
+    pub table_id: Option<String>,
     /// `ExportTime`.
     #[serde(
         rename = "ExportTime",
@@ -2448,37 +2436,13 @@ pub struct ExportDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub export_time: Option<rt::Timestamp>,
-    /// `ExportType`.
+    /// `ClientToken`.
     #[serde(
-        rename = "ExportType",
+        rename = "ClientToken",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub export_type: Option<ExportType>,
-    /// `FailureCode`.
-    #[serde(
-        rename = "FailureCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub failure_code: Option<String>,
-    /// `FailureMessage`.
-    #[serde(
-        rename = "FailureMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub failure_message: Option<String>,
-    /// `IncrementalExportSpecification`.
-    #[serde(
-        rename = "IncrementalExportSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub incremental_export_specification: Option<IncrementalExportSpecification>,
-    /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
-    pub item_count: Option<i64>,
+    pub client_token: Option<String>,
     /// `S3Bucket`.
     #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
     pub s3_bucket: Option<String>,
@@ -2506,15 +2470,51 @@ pub struct ExportDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub s3_sse_kms_key_id: Option<String>,
-    /// `StartTime`.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<rt::Timestamp>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
-    /// `TableId`.
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
-    pub table_id: Option<String>,
+    /// `FailureCode`.
+    #[serde(
+        rename = "FailureCode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_code: Option<String>,
+    /// `FailureMessage`.
+    #[serde(
+        rename = "FailureMessage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failure_message: Option<String>,
+    /// `ExportFormat`.
+    #[serde(
+        rename = "ExportFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub export_format: Option<ExportFormat>,
+    /// `BilledSizeBytes`.
+    #[serde(
+        rename = "BilledSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub billed_size_bytes: Option<i64>,
+    /// `ItemCount`.
+    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    pub item_count: Option<i64>,
+    /// `ExportType`.
+    #[serde(
+        rename = "ExportType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub export_type: Option<ExportType>,
+    /// `IncrementalExportSpecification`.
+    #[serde(
+        rename = "IncrementalExportSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub incremental_export_specification: Option<IncrementalExportSpecification>,
 }
 
 session_tower::string_enum! {
@@ -2581,20 +2581,9 @@ pub struct ExportSummary {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExportTableToPointInTimeInput {
-    /// `ClientToken`.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_token: Option<String>,
-    /// `ExportFormat`.
-    #[serde(
-        rename = "ExportFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub export_format: Option<ExportFormat>,
+    /// `TableArn` (required).
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
     /// `ExportTime`.
     #[serde(
         rename = "ExportTime",
@@ -2602,20 +2591,13 @@ pub struct ExportTableToPointInTimeInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub export_time: Option<rt::Timestamp>,
-    /// `ExportType`.
+    /// `ClientToken`.
     #[serde(
-        rename = "ExportType",
+        rename = "ClientToken",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub export_type: Option<ExportType>,
-    /// `IncrementalExportSpecification`.
-    #[serde(
-        rename = "IncrementalExportSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub incremental_export_specification: Option<IncrementalExportSpecification>,
+    pub client_token: Option<String>,
     /// `S3Bucket` (required).
     #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
     pub s3_bucket: Option<String>,
@@ -2643,9 +2625,27 @@ pub struct ExportTableToPointInTimeInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub s3_sse_kms_key_id: Option<String>,
-    /// `TableArn` (required).
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
+    /// `ExportFormat`.
+    #[serde(
+        rename = "ExportFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub export_format: Option<ExportFormat>,
+    /// `ExportType`.
+    #[serde(
+        rename = "ExportType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub export_type: Option<ExportType>,
+    /// `IncrementalExportSpecification`.
+    #[serde(
+        rename = "IncrementalExportSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub incremental_export_specification: Option<IncrementalExportSpecification>,
 }
 
 /// The `ExportTableToPointInTimeOutput` structure. Every member is optional here; build one with
@@ -2687,13 +2687,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct FailureException {
-    /// `ExceptionDescription`.
-    #[serde(
-        rename = "ExceptionDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exception_description: Option<String>,
     /// `ExceptionName`.
     #[serde(
         rename = "ExceptionName",
@@ -2701,6 +2694,13 @@ pub struct FailureException {
         skip_serializing_if = "Option::is_none"
     )]
     pub exception_name: Option<String>,
+    /// `ExceptionDescription`.
+    #[serde(
+        rename = "ExceptionDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exception_description: Option<String>,
 }
 
 /// The `Get` structure. Every member is optional here; build one with
@@ -2708,16 +2708,12 @@ pub struct FailureException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Get {
-    /// `ExpressionAttributeNames`.
-    #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<HashMap<String, AttributeValue>>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `ProjectionExpression`.
     #[serde(
         rename = "ProjectionExpression",
@@ -2725,9 +2721,13 @@ pub struct Get {
         skip_serializing_if = "Option::is_none"
     )]
     pub projection_expression: Option<String>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    /// `ExpressionAttributeNames`.
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_attribute_names: Option<HashMap<String, String>>,
 }
 
 /// The `GetItemInput` structure. Every member is optional here; build one with
@@ -2735,6 +2735,12 @@ pub struct Get {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetItemInput {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<HashMap<String, AttributeValue>>,
     /// `AttributesToGet`.
     #[serde(
         rename = "AttributesToGet",
@@ -2749,23 +2755,6 @@ pub struct GetItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consistent_read: Option<bool>,
-    /// `ExpressionAttributeNames`.
-    #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expression_attribute_names: Option<HashMap<String, String>>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<HashMap<String, AttributeValue>>,
-    /// `ProjectionExpression`.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub projection_expression: Option<String>,
     /// `ReturnConsumedCapacity`.
     #[serde(
         rename = "ReturnConsumedCapacity",
@@ -2773,9 +2762,20 @@ pub struct GetItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    /// `ProjectionExpression`.
+    #[serde(
+        rename = "ProjectionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub projection_expression: Option<String>,
+    /// `ExpressionAttributeNames`.
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_attribute_names: Option<HashMap<String, String>>,
 }
 
 /// The `GetItemOutput` structure. Every member is optional here; build one with
@@ -2783,6 +2783,9 @@ pub struct GetItemInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetItemOutput {
+    /// `Item`.
+    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<HashMap<String, AttributeValue>>,
     /// `ConsumedCapacity`.
     #[serde(
         rename = "ConsumedCapacity",
@@ -2790,9 +2793,6 @@ pub struct GetItemOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
-    /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<HashMap<String, AttributeValue>>,
 }
 
 /// The `GetResourcePolicyInput` structure. Every member is optional here; build one with
@@ -2837,13 +2837,6 @@ pub struct GlobalSecondaryIndex {
     /// `KeySchema` (required).
     #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `Projection` (required).
     #[serde(
         rename = "Projection",
@@ -2858,6 +2851,13 @@ pub struct GlobalSecondaryIndex {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
+    /// `OnDemandThroughput`.
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
     #[serde(
         rename = "WarmThroughput",
@@ -2889,46 +2889,12 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexDescription {
-    /// `Backfilling`.
-    #[serde(
-        rename = "Backfilling",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub backfilling: Option<bool>,
-    /// `IndexArn`.
-    #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
-    pub index_arn: Option<String>,
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
-    /// `IndexSizeBytes`.
-    #[serde(
-        rename = "IndexSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub index_size_bytes: Option<i64>,
-    /// `IndexStatus`.
-    #[serde(
-        rename = "IndexStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub index_status: Option<IndexStatus>,
-    /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
-    pub item_count: Option<i64>,
     /// `KeySchema`.
     #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `Projection`.
     #[serde(
         rename = "Projection",
@@ -2936,6 +2902,20 @@ pub struct GlobalSecondaryIndexDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub projection: Option<Projection>,
+    /// `IndexStatus`.
+    #[serde(
+        rename = "IndexStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub index_status: Option<IndexStatus>,
+    /// `Backfilling`.
+    #[serde(
+        rename = "Backfilling",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub backfilling: Option<bool>,
     /// `ProvisionedThroughput`.
     #[serde(
         rename = "ProvisionedThroughput",
@@ -2943,6 +2923,26 @@ pub struct GlobalSecondaryIndexDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput: Option<ProvisionedThroughputDescription>,
+    /// `IndexSizeBytes`.
+    #[serde(
+        rename = "IndexSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub index_size_bytes: Option<i64>,
+    /// `ItemCount`.
+    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    pub item_count: Option<i64>,
+    /// `IndexArn`.
+    #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
+    pub index_arn: Option<String>,
+    /// `OnDemandThroughput`.
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
     #[serde(
         rename = "WarmThroughput",
@@ -2963,13 +2963,6 @@ pub struct GlobalSecondaryIndexInfo {
     /// `KeySchema`.
     #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `Projection`.
     #[serde(
         rename = "Projection",
@@ -2984,6 +2977,13 @@ pub struct GlobalSecondaryIndexInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
+    /// `OnDemandThroughput`.
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput: Option<OnDemandThroughput>,
 }
 
 /// The `GlobalSecondaryIndexUpdate` structure. Every member is optional here; build one with
@@ -2991,15 +2991,15 @@ pub struct GlobalSecondaryIndexInfo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexUpdate {
+    /// `Update`.
+    #[serde(rename = "Update", default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<UpdateGlobalSecondaryIndexAction>,
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
     pub create: Option<CreateGlobalSecondaryIndexAction>,
     /// `Delete`.
     #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<DeleteGlobalSecondaryIndexAction>,
-    /// `Update`.
-    #[serde(rename = "Update", default, skip_serializing_if = "Option::is_none")]
-    pub update: Option<UpdateGlobalSecondaryIndexAction>,
 }
 
 /// The `GlobalSecondaryIndexWarmThroughputDescription` structure. Every member is optional here; build one with
@@ -3014,9 +3014,6 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub read_units_per_second: Option<i64>,
-    /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<IndexStatus>,
     /// `WriteUnitsPerSecond`.
     #[serde(
         rename = "WriteUnitsPerSecond",
@@ -3024,6 +3021,9 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub write_units_per_second: Option<i64>,
+    /// `Status`.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<IndexStatus>,
 }
 
 /// The `GlobalTable` structure. Every member is optional here; build one with
@@ -3065,34 +3065,6 @@ pub struct GlobalTableAlreadyExistsException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableDescription {
-    /// `CreationDateTime`.
-    #[serde(
-        rename = "CreationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date_time: Option<rt::Timestamp>,
-    /// `GlobalTableArn`.
-    #[serde(
-        rename = "GlobalTableArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_arn: Option<String>,
-    /// `GlobalTableName`.
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_name: Option<String>,
-    /// `GlobalTableStatus`.
-    #[serde(
-        rename = "GlobalTableStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_status: Option<GlobalTableStatus>,
     /// `ReplicationGroup`.
     #[serde(
         rename = "ReplicationGroup",
@@ -3100,6 +3072,34 @@ pub struct GlobalTableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_group: Option<Vec<ReplicaDescription>>,
+    /// `GlobalTableArn`.
+    #[serde(
+        rename = "GlobalTableArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_arn: Option<String>,
+    /// `CreationDateTime`.
+    #[serde(
+        rename = "CreationDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub creation_date_time: Option<rt::Timestamp>,
+    /// `GlobalTableStatus`.
+    #[serde(
+        rename = "GlobalTableStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_status: Option<GlobalTableStatus>,
+    /// `GlobalTableName`.
+    #[serde(
+        rename = "GlobalTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_name: Option<String>,
 }
 
 /// The `GlobalTableGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
@@ -3110,13 +3110,6 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
-    /// `ProvisionedWriteCapacityAutoScalingSettingsUpdate`.
-    #[serde(
-        rename = "ProvisionedWriteCapacityAutoScalingSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioned_write_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
     /// `ProvisionedWriteCapacityUnits`.
     #[serde(
         rename = "ProvisionedWriteCapacityUnits",
@@ -3124,6 +3117,13 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_write_capacity_units: Option<i64>,
+    /// `ProvisionedWriteCapacityAutoScalingSettingsUpdate`.
+    #[serde(
+        rename = "ProvisionedWriteCapacityAutoScalingSettingsUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_write_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
 }
 
 /// The `GlobalTableNotFoundException` error. Every member is optional here; build one with
@@ -3259,16 +3259,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ImportSummary {
-    /// `CloudWatchLogGroupArn`.
-    #[serde(
-        rename = "CloudWatchLogGroupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cloud_watch_log_group_arn: Option<String>,
-    /// `EndTime`.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<rt::Timestamp>,
     /// `ImportArn`.
     #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
     pub import_arn: Option<String>,
@@ -3279,13 +3269,9 @@ pub struct ImportSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub import_status: Option<ImportStatus>,
-    /// `InputFormat`.
-    #[serde(
-        rename = "InputFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_format: Option<InputFormat>,
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
     /// `S3BucketSource`.
     #[serde(
         rename = "S3BucketSource",
@@ -3293,26 +3279,6 @@ pub struct ImportSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub s3_bucket_source: Option<S3BucketSource>,
-    /// `StartTime`.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<rt::Timestamp>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
-}
-
-/// The `ImportTableDescription` structure. Every member is optional here; build one with
-/// `ImportTableDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
-pub struct ImportTableDescription {
-    /// `ClientToken`.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_token: Option<String>,
     /// `CloudWatchLogGroupArn`.
     #[serde(
         rename = "CloudWatchLogGroupArn",
@@ -3320,9 +3286,56 @@ pub struct ImportTableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_watch_log_group_arn: Option<String>,
+    /// `InputFormat`.
+    #[serde(
+        rename = "InputFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub input_format: Option<InputFormat>,
+    /// `StartTime`.
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<rt::Timestamp>,
     /// `EndTime`.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<rt::Timestamp>,
+}
+
+/// The `ImportTableDescription` structure. Every member is optional here; build one with
+/// `ImportTableDescription { field: Some(..), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
+pub struct ImportTableDescription {
+    /// `ImportArn`.
+    #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
+    pub import_arn: Option<String>,
+    /// `ImportStatus`.
+    #[serde(
+        rename = "ImportStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub import_status: Option<ImportStatus>,
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
+    /// `TableId`.
+    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
+    pub table_id: Option<String>,
+    /// `ClientToken`.
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_token: Option<String>,
+    /// `S3BucketSource`.
+    #[serde(
+        rename = "S3BucketSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub s3_bucket_source: Option<S3BucketSource>,
     /// `ErrorCount`.
     #[serde(
         rename = "ErrorCount",
@@ -3330,6 +3343,68 @@ pub struct ImportTableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub error_count: Option<i64>,
+    /// `CloudWatchLogGroupArn`.
+    #[serde(
+        rename = "CloudWatchLogGroupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cloud_watch_log_group_arn: Option<String>,
+    /// `InputFormat`.
+    #[serde(
+        rename = "InputFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub input_format: Option<InputFormat>,
+    /// `InputFormatOptions`.
+    #[serde(
+        rename = "InputFormatOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub input_format_options: Option<InputFormatOptions>,
+    /// `InputCompressionType`.
+    #[serde(
+        rename = "InputCompressionType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub input_compression_type: Option<InputCompressionType>,
+    /// `TableCreationParameters`.
+    #[serde(
+        rename = "TableCreationParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub table_creation_parameters: Option<TableCreationParameters>,
+    /// `StartTime`.
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<rt::Timestamp>,
+    /// `EndTime`.
+    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<rt::Timestamp>,
+    /// `ProcessedSizeBytes`.
+    #[serde(
+        rename = "ProcessedSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub processed_size_bytes: Option<i64>,
+    /// `ProcessedItemCount`.
+    #[serde(
+        rename = "ProcessedItemCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub processed_item_count: Option<i64>,
+    /// `ImportedItemCount`.
+    #[serde(
+        rename = "ImportedItemCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub imported_item_count: Option<i64>,
     /// `FailureCode`.
     #[serde(
         rename = "FailureCode",
@@ -3344,81 +3419,6 @@ pub struct ImportTableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub failure_message: Option<String>,
-    /// `ImportArn`.
-    #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
-    pub import_arn: Option<String>,
-    /// `ImportStatus`.
-    #[serde(
-        rename = "ImportStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub import_status: Option<ImportStatus>,
-    /// `ImportedItemCount`.
-    #[serde(
-        rename = "ImportedItemCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub imported_item_count: Option<i64>,
-    /// `InputCompressionType`.
-    #[serde(
-        rename = "InputCompressionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_compression_type: Option<InputCompressionType>,
-    /// `InputFormat`.
-    #[serde(
-        rename = "InputFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_format: Option<InputFormat>,
-    /// `InputFormatOptions`.
-    #[serde(
-        rename = "InputFormatOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_format_options: Option<InputFormatOptions>,
-    /// `ProcessedItemCount`.
-    #[serde(
-        rename = "ProcessedItemCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub processed_item_count: Option<i64>,
-    /// `ProcessedSizeBytes`.
-    #[serde(
-        rename = "ProcessedSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub processed_size_bytes: Option<i64>,
-    /// `S3BucketSource`.
-    #[serde(
-        rename = "S3BucketSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub s3_bucket_source: Option<S3BucketSource>,
-    /// `StartTime`.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<rt::Timestamp>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
-    /// `TableCreationParameters`.
-    #[serde(
-        rename = "TableCreationParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub table_creation_parameters: Option<TableCreationParameters>,
-    /// `TableId`.
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
-    pub table_id: Option<String>,
 }
 
 /// The `ImportTableInput` structure. Every member is optional here; build one with
@@ -3433,13 +3433,13 @@ pub struct ImportTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub client_token: Option<String>,
-    /// `InputCompressionType`.
+    /// `S3BucketSource` (required).
     #[serde(
-        rename = "InputCompressionType",
+        rename = "S3BucketSource",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub input_compression_type: Option<InputCompressionType>,
+    pub s3_bucket_source: Option<S3BucketSource>,
     /// `InputFormat` (required).
     #[serde(
         rename = "InputFormat",
@@ -3454,13 +3454,13 @@ pub struct ImportTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub input_format_options: Option<InputFormatOptions>,
-    /// `S3BucketSource` (required).
+    /// `InputCompressionType`.
     #[serde(
-        rename = "S3BucketSource",
+        rename = "InputCompressionType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub s3_bucket_source: Option<S3BucketSource>,
+    pub input_compression_type: Option<InputCompressionType>,
     /// `TableCreationParameters` (required).
     #[serde(
         rename = "TableCreationParameters",
@@ -3688,6 +3688,9 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KeysAndAttributes {
+    /// `Keys` (required).
+    #[serde(rename = "Keys", default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<HashMap<String, AttributeValue>>>,
     /// `AttributesToGet`.
     #[serde(
         rename = "AttributesToGet",
@@ -3702,16 +3705,6 @@ pub struct KeysAndAttributes {
         skip_serializing_if = "Option::is_none"
     )]
     pub consistent_read: Option<bool>,
-    /// `ExpressionAttributeNames`.
-    #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expression_attribute_names: Option<HashMap<String, String>>,
-    /// `Keys` (required).
-    #[serde(rename = "Keys", default, skip_serializing_if = "Option::is_none")]
-    pub keys: Option<Vec<HashMap<String, AttributeValue>>>,
     /// `ProjectionExpression`.
     #[serde(
         rename = "ProjectionExpression",
@@ -3719,6 +3712,13 @@ pub struct KeysAndAttributes {
         skip_serializing_if = "Option::is_none"
     )]
     pub projection_expression: Option<String>,
+    /// `ExpressionAttributeNames`.
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_attribute_names: Option<HashMap<String, String>>,
 }
 
 /// The `KinesisDataStreamDestination` structure. Every member is optional here; build one with
@@ -3726,13 +3726,9 @@ pub struct KeysAndAttributes {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KinesisDataStreamDestination {
-    /// `ApproximateCreationDateTimePrecision`.
-    #[serde(
-        rename = "ApproximateCreationDateTimePrecision",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub approximate_creation_date_time_precision: Option<ApproximateCreationDateTimePrecision>,
+    /// `StreamArn`.
+    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
+    pub stream_arn: Option<String>,
     /// `DestinationStatus`.
     #[serde(
         rename = "DestinationStatus",
@@ -3747,9 +3743,13 @@ pub struct KinesisDataStreamDestination {
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_status_description: Option<String>,
-    /// `StreamArn`.
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
-    pub stream_arn: Option<String>,
+    /// `ApproximateCreationDateTimePrecision`.
+    #[serde(
+        rename = "ApproximateCreationDateTimePrecision",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub approximate_creation_date_time_precision: Option<ApproximateCreationDateTimePrecision>,
 }
 
 /// The `KinesisStreamingDestinationInput` structure. Every member is optional here; build one with
@@ -3757,6 +3757,12 @@ pub struct KinesisDataStreamDestination {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KinesisStreamingDestinationInput {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `StreamArn` (required).
+    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
+    pub stream_arn: Option<String>,
     /// `EnableKinesisStreamingConfiguration`.
     #[serde(
         rename = "EnableKinesisStreamingConfiguration",
@@ -3764,12 +3770,6 @@ pub struct KinesisStreamingDestinationInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_kinesis_streaming_configuration: Option<EnableKinesisStreamingConfiguration>,
-    /// `StreamArn` (required).
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
-    pub stream_arn: Option<String>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `KinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
@@ -3777,6 +3777,12 @@ pub struct KinesisStreamingDestinationInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KinesisStreamingDestinationOutput {
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `StreamArn`.
+    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
+    pub stream_arn: Option<String>,
     /// `DestinationStatus`.
     #[serde(
         rename = "DestinationStatus",
@@ -3791,12 +3797,6 @@ pub struct KinesisStreamingDestinationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_kinesis_streaming_configuration: Option<EnableKinesisStreamingConfiguration>,
-    /// `StreamArn`.
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
-    pub stream_arn: Option<String>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `LimitExceededException` error. Every member is optional here; build one with
@@ -3817,26 +3817,12 @@ pub struct LimitExceededException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBackupsInput {
-    /// `BackupType`.
-    #[serde(
-        rename = "BackupType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub backup_type: Option<BackupTypeFilter>,
-    /// `ExclusiveStartBackupArn`.
-    #[serde(
-        rename = "ExclusiveStartBackupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub exclusive_start_backup_arn: Option<String>,
-    /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
+    /// `Limit`.
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
     /// `TimeRangeLowerBound`.
     #[serde(
         rename = "TimeRangeLowerBound",
@@ -3851,6 +3837,20 @@ pub struct ListBackupsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub time_range_upper_bound: Option<rt::Timestamp>,
+    /// `ExclusiveStartBackupArn`.
+    #[serde(
+        rename = "ExclusiveStartBackupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exclusive_start_backup_arn: Option<String>,
+    /// `BackupType`.
+    #[serde(
+        rename = "BackupType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub backup_type: Option<BackupTypeFilter>,
 }
 
 /// The `ListBackupsOutput` structure. Every member is optional here; build one with
@@ -3879,6 +3879,12 @@ pub struct ListBackupsOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListContributorInsightsInput {
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
     /// `MaxResults`.
     #[serde(
         rename = "MaxResults",
@@ -3886,12 +3892,6 @@ pub struct ListContributorInsightsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_results: Option<i32>,
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `ListContributorInsightsOutput` structure. Every member is optional here; build one with
@@ -3916,6 +3916,9 @@ pub struct ListContributorInsightsOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListExportsInput {
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
     /// `MaxResults`.
     #[serde(
         rename = "MaxResults",
@@ -3926,9 +3929,6 @@ pub struct ListExportsInput {
     /// `NextToken`.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
 }
 
 /// The `ListExportsOutput` structure. Every member is optional here; build one with
@@ -3998,15 +3998,15 @@ pub struct ListGlobalTablesOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListImportsInput {
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
-    /// `PageSize`.
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
     /// `TableArn`.
     #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
+    /// `PageSize`.
+    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i32>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 /// The `ListImportsOutput` structure. Every member is optional here; build one with
@@ -4048,13 +4048,6 @@ pub struct ListTablesInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListTablesOutput {
-    /// `LastEvaluatedTableName`.
-    #[serde(
-        rename = "LastEvaluatedTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_evaluated_table_name: Option<String>,
     /// `TableNames`.
     #[serde(
         rename = "TableNames",
@@ -4062,6 +4055,13 @@ pub struct ListTablesOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_names: Option<Vec<String>>,
+    /// `LastEvaluatedTableName`.
+    #[serde(
+        rename = "LastEvaluatedTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_evaluated_table_name: Option<String>,
 }
 
 /// The `ListTagsOfResourceInput` structure. Every member is optional here; build one with
@@ -4069,9 +4069,6 @@ pub struct ListTablesOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListTagsOfResourceInput {
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     /// `ResourceArn` (required).
     #[serde(
         rename = "ResourceArn",
@@ -4079,6 +4076,9 @@ pub struct ListTagsOfResourceInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_arn: Option<String>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 /// The `ListTagsOfResourceOutput` structure. Every member is optional here; build one with
@@ -4086,12 +4086,12 @@ pub struct ListTagsOfResourceInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListTagsOfResourceOutput {
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     /// `Tags`.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 /// The `LocalSecondaryIndex` structure. Every member is optional here; build one with
@@ -4119,22 +4119,9 @@ pub struct LocalSecondaryIndex {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LocalSecondaryIndexDescription {
-    /// `IndexArn`.
-    #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
-    pub index_arn: Option<String>,
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
-    /// `IndexSizeBytes`.
-    #[serde(
-        rename = "IndexSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub index_size_bytes: Option<i64>,
-    /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
-    pub item_count: Option<i64>,
     /// `KeySchema`.
     #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
@@ -4145,6 +4132,19 @@ pub struct LocalSecondaryIndexDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub projection: Option<Projection>,
+    /// `IndexSizeBytes`.
+    #[serde(
+        rename = "IndexSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub index_size_bytes: Option<i64>,
+    /// `ItemCount`.
+    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    pub item_count: Option<i64>,
+    /// `IndexArn`.
+    #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
+    pub index_arn: Option<String>,
 }
 
 /// The `LocalSecondaryIndexInfo` structure. Every member is optional here; build one with
@@ -4217,6 +4217,9 @@ pub struct OnDemandThroughputOverride {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ParameterizedStatement {
+    /// `Statement` (required).
+    #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
     /// `Parameters`.
     #[serde(
         rename = "Parameters",
@@ -4231,9 +4234,6 @@ pub struct ParameterizedStatement {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `Statement` (required).
-    #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
-    pub statement: Option<String>,
 }
 
 /// The `PointInTimeRecoveryDescription` structure. Every member is optional here; build one with
@@ -4241,20 +4241,6 @@ pub struct ParameterizedStatement {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PointInTimeRecoveryDescription {
-    /// `EarliestRestorableDateTime`.
-    #[serde(
-        rename = "EarliestRestorableDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub earliest_restorable_date_time: Option<rt::Timestamp>,
-    /// `LatestRestorableDateTime`.
-    #[serde(
-        rename = "LatestRestorableDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub latest_restorable_date_time: Option<rt::Timestamp>,
     /// `PointInTimeRecoveryStatus`.
     #[serde(
         rename = "PointInTimeRecoveryStatus",
@@ -4269,6 +4255,20 @@ pub struct PointInTimeRecoveryDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub recovery_period_in_days: Option<i32>,
+    /// `EarliestRestorableDateTime`.
+    #[serde(
+        rename = "EarliestRestorableDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub earliest_restorable_date_time: Option<rt::Timestamp>,
+    /// `LatestRestorableDateTime`.
+    #[serde(
+        rename = "LatestRestorableDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub latest_restorable_date_time: Option<rt::Timestamp>,
 }
 
 /// The `PointInTimeRecoverySpecification` structure. Every member is optional here; build one with
@@ -4333,13 +4333,6 @@ pub struct PolicyNotFoundException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Projection {
-    /// `NonKeyAttributes`.
-    #[serde(
-        rename = "NonKeyAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub non_key_attributes: Option<Vec<String>>,
     /// `ProjectionType`.
     #[serde(
         rename = "ProjectionType",
@@ -4347,6 +4340,13 @@ pub struct Projection {
         skip_serializing_if = "Option::is_none"
     )]
     pub projection_type: Option<ProjectionType>,
+    /// `NonKeyAttributes`.
+    #[serde(
+        rename = "NonKeyAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub non_key_attributes: Option<Vec<String>>,
 }
 
 session_tower::string_enum! {
@@ -4387,13 +4387,6 @@ pub struct ProvisionedThroughput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ProvisionedThroughputDescription {
-    /// `LastDecreaseDateTime`.
-    #[serde(
-        rename = "LastDecreaseDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_decrease_date_time: Option<rt::Timestamp>,
     /// `LastIncreaseDateTime`.
     #[serde(
         rename = "LastIncreaseDateTime",
@@ -4401,6 +4394,13 @@ pub struct ProvisionedThroughputDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_increase_date_time: Option<rt::Timestamp>,
+    /// `LastDecreaseDateTime`.
+    #[serde(
+        rename = "LastDecreaseDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_decrease_date_time: Option<rt::Timestamp>,
     /// `NumberOfDecreasesToday`.
     #[serde(
         rename = "NumberOfDecreasesToday",
@@ -4429,6 +4429,9 @@ pub struct ProvisionedThroughputDescription {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ProvisionedThroughputExceededException {
+    /// `message`.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// `ThrottlingReasons`.
     #[serde(
         rename = "ThrottlingReasons",
@@ -4436,9 +4439,6 @@ pub struct ProvisionedThroughputExceededException {
         skip_serializing_if = "Option::is_none"
     )]
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
-    /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
     pub meta: session_tower::ServiceError,
@@ -4463,6 +4463,12 @@ pub struct ProvisionedThroughputOverride {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Put {
+    /// `Item` (required).
+    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<HashMap<String, AttributeValue>>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `ConditionExpression`.
     #[serde(
         rename = "ConditionExpression",
@@ -4484,9 +4490,6 @@ pub struct Put {
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    /// `Item` (required).
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
     #[serde(
         rename = "ReturnValuesOnConditionCheckFailure",
@@ -4494,9 +4497,6 @@ pub struct Put {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `PutItemInput` structure. Every member is optional here; build one with
@@ -4504,40 +4504,22 @@ pub struct Put {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutItemInput {
-    /// `ConditionExpression`.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub condition_expression: Option<String>,
-    /// `ConditionalOperator`.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conditional_operator: Option<ConditionalOperator>,
-    /// `Expected`.
-    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
-    pub expected: Option<HashMap<String, ExpectedAttributeValue>>,
-    /// `ExpressionAttributeNames`.
-    #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expression_attribute_names: Option<HashMap<String, String>>,
-    /// `ExpressionAttributeValues`.
-    #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `Item` (required).
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<HashMap<String, AttributeValue>>,
+    /// `Expected`.
+    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<HashMap<String, ExpectedAttributeValue>>,
+    /// `ReturnValues`.
+    #[serde(
+        rename = "ReturnValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values: Option<ReturnValue>,
     /// `ReturnConsumedCapacity`.
     #[serde(
         rename = "ReturnConsumedCapacity",
@@ -4552,13 +4534,34 @@ pub struct PutItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
-    /// `ReturnValues`.
+    /// `ConditionalOperator`.
     #[serde(
-        rename = "ReturnValues",
+        rename = "ConditionalOperator",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub return_values: Option<ReturnValue>,
+    pub conditional_operator: Option<ConditionalOperator>,
+    /// `ConditionExpression`.
+    #[serde(
+        rename = "ConditionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub condition_expression: Option<String>,
+    /// `ExpressionAttributeNames`.
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_attribute_names: Option<HashMap<String, String>>,
+    /// `ExpressionAttributeValues`.
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
     #[serde(
         rename = "ReturnValuesOnConditionCheckFailure",
@@ -4566,9 +4569,6 @@ pub struct PutItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `PutItemOutput` structure. Every member is optional here; build one with
@@ -4614,23 +4614,6 @@ pub struct PutRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutResourcePolicyInput {
-    /// `ConfirmRemoveSelfResourceAccess`.
-    #[serde(
-        rename = "ConfirmRemoveSelfResourceAccess",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub confirm_remove_self_resource_access: Option<bool>,
-    /// `ExpectedRevisionId`.
-    #[serde(
-        rename = "ExpectedRevisionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_revision_id: Option<String>,
-    /// `Policy` (required).
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
     /// `ResourceArn` (required).
     #[serde(
         rename = "ResourceArn",
@@ -4638,6 +4621,23 @@ pub struct PutResourcePolicyInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_arn: Option<String>,
+    /// `Policy` (required).
+    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// `ExpectedRevisionId`.
+    #[serde(
+        rename = "ExpectedRevisionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_revision_id: Option<String>,
+    /// `ConfirmRemoveSelfResourceAccess`.
+    #[serde(
+        rename = "ConfirmRemoveSelfResourceAccess",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub confirm_remove_self_resource_access: Option<bool>,
 }
 
 /// The `PutResourcePolicyOutput` structure. Every member is optional here; build one with
@@ -4659,6 +4659,15 @@ pub struct PutResourcePolicyOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct QueryInput {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `IndexName`.
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    /// `Select`.
+    #[serde(rename = "Select", default, skip_serializing_if = "Option::is_none")]
+    pub select: Option<Select>,
     /// `AttributesToGet`.
     #[serde(
         rename = "AttributesToGet",
@@ -4666,13 +4675,9 @@ pub struct QueryInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub attributes_to_get: Option<Vec<String>>,
-    /// `ConditionalOperator`.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub conditional_operator: Option<ConditionalOperator>,
+    /// `Limit`.
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
     /// `ConsistentRead`.
     #[serde(
         rename = "ConsistentRead",
@@ -4680,6 +4685,34 @@ pub struct QueryInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consistent_read: Option<bool>,
+    /// `KeyConditions`.
+    #[serde(
+        rename = "KeyConditions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key_conditions: Option<HashMap<String, Condition>>,
+    /// `QueryFilter`.
+    #[serde(
+        rename = "QueryFilter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub query_filter: Option<HashMap<String, Condition>>,
+    /// `ConditionalOperator`.
+    #[serde(
+        rename = "ConditionalOperator",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub conditional_operator: Option<ConditionalOperator>,
+    /// `ScanIndexForward`.
+    #[serde(
+        rename = "ScanIndexForward",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scan_index_forward: Option<bool>,
     /// `ExclusiveStartKey`.
     #[serde(
         rename = "ExclusiveStartKey",
@@ -4687,6 +4720,34 @@ pub struct QueryInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub exclusive_start_key: Option<HashMap<String, AttributeValue>>,
+    /// `ReturnConsumedCapacity`.
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
+    /// `ProjectionExpression`.
+    #[serde(
+        rename = "ProjectionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub projection_expression: Option<String>,
+    /// `FilterExpression`.
+    #[serde(
+        rename = "FilterExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filter_expression: Option<String>,
+    /// `KeyConditionExpression`.
+    #[serde(
+        rename = "KeyConditionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key_condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
         rename = "ExpressionAttributeNames",
@@ -4701,67 +4762,6 @@ pub struct QueryInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    /// `FilterExpression`.
-    #[serde(
-        rename = "FilterExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub filter_expression: Option<String>,
-    /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
-    /// `KeyConditionExpression`.
-    #[serde(
-        rename = "KeyConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key_condition_expression: Option<String>,
-    /// `KeyConditions`.
-    #[serde(
-        rename = "KeyConditions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key_conditions: Option<HashMap<String, Condition>>,
-    /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// `ProjectionExpression`.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub projection_expression: Option<String>,
-    /// `QueryFilter`.
-    #[serde(
-        rename = "QueryFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub query_filter: Option<HashMap<String, Condition>>,
-    /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// `ScanIndexForward`.
-    #[serde(
-        rename = "ScanIndexForward",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scan_index_forward: Option<bool>,
-    /// `Select`.
-    #[serde(rename = "Select", default, skip_serializing_if = "Option::is_none")]
-    pub select: Option<Select>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `QueryOutput` structure. Every member is optional here; build one with
@@ -4769,26 +4769,12 @@ pub struct QueryInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct QueryOutput {
-    /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consumed_capacity: Option<ConsumedCapacity>,
-    /// `Count`.
-    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
     /// `Items`.
     #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<HashMap<String, AttributeValue>>>,
-    /// `LastEvaluatedKey`.
-    #[serde(
-        rename = "LastEvaluatedKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
+    /// `Count`.
+    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i32>,
     /// `ScannedCount`.
     #[serde(
         rename = "ScannedCount",
@@ -4796,6 +4782,20 @@ pub struct QueryOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub scanned_count: Option<i32>,
+    /// `LastEvaluatedKey`.
+    #[serde(
+        rename = "LastEvaluatedKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
+    /// `ConsumedCapacity`.
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
 /// The `Replica` structure. Every member is optional here; build one with
@@ -4830,13 +4830,6 @@ pub struct ReplicaAlreadyExistsException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaAutoScalingDescription {
-    /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndexAutoScalingDescription>>,
     /// `RegionName`.
     #[serde(
         rename = "RegionName",
@@ -4844,6 +4837,13 @@ pub struct ReplicaAutoScalingDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub region_name: Option<String>,
+    /// `GlobalSecondaryIndexes`.
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndexAutoScalingDescription>>,
     /// `ReplicaProvisionedReadCapacityAutoScalingSettings`.
     #[serde(
         rename = "ReplicaProvisionedReadCapacityAutoScalingSettings",
@@ -4903,41 +4903,6 @@ pub struct ReplicaAutoScalingUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaDescription {
-    /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndexDescription>>,
-    /// `GlobalTableSettingsReplicationMode`.
-    #[serde(
-        rename = "GlobalTableSettingsReplicationMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
-    /// `KMSMasterKeyId`.
-    #[serde(
-        rename = "KMSMasterKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub kms_master_key_id: Option<String>,
-    /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
-    /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// `RegionName`.
     #[serde(
         rename = "RegionName",
@@ -4945,20 +4910,6 @@ pub struct ReplicaDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub region_name: Option<String>,
-    /// `ReplicaArn`.
-    #[serde(
-        rename = "ReplicaArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub replica_arn: Option<String>,
-    /// `ReplicaInaccessibleDateTime`.
-    #[serde(
-        rename = "ReplicaInaccessibleDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub replica_inaccessible_date_time: Option<rt::Timestamp>,
     /// `ReplicaStatus`.
     #[serde(
         rename = "ReplicaStatus",
@@ -4966,6 +4917,13 @@ pub struct ReplicaDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_status: Option<ReplicaStatus>,
+    /// `ReplicaArn`.
+    #[serde(
+        rename = "ReplicaArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_arn: Option<String>,
     /// `ReplicaStatusDescription`.
     #[serde(
         rename = "ReplicaStatusDescription",
@@ -4980,13 +4938,27 @@ pub struct ReplicaDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_status_percent_progress: Option<String>,
-    /// `ReplicaTableClassSummary`.
+    /// `KMSMasterKeyId`.
     #[serde(
-        rename = "ReplicaTableClassSummary",
+        rename = "KMSMasterKeyId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_table_class_summary: Option<TableClassSummary>,
+    pub kms_master_key_id: Option<String>,
+    /// `ProvisionedThroughputOverride`.
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
+    /// `OnDemandThroughputOverride`.
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// `WarmThroughput`.
     #[serde(
         rename = "WarmThroughput",
@@ -4994,6 +4966,34 @@ pub struct ReplicaDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub warm_throughput: Option<TableWarmThroughputDescription>,
+    /// `GlobalSecondaryIndexes`.
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndexDescription>>,
+    /// `ReplicaInaccessibleDateTime`.
+    #[serde(
+        rename = "ReplicaInaccessibleDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_inaccessible_date_time: Option<rt::Timestamp>,
+    /// `ReplicaTableClassSummary`.
+    #[serde(
+        rename = "ReplicaTableClassSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_table_class_summary: Option<TableClassSummary>,
+    /// `GlobalTableSettingsReplicationMode`.
+    #[serde(
+        rename = "GlobalTableSettingsReplicationMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
 }
 
 /// The `ReplicaGlobalSecondaryIndex` structure. Every member is optional here; build one with
@@ -5004,13 +5004,6 @@ pub struct ReplicaGlobalSecondaryIndex {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
-    /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// `ProvisionedThroughputOverride`.
     #[serde(
         rename = "ProvisionedThroughputOverride",
@@ -5018,6 +5011,13 @@ pub struct ReplicaGlobalSecondaryIndex {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
+    /// `OnDemandThroughputOverride`.
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
 }
 
 /// The `ReplicaGlobalSecondaryIndexAutoScalingDescription` structure. Every member is optional here; build one with
@@ -5076,13 +5076,6 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
-    /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// `ProvisionedThroughputOverride`.
     #[serde(
         rename = "ProvisionedThroughputOverride",
@@ -5090,6 +5083,13 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
+    /// `OnDemandThroughputOverride`.
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// `WarmThroughput`.
     #[serde(
         rename = "WarmThroughput",
@@ -5114,13 +5114,6 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub index_status: Option<IndexStatus>,
-    /// `ProvisionedReadCapacityAutoScalingSettings`.
-    #[serde(
-        rename = "ProvisionedReadCapacityAutoScalingSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioned_read_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
     /// `ProvisionedReadCapacityUnits`.
     #[serde(
         rename = "ProvisionedReadCapacityUnits",
@@ -5128,13 +5121,13 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_read_capacity_units: Option<i64>,
-    /// `ProvisionedWriteCapacityAutoScalingSettings`.
+    /// `ProvisionedReadCapacityAutoScalingSettings`.
     #[serde(
-        rename = "ProvisionedWriteCapacityAutoScalingSettings",
+        rename = "ProvisionedReadCapacityAutoScalingSettings",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub provisioned_write_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
+    pub provisioned_read_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
     /// `ProvisionedWriteCapacityUnits`.
     #[serde(
         rename = "ProvisionedWriteCapacityUnits",
@@ -5142,6 +5135,13 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_write_capacity_units: Option<i64>,
+    /// `ProvisionedWriteCapacityAutoScalingSettings`.
+    #[serde(
+        rename = "ProvisionedWriteCapacityAutoScalingSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_write_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
 }
 
 /// The `ReplicaGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
@@ -5152,13 +5152,6 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
-    /// `ProvisionedReadCapacityAutoScalingSettingsUpdate`.
-    #[serde(
-        rename = "ProvisionedReadCapacityAutoScalingSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioned_read_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
     /// `ProvisionedReadCapacityUnits`.
     #[serde(
         rename = "ProvisionedReadCapacityUnits",
@@ -5166,6 +5159,13 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_read_capacity_units: Option<i64>,
+    /// `ProvisionedReadCapacityAutoScalingSettingsUpdate`.
+    #[serde(
+        rename = "ProvisionedReadCapacityAutoScalingSettingsUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_read_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
 }
 
 /// The `ReplicaNotFoundException` error. Every member is optional here; build one with
@@ -5193,6 +5193,13 @@ pub struct ReplicaSettingsDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub region_name: Option<String>,
+    /// `ReplicaStatus`.
+    #[serde(
+        rename = "ReplicaStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_status: Option<ReplicaStatus>,
     /// `ReplicaBillingModeSummary`.
     #[serde(
         rename = "ReplicaBillingModeSummary",
@@ -5200,14 +5207,13 @@ pub struct ReplicaSettingsDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_billing_mode_summary: Option<BillingModeSummary>,
-    /// `ReplicaGlobalSecondaryIndexSettings`.
+    /// `ReplicaProvisionedReadCapacityUnits`.
     #[serde(
-        rename = "ReplicaGlobalSecondaryIndexSettings",
+        rename = "ReplicaProvisionedReadCapacityUnits",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_global_secondary_index_settings:
-        Option<Vec<ReplicaGlobalSecondaryIndexSettingsDescription>>,
+    pub replica_provisioned_read_capacity_units: Option<i64>,
     /// `ReplicaProvisionedReadCapacityAutoScalingSettings`.
     #[serde(
         rename = "ReplicaProvisionedReadCapacityAutoScalingSettings",
@@ -5216,13 +5222,13 @@ pub struct ReplicaSettingsDescription {
     )]
     pub replica_provisioned_read_capacity_auto_scaling_settings:
         Option<AutoScalingSettingsDescription>,
-    /// `ReplicaProvisionedReadCapacityUnits`.
+    /// `ReplicaProvisionedWriteCapacityUnits`.
     #[serde(
-        rename = "ReplicaProvisionedReadCapacityUnits",
+        rename = "ReplicaProvisionedWriteCapacityUnits",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_provisioned_read_capacity_units: Option<i64>,
+    pub replica_provisioned_write_capacity_units: Option<i64>,
     /// `ReplicaProvisionedWriteCapacityAutoScalingSettings`.
     #[serde(
         rename = "ReplicaProvisionedWriteCapacityAutoScalingSettings",
@@ -5231,20 +5237,14 @@ pub struct ReplicaSettingsDescription {
     )]
     pub replica_provisioned_write_capacity_auto_scaling_settings:
         Option<AutoScalingSettingsDescription>,
-    /// `ReplicaProvisionedWriteCapacityUnits`.
+    /// `ReplicaGlobalSecondaryIndexSettings`.
     #[serde(
-        rename = "ReplicaProvisionedWriteCapacityUnits",
+        rename = "ReplicaGlobalSecondaryIndexSettings",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_provisioned_write_capacity_units: Option<i64>,
-    /// `ReplicaStatus`.
-    #[serde(
-        rename = "ReplicaStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub replica_status: Option<ReplicaStatus>,
+    pub replica_global_secondary_index_settings:
+        Option<Vec<ReplicaGlobalSecondaryIndexSettingsDescription>>,
     /// `ReplicaTableClassSummary`.
     #[serde(
         rename = "ReplicaTableClassSummary",
@@ -5266,14 +5266,13 @@ pub struct ReplicaSettingsUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub region_name: Option<String>,
-    /// `ReplicaGlobalSecondaryIndexSettingsUpdate`.
+    /// `ReplicaProvisionedReadCapacityUnits`.
     #[serde(
-        rename = "ReplicaGlobalSecondaryIndexSettingsUpdate",
+        rename = "ReplicaProvisionedReadCapacityUnits",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_global_secondary_index_settings_update:
-        Option<Vec<ReplicaGlobalSecondaryIndexSettingsUpdate>>,
+    pub replica_provisioned_read_capacity_units: Option<i64>,
     /// `ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate`.
     #[serde(
         rename = "ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate",
@@ -5282,13 +5281,14 @@ pub struct ReplicaSettingsUpdate {
     )]
     pub replica_provisioned_read_capacity_auto_scaling_settings_update:
         Option<AutoScalingSettingsUpdate>,
-    /// `ReplicaProvisionedReadCapacityUnits`.
+    /// `ReplicaGlobalSecondaryIndexSettingsUpdate`.
     #[serde(
-        rename = "ReplicaProvisionedReadCapacityUnits",
+        rename = "ReplicaGlobalSecondaryIndexSettingsUpdate",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_provisioned_read_capacity_units: Option<i64>,
+    pub replica_global_secondary_index_settings_update:
+        Option<Vec<ReplicaGlobalSecondaryIndexSettingsUpdate>>,
     /// `ReplicaTableClass`.
     #[serde(
         rename = "ReplicaTableClass",
@@ -5358,12 +5358,12 @@ pub struct ReplicationGroupUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
     pub create: Option<CreateReplicationGroupMemberAction>,
-    /// `Delete`.
-    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
-    pub delete: Option<DeleteReplicationGroupMemberAction>,
     /// `Update`.
     #[serde(rename = "Update", default, skip_serializing_if = "Option::is_none")]
     pub update: Option<UpdateReplicationGroupMemberAction>,
+    /// `Delete`.
+    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
+    pub delete: Option<DeleteReplicationGroupMemberAction>,
 }
 
 /// The `RequestLimitExceeded` error. Every member is optional here; build one with
@@ -5371,6 +5371,9 @@ pub struct ReplicationGroupUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RequestLimitExceeded {
+    /// `message`.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// `ThrottlingReasons`.
     #[serde(
         rename = "ThrottlingReasons",
@@ -5378,9 +5381,6 @@ pub struct RequestLimitExceeded {
         skip_serializing_if = "Option::is_none"
     )]
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
-    /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
     pub meta: session_tower::ServiceError,
@@ -5417,20 +5417,6 @@ pub struct ResourceNotFoundException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreSummary {
-    /// `RestoreDateTime` (required).
-    #[serde(
-        rename = "RestoreDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restore_date_time: Option<rt::Timestamp>,
-    /// `RestoreInProgress` (required).
-    #[serde(
-        rename = "RestoreInProgress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restore_in_progress: Option<bool>,
     /// `SourceBackupArn`.
     #[serde(
         rename = "SourceBackupArn",
@@ -5445,6 +5431,20 @@ pub struct RestoreSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub source_table_arn: Option<String>,
+    /// `RestoreDateTime` (required).
+    #[serde(
+        rename = "RestoreDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restore_date_time: Option<rt::Timestamp>,
+    /// `RestoreInProgress` (required).
+    #[serde(
+        rename = "RestoreInProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restore_in_progress: Option<bool>,
 }
 
 /// The `RestoreTableFromBackupInput` structure. Every member is optional here; build one with
@@ -5452,6 +5452,13 @@ pub struct RestoreSummary {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableFromBackupInput {
+    /// `TargetTableName` (required).
+    #[serde(
+        rename = "TargetTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_table_name: Option<String>,
     /// `BackupArn` (required).
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
@@ -5476,13 +5483,6 @@ pub struct RestoreTableFromBackupInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
-    /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput_override: Option<OnDemandThroughput>,
     /// `ProvisionedThroughputOverride`.
     #[serde(
         rename = "ProvisionedThroughputOverride",
@@ -5490,6 +5490,13 @@ pub struct RestoreTableFromBackupInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput_override: Option<ProvisionedThroughput>,
+    /// `OnDemandThroughputOverride`.
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput_override: Option<OnDemandThroughput>,
     /// `SSESpecificationOverride`.
     #[serde(
         rename = "SSESpecificationOverride",
@@ -5497,13 +5504,6 @@ pub struct RestoreTableFromBackupInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_specification_override: Option<SseSpecification>,
-    /// `TargetTableName` (required).
-    #[serde(
-        rename = "TargetTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub target_table_name: Option<String>,
     /// `VectorIndexOverride`.
     #[serde(
         rename = "VectorIndexOverride",
@@ -5532,55 +5532,6 @@ pub struct RestoreTableFromBackupOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableToPointInTimeInput {
-    /// `BillingModeOverride`.
-    #[serde(
-        rename = "BillingModeOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub billing_mode_override: Option<BillingMode>,
-    /// `GlobalSecondaryIndexOverride`.
-    #[serde(
-        rename = "GlobalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
-    /// `LocalSecondaryIndexOverride`.
-    #[serde(
-        rename = "LocalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
-    /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput_override: Option<OnDemandThroughput>,
-    /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioned_throughput_override: Option<ProvisionedThroughput>,
-    /// `RestoreDateTime`.
-    #[serde(
-        rename = "RestoreDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restore_date_time: Option<rt::Timestamp>,
-    /// `SSESpecificationOverride`.
-    #[serde(
-        rename = "SSESpecificationOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sse_specification_override: Option<SseSpecification>,
     /// `SourceTableArn`.
     #[serde(
         rename = "SourceTableArn",
@@ -5609,6 +5560,55 @@ pub struct RestoreTableToPointInTimeInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub use_latest_restorable_time: Option<bool>,
+    /// `RestoreDateTime`.
+    #[serde(
+        rename = "RestoreDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restore_date_time: Option<rt::Timestamp>,
+    /// `BillingModeOverride`.
+    #[serde(
+        rename = "BillingModeOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub billing_mode_override: Option<BillingMode>,
+    /// `GlobalSecondaryIndexOverride`.
+    #[serde(
+        rename = "GlobalSecondaryIndexOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
+    /// `LocalSecondaryIndexOverride`.
+    #[serde(
+        rename = "LocalSecondaryIndexOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
+    /// `ProvisionedThroughputOverride`.
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_throughput_override: Option<ProvisionedThroughput>,
+    /// `OnDemandThroughputOverride`.
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput_override: Option<OnDemandThroughput>,
+    /// `SSESpecificationOverride`.
+    #[serde(
+        rename = "SSESpecificationOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sse_specification_override: Option<SseSpecification>,
     /// `VectorIndexOverride`.
     #[serde(
         rename = "VectorIndexOverride",
@@ -5685,9 +5685,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct S3BucketSource {
-    /// `S3Bucket` (required).
-    #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub s3_bucket: Option<String>,
     /// `S3BucketOwner`.
     #[serde(
         rename = "S3BucketOwner",
@@ -5695,6 +5692,9 @@ pub struct S3BucketSource {
         skip_serializing_if = "Option::is_none"
     )]
     pub s3_bucket_owner: Option<String>,
+    /// `S3Bucket` (required).
+    #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub s3_bucket: Option<String>,
     /// `S3KeyPrefix`.
     #[serde(
         rename = "S3KeyPrefix",
@@ -5719,13 +5719,12 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SseDescription {
-    /// `InaccessibleEncryptionDateTime`.
-    #[serde(
-        rename = "InaccessibleEncryptionDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub inaccessible_encryption_date_time: Option<rt::Timestamp>,
+    /// `Status`.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SseStatus>,
+    /// `SSEType`.
+    #[serde(rename = "SSEType", default, skip_serializing_if = "Option::is_none")]
+    pub sse_type: Option<SseType>,
     /// `KMSMasterKeyArn`.
     #[serde(
         rename = "KMSMasterKeyArn",
@@ -5733,12 +5732,13 @@ pub struct SseDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub kms_master_key_arn: Option<String>,
-    /// `SSEType`.
-    #[serde(rename = "SSEType", default, skip_serializing_if = "Option::is_none")]
-    pub sse_type: Option<SseType>,
-    /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SseStatus>,
+    /// `InaccessibleEncryptionDateTime`.
+    #[serde(
+        rename = "InaccessibleEncryptionDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub inaccessible_encryption_date_time: Option<rt::Timestamp>,
 }
 
 /// The `SSESpecification` structure. Every member is optional here; build one with
@@ -5749,6 +5749,9 @@ pub struct SseSpecification {
     /// `Enabled`.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// `SSEType`.
+    #[serde(rename = "SSEType", default, skip_serializing_if = "Option::is_none")]
+    pub sse_type: Option<SseType>,
     /// `KMSMasterKeyId`.
     #[serde(
         rename = "KMSMasterKeyId",
@@ -5756,9 +5759,6 @@ pub struct SseSpecification {
         skip_serializing_if = "Option::is_none"
     )]
     pub kms_master_key_id: Option<String>,
-    /// `SSEType`.
-    #[serde(rename = "SSEType", default, skip_serializing_if = "Option::is_none")]
-    pub sse_type: Option<SseType>,
 }
 
 session_tower::string_enum! {
@@ -5804,6 +5804,12 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ScanInput {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `IndexName`.
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
     /// `AttributesToGet`.
     #[serde(
         rename = "AttributesToGet",
@@ -5811,6 +5817,19 @@ pub struct ScanInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub attributes_to_get: Option<Vec<String>>,
+    /// `Limit`.
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// `Select`.
+    #[serde(rename = "Select", default, skip_serializing_if = "Option::is_none")]
+    pub select: Option<Select>,
+    /// `ScanFilter`.
+    #[serde(
+        rename = "ScanFilter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scan_filter: Option<HashMap<String, Condition>>,
     /// `ConditionalOperator`.
     #[serde(
         rename = "ConditionalOperator",
@@ -5818,13 +5837,6 @@ pub struct ScanInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub conditional_operator: Option<ConditionalOperator>,
-    /// `ConsistentRead`.
-    #[serde(
-        rename = "ConsistentRead",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consistent_read: Option<bool>,
     /// `ExclusiveStartKey`.
     #[serde(
         rename = "ExclusiveStartKey",
@@ -5832,6 +5844,37 @@ pub struct ScanInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub exclusive_start_key: Option<HashMap<String, AttributeValue>>,
+    /// `ReturnConsumedCapacity`.
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
+    /// `TotalSegments`.
+    #[serde(
+        rename = "TotalSegments",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_segments: Option<i32>,
+    /// `Segment`.
+    #[serde(rename = "Segment", default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<i32>,
+    /// `ProjectionExpression`.
+    #[serde(
+        rename = "ProjectionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub projection_expression: Option<String>,
+    /// `FilterExpression`.
+    #[serde(
+        rename = "FilterExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filter_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
         rename = "ExpressionAttributeNames",
@@ -5846,56 +5889,13 @@ pub struct ScanInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    /// `FilterExpression`.
+    /// `ConsistentRead`.
     #[serde(
-        rename = "FilterExpression",
+        rename = "ConsistentRead",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub filter_expression: Option<String>,
-    /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
-    /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// `ProjectionExpression`.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub projection_expression: Option<String>,
-    /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// `ScanFilter`.
-    #[serde(
-        rename = "ScanFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub scan_filter: Option<HashMap<String, Condition>>,
-    /// `Segment`.
-    #[serde(rename = "Segment", default, skip_serializing_if = "Option::is_none")]
-    pub segment: Option<i32>,
-    /// `Select`.
-    #[serde(rename = "Select", default, skip_serializing_if = "Option::is_none")]
-    pub select: Option<Select>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
-    /// `TotalSegments`.
-    #[serde(
-        rename = "TotalSegments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_segments: Option<i32>,
+    pub consistent_read: Option<bool>,
 }
 
 /// The `ScanOutput` structure. Every member is optional here; build one with
@@ -5903,26 +5903,12 @@ pub struct ScanInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ScanOutput {
-    /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub consumed_capacity: Option<ConsumedCapacity>,
-    /// `Count`.
-    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
     /// `Items`.
     #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<HashMap<String, AttributeValue>>>,
-    /// `LastEvaluatedKey`.
-    #[serde(
-        rename = "LastEvaluatedKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
+    /// `Count`.
+    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i32>,
     /// `ScannedCount`.
     #[serde(
         rename = "ScannedCount",
@@ -5930,6 +5916,20 @@ pub struct ScanOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub scanned_count: Option<i32>,
+    /// `LastEvaluatedKey`.
+    #[serde(
+        rename = "LastEvaluatedKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
+    /// `ConsumedCapacity`.
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
 /// The `SearchResultItem` structure. Every member is optional here; build one with
@@ -5986,6 +5986,19 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SearchVectorsInput {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `IndexName` (required).
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    /// `ReturnConsumedCapacity`.
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `ExpressionAttributeNames`.
     #[serde(
         rename = "ExpressionAttributeNames",
@@ -6000,9 +6013,6 @@ pub struct SearchVectorsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
     /// `ProjectionExpression`.
     #[serde(
         rename = "ProjectionExpression",
@@ -6010,20 +6020,6 @@ pub struct SearchVectorsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub projection_expression: Option<String>,
-    /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
-    /// `SearchConditionExpression`.
-    #[serde(
-        rename = "SearchConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub search_condition_expression: Option<String>,
     /// `SearchVector` (required).
     #[serde(
         rename = "SearchVector",
@@ -6031,9 +6027,13 @@ pub struct SearchVectorsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub search_vector: Option<Vec<AttributeValue>>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    /// `SearchConditionExpression`.
+    #[serde(
+        rename = "SearchConditionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub search_condition_expression: Option<String>,
     /// `TopK` (required).
     #[serde(rename = "TopK", default, skip_serializing_if = "Option::is_none")]
     pub top_k: Option<i32>,
@@ -6079,49 +6079,15 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SourceTableDetails {
-    /// `BillingMode`.
-    #[serde(
-        rename = "BillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub billing_mode: Option<BillingMode>,
-    /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
-    pub item_count: Option<i64>,
-    /// `KeySchema` (required).
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
-    pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
-    /// `ProvisionedThroughput` (required).
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioned_throughput: Option<ProvisionedThroughput>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
-    /// `TableCreationDateTime` (required).
-    #[serde(
-        rename = "TableCreationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub table_creation_date_time: Option<rt::Timestamp>,
-    /// `TableId` (required).
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
-    pub table_id: Option<String>,
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
+    /// `TableId` (required).
+    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
+    pub table_id: Option<String>,
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
     /// `TableSizeBytes`.
     #[serde(
         rename = "TableSizeBytes",
@@ -6129,6 +6095,40 @@ pub struct SourceTableDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_size_bytes: Option<i64>,
+    /// `KeySchema` (required).
+    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    pub key_schema: Option<Vec<KeySchemaElement>>,
+    /// `TableCreationDateTime` (required).
+    #[serde(
+        rename = "TableCreationDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub table_creation_date_time: Option<rt::Timestamp>,
+    /// `ProvisionedThroughput` (required).
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_throughput: Option<ProvisionedThroughput>,
+    /// `OnDemandThroughput`.
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput: Option<OnDemandThroughput>,
+    /// `ItemCount`.
+    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    pub item_count: Option<i64>,
+    /// `BillingMode`.
+    #[serde(
+        rename = "BillingMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub billing_mode: Option<BillingMode>,
 }
 
 /// The `SourceTableFeatureDetails` structure. Every member is optional here; build one with
@@ -6136,13 +6136,6 @@ pub struct SourceTableDetails {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SourceTableFeatureDetails {
-    /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexInfo>>,
     /// `LocalSecondaryIndexes`.
     #[serde(
         rename = "LocalSecondaryIndexes",
@@ -6150,13 +6143,13 @@ pub struct SourceTableFeatureDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexInfo>>,
-    /// `SSEDescription`.
+    /// `GlobalSecondaryIndexes`.
     #[serde(
-        rename = "SSEDescription",
+        rename = "GlobalSecondaryIndexes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub sse_description: Option<SseDescription>,
+    pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexInfo>>,
     /// `StreamDescription`.
     #[serde(
         rename = "StreamDescription",
@@ -6171,6 +6164,13 @@ pub struct SourceTableFeatureDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub time_to_live_description: Option<TimeToLiveDescription>,
+    /// `SSEDescription`.
+    #[serde(
+        rename = "SSEDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sse_description: Option<SseDescription>,
     /// `VectorIndexes`.
     #[serde(
         rename = "VectorIndexes",
@@ -6233,9 +6233,6 @@ pub struct TableAlreadyExistsException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TableAutoScalingDescription {
-    /// `Replicas`.
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
-    pub replicas: Option<Vec<ReplicaAutoScalingDescription>>,
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
@@ -6246,6 +6243,9 @@ pub struct TableAutoScalingDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_status: Option<TableStatus>,
+    /// `Replicas`.
+    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<Vec<ReplicaAutoScalingDescription>>,
 }
 
 session_tower::string_enum! {
@@ -6263,13 +6263,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TableClassSummary {
-    /// `LastUpdateDateTime`.
-    #[serde(
-        rename = "LastUpdateDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_update_date_time: Option<rt::Timestamp>,
     /// `TableClass`.
     #[serde(
         rename = "TableClass",
@@ -6277,6 +6270,13 @@ pub struct TableClassSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_class: Option<TableClass>,
+    /// `LastUpdateDateTime`.
+    #[serde(
+        rename = "LastUpdateDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_update_date_time: Option<rt::Timestamp>,
 }
 
 /// The `TableCreationParameters` structure. Every member is optional here; build one with
@@ -6284,6 +6284,9 @@ pub struct TableClassSummary {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TableCreationParameters {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `AttributeDefinitions` (required).
     #[serde(
         rename = "AttributeDefinitions",
@@ -6291,6 +6294,9 @@ pub struct TableCreationParameters {
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
+    /// `KeySchema` (required).
+    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `BillingMode`.
     #[serde(
         rename = "BillingMode",
@@ -6298,23 +6304,6 @@ pub struct TableCreationParameters {
         skip_serializing_if = "Option::is_none"
     )]
     pub billing_mode: Option<BillingMode>,
-    /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
-    /// `KeySchema` (required).
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
-    pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `ProvisionedThroughput`.
     #[serde(
         rename = "ProvisionedThroughput",
@@ -6322,6 +6311,13 @@ pub struct TableCreationParameters {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
+    /// `OnDemandThroughput`.
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `SSESpecification`.
     #[serde(
         rename = "SSESpecification",
@@ -6329,9 +6325,13 @@ pub struct TableCreationParameters {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_specification: Option<SseSpecification>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    /// `GlobalSecondaryIndexes`.
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
     /// `VectorIndexes`.
     #[serde(
         rename = "VectorIndexes",
@@ -6346,13 +6346,6 @@ pub struct TableCreationParameters {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TableDescription {
-    /// `ArchivalSummary`.
-    #[serde(
-        rename = "ArchivalSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub archival_summary: Option<ArchivalSummary>,
     /// `AttributeDefinitions`.
     #[serde(
         rename = "AttributeDefinitions",
@@ -6360,13 +6353,19 @@ pub struct TableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
-    /// `BillingModeSummary`.
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `KeySchema`.
+    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    pub key_schema: Option<Vec<KeySchemaElement>>,
+    /// `TableStatus`.
     #[serde(
-        rename = "BillingModeSummary",
+        rename = "TableStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub billing_mode_summary: Option<BillingModeSummary>,
+    pub table_status: Option<TableStatus>,
     /// `CreationDateTime`.
     #[serde(
         rename = "CreationDateTime",
@@ -6374,82 +6373,6 @@ pub struct TableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_date_time: Option<rt::Timestamp>,
-    /// `DeletionProtectionEnabled`.
-    #[serde(
-        rename = "DeletionProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deletion_protection_enabled: Option<bool>,
-    /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexDescription>>,
-    /// `GlobalTableSettingsReplicationMode`.
-    #[serde(
-        rename = "GlobalTableSettingsReplicationMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
-    /// `GlobalTableVersion`.
-    #[serde(
-        rename = "GlobalTableVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_version: Option<String>,
-    /// `GlobalTableWitnesses`.
-    #[serde(
-        rename = "GlobalTableWitnesses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_witnesses: Option<Vec<GlobalTableWitnessDescription>>,
-    /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
-    pub item_count: Option<i64>,
-    /// `KeySchema`.
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
-    pub key_schema: Option<Vec<KeySchemaElement>>,
-    /// `LatestStreamArn`.
-    #[serde(
-        rename = "LatestStreamArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub latest_stream_arn: Option<String>,
-    /// `LatestStreamLabel`.
-    #[serde(
-        rename = "LatestStreamLabel",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub latest_stream_label: Option<String>,
-    /// `LocalSecondaryIndexes`.
-    #[serde(
-        rename = "LocalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexDescription>>,
-    /// `MultiRegionConsistency`.
-    #[serde(
-        rename = "MultiRegionConsistency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub multi_region_consistency: Option<MultiRegionConsistency>,
-    /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `ProvisionedThroughput`.
     #[serde(
         rename = "ProvisionedThroughput",
@@ -6457,9 +6380,88 @@ pub struct TableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput: Option<ProvisionedThroughputDescription>,
+    /// `TableSizeBytes`.
+    #[serde(
+        rename = "TableSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub table_size_bytes: Option<i64>,
+    /// `ItemCount`.
+    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    pub item_count: Option<i64>,
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
+    /// `TableId`.
+    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
+    pub table_id: Option<String>,
+    /// `BillingModeSummary`.
+    #[serde(
+        rename = "BillingModeSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub billing_mode_summary: Option<BillingModeSummary>,
+    /// `LocalSecondaryIndexes`.
+    #[serde(
+        rename = "LocalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexDescription>>,
+    /// `GlobalSecondaryIndexes`.
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexDescription>>,
+    /// `StreamSpecification`.
+    #[serde(
+        rename = "StreamSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stream_specification: Option<StreamSpecification>,
+    /// `LatestStreamLabel`.
+    #[serde(
+        rename = "LatestStreamLabel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub latest_stream_label: Option<String>,
+    /// `LatestStreamArn`.
+    #[serde(
+        rename = "LatestStreamArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub latest_stream_arn: Option<String>,
+    /// `GlobalTableVersion`.
+    #[serde(
+        rename = "GlobalTableVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_version: Option<String>,
     /// `Replicas`.
     #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<Vec<ReplicaDescription>>,
+    /// `GlobalTableWitnesses`.
+    #[serde(
+        rename = "GlobalTableWitnesses",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_witnesses: Option<Vec<GlobalTableWitnessDescription>>,
+    /// `GlobalTableSettingsReplicationMode`.
+    #[serde(
+        rename = "GlobalTableSettingsReplicationMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
     /// `RestoreSummary`.
     #[serde(
         rename = "RestoreSummary",
@@ -6474,16 +6476,13 @@ pub struct TableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_description: Option<SseDescription>,
-    /// `StreamSpecification`.
+    /// `ArchivalSummary`.
     #[serde(
-        rename = "StreamSpecification",
+        rename = "ArchivalSummary",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub stream_specification: Option<StreamSpecification>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
+    pub archival_summary: Option<ArchivalSummary>,
     /// `TableClassSummary`.
     #[serde(
         rename = "TableClassSummary",
@@ -6491,33 +6490,20 @@ pub struct TableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_class_summary: Option<TableClassSummary>,
-    /// `TableId`.
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
-    pub table_id: Option<String>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
-    /// `TableSizeBytes`.
+    /// `DeletionProtectionEnabled`.
     #[serde(
-        rename = "TableSizeBytes",
+        rename = "DeletionProtectionEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub table_size_bytes: Option<i64>,
-    /// `TableStatus`.
+    pub deletion_protection_enabled: Option<bool>,
+    /// `OnDemandThroughput`.
     #[serde(
-        rename = "TableStatus",
+        rename = "OnDemandThroughput",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub table_status: Option<TableStatus>,
-    /// `VectorIndexes`.
-    #[serde(
-        rename = "VectorIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vector_indexes: Option<Vec<VectorIndexDescription>>,
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
     #[serde(
         rename = "WarmThroughput",
@@ -6525,6 +6511,20 @@ pub struct TableDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub warm_throughput: Option<TableWarmThroughputDescription>,
+    /// `MultiRegionConsistency`.
+    #[serde(
+        rename = "MultiRegionConsistency",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub multi_region_consistency: Option<MultiRegionConsistency>,
+    /// `VectorIndexes`.
+    #[serde(
+        rename = "VectorIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vector_indexes: Option<Vec<VectorIndexDescription>>,
 }
 
 /// The `TableInUseException` error. Every member is optional here; build one with
@@ -6587,9 +6587,6 @@ pub struct TableWarmThroughputDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub read_units_per_second: Option<i64>,
-    /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TableStatus>,
     /// `WriteUnitsPerSecond`.
     #[serde(
         rename = "WriteUnitsPerSecond",
@@ -6597,6 +6594,9 @@ pub struct TableWarmThroughputDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub write_units_per_second: Option<i64>,
+    /// `Status`.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TableStatus>,
 }
 
 /// The `Tag` structure. Every member is optional here; build one with
@@ -6667,13 +6667,6 @@ pub struct ThrottlingReason {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TimeToLiveDescription {
-    /// `AttributeName`.
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attribute_name: Option<String>,
     /// `TimeToLiveStatus`.
     #[serde(
         rename = "TimeToLiveStatus",
@@ -6681,6 +6674,13 @@ pub struct TimeToLiveDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub time_to_live_status: Option<TimeToLiveStatus>,
+    /// `AttributeName`.
+    #[serde(
+        rename = "AttributeName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attribute_name: Option<String>,
 }
 
 /// The `TimeToLiveSpecification` structure. Every member is optional here; build one with
@@ -6688,6 +6688,9 @@ pub struct TimeToLiveDescription {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TimeToLiveSpecification {
+    /// `Enabled` (required).
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     /// `AttributeName` (required).
     #[serde(
         rename = "AttributeName",
@@ -6695,9 +6698,6 @@ pub struct TimeToLiveSpecification {
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_name: Option<String>,
-    /// `Enabled` (required).
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
 }
 
 session_tower::string_enum! {
@@ -6729,13 +6729,6 @@ pub struct TransactGetItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactGetItemsInput {
-    /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `TransactItems` (required).
     #[serde(
         rename = "TransactItems",
@@ -6743,6 +6736,13 @@ pub struct TransactGetItemsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub transact_items: Option<Vec<TransactGetItem>>,
+    /// `ReturnConsumedCapacity`.
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 /// The `TransactGetItemsOutput` structure. Every member is optional here; build one with
@@ -6774,12 +6774,12 @@ pub struct TransactWriteItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub condition_check: Option<ConditionCheck>,
-    /// `Delete`.
-    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
-    pub delete: Option<Delete>,
     /// `Put`.
     #[serde(rename = "Put", default, skip_serializing_if = "Option::is_none")]
     pub put: Option<Put>,
+    /// `Delete`.
+    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
+    pub delete: Option<Delete>,
     /// `Update`.
     #[serde(rename = "Update", default, skip_serializing_if = "Option::is_none")]
     pub update: Option<Update>,
@@ -6790,13 +6790,13 @@ pub struct TransactWriteItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactWriteItemsInput {
-    /// `ClientRequestToken`.
+    /// `TransactItems` (required).
     #[serde(
-        rename = "ClientRequestToken",
+        rename = "TransactItems",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_request_token: Option<String>,
+    pub transact_items: Option<Vec<TransactWriteItem>>,
     /// `ReturnConsumedCapacity`.
     #[serde(
         rename = "ReturnConsumedCapacity",
@@ -6811,13 +6811,13 @@ pub struct TransactWriteItemsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
-    /// `TransactItems` (required).
+    /// `ClientRequestToken`.
     #[serde(
-        rename = "TransactItems",
+        rename = "ClientRequestToken",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub transact_items: Option<Vec<TransactWriteItem>>,
+    pub client_request_token: Option<String>,
 }
 
 /// The `TransactWriteItemsOutput` structure. Every member is optional here; build one with
@@ -6846,6 +6846,9 @@ pub struct TransactWriteItemsOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactionCanceledException {
+    /// `Message`.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// `CancellationReasons`.
     #[serde(
         rename = "CancellationReasons",
@@ -6853,9 +6856,6 @@ pub struct TransactionCanceledException {
         skip_serializing_if = "Option::is_none"
     )]
     pub cancellation_reasons: Option<Vec<CancellationReason>>,
-    /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
     pub meta: session_tower::ServiceError,
@@ -6909,6 +6909,19 @@ pub struct UntagResourceInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Update {
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<HashMap<String, AttributeValue>>,
+    /// `UpdateExpression` (required).
+    #[serde(
+        rename = "UpdateExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub update_expression: Option<String>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `ConditionExpression`.
     #[serde(
         rename = "ConditionExpression",
@@ -6930,9 +6943,6 @@ pub struct Update {
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
     #[serde(
         rename = "ReturnValuesOnConditionCheckFailure",
@@ -6940,16 +6950,6 @@ pub struct Update {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
-    /// `UpdateExpression` (required).
-    #[serde(
-        rename = "UpdateExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub update_expression: Option<String>,
 }
 
 /// The `UpdateContinuousBackupsInput` structure. Every member is optional here; build one with
@@ -6957,6 +6957,9 @@ pub struct Update {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContinuousBackupsInput {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `PointInTimeRecoverySpecification` (required).
     #[serde(
         rename = "PointInTimeRecoverySpecification",
@@ -6964,9 +6967,6 @@ pub struct UpdateContinuousBackupsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub point_in_time_recovery_specification: Option<PointInTimeRecoverySpecification>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `UpdateContinuousBackupsOutput` structure. Every member is optional here; build one with
@@ -6988,6 +6988,12 @@ pub struct UpdateContinuousBackupsOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContributorInsightsInput {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `IndexName`.
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
     /// `ContributorInsightsAction` (required).
     #[serde(
         rename = "ContributorInsightsAction",
@@ -7002,12 +7008,6 @@ pub struct UpdateContributorInsightsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
-    /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `UpdateContributorInsightsOutput` structure. Every member is optional here; build one with
@@ -7015,13 +7015,12 @@ pub struct UpdateContributorInsightsInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContributorInsightsOutput {
-    /// `ContributorInsightsMode`.
-    #[serde(
-        rename = "ContributorInsightsMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub contributor_insights_mode: Option<ContributorInsightsMode>,
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `IndexName`.
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
     /// `ContributorInsightsStatus`.
     #[serde(
         rename = "ContributorInsightsStatus",
@@ -7029,12 +7028,13 @@ pub struct UpdateContributorInsightsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
-    /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
+    /// `ContributorInsightsMode`.
+    #[serde(
+        rename = "ContributorInsightsMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 
 /// The `UpdateGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
@@ -7045,13 +7045,6 @@ pub struct UpdateGlobalSecondaryIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
-    /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `ProvisionedThroughput`.
     #[serde(
         rename = "ProvisionedThroughput",
@@ -7059,6 +7052,13 @@ pub struct UpdateGlobalSecondaryIndexAction {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
+    /// `OnDemandThroughput`.
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
     #[serde(
         rename = "WarmThroughput",
@@ -7108,21 +7108,6 @@ pub struct UpdateGlobalTableOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalTableSettingsInput {
-    /// `GlobalTableBillingMode`.
-    #[serde(
-        rename = "GlobalTableBillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_billing_mode: Option<BillingMode>,
-    /// `GlobalTableGlobalSecondaryIndexSettingsUpdate`.
-    #[serde(
-        rename = "GlobalTableGlobalSecondaryIndexSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_global_secondary_index_settings_update:
-        Option<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>>,
     /// `GlobalTableName` (required).
     #[serde(
         rename = "GlobalTableName",
@@ -7130,6 +7115,20 @@ pub struct UpdateGlobalTableSettingsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_table_name: Option<String>,
+    /// `GlobalTableBillingMode`.
+    #[serde(
+        rename = "GlobalTableBillingMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_billing_mode: Option<BillingMode>,
+    /// `GlobalTableProvisionedWriteCapacityUnits`.
+    #[serde(
+        rename = "GlobalTableProvisionedWriteCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_provisioned_write_capacity_units: Option<i64>,
     /// `GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate`.
     #[serde(
         rename = "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate",
@@ -7138,13 +7137,14 @@ pub struct UpdateGlobalTableSettingsInput {
     )]
     pub global_table_provisioned_write_capacity_auto_scaling_settings_update:
         Option<AutoScalingSettingsUpdate>,
-    /// `GlobalTableProvisionedWriteCapacityUnits`.
+    /// `GlobalTableGlobalSecondaryIndexSettingsUpdate`.
     #[serde(
-        rename = "GlobalTableProvisionedWriteCapacityUnits",
+        rename = "GlobalTableGlobalSecondaryIndexSettingsUpdate",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub global_table_provisioned_write_capacity_units: Option<i64>,
+    pub global_table_global_secondary_index_settings_update:
+        Option<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>>,
     /// `ReplicaSettingsUpdate`.
     #[serde(
         rename = "ReplicaSettingsUpdate",
@@ -7180,6 +7180,12 @@ pub struct UpdateGlobalTableSettingsOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateItemInput {
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<HashMap<String, AttributeValue>>,
     /// `AttributeUpdates`.
     #[serde(
         rename = "AttributeUpdates",
@@ -7187,13 +7193,9 @@ pub struct UpdateItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_updates: Option<HashMap<String, AttributeValueUpdate>>,
-    /// `ConditionExpression`.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub condition_expression: Option<String>,
+    /// `Expected`.
+    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<HashMap<String, ExpectedAttributeValue>>,
     /// `ConditionalOperator`.
     #[serde(
         rename = "ConditionalOperator",
@@ -7201,26 +7203,13 @@ pub struct UpdateItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub conditional_operator: Option<ConditionalOperator>,
-    /// `Expected`.
-    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
-    pub expected: Option<HashMap<String, ExpectedAttributeValue>>,
-    /// `ExpressionAttributeNames`.
+    /// `ReturnValues`.
     #[serde(
-        rename = "ExpressionAttributeNames",
+        rename = "ReturnValues",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expression_attribute_names: Option<HashMap<String, String>>,
-    /// `ExpressionAttributeValues`.
-    #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<HashMap<String, AttributeValue>>,
+    pub return_values: Option<ReturnValue>,
     /// `ReturnConsumedCapacity`.
     #[serde(
         rename = "ReturnConsumedCapacity",
@@ -7235,23 +7224,6 @@ pub struct UpdateItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
-    /// `ReturnValues`.
-    #[serde(
-        rename = "ReturnValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub return_values: Option<ReturnValue>,
-    /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
     /// `UpdateExpression`.
     #[serde(
         rename = "UpdateExpression",
@@ -7259,6 +7231,34 @@ pub struct UpdateItemInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub update_expression: Option<String>,
+    /// `ConditionExpression`.
+    #[serde(
+        rename = "ConditionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub condition_expression: Option<String>,
+    /// `ExpressionAttributeNames`.
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_attribute_names: Option<HashMap<String, String>>,
+    /// `ExpressionAttributeValues`.
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
+    /// `ReturnValuesOnConditionCheckFailure`.
+    #[serde(
+        rename = "ReturnValuesOnConditionCheckFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `UpdateItemOutput` structure. Every member is optional here; build one with
@@ -7308,12 +7308,12 @@ pub struct UpdateKinesisStreamingConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateKinesisStreamingDestinationInput {
-    /// `StreamArn` (required).
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
-    pub stream_arn: Option<String>,
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
+    /// `StreamArn` (required).
+    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
+    pub stream_arn: Option<String>,
     /// `UpdateKinesisStreamingConfiguration`.
     #[serde(
         rename = "UpdateKinesisStreamingConfiguration",
@@ -7328,6 +7328,12 @@ pub struct UpdateKinesisStreamingDestinationInput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateKinesisStreamingDestinationOutput {
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `StreamArn`.
+    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
+    pub stream_arn: Option<String>,
     /// `DestinationStatus`.
     #[serde(
         rename = "DestinationStatus",
@@ -7335,12 +7341,6 @@ pub struct UpdateKinesisStreamingDestinationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_status: Option<DestinationStatus>,
-    /// `StreamArn`.
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
-    pub stream_arn: Option<String>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
     /// `UpdateKinesisStreamingConfiguration`.
     #[serde(
         rename = "UpdateKinesisStreamingConfiguration",
@@ -7355,34 +7355,6 @@ pub struct UpdateKinesisStreamingDestinationOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateReplicationGroupMemberAction {
-    /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
-    /// `KMSMasterKeyId`.
-    #[serde(
-        rename = "KMSMasterKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub kms_master_key_id: Option<String>,
-    /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
-    /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// `RegionName` (required).
     #[serde(
         rename = "RegionName",
@@ -7390,6 +7362,34 @@ pub struct UpdateReplicationGroupMemberAction {
         skip_serializing_if = "Option::is_none"
     )]
     pub region_name: Option<String>,
+    /// `KMSMasterKeyId`.
+    #[serde(
+        rename = "KMSMasterKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub kms_master_key_id: Option<String>,
+    /// `ProvisionedThroughputOverride`.
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
+    /// `OnDemandThroughputOverride`.
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
+    /// `GlobalSecondaryIndexes`.
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
     /// `TableClassOverride`.
     #[serde(
         rename = "TableClassOverride",
@@ -7411,6 +7411,9 @@ pub struct UpdateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `BillingMode`.
     #[serde(
         rename = "BillingMode",
@@ -7418,48 +7421,6 @@ pub struct UpdateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub billing_mode: Option<BillingMode>,
-    /// `DeletionProtectionEnabled`.
-    #[serde(
-        rename = "DeletionProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deletion_protection_enabled: Option<bool>,
-    /// `GlobalSecondaryIndexUpdates`.
-    #[serde(
-        rename = "GlobalSecondaryIndexUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_secondary_index_updates: Option<Vec<GlobalSecondaryIndexUpdate>>,
-    /// `GlobalTableSettingsReplicationMode`.
-    #[serde(
-        rename = "GlobalTableSettingsReplicationMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
-    /// `GlobalTableWitnessUpdates`.
-    #[serde(
-        rename = "GlobalTableWitnessUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub global_table_witness_updates: Option<Vec<GlobalTableWitnessGroupUpdate>>,
-    /// `MultiRegionConsistency`.
-    #[serde(
-        rename = "MultiRegionConsistency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub multi_region_consistency: Option<MultiRegionConsistency>,
-    /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `ProvisionedThroughput`.
     #[serde(
         rename = "ProvisionedThroughput",
@@ -7467,20 +7428,13 @@ pub struct UpdateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
-    /// `ReplicaUpdates`.
+    /// `GlobalSecondaryIndexUpdates`.
     #[serde(
-        rename = "ReplicaUpdates",
+        rename = "GlobalSecondaryIndexUpdates",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_updates: Option<Vec<ReplicationGroupUpdate>>,
-    /// `SSESpecification`.
-    #[serde(
-        rename = "SSESpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sse_specification: Option<SseSpecification>,
+    pub global_secondary_index_updates: Option<Vec<GlobalSecondaryIndexUpdate>>,
     /// `StreamSpecification`.
     #[serde(
         rename = "StreamSpecification",
@@ -7488,6 +7442,20 @@ pub struct UpdateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub stream_specification: Option<StreamSpecification>,
+    /// `SSESpecification`.
+    #[serde(
+        rename = "SSESpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sse_specification: Option<SseSpecification>,
+    /// `ReplicaUpdates`.
+    #[serde(
+        rename = "ReplicaUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_updates: Option<Vec<ReplicationGroupUpdate>>,
     /// `TableClass`.
     #[serde(
         rename = "TableClass",
@@ -7495,16 +7463,34 @@ pub struct UpdateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_class: Option<TableClass>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
-    /// `VectorIndexUpdates`.
+    /// `DeletionProtectionEnabled`.
     #[serde(
-        rename = "VectorIndexUpdates",
+        rename = "DeletionProtectionEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub vector_index_updates: Option<Vec<VectorIndexUpdate>>,
+    pub deletion_protection_enabled: Option<bool>,
+    /// `MultiRegionConsistency`.
+    #[serde(
+        rename = "MultiRegionConsistency",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub multi_region_consistency: Option<MultiRegionConsistency>,
+    /// `GlobalTableWitnessUpdates`.
+    #[serde(
+        rename = "GlobalTableWitnessUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_witness_updates: Option<Vec<GlobalTableWitnessGroupUpdate>>,
+    /// `OnDemandThroughput`.
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
     #[serde(
         rename = "WarmThroughput",
@@ -7512,6 +7498,20 @@ pub struct UpdateTableInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub warm_throughput: Option<WarmThroughput>,
+    /// `GlobalTableSettingsReplicationMode`.
+    #[serde(
+        rename = "GlobalTableSettingsReplicationMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
+    /// `VectorIndexUpdates`.
+    #[serde(
+        rename = "VectorIndexUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vector_index_updates: Option<Vec<VectorIndexUpdate>>,
 }
 
 /// The `UpdateTableOutput` structure. Every member is optional here; build one with
@@ -7540,6 +7540,9 @@ pub struct UpdateTableReplicaAutoScalingInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_secondary_index_updates: Option<Vec<GlobalSecondaryIndexAutoScalingUpdate>>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
     /// `ProvisionedWriteCapacityAutoScalingUpdate`.
     #[serde(
         rename = "ProvisionedWriteCapacityAutoScalingUpdate",
@@ -7554,9 +7557,6 @@ pub struct UpdateTableReplicaAutoScalingInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_updates: Option<Vec<ReplicaAutoScalingUpdate>>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
 }
 
 /// The `UpdateTableReplicaAutoScalingOutput` structure. Every member is optional here; build one with
@@ -7658,6 +7658,30 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct VectorIndex {
+    /// `IndexName` (required).
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    /// `VectorAttribute` (required).
+    #[serde(
+        rename = "VectorAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vector_attribute: Option<VectorAttributeDefinition>,
+    /// `SearchSchema`.
+    #[serde(
+        rename = "SearchSchema",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub search_schema: Option<Vec<SearchSchemaElement>>,
+    /// `Projection` (required).
+    #[serde(
+        rename = "Projection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub projection: Option<Projection>,
     /// `Dimensions` (required).
     #[serde(
         rename = "Dimensions",
@@ -7672,30 +7696,6 @@ pub struct VectorIndex {
         skip_serializing_if = "Option::is_none"
     )]
     pub distance_function: Option<VectorDistanceFunction>,
-    /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
-    /// `Projection` (required).
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub projection: Option<Projection>,
-    /// `SearchSchema`.
-    #[serde(
-        rename = "SearchSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub search_schema: Option<Vec<SearchSchemaElement>>,
-    /// `VectorAttribute` (required).
-    #[serde(
-        rename = "VectorAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vector_attribute: Option<VectorAttributeDefinition>,
 }
 
 /// The `VectorIndexDescription` structure. Every member is optional here; build one with
@@ -7703,13 +7703,30 @@ pub struct VectorIndex {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct VectorIndexDescription {
-    /// `Backfilling`.
+    /// `IndexName`.
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    /// `SearchSchema`.
     #[serde(
-        rename = "Backfilling",
+        rename = "SearchSchema",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub backfilling: Option<bool>,
+    pub search_schema: Option<Vec<SearchSchemaElement>>,
+    /// `Projection`.
+    #[serde(
+        rename = "Projection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub projection: Option<Projection>,
+    /// `VectorAttribute`.
+    #[serde(
+        rename = "VectorAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vector_attribute: Option<VectorAttributeDefinition>,
     /// `Dimensions`.
     #[serde(
         rename = "Dimensions",
@@ -7724,19 +7741,6 @@ pub struct VectorIndexDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub distance_function: Option<VectorDistanceFunction>,
-    /// `IndexArn`.
-    #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
-    pub index_arn: Option<String>,
-    /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
-    /// `IndexSizeBytes`.
-    #[serde(
-        rename = "IndexSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub index_size_bytes: Option<i64>,
     /// `IndexStatus`.
     #[serde(
         rename = "IndexStatus",
@@ -7744,30 +7748,26 @@ pub struct VectorIndexDescription {
         skip_serializing_if = "Option::is_none"
     )]
     pub index_status: Option<IndexStatus>,
+    /// `Backfilling`.
+    #[serde(
+        rename = "Backfilling",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub backfilling: Option<bool>,
+    /// `IndexSizeBytes`.
+    #[serde(
+        rename = "IndexSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub index_size_bytes: Option<i64>,
     /// `ItemCount`.
     #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
     pub item_count: Option<i64>,
-    /// `Projection`.
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub projection: Option<Projection>,
-    /// `SearchSchema`.
-    #[serde(
-        rename = "SearchSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub search_schema: Option<Vec<SearchSchemaElement>>,
-    /// `VectorAttribute`.
-    #[serde(
-        rename = "VectorAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vector_attribute: Option<VectorAttributeDefinition>,
+    /// `IndexArn`.
+    #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
+    pub index_arn: Option<String>,
 }
 
 /// The `VectorIndexInfo` structure. Every member is optional here; build one with
@@ -7775,6 +7775,30 @@ pub struct VectorIndexDescription {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct VectorIndexInfo {
+    /// `IndexName`.
+    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    /// `VectorAttribute`.
+    #[serde(
+        rename = "VectorAttribute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vector_attribute: Option<VectorAttributeDefinition>,
+    /// `SearchSchema`.
+    #[serde(
+        rename = "SearchSchema",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub search_schema: Option<Vec<SearchSchemaElement>>,
+    /// `Projection`.
+    #[serde(
+        rename = "Projection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub projection: Option<Projection>,
     /// `Dimensions`.
     #[serde(
         rename = "Dimensions",
@@ -7789,30 +7813,6 @@ pub struct VectorIndexInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub distance_function: Option<VectorDistanceFunction>,
-    /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
-    pub index_name: Option<String>,
-    /// `Projection`.
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub projection: Option<Projection>,
-    /// `SearchSchema`.
-    #[serde(
-        rename = "SearchSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub search_schema: Option<Vec<SearchSchemaElement>>,
-    /// `VectorAttribute`.
-    #[serde(
-        rename = "VectorAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vector_attribute: Option<VectorAttributeDefinition>,
 }
 
 /// The `VectorIndexUpdate` structure. Every member is optional here; build one with
@@ -7866,13 +7866,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct WriteRequest {
-    /// `DeleteRequest`.
-    #[serde(
-        rename = "DeleteRequest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_request: Option<DeleteRequest>,
     /// `PutRequest`.
     #[serde(
         rename = "PutRequest",
@@ -7880,4 +7873,11 @@ pub struct WriteRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub put_request: Option<PutRequest>,
+    /// `DeleteRequest`.
+    #[serde(
+        rename = "DeleteRequest",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_request: Option<DeleteRequest>,
 }

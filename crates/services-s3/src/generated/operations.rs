@@ -37,21 +37,15 @@ impl AbortMultipartUploadCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `IfMatchInitiatedTime`.
-    pub fn if_match_initiated_time(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.if_match_initiated_time = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `UploadId`.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.input.upload_id = Some(value.into());
         self
     }
 
@@ -61,9 +55,15 @@ impl AbortMultipartUploadCall {
         self
     }
 
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `IfMatchInitiatedTime`.
+    pub fn if_match_initiated_time(mut self, value: impl Into<rt::Timestamp>) -> Self {
+        self.input.if_match_initiated_time = Some(value.into());
         self
     }
 
@@ -106,6 +106,7 @@ impl AbortMultipartUploadCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("AbortMultipartUploadRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -144,7 +145,7 @@ impl rt::ModeledError for AbortMultipartUploadError {
         match service.code() {
             Some("NoSuchUpload") => Self::NoSuchUpload(NoSuchUpload {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 452, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 452, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -192,6 +193,24 @@ impl CompleteMultipartUploadCall {
         self
     }
 
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `MultipartUpload`.
+    pub fn multipart_upload(mut self, value: impl Into<CompletedMultipartUpload>) -> Self {
+        self.input.multipart_upload = Some(value.into());
+        self
+    }
+
+    /// Sets `UploadId`.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.input.upload_id = Some(value.into());
+        self
+    }
+
     /// Sets `ChecksumCRC32`.
     pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc32 = Some(value.into());
@@ -207,12 +226,6 @@ impl CompleteMultipartUploadCall {
     /// Sets `ChecksumCRC64NVME`.
     pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
         self
     }
 
@@ -234,15 +247,15 @@ impl CompleteMultipartUploadCall {
         self
     }
 
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, value: impl Into<ChecksumType>) -> Self {
-        self.input.checksum_type = Some(value.into());
+    /// Sets `ChecksumMD5`.
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
+    /// Sets `ChecksumXXHASH64`.
+    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash64 = Some(value.into());
         self
     }
 
@@ -252,9 +265,27 @@ impl CompleteMultipartUploadCall {
         self
     }
 
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
+    /// Sets `ChecksumXXHASH128`.
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash128 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumType`.
+    pub fn checksum_type(mut self, value: impl Into<ChecksumType>) -> Self {
+        self.input.checksum_type = Some(value.into());
+        self
+    }
+
+    /// Sets `MpuObjectSize`.
+    pub fn mpu_object_size(mut self, value: impl Into<i64>) -> Self {
+        self.input.mpu_object_size = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -276,30 +307,6 @@ impl CompleteMultipartUploadCall {
         self
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `MpuObjectSize`.
-    pub fn mpu_object_size(mut self, value: impl Into<i64>) -> Self {
-        self.input.mpu_object_size = Some(value.into());
-        self
-    }
-
-    /// Sets `MultipartUpload`.
-    pub fn multipart_upload(mut self, value: impl Into<CompletedMultipartUpload>) -> Self {
-        self.input.multipart_upload = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
     /// Sets `SSECustomerAlgorithm`.
     pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
@@ -315,12 +322,6 @@ impl CompleteMultipartUploadCall {
     /// Sets `SSECustomerKeyMD5`.
     pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
         self
     }
 
@@ -363,6 +364,7 @@ impl CompleteMultipartUploadCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("CompleteMultipartUploadRequest"),
+            payload_root: Some("CompleteMultipartUpload"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: true,
             checksum_required: false,
@@ -442,21 +444,9 @@ impl CopyObjectCall {
         self
     }
 
-    /// Sets `AnnotationDirective`.
-    pub fn annotation_directive(mut self, value: impl Into<AnnotationDirective>) -> Self {
-        self.input.annotation_directive = Some(value.into());
-        self
-    }
-
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
         self
     }
 
@@ -526,36 +516,6 @@ impl CopyObjectCall {
         self
     }
 
-    /// Sets `CopySourceSSECustomerAlgorithm`.
-    pub fn copy_source_sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceSSECustomerKey`.
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceSSECustomerKeyMD5`.
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedSourceBucketOwner`.
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_source_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Expires`.
     pub fn expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
         self.input.expires = Some(value.into());
@@ -616,30 +576,33 @@ impl CopyObjectCall {
         self
     }
 
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value.into());
+    /// Sets `TaggingDirective`.
+    pub fn tagging_directive(mut self, value: impl Into<TaggingDirective>) -> Self {
+        self.input.tagging_directive = Some(value.into());
         self
     }
 
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
-        self.input.object_lock_mode = Some(value.into());
+    /// Sets `AnnotationDirective`.
+    pub fn annotation_directive(mut self, value: impl Into<AnnotationDirective>) -> Self {
+        self.input.annotation_directive = Some(value.into());
         self
     }
 
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.object_lock_retain_until_date = Some(value.into());
+    /// Sets `ServerSideEncryption`.
+    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
+        self.input.server_side_encryption = Some(value.into());
         self
     }
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
+    /// Sets `StorageClass`.
+    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
+        self.input.storage_class = Some(value.into());
+        self
+    }
+
+    /// Sets `WebsiteRedirectLocation`.
+    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
+        self.input.website_redirect_location = Some(value.into());
         self
     }
 
@@ -661,27 +624,45 @@ impl CopyObjectCall {
         self
     }
 
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_encryption_context = Some(value.into());
-        self
-    }
-
     /// Sets `SSEKMSKeyId`.
     pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.input.ssekms_key_id = Some(value.into());
         self
     }
 
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
-        self.input.server_side_encryption = Some(value.into());
+    /// Sets `SSEKMSEncryptionContext`.
+    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
+        self.input.ssekms_encryption_context = Some(value.into());
         self
     }
 
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
-        self.input.storage_class = Some(value.into());
+    /// Sets `BucketKeyEnabled`.
+    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.input.bucket_key_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `CopySourceSSECustomerAlgorithm`.
+    pub fn copy_source_sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.input.copy_source_sse_customer_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `CopySourceSSECustomerKey`.
+    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
+        self.input.copy_source_sse_customer_key = Some(value.into());
+        self
+    }
+
+    /// Sets `CopySourceSSECustomerKeyMD5`.
+    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.copy_source_sse_customer_key_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -691,15 +672,36 @@ impl CopyObjectCall {
         self
     }
 
-    /// Sets `TaggingDirective`.
-    pub fn tagging_directive(mut self, value: impl Into<TaggingDirective>) -> Self {
-        self.input.tagging_directive = Some(value.into());
+    /// Sets `ObjectLockMode`.
+    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
+        self.input.object_lock_mode = Some(value.into());
         self
     }
 
-    /// Sets `WebsiteRedirectLocation`.
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.input.website_redirect_location = Some(value.into());
+    /// Sets `ObjectLockRetainUntilDate`.
+    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
+        self.input.object_lock_retain_until_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ObjectLockLegalHoldStatus`.
+    pub fn object_lock_legal_hold_status(
+        mut self,
+        value: impl Into<ObjectLockLegalHoldStatus>,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedSourceBucketOwner`.
+    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_source_bucket_owner = Some(value.into());
         self
     }
 
@@ -740,6 +742,7 @@ impl CopyObjectCall {
             output_payload: Some("CopyObjectResult"),
             output_streaming: false,
             input_root: Some("CopyObjectRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: true,
             checksum_required: false,
@@ -783,7 +786,7 @@ impl rt::ModeledError for CopyObjectError {
             Some("ObjectNotInActiveTierError") => {
                 Self::ObjectNotInActiveTierError(ObjectNotInActiveTierError {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 483, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 483, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -838,12 +841,6 @@ impl CreateBucketCall {
         self
     }
 
-    /// Sets `BucketNamespace`.
-    pub fn bucket_namespace(mut self, value: impl Into<BucketNamespace>) -> Self {
-        self.input.bucket_namespace = Some(value.into());
-        self
-    }
-
     /// Sets `CreateBucketConfiguration`.
     pub fn create_bucket_configuration(
         mut self,
@@ -895,6 +892,12 @@ impl CreateBucketCall {
         self
     }
 
+    /// Sets `BucketNamespace`.
+    pub fn bucket_namespace(mut self, value: impl Into<BucketNamespace>) -> Self {
+        self.input.bucket_namespace = Some(value.into());
+        self
+    }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &CreateBucketRequest {
         &self.input
@@ -926,6 +929,7 @@ impl CreateBucketCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("CreateBucketRequest"),
+            payload_root: Some("CreateBucketConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -969,12 +973,12 @@ impl rt::ModeledError for CreateBucketError {
         match service.code() {
             Some("BucketAlreadyExists") => Self::BucketAlreadyExists(BucketAlreadyExists {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 49, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 49, &service)
             }),
             Some("BucketAlreadyOwnedByYou") => {
                 Self::BucketAlreadyOwnedByYou(BucketAlreadyOwnedByYou {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 50, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 50, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -1024,27 +1028,27 @@ impl CreateBucketMetadataConfigurationCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
     /// Sets `MetadataConfiguration`.
     pub fn metadata_configuration(mut self, value: impl Into<MetadataConfiguration>) -> Self {
         self.input.metadata_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -1088,6 +1092,7 @@ impl CreateBucketMetadataConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("CreateBucketMetadataConfigurationRequest"),
+            payload_root: Some("MetadataConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -1169,21 +1174,15 @@ impl CreateBucketMetadataTableConfigurationCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -1193,6 +1192,12 @@ impl CreateBucketMetadataTableConfigurationCall {
         value: impl Into<MetadataTableConfiguration>,
     ) -> Self {
         self.input.metadata_table_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -1238,6 +1243,7 @@ impl CreateBucketMetadataTableConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("CreateBucketMetadataTableConfigurationRequest"),
+            payload_root: Some("MetadataTableConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -1323,27 +1329,9 @@ impl CreateMultipartUploadCall {
         self
     }
 
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
-        self
-    }
-
     /// Sets `CacheControl`.
     pub fn cache_control(mut self, value: impl Into<String>) -> Self {
         self.input.cache_control = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, value: impl Into<ChecksumType>) -> Self {
-        self.input.checksum_type = Some(value.into());
         self
     }
 
@@ -1368,12 +1356,6 @@ impl CreateMultipartUploadCall {
     /// Sets `ContentType`.
     pub fn content_type(mut self, value: impl Into<String>) -> Self {
         self.input.content_type = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -1419,30 +1401,21 @@ impl CreateMultipartUploadCall {
         self
     }
 
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value.into());
+    /// Sets `ServerSideEncryption`.
+    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
+        self.input.server_side_encryption = Some(value.into());
         self
     }
 
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
-        self.input.object_lock_mode = Some(value.into());
+    /// Sets `StorageClass`.
+    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
+        self.input.storage_class = Some(value.into());
         self
     }
 
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.object_lock_retain_until_date = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
+    /// Sets `WebsiteRedirectLocation`.
+    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
+        self.input.website_redirect_location = Some(value.into());
         self
     }
 
@@ -1464,27 +1437,27 @@ impl CreateMultipartUploadCall {
         self
     }
 
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_encryption_context = Some(value.into());
-        self
-    }
-
     /// Sets `SSEKMSKeyId`.
     pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.input.ssekms_key_id = Some(value.into());
         self
     }
 
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
-        self.input.server_side_encryption = Some(value.into());
+    /// Sets `SSEKMSEncryptionContext`.
+    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
+        self.input.ssekms_encryption_context = Some(value.into());
         self
     }
 
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
-        self.input.storage_class = Some(value.into());
+    /// Sets `BucketKeyEnabled`.
+    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.input.bucket_key_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -1494,9 +1467,42 @@ impl CreateMultipartUploadCall {
         self
     }
 
-    /// Sets `WebsiteRedirectLocation`.
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.input.website_redirect_location = Some(value.into());
+    /// Sets `ObjectLockMode`.
+    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
+        self.input.object_lock_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `ObjectLockRetainUntilDate`.
+    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
+        self.input.object_lock_retain_until_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ObjectLockLegalHoldStatus`.
+    pub fn object_lock_legal_hold_status(
+        mut self,
+        value: impl Into<ObjectLockLegalHoldStatus>,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumType`.
+    pub fn checksum_type(mut self, value: impl Into<ChecksumType>) -> Self {
+        self.input.checksum_type = Some(value.into());
         self
     }
 
@@ -1536,6 +1542,7 @@ impl CreateMultipartUploadCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("CreateMultipartUploadRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -1609,27 +1616,15 @@ pub struct CreateSessionCall {
 }
 
 impl CreateSessionCall {
+    /// Sets `SessionMode`.
+    pub fn session_mode(mut self, value: impl Into<SessionMode>) -> Self {
+        self.input.session_mode = Some(value.into());
+        self
+    }
+
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_encryption_context = Some(value.into());
-        self
-    }
-
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
         self
     }
 
@@ -1639,9 +1634,21 @@ impl CreateSessionCall {
         self
     }
 
-    /// Sets `SessionMode`.
-    pub fn session_mode(mut self, value: impl Into<SessionMode>) -> Self {
-        self.input.session_mode = Some(value.into());
+    /// Sets `SSEKMSKeyId`.
+    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ssekms_key_id = Some(value.into());
+        self
+    }
+
+    /// Sets `SSEKMSEncryptionContext`.
+    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
+        self.input.ssekms_encryption_context = Some(value.into());
+        self
+    }
+
+    /// Sets `BucketKeyEnabled`.
+    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.input.bucket_key_enabled = Some(value.into());
         self
     }
 
@@ -1676,6 +1683,7 @@ impl CreateSessionCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("CreateSessionRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -1714,7 +1722,7 @@ impl rt::ModeledError for CreateSessionError {
         match service.code() {
             Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -1799,6 +1807,7 @@ impl DeleteBucketCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -1878,15 +1887,15 @@ impl DeleteBucketAnalyticsConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -1926,6 +1935,7 @@ impl DeleteBucketAnalyticsConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketAnalyticsConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -2042,6 +2052,7 @@ impl DeleteBucketCorsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketCorsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -2158,6 +2169,7 @@ impl DeleteBucketEncryptionCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketEncryptionRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -2239,15 +2251,15 @@ impl DeleteBucketIntelligentTieringConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -2293,6 +2305,7 @@ impl DeleteBucketIntelligentTieringConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketIntelligentTieringConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -2372,15 +2385,15 @@ impl DeleteBucketInventoryConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -2420,6 +2433,7 @@ impl DeleteBucketInventoryConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketInventoryConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -2536,6 +2550,7 @@ impl DeleteBucketLifecycleCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketLifecycleRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -2654,6 +2669,7 @@ impl DeleteBucketMetadataConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketMetadataConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -2776,6 +2792,7 @@ impl DeleteBucketMetadataTableConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketMetadataTableConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -2855,15 +2872,15 @@ impl DeleteBucketMetricsConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -2903,6 +2920,7 @@ impl DeleteBucketMetricsConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketMetricsConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -3021,6 +3039,7 @@ impl DeleteBucketOwnershipControlsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketOwnershipControlsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -3137,6 +3156,7 @@ impl DeleteBucketPolicyCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketPolicyRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -3253,6 +3273,7 @@ impl DeleteBucketReplicationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketReplicationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -3369,6 +3390,7 @@ impl DeleteBucketTaggingCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketTaggingRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -3485,6 +3507,7 @@ impl DeleteBucketWebsiteCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteBucketWebsiteRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -3564,6 +3587,30 @@ impl DeleteObjectCall {
         self
     }
 
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `MFA`.
+    pub fn mfa(mut self, value: impl Into<String>) -> Self {
+        self.input.mfa = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
     /// Sets `BypassGovernanceRetention`.
     pub fn bypass_governance_retention(mut self, value: impl Into<bool>) -> Self {
         self.input.bypass_governance_retention = Some(value.into());
@@ -3591,30 +3638,6 @@ impl DeleteObjectCall {
     /// Sets `IfMatchSize`.
     pub fn if_match_size(mut self, value: impl Into<i64>) -> Self {
         self.input.if_match_size = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `MFA`.
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.input.mfa = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
         self
     }
 
@@ -3652,6 +3675,7 @@ impl DeleteObjectCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteObjectRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -3725,21 +3749,9 @@ pub struct DeleteObjectAnnotationCall {
 }
 
 impl DeleteObjectAnnotationCall {
-    /// Sets `AnnotationName`.
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.input.annotation_name = Some(value.into());
-        self
-    }
-
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -3749,9 +3761,15 @@ impl DeleteObjectAnnotationCall {
         self
     }
 
-    /// Sets `ObjectIfMatch`.
-    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.object_if_match = Some(value.into());
+    /// Sets `AnnotationName`.
+    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
+        self.input.annotation_name = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
         self
     }
 
@@ -3761,9 +3779,15 @@ impl DeleteObjectAnnotationCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ObjectIfMatch`.
+    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
+        self.input.object_if_match = Some(value.into());
         self
     }
 
@@ -3806,6 +3830,7 @@ impl DeleteObjectAnnotationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteObjectAnnotationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -3846,11 +3871,11 @@ impl rt::ModeledError for DeleteObjectAnnotationError {
         match service.code() {
             Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
             }),
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -3899,12 +3924,6 @@ impl DeleteObjectTaggingCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
@@ -3914,6 +3933,12 @@ impl DeleteObjectTaggingCall {
     /// Sets `VersionId`.
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -3953,6 +3978,7 @@ impl DeleteObjectTaggingCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteObjectTaggingRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -4032,27 +4058,9 @@ impl DeleteObjectsCall {
         self
     }
 
-    /// Sets `BypassGovernanceRetention`.
-    pub fn bypass_governance_retention(mut self, value: impl Into<bool>) -> Self {
-        self.input.bypass_governance_retention = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `Delete`.
     pub fn delete(mut self, value: impl Into<Delete>) -> Self {
         self.input.delete = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -4065,6 +4073,24 @@ impl DeleteObjectsCall {
     /// Sets `RequestPayer`.
     pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
         self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `BypassGovernanceRetention`.
+    pub fn bypass_governance_retention(mut self, value: impl Into<bool>) -> Self {
+        self.input.bypass_governance_retention = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -4102,6 +4128,7 @@ impl DeleteObjectsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeleteObjectsRequest"),
+            payload_root: Some("Delete"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -4218,6 +4245,7 @@ impl DeletePublicAccessBlockCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("DeletePublicAccessBlockRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -4334,6 +4362,7 @@ impl GetBucketAbacCall {
             output_payload: Some("AbacStatus"),
             output_streaming: false,
             input_root: Some("GetBucketAbacRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -4461,6 +4490,7 @@ impl GetBucketAccelerateConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketAccelerateConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -4577,6 +4607,7 @@ impl GetBucketAclCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketAclRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -4656,15 +4687,15 @@ impl GetBucketAnalyticsConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -4707,6 +4738,7 @@ impl GetBucketAnalyticsConfigurationCall {
             output_payload: Some("AnalyticsConfiguration"),
             output_streaming: false,
             input_root: Some("GetBucketAnalyticsConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -4823,6 +4855,7 @@ impl GetBucketCorsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketCorsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -4941,6 +4974,7 @@ impl GetBucketEncryptionCall {
             output_payload: Some("ServerSideEncryptionConfiguration"),
             output_streaming: false,
             input_root: Some("GetBucketEncryptionRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -5022,15 +5056,15 @@ impl GetBucketIntelligentTieringConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -5077,6 +5111,7 @@ impl GetBucketIntelligentTieringConfigurationCall {
             output_payload: Some("IntelligentTieringConfiguration"),
             output_streaming: false,
             input_root: Some("GetBucketIntelligentTieringConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -5156,15 +5191,15 @@ impl GetBucketInventoryConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -5207,6 +5242,7 @@ impl GetBucketInventoryConfigurationCall {
             output_payload: Some("InventoryConfiguration"),
             output_streaming: false,
             input_root: Some("GetBucketInventoryConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -5326,6 +5362,7 @@ impl GetBucketLifecycleCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketLifecycleRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -5447,6 +5484,7 @@ impl GetBucketLifecycleConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketLifecycleConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -5565,6 +5603,7 @@ impl GetBucketLocationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketLocationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -5683,6 +5722,7 @@ impl GetBucketLoggingCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketLoggingRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -5804,6 +5844,7 @@ impl GetBucketMetadataConfigurationCall {
             output_payload: Some("GetBucketMetadataConfigurationResult"),
             output_streaming: false,
             input_root: Some("GetBucketMetadataConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -5927,6 +5968,7 @@ impl GetBucketMetadataTableConfigurationCall {
             output_payload: Some("GetBucketMetadataTableConfigurationResult"),
             output_streaming: false,
             input_root: Some("GetBucketMetadataTableConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -6006,15 +6048,15 @@ impl GetBucketMetricsConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -6057,6 +6099,7 @@ impl GetBucketMetricsConfigurationCall {
             output_payload: Some("MetricsConfiguration"),
             output_streaming: false,
             input_root: Some("GetBucketMetricsConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -6177,6 +6220,7 @@ impl GetBucketNotificationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketNotificationConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -6296,6 +6340,7 @@ impl GetBucketNotificationConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketNotificationConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -6415,6 +6460,7 @@ impl GetBucketOwnershipControlsCall {
             output_payload: Some("OwnershipControls"),
             output_streaming: false,
             input_root: Some("GetBucketOwnershipControlsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -6531,6 +6577,7 @@ impl GetBucketPolicyCall {
             output_payload: Some("Policy"),
             output_streaming: false,
             input_root: Some("GetBucketPolicyRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -6649,6 +6696,7 @@ impl GetBucketPolicyStatusCall {
             output_payload: Some("PolicyStatus"),
             output_streaming: false,
             input_root: Some("GetBucketPolicyStatusRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -6767,6 +6815,7 @@ impl GetBucketReplicationCall {
             output_payload: Some("ReplicationConfiguration"),
             output_streaming: false,
             input_root: Some("GetBucketReplicationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -6885,6 +6934,7 @@ impl GetBucketRequestPaymentCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketRequestPaymentRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -7003,6 +7053,7 @@ impl GetBucketTaggingCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketTaggingRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -7121,6 +7172,7 @@ impl GetBucketVersioningCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketVersioningRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -7239,6 +7291,7 @@ impl GetBucketWebsiteCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetBucketWebsiteRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -7318,18 +7371,6 @@ impl GetObjectCall {
         self
     }
 
-    /// Sets `ChecksumMode`.
-    pub fn checksum_mode(mut self, value: impl Into<ChecksumMode>) -> Self {
-        self.input.checksum_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `IfMatch`.
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_match = Some(value.into());
@@ -7360,21 +7401,9 @@ impl GetObjectCall {
         self
     }
 
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, value: impl Into<i32>) -> Self {
-        self.input.part_number = Some(value.into());
-        self
-    }
-
     /// Sets `Range`.
     pub fn range(mut self, value: impl Into<String>) -> Self {
         self.input.range = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -7414,6 +7443,12 @@ impl GetObjectCall {
         self
     }
 
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+
     /// Sets `SSECustomerAlgorithm`.
     pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
@@ -7432,9 +7467,27 @@ impl GetObjectCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `PartNumber`.
+    pub fn part_number(mut self, value: impl Into<i32>) -> Self {
+        self.input.part_number = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumMode`.
+    pub fn checksum_mode(mut self, value: impl Into<ChecksumMode>) -> Self {
+        self.input.checksum_mode = Some(value.into());
         self
     }
 
@@ -7472,6 +7525,7 @@ impl GetObjectCall {
             output_payload: Some("Body"),
             output_streaming: true,
             input_root: Some("GetObjectRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -7516,11 +7570,11 @@ impl rt::ModeledError for GetObjectError {
         match service.code() {
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             Some("InvalidObjectState") => Self::InvalidObjectState(InvalidObjectState {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 329, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 329, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -7569,15 +7623,15 @@ impl GetObjectAclCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
         self
     }
 
@@ -7587,9 +7641,9 @@ impl GetObjectAclCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -7627,6 +7681,7 @@ impl GetObjectAclCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetObjectAclRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -7665,7 +7720,7 @@ impl rt::ModeledError for GetObjectAclError {
         match service.code() {
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -7707,27 +7762,9 @@ pub struct GetObjectAnnotationCall {
 }
 
 impl GetObjectAnnotationCall {
-    /// Sets `AnnotationName`.
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.input.annotation_name = Some(value.into());
-        self
-    }
-
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMode`.
-    pub fn checksum_mode(mut self, value: impl Into<ChecksumMode>) -> Self {
-        self.input.checksum_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -7737,15 +7774,33 @@ impl GetObjectAnnotationCall {
         self
     }
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
+    /// Sets `AnnotationName`.
+    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
+        self.input.annotation_name = Some(value.into());
         self
     }
 
     /// Sets `VersionId`.
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumMode`.
+    pub fn checksum_mode(mut self, value: impl Into<ChecksumMode>) -> Self {
+        self.input.checksum_mode = Some(value.into());
         self
     }
 
@@ -7788,6 +7843,7 @@ impl GetObjectAnnotationCall {
             output_payload: Some("AnnotationPayload"),
             output_streaming: true,
             input_root: Some("GetObjectAnnotationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -7834,15 +7890,15 @@ impl rt::ModeledError for GetObjectAnnotationError {
         match service.code() {
             Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
             }),
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             Some("NoSuchAnnotation") => Self::NoSuchAnnotation(NoSuchAnnotation {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 449, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 449, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -7892,15 +7948,15 @@ impl GetObjectAttributesCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
         self
     }
 
@@ -7910,21 +7966,9 @@ impl GetObjectAttributesCall {
         self
     }
 
-    /// Sets `ObjectAttributes`.
-    pub fn object_attributes(mut self, value: impl Into<Vec<ObjectAttributes>>) -> Self {
-        self.input.object_attributes = Some(value.into());
-        self
-    }
-
     /// Sets `PartNumberMarker`.
     pub fn part_number_marker(mut self, value: impl Into<i32>) -> Self {
         self.input.part_number_marker = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -7946,9 +7990,21 @@ impl GetObjectAttributesCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ObjectAttributes`.
+    pub fn object_attributes(mut self, value: impl Into<Vec<ObjectAttributes>>) -> Self {
+        self.input.object_attributes = Some(value.into());
         self
     }
 
@@ -7991,6 +8047,7 @@ impl GetObjectAttributesCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetObjectAttributesRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -8029,7 +8086,7 @@ impl rt::ModeledError for GetObjectAttributesError {
         match service.code() {
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -8077,15 +8134,15 @@ impl GetObjectLegalHoldCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
         self
     }
 
@@ -8095,9 +8152,9 @@ impl GetObjectLegalHoldCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -8137,6 +8194,7 @@ impl GetObjectLegalHoldCall {
             output_payload: Some("LegalHold"),
             output_streaming: false,
             input_root: Some("GetObjectLegalHoldRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -8256,6 +8314,7 @@ impl GetObjectLockConfigurationCall {
             output_payload: Some("ObjectLockConfiguration"),
             output_streaming: false,
             input_root: Some("GetObjectLockConfigurationRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -8335,15 +8394,15 @@ impl GetObjectRetentionCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
         self
     }
 
@@ -8353,9 +8412,9 @@ impl GetObjectRetentionCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -8395,6 +8454,7 @@ impl GetObjectRetentionCall {
             output_payload: Some("Retention"),
             output_streaming: false,
             input_root: Some("GetObjectRetentionRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -8474,27 +8534,27 @@ impl GetObjectTaggingCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
     /// Sets `VersionId`.
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -8534,6 +8594,7 @@ impl GetObjectTaggingCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("GetObjectTaggingRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -8613,12 +8674,6 @@ impl GetObjectTorrentCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
@@ -8628,6 +8683,12 @@ impl GetObjectTorrentCall {
     /// Sets `RequestPayer`.
     pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
         self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -8667,6 +8728,7 @@ impl GetObjectTorrentCall {
             output_payload: Some("Body"),
             output_streaming: true,
             input_root: Some("GetObjectTorrentRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -8789,6 +8851,7 @@ impl GetPublicAccessBlockCall {
             output_payload: Some("PublicAccessBlockConfiguration"),
             output_streaming: false,
             input_root: Some("GetPublicAccessBlockRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -8905,6 +8968,7 @@ impl HeadBucketCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("HeadBucketRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -8943,7 +9007,7 @@ impl rt::ModeledError for HeadBucketError {
         match service.code() {
             Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -8991,18 +9055,6 @@ impl HeadObjectCall {
         self
     }
 
-    /// Sets `ChecksumMode`.
-    pub fn checksum_mode(mut self, value: impl Into<ChecksumMode>) -> Self {
-        self.input.checksum_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `IfMatch`.
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_match = Some(value.into());
@@ -9033,21 +9085,9 @@ impl HeadObjectCall {
         self
     }
 
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, value: impl Into<i32>) -> Self {
-        self.input.part_number = Some(value.into());
-        self
-    }
-
     /// Sets `Range`.
     pub fn range(mut self, value: impl Into<String>) -> Self {
         self.input.range = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -9087,6 +9127,12 @@ impl HeadObjectCall {
         self
     }
 
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+
     /// Sets `SSECustomerAlgorithm`.
     pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
@@ -9105,9 +9151,27 @@ impl HeadObjectCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `PartNumber`.
+    pub fn part_number(mut self, value: impl Into<i32>) -> Self {
+        self.input.part_number = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumMode`.
+    pub fn checksum_mode(mut self, value: impl Into<ChecksumMode>) -> Self {
+        self.input.checksum_mode = Some(value.into());
         self
     }
 
@@ -9145,6 +9209,7 @@ impl HeadObjectCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("HeadObjectRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -9183,7 +9248,7 @@ impl rt::ModeledError for HeadObjectError {
         match service.code() {
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -9279,6 +9344,7 @@ impl ListBucketAnalyticsConfigurationsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListBucketAnalyticsConfigurationsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -9410,6 +9476,7 @@ impl ListBucketIntelligentTieringConfigurationsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListBucketIntelligentTieringConfigurationsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -9537,6 +9604,7 @@ impl ListBucketInventoryConfigurationsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListBucketInventoryConfigurationsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -9664,6 +9732,7 @@ impl ListBucketMetricsConfigurationsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListBucketMetricsConfigurationsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -9737,9 +9806,9 @@ pub struct ListBucketsCall {
 }
 
 impl ListBucketsCall {
-    /// Sets `BucketRegion`.
-    pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket_region = Some(value.into());
+    /// Sets `MaxBuckets`.
+    pub fn max_buckets(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_buckets = Some(value.into());
         self
     }
 
@@ -9749,15 +9818,15 @@ impl ListBucketsCall {
         self
     }
 
-    /// Sets `MaxBuckets`.
-    pub fn max_buckets(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_buckets = Some(value.into());
-        self
-    }
-
     /// Sets `Prefix`.
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.input.prefix = Some(value.into());
+        self
+    }
+
+    /// Sets `BucketRegion`.
+    pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
+        self.input.bucket_region = Some(value.into());
         self
     }
 
@@ -9789,6 +9858,7 @@ impl ListBucketsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListBucketsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -9922,6 +9992,7 @@ impl ListDirectoryBucketsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListDirectoryBucketsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -10033,12 +10104,6 @@ impl ListMultipartUploadsCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `KeyMarker`.
     pub fn key_marker(mut self, value: impl Into<String>) -> Self {
         self.input.key_marker = Some(value.into());
@@ -10057,15 +10122,21 @@ impl ListMultipartUploadsCall {
         self
     }
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
     /// Sets `UploadIdMarker`.
     pub fn upload_id_marker(mut self, value: impl Into<String>) -> Self {
         self.input.upload_id_marker = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -10102,6 +10173,7 @@ impl ListMultipartUploadsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListMultipartUploadsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -10121,7 +10193,7 @@ impl ListMultipartUploadsCall {
         )
         .await?;
         let _ = (&mut output, stream);
-        Ok(output)
+        crate::customize::list_multipart_uploads(&input, output)
     }
 }
 
@@ -10175,27 +10247,9 @@ pub struct ListObjectAnnotationsCall {
 }
 
 impl ListObjectAnnotationsCall {
-    /// Sets `AnnotationPrefix`.
-    pub fn annotation_prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.annotation_prefix = Some(value.into());
-        self
-    }
-
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -10205,9 +10259,27 @@ impl ListObjectAnnotationsCall {
         self
     }
 
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+
     /// Sets `MaxAnnotationResults`.
     pub fn max_annotation_results(mut self, value: impl Into<i32>) -> Self {
         self.input.max_annotation_results = Some(value.into());
+        self
+    }
+
+    /// Sets `AnnotationPrefix`.
+    pub fn annotation_prefix(mut self, value: impl Into<String>) -> Self {
+        self.input.annotation_prefix = Some(value.into());
+        self
+    }
+
+    /// Sets `ContinuationToken`.
+    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
+        self.input.continuation_token = Some(value.into());
         self
     }
 
@@ -10217,9 +10289,9 @@ impl ListObjectAnnotationsCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -10259,6 +10331,7 @@ impl ListObjectAnnotationsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListObjectAnnotationsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -10322,15 +10395,15 @@ impl rt::ModeledError for ListObjectAnnotationsError {
         match service.code() {
             Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
             }),
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             Some("InvalidPrefix") => Self::InvalidPrefix(InvalidPrefix {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 330, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 330, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -10392,12 +10465,6 @@ impl ListObjectVersionsCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `KeyMarker`.
     pub fn key_marker(mut self, value: impl Into<String>) -> Self {
         self.input.key_marker = Some(value.into());
@@ -10410,18 +10477,21 @@ impl ListObjectVersionsCall {
         self
     }
 
-    /// Sets `OptionalObjectAttributes`.
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl Into<Vec<OptionalObjectAttributes>>,
-    ) -> Self {
-        self.input.optional_object_attributes = Some(value.into());
-        self
-    }
-
     /// Sets `Prefix`.
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.input.prefix = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionIdMarker`.
+    pub fn version_id_marker(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id_marker = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -10431,9 +10501,12 @@ impl ListObjectVersionsCall {
         self
     }
 
-    /// Sets `VersionIdMarker`.
-    pub fn version_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id_marker = Some(value.into());
+    /// Sets `OptionalObjectAttributes`.
+    pub fn optional_object_attributes(
+        mut self,
+        value: impl Into<Vec<OptionalObjectAttributes>>,
+    ) -> Self {
+        self.input.optional_object_attributes = Some(value.into());
         self
     }
 
@@ -10470,6 +10543,7 @@ impl ListObjectVersionsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListObjectVersionsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -10489,7 +10563,7 @@ impl ListObjectVersionsCall {
         )
         .await?;
         let _ = (&mut output, stream);
-        Ok(output)
+        crate::customize::list_object_versions(&input, output)
     }
 }
 
@@ -10561,12 +10635,6 @@ impl ListObjectsCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Marker`.
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.input.marker = Some(value.into());
@@ -10579,15 +10647,6 @@ impl ListObjectsCall {
         self
     }
 
-    /// Sets `OptionalObjectAttributes`.
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl Into<Vec<OptionalObjectAttributes>>,
-    ) -> Self {
-        self.input.optional_object_attributes = Some(value.into());
-        self
-    }
-
     /// Sets `Prefix`.
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.input.prefix = Some(value.into());
@@ -10597,6 +10656,21 @@ impl ListObjectsCall {
     /// Sets `RequestPayer`.
     pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
         self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `OptionalObjectAttributes`.
+    pub fn optional_object_attributes(
+        mut self,
+        value: impl Into<Vec<OptionalObjectAttributes>>,
+    ) -> Self {
+        self.input.optional_object_attributes = Some(value.into());
         self
     }
 
@@ -10631,6 +10705,7 @@ impl ListObjectsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListObjectsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -10650,7 +10725,7 @@ impl ListObjectsCall {
         )
         .await?;
         let _ = (&mut output, stream);
-        Ok(output)
+        crate::customize::list_objects(&input, output)
     }
 }
 
@@ -10669,7 +10744,7 @@ impl rt::ModeledError for ListObjectsError {
         match service.code() {
             Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -10717,12 +10792,6 @@ impl ListObjectsV2Call {
         self
     }
 
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
     /// Sets `Delimiter`.
     pub fn delimiter(mut self, value: impl Into<String>) -> Self {
         self.input.delimiter = Some(value.into());
@@ -10735,30 +10804,9 @@ impl ListObjectsV2Call {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `FetchOwner`.
-    pub fn fetch_owner(mut self, value: impl Into<bool>) -> Self {
-        self.input.fetch_owner = Some(value.into());
-        self
-    }
-
     /// Sets `MaxKeys`.
     pub fn max_keys(mut self, value: impl Into<i32>) -> Self {
         self.input.max_keys = Some(value.into());
-        self
-    }
-
-    /// Sets `OptionalObjectAttributes`.
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl Into<Vec<OptionalObjectAttributes>>,
-    ) -> Self {
-        self.input.optional_object_attributes = Some(value.into());
         self
     }
 
@@ -10768,15 +10816,42 @@ impl ListObjectsV2Call {
         self
     }
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
+    /// Sets `ContinuationToken`.
+    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
+        self.input.continuation_token = Some(value.into());
+        self
+    }
+
+    /// Sets `FetchOwner`.
+    pub fn fetch_owner(mut self, value: impl Into<bool>) -> Self {
+        self.input.fetch_owner = Some(value.into());
         self
     }
 
     /// Sets `StartAfter`.
     pub fn start_after(mut self, value: impl Into<String>) -> Self {
         self.input.start_after = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `OptionalObjectAttributes`.
+    pub fn optional_object_attributes(
+        mut self,
+        value: impl Into<Vec<OptionalObjectAttributes>>,
+    ) -> Self {
+        self.input.optional_object_attributes = Some(value.into());
         self
     }
 
@@ -10811,6 +10886,7 @@ impl ListObjectsV2Call {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListObjectsV2Request"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -10830,7 +10906,7 @@ impl ListObjectsV2Call {
         )
         .await?;
         let _ = (&mut output, stream);
-        Ok(output)
+        crate::customize::list_objects_v2(&input, output)
     }
 
     /// Every page of the results, as a stream: pass `ContinuationToken` from each page's `NextContinuationToken`. The page size is set with `MaxKeys`.
@@ -10867,7 +10943,7 @@ impl rt::ModeledError for ListObjectsV2Error {
         match service.code() {
             Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -10915,12 +10991,6 @@ impl ListPartsCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
@@ -10939,9 +11009,21 @@ impl ListPartsCall {
         self
     }
 
+    /// Sets `UploadId`.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.input.upload_id = Some(value.into());
+        self
+    }
+
     /// Sets `RequestPayer`.
     pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
         self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -10960,12 +11042,6 @@ impl ListPartsCall {
     /// Sets `SSECustomerKeyMD5`.
     pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
         self
     }
 
@@ -11006,6 +11082,7 @@ impl ListPartsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("ListPartsRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -11097,21 +11174,9 @@ pub struct PutBucketAbacCall {
 }
 
 impl PutBucketAbacCall {
-    /// Sets `AbacStatus`.
-    pub fn abac_status(mut self, value: impl Into<AbacStatus>) -> Self {
-        self.input.abac_status = Some(value.into());
-        self
-    }
-
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -11121,9 +11186,21 @@ impl PutBucketAbacCall {
         self
     }
 
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
+        self
+    }
+
     /// Sets `ExpectedBucketOwner`.
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `AbacStatus`.
+    pub fn abac_status(mut self, value: impl Into<AbacStatus>) -> Self {
+        self.input.abac_status = Some(value.into());
         self
     }
 
@@ -11161,6 +11238,7 @@ impl PutBucketAbacCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketAbacRequest"),
+            payload_root: Some("AbacStatus"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -11234,27 +11312,27 @@ pub struct PutBucketAccelerateConfigurationCall {
 }
 
 impl PutBucketAccelerateConfigurationCall {
-    /// Sets `AccelerateConfiguration`.
-    pub fn accelerate_configuration(mut self, value: impl Into<AccelerateConfiguration>) -> Self {
-        self.input.accelerate_configuration = Some(value.into());
-        self
-    }
-
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
+    /// Sets `AccelerateConfiguration`.
+    pub fn accelerate_configuration(mut self, value: impl Into<AccelerateConfiguration>) -> Self {
+        self.input.accelerate_configuration = Some(value.into());
         self
     }
 
     /// Sets `ExpectedBucketOwner`.
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -11298,6 +11376,7 @@ impl PutBucketAccelerateConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketAccelerateConfigurationRequest"),
+            payload_root: Some("AccelerateConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -11389,21 +11468,15 @@ impl PutBucketAclCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -11434,6 +11507,12 @@ impl PutBucketAclCall {
     /// Sets `GrantWriteACP`.
     pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -11468,6 +11547,7 @@ impl PutBucketAclCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketAclRequest"),
+            payload_root: Some("AccessControlPolicy"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -11541,27 +11621,27 @@ pub struct PutBucketAnalyticsConfigurationCall {
 }
 
 impl PutBucketAnalyticsConfigurationCall {
-    /// Sets `AnalyticsConfiguration`.
-    pub fn analytics_configuration(mut self, value: impl Into<AnalyticsConfiguration>) -> Self {
-        self.input.analytics_configuration = Some(value.into());
-        self
-    }
-
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `AnalyticsConfiguration`.
+    pub fn analytics_configuration(mut self, value: impl Into<AnalyticsConfiguration>) -> Self {
+        self.input.analytics_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -11608,6 +11688,7 @@ impl PutBucketAnalyticsConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketAnalyticsConfigurationRequest"),
+            payload_root: Some("AnalyticsConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -11693,15 +11774,15 @@ impl PutBucketCorsCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -11745,6 +11826,7 @@ impl PutBucketCorsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketCorsRequest"),
+            payload_root: Some("CORSConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -11824,21 +11906,15 @@ impl PutBucketEncryptionCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -11848,6 +11924,12 @@ impl PutBucketEncryptionCall {
         value: impl Into<ServerSideEncryptionConfiguration>,
     ) -> Self {
         self.input.server_side_encryption_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -11889,6 +11971,7 @@ impl PutBucketEncryptionCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketEncryptionRequest"),
+            payload_root: Some("ServerSideEncryptionConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -11970,15 +12053,15 @@ impl PutBucketIntelligentTieringConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -12038,6 +12121,7 @@ impl PutBucketIntelligentTieringConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketIntelligentTieringConfigurationRequest"),
+            payload_root: Some("IntelligentTieringConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -12117,12 +12201,6 @@ impl PutBucketInventoryConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
@@ -12132,6 +12210,12 @@ impl PutBucketInventoryConfigurationCall {
     /// Sets `InventoryConfiguration`.
     pub fn inventory_configuration(mut self, value: impl Into<InventoryConfiguration>) -> Self {
         self.input.inventory_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -12178,6 +12262,7 @@ impl PutBucketInventoryConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketInventoryConfigurationRequest"),
+            payload_root: Some("InventoryConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -12258,27 +12343,27 @@ impl PutBucketLifecycleCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
     /// Sets `LifecycleConfiguration`.
     pub fn lifecycle_configuration(mut self, value: impl Into<LifecycleConfiguration>) -> Self {
         self.input.lifecycle_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -12313,6 +12398,7 @@ impl PutBucketLifecycleCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketLifecycleRequest"),
+            payload_root: Some("LifecycleConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -12398,18 +12484,18 @@ impl PutBucketLifecycleConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `LifecycleConfiguration`.
     pub fn lifecycle_configuration(
         mut self,
         value: impl Into<BucketLifecycleConfiguration>,
     ) -> Self {
         self.input.lifecycle_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -12458,6 +12544,7 @@ impl PutBucketLifecycleConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketLifecycleConfigurationRequest"),
+            payload_root: Some("BucketLifecycleConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -12543,15 +12630,15 @@ impl PutBucketLoggingCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -12595,6 +12682,7 @@ impl PutBucketLoggingCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketLoggingRequest"),
+            payload_root: Some("BucketLoggingStatus"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -12674,12 +12762,6 @@ impl PutBucketMetricsConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
@@ -12689,6 +12771,12 @@ impl PutBucketMetricsConfigurationCall {
     /// Sets `MetricsConfiguration`.
     pub fn metrics_configuration(mut self, value: impl Into<MetricsConfiguration>) -> Self {
         self.input.metrics_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -12735,6 +12823,7 @@ impl PutBucketMetricsConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketMetricsConfigurationRequest"),
+            payload_root: Some("MetricsConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -12815,21 +12904,15 @@ impl PutBucketNotificationCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -12839,6 +12922,12 @@ impl PutBucketNotificationCall {
         value: impl Into<NotificationConfigurationDeprecated>,
     ) -> Self {
         self.input.notification_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -12878,6 +12967,7 @@ impl PutBucketNotificationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketNotificationRequest"),
+            payload_root: Some("NotificationConfigurationDeprecated"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -12957,18 +13047,18 @@ impl PutBucketNotificationConfigurationCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `NotificationConfiguration`.
     pub fn notification_configuration(
         mut self,
         value: impl Into<NotificationConfiguration>,
     ) -> Self {
         self.input.notification_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -13018,6 +13108,7 @@ impl PutBucketNotificationConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketNotificationConfigurationRequest"),
+            payload_root: Some("NotificationConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -13097,12 +13188,6 @@ impl PutBucketOwnershipControlsCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
@@ -13118,6 +13203,12 @@ impl PutBucketOwnershipControlsCall {
     /// Sets `OwnershipControls`.
     pub fn ownership_controls(mut self, value: impl Into<OwnershipControls>) -> Self {
         self.input.ownership_controls = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -13157,6 +13248,7 @@ impl PutBucketOwnershipControlsCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketOwnershipControlsRequest"),
+            payload_root: Some("OwnershipControls"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -13236,6 +13328,12 @@ impl PutBucketPolicyCall {
         self
     }
 
+    /// Sets `ContentMD5`.
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+
     /// Sets `ChecksumAlgorithm`.
     pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
         self.input.checksum_algorithm = Some(value.into());
@@ -13248,21 +13346,15 @@ impl PutBucketPolicyCall {
         self
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
+    /// Sets `Policy`.
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.input.policy = Some(value.into());
         self
     }
 
     /// Sets `ExpectedBucketOwner`.
     pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
         self
     }
 
@@ -13300,6 +13392,7 @@ impl PutBucketPolicyCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketPolicyRequest"),
+            payload_root: Some("Policy"),
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: true,
@@ -13379,21 +13472,15 @@ impl PutBucketReplicationCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -13406,6 +13493,12 @@ impl PutBucketReplicationCall {
     /// Sets `Token`.
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.input.token = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -13445,6 +13538,7 @@ impl PutBucketReplicationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketReplicationRequest"),
+            payload_root: Some("ReplicationConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -13524,21 +13618,15 @@ impl PutBucketRequestPaymentCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -13548,6 +13636,12 @@ impl PutBucketRequestPaymentCall {
         value: impl Into<RequestPaymentConfiguration>,
     ) -> Self {
         self.input.request_payment_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -13589,6 +13683,7 @@ impl PutBucketRequestPaymentCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketRequestPaymentRequest"),
+            payload_root: Some("RequestPaymentConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -13668,27 +13763,27 @@ impl PutBucketTaggingCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
     /// Sets `Tagging`.
     pub fn tagging(mut self, value: impl Into<Tagging>) -> Self {
         self.input.tagging = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -13726,6 +13821,7 @@ impl PutBucketTaggingCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketTaggingRequest"),
+            payload_root: Some("Tagging"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -13805,21 +13901,15 @@ impl PutBucketVersioningCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -13832,6 +13922,12 @@ impl PutBucketVersioningCall {
     /// Sets `VersioningConfiguration`.
     pub fn versioning_configuration(mut self, value: impl Into<VersioningConfiguration>) -> Self {
         self.input.versioning_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -13871,6 +13967,7 @@ impl PutBucketVersioningCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketVersioningRequest"),
+            payload_root: Some("VersioningConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -13950,27 +14047,27 @@ impl PutBucketWebsiteCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
     /// Sets `WebsiteConfiguration`.
     pub fn website_configuration(mut self, value: impl Into<WebsiteConfiguration>) -> Self {
         self.input.website_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -14008,6 +14105,7 @@ impl PutBucketWebsiteCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutBucketWebsiteRequest"),
+            payload_root: Some("WebsiteConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -14099,81 +14197,9 @@ impl PutObjectCall {
         self
     }
 
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
-        self
-    }
-
     /// Sets `CacheControl`.
     pub fn cache_control(mut self, value: impl Into<String>) -> Self {
         self.input.cache_control = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32_c = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha1 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha256 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha512 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
         self
     }
 
@@ -14213,15 +14239,87 @@ impl PutObjectCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumCRC32`.
+    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_crc32 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumCRC32C`.
+    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_crc32_c = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumCRC64NVME`.
+    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_crc64_nvme = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumSHA1`.
+    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_sha1 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumSHA256`.
+    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_sha256 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumSHA512`.
+    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_sha512 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumMD5`.
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumXXHASH64`.
+    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash64 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumXXHASH3`.
+    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash3 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumXXHASH128`.
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash128 = Some(value.into());
         self
     }
 
     /// Sets `Expires`.
     pub fn expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
         self.input.expires = Some(value.into());
+        self
+    }
+
+    /// Sets `IfMatch`.
+    pub fn if_match(mut self, value: impl Into<String>) -> Self {
+        self.input.if_match = Some(value.into());
+        self
+    }
+
+    /// Sets `IfNoneMatch`.
+    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
+        self.input.if_none_match = Some(value.into());
         self
     }
 
@@ -14249,21 +14347,15 @@ impl PutObjectCall {
         self
     }
 
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_none_match = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `WriteOffsetBytes`.
+    pub fn write_offset_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.input.write_offset_bytes = Some(value.into());
         self
     }
 
@@ -14273,30 +14365,21 @@ impl PutObjectCall {
         self
     }
 
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value.into());
+    /// Sets `ServerSideEncryption`.
+    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
+        self.input.server_side_encryption = Some(value.into());
         self
     }
 
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
-        self.input.object_lock_mode = Some(value.into());
+    /// Sets `StorageClass`.
+    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
+        self.input.storage_class = Some(value.into());
         self
     }
 
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.object_lock_retain_until_date = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
+    /// Sets `WebsiteRedirectLocation`.
+    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
+        self.input.website_redirect_location = Some(value.into());
         self
     }
 
@@ -14318,27 +14401,27 @@ impl PutObjectCall {
         self
     }
 
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_encryption_context = Some(value.into());
-        self
-    }
-
     /// Sets `SSEKMSKeyId`.
     pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.input.ssekms_key_id = Some(value.into());
         self
     }
 
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
-        self.input.server_side_encryption = Some(value.into());
+    /// Sets `SSEKMSEncryptionContext`.
+    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
+        self.input.ssekms_encryption_context = Some(value.into());
         self
     }
 
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
-        self.input.storage_class = Some(value.into());
+    /// Sets `BucketKeyEnabled`.
+    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.input.bucket_key_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -14348,15 +14431,30 @@ impl PutObjectCall {
         self
     }
 
-    /// Sets `WebsiteRedirectLocation`.
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.input.website_redirect_location = Some(value.into());
+    /// Sets `ObjectLockMode`.
+    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
+        self.input.object_lock_mode = Some(value.into());
         self
     }
 
-    /// Sets `WriteOffsetBytes`.
-    pub fn write_offset_bytes(mut self, value: impl Into<i64>) -> Self {
-        self.input.write_offset_bytes = Some(value.into());
+    /// Sets `ObjectLockRetainUntilDate`.
+    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
+        self.input.object_lock_retain_until_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ObjectLockLegalHoldStatus`.
+    pub fn object_lock_legal_hold_status(
+        mut self,
+        value: impl Into<ObjectLockLegalHoldStatus>,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -14394,6 +14492,7 @@ impl PutObjectCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutObjectRequest"),
+            payload_root: Some("Body"),
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -14438,20 +14537,20 @@ impl rt::ModeledError for PutObjectError {
         match service.code() {
             Some("InvalidRequest") => Self::InvalidRequest(InvalidRequest {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 331, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 331, &service)
             }),
             Some("InvalidWriteOffset") => Self::InvalidWriteOffset(InvalidWriteOffset {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 332, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 332, &service)
             }),
             Some("TooManyParts") => Self::TooManyParts(TooManyParts {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 686, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 686, &service)
             }),
             Some("EncryptionTypeMismatch") => {
                 Self::EncryptionTypeMismatch(EncryptionTypeMismatch {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 190, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 190, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -14515,21 +14614,15 @@ impl PutObjectAclCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -14581,6 +14674,12 @@ impl PutObjectAclCall {
         self
     }
 
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &PutObjectAclRequest {
         &self.input
@@ -14615,6 +14714,7 @@ impl PutObjectAclCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutObjectAclRequest"),
+            payload_root: Some("AccessControlPolicy"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -14653,7 +14753,7 @@ impl rt::ModeledError for PutObjectAclError {
         match service.code() {
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -14695,6 +14795,24 @@ pub struct PutObjectAnnotationCall {
 }
 
 impl PutObjectAnnotationCall {
+    /// Sets `Bucket`.
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.input.bucket = Some(value.into());
+        self
+    }
+
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+
     /// Sets `AnnotationName`.
     pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
         self.input.annotation_name = Some(value.into());
@@ -14707,9 +14825,9 @@ impl PutObjectAnnotationCall {
         self
     }
 
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
+    /// Sets `ObjectIfMatch`.
+    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
+        self.input.object_if_match = Some(value.into());
         self
     }
 
@@ -14737,12 +14855,6 @@ impl PutObjectAnnotationCall {
         self
     }
 
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-
     /// Sets `ChecksumSHA1`.
     pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
@@ -14761,15 +14873,9 @@ impl PutObjectAnnotationCall {
         self
     }
 
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
+    /// Sets `ChecksumMD5`.
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_md5 = Some(value.into());
         self
     }
 
@@ -14779,27 +14885,21 @@ impl PutObjectAnnotationCall {
         self
     }
 
+    /// Sets `ChecksumXXHASH3`.
+    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash3 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumXXHASH128`.
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash128 = Some(value.into());
+        self
+    }
+
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectIfMatch`.
-    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.object_if_match = Some(value.into());
         self
     }
 
@@ -14809,9 +14909,9 @@ impl PutObjectAnnotationCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -14857,6 +14957,7 @@ impl PutObjectAnnotationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutObjectAnnotationRequest"),
+            payload_root: Some("AnnotationPayload"),
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -14907,33 +15008,33 @@ impl rt::ModeledError for PutObjectAnnotationError {
         match service.code() {
             Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
             }),
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             Some("InvalidRequest") => Self::InvalidRequest(InvalidRequest {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 331, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 331, &service)
             }),
             Some("AnnotationNameTooLong") => Self::AnnotationNameTooLong(AnnotationNameTooLong {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
             }),
             Some("AnnotationLimitExceeded") => {
                 Self::AnnotationLimitExceeded(AnnotationLimitExceeded {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
                 })
             }
             Some("InvalidAnnotationName") => Self::InvalidAnnotationName(InvalidAnnotationName {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 328, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 328, &service)
             }),
             Some("UnsupportedMediaType") => Self::UnsupportedMediaType(UnsupportedMediaType {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 697, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 697, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -14987,24 +15088,6 @@ impl PutObjectLegalHoldCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
@@ -15026,6 +15109,24 @@ impl PutObjectLegalHoldCall {
     /// Sets `VersionId`.
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ContentMD5`.
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -15065,6 +15166,7 @@ impl PutObjectLegalHoldCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutObjectLegalHoldRequest"),
+            payload_root: Some("ObjectLockLegalHold"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -15144,24 +15246,6 @@ impl PutObjectLockConfigurationCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `ObjectLockConfiguration`.
     pub fn object_lock_configuration(mut self, value: impl Into<ObjectLockConfiguration>) -> Self {
         self.input.object_lock_configuration = Some(value.into());
@@ -15177,6 +15261,24 @@ impl PutObjectLockConfigurationCall {
     /// Sets `Token`.
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.input.token = Some(value.into());
+        self
+    }
+
+    /// Sets `ContentMD5`.
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -15214,6 +15316,7 @@ impl PutObjectLockConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutObjectLockConfigurationRequest"),
+            payload_root: Some("ObjectLockConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -15293,39 +15396,9 @@ impl PutObjectRetentionCall {
         self
     }
 
-    /// Sets `BypassGovernanceRetention`.
-    pub fn bypass_governance_retention(mut self, value: impl Into<bool>) -> Self {
-        self.input.bypass_governance_retention = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -15335,9 +15408,39 @@ impl PutObjectRetentionCall {
         self
     }
 
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
     /// Sets `VersionId`.
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
+        self
+    }
+
+    /// Sets `BypassGovernanceRetention`.
+    pub fn bypass_governance_retention(mut self, value: impl Into<bool>) -> Self {
+        self.input.bypass_governance_retention = Some(value.into());
+        self
+    }
+
+    /// Sets `ContentMD5`.
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -15377,6 +15480,7 @@ impl PutObjectRetentionCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutObjectRetentionRequest"),
+            payload_root: Some("ObjectLockRetention"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -15456,9 +15560,15 @@ impl PutObjectTaggingCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
         self
     }
 
@@ -15468,21 +15578,9 @@ impl PutObjectTaggingCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -15492,9 +15590,15 @@ impl PutObjectTaggingCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
         self
     }
 
@@ -15537,6 +15641,7 @@ impl PutObjectTaggingCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutObjectTaggingRequest"),
+            payload_root: Some("Tagging"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -15616,21 +15721,15 @@ impl PutPublicAccessBlockCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -15640,6 +15739,12 @@ impl PutPublicAccessBlockCall {
         value: impl Into<PublicAccessBlockConfiguration>,
     ) -> Self {
         self.input.public_access_block_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -15681,6 +15786,7 @@ impl PutPublicAccessBlockCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("PutPublicAccessBlockRequest"),
+            payload_root: Some("PublicAccessBlockConfiguration"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -15760,36 +15866,6 @@ impl RenameObjectCall {
         self
     }
 
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
-
-    /// Sets `DestinationIfMatch`.
-    pub fn destination_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.destination_if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `DestinationIfModifiedSince`.
-    pub fn destination_if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.destination_if_modified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `DestinationIfNoneMatch`.
-    pub fn destination_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.destination_if_none_match = Some(value.into());
-        self
-    }
-
-    /// Sets `DestinationIfUnmodifiedSince`.
-    pub fn destination_if_unmodified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.destination_if_unmodified_since = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
@@ -15802,15 +15878,33 @@ impl RenameObjectCall {
         self
     }
 
-    /// Sets `SourceIfMatch`.
-    pub fn source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.source_if_match = Some(value.into());
+    /// Sets `DestinationIfMatch`.
+    pub fn destination_if_match(mut self, value: impl Into<String>) -> Self {
+        self.input.destination_if_match = Some(value.into());
         self
     }
 
-    /// Sets `SourceIfModifiedSince`.
-    pub fn source_if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.source_if_modified_since = Some(value.into());
+    /// Sets `DestinationIfNoneMatch`.
+    pub fn destination_if_none_match(mut self, value: impl Into<String>) -> Self {
+        self.input.destination_if_none_match = Some(value.into());
+        self
+    }
+
+    /// Sets `DestinationIfModifiedSince`.
+    pub fn destination_if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
+        self.input.destination_if_modified_since = Some(value.into());
+        self
+    }
+
+    /// Sets `DestinationIfUnmodifiedSince`.
+    pub fn destination_if_unmodified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
+        self.input.destination_if_unmodified_since = Some(value.into());
+        self
+    }
+
+    /// Sets `SourceIfMatch`.
+    pub fn source_if_match(mut self, value: impl Into<String>) -> Self {
+        self.input.source_if_match = Some(value.into());
         self
     }
 
@@ -15820,9 +15914,21 @@ impl RenameObjectCall {
         self
     }
 
+    /// Sets `SourceIfModifiedSince`.
+    pub fn source_if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
+        self.input.source_if_modified_since = Some(value.into());
+        self
+    }
+
     /// Sets `SourceIfUnmodifiedSince`.
     pub fn source_if_unmodified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
         self.input.source_if_unmodified_since = Some(value.into());
+        self
+    }
+
+    /// Sets `ClientToken`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
         self
     }
 
@@ -15866,6 +15972,7 @@ impl RenameObjectCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("RenameObjectRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -15905,7 +16012,7 @@ impl rt::ModeledError for RenameObjectError {
             Some("IdempotencyParameterMismatch") => {
                 Self::IdempotencyParameterMismatch(IdempotencyParameterMismatch {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 308, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 308, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -15954,27 +16061,15 @@ impl RestoreObjectCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
         self
     }
 
@@ -15984,9 +16079,21 @@ impl RestoreObjectCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -16024,6 +16131,7 @@ impl RestoreObjectCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("RestoreObjectRequest"),
+            payload_root: Some("RestoreRequest"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -16063,7 +16171,7 @@ impl rt::ModeledError for RestoreObjectError {
             Some("ObjectAlreadyInActiveTierError") => {
                 Self::ObjectAlreadyInActiveTierError(ObjectAlreadyInActiveTierError {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 462, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 462, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -16112,45 +16220,9 @@ impl SelectObjectContentCall {
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.input.expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionType`.
-    pub fn expression_type(mut self, value: impl Into<ExpressionType>) -> Self {
-        self.input.expression_type = Some(value.into());
-        self
-    }
-
-    /// Sets `InputSerialization`.
-    pub fn input_serialization(mut self, value: impl Into<InputSerialization>) -> Self {
-        self.input.input_serialization = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `OutputSerialization`.
-    pub fn output_serialization(mut self, value: impl Into<OutputSerialization>) -> Self {
-        self.input.output_serialization = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestProgress`.
-    pub fn request_progress(mut self, value: impl Into<RequestProgress>) -> Self {
-        self.input.request_progress = Some(value.into());
         self
     }
 
@@ -16172,9 +16244,45 @@ impl SelectObjectContentCall {
         self
     }
 
+    /// Sets `Expression`.
+    pub fn expression(mut self, value: impl Into<String>) -> Self {
+        self.input.expression = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpressionType`.
+    pub fn expression_type(mut self, value: impl Into<ExpressionType>) -> Self {
+        self.input.expression_type = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestProgress`.
+    pub fn request_progress(mut self, value: impl Into<RequestProgress>) -> Self {
+        self.input.request_progress = Some(value.into());
+        self
+    }
+
+    /// Sets `InputSerialization`.
+    pub fn input_serialization(mut self, value: impl Into<InputSerialization>) -> Self {
+        self.input.input_serialization = Some(value.into());
+        self
+    }
+
+    /// Sets `OutputSerialization`.
+    pub fn output_serialization(mut self, value: impl Into<OutputSerialization>) -> Self {
+        self.input.output_serialization = Some(value.into());
+        self
+    }
+
     /// Sets `ScanRange`.
     pub fn scan_range(mut self, value: impl Into<ScanRange>) -> Self {
         self.input.scan_range = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -16226,6 +16334,7 @@ impl SelectObjectContentCall {
             output_payload: Some("Payload"),
             output_streaming: false,
             input_root: Some("SelectObjectContentRequest"),
+            payload_root: None,
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: false,
@@ -16301,18 +16410,15 @@ pub struct UpdateBucketMetadataAnnotationTableConfigurationCall {
 }
 
 impl UpdateBucketMetadataAnnotationTableConfigurationCall {
-    /// Sets `AnnotationTableConfiguration`.
-    pub fn annotation_table_configuration(
-        mut self,
-        value: impl Into<AnnotationTableConfigurationUpdates>,
-    ) -> Self {
-        self.input.annotation_table_configuration = Some(value.into());
-        self
-    }
-
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
+        self
+    }
+
+    /// Sets `ContentMD5`.
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.content_md5 = Some(value.into());
         self
     }
 
@@ -16322,9 +16428,12 @@ impl UpdateBucketMetadataAnnotationTableConfigurationCall {
         self
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
+    /// Sets `AnnotationTableConfiguration`.
+    pub fn annotation_table_configuration(
+        mut self,
+        value: impl Into<AnnotationTableConfigurationUpdates>,
+    ) -> Self {
+        self.input.annotation_table_configuration = Some(value.into());
         self
     }
 
@@ -16382,6 +16491,7 @@ impl UpdateBucketMetadataAnnotationTableConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("UpdateBucketMetadataAnnotationTableConfigurationRequest"),
+            payload_root: Some("AnnotationTableConfigurationUpdates"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -16463,21 +16573,15 @@ impl UpdateBucketMetadataInventoryTableConfigurationCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -16487,6 +16591,12 @@ impl UpdateBucketMetadataInventoryTableConfigurationCall {
         value: impl Into<InventoryTableConfigurationUpdates>,
     ) -> Self {
         self.input.inventory_table_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -16538,6 +16648,7 @@ impl UpdateBucketMetadataInventoryTableConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("UpdateBucketMetadataInventoryTableConfigurationRequest"),
+            payload_root: Some("InventoryTableConfigurationUpdates"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -16619,21 +16730,15 @@ impl UpdateBucketMetadataJournalTableConfigurationCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
     /// Sets `ContentMD5`.
     pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -16643,6 +16748,12 @@ impl UpdateBucketMetadataJournalTableConfigurationCall {
         value: impl Into<JournalTableConfigurationUpdates>,
     ) -> Self {
         self.input.journal_table_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -16693,6 +16804,7 @@ impl UpdateBucketMetadataJournalTableConfigurationCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("UpdateBucketMetadataJournalTableConfigurationRequest"),
+            payload_root: Some("JournalTableConfigurationUpdates"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -16772,27 +16884,15 @@ impl UpdateObjectEncryptionCall {
         self
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionId`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.input.version_id = Some(value.into());
         self
     }
 
@@ -16808,9 +16908,21 @@ impl UpdateObjectEncryptionCall {
         self
     }
 
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ContentMD5`.
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumAlgorithm`.
+    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
         self
     }
 
@@ -16853,6 +16965,7 @@ impl UpdateObjectEncryptionCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("UpdateObjectEncryptionRequest"),
+            payload_root: Some("ObjectEncryption"),
             xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
             errors_on_success: false,
             checksum_required: true,
@@ -16895,15 +17008,15 @@ impl rt::ModeledError for UpdateObjectEncryptionError {
         match service.code() {
             Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
             }),
             Some("InvalidRequest") => Self::InvalidRequest(InvalidRequest {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 331, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 331, &service)
             }),
             Some("AccessDenied") => Self::AccessDenied(AccessDenied {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 10, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 10, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -16959,6 +17072,18 @@ impl UploadPartCall {
         self
     }
 
+    /// Sets `ContentLength`.
+    pub fn content_length(mut self, value: impl Into<i64>) -> Self {
+        self.input.content_length = Some(value.into());
+        self
+    }
+
+    /// Sets `ContentMD5`.
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+
     /// Sets `ChecksumAlgorithm`.
     pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
         self.input.checksum_algorithm = Some(value.into());
@@ -16983,12 +17108,6 @@ impl UploadPartCall {
         self
     }
 
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-
     /// Sets `ChecksumSHA1`.
     pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
@@ -17007,15 +17126,9 @@ impl UploadPartCall {
         self
     }
 
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
+    /// Sets `ChecksumMD5`.
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_md5 = Some(value.into());
         self
     }
 
@@ -17025,21 +17138,15 @@ impl UploadPartCall {
         self
     }
 
-    /// Sets `ContentLength`.
-    pub fn content_length(mut self, value: impl Into<i64>) -> Self {
-        self.input.content_length = Some(value.into());
+    /// Sets `ChecksumXXHASH3`.
+    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash3 = Some(value.into());
         self
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets `ChecksumXXHASH128`.
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash128 = Some(value.into());
         self
     }
 
@@ -17055,9 +17162,9 @@ impl UploadPartCall {
         self
     }
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
+    /// Sets `UploadId`.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.input.upload_id = Some(value.into());
         self
     }
 
@@ -17079,9 +17186,15 @@ impl UploadPartCall {
         self
     }
 
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
 
@@ -17125,6 +17238,7 @@ impl UploadPartCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("UploadPartRequest"),
+            payload_root: Some("Body"),
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,
@@ -17240,36 +17354,6 @@ impl UploadPartCopyCall {
         self
     }
 
-    /// Sets `CopySourceSSECustomerAlgorithm`.
-    pub fn copy_source_sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceSSECustomerKey`.
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceSSECustomerKeyMD5`.
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedSourceBucketOwner`.
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_source_bucket_owner = Some(value.into());
-        self
-    }
-
     /// Sets `Key`.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
@@ -17282,9 +17366,9 @@ impl UploadPartCopyCall {
         self
     }
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
+    /// Sets `UploadId`.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.input.upload_id = Some(value.into());
         self
     }
 
@@ -17306,9 +17390,39 @@ impl UploadPartCopyCall {
         self
     }
 
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
+    /// Sets `CopySourceSSECustomerAlgorithm`.
+    pub fn copy_source_sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.input.copy_source_sse_customer_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `CopySourceSSECustomerKey`.
+    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
+        self.input.copy_source_sse_customer_key = Some(value.into());
+        self
+    }
+
+    /// Sets `CopySourceSSECustomerKeyMD5`.
+    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.copy_source_sse_customer_key_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestPayer`.
+    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
+        self.input.request_payer = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+
+    /// Sets `ExpectedSourceBucketOwner`.
+    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
+        self.input.expected_source_bucket_owner = Some(value.into());
         self
     }
 
@@ -17355,6 +17469,7 @@ impl UploadPartCopyCall {
             output_payload: Some("CopyPartResult"),
             output_streaming: false,
             input_root: Some("UploadPartCopyRequest"),
+            payload_root: None,
             xml_namespace: None,
             errors_on_success: true,
             checksum_required: false,
@@ -17428,9 +17543,15 @@ pub struct WriteGetObjectResponseCall {
 }
 
 impl WriteGetObjectResponseCall {
-    /// Sets `AcceptRanges`.
-    pub fn accept_ranges(mut self, value: impl Into<String>) -> Self {
-        self.input.accept_ranges = Some(value.into());
+    /// Sets `RequestRoute`.
+    pub fn request_route(mut self, value: impl Into<String>) -> Self {
+        self.input.request_route = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestToken`.
+    pub fn request_token(mut self, value: impl Into<String>) -> Self {
+        self.input.request_token = Some(value.into());
         self
     }
 
@@ -17440,75 +17561,33 @@ impl WriteGetObjectResponseCall {
         self
     }
 
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
+    /// Sets `StatusCode`.
+    pub fn status_code(mut self, value: impl Into<i32>) -> Self {
+        self.input.status_code = Some(value.into());
+        self
+    }
+
+    /// Sets `ErrorCode`.
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.input.error_code = Some(value.into());
+        self
+    }
+
+    /// Sets `ErrorMessage`.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.input.error_message = Some(value.into());
+        self
+    }
+
+    /// Sets `AcceptRanges`.
+    pub fn accept_ranges(mut self, value: impl Into<String>) -> Self {
+        self.input.accept_ranges = Some(value.into());
         self
     }
 
     /// Sets `CacheControl`.
     pub fn cache_control(mut self, value: impl Into<String>) -> Self {
         self.input.cache_control = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32_c = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha1 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha256 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha512 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
         self
     }
 
@@ -17548,6 +17627,66 @@ impl WriteGetObjectResponseCall {
         self
     }
 
+    /// Sets `ChecksumCRC32`.
+    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_crc32 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumCRC32C`.
+    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_crc32_c = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumCRC64NVME`.
+    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_crc64_nvme = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumSHA1`.
+    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_sha1 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumSHA256`.
+    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_sha256 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumSHA512`.
+    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_sha512 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumMD5`.
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumXXHASH64`.
+    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash64 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumXXHASH3`.
+    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash3 = Some(value.into());
+        self
+    }
+
+    /// Sets `ChecksumXXHASH128`.
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_xxhash128 = Some(value.into());
+        self
+    }
+
     /// Sets `DeleteMarker`.
     pub fn delete_marker(mut self, value: impl Into<bool>) -> Self {
         self.input.delete_marker = Some(value.into());
@@ -17560,15 +17699,9 @@ impl WriteGetObjectResponseCall {
         self
     }
 
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.input.error_code = Some(value.into());
-        self
-    }
-
-    /// Sets `ErrorMessage`.
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.input.error_message = Some(value.into());
+    /// Sets `Expires`.
+    pub fn expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
+        self.input.expires = Some(value.into());
         self
     }
 
@@ -17578,21 +17711,9 @@ impl WriteGetObjectResponseCall {
         self
     }
 
-    /// Sets `Expires`.
-    pub fn expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.expires = Some(value.into());
-        self
-    }
-
     /// Sets `LastModified`.
     pub fn last_modified(mut self, value: impl Into<rt::Timestamp>) -> Self {
         self.input.last_modified = Some(value.into());
-        self
-    }
-
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.metadata = Some(value.into());
         self
     }
 
@@ -17602,18 +17723,24 @@ impl WriteGetObjectResponseCall {
         self
     }
 
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value.into());
+    /// Sets `Metadata`.
+    pub fn metadata(mut self, value: impl Into<HashMap<String, String>>) -> Self {
+        self.input.metadata = Some(value.into());
         self
     }
 
     /// Sets `ObjectLockMode`.
     pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
         self.input.object_lock_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `ObjectLockLegalHoldStatus`.
+    pub fn object_lock_legal_hold_status(
+        mut self,
+        value: impl Into<ObjectLockLegalHoldStatus>,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = Some(value.into());
         self
     }
 
@@ -17641,39 +17768,9 @@ impl WriteGetObjectResponseCall {
         self
     }
 
-    /// Sets `RequestRoute`.
-    pub fn request_route(mut self, value: impl Into<String>) -> Self {
-        self.input.request_route = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestToken`.
-    pub fn request_token(mut self, value: impl Into<String>) -> Self {
-        self.input.request_token = Some(value.into());
-        self
-    }
-
     /// Sets `Restore`.
     pub fn restore(mut self, value: impl Into<String>) -> Self {
         self.input.restore = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
         self
     }
 
@@ -17683,9 +17780,21 @@ impl WriteGetObjectResponseCall {
         self
     }
 
-    /// Sets `StatusCode`.
-    pub fn status_code(mut self, value: impl Into<i32>) -> Self {
-        self.input.status_code = Some(value.into());
+    /// Sets `SSECustomerAlgorithm`.
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.input.sse_customer_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `SSEKMSKeyId`.
+    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ssekms_key_id = Some(value.into());
+        self
+    }
+
+    /// Sets `SSECustomerKeyMD5`.
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
+        self.input.sse_customer_key_md5 = Some(value.into());
         self
     }
 
@@ -17704,6 +17813,12 @@ impl WriteGetObjectResponseCall {
     /// Sets `VersionId`.
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
+        self
+    }
+
+    /// Sets `BucketKeyEnabled`.
+    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.input.bucket_key_enabled = Some(value.into());
         self
     }
 
@@ -17748,6 +17863,7 @@ impl WriteGetObjectResponseCall {
             output_payload: None,
             output_streaming: false,
             input_root: Some("WriteGetObjectResponseRequest"),
+            payload_root: Some("Body"),
             xml_namespace: None,
             errors_on_success: false,
             checksum_required: false,

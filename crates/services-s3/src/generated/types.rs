@@ -55,6 +55,19 @@ pub struct AbortMultipartUploadRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `UploadId` (required).
+    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -70,19 +83,6 @@ pub struct AbortMultipartUploadRequest {
         with = "rt::timestamp_format::http_date_opt"
     )]
     pub if_match_initiated_time: Option<rt::Timestamp>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
-    /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
 }
 
 /// The `AccelerateConfiguration` structure. Every member is optional here; build one with
@@ -146,12 +146,12 @@ pub struct AnalyticsAndOperator {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AnalyticsConfiguration {
-    /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<AnalyticsFilter>,
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// `Filter`.
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<AnalyticsFilter>,
     /// `StorageClassAnalysis` (required).
     #[serde(
         rename = "StorageClassAnalysis",
@@ -180,15 +180,15 @@ pub struct AnalyticsExportDestination {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AnalyticsFilter {
-    /// `And`.
-    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
-    pub and: Option<AnalyticsAndOperator>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tag`.
     #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
+    /// `And`.
+    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
+    pub and: Option<AnalyticsAndOperator>,
 }
 
 /// The `AnalyticsS3BucketDestination` structure. Every member is optional here; build one with
@@ -196,9 +196,9 @@ pub struct AnalyticsFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AnalyticsS3BucketDestination {
-    /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<String>,
+    /// `Format` (required).
+    #[serde(rename = "Format", default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<AnalyticsS3ExportFileFormat>,
     /// `BucketAccountId`.
     #[serde(
         rename = "BucketAccountId",
@@ -206,9 +206,9 @@ pub struct AnalyticsS3BucketDestination {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_account_id: Option<String>,
-    /// `Format` (required).
-    #[serde(rename = "Format", default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<AnalyticsS3ExportFileFormat>,
+    /// `Bucket` (required).
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
@@ -254,16 +254,6 @@ pub struct AnnotationEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub annotation_name: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<Vec<ChecksumAlgorithm>>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
     /// `LastModified` (required).
     #[serde(
         rename = "LastModified",
@@ -271,6 +261,19 @@ pub struct AnnotationEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified: Option<rt::Timestamp>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<Vec<ChecksumAlgorithm>>,
+    /// `Size` (required).
+    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
     /// `ReplicationStatus`.
     #[serde(
         rename = "ReplicationStatus",
@@ -278,9 +281,6 @@ pub struct AnnotationEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_status: Option<ReplicationStatus>,
-    /// `Size` (required).
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
 }
 
 /// The `AnnotationLimitExceeded` error. Every member is optional here; build one with
@@ -339,18 +339,6 @@ pub struct AnnotationTableConfigurationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub configuration_state: Option<AnnotationConfigurationState>,
-    /// `Error`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorDetails>,
-    /// `Role`.
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
     /// `TableStatus`.
     #[serde(
         rename = "TableStatus",
@@ -358,6 +346,18 @@ pub struct AnnotationTableConfigurationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_status: Option<String>,
+    /// `Error`.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetails>,
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
+    /// `Role`.
+    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 /// The `AnnotationTableConfigurationUpdates` structure. Every member is optional here; build one with
@@ -413,16 +413,9 @@ pub struct BlockedEncryptionTypes {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Bucket {
-    /// `BucketArn`.
-    #[serde(rename = "BucketArn", default, skip_serializing_if = "Option::is_none")]
-    pub bucket_arn: Option<String>,
-    /// `BucketRegion`.
-    #[serde(
-        rename = "BucketRegion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_region: Option<String>,
+    /// `Name`.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `CreationDate`.
     #[serde(
         rename = "CreationDate",
@@ -430,9 +423,16 @@ pub struct Bucket {
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_date: Option<rt::Timestamp>,
-    /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// `BucketRegion`.
+    #[serde(
+        rename = "BucketRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_region: Option<String>,
+    /// `BucketArn`.
+    #[serde(rename = "BucketArn", default, skip_serializing_if = "Option::is_none")]
+    pub bucket_arn: Option<String>,
 }
 
 session_tower::string_enum! {
@@ -667,6 +667,9 @@ pub struct CorsConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CorsRule {
+    /// `ID`.
+    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `AllowedHeaders`.
     #[serde(
         rename = "AllowedHeaders",
@@ -695,9 +698,6 @@ pub struct CorsRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub expose_headers: Option<Vec<String>>,
-    /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
     /// `MaxAgeSeconds`.
     #[serde(
         rename = "MaxAgeSeconds",
@@ -712,23 +712,6 @@ pub struct CorsRule {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CsvInput {
-    /// `AllowQuotedRecordDelimiter`.
-    #[serde(
-        rename = "AllowQuotedRecordDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allow_quoted_record_delimiter: Option<bool>,
-    /// `Comments`.
-    #[serde(rename = "Comments", default, skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `FieldDelimiter`.
-    #[serde(
-        rename = "FieldDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub field_delimiter: Option<String>,
     /// `FileHeaderInfo`.
     #[serde(
         rename = "FileHeaderInfo",
@@ -736,13 +719,9 @@ pub struct CsvInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub file_header_info: Option<FileHeaderInfo>,
-    /// `QuoteCharacter`.
-    #[serde(
-        rename = "QuoteCharacter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub quote_character: Option<String>,
+    /// `Comments`.
+    #[serde(rename = "Comments", default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     /// `QuoteEscapeCharacter`.
     #[serde(
         rename = "QuoteEscapeCharacter",
@@ -757,13 +736,6 @@ pub struct CsvInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub record_delimiter: Option<String>,
-}
-
-/// The `CSVOutput` structure. Every member is optional here; build one with
-/// `CsvOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
-pub struct CsvOutput {
     /// `FieldDelimiter`.
     #[serde(
         rename = "FieldDelimiter",
@@ -778,13 +750,20 @@ pub struct CsvOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub quote_character: Option<String>,
-    /// `QuoteEscapeCharacter`.
+    /// `AllowQuotedRecordDelimiter`.
     #[serde(
-        rename = "QuoteEscapeCharacter",
+        rename = "AllowQuotedRecordDelimiter",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub quote_escape_character: Option<String>,
+    pub allow_quoted_record_delimiter: Option<bool>,
+}
+
+/// The `CSVOutput` structure. Every member is optional here; build one with
+/// `CsvOutput { field: Some(..), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
+pub struct CsvOutput {
     /// `QuoteFields`.
     #[serde(
         rename = "QuoteFields",
@@ -792,6 +771,13 @@ pub struct CsvOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub quote_fields: Option<QuoteFields>,
+    /// `QuoteEscapeCharacter`.
+    #[serde(
+        rename = "QuoteEscapeCharacter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub quote_escape_character: Option<String>,
     /// `RecordDelimiter`.
     #[serde(
         rename = "RecordDelimiter",
@@ -799,6 +785,20 @@ pub struct CsvOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub record_delimiter: Option<String>,
+    /// `FieldDelimiter`.
+    #[serde(
+        rename = "FieldDelimiter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub field_delimiter: Option<String>,
+    /// `QuoteCharacter`.
+    #[serde(
+        rename = "QuoteCharacter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub quote_character: Option<String>,
 }
 
 /// The `Checksum` structure. Every member is optional here; build one with
@@ -827,13 +827,6 @@ pub struct Checksum {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -855,27 +848,13 @@ pub struct Checksum {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumType`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumType",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_type: Option<ChecksumType>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -883,6 +862,27 @@ pub struct Checksum {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
+    /// `ChecksumType`.
+    #[serde(
+        rename = "ChecksumType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_type: Option<ChecksumType>,
 }
 
 session_tower::string_enum! {
@@ -934,13 +934,9 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CloudFunctionConfiguration {
-    /// `CloudFunction`.
-    #[serde(
-        rename = "CloudFunction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cloud_function: Option<String>,
+    /// `Id`.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `Event`.
     #[deprecated]
     #[serde(rename = "Event", default, skip_serializing_if = "Option::is_none")]
@@ -948,9 +944,13 @@ pub struct CloudFunctionConfiguration {
     /// `Events`.
     #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
-    /// `Id`.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    /// `CloudFunction`.
+    #[serde(
+        rename = "CloudFunction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cloud_function: Option<String>,
     /// `InvocationRole`.
     #[serde(
         rename = "InvocationRole",
@@ -975,16 +975,25 @@ pub struct CommonPrefix {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CompleteMultipartUploadOutput {
+    /// `Location`.
+    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// `Bucket`.
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `BucketKeyEnabled`.
+    /// `Key`.
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `Expiration`.
     #[serde(
-        rename = "BucketKeyEnabled",
+        rename = "Expiration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bucket_key_enabled: Option<bool>,
+    pub expiration: Option<String>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -1006,13 +1015,6 @@ pub struct CompleteMultipartUploadOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -1034,27 +1036,13 @@ pub struct CompleteMultipartUploadOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumType`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumType",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_type: Option<ChecksumType>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -1062,36 +1050,27 @@ pub struct CompleteMultipartUploadOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `Expiration`.
+    /// `ChecksumXXHASH3`.
     #[serde(
-        rename = "Expiration",
+        rename = "ChecksumXXHASH3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expiration: Option<String>,
-    /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `Location`.
-    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// `RequestCharged`.
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
     #[serde(
-        rename = "RequestCharged",
+        rename = "ChecksumXXHASH128",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_charged: Option<RequestCharged>,
-    /// `SSEKMSKeyId`.
+    pub checksum_xxhash128: Option<String>,
+    /// `ChecksumType`.
     #[serde(
-        rename = "SSEKMSKeyId",
+        rename = "ChecksumType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ssekms_key_id: Option<String>,
+    pub checksum_type: Option<ChecksumType>,
     /// `ServerSideEncryption`.
     #[serde(
         rename = "ServerSideEncryption",
@@ -1102,35 +1081,56 @@ pub struct CompleteMultipartUploadOutput {
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+    /// `SSEKMSKeyId`.
+    #[serde(
+        rename = "SSEKMSKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssekms_key_id: Option<String>,
+    /// `BucketKeyEnabled`.
+    #[serde(
+        rename = "BucketKeyEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_key_enabled: Option<bool>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
 }
 
 impl std::fmt::Debug for CompleteMultipartUploadOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("CompleteMultipartUploadOutput");
+        d.field("location", &self.location);
         d.field("bucket", &self.bucket);
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("key", &self.key);
+        d.field("expiration", &self.expiration);
+        d.field("e_tag", &self.e_tag);
         d.field("checksum_crc32", &self.checksum_crc32);
         d.field("checksum_crc32_c", &self.checksum_crc32_c);
         d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_sha1", &self.checksum_sha1);
         d.field("checksum_sha256", &self.checksum_sha256);
         d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_type", &self.checksum_type);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_xxhash64", &self.checksum_xxhash64);
-        d.field("e_tag", &self.e_tag);
-        d.field("expiration", &self.expiration);
-        d.field("key", &self.key);
-        d.field("location", &self.location);
-        d.field("request_charged", &self.request_charged);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
+        d.field("checksum_type", &self.checksum_type);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("version_id", &self.version_id);
         d.field(
             "ssekms_key_id",
             &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
         );
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("version_id", &self.version_id);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_charged", &self.request_charged);
         d.finish_non_exhaustive()
     }
 }
@@ -1143,6 +1143,19 @@ pub struct CompleteMultipartUploadRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `MultipartUpload`.
+    #[serde(
+        rename = "MultipartUpload",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub multipart_upload: Option<CompletedMultipartUpload>,
+    /// `UploadId` (required).
+    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -1164,13 +1177,6 @@ pub struct CompleteMultipartUploadRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -1192,27 +1198,13 @@ pub struct CompleteMultipartUploadRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumType`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumType",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_type: Option<ChecksumType>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -1220,6 +1212,41 @@ pub struct CompleteMultipartUploadRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
+    /// `ChecksumType`.
+    #[serde(
+        rename = "ChecksumType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_type: Option<ChecksumType>,
+    /// `MpuObjectSize`.
+    #[serde(
+        rename = "MpuObjectSize",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mpu_object_size: Option<i64>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -1237,30 +1264,6 @@ pub struct CompleteMultipartUploadRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub if_none_match: Option<String>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `MpuObjectSize`.
-    #[serde(
-        rename = "MpuObjectSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mpu_object_size: Option<i64>,
-    /// `MultipartUpload`.
-    #[serde(
-        rename = "MultipartUpload",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub multipart_upload: Option<CompletedMultipartUpload>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -1282,40 +1285,37 @@ pub struct CompleteMultipartUploadRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
 }
 
 impl std::fmt::Debug for CompleteMultipartUploadRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("CompleteMultipartUploadRequest");
         d.field("bucket", &self.bucket);
+        d.field("key", &self.key);
+        d.field("multipart_upload", &self.multipart_upload);
+        d.field("upload_id", &self.upload_id);
         d.field("checksum_crc32", &self.checksum_crc32);
         d.field("checksum_crc32_c", &self.checksum_crc32_c);
         d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_sha1", &self.checksum_sha1);
         d.field("checksum_sha256", &self.checksum_sha256);
         d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_type", &self.checksum_type);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_xxhash64", &self.checksum_xxhash64);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
+        d.field("checksum_type", &self.checksum_type);
+        d.field("mpu_object_size", &self.mpu_object_size);
+        d.field("request_payer", &self.request_payer);
         d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.field("if_match", &self.if_match);
         d.field("if_none_match", &self.if_none_match);
-        d.field("key", &self.key);
-        d.field("mpu_object_size", &self.mpu_object_size);
-        d.field("multipart_upload", &self.multipart_upload);
-        d.field("request_payer", &self.request_payer);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field(
             "sse_customer_key",
             &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
         );
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("upload_id", &self.upload_id);
         d.finish_non_exhaustive()
     }
 }
@@ -1335,6 +1335,9 @@ pub struct CompletedMultipartUpload {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CompletedPart {
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -1356,13 +1359,6 @@ pub struct CompletedPart {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -1384,20 +1380,13 @@ pub struct CompletedPart {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumXXHASH128`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumXXHASH128",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -1405,9 +1394,20 @@ pub struct CompletedPart {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
     /// `PartNumber`.
     #[serde(
         rename = "PartNumber",
@@ -1461,13 +1461,6 @@ pub struct ContinuationEvent {}
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CopyObjectOutput {
-    /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_key_enabled: Option<bool>,
     /// `CopyObjectResult`.
     #[serde(
         rename = "CopyObjectResult",
@@ -1475,13 +1468,6 @@ pub struct CopyObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_object_result: Option<CopyObjectResult>,
-    /// `CopySourceVersionId`.
-    #[serde(
-        rename = "CopySourceVersionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub copy_source_version_id: Option<String>,
     /// `Expiration`.
     #[serde(
         rename = "Expiration",
@@ -1489,13 +1475,23 @@ pub struct CopyObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration: Option<String>,
-    /// `RequestCharged`.
+    /// `CopySourceVersionId`.
     #[serde(
-        rename = "RequestCharged",
+        rename = "CopySourceVersionId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_charged: Option<RequestCharged>,
+    pub copy_source_version_id: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `ServerSideEncryption`.
+    #[serde(
+        rename = "ServerSideEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -1510,13 +1506,6 @@ pub struct CopyObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_encryption_context: Option<String>,
     /// `SSEKMSKeyId`.
     #[serde(
         rename = "SSEKMSKeyId",
@@ -1524,28 +1513,43 @@ pub struct CopyObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `SSEKMSEncryptionContext`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "SSEKMSEncryptionContext",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    pub ssekms_encryption_context: Option<String>,
+    /// `BucketKeyEnabled`.
+    #[serde(
+        rename = "BucketKeyEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_key_enabled: Option<bool>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
 }
 
 impl std::fmt::Debug for CopyObjectOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("CopyObjectOutput");
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("copy_object_result", &self.copy_object_result);
-        d.field("copy_source_version_id", &self.copy_source_version_id);
         d.field("expiration", &self.expiration);
-        d.field("request_charged", &self.request_charged);
+        d.field("copy_source_version_id", &self.copy_source_version_id);
+        d.field("version_id", &self.version_id);
+        d.field("server_side_encryption", &self.server_side_encryption);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+        );
         d.field(
             "ssekms_encryption_context",
             &self
@@ -1553,12 +1557,8 @@ impl std::fmt::Debug for CopyObjectOutput {
                 .as_ref()
                 .map(|_| "*** redacted ***"),
         );
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("version_id", &self.version_id);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_charged", &self.request_charged);
         d.finish_non_exhaustive()
     }
 }
@@ -1571,23 +1571,9 @@ pub struct CopyObjectRequest {
     /// `ACL`.
     #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
     pub acl: Option<ObjectCannedAcl>,
-    /// `AnnotationDirective`.
-    #[serde(
-        rename = "AnnotationDirective",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub annotation_directive: Option<AnnotationDirective>,
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_key_enabled: Option<bool>,
     /// `CacheControl`.
     #[serde(
         rename = "CacheControl",
@@ -1665,41 +1651,6 @@ pub struct CopyObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_source_if_unmodified_since: Option<rt::Timestamp>,
-    /// `CopySourceSSECustomerAlgorithm`.
-    #[serde(
-        rename = "CopySourceSSECustomerAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub copy_source_sse_customer_algorithm: Option<String>,
-    /// `CopySourceSSECustomerKey`.
-    #[serde(
-        rename = "CopySourceSSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub copy_source_sse_customer_key: Option<String>,
-    /// `CopySourceSSECustomerKeyMD5`.
-    #[serde(
-        rename = "CopySourceSSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub copy_source_sse_customer_key_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
-    /// `ExpectedSourceBucketOwner`.
-    #[serde(
-        rename = "ExpectedSourceBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_source_bucket_owner: Option<String>,
     /// `Expires`.
     #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
@@ -1750,35 +1701,41 @@ pub struct CopyObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub metadata_directive: Option<MetadataDirective>,
-    /// `ObjectLockLegalHoldStatus`.
+    /// `TaggingDirective`.
     #[serde(
-        rename = "ObjectLockLegalHoldStatus",
+        rename = "TaggingDirective",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// `ObjectLockMode`.
+    pub tagging_directive: Option<TaggingDirective>,
+    /// `AnnotationDirective`.
     #[serde(
-        rename = "ObjectLockMode",
+        rename = "AnnotationDirective",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub object_lock_mode: Option<ObjectLockMode>,
-    /// `ObjectLockRetainUntilDate`.
+    pub annotation_directive: Option<AnnotationDirective>,
+    /// `ServerSideEncryption`.
     #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
-    pub object_lock_retain_until_date: Option<rt::Timestamp>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
+        rename = "ServerSideEncryption",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_payer: Option<RequestPayer>,
+    pub server_side_encryption: Option<ServerSideEncryption>,
+    /// `StorageClass`.
+    #[serde(
+        rename = "StorageClass",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_class: Option<StorageClass>,
+    /// `WebsiteRedirectLocation`.
+    #[serde(
+        rename = "WebsiteRedirectLocation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub website_redirect_location: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -1800,13 +1757,6 @@ pub struct CopyObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_encryption_context: Option<String>,
     /// `SSEKMSKeyId`.
     #[serde(
         rename = "SSEKMSKeyId",
@@ -1814,46 +1764,94 @@ pub struct CopyObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `SSEKMSEncryptionContext`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "SSEKMSEncryptionContext",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
-    /// `StorageClass`.
+    pub ssekms_encryption_context: Option<String>,
+    /// `BucketKeyEnabled`.
     #[serde(
-        rename = "StorageClass",
+        rename = "BucketKeyEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_class: Option<StorageClass>,
+    pub bucket_key_enabled: Option<bool>,
+    /// `CopySourceSSECustomerAlgorithm`.
+    #[serde(
+        rename = "CopySourceSSECustomerAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub copy_source_sse_customer_algorithm: Option<String>,
+    /// `CopySourceSSECustomerKey`.
+    #[serde(
+        rename = "CopySourceSSECustomerKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub copy_source_sse_customer_key: Option<String>,
+    /// `CopySourceSSECustomerKeyMD5`.
+    #[serde(
+        rename = "CopySourceSSECustomerKeyMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub copy_source_sse_customer_key_md5: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
     /// `Tagging`.
     #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
     pub tagging: Option<String>,
-    /// `TaggingDirective`.
+    /// `ObjectLockMode`.
     #[serde(
-        rename = "TaggingDirective",
+        rename = "ObjectLockMode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub tagging_directive: Option<TaggingDirective>,
-    /// `WebsiteRedirectLocation`.
+    pub object_lock_mode: Option<ObjectLockMode>,
+    /// `ObjectLockRetainUntilDate`.
     #[serde(
-        rename = "WebsiteRedirectLocation",
+        rename = "ObjectLockRetainUntilDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rt::timestamp_format::iso8601_opt"
+    )]
+    pub object_lock_retain_until_date: Option<rt::Timestamp>,
+    /// `ObjectLockLegalHoldStatus`.
+    #[serde(
+        rename = "ObjectLockLegalHoldStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub website_redirect_location: Option<String>,
+    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ExpectedSourceBucketOwner`.
+    #[serde(
+        rename = "ExpectedSourceBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_source_bucket_owner: Option<String>,
 }
 
 impl std::fmt::Debug for CopyObjectRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("CopyObjectRequest");
         d.field("acl", &self.acl);
-        d.field("annotation_directive", &self.annotation_directive);
         d.field("bucket", &self.bucket);
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("cache_control", &self.cache_control);
         d.field("checksum_algorithm", &self.checksum_algorithm);
         d.field("content_disposition", &self.content_disposition);
@@ -1871,6 +1869,39 @@ impl std::fmt::Debug for CopyObjectRequest {
             "copy_source_if_unmodified_since",
             &self.copy_source_if_unmodified_since,
         );
+        d.field("expires", &self.expires);
+        d.field("grant_full_control", &self.grant_full_control);
+        d.field("grant_read", &self.grant_read);
+        d.field("grant_read_acp", &self.grant_read_acp);
+        d.field("grant_write_acp", &self.grant_write_acp);
+        d.field("if_match", &self.if_match);
+        d.field("if_none_match", &self.if_none_match);
+        d.field("key", &self.key);
+        d.field("metadata", &self.metadata);
+        d.field("metadata_directive", &self.metadata_directive);
+        d.field("tagging_directive", &self.tagging_directive);
+        d.field("annotation_directive", &self.annotation_directive);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("storage_class", &self.storage_class);
+        d.field("website_redirect_location", &self.website_redirect_location);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field(
+            "sse_customer_key",
+            &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
+        );
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+        );
+        d.field(
+            "ssekms_encryption_context",
+            &self
+                .ssekms_encryption_context
+                .as_ref()
+                .map(|_| "*** redacted ***"),
+        );
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field(
             "copy_source_sse_customer_algorithm",
             &self.copy_source_sse_customer_algorithm,
@@ -1886,53 +1917,22 @@ impl std::fmt::Debug for CopyObjectRequest {
             "copy_source_sse_customer_key_md5",
             &self.copy_source_sse_customer_key_md5,
         );
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
-        d.field(
-            "expected_source_bucket_owner",
-            &self.expected_source_bucket_owner,
-        );
-        d.field("expires", &self.expires);
-        d.field("grant_full_control", &self.grant_full_control);
-        d.field("grant_read", &self.grant_read);
-        d.field("grant_read_acp", &self.grant_read_acp);
-        d.field("grant_write_acp", &self.grant_write_acp);
-        d.field("if_match", &self.if_match);
-        d.field("if_none_match", &self.if_none_match);
-        d.field("key", &self.key);
-        d.field("metadata", &self.metadata);
-        d.field("metadata_directive", &self.metadata_directive);
-        d.field(
-            "object_lock_legal_hold_status",
-            &self.object_lock_legal_hold_status,
-        );
+        d.field("request_payer", &self.request_payer);
+        d.field("tagging", &self.tagging);
         d.field("object_lock_mode", &self.object_lock_mode);
         d.field(
             "object_lock_retain_until_date",
             &self.object_lock_retain_until_date,
         );
-        d.field("request_payer", &self.request_payer);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field(
-            "sse_customer_key",
-            &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
+            "object_lock_legal_hold_status",
+            &self.object_lock_legal_hold_status,
         );
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.field(
-            "ssekms_encryption_context",
-            &self
-                .ssekms_encryption_context
-                .as_ref()
-                .map(|_| "*** redacted ***"),
+            "expected_source_bucket_owner",
+            &self.expected_source_bucket_owner,
         );
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("storage_class", &self.storage_class);
-        d.field("tagging", &self.tagging);
-        d.field("tagging_directive", &self.tagging_directive);
-        d.field("website_redirect_location", &self.website_redirect_location);
         d.finish_non_exhaustive()
     }
 }
@@ -1942,55 +1942,16 @@ impl std::fmt::Debug for CopyObjectRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CopyObjectResult {
-    /// `ChecksumCRC32`.
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
+    /// `LastModified`.
     #[serde(
-        rename = "ChecksumCRC32",
+        rename = "LastModified",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_crc32: Option<String>,
-    /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_crc32_c: Option<String>,
-    /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
-    /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_sha1: Option<String>,
-    /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_sha256: Option<String>,
-    /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_sha512: Option<String>,
+    pub last_modified: Option<rt::Timestamp>,
     /// `ChecksumType`.
     #[serde(
         rename = "ChecksumType",
@@ -1998,44 +1959,6 @@ pub struct CopyObjectResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_type: Option<ChecksumType>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
-    /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash64: Option<String>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified: Option<rt::Timestamp>,
-}
-
-/// The `CopyPartResult` structure. Every member is optional here; build one with
-/// `CopyPartResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
-pub struct CopyPartResult {
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -2057,13 +1980,6 @@ pub struct CopyPartResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -2085,20 +2001,13 @@ pub struct CopyPartResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumXXHASH128`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumXXHASH128",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -2106,6 +2015,27 @@ pub struct CopyPartResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
+}
+
+/// The `CopyPartResult` structure. Every member is optional here; build one with
+/// `CopyPartResult { field: Some(..), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
+pub struct CopyPartResult {
     /// `ETag`.
     #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
@@ -2116,6 +2046,76 @@ pub struct CopyPartResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified: Option<rt::Timestamp>,
+    /// `ChecksumCRC32`.
+    #[serde(
+        rename = "ChecksumCRC32",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_crc32: Option<String>,
+    /// `ChecksumCRC32C`.
+    #[serde(
+        rename = "ChecksumCRC32C",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_crc32_c: Option<String>,
+    /// `ChecksumCRC64NVME`.
+    #[serde(
+        rename = "ChecksumCRC64NVME",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_crc64_nvme: Option<String>,
+    /// `ChecksumSHA1`.
+    #[serde(
+        rename = "ChecksumSHA1",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_sha1: Option<String>,
+    /// `ChecksumSHA256`.
+    #[serde(
+        rename = "ChecksumSHA256",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_sha256: Option<String>,
+    /// `ChecksumSHA512`.
+    #[serde(
+        rename = "ChecksumSHA512",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_sha512: Option<String>,
+    /// `ChecksumMD5`.
+    #[serde(
+        rename = "ChecksumMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_md5: Option<String>,
+    /// `ChecksumXXHASH64`.
+    #[serde(
+        rename = "ChecksumXXHASH64",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash64: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
 }
 
 /// The `CreateBucketConfiguration` structure. Every member is optional here; build one with
@@ -2123,12 +2123,6 @@ pub struct CopyPartResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBucketConfiguration {
-    /// `Bucket`.
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<BucketInfo>,
-    /// `Location`.
-    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<LocationInfo>,
     /// `LocationConstraint`.
     #[serde(
         rename = "LocationConstraint",
@@ -2136,6 +2130,12 @@ pub struct CreateBucketConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub location_constraint: Option<BucketLocationConstraint>,
+    /// `Location`.
+    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<LocationInfo>,
+    /// `Bucket`.
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<BucketInfo>,
     /// `Tags`.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -2149,13 +2149,6 @@ pub struct CreateBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -2163,13 +2156,13 @@ pub struct CreateBucketMetadataConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `MetadataConfiguration` (required).
     #[serde(
         rename = "MetadataConfiguration",
@@ -2177,6 +2170,13 @@ pub struct CreateBucketMetadataConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub metadata_configuration: Option<MetadataConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `CreateBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
@@ -2187,13 +2187,6 @@ pub struct CreateBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -2201,13 +2194,13 @@ pub struct CreateBucketMetadataTableConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `MetadataTableConfiguration` (required).
     #[serde(
         rename = "MetadataTableConfiguration",
@@ -2215,6 +2208,13 @@ pub struct CreateBucketMetadataTableConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub metadata_table_configuration: Option<MetadataTableConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `CreateBucketOutput` structure. Every member is optional here; build one with
@@ -2222,12 +2222,12 @@ pub struct CreateBucketMetadataTableConfigurationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBucketOutput {
-    /// `BucketArn`.
-    #[serde(rename = "BucketArn", default, skip_serializing_if = "Option::is_none")]
-    pub bucket_arn: Option<String>,
     /// `Location`.
     #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// `BucketArn`.
+    #[serde(rename = "BucketArn", default, skip_serializing_if = "Option::is_none")]
+    pub bucket_arn: Option<String>,
 }
 
 /// The `CreateBucketRequest` structure. Every member is optional here; build one with
@@ -2241,13 +2241,6 @@ pub struct CreateBucketRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `BucketNamespace`.
-    #[serde(
-        rename = "BucketNamespace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_namespace: Option<BucketNamespace>,
     /// `CreateBucketConfiguration`.
     #[serde(
         rename = "CreateBucketConfiguration",
@@ -2300,6 +2293,13 @@ pub struct CreateBucketRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub object_ownership: Option<ObjectOwnership>,
+    /// `BucketNamespace`.
+    #[serde(
+        rename = "BucketNamespace",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_namespace: Option<BucketNamespace>,
 }
 
 /// The `CreateMultipartUploadOutput` structure. Every member is optional here; build one with
@@ -2320,37 +2320,19 @@ pub struct CreateMultipartUploadOutput {
     /// `Bucket`.
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_key_enabled: Option<bool>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_type: Option<ChecksumType>,
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `RequestCharged`.
+    /// `UploadId`.
+    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
+    /// `ServerSideEncryption`.
     #[serde(
-        rename = "RequestCharged",
+        rename = "ServerSideEncryption",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_charged: Option<RequestCharged>,
+    pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -2365,13 +2347,6 @@ pub struct CreateMultipartUploadOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_encryption_context: Option<String>,
     /// `SSEKMSKeyId`.
     #[serde(
         rename = "SSEKMSKeyId",
@@ -2379,16 +2354,41 @@ pub struct CreateMultipartUploadOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `SSEKMSEncryptionContext`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "SSEKMSEncryptionContext",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
-    /// `UploadId`.
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
+    pub ssekms_encryption_context: Option<String>,
+    /// `BucketKeyEnabled`.
+    #[serde(
+        rename = "BucketKeyEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_key_enabled: Option<bool>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `ChecksumType`.
+    #[serde(
+        rename = "ChecksumType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_type: Option<ChecksumType>,
 }
 
 impl std::fmt::Debug for CreateMultipartUploadOutput {
@@ -2397,13 +2397,15 @@ impl std::fmt::Debug for CreateMultipartUploadOutput {
         d.field("abort_date", &self.abort_date);
         d.field("abort_rule_id", &self.abort_rule_id);
         d.field("bucket", &self.bucket);
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.field("checksum_algorithm", &self.checksum_algorithm);
-        d.field("checksum_type", &self.checksum_type);
         d.field("key", &self.key);
-        d.field("request_charged", &self.request_charged);
+        d.field("upload_id", &self.upload_id);
+        d.field("server_side_encryption", &self.server_side_encryption);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+        );
         d.field(
             "ssekms_encryption_context",
             &self
@@ -2411,12 +2413,10 @@ impl std::fmt::Debug for CreateMultipartUploadOutput {
                 .as_ref()
                 .map(|_| "*** redacted ***"),
         );
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("upload_id", &self.upload_id);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_charged", &self.request_charged);
+        d.field("checksum_algorithm", &self.checksum_algorithm);
+        d.field("checksum_type", &self.checksum_type);
         d.finish_non_exhaustive()
     }
 }
@@ -2432,13 +2432,6 @@ pub struct CreateMultipartUploadRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_key_enabled: Option<bool>,
     /// `CacheControl`.
     #[serde(
         rename = "CacheControl",
@@ -2446,20 +2439,6 @@ pub struct CreateMultipartUploadRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cache_control: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_type: Option<ChecksumType>,
     /// `ContentDisposition`.
     #[serde(
         rename = "ContentDisposition",
@@ -2488,13 +2467,6 @@ pub struct CreateMultipartUploadRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_type: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Expires`.
     #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
@@ -2528,35 +2500,27 @@ pub struct CreateMultipartUploadRequest {
     /// `Metadata`.
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HashMap<String, String>>,
-    /// `ObjectLockLegalHoldStatus`.
+    /// `ServerSideEncryption`.
     #[serde(
-        rename = "ObjectLockLegalHoldStatus",
+        rename = "ServerSideEncryption",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// `ObjectLockMode`.
+    pub server_side_encryption: Option<ServerSideEncryption>,
+    /// `StorageClass`.
     #[serde(
-        rename = "ObjectLockMode",
+        rename = "StorageClass",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub object_lock_mode: Option<ObjectLockMode>,
-    /// `ObjectLockRetainUntilDate`.
+    pub storage_class: Option<StorageClass>,
+    /// `WebsiteRedirectLocation`.
     #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
-    pub object_lock_retain_until_date: Option<rt::Timestamp>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
+        rename = "WebsiteRedirectLocation",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_payer: Option<RequestPayer>,
+    pub website_redirect_location: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -2578,13 +2542,6 @@ pub struct CreateMultipartUploadRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_encryption_context: Option<String>,
     /// `SSEKMSKeyId`.
     #[serde(
         rename = "SSEKMSKeyId",
@@ -2592,30 +2549,73 @@ pub struct CreateMultipartUploadRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `SSEKMSEncryptionContext`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "SSEKMSEncryptionContext",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
-    /// `StorageClass`.
+    pub ssekms_encryption_context: Option<String>,
+    /// `BucketKeyEnabled`.
     #[serde(
-        rename = "StorageClass",
+        rename = "BucketKeyEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_class: Option<StorageClass>,
+    pub bucket_key_enabled: Option<bool>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
     /// `Tagging`.
     #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
     pub tagging: Option<String>,
-    /// `WebsiteRedirectLocation`.
+    /// `ObjectLockMode`.
     #[serde(
-        rename = "WebsiteRedirectLocation",
+        rename = "ObjectLockMode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub website_redirect_location: Option<String>,
+    pub object_lock_mode: Option<ObjectLockMode>,
+    /// `ObjectLockRetainUntilDate`.
+    #[serde(
+        rename = "ObjectLockRetainUntilDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rt::timestamp_format::iso8601_opt"
+    )]
+    pub object_lock_retain_until_date: Option<rt::Timestamp>,
+    /// `ObjectLockLegalHoldStatus`.
+    #[serde(
+        rename = "ObjectLockLegalHoldStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `ChecksumType`.
+    #[serde(
+        rename = "ChecksumType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_type: Option<ChecksumType>,
 }
 
 impl std::fmt::Debug for CreateMultipartUploadRequest {
@@ -2623,15 +2623,11 @@ impl std::fmt::Debug for CreateMultipartUploadRequest {
         let mut d = f.debug_struct("CreateMultipartUploadRequest");
         d.field("acl", &self.acl);
         d.field("bucket", &self.bucket);
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("cache_control", &self.cache_control);
-        d.field("checksum_algorithm", &self.checksum_algorithm);
-        d.field("checksum_type", &self.checksum_type);
         d.field("content_disposition", &self.content_disposition);
         d.field("content_encoding", &self.content_encoding);
         d.field("content_language", &self.content_language);
         d.field("content_type", &self.content_type);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.field("expires", &self.expires);
         d.field("grant_full_control", &self.grant_full_control);
         d.field("grant_read", &self.grant_read);
@@ -2639,16 +2635,9 @@ impl std::fmt::Debug for CreateMultipartUploadRequest {
         d.field("grant_write_acp", &self.grant_write_acp);
         d.field("key", &self.key);
         d.field("metadata", &self.metadata);
-        d.field(
-            "object_lock_legal_hold_status",
-            &self.object_lock_legal_hold_status,
-        );
-        d.field("object_lock_mode", &self.object_lock_mode);
-        d.field(
-            "object_lock_retain_until_date",
-            &self.object_lock_retain_until_date,
-        );
-        d.field("request_payer", &self.request_payer);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("storage_class", &self.storage_class);
+        d.field("website_redirect_location", &self.website_redirect_location);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field(
             "sse_customer_key",
@@ -2656,20 +2645,31 @@ impl std::fmt::Debug for CreateMultipartUploadRequest {
         );
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
         d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+        );
+        d.field(
             "ssekms_encryption_context",
             &self
                 .ssekms_encryption_context
                 .as_ref()
                 .map(|_| "*** redacted ***"),
         );
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("storage_class", &self.storage_class);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_payer", &self.request_payer);
         d.field("tagging", &self.tagging);
-        d.field("website_redirect_location", &self.website_redirect_location);
+        d.field("object_lock_mode", &self.object_lock_mode);
+        d.field(
+            "object_lock_retain_until_date",
+            &self.object_lock_retain_until_date,
+        );
+        d.field(
+            "object_lock_legal_hold_status",
+            &self.object_lock_legal_hold_status,
+        );
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("checksum_algorithm", &self.checksum_algorithm);
+        d.field("checksum_type", &self.checksum_type);
         d.finish_non_exhaustive()
     }
 }
@@ -2679,6 +2679,27 @@ impl std::fmt::Debug for CreateMultipartUploadRequest {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateSessionOutput {
+    /// `ServerSideEncryption`.
+    #[serde(
+        rename = "ServerSideEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_side_encryption: Option<ServerSideEncryption>,
+    /// `SSEKMSKeyId`.
+    #[serde(
+        rename = "SSEKMSKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssekms_key_id: Option<String>,
+    /// `SSEKMSEncryptionContext`.
+    #[serde(
+        rename = "SSEKMSEncryptionContext",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssekms_encryption_context: Option<String>,
     /// `BucketKeyEnabled`.
     #[serde(
         rename = "BucketKeyEnabled",
@@ -2693,34 +2714,16 @@ pub struct CreateSessionOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub credentials: Option<SessionCredentials>,
-    /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_encryption_context: Option<String>,
-    /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
 }
 
 impl std::fmt::Debug for CreateSessionOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("CreateSessionOutput");
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.field("credentials", &self.credentials);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+        );
         d.field(
             "ssekms_encryption_context",
             &self
@@ -2728,11 +2731,8 @@ impl std::fmt::Debug for CreateSessionOutput {
                 .as_ref()
                 .map(|_| "*** redacted ***"),
         );
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("credentials", &self.credentials);
         d.finish_non_exhaustive()
     }
 }
@@ -2742,37 +2742,6 @@ impl std::fmt::Debug for CreateSessionOutput {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateSessionRequest {
-    /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<String>,
-    /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_key_enabled: Option<bool>,
-    /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_encryption_context: Option<String>,
-    /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SessionMode`.
     #[serde(
         rename = "SessionMode",
@@ -2780,13 +2749,49 @@ pub struct CreateSessionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub session_mode: Option<SessionMode>,
+    /// `Bucket` (required).
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// `ServerSideEncryption`.
+    #[serde(
+        rename = "ServerSideEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_side_encryption: Option<ServerSideEncryption>,
+    /// `SSEKMSKeyId`.
+    #[serde(
+        rename = "SSEKMSKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssekms_key_id: Option<String>,
+    /// `SSEKMSEncryptionContext`.
+    #[serde(
+        rename = "SSEKMSEncryptionContext",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssekms_encryption_context: Option<String>,
+    /// `BucketKeyEnabled`.
+    #[serde(
+        rename = "BucketKeyEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_key_enabled: Option<bool>,
 }
 
 impl std::fmt::Debug for CreateSessionRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("CreateSessionRequest");
+        d.field("session_mode", &self.session_mode);
         d.field("bucket", &self.bucket);
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+        );
         d.field(
             "ssekms_encryption_context",
             &self
@@ -2794,12 +2799,7 @@ impl std::fmt::Debug for CreateSessionRequest {
                 .as_ref()
                 .map(|_| "*** redacted ***"),
         );
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("session_mode", &self.session_mode);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.finish_non_exhaustive()
     }
 }
@@ -2819,12 +2819,12 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DefaultRetention {
-    /// `Days`.
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
-    pub days: Option<i32>,
     /// `Mode`.
     #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ObjectLockRetentionMode>,
+    /// `Days`.
+    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<i32>,
     /// `Years`.
     #[serde(rename = "Years", default, skip_serializing_if = "Option::is_none")]
     pub years: Option<i32>,
@@ -2851,6 +2851,9 @@ pub struct DeleteBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Id` (required).
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -2858,9 +2861,6 @@ pub struct DeleteBucketAnalyticsConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
 }
 
 /// The `DeleteBucketCorsRequest` structure. Every member is optional here; build one with
@@ -2905,6 +2905,9 @@ pub struct DeleteBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Id` (required).
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -2912,9 +2915,6 @@ pub struct DeleteBucketIntelligentTieringConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
 }
 
 /// The `DeleteBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
@@ -2925,6 +2925,9 @@ pub struct DeleteBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Id` (required).
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -2932,9 +2935,6 @@ pub struct DeleteBucketInventoryConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
 }
 
 /// The `DeleteBucketLifecycleRequest` structure. Every member is optional here; build one with
@@ -2996,6 +2996,9 @@ pub struct DeleteBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Id` (required).
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -3003,9 +3006,6 @@ pub struct DeleteBucketMetricsConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
 }
 
 /// The `DeleteBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
@@ -3115,12 +3115,18 @@ pub struct DeleteBucketWebsiteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMarkerEntry {
-    /// `IsLatest`.
-    #[serde(rename = "IsLatest", default, skip_serializing_if = "Option::is_none")]
-    pub is_latest: Option<bool>,
+    /// `Owner`.
+    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `IsLatest`.
+    #[serde(rename = "IsLatest", default, skip_serializing_if = "Option::is_none")]
+    pub is_latest: Option<bool>,
     /// `LastModified`.
     #[serde(
         rename = "LastModified",
@@ -3128,12 +3134,6 @@ pub struct DeleteMarkerEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified: Option<rt::Timestamp>,
-    /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<Owner>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 /// The `DeleteMarkerReplication` structure. Every member is optional here; build one with
@@ -3182,6 +3182,12 @@ pub struct DeleteObjectAnnotationOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteObjectAnnotationRequest {
+    /// `Bucket` (required).
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// `AnnotationName` (required).
     #[serde(
         rename = "AnnotationName",
@@ -3189,26 +3195,9 @@ pub struct DeleteObjectAnnotationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub annotation_name: Option<String>,
-    /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `ObjectIfMatch`.
-    #[serde(
-        rename = "ObjectIfMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_if_match: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -3216,9 +3205,20 @@ pub struct DeleteObjectAnnotationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ObjectIfMatch`.
+    #[serde(
+        rename = "ObjectIfMatch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_if_match: Option<String>,
 }
 
 /// The `DeleteObjectOutput` structure. Every member is optional here; build one with
@@ -3233,6 +3233,9 @@ pub struct DeleteObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_marker: Option<bool>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `RequestCharged`.
     #[serde(
         rename = "RequestCharged",
@@ -3240,9 +3243,6 @@ pub struct DeleteObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_charged: Option<RequestCharged>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 /// The `DeleteObjectRequest` structure. Every member is optional here; build one with
@@ -3253,6 +3253,22 @@ pub struct DeleteObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `MFA`.
+    #[serde(rename = "MFA", default, skip_serializing_if = "Option::is_none")]
+    pub mfa: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
     /// `BypassGovernanceRetention`.
     #[serde(
         rename = "BypassGovernanceRetention",
@@ -3285,22 +3301,6 @@ pub struct DeleteObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub if_match_size: Option<i64>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `MFA`.
-    #[serde(rename = "MFA", default, skip_serializing_if = "Option::is_none")]
-    pub mfa: Option<String>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 /// The `DeleteObjectTaggingOutput` structure. Every member is optional here; build one with
@@ -3321,6 +3321,12 @@ pub struct DeleteObjectTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -3328,12 +3334,6 @@ pub struct DeleteObjectTaggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 /// The `DeleteObjectsOutput` structure. Every member is optional here; build one with
@@ -3344,9 +3344,6 @@ pub struct DeleteObjectsOutput {
     /// `Deleted`.
     #[serde(rename = "Deleted", default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<Vec<DeletedObject>>,
-    /// `Errors`.
-    #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<Error>>,
     /// `RequestCharged`.
     #[serde(
         rename = "RequestCharged",
@@ -3354,6 +3351,9 @@ pub struct DeleteObjectsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_charged: Option<RequestCharged>,
+    /// `Errors`.
+    #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<Error>>,
 }
 
 /// The `DeleteObjectsRequest` structure. Every member is optional here; build one with
@@ -3364,30 +3364,9 @@ pub struct DeleteObjectsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `BypassGovernanceRetention`.
-    #[serde(
-        rename = "BypassGovernanceRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bypass_governance_retention: Option<bool>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `Delete` (required).
     #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<Delete>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `MFA`.
     #[serde(rename = "MFA", default, skip_serializing_if = "Option::is_none")]
     pub mfa: Option<String>,
@@ -3398,6 +3377,27 @@ pub struct DeleteObjectsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
+    /// `BypassGovernanceRetention`.
+    #[serde(
+        rename = "BypassGovernanceRetention",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bypass_governance_retention: Option<bool>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 
 /// The `DeletePublicAccessBlockRequest` structure. Every member is optional here; build one with
@@ -3422,6 +3422,12 @@ pub struct DeletePublicAccessBlockRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeletedObject {
+    /// `Key`.
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `DeleteMarker`.
     #[serde(
         rename = "DeleteMarker",
@@ -3436,12 +3442,6 @@ pub struct DeletedObject {
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_marker_version_id: Option<String>,
-    /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 /// The `Destination` structure. Every member is optional here; build one with
@@ -3449,36 +3449,12 @@ pub struct DeletedObject {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Destination {
-    /// `AccessControlTranslation`.
-    #[serde(
-        rename = "AccessControlTranslation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_control_translation: Option<AccessControlTranslation>,
-    /// `Account`.
-    #[serde(rename = "Account", default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `EncryptionConfiguration`.
-    #[serde(
-        rename = "EncryptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encryption_configuration: Option<EncryptionConfiguration>,
-    /// `Metrics`.
-    #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Metrics>,
-    /// `ReplicationTime`.
-    #[serde(
-        rename = "ReplicationTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub replication_time: Option<ReplicationTime>,
+    /// `Account`.
+    #[serde(rename = "Account", default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// `StorageClass`.
     #[serde(
         rename = "StorageClass",
@@ -3486,6 +3462,30 @@ pub struct Destination {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_class: Option<StorageClass>,
+    /// `AccessControlTranslation`.
+    #[serde(
+        rename = "AccessControlTranslation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_control_translation: Option<AccessControlTranslation>,
+    /// `EncryptionConfiguration`.
+    #[serde(
+        rename = "EncryptionConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub encryption_configuration: Option<EncryptionConfiguration>,
+    /// `ReplicationTime`.
+    #[serde(
+        rename = "ReplicationTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replication_time: Option<ReplicationTime>,
+    /// `Metrics`.
+    #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Metrics>,
 }
 
 /// The `DestinationResult` structure. Every member is optional here; build one with
@@ -3493,13 +3493,6 @@ pub struct Destination {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DestinationResult {
-    /// `TableBucketArn`.
-    #[serde(
-        rename = "TableBucketArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub table_bucket_arn: Option<String>,
     /// `TableBucketType`.
     #[serde(
         rename = "TableBucketType",
@@ -3507,6 +3500,13 @@ pub struct DestinationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_bucket_type: Option<S3TablesBucketType>,
+    /// `TableBucketArn`.
+    #[serde(
+        rename = "TableBucketArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub table_bucket_arn: Option<String>,
     /// `TableNamespace`.
     #[serde(
         rename = "TableNamespace",
@@ -3536,6 +3536,9 @@ pub struct Encryption {
         skip_serializing_if = "Option::is_none"
     )]
     pub encryption_type: Option<ServerSideEncryption>,
+    /// `KMSKeyId`.
+    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
     /// `KMSContext`.
     #[serde(
         rename = "KMSContext",
@@ -3543,20 +3546,17 @@ pub struct Encryption {
         skip_serializing_if = "Option::is_none"
     )]
     pub kms_context: Option<String>,
-    /// `KMSKeyId`.
-    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
 }
 
 impl std::fmt::Debug for Encryption {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("Encryption");
         d.field("encryption_type", &self.encryption_type);
-        d.field("kms_context", &self.kms_context);
         d.field(
             "kms_key_id",
             &self.kms_key_id.as_ref().map(|_| "*** redacted ***"),
         );
+        d.field("kms_context", &self.kms_context);
         d.finish_non_exhaustive()
     }
 }
@@ -3606,18 +3606,18 @@ pub struct EndEvent {}
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Error {
-    /// `Code`.
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+    /// `Code`.
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `Message`.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// The `ErrorDetails` structure. Every member is optional here; build one with
@@ -3838,6 +3838,9 @@ pub struct GetBucketAbacRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAccelerateConfigurationOutput {
+    /// `Status`.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<BucketAccelerateStatus>,
     /// `RequestCharged`.
     #[serde(
         rename = "RequestCharged",
@@ -3845,9 +3848,6 @@ pub struct GetBucketAccelerateConfigurationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_charged: Option<RequestCharged>,
-    /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<BucketAccelerateStatus>,
 }
 
 /// The `GetBucketAccelerateConfigurationRequest` structure. Every member is optional here; build one with
@@ -3879,12 +3879,12 @@ pub struct GetBucketAccelerateConfigurationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAclOutput {
-    /// `Grants`.
-    #[serde(rename = "Grants", default, skip_serializing_if = "Option::is_none")]
-    pub grants: Option<Vec<Grant>>,
     /// `Owner`.
     #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
+    /// `Grants`.
+    #[serde(rename = "Grants", default, skip_serializing_if = "Option::is_none")]
+    pub grants: Option<Vec<Grant>>,
 }
 
 /// The `GetBucketAclRequest` structure. Every member is optional here; build one with
@@ -3926,6 +3926,9 @@ pub struct GetBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Id` (required).
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -3933,9 +3936,6 @@ pub struct GetBucketAnalyticsConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
 }
 
 /// The `GetBucketCorsOutput` structure. Every member is optional here; build one with
@@ -4018,6 +4018,9 @@ pub struct GetBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Id` (required).
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -4025,9 +4028,6 @@ pub struct GetBucketIntelligentTieringConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
 }
 
 /// The `GetBucketInventoryConfigurationOutput` structure. Every member is optional here; build one with
@@ -4052,6 +4052,9 @@ pub struct GetBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Id` (required).
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -4059,9 +4062,6 @@ pub struct GetBucketInventoryConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
 }
 
 /// The `GetBucketLifecycleConfigurationOutput` structure. Every member is optional here; build one with
@@ -4269,9 +4269,6 @@ pub struct GetBucketMetadataTableConfigurationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketMetadataTableConfigurationResult {
-    /// `Error`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorDetails>,
     /// `MetadataTableConfigurationResult` (required).
     #[serde(
         rename = "MetadataTableConfigurationResult",
@@ -4282,6 +4279,9 @@ pub struct GetBucketMetadataTableConfigurationResult {
     /// `Status` (required).
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// `Error`.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetails>,
 }
 
 /// The `GetBucketMetricsConfigurationOutput` structure. Every member is optional here; build one with
@@ -4306,6 +4306,9 @@ pub struct GetBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Id` (required).
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -4313,9 +4316,6 @@ pub struct GetBucketMetricsConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
 }
 
 /// The `GetBucketNotificationConfigurationRequest` structure. Every member is optional here; build one with
@@ -4514,12 +4514,12 @@ pub struct GetBucketTaggingRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketVersioningOutput {
-    /// `MFADelete`.
-    #[serde(rename = "MFADelete", default, skip_serializing_if = "Option::is_none")]
-    pub mfa_delete: Option<MfaDeleteStatus>,
     /// `Status`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BucketVersioningStatus>,
+    /// `MFADelete`.
+    #[serde(rename = "MFADelete", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_delete: Option<MfaDeleteStatus>,
 }
 
 /// The `GetBucketVersioningRequest` structure. Every member is optional here; build one with
@@ -4544,20 +4544,6 @@ pub struct GetBucketVersioningRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketWebsiteOutput {
-    /// `ErrorDocument`.
-    #[serde(
-        rename = "ErrorDocument",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub error_document: Option<ErrorDocument>,
-    /// `IndexDocument`.
-    #[serde(
-        rename = "IndexDocument",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub index_document: Option<IndexDocument>,
     /// `RedirectAllRequestsTo`.
     #[serde(
         rename = "RedirectAllRequestsTo",
@@ -4565,6 +4551,20 @@ pub struct GetBucketWebsiteOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
+    /// `IndexDocument`.
+    #[serde(
+        rename = "IndexDocument",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub index_document: Option<IndexDocument>,
+    /// `ErrorDocument`.
+    #[serde(
+        rename = "ErrorDocument",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_document: Option<ErrorDocument>,
     /// `RoutingRules`.
     #[serde(
         rename = "RoutingRules",
@@ -4596,12 +4596,12 @@ pub struct GetBucketWebsiteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectAclOutput {
-    /// `Grants`.
-    #[serde(rename = "Grants", default, skip_serializing_if = "Option::is_none")]
-    pub grants: Option<Vec<Grant>>,
     /// `Owner`.
     #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
+    /// `Grants`.
+    #[serde(rename = "Grants", default, skip_serializing_if = "Option::is_none")]
+    pub grants: Option<Vec<Grant>>,
     /// `RequestCharged`.
     #[serde(
         rename = "RequestCharged",
@@ -4619,16 +4619,12 @@ pub struct GetObjectAclRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -4636,9 +4632,13 @@ pub struct GetObjectAclRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetObjectAnnotationOutput` structure. Every member is optional here; build one with
@@ -4649,6 +4649,30 @@ pub struct GetObjectAnnotationOutput {
     /// `AnnotationPayload`.
     #[serde(skip)]
     pub annotation_payload: Option<rt::ByteStream>,
+    /// `ObjectVersionId`.
+    #[serde(
+        rename = "ObjectVersionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_version_id: Option<String>,
+    /// `LastModified`.
+    #[serde(
+        rename = "LastModified",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_modified: Option<rt::Timestamp>,
+    /// `ContentLength`.
+    #[serde(
+        rename = "ContentLength",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_length: Option<i64>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -4670,13 +4694,6 @@ pub struct GetObjectAnnotationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -4698,27 +4715,13 @@ pub struct GetObjectAnnotationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumType`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumType",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_type: Option<ChecksumType>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -4726,44 +4729,27 @@ pub struct GetObjectAnnotationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
-    /// `ContentLength`.
+    /// `ChecksumXXHASH3`.
     #[serde(
-        rename = "ContentLength",
+        rename = "ChecksumXXHASH3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub content_length: Option<i64>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `LastModified`.
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
     #[serde(
-        rename = "LastModified",
+        rename = "ChecksumXXHASH128",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_modified: Option<rt::Timestamp>,
-    /// `ObjectVersionId`.
+    pub checksum_xxhash128: Option<String>,
+    /// `ChecksumType`.
     #[serde(
-        rename = "ObjectVersionId",
+        rename = "ChecksumType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub object_version_id: Option<String>,
-    /// `ReplicationStatus`.
-    #[serde(
-        rename = "ReplicationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub replication_status: Option<ReplicationStatus>,
-    /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_charged: Option<RequestCharged>,
+    pub checksum_type: Option<ChecksumType>,
     /// `ServerSideEncryption`.
     #[serde(
         rename = "ServerSideEncryption",
@@ -4771,91 +4757,6 @@ pub struct GetObjectAnnotationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_side_encryption: Option<ServerSideEncryption>,
-}
-
-/// The `GetObjectAnnotationRequest` structure. Every member is optional here; build one with
-/// `GetObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
-pub struct GetObjectAnnotationRequest {
-    /// `AnnotationName` (required).
-    #[serde(
-        rename = "AnnotationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub annotation_name: Option<String>,
-    /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<String>,
-    /// `ChecksumMode`.
-    #[serde(
-        rename = "ChecksumMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_mode: Option<ChecksumMode>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
-}
-
-/// The `GetObjectAttributesOutput` structure. Every member is optional here; build one with
-/// `GetObjectAttributesOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
-pub struct GetObjectAttributesOutput {
-    /// `Checksum`.
-    #[serde(rename = "Checksum", default, skip_serializing_if = "Option::is_none")]
-    pub checksum: Option<Checksum>,
-    /// `DeleteMarker`.
-    #[serde(
-        rename = "DeleteMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_marker: Option<bool>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified: Option<rt::Timestamp>,
-    /// `ObjectParts`.
-    #[serde(
-        rename = "ObjectParts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_parts: Option<GetObjectAttributesParts>,
-    /// `ObjectSize`.
-    #[serde(
-        rename = "ObjectSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_size: Option<i64>,
     /// `RequestCharged`.
     #[serde(
         rename = "RequestCharged",
@@ -4863,6 +4764,101 @@ pub struct GetObjectAttributesOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_charged: Option<RequestCharged>,
+    /// `ReplicationStatus`.
+    #[serde(
+        rename = "ReplicationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replication_status: Option<ReplicationStatus>,
+}
+
+/// The `GetObjectAnnotationRequest` structure. Every member is optional here; build one with
+/// `GetObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
+pub struct GetObjectAnnotationRequest {
+    /// `Bucket` (required).
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `AnnotationName` (required).
+    #[serde(
+        rename = "AnnotationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotation_name: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ChecksumMode`.
+    #[serde(
+        rename = "ChecksumMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_mode: Option<ChecksumMode>,
+}
+
+/// The `GetObjectAttributesOutput` structure. Every member is optional here; build one with
+/// `GetObjectAttributesOutput { field: Some(..), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
+pub struct GetObjectAttributesOutput {
+    /// `DeleteMarker`.
+    #[serde(
+        rename = "DeleteMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_marker: Option<bool>,
+    /// `LastModified`.
+    #[serde(
+        rename = "LastModified",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_modified: Option<rt::Timestamp>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
+    /// `Checksum`.
+    #[serde(rename = "Checksum", default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<Checksum>,
+    /// `ObjectParts`.
+    #[serde(
+        rename = "ObjectParts",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_parts: Option<GetObjectAttributesParts>,
     /// `StorageClass`.
     #[serde(
         rename = "StorageClass",
@@ -4870,9 +4866,13 @@ pub struct GetObjectAttributesOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_class: Option<StorageClass>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `ObjectSize`.
+    #[serde(
+        rename = "ObjectSize",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_size: Option<i64>,
 }
 
 /// The `GetObjectAttributesParts` structure. Every member is optional here; build one with
@@ -4880,33 +4880,6 @@ pub struct GetObjectAttributesOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectAttributesParts {
-    /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_truncated: Option<bool>,
-    /// `MaxParts`.
-    #[serde(rename = "MaxParts", default, skip_serializing_if = "Option::is_none")]
-    pub max_parts: Option<i32>,
-    /// `NextPartNumberMarker`.
-    #[serde(
-        rename = "NextPartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub next_part_number_marker: Option<i32>,
-    /// `PartNumberMarker`.
-    #[serde(
-        rename = "PartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub part_number_marker: Option<i32>,
-    /// `Parts`.
-    #[serde(rename = "Parts", default, skip_serializing_if = "Option::is_none")]
-    pub parts: Option<Vec<ObjectPart>>,
     /// `TotalPartsCount`.
     #[serde(
         rename = "TotalPartsCount",
@@ -4914,6 +4887,33 @@ pub struct GetObjectAttributesParts {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_parts_count: Option<i32>,
+    /// `PartNumberMarker`.
+    #[serde(
+        rename = "PartNumberMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub part_number_marker: Option<i32>,
+    /// `NextPartNumberMarker`.
+    #[serde(
+        rename = "NextPartNumberMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_part_number_marker: Option<i32>,
+    /// `MaxParts`.
+    #[serde(rename = "MaxParts", default, skip_serializing_if = "Option::is_none")]
+    pub max_parts: Option<i32>,
+    /// `IsTruncated`.
+    #[serde(
+        rename = "IsTruncated",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_truncated: Option<bool>,
+    /// `Parts`.
+    #[serde(rename = "Parts", default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<ObjectPart>>,
 }
 
 /// The `GetObjectAttributesRequest` structure. Every member is optional here; build one with
@@ -4924,26 +4924,15 @@ pub struct GetObjectAttributesRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `MaxParts`.
     #[serde(rename = "MaxParts", default, skip_serializing_if = "Option::is_none")]
     pub max_parts: Option<i32>,
-    /// `ObjectAttributes` (required).
-    #[serde(
-        rename = "ObjectAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_attributes: Option<Vec<ObjectAttributes>>,
     /// `PartNumberMarker`.
     #[serde(
         rename = "PartNumberMarker",
@@ -4951,13 +4940,6 @@ pub struct GetObjectAttributesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub part_number_marker: Option<i32>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -4979,28 +4961,46 @@ pub struct GetObjectAttributesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ObjectAttributes` (required).
+    #[serde(
+        rename = "ObjectAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_attributes: Option<Vec<ObjectAttributes>>,
 }
 
 impl std::fmt::Debug for GetObjectAttributesRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("GetObjectAttributesRequest");
         d.field("bucket", &self.bucket);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.field("key", &self.key);
+        d.field("version_id", &self.version_id);
         d.field("max_parts", &self.max_parts);
-        d.field("object_attributes", &self.object_attributes);
         d.field("part_number_marker", &self.part_number_marker);
-        d.field("request_payer", &self.request_payer);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field(
             "sse_customer_key",
             &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
         );
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("version_id", &self.version_id);
+        d.field("request_payer", &self.request_payer);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("object_attributes", &self.object_attributes);
         d.finish_non_exhaustive()
     }
 }
@@ -5023,16 +5023,12 @@ pub struct GetObjectLegalHoldRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -5040,9 +5036,13 @@ pub struct GetObjectLegalHoldRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetObjectLockConfigurationOutput` structure. Every member is optional here; build one with
@@ -5081,6 +5081,16 @@ pub struct GetObjectLockConfigurationRequest {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectOutput {
+    /// `Body`.
+    #[serde(skip)]
+    pub body: Option<rt::ByteStream>,
+    /// `DeleteMarker`.
+    #[serde(
+        rename = "DeleteMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_marker: Option<bool>,
     /// `AcceptRanges`.
     #[serde(
         rename = "AcceptRanges",
@@ -5088,23 +5098,33 @@ pub struct GetObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_ranges: Option<String>,
-    /// `Body`.
-    #[serde(skip)]
-    pub body: Option<rt::ByteStream>,
-    /// `BucketKeyEnabled`.
+    /// `Expiration`.
     #[serde(
-        rename = "BucketKeyEnabled",
+        rename = "Expiration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bucket_key_enabled: Option<bool>,
-    /// `CacheControl`.
+    pub expiration: Option<String>,
+    /// `Restore`.
+    #[serde(rename = "Restore", default, skip_serializing_if = "Option::is_none")]
+    pub restore: Option<String>,
+    /// `LastModified`.
     #[serde(
-        rename = "CacheControl",
+        rename = "LastModified",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub cache_control: Option<String>,
+    pub last_modified: Option<rt::Timestamp>,
+    /// `ContentLength`.
+    #[serde(
+        rename = "ContentLength",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_length: Option<i64>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -5126,13 +5146,6 @@ pub struct GetObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -5154,27 +5167,13 @@ pub struct GetObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumType`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumType",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_type: Option<ChecksumType>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -5182,6 +5181,44 @@ pub struct GetObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
+    /// `ChecksumType`.
+    #[serde(
+        rename = "ChecksumType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_type: Option<ChecksumType>,
+    /// `MissingMeta`.
+    #[serde(
+        rename = "MissingMeta",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub missing_meta: Option<i32>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `CacheControl`.
+    #[serde(
+        rename = "CacheControl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cache_control: Option<String>,
     /// `ContentDisposition`.
     #[serde(
         rename = "ContentDisposition",
@@ -5203,13 +5240,6 @@ pub struct GetObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_language: Option<String>,
-    /// `ContentLength`.
-    #[serde(
-        rename = "ContentLength",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_length: Option<i64>,
     /// `ContentRange`.
     #[serde(
         rename = "ContentRange",
@@ -5224,89 +5254,26 @@ pub struct GetObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_type: Option<String>,
-    /// `DeleteMarker`.
-    #[serde(
-        rename = "DeleteMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_marker: Option<bool>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expiration: Option<String>,
     /// `Expires`.
     #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
-    /// `LastModified`.
+    /// `WebsiteRedirectLocation`.
     #[serde(
-        rename = "LastModified",
+        rename = "WebsiteRedirectLocation",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_modified: Option<rt::Timestamp>,
+    pub website_redirect_location: Option<String>,
+    /// `ServerSideEncryption`.
+    #[serde(
+        rename = "ServerSideEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_side_encryption: Option<ServerSideEncryption>,
     /// `Metadata`.
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HashMap<String, String>>,
-    /// `MissingMeta`.
-    #[serde(
-        rename = "MissingMeta",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub missing_meta: Option<i32>,
-    /// `ObjectLockLegalHoldStatus`.
-    #[serde(
-        rename = "ObjectLockLegalHoldStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// `ObjectLockMode`.
-    #[serde(
-        rename = "ObjectLockMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_lock_mode: Option<ObjectLockMode>,
-    /// `ObjectLockRetainUntilDate`.
-    #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
-    pub object_lock_retain_until_date: Option<rt::Timestamp>,
-    /// `PartsCount`.
-    #[serde(
-        rename = "PartsCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parts_count: Option<i32>,
-    /// `ReplicationStatus`.
-    #[serde(
-        rename = "ReplicationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub replication_status: Option<ReplicationStatus>,
-    /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_charged: Option<RequestCharged>,
-    /// `Restore`.
-    #[serde(rename = "Restore", default, skip_serializing_if = "Option::is_none")]
-    pub restore: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -5328,13 +5295,13 @@ pub struct GetObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `BucketKeyEnabled`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "BucketKeyEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
+    pub bucket_key_enabled: Option<bool>,
     /// `StorageClass`.
     #[serde(
         rename = "StorageClass",
@@ -5342,76 +5309,109 @@ pub struct GetObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_class: Option<StorageClass>,
-    /// `TagCount`.
-    #[serde(rename = "TagCount", default, skip_serializing_if = "Option::is_none")]
-    pub tag_count: Option<i32>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
-    /// `WebsiteRedirectLocation`.
+    /// `RequestCharged`.
     #[serde(
-        rename = "WebsiteRedirectLocation",
+        rename = "RequestCharged",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub website_redirect_location: Option<String>,
+    pub request_charged: Option<RequestCharged>,
+    /// `ReplicationStatus`.
+    #[serde(
+        rename = "ReplicationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replication_status: Option<ReplicationStatus>,
+    /// `PartsCount`.
+    #[serde(
+        rename = "PartsCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parts_count: Option<i32>,
+    /// `TagCount`.
+    #[serde(rename = "TagCount", default, skip_serializing_if = "Option::is_none")]
+    pub tag_count: Option<i32>,
+    /// `ObjectLockMode`.
+    #[serde(
+        rename = "ObjectLockMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_lock_mode: Option<ObjectLockMode>,
+    /// `ObjectLockRetainUntilDate`.
+    #[serde(
+        rename = "ObjectLockRetainUntilDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rt::timestamp_format::iso8601_opt"
+    )]
+    pub object_lock_retain_until_date: Option<rt::Timestamp>,
+    /// `ObjectLockLegalHoldStatus`.
+    #[serde(
+        rename = "ObjectLockLegalHoldStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
 }
 
 impl std::fmt::Debug for GetObjectOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("GetObjectOutput");
-        d.field("accept_ranges", &self.accept_ranges);
         d.field("body", &self.body);
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.field("cache_control", &self.cache_control);
+        d.field("delete_marker", &self.delete_marker);
+        d.field("accept_ranges", &self.accept_ranges);
+        d.field("expiration", &self.expiration);
+        d.field("restore", &self.restore);
+        d.field("last_modified", &self.last_modified);
+        d.field("content_length", &self.content_length);
+        d.field("e_tag", &self.e_tag);
         d.field("checksum_crc32", &self.checksum_crc32);
         d.field("checksum_crc32_c", &self.checksum_crc32_c);
         d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_sha1", &self.checksum_sha1);
         d.field("checksum_sha256", &self.checksum_sha256);
         d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_type", &self.checksum_type);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_xxhash64", &self.checksum_xxhash64);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
+        d.field("checksum_type", &self.checksum_type);
+        d.field("missing_meta", &self.missing_meta);
+        d.field("version_id", &self.version_id);
+        d.field("cache_control", &self.cache_control);
         d.field("content_disposition", &self.content_disposition);
         d.field("content_encoding", &self.content_encoding);
         d.field("content_language", &self.content_language);
-        d.field("content_length", &self.content_length);
         d.field("content_range", &self.content_range);
         d.field("content_type", &self.content_type);
-        d.field("delete_marker", &self.delete_marker);
-        d.field("e_tag", &self.e_tag);
-        d.field("expiration", &self.expiration);
         d.field("expires", &self.expires);
-        d.field("last_modified", &self.last_modified);
+        d.field("website_redirect_location", &self.website_redirect_location);
+        d.field("server_side_encryption", &self.server_side_encryption);
         d.field("metadata", &self.metadata);
-        d.field("missing_meta", &self.missing_meta);
-        d.field(
-            "object_lock_legal_hold_status",
-            &self.object_lock_legal_hold_status,
-        );
-        d.field("object_lock_mode", &self.object_lock_mode);
-        d.field(
-            "object_lock_retain_until_date",
-            &self.object_lock_retain_until_date,
-        );
-        d.field("parts_count", &self.parts_count);
-        d.field("replication_status", &self.replication_status);
-        d.field("request_charged", &self.request_charged);
-        d.field("restore", &self.restore);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
         d.field(
             "ssekms_key_id",
             &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
         );
-        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("storage_class", &self.storage_class);
+        d.field("request_charged", &self.request_charged);
+        d.field("replication_status", &self.replication_status);
+        d.field("parts_count", &self.parts_count);
         d.field("tag_count", &self.tag_count);
-        d.field("version_id", &self.version_id);
-        d.field("website_redirect_location", &self.website_redirect_location);
+        d.field("object_lock_mode", &self.object_lock_mode);
+        d.field(
+            "object_lock_retain_until_date",
+            &self.object_lock_retain_until_date,
+        );
+        d.field(
+            "object_lock_legal_hold_status",
+            &self.object_lock_legal_hold_status,
+        );
         d.finish_non_exhaustive()
     }
 }
@@ -5424,20 +5424,6 @@ pub struct GetObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumMode`.
-    #[serde(
-        rename = "ChecksumMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_mode: Option<ChecksumMode>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `IfMatch`.
     #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
@@ -5465,23 +5451,9 @@ pub struct GetObjectRequest {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `PartNumber`.
-    #[serde(
-        rename = "PartNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub part_number: Option<i32>,
     /// `Range`.
     #[serde(rename = "Range", default, skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
     /// `ResponseCacheControl`.
     #[serde(
         rename = "ResponseCacheControl",
@@ -5525,6 +5497,9 @@ pub struct GetObjectRequest {
         with = "rt::timestamp_format::http_date_opt"
     )]
     pub response_expires: Option<rt::Timestamp>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -5546,25 +5521,46 @@ pub struct GetObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
+    /// `PartNumber`.
+    #[serde(
+        rename = "PartNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub part_number: Option<i32>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ChecksumMode`.
+    #[serde(
+        rename = "ChecksumMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_mode: Option<ChecksumMode>,
 }
 
 impl std::fmt::Debug for GetObjectRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("GetObjectRequest");
         d.field("bucket", &self.bucket);
-        d.field("checksum_mode", &self.checksum_mode);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.field("if_match", &self.if_match);
         d.field("if_modified_since", &self.if_modified_since);
         d.field("if_none_match", &self.if_none_match);
         d.field("if_unmodified_since", &self.if_unmodified_since);
         d.field("key", &self.key);
-        d.field("part_number", &self.part_number);
         d.field("range", &self.range);
-        d.field("request_payer", &self.request_payer);
         d.field("response_cache_control", &self.response_cache_control);
         d.field(
             "response_content_disposition",
@@ -5574,13 +5570,17 @@ impl std::fmt::Debug for GetObjectRequest {
         d.field("response_content_language", &self.response_content_language);
         d.field("response_content_type", &self.response_content_type);
         d.field("response_expires", &self.response_expires);
+        d.field("version_id", &self.version_id);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field(
             "sse_customer_key",
             &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
         );
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("version_id", &self.version_id);
+        d.field("request_payer", &self.request_payer);
+        d.field("part_number", &self.part_number);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("checksum_mode", &self.checksum_mode);
         d.finish_non_exhaustive()
     }
 }
@@ -5603,16 +5603,12 @@ pub struct GetObjectRetentionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -5620,9 +5616,13 @@ pub struct GetObjectRetentionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetObjectTaggingOutput` structure. Every member is optional here; build one with
@@ -5630,12 +5630,12 @@ pub struct GetObjectRetentionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectTaggingOutput {
-    /// `TagSet` (required).
-    #[serde(rename = "TagSet", default, skip_serializing_if = "Option::is_none")]
-    pub tag_set: Option<Vec<Tag>>,
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+    /// `TagSet` (required).
+    #[serde(rename = "TagSet", default, skip_serializing_if = "Option::is_none")]
+    pub tag_set: Option<Vec<Tag>>,
 }
 
 /// The `GetObjectTaggingRequest` structure. Every member is optional here; build one with
@@ -5646,6 +5646,12 @@ pub struct GetObjectTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -5653,9 +5659,6 @@ pub struct GetObjectTaggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -5663,9 +5666,6 @@ pub struct GetObjectTaggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 /// The `GetObjectTorrentOutput` structure. Every member is optional here; build one with
@@ -5693,13 +5693,6 @@ pub struct GetObjectTorrentRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -5710,6 +5703,13 @@ pub struct GetObjectTorrentRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetPublicAccessBlockOutput` structure. Every member is optional here; build one with
@@ -5805,23 +5805,9 @@ pub struct Grantee {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct HeadBucketOutput {
-    /// `AccessPointAlias`.
-    #[serde(
-        rename = "AccessPointAlias",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_point_alias: Option<bool>,
     /// `BucketArn`.
     #[serde(rename = "BucketArn", default, skip_serializing_if = "Option::is_none")]
     pub bucket_arn: Option<String>,
-    /// `BucketLocationName`.
-    #[serde(
-        rename = "BucketLocationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_location_name: Option<String>,
     /// `BucketLocationType`.
     #[serde(
         rename = "BucketLocationType",
@@ -5829,6 +5815,13 @@ pub struct HeadBucketOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_location_type: Option<LocationType>,
+    /// `BucketLocationName`.
+    #[serde(
+        rename = "BucketLocationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_location_name: Option<String>,
     /// `BucketRegion`.
     #[serde(
         rename = "BucketRegion",
@@ -5836,6 +5829,13 @@ pub struct HeadBucketOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_region: Option<String>,
+    /// `AccessPointAlias`.
+    #[serde(
+        rename = "AccessPointAlias",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_point_alias: Option<bool>,
 }
 
 /// The `HeadBucketRequest` structure. Every member is optional here; build one with
@@ -5860,6 +5860,13 @@ pub struct HeadBucketRequest {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct HeadObjectOutput {
+    /// `DeleteMarker`.
+    #[serde(
+        rename = "DeleteMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_marker: Option<bool>,
     /// `AcceptRanges`.
     #[serde(
         rename = "AcceptRanges",
@@ -5867,6 +5874,16 @@ pub struct HeadObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_ranges: Option<String>,
+    /// `Expiration`.
+    #[serde(
+        rename = "Expiration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiration: Option<String>,
+    /// `Restore`.
+    #[serde(rename = "Restore", default, skip_serializing_if = "Option::is_none")]
+    pub restore: Option<String>,
     /// `ArchiveStatus`.
     #[serde(
         rename = "ArchiveStatus",
@@ -5874,20 +5891,20 @@ pub struct HeadObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub archive_status: Option<ArchiveStatus>,
-    /// `BucketKeyEnabled`.
+    /// `LastModified`.
     #[serde(
-        rename = "BucketKeyEnabled",
+        rename = "LastModified",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bucket_key_enabled: Option<bool>,
-    /// `CacheControl`.
+    pub last_modified: Option<rt::Timestamp>,
+    /// `ContentLength`.
     #[serde(
-        rename = "CacheControl",
+        rename = "ContentLength",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub cache_control: Option<String>,
+    pub content_length: Option<i64>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -5909,13 +5926,6 @@ pub struct HeadObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -5937,27 +5947,13 @@ pub struct HeadObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumType`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumType",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_type: Option<ChecksumType>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -5965,6 +5961,47 @@ pub struct HeadObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
+    /// `ChecksumType`.
+    #[serde(
+        rename = "ChecksumType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_type: Option<ChecksumType>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
+    /// `MissingMeta`.
+    #[serde(
+        rename = "MissingMeta",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub missing_meta: Option<i32>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `CacheControl`.
+    #[serde(
+        rename = "CacheControl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cache_control: Option<String>,
     /// `ContentDisposition`.
     #[serde(
         rename = "ContentDisposition",
@@ -5986,20 +6023,6 @@ pub struct HeadObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_language: Option<String>,
-    /// `ContentLength`.
-    #[serde(
-        rename = "ContentLength",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_length: Option<i64>,
-    /// `ContentRange`.
-    #[serde(
-        rename = "ContentRange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_range: Option<String>,
     /// `ContentType`.
     #[serde(
         rename = "ContentType",
@@ -6007,89 +6030,33 @@ pub struct HeadObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_type: Option<String>,
-    /// `DeleteMarker`.
+    /// `ContentRange`.
     #[serde(
-        rename = "DeleteMarker",
+        rename = "ContentRange",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub delete_marker: Option<bool>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expiration: Option<String>,
+    pub content_range: Option<String>,
     /// `Expires`.
     #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
-    /// `LastModified`.
+    /// `WebsiteRedirectLocation`.
     #[serde(
-        rename = "LastModified",
+        rename = "WebsiteRedirectLocation",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_modified: Option<rt::Timestamp>,
+    pub website_redirect_location: Option<String>,
+    /// `ServerSideEncryption`.
+    #[serde(
+        rename = "ServerSideEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_side_encryption: Option<ServerSideEncryption>,
     /// `Metadata`.
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HashMap<String, String>>,
-    /// `MissingMeta`.
-    #[serde(
-        rename = "MissingMeta",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub missing_meta: Option<i32>,
-    /// `ObjectLockLegalHoldStatus`.
-    #[serde(
-        rename = "ObjectLockLegalHoldStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// `ObjectLockMode`.
-    #[serde(
-        rename = "ObjectLockMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_lock_mode: Option<ObjectLockMode>,
-    /// `ObjectLockRetainUntilDate`.
-    #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
-    pub object_lock_retain_until_date: Option<rt::Timestamp>,
-    /// `PartsCount`.
-    #[serde(
-        rename = "PartsCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parts_count: Option<i32>,
-    /// `ReplicationStatus`.
-    #[serde(
-        rename = "ReplicationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub replication_status: Option<ReplicationStatus>,
-    /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_charged: Option<RequestCharged>,
-    /// `Restore`.
-    #[serde(rename = "Restore", default, skip_serializing_if = "Option::is_none")]
-    pub restore: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -6111,13 +6078,13 @@ pub struct HeadObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `BucketKeyEnabled`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "BucketKeyEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
+    pub bucket_key_enabled: Option<bool>,
     /// `StorageClass`.
     #[serde(
         rename = "StorageClass",
@@ -6125,76 +6092,109 @@ pub struct HeadObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_class: Option<StorageClass>,
-    /// `TagCount`.
-    #[serde(rename = "TagCount", default, skip_serializing_if = "Option::is_none")]
-    pub tag_count: Option<i32>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
-    /// `WebsiteRedirectLocation`.
+    /// `RequestCharged`.
     #[serde(
-        rename = "WebsiteRedirectLocation",
+        rename = "RequestCharged",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub website_redirect_location: Option<String>,
+    pub request_charged: Option<RequestCharged>,
+    /// `ReplicationStatus`.
+    #[serde(
+        rename = "ReplicationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replication_status: Option<ReplicationStatus>,
+    /// `PartsCount`.
+    #[serde(
+        rename = "PartsCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parts_count: Option<i32>,
+    /// `TagCount`.
+    #[serde(rename = "TagCount", default, skip_serializing_if = "Option::is_none")]
+    pub tag_count: Option<i32>,
+    /// `ObjectLockMode`.
+    #[serde(
+        rename = "ObjectLockMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_lock_mode: Option<ObjectLockMode>,
+    /// `ObjectLockRetainUntilDate`.
+    #[serde(
+        rename = "ObjectLockRetainUntilDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rt::timestamp_format::iso8601_opt"
+    )]
+    pub object_lock_retain_until_date: Option<rt::Timestamp>,
+    /// `ObjectLockLegalHoldStatus`.
+    #[serde(
+        rename = "ObjectLockLegalHoldStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
 }
 
 impl std::fmt::Debug for HeadObjectOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("HeadObjectOutput");
+        d.field("delete_marker", &self.delete_marker);
         d.field("accept_ranges", &self.accept_ranges);
+        d.field("expiration", &self.expiration);
+        d.field("restore", &self.restore);
         d.field("archive_status", &self.archive_status);
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.field("cache_control", &self.cache_control);
+        d.field("last_modified", &self.last_modified);
+        d.field("content_length", &self.content_length);
         d.field("checksum_crc32", &self.checksum_crc32);
         d.field("checksum_crc32_c", &self.checksum_crc32_c);
         d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_sha1", &self.checksum_sha1);
         d.field("checksum_sha256", &self.checksum_sha256);
         d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_type", &self.checksum_type);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_xxhash64", &self.checksum_xxhash64);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
+        d.field("checksum_type", &self.checksum_type);
+        d.field("e_tag", &self.e_tag);
+        d.field("missing_meta", &self.missing_meta);
+        d.field("version_id", &self.version_id);
+        d.field("cache_control", &self.cache_control);
         d.field("content_disposition", &self.content_disposition);
         d.field("content_encoding", &self.content_encoding);
         d.field("content_language", &self.content_language);
-        d.field("content_length", &self.content_length);
-        d.field("content_range", &self.content_range);
         d.field("content_type", &self.content_type);
-        d.field("delete_marker", &self.delete_marker);
-        d.field("e_tag", &self.e_tag);
-        d.field("expiration", &self.expiration);
+        d.field("content_range", &self.content_range);
         d.field("expires", &self.expires);
-        d.field("last_modified", &self.last_modified);
+        d.field("website_redirect_location", &self.website_redirect_location);
+        d.field("server_side_encryption", &self.server_side_encryption);
         d.field("metadata", &self.metadata);
-        d.field("missing_meta", &self.missing_meta);
-        d.field(
-            "object_lock_legal_hold_status",
-            &self.object_lock_legal_hold_status,
-        );
-        d.field("object_lock_mode", &self.object_lock_mode);
-        d.field(
-            "object_lock_retain_until_date",
-            &self.object_lock_retain_until_date,
-        );
-        d.field("parts_count", &self.parts_count);
-        d.field("replication_status", &self.replication_status);
-        d.field("request_charged", &self.request_charged);
-        d.field("restore", &self.restore);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
         d.field(
             "ssekms_key_id",
             &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
         );
-        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("storage_class", &self.storage_class);
+        d.field("request_charged", &self.request_charged);
+        d.field("replication_status", &self.replication_status);
+        d.field("parts_count", &self.parts_count);
         d.field("tag_count", &self.tag_count);
-        d.field("version_id", &self.version_id);
-        d.field("website_redirect_location", &self.website_redirect_location);
+        d.field("object_lock_mode", &self.object_lock_mode);
+        d.field(
+            "object_lock_retain_until_date",
+            &self.object_lock_retain_until_date,
+        );
+        d.field(
+            "object_lock_legal_hold_status",
+            &self.object_lock_legal_hold_status,
+        );
         d.finish_non_exhaustive()
     }
 }
@@ -6207,20 +6207,6 @@ pub struct HeadObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumMode`.
-    #[serde(
-        rename = "ChecksumMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_mode: Option<ChecksumMode>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `IfMatch`.
     #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
@@ -6248,23 +6234,9 @@ pub struct HeadObjectRequest {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `PartNumber`.
-    #[serde(
-        rename = "PartNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub part_number: Option<i32>,
     /// `Range`.
     #[serde(rename = "Range", default, skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
     /// `ResponseCacheControl`.
     #[serde(
         rename = "ResponseCacheControl",
@@ -6308,6 +6280,9 @@ pub struct HeadObjectRequest {
         with = "rt::timestamp_format::http_date_opt"
     )]
     pub response_expires: Option<rt::Timestamp>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -6329,25 +6304,46 @@ pub struct HeadObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
+    /// `PartNumber`.
+    #[serde(
+        rename = "PartNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub part_number: Option<i32>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ChecksumMode`.
+    #[serde(
+        rename = "ChecksumMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_mode: Option<ChecksumMode>,
 }
 
 impl std::fmt::Debug for HeadObjectRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("HeadObjectRequest");
         d.field("bucket", &self.bucket);
-        d.field("checksum_mode", &self.checksum_mode);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.field("if_match", &self.if_match);
         d.field("if_modified_since", &self.if_modified_since);
         d.field("if_none_match", &self.if_none_match);
         d.field("if_unmodified_since", &self.if_unmodified_since);
         d.field("key", &self.key);
-        d.field("part_number", &self.part_number);
         d.field("range", &self.range);
-        d.field("request_payer", &self.request_payer);
         d.field("response_cache_control", &self.response_cache_control);
         d.field(
             "response_content_disposition",
@@ -6357,13 +6353,17 @@ impl std::fmt::Debug for HeadObjectRequest {
         d.field("response_content_language", &self.response_content_language);
         d.field("response_content_type", &self.response_content_type);
         d.field("response_expires", &self.response_expires);
+        d.field("version_id", &self.version_id);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field(
             "sse_customer_key",
             &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
         );
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("version_id", &self.version_id);
+        d.field("request_payer", &self.request_payer);
+        d.field("part_number", &self.part_number);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("checksum_mode", &self.checksum_mode);
         d.finish_non_exhaustive()
     }
 }
@@ -6393,6 +6393,9 @@ pub struct IndexDocument {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Initiator {
+    /// `ID`.
+    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `DisplayName`.
     #[serde(
         rename = "DisplayName",
@@ -6400,9 +6403,6 @@ pub struct Initiator {
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<String>,
-    /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
 }
 
 /// The `InputSerialization` structure. Every member is optional here; build one with
@@ -6456,12 +6456,12 @@ pub struct IntelligentTieringAndOperator {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct IntelligentTieringConfiguration {
-    /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<IntelligentTieringFilter>,
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// `Filter`.
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<IntelligentTieringFilter>,
     /// `Status` (required).
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<IntelligentTieringStatus>,
@@ -6475,15 +6475,15 @@ pub struct IntelligentTieringConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct IntelligentTieringFilter {
-    /// `And`.
-    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
-    pub and: Option<IntelligentTieringAndOperator>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tag`.
     #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
+    /// `And`.
+    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
+    pub and: Option<IntelligentTieringAndOperator>,
 }
 
 session_tower::string_enum! {
@@ -6511,13 +6511,6 @@ pub struct InvalidAnnotationName {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidObjectState {
-    /// `AccessTier`.
-    #[serde(
-        rename = "AccessTier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_tier: Option<IntelligentTieringAccessTier>,
     /// `StorageClass`.
     #[serde(
         rename = "StorageClass",
@@ -6525,6 +6518,13 @@ pub struct InvalidObjectState {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_class: Option<StorageClass>,
+    /// `AccessTier`.
+    #[serde(
+        rename = "AccessTier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub access_tier: Option<IntelligentTieringAccessTier>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
     pub meta: session_tower::ServiceError,
@@ -6572,6 +6572,9 @@ pub struct InventoryConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub destination: Option<InventoryDestination>,
+    /// `IsEnabled` (required).
+    #[serde(rename = "IsEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
     /// `Filter`.
     #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<InventoryFilter>,
@@ -6585,9 +6588,6 @@ pub struct InventoryConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub included_object_versions: Option<InventoryIncludedObjectVersions>,
-    /// `IsEnabled` (required).
-    #[serde(rename = "IsEnabled", default, skip_serializing_if = "Option::is_none")]
-    pub is_enabled: Option<bool>,
     /// `OptionalFields`.
     #[serde(
         rename = "OptionalFields",
@@ -6629,12 +6629,12 @@ pub struct InventoryDestination {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InventoryEncryption {
-    /// `SSEKMS`.
-    #[serde(rename = "SSEKMS", default, skip_serializing_if = "Option::is_none")]
-    pub ssekms: Option<Ssekms>,
     /// `SSES3`.
     #[serde(rename = "SSES3", default, skip_serializing_if = "Option::is_none")]
     pub sses3: Option<Sses3>,
+    /// `SSEKMS`.
+    #[serde(rename = "SSEKMS", default, skip_serializing_if = "Option::is_none")]
+    pub ssekms: Option<Ssekms>,
 }
 
 /// The `InventoryFilter` structure. Every member is optional here; build one with
@@ -6728,6 +6728,12 @@ pub struct InventoryS3BucketDestination {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Format` (required).
+    #[serde(rename = "Format", default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<InventoryFormat>,
+    /// `Prefix`.
+    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
     /// `Encryption`.
     #[serde(
         rename = "Encryption",
@@ -6735,12 +6741,6 @@ pub struct InventoryS3BucketDestination {
         skip_serializing_if = "Option::is_none"
     )]
     pub encryption: Option<InventoryEncryption>,
-    /// `Format` (required).
-    #[serde(rename = "Format", default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<InventoryFormat>,
-    /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
 }
 
 /// The `InventorySchedule` structure. Every member is optional here; build one with
@@ -6786,15 +6786,6 @@ pub struct InventoryTableConfigurationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub configuration_state: Option<InventoryConfigurationState>,
-    /// `Error`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorDetails>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
-    /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
     /// `TableStatus`.
     #[serde(
         rename = "TableStatus",
@@ -6802,6 +6793,15 @@ pub struct InventoryTableConfigurationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_status: Option<String>,
+    /// `Error`.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetails>,
+    /// `TableName`.
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
 }
 
 /// The `InventoryTableConfigurationUpdates` structure. Every member is optional here; build one with
@@ -6864,6 +6864,13 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct JournalTableConfiguration {
+    /// `RecordExpiration` (required).
+    #[serde(
+        rename = "RecordExpiration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_expiration: Option<RecordExpiration>,
     /// `EncryptionConfiguration`.
     #[serde(
         rename = "EncryptionConfiguration",
@@ -6871,13 +6878,6 @@ pub struct JournalTableConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
-    /// `RecordExpiration` (required).
-    #[serde(
-        rename = "RecordExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub record_expiration: Option<RecordExpiration>,
 }
 
 /// The `JournalTableConfigurationResult` structure. Every member is optional here; build one with
@@ -6885,22 +6885,6 @@ pub struct JournalTableConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct JournalTableConfigurationResult {
-    /// `Error`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorDetails>,
-    /// `RecordExpiration` (required).
-    #[serde(
-        rename = "RecordExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub record_expiration: Option<RecordExpiration>,
-    /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
-    /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
     /// `TableStatus` (required).
     #[serde(
         rename = "TableStatus",
@@ -6908,6 +6892,22 @@ pub struct JournalTableConfigurationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_status: Option<String>,
+    /// `Error`.
+    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetails>,
+    /// `TableName` (required).
+    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `TableArn`.
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
+    /// `RecordExpiration` (required).
+    #[serde(
+        rename = "RecordExpiration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_expiration: Option<RecordExpiration>,
 }
 
 /// The `JournalTableConfigurationUpdates` structure. Every member is optional here; build one with
@@ -6929,12 +6929,6 @@ pub struct JournalTableConfigurationUpdates {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LambdaFunctionConfiguration {
-    /// `Events` (required).
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<Event>>,
-    /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<NotificationConfigurationFilter>,
     /// `Id`.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -6945,6 +6939,12 @@ pub struct LambdaFunctionConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub lambda_function_arn: Option<String>,
+    /// `Events` (required).
+    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
+    /// `Filter`.
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<NotificationConfigurationFilter>,
 }
 
 /// The `LifecycleConfiguration` structure. Every member is optional here; build one with
@@ -6987,13 +6987,6 @@ pub struct LifecycleExpiration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LifecycleRule {
-    /// `AbortIncompleteMultipartUpload`.
-    #[serde(
-        rename = "AbortIncompleteMultipartUpload",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
     /// `Expiration`.
     #[serde(
         rename = "Expiration",
@@ -7001,30 +6994,16 @@ pub struct LifecycleRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration: Option<LifecycleExpiration>,
-    /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<LifecycleRuleFilter>,
     /// `ID`.
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `NoncurrentVersionExpiration`.
-    #[serde(
-        rename = "NoncurrentVersionExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
-    /// `NoncurrentVersionTransitions`.
-    #[serde(
-        rename = "NoncurrentVersionTransitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub noncurrent_version_transitions: Option<Vec<NoncurrentVersionTransition>>,
     /// `Prefix`.
     #[deprecated]
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+    /// `Filter`.
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<LifecycleRuleFilter>,
     /// `Status` (required).
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExpirationStatus>,
@@ -7035,6 +7014,27 @@ pub struct LifecycleRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub transitions: Option<Vec<Transition>>,
+    /// `NoncurrentVersionTransitions`.
+    #[serde(
+        rename = "NoncurrentVersionTransitions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub noncurrent_version_transitions: Option<Vec<NoncurrentVersionTransition>>,
+    /// `NoncurrentVersionExpiration`.
+    #[serde(
+        rename = "NoncurrentVersionExpiration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
+    /// `AbortIncompleteMultipartUpload`.
+    #[serde(
+        rename = "AbortIncompleteMultipartUpload",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 
 /// The `LifecycleRuleAndOperator` structure. Every member is optional here; build one with
@@ -7042,6 +7042,12 @@ pub struct LifecycleRule {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LifecycleRuleAndOperator {
+    /// `Prefix`.
+    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// `Tags`.
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
     /// `ObjectSizeGreaterThan`.
     #[serde(
         rename = "ObjectSizeGreaterThan",
@@ -7056,12 +7062,6 @@ pub struct LifecycleRuleAndOperator {
         skip_serializing_if = "Option::is_none"
     )]
     pub object_size_less_than: Option<i64>,
-    /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
 }
 
 /// The `LifecycleRuleFilter` structure. Every member is optional here; build one with
@@ -7069,9 +7069,12 @@ pub struct LifecycleRuleAndOperator {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LifecycleRuleFilter {
-    /// `And`.
-    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
-    pub and: Option<LifecycleRuleAndOperator>,
+    /// `Prefix`.
+    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// `Tag`.
+    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<Tag>,
     /// `ObjectSizeGreaterThan`.
     #[serde(
         rename = "ObjectSizeGreaterThan",
@@ -7086,12 +7089,9 @@ pub struct LifecycleRuleFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub object_size_less_than: Option<i64>,
-    /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// `Tag`.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
-    pub tag: Option<Tag>,
+    /// `And`.
+    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
+    pub and: Option<LifecycleRuleAndOperator>,
 }
 
 /// The `ListBucketAnalyticsConfigurationsOutput` structure. Every member is optional here; build one with
@@ -7099,20 +7099,6 @@ pub struct LifecycleRuleFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketAnalyticsConfigurationsOutput {
-    /// `AnalyticsConfigurationList`.
-    #[serde(
-        rename = "AnalyticsConfigurationList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_configuration_list: Option<Vec<AnalyticsConfiguration>>,
-    /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub continuation_token: Option<String>,
     /// `IsTruncated`.
     #[serde(
         rename = "IsTruncated",
@@ -7120,6 +7106,13 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_truncated: Option<bool>,
+    /// `ContinuationToken`.
+    #[serde(
+        rename = "ContinuationToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub continuation_token: Option<String>,
     /// `NextContinuationToken`.
     #[serde(
         rename = "NextContinuationToken",
@@ -7127,6 +7120,13 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub next_continuation_token: Option<String>,
+    /// `AnalyticsConfigurationList`.
+    #[serde(
+        rename = "AnalyticsConfigurationList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub analytics_configuration_list: Option<Vec<AnalyticsConfiguration>>,
 }
 
 /// The `ListBucketAnalyticsConfigurationsRequest` structure. Every member is optional here; build one with
@@ -7158,20 +7158,6 @@ pub struct ListBucketAnalyticsConfigurationsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
-    /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub continuation_token: Option<String>,
-    /// `IntelligentTieringConfigurationList`.
-    #[serde(
-        rename = "IntelligentTieringConfigurationList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub intelligent_tiering_configuration_list: Option<Vec<IntelligentTieringConfiguration>>,
     /// `IsTruncated`.
     #[serde(
         rename = "IsTruncated",
@@ -7179,6 +7165,13 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_truncated: Option<bool>,
+    /// `ContinuationToken`.
+    #[serde(
+        rename = "ContinuationToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub continuation_token: Option<String>,
     /// `NextContinuationToken`.
     #[serde(
         rename = "NextContinuationToken",
@@ -7186,6 +7179,13 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub next_continuation_token: Option<String>,
+    /// `IntelligentTieringConfigurationList`.
+    #[serde(
+        rename = "IntelligentTieringConfigurationList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub intelligent_tiering_configuration_list: Option<Vec<IntelligentTieringConfiguration>>,
 }
 
 /// The `ListBucketIntelligentTieringConfigurationsRequest` structure. Every member is optional here; build one with
@@ -7276,13 +7276,6 @@ pub struct ListBucketInventoryConfigurationsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketMetricsConfigurationsOutput {
-    /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub continuation_token: Option<String>,
     /// `IsTruncated`.
     #[serde(
         rename = "IsTruncated",
@@ -7290,13 +7283,13 @@ pub struct ListBucketMetricsConfigurationsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_truncated: Option<bool>,
-    /// `MetricsConfigurationList`.
+    /// `ContinuationToken`.
     #[serde(
-        rename = "MetricsConfigurationList",
+        rename = "ContinuationToken",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub metrics_configuration_list: Option<Vec<MetricsConfiguration>>,
+    pub continuation_token: Option<String>,
     /// `NextContinuationToken`.
     #[serde(
         rename = "NextContinuationToken",
@@ -7304,6 +7297,13 @@ pub struct ListBucketMetricsConfigurationsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub next_continuation_token: Option<String>,
+    /// `MetricsConfigurationList`.
+    #[serde(
+        rename = "MetricsConfigurationList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metrics_configuration_list: Option<Vec<MetricsConfiguration>>,
 }
 
 /// The `ListBucketMetricsConfigurationsRequest` structure. Every member is optional here; build one with
@@ -7338,6 +7338,9 @@ pub struct ListBucketsOutput {
     /// `Buckets`.
     #[serde(rename = "Buckets", default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<Bucket>>,
+    /// `Owner`.
+    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
     /// `ContinuationToken`.
     #[serde(
         rename = "ContinuationToken",
@@ -7345,9 +7348,6 @@ pub struct ListBucketsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub continuation_token: Option<String>,
-    /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<Owner>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
@@ -7358,20 +7358,6 @@ pub struct ListBucketsOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketsRequest {
-    /// `BucketRegion`.
-    #[serde(
-        rename = "BucketRegion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_region: Option<String>,
-    /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub continuation_token: Option<String>,
     /// `MaxBuckets`.
     #[serde(
         rename = "MaxBuckets",
@@ -7379,9 +7365,23 @@ pub struct ListBucketsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_buckets: Option<i32>,
+    /// `ContinuationToken`.
+    #[serde(
+        rename = "ContinuationToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub continuation_token: Option<String>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+    /// `BucketRegion`.
+    #[serde(
+        rename = "BucketRegion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_region: Option<String>,
 }
 
 /// The `ListDirectoryBucketsOutput` structure. Every member is optional here; build one with
@@ -7430,64 +7430,9 @@ pub struct ListMultipartUploadsOutput {
     /// `Bucket`.
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `CommonPrefixes`.
-    #[serde(
-        rename = "CommonPrefixes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub common_prefixes: Option<Vec<CommonPrefix>>,
-    /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encoding_type: Option<EncodingType>,
-    /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_truncated: Option<bool>,
     /// `KeyMarker`.
     #[serde(rename = "KeyMarker", default, skip_serializing_if = "Option::is_none")]
     pub key_marker: Option<String>,
-    /// `MaxUploads`.
-    #[serde(
-        rename = "MaxUploads",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_uploads: Option<i32>,
-    /// `NextKeyMarker`.
-    #[serde(
-        rename = "NextKeyMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub next_key_marker: Option<String>,
-    /// `NextUploadIdMarker`.
-    #[serde(
-        rename = "NextUploadIdMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub next_upload_id_marker: Option<String>,
-    /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_charged: Option<RequestCharged>,
     /// `UploadIdMarker`.
     #[serde(
         rename = "UploadIdMarker",
@@ -7495,9 +7440,64 @@ pub struct ListMultipartUploadsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub upload_id_marker: Option<String>,
+    /// `NextKeyMarker`.
+    #[serde(
+        rename = "NextKeyMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_key_marker: Option<String>,
+    /// `Prefix`.
+    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// `Delimiter`.
+    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// `NextUploadIdMarker`.
+    #[serde(
+        rename = "NextUploadIdMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_upload_id_marker: Option<String>,
+    /// `MaxUploads`.
+    #[serde(
+        rename = "MaxUploads",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_uploads: Option<i32>,
+    /// `IsTruncated`.
+    #[serde(
+        rename = "IsTruncated",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_truncated: Option<bool>,
     /// `Uploads`.
     #[serde(rename = "Uploads", default, skip_serializing_if = "Option::is_none")]
     pub uploads: Option<Vec<MultipartUpload>>,
+    /// `CommonPrefixes`.
+    #[serde(
+        rename = "CommonPrefixes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub common_prefixes: Option<Vec<CommonPrefix>>,
+    /// `EncodingType`.
+    #[serde(
+        rename = "EncodingType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub encoding_type: Option<EncodingType>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
 }
 
 /// The `ListMultipartUploadsRequest` structure. Every member is optional here; build one with
@@ -7518,13 +7518,6 @@ pub struct ListMultipartUploadsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub encoding_type: Option<EncodingType>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `KeyMarker`.
     #[serde(rename = "KeyMarker", default, skip_serializing_if = "Option::is_none")]
     pub key_marker: Option<String>,
@@ -7538,13 +7531,6 @@ pub struct ListMultipartUploadsRequest {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
     /// `UploadIdMarker`.
     #[serde(
         rename = "UploadIdMarker",
@@ -7552,6 +7538,20 @@ pub struct ListMultipartUploadsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub upload_id_marker: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
 }
 
 /// The `ListObjectAnnotationsOutput` structure. Every member is optional here; build one with
@@ -7559,20 +7559,6 @@ pub struct ListMultipartUploadsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectAnnotationsOutput {
-    /// `AnnotationCount`.
-    #[serde(
-        rename = "AnnotationCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub annotation_count: Option<i32>,
-    /// `AnnotationPrefix`.
-    #[serde(
-        rename = "AnnotationPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub annotation_prefix: Option<String>,
     /// `Annotations`.
     #[serde(
         rename = "Annotations",
@@ -7583,30 +7569,9 @@ pub struct ListObjectAnnotationsOutput {
     /// `Bucket`.
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub continuation_token: Option<String>,
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `MaxAnnotationResults`.
-    #[serde(
-        rename = "MaxAnnotationResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_annotation_results: Option<i32>,
-    /// `NextContinuationToken`.
-    #[serde(
-        rename = "NextContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub next_continuation_token: Option<String>,
     /// `ObjectVersionId`.
     #[serde(
         rename = "ObjectVersionId",
@@ -7614,6 +7579,41 @@ pub struct ListObjectAnnotationsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub object_version_id: Option<String>,
+    /// `AnnotationPrefix`.
+    #[serde(
+        rename = "AnnotationPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotation_prefix: Option<String>,
+    /// `MaxAnnotationResults`.
+    #[serde(
+        rename = "MaxAnnotationResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_annotation_results: Option<i32>,
+    /// `AnnotationCount`.
+    #[serde(
+        rename = "AnnotationCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotation_count: Option<i32>,
+    /// `ContinuationToken`.
+    #[serde(
+        rename = "ContinuationToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub continuation_token: Option<String>,
+    /// `NextContinuationToken`.
+    #[serde(
+        rename = "NextContinuationToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_continuation_token: Option<String>,
     /// `RequestCharged`.
     #[serde(
         rename = "RequestCharged",
@@ -7628,33 +7628,15 @@ pub struct ListObjectAnnotationsOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectAnnotationsRequest {
-    /// `AnnotationPrefix`.
-    #[serde(
-        rename = "AnnotationPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub annotation_prefix: Option<String>,
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub continuation_token: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `MaxAnnotationResults`.
     #[serde(
         rename = "MaxAnnotationResults",
@@ -7662,6 +7644,20 @@ pub struct ListObjectAnnotationsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_annotation_results: Option<i32>,
+    /// `AnnotationPrefix`.
+    #[serde(
+        rename = "AnnotationPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotation_prefix: Option<String>,
+    /// `ContinuationToken`.
+    #[serde(
+        rename = "ContinuationToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub continuation_token: Option<String>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -7669,9 +7665,13 @@ pub struct ListObjectAnnotationsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `ListObjectVersionsOutput` structure. Every member is optional here; build one with
@@ -7679,30 +7679,6 @@ pub struct ListObjectAnnotationsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectVersionsOutput {
-    /// `CommonPrefixes`.
-    #[serde(
-        rename = "CommonPrefixes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub common_prefixes: Option<Vec<CommonPrefix>>,
-    /// `DeleteMarkers`.
-    #[serde(
-        rename = "DeleteMarkers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_markers: Option<Vec<DeleteMarkerEntry>>,
-    /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encoding_type: Option<EncodingType>,
     /// `IsTruncated`.
     #[serde(
         rename = "IsTruncated",
@@ -7713,12 +7689,13 @@ pub struct ListObjectVersionsOutput {
     /// `KeyMarker`.
     #[serde(rename = "KeyMarker", default, skip_serializing_if = "Option::is_none")]
     pub key_marker: Option<String>,
-    /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
-    pub max_keys: Option<i32>,
-    /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// `VersionIdMarker`.
+    #[serde(
+        rename = "VersionIdMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub version_id_marker: Option<String>,
     /// `NextKeyMarker`.
     #[serde(
         rename = "NextKeyMarker",
@@ -7733,9 +7710,42 @@ pub struct ListObjectVersionsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub next_version_id_marker: Option<String>,
+    /// `Versions`.
+    #[serde(rename = "Versions", default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Vec<ObjectVersion>>,
+    /// `DeleteMarkers`.
+    #[serde(
+        rename = "DeleteMarkers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_markers: Option<Vec<DeleteMarkerEntry>>,
+    /// `Name`.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+    /// `Delimiter`.
+    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// `MaxKeys`.
+    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
+    pub max_keys: Option<i32>,
+    /// `CommonPrefixes`.
+    #[serde(
+        rename = "CommonPrefixes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub common_prefixes: Option<Vec<CommonPrefix>>,
+    /// `EncodingType`.
+    #[serde(
+        rename = "EncodingType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub encoding_type: Option<EncodingType>,
     /// `RequestCharged`.
     #[serde(
         rename = "RequestCharged",
@@ -7743,16 +7753,6 @@ pub struct ListObjectVersionsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_charged: Option<RequestCharged>,
-    /// `VersionIdMarker`.
-    #[serde(
-        rename = "VersionIdMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub version_id_marker: Option<String>,
-    /// `Versions`.
-    #[serde(rename = "Versions", default, skip_serializing_if = "Option::is_none")]
-    pub versions: Option<Vec<ObjectVersion>>,
 }
 
 /// The `ListObjectVersionsRequest` structure. Every member is optional here; build one with
@@ -7773,36 +7773,15 @@ pub struct ListObjectVersionsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub encoding_type: Option<EncodingType>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `KeyMarker`.
     #[serde(rename = "KeyMarker", default, skip_serializing_if = "Option::is_none")]
     pub key_marker: Option<String>,
     /// `MaxKeys`.
     #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
     pub max_keys: Option<i32>,
-    /// `OptionalObjectAttributes`.
-    #[serde(
-        rename = "OptionalObjectAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
     /// `VersionIdMarker`.
     #[serde(
         rename = "VersionIdMarker",
@@ -7810,6 +7789,27 @@ pub struct ListObjectVersionsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub version_id_marker: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
+    /// `OptionalObjectAttributes`.
+    #[serde(
+        rename = "OptionalObjectAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 
 /// The `ListObjectsOutput` structure. Every member is optional here; build one with
@@ -7817,26 +7817,6 @@ pub struct ListObjectVersionsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectsOutput {
-    /// `CommonPrefixes`.
-    #[serde(
-        rename = "CommonPrefixes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub common_prefixes: Option<Vec<CommonPrefix>>,
-    /// `Contents`.
-    #[serde(rename = "Contents", default, skip_serializing_if = "Option::is_none")]
-    pub contents: Option<Vec<Object>>,
-    /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encoding_type: Option<EncodingType>,
     /// `IsTruncated`.
     #[serde(
         rename = "IsTruncated",
@@ -7847,12 +7827,6 @@ pub struct ListObjectsOutput {
     /// `Marker`.
     #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
-    /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
-    pub max_keys: Option<i32>,
-    /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// `NextMarker`.
     #[serde(
         rename = "NextMarker",
@@ -7860,9 +7834,35 @@ pub struct ListObjectsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub next_marker: Option<String>,
+    /// `Contents`.
+    #[serde(rename = "Contents", default, skip_serializing_if = "Option::is_none")]
+    pub contents: Option<Vec<Object>>,
+    /// `Name`.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+    /// `Delimiter`.
+    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// `MaxKeys`.
+    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
+    pub max_keys: Option<i32>,
+    /// `CommonPrefixes`.
+    #[serde(
+        rename = "CommonPrefixes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub common_prefixes: Option<Vec<CommonPrefix>>,
+    /// `EncodingType`.
+    #[serde(
+        rename = "EncodingType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub encoding_type: Option<EncodingType>,
     /// `RequestCharged`.
     #[serde(
         rename = "RequestCharged",
@@ -7890,26 +7890,12 @@ pub struct ListObjectsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub encoding_type: Option<EncodingType>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Marker`.
     #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// `MaxKeys`.
     #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
     pub max_keys: Option<i32>,
-    /// `OptionalObjectAttributes`.
-    #[serde(
-        rename = "OptionalObjectAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
@@ -7920,6 +7906,20 @@ pub struct ListObjectsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `OptionalObjectAttributes`.
+    #[serde(
+        rename = "OptionalObjectAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 
 /// The `ListObjectsV2Output` structure. Every member is optional here; build one with
@@ -7927,33 +7927,6 @@ pub struct ListObjectsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectsV2Output {
-    /// `CommonPrefixes`.
-    #[serde(
-        rename = "CommonPrefixes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub common_prefixes: Option<Vec<CommonPrefix>>,
-    /// `Contents`.
-    #[serde(rename = "Contents", default, skip_serializing_if = "Option::is_none")]
-    pub contents: Option<Vec<Object>>,
-    /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub continuation_token: Option<String>,
-    /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
-    pub delimiter: Option<String>,
-    /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encoding_type: Option<EncodingType>,
     /// `IsTruncated`.
     #[serde(
         rename = "IsTruncated",
@@ -7961,15 +7934,45 @@ pub struct ListObjectsV2Output {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_truncated: Option<bool>,
-    /// `KeyCount`.
-    #[serde(rename = "KeyCount", default, skip_serializing_if = "Option::is_none")]
-    pub key_count: Option<i32>,
-    /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
-    pub max_keys: Option<i32>,
+    /// `Contents`.
+    #[serde(rename = "Contents", default, skip_serializing_if = "Option::is_none")]
+    pub contents: Option<Vec<Object>>,
     /// `Name`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `Prefix`.
+    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// `Delimiter`.
+    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// `MaxKeys`.
+    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
+    pub max_keys: Option<i32>,
+    /// `CommonPrefixes`.
+    #[serde(
+        rename = "CommonPrefixes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub common_prefixes: Option<Vec<CommonPrefix>>,
+    /// `EncodingType`.
+    #[serde(
+        rename = "EncodingType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub encoding_type: Option<EncodingType>,
+    /// `KeyCount`.
+    #[serde(rename = "KeyCount", default, skip_serializing_if = "Option::is_none")]
+    pub key_count: Option<i32>,
+    /// `ContinuationToken`.
+    #[serde(
+        rename = "ContinuationToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub continuation_token: Option<String>,
     /// `NextContinuationToken`.
     #[serde(
         rename = "NextContinuationToken",
@@ -7977,16 +7980,6 @@ pub struct ListObjectsV2Output {
         skip_serializing_if = "Option::is_none"
     )]
     pub next_continuation_token: Option<String>,
-    /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_charged: Option<RequestCharged>,
     /// `StartAfter`.
     #[serde(
         rename = "StartAfter",
@@ -7994,6 +7987,13 @@ pub struct ListObjectsV2Output {
         skip_serializing_if = "Option::is_none"
     )]
     pub start_after: Option<String>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
 }
 
 /// The `ListObjectsV2Request` structure. Every member is optional here; build one with
@@ -8004,13 +8004,6 @@ pub struct ListObjectsV2Request {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub continuation_token: Option<String>,
     /// `Delimiter`.
     #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
@@ -8021,13 +8014,19 @@ pub struct ListObjectsV2Request {
         skip_serializing_if = "Option::is_none"
     )]
     pub encoding_type: Option<EncodingType>,
-    /// `ExpectedBucketOwner`.
+    /// `MaxKeys`.
+    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
+    pub max_keys: Option<i32>,
+    /// `Prefix`.
+    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// `ContinuationToken`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ContinuationToken",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub continuation_token: Option<String>,
     /// `FetchOwner`.
     #[serde(
         rename = "FetchOwner",
@@ -8035,26 +8034,6 @@ pub struct ListObjectsV2Request {
         skip_serializing_if = "Option::is_none"
     )]
     pub fetch_owner: Option<bool>,
-    /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
-    pub max_keys: Option<i32>,
-    /// `OptionalObjectAttributes`.
-    #[serde(
-        rename = "OptionalObjectAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
-    /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
     /// `StartAfter`.
     #[serde(
         rename = "StartAfter",
@@ -8062,6 +8041,27 @@ pub struct ListObjectsV2Request {
         skip_serializing_if = "Option::is_none"
     )]
     pub start_after: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `OptionalObjectAttributes`.
+    #[serde(
+        rename = "OptionalObjectAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 
 /// The `ListPartsOutput` structure. Every member is optional here; build one with
@@ -8082,6 +8082,59 @@ pub struct ListPartsOutput {
     /// `Bucket`.
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Key`.
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `UploadId`.
+    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
+    /// `PartNumberMarker`.
+    #[serde(
+        rename = "PartNumberMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub part_number_marker: Option<i32>,
+    /// `NextPartNumberMarker`.
+    #[serde(
+        rename = "NextPartNumberMarker",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_part_number_marker: Option<i32>,
+    /// `MaxParts`.
+    #[serde(rename = "MaxParts", default, skip_serializing_if = "Option::is_none")]
+    pub max_parts: Option<i32>,
+    /// `IsTruncated`.
+    #[serde(
+        rename = "IsTruncated",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_truncated: Option<bool>,
+    /// `Parts`.
+    #[serde(rename = "Parts", default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<Part>>,
+    /// `Initiator`.
+    #[serde(rename = "Initiator", default, skip_serializing_if = "Option::is_none")]
+    pub initiator: Option<Initiator>,
+    /// `Owner`.
+    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// `StorageClass`.
+    #[serde(
+        rename = "StorageClass",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_class: Option<StorageClass>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
     /// `ChecksumAlgorithm`.
     #[serde(
         rename = "ChecksumAlgorithm",
@@ -8096,59 +8149,6 @@ pub struct ListPartsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_type: Option<ChecksumType>,
-    /// `Initiator`.
-    #[serde(rename = "Initiator", default, skip_serializing_if = "Option::is_none")]
-    pub initiator: Option<Initiator>,
-    /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_truncated: Option<bool>,
-    /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `MaxParts`.
-    #[serde(rename = "MaxParts", default, skip_serializing_if = "Option::is_none")]
-    pub max_parts: Option<i32>,
-    /// `NextPartNumberMarker`.
-    #[serde(
-        rename = "NextPartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub next_part_number_marker: Option<i32>,
-    /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<Owner>,
-    /// `PartNumberMarker`.
-    #[serde(
-        rename = "PartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub part_number_marker: Option<i32>,
-    /// `Parts`.
-    #[serde(rename = "Parts", default, skip_serializing_if = "Option::is_none")]
-    pub parts: Option<Vec<Part>>,
-    /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_charged: Option<RequestCharged>,
-    /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub storage_class: Option<StorageClass>,
-    /// `UploadId`.
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
 }
 
 /// The `ListPartsRequest` structure. Every member is optional here; build one with
@@ -8159,13 +8159,6 @@ pub struct ListPartsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -8179,6 +8172,9 @@ pub struct ListPartsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub part_number_marker: Option<i32>,
+    /// `UploadId` (required).
+    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -8186,6 +8182,13 @@ pub struct ListPartsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -8207,27 +8210,24 @@ pub struct ListPartsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
 }
 
 impl std::fmt::Debug for ListPartsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("ListPartsRequest");
         d.field("bucket", &self.bucket);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.field("key", &self.key);
         d.field("max_parts", &self.max_parts);
         d.field("part_number_marker", &self.part_number_marker);
+        d.field("upload_id", &self.upload_id);
         d.field("request_payer", &self.request_payer);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field(
             "sse_customer_key",
             &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
         );
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("upload_id", &self.upload_id);
         d.finish_non_exhaustive()
     }
 }
@@ -8237,12 +8237,12 @@ impl std::fmt::Debug for ListPartsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LocationInfo {
-    /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// `Type`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LocationType>,
+    /// `Name`.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 session_tower::string_enum! {
@@ -8274,13 +8274,6 @@ pub struct LoggingEnabled {
         skip_serializing_if = "Option::is_none"
     )]
     pub target_grants: Option<Vec<TargetGrant>>,
-    /// `TargetObjectKeyFormat`.
-    #[serde(
-        rename = "TargetObjectKeyFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub target_object_key_format: Option<TargetObjectKeyFormat>,
     /// `TargetPrefix` (required).
     #[serde(
         rename = "TargetPrefix",
@@ -8288,6 +8281,13 @@ pub struct LoggingEnabled {
         skip_serializing_if = "Option::is_none"
     )]
     pub target_prefix: Option<String>,
+    /// `TargetObjectKeyFormat`.
+    #[serde(
+        rename = "TargetObjectKeyFormat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_object_key_format: Option<TargetObjectKeyFormat>,
 }
 
 session_tower::string_enum! {
@@ -8315,20 +8315,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetadataConfiguration {
-    /// `AnnotationTableConfiguration`.
-    #[serde(
-        rename = "AnnotationTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub annotation_table_configuration: Option<AnnotationTableConfiguration>,
-    /// `InventoryTableConfiguration`.
-    #[serde(
-        rename = "InventoryTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub inventory_table_configuration: Option<InventoryTableConfiguration>,
     /// `JournalTableConfiguration` (required).
     #[serde(
         rename = "JournalTableConfiguration",
@@ -8336,6 +8322,20 @@ pub struct MetadataConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub journal_table_configuration: Option<JournalTableConfiguration>,
+    /// `InventoryTableConfiguration`.
+    #[serde(
+        rename = "InventoryTableConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub inventory_table_configuration: Option<InventoryTableConfiguration>,
+    /// `AnnotationTableConfiguration`.
+    #[serde(
+        rename = "AnnotationTableConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotation_table_configuration: Option<AnnotationTableConfiguration>,
 }
 
 /// The `MetadataConfigurationResult` structure. Every member is optional here; build one with
@@ -8343,13 +8343,6 @@ pub struct MetadataConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetadataConfigurationResult {
-    /// `AnnotationTableConfigurationResult`.
-    #[serde(
-        rename = "AnnotationTableConfigurationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub annotation_table_configuration_result: Option<AnnotationTableConfigurationResult>,
     /// `DestinationResult` (required).
     #[serde(
         rename = "DestinationResult",
@@ -8357,13 +8350,6 @@ pub struct MetadataConfigurationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_result: Option<DestinationResult>,
-    /// `InventoryTableConfigurationResult`.
-    #[serde(
-        rename = "InventoryTableConfigurationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub inventory_table_configuration_result: Option<InventoryTableConfigurationResult>,
     /// `JournalTableConfigurationResult`.
     #[serde(
         rename = "JournalTableConfigurationResult",
@@ -8371,6 +8357,20 @@ pub struct MetadataConfigurationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub journal_table_configuration_result: Option<JournalTableConfigurationResult>,
+    /// `InventoryTableConfigurationResult`.
+    #[serde(
+        rename = "InventoryTableConfigurationResult",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub inventory_table_configuration_result: Option<InventoryTableConfigurationResult>,
+    /// `AnnotationTableConfigurationResult`.
+    #[serde(
+        rename = "AnnotationTableConfigurationResult",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotation_table_configuration_result: Option<AnnotationTableConfigurationResult>,
 }
 
 session_tower::string_enum! {
@@ -8429,9 +8429,6 @@ pub struct MetadataTableConfigurationResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetadataTableEncryptionConfiguration {
-    /// `KmsKeyArn`.
-    #[serde(rename = "KmsKeyArn", default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_arn: Option<String>,
     /// `SseAlgorithm` (required).
     #[serde(
         rename = "SseAlgorithm",
@@ -8439,6 +8436,9 @@ pub struct MetadataTableEncryptionConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_algorithm: Option<TableSseAlgorithm>,
+    /// `KmsKeyArn`.
+    #[serde(rename = "KmsKeyArn", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_arn: Option<String>,
 }
 
 /// The `Metrics` structure. Every member is optional here; build one with
@@ -8446,6 +8446,9 @@ pub struct MetadataTableEncryptionConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Metrics {
+    /// `Status` (required).
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<MetricsStatus>,
     /// `EventThreshold`.
     #[serde(
         rename = "EventThreshold",
@@ -8453,9 +8456,6 @@ pub struct Metrics {
         skip_serializing_if = "Option::is_none"
     )]
     pub event_threshold: Option<ReplicationTimeValue>,
-    /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<MetricsStatus>,
 }
 
 /// The `MetricsAndOperator` structure. Every member is optional here; build one with
@@ -8463,6 +8463,12 @@ pub struct Metrics {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetricsAndOperator {
+    /// `Prefix`.
+    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// `Tags`.
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
     /// `AccessPointArn`.
     #[serde(
         rename = "AccessPointArn",
@@ -8470,12 +8476,6 @@ pub struct MetricsAndOperator {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_point_arn: Option<String>,
-    /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
 }
 
 /// The `MetricsConfiguration` structure. Every member is optional here; build one with
@@ -8483,12 +8483,12 @@ pub struct MetricsAndOperator {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetricsConfiguration {
-    /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<MetricsFilter>,
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// `Filter`.
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<MetricsFilter>,
 }
 
 /// The `MetricsFilter` structure. Every member is optional here; build one with
@@ -8496,6 +8496,12 @@ pub struct MetricsConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetricsFilter {
+    /// `Prefix`.
+    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// `Tag`.
+    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<Tag>,
     /// `AccessPointArn`.
     #[serde(
         rename = "AccessPointArn",
@@ -8506,12 +8512,6 @@ pub struct MetricsFilter {
     /// `And`.
     #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
     pub and: Option<MetricsAndOperator>,
-    /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// `Tag`.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
-    pub tag: Option<Tag>,
 }
 
 session_tower::string_enum! {
@@ -8529,6 +8529,28 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MultipartUpload {
+    /// `UploadId`.
+    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
+    /// `Key`.
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `Initiated`.
+    #[serde(rename = "Initiated", default, skip_serializing_if = "Option::is_none")]
+    pub initiated: Option<rt::Timestamp>,
+    /// `StorageClass`.
+    #[serde(
+        rename = "StorageClass",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_class: Option<StorageClass>,
+    /// `Owner`.
+    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// `Initiator`.
+    #[serde(rename = "Initiator", default, skip_serializing_if = "Option::is_none")]
+    pub initiator: Option<Initiator>,
     /// `ChecksumAlgorithm`.
     #[serde(
         rename = "ChecksumAlgorithm",
@@ -8543,28 +8565,6 @@ pub struct MultipartUpload {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_type: Option<ChecksumType>,
-    /// `Initiated`.
-    #[serde(rename = "Initiated", default, skip_serializing_if = "Option::is_none")]
-    pub initiated: Option<rt::Timestamp>,
-    /// `Initiator`.
-    #[serde(rename = "Initiator", default, skip_serializing_if = "Option::is_none")]
-    pub initiator: Option<Initiator>,
-    /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<Owner>,
-    /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub storage_class: Option<StorageClass>,
-    /// `UploadId`.
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
 }
 
 /// The `NoSuchAnnotation` error. Every member is optional here; build one with
@@ -8612,13 +8612,6 @@ pub struct NoSuchUpload {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct NoncurrentVersionExpiration {
-    /// `NewerNoncurrentVersions`.
-    #[serde(
-        rename = "NewerNoncurrentVersions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub newer_noncurrent_versions: Option<i32>,
     /// `NoncurrentDays`.
     #[serde(
         rename = "NoncurrentDays",
@@ -8626,13 +8619,6 @@ pub struct NoncurrentVersionExpiration {
         skip_serializing_if = "Option::is_none"
     )]
     pub noncurrent_days: Option<i32>,
-}
-
-/// The `NoncurrentVersionTransition` structure. Every member is optional here; build one with
-/// `NoncurrentVersionTransition { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
-pub struct NoncurrentVersionTransition {
     /// `NewerNoncurrentVersions`.
     #[serde(
         rename = "NewerNoncurrentVersions",
@@ -8640,6 +8626,13 @@ pub struct NoncurrentVersionTransition {
         skip_serializing_if = "Option::is_none"
     )]
     pub newer_noncurrent_versions: Option<i32>,
+}
+
+/// The `NoncurrentVersionTransition` structure. Every member is optional here; build one with
+/// `NoncurrentVersionTransition { field: Some(..), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
+pub struct NoncurrentVersionTransition {
     /// `NoncurrentDays`.
     #[serde(
         rename = "NoncurrentDays",
@@ -8654,6 +8647,13 @@ pub struct NoncurrentVersionTransition {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_class: Option<TransitionStorageClass>,
+    /// `NewerNoncurrentVersions`.
+    #[serde(
+        rename = "NewerNoncurrentVersions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub newer_noncurrent_versions: Option<i32>,
 }
 
 /// The `NotificationConfiguration` structure. Every member is optional here; build one with
@@ -8661,27 +8661,6 @@ pub struct NoncurrentVersionTransition {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct NotificationConfiguration {
-    /// `EventBridgeConfiguration`.
-    #[serde(
-        rename = "EventBridgeConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub event_bridge_configuration: Option<EventBridgeConfiguration>,
-    /// `LambdaFunctionConfigurations`.
-    #[serde(
-        rename = "LambdaFunctionConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lambda_function_configurations: Option<Vec<LambdaFunctionConfiguration>>,
-    /// `QueueConfigurations`.
-    #[serde(
-        rename = "QueueConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub queue_configurations: Option<Vec<QueueConfiguration>>,
     /// `TopicConfigurations`.
     #[serde(
         rename = "TopicConfigurations",
@@ -8689,6 +8668,27 @@ pub struct NotificationConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub topic_configurations: Option<Vec<TopicConfiguration>>,
+    /// `QueueConfigurations`.
+    #[serde(
+        rename = "QueueConfigurations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub queue_configurations: Option<Vec<QueueConfiguration>>,
+    /// `LambdaFunctionConfigurations`.
+    #[serde(
+        rename = "LambdaFunctionConfigurations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lambda_function_configurations: Option<Vec<LambdaFunctionConfiguration>>,
+    /// `EventBridgeConfiguration`.
+    #[serde(
+        rename = "EventBridgeConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_bridge_configuration: Option<EventBridgeConfiguration>,
 }
 
 /// The `NotificationConfigurationDeprecated` structure. Every member is optional here; build one with
@@ -8696,20 +8696,6 @@ pub struct NotificationConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct NotificationConfigurationDeprecated {
-    /// `CloudFunctionConfiguration`.
-    #[serde(
-        rename = "CloudFunctionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cloud_function_configuration: Option<CloudFunctionConfiguration>,
-    /// `QueueConfiguration`.
-    #[serde(
-        rename = "QueueConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub queue_configuration: Option<QueueConfigurationDeprecated>,
     /// `TopicConfiguration`.
     #[serde(
         rename = "TopicConfiguration",
@@ -8717,6 +8703,20 @@ pub struct NotificationConfigurationDeprecated {
         skip_serializing_if = "Option::is_none"
     )]
     pub topic_configuration: Option<TopicConfigurationDeprecated>,
+    /// `QueueConfiguration`.
+    #[serde(
+        rename = "QueueConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub queue_configuration: Option<QueueConfigurationDeprecated>,
+    /// `CloudFunctionConfiguration`.
+    #[serde(
+        rename = "CloudFunctionConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cloud_function_configuration: Option<CloudFunctionConfiguration>,
 }
 
 /// The `NotificationConfigurationFilter` structure. Every member is optional here; build one with
@@ -8734,6 +8734,19 @@ pub struct NotificationConfigurationFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Object {
+    /// `Key`.
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `LastModified`.
+    #[serde(
+        rename = "LastModified",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_modified: Option<rt::Timestamp>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `ChecksumAlgorithm`.
     #[serde(
         rename = "ChecksumAlgorithm",
@@ -8748,29 +8761,6 @@ pub struct Object {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_type: Option<ChecksumType>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified: Option<rt::Timestamp>,
-    /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<Owner>,
-    /// `RestoreStatus`.
-    #[serde(
-        rename = "RestoreStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restore_status: Option<RestoreStatus>,
     /// `Size`.
     #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
@@ -8781,6 +8771,16 @@ pub struct Object {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_class: Option<ObjectStorageClass>,
+    /// `Owner`.
+    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// `RestoreStatus`.
+    #[serde(
+        rename = "RestoreStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restore_status: Option<RestoreStatus>,
 }
 
 /// The `ObjectAlreadyInActiveTierError` error. Every member is optional here; build one with
@@ -8859,12 +8859,15 @@ impl<'de> Deserialize<'de> for ObjectEncryption {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ObjectIdentifier {
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `LastModifiedTime`.
     #[serde(
         rename = "LastModifiedTime",
@@ -8876,9 +8879,6 @@ pub struct ObjectIdentifier {
     /// `Size`.
     #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 /// The `ObjectLockConfiguration` structure. Every member is optional here; build one with
@@ -9005,6 +9005,16 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ObjectPart {
+    /// `PartNumber`.
+    #[serde(
+        rename = "PartNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub part_number: Option<i32>,
+    /// `Size`.
+    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -9026,13 +9036,6 @@ pub struct ObjectPart {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -9054,20 +9057,13 @@ pub struct ObjectPart {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumXXHASH128`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumXXHASH128",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -9075,16 +9071,20 @@ pub struct ObjectPart {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
-    /// `PartNumber`.
+    /// `ChecksumXXHASH3`.
     #[serde(
-        rename = "PartNumber",
+        rename = "ChecksumXXHASH3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub part_number: Option<i32>,
-    /// `Size`.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
 }
 
 session_tower::string_enum! {
@@ -9128,6 +9128,9 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ObjectVersion {
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `ChecksumAlgorithm`.
     #[serde(
         rename = "ChecksumAlgorithm",
@@ -9142,15 +9145,25 @@ pub struct ObjectVersion {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_type: Option<ChecksumType>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `IsLatest`.
-    #[serde(rename = "IsLatest", default, skip_serializing_if = "Option::is_none")]
-    pub is_latest: Option<bool>,
+    /// `Size`.
+    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// `StorageClass`.
+    #[serde(
+        rename = "StorageClass",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_class: Option<ObjectVersionStorageClass>,
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `IsLatest`.
+    #[serde(rename = "IsLatest", default, skip_serializing_if = "Option::is_none")]
+    pub is_latest: Option<bool>,
     /// `LastModified`.
     #[serde(
         rename = "LastModified",
@@ -9168,19 +9181,6 @@ pub struct ObjectVersion {
         skip_serializing_if = "Option::is_none"
     )]
     pub restore_status: Option<RestoreStatus>,
-    /// `Size`.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-    /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub storage_class: Option<ObjectVersionStorageClass>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 session_tower::string_enum! {
@@ -9282,6 +9282,26 @@ pub struct ParquetInput {}
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Part {
+    /// `PartNumber`.
+    #[serde(
+        rename = "PartNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub part_number: Option<i32>,
+    /// `LastModified`.
+    #[serde(
+        rename = "LastModified",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_modified: Option<rt::Timestamp>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
+    /// `Size`.
+    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -9303,13 +9323,6 @@ pub struct Part {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -9331,20 +9344,13 @@ pub struct Part {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumXXHASH128`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumXXHASH128",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -9352,26 +9358,20 @@ pub struct Part {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `LastModified`.
+    /// `ChecksumXXHASH3`.
     #[serde(
-        rename = "LastModified",
+        rename = "ChecksumXXHASH3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_modified: Option<rt::Timestamp>,
-    /// `PartNumber`.
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
     #[serde(
-        rename = "PartNumber",
+        rename = "ChecksumXXHASH128",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub part_number: Option<i32>,
-    /// `Size`.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
+    pub checksum_xxhash128: Option<String>,
 }
 
 session_tower::string_enum! {
@@ -9439,6 +9439,13 @@ pub struct PolicyStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Progress {
+    /// `BytesScanned`.
+    #[serde(
+        rename = "BytesScanned",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bytes_scanned: Option<i64>,
     /// `BytesProcessed`.
     #[serde(
         rename = "BytesProcessed",
@@ -9453,13 +9460,6 @@ pub struct Progress {
         skip_serializing_if = "Option::is_none"
     )]
     pub bytes_returned: Option<i64>,
-    /// `BytesScanned`.
-    #[serde(
-        rename = "BytesScanned",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bytes_scanned: Option<i64>,
 }
 
 /// The `ProgressEvent` structure. Every member is optional here; build one with
@@ -9494,13 +9494,6 @@ pub struct PublicAccessBlockConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub block_public_acls: Option<bool>,
-    /// `BlockPublicPolicy`.
-    #[serde(
-        rename = "BlockPublicPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub block_public_policy: Option<bool>,
     /// `IgnorePublicAcls`.
     #[serde(
         rename = "IgnorePublicAcls",
@@ -9508,6 +9501,13 @@ pub struct PublicAccessBlockConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub ignore_public_acls: Option<bool>,
+    /// `BlockPublicPolicy`.
+    #[serde(
+        rename = "BlockPublicPolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_public_policy: Option<bool>,
     /// `RestrictPublicBuckets`.
     #[serde(
         rename = "RestrictPublicBuckets",
@@ -9522,23 +9522,9 @@ pub struct PublicAccessBlockConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketAbacRequest {
-    /// `AbacStatus` (required).
-    #[serde(
-        rename = "AbacStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub abac_status: Option<AbacStatus>,
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -9546,30 +9532,6 @@ pub struct PutBucketAbacRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
-}
-
-/// The `PutBucketAccelerateConfigurationRequest` structure. Every member is optional here; build one with
-/// `PutBucketAccelerateConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
-pub struct PutBucketAccelerateConfigurationRequest {
-    /// `AccelerateConfiguration` (required).
-    #[serde(
-        rename = "AccelerateConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub accelerate_configuration: Option<AccelerateConfiguration>,
-    /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<String>,
     /// `ChecksumAlgorithm`.
     #[serde(
         rename = "ChecksumAlgorithm",
@@ -9584,6 +9546,44 @@ pub struct PutBucketAccelerateConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
+    /// `AbacStatus` (required).
+    #[serde(
+        rename = "AbacStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub abac_status: Option<AbacStatus>,
+}
+
+/// The `PutBucketAccelerateConfigurationRequest` structure. Every member is optional here; build one with
+/// `PutBucketAccelerateConfigurationRequest { field: Some(..), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
+pub struct PutBucketAccelerateConfigurationRequest {
+    /// `Bucket` (required).
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// `AccelerateConfiguration` (required).
+    #[serde(
+        rename = "AccelerateConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accelerate_configuration: Option<AccelerateConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 
 /// The `PutBucketAclRequest` structure. Every member is optional here; build one with
@@ -9604,13 +9604,6 @@ pub struct PutBucketAclRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -9618,13 +9611,13 @@ pub struct PutBucketAclRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `GrantFullControl`.
     #[serde(
         rename = "GrantFullControl",
@@ -9656,23 +9649,6 @@ pub struct PutBucketAclRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub grant_write_acp: Option<String>,
-}
-
-/// The `PutBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
-/// `PutBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
-pub struct PutBucketAnalyticsConfigurationRequest {
-    /// `AnalyticsConfiguration` (required).
-    #[serde(
-        rename = "AnalyticsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_configuration: Option<AnalyticsConfiguration>,
-    /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -9680,9 +9656,33 @@ pub struct PutBucketAnalyticsConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
+}
+
+/// The `PutBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
+/// `PutBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
+pub struct PutBucketAnalyticsConfigurationRequest {
+    /// `Bucket` (required).
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// `AnalyticsConfiguration` (required).
+    #[serde(
+        rename = "AnalyticsConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub analytics_configuration: Option<AnalyticsConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketCorsRequest` structure. Every member is optional here; build one with
@@ -9700,13 +9700,6 @@ pub struct PutBucketCorsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cors_configuration: Option<CorsConfiguration>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -9714,6 +9707,13 @@ pub struct PutBucketCorsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -9731,13 +9731,6 @@ pub struct PutBucketEncryptionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -9745,13 +9738,13 @@ pub struct PutBucketEncryptionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ServerSideEncryptionConfiguration` (required).
     #[serde(
         rename = "ServerSideEncryptionConfiguration",
@@ -9759,6 +9752,13 @@ pub struct PutBucketEncryptionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_side_encryption_configuration: Option<ServerSideEncryptionConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
@@ -9769,6 +9769,9 @@ pub struct PutBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Id` (required).
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -9776,9 +9779,6 @@ pub struct PutBucketIntelligentTieringConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
     /// `IntelligentTieringConfiguration` (required).
     #[serde(
         rename = "IntelligentTieringConfiguration",
@@ -9796,13 +9796,6 @@ pub struct PutBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -9813,6 +9806,13 @@ pub struct PutBucketInventoryConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub inventory_configuration: Option<InventoryConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketLifecycleConfigurationOutput` structure. Every member is optional here; build one with
@@ -9844,13 +9844,6 @@ pub struct PutBucketLifecycleConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `LifecycleConfiguration`.
     #[serde(
         rename = "LifecycleConfiguration",
@@ -9858,6 +9851,13 @@ pub struct PutBucketLifecycleConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub lifecycle_configuration: Option<BucketLifecycleConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
     /// `TransitionDefaultMinimumObjectSize`.
     #[serde(
         rename = "TransitionDefaultMinimumObjectSize",
@@ -9875,13 +9875,6 @@ pub struct PutBucketLifecycleRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -9889,13 +9882,13 @@ pub struct PutBucketLifecycleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `LifecycleConfiguration`.
     #[serde(
         rename = "LifecycleConfiguration",
@@ -9903,6 +9896,13 @@ pub struct PutBucketLifecycleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub lifecycle_configuration: Option<LifecycleConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketLoggingRequest` structure. Every member is optional here; build one with
@@ -9920,13 +9920,6 @@ pub struct PutBucketLoggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_logging_status: Option<BucketLoggingStatus>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -9934,6 +9927,13 @@ pub struct PutBucketLoggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -9951,13 +9951,6 @@ pub struct PutBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -9968,6 +9961,13 @@ pub struct PutBucketMetricsConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub metrics_configuration: Option<MetricsConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketNotificationConfigurationRequest` structure. Every member is optional here; build one with
@@ -9978,13 +9978,6 @@ pub struct PutBucketNotificationConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `NotificationConfiguration` (required).
     #[serde(
         rename = "NotificationConfiguration",
@@ -9992,6 +9985,13 @@ pub struct PutBucketNotificationConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub notification_configuration: Option<NotificationConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
     /// `SkipDestinationValidation`.
     #[serde(
         rename = "SkipDestinationValidation",
@@ -10009,13 +10009,6 @@ pub struct PutBucketNotificationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -10023,13 +10016,13 @@ pub struct PutBucketNotificationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `NotificationConfiguration` (required).
     #[serde(
         rename = "NotificationConfiguration",
@@ -10037,6 +10030,13 @@ pub struct PutBucketNotificationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub notification_configuration: Option<NotificationConfigurationDeprecated>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
@@ -10047,13 +10047,6 @@ pub struct PutBucketOwnershipControlsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -10075,6 +10068,13 @@ pub struct PutBucketOwnershipControlsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub ownership_controls: Option<OwnershipControls>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 
 /// The `PutBucketPolicyRequest` structure. Every member is optional here; build one with
@@ -10085,6 +10085,13 @@ pub struct PutBucketPolicyRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `ContentMD5`.
+    #[serde(
+        rename = "ContentMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
     #[serde(
         rename = "ChecksumAlgorithm",
@@ -10099,13 +10106,9 @@ pub struct PutBucketPolicyRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub confirm_remove_self_bucket_access: Option<bool>,
-    /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_md5: Option<String>,
+    /// `Policy` (required).
+    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -10113,9 +10116,6 @@ pub struct PutBucketPolicyRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Policy` (required).
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
 }
 
 /// The `PutBucketReplicationRequest` structure. Every member is optional here; build one with
@@ -10126,13 +10126,6 @@ pub struct PutBucketReplicationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -10140,13 +10133,13 @@ pub struct PutBucketReplicationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ReplicationConfiguration` (required).
     #[serde(
         rename = "ReplicationConfiguration",
@@ -10157,6 +10150,13 @@ pub struct PutBucketReplicationRequest {
     /// `Token`.
     #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketRequestPaymentRequest` structure. Every member is optional here; build one with
@@ -10167,13 +10167,6 @@ pub struct PutBucketRequestPaymentRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -10181,13 +10174,13 @@ pub struct PutBucketRequestPaymentRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `RequestPaymentConfiguration` (required).
     #[serde(
         rename = "RequestPaymentConfiguration",
@@ -10195,6 +10188,13 @@ pub struct PutBucketRequestPaymentRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payment_configuration: Option<RequestPaymentConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketTaggingRequest` structure. Every member is optional here; build one with
@@ -10205,13 +10205,6 @@ pub struct PutBucketTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -10219,6 +10212,16 @@ pub struct PutBucketTaggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `Tagging` (required).
+    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
+    pub tagging: Option<Tagging>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -10226,9 +10229,6 @@ pub struct PutBucketTaggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Tagging` (required).
-    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
-    pub tagging: Option<Tagging>,
 }
 
 /// The `PutBucketVersioningRequest` structure. Every member is optional here; build one with
@@ -10239,13 +10239,6 @@ pub struct PutBucketVersioningRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -10253,13 +10246,13 @@ pub struct PutBucketVersioningRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `MFA`.
     #[serde(rename = "MFA", default, skip_serializing_if = "Option::is_none")]
     pub mfa: Option<String>,
@@ -10270,6 +10263,13 @@ pub struct PutBucketVersioningRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub versioning_configuration: Option<VersioningConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketWebsiteRequest` structure. Every member is optional here; build one with
@@ -10280,13 +10280,6 @@ pub struct PutBucketWebsiteRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -10294,13 +10287,13 @@ pub struct PutBucketWebsiteRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `WebsiteConfiguration` (required).
     #[serde(
         rename = "WebsiteConfiguration",
@@ -10308,6 +10301,13 @@ pub struct PutBucketWebsiteRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub website_configuration: Option<WebsiteConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectAclOutput` structure. Every member is optional here; build one with
@@ -10342,13 +10342,6 @@ pub struct PutObjectAclRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -10356,13 +10349,13 @@ pub struct PutObjectAclRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `GrantFullControl`.
     #[serde(
         rename = "GrantFullControl",
@@ -10407,6 +10400,13 @@ pub struct PutObjectAclRequest {
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectAnnotationOutput` structure. Every member is optional here; build one with
@@ -10414,6 +10414,9 @@ pub struct PutObjectAclRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectAnnotationOutput {
+    /// `Key`.
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// `AnnotationName`.
     #[serde(
         rename = "AnnotationName",
@@ -10421,6 +10424,16 @@ pub struct PutObjectAnnotationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub annotation_name: Option<String>,
+    /// `ObjectVersionId`.
+    #[serde(
+        rename = "ObjectVersionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_version_id: Option<String>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -10442,13 +10455,6 @@ pub struct PutObjectAnnotationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -10470,27 +10476,13 @@ pub struct PutObjectAnnotationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumType`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumType",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_type: Option<ChecksumType>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -10498,26 +10490,27 @@ pub struct PutObjectAnnotationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `ObjectVersionId`.
+    /// `ChecksumXXHASH3`.
     #[serde(
-        rename = "ObjectVersionId",
+        rename = "ChecksumXXHASH3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub object_version_id: Option<String>,
-    /// `RequestCharged`.
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
     #[serde(
-        rename = "RequestCharged",
+        rename = "ChecksumXXHASH128",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_charged: Option<RequestCharged>,
+    pub checksum_xxhash128: Option<String>,
+    /// `ChecksumType`.
+    #[serde(
+        rename = "ChecksumType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_type: Option<ChecksumType>,
     /// `ServerSideEncryption`.
     #[serde(
         rename = "ServerSideEncryption",
@@ -10525,6 +10518,13 @@ pub struct PutObjectAnnotationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_side_encryption: Option<ServerSideEncryption>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
 }
 
 /// The `PutObjectAnnotationRequest` structure. Every member is optional here; build one with
@@ -10532,6 +10532,15 @@ pub struct PutObjectAnnotationOutput {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectAnnotationRequest {
+    /// `Bucket` (required).
+    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `AnnotationName` (required).
     #[serde(
         rename = "AnnotationName",
@@ -10542,9 +10551,13 @@ pub struct PutObjectAnnotationRequest {
     /// `AnnotationPayload` (required).
     #[serde(skip)]
     pub annotation_payload: Option<rt::ByteStream>,
-    /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub bucket: Option<String>,
+    /// `ObjectIfMatch`.
+    #[serde(
+        rename = "ObjectIfMatch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_if_match: Option<String>,
     /// `ChecksumAlgorithm`.
     #[serde(
         rename = "ChecksumAlgorithm",
@@ -10573,13 +10586,6 @@ pub struct PutObjectAnnotationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -10601,20 +10607,13 @@ pub struct PutObjectAnnotationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumXXHASH128`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumXXHASH128",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -10622,6 +10621,20 @@ pub struct PutObjectAnnotationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -10629,23 +10642,6 @@ pub struct PutObjectAnnotationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `ObjectIfMatch`.
-    #[serde(
-        rename = "ObjectIfMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_if_match: Option<String>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -10653,9 +10649,13 @@ pub struct PutObjectAnnotationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectLegalHoldOutput` structure. Every member is optional here; build one with
@@ -10680,27 +10680,6 @@ pub struct PutObjectLegalHoldRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -10717,6 +10696,27 @@ pub struct PutObjectLegalHoldRequest {
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+    /// `ContentMD5`.
+    #[serde(
+        rename = "ContentMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_md5: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectLockConfigurationOutput` structure. Every member is optional here; build one with
@@ -10741,27 +10741,6 @@ pub struct PutObjectLockConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `ObjectLockConfiguration`.
     #[serde(
         rename = "ObjectLockConfiguration",
@@ -10779,6 +10758,27 @@ pub struct PutObjectLockConfigurationRequest {
     /// `Token`.
     #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// `ContentMD5`.
+    #[serde(
+        rename = "ContentMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_md5: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectOutput` structure. Every member is optional here; build one with
@@ -10786,13 +10786,16 @@ pub struct PutObjectLockConfigurationRequest {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectOutput {
-    /// `BucketKeyEnabled`.
+    /// `Expiration`.
     #[serde(
-        rename = "BucketKeyEnabled",
+        rename = "Expiration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bucket_key_enabled: Option<bool>,
+    pub expiration: Option<String>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -10814,13 +10817,6 @@ pub struct PutObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -10842,27 +10838,13 @@ pub struct PutObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumType`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumType",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_type: Option<ChecksumType>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -10870,23 +10852,37 @@ pub struct PutObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `Expiration`.
+    /// `ChecksumXXHASH3`.
     #[serde(
-        rename = "Expiration",
+        rename = "ChecksumXXHASH3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expiration: Option<String>,
-    /// `RequestCharged`.
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
     #[serde(
-        rename = "RequestCharged",
+        rename = "ChecksumXXHASH128",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_charged: Option<RequestCharged>,
+    pub checksum_xxhash128: Option<String>,
+    /// `ChecksumType`.
+    #[serde(
+        rename = "ChecksumType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_type: Option<ChecksumType>,
+    /// `ServerSideEncryption`.
+    #[serde(
+        rename = "ServerSideEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_side_encryption: Option<ServerSideEncryption>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -10901,13 +10897,6 @@ pub struct PutObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_encryption_context: Option<String>,
     /// `SSEKMSKeyId`.
     #[serde(
         rename = "SSEKMSKeyId",
@@ -10915,41 +10904,56 @@ pub struct PutObjectOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `SSEKMSEncryptionContext`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "SSEKMSEncryptionContext",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
+    pub ssekms_encryption_context: Option<String>,
+    /// `BucketKeyEnabled`.
+    #[serde(
+        rename = "BucketKeyEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_key_enabled: Option<bool>,
     /// `Size`.
     #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
 }
 
 impl std::fmt::Debug for PutObjectOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("PutObjectOutput");
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("expiration", &self.expiration);
+        d.field("e_tag", &self.e_tag);
         d.field("checksum_crc32", &self.checksum_crc32);
         d.field("checksum_crc32_c", &self.checksum_crc32_c);
         d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_sha1", &self.checksum_sha1);
         d.field("checksum_sha256", &self.checksum_sha256);
         d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_type", &self.checksum_type);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_xxhash64", &self.checksum_xxhash64);
-        d.field("e_tag", &self.e_tag);
-        d.field("expiration", &self.expiration);
-        d.field("request_charged", &self.request_charged);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
+        d.field("checksum_type", &self.checksum_type);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("version_id", &self.version_id);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+        );
         d.field(
             "ssekms_encryption_context",
             &self
@@ -10957,13 +10961,9 @@ impl std::fmt::Debug for PutObjectOutput {
                 .as_ref()
                 .map(|_| "*** redacted ***"),
         );
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("size", &self.size);
-        d.field("version_id", &self.version_id);
+        d.field("request_charged", &self.request_charged);
         d.finish_non_exhaustive()
     }
 }
@@ -10982,13 +10982,6 @@ pub struct PutObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_key_enabled: Option<bool>,
     /// `CacheControl`.
     #[serde(
         rename = "CacheControl",
@@ -10996,83 +10989,6 @@ pub struct PutObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cache_control: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_crc32: Option<String>,
-    /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_crc32_c: Option<String>,
-    /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
-    /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_sha1: Option<String>,
-    /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_sha256: Option<String>,
-    /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_sha512: Option<String>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
-    /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash64: Option<String>,
     /// `ContentDisposition`.
     #[serde(
         rename = "ContentDisposition",
@@ -11115,16 +11031,96 @@ pub struct PutObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_type: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `ChecksumCRC32`.
+    #[serde(
+        rename = "ChecksumCRC32",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_crc32: Option<String>,
+    /// `ChecksumCRC32C`.
+    #[serde(
+        rename = "ChecksumCRC32C",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_crc32_c: Option<String>,
+    /// `ChecksumCRC64NVME`.
+    #[serde(
+        rename = "ChecksumCRC64NVME",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_crc64_nvme: Option<String>,
+    /// `ChecksumSHA1`.
+    #[serde(
+        rename = "ChecksumSHA1",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_sha1: Option<String>,
+    /// `ChecksumSHA256`.
+    #[serde(
+        rename = "ChecksumSHA256",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_sha256: Option<String>,
+    /// `ChecksumSHA512`.
+    #[serde(
+        rename = "ChecksumSHA512",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_sha512: Option<String>,
+    /// `ChecksumMD5`.
+    #[serde(
+        rename = "ChecksumMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_md5: Option<String>,
+    /// `ChecksumXXHASH64`.
+    #[serde(
+        rename = "ChecksumXXHASH64",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash64: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
     /// `Expires`.
     #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
+    /// `IfMatch`.
+    #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
+    pub if_match: Option<String>,
+    /// `IfNoneMatch`.
+    #[serde(
+        rename = "IfNoneMatch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub if_none_match: Option<String>,
     /// `GrantFullControl`.
     #[serde(
         rename = "GrantFullControl",
@@ -11149,51 +11145,40 @@ pub struct PutObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub grant_write_acp: Option<String>,
-    /// `IfMatch`.
-    #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
-    pub if_match: Option<String>,
-    /// `IfNoneMatch`.
-    #[serde(
-        rename = "IfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub if_none_match: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `WriteOffsetBytes`.
+    #[serde(
+        rename = "WriteOffsetBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub write_offset_bytes: Option<i64>,
     /// `Metadata`.
     #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HashMap<String, String>>,
-    /// `ObjectLockLegalHoldStatus`.
+    /// `ServerSideEncryption`.
     #[serde(
-        rename = "ObjectLockLegalHoldStatus",
+        rename = "ServerSideEncryption",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
-    /// `ObjectLockMode`.
+    pub server_side_encryption: Option<ServerSideEncryption>,
+    /// `StorageClass`.
     #[serde(
-        rename = "ObjectLockMode",
+        rename = "StorageClass",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub object_lock_mode: Option<ObjectLockMode>,
-    /// `ObjectLockRetainUntilDate`.
+    pub storage_class: Option<StorageClass>,
+    /// `WebsiteRedirectLocation`.
     #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
-    pub object_lock_retain_until_date: Option<rt::Timestamp>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
+        rename = "WebsiteRedirectLocation",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_payer: Option<RequestPayer>,
+    pub website_redirect_location: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -11215,13 +11200,6 @@ pub struct PutObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_encryption_context: Option<String>,
     /// `SSEKMSKeyId`.
     #[serde(
         rename = "SSEKMSKeyId",
@@ -11229,37 +11207,59 @@ pub struct PutObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `SSEKMSEncryptionContext`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "SSEKMSEncryptionContext",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
-    /// `StorageClass`.
+    pub ssekms_encryption_context: Option<String>,
+    /// `BucketKeyEnabled`.
     #[serde(
-        rename = "StorageClass",
+        rename = "BucketKeyEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_class: Option<StorageClass>,
+    pub bucket_key_enabled: Option<bool>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
     /// `Tagging`.
     #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
     pub tagging: Option<String>,
-    /// `WebsiteRedirectLocation`.
+    /// `ObjectLockMode`.
     #[serde(
-        rename = "WebsiteRedirectLocation",
+        rename = "ObjectLockMode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub website_redirect_location: Option<String>,
-    /// `WriteOffsetBytes`.
+    pub object_lock_mode: Option<ObjectLockMode>,
+    /// `ObjectLockRetainUntilDate`.
     #[serde(
-        rename = "WriteOffsetBytes",
+        rename = "ObjectLockRetainUntilDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rt::timestamp_format::iso8601_opt"
+    )]
+    pub object_lock_retain_until_date: Option<rt::Timestamp>,
+    /// `ObjectLockLegalHoldStatus`.
+    #[serde(
+        rename = "ObjectLockLegalHoldStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub write_offset_bytes: Option<i64>,
+    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 impl std::fmt::Debug for PutObjectRequest {
@@ -11268,45 +11268,37 @@ impl std::fmt::Debug for PutObjectRequest {
         d.field("acl", &self.acl);
         d.field("body", &self.body);
         d.field("bucket", &self.bucket);
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field("cache_control", &self.cache_control);
-        d.field("checksum_algorithm", &self.checksum_algorithm);
-        d.field("checksum_crc32", &self.checksum_crc32);
-        d.field("checksum_crc32_c", &self.checksum_crc32_c);
-        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_md5", &self.checksum_md5);
-        d.field("checksum_sha1", &self.checksum_sha1);
-        d.field("checksum_sha256", &self.checksum_sha256);
-        d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
-        d.field("checksum_xxhash64", &self.checksum_xxhash64);
         d.field("content_disposition", &self.content_disposition);
         d.field("content_encoding", &self.content_encoding);
         d.field("content_language", &self.content_language);
         d.field("content_length", &self.content_length);
         d.field("content_md5", &self.content_md5);
         d.field("content_type", &self.content_type);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("checksum_algorithm", &self.checksum_algorithm);
+        d.field("checksum_crc32", &self.checksum_crc32);
+        d.field("checksum_crc32_c", &self.checksum_crc32_c);
+        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
+        d.field("checksum_sha1", &self.checksum_sha1);
+        d.field("checksum_sha256", &self.checksum_sha256);
+        d.field("checksum_sha512", &self.checksum_sha512);
+        d.field("checksum_md5", &self.checksum_md5);
+        d.field("checksum_xxhash64", &self.checksum_xxhash64);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
         d.field("expires", &self.expires);
+        d.field("if_match", &self.if_match);
+        d.field("if_none_match", &self.if_none_match);
         d.field("grant_full_control", &self.grant_full_control);
         d.field("grant_read", &self.grant_read);
         d.field("grant_read_acp", &self.grant_read_acp);
         d.field("grant_write_acp", &self.grant_write_acp);
-        d.field("if_match", &self.if_match);
-        d.field("if_none_match", &self.if_none_match);
         d.field("key", &self.key);
+        d.field("write_offset_bytes", &self.write_offset_bytes);
         d.field("metadata", &self.metadata);
-        d.field(
-            "object_lock_legal_hold_status",
-            &self.object_lock_legal_hold_status,
-        );
-        d.field("object_lock_mode", &self.object_lock_mode);
-        d.field(
-            "object_lock_retain_until_date",
-            &self.object_lock_retain_until_date,
-        );
-        d.field("request_payer", &self.request_payer);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("storage_class", &self.storage_class);
+        d.field("website_redirect_location", &self.website_redirect_location);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field(
             "sse_customer_key",
@@ -11314,21 +11306,29 @@ impl std::fmt::Debug for PutObjectRequest {
         );
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
         d.field(
+            "ssekms_key_id",
+            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+        );
+        d.field(
             "ssekms_encryption_context",
             &self
                 .ssekms_encryption_context
                 .as_ref()
                 .map(|_| "*** redacted ***"),
         );
-        d.field(
-            "ssekms_key_id",
-            &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("storage_class", &self.storage_class);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_payer", &self.request_payer);
         d.field("tagging", &self.tagging);
-        d.field("website_redirect_location", &self.website_redirect_location);
-        d.field("write_offset_bytes", &self.write_offset_bytes);
+        d.field("object_lock_mode", &self.object_lock_mode);
+        d.field(
+            "object_lock_retain_until_date",
+            &self.object_lock_retain_until_date,
+        );
+        d.field(
+            "object_lock_legal_hold_status",
+            &self.object_lock_legal_hold_status,
+        );
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.finish_non_exhaustive()
     }
 }
@@ -11355,37 +11355,12 @@ pub struct PutObjectRetentionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `BypassGovernanceRetention`.
-    #[serde(
-        rename = "BypassGovernanceRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bypass_governance_retention: Option<bool>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `Retention`.
+    #[serde(rename = "Retention", default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<ObjectLockRetention>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -11393,12 +11368,37 @@ pub struct PutObjectRetentionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `Retention`.
-    #[serde(rename = "Retention", default, skip_serializing_if = "Option::is_none")]
-    pub retention: Option<ObjectLockRetention>,
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+    /// `BypassGovernanceRetention`.
+    #[serde(
+        rename = "BypassGovernanceRetention",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bypass_governance_retention: Option<bool>,
+    /// `ContentMD5`.
+    #[serde(
+        rename = "ContentMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_md5: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectTaggingOutput` structure. Every member is optional here; build one with
@@ -11419,13 +11419,12 @@ pub struct PutObjectTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -11433,6 +11432,16 @@ pub struct PutObjectTaggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `Tagging` (required).
+    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
+    pub tagging: Option<Tagging>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -11440,9 +11449,6 @@ pub struct PutObjectTaggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
     /// `RequestPayer`.
     #[serde(
         rename = "RequestPayer",
@@ -11450,12 +11456,6 @@ pub struct PutObjectTaggingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `Tagging` (required).
-    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
-    pub tagging: Option<Tagging>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 /// The `PutPublicAccessBlockRequest` structure. Every member is optional here; build one with
@@ -11466,13 +11466,6 @@ pub struct PutPublicAccessBlockRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -11480,13 +11473,13 @@ pub struct PutPublicAccessBlockRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `PublicAccessBlockConfiguration` (required).
     #[serde(
         rename = "PublicAccessBlockConfiguration",
@@ -11494,6 +11487,13 @@ pub struct PutPublicAccessBlockRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `QueueConfiguration` structure. Every member is optional here; build one with
@@ -11501,18 +11501,18 @@ pub struct PutPublicAccessBlockRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct QueueConfiguration {
-    /// `Events` (required).
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<Event>>,
-    /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<NotificationConfigurationFilter>,
     /// `Id`.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `QueueArn` (required).
     #[serde(rename = "QueueArn", default, skip_serializing_if = "Option::is_none")]
     pub queue_arn: Option<String>,
+    /// `Events` (required).
+    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
+    /// `Filter`.
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<NotificationConfigurationFilter>,
 }
 
 /// The `QueueConfigurationDeprecated` structure. Every member is optional here; build one with
@@ -11520,6 +11520,9 @@ pub struct QueueConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct QueueConfigurationDeprecated {
+    /// `Id`.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// `Event`.
     #[deprecated]
     #[serde(rename = "Event", default, skip_serializing_if = "Option::is_none")]
@@ -11527,9 +11530,6 @@ pub struct QueueConfigurationDeprecated {
     /// `Events`.
     #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
-    /// `Id`.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
     /// `Queue`.
     #[serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
@@ -11550,9 +11550,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RecordExpiration {
-    /// `Days`.
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
-    pub days: Option<i32>,
     /// `Expiration` (required).
     #[serde(
         rename = "Expiration",
@@ -11560,6 +11557,9 @@ pub struct RecordExpiration {
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration: Option<ExpirationState>,
+    /// `Days`.
+    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<i32>,
 }
 
 /// The `RecordsEvent` structure. Every member is optional here; build one with
@@ -11633,41 +11633,6 @@ pub struct RenameObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ClientToken`.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_token: Option<String>,
-    /// `DestinationIfMatch`.
-    #[serde(
-        rename = "DestinationIfMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub destination_if_match: Option<String>,
-    /// `DestinationIfModifiedSince`.
-    #[serde(
-        rename = "DestinationIfModifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub destination_if_modified_since: Option<rt::Timestamp>,
-    /// `DestinationIfNoneMatch`.
-    #[serde(
-        rename = "DestinationIfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub destination_if_none_match: Option<String>,
-    /// `DestinationIfUnmodifiedSince`.
-    #[serde(
-        rename = "DestinationIfUnmodifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub destination_if_unmodified_since: Option<rt::Timestamp>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -11678,6 +11643,34 @@ pub struct RenameObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub rename_source: Option<String>,
+    /// `DestinationIfMatch`.
+    #[serde(
+        rename = "DestinationIfMatch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_if_match: Option<String>,
+    /// `DestinationIfNoneMatch`.
+    #[serde(
+        rename = "DestinationIfNoneMatch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_if_none_match: Option<String>,
+    /// `DestinationIfModifiedSince`.
+    #[serde(
+        rename = "DestinationIfModifiedSince",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_if_modified_since: Option<rt::Timestamp>,
+    /// `DestinationIfUnmodifiedSince`.
+    #[serde(
+        rename = "DestinationIfUnmodifiedSince",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_if_unmodified_since: Option<rt::Timestamp>,
     /// `SourceIfMatch`.
     #[serde(
         rename = "SourceIfMatch",
@@ -11685,6 +11678,13 @@ pub struct RenameObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub source_if_match: Option<String>,
+    /// `SourceIfNoneMatch`.
+    #[serde(
+        rename = "SourceIfNoneMatch",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_if_none_match: Option<String>,
     /// `SourceIfModifiedSince`.
     #[serde(
         rename = "SourceIfModifiedSince",
@@ -11693,13 +11693,6 @@ pub struct RenameObjectRequest {
         with = "rt::timestamp_format::http_date_opt"
     )]
     pub source_if_modified_since: Option<rt::Timestamp>,
-    /// `SourceIfNoneMatch`.
-    #[serde(
-        rename = "SourceIfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub source_if_none_match: Option<String>,
     /// `SourceIfUnmodifiedSince`.
     #[serde(
         rename = "SourceIfUnmodifiedSince",
@@ -11708,6 +11701,13 @@ pub struct RenameObjectRequest {
         with = "rt::timestamp_format::http_date_opt"
     )]
     pub source_if_unmodified_since: Option<rt::Timestamp>,
+    /// `ClientToken`.
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_token: Option<String>,
 }
 
 /// The `ReplicaModifications` structure. Every member is optional here; build one with
@@ -11748,40 +11748,22 @@ pub struct ReplicationConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicationRule {
-    /// `DeleteMarkerReplication`.
-    #[serde(
-        rename = "DeleteMarkerReplication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_marker_replication: Option<DeleteMarkerReplication>,
-    /// `Destination` (required).
-    #[serde(
-        rename = "Destination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub destination: Option<Destination>,
-    /// `ExistingObjectReplication`.
-    #[serde(
-        rename = "ExistingObjectReplication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub existing_object_replication: Option<ExistingObjectReplication>,
-    /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<ReplicationRuleFilter>,
     /// `ID`.
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// `Priority`.
+    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
     /// `Prefix`.
     #[deprecated]
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// `Priority`.
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i32>,
+    /// `Filter`.
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<ReplicationRuleFilter>,
+    /// `Status` (required).
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ReplicationRuleStatus>,
     /// `SourceSelectionCriteria`.
     #[serde(
         rename = "SourceSelectionCriteria",
@@ -11789,9 +11771,27 @@ pub struct ReplicationRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub source_selection_criteria: Option<SourceSelectionCriteria>,
-    /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ReplicationRuleStatus>,
+    /// `ExistingObjectReplication`.
+    #[serde(
+        rename = "ExistingObjectReplication",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub existing_object_replication: Option<ExistingObjectReplication>,
+    /// `Destination` (required).
+    #[serde(
+        rename = "Destination",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination: Option<Destination>,
+    /// `DeleteMarkerReplication`.
+    #[serde(
+        rename = "DeleteMarkerReplication",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_marker_replication: Option<DeleteMarkerReplication>,
 }
 
 /// The `ReplicationRuleAndOperator` structure. Every member is optional here; build one with
@@ -11812,15 +11812,15 @@ pub struct ReplicationRuleAndOperator {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicationRuleFilter {
-    /// `And`.
-    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
-    pub and: Option<ReplicationRuleAndOperator>,
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tag`.
     #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
+    /// `And`.
+    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
+    pub and: Option<ReplicationRuleAndOperator>,
 }
 
 session_tower::string_enum! {
@@ -11947,6 +11947,26 @@ pub struct RestoreObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `Key` (required).
+    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `RestoreRequest`.
+    #[serde(
+        rename = "RestoreRequest",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restore_request: Option<RestoreRequest>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
     /// `ChecksumAlgorithm`.
     #[serde(
         rename = "ChecksumAlgorithm",
@@ -11961,26 +11981,6 @@ pub struct RestoreObjectRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expected_bucket_owner: Option<String>,
-    /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
-    /// `RestoreRequest`.
-    #[serde(
-        rename = "RestoreRequest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restore_request: Option<RestoreRequest>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
 }
 
 /// The `RestoreRequest` structure. Every member is optional here; build one with
@@ -11991,13 +11991,6 @@ pub struct RestoreRequest {
     /// `Days`.
     #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
-    /// `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
     /// `GlacierJobParameters`.
     #[serde(
         rename = "GlacierJobParameters",
@@ -12005,13 +11998,19 @@ pub struct RestoreRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub glacier_job_parameters: Option<GlacierJobParameters>,
-    /// `OutputLocation`.
+    /// `Type`.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<RestoreRequestType>,
+    /// `Tier`.
+    #[serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    /// `Description`.
     #[serde(
-        rename = "OutputLocation",
+        rename = "Description",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub output_location: Option<OutputLocation>,
+    pub description: Option<String>,
     /// `SelectParameters`.
     #[serde(
         rename = "SelectParameters",
@@ -12019,12 +12018,13 @@ pub struct RestoreRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub select_parameters: Option<SelectParameters>,
-    /// `Tier`.
-    #[serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<Tier>,
-    /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RestoreRequestType>,
+    /// `OutputLocation`.
+    #[serde(
+        rename = "OutputLocation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output_location: Option<OutputLocation>,
 }
 
 session_tower::string_enum! {
@@ -12074,13 +12074,6 @@ pub struct RoutingRule {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Rule {
-    /// `AbortIncompleteMultipartUpload`.
-    #[serde(
-        rename = "AbortIncompleteMultipartUpload",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
     /// `Expiration`.
     #[serde(
         rename = "Expiration",
@@ -12091,20 +12084,6 @@ pub struct Rule {
     /// `ID`.
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `NoncurrentVersionExpiration`.
-    #[serde(
-        rename = "NoncurrentVersionExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
-    /// `NoncurrentVersionTransition`.
-    #[serde(
-        rename = "NoncurrentVersionTransition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub noncurrent_version_transition: Option<NoncurrentVersionTransition>,
     /// `Prefix` (required).
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
@@ -12118,6 +12097,27 @@ pub struct Rule {
         skip_serializing_if = "Option::is_none"
     )]
     pub transition: Option<Transition>,
+    /// `NoncurrentVersionTransition`.
+    #[serde(
+        rename = "NoncurrentVersionTransition",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub noncurrent_version_transition: Option<NoncurrentVersionTransition>,
+    /// `NoncurrentVersionExpiration`.
+    #[serde(
+        rename = "NoncurrentVersionExpiration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
+    /// `AbortIncompleteMultipartUpload`.
+    #[serde(
+        rename = "AbortIncompleteMultipartUpload",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 
 /// The `S3KeyFilter` structure. Every member is optional here; build one with
@@ -12139,13 +12139,6 @@ pub struct S3KeyFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct S3Location {
-    /// `AccessControlList`.
-    #[serde(
-        rename = "AccessControlList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_control_list: Option<Vec<Grant>>,
     /// `BucketName` (required).
     #[serde(
         rename = "BucketName",
@@ -12153,9 +12146,9 @@ pub struct S3Location {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_name: Option<String>,
-    /// `CannedACL`.
-    #[serde(rename = "CannedACL", default, skip_serializing_if = "Option::is_none")]
-    pub canned_acl: Option<ObjectCannedAcl>,
+    /// `Prefix` (required).
+    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
     /// `Encryption`.
     #[serde(
         rename = "Encryption",
@@ -12163,16 +12156,16 @@ pub struct S3Location {
         skip_serializing_if = "Option::is_none"
     )]
     pub encryption: Option<Encryption>,
-    /// `Prefix` (required).
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// `StorageClass`.
+    /// `CannedACL`.
+    #[serde(rename = "CannedACL", default, skip_serializing_if = "Option::is_none")]
+    pub canned_acl: Option<ObjectCannedAcl>,
+    /// `AccessControlList`.
     #[serde(
-        rename = "StorageClass",
+        rename = "AccessControlList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_class: Option<StorageClass>,
+    pub access_control_list: Option<Vec<Grant>>,
     /// `Tagging`.
     #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
     pub tagging: Option<Tagging>,
@@ -12183,6 +12176,13 @@ pub struct S3Location {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_metadata: Option<Vec<MetadataEntry>>,
+    /// `StorageClass`.
+    #[serde(
+        rename = "StorageClass",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_class: Option<StorageClass>,
 }
 
 session_tower::string_enum! {
@@ -12217,9 +12217,6 @@ pub struct S3TablesDestination {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct S3TablesDestinationResult {
-    /// `TableArn` (required).
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
-    pub table_arn: Option<String>,
     /// `TableBucketArn` (required).
     #[serde(
         rename = "TableBucketArn",
@@ -12230,6 +12227,9 @@ pub struct S3TablesDestinationResult {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
+    /// `TableArn` (required).
+    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    pub table_arn: Option<String>,
     /// `TableNamespace` (required).
     #[serde(
         rename = "TableNamespace",
@@ -12262,6 +12262,9 @@ impl std::fmt::Debug for Ssekms {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SsekmsEncryption {
+    /// `KMSKeyArn` (required).
+    #[serde(rename = "KMSKeyArn", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_arn: Option<String>,
     /// `BucketKeyEnabled`.
     #[serde(
         rename = "BucketKeyEnabled",
@@ -12269,19 +12272,16 @@ pub struct SsekmsEncryption {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_key_enabled: Option<bool>,
-    /// `KMSKeyArn` (required).
-    #[serde(rename = "KMSKeyArn", default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_arn: Option<String>,
 }
 
 impl std::fmt::Debug for SsekmsEncryption {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("SsekmsEncryption");
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.field(
             "kms_key_arn",
             &self.kms_key_arn.as_ref().map(|_| "*** redacted ***"),
         );
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.finish_non_exhaustive()
     }
 }
@@ -12297,12 +12297,12 @@ pub struct Sses3 {}
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ScanRange {
-    /// `End`.
-    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<i64>,
     /// `Start`.
     #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
+    /// `End`.
+    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<i64>,
 }
 
 /// The `SelectObjectContentEventStream` structure. Every member is optional here; build one with
@@ -12310,21 +12310,21 @@ pub struct ScanRange {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SelectObjectContentEventStream {
-    /// `Cont`.
-    #[serde(rename = "Cont", default, skip_serializing_if = "Option::is_none")]
-    pub cont: Option<ContinuationEvent>,
-    /// `End`.
-    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<EndEvent>,
-    /// `Progress`.
-    #[serde(rename = "Progress", default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<ProgressEvent>,
     /// `Records`.
     #[serde(rename = "Records", default, skip_serializing_if = "Option::is_none")]
     pub records: Option<RecordsEvent>,
     /// `Stats`.
     #[serde(rename = "Stats", default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<StatsEvent>,
+    /// `Progress`.
+    #[serde(rename = "Progress", default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<ProgressEvent>,
+    /// `Cont`.
+    #[serde(rename = "Cont", default, skip_serializing_if = "Option::is_none")]
+    pub cont: Option<ContinuationEvent>,
+    /// `End`.
+    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<EndEvent>,
 }
 
 /// The `SelectObjectContentOutput` structure. Every member is optional here; build one with
@@ -12345,51 +12345,9 @@ pub struct SelectObjectContentRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
-    /// `Expression` (required).
-    #[serde(
-        rename = "Expression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expression: Option<String>,
-    /// `ExpressionType` (required).
-    #[serde(
-        rename = "ExpressionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expression_type: Option<ExpressionType>,
-    /// `InputSerialization` (required).
-    #[serde(
-        rename = "InputSerialization",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub input_serialization: Option<InputSerialization>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `OutputSerialization` (required).
-    #[serde(
-        rename = "OutputSerialization",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub output_serialization: Option<OutputSerialization>,
-    /// `RequestProgress`.
-    #[serde(
-        rename = "RequestProgress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_progress: Option<RequestProgress>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -12411,38 +12369,6 @@ pub struct SelectObjectContentRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `ScanRange`.
-    #[serde(rename = "ScanRange", default, skip_serializing_if = "Option::is_none")]
-    pub scan_range: Option<ScanRange>,
-}
-
-impl std::fmt::Debug for SelectObjectContentRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("SelectObjectContentRequest");
-        d.field("bucket", &self.bucket);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
-        d.field("expression", &self.expression);
-        d.field("expression_type", &self.expression_type);
-        d.field("input_serialization", &self.input_serialization);
-        d.field("key", &self.key);
-        d.field("output_serialization", &self.output_serialization);
-        d.field("request_progress", &self.request_progress);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field(
-            "sse_customer_key",
-            &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("scan_range", &self.scan_range);
-        d.finish_non_exhaustive()
-    }
-}
-
-/// The `SelectParameters` structure. Every member is optional here; build one with
-/// `SelectParameters { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
-pub struct SelectParameters {
     /// `Expression` (required).
     #[serde(
         rename = "Expression",
@@ -12457,6 +12383,13 @@ pub struct SelectParameters {
         skip_serializing_if = "Option::is_none"
     )]
     pub expression_type: Option<ExpressionType>,
+    /// `RequestProgress`.
+    #[serde(
+        rename = "RequestProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_progress: Option<RequestProgress>,
     /// `InputSerialization` (required).
     #[serde(
         rename = "InputSerialization",
@@ -12464,6 +12397,73 @@ pub struct SelectParameters {
         skip_serializing_if = "Option::is_none"
     )]
     pub input_serialization: Option<InputSerialization>,
+    /// `OutputSerialization` (required).
+    #[serde(
+        rename = "OutputSerialization",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub output_serialization: Option<OutputSerialization>,
+    /// `ScanRange`.
+    #[serde(rename = "ScanRange", default, skip_serializing_if = "Option::is_none")]
+    pub scan_range: Option<ScanRange>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+}
+
+impl std::fmt::Debug for SelectObjectContentRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("SelectObjectContentRequest");
+        d.field("bucket", &self.bucket);
+        d.field("key", &self.key);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field(
+            "sse_customer_key",
+            &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
+        );
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
+        d.field("expression", &self.expression);
+        d.field("expression_type", &self.expression_type);
+        d.field("request_progress", &self.request_progress);
+        d.field("input_serialization", &self.input_serialization);
+        d.field("output_serialization", &self.output_serialization);
+        d.field("scan_range", &self.scan_range);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.finish_non_exhaustive()
+    }
+}
+
+/// The `SelectParameters` structure. Every member is optional here; build one with
+/// `SelectParameters { field: Some(..), ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(crate = "session_tower::rt::serde")]
+pub struct SelectParameters {
+    /// `InputSerialization` (required).
+    #[serde(
+        rename = "InputSerialization",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub input_serialization: Option<InputSerialization>,
+    /// `ExpressionType` (required).
+    #[serde(
+        rename = "ExpressionType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression_type: Option<ExpressionType>,
+    /// `Expression` (required).
+    #[serde(
+        rename = "Expression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression: Option<String>,
     /// `OutputSerialization` (required).
     #[serde(
         rename = "OutputSerialization",
@@ -12494,13 +12494,6 @@ session_tower::string_enum! {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ServerSideEncryptionByDefault {
-    /// `KMSMasterKeyID`.
-    #[serde(
-        rename = "KMSMasterKeyID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub kms_master_key_id: Option<String>,
     /// `SSEAlgorithm` (required).
     #[serde(
         rename = "SSEAlgorithm",
@@ -12508,16 +12501,23 @@ pub struct ServerSideEncryptionByDefault {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_algorithm: Option<ServerSideEncryption>,
+    /// `KMSMasterKeyID`.
+    #[serde(
+        rename = "KMSMasterKeyID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub kms_master_key_id: Option<String>,
 }
 
 impl std::fmt::Debug for ServerSideEncryptionByDefault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("ServerSideEncryptionByDefault");
+        d.field("sse_algorithm", &self.sse_algorithm);
         d.field(
             "kms_master_key_id",
             &self.kms_master_key_id.as_ref().map(|_| "*** redacted ***"),
         );
-        d.field("sse_algorithm", &self.sse_algorithm);
         d.finish_non_exhaustive()
     }
 }
@@ -12544,13 +12544,6 @@ pub struct ServerSideEncryptionRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub apply_server_side_encryption_by_default: Option<ServerSideEncryptionByDefault>,
-    /// `BlockedEncryptionTypes`.
-    #[serde(
-        rename = "BlockedEncryptionTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
     /// `BucketKeyEnabled`.
     #[serde(
         rename = "BucketKeyEnabled",
@@ -12558,6 +12551,13 @@ pub struct ServerSideEncryptionRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_key_enabled: Option<bool>,
+    /// `BlockedEncryptionTypes`.
+    #[serde(
+        rename = "BlockedEncryptionTypes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
 }
 
 /// The `SessionCredentials` structure. Every member is optional here; build one with
@@ -12572,13 +12572,6 @@ pub struct SessionCredentials {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_key_id: Option<String>,
-    /// `Expiration` (required).
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expiration: Option<rt::Timestamp>,
     /// `SecretAccessKey` (required).
     #[serde(
         rename = "SecretAccessKey",
@@ -12593,13 +12586,19 @@ pub struct SessionCredentials {
         skip_serializing_if = "Option::is_none"
     )]
     pub session_token: Option<String>,
+    /// `Expiration` (required).
+    #[serde(
+        rename = "Expiration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiration: Option<rt::Timestamp>,
 }
 
 impl std::fmt::Debug for SessionCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("SessionCredentials");
         d.field("access_key_id", &self.access_key_id);
-        d.field("expiration", &self.expiration);
         d.field(
             "secret_access_key",
             &self.secret_access_key.as_ref().map(|_| "*** redacted ***"),
@@ -12608,6 +12607,7 @@ impl std::fmt::Debug for SessionCredentials {
             "session_token",
             &self.session_token.as_ref().map(|_| "*** redacted ***"),
         );
+        d.field("expiration", &self.expiration);
         d.finish_non_exhaustive()
     }
 }
@@ -12633,13 +12633,6 @@ pub struct SimplePrefix {}
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SourceSelectionCriteria {
-    /// `ReplicaModifications`.
-    #[serde(
-        rename = "ReplicaModifications",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub replica_modifications: Option<ReplicaModifications>,
     /// `SseKmsEncryptedObjects`.
     #[serde(
         rename = "SseKmsEncryptedObjects",
@@ -12647,6 +12640,13 @@ pub struct SourceSelectionCriteria {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_kms_encrypted_objects: Option<SseKmsEncryptedObjects>,
+    /// `ReplicaModifications`.
+    #[serde(
+        rename = "ReplicaModifications",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_modifications: Option<ReplicaModifications>,
 }
 
 /// The `SseKmsEncryptedObjects` structure. Every member is optional here; build one with
@@ -12674,6 +12674,13 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Stats {
+    /// `BytesScanned`.
+    #[serde(
+        rename = "BytesScanned",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bytes_scanned: Option<i64>,
     /// `BytesProcessed`.
     #[serde(
         rename = "BytesProcessed",
@@ -12688,13 +12695,6 @@ pub struct Stats {
         skip_serializing_if = "Option::is_none"
     )]
     pub bytes_returned: Option<i64>,
-    /// `BytesScanned`.
-    #[serde(
-        rename = "BytesScanned",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bytes_scanned: Option<i64>,
 }
 
 /// The `StatsEvent` structure. Every member is optional here; build one with
@@ -12762,13 +12762,6 @@ pub struct StorageClassAnalysis {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct StorageClassAnalysisDataExport {
-    /// `Destination` (required).
-    #[serde(
-        rename = "Destination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub destination: Option<AnalyticsExportDestination>,
     /// `OutputSchemaVersion` (required).
     #[serde(
         rename = "OutputSchemaVersion",
@@ -12776,6 +12769,13 @@ pub struct StorageClassAnalysisDataExport {
         skip_serializing_if = "Option::is_none"
     )]
     pub output_schema_version: Option<StorageClassAnalysisSchemaVersion>,
+    /// `Destination` (required).
+    #[serde(
+        rename = "Destination",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination: Option<AnalyticsExportDestination>,
 }
 
 session_tower::string_enum! {
@@ -12851,13 +12851,6 @@ pub struct TargetGrant {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TargetObjectKeyFormat {
-    /// `PartitionedPrefix`.
-    #[serde(
-        rename = "PartitionedPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub partitioned_prefix: Option<PartitionedPrefix>,
     /// `SimplePrefix`.
     #[serde(
         rename = "SimplePrefix",
@@ -12865,6 +12858,13 @@ pub struct TargetObjectKeyFormat {
         skip_serializing_if = "Option::is_none"
     )]
     pub simple_prefix: Option<SimplePrefix>,
+    /// `PartitionedPrefix`.
+    #[serde(
+        rename = "PartitionedPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub partitioned_prefix: Option<PartitionedPrefix>,
 }
 
 session_tower::string_enum! {
@@ -12884,6 +12884,9 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Tiering {
+    /// `Days` (required).
+    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<i32>,
     /// `AccessTier` (required).
     #[serde(
         rename = "AccessTier",
@@ -12891,9 +12894,6 @@ pub struct Tiering {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_tier: Option<IntelligentTieringAccessTier>,
-    /// `Days` (required).
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
-    pub days: Option<i32>,
 }
 
 /// The `TooManyParts` error. Every member is optional here; build one with
@@ -12911,18 +12911,18 @@ pub struct TooManyParts {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TopicConfiguration {
-    /// `Events` (required).
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<Event>>,
-    /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<NotificationConfigurationFilter>,
     /// `Id`.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `TopicArn` (required).
     #[serde(rename = "TopicArn", default, skip_serializing_if = "Option::is_none")]
     pub topic_arn: Option<String>,
+    /// `Events` (required).
+    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
+    /// `Filter`.
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<NotificationConfigurationFilter>,
 }
 
 /// The `TopicConfigurationDeprecated` structure. Every member is optional here; build one with
@@ -12930,16 +12930,16 @@ pub struct TopicConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TopicConfigurationDeprecated {
+    /// `Id`.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `Events`.
+    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
     /// `Event`.
     #[deprecated]
     #[serde(rename = "Event", default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Event>,
-    /// `Events`.
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<Event>>,
-    /// `Id`.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
     /// `Topic`.
     #[serde(rename = "Topic", default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
@@ -13025,23 +13025,9 @@ pub struct UnsupportedMediaType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
-    /// `AnnotationTableConfiguration` (required).
-    #[serde(
-        rename = "AnnotationTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub annotation_table_configuration: Option<AnnotationTableConfigurationUpdates>,
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -13049,6 +13035,20 @@ pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `AnnotationTableConfiguration` (required).
+    #[serde(
+        rename = "AnnotationTableConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annotation_table_configuration: Option<AnnotationTableConfigurationUpdates>,
     /// `ExpectedBucketOwner`.
     #[serde(
         rename = "ExpectedBucketOwner",
@@ -13066,13 +13066,6 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -13080,13 +13073,13 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `InventoryTableConfiguration` (required).
     #[serde(
         rename = "InventoryTableConfiguration",
@@ -13094,6 +13087,13 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub inventory_table_configuration: Option<InventoryTableConfigurationUpdates>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `UpdateBucketMetadataJournalTableConfigurationRequest` structure. Every member is optional here; build one with
@@ -13104,13 +13104,6 @@ pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentMD5`.
     #[serde(
         rename = "ContentMD5",
@@ -13118,13 +13111,13 @@ pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
+    /// `ChecksumAlgorithm`.
     #[serde(
-        rename = "ExpectedBucketOwner",
+        rename = "ChecksumAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `JournalTableConfiguration` (required).
     #[serde(
         rename = "JournalTableConfiguration",
@@ -13132,6 +13125,13 @@ pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub journal_table_configuration: Option<JournalTableConfigurationUpdates>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 /// The `UpdateObjectEncryptionRequest` structure. Every member is optional here; build one with
@@ -13142,30 +13142,12 @@ pub struct UpdateObjectEncryptionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
-    /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
-    /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// `VersionId`.
+    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
     /// `ObjectEncryption` (required).
     #[serde(
         rename = "ObjectEncryption",
@@ -13180,9 +13162,27 @@ pub struct UpdateObjectEncryptionRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payer: Option<RequestPayer>,
-    /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ContentMD5`.
+    #[serde(
+        rename = "ContentMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_md5: Option<String>,
+    /// `ChecksumAlgorithm`.
+    #[serde(
+        rename = "ChecksumAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 
 /// The `UpdateObjectEncryptionResponse` structure. Every member is optional here; build one with
@@ -13204,20 +13204,6 @@ pub struct UpdateObjectEncryptionResponse {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UploadPartCopyOutput {
-    /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_key_enabled: Option<bool>,
-    /// `CopyPartResult`.
-    #[serde(
-        rename = "CopyPartResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub copy_part_result: Option<CopyPartResult>,
     /// `CopySourceVersionId`.
     #[serde(
         rename = "CopySourceVersionId",
@@ -13225,13 +13211,20 @@ pub struct UploadPartCopyOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_source_version_id: Option<String>,
-    /// `RequestCharged`.
+    /// `CopyPartResult`.
     #[serde(
-        rename = "RequestCharged",
+        rename = "CopyPartResult",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_charged: Option<RequestCharged>,
+    pub copy_part_result: Option<CopyPartResult>,
+    /// `ServerSideEncryption`.
+    #[serde(
+        rename = "ServerSideEncryption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -13253,29 +13246,36 @@ pub struct UploadPartCopyOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `BucketKeyEnabled`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "BucketKeyEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
+    pub bucket_key_enabled: Option<bool>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
 }
 
 impl std::fmt::Debug for UploadPartCopyOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("UploadPartCopyOutput");
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
-        d.field("copy_part_result", &self.copy_part_result);
         d.field("copy_source_version_id", &self.copy_source_version_id);
-        d.field("request_charged", &self.request_charged);
+        d.field("copy_part_result", &self.copy_part_result);
+        d.field("server_side_encryption", &self.server_side_encryption);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
         d.field(
             "ssekms_key_id",
             &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
         );
-        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_charged", &self.request_charged);
         d.finish_non_exhaustive()
     }
 }
@@ -13330,41 +13330,6 @@ pub struct UploadPartCopyRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_source_range: Option<String>,
-    /// `CopySourceSSECustomerAlgorithm`.
-    #[serde(
-        rename = "CopySourceSSECustomerAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub copy_source_sse_customer_algorithm: Option<String>,
-    /// `CopySourceSSECustomerKey`.
-    #[serde(
-        rename = "CopySourceSSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub copy_source_sse_customer_key: Option<String>,
-    /// `CopySourceSSECustomerKeyMD5`.
-    #[serde(
-        rename = "CopySourceSSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub copy_source_sse_customer_key_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
-    /// `ExpectedSourceBucketOwner`.
-    #[serde(
-        rename = "ExpectedSourceBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_source_bucket_owner: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -13375,13 +13340,9 @@ pub struct UploadPartCopyRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub part_number: Option<i32>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
+    /// `UploadId` (required).
+    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -13403,9 +13364,48 @@ pub struct UploadPartCopyRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
+    /// `CopySourceSSECustomerAlgorithm`.
+    #[serde(
+        rename = "CopySourceSSECustomerAlgorithm",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub copy_source_sse_customer_algorithm: Option<String>,
+    /// `CopySourceSSECustomerKey`.
+    #[serde(
+        rename = "CopySourceSSECustomerKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub copy_source_sse_customer_key: Option<String>,
+    /// `CopySourceSSECustomerKeyMD5`.
+    #[serde(
+        rename = "CopySourceSSECustomerKeyMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub copy_source_sse_customer_key_md5: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
+    /// `ExpectedSourceBucketOwner`.
+    #[serde(
+        rename = "ExpectedSourceBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_source_bucket_owner: Option<String>,
 }
 
 impl std::fmt::Debug for UploadPartCopyRequest {
@@ -13424,6 +13424,15 @@ impl std::fmt::Debug for UploadPartCopyRequest {
             &self.copy_source_if_unmodified_since,
         );
         d.field("copy_source_range", &self.copy_source_range);
+        d.field("key", &self.key);
+        d.field("part_number", &self.part_number);
+        d.field("upload_id", &self.upload_id);
+        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
+        d.field(
+            "sse_customer_key",
+            &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
+        );
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
         d.field(
             "copy_source_sse_customer_algorithm",
             &self.copy_source_sse_customer_algorithm,
@@ -13439,21 +13448,12 @@ impl std::fmt::Debug for UploadPartCopyRequest {
             "copy_source_sse_customer_key_md5",
             &self.copy_source_sse_customer_key_md5,
         );
+        d.field("request_payer", &self.request_payer);
         d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.field(
             "expected_source_bucket_owner",
             &self.expected_source_bucket_owner,
         );
-        d.field("key", &self.key);
-        d.field("part_number", &self.part_number);
-        d.field("request_payer", &self.request_payer);
-        d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field(
-            "sse_customer_key",
-            &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
-        );
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("upload_id", &self.upload_id);
         d.finish_non_exhaustive()
     }
 }
@@ -13463,13 +13463,16 @@ impl std::fmt::Debug for UploadPartCopyRequest {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UploadPartOutput {
-    /// `BucketKeyEnabled`.
+    /// `ServerSideEncryption`.
     #[serde(
-        rename = "BucketKeyEnabled",
+        rename = "ServerSideEncryption",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bucket_key_enabled: Option<bool>,
+    pub server_side_encryption: Option<ServerSideEncryption>,
+    /// `ETag`.
+    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
     #[serde(
         rename = "ChecksumCRC32",
@@ -13491,13 +13494,6 @@ pub struct UploadPartOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -13519,20 +13515,13 @@ pub struct UploadPartOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumXXHASH128`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumXXHASH128",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -13540,16 +13529,20 @@ pub struct UploadPartOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
-    /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
-    pub e_tag: Option<String>,
-    /// `RequestCharged`.
+    /// `ChecksumXXHASH3`.
     #[serde(
-        rename = "RequestCharged",
+        rename = "ChecksumXXHASH3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub request_charged: Option<RequestCharged>,
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -13571,38 +13564,45 @@ pub struct UploadPartOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_key_id: Option<String>,
-    /// `ServerSideEncryption`.
+    /// `BucketKeyEnabled`.
     #[serde(
-        rename = "ServerSideEncryption",
+        rename = "BucketKeyEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_side_encryption: Option<ServerSideEncryption>,
+    pub bucket_key_enabled: Option<bool>,
+    /// `RequestCharged`.
+    #[serde(
+        rename = "RequestCharged",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_charged: Option<RequestCharged>,
 }
 
 impl std::fmt::Debug for UploadPartOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("UploadPartOutput");
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("e_tag", &self.e_tag);
         d.field("checksum_crc32", &self.checksum_crc32);
         d.field("checksum_crc32_c", &self.checksum_crc32_c);
         d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_sha1", &self.checksum_sha1);
         d.field("checksum_sha256", &self.checksum_sha256);
         d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_xxhash64", &self.checksum_xxhash64);
-        d.field("e_tag", &self.e_tag);
-        d.field("request_charged", &self.request_charged);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
         d.field(
             "ssekms_key_id",
             &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
         );
-        d.field("server_side_encryption", &self.server_side_encryption);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("request_charged", &self.request_charged);
         d.finish_non_exhaustive()
     }
 }
@@ -13618,6 +13618,20 @@ pub struct UploadPartRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
+    /// `ContentLength`.
+    #[serde(
+        rename = "ContentLength",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_length: Option<i64>,
+    /// `ContentMD5`.
+    #[serde(
+        rename = "ContentMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
     #[serde(
         rename = "ChecksumAlgorithm",
@@ -13646,13 +13660,6 @@ pub struct UploadPartRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
     /// `ChecksumSHA1`.
     #[serde(
         rename = "ChecksumSHA1",
@@ -13674,20 +13681,13 @@ pub struct UploadPartRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_sha512: Option<String>,
-    /// `ChecksumXXHASH128`.
+    /// `ChecksumMD5`.
     #[serde(
-        rename = "ChecksumXXHASH128",
+        rename = "ChecksumMD5",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
+    pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
     #[serde(
         rename = "ChecksumXXHASH64",
@@ -13695,27 +13695,20 @@ pub struct UploadPartRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub checksum_xxhash64: Option<String>,
-    /// `ContentLength`.
+    /// `ChecksumXXHASH3`.
     #[serde(
-        rename = "ContentLength",
+        rename = "ChecksumXXHASH3",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub content_length: Option<i64>,
-    /// `ContentMD5`.
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
     #[serde(
-        rename = "ContentMD5",
+        rename = "ChecksumXXHASH128",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub content_md5: Option<String>,
-    /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expected_bucket_owner: Option<String>,
+    pub checksum_xxhash128: Option<String>,
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -13726,13 +13719,9 @@ pub struct UploadPartRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub part_number: Option<i32>,
-    /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_payer: Option<RequestPayer>,
+    /// `UploadId` (required).
+    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
@@ -13754,9 +13743,20 @@ pub struct UploadPartRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_key_md5: Option<String>,
-    /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
+    /// `RequestPayer`.
+    #[serde(
+        rename = "RequestPayer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_payer: Option<RequestPayer>,
+    /// `ExpectedBucketOwner`.
+    #[serde(
+        rename = "ExpectedBucketOwner",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expected_bucket_owner: Option<String>,
 }
 
 impl std::fmt::Debug for UploadPartRequest {
@@ -13764,30 +13764,30 @@ impl std::fmt::Debug for UploadPartRequest {
         let mut d = f.debug_struct("UploadPartRequest");
         d.field("body", &self.body);
         d.field("bucket", &self.bucket);
+        d.field("content_length", &self.content_length);
+        d.field("content_md5", &self.content_md5);
         d.field("checksum_algorithm", &self.checksum_algorithm);
         d.field("checksum_crc32", &self.checksum_crc32);
         d.field("checksum_crc32_c", &self.checksum_crc32_c);
         d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_sha1", &self.checksum_sha1);
         d.field("checksum_sha256", &self.checksum_sha256);
         d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_md5", &self.checksum_md5);
         d.field("checksum_xxhash64", &self.checksum_xxhash64);
-        d.field("content_length", &self.content_length);
-        d.field("content_md5", &self.content_md5);
-        d.field("expected_bucket_owner", &self.expected_bucket_owner);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
         d.field("key", &self.key);
         d.field("part_number", &self.part_number);
-        d.field("request_payer", &self.request_payer);
+        d.field("upload_id", &self.upload_id);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
         d.field(
             "sse_customer_key",
             &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
         );
         d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
-        d.field("upload_id", &self.upload_id);
+        d.field("request_payer", &self.request_payer);
+        d.field("expected_bucket_owner", &self.expected_bucket_owner);
         d.finish_non_exhaustive()
     }
 }
@@ -13845,6 +13845,40 @@ pub struct WebsiteConfiguration {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct WriteGetObjectResponseRequest {
+    /// `RequestRoute` (required).
+    #[serde(
+        rename = "RequestRoute",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_route: Option<String>,
+    /// `RequestToken` (required).
+    #[serde(
+        rename = "RequestToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub request_token: Option<String>,
+    /// `Body`.
+    #[serde(skip)]
+    pub body: Option<rt::ByteStream>,
+    /// `StatusCode`.
+    #[serde(
+        rename = "StatusCode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_code: Option<i32>,
+    /// `ErrorCode`.
+    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// `ErrorMessage`.
+    #[serde(
+        rename = "ErrorMessage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_message: Option<String>,
     /// `AcceptRanges`.
     #[serde(
         rename = "AcceptRanges",
@@ -13852,16 +13886,6 @@ pub struct WriteGetObjectResponseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub accept_ranges: Option<String>,
-    /// `Body`.
-    #[serde(skip)]
-    pub body: Option<rt::ByteStream>,
-    /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bucket_key_enabled: Option<bool>,
     /// `CacheControl`.
     #[serde(
         rename = "CacheControl",
@@ -13869,76 +13893,6 @@ pub struct WriteGetObjectResponseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cache_control: Option<String>,
-    /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_crc32: Option<String>,
-    /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_crc32_c: Option<String>,
-    /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_crc64_nvme: Option<String>,
-    /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_md5: Option<String>,
-    /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_sha1: Option<String>,
-    /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_sha256: Option<String>,
-    /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_sha512: Option<String>,
-    /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash128: Option<String>,
-    /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash3: Option<String>,
-    /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checksum_xxhash64: Option<String>,
     /// `ContentDisposition`.
     #[serde(
         rename = "ContentDisposition",
@@ -13981,6 +13935,76 @@ pub struct WriteGetObjectResponseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub content_type: Option<String>,
+    /// `ChecksumCRC32`.
+    #[serde(
+        rename = "ChecksumCRC32",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_crc32: Option<String>,
+    /// `ChecksumCRC32C`.
+    #[serde(
+        rename = "ChecksumCRC32C",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_crc32_c: Option<String>,
+    /// `ChecksumCRC64NVME`.
+    #[serde(
+        rename = "ChecksumCRC64NVME",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_crc64_nvme: Option<String>,
+    /// `ChecksumSHA1`.
+    #[serde(
+        rename = "ChecksumSHA1",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_sha1: Option<String>,
+    /// `ChecksumSHA256`.
+    #[serde(
+        rename = "ChecksumSHA256",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_sha256: Option<String>,
+    /// `ChecksumSHA512`.
+    #[serde(
+        rename = "ChecksumSHA512",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_sha512: Option<String>,
+    /// `ChecksumMD5`.
+    #[serde(
+        rename = "ChecksumMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_md5: Option<String>,
+    /// `ChecksumXXHASH64`.
+    #[serde(
+        rename = "ChecksumXXHASH64",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash64: Option<String>,
+    /// `ChecksumXXHASH3`.
+    #[serde(
+        rename = "ChecksumXXHASH3",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash3: Option<String>,
+    /// `ChecksumXXHASH128`.
+    #[serde(
+        rename = "ChecksumXXHASH128",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checksum_xxhash128: Option<String>,
     /// `DeleteMarker`.
     #[serde(
         rename = "DeleteMarker",
@@ -13991,16 +14015,9 @@ pub struct WriteGetObjectResponseRequest {
     /// `ETag`.
     #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
-    /// `ErrorCode`.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    /// `ErrorMessage`.
-    #[serde(
-        rename = "ErrorMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub error_message: Option<String>,
+    /// `Expires`.
+    #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<rt::Timestamp>,
     /// `Expiration`.
     #[serde(
         rename = "Expiration",
@@ -14008,9 +14025,6 @@ pub struct WriteGetObjectResponseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration: Option<String>,
-    /// `Expires`.
-    #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<rt::Timestamp>,
     /// `LastModified`.
     #[serde(
         rename = "LastModified",
@@ -14018,9 +14032,6 @@ pub struct WriteGetObjectResponseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified: Option<rt::Timestamp>,
-    /// `Metadata`.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<HashMap<String, String>>,
     /// `MissingMeta`.
     #[serde(
         rename = "MissingMeta",
@@ -14028,13 +14039,9 @@ pub struct WriteGetObjectResponseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub missing_meta: Option<i32>,
-    /// `ObjectLockLegalHoldStatus`.
-    #[serde(
-        rename = "ObjectLockLegalHoldStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
+    /// `Metadata`.
+    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<HashMap<String, String>>,
     /// `ObjectLockMode`.
     #[serde(
         rename = "ObjectLockMode",
@@ -14042,6 +14049,13 @@ pub struct WriteGetObjectResponseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub object_lock_mode: Option<ObjectLockMode>,
+    /// `ObjectLockLegalHoldStatus`.
+    #[serde(
+        rename = "ObjectLockLegalHoldStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
     /// `ObjectLockRetainUntilDate`.
     #[serde(
         rename = "ObjectLockRetainUntilDate",
@@ -14071,44 +14085,9 @@ pub struct WriteGetObjectResponseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub request_charged: Option<RequestCharged>,
-    /// `RequestRoute` (required).
-    #[serde(
-        rename = "RequestRoute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_route: Option<String>,
-    /// `RequestToken` (required).
-    #[serde(
-        rename = "RequestToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub request_token: Option<String>,
     /// `Restore`.
     #[serde(rename = "Restore", default, skip_serializing_if = "Option::is_none")]
     pub restore: Option<String>,
-    /// `SSECustomerAlgorithm`.
-    #[serde(
-        rename = "SSECustomerAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sse_customer_algorithm: Option<String>,
-    /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sse_customer_key_md5: Option<String>,
-    /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssekms_key_id: Option<String>,
     /// `ServerSideEncryption`.
     #[serde(
         rename = "ServerSideEncryption",
@@ -14116,13 +14095,27 @@ pub struct WriteGetObjectResponseRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_side_encryption: Option<ServerSideEncryption>,
-    /// `StatusCode`.
+    /// `SSECustomerAlgorithm`.
     #[serde(
-        rename = "StatusCode",
+        rename = "SSECustomerAlgorithm",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub status_code: Option<i32>,
+    pub sse_customer_algorithm: Option<String>,
+    /// `SSEKMSKeyId`.
+    #[serde(
+        rename = "SSEKMSKeyId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssekms_key_id: Option<String>,
+    /// `SSECustomerKeyMD5`.
+    #[serde(
+        rename = "SSECustomerKeyMD5",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sse_customer_key_md5: Option<String>,
     /// `StorageClass`.
     #[serde(
         rename = "StorageClass",
@@ -14136,45 +14129,54 @@ pub struct WriteGetObjectResponseRequest {
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
+    /// `BucketKeyEnabled`.
+    #[serde(
+        rename = "BucketKeyEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bucket_key_enabled: Option<bool>,
 }
 
 impl std::fmt::Debug for WriteGetObjectResponseRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("WriteGetObjectResponseRequest");
-        d.field("accept_ranges", &self.accept_ranges);
+        d.field("request_route", &self.request_route);
+        d.field("request_token", &self.request_token);
         d.field("body", &self.body);
-        d.field("bucket_key_enabled", &self.bucket_key_enabled);
+        d.field("status_code", &self.status_code);
+        d.field("error_code", &self.error_code);
+        d.field("error_message", &self.error_message);
+        d.field("accept_ranges", &self.accept_ranges);
         d.field("cache_control", &self.cache_control);
-        d.field("checksum_crc32", &self.checksum_crc32);
-        d.field("checksum_crc32_c", &self.checksum_crc32_c);
-        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
-        d.field("checksum_md5", &self.checksum_md5);
-        d.field("checksum_sha1", &self.checksum_sha1);
-        d.field("checksum_sha256", &self.checksum_sha256);
-        d.field("checksum_sha512", &self.checksum_sha512);
-        d.field("checksum_xxhash128", &self.checksum_xxhash128);
-        d.field("checksum_xxhash3", &self.checksum_xxhash3);
-        d.field("checksum_xxhash64", &self.checksum_xxhash64);
         d.field("content_disposition", &self.content_disposition);
         d.field("content_encoding", &self.content_encoding);
         d.field("content_language", &self.content_language);
         d.field("content_length", &self.content_length);
         d.field("content_range", &self.content_range);
         d.field("content_type", &self.content_type);
+        d.field("checksum_crc32", &self.checksum_crc32);
+        d.field("checksum_crc32_c", &self.checksum_crc32_c);
+        d.field("checksum_crc64_nvme", &self.checksum_crc64_nvme);
+        d.field("checksum_sha1", &self.checksum_sha1);
+        d.field("checksum_sha256", &self.checksum_sha256);
+        d.field("checksum_sha512", &self.checksum_sha512);
+        d.field("checksum_md5", &self.checksum_md5);
+        d.field("checksum_xxhash64", &self.checksum_xxhash64);
+        d.field("checksum_xxhash3", &self.checksum_xxhash3);
+        d.field("checksum_xxhash128", &self.checksum_xxhash128);
         d.field("delete_marker", &self.delete_marker);
         d.field("e_tag", &self.e_tag);
-        d.field("error_code", &self.error_code);
-        d.field("error_message", &self.error_message);
-        d.field("expiration", &self.expiration);
         d.field("expires", &self.expires);
+        d.field("expiration", &self.expiration);
         d.field("last_modified", &self.last_modified);
-        d.field("metadata", &self.metadata);
         d.field("missing_meta", &self.missing_meta);
+        d.field("metadata", &self.metadata);
+        d.field("object_lock_mode", &self.object_lock_mode);
         d.field(
             "object_lock_legal_hold_status",
             &self.object_lock_legal_hold_status,
         );
-        d.field("object_lock_mode", &self.object_lock_mode);
         d.field(
             "object_lock_retain_until_date",
             &self.object_lock_retain_until_date,
@@ -14182,20 +14184,18 @@ impl std::fmt::Debug for WriteGetObjectResponseRequest {
         d.field("parts_count", &self.parts_count);
         d.field("replication_status", &self.replication_status);
         d.field("request_charged", &self.request_charged);
-        d.field("request_route", &self.request_route);
-        d.field("request_token", &self.request_token);
         d.field("restore", &self.restore);
+        d.field("server_side_encryption", &self.server_side_encryption);
         d.field("sse_customer_algorithm", &self.sse_customer_algorithm);
-        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
         d.field(
             "ssekms_key_id",
             &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
         );
-        d.field("server_side_encryption", &self.server_side_encryption);
-        d.field("status_code", &self.status_code);
+        d.field("sse_customer_key_md5", &self.sse_customer_key_md5);
         d.field("storage_class", &self.storage_class);
         d.field("tag_count", &self.tag_count);
         d.field("version_id", &self.version_id);
+        d.field("bucket_key_enabled", &self.bucket_key_enabled);
         d.finish_non_exhaustive()
     }
 }

@@ -31,15 +31,9 @@ pub struct AddPermissionCall {
 }
 
 impl AddPermissionCall {
-    /// Sets `AWSAccountIds`.
-    pub fn aws_account_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.aws_account_ids = Some(value.into());
-        self
-    }
-
-    /// Sets `Actions`.
-    pub fn actions(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.actions = Some(value.into());
+    /// Sets `QueueUrl`.
+    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
+        self.input.queue_url = Some(value.into());
         self
     }
 
@@ -49,9 +43,15 @@ impl AddPermissionCall {
         self
     }
 
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
+    /// Sets `AWSAccountIds`.
+    pub fn aws_account_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.input.aws_account_ids = Some(value.into());
+        self
+    }
+
+    /// Sets `Actions`.
+    pub fn actions(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.input.actions = Some(value.into());
         self
     }
 
@@ -475,18 +475,18 @@ pub struct ChangeMessageVisibilityBatchCall {
 }
 
 impl ChangeMessageVisibilityBatchCall {
+    /// Sets `QueueUrl`.
+    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
+        self.input.queue_url = Some(value.into());
+        self
+    }
+
     /// Sets `Entries`.
     pub fn entries(
         mut self,
         value: impl Into<Vec<ChangeMessageVisibilityBatchRequestEntry>>,
     ) -> Self {
         self.input.entries = Some(value.into());
-        self
-    }
-
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
         self
     }
 
@@ -646,15 +646,15 @@ pub struct CreateQueueCall {
 }
 
 impl CreateQueueCall {
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<HashMap<QueueAttributeName, String>>) -> Self {
-        self.input.attributes = Some(value.into());
-        self
-    }
-
     /// Sets `QueueName`.
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.input.queue_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Attributes`.
+    pub fn attributes(mut self, value: impl Into<HashMap<QueueAttributeName, String>>) -> Self {
+        self.input.attributes = Some(value.into());
         self
     }
 
@@ -952,15 +952,15 @@ pub struct DeleteMessageBatchCall {
 }
 
 impl DeleteMessageBatchCall {
-    /// Sets `Entries`.
-    pub fn entries(mut self, value: impl Into<Vec<DeleteMessageBatchRequestEntry>>) -> Self {
-        self.input.entries = Some(value.into());
-        self
-    }
-
     /// Sets `QueueUrl`.
     pub fn queue_url(mut self, value: impl Into<String>) -> Self {
         self.input.queue_url = Some(value.into());
+        self
+    }
+
+    /// Sets `Entries`.
+    pub fn entries(mut self, value: impl Into<Vec<DeleteMessageBatchRequestEntry>>) -> Self {
+        self.input.entries = Some(value.into());
         self
     }
 
@@ -1243,15 +1243,15 @@ pub struct GetQueueAttributesCall {
 }
 
 impl GetQueueAttributesCall {
-    /// Sets `AttributeNames`.
-    pub fn attribute_names(mut self, value: impl Into<Vec<QueueAttributeName>>) -> Self {
-        self.input.attribute_names = Some(value.into());
-        self
-    }
-
     /// Sets `QueueUrl`.
     pub fn queue_url(mut self, value: impl Into<String>) -> Self {
         self.input.queue_url = Some(value.into());
+        self
+    }
+
+    /// Sets `AttributeNames`.
+    pub fn attribute_names(mut self, value: impl Into<Vec<QueueAttributeName>>) -> Self {
+        self.input.attribute_names = Some(value.into());
         self
     }
 
@@ -1512,9 +1512,9 @@ pub struct ListDeadLetterSourceQueuesCall {
 }
 
 impl ListDeadLetterSourceQueuesCall {
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
+    /// Sets `QueueUrl`.
+    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
+        self.input.queue_url = Some(value.into());
         self
     }
 
@@ -1524,9 +1524,9 @@ impl ListDeadLetterSourceQueuesCall {
         self
     }
 
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
+    /// Sets `MaxResults`.
+    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_results = Some(value.into());
         self
     }
 
@@ -1672,15 +1672,15 @@ pub struct ListMessageMoveTasksCall {
 }
 
 impl ListMessageMoveTasksCall {
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
-        self
-    }
-
     /// Sets `SourceArn`.
     pub fn source_arn(mut self, value: impl Into<String>) -> Self {
         self.input.source_arn = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`.
+    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_results = Some(value.into());
         self
     }
 
@@ -1930,9 +1930,9 @@ pub struct ListQueuesCall {
 }
 
 impl ListQueuesCall {
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
+    /// Sets `QueueNamePrefix`.
+    pub fn queue_name_prefix(mut self, value: impl Into<String>) -> Self {
+        self.input.queue_name_prefix = Some(value.into());
         self
     }
 
@@ -1942,9 +1942,9 @@ impl ListQueuesCall {
         self
     }
 
-    /// Sets `QueueNamePrefix`.
-    pub fn queue_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_name_prefix = Some(value.into());
+    /// Sets `MaxResults`.
+    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_results = Some(value.into());
         self
     }
 
@@ -2205,23 +2205,17 @@ pub struct ReceiveMessageCall {
 }
 
 impl ReceiveMessageCall {
+    /// Sets `QueueUrl`.
+    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
+        self.input.queue_url = Some(value.into());
+        self
+    }
+
     /// Sets `AttributeNames`.
     #[deprecated]
     #[allow(deprecated)]
     pub fn attribute_names(mut self, value: impl Into<Vec<QueueAttributeName>>) -> Self {
         self.input.attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxNumberOfMessages`.
-    pub fn max_number_of_messages(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_number_of_messages = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageAttributeNames`.
-    pub fn message_attribute_names(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.message_attribute_names = Some(value.into());
         self
     }
 
@@ -2234,15 +2228,15 @@ impl ReceiveMessageCall {
         self
     }
 
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
+    /// Sets `MessageAttributeNames`.
+    pub fn message_attribute_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.input.message_attribute_names = Some(value.into());
         self
     }
 
-    /// Sets `ReceiveRequestAttemptId`.
-    pub fn receive_request_attempt_id(mut self, value: impl Into<String>) -> Self {
-        self.input.receive_request_attempt_id = Some(value.into());
+    /// Sets `MaxNumberOfMessages`.
+    pub fn max_number_of_messages(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_number_of_messages = Some(value.into());
         self
     }
 
@@ -2255,6 +2249,12 @@ impl ReceiveMessageCall {
     /// Sets `WaitTimeSeconds`.
     pub fn wait_time_seconds(mut self, value: impl Into<i32>) -> Self {
         self.input.wait_time_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `ReceiveRequestAttemptId`.
+    pub fn receive_request_attempt_id(mut self, value: impl Into<String>) -> Self {
+        self.input.receive_request_attempt_id = Some(value.into());
         self
     }
 
@@ -2287,7 +2287,7 @@ impl ReceiveMessageCall {
             host_prefix,
         )
         .await?;
-        Ok(output)
+        crate::customize::receive_message(&input, output)
     }
 }
 
@@ -2432,15 +2432,15 @@ pub struct RemovePermissionCall {
 }
 
 impl RemovePermissionCall {
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.input.label = Some(value.into());
-        self
-    }
-
     /// Sets `QueueUrl`.
     pub fn queue_url(mut self, value: impl Into<String>) -> Self {
         self.input.queue_url = Some(value.into());
+        self
+    }
+
+    /// Sets `Label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.input.label = Some(value.into());
         self
     }
 
@@ -2565,6 +2565,18 @@ pub struct SendMessageCall {
 }
 
 impl SendMessageCall {
+    /// Sets `QueueUrl`.
+    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
+        self.input.queue_url = Some(value.into());
+        self
+    }
+
+    /// Sets `MessageBody`.
+    pub fn message_body(mut self, value: impl Into<String>) -> Self {
+        self.input.message_body = Some(value.into());
+        self
+    }
+
     /// Sets `DelaySeconds`.
     pub fn delay_seconds(mut self, value: impl Into<i32>) -> Self {
         self.input.delay_seconds = Some(value.into());
@@ -2580,9 +2592,12 @@ impl SendMessageCall {
         self
     }
 
-    /// Sets `MessageBody`.
-    pub fn message_body(mut self, value: impl Into<String>) -> Self {
-        self.input.message_body = Some(value.into());
+    /// Sets `MessageSystemAttributes`.
+    pub fn message_system_attributes(
+        mut self,
+        value: impl Into<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
+    ) -> Self {
+        self.input.message_system_attributes = Some(value.into());
         self
     }
 
@@ -2595,21 +2610,6 @@ impl SendMessageCall {
     /// Sets `MessageGroupId`.
     pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.message_group_id = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageSystemAttributes`.
-    pub fn message_system_attributes(
-        mut self,
-        value: impl Into<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
-    ) -> Self {
-        self.input.message_system_attributes = Some(value.into());
-        self
-    }
-
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
         self
     }
 
@@ -2645,7 +2645,7 @@ impl SendMessageCall {
             host_prefix,
         )
         .await?;
-        Ok(output)
+        crate::customize::send_message(&input, output)
     }
 }
 
@@ -2792,15 +2792,15 @@ pub struct SendMessageBatchCall {
 }
 
 impl SendMessageBatchCall {
-    /// Sets `Entries`.
-    pub fn entries(mut self, value: impl Into<Vec<SendMessageBatchRequestEntry>>) -> Self {
-        self.input.entries = Some(value.into());
-        self
-    }
-
     /// Sets `QueueUrl`.
     pub fn queue_url(mut self, value: impl Into<String>) -> Self {
         self.input.queue_url = Some(value.into());
+        self
+    }
+
+    /// Sets `Entries`.
+    pub fn entries(mut self, value: impl Into<Vec<SendMessageBatchRequestEntry>>) -> Self {
+        self.input.entries = Some(value.into());
         self
     }
 
@@ -2838,7 +2838,7 @@ impl SendMessageBatchCall {
             host_prefix,
         )
         .await?;
-        Ok(output)
+        crate::customize::send_message_batch(&input, output)
     }
 }
 
@@ -3015,15 +3015,15 @@ pub struct SetQueueAttributesCall {
 }
 
 impl SetQueueAttributesCall {
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<HashMap<QueueAttributeName, String>>) -> Self {
-        self.input.attributes = Some(value.into());
-        self
-    }
-
     /// Sets `QueueUrl`.
     pub fn queue_url(mut self, value: impl Into<String>) -> Self {
         self.input.queue_url = Some(value.into());
+        self
+    }
+
+    /// Sets `Attributes`.
+    pub fn attributes(mut self, value: impl Into<HashMap<QueueAttributeName, String>>) -> Self {
+        self.input.attributes = Some(value.into());
         self
     }
 
@@ -3169,6 +3169,12 @@ pub struct StartMessageMoveTaskCall {
 }
 
 impl StartMessageMoveTaskCall {
+    /// Sets `SourceArn`.
+    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.source_arn = Some(value.into());
+        self
+    }
+
     /// Sets `DestinationArn`.
     pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
         self.input.destination_arn = Some(value.into());
@@ -3178,12 +3184,6 @@ impl StartMessageMoveTaskCall {
     /// Sets `MaxNumberOfMessagesPerSecond`.
     pub fn max_number_of_messages_per_second(mut self, value: impl Into<i32>) -> Self {
         self.input.max_number_of_messages_per_second = Some(value.into());
-        self
-    }
-
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.source_arn = Some(value.into());
         self
     }
 

@@ -14,6 +14,12 @@ use session_tower::rt::serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AddPermissionRequest {
+    /// `QueueUrl` (required).
+    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    pub queue_url: Option<String>,
+    /// `Label` (required).
+    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// `AWSAccountIds` (required).
     #[serde(
         rename = "AWSAccountIds",
@@ -24,12 +30,6 @@ pub struct AddPermissionRequest {
     /// `Actions` (required).
     #[serde(rename = "Actions", default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<String>>,
-    /// `Label` (required).
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
-    pub queue_url: Option<String>,
 }
 
 /// The `BatchEntryIdsNotDistinct` error. Every member is optional here; build one with
@@ -63,15 +63,9 @@ pub struct BatchRequestTooLong {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchResultErrorEntry {
-    /// `Code` (required).
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
     /// `SenderFault` (required).
     #[serde(
         rename = "SenderFault",
@@ -79,6 +73,12 @@ pub struct BatchResultErrorEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub sender_fault: Option<bool>,
+    /// `Code` (required).
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `Message`.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// The `CancelMessageMoveTaskRequest` structure. Every member is optional here; build one with
@@ -114,12 +114,12 @@ pub struct CancelMessageMoveTaskResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchRequest {
-    /// `Entries` (required).
-    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
-    pub entries: Option<Vec<ChangeMessageVisibilityBatchRequestEntry>>,
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
+    /// `Entries` (required).
+    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<ChangeMessageVisibilityBatchRequestEntry>>,
 }
 
 /// The `ChangeMessageVisibilityBatchRequestEntry` structure. Every member is optional here; build one with
@@ -151,9 +151,6 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchResult {
-    /// `Failed` (required).
-    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<Vec<BatchResultErrorEntry>>,
     /// `Successful` (required).
     #[serde(
         rename = "Successful",
@@ -161,6 +158,9 @@ pub struct ChangeMessageVisibilityBatchResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub successful: Option<Vec<ChangeMessageVisibilityBatchResultEntry>>,
+    /// `Failed` (required).
+    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<Vec<BatchResultErrorEntry>>,
 }
 
 /// The `ChangeMessageVisibilityBatchResultEntry` structure. Every member is optional here; build one with
@@ -202,6 +202,9 @@ pub struct ChangeMessageVisibilityRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateQueueRequest {
+    /// `QueueName` (required).
+    #[serde(rename = "QueueName", default, skip_serializing_if = "Option::is_none")]
+    pub queue_name: Option<String>,
     /// `Attributes`.
     #[serde(
         rename = "Attributes",
@@ -209,9 +212,6 @@ pub struct CreateQueueRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub attributes: Option<HashMap<QueueAttributeName, String>>,
-    /// `QueueName` (required).
-    #[serde(rename = "QueueName", default, skip_serializing_if = "Option::is_none")]
-    pub queue_name: Option<String>,
     /// `tags`.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<HashMap<String, String>>,
@@ -232,12 +232,12 @@ pub struct CreateQueueResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchRequest {
-    /// `Entries` (required).
-    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
-    pub entries: Option<Vec<DeleteMessageBatchRequestEntry>>,
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
+    /// `Entries` (required).
+    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<DeleteMessageBatchRequestEntry>>,
 }
 
 /// The `DeleteMessageBatchRequestEntry` structure. Every member is optional here; build one with
@@ -262,9 +262,6 @@ pub struct DeleteMessageBatchRequestEntry {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchResult {
-    /// `Failed` (required).
-    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<Vec<BatchResultErrorEntry>>,
     /// `Successful` (required).
     #[serde(
         rename = "Successful",
@@ -272,6 +269,9 @@ pub struct DeleteMessageBatchResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub successful: Option<Vec<DeleteMessageBatchResultEntry>>,
+    /// `Failed` (required).
+    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<Vec<BatchResultErrorEntry>>,
 }
 
 /// The `DeleteMessageBatchResultEntry` structure. Every member is optional here; build one with
@@ -329,6 +329,9 @@ pub struct EmptyBatchRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetQueueAttributesRequest {
+    /// `QueueUrl` (required).
+    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    pub queue_url: Option<String>,
     /// `AttributeNames`.
     #[serde(
         rename = "AttributeNames",
@@ -336,9 +339,6 @@ pub struct GetQueueAttributesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_names: Option<Vec<QueueAttributeName>>,
-    /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
-    pub queue_url: Option<String>,
 }
 
 /// The `GetQueueAttributesResult` structure. Every member is optional here; build one with
@@ -566,6 +566,12 @@ pub struct KmsThrottled {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListDeadLetterSourceQueuesRequest {
+    /// `QueueUrl` (required).
+    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    pub queue_url: Option<String>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
     /// `MaxResults`.
     #[serde(
         rename = "MaxResults",
@@ -573,12 +579,6 @@ pub struct ListDeadLetterSourceQueuesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_results: Option<i32>,
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
-    /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
-    pub queue_url: Option<String>,
 }
 
 /// The `ListDeadLetterSourceQueuesResult` structure. Every member is optional here; build one with
@@ -586,12 +586,12 @@ pub struct ListDeadLetterSourceQueuesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListDeadLetterSourceQueuesResult {
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     /// `queueUrls` (required).
     #[serde(rename = "queueUrls", default, skip_serializing_if = "Option::is_none")]
     pub queue_urls: Option<Vec<String>>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 /// The `ListMessageMoveTasksRequest` structure. Every member is optional here; build one with
@@ -599,6 +599,9 @@ pub struct ListDeadLetterSourceQueuesResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListMessageMoveTasksRequest {
+    /// `SourceArn` (required).
+    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub source_arn: Option<String>,
     /// `MaxResults`.
     #[serde(
         rename = "MaxResults",
@@ -606,9 +609,6 @@ pub struct ListMessageMoveTasksRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_results: Option<i32>,
-    /// `SourceArn` (required).
-    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
-    pub source_arn: Option<String>,
 }
 
 /// The `ListMessageMoveTasksResult` structure. Every member is optional here; build one with
@@ -626,6 +626,33 @@ pub struct ListMessageMoveTasksResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListMessageMoveTasksResultEntry {
+    /// `TaskHandle`.
+    #[serde(
+        rename = "TaskHandle",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_handle: Option<String>,
+    /// `Status`.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `SourceArn`.
+    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub source_arn: Option<String>,
+    /// `DestinationArn`.
+    #[serde(
+        rename = "DestinationArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_arn: Option<String>,
+    /// `MaxNumberOfMessagesPerSecond`.
+    #[serde(
+        rename = "MaxNumberOfMessagesPerSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_number_of_messages_per_second: Option<i32>,
     /// `ApproximateNumberOfMessagesMoved`.
     #[serde(
         rename = "ApproximateNumberOfMessagesMoved",
@@ -640,13 +667,6 @@ pub struct ListMessageMoveTasksResultEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub approximate_number_of_messages_to_move: Option<i64>,
-    /// `DestinationArn`.
-    #[serde(
-        rename = "DestinationArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub destination_arn: Option<String>,
     /// `FailureReason`.
     #[serde(
         rename = "FailureReason",
@@ -654,16 +674,6 @@ pub struct ListMessageMoveTasksResultEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub failure_reason: Option<String>,
-    /// `MaxNumberOfMessagesPerSecond`.
-    #[serde(
-        rename = "MaxNumberOfMessagesPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_number_of_messages_per_second: Option<i32>,
-    /// `SourceArn`.
-    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
-    pub source_arn: Option<String>,
     /// `StartedTimestamp`.
     #[serde(
         rename = "StartedTimestamp",
@@ -671,16 +681,6 @@ pub struct ListMessageMoveTasksResultEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub started_timestamp: Option<i64>,
-    /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `TaskHandle`.
-    #[serde(
-        rename = "TaskHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub task_handle: Option<String>,
 }
 
 /// The `ListQueueTagsRequest` structure. Every member is optional here; build one with
@@ -708,16 +708,6 @@ pub struct ListQueueTagsResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueuesRequest {
-    /// `MaxResults`.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_results: Option<i32>,
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     /// `QueueNamePrefix`.
     #[serde(
         rename = "QueueNamePrefix",
@@ -725,6 +715,16 @@ pub struct ListQueuesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub queue_name_prefix: Option<String>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// `MaxResults`.
+    #[serde(
+        rename = "MaxResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_results: Option<i32>,
 }
 
 /// The `ListQueuesResult` structure. Every member is optional here; build one with
@@ -732,12 +732,12 @@ pub struct ListQueuesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueuesResult {
-    /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     /// `QueueUrls`.
     #[serde(rename = "QueueUrls", default, skip_serializing_if = "Option::is_none")]
     pub queue_urls: Option<Vec<String>>,
+    /// `NextToken`.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 /// The `Message` structure. Every member is optional here; build one with
@@ -745,6 +745,22 @@ pub struct ListQueuesResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Message {
+    /// `MessageId`.
+    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// `ReceiptHandle`.
+    #[serde(
+        rename = "ReceiptHandle",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receipt_handle: Option<String>,
+    /// `MD5OfBody`.
+    #[serde(rename = "MD5OfBody", default, skip_serializing_if = "Option::is_none")]
+    pub md5_of_body: Option<String>,
+    /// `Body`.
+    #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     /// `Attributes`.
     #[serde(
         rename = "Attributes",
@@ -752,12 +768,6 @@ pub struct Message {
         skip_serializing_if = "Option::is_none"
     )]
     pub attributes: Option<HashMap<MessageSystemAttributeName, String>>,
-    /// `Body`.
-    #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// `MD5OfBody`.
-    #[serde(rename = "MD5OfBody", default, skip_serializing_if = "Option::is_none")]
-    pub md5_of_body: Option<String>,
     /// `MD5OfMessageAttributes`.
     #[serde(
         rename = "MD5OfMessageAttributes",
@@ -772,16 +782,6 @@ pub struct Message {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_attributes: Option<HashMap<String, MessageAttributeValue>>,
-    /// `MessageId`.
-    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<String>,
-    /// `ReceiptHandle`.
-    #[serde(
-        rename = "ReceiptHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub receipt_handle: Option<String>,
 }
 
 /// The `MessageAttributeValue` structure. Every member is optional here; build one with
@@ -789,30 +789,6 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MessageAttributeValue {
-    /// `BinaryListValues`.
-    #[serde(
-        rename = "BinaryListValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub binary_list_values: Option<Vec<rt::Blob>>,
-    /// `BinaryValue`.
-    #[serde(
-        rename = "BinaryValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub binary_value: Option<rt::Blob>,
-    /// `DataType` (required).
-    #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
-    pub data_type: Option<String>,
-    /// `StringListValues`.
-    #[serde(
-        rename = "StringListValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub string_list_values: Option<Vec<String>>,
     /// `StringValue`.
     #[serde(
         rename = "StringValue",
@@ -820,6 +796,30 @@ pub struct MessageAttributeValue {
         skip_serializing_if = "Option::is_none"
     )]
     pub string_value: Option<String>,
+    /// `BinaryValue`.
+    #[serde(
+        rename = "BinaryValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub binary_value: Option<rt::Blob>,
+    /// `StringListValues`.
+    #[serde(
+        rename = "StringListValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub string_list_values: Option<Vec<String>>,
+    /// `BinaryListValues`.
+    #[serde(
+        rename = "BinaryListValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub binary_list_values: Option<Vec<rt::Blob>>,
+    /// `DataType` (required).
+    #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
 }
 
 /// The `MessageNotInflight` error. Every member is optional here; build one with
@@ -871,30 +871,6 @@ session_tower::string_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MessageSystemAttributeValue {
-    /// `BinaryListValues`.
-    #[serde(
-        rename = "BinaryListValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub binary_list_values: Option<Vec<rt::Blob>>,
-    /// `BinaryValue`.
-    #[serde(
-        rename = "BinaryValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub binary_value: Option<rt::Blob>,
-    /// `DataType` (required).
-    #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
-    pub data_type: Option<String>,
-    /// `StringListValues`.
-    #[serde(
-        rename = "StringListValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub string_list_values: Option<Vec<String>>,
     /// `StringValue`.
     #[serde(
         rename = "StringValue",
@@ -902,6 +878,30 @@ pub struct MessageSystemAttributeValue {
         skip_serializing_if = "Option::is_none"
     )]
     pub string_value: Option<String>,
+    /// `BinaryValue`.
+    #[serde(
+        rename = "BinaryValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub binary_value: Option<rt::Blob>,
+    /// `StringListValues`.
+    #[serde(
+        rename = "StringListValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub string_list_values: Option<Vec<String>>,
+    /// `BinaryListValues`.
+    #[serde(
+        rename = "BinaryListValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub binary_list_values: Option<Vec<rt::Blob>>,
+    /// `DataType` (required).
+    #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
 }
 
 /// The `OverLimit` error. Every member is optional here; build one with
@@ -1047,6 +1047,9 @@ pub struct ReceiptHandleIsInvalid {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReceiveMessageRequest {
+    /// `QueueUrl` (required).
+    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    pub queue_url: Option<String>,
     /// `AttributeNames`.
     #[deprecated]
     #[serde(
@@ -1055,20 +1058,6 @@ pub struct ReceiveMessageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_names: Option<Vec<QueueAttributeName>>,
-    /// `MaxNumberOfMessages`.
-    #[serde(
-        rename = "MaxNumberOfMessages",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_number_of_messages: Option<i32>,
-    /// `MessageAttributeNames`.
-    #[serde(
-        rename = "MessageAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub message_attribute_names: Option<Vec<String>>,
     /// `MessageSystemAttributeNames`.
     #[serde(
         rename = "MessageSystemAttributeNames",
@@ -1076,16 +1065,20 @@ pub struct ReceiveMessageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_system_attribute_names: Option<Vec<MessageSystemAttributeName>>,
-    /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
-    pub queue_url: Option<String>,
-    /// `ReceiveRequestAttemptId`.
+    /// `MessageAttributeNames`.
     #[serde(
-        rename = "ReceiveRequestAttemptId",
+        rename = "MessageAttributeNames",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub receive_request_attempt_id: Option<String>,
+    pub message_attribute_names: Option<Vec<String>>,
+    /// `MaxNumberOfMessages`.
+    #[serde(
+        rename = "MaxNumberOfMessages",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_number_of_messages: Option<i32>,
     /// `VisibilityTimeout`.
     #[serde(
         rename = "VisibilityTimeout",
@@ -1100,6 +1093,13 @@ pub struct ReceiveMessageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub wait_time_seconds: Option<i32>,
+    /// `ReceiveRequestAttemptId`.
+    #[serde(
+        rename = "ReceiveRequestAttemptId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receive_request_attempt_id: Option<String>,
 }
 
 /// The `ReceiveMessageResult` structure. Every member is optional here; build one with
@@ -1117,12 +1117,12 @@ pub struct ReceiveMessageResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RemovePermissionRequest {
-    /// `Label` (required).
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
+    /// `Label` (required).
+    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 /// The `RequestThrottled` error. Every member is optional here; build one with
@@ -1156,12 +1156,12 @@ pub struct ResourceNotFoundException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchRequest {
-    /// `Entries` (required).
-    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
-    pub entries: Option<Vec<SendMessageBatchRequestEntry>>,
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
+    /// `Entries` (required).
+    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<SendMessageBatchRequestEntry>>,
 }
 
 /// The `SendMessageBatchRequestEntry` structure. Every member is optional here; build one with
@@ -1169,23 +1169,9 @@ pub struct SendMessageBatchRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchRequestEntry {
-    /// `DelaySeconds`.
-    #[serde(
-        rename = "DelaySeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delay_seconds: Option<i32>,
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `MessageAttributes`.
-    #[serde(
-        rename = "MessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub message_attributes: Option<HashMap<String, MessageAttributeValue>>,
     /// `MessageBody` (required).
     #[serde(
         rename = "MessageBody",
@@ -1193,6 +1179,28 @@ pub struct SendMessageBatchRequestEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_body: Option<String>,
+    /// `DelaySeconds`.
+    #[serde(
+        rename = "DelaySeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delay_seconds: Option<i32>,
+    /// `MessageAttributes`.
+    #[serde(
+        rename = "MessageAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_attributes: Option<HashMap<String, MessageAttributeValue>>,
+    /// `MessageSystemAttributes`.
+    #[serde(
+        rename = "MessageSystemAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_system_attributes:
+        Option<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
     /// `MessageDeduplicationId`.
     #[serde(
         rename = "MessageDeduplicationId",
@@ -1207,14 +1215,6 @@ pub struct SendMessageBatchRequestEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_group_id: Option<String>,
-    /// `MessageSystemAttributes`.
-    #[serde(
-        rename = "MessageSystemAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub message_system_attributes:
-        Option<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
 }
 
 /// The `SendMessageBatchResult` structure. Every member is optional here; build one with
@@ -1222,9 +1222,6 @@ pub struct SendMessageBatchRequestEntry {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchResult {
-    /// `Failed` (required).
-    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<Vec<BatchResultErrorEntry>>,
     /// `Successful` (required).
     #[serde(
         rename = "Successful",
@@ -1232,6 +1229,9 @@ pub struct SendMessageBatchResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub successful: Option<Vec<SendMessageBatchResultEntry>>,
+    /// `Failed` (required).
+    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<Vec<BatchResultErrorEntry>>,
 }
 
 /// The `SendMessageBatchResultEntry` structure. Every member is optional here; build one with
@@ -1242,13 +1242,9 @@ pub struct SendMessageBatchResultEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `MD5OfMessageAttributes`.
-    #[serde(
-        rename = "MD5OfMessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub md5_of_message_attributes: Option<String>,
+    /// `MessageId` (required).
+    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
     /// `MD5OfMessageBody` (required).
     #[serde(
         rename = "MD5OfMessageBody",
@@ -1256,6 +1252,13 @@ pub struct SendMessageBatchResultEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub md5_of_message_body: Option<String>,
+    /// `MD5OfMessageAttributes`.
+    #[serde(
+        rename = "MD5OfMessageAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub md5_of_message_attributes: Option<String>,
     /// `MD5OfMessageSystemAttributes`.
     #[serde(
         rename = "MD5OfMessageSystemAttributes",
@@ -1263,9 +1266,6 @@ pub struct SendMessageBatchResultEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub md5_of_message_system_attributes: Option<String>,
-    /// `MessageId` (required).
-    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<String>,
     /// `SequenceNumber`.
     #[serde(
         rename = "SequenceNumber",
@@ -1280,6 +1280,16 @@ pub struct SendMessageBatchResultEntry {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageRequest {
+    /// `QueueUrl` (required).
+    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    pub queue_url: Option<String>,
+    /// `MessageBody` (required).
+    #[serde(
+        rename = "MessageBody",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_body: Option<String>,
     /// `DelaySeconds`.
     #[serde(
         rename = "DelaySeconds",
@@ -1294,13 +1304,14 @@ pub struct SendMessageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_attributes: Option<HashMap<String, MessageAttributeValue>>,
-    /// `MessageBody` (required).
+    /// `MessageSystemAttributes`.
     #[serde(
-        rename = "MessageBody",
+        rename = "MessageSystemAttributes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub message_body: Option<String>,
+    pub message_system_attributes:
+        Option<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
     /// `MessageDeduplicationId`.
     #[serde(
         rename = "MessageDeduplicationId",
@@ -1315,17 +1326,6 @@ pub struct SendMessageRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub message_group_id: Option<String>,
-    /// `MessageSystemAttributes`.
-    #[serde(
-        rename = "MessageSystemAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub message_system_attributes:
-        Option<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
-    /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
-    pub queue_url: Option<String>,
 }
 
 /// The `SendMessageResult` structure. Every member is optional here; build one with
@@ -1333,13 +1333,6 @@ pub struct SendMessageRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageResult {
-    /// `MD5OfMessageAttributes`.
-    #[serde(
-        rename = "MD5OfMessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub md5_of_message_attributes: Option<String>,
     /// `MD5OfMessageBody`.
     #[serde(
         rename = "MD5OfMessageBody",
@@ -1347,6 +1340,13 @@ pub struct SendMessageResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub md5_of_message_body: Option<String>,
+    /// `MD5OfMessageAttributes`.
+    #[serde(
+        rename = "MD5OfMessageAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub md5_of_message_attributes: Option<String>,
     /// `MD5OfMessageSystemAttributes`.
     #[serde(
         rename = "MD5OfMessageSystemAttributes",
@@ -1371,6 +1371,9 @@ pub struct SendMessageResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SetQueueAttributesRequest {
+    /// `QueueUrl` (required).
+    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    pub queue_url: Option<String>,
     /// `Attributes` (required).
     #[serde(
         rename = "Attributes",
@@ -1378,9 +1381,6 @@ pub struct SetQueueAttributesRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub attributes: Option<HashMap<QueueAttributeName, String>>,
-    /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
-    pub queue_url: Option<String>,
 }
 
 /// The `StartMessageMoveTaskRequest` structure. Every member is optional here; build one with
@@ -1388,6 +1388,9 @@ pub struct SetQueueAttributesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct StartMessageMoveTaskRequest {
+    /// `SourceArn` (required).
+    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub source_arn: Option<String>,
     /// `DestinationArn`.
     #[serde(
         rename = "DestinationArn",
@@ -1402,9 +1405,6 @@ pub struct StartMessageMoveTaskRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_number_of_messages_per_second: Option<i32>,
-    /// `SourceArn` (required).
-    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
-    pub source_arn: Option<String>,
 }
 
 /// The `StartMessageMoveTaskResult` structure. Every member is optional here; build one with

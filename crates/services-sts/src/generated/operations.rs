@@ -31,36 +31,6 @@ pub struct AssumeRoleCall {
 }
 
 impl AssumeRoleCall {
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.input.external_id = Some(value.into());
-        self
-    }
-
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.input.policy_arns = Some(value.into());
-        self
-    }
-
-    /// Sets `ProvidedContexts`.
-    pub fn provided_contexts(mut self, value: impl Into<Vec<ProvidedContext>>) -> Self {
-        self.input.provided_contexts = Some(value.into());
-        self
-    }
-
     /// Sets `RoleArn`.
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.role_arn = Some(value.into());
@@ -73,15 +43,21 @@ impl AssumeRoleCall {
         self
     }
 
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.input.serial_number = Some(value.into());
+    /// Sets `PolicyArns`.
+    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
+        self.input.policy_arns = Some(value.into());
         self
     }
 
-    /// Sets `SourceIdentity`.
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.input.source_identity = Some(value.into());
+    /// Sets `Policy`.
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.input.policy = Some(value.into());
+        self
+    }
+
+    /// Sets `DurationSeconds`.
+    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.input.duration_seconds = Some(value.into());
         self
     }
 
@@ -91,15 +67,39 @@ impl AssumeRoleCall {
         self
     }
 
+    /// Sets `TransitiveTagKeys`.
+    pub fn transitive_tag_keys(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.input.transitive_tag_keys = Some(value.into());
+        self
+    }
+
+    /// Sets `ExternalId`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.input.external_id = Some(value.into());
+        self
+    }
+
+    /// Sets `SerialNumber`.
+    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
+        self.input.serial_number = Some(value.into());
+        self
+    }
+
     /// Sets `TokenCode`.
     pub fn token_code(mut self, value: impl Into<String>) -> Self {
         self.input.token_code = Some(value.into());
         self
     }
 
-    /// Sets `TransitiveTagKeys`.
-    pub fn transitive_tag_keys(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.transitive_tag_keys = Some(value.into());
+    /// Sets `SourceIdentity`.
+    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
+        self.input.source_identity = Some(value.into());
+        self
+    }
+
+    /// Sets `ProvidedContexts`.
+    pub fn provided_contexts(mut self, value: impl Into<Vec<ProvidedContext>>) -> Self {
+        self.input.provided_contexts = Some(value.into());
         self
     }
 
@@ -167,36 +167,36 @@ impl rt::ModeledError for AssumeRoleError {
             Some("MalformedPolicyDocumentException") => {
                 Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
                 })
             }
             Some("MalformedPolicyDocument") => {
                 Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
                 })
             }
             Some("PackedPolicyTooLargeException") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             Some("PackedPolicyTooLarge") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             Some("RegionDisabledException") => {
                 Self::RegionDisabledException(RegionDisabledException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
                 })
             }
             Some("ExpiredTokenException") => Self::ExpiredTokenException(ExpiredTokenException {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 13, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 13, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -241,21 +241,9 @@ pub struct AssumeRoleWithSAMLCall {
 }
 
 impl AssumeRoleWithSAMLCall {
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.input.policy_arns = Some(value.into());
+    /// Sets `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.role_arn = Some(value.into());
         self
     }
 
@@ -265,15 +253,27 @@ impl AssumeRoleWithSAMLCall {
         self
     }
 
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.role_arn = Some(value.into());
-        self
-    }
-
     /// Sets `SAMLAssertion`.
     pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
         self.input.saml_assertion = Some(value.into());
+        self
+    }
+
+    /// Sets `PolicyArns`.
+    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
+        self.input.policy_arns = Some(value.into());
+        self
+    }
+
+    /// Sets `Policy`.
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.input.policy = Some(value.into());
+        self
+    }
+
+    /// Sets `DurationSeconds`.
+    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.input.duration_seconds = Some(value.into());
         self
     }
 
@@ -350,59 +350,59 @@ impl rt::ModeledError for AssumeRoleWithSAMLError {
             Some("MalformedPolicyDocumentException") => {
                 Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
                 })
             }
             Some("MalformedPolicyDocument") => {
                 Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
                 })
             }
             Some("PackedPolicyTooLargeException") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             Some("PackedPolicyTooLarge") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             Some("IDPRejectedClaimException") => {
                 Self::IdpRejectedClaimException(IdpRejectedClaimException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 29, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 29, &service)
                 })
             }
             Some("IDPRejectedClaim") => {
                 Self::IdpRejectedClaimException(IdpRejectedClaimException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 29, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 29, &service)
                 })
             }
             Some("InvalidIdentityTokenException") => {
                 Self::InvalidIdentityTokenException(InvalidIdentityTokenException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 31, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 31, &service)
                 })
             }
             Some("InvalidIdentityToken") => {
                 Self::InvalidIdentityTokenException(InvalidIdentityTokenException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 31, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 31, &service)
                 })
             }
             Some("ExpiredTokenException") => Self::ExpiredTokenException(ExpiredTokenException {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 13, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 13, &service)
             }),
             Some("RegionDisabledException") => {
                 Self::RegionDisabledException(RegionDisabledException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -450,30 +450,6 @@ pub struct AssumeRoleWithWebIdentityCall {
 }
 
 impl AssumeRoleWithWebIdentityCall {
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.input.policy_arns = Some(value.into());
-        self
-    }
-
-    /// Sets `ProviderId`.
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.input.provider_id = Some(value.into());
-        self
-    }
-
     /// Sets `RoleArn`.
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.input.role_arn = Some(value.into());
@@ -489,6 +465,30 @@ impl AssumeRoleWithWebIdentityCall {
     /// Sets `WebIdentityToken`.
     pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
         self.input.web_identity_token = Some(value.into());
+        self
+    }
+
+    /// Sets `ProviderId`.
+    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
+        self.input.provider_id = Some(value.into());
+        self
+    }
+
+    /// Sets `PolicyArns`.
+    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
+        self.input.policy_arns = Some(value.into());
+        self
+    }
+
+    /// Sets `Policy`.
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.input.policy = Some(value.into());
+        self
+    }
+
+    /// Sets `DurationSeconds`.
+    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.input.duration_seconds = Some(value.into());
         self
     }
 
@@ -568,71 +568,71 @@ impl rt::ModeledError for AssumeRoleWithWebIdentityError {
             Some("MalformedPolicyDocumentException") => {
                 Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
                 })
             }
             Some("MalformedPolicyDocument") => {
                 Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
                 })
             }
             Some("PackedPolicyTooLargeException") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             Some("PackedPolicyTooLarge") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             Some("IDPRejectedClaimException") => {
                 Self::IdpRejectedClaimException(IdpRejectedClaimException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 29, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 29, &service)
                 })
             }
             Some("IDPRejectedClaim") => {
                 Self::IdpRejectedClaimException(IdpRejectedClaimException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 29, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 29, &service)
                 })
             }
             Some("IDPCommunicationErrorException") => {
                 Self::IdpCommunicationErrorException(IdpCommunicationErrorException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 28, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 28, &service)
                 })
             }
             Some("IDPCommunicationError") => {
                 Self::IdpCommunicationErrorException(IdpCommunicationErrorException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 28, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 28, &service)
                 })
             }
             Some("InvalidIdentityTokenException") => {
                 Self::InvalidIdentityTokenException(InvalidIdentityTokenException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 31, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 31, &service)
                 })
             }
             Some("InvalidIdentityToken") => {
                 Self::InvalidIdentityTokenException(InvalidIdentityTokenException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 31, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 31, &service)
                 })
             }
             Some("ExpiredTokenException") => Self::ExpiredTokenException(ExpiredTokenException {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 13, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 13, &service)
             }),
             Some("RegionDisabledException") => {
                 Self::RegionDisabledException(RegionDisabledException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -681,12 +681,6 @@ pub struct AssumeRootCall {
 }
 
 impl AssumeRootCall {
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
     /// Sets `TargetPrincipal`.
     pub fn target_principal(mut self, value: impl Into<String>) -> Self {
         self.input.target_principal = Some(value.into());
@@ -696,6 +690,12 @@ impl AssumeRootCall {
     /// Sets `TaskPolicyArn`.
     pub fn task_policy_arn(mut self, value: impl Into<PolicyDescriptorType>) -> Self {
         self.input.task_policy_arn = Some(value.into());
+        self
+    }
+
+    /// Sets `DurationSeconds`.
+    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.input.duration_seconds = Some(value.into());
         self
     }
 
@@ -759,12 +759,12 @@ impl rt::ModeledError for AssumeRootError {
             Some("RegionDisabledException") => {
                 Self::RegionDisabledException(RegionDisabledException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
                 })
             }
             Some("ExpiredTokenException") => Self::ExpiredTokenException(ExpiredTokenException {
                 meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 13, service.body())
+                ..rt::parse_xml_error(super::schema::SHAPES, 13, &service)
             }),
             _ => Self::Unhandled(service),
         }
@@ -871,7 +871,7 @@ impl rt::ModeledError for DecodeAuthorizationMessageError {
             Some("InvalidAuthorizationMessageException") => {
                 Self::InvalidAuthorizationMessageException(InvalidAuthorizationMessageException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 30, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 30, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -1166,25 +1166,25 @@ impl rt::ModeledError for GetDelegatedAccessTokenError {
             Some("ExpiredTradeInTokenException") => {
                 Self::ExpiredTradeInTokenException(ExpiredTradeInTokenException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 14, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 14, &service)
                 })
             }
             Some("RegionDisabledException") => {
                 Self::RegionDisabledException(RegionDisabledException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
                 })
             }
             Some("PackedPolicyTooLargeException") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             Some("PackedPolicyTooLarge") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -1229,12 +1229,6 @@ pub struct GetFederationTokenCall {
 }
 
 impl GetFederationTokenCall {
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
     /// Sets `Name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
@@ -1250,6 +1244,12 @@ impl GetFederationTokenCall {
     /// Sets `PolicyArns`.
     pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
         self.input.policy_arns = Some(value.into());
+        self
+    }
+
+    /// Sets `DurationSeconds`.
+    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.input.duration_seconds = Some(value.into());
         self
     }
 
@@ -1320,31 +1320,31 @@ impl rt::ModeledError for GetFederationTokenError {
             Some("MalformedPolicyDocumentException") => {
                 Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
                 })
             }
             Some("MalformedPolicyDocument") => {
                 Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
                 })
             }
             Some("PackedPolicyTooLargeException") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             Some("PackedPolicyTooLarge") => {
                 Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
                 })
             }
             Some("RegionDisabledException") => {
                 Self::RegionDisabledException(RegionDisabledException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -1461,7 +1461,7 @@ impl rt::ModeledError for GetSessionTokenError {
             Some("RegionDisabledException") => {
                 Self::RegionDisabledException(RegionDisabledException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
                 })
             }
             _ => Self::Unhandled(service),
@@ -1592,21 +1592,21 @@ impl rt::ModeledError for GetWebIdentityTokenError {
             Some("SessionDurationEscalationException") => {
                 Self::SessionDurationEscalationException(SessionDurationEscalationException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 44, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 44, &service)
                 })
             }
             Some("OutboundWebIdentityFederationDisabledException") => {
                 Self::OutboundWebIdentityFederationDisabledException(
                     OutboundWebIdentityFederationDisabledException {
                         meta: service.clone(),
-                        ..rt::parse_xml_error(super::schema::SHAPES, 36, service.body())
+                        ..rt::parse_xml_error(super::schema::SHAPES, 36, &service)
                     },
                 )
             }
             Some("JWTPayloadSizeExceededException") => {
                 Self::JwtPayloadSizeExceededException(JwtPayloadSizeExceededException {
                     meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 33, service.body())
+                    ..rt::parse_xml_error(super::schema::SHAPES, 33, &service)
                 })
             }
             _ => Self::Unhandled(service),

@@ -14,37 +14,6 @@ use session_tower::rt::serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleRequest {
-    /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub duration_seconds: Option<i32>,
-    /// `ExternalId`.
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
-    /// `Policy`.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
-    /// `PolicyArns`.
-    #[serde(
-        rename = "PolicyArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_arns: Option<Vec<PolicyDescriptorType>>,
-    /// `ProvidedContexts`.
-    #[serde(
-        rename = "ProvidedContexts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provided_contexts: Option<Vec<ProvidedContext>>,
     /// `RoleArn` (required).
     #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
@@ -55,26 +24,26 @@ pub struct AssumeRoleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub role_session_name: Option<String>,
-    /// `SerialNumber`.
+    /// `PolicyArns`.
     #[serde(
-        rename = "SerialNumber",
+        rename = "PolicyArns",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub serial_number: Option<String>,
-    /// `SourceIdentity`.
+    pub policy_arns: Option<Vec<PolicyDescriptorType>>,
+    /// `Policy`.
+    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// `DurationSeconds`.
     #[serde(
-        rename = "SourceIdentity",
+        rename = "DurationSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub source_identity: Option<String>,
+    pub duration_seconds: Option<i32>,
     /// `Tags`.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// `TokenCode`.
-    #[serde(rename = "TokenCode", default, skip_serializing_if = "Option::is_none")]
-    pub token_code: Option<String>,
     /// `TransitiveTagKeys`.
     #[serde(
         rename = "TransitiveTagKeys",
@@ -82,6 +51,37 @@ pub struct AssumeRoleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub transitive_tag_keys: Option<Vec<String>>,
+    /// `ExternalId`.
+    #[serde(
+        rename = "ExternalId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    /// `SerialNumber`.
+    #[serde(
+        rename = "SerialNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub serial_number: Option<String>,
+    /// `TokenCode`.
+    #[serde(rename = "TokenCode", default, skip_serializing_if = "Option::is_none")]
+    pub token_code: Option<String>,
+    /// `SourceIdentity`.
+    #[serde(
+        rename = "SourceIdentity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_identity: Option<String>,
+    /// `ProvidedContexts`.
+    #[serde(
+        rename = "ProvidedContexts",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provided_contexts: Option<Vec<ProvidedContext>>,
 }
 
 /// The `AssumeRoleResponse` structure. Every member is optional here; build one with
@@ -89,13 +89,6 @@ pub struct AssumeRoleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleResponse {
-    /// `AssumedRoleUser`.
-    #[serde(
-        rename = "AssumedRoleUser",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub assumed_role_user: Option<AssumedRoleUser>,
     /// `Credentials`.
     #[serde(
         rename = "Credentials",
@@ -103,6 +96,13 @@ pub struct AssumeRoleResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub credentials: Option<Credentials>,
+    /// `AssumedRoleUser`.
+    #[serde(
+        rename = "AssumedRoleUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assumed_role_user: Option<AssumedRoleUser>,
     /// `PackedPolicySize`.
     #[serde(
         rename = "PackedPolicySize",
@@ -124,23 +124,9 @@ pub struct AssumeRoleResponse {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleWithSamlRequest {
-    /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub duration_seconds: Option<i32>,
-    /// `Policy`.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
-    /// `PolicyArns`.
-    #[serde(
-        rename = "PolicyArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_arns: Option<Vec<PolicyDescriptorType>>,
+    /// `RoleArn` (required).
+    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
     /// `PrincipalArn` (required).
     #[serde(
         rename = "PrincipalArn",
@@ -148,9 +134,6 @@ pub struct AssumeRoleWithSamlRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub principal_arn: Option<String>,
-    /// `RoleArn` (required).
-    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
-    pub role_arn: Option<String>,
     /// `SAMLAssertion` (required).
     #[serde(
         rename = "SAMLAssertion",
@@ -158,20 +141,37 @@ pub struct AssumeRoleWithSamlRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub saml_assertion: Option<String>,
+    /// `PolicyArns`.
+    #[serde(
+        rename = "PolicyArns",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_arns: Option<Vec<PolicyDescriptorType>>,
+    /// `Policy`.
+    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// `DurationSeconds`.
+    #[serde(
+        rename = "DurationSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_seconds: Option<i32>,
 }
 
 impl std::fmt::Debug for AssumeRoleWithSamlRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("AssumeRoleWithSamlRequest");
-        d.field("duration_seconds", &self.duration_seconds);
-        d.field("policy", &self.policy);
-        d.field("policy_arns", &self.policy_arns);
-        d.field("principal_arn", &self.principal_arn);
         d.field("role_arn", &self.role_arn);
+        d.field("principal_arn", &self.principal_arn);
         d.field(
             "saml_assertion",
             &self.saml_assertion.as_ref().map(|_| "*** redacted ***"),
         );
+        d.field("policy_arns", &self.policy_arns);
+        d.field("policy", &self.policy);
+        d.field("duration_seconds", &self.duration_seconds);
         d.finish_non_exhaustive()
     }
 }
@@ -181,16 +181,6 @@ impl std::fmt::Debug for AssumeRoleWithSamlRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleWithSamlResponse {
-    /// `AssumedRoleUser`.
-    #[serde(
-        rename = "AssumedRoleUser",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub assumed_role_user: Option<AssumedRoleUser>,
-    /// `Audience`.
-    #[serde(rename = "Audience", default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
     /// `Credentials`.
     #[serde(
         rename = "Credentials",
@@ -198,16 +188,13 @@ pub struct AssumeRoleWithSamlResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub credentials: Option<Credentials>,
-    /// `Issuer`.
-    #[serde(rename = "Issuer", default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<String>,
-    /// `NameQualifier`.
+    /// `AssumedRoleUser`.
     #[serde(
-        rename = "NameQualifier",
+        rename = "AssumedRoleUser",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub name_qualifier: Option<String>,
+    pub assumed_role_user: Option<AssumedRoleUser>,
     /// `PackedPolicySize`.
     #[serde(
         rename = "PackedPolicySize",
@@ -215,13 +202,6 @@ pub struct AssumeRoleWithSamlResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub packed_policy_size: Option<i32>,
-    /// `SourceIdentity`.
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub source_identity: Option<String>,
     /// `Subject`.
     #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
@@ -232,6 +212,26 @@ pub struct AssumeRoleWithSamlResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub subject_type: Option<String>,
+    /// `Issuer`.
+    #[serde(rename = "Issuer", default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// `Audience`.
+    #[serde(rename = "Audience", default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    /// `NameQualifier`.
+    #[serde(
+        rename = "NameQualifier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name_qualifier: Option<String>,
+    /// `SourceIdentity`.
+    #[serde(
+        rename = "SourceIdentity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_identity: Option<String>,
 }
 
 /// The `AssumeRoleWithWebIdentityRequest` structure. Every member is optional here; build one with
@@ -239,30 +239,6 @@ pub struct AssumeRoleWithSamlResponse {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleWithWebIdentityRequest {
-    /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub duration_seconds: Option<i32>,
-    /// `Policy`.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
-    /// `PolicyArns`.
-    #[serde(
-        rename = "PolicyArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_arns: Option<Vec<PolicyDescriptorType>>,
-    /// `ProviderId`.
-    #[serde(
-        rename = "ProviderId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provider_id: Option<String>,
     /// `RoleArn` (required).
     #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
@@ -280,21 +256,45 @@ pub struct AssumeRoleWithWebIdentityRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub web_identity_token: Option<String>,
+    /// `ProviderId`.
+    #[serde(
+        rename = "ProviderId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provider_id: Option<String>,
+    /// `PolicyArns`.
+    #[serde(
+        rename = "PolicyArns",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_arns: Option<Vec<PolicyDescriptorType>>,
+    /// `Policy`.
+    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// `DurationSeconds`.
+    #[serde(
+        rename = "DurationSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_seconds: Option<i32>,
 }
 
 impl std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("AssumeRoleWithWebIdentityRequest");
-        d.field("duration_seconds", &self.duration_seconds);
-        d.field("policy", &self.policy);
-        d.field("policy_arns", &self.policy_arns);
-        d.field("provider_id", &self.provider_id);
         d.field("role_arn", &self.role_arn);
         d.field("role_session_name", &self.role_session_name);
         d.field(
             "web_identity_token",
             &self.web_identity_token.as_ref().map(|_| "*** redacted ***"),
         );
+        d.field("provider_id", &self.provider_id);
+        d.field("policy_arns", &self.policy_arns);
+        d.field("policy", &self.policy);
+        d.field("duration_seconds", &self.duration_seconds);
         d.finish_non_exhaustive()
     }
 }
@@ -304,16 +304,6 @@ impl std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleWithWebIdentityResponse {
-    /// `AssumedRoleUser`.
-    #[serde(
-        rename = "AssumedRoleUser",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub assumed_role_user: Option<AssumedRoleUser>,
-    /// `Audience`.
-    #[serde(rename = "Audience", default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
     /// `Credentials`.
     #[serde(
         rename = "Credentials",
@@ -321,6 +311,20 @@ pub struct AssumeRoleWithWebIdentityResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub credentials: Option<Credentials>,
+    /// `SubjectFromWebIdentityToken`.
+    #[serde(
+        rename = "SubjectFromWebIdentityToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subject_from_web_identity_token: Option<String>,
+    /// `AssumedRoleUser`.
+    #[serde(
+        rename = "AssumedRoleUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assumed_role_user: Option<AssumedRoleUser>,
     /// `PackedPolicySize`.
     #[serde(
         rename = "PackedPolicySize",
@@ -331,6 +335,9 @@ pub struct AssumeRoleWithWebIdentityResponse {
     /// `Provider`.
     #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// `Audience`.
+    #[serde(rename = "Audience", default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
     /// `SourceIdentity`.
     #[serde(
         rename = "SourceIdentity",
@@ -338,13 +345,6 @@ pub struct AssumeRoleWithWebIdentityResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub source_identity: Option<String>,
-    /// `SubjectFromWebIdentityToken`.
-    #[serde(
-        rename = "SubjectFromWebIdentityToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub subject_from_web_identity_token: Option<String>,
 }
 
 /// The `AssumeRootRequest` structure. Every member is optional here; build one with
@@ -352,13 +352,6 @@ pub struct AssumeRoleWithWebIdentityResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRootRequest {
-    /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub duration_seconds: Option<i32>,
     /// `TargetPrincipal` (required).
     #[serde(
         rename = "TargetPrincipal",
@@ -373,6 +366,13 @@ pub struct AssumeRootRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub task_policy_arn: Option<PolicyDescriptorType>,
+    /// `DurationSeconds`.
+    #[serde(
+        rename = "DurationSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_seconds: Option<i32>,
 }
 
 /// The `AssumeRootResponse` structure. Every member is optional here; build one with
@@ -401,9 +401,6 @@ pub struct AssumeRootResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumedRoleUser {
-    /// `Arn` (required).
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
     /// `AssumedRoleId` (required).
     #[serde(
         rename = "AssumedRoleId",
@@ -411,6 +408,9 @@ pub struct AssumedRoleUser {
         skip_serializing_if = "Option::is_none"
     )]
     pub assumed_role_id: Option<String>,
+    /// `Arn` (required).
+    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
 }
 
 /// The `Credentials` structure. Every member is optional here; build one with
@@ -425,13 +425,6 @@ pub struct Credentials {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_key_id: Option<String>,
-    /// `Expiration` (required).
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expiration: Option<rt::Timestamp>,
     /// `SecretAccessKey` (required).
     #[serde(
         rename = "SecretAccessKey",
@@ -446,18 +439,25 @@ pub struct Credentials {
         skip_serializing_if = "Option::is_none"
     )]
     pub session_token: Option<String>,
+    /// `Expiration` (required).
+    #[serde(
+        rename = "Expiration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiration: Option<rt::Timestamp>,
 }
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("Credentials");
         d.field("access_key_id", &self.access_key_id);
-        d.field("expiration", &self.expiration);
         d.field(
             "secret_access_key",
             &self.secret_access_key.as_ref().map(|_| "*** redacted ***"),
         );
         d.field("session_token", &self.session_token);
+        d.field("expiration", &self.expiration);
         d.finish_non_exhaustive()
     }
 }
@@ -521,9 +521,6 @@ pub struct ExpiredTradeInTokenException {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct FederatedUser {
-    /// `Arn` (required).
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
     /// `FederatedUserId` (required).
     #[serde(
         rename = "FederatedUserId",
@@ -531,6 +528,9 @@ pub struct FederatedUser {
         skip_serializing_if = "Option::is_none"
     )]
     pub federated_user_id: Option<String>,
+    /// `Arn` (required).
+    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
 }
 
 /// The `GetAccessKeyInfoRequest` structure. Every member is optional here; build one with
@@ -568,15 +568,15 @@ pub struct GetCallerIdentityRequest {}
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetCallerIdentityResponse {
+    /// `UserId`.
+    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// `Account`.
     #[serde(rename = "Account", default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// `Arn`.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    /// `UserId`.
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
 }
 
 /// The `GetDelegatedAccessTokenRequest` structure. Every member is optional here; build one with
@@ -609,13 +609,6 @@ impl std::fmt::Debug for GetDelegatedAccessTokenRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetDelegatedAccessTokenResponse {
-    /// `AssumedPrincipal`.
-    #[serde(
-        rename = "AssumedPrincipal",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub assumed_principal: Option<String>,
     /// `Credentials`.
     #[serde(
         rename = "Credentials",
@@ -630,6 +623,13 @@ pub struct GetDelegatedAccessTokenResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub packed_policy_size: Option<i32>,
+    /// `AssumedPrincipal`.
+    #[serde(
+        rename = "AssumedPrincipal",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assumed_principal: Option<String>,
 }
 
 /// The `GetFederationTokenRequest` structure. Every member is optional here; build one with
@@ -637,13 +637,6 @@ pub struct GetDelegatedAccessTokenResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetFederationTokenRequest {
-    /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub duration_seconds: Option<i32>,
     /// `Name` (required).
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -657,6 +650,13 @@ pub struct GetFederationTokenRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub policy_arns: Option<Vec<PolicyDescriptorType>>,
+    /// `DurationSeconds`.
+    #[serde(
+        rename = "DurationSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_seconds: Option<i32>,
     /// `Tags`.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -760,13 +760,6 @@ pub struct GetWebIdentityTokenRequest {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetWebIdentityTokenResponse {
-    /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expiration: Option<rt::Timestamp>,
     /// `WebIdentityToken`.
     #[serde(
         rename = "WebIdentityToken",
@@ -774,16 +767,23 @@ pub struct GetWebIdentityTokenResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub web_identity_token: Option<String>,
+    /// `Expiration`.
+    #[serde(
+        rename = "Expiration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiration: Option<rt::Timestamp>,
 }
 
 impl std::fmt::Debug for GetWebIdentityTokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("GetWebIdentityTokenResponse");
-        d.field("expiration", &self.expiration);
         d.field(
             "web_identity_token",
             &self.web_identity_token.as_ref().map(|_| "*** redacted ***"),
         );
+        d.field("expiration", &self.expiration);
         d.finish_non_exhaustive()
     }
 }
@@ -907,13 +907,6 @@ pub struct PolicyDescriptorType {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ProvidedContext {
-    /// `ContextAssertion`.
-    #[serde(
-        rename = "ContextAssertion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub context_assertion: Option<String>,
     /// `ProviderArn`.
     #[serde(
         rename = "ProviderArn",
@@ -921,6 +914,13 @@ pub struct ProvidedContext {
         skip_serializing_if = "Option::is_none"
     )]
     pub provider_arn: Option<String>,
+    /// `ContextAssertion`.
+    #[serde(
+        rename = "ContextAssertion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub context_assertion: Option<String>,
 }
 
 /// The `RegionDisabledException` error. Every member is optional here; build one with

@@ -64,6 +64,7 @@ impl Protocol {
         ServiceError::new(status, code, message, request_id)
             .with_server_time(server_time)
             .with_body(body)
+            .with_headers(headers)
     }
 }
 

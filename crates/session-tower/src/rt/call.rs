@@ -309,12 +309,13 @@ fn malformed<E: ModeledError>(
     )
 }
 
-/// A modeled error's members from an XML error body (`<Error>` anywhere in it), read by
-/// the shape table; what does not parse leaves them unset.
+/// A modeled error's members from an XML error answer: the body's `<Error>` element (or
+/// the root) read by the shape table, plus members bound to headers. What does not parse
+/// leaves them unset.
 pub fn parse_xml_error<T: DeserializeOwned + Default>(
     shapes: &'static [super::schema::Shape],
     shape: super::schema::ShapeId,
-    body: &[u8],
+    service: &ServiceError,
 ) -> T {
     fn find(el: &super::dom::Element) -> Option<&super::dom::Element> {
         if el.name == "Error" {
@@ -322,9 +323,14 @@ pub fn parse_xml_error<T: DeserializeOwned + Default>(
         }
         el.children.iter().find_map(find)
     }
-    let Ok(root) = super::dom::parse(body) else {
-        return T::default();
+    let mut value = match super::dom::parse(service.body()) {
+        Ok(root) => super::xml_read::read(shapes, shape, find(&root).unwrap_or(&root)),
+        Err(_) => serde_json::Value::Object(Default::default()),
     };
-    let el = find(&root).unwrap_or(&root);
-    serde_json::from_value(super::xml_read::read(shapes, shape, el)).unwrap_or_default()
+    if let (serde_json::Value::Object(map), Some(super::schema::Shape::Structure(members))) =
+        (&mut value, shapes.get(usize::from(shape)))
+    {
+        super::rest::read_headers(shapes, members, service.headers(), service.status(), map);
+    }
+    serde_json::from_value(value).unwrap_or_default()
 }

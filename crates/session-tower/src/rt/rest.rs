@@ -117,6 +117,9 @@ pub struct RestOp {
     pub output_streaming: bool,
     /// The body's root element when the input has body members but no payload member.
     pub input_root: Option<&'static str>,
+    /// The root element of a structure payload (the member's name on the wire, else its
+    /// shape's).
+    pub payload_root: Option<&'static str>,
     /// The namespace of the body's root element.
     pub xml_namespace: Option<&'static str>,
     /// The service may answer 200 with an error body (S3 copies and completions).
@@ -136,13 +139,28 @@ fn request_error(op: &RestOp, what: impl fmt::Display) -> Error {
     Error::request(format!("{}: {what}", op.name))
 }
 
+/// A member's value as text. Timestamps take the member's format, else their shape's,
+/// else `default` (the location's: ISO 8601 in URIs and query strings, HTTP dates in
+/// headers).
 fn member_text(shapes: &[Shape], m: &Member, v: &Value, default: TimestampFormat) -> String {
-    let format = if m.format == TimestampFormat::Default {
-        default
-    } else {
-        m.format
+    let shape_format = match shapes.get(usize::from(m.shape)) {
+        Some(Shape::Timestamp(f)) => *f,
+        _ => TimestampFormat::Default,
     };
+    let format = [m.format, shape_format, default]
+        .into_iter()
+        .find(|f| *f != TimestampFormat::Default)
+        .unwrap_or(default);
     super::xml_write::text(shapes, m.shape, v, format)
+}
+
+/// An element's text with `default` as the timestamp format unless the shape has one.
+fn element_text(shapes: &[Shape], id: ShapeId, v: &Value, default: TimestampFormat) -> String {
+    let format = match shapes.get(usize::from(id)) {
+        Some(Shape::Timestamp(f)) if *f != TimestampFormat::Default => *f,
+        _ => default,
+    };
+    super::xml_write::text(shapes, id, v, format)
 }
 
 /// The path and query of the request.
@@ -202,35 +220,44 @@ fn path_and_query(
         .filter(|p| !p.is_empty())
         .map(str::to_owned)
         .collect();
+    let enc = |s: &str| percent_encode(s, false);
+    let mut from_maps = Vec::new();
     for m in members.iter().filter(|m| m.location == Location::Query) {
         let Some(v) = input.get(m.name).filter(|v| !v.is_null()) else {
             continue;
         };
-        let enc = |s: &str| percent_encode(s, false);
         match (shapes.get(usize::from(m.shape)), v) {
             (Some(Shape::List(list)), Value::Array(items)) => {
                 for item in items {
-                    let t =
-                        super::xml_write::text(shapes, list.member, item, TimestampFormat::Iso8601);
+                    let t = element_text(shapes, list.member, item, TimestampFormat::Iso8601);
                     query.push(format!("{}={}", enc(m.wire), enc(&t)));
                 }
             }
+            // A map spreads into parameters of its own; they go after the named ones, and a
+            // name the operation binds itself wins.
             (Some(Shape::Map(map_shape)), Value::Object(entries)) => {
                 for (k, item) in entries {
-                    // A key the operation binds itself wins over the map's.
                     if members
                         .iter()
                         .any(|o| o.location == Location::Query && o.wire == k)
                     {
                         continue;
                     }
-                    let t = super::xml_write::text(
-                        shapes,
-                        map_shape.value,
-                        item,
-                        TimestampFormat::Iso8601,
-                    );
-                    query.push(format!("{}={}", enc(k), enc(&t)));
+                    let texts = match (shapes.get(usize::from(map_shape.value)), item) {
+                        (Some(Shape::List(list)), Value::Array(items)) => items
+                            .iter()
+                            .map(|i| element_text(shapes, list.member, i, TimestampFormat::Iso8601))
+                            .collect(),
+                        _ => vec![element_text(
+                            shapes,
+                            map_shape.value,
+                            item,
+                            TimestampFormat::Iso8601,
+                        )],
+                    };
+                    for t in texts {
+                        from_maps.push(format!("{}={}", enc(k), enc(&t)));
+                    }
                 }
             }
             _ => {
@@ -239,6 +266,7 @@ fn path_and_query(
             }
         }
     }
+    query.extend(from_maps);
     if !query.is_empty() {
         path.push('?');
         path.push_str(&query.join("&"));
@@ -292,14 +320,7 @@ where
                 let text = match (shapes.get(usize::from(m.shape)), v) {
                     (Some(Shape::List(list)), Value::Array(items)) => items
                         .iter()
-                        .map(|i| {
-                            super::xml_write::text(
-                                shapes,
-                                list.member,
-                                i,
-                                TimestampFormat::HttpDate,
-                            )
-                        })
+                        .map(|i| element_text(shapes, list.member, i, TimestampFormat::HttpDate))
                         .collect::<Vec<_>>()
                         .join(", "),
                     _ => member_text(shapes, m, v, TimestampFormat::HttpDate),
@@ -338,16 +359,23 @@ where
                 (_, None | Some(Value::Null)) => SdkBody::empty(),
                 (Some(Shape::Structure(_) | Shape::List(_) | Shape::Map(_)), Some(v)) => {
                     let mut out = String::new();
-                    super::xml_write::write(shapes, m.shape, m.wire, op.xml_namespace, v, &mut out);
+                    let root = op.payload_root.unwrap_or(m.wire);
+                    super::xml_write::write(shapes, m.shape, root, op.xml_namespace, v, &mut out);
                     xml = true;
                     SdkBody::from(out)
                 }
-                (Some(Shape::Blob), Some(Value::String(b64))) => SdkBody::from(
-                    base64::engine::general_purpose::STANDARD
-                        .decode(b64)
-                        .map_err(|e| request_error(op, e))?,
-                ),
-                (_, Some(v)) => SdkBody::from(member_text(shapes, m, v, TimestampFormat::Iso8601)),
+                (Some(Shape::Blob), Some(Value::String(b64))) => {
+                    default_content_type(&mut req, "application/octet-stream");
+                    SdkBody::from(
+                        base64::engine::general_purpose::STANDARD
+                            .decode(b64)
+                            .map_err(|e| request_error(op, e))?,
+                    )
+                }
+                (_, Some(v)) => {
+                    default_content_type(&mut req, "text/plain");
+                    SdkBody::from(member_text(shapes, m, v, TimestampFormat::Iso8601))
+                }
             },
             None => SdkBody::empty(),
         },
@@ -419,6 +447,51 @@ where
     read_output(shapes, op, resp).await
 }
 
+/// Members bound to headers, prefix headers and the status, read into `out`.
+pub(crate) fn read_headers(
+    shapes: &[Shape],
+    members: &[Member],
+    headers: &http::HeaderMap,
+    status: u16,
+    out: &mut JsonMap<String, Value>,
+) {
+    for m in members {
+        match m.location {
+            Location::Header => {
+                let Some(text) = headers.get(m.wire).and_then(|v| v.to_str().ok()) else {
+                    continue;
+                };
+                if let Some(v) = header_value(shapes, m, text) {
+                    out.insert(m.name.to_owned(), v);
+                }
+            }
+            Location::PrefixHeaders => {
+                let prefix = m.wire.to_ascii_lowercase();
+                let mut map = JsonMap::new();
+                for (name, value) in headers {
+                    if let (Some(key), Ok(v)) =
+                        (name.as_str().strip_prefix(&prefix), value.to_str())
+                    {
+                        map.insert(key.to_owned(), Value::String(v.to_owned()));
+                    }
+                }
+                out.insert(m.name.to_owned(), Value::Object(map));
+            }
+            Location::StatusCode => {
+                out.insert(m.name.to_owned(), Value::from(status));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Sets `Content-Type` unless an input member already did.
+fn default_content_type(req: &mut Request<SdkBody>, value: &'static str) {
+    req.headers_mut()
+        .entry(http::header::CONTENT_TYPE)
+        .or_insert(HeaderValue::from_static(value));
+}
+
 async fn read_output<O: DeserializeOwned, E: ModeledError>(
     shapes: &'static [Shape],
     op: &RestOp,
@@ -439,36 +512,13 @@ async fn read_output<O: DeserializeOwned, E: ModeledError>(
         _ => &[],
     };
     let mut out = JsonMap::new();
-    for m in members {
-        match m.location {
-            Location::Header => {
-                let Some(text) = parts.headers.get(m.wire).and_then(|v| v.to_str().ok()) else {
-                    continue;
-                };
-                if let Some(v) = header_value(shapes, m, text) {
-                    out.insert(m.name.to_owned(), v);
-                }
-            }
-            Location::PrefixHeaders => {
-                let prefix = m.wire.to_ascii_lowercase();
-                let mut map = JsonMap::new();
-                for (name, value) in &parts.headers {
-                    if let (Some(key), Ok(v)) =
-                        (name.as_str().strip_prefix(&prefix), value.to_str())
-                    {
-                        map.insert(key.to_owned(), Value::String(v.to_owned()));
-                    }
-                }
-                if !map.is_empty() {
-                    out.insert(m.name.to_owned(), Value::Object(map));
-                }
-            }
-            Location::StatusCode => {
-                out.insert(m.name.to_owned(), Value::from(parts.status.as_u16()));
-            }
-            _ => {}
-        }
-    }
+    read_headers(
+        shapes,
+        members,
+        &parts.headers,
+        parts.status.as_u16(),
+        &mut out,
+    );
     let mut stream = None;
     match op
         .output_payload
@@ -509,29 +559,63 @@ async fn read_output<O: DeserializeOwned, E: ModeledError>(
 /// A header's text as the member's value; what does not parse is left out (S3's
 /// `Expires` may hold anything), so one odd header does not fail the call.
 fn header_value(shapes: &[Shape], m: &Member, text: &str) -> Option<Value> {
-    match shapes.get(usize::from(m.shape))? {
-        Shape::Integer => text.trim().parse::<i64>().ok().map(Value::from),
-        Shape::Float => text
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number),
-        Shape::Boolean => match text.trim() {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            _ => None,
-        },
-        Shape::Timestamp(_) => {
-            let t: super::Timestamp =
-                serde_json::from_value(Value::String(text.trim().to_owned())).ok()?;
-            Some(serde_json::to_value(t).ok()?)
+    let one = |id: ShapeId, text: &str| -> Option<Value> {
+        let text = text.trim();
+        let v = super::xml_read::scalar(shapes, id, text);
+        match (shapes.get(usize::from(id)), &v) {
+            // Typed shapes whose text did not parse come back as strings: drop them.
+            (Some(Shape::Integer | Shape::Boolean), Value::String(_)) => None,
+            (Some(Shape::Float), Value::String(s))
+                if !matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") =>
+            {
+                None
+            }
+            (Some(Shape::Timestamp(_)), Value::String(s)) => {
+                serde_json::from_value::<super::Timestamp>(Value::String(s.clone()))
+                    .ok()
+                    .map(|_| v)
+            }
+            _ => Some(v),
         }
-        Shape::List(_) => Some(Value::Array(
-            text.split(',')
-                .map(|s| Value::String(s.trim().to_owned()))
-                .collect(),
-        )),
-        _ => Some(Value::String(text.to_owned())),
+    };
+    match shapes.get(usize::from(m.shape))? {
+        Shape::List(list) => {
+            let items = match shapes.get(usize::from(list.member)) {
+                // An HTTP date holds a comma itself: items are every other comma apart.
+                Some(Shape::Timestamp(_)) if text.contains(" GMT") => text
+                    .split(" GMT")
+                    .map(|s| s.trim_start_matches([',', ' ']))
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("{s} GMT"))
+                    .collect::<Vec<_>>(),
+                _ => split_header_list(text),
+            };
+            Some(Value::Array(
+                items.iter().filter_map(|i| one(list.member, i)).collect(),
+            ))
+        }
+        _ => one(m.shape, text),
     }
+}
+
+/// Splits a list header on commas, honouring double-quoted items.
+fn split_header_list(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if quoted => {
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                }
+            }
+            ',' if !quoted => items.push(std::mem::take(&mut current).trim().to_owned()),
+            c => current.push(c),
+        }
+    }
+    items.push(current.trim().to_owned());
+    items
 }

@@ -15,7 +15,14 @@ pub fn read(shapes: &[Shape], id: ShapeId, el: &Element) -> Value {
         Shape::Structure(members) => {
             let mut out = JsonMap::new();
             for m in members.iter() {
-                if m.location != super::schema::Location::Body {
+                // Headers and the status are read elsewhere; URI and query bindings mean
+                // nothing in a response, so such members come from the body.
+                if matches!(
+                    m.location,
+                    super::schema::Location::Header
+                        | super::schema::Location::PrefixHeaders
+                        | super::schema::Location::StatusCode
+                ) {
                     continue;
                 }
                 if m.attribute {
@@ -83,14 +90,15 @@ fn insert_entry(
 
 /// Text as the value of a scalar shape; what does not parse stays text, so the typed
 /// deserializer reports it with the member's name.
-fn scalar(shapes: &[Shape], id: ShapeId, text: &str) -> Value {
-    let text = text.trim_matches(|c: char| c == '\n' || c == '\r');
+pub(crate) fn scalar(shapes: &[Shape], id: ShapeId, text: &str) -> Value {
     match shapes.get(usize::from(id)) {
         Some(Shape::Integer) => text
             .trim()
             .parse::<i64>()
             .map(|n| Value::Number(n.into()))
             .unwrap_or_else(|_| Value::String(text.to_owned())),
+        // `NaN` and the infinities stay text (JSON numbers cannot hold them); the float
+        // members' deserializer reads them.
         Some(Shape::Float) => text
             .trim()
             .parse::<f64>()

@@ -136,9 +136,24 @@ pub fn text(shapes: &[Shape], id: ShapeId, value: &Value, format: TimestampForma
     match value {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => match (shapes.get(usize::from(id)), n.as_f64()) {
+            (Some(Shape::Float), Some(f)) if n.is_f64() => float_text(f),
+            _ => n.to_string(),
+        },
         Value::Null => String::new(),
         other => other.to_string(),
+    }
+}
+
+/// A float's shortest text. A 32-bit member reaches here widened to 64 bits (`1.1f32`
+/// becomes 1.100000023841858): when the value is exactly a 32-bit float, print it as one.
+#[allow(clippy::cast_possible_truncation, clippy::float_cmp)]
+fn float_text(f: f64) -> String {
+    let narrow = f as f32;
+    if f64::from(narrow) == f {
+        narrow.to_string()
+    } else {
+        f.to_string()
     }
 }
 
