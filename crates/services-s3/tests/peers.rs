@@ -357,6 +357,32 @@ fn s3_on_s3s_fs_strict_sigv4() {
         let s3 = S3Client::new(&server.session(None)).unwrap();
         round_trip(&s3, "strict-bucket").await;
 
+        // Flexible checksums: s3s-fs checks them on upload and returns them on download,
+        // where the client validates the streamed body against them.
+        let put = s3
+            .put_object()
+            .bucket("strict-bucket")
+            .key("summed")
+            .checksum_algorithm(services_s3::types::ChecksumAlgorithm::Sha256)
+            .body("checksummed body")
+            .send()
+            .await
+            .unwrap();
+        let want = session_tower::rt::checksum::Algorithm::Sha256.checksum(b"checksummed body");
+        assert_eq!(put.checksum_sha256.as_deref(), Some(want.as_str()));
+        let got = s3
+            .get_object()
+            .bucket("strict-bucket")
+            .key("summed")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(got.checksum_sha256.as_deref(), Some(want.as_str()));
+        assert_eq!(
+            got.body.unwrap().collect().await.unwrap(),
+            "checksummed body"
+        );
+
         // Presigned URLs: s3s-fs checks their signatures too.
         s3.put_object()
             .bucket("strict-bucket")

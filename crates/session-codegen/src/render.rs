@@ -286,6 +286,20 @@ impl<'a> Gen<'a> {
                 .and_then(|c| c.get("requestChecksumRequired"))
                 .and_then(serde_json::Value::as_bool)
                 .unwrap_or(false);
+        let checksum = op.http_checksum.as_ref();
+        let checksum_member = checksum
+            .and_then(|c| c.get("requestAlgorithmMember"))
+            .and_then(serde_json::Value::as_str);
+        let validation_member = checksum
+            .and_then(|c| c.get("requestValidationModeMember"))
+            .and_then(serde_json::Value::as_str);
+        let response_algorithms: Vec<String> = checksum
+            .and_then(|c| c.get("responseAlgorithms"))
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.as_str().map(lit))
+            .collect();
         // S3 may answer these with 200 and an error body.
         let errors_on_success = matches!(
             name.as_str(),
@@ -294,7 +308,7 @@ impl<'a> Gen<'a> {
         let bucket_in_endpoint = self.model.metadata.service_id.as_deref() == Some("S3");
         let _ = writeln!(
             out,
-            "        let host_prefix = {host_prefix};\n        const OP: rt::RestOp = rt::RestOp {{ name: {}, method: {}, uri: {}, input: {}, output: {}, input_payload: {}, output_payload: {}, output_streaming: {}, input_root: {}, payload_root: {}, xml_namespace: {}, errors_on_success: {errors_on_success}, checksum_required: {checksum_required}, context_params: &[{}], static_params: &[{}], bucket_in_endpoint: {bucket_in_endpoint} }};",
+            "        let host_prefix = {host_prefix};\n        const OP: rt::RestOp = rt::RestOp {{ name: {}, method: {}, uri: {}, input: {}, output: {}, input_payload: {}, output_payload: {}, output_streaming: {}, input_root: {}, payload_root: {}, xml_namespace: {}, errors_on_success: {errors_on_success}, checksum_required: {checksum_required}, checksum_member: {}, validation_member: {}, response_algorithms: &[{}], context_params: &[{}], static_params: &[{}], bucket_in_endpoint: {bucket_in_endpoint} }};",
             lit(name),
             lit(&op.http.method),
             lit(&op.http.request_uri),
@@ -306,6 +320,9 @@ impl<'a> Gen<'a> {
             opt(input_root.as_deref()),
             opt(payload_root.as_deref()),
             opt(namespace),
+            opt(checksum_member),
+            opt(validation_member),
+            response_algorithms.join(", "),
             context.join(", "),
             statics.join(", "),
         );

@@ -8,6 +8,7 @@
 
 mod blob;
 mod call;
+pub mod checksum;
 pub mod dom;
 pub mod float_format;
 mod paginate;
