@@ -45,7 +45,7 @@ mod g0 {
 
         /// The `EmptyInputAndEmptyOutputInput` structure. Every member is optional here; build one with
         /// `EmptyInputAndEmptyOutputInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EmptyInputAndEmptyOutputInput {}
     }
@@ -338,7 +338,7 @@ mod g2 {
 
         /// The `EndpointWithHostLabelOperationInput` structure. Every member is optional here; build one with
         /// `EndpointWithHostLabelOperationInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EndpointWithHostLabelOperationInput {
             /// `label` (required).
@@ -676,7 +676,7 @@ mod g4 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -686,7 +686,7 @@ mod g4 {
 
         /// The `JsonUnionsInput` structure. Every member is optional here; build one with
         /// `JsonUnionsInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct JsonUnionsInput {
             /// `contents`.
@@ -731,28 +731,6 @@ mod g4 {
             /// A member this version does not know (as sent).
             #[serde(untagged)]
             Unknown(rt::Document),
-        }
-
-        impl<'de> Deserialize<'de> for MyUnion {
-            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use rt::serde::de::Error as _;
-                let Some((key, value)) = rt::union_entry(d)? else {
-                    return Ok(Self::Unknown(rt::Document::Object(Default::default())));
-                };
-                Ok(match key.as_str() {
-                    "stringValue" => Self::StringValue(rt::from_value(value)?),
-                    "booleanValue" => Self::BooleanValue(rt::from_value(value)?),
-                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
-                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
-                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
-                    "enumValue" => Self::EnumValue(rt::from_value(value)?),
-                    "intEnumValue" => Self::IntEnumValue(rt::from_value(value)?),
-                    "listValue" => Self::ListValue(rt::from_value(value)?),
-                    "mapValue" => Self::MapValue(rt::from_value(value)?),
-                    "structureValue" => Self::StructureValue(rt::from_value(value)?),
-                    _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
-                })
-            }
         }
     }
 
@@ -1467,7 +1445,7 @@ mod g7 {
 
         /// The `PutWithContentEncodingInput` structure. Every member is optional here; build one with
         /// `PutWithContentEncodingInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PutWithContentEncodingInput {
             /// `encoding`.
@@ -1625,7 +1603,7 @@ mod g8 {
 
         /// The `SimpleScalarPropertiesInput` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesInput {
             /// `floatValue`.

@@ -45,7 +45,7 @@ mod g0 {
 
         /// The `EmptyInputAndEmptyOutputOutput` structure. Every member is optional here; build one with
         /// `EmptyInputAndEmptyOutputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EmptyInputAndEmptyOutputOutput {}
     }
@@ -194,7 +194,7 @@ mod g1 {
 
         /// The `InvalidGreeting` error. Every member is optional here; build one with
         /// `InvalidGreeting { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct InvalidGreeting {
             /// `Message`.
@@ -368,7 +368,7 @@ mod g2 {
 
         /// The `FooError` error. Every member is optional here; build one with
         /// `FooError { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FooError {
             /// The service's answer: status, code, message, request id.
@@ -753,7 +753,7 @@ mod g3 {
 
         /// The `ComplexError` error. Every member is optional here; build one with
         /// `ComplexError { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexError {
             /// `TopLevel`.
@@ -769,7 +769,7 @@ mod g3 {
 
         /// The `ComplexNestedErrorData` structure. Every member is optional here; build one with
         /// `ComplexNestedErrorData { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexNestedErrorData {
             /// `Foo`.
@@ -1000,7 +1000,7 @@ mod g4 {
 
         /// The `JsonUnionsOutput` structure. Every member is optional here; build one with
         /// `JsonUnionsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct JsonUnionsOutput {
             /// `contents`.
@@ -1685,7 +1685,7 @@ mod g6 {
 
         /// The `NoInputAndOutputOutput` structure. Every member is optional here; build one with
         /// `NoInputAndOutputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NoInputAndOutputOutput {}
     }
@@ -1833,7 +1833,7 @@ mod g7 {
 
         /// The `SimpleScalarPropertiesOutput` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesOutput {
             /// `floatValue`.

@@ -367,7 +367,7 @@ mod g2 {
 
         /// The `HostLabelInput` structure. Every member is optional here; build one with
         /// `HostLabelInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HostLabelInput {
             /// `label` (required).
@@ -714,7 +714,7 @@ mod g4 {
 
         /// The `JsonEnumsInputOutput` structure. Every member is optional here; build one with
         /// `JsonEnumsInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct JsonEnumsInputOutput {
             /// `fooEnum1`.
@@ -958,7 +958,7 @@ mod g5 {
 
         /// The `JsonIntEnumsInputOutput` structure. Every member is optional here; build one with
         /// `JsonIntEnumsInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct JsonIntEnumsInputOutput {
             /// `intEnum1`.
@@ -1218,7 +1218,7 @@ mod g6 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -1262,30 +1262,9 @@ mod g6 {
             Unknown(rt::Document),
         }
 
-        impl<'de> Deserialize<'de> for MyUnion {
-            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use rt::serde::de::Error as _;
-                let Some((key, value)) = rt::union_entry(d)? else {
-                    return Ok(Self::Unknown(rt::Document::Object(Default::default())));
-                };
-                Ok(match key.as_str() {
-                    "stringValue" => Self::StringValue(rt::from_value(value)?),
-                    "booleanValue" => Self::BooleanValue(rt::from_value(value)?),
-                    "numberValue" => Self::NumberValue(rt::from_value(value)?),
-                    "blobValue" => Self::BlobValue(rt::from_value(value)?),
-                    "timestampValue" => Self::TimestampValue(rt::from_value(value)?),
-                    "enumValue" => Self::EnumValue(rt::from_value(value)?),
-                    "listValue" => Self::ListValue(rt::from_value(value)?),
-                    "mapValue" => Self::MapValue(rt::from_value(value)?),
-                    "structureValue" => Self::StructureValue(rt::from_value(value)?),
-                    _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
-                })
-            }
-        }
-
         /// The `UnionInputOutput` structure. Every member is optional here; build one with
         /// `UnionInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct UnionInputOutput {
             /// `contents`.
@@ -1689,13 +1668,13 @@ mod g7 {
 
         /// The `EmptyStruct` structure. Every member is optional here; build one with
         /// `EmptyStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EmptyStruct {}
 
         /// The `KitchenSink` structure. Every member is optional here; build one with
         /// `KitchenSink { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct KitchenSink {
             /// `Blob`.
@@ -1856,7 +1835,7 @@ mod g7 {
 
         /// The `SimpleStruct` structure. Every member is optional here; build one with
         /// `SimpleStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleStruct {
             /// `Value`.
@@ -1866,7 +1845,7 @@ mod g7 {
 
         /// The `StructWithJsonName` structure. Every member is optional here; build one with
         /// `StructWithJsonName { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructWithJsonName {
             /// `Value`.
@@ -2986,7 +2965,7 @@ mod g8 {
 
         /// The `NullOperationInputOutput` structure. Every member is optional here; build one with
         /// `NullOperationInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NullOperationInputOutput {
             /// `string`.
@@ -3146,7 +3125,7 @@ mod g9 {
 
         /// The `OperationWithOptionalInputOutputInput` structure. Every member is optional here; build one with
         /// `OperationWithOptionalInputOutputInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct OperationWithOptionalInputOutputInput {
             /// `Value`.
@@ -3345,7 +3324,7 @@ mod g10 {
 
         /// The `PutAndGetInlineDocumentsInputOutput` structure. Every member is optional here; build one with
         /// `PutAndGetInlineDocumentsInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PutAndGetInlineDocumentsInputOutput {
             /// `inlineDocument`.
@@ -3522,7 +3501,7 @@ mod g11 {
 
         /// The `PutWithContentEncodingInput` structure. Every member is optional here; build one with
         /// `PutWithContentEncodingInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PutWithContentEncodingInput {
             /// `encoding`.
@@ -3680,7 +3659,7 @@ mod g12 {
 
         /// The `SimpleScalarPropertiesInputOutput` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesInputOutput {
             /// `floatValue`.

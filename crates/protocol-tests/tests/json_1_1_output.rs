@@ -45,7 +45,7 @@ mod g0 {
 
         /// The `DatetimeOffsetsOutput` structure. Every member is optional here; build one with
         /// `DatetimeOffsetsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct DatetimeOffsetsOutput {
             /// `datetime`.
@@ -401,7 +401,7 @@ mod g2 {
 
         /// The `FractionalSecondsOutput` structure. Every member is optional here; build one with
         /// `FractionalSecondsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FractionalSecondsOutput {
             /// `datetime`.
@@ -565,7 +565,7 @@ mod g3 {
 
         /// The `InvalidGreeting` error. Every member is optional here; build one with
         /// `InvalidGreeting { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct InvalidGreeting {
             /// `Message`.
@@ -739,7 +739,7 @@ mod g4 {
 
         /// The `ComplexError` error. Every member is optional here; build one with
         /// `ComplexError { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexError {
             /// `TopLevel`.
@@ -755,7 +755,7 @@ mod g4 {
 
         /// The `ComplexNestedErrorData` structure. Every member is optional here; build one with
         /// `ComplexNestedErrorData { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexNestedErrorData {
             /// `Foo`.
@@ -960,7 +960,7 @@ mod g5 {
 
         /// The `FooError` error. Every member is optional here; build one with
         /// `FooError { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FooError {
             /// The service's answer: status, code, message, request id.
@@ -1361,7 +1361,7 @@ mod g6 {
 
         /// The `JsonEnumsInputOutput` structure. Every member is optional here; build one with
         /// `JsonEnumsInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct JsonEnumsInputOutput {
             /// `fooEnum1`.
@@ -1567,7 +1567,7 @@ mod g7 {
 
         /// The `JsonIntEnumsInputOutput` structure. Every member is optional here; build one with
         /// `JsonIntEnumsInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct JsonIntEnumsInputOutput {
             /// `intEnum1`.
@@ -1859,7 +1859,7 @@ mod g8 {
 
         /// The `UnionInputOutput` structure. Every member is optional here; build one with
         /// `UnionInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct UnionInputOutput {
             /// `contents`.
@@ -2251,13 +2251,13 @@ mod g9 {
 
         /// The `EmptyStruct` structure. Every member is optional here; build one with
         /// `EmptyStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EmptyStruct {}
 
         /// The `KitchenSink` structure. Every member is optional here; build one with
         /// `KitchenSink { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct KitchenSink {
             /// `Blob`.
@@ -2418,7 +2418,7 @@ mod g9 {
 
         /// The `SimpleStruct` structure. Every member is optional here; build one with
         /// `SimpleStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleStruct {
             /// `Value`.
@@ -2428,7 +2428,7 @@ mod g9 {
 
         /// The `StructWithJsonName` structure. Every member is optional here; build one with
         /// `StructWithJsonName { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructWithJsonName {
             /// `Value`.
@@ -3104,7 +3104,7 @@ mod g10 {
 
         /// The `NullOperationInputOutput` structure. Every member is optional here; build one with
         /// `NullOperationInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NullOperationInputOutput {
             /// `string`.
@@ -3258,7 +3258,7 @@ mod g11 {
 
         /// The `PutAndGetInlineDocumentsInputOutput` structure. Every member is optional here; build one with
         /// `PutAndGetInlineDocumentsInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PutAndGetInlineDocumentsInputOutput {
             /// `inlineDocument`.
@@ -3424,7 +3424,7 @@ mod g12 {
 
         /// The `SimpleScalarPropertiesInputOutput` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesInputOutput {
             /// `floatValue`.

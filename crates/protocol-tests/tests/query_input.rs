@@ -45,7 +45,7 @@ mod g0 {
 
         /// The `EmptyInputAndEmptyOutputInput` structure. Every member is optional here; build one with
         /// `EmptyInputAndEmptyOutputInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EmptyInputAndEmptyOutputInput {}
     }
@@ -364,7 +364,7 @@ mod g2 {
 
         /// The `HostLabelInput` structure. Every member is optional here; build one with
         /// `HostLabelInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HostLabelInput {
             /// `label` (required).
@@ -725,7 +725,7 @@ mod g4 {
 
         /// The `NestedStructuresInput` structure. Every member is optional here; build one with
         /// `NestedStructuresInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NestedStructuresInput {
             /// `Nested`.
@@ -735,7 +735,7 @@ mod g4 {
 
         /// The `StructArg` structure. Every member is optional here; build one with
         /// `StructArg { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructArg {
             /// `StringArg`.
@@ -1125,7 +1125,7 @@ mod g6 {
 
         /// The `NoInputAndOutputInput` structure. Every member is optional here; build one with
         /// `NoInputAndOutputInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NoInputAndOutputInput {}
     }
@@ -1286,7 +1286,7 @@ mod g7 {
 
         /// The `PutWithContentEncodingInput` structure. Every member is optional here; build one with
         /// `PutWithContentEncodingInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PutWithContentEncodingInput {
             /// `encoding`.
@@ -1481,7 +1481,7 @@ mod g8 {
 
         /// The `QueryIdempotencyTokenAutoFillInput` structure. Every member is optional here; build one with
         /// `QueryIdempotencyTokenAutoFillInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryIdempotencyTokenAutoFillInput {
             /// `token`.
@@ -1678,7 +1678,7 @@ mod g9 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -1688,7 +1688,7 @@ mod g9 {
 
         /// The `NestedStructWithList` structure. Every member is optional here; build one with
         /// `NestedStructWithList { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NestedStructWithList {
             /// `ListArg`.
@@ -1698,7 +1698,7 @@ mod g9 {
 
         /// The `QueryListsInput` structure. Every member is optional here; build one with
         /// `QueryListsInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryListsInput {
             /// `ListArg`.
@@ -2148,7 +2148,7 @@ mod g10 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -2158,7 +2158,7 @@ mod g10 {
 
         /// The `NestedStructWithMap` structure. Every member is optional here; build one with
         /// `NestedStructWithMap { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NestedStructWithMap {
             /// `MapArg`.
@@ -2168,7 +2168,7 @@ mod g10 {
 
         /// The `QueryMapsInput` structure. Every member is optional here; build one with
         /// `QueryMapsInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryMapsInput {
             /// `MapArg`.
@@ -2766,7 +2766,7 @@ mod g11 {
 
         /// The `QueryTimestampsInput` structure. Every member is optional here; build one with
         /// `QueryTimestampsInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryTimestampsInput {
             /// `normalFormat`.
@@ -3022,7 +3022,7 @@ mod g12 {
 
         /// The `SimpleInputParamsInput` structure. Every member is optional here; build one with
         /// `SimpleInputParamsInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleInputParamsInput {
             /// `Foo`.

@@ -45,7 +45,7 @@ mod g0 {
 
         /// The `DatetimeOffsetsOutput` structure. Every member is optional here; build one with
         /// `DatetimeOffsetsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct DatetimeOffsetsOutput {
             /// `datetime`.
@@ -261,7 +261,7 @@ mod g1 {
 
         /// The `EmptyInputAndEmptyOutputOutput` structure. Every member is optional here; build one with
         /// `EmptyInputAndEmptyOutputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EmptyInputAndEmptyOutputOutput {}
     }
@@ -426,7 +426,7 @@ mod g2 {
 
         /// The `FlattenedXmlMapOutput` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FlattenedXmlMapOutput {
             /// `myMap`.
@@ -647,7 +647,7 @@ mod g3 {
 
         /// The `FlattenedXmlMapWithXmlNameOutput` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapWithXmlNameOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FlattenedXmlMapWithXmlNameOutput {
             /// `myMap`.
@@ -853,7 +853,7 @@ mod g4 {
 
         /// The `FlattenedXmlMapWithXmlNamespaceOutput` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapWithXmlNamespaceOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FlattenedXmlMapWithXmlNamespaceOutput {
             /// `myMap`.
@@ -1062,7 +1062,7 @@ mod g5 {
 
         /// The `FractionalSecondsOutput` structure. Every member is optional here; build one with
         /// `FractionalSecondsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FractionalSecondsOutput {
             /// `datetime`.
@@ -1254,7 +1254,7 @@ mod g6 {
 
         /// The `GreetingWithErrorsOutput` structure. Every member is optional here; build one with
         /// `GreetingWithErrorsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingWithErrorsOutput {
             /// `greeting`.
@@ -1441,7 +1441,7 @@ mod g7 {
 
         /// The `InvalidGreeting` error. Every member is optional here; build one with
         /// `InvalidGreeting { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct InvalidGreeting {
             /// `Message`.
@@ -1646,7 +1646,7 @@ mod g8 {
 
         /// The `CustomCodeError` error. Every member is optional here; build one with
         /// `CustomCodeError { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct CustomCodeError {
             /// `Message`.
@@ -1855,7 +1855,7 @@ mod g9 {
 
         /// The `ComplexError` error. Every member is optional here; build one with
         /// `ComplexError { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexError {
             /// `TopLevel`.
@@ -1871,7 +1871,7 @@ mod g9 {
 
         /// The `ComplexNestedErrorData` structure. Every member is optional here; build one with
         /// `ComplexNestedErrorData { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexNestedErrorData {
             /// `Foo`.
@@ -2100,7 +2100,7 @@ mod g10 {
 
         /// The `IgnoresWrappingXmlNameOutput` structure. Every member is optional here; build one with
         /// `IgnoresWrappingXmlNameOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct IgnoresWrappingXmlNameOutput {
             /// `foo`.
@@ -2438,7 +2438,7 @@ mod g12 {
 
         /// The `NoInputAndOutputOutput` structure. Every member is optional here; build one with
         /// `NoInputAndOutputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NoInputAndOutputOutput {}
     }
@@ -2602,7 +2602,7 @@ mod g13 {
 
         /// The `RecursiveXmlShapesOutput` structure. Every member is optional here; build one with
         /// `RecursiveXmlShapesOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct RecursiveXmlShapesOutput {
             /// `nested`.
@@ -2612,7 +2612,7 @@ mod g13 {
 
         /// The `RecursiveXmlShapesOutputNested1` structure. Every member is optional here; build one with
         /// `RecursiveXmlShapesOutputNested1 { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct RecursiveXmlShapesOutputNested1 {
             /// `foo`.
@@ -2625,7 +2625,7 @@ mod g13 {
 
         /// The `RecursiveXmlShapesOutputNested2` structure. Every member is optional here; build one with
         /// `RecursiveXmlShapesOutputNested2 { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct RecursiveXmlShapesOutputNested2 {
             /// `bar`.
@@ -2887,7 +2887,7 @@ mod g14 {
 
         /// The `SimpleScalarXmlPropertiesOutput` structure. Every member is optional here; build one with
         /// `SimpleScalarXmlPropertiesOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarXmlPropertiesOutput {
             /// `stringValue`.
@@ -3329,7 +3329,7 @@ mod g15 {
 
         /// The `XmlBlobsOutput` structure. Every member is optional here; build one with
         /// `XmlBlobsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlBlobsOutput {
             /// `data`.
@@ -3513,7 +3513,7 @@ mod g16 {
 
         /// The `XmlBlobsOutput` structure. Every member is optional here; build one with
         /// `XmlBlobsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlBlobsOutput {
             /// `data`.
@@ -3738,7 +3738,7 @@ mod g17 {
 
         /// The `StructureListMember` structure. Every member is optional here; build one with
         /// `StructureListMember { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructureListMember {
             /// `a`.
@@ -3751,7 +3751,7 @@ mod g17 {
 
         /// The `XmlListsOutput` structure. Every member is optional here; build one with
         /// `XmlListsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlListsOutput {
             /// `stringList`.
@@ -4258,7 +4258,7 @@ mod g18 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -4268,7 +4268,7 @@ mod g18 {
 
         /// The `XmlMapsOutput` structure. Every member is optional here; build one with
         /// `XmlMapsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlMapsOutput {
             /// `myMap`.
@@ -4512,7 +4512,7 @@ mod g19 {
 
         /// The `XmlEnumsOutput` structure. Every member is optional here; build one with
         /// `XmlEnumsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEnumsOutput {
             /// `fooEnum1`.
@@ -4822,7 +4822,7 @@ mod g20 {
 
         /// The `XmlIntEnumsOutput` structure. Every member is optional here; build one with
         /// `XmlIntEnumsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlIntEnumsOutput {
             /// `intEnum1`.
@@ -5148,7 +5148,7 @@ mod g21 {
 
         /// The `StructureListMember` structure. Every member is optional here; build one with
         /// `StructureListMember { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructureListMember {
             /// `a`.
@@ -5161,7 +5161,7 @@ mod g21 {
 
         /// The `XmlListsOutput` structure. Every member is optional here; build one with
         /// `XmlListsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlListsOutput {
             /// `stringList`.
@@ -5755,7 +5755,7 @@ mod g22 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -5765,7 +5765,7 @@ mod g22 {
 
         /// The `XmlMapsOutput` structure. Every member is optional here; build one with
         /// `XmlMapsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlMapsOutput {
             /// `myMap`.
@@ -5991,7 +5991,7 @@ mod g23 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -6001,7 +6001,7 @@ mod g23 {
 
         /// The `XmlMapsXmlNameOutput` structure. Every member is optional here; build one with
         /// `XmlMapsXmlNameOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlMapsXmlNameOutput {
             /// `myMap`.
@@ -6233,7 +6233,7 @@ mod g24 {
 
         /// The `XmlNamespaceNested` structure. Every member is optional here; build one with
         /// `XmlNamespaceNested { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlNamespaceNested {
             /// `foo`.
@@ -6246,7 +6246,7 @@ mod g24 {
 
         /// The `XmlNamespacesOutput` structure. Every member is optional here; build one with
         /// `XmlNamespacesOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlNamespacesOutput {
             /// `nested`.
@@ -6470,7 +6470,7 @@ mod g25 {
 
         /// The `XmlTimestampsOutput` structure. Every member is optional here; build one with
         /// `XmlTimestampsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlTimestampsOutput {
             /// `normal`.

@@ -45,7 +45,7 @@ mod g0 {
 
         /// The `AllQueryStringTypesInput` structure. Every member is optional here; build one with
         /// `AllQueryStringTypesInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct AllQueryStringTypesInput {
             /// `queryString`.
@@ -966,7 +966,7 @@ mod g1 {
 
         /// The `BodyWithXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `BodyWithXmlNameInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct BodyWithXmlNameInputOutput {
             /// `nested`.
@@ -976,7 +976,7 @@ mod g1 {
 
         /// The `PayloadWithXmlName` structure. Every member is optional here; build one with
         /// `PayloadWithXmlName { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlName {
             /// `name`.
@@ -1192,7 +1192,7 @@ mod g2 {
 
         /// The `ConstantAndVariableQueryStringInput` structure. Every member is optional here; build one with
         /// `ConstantAndVariableQueryStringInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ConstantAndVariableQueryStringInput {
             /// `baz`.
@@ -1446,7 +1446,7 @@ mod g3 {
 
         /// The `ConstantQueryStringInput` structure. Every member is optional here; build one with
         /// `ConstantQueryStringInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ConstantQueryStringInput {
             /// `hello` (required).
@@ -1652,7 +1652,7 @@ mod g4 {
 
         /// The `EmptyInputAndEmptyOutputInput` structure. Every member is optional here; build one with
         /// `EmptyInputAndEmptyOutputInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EmptyInputAndEmptyOutputInput {}
     }
@@ -2009,7 +2009,7 @@ mod g6 {
 
         /// The `HostLabelHeaderInput` structure. Every member is optional here; build one with
         /// `HostLabelHeaderInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HostLabelHeaderInput {
             /// `accountId` (required).
@@ -2235,7 +2235,7 @@ mod g7 {
 
         /// The `EndpointWithHostLabelOperationRequest` structure. Every member is optional here; build one with
         /// `EndpointWithHostLabelOperationRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EndpointWithHostLabelOperationRequest {
             /// `label` (required).
@@ -2462,7 +2462,7 @@ mod g8 {
 
         /// The `FlattenedXmlMapRequest` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FlattenedXmlMapRequest {
             /// `myMap`.
@@ -2705,7 +2705,7 @@ mod g9 {
 
         /// The `FlattenedXmlMapWithXmlNameRequest` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapWithXmlNameRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FlattenedXmlMapWithXmlNameRequest {
             /// `myMap`.
@@ -2936,7 +2936,7 @@ mod g10 {
 
         /// The `EnumPayloadInput` structure. Every member is optional here; build one with
         /// `EnumPayloadInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EnumPayloadInput {
             /// `payload`.
@@ -3147,7 +3147,7 @@ mod g11 {
 
         /// The `HttpPayloadTraitsInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadTraitsInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadTraitsInputOutput {
             /// `foo`.
@@ -3392,7 +3392,7 @@ mod g12 {
 
         /// The `HttpPayloadWithMemberXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithMemberXmlNameInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithMemberXmlNameInputOutput {
             /// `nested`.
@@ -3402,7 +3402,7 @@ mod g12 {
 
         /// The `PayloadWithXmlName` structure. Every member is optional here; build one with
         /// `PayloadWithXmlName { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlName {
             /// `name`.
@@ -3624,7 +3624,7 @@ mod g13 {
 
         /// The `HttpPayloadWithStructureInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithStructureInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithStructureInputOutput {
             /// `nested`.
@@ -3634,7 +3634,7 @@ mod g13 {
 
         /// The `NestedPayload` structure. Every member is optional here; build one with
         /// `NestedPayload { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NestedPayload {
             /// `greeting`.
@@ -3877,7 +3877,7 @@ mod g14 {
 
         /// The `HttpPayloadWithUnionInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithUnionInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithUnionInputOutput {
             /// `nested`.
@@ -3895,19 +3895,6 @@ mod g14 {
             /// A member this version does not know (as sent).
             #[serde(untagged)]
             Unknown(rt::Document),
-        }
-
-        impl<'de> Deserialize<'de> for UnionPayload {
-            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use rt::serde::de::Error as _;
-                let Some((key, value)) = rt::union_entry(d)? else {
-                    return Ok(Self::Unknown(rt::Document::Object(Default::default())));
-                };
-                Ok(match key.as_str() {
-                    "greeting" => Self::Greeting(rt::from_value(value)?),
-                    _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
-                })
-            }
         }
     }
 
@@ -4145,7 +4132,7 @@ mod g15 {
 
         /// The `HttpPayloadWithXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithXmlNameInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithXmlNameInputOutput {
             /// `nested`.
@@ -4155,7 +4142,7 @@ mod g15 {
 
         /// The `PayloadWithXmlName` structure. Every member is optional here; build one with
         /// `PayloadWithXmlName { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlName {
             /// `name`.
@@ -4377,7 +4364,7 @@ mod g16 {
 
         /// The `HttpPayloadWithXmlNamespaceInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithXmlNamespaceInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithXmlNamespaceInputOutput {
             /// `nested`.
@@ -4387,7 +4374,7 @@ mod g16 {
 
         /// The `PayloadWithXmlNamespace` structure. Every member is optional here; build one with
         /// `PayloadWithXmlNamespace { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlNamespace {
             /// `name`.
@@ -4613,7 +4600,7 @@ mod g17 {
 
         /// The `HttpPayloadWithXmlNamespaceAndPrefixInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithXmlNamespaceAndPrefixInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithXmlNamespaceAndPrefixInputOutput {
             /// `nested`.
@@ -4623,7 +4610,7 @@ mod g17 {
 
         /// The `PayloadWithXmlNamespaceAndPrefix` structure. Every member is optional here; build one with
         /// `PayloadWithXmlNamespaceAndPrefix { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlNamespaceAndPrefix {
             /// `name`.
@@ -4855,7 +4842,7 @@ mod g18 {
 
         /// The `HttpPrefixHeadersInputOutput` structure. Every member is optional here; build one with
         /// `HttpPrefixHeadersInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPrefixHeadersInputOutput {
             /// `foo`.
@@ -5133,7 +5120,7 @@ mod g19 {
 
         /// The `HttpRequestWithFloatLabelsInput` structure. Every member is optional here; build one with
         /// `HttpRequestWithFloatLabelsInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpRequestWithFloatLabelsInput {
             /// `float` (required).
@@ -5429,7 +5416,7 @@ mod g20 {
 
         /// The `HttpRequestWithGreedyLabelInPathInput` structure. Every member is optional here; build one with
         /// `HttpRequestWithGreedyLabelInPathInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpRequestWithGreedyLabelInPathInput {
             /// `foo` (required).
@@ -5672,7 +5659,7 @@ mod g21 {
 
         /// The `HttpRequestWithLabelsInput` structure. Every member is optional here; build one with
         /// `HttpRequestWithLabelsInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpRequestWithLabelsInput {
             /// `string` (required).
@@ -6072,7 +6059,7 @@ mod g22 {
 
         /// The `HttpRequestWithLabelsAndTimestampFormatInput` structure. Every member is optional here; build one with
         /// `HttpRequestWithLabelsAndTimestampFormatInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpRequestWithLabelsAndTimestampFormatInput {
             /// `memberEpochSeconds` (required).
@@ -6476,7 +6463,7 @@ mod g23 {
 
         /// The `StringPayloadInput` structure. Every member is optional here; build one with
         /// `StringPayloadInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StringPayloadInput {
             /// `payload`.
@@ -6695,7 +6682,7 @@ mod g24 {
 
         /// The `InputAndOutputWithHeadersIO` structure. Every member is optional here; build one with
         /// `InputAndOutputWithHeadersIo { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct InputAndOutputWithHeadersIo {
             /// `headerString`.
@@ -7515,7 +7502,7 @@ mod g25 {
 
         /// The `NestedXmlMapsRequest` structure. Every member is optional here; build one with
         /// `NestedXmlMapsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NestedXmlMapsRequest {
             /// `nestedMap`.
@@ -7817,7 +7804,7 @@ mod g26 {
 
         /// The `NestedXmlMapWithXmlNameRequest` structure. Every member is optional here; build one with
         /// `NestedXmlMapWithXmlNameRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NestedXmlMapWithXmlNameRequest {
             /// `nestedXmlMapWithXmlNameMap`.
@@ -8442,7 +8429,7 @@ mod g29 {
 
         /// The `NullAndEmptyHeadersIO` structure. Every member is optional here; build one with
         /// `NullAndEmptyHeadersIo { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NullAndEmptyHeadersIo {
             /// `a`.
@@ -8697,7 +8684,7 @@ mod g30 {
 
         /// The `OmitsNullSerializesEmptyStringInput` structure. Every member is optional here; build one with
         /// `OmitsNullSerializesEmptyStringInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct OmitsNullSerializesEmptyStringInput {
             /// `nullValue`.
@@ -8953,7 +8940,7 @@ mod g31 {
 
         /// The `PutWithContentEncodingInput` structure. Every member is optional here; build one with
         /// `PutWithContentEncodingInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PutWithContentEncodingInput {
             /// `encoding`.
@@ -9167,7 +9154,7 @@ mod g32 {
 
         /// The `QueryIdempotencyTokenAutoFillInput` structure. Every member is optional here; build one with
         /// `QueryIdempotencyTokenAutoFillInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryIdempotencyTokenAutoFillInput {
             /// `token`.
@@ -9383,7 +9370,7 @@ mod g33 {
 
         /// The `QueryParamsAsStringListMapInput` structure. Every member is optional here; build one with
         /// `QueryParamsAsStringListMapInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryParamsAsStringListMapInput {
             /// `qux`.
@@ -9631,7 +9618,7 @@ mod g34 {
 
         /// The `QueryPrecedenceInput` structure. Every member is optional here; build one with
         /// `QueryPrecedenceInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct QueryPrecedenceInput {
             /// `foo`.
@@ -9866,7 +9853,7 @@ mod g35 {
 
         /// The `RecursiveShapesInputOutputNested1` structure. Every member is optional here; build one with
         /// `RecursiveShapesInputOutputNested1 { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct RecursiveShapesInputOutputNested1 {
             /// `foo`.
@@ -9879,7 +9866,7 @@ mod g35 {
 
         /// The `RecursiveShapesInputOutputNested2` structure. Every member is optional here; build one with
         /// `RecursiveShapesInputOutputNested2 { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct RecursiveShapesInputOutputNested2 {
             /// `bar`.
@@ -9896,7 +9883,7 @@ mod g35 {
 
         /// The `RecursiveShapesRequest` structure. Every member is optional here; build one with
         /// `RecursiveShapesRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct RecursiveShapesRequest {
             /// `nested`.
@@ -10172,7 +10159,7 @@ mod g36 {
 
         /// The `SimpleScalarPropertiesRequest` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesRequest {
             /// `foo`.
@@ -10784,7 +10771,7 @@ mod g37 {
 
         /// The `TimestampFormatHeadersIO` structure. Every member is optional here; build one with
         /// `TimestampFormatHeadersIo { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct TimestampFormatHeadersIo {
             /// `memberEpochSeconds`.
@@ -11161,7 +11148,7 @@ mod g38 {
 
         /// The `XmlAttributesRequest` structure. Every member is optional here; build one with
         /// `XmlAttributesRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlAttributesRequest {
             /// `foo`.
@@ -11415,7 +11402,7 @@ mod g39 {
 
         /// The `XmlAttributesOnPayloadRequest` structure. Every member is optional here; build one with
         /// `XmlAttributesOnPayloadRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlAttributesOnPayloadRequest {
             /// `payload`.
@@ -11425,7 +11412,7 @@ mod g39 {
 
         /// The `XmlAttributesPayloadRequest` structure. Every member is optional here; build one with
         /// `XmlAttributesPayloadRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlAttributesPayloadRequest {
             /// `foo`.
@@ -11667,7 +11654,7 @@ mod g40 {
 
         /// The `XmlBlobsRequest` structure. Every member is optional here; build one with
         /// `XmlBlobsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlBlobsRequest {
             /// `data`.
@@ -11891,7 +11878,7 @@ mod g41 {
 
         /// The `StructureListMember` structure. Every member is optional here; build one with
         /// `StructureListMember { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructureListMember {
             /// `a`.
@@ -11904,7 +11891,7 @@ mod g41 {
 
         /// The `XmlEmptyListsRequest` structure. Every member is optional here; build one with
         /// `XmlEmptyListsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEmptyListsRequest {
             /// `stringList`.
@@ -12541,7 +12528,7 @@ mod g42 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -12551,7 +12538,7 @@ mod g42 {
 
         /// The `XmlEmptyMapsRequest` structure. Every member is optional here; build one with
         /// `XmlEmptyMapsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEmptyMapsRequest {
             /// `myMap`.
@@ -12777,7 +12764,7 @@ mod g43 {
 
         /// The `XmlEmptyStringsRequest` structure. Every member is optional here; build one with
         /// `XmlEmptyStringsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEmptyStringsRequest {
             /// `emptyString`.
@@ -13005,7 +12992,7 @@ mod g44 {
 
         /// The `XmlEnumsRequest` structure. Every member is optional here; build one with
         /// `XmlEnumsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEnumsRequest {
             /// `fooEnum1`.
@@ -13369,7 +13356,7 @@ mod g45 {
 
         /// The `XmlIntEnumsRequest` structure. Every member is optional here; build one with
         /// `XmlIntEnumsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlIntEnumsRequest {
             /// `intEnum1`.
@@ -13749,7 +13736,7 @@ mod g46 {
 
         /// The `StructureListMember` structure. Every member is optional here; build one with
         /// `StructureListMember { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructureListMember {
             /// `a`.
@@ -13762,7 +13749,7 @@ mod g46 {
 
         /// The `XmlListsRequest` structure. Every member is optional here; build one with
         /// `XmlListsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlListsRequest {
             /// `stringList`.
@@ -14500,7 +14487,7 @@ mod g47 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -14510,7 +14497,7 @@ mod g47 {
 
         /// The `XmlMapsRequest` structure. Every member is optional here; build one with
         /// `XmlMapsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlMapsRequest {
             /// `myMap`.
@@ -14764,7 +14751,7 @@ mod g48 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -14774,7 +14761,7 @@ mod g48 {
 
         /// The `XmlMapsXmlNameRequest` structure. Every member is optional here; build one with
         /// `XmlMapsXmlNameRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlMapsXmlNameRequest {
             /// `myMap`.
@@ -15028,7 +15015,7 @@ mod g49 {
 
         /// The `XmlMapWithXmlNamespaceRequest` structure. Every member is optional here; build one with
         /// `XmlMapWithXmlNamespaceRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlMapWithXmlNamespaceRequest {
             /// `myMap`.
@@ -15261,7 +15248,7 @@ mod g50 {
 
         /// The `XmlNamespaceNested` structure. Every member is optional here; build one with
         /// `XmlNamespaceNested { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlNamespaceNested {
             /// `foo`.
@@ -15274,7 +15261,7 @@ mod g50 {
 
         /// The `XmlNamespacesRequest` structure. Every member is optional here; build one with
         /// `XmlNamespacesRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlNamespacesRequest {
             /// `nested`.
@@ -15520,7 +15507,7 @@ mod g51 {
 
         /// The `XmlTimestampsRequest` structure. Every member is optional here; build one with
         /// `XmlTimestampsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlTimestampsRequest {
             /// `normal`.
@@ -16022,7 +16009,7 @@ mod g52 {
 
         /// The `XmlNestedUnionStruct` structure. Every member is optional here; build one with
         /// `XmlNestedUnionStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlNestedUnionStruct {
             /// `stringValue`.
@@ -16116,37 +16103,9 @@ mod g52 {
             Unknown(rt::Document),
         }
 
-        impl<'de> Deserialize<'de> for XmlUnionShape {
-            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use rt::serde::de::Error as _;
-                let Some((key, value)) = rt::union_entry(d)? else {
-                    return Ok(Self::Unknown(rt::Document::Object(Default::default())));
-                };
-                Ok(match key.as_str() {
-                    "stringValue" => Self::StringValue(rt::from_value(value)?),
-                    "booleanValue" => Self::BooleanValue(rt::from_value(value)?),
-                    "byteValue" => Self::ByteValue(rt::from_value(value)?),
-                    "shortValue" => Self::ShortValue(rt::from_value(value)?),
-                    "integerValue" => Self::IntegerValue(rt::from_value(value)?),
-                    "longValue" => Self::LongValue(rt::from_value(value)?),
-                    "floatValue" => Self::FloatValue(
-                        rt::float_format::f32_value::deserialize(value)
-                            .map_err(D::Error::custom)?,
-                    ),
-                    "doubleValue" => Self::DoubleValue(
-                        rt::float_format::f64_value::deserialize(value)
-                            .map_err(D::Error::custom)?,
-                    ),
-                    "unionValue" => Self::UnionValue(Box::new(rt::from_value(value)?)),
-                    "structValue" => Self::StructValue(rt::from_value(value)?),
-                    _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
-                })
-            }
-        }
-
         /// The `XmlUnionsRequest` structure. Every member is optional here; build one with
         /// `XmlUnionsRequest { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlUnionsRequest {
             /// `unionValue`.

@@ -45,7 +45,7 @@ mod g0 {
 
         /// The `BodyWithXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `BodyWithXmlNameInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct BodyWithXmlNameInputOutput {
             /// `nested`.
@@ -55,7 +55,7 @@ mod g0 {
 
         /// The `PayloadWithXmlName` structure. Every member is optional here; build one with
         /// `PayloadWithXmlName { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlName {
             /// `name`.
@@ -269,7 +269,7 @@ mod g1 {
 
         /// The `DatetimeOffsetsOutput` structure. Every member is optional here; build one with
         /// `DatetimeOffsetsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct DatetimeOffsetsOutput {
             /// `datetime`.
@@ -500,7 +500,7 @@ mod g2 {
 
         /// The `EmptyInputAndEmptyOutputOutput` structure. Every member is optional here; build one with
         /// `EmptyInputAndEmptyOutputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EmptyInputAndEmptyOutputOutput {}
     }
@@ -684,7 +684,7 @@ mod g3 {
 
         /// The `FlattenedXmlMapResponse` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FlattenedXmlMapResponse {
             /// `myMap`.
@@ -922,7 +922,7 @@ mod g4 {
 
         /// The `FlattenedXmlMapWithXmlNameResponse` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapWithXmlNameResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FlattenedXmlMapWithXmlNameResponse {
             /// `myMap`.
@@ -1145,7 +1145,7 @@ mod g5 {
 
         /// The `FlattenedXmlMapWithXmlNamespaceOutput` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapWithXmlNamespaceOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FlattenedXmlMapWithXmlNamespaceOutput {
             /// `myMap`.
@@ -1371,7 +1371,7 @@ mod g6 {
 
         /// The `FractionalSecondsOutput` structure. Every member is optional here; build one with
         /// `FractionalSecondsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct FractionalSecondsOutput {
             /// `datetime`.
@@ -1580,7 +1580,7 @@ mod g7 {
 
         /// The `GreetingWithErrorsOutput` structure. Every member is optional here; build one with
         /// `GreetingWithErrorsOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingWithErrorsOutput {
             /// `greeting`.
@@ -1781,7 +1781,7 @@ mod g8 {
 
         /// The `InvalidGreeting` error. Every member is optional here; build one with
         /// `InvalidGreeting { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct InvalidGreeting {
             /// `Message`.
@@ -2006,7 +2006,7 @@ mod g9 {
 
         /// The `ComplexError` error. Every member is optional here; build one with
         /// `ComplexError { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexError {
             /// `Header`.
@@ -2025,7 +2025,7 @@ mod g9 {
 
         /// The `ComplexNestedErrorData` structure. Every member is optional here; build one with
         /// `ComplexNestedErrorData { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct ComplexNestedErrorData {
             /// `Foo`.
@@ -2284,7 +2284,7 @@ mod g10 {
 
         /// The `EnumPayloadInput` structure. Every member is optional here; build one with
         /// `EnumPayloadInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct EnumPayloadInput {
             /// `payload`.
@@ -2492,7 +2492,7 @@ mod g11 {
 
         /// The `HttpPayloadTraitsInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadTraitsInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadTraitsInputOutput {
             /// `foo`.
@@ -2730,7 +2730,7 @@ mod g12 {
 
         /// The `HttpPayloadWithMemberXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithMemberXmlNameInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithMemberXmlNameInputOutput {
             /// `nested`.
@@ -2740,7 +2740,7 @@ mod g12 {
 
         /// The `PayloadWithXmlName` structure. Every member is optional here; build one with
         /// `PayloadWithXmlName { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlName {
             /// `name`.
@@ -2957,7 +2957,7 @@ mod g13 {
 
         /// The `HttpPayloadWithStructureInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithStructureInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithStructureInputOutput {
             /// `nested`.
@@ -2967,7 +2967,7 @@ mod g13 {
 
         /// The `NestedPayload` structure. Every member is optional here; build one with
         /// `NestedPayload { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NestedPayload {
             /// `greeting`.
@@ -3202,7 +3202,7 @@ mod g14 {
 
         /// The `HttpPayloadWithUnionInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithUnionInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithUnionInputOutput {
             /// `nested`.
@@ -3457,7 +3457,7 @@ mod g15 {
 
         /// The `HttpPayloadWithXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithXmlNameInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithXmlNameInputOutput {
             /// `nested`.
@@ -3467,7 +3467,7 @@ mod g15 {
 
         /// The `PayloadWithXmlName` structure. Every member is optional here; build one with
         /// `PayloadWithXmlName { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlName {
             /// `name`.
@@ -3683,7 +3683,7 @@ mod g16 {
 
         /// The `HttpPayloadWithXmlNamespaceInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithXmlNamespaceInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithXmlNamespaceInputOutput {
             /// `nested`.
@@ -3693,7 +3693,7 @@ mod g16 {
 
         /// The `PayloadWithXmlNamespace` structure. Every member is optional here; build one with
         /// `PayloadWithXmlNamespace { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlNamespace {
             /// `name`.
@@ -3912,7 +3912,7 @@ mod g17 {
 
         /// The `HttpPayloadWithXmlNamespaceAndPrefixInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithXmlNamespaceAndPrefixInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPayloadWithXmlNamespaceAndPrefixInputOutput {
             /// `nested`.
@@ -3922,7 +3922,7 @@ mod g17 {
 
         /// The `PayloadWithXmlNamespaceAndPrefix` structure. Every member is optional here; build one with
         /// `PayloadWithXmlNamespaceAndPrefix { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct PayloadWithXmlNamespaceAndPrefix {
             /// `name`.
@@ -4143,7 +4143,7 @@ mod g18 {
 
         /// The `HttpPrefixHeadersInputOutput` structure. Every member is optional here; build one with
         /// `HttpPrefixHeadersInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpPrefixHeadersInputOutput {
             /// `foo`.
@@ -4395,7 +4395,7 @@ mod g19 {
 
         /// The `HttpResponseCodeOutput` structure. Every member is optional here; build one with
         /// `HttpResponseCodeOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct HttpResponseCodeOutput {
             /// `Status`.
@@ -4595,7 +4595,7 @@ mod g20 {
 
         /// The `StringPayloadInput` structure. Every member is optional here; build one with
         /// `StringPayloadInput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StringPayloadInput {
             /// `payload`.
@@ -4795,7 +4795,7 @@ mod g21 {
 
         /// The `IgnoreQueryParamsInResponseOutput` structure. Every member is optional here; build one with
         /// `IgnoreQueryParamsInResponseOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct IgnoreQueryParamsInResponseOutput {
             /// `baz`.
@@ -5014,7 +5014,7 @@ mod g22 {
 
         /// The `InputAndOutputWithHeadersIO` structure. Every member is optional here; build one with
         /// `InputAndOutputWithHeadersIo { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct InputAndOutputWithHeadersIo {
             /// `headerString`.
@@ -5715,7 +5715,7 @@ mod g23 {
 
         /// The `NestedXmlMapsResponse` structure. Every member is optional here; build one with
         /// `NestedXmlMapsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NestedXmlMapsResponse {
             /// `nestedMap`.
@@ -5999,7 +5999,7 @@ mod g24 {
 
         /// The `NestedXmlMapWithXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `NestedXmlMapWithXmlNameInputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NestedXmlMapWithXmlNameInputOutput {
             /// `nestedXmlMapWithXmlNameMap`.
@@ -6437,7 +6437,7 @@ mod g26 {
 
         /// The `NoInputAndOutputOutput` structure. Every member is optional here; build one with
         /// `NoInputAndOutputOutput { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct NoInputAndOutputOutput {}
     }
@@ -6620,7 +6620,7 @@ mod g27 {
 
         /// The `RecursiveShapesInputOutputNested1` structure. Every member is optional here; build one with
         /// `RecursiveShapesInputOutputNested1 { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct RecursiveShapesInputOutputNested1 {
             /// `foo`.
@@ -6633,7 +6633,7 @@ mod g27 {
 
         /// The `RecursiveShapesInputOutputNested2` structure. Every member is optional here; build one with
         /// `RecursiveShapesInputOutputNested2 { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct RecursiveShapesInputOutputNested2 {
             /// `bar`.
@@ -6650,7 +6650,7 @@ mod g27 {
 
         /// The `RecursiveShapesResponse` structure. Every member is optional here; build one with
         /// `RecursiveShapesResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct RecursiveShapesResponse {
             /// `nested`.
@@ -6921,7 +6921,7 @@ mod g28 {
 
         /// The `SimpleScalarPropertiesResponse` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct SimpleScalarPropertiesResponse {
             /// `foo`.
@@ -7492,7 +7492,7 @@ mod g29 {
 
         /// The `TimestampFormatHeadersIO` structure. Every member is optional here; build one with
         /// `TimestampFormatHeadersIo { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct TimestampFormatHeadersIo {
             /// `memberEpochSeconds`.
@@ -7825,7 +7825,7 @@ mod g30 {
 
         /// The `XmlAttributesResponse` structure. Every member is optional here; build one with
         /// `XmlAttributesResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlAttributesResponse {
             /// `foo`.
@@ -8043,7 +8043,7 @@ mod g31 {
 
         /// The `XmlAttributesOnPayloadResponse` structure. Every member is optional here; build one with
         /// `XmlAttributesOnPayloadResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlAttributesOnPayloadResponse {
             /// `payload`.
@@ -8053,7 +8053,7 @@ mod g31 {
 
         /// The `XmlAttributesPayloadResponse` structure. Every member is optional here; build one with
         /// `XmlAttributesPayloadResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlAttributesPayloadResponse {
             /// `foo`.
@@ -8285,7 +8285,7 @@ mod g32 {
 
         /// The `XmlBlobsResponse` structure. Every member is optional here; build one with
         /// `XmlBlobsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlBlobsResponse {
             /// `data`.
@@ -8486,7 +8486,7 @@ mod g33 {
 
         /// The `XmlEmptyBlobsResponse` structure. Every member is optional here; build one with
         /// `XmlEmptyBlobsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEmptyBlobsResponse {
             /// `data`.
@@ -8728,7 +8728,7 @@ mod g34 {
 
         /// The `StructureListMember` structure. Every member is optional here; build one with
         /// `StructureListMember { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructureListMember {
             /// `a`.
@@ -8741,7 +8741,7 @@ mod g34 {
 
         /// The `XmlEmptyListsResponse` structure. Every member is optional here; build one with
         /// `XmlEmptyListsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEmptyListsResponse {
             /// `stringList`.
@@ -9283,7 +9283,7 @@ mod g35 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -9293,7 +9293,7 @@ mod g35 {
 
         /// The `XmlEmptyMapsResponse` structure. Every member is optional here; build one with
         /// `XmlEmptyMapsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEmptyMapsResponse {
             /// `myMap`.
@@ -9537,7 +9537,7 @@ mod g36 {
 
         /// The `XmlEmptyStringsResponse` structure. Every member is optional here; build one with
         /// `XmlEmptyStringsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEmptyStringsResponse {
             /// `emptyString`.
@@ -9783,7 +9783,7 @@ mod g37 {
 
         /// The `XmlEnumsResponse` structure. Every member is optional here; build one with
         /// `XmlEnumsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlEnumsResponse {
             /// `fooEnum1`.
@@ -10110,7 +10110,7 @@ mod g38 {
 
         /// The `XmlIntEnumsResponse` structure. Every member is optional here; build one with
         /// `XmlIntEnumsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlIntEnumsResponse {
             /// `intEnum1`.
@@ -10455,7 +10455,7 @@ mod g39 {
 
         /// The `StructureListMember` structure. Every member is optional here; build one with
         /// `StructureListMember { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct StructureListMember {
             /// `a`.
@@ -10468,7 +10468,7 @@ mod g39 {
 
         /// The `XmlListsResponse` structure. Every member is optional here; build one with
         /// `XmlListsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlListsResponse {
             /// `stringList`.
@@ -11115,7 +11115,7 @@ mod g40 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -11125,7 +11125,7 @@ mod g40 {
 
         /// The `XmlMapsResponse` structure. Every member is optional here; build one with
         /// `XmlMapsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlMapsResponse {
             /// `myMap`.
@@ -11368,7 +11368,7 @@ mod g41 {
 
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct GreetingStruct {
             /// `hi`.
@@ -11378,7 +11378,7 @@ mod g41 {
 
         /// The `XmlMapsXmlNameResponse` structure. Every member is optional here; build one with
         /// `XmlMapsXmlNameResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlMapsXmlNameResponse {
             /// `myMap`.
@@ -11627,7 +11627,7 @@ mod g42 {
 
         /// The `XmlMapWithXmlNamespaceResponse` structure. Every member is optional here; build one with
         /// `XmlMapWithXmlNamespaceResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlMapWithXmlNamespaceResponse {
             /// `myMap`.
@@ -11850,7 +11850,7 @@ mod g43 {
 
         /// The `XmlNamespaceNested` structure. Every member is optional here; build one with
         /// `XmlNamespaceNested { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlNamespaceNested {
             /// `foo`.
@@ -11863,7 +11863,7 @@ mod g43 {
 
         /// The `XmlNamespacesResponse` structure. Every member is optional here; build one with
         /// `XmlNamespacesResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlNamespacesResponse {
             /// `nested`.
@@ -12104,7 +12104,7 @@ mod g44 {
 
         /// The `XmlTimestampsResponse` structure. Every member is optional here; build one with
         /// `XmlTimestampsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlTimestampsResponse {
             /// `normal`.
@@ -12683,7 +12683,7 @@ mod g45 {
 
         /// The `XmlUnionsResponse` structure. Every member is optional here; build one with
         /// `XmlUnionsResponse { field: Some(..), ..Default::default() }`.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(crate = "session_tower::rt::serde")]
         pub struct XmlUnionsResponse {
             /// `unionValue`.

@@ -182,6 +182,70 @@ fn tables_items_query_scan_batch_transact() {
         let scanned: i32 = pages.iter().map(|p| p.count.unwrap_or(0)).sum();
         assert_eq!(scanned, 32);
 
+        // UpdateItem, DeleteItem, BatchGetItem, TransactGetItems.
+        let key = |pk: &str, sk: u32| {
+            HashMap::from([
+                ("pk".to_owned(), AttributeValue::s(pk)),
+                ("sk".to_owned(), AttributeValue::n(sk)),
+            ])
+        };
+        let updated = ddb
+            .update_item()
+            .table_name("things")
+            .key(key("a", 1))
+            .update_expression("SET extra = :v")
+            .expression_attribute_values(HashMap::from([(
+                ":v".to_owned(),
+                AttributeValue::s("updated"),
+            )]))
+            .return_values(services_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(updated.attributes.unwrap()["extra"].as_s(), Some("updated"));
+        ddb.delete_item()
+            .table_name("things")
+            .key(key("a", 2))
+            .send()
+            .await
+            .unwrap();
+        let batch = ddb
+            .batch_get_item()
+            .request_items(HashMap::from([(
+                "things".to_owned(),
+                services_dynamodb::types::KeysAndAttributes {
+                    keys: Some(vec![key("a", 1), key("a", 2), key("a", 3)]),
+                    ..Default::default()
+                },
+            )]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(batch.responses.unwrap()["things"].len(), 2);
+        let tx = ddb
+            .transact_get_items()
+            .transact_items([services_dynamodb::types::TransactGetItem {
+                get: Some(services_dynamodb::types::Get {
+                    table_name: Some("things".into()),
+                    key: Some(key("b", 1)),
+                    ..Default::default()
+                }),
+            }])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            tx.responses.unwrap()[0].item.as_ref().unwrap()["extra"].as_s(),
+            Some("transact")
+        );
+        // Restore the deleted item so the counts below hold.
+        ddb.put_item()
+            .table_name("things")
+            .item(item("a", 2, "batch"))
+            .send()
+            .await
+            .unwrap();
+
         // A missing table is a modeled error of GetItem.
         let e = ddb
             .get_item()

@@ -216,6 +216,73 @@ fn queue_round_trip_with_signatures_checked() {
 
         sqs.purge_queue().queue_url(&url).send().await.unwrap();
 
+        // Permissions, visibility in batches, dead-letter sources.
+        sqs.add_permission()
+            .queue_url(&url)
+            .label("share")
+            .aws_account_ids(["111122223333".to_owned()])
+            .actions(["SendMessage".to_owned()])
+            .send()
+            .await
+            .unwrap();
+        sqs.remove_permission()
+            .queue_url(&url)
+            .label("share")
+            .send()
+            .await
+            .unwrap();
+        sqs.send_message()
+            .queue_url(&url)
+            .message_body("visible later")
+            .send()
+            .await
+            .unwrap();
+        let got = sqs
+            .receive_message()
+            .queue_url(&url)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .unwrap();
+        let entries: Vec<_> = got
+            .messages
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(
+                |(i, m)| services_sqs::types::ChangeMessageVisibilityBatchRequestEntry {
+                    id: Some(format!("v{i}")),
+                    receipt_handle: m.receipt_handle,
+                    visibility_timeout: Some(0),
+                },
+            )
+            .collect();
+        assert_eq!(entries.len(), 1);
+        let changed = sqs
+            .change_message_visibility_batch()
+            .queue_url(&url)
+            .entries(entries)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.successful.unwrap_or_default().len(), 1);
+        let sources = sqs
+            .list_dead_letter_source_queues()
+            .queue_url(&url)
+            .send()
+            .await
+            .unwrap();
+        assert!(sources.queue_urls.unwrap_or_default().is_empty());
+        // A second purge within a minute is the modeled PurgeQueueInProgress.
+        let e = sqs.purge_queue().queue_url(&url).send().await.unwrap_err();
+        assert!(
+            matches!(
+                e.as_service(),
+                Some(services_sqs::operations::PurgeQueueError::PurgeQueueInProgress(_))
+            ),
+            "{e:?}"
+        );
+
         // Listing through the paginator, two per page.
         for name in ["list-a", "list-b", "list-c"] {
             sqs.create_queue().queue_name(name).send().await.unwrap();

@@ -82,20 +82,29 @@ fn run_one(
     } else {
         Paginators::default()
     };
+    // Waiters: their own file, and a module line, only for models that have any.
+    let waiters_path = models.join("waiters-2.json");
+    let waiters_model: Option<Waiters> = if waiters_path.exists() {
+        Some(read_json(&waiters_path)?)
+    } else {
+        None
+    };
     let config = ServiceConfig {
         client_type: client.to_owned(),
         source: format!("models/{model_dir}/service-2.json"),
         customized: customized.iter().map(|s| (*s).to_owned()).collect(),
+        serialized_outputs: waiters_model
+            .iter()
+            .flat_map(|w| w.waiters.values().map(|w| w.operation.clone()))
+            .collect(),
     };
     let mut generated = generate(&model, &paginators, &config)?;
-    // Waiters: their own file, and a module line, only for models that have any.
-    let waiters_path = models.join("waiters-2.json");
-    let waiters = if waiters_path.exists() {
-        let waiters: Waiters = read_json(&waiters_path)?;
-        generated.module.push_str("pub mod waiters;\n");
-        Some(render_waiters(&model, &waiters, client)?)
-    } else {
-        None
+    let waiters = match &waiters_model {
+        Some(w) => {
+            generated.module.push_str("pub mod waiters;\n");
+            Some(render_waiters(&model, w, client)?)
+        }
+        None => None,
     };
     let out_dir = root.join("crates").join(crate_dir).join("src/generated");
     let mut stale = Vec::new();

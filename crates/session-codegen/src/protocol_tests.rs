@@ -107,6 +107,7 @@ pub fn generate_tests(
             client_type: format!("{module}::TestClient"),
             source: format!("crates/protocol-tests/suites/{file_label}"),
             customized: Vec::new(),
+            serialized_outputs: Vec::new(),
         };
         let generated = match generate(&model, &Paginators::default(), &config) {
             Ok(g) => g,

@@ -15,6 +15,8 @@ pub struct ServiceConfig {
     pub client_type: String,
     /// The model file the code comes from, for the header.
     pub source: String,
+    /// Operations whose outputs must also serialize (waiters match paths on them).
+    pub serialized_outputs: Vec<String>,
     /// Operations whose output passes through a hand-written check before `send` returns:
     /// `crate::customize::<operation in snake case>(&input, output)`, returning
     /// `Result<Output, OperationError<OpError>>` (SQS's MD5 checks, S3's URL-encoded
@@ -153,6 +155,34 @@ struct Gen<'a> {
     model: &'a Model,
     config: &'a ServiceConfig,
     types: RustTypes,
+    /// Shapes that are sent (inputs) or inspected as values (waiter outputs): they
+    /// serialize.
+    serialized: BTreeSet<String>,
+    /// Shapes that are received (outputs, errors): they deserialize. Deriving only what
+    /// is used keeps the generated crates quicker to compile.
+    deserialized: BTreeSet<String>,
+}
+
+/// Every shape reachable from `roots` through members, list members and map keys/values.
+fn reachable<'m>(model: &'m Model, roots: impl IntoIterator<Item = &'m str>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = roots.into_iter().collect();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.to_owned()) {
+            continue;
+        }
+        let Some(shape) = model.shapes.get(name) else {
+            continue;
+        };
+        stack.extend(shape.members.values().map(|m| m.shape.as_str()));
+        for m in [&shape.member, &shape.key, &shape.value]
+            .into_iter()
+            .flatten()
+        {
+            stack.push(m.shape.as_str());
+        }
+    }
+    seen
 }
 
 const HEADER: &str =
@@ -160,10 +190,44 @@ const HEADER: &str =
 
 impl<'a> Gen<'a> {
     fn new(model: &'a Model, config: &'a ServiceConfig) -> Self {
+        let mut g = Self::sets(model, config);
+        // Unions always serialize, so what they hold must too.
+        let unions: Vec<&str> = model
+            .shapes
+            .iter()
+            .filter(|(_, s)| s.union)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        g.serialized.extend(reachable(model, unions));
+        g
+    }
+
+    fn sets(model: &'a Model, config: &'a ServiceConfig) -> Self {
         Self {
             model,
             config,
             types: RustTypes::new(model),
+            serialized: reachable(
+                model,
+                model
+                    .operations
+                    .values()
+                    .flat_map(|op| {
+                        let waited = config.serialized_outputs.contains(&op.name);
+                        op.input
+                            .iter()
+                            .chain(op.output.iter().filter(move |_| waited))
+                    })
+                    .map(|r| r.shape.as_str()),
+            ),
+            deserialized: reachable(
+                model,
+                model
+                    .operations
+                    .values()
+                    .flat_map(|op| op.output.iter().chain(op.errors.iter()))
+                    .map(|r| r.shape.as_str()),
+            ),
         }
     }
 
@@ -609,9 +673,13 @@ impl<'a> Gen<'a> {
         shape: &Shape,
         rust: &str,
     ) -> Result<(), String> {
+        // Unions always serialize (their variants carry the serde names); the hand-written
+        // Deserialize is generated only where one is received.
+        let de = self.deserialized.contains(name) || !self.serialized.contains(name);
+        let derive = ", Serialize";
         let _ = writeln!(
             out,
-            "/// The `{name}` union: exactly one member is set.\n#[derive(Debug, Clone, PartialEq, Serialize)]\n#[serde(crate = \"session_tower::rt::serde\")]\npub enum {rust} {{"
+            "/// The `{name}` union: exactly one member is set.\n#[derive(Debug, Clone, PartialEq{derive})]\n#[serde(crate = \"session_tower::rt::serde\")]\npub enum {rust} {{"
         );
         let mut taken = BTreeSet::new();
         let mut arms = String::new();
@@ -652,6 +720,9 @@ impl<'a> Gen<'a> {
             out,
             "    /// A member this version does not know (as sent).\n    #[serde(untagged)]\n    Unknown(rt::Document),\n}}\n"
         );
+        if !de {
+            return Ok(());
+        }
         let _ = writeln!(
             out,
             "impl<'de> Deserialize<'de> for {rust} {{\n    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\n        use rt::serde::de::Error as _;\n        let Some((key, value)) = rt::union_entry(d)? else {{\n            return Ok(Self::Unknown(rt::Document::Object(Default::default())));\n        }};\n        Ok(match key.as_str() {{\n{arms}            _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),\n        }})\n    }}\n}}\n"
@@ -722,9 +793,19 @@ impl<'a> Gen<'a> {
             "/// The `{name}` {kind}. Every member is optional here; build one with\n/// `{rust} {{ field: Some(..), ..Default::default() }}`."
         );
         let derive_debug = if sensitive { "" } else { "Debug, " };
+        let serde = match (
+            self.serialized.contains(name),
+            self.deserialized.contains(name) || shape.exception,
+        ) {
+            (true, true) => ", Serialize, Deserialize",
+            (true, false) => ", Serialize",
+            (false, true) => ", Deserialize",
+            // Unused by any operation: still a complete type for users.
+            (false, false) => ", Serialize, Deserialize",
+        };
         let _ = writeln!(
             out,
-            "#[derive({derive_debug}Clone, PartialEq, Default, Serialize, Deserialize)]\n#[serde(crate = \"session_tower::rt::serde\")]\npub struct {rust} {{"
+            "#[derive({derive_debug}Clone, PartialEq, Default{serde})]\n#[serde(crate = \"session_tower::rt::serde\")]\npub struct {rust} {{"
         );
         let mut fields = Vec::new();
         for (member_name, member) in &shape.members {

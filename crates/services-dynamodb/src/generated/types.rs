@@ -119,7 +119,7 @@ pub struct AttributeValue {
 
 /// The `AttributeValueUpdate` structure. Every member is optional here; build one with
 /// `AttributeValueUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AttributeValueUpdate {
     /// `Value`.
@@ -132,7 +132,7 @@ pub struct AttributeValueUpdate {
 
 /// The `AutoScalingPolicyDescription` structure. Every member is optional here; build one with
 /// `AutoScalingPolicyDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingPolicyDescription {
     /// `PolicyName`.
@@ -154,7 +154,7 @@ pub struct AutoScalingPolicyDescription {
 
 /// The `AutoScalingPolicyUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingPolicyUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingPolicyUpdate {
     /// `PolicyName`.
@@ -176,7 +176,7 @@ pub struct AutoScalingPolicyUpdate {
 
 /// The `AutoScalingSettingsDescription` structure. Every member is optional here; build one with
 /// `AutoScalingSettingsDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingSettingsDescription {
     /// `MinimumUnits`.
@@ -218,7 +218,7 @@ pub struct AutoScalingSettingsDescription {
 
 /// The `AutoScalingSettingsUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingSettingsUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingSettingsUpdate {
     /// `MinimumUnits`.
@@ -260,7 +260,7 @@ pub struct AutoScalingSettingsUpdate {
 
 /// The `AutoScalingTargetTrackingScalingPolicyConfigurationDescription` structure. Every member is optional here; build one with
 /// `AutoScalingTargetTrackingScalingPolicyConfigurationDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     /// `DisableScaleIn`.
@@ -296,7 +296,7 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
 
 /// The `AutoScalingTargetTrackingScalingPolicyConfigurationUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingTargetTrackingScalingPolicyConfigurationUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     /// `DisableScaleIn`.
@@ -332,7 +332,7 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
 
 /// The `BackupDescription` structure. Every member is optional here; build one with
 /// `BackupDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BackupDescription {
     /// `BackupDetails`.
@@ -360,7 +360,7 @@ pub struct BackupDescription {
 
 /// The `BackupDetails` structure. Every member is optional here; build one with
 /// `BackupDetails { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BackupDetails {
     /// `BackupArn` (required).
@@ -412,7 +412,7 @@ pub struct BackupDetails {
 
 /// The `BackupInUseException` error. Every member is optional here; build one with
 /// `BackupInUseException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BackupInUseException {
     /// `message`.
@@ -425,7 +425,7 @@ pub struct BackupInUseException {
 
 /// The `BackupNotFoundException` error. Every member is optional here; build one with
 /// `BackupNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BackupNotFoundException {
     /// `message`.
@@ -450,7 +450,7 @@ session_tower::string_enum! {
 
 /// The `BackupSummary` structure. Every member is optional here; build one with
 /// `BackupSummary { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BackupSummary {
     /// `TableName`.
@@ -537,7 +537,7 @@ session_tower::string_enum! {
 
 /// The `BatchExecuteStatementInput` structure. Every member is optional here; build one with
 /// `BatchExecuteStatementInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchExecuteStatementInput {
     /// `Statements` (required).
@@ -558,7 +558,7 @@ pub struct BatchExecuteStatementInput {
 
 /// The `BatchExecuteStatementOutput` structure. Every member is optional here; build one with
 /// `BatchExecuteStatementOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchExecuteStatementOutput {
     /// `Responses`.
@@ -575,7 +575,7 @@ pub struct BatchExecuteStatementOutput {
 
 /// The `BatchGetItemInput` structure. Every member is optional here; build one with
 /// `BatchGetItemInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchGetItemInput {
     /// `RequestItems` (required).
@@ -596,7 +596,7 @@ pub struct BatchGetItemInput {
 
 /// The `BatchGetItemOutput` structure. Every member is optional here; build one with
 /// `BatchGetItemOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchGetItemOutput {
     /// `Responses`.
@@ -620,7 +620,7 @@ pub struct BatchGetItemOutput {
 
 /// The `BatchStatementError` structure. Every member is optional here; build one with
 /// `BatchStatementError { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchStatementError {
     /// `Code`.
@@ -664,7 +664,7 @@ session_tower::string_enum! {
 
 /// The `BatchStatementRequest` structure. Every member is optional here; build one with
 /// `BatchStatementRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchStatementRequest {
     /// `Statement` (required).
@@ -695,7 +695,7 @@ pub struct BatchStatementRequest {
 
 /// The `BatchStatementResponse` structure. Every member is optional here; build one with
 /// `BatchStatementResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchStatementResponse {
     /// `Error`.
@@ -711,7 +711,7 @@ pub struct BatchStatementResponse {
 
 /// The `BatchWriteItemInput` structure. Every member is optional here; build one with
 /// `BatchWriteItemInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchWriteItemInput {
     /// `RequestItems` (required).
@@ -739,7 +739,7 @@ pub struct BatchWriteItemInput {
 
 /// The `BatchWriteItemOutput` structure. Every member is optional here; build one with
 /// `BatchWriteItemOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchWriteItemOutput {
     /// `UnprocessedItems`.
@@ -798,7 +798,7 @@ pub struct BillingModeSummary {
 
 /// The `CancellationReason` structure. Every member is optional here; build one with
 /// `CancellationReason { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CancellationReason {
     /// `Item`.
@@ -814,7 +814,7 @@ pub struct CancellationReason {
 
 /// The `Capacity` structure. Every member is optional here; build one with
 /// `Capacity { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Capacity {
     /// `ReadCapacityUnits`.
@@ -877,7 +877,7 @@ session_tower::string_enum! {
 
 /// The `Condition` structure. Every member is optional here; build one with
 /// `Condition { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Condition {
     /// `AttributeValueList`.
@@ -898,7 +898,7 @@ pub struct Condition {
 
 /// The `ConditionCheck` structure. Every member is optional here; build one with
 /// `ConditionCheck { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ConditionCheck {
     /// `Key` (required).
@@ -939,7 +939,7 @@ pub struct ConditionCheck {
 
 /// The `ConditionalCheckFailedException` error. Every member is optional here; build one with
 /// `ConditionalCheckFailedException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ConditionalCheckFailedException {
     /// `message`.
@@ -965,7 +965,7 @@ session_tower::string_enum! {
 
 /// The `ConsumedCapacity` structure. Every member is optional here; build one with
 /// `ConsumedCapacity { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ConsumedCapacity {
     /// `TableName`.
@@ -1023,7 +1023,7 @@ pub struct ConsumedCapacity {
 
 /// The `ContinuousBackupsDescription` structure. Every member is optional here; build one with
 /// `ContinuousBackupsDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ContinuousBackupsDescription {
     /// `ContinuousBackupsStatus` (required).
@@ -1054,7 +1054,7 @@ session_tower::string_enum! {
 
 /// The `ContinuousBackupsUnavailableException` error. Every member is optional here; build one with
 /// `ContinuousBackupsUnavailableException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ContinuousBackupsUnavailableException {
     /// `message`.
@@ -1103,7 +1103,7 @@ session_tower::string_enum! {
 
 /// The `ContributorInsightsSummary` structure. Every member is optional here; build one with
 /// `ContributorInsightsSummary { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ContributorInsightsSummary {
     /// `TableName`.
@@ -1130,7 +1130,7 @@ pub struct ContributorInsightsSummary {
 
 /// The `CreateBackupInput` structure. Every member is optional here; build one with
 /// `CreateBackupInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBackupInput {
     /// `TableName` (required).
@@ -1147,7 +1147,7 @@ pub struct CreateBackupInput {
 
 /// The `CreateBackupOutput` structure. Every member is optional here; build one with
 /// `CreateBackupOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBackupOutput {
     /// `BackupDetails`.
@@ -1161,7 +1161,7 @@ pub struct CreateBackupOutput {
 
 /// The `CreateGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `CreateGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateGlobalSecondaryIndexAction {
     /// `IndexName` (required).
@@ -1202,7 +1202,7 @@ pub struct CreateGlobalSecondaryIndexAction {
 
 /// The `CreateGlobalTableInput` structure. Every member is optional here; build one with
 /// `CreateGlobalTableInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateGlobalTableInput {
     /// `GlobalTableName` (required).
@@ -1223,7 +1223,7 @@ pub struct CreateGlobalTableInput {
 
 /// The `CreateGlobalTableOutput` structure. Every member is optional here; build one with
 /// `CreateGlobalTableOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateGlobalTableOutput {
     /// `GlobalTableDescription`.
@@ -1237,7 +1237,7 @@ pub struct CreateGlobalTableOutput {
 
 /// The `CreateGlobalTableWitnessGroupMemberAction` structure. Every member is optional here; build one with
 /// `CreateGlobalTableWitnessGroupMemberAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateGlobalTableWitnessGroupMemberAction {
     /// `RegionName` (required).
@@ -1251,7 +1251,7 @@ pub struct CreateGlobalTableWitnessGroupMemberAction {
 
 /// The `CreateReplicaAction` structure. Every member is optional here; build one with
 /// `CreateReplicaAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateReplicaAction {
     /// `RegionName` (required).
@@ -1265,7 +1265,7 @@ pub struct CreateReplicaAction {
 
 /// The `CreateReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `CreateReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateReplicationGroupMemberAction {
     /// `RegionName` (required).
@@ -1314,7 +1314,7 @@ pub struct CreateReplicationGroupMemberAction {
 
 /// The `CreateTableInput` structure. Every member is optional here; build one with
 /// `CreateTableInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateTableInput {
     /// `AttributeDefinitions`.
@@ -1435,7 +1435,7 @@ pub struct CreateTableInput {
 
 /// The `CreateTableOutput` structure. Every member is optional here; build one with
 /// `CreateTableOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateTableOutput {
     /// `TableDescription`.
@@ -1449,7 +1449,7 @@ pub struct CreateTableOutput {
 
 /// The `CreateVectorIndexAction` structure. Every member is optional here; build one with
 /// `CreateVectorIndexAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateVectorIndexAction {
     /// `IndexName` (required).
@@ -1511,7 +1511,7 @@ pub struct CsvOptions {
 
 /// The `Delete` structure. Every member is optional here; build one with
 /// `Delete { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Delete {
     /// `Key` (required).
@@ -1552,7 +1552,7 @@ pub struct Delete {
 
 /// The `DeleteBackupInput` structure. Every member is optional here; build one with
 /// `DeleteBackupInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBackupInput {
     /// `BackupArn` (required).
@@ -1562,7 +1562,7 @@ pub struct DeleteBackupInput {
 
 /// The `DeleteBackupOutput` structure. Every member is optional here; build one with
 /// `DeleteBackupOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBackupOutput {
     /// `BackupDescription`.
@@ -1576,7 +1576,7 @@ pub struct DeleteBackupOutput {
 
 /// The `DeleteGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `DeleteGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteGlobalSecondaryIndexAction {
     /// `IndexName` (required).
@@ -1586,7 +1586,7 @@ pub struct DeleteGlobalSecondaryIndexAction {
 
 /// The `DeleteGlobalTableWitnessGroupMemberAction` structure. Every member is optional here; build one with
 /// `DeleteGlobalTableWitnessGroupMemberAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteGlobalTableWitnessGroupMemberAction {
     /// `RegionName` (required).
@@ -1600,7 +1600,7 @@ pub struct DeleteGlobalTableWitnessGroupMemberAction {
 
 /// The `DeleteItemInput` structure. Every member is optional here; build one with
 /// `DeleteItemInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteItemInput {
     /// `TableName` (required).
@@ -1672,7 +1672,7 @@ pub struct DeleteItemInput {
 
 /// The `DeleteItemOutput` structure. Every member is optional here; build one with
 /// `DeleteItemOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteItemOutput {
     /// `Attributes`.
@@ -1700,7 +1700,7 @@ pub struct DeleteItemOutput {
 
 /// The `DeleteReplicaAction` structure. Every member is optional here; build one with
 /// `DeleteReplicaAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteReplicaAction {
     /// `RegionName` (required).
@@ -1714,7 +1714,7 @@ pub struct DeleteReplicaAction {
 
 /// The `DeleteReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `DeleteReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteReplicationGroupMemberAction {
     /// `RegionName` (required).
@@ -1738,7 +1738,7 @@ pub struct DeleteRequest {
 
 /// The `DeleteResourcePolicyInput` structure. Every member is optional here; build one with
 /// `DeleteResourcePolicyInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteResourcePolicyInput {
     /// `ResourceArn` (required).
@@ -1759,7 +1759,7 @@ pub struct DeleteResourcePolicyInput {
 
 /// The `DeleteResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `DeleteResourcePolicyOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteResourcePolicyOutput {
     /// `RevisionId`.
@@ -1773,7 +1773,7 @@ pub struct DeleteResourcePolicyOutput {
 
 /// The `DeleteTableInput` structure. Every member is optional here; build one with
 /// `DeleteTableInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteTableInput {
     /// `TableName` (required).
@@ -1783,7 +1783,7 @@ pub struct DeleteTableInput {
 
 /// The `DeleteTableOutput` structure. Every member is optional here; build one with
 /// `DeleteTableOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteTableOutput {
     /// `TableDescription`.
@@ -1797,7 +1797,7 @@ pub struct DeleteTableOutput {
 
 /// The `DeleteVectorIndexAction` structure. Every member is optional here; build one with
 /// `DeleteVectorIndexAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteVectorIndexAction {
     /// `IndexName` (required).
@@ -1807,7 +1807,7 @@ pub struct DeleteVectorIndexAction {
 
 /// The `DescribeBackupInput` structure. Every member is optional here; build one with
 /// `DescribeBackupInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeBackupInput {
     /// `BackupArn` (required).
@@ -1817,7 +1817,7 @@ pub struct DescribeBackupInput {
 
 /// The `DescribeBackupOutput` structure. Every member is optional here; build one with
 /// `DescribeBackupOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeBackupOutput {
     /// `BackupDescription`.
@@ -1831,7 +1831,7 @@ pub struct DescribeBackupOutput {
 
 /// The `DescribeContinuousBackupsInput` structure. Every member is optional here; build one with
 /// `DescribeContinuousBackupsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeContinuousBackupsInput {
     /// `TableName` (required).
@@ -1841,7 +1841,7 @@ pub struct DescribeContinuousBackupsInput {
 
 /// The `DescribeContinuousBackupsOutput` structure. Every member is optional here; build one with
 /// `DescribeContinuousBackupsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeContinuousBackupsOutput {
     /// `ContinuousBackupsDescription`.
@@ -1855,7 +1855,7 @@ pub struct DescribeContinuousBackupsOutput {
 
 /// The `DescribeContributorInsightsInput` structure. Every member is optional here; build one with
 /// `DescribeContributorInsightsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeContributorInsightsInput {
     /// `TableName` (required).
@@ -1916,13 +1916,13 @@ pub struct DescribeContributorInsightsOutput {
 
 /// The `DescribeEndpointsRequest` structure. Every member is optional here; build one with
 /// `DescribeEndpointsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeEndpointsRequest {}
 
 /// The `DescribeEndpointsResponse` structure. Every member is optional here; build one with
 /// `DescribeEndpointsResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeEndpointsResponse {
     /// `Endpoints` (required).
@@ -1932,7 +1932,7 @@ pub struct DescribeEndpointsResponse {
 
 /// The `DescribeExportInput` structure. Every member is optional here; build one with
 /// `DescribeExportInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeExportInput {
     /// `ExportArn` (required).
@@ -1956,7 +1956,7 @@ pub struct DescribeExportOutput {
 
 /// The `DescribeGlobalTableInput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeGlobalTableInput {
     /// `GlobalTableName` (required).
@@ -1970,7 +1970,7 @@ pub struct DescribeGlobalTableInput {
 
 /// The `DescribeGlobalTableOutput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeGlobalTableOutput {
     /// `GlobalTableDescription`.
@@ -1984,7 +1984,7 @@ pub struct DescribeGlobalTableOutput {
 
 /// The `DescribeGlobalTableSettingsInput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableSettingsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeGlobalTableSettingsInput {
     /// `GlobalTableName` (required).
@@ -1998,7 +1998,7 @@ pub struct DescribeGlobalTableSettingsInput {
 
 /// The `DescribeGlobalTableSettingsOutput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableSettingsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeGlobalTableSettingsOutput {
     /// `GlobalTableName`.
@@ -2019,7 +2019,7 @@ pub struct DescribeGlobalTableSettingsOutput {
 
 /// The `DescribeImportInput` structure. Every member is optional here; build one with
 /// `DescribeImportInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeImportInput {
     /// `ImportArn` (required).
@@ -2043,7 +2043,7 @@ pub struct DescribeImportOutput {
 
 /// The `DescribeKinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `DescribeKinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeKinesisStreamingDestinationInput {
     /// `TableName` (required).
@@ -2070,13 +2070,13 @@ pub struct DescribeKinesisStreamingDestinationOutput {
 
 /// The `DescribeLimitsInput` structure. Every member is optional here; build one with
 /// `DescribeLimitsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeLimitsInput {}
 
 /// The `DescribeLimitsOutput` structure. Every member is optional here; build one with
 /// `DescribeLimitsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeLimitsOutput {
     /// `AccountMaxReadCapacityUnits`.
@@ -2111,7 +2111,7 @@ pub struct DescribeLimitsOutput {
 
 /// The `DescribeTableInput` structure. Every member is optional here; build one with
 /// `DescribeTableInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTableInput {
     /// `TableName` (required).
@@ -2131,7 +2131,7 @@ pub struct DescribeTableOutput {
 
 /// The `DescribeTableReplicaAutoScalingInput` structure. Every member is optional here; build one with
 /// `DescribeTableReplicaAutoScalingInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTableReplicaAutoScalingInput {
     /// `TableName` (required).
@@ -2141,7 +2141,7 @@ pub struct DescribeTableReplicaAutoScalingInput {
 
 /// The `DescribeTableReplicaAutoScalingOutput` structure. Every member is optional here; build one with
 /// `DescribeTableReplicaAutoScalingOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// `TableAutoScalingDescription`.
@@ -2155,7 +2155,7 @@ pub struct DescribeTableReplicaAutoScalingOutput {
 
 /// The `DescribeTimeToLiveInput` structure. Every member is optional here; build one with
 /// `DescribeTimeToLiveInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTimeToLiveInput {
     /// `TableName` (required).
@@ -2165,7 +2165,7 @@ pub struct DescribeTimeToLiveInput {
 
 /// The `DescribeTimeToLiveOutput` structure. Every member is optional here; build one with
 /// `DescribeTimeToLiveOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DescribeTimeToLiveOutput {
     /// `TimeToLiveDescription`.
@@ -2197,7 +2197,7 @@ session_tower::string_enum! {
 
 /// The `DuplicateItemException` error. Every member is optional here; build one with
 /// `DuplicateItemException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DuplicateItemException {
     /// `message`.
@@ -2224,7 +2224,7 @@ pub struct EnableKinesisStreamingConfiguration {
 
 /// The `Endpoint` structure. Every member is optional here; build one with
 /// `Endpoint { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Endpoint {
     /// `Address` (required).
@@ -2241,7 +2241,7 @@ pub struct Endpoint {
 
 /// The `ExecuteStatementInput` structure. Every member is optional here; build one with
 /// `ExecuteStatementInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteStatementInput {
     /// `Statement` (required).
@@ -2285,7 +2285,7 @@ pub struct ExecuteStatementInput {
 
 /// The `ExecuteStatementOutput` structure. Every member is optional here; build one with
 /// `ExecuteStatementOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteStatementOutput {
     /// `Items`.
@@ -2312,7 +2312,7 @@ pub struct ExecuteStatementOutput {
 
 /// The `ExecuteTransactionInput` structure. Every member is optional here; build one with
 /// `ExecuteTransactionInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteTransactionInput {
     /// `TransactStatements` (required).
@@ -2340,7 +2340,7 @@ pub struct ExecuteTransactionInput {
 
 /// The `ExecuteTransactionOutput` structure. Every member is optional here; build one with
 /// `ExecuteTransactionOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExecuteTransactionOutput {
     /// `Responses`.
@@ -2357,7 +2357,7 @@ pub struct ExecuteTransactionOutput {
 
 /// The `ExpectedAttributeValue` structure. Every member is optional here; build one with
 /// `ExpectedAttributeValue { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExpectedAttributeValue {
     /// `Value`.
@@ -2384,7 +2384,7 @@ pub struct ExpectedAttributeValue {
 
 /// The `ExportConflictException` error. Every member is optional here; build one with
 /// `ExportConflictException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExportConflictException {
     /// `message`.
@@ -2529,7 +2529,7 @@ session_tower::string_enum! {
 
 /// The `ExportNotFoundException` error. Every member is optional here; build one with
 /// `ExportNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExportNotFoundException {
     /// `message`.
@@ -2554,7 +2554,7 @@ session_tower::string_enum! {
 
 /// The `ExportSummary` structure. Every member is optional here; build one with
 /// `ExportSummary { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExportSummary {
     /// `ExportArn`.
@@ -2578,7 +2578,7 @@ pub struct ExportSummary {
 
 /// The `ExportTableToPointInTimeInput` structure. Every member is optional here; build one with
 /// `ExportTableToPointInTimeInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExportTableToPointInTimeInput {
     /// `TableArn` (required).
@@ -2650,7 +2650,7 @@ pub struct ExportTableToPointInTimeInput {
 
 /// The `ExportTableToPointInTimeOutput` structure. Every member is optional here; build one with
 /// `ExportTableToPointInTimeOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExportTableToPointInTimeOutput {
     /// `ExportDescription`.
@@ -2705,7 +2705,7 @@ pub struct FailureException {
 
 /// The `Get` structure. Every member is optional here; build one with
 /// `Get { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Get {
     /// `Key` (required).
@@ -2732,7 +2732,7 @@ pub struct Get {
 
 /// The `GetItemInput` structure. Every member is optional here; build one with
 /// `GetItemInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetItemInput {
     /// `TableName` (required).
@@ -2780,7 +2780,7 @@ pub struct GetItemInput {
 
 /// The `GetItemOutput` structure. Every member is optional here; build one with
 /// `GetItemOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetItemOutput {
     /// `Item`.
@@ -2797,7 +2797,7 @@ pub struct GetItemOutput {
 
 /// The `GetResourcePolicyInput` structure. Every member is optional here; build one with
 /// `GetResourcePolicyInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetResourcePolicyInput {
     /// `ResourceArn` (required).
@@ -2811,7 +2811,7 @@ pub struct GetResourcePolicyInput {
 
 /// The `GetResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `GetResourcePolicyOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetResourcePolicyOutput {
     /// `Policy`.
@@ -2869,7 +2869,7 @@ pub struct GlobalSecondaryIndex {
 
 /// The `GlobalSecondaryIndexAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexAutoScalingUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexAutoScalingUpdate {
     /// `IndexName`.
@@ -2954,7 +2954,7 @@ pub struct GlobalSecondaryIndexDescription {
 
 /// The `GlobalSecondaryIndexInfo` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexInfo { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexInfo {
     /// `IndexName`.
@@ -2988,7 +2988,7 @@ pub struct GlobalSecondaryIndexInfo {
 
 /// The `GlobalSecondaryIndexUpdate` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalSecondaryIndexUpdate {
     /// `Update`.
@@ -3028,7 +3028,7 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
 
 /// The `GlobalTable` structure. Every member is optional here; build one with
 /// `GlobalTable { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTable {
     /// `GlobalTableName`.
@@ -3049,7 +3049,7 @@ pub struct GlobalTable {
 
 /// The `GlobalTableAlreadyExistsException` error. Every member is optional here; build one with
 /// `GlobalTableAlreadyExistsException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableAlreadyExistsException {
     /// `message`.
@@ -3062,7 +3062,7 @@ pub struct GlobalTableAlreadyExistsException {
 
 /// The `GlobalTableDescription` structure. Every member is optional here; build one with
 /// `GlobalTableDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableDescription {
     /// `ReplicationGroup`.
@@ -3104,7 +3104,7 @@ pub struct GlobalTableDescription {
 
 /// The `GlobalTableGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
 /// `GlobalTableGlobalSecondaryIndexSettingsUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
@@ -3128,7 +3128,7 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
 
 /// The `GlobalTableNotFoundException` error. Every member is optional here; build one with
 /// `GlobalTableNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableNotFoundException {
     /// `message`.
@@ -3188,7 +3188,7 @@ pub struct GlobalTableWitnessDescription {
 
 /// The `GlobalTableWitnessGroupUpdate` structure. Every member is optional here; build one with
 /// `GlobalTableWitnessGroupUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlobalTableWitnessGroupUpdate {
     /// `Create`.
@@ -3201,7 +3201,7 @@ pub struct GlobalTableWitnessGroupUpdate {
 
 /// The `IdempotentParameterMismatchException` error. Every member is optional here; build one with
 /// `IdempotentParameterMismatchException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct IdempotentParameterMismatchException {
     /// `Message`.
@@ -3214,7 +3214,7 @@ pub struct IdempotentParameterMismatchException {
 
 /// The `ImportConflictException` error. Every member is optional here; build one with
 /// `ImportConflictException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ImportConflictException {
     /// `message`.
@@ -3227,7 +3227,7 @@ pub struct ImportConflictException {
 
 /// The `ImportNotFoundException` error. Every member is optional here; build one with
 /// `ImportNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ImportNotFoundException {
     /// `message`.
@@ -3256,7 +3256,7 @@ session_tower::string_enum! {
 
 /// The `ImportSummary` structure. Every member is optional here; build one with
 /// `ImportSummary { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ImportSummary {
     /// `ImportArn`.
@@ -3423,7 +3423,7 @@ pub struct ImportTableDescription {
 
 /// The `ImportTableInput` structure. Every member is optional here; build one with
 /// `ImportTableInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ImportTableInput {
     /// `ClientToken`.
@@ -3472,7 +3472,7 @@ pub struct ImportTableInput {
 
 /// The `ImportTableOutput` structure. Every member is optional here; build one with
 /// `ImportTableOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ImportTableOutput {
     /// `ImportTableDescription` (required).
@@ -3514,7 +3514,7 @@ pub struct IncrementalExportSpecification {
 
 /// The `IndexNotFoundException` error. Every member is optional here; build one with
 /// `IndexNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct IndexNotFoundException {
     /// `message`.
@@ -3575,7 +3575,7 @@ pub struct InputFormatOptions {
 
 /// The `InternalServerError` error. Every member is optional here; build one with
 /// `InternalServerError { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InternalServerError {
     /// `message`.
@@ -3588,7 +3588,7 @@ pub struct InternalServerError {
 
 /// The `InvalidExportTimeException` error. Every member is optional here; build one with
 /// `InvalidExportTimeException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidExportTimeException {
     /// `message`.
@@ -3601,7 +3601,7 @@ pub struct InvalidExportTimeException {
 
 /// The `InvalidRestoreTimeException` error. Every member is optional here; build one with
 /// `InvalidRestoreTimeException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidRestoreTimeException {
     /// `message`.
@@ -3614,7 +3614,7 @@ pub struct InvalidRestoreTimeException {
 
 /// The `ItemCollectionMetrics` structure. Every member is optional here; build one with
 /// `ItemCollectionMetrics { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ItemCollectionMetrics {
     /// `ItemCollectionKey`.
@@ -3635,7 +3635,7 @@ pub struct ItemCollectionMetrics {
 
 /// The `ItemCollectionSizeLimitExceededException` error. Every member is optional here; build one with
 /// `ItemCollectionSizeLimitExceededException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ItemCollectionSizeLimitExceededException {
     /// `message`.
@@ -3648,7 +3648,7 @@ pub struct ItemCollectionSizeLimitExceededException {
 
 /// The `ItemResponse` structure. Every member is optional here; build one with
 /// `ItemResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ItemResponse {
     /// `Item`.
@@ -3754,7 +3754,7 @@ pub struct KinesisDataStreamDestination {
 
 /// The `KinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `KinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KinesisStreamingDestinationInput {
     /// `TableName` (required).
@@ -3774,7 +3774,7 @@ pub struct KinesisStreamingDestinationInput {
 
 /// The `KinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `KinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KinesisStreamingDestinationOutput {
     /// `TableName`.
@@ -3801,7 +3801,7 @@ pub struct KinesisStreamingDestinationOutput {
 
 /// The `LimitExceededException` error. Every member is optional here; build one with
 /// `LimitExceededException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LimitExceededException {
     /// `message`.
@@ -3814,7 +3814,7 @@ pub struct LimitExceededException {
 
 /// The `ListBackupsInput` structure. Every member is optional here; build one with
 /// `ListBackupsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBackupsInput {
     /// `TableName`.
@@ -3855,7 +3855,7 @@ pub struct ListBackupsInput {
 
 /// The `ListBackupsOutput` structure. Every member is optional here; build one with
 /// `ListBackupsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBackupsOutput {
     /// `BackupSummaries`.
@@ -3876,7 +3876,7 @@ pub struct ListBackupsOutput {
 
 /// The `ListContributorInsightsInput` structure. Every member is optional here; build one with
 /// `ListContributorInsightsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListContributorInsightsInput {
     /// `TableName`.
@@ -3896,7 +3896,7 @@ pub struct ListContributorInsightsInput {
 
 /// The `ListContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `ListContributorInsightsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListContributorInsightsOutput {
     /// `ContributorInsightsSummaries`.
@@ -3913,7 +3913,7 @@ pub struct ListContributorInsightsOutput {
 
 /// The `ListExportsInput` structure. Every member is optional here; build one with
 /// `ListExportsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListExportsInput {
     /// `TableArn`.
@@ -3933,7 +3933,7 @@ pub struct ListExportsInput {
 
 /// The `ListExportsOutput` structure. Every member is optional here; build one with
 /// `ListExportsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListExportsOutput {
     /// `ExportSummaries`.
@@ -3950,7 +3950,7 @@ pub struct ListExportsOutput {
 
 /// The `ListGlobalTablesInput` structure. Every member is optional here; build one with
 /// `ListGlobalTablesInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListGlobalTablesInput {
     /// `ExclusiveStartGlobalTableName`.
@@ -3974,7 +3974,7 @@ pub struct ListGlobalTablesInput {
 
 /// The `ListGlobalTablesOutput` structure. Every member is optional here; build one with
 /// `ListGlobalTablesOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListGlobalTablesOutput {
     /// `GlobalTables`.
@@ -3995,7 +3995,7 @@ pub struct ListGlobalTablesOutput {
 
 /// The `ListImportsInput` structure. Every member is optional here; build one with
 /// `ListImportsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListImportsInput {
     /// `TableArn`.
@@ -4011,7 +4011,7 @@ pub struct ListImportsInput {
 
 /// The `ListImportsOutput` structure. Every member is optional here; build one with
 /// `ListImportsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListImportsOutput {
     /// `ImportSummaryList`.
@@ -4028,7 +4028,7 @@ pub struct ListImportsOutput {
 
 /// The `ListTablesInput` structure. Every member is optional here; build one with
 /// `ListTablesInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListTablesInput {
     /// `ExclusiveStartTableName`.
@@ -4045,7 +4045,7 @@ pub struct ListTablesInput {
 
 /// The `ListTablesOutput` structure. Every member is optional here; build one with
 /// `ListTablesOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListTablesOutput {
     /// `TableNames`.
@@ -4066,7 +4066,7 @@ pub struct ListTablesOutput {
 
 /// The `ListTagsOfResourceInput` structure. Every member is optional here; build one with
 /// `ListTagsOfResourceInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListTagsOfResourceInput {
     /// `ResourceArn` (required).
@@ -4083,7 +4083,7 @@ pub struct ListTagsOfResourceInput {
 
 /// The `ListTagsOfResourceOutput` structure. Every member is optional here; build one with
 /// `ListTagsOfResourceOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListTagsOfResourceOutput {
     /// `Tags`.
@@ -4096,7 +4096,7 @@ pub struct ListTagsOfResourceOutput {
 
 /// The `LocalSecondaryIndex` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndex { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LocalSecondaryIndex {
     /// `IndexName` (required).
@@ -4149,7 +4149,7 @@ pub struct LocalSecondaryIndexDescription {
 
 /// The `LocalSecondaryIndexInfo` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndexInfo { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LocalSecondaryIndexInfo {
     /// `IndexName`.
@@ -4214,7 +4214,7 @@ pub struct OnDemandThroughputOverride {
 
 /// The `ParameterizedStatement` structure. Every member is optional here; build one with
 /// `ParameterizedStatement { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ParameterizedStatement {
     /// `Statement` (required).
@@ -4238,7 +4238,7 @@ pub struct ParameterizedStatement {
 
 /// The `PointInTimeRecoveryDescription` structure. Every member is optional here; build one with
 /// `PointInTimeRecoveryDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PointInTimeRecoveryDescription {
     /// `PointInTimeRecoveryStatus`.
@@ -4273,7 +4273,7 @@ pub struct PointInTimeRecoveryDescription {
 
 /// The `PointInTimeRecoverySpecification` structure. Every member is optional here; build one with
 /// `PointInTimeRecoverySpecification { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PointInTimeRecoverySpecification {
     /// `PointInTimeRecoveryEnabled` (required).
@@ -4304,7 +4304,7 @@ session_tower::string_enum! {
 
 /// The `PointInTimeRecoveryUnavailableException` error. Every member is optional here; build one with
 /// `PointInTimeRecoveryUnavailableException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PointInTimeRecoveryUnavailableException {
     /// `message`.
@@ -4317,7 +4317,7 @@ pub struct PointInTimeRecoveryUnavailableException {
 
 /// The `PolicyNotFoundException` error. Every member is optional here; build one with
 /// `PolicyNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PolicyNotFoundException {
     /// `message`.
@@ -4426,7 +4426,7 @@ pub struct ProvisionedThroughputDescription {
 
 /// The `ProvisionedThroughputExceededException` error. Every member is optional here; build one with
 /// `ProvisionedThroughputExceededException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ProvisionedThroughputExceededException {
     /// `message`.
@@ -4460,7 +4460,7 @@ pub struct ProvisionedThroughputOverride {
 
 /// The `Put` structure. Every member is optional here; build one with
 /// `Put { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Put {
     /// `Item` (required).
@@ -4501,7 +4501,7 @@ pub struct Put {
 
 /// The `PutItemInput` structure. Every member is optional here; build one with
 /// `PutItemInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutItemInput {
     /// `TableName` (required).
@@ -4573,7 +4573,7 @@ pub struct PutItemInput {
 
 /// The `PutItemOutput` structure. Every member is optional here; build one with
 /// `PutItemOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutItemOutput {
     /// `Attributes`.
@@ -4611,7 +4611,7 @@ pub struct PutRequest {
 
 /// The `PutResourcePolicyInput` structure. Every member is optional here; build one with
 /// `PutResourcePolicyInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutResourcePolicyInput {
     /// `ResourceArn` (required).
@@ -4642,7 +4642,7 @@ pub struct PutResourcePolicyInput {
 
 /// The `PutResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `PutResourcePolicyOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutResourcePolicyOutput {
     /// `RevisionId`.
@@ -4656,7 +4656,7 @@ pub struct PutResourcePolicyOutput {
 
 /// The `QueryInput` structure. Every member is optional here; build one with
 /// `QueryInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct QueryInput {
     /// `TableName` (required).
@@ -4766,7 +4766,7 @@ pub struct QueryInput {
 
 /// The `QueryOutput` structure. Every member is optional here; build one with
 /// `QueryOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct QueryOutput {
     /// `Items`.
@@ -4814,7 +4814,7 @@ pub struct Replica {
 
 /// The `ReplicaAlreadyExistsException` error. Every member is optional here; build one with
 /// `ReplicaAlreadyExistsException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaAlreadyExistsException {
     /// `message`.
@@ -4827,7 +4827,7 @@ pub struct ReplicaAlreadyExistsException {
 
 /// The `ReplicaAutoScalingDescription` structure. Every member is optional here; build one with
 /// `ReplicaAutoScalingDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaAutoScalingDescription {
     /// `RegionName`.
@@ -4871,7 +4871,7 @@ pub struct ReplicaAutoScalingDescription {
 
 /// The `ReplicaAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `ReplicaAutoScalingUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaAutoScalingUpdate {
     /// `RegionName` (required).
@@ -4998,7 +4998,7 @@ pub struct ReplicaDescription {
 
 /// The `ReplicaGlobalSecondaryIndex` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndex { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndex {
     /// `IndexName` (required).
@@ -5022,7 +5022,7 @@ pub struct ReplicaGlobalSecondaryIndex {
 
 /// The `ReplicaGlobalSecondaryIndexAutoScalingDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexAutoScalingDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
     /// `IndexName`.
@@ -5053,7 +5053,7 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
 
 /// The `ReplicaGlobalSecondaryIndexAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexAutoScalingUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
     /// `IndexName`.
@@ -5101,7 +5101,7 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
 
 /// The `ReplicaGlobalSecondaryIndexSettingsDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexSettingsDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
     /// `IndexName` (required).
@@ -5146,7 +5146,7 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
 
 /// The `ReplicaGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexSettingsUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
@@ -5170,7 +5170,7 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
 
 /// The `ReplicaNotFoundException` error. Every member is optional here; build one with
 /// `ReplicaNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaNotFoundException {
     /// `message`.
@@ -5183,7 +5183,7 @@ pub struct ReplicaNotFoundException {
 
 /// The `ReplicaSettingsDescription` structure. Every member is optional here; build one with
 /// `ReplicaSettingsDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaSettingsDescription {
     /// `RegionName` (required).
@@ -5256,7 +5256,7 @@ pub struct ReplicaSettingsDescription {
 
 /// The `ReplicaSettingsUpdate` structure. Every member is optional here; build one with
 /// `ReplicaSettingsUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaSettingsUpdate {
     /// `RegionName` (required).
@@ -5326,7 +5326,7 @@ session_tower::string_enum! {
 
 /// The `ReplicaUpdate` structure. Every member is optional here; build one with
 /// `ReplicaUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicaUpdate {
     /// `Create`.
@@ -5339,7 +5339,7 @@ pub struct ReplicaUpdate {
 
 /// The `ReplicatedWriteConflictException` error. Every member is optional here; build one with
 /// `ReplicatedWriteConflictException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicatedWriteConflictException {
     /// `message`.
@@ -5352,7 +5352,7 @@ pub struct ReplicatedWriteConflictException {
 
 /// The `ReplicationGroupUpdate` structure. Every member is optional here; build one with
 /// `ReplicationGroupUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReplicationGroupUpdate {
     /// `Create`.
@@ -5368,7 +5368,7 @@ pub struct ReplicationGroupUpdate {
 
 /// The `RequestLimitExceeded` error. Every member is optional here; build one with
 /// `RequestLimitExceeded { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RequestLimitExceeded {
     /// `message`.
@@ -5388,7 +5388,7 @@ pub struct RequestLimitExceeded {
 
 /// The `ResourceInUseException` error. Every member is optional here; build one with
 /// `ResourceInUseException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ResourceInUseException {
     /// `message`.
@@ -5401,7 +5401,7 @@ pub struct ResourceInUseException {
 
 /// The `ResourceNotFoundException` error. Every member is optional here; build one with
 /// `ResourceNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ResourceNotFoundException {
     /// `message`.
@@ -5449,7 +5449,7 @@ pub struct RestoreSummary {
 
 /// The `RestoreTableFromBackupInput` structure. Every member is optional here; build one with
 /// `RestoreTableFromBackupInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableFromBackupInput {
     /// `TargetTableName` (required).
@@ -5515,7 +5515,7 @@ pub struct RestoreTableFromBackupInput {
 
 /// The `RestoreTableFromBackupOutput` structure. Every member is optional here; build one with
 /// `RestoreTableFromBackupOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableFromBackupOutput {
     /// `TableDescription`.
@@ -5529,7 +5529,7 @@ pub struct RestoreTableFromBackupOutput {
 
 /// The `RestoreTableToPointInTimeInput` structure. Every member is optional here; build one with
 /// `RestoreTableToPointInTimeInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableToPointInTimeInput {
     /// `SourceTableArn`.
@@ -5620,7 +5620,7 @@ pub struct RestoreTableToPointInTimeInput {
 
 /// The `RestoreTableToPointInTimeOutput` structure. Every member is optional here; build one with
 /// `RestoreTableToPointInTimeOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreTableToPointInTimeOutput {
     /// `TableDescription`.
@@ -5801,7 +5801,7 @@ session_tower::string_enum! {
 
 /// The `ScanInput` structure. Every member is optional here; build one with
 /// `ScanInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ScanInput {
     /// `TableName` (required).
@@ -5900,7 +5900,7 @@ pub struct ScanInput {
 
 /// The `ScanOutput` structure. Every member is optional here; build one with
 /// `ScanOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ScanOutput {
     /// `Items`.
@@ -5934,7 +5934,7 @@ pub struct ScanOutput {
 
 /// The `SearchResultItem` structure. Every member is optional here; build one with
 /// `SearchResultItem { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SearchResultItem {
     /// `Item`.
@@ -5983,7 +5983,7 @@ session_tower::string_enum! {
 
 /// The `SearchVectorsInput` structure. Every member is optional here; build one with
 /// `SearchVectorsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SearchVectorsInput {
     /// `TableName` (required).
@@ -6041,7 +6041,7 @@ pub struct SearchVectorsInput {
 
 /// The `SearchVectorsOutput` structure. Every member is optional here; build one with
 /// `SearchVectorsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SearchVectorsOutput {
     /// `ConsumedCapacity`.
@@ -6076,7 +6076,7 @@ session_tower::string_enum! {
 
 /// The `SourceTableDetails` structure. Every member is optional here; build one with
 /// `SourceTableDetails { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SourceTableDetails {
     /// `TableName` (required).
@@ -6133,7 +6133,7 @@ pub struct SourceTableDetails {
 
 /// The `SourceTableFeatureDetails` structure. Every member is optional here; build one with
 /// `SourceTableFeatureDetails { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SourceTableFeatureDetails {
     /// `LocalSecondaryIndexes`.
@@ -6217,7 +6217,7 @@ session_tower::string_enum! {
 
 /// The `TableAlreadyExistsException` error. Every member is optional here; build one with
 /// `TableAlreadyExistsException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TableAlreadyExistsException {
     /// `message`.
@@ -6230,7 +6230,7 @@ pub struct TableAlreadyExistsException {
 
 /// The `TableAutoScalingDescription` structure. Every member is optional here; build one with
 /// `TableAutoScalingDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TableAutoScalingDescription {
     /// `TableName`.
@@ -6529,7 +6529,7 @@ pub struct TableDescription {
 
 /// The `TableInUseException` error. Every member is optional here; build one with
 /// `TableInUseException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TableInUseException {
     /// `message`.
@@ -6542,7 +6542,7 @@ pub struct TableInUseException {
 
 /// The `TableNotFoundException` error. Every member is optional here; build one with
 /// `TableNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TableNotFoundException {
     /// `message`.
@@ -6614,7 +6614,7 @@ pub struct Tag {
 
 /// The `TagResourceInput` structure. Every member is optional here; build one with
 /// `TagResourceInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TagResourceInput {
     /// `ResourceArn` (required).
@@ -6631,7 +6631,7 @@ pub struct TagResourceInput {
 
 /// The `ThrottlingException` error. Every member is optional here; build one with
 /// `ThrottlingException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ThrottlingException {
     /// `message`.
@@ -6651,7 +6651,7 @@ pub struct ThrottlingException {
 
 /// The `ThrottlingReason` structure. Every member is optional here; build one with
 /// `ThrottlingReason { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ThrottlingReason {
     /// `reason`.
@@ -6664,7 +6664,7 @@ pub struct ThrottlingReason {
 
 /// The `TimeToLiveDescription` structure. Every member is optional here; build one with
 /// `TimeToLiveDescription { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TimeToLiveDescription {
     /// `TimeToLiveStatus`.
@@ -6716,7 +6716,7 @@ session_tower::string_enum! {
 
 /// The `TransactGetItem` structure. Every member is optional here; build one with
 /// `TransactGetItem { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactGetItem {
     /// `Get` (required).
@@ -6726,7 +6726,7 @@ pub struct TransactGetItem {
 
 /// The `TransactGetItemsInput` structure. Every member is optional here; build one with
 /// `TransactGetItemsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactGetItemsInput {
     /// `TransactItems` (required).
@@ -6747,7 +6747,7 @@ pub struct TransactGetItemsInput {
 
 /// The `TransactGetItemsOutput` structure. Every member is optional here; build one with
 /// `TransactGetItemsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactGetItemsOutput {
     /// `ConsumedCapacity`.
@@ -6764,7 +6764,7 @@ pub struct TransactGetItemsOutput {
 
 /// The `TransactWriteItem` structure. Every member is optional here; build one with
 /// `TransactWriteItem { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactWriteItem {
     /// `ConditionCheck`.
@@ -6787,7 +6787,7 @@ pub struct TransactWriteItem {
 
 /// The `TransactWriteItemsInput` structure. Every member is optional here; build one with
 /// `TransactWriteItemsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactWriteItemsInput {
     /// `TransactItems` (required).
@@ -6822,7 +6822,7 @@ pub struct TransactWriteItemsInput {
 
 /// The `TransactWriteItemsOutput` structure. Every member is optional here; build one with
 /// `TransactWriteItemsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactWriteItemsOutput {
     /// `ConsumedCapacity`.
@@ -6843,7 +6843,7 @@ pub struct TransactWriteItemsOutput {
 
 /// The `TransactionCanceledException` error. Every member is optional here; build one with
 /// `TransactionCanceledException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactionCanceledException {
     /// `Message`.
@@ -6863,7 +6863,7 @@ pub struct TransactionCanceledException {
 
 /// The `TransactionConflictException` error. Every member is optional here; build one with
 /// `TransactionConflictException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactionConflictException {
     /// `message`.
@@ -6876,7 +6876,7 @@ pub struct TransactionConflictException {
 
 /// The `TransactionInProgressException` error. Every member is optional here; build one with
 /// `TransactionInProgressException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TransactionInProgressException {
     /// `Message`.
@@ -6889,7 +6889,7 @@ pub struct TransactionInProgressException {
 
 /// The `UntagResourceInput` structure. Every member is optional here; build one with
 /// `UntagResourceInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UntagResourceInput {
     /// `ResourceArn` (required).
@@ -6906,7 +6906,7 @@ pub struct UntagResourceInput {
 
 /// The `Update` structure. Every member is optional here; build one with
 /// `Update { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Update {
     /// `Key` (required).
@@ -6954,7 +6954,7 @@ pub struct Update {
 
 /// The `UpdateContinuousBackupsInput` structure. Every member is optional here; build one with
 /// `UpdateContinuousBackupsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContinuousBackupsInput {
     /// `TableName` (required).
@@ -6971,7 +6971,7 @@ pub struct UpdateContinuousBackupsInput {
 
 /// The `UpdateContinuousBackupsOutput` structure. Every member is optional here; build one with
 /// `UpdateContinuousBackupsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContinuousBackupsOutput {
     /// `ContinuousBackupsDescription`.
@@ -6985,7 +6985,7 @@ pub struct UpdateContinuousBackupsOutput {
 
 /// The `UpdateContributorInsightsInput` structure. Every member is optional here; build one with
 /// `UpdateContributorInsightsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContributorInsightsInput {
     /// `TableName` (required).
@@ -7012,7 +7012,7 @@ pub struct UpdateContributorInsightsInput {
 
 /// The `UpdateContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `UpdateContributorInsightsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateContributorInsightsOutput {
     /// `TableName`.
@@ -7039,7 +7039,7 @@ pub struct UpdateContributorInsightsOutput {
 
 /// The `UpdateGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `UpdateGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalSecondaryIndexAction {
     /// `IndexName` (required).
@@ -7070,7 +7070,7 @@ pub struct UpdateGlobalSecondaryIndexAction {
 
 /// The `UpdateGlobalTableInput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalTableInput {
     /// `GlobalTableName` (required).
@@ -7091,7 +7091,7 @@ pub struct UpdateGlobalTableInput {
 
 /// The `UpdateGlobalTableOutput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalTableOutput {
     /// `GlobalTableDescription`.
@@ -7105,7 +7105,7 @@ pub struct UpdateGlobalTableOutput {
 
 /// The `UpdateGlobalTableSettingsInput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableSettingsInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalTableSettingsInput {
     /// `GlobalTableName` (required).
@@ -7156,7 +7156,7 @@ pub struct UpdateGlobalTableSettingsInput {
 
 /// The `UpdateGlobalTableSettingsOutput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableSettingsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateGlobalTableSettingsOutput {
     /// `GlobalTableName`.
@@ -7177,7 +7177,7 @@ pub struct UpdateGlobalTableSettingsOutput {
 
 /// The `UpdateItemInput` structure. Every member is optional here; build one with
 /// `UpdateItemInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateItemInput {
     /// `TableName` (required).
@@ -7263,7 +7263,7 @@ pub struct UpdateItemInput {
 
 /// The `UpdateItemOutput` structure. Every member is optional here; build one with
 /// `UpdateItemOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateItemOutput {
     /// `Attributes`.
@@ -7305,7 +7305,7 @@ pub struct UpdateKinesisStreamingConfiguration {
 
 /// The `UpdateKinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateKinesisStreamingDestinationInput {
     /// `TableName` (required).
@@ -7325,7 +7325,7 @@ pub struct UpdateKinesisStreamingDestinationInput {
 
 /// The `UpdateKinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateKinesisStreamingDestinationOutput {
     /// `TableName`.
@@ -7352,7 +7352,7 @@ pub struct UpdateKinesisStreamingDestinationOutput {
 
 /// The `UpdateReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `UpdateReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateReplicationGroupMemberAction {
     /// `RegionName` (required).
@@ -7401,7 +7401,7 @@ pub struct UpdateReplicationGroupMemberAction {
 
 /// The `UpdateTableInput` structure. Every member is optional here; build one with
 /// `UpdateTableInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTableInput {
     /// `AttributeDefinitions`.
@@ -7516,7 +7516,7 @@ pub struct UpdateTableInput {
 
 /// The `UpdateTableOutput` structure. Every member is optional here; build one with
 /// `UpdateTableOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTableOutput {
     /// `TableDescription`.
@@ -7530,7 +7530,7 @@ pub struct UpdateTableOutput {
 
 /// The `UpdateTableReplicaAutoScalingInput` structure. Every member is optional here; build one with
 /// `UpdateTableReplicaAutoScalingInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTableReplicaAutoScalingInput {
     /// `GlobalSecondaryIndexUpdates`.
@@ -7561,7 +7561,7 @@ pub struct UpdateTableReplicaAutoScalingInput {
 
 /// The `UpdateTableReplicaAutoScalingOutput` structure. Every member is optional here; build one with
 /// `UpdateTableReplicaAutoScalingOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// `TableAutoScalingDescription`.
@@ -7575,7 +7575,7 @@ pub struct UpdateTableReplicaAutoScalingOutput {
 
 /// The `UpdateTimeToLiveInput` structure. Every member is optional here; build one with
 /// `UpdateTimeToLiveInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTimeToLiveInput {
     /// `TableName` (required).
@@ -7592,7 +7592,7 @@ pub struct UpdateTimeToLiveInput {
 
 /// The `UpdateTimeToLiveOutput` structure. Every member is optional here; build one with
 /// `UpdateTimeToLiveOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateTimeToLiveOutput {
     /// `TimeToLiveSpecification`.
@@ -7620,7 +7620,7 @@ pub struct VectorAttributeDefinition {
 
 /// The `VectorCapacity` structure. Every member is optional here; build one with
 /// `VectorCapacity { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct VectorCapacity {
     /// `VectorSearchRequestBytes`.
@@ -7772,7 +7772,7 @@ pub struct VectorIndexDescription {
 
 /// The `VectorIndexInfo` structure. Every member is optional here; build one with
 /// `VectorIndexInfo { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct VectorIndexInfo {
     /// `IndexName`.
@@ -7817,7 +7817,7 @@ pub struct VectorIndexInfo {
 
 /// The `VectorIndexUpdate` structure. Every member is optional here; build one with
 /// `VectorIndexUpdate { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct VectorIndexUpdate {
     /// `Create`.

@@ -35,7 +35,7 @@ pub struct AbortIncompleteMultipartUpload {
 
 /// The `AbortMultipartUploadOutput` structure. Every member is optional here; build one with
 /// `AbortMultipartUploadOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AbortMultipartUploadOutput {
     /// `RequestCharged`.
@@ -49,7 +49,7 @@ pub struct AbortMultipartUploadOutput {
 
 /// The `AbortMultipartUploadRequest` structure. Every member is optional here; build one with
 /// `AbortMultipartUploadRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AbortMultipartUploadRequest {
     /// `Bucket` (required).
@@ -87,7 +87,7 @@ pub struct AbortMultipartUploadRequest {
 
 /// The `AccelerateConfiguration` structure. Every member is optional here; build one with
 /// `AccelerateConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AccelerateConfiguration {
     /// `Status`.
@@ -97,7 +97,7 @@ pub struct AccelerateConfiguration {
 
 /// The `AccessControlPolicy` structure. Every member is optional here; build one with
 /// `AccessControlPolicy { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AccessControlPolicy {
     /// `Grants`.
@@ -120,7 +120,7 @@ pub struct AccessControlTranslation {
 
 /// The `AccessDenied` error. Every member is optional here; build one with
 /// `AccessDenied { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AccessDenied {
     /// The service's answer: status, code, message, request id.
@@ -244,7 +244,7 @@ session_tower::string_enum! {
 
 /// The `AnnotationEntry` structure. Every member is optional here; build one with
 /// `AnnotationEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AnnotationEntry {
     /// `AnnotationName` (required).
@@ -285,7 +285,7 @@ pub struct AnnotationEntry {
 
 /// The `AnnotationLimitExceeded` error. Every member is optional here; build one with
 /// `AnnotationLimitExceeded { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AnnotationLimitExceeded {
     /// The service's answer: status, code, message, request id.
@@ -295,7 +295,7 @@ pub struct AnnotationLimitExceeded {
 
 /// The `AnnotationNameTooLong` error. Every member is optional here; build one with
 /// `AnnotationNameTooLong { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AnnotationNameTooLong {
     /// The service's answer: status, code, message, request id.
@@ -305,7 +305,7 @@ pub struct AnnotationNameTooLong {
 
 /// The `AnnotationTableConfiguration` structure. Every member is optional here; build one with
 /// `AnnotationTableConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AnnotationTableConfiguration {
     /// `ConfigurationState` (required).
@@ -329,7 +329,7 @@ pub struct AnnotationTableConfiguration {
 
 /// The `AnnotationTableConfigurationResult` structure. Every member is optional here; build one with
 /// `AnnotationTableConfigurationResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AnnotationTableConfigurationResult {
     /// `ConfigurationState` (required).
@@ -362,7 +362,7 @@ pub struct AnnotationTableConfigurationResult {
 
 /// The `AnnotationTableConfigurationUpdates` structure. Every member is optional here; build one with
 /// `AnnotationTableConfigurationUpdates { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AnnotationTableConfigurationUpdates {
     /// `ConfigurationState` (required).
@@ -410,7 +410,7 @@ pub struct BlockedEncryptionTypes {
 
 /// The `Bucket` structure. Every member is optional here; build one with
 /// `Bucket { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Bucket {
     /// `Name`.
@@ -457,7 +457,7 @@ session_tower::string_enum! {
 
 /// The `BucketAlreadyExists` error. Every member is optional here; build one with
 /// `BucketAlreadyExists { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BucketAlreadyExists {
     /// The service's answer: status, code, message, request id.
@@ -467,7 +467,7 @@ pub struct BucketAlreadyExists {
 
 /// The `BucketAlreadyOwnedByYou` error. Every member is optional here; build one with
 /// `BucketAlreadyOwnedByYou { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BucketAlreadyOwnedByYou {
     /// The service's answer: status, code, message, request id.
@@ -491,7 +491,7 @@ session_tower::string_enum! {
 
 /// The `BucketInfo` structure. Every member is optional here; build one with
 /// `BucketInfo { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BucketInfo {
     /// `DataRedundancy`.
@@ -508,7 +508,7 @@ pub struct BucketInfo {
 
 /// The `BucketLifecycleConfiguration` structure. Every member is optional here; build one with
 /// `BucketLifecycleConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BucketLifecycleConfiguration {
     /// `Rules` (required).
@@ -600,7 +600,7 @@ session_tower::string_enum! {
 
 /// The `BucketLoggingStatus` structure. Every member is optional here; build one with
 /// `BucketLoggingStatus { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BucketLoggingStatus {
     /// `LoggingEnabled`.
@@ -654,7 +654,7 @@ session_tower::string_enum! {
 
 /// The `CORSConfiguration` structure. Every member is optional here; build one with
 /// `CorsConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CorsConfiguration {
     /// `CORSRules` (required).
@@ -709,7 +709,7 @@ pub struct CorsRule {
 
 /// The `CSVInput` structure. Every member is optional here; build one with
 /// `CsvInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CsvInput {
     /// `FileHeaderInfo`.
@@ -761,7 +761,7 @@ pub struct CsvInput {
 
 /// The `CSVOutput` structure. Every member is optional here; build one with
 /// `CsvOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CsvOutput {
     /// `QuoteFields`.
@@ -803,7 +803,7 @@ pub struct CsvOutput {
 
 /// The `Checksum` structure. Every member is optional here; build one with
 /// `Checksum { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Checksum {
     /// `ChecksumCRC32`.
@@ -962,7 +962,7 @@ pub struct CloudFunctionConfiguration {
 
 /// The `CommonPrefix` structure. Every member is optional here; build one with
 /// `CommonPrefix { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CommonPrefix {
     /// `Prefix`.
@@ -972,7 +972,7 @@ pub struct CommonPrefix {
 
 /// The `CompleteMultipartUploadOutput` structure. Every member is optional here; build one with
 /// `CompleteMultipartUploadOutput { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CompleteMultipartUploadOutput {
     /// `Location`.
@@ -1137,7 +1137,7 @@ impl std::fmt::Debug for CompleteMultipartUploadOutput {
 
 /// The `CompleteMultipartUploadRequest` structure. Every member is optional here; build one with
 /// `CompleteMultipartUploadRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CompleteMultipartUploadRequest {
     /// `Bucket` (required).
@@ -1322,7 +1322,7 @@ impl std::fmt::Debug for CompleteMultipartUploadRequest {
 
 /// The `CompletedMultipartUpload` structure. Every member is optional here; build one with
 /// `CompletedMultipartUpload { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CompletedMultipartUpload {
     /// `Parts`.
@@ -1332,7 +1332,7 @@ pub struct CompletedMultipartUpload {
 
 /// The `CompletedPart` structure. Every member is optional here; build one with
 /// `CompletedPart { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CompletedPart {
     /// `ETag`.
@@ -1452,13 +1452,13 @@ pub struct Condition {
 
 /// The `ContinuationEvent` structure. Every member is optional here; build one with
 /// `ContinuationEvent { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ContinuationEvent {}
 
 /// The `CopyObjectOutput` structure. Every member is optional here; build one with
 /// `CopyObjectOutput { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CopyObjectOutput {
     /// `CopyObjectResult`.
@@ -1565,7 +1565,7 @@ impl std::fmt::Debug for CopyObjectOutput {
 
 /// The `CopyObjectRequest` structure. Every member is optional here; build one with
 /// `CopyObjectRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CopyObjectRequest {
     /// `ACL`.
@@ -1939,7 +1939,7 @@ impl std::fmt::Debug for CopyObjectRequest {
 
 /// The `CopyObjectResult` structure. Every member is optional here; build one with
 /// `CopyObjectResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CopyObjectResult {
     /// `ETag`.
@@ -2033,7 +2033,7 @@ pub struct CopyObjectResult {
 
 /// The `CopyPartResult` structure. Every member is optional here; build one with
 /// `CopyPartResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CopyPartResult {
     /// `ETag`.
@@ -2120,7 +2120,7 @@ pub struct CopyPartResult {
 
 /// The `CreateBucketConfiguration` structure. Every member is optional here; build one with
 /// `CreateBucketConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBucketConfiguration {
     /// `LocationConstraint`.
@@ -2143,7 +2143,7 @@ pub struct CreateBucketConfiguration {
 
 /// The `CreateBucketMetadataConfigurationRequest` structure. Every member is optional here; build one with
 /// `CreateBucketMetadataConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
@@ -2181,7 +2181,7 @@ pub struct CreateBucketMetadataConfigurationRequest {
 
 /// The `CreateBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `CreateBucketMetadataTableConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
@@ -2219,7 +2219,7 @@ pub struct CreateBucketMetadataTableConfigurationRequest {
 
 /// The `CreateBucketOutput` structure. Every member is optional here; build one with
 /// `CreateBucketOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBucketOutput {
     /// `Location`.
@@ -2232,7 +2232,7 @@ pub struct CreateBucketOutput {
 
 /// The `CreateBucketRequest` structure. Every member is optional here; build one with
 /// `CreateBucketRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateBucketRequest {
     /// `ACL`.
@@ -2304,7 +2304,7 @@ pub struct CreateBucketRequest {
 
 /// The `CreateMultipartUploadOutput` structure. Every member is optional here; build one with
 /// `CreateMultipartUploadOutput { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateMultipartUploadOutput {
     /// `AbortDate`.
@@ -2423,7 +2423,7 @@ impl std::fmt::Debug for CreateMultipartUploadOutput {
 
 /// The `CreateMultipartUploadRequest` structure. Every member is optional here; build one with
 /// `CreateMultipartUploadRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateMultipartUploadRequest {
     /// `ACL`.
@@ -2676,7 +2676,7 @@ impl std::fmt::Debug for CreateMultipartUploadRequest {
 
 /// The `CreateSessionOutput` structure. Every member is optional here; build one with
 /// `CreateSessionOutput { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateSessionOutput {
     /// `ServerSideEncryption`.
@@ -2739,7 +2739,7 @@ impl std::fmt::Debug for CreateSessionOutput {
 
 /// The `CreateSessionRequest` structure. Every member is optional here; build one with
 /// `CreateSessionRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateSessionRequest {
     /// `SessionMode`.
@@ -2832,7 +2832,7 @@ pub struct DefaultRetention {
 
 /// The `Delete` structure. Every member is optional here; build one with
 /// `Delete { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Delete {
     /// `Objects` (required).
@@ -2845,7 +2845,7 @@ pub struct Delete {
 
 /// The `DeleteBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
@@ -2865,7 +2865,7 @@ pub struct DeleteBucketAnalyticsConfigurationRequest {
 
 /// The `DeleteBucketCorsRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketCorsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketCorsRequest {
     /// `Bucket` (required).
@@ -2882,7 +2882,7 @@ pub struct DeleteBucketCorsRequest {
 
 /// The `DeleteBucketEncryptionRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketEncryptionRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketEncryptionRequest {
     /// `Bucket` (required).
@@ -2899,7 +2899,7 @@ pub struct DeleteBucketEncryptionRequest {
 
 /// The `DeleteBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketIntelligentTieringConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
@@ -2919,7 +2919,7 @@ pub struct DeleteBucketIntelligentTieringConfigurationRequest {
 
 /// The `DeleteBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketInventoryConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
@@ -2939,7 +2939,7 @@ pub struct DeleteBucketInventoryConfigurationRequest {
 
 /// The `DeleteBucketLifecycleRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketLifecycleRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketLifecycleRequest {
     /// `Bucket` (required).
@@ -2956,7 +2956,7 @@ pub struct DeleteBucketLifecycleRequest {
 
 /// The `DeleteBucketMetadataConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketMetadataConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
@@ -2973,7 +2973,7 @@ pub struct DeleteBucketMetadataConfigurationRequest {
 
 /// The `DeleteBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketMetadataTableConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
@@ -2990,7 +2990,7 @@ pub struct DeleteBucketMetadataTableConfigurationRequest {
 
 /// The `DeleteBucketMetricsConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketMetricsConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
@@ -3010,7 +3010,7 @@ pub struct DeleteBucketMetricsConfigurationRequest {
 
 /// The `DeleteBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketOwnershipControlsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketOwnershipControlsRequest {
     /// `Bucket` (required).
@@ -3027,7 +3027,7 @@ pub struct DeleteBucketOwnershipControlsRequest {
 
 /// The `DeleteBucketPolicyRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketPolicyRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketPolicyRequest {
     /// `Bucket` (required).
@@ -3044,7 +3044,7 @@ pub struct DeleteBucketPolicyRequest {
 
 /// The `DeleteBucketReplicationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketReplicationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketReplicationRequest {
     /// `Bucket` (required).
@@ -3061,7 +3061,7 @@ pub struct DeleteBucketReplicationRequest {
 
 /// The `DeleteBucketRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketRequest {
     /// `Bucket` (required).
@@ -3078,7 +3078,7 @@ pub struct DeleteBucketRequest {
 
 /// The `DeleteBucketTaggingRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketTaggingRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketTaggingRequest {
     /// `Bucket` (required).
@@ -3095,7 +3095,7 @@ pub struct DeleteBucketTaggingRequest {
 
 /// The `DeleteBucketWebsiteRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketWebsiteRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteBucketWebsiteRequest {
     /// `Bucket` (required).
@@ -3112,7 +3112,7 @@ pub struct DeleteBucketWebsiteRequest {
 
 /// The `DeleteMarkerEntry` structure. Every member is optional here; build one with
 /// `DeleteMarkerEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMarkerEntry {
     /// `Owner`.
@@ -3158,7 +3158,7 @@ session_tower::string_enum! {
 
 /// The `DeleteObjectAnnotationOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectAnnotationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteObjectAnnotationOutput {
     /// `ObjectVersionId`.
@@ -3179,7 +3179,7 @@ pub struct DeleteObjectAnnotationOutput {
 
 /// The `DeleteObjectAnnotationRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteObjectAnnotationRequest {
     /// `Bucket` (required).
@@ -3223,7 +3223,7 @@ pub struct DeleteObjectAnnotationRequest {
 
 /// The `DeleteObjectOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteObjectOutput {
     /// `DeleteMarker`.
@@ -3247,7 +3247,7 @@ pub struct DeleteObjectOutput {
 
 /// The `DeleteObjectRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteObjectRequest {
     /// `Bucket` (required).
@@ -3305,7 +3305,7 @@ pub struct DeleteObjectRequest {
 
 /// The `DeleteObjectTaggingOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectTaggingOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteObjectTaggingOutput {
     /// `VersionId`.
@@ -3315,7 +3315,7 @@ pub struct DeleteObjectTaggingOutput {
 
 /// The `DeleteObjectTaggingRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectTaggingRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteObjectTaggingRequest {
     /// `Bucket` (required).
@@ -3338,7 +3338,7 @@ pub struct DeleteObjectTaggingRequest {
 
 /// The `DeleteObjectsOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteObjectsOutput {
     /// `Deleted`.
@@ -3358,7 +3358,7 @@ pub struct DeleteObjectsOutput {
 
 /// The `DeleteObjectsRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteObjectsRequest {
     /// `Bucket` (required).
@@ -3402,7 +3402,7 @@ pub struct DeleteObjectsRequest {
 
 /// The `DeletePublicAccessBlockRequest` structure. Every member is optional here; build one with
 /// `DeletePublicAccessBlockRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeletePublicAccessBlockRequest {
     /// `Bucket` (required).
@@ -3419,7 +3419,7 @@ pub struct DeletePublicAccessBlockRequest {
 
 /// The `DeletedObject` structure. Every member is optional here; build one with
 /// `DeletedObject { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeletedObject {
     /// `Key`.
@@ -3490,7 +3490,7 @@ pub struct Destination {
 
 /// The `DestinationResult` structure. Every member is optional here; build one with
 /// `DestinationResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DestinationResult {
     /// `TableBucketType`.
@@ -3526,7 +3526,7 @@ session_tower::string_enum! {
 
 /// The `Encryption` structure. Every member is optional here; build one with
 /// `Encryption { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Encryption {
     /// `EncryptionType` (required).
@@ -3587,7 +3587,7 @@ session_tower::string_enum! {
 
 /// The `EncryptionTypeMismatch` error. Every member is optional here; build one with
 /// `EncryptionTypeMismatch { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct EncryptionTypeMismatch {
     /// The service's answer: status, code, message, request id.
@@ -3597,13 +3597,13 @@ pub struct EncryptionTypeMismatch {
 
 /// The `EndEvent` structure. Every member is optional here; build one with
 /// `EndEvent { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct EndEvent {}
 
 /// The `Error` structure. Every member is optional here; build one with
 /// `Error { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Error {
     /// `Key`.
@@ -3622,7 +3622,7 @@ pub struct Error {
 
 /// The `ErrorDetails` structure. Every member is optional here; build one with
 /// `ErrorDetails { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ErrorDetails {
     /// `ErrorCode`.
@@ -3804,7 +3804,7 @@ session_tower::string_enum! {
 
 /// The `GetBucketAbacOutput` structure. Every member is optional here; build one with
 /// `GetBucketAbacOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAbacOutput {
     /// `AbacStatus`.
@@ -3818,7 +3818,7 @@ pub struct GetBucketAbacOutput {
 
 /// The `GetBucketAbacRequest` structure. Every member is optional here; build one with
 /// `GetBucketAbacRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAbacRequest {
     /// `Bucket` (required).
@@ -3835,7 +3835,7 @@ pub struct GetBucketAbacRequest {
 
 /// The `GetBucketAccelerateConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketAccelerateConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAccelerateConfigurationOutput {
     /// `Status`.
@@ -3852,7 +3852,7 @@ pub struct GetBucketAccelerateConfigurationOutput {
 
 /// The `GetBucketAccelerateConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketAccelerateConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAccelerateConfigurationRequest {
     /// `Bucket` (required).
@@ -3876,7 +3876,7 @@ pub struct GetBucketAccelerateConfigurationRequest {
 
 /// The `GetBucketAclOutput` structure. Every member is optional here; build one with
 /// `GetBucketAclOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAclOutput {
     /// `Owner`.
@@ -3889,7 +3889,7 @@ pub struct GetBucketAclOutput {
 
 /// The `GetBucketAclRequest` structure. Every member is optional here; build one with
 /// `GetBucketAclRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAclRequest {
     /// `Bucket` (required).
@@ -3906,7 +3906,7 @@ pub struct GetBucketAclRequest {
 
 /// The `GetBucketAnalyticsConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketAnalyticsConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAnalyticsConfigurationOutput {
     /// `AnalyticsConfiguration`.
@@ -3920,7 +3920,7 @@ pub struct GetBucketAnalyticsConfigurationOutput {
 
 /// The `GetBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
@@ -3940,7 +3940,7 @@ pub struct GetBucketAnalyticsConfigurationRequest {
 
 /// The `GetBucketCorsOutput` structure. Every member is optional here; build one with
 /// `GetBucketCorsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketCorsOutput {
     /// `CORSRules`.
@@ -3950,7 +3950,7 @@ pub struct GetBucketCorsOutput {
 
 /// The `GetBucketCorsRequest` structure. Every member is optional here; build one with
 /// `GetBucketCorsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketCorsRequest {
     /// `Bucket` (required).
@@ -3967,7 +3967,7 @@ pub struct GetBucketCorsRequest {
 
 /// The `GetBucketEncryptionOutput` structure. Every member is optional here; build one with
 /// `GetBucketEncryptionOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketEncryptionOutput {
     /// `ServerSideEncryptionConfiguration`.
@@ -3981,7 +3981,7 @@ pub struct GetBucketEncryptionOutput {
 
 /// The `GetBucketEncryptionRequest` structure. Every member is optional here; build one with
 /// `GetBucketEncryptionRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketEncryptionRequest {
     /// `Bucket` (required).
@@ -3998,7 +3998,7 @@ pub struct GetBucketEncryptionRequest {
 
 /// The `GetBucketIntelligentTieringConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketIntelligentTieringConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketIntelligentTieringConfigurationOutput {
     /// `IntelligentTieringConfiguration`.
@@ -4012,7 +4012,7 @@ pub struct GetBucketIntelligentTieringConfigurationOutput {
 
 /// The `GetBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketIntelligentTieringConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
@@ -4032,7 +4032,7 @@ pub struct GetBucketIntelligentTieringConfigurationRequest {
 
 /// The `GetBucketInventoryConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketInventoryConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketInventoryConfigurationOutput {
     /// `InventoryConfiguration`.
@@ -4046,7 +4046,7 @@ pub struct GetBucketInventoryConfigurationOutput {
 
 /// The `GetBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketInventoryConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
@@ -4066,7 +4066,7 @@ pub struct GetBucketInventoryConfigurationRequest {
 
 /// The `GetBucketLifecycleConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketLifecycleConfigurationOutput {
     /// `Rules`.
@@ -4083,7 +4083,7 @@ pub struct GetBucketLifecycleConfigurationOutput {
 
 /// The `GetBucketLifecycleConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketLifecycleConfigurationRequest {
     /// `Bucket` (required).
@@ -4100,7 +4100,7 @@ pub struct GetBucketLifecycleConfigurationRequest {
 
 /// The `GetBucketLifecycleOutput` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketLifecycleOutput {
     /// `Rules`.
@@ -4110,7 +4110,7 @@ pub struct GetBucketLifecycleOutput {
 
 /// The `GetBucketLifecycleRequest` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketLifecycleRequest {
     /// `Bucket` (required).
@@ -4127,7 +4127,7 @@ pub struct GetBucketLifecycleRequest {
 
 /// The `GetBucketLocationOutput` structure. Every member is optional here; build one with
 /// `GetBucketLocationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketLocationOutput {
     /// `LocationConstraint`.
@@ -4141,7 +4141,7 @@ pub struct GetBucketLocationOutput {
 
 /// The `GetBucketLocationRequest` structure. Every member is optional here; build one with
 /// `GetBucketLocationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketLocationRequest {
     /// `Bucket` (required).
@@ -4158,7 +4158,7 @@ pub struct GetBucketLocationRequest {
 
 /// The `GetBucketLoggingOutput` structure. Every member is optional here; build one with
 /// `GetBucketLoggingOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketLoggingOutput {
     /// `LoggingEnabled`.
@@ -4172,7 +4172,7 @@ pub struct GetBucketLoggingOutput {
 
 /// The `GetBucketLoggingRequest` structure. Every member is optional here; build one with
 /// `GetBucketLoggingRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketLoggingRequest {
     /// `Bucket` (required).
@@ -4189,7 +4189,7 @@ pub struct GetBucketLoggingRequest {
 
 /// The `GetBucketMetadataConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketMetadataConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketMetadataConfigurationOutput {
     /// `GetBucketMetadataConfigurationResult`.
@@ -4203,7 +4203,7 @@ pub struct GetBucketMetadataConfigurationOutput {
 
 /// The `GetBucketMetadataConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketMetadataConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
@@ -4220,7 +4220,7 @@ pub struct GetBucketMetadataConfigurationRequest {
 
 /// The `GetBucketMetadataConfigurationResult` structure. Every member is optional here; build one with
 /// `GetBucketMetadataConfigurationResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketMetadataConfigurationResult {
     /// `MetadataConfigurationResult` (required).
@@ -4234,7 +4234,7 @@ pub struct GetBucketMetadataConfigurationResult {
 
 /// The `GetBucketMetadataTableConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketMetadataTableConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketMetadataTableConfigurationOutput {
     /// `GetBucketMetadataTableConfigurationResult`.
@@ -4249,7 +4249,7 @@ pub struct GetBucketMetadataTableConfigurationOutput {
 
 /// The `GetBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketMetadataTableConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
@@ -4266,7 +4266,7 @@ pub struct GetBucketMetadataTableConfigurationRequest {
 
 /// The `GetBucketMetadataTableConfigurationResult` structure. Every member is optional here; build one with
 /// `GetBucketMetadataTableConfigurationResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketMetadataTableConfigurationResult {
     /// `MetadataTableConfigurationResult` (required).
@@ -4286,7 +4286,7 @@ pub struct GetBucketMetadataTableConfigurationResult {
 
 /// The `GetBucketMetricsConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketMetricsConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketMetricsConfigurationOutput {
     /// `MetricsConfiguration`.
@@ -4300,7 +4300,7 @@ pub struct GetBucketMetricsConfigurationOutput {
 
 /// The `GetBucketMetricsConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketMetricsConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
@@ -4320,7 +4320,7 @@ pub struct GetBucketMetricsConfigurationRequest {
 
 /// The `GetBucketNotificationConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketNotificationConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketNotificationConfigurationRequest {
     /// `Bucket` (required).
@@ -4337,7 +4337,7 @@ pub struct GetBucketNotificationConfigurationRequest {
 
 /// The `GetBucketOwnershipControlsOutput` structure. Every member is optional here; build one with
 /// `GetBucketOwnershipControlsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketOwnershipControlsOutput {
     /// `OwnershipControls`.
@@ -4351,7 +4351,7 @@ pub struct GetBucketOwnershipControlsOutput {
 
 /// The `GetBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
 /// `GetBucketOwnershipControlsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketOwnershipControlsRequest {
     /// `Bucket` (required).
@@ -4368,7 +4368,7 @@ pub struct GetBucketOwnershipControlsRequest {
 
 /// The `GetBucketPolicyOutput` structure. Every member is optional here; build one with
 /// `GetBucketPolicyOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketPolicyOutput {
     /// `Policy`.
@@ -4378,7 +4378,7 @@ pub struct GetBucketPolicyOutput {
 
 /// The `GetBucketPolicyRequest` structure. Every member is optional here; build one with
 /// `GetBucketPolicyRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketPolicyRequest {
     /// `Bucket` (required).
@@ -4395,7 +4395,7 @@ pub struct GetBucketPolicyRequest {
 
 /// The `GetBucketPolicyStatusOutput` structure. Every member is optional here; build one with
 /// `GetBucketPolicyStatusOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketPolicyStatusOutput {
     /// `PolicyStatus`.
@@ -4409,7 +4409,7 @@ pub struct GetBucketPolicyStatusOutput {
 
 /// The `GetBucketPolicyStatusRequest` structure. Every member is optional here; build one with
 /// `GetBucketPolicyStatusRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketPolicyStatusRequest {
     /// `Bucket` (required).
@@ -4426,7 +4426,7 @@ pub struct GetBucketPolicyStatusRequest {
 
 /// The `GetBucketReplicationOutput` structure. Every member is optional here; build one with
 /// `GetBucketReplicationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketReplicationOutput {
     /// `ReplicationConfiguration`.
@@ -4440,7 +4440,7 @@ pub struct GetBucketReplicationOutput {
 
 /// The `GetBucketReplicationRequest` structure. Every member is optional here; build one with
 /// `GetBucketReplicationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketReplicationRequest {
     /// `Bucket` (required).
@@ -4457,7 +4457,7 @@ pub struct GetBucketReplicationRequest {
 
 /// The `GetBucketRequestPaymentOutput` structure. Every member is optional here; build one with
 /// `GetBucketRequestPaymentOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketRequestPaymentOutput {
     /// `Payer`.
@@ -4467,7 +4467,7 @@ pub struct GetBucketRequestPaymentOutput {
 
 /// The `GetBucketRequestPaymentRequest` structure. Every member is optional here; build one with
 /// `GetBucketRequestPaymentRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketRequestPaymentRequest {
     /// `Bucket` (required).
@@ -4484,7 +4484,7 @@ pub struct GetBucketRequestPaymentRequest {
 
 /// The `GetBucketTaggingOutput` structure. Every member is optional here; build one with
 /// `GetBucketTaggingOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketTaggingOutput {
     /// `TagSet` (required).
@@ -4494,7 +4494,7 @@ pub struct GetBucketTaggingOutput {
 
 /// The `GetBucketTaggingRequest` structure. Every member is optional here; build one with
 /// `GetBucketTaggingRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketTaggingRequest {
     /// `Bucket` (required).
@@ -4511,7 +4511,7 @@ pub struct GetBucketTaggingRequest {
 
 /// The `GetBucketVersioningOutput` structure. Every member is optional here; build one with
 /// `GetBucketVersioningOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketVersioningOutput {
     /// `Status`.
@@ -4524,7 +4524,7 @@ pub struct GetBucketVersioningOutput {
 
 /// The `GetBucketVersioningRequest` structure. Every member is optional here; build one with
 /// `GetBucketVersioningRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketVersioningRequest {
     /// `Bucket` (required).
@@ -4541,7 +4541,7 @@ pub struct GetBucketVersioningRequest {
 
 /// The `GetBucketWebsiteOutput` structure. Every member is optional here; build one with
 /// `GetBucketWebsiteOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketWebsiteOutput {
     /// `RedirectAllRequestsTo`.
@@ -4576,7 +4576,7 @@ pub struct GetBucketWebsiteOutput {
 
 /// The `GetBucketWebsiteRequest` structure. Every member is optional here; build one with
 /// `GetBucketWebsiteRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetBucketWebsiteRequest {
     /// `Bucket` (required).
@@ -4593,7 +4593,7 @@ pub struct GetBucketWebsiteRequest {
 
 /// The `GetObjectAclOutput` structure. Every member is optional here; build one with
 /// `GetObjectAclOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectAclOutput {
     /// `Owner`.
@@ -4613,7 +4613,7 @@ pub struct GetObjectAclOutput {
 
 /// The `GetObjectAclRequest` structure. Every member is optional here; build one with
 /// `GetObjectAclRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectAclRequest {
     /// `Bucket` (required).
@@ -4643,7 +4643,7 @@ pub struct GetObjectAclRequest {
 
 /// The `GetObjectAnnotationOutput` structure. Every member is optional here; build one with
 /// `GetObjectAnnotationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectAnnotationOutput {
     /// `AnnotationPayload`.
@@ -4775,7 +4775,7 @@ pub struct GetObjectAnnotationOutput {
 
 /// The `GetObjectAnnotationRequest` structure. Every member is optional here; build one with
 /// `GetObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectAnnotationRequest {
     /// `Bucket` (required).
@@ -4819,7 +4819,7 @@ pub struct GetObjectAnnotationRequest {
 
 /// The `GetObjectAttributesOutput` structure. Every member is optional here; build one with
 /// `GetObjectAttributesOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectAttributesOutput {
     /// `DeleteMarker`.
@@ -4877,7 +4877,7 @@ pub struct GetObjectAttributesOutput {
 
 /// The `GetObjectAttributesParts` structure. Every member is optional here; build one with
 /// `GetObjectAttributesParts { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectAttributesParts {
     /// `TotalPartsCount`.
@@ -4918,7 +4918,7 @@ pub struct GetObjectAttributesParts {
 
 /// The `GetObjectAttributesRequest` structure. Every member is optional here; build one with
 /// `GetObjectAttributesRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectAttributesRequest {
     /// `Bucket` (required).
@@ -5007,7 +5007,7 @@ impl std::fmt::Debug for GetObjectAttributesRequest {
 
 /// The `GetObjectLegalHoldOutput` structure. Every member is optional here; build one with
 /// `GetObjectLegalHoldOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectLegalHoldOutput {
     /// `LegalHold`.
@@ -5017,7 +5017,7 @@ pub struct GetObjectLegalHoldOutput {
 
 /// The `GetObjectLegalHoldRequest` structure. Every member is optional here; build one with
 /// `GetObjectLegalHoldRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectLegalHoldRequest {
     /// `Bucket` (required).
@@ -5047,7 +5047,7 @@ pub struct GetObjectLegalHoldRequest {
 
 /// The `GetObjectLockConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetObjectLockConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectLockConfigurationOutput {
     /// `ObjectLockConfiguration`.
@@ -5061,7 +5061,7 @@ pub struct GetObjectLockConfigurationOutput {
 
 /// The `GetObjectLockConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetObjectLockConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectLockConfigurationRequest {
     /// `Bucket` (required).
@@ -5078,7 +5078,7 @@ pub struct GetObjectLockConfigurationRequest {
 
 /// The `GetObjectOutput` structure. Every member is optional here; build one with
 /// `GetObjectOutput { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectOutput {
     /// `Body`.
@@ -5418,7 +5418,7 @@ impl std::fmt::Debug for GetObjectOutput {
 
 /// The `GetObjectRequest` structure. Every member is optional here; build one with
 /// `GetObjectRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectRequest {
     /// `Bucket` (required).
@@ -5587,7 +5587,7 @@ impl std::fmt::Debug for GetObjectRequest {
 
 /// The `GetObjectRetentionOutput` structure. Every member is optional here; build one with
 /// `GetObjectRetentionOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectRetentionOutput {
     /// `Retention`.
@@ -5597,7 +5597,7 @@ pub struct GetObjectRetentionOutput {
 
 /// The `GetObjectRetentionRequest` structure. Every member is optional here; build one with
 /// `GetObjectRetentionRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectRetentionRequest {
     /// `Bucket` (required).
@@ -5627,7 +5627,7 @@ pub struct GetObjectRetentionRequest {
 
 /// The `GetObjectTaggingOutput` structure. Every member is optional here; build one with
 /// `GetObjectTaggingOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectTaggingOutput {
     /// `VersionId`.
@@ -5640,7 +5640,7 @@ pub struct GetObjectTaggingOutput {
 
 /// The `GetObjectTaggingRequest` structure. Every member is optional here; build one with
 /// `GetObjectTaggingRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectTaggingRequest {
     /// `Bucket` (required).
@@ -5670,7 +5670,7 @@ pub struct GetObjectTaggingRequest {
 
 /// The `GetObjectTorrentOutput` structure. Every member is optional here; build one with
 /// `GetObjectTorrentOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectTorrentOutput {
     /// `Body`.
@@ -5687,7 +5687,7 @@ pub struct GetObjectTorrentOutput {
 
 /// The `GetObjectTorrentRequest` structure. Every member is optional here; build one with
 /// `GetObjectTorrentRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetObjectTorrentRequest {
     /// `Bucket` (required).
@@ -5714,7 +5714,7 @@ pub struct GetObjectTorrentRequest {
 
 /// The `GetPublicAccessBlockOutput` structure. Every member is optional here; build one with
 /// `GetPublicAccessBlockOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetPublicAccessBlockOutput {
     /// `PublicAccessBlockConfiguration`.
@@ -5728,7 +5728,7 @@ pub struct GetPublicAccessBlockOutput {
 
 /// The `GetPublicAccessBlockRequest` structure. Every member is optional here; build one with
 /// `GetPublicAccessBlockRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetPublicAccessBlockRequest {
     /// `Bucket` (required).
@@ -5745,7 +5745,7 @@ pub struct GetPublicAccessBlockRequest {
 
 /// The `GlacierJobParameters` structure. Every member is optional here; build one with
 /// `GlacierJobParameters { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GlacierJobParameters {
     /// `Tier` (required).
@@ -5840,7 +5840,7 @@ pub struct HeadBucketOutput {
 
 /// The `HeadBucketRequest` structure. Every member is optional here; build one with
 /// `HeadBucketRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct HeadBucketRequest {
     /// `Bucket` (required).
@@ -6201,7 +6201,7 @@ impl std::fmt::Debug for HeadObjectOutput {
 
 /// The `HeadObjectRequest` structure. Every member is optional here; build one with
 /// `HeadObjectRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct HeadObjectRequest {
     /// `Bucket` (required).
@@ -6370,7 +6370,7 @@ impl std::fmt::Debug for HeadObjectRequest {
 
 /// The `IdempotencyParameterMismatch` error. Every member is optional here; build one with
 /// `IdempotencyParameterMismatch { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct IdempotencyParameterMismatch {
     /// The service's answer: status, code, message, request id.
@@ -6390,7 +6390,7 @@ pub struct IndexDocument {
 
 /// The `Initiator` structure. Every member is optional here; build one with
 /// `Initiator { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Initiator {
     /// `ID`.
@@ -6407,7 +6407,7 @@ pub struct Initiator {
 
 /// The `InputSerialization` structure. Every member is optional here; build one with
 /// `InputSerialization { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InputSerialization {
     /// `CSV`.
@@ -6498,7 +6498,7 @@ session_tower::string_enum! {
 
 /// The `InvalidAnnotationName` error. Every member is optional here; build one with
 /// `InvalidAnnotationName { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidAnnotationName {
     /// The service's answer: status, code, message, request id.
@@ -6508,7 +6508,7 @@ pub struct InvalidAnnotationName {
 
 /// The `InvalidObjectState` error. Every member is optional here; build one with
 /// `InvalidObjectState { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidObjectState {
     /// `StorageClass`.
@@ -6532,7 +6532,7 @@ pub struct InvalidObjectState {
 
 /// The `InvalidPrefix` error. Every member is optional here; build one with
 /// `InvalidPrefix { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidPrefix {
     /// The service's answer: status, code, message, request id.
@@ -6542,7 +6542,7 @@ pub struct InvalidPrefix {
 
 /// The `InvalidRequest` error. Every member is optional here; build one with
 /// `InvalidRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidRequest {
     /// The service's answer: status, code, message, request id.
@@ -6552,7 +6552,7 @@ pub struct InvalidRequest {
 
 /// The `InvalidWriteOffset` error. Every member is optional here; build one with
 /// `InvalidWriteOffset { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidWriteOffset {
     /// The service's answer: status, code, message, request id.
@@ -6755,7 +6755,7 @@ pub struct InventorySchedule {
 
 /// The `InventoryTableConfiguration` structure. Every member is optional here; build one with
 /// `InventoryTableConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InventoryTableConfiguration {
     /// `ConfigurationState` (required).
@@ -6776,7 +6776,7 @@ pub struct InventoryTableConfiguration {
 
 /// The `InventoryTableConfigurationResult` structure. Every member is optional here; build one with
 /// `InventoryTableConfigurationResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InventoryTableConfigurationResult {
     /// `ConfigurationState` (required).
@@ -6806,7 +6806,7 @@ pub struct InventoryTableConfigurationResult {
 
 /// The `InventoryTableConfigurationUpdates` structure. Every member is optional here; build one with
 /// `InventoryTableConfigurationUpdates { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InventoryTableConfigurationUpdates {
     /// `ConfigurationState` (required).
@@ -6827,7 +6827,7 @@ pub struct InventoryTableConfigurationUpdates {
 
 /// The `JSONInput` structure. Every member is optional here; build one with
 /// `JsonInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct JsonInput {
     /// `Type`.
@@ -6837,7 +6837,7 @@ pub struct JsonInput {
 
 /// The `JSONOutput` structure. Every member is optional here; build one with
 /// `JsonOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct JsonOutput {
     /// `RecordDelimiter`.
@@ -6861,7 +6861,7 @@ session_tower::string_enum! {
 
 /// The `JournalTableConfiguration` structure. Every member is optional here; build one with
 /// `JournalTableConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct JournalTableConfiguration {
     /// `RecordExpiration` (required).
@@ -6882,7 +6882,7 @@ pub struct JournalTableConfiguration {
 
 /// The `JournalTableConfigurationResult` structure. Every member is optional here; build one with
 /// `JournalTableConfigurationResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct JournalTableConfigurationResult {
     /// `TableStatus` (required).
@@ -6912,7 +6912,7 @@ pub struct JournalTableConfigurationResult {
 
 /// The `JournalTableConfigurationUpdates` structure. Every member is optional here; build one with
 /// `JournalTableConfigurationUpdates { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct JournalTableConfigurationUpdates {
     /// `RecordExpiration` (required).
@@ -6949,7 +6949,7 @@ pub struct LambdaFunctionConfiguration {
 
 /// The `LifecycleConfiguration` structure. Every member is optional here; build one with
 /// `LifecycleConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LifecycleConfiguration {
     /// `Rules` (required).
@@ -7096,7 +7096,7 @@ pub struct LifecycleRuleFilter {
 
 /// The `ListBucketAnalyticsConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketAnalyticsConfigurationsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketAnalyticsConfigurationsOutput {
     /// `IsTruncated`.
@@ -7131,7 +7131,7 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
 
 /// The `ListBucketAnalyticsConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketAnalyticsConfigurationsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketAnalyticsConfigurationsRequest {
     /// `Bucket` (required).
@@ -7155,7 +7155,7 @@ pub struct ListBucketAnalyticsConfigurationsRequest {
 
 /// The `ListBucketIntelligentTieringConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketIntelligentTieringConfigurationsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
     /// `IsTruncated`.
@@ -7190,7 +7190,7 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
 
 /// The `ListBucketIntelligentTieringConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketIntelligentTieringConfigurationsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketIntelligentTieringConfigurationsRequest {
     /// `Bucket` (required).
@@ -7214,7 +7214,7 @@ pub struct ListBucketIntelligentTieringConfigurationsRequest {
 
 /// The `ListBucketInventoryConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketInventoryConfigurationsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketInventoryConfigurationsOutput {
     /// `ContinuationToken`.
@@ -7249,7 +7249,7 @@ pub struct ListBucketInventoryConfigurationsOutput {
 
 /// The `ListBucketInventoryConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketInventoryConfigurationsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketInventoryConfigurationsRequest {
     /// `Bucket` (required).
@@ -7273,7 +7273,7 @@ pub struct ListBucketInventoryConfigurationsRequest {
 
 /// The `ListBucketMetricsConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketMetricsConfigurationsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketMetricsConfigurationsOutput {
     /// `IsTruncated`.
@@ -7308,7 +7308,7 @@ pub struct ListBucketMetricsConfigurationsOutput {
 
 /// The `ListBucketMetricsConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketMetricsConfigurationsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketMetricsConfigurationsRequest {
     /// `Bucket` (required).
@@ -7332,7 +7332,7 @@ pub struct ListBucketMetricsConfigurationsRequest {
 
 /// The `ListBucketsOutput` structure. Every member is optional here; build one with
 /// `ListBucketsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketsOutput {
     /// `Buckets`.
@@ -7355,7 +7355,7 @@ pub struct ListBucketsOutput {
 
 /// The `ListBucketsRequest` structure. Every member is optional here; build one with
 /// `ListBucketsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListBucketsRequest {
     /// `MaxBuckets`.
@@ -7386,7 +7386,7 @@ pub struct ListBucketsRequest {
 
 /// The `ListDirectoryBucketsOutput` structure. Every member is optional here; build one with
 /// `ListDirectoryBucketsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListDirectoryBucketsOutput {
     /// `Buckets`.
@@ -7403,7 +7403,7 @@ pub struct ListDirectoryBucketsOutput {
 
 /// The `ListDirectoryBucketsRequest` structure. Every member is optional here; build one with
 /// `ListDirectoryBucketsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListDirectoryBucketsRequest {
     /// `ContinuationToken`.
@@ -7424,7 +7424,7 @@ pub struct ListDirectoryBucketsRequest {
 
 /// The `ListMultipartUploadsOutput` structure. Every member is optional here; build one with
 /// `ListMultipartUploadsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListMultipartUploadsOutput {
     /// `Bucket`.
@@ -7502,7 +7502,7 @@ pub struct ListMultipartUploadsOutput {
 
 /// The `ListMultipartUploadsRequest` structure. Every member is optional here; build one with
 /// `ListMultipartUploadsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListMultipartUploadsRequest {
     /// `Bucket` (required).
@@ -7556,7 +7556,7 @@ pub struct ListMultipartUploadsRequest {
 
 /// The `ListObjectAnnotationsOutput` structure. Every member is optional here; build one with
 /// `ListObjectAnnotationsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectAnnotationsOutput {
     /// `Annotations`.
@@ -7625,7 +7625,7 @@ pub struct ListObjectAnnotationsOutput {
 
 /// The `ListObjectAnnotationsRequest` structure. Every member is optional here; build one with
 /// `ListObjectAnnotationsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectAnnotationsRequest {
     /// `Bucket` (required).
@@ -7676,7 +7676,7 @@ pub struct ListObjectAnnotationsRequest {
 
 /// The `ListObjectVersionsOutput` structure. Every member is optional here; build one with
 /// `ListObjectVersionsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectVersionsOutput {
     /// `IsTruncated`.
@@ -7757,7 +7757,7 @@ pub struct ListObjectVersionsOutput {
 
 /// The `ListObjectVersionsRequest` structure. Every member is optional here; build one with
 /// `ListObjectVersionsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectVersionsRequest {
     /// `Bucket` (required).
@@ -7814,7 +7814,7 @@ pub struct ListObjectVersionsRequest {
 
 /// The `ListObjectsOutput` structure. Every member is optional here; build one with
 /// `ListObjectsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectsOutput {
     /// `IsTruncated`.
@@ -7874,7 +7874,7 @@ pub struct ListObjectsOutput {
 
 /// The `ListObjectsRequest` structure. Every member is optional here; build one with
 /// `ListObjectsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectsRequest {
     /// `Bucket` (required).
@@ -7924,7 +7924,7 @@ pub struct ListObjectsRequest {
 
 /// The `ListObjectsV2Output` structure. Every member is optional here; build one with
 /// `ListObjectsV2Output { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectsV2Output {
     /// `IsTruncated`.
@@ -7998,7 +7998,7 @@ pub struct ListObjectsV2Output {
 
 /// The `ListObjectsV2Request` structure. Every member is optional here; build one with
 /// `ListObjectsV2Request { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListObjectsV2Request {
     /// `Bucket` (required).
@@ -8066,7 +8066,7 @@ pub struct ListObjectsV2Request {
 
 /// The `ListPartsOutput` structure. Every member is optional here; build one with
 /// `ListPartsOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListPartsOutput {
     /// `AbortDate`.
@@ -8153,7 +8153,7 @@ pub struct ListPartsOutput {
 
 /// The `ListPartsRequest` structure. Every member is optional here; build one with
 /// `ListPartsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListPartsRequest {
     /// `Bucket` (required).
@@ -8234,7 +8234,7 @@ impl std::fmt::Debug for ListPartsRequest {
 
 /// The `LocationInfo` structure. Every member is optional here; build one with
 /// `LocationInfo { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct LocationInfo {
     /// `Type`.
@@ -8312,7 +8312,7 @@ session_tower::string_enum! {
 
 /// The `MetadataConfiguration` structure. Every member is optional here; build one with
 /// `MetadataConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetadataConfiguration {
     /// `JournalTableConfiguration` (required).
@@ -8340,7 +8340,7 @@ pub struct MetadataConfiguration {
 
 /// The `MetadataConfigurationResult` structure. Every member is optional here; build one with
 /// `MetadataConfigurationResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetadataConfigurationResult {
     /// `DestinationResult` (required).
@@ -8385,7 +8385,7 @@ session_tower::string_enum! {
 
 /// The `MetadataEntry` structure. Every member is optional here; build one with
 /// `MetadataEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetadataEntry {
     /// `Name`.
@@ -8398,7 +8398,7 @@ pub struct MetadataEntry {
 
 /// The `MetadataTableConfiguration` structure. Every member is optional here; build one with
 /// `MetadataTableConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetadataTableConfiguration {
     /// `S3TablesDestination` (required).
@@ -8412,7 +8412,7 @@ pub struct MetadataTableConfiguration {
 
 /// The `MetadataTableConfigurationResult` structure. Every member is optional here; build one with
 /// `MetadataTableConfigurationResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetadataTableConfigurationResult {
     /// `S3TablesDestinationResult` (required).
@@ -8426,7 +8426,7 @@ pub struct MetadataTableConfigurationResult {
 
 /// The `MetadataTableEncryptionConfiguration` structure. Every member is optional here; build one with
 /// `MetadataTableEncryptionConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MetadataTableEncryptionConfiguration {
     /// `SseAlgorithm` (required).
@@ -8526,7 +8526,7 @@ session_tower::string_enum! {
 
 /// The `MultipartUpload` structure. Every member is optional here; build one with
 /// `MultipartUpload { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MultipartUpload {
     /// `UploadId`.
@@ -8569,7 +8569,7 @@ pub struct MultipartUpload {
 
 /// The `NoSuchAnnotation` error. Every member is optional here; build one with
 /// `NoSuchAnnotation { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct NoSuchAnnotation {
     /// The service's answer: status, code, message, request id.
@@ -8579,7 +8579,7 @@ pub struct NoSuchAnnotation {
 
 /// The `NoSuchBucket` error. Every member is optional here; build one with
 /// `NoSuchBucket { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct NoSuchBucket {
     /// The service's answer: status, code, message, request id.
@@ -8589,7 +8589,7 @@ pub struct NoSuchBucket {
 
 /// The `NoSuchKey` error. Every member is optional here; build one with
 /// `NoSuchKey { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct NoSuchKey {
     /// The service's answer: status, code, message, request id.
@@ -8599,7 +8599,7 @@ pub struct NoSuchKey {
 
 /// The `NoSuchUpload` error. Every member is optional here; build one with
 /// `NoSuchUpload { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct NoSuchUpload {
     /// The service's answer: status, code, message, request id.
@@ -8731,7 +8731,7 @@ pub struct NotificationConfigurationFilter {
 
 /// The `Object` structure. Every member is optional here; build one with
 /// `Object { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Object {
     /// `Key`.
@@ -8785,7 +8785,7 @@ pub struct Object {
 
 /// The `ObjectAlreadyInActiveTierError` error. Every member is optional here; build one with
 /// `ObjectAlreadyInActiveTierError { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ObjectAlreadyInActiveTierError {
     /// The service's answer: status, code, message, request id.
@@ -8841,22 +8841,9 @@ pub enum ObjectEncryption {
     Unknown(rt::Document),
 }
 
-impl<'de> Deserialize<'de> for ObjectEncryption {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use rt::serde::de::Error as _;
-        let Some((key, value)) = rt::union_entry(d)? else {
-            return Ok(Self::Unknown(rt::Document::Object(Default::default())));
-        };
-        Ok(match key.as_str() {
-            "SSEKMS" => Self::Ssekms(rt::from_value(value)?),
-            _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
-        })
-    }
-}
-
 /// The `ObjectIdentifier` structure. Every member is optional here; build one with
 /// `ObjectIdentifier { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ObjectIdentifier {
     /// `Key` (required).
@@ -8980,7 +8967,7 @@ pub struct ObjectLockRule {
 
 /// The `ObjectNotInActiveTierError` error. Every member is optional here; build one with
 /// `ObjectNotInActiveTierError { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ObjectNotInActiveTierError {
     /// The service's answer: status, code, message, request id.
@@ -9002,7 +8989,7 @@ session_tower::string_enum! {
 
 /// The `ObjectPart` structure. Every member is optional here; build one with
 /// `ObjectPart { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ObjectPart {
     /// `PartNumber`.
@@ -9125,7 +9112,7 @@ session_tower::string_enum! {
 
 /// The `ObjectVersion` structure. Every member is optional here; build one with
 /// `ObjectVersion { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ObjectVersion {
     /// `ETag`.
@@ -9201,7 +9188,7 @@ session_tower::string_enum! {
 
 /// The `OutputLocation` structure. Every member is optional here; build one with
 /// `OutputLocation { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct OutputLocation {
     /// `S3`.
@@ -9211,7 +9198,7 @@ pub struct OutputLocation {
 
 /// The `OutputSerialization` structure. Every member is optional here; build one with
 /// `OutputSerialization { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct OutputSerialization {
     /// `CSV`.
@@ -9273,13 +9260,13 @@ pub struct OwnershipControlsRule {
 
 /// The `ParquetInput` structure. Every member is optional here; build one with
 /// `ParquetInput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ParquetInput {}
 
 /// The `Part` structure. Every member is optional here; build one with
 /// `Part { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Part {
     /// `PartNumber`.
@@ -9426,7 +9413,7 @@ session_tower::string_enum! {
 
 /// The `PolicyStatus` structure. Every member is optional here; build one with
 /// `PolicyStatus { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PolicyStatus {
     /// `IsPublic`.
@@ -9436,7 +9423,7 @@ pub struct PolicyStatus {
 
 /// The `Progress` structure. Every member is optional here; build one with
 /// `Progress { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Progress {
     /// `BytesScanned`.
@@ -9464,7 +9451,7 @@ pub struct Progress {
 
 /// The `ProgressEvent` structure. Every member is optional here; build one with
 /// `ProgressEvent { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ProgressEvent {
     /// `Details`.
@@ -9519,7 +9506,7 @@ pub struct PublicAccessBlockConfiguration {
 
 /// The `PutBucketAbacRequest` structure. Every member is optional here; build one with
 /// `PutBucketAbacRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketAbacRequest {
     /// `Bucket` (required).
@@ -9557,7 +9544,7 @@ pub struct PutBucketAbacRequest {
 
 /// The `PutBucketAccelerateConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketAccelerateConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketAccelerateConfigurationRequest {
     /// `Bucket` (required).
@@ -9588,7 +9575,7 @@ pub struct PutBucketAccelerateConfigurationRequest {
 
 /// The `PutBucketAclRequest` structure. Every member is optional here; build one with
 /// `PutBucketAclRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketAclRequest {
     /// `ACL`.
@@ -9660,7 +9647,7 @@ pub struct PutBucketAclRequest {
 
 /// The `PutBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
@@ -9687,7 +9674,7 @@ pub struct PutBucketAnalyticsConfigurationRequest {
 
 /// The `PutBucketCorsRequest` structure. Every member is optional here; build one with
 /// `PutBucketCorsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketCorsRequest {
     /// `Bucket` (required).
@@ -9725,7 +9712,7 @@ pub struct PutBucketCorsRequest {
 
 /// The `PutBucketEncryptionRequest` structure. Every member is optional here; build one with
 /// `PutBucketEncryptionRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketEncryptionRequest {
     /// `Bucket` (required).
@@ -9763,7 +9750,7 @@ pub struct PutBucketEncryptionRequest {
 
 /// The `PutBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketIntelligentTieringConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
@@ -9790,7 +9777,7 @@ pub struct PutBucketIntelligentTieringConfigurationRequest {
 
 /// The `PutBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketInventoryConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
@@ -9817,7 +9804,7 @@ pub struct PutBucketInventoryConfigurationRequest {
 
 /// The `PutBucketLifecycleConfigurationOutput` structure. Every member is optional here; build one with
 /// `PutBucketLifecycleConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketLifecycleConfigurationOutput {
     /// `TransitionDefaultMinimumObjectSize`.
@@ -9831,7 +9818,7 @@ pub struct PutBucketLifecycleConfigurationOutput {
 
 /// The `PutBucketLifecycleConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketLifecycleConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketLifecycleConfigurationRequest {
     /// `Bucket` (required).
@@ -9869,7 +9856,7 @@ pub struct PutBucketLifecycleConfigurationRequest {
 
 /// The `PutBucketLifecycleRequest` structure. Every member is optional here; build one with
 /// `PutBucketLifecycleRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketLifecycleRequest {
     /// `Bucket` (required).
@@ -9907,7 +9894,7 @@ pub struct PutBucketLifecycleRequest {
 
 /// The `PutBucketLoggingRequest` structure. Every member is optional here; build one with
 /// `PutBucketLoggingRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketLoggingRequest {
     /// `Bucket` (required).
@@ -9945,7 +9932,7 @@ pub struct PutBucketLoggingRequest {
 
 /// The `PutBucketMetricsConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketMetricsConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
@@ -9972,7 +9959,7 @@ pub struct PutBucketMetricsConfigurationRequest {
 
 /// The `PutBucketNotificationConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketNotificationConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketNotificationConfigurationRequest {
     /// `Bucket` (required).
@@ -10003,7 +9990,7 @@ pub struct PutBucketNotificationConfigurationRequest {
 
 /// The `PutBucketNotificationRequest` structure. Every member is optional here; build one with
 /// `PutBucketNotificationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketNotificationRequest {
     /// `Bucket` (required).
@@ -10041,7 +10028,7 @@ pub struct PutBucketNotificationRequest {
 
 /// The `PutBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
 /// `PutBucketOwnershipControlsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketOwnershipControlsRequest {
     /// `Bucket` (required).
@@ -10079,7 +10066,7 @@ pub struct PutBucketOwnershipControlsRequest {
 
 /// The `PutBucketPolicyRequest` structure. Every member is optional here; build one with
 /// `PutBucketPolicyRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketPolicyRequest {
     /// `Bucket` (required).
@@ -10120,7 +10107,7 @@ pub struct PutBucketPolicyRequest {
 
 /// The `PutBucketReplicationRequest` structure. Every member is optional here; build one with
 /// `PutBucketReplicationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketReplicationRequest {
     /// `Bucket` (required).
@@ -10161,7 +10148,7 @@ pub struct PutBucketReplicationRequest {
 
 /// The `PutBucketRequestPaymentRequest` structure. Every member is optional here; build one with
 /// `PutBucketRequestPaymentRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketRequestPaymentRequest {
     /// `Bucket` (required).
@@ -10199,7 +10186,7 @@ pub struct PutBucketRequestPaymentRequest {
 
 /// The `PutBucketTaggingRequest` structure. Every member is optional here; build one with
 /// `PutBucketTaggingRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketTaggingRequest {
     /// `Bucket` (required).
@@ -10233,7 +10220,7 @@ pub struct PutBucketTaggingRequest {
 
 /// The `PutBucketVersioningRequest` structure. Every member is optional here; build one with
 /// `PutBucketVersioningRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketVersioningRequest {
     /// `Bucket` (required).
@@ -10274,7 +10261,7 @@ pub struct PutBucketVersioningRequest {
 
 /// The `PutBucketWebsiteRequest` structure. Every member is optional here; build one with
 /// `PutBucketWebsiteRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutBucketWebsiteRequest {
     /// `Bucket` (required).
@@ -10312,7 +10299,7 @@ pub struct PutBucketWebsiteRequest {
 
 /// The `PutObjectAclOutput` structure. Every member is optional here; build one with
 /// `PutObjectAclOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectAclOutput {
     /// `RequestCharged`.
@@ -10326,7 +10313,7 @@ pub struct PutObjectAclOutput {
 
 /// The `PutObjectAclRequest` structure. Every member is optional here; build one with
 /// `PutObjectAclRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectAclRequest {
     /// `ACL`.
@@ -10411,7 +10398,7 @@ pub struct PutObjectAclRequest {
 
 /// The `PutObjectAnnotationOutput` structure. Every member is optional here; build one with
 /// `PutObjectAnnotationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectAnnotationOutput {
     /// `Key`.
@@ -10529,7 +10516,7 @@ pub struct PutObjectAnnotationOutput {
 
 /// The `PutObjectAnnotationRequest` structure. Every member is optional here; build one with
 /// `PutObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectAnnotationRequest {
     /// `Bucket` (required).
@@ -10660,7 +10647,7 @@ pub struct PutObjectAnnotationRequest {
 
 /// The `PutObjectLegalHoldOutput` structure. Every member is optional here; build one with
 /// `PutObjectLegalHoldOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectLegalHoldOutput {
     /// `RequestCharged`.
@@ -10674,7 +10661,7 @@ pub struct PutObjectLegalHoldOutput {
 
 /// The `PutObjectLegalHoldRequest` structure. Every member is optional here; build one with
 /// `PutObjectLegalHoldRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectLegalHoldRequest {
     /// `Bucket` (required).
@@ -10721,7 +10708,7 @@ pub struct PutObjectLegalHoldRequest {
 
 /// The `PutObjectLockConfigurationOutput` structure. Every member is optional here; build one with
 /// `PutObjectLockConfigurationOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectLockConfigurationOutput {
     /// `RequestCharged`.
@@ -10735,7 +10722,7 @@ pub struct PutObjectLockConfigurationOutput {
 
 /// The `PutObjectLockConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutObjectLockConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectLockConfigurationRequest {
     /// `Bucket` (required).
@@ -10783,7 +10770,7 @@ pub struct PutObjectLockConfigurationRequest {
 
 /// The `PutObjectOutput` structure. Every member is optional here; build one with
 /// `PutObjectOutput { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectOutput {
     /// `Expiration`.
@@ -10970,7 +10957,7 @@ impl std::fmt::Debug for PutObjectOutput {
 
 /// The `PutObjectRequest` structure. Every member is optional here; build one with
 /// `PutObjectRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectRequest {
     /// `ACL`.
@@ -11335,7 +11322,7 @@ impl std::fmt::Debug for PutObjectRequest {
 
 /// The `PutObjectRetentionOutput` structure. Every member is optional here; build one with
 /// `PutObjectRetentionOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectRetentionOutput {
     /// `RequestCharged`.
@@ -11349,7 +11336,7 @@ pub struct PutObjectRetentionOutput {
 
 /// The `PutObjectRetentionRequest` structure. Every member is optional here; build one with
 /// `PutObjectRetentionRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectRetentionRequest {
     /// `Bucket` (required).
@@ -11403,7 +11390,7 @@ pub struct PutObjectRetentionRequest {
 
 /// The `PutObjectTaggingOutput` structure. Every member is optional here; build one with
 /// `PutObjectTaggingOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectTaggingOutput {
     /// `VersionId`.
@@ -11413,7 +11400,7 @@ pub struct PutObjectTaggingOutput {
 
 /// The `PutObjectTaggingRequest` structure. Every member is optional here; build one with
 /// `PutObjectTaggingRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutObjectTaggingRequest {
     /// `Bucket` (required).
@@ -11460,7 +11447,7 @@ pub struct PutObjectTaggingRequest {
 
 /// The `PutPublicAccessBlockRequest` structure. Every member is optional here; build one with
 /// `PutPublicAccessBlockRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PutPublicAccessBlockRequest {
     /// `Bucket` (required).
@@ -11564,7 +11551,7 @@ pub struct RecordExpiration {
 
 /// The `RecordsEvent` structure. Every member is optional here; build one with
 /// `RecordsEvent { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RecordsEvent {
     /// `Payload`.
@@ -11621,13 +11608,13 @@ pub struct RedirectAllRequestsTo {
 
 /// The `RenameObjectOutput` structure. Every member is optional here; build one with
 /// `RenameObjectOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RenameObjectOutput {}
 
 /// The `RenameObjectRequest` structure. Every member is optional here; build one with
 /// `RenameObjectRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RenameObjectRequest {
     /// `Bucket` (required).
@@ -11900,7 +11887,7 @@ session_tower::string_enum! {
 
 /// The `RequestPaymentConfiguration` structure. Every member is optional here; build one with
 /// `RequestPaymentConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RequestPaymentConfiguration {
     /// `Payer` (required).
@@ -11910,7 +11897,7 @@ pub struct RequestPaymentConfiguration {
 
 /// The `RequestProgress` structure. Every member is optional here; build one with
 /// `RequestProgress { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RequestProgress {
     /// `Enabled`.
@@ -11920,7 +11907,7 @@ pub struct RequestProgress {
 
 /// The `RestoreObjectOutput` structure. Every member is optional here; build one with
 /// `RestoreObjectOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreObjectOutput {
     /// `RequestCharged`.
@@ -11941,7 +11928,7 @@ pub struct RestoreObjectOutput {
 
 /// The `RestoreObjectRequest` structure. Every member is optional here; build one with
 /// `RestoreObjectRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreObjectRequest {
     /// `Bucket` (required).
@@ -11985,7 +11972,7 @@ pub struct RestoreObjectRequest {
 
 /// The `RestoreRequest` structure. Every member is optional here; build one with
 /// `RestoreRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreRequest {
     /// `Days`.
@@ -12037,7 +12024,7 @@ session_tower::string_enum! {
 
 /// The `RestoreStatus` structure. Every member is optional here; build one with
 /// `RestoreStatus { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RestoreStatus {
     /// `IsRestoreInProgress`.
@@ -12136,7 +12123,7 @@ pub struct S3KeyFilter {
 
 /// The `S3Location` structure. Every member is optional here; build one with
 /// `S3Location { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct S3Location {
     /// `BucketName` (required).
@@ -12197,7 +12184,7 @@ session_tower::string_enum! {
 
 /// The `S3TablesDestination` structure. Every member is optional here; build one with
 /// `S3TablesDestination { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct S3TablesDestination {
     /// `TableBucketArn` (required).
@@ -12214,7 +12201,7 @@ pub struct S3TablesDestination {
 
 /// The `S3TablesDestinationResult` structure. Every member is optional here; build one with
 /// `S3TablesDestinationResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct S3TablesDestinationResult {
     /// `TableBucketArn` (required).
@@ -12259,7 +12246,7 @@ impl std::fmt::Debug for Ssekms {
 
 /// The `SSEKMSEncryption` structure. Every member is optional here; build one with
 /// `SsekmsEncryption { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SsekmsEncryption {
     /// `KMSKeyArn` (required).
@@ -12294,7 +12281,7 @@ pub struct Sses3 {}
 
 /// The `ScanRange` structure. Every member is optional here; build one with
 /// `ScanRange { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ScanRange {
     /// `Start`.
@@ -12307,7 +12294,7 @@ pub struct ScanRange {
 
 /// The `SelectObjectContentEventStream` structure. Every member is optional here; build one with
 /// `SelectObjectContentEventStream { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SelectObjectContentEventStream {
     /// `Records`.
@@ -12329,7 +12316,7 @@ pub struct SelectObjectContentEventStream {
 
 /// The `SelectObjectContentOutput` structure. Every member is optional here; build one with
 /// `SelectObjectContentOutput { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SelectObjectContentOutput {
     /// `Payload`.
@@ -12339,7 +12326,7 @@ pub struct SelectObjectContentOutput {
 
 /// The `SelectObjectContentRequest` structure. Every member is optional here; build one with
 /// `SelectObjectContentRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SelectObjectContentRequest {
     /// `Bucket` (required).
@@ -12440,7 +12427,7 @@ impl std::fmt::Debug for SelectObjectContentRequest {
 
 /// The `SelectParameters` structure. Every member is optional here; build one with
 /// `SelectParameters { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SelectParameters {
     /// `InputSerialization` (required).
@@ -12562,7 +12549,7 @@ pub struct ServerSideEncryptionRule {
 
 /// The `SessionCredentials` structure. Every member is optional here; build one with
 /// `SessionCredentials { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SessionCredentials {
     /// `AccessKeyId` (required).
@@ -12671,7 +12658,7 @@ session_tower::string_enum! {
 
 /// The `Stats` structure. Every member is optional here; build one with
 /// `Stats { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Stats {
     /// `BytesScanned`.
@@ -12699,7 +12686,7 @@ pub struct Stats {
 
 /// The `StatsEvent` structure. Every member is optional here; build one with
 /// `StatsEvent { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct StatsEvent {
     /// `Details`.
@@ -12811,7 +12798,7 @@ pub struct Tag {
 
 /// The `Tagging` structure. Every member is optional here; build one with
 /// `Tagging { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Tagging {
     /// `TagSet` (required).
@@ -12898,7 +12885,7 @@ pub struct Tiering {
 
 /// The `TooManyParts` error. Every member is optional here; build one with
 /// `TooManyParts { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TooManyParts {
     /// The service's answer: status, code, message, request id.
@@ -13012,7 +12999,7 @@ session_tower::string_enum! {
 
 /// The `UnsupportedMediaType` error. Every member is optional here; build one with
 /// `UnsupportedMediaType { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UnsupportedMediaType {
     /// The service's answer: status, code, message, request id.
@@ -13022,7 +13009,7 @@ pub struct UnsupportedMediaType {
 
 /// The `UpdateBucketMetadataAnnotationTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `UpdateBucketMetadataAnnotationTableConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
     /// `Bucket` (required).
@@ -13060,7 +13047,7 @@ pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
 
 /// The `UpdateBucketMetadataInventoryTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `UpdateBucketMetadataInventoryTableConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
     /// `Bucket` (required).
@@ -13098,7 +13085,7 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
 
 /// The `UpdateBucketMetadataJournalTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `UpdateBucketMetadataJournalTableConfigurationRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
     /// `Bucket` (required).
@@ -13136,7 +13123,7 @@ pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
 
 /// The `UpdateObjectEncryptionRequest` structure. Every member is optional here; build one with
 /// `UpdateObjectEncryptionRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateObjectEncryptionRequest {
     /// `Bucket` (required).
@@ -13187,7 +13174,7 @@ pub struct UpdateObjectEncryptionRequest {
 
 /// The `UpdateObjectEncryptionResponse` structure. Every member is optional here; build one with
 /// `UpdateObjectEncryptionResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UpdateObjectEncryptionResponse {
     /// `RequestCharged`.
@@ -13201,7 +13188,7 @@ pub struct UpdateObjectEncryptionResponse {
 
 /// The `UploadPartCopyOutput` structure. Every member is optional here; build one with
 /// `UploadPartCopyOutput { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UploadPartCopyOutput {
     /// `CopySourceVersionId`.
@@ -13282,7 +13269,7 @@ impl std::fmt::Debug for UploadPartCopyOutput {
 
 /// The `UploadPartCopyRequest` structure. Every member is optional here; build one with
 /// `UploadPartCopyRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UploadPartCopyRequest {
     /// `Bucket` (required).
@@ -13460,7 +13447,7 @@ impl std::fmt::Debug for UploadPartCopyRequest {
 
 /// The `UploadPartOutput` structure. Every member is optional here; build one with
 /// `UploadPartOutput { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UploadPartOutput {
     /// `ServerSideEncryption`.
@@ -13609,7 +13596,7 @@ impl std::fmt::Debug for UploadPartOutput {
 
 /// The `UploadPartRequest` structure. Every member is optional here; build one with
 /// `UploadPartRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UploadPartRequest {
     /// `Body`.
@@ -13794,7 +13781,7 @@ impl std::fmt::Debug for UploadPartRequest {
 
 /// The `VersioningConfiguration` structure. Every member is optional here; build one with
 /// `VersioningConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct VersioningConfiguration {
     /// `MFADelete`.
@@ -13807,7 +13794,7 @@ pub struct VersioningConfiguration {
 
 /// The `WebsiteConfiguration` structure. Every member is optional here; build one with
 /// `WebsiteConfiguration { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct WebsiteConfiguration {
     /// `ErrorDocument`.
@@ -13842,7 +13829,7 @@ pub struct WebsiteConfiguration {
 
 /// The `WriteGetObjectResponseRequest` structure. Every member is optional here; build one with
 /// `WriteGetObjectResponseRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct WriteGetObjectResponseRequest {
     /// `RequestRoute` (required).

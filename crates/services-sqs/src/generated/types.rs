@@ -11,7 +11,7 @@ use session_tower::rt::serde::{Deserialize, Serialize};
 
 /// The `AddPermissionRequest` structure. Every member is optional here; build one with
 /// `AddPermissionRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AddPermissionRequest {
     /// `QueueUrl` (required).
@@ -34,7 +34,7 @@ pub struct AddPermissionRequest {
 
 /// The `BatchEntryIdsNotDistinct` error. Every member is optional here; build one with
 /// `BatchEntryIdsNotDistinct { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchEntryIdsNotDistinct {
     /// `message`.
@@ -47,7 +47,7 @@ pub struct BatchEntryIdsNotDistinct {
 
 /// The `BatchRequestTooLong` error. Every member is optional here; build one with
 /// `BatchRequestTooLong { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchRequestTooLong {
     /// `message`.
@@ -60,7 +60,7 @@ pub struct BatchRequestTooLong {
 
 /// The `BatchResultErrorEntry` structure. Every member is optional here; build one with
 /// `BatchResultErrorEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct BatchResultErrorEntry {
     /// `Id` (required).
@@ -83,7 +83,7 @@ pub struct BatchResultErrorEntry {
 
 /// The `CancelMessageMoveTaskRequest` structure. Every member is optional here; build one with
 /// `CancelMessageMoveTaskRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CancelMessageMoveTaskRequest {
     /// `TaskHandle` (required).
@@ -97,7 +97,7 @@ pub struct CancelMessageMoveTaskRequest {
 
 /// The `CancelMessageMoveTaskResult` structure. Every member is optional here; build one with
 /// `CancelMessageMoveTaskResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CancelMessageMoveTaskResult {
     /// `ApproximateNumberOfMessagesMoved`.
@@ -111,7 +111,7 @@ pub struct CancelMessageMoveTaskResult {
 
 /// The `ChangeMessageVisibilityBatchRequest` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchRequest {
     /// `QueueUrl` (required).
@@ -124,7 +124,7 @@ pub struct ChangeMessageVisibilityBatchRequest {
 
 /// The `ChangeMessageVisibilityBatchRequestEntry` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchRequestEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchRequestEntry {
     /// `Id` (required).
@@ -148,7 +148,7 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
 
 /// The `ChangeMessageVisibilityBatchResult` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchResult {
     /// `Successful` (required).
@@ -165,7 +165,7 @@ pub struct ChangeMessageVisibilityBatchResult {
 
 /// The `ChangeMessageVisibilityBatchResultEntry` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchResultEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityBatchResultEntry {
     /// `Id` (required).
@@ -175,7 +175,7 @@ pub struct ChangeMessageVisibilityBatchResultEntry {
 
 /// The `ChangeMessageVisibilityRequest` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ChangeMessageVisibilityRequest {
     /// `QueueUrl` (required).
@@ -199,7 +199,7 @@ pub struct ChangeMessageVisibilityRequest {
 
 /// The `CreateQueueRequest` structure. Every member is optional here; build one with
 /// `CreateQueueRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateQueueRequest {
     /// `QueueName` (required).
@@ -219,7 +219,7 @@ pub struct CreateQueueRequest {
 
 /// The `CreateQueueResult` structure. Every member is optional here; build one with
 /// `CreateQueueResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct CreateQueueResult {
     /// `QueueUrl`.
@@ -229,7 +229,7 @@ pub struct CreateQueueResult {
 
 /// The `DeleteMessageBatchRequest` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchRequest {
     /// `QueueUrl` (required).
@@ -242,7 +242,7 @@ pub struct DeleteMessageBatchRequest {
 
 /// The `DeleteMessageBatchRequestEntry` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchRequestEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchRequestEntry {
     /// `Id` (required).
@@ -259,7 +259,7 @@ pub struct DeleteMessageBatchRequestEntry {
 
 /// The `DeleteMessageBatchResult` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchResult {
     /// `Successful` (required).
@@ -276,7 +276,7 @@ pub struct DeleteMessageBatchResult {
 
 /// The `DeleteMessageBatchResultEntry` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchResultEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageBatchResultEntry {
     /// `Id` (required).
@@ -286,7 +286,7 @@ pub struct DeleteMessageBatchResultEntry {
 
 /// The `DeleteMessageRequest` structure. Every member is optional here; build one with
 /// `DeleteMessageRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteMessageRequest {
     /// `QueueUrl` (required).
@@ -303,7 +303,7 @@ pub struct DeleteMessageRequest {
 
 /// The `DeleteQueueRequest` structure. Every member is optional here; build one with
 /// `DeleteQueueRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DeleteQueueRequest {
     /// `QueueUrl` (required).
@@ -313,7 +313,7 @@ pub struct DeleteQueueRequest {
 
 /// The `EmptyBatchRequest` error. Every member is optional here; build one with
 /// `EmptyBatchRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct EmptyBatchRequest {
     /// `message`.
@@ -326,7 +326,7 @@ pub struct EmptyBatchRequest {
 
 /// The `GetQueueAttributesRequest` structure. Every member is optional here; build one with
 /// `GetQueueAttributesRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetQueueAttributesRequest {
     /// `QueueUrl` (required).
@@ -343,7 +343,7 @@ pub struct GetQueueAttributesRequest {
 
 /// The `GetQueueAttributesResult` structure. Every member is optional here; build one with
 /// `GetQueueAttributesResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetQueueAttributesResult {
     /// `Attributes`.
@@ -357,7 +357,7 @@ pub struct GetQueueAttributesResult {
 
 /// The `GetQueueUrlRequest` structure. Every member is optional here; build one with
 /// `GetQueueUrlRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetQueueUrlRequest {
     /// `QueueName` (required).
@@ -374,7 +374,7 @@ pub struct GetQueueUrlRequest {
 
 /// The `GetQueueUrlResult` structure. Every member is optional here; build one with
 /// `GetQueueUrlResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetQueueUrlResult {
     /// `QueueUrl`.
@@ -384,7 +384,7 @@ pub struct GetQueueUrlResult {
 
 /// The `InvalidAddress` error. Every member is optional here; build one with
 /// `InvalidAddress { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidAddress {
     /// `message`.
@@ -397,7 +397,7 @@ pub struct InvalidAddress {
 
 /// The `InvalidAttributeName` error. Every member is optional here; build one with
 /// `InvalidAttributeName { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidAttributeName {
     /// `message`.
@@ -410,7 +410,7 @@ pub struct InvalidAttributeName {
 
 /// The `InvalidAttributeValue` error. Every member is optional here; build one with
 /// `InvalidAttributeValue { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidAttributeValue {
     /// `message`.
@@ -423,7 +423,7 @@ pub struct InvalidAttributeValue {
 
 /// The `InvalidBatchEntryId` error. Every member is optional here; build one with
 /// `InvalidBatchEntryId { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidBatchEntryId {
     /// `message`.
@@ -436,7 +436,7 @@ pub struct InvalidBatchEntryId {
 
 /// The `InvalidIdFormat` error. Every member is optional here; build one with
 /// `InvalidIdFormat { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidIdFormat {
     /// The service's answer: status, code, message, request id.
@@ -446,7 +446,7 @@ pub struct InvalidIdFormat {
 
 /// The `InvalidMessageContents` error. Every member is optional here; build one with
 /// `InvalidMessageContents { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidMessageContents {
     /// `message`.
@@ -459,7 +459,7 @@ pub struct InvalidMessageContents {
 
 /// The `InvalidSecurity` error. Every member is optional here; build one with
 /// `InvalidSecurity { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidSecurity {
     /// `message`.
@@ -472,7 +472,7 @@ pub struct InvalidSecurity {
 
 /// The `KmsAccessDenied` error. Every member is optional here; build one with
 /// `KmsAccessDenied { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KmsAccessDenied {
     /// `message`.
@@ -485,7 +485,7 @@ pub struct KmsAccessDenied {
 
 /// The `KmsDisabled` error. Every member is optional here; build one with
 /// `KmsDisabled { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KmsDisabled {
     /// `message`.
@@ -498,7 +498,7 @@ pub struct KmsDisabled {
 
 /// The `KmsInvalidKeyUsage` error. Every member is optional here; build one with
 /// `KmsInvalidKeyUsage { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KmsInvalidKeyUsage {
     /// `message`.
@@ -511,7 +511,7 @@ pub struct KmsInvalidKeyUsage {
 
 /// The `KmsInvalidState` error. Every member is optional here; build one with
 /// `KmsInvalidState { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KmsInvalidState {
     /// `message`.
@@ -524,7 +524,7 @@ pub struct KmsInvalidState {
 
 /// The `KmsNotFound` error. Every member is optional here; build one with
 /// `KmsNotFound { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KmsNotFound {
     /// `message`.
@@ -537,7 +537,7 @@ pub struct KmsNotFound {
 
 /// The `KmsOptInRequired` error. Every member is optional here; build one with
 /// `KmsOptInRequired { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KmsOptInRequired {
     /// `message`.
@@ -550,7 +550,7 @@ pub struct KmsOptInRequired {
 
 /// The `KmsThrottled` error. Every member is optional here; build one with
 /// `KmsThrottled { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct KmsThrottled {
     /// `message`.
@@ -563,7 +563,7 @@ pub struct KmsThrottled {
 
 /// The `ListDeadLetterSourceQueuesRequest` structure. Every member is optional here; build one with
 /// `ListDeadLetterSourceQueuesRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListDeadLetterSourceQueuesRequest {
     /// `QueueUrl` (required).
@@ -583,7 +583,7 @@ pub struct ListDeadLetterSourceQueuesRequest {
 
 /// The `ListDeadLetterSourceQueuesResult` structure. Every member is optional here; build one with
 /// `ListDeadLetterSourceQueuesResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListDeadLetterSourceQueuesResult {
     /// `queueUrls` (required).
@@ -596,7 +596,7 @@ pub struct ListDeadLetterSourceQueuesResult {
 
 /// The `ListMessageMoveTasksRequest` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListMessageMoveTasksRequest {
     /// `SourceArn` (required).
@@ -613,7 +613,7 @@ pub struct ListMessageMoveTasksRequest {
 
 /// The `ListMessageMoveTasksResult` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListMessageMoveTasksResult {
     /// `Results`.
@@ -623,7 +623,7 @@ pub struct ListMessageMoveTasksResult {
 
 /// The `ListMessageMoveTasksResultEntry` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksResultEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListMessageMoveTasksResultEntry {
     /// `TaskHandle`.
@@ -685,7 +685,7 @@ pub struct ListMessageMoveTasksResultEntry {
 
 /// The `ListQueueTagsRequest` structure. Every member is optional here; build one with
 /// `ListQueueTagsRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueueTagsRequest {
     /// `QueueUrl` (required).
@@ -695,7 +695,7 @@ pub struct ListQueueTagsRequest {
 
 /// The `ListQueueTagsResult` structure. Every member is optional here; build one with
 /// `ListQueueTagsResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueueTagsResult {
     /// `Tags`.
@@ -705,7 +705,7 @@ pub struct ListQueueTagsResult {
 
 /// The `ListQueuesRequest` structure. Every member is optional here; build one with
 /// `ListQueuesRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueuesRequest {
     /// `QueueNamePrefix`.
@@ -729,7 +729,7 @@ pub struct ListQueuesRequest {
 
 /// The `ListQueuesResult` structure. Every member is optional here; build one with
 /// `ListQueuesResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ListQueuesResult {
     /// `QueueUrls`.
@@ -742,7 +742,7 @@ pub struct ListQueuesResult {
 
 /// The `Message` structure. Every member is optional here; build one with
 /// `Message { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Message {
     /// `MessageId`.
@@ -824,7 +824,7 @@ pub struct MessageAttributeValue {
 
 /// The `MessageNotInflight` error. Every member is optional here; build one with
 /// `MessageNotInflight { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MessageNotInflight {
     /// The service's answer: status, code, message, request id.
@@ -868,7 +868,7 @@ session_tower::string_enum! {
 
 /// The `MessageSystemAttributeValue` structure. Every member is optional here; build one with
 /// `MessageSystemAttributeValue { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MessageSystemAttributeValue {
     /// `StringValue`.
@@ -906,7 +906,7 @@ pub struct MessageSystemAttributeValue {
 
 /// The `OverLimit` error. Every member is optional here; build one with
 /// `OverLimit { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct OverLimit {
     /// `message`.
@@ -919,7 +919,7 @@ pub struct OverLimit {
 
 /// The `PurgeQueueInProgress` error. Every member is optional here; build one with
 /// `PurgeQueueInProgress { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PurgeQueueInProgress {
     /// `message`.
@@ -932,7 +932,7 @@ pub struct PurgeQueueInProgress {
 
 /// The `PurgeQueueRequest` structure. Every member is optional here; build one with
 /// `PurgeQueueRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PurgeQueueRequest {
     /// `QueueUrl` (required).
@@ -992,7 +992,7 @@ session_tower::string_enum! {
 
 /// The `QueueDeletedRecently` error. Every member is optional here; build one with
 /// `QueueDeletedRecently { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct QueueDeletedRecently {
     /// `message`.
@@ -1005,7 +1005,7 @@ pub struct QueueDeletedRecently {
 
 /// The `QueueDoesNotExist` error. Every member is optional here; build one with
 /// `QueueDoesNotExist { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct QueueDoesNotExist {
     /// `message`.
@@ -1018,7 +1018,7 @@ pub struct QueueDoesNotExist {
 
 /// The `QueueNameExists` error. Every member is optional here; build one with
 /// `QueueNameExists { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct QueueNameExists {
     /// `message`.
@@ -1031,7 +1031,7 @@ pub struct QueueNameExists {
 
 /// The `ReceiptHandleIsInvalid` error. Every member is optional here; build one with
 /// `ReceiptHandleIsInvalid { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReceiptHandleIsInvalid {
     /// `message`.
@@ -1044,7 +1044,7 @@ pub struct ReceiptHandleIsInvalid {
 
 /// The `ReceiveMessageRequest` structure. Every member is optional here; build one with
 /// `ReceiveMessageRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReceiveMessageRequest {
     /// `QueueUrl` (required).
@@ -1104,7 +1104,7 @@ pub struct ReceiveMessageRequest {
 
 /// The `ReceiveMessageResult` structure. Every member is optional here; build one with
 /// `ReceiveMessageResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ReceiveMessageResult {
     /// `Messages`.
@@ -1114,7 +1114,7 @@ pub struct ReceiveMessageResult {
 
 /// The `RemovePermissionRequest` structure. Every member is optional here; build one with
 /// `RemovePermissionRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RemovePermissionRequest {
     /// `QueueUrl` (required).
@@ -1127,7 +1127,7 @@ pub struct RemovePermissionRequest {
 
 /// The `RequestThrottled` error. Every member is optional here; build one with
 /// `RequestThrottled { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RequestThrottled {
     /// `message`.
@@ -1140,7 +1140,7 @@ pub struct RequestThrottled {
 
 /// The `ResourceNotFoundException` error. Every member is optional here; build one with
 /// `ResourceNotFoundException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ResourceNotFoundException {
     /// `message`.
@@ -1153,7 +1153,7 @@ pub struct ResourceNotFoundException {
 
 /// The `SendMessageBatchRequest` structure. Every member is optional here; build one with
 /// `SendMessageBatchRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchRequest {
     /// `QueueUrl` (required).
@@ -1166,7 +1166,7 @@ pub struct SendMessageBatchRequest {
 
 /// The `SendMessageBatchRequestEntry` structure. Every member is optional here; build one with
 /// `SendMessageBatchRequestEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchRequestEntry {
     /// `Id` (required).
@@ -1219,7 +1219,7 @@ pub struct SendMessageBatchRequestEntry {
 
 /// The `SendMessageBatchResult` structure. Every member is optional here; build one with
 /// `SendMessageBatchResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchResult {
     /// `Successful` (required).
@@ -1236,7 +1236,7 @@ pub struct SendMessageBatchResult {
 
 /// The `SendMessageBatchResultEntry` structure. Every member is optional here; build one with
 /// `SendMessageBatchResultEntry { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageBatchResultEntry {
     /// `Id` (required).
@@ -1277,7 +1277,7 @@ pub struct SendMessageBatchResultEntry {
 
 /// The `SendMessageRequest` structure. Every member is optional here; build one with
 /// `SendMessageRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageRequest {
     /// `QueueUrl` (required).
@@ -1330,7 +1330,7 @@ pub struct SendMessageRequest {
 
 /// The `SendMessageResult` structure. Every member is optional here; build one with
 /// `SendMessageResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SendMessageResult {
     /// `MD5OfMessageBody`.
@@ -1368,7 +1368,7 @@ pub struct SendMessageResult {
 
 /// The `SetQueueAttributesRequest` structure. Every member is optional here; build one with
 /// `SetQueueAttributesRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SetQueueAttributesRequest {
     /// `QueueUrl` (required).
@@ -1385,7 +1385,7 @@ pub struct SetQueueAttributesRequest {
 
 /// The `StartMessageMoveTaskRequest` structure. Every member is optional here; build one with
 /// `StartMessageMoveTaskRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct StartMessageMoveTaskRequest {
     /// `SourceArn` (required).
@@ -1409,7 +1409,7 @@ pub struct StartMessageMoveTaskRequest {
 
 /// The `StartMessageMoveTaskResult` structure. Every member is optional here; build one with
 /// `StartMessageMoveTaskResult { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct StartMessageMoveTaskResult {
     /// `TaskHandle`.
@@ -1423,7 +1423,7 @@ pub struct StartMessageMoveTaskResult {
 
 /// The `TagQueueRequest` structure. Every member is optional here; build one with
 /// `TagQueueRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TagQueueRequest {
     /// `QueueUrl` (required).
@@ -1436,7 +1436,7 @@ pub struct TagQueueRequest {
 
 /// The `TooManyEntriesInBatchRequest` error. Every member is optional here; build one with
 /// `TooManyEntriesInBatchRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct TooManyEntriesInBatchRequest {
     /// `message`.
@@ -1449,7 +1449,7 @@ pub struct TooManyEntriesInBatchRequest {
 
 /// The `UnsupportedOperation` error. Every member is optional here; build one with
 /// `UnsupportedOperation { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UnsupportedOperation {
     /// `message`.
@@ -1462,7 +1462,7 @@ pub struct UnsupportedOperation {
 
 /// The `UntagQueueRequest` structure. Every member is optional here; build one with
 /// `UntagQueueRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct UntagQueueRequest {
     /// `QueueUrl` (required).

@@ -11,7 +11,7 @@ use session_tower::rt::serde::{Deserialize, Serialize};
 
 /// The `AssumeRoleRequest` structure. Every member is optional here; build one with
 /// `AssumeRoleRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleRequest {
     /// `RoleArn` (required).
@@ -86,7 +86,7 @@ pub struct AssumeRoleRequest {
 
 /// The `AssumeRoleResponse` structure. Every member is optional here; build one with
 /// `AssumeRoleResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleResponse {
     /// `Credentials`.
@@ -121,7 +121,7 @@ pub struct AssumeRoleResponse {
 
 /// The `AssumeRoleWithSAMLRequest` structure. Every member is optional here; build one with
 /// `AssumeRoleWithSamlRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleWithSamlRequest {
     /// `RoleArn` (required).
@@ -178,7 +178,7 @@ impl std::fmt::Debug for AssumeRoleWithSamlRequest {
 
 /// The `AssumeRoleWithSAMLResponse` structure. Every member is optional here; build one with
 /// `AssumeRoleWithSamlResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleWithSamlResponse {
     /// `Credentials`.
@@ -236,7 +236,7 @@ pub struct AssumeRoleWithSamlResponse {
 
 /// The `AssumeRoleWithWebIdentityRequest` structure. Every member is optional here; build one with
 /// `AssumeRoleWithWebIdentityRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleWithWebIdentityRequest {
     /// `RoleArn` (required).
@@ -301,7 +301,7 @@ impl std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
 
 /// The `AssumeRoleWithWebIdentityResponse` structure. Every member is optional here; build one with
 /// `AssumeRoleWithWebIdentityResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRoleWithWebIdentityResponse {
     /// `Credentials`.
@@ -349,7 +349,7 @@ pub struct AssumeRoleWithWebIdentityResponse {
 
 /// The `AssumeRootRequest` structure. Every member is optional here; build one with
 /// `AssumeRootRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRootRequest {
     /// `TargetPrincipal` (required).
@@ -377,7 +377,7 @@ pub struct AssumeRootRequest {
 
 /// The `AssumeRootResponse` structure. Every member is optional here; build one with
 /// `AssumeRootResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumeRootResponse {
     /// `Credentials`.
@@ -398,7 +398,7 @@ pub struct AssumeRootResponse {
 
 /// The `AssumedRoleUser` structure. Every member is optional here; build one with
 /// `AssumedRoleUser { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct AssumedRoleUser {
     /// `AssumedRoleId` (required).
@@ -415,7 +415,7 @@ pub struct AssumedRoleUser {
 
 /// The `Credentials` structure. Every member is optional here; build one with
 /// `Credentials { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Credentials {
     /// `AccessKeyId` (required).
@@ -464,7 +464,7 @@ impl std::fmt::Debug for Credentials {
 
 /// The `DecodeAuthorizationMessageRequest` structure. Every member is optional here; build one with
 /// `DecodeAuthorizationMessageRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DecodeAuthorizationMessageRequest {
     /// `EncodedMessage` (required).
@@ -478,7 +478,7 @@ pub struct DecodeAuthorizationMessageRequest {
 
 /// The `DecodeAuthorizationMessageResponse` structure. Every member is optional here; build one with
 /// `DecodeAuthorizationMessageResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct DecodeAuthorizationMessageResponse {
     /// `DecodedMessage`.
@@ -492,7 +492,7 @@ pub struct DecodeAuthorizationMessageResponse {
 
 /// The `ExpiredTokenException` error. Every member is optional here; build one with
 /// `ExpiredTokenException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExpiredTokenException {
     /// `message`.
@@ -505,7 +505,7 @@ pub struct ExpiredTokenException {
 
 /// The `ExpiredTradeInTokenException` error. Every member is optional here; build one with
 /// `ExpiredTradeInTokenException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ExpiredTradeInTokenException {
     /// `message`.
@@ -518,7 +518,7 @@ pub struct ExpiredTradeInTokenException {
 
 /// The `FederatedUser` structure. Every member is optional here; build one with
 /// `FederatedUser { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct FederatedUser {
     /// `FederatedUserId` (required).
@@ -535,7 +535,7 @@ pub struct FederatedUser {
 
 /// The `GetAccessKeyInfoRequest` structure. Every member is optional here; build one with
 /// `GetAccessKeyInfoRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetAccessKeyInfoRequest {
     /// `AccessKeyId` (required).
@@ -549,7 +549,7 @@ pub struct GetAccessKeyInfoRequest {
 
 /// The `GetAccessKeyInfoResponse` structure. Every member is optional here; build one with
 /// `GetAccessKeyInfoResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetAccessKeyInfoResponse {
     /// `Account`.
@@ -559,13 +559,13 @@ pub struct GetAccessKeyInfoResponse {
 
 /// The `GetCallerIdentityRequest` structure. Every member is optional here; build one with
 /// `GetCallerIdentityRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetCallerIdentityRequest {}
 
 /// The `GetCallerIdentityResponse` structure. Every member is optional here; build one with
 /// `GetCallerIdentityResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetCallerIdentityResponse {
     /// `UserId`.
@@ -581,7 +581,7 @@ pub struct GetCallerIdentityResponse {
 
 /// The `GetDelegatedAccessTokenRequest` structure. Every member is optional here; build one with
 /// `GetDelegatedAccessTokenRequest { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetDelegatedAccessTokenRequest {
     /// `TradeInToken` (required).
@@ -606,7 +606,7 @@ impl std::fmt::Debug for GetDelegatedAccessTokenRequest {
 
 /// The `GetDelegatedAccessTokenResponse` structure. Every member is optional here; build one with
 /// `GetDelegatedAccessTokenResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetDelegatedAccessTokenResponse {
     /// `Credentials`.
@@ -634,7 +634,7 @@ pub struct GetDelegatedAccessTokenResponse {
 
 /// The `GetFederationTokenRequest` structure. Every member is optional here; build one with
 /// `GetFederationTokenRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetFederationTokenRequest {
     /// `Name` (required).
@@ -664,7 +664,7 @@ pub struct GetFederationTokenRequest {
 
 /// The `GetFederationTokenResponse` structure. Every member is optional here; build one with
 /// `GetFederationTokenResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetFederationTokenResponse {
     /// `Credentials`.
@@ -692,7 +692,7 @@ pub struct GetFederationTokenResponse {
 
 /// The `GetSessionTokenRequest` structure. Every member is optional here; build one with
 /// `GetSessionTokenRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetSessionTokenRequest {
     /// `DurationSeconds`.
@@ -716,7 +716,7 @@ pub struct GetSessionTokenRequest {
 
 /// The `GetSessionTokenResponse` structure. Every member is optional here; build one with
 /// `GetSessionTokenResponse { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetSessionTokenResponse {
     /// `Credentials`.
@@ -730,7 +730,7 @@ pub struct GetSessionTokenResponse {
 
 /// The `GetWebIdentityTokenRequest` structure. Every member is optional here; build one with
 /// `GetWebIdentityTokenRequest { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetWebIdentityTokenRequest {
     /// `Audience` (required).
@@ -757,7 +757,7 @@ pub struct GetWebIdentityTokenRequest {
 
 /// The `GetWebIdentityTokenResponse` structure. Every member is optional here; build one with
 /// `GetWebIdentityTokenResponse { field: Some(..), ..Default::default() }`.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct GetWebIdentityTokenResponse {
     /// `WebIdentityToken`.
@@ -790,7 +790,7 @@ impl std::fmt::Debug for GetWebIdentityTokenResponse {
 
 /// The `IDPCommunicationErrorException` error. Every member is optional here; build one with
 /// `IdpCommunicationErrorException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct IdpCommunicationErrorException {
     /// `message`.
@@ -803,7 +803,7 @@ pub struct IdpCommunicationErrorException {
 
 /// The `IDPRejectedClaimException` error. Every member is optional here; build one with
 /// `IdpRejectedClaimException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct IdpRejectedClaimException {
     /// `message`.
@@ -816,7 +816,7 @@ pub struct IdpRejectedClaimException {
 
 /// The `InvalidAuthorizationMessageException` error. Every member is optional here; build one with
 /// `InvalidAuthorizationMessageException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidAuthorizationMessageException {
     /// `message`.
@@ -829,7 +829,7 @@ pub struct InvalidAuthorizationMessageException {
 
 /// The `InvalidIdentityTokenException` error. Every member is optional here; build one with
 /// `InvalidIdentityTokenException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct InvalidIdentityTokenException {
     /// `message`.
@@ -842,7 +842,7 @@ pub struct InvalidIdentityTokenException {
 
 /// The `JWTPayloadSizeExceededException` error. Every member is optional here; build one with
 /// `JwtPayloadSizeExceededException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct JwtPayloadSizeExceededException {
     /// `message`.
@@ -855,7 +855,7 @@ pub struct JwtPayloadSizeExceededException {
 
 /// The `MalformedPolicyDocumentException` error. Every member is optional here; build one with
 /// `MalformedPolicyDocumentException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct MalformedPolicyDocumentException {
     /// `message`.
@@ -868,7 +868,7 @@ pub struct MalformedPolicyDocumentException {
 
 /// The `OutboundWebIdentityFederationDisabledException` error. Every member is optional here; build one with
 /// `OutboundWebIdentityFederationDisabledException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct OutboundWebIdentityFederationDisabledException {
     /// `message`.
@@ -881,7 +881,7 @@ pub struct OutboundWebIdentityFederationDisabledException {
 
 /// The `PackedPolicyTooLargeException` error. Every member is optional here; build one with
 /// `PackedPolicyTooLargeException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PackedPolicyTooLargeException {
     /// `message`.
@@ -894,7 +894,7 @@ pub struct PackedPolicyTooLargeException {
 
 /// The `PolicyDescriptorType` structure. Every member is optional here; build one with
 /// `PolicyDescriptorType { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct PolicyDescriptorType {
     /// `arn`.
@@ -904,7 +904,7 @@ pub struct PolicyDescriptorType {
 
 /// The `ProvidedContext` structure. Every member is optional here; build one with
 /// `ProvidedContext { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct ProvidedContext {
     /// `ProviderArn`.
@@ -925,7 +925,7 @@ pub struct ProvidedContext {
 
 /// The `RegionDisabledException` error. Every member is optional here; build one with
 /// `RegionDisabledException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct RegionDisabledException {
     /// `message`.
@@ -938,7 +938,7 @@ pub struct RegionDisabledException {
 
 /// The `SessionDurationEscalationException` error. Every member is optional here; build one with
 /// `SessionDurationEscalationException { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct SessionDurationEscalationException {
     /// `message`.
@@ -951,7 +951,7 @@ pub struct SessionDurationEscalationException {
 
 /// The `Tag` structure. Every member is optional here; build one with
 /// `Tag { field: Some(..), ..Default::default() }`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "session_tower::rt::serde")]
 pub struct Tag {
     /// `Key` (required).

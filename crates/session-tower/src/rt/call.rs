@@ -204,7 +204,7 @@ where
         req.extensions_mut()
             .insert(crate::endpoint::HostPrefix(prefix));
     }
-    let (_, body) = read_body(client.send(req).await?).await?;
+    let body = exchange(client, req).await?;
     let body: &[u8] = if body.trim_ascii().is_empty() {
         b"{}"
     } else {
@@ -218,6 +218,16 @@ where
             .with_source(e),
         )
     })
+}
+
+/// Sends a request and reads the whole answer: the part of every call that does not
+/// depend on its types, so it is compiled once rather than per operation.
+async fn exchange(
+    client: &Client,
+    req: http::Request<crate::body::SdkBody>,
+) -> Result<bytes::Bytes, Error> {
+    let (_, body) = read_body(client.send(req).await?).await?;
+    Ok(body)
 }
 
 /// What the query call path needs to know about an operation.
@@ -253,9 +263,28 @@ where
 {
     let value = serde_json::to_value(input)
         .map_err(|e| Error::request("could not serialize the input").with_source(e))?;
+    let out = send_query(client, op, shapes, &value, host_prefix).await?;
+    serde_json::from_value(out).map_err(|e| malformed(op.name, e))
+}
+
+/// The type-independent part of [`query_call`]: the form body out, the output's value in.
+async fn send_query(
+    client: &Client,
+    op: &QueryOp,
+    shapes: &'static [super::schema::Shape],
+    value: &serde_json::Value,
+    host_prefix: Option<String>,
+) -> Result<serde_json::Value, Error> {
+    let bad = |cause: String| {
+        Error::response(format!(
+            "{}: the response does not match the model",
+            op.name
+        ))
+        .with_source(cause)
+    };
     let mut pairs = Vec::new();
     if let Some(id) = op.input {
-        super::query::serialize(shapes, id, "", &value, &mut pairs);
+        super::query::serialize(shapes, id, "", value, &mut pairs);
     }
     let body = super::query::form_body(op.name, client.service_info().api_version, &pairs);
     let mut req = http::Request::new(crate::body::SdkBody::from(body.clone()));
@@ -276,25 +305,21 @@ where
         req.extensions_mut()
             .insert(crate::endpoint::HostPrefix(prefix));
     }
-    let (_, body) = read_body(client.send(req).await?).await?;
-    let empty = || {
-        serde_json::from_value(serde_json::Value::Object(Default::default()))
-            .map_err(|e| malformed(op.name, e))
-    };
+    let body = exchange(client, req).await?;
+    let empty = serde_json::Value::Object(Default::default());
     let Some(output) = op.output else {
-        return empty();
+        return Ok(empty);
     };
     if body.trim_ascii().is_empty() {
-        return empty();
+        return Ok(empty);
     }
-    let root = super::dom::parse(&body).map_err(|e| malformed(op.name, e))?;
+    let root = super::dom::parse(&body).map_err(bad)?;
     let wrapper = op
         .result_wrapper
         .map(str::to_owned)
         .unwrap_or_else(|| format!("{}Result", op.name));
     let el = root.child(&wrapper).unwrap_or(&root);
-    let value = super::xml_read::read(shapes, output, el);
-    serde_json::from_value(value).map_err(|e| malformed(op.name, e))
+    Ok(super::xml_read::read(shapes, output, el))
 }
 
 fn malformed<E: ModeledError>(

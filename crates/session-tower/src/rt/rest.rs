@@ -301,8 +301,28 @@ where
     O: DeserializeOwned,
     E: ModeledError,
 {
+    // Only the serde conversions are generic; the exchange itself is compiled once.
     let value = serde_json::to_value(input)
         .map_err(|e| Error::request("could not serialize the input").with_source(e))?;
+    let (out, stream) = send_rest(client, op, shapes, value, payload, host_prefix).await?;
+    let output = serde_json::from_value(out).map_err(|e| {
+        Error::response(format!(
+            "{}: the response does not match the model",
+            op.name
+        ))
+        .with_source(e)
+    })?;
+    Ok((output, stream))
+}
+
+async fn send_rest(
+    client: &Client,
+    op: &RestOp,
+    shapes: &'static [Shape],
+    value: Value,
+    payload: Option<SdkBody>,
+    host_prefix: Option<String>,
+) -> Result<(Value, Option<SdkBody>), Error> {
     let empty = JsonMap::new();
     let input_map = value.as_object().unwrap_or(&empty);
     let members: &[Member] = match op.input.and_then(|i| shapes.get(usize::from(i))) {
@@ -436,8 +456,7 @@ where
                     return Err(request_error(
                         op,
                         "a checksum algorithm needs a body of known bytes (streaming checksums are not supported yet)",
-                    )
-                    .into())
+                    ))
                 }
                 None => {}
             }
@@ -558,20 +577,18 @@ fn default_content_type(req: &mut Request<SdkBody>, value: &'static str) {
         .or_insert(HeaderValue::from_static(value));
 }
 
-async fn read_output<O: DeserializeOwned, E: ModeledError>(
+async fn read_output(
     shapes: &'static [Shape],
     op: &RestOp,
     resp: http::Response<SdkBody>,
     validate: bool,
-) -> Result<(O, Option<SdkBody>), OperationError<E>> {
+) -> Result<(Value, Option<SdkBody>), Error> {
     let malformed = |cause: String| {
-        OperationError::stack(
-            Error::response(format!(
-                "{}: the response does not match the model",
-                op.name
-            ))
-            .with_source(cause),
-        )
+        Error::response(format!(
+            "{}: the response does not match the model",
+            op.name
+        ))
+        .with_source(cause)
     };
     let (parts, body) = resp.into_parts();
     let members: &[Member] = match op.output.and_then(|o| shapes.get(usize::from(o))) {
@@ -634,9 +651,7 @@ async fn read_output<O: DeserializeOwned, E: ModeledError>(
             }
         }
     }
-    let output =
-        serde_json::from_value(Value::Object(out)).map_err(|e| malformed(e.to_string()))?;
-    Ok((output, stream))
+    Ok((Value::Object(out), stream))
 }
 
 /// A header's text as the member's value; what does not parse is left out (S3's
