@@ -540,27 +540,45 @@ pub(crate) fn read_headers(
     status: u16,
     out: &mut JsonMap<String, Value>,
 ) {
-    for m in members {
-        match m.location {
-            Location::Header => {
-                let Some(text) = headers.get(m.wire).and_then(|v| v.to_str().ok()) else {
-                    continue;
-                };
-                if let Some(v) = header_value(shapes, m, text) {
-                    out.insert(m.name.to_owned(), v);
-                }
-            }
-            Location::PrefixHeaders => {
-                let prefix = m.wire.to_ascii_lowercase();
-                let mut map = JsonMap::new();
-                for (name, value) in headers {
-                    if let (Some(key), Ok(v)) =
-                        (name.as_str().strip_prefix(&prefix), value.to_str())
-                    {
-                        map.insert(key.to_owned(), Value::String(v.to_owned()));
+    // One pass over the response's few headers, matched against the members' names
+    // (without parsing each member's name into a `HeaderName` for a lookup).
+    for (name, value) in headers {
+        let name = name.as_str();
+        let Ok(text) = value.to_str() else {
+            continue;
+        };
+        for m in members {
+            match m.location {
+                Location::Header if m.wire.eq_ignore_ascii_case(name) => {
+                    if let Some(v) = header_value(shapes, m, text) {
+                        out.insert(m.name.to_owned(), v);
                     }
                 }
-                out.insert(m.name.to_owned(), Value::Object(map));
+                Location::PrefixHeaders => {
+                    let prefix = m.wire;
+                    if name.len() > prefix.len()
+                        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+                    {
+                        let map = out
+                            .entry(m.name.to_owned())
+                            .or_insert_with(|| Value::Object(JsonMap::new()));
+                        if let Value::Object(map) = map {
+                            map.insert(
+                                name[prefix.len()..].to_owned(),
+                                Value::String(text.to_owned()),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for m in members {
+        match m.location {
+            Location::PrefixHeaders => {
+                out.entry(m.name.to_owned())
+                    .or_insert_with(|| Value::Object(JsonMap::new()));
             }
             Location::StatusCode => {
                 out.insert(m.name.to_owned(), Value::from(status));
@@ -647,6 +665,18 @@ async fn read_output(
                 let root = super::dom::parse(&bytes).map_err(malformed)?;
                 if let Value::Object(body_members) = super::xml_read::read(shapes, id, &root) {
                     out.extend(body_members);
+                }
+                // A bare body: the root element is the one member (S3's GetBucketLocation
+                // answers `<LocationConstraint>eu-west-1</LocationConstraint>`).
+                if let Some(Shape::Structure(members)) = shapes.get(usize::from(id)) {
+                    for m in members.iter().filter(|m| m.location == Location::Body) {
+                        if m.wire == root.name && !out.contains_key(m.name) {
+                            out.insert(
+                                m.name.to_owned(),
+                                super::xml_read::read(shapes, m.shape, &root),
+                            );
+                        }
+                    }
                 }
             }
         }
