@@ -301,13 +301,26 @@ async fn moto_extras(s3: &S3Client, bucket: &str) {
         .unwrap();
     assert_eq!(got.content_length, Some(5 * 1024 * 1024 + 4));
 
-    let location = s3
-        .get_bucket_location()
-        .bucket(bucket)
+    // GetBucketLocation answers with a bare `<LocationConstraint>` root.
+    s3.create_bucket()
+        .bucket("located-bucket")
+        .create_bucket_configuration(services_s3::types::CreateBucketConfiguration {
+            location_constraint: Some(services_s3::types::BucketLocationConstraint::EuWest1),
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap();
-    let _ = location.location_constraint;
+    let location = s3
+        .get_bucket_location()
+        .bucket("located-bucket")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location.location_constraint,
+        Some(services_s3::types::BucketLocationConstraint::EuWest1)
+    );
 }
 
 /// Turns an iterator of frames into a body with a known length (as a file upload would be).
