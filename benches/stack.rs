@@ -309,7 +309,7 @@ fn main() {
     // after the other (as criterion does) can differ by the drift alone. Alternating rounds
     // and taking medians cancels most of it.
     if std::env::var_os("STACK_BENCH_SKIP_ROUNDS").is_none() {
-        interleaved_rounds(&mt, &raw, &sqs, port);
+        interleaved_rounds(&mt, &raw, &sqs, &s3, port);
     }
     drop(server);
 }
@@ -319,14 +319,36 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn interleaved_rounds(mt: &tokio::runtime::Runtime, raw: &Raw, sqs: &SqsClient, port: u16) {
+fn interleaved_rounds(
+    mt: &tokio::runtime::Runtime,
+    raw: &Raw,
+    sqs: &SqsClient,
+    s3: &S3Client,
+    port: u16,
+) {
     const ROUNDS: usize = 7;
     const CALLS: u64 = 5_000;
     // One runtime for every phase: a pooled connection's task lives on the runtime that
     // opened it, so a second runtime would hand out connections nobody drives.
     let single = mt;
     let (mut cpu_raw, mut cpu_ours, mut tp_raw, mut tp_ours) = (vec![], vec![], vec![], vec![]);
+    let (mut get_raw, mut get_ours) = (vec![], vec![]);
     for _ in 0..ROUNDS {
+        let start = cpu_time();
+        single.block_on(async {
+            for _ in 0..CALLS {
+                raw_get(raw, port).await;
+            }
+        });
+        get_raw.push((cpu_time() - start).as_secs_f64() * 1e6 / CALLS as f64);
+        let start = cpu_time();
+        single.block_on(async {
+            for _ in 0..CALLS {
+                our_get(s3).await;
+            }
+        });
+        get_ours.push((cpu_time() - start).as_secs_f64() * 1e6 / CALLS as f64);
+
         let start = cpu_time();
         single.block_on(async {
             for _ in 0..CALLS {
@@ -357,12 +379,19 @@ fn interleaved_rounds(mt: &tokio::runtime::Runtime, raw: &Raw, sqs: &SqsClient, 
     }
     let ratios_cpu: Vec<f64> = cpu_ours.iter().zip(&cpu_raw).map(|(o, r)| o / r).collect();
     let ratios_tp: Vec<f64> = tp_ours.iter().zip(&tp_raw).map(|(o, r)| o / r).collect();
+    let ratios_get: Vec<f64> = get_ours.iter().zip(&get_raw).map(|(o, r)| o / r).collect();
     println!("\ninterleaved rounds ({ROUNDS} x {CALLS} SQS SendMessage calls), medians:");
     println!(
         "  client CPU per call: raw hyper {:.1} us, session stack {:.1} us, ratio {:.2}",
         median(cpu_raw),
         median(cpu_ours),
         median(ratios_cpu)
+    );
+    println!(
+        "  S3 GetObject 1 KiB, client CPU per call: raw hyper {:.1} us, session stack {:.1} us, ratio {:.2}",
+        median(get_raw),
+        median(get_ours),
+        median(ratios_get)
     );
     println!(
         "  64 tasks, 2 workers: raw hyper {:.0} req/s, session stack {:.0} req/s, ratio {:.2}",
