@@ -87,13 +87,40 @@ impl DynamoDbClient {
                 "{operation:?} is not an operation name"
             )));
         }
-        // The stack wants 'static names; operation names are few and this path is rare.
-        let operation: &'static str = Box::leak(operation.to_owned().into_boxed_str());
-        let target: &'static str =
-            Box::leak(format!("DynamoDB_20120810.{operation}").into_boxed_str());
+        let (operation, target) = interned(operation);
         let req = json_request(Protocol::AwsJson1_0, operation, target, input)?;
         let resp = self.client.send(req).await?;
         let (_, body) = read_body(resp).await?;
         parse_json(&body)
+    }
+}
+
+/// The stack wants `'static` operation names and targets. Each distinct name is made
+/// `'static` once and remembered (operation names are few), so calling in a loop does not
+/// leak.
+fn interned(operation: &str) -> (&'static str, &'static str) {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock, PoisonError};
+    static NAMES: OnceLock<Mutex<HashMap<String, (&'static str, &'static str)>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    *names.entry(operation.to_owned()).or_insert_with(|| {
+        let name: &'static str = Box::leak(operation.to_owned().into_boxed_str());
+        let target: &'static str =
+            Box::leak(format!("DynamoDB_20120810.{operation}").into_boxed_str());
+        (name, target)
+    })
+}
+
+#[cfg(test)]
+mod interning_tests {
+    #[test]
+    fn one_allocation_per_distinct_name() {
+        let (a, ta) = super::interned("ListTables");
+        let (b, _) = super::interned("ListTables");
+        assert!(std::ptr::eq(a, b));
+        assert_eq!(ta, "DynamoDB_20120810.ListTables");
     }
 }
