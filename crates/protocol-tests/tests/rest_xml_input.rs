@@ -2167,7 +2167,7 @@ mod g6 {
             // HostLabelHeaderInput
             Shape::Structure(&[Member {
                 name: "accountId",
-                wire: "X-Amz-Account-Id",
+                wire: "x-amz-account-id",
                 shape: 1,
                 flattened: false,
                 attribute: false,
@@ -3298,7 +3298,7 @@ mod g11 {
             Shape::Structure(&[
                 Member {
                     name: "foo",
-                    wire: "X-Foo",
+                    wire: "x-foo",
                     shape: 2,
                     flattened: false,
                     attribute: false,
@@ -7047,7 +7047,7 @@ mod g24 {
             Shape::Structure(&[
                 Member {
                     name: "headerString",
-                    wire: "X-String",
+                    wire: "x-string",
                     shape: 10,
                     flattened: false,
                     attribute: false,
@@ -7056,7 +7056,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerByte",
-                    wire: "X-Byte",
+                    wire: "x-byte",
                     shape: 7,
                     flattened: false,
                     attribute: false,
@@ -7065,7 +7065,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerShort",
-                    wire: "X-Short",
+                    wire: "x-short",
                     shape: 7,
                     flattened: false,
                     attribute: false,
@@ -7074,7 +7074,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerInteger",
-                    wire: "X-Integer",
+                    wire: "x-integer",
                     shape: 7,
                     flattened: false,
                     attribute: false,
@@ -7083,7 +7083,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerLong",
-                    wire: "X-Long",
+                    wire: "x-long",
                     shape: 9,
                     flattened: false,
                     attribute: false,
@@ -7092,7 +7092,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerFloat",
-                    wire: "X-Float",
+                    wire: "x-float",
                     shape: 3,
                     flattened: false,
                     attribute: false,
@@ -7101,7 +7101,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerDouble",
-                    wire: "X-Double",
+                    wire: "x-double",
                     shape: 2,
                     flattened: false,
                     attribute: false,
@@ -7110,7 +7110,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerTrueBool",
-                    wire: "X-Boolean1",
+                    wire: "x-boolean1",
                     shape: 0,
                     flattened: false,
                     attribute: false,
@@ -7119,7 +7119,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerFalseBool",
-                    wire: "X-Boolean2",
+                    wire: "x-boolean2",
                     shape: 0,
                     flattened: false,
                     attribute: false,
@@ -7128,7 +7128,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerStringList",
-                    wire: "X-StringList",
+                    wire: "x-stringlist",
                     shape: 11,
                     flattened: false,
                     attribute: false,
@@ -7137,7 +7137,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerStringSet",
-                    wire: "X-StringSet",
+                    wire: "x-stringset",
                     shape: 12,
                     flattened: false,
                     attribute: false,
@@ -7146,7 +7146,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerIntegerList",
-                    wire: "X-IntegerList",
+                    wire: "x-integerlist",
                     shape: 8,
                     flattened: false,
                     attribute: false,
@@ -7155,7 +7155,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerBooleanList",
-                    wire: "X-BooleanList",
+                    wire: "x-booleanlist",
                     shape: 1,
                     flattened: false,
                     attribute: false,
@@ -7164,7 +7164,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerTimestampList",
-                    wire: "X-TimestampList",
+                    wire: "x-timestamplist",
                     shape: 14,
                     flattened: false,
                     attribute: false,
@@ -7173,7 +7173,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerEnum",
-                    wire: "X-Enum",
+                    wire: "x-enum",
                     shape: 4,
                     flattened: false,
                     attribute: false,
@@ -7182,7 +7182,7 @@ mod g24 {
                 },
                 Member {
                     name: "headerEnumList",
-                    wire: "X-EnumList",
+                    wire: "x-enumlist",
                     shape: 5,
                     flattened: false,
                     attribute: false,
@@ -8589,7 +8589,7 @@ mod g29 {
             Shape::Structure(&[
                 Member {
                     name: "a",
-                    wire: "X-A",
+                    wire: "x-a",
                     shape: 1,
                     flattened: false,
                     attribute: false,
@@ -8598,7 +8598,7 @@ mod g29 {
                 },
                 Member {
                     name: "b",
-                    wire: "X-B",
+                    wire: "x-b",
                     shape: 1,
                     flattened: false,
                     attribute: false,
@@ -8607,7 +8607,7 @@ mod g29 {
                 },
                 Member {
                     name: "c",
-                    wire: "X-C",
+                    wire: "x-c",
                     shape: 2,
                     flattened: false,
                     attribute: false,
@@ -9091,7 +9091,7 @@ mod g31 {
             Shape::Structure(&[
                 Member {
                     name: "encoding",
-                    wire: "Content-Encoding",
+                    wire: "content-encoding",
                     shape: 1,
                     flattened: false,
                     attribute: false,
@@ -10422,7 +10422,7 @@ mod g36 {
             Shape::Structure(&[
                 Member {
                     name: "foo",
-                    wire: "X-Foo",
+                    wire: "x-foo",
                     shape: 6,
                     flattened: false,
                     attribute: false,
@@ -11013,7 +11013,7 @@ mod g37 {
             Shape::Structure(&[
                 Member {
                     name: "memberEpochSeconds",
-                    wire: "X-memberEpochSeconds",
+                    wire: "x-memberepochseconds",
                     shape: 4,
                     flattened: false,
                     attribute: false,
@@ -11022,7 +11022,7 @@ mod g37 {
                 },
                 Member {
                     name: "memberHttpDate",
-                    wire: "X-memberHttpDate",
+                    wire: "x-memberhttpdate",
                     shape: 5,
                     flattened: false,
                     attribute: false,
@@ -11031,7 +11031,7 @@ mod g37 {
                 },
                 Member {
                     name: "memberDateTime",
-                    wire: "X-memberDateTime",
+                    wire: "x-memberdatetime",
                     shape: 3,
                     flattened: false,
                     attribute: false,
@@ -11040,7 +11040,7 @@ mod g37 {
                 },
                 Member {
                     name: "defaultFormat",
-                    wire: "X-defaultFormat",
+                    wire: "x-defaultformat",
                     shape: 6,
                     flattened: false,
                     attribute: false,
@@ -11049,7 +11049,7 @@ mod g37 {
                 },
                 Member {
                     name: "targetEpochSeconds",
-                    wire: "X-targetEpochSeconds",
+                    wire: "x-targetepochseconds",
                     shape: 1,
                     flattened: false,
                     attribute: false,
@@ -11058,7 +11058,7 @@ mod g37 {
                 },
                 Member {
                     name: "targetHttpDate",
-                    wire: "X-targetHttpDate",
+                    wire: "x-targethttpdate",
                     shape: 2,
                     flattened: false,
                     attribute: false,
@@ -11067,7 +11067,7 @@ mod g37 {
                 },
                 Member {
                     name: "targetDateTime",
-                    wire: "X-targetDateTime",
+                    wire: "x-targetdatetime",
                     shape: 0,
                     flattened: false,
                     attribute: false,

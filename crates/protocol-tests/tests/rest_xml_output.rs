@@ -1716,7 +1716,7 @@ mod g7 {
             // GreetingWithErrorsOutput
             Shape::Structure(&[Member {
                 name: "greeting",
-                wire: "X-Greeting",
+                wire: "x-greeting",
                 shape: 1,
                 flattened: false,
                 attribute: false,
@@ -2166,7 +2166,7 @@ mod g9 {
             Shape::Structure(&[
                 Member {
                     name: "Header",
-                    wire: "X-Header",
+                    wire: "x-header",
                     shape: 2,
                     flattened: false,
                     attribute: false,
@@ -2634,7 +2634,7 @@ mod g11 {
             Shape::Structure(&[
                 Member {
                     name: "foo",
-                    wire: "X-Foo",
+                    wire: "x-foo",
                     shape: 2,
                     flattened: false,
                     attribute: false,
@@ -5284,7 +5284,7 @@ mod g22 {
             Shape::Structure(&[
                 Member {
                     name: "headerString",
-                    wire: "X-String",
+                    wire: "x-string",
                     shape: 10,
                     flattened: false,
                     attribute: false,
@@ -5293,7 +5293,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerByte",
-                    wire: "X-Byte",
+                    wire: "x-byte",
                     shape: 7,
                     flattened: false,
                     attribute: false,
@@ -5302,7 +5302,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerShort",
-                    wire: "X-Short",
+                    wire: "x-short",
                     shape: 7,
                     flattened: false,
                     attribute: false,
@@ -5311,7 +5311,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerInteger",
-                    wire: "X-Integer",
+                    wire: "x-integer",
                     shape: 7,
                     flattened: false,
                     attribute: false,
@@ -5320,7 +5320,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerLong",
-                    wire: "X-Long",
+                    wire: "x-long",
                     shape: 9,
                     flattened: false,
                     attribute: false,
@@ -5329,7 +5329,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerFloat",
-                    wire: "X-Float",
+                    wire: "x-float",
                     shape: 3,
                     flattened: false,
                     attribute: false,
@@ -5338,7 +5338,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerDouble",
-                    wire: "X-Double",
+                    wire: "x-double",
                     shape: 2,
                     flattened: false,
                     attribute: false,
@@ -5347,7 +5347,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerTrueBool",
-                    wire: "X-Boolean1",
+                    wire: "x-boolean1",
                     shape: 0,
                     flattened: false,
                     attribute: false,
@@ -5356,7 +5356,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerFalseBool",
-                    wire: "X-Boolean2",
+                    wire: "x-boolean2",
                     shape: 0,
                     flattened: false,
                     attribute: false,
@@ -5365,7 +5365,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerStringList",
-                    wire: "X-StringList",
+                    wire: "x-stringlist",
                     shape: 11,
                     flattened: false,
                     attribute: false,
@@ -5374,7 +5374,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerStringSet",
-                    wire: "X-StringSet",
+                    wire: "x-stringset",
                     shape: 12,
                     flattened: false,
                     attribute: false,
@@ -5383,7 +5383,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerIntegerList",
-                    wire: "X-IntegerList",
+                    wire: "x-integerlist",
                     shape: 8,
                     flattened: false,
                     attribute: false,
@@ -5392,7 +5392,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerBooleanList",
-                    wire: "X-BooleanList",
+                    wire: "x-booleanlist",
                     shape: 1,
                     flattened: false,
                     attribute: false,
@@ -5401,7 +5401,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerTimestampList",
-                    wire: "X-TimestampList",
+                    wire: "x-timestamplist",
                     shape: 14,
                     flattened: false,
                     attribute: false,
@@ -5410,7 +5410,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerEnum",
-                    wire: "X-Enum",
+                    wire: "x-enum",
                     shape: 4,
                     flattened: false,
                     attribute: false,
@@ -5419,7 +5419,7 @@ mod g22 {
                 },
                 Member {
                     name: "headerEnumList",
-                    wire: "X-EnumList",
+                    wire: "x-enumlist",
                     shape: 5,
                     flattened: false,
                     attribute: false,
@@ -7125,7 +7125,7 @@ mod g28 {
             Shape::Structure(&[
                 Member {
                     name: "foo",
-                    wire: "X-Foo",
+                    wire: "x-foo",
                     shape: 6,
                     flattened: false,
                     attribute: false,
@@ -7693,7 +7693,7 @@ mod g29 {
             Shape::Structure(&[
                 Member {
                     name: "memberEpochSeconds",
-                    wire: "X-memberEpochSeconds",
+                    wire: "x-memberepochseconds",
                     shape: 4,
                     flattened: false,
                     attribute: false,
@@ -7702,7 +7702,7 @@ mod g29 {
                 },
                 Member {
                     name: "memberHttpDate",
-                    wire: "X-memberHttpDate",
+                    wire: "x-memberhttpdate",
                     shape: 5,
                     flattened: false,
                     attribute: false,
@@ -7711,7 +7711,7 @@ mod g29 {
                 },
                 Member {
                     name: "memberDateTime",
-                    wire: "X-memberDateTime",
+                    wire: "x-memberdatetime",
                     shape: 3,
                     flattened: false,
                     attribute: false,
@@ -7720,7 +7720,7 @@ mod g29 {
                 },
                 Member {
                     name: "defaultFormat",
-                    wire: "X-defaultFormat",
+                    wire: "x-defaultformat",
                     shape: 6,
                     flattened: false,
                     attribute: false,
@@ -7729,7 +7729,7 @@ mod g29 {
                 },
                 Member {
                     name: "targetEpochSeconds",
-                    wire: "X-targetEpochSeconds",
+                    wire: "x-targetepochseconds",
                     shape: 1,
                     flattened: false,
                     attribute: false,
@@ -7738,7 +7738,7 @@ mod g29 {
                 },
                 Member {
                     name: "targetHttpDate",
-                    wire: "X-targetHttpDate",
+                    wire: "x-targethttpdate",
                     shape: 2,
                     flattened: false,
                     attribute: false,
@@ -7747,7 +7747,7 @@ mod g29 {
                 },
                 Member {
                     name: "targetDateTime",
-                    wire: "X-targetDateTime",
+                    wire: "x-targetdatetime",
                     shape: 0,
                     flattened: false,
                     attribute: false,

@@ -444,6 +444,13 @@ impl<'a> Gen<'a> {
                             Some("unixTimestamp") => "EpochSeconds",
                             _ => "Default",
                         };
+                        // Header names are case-insensitive; lower case matches `HeaderName`.
+                        let wire = if matches!(m.location.as_deref(), Some("header" | "headers")) {
+                            wire.to_ascii_lowercase()
+                        } else {
+                            wire.to_owned()
+                        };
+                        let wire = wire.as_str();
                         let location = match m.location.as_deref() {
                             Some("uri") => "Uri",
                             Some("querystring") => "Query",

@@ -1412,7 +1412,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfMatch",
-            wire: "If-Match",
+            wire: "if-match",
             shape: 309,
             flattened: false,
             attribute: false,
@@ -1421,7 +1421,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfNoneMatch",
-            wire: "If-None-Match",
+            wire: "if-none-match",
             shape: 314,
             flattened: false,
             attribute: false,
@@ -1448,7 +1448,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -1683,7 +1683,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -1749,7 +1749,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "CacheControl",
-            wire: "Cache-Control",
+            wire: "cache-control",
             shape: 74,
             flattened: false,
             attribute: false,
@@ -1767,7 +1767,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentDisposition",
-            wire: "Content-Disposition",
+            wire: "content-disposition",
             shape: 106,
             flattened: false,
             attribute: false,
@@ -1776,7 +1776,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentEncoding",
-            wire: "Content-Encoding",
+            wire: "content-encoding",
             shape: 107,
             flattened: false,
             attribute: false,
@@ -1785,7 +1785,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLanguage",
-            wire: "Content-Language",
+            wire: "content-language",
             shape: 108,
             flattened: false,
             attribute: false,
@@ -1794,7 +1794,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentType",
-            wire: "Content-Type",
+            wire: "content-type",
             shape: 112,
             flattened: false,
             attribute: false,
@@ -1848,7 +1848,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "Expires",
-            wire: "Expires",
+            wire: "expires",
             shape: 208,
             flattened: false,
             attribute: false,
@@ -1893,7 +1893,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfMatch",
-            wire: "If-Match",
+            wire: "if-match",
             shape: 309,
             flattened: false,
             attribute: false,
@@ -1902,7 +1902,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfNoneMatch",
-            wire: "If-None-Match",
+            wire: "if-none-match",
             shape: 314,
             flattened: false,
             attribute: false,
@@ -2001,7 +2001,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -2055,7 +2055,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "CopySourceSSECustomerKeyMD5",
-            wire: "x-amz-copy-source-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-copy-source-server-side-encryption-customer-key-md5",
             shape: 126,
             flattened: false,
             attribute: false,
@@ -2429,7 +2429,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -2477,7 +2477,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -2516,7 +2516,7 @@ pub(crate) static SHAPES: &[Shape] = &[
     Shape::Structure(&[
         Member {
             name: "Location",
-            wire: "Location",
+            wire: "location",
             shape: 401,
             flattened: false,
             attribute: false,
@@ -2702,7 +2702,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -2786,7 +2786,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "CacheControl",
-            wire: "Cache-Control",
+            wire: "cache-control",
             shape: 74,
             flattened: false,
             attribute: false,
@@ -2795,7 +2795,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentDisposition",
-            wire: "Content-Disposition",
+            wire: "content-disposition",
             shape: 106,
             flattened: false,
             attribute: false,
@@ -2804,7 +2804,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentEncoding",
-            wire: "Content-Encoding",
+            wire: "content-encoding",
             shape: 107,
             flattened: false,
             attribute: false,
@@ -2813,7 +2813,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLanguage",
-            wire: "Content-Language",
+            wire: "content-language",
             shape: 108,
             flattened: false,
             attribute: false,
@@ -2822,7 +2822,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentType",
-            wire: "Content-Type",
+            wire: "content-type",
             shape: 112,
             flattened: false,
             attribute: false,
@@ -2831,7 +2831,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "Expires",
-            wire: "Expires",
+            wire: "expires",
             shape: 208,
             flattened: false,
             attribute: false,
@@ -2939,7 +2939,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -3818,7 +3818,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfMatch",
-            wire: "If-Match",
+            wire: "if-match",
             shape: 309,
             flattened: false,
             attribute: false,
@@ -5380,7 +5380,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "LastModified",
-            wire: "Last-Modified",
+            wire: "last-modified",
             shape: 369,
             flattened: false,
             attribute: false,
@@ -5389,7 +5389,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLength",
-            wire: "Content-Length",
+            wire: "content-length",
             shape: 109,
             flattened: false,
             attribute: false,
@@ -5398,7 +5398,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ETag",
-            wire: "ETag",
+            wire: "etag",
             shape: 182,
             flattened: false,
             attribute: false,
@@ -5611,7 +5611,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "LastModified",
-            wire: "Last-Modified",
+            wire: "last-modified",
             shape: 369,
             flattened: false,
             attribute: false,
@@ -5806,7 +5806,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -5979,7 +5979,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "LastModified",
-            wire: "Last-Modified",
+            wire: "last-modified",
             shape: 369,
             flattened: false,
             attribute: false,
@@ -5988,7 +5988,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLength",
-            wire: "Content-Length",
+            wire: "content-length",
             shape: 109,
             flattened: false,
             attribute: false,
@@ -5997,7 +5997,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ETag",
-            wire: "ETag",
+            wire: "etag",
             shape: 182,
             flattened: false,
             attribute: false,
@@ -6123,7 +6123,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "CacheControl",
-            wire: "Cache-Control",
+            wire: "cache-control",
             shape: 74,
             flattened: false,
             attribute: false,
@@ -6132,7 +6132,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentDisposition",
-            wire: "Content-Disposition",
+            wire: "content-disposition",
             shape: 106,
             flattened: false,
             attribute: false,
@@ -6141,7 +6141,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentEncoding",
-            wire: "Content-Encoding",
+            wire: "content-encoding",
             shape: 107,
             flattened: false,
             attribute: false,
@@ -6150,7 +6150,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLanguage",
-            wire: "Content-Language",
+            wire: "content-language",
             shape: 108,
             flattened: false,
             attribute: false,
@@ -6159,7 +6159,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentRange",
-            wire: "Content-Range",
+            wire: "content-range",
             shape: 111,
             flattened: false,
             attribute: false,
@@ -6168,7 +6168,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentType",
-            wire: "Content-Type",
+            wire: "content-type",
             shape: 112,
             flattened: false,
             attribute: false,
@@ -6177,7 +6177,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "Expires",
-            wire: "Expires",
+            wire: "expires",
             shape: 208,
             flattened: false,
             attribute: false,
@@ -6222,7 +6222,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -6333,7 +6333,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfMatch",
-            wire: "If-Match",
+            wire: "if-match",
             shape: 309,
             flattened: false,
             attribute: false,
@@ -6342,7 +6342,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfModifiedSince",
-            wire: "If-Modified-Since",
+            wire: "if-modified-since",
             shape: 313,
             flattened: false,
             attribute: false,
@@ -6351,7 +6351,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfNoneMatch",
-            wire: "If-None-Match",
+            wire: "if-none-match",
             shape: 314,
             flattened: false,
             attribute: false,
@@ -6360,7 +6360,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfUnmodifiedSince",
-            wire: "If-Unmodified-Since",
+            wire: "if-unmodified-since",
             shape: 315,
             flattened: false,
             attribute: false,
@@ -6378,7 +6378,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "Range",
-            wire: "Range",
+            wire: "range",
             shape: 567,
             flattened: false,
             attribute: false,
@@ -6468,7 +6468,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -6946,7 +6946,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "LastModified",
-            wire: "Last-Modified",
+            wire: "last-modified",
             shape: 369,
             flattened: false,
             attribute: false,
@@ -6955,7 +6955,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLength",
-            wire: "Content-Length",
+            wire: "content-length",
             shape: 109,
             flattened: false,
             attribute: false,
@@ -7063,7 +7063,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ETag",
-            wire: "ETag",
+            wire: "etag",
             shape: 182,
             flattened: false,
             attribute: false,
@@ -7090,7 +7090,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "CacheControl",
-            wire: "Cache-Control",
+            wire: "cache-control",
             shape: 74,
             flattened: false,
             attribute: false,
@@ -7099,7 +7099,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentDisposition",
-            wire: "Content-Disposition",
+            wire: "content-disposition",
             shape: 106,
             flattened: false,
             attribute: false,
@@ -7108,7 +7108,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentEncoding",
-            wire: "Content-Encoding",
+            wire: "content-encoding",
             shape: 107,
             flattened: false,
             attribute: false,
@@ -7117,7 +7117,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLanguage",
-            wire: "Content-Language",
+            wire: "content-language",
             shape: 108,
             flattened: false,
             attribute: false,
@@ -7126,7 +7126,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentType",
-            wire: "Content-Type",
+            wire: "content-type",
             shape: 112,
             flattened: false,
             attribute: false,
@@ -7135,7 +7135,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentRange",
-            wire: "Content-Range",
+            wire: "content-range",
             shape: 111,
             flattened: false,
             attribute: false,
@@ -7144,7 +7144,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "Expires",
-            wire: "Expires",
+            wire: "expires",
             shape: 208,
             flattened: false,
             attribute: false,
@@ -7189,7 +7189,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -7300,7 +7300,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfMatch",
-            wire: "If-Match",
+            wire: "if-match",
             shape: 309,
             flattened: false,
             attribute: false,
@@ -7309,7 +7309,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfModifiedSince",
-            wire: "If-Modified-Since",
+            wire: "if-modified-since",
             shape: 313,
             flattened: false,
             attribute: false,
@@ -7318,7 +7318,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfNoneMatch",
-            wire: "If-None-Match",
+            wire: "if-none-match",
             shape: 314,
             flattened: false,
             attribute: false,
@@ -7327,7 +7327,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfUnmodifiedSince",
-            wire: "If-Unmodified-Since",
+            wire: "if-unmodified-since",
             shape: 315,
             flattened: false,
             attribute: false,
@@ -7345,7 +7345,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "Range",
-            wire: "Range",
+            wire: "range",
             shape: 567,
             flattened: false,
             attribute: false,
@@ -7435,7 +7435,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -10011,7 +10011,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -11483,7 +11483,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -11588,7 +11588,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -11720,7 +11720,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -11759,7 +11759,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -11943,7 +11943,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12000,7 +12000,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12117,7 +12117,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12165,7 +12165,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12213,7 +12213,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12270,7 +12270,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12327,7 +12327,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12375,7 +12375,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12423,7 +12423,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12480,7 +12480,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12556,7 +12556,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -12685,7 +12685,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ETag",
-            wire: "ETag",
+            wire: "etag",
             shape: 182,
             flattened: false,
             attribute: false,
@@ -12967,7 +12967,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -13052,7 +13052,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -13128,7 +13128,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -13167,7 +13167,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ETag",
-            wire: "ETag",
+            wire: "etag",
             shape: 182,
             flattened: false,
             attribute: false,
@@ -13302,7 +13302,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -13386,7 +13386,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "CacheControl",
-            wire: "Cache-Control",
+            wire: "cache-control",
             shape: 74,
             flattened: false,
             attribute: false,
@@ -13395,7 +13395,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentDisposition",
-            wire: "Content-Disposition",
+            wire: "content-disposition",
             shape: 106,
             flattened: false,
             attribute: false,
@@ -13404,7 +13404,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentEncoding",
-            wire: "Content-Encoding",
+            wire: "content-encoding",
             shape: 107,
             flattened: false,
             attribute: false,
@@ -13413,7 +13413,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLanguage",
-            wire: "Content-Language",
+            wire: "content-language",
             shape: 108,
             flattened: false,
             attribute: false,
@@ -13422,7 +13422,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLength",
-            wire: "Content-Length",
+            wire: "content-length",
             shape: 109,
             flattened: false,
             attribute: false,
@@ -13431,7 +13431,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -13440,7 +13440,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentType",
-            wire: "Content-Type",
+            wire: "content-type",
             shape: 112,
             flattened: false,
             attribute: false,
@@ -13548,7 +13548,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "Expires",
-            wire: "Expires",
+            wire: "expires",
             shape: 208,
             flattened: false,
             attribute: false,
@@ -13557,7 +13557,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfMatch",
-            wire: "If-Match",
+            wire: "if-match",
             shape: 309,
             flattened: false,
             attribute: false,
@@ -13566,7 +13566,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "IfNoneMatch",
-            wire: "If-None-Match",
+            wire: "if-none-match",
             shape: 314,
             flattened: false,
             attribute: false,
@@ -13683,7 +13683,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -13840,7 +13840,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -13907,7 +13907,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -13964,7 +13964,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -14235,7 +14235,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "DestinationIfMatch",
-            wire: "If-Match",
+            wire: "if-match",
             shape: 309,
             flattened: false,
             attribute: false,
@@ -14244,7 +14244,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "DestinationIfNoneMatch",
-            wire: "If-None-Match",
+            wire: "if-none-match",
             shape: 314,
             flattened: false,
             attribute: false,
@@ -14253,7 +14253,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "DestinationIfModifiedSince",
-            wire: "If-Modified-Since",
+            wire: "if-modified-since",
             shape: 313,
             flattened: false,
             attribute: false,
@@ -14262,7 +14262,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "DestinationIfUnmodifiedSince",
-            wire: "If-Unmodified-Since",
+            wire: "if-unmodified-since",
             shape: 315,
             flattened: false,
             attribute: false,
@@ -15196,7 +15196,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -15823,7 +15823,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -15871,7 +15871,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -15919,7 +15919,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -16012,7 +16012,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -16081,7 +16081,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -16228,7 +16228,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -16255,7 +16255,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "CopySourceSSECustomerKeyMD5",
-            wire: "x-amz-copy-source-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-copy-source-server-side-encryption-customer-key-md5",
             shape: 126,
             flattened: false,
             attribute: false,
@@ -16303,7 +16303,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ETag",
-            wire: "ETag",
+            wire: "etag",
             shape: 182,
             flattened: false,
             attribute: false,
@@ -16411,7 +16411,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -16468,7 +16468,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLength",
-            wire: "Content-Length",
+            wire: "content-length",
             shape: 109,
             flattened: false,
             attribute: false,
@@ -16477,7 +16477,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentMD5",
-            wire: "Content-MD5",
+            wire: "content-md5",
             shape: 110,
             flattened: false,
             attribute: false,
@@ -16630,7 +16630,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,
@@ -16798,7 +16798,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "CacheControl",
-            wire: "x-amz-fwd-header-Cache-Control",
+            wire: "x-amz-fwd-header-cache-control",
             shape: 74,
             flattened: false,
             attribute: false,
@@ -16807,7 +16807,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentDisposition",
-            wire: "x-amz-fwd-header-Content-Disposition",
+            wire: "x-amz-fwd-header-content-disposition",
             shape: 106,
             flattened: false,
             attribute: false,
@@ -16816,7 +16816,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentEncoding",
-            wire: "x-amz-fwd-header-Content-Encoding",
+            wire: "x-amz-fwd-header-content-encoding",
             shape: 107,
             flattened: false,
             attribute: false,
@@ -16825,7 +16825,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLanguage",
-            wire: "x-amz-fwd-header-Content-Language",
+            wire: "x-amz-fwd-header-content-language",
             shape: 108,
             flattened: false,
             attribute: false,
@@ -16834,7 +16834,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentLength",
-            wire: "Content-Length",
+            wire: "content-length",
             shape: 109,
             flattened: false,
             attribute: false,
@@ -16843,7 +16843,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentRange",
-            wire: "x-amz-fwd-header-Content-Range",
+            wire: "x-amz-fwd-header-content-range",
             shape: 111,
             flattened: false,
             attribute: false,
@@ -16852,7 +16852,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ContentType",
-            wire: "x-amz-fwd-header-Content-Type",
+            wire: "x-amz-fwd-header-content-type",
             shape: 112,
             flattened: false,
             attribute: false,
@@ -16960,7 +16960,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "ETag",
-            wire: "x-amz-fwd-header-ETag",
+            wire: "x-amz-fwd-header-etag",
             shape: 182,
             flattened: false,
             attribute: false,
@@ -16969,7 +16969,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "Expires",
-            wire: "x-amz-fwd-header-Expires",
+            wire: "x-amz-fwd-header-expires",
             shape: 208,
             flattened: false,
             attribute: false,
@@ -16987,7 +16987,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "LastModified",
-            wire: "x-amz-fwd-header-Last-Modified",
+            wire: "x-amz-fwd-header-last-modified",
             shape: 369,
             flattened: false,
             attribute: false,
@@ -17104,7 +17104,7 @@ pub(crate) static SHAPES: &[Shape] = &[
         },
         Member {
             name: "SSECustomerKeyMD5",
-            wire: "x-amz-fwd-header-x-amz-server-side-encryption-customer-key-MD5",
+            wire: "x-amz-fwd-header-x-amz-server-side-encryption-customer-key-md5",
             shape: 634,
             flattened: false,
             attribute: false,

@@ -33,14 +33,17 @@ impl Algorithm {
     /// The algorithm a model value names (`CRC32`, `crc32c`, ...); `None` for ones we do
     /// not compute.
     pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name.to_ascii_uppercase().as_str() {
-            "CRC32" => Self::Crc32,
-            "CRC32C" => Self::Crc32c,
-            "CRC64NVME" => Self::Crc64Nvme,
-            "SHA1" => Self::Sha1,
-            "SHA256" => Self::Sha256,
-            _ => return None,
-        })
+        const NAMES: [(&str, Algorithm); 5] = [
+            ("CRC32", Algorithm::Crc32),
+            ("CRC32C", Algorithm::Crc32c),
+            ("CRC64NVME", Algorithm::Crc64Nvme),
+            ("SHA1", Algorithm::Sha1),
+            ("SHA256", Algorithm::Sha256),
+        ];
+        NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, a)| *a)
     }
 
     /// The header carrying it: `x-amz-checksum-crc32`, ...

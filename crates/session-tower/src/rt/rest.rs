@@ -549,16 +549,15 @@ pub(crate) fn read_headers(
         };
         for m in members {
             match m.location {
-                Location::Header if m.wire.eq_ignore_ascii_case(name) => {
+                // Header members' wire names are generated in lower case, as `HeaderName`s are.
+                Location::Header if m.wire == name => {
                     if let Some(v) = header_value(shapes, m, text) {
                         out.insert(m.name.to_owned(), v);
                     }
                 }
                 Location::PrefixHeaders => {
                     let prefix = m.wire;
-                    if name.len() > prefix.len()
-                        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
-                    {
+                    if name.len() > prefix.len() && name.starts_with(prefix) {
                         let map = out
                             .entry(m.name.to_owned())
                             .or_insert_with(|| Value::Object(JsonMap::new()));
@@ -629,15 +628,28 @@ async fn read_output(
         Some(_) if op.output_streaming => {
             // The first algorithm we compute whose header came back; composite checksums
             // of multipart objects (`...-N`) are over parts, not the body, and are skipped.
-            let check = validate
-                .then(|| {
-                    op.response_algorithms.iter().find_map(|name| {
-                        let alg = Algorithm::from_name(name)?;
-                        let value = parts.headers.get(alg.header())?.to_str().ok()?;
-                        (!value.contains('-')).then(|| (alg, value.to_owned()))
-                    })
+            let check = if validate {
+                // One pass over the response headers for the checksums it carries.
+                let mut found: Vec<(Algorithm, &str)> = Vec::new();
+                for (name, value) in &parts.headers {
+                    if let Some(alg) = name
+                        .as_str()
+                        .strip_prefix("x-amz-checksum-")
+                        .and_then(Algorithm::from_name)
+                    {
+                        if let Ok(v) = value.to_str() {
+                            found.push((alg, v));
+                        }
+                    }
+                }
+                op.response_algorithms.iter().find_map(|name| {
+                    let alg = Algorithm::from_name(name)?;
+                    let value = found.iter().find(|(a, _)| *a == alg)?.1;
+                    (!value.contains('-')).then(|| (alg, value.to_owned()))
                 })
-                .flatten();
+            } else {
+                None
+            };
             stream = Some(match check {
                 Some((alg, expected)) => SdkBody::from_stream(Validating::new(body, alg, expected)),
                 None => body,
