@@ -19,6 +19,7 @@ mod generated;
 pub mod item;
 
 pub use generated::operations;
+pub use generated::resources;
 pub use generated::types;
 pub use generated::waiters;
 pub use item::{from_attribute_value, from_item, to_attribute_value, to_item, ItemError};
@@ -112,6 +113,14 @@ fn interned(operation: &str) -> (&'static str, &'static str) {
             Box::leak(format!("DynamoDB_20120810.{operation}").into_boxed_str());
         (name, target)
     })
+}
+
+impl DynamoDbClient {
+    /// The service resource over this client: boto3's `session.resource(...)`. Resources
+    /// share this client (its stack and pool); making one does no I/O.
+    pub fn resource(&self) -> resources::ServiceResource {
+        resources::ServiceResource::new(self.clone())
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ mod generated;
 mod presign;
 
 pub use generated::operations;
+pub use generated::resources;
 pub use generated::types;
 pub use generated::waiters;
 pub use session_tower::rt::{ByteStream, OperationError, Paginator};
@@ -78,5 +79,13 @@ impl S3Client {
     /// The underlying stack (for presigning and custom requests).
     pub fn raw(&self) -> &Client {
         &self.client
+    }
+}
+
+impl S3Client {
+    /// The service resource over this client: boto3's `session.resource(...)`. Resources
+    /// share this client (its stack and pool); making one does no I/O.
+    pub fn resource(&self) -> resources::ServiceResource {
+        resources::ServiceResource::new(self.clone())
     }
 }

@@ -22,6 +22,7 @@ mod customize;
 mod generated;
 
 pub use generated::operations;
+pub use generated::resources;
 pub use generated::types;
 pub use session_tower::rt::{OperationError, Paginator};
 
@@ -78,5 +79,13 @@ impl SqsClient {
     /// The underlying stack.
     pub fn raw(&self) -> &Client {
         &self.client
+    }
+}
+
+impl SqsClient {
+    /// The service resource over this client: boto3's `session.resource(...)`. Resources
+    /// share this client (its stack and pool); making one does no I/O.
+    pub fn resource(&self) -> resources::ServiceResource {
+        resources::ServiceResource::new(self.clone())
     }
 }

@@ -13,6 +13,7 @@ pub mod model;
 pub mod names;
 pub mod protocol_tests;
 mod render;
+pub mod resources;
 pub mod waiters;
 
 pub use render::{generate, Generated, RustTypes, ServiceConfig};

@@ -119,6 +119,31 @@ fn run_one(
     if let Some(waiters) = &waiters {
         files.push(("waiters.rs", waiters));
     }
+    // Resources: boto3's resource model, where the service has one.
+    let resources_path = models.join("resources-1.json");
+    let resources = if resources_path.exists() {
+        let doc: serde_json::Value = read_json(&resources_path)?;
+        let r = session_codegen::resources::render_resources(&model, &doc, client)?;
+        if !check {
+            let counts: Vec<String> = r.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+            eprintln!("{model_dir} resources: {}", counts.join(", "));
+            for s in &r.skipped {
+                eprintln!("  resources left out: {s}");
+            }
+        }
+        Some(r.source)
+    } else {
+        None
+    };
+    let module = if resources.is_some() {
+        format!("{}pub mod resources;\n", generated.module)
+    } else {
+        generated.module.clone()
+    };
+    files[0] = ("mod.rs", &module);
+    if let Some(resources) = &resources {
+        files.push(("resources.rs", resources));
+    }
     for (file, text) in files {
         let formatted = rustfmt(text)?;
         let path = out_dir.join(file);

@@ -2,5 +2,6 @@
 //! Generated from `models/dynamodb/service-2.json`: every operation and shape of the model.
 
 pub mod operations;
+pub mod resources;
 pub mod types;
 pub mod waiters;

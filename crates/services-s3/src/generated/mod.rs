@@ -2,6 +2,7 @@
 //! Generated from `models/s3/service-2.json`: every operation and shape of the model.
 
 pub mod operations;
+pub mod resources;
 pub(crate) mod schema;
 pub mod types;
 pub mod waiters;

@@ -2,4 +2,5 @@
 //! Generated from `models/sqs/service-2.json`: every operation and shape of the model.
 
 pub mod operations;
+pub mod resources;
 pub mod types;

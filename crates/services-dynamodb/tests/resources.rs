@@ -1,0 +1,54 @@
+//! DynamoDB resources (first slice) against moto with signature checking on.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+
+use services_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+    ScalarAttributeType,
+};
+use services_dynamodb::DynamoDbClient;
+
+#[test]
+fn tables_as_resources() {
+    let moto = session_testkit::Moto::shared_with_auth();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let ddb = DynamoDbClient::new(&moto.session(None)).unwrap().resource();
+        ddb.create_table()
+            .table_name("resource-table")
+            .attribute_definitions([AttributeDefinition {
+                attribute_name: Some("pk".into()),
+                attribute_type: Some(ScalarAttributeType::S),
+            }])
+            .key_schema([KeySchemaElement {
+                attribute_name: Some("pk".into()),
+                key_type: Some(KeyType::Hash),
+            }])
+            .billing_mode(BillingMode::PayPerRequest)
+            .send()
+            .await
+            .unwrap();
+        let table = ddb.table("resource-table");
+        let loaded = table.load().await.unwrap();
+        assert_eq!(
+            loaded.data().unwrap().table_name.as_deref(),
+            Some("resource-table")
+        );
+        table
+            .put_item()
+            .item(HashMap::from([("pk".to_owned(), AttributeValue::s("a"))]))
+            .send()
+            .await
+            .unwrap();
+        let got = table
+            .get_item()
+            .key(HashMap::from([("pk".to_owned(), AttributeValue::s("a"))]))
+            .send()
+            .await
+            .unwrap();
+        assert!(got.item.is_some());
+        table.delete().send().await.unwrap();
+    });
+}

@@ -1,0 +1,43 @@
+//! S3 resources (first slice) against moto with signature checking on.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashSet;
+
+use services_s3::S3Client;
+
+#[test]
+fn buckets_and_objects_as_resources() {
+    let moto = session_testkit::Moto::shared_with_auth();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let s3 = S3Client::new(&moto.session(None)).unwrap().resource();
+        let bucket = s3.bucket("resource-bucket");
+        assert_eq!(bucket.name(), "resource-bucket");
+        // Same type and identifiers: equal, and one entry in a set.
+        let again = s3.bucket("resource-bucket");
+        assert_eq!(bucket, again);
+        assert_eq!(HashSet::from([bucket.clone(), again]).len(), 1);
+        assert_ne!(bucket, s3.bucket("other"));
+
+        bucket.create().send().await.unwrap();
+        let object = bucket.object("docs/readme.txt");
+        assert_eq!(object.bucket_name(), "resource-bucket");
+        assert_eq!(object.key(), "docs/readme.txt");
+        assert!(object.data().is_none(), "nothing is loaded until asked");
+        object.put().body("resource body").send().await.unwrap();
+
+        let loaded = object.load().await.unwrap();
+        assert_eq!(loaded.data().unwrap().content_length, Some(13));
+        assert!(object.data().is_none(), "the original handle is unchanged");
+        assert_eq!(loaded, object, "equality is identifiers, not data");
+
+        let got = object.get().send().await.unwrap();
+        assert_eq!(got.body.unwrap().collect().await.unwrap(), "resource body");
+        assert_eq!(object.bucket(), bucket);
+
+        object.delete().send().await.unwrap();
+        let e = object.load().await.unwrap_err();
+        assert_eq!(e.service_error().unwrap().status(), 404);
+    });
+}
