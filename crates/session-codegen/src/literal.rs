@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::model::Model;
-use crate::names::snake;
+use crate::names::{lit, raw, snake};
 use crate::render::RustTypes;
 
 /// A Rust expression of `shape`'s type (not wrapped in `Option`) holding `value`.
@@ -139,17 +139,4 @@ fn float_text(f: f64) -> String {
     } else {
         format!("{s}.0")
     }
-}
-
-fn lit(s: &str) -> String {
-    format!("{s:?}")
-}
-
-/// A raw string literal that can hold `s`.
-fn raw(s: &str) -> String {
-    let mut hashes = String::from("#");
-    while s.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{s}\"{hashes}")
 }

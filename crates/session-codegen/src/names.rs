@@ -65,6 +65,20 @@ pub fn pascal(name: &str) -> String {
     out
 }
 
+/// A Rust string literal holding `s`.
+pub fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// A raw string literal that can hold `s` (for multi-line bodies in generated tests).
+pub fn raw(s: &str) -> String {
+    let mut hashes = String::from("#");
+    while s.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{s}\"{hashes}")
+}
+
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
     "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::literal::literal;
 use crate::model::Model;
 use crate::model::Paginators;
-use crate::names::snake;
+use crate::names::{lit, raw, snake};
 use crate::render::{generate, RustTypes, ServiceConfig};
 
 /// A group's shapes, read in document order.
@@ -363,16 +363,4 @@ fn string_list(v: &Value) -> String {
         .filter_map(|s| s.as_str().map(lit))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn lit(s: &str) -> String {
-    format!("{s:?}")
-}
-
-fn raw(s: &str) -> String {
-    let mut hashes = String::from("#");
-    while s.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{s}\"{hashes}")
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::model::{Member, Model, Paginator, Paginators, Shape};
-use crate::names::{pascal, snake};
+use crate::names::{lit, pascal, snake};
 
 /// What the generator needs to know beyond the model.
 #[derive(Debug, Clone)]
@@ -1246,9 +1246,4 @@ impl<'a> Gen<'a> {
 fn is_named_type(shape: &Shape) -> bool {
     (shape.kind == "structure" && !shape.document)
         || (shape.kind == "string" && shape.enum_values.is_some())
-}
-
-/// A Rust string literal.
-fn lit(s: &str) -> String {
-    format!("{s:?}")
 }

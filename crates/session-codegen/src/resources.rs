@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::model::Model;
-use crate::names::{pascal, snake};
+use crate::names::{lit, pascal, snake};
 use crate::render::RustTypes;
 
 /// Generated resources and what was left out.
@@ -74,10 +74,6 @@ pub fn render_resources(
         counts: cx.counts,
         skipped: cx.skipped,
     })
-}
-
-fn lit(s: &str) -> String {
-    format!("{s:?}")
 }
 
 /// The operation's input shape name.
