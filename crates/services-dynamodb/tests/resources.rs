@@ -31,6 +31,23 @@ fn tables_as_resources() {
             .await
             .unwrap();
         let table = ddb.table("resource-table");
+        use futures_util::TryStreamExt as _;
+        let tables: Vec<_> = ddb
+            .tables()
+            .page_size(1)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(tables.contains(&table), "{tables:?}");
+        let pages: Vec<_> = ddb
+            .tables()
+            .page_size(1)
+            .pages()
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(pages.iter().all(|p| p.len() <= 1));
         let loaded = table.load().await.unwrap();
         assert_eq!(
             loaded.data().unwrap().table_name.as_deref(),

@@ -21,6 +21,13 @@ fn buckets_and_objects_as_resources() {
         assert_ne!(bucket, s3.bucket("other"));
 
         bucket.create().send().await.unwrap();
+
+        // The Buckets collection: resources with their data from the listing.
+        use futures_util::TryStreamExt as _;
+        let all: Vec<_> = s3.buckets().items().try_collect().await.unwrap();
+        let listed = all.iter().find(|b| **b == bucket).unwrap();
+        assert!(listed.data().unwrap().creation_date.is_some());
+        assert!(bucket.data().is_none());
         let object = bucket.object("docs/readme.txt");
         assert_eq!(object.bucket_name(), "resource-bucket");
         assert_eq!(object.key(), "docs/readme.txt");

@@ -19,6 +19,17 @@ fn queues_and_messages_as_resources() {
             .await
             .unwrap();
         let queue = sqs.queue(created.queue_url.unwrap());
+        // The Queues collection, filtered by the request's own members, bounded.
+        use futures_util::TryStreamExt as _;
+        let queues: Vec<_> = sqs
+            .queues()
+            .filter(|c| c.queue_name_prefix("resource-"))
+            .limit(5)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(queues, vec![queue.clone()]);
         assert!(queue.data().is_none());
         let loaded = queue.load().await.unwrap();
         let attrs = loaded.data().unwrap().attributes.clone().unwrap();

@@ -123,7 +123,7 @@ fn run_one(
     let resources_path = models.join("resources-1.json");
     let resources = if resources_path.exists() {
         let doc: serde_json::Value = read_json(&resources_path)?;
-        let r = session_codegen::resources::render_resources(&model, &doc, client)?;
+        let r = session_codegen::resources::render_resources(&model, &paginators, &doc, client)?;
         if !check {
             let counts: Vec<String> = r.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
             eprintln!("{model_dir} resources: {}", counts.join(", "));

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::model::Model;
+use crate::model::{Model, Paginators};
 use crate::names::{lit, pascal, snake};
 use crate::render::RustTypes;
 
@@ -27,8 +27,26 @@ pub struct RenderedResources {
     pub skipped: Vec<String>,
 }
 
+/// What a collection needs from an operation's paginator.
+struct PagerInfo {
+    /// The output member with the items, as the paginator reads it (`Buckets`).
+    items_key: String,
+    /// Its member name in the output shape.
+    items_member: String,
+    /// The items' shape name.
+    item_shape: Option<String>,
+    /// The items' Rust type, from the operations module's point of view.
+    item_ty: String,
+    /// The output's Rust type.
+    output_ty: String,
+    /// The request builder's setter for the page size, if any.
+    limit_setter: Option<String>,
+}
+
 struct Ctx<'a> {
     model: &'a Model,
+    paginators: std::collections::BTreeMap<String, PagerInfo>,
+    resources: serde_json::Map<String, Value>,
     types: RustTypes,
     client: &'a str,
     skipped: Vec<String>,
@@ -41,12 +59,75 @@ struct Ctx<'a> {
 /// A resource model that does not parse as expected.
 pub fn render_resources(
     model: &Model,
+    paginators: &Paginators,
     resources: &Value,
     client: &str,
 ) -> Result<RenderedResources, String> {
+    let types = RustTypes::new(model);
+    let mut pagers = std::collections::BTreeMap::new();
+    for (op, p) in &paginators.pagination {
+        // Only paginators the generator made (single, plain tokens).
+        let plain = p.input_token.as_str().is_some()
+            && p.output_token
+                .as_str()
+                .is_some_and(|t| !t.contains(['.', '|', '[']));
+        if !plain {
+            continue;
+        }
+        let Some(key) = p.result_key.as_ref().and_then(|k| match k {
+            Value::String(s) => Some(s.clone()),
+            Value::Array(a) => a.first().and_then(|v| v.as_str()).map(str::to_owned),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let Some(out_shape) = model.operations.get(op).and_then(|o| o.output.as_ref()) else {
+            continue;
+        };
+        let Some(out) = model.shapes.get(&out_shape.shape) else {
+            continue;
+        };
+        let Some((member_name, member)) = out
+            .members
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&key))
+        else {
+            continue;
+        };
+        let Some(item_shape) = model
+            .shapes
+            .get(&member.shape)
+            .and_then(|l| l.member.as_ref())
+            .map(|m| m.shape.clone())
+        else {
+            continue;
+        };
+        let item_ty = match types.name(&item_shape) {
+            Ok(t) => format!("super::types::{t}"),
+            Err(_) => "String".to_owned(),
+        };
+        let limit_setter = p.limit_key.as_deref().map(snake);
+        pagers.insert(
+            op.clone(),
+            PagerInfo {
+                items_key: key.clone(),
+                items_member: member_name.clone(),
+                item_shape: Some(item_shape),
+                item_ty,
+                output_ty: format!("super::types::{}", types.name(&out_shape.shape)?),
+                limit_setter,
+            },
+        );
+    }
     let mut cx = Ctx {
         model,
-        types: RustTypes::new(model),
+        paginators: pagers,
+        resources: resources
+            .get("resources")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        types,
         client,
         skipped: Vec::new(),
         counts: Default::default(),
@@ -58,7 +139,7 @@ pub fn render_resources(
          //! makes no call until an action or `load` is awaited.\n\n\
          #![allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, deprecated)]\n\n\
          use std::sync::Arc;\n\n\
-         use session_tower::rt::OperationError;\n\n",
+         use session_tower::rt::{self, OperationError};\n\n",
     );
     let service = resources.get("service").cloned().unwrap_or(Value::Null);
     let all = resources
@@ -173,16 +254,18 @@ fn render_service(cx: &mut Ctx<'_>, service: &Value, out: &mut String) -> Result
     let mut taken = BTreeSet::new();
     render_has(cx, "service", service, &|_| None, out, &mut taken)?;
     render_actions(cx, "service", service, &|_| None, out, &mut taken);
-    for (n, _) in service
-        .get("hasMany")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        cx.skipped
-            .push(format!("service.hasMany.{n}: not generated in this slice"));
-    }
+    let mut collections = String::new();
+    render_collections(
+        cx,
+        "service",
+        service,
+        &|_| None,
+        out,
+        &mut taken,
+        &mut collections,
+    );
     out.push_str("}\n\n");
+    out.push_str(&collections);
     Ok(())
 }
 
@@ -373,15 +456,209 @@ fn render_resource(
     taken.insert("load".into());
     render_has(cx, name, r, &ident, out, &mut taken)?;
     render_actions(cx, name, r, &ident, out, &mut taken);
-    for kind in ["hasMany", "batchActions", "waiters"] {
+    let mut collections = String::new();
+    render_collections(cx, name, r, &ident, out, &mut taken, &mut collections);
+    for kind in ["batchActions", "waiters"] {
         for (n, _) in r.get(kind).and_then(Value::as_object).into_iter().flatten() {
             cx.skipped
                 .push(format!("{name}.{kind}.{n}: not generated in this slice"));
         }
     }
     out.push_str("}\n\n");
+    out.push_str(&collections);
     *cx.counts.entry("resources").or_default() += 1;
     Ok(())
+}
+
+/// Collections (`hasMany`) over a generated paginator, for resources whose identifiers come
+/// from this resource and from each listed item (`X[]` or `X[].Y`, where `X` is the
+/// paginator's items).
+#[allow(clippy::too_many_lines)]
+fn render_collections(
+    cx: &mut Ctx<'_>,
+    owner: &str,
+    node: &Value,
+    ident: &dyn Fn(&str) -> Option<String>,
+    out: &mut String,
+    taken: &mut BTreeSet<String>,
+    types_out: &mut String,
+) {
+    for (name, h) in node
+        .get("hasMany")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let op = h["request"]["operation"].as_str().unwrap_or_default();
+        let params: Vec<Value> = h["request"]["params"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let setters = match param_setters(cx, op, &params, ident) {
+            Ok(s) => s,
+            Err(why) => {
+                cx.skipped.push(format!("{owner}.hasMany.{name}: {why}"));
+                continue;
+            }
+        };
+        let Some(pager) = cx.paginators.get(op) else {
+            cx.skipped.push(format!(
+                "{owner}.hasMany.{name}: {op} has no generated paginator"
+            ));
+            continue;
+        };
+        let target = h["resource"]["type"].as_str().unwrap_or_default();
+        let items_key = pager.items_key.clone();
+        // Each identifier: from this resource, or from the listed item.
+        let mut fields = Vec::new();
+        let mut ok = true;
+        for id in h["resource"]["identifiers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            match (id["source"].as_str(), id["path"].as_str()) {
+                (Some("identifier"), _) => match id["name"].as_str().and_then(ident) {
+                    Some(e) => fields.push(e),
+                    None => ok = false,
+                },
+                (Some("response"), Some(path)) if path == format!("{items_key}[]") => {
+                    fields.push("item.clone()".to_owned());
+                }
+                (Some("response"), Some(path)) => match path
+                    .strip_prefix(&format!("{items_key}[]."))
+                    .filter(|f| !f.contains(['.', '[']))
+                {
+                    Some(field) => {
+                        fields.push(format!("item.{}.clone().unwrap_or_default()", snake(field)))
+                    }
+                    None => ok = false,
+                },
+                _ => ok = false,
+            }
+        }
+        if !ok {
+            cx.skipped.push(format!(
+                "{owner}.hasMany.{name}: identifiers this slice cannot map"
+            ));
+            continue;
+        }
+        // The item is the resource's data when the model says so and the types agree.
+        let target_shape = cx
+            .resources
+            .get(target)
+            .and_then(|r| r["shape"].as_str())
+            .unwrap_or_default();
+        let with_data = h["resource"]["path"].as_str() == Some(format!("{items_key}[]").as_str())
+            && pager.item_shape.as_deref() == Some(target_shape)
+            && cx.types.name(target_shape).is_ok();
+        let mut method = snake(name);
+        while !taken.insert(method.clone()) {
+            method.push('_');
+        }
+        let coll = format!(
+            "{}{}Collection",
+            pascal(owner.trim_start_matches("service")),
+            pascal(name)
+        );
+        let target_ty = pascal(target);
+        let call = format!("super::operations::{op}Call");
+        let output = &pager.output_ty;
+        let error = format!("super::operations::{op}Error");
+        let item_ty = &pager.item_ty;
+        let make = format!(
+            "{{ let mut r = {target_ty}::new(client.clone(), {}); {} r }}",
+            fields
+                .iter()
+                .map(|f| f.replace("self.", "owner."))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if with_data {
+                "r.data = Some(Arc::new(item));"
+            } else {
+                "let _ = item;"
+            }
+        );
+        let _ = writeln!(
+            out,
+            "    /// The `{name}` collection: `{target}` resources listed by `{op}`, page by page as
+    /// they are read (nothing is called until the stream is polled).
+    pub fn {method}(&self) -> {coll} {{
+        {coll} {{ owner: self.clone(), call: self.client.{}(){setters}, limit: None }}
+    }}
+",
+            snake(op)
+        );
+        let owner_ty = if owner == "service" {
+            "ServiceResource".to_owned()
+        } else {
+            pascal(owner)
+        };
+        let page_size = pager
+            .limit_setter
+            .as_ref()
+            .map(|s| {
+                format!(
+                    "    /// Items per request (the service's page size).
+    pub fn page_size(mut self, n: i32) -> Self {{
+        self.call = self.call.{s}(n);
+        self
+    }}
+
+"
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            types_out,
+            "/// A reusable description of the `{name}` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct {coll} {{
+    owner: {owner_ty},
+    call: {call},
+    limit: Option<usize>,
+}}
+
+             impl {coll} {{
+    /// Narrows the listing with the request's own members (`|c| c.prefix(\"logs/\")`).
+    pub fn filter(mut self, f: impl FnOnce({call}) -> {call}) -> Self {{
+        self.call = f(self.call);
+        self
+    }}
+
+    /// At most `n` resources in all.
+    pub fn limit(mut self, n: usize) -> Self {{
+        self.limit = Some(n);
+        self
+    }}
+
+{page_size}             /// The resources, one at a time, following the pages.
+    pub fn items(self) -> impl rt::futures_util::Stream<Item = Result<{target_ty}, OperationError<{error}>>> + Send {{
+        use rt::futures_util::StreamExt as _;
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let limit = self.limit.unwrap_or(usize::MAX);
+        self.call.into_paginator().items().map_ok(move |item: {item_ty}| {make}).take(limit)
+    }}
+
+             /// The resources, a page at a time.
+    pub fn pages(self) -> impl rt::futures_util::Stream<Item = Result<Vec<{target_ty}>, OperationError<{error}>>> + Send {{
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        self.call.into_paginator().pages().map_ok(move |page: {output}| {{
+            page.{}.unwrap_or_default().into_iter().map(|item: {item_ty}| {make}).collect()
+        }})
+    }}
+}}
+",
+            snake(&pager.items_member)
+        );
+        *cx.counts.entry("collections").or_default() += 1;
+    }
 }
 
 fn render_load(

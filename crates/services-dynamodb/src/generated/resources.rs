@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use session_tower::rt::OperationError;
+use session_tower::rt::{self, OperationError};
 
 /// The service resource: the entry point (`session.resource('...')` in boto3).
 #[derive(Debug, Clone)]
@@ -47,6 +47,96 @@ impl ServiceResource {
     /// rest and `send()`.
     pub fn create_table(&self) -> super::operations::CreateTableCall {
         self.client.create_table()
+    }
+
+    /// The `Tables` collection: `Table` resources listed by `ListTables`, page by page as
+    /// they are read (nothing is called until the stream is polled).
+    pub fn tables(&self) -> ValueTablesCollection {
+        ValueTablesCollection {
+            owner: self.clone(),
+            call: self.client.list_tables(),
+            limit: None,
+        }
+    }
+}
+
+/// A reusable description of the `Tables` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ValueTablesCollection {
+    owner: ServiceResource,
+    call: super::operations::ListTablesCall,
+    limit: Option<usize>,
+}
+
+impl ValueTablesCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(super::operations::ListTablesCall) -> super::operations::ListTablesCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size).
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.limit(n);
+        self
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Table, OperationError<super::operations::ListTablesError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let limit = self.limit.unwrap_or(usize::MAX);
+        self.call
+            .into_paginator()
+            .items()
+            .map_ok(move |item: String| {
+                let mut r = Table::new(client.clone(), item.clone());
+                let _ = item;
+                r
+            })
+            .take(limit)
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Vec<Table>, OperationError<super::operations::ListTablesError>>,
+    > + Send {
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        self.call
+            .into_paginator()
+            .pages()
+            .map_ok(move |page: super::types::ListTablesOutput| {
+                page.table_names
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|item: String| {
+                        let mut r = Table::new(client.clone(), item.clone());
+                        let _ = item;
+                        r
+                    })
+                    .collect()
+            })
     }
 }
 

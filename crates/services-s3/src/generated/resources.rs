@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use session_tower::rt::OperationError;
+use session_tower::rt::{self, OperationError};
 
 /// The service resource: the entry point (`session.resource('...')` in boto3).
 #[derive(Debug, Clone)]
@@ -35,6 +35,97 @@ impl ServiceResource {
     /// rest and `send()`.
     pub fn create_bucket(&self) -> super::operations::CreateBucketCall {
         self.client.create_bucket()
+    }
+
+    /// The `Buckets` collection: `Bucket` resources listed by `ListBuckets`, page by page as
+    /// they are read (nothing is called until the stream is polled).
+    pub fn buckets(&self) -> ValueBucketsCollection {
+        ValueBucketsCollection {
+            owner: self.clone(),
+            call: self.client.list_buckets(),
+            limit: None,
+        }
+    }
+}
+
+/// A reusable description of the `Buckets` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ValueBucketsCollection {
+    owner: ServiceResource,
+    call: super::operations::ListBucketsCall,
+    limit: Option<usize>,
+}
+
+impl ValueBucketsCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(super::operations::ListBucketsCall) -> super::operations::ListBucketsCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size).
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_buckets(n);
+        self
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Bucket, OperationError<super::operations::ListBucketsError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let limit = self.limit.unwrap_or(usize::MAX);
+        self.call
+            .into_paginator()
+            .items()
+            .map_ok(move |item: super::types::Bucket| {
+                let mut r = Bucket::new(client.clone(), item.name.clone().unwrap_or_default());
+                r.data = Some(Arc::new(item));
+                r
+            })
+            .take(limit)
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Vec<Bucket>, OperationError<super::operations::ListBucketsError>>,
+    > + Send {
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        self.call
+            .into_paginator()
+            .pages()
+            .map_ok(move |page: super::types::ListBucketsOutput| {
+                page.buckets
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|item: super::types::Bucket| {
+                        let mut r =
+                            Bucket::new(client.clone(), item.name.clone().unwrap_or_default());
+                        r.data = Some(Arc::new(item));
+                        r
+                    })
+                    .collect()
+            })
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use session_tower::rt::OperationError;
+use session_tower::rt::{self, OperationError};
 
 /// The service resource: the entry point (`session.resource('...')` in boto3).
 #[derive(Debug, Clone)]
@@ -41,6 +41,96 @@ impl ServiceResource {
     /// rest and `send()`.
     pub fn get_queue_by_name(&self) -> super::operations::GetQueueUrlCall {
         self.client.get_queue_url()
+    }
+
+    /// The `Queues` collection: `Queue` resources listed by `ListQueues`, page by page as
+    /// they are read (nothing is called until the stream is polled).
+    pub fn queues(&self) -> ValueQueuesCollection {
+        ValueQueuesCollection {
+            owner: self.clone(),
+            call: self.client.list_queues(),
+            limit: None,
+        }
+    }
+}
+
+/// A reusable description of the `Queues` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ValueQueuesCollection {
+    owner: ServiceResource,
+    call: super::operations::ListQueuesCall,
+    limit: Option<usize>,
+}
+
+impl ValueQueuesCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(super::operations::ListQueuesCall) -> super::operations::ListQueuesCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size).
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_results(n);
+        self
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Queue, OperationError<super::operations::ListQueuesError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let limit = self.limit.unwrap_or(usize::MAX);
+        self.call
+            .into_paginator()
+            .items()
+            .map_ok(move |item: String| {
+                let mut r = Queue::new(client.clone(), item.clone());
+                let _ = item;
+                r
+            })
+            .take(limit)
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Vec<Queue>, OperationError<super::operations::ListQueuesError>>,
+    > + Send {
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        self.call
+            .into_paginator()
+            .pages()
+            .map_ok(move |page: super::types::ListQueuesResult| {
+                page.queue_urls
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|item: String| {
+                        let mut r = Queue::new(client.clone(), item.clone());
+                        let _ = item;
+                        r
+                    })
+                    .collect()
+            })
     }
 }
 
@@ -278,5 +368,102 @@ impl Queue {
         self.client
             .set_queue_attributes()
             .queue_url(self.url.clone())
+    }
+
+    /// The `DeadLetterSourceQueues` collection: `Queue` resources listed by `ListDeadLetterSourceQueues`, page by page as
+    /// they are read (nothing is called until the stream is polled).
+    pub fn dead_letter_source_queues(&self) -> QueueDeadLetterSourceQueuesCollection {
+        QueueDeadLetterSourceQueuesCollection {
+            owner: self.clone(),
+            call: self
+                .client
+                .list_dead_letter_source_queues()
+                .queue_url(self.url.clone()),
+            limit: None,
+        }
+    }
+}
+
+/// A reusable description of the `DeadLetterSourceQueues` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct QueueDeadLetterSourceQueuesCollection {
+    owner: Queue,
+    call: super::operations::ListDeadLetterSourceQueuesCall,
+    limit: Option<usize>,
+}
+
+impl QueueDeadLetterSourceQueuesCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(
+            super::operations::ListDeadLetterSourceQueuesCall,
+        ) -> super::operations::ListDeadLetterSourceQueuesCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size).
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_results(n);
+        self
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Queue, OperationError<super::operations::ListDeadLetterSourceQueuesError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let limit = self.limit.unwrap_or(usize::MAX);
+        self.call
+            .into_paginator()
+            .items()
+            .map_ok(move |item: String| {
+                let mut r = Queue::new(client.clone(), item.clone());
+                let _ = item;
+                r
+            })
+            .take(limit)
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<
+            Vec<Queue>,
+            OperationError<super::operations::ListDeadLetterSourceQueuesError>,
+        >,
+    > + Send {
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        self.call.into_paginator().pages().map_ok(
+            move |page: super::types::ListDeadLetterSourceQueuesResult| {
+                page.queue_urls
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|item: String| {
+                        let mut r = Queue::new(client.clone(), item.clone());
+                        let _ = item;
+                        r
+                    })
+                    .collect()
+            },
+        )
     }
 }

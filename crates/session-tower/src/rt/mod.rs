@@ -55,6 +55,8 @@ impl<'de> serde::Deserialize<'de> for Empty {
     }
 }
 
+/// Re-exported for the generated resource collections' streams.
+pub use futures_util;
 /// Re-exported for the generated code's derives and macros.
 pub use serde;
 /// Re-exported for the generated code's documents.
