@@ -43,6 +43,40 @@ fn buckets_and_objects_as_resources() {
         assert_eq!(got.body.unwrap().collect().await.unwrap(), "resource body");
         assert_eq!(object.bucket(), bucket);
 
+        // The Objects collection over ListObjects, three per page, filtered by prefix and
+        // bounded; listed objects carry their summary data.
+        for i in 0..7 {
+            bucket
+                .put_object()
+                .key(format!("logs/{i}.txt"))
+                .body("x")
+                .send()
+                .await
+                .unwrap();
+        }
+        let logs: Vec<_> = bucket
+            .objects()
+            .filter(|c| c.prefix("logs/"))
+            .page_size(3)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        let keys: Vec<&str> = logs.iter().map(|o| o.key()).collect();
+        assert_eq!(keys.len(), 7, "{keys:?}");
+        assert_eq!(logs[0].data().unwrap().size, Some(1));
+        let pages: Vec<_> = bucket
+            .objects()
+            .filter(|c| c.prefix("logs/"))
+            .page_size(3)
+            .pages()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 1]);
+        let first_two: Vec<_> = bucket.objects().limit(2).items().try_collect().await.unwrap();
+        assert_eq!(first_two.len(), 2);
+
         object.delete().send().await.unwrap();
         let e = object.load().await.unwrap_err();
         assert_eq!(e.service_error().unwrap().status(), 404);

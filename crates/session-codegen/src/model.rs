@@ -280,6 +280,9 @@ pub struct Paginator {
     /// The output member(s) holding the items.
     #[serde(default)]
     pub result_key: Option<serde_json::Value>,
+    /// The output member saying whether more pages follow (`IsTruncated`).
+    #[serde(default)]
+    pub more_results: Option<String>,
 }
 
 /// A structure's members in the model's order.

@@ -1174,6 +1174,19 @@ impl<'a> Gen<'a> {
         else {
             return Ok(Err("several tokens".into()));
         };
+        // `A || B[-1].C` (S3 ListObjects): the next token is `A`, else the last item's `C`.
+        let (out_tok, fallback) = match out_tok.split_once(" || ") {
+            Some((first, rest)) => {
+                let parsed = rest.split_once("[-1].").filter(|(list, field)| {
+                    !list.contains(['.', '[']) && !field.contains(['.', '['])
+                });
+                match parsed {
+                    Some(pair) => (first, Some(pair)),
+                    None => return Ok(Err(format!("an output token expression {out_tok:?}"))),
+                }
+            }
+            None => (out_tok, None),
+        };
         if out_tok.contains('.') {
             return Ok(Err("a nested output token".into()));
         }
@@ -1227,6 +1240,24 @@ impl<'a> Gen<'a> {
         };
         let in_field = snake(in_name);
         let out_field = snake(out_name);
+        let mut next = format!("output.{out_field}.clone()");
+        if let Some((list, field)) = fallback {
+            let Some((list_name, _)) = find(output, list) else {
+                return Ok(Err(format!("no output member {list}")));
+            };
+            next = format!(
+                "{next}.or_else(|| output.{}.as_ref().and_then(|v| v.last()).and_then(|i| i.{}.clone()))",
+                snake(list_name),
+                snake(field)
+            );
+        }
+        // Where the model says which member tells whether more pages follow, trust it.
+        if let Some((mr, _)) = p.more_results.as_deref().and_then(|m| find(output, m)) {
+            next = format!(
+                "if output.{} == Some(true) {{ {next} }} else {{ None }}",
+                snake(mr)
+            );
+        }
         let builder = self.free_name(format!("{}Call", op.name));
         let limit = p
             .limit_key
@@ -1235,7 +1266,7 @@ impl<'a> Gen<'a> {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "\n    /// Every page of the results, as a stream: pass `{in_tok}` from each page's `{out_tok}`.{limit}\n    pub fn into_paginator(self) -> rt::Paginator<{output_ty}, {error}, {item_ty}> {{\n        let client = self.client;\n        rt::Paginator::new(\n            self.input,\n            |input, token| input.{in_field} = token,\n            |output: &{output_ty}| output.{out_field}.clone(),\n            move |input| {{\n                let call = {builder} {{ client: client.clone(), input }};\n                Box::pin(call.send())\n            }},\n            {items_fn},\n        )\n    }}"
+            "\n    /// Every page of the results, as a stream: pass `{in_tok}` from each page's `{out_tok}`.{limit}\n    pub fn into_paginator(self) -> rt::Paginator<{output_ty}, {error}, {item_ty}> {{\n        let client = self.client;\n        rt::Paginator::new(\n            self.input,\n            |input, token| input.{in_field} = token,\n            |output: &{output_ty}| {next},\n            move |input| {{\n                let call = {builder} {{ client: client.clone(), input }};\n                Box::pin(call.send())\n            }},\n            {items_fn},\n        )\n    }}"
         );
         Ok(Ok(()))
     }

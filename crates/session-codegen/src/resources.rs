@@ -68,9 +68,12 @@ pub fn render_resources(
     for (op, p) in &paginators.pagination {
         // Only paginators the generator made (single, plain tokens).
         let plain = p.input_token.as_str().is_some()
-            && p.output_token
-                .as_str()
-                .is_some_and(|t| !t.contains(['.', '|', '[']));
+            && p.output_token.as_str().is_some_and(|t| {
+                !t.contains(['.', '|', '['])
+                    || t.split_once(" || ").is_some_and(|(a, b)| {
+                        !a.contains(['.', '[']) && b.split_once("[-1].").is_some()
+                    })
+            });
         if !plain {
             continue;
         }

@@ -10974,6 +10974,36 @@ impl ListObjectsCall {
         let _ = (&mut output, stream);
         crate::customize::list_objects(&input, output)
     }
+
+    /// Every page of the results, as a stream: pass `Marker` from each page's `NextMarker`. The page size is set with `MaxKeys`.
+    pub fn into_paginator(self) -> rt::Paginator<ListObjectsOutput, ListObjectsError, Object> {
+        let client = self.client;
+        rt::Paginator::new(
+            self.input,
+            |input, token| input.marker = token,
+            |output: &ListObjectsOutput| {
+                if output.is_truncated == Some(true) {
+                    output.next_marker.clone().or_else(|| {
+                        output
+                            .contents
+                            .as_ref()
+                            .and_then(|v| v.last())
+                            .and_then(|i| i.key.clone())
+                    })
+                } else {
+                    None
+                }
+            },
+            move |input| {
+                let call = ListObjectsCall {
+                    client: client.clone(),
+                    input,
+                };
+                Box::pin(call.send())
+            },
+            |o| o.contents.unwrap_or_default(),
+        )
+    }
 }
 
 /// The errors `ListObjects` is modeled to return, and any other the service sends.
@@ -11165,7 +11195,13 @@ impl ListObjectsV2Call {
         rt::Paginator::new(
             self.input,
             |input, token| input.continuation_token = token,
-            |output: &ListObjectsV2Output| output.next_continuation_token.clone(),
+            |output: &ListObjectsV2Output| {
+                if output.is_truncated == Some(true) {
+                    output.next_continuation_token.clone()
+                } else {
+                    None
+                }
+            },
             move |input| {
                 let call = ListObjectsV2Call {
                     client: client.clone(),
@@ -11364,7 +11400,13 @@ impl ListPartsCall {
         rt::Paginator::new(
             self.input,
             |input, token| input.part_number_marker = token,
-            |output: &ListPartsOutput| output.next_part_number_marker.clone(),
+            |output: &ListPartsOutput| {
+                if output.is_truncated == Some(true) {
+                    output.next_part_number_marker.clone()
+                } else {
+                    None
+                }
+            },
             move |input| {
                 let call = ListPartsCall {
                     client: client.clone(),

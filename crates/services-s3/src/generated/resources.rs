@@ -264,6 +264,104 @@ impl Bucket {
     pub fn put_object(&self) -> super::operations::PutObjectCall {
         self.client.put_object().bucket(self.name.clone())
     }
+
+    /// The `Objects` collection: `ObjectSummary` resources listed by `ListObjects`, page by page as
+    /// they are read (nothing is called until the stream is polled).
+    pub fn objects(&self) -> BucketObjectsCollection {
+        BucketObjectsCollection {
+            owner: self.clone(),
+            call: self.client.list_objects().bucket(self.name.clone()),
+            limit: None,
+        }
+    }
+}
+
+/// A reusable description of the `Objects` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct BucketObjectsCollection {
+    owner: Bucket,
+    call: super::operations::ListObjectsCall,
+    limit: Option<usize>,
+}
+
+impl BucketObjectsCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(super::operations::ListObjectsCall) -> super::operations::ListObjectsCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size).
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_keys(n);
+        self
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<ObjectSummary, OperationError<super::operations::ListObjectsError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let limit = self.limit.unwrap_or(usize::MAX);
+        self.call
+            .into_paginator()
+            .items()
+            .map_ok(move |item: super::types::Object| {
+                let mut r = ObjectSummary::new(
+                    client.clone(),
+                    owner.name.clone(),
+                    item.key.clone().unwrap_or_default(),
+                );
+                r.data = Some(Arc::new(item));
+                r
+            })
+            .take(limit)
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Vec<ObjectSummary>, OperationError<super::operations::ListObjectsError>>,
+    > + Send {
+        use rt::futures_util::TryStreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        self.call
+            .into_paginator()
+            .pages()
+            .map_ok(move |page: super::types::ListObjectsOutput| {
+                page.contents
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|item: super::types::Object| {
+                        let mut r = ObjectSummary::new(
+                            client.clone(),
+                            owner.name.clone(),
+                            item.key.clone().unwrap_or_default(),
+                        );
+                        r.data = Some(Arc::new(item));
+                        r
+                    })
+                    .collect()
+            })
+    }
 }
 
 /// The `BucketAcl` resource, identified by `BucketName`.
