@@ -74,7 +74,13 @@ fn buckets_and_objects_as_resources() {
             .await
             .unwrap();
         assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 1]);
-        let first_two: Vec<_> = bucket.objects().limit(2).items().try_collect().await.unwrap();
+        let first_two: Vec<_> = bucket
+            .objects()
+            .limit(2)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
         assert_eq!(first_two.len(), 2);
 
         object.delete().send().await.unwrap();
