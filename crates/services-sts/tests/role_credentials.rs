@@ -199,7 +199,7 @@ fn a_wrong_source_secret_fails_with_the_role_and_no_secret() {
             .unwrap_err();
         let e = e.as_stack().unwrap();
         assert!(e.is_credentials(), "{e:?}");
-        let chain = error_chain(e);
+        let chain = session_testkit::error_chain(e);
         assert!(chain.contains("AssumeRole for arn:aws:iam::"), "{chain}");
         assert!(chain.contains("SignatureDoesNotMatch"), "{chain}");
         assert!(!chain.contains(wrong), "{chain}");
@@ -266,20 +266,8 @@ fn a_missing_token_file_is_an_error_naming_the_file() {
             .await
             .unwrap_err();
         assert!(e.is_credentials());
-        let chain = error_chain(&e);
+        let chain = session_testkit::error_chain(&e);
         assert!(chain.contains("/virtual/gone"), "{chain}");
         assert!(chain.contains("does not exist"), "{chain}");
     });
-}
-
-/// Every message in the error's `source()` chain, joined.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut next = e.source();
-    while let Some(s) = next {
-        out.push_str(" / ");
-        out.push_str(&s.to_string());
-        next = s.source();
-    }
-    out
 }

@@ -60,3 +60,16 @@ pub use s3s_fs::{S3sFs, S3S_FS_VERSION};
 pub use seaweed::{Seaweed, SEAWEED_SPEC};
 pub use session::session_for;
 pub use target_dir::{peers_dir, target_dir, PEERS_DIR_ENV};
+
+/// Every message in an error's `source()` chain, joined with ` / `: what a test asserts on
+/// when the detail it wants sits a few causes deep.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        out.push_str(" / ");
+        out.push_str(&s.to_string());
+        next = s.source();
+    }
+    out
+}

@@ -92,12 +92,12 @@ async fn nothing_configured_says_what_was_tried_quickly() {
     let started = Instant::now();
     let e = resolve(&s).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5));
-    let text = chain(&e);
+    let text = session_testkit::error_chain(&e);
     assert!(text.contains("no credentials configured"), "{text}");
     assert!(text.contains("no instance metadata service"), "{text}");
 
     let disabled = session(&[("AWS_EC2_METADATA_DISABLED", "true")], "", no_files());
-    let text = chain(&resolve(&disabled).await.unwrap_err());
+    let text = session_testkit::error_chain(&resolve(&disabled).await.unwrap_err());
     assert!(text.contains("instance metadata is disabled"), "{text}");
 }
 
@@ -150,15 +150,4 @@ fn sso_cache_path(home: &str, name: &str) -> String {
         .unwrap()
         .to_string_lossy()
         .into_owned()
-}
-
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut next = e.source();
-    while let Some(s) = next {
-        out.push_str(" / ");
-        out.push_str(&s.to_string());
-        next = s.source();
-    }
-    out
 }
