@@ -435,6 +435,10 @@ fn render_resource(
         inits.join(", "),
         if data_ty.is_some() { ", data: None" } else { "" }
     );
+    let _ = writeln!(
+        out,
+        "    /// The client this handle calls through.\n    pub fn client(&self) -> &crate::{client} {{\n        &self.client\n    }}\n"
+    );
     for (id, f) in ids.iter().zip(&fields) {
         let _ = writeln!(out, "    /// The `{id}` identifier.\n    pub fn {}(&self) -> &str {{\n        &self.{f}\n    }}\n", f.trim_start_matches("r#"));
     }
@@ -455,6 +459,7 @@ fn render_resource(
         .collect();
     taken.insert("data".into());
     taken.insert("new".into());
+    taken.insert("client".into());
     render_load(cx, name, r, data_ty.as_deref(), &ident, out);
     taken.insert("load".into());
     render_has(cx, name, r, &ident, out, &mut taken)?;

@@ -181,6 +181,11 @@ impl Table {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::DynamoDbClient {
+        &self.client
+    }
+
     /// The `Name` identifier.
     pub fn name(&self) -> &str {
         &self.name

@@ -170,6 +170,11 @@ impl Bucket {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
+    }
+
     /// The `Name` identifier.
     pub fn name(&self) -> &str {
         &self.name
@@ -405,6 +410,11 @@ impl BucketAcl {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
+    }
+
     /// The `BucketName` identifier.
     pub fn bucket_name(&self) -> &str {
         &self.bucket_name
@@ -488,6 +498,11 @@ impl BucketCors {
             bucket_name: bucket_name.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.
@@ -585,6 +600,11 @@ impl BucketLifecycle {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
+    }
+
     /// The `BucketName` identifier.
     pub fn bucket_name(&self) -> &str {
         &self.bucket_name
@@ -678,6 +698,11 @@ impl BucketLifecycleConfiguration {
             bucket_name: bucket_name.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.
@@ -776,6 +801,11 @@ impl BucketLogging {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
+    }
+
     /// The `BucketName` identifier.
     pub fn bucket_name(&self) -> &str {
         &self.bucket_name
@@ -861,6 +891,11 @@ impl BucketNotification {
             bucket_name: bucket_name.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.
@@ -949,6 +984,11 @@ impl BucketPolicy {
             bucket_name: bucket_name.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.
@@ -1046,6 +1086,11 @@ impl BucketRequestPayment {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
+    }
+
     /// The `BucketName` identifier.
     pub fn bucket_name(&self) -> &str {
         &self.bucket_name
@@ -1131,6 +1176,11 @@ impl BucketTagging {
             bucket_name: bucket_name.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.
@@ -1228,6 +1278,11 @@ impl BucketVersioning {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
+    }
+
     /// The `BucketName` identifier.
     pub fn bucket_name(&self) -> &str {
         &self.bucket_name
@@ -1313,6 +1368,11 @@ impl BucketWebsite {
             bucket_name: bucket_name.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.
@@ -1423,6 +1483,11 @@ impl MultipartUpload {
             id: id.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.
@@ -1549,6 +1614,11 @@ impl MultipartUploadPart {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
+    }
+
     /// The `BucketName` identifier.
     pub fn bucket_name(&self) -> &str {
         &self.bucket_name
@@ -1633,6 +1703,11 @@ impl Object {
             key: key.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.
@@ -1809,6 +1884,11 @@ impl ObjectAcl {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
+    }
+
     /// The `BucketName` identifier.
     pub fn bucket_name(&self) -> &str {
         &self.bucket_name
@@ -1911,6 +1991,11 @@ impl ObjectSummary {
             key: key.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.
@@ -2081,6 +2166,11 @@ impl ObjectVersion {
             id: id.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::S3Client {
+        &self.client
     }
 
     /// The `BucketName` identifier.

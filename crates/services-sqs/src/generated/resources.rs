@@ -183,6 +183,11 @@ impl Message {
         }
     }
 
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::SqsClient {
+        &self.client
+    }
+
     /// The `QueueUrl` identifier.
     pub fn queue_url(&self) -> &str {
         &self.queue_url
@@ -262,6 +267,11 @@ impl Queue {
             url: url.into(),
             data: None,
         }
+    }
+
+    /// The client this handle calls through.
+    pub fn client(&self) -> &crate::SqsClient {
+        &self.client
     }
 
     /// The `Url` identifier.
