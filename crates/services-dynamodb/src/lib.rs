@@ -29,7 +29,7 @@ use serde_json::Value;
 use session_core::Session;
 use session_tower::protocol::rpc::{json_request, parse_json, read_body};
 use session_tower::protocol::Protocol;
-use session_tower::{AwsService, Client, ClientBuilder, Error, ServiceInfo};
+use session_tower::{AwsService, Client, ClientBuilder, Error, ResourceService, ServiceInfo};
 
 /// The service description.
 pub static INFO: ServiceInfo = ServiceInfo {
@@ -49,6 +49,10 @@ pub struct DynamoDb;
 impl AwsService for DynamoDb {
     const INFO: &'static ServiceInfo = &INFO;
     type Client = DynamoDbClient;
+}
+
+impl ResourceService for DynamoDb {
+    type Resource = resources::ServiceResource;
 }
 
 /// A client of Amazon DynamoDB. Cheap to clone.

@@ -28,7 +28,7 @@ pub use session_tower::rt::{ByteStream, OperationError, Paginator};
 
 use session_core::Session;
 use session_tower::protocol::Protocol;
-use session_tower::{AwsService, Client, ClientBuilder, Error, ServiceInfo};
+use session_tower::{AwsService, Client, ClientBuilder, Error, ResourceService, ServiceInfo};
 
 /// The service description. With no region configured, S3 uses `us-east-1`.
 pub static INFO: ServiceInfo = ServiceInfo {
@@ -48,6 +48,10 @@ pub struct S3;
 impl AwsService for S3 {
     const INFO: &'static ServiceInfo = &INFO;
     type Client = S3Client;
+}
+
+impl ResourceService for S3 {
+    type Resource = resources::ServiceResource;
 }
 
 /// A client of Amazon S3. Cheap to clone.

@@ -28,7 +28,7 @@ pub use session_tower::rt::{OperationError, Paginator};
 
 use session_core::Session;
 use session_tower::protocol::Protocol;
-use session_tower::{AwsService, Client, ClientBuilder, Error, ServiceInfo};
+use session_tower::{AwsService, Client, ClientBuilder, Error, ResourceService, ServiceInfo};
 
 /// The service description.
 pub static INFO: ServiceInfo = ServiceInfo {
@@ -48,6 +48,10 @@ pub struct Sqs;
 impl AwsService for Sqs {
     const INFO: &'static ServiceInfo = &INFO;
     type Client = SqsClient;
+}
+
+impl ResourceService for Sqs {
+    type Resource = resources::ServiceResource;
 }
 
 /// A client of Amazon SQS. Cheap to clone.

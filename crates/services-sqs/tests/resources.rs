@@ -12,13 +12,12 @@ fn queues_and_messages_as_resources() {
     rt.block_on(async {
         let client = SqsClient::new(&moto.session(None)).unwrap();
         let sqs = client.resource();
-        let created = sqs
+        let queue = sqs
             .create_queue()
             .queue_name("resource-queue")
             .send()
             .await
             .unwrap();
-        let queue = sqs.queue(created.queue_url.unwrap());
         // The Queues collection, filtered by the request's own members, bounded.
         use futures_util::TryStreamExt as _;
         let queues: Vec<_> = sqs
@@ -50,9 +49,12 @@ fn queues_and_messages_as_resources() {
             .send()
             .await
             .unwrap();
-        let m = &got.messages.unwrap()[0];
-        let message = queue.message(m.receipt_handle.clone().unwrap());
+        let message = &got[0];
         assert_eq!(message.queue(), queue);
+        assert_eq!(
+            message.data().unwrap().body.as_deref(),
+            Some("from a resource")
+        );
         message.delete().send().await.unwrap();
         queue.delete().send().await.unwrap();
     });

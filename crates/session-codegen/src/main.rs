@@ -89,7 +89,18 @@ fn run_one(
     } else {
         None
     };
+    // Resources: boto3's resource model, where the service has one.
+    let resources_path = models.join("resources-1.json");
+    let resources_doc: Option<serde_json::Value> = if resources_path.exists() {
+        Some(read_json(&resources_path)?)
+    } else {
+        None
+    };
     let config = ServiceConfig {
+        returning: resources_doc
+            .as_ref()
+            .map(session_codegen::resources::returning_operations)
+            .unwrap_or_default(),
         client_type: client.to_owned(),
         source: format!("models/{model_dir}/service-2.json"),
         customized: customized.iter().map(|s| (*s).to_owned()).collect(),
@@ -119,14 +130,30 @@ fn run_one(
     if let Some(waiters) = &waiters {
         files.push(("waiters.rs", waiters));
     }
-    // Resources: boto3's resource model, where the service has one.
-    let resources_path = models.join("resources-1.json");
-    let resources = if resources_path.exists() {
-        let doc: serde_json::Value = read_json(&resources_path)?;
-        let r = session_codegen::resources::render_resources(&model, &paginators, &doc, client)?;
+    let resources = if let Some(doc) = &resources_doc {
+        let r = session_codegen::resources::render_resources(
+            &model,
+            &paginators,
+            &generated.paginated,
+            waiters_model.as_ref(),
+            doc,
+            client,
+        )?;
         if !check {
-            let counts: Vec<String> = r.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+            let counts: Vec<String> = r
+                .description
+                .totals()
+                .iter()
+                .map(|(k, v)| format!("{v} {k}"))
+                .collect();
             eprintln!("{model_dir} resources: {}", counts.join(", "));
+            let service: Vec<String> = r
+                .counts
+                .iter()
+                .filter(|(k, _)| k.starts_with("service "))
+                .map(|(k, v)| format!("{v} {}", &k["service ".len()..]))
+                .collect();
+            eprintln!("{model_dir} service resource: {}", service.join(", "));
             for s in &r.skipped {
                 eprintln!("  resources left out: {s}");
             }

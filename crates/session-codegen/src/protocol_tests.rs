@@ -108,6 +108,7 @@ pub fn generate_tests(
             source: format!("crates/protocol-tests/suites/{file_label}"),
             customized: Vec::new(),
             serialized_outputs: Vec::new(),
+            returning: Vec::new(),
         };
         let generated = match generate(&model, &Paginators::default(), &config) {
             Ok(g) => g,

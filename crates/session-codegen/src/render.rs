@@ -22,6 +22,10 @@ pub struct ServiceConfig {
     /// `Result<Output, OperationError<OpError>>` (SQS's MD5 checks, S3's URL-encoded
     /// listings, ...).
     pub customized: Vec<String>,
+    /// Operations behind resource actions that return resources: their call type takes a
+    /// parameter, `XCall<R = ()>`, so `XCall<Owner>` can have a `send` returning the
+    /// resource (generated in `resources.rs`) while sharing the setters.
+    pub returning: Vec<String>,
 }
 
 /// Generated source files (unformatted).
@@ -39,6 +43,8 @@ pub struct Generated {
     pub counts: BTreeMap<&'static str, usize>,
     /// Things the generator left out, with the reason.
     pub skipped: Vec<String>,
+    /// Operations whose call has an `into_paginator`.
+    pub paginated: BTreeSet<String>,
 }
 
 /// Generates the code of `model`.
@@ -623,13 +629,15 @@ impl<'a> Gen<'a> {
         );
         let _ = &ops; // HashMap may be unused in small models
         let mut n_ops = 0;
-        let mut n_pages = 0;
+        let mut paginated = BTreeSet::new();
         for op in self.model.operations.values() {
             let pager = paginators.pagination.get(&op.name);
-            let paged = self.render_operation(&mut ops, op, pager, &mut skipped)?;
+            if self.render_operation(&mut ops, op, pager, &mut skipped)? {
+                paginated.insert(op.name.clone());
+            }
             n_ops += 1;
-            n_pages += usize::from(paged);
         }
+        let n_pages = paginated.len();
         counts.insert("operations", n_ops);
         counts.insert("paginators", n_pages);
 
@@ -651,6 +659,7 @@ impl<'a> Gen<'a> {
             schema,
             counts,
             skipped,
+            paginated,
         })
     }
 
@@ -931,10 +940,13 @@ impl<'a> Gen<'a> {
                 .join(", ")
         };
 
+        // Calls behind resource actions carry what their `send` needs to build a resource.
+        let generic = self.config.returning.iter().any(|r| r == name);
+        let ret_init = if generic { ", ret: ()" } else { "" };
         // The client method.
         let _ = writeln!(
             out,
-            "impl crate::{client} {{\n    /// `{name}` (`{m} {uri}`). Required members: {required_doc}.{link}\n    {deprecated}pub fn {method}(&self) -> {builder} {{\n        {builder} {{ client: self.client.clone(), input: Default::default() }}\n    }}\n}}\n",
+            "impl crate::{client} {{\n    /// `{name}` (`{m} {uri}`). Required members: {required_doc}.{link}\n    {deprecated}pub fn {method}(&self) -> {builder} {{\n        {builder} {{ client: self.client.clone(), input: Default::default(){ret_init} }}\n    }}\n}}\n",
             client = self.config.client_type,
             m = op.http.method,
             uri = op.http.request_uri,
@@ -942,10 +954,17 @@ impl<'a> Gen<'a> {
         );
 
         // The request builder.
-        let _ = writeln!(
-            out,
-            "/// A `{name}` call being set up: set members, then [`send`]({builder}::send).\n#[derive(Debug, Clone)]\n#[must_use]\npub struct {builder} {{\n    client: Client,\n    input: {input_ty},\n}}\n\nimpl {builder} {{"
-        );
+        if generic {
+            let _ = writeln!(
+                out,
+                "/// A `{name}` call being set up: set members, then [`send`]({builder}::send). `R` is\n/// `()` for a plain call; a resource action sets it to the resource that made the call, and\n/// its `send` returns the resource the model names.\n#[derive(Debug, Clone)]\n#[must_use]\npub struct {builder}<R = ()> {{\n    client: Client,\n    input: {input_ty},\n    ret: R,\n}}\n\nimpl<R> {builder}<R> {{\n    /// The same call, made for `ret`.\n    pub(crate) fn returning<T>(self, ret: T) -> {builder}<T> {{\n        {builder} {{ client: self.client, input: self.input, ret }}\n    }}\n\n    /// The plain call, and what it was made for.\n    pub(crate) fn into_plain(self) -> ({builder}, R) {{\n        ({builder} {{ client: self.client, input: self.input, ret: () }}, self.ret)\n    }}\n"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "/// A `{name}` call being set up: set members, then [`send`]({builder}::send).\n#[derive(Debug, Clone)]\n#[must_use]\npub struct {builder} {{\n    client: Client,\n    input: {input_ty},\n}}\n\nimpl {builder} {{"
+            );
+        }
         if let Some(shape) = input {
             for (member_name, member) in &shape.members {
                 let field = snake(member_name);
@@ -977,6 +996,9 @@ impl<'a> Gen<'a> {
             out,
             "    /// The input as set so far.\n    pub fn as_input(&self) -> &{input_ty} {{\n        &self.input\n    }}\n\n    /// Replaces the whole input.\n    pub fn set_input(mut self, input: {input_ty}) -> Self {{\n        self.input = input;\n        self\n    }}\n"
         );
+        if generic {
+            let _ = writeln!(out, "}}\n\nimpl {builder} {{");
+        }
         let _ = writeln!(
             out,
             "    /// Sends the call.\n    ///\n    /// # Errors\n    /// A required member left unset (nothing is sent), the service's error as [`{error}`], or a stack error.\n    pub async fn send(self) -> Result<{output_ty}, OperationError<{error}>> {{"
@@ -1170,26 +1192,22 @@ impl<'a> Gen<'a> {
         output_ty: &str,
         error: &str,
     ) -> Result<Result<(), String>, String> {
-        let (Some(in_tok), Some(out_tok)) = (p.input_token.as_str(), p.output_token.as_str())
-        else {
-            return Ok(Err("several tokens".into()));
-        };
-        // `A || B[-1].C` (S3 ListObjects): the next token is `A`, else the last item's `C`.
-        let (out_tok, fallback) = match out_tok.split_once(" || ") {
-            Some((first, rest)) => {
-                let parsed = rest.split_once("[-1].").filter(|(list, field)| {
-                    !list.contains(['.', '[']) && !field.contains(['.', '['])
-                });
-                match parsed {
-                    Some(pair) => (first, Some(pair)),
-                    None => return Ok(Err(format!("an output token expression {out_tok:?}"))),
-                }
+        // Tokens: one, or several passed together (S3's KeyMarker + VersionIdMarker).
+        let tokens = |v: &serde_json::Value| -> Vec<String> {
+            match v {
+                serde_json::Value::String(t) => vec![t.clone()],
+                serde_json::Value::Array(ts) => ts
+                    .iter()
+                    .filter_map(|t| t.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
             }
-            None => (out_tok, None),
         };
-        if out_tok.contains('.') {
-            return Ok(Err("a nested output token".into()));
+        let (in_toks, out_toks) = (tokens(&p.input_token), tokens(&p.output_token));
+        if in_toks.is_empty() || in_toks.len() != out_toks.len() {
+            return Ok(Err("input and output tokens do not pair up".into()));
         }
+        let (in_tok, out_tok) = (in_toks.join(", "), out_toks.join(", "));
         let Some(input_shape) = input_shape else {
             return Ok(Err("no input".into()));
         };
@@ -1207,16 +1225,50 @@ impl<'a> Gen<'a> {
                         .find(|(n, _)| n.eq_ignore_ascii_case(wanted))
                 })
         };
-        let Some((in_name, in_member)) = find(input, in_tok) else {
-            return Ok(Err(format!("no input member {in_tok}")));
-        };
-        let Some((out_name, out_member)) = find(output, out_tok) else {
-            return Ok(Err(format!("no output member {out_tok}")));
-        };
-        let in_ty = self.rust_type(&in_member.shape)?;
-        let out_ty = self.rust_type(&out_member.shape)?;
-        if in_ty != out_ty {
-            return Ok(Err(format!("token types differ ({in_ty} vs {out_ty})")));
+        // Per token: the input field, and the expression reading the next value.
+        let mut in_fields = Vec::new();
+        let mut nexts = Vec::new();
+        for (in_t, out_t) in in_toks.iter().zip(&out_toks) {
+            // `A || B[-1].C` (S3 ListObjects): the next token is `A`, else the last item's `C`.
+            let (out_t, fallback) = match out_t.split_once(" || ") {
+                Some((first, rest)) => {
+                    let parsed = rest.split_once("[-1].").filter(|(list, field)| {
+                        !list.contains(['.', '[']) && !field.contains(['.', '['])
+                    });
+                    match parsed {
+                        Some(pair) => (first, Some(pair)),
+                        None => return Ok(Err(format!("an output token expression {out_t:?}"))),
+                    }
+                }
+                None => (out_t.as_str(), None),
+            };
+            if out_t.contains('.') {
+                return Ok(Err("a nested output token".into()));
+            }
+            let Some((in_name, in_member)) = find(input, in_t) else {
+                return Ok(Err(format!("no input member {in_t}")));
+            };
+            let Some((out_name, out_member)) = find(output, out_t) else {
+                return Ok(Err(format!("no output member {out_t}")));
+            };
+            let in_ty = self.rust_type(&in_member.shape)?;
+            let out_ty = self.rust_type(&out_member.shape)?;
+            if in_ty != out_ty {
+                return Ok(Err(format!("token types differ ({in_ty} vs {out_ty})")));
+            }
+            let mut next = format!("output.{}.clone()", snake(out_name));
+            if let Some((list, field)) = fallback {
+                let Some((list_name, _)) = find(output, list) else {
+                    return Ok(Err(format!("no output member {list}")));
+                };
+                next = format!(
+                    "{next}.or_else(|| output.{}.as_ref().and_then(|v| v.last()).and_then(|i| i.{}.clone()))",
+                    snake(list_name),
+                    snake(field)
+                );
+            }
+            in_fields.push(snake(in_name));
+            nexts.push(next);
         }
         // Items: the first result key that is a list; otherwise each page is one item.
         let result_key = match &p.result_key {
@@ -1238,19 +1290,34 @@ impl<'a> Gen<'a> {
             Some((field, inner)) => (format!("|o| o.{field}.unwrap_or_default()"), inner.clone()),
             None => ("|o| vec![o]".to_owned(), output_ty.to_owned()),
         };
-        let in_field = snake(in_name);
-        let out_field = snake(out_name);
-        let mut next = format!("output.{out_field}.clone()");
-        if let Some((list, field)) = fallback {
-            let Some((list_name, _)) = find(output, list) else {
-                return Ok(Err(format!("no output member {list}")));
-            };
-            next = format!(
-                "{next}.or_else(|| output.{}.as_ref().and_then(|v| v.last()).and_then(|i| i.{}.clone()))",
-                snake(list_name),
-                snake(field)
-            );
-        }
+        // Several tokens travel as a tuple: the next page exists while any is set.
+        let (set_token, mut next) = if in_fields.len() == 1 {
+            (
+                format!("|input, token| input.{} = token", in_fields[0]),
+                nexts[0].clone(),
+            )
+        } else {
+            let names: Vec<String> = (0..in_fields.len()).map(|i| format!("t{i}")).collect();
+            let sets: String = in_fields
+                .iter()
+                .zip(&names)
+                .map(|(f, n)| format!("input.{f} = {n}; "))
+                .collect();
+            (
+                format!(
+                    "|input, token| if let Some(({})) = token {{ {sets}}}",
+                    names.join(", ")
+                ),
+                format!(
+                    "{{ let next = ({}); if {} {{ None }} else {{ Some(next) }} }}",
+                    nexts.join(", "),
+                    (0..nexts.len())
+                        .map(|i| format!("next.{i}.is_none()"))
+                        .collect::<Vec<_>>()
+                        .join(" && ")
+                ),
+            )
+        };
         // Where the model says which member tells whether more pages follow, trust it.
         if let Some((mr, _)) = p.more_results.as_deref().and_then(|m| find(output, m)) {
             next = format!(
@@ -1259,6 +1326,11 @@ impl<'a> Gen<'a> {
             );
         }
         let builder = self.free_name(format!("{}Call", op.name));
+        let ret_init = if self.config.returning.contains(&op.name) {
+            ", ret: ()"
+        } else {
+            ""
+        };
         let limit = p
             .limit_key
             .as_deref()
@@ -1266,7 +1338,7 @@ impl<'a> Gen<'a> {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "\n    /// Every page of the results, as a stream: pass `{in_tok}` from each page's `{out_tok}`.{limit}\n    pub fn into_paginator(self) -> rt::Paginator<{output_ty}, {error}, {item_ty}> {{\n        let client = self.client;\n        rt::Paginator::new(\n            self.input,\n            |input, token| input.{in_field} = token,\n            |output: &{output_ty}| {next},\n            move |input| {{\n                let call = {builder} {{ client: client.clone(), input }};\n                Box::pin(call.send())\n            }},\n            {items_fn},\n        )\n    }}"
+            "\n    /// Every page of the results, as a stream: pass `{in_tok}` from each page's `{out_tok}`.{limit}\n    pub fn into_paginator(self) -> rt::Paginator<{output_ty}, {error}, {item_ty}> {{\n        let client = self.client;\n        rt::Paginator::new(\n            self.input,\n            {set_token},\n            |output: &{output_ty}| {next},\n            move |input| {{\n                let call = {builder} {{ client: client.clone(), input{ret_init} }};\n                Box::pin(call.send())\n            }},\n            {items_fn},\n        )\n    }}"
         );
         Ok(Ok(()))
     }

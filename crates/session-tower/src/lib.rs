@@ -23,5 +23,7 @@ pub mod transport;
 mod util;
 
 pub use body::SdkBody;
-pub use client::{AwsService, Client, ClientBuilder, ServiceInfo, SessionClientExt};
+pub use client::{
+    AwsService, Client, ClientBuilder, ResourceService, ServiceInfo, SessionClientExt,
+};
 pub use error::{Error, ServiceError};

@@ -717,19 +717,44 @@ impl crate::DynamoDbClient {
         CreateTableCall {
             client: self.client.clone(),
             input: Default::default(),
+            ret: (),
         }
     }
 }
 
-/// A `CreateTable` call being set up: set members, then [`send`](CreateTableCall::send).
+/// A `CreateTable` call being set up: set members, then [`send`](CreateTableCall::send). `R` is
+/// `()` for a plain call; a resource action sets it to the resource that made the call, and
+/// its `send` returns the resource the model names.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct CreateTableCall {
+pub struct CreateTableCall<R = ()> {
     client: Client,
     input: CreateTableInput,
+    ret: R,
 }
 
-impl CreateTableCall {
+impl<R> CreateTableCall<R> {
+    /// The same call, made for `ret`.
+    pub(crate) fn returning<T>(self, ret: T) -> CreateTableCall<T> {
+        CreateTableCall {
+            client: self.client,
+            input: self.input,
+            ret,
+        }
+    }
+
+    /// The plain call, and what it was made for.
+    pub(crate) fn into_plain(self) -> (CreateTableCall, R) {
+        (
+            CreateTableCall {
+                client: self.client,
+                input: self.input,
+                ret: (),
+            },
+            self.ret,
+        )
+    }
+
     /// Sets `AttributeDefinitions`.
     pub fn attribute_definitions(mut self, value: impl Into<Vec<AttributeDefinition>>) -> Self {
         self.input.attribute_definitions = Some(value.into());
@@ -851,7 +876,9 @@ impl CreateTableCall {
         self.input = input;
         self
     }
+}
 
+impl CreateTableCall {
     /// Sends the call.
     ///
     /// # Errors
@@ -8187,19 +8214,44 @@ impl crate::DynamoDbClient {
         UpdateTableCall {
             client: self.client.clone(),
             input: Default::default(),
+            ret: (),
         }
     }
 }
 
-/// A `UpdateTable` call being set up: set members, then [`send`](UpdateTableCall::send).
+/// A `UpdateTable` call being set up: set members, then [`send`](UpdateTableCall::send). `R` is
+/// `()` for a plain call; a resource action sets it to the resource that made the call, and
+/// its `send` returns the resource the model names.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct UpdateTableCall {
+pub struct UpdateTableCall<R = ()> {
     client: Client,
     input: UpdateTableInput,
+    ret: R,
 }
 
-impl UpdateTableCall {
+impl<R> UpdateTableCall<R> {
+    /// The same call, made for `ret`.
+    pub(crate) fn returning<T>(self, ret: T) -> UpdateTableCall<T> {
+        UpdateTableCall {
+            client: self.client,
+            input: self.input,
+            ret,
+        }
+    }
+
+    /// The plain call, and what it was made for.
+    pub(crate) fn into_plain(self) -> (UpdateTableCall, R) {
+        (
+            UpdateTableCall {
+                client: self.client,
+                input: self.input,
+                ret: (),
+            },
+            self.ret,
+        )
+    }
+
     /// Sets `AttributeDefinitions`.
     pub fn attribute_definitions(mut self, value: impl Into<Vec<AttributeDefinition>>) -> Self {
         self.input.attribute_definitions = Some(value.into());
@@ -8315,7 +8367,9 @@ impl UpdateTableCall {
         self.input = input;
         self
     }
+}
 
+impl UpdateTableCall {
     /// Sends the call.
     ///
     /// # Errors

@@ -3,7 +3,14 @@
 //! `session.resource(...)`). A handle is cheap to clone, shareable across tasks, and
 //! makes no call until an action or `load` is awaited.
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, deprecated)]
+#![allow(
+    clippy::all,
+    clippy::pedantic,
+    unused_imports,
+    unused_mut,
+    unused_variables,
+    deprecated
+)]
 
 use std::sync::Arc;
 
@@ -13,6 +20,12 @@ use session_tower::rt::{self, OperationError};
 #[derive(Debug, Clone)]
 pub struct ServiceResource {
     client: crate::DynamoDbClient,
+}
+
+impl From<crate::DynamoDbClient> for ServiceResource {
+    fn from(client: crate::DynamoDbClient) -> Self {
+        Self { client }
+    }
 }
 
 impl ServiceResource {
@@ -28,115 +41,35 @@ impl ServiceResource {
 
     /// The `Table` resource `Table` refers to (no call is made).
     pub fn table(&self, name: impl Into<String>) -> Table {
-        Table::new(self.client.clone(), name.into())
+        Table::new(self.client.clone(), name)
     }
 
-    /// `BatchGetItem`: `BatchGetItem` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `BatchGetItem`: `BatchGetItem` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn batch_get_item(&self) -> super::operations::BatchGetItemCall {
         self.client.batch_get_item()
     }
 
-    /// `BatchWriteItem`: `BatchWriteItem` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `BatchWriteItem`: `BatchWriteItem` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn batch_write_item(&self) -> super::operations::BatchWriteItemCall {
         self.client.batch_write_item()
     }
 
-    /// `CreateTable`: `CreateTable` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn create_table(&self) -> super::operations::CreateTableCall {
-        self.client.create_table()
+    /// `CreateTable`: `CreateTable` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `Table` resource.
+    pub fn create_table(&self) -> super::operations::CreateTableCall<ServiceResource> {
+        self.client.create_table().returning(self.clone())
     }
 
     /// The `Tables` collection: `Table` resources listed by `ListTables`, page by page as
-    /// they are read (nothing is called until the stream is polled).
-    pub fn tables(&self) -> ValueTablesCollection {
-        ValueTablesCollection {
+    /// they are read (nothing is called until a stream is polled).
+    pub fn tables(&self) -> TablesCollection {
+        TablesCollection {
             owner: self.clone(),
             call: self.client.list_tables(),
             limit: None,
         }
-    }
-}
-
-/// A reusable description of the `Tables` collection: filter it, bound it, then read
-/// `items()` or `pages()` (each read starts from the first page).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ValueTablesCollection {
-    owner: ServiceResource,
-    call: super::operations::ListTablesCall,
-    limit: Option<usize>,
-}
-
-impl ValueTablesCollection {
-    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
-    pub fn filter(
-        mut self,
-        f: impl FnOnce(super::operations::ListTablesCall) -> super::operations::ListTablesCall,
-    ) -> Self {
-        self.call = f(self.call);
-        self
-    }
-
-    /// At most `n` resources in all.
-    pub fn limit(mut self, n: usize) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// Items per request (the service's page size).
-    pub fn page_size(mut self, n: i32) -> Self {
-        self.call = self.call.limit(n);
-        self
-    }
-
-    /// The resources, one at a time, following the pages.
-    pub fn items(
-        self,
-    ) -> impl rt::futures_util::Stream<
-        Item = Result<Table, OperationError<super::operations::ListTablesError>>,
-    > + Send {
-        use rt::futures_util::StreamExt as _;
-        use rt::futures_util::TryStreamExt as _;
-        let owner = self.owner;
-        let client = owner.client.clone();
-        let limit = self.limit.unwrap_or(usize::MAX);
-        self.call
-            .into_paginator()
-            .items()
-            .map_ok(move |item: String| {
-                let mut r = Table::new(client.clone(), item.clone());
-                let _ = item;
-                r
-            })
-            .take(limit)
-    }
-
-    /// The resources, a page at a time.
-    pub fn pages(
-        self,
-    ) -> impl rt::futures_util::Stream<
-        Item = Result<Vec<Table>, OperationError<super::operations::ListTablesError>>,
-    > + Send {
-        use rt::futures_util::TryStreamExt as _;
-        let owner = self.owner;
-        let client = owner.client.clone();
-        self.call
-            .into_paginator()
-            .pages()
-            .map_ok(move |page: super::types::ListTablesOutput| {
-                page.table_names
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|item: String| {
-                        let mut r = Table::new(client.clone(), item.clone());
-                        let _ = item;
-                        r
-                    })
-                    .collect()
-            })
     }
 }
 
@@ -191,8 +124,8 @@ impl Table {
         &self.name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::TableDescription> {
         self.data.as_deref()
     }
@@ -211,58 +144,234 @@ impl Table {
             .table_name(self.name.clone())
             .send()
             .await?;
-        let data: Option<Arc<super::types::TableDescription>> = output.table.map(Arc::new);
+        let data: Option<Arc<super::types::TableDescription>> = output.table.clone().map(Arc::new);
         Ok(Self {
             data,
             ..self.clone()
         })
     }
 
-    /// `Delete`: `DeleteTable` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteTable` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteTableCall {
         self.client.delete_table().table_name(self.name.clone())
     }
 
-    /// `DeleteItem`: `DeleteItem` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `DeleteItem`: `DeleteItem` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete_item(&self) -> super::operations::DeleteItemCall {
         self.client.delete_item().table_name(self.name.clone())
     }
 
-    /// `GetItem`: `GetItem` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `GetItem`: `GetItem` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn get_item(&self) -> super::operations::GetItemCall {
         self.client.get_item().table_name(self.name.clone())
     }
 
-    /// `PutItem`: `PutItem` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `PutItem`: `PutItem` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put_item(&self) -> super::operations::PutItemCall {
         self.client.put_item().table_name(self.name.clone())
     }
 
-    /// `Query`: `Query` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Query`: `Query` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn query(&self) -> super::operations::QueryCall {
         self.client.query().table_name(self.name.clone())
     }
 
-    /// `Scan`: `Scan` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Scan`: `Scan` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn scan(&self) -> super::operations::ScanCall {
         self.client.scan().table_name(self.name.clone())
     }
 
-    /// `Update`: `UpdateTable` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn update(&self) -> super::operations::UpdateTableCall {
-        self.client.update_table().table_name(self.name.clone())
+    /// `Update`: `UpdateTable` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `Table` resource.
+    pub fn update(&self) -> super::operations::UpdateTableCall<Table> {
+        self.client
+            .update_table()
+            .table_name(self.name.clone())
+            .returning(self.clone())
     }
 
-    /// `UpdateItem`: `UpdateItem` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `UpdateItem`: `UpdateItem` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn update_item(&self) -> super::operations::UpdateItemCall {
         self.client.update_item().table_name(self.name.clone())
     }
+
+    /// The resource's `Exists` waiter: `TableExists` (polling `DescribeTable`) with this resource's
+    /// identifiers set. Adjust it, then [`wait`](rt::Waiter::wait).
+    pub fn wait_until_exists(&self) -> super::waiters::TableExistsWaiter {
+        self.client
+            .wait_until_table_exists()
+            .input(|c| c.table_name(self.name.clone()))
+    }
+
+    /// The resource's `NotExists` waiter: `TableNotExists` (polling `DescribeTable`) with this resource's
+    /// identifiers set. Adjust it, then [`wait`](rt::Waiter::wait).
+    pub fn wait_until_not_exists(&self) -> super::waiters::TableNotExistsWaiter {
+        self.client
+            .wait_until_table_not_exists()
+            .input(|c| c.table_name(self.name.clone()))
+    }
 }
+
+impl super::operations::CreateTableCall<ServiceResource> {
+    /// Sends the call and returns the `Table` resource the model names (boto3's `service.create_table`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(self) -> Result<Table, OperationError<super::operations::CreateTableError>> {
+        let (call, owner) = self.into_plain();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut r = Table::new(
+            client.clone(),
+            output
+                .table_description
+                .as_ref()
+                .and_then(|v| v.table_name.clone())
+                .ok_or_else(|| {
+                    rt::missing_in_response("CreateTable", "TableDescription.TableName")
+                })?,
+        );
+        r.data = output.table_description.clone().map(Arc::new);
+        Ok(r)
+    }
+}
+
+/// A reusable description of the `Tables` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct TablesCollection {
+    owner: ServiceResource,
+    call: super::operations::ListTablesCall,
+    limit: Option<usize>,
+}
+
+impl TablesCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(super::operations::ListTablesCall) -> super::operations::ListTablesCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all (no further page is requested once they are read).
+    /// Default: no limit.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size, `Limit`). Default: the service's.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.limit(n);
+        self
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Vec<Table>, OperationError<super::operations::ListTablesError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let input = self.call.as_input().clone();
+        let pages = self.call.into_paginator().pages().map(move |page| {
+            page.and_then(|output| tables_collection_page(&owner, &client, &input, output))
+        });
+        rt::limit_pages(pages, self.limit)
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Table, OperationError<super::operations::ListTablesError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        self.pages().flat_map(|page| {
+            let items: Vec<Result<Table, OperationError<super::operations::ListTablesError>>> =
+                match page {
+                    Ok(items) => items.into_iter().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                };
+            rt::futures_util::stream::iter(items)
+        })
+    }
+}
+
+/// The `Table` resources of one `ListTables` page.
+fn tables_collection_page(
+    owner: &ServiceResource,
+    client: &crate::DynamoDbClient,
+    input: &super::types::ListTablesInput,
+    mut output: super::types::ListTablesOutput,
+) -> Result<Vec<Table>, OperationError<super::operations::ListTablesError>> {
+    let mut out = Vec::new();
+    for item in output.table_names.take().unwrap_or_default() {
+        let mut r = Table::new(client.clone(), item.clone());
+        let _ = item;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+impl super::operations::UpdateTableCall<Table> {
+    /// Sends the call and returns the `Table` resource the model names (boto3's `Table.update`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(self) -> Result<Table, OperationError<super::operations::UpdateTableError>> {
+        let (call, owner) = self.into_plain();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut r = Table::new(client.clone(), owner.name.clone());
+        r.data = output.table_description.clone().map(Arc::new);
+        Ok(r)
+    }
+}
+
+/// What this module generates, with the resource model's names: printed by
+/// `session resources <service> --json`.
+pub static MODEL: rt::ResourceModel = rt::ResourceModel {
+    service: rt::ResourceNode {
+        identifiers: &[],
+        load: None,
+        actions: &["BatchGetItem", "BatchWriteItem", "CreateTable"],
+        batch_actions: &[],
+        waiters: &[],
+        has: &["Table"],
+        collections: &["Tables"],
+    },
+    resources: &[(
+        "Table",
+        rt::ResourceNode {
+            identifiers: &["Name"],
+            load: Some("DescribeTable"),
+            actions: &[
+                "Delete",
+                "DeleteItem",
+                "GetItem",
+                "PutItem",
+                "Query",
+                "Scan",
+                "Update",
+                "UpdateItem",
+            ],
+            batch_actions: &[],
+            waiters: &["Exists", "NotExists"],
+            has: &[],
+            collections: &[],
+        },
+    )],
+};

@@ -177,19 +177,44 @@ impl crate::S3Client {
         CompleteMultipartUploadCall {
             client: self.client.clone(),
             input: Default::default(),
+            ret: (),
         }
     }
 }
 
-/// A `CompleteMultipartUpload` call being set up: set members, then [`send`](CompleteMultipartUploadCall::send).
+/// A `CompleteMultipartUpload` call being set up: set members, then [`send`](CompleteMultipartUploadCall::send). `R` is
+/// `()` for a plain call; a resource action sets it to the resource that made the call, and
+/// its `send` returns the resource the model names.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct CompleteMultipartUploadCall {
+pub struct CompleteMultipartUploadCall<R = ()> {
     client: Client,
     input: CompleteMultipartUploadRequest,
+    ret: R,
 }
 
-impl CompleteMultipartUploadCall {
+impl<R> CompleteMultipartUploadCall<R> {
+    /// The same call, made for `ret`.
+    pub(crate) fn returning<T>(self, ret: T) -> CompleteMultipartUploadCall<T> {
+        CompleteMultipartUploadCall {
+            client: self.client,
+            input: self.input,
+            ret,
+        }
+    }
+
+    /// The plain call, and what it was made for.
+    pub(crate) fn into_plain(self) -> (CompleteMultipartUploadCall, R) {
+        (
+            CompleteMultipartUploadCall {
+                client: self.client,
+                input: self.input,
+                ret: (),
+            },
+            self.ret,
+        )
+    }
+
     /// Sets `Bucket`.
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
@@ -338,7 +363,9 @@ impl CompleteMultipartUploadCall {
         self.input = input;
         self
     }
+}
 
+impl CompleteMultipartUploadCall {
     /// Sends the call.
     ///
     /// # Errors
@@ -825,19 +852,44 @@ impl crate::S3Client {
         CreateBucketCall {
             client: self.client.clone(),
             input: Default::default(),
+            ret: (),
         }
     }
 }
 
-/// A `CreateBucket` call being set up: set members, then [`send`](CreateBucketCall::send).
+/// A `CreateBucket` call being set up: set members, then [`send`](CreateBucketCall::send). `R` is
+/// `()` for a plain call; a resource action sets it to the resource that made the call, and
+/// its `send` returns the resource the model names.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct CreateBucketCall {
+pub struct CreateBucketCall<R = ()> {
     client: Client,
     input: CreateBucketRequest,
+    ret: R,
 }
 
-impl CreateBucketCall {
+impl<R> CreateBucketCall<R> {
+    /// The same call, made for `ret`.
+    pub(crate) fn returning<T>(self, ret: T) -> CreateBucketCall<T> {
+        CreateBucketCall {
+            client: self.client,
+            input: self.input,
+            ret,
+        }
+    }
+
+    /// The plain call, and what it was made for.
+    pub(crate) fn into_plain(self) -> (CreateBucketCall, R) {
+        (
+            CreateBucketCall {
+                client: self.client,
+                input: self.input,
+                ret: (),
+            },
+            self.ret,
+        )
+    }
+
     /// Sets `ACL`.
     pub fn acl(mut self, value: impl Into<BucketCannedAcl>) -> Self {
         self.input.acl = Some(value.into());
@@ -917,7 +969,9 @@ impl CreateBucketCall {
         self.input = input;
         self
     }
+}
 
+impl CreateBucketCall {
     /// Sends the call.
     ///
     /// # Errors
@@ -1322,19 +1376,44 @@ impl crate::S3Client {
         CreateMultipartUploadCall {
             client: self.client.clone(),
             input: Default::default(),
+            ret: (),
         }
     }
 }
 
-/// A `CreateMultipartUpload` call being set up: set members, then [`send`](CreateMultipartUploadCall::send).
+/// A `CreateMultipartUpload` call being set up: set members, then [`send`](CreateMultipartUploadCall::send). `R` is
+/// `()` for a plain call; a resource action sets it to the resource that made the call, and
+/// its `send` returns the resource the model names.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct CreateMultipartUploadCall {
+pub struct CreateMultipartUploadCall<R = ()> {
     client: Client,
     input: CreateMultipartUploadRequest,
+    ret: R,
 }
 
-impl CreateMultipartUploadCall {
+impl<R> CreateMultipartUploadCall<R> {
+    /// The same call, made for `ret`.
+    pub(crate) fn returning<T>(self, ret: T) -> CreateMultipartUploadCall<T> {
+        CreateMultipartUploadCall {
+            client: self.client,
+            input: self.input,
+            ret,
+        }
+    }
+
+    /// The plain call, and what it was made for.
+    pub(crate) fn into_plain(self) -> (CreateMultipartUploadCall, R) {
+        (
+            CreateMultipartUploadCall {
+                client: self.client,
+                input: self.input,
+                ret: (),
+            },
+            self.ret,
+        )
+    }
+
     /// Sets `ACL`.
     pub fn acl(mut self, value: impl Into<ObjectCannedAcl>) -> Self {
         self.input.acl = Some(value.into());
@@ -1534,7 +1613,9 @@ impl CreateMultipartUploadCall {
         self.input = input;
         self
     }
+}
 
+impl CreateMultipartUploadCall {
     /// Sends the call.
     ///
     /// # Errors
@@ -10433,6 +10514,47 @@ impl ListMultipartUploadsCall {
         let _ = (&mut output, stream);
         crate::customize::list_multipart_uploads(&input, output)
     }
+
+    /// Every page of the results, as a stream: pass `KeyMarker, UploadIdMarker` from each page's `NextKeyMarker, NextUploadIdMarker`. The page size is set with `MaxUploads`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<ListMultipartUploadsOutput, ListMultipartUploadsError, MultipartUpload> {
+        let client = self.client;
+        rt::Paginator::new(
+            self.input,
+            |input, token| {
+                if let Some((t0, t1)) = token {
+                    input.key_marker = t0;
+                    input.upload_id_marker = t1;
+                }
+            },
+            |output: &ListMultipartUploadsOutput| {
+                if output.is_truncated == Some(true) {
+                    {
+                        let next = (
+                            output.next_key_marker.clone(),
+                            output.next_upload_id_marker.clone(),
+                        );
+                        if next.0.is_none() && next.1.is_none() {
+                            None
+                        } else {
+                            Some(next)
+                        }
+                    }
+                } else {
+                    None
+                }
+            },
+            move |input| {
+                let call = ListMultipartUploadsCall {
+                    client: client.clone(),
+                    input,
+                };
+                Box::pin(call.send())
+            },
+            |o| o.uploads.unwrap_or_default(),
+        )
+    }
 }
 
 /// The errors `ListMultipartUploads` is modeled to return, and any other the service sends.
@@ -10809,6 +10931,47 @@ impl ListObjectVersionsCall {
         let _ = (&mut output, stream);
         crate::customize::list_object_versions(&input, output)
     }
+
+    /// Every page of the results, as a stream: pass `KeyMarker, VersionIdMarker` from each page's `NextKeyMarker, NextVersionIdMarker`. The page size is set with `MaxKeys`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<ListObjectVersionsOutput, ListObjectVersionsError, ObjectVersion> {
+        let client = self.client;
+        rt::Paginator::new(
+            self.input,
+            |input, token| {
+                if let Some((t0, t1)) = token {
+                    input.key_marker = t0;
+                    input.version_id_marker = t1;
+                }
+            },
+            |output: &ListObjectVersionsOutput| {
+                if output.is_truncated == Some(true) {
+                    {
+                        let next = (
+                            output.next_key_marker.clone(),
+                            output.next_version_id_marker.clone(),
+                        );
+                        if next.0.is_none() && next.1.is_none() {
+                            None
+                        } else {
+                            Some(next)
+                        }
+                    }
+                } else {
+                    None
+                }
+            },
+            move |input| {
+                let call = ListObjectVersionsCall {
+                    client: client.clone(),
+                    input,
+                };
+                Box::pin(call.send())
+            },
+            |o| o.versions.unwrap_or_default(),
+        )
+    }
 }
 
 /// The errors `ListObjectVersions` is modeled to return, and any other the service sends.
@@ -10975,7 +11138,7 @@ impl ListObjectsCall {
         crate::customize::list_objects(&input, output)
     }
 
-    /// Every page of the results, as a stream: pass `Marker` from each page's `NextMarker`. The page size is set with `MaxKeys`.
+    /// Every page of the results, as a stream: pass `Marker` from each page's `NextMarker || Contents[-1].Key`. The page size is set with `MaxKeys`.
     pub fn into_paginator(self) -> rt::Paginator<ListObjectsOutput, ListObjectsError, Object> {
         let client = self.client;
         rt::Paginator::new(
@@ -14524,19 +14687,44 @@ impl crate::S3Client {
         PutObjectCall {
             client: self.client.clone(),
             input: Default::default(),
+            ret: (),
         }
     }
 }
 
-/// A `PutObject` call being set up: set members, then [`send`](PutObjectCall::send).
+/// A `PutObject` call being set up: set members, then [`send`](PutObjectCall::send). `R` is
+/// `()` for a plain call; a resource action sets it to the resource that made the call, and
+/// its `send` returns the resource the model names.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct PutObjectCall {
+pub struct PutObjectCall<R = ()> {
     client: Client,
     input: PutObjectRequest,
+    ret: R,
 }
 
-impl PutObjectCall {
+impl<R> PutObjectCall<R> {
+    /// The same call, made for `ret`.
+    pub(crate) fn returning<T>(self, ret: T) -> PutObjectCall<T> {
+        PutObjectCall {
+            client: self.client,
+            input: self.input,
+            ret,
+        }
+    }
+
+    /// The plain call, and what it was made for.
+    pub(crate) fn into_plain(self) -> (PutObjectCall, R) {
+        (
+            PutObjectCall {
+                client: self.client,
+                input: self.input,
+                ret: (),
+            },
+            self.ret,
+        )
+    }
+
     /// Sets `ACL`.
     pub fn acl(mut self, value: impl Into<ObjectCannedAcl>) -> Self {
         self.input.acl = Some(value.into());
@@ -14826,7 +15014,9 @@ impl PutObjectCall {
         self.input = input;
         self
     }
+}
 
+impl PutObjectCall {
     /// Sends the call.
     ///
     /// # Errors

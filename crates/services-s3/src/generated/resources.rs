@@ -3,7 +3,14 @@
 //! `session.resource(...)`). A handle is cheap to clone, shareable across tasks, and
 //! makes no call until an action or `load` is awaited.
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, deprecated)]
+#![allow(
+    clippy::all,
+    clippy::pedantic,
+    unused_imports,
+    unused_mut,
+    unused_variables,
+    deprecated
+)]
 
 use std::sync::Arc;
 
@@ -13,6 +20,12 @@ use session_tower::rt::{self, OperationError};
 #[derive(Debug, Clone)]
 pub struct ServiceResource {
     client: crate::S3Client,
+}
+
+impl From<crate::S3Client> for ServiceResource {
+    fn from(client: crate::S3Client) -> Self {
+        Self { client }
+    }
 }
 
 impl ServiceResource {
@@ -28,104 +41,23 @@ impl ServiceResource {
 
     /// The `Bucket` resource `Bucket` refers to (no call is made).
     pub fn bucket(&self, name: impl Into<String>) -> Bucket {
-        Bucket::new(self.client.clone(), name.into())
+        Bucket::new(self.client.clone(), name)
     }
 
-    /// `CreateBucket`: `CreateBucket` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn create_bucket(&self) -> super::operations::CreateBucketCall {
-        self.client.create_bucket()
+    /// `CreateBucket`: `CreateBucket` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `Bucket` resource.
+    pub fn create_bucket(&self) -> super::operations::CreateBucketCall<ServiceResource> {
+        self.client.create_bucket().returning(self.clone())
     }
 
     /// The `Buckets` collection: `Bucket` resources listed by `ListBuckets`, page by page as
-    /// they are read (nothing is called until the stream is polled).
-    pub fn buckets(&self) -> ValueBucketsCollection {
-        ValueBucketsCollection {
+    /// they are read (nothing is called until a stream is polled).
+    pub fn buckets(&self) -> BucketsCollection {
+        BucketsCollection {
             owner: self.clone(),
             call: self.client.list_buckets(),
             limit: None,
         }
-    }
-}
-
-/// A reusable description of the `Buckets` collection: filter it, bound it, then read
-/// `items()` or `pages()` (each read starts from the first page).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ValueBucketsCollection {
-    owner: ServiceResource,
-    call: super::operations::ListBucketsCall,
-    limit: Option<usize>,
-}
-
-impl ValueBucketsCollection {
-    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
-    pub fn filter(
-        mut self,
-        f: impl FnOnce(super::operations::ListBucketsCall) -> super::operations::ListBucketsCall,
-    ) -> Self {
-        self.call = f(self.call);
-        self
-    }
-
-    /// At most `n` resources in all.
-    pub fn limit(mut self, n: usize) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// Items per request (the service's page size).
-    pub fn page_size(mut self, n: i32) -> Self {
-        self.call = self.call.max_buckets(n);
-        self
-    }
-
-    /// The resources, one at a time, following the pages.
-    pub fn items(
-        self,
-    ) -> impl rt::futures_util::Stream<
-        Item = Result<Bucket, OperationError<super::operations::ListBucketsError>>,
-    > + Send {
-        use rt::futures_util::StreamExt as _;
-        use rt::futures_util::TryStreamExt as _;
-        let owner = self.owner;
-        let client = owner.client.clone();
-        let limit = self.limit.unwrap_or(usize::MAX);
-        self.call
-            .into_paginator()
-            .items()
-            .map_ok(move |item: super::types::Bucket| {
-                let mut r = Bucket::new(client.clone(), item.name.clone().unwrap_or_default());
-                r.data = Some(Arc::new(item));
-                r
-            })
-            .take(limit)
-    }
-
-    /// The resources, a page at a time.
-    pub fn pages(
-        self,
-    ) -> impl rt::futures_util::Stream<
-        Item = Result<Vec<Bucket>, OperationError<super::operations::ListBucketsError>>,
-    > + Send {
-        use rt::futures_util::TryStreamExt as _;
-        let owner = self.owner;
-        let client = owner.client.clone();
-        self.call
-            .into_paginator()
-            .pages()
-            .map_ok(move |page: super::types::ListBucketsOutput| {
-                page.buckets
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|item: super::types::Bucket| {
-                        let mut r =
-                            Bucket::new(client.clone(), item.name.clone().unwrap_or_default());
-                        r.data = Some(Arc::new(item));
-                        r
-                    })
-                    .collect()
-            })
     }
 }
 
@@ -180,8 +112,8 @@ impl Bucket {
         &self.name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::Bucket> {
         self.data.as_deref()
     }
@@ -218,7 +150,7 @@ impl Bucket {
 
     /// The `Object` resource `Object` refers to (no call is made).
     pub fn object(&self, key: impl Into<String>) -> Object {
-        Object::new(self.client.clone(), self.name.clone(), key.into())
+        Object::new(self.client.clone(), self.name.clone(), key)
     }
 
     /// The `BucketPolicy` resource `Policy` refers to (no call is made).
@@ -246,126 +178,80 @@ impl Bucket {
         BucketWebsite::new(self.client.clone(), self.name.clone())
     }
 
-    /// `Create`: `CreateBucket` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Create`: `CreateBucket` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn create(&self) -> super::operations::CreateBucketCall {
         self.client.create_bucket().bucket(self.name.clone())
     }
 
-    /// `Delete`: `DeleteBucket` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteBucket` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteBucketCall {
         self.client.delete_bucket().bucket(self.name.clone())
     }
 
-    /// `DeleteObjects`: `DeleteObjects` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `DeleteObjects`: `DeleteObjects` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete_objects(&self) -> super::operations::DeleteObjectsCall {
         self.client.delete_objects().bucket(self.name.clone())
     }
 
-    /// `PutObject`: `PutObject` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn put_object(&self) -> super::operations::PutObjectCall {
-        self.client.put_object().bucket(self.name.clone())
+    /// `PutObject`: `PutObject` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `Object` resource.
+    pub fn put_object(&self) -> super::operations::PutObjectCall<Bucket> {
+        self.client
+            .put_object()
+            .bucket(self.name.clone())
+            .returning(self.clone())
+    }
+
+    /// The resource's `Exists` waiter: `BucketExists` (polling `HeadBucket`) with this resource's
+    /// identifiers set. Adjust it, then [`wait`](rt::Waiter::wait).
+    pub fn wait_until_exists(&self) -> super::waiters::BucketExistsWaiter {
+        self.client
+            .wait_until_bucket_exists()
+            .input(|c| c.bucket(self.name.clone()))
+    }
+
+    /// The resource's `NotExists` waiter: `BucketNotExists` (polling `HeadBucket`) with this resource's
+    /// identifiers set. Adjust it, then [`wait`](rt::Waiter::wait).
+    pub fn wait_until_not_exists(&self) -> super::waiters::BucketNotExistsWaiter {
+        self.client
+            .wait_until_bucket_not_exists()
+            .input(|c| c.bucket(self.name.clone()))
+    }
+
+    /// The `MultipartUploads` collection: `MultipartUpload` resources listed by `ListMultipartUploads`, page by page as
+    /// they are read (nothing is called until a stream is polled).
+    pub fn multipart_uploads(&self) -> BucketMultipartUploadsCollection {
+        BucketMultipartUploadsCollection {
+            owner: self.clone(),
+            call: self
+                .client
+                .list_multipart_uploads()
+                .bucket(self.name.clone()),
+            limit: None,
+        }
+    }
+
+    /// The `ObjectVersions` collection: `ObjectVersion` resources listed by `ListObjectVersions`, page by page as
+    /// they are read (nothing is called until a stream is polled).
+    pub fn object_versions(&self) -> BucketObjectVersionsCollection {
+        BucketObjectVersionsCollection {
+            owner: self.clone(),
+            call: self.client.list_object_versions().bucket(self.name.clone()),
+            limit: None,
+        }
     }
 
     /// The `Objects` collection: `ObjectSummary` resources listed by `ListObjects`, page by page as
-    /// they are read (nothing is called until the stream is polled).
+    /// they are read (nothing is called until a stream is polled).
     pub fn objects(&self) -> BucketObjectsCollection {
         BucketObjectsCollection {
             owner: self.clone(),
             call: self.client.list_objects().bucket(self.name.clone()),
             limit: None,
         }
-    }
-}
-
-/// A reusable description of the `Objects` collection: filter it, bound it, then read
-/// `items()` or `pages()` (each read starts from the first page).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct BucketObjectsCollection {
-    owner: Bucket,
-    call: super::operations::ListObjectsCall,
-    limit: Option<usize>,
-}
-
-impl BucketObjectsCollection {
-    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
-    pub fn filter(
-        mut self,
-        f: impl FnOnce(super::operations::ListObjectsCall) -> super::operations::ListObjectsCall,
-    ) -> Self {
-        self.call = f(self.call);
-        self
-    }
-
-    /// At most `n` resources in all.
-    pub fn limit(mut self, n: usize) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// Items per request (the service's page size).
-    pub fn page_size(mut self, n: i32) -> Self {
-        self.call = self.call.max_keys(n);
-        self
-    }
-
-    /// The resources, one at a time, following the pages.
-    pub fn items(
-        self,
-    ) -> impl rt::futures_util::Stream<
-        Item = Result<ObjectSummary, OperationError<super::operations::ListObjectsError>>,
-    > + Send {
-        use rt::futures_util::StreamExt as _;
-        use rt::futures_util::TryStreamExt as _;
-        let owner = self.owner;
-        let client = owner.client.clone();
-        let limit = self.limit.unwrap_or(usize::MAX);
-        self.call
-            .into_paginator()
-            .items()
-            .map_ok(move |item: super::types::Object| {
-                let mut r = ObjectSummary::new(
-                    client.clone(),
-                    owner.name.clone(),
-                    item.key.clone().unwrap_or_default(),
-                );
-                r.data = Some(Arc::new(item));
-                r
-            })
-            .take(limit)
-    }
-
-    /// The resources, a page at a time.
-    pub fn pages(
-        self,
-    ) -> impl rt::futures_util::Stream<
-        Item = Result<Vec<ObjectSummary>, OperationError<super::operations::ListObjectsError>>,
-    > + Send {
-        use rt::futures_util::TryStreamExt as _;
-        let owner = self.owner;
-        let client = owner.client.clone();
-        self.call
-            .into_paginator()
-            .pages()
-            .map_ok(move |page: super::types::ListObjectsOutput| {
-                page.contents
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|item: super::types::Object| {
-                        let mut r = ObjectSummary::new(
-                            client.clone(),
-                            owner.name.clone(),
-                            item.key.clone().unwrap_or_default(),
-                        );
-                        r.data = Some(Arc::new(item));
-                        r
-                    })
-                    .collect()
-            })
     }
 }
 
@@ -420,8 +306,8 @@ impl BucketAcl {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketAclOutput> {
         self.data.as_deref()
     }
@@ -450,8 +336,8 @@ impl BucketAcl {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketAcl` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketAcl` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketAclCall {
         self.client
             .put_bucket_acl()
@@ -510,8 +396,8 @@ impl BucketCors {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketCorsOutput> {
         self.data.as_deref()
     }
@@ -542,16 +428,16 @@ impl BucketCors {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Delete`: `DeleteBucketCors` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteBucketCors` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteBucketCorsCall {
         self.client
             .delete_bucket_cors()
             .bucket(self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketCors` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketCors` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketCorsCall {
         self.client
             .put_bucket_cors()
@@ -610,8 +496,8 @@ impl BucketLifecycle {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketLifecycleOutput> {
         self.data.as_deref()
     }
@@ -642,16 +528,16 @@ impl BucketLifecycle {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Delete`: `DeleteBucketLifecycle` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteBucketLifecycle` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteBucketLifecycleCall {
         self.client
             .delete_bucket_lifecycle()
             .bucket(self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketLifecycle` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketLifecycle` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketLifecycleCall {
         self.client
             .put_bucket_lifecycle()
@@ -710,8 +596,8 @@ impl BucketLifecycleConfiguration {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketLifecycleConfigurationOutput> {
         self.data.as_deref()
     }
@@ -743,16 +629,16 @@ impl BucketLifecycleConfiguration {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Delete`: `DeleteBucketLifecycle` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteBucketLifecycle` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteBucketLifecycleCall {
         self.client
             .delete_bucket_lifecycle()
             .bucket(self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketLifecycleConfiguration` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketLifecycleConfiguration` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketLifecycleConfigurationCall {
         self.client
             .put_bucket_lifecycle_configuration()
@@ -811,8 +697,8 @@ impl BucketLogging {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketLoggingOutput> {
         self.data.as_deref()
     }
@@ -843,8 +729,8 @@ impl BucketLogging {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketLogging` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketLogging` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketLoggingCall {
         self.client
             .put_bucket_logging()
@@ -903,8 +789,8 @@ impl BucketNotification {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::NotificationConfiguration> {
         self.data.as_deref()
     }
@@ -936,8 +822,8 @@ impl BucketNotification {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketNotificationConfiguration` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketNotificationConfiguration` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketNotificationConfigurationCall {
         self.client
             .put_bucket_notification_configuration()
@@ -996,8 +882,8 @@ impl BucketPolicy {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketPolicyOutput> {
         self.data.as_deref()
     }
@@ -1028,16 +914,16 @@ impl BucketPolicy {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Delete`: `DeleteBucketPolicy` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteBucketPolicy` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteBucketPolicyCall {
         self.client
             .delete_bucket_policy()
             .bucket(self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketPolicy` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketPolicy` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketPolicyCall {
         self.client
             .put_bucket_policy()
@@ -1096,8 +982,8 @@ impl BucketRequestPayment {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketRequestPaymentOutput> {
         self.data.as_deref()
     }
@@ -1128,8 +1014,8 @@ impl BucketRequestPayment {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketRequestPayment` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketRequestPayment` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketRequestPaymentCall {
         self.client
             .put_bucket_request_payment()
@@ -1188,8 +1074,8 @@ impl BucketTagging {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketTaggingOutput> {
         self.data.as_deref()
     }
@@ -1220,16 +1106,16 @@ impl BucketTagging {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Delete`: `DeleteBucketTagging` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteBucketTagging` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteBucketTaggingCall {
         self.client
             .delete_bucket_tagging()
             .bucket(self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketTagging` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketTagging` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketTaggingCall {
         self.client
             .put_bucket_tagging()
@@ -1288,8 +1174,8 @@ impl BucketVersioning {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketVersioningOutput> {
         self.data.as_deref()
     }
@@ -1320,12 +1206,36 @@ impl BucketVersioning {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketVersioning` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Enable`: `PutBucketVersioning` with this resource's identifiers already set; set the rest and
+    /// `send()`.
+    pub fn enable(&self) -> super::operations::PutBucketVersioningCall {
+        self.client
+            .put_bucket_versioning()
+            .bucket(self.bucket_name.clone())
+            .versioning_configuration(super::types::VersioningConfiguration {
+                status: Some(super::types::BucketVersioningStatus::from("Enabled")),
+                ..Default::default()
+            })
+    }
+
+    /// `Put`: `PutBucketVersioning` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketVersioningCall {
         self.client
             .put_bucket_versioning()
             .bucket(self.bucket_name.clone())
+    }
+
+    /// `Suspend`: `PutBucketVersioning` with this resource's identifiers already set; set the rest and
+    /// `send()`.
+    pub fn suspend(&self) -> super::operations::PutBucketVersioningCall {
+        self.client
+            .put_bucket_versioning()
+            .bucket(self.bucket_name.clone())
+            .versioning_configuration(super::types::VersioningConfiguration {
+                status: Some(super::types::BucketVersioningStatus::from("Suspended")),
+                ..Default::default()
+            })
     }
 }
 
@@ -1380,8 +1290,8 @@ impl BucketWebsite {
         &self.bucket_name
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetBucketWebsiteOutput> {
         self.data.as_deref()
     }
@@ -1412,16 +1322,16 @@ impl BucketWebsite {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
     }
 
-    /// `Delete`: `DeleteBucketWebsite` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteBucketWebsite` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteBucketWebsiteCall {
         self.client
             .delete_bucket_website()
             .bucket(self.bucket_name.clone())
     }
 
-    /// `Put`: `PutBucketWebsite` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutBucketWebsite` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutBucketWebsiteCall {
         self.client
             .put_bucket_website()
@@ -1505,8 +1415,8 @@ impl MultipartUpload {
         &self.id
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::MultipartUpload> {
         self.data.as_deref()
     }
@@ -1521,18 +1431,18 @@ impl MultipartUpload {
     }
 
     /// The `MultipartUploadPart` resource `Part` refers to (no call is made).
-    pub fn part(&self, part_number: impl Into<String>) -> MultipartUploadPart {
+    pub fn part(&self, part_number: i32) -> MultipartUploadPart {
         MultipartUploadPart::new(
             self.client.clone(),
             self.bucket_name.clone(),
             self.object_key.clone(),
             self.id.clone(),
-            part_number.into(),
+            part_number,
         )
     }
 
-    /// `Abort`: `AbortMultipartUpload` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Abort`: `AbortMultipartUpload` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn abort(&self) -> super::operations::AbortMultipartUploadCall {
         self.client
             .abort_multipart_upload()
@@ -1541,14 +1451,30 @@ impl MultipartUpload {
             .upload_id(self.id.clone())
     }
 
-    /// `Complete`: `CompleteMultipartUpload` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn complete(&self) -> super::operations::CompleteMultipartUploadCall {
+    /// `Complete`: `CompleteMultipartUpload` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `Object` resource.
+    pub fn complete(&self) -> super::operations::CompleteMultipartUploadCall<MultipartUpload> {
         self.client
             .complete_multipart_upload()
             .bucket(self.bucket_name.clone())
             .key(self.object_key.clone())
             .upload_id(self.id.clone())
+            .returning(self.clone())
+    }
+
+    /// The `Parts` collection: `MultipartUploadPart` resources listed by `ListParts`, page by page as
+    /// they are read (nothing is called until a stream is polled).
+    pub fn parts(&self) -> MultipartUploadPartsCollection {
+        MultipartUploadPartsCollection {
+            owner: self.clone(),
+            call: self
+                .client
+                .list_parts()
+                .bucket(self.bucket_name.clone())
+                .key(self.object_key.clone())
+                .upload_id(self.id.clone()),
+            limit: None,
+        }
     }
 }
 
@@ -1559,7 +1485,7 @@ pub struct MultipartUploadPart {
     bucket_name: String,
     object_key: String,
     multipart_upload_id: String,
-    part_number: String,
+    part_number: i32,
     data: Option<Arc<super::types::Part>>,
 }
 
@@ -1602,14 +1528,14 @@ impl MultipartUploadPart {
         bucket_name: impl Into<String>,
         object_key: impl Into<String>,
         multipart_upload_id: impl Into<String>,
-        part_number: impl Into<String>,
+        part_number: i32,
     ) -> Self {
         Self {
             client,
             bucket_name: bucket_name.into(),
             object_key: object_key.into(),
             multipart_upload_id: multipart_upload_id.into(),
-            part_number: part_number.into(),
+            part_number,
             data: None,
         }
     }
@@ -1635,12 +1561,12 @@ impl MultipartUploadPart {
     }
 
     /// The `PartNumber` identifier.
-    pub fn part_number(&self) -> &str {
-        &self.part_number
+    pub fn part_number(&self) -> i32 {
+        self.part_number
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::Part> {
         self.data.as_deref()
     }
@@ -1653,6 +1579,28 @@ impl MultipartUploadPart {
             self.object_key.clone(),
             self.multipart_upload_id.clone(),
         )
+    }
+
+    /// `CopyFrom`: `UploadPartCopy` with this resource's identifiers already set; set the rest and
+    /// `send()`.
+    pub fn copy_from(&self) -> super::operations::UploadPartCopyCall {
+        self.client
+            .upload_part_copy()
+            .bucket(self.bucket_name.clone())
+            .key(self.object_key.clone())
+            .upload_id(self.multipart_upload_id.clone())
+            .part_number(self.part_number)
+    }
+
+    /// `Upload`: `UploadPart` with this resource's identifiers already set; set the rest and
+    /// `send()`.
+    pub fn upload(&self) -> super::operations::UploadPartCall {
+        self.client
+            .upload_part()
+            .bucket(self.bucket_name.clone())
+            .key(self.object_key.clone())
+            .upload_id(self.multipart_upload_id.clone())
+            .part_number(self.part_number)
     }
 }
 
@@ -1720,8 +1668,8 @@ impl Object {
         &self.key
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::HeadObjectOutput> {
         self.data.as_deref()
     }
@@ -1766,7 +1714,7 @@ impl Object {
             self.client.clone(),
             self.bucket_name.clone(),
             self.key.clone(),
-            id.into(),
+            id,
         )
     }
 
@@ -1776,12 +1724,12 @@ impl Object {
             self.client.clone(),
             self.bucket_name.clone(),
             self.key.clone(),
-            id.into(),
+            id,
         )
     }
 
-    /// `CopyFrom`: `CopyObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `CopyFrom`: `CopyObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn copy_from(&self) -> super::operations::CopyObjectCall {
         self.client
             .copy_object()
@@ -1789,8 +1737,8 @@ impl Object {
             .key(self.key.clone())
     }
 
-    /// `Delete`: `DeleteObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteObjectCall {
         self.client
             .delete_object()
@@ -1798,8 +1746,8 @@ impl Object {
             .key(self.key.clone())
     }
 
-    /// `Get`: `GetObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Get`: `GetObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn get(&self) -> super::operations::GetObjectCall {
         self.client
             .get_object()
@@ -1807,17 +1755,20 @@ impl Object {
             .key(self.key.clone())
     }
 
-    /// `InitiateMultipartUpload`: `CreateMultipartUpload` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn initiate_multipart_upload(&self) -> super::operations::CreateMultipartUploadCall {
+    /// `InitiateMultipartUpload`: `CreateMultipartUpload` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `MultipartUpload` resource.
+    pub fn initiate_multipart_upload(
+        &self,
+    ) -> super::operations::CreateMultipartUploadCall<Object> {
         self.client
             .create_multipart_upload()
             .bucket(self.bucket_name.clone())
             .key(self.key.clone())
+            .returning(self.clone())
     }
 
-    /// `Put`: `PutObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutObjectCall {
         self.client
             .put_object()
@@ -1825,13 +1776,29 @@ impl Object {
             .key(self.key.clone())
     }
 
-    /// `RestoreObject`: `RestoreObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `RestoreObject`: `RestoreObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn restore_object(&self) -> super::operations::RestoreObjectCall {
         self.client
             .restore_object()
             .bucket(self.bucket_name.clone())
             .key(self.key.clone())
+    }
+
+    /// The resource's `Exists` waiter: `ObjectExists` (polling `HeadObject`) with this resource's
+    /// identifiers set. Adjust it, then [`wait`](rt::Waiter::wait).
+    pub fn wait_until_exists(&self) -> super::waiters::ObjectExistsWaiter {
+        self.client
+            .wait_until_object_exists()
+            .input(|c| c.bucket(self.bucket_name.clone()).key(self.key.clone()))
+    }
+
+    /// The resource's `NotExists` waiter: `ObjectNotExists` (polling `HeadObject`) with this resource's
+    /// identifiers set. Adjust it, then [`wait`](rt::Waiter::wait).
+    pub fn wait_until_not_exists(&self) -> super::waiters::ObjectNotExistsWaiter {
+        self.client
+            .wait_until_object_not_exists()
+            .input(|c| c.bucket(self.bucket_name.clone()).key(self.key.clone()))
     }
 }
 
@@ -1899,8 +1866,8 @@ impl ObjectAcl {
         &self.object_key
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetObjectAclOutput> {
         self.data.as_deref()
     }
@@ -1934,8 +1901,8 @@ impl ObjectAcl {
         )
     }
 
-    /// `Put`: `PutObjectAcl` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutObjectAcl` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutObjectAclCall {
         self.client
             .put_object_acl()
@@ -2008,8 +1975,8 @@ impl ObjectSummary {
         &self.key
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::Object> {
         self.data.as_deref()
     }
@@ -2034,7 +2001,7 @@ impl ObjectSummary {
             self.client.clone(),
             self.bucket_name.clone(),
             self.key.clone(),
-            id.into(),
+            id,
         )
     }
 
@@ -2053,12 +2020,12 @@ impl ObjectSummary {
             self.client.clone(),
             self.bucket_name.clone(),
             self.key.clone(),
-            id.into(),
+            id,
         )
     }
 
-    /// `CopyFrom`: `CopyObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `CopyFrom`: `CopyObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn copy_from(&self) -> super::operations::CopyObjectCall {
         self.client
             .copy_object()
@@ -2066,8 +2033,8 @@ impl ObjectSummary {
             .key(self.key.clone())
     }
 
-    /// `Delete`: `DeleteObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteObjectCall {
         self.client
             .delete_object()
@@ -2075,8 +2042,8 @@ impl ObjectSummary {
             .key(self.key.clone())
     }
 
-    /// `Get`: `GetObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Get`: `GetObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn get(&self) -> super::operations::GetObjectCall {
         self.client
             .get_object()
@@ -2084,17 +2051,20 @@ impl ObjectSummary {
             .key(self.key.clone())
     }
 
-    /// `InitiateMultipartUpload`: `CreateMultipartUpload` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn initiate_multipart_upload(&self) -> super::operations::CreateMultipartUploadCall {
+    /// `InitiateMultipartUpload`: `CreateMultipartUpload` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `MultipartUpload` resource.
+    pub fn initiate_multipart_upload(
+        &self,
+    ) -> super::operations::CreateMultipartUploadCall<ObjectSummary> {
         self.client
             .create_multipart_upload()
             .bucket(self.bucket_name.clone())
             .key(self.key.clone())
+            .returning(self.clone())
     }
 
-    /// `Put`: `PutObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Put`: `PutObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn put(&self) -> super::operations::PutObjectCall {
         self.client
             .put_object()
@@ -2102,13 +2072,29 @@ impl ObjectSummary {
             .key(self.key.clone())
     }
 
-    /// `RestoreObject`: `RestoreObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `RestoreObject`: `RestoreObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn restore_object(&self) -> super::operations::RestoreObjectCall {
         self.client
             .restore_object()
             .bucket(self.bucket_name.clone())
             .key(self.key.clone())
+    }
+
+    /// The resource's `Exists` waiter: `ObjectExists` (polling `HeadObject`) with this resource's
+    /// identifiers set. Adjust it, then [`wait`](rt::Waiter::wait).
+    pub fn wait_until_exists(&self) -> super::waiters::ObjectExistsWaiter {
+        self.client
+            .wait_until_object_exists()
+            .input(|c| c.bucket(self.bucket_name.clone()).key(self.key.clone()))
+    }
+
+    /// The resource's `NotExists` waiter: `ObjectNotExists` (polling `HeadObject`) with this resource's
+    /// identifiers set. Adjust it, then [`wait`](rt::Waiter::wait).
+    pub fn wait_until_not_exists(&self) -> super::waiters::ObjectNotExistsWaiter {
+        self.client
+            .wait_until_object_not_exists()
+            .input(|c| c.bucket(self.bucket_name.clone()).key(self.key.clone()))
     }
 }
 
@@ -2188,8 +2174,8 @@ impl ObjectVersion {
         &self.id
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::ObjectVersion> {
         self.data.as_deref()
     }
@@ -2203,8 +2189,8 @@ impl ObjectVersion {
         )
     }
 
-    /// `Delete`: `DeleteObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteObjectCall {
         self.client
             .delete_object()
@@ -2213,8 +2199,8 @@ impl ObjectVersion {
             .version_id(self.id.clone())
     }
 
-    /// `Get`: `GetObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Get`: `GetObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn get(&self) -> super::operations::GetObjectCall {
         self.client
             .get_object()
@@ -2223,8 +2209,8 @@ impl ObjectVersion {
             .version_id(self.id.clone())
     }
 
-    /// `Head`: `HeadObject` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Head`: `HeadObject` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn head(&self) -> super::operations::HeadObjectCall {
         self.client
             .head_object()
@@ -2233,3 +2219,1123 @@ impl ObjectVersion {
             .version_id(self.id.clone())
     }
 }
+
+impl super::operations::CreateBucketCall<ServiceResource> {
+    /// Sends the call and returns the `Bucket` resource the model names (boto3's `service.create_bucket`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(
+        self,
+    ) -> Result<Bucket, OperationError<super::operations::CreateBucketError>> {
+        let (call, owner) = self.into_plain();
+        let rp_bucket = call.as_input().bucket.clone();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut r = Bucket::new(
+            client.clone(),
+            rp_bucket
+                .clone()
+                .ok_or_else(|| rt::missing_member("CreateBucket", "Bucket"))?,
+        );
+        Ok(r)
+    }
+}
+
+/// A reusable description of the `Buckets` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct BucketsCollection {
+    owner: ServiceResource,
+    call: super::operations::ListBucketsCall,
+    limit: Option<usize>,
+}
+
+impl BucketsCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(super::operations::ListBucketsCall) -> super::operations::ListBucketsCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all (no further page is requested once they are read).
+    /// Default: no limit.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size, `MaxBuckets`). Default: the service's.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_buckets(n);
+        self
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Vec<Bucket>, OperationError<super::operations::ListBucketsError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let input = self.call.as_input().clone();
+        let pages = self.call.into_paginator().pages().map(move |page| {
+            page.and_then(|output| buckets_collection_page(&owner, &client, &input, output))
+        });
+        rt::limit_pages(pages, self.limit)
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Bucket, OperationError<super::operations::ListBucketsError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        self.pages().flat_map(|page| {
+            let items: Vec<Result<Bucket, OperationError<super::operations::ListBucketsError>>> =
+                match page {
+                    Ok(items) => items.into_iter().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                };
+            rt::futures_util::stream::iter(items)
+        })
+    }
+}
+
+/// The `Bucket` resources of one `ListBuckets` page.
+fn buckets_collection_page(
+    owner: &ServiceResource,
+    client: &crate::S3Client,
+    input: &super::types::ListBucketsRequest,
+    mut output: super::types::ListBucketsOutput,
+) -> Result<Vec<Bucket>, OperationError<super::operations::ListBucketsError>> {
+    let mut out = Vec::new();
+    for item in output.buckets.take().unwrap_or_default() {
+        let mut r = Bucket::new(
+            client.clone(),
+            item.name
+                .clone()
+                .ok_or_else(|| rt::missing_in_response("ListBuckets", "Buckets[].Name"))?,
+        );
+        r.data = Some(Arc::new(item));
+        out.push(r);
+    }
+    Ok(out)
+}
+
+impl super::operations::PutObjectCall<Bucket> {
+    /// Sends the call and returns the `Object` resource the model names (boto3's `Bucket.put_object`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(self) -> Result<Object, OperationError<super::operations::PutObjectError>> {
+        let (call, owner) = self.into_plain();
+        let rp_key = call.as_input().key.clone();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut r = Object::new(
+            client.clone(),
+            owner.name.clone(),
+            rp_key
+                .clone()
+                .ok_or_else(|| rt::missing_member("PutObject", "Key"))?,
+        );
+        Ok(r)
+    }
+}
+
+/// A reusable description of the `MultipartUploads` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct BucketMultipartUploadsCollection {
+    owner: Bucket,
+    call: super::operations::ListMultipartUploadsCall,
+    limit: Option<usize>,
+}
+
+impl BucketMultipartUploadsCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(
+            super::operations::ListMultipartUploadsCall,
+        ) -> super::operations::ListMultipartUploadsCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all (no further page is requested once they are read).
+    /// Default: no limit.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size, `MaxUploads`). Default: the service's.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_uploads(n);
+        self
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<
+            Vec<MultipartUpload>,
+            OperationError<super::operations::ListMultipartUploadsError>,
+        >,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let input = self.call.as_input().clone();
+        let pages = self.call.into_paginator().pages().map(move |page| {
+            page.and_then(|output| {
+                bucket_multipart_uploads_collection_page(&owner, &client, &input, output)
+            })
+        });
+        rt::limit_pages(pages, self.limit)
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<
+            MultipartUpload,
+            OperationError<super::operations::ListMultipartUploadsError>,
+        >,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        self.pages().flat_map(|page| {
+            let items: Vec<
+                Result<
+                    MultipartUpload,
+                    OperationError<super::operations::ListMultipartUploadsError>,
+                >,
+            > = match page {
+                Ok(items) => items.into_iter().map(Ok).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            rt::futures_util::stream::iter(items)
+        })
+    }
+}
+
+/// The `MultipartUpload` resources of one `ListMultipartUploads` page.
+fn bucket_multipart_uploads_collection_page(
+    owner: &Bucket,
+    client: &crate::S3Client,
+    input: &super::types::ListMultipartUploadsRequest,
+    mut output: super::types::ListMultipartUploadsOutput,
+) -> Result<Vec<MultipartUpload>, OperationError<super::operations::ListMultipartUploadsError>> {
+    let mut out = Vec::new();
+    for item in output.uploads.take().unwrap_or_default() {
+        let mut r = MultipartUpload::new(
+            client.clone(),
+            owner.name.clone(),
+            item.key
+                .clone()
+                .ok_or_else(|| rt::missing_in_response("ListMultipartUploads", "Uploads[].Key"))?,
+            item.upload_id.clone().ok_or_else(|| {
+                rt::missing_in_response("ListMultipartUploads", "Uploads[].UploadId")
+            })?,
+        );
+        r.data = Some(Arc::new(item));
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// A reusable description of the `ObjectVersions` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct BucketObjectVersionsCollection {
+    owner: Bucket,
+    call: super::operations::ListObjectVersionsCall,
+    limit: Option<usize>,
+}
+
+impl BucketObjectVersionsCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(
+            super::operations::ListObjectVersionsCall,
+        ) -> super::operations::ListObjectVersionsCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all (no further page is requested once they are read).
+    /// Default: no limit.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size, `MaxKeys`). Default: the service's.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_keys(n);
+        self
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<
+            Vec<ObjectVersion>,
+            OperationError<super::operations::ListObjectVersionsError>,
+        >,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let input = self.call.as_input().clone();
+        let pages = self.call.into_paginator().pages().map(move |page| {
+            page.and_then(|output| {
+                bucket_object_versions_collection_page(&owner, &client, &input, output)
+            })
+        });
+        rt::limit_pages(pages, self.limit)
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<ObjectVersion, OperationError<super::operations::ListObjectVersionsError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        self.pages().flat_map(|page| {
+            let items: Vec<
+                Result<ObjectVersion, OperationError<super::operations::ListObjectVersionsError>>,
+            > = match page {
+                Ok(items) => items.into_iter().map(Ok).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            rt::futures_util::stream::iter(items)
+        })
+    }
+}
+
+/// The `ObjectVersion` resources of one `ListObjectVersions` page.
+fn bucket_object_versions_collection_page(
+    owner: &Bucket,
+    client: &crate::S3Client,
+    input: &super::types::ListObjectVersionsRequest,
+    mut output: super::types::ListObjectVersionsOutput,
+) -> Result<Vec<ObjectVersion>, OperationError<super::operations::ListObjectVersionsError>> {
+    let mut out = Vec::new();
+    for item in output.versions.take().unwrap_or_default() {
+        let mut r = ObjectVersion::new(
+            client.clone(),
+            owner.name.clone(),
+            item.key.clone().ok_or_else(|| {
+                rt::missing_in_response("ListObjectVersions", "[Versions,DeleteMarkers]|[].Key")
+            })?,
+            item.version_id.clone().ok_or_else(|| {
+                rt::missing_in_response(
+                    "ListObjectVersions",
+                    "[Versions,DeleteMarkers]|[].VersionId",
+                )
+            })?,
+        );
+        r.data = Some(Arc::new(item));
+        out.push(r);
+    }
+    for item in output.delete_markers.take().unwrap_or_default() {
+        let mut r = ObjectVersion::new(
+            client.clone(),
+            owner.name.clone(),
+            item.key.clone().ok_or_else(|| {
+                rt::missing_in_response("ListObjectVersions", "[Versions,DeleteMarkers]|[].Key")
+            })?,
+            item.version_id.clone().ok_or_else(|| {
+                rt::missing_in_response(
+                    "ListObjectVersions",
+                    "[Versions,DeleteMarkers]|[].VersionId",
+                )
+            })?,
+        );
+        let _ = item;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// A reusable description of the `Objects` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct BucketObjectsCollection {
+    owner: Bucket,
+    call: super::operations::ListObjectsCall,
+    limit: Option<usize>,
+}
+
+impl BucketObjectsCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(super::operations::ListObjectsCall) -> super::operations::ListObjectsCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all (no further page is requested once they are read).
+    /// Default: no limit.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size, `MaxKeys`). Default: the service's.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_keys(n);
+        self
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Vec<ObjectSummary>, OperationError<super::operations::ListObjectsError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let input = self.call.as_input().clone();
+        let pages = self.call.into_paginator().pages().map(move |page| {
+            page.and_then(|output| bucket_objects_collection_page(&owner, &client, &input, output))
+        });
+        rt::limit_pages(pages, self.limit)
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<ObjectSummary, OperationError<super::operations::ListObjectsError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        self.pages().flat_map(|page| {
+            let items: Vec<
+                Result<ObjectSummary, OperationError<super::operations::ListObjectsError>>,
+            > = match page {
+                Ok(items) => items.into_iter().map(Ok).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            rt::futures_util::stream::iter(items)
+        })
+    }
+}
+
+/// The `ObjectSummary` resources of one `ListObjects` page.
+fn bucket_objects_collection_page(
+    owner: &Bucket,
+    client: &crate::S3Client,
+    input: &super::types::ListObjectsRequest,
+    mut output: super::types::ListObjectsOutput,
+) -> Result<Vec<ObjectSummary>, OperationError<super::operations::ListObjectsError>> {
+    let mut out = Vec::new();
+    for item in output.contents.take().unwrap_or_default() {
+        let mut r = ObjectSummary::new(
+            client.clone(),
+            owner.name.clone(),
+            item.key
+                .clone()
+                .ok_or_else(|| rt::missing_in_response("ListObjects", "Contents[].Key"))?,
+        );
+        r.data = Some(Arc::new(item));
+        out.push(r);
+    }
+    Ok(out)
+}
+
+impl super::operations::CompleteMultipartUploadCall<MultipartUpload> {
+    /// Sends the call and returns the `Object` resource the model names (boto3's `MultipartUpload.complete`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(
+        self,
+    ) -> Result<Object, OperationError<super::operations::CompleteMultipartUploadError>> {
+        let (call, owner) = self.into_plain();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut r = Object::new(
+            client.clone(),
+            owner.bucket_name.clone(),
+            owner.object_key.clone(),
+        );
+        Ok(r)
+    }
+}
+
+/// A reusable description of the `Parts` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct MultipartUploadPartsCollection {
+    owner: MultipartUpload,
+    call: super::operations::ListPartsCall,
+    limit: Option<usize>,
+}
+
+impl MultipartUploadPartsCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(super::operations::ListPartsCall) -> super::operations::ListPartsCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all (no further page is requested once they are read).
+    /// Default: no limit.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size, `MaxParts`). Default: the service's.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_parts(n);
+        self
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Vec<MultipartUploadPart>, OperationError<super::operations::ListPartsError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let input = self.call.as_input().clone();
+        let pages = self.call.into_paginator().pages().map(move |page| {
+            page.and_then(|output| {
+                multipart_upload_parts_collection_page(&owner, &client, &input, output)
+            })
+        });
+        rt::limit_pages(pages, self.limit)
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<MultipartUploadPart, OperationError<super::operations::ListPartsError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        self.pages().flat_map(|page| {
+            let items: Vec<
+                Result<MultipartUploadPart, OperationError<super::operations::ListPartsError>>,
+            > = match page {
+                Ok(items) => items.into_iter().map(Ok).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            rt::futures_util::stream::iter(items)
+        })
+    }
+}
+
+/// The `MultipartUploadPart` resources of one `ListParts` page.
+fn multipart_upload_parts_collection_page(
+    owner: &MultipartUpload,
+    client: &crate::S3Client,
+    input: &super::types::ListPartsRequest,
+    mut output: super::types::ListPartsOutput,
+) -> Result<Vec<MultipartUploadPart>, OperationError<super::operations::ListPartsError>> {
+    let rp_bucket = input.bucket.clone();
+    let rp_key = input.key.clone();
+    let rp_upload_id = input.upload_id.clone();
+    let mut out = Vec::new();
+    for item in output.parts.take().unwrap_or_default() {
+        let mut r = MultipartUploadPart::new(
+            client.clone(),
+            rp_bucket
+                .clone()
+                .ok_or_else(|| rt::missing_member("ListParts", "Bucket"))?,
+            rp_key
+                .clone()
+                .ok_or_else(|| rt::missing_member("ListParts", "Key"))?,
+            rp_upload_id
+                .clone()
+                .ok_or_else(|| rt::missing_member("ListParts", "UploadId"))?,
+            item.part_number
+                .clone()
+                .ok_or_else(|| rt::missing_in_response("ListParts", "Parts[].PartNumber"))?,
+        );
+        r.data = Some(Arc::new(item));
+        out.push(r);
+    }
+    Ok(out)
+}
+
+impl super::operations::CreateMultipartUploadCall<Object> {
+    /// Sends the call and returns the `MultipartUpload` resource the model names (boto3's `Object.initiate_multipart_upload`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(
+        self,
+    ) -> Result<MultipartUpload, OperationError<super::operations::CreateMultipartUploadError>>
+    {
+        let (call, owner) = self.into_plain();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut r = MultipartUpload::new(
+            client.clone(),
+            owner.bucket_name.clone(),
+            owner.key.clone(),
+            output
+                .upload_id
+                .clone()
+                .ok_or_else(|| rt::missing_in_response("CreateMultipartUpload", "UploadId"))?,
+        );
+        Ok(r)
+    }
+}
+
+/// Batch actions on many `Object` handles at once (boto3 offers them on collections; here
+/// they also work on any slice, e.g. a `Vec<Object>`). Items are grouped by the members one call
+/// must share and sent in chunks the operation accepts, one call after another.
+pub trait ObjectBatchActions {
+    /// `Delete`: `DeleteObjects` for every handle, at most 1000 per call. Per-item failures the
+    /// service reports are counted in the outcome (see [`rt::BatchOutcome::is_complete`]).
+    fn delete(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::BatchOutcome<super::types::DeleteObjectsOutput>,
+            rt::BatchError<
+                super::operations::DeleteObjectsError,
+                super::types::DeleteObjectsOutput,
+            >,
+        >,
+    > + Send;
+}
+
+impl ObjectBatchActions for [Object] {
+    fn delete(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::BatchOutcome<super::types::DeleteObjectsOutput>,
+            rt::BatchError<
+                super::operations::DeleteObjectsError,
+                super::types::DeleteObjectsOutput,
+            >,
+        >,
+    > + Send {
+        async move {
+            let send = |head: &Object,
+                        chunk: &[&Object]|
+             -> rt::BatchFuture<
+                super::types::DeleteObjectsOutput,
+                super::operations::DeleteObjectsError,
+            > {
+                let call = head
+                    .client
+                    .delete_objects()
+                    .bucket(head.bucket_name.clone())
+                    .delete(super::types::Delete {
+                        objects: Some(
+                            chunk
+                                .iter()
+                                .enumerate()
+                                .map(|(i, r)| super::types::ObjectIdentifier {
+                                    key: Some(r.key.clone()),
+                                    ..Default::default()
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                        ..Default::default()
+                    });
+                Box::pin(call.send())
+            };
+            let plan = rt::BatchPlan {
+                max: 1000,
+                key: |r: &Object| vec![r.bucket_name.clone()],
+                send: &send,
+                failed: |o| o.errors.as_ref().map_or(0, Vec::len),
+            };
+            rt::batch(self, &plan).await
+        }
+    }
+}
+
+impl super::operations::CreateMultipartUploadCall<ObjectSummary> {
+    /// Sends the call and returns the `MultipartUpload` resource the model names (boto3's `ObjectSummary.initiate_multipart_upload`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(
+        self,
+    ) -> Result<MultipartUpload, OperationError<super::operations::CreateMultipartUploadError>>
+    {
+        let (call, owner) = self.into_plain();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut r = MultipartUpload::new(
+            client.clone(),
+            owner.bucket_name.clone(),
+            owner.key.clone(),
+            output
+                .upload_id
+                .clone()
+                .ok_or_else(|| rt::missing_in_response("CreateMultipartUpload", "UploadId"))?,
+        );
+        Ok(r)
+    }
+}
+
+/// Batch actions on many `ObjectSummary` handles at once (boto3 offers them on collections; here
+/// they also work on any slice, e.g. a `Vec<ObjectSummary>`). Items are grouped by the members one call
+/// must share and sent in chunks the operation accepts, one call after another.
+pub trait ObjectSummaryBatchActions {
+    /// `Delete`: `DeleteObjects` for every handle, at most 1000 per call. Per-item failures the
+    /// service reports are counted in the outcome (see [`rt::BatchOutcome::is_complete`]).
+    fn delete(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::BatchOutcome<super::types::DeleteObjectsOutput>,
+            rt::BatchError<
+                super::operations::DeleteObjectsError,
+                super::types::DeleteObjectsOutput,
+            >,
+        >,
+    > + Send;
+}
+
+impl ObjectSummaryBatchActions for [ObjectSummary] {
+    fn delete(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::BatchOutcome<super::types::DeleteObjectsOutput>,
+            rt::BatchError<
+                super::operations::DeleteObjectsError,
+                super::types::DeleteObjectsOutput,
+            >,
+        >,
+    > + Send {
+        async move {
+            let send = |head: &ObjectSummary,
+                        chunk: &[&ObjectSummary]|
+             -> rt::BatchFuture<
+                super::types::DeleteObjectsOutput,
+                super::operations::DeleteObjectsError,
+            > {
+                let call = head
+                    .client
+                    .delete_objects()
+                    .bucket(head.bucket_name.clone())
+                    .delete(super::types::Delete {
+                        objects: Some(
+                            chunk
+                                .iter()
+                                .enumerate()
+                                .map(|(i, r)| super::types::ObjectIdentifier {
+                                    key: Some(r.key.clone()),
+                                    ..Default::default()
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                        ..Default::default()
+                    });
+                Box::pin(call.send())
+            };
+            let plan = rt::BatchPlan {
+                max: 1000,
+                key: |r: &ObjectSummary| vec![r.bucket_name.clone()],
+                send: &send,
+                failed: |o| o.errors.as_ref().map_or(0, Vec::len),
+            };
+            rt::batch(self, &plan).await
+        }
+    }
+}
+
+/// Batch actions on many `ObjectVersion` handles at once (boto3 offers them on collections; here
+/// they also work on any slice, e.g. a `Vec<ObjectVersion>`). Items are grouped by the members one call
+/// must share and sent in chunks the operation accepts, one call after another.
+pub trait ObjectVersionBatchActions {
+    /// `Delete`: `DeleteObjects` for every handle, at most 1000 per call. Per-item failures the
+    /// service reports are counted in the outcome (see [`rt::BatchOutcome::is_complete`]).
+    fn delete(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::BatchOutcome<super::types::DeleteObjectsOutput>,
+            rt::BatchError<
+                super::operations::DeleteObjectsError,
+                super::types::DeleteObjectsOutput,
+            >,
+        >,
+    > + Send;
+}
+
+impl ObjectVersionBatchActions for [ObjectVersion] {
+    fn delete(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::BatchOutcome<super::types::DeleteObjectsOutput>,
+            rt::BatchError<
+                super::operations::DeleteObjectsError,
+                super::types::DeleteObjectsOutput,
+            >,
+        >,
+    > + Send {
+        async move {
+            let send = |head: &ObjectVersion,
+                        chunk: &[&ObjectVersion]|
+             -> rt::BatchFuture<
+                super::types::DeleteObjectsOutput,
+                super::operations::DeleteObjectsError,
+            > {
+                let call = head
+                    .client
+                    .delete_objects()
+                    .bucket(head.bucket_name.clone())
+                    .delete(super::types::Delete {
+                        objects: Some(
+                            chunk
+                                .iter()
+                                .enumerate()
+                                .map(|(i, r)| super::types::ObjectIdentifier {
+                                    key: Some(r.object_key.clone()),
+                                    version_id: Some(r.id.clone()),
+                                    ..Default::default()
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                        ..Default::default()
+                    });
+                Box::pin(call.send())
+            };
+            let plan = rt::BatchPlan {
+                max: 1000,
+                key: |r: &ObjectVersion| vec![r.bucket_name.clone()],
+                send: &send,
+                failed: |o| o.errors.as_ref().map_or(0, Vec::len),
+            };
+            rt::batch(self, &plan).await
+        }
+    }
+}
+
+impl BucketObjectVersionsCollection {
+    /// `Delete` on every resource of the collection (boto3's
+    /// `collection.delete()`): `DeleteObjects` in chunks of at most 1000, as the listing is read.
+    ///
+    /// # Errors
+    /// Listing failed, or a call failed as a whole; the error carries what was done before.
+    pub async fn delete(
+        self,
+    ) -> Result<
+        rt::BatchOutcome<super::types::DeleteObjectsOutput>,
+        rt::BatchError<super::operations::DeleteObjectsError, super::types::DeleteObjectsOutput>,
+    > {
+        rt::batch_collection(self.items(), 1000, |chunk| async move {
+            ObjectVersionBatchActions::delete(chunk.as_slice()).await
+        })
+        .await
+    }
+}
+impl BucketObjectsCollection {
+    /// `Delete` on every resource of the collection (boto3's
+    /// `collection.delete()`): `DeleteObjects` in chunks of at most 1000, as the listing is read.
+    ///
+    /// # Errors
+    /// Listing failed, or a call failed as a whole; the error carries what was done before.
+    pub async fn delete(
+        self,
+    ) -> Result<
+        rt::BatchOutcome<super::types::DeleteObjectsOutput>,
+        rt::BatchError<super::operations::DeleteObjectsError, super::types::DeleteObjectsOutput>,
+    > {
+        rt::batch_collection(self.items(), 1000, |chunk| async move {
+            ObjectSummaryBatchActions::delete(chunk.as_slice()).await
+        })
+        .await
+    }
+}
+/// What this module generates, with the resource model's names: printed by
+/// `session resources <service> --json`.
+pub static MODEL: rt::ResourceModel = rt::ResourceModel {
+    service: rt::ResourceNode {
+        identifiers: &[],
+        load: None,
+        actions: &["CreateBucket"],
+        batch_actions: &[],
+        waiters: &[],
+        has: &["Bucket"],
+        collections: &["Buckets"],
+    },
+    resources: &[
+        (
+            "Bucket",
+            rt::ResourceNode {
+                identifiers: &["Name"],
+                load: None,
+                actions: &["Create", "Delete", "DeleteObjects", "PutObject"],
+                batch_actions: &[],
+                waiters: &["Exists", "NotExists"],
+                has: &[
+                    "Acl",
+                    "Cors",
+                    "Lifecycle",
+                    "LifecycleConfiguration",
+                    "Logging",
+                    "Notification",
+                    "Object",
+                    "Policy",
+                    "RequestPayment",
+                    "Tagging",
+                    "Versioning",
+                    "Website",
+                ],
+                collections: &["MultipartUploads", "ObjectVersions", "Objects"],
+            },
+        ),
+        (
+            "BucketAcl",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketAcl"),
+                actions: &["Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketCors",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketCors"),
+                actions: &["Delete", "Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketLifecycle",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketLifecycle"),
+                actions: &["Delete", "Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketLifecycleConfiguration",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketLifecycleConfiguration"),
+                actions: &["Delete", "Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketLogging",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketLogging"),
+                actions: &["Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketNotification",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketNotificationConfiguration"),
+                actions: &["Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketPolicy",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketPolicy"),
+                actions: &["Delete", "Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketRequestPayment",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketRequestPayment"),
+                actions: &["Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketTagging",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketTagging"),
+                actions: &["Delete", "Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketVersioning",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketVersioning"),
+                actions: &["Enable", "Put", "Suspend"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "BucketWebsite",
+            rt::ResourceNode {
+                identifiers: &["BucketName"],
+                load: Some("GetBucketWebsite"),
+                actions: &["Delete", "Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Bucket"],
+                collections: &[],
+            },
+        ),
+        (
+            "MultipartUpload",
+            rt::ResourceNode {
+                identifiers: &["BucketName", "ObjectKey", "Id"],
+                load: None,
+                actions: &["Abort", "Complete"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Object", "Part"],
+                collections: &["Parts"],
+            },
+        ),
+        (
+            "MultipartUploadPart",
+            rt::ResourceNode {
+                identifiers: &["BucketName", "ObjectKey", "MultipartUploadId", "PartNumber"],
+                load: None,
+                actions: &["CopyFrom", "Upload"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["MultipartUpload"],
+                collections: &[],
+            },
+        ),
+        (
+            "Object",
+            rt::ResourceNode {
+                identifiers: &["BucketName", "Key"],
+                load: Some("HeadObject"),
+                actions: &[
+                    "CopyFrom",
+                    "Delete",
+                    "Get",
+                    "InitiateMultipartUpload",
+                    "Put",
+                    "RestoreObject",
+                ],
+                batch_actions: &["Delete"],
+                waiters: &["Exists", "NotExists"],
+                has: &["Acl", "Bucket", "MultipartUpload", "Version"],
+                collections: &[],
+            },
+        ),
+        (
+            "ObjectAcl",
+            rt::ResourceNode {
+                identifiers: &["BucketName", "ObjectKey"],
+                load: Some("GetObjectAcl"),
+                actions: &["Put"],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Object"],
+                collections: &[],
+            },
+        ),
+        (
+            "ObjectSummary",
+            rt::ResourceNode {
+                identifiers: &["BucketName", "Key"],
+                load: None,
+                actions: &[
+                    "CopyFrom",
+                    "Delete",
+                    "Get",
+                    "InitiateMultipartUpload",
+                    "Put",
+                    "RestoreObject",
+                ],
+                batch_actions: &["Delete"],
+                waiters: &["Exists", "NotExists"],
+                has: &["Acl", "Bucket", "MultipartUpload", "Object", "Version"],
+                collections: &[],
+            },
+        ),
+        (
+            "ObjectVersion",
+            rt::ResourceNode {
+                identifiers: &["BucketName", "ObjectKey", "Id"],
+                load: None,
+                actions: &["Delete", "Get", "Head"],
+                batch_actions: &["Delete"],
+                waiters: &[],
+                has: &["Object"],
+                collections: &[],
+            },
+        ),
+    ],
+};

@@ -633,19 +633,44 @@ impl crate::SqsClient {
         CreateQueueCall {
             client: self.client.clone(),
             input: Default::default(),
+            ret: (),
         }
     }
 }
 
-/// A `CreateQueue` call being set up: set members, then [`send`](CreateQueueCall::send).
+/// A `CreateQueue` call being set up: set members, then [`send`](CreateQueueCall::send). `R` is
+/// `()` for a plain call; a resource action sets it to the resource that made the call, and
+/// its `send` returns the resource the model names.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct CreateQueueCall {
+pub struct CreateQueueCall<R = ()> {
     client: Client,
     input: CreateQueueRequest,
+    ret: R,
 }
 
-impl CreateQueueCall {
+impl<R> CreateQueueCall<R> {
+    /// The same call, made for `ret`.
+    pub(crate) fn returning<T>(self, ret: T) -> CreateQueueCall<T> {
+        CreateQueueCall {
+            client: self.client,
+            input: self.input,
+            ret,
+        }
+    }
+
+    /// The plain call, and what it was made for.
+    pub(crate) fn into_plain(self) -> (CreateQueueCall, R) {
+        (
+            CreateQueueCall {
+                client: self.client,
+                input: self.input,
+                ret: (),
+            },
+            self.ret,
+        )
+    }
+
     /// Sets `QueueName`.
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.input.queue_name = Some(value.into());
@@ -674,7 +699,9 @@ impl CreateQueueCall {
         self.input = input;
         self
     }
+}
 
+impl CreateQueueCall {
     /// Sends the call.
     ///
     /// # Errors
@@ -1369,19 +1396,44 @@ impl crate::SqsClient {
         GetQueueUrlCall {
             client: self.client.clone(),
             input: Default::default(),
+            ret: (),
         }
     }
 }
 
-/// A `GetQueueUrl` call being set up: set members, then [`send`](GetQueueUrlCall::send).
+/// A `GetQueueUrl` call being set up: set members, then [`send`](GetQueueUrlCall::send). `R` is
+/// `()` for a plain call; a resource action sets it to the resource that made the call, and
+/// its `send` returns the resource the model names.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct GetQueueUrlCall {
+pub struct GetQueueUrlCall<R = ()> {
     client: Client,
     input: GetQueueUrlRequest,
+    ret: R,
 }
 
-impl GetQueueUrlCall {
+impl<R> GetQueueUrlCall<R> {
+    /// The same call, made for `ret`.
+    pub(crate) fn returning<T>(self, ret: T) -> GetQueueUrlCall<T> {
+        GetQueueUrlCall {
+            client: self.client,
+            input: self.input,
+            ret,
+        }
+    }
+
+    /// The plain call, and what it was made for.
+    pub(crate) fn into_plain(self) -> (GetQueueUrlCall, R) {
+        (
+            GetQueueUrlCall {
+                client: self.client,
+                input: self.input,
+                ret: (),
+            },
+            self.ret,
+        )
+    }
+
     /// Sets `QueueName`.
     pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.input.queue_name = Some(value.into());
@@ -1404,7 +1456,9 @@ impl GetQueueUrlCall {
         self.input = input;
         self
     }
+}
 
+impl GetQueueUrlCall {
     /// Sends the call.
     ///
     /// # Errors
@@ -2192,19 +2246,44 @@ impl crate::SqsClient {
         ReceiveMessageCall {
             client: self.client.clone(),
             input: Default::default(),
+            ret: (),
         }
     }
 }
 
-/// A `ReceiveMessage` call being set up: set members, then [`send`](ReceiveMessageCall::send).
+/// A `ReceiveMessage` call being set up: set members, then [`send`](ReceiveMessageCall::send). `R` is
+/// `()` for a plain call; a resource action sets it to the resource that made the call, and
+/// its `send` returns the resource the model names.
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct ReceiveMessageCall {
+pub struct ReceiveMessageCall<R = ()> {
     client: Client,
     input: ReceiveMessageRequest,
+    ret: R,
 }
 
-impl ReceiveMessageCall {
+impl<R> ReceiveMessageCall<R> {
+    /// The same call, made for `ret`.
+    pub(crate) fn returning<T>(self, ret: T) -> ReceiveMessageCall<T> {
+        ReceiveMessageCall {
+            client: self.client,
+            input: self.input,
+            ret,
+        }
+    }
+
+    /// The plain call, and what it was made for.
+    pub(crate) fn into_plain(self) -> (ReceiveMessageCall, R) {
+        (
+            ReceiveMessageCall {
+                client: self.client,
+                input: self.input,
+                ret: (),
+            },
+            self.ret,
+        )
+    }
+
     /// Sets `QueueUrl`.
     pub fn queue_url(mut self, value: impl Into<String>) -> Self {
         self.input.queue_url = Some(value.into());
@@ -2268,7 +2347,9 @@ impl ReceiveMessageCall {
         self.input = input;
         self
     }
+}
 
+impl ReceiveMessageCall {
     /// Sends the call.
     ///
     /// # Errors

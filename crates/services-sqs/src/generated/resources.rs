@@ -3,7 +3,14 @@
 //! `session.resource(...)`). A handle is cheap to clone, shareable across tasks, and
 //! makes no call until an action or `load` is awaited.
 
-#![allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, deprecated)]
+#![allow(
+    clippy::all,
+    clippy::pedantic,
+    unused_imports,
+    unused_mut,
+    unused_variables,
+    deprecated
+)]
 
 use std::sync::Arc;
 
@@ -13,6 +20,12 @@ use session_tower::rt::{self, OperationError};
 #[derive(Debug, Clone)]
 pub struct ServiceResource {
     client: crate::SqsClient,
+}
+
+impl From<crate::SqsClient> for ServiceResource {
+    fn from(client: crate::SqsClient) -> Self {
+        Self { client }
+    }
 }
 
 impl ServiceResource {
@@ -28,109 +41,29 @@ impl ServiceResource {
 
     /// The `Queue` resource `Queue` refers to (no call is made).
     pub fn queue(&self, url: impl Into<String>) -> Queue {
-        Queue::new(self.client.clone(), url.into())
+        Queue::new(self.client.clone(), url)
     }
 
-    /// `CreateQueue`: `CreateQueue` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn create_queue(&self) -> super::operations::CreateQueueCall {
-        self.client.create_queue()
+    /// `CreateQueue`: `CreateQueue` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `Queue` resource.
+    pub fn create_queue(&self) -> super::operations::CreateQueueCall<ServiceResource> {
+        self.client.create_queue().returning(self.clone())
     }
 
-    /// `GetQueueByName`: `GetQueueUrl` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn get_queue_by_name(&self) -> super::operations::GetQueueUrlCall {
-        self.client.get_queue_url()
+    /// `GetQueueByName`: `GetQueueUrl` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `Queue` resource.
+    pub fn get_queue_by_name(&self) -> super::operations::GetQueueUrlCall<ServiceResource> {
+        self.client.get_queue_url().returning(self.clone())
     }
 
     /// The `Queues` collection: `Queue` resources listed by `ListQueues`, page by page as
-    /// they are read (nothing is called until the stream is polled).
-    pub fn queues(&self) -> ValueQueuesCollection {
-        ValueQueuesCollection {
+    /// they are read (nothing is called until a stream is polled).
+    pub fn queues(&self) -> QueuesCollection {
+        QueuesCollection {
             owner: self.clone(),
             call: self.client.list_queues(),
             limit: None,
         }
-    }
-}
-
-/// A reusable description of the `Queues` collection: filter it, bound it, then read
-/// `items()` or `pages()` (each read starts from the first page).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ValueQueuesCollection {
-    owner: ServiceResource,
-    call: super::operations::ListQueuesCall,
-    limit: Option<usize>,
-}
-
-impl ValueQueuesCollection {
-    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
-    pub fn filter(
-        mut self,
-        f: impl FnOnce(super::operations::ListQueuesCall) -> super::operations::ListQueuesCall,
-    ) -> Self {
-        self.call = f(self.call);
-        self
-    }
-
-    /// At most `n` resources in all.
-    pub fn limit(mut self, n: usize) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// Items per request (the service's page size).
-    pub fn page_size(mut self, n: i32) -> Self {
-        self.call = self.call.max_results(n);
-        self
-    }
-
-    /// The resources, one at a time, following the pages.
-    pub fn items(
-        self,
-    ) -> impl rt::futures_util::Stream<
-        Item = Result<Queue, OperationError<super::operations::ListQueuesError>>,
-    > + Send {
-        use rt::futures_util::StreamExt as _;
-        use rt::futures_util::TryStreamExt as _;
-        let owner = self.owner;
-        let client = owner.client.clone();
-        let limit = self.limit.unwrap_or(usize::MAX);
-        self.call
-            .into_paginator()
-            .items()
-            .map_ok(move |item: String| {
-                let mut r = Queue::new(client.clone(), item.clone());
-                let _ = item;
-                r
-            })
-            .take(limit)
-    }
-
-    /// The resources, a page at a time.
-    pub fn pages(
-        self,
-    ) -> impl rt::futures_util::Stream<
-        Item = Result<Vec<Queue>, OperationError<super::operations::ListQueuesError>>,
-    > + Send {
-        use rt::futures_util::TryStreamExt as _;
-        let owner = self.owner;
-        let client = owner.client.clone();
-        self.call
-            .into_paginator()
-            .pages()
-            .map_ok(move |page: super::types::ListQueuesResult| {
-                page.queue_urls
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|item: String| {
-                        let mut r = Queue::new(client.clone(), item.clone());
-                        let _ = item;
-                        r
-                    })
-                    .collect()
-            })
     }
 }
 
@@ -198,8 +131,8 @@ impl Message {
         &self.receipt_handle
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::Message> {
         self.data.as_deref()
     }
@@ -209,8 +142,8 @@ impl Message {
         Queue::new(self.client.clone(), self.queue_url.clone())
     }
 
-    /// `ChangeVisibility`: `ChangeMessageVisibility` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `ChangeVisibility`: `ChangeMessageVisibility` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn change_visibility(&self) -> super::operations::ChangeMessageVisibilityCall {
         self.client
             .change_message_visibility()
@@ -218,8 +151,8 @@ impl Message {
             .receipt_handle(self.receipt_handle.clone())
     }
 
-    /// `Delete`: `DeleteMessage` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteMessage` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteMessageCall {
         self.client
             .delete_message()
@@ -279,8 +212,8 @@ impl Queue {
         &self.url
     }
 
-    /// The attributes, once loaded (`load`, where the model has one, or a listing);
-    /// `None` before: reading never calls the service.
+    /// The attributes, once loaded (`load`, where the model has one, or a listing or
+    /// response that carried them); `None` before: reading never calls the service.
     pub fn data(&self) -> Option<&super::types::GetQueueAttributesResult> {
         self.data.as_deref()
     }
@@ -309,17 +242,17 @@ impl Queue {
 
     /// The `Message` resource `Message` refers to (no call is made).
     pub fn message(&self, receipt_handle: impl Into<String>) -> Message {
-        Message::new(self.client.clone(), self.url.clone(), receipt_handle.into())
+        Message::new(self.client.clone(), self.url.clone(), receipt_handle)
     }
 
-    /// `AddPermission`: `AddPermission` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `AddPermission`: `AddPermission` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn add_permission(&self) -> super::operations::AddPermissionCall {
         self.client.add_permission().queue_url(self.url.clone())
     }
 
-    /// `ChangeMessageVisibilityBatch`: `ChangeMessageVisibilityBatch` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `ChangeMessageVisibilityBatch`: `ChangeMessageVisibilityBatch` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn change_message_visibility_batch(
         &self,
     ) -> super::operations::ChangeMessageVisibilityBatchCall {
@@ -328,52 +261,55 @@ impl Queue {
             .queue_url(self.url.clone())
     }
 
-    /// `Delete`: `DeleteQueue` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Delete`: `DeleteQueue` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteQueueCall {
         self.client.delete_queue().queue_url(self.url.clone())
     }
 
-    /// `DeleteMessages`: `DeleteMessageBatch` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `DeleteMessages`: `DeleteMessageBatch` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn delete_messages(&self) -> super::operations::DeleteMessageBatchCall {
         self.client
             .delete_message_batch()
             .queue_url(self.url.clone())
     }
 
-    /// `Purge`: `PurgeQueue` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `Purge`: `PurgeQueue` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn purge(&self) -> super::operations::PurgeQueueCall {
         self.client.purge_queue().queue_url(self.url.clone())
     }
 
-    /// `ReceiveMessages`: `ReceiveMessage` with this resource's identifiers already set (boto3 returns a resource here; this slice returns the operation's output); set the
-    /// rest and `send()`.
-    pub fn receive_messages(&self) -> super::operations::ReceiveMessageCall {
-        self.client.receive_message().queue_url(self.url.clone())
+    /// `ReceiveMessages`: `ReceiveMessage` with this resource's identifiers already set; set the rest, then
+    /// `send()` returns the `Message` resources.
+    pub fn receive_messages(&self) -> super::operations::ReceiveMessageCall<Queue> {
+        self.client
+            .receive_message()
+            .queue_url(self.url.clone())
+            .returning(self.clone())
     }
 
-    /// `RemovePermission`: `RemovePermission` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `RemovePermission`: `RemovePermission` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn remove_permission(&self) -> super::operations::RemovePermissionCall {
         self.client.remove_permission().queue_url(self.url.clone())
     }
 
-    /// `SendMessage`: `SendMessage` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `SendMessage`: `SendMessage` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn send_message(&self) -> super::operations::SendMessageCall {
         self.client.send_message().queue_url(self.url.clone())
     }
 
-    /// `SendMessages`: `SendMessageBatch` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `SendMessages`: `SendMessageBatch` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn send_messages(&self) -> super::operations::SendMessageBatchCall {
         self.client.send_message_batch().queue_url(self.url.clone())
     }
 
-    /// `SetAttributes`: `SetQueueAttributes` with this resource's identifiers already set; set the
-    /// rest and `send()`.
+    /// `SetAttributes`: `SetQueueAttributes` with this resource's identifiers already set; set the rest and
+    /// `send()`.
     pub fn set_attributes(&self) -> super::operations::SetQueueAttributesCall {
         self.client
             .set_queue_attributes()
@@ -381,7 +317,7 @@ impl Queue {
     }
 
     /// The `DeadLetterSourceQueues` collection: `Queue` resources listed by `ListDeadLetterSourceQueues`, page by page as
-    /// they are read (nothing is called until the stream is polled).
+    /// they are read (nothing is called until a stream is polled).
     pub fn dead_letter_source_queues(&self) -> QueueDeadLetterSourceQueuesCollection {
         QueueDeadLetterSourceQueuesCollection {
             owner: self.clone(),
@@ -391,6 +327,227 @@ impl Queue {
                 .queue_url(self.url.clone()),
             limit: None,
         }
+    }
+}
+
+impl super::operations::CreateQueueCall<ServiceResource> {
+    /// Sends the call and returns the `Queue` resource the model names (boto3's `service.create_queue`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(self) -> Result<Queue, OperationError<super::operations::CreateQueueError>> {
+        let (call, owner) = self.into_plain();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut r = Queue::new(
+            client.clone(),
+            output
+                .queue_url
+                .clone()
+                .ok_or_else(|| rt::missing_in_response("CreateQueue", "QueueUrl"))?,
+        );
+        Ok(r)
+    }
+}
+
+impl super::operations::GetQueueUrlCall<ServiceResource> {
+    /// Sends the call and returns the `Queue` resource the model names (boto3's `service.get_queue_by_name`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(self) -> Result<Queue, OperationError<super::operations::GetQueueUrlError>> {
+        let (call, owner) = self.into_plain();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut r = Queue::new(
+            client.clone(),
+            output
+                .queue_url
+                .clone()
+                .ok_or_else(|| rt::missing_in_response("GetQueueUrl", "QueueUrl"))?,
+        );
+        Ok(r)
+    }
+}
+
+/// A reusable description of the `Queues` collection: filter it, bound it, then read
+/// `items()` or `pages()` (each read starts from the first page).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct QueuesCollection {
+    owner: ServiceResource,
+    call: super::operations::ListQueuesCall,
+    limit: Option<usize>,
+}
+
+impl QueuesCollection {
+    /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
+    pub fn filter(
+        mut self,
+        f: impl FnOnce(super::operations::ListQueuesCall) -> super::operations::ListQueuesCall,
+    ) -> Self {
+        self.call = f(self.call);
+        self
+    }
+
+    /// At most `n` resources in all (no further page is requested once they are read).
+    /// Default: no limit.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (the service's page size, `MaxResults`). Default: the service's.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.call = self.call.max_results(n);
+        self
+    }
+
+    /// The resources, a page at a time.
+    pub fn pages(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Vec<Queue>, OperationError<super::operations::ListQueuesError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        let owner = self.owner;
+        let client = owner.client.clone();
+        let input = self.call.as_input().clone();
+        let pages = self.call.into_paginator().pages().map(move |page| {
+            page.and_then(|output| queues_collection_page(&owner, &client, &input, output))
+        });
+        rt::limit_pages(pages, self.limit)
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Queue, OperationError<super::operations::ListQueuesError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        self.pages().flat_map(|page| {
+            let items: Vec<Result<Queue, OperationError<super::operations::ListQueuesError>>> =
+                match page {
+                    Ok(items) => items.into_iter().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                };
+            rt::futures_util::stream::iter(items)
+        })
+    }
+}
+
+/// The `Queue` resources of one `ListQueues` page.
+fn queues_collection_page(
+    owner: &ServiceResource,
+    client: &crate::SqsClient,
+    input: &super::types::ListQueuesRequest,
+    mut output: super::types::ListQueuesResult,
+) -> Result<Vec<Queue>, OperationError<super::operations::ListQueuesError>> {
+    let mut out = Vec::new();
+    for item in output.queue_urls.take().unwrap_or_default() {
+        let mut r = Queue::new(client.clone(), item.clone());
+        let _ = item;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// Batch actions on many `Message` handles at once (boto3 offers them on collections; here
+/// they also work on any slice, e.g. a `Vec<Message>`). Items are grouped by the members one call
+/// must share and sent in chunks the operation accepts, one call after another.
+pub trait MessageBatchActions {
+    /// `Delete`: `DeleteMessageBatch` for every handle, at most 10 per call. Per-item failures the
+    /// service reports are counted in the outcome (see [`rt::BatchOutcome::is_complete`]).
+    fn delete(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::BatchOutcome<super::types::DeleteMessageBatchResult>,
+            rt::BatchError<
+                super::operations::DeleteMessageBatchError,
+                super::types::DeleteMessageBatchResult,
+            >,
+        >,
+    > + Send;
+}
+
+impl MessageBatchActions for [Message] {
+    fn delete(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            rt::BatchOutcome<super::types::DeleteMessageBatchResult>,
+            rt::BatchError<
+                super::operations::DeleteMessageBatchError,
+                super::types::DeleteMessageBatchResult,
+            >,
+        >,
+    > + Send {
+        async move {
+            let send = |head: &Message,
+                        chunk: &[&Message]|
+             -> rt::BatchFuture<
+                super::types::DeleteMessageBatchResult,
+                super::operations::DeleteMessageBatchError,
+            > {
+                let call = head
+                    .client
+                    .delete_message_batch()
+                    .queue_url(head.queue_url.clone())
+                    .entries(
+                        chunk
+                            .iter()
+                            .enumerate()
+                            .map(|(i, r)| super::types::DeleteMessageBatchRequestEntry {
+                                id: Some(
+                                    r.data
+                                        .as_ref()
+                                        .and_then(|d| d.message_id.clone())
+                                        .unwrap_or_else(|| i.to_string()),
+                                ),
+                                receipt_handle: Some(r.receipt_handle.clone()),
+                                ..Default::default()
+                            })
+                            .collect::<Vec<_>>(),
+                    );
+                Box::pin(call.send())
+            };
+            let plan = rt::BatchPlan {
+                max: 10,
+                key: |r: &Message| vec![r.queue_url.clone()],
+                send: &send,
+                failed: |o| o.failed.as_ref().map_or(0, Vec::len),
+            };
+            rt::batch(self, &plan).await
+        }
+    }
+}
+
+impl super::operations::ReceiveMessageCall<Queue> {
+    /// Sends the call and returns the `Message` resources the model names (boto3's `Queue.receive_messages`).
+    ///
+    /// # Errors
+    /// The operation's, or a response without an identifier the resource needs.
+    pub async fn send(
+        self,
+    ) -> Result<Vec<Message>, OperationError<super::operations::ReceiveMessageError>> {
+        let (call, owner) = self.into_plain();
+        let client = owner.client.clone();
+        let mut output = call.send().await?;
+        let mut out = Vec::new();
+        for item in output.messages.take().unwrap_or_default() {
+            let mut r = Message::new(
+                client.clone(),
+                owner.url.clone(),
+                item.receipt_handle.clone().ok_or_else(|| {
+                    rt::missing_in_response("ReceiveMessage", "Messages[].ReceiptHandle")
+                })?,
+            );
+            r.data = Some(Arc::new(item));
+            out.push(r);
+        }
+        Ok(out)
     }
 }
 
@@ -416,38 +573,17 @@ impl QueueDeadLetterSourceQueuesCollection {
         self
     }
 
-    /// At most `n` resources in all.
+    /// At most `n` resources in all (no further page is requested once they are read).
+    /// Default: no limit.
     pub fn limit(mut self, n: usize) -> Self {
         self.limit = Some(n);
         self
     }
 
-    /// Items per request (the service's page size).
+    /// Items per request (the service's page size, `MaxResults`). Default: the service's.
     pub fn page_size(mut self, n: i32) -> Self {
         self.call = self.call.max_results(n);
         self
-    }
-
-    /// The resources, one at a time, following the pages.
-    pub fn items(
-        self,
-    ) -> impl rt::futures_util::Stream<
-        Item = Result<Queue, OperationError<super::operations::ListDeadLetterSourceQueuesError>>,
-    > + Send {
-        use rt::futures_util::StreamExt as _;
-        use rt::futures_util::TryStreamExt as _;
-        let owner = self.owner;
-        let client = owner.client.clone();
-        let limit = self.limit.unwrap_or(usize::MAX);
-        self.call
-            .into_paginator()
-            .items()
-            .map_ok(move |item: String| {
-                let mut r = Queue::new(client.clone(), item.clone());
-                let _ = item;
-                r
-            })
-            .take(limit)
     }
 
     /// The resources, a page at a time.
@@ -459,21 +595,100 @@ impl QueueDeadLetterSourceQueuesCollection {
             OperationError<super::operations::ListDeadLetterSourceQueuesError>,
         >,
     > + Send {
-        use rt::futures_util::TryStreamExt as _;
+        use rt::futures_util::StreamExt as _;
         let owner = self.owner;
         let client = owner.client.clone();
-        self.call.into_paginator().pages().map_ok(
-            move |page: super::types::ListDeadLetterSourceQueuesResult| {
-                page.queue_urls
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|item: String| {
-                        let mut r = Queue::new(client.clone(), item.clone());
-                        let _ = item;
-                        r
-                    })
-                    .collect()
-            },
-        )
+        let input = self.call.as_input().clone();
+        let pages = self.call.into_paginator().pages().map(move |page| {
+            page.and_then(|output| {
+                queue_dead_letter_source_queues_collection_page(&owner, &client, &input, output)
+            })
+        });
+        rt::limit_pages(pages, self.limit)
+    }
+
+    /// The resources, one at a time, following the pages.
+    pub fn items(
+        self,
+    ) -> impl rt::futures_util::Stream<
+        Item = Result<Queue, OperationError<super::operations::ListDeadLetterSourceQueuesError>>,
+    > + Send {
+        use rt::futures_util::StreamExt as _;
+        self.pages().flat_map(|page| {
+            let items: Vec<
+                Result<Queue, OperationError<super::operations::ListDeadLetterSourceQueuesError>>,
+            > = match page {
+                Ok(items) => items.into_iter().map(Ok).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            rt::futures_util::stream::iter(items)
+        })
     }
 }
+
+/// The `Queue` resources of one `ListDeadLetterSourceQueues` page.
+fn queue_dead_letter_source_queues_collection_page(
+    owner: &Queue,
+    client: &crate::SqsClient,
+    input: &super::types::ListDeadLetterSourceQueuesRequest,
+    mut output: super::types::ListDeadLetterSourceQueuesResult,
+) -> Result<Vec<Queue>, OperationError<super::operations::ListDeadLetterSourceQueuesError>> {
+    let mut out = Vec::new();
+    for item in output.queue_urls.take().unwrap_or_default() {
+        let mut r = Queue::new(client.clone(), item.clone());
+        let _ = item;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// What this module generates, with the resource model's names: printed by
+/// `session resources <service> --json`.
+pub static MODEL: rt::ResourceModel = rt::ResourceModel {
+    service: rt::ResourceNode {
+        identifiers: &[],
+        load: None,
+        actions: &["CreateQueue", "GetQueueByName"],
+        batch_actions: &[],
+        waiters: &[],
+        has: &["Queue"],
+        collections: &["Queues"],
+    },
+    resources: &[
+        (
+            "Message",
+            rt::ResourceNode {
+                identifiers: &["QueueUrl", "ReceiptHandle"],
+                load: None,
+                actions: &["ChangeVisibility", "Delete"],
+                batch_actions: &["Delete"],
+                waiters: &[],
+                has: &["Queue"],
+                collections: &[],
+            },
+        ),
+        (
+            "Queue",
+            rt::ResourceNode {
+                identifiers: &["Url"],
+                load: Some("GetQueueAttributes"),
+                actions: &[
+                    "AddPermission",
+                    "ChangeMessageVisibilityBatch",
+                    "Delete",
+                    "DeleteMessages",
+                    "Purge",
+                    "ReceiveMessages",
+                    "RemovePermission",
+                    "SendMessage",
+                    "SendMessages",
+                    "SetAttributes",
+                ],
+                batch_actions: &[],
+                waiters: &[],
+                has: &["Message"],
+                collections: &["DeadLetterSourceQueues"],
+            },
+        ),
+    ],
+};

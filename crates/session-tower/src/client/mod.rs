@@ -141,17 +141,36 @@ pub trait AwsService {
     type Client: From<Client>;
 }
 
-/// `session.client::<S>()`, boto3's `session.client('sqs')`.
+/// A service with resources (boto3's resource model): names its service resource, so that
+/// `session.resource::<S3>()` works.
+pub trait ResourceService: AwsService {
+    /// The service resource, the entry point to the service's resources.
+    type Resource: From<Self::Client>;
+}
+
+/// `session.client::<S>()` and `session.resource::<S>()`, boto3's `session.client('sqs')`
+/// and `session.resource('sqs')`.
 pub trait SessionClientExt {
     /// A client of service `S` with this session's settings.
     ///
     /// # Errors
     /// See [`ClientBuilder::build`].
     fn client<S: AwsService>(&self) -> Result<S::Client, Error>;
+
+    /// The service resource of `S` over a new client of it (resources made from it share
+    /// that client: one stack, the session's pool and credentials cache).
+    ///
+    /// # Errors
+    /// See [`ClientBuilder::build`].
+    fn resource<S: ResourceService>(&self) -> Result<S::Resource, Error>;
 }
 
 impl SessionClientExt for Session {
     fn client<S: AwsService>(&self) -> Result<S::Client, Error> {
         Client::new(self, S::INFO).map(S::Client::from)
+    }
+
+    fn resource<S: ResourceService>(&self) -> Result<S::Resource, Error> {
+        self.client::<S>().map(S::Resource::from)
     }
 }

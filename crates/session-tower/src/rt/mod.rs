@@ -13,6 +13,7 @@ pub mod dom;
 pub mod float_format;
 mod paginate;
 pub mod query;
+mod resource;
 mod rest;
 pub mod schema;
 mod string_enum;
@@ -29,6 +30,10 @@ pub use call::{
     OperationError, QueryOp,
 };
 pub use paginate::Paginator;
+pub use resource::{
+    batch, batch_collection, limit_pages, missing_in_response, BatchError, BatchFuture, BatchOutcome, BatchPlan,
+    ResourceModel, ResourceNode,
+};
 pub use rest::{rest_call, ByteStream, RestOp};
 pub use timestamp::Timestamp;
 pub use union::{from_value, union_entry};
