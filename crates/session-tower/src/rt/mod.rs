@@ -31,8 +31,8 @@ pub use call::{
 };
 pub use paginate::Paginator;
 pub use resource::{
-    batch, batch_collection, limit_pages, missing_in_response, BatchError, BatchFuture, BatchOutcome, BatchPlan,
-    ResourceModel, ResourceNode,
+    batch, batch_collection, limit_pages, missing_in_response, BatchError, BatchFuture,
+    BatchOutcome, BatchPlan, ResourceModel, ResourceNode,
 };
 pub use rest::{rest_call, ByteStream, RestOp};
 pub use timestamp::Timestamp;
