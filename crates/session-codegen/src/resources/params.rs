@@ -8,6 +8,9 @@ use serde_json::Value;
 use super::{Ctx, IdType, Owner};
 use crate::names::{lit, snake};
 
+/// A parameter's target below its first segment, and the parameter.
+type Path<'p> = (Vec<String>, &'p Value);
+
 /// Builder calls that set `params` on `operation`'s request builder, reading identifiers
 /// from the handle `recv`, or why they cannot be generated.
 pub(crate) fn setters(
@@ -19,7 +22,7 @@ pub(crate) fn setters(
 ) -> Result<String, String> {
     let input = cx.input_shape(operation).ok_or("no input shape")?;
     // Targets that share a first segment build one structure together.
-    let mut groups: Vec<(String, Vec<(Vec<String>, &Value)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Path<'_>>)> = Vec::new();
     for p in params {
         let target = p["target"].as_str().ok_or("a parameter without target")?;
         if target.contains("[*]") || target.contains("[].") || target.contains("[0]") {

@@ -59,13 +59,12 @@ pub(crate) struct ListSource {
     pub(crate) item_shape: String,
 }
 
+/// The lists a plural path reads, and the member path within each item.
+type Lists = (Vec<ListSource>, Option<String>);
+
 /// The lists of a plural path and the member path within each item, if any
 /// (`Contents[].Key` → `[Contents]`, `Key`).
-pub(crate) fn lists(
-    cx: &Ctx<'_>,
-    output: &str,
-    path: &str,
-) -> Result<Option<(Vec<ListSource>, Option<String>)>, String> {
+pub(crate) fn lists(cx: &Ctx<'_>, output: &str, path: &str) -> Result<Option<Lists>, String> {
     let (names, rest): (Vec<&str>, &str) = if let Some(multi) = path.strip_prefix('[') {
         let Some((inside, rest)) = multi.split_once("]|[]") else {
             return Err(format!(

@@ -32,7 +32,7 @@ pub use call::{
 pub use paginate::Paginator;
 pub use resource::{
     batch, batch_collection, limit_pages, missing_in_response, BatchError, BatchFuture,
-    BatchOutcome, BatchPlan, ResourceModel, ResourceNode,
+    BatchOutcome, BatchPlan, ResourceModel, ResourceNode, SendChunk,
 };
 pub use rest::{rest_call, ByteStream, RestOp};
 pub use timestamp::Timestamp;

@@ -184,6 +184,9 @@ impl<E: ModeledError + 'static, O> StdError for BatchError<E, O> {
     }
 }
 
+/// Sends one call of a batch action: the chunk's first item and all of them.
+pub type SendChunk<R, O, E> = dyn Fn(&R, &[&R]) -> BatchFuture<O, E> + Sync;
+
 /// How a generated batch action sends one group of items.
 pub struct BatchPlan<'a, R, O, E> {
     /// The most items one call takes (DeleteObjects 1,000, DeleteMessageBatch 10).
@@ -193,7 +196,7 @@ pub struct BatchPlan<'a, R, O, E> {
     pub key: fn(&R) -> Vec<String>,
     /// Sends one call for a chunk of one group: its first item (for the shared members) and
     /// all of its items.
-    pub send: &'a (dyn Fn(&R, &[&R]) -> BatchFuture<O, E> + Sync),
+    pub send: &'a SendChunk<R, O, E>,
     /// Items a response reports as failed.
     pub failed: fn(&O) -> usize,
 }
