@@ -8,6 +8,7 @@ commands:
   profiles     the parsed, merged config and credentials files
   credentials  the credentials a session would use, and their source
   endpoint S   the endpoint a request to service S (s3, sqs, sts, dynamodb) goes to
+  resources S  the resources generated for service S (s3, sqs, dynamodb)
 
 options:
   --profile P  select profile P (config, credentials)
@@ -24,6 +25,7 @@ pub(crate) enum Command {
     Profiles,
     Credentials,
     Endpoint(String),
+    Resources(String),
     Help,
 }
 
@@ -47,6 +49,10 @@ impl Args {
             Some("endpoint") => match args.next() {
                 Some(service) if !service.starts_with('-') => Command::Endpoint(service),
                 _ => return Err("endpoint needs a service name (s3, sqs, sts, dynamodb)".into()),
+            },
+            Some("resources") => match args.next() {
+                Some(service) if !service.starts_with('-') => Command::Resources(service),
+                _ => return Err("resources needs a service name (s3, sqs, dynamodb)".into()),
             },
             Some("help" | "-h" | "--help") | None => Command::Help,
             Some(other) => return Err(format!("unknown command {other:?}")),
@@ -123,6 +129,11 @@ mod tests {
         assert!(parse("profiles --profile x").is_err());
         assert!(parse("config extra").is_err());
         assert!(parse("endpoint").is_err());
+        assert!(parse("resources --json").is_err());
+        assert_eq!(
+            parse("resources s3 --json").unwrap().command,
+            Command::Resources("s3".into())
+        );
         assert!(parse("endpoint s3 --param Bucket").is_err());
         let a = parse("endpoint s3 --region eu-west-1 --param Bucket=b --json").unwrap();
         assert_eq!(a.command, Command::Endpoint("s3".into()));

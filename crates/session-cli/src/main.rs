@@ -5,6 +5,7 @@
 //! session profiles    [--json] [--reveal]
 //! session credentials [--profile P] [--json] [--reveal]
 //! session endpoint S  [--profile P] [--region R] [--param K=V ...] [--json]
+//! session resources S [--json]
 //! ```
 //!
 //! Reads the real environment and files. Exit codes: 0 success, 1 the configuration is
@@ -14,6 +15,7 @@ mod args;
 mod commands;
 mod endpoint;
 mod json;
+mod resources;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         Command::Profiles => commands::profiles(&args),
         Command::Credentials => commands::credentials(&args),
         Command::Endpoint(service) => endpoint::run(&args, service),
+        Command::Resources(service) => resources::run(&args, service),
     };
     match result {
         Ok(text) => {

@@ -371,3 +371,37 @@ fn credentials_resolve_remote_providers() {
     assert!(err.contains("401") || err.contains("rejected"), "{err}");
     assert!(!err.contains("cli-token"), "{err}");
 }
+
+#[test]
+fn resources_prints_the_generated_tree() {
+    let home = Home::new("", "");
+    let v = home.json(&["resources", "s3", "--json"], &[]);
+    let resources = v["resources"].as_object().unwrap();
+    assert_eq!(resources.len(), 18);
+    let actions: usize = resources
+        .values()
+        .map(|r| r["actions"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(actions, 43);
+    assert_eq!(v["resources"]["Object"]["identifiers"][1], "Key");
+    assert_eq!(v["resources"]["Object"]["load"], "HeadObject");
+    assert_eq!(v["resources"]["Object"]["batch_actions"][0], "Delete");
+    assert_eq!(v["service"]["collections"][0], "Buckets");
+
+    let sqs = home.json(&["resources", "SQS", "--json"], &[]);
+    assert_eq!(sqs["resources"]["Queue"]["load"], "GetQueueAttributes");
+    assert_eq!(sqs["resources"]["Message"]["load"], Value::Null);
+
+    let text = home.run(&["resources", "dynamodb"], &[]);
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("Table(Name)\n    load: DescribeTable"),
+        "{text}"
+    );
+
+    let none = home.run(&["resources", "sts"], &[]);
+    assert_eq!(none.status.code(), Some(2));
+    assert_one_clean_line(&none);
+    assert!(stderr(&none).contains("no resources for service"));
+}
