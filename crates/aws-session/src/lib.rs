@@ -23,7 +23,8 @@ pub use session_core::{
     Error as ConfigError, Fs, Origin, Session, SessionBuilder,
 };
 pub use session_tower::{
-    AwsService, Client, ClientBuilder, Error, SdkBody, ServiceError, SessionClientExt,
+    AwsService, Client, ClientBuilder, Error, ResourceService, SdkBody, ServiceError,
+    SessionClientExt,
 };
 
 /// The tower layers and their configuration.
