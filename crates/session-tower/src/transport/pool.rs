@@ -187,7 +187,9 @@ impl LeanClient {
         loop {
             let (mut sender, fresh) = match self.inner.pool.checkout(&key) {
                 Some(s) => (s, false),
-                None => (self.connect(&key).await?, true),
+                // Boxed: connecting (TCP, TLS) is a large state machine that most
+                // requests never enter; inline, every request's future would carry it.
+                None => (Box::pin(self.connect(&key)).await?, true),
             };
             if sender.ready().await.is_err() {
                 if fresh {
