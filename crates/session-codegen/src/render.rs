@@ -326,8 +326,15 @@ impl<'a> Gen<'a> {
         });
         let payload_root = in_payload.and_then(|p| {
             let m = input.and_then(|s| s.members.get(p))?;
-            // A `locationName` equal to the member name is no name of its own.
-            let own = m.location_name.clone().filter(|n| n != p);
+            // A `locationName` equal to the member name is ambiguous: the protocol test
+            // suites carry one on every camelCase member (`nested`) without meaning a wire
+            // name (they expect the shape's name), while S3 writes its real wire names that
+            // way (`LifecycleConfiguration`, `LegalHold`, `Retention`: S3 rejects the shape
+            // names). AWS models name members in PascalCase, so that case is kept.
+            let own = m
+                .location_name
+                .clone()
+                .filter(|n| n != p || p.starts_with(|c: char| c.is_ascii_uppercase()));
             Some(own.unwrap_or_else(|| {
                 self.model
                     .shapes

@@ -282,17 +282,18 @@ where
 }
 
 /// A collection's pages, cut so that they hold at most `limit` items in all; no page is
-/// requested once the limit is reached.
+/// requested once the limit is reached. Boxed, so the stream is `Unpin` and callers can
+/// use `try_next()` on it directly.
 pub fn limit_pages<T, E>(
     pages: impl Stream<Item = Result<Vec<T>, E>> + Send + 'static,
     limit: Option<usize>,
-) -> impl Stream<Item = Result<Vec<T>, E>> + Send
+) -> Pin<Box<dyn Stream<Item = Result<Vec<T>, E>> + Send>>
 where
     T: Send + 'static,
     E: Send + 'static,
 {
     let pages: Pin<Box<dyn Stream<Item = Result<Vec<T>, E>> + Send>> = Box::pin(pages);
-    futures_util::stream::unfold(
+    Box::pin(futures_util::stream::unfold(
         (pages, limit.unwrap_or(usize::MAX)),
         |(mut pages, left)| async move {
             if left == 0 {
@@ -310,7 +311,7 @@ where
             };
             Some((page, (pages, left)))
         },
-    )
+    ))
 }
 
 /// What the code generator made for one resource (or the service resource), with boto3's
