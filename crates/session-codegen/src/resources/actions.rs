@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::describe::NodeDesc;
-use super::{free_method, params, paths, resource_ty, Ctx, IdType, Owner};
+use super::{
+    elements, free_method, params, paths, request_setters, resource_ty, Ctx, IdType, Owner,
+};
 use crate::names::{pascal, snake};
 
 /// `has`: a handle on another resource, from this one's identifiers or data and the
@@ -20,12 +22,7 @@ pub(crate) fn render_has(
     taken: &mut BTreeSet<String>,
     desc: &mut NodeDesc,
 ) -> Result<(), String> {
-    for (name, h) in node
-        .get("has")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (name, h) in elements(node, "has") {
         let target = h["resource"]["type"].as_str().ok_or("has without type")?;
         let target_ids = cx.idents_of(target);
         let mut args = Vec::new();
@@ -110,29 +107,16 @@ pub(crate) fn render_actions(
     taken: &mut BTreeSet<String>,
     desc: &mut NodeDesc,
 ) {
-    for (name, a) in node
-        .get("actions")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let Some(op) = a["request"]["operation"].as_str() else {
-            cx.skipped
-                .push(format!("{}.actions.{name}: no operation", owner.name));
-            continue;
-        };
-        let params_list: Vec<Value> = a["request"]["params"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let setters = match params::setters(cx, op, &params_list, owner, "self") {
-            Ok(s) => s,
+    for (name, a) in elements(node, "actions") {
+        let (op, setters) = match request_setters(cx, &a["request"], owner, "self") {
+            Ok(found) => found,
             Err(why) => {
                 cx.skipped
                     .push(format!("{}.actions.{name}: {why}", owner.name));
                 continue;
             }
         };
+        let op = op.as_str();
         let method = free_method(taken, name);
         let call = format!("super::operations::{op}Call");
         let returns = match a.get("resource") {
@@ -228,12 +212,7 @@ pub(crate) fn render_waiters(
     taken: &mut BTreeSet<String>,
     desc: &mut NodeDesc,
 ) {
-    for (name, w) in node
-        .get("waiters")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (name, w) in elements(node, "waiters") {
         let waiter = w["waiterName"].as_str().unwrap_or_default();
         let Some(op) = cx.waiters.get(waiter).cloned() else {
             cx.skipped.push(format!(

@@ -40,12 +40,7 @@ pub(crate) fn render(cx: &mut Ctx<'_>, owner: &Owner, r: &Value, desc: &mut Node
     let trait_name = format!("{}BatchActions", owner.ty);
     let mut methods = String::new();
     let mut impls = String::new();
-    for (name, a) in r
-        .get("batchActions")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (name, a) in super::elements(r, "batchActions") {
         match render_one(cx, owner, name, a, &trait_name) {
             Ok((decl, body, info)) => {
                 methods.push_str(&decl);

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::describe::NodeDesc;
-use super::{free_method, params, paths, Ctx, Owner};
+use super::{elements, free_method, paths, request_setters, Ctx, Owner};
 use crate::names::{pascal, snake};
 
 /// A collection type, remembered so batch actions of its resource type can be added to it.
@@ -27,12 +27,7 @@ pub(crate) fn render(
     taken: &mut BTreeSet<String>,
     desc: &mut NodeDesc,
 ) {
-    for (name, h) in node
-        .get("hasMany")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (name, h) in elements(node, "hasMany") {
         match render_one(cx, owner, name, h, out, taken) {
             Ok(()) => {
                 desc.collections.push(name.clone());
@@ -53,18 +48,10 @@ fn render_one(
     out: &mut String,
     taken: &mut BTreeSet<String>,
 ) -> Result<(), String> {
-    let op = h["request"]["operation"]
-        .as_str()
-        .ok_or("no operation")?
-        .to_owned();
+    let (op, setters) = request_setters(cx, &h["request"], owner, "self")?;
     if !cx.paginated.contains(&op) {
         return Err(format!("{op} has no generated paginator"));
     }
-    let params_list: Vec<Value> = h["request"]["params"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let setters = params::setters(cx, &op, &params_list, owner, "self")?;
     let made = paths::make(cx, &op, &h["resource"], owner)?;
     if !made.plural {
         return Err("the resource path is not a list".into());

@@ -292,6 +292,30 @@ pub fn render_resources(
     })
 }
 
+/// The named elements of one kind (`actions`, `hasMany`, ...) of a resource node.
+pub(crate) fn elements<'v>(
+    node: &'v Value,
+    kind: &str,
+) -> impl Iterator<Item = (&'v String, &'v Value)> {
+    node.get(kind)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+}
+
+/// A `request` element's operation and the builder calls setting its parameters.
+pub(crate) fn request_setters(
+    cx: &Ctx<'_>,
+    request: &Value,
+    owner: &Owner,
+    recv: &str,
+) -> Result<(String, String), String> {
+    let op = request["operation"].as_str().ok_or("no operation")?;
+    let params: Vec<Value> = request["params"].as_array().cloned().unwrap_or_default();
+    let setters = params::setters(cx, op, &params, owner, recv)?;
+    Ok((op.to_owned(), setters))
+}
+
 /// A method name not yet taken on a type (the model's names can collide once in snake
 /// case, e.g. an action and a `has` both called `Acl`).
 pub(crate) fn free_method(taken: &mut BTreeSet<String>, name: &str) -> String {

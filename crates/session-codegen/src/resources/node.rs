@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::describe::NodeDesc;
-use super::{actions, batch, collections, params, resource_ty, Ctx, IdType, Owner};
+use super::{actions, batch, collections, resource_ty, Ctx, IdType, Owner};
 use crate::names::{lit, snake};
 
 /// The service resource: the entry point, holding only the client.
@@ -159,18 +159,14 @@ fn render_load(cx: &mut Ctx<'_>, owner: &Owner, r: &Value, out: &mut String, des
         cx.skipped.push(format!("{name}.load: no data shape"));
         return;
     };
-    let op = load["request"]["operation"].as_str().unwrap_or_default();
-    let params_list: Vec<Value> = load["request"]["params"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let setters = match params::setters(cx, op, &params_list, owner, "self") {
-        Ok(s) => s,
+    let (op, setters) = match super::request_setters(cx, &load["request"], owner, "self") {
+        Ok(found) => found,
         Err(why) => {
             cx.skipped.push(format!("{name}.load: {why}"));
             return;
         }
     };
+    let op = op.as_str();
     let output = cx.output_shape(op).unwrap_or_default().to_owned();
     let data = match load["path"].as_str() {
         Some("@") if output == shape => "Some(Arc::new(output))".to_owned(),
