@@ -2253,6 +2253,12 @@ pub struct BucketsCollection {
 }
 
 impl BucketsCollection {
+    /// The whole collection, as it is (boto3's `all()`; here every read already starts
+    /// from the first page).
+    pub fn all(self) -> Self {
+        self
+    }
+
     /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
     pub fn filter(
         mut self,
@@ -2362,6 +2368,12 @@ pub struct BucketMultipartUploadsCollection {
 }
 
 impl BucketMultipartUploadsCollection {
+    /// The whole collection, as it is (boto3's `all()`; here every read already starts
+    /// from the first page).
+    pub fn all(self) -> Self {
+        self
+    }
+
     /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
     pub fn filter(
         mut self,
@@ -2468,6 +2480,12 @@ pub struct BucketObjectVersionsCollection {
 }
 
 impl BucketObjectVersionsCollection {
+    /// The whole collection, as it is (boto3's `all()`; here every read already starts
+    /// from the first page).
+    pub fn all(self) -> Self {
+        self
+    }
+
     /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
     pub fn filter(
         mut self,
@@ -2588,6 +2606,12 @@ pub struct BucketObjectsCollection {
 }
 
 impl BucketObjectsCollection {
+    /// The whole collection, as it is (boto3's `all()`; here every read already starts
+    /// from the first page).
+    pub fn all(self) -> Self {
+        self
+    }
+
     /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
     pub fn filter(
         mut self,
@@ -2698,6 +2722,12 @@ pub struct MultipartUploadPartsCollection {
 }
 
 impl MultipartUploadPartsCollection {
+    /// The whole collection, as it is (boto3's `all()`; here every read already starts
+    /// from the first page).
+    pub fn all(self) -> Self {
+        self
+    }
+
     /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
     pub fn filter(
         mut self,

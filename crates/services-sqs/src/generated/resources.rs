@@ -381,6 +381,12 @@ pub struct QueuesCollection {
 }
 
 impl QueuesCollection {
+    /// The whole collection, as it is (boto3's `all()`; here every read already starts
+    /// from the first page).
+    pub fn all(self) -> Self {
+        self
+    }
+
     /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
     pub fn filter(
         mut self,
@@ -562,6 +568,12 @@ pub struct QueueDeadLetterSourceQueuesCollection {
 }
 
 impl QueueDeadLetterSourceQueuesCollection {
+    /// The whole collection, as it is (boto3's `all()`; here every read already starts
+    /// from the first page).
+    pub fn all(self) -> Self {
+        self
+    }
+
     /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
     pub fn filter(
         mut self,

@@ -107,6 +107,12 @@ pub struct {coll} {{
 }}
 
 impl {coll} {{
+    /// The whole collection, as it is (boto3's `all()`; here every read already starts
+    /// from the first page).
+    pub fn all(self) -> Self {{
+        self
+    }}
+
     /// Narrows the listing with the request's own members (`|c| c.prefix(\"logs/\")`).
     pub fn filter(mut self, f: impl FnOnce({call}) -> {call}) -> Self {{
         self.call = f(self.call);
