@@ -254,6 +254,12 @@ pub struct TablesCollection {
 }
 
 impl TablesCollection {
+    /// The whole collection, as it is (boto3's `all()`; here every read already starts
+    /// from the first page).
+    pub fn all(self) -> Self {
+        self
+    }
+
     /// Narrows the listing with the request's own members (`|c| c.prefix("logs/")`).
     pub fn filter(
         mut self,
