@@ -26,6 +26,10 @@ bench:
 tour:
     cargo run --example tour
 
+# boto3's resource-guide tasks against a local emulator (CI runs it too).
+resources:
+    cargo run -p aws-session --example resources
+
 # Regenerate crates/services-*/src/generated/ from models/ (CI checks it is up to date).
 codegen:
     cargo run -p session-codegen

@@ -11,19 +11,37 @@
 //! println!("{:?}", tables.table_names);
 //! # Ok(()) }
 //! ```
+//!
+//! Beside the generated API, boto3's DynamoDB customizations:
+//! - [`conditions`]: `Key`/`Attr` condition and key-condition builders, rendered with
+//!   placeholders by `QueryCall::key_condition`, `filter` and `condition` on the request
+//!   builders;
+//! - [`item`]: items as serde values, used by `Table::put`/`get`/`delete_key`,
+//!   `item_from`/`key_from` on the request builders and `items_as::<T>()` on queries and
+//!   scans (errors as [`ItemCallError`]);
+//! - [`batch_writer`]: `table.batch_writer()`, buffered `BatchWriteItem` calls with
+//!   unprocessed items re-sent.
 
 #![warn(missing_docs)]
 
 mod attribute_value;
+mod attribute_value_from;
+pub mod batch_writer;
+mod call_conditions;
+pub mod conditions;
 mod generated;
 pub mod item;
+mod table_items;
+mod typed_calls;
 
+pub use batch_writer::{BatchWriteError, BatchWriter};
 pub use generated::operations;
 pub use generated::resources;
 pub use generated::types;
 pub use generated::waiters;
 pub use item::{from_attribute_value, from_item, to_attribute_value, to_item, ItemError};
 pub use session_tower::rt::{Blob, OperationError, Paginator, Waited, WaiterError};
+pub use typed_calls::ItemCallError;
 
 use serde_json::Value;
 use session_core::Session;

@@ -2,10 +2,10 @@
 //! the model's `load`, sub-resources (`has`), actions (returning resources where the model
 //! says so), batch actions, waiters and collections, over the generated clients.
 //!
-//! One file per element kind: [`params`] turns a request's parameter list into builder
-//! calls, [`paths`] turns response paths into Rust expressions, [`node`] renders a resource
-//! type, [`actions`] its actions, `has` and waiters, [`collections`] its `hasMany`,
-//! [`batch`] its batch actions, and [`describe`] the static description the CLI prints.
+//! One file per element kind: `params` turns a request's parameter list into builder
+//! calls, `paths` turns response paths into Rust expressions, `node` renders a resource
+//! type, `actions` its actions, `has` and waiters, `collections` its `hasMany`, `batch`
+//! its batch actions, and `describe` the static description the CLI prints.
 
 mod actions;
 mod batch;
