@@ -185,7 +185,7 @@ impl<E: ModeledError + 'static, O> StdError for BatchError<E, O> {
 }
 
 /// Sends one call of a batch action: the chunk's first item and all of them.
-pub type SendChunk<R, O, E> = dyn Fn(&R, &[&R]) -> BatchFuture<O, E> + Sync;
+pub type SendChunk<'a, R, O, E> = dyn Fn(&R, &[&R]) -> BatchFuture<O, E> + Sync + 'a;
 
 /// How a generated batch action sends one group of items.
 pub struct BatchPlan<'a, R, O, E> {
@@ -196,7 +196,7 @@ pub struct BatchPlan<'a, R, O, E> {
     pub key: fn(&R) -> Vec<String>,
     /// Sends one call for a chunk of one group: its first item (for the shared members) and
     /// all of its items.
-    pub send: &'a SendChunk<R, O, E>,
+    pub send: &'a SendChunk<'a, R, O, E>,
     /// Items a response reports as failed.
     pub failed: fn(&O) -> usize,
 }
@@ -506,5 +506,45 @@ mod tests {
             &[vec![0, 1, 2], vec![3, 4, 5], vec![6]]
         );
         assert_eq!(outcome.sent(), 7);
+    }
+
+    #[test]
+    fn nothing_to_do_sends_nothing() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = AtomicUsize::new(0);
+        let send = |_: &u32, _: &[&u32]| -> BatchFuture<u32, NoErrors> {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async { Ok(0) })
+        };
+        let plan = BatchPlan {
+            max: 10,
+            key: |_: &u32| Vec::new(),
+            send: &send,
+            failed: |_: &u32| 0,
+        };
+        let outcome = block_on(batch(&[], &plan)).unwrap();
+        assert_eq!((outcome.sent(), outcome.responses().len()), (0, 0));
+        assert!(outcome.is_complete());
+        let none = futures_util::stream::iter(Vec::<Result<u32, std::io::Error>>::new());
+        let outcome = block_on(batch_collection(none, 10, |chunk: Vec<u32>| {
+            let chunk: Vec<u32> = chunk;
+            async move {
+                let _ = chunk;
+                Ok::<_, BatchError<NoErrors, u32>>(BatchOutcome::default())
+            }
+        }))
+        .unwrap();
+        assert_eq!(outcome.sent(), 0);
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        // A limit of zero asks for no page at all.
+        let asked = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = asked.clone();
+        let pages = futures_util::stream::iter(0..3).map(move |i| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(vec![i])
+        });
+        let got: Vec<_> = block_on(limit_pages(pages, Some(0)).collect::<Vec<_>>());
+        assert!(got.is_empty());
+        assert_eq!(asked.load(Ordering::SeqCst), 0);
     }
 }
