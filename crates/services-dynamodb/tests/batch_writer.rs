@@ -3,11 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use serde::{Deserialize, Serialize};
 use services_dynamodb::resources::Table;
-use services_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, Select,
-};
+use services_dynamodb::types::Select;
 use services_dynamodb::DynamoDbClient;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,29 +20,7 @@ struct Row {
 async fn table(name: &str) -> Table {
     let moto = session_testkit::Moto::shared_with_auth();
     let ddb = DynamoDbClient::new(&moto.session(None)).unwrap().resource();
-    ddb.create_table()
-        .table_name(name)
-        .attribute_definitions([
-            AttributeDefinition {
-                attribute_name: Some("pk".into()),
-                attribute_type: Some(ScalarAttributeType::S),
-            },
-            AttributeDefinition {
-                attribute_name: Some("sk".into()),
-                attribute_type: Some(ScalarAttributeType::N),
-            },
-        ])
-        .key_schema([
-            KeySchemaElement {
-                attribute_name: Some("pk".into()),
-                key_type: Some(KeyType::Hash),
-            },
-            KeySchemaElement {
-                attribute_name: Some("sk".into()),
-                key_type: Some(KeyType::Range),
-            },
-        ])
-        .billing_mode(BillingMode::PayPerRequest)
+    support::pk_sk(ddb.create_table().table_name(name))
         .send()
         .await
         .unwrap()

@@ -4,14 +4,13 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use futures_util::TryStreamExt as _;
 use serde::{Deserialize, Serialize};
 use services_dynamodb::conditions::{attr, key, AttrType};
 use services_dynamodb::operations::PutItemError;
 use services_dynamodb::resources::Table;
-use services_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-};
 use services_dynamodb::{DynamoDbClient, ItemCallError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,22 +44,7 @@ struct OrderKey<'a> {
 async fn orders_table(name: &str) -> Table {
     let moto = session_testkit::Moto::shared_with_auth();
     let ddb = DynamoDbClient::new(&moto.session(None)).unwrap().resource();
-    let attribute = |n: &str, t| AttributeDefinition {
-        attribute_name: Some(n.into()),
-        attribute_type: Some(t),
-    };
-    let schema = |n: &str, t| KeySchemaElement {
-        attribute_name: Some(n.into()),
-        key_type: Some(t),
-    };
-    ddb.create_table()
-        .table_name(name)
-        .attribute_definitions([
-            attribute("pk", ScalarAttributeType::S),
-            attribute("sk", ScalarAttributeType::N),
-        ])
-        .key_schema([schema("pk", KeyType::Hash), schema("sk", KeyType::Range)])
-        .billing_mode(BillingMode::PayPerRequest)
+    support::pk_sk(ddb.create_table().table_name(name))
         .send()
         .await
         .unwrap()

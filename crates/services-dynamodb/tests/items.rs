@@ -4,13 +4,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use services_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType,
-};
+use services_dynamodb::types::AttributeValue;
 use services_dynamodb::{from_item, to_attribute_value, to_item, Blob, DynamoDbClient};
 use session_testkit::Moto;
 
@@ -43,29 +42,7 @@ fn derived_structs_round_trip_through_dynamodb() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let ddb = DynamoDbClient::new(&session).unwrap();
-        ddb.create_table()
-            .table_name("accounts")
-            .attribute_definitions([
-                AttributeDefinition {
-                    attribute_name: Some("pk".into()),
-                    attribute_type: Some(ScalarAttributeType::S),
-                },
-                AttributeDefinition {
-                    attribute_name: Some("sk".into()),
-                    attribute_type: Some(ScalarAttributeType::N),
-                },
-            ])
-            .key_schema([
-                KeySchemaElement {
-                    attribute_name: Some("pk".into()),
-                    key_type: Some(KeyType::Hash),
-                },
-                KeySchemaElement {
-                    attribute_name: Some("sk".into()),
-                    key_type: Some(KeyType::Range),
-                },
-            ])
-            .billing_mode(BillingMode::PayPerRequest)
+        support::pk_sk(ddb.create_table().table_name("accounts"))
             .send()
             .await
             .unwrap();

@@ -3,13 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt as _;
 use services_dynamodb::operations::{GetItemError, PutItemError};
 use services_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put, PutRequest,
-    ScalarAttributeType, TableStatus, TransactWriteItem, WriteRequest,
+    AttributeValue, Put, PutRequest, TableStatus, TransactWriteItem, WriteRequest,
 };
 use services_dynamodb::DynamoDbClient;
 use session_testkit::Moto;
@@ -23,30 +24,7 @@ fn item(pk: &str, sk: u32, extra: &str) -> HashMap<String, AttributeValue> {
 }
 
 async fn create_table(ddb: &DynamoDbClient, name: &str) {
-    let created = ddb
-        .create_table()
-        .table_name(name)
-        .attribute_definitions([
-            AttributeDefinition {
-                attribute_name: Some("pk".into()),
-                attribute_type: Some(ScalarAttributeType::S),
-            },
-            AttributeDefinition {
-                attribute_name: Some("sk".into()),
-                attribute_type: Some(ScalarAttributeType::N),
-            },
-        ])
-        .key_schema([
-            KeySchemaElement {
-                attribute_name: Some("pk".into()),
-                key_type: Some(KeyType::Hash),
-            },
-            KeySchemaElement {
-                attribute_name: Some("sk".into()),
-                key_type: Some(KeyType::Range),
-            },
-        ])
-        .billing_mode(BillingMode::PayPerRequest)
+    let created = support::pk_sk(ddb.create_table().table_name(name))
         .send()
         .await
         .unwrap();

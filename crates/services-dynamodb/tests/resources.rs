@@ -2,12 +2,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::HashMap;
 
-use services_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType,
-};
+use services_dynamodb::types::AttributeValue;
 use services_dynamodb::DynamoDbClient;
 
 #[test]
@@ -16,17 +15,7 @@ fn tables_as_resources() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let ddb = DynamoDbClient::new(&moto.session(None)).unwrap().resource();
-        ddb.create_table()
-            .table_name("resource-table")
-            .attribute_definitions([AttributeDefinition {
-                attribute_name: Some("pk".into()),
-                attribute_type: Some(ScalarAttributeType::S),
-            }])
-            .key_schema([KeySchemaElement {
-                attribute_name: Some("pk".into()),
-                key_type: Some(KeyType::Hash),
-            }])
-            .billing_mode(BillingMode::PayPerRequest)
+        support::pk(ddb.create_table().table_name("resource-table"))
             .send()
             .await
             .unwrap();

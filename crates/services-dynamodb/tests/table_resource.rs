@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use services_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-};
+mod support;
+
+use services_dynamodb::types::BillingMode;
 use services_dynamodb::DynamoDb;
 use session_tower::SessionClientExt as _;
 
@@ -16,18 +16,7 @@ fn create_wait_update_and_delete_a_table() {
     rt.block_on(async {
         let ddb = moto.session(None).resource::<DynamoDb>().unwrap();
         // service.CreateTable → Table, named by the response, carrying its description.
-        let table = ddb
-            .create_table()
-            .table_name("waited-table")
-            .attribute_definitions([AttributeDefinition {
-                attribute_name: Some("pk".into()),
-                attribute_type: Some(ScalarAttributeType::S),
-            }])
-            .key_schema([KeySchemaElement {
-                attribute_name: Some("pk".into()),
-                key_type: Some(KeyType::Hash),
-            }])
-            .billing_mode(BillingMode::PayPerRequest)
+        let table = support::pk(ddb.create_table().table_name("waited-table"))
             .send()
             .await
             .unwrap();

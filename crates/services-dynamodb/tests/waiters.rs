@@ -3,26 +3,16 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use services_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, TableStatus,
-};
+use services_dynamodb::types::TableStatus;
 use services_dynamodb::DynamoDbClient;
 use session_testkit::Moto;
 
 async fn create_table(ddb: &DynamoDbClient, name: &str) {
-    ddb.create_table()
-        .table_name(name)
-        .attribute_definitions([AttributeDefinition {
-            attribute_name: Some("pk".into()),
-            attribute_type: Some(ScalarAttributeType::S),
-        }])
-        .key_schema([KeySchemaElement {
-            attribute_name: Some("pk".into()),
-            key_type: Some(KeyType::Hash),
-        }])
-        .billing_mode(BillingMode::PayPerRequest)
+    support::pk(ddb.create_table().table_name(name))
         .send()
         .await
         .unwrap();
