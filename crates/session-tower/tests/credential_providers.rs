@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+use session_testkit::LogCapture;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use session_core::credentials::{CredentialsError, ProvideCredentials};
@@ -41,35 +41,15 @@ async fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-
-    /// Captures this thread's logs until the guard drops (`#[tokio::test]` runs on one
-    /// thread).
-    fn install(&self) -> tracing::subscriber::DefaultGuard {
-        let writer = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::DEBUG)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
+/// Captures this thread's logs until the guard drops (`#[tokio::test]` runs on one thread).
+fn install(capture: &LogCapture) -> tracing::subscriber::DefaultGuard {
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::set_default(subscriber)
 }
 
 // ---------------------------------------------------------------- container
@@ -458,8 +438,8 @@ async fn imds_malformed_json_and_non_2xx_are_errors() {
 
 #[tokio::test]
 async fn imds_expired_credentials_are_extended_with_one_warning() {
-    let capture = Capture::default();
-    let _guard = capture.install();
+    let capture = LogCapture::default();
+    let _guard = install(&capture);
     let stub = ImdsStub::start("web-role", hour()).await.unwrap();
     stub.set_expired(true);
     let p = ImdsProvider::new(&stub.endpoint(), transport()).unwrap();
@@ -483,8 +463,8 @@ async fn imds_expired_credentials_are_extended_with_one_warning() {
 
 #[tokio::test]
 async fn imds_failure_after_success_keeps_the_last_credentials() {
-    let capture = Capture::default();
-    let _guard = capture.install();
+    let capture = LogCapture::default();
+    let _guard = install(&capture);
     // Close to expiry, so that the extension shows.
     let stub = ImdsStub::start(
         "web-role",

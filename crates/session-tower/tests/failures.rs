@@ -7,7 +7,7 @@
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{call, INFO};
@@ -203,22 +203,9 @@ async fn regional_services_need_a_region() {
     assert!(e.is_build());
 }
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn tracing_shows_operations_but_never_secrets() {
-    let capture = Capture::default();
+    let capture = session_testkit::LogCapture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -253,7 +240,7 @@ fn tracing_shows_operations_but_never_secrets() {
         call(&client).await.unwrap();
         tracing::info!(?client, session = ?s, "done");
     });
-    let logged = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logged = capture.text();
     assert!(logged.contains("operation"), "{logged}");
     assert!(logged.contains("Ping"), "{logged}");
     assert!(logged.contains("retrying"), "{logged}");

@@ -303,24 +303,9 @@ async fn a_value_that_is_no_item_is_an_error_and_nothing_is_lost() {
     assert_eq!(stub.calls().len(), 1);
 }
 
-/// Keeps what the `fmt` subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn dropping_a_writer_with_buffered_requests_warns_with_their_number() {
-    let captured = Captured::default();
+    let captured = session_testkit::LogCapture::default();
     let sink = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(move || sink.clone())
@@ -342,7 +327,7 @@ fn dropping_a_writer_with_buffered_requests_warns_with_their_number() {
             drop(dropped);
         });
     });
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     assert_eq!(
         text.lines().count(),
         1,
