@@ -41,6 +41,12 @@ fn create_wait_update_and_delete_a_table() {
             .unwrap();
         assert_eq!(updated, table);
         assert!(updated.data().is_some());
+        // boto3's reload(): the same as load().
+        let reloaded = table.reload().await.unwrap();
+        assert_eq!(
+            reloaded.data().unwrap().table_name.as_deref(),
+            Some("waited-table")
+        );
         table.delete().send().await.unwrap();
         table.wait_until_not_exists().wait().await.unwrap();
         let e = table.load().await.unwrap_err();

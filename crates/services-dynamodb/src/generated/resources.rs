@@ -151,6 +151,16 @@ impl Table {
         })
     }
 
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::DescribeTableError>> {
+        self.load().await
+    }
+
     /// `Delete`: `DeleteTable` with this resource's identifiers already set; set the rest and
     /// `send()`.
     pub fn delete(&self) -> super::operations::DeleteTableCall {

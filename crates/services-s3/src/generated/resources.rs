@@ -331,6 +331,16 @@ impl BucketAcl {
         })
     }
 
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketAclError>> {
+        self.load().await
+    }
+
     /// The `Bucket` resource `Bucket` refers to (no call is made).
     pub fn bucket(&self) -> Bucket {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
@@ -421,6 +431,16 @@ impl BucketCors {
             data,
             ..self.clone()
         })
+    }
+
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketCorsError>> {
+        self.load().await
     }
 
     /// The `Bucket` resource `Bucket` refers to (no call is made).
@@ -521,6 +541,16 @@ impl BucketLifecycle {
             data,
             ..self.clone()
         })
+    }
+
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketLifecycleError>> {
+        self.load().await
     }
 
     /// The `Bucket` resource `Bucket` refers to (no call is made).
@@ -624,6 +654,16 @@ impl BucketLifecycleConfiguration {
         })
     }
 
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketLifecycleConfigurationError>> {
+        self.load().await
+    }
+
     /// The `Bucket` resource `Bucket` refers to (no call is made).
     pub fn bucket(&self) -> Bucket {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
@@ -724,6 +764,16 @@ impl BucketLogging {
         })
     }
 
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketLoggingError>> {
+        self.load().await
+    }
+
     /// The `Bucket` resource `Bucket` refers to (no call is made).
     pub fn bucket(&self) -> Bucket {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
@@ -817,6 +867,17 @@ impl BucketNotification {
         })
     }
 
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketNotificationConfigurationError>>
+    {
+        self.load().await
+    }
+
     /// The `Bucket` resource `Bucket` refers to (no call is made).
     pub fn bucket(&self) -> Bucket {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
@@ -907,6 +968,16 @@ impl BucketPolicy {
             data,
             ..self.clone()
         })
+    }
+
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketPolicyError>> {
+        self.load().await
     }
 
     /// The `Bucket` resource `Bucket` refers to (no call is made).
@@ -1009,6 +1080,16 @@ impl BucketRequestPayment {
         })
     }
 
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketRequestPaymentError>> {
+        self.load().await
+    }
+
     /// The `Bucket` resource `Bucket` refers to (no call is made).
     pub fn bucket(&self) -> Bucket {
         Bucket::new(self.client.clone(), self.bucket_name.clone())
@@ -1099,6 +1180,16 @@ impl BucketTagging {
             data,
             ..self.clone()
         })
+    }
+
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketTaggingError>> {
+        self.load().await
     }
 
     /// The `Bucket` resource `Bucket` refers to (no call is made).
@@ -1199,6 +1290,16 @@ impl BucketVersioning {
             data,
             ..self.clone()
         })
+    }
+
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketVersioningError>> {
+        self.load().await
     }
 
     /// The `Bucket` resource `Bucket` refers to (no call is made).
@@ -1315,6 +1416,16 @@ impl BucketWebsite {
             data,
             ..self.clone()
         })
+    }
+
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetBucketWebsiteError>> {
+        self.load().await
     }
 
     /// The `Bucket` resource `Bucket` refers to (no call is made).
@@ -1694,6 +1805,14 @@ impl Object {
         })
     }
 
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(&self) -> Result<Self, OperationError<super::operations::HeadObjectError>> {
+        self.load().await
+    }
+
     /// The `ObjectAcl` resource `Acl` refers to (no call is made).
     pub fn acl(&self) -> ObjectAcl {
         ObjectAcl::new(
@@ -1890,6 +2009,16 @@ impl ObjectAcl {
             data,
             ..self.clone()
         })
+    }
+
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetObjectAclError>> {
+        self.load().await
     }
 
     /// The `Object` resource `Object` refers to (no call is made).

@@ -240,6 +240,16 @@ impl Queue {
         })
     }
 
+    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.
+    ///
+    /// # Errors
+    /// The operation's.
+    pub async fn reload(
+        &self,
+    ) -> Result<Self, OperationError<super::operations::GetQueueAttributesError>> {
+        self.load().await
+    }
+
     /// The `Message` resource `Message` refers to (no call is made).
     pub fn message(&self, receipt_handle: impl Into<String>) -> Message {
         Message::new(self.client.clone(), self.url.clone(), receipt_handle)

@@ -131,7 +131,7 @@ pub(crate) fn render_resource(
         .iter()
         .map(|i| i.field.trim_start_matches("r#").to_owned())
         .collect();
-    taken.extend(["data", "new", "client", "load"].map(str::to_owned));
+    taken.extend(["data", "new", "client", "load", "reload"].map(str::to_owned));
     let mut desc = NodeDesc {
         identifiers: ids.iter().map(|i| i.name.clone()).collect(),
         ..NodeDesc::default()
@@ -188,6 +188,10 @@ fn render_load(cx: &mut Ctx<'_>, owner: &Owner, r: &Value, out: &mut String, des
         out,
         "    /// Loads the attributes with `{op}` and returns the handle with them (clones that were\n    /// taken before keep what they had). Call again to refresh (boto3's `reload`).\n    ///\n    /// # Errors\n    /// The operation's.\n    pub async fn load(&self) -> Result<Self, OperationError<{error}>> {{\n        let output = self.client.{}(){setters}.send().await?;\n        let data: Option<Arc<{data_ty}>> = {data};\n        Ok(Self {{ data, ..self.clone() }})\n    }}\n",
         snake(op)
+    );
+    let _ = writeln!(
+        out,
+        "    /// boto3's `reload()`: the same as [`load`](Self::load), for readers coming from boto3.\n    ///\n    /// # Errors\n    /// The operation's.\n    pub async fn reload(&self) -> Result<Self, OperationError<{error}>> {{\n        self.load().await\n    }}\n"
     );
     desc.load = Some(op.to_owned());
     cx.count(owner, "loads");
