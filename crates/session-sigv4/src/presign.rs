@@ -148,7 +148,7 @@ fn presign_impl(
         if let Some(t) = token {
             add("X-Amz-Security-Token", t, false);
         }
-        add("X-Amz-Signature", &signature, false);
+        add("X-Amz-Signature", signature.as_str(), false);
 
         let path_and_query = PathAndQuery::try_from(out.as_slice())
             .map_err(|e| SigningError::uri("presigned path and query are invalid", e))?;
@@ -156,7 +156,7 @@ fn presign_impl(
         uri_parts.path_and_query = Some(path_and_query);
         let uri = Uri::from_parts(uri_parts)
             .map_err(|e| SigningError::uri("presigned URI is invalid", e))?;
-        let explained = explain.then(|| SigningOutput::capture(s, &signature));
+        let explained = explain.then(|| SigningOutput::capture(s, signature.as_str()));
         Ok((uri, explained))
     })
 }

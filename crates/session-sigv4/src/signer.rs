@@ -196,7 +196,7 @@ pub(crate) fn compute_signature(
     key: &SigningKey,
     date: &AmzDate,
     params: &SigningParams<'_>,
-) -> String {
+) -> Signature {
     let hash = Sha256::digest(&scratch.creq);
     let sts = &mut scratch.sts;
     sts.clear();
@@ -215,10 +215,25 @@ pub(crate) fn compute_signature(
     });
     mac.update(sts);
     let tag = mac.finalize().into_bytes();
-    let mut out = Vec::with_capacity(64);
-    push_hex(&mut out, &tag);
-    String::from_utf8(out).unwrap_or_default()
+    let mut hex = [0u8; 64];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(tag.iter()) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0xF)];
+    }
+    Signature(hex)
 }
+
+/// A signature in lowercase hex, kept on the stack (one allocation less per request).
+pub(crate) struct Signature([u8; 64]);
+
+impl Signature {
+    pub(crate) fn as_str(&self) -> &str {
+        // Only hex digits are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// `YYYYMMDD/region/service/aws4_request`.
 pub(crate) fn push_scope(out: &mut Vec<u8>, date: &AmzDate, params: &SigningParams<'_>) {
@@ -231,7 +246,6 @@ pub(crate) fn push_scope(out: &mut Vec<u8>, date: &AmzDate, params: &SigningPara
 }
 
 fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     for &b in bytes {
         out.push(HEX[usize::from(b >> 4)]);
         out.push(HEX[usize::from(b & 0xF)]);
@@ -358,11 +372,11 @@ fn sign_headers_impl(
         out.extend_from_slice(b", SignedHeaders=");
         out.extend_from_slice(&s.signed_headers);
         out.extend_from_slice(b", Signature=");
-        out.extend_from_slice(signature.as_bytes());
+        out.extend_from_slice(signature.as_str().as_bytes());
         let mut authorization = HeaderValue::from_bytes(out)
             .map_err(|e| SigningError::header_value_from("invalid Authorization value", e))?;
         authorization.set_sensitive(true);
-        let explained = explain.then(|| SigningOutput::capture(s, &signature));
+        let explained = explain.then(|| SigningOutput::capture(s, signature.as_str()));
         Ok::<_, SigningError>((authorization, explained))
     })?;
 

@@ -40,6 +40,10 @@ pub fn percent_encode(s: &str, keep_slash: bool) -> String {
     out
 }
 
+/// Headers a signed request ends up with: the protocol's three, then host, invocation
+/// id, attempt, user agent, date, authorization and a session token.
+const REQUEST_HEADERS: usize = 12;
+
 /// An AWS JSON request: `POST /` with `X-Amz-Target: <target>`.
 ///
 /// # Errors
@@ -61,6 +65,9 @@ pub fn json_request<I: Serialize>(
     let mut req = Request::new(SdkBody::from(body));
     *req.method_mut() = Method::POST;
     *req.uri_mut() = http::Uri::from_static("/");
+    // Room for every header the stack adds (host, invocation id, attempt, date,
+    // authorization, token, user agent): growing the map twice per call costs more.
+    *req.headers_mut() = http::HeaderMap::with_capacity(REQUEST_HEADERS);
     let headers = req.headers_mut();
     headers.insert(http::header::CONTENT_TYPE, content_type);
     // Set before signing, as the SDKs do (hyper would add it after).

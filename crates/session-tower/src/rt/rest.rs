@@ -332,6 +332,9 @@ async fn send_rest(
 
     let pq = path_and_query(shapes, op, members, input_map)?;
     let mut req = Request::new(SdkBody::empty());
+    // Room for the stack's own headers (host, invocation id, attempt, user agent, date,
+    // content hash, authorization, token, checksum mode) besides the operation's.
+    *req.headers_mut() = http::HeaderMap::with_capacity(16);
     *req.method_mut() =
         Method::from_bytes(op.method.as_bytes()).map_err(|e| request_error(op, e))?;
     *req.uri_mut() = pq
