@@ -210,14 +210,7 @@ where
     } else {
         &body
     };
-    serde_json::from_slice(body).map_err(|e| {
-        OperationError::stack(
-            Error::response(format!(
-                "{operation}: the response does not match the model"
-            ))
-            .with_source(e),
-        )
-    })
+    serde_json::from_slice(body).map_err(|e| malformed(operation, e))
 }
 
 /// Sends a request and reads the whole answer: the part of every call that does not
@@ -275,13 +268,7 @@ async fn send_query(
     value: &serde_json::Value,
     host_prefix: Option<String>,
 ) -> Result<serde_json::Value, Error> {
-    let bad = |cause: String| {
-        Error::response(format!(
-            "{}: the response does not match the model",
-            op.name
-        ))
-        .with_source(cause)
-    };
+    let bad = |cause: String| mismatch(op.name, cause);
     let mut pairs = Vec::new();
     if let Some(id) = op.input {
         super::query::serialize(shapes, id, "", value, &mut pairs);
@@ -326,12 +313,15 @@ fn malformed<E: ModeledError>(
     operation: &str,
     cause: impl Into<crate::body::BoxError>,
 ) -> OperationError<E> {
-    OperationError::stack(
-        Error::response(format!(
-            "{operation}: the response does not match the model"
-        ))
-        .with_source(cause),
-    )
+    OperationError::stack(mismatch(operation, cause))
+}
+
+/// A response that does not fit the operation's model: one wording for every protocol.
+pub(crate) fn mismatch(operation: &str, cause: impl Into<crate::body::BoxError>) -> Error {
+    Error::response(format!(
+        "{operation}: the response does not match the model"
+    ))
+    .with_source(cause)
 }
 
 /// A modeled error's members from an XML error answer: the body's `<Error>` element (or

@@ -305,13 +305,7 @@ where
     let value = serde_json::to_value(input)
         .map_err(|e| Error::request("could not serialize the input").with_source(e))?;
     let (out, stream) = send_rest(client, op, shapes, value, payload, host_prefix).await?;
-    let output = serde_json::from_value(out).map_err(|e| {
-        Error::response(format!(
-            "{}: the response does not match the model",
-            op.name
-        ))
-        .with_source(e)
-    })?;
+    let output = serde_json::from_value(out).map_err(|e| super::call::mismatch(op.name, e))?;
     Ok((output, stream))
 }
 
@@ -603,13 +597,7 @@ async fn read_output(
     resp: http::Response<SdkBody>,
     validate: bool,
 ) -> Result<(Value, Option<SdkBody>), Error> {
-    let malformed = |cause: String| {
-        Error::response(format!(
-            "{}: the response does not match the model",
-            op.name
-        ))
-        .with_source(cause)
-    };
+    let malformed = |cause: String| super::call::mismatch(op.name, cause);
     let (parts, body) = resp.into_parts();
     let members: &[Member] = match op.output.and_then(|o| shapes.get(usize::from(o))) {
         Some(Shape::Structure(m)) => m,
