@@ -214,12 +214,8 @@ fn hex_digit(b: u8) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
-    use std::future::Ready;
-    use std::task::{Context, Poll};
 
-    use http::{Request, Response};
     use session_core::{Env, Session};
-    use session_tower::SdkBody;
 
     use super::*;
     use crate::S3Client;
@@ -254,29 +250,6 @@ mod tests {
         assert!(e.contains("not UTF-8"), "{e}");
     }
 
-    /// Answers every request with one canned XML body; never touches the network.
-    #[derive(Clone)]
-    struct Canned(&'static str);
-
-    impl tower_service::Service<Request<SdkBody>> for Canned {
-        type Response = Response<SdkBody>;
-        type Error = Error;
-        type Future = Ready<Result<Response<SdkBody>, Error>>;
-
-        fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-            Poll::Ready(Ok(()))
-        }
-
-        fn call(&mut self, _req: Request<SdkBody>) -> Self::Future {
-            let mut resp = Response::new(SdkBody::from(self.0));
-            resp.headers_mut().insert(
-                http::header::CONTENT_TYPE,
-                http::HeaderValue::from_static("application/xml"),
-            );
-            std::future::ready(Ok(resp))
-        }
-    }
-
     fn client(body: &'static str) -> S3Client {
         let session = Session::builder()
             .env(Env::from_vars([("AWS_REGION", "us-east-1")]))
@@ -288,7 +261,10 @@ mod tests {
             .build()
             .unwrap();
         S3Client::builder(&session)
-            .http_client(Canned(body))
+            .http_client(session_testkit::stubs::CannedHttp::ok(
+                "application/xml",
+                body,
+            ))
             .build()
             .unwrap()
     }

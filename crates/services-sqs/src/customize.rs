@@ -318,13 +318,9 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
-    use std::future::Ready;
-    use std::task::{Context, Poll};
 
-    use http::{Request, Response};
     use session_core::{Env, Session};
     use session_tower::rt::Blob;
-    use session_tower::SdkBody;
 
     use super::*;
     use crate::generated::types::{SendMessageBatchRequestEntry, SendMessageBatchResultEntry};
@@ -455,29 +451,6 @@ mod tests {
         assert!(!text.contains("Root=1"), "{text}");
     }
 
-    /// Answers every request with one canned JSON body; never touches the network.
-    #[derive(Clone)]
-    struct Canned(&'static str);
-
-    impl tower_service::Service<Request<SdkBody>> for Canned {
-        type Response = Response<SdkBody>;
-        type Error = Error;
-        type Future = Ready<Result<Response<SdkBody>, Error>>;
-
-        fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-            Poll::Ready(Ok(()))
-        }
-
-        fn call(&mut self, _req: Request<SdkBody>) -> Self::Future {
-            let mut resp = Response::new(SdkBody::from(self.0));
-            resp.headers_mut().insert(
-                http::header::CONTENT_TYPE,
-                http::HeaderValue::from_static("application/x-amz-json-1.0"),
-            );
-            std::future::ready(Ok(resp))
-        }
-    }
-
     fn client(body: &'static str) -> SqsClient {
         let session = Session::builder()
             .env(Env::from_vars([("AWS_REGION", "us-east-1")]))
@@ -489,7 +462,10 @@ mod tests {
             .build()
             .unwrap();
         SqsClient::builder(&session)
-            .http_client(Canned(body))
+            .http_client(session_testkit::stubs::CannedHttp::ok(
+                "application/x-amz-json-1.0",
+                body,
+            ))
             .build()
             .unwrap()
     }

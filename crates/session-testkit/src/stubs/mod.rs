@@ -24,6 +24,7 @@
 //! # Ok(()) }
 //! ```
 
+mod canned;
 mod container;
 mod imds;
 mod sso;
@@ -39,6 +40,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
+pub use canned::CannedHttp;
 pub use container::ContainerStub;
 pub use imds::ImdsStub;
 pub use sso::SsoStub;
