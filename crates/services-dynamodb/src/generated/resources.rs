@@ -301,9 +301,8 @@ impl TablesCollection {
         use rt::futures_util::StreamExt as _;
         let owner = self.owner;
         let client = owner.client.clone();
-        let input = self.call.as_input().clone();
         let pages = self.call.into_paginator().pages().map(move |page| {
-            page.and_then(|output| tables_collection_page(&owner, &client, &input, output))
+            page.and_then(|output| tables_collection_page(&owner, &client, output))
         });
         rt::limit_pages(pages, self.limit)
     }
@@ -330,7 +329,6 @@ impl TablesCollection {
 fn tables_collection_page(
     owner: &ServiceResource,
     client: &crate::DynamoDbClient,
-    input: &super::types::ListTablesInput,
     mut output: super::types::ListTablesOutput,
 ) -> Result<Vec<Table>, OperationError<super::operations::ListTablesError>> {
     let mut out = Vec::new();

@@ -2419,9 +2419,8 @@ impl BucketsCollection {
         use rt::futures_util::StreamExt as _;
         let owner = self.owner;
         let client = owner.client.clone();
-        let input = self.call.as_input().clone();
         let pages = self.call.into_paginator().pages().map(move |page| {
-            page.and_then(|output| buckets_collection_page(&owner, &client, &input, output))
+            page.and_then(|output| buckets_collection_page(&owner, &client, output))
         });
         rt::limit_pages(pages, self.limit)
     }
@@ -2448,7 +2447,6 @@ impl BucketsCollection {
 fn buckets_collection_page(
     owner: &ServiceResource,
     client: &crate::S3Client,
-    input: &super::types::ListBucketsRequest,
     mut output: super::types::ListBucketsOutput,
 ) -> Result<Vec<Bucket>, OperationError<super::operations::ListBucketsError>> {
     let mut out = Vec::new();
@@ -2539,10 +2537,9 @@ impl BucketMultipartUploadsCollection {
         use rt::futures_util::StreamExt as _;
         let owner = self.owner;
         let client = owner.client.clone();
-        let input = self.call.as_input().clone();
         let pages = self.call.into_paginator().pages().map(move |page| {
             page.and_then(|output| {
-                bucket_multipart_uploads_collection_page(&owner, &client, &input, output)
+                bucket_multipart_uploads_collection_page(&owner, &client, output)
             })
         });
         rt::limit_pages(pages, self.limit)
@@ -2577,7 +2574,6 @@ impl BucketMultipartUploadsCollection {
 fn bucket_multipart_uploads_collection_page(
     owner: &Bucket,
     client: &crate::S3Client,
-    input: &super::types::ListMultipartUploadsRequest,
     mut output: super::types::ListMultipartUploadsOutput,
 ) -> Result<Vec<MultipartUpload>, OperationError<super::operations::ListMultipartUploadsError>> {
     let mut out = Vec::new();
@@ -2651,11 +2647,8 @@ impl BucketObjectVersionsCollection {
         use rt::futures_util::StreamExt as _;
         let owner = self.owner;
         let client = owner.client.clone();
-        let input = self.call.as_input().clone();
         let pages = self.call.into_paginator().pages().map(move |page| {
-            page.and_then(|output| {
-                bucket_object_versions_collection_page(&owner, &client, &input, output)
-            })
+            page.and_then(|output| bucket_object_versions_collection_page(&owner, &client, output))
         });
         rt::limit_pages(pages, self.limit)
     }
@@ -2683,7 +2676,6 @@ impl BucketObjectVersionsCollection {
 fn bucket_object_versions_collection_page(
     owner: &Bucket,
     client: &crate::S3Client,
-    input: &super::types::ListObjectVersionsRequest,
     mut output: super::types::ListObjectVersionsOutput,
 ) -> Result<Vec<ObjectVersion>, OperationError<super::operations::ListObjectVersionsError>> {
     let mut out = Vec::new();
@@ -2772,9 +2764,8 @@ impl BucketObjectsCollection {
         use rt::futures_util::StreamExt as _;
         let owner = self.owner;
         let client = owner.client.clone();
-        let input = self.call.as_input().clone();
         let pages = self.call.into_paginator().pages().map(move |page| {
-            page.and_then(|output| bucket_objects_collection_page(&owner, &client, &input, output))
+            page.and_then(|output| bucket_objects_collection_page(&owner, &client, output))
         });
         rt::limit_pages(pages, self.limit)
     }
@@ -2802,7 +2793,6 @@ impl BucketObjectsCollection {
 fn bucket_objects_collection_page(
     owner: &Bucket,
     client: &crate::S3Client,
-    input: &super::types::ListObjectsRequest,
     mut output: super::types::ListObjectsOutput,
 ) -> Result<Vec<ObjectSummary>, OperationError<super::operations::ListObjectsError>> {
     let mut out = Vec::new();

@@ -428,9 +428,8 @@ impl QueuesCollection {
         use rt::futures_util::StreamExt as _;
         let owner = self.owner;
         let client = owner.client.clone();
-        let input = self.call.as_input().clone();
         let pages = self.call.into_paginator().pages().map(move |page| {
-            page.and_then(|output| queues_collection_page(&owner, &client, &input, output))
+            page.and_then(|output| queues_collection_page(&owner, &client, output))
         });
         rt::limit_pages(pages, self.limit)
     }
@@ -457,7 +456,6 @@ impl QueuesCollection {
 fn queues_collection_page(
     owner: &ServiceResource,
     client: &crate::SqsClient,
-    input: &super::types::ListQueuesRequest,
     mut output: super::types::ListQueuesResult,
 ) -> Result<Vec<Queue>, OperationError<super::operations::ListQueuesError>> {
     let mut out = Vec::new();
@@ -620,10 +618,9 @@ impl QueueDeadLetterSourceQueuesCollection {
         use rt::futures_util::StreamExt as _;
         let owner = self.owner;
         let client = owner.client.clone();
-        let input = self.call.as_input().clone();
         let pages = self.call.into_paginator().pages().map(move |page| {
             page.and_then(|output| {
-                queue_dead_letter_source_queues_collection_page(&owner, &client, &input, output)
+                queue_dead_letter_source_queues_collection_page(&owner, &client, output)
             })
         });
         rt::limit_pages(pages, self.limit)
@@ -652,7 +649,6 @@ impl QueueDeadLetterSourceQueuesCollection {
 fn queue_dead_letter_source_queues_collection_page(
     owner: &Queue,
     client: &crate::SqsClient,
-    input: &super::types::ListDeadLetterSourceQueuesRequest,
     mut output: super::types::ListDeadLetterSourceQueuesResult,
 ) -> Result<Vec<Queue>, OperationError<super::operations::ListDeadLetterSourceQueuesError>> {
     let mut out = Vec::new();

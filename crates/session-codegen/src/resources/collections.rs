@@ -89,6 +89,16 @@ fn render_one(
             )
         })
         .unwrap_or_default();
+    // Only collections whose identifiers come from the request keep a copy of it.
+    let (keep_input, input_arg, input_param) = if made.request_params.is_empty() {
+        (String::new(), "", String::new())
+    } else {
+        (
+            "        let input = self.call.as_input().clone();\n".to_owned(),
+            "&input, ",
+            format!("input: &{input}, "),
+        )
+    };
     let reads: String = made
         .request_params
         .iter()
@@ -131,12 +141,11 @@ impl {coll} {{
         use rt::futures_util::StreamExt as _;
         let owner = self.owner;
         let client = owner.client.clone();
-        let input = self.call.as_input().clone();
-        let pages = self
+{keep_input}        let pages = self
             .call
             .into_paginator()
             .pages()
-            .map(move |page| page.and_then(|output| {coll_fn}(&owner, &client, &input, output)));
+            .map(move |page| page.and_then(|output| {coll_fn}(&owner, &client, {input_arg}output)));
         rt::limit_pages(pages, self.limit)
     }}
 
@@ -154,7 +163,7 @@ impl {coll} {{
 }}
 
 /// The `{target}` resources of one `{op}` page.
-fn {coll_fn}(owner: &{owner_ty}, client: &crate::{client}, input: &{input}, mut output: {output}) -> Result<Vec<{target_ty}>, OperationError<{error}>> {{
+fn {coll_fn}(owner: &{owner_ty}, client: &crate::{client}, {input_param}mut output: {output}) -> Result<Vec<{target_ty}>, OperationError<{error}>> {{
 {reads}    {body}
 }}
 ",
