@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::params::list_member;
-use super::{resource_ty, Ctx, IdType, Owner};
+use super::{resource_ty, Ctx, Owner};
 use crate::names::{lit, snake};
 
 /// The member of structure `shape` named `name` (the resource models sometimes differ in
@@ -119,7 +119,6 @@ pub(crate) fn make(
 ) -> Result<Made, String> {
     let target = res["type"].as_str().ok_or("a resource without type")?;
     let target_ty = resource_ty(target);
-    let target_ids = cx.idents_of(target);
     let output = cx.output_shape(operation).unwrap_or_default().to_owned();
     let data_shape = cx.data_of(target).map(|(s, _)| s);
     let mut request_params = Vec::new();
@@ -127,11 +126,6 @@ pub(crate) fn make(
     let mut plural: Option<(Vec<ListSource>, String)> = None;
     let mut exprs = Vec::new();
     for id in res["identifiers"].as_array().into_iter().flatten() {
-        let target_name = id["target"].as_str().ok_or("identifier without target")?;
-        let ty = target_ids
-            .iter()
-            .find(|i| i.name == target_name)
-            .map_or(IdType::Str, |i| i.ty);
         let expr = match id["source"].as_str() {
             Some("identifier") => {
                 let name = id["name"].as_str().ok_or("identifier without name")?;
@@ -216,13 +210,12 @@ pub(crate) fn make(
             }
             other => return Err(format!("identifier source {other:?}")),
         };
-        // `new` takes strings as `impl Into<String>` and integers as they are.
-        let _ = ty;
         exprs.push(expr);
     }
     let res_path = res["path"].as_str();
     let mut body = String::new();
     let ctor = format!("{target_ty}::new(client.clone(), {})", exprs.join(", "));
+    let is_plural = plural.is_some();
     match plural {
         Some((sources, _)) => {
             // The item is the resource's data when the model points at the items and the
@@ -252,9 +245,8 @@ pub(crate) fn make(
             body.push_str("Ok(r)");
         }
     }
-    let plural_out = body.starts_with("let mut out");
     Ok(Made {
-        plural: plural_out,
+        plural: is_plural,
         target_ty,
         body,
         request_params,
