@@ -12,6 +12,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::boxed::{erase_layer, BoxLayer, BoxedStage};
+use super::engine::{Attempt, Engine, EngineService, Fused, Sender};
 use super::runtime::SessionRuntime;
 use super::{Client, Inner, ServiceInfo};
 use crate::body::{BoxError, SdkBody};
@@ -23,7 +24,6 @@ use crate::retry::{RetryConfig, RetryLayer};
 use crate::settings_check::check_region;
 use crate::signing::{SigningConfig, SigningLayer};
 use crate::timeout::TimeoutLayer;
-use crate::trace::TraceLayer;
 
 /// Builds a client: a [`Client`], or a service crate's typed client (`C`). Consuming and
 /// `#[must_use]`; errors are reported by `build`.
@@ -239,65 +239,72 @@ impl<C: From<Client>> ClientBuilder<C> {
             .attempt_timeout
             .unwrap_or(Some(settings.read_timeout()));
 
-        // Per attempt, innermost first: transport, response errors, attempt timeout.
-        let core = ServiceBuilder::new()
-            .layer(TimeoutLayer::attempt(attempt_timeout))
-            .layer(ResponseErrorsLayer::new(info.protocol));
-        let custom_core: Option<BoxedStage> = self
-            .http_client
-            .map(|client| BoxCloneSyncService::new(core.clone().service(client)));
-        let core = core.service(transport);
         let credentials = match self.credentials {
             CredentialsSource::Session => Some(runtime.credentials.clone()),
             CredentialsSource::Provider(p) => Some(CredentialsCache::new(p)),
             CredentialsSource::Anonymous => None,
         };
-        let head = ServiceBuilder::new()
-            .layer(TraceLayer::operation(info.service_id))
-            .layer(TimeoutLayer::operation(self.operation_timeout))
-            .layer(RetryLayer::new(retry, runtime.clock.clone()))
-            .layer(TraceLayer::attempt(info.service_id))
-            .layer(EndpointLayer::new(resolver.clone()));
-        let signing_layer = SigningLayer::new(signing.clone());
-
-        // Without user layers inside the attempt, the whole stack stays one concrete type and
-        // is boxed once; with them (or unsigned), it is boxed where they go.
-        let mut service: BoxedStage = match credentials {
-            Some(cache)
-                if custom_core.is_none()
-                    && self.before_signing.is_empty()
-                    && self.after_signing.is_empty() =>
-            {
-                BoxCloneSyncService::new(
-                    head.layer(CredentialsLayer::new(cache))
-                        .service(signing_layer.layer(core)),
-                )
+        let attempt = if self.before_signing.is_empty() && self.after_signing.is_empty() {
+            Attempt::Fused(Fused {
+                resolver: resolver.clone(),
+                credentials,
+                signing: signing.clone(),
+                attempt_timeout,
+                protocol: info.protocol,
+                sender: match self.http_client {
+                    Some(client) => Sender::Custom(client),
+                    None => Sender::Pooled(transport),
+                },
+            })
+        } else {
+            // Per attempt, innermost first: transport, response errors, attempt timeout;
+            // then the user's layers around signing, credentials and the endpoint.
+            let core = ServiceBuilder::new()
+                .layer(TimeoutLayer::attempt(attempt_timeout))
+                .layer(ResponseErrorsLayer::new(info.protocol));
+            let mut inner: BoxedStage = match self.http_client {
+                Some(client) => BoxCloneSyncService::new(core.service(client)),
+                None => BoxCloneSyncService::new(core.service(transport)),
+            };
+            for layer in self.after_signing.iter().rev() {
+                inner = layer(inner);
             }
-            cache => {
-                let mut inner = custom_core.unwrap_or_else(|| BoxCloneSyncService::new(core));
-                for layer in self.after_signing.iter().rev() {
-                    inner = layer(inner);
-                }
-                if cache.is_some() {
-                    inner = BoxCloneSyncService::new(signing_layer.layer(inner));
-                }
-                for layer in self.before_signing.iter().rev() {
-                    inner = layer(inner);
-                }
-                BoxCloneSyncService::new(
-                    head.option_layer(cache.map(CredentialsLayer::new))
-                        .service(inner),
-                )
+            if credentials.is_some() {
+                inner = BoxCloneSyncService::new(SigningLayer::new(signing.clone()).layer(inner));
             }
+            for layer in self.before_signing.iter().rev() {
+                inner = layer(inner);
+            }
+            Attempt::Layered(BoxCloneSyncService::new(
+                ServiceBuilder::new()
+                    .layer(EndpointLayer::new(resolver.clone()))
+                    .option_layer(credentials.map(CredentialsLayer::new))
+                    .service(inner),
+            ))
         };
-        for layer in self.around_operation.iter().rev() {
-            service = layer(service);
-        }
+        let engine = Arc::new(Engine {
+            service_id: info.service_id,
+            retry: RetryLayer::new(retry, runtime.clock.clone())
+                .shared()
+                .clone(),
+            operation_timeout: self.operation_timeout,
+            attempt,
+        });
+        let wrapped = (!self.around_operation.is_empty()).then(|| {
+            let mut service: BoxedStage = BoxCloneSyncService::new(EngineService {
+                engine: engine.clone(),
+            });
+            for layer in self.around_operation.iter().rev() {
+                service = layer(service);
+            }
+            service
+        });
 
         let user_agent = user_agent(info, settings.text("sdk_ua_app_id"));
         Ok(C::from(Client {
             inner: Arc::new(Inner {
-                service,
+                engine,
+                wrapped,
                 info,
                 region,
                 resolver,

@@ -15,6 +15,8 @@
 
 mod boxed;
 mod builder;
+mod engine;
+mod operation;
 pub(crate) mod runtime;
 mod service;
 
@@ -28,6 +30,7 @@ use tower::ServiceExt;
 
 pub use boxed::BoxedStage;
 pub use builder::ClientBuilder;
+pub use operation::OperationMeta;
 pub use service::ServiceInfo;
 
 use crate::body::SdkBody;
@@ -41,7 +44,9 @@ pub struct Client {
 }
 
 struct Inner {
-    service: BoxedStage,
+    engine: Arc<engine::Engine>,
+    /// The user's around-operation layers over the engine, if there are any.
+    wrapped: Option<BoxedStage>,
     info: &'static ServiceInfo,
     region: Option<Arc<str>>,
     resolver: Arc<EndpointResolver>,
@@ -68,14 +73,38 @@ impl Client {
     /// Sends one operation's request through the stack. The request's URI holds only the
     /// path and query; the endpoint stage supplies the rest. Attach an
     /// [`OperationName`](crate::trace::OperationName) and, where the operation has any,
-    /// [`EndpointParams`] as extensions.
+    /// [`EndpointParams`] as extensions (or use [`Client::send_operation`], which takes them
+    /// beside the request and saves the extensions' allocations).
     ///
     /// # Errors
     /// Anything the stack reports: see [`Error`]'s predicates.
     pub async fn send(&self, mut req: Request<SdkBody>) -> Result<Response<SdkBody>, Error> {
+        let meta = OperationMeta::take_from(&mut req);
+        self.send_operation(req, meta).await
+    }
+
+    /// Sends one operation's request, with the operation's facts beside it rather than in
+    /// request extensions. What the service crates use.
+    ///
+    /// # Errors
+    /// Anything the stack reports: see [`Error`]'s predicates.
+    pub async fn send_operation(
+        &self,
+        mut req: Request<SdkBody>,
+        meta: OperationMeta,
+    ) -> Result<Response<SdkBody>, Error> {
         req.headers_mut()
             .insert(http::header::USER_AGENT, self.inner.user_agent.clone());
-        self.inner.service.clone().oneshot(req).await
+        match &self.inner.wrapped {
+            // The common case: the engine, borrowed (no clone of the stack). Boxed once:
+            // futures are moved by copying, and every caller's future up to the task would
+            // otherwise carry (and copy) the whole operation's state.
+            None => Box::pin(self.inner.engine.run(req, meta)).await,
+            Some(wrapped) => {
+                meta.put_into(&mut req);
+                wrapped.clone().oneshot(req).await
+            }
+        }
     }
 
     /// A presigned URL for `req` (method, path, query and headers to sign), valid for

@@ -154,6 +154,23 @@ impl EndpointResolver {
         }
     }
 
+    /// The endpoint for a request with these parameters, borrowed when it is the fixed one
+    /// (the common case: no copy, no shared reference count touched).
+    pub(crate) fn endpoint(
+        &self,
+        extra: Option<&EndpointParams>,
+    ) -> Result<std::borrow::Cow<'_, ResolvedEndpoint>, Error> {
+        match extra {
+            Some(extra) if !extra.params.is_empty() => {
+                self.resolve(Some(extra)).map(std::borrow::Cow::Owned)
+            }
+            _ => match &self.fixed {
+                Ok(endpoint) => Ok(std::borrow::Cow::Borrowed(endpoint)),
+                Err(message) => Err(Error::with(Kind::Endpoint, message.clone())),
+            },
+        }
+    }
+
     /// The session-wide parameters.
     pub fn base_params(&self) -> &Params {
         &self.base

@@ -106,9 +106,29 @@ impl ResolvedEndpoint {
     /// Points `req` (whose URI holds only a path and query) at this endpoint, with the
     /// request's [`HostPrefix`], if any, in front of the host.
     pub(crate) fn apply(&self, req: &mut Request<SdkBody>) -> Result<(), Error> {
-        let pq = req.uri().path_and_query().map_or("/", PathAndQuery::as_str);
+        let prefix = req.extensions_mut().remove::<HostPrefix>();
+        let (mut parts, body) = std::mem::take(req).into_parts();
+        let applied = self.apply_parts(&mut parts, prefix.as_ref().map(|p| p.0.as_str()));
+        if applied.is_ok() {
+            if let Some(scope) = &self.signing {
+                parts.extensions.insert(scope.clone());
+            }
+        }
+        *req = Request::from_parts(parts, body);
+        applied
+    }
+
+    /// Points `parts` (whose URI holds only a path and query) at this endpoint, with
+    /// `prefix` (an operation's [`HostPrefix`]) in front of the host. The signing scope is
+    /// left to the caller ([`ResolvedEndpoint::signing_scope`]).
+    pub(crate) fn apply_parts(
+        &self,
+        parts: &mut http::request::Parts,
+        prefix: Option<&str>,
+    ) -> Result<(), Error> {
+        let pq = parts.uri.path_and_query().map_or("/", PathAndQuery::as_str);
         let path_and_query: PathAndQuery = if self.base_path.is_empty() {
-            match req.uri().path_and_query() {
+            match parts.uri.path_and_query() {
                 Some(pq) => pq.clone(),
                 None => PathAndQuery::from_static("/"),
             }
@@ -125,7 +145,7 @@ impl ResolvedEndpoint {
                 .map_err(|_| Error::request("request path does not fit the endpoint"))?
         };
         // An operation's endpoint trait puts a prefix in front of the host.
-        let prefixed = req.extensions().get::<HostPrefix>().map(|p| p.0.clone());
+        let prefixed = prefix;
         let authority = match &prefixed {
             None => self.authority.clone(),
             Some(prefix) => format!("{prefix}{}", self.authority).parse().map_err(|_| {
@@ -140,7 +160,7 @@ impl ResolvedEndpoint {
             .map_err(|e| {
                 Error::with(Kind::Endpoint, "could not build the request URL").source_from(e)
             })?;
-        *req.uri_mut() = uri;
+        parts.uri = uri;
         let host = match &prefixed {
             None => self.host.clone(),
             Some(prefix) => http::HeaderValue::from_str(&format!(
@@ -149,12 +169,9 @@ impl ResolvedEndpoint {
             ))
             .map_err(|_| Error::request("host prefix makes an invalid Host header"))?,
         };
-        req.headers_mut().insert(http::header::HOST, host);
+        parts.headers.insert(http::header::HOST, host);
         for (name, value) in self.headers.iter() {
-            req.headers_mut().append(name.clone(), value.clone());
-        }
-        if let Some(scope) = &self.signing {
-            req.extensions_mut().insert(scope.clone());
+            parts.headers.append(name.clone(), value.clone());
         }
         Ok(())
     }

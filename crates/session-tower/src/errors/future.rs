@@ -3,16 +3,15 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
 use http::Response;
 use pin_project_lite::pin_project;
 
-use super::MAX_ERROR_BODY;
-use crate::body::{BoxError, SdkBody};
-use crate::error::{Error, Kind};
+use super::{inspect, passes};
+use crate::body::SdkBody;
+use crate::error::Error;
 use crate::protocol::Protocol;
 
-type Reading = Pin<Box<dyn Future<Output = Result<Bytes, BoxError>> + Send>>;
+type Inspecting = Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send>>;
 
 pin_project! {
     /// The future of a [`ResponseErrors`](super::ResponseErrors) call.
@@ -29,10 +28,8 @@ pin_project! {
     enum State<F> {
         // Waiting for the response head.
         Calling { #[pin] inner: F },
-        // Reading an error body (allocates, but only on the error path).
-        Reading { parts: Option<http::response::Parts>, body: Reading },
-        // Reading a 200 body that may hold an error (marked operations only).
-        Checking { parts: Option<http::response::Parts>, body: Reading },
+        // Reading a body that is or may be an error (allocates, but only off the happy path).
+        Inspecting { body: Inspecting },
     }
 }
 
@@ -62,82 +59,14 @@ where
                         Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                         Poll::Ready(Ok(resp)) => resp,
                     };
-                    if resp.status().is_success() && !*this.check_success {
+                    if passes(&resp, *this.check_success) {
                         return Poll::Ready(Ok(resp));
                     }
-                    let (parts, body) = resp.into_parts();
-                    if parts.status.is_success() {
-                        this.state.set(State::Checking {
-                            parts: Some(parts),
-                            body: Box::pin(body.collect_limited(MAX_ERROR_BODY)),
-                        });
-                        continue;
-                    }
-                    this.state.set(State::Reading {
-                        parts: Some(parts),
-                        body: Box::pin(body.collect_limited(MAX_ERROR_BODY)),
+                    this.state.set(State::Inspecting {
+                        body: Box::pin(inspect(resp, *this.protocol)),
                     });
                 }
-                Proj::Checking { parts, body } => {
-                    let bytes = match body.as_mut().poll(cx) {
-                        Poll::Pending => return Poll::Pending,
-                        Poll::Ready(r) => r,
-                    };
-                    let Some(parts) = parts.take() else {
-                        return Poll::Ready(Err(Error::response("response polled twice")));
-                    };
-                    let status = parts.status.as_u16();
-                    let bytes = match bytes {
-                        Ok(b) => b,
-                        Err(e) => {
-                            return Poll::Ready(Err(Error::with(
-                                Kind::Io,
-                                "reading the response body",
-                            )
-                            .source_from(e)))
-                        }
-                    };
-                    let trimmed = bytes.trim_ascii();
-                    if trimmed.is_empty() {
-                        let empty = crate::error::ServiceError::new(
-                            status,
-                            Some("InternalError".to_owned()),
-                            Some("empty response body".to_owned()),
-                            None,
-                        );
-                        return Poll::Ready(Err(Error::service(empty)));
-                    }
-                    if crate::protocol::xml::root_is(trimmed, "Error") {
-                        return Poll::Ready(Err(Error::service(this.protocol.parse_error(
-                            status,
-                            &parts.headers,
-                            trimmed,
-                        ))));
-                    }
-                    return Poll::Ready(Ok(Response::from_parts(parts, SdkBody::from(bytes))));
-                }
-                Proj::Reading { parts, body } => {
-                    let bytes = match body.as_mut().poll(cx) {
-                        Poll::Pending => return Poll::Pending,
-                        Poll::Ready(r) => r,
-                    };
-                    let Some(parts) = parts.take() else {
-                        return Poll::Ready(Err(Error::response("error response polled twice")));
-                    };
-                    let status = parts.status.as_u16();
-                    return Poll::Ready(Err(match bytes {
-                        Ok(bytes) => Error::service(this.protocol.parse_error(
-                            status,
-                            &parts.headers,
-                            &bytes,
-                        )),
-                        Err(e) => Error::with(
-                            Kind::Io,
-                            format!("reading the body of an HTTP {status} error response"),
-                        )
-                        .source_from(e),
-                    }));
-                }
+                Proj::Inspecting { body } => return body.as_mut().poll(cx),
             }
         }
     }

@@ -16,7 +16,7 @@ use tower_service::Service;
 pub use future::ResponseFuture;
 
 use crate::body::SdkBody;
-use crate::error::Error;
+use crate::error::{Error, Kind};
 use crate::protocol::Protocol;
 
 /// Marks a request whose operation can fail with HTTP 200 and an `<Error>` body (S3's
@@ -75,6 +75,54 @@ where
         let check_success = req.extensions().get::<ErrorsOnSuccess>().is_some();
         ResponseFuture::new(self.inner.call(req), self.protocol, check_success)
     }
+}
+
+/// Whether `resp` goes back to the caller as it is: a success, unless the operation can
+/// hide an error in a 200 (`check_success`).
+pub(crate) fn passes(resp: &Response<SdkBody>, check_success: bool) -> bool {
+    resp.status().is_success() && !check_success
+}
+
+/// Reads a response that [`passes`] let through: an error status becomes a service error
+/// parsed by `protocol`; a 200 that may hide an error is read, checked, and returned with
+/// its body in memory.
+pub(crate) async fn inspect(
+    resp: Response<SdkBody>,
+    protocol: Protocol,
+) -> Result<Response<SdkBody>, Error> {
+    let (parts, body) = resp.into_parts();
+    let status = parts.status.as_u16();
+    let bytes = body.collect_limited(MAX_ERROR_BODY).await;
+    if !parts.status.is_success() {
+        return Err(match bytes {
+            Ok(bytes) => Error::service(protocol.parse_error(status, &parts.headers, &bytes)),
+            Err(e) => Error::with(
+                Kind::Io,
+                format!("reading the body of an HTTP {status} error response"),
+            )
+            .source_from(e),
+        });
+    }
+    let bytes =
+        bytes.map_err(|e| Error::with(Kind::Io, "reading the response body").source_from(e))?;
+    let trimmed = bytes.trim_ascii();
+    if trimmed.is_empty() {
+        let empty = crate::error::ServiceError::new(
+            status,
+            Some("InternalError".to_owned()),
+            Some("empty response body".to_owned()),
+            None,
+        );
+        return Err(Error::service(empty));
+    }
+    if crate::protocol::xml::root_is(trimmed, "Error") {
+        return Err(Error::service(protocol.parse_error(
+            status,
+            &parts.headers,
+            trimmed,
+        )));
+    }
+    Ok(Response::from_parts(parts, SdkBody::from(bytes)))
 }
 
 #[cfg(test)]

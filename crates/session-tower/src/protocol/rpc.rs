@@ -54,6 +54,18 @@ pub fn json_request<I: Serialize>(
     target: &'static str,
     input: &I,
 ) -> Result<Request<SdkBody>, Error> {
+    let mut req = json_request_bare(protocol, target, input)?;
+    req.extensions_mut().insert(OperationName(operation));
+    Ok(req)
+}
+
+/// [`json_request`] without the operation name extension, for callers that pass an
+/// [`OperationMeta`](crate::client::OperationMeta) instead.
+pub(crate) fn json_request_bare<I: Serialize>(
+    protocol: Protocol,
+    target: &'static str,
+    input: &I,
+) -> Result<Request<SdkBody>, Error> {
     let body = serde_json::to_vec(input)
         .map_err(|e| Error::request("could not serialize the input").source_from(e))?;
     let content_type = match protocol {
@@ -73,7 +85,6 @@ pub fn json_request<I: Serialize>(
     // Set before signing, as the SDKs do (hyper would add it after).
     headers.insert(http::header::CONTENT_LENGTH, length);
     headers.insert(X_AMZ_TARGET, HeaderValue::from_static(target));
-    req.extensions_mut().insert(OperationName(operation));
     Ok(req)
 }
 

@@ -97,7 +97,7 @@ impl RetryConfig {
 
 /// State shared by every clone of one client's retry layer.
 #[derive(Debug)]
-struct Shared {
+pub(crate) struct Shared {
     config: RetryConfig,
     quota: RetryQuota,
     limiter: Option<RateLimiter>,
@@ -136,6 +136,13 @@ impl RetryLayer {
                 attempt_headers,
             }),
         }
+    }
+}
+
+impl RetryLayer {
+    /// The policy and state behind this layer, for the client's fused operation path.
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
     }
 }
 
@@ -225,110 +232,149 @@ fn attempt_headers(max: u32) -> Vec<HeaderValue> {
         .collect()
 }
 
+/// How an attempt's request is copied from the original when a retry may need it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CopyParts {
+    /// Everything, extensions included (layers after the retry read them).
+    WithExtensions,
+    /// Method, URI, version and headers only: the caller took what it needs out of the
+    /// extensions already, and copying them would allocate for nothing.
+    WithoutExtensions,
+}
+
+fn copy_parts(parts: &http::request::Parts, how: CopyParts) -> http::request::Parts {
+    match how {
+        CopyParts::WithExtensions => parts.clone(),
+        CopyParts::WithoutExtensions => {
+            let (mut copy, ()) = Request::new(()).into_parts();
+            copy.method = parts.method.clone();
+            copy.uri = parts.uri.clone();
+            copy.version = parts.version;
+            copy.headers = parts.headers.clone();
+            copy
+        }
+    }
+}
+
 async fn run<S>(
-    mut svc: S,
+    svc: S,
     shared: Arc<Shared>,
     req: Request<SdkBody>,
 ) -> Result<Response<SdkBody>, Error>
 where
-    S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>,
+    S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error> + Clone,
 {
     use tower::ServiceExt;
 
-    let config = &shared.config;
-    let (mut parts, body) = req.into_parts();
-    parts
-        .headers
-        .insert(crate::headers::AMZ_SDK_INVOCATION_ID, invocation_id());
-    // A stream cannot be replayed: it gets exactly one attempt.
-    let replay = body.try_clone();
-    let max_attempts = if replay.is_some() {
-        config.max_attempts
-    } else {
-        1
-    };
-    let mut body = Some(body);
-    let mut retry_cost: Option<u32> = None;
-    let mut attempt = 1u32;
-    loop {
-        if let Some(limiter) = &shared.limiter {
-            match limiter.acquire() {
-                Ok(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,
-                Ok(_) => {}
-                Err(wait) => {
-                    return Err(Error::with(
-                        Kind::RetryQuota,
-                        format!("client-side rate limit would wait {wait:?}"),
-                    ))
-                }
-            }
-        }
-        // The last possible attempt takes the parts; earlier ones send a copy so a retry
-        // can resend the original.
-        let mut attempt_parts = if attempt >= max_attempts {
-            std::mem::replace(&mut parts, Request::new(()).into_parts().0)
+    shared
+        .drive(req, CopyParts::WithExtensions, move |req, _attempt| {
+            svc.clone().oneshot(req)
+        })
+        .await
+}
+
+impl Shared {
+    /// The retry loop of one operation: `send` makes attempt `n` (from 1) of `req`. Shared by
+    /// [`Retry`] and the client's fused operation path, so both retry alike.
+    pub(crate) async fn drive<F, Fut>(
+        &self,
+        req: Request<SdkBody>,
+        how: CopyParts,
+        mut send: F,
+    ) -> Result<Response<SdkBody>, Error>
+    where
+        F: FnMut(Request<SdkBody>, u32) -> Fut,
+        Fut: std::future::Future<Output = Result<Response<SdkBody>, Error>>,
+    {
+        let config = &self.config;
+        let (mut parts, body) = req.into_parts();
+        parts
+            .headers
+            .insert(crate::headers::AMZ_SDK_INVOCATION_ID, invocation_id());
+        // A stream cannot be replayed: it gets exactly one attempt.
+        let replay = body.try_clone();
+        let max_attempts = if replay.is_some() {
+            config.max_attempts
         } else {
-            parts.clone()
+            1
         };
-        attempt_parts.headers.insert(
-            crate::headers::AMZ_SDK_REQUEST,
-            shared.attempt_headers[(attempt as usize - 1).min(shared.attempt_headers.len() - 1)]
-                .clone(),
-        );
-        let attempt_body = match body.take() {
-            Some(b) => b,
-            None => replay
-                .as_ref()
-                .and_then(SdkBody::try_clone)
-                .unwrap_or_default(),
-        };
-        let result = match svc.ready().await {
-            Ok(svc) => {
-                svc.call(Request::from_parts(attempt_parts, attempt_body))
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        let action = shared.classifier.classify(&result);
-        if let Some(limiter) = &shared.limiter {
-            limiter.update(action == RetryAction::Throttling);
-        }
-        let cost = match action {
-            RetryAction::NoRetry => {
-                if result.is_ok() {
-                    shared.quota.release(retry_cost);
+        let mut body = Some(body);
+        let mut retry_cost: Option<u32> = None;
+        let mut attempt = 1u32;
+        loop {
+            if let Some(limiter) = &self.limiter {
+                match limiter.acquire() {
+                    Ok(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,
+                    Ok(_) => {}
+                    Err(wait) => {
+                        return Err(Error::with(
+                            Kind::RetryQuota,
+                            format!("client-side rate limit would wait {wait:?}"),
+                        ))
+                    }
                 }
-                return result;
             }
-            RetryAction::ClockSkew => {
-                let corrected = result
+            // The last possible attempt takes the parts; earlier ones send a copy so a
+            // retry can resend the original.
+            let mut attempt_parts = if attempt >= max_attempts {
+                std::mem::replace(&mut parts, Request::new(()).into_parts().0)
+            } else {
+                copy_parts(&parts, how)
+            };
+            attempt_parts.headers.insert(
+                crate::headers::AMZ_SDK_REQUEST,
+                self.attempt_headers[(attempt as usize - 1).min(self.attempt_headers.len() - 1)]
+                    .clone(),
+            );
+            let attempt_body = match body.take() {
+                Some(b) => b,
+                None => replay
                     .as_ref()
-                    .err()
-                    .and_then(Error::service_error)
-                    .and_then(|s| s.server_time)
-                    .is_some_and(|t| shared.clock.correct(t));
-                if !corrected {
+                    .and_then(SdkBody::try_clone)
+                    .unwrap_or_default(),
+            };
+            let result = send(Request::from_parts(attempt_parts, attempt_body), attempt).await;
+            let action = self.classifier.classify(&result);
+            if let Some(limiter) = &self.limiter {
+                limiter.update(action == RetryAction::Throttling);
+            }
+            let cost = match action {
+                RetryAction::NoRetry => {
+                    if result.is_ok() {
+                        self.quota.release(retry_cost);
+                    }
                     return result;
                 }
-                quota::RETRY_COST
+                RetryAction::ClockSkew => {
+                    let corrected = result
+                        .as_ref()
+                        .err()
+                        .and_then(Error::service_error)
+                        .and_then(|s| s.server_time)
+                        .is_some_and(|t| self.clock.correct(t));
+                    if !corrected {
+                        return result;
+                    }
+                    quota::RETRY_COST
+                }
+                RetryAction::Timeout => quota::TIMEOUT_RETRY_COST,
+                RetryAction::Transient | RetryAction::Throttling => quota::RETRY_COST,
+            };
+            if attempt >= max_attempts || !self.quota.try_acquire(cost) {
+                tracing::debug!(attempt, ?action, "not retrying");
+                return result;
             }
-            RetryAction::Timeout => quota::TIMEOUT_RETRY_COST,
-            RetryAction::Transient | RetryAction::Throttling => quota::RETRY_COST,
-        };
-        if attempt >= max_attempts || !shared.quota.try_acquire(cost) {
-            tracing::debug!(attempt, ?action, "not retrying");
-            return result;
+            retry_cost = Some(retry_cost.unwrap_or(0) + cost);
+            let delay = if action == RetryAction::ClockSkew {
+                Duration::ZERO
+            } else {
+                config.backoff(attempt)
+            };
+            tracing::debug!(attempt, ?action, ?delay, "retrying");
+            drop(result);
+            tokio::time::sleep(delay).await;
+            attempt += 1;
         }
-        retry_cost = Some(retry_cost.unwrap_or(0) + cost);
-        let delay = if action == RetryAction::ClockSkew {
-            Duration::ZERO
-        } else {
-            config.backoff(attempt)
-        };
-        tracing::debug!(attempt, ?action, ?delay, "retrying");
-        drop(result);
-        tokio::time::sleep(delay).await;
-        attempt += 1;
     }
 }
 

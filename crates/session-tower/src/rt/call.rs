@@ -7,8 +7,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::client::Client;
+use crate::client::OperationMeta;
 use crate::error::{Error, ServiceError};
-use crate::protocol::rpc::{json_request, read_body};
+use crate::protocol::rpc::{json_request_bare, read_body};
 
 /// An operation's error enum (generated): its modeled errors plus `Unhandled`.
 pub trait ModeledError: Sized + fmt::Debug + Send + Sync + 'static {
@@ -199,12 +200,9 @@ where
     O: DeserializeOwned,
     E: ModeledError,
 {
-    let mut req = json_request(client.service_info().protocol, operation, target, input)?;
-    if let Some(prefix) = host_prefix {
-        req.extensions_mut()
-            .insert(crate::endpoint::HostPrefix(prefix));
-    }
-    let body = exchange(client, req).await?;
+    let req = json_request_bare(client.service_info().protocol, target, input)?;
+    let meta = OperationMeta::named(operation).host_prefix(host_prefix);
+    let body = exchange(client, req, meta).await?;
     let body: &[u8] = if body.trim_ascii().is_empty() {
         b"{}"
     } else {
@@ -218,8 +216,9 @@ where
 async fn exchange(
     client: &Client,
     req: http::Request<crate::body::SdkBody>,
+    meta: OperationMeta,
 ) -> Result<bytes::Bytes, Error> {
-    let (_, body) = read_body(client.send(req).await?).await?;
+    let (_, body) = read_body(client.send_operation(req, meta).await?).await?;
     Ok(body)
 }
 
@@ -286,13 +285,8 @@ async fn send_query(
         http::header::CONTENT_LENGTH,
         http::HeaderValue::from(body.len()),
     );
-    req.extensions_mut()
-        .insert(crate::trace::OperationName(op.name));
-    if let Some(prefix) = host_prefix {
-        req.extensions_mut()
-            .insert(crate::endpoint::HostPrefix(prefix));
-    }
-    let body = exchange(client, req).await?;
+    let meta = OperationMeta::named(op.name).host_prefix(host_prefix);
+    let body = exchange(client, req, meta).await?;
     let empty = serde_json::Value::Object(Default::default());
     let Some(output) = op.output else {
         return Ok(empty);

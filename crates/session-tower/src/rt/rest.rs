@@ -17,7 +17,7 @@ use super::checksum::{Algorithm, Validating};
 use super::schema::{Location, Member, Shape, ShapeId, TimestampFormat};
 use crate::body::SdkBody;
 use crate::client::Client;
-use crate::endpoint::{EndpointParams, HostPrefix};
+use crate::endpoint::EndpointParams;
 use crate::error::Error;
 use crate::protocol::rpc::{percent_encode, read_body};
 
@@ -515,17 +515,11 @@ async fn send_rest(
     for (param, value) in op.static_params {
         params = params.bool(param, *value);
     }
-    req.extensions_mut().insert(params);
-    req.extensions_mut()
-        .insert(crate::trace::OperationName(op.name));
-    if op.errors_on_success {
-        req.extensions_mut().insert(crate::errors::ErrorsOnSuccess);
-    }
-    if let Some(prefix) = host_prefix {
-        req.extensions_mut().insert(HostPrefix(prefix));
-    }
-
-    let resp = client.send(req).await?;
+    let meta = crate::client::OperationMeta::named(op.name)
+        .endpoint_params(params)
+        .host_prefix(host_prefix)
+        .errors_on_success(op.errors_on_success);
+    let resp = client.send_operation(req, meta).await?;
     read_output(shapes, op, resp, validate).await
 }
 

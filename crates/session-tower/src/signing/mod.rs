@@ -114,8 +114,21 @@ impl SigningConfig {
             .remove::<Credentials>()
             .ok_or_else(|| Error::with(Kind::Credentials, "no credentials on the request"))?;
         let endpoint_scope = req.extensions_mut().remove::<SigningScope>();
-        let scope = endpoint_scope.as_ref().unwrap_or(&self.fallback);
         let (mut parts, body) = req.into_parts();
+        self.sign_parts(&mut parts, &body, &creds, endpoint_scope.as_ref())?;
+        Ok(Request::from_parts(parts, body))
+    }
+
+    /// Signs `parts` (with `body`) in place with `creds`, in the endpoint's `scope` or, when
+    /// it names none, this client's own.
+    pub(crate) fn sign_parts(
+        &self,
+        parts: &mut http::request::Parts,
+        body: &SdkBody,
+        creds: &Credentials,
+        scope: Option<&SigningScope>,
+    ) -> Result<(), Error> {
+        let scope = scope.unwrap_or(&self.fallback);
         if !parts.headers.contains_key(http::header::HOST) {
             let authority = parts
                 .uri
@@ -130,27 +143,28 @@ impl SigningConfig {
             Some([]) => PayloadHash::Empty,
             Some(bytes) => {
                 hash = hex_sha256(bytes);
-                PayloadHash::Precomputed(&hash)
+                // Hex digits are ASCII.
+                PayloadHash::Precomputed(std::str::from_utf8(&hash).unwrap_or_default())
             }
             None => PayloadHash::UnsignedPayload,
         };
-        let params = self.params(&creds, scope, payload);
+        let params = self.params(creds, scope, payload);
         self.signer
-            .sign_headers(&mut parts, &params)
-            .map_err(|e| Error::new(Kind::Signing).source_from(e))?;
-        Ok(Request::from_parts(parts, body))
+            .sign_headers(parts, &params)
+            .map_err(|e| Error::new(Kind::Signing).source_from(e))
     }
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
+/// The payload hash in hex, on the stack (no allocation per request).
+fn hex_sha256(bytes: &[u8]) -> [u8; 64] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest.iter() {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 0xf)]));
+    let mut out = [0u8; 64];
+    for (pair, b) in out.chunks_exact_mut(2).zip(digest.iter()) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0xf)];
     }
-    s
+    out
 }
 
 /// Adds [`SigningStage`] to a stack.
@@ -267,8 +281,8 @@ mod tests {
     #[test]
     fn sha256_hex() {
         assert_eq!(
-            hex_sha256(b""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+            &hex_sha256(b"")[..],
+            b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
     }
 }

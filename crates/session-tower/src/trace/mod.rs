@@ -94,15 +94,7 @@ where
             .get::<OperationName>()
             .map_or("unknown", |o| o.0);
         let span = match self.level {
-            Level::Operation => tracing::info_span!(
-                "operation",
-                service = self.service,
-                operation,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-                error = tracing::field::Empty,
-                duration_ms = tracing::field::Empty,
-            ),
+            Level::Operation => operation_span(self.service, operation),
             Level::Attempt => {
                 let attempt = req
                     .headers()
@@ -112,14 +104,7 @@ where
                     .and_then(|v| v.split(';').next())
                     .and_then(|v| v.parse::<u32>().ok())
                     .unwrap_or(1);
-                tracing::debug_span!(
-                    "attempt",
-                    attempt,
-                    status = tracing::field::Empty,
-                    request_id = tracing::field::Empty,
-                    error = tracing::field::Empty,
-                    duration_ms = tracing::field::Empty,
-                )
+                attempt_span(attempt)
             }
         };
         let fut = {
@@ -128,4 +113,29 @@ where
         };
         ResponseFuture::new(fut, span)
     }
+}
+
+/// The span of one operation; its outcome fields are filled by [`ResponseFuture`].
+pub(crate) fn operation_span(service: &'static str, operation: &'static str) -> tracing::Span {
+    tracing::info_span!(
+        "operation",
+        service,
+        operation,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        error = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    )
+}
+
+/// The span of one attempt (numbered from 1), inside its operation's span.
+pub(crate) fn attempt_span(attempt: u32) -> tracing::Span {
+    tracing::debug_span!(
+        "attempt",
+        attempt,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        error = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    )
 }

@@ -149,6 +149,28 @@ impl TransportBuilder {
     }
 }
 
+impl Transport {
+    /// Sends `req` (what [`Service::call`] does, without needing `&mut`).
+    pub(crate) fn request(&self, req: Request<SdkBody>) -> TransportFuture {
+        TransportFuture {
+            inner: match &self.client {
+                Inner::Lean(c) => FutureInner::Lean(c.request(req)),
+                Inner::Util(c) => FutureInner::Util(c.request(req)),
+            },
+        }
+    }
+}
+
+/// hyper-util's error as ours: connection failures are retryable connect errors.
+fn util_error(e: hyper_util::client::legacy::Error) -> Error {
+    let kind = if e.is_connect() {
+        Kind::Connect
+    } else {
+        Kind::Io
+    };
+    Error::new(kind).source_from(e)
+}
+
 impl Service<Request<SdkBody>> for Transport {
     type Response = Response<SdkBody>;
     type Error = Error;
@@ -160,12 +182,7 @@ impl Service<Request<SdkBody>> for Transport {
     }
 
     fn call(&mut self, req: Request<SdkBody>) -> TransportFuture {
-        TransportFuture {
-            inner: match &self.client {
-                Inner::Lean(c) => FutureInner::Lean(c.request(req)),
-                Inner::Util(c) => FutureInner::Util(c.request(req)),
-            },
-        }
+        self.request(req)
     }
 }
 
@@ -174,7 +191,19 @@ pub struct TransportFuture {
     inner: FutureInner,
 }
 
+impl TransportFuture {
+    /// Another HTTP client's future, boxed, as a transport future.
+    pub(crate) fn boxed(
+        inner: impl Future<Output = Result<Response<SdkBody>, Error>> + Send + 'static,
+    ) -> Self {
+        Self {
+            inner: FutureInner::Lean(Box::pin(inner)),
+        }
+    }
+}
+
 enum FutureInner {
+    /// Our pool's future, or another client's (both boxed).
     Lean(pool::LeanFuture),
     Util(hyper_util::client::legacy::ResponseFuture),
 }
@@ -187,18 +216,10 @@ impl Future for TransportFuture {
             FutureInner::Lean(f) => return f.as_mut().poll(cx),
             FutureInner::Util(f) => f,
         };
-        match Pin::new(util).poll(cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Ok(resp)) => Poll::Ready(Ok(resp.map(SdkBody::from_incoming))),
-            Poll::Ready(Err(e)) => {
-                let kind = if e.is_connect() {
-                    Kind::Connect
-                } else {
-                    Kind::Io
-                };
-                Poll::Ready(Err(Error::new(kind).source_from(e)))
-            }
-        }
+        Pin::new(util)
+            .poll(cx)
+            .map_ok(|resp| resp.map(SdkBody::from_incoming))
+            .map_err(util_error)
     }
 }
 

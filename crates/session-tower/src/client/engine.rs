@@ -1,0 +1,271 @@
+//! One operation's path through the stack, as one future.
+//!
+//! The stack's order is the layers' order (operation span → operation timeout → retry → per
+//! attempt: span → endpoint → credentials → signing → attempt timeout → response errors →
+//! transport), and each step calls the same code its layer does (`retry::Shared::drive`,
+//! `ResolvedEndpoint::apply_parts`, `SigningConfig::sign_parts`, `errors::inspect`, the
+//! timeout and trace futures). What differs is the plumbing: nesting ten services means ten
+//! futures moved into one another, a boxed clone of the stack per call, a boxed retry loop,
+//! and request extensions to carry facts from one stage to the next, all paid on every call.
+//! Here the attempt borrows the client's pieces, the endpoint is resolved once per operation,
+//! the operation's facts travel as a plain struct, and retry copies skip the extensions.
+//!
+//! User layers inside the attempt (before or after signing) need real services in between;
+//! such clients run the attempt through a boxed stage of the layers instead
+//! ([`Attempt::Layered`]), with the same operation-level path around it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use http::{Request, Response};
+use pin_project_lite::pin_project;
+use tower::ServiceExt;
+use tower_service::Service;
+
+use super::boxed::BoxedStage;
+use super::operation::OperationMeta;
+use crate::body::SdkBody;
+use crate::credentials::CredentialsCache;
+use crate::endpoint::{EndpointResolver, ResolvedEndpoint};
+use crate::error::Error;
+use crate::errors::ResponseFuture as ErrorsFuture;
+use crate::protocol::Protocol;
+use crate::retry::{CopyParts, Shared as RetryPolicy};
+use crate::signing::SigningConfig;
+use crate::timeout::{ResponseFuture as Timed, Scope};
+use crate::trace::{self, ResponseFuture as Traced};
+use crate::transport::{Transport, TransportFuture};
+
+/// Everything below the user's around-operation layers.
+pub(crate) struct Engine {
+    pub(crate) service_id: &'static str,
+    pub(crate) retry: Arc<RetryPolicy>,
+    pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) attempt: Attempt,
+}
+
+/// How one attempt is made.
+pub(crate) enum Attempt {
+    /// The stack's own stages, called in line.
+    Fused(Fused),
+    /// A boxed stage of layers (endpoint → credentials → user layers → signing → user layers
+    /// → attempt timeout → response errors → transport), for clients with layers inside the
+    /// attempt. It reads the operation's facts from request extensions.
+    Layered(BoxedStage),
+}
+
+/// The pieces of a fused attempt.
+pub(crate) struct Fused {
+    pub(crate) resolver: Arc<EndpointResolver>,
+    /// `None` sends unsigned (an anonymous client).
+    pub(crate) credentials: Option<CredentialsCache>,
+    pub(crate) signing: Arc<SigningConfig>,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) protocol: Protocol,
+    pub(crate) sender: Sender,
+}
+
+/// Where a fused attempt's request goes.
+#[derive(Clone)]
+pub(crate) enum Sender {
+    /// The session's pooled transport.
+    Pooled(Transport),
+    /// A user's HTTP client ([`ClientBuilder::http_client`](super::ClientBuilder::http_client)).
+    Custom(BoxedStage),
+}
+
+impl Engine {
+    /// Runs one operation: spans, operation timeout, retries, attempts.
+    pub(crate) async fn run(
+        &self,
+        mut req: Request<SdkBody>,
+        meta: OperationMeta,
+    ) -> Result<Response<SdkBody>, Error> {
+        let span = trace::operation_span(self.service_id, meta.name);
+        let sleep = self.operation_timeout.map(|d| (tokio::time::sleep(d), d));
+        let operation = async {
+            match &self.attempt {
+                Attempt::Fused(fused) => {
+                    let endpoint = fused.resolver.endpoint(meta.endpoint_params.as_ref())?;
+                    let (endpoint, meta) = (&*endpoint, &meta);
+                    self.retry
+                        .drive(req, CopyParts::WithoutExtensions, |req, n| {
+                            // Endpoint and signing run now, inside the attempt's span.
+                            let span = trace::attempt_span(n);
+                            let attempt = span.in_scope(|| fused.attempt(req, endpoint, meta));
+                            Traced::new(attempt, span)
+                        })
+                        .await
+                }
+                Attempt::Layered(stage) => {
+                    meta.put_into(&mut req);
+                    self.retry
+                        .drive(req, CopyParts::WithExtensions, |req, n| {
+                            Traced::new(stage.clone().oneshot(req), trace::attempt_span(n))
+                        })
+                        .await
+                }
+            }
+        };
+        Traced::new(Timed::new(operation, sleep, Scope::Operation), span).await
+    }
+}
+
+impl Fused {
+    /// One attempt: endpoint, credentials and signature now, then the exchange under the
+    /// attempt timeout. The returned future is small (a few pointers and the timer): every
+    /// level of the operation's future holds it, and futures are moved by copying.
+    fn attempt(
+        &self,
+        req: Request<SdkBody>,
+        endpoint: &ResolvedEndpoint,
+        meta: &OperationMeta,
+    ) -> AttemptFuture {
+        let (mut parts, body) = req.into_parts();
+        if let Err(e) = endpoint.apply_parts(&mut parts, meta.host_prefix.as_deref()) {
+            return AttemptFuture::Failed { error: Some(e) };
+        }
+        let Some(cache) = &self.credentials else {
+            return self.exchange(Request::from_parts(parts, body), meta.errors_on_success);
+        };
+        match cache.get_now() {
+            Some(creds) => {
+                let scope = endpoint.signing_scope();
+                if let Err(e) = self.signing.sign_parts(&mut parts, &body, &creds, scope) {
+                    return AttemptFuture::Failed { error: Some(e) };
+                }
+                self.exchange(Request::from_parts(parts, body), meta.errors_on_success)
+            }
+            // Off the hot path (first call, expiry): the wait for the provider is boxed, and
+            // the attempt's timer starts once it has signed.
+            None => {
+                let (cache, signing) = (cache.clone(), self.signing.clone());
+                let scope = endpoint.signing_scope().cloned();
+                let (errors_on_success, exchange) = (meta.errors_on_success, self.exchanger());
+                AttemptFuture::Loading {
+                    inner: Box::pin(async move {
+                        let creds = cache.get().await?;
+                        signing.sign_parts(&mut parts, &body, &creds, scope.as_ref())?;
+                        exchange
+                            .exchange(Request::from_parts(parts, body), errors_on_success)
+                            .await
+                    }),
+                }
+            }
+        }
+    }
+
+    fn exchanger(&self) -> Exchanger {
+        Exchanger {
+            attempt_timeout: self.attempt_timeout,
+            protocol: self.protocol,
+            sender: self.sender.clone(),
+        }
+    }
+
+    /// The request out and the response in, under the attempt timeout; an error response
+    /// is read and parsed inside it (a slow error body counts against the attempt).
+    fn exchange(&self, req: Request<SdkBody>, errors_on_success: bool) -> AttemptFuture {
+        exchange(
+            &self.sender,
+            self.attempt_timeout,
+            self.protocol,
+            req,
+            errors_on_success,
+        )
+    }
+}
+
+/// What an exchange needs, owned (for the boxed slow path).
+struct Exchanger {
+    attempt_timeout: Option<Duration>,
+    protocol: Protocol,
+    sender: Sender,
+}
+
+impl Exchanger {
+    fn exchange(&self, req: Request<SdkBody>, errors_on_success: bool) -> AttemptFuture {
+        exchange(
+            &self.sender,
+            self.attempt_timeout,
+            self.protocol,
+            req,
+            errors_on_success,
+        )
+    }
+}
+
+fn exchange(
+    sender: &Sender,
+    attempt_timeout: Option<Duration>,
+    protocol: Protocol,
+    req: Request<SdkBody>,
+    errors_on_success: bool,
+) -> AttemptFuture {
+    let sending = match sender {
+        Sender::Pooled(transport) => transport.request(req),
+        Sender::Custom(client) => TransportFuture::boxed(client.clone().oneshot(req)),
+    };
+    let sleep = attempt_timeout.map(|d| (tokio::time::sleep(d), d));
+    AttemptFuture::Exchanging {
+        inner: Timed::new(
+            ErrorsFuture::new(sending, protocol, errors_on_success),
+            sleep,
+            Scope::Attempt,
+        ),
+    }
+}
+
+pin_project! {
+    /// One fused attempt in flight.
+    #[project = AttemptProj]
+    enum AttemptFuture {
+        Exchanging { #[pin] inner: Timed<ErrorsFuture<TransportFuture>> },
+        Loading { inner: BoxFuture },
+        Failed { error: Option<Error> },
+    }
+}
+
+impl Future for AttemptFuture {
+    type Output = Result<Response<SdkBody>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            AttemptProj::Exchanging { inner } => inner.poll(cx),
+            AttemptProj::Loading { inner } => inner.as_mut().poll(cx),
+            AttemptProj::Failed { error } => Poll::Ready(Err(error
+                .take()
+                .unwrap_or_else(|| Error::request("attempt polled after completion")))),
+        }
+    }
+}
+
+/// The engine as a service, for user layers around the operation. It reads the operation's
+/// facts from the request's extensions.
+#[derive(Clone)]
+pub(crate) struct EngineService {
+    pub(crate) engine: Arc<Engine>,
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send>>;
+
+impl Service<Request<SdkBody>> for EngineService {
+    type Response = Response<SdkBody>;
+    type Error = Error;
+    type Future = BoxFuture;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut req: Request<SdkBody>) -> BoxFuture {
+        let engine = self.engine.clone();
+        Box::pin(async move {
+            let meta = OperationMeta::take_from(&mut req);
+            engine.run(req, meta).await
+        })
+    }
+}

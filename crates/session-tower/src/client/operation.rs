@@ -1,0 +1,121 @@
+//! What the stack needs to know about one operation, passed beside its request.
+
+use http::Request;
+
+use crate::body::SdkBody;
+use crate::endpoint::{EndpointParams, HostPrefix};
+use crate::errors::ErrorsOnSuccess;
+use crate::trace::OperationName;
+
+/// An operation's facts that are not part of its HTTP request: its name (for spans and
+/// errors), its endpoint parameters, its host prefix, and whether a 200 may hide an error.
+///
+/// Given to [`Client::send_operation`](super::Client::send_operation) beside the request,
+/// they cost nothing per call; [`Client::send`](super::Client::send) reads the same facts
+/// from request extensions ([`OperationName`], [`EndpointParams`], [`HostPrefix`],
+/// [`ErrorsOnSuccess`]), which allocates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OperationMeta {
+    /// The operation's name (`"SendMessage"`). Default: `"unknown"`.
+    pub name: &'static str,
+    /// Endpoint parameters the operation adds (S3's `Bucket`, `Key`, ...). Default: none.
+    pub endpoint_params: Option<EndpointParams>,
+    /// Put in front of the endpoint's host (the operation's endpoint trait). Default: none.
+    pub host_prefix: Option<String>,
+    /// The operation can fail with HTTP 200 and an `<Error>` body. Default: `false`.
+    pub errors_on_success: bool,
+}
+
+impl Default for OperationMeta {
+    fn default() -> Self {
+        Self::named("unknown")
+    }
+}
+
+impl OperationMeta {
+    /// The facts of operation `name`, everything else at its default.
+    pub fn named(name: &'static str) -> Self {
+        Self {
+            name,
+            endpoint_params: None,
+            host_prefix: None,
+            errors_on_success: false,
+        }
+    }
+
+    /// With these endpoint parameters.
+    #[must_use]
+    pub fn endpoint_params(mut self, params: EndpointParams) -> Self {
+        self.endpoint_params = Some(params);
+        self
+    }
+
+    /// With this host prefix (`None`: none).
+    #[must_use]
+    pub fn host_prefix(mut self, prefix: Option<String>) -> Self {
+        self.host_prefix = prefix;
+        self
+    }
+
+    /// Whether a 200 answer may hide an error.
+    #[must_use]
+    pub fn errors_on_success(mut self, yes: bool) -> Self {
+        self.errors_on_success = yes;
+        self
+    }
+
+    /// Takes the facts out of `req`'s extensions (what [`OperationMeta::put_into`] puts
+    /// there).
+    pub(crate) fn take_from(req: &mut Request<SdkBody>) -> Self {
+        let ext = req.extensions_mut();
+        Self {
+            name: ext.get::<OperationName>().map_or("unknown", |o| o.0),
+            endpoint_params: ext.remove::<EndpointParams>(),
+            host_prefix: ext.remove::<HostPrefix>().map(|p| p.0),
+            errors_on_success: ext.remove::<ErrorsOnSuccess>().is_some(),
+        }
+    }
+
+    /// Puts the facts into `req`'s extensions, for stages that read them from there (user
+    /// layers, the per-attempt layers).
+    pub(crate) fn put_into(&self, req: &mut Request<SdkBody>) {
+        let ext = req.extensions_mut();
+        ext.insert(OperationName(self.name));
+        if let Some(params) = &self.endpoint_params {
+            ext.insert(params.clone());
+        }
+        if let Some(prefix) = &self.host_prefix {
+            ext.insert(HostPrefix(prefix.clone()));
+        }
+        if self.errors_on_success {
+            ext.insert(ErrorsOnSuccess);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions_round_trip() {
+        let meta = OperationMeta::named("GetObject")
+            .endpoint_params(EndpointParams::new().str("Bucket", "b"))
+            .host_prefix(Some("data.".into()))
+            .errors_on_success(true);
+        let mut req = Request::new(SdkBody::empty());
+        meta.put_into(&mut req);
+        assert_eq!(OperationMeta::take_from(&mut req), meta);
+        // Taken, not copied: only the name stays behind.
+        assert!(req.extensions().get::<EndpointParams>().is_none());
+        assert_eq!(
+            OperationMeta::take_from(&mut req),
+            OperationMeta::named("GetObject")
+        );
+        assert_eq!(
+            OperationMeta::take_from(&mut Request::new(SdkBody::empty())).name,
+            "unknown"
+        );
+    }
+}
