@@ -78,39 +78,77 @@ pub(crate) enum Sender {
 }
 
 impl Engine {
-    /// Runs one operation: spans, operation timeout, retries, attempts.
-    pub(crate) async fn run(
+    /// Runs one operation: spans, operation timeout, retries, attempts. The future holds
+    /// the request once (see [`RetryPolicy::drive`]).
+    pub(crate) fn run(
         &self,
         mut req: Request<SdkBody>,
         meta: OperationMeta,
-    ) -> Result<Response<SdkBody>, Error> {
+    ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + '_ {
         let span = trace::operation_span(self.service_id, meta.name);
         let sleep = self.operation_timeout.map(|d| (tokio::time::sleep(d), d));
-        let operation = async {
-            match &self.attempt {
-                Attempt::Fused(fused) => {
-                    let endpoint = fused.resolver.endpoint(meta.endpoint_params.as_ref())?;
-                    let (endpoint, meta) = (&*endpoint, &meta);
-                    self.retry
-                        .drive(req, CopyParts::WithoutExtensions, |req, n| {
-                            // Endpoint and signing run now, inside the attempt's span.
-                            let span = trace::attempt_span(n);
-                            let attempt = span.in_scope(|| fused.attempt(req, endpoint, meta));
-                            Traced::new(attempt, span)
-                        })
-                        .await
+        let operation = match &self.attempt {
+            Attempt::Fused(fused) => {
+                match fused.resolver.endpoint(meta.endpoint_params.as_ref()) {
+                    Ok(endpoint) => Operation::Fused {
+                        inner: self.retry.drive(
+                            req,
+                            CopyParts::WithoutExtensions,
+                            move |req, n| {
+                                // Endpoint and signing run now, inside the attempt's span.
+                                let span = trace::attempt_span(n);
+                                let attempt =
+                                    span.in_scope(|| fused.attempt(req, &endpoint, &meta));
+                                Traced::new(attempt, span)
+                            },
+                        ),
+                    },
+                    Err(e) => Operation::Failed { error: Some(e) },
                 }
-                Attempt::Layered(stage) => {
-                    meta.put_into(&mut req);
-                    self.retry
-                        .drive(req, CopyParts::WithExtensions, |req, n| {
+            }
+            Attempt::Layered(stage) => {
+                meta.put_into(&mut req);
+                Operation::Layered {
+                    inner: Box::pin(self.retry.drive(
+                        req,
+                        CopyParts::WithExtensions,
+                        move |req, n| {
                             Traced::new(stage.clone().oneshot(req), trace::attempt_span(n))
-                        })
-                        .await
+                        },
+                    )),
                 }
             }
         };
-        Traced::new(Timed::new(operation, sleep, Scope::Operation), span).await
+        Traced::new(Timed::new(operation, sleep, Scope::Operation), span)
+    }
+}
+
+pin_project! {
+    /// One operation's retry loop, by the kind of attempt.
+    #[project = OperationProj]
+    enum Operation<'a, F> {
+        Fused { #[pin] inner: F },
+        // Clients with layers inside the attempt already box per attempt; one more box
+        // keeps this enum the size of the fused path.
+        Layered { inner: BoxFuture<'a> },
+        Failed { error: Option<Error> },
+    }
+}
+
+impl<F> Future for Operation<'_, F>
+where
+    F: Future<Output = Result<Response<SdkBody>, Error>>,
+{
+    type Output = Result<Response<SdkBody>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            OperationProj::Fused { inner } => inner.poll(cx),
+            OperationProj::Layered { inner } => inner.as_mut().poll(cx),
+            OperationProj::Failed { error } => Poll::Ready(Err(error
+                .take()
+                .unwrap_or_else(|| Error::request("operation polled after completion")))),
+        }
     }
 }
 
@@ -224,7 +262,7 @@ pin_project! {
     #[project = AttemptProj]
     enum AttemptFuture {
         Exchanging { #[pin] inner: Timed<ErrorsFuture<TransportFuture>> },
-        Loading { inner: BoxFuture },
+        Loading { inner: BoxFuture<'static> },
         Failed { error: Option<Error> },
     }
 }
@@ -250,18 +288,18 @@ pub(crate) struct EngineService {
     pub(crate) engine: Arc<Engine>,
 }
 
-type BoxFuture = Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send>>;
+type BoxFuture<'a> = Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a>>;
 
 impl Service<Request<SdkBody>> for EngineService {
     type Response = Response<SdkBody>;
     type Error = Error;
-    type Future = BoxFuture;
+    type Future = BoxFuture<'static>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, mut req: Request<SdkBody>) -> BoxFuture {
+    fn call(&mut self, mut req: Request<SdkBody>) -> BoxFuture<'static> {
         let engine = self.engine.clone();
         Box::pin(async move {
             let meta = OperationMeta::take_from(&mut req);

@@ -21,6 +21,8 @@ pub(crate) mod runtime;
 mod service;
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -78,9 +80,12 @@ impl Client {
     ///
     /// # Errors
     /// Anything the stack reports: see [`Error`]'s predicates.
-    pub async fn send(&self, mut req: Request<SdkBody>) -> Result<Response<SdkBody>, Error> {
+    pub fn send(
+        &self,
+        mut req: Request<SdkBody>,
+    ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + '_ {
         let meta = OperationMeta::take_from(&mut req);
-        self.send_operation(req, meta).await
+        self.send_operation(req, meta)
     }
 
     /// Sends one operation's request, with the operation's facts beside it rather than in
@@ -88,23 +93,28 @@ impl Client {
     ///
     /// # Errors
     /// Anything the stack reports: see [`Error`]'s predicates.
-    pub async fn send_operation(
+    pub fn send_operation(
         &self,
         mut req: Request<SdkBody>,
         meta: OperationMeta,
-    ) -> Result<Response<SdkBody>, Error> {
+    ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + '_ {
         req.headers_mut()
             .insert(http::header::USER_AGENT, self.inner.user_agent.clone());
-        match &self.inner.wrapped {
-            // The common case: the engine, borrowed (no clone of the stack). Boxed once:
-            // futures are moved by copying, and every caller's future up to the task would
-            // otherwise carry (and copy) the whole operation's state.
-            None => Box::pin(self.inner.engine.run(req, meta)).await,
-            Some(wrapped) => {
-                meta.put_into(&mut req);
-                wrapped.clone().oneshot(req).await
-            }
-        }
+        // One box per operation, made here rather than in an `async fn` (which would keep
+        // the request twice): futures are moved by copying, and every caller's future up to
+        // the task would otherwise carry the operation's whole state. The operation's
+        // future is kept under 1 KiB, the largest block glibc serves from its per-thread
+        // cache without taking an arena lock.
+        let fut: Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send + '_>> =
+            match &self.inner.wrapped {
+                // The common case: the engine, borrowed (no clone of the stack).
+                None => Box::pin(self.inner.engine.run(req, meta)),
+                Some(wrapped) => {
+                    meta.put_into(&mut req);
+                    Box::pin(wrapped.clone().oneshot(req))
+                }
+            };
+        fut
     }
 
     /// A presigned URL for `req` (method, path, query and headers to sign), valid for

@@ -70,7 +70,7 @@ const RECENT: usize = 16;
 
 #[derive(Debug, Default)]
 struct Recent {
-    entries: Vec<(EndpointParams, ResolvedEndpoint)>,
+    entries: Vec<(EndpointParams, Arc<ResolvedEndpoint>)>,
     next: usize,
 }
 
@@ -105,40 +105,53 @@ impl EndpointResolver {
     /// # Errors
     /// An endpoint error with the rule set's message.
     pub fn resolve(&self, extra: Option<&EndpointParams>) -> Result<ResolvedEndpoint, Error> {
+        self.endpoint(extra).map(|e| (*e).clone())
+    }
+
+    /// The endpoint for a request with these parameters: the fixed one borrowed (the common
+    /// case: no copy, no shared reference count touched), or a recently resolved one shared.
+    pub(crate) fn endpoint(
+        &self,
+        extra: Option<&EndpointParams>,
+    ) -> Result<EndpointRef<'_>, Error> {
         match extra {
             Some(extra) if !extra.params.is_empty() => {
-                let recent = self
-                    .recent
-                    .read()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                if let Some((_, e)) = recent.entries.iter().find(|(p, _)| p == extra) {
-                    return Ok(e.clone());
-                }
-                drop(recent);
-                let mut params = self.base.clone();
-                for (name, value) in &extra.params {
-                    params.set(*name, value.clone());
-                }
-                let endpoint =
-                    resolve(self.rules, &params)?.without_scope_if(self.default_scope.as_ref());
-                let mut recent = self
-                    .recent
-                    .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let slot = recent.next;
-                if recent.entries.len() < RECENT {
-                    recent.entries.push((extra.clone(), endpoint.clone()));
-                } else {
-                    recent.entries[slot] = (extra.clone(), endpoint.clone());
-                }
-                recent.next = (slot + 1) % RECENT;
-                Ok(endpoint)
+                self.with_params(extra).map(EndpointRef::Shared)
             }
-            _ => self
-                .fixed
-                .clone()
-                .map_err(|message| Error::with(Kind::Endpoint, message)),
+            _ => match &self.fixed {
+                Ok(endpoint) => Ok(EndpointRef::Fixed(endpoint)),
+                Err(message) => Err(Error::with(Kind::Endpoint, message.clone())),
+            },
         }
+    }
+
+    fn with_params(&self, extra: &EndpointParams) -> Result<Arc<ResolvedEndpoint>, Error> {
+        let recent = self
+            .recent
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, e)) = recent.entries.iter().find(|(p, _)| p == extra) {
+            return Ok(e.clone());
+        }
+        drop(recent);
+        let mut params = self.base.clone();
+        for (name, value) in &extra.params {
+            params.set(*name, value.clone());
+        }
+        let endpoint =
+            Arc::new(resolve(self.rules, &params)?.without_scope_if(self.default_scope.as_ref()));
+        let mut recent = self
+            .recent
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let slot = recent.next;
+        if recent.entries.len() < RECENT {
+            recent.entries.push((extra.clone(), endpoint.clone()));
+        } else {
+            recent.entries[slot] = (extra.clone(), endpoint.clone());
+        }
+        recent.next = (slot + 1) % RECENT;
+        Ok(endpoint)
     }
 
     /// Points `req` at its endpoint. The fixed endpoint is applied from here without being
@@ -146,26 +159,9 @@ impl EndpointResolver {
     /// all cores share).
     pub(crate) fn apply(&self, req: &mut Request<SdkBody>) -> Result<(), Error> {
         match req.extensions_mut().remove::<EndpointParams>() {
-            Some(extra) if !extra.params.is_empty() => self.resolve(Some(&extra))?.apply(req),
+            Some(extra) if !extra.params.is_empty() => self.with_params(&extra)?.apply(req),
             _ => match &self.fixed {
                 Ok(endpoint) => endpoint.apply(req),
-                Err(message) => Err(Error::with(Kind::Endpoint, message.clone())),
-            },
-        }
-    }
-
-    /// The endpoint for a request with these parameters, borrowed when it is the fixed one
-    /// (the common case: no copy, no shared reference count touched).
-    pub(crate) fn endpoint(
-        &self,
-        extra: Option<&EndpointParams>,
-    ) -> Result<std::borrow::Cow<'_, ResolvedEndpoint>, Error> {
-        match extra {
-            Some(extra) if !extra.params.is_empty() => {
-                self.resolve(Some(extra)).map(std::borrow::Cow::Owned)
-            }
-            _ => match &self.fixed {
-                Ok(endpoint) => Ok(std::borrow::Cow::Borrowed(endpoint)),
                 Err(message) => Err(Error::with(Kind::Endpoint, message.clone())),
             },
         }
@@ -182,6 +178,24 @@ fn resolve(rules: &RuleSet, params: &Params) -> Result<ResolvedEndpoint, Error> 
         .resolve(params)
         .map_err(|e| Error::with(Kind::Endpoint, e.to_string()).source_from(e))?;
     ResolvedEndpoint::from_rules(&endpoint)
+}
+
+/// An endpoint for one operation: the client's fixed one, or one resolved for the
+/// operation's parameters and shared with the resolver's cache.
+pub(crate) enum EndpointRef<'a> {
+    Fixed(&'a ResolvedEndpoint),
+    Shared(Arc<ResolvedEndpoint>),
+}
+
+impl std::ops::Deref for EndpointRef<'_> {
+    type Target = ResolvedEndpoint;
+
+    fn deref(&self) -> &ResolvedEndpoint {
+        match self {
+            EndpointRef::Fixed(e) => e,
+            EndpointRef::Shared(e) => e,
+        }
+    }
 }
 
 /// Adds [`EndpointStage`] to a stack.

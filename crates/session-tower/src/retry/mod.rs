@@ -273,108 +273,147 @@ where
         .await
 }
 
+/// What the retry loop does after an attempt.
+enum Next {
+    /// Hand this result to the caller.
+    Return(Result<Response<SdkBody>, Error>),
+    /// Wait this long, then make the next attempt.
+    Retry(Duration),
+}
+
 impl Shared {
     /// The retry loop of one operation: `send` makes attempt `n` (from 1) of `req`. Shared by
     /// [`Retry`] and the client's fused operation path, so both retry alike.
-    pub(crate) async fn drive<F, Fut>(
-        &self,
+    ///
+    /// Written as an `async move` block over one copy of the request, with the decisions in
+    /// plain functions: an `async fn` would keep its argument and a moved copy of it, and
+    /// locals that live across an await (the attempt's copy, the result) would stay in the
+    /// future too. The future is boxed per operation and moved on every poll of its callers.
+    pub(crate) fn drive<'a, F, Fut>(
+        &'a self,
         req: Request<SdkBody>,
         how: CopyParts,
         mut send: F,
-    ) -> Result<Response<SdkBody>, Error>
+    ) -> impl std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a
     where
-        F: FnMut(Request<SdkBody>, u32) -> Fut,
-        Fut: std::future::Future<Output = Result<Response<SdkBody>, Error>>,
+        F: FnMut(Request<SdkBody>, u32) -> Fut + 'a,
+        Fut: std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a,
     {
-        let config = &self.config;
         let (mut parts, body) = req.into_parts();
         parts
             .headers
             .insert(crate::headers::AMZ_SDK_INVOCATION_ID, invocation_id());
         // A stream cannot be replayed: it gets exactly one attempt.
-        let replay = body.try_clone();
-        let max_attempts = if replay.is_some() {
-            config.max_attempts
+        let max_attempts = if body.try_clone().is_some() {
+            self.config.max_attempts
         } else {
             1
         };
-        let mut body = Some(body);
-        let mut retry_cost: Option<u32> = None;
-        let mut attempt = 1u32;
-        loop {
-            if let Some(limiter) = &self.limiter {
-                match limiter.acquire() {
-                    Ok(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,
-                    Ok(_) => {}
-                    Err(wait) => {
-                        return Err(Error::with(
-                            Kind::RetryQuota,
-                            format!("client-side rate limit would wait {wait:?}"),
-                        ))
+        let mut state = Attempts {
+            parts,
+            body,
+            how,
+            max_attempts,
+            attempt: 0,
+            retry_cost: None,
+        };
+        async move {
+            loop {
+                if let Some(limiter) = &self.limiter {
+                    match limiter.acquire() {
+                        Ok(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,
+                        Ok(_) => {}
+                        Err(wait) => {
+                            return Err(Error::with(
+                                Kind::RetryQuota,
+                                format!("client-side rate limit would wait {wait:?}"),
+                            ))
+                        }
                     }
                 }
-            }
-            // The last possible attempt takes the parts; earlier ones send a copy so a
-            // retry can resend the original.
-            let mut attempt_parts = if attempt >= max_attempts {
-                std::mem::replace(&mut parts, Request::new(()).into_parts().0)
-            } else {
-                copy_parts(&parts, how)
-            };
-            attempt_parts.headers.insert(
-                crate::headers::AMZ_SDK_REQUEST,
-                self.attempt_headers[(attempt as usize - 1).min(self.attempt_headers.len() - 1)]
-                    .clone(),
-            );
-            let attempt_body = match body.take() {
-                Some(b) => b,
-                None => replay
-                    .as_ref()
-                    .and_then(SdkBody::try_clone)
-                    .unwrap_or_default(),
-            };
-            let result = send(Request::from_parts(attempt_parts, attempt_body), attempt).await;
-            let action = self.classifier.classify(&result);
-            if let Some(limiter) = &self.limiter {
-                limiter.update(action == RetryAction::Throttling);
-            }
-            let cost = match action {
-                RetryAction::NoRetry => {
-                    if result.is_ok() {
-                        self.quota.release(retry_cost);
-                    }
-                    return result;
+                let req = state.next(&self.attempt_headers);
+                let result = send(req, state.attempt).await;
+                match self.after(result, &mut state) {
+                    Next::Return(result) => return result,
+                    Next::Retry(delay) => tokio::time::sleep(delay).await,
                 }
-                RetryAction::ClockSkew => {
-                    let corrected = result
-                        .as_ref()
-                        .err()
-                        .and_then(Error::service_error)
-                        .and_then(|s| s.server_time)
-                        .is_some_and(|t| self.clock.correct(t));
-                    if !corrected {
-                        return result;
-                    }
-                    quota::RETRY_COST
-                }
-                RetryAction::Timeout => quota::TIMEOUT_RETRY_COST,
-                RetryAction::Transient | RetryAction::Throttling => quota::RETRY_COST,
-            };
-            if attempt >= max_attempts || !self.quota.try_acquire(cost) {
-                tracing::debug!(attempt, ?action, "not retrying");
-                return result;
             }
-            retry_cost = Some(retry_cost.unwrap_or(0) + cost);
-            let delay = if action == RetryAction::ClockSkew {
-                Duration::ZERO
-            } else {
-                config.backoff(attempt)
-            };
-            tracing::debug!(attempt, ?action, ?delay, "retrying");
-            drop(result);
-            tokio::time::sleep(delay).await;
-            attempt += 1;
         }
+    }
+
+    /// Classifies an attempt's result and decides: return it, or retry after a delay.
+    fn after(&self, result: Result<Response<SdkBody>, Error>, state: &mut Attempts) -> Next {
+        let attempt = state.attempt;
+        let action = self.classifier.classify(&result);
+        if let Some(limiter) = &self.limiter {
+            limiter.update(action == RetryAction::Throttling);
+        }
+        let cost = match action {
+            RetryAction::NoRetry => {
+                if result.is_ok() {
+                    self.quota.release(state.retry_cost);
+                }
+                return Next::Return(result);
+            }
+            RetryAction::ClockSkew => {
+                let corrected = result
+                    .as_ref()
+                    .err()
+                    .and_then(Error::service_error)
+                    .and_then(|s| s.server_time)
+                    .is_some_and(|t| self.clock.correct(t));
+                if !corrected {
+                    return Next::Return(result);
+                }
+                quota::RETRY_COST
+            }
+            RetryAction::Timeout => quota::TIMEOUT_RETRY_COST,
+            RetryAction::Transient | RetryAction::Throttling => quota::RETRY_COST,
+        };
+        if attempt >= state.max_attempts || !self.quota.try_acquire(cost) {
+            tracing::debug!(attempt, ?action, "not retrying");
+            return Next::Return(result);
+        }
+        state.retry_cost = Some(state.retry_cost.unwrap_or(0) + cost);
+        let delay = if action == RetryAction::ClockSkew {
+            Duration::ZERO
+        } else {
+            self.config.backoff(attempt)
+        };
+        tracing::debug!(attempt, ?action, ?delay, "retrying");
+        Next::Retry(delay)
+    }
+}
+
+/// The original request of an operation and where its attempts stand.
+struct Attempts {
+    parts: http::request::Parts,
+    body: SdkBody,
+    how: CopyParts,
+    max_attempts: u32,
+    /// The attempt last made (0 before the first).
+    attempt: u32,
+    retry_cost: Option<u32>,
+}
+
+impl Attempts {
+    /// The next attempt's request. The last possible attempt takes the original; earlier
+    /// ones send a copy so that a retry can resend it.
+    fn next(&mut self, attempt_headers: &[HeaderValue]) -> Request<SdkBody> {
+        self.attempt += 1;
+        let (mut parts, body) = if self.attempt >= self.max_attempts {
+            let parts = std::mem::replace(&mut self.parts, Request::new(()).into_parts().0);
+            (parts, self.body.take())
+        } else {
+            let body = self.body.try_clone().unwrap_or_default();
+            (copy_parts(&self.parts, self.how), body)
+        };
+        let index = (self.attempt as usize - 1).min(attempt_headers.len() - 1);
+        parts.headers.insert(
+            crate::headers::AMZ_SDK_REQUEST,
+            attempt_headers[index].clone(),
+        );
+        Request::from_parts(parts, body)
     }
 }
 

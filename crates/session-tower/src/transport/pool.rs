@@ -122,8 +122,13 @@ impl LeanClient {
     }
 
     pub(crate) fn request(&self, req: Request<SdkBody>) -> LeanFuture {
-        let this = self.clone();
-        Box::pin(async move { this.send(req).await })
+        // Checked and put in origin form here, so that the boxed future holds one request
+        // and stays small: glibc serves blocks up to 1 KiB from a per-thread cache, and
+        // larger ones take its arena lock, which other threads' frees contend for.
+        match prepare(req) {
+            Ok((key, req)) => Box::pin(self.clone().send(key, req)),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
     }
 
     async fn connect(&self, key: &Key) -> Result<Sender, Error> {
@@ -156,64 +161,75 @@ impl LeanClient {
         Ok(sender)
     }
 
-    async fn send(&self, mut req: Request<SdkBody>) -> Result<Response<SdkBody>, Error> {
-        let uri = req.uri();
-        let https = match uri.scheme_str() {
-            Some("https") => true,
-            Some("http") => false,
-            _ => return Err(Error::request("request URL must be absolute http or https")),
-        };
-        let authority = uri
-            .authority()
-            .cloned()
-            .ok_or_else(|| Error::request("request URL has no host"))?;
-        if !req.headers().contains_key(http::header::HOST) {
-            let host = HeaderValue::from_str(authority.as_str())
-                .map_err(|e| Error::request("invalid host").source_from(e))?;
-            req.headers_mut().insert(http::header::HOST, host);
-        }
-        // HTTP/1.1 requests carry the path and query only (origin form).
-        let origin = req
-            .uri()
-            .path_and_query()
-            .cloned()
-            .unwrap_or_else(|| PathAndQuery::from_static("/"));
-        *req.uri_mut() = Uri::from(origin);
-        let key = Key { https, authority };
-
-        // A pooled connection may have been closed by the server while idle; a request it
-        // refuses unsent is tried on the next one, and finally on a fresh connection.
-        let mut req = req;
-        loop {
-            let (mut sender, fresh) = match self.inner.pool.checkout(&key) {
-                Some(s) => (s, false),
-                // Boxed: connecting (TCP, TLS) is a large state machine that most
-                // requests never enter; inline, every request's future would carry it.
-                None => (Box::pin(self.connect(&key)).await?, true),
-            };
-            if sender.ready().await.is_err() {
-                if fresh {
-                    return Err(Error::with(
-                        Kind::Connect,
-                        "the connection closed before the request",
-                    ));
+    // An `async move` block rather than an `async fn`: an async fn copies its arguments
+    // into locals and keeps both, which would hold the request twice.
+    #[allow(clippy::manual_async_fn)]
+    fn send(
+        self,
+        key: Key,
+        mut req: Request<SdkBody>,
+    ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send {
+        async move {
+            // A pooled connection may have been closed by the server while idle; a request it
+            // refuses unsent is tried on the next one, and finally on a fresh connection.
+            loop {
+                let (mut sender, fresh) = match self.inner.pool.checkout(&key) {
+                    Some(s) => (s, false),
+                    // Boxed: connecting (TCP, TLS) is a large state machine that most
+                    // requests never enter; inline, every request's future would carry it.
+                    None => (Box::pin(self.connect(&key)).await?, true),
+                };
+                if sender.ready().await.is_err() {
+                    if fresh {
+                        return Err(Error::with(
+                            Kind::Connect,
+                            "the connection closed before the request",
+                        ));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            match sender.try_send_request(req).await {
-                Ok(resp) => {
-                    let checkin = Checkin {
-                        pool: self.inner.pool.clone(),
-                        key,
-                        sender,
-                    };
-                    return Ok(resp.map(|body| SdkBody::from_pooled(body, checkin)));
+                match sender.try_send_request(req).await {
+                    Ok(resp) => {
+                        let checkin = Checkin {
+                            pool: self.inner.pool.clone(),
+                            key,
+                            sender,
+                        };
+                        return Ok(resp.map(|body| SdkBody::from_pooled(body, checkin)));
+                    }
+                    Err(mut e) => match e.take_message() {
+                        Some(unsent) if !fresh => req = unsent,
+                        _ => return Err(Error::new(Kind::Io).source_from(e.into_error())),
+                    },
                 }
-                Err(mut e) => match e.take_message() {
-                    Some(unsent) if !fresh => req = unsent,
-                    _ => return Err(Error::new(Kind::Io).source_from(e.into_error())),
-                },
             }
         }
     }
+}
+
+/// Checks that `req` has an absolute http(s) URL, sets its `Host`, and turns its URI into
+/// origin form (HTTP/1.1 requests carry the path and query only).
+fn prepare(mut req: Request<SdkBody>) -> Result<(Key, Request<SdkBody>), Error> {
+    let uri = req.uri();
+    let https = match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => false,
+        _ => return Err(Error::request("request URL must be absolute http or https")),
+    };
+    let authority = uri
+        .authority()
+        .cloned()
+        .ok_or_else(|| Error::request("request URL has no host"))?;
+    if !req.headers().contains_key(http::header::HOST) {
+        let host = HeaderValue::from_str(authority.as_str())
+            .map_err(|e| Error::request("invalid host").source_from(e))?;
+        req.headers_mut().insert(http::header::HOST, host);
+    }
+    let origin = req
+        .uri()
+        .path_and_query()
+        .cloned()
+        .unwrap_or_else(|| PathAndQuery::from_static("/"));
+    *req.uri_mut() = Uri::from(origin);
+    Ok((Key { https, authority }, req))
 }
