@@ -3,7 +3,8 @@
 //! `STACK_BENCH_SERVER=1 target/release/deps/stack-*` (it prints its port), then
 //! `cargo run --release --example hot_loop -- PORT N [raw|stack|rawconc|conc]`:
 //! `raw*` is hyper-util doing the same exchange unsigned, `*conc` runs 64 tasks on 2 workers.
-//! `NO_ATTEMPT_TIMEOUT=1` turns the per-attempt timeout off.
+//! `NO_ATTEMPT_TIMEOUT=1` turns the per-attempt timeout off; `UNSIGNED=1` sends unsigned
+//! (to measure what signing costs); `WORKERS=N` changes the number of worker threads.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -60,7 +61,12 @@ fn main() {
         .unwrap();
     let rt = if concurrent {
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(
+                std::env::var("WORKERS")
+                    .ok()
+                    .and_then(|w| w.parse().ok())
+                    .unwrap_or(2),
+            )
             .enable_all()
             .build()
             .unwrap()
@@ -70,14 +76,14 @@ fn main() {
             .build()
             .unwrap()
     };
-    let sqs: SqsClient = if std::env::var_os("NO_ATTEMPT_TIMEOUT").is_some() {
-        SqsClient::builder(&session)
-            .attempt_timeout(None)
-            .build()
-            .unwrap()
-    } else {
-        SqsClient::new(&session).unwrap()
-    };
+    let mut builder = SqsClient::builder(&session);
+    if std::env::var_os("NO_ATTEMPT_TIMEOUT").is_some() {
+        builder = builder.attempt_timeout(None);
+    }
+    if std::env::var_os("UNSIGNED").is_some() {
+        builder = builder.anonymous();
+    }
+    let sqs: SqsClient = builder.build().unwrap();
     let hyper: Raw = {
         let _g = rt.enter();
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())

@@ -109,17 +109,37 @@ impl SdkBody {
     /// # Errors
     /// When the stream fails (for a response: the connection dropped, the body was
     /// truncated): an [`Error`](crate::Error) for which `is_io()` holds.
-    pub async fn collect(self) -> Result<Bytes, crate::Error> {
-        use http_body_util::BodyExt;
-        if let Inner::Once(b) = self.inner {
-            return Ok(b.unwrap_or_default());
+    pub async fn collect(mut self) -> Result<Bytes, crate::Error> {
+        if let Inner::Once(b) = &mut self.inner {
+            return Ok(b.take().unwrap_or_default());
         }
-        match BodyExt::collect(self).await {
-            Ok(collected) => Ok(collected.to_bytes()),
-            Err(e) => {
-                Err(crate::Error::with(crate::error::Kind::Io, "reading the body").with_source(e))
+        // Most bodies arrive as one frame: that frame is the answer, without the buffer
+        // list (and its allocation) a general collector keeps.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Option<bytes::BytesMut> = None;
+        while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_frame(cx)).await
+        {
+            let frame = frame.map_err(|e| {
+                crate::Error::with(crate::error::Kind::Io, "reading the body").with_source(e)
+            })?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            match (&first, &mut joined) {
+                (None, _) => first = Some(data),
+                (Some(head), None) => {
+                    let mut all = bytes::BytesMut::with_capacity(head.len() + data.len());
+                    all.extend_from_slice(head);
+                    all.extend_from_slice(&data);
+                    joined = Some(all);
+                }
+                (Some(_), Some(all)) => all.extend_from_slice(&data),
             }
         }
+        Ok(match joined {
+            Some(all) => all.freeze(),
+            None => first.unwrap_or_default(),
+        })
     }
 
     /// Reads at most `limit` bytes; errors if the body is longer. For error responses, whose

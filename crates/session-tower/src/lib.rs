@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod error;
 pub mod errors;
 mod headers;
+mod intern;
 pub mod protocol;
 pub mod retry;
 pub mod rt;

@@ -300,7 +300,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             service
         });
 
-        let user_agent = user_agent(info, settings.text("sdk_ua_app_id"));
+        let user_agent =
+            crate::intern::header_value(user_agent(info, settings.text("sdk_ua_app_id")));
         Ok(C::from(Client {
             inner: Arc::new(Inner {
                 engine,

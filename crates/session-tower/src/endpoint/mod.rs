@@ -89,7 +89,7 @@ impl EndpointResolver {
         default_scope: Option<SigningScope>,
     ) -> Self {
         let fixed = resolve(rules, &base)
-            .map(|e| e.without_scope_if(default_scope.as_ref()))
+            .map(|e| e.without_scope_if(default_scope.as_ref()).interned())
             .map_err(|e| e.to_string());
         Self {
             rules,

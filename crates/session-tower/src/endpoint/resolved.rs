@@ -85,6 +85,16 @@ impl ResolvedEndpoint {
         })
     }
 
+    /// The same endpoint with its host and authority made from process-wide copies (see
+    /// `crate::intern`): for a client's fixed endpoint, which every request carries.
+    pub(crate) fn interned(mut self) -> Self {
+        if let Some(text) = crate::intern::intern(self.authority.as_str()) {
+            self.authority = Authority::from_static(text);
+        }
+        self.host = crate::intern::header_value(self.host);
+        self
+    }
+
     /// Drops the signing scope when it is `default` (the client already has it).
     pub(crate) fn without_scope_if(mut self, default: Option<&SigningScope>) -> Self {
         if default.is_some() && self.signing.as_ref() == default {

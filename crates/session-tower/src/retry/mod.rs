@@ -226,8 +226,10 @@ fn invocation_id() -> HeaderValue {
 fn attempt_headers(max: u32) -> Vec<HeaderValue> {
     (1..=max)
         .map(|n| {
-            HeaderValue::from_str(&format!("attempt={n}; max={max}"))
-                .unwrap_or(HeaderValue::from_static("attempt=1"))
+            crate::intern::header_value(
+                HeaderValue::from_str(&format!("attempt={n}; max={max}"))
+                    .unwrap_or(HeaderValue::from_static("attempt=1")),
+            )
         })
         .collect()
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::client::Client;
 use crate::client::OperationMeta;
 use crate::error::{Error, ServiceError};
-use crate::protocol::rpc::{json_request_bare, read_body};
+use crate::protocol::rpc::json_request_bare;
 
 /// An operation's error enum (generated): its modeled errors plus `Unhandled`.
 pub trait ModeledError: Sized + fmt::Debug + Send + Sync + 'static {
@@ -213,13 +213,15 @@ where
 
 /// Sends a request and reads the whole answer: the part of every call that does not
 /// depend on its types, so it is compiled once rather than per operation.
-async fn exchange(
+///
+/// An `async move` block, not an `async fn`: the request is held once, not twice.
+fn exchange(
     client: &Client,
     req: http::Request<crate::body::SdkBody>,
     meta: OperationMeta,
-) -> Result<bytes::Bytes, Error> {
-    let (_, body) = read_body(client.send_operation(req, meta).await?).await?;
-    Ok(body)
+) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> + Send + '_ {
+    let sending = client.send_operation(req, meta);
+    async move { sending.await?.into_body().collect().await }
 }
 
 /// What the query call path needs to know about an operation.
