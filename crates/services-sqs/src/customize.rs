@@ -232,8 +232,26 @@ fn compare(
 }
 
 /// The hex MD5 of a message body.
-fn body_md5(body: &str) -> String {
-    hex(&Md5::digest(body.as_bytes()))
+fn body_md5(body: &str) -> Md5Hex {
+    let digest = Md5::digest(body.as_bytes());
+    let mut out = [0u8; 32];
+    for (pair, b) in out.chunks_exact_mut(2).zip(digest.iter()) {
+        pair[0] = HEX_DIGITS[usize::from(b >> 4)];
+        pair[1] = HEX_DIGITS[usize::from(b & 0x0f)];
+    }
+    Md5Hex(out)
+}
+
+/// An MD5 digest in lowercase hex, on the stack (one per message sent or received).
+struct Md5Hex([u8; 32]);
+
+impl std::ops::Deref for Md5Hex {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        // Only hex digits are written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// One attribute as the digest sees it.
@@ -305,12 +323,13 @@ fn length_prefixed(md5: &mut Md5, bytes: &[u8]) -> Option<()> {
     Some(())
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        s.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(HEX_DIGITS[usize::from(b & 0x0f)]));
     }
     s
 }
@@ -395,8 +414,8 @@ mod tests {
 
     #[test]
     fn body_digest_is_lowercase_hex() {
-        assert_eq!(body_md5("hello"), "5d41402abc4b2a76b9719d911017c592");
-        assert_eq!(body_md5(""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(&*body_md5("hello"), "5d41402abc4b2a76b9719d911017c592");
+        assert_eq!(&*body_md5(""), "d41d8cd98f00b204e9800998ecf8427e");
     }
 
     #[test]
@@ -434,7 +453,7 @@ mod tests {
         };
         let output = |system: Option<&str>| SendMessageResult {
             message_id: Some("m-s".to_owned()),
-            md5_of_message_body: Some(body_md5("hello")),
+            md5_of_message_body: Some(body_md5("hello").to_string()),
             md5_of_message_system_attributes: system.map(str::to_owned),
             ..Default::default()
         };
@@ -577,7 +596,7 @@ mod tests {
             successful: Some(vec![SendMessageBatchResultEntry {
                 id: Some("zz".to_owned()),
                 message_id: Some("m".to_owned()),
-                md5_of_message_body: Some(body_md5("hello")),
+                md5_of_message_body: Some(body_md5("hello").to_string()),
                 ..Default::default()
             }]),
             failed: None,

@@ -15,8 +15,32 @@ use zeroize::Zeroizing;
 use crate::error::SigningError;
 use crate::params::Identity;
 
-/// A derived signing key, wiped on drop.
-pub(crate) type SigningKey = Zeroizing<[u8; 32]>;
+/// A derived signing key, wiped on drop, with its HMAC pads already hashed.
+#[derive(Clone)]
+pub(crate) struct SigningKey {
+    bytes: Zeroizing<[u8; 32]>,
+    mac: crate::keyed_mac::KeyedMac,
+}
+
+impl SigningKey {
+    fn new(bytes: Zeroizing<[u8; 32]>) -> Self {
+        let mac = crate::keyed_mac::KeyedMac::new(&bytes);
+        Self { bytes, mac }
+    }
+
+    /// HMAC-SHA256 of `message` under this key.
+    pub(crate) fn mac(&self, message: &[u8]) -> [u8; 32] {
+        self.mac.mac(message)
+    }
+}
+
+impl std::ops::Deref for SigningKey {
+    type Target = [u8; 32];
+
+    fn deref(&self) -> &[u8; 32] {
+        &self.bytes
+    }
+}
 
 /// How many keys a cache keeps unless told otherwise: enough for a client that talks to a few
 /// regions (S3 redirects) or services with one set of credentials.
@@ -123,6 +147,7 @@ impl SigningKeyCache {
         time: SystemTime,
         region: &str,
         service: &str,
+        validate: impl FnOnce() -> Result<(), SigningError>,
     ) -> Result<SigningKey, SigningError> {
         {
             let entries = self.read();
@@ -133,6 +158,8 @@ impl SigningKeyCache {
                 return Ok(e.key.clone());
             }
         }
+        // Only checked inputs are derived from, so only checked inputs are ever cached.
+        validate()?;
         let key = derive(identity.secret_access_key(), time, region, service)?;
         self.derivations.fetch_add(1, Ordering::Relaxed);
         if self.capacity > 0 {
@@ -191,7 +218,7 @@ fn derive(
         ));
     }
     key.copy_from_slice(bytes);
-    Ok(key)
+    Ok(SigningKey::new(key))
 }
 
 impl fmt::Debug for SigningKeyCache {
@@ -219,7 +246,9 @@ mod tests {
         region: &str,
     ) -> SigningKey {
         let date = AmzDate::from_system_time(t).unwrap().date_bytes();
-        cache.signing_key(id, date, t, region, "service").unwrap()
+        cache
+            .signing_key(id, date, t, region, "service", || Ok(()))
+            .unwrap()
     }
 
     #[test]

@@ -71,6 +71,7 @@ mod canonical;
 mod date;
 mod error;
 mod key_cache;
+mod keyed_mac;
 mod params;
 mod presign;
 mod settings;

@@ -57,7 +57,7 @@ impl<'a> Identity<'a> {
         self.session_token
     }
 
-    pub(crate) fn validate(&self) -> Result<(), SigningError> {
+    pub(crate) fn validate_keys(&self) -> Result<(), SigningError> {
         if !is_scope_component(self.access_key_id) {
             return Err(SigningError::credentials(
                 "access key id must be non-empty visible ASCII without '/'",
@@ -66,8 +66,12 @@ impl<'a> Identity<'a> {
         if self.secret_access_key.is_empty() {
             return Err(SigningError::credentials("secret access key is empty"));
         }
+        Ok(())
+    }
+
+    pub(crate) fn validate_token(&self) -> Result<(), SigningError> {
         if let Some(token) = self.session_token {
-            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            if token.is_empty() || !all_visible_ascii(token) {
                 return Err(SigningError::credentials(
                     "session token must be non-empty visible ASCII",
                 ));
@@ -88,6 +92,14 @@ impl fmt::Debug for Identity<'_> {
             )
             .finish()
     }
+}
+
+/// Whether every byte is visible ASCII (`!` to `~`). Checked on every signature (tokens run
+/// to a kilobyte and more), so written without an early exit, which lets the compiler test
+/// many bytes per instruction.
+pub(crate) fn all_visible_ascii(s: &str) -> bool {
+    s.bytes()
+        .fold(true, |ok, b| ok & (b.wrapping_sub(b'!') <= b'~' - b'!'))
 }
 
 /// A region, service or access key id goes into the credential scope: `/` would make the
@@ -127,7 +139,7 @@ impl<'a> PayloadHash<'a> {
 
     pub(crate) fn validate(&self) -> Result<(), SigningError> {
         let s = self.as_str();
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_graphic()) {
+        if s.is_empty() || !all_visible_ascii(s) {
             return Err(SigningError::params(
                 "payload hash must be non-empty visible ASCII",
             ));
@@ -172,8 +184,11 @@ pub struct SigningParams<'a> {
 }
 
 impl SigningParams<'_> {
-    pub(crate) fn validate(&self) -> Result<(), SigningError> {
-        self.identity.validate()?;
+    /// Checks what goes into the signing key and the credential scope: the access key id,
+    /// the secret, the region and the service. The key cache runs it before deriving a key,
+    /// so a cached key means these were checked (a hit compares them byte for byte).
+    pub(crate) fn validate_scope(&self) -> Result<(), SigningError> {
+        self.identity.validate_keys()?;
         if !is_scope_component(self.region) {
             return Err(SigningError::params(
                 "region must be non-empty visible ASCII without '/'",
@@ -184,6 +199,28 @@ impl SigningParams<'_> {
                 "service must be non-empty visible ASCII without '/'",
             ));
         }
+        Ok(())
+    }
+
+    /// Checks what changes per request: the session token and the payload hash.
+    pub(crate) fn validate_request(&self) -> Result<(), SigningError> {
+        self.identity.validate_token()?;
         self.payload.validate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_ascii_is_bang_to_tilde() {
+        for b in 0u8..=127 {
+            let s = char::from(b).to_string();
+            assert_eq!(all_visible_ascii(&s), b.is_ascii_graphic(), "byte {b}");
+        }
+        assert!(!all_visible_ascii("tokén"));
+        assert!(all_visible_ascii(&"A".repeat(2000)));
+        assert!(!all_visible_ascii(&format!("{}\n", "A".repeat(2000))));
     }
 }

@@ -80,7 +80,8 @@ fn presign_impl(
     explain: bool,
 ) -> Result<(Uri, Option<SigningOutput>), SigningError> {
     let expires = check_expiry(expires_in)?.to_string();
-    params.validate()?;
+    // The key, region and service are checked when the signing key is looked up.
+    params.validate_request()?;
     let settings = params.settings;
     let date = AmzDate::from_system_time(params.time)?;
     let token = params.identity.session_token();

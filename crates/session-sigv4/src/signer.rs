@@ -4,7 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hmac::{Hmac, KeyInit, Mac};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use http::request::Parts;
 use http::Uri;
@@ -90,6 +89,7 @@ impl Signer {
             params.time,
             params.region,
             params.service,
+            || params.validate_scope(),
         )
     }
 }
@@ -207,14 +207,9 @@ pub(crate) fn compute_signature(
     push_scope(sts, date, params);
     sts.push(b'\n');
     push_hex(sts, &hash);
-    // The signing key comes from aws-sigv4's derivation (cached); the final HMAC is computed
-    // here so the hex signature is written straight into one String.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key[..]).unwrap_or_else(|_| {
-        // HMAC accepts keys of any length; this branch cannot be taken.
-        <Hmac<Sha256> as KeyInit>::new(&Default::default())
-    });
-    mac.update(sts);
-    let tag = mac.finalize().into_bytes();
+    // The signing key comes from aws-sigv4's derivation (cached with its HMAC pads hashed);
+    // the final HMAC is computed here so the hex signature is written straight out.
+    let tag = key.mac(sts);
     let mut hex = [0u8; 64];
     for (pair, b) in hex.chunks_exact_mut(2).zip(tag.iter()) {
         pair[0] = HEX[usize::from(b >> 4)];
@@ -314,7 +309,8 @@ fn sign_headers_impl(
     params: &SigningParams<'_>,
     explain: bool,
 ) -> Result<Option<SigningOutput>, SigningError> {
-    params.validate()?;
+    // The key, region and service are checked when the signing key is looked up.
+    params.validate_request()?;
     let settings = params.settings;
     let date = AmzDate::from_system_time(params.time)?;
     let payload = params.payload.as_str();

@@ -207,15 +207,12 @@ fn invocation_id() -> HeaderValue {
     let bits = fastrand::u128(..);
     // Version 4, variant 10xx.
     let b = (bits & !(0xf << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
-    let mut out = [0u8; 36];
-    let mut nibble = 32;
-    for (i, slot) in out.iter_mut().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            *slot = b'-';
-        } else {
-            nibble -= 1;
-            *slot = HEX[((b >> (nibble * 4)) & 0xf) as usize];
-        }
+    // Where each of the 16 bytes' two hex digits go in `8-4-4-4-12` form.
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+    let mut out = *b"00000000-0000-0000-0000-000000000000";
+    for (byte, at) in b.to_be_bytes().into_iter().zip(AT) {
+        out[at] = HEX[usize::from(byte >> 4)];
+        out[at + 1] = HEX[usize::from(byte & 0xf)];
     }
     HeaderValue::from_bytes(&out).unwrap_or(HeaderValue::from_static(
         "00000000-0000-4000-8000-000000000000",
@@ -407,8 +404,12 @@ impl Attempts {
             let parts = std::mem::replace(&mut self.parts, Request::new(()).into_parts().0);
             (parts, self.body.take())
         } else {
+            // The original goes out and the copy stays: the original's header map was sized
+            // for the headers the stack adds, a clone is sized to fit exactly and would grow
+            // (rehashing) on the first insert.
+            let copy = copy_parts(&self.parts, self.how);
             let body = self.body.try_clone().unwrap_or_default();
-            (copy_parts(&self.parts, self.how), body)
+            (std::mem::replace(&mut self.parts, copy), body)
         };
         let index = (self.attempt as usize - 1).min(attempt_headers.len() - 1);
         parts.headers.insert(

@@ -154,3 +154,20 @@ fn backoff_is_full_jitter_capped() {
         "jitter should spread up to the cap"
     );
 }
+
+#[test]
+fn invocation_ids_are_version_4_uuids() {
+    let a = invocation_id();
+    let s = a.to_str().unwrap();
+    assert_eq!(s.len(), 36);
+    for (i, c) in s.char_indices() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            assert_eq!(c, '-', "{s}");
+        } else {
+            assert!(c.is_ascii_hexdigit() && !c.is_ascii_uppercase(), "{s}");
+        }
+    }
+    assert_eq!(&s[14..15], "4", "{s}");
+    assert!("89ab".contains(&s[19..20]), "{s}");
+    assert_ne!(a, invocation_id());
+}
