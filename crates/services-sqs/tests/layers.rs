@@ -71,12 +71,7 @@ fn layers_at_each_point_see_what_their_place_promises() {
             .send()
             .await
             .unwrap();
-        let got = sqs
-            .receive_message()
-            .queue_url(&url)
-            .send()
-            .await
-            .unwrap();
+        let got = sqs.receive_message().queue_url(&url).send().await.unwrap();
         let bodies: Vec<_> = got
             .messages
             .unwrap_or_default()
@@ -141,5 +136,8 @@ fn a_user_http_client_gets_the_signed_requests() {
     });
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2);
-    assert!(seen.iter().all(|a| a.starts_with("AWS4-HMAC-SHA256 ")), "{seen:?}");
+    assert!(
+        seen.iter().all(|a| a.starts_with("AWS4-HMAC-SHA256 ")),
+        "{seen:?}"
+    );
 }

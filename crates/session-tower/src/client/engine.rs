@@ -90,7 +90,7 @@ impl Engine {
         let operation = match &self.attempt {
             Attempt::Fused(fused) => {
                 match fused.resolver.endpoint(meta.endpoint_params.as_ref()) {
-                    Ok(endpoint) => Operation::Fused {
+                    Ok(endpoint) => Stage::Inline {
                         inner: self.retry.drive(
                             req,
                             CopyParts::WithoutExtensions,
@@ -103,12 +103,12 @@ impl Engine {
                             },
                         ),
                     },
-                    Err(e) => Operation::Failed { error: Some(e) },
+                    Err(e) => Stage::Failed { error: Some(e) },
                 }
             }
             Attempt::Layered(stage) => {
                 meta.put_into(&mut req);
-                Operation::Layered {
+                Stage::Boxed {
                     inner: Box::pin(self.retry.drive(
                         req,
                         CopyParts::WithExtensions,
@@ -124,18 +124,19 @@ impl Engine {
 }
 
 pin_project! {
-    /// One operation's retry loop, by the kind of attempt.
-    #[project = OperationProj]
-    enum Operation<'a, F> {
-        Fused { #[pin] inner: F },
-        // Clients with layers inside the attempt already box per attempt; one more box
-        // keeps this enum the size of the fused path.
-        Layered { inner: BoxFuture<'a> },
+    /// A stage of the fused path in flight: the common future in line, a boxed one off the
+    /// common path, or an error found before anything was sent. One type serves the
+    /// operation (in line: the fused retry loop; boxed: the loop over layered attempts) and
+    /// the attempt (in line: the exchange; boxed: waiting for credentials first).
+    #[project = StageProj]
+    enum Stage<'a, F> {
+        Inline { #[pin] inner: F },
+        Boxed { inner: BoxFuture<'a> },
         Failed { error: Option<Error> },
     }
 }
 
-impl<F> Future for Operation<'_, F>
+impl<F> Future for Stage<'_, F>
 where
     F: Future<Output = Result<Response<SdkBody>, Error>>,
 {
@@ -143,14 +144,17 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project() {
-            OperationProj::Fused { inner } => inner.poll(cx),
-            OperationProj::Layered { inner } => inner.as_mut().poll(cx),
-            OperationProj::Failed { error } => Poll::Ready(Err(error
+            StageProj::Inline { inner } => inner.poll(cx),
+            StageProj::Boxed { inner } => inner.as_mut().poll(cx),
+            StageProj::Failed { error } => Poll::Ready(Err(error
                 .take()
-                .unwrap_or_else(|| Error::request("operation polled after completion")))),
+                .unwrap_or_else(|| Error::request("future polled after completion")))),
         }
     }
 }
+
+/// One fused attempt in flight.
+type AttemptFuture = Stage<'static, Timed<ErrorsFuture<TransportFuture>>>;
 
 impl Fused {
     /// One attempt: endpoint, credentials and signature now, then the exchange under the
@@ -164,7 +168,7 @@ impl Fused {
     ) -> AttemptFuture {
         let (mut parts, body) = req.into_parts();
         if let Err(e) = endpoint.apply_parts(&mut parts, meta.host_prefix.as_deref()) {
-            return AttemptFuture::Failed { error: Some(e) };
+            return Stage::Failed { error: Some(e) };
         }
         let Some(cache) = &self.credentials else {
             return self.exchange(Request::from_parts(parts, body), meta.errors_on_success);
@@ -173,7 +177,7 @@ impl Fused {
             Some(creds) => {
                 let scope = endpoint.signing_scope();
                 if let Err(e) = self.signing.sign_parts(&mut parts, &body, &creds, scope) {
-                    return AttemptFuture::Failed { error: Some(e) };
+                    return Stage::Failed { error: Some(e) };
                 }
                 self.exchange(Request::from_parts(parts, body), meta.errors_on_success)
             }
@@ -183,7 +187,7 @@ impl Fused {
                 let (cache, signing) = (cache.clone(), self.signing.clone());
                 let scope = endpoint.signing_scope().cloned();
                 let (errors_on_success, exchange) = (meta.errors_on_success, self.exchanger());
-                AttemptFuture::Loading {
+                Stage::Boxed {
                     inner: Box::pin(async move {
                         let creds = cache.get().await?;
                         signing.sign_parts(&mut parts, &body, &creds, scope.as_ref())?;
@@ -248,36 +252,12 @@ fn exchange(
         Sender::Custom(client) => TransportFuture::boxed(client.clone().oneshot(req)),
     };
     let sleep = attempt_timeout.map(|d| (tokio::time::sleep(d), d));
-    AttemptFuture::Exchanging {
+    Stage::Inline {
         inner: Timed::new(
             ErrorsFuture::new(sending, protocol, errors_on_success),
             sleep,
             Scope::Attempt,
         ),
-    }
-}
-
-pin_project! {
-    /// One fused attempt in flight.
-    #[project = AttemptProj]
-    enum AttemptFuture {
-        Exchanging { #[pin] inner: Timed<ErrorsFuture<TransportFuture>> },
-        Loading { inner: BoxFuture<'static> },
-        Failed { error: Option<Error> },
-    }
-}
-
-impl Future for AttemptFuture {
-    type Output = Result<Response<SdkBody>, Error>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project() {
-            AttemptProj::Exchanging { inner } => inner.poll(cx),
-            AttemptProj::Loading { inner } => inner.as_mut().poll(cx),
-            AttemptProj::Failed { error } => Poll::Ready(Err(error
-                .take()
-                .unwrap_or_else(|| Error::request("attempt polled after completion")))),
-        }
     }
 }
 

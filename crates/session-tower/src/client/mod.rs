@@ -8,6 +8,14 @@
 //!         attempt timeout → response errors → transport (pooled hyper)
 //! ```
 //!
+//! The order is the layers' order; the stack's own stages run as one future per operation
+//! (`engine`), calling the same code as the public layers in [`crate::retry`],
+//! [`crate::endpoint`], [`crate::signing`], [`crate::timeout`], [`crate::errors`] and
+//! [`crate::trace`]. Ten nested services cost a boxed clone of the stack, a boxed retry loop
+//! and ten futures moved into one another on every call; the fused path costs one box of
+//! under 1 KiB. With layers inside the attempt, the attempt runs through a boxed stage of
+//! those layers instead; the operation-level path around it is the same.
+//!
 //! A [`Client`] is `Clone + Send + Sync` and cloning it is one `Arc` increment: there is no
 //! need to wrap it in an `Arc`. All clients of one session share one connection pool, one
 //! credentials cache and one signing-key cache. Building a client does no I/O (the session
