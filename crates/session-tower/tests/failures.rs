@@ -248,3 +248,26 @@ fn tracing_shows_operations_but_never_secrets() {
         assert!(!logged.contains(secret), "{secret} leaked: {logged}");
     }
 }
+
+/// `Client::send` makes its future at once; one made outside any runtime (where no timer can
+/// be set) and awaited inside one later must work, timeouts included.
+#[test]
+fn futures_made_outside_a_runtime_can_be_awaited_inside_one() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (url, _) = rt.block_on(stub(Arc::new(|_| OK.into()), None));
+    let client = Client::builder(&session(&url), &INFO)
+        .operation_timeout(Duration::from_secs(5))
+        .attempt_timeout(Some(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let req = session_tower::protocol::rpc::json_request(
+        session_tower::protocol::Protocol::AwsJson1_0,
+        "Ping",
+        "AmazonSQS.Ping",
+        &serde_json::json!({}),
+    )
+    .unwrap();
+    let sending = client.send(req);
+    let resp = rt.block_on(sending).unwrap();
+    assert_eq!(resp.status(), 200);
+}

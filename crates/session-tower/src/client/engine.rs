@@ -86,7 +86,6 @@ impl Engine {
         meta: OperationMeta,
     ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + '_ {
         let span = trace::operation_span(self.service_id, meta.name);
-        let sleep = self.operation_timeout.map(|d| (tokio::time::sleep(d), d));
         let operation = match &self.attempt {
             Attempt::Fused(fused) => {
                 match fused.resolver.endpoint(meta.endpoint_params.as_ref()) {
@@ -119,7 +118,10 @@ impl Engine {
                 }
             }
         };
-        Traced::new(Timed::new(operation, sleep, Scope::Operation), span)
+        Traced::new(
+            Timed::new(operation, self.operation_timeout, Scope::Operation),
+            span,
+        )
     }
 }
 
@@ -251,11 +253,10 @@ fn exchange(
         Sender::Pooled(transport) => transport.request(req),
         Sender::Custom(client) => TransportFuture::boxed(client.clone().oneshot(req)),
     };
-    let sleep = attempt_timeout.map(|d| (tokio::time::sleep(d), d));
     Stage::Inline {
         inner: Timed::new(
             ErrorsFuture::new(sending, protocol, errors_on_success),
-            sleep,
+            attempt_timeout,
             Scope::Attempt,
         ),
     }

@@ -11,26 +11,25 @@ use crate::error::Error;
 
 pin_project! {
     /// The future of a [`Timeout`](super::Timeout) call.
+    ///
+    /// The clock starts at the first poll, not when the future is made: futures may be made
+    /// outside a runtime (where no timer can be set) and awaited inside one later.
     #[derive(Debug)]
     pub struct ResponseFuture<F> {
         #[pin]
         inner: F,
         #[pin]
         sleep: Option<Sleep>,
-        limit: Duration,
+        limit: Option<Duration>,
         scope: Scope,
     }
 }
 
 impl<F> ResponseFuture<F> {
-    pub(crate) fn new(inner: F, sleep: Option<(Sleep, Duration)>, scope: Scope) -> Self {
-        let (sleep, limit) = match sleep {
-            Some((s, d)) => (Some(s), d),
-            None => (None, Duration::ZERO),
-        };
+    pub(crate) fn new(inner: F, limit: Option<Duration>, scope: Scope) -> Self {
         Self {
             inner,
-            sleep,
+            sleep: None,
             limit,
             scope,
         }
@@ -44,12 +43,19 @@ where
     type Output = Result<T, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
+        let mut this = self.project();
+        if this.sleep.is_none() {
+            if let Some(limit) = *this.limit {
+                this.sleep.set(Some(tokio::time::sleep(limit)));
+            }
+        }
         if let Poll::Ready(out) = this.inner.poll(cx) {
             return Poll::Ready(out);
         }
         match this.sleep.as_pin_mut().map(|sleep| sleep.poll(cx)) {
-            Some(Poll::Ready(())) => Poll::Ready(Err(this.scope.error(*this.limit))),
+            Some(Poll::Ready(())) => {
+                Poll::Ready(Err(this.scope.error(this.limit.unwrap_or_default())))
+            }
             _ => Poll::Pending,
         }
     }

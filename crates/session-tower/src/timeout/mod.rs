@@ -89,8 +89,7 @@ where
     }
 
     fn call(&mut self, req: R) -> Self::Future {
-        let sleep = self.limit.map(|d| (tokio::time::sleep(d), d));
-        ResponseFuture::new(self.inner.call(req), sleep, self.scope)
+        ResponseFuture::new(self.inner.call(req), self.limit, self.scope)
     }
 }
 
