@@ -11,6 +11,8 @@ mod classify;
 mod future;
 mod quota;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -255,19 +257,33 @@ fn copy_parts(parts: &http::request::Parts, how: CopyParts) -> http::request::Pa
     }
 }
 
+/// The retry loop of [`Retry`]: the first attempt goes to `ready` (the service `poll_ready`
+/// said yes to, so whatever it reserved is used, not dropped); later ones to fresh clones,
+/// each made ready first.
 async fn run<S>(
-    svc: S,
+    ready: S,
     shared: Arc<Shared>,
     req: Request<SdkBody>,
 ) -> Result<Response<SdkBody>, Error>
 where
-    S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error> + Clone,
+    S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
 {
     use tower::ServiceExt;
 
+    type Attempt = Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send>>;
+    let template = ready.clone();
+    let mut ready = Some(ready);
     shared
         .drive(req, CopyParts::WithExtensions, move |req, _attempt| {
-            svc.clone().oneshot(req)
+            let attempt: Attempt = match ready.take() {
+                Some(mut svc) => Box::pin(svc.call(req)),
+                None => Box::pin(template.clone().oneshot(req)),
+            };
+            attempt
         })
         .await
 }

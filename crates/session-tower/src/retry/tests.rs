@@ -171,3 +171,54 @@ fn invocation_ids_are_version_4_uuids() {
     assert!("89ab".contains(&s[19..20]), "{s}");
     assert_ne!(a, invocation_id());
 }
+
+/// Counts `poll_ready` calls and refuses a `call` that was not preceded by one (as tower's
+/// `ConcurrencyLimit` does, whose readiness holds a permit).
+#[derive(Clone)]
+struct Strict {
+    readies: Arc<std::sync::atomic::AtomicUsize>,
+    ready: bool,
+    statuses: Arc<Mutex<Vec<u16>>>,
+}
+
+impl Service<Request<SdkBody>> for Strict {
+    type Response = Response<SdkBody>;
+    type Error = Error;
+    type Future = std::future::Ready<Result<Response<SdkBody>, Error>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.readies
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.ready = true;
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _req: Request<SdkBody>) -> Self::Future {
+        assert!(std::mem::take(&mut self.ready), "called without poll_ready");
+        let status = self.statuses.lock().unwrap().remove(0);
+        std::future::ready(if status == 200 {
+            Ok(Response::new(SdkBody::empty()))
+        } else {
+            Err(service_err(status, "InternalError"))
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_service_made_ready_takes_the_first_attempt() {
+    let readies = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let strict = Strict {
+        readies: readies.clone(),
+        ready: false,
+        statuses: Arc::new(Mutex::new(vec![200, 500, 200])),
+    };
+    let mut svc = layer(3).layer(strict);
+    svc.ready().await.unwrap();
+    svc.call(Request::new(SdkBody::empty())).await.unwrap();
+    // One readiness for one attempt: the ready service was used, not a fresh clone.
+    assert_eq!(readies.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // A retry goes to a clone, made ready first.
+    svc.ready().await.unwrap();
+    svc.call(Request::new(SdkBody::empty())).await.unwrap();
+    assert_eq!(readies.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
