@@ -12,7 +12,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::boxed::{erase_layer, BoxLayer, BoxedStage};
-use super::engine::{Attempt, Engine, EngineService, Fused, Sender};
+use super::engine::{Attempt, Engine, EngineService, Exchange, Fused, Sender};
 use super::runtime::SessionRuntime;
 use super::{Client, Inner, ServiceInfo};
 use crate::body::{BoxError, SdkBody};
@@ -249,11 +249,13 @@ impl<C: From<Client>> ClientBuilder<C> {
                 resolver: resolver.clone(),
                 credentials,
                 signing: signing.clone(),
-                attempt_timeout,
-                protocol: info.protocol,
-                sender: match self.http_client {
-                    Some(client) => Sender::Custom(client),
-                    None => Sender::Pooled(transport),
+                exchange: Exchange {
+                    attempt_timeout,
+                    protocol: info.protocol,
+                    sender: match self.http_client {
+                        Some(client) => Sender::Custom(client),
+                        None => Sender::Pooled(transport),
+                    },
                 },
             })
         } else {

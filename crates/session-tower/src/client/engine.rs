@@ -63,6 +63,12 @@ pub(crate) struct Fused {
     /// `None` sends unsigned (an anonymous client).
     pub(crate) credentials: Option<CredentialsCache>,
     pub(crate) signing: Arc<SigningConfig>,
+    pub(crate) exchange: Exchange,
+}
+
+/// What sends a signed request and reads the answer: cloned into the boxed slow path.
+#[derive(Clone)]
+pub(crate) struct Exchange {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) protocol: Protocol,
     pub(crate) sender: Sender,
@@ -173,7 +179,9 @@ impl Fused {
             return Stage::Failed { error: Some(e) };
         }
         let Some(cache) = &self.credentials else {
-            return self.exchange(Request::from_parts(parts, body), meta.errors_on_success);
+            return self
+                .exchange
+                .start(Request::from_parts(parts, body), meta.errors_on_success);
         };
         match cache.get_now() {
             Some(creds) => {
@@ -181,84 +189,44 @@ impl Fused {
                 if let Err(e) = self.signing.sign_parts(&mut parts, &body, &creds, scope) {
                     return Stage::Failed { error: Some(e) };
                 }
-                self.exchange(Request::from_parts(parts, body), meta.errors_on_success)
+                self.exchange
+                    .start(Request::from_parts(parts, body), meta.errors_on_success)
             }
             // Off the hot path (first call, expiry): the wait for the provider is boxed, and
             // the attempt's timer starts once it has signed.
             None => {
                 let (cache, signing) = (cache.clone(), self.signing.clone());
                 let scope = endpoint.signing_scope().cloned();
-                let (errors_on_success, exchange) = (meta.errors_on_success, self.exchanger());
+                let (errors_on_success, exchange) = (meta.errors_on_success, self.exchange.clone());
                 Stage::Boxed {
                     inner: Box::pin(async move {
                         let creds = cache.get().await?;
                         signing.sign_parts(&mut parts, &body, &creds, scope.as_ref())?;
                         exchange
-                            .exchange(Request::from_parts(parts, body), errors_on_success)
+                            .start(Request::from_parts(parts, body), errors_on_success)
                             .await
                     }),
                 }
             }
         }
     }
+}
 
-    fn exchanger(&self) -> Exchanger {
-        Exchanger {
-            attempt_timeout: self.attempt_timeout,
-            protocol: self.protocol,
-            sender: self.sender.clone(),
-        }
-    }
-
+impl Exchange {
     /// The request out and the response in, under the attempt timeout; an error response
     /// is read and parsed inside it (a slow error body counts against the attempt).
-    fn exchange(&self, req: Request<SdkBody>, errors_on_success: bool) -> AttemptFuture {
-        exchange(
-            &self.sender,
-            self.attempt_timeout,
-            self.protocol,
-            req,
-            errors_on_success,
-        )
-    }
-}
-
-/// What an exchange needs, owned (for the boxed slow path).
-struct Exchanger {
-    attempt_timeout: Option<Duration>,
-    protocol: Protocol,
-    sender: Sender,
-}
-
-impl Exchanger {
-    fn exchange(&self, req: Request<SdkBody>, errors_on_success: bool) -> AttemptFuture {
-        exchange(
-            &self.sender,
-            self.attempt_timeout,
-            self.protocol,
-            req,
-            errors_on_success,
-        )
-    }
-}
-
-fn exchange(
-    sender: &Sender,
-    attempt_timeout: Option<Duration>,
-    protocol: Protocol,
-    req: Request<SdkBody>,
-    errors_on_success: bool,
-) -> AttemptFuture {
-    let sending = match sender {
-        Sender::Pooled(transport) => transport.request(req),
-        Sender::Custom(client) => TransportFuture::boxed(client.clone().oneshot(req)),
-    };
-    Stage::Inline {
-        inner: Timed::new(
-            ErrorsFuture::new(sending, protocol, errors_on_success),
-            attempt_timeout,
-            Scope::Attempt,
-        ),
+    fn start(&self, req: Request<SdkBody>, errors_on_success: bool) -> AttemptFuture {
+        let sending = match &self.sender {
+            Sender::Pooled(transport) => transport.request(req),
+            Sender::Custom(client) => TransportFuture::boxed(client.clone().oneshot(req)),
+        };
+        Stage::Inline {
+            inner: Timed::new(
+                ErrorsFuture::new(sending, self.protocol, errors_on_success),
+                self.attempt_timeout,
+                Scope::Attempt,
+            ),
+        }
     }
 }
 
