@@ -25,18 +25,36 @@ const THROTTLE: &str = "HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-
 
 /// Starts the stub; returns its URL and a counter of connections seen.
 async fn stub(script: Script, delay: Option<Duration>) -> (String, Arc<AtomicUsize>) {
+    let (url, seen, _) = recording_stub(script, delay).await;
+    (url, seen)
+}
+
+/// The requests a stub received, as text (one read each: the tests' requests are small).
+type Requests = Arc<std::sync::Mutex<Vec<String>>>;
+
+/// [`stub`], also keeping the requests it received.
+async fn recording_stub(
+    script: Script,
+    delay: Option<Duration>,
+) -> (String, Arc<AtomicUsize>, Requests) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(AtomicUsize::new(0));
-    let count = seen.clone();
+    let requests = Requests::default();
+    let (count, record) = (seen.clone(), requests.clone());
     tokio::spawn(async move {
         loop {
             let (mut sock, _) = listener.accept().await.unwrap();
             let n = count.fetch_add(1, Ordering::SeqCst);
             let answer = script(n);
+            let record = record.clone();
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 65536];
-                let _ = sock.read(&mut buf).await;
+                let read = sock.read(&mut buf).await.unwrap_or(0);
+                record
+                    .lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&buf[..read]).into_owned());
                 if let Some(d) = delay {
                     tokio::time::sleep(d).await;
                 }
@@ -45,7 +63,7 @@ async fn stub(script: Script, delay: Option<Duration>) -> (String, Arc<AtomicUsi
             });
         }
     });
-    (url, seen)
+    (url, seen, requests)
 }
 
 fn session(url: &str) -> Session {
@@ -270,4 +288,71 @@ fn futures_made_outside_a_runtime_can_be_awaited_inside_one() {
     let sending = client.send(req);
     let resp = rt.block_on(sending).unwrap();
     assert_eq!(resp.status(), 200);
+}
+
+/// A modeled-error type for calling `rt::json_call` directly.
+#[derive(Debug)]
+struct AnyError(session_tower::ServiceError);
+
+impl session_tower::rt::ModeledError for AnyError {
+    fn from_service_error(service: session_tower::ServiceError) -> Self {
+        Self(service)
+    }
+
+    fn service_error(&self) -> &session_tower::ServiceError {
+        &self.0
+    }
+}
+
+/// Generated operations rebuild their request for a retry instead of keeping a copy: the
+/// retried request must be the same request again, with the same invocation id, the next
+/// attempt number, the user agent, and a fresh signature.
+#[tokio::test]
+async fn retried_operations_send_the_same_request_again() {
+    let (url, _, requests) = recording_stub(
+        Arc::new(|n| if n == 0 { THROTTLE.into() } else { OK.into() }),
+        None,
+    )
+    .await;
+    let client = stub_client(&url, 3);
+    let out: serde_json::Value = session_tower::rt::json_call::<_, _, AnyError>(
+        &client,
+        "SendMessage",
+        "AmazonSQS.SendMessage",
+        &serde_json::json!({"QueueUrl": "q", "MessageBody": "same body"}),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(out["Done"], true);
+    let requests = requests.lock().unwrap();
+    assert_eq!(requests.len(), 2);
+    let header = |req: &str, name: &str| {
+        req.lines()
+            .find_map(|l| {
+                let (n, v) = l.split_once(':')?;
+                n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+            })
+            .unwrap_or_default()
+    };
+    let body = |req: &str| req.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    let (first, second) = (&requests[0], &requests[1]);
+    assert_eq!(header(first, "amz-sdk-request"), "attempt=1; max=3");
+    assert_eq!(header(second, "amz-sdk-request"), "attempt=2; max=3");
+    let id = header(first, "amz-sdk-invocation-id");
+    assert_eq!(id.len(), 36);
+    assert_eq!(header(second, "amz-sdk-invocation-id"), id);
+    for name in [
+        "user-agent",
+        "x-amz-target",
+        "content-type",
+        "content-length",
+        "host",
+    ] {
+        assert!(!header(second, name).is_empty(), "{name} missing: {second}");
+        assert_eq!(header(first, name), header(second, name), "{name}");
+    }
+    assert!(header(second, "authorization").starts_with("AWS4-HMAC-SHA256 "));
+    assert_eq!(body(first), body(second));
+    assert!(body(second).contains("same body"), "{second}");
 }

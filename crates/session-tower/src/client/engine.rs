@@ -33,7 +33,7 @@ use crate::endpoint::{EndpointResolver, ResolvedEndpoint};
 use crate::error::Error;
 use crate::errors::ResponseFuture as ErrorsFuture;
 use crate::protocol::Protocol;
-use crate::retry::{CopyParts, Shared as RetryPolicy};
+use crate::retry::{Rebuild, Resend, Shared as RetryPolicy};
 use crate::signing::SigningConfig;
 use crate::timeout::{ResponseFuture as Timed, Scope};
 use crate::trace::{self, ResponseFuture as Traced};
@@ -85,12 +85,14 @@ pub(crate) enum Sender {
 
 impl Engine {
     /// Runs one operation: spans, operation timeout, retries, attempts. The future holds
-    /// the request once (see [`RetryPolicy::drive`]).
-    pub(crate) fn run(
-        &self,
+    /// the request once (see [`RetryPolicy::drive`]). With `rebuild`, a retry builds its
+    /// request anew instead of sending a copy kept from the start.
+    pub(crate) fn run<'a>(
+        &'a self,
         mut req: Request<SdkBody>,
         meta: OperationMeta,
-    ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + '_ {
+        rebuild: Option<(&'a Rebuild<'a>, &'a http::HeaderValue)>,
+    ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a {
         let span = trace::operation_span(self.service_id, meta.name);
         let operation = match &self.attempt {
             Attempt::Fused(fused) => {
@@ -98,7 +100,9 @@ impl Engine {
                     Ok(endpoint) => Stage::Inline {
                         inner: self.retry.drive(
                             req,
-                            CopyParts::WithoutExtensions,
+                            rebuild.map_or(Resend::CopyWithoutExtensions, |(build, ua)| {
+                                Resend::Rebuild(build, ua)
+                            }),
                             move |req, n| {
                                 // Endpoint and signing run now, inside the attempt's span.
                                 let span = trace::attempt_span(n);
@@ -114,9 +118,11 @@ impl Engine {
             Attempt::Layered(stage) => {
                 meta.put_into(&mut req);
                 Stage::Boxed {
+                    // Layers may change the request; a copy of what they were given
+                    // is resent rather than a rebuilt one.
                     inner: Box::pin(self.retry.drive(
                         req,
-                        CopyParts::WithExtensions,
+                        Resend::CopyWithExtensions,
                         move |req, n| {
                             Traced::new(stage.clone().oneshot(req), trace::attempt_span(n))
                         },
@@ -252,7 +258,7 @@ impl Service<Request<SdkBody>> for EngineService {
         let engine = self.engine.clone();
         Box::pin(async move {
             let meta = OperationMeta::take_from(&mut req);
-            engine.run(req, meta).await
+            engine.run(req, meta, None).await
         })
     }
 }

@@ -103,26 +103,57 @@ impl Client {
     /// Anything the stack reports: see [`Error`]'s predicates.
     pub fn send_operation(
         &self,
-        mut req: Request<SdkBody>,
+        req: Request<SdkBody>,
         meta: OperationMeta,
     ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + '_ {
+        self.dispatch(req, meta, None)
+    }
+
+    /// Sends the request `build` makes; a retry calls `build` again rather than resending a
+    /// copy kept from the start (most operations never retry, so the copy was kept for
+    /// nothing). For operations whose request is cheap to make again from their input.
+    pub(crate) fn send_rebuilding<'a>(
+        &'a self,
+        build: &'a crate::retry::Rebuild<'a>,
+        meta: OperationMeta,
+    ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a {
+        let first = build();
+        let fut: Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a>> =
+            match first {
+                Ok(req) => Box::pin(self.dispatch(req, meta, Some(build))),
+                Err(e) => Box::pin(std::future::ready(Err(e))),
+            };
+        fut
+    }
+
+    fn dispatch<'a>(
+        &'a self,
+        mut req: Request<SdkBody>,
+        meta: OperationMeta,
+        rebuild: Option<&'a crate::retry::Rebuild<'a>>,
+    ) -> Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a>> {
+        let user_agent = &self.inner.user_agent;
         req.headers_mut()
-            .insert(http::header::USER_AGENT, self.inner.user_agent.clone());
+            .insert(http::header::USER_AGENT, user_agent.clone());
         // One box per operation, made here rather than in an `async fn` (which would keep
         // the request twice): futures are moved by copying, and every caller's future up to
         // the task would otherwise carry the operation's whole state. The operation's
         // future is kept under 1 KiB, the largest block glibc serves from its per-thread
         // cache without taking an arena lock.
-        let fut: Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send + '_>> =
-            match &self.inner.wrapped {
-                // The common case: the engine, borrowed (no clone of the stack).
-                None => Box::pin(self.inner.engine.run(req, meta)),
-                Some(wrapped) => {
-                    meta.put_into(&mut req);
-                    Box::pin(wrapped.clone().oneshot(req))
-                }
-            };
-        fut
+        match &self.inner.wrapped {
+            // The common case: the engine, borrowed (no clone of the stack).
+            None => Box::pin(
+                self.inner
+                    .engine
+                    .run(req, meta, rebuild.map(|b| (b, user_agent))),
+            ),
+            // Layers around the operation see one request per operation; retries inside
+            // resend copies of it.
+            Some(wrapped) => {
+                meta.put_into(&mut req);
+                Box::pin(wrapped.clone().oneshot(req))
+            }
+        }
     }
 
     /// A presigned URL for `req` (method, path, query and headers to sign), valid for

@@ -203,8 +203,20 @@ where
     }
 }
 
-/// A random version-4 UUID, the SDKs' invocation id format, written without `format!`.
+/// A random version-4 UUID, the SDKs' invocation id format, as a header value.
+#[cfg(test)]
 fn invocation_id() -> HeaderValue {
+    invocation_header(&invocation_id_text())
+}
+
+fn invocation_header(text: &[u8; 36]) -> HeaderValue {
+    HeaderValue::from_bytes(text).unwrap_or(HeaderValue::from_static(
+        "00000000-0000-4000-8000-000000000000",
+    ))
+}
+
+/// A random version-4 UUID in text, written without `format!`.
+fn invocation_id_text() -> [u8; 36] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bits = fastrand::u128(..);
     // Version 4, variant 10xx.
@@ -216,9 +228,7 @@ fn invocation_id() -> HeaderValue {
         out[at] = HEX[usize::from(byte >> 4)];
         out[at + 1] = HEX[usize::from(byte & 0xf)];
     }
-    HeaderValue::from_bytes(&out).unwrap_or(HeaderValue::from_static(
-        "00000000-0000-4000-8000-000000000000",
-    ))
+    out
 }
 
 /// `attempt=N; max=M` for every attempt, built once per client.
@@ -233,20 +243,29 @@ fn attempt_headers(max: u32) -> Vec<HeaderValue> {
         .collect()
 }
 
-/// How an attempt's request is copied from the original when a retry may need it again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CopyParts {
-    /// Everything, extensions included (layers after the retry read them).
-    WithExtensions,
-    /// Method, URI, version and headers only: the caller took what it needs out of the
-    /// extensions already, and copying them would allocate for nothing.
-    WithoutExtensions,
+/// Where a retry's request comes from.
+#[derive(Clone, Copy)]
+pub(crate) enum Resend<'a> {
+    /// A copy of the original with everything, extensions included (layers after the retry
+    /// read them).
+    CopyWithExtensions,
+    /// A copy of the method, URI, version and headers only: the caller took what it needs
+    /// out of the extensions already, and copying them would allocate for nothing.
+    CopyWithoutExtensions,
+    /// The caller builds the request again (its operation serializes the input anew), so no
+    /// copy is kept while the first attempt is in flight: most operations never retry. The
+    /// header value is the client's `User-Agent`, which the original was given on its way in.
+    Rebuild(&'a Rebuild<'a>, &'a HeaderValue),
 }
 
-fn copy_parts(parts: &http::request::Parts, how: CopyParts) -> http::request::Parts {
-    match how {
-        CopyParts::WithExtensions => parts.clone(),
-        CopyParts::WithoutExtensions => {
+/// Builds an operation's request (what [`Resend::Rebuild`] calls for each retry).
+pub(crate) type Rebuild<'a> = dyn Fn() -> Result<Request<SdkBody>, Error> + Sync + 'a;
+
+/// A copy for a retry (`with_extensions`: all of it; else no extensions).
+fn copy_parts(parts: &http::request::Parts, with_extensions: bool) -> http::request::Parts {
+    match with_extensions {
+        true => parts.clone(),
+        false => {
             let (mut copy, ()) = Request::new(()).into_parts();
             copy.method = parts.method.clone();
             copy.uri = parts.uri.clone();
@@ -278,7 +297,7 @@ where
     let template = ready.clone();
     let mut ready = Some(ready);
     shared
-        .drive(req, CopyParts::WithExtensions, move |req, _attempt| {
+        .drive(req, Resend::CopyWithExtensions, move |req, _attempt| {
             let attempt: Attempt = match ready.take() {
                 Some(mut svc) => Box::pin(svc.call(req)),
                 None => Box::pin(template.clone().oneshot(req)),
@@ -307,7 +326,7 @@ impl Shared {
     pub(crate) fn drive<'a, F, Fut>(
         &'a self,
         req: Request<SdkBody>,
-        how: CopyParts,
+        resend: Resend<'a>,
         mut send: F,
     ) -> impl std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a
     where
@@ -315,9 +334,11 @@ impl Shared {
         Fut: std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a,
     {
         let (mut parts, body) = req.into_parts();
-        parts
-            .headers
-            .insert(crate::headers::AMZ_SDK_INVOCATION_ID, invocation_id());
+        let invocation = invocation_id_text();
+        parts.headers.insert(
+            crate::headers::AMZ_SDK_INVOCATION_ID,
+            invocation_header(&invocation),
+        );
         // A stream cannot be replayed: it gets exactly one attempt.
         let max_attempts = if body.try_clone().is_some() {
             self.config.max_attempts
@@ -327,7 +348,8 @@ impl Shared {
         let mut state = Attempts {
             parts,
             body,
-            how,
+            resend,
+            invocation,
             max_attempts,
             attempt: 0,
             retry_cost: None,
@@ -346,8 +368,10 @@ impl Shared {
                         }
                     }
                 }
-                let req = state.next(&self.attempt_headers);
-                let result = send(req, state.attempt).await;
+                let result = match state.next(&self.attempt_headers) {
+                    Ok(req) => send(req, state.attempt).await,
+                    Err(e) => Err(e),
+                };
                 match self.after(result, &mut state) {
                     Next::Return(result) => return result,
                     Next::Retry(delay) => tokio::time::sleep(delay).await,
@@ -357,7 +381,7 @@ impl Shared {
     }
 
     /// Classifies an attempt's result and decides: return it, or retry after a delay.
-    fn after(&self, result: Result<Response<SdkBody>, Error>, state: &mut Attempts) -> Next {
+    fn after(&self, result: Result<Response<SdkBody>, Error>, state: &mut Attempts<'_>) -> Next {
         let attempt = state.attempt;
         let action = self.classifier.classify(&result);
         if let Some(limiter) = &self.limiter {
@@ -401,32 +425,64 @@ impl Shared {
 }
 
 /// The original request of an operation and where its attempts stand.
-struct Attempts {
+struct Attempts<'a> {
     parts: http::request::Parts,
     body: SdkBody,
-    how: CopyParts,
+    resend: Resend<'a>,
+    /// The operation's invocation id, for rebuilt requests.
+    invocation: [u8; 36],
     max_attempts: u32,
     /// The attempt last made (0 before the first).
     attempt: u32,
     retry_cost: Option<u32>,
 }
 
-impl Attempts {
-    /// The next attempt's request. The last possible attempt takes the original; earlier
-    /// ones send a copy so that a retry can resend it.
-    fn next(&mut self, attempt_headers: &[HeaderValue]) -> Request<SdkBody> {
+impl Attempts<'_> {
+    /// The next attempt's request: the original for the first attempt when retries rebuild
+    /// it, and for the last possible attempt; else a copy is kept for a retry, or the request
+    /// is rebuilt.
+    fn next(&mut self, attempt_headers: &[HeaderValue]) -> Result<Request<SdkBody>, Error> {
         self.attempt += 1;
-        let (mut parts, body) = if self.attempt >= self.max_attempts {
-            let parts = std::mem::replace(&mut self.parts, Request::new(()).into_parts().0);
-            (parts, self.body.take())
-        } else {
-            // The original goes out and the copy stays: the original's header map was sized
-            // for the headers the stack adds, a clone is sized to fit exactly and would grow
-            // (rehashing) on the first insert.
-            let copy = copy_parts(&self.parts, self.how);
-            let body = self.body.try_clone().unwrap_or_default();
-            (std::mem::replace(&mut self.parts, copy), body)
+        let with_extensions = match self.resend {
+            Resend::Rebuild(build, user_agent) if self.attempt > 1 => {
+                let (mut parts, body) = build()?.into_parts();
+                parts.headers.insert(
+                    crate::headers::AMZ_SDK_INVOCATION_ID,
+                    invocation_header(&self.invocation),
+                );
+                parts
+                    .headers
+                    .insert(http::header::USER_AGENT, user_agent.clone());
+                return Ok(self.stamp(parts, body, attempt_headers));
+            }
+            Resend::Rebuild(..) => None,
+            Resend::CopyWithExtensions => Some(true),
+            Resend::CopyWithoutExtensions => Some(false),
         };
+        let (parts, body) = match with_extensions {
+            Some(with_extensions) if self.attempt < self.max_attempts => {
+                // The original goes out and the copy stays: the original's header map was
+                // sized for the headers the stack adds, a clone is sized to fit exactly and
+                // would grow (rehashing) on the first insert.
+                let copy = copy_parts(&self.parts, with_extensions);
+                let body = self.body.try_clone().unwrap_or_default();
+                (std::mem::replace(&mut self.parts, copy), body)
+            }
+            _ => {
+                let parts = std::mem::replace(&mut self.parts, Request::new(()).into_parts().0);
+                (parts, self.body.take())
+            }
+        };
+        Ok(self.stamp(parts, body, attempt_headers))
+    }
+
+    /// `parts` and `body` with this attempt's `amz-sdk-request` header.
+    fn stamp(
+        &self,
+        mut parts: http::request::Parts,
+        body: SdkBody,
+        attempt_headers: &[HeaderValue],
+    ) -> Request<SdkBody> {
         let index = (self.attempt as usize - 1).min(attempt_headers.len() - 1);
         parts.headers.insert(
             crate::headers::AMZ_SDK_REQUEST,

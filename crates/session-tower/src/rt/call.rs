@@ -196,13 +196,15 @@ pub async fn json_call<I, O, E>(
     host_prefix: Option<String>,
 ) -> Result<O, OperationError<E>>
 where
-    I: Serialize,
+    I: Serialize + Sync,
     O: DeserializeOwned,
     E: ModeledError,
 {
-    let req = json_request_bare(client.service_info().protocol, target, input)?;
+    let protocol = client.service_info().protocol;
+    // A retry serializes the input again rather than resending a copy kept from the start.
+    let build = || json_request_bare(protocol, target, input);
     let meta = OperationMeta::named(operation).host_prefix(host_prefix);
-    let body = exchange(client, req, meta).await?;
+    let body = exchange(client, &build, meta).await?;
     let body: &[u8] = if body.trim_ascii().is_empty() {
         b"{}"
     } else {
@@ -215,12 +217,12 @@ where
 /// depend on its types, so it is compiled once rather than per operation.
 ///
 /// An `async move` block, not an `async fn`: the request is held once, not twice.
-fn exchange(
-    client: &Client,
-    req: http::Request<crate::body::SdkBody>,
+fn exchange<'a>(
+    client: &'a Client,
+    build: &'a crate::retry::Rebuild<'a>,
     meta: OperationMeta,
-) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> + Send + '_ {
-    let sending = client.send_operation(req, meta);
+) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> + Send + 'a {
+    let sending = client.send_rebuilding(build, meta);
     async move { sending.await?.into_body().collect().await }
 }
 
@@ -274,21 +276,28 @@ async fn send_query(
     if let Some(id) = op.input {
         super::query::serialize(shapes, id, "", value, &mut pairs);
     }
-    let body = super::query::form_body(op.name, client.service_info().api_version, &pairs);
-    let mut req = http::Request::new(crate::body::SdkBody::from(body.clone()));
-    *req.method_mut() = http::Method::POST;
-    *req.uri_mut() = http::Uri::from_static("/");
-    let headers = req.headers_mut();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/x-www-form-urlencoded"),
-    );
-    headers.insert(
-        http::header::CONTENT_LENGTH,
-        http::HeaderValue::from(body.len()),
-    );
+    let body = bytes::Bytes::from(super::query::form_body(
+        op.name,
+        client.service_info().api_version,
+        &pairs,
+    ));
+    let build = || {
+        let mut req = http::Request::new(crate::body::SdkBody::from(body.clone()));
+        *req.method_mut() = http::Method::POST;
+        *req.uri_mut() = http::Uri::from_static("/");
+        let headers = req.headers_mut();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        headers.insert(
+            http::header::CONTENT_LENGTH,
+            http::HeaderValue::from(body.len()),
+        );
+        Ok(req)
+    };
     let meta = OperationMeta::named(op.name).host_prefix(host_prefix);
-    let body = exchange(client, req, meta).await?;
+    let body = exchange(client, &build, meta).await?;
     let empty = serde_json::Value::Object(Default::default());
     let Some(output) = op.output else {
         return Ok(empty);
