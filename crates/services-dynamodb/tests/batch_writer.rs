@@ -8,7 +8,6 @@ mod support;
 use serde::{Deserialize, Serialize};
 use services_dynamodb::resources::Table;
 use services_dynamodb::types::Select;
-use services_dynamodb::DynamoDbClient;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Row {
@@ -18,12 +17,7 @@ struct Row {
 }
 
 async fn table(name: &str) -> Table {
-    let moto = session_testkit::Moto::shared_with_auth();
-    let ddb = DynamoDbClient::new(&moto.session(None)).unwrap().resource();
-    support::pk_sk(ddb.create_table().table_name(name))
-        .send()
-        .await
-        .unwrap()
+    support::pk_sk_table(name).await
 }
 
 async fn count(table: &Table) -> i32 {

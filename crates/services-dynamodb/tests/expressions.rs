@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use services_dynamodb::conditions::{attr, key, AttrType};
 use services_dynamodb::operations::PutItemError;
 use services_dynamodb::resources::Table;
-use services_dynamodb::{DynamoDbClient, ItemCallError};
+use services_dynamodb::ItemCallError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Order {
@@ -42,12 +42,7 @@ struct OrderKey<'a> {
 }
 
 async fn orders_table(name: &str) -> Table {
-    let moto = session_testkit::Moto::shared_with_auth();
-    let ddb = DynamoDbClient::new(&moto.session(None)).unwrap().resource();
-    support::pk_sk(ddb.create_table().table_name(name))
-        .send()
-        .await
-        .unwrap()
+    support::pk_sk_table(name).await
 }
 
 #[test]

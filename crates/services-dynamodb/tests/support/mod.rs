@@ -3,9 +3,11 @@
 #![allow(dead_code)] // each test file uses some of these
 
 use services_dynamodb::operations::CreateTableCall;
+use services_dynamodb::resources::Table;
 use services_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
 };
+use services_dynamodb::DynamoDbClient;
 
 /// Sets a pay-per-request key schema: the first key is the partition key, the second (if
 /// any) the sort key.
@@ -51,4 +53,14 @@ pub(crate) fn pk_sk<R>(call: CreateTableCall<R>) -> CreateTableCall<R> {
             ("sk", ScalarAttributeType::N),
         ],
     )
+}
+
+/// A new `pk`/`sk` table named `name` on the shared moto (signatures checked), as a resource.
+pub(crate) async fn pk_sk_table(name: &str) -> Table {
+    let moto = session_testkit::Moto::shared_with_auth();
+    let ddb = DynamoDbClient::new(&moto.session(None)).unwrap().resource();
+    pk_sk(ddb.create_table().table_name(name))
+        .send()
+        .await
+        .unwrap()
 }
