@@ -19,7 +19,7 @@ use aws_session::s3::S3;
 use aws_session::sqs::resources::MessageBatchActions as _;
 use aws_session::sqs::types::SendMessageBatchRequestEntry;
 use aws_session::sqs::Sqs;
-use aws_session::{Env, Session, SessionClientExt};
+use aws_session::{Session, SessionClientExt};
 use futures_util::TryStreamExt as _;
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
@@ -36,15 +36,9 @@ fn check(ok: bool, what: &str) -> Result<(), Failure> {
 fn main() -> Result<(), Failure> {
     println!("starting moto (first run installs it into target/peers, ~40 s) ...");
     let moto = session_testkit::Moto::start_with_auth()?;
-    // Everything the session needs is given here: this machine's ~/.aws is not read.
-    let session = Session::builder()
-        .env(Env::from_vars([("AWS_REGION", moto.region())]))
-        .config_file_contents("")
-        .credentials_file_contents("")
-        .access_key_id(moto.credentials().access_key_id())
-        .secret_access_key(moto.credentials().secret_access_key())
-        .setting("endpoint_url", moto.endpoint())
-        .build()?;
+    // A session for moto's endpoint, region and credentials, built as `examples/tour.rs`
+    // shows step by step: this machine's ~/.aws is not read.
+    let session = moto.session(None);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
