@@ -155,8 +155,7 @@ impl ResolvedEndpoint {
                 .map_err(|_| Error::request("request path does not fit the endpoint"))?
         };
         // An operation's endpoint trait puts a prefix in front of the host.
-        let prefixed = prefix;
-        let authority = match &prefixed {
+        let authority = match prefix {
             None => self.authority.clone(),
             Some(prefix) => format!("{prefix}{}", self.authority).parse().map_err(|_| {
                 Error::request(format!("host prefix {prefix:?} makes an invalid host"))
@@ -171,7 +170,7 @@ impl ResolvedEndpoint {
                 Error::with(Kind::Endpoint, "could not build the request URL").source_from(e)
             })?;
         parts.uri = uri;
-        let host = match &prefixed {
+        let host = match prefix {
             None => self.host.clone(),
             Some(prefix) => http::HeaderValue::from_str(&format!(
                 "{prefix}{}",

@@ -263,17 +263,15 @@ pub(crate) type Rebuild<'a> = dyn Fn() -> Result<Request<SdkBody>, Error> + Sync
 
 /// A copy for a retry (`with_extensions`: all of it; else no extensions).
 fn copy_parts(parts: &http::request::Parts, with_extensions: bool) -> http::request::Parts {
-    match with_extensions {
-        true => parts.clone(),
-        false => {
-            let (mut copy, ()) = Request::new(()).into_parts();
-            copy.method = parts.method.clone();
-            copy.uri = parts.uri.clone();
-            copy.version = parts.version;
-            copy.headers = parts.headers.clone();
-            copy
-        }
+    if with_extensions {
+        return parts.clone();
     }
+    let (mut copy, ()) = Request::new(()).into_parts();
+    copy.method = parts.method.clone();
+    copy.uri = parts.uri.clone();
+    copy.version = parts.version;
+    copy.headers = parts.headers.clone();
+    copy
 }
 
 /// The retry loop of [`Retry`]: the first attempt goes to `ready` (the service `poll_ready`
@@ -443,7 +441,8 @@ impl Attempts<'_> {
     /// is rebuilt.
     fn next(&mut self, attempt_headers: &[HeaderValue]) -> Result<Request<SdkBody>, Error> {
         self.attempt += 1;
-        let with_extensions = match self.resend {
+        let retry_may_follow = self.attempt < self.max_attempts;
+        let (parts, body) = match self.resend {
             Resend::Rebuild(build, user_agent) if self.attempt > 1 => {
                 let (mut parts, body) = build()?.into_parts();
                 parts.headers.insert(
@@ -453,21 +452,18 @@ impl Attempts<'_> {
                 parts
                     .headers
                     .insert(http::header::USER_AGENT, user_agent.clone());
-                return Ok(self.stamp(parts, body, attempt_headers));
+                (parts, body)
             }
-            Resend::Rebuild(..) => None,
-            Resend::CopyWithExtensions => Some(true),
-            Resend::CopyWithoutExtensions => Some(false),
-        };
-        let (parts, body) = match with_extensions {
-            Some(with_extensions) if self.attempt < self.max_attempts => {
+            Resend::CopyWithExtensions | Resend::CopyWithoutExtensions if retry_may_follow => {
                 // The original goes out and the copy stays: the original's header map was
                 // sized for the headers the stack adds, a clone is sized to fit exactly and
                 // would grow (rehashing) on the first insert.
+                let with_extensions = matches!(self.resend, Resend::CopyWithExtensions);
                 let copy = copy_parts(&self.parts, with_extensions);
                 let body = self.body.try_clone().unwrap_or_default();
                 (std::mem::replace(&mut self.parts, copy), body)
             }
+            // The first attempt of a rebuilt operation, or the last possible attempt.
             _ => {
                 let parts = std::mem::replace(&mut self.parts, Request::new(()).into_parts().0);
                 (parts, self.body.take())
