@@ -29,7 +29,7 @@ pub use session_tower::{
 
 /// The tower layers and their configuration.
 pub mod layers {
-    pub use session_tower::{credentials, endpoint, errors, retry, signing, timeout, trace};
+    pub use session_tower::{credentials, endpoint, errors, future, retry, signing, trace};
 }
 
 /// Amazon S3.

@@ -101,6 +101,45 @@ impl Error {
         Self::with(Kind::Response, message)
     }
 
+    /// No connection could be made (retryable): for an
+    /// [`http_client`](crate::ClientBuilder::http_client) of your own.
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        Self::new(Kind::Connect).source_from(source)
+    }
+
+    /// The connection failed mid-exchange (retryable when the request can be replayed): for
+    /// an [`http_client`](crate::ClientBuilder::http_client) of your own.
+    pub fn io(source: impl Into<BoxError>) -> Self {
+        Self::new(Kind::Io).source_from(source)
+    }
+
+    /// What an error from outside the stack means to it: ours pass unchanged; tower's
+    /// `Elapsed` is a timeout of `scope`; an [`std::io::Error`] is a connection failure
+    /// (refused, unreachable, timed out while connecting) or an I/O one; anything else is
+    /// the layer's own ([`Error::is_layer`]), with the original as its source.
+    pub(crate) fn from_outside(e: BoxError, scope: crate::timeout::Scope) -> Self {
+        let e = match e.downcast::<Error>() {
+            Ok(ours) => return *ours,
+            Err(e) => e,
+        };
+        if e.is::<tower::timeout::error::Elapsed>() {
+            return scope.error_from(e);
+        }
+        match e.downcast::<std::io::Error>() {
+            Ok(io) => {
+                use std::io::ErrorKind as K;
+                let kind = match io.kind() {
+                    K::ConnectionRefused | K::NotFound | K::AddrNotAvailable | K::TimedOut => {
+                        Kind::Connect
+                    }
+                    _ => Kind::Io,
+                };
+                Self::new(kind).source_from(io)
+            }
+            Err(theirs) => Self::new(Kind::Layer).source_from(theirs),
+        }
+    }
+
     /// The client could not be built.
     pub fn is_build(&self) -> bool {
         self.kind() == Kind::Build

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod errors;
+pub mod future;
 mod headers;
 mod intern;
 pub mod protocol;
@@ -18,10 +19,9 @@ pub mod retry;
 pub mod rt;
 mod settings_check;
 pub mod signing;
-pub mod timeout;
+mod timeout;
 pub mod trace;
 pub mod transport;
-mod util;
 
 pub use body::SdkBody;
 pub use client::{

@@ -11,7 +11,8 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::body::{BoxError, SdkBody};
-use crate::error::{Error, Kind};
+use crate::error::Error;
+use crate::timeout::Scope;
 
 /// A type-erased stage of a client stack: what user layers wrap and what clients hold.
 pub type BoxedStage = BoxCloneSyncService<Request<SdkBody>, Response<SdkBody>, Error>;
@@ -35,15 +36,11 @@ where
     }
 }
 
-/// Our own errors pass through a user layer unchanged; its own errors are wrapped.
-fn into_error<E: Into<BoxError>>(e: E) -> Error {
-    match e.into().downcast::<Error>() {
-        Ok(ours) => *ours,
-        Err(theirs) => Error::new(Kind::Layer).source_from(theirs),
-    }
-}
-
-pub(crate) fn erase_layer<L, S, B, E>(layer: L) -> BoxLayer
+/// A user layer, erased: its responses' bodies become [`SdkBody`]s, and its errors are
+/// classified like ours ([`Error::from_outside`]): a tower `Timeout` elapsing in a layer
+/// inside the attempt is a retryable attempt timeout, one around the operation an operation
+/// timeout.
+pub(crate) fn erase_layer<L, S, B, E>(layer: L, scope: Scope) -> BoxLayer
 where
     L: Layer<BoxedStage, Service = S> + Send + Sync + 'static,
     S: Service<Request<SdkBody>, Response = Response<B>, Error = E> + Clone + Send + Sync + 'static,
@@ -56,7 +53,7 @@ where
         let svc = layer
             .layer(inner)
             .map_response(|r: Response<B>| r.map(into_sdk_body))
-            .map_err(into_error::<E>);
+            .map_err(move |e: E| Error::from_outside(e.into(), scope));
         BoxCloneSyncService::new(svc)
     })
 }
@@ -75,10 +72,23 @@ mod tests {
     }
 
     #[test]
-    fn our_errors_survive_user_layers() {
-        let e = into_error(Error::new(Kind::Connect));
-        assert!(e.is_connect());
-        let e = into_error(std::io::Error::other("limit"));
+    fn errors_from_layers_are_classified_like_ours() {
+        let outside = |e: BoxError| Error::from_outside(e, Scope::Attempt);
+        assert!(outside(Box::new(Error::connect("refused"))).is_connect());
+        let e = outside(Box::new(tower::timeout::error::Elapsed::new()));
+        assert!(e.is_timeout());
+        let op = Error::from_outside(
+            Box::new(tower::timeout::error::Elapsed::new()),
+            Scope::Operation,
+        );
+        assert!(op.is_timeout());
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(outside(Box::new(refused)).is_connect());
+        assert!(outside(Box::new(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset
+        )))
+        .is_io());
+        let e = outside("a limit of the layer's own".into());
         assert!(e.is_layer());
     }
 }

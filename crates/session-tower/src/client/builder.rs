@@ -7,23 +7,22 @@ use session_core::credentials::SharedCredentialsProvider;
 use session_core::settings::RetryMode;
 use session_core::Session;
 use tower::util::BoxCloneSyncService;
-use tower::ServiceBuilder;
 use tower_layer::Layer;
 use tower_service::Service;
 
 use super::boxed::{erase_layer, BoxLayer, BoxedStage};
-use super::engine::{Attempt, Engine, EngineService, Exchange, Fused, Sender};
+use super::engine::{Engine, EngineService};
+use super::exchange::{Exchange, Sender};
 use super::runtime::SessionRuntime;
 use super::{Client, Inner, ServiceInfo};
 use crate::body::{BoxError, SdkBody};
-use crate::credentials::{CredentialsCache, CredentialsLayer};
-use crate::endpoint::{base_params, EndpointLayer, EndpointResolver, SigningScope};
+use crate::credentials::CredentialsCache;
+use crate::endpoint::{base_params, EndpointResolver, SigningScope};
 use crate::error::{Error, Kind};
-use crate::errors::ResponseErrorsLayer;
-use crate::retry::{RetryConfig, RetryLayer};
+use crate::retry::{ClassifyRetry, RetryConfig, RetryPolicy, StandardClassifier};
 use crate::settings_check::check_region;
 use crate::signing::{SigningConfig, SigningLayer};
-use crate::timeout::TimeoutLayer;
+use crate::timeout::Scope;
 
 /// Builds a client: a [`Client`], or a service crate's typed client (`C`). Consuming and
 /// `#[must_use]`; errors are reported by `build`.
@@ -33,6 +32,7 @@ pub struct ClientBuilder<C = Client> {
     info: &'static ServiceInfo,
     region: Option<String>,
     retry: Option<RetryConfig>,
+    classifier: Option<Arc<dyn ClassifyRetry>>,
     attempt_timeout: Option<Option<Duration>>,
     operation_timeout: Option<Duration>,
     around_operation: Vec<BoxLayer>,
@@ -51,13 +51,15 @@ enum CredentialsSource {
 }
 
 macro_rules! user_layer_method {
-    ($(#[$doc:meta])* $name:ident, $field:ident) => {
+    ($(#[$doc:meta])* $name:ident, $field:ident, $scope:expr) => {
         $(#[$doc])*
         ///
         /// Any tower layer whose service takes `Request<SdkBody>` fits (e.g. tower's
         /// `ConcurrencyLimitLayer`, tower-http's `TraceLayer`). Its errors are wrapped
-        /// ([`Error::is_layer`]); response bodies of other types are adapted. Layers added
-        /// first are outermost.
+        /// ([`Error::is_layer`]), except a tower `Timeout` elapsing, which is a timeout
+        /// ([`Error::is_timeout`]: retryable inside the attempt), and an `std::io::Error`,
+        /// which is a connection error; response bodies of other types are adapted. Layers
+        /// added first are outermost.
         pub fn $name<L, S, B, E>(mut self, layer: L) -> Self
         where
             L: Layer<BoxedStage, Service = S> + Send + Sync + 'static,
@@ -67,7 +69,7 @@ macro_rules! user_layer_method {
             B::Error: Into<BoxError>,
             E: Into<BoxError> + 'static,
         {
-            self.$field.push(erase_layer(layer));
+            self.$field.push(erase_layer(layer, $scope));
             self
         }
     };
@@ -81,6 +83,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             info,
             region: None,
             retry: None,
+            classifier: None,
             attempt_timeout: None,
             operation_timeout: None,
             around_operation: Vec::new(),
@@ -123,6 +126,14 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// What is worth another attempt. Default: [`StandardClassifier`] (the AWS SDKs'
+    /// rules: connection errors, attempt timeouts, 500/502/503/504, throttling and
+    /// transient codes, clock skew).
+    pub fn retry_classifier(mut self, classifier: impl ClassifyRetry + 'static) -> Self {
+        self.classifier = Some(Arc::new(classifier));
+        self
+    }
+
     /// Limit on one attempt (until the response head, or the whole body of an error
     /// response). Default: the session's `read_timeout` (60 s). `None`: no limit.
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
@@ -153,18 +164,23 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Sends through `http_client` instead of the session's pooled transport: any service
     /// from a request to a response (a different HTTP client, a recorder, a test double).
-    /// The attempt timeout and error parsing still apply on top of it. Default: the
-    /// session's shared hyper pool.
-    pub fn http_client<S>(mut self, http_client: S) -> Self
+    /// The attempt timeout and error parsing still apply on top of it. Its errors are
+    /// classified like ours: return [`Error::connect`] or [`Error::io`] (or an
+    /// `std::io::Error`) for failures worth a retry; other errors are not retried. Default:
+    /// the session's shared hyper pool.
+    pub fn http_client<S, E>(mut self, http_client: S) -> Self
     where
-        S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>
+        S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = E>
             + Clone
             + Send
             + Sync
             + 'static,
         S::Future: Send + 'static,
+        E: Into<BoxError> + 'static,
     {
-        self.http_client = Some(BoxCloneSyncService::new(http_client));
+        use tower::ServiceExt as _;
+        let client = http_client.map_err(|e: E| Error::from_outside(e.into(), Scope::Attempt));
+        self.http_client = Some(BoxCloneSyncService::new(client));
         self
     }
 
@@ -172,20 +188,23 @@ impl<C: From<Client>> ClientBuilder<C> {
         /// Adds a layer around the whole operation (outside retries: it sees one call per
         /// operation).
         layer_around_operation,
-        around_operation
+        around_operation,
+        Scope::Operation
     );
 
     user_layer_method!(
         /// Adds a layer to each attempt before signing: it sees (and may change) the unsigned
         /// request with its final URL.
         layer_before_signing,
-        before_signing
+        before_signing,
+        Scope::Attempt
     );
 
     user_layer_method!(
         /// Adds a layer to each attempt after signing: it sees the exact request sent.
         layer_after_signing,
-        after_signing
+        after_signing,
+        Scope::Attempt
     );
 
     /// Assembles the stack.
@@ -244,53 +263,44 @@ impl<C: From<Client>> ClientBuilder<C> {
             CredentialsSource::Provider(p) => Some(CredentialsCache::new(p)),
             CredentialsSource::Anonymous => None,
         };
-        let attempt = if self.before_signing.is_empty() && self.after_signing.is_empty() {
-            Attempt::Fused(Fused {
-                resolver: resolver.clone(),
-                credentials,
-                signing: signing.clone(),
-                exchange: Exchange {
-                    attempt_timeout,
-                    protocol: info.protocol,
-                    sender: match self.http_client {
-                        Some(client) => Sender::Custom(client),
-                        None => Sender::Pooled(transport),
-                    },
-                },
-            })
-        } else {
-            // Per attempt, innermost first: transport, response errors, attempt timeout;
-            // then the user's layers around signing, credentials and the endpoint.
-            let core = ServiceBuilder::new()
-                .layer(TimeoutLayer::attempt(attempt_timeout))
-                .layer(ResponseErrorsLayer::new(info.protocol));
-            let mut inner: BoxedStage = match self.http_client {
-                Some(client) => BoxCloneSyncService::new(core.service(client)),
-                None => BoxCloneSyncService::new(core.service(transport)),
-            };
-            for layer in self.after_signing.iter().rev() {
-                inner = layer(inner);
-            }
-            if credentials.is_some() {
-                inner = BoxCloneSyncService::new(SigningLayer::new(signing.clone()).layer(inner));
-            }
-            for layer in self.before_signing.iter().rev() {
-                inner = layer(inner);
-            }
-            Attempt::Layered(BoxCloneSyncService::new(
-                ServiceBuilder::new()
-                    .layer(EndpointLayer::new(resolver.clone()))
-                    .option_layer(credentials.map(CredentialsLayer::new))
-                    .service(inner),
-            ))
+        let exchange = Exchange {
+            attempt_timeout,
+            protocol: info.protocol,
+            sender: match self.http_client {
+                Some(client) => Sender::Custom(Arc::new(client)),
+                None => Sender::Pooled(transport),
+            },
         };
+        // With layers inside the attempt, the rest of the attempt after the endpoint and
+        // credentials is one boxed segment, innermost first: the exchange, the user's
+        // after-signing layers, signing, the user's before-signing layers.
+        let segment =
+            (!self.before_signing.is_empty() || !self.after_signing.is_empty()).then(|| {
+                let mut inner: BoxedStage = BoxCloneSyncService::new(exchange.clone());
+                for layer in self.after_signing.iter().rev() {
+                    inner = layer(inner);
+                }
+                if credentials.is_some() {
+                    inner =
+                        BoxCloneSyncService::new(SigningLayer::new(signing.clone()).layer(inner));
+                }
+                for layer in self.before_signing.iter().rev() {
+                    inner = layer(inner);
+                }
+                inner
+            });
+        let classifier = self
+            .classifier
+            .unwrap_or_else(|| Arc::new(StandardClassifier));
         let engine = Arc::new(Engine {
             service_id: info.service_id,
-            retry: RetryLayer::new(retry, runtime.clock.clone())
-                .shared()
-                .clone(),
+            retry: Arc::new(RetryPolicy::new(retry, runtime.clock.clone(), classifier)),
             operation_timeout: self.operation_timeout,
-            attempt,
+            resolver: resolver.clone(),
+            credentials,
+            signing: signing.clone(),
+            exchange,
+            segment,
         });
         let wrapped = (!self.around_operation.is_empty()).then(|| {
             let mut service: BoxedStage = BoxCloneSyncService::new(EngineService {

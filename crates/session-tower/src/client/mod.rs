@@ -2,19 +2,20 @@
 //!
 //! ```text
 //! [your layers around the operation]
-//! trace(operation) → operation timeout → retry →
-//!     per attempt: trace(attempt) → endpoint → credentials →
+//! operation span → operation timeout → retry loop →
+//!     per attempt: attempt span → endpoint → credentials →
 //!         [your layers before signing] → signing → [your layers after signing] →
-//!         attempt timeout → response errors → transport (pooled hyper)
+//!         exchange: attempt timeout → response errors → transport (pooled hyper)
 //! ```
 //!
-//! The order is the layers' order; the stack's own stages run as one future per operation
-//! (`engine`), calling the same code as the public layers in [`crate::retry`],
-//! [`crate::endpoint`], [`crate::signing`], [`crate::timeout`], [`crate::errors`] and
-//! [`crate::trace`]. Ten nested services cost a boxed clone of the stack, a boxed retry loop
-//! and ten futures moved into one another on every call; the fused path costs one box of
-//! under 1 KiB. With layers inside the attempt, the attempt runs through a boxed stage of
-//! those layers instead; the operation-level path around it is the same.
+//! The order lives in one place, `engine.rs`, which runs the stack's own stages as one
+//! future per operation: the retry loop and decision of [`crate::retry`], the endpoint of
+//! [`crate::endpoint`], the credentials cache of [`crate::credentials`], the signing of
+//! [`crate::signing`], and the exchange (`exchange.rs`). Nested services would cost a
+//! boxed clone of the stack, a boxed retry loop and a future per stage on every call; this
+//! costs one box of under 1 KiB. With layers inside the attempt, the attempt's signing and
+//! exchange run as one boxed segment with your layers around signing; everything before it
+//! is the same.
 //!
 //! A [`Client`] is `Clone + Send + Sync` and cloning it is one `Arc` increment: there is no
 //! need to wrap it in an `Arc`. All clients of one session share one connection pool, one
@@ -24,6 +25,7 @@
 mod boxed;
 mod builder;
 mod engine;
+mod exchange;
 mod operation;
 pub(crate) mod runtime;
 mod service;
@@ -84,7 +86,8 @@ impl Client {
     /// path and query; the endpoint stage supplies the rest. Attach an
     /// [`OperationName`](crate::trace::OperationName) and, where the operation has any,
     /// [`EndpointParams`] as extensions (or use [`Client::send_operation`], which takes them
-    /// beside the request and saves the extensions' allocations).
+    /// beside the request and saves the extensions' allocations). The client is also a
+    /// [`tower::Service`] of such requests, so any tower layer can wrap a whole client.
     ///
     /// # Errors
     /// Anything the stack reports: see [`Error`]'s predicates.
@@ -198,6 +201,28 @@ impl Client {
     /// The session the client was made from.
     pub fn session(&self) -> &Session {
         &self.inner.session
+    }
+}
+
+/// The client as a tower service of raw requests (what [`Client::send`] takes), so that any
+/// tower layer (buffer, hedge, rate limit, ...) can wrap a whole client, as reqwest's client
+/// is a service. Always ready: the stack has no back-pressure of its own (add a
+/// concurrency limit as a layer).
+impl tower::Service<Request<SdkBody>> for Client {
+    type Response = Response<SdkBody>;
+    type Error = Error;
+    type Future = crate::future::BoxFuture<'static, Response<SdkBody>>;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
+        let client = self.clone();
+        Box::pin(async move { client.send(req).await })
     }
 }
 

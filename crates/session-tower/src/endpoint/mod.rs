@@ -1,27 +1,22 @@
-//! The endpoint stage: resolves each request's URL from the service's endpoint rule set and
-//! the session's settings, and records the signing scope the rules ask for.
+//! The endpoint stage: resolves each operation's URL from the service's endpoint rule set
+//! and the session's settings, and the signing scope the rules ask for.
 //!
-//! Operations build requests with a relative URI (path and query). This stage prefixes the
-//! resolved endpoint (scheme, authority, base path), adds the endpoint's headers, and puts a
-//! [`SigningScope`] into the request extensions for the signing stage. Operations that
-//! contribute endpoint parameters (S3's `Bucket`, `Key`, ...) attach an [`EndpointParams`]
-//! extension; for every other operation the endpoint is resolved once, when the client is
-//! built, and reused.
+//! Operations build requests with a relative URI (path and query). The engine resolves the
+//! endpoint once per operation and, for each attempt, prefixes it (scheme, authority, base
+//! path), adds the endpoint's headers and signs in its scope ([`SigningScope`]). Operations
+//! that contribute endpoint parameters (S3's `Bucket`, `Key`, ...) pass [`EndpointParams`]
+//! in their [`OperationMeta`](crate::client::OperationMeta); for every other operation the
+//! endpoint is resolved once, when the client is built, and reused.
 
 mod builtins;
 mod resolved;
 
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use http::Request;
 use session_endpoints::{ParamValue, Params, RuleSet};
-use tower_layer::Layer;
-use tower_service::Service;
 
 pub use resolved::{HostPrefix, ResolvedEndpoint, SigningScope};
 
-use crate::body::SdkBody;
 use crate::error::{Error, Kind};
 
 pub use builtins::base_params;
@@ -154,19 +149,6 @@ impl EndpointResolver {
         Ok(endpoint)
     }
 
-    /// Points `req` at its endpoint. The fixed endpoint is applied from here without being
-    /// copied first (its pieces are reference-counted, and every copy touches counters that
-    /// all cores share).
-    pub(crate) fn apply(&self, req: &mut Request<SdkBody>) -> Result<(), Error> {
-        match req.extensions_mut().remove::<EndpointParams>() {
-            Some(extra) if !extra.params.is_empty() => self.with_params(&extra)?.apply(req),
-            _ => match &self.fixed {
-                Ok(endpoint) => endpoint.apply(req),
-                Err(message) => Err(Error::with(Kind::Endpoint, message.clone())),
-            },
-        }
-    }
-
     /// The session-wide parameters.
     pub fn base_params(&self) -> &Params {
         &self.base
@@ -194,57 +176,6 @@ impl std::ops::Deref for EndpointRef<'_> {
         match self {
             EndpointRef::Fixed(e) => e,
             EndpointRef::Shared(e) => e,
-        }
-    }
-}
-
-/// Adds [`EndpointStage`] to a stack.
-#[derive(Debug, Clone)]
-pub struct EndpointLayer {
-    resolver: Arc<EndpointResolver>,
-}
-
-impl EndpointLayer {
-    /// Resolves with `resolver`.
-    pub fn new(resolver: Arc<EndpointResolver>) -> Self {
-        Self { resolver }
-    }
-}
-
-impl<S> Layer<S> for EndpointLayer {
-    type Service = EndpointStage<S>;
-
-    fn layer(&self, inner: S) -> EndpointStage<S> {
-        EndpointStage {
-            inner,
-            resolver: self.resolver.clone(),
-        }
-    }
-}
-
-/// Points each request at its resolved endpoint.
-#[derive(Debug, Clone)]
-pub struct EndpointStage<S> {
-    inner: S,
-    resolver: Arc<EndpointResolver>,
-}
-
-impl<S, R> Service<Request<SdkBody>> for EndpointStage<S>
-where
-    S: Service<Request<SdkBody>, Response = R, Error = Error>,
-{
-    type Response = R;
-    type Error = Error;
-    type Future = crate::util::Either<S::Future, R>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut req: Request<SdkBody>) -> Self::Future {
-        match self.resolver.apply(&mut req) {
-            Ok(()) => crate::util::Either::inner(self.inner.call(req)),
-            Err(e) => crate::util::Either::error(e),
         }
     }
 }

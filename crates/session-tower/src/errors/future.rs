@@ -14,8 +14,9 @@ use crate::protocol::Protocol;
 type Inspecting = Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send>>;
 
 pin_project! {
-    /// The future of a [`ResponseErrors`](super::ResponseErrors) call.
-    pub struct ResponseFuture<F> {
+    /// An attempt's response through the response stage: successes pass, error answers
+    /// become errors.
+    pub(crate) struct Inspected<F> {
         #[pin]
         state: State<F>,
         protocol: Protocol,
@@ -33,7 +34,7 @@ pin_project! {
     }
 }
 
-impl<F> ResponseFuture<F> {
+impl<F> Inspected<F> {
     pub(crate) fn new(inner: F, protocol: Protocol, check_success: bool) -> Self {
         Self {
             state: State::Calling { inner },
@@ -43,7 +44,7 @@ impl<F> ResponseFuture<F> {
     }
 }
 
-impl<F> Future for ResponseFuture<F>
+impl<F> Future for Inspected<F>
 where
     F: Future<Output = Result<Response<SdkBody>, Error>>,
 {
@@ -72,8 +73,8 @@ where
     }
 }
 
-impl<F> fmt::Debug for ResponseFuture<F> {
+impl<F> fmt::Debug for Inspected<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("errors::ResponseFuture")
+        f.write_str("errors::Inspected")
     }
 }

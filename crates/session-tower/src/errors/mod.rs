@@ -1,4 +1,5 @@
-//! The response stage: turns non-2xx responses into [`ServiceError`](crate::ServiceError)s.
+//! The response stage of every attempt: turns non-2xx responses into
+//! [`ServiceError`](crate::ServiceError)s.
 //!
 //! Successful responses pass through untouched and still streaming. An error response's body
 //! is read (at most 1 MiB: an error body is small, and an endless one must not exhaust
@@ -7,13 +8,9 @@
 
 mod future;
 
-use std::task::{Context, Poll};
+use http::Response;
 
-use http::{Request, Response};
-use tower_layer::Layer;
-use tower_service::Service;
-
-pub use future::ResponseFuture;
+pub(crate) use future::Inspected;
 
 use crate::body::SdkBody;
 use crate::error::{Error, Kind};
@@ -27,55 +24,6 @@ pub struct ErrorsOnSuccess;
 
 /// Error bodies longer than this are cut off with a response error.
 pub(crate) const MAX_ERROR_BODY: usize = 1 << 20;
-
-/// Adds [`ResponseErrors`] to a stack.
-#[derive(Debug, Clone, Copy)]
-pub struct ResponseErrorsLayer {
-    protocol: Protocol,
-}
-
-impl ResponseErrorsLayer {
-    /// Parses errors as `protocol` defines them.
-    pub fn new(protocol: Protocol) -> Self {
-        Self { protocol }
-    }
-}
-
-impl<S> Layer<S> for ResponseErrorsLayer {
-    type Service = ResponseErrors<S>;
-
-    fn layer(&self, inner: S) -> ResponseErrors<S> {
-        ResponseErrors {
-            inner,
-            protocol: self.protocol,
-        }
-    }
-}
-
-/// Turns error responses into errors.
-#[derive(Debug, Clone)]
-pub struct ResponseErrors<S> {
-    inner: S,
-    protocol: Protocol,
-}
-
-impl<S> Service<Request<SdkBody>> for ResponseErrors<S>
-where
-    S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>,
-{
-    type Response = Response<SdkBody>;
-    type Error = Error;
-    type Future = ResponseFuture<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
-        let check_success = req.extensions().get::<ErrorsOnSuccess>().is_some();
-        ResponseFuture::new(self.inner.call(req), self.protocol, check_success)
-    }
-}
 
 /// Whether `resp` goes back to the caller as it is: a success, unless the operation can
 /// hide an error in a 200 (`check_success`).
@@ -128,28 +76,31 @@ pub(crate) async fn inspect(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower::{service_fn, ServiceExt};
 
-    fn answering(
+    /// A response as a query-protocol service would send it, through the response stage.
+    struct Answering {
         status: u16,
         body: &'static str,
-    ) -> ResponseErrors<impl Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error>>
-    {
-        ResponseErrorsLayer::new(Protocol::AwsQuery).layer(service_fn(move |_| async move {
-            let mut r = Response::new(SdkBody::from(body));
-            *r.status_mut() = http::StatusCode::from_u16(status).unwrap();
+    }
+
+    fn answering(status: u16, body: &'static str) -> Answering {
+        Answering { status, body }
+    }
+
+    impl Answering {
+        async fn oneshot(self, check_success: bool) -> Result<Response<SdkBody>, Error> {
+            let mut r = Response::new(SdkBody::from(self.body));
+            *r.status_mut() = http::StatusCode::from_u16(self.status).unwrap();
             r.headers_mut()
                 .insert("x-amzn-requestid", http::HeaderValue::from_static("req-9"));
-            Ok::<_, Error>(r)
-        }))
+            Inspected::new(std::future::ready(Ok(r)), Protocol::AwsQuery, check_success).await
+        }
     }
 
     #[tokio::test]
     async fn errors_inside_200_responses_are_found_when_asked() {
         let body = "<?xml version=\"1.0\"?>\n<Error><Code>InternalError</Code><Message>try again</Message><RequestId>r2</RequestId></Error>";
-        let mut req = Request::new(SdkBody::empty());
-        req.extensions_mut().insert(ErrorsOnSuccess);
-        let e = answering(200, body).oneshot(req).await.unwrap_err();
+        let e = answering(200, body).oneshot(true).await.unwrap_err();
         let s = e.service_error().unwrap();
         assert_eq!(
             (s.status(), s.code(), s.request_id()),
@@ -157,10 +108,8 @@ mod tests {
         );
         assert!(s.is_transient());
 
-        let mut req = Request::new(SdkBody::empty());
-        req.extensions_mut().insert(ErrorsOnSuccess);
         let ok = answering(200, "<CopyObjectResult><ETag>x</ETag></CopyObjectResult>")
-            .oneshot(req)
+            .oneshot(true)
             .await
             .unwrap();
         assert_eq!(
@@ -168,27 +117,20 @@ mod tests {
             "<CopyObjectResult><ETag>x</ETag></CopyObjectResult>"
         );
 
-        let mut req = Request::new(SdkBody::empty());
-        req.extensions_mut().insert(ErrorsOnSuccess);
-        let e = answering(200, "").oneshot(req).await.unwrap_err();
+        let e = answering(200, "").oneshot(true).await.unwrap_err();
         assert_eq!(e.service_error().unwrap().code(), Some("InternalError"));
 
         // Without the marker a 200 body is not inspected.
-        let ok = answering(200, body)
-            .oneshot(Request::new(SdkBody::empty()))
-            .await;
+        let ok = answering(200, body).oneshot(false).await;
         assert!(ok.is_ok());
     }
 
     #[tokio::test]
     async fn success_passes_and_errors_are_parsed() {
-        let ok = answering(200, "<ok/>")
-            .oneshot(Request::new(SdkBody::empty()))
-            .await
-            .unwrap();
+        let ok = answering(200, "<ok/>").oneshot(false).await.unwrap();
         assert_eq!(ok.into_body().collect().await.unwrap(), "<ok/>");
         let e = answering(400, "<ErrorResponse><Error><Code>InvalidAction</Code><Message>no</Message></Error></ErrorResponse>")
-            .oneshot(Request::new(SdkBody::empty()))
+            .oneshot(false)
             .await
             .unwrap_err();
         let s = e.service_error().unwrap();

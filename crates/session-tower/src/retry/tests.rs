@@ -2,10 +2,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use http::{Request, Response};
-use tower::{service_fn, Layer, ServiceExt};
+use tower::{service_fn, ServiceExt};
+use tower_service::Service;
 
+use super::ids::invocation_id;
+use super::policy::Resend;
 use super::*;
+use crate::body::SdkBody;
+use crate::clock::Clock;
 use crate::error::ServiceError;
+use crate::error::{Error, Kind};
 
 type Script = Arc<Mutex<Vec<Result<u16, Error>>>>;
 
@@ -54,8 +60,22 @@ fn service_err(status: u16, code: &str) -> Error {
     Error::service(ServiceError::new(status, Some(code.into()), None, None))
 }
 
-fn layer(max: u32) -> RetryLayer {
-    RetryLayer::new(RetryConfig::standard().max_attempts(max), Clock::default())
+fn policy(max: u32) -> RetryPolicy {
+    RetryPolicy::standard(RetryConfig::standard().max_attempts(max), Clock::default())
+}
+
+/// One operation through `policy`'s retry loop, each attempt sent to a clone of `svc`.
+async fn run<S>(
+    policy: &RetryPolicy,
+    svc: S,
+    req: Request<SdkBody>,
+) -> Result<Response<SdkBody>, Error>
+where
+    S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error> + Clone,
+{
+    policy
+        .drive(req, Resend::Copy, |req, _attempt| svc.clone().oneshot(req))
+        .await
 }
 
 fn req() -> Request<SdkBody> {
@@ -65,7 +85,7 @@ fn req() -> Request<SdkBody> {
 #[tokio::test(start_paused = true)]
 async fn transient_errors_are_retried_with_attempt_headers() {
     let (svc, seen) = scripted(vec![Err(service_err(503, "ServiceUnavailable")), Ok(200)]);
-    let resp = layer(3).layer(svc).oneshot(req()).await.unwrap();
+    let resp = run(&policy(3), svc, req()).await.unwrap();
     assert_eq!(resp.status(), 200);
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2);
@@ -78,7 +98,7 @@ async fn transient_errors_are_retried_with_attempt_headers() {
 #[tokio::test(start_paused = true)]
 async fn non_retryable_errors_return_at_once() {
     let (svc, seen) = scripted(vec![Err(service_err(400, "ValidationError"))]);
-    let e = layer(3).layer(svc).oneshot(req()).await.unwrap_err();
+    let e = run(&policy(3), svc, req()).await.unwrap_err();
     assert_eq!(e.service_error().unwrap().code(), Some("ValidationError"));
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
@@ -89,7 +109,7 @@ async fn max_attempts_bounds_the_loop() {
         .map(|_| Err(service_err(500, "InternalError")))
         .collect();
     let (svc, seen) = scripted(errs);
-    let e = layer(4).layer(svc).oneshot(req()).await.unwrap_err();
+    let e = run(&policy(4), svc, req()).await.unwrap_err();
     assert!(e.is_service());
     assert_eq!(seen.lock().unwrap().len(), 4);
 }
@@ -98,18 +118,14 @@ async fn max_attempts_bounds_the_loop() {
 async fn streaming_bodies_are_sent_once() {
     let (svc, seen) = scripted(vec![Err(Error::new(Kind::Io))]);
     let body = SdkBody::from_stream(http_body_util::Full::new(bytes::Bytes::from_static(b"x")));
-    let e = layer(3)
-        .layer(svc)
-        .oneshot(Request::new(body))
-        .await
-        .unwrap_err();
+    let e = run(&policy(3), svc, Request::new(body)).await.unwrap_err();
     assert!(e.is_io());
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_quota_stops_a_retry_storm() {
-    let layer = layer(2);
+    let policy = policy(2);
     let mut attempts = 0;
     for _ in 0..150 {
         let (svc, seen) = scripted(
@@ -117,7 +133,7 @@ async fn the_quota_stops_a_retry_storm() {
                 .map(|_| Err(service_err(500, "InternalError")))
                 .collect(),
         );
-        let _ = layer.layer(svc).oneshot(req()).await;
+        let _ = run(&policy, svc, req()).await;
         attempts += seen.lock().unwrap().len();
     }
     // 500 / 5 = 100 retries allowed, then every operation gets one attempt.
@@ -133,8 +149,8 @@ async fn clock_skew_is_corrected_then_retried() {
             .with_server_time(Some(server_time)),
     );
     let (svc, seen) = scripted(vec![Err(skew), Ok(200)]);
-    let retry = RetryLayer::new(RetryConfig::standard(), clock.clone()).layer(svc);
-    assert!(retry.oneshot(req()).await.is_ok());
+    let retry = RetryPolicy::standard(RetryConfig::standard(), clock.clone());
+    assert!(run(&retry, svc, req()).await.is_ok());
     assert_eq!(seen.lock().unwrap().len(), 2);
     assert!(clock.now() > SystemTime::now() + Duration::from_secs(3500));
 }
@@ -170,55 +186,4 @@ fn invocation_ids_are_version_4_uuids() {
     assert_eq!(&s[14..15], "4", "{s}");
     assert!("89ab".contains(&s[19..20]), "{s}");
     assert_ne!(a, invocation_id());
-}
-
-/// Counts `poll_ready` calls and refuses a `call` that was not preceded by one (as tower's
-/// `ConcurrencyLimit` does, whose readiness holds a permit).
-#[derive(Clone)]
-struct Strict {
-    readies: Arc<std::sync::atomic::AtomicUsize>,
-    ready: bool,
-    statuses: Arc<Mutex<Vec<u16>>>,
-}
-
-impl Service<Request<SdkBody>> for Strict {
-    type Response = Response<SdkBody>;
-    type Error = Error;
-    type Future = std::future::Ready<Result<Response<SdkBody>, Error>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.readies
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.ready = true;
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _req: Request<SdkBody>) -> Self::Future {
-        assert!(std::mem::take(&mut self.ready), "called without poll_ready");
-        let status = self.statuses.lock().unwrap().remove(0);
-        std::future::ready(if status == 200 {
-            Ok(Response::new(SdkBody::empty()))
-        } else {
-            Err(service_err(status, "InternalError"))
-        })
-    }
-}
-
-#[tokio::test(start_paused = true)]
-async fn the_service_made_ready_takes_the_first_attempt() {
-    let readies = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let strict = Strict {
-        readies: readies.clone(),
-        ready: false,
-        statuses: Arc::new(Mutex::new(vec![200, 500, 200])),
-    };
-    let mut svc = layer(3).layer(strict);
-    svc.ready().await.unwrap();
-    svc.call(Request::new(SdkBody::empty())).await.unwrap();
-    // One readiness for one attempt: the ready service was used, not a fresh clone.
-    assert_eq!(readies.load(std::sync::atomic::Ordering::SeqCst), 1);
-    // A retry goes to a clone, made ready first.
-    svc.ready().await.unwrap();
-    svc.call(Request::new(SdkBody::empty())).await.unwrap();
-    assert_eq!(readies.load(std::sync::atomic::Ordering::SeqCst), 3);
 }

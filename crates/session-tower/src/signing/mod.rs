@@ -26,7 +26,7 @@ use crate::body::SdkBody;
 use crate::clock::Clock;
 use crate::endpoint::SigningScope;
 use crate::error::{Error, Kind};
-use crate::util::Either;
+use crate::future::StageFuture;
 
 /// Signing configuration of one client.
 #[derive(Debug)]
@@ -200,7 +200,9 @@ impl<S> Layer<S> for SigningLayer {
     }
 }
 
-/// Signs each request with the credentials the credentials stage attached.
+/// Signs each request with the credentials (and, when the endpoint names one, the
+/// [`SigningScope`]) the engine attached to its extensions: the signing step of the layered
+/// attempt segment, between the user's before- and after-signing layers.
 #[derive(Debug, Clone)]
 pub struct SigningStage<S> {
     inner: S,
@@ -213,7 +215,7 @@ where
 {
     type Response = R;
     type Error = Error;
-    type Future = Either<S::Future, R>;
+    type Future = StageFuture<'static, S::Future, R>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.inner.poll_ready(cx)
@@ -221,8 +223,8 @@ where
 
     fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
         match self.config.sign(req) {
-            Ok(req) => Either::inner(self.inner.call(req)),
-            Err(e) => Either::error(e),
+            Ok(req) => StageFuture::inline(self.inner.call(req)),
+            Err(e) => StageFuture::failed(e),
         }
     }
 }

@@ -10,12 +10,12 @@ use super::Scope;
 use crate::error::Error;
 
 pin_project! {
-    /// The future of a [`Timeout`](super::Timeout) call.
+    /// A future under a time limit.
     ///
     /// The clock starts at the first poll, not when the future is made: futures may be made
     /// outside a runtime (where no timer can be set) and awaited inside one later.
     #[derive(Debug)]
-    pub struct ResponseFuture<F> {
+    pub(crate) struct Timed<F> {
         #[pin]
         inner: F,
         #[pin]
@@ -25,7 +25,7 @@ pin_project! {
     }
 }
 
-impl<F> ResponseFuture<F> {
+impl<F> Timed<F> {
     pub(crate) fn new(inner: F, limit: Option<Duration>, scope: Scope) -> Self {
         Self {
             inner,
@@ -36,7 +36,7 @@ impl<F> ResponseFuture<F> {
     }
 }
 
-impl<F, T> Future for ResponseFuture<F>
+impl<F, T> Future for Timed<F>
 where
     F: Future<Output = Result<T, Error>>,
 {

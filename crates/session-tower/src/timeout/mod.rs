@@ -1,31 +1,17 @@
-//! Time limits: per attempt (inside the retry loop) and per operation (around it).
-//!
-//! ```
-//! use std::time::Duration;
-//! use session_tower::timeout::TimeoutLayer;
-//! use tower::ServiceBuilder;
-//!
-//! let attempt = TimeoutLayer::attempt(Some(Duration::from_secs(5)));
-//! let operation = TimeoutLayer::operation(None); // no limit
-//! let _builder = ServiceBuilder::new().layer(operation).layer(attempt);
-//! ```
+//! Time limits: per attempt (inside the retry loop) and per operation (around it), as
+//! futures the engine wraps around each.
 
 mod future;
-mod layer;
 
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tower_service::Service;
-
-pub use future::ResponseFuture;
-pub use layer::TimeoutLayer;
+pub(crate) use future::Timed;
 
 use crate::error::{Error, Kind};
 
-/// Which limit a [`Timeout`] enforces; decides the error kind when it elapses.
+/// Which limit a [`Timed`] enforces; decides the error kind when it elapses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// One attempt: a timeout is retryable.
     Attempt,
     /// The whole operation, retries included: final.
@@ -40,77 +26,33 @@ impl Scope {
         };
         Error::with(kind, format!("limit {limit:?}"))
     }
-}
 
-/// Fails a call that takes longer than a limit.
-#[derive(Debug, Clone)]
-pub struct Timeout<S> {
-    inner: S,
-    limit: Option<Duration>,
-    scope: Scope,
-}
-
-impl<S> Timeout<S> {
-    /// Wraps `inner`; `None` means no limit.
-    pub fn new(inner: S, limit: Option<Duration>, scope: Scope) -> Self {
-        Self {
-            inner,
-            limit,
-            scope,
-        }
-    }
-
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the service.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
-
-impl<S, R> Service<R> for Timeout<S>
-where
-    S: Service<R, Error = Error>,
-{
-    type Response = S::Response;
-    type Error = Error;
-    type Future = ResponseFuture<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: R) -> Self::Future {
-        ResponseFuture::new(self.inner.call(req), self.limit, self.scope)
+    /// A timeout of this scope that elapsed outside the stack (a user's tower `Timeout`).
+    pub(crate) fn error_from(self, source: crate::body::BoxError) -> Error {
+        let kind = match self {
+            Scope::Attempt => Kind::AttemptTimeout,
+            Scope::Operation => Kind::OperationTimeout,
+        };
+        Error::with(kind, "a layer's time limit").source_from(source)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower::{service_fn, ServiceExt};
 
     #[tokio::test(start_paused = true)]
     async fn slow_calls_fail_with_the_scope_kind() {
-        let slow = service_fn(|_: ()| async {
+        let slow = || async {
             tokio::time::sleep(Duration::from_secs(10)).await;
             Ok::<_, Error>(())
-        });
-        let e = Timeout::new(slow, Some(Duration::from_secs(1)), Scope::Attempt)
-            .oneshot(())
+        };
+        let e = Timed::new(slow(), Some(Duration::from_secs(1)), Scope::Attempt)
             .await
             .unwrap_err();
         assert!(e.is_timeout());
         assert_eq!(e.kind(), Kind::AttemptTimeout);
-        let ok = Timeout::new(slow, None, Scope::Operation).oneshot(()).await;
+        let ok = Timed::new(slow(), None, Scope::Operation).await;
         assert!(ok.is_ok());
     }
 }

@@ -11,10 +11,10 @@ use crate::body::SdkBody;
 use crate::error::Error;
 
 pin_project! {
-    /// The future of a [`Trace`](super::Trace) call: polls the inner future inside the span
-    /// and records the outcome on it.
+    /// An operation or attempt in its span: polls the inner future inside the span and
+    /// records the outcome on it.
     #[derive(Debug)]
-    pub struct ResponseFuture<F> {
+    pub(crate) struct Traced<F> {
         #[pin]
         inner: F,
         span: Span,
@@ -22,7 +22,7 @@ pin_project! {
     }
 }
 
-impl<F> ResponseFuture<F> {
+impl<F> Traced<F> {
     pub(crate) fn new(inner: F, span: Span) -> Self {
         Self {
             inner,
@@ -32,7 +32,7 @@ impl<F> ResponseFuture<F> {
     }
 }
 
-impl<F> Future for ResponseFuture<F>
+impl<F> Future for Traced<F>
 where
     F: Future<Output = Result<Response<SdkBody>, Error>>,
 {

@@ -1,0 +1,272 @@
+//! The retry loop of one operation and the decision after each attempt.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderValue, Request, Response};
+
+use super::adaptive::RateLimiter;
+use super::classify::{ClassifyRetry, RetryAction, StandardClassifier};
+use super::config::RetryConfig;
+use super::ids::{attempt_headers, invocation_header, invocation_id_text};
+use super::quota::{self, RetryQuota};
+use crate::body::SdkBody;
+use crate::clock::Clock;
+use crate::error::{Error, Kind};
+
+/// A client's retry policy: its [`RetryConfig`], the [`ClassifyRetry`] that decides what is
+/// retryable, and the state every clone of the client shares (the retry quota, the adaptive
+/// rate limiter, and the clock that clock-skew errors correct).
+///
+/// Clients make their own from the session's settings; give one to
+/// [`ClientBuilder::retry`](crate::ClientBuilder::retry) and
+/// [`ClientBuilder::retry_classifier`](crate::ClientBuilder::retry_classifier) to change it.
+pub struct RetryPolicy {
+    config: RetryConfig,
+    quota: RetryQuota,
+    limiter: Option<RateLimiter>,
+    classifier: Arc<dyn ClassifyRetry>,
+    clock: Clock,
+    attempt_headers: Vec<HeaderValue>,
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("config", &self.config)
+            .field("classifier", &self.classifier)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RetryPolicy {
+    /// Retries by `config`, asking `classifier` what is retryable; `clock` is corrected on
+    /// clock-skew errors (share it with the signer).
+    pub fn new(config: RetryConfig, clock: Clock, classifier: Arc<dyn ClassifyRetry>) -> Self {
+        Self {
+            limiter: config.adaptive.then(RateLimiter::new),
+            attempt_headers: attempt_headers(config.max_attempts),
+            config,
+            quota: RetryQuota::new(),
+            classifier,
+            clock,
+        }
+    }
+
+    /// Retries by `config` with the AWS SDKs' rules ([`StandardClassifier`]).
+    pub fn standard(config: RetryConfig, clock: Clock) -> Self {
+        Self::new(config, clock, Arc::new(StandardClassifier))
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &RetryConfig {
+        &self.config
+    }
+
+    /// The retry loop of one operation: `send` makes attempt `n` (from 1) of `req`, and
+    /// [`decide`](Self::decide) says after each whether another follows.
+    ///
+    /// Written as an `async move` block over one copy of the request, with the decisions in
+    /// plain functions: an `async fn` would keep its argument and a moved copy of it, and
+    /// locals that live across an await (the attempt's copy, the result) would stay in the
+    /// future too. The future is boxed per operation and moved on every poll of its callers.
+    pub(crate) fn drive<'a, F, Fut>(
+        &'a self,
+        req: Request<SdkBody>,
+        resend: Resend<'a>,
+        mut send: F,
+    ) -> impl std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a
+    where
+        F: FnMut(Request<SdkBody>, u32) -> Fut + 'a,
+        Fut: std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a,
+    {
+        let (mut parts, body) = req.into_parts();
+        let invocation = invocation_id_text();
+        parts.headers.insert(
+            crate::headers::AMZ_SDK_INVOCATION_ID,
+            invocation_header(&invocation),
+        );
+        // A stream cannot be replayed: it gets exactly one attempt.
+        let max_attempts = if body.try_clone().is_some() {
+            self.config.max_attempts
+        } else {
+            1
+        };
+        let mut state = Attempts {
+            parts,
+            body,
+            resend,
+            invocation,
+            max_attempts,
+            attempt: 0,
+            retry_cost: None,
+        };
+        async move {
+            loop {
+                if let Some(limiter) = &self.limiter {
+                    match limiter.acquire() {
+                        Ok(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,
+                        Ok(_) => {}
+                        Err(wait) => {
+                            return Err(Error::with(
+                                Kind::RetryQuota,
+                                format!("client-side rate limit would wait {wait:?}"),
+                            ))
+                        }
+                    }
+                }
+                let result = match state.next(&self.attempt_headers) {
+                    Ok(req) => send(req, state.attempt).await,
+                    Err(e) => Err(e),
+                };
+                match self.decide(result, &mut state) {
+                    Next::Return(result) => return result,
+                    Next::Retry(delay) => tokio::time::sleep(delay).await,
+                }
+            }
+        }
+    }
+
+    /// The retry decision: classifies an attempt's result, pays the quota, and says whether
+    /// to return it or to retry after a delay.
+    fn decide(&self, result: Result<Response<SdkBody>, Error>, state: &mut Attempts<'_>) -> Next {
+        let attempt = state.attempt;
+        let action = self.classifier.classify(&result);
+        if let Some(limiter) = &self.limiter {
+            limiter.update(action == RetryAction::Throttling);
+        }
+        let cost = match action {
+            RetryAction::NoRetry => {
+                if result.is_ok() {
+                    self.quota.release(state.retry_cost);
+                }
+                return Next::Return(result);
+            }
+            RetryAction::ClockSkew => {
+                let corrected = result
+                    .as_ref()
+                    .err()
+                    .and_then(Error::service_error)
+                    .and_then(|s| s.server_time)
+                    .is_some_and(|t| self.clock.correct(t));
+                if !corrected {
+                    return Next::Return(result);
+                }
+                quota::RETRY_COST
+            }
+            RetryAction::Timeout => quota::TIMEOUT_RETRY_COST,
+            RetryAction::Transient | RetryAction::Throttling => quota::RETRY_COST,
+        };
+        if attempt >= state.max_attempts || !self.quota.try_acquire(cost) {
+            tracing::debug!(attempt, ?action, "not retrying");
+            return Next::Return(result);
+        }
+        state.retry_cost = Some(state.retry_cost.unwrap_or(0) + cost);
+        let delay = if action == RetryAction::ClockSkew {
+            Duration::ZERO
+        } else {
+            self.config.backoff(attempt)
+        };
+        tracing::debug!(attempt, ?action, ?delay, "retrying");
+        Next::Retry(delay)
+    }
+}
+
+/// Where a retry's request comes from.
+#[derive(Clone, Copy)]
+pub(crate) enum Resend<'a> {
+    /// A copy of the method, URI, version and headers, kept while the first attempt is in
+    /// flight (extensions are not copied: nothing before the attempt puts any there).
+    Copy,
+    /// The caller builds the request again (its operation serializes the input anew), so no
+    /// copy is kept while the first attempt is in flight: most operations never retry. The
+    /// header value is the client's `User-Agent`, which the original was given on its way in.
+    Rebuild(&'a Rebuild<'a>, &'a HeaderValue),
+}
+
+/// Builds an operation's request (what [`Resend::Rebuild`] calls for each retry).
+pub(crate) type Rebuild<'a> = dyn Fn() -> Result<Request<SdkBody>, Error> + Sync + 'a;
+
+/// A copy of the method, URI, version and headers of `parts`, for a retry.
+fn copy_parts(parts: &http::request::Parts) -> http::request::Parts {
+    let (mut copy, ()) = Request::new(()).into_parts();
+    copy.method = parts.method.clone();
+    copy.uri = parts.uri.clone();
+    copy.version = parts.version;
+    copy.headers = parts.headers.clone();
+    copy
+}
+
+/// What the retry loop does after an attempt.
+enum Next {
+    /// Hand this result to the caller.
+    Return(Result<Response<SdkBody>, Error>),
+    /// Wait this long, then make the next attempt.
+    Retry(Duration),
+}
+
+/// The original request of an operation and where its attempts stand.
+struct Attempts<'a> {
+    parts: http::request::Parts,
+    body: SdkBody,
+    resend: Resend<'a>,
+    /// The operation's invocation id, for rebuilt requests.
+    invocation: [u8; 36],
+    max_attempts: u32,
+    /// The attempt last made (0 before the first).
+    attempt: u32,
+    retry_cost: Option<u32>,
+}
+
+impl Attempts<'_> {
+    /// The next attempt's request: the original for the first attempt when retries rebuild
+    /// it, and for the last possible attempt; else a copy is kept for a retry, or the request
+    /// is rebuilt.
+    fn next(&mut self, attempt_headers: &[HeaderValue]) -> Result<Request<SdkBody>, Error> {
+        self.attempt += 1;
+        let retry_may_follow = self.attempt < self.max_attempts;
+        let (parts, body) = match self.resend {
+            Resend::Rebuild(build, user_agent) if self.attempt > 1 => {
+                let (mut parts, body) = build()?.into_parts();
+                parts.headers.insert(
+                    crate::headers::AMZ_SDK_INVOCATION_ID,
+                    invocation_header(&self.invocation),
+                );
+                parts
+                    .headers
+                    .insert(http::header::USER_AGENT, user_agent.clone());
+                (parts, body)
+            }
+            Resend::Copy if retry_may_follow => {
+                // The original goes out and the copy stays: the original's header map was
+                // sized for the headers the stack adds, a clone is sized to fit exactly and
+                // would grow (rehashing) on the first insert.
+                let copy = copy_parts(&self.parts);
+                let body = self.body.try_clone().unwrap_or_default();
+                (std::mem::replace(&mut self.parts, copy), body)
+            }
+            // The first attempt of a rebuilt operation, or the last possible attempt.
+            _ => {
+                let parts = std::mem::replace(&mut self.parts, Request::new(()).into_parts().0);
+                (parts, self.body.take())
+            }
+        };
+        Ok(self.stamp(parts, body, attempt_headers))
+    }
+
+    /// `parts` and `body` with this attempt's `amz-sdk-request` header.
+    fn stamp(
+        &self,
+        mut parts: http::request::Parts,
+        body: SdkBody,
+        attempt_headers: &[HeaderValue],
+    ) -> Request<SdkBody> {
+        let index = (self.attempt as usize - 1).min(attempt_headers.len() - 1);
+        parts.headers.insert(
+            crate::headers::AMZ_SDK_REQUEST,
+            attempt_headers[index].clone(),
+        );
+        Request::from_parts(parts, body)
+    }
+}
