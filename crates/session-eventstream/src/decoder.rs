@@ -195,10 +195,7 @@ impl Decoder {
         if capacity >= needed {
             return;
         }
-        let ceiling = self
-            .prelude
-            .map_or(needed, |p| p.total_len)
-            .max(needed);
+        let ceiling = self.prelude.map_or(needed, |p| p.total_len).max(needed);
         let target = needed
             .max(capacity.saturating_mul(2))
             .max(FIRST_RESERVE)

@@ -46,7 +46,10 @@ pub(crate) enum Kind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum HeaderProblem {
-    NameLength { len: u8, available: usize },
+    NameLength {
+        len: u8,
+        available: usize,
+    },
     NameUtf8(Utf8Error),
     MissingType,
     UnknownType(u8),

@@ -296,7 +296,9 @@ pub(crate) fn parse_section(frame: &Bytes, section: Range<usize>) -> Result<Vec<
         let index = headers.len();
         let offset = reader.pos;
         let fail = |problem| Error::header(index, offset, problem);
-        let name_len = reader.u8().ok_or_else(|| fail(HeaderProblem::MissingType))?;
+        let name_len = reader
+            .u8()
+            .ok_or_else(|| fail(HeaderProblem::MissingType))?;
         let name = reader
             .take(name_len.into())
             .ok_or_else(|| {
@@ -310,7 +312,9 @@ pub(crate) fn parse_section(frame: &Bytes, section: Range<usize>) -> Result<Vec<
                     .map(str::to_owned)
                     .map_err(|e| fail(HeaderProblem::NameUtf8(e)))
             })?;
-        let type_code = reader.u8().ok_or_else(|| fail(HeaderProblem::MissingType))?;
+        let type_code = reader
+            .u8()
+            .ok_or_else(|| fail(HeaderProblem::MissingType))?;
         let value = reader.value(type_code).map_err(fail)?;
         headers.push(Header { name, value });
     }
@@ -382,12 +386,10 @@ impl Reader<'_> {
             TYPE_UUID => HeaderValue::Uuid(self.array().ok_or(cut_off(16, available))?),
             TYPE_BYTE_ARRAY | TYPE_STRING => {
                 let len = u16::from_be_bytes(self.array().ok_or(cut_off(2, available))?).into();
-                let range = self
-                    .take(len)
-                    .ok_or(cut_off(2 + len, available))?;
+                let range = self.take(len).ok_or(cut_off(2 + len, available))?;
                 if type_code == TYPE_STRING {
-                    let s = std::str::from_utf8(self.slice(range))
-                        .map_err(HeaderProblem::ValueUtf8)?;
+                    let s =
+                        std::str::from_utf8(self.slice(range)).map_err(HeaderProblem::ValueUtf8)?;
                     HeaderValue::String(s.to_owned())
                 } else {
                     HeaderValue::ByteArray(self.frame.slice(range))

@@ -227,10 +227,7 @@ impl fmt::Debug for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Message")
             .field("headers", &self.headers)
-            .field(
-                "payload",
-                &format_args!("<{} bytes>", self.payload.len()),
-            )
+            .field("payload", &format_args!("<{} bytes>", self.payload.len()))
             .finish()
     }
 }

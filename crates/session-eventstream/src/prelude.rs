@@ -86,8 +86,12 @@ mod tests {
                 headers_len: 0
             }
         );
-        assert!(Prelude::parse(&prelude(15, 0)).unwrap_err().is_frame_length());
-        assert!(Prelude::parse(&prelude(0, 0)).unwrap_err().is_frame_length());
+        assert!(Prelude::parse(&prelude(15, 0))
+            .unwrap_err()
+            .is_frame_length());
+        assert!(Prelude::parse(&prelude(0, 0))
+            .unwrap_err()
+            .is_frame_length());
     }
 
     #[test]

@@ -2,12 +2,16 @@
 //! decode to what their bytes hold, the invalid ones fail with the error their names
 //! describe, whether the frame arrives whole or a byte at a time.
 
+#![allow(clippy::unwrap_used)]
+
 use bytes::Bytes;
 use session_eventstream::{Decoder, Error, Header, HeaderValue, Message};
 
 fn frame(name: &str) -> Bytes {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")).into()
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .into()
 }
 
 /// Decodes `bytes` pushed in pieces of `piece` bytes: every message, then `finish`.
@@ -170,7 +174,10 @@ fn invalid_header_string_value_length() {
     // The "str" header states a 65,535-byte value.
     let err = decode_err("invalid_header_string_value_length");
     assert!(err.is_header(), "{err}");
-    assert!(err.to_string().starts_with("event-stream header #7 "), "{err}");
+    assert!(
+        err.to_string().starts_with("event-stream header #7 "),
+        "{err}"
+    );
     assert!(err.to_string().contains("needs 65537 bytes"), "{err}");
 }
 
@@ -179,7 +186,10 @@ fn invalid_header_string_length_cut_off() {
     // The header section ends inside the "str" header's value.
     let err = decode_err("invalid_header_string_length_cut_off");
     assert!(err.is_header(), "{err}");
-    assert!(err.to_string().starts_with("event-stream header #7 "), "{err}");
+    assert!(
+        err.to_string().starts_with("event-stream header #7 "),
+        "{err}"
+    );
 }
 
 #[test]
