@@ -1,6 +1,6 @@
 //! The incremental decoder: chunks in, whole messages out.
 
-use std::mem;
+use std::{fmt, mem};
 
 use bytes::{Buf, Bytes, BytesMut};
 
@@ -31,7 +31,7 @@ const FIRST_RESERVE: usize = 256 * 1024;
 /// section, message CRC. The first error ends the stream: once a frame has failed the
 /// framing cannot be trusted, so every later call returns the same error and later
 /// chunks are dropped.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Decoder {
     /// The copied start of a frame split across chunks (and, if `push` was called
     /// again before the previous chunk was drained, whatever followed it).
@@ -201,6 +201,17 @@ impl Decoder {
             .max(FIRST_RESERVE)
             .min(ceiling);
         self.assembly.reserve(target - self.assembly.len());
+    }
+}
+
+/// Lengths and state only: buffered bytes may be large, or sensitive.
+impl fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decoder")
+            .field("buffered_len", &self.buffered_len())
+            .field("frame_len", &self.prelude.map(|p| p.total_len))
+            .field("failed", &self.failed)
+            .finish()
     }
 }
 

@@ -248,6 +248,25 @@ fn errors_and_debug_output_never_show_values_or_payloads() {
 }
 
 #[test]
+fn decoder_debug_shows_lengths_not_bytes() {
+    let wire = Message::new("payload-s3cr3t").encode().unwrap();
+    let mut decoder = Decoder::new();
+    decoder.push(wire.slice(..20));
+    assert!(decoder.next_message().unwrap().is_none());
+    let debug = format!("{decoder:?}");
+    assert!(!debug.contains("s3cr3t"), "{debug}");
+    assert!(debug.contains("buffered_len: 20"), "{debug}");
+}
+
+#[test]
+fn the_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Decoder>();
+    send_sync::<Message>();
+    send_sync::<session_eventstream::Error>();
+}
+
+#[test]
 fn header_names_up_to_255_bytes() {
     let name = "n".repeat(255);
     let message = Message::new("x").with_header(name.as_str(), true);
