@@ -61,7 +61,7 @@ pub(crate) struct Drip {
 /// let cut = Fault::json(200, r#"{"QueueUrls":["https://q"]}"#).reset_at(At::Body(10));
 /// // A 503 with a Retry-After the client should not obey for an hour.
 /// let slow_down = Fault::xml(503, "<Error><Code>SlowDown</Code></Error>").header("retry-after", "3600");
-/// // Answer only after half a second, 4 bytes every 20 ms.
+/// // The whole answer written 4 bytes at a time, 20 ms apart.
 /// let drip = Fault::json(200, "{}").drip(4, Duration::from_millis(20));
 /// # let _ = (cut, slow_down, drip);
 /// ```

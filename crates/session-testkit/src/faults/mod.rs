@@ -279,6 +279,14 @@ async fn serve(mut sock: TcpStream, connection: usize, state: &State) -> io::Res
     Ok(())
 }
 
+/// A session builder for a client of `endpoint` (a [`refused_addr`], a [`BlackHole`], or a
+/// fault server's URL routed some other way): region `us-east-1`, random credentials,
+/// isolated from the machine's configuration (see
+/// [`session_builder_for`](crate::session_builder_for)).
+pub fn session_builder(endpoint: &str) -> session_core::SessionBuilder {
+    crate::session_builder_for(endpoint, "us-east-1", &random_credentials("AKFAULT"), None)
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
