@@ -30,6 +30,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Misbehaving servers (resets, stalls, truncated bodies, skewed clocks, redirects) have no
+//! installable peer either: [`faults::FaultServer`] is an in-process STUB scripted per
+//! request, with refused and black-holed ports beside it.
+//!
 //! Credential endpoints that have no installable peer (EC2 instance metadata, container
 //! credentials, the IAM Identity Center portal) are covered by in-process loopback STUBS in
 //! [`stubs`], which follow the documented protocols; they are not the real services.
@@ -40,6 +44,7 @@
 
 mod credentials;
 mod error;
+pub mod faults;
 pub mod http;
 mod install;
 mod log_capture;
@@ -60,7 +65,7 @@ pub use log_capture::LogCapture;
 pub use moto::{Moto, MOTO_SPEC};
 pub use s3s_fs::{S3sFs, S3S_FS_VERSION};
 pub use seaweed::{Seaweed, SEAWEED_SPEC};
-pub use session::session_for;
+pub use session::{session_builder_for, session_for};
 pub use target_dir::{peers_dir, target_dir, PEERS_DIR_ENV};
 
 /// Every message in an error's `source()` chain, joined with ` / `: what a test asserts on

@@ -1,6 +1,6 @@
 //! A `Session` pointed at a peer, isolated from the machine's own configuration.
 
-use session_core::{Env, Session};
+use session_core::{Env, Session, SessionBuilder};
 
 use crate::Credentials;
 
@@ -17,6 +17,19 @@ pub fn session_for(
     credentials: &Credentials,
     secret: Option<&str>,
 ) -> Session {
+    session_builder_for(endpoint, region, credentials, secret)
+        .build()
+        .unwrap_or_else(|e| panic!("session for {endpoint}: {e}"))
+}
+
+/// The builder behind [`session_for`], to add settings (timeouts, retries, ...) before
+/// building. The environment holds only `AWS_REGION`, and both files are empty.
+pub fn session_builder_for(
+    endpoint: &str,
+    region: &str,
+    credentials: &Credentials,
+    secret: Option<&str>,
+) -> SessionBuilder {
     Session::builder()
         .env(Env::from_vars([("AWS_REGION", region)]))
         .config_file_contents("")
@@ -24,6 +37,4 @@ pub fn session_for(
         .access_key_id(credentials.access_key_id())
         .secret_access_key(secret.unwrap_or(credentials.secret_access_key()))
         .setting("endpoint_url", endpoint)
-        .build()
-        .unwrap_or_else(|e| panic!("session for {endpoint}: {e}"))
 }
