@@ -95,9 +95,7 @@ impl ModelDirs {
         let mut names = Vec::new();
         for root in self.existing() {
             for service in subdirs(root)? {
-                if !names.contains(&service)
-                    && !self.versions_in(root, &service)?.is_empty()
-                {
+                if !names.contains(&service) && !self.versions_in(root, &service)?.is_empty() {
                     names.push(service);
                 }
             }
@@ -220,18 +218,22 @@ impl DirService<'_> {
         let Some(path) = self.path(kind) else {
             return Ok(None);
         };
-        let data = fs::read(&path).map_err(|e| Error::io(&path, "cannot read the model file", e))?;
+        let data =
+            fs::read(&path).map_err(|e| Error::io(&path, "cannot read the model file", e))?;
         let gzipped = path.extension().is_some_and(|e| e == "gz");
         let data = if gzipped {
             gzip::file(&data).map_err(|e| {
-                Error::corrupt(format!("corrupt model file {}: bad gzip data", path.display()), Some(e))
+                Error::corrupt(
+                    format!("corrupt model file {}: bad gzip data", path.display()),
+                    Some(e),
+                )
             })?
         } else {
             data
         };
-        String::from_utf8(data)
-            .map(Some)
-            .map_err(|_| Error::corrupt(format!("model file {} is not UTF-8", path.display()), None))
+        String::from_utf8(data).map(Some).map_err(|_| {
+            Error::corrupt(format!("model file {} is not UTF-8", path.display()), None)
+        })
     }
 }
 

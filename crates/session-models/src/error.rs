@@ -22,14 +22,9 @@ struct Inner {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
-    UnknownService {
-        name: String,
-        close: Vec<String>,
-    },
+    UnknownService { name: String, close: Vec<String> },
     Corrupt,
-    Io {
-        path: PathBuf,
-    },
+    Io { path: PathBuf },
 }
 
 impl Error {

@@ -60,7 +60,8 @@ pub(crate) fn header(bytes: &[u8]) -> Result<Header, String> {
     if bytes[..8] != MAGIC {
         return Err("not a model pack (wrong magic bytes)".into());
     }
-    let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let word =
+        |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
     let version = word(8);
     if version != VERSION {
         return Err(format!(

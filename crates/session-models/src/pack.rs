@@ -180,7 +180,8 @@ impl Pack {
         let Some((_, blob)) = self.index.data.iter().find(|(n, _)| n == name) else {
             return Ok(None);
         };
-        self.read(*blob, "", &format!("data file `{name}`")).map(Some)
+        self.read(*blob, "", &format!("data file `{name}`"))
+            .map(Some)
     }
 
     /// Decompresses blob `blob`, fills its NUL bytes with `fill`, checks it is UTF-8.

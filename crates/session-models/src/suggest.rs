@@ -21,45 +21,67 @@ pub(crate) fn close_names<'a>(name: &str, known: impl Iterator<Item = &'a str>) 
         })
         .collect();
     scored.sort();
-    scored.into_iter().take(5).map(|(_, n)| n.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(5)
+        .map(|(_, n)| n.to_owned())
+        .collect()
 }
 
-/// Levenshtein distance over chars.
+/// Edit distance over chars counting a swap of two neighbours as one edit (optimal string
+/// alignment): `mien` is one edit from `mine`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            current[j] = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                current[j] = current[j].min(before[j - 2] + 1);
+            }
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    row[b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const KNOWN: &[&str] = &["s3", "s3control", "sqs", "sns", "dynamodb", "dynamodbstreams", "ec2"];
+    const KNOWN: &[&str] = &[
+        "s3",
+        "s3control",
+        "sqs",
+        "sns",
+        "dynamodb",
+        "dynamodbstreams",
+        "ec2",
+    ];
 
     #[test]
     fn distance() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("s3", "s3"), 0);
+        assert_eq!(edit_distance("mien", "mine"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
     }
 
     #[test]
     fn near_misses_then_containing_names() {
-        assert_eq!(close_names("dynamo", KNOWN.iter().copied()), ["dynamodb", "dynamodbstreams"]);
+        assert_eq!(
+            close_names("dynamo", KNOWN.iter().copied()),
+            ["dynamodb", "dynamodbstreams"]
+        );
         assert_eq!(close_names("s4", KNOWN.iter().copied()), ["s3"]);
         assert_eq!(close_names("SQS", KNOWN.iter().copied()), ["sqs", "sns"]);
         assert!(close_names("lambda", KNOWN.iter().copied()).is_empty());
