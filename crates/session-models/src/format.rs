@@ -95,59 +95,25 @@ pub(crate) fn index(bytes: &[u8], file_len: u64) -> Result<Index, String> {
         }
         blobs.push(blob);
     }
-    let blob_ref = |r: &mut Reader<'_>, what: &str| -> Result<u32, String> {
-        let blob = r.u32(what)?;
-        if blob >= blob_count {
-            return Err(format!("{what}: blob {blob} of {blob_count}"));
-        }
-        Ok(blob)
-    };
     let data_count = r.u32("data file count")?;
     let mut data = Vec::new();
     for _ in 0..data_count {
         let name = r.string("data file name")?;
-        let blob = blob_ref(&mut r, &format!("data file `{name}`"))?;
+        let blob =
+            blob_ref(&mut r, blob_count).map_err(|why| format!("data file `{name}`: {why}"))?;
         data.push((name, blob));
     }
     let service_count = r.u32("service count")?;
     let mut services: Vec<ServiceRecord> = Vec::new();
     for _ in 0..service_count {
         let name = r.string("service name")?;
-        let api_version = r.string(&format!("{name}: api version"))?;
-        let service_id = r.string(&format!("{name}: service id"))?;
-        let protocol = r.string(&format!("{name}: protocol"))?;
-        let protocols = (0..r.u8("protocol count")?)
-            .map(|_| r.string(&format!("{name}: protocols")))
-            .collect::<Result<_, _>>()?;
-        let operations = r.u32("operation count")?;
-        let mut files: Vec<FileRef> = Vec::new();
-        for _ in 0..r.u8("file count")? {
-            let code = r.u8("file kind")?;
-            let kind = FileKind::from_code(code)
-                .ok_or_else(|| format!("{name}: unknown file kind {code}"))?;
-            if files.last().is_some_and(|f| f.kind >= kind) {
-                return Err(format!("{name}: file kinds out of order"));
-            }
-            let blob = blob_ref(&mut r, &format!("{name} {kind}"))?;
-            let fill = r.string(&format!("{name} {kind}: fill"))?;
-            files.push(FileRef { kind, blob, fill });
-        }
-        if !files.iter().any(|f| f.kind == FileKind::Service) {
-            return Err(format!("{name}: no service-2 file"));
-        }
+        let record = service(&mut r, name.clone(), blob_count)
+            .map_err(|why| format!("service `{name}`: {why}"))?;
         // Lookups are binary searches: names must be sorted and unique.
-        if services.last().is_some_and(|s| s.name >= name) {
+        if services.last().is_some_and(|s| s.name >= record.name) {
             return Err(format!("services out of order at `{name}`"));
         }
-        services.push(ServiceRecord {
-            name,
-            api_version,
-            service_id,
-            protocol,
-            protocols,
-            operations,
-            files,
-        });
+        services.push(record);
     }
     if r.at != bytes.len() {
         return Err(format!(
@@ -163,6 +129,49 @@ pub(crate) fn index(bytes: &[u8], file_len: u64) -> Result<Index, String> {
     })
 }
 
+/// The rest of a service record, after its name.
+fn service(r: &mut Reader<'_>, name: String, blob_count: u32) -> Result<ServiceRecord, String> {
+    let api_version = r.string("api version")?;
+    let service_id = r.string("service id")?;
+    let protocol = r.string("protocol")?;
+    let protocols = (0..r.u8("protocol count")?)
+        .map(|_| r.string("protocols"))
+        .collect::<Result<_, _>>()?;
+    let operations = r.u32("operation count")?;
+    let mut files: Vec<FileRef> = Vec::new();
+    for _ in 0..r.u8("file count")? {
+        let code = r.u8("file kind")?;
+        let kind = FileKind::from_code(code).ok_or_else(|| format!("unknown file kind {code}"))?;
+        if files.last().is_some_and(|f| f.kind >= kind) {
+            return Err("file kinds out of order".into());
+        }
+        let blob = blob_ref(r, blob_count).map_err(|why| format!("{kind}: {why}"))?;
+        let fill = r.string("fill")?;
+        files.push(FileRef { kind, blob, fill });
+    }
+    if !files.iter().any(|f| f.kind == FileKind::Service) {
+        return Err("no service-2 file".into());
+    }
+    Ok(ServiceRecord {
+        name,
+        api_version,
+        service_id,
+        protocol,
+        protocols,
+        operations,
+        files,
+    })
+}
+
+/// A blob number, checked against the blob count.
+fn blob_ref(r: &mut Reader<'_>, blob_count: u32) -> Result<u32, String> {
+    let blob = r.u32("blob number")?;
+    if blob >= blob_count {
+        return Err(format!("blob {blob} of {blob_count}"));
+    }
+    Ok(blob)
+}
+
 /// A cursor over the index bytes; each read names what it reads for the error message.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -170,7 +179,7 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&[u8], String> {
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&[u8], String> {
         let part = self
             .bytes
             .get(self.at..self.at.saturating_add(n))
@@ -179,23 +188,23 @@ impl Reader<'_> {
         Ok(part)
     }
 
-    fn u8(&mut self, what: &str) -> Result<u8, String> {
+    fn u8(&mut self, what: &'static str) -> Result<u8, String> {
         Ok(self.take(1, what)?[0])
     }
 
-    fn u32(&mut self, what: &str) -> Result<u32, String> {
+    fn u32(&mut self, what: &'static str) -> Result<u32, String> {
         let b = self.take(4, what)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    fn u64(&mut self, what: &str) -> Result<u64, String> {
+    fn u64(&mut self, what: &'static str) -> Result<u64, String> {
         let b = self.take(8, what)?;
         let mut word = [0; 8];
         word.copy_from_slice(b);
         Ok(u64::from_le_bytes(word))
     }
 
-    fn string(&mut self, what: &str) -> Result<String, String> {
+    fn string(&mut self, what: &'static str) -> Result<String, String> {
         let b = self.take(2, what)?;
         let len = usize::from(u16::from_le_bytes([b[0], b[1]]));
         let text = self.take(len, what)?;

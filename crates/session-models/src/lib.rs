@@ -8,7 +8,7 @@
 //! - [`Pack`]: one file holding, for every service of a botocore release, the files of
 //!   its latest API version with the documentation removed (`models/pack/`, made by `just
 //!   models`; 429 services in about 3.6 MB). Opening one reads its index; each file is
-//!   decompressed when asked for. With the `embed` feature, [`Pack::embedded`] is the
+//!   decompressed when asked for. With the `embed` feature, `Pack::embedded()` is the
 //!   vendored pack built into the binary.
 //! - [`ModelDirs`]: folders in botocore's layout (`<dir>/<service>/<api-version>/
 //!   service-2.json`, or `.json.gz`), searched like botocore's data path: the latest API
