@@ -16,9 +16,7 @@ Needs Python 3.11 and network access to PyPI (nothing else).
 """
 
 import argparse
-import gzip
 import json
-import statistics
 import sys
 from pathlib import Path
 
@@ -71,15 +69,21 @@ def model_pack(botocore: BotocoreData) -> tuple[bytes, dict]:
 
     # Most rule sets differ from another only in the service's endpoint prefix (the host
     # label): those are stored once as a template with NUL where the prefix goes.
-    templates = {}
-    for service, (version, files, texts) in services.items():
+    templates = {}  # template -> [(service, prefix)]
+    for service, (_, files, texts) in services.items():
         rules = texts.get("endpoint-rule-set-1")
         prefix = files["service-2"]["metadata"].get("endpointPrefix", "")
         if rules is not None and prefix:
             shared = template(rules, prefix)
             if shared.replace(b"\0", prefix.encode()) == rules:
-                templates.setdefault(shared, []).append(service)
-    fills = {s: (t, prefix_of(services[s][1])) for t, users in templates.items() if len(users) > 1 for s in users}
+                templates.setdefault(shared, []).append((service, prefix))
+    # A template used by one service only would save nothing: that one stays plain.
+    fills = {
+        service: (shared, prefix)
+        for shared, users in templates.items()
+        if len(users) > 1
+        for service, prefix in users
+    }
 
     raw_size = 0
     for service, (version, files, texts) in services.items():
@@ -112,10 +116,6 @@ def model_pack(botocore: BotocoreData) -> tuple[bytes, dict]:
         minified=sum(len(t) for _, _, texts in services.values() for t in texts.values()),
     )
     return data, stats
-
-
-def prefix_of(files: dict) -> str:
-    return files["service-2"]["metadata"]["endpointPrefix"]
 
 
 def test_cases(sdist: Path) -> tuple[bytes, dict]:
