@@ -37,3 +37,8 @@ codegen:
 # The CI step: fails when the generated code differs from what the models give.
 codegen-check:
     cargo run -p session-codegen -- --check
+
+# Vendored AWS models (models/, the model pack, the endpoint test cases) from botocore's and
+# boto3's PyPI releases; needs PyPI. `just models --check` writes nothing, fails on a difference.
+models *ARGS:
+    python3 tools/models/models.py {{ARGS}}
