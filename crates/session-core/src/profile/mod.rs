@@ -189,7 +189,10 @@ impl Property {
         &self.location
     }
 
-    /// True when the property's value is a block of indented `key = value` lines.
+    /// True when the property's value is a block of indented `key = value` lines: its own
+    /// value was empty and at least one indented line followed. (`name =` alone is a property
+    /// with an empty value.) Lines of the block with an invalid name stay in
+    /// [`value`](Self::value) but are not [`sub_properties`](Self::sub_properties).
     pub fn has_sub_properties(&self) -> bool {
         self.sub_properties.is_some()
     }
