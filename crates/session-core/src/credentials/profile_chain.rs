@@ -101,9 +101,11 @@ pub fn profile_plan(profiles: &ProfileSet, selected: &str) -> Result<Plan, Crede
                     "profile `{name}` sets both source_profile and credential_source; use one"
                 )))
             }
-            (None, None) => return Err(config_err(format!(
+            (None, None) => {
+                return Err(config_err(format!(
                 "profile `{name}` sets role_arn but neither source_profile nor credential_source"
-            ))),
+            )))
+            }
             (None, Some(source)) => {
                 return Ok(finish(named_source(name, source)?, roles));
             }
