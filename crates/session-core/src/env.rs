@@ -51,10 +51,11 @@ impl Env {
         }
     }
 
-    /// Like [`Env::get`], but an empty value counts as unset, as the AWS SDKs treat
-    /// configuration variables.
+    /// Like [`Env::get`], but an empty or blank (spaces and tabs only) value counts as unset,
+    /// as the AWS SDKs treat configuration variables (`AWS_ACCESS_KEY_ID=" "` is no key).
     pub fn get_non_empty(&self, name: &str) -> Option<String> {
-        self.get(name).filter(|v| !v.is_empty())
+        self.get(name)
+            .filter(|v| !v.trim_matches([' ', '\t']).is_empty())
     }
 
     /// Every variable whose name starts with `prefix`, sorted by name.
@@ -101,11 +102,12 @@ mod tests {
 
     #[test]
     fn map_env_holds_only_given_vars() {
-        let env = Env::from_vars([("AWS_REGION", "eu-west-1"), ("EMPTY", "")]);
+        let env = Env::from_vars([("AWS_REGION", "eu-west-1"), ("EMPTY", ""), ("BLANK", " \t")]);
         assert_eq!(env.get("AWS_REGION").as_deref(), Some("eu-west-1"));
         assert_eq!(env.get("HOME"), None);
         assert_eq!(env.get("EMPTY").as_deref(), Some(""));
         assert_eq!(env.get_non_empty("EMPTY"), None);
+        assert_eq!(env.get_non_empty("BLANK"), None);
     }
 
     #[test]

@@ -91,8 +91,9 @@ impl Error {
         matches!(self.inner.kind, Kind::Parse { .. })
     }
 
-    /// A file that was named explicitly (on the builder or by `AWS_CONFIG_FILE` /
-    /// `AWS_SHARED_CREDENTIALS_FILE`) does not exist.
+    /// A file named in code (`SessionBuilder::config_file` / `credentials_file`) does not
+    /// exist. (A missing file named by `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE` is
+    /// empty, as in the AWS SDKs, with a warning.)
     pub fn is_file_missing(&self) -> bool {
         matches!(self.inner.kind, Kind::FileMissing { .. })
     }

@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use session_core::credentials::{plan, Step};
+use session_core::credentials::{plan, profile_plan, sso_token_source, Step};
 use session_core::{Env, Session};
 
 const CONFIG: &str = "\
@@ -81,6 +81,26 @@ credential_process = /usr/bin/get-creds --profile x
 [profile empty]
 region = eu-west-1
 
+[profile token-only]
+sso_session = corp
+
+[profile on-token]
+role_arn = arn:aws:iam::1:role/x
+source_profile = token-only
+
+[profile web-no-role]
+web_identity_token_file = /var/run/token
+
+[profile source-without-role]
+credential_source = Ec2InstanceMetadata
+
+[profile login]
+login_session = arn:aws:iam::1:user/me
+
+[profile task]
+role_arn = arn:aws:iam::1:role/task
+credential_source = EcsContainer
+
 [sso-session corp]
 sso_start_url = https://corp.awsapps.com/start
 sso_region = eu-central-1
@@ -141,7 +161,7 @@ fn configuration_errors_are_actionable() {
         .unwrap_err();
     assert_eq!(e.setting_name(), Some("credential_source"));
     assert!(err("mfa").contains("mfa_serial"));
-    assert!(err("missing-source").contains("\"nowhere\""));
+    assert!(err("missing-source").contains("`nowhere`"));
     assert!(err("sso-broken").contains("sso_role_name"));
 }
 
@@ -233,4 +253,102 @@ fn plans_never_hold_secrets() {
         let shown = format!("{:?}", plan(&session(&[], profile)).unwrap());
         assert!(!shown.contains("secret"), "{shown}");
     }
+}
+
+#[test]
+fn a_profile_with_only_configuration_lets_the_chain_move_on() {
+    let s = session(&[], "empty");
+    let e = profile_plan(s.profiles(), "empty").unwrap_err();
+    assert!(e.is_not_configured());
+    assert_eq!(
+        e.to_string(),
+        "profile `empty` did not contain credential information"
+    );
+    assert_eq!(plan(&s).unwrap().steps()[0].kind(), "imds");
+}
+
+#[test]
+fn an_sso_session_only_profile_is_a_token_source_not_credentials() {
+    let s = session(&[], "token-only");
+    let p = profile_plan(s.profiles(), "token-only").unwrap();
+    let source = p.sso_token_source().unwrap();
+    assert_eq!(
+        (source.session_name(), source.start_url(), source.region()),
+        ("corp", "https://corp.awsapps.com/start", "eu-central-1")
+    );
+    assert_eq!(p.steps()[0].kind(), "sso_token");
+    // The same source, for a bearer-token provider, from profiles with and without a role.
+    assert_eq!(
+        sso_token_source(s.profiles(), "token-only")
+            .unwrap()
+            .as_ref(),
+        Some(source)
+    );
+    assert_eq!(
+        sso_token_source(s.profiles(), "sso-new")
+            .unwrap()
+            .unwrap()
+            .session_name(),
+        "corp"
+    );
+    assert_eq!(sso_token_source(s.profiles(), "sso-legacy").unwrap(), None);
+
+    let e = plan(&s).unwrap_err();
+    assert!(!e.is_not_configured(), "a chain must not move on: {e}");
+    assert!(
+        e.to_string()
+            .contains("selected profile will resolve an access token instead of credentials"),
+        "{e}"
+    );
+    let e = err("on-token");
+    assert!(
+        e.contains("cannot be the source_profile of `on-token`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn profile_errors_the_sdks_report() {
+    assert_eq!(
+        err("web-no-role"),
+        "profile `web-no-role`: `web_identity_token_file` was specified but `role_arn` was missing"
+    );
+    assert!(err("source-without-role").contains("credential_source without role_arn"));
+    let e = plan(&session(&[], "login")).unwrap_err();
+    assert!(e.is_unsupported(), "{e}");
+}
+
+#[test]
+fn container_urls_are_checked_naming_the_variable() {
+    let e = plan(&session(
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", "/credentials")],
+        "empty",
+    ))
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+            && e.to_string().contains("did not specify a host"),
+        "{e}"
+    );
+    // A role sourced from the container: a set but invalid URL fails the plan too; an unset
+    // one is left to the container provider, which reports it when it runs.
+    let e = plan(&session(
+        &[(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://10.1.2.3/creds",
+        )],
+        "task",
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("use https"), "{e}");
+    assert_eq!(kinds("task"), ["named_source", "assume_role"]);
+}
+
+#[test]
+fn blank_environment_keys_count_as_unset() {
+    let s = session(
+        &[("AWS_ACCESS_KEY_ID", " "), ("AWS_SECRET_ACCESS_KEY", " ")],
+        "prod",
+    );
+    assert_eq!(plan(&s).unwrap().steps()[0].kind(), "static");
 }

@@ -346,6 +346,23 @@ fn files_on_disk_errors_name_file_and_line() {
     assert!(e.is_file_missing());
     assert_eq!(e.file(), dir.path().join("missing").to_str());
 
+    // A file named by AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE that does not exist is
+    // empty, as in the SDKs, and a warning names it.
+    let s = Session::builder()
+        .env(Env::from_vars([
+            ("AWS_CONFIG_FILE", dir.path().join("nope").to_str().unwrap()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                dir.path().join("nope2").to_str().unwrap(),
+            ),
+        ]))
+        .build()
+        .unwrap();
+    assert!(s.available_profiles().is_empty());
+    assert_eq!(s.warnings().len(), 2, "{:?}", s.warnings());
+    assert!(s.warnings()[0].contains("AWS_CONFIG_FILE"));
+    assert!(s.warnings()[1].contains("AWS_SHARED_CREDENTIALS_FILE"));
+
     // The default files under HOME may be absent: that is an empty configuration.
     let s = Session::builder()
         .env(Env::from_vars([("HOME", dir.path().to_str().unwrap())]))

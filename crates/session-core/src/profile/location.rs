@@ -44,8 +44,9 @@ impl FileKind {
 #[non_exhaustive]
 pub enum FileSpec {
     /// The environment variable (`AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`) if set,
-    /// else `~/.aws/config` / `~/.aws/credentials`. A missing default file is empty; a
-    /// missing file named by the variable is an error.
+    /// else `~/.aws/config` / `~/.aws/credentials`. A missing file is empty, as in the AWS
+    /// SDKs; when the variable named it, a warning says so (a typo in the variable would
+    /// otherwise lose the whole file without a trace).
     #[default]
     Default,
     /// This path; it must exist. A leading `~` is expanded from `HOME`.
@@ -69,6 +70,8 @@ pub(crate) struct LoadedFile {
     pub(crate) kind: FileKind,
     pub(crate) label: Arc<str>,
     pub(crate) text: String,
+    /// Set when a file named by an environment variable was missing and read as empty.
+    pub(crate) warning: Option<String>,
 }
 
 impl LoadedFile {
@@ -77,8 +80,19 @@ impl LoadedFile {
             kind,
             label: label.into(),
             text: text.to_owned(),
+            warning: None,
         }
     }
+}
+
+/// Who named a file, which decides what a missing file means.
+enum NamedBy {
+    /// The default location under `HOME`: missing means empty.
+    Default,
+    /// An environment variable: missing means empty, with a warning (the SDKs' rule).
+    Env(&'static str),
+    /// A path given in code: it must exist.
+    Builder(&'static str),
 }
 
 /// Expands a leading `~` (alone or followed by `/`) from `HOME`; `~` anywhere else, or
@@ -95,18 +109,15 @@ pub(crate) fn expand_home(path: &str, env: &Env) -> PathBuf {
     }
 }
 
-/// The path a [`FileSpec::Default`] resolves to, and whether it was named explicitly.
-pub(crate) fn default_location(kind: FileKind, env: &Env) -> Option<(PathBuf, Option<String>)> {
+/// The path a [`FileSpec::Default`] resolves to, and what named it.
+fn default_location(kind: FileKind, env: &Env) -> Option<(PathBuf, NamedBy)> {
     if let Some(path) = env.get_non_empty(kind.env_var()) {
-        return Some((
-            expand_home(&path, env),
-            Some(format!("env var {}", kind.env_var())),
-        ));
+        return Some((expand_home(&path, env), NamedBy::Env(kind.env_var())));
     }
     let home = env.get_non_empty("HOME")?;
     Some((
         Path::new(&home).join(".aws").join(kind.default_name()),
-        None,
+        NamedBy::Default,
     ))
 }
 
@@ -118,7 +129,7 @@ fn load_one(kind: FileKind, spec: &FileSpec, env: &Env, fs: &Fs) -> Result<Loade
         }
         FileSpec::Path(p) => (
             expand_home(&p.to_string_lossy(), env),
-            Some(kind.builder_method().to_owned()),
+            NamedBy::Builder(kind.builder_method()),
         ),
         FileSpec::Default => match default_location(kind, env) {
             Some(found) => found,
@@ -127,16 +138,23 @@ fn load_one(kind: FileKind, spec: &FileSpec, env: &Env, fs: &Fs) -> Result<Loade
         },
     };
     let label = path.to_string_lossy().into_owned();
+    let mut warning = None;
     let bytes = match fs.read(&path) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => match named_by {
-            Some(named_by) => {
+            NamedBy::Builder(method) => {
                 return Err(Error::new(Kind::FileMissing {
                     path: label,
-                    named_by,
+                    named_by: method.to_owned(),
                 }))
             }
-            None => Vec::new(),
+            NamedBy::Env(var) => {
+                warning = Some(format!(
+                    "{label}: file not found (named by env var {var}); read as an empty file"
+                ));
+                Vec::new()
+            }
+            NamedBy::Default => Vec::new(),
         },
         Err(e) => return Err(Error::new(Kind::Io { path: label }).with_source(e)),
     };
@@ -149,6 +167,7 @@ fn load_one(kind: FileKind, spec: &FileSpec, env: &Env, fs: &Fs) -> Result<Loade
         kind,
         label: label.into(),
         text,
+        warning,
     })
 }
 
@@ -182,20 +201,38 @@ mod tests {
     }
 
     #[test]
-    fn missing_default_files_are_empty_but_named_ones_are_errors() {
+    fn missing_files_are_empty_unless_named_in_code() {
         let fs = Fs::from_files(Vec::<(PathBuf, Vec<u8>)>::new());
         let env = Env::from_vars([("HOME", "/home/u")]);
         let [c, k] = load_files(&FileSpec::Default, &FileSpec::Default, &env, &fs).unwrap();
         assert!(c.text.is_empty() && k.text.is_empty());
         assert_eq!(&*c.label, "/home/u/.aws/config");
+        assert!(c.warning.is_none() && k.warning.is_none());
 
+        // Named by the variable: empty, as in the SDKs, but with a warning naming it.
         let env = Env::from_vars([("HOME", "/home/u"), ("AWS_CONFIG_FILE", "~/cfg")]);
-        let Err(e) = load_files(&FileSpec::Default, &FileSpec::Default, &env, &fs) else {
-            panic!("a named missing file must be an error");
+        let [c, k] = load_files(&FileSpec::Default, &FileSpec::Default, &env, &fs).unwrap();
+        assert!(c.text.is_empty());
+        assert_eq!(&*c.label, "/home/u/cfg");
+        let warning = c.warning.unwrap();
+        assert!(
+            warning.contains("/home/u/cfg") && warning.contains("AWS_CONFIG_FILE"),
+            "{warning}"
+        );
+        assert!(k.warning.is_none());
+
+        // Named in code: it must exist.
+        let Err(e) = load_files(
+            &FileSpec::Path("~/cfg".into()),
+            &FileSpec::Default,
+            &env,
+            &fs,
+        ) else {
+            panic!("a missing file named in code must be an error");
         };
         assert!(e.is_file_missing());
         assert_eq!(e.file(), Some("/home/u/cfg"));
-        assert!(e.to_string().contains("AWS_CONFIG_FILE"));
+        assert!(e.to_string().contains("SessionBuilder::config_file"));
     }
 
     #[test]

@@ -50,8 +50,11 @@ impl ProfileSet {
     /// `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` and
     /// `~/.aws/credentials`.
     ///
+    /// A missing file is empty; one named by a variable also gives a
+    /// [warning](Self::warnings).
+    ///
     /// # Errors
-    /// A malformed file, a missing file named by a variable, or an unreadable file.
+    /// A malformed file or an unreadable file.
     pub fn load(env: &crate::Env, fs: &crate::Fs) -> Result<Self, crate::Error> {
         let files = load_files(&FileSpec::Default, &FileSpec::Default, env, fs)?;
         Self::from_files(&files)
@@ -97,7 +100,8 @@ impl ProfileSet {
     }
 
     /// Lines that were ignored (invalid names, sections in the wrong file), one message each
-    /// with file and line.
+    /// with file and line, and files named by `AWS_CONFIG_FILE` /
+    /// `AWS_SHARED_CREDENTIALS_FILE` that do not exist.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
@@ -189,7 +193,10 @@ impl Property {
         &self.location
     }
 
-    /// True when the property's value is a block of indented `key = value` lines.
+    /// True when the property's value is a block of indented `key = value` lines: its own
+    /// value was empty and at least one indented line followed. (`name =` alone is a property
+    /// with an empty value.) Lines of the block with an invalid name stay in
+    /// [`value`](Self::value) but are not [`sub_properties`](Self::sub_properties).
     pub fn has_sub_properties(&self) -> bool {
         self.sub_properties.is_some()
     }

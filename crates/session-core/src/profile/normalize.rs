@@ -82,6 +82,10 @@ fn classify(
 pub(crate) fn merge(files: &[LoadedFile]) -> Result<ProfileSet, Error> {
     let mut set = ProfileSet::default();
     for file in files {
+        if let Some(warning) = &file.warning {
+            tracing::warn!(target: "session_core::profile", "{warning}");
+            set.warnings.push(warning.clone());
+        }
         let sections =
             parse::parse(&file.text).map_err(|e| Error::parse(&file.label, e.line, e.message))?;
         let has_profile_default = file.kind == FileKind::Config
@@ -137,7 +141,9 @@ fn merge_section(
             );
             continue;
         }
-        let sub_properties = sub_properties.map(|subs| {
+        // `name =` with nothing indented under it is a property with an empty value, not an
+        // empty block of sub-properties.
+        let sub_properties = sub_properties.filter(|subs| !subs.is_empty()).map(|subs| {
             let mut map = BTreeMap::new();
             for sub in subs {
                 if !is_valid_name(&sub.name) {
@@ -267,6 +273,22 @@ mod tests {
             .collect();
         assert_eq!(subs, ["ok"]);
         assert_eq!(s.warnings().len(), 2);
+    }
+
+    #[test]
+    fn an_empty_value_without_indented_lines_is_not_a_block() {
+        let s = set("[profile p]\nname =\ns3 =\n  in valid = 1\n", "");
+        let p = s.profile("p").unwrap();
+        let name = p.property("name").unwrap();
+        assert_eq!(name.value(), "");
+        assert!(!name.has_sub_properties());
+        // A block whose only line has an invalid name is still a block: the raw value keeps
+        // the line, the structured view drops it with a warning.
+        let s3 = p.property("s3").unwrap();
+        assert_eq!(s3.value(), "\nin valid = 1");
+        assert!(s3.has_sub_properties());
+        assert_eq!(s3.sub_properties().count(), 0);
+        assert_eq!(s.warnings().len(), 1, "{:?}", s.warnings());
     }
 
     #[test]

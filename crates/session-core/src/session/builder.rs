@@ -90,7 +90,8 @@ impl SessionBuilder {
     }
 
     /// Reads the config file from this path, which must exist. Default: `AWS_CONFIG_FILE`,
-    /// else `~/.aws/config` (a missing default file is empty).
+    /// else `~/.aws/config` (a missing file is empty; when the variable named it,
+    /// [`Session::warnings`] says so).
     pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.config_file = FileSpec::Path(path.into());
         self
@@ -103,8 +104,8 @@ impl SessionBuilder {
     }
 
     /// Reads the credentials file from this path, which must exist. Default:
-    /// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials` (a missing default file is
-    /// empty).
+    /// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials` (a missing file is empty;
+    /// when the variable named it, [`Session::warnings`] says so).
     pub fn credentials_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.credentials_file = FileSpec::Path(path.into());
         self
@@ -126,8 +127,8 @@ impl SessionBuilder {
     ///
     /// # Errors
     /// - a malformed file ([`Error::is_parse`], naming file and line);
-    /// - an explicitly named file that does not exist ([`Error::is_file_missing`]) or cannot
-    ///   be read ([`Error::is_io`]);
+    /// - a file named in code that does not exist ([`Error::is_file_missing`]), or a file
+    ///   that cannot be read ([`Error::is_io`]);
     /// - a named profile that exists in neither file ([`Error::is_profile_not_found`]);
     /// - a setting with a bad value ([`Error::is_invalid_setting`]) or an unknown name
     ///   ([`Error::is_unknown_setting`]);

@@ -207,7 +207,8 @@ impl Session {
     }
 
     /// Things that were ignored while resolving (invalid names in files, unknown service
-    /// keys), one message each. They are also logged with `tracing` at WARN.
+    /// keys, a file named by `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE` that does not
+    /// exist), one message each. They are also logged with `tracing` at WARN.
     pub fn warnings(&self) -> &[String] {
         &self.inner.warnings
     }
