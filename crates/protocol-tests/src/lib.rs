@@ -131,9 +131,9 @@ impl Captured {
                 if expected.trim_start().starts_with('<') {
                     // XML compares as trees: element names, attributes (namespace
                     // declarations aside) and trimmed text, not formatting.
-                    let want = session_tower::rt::dom::parse(expected.as_bytes())
+                    let want = session_runtime::xml::dom::parse(expected.as_bytes())
                         .unwrap_or_else(|e| panic!("expected body is not XML: {e}"));
-                    let have = session_tower::rt::dom::parse(got.as_bytes())
+                    let have = session_runtime::xml::dom::parse(got.as_bytes())
                         .unwrap_or_else(|e| panic!("body is not XML ({e}): {got}"));
                     assert_eq!(normalize(have), normalize(want), "body (as XML)\n{got}");
                     return;
@@ -150,14 +150,14 @@ impl Captured {
     }
 }
 
-fn normalize(mut el: session_tower::rt::dom::Element) -> session_tower::rt::dom::Element {
+fn normalize(mut el: session_runtime::xml::dom::Element) -> session_runtime::xml::dom::Element {
     el.text = el.text.trim().to_owned();
     el.attributes.sort();
     el.children = el.children.into_iter().map(normalize).collect();
     // Map entries have no order; the cases list them in the order their params had.
     // Wrapped maps are `entry` elements; flattened ones repeat the member's name, each
     // with a `key`.
-    let is_entry = |c: &session_tower::rt::dom::Element| {
+    let is_entry = |c: &session_runtime::xml::dom::Element| {
         c.name == "entry" || c.children.iter().any(|k| k.name == "key")
     };
     if !el.children.is_empty() && el.children.iter().all(is_entry) {

@@ -16,7 +16,7 @@
 mod g0 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -40,13 +40,13 @@ mod g0 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `EmptyInputAndEmptyOutputInput` structure. Every member is optional here; build one with
         /// `EmptyInputAndEmptyOutputInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct EmptyInputAndEmptyOutputInput {}
     }
 
@@ -55,7 +55,7 @@ mod g0 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -170,7 +170,7 @@ mod g0 {
 mod g1 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -194,8 +194,8 @@ mod g1 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
     }
 
     pub mod operations {
@@ -203,7 +203,7 @@ mod g1 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -309,7 +309,7 @@ mod g1 {
 mod g2 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -333,13 +333,13 @@ mod g2 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `EndpointWithHostLabelOperationInput` structure. Every member is optional here; build one with
         /// `EndpointWithHostLabelOperationInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct EndpointWithHostLabelOperationInput {
             /// `label` (required).
             #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
@@ -352,7 +352,7 @@ mod g2 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -486,7 +486,7 @@ mod g2 {
 mod g3 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -510,8 +510,8 @@ mod g3 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
     }
 
     pub mod operations {
@@ -519,7 +519,7 @@ mod g3 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -631,7 +631,7 @@ mod g3 {
 mod g4 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -655,10 +655,10 @@ mod g4 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
-        session_tower::string_enum! {
+        session_runtime::string_enum! {
             /// The `FooEnum` enum.
             FooEnum {
                 /// `Foo`
@@ -677,7 +677,7 @@ mod g4 {
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct GreetingStruct {
             /// `hi`.
             #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
@@ -687,7 +687,7 @@ mod g4 {
         /// The `JsonUnionsInput` structure. Every member is optional here; build one with
         /// `JsonUnionsInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct JsonUnionsInput {
             /// `contents`.
             #[serde(rename = "contents", default, skip_serializing_if = "Option::is_none")]
@@ -696,7 +696,7 @@ mod g4 {
 
         /// The `MyUnion` union: exactly one member is set.
         #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub enum MyUnion {
             /// `stringValue`.
             #[serde(rename = "stringValue")]
@@ -739,7 +739,7 @@ mod g4 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1128,7 +1128,7 @@ mod g4 {
 mod g5 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1152,8 +1152,8 @@ mod g5 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
     }
 
     pub mod operations {
@@ -1161,7 +1161,7 @@ mod g5 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1274,7 +1274,7 @@ mod g5 {
 mod g6 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1298,8 +1298,8 @@ mod g6 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
     }
 
     pub mod operations {
@@ -1307,7 +1307,7 @@ mod g6 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1416,7 +1416,7 @@ mod g6 {
 mod g7 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1440,13 +1440,13 @@ mod g7 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `PutWithContentEncodingInput` structure. Every member is optional here; build one with
         /// `PutWithContentEncodingInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct PutWithContentEncodingInput {
             /// `encoding`.
             #[serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")]
@@ -1462,7 +1462,7 @@ mod g7 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1574,7 +1574,7 @@ mod g7 {
 mod g8 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1598,13 +1598,13 @@ mod g8 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `SimpleScalarPropertiesInput` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct SimpleScalarPropertiesInput {
             /// `floatValue`.
             #[serde(
@@ -1630,7 +1630,7 @@ mod g8 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]

@@ -16,7 +16,7 @@
 mod g0 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -40,13 +40,13 @@ mod g0 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `EmptyInputAndEmptyOutputOutput` structure. Every member is optional here; build one with
         /// `EmptyInputAndEmptyOutputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct EmptyInputAndEmptyOutputOutput {}
     }
 
@@ -55,7 +55,7 @@ mod g0 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -165,7 +165,7 @@ mod g0 {
 mod g1 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -189,13 +189,13 @@ mod g1 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `InvalidGreeting` error. Every member is optional here; build one with
         /// `InvalidGreeting { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct InvalidGreeting {
             /// `Message`.
             #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -211,7 +211,7 @@ mod g1 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -339,7 +339,7 @@ mod g1 {
 mod g2 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -363,13 +363,13 @@ mod g2 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `FooError` error. Every member is optional here; build one with
         /// `FooError { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct FooError {
             /// The service's answer: status, code, message, request id.
             #[serde(skip)]
@@ -382,7 +382,7 @@ mod g2 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -724,7 +724,7 @@ mod g2 {
 mod g3 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -748,13 +748,13 @@ mod g3 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `ComplexError` error. Every member is optional here; build one with
         /// `ComplexError { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct ComplexError {
             /// `TopLevel`.
             #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
@@ -770,7 +770,7 @@ mod g3 {
         /// The `ComplexNestedErrorData` structure. Every member is optional here; build one with
         /// `ComplexNestedErrorData { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct ComplexNestedErrorData {
             /// `Foo`.
             #[serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")]
@@ -783,7 +783,7 @@ mod g3 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -945,7 +945,7 @@ mod g3 {
 mod g4 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -969,10 +969,10 @@ mod g4 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
-        session_tower::string_enum! {
+        session_runtime::string_enum! {
             /// The `FooEnum` enum.
             FooEnum {
                 /// `Foo`
@@ -991,7 +991,7 @@ mod g4 {
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct GreetingStruct {
             /// `hi`.
             #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
@@ -1001,7 +1001,7 @@ mod g4 {
         /// The `JsonUnionsOutput` structure. Every member is optional here; build one with
         /// `JsonUnionsOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct JsonUnionsOutput {
             /// `contents`.
             #[serde(rename = "contents", default, skip_serializing_if = "Option::is_none")]
@@ -1010,7 +1010,7 @@ mod g4 {
 
         /// The `MyUnion` union: exactly one member is set.
         #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub enum MyUnion {
             /// `stringValue`.
             #[serde(rename = "stringValue")]
@@ -1075,7 +1075,7 @@ mod g4 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1486,7 +1486,7 @@ mod g4 {
 mod g5 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1510,8 +1510,8 @@ mod g5 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
     }
 
     pub mod operations {
@@ -1519,7 +1519,7 @@ mod g5 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1656,7 +1656,7 @@ mod g5 {
 mod g6 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1680,13 +1680,13 @@ mod g6 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `NoInputAndOutputOutput` structure. Every member is optional here; build one with
         /// `NoInputAndOutputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct NoInputAndOutputOutput {}
     }
 
@@ -1695,7 +1695,7 @@ mod g6 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1804,7 +1804,7 @@ mod g6 {
 mod g7 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1828,13 +1828,13 @@ mod g7 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `SimpleScalarPropertiesOutput` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct SimpleScalarPropertiesOutput {
             /// `floatValue`.
             #[serde(
@@ -1860,7 +1860,7 @@ mod g7 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]

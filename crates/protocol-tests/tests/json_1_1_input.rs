@@ -16,7 +16,7 @@
 mod g0 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -40,8 +40,8 @@ mod g0 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
     }
 
     pub mod operations {
@@ -49,7 +49,7 @@ mod g0 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -196,7 +196,7 @@ mod g0 {
 mod g1 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -220,8 +220,8 @@ mod g1 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
     }
 
     pub mod operations {
@@ -229,7 +229,7 @@ mod g1 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -338,7 +338,7 @@ mod g1 {
 mod g2 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -362,13 +362,13 @@ mod g2 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `HostLabelInput` structure. Every member is optional here; build one with
         /// `HostLabelInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct HostLabelInput {
             /// `label` (required).
             #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
@@ -381,7 +381,7 @@ mod g2 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -521,7 +521,7 @@ mod g2 {
 mod g3 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -545,8 +545,8 @@ mod g3 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
     }
 
     pub mod operations {
@@ -554,7 +554,7 @@ mod g3 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -669,7 +669,7 @@ mod g3 {
 mod g4 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -693,10 +693,10 @@ mod g4 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
-        session_tower::string_enum! {
+        session_runtime::string_enum! {
             /// The `FooEnum` enum.
             FooEnum {
                 /// `Foo`
@@ -715,7 +715,7 @@ mod g4 {
         /// The `JsonEnumsInputOutput` structure. Every member is optional here; build one with
         /// `JsonEnumsInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct JsonEnumsInputOutput {
             /// `fooEnum1`.
             #[serde(rename = "fooEnum1", default, skip_serializing_if = "Option::is_none")]
@@ -755,7 +755,7 @@ mod g4 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -929,7 +929,7 @@ mod g4 {
 mod g5 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -953,13 +953,13 @@ mod g5 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `JsonIntEnumsInputOutput` structure. Every member is optional here; build one with
         /// `JsonIntEnumsInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct JsonIntEnumsInputOutput {
             /// `intEnum1`.
             #[serde(rename = "intEnum1", default, skip_serializing_if = "Option::is_none")]
@@ -999,7 +999,7 @@ mod g5 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1173,7 +1173,7 @@ mod g5 {
 mod g6 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1197,10 +1197,10 @@ mod g6 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
-        session_tower::string_enum! {
+        session_runtime::string_enum! {
             /// The `FooEnum` enum.
             FooEnum {
                 /// `Foo`
@@ -1219,7 +1219,7 @@ mod g6 {
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct GreetingStruct {
             /// `hi`.
             #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
@@ -1228,7 +1228,7 @@ mod g6 {
 
         /// The `MyUnion` union: exactly one member is set.
         #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub enum MyUnion {
             /// `stringValue`.
             #[serde(rename = "stringValue")]
@@ -1265,7 +1265,7 @@ mod g6 {
         /// The `UnionInputOutput` structure. Every member is optional here; build one with
         /// `UnionInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct UnionInputOutput {
             /// `contents`.
             #[serde(rename = "contents", default, skip_serializing_if = "Option::is_none")]
@@ -1278,7 +1278,7 @@ mod g6 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1639,7 +1639,7 @@ mod g6 {
 mod g7 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1663,19 +1663,19 @@ mod g7 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `EmptyStruct` structure. Every member is optional here; build one with
         /// `EmptyStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct EmptyStruct {}
 
         /// The `KitchenSink` structure. Every member is optional here; build one with
         /// `KitchenSink { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct KitchenSink {
             /// `Blob`.
             #[serde(rename = "Blob", default, skip_serializing_if = "Option::is_none")]
@@ -1836,7 +1836,7 @@ mod g7 {
         /// The `SimpleStruct` structure. Every member is optional here; build one with
         /// `SimpleStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct SimpleStruct {
             /// `Value`.
             #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -1846,7 +1846,7 @@ mod g7 {
         /// The `StructWithJsonName` structure. Every member is optional here; build one with
         /// `StructWithJsonName { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct StructWithJsonName {
             /// `Value`.
             #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -1859,7 +1859,7 @@ mod g7 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -2936,7 +2936,7 @@ body: Some(r#"{"String":"top-value","Boolean":false,"RecursiveStruct":{"String":
 mod g8 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -2960,13 +2960,13 @@ mod g8 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `NullOperationInputOutput` structure. Every member is optional here; build one with
         /// `NullOperationInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct NullOperationInputOutput {
             /// `string`.
             #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
@@ -2979,7 +2979,7 @@ mod g8 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -3096,7 +3096,7 @@ mod g8 {
 mod g9 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -3120,13 +3120,13 @@ mod g9 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `OperationWithOptionalInputOutputInput` structure. Every member is optional here; build one with
         /// `OperationWithOptionalInputOutputInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct OperationWithOptionalInputOutputInput {
             /// `Value`.
             #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -3139,7 +3139,7 @@ mod g9 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -3295,7 +3295,7 @@ mod g9 {
 mod g10 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -3319,13 +3319,13 @@ mod g10 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `PutAndGetInlineDocumentsInputOutput` structure. Every member is optional here; build one with
         /// `PutAndGetInlineDocumentsInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct PutAndGetInlineDocumentsInputOutput {
             /// `inlineDocument`.
             #[serde(
@@ -3342,7 +3342,7 @@ mod g10 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -3472,7 +3472,7 @@ mod g10 {
 mod g11 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -3496,13 +3496,13 @@ mod g11 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `PutWithContentEncodingInput` structure. Every member is optional here; build one with
         /// `PutWithContentEncodingInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct PutWithContentEncodingInput {
             /// `encoding`.
             #[serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")]
@@ -3518,7 +3518,7 @@ mod g11 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -3630,7 +3630,7 @@ mod g11 {
 mod g12 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -3654,13 +3654,13 @@ mod g12 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `SimpleScalarPropertiesInputOutput` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct SimpleScalarPropertiesInputOutput {
             /// `floatValue`.
             #[serde(
@@ -3686,7 +3686,7 @@ mod g12 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]

@@ -16,7 +16,7 @@
 mod g0 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -40,13 +40,13 @@ mod g0 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `DatetimeOffsetsOutput` structure. Every member is optional here; build one with
         /// `DatetimeOffsetsOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct DatetimeOffsetsOutput {
             /// `datetime`.
             #[serde(
@@ -64,7 +64,7 @@ mod g0 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -202,7 +202,7 @@ mod g0 {
 mod g1 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -226,8 +226,8 @@ mod g1 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
     }
 
     pub mod operations {
@@ -235,7 +235,7 @@ mod g1 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -372,7 +372,7 @@ mod g1 {
 mod g2 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -396,13 +396,13 @@ mod g2 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `FractionalSecondsOutput` structure. Every member is optional here; build one with
         /// `FractionalSecondsOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct FractionalSecondsOutput {
             /// `datetime`.
             #[serde(
@@ -420,7 +420,7 @@ mod g2 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -536,7 +536,7 @@ mod g2 {
 mod g3 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -560,13 +560,13 @@ mod g3 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `InvalidGreeting` error. Every member is optional here; build one with
         /// `InvalidGreeting { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct InvalidGreeting {
             /// `Message`.
             #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -582,7 +582,7 @@ mod g3 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -710,7 +710,7 @@ mod g3 {
 mod g4 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -734,13 +734,13 @@ mod g4 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `ComplexError` error. Every member is optional here; build one with
         /// `ComplexError { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct ComplexError {
             /// `TopLevel`.
             #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
@@ -756,7 +756,7 @@ mod g4 {
         /// The `ComplexNestedErrorData` structure. Every member is optional here; build one with
         /// `ComplexNestedErrorData { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct ComplexNestedErrorData {
             /// `Foo`.
             #[serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")]
@@ -769,7 +769,7 @@ mod g4 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -931,7 +931,7 @@ mod g4 {
 mod g5 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -955,13 +955,13 @@ mod g5 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `FooError` error. Every member is optional here; build one with
         /// `FooError { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct FooError {
             /// The service's answer: status, code, message, request id.
             #[serde(skip)]
@@ -974,7 +974,7 @@ mod g5 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1316,7 +1316,7 @@ mod g5 {
 mod g6 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1340,10 +1340,10 @@ mod g6 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
-        session_tower::string_enum! {
+        session_runtime::string_enum! {
             /// The `FooEnum` enum.
             FooEnum {
                 /// `Foo`
@@ -1362,7 +1362,7 @@ mod g6 {
         /// The `JsonEnumsInputOutput` structure. Every member is optional here; build one with
         /// `JsonEnumsInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct JsonEnumsInputOutput {
             /// `fooEnum1`.
             #[serde(rename = "fooEnum1", default, skip_serializing_if = "Option::is_none")]
@@ -1402,7 +1402,7 @@ mod g6 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1538,7 +1538,7 @@ mod g6 {
 mod g7 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1562,13 +1562,13 @@ mod g7 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `JsonIntEnumsInputOutput` structure. Every member is optional here; build one with
         /// `JsonIntEnumsInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct JsonIntEnumsInputOutput {
             /// `intEnum1`.
             #[serde(rename = "intEnum1", default, skip_serializing_if = "Option::is_none")]
@@ -1608,7 +1608,7 @@ mod g7 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -1747,7 +1747,7 @@ mod g7 {
 mod g8 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -1771,10 +1771,10 @@ mod g8 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
-        session_tower::string_enum! {
+        session_runtime::string_enum! {
             /// The `FooEnum` enum.
             FooEnum {
                 /// `Foo`
@@ -1793,7 +1793,7 @@ mod g8 {
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct GreetingStruct {
             /// `hi`.
             #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
@@ -1802,7 +1802,7 @@ mod g8 {
 
         /// The `MyUnion` union: exactly one member is set.
         #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub enum MyUnion {
             /// `stringValue`.
             #[serde(rename = "stringValue")]
@@ -1860,7 +1860,7 @@ mod g8 {
         /// The `UnionInputOutput` structure. Every member is optional here; build one with
         /// `UnionInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct UnionInputOutput {
             /// `contents`.
             #[serde(rename = "contents", default, skip_serializing_if = "Option::is_none")]
@@ -1873,7 +1873,7 @@ mod g8 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -2222,7 +2222,7 @@ mod g8 {
 mod g9 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -2246,19 +2246,19 @@ mod g9 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `EmptyStruct` structure. Every member is optional here; build one with
         /// `EmptyStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct EmptyStruct {}
 
         /// The `KitchenSink` structure. Every member is optional here; build one with
         /// `KitchenSink { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct KitchenSink {
             /// `Blob`.
             #[serde(rename = "Blob", default, skip_serializing_if = "Option::is_none")]
@@ -2419,7 +2419,7 @@ mod g9 {
         /// The `SimpleStruct` structure. Every member is optional here; build one with
         /// `SimpleStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct SimpleStruct {
             /// `Value`.
             #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -2429,7 +2429,7 @@ mod g9 {
         /// The `StructWithJsonName` structure. Every member is optional here; build one with
         /// `StructWithJsonName { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct StructWithJsonName {
             /// `Value`.
             #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -2442,7 +2442,7 @@ mod g9 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -3075,7 +3075,7 @@ mod g9 {
 mod g10 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -3099,13 +3099,13 @@ mod g10 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `NullOperationInputOutput` structure. Every member is optional here; build one with
         /// `NullOperationInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct NullOperationInputOutput {
             /// `string`.
             #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
@@ -3118,7 +3118,7 @@ mod g10 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -3229,7 +3229,7 @@ mod g10 {
 mod g11 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -3253,13 +3253,13 @@ mod g11 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `PutAndGetInlineDocumentsInputOutput` structure. Every member is optional here; build one with
         /// `PutAndGetInlineDocumentsInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct PutAndGetInlineDocumentsInputOutput {
             /// `inlineDocument`.
             #[serde(
@@ -3276,7 +3276,7 @@ mod g11 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]
@@ -3395,7 +3395,7 @@ mod g11 {
 mod g12 {
     use operations::*;
     use protocol_tests::{client, Canned, Expected};
-    use session_tower::rt::{self, ModeledError as _};
+    use session_runtime::{self as rt, ModeledError as _};
     use std::collections::HashMap;
     use types::*;
 
@@ -3419,13 +3419,13 @@ mod g12 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt;
-        use session_tower::rt::serde::{Deserialize, Serialize};
+        use session_runtime as rt;
+        use session_runtime::serde::{Deserialize, Serialize};
 
         /// The `SimpleScalarPropertiesInputOutput` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_tower::rt::serde")]
+        #[serde(crate = "session_runtime::serde")]
         pub struct SimpleScalarPropertiesInputOutput {
             /// `floatValue`.
             #[serde(
@@ -3451,7 +3451,7 @@ mod g12 {
 
         use std::collections::HashMap;
 
-        use session_tower::rt::{self, ModeledError as _, OperationError};
+        use session_runtime::{self as rt, ModeledError as _, OperationError};
         use session_tower::{Client, ServiceError};
 
         #[allow(unused_imports)]

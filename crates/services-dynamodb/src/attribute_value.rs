@@ -30,7 +30,7 @@ impl AttributeValue {
     }
 
     /// Binary (`B`).
-    pub fn b(value: impl Into<session_tower::rt::Blob>) -> Self {
+    pub fn b(value: impl Into<session_runtime::Blob>) -> Self {
         Self {
             b: Some(value.into()),
             ..Self::default()

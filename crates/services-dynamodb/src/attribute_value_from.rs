@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use session_tower::rt::Blob;
+use session_runtime::Blob;
 
 use crate::types::AttributeValue;
 

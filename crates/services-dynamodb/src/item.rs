@@ -41,7 +41,7 @@ use serde::de::{
     Unexpected, VariantAccess, Visitor,
 };
 use serde::ser::{self, Impossible, Serialize};
-use session_tower::rt::Blob;
+use session_runtime::Blob;
 
 use crate::types::AttributeValue;
 

@@ -40,7 +40,7 @@ pub use generated::resources;
 pub use generated::types;
 pub use generated::waiters;
 pub use item::{from_attribute_value, from_item, to_attribute_value, to_item, ItemError};
-pub use session_tower::rt::{Blob, OperationError, Paginator, Waited, WaiterError};
+pub use session_runtime::{Blob, OperationError, Paginator, Waited, WaiterError};
 pub use typed_calls::ItemCallError;
 
 use serde_json::Value;

@@ -6,8 +6,8 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use session_tower::rt::futures_util::{Stream, StreamExt as _};
-use session_tower::rt::{ModeledError, OperationError};
+use session_runtime::futures_util::{Stream, StreamExt as _};
+use session_runtime::{ModeledError, OperationError};
 
 use crate::item::{from_item, to_item, ItemError};
 use crate::operations::{

@@ -30,7 +30,7 @@
 
 use std::fmt;
 
-use session_tower::rt::OperationError;
+use session_runtime::OperationError;
 use session_tower::Error;
 
 use crate::generated::operations::{

@@ -24,7 +24,7 @@ pub use generated::operations;
 pub use generated::resources;
 pub use generated::types;
 pub use generated::waiters;
-pub use session_tower::rt::{ByteStream, OperationError, Paginator};
+pub use session_runtime::{ByteStream, OperationError, Paginator};
 
 use session_core::Session;
 use session_tower::protocol::Protocol;

@@ -381,7 +381,7 @@ fn s3_on_s3s_fs_strict_sigv4() {
             .send()
             .await
             .unwrap();
-        let want = session_tower::rt::checksum::Algorithm::Sha256.checksum(b"checksummed body");
+        let want = session_runtime::checksum::Algorithm::Sha256.checksum(b"checksummed body");
         assert_eq!(put.checksum_sha256.as_deref(), Some(want.as_str()));
         let got = s3
             .get_object()

@@ -30,7 +30,7 @@
 use std::collections::HashMap;
 
 use md5::{Digest as _, Md5};
-use session_tower::rt::OperationError;
+use session_runtime::OperationError;
 use session_tower::Error;
 
 use crate::generated::operations::{ReceiveMessageError, SendMessageBatchError, SendMessageError};
@@ -339,7 +339,7 @@ mod tests {
     use std::collections::HashMap;
 
     use session_core::{Env, Session};
-    use session_tower::rt::Blob;
+    use session_runtime::Blob;
 
     use super::*;
     use crate::generated::types::{SendMessageBatchRequestEntry, SendMessageBatchResultEntry};
@@ -491,7 +491,7 @@ mod tests {
 
     const URL: &str = "https://sqs.us-east-1.amazonaws.com/123456789012/q";
 
-    fn response_error<E: session_tower::rt::ModeledError>(e: &OperationError<E>) -> String {
+    fn response_error<E: session_runtime::ModeledError>(e: &OperationError<E>) -> String {
         let stack = e
             .as_stack()
             .unwrap_or_else(|| panic!("not a stack error: {e:?}"));

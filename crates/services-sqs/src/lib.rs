@@ -24,7 +24,7 @@ mod generated;
 pub use generated::operations;
 pub use generated::resources;
 pub use generated::types;
-pub use session_tower::rt::{OperationError, Paginator};
+pub use session_runtime::{OperationError, Paginator};
 
 use session_core::Session;
 use session_tower::protocol::Protocol;

@@ -15,7 +15,7 @@ mod generated;
 
 pub use generated::operations;
 pub use generated::types;
-pub use session_tower::rt::OperationError;
+pub use session_runtime::OperationError;
 
 use session_core::Session;
 use session_tower::protocol::Protocol;

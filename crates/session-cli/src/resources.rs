@@ -2,7 +2,7 @@
 //! read from the static description emitted beside the generated resources, so it shows
 //! what the code has rather than what the model file says.
 
-use session_tower::rt::ResourceModel;
+use session_runtime::ResourceModel;
 
 use crate::args::Args;
 use crate::commands::{to_json, Failure};

@@ -1,6 +1,6 @@
 //! Generates a service crate's types and operations from its AWS model.
 //!
-//! The output leans on `session_tower::rt` for everything that is the same across shapes
+//! The output leans on `session_runtime` for everything that is the same across shapes
 //! (blobs, timestamps, string enums, the call path, paginators), so per-shape code is
 //! little more than serde-derived structs: that keeps the generated crates quick to
 //! compile. This release generates the AWS JSON protocols (DynamoDB, SQS); query and

@@ -137,7 +137,7 @@ pub fn generate_tests(
             source,
             "mod {module} {{\n\
              use std::collections::HashMap;\n\
-             use session_tower::rt::{{self, ModeledError as _}};\n\
+             use session_runtime::{{self as rt, ModeledError as _}};\n\
              use protocol_tests::{{client, Canned, Expected}};\n\
              use types::*;\n\
              use operations::*;\n\n\

@@ -433,12 +433,12 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    /// The shape table the XML protocols' runtime reads (see `session_tower::rt::schema`).
+    /// The shape table the XML protocols' runtime reads (see `session_runtime::schema`).
     fn render_schema(&self) -> String {
         let mut out = format!(
             "{HEADER}//! The shape table: how each shape is written in query keys and XML.\n\n\
              #![allow(unused_imports)]\n\n\
-             use session_tower::rt::schema::{{List, Location, Map, Member, Shape, TimestampFormat}};\n\n\
+             use session_runtime::schema::{{List, Location, Map, Member, Shape, TimestampFormat}};\n\n\
              pub(crate) static SHAPES: &[Shape] = &[\n"
         );
         let id = |name: &str| self.shape_id(name).unwrap_or(usize::MAX);
@@ -597,8 +597,8 @@ impl<'a> Gen<'a> {
              //! `Unknown` variant, errors as structs carrying the service's answer.\n\n\
              #![allow(clippy::all, clippy::pedantic, unused_imports)]\n\n\
              use std::collections::HashMap;\n\n\
-             use session_tower::rt;\n\
-             use session_tower::rt::serde::{Deserialize, Serialize};\n\n",
+             use session_runtime as rt;\n\
+             use session_runtime::serde::{Deserialize, Serialize};\n\n",
         );
         let (mut n_structs, mut n_enums, mut n_errors) = (0, 0, 0);
         for (name, shape) in &self.model.shapes {
@@ -629,7 +629,7 @@ impl<'a> Gen<'a> {
             "//! One request builder, error enum and client method per operation.\n\n\
              #![allow(clippy::all, clippy::pedantic, unused_imports)]\n\n\
              use std::collections::HashMap;\n\n\
-             use session_tower::rt::{self, ModeledError as _, OperationError};\n\
+             use session_runtime::{self as rt, ModeledError as _, OperationError};\n\
              use session_tower::{Client, ServiceError};\n\n\
              #[allow(unused_imports)]\n\
              use super::types::*;\n\n",
@@ -671,7 +671,7 @@ impl<'a> Gen<'a> {
     }
 
     fn render_enum(&self, out: &mut String, name: &str, shape: &Shape, rust: &str) {
-        let _ = writeln!(out, "session_tower::string_enum! {{");
+        let _ = writeln!(out, "session_runtime::string_enum! {{");
         let _ = writeln!(out, "    /// The `{name}` enum.");
         let _ = writeln!(out, "    {rust} {{");
         let mut taken = BTreeSet::new();
@@ -702,7 +702,7 @@ impl<'a> Gen<'a> {
         let derive = ", Serialize";
         let _ = writeln!(
             out,
-            "/// The `{name}` union: exactly one member is set.\n#[derive(Debug, Clone, PartialEq{derive})]\n#[serde(crate = \"session_tower::rt::serde\")]\npub enum {rust} {{"
+            "/// The `{name}` union: exactly one member is set.\n#[derive(Debug, Clone, PartialEq{derive})]\n#[serde(crate = \"session_runtime::serde\")]\npub enum {rust} {{"
         );
         let mut taken = BTreeSet::new();
         let mut arms = String::new();
@@ -828,7 +828,7 @@ impl<'a> Gen<'a> {
         };
         let _ = writeln!(
             out,
-            "#[derive({derive_debug}Clone, PartialEq, Default{serde})]\n#[serde(crate = \"session_tower::rt::serde\")]\npub struct {rust} {{"
+            "#[derive({derive_debug}Clone, PartialEq, Default{serde})]\n#[serde(crate = \"session_runtime::serde\")]\npub struct {rust} {{"
         );
         let mut fields = Vec::new();
         for (member_name, member) in &shape.members {

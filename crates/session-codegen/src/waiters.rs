@@ -72,9 +72,9 @@ pub fn render_waiters(
     let mut out = String::from(HEADER);
     out.push_str(
         "//! Waiters: `wait_until_*` methods polling an operation until the resource is in the\n\
-         //! wanted state (see `session_tower::rt::Waiter` for the timing and the bounds).\n\n\
+         //! wanted state (see `session_runtime::Waiter` for the timing and the bounds).\n\n\
          #![allow(clippy::all, clippy::pedantic)]\n\n\
-         use session_tower::rt;\n\n\
+         use session_runtime as rt;\n\n\
          #[allow(unused_imports)]\n\
          use super::operations::*;\n\
          #[allow(unused_imports)]\n\

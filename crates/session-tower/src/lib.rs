@@ -16,7 +16,6 @@ mod headers;
 mod intern;
 pub mod protocol;
 pub mod retry;
-pub mod rt;
 mod settings_check;
 pub mod signing;
 mod timeout;

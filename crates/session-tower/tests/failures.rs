@@ -290,20 +290,6 @@ fn futures_made_outside_a_runtime_can_be_awaited_inside_one() {
     assert_eq!(resp.status(), 200);
 }
 
-/// A modeled-error type for calling `rt::json_call` directly.
-#[derive(Debug)]
-struct AnyError(session_tower::ServiceError);
-
-impl session_tower::rt::ModeledError for AnyError {
-    fn from_service_error(service: session_tower::ServiceError) -> Self {
-        Self(service)
-    }
-
-    fn service_error(&self) -> &session_tower::ServiceError {
-        &self.0
-    }
-}
-
 /// Generated operations rebuild their request for a retry instead of keeping a copy: the
 /// retried request must be the same request again, with the same invocation id, the next
 /// attempt number, the user agent, and a fresh signature.
@@ -315,15 +301,21 @@ async fn retried_operations_send_the_same_request_again() {
     )
     .await;
     let client = stub_client(&url, 3);
-    let out: serde_json::Value = session_tower::rt::json_call::<_, _, AnyError>(
-        &client,
-        "SendMessage",
-        "AmazonSQS.SendMessage",
-        &serde_json::json!({"QueueUrl": "q", "MessageBody": "same body"}),
-        None,
-    )
-    .await
-    .unwrap();
+    // What the generated operations' call path does: a retry calls `build` again.
+    let input = serde_json::json!({"QueueUrl": "q", "MessageBody": "same body"});
+    let build = || {
+        session_tower::protocol::rpc::json_request_bare(
+            session_tower::protocol::Protocol::AwsJson1_0,
+            "AmazonSQS.SendMessage",
+            &input,
+        )
+    };
+    let resp = client
+        .send_rebuilding(&build, session_tower::client::OperationMeta::named("SendMessage"))
+        .await
+        .unwrap();
+    let out: serde_json::Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap()).unwrap();
     assert_eq!(out["Done"], true);
     let requests = requests.lock().unwrap();
     assert_eq!(requests.len(), 2);

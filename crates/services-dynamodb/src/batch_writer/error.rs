@@ -3,7 +3,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-use session_tower::rt::OperationError;
+use session_runtime::OperationError;
 
 use crate::item::ItemError;
 use crate::operations::BatchWriteItemError;

@@ -14,7 +14,7 @@
 
 use std::sync::Arc;
 
-use session_tower::rt::{self, OperationError};
+use session_runtime::{self as rt, OperationError};
 
 /// The service resource: the entry point (`session.resource('...')` in boto3).
 #[derive(Debug, Clone)]

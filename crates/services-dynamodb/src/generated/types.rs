@@ -6,10 +6,10 @@
 
 use std::collections::HashMap;
 
-use session_tower::rt;
-use session_tower::rt::serde::{Deserialize, Serialize};
+use session_runtime as rt;
+use session_runtime::serde::{Deserialize, Serialize};
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ApproximateCreationDateTimePrecision` enum.
     ApproximateCreationDateTimePrecision {
         /// `MILLISECOND`
@@ -22,7 +22,7 @@ session_tower::string_enum! {
 /// The `ArchivalSummary` structure. Every member is optional here; build one with
 /// `ArchivalSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ArchivalSummary {
     /// `ArchivalDateTime`.
     #[serde(
@@ -47,7 +47,7 @@ pub struct ArchivalSummary {
     pub archival_backup_arn: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `AttributeAction` enum.
     AttributeAction {
         /// `ADD`
@@ -62,7 +62,7 @@ session_tower::string_enum! {
 /// The `AttributeDefinition` structure. Every member is optional here; build one with
 /// `AttributeDefinition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AttributeDefinition {
     /// `AttributeName` (required).
     #[serde(
@@ -83,7 +83,7 @@ pub struct AttributeDefinition {
 /// The `AttributeValue` structure. Every member is optional here; build one with
 /// `AttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AttributeValue {
     /// `S`.
     #[serde(rename = "S", default, skip_serializing_if = "Option::is_none")]
@@ -120,7 +120,7 @@ pub struct AttributeValue {
 /// The `AttributeValueUpdate` structure. Every member is optional here; build one with
 /// `AttributeValueUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AttributeValueUpdate {
     /// `Value`.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -133,7 +133,7 @@ pub struct AttributeValueUpdate {
 /// The `AutoScalingPolicyDescription` structure. Every member is optional here; build one with
 /// `AutoScalingPolicyDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AutoScalingPolicyDescription {
     /// `PolicyName`.
     #[serde(
@@ -155,7 +155,7 @@ pub struct AutoScalingPolicyDescription {
 /// The `AutoScalingPolicyUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingPolicyUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AutoScalingPolicyUpdate {
     /// `PolicyName`.
     #[serde(
@@ -177,7 +177,7 @@ pub struct AutoScalingPolicyUpdate {
 /// The `AutoScalingSettingsDescription` structure. Every member is optional here; build one with
 /// `AutoScalingSettingsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AutoScalingSettingsDescription {
     /// `MinimumUnits`.
     #[serde(
@@ -219,7 +219,7 @@ pub struct AutoScalingSettingsDescription {
 /// The `AutoScalingSettingsUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AutoScalingSettingsUpdate {
     /// `MinimumUnits`.
     #[serde(
@@ -261,7 +261,7 @@ pub struct AutoScalingSettingsUpdate {
 /// The `AutoScalingTargetTrackingScalingPolicyConfigurationDescription` structure. Every member is optional here; build one with
 /// `AutoScalingTargetTrackingScalingPolicyConfigurationDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     /// `DisableScaleIn`.
     #[serde(
@@ -297,7 +297,7 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
 /// The `AutoScalingTargetTrackingScalingPolicyConfigurationUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingTargetTrackingScalingPolicyConfigurationUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     /// `DisableScaleIn`.
     #[serde(
@@ -333,7 +333,7 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
 /// The `BackupDescription` structure. Every member is optional here; build one with
 /// `BackupDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BackupDescription {
     /// `BackupDetails`.
     #[serde(
@@ -361,7 +361,7 @@ pub struct BackupDescription {
 /// The `BackupDetails` structure. Every member is optional here; build one with
 /// `BackupDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BackupDetails {
     /// `BackupArn` (required).
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
@@ -413,7 +413,7 @@ pub struct BackupDetails {
 /// The `BackupInUseException` error. Every member is optional here; build one with
 /// `BackupInUseException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BackupInUseException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -426,7 +426,7 @@ pub struct BackupInUseException {
 /// The `BackupNotFoundException` error. Every member is optional here; build one with
 /// `BackupNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BackupNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -436,7 +436,7 @@ pub struct BackupNotFoundException {
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BackupStatus` enum.
     BackupStatus {
         /// `CREATING`
@@ -451,7 +451,7 @@ session_tower::string_enum! {
 /// The `BackupSummary` structure. Every member is optional here; build one with
 /// `BackupSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BackupSummary {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -509,7 +509,7 @@ pub struct BackupSummary {
     pub backup_size_bytes: Option<i64>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BackupType` enum.
     BackupType {
         /// `USER`
@@ -521,7 +521,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BackupTypeFilter` enum.
     BackupTypeFilter {
         /// `USER`
@@ -538,7 +538,7 @@ session_tower::string_enum! {
 /// The `BatchExecuteStatementInput` structure. Every member is optional here; build one with
 /// `BatchExecuteStatementInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchExecuteStatementInput {
     /// `Statements` (required).
     #[serde(
@@ -559,7 +559,7 @@ pub struct BatchExecuteStatementInput {
 /// The `BatchExecuteStatementOutput` structure. Every member is optional here; build one with
 /// `BatchExecuteStatementOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchExecuteStatementOutput {
     /// `Responses`.
     #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
@@ -576,7 +576,7 @@ pub struct BatchExecuteStatementOutput {
 /// The `BatchGetItemInput` structure. Every member is optional here; build one with
 /// `BatchGetItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchGetItemInput {
     /// `RequestItems` (required).
     #[serde(
@@ -597,7 +597,7 @@ pub struct BatchGetItemInput {
 /// The `BatchGetItemOutput` structure. Every member is optional here; build one with
 /// `BatchGetItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchGetItemOutput {
     /// `Responses`.
     #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
@@ -621,7 +621,7 @@ pub struct BatchGetItemOutput {
 /// The `BatchStatementError` structure. Every member is optional here; build one with
 /// `BatchStatementError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchStatementError {
     /// `Code`.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
@@ -634,7 +634,7 @@ pub struct BatchStatementError {
     pub item: Option<HashMap<String, AttributeValue>>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BatchStatementErrorCodeEnum` enum.
     BatchStatementErrorCodeEnum {
         /// `ConditionalCheckFailed`
@@ -665,7 +665,7 @@ session_tower::string_enum! {
 /// The `BatchStatementRequest` structure. Every member is optional here; build one with
 /// `BatchStatementRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchStatementRequest {
     /// `Statement` (required).
     #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
@@ -696,7 +696,7 @@ pub struct BatchStatementRequest {
 /// The `BatchStatementResponse` structure. Every member is optional here; build one with
 /// `BatchStatementResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchStatementResponse {
     /// `Error`.
     #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
@@ -712,7 +712,7 @@ pub struct BatchStatementResponse {
 /// The `BatchWriteItemInput` structure. Every member is optional here; build one with
 /// `BatchWriteItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchWriteItemInput {
     /// `RequestItems` (required).
     #[serde(
@@ -740,7 +740,7 @@ pub struct BatchWriteItemInput {
 /// The `BatchWriteItemOutput` structure. Every member is optional here; build one with
 /// `BatchWriteItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchWriteItemOutput {
     /// `UnprocessedItems`.
     #[serde(
@@ -765,7 +765,7 @@ pub struct BatchWriteItemOutput {
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BillingMode` enum.
     BillingMode {
         /// `PROVISIONED`
@@ -778,7 +778,7 @@ session_tower::string_enum! {
 /// The `BillingModeSummary` structure. Every member is optional here; build one with
 /// `BillingModeSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BillingModeSummary {
     /// `BillingMode`.
     #[serde(
@@ -799,7 +799,7 @@ pub struct BillingModeSummary {
 /// The `CancellationReason` structure. Every member is optional here; build one with
 /// `CancellationReason { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CancellationReason {
     /// `Item`.
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
@@ -815,7 +815,7 @@ pub struct CancellationReason {
 /// The `Capacity` structure. Every member is optional here; build one with
 /// `Capacity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Capacity {
     /// `ReadCapacityUnits`.
     #[serde(
@@ -843,7 +843,7 @@ pub struct Capacity {
     pub capacity_units: Option<f64>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ComparisonOperator` enum.
     ComparisonOperator {
         /// `EQ`
@@ -878,7 +878,7 @@ session_tower::string_enum! {
 /// The `Condition` structure. Every member is optional here; build one with
 /// `Condition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Condition {
     /// `AttributeValueList`.
     #[serde(
@@ -899,7 +899,7 @@ pub struct Condition {
 /// The `ConditionCheck` structure. Every member is optional here; build one with
 /// `ConditionCheck { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ConditionCheck {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -940,7 +940,7 @@ pub struct ConditionCheck {
 /// The `ConditionalCheckFailedException` error. Every member is optional here; build one with
 /// `ConditionalCheckFailedException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ConditionalCheckFailedException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -953,7 +953,7 @@ pub struct ConditionalCheckFailedException {
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ConditionalOperator` enum.
     ConditionalOperator {
         /// `AND`
@@ -966,7 +966,7 @@ session_tower::string_enum! {
 /// The `ConsumedCapacity` structure. Every member is optional here; build one with
 /// `ConsumedCapacity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ConsumedCapacity {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1024,7 +1024,7 @@ pub struct ConsumedCapacity {
 /// The `ContinuousBackupsDescription` structure. Every member is optional here; build one with
 /// `ContinuousBackupsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ContinuousBackupsDescription {
     /// `ContinuousBackupsStatus` (required).
     #[serde(
@@ -1042,7 +1042,7 @@ pub struct ContinuousBackupsDescription {
     pub point_in_time_recovery_description: Option<PointInTimeRecoveryDescription>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ContinuousBackupsStatus` enum.
     ContinuousBackupsStatus {
         /// `ENABLED`
@@ -1055,7 +1055,7 @@ session_tower::string_enum! {
 /// The `ContinuousBackupsUnavailableException` error. Every member is optional here; build one with
 /// `ContinuousBackupsUnavailableException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ContinuousBackupsUnavailableException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1065,7 +1065,7 @@ pub struct ContinuousBackupsUnavailableException {
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ContributorInsightsAction` enum.
     ContributorInsightsAction {
         /// `ENABLE`
@@ -1075,7 +1075,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ContributorInsightsMode` enum.
     ContributorInsightsMode {
         /// `ACCESSED_AND_THROTTLED_KEYS`
@@ -1085,7 +1085,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ContributorInsightsStatus` enum.
     ContributorInsightsStatus {
         /// `ENABLING`
@@ -1104,7 +1104,7 @@ session_tower::string_enum! {
 /// The `ContributorInsightsSummary` structure. Every member is optional here; build one with
 /// `ContributorInsightsSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ContributorInsightsSummary {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1131,7 +1131,7 @@ pub struct ContributorInsightsSummary {
 /// The `CreateBackupInput` structure. Every member is optional here; build one with
 /// `CreateBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateBackupInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1148,7 +1148,7 @@ pub struct CreateBackupInput {
 /// The `CreateBackupOutput` structure. Every member is optional here; build one with
 /// `CreateBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateBackupOutput {
     /// `BackupDetails`.
     #[serde(
@@ -1162,7 +1162,7 @@ pub struct CreateBackupOutput {
 /// The `CreateGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `CreateGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateGlobalSecondaryIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -1203,7 +1203,7 @@ pub struct CreateGlobalSecondaryIndexAction {
 /// The `CreateGlobalTableInput` structure. Every member is optional here; build one with
 /// `CreateGlobalTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateGlobalTableInput {
     /// `GlobalTableName` (required).
     #[serde(
@@ -1224,7 +1224,7 @@ pub struct CreateGlobalTableInput {
 /// The `CreateGlobalTableOutput` structure. Every member is optional here; build one with
 /// `CreateGlobalTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateGlobalTableOutput {
     /// `GlobalTableDescription`.
     #[serde(
@@ -1238,7 +1238,7 @@ pub struct CreateGlobalTableOutput {
 /// The `CreateGlobalTableWitnessGroupMemberAction` structure. Every member is optional here; build one with
 /// `CreateGlobalTableWitnessGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateGlobalTableWitnessGroupMemberAction {
     /// `RegionName` (required).
     #[serde(
@@ -1252,7 +1252,7 @@ pub struct CreateGlobalTableWitnessGroupMemberAction {
 /// The `CreateReplicaAction` structure. Every member is optional here; build one with
 /// `CreateReplicaAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateReplicaAction {
     /// `RegionName` (required).
     #[serde(
@@ -1266,7 +1266,7 @@ pub struct CreateReplicaAction {
 /// The `CreateReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `CreateReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateReplicationGroupMemberAction {
     /// `RegionName` (required).
     #[serde(
@@ -1315,7 +1315,7 @@ pub struct CreateReplicationGroupMemberAction {
 /// The `CreateTableInput` structure. Every member is optional here; build one with
 /// `CreateTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateTableInput {
     /// `AttributeDefinitions`.
     #[serde(
@@ -1436,7 +1436,7 @@ pub struct CreateTableInput {
 /// The `CreateTableOutput` structure. Every member is optional here; build one with
 /// `CreateTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateTableOutput {
     /// `TableDescription`.
     #[serde(
@@ -1450,7 +1450,7 @@ pub struct CreateTableOutput {
 /// The `CreateVectorIndexAction` structure. Every member is optional here; build one with
 /// `CreateVectorIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateVectorIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -1495,7 +1495,7 @@ pub struct CreateVectorIndexAction {
 /// The `CsvOptions` structure. Every member is optional here; build one with
 /// `CsvOptions { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CsvOptions {
     /// `Delimiter`.
     #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
@@ -1512,7 +1512,7 @@ pub struct CsvOptions {
 /// The `Delete` structure. Every member is optional here; build one with
 /// `Delete { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Delete {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1553,7 +1553,7 @@ pub struct Delete {
 /// The `DeleteBackupInput` structure. Every member is optional here; build one with
 /// `DeleteBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBackupInput {
     /// `BackupArn` (required).
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
@@ -1563,7 +1563,7 @@ pub struct DeleteBackupInput {
 /// The `DeleteBackupOutput` structure. Every member is optional here; build one with
 /// `DeleteBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBackupOutput {
     /// `BackupDescription`.
     #[serde(
@@ -1577,7 +1577,7 @@ pub struct DeleteBackupOutput {
 /// The `DeleteGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `DeleteGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteGlobalSecondaryIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -1587,7 +1587,7 @@ pub struct DeleteGlobalSecondaryIndexAction {
 /// The `DeleteGlobalTableWitnessGroupMemberAction` structure. Every member is optional here; build one with
 /// `DeleteGlobalTableWitnessGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteGlobalTableWitnessGroupMemberAction {
     /// `RegionName` (required).
     #[serde(
@@ -1601,7 +1601,7 @@ pub struct DeleteGlobalTableWitnessGroupMemberAction {
 /// The `DeleteItemInput` structure. Every member is optional here; build one with
 /// `DeleteItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteItemInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1673,7 +1673,7 @@ pub struct DeleteItemInput {
 /// The `DeleteItemOutput` structure. Every member is optional here; build one with
 /// `DeleteItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteItemOutput {
     /// `Attributes`.
     #[serde(
@@ -1701,7 +1701,7 @@ pub struct DeleteItemOutput {
 /// The `DeleteReplicaAction` structure. Every member is optional here; build one with
 /// `DeleteReplicaAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteReplicaAction {
     /// `RegionName` (required).
     #[serde(
@@ -1715,7 +1715,7 @@ pub struct DeleteReplicaAction {
 /// The `DeleteReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `DeleteReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteReplicationGroupMemberAction {
     /// `RegionName` (required).
     #[serde(
@@ -1729,7 +1729,7 @@ pub struct DeleteReplicationGroupMemberAction {
 /// The `DeleteRequest` structure. Every member is optional here; build one with
 /// `DeleteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteRequest {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1739,7 +1739,7 @@ pub struct DeleteRequest {
 /// The `DeleteResourcePolicyInput` structure. Every member is optional here; build one with
 /// `DeleteResourcePolicyInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteResourcePolicyInput {
     /// `ResourceArn` (required).
     #[serde(
@@ -1760,7 +1760,7 @@ pub struct DeleteResourcePolicyInput {
 /// The `DeleteResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `DeleteResourcePolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteResourcePolicyOutput {
     /// `RevisionId`.
     #[serde(
@@ -1774,7 +1774,7 @@ pub struct DeleteResourcePolicyOutput {
 /// The `DeleteTableInput` structure. Every member is optional here; build one with
 /// `DeleteTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteTableInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1784,7 +1784,7 @@ pub struct DeleteTableInput {
 /// The `DeleteTableOutput` structure. Every member is optional here; build one with
 /// `DeleteTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteTableOutput {
     /// `TableDescription`.
     #[serde(
@@ -1798,7 +1798,7 @@ pub struct DeleteTableOutput {
 /// The `DeleteVectorIndexAction` structure. Every member is optional here; build one with
 /// `DeleteVectorIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteVectorIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -1808,7 +1808,7 @@ pub struct DeleteVectorIndexAction {
 /// The `DescribeBackupInput` structure. Every member is optional here; build one with
 /// `DescribeBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeBackupInput {
     /// `BackupArn` (required).
     #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
@@ -1818,7 +1818,7 @@ pub struct DescribeBackupInput {
 /// The `DescribeBackupOutput` structure. Every member is optional here; build one with
 /// `DescribeBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeBackupOutput {
     /// `BackupDescription`.
     #[serde(
@@ -1832,7 +1832,7 @@ pub struct DescribeBackupOutput {
 /// The `DescribeContinuousBackupsInput` structure. Every member is optional here; build one with
 /// `DescribeContinuousBackupsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeContinuousBackupsInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1842,7 +1842,7 @@ pub struct DescribeContinuousBackupsInput {
 /// The `DescribeContinuousBackupsOutput` structure. Every member is optional here; build one with
 /// `DescribeContinuousBackupsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeContinuousBackupsOutput {
     /// `ContinuousBackupsDescription`.
     #[serde(
@@ -1856,7 +1856,7 @@ pub struct DescribeContinuousBackupsOutput {
 /// The `DescribeContributorInsightsInput` structure. Every member is optional here; build one with
 /// `DescribeContributorInsightsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeContributorInsightsInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1869,7 +1869,7 @@ pub struct DescribeContributorInsightsInput {
 /// The `DescribeContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `DescribeContributorInsightsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeContributorInsightsOutput {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -1917,13 +1917,13 @@ pub struct DescribeContributorInsightsOutput {
 /// The `DescribeEndpointsRequest` structure. Every member is optional here; build one with
 /// `DescribeEndpointsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeEndpointsRequest {}
 
 /// The `DescribeEndpointsResponse` structure. Every member is optional here; build one with
 /// `DescribeEndpointsResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeEndpointsResponse {
     /// `Endpoints` (required).
     #[serde(rename = "Endpoints", default, skip_serializing_if = "Option::is_none")]
@@ -1933,7 +1933,7 @@ pub struct DescribeEndpointsResponse {
 /// The `DescribeExportInput` structure. Every member is optional here; build one with
 /// `DescribeExportInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeExportInput {
     /// `ExportArn` (required).
     #[serde(rename = "ExportArn", default, skip_serializing_if = "Option::is_none")]
@@ -1943,7 +1943,7 @@ pub struct DescribeExportInput {
 /// The `DescribeExportOutput` structure. Every member is optional here; build one with
 /// `DescribeExportOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeExportOutput {
     /// `ExportDescription`.
     #[serde(
@@ -1957,7 +1957,7 @@ pub struct DescribeExportOutput {
 /// The `DescribeGlobalTableInput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeGlobalTableInput {
     /// `GlobalTableName` (required).
     #[serde(
@@ -1971,7 +1971,7 @@ pub struct DescribeGlobalTableInput {
 /// The `DescribeGlobalTableOutput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeGlobalTableOutput {
     /// `GlobalTableDescription`.
     #[serde(
@@ -1985,7 +1985,7 @@ pub struct DescribeGlobalTableOutput {
 /// The `DescribeGlobalTableSettingsInput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableSettingsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeGlobalTableSettingsInput {
     /// `GlobalTableName` (required).
     #[serde(
@@ -1999,7 +1999,7 @@ pub struct DescribeGlobalTableSettingsInput {
 /// The `DescribeGlobalTableSettingsOutput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableSettingsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeGlobalTableSettingsOutput {
     /// `GlobalTableName`.
     #[serde(
@@ -2020,7 +2020,7 @@ pub struct DescribeGlobalTableSettingsOutput {
 /// The `DescribeImportInput` structure. Every member is optional here; build one with
 /// `DescribeImportInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeImportInput {
     /// `ImportArn` (required).
     #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
@@ -2030,7 +2030,7 @@ pub struct DescribeImportInput {
 /// The `DescribeImportOutput` structure. Every member is optional here; build one with
 /// `DescribeImportOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeImportOutput {
     /// `ImportTableDescription` (required).
     #[serde(
@@ -2044,7 +2044,7 @@ pub struct DescribeImportOutput {
 /// The `DescribeKinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `DescribeKinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeKinesisStreamingDestinationInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -2054,7 +2054,7 @@ pub struct DescribeKinesisStreamingDestinationInput {
 /// The `DescribeKinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `DescribeKinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeKinesisStreamingDestinationOutput {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -2071,13 +2071,13 @@ pub struct DescribeKinesisStreamingDestinationOutput {
 /// The `DescribeLimitsInput` structure. Every member is optional here; build one with
 /// `DescribeLimitsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeLimitsInput {}
 
 /// The `DescribeLimitsOutput` structure. Every member is optional here; build one with
 /// `DescribeLimitsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeLimitsOutput {
     /// `AccountMaxReadCapacityUnits`.
     #[serde(
@@ -2112,7 +2112,7 @@ pub struct DescribeLimitsOutput {
 /// The `DescribeTableInput` structure. Every member is optional here; build one with
 /// `DescribeTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeTableInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -2122,7 +2122,7 @@ pub struct DescribeTableInput {
 /// The `DescribeTableOutput` structure. Every member is optional here; build one with
 /// `DescribeTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeTableOutput {
     /// `Table`.
     #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]
@@ -2132,7 +2132,7 @@ pub struct DescribeTableOutput {
 /// The `DescribeTableReplicaAutoScalingInput` structure. Every member is optional here; build one with
 /// `DescribeTableReplicaAutoScalingInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeTableReplicaAutoScalingInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -2142,7 +2142,7 @@ pub struct DescribeTableReplicaAutoScalingInput {
 /// The `DescribeTableReplicaAutoScalingOutput` structure. Every member is optional here; build one with
 /// `DescribeTableReplicaAutoScalingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// `TableAutoScalingDescription`.
     #[serde(
@@ -2156,7 +2156,7 @@ pub struct DescribeTableReplicaAutoScalingOutput {
 /// The `DescribeTimeToLiveInput` structure. Every member is optional here; build one with
 /// `DescribeTimeToLiveInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeTimeToLiveInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -2166,7 +2166,7 @@ pub struct DescribeTimeToLiveInput {
 /// The `DescribeTimeToLiveOutput` structure. Every member is optional here; build one with
 /// `DescribeTimeToLiveOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DescribeTimeToLiveOutput {
     /// `TimeToLiveDescription`.
     #[serde(
@@ -2177,7 +2177,7 @@ pub struct DescribeTimeToLiveOutput {
     pub time_to_live_description: Option<TimeToLiveDescription>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `DestinationStatus` enum.
     DestinationStatus {
         /// `ENABLING`
@@ -2198,7 +2198,7 @@ session_tower::string_enum! {
 /// The `DuplicateItemException` error. Every member is optional here; build one with
 /// `DuplicateItemException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DuplicateItemException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -2211,7 +2211,7 @@ pub struct DuplicateItemException {
 /// The `EnableKinesisStreamingConfiguration` structure. Every member is optional here; build one with
 /// `EnableKinesisStreamingConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct EnableKinesisStreamingConfiguration {
     /// `ApproximateCreationDateTimePrecision`.
     #[serde(
@@ -2225,7 +2225,7 @@ pub struct EnableKinesisStreamingConfiguration {
 /// The `Endpoint` structure. Every member is optional here; build one with
 /// `Endpoint { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Endpoint {
     /// `Address` (required).
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
@@ -2242,7 +2242,7 @@ pub struct Endpoint {
 /// The `ExecuteStatementInput` structure. Every member is optional here; build one with
 /// `ExecuteStatementInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExecuteStatementInput {
     /// `Statement` (required).
     #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
@@ -2286,7 +2286,7 @@ pub struct ExecuteStatementInput {
 /// The `ExecuteStatementOutput` structure. Every member is optional here; build one with
 /// `ExecuteStatementOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExecuteStatementOutput {
     /// `Items`.
     #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
@@ -2313,7 +2313,7 @@ pub struct ExecuteStatementOutput {
 /// The `ExecuteTransactionInput` structure. Every member is optional here; build one with
 /// `ExecuteTransactionInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExecuteTransactionInput {
     /// `TransactStatements` (required).
     #[serde(
@@ -2341,7 +2341,7 @@ pub struct ExecuteTransactionInput {
 /// The `ExecuteTransactionOutput` structure. Every member is optional here; build one with
 /// `ExecuteTransactionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExecuteTransactionOutput {
     /// `Responses`.
     #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
@@ -2358,7 +2358,7 @@ pub struct ExecuteTransactionOutput {
 /// The `ExpectedAttributeValue` structure. Every member is optional here; build one with
 /// `ExpectedAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExpectedAttributeValue {
     /// `Value`.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
@@ -2385,7 +2385,7 @@ pub struct ExpectedAttributeValue {
 /// The `ExportConflictException` error. Every member is optional here; build one with
 /// `ExportConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExportConflictException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -2398,7 +2398,7 @@ pub struct ExportConflictException {
 /// The `ExportDescription` structure. Every member is optional here; build one with
 /// `ExportDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExportDescription {
     /// `ExportArn`.
     #[serde(rename = "ExportArn", default, skip_serializing_if = "Option::is_none")]
@@ -2517,7 +2517,7 @@ pub struct ExportDescription {
     pub incremental_export_specification: Option<IncrementalExportSpecification>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ExportFormat` enum.
     ExportFormat {
         /// `DYNAMODB_JSON`
@@ -2530,7 +2530,7 @@ session_tower::string_enum! {
 /// The `ExportNotFoundException` error. Every member is optional here; build one with
 /// `ExportNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExportNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -2540,7 +2540,7 @@ pub struct ExportNotFoundException {
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ExportStatus` enum.
     ExportStatus {
         /// `IN_PROGRESS`
@@ -2555,7 +2555,7 @@ session_tower::string_enum! {
 /// The `ExportSummary` structure. Every member is optional here; build one with
 /// `ExportSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExportSummary {
     /// `ExportArn`.
     #[serde(rename = "ExportArn", default, skip_serializing_if = "Option::is_none")]
@@ -2579,7 +2579,7 @@ pub struct ExportSummary {
 /// The `ExportTableToPointInTimeInput` structure. Every member is optional here; build one with
 /// `ExportTableToPointInTimeInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExportTableToPointInTimeInput {
     /// `TableArn` (required).
     #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
@@ -2651,7 +2651,7 @@ pub struct ExportTableToPointInTimeInput {
 /// The `ExportTableToPointInTimeOutput` structure. Every member is optional here; build one with
 /// `ExportTableToPointInTimeOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExportTableToPointInTimeOutput {
     /// `ExportDescription`.
     #[serde(
@@ -2662,7 +2662,7 @@ pub struct ExportTableToPointInTimeOutput {
     pub export_description: Option<ExportDescription>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ExportType` enum.
     ExportType {
         /// `FULL_EXPORT`
@@ -2672,7 +2672,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ExportViewType` enum.
     ExportViewType {
         /// `NEW_IMAGE`
@@ -2685,7 +2685,7 @@ session_tower::string_enum! {
 /// The `FailureException` structure. Every member is optional here; build one with
 /// `FailureException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct FailureException {
     /// `ExceptionName`.
     #[serde(
@@ -2706,7 +2706,7 @@ pub struct FailureException {
 /// The `Get` structure. Every member is optional here; build one with
 /// `Get { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Get {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -2733,7 +2733,7 @@ pub struct Get {
 /// The `GetItemInput` structure. Every member is optional here; build one with
 /// `GetItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetItemInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -2781,7 +2781,7 @@ pub struct GetItemInput {
 /// The `GetItemOutput` structure. Every member is optional here; build one with
 /// `GetItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetItemOutput {
     /// `Item`.
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
@@ -2798,7 +2798,7 @@ pub struct GetItemOutput {
 /// The `GetResourcePolicyInput` structure. Every member is optional here; build one with
 /// `GetResourcePolicyInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetResourcePolicyInput {
     /// `ResourceArn` (required).
     #[serde(
@@ -2812,7 +2812,7 @@ pub struct GetResourcePolicyInput {
 /// The `GetResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `GetResourcePolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetResourcePolicyOutput {
     /// `Policy`.
     #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
@@ -2829,7 +2829,7 @@ pub struct GetResourcePolicyOutput {
 /// The `GlobalSecondaryIndex` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalSecondaryIndex {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -2870,7 +2870,7 @@ pub struct GlobalSecondaryIndex {
 /// The `GlobalSecondaryIndexAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexAutoScalingUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalSecondaryIndexAutoScalingUpdate {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -2887,7 +2887,7 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
 /// The `GlobalSecondaryIndexDescription` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalSecondaryIndexDescription {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -2955,7 +2955,7 @@ pub struct GlobalSecondaryIndexDescription {
 /// The `GlobalSecondaryIndexInfo` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalSecondaryIndexInfo {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -2989,7 +2989,7 @@ pub struct GlobalSecondaryIndexInfo {
 /// The `GlobalSecondaryIndexUpdate` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalSecondaryIndexUpdate {
     /// `Update`.
     #[serde(rename = "Update", default, skip_serializing_if = "Option::is_none")]
@@ -3005,7 +3005,7 @@ pub struct GlobalSecondaryIndexUpdate {
 /// The `GlobalSecondaryIndexWarmThroughputDescription` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexWarmThroughputDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalSecondaryIndexWarmThroughputDescription {
     /// `ReadUnitsPerSecond`.
     #[serde(
@@ -3029,7 +3029,7 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
 /// The `GlobalTable` structure. Every member is optional here; build one with
 /// `GlobalTable { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalTable {
     /// `GlobalTableName`.
     #[serde(
@@ -3050,7 +3050,7 @@ pub struct GlobalTable {
 /// The `GlobalTableAlreadyExistsException` error. Every member is optional here; build one with
 /// `GlobalTableAlreadyExistsException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalTableAlreadyExistsException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3063,7 +3063,7 @@ pub struct GlobalTableAlreadyExistsException {
 /// The `GlobalTableDescription` structure. Every member is optional here; build one with
 /// `GlobalTableDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalTableDescription {
     /// `ReplicationGroup`.
     #[serde(
@@ -3105,7 +3105,7 @@ pub struct GlobalTableDescription {
 /// The `GlobalTableGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
 /// `GlobalTableGlobalSecondaryIndexSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -3129,7 +3129,7 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
 /// The `GlobalTableNotFoundException` error. Every member is optional here; build one with
 /// `GlobalTableNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalTableNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3139,7 +3139,7 @@ pub struct GlobalTableNotFoundException {
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `GlobalTableSettingsReplicationMode` enum.
     GlobalTableSettingsReplicationMode {
         /// `ENABLED`
@@ -3151,7 +3151,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `GlobalTableStatus` enum.
     GlobalTableStatus {
         /// `CREATING`
@@ -3168,7 +3168,7 @@ session_tower::string_enum! {
 /// The `GlobalTableWitnessDescription` structure. Every member is optional here; build one with
 /// `GlobalTableWitnessDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalTableWitnessDescription {
     /// `RegionName`.
     #[serde(
@@ -3189,7 +3189,7 @@ pub struct GlobalTableWitnessDescription {
 /// The `GlobalTableWitnessGroupUpdate` structure. Every member is optional here; build one with
 /// `GlobalTableWitnessGroupUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlobalTableWitnessGroupUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -3202,7 +3202,7 @@ pub struct GlobalTableWitnessGroupUpdate {
 /// The `IdempotentParameterMismatchException` error. Every member is optional here; build one with
 /// `IdempotentParameterMismatchException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IdempotentParameterMismatchException {
     /// `Message`.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -3215,7 +3215,7 @@ pub struct IdempotentParameterMismatchException {
 /// The `ImportConflictException` error. Every member is optional here; build one with
 /// `ImportConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ImportConflictException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3228,7 +3228,7 @@ pub struct ImportConflictException {
 /// The `ImportNotFoundException` error. Every member is optional here; build one with
 /// `ImportNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ImportNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3238,7 +3238,7 @@ pub struct ImportNotFoundException {
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ImportStatus` enum.
     ImportStatus {
         /// `IN_PROGRESS`
@@ -3257,7 +3257,7 @@ session_tower::string_enum! {
 /// The `ImportSummary` structure. Every member is optional here; build one with
 /// `ImportSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ImportSummary {
     /// `ImportArn`.
     #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
@@ -3304,7 +3304,7 @@ pub struct ImportSummary {
 /// The `ImportTableDescription` structure. Every member is optional here; build one with
 /// `ImportTableDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ImportTableDescription {
     /// `ImportArn`.
     #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
@@ -3424,7 +3424,7 @@ pub struct ImportTableDescription {
 /// The `ImportTableInput` structure. Every member is optional here; build one with
 /// `ImportTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ImportTableInput {
     /// `ClientToken`.
     #[serde(
@@ -3473,7 +3473,7 @@ pub struct ImportTableInput {
 /// The `ImportTableOutput` structure. Every member is optional here; build one with
 /// `ImportTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ImportTableOutput {
     /// `ImportTableDescription` (required).
     #[serde(
@@ -3487,7 +3487,7 @@ pub struct ImportTableOutput {
 /// The `IncrementalExportSpecification` structure. Every member is optional here; build one with
 /// `IncrementalExportSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IncrementalExportSpecification {
     /// `ExportFromTime`.
     #[serde(
@@ -3515,7 +3515,7 @@ pub struct IncrementalExportSpecification {
 /// The `IndexNotFoundException` error. Every member is optional here; build one with
 /// `IndexNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IndexNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3525,7 +3525,7 @@ pub struct IndexNotFoundException {
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `IndexStatus` enum.
     IndexStatus {
         /// `CREATING`
@@ -3539,7 +3539,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `InputCompressionType` enum.
     InputCompressionType {
         /// `GZIP`
@@ -3551,7 +3551,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `InputFormat` enum.
     InputFormat {
         /// `DYNAMODB_JSON`
@@ -3566,7 +3566,7 @@ session_tower::string_enum! {
 /// The `InputFormatOptions` structure. Every member is optional here; build one with
 /// `InputFormatOptions { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InputFormatOptions {
     /// `Csv`.
     #[serde(rename = "Csv", default, skip_serializing_if = "Option::is_none")]
@@ -3576,7 +3576,7 @@ pub struct InputFormatOptions {
 /// The `InternalServerError` error. Every member is optional here; build one with
 /// `InternalServerError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InternalServerError {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3589,7 +3589,7 @@ pub struct InternalServerError {
 /// The `InvalidExportTimeException` error. Every member is optional here; build one with
 /// `InvalidExportTimeException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidExportTimeException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3602,7 +3602,7 @@ pub struct InvalidExportTimeException {
 /// The `InvalidRestoreTimeException` error. Every member is optional here; build one with
 /// `InvalidRestoreTimeException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidRestoreTimeException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3615,7 +3615,7 @@ pub struct InvalidRestoreTimeException {
 /// The `ItemCollectionMetrics` structure. Every member is optional here; build one with
 /// `ItemCollectionMetrics { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ItemCollectionMetrics {
     /// `ItemCollectionKey`.
     #[serde(
@@ -3636,7 +3636,7 @@ pub struct ItemCollectionMetrics {
 /// The `ItemCollectionSizeLimitExceededException` error. Every member is optional here; build one with
 /// `ItemCollectionSizeLimitExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ItemCollectionSizeLimitExceededException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3649,7 +3649,7 @@ pub struct ItemCollectionSizeLimitExceededException {
 /// The `ItemResponse` structure. Every member is optional here; build one with
 /// `ItemResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ItemResponse {
     /// `Item`.
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
@@ -3659,7 +3659,7 @@ pub struct ItemResponse {
 /// The `KeySchemaElement` structure. Every member is optional here; build one with
 /// `KeySchemaElement { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KeySchemaElement {
     /// `AttributeName` (required).
     #[serde(
@@ -3673,7 +3673,7 @@ pub struct KeySchemaElement {
     pub key_type: Option<KeyType>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `KeyType` enum.
     KeyType {
         /// `HASH`
@@ -3686,7 +3686,7 @@ session_tower::string_enum! {
 /// The `KeysAndAttributes` structure. Every member is optional here; build one with
 /// `KeysAndAttributes { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KeysAndAttributes {
     /// `Keys` (required).
     #[serde(rename = "Keys", default, skip_serializing_if = "Option::is_none")]
@@ -3724,7 +3724,7 @@ pub struct KeysAndAttributes {
 /// The `KinesisDataStreamDestination` structure. Every member is optional here; build one with
 /// `KinesisDataStreamDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KinesisDataStreamDestination {
     /// `StreamArn`.
     #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
@@ -3755,7 +3755,7 @@ pub struct KinesisDataStreamDestination {
 /// The `KinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `KinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KinesisStreamingDestinationInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -3775,7 +3775,7 @@ pub struct KinesisStreamingDestinationInput {
 /// The `KinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `KinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KinesisStreamingDestinationOutput {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -3802,7 +3802,7 @@ pub struct KinesisStreamingDestinationOutput {
 /// The `LimitExceededException` error. Every member is optional here; build one with
 /// `LimitExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LimitExceededException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3815,7 +3815,7 @@ pub struct LimitExceededException {
 /// The `ListBackupsInput` structure. Every member is optional here; build one with
 /// `ListBackupsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBackupsInput {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -3856,7 +3856,7 @@ pub struct ListBackupsInput {
 /// The `ListBackupsOutput` structure. Every member is optional here; build one with
 /// `ListBackupsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBackupsOutput {
     /// `BackupSummaries`.
     #[serde(
@@ -3877,7 +3877,7 @@ pub struct ListBackupsOutput {
 /// The `ListContributorInsightsInput` structure. Every member is optional here; build one with
 /// `ListContributorInsightsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListContributorInsightsInput {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -3897,7 +3897,7 @@ pub struct ListContributorInsightsInput {
 /// The `ListContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `ListContributorInsightsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListContributorInsightsOutput {
     /// `ContributorInsightsSummaries`.
     #[serde(
@@ -3914,7 +3914,7 @@ pub struct ListContributorInsightsOutput {
 /// The `ListExportsInput` structure. Every member is optional here; build one with
 /// `ListExportsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListExportsInput {
     /// `TableArn`.
     #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
@@ -3934,7 +3934,7 @@ pub struct ListExportsInput {
 /// The `ListExportsOutput` structure. Every member is optional here; build one with
 /// `ListExportsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListExportsOutput {
     /// `ExportSummaries`.
     #[serde(
@@ -3951,7 +3951,7 @@ pub struct ListExportsOutput {
 /// The `ListGlobalTablesInput` structure. Every member is optional here; build one with
 /// `ListGlobalTablesInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListGlobalTablesInput {
     /// `ExclusiveStartGlobalTableName`.
     #[serde(
@@ -3975,7 +3975,7 @@ pub struct ListGlobalTablesInput {
 /// The `ListGlobalTablesOutput` structure. Every member is optional here; build one with
 /// `ListGlobalTablesOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListGlobalTablesOutput {
     /// `GlobalTables`.
     #[serde(
@@ -3996,7 +3996,7 @@ pub struct ListGlobalTablesOutput {
 /// The `ListImportsInput` structure. Every member is optional here; build one with
 /// `ListImportsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListImportsInput {
     /// `TableArn`.
     #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
@@ -4012,7 +4012,7 @@ pub struct ListImportsInput {
 /// The `ListImportsOutput` structure. Every member is optional here; build one with
 /// `ListImportsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListImportsOutput {
     /// `ImportSummaryList`.
     #[serde(
@@ -4029,7 +4029,7 @@ pub struct ListImportsOutput {
 /// The `ListTablesInput` structure. Every member is optional here; build one with
 /// `ListTablesInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListTablesInput {
     /// `ExclusiveStartTableName`.
     #[serde(
@@ -4046,7 +4046,7 @@ pub struct ListTablesInput {
 /// The `ListTablesOutput` structure. Every member is optional here; build one with
 /// `ListTablesOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListTablesOutput {
     /// `TableNames`.
     #[serde(
@@ -4067,7 +4067,7 @@ pub struct ListTablesOutput {
 /// The `ListTagsOfResourceInput` structure. Every member is optional here; build one with
 /// `ListTagsOfResourceInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListTagsOfResourceInput {
     /// `ResourceArn` (required).
     #[serde(
@@ -4084,7 +4084,7 @@ pub struct ListTagsOfResourceInput {
 /// The `ListTagsOfResourceOutput` structure. Every member is optional here; build one with
 /// `ListTagsOfResourceOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListTagsOfResourceOutput {
     /// `Tags`.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
@@ -4097,7 +4097,7 @@ pub struct ListTagsOfResourceOutput {
 /// The `LocalSecondaryIndex` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LocalSecondaryIndex {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4117,7 +4117,7 @@ pub struct LocalSecondaryIndex {
 /// The `LocalSecondaryIndexDescription` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LocalSecondaryIndexDescription {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4150,7 +4150,7 @@ pub struct LocalSecondaryIndexDescription {
 /// The `LocalSecondaryIndexInfo` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndexInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LocalSecondaryIndexInfo {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -4167,7 +4167,7 @@ pub struct LocalSecondaryIndexInfo {
     pub projection: Option<Projection>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `MultiRegionConsistency` enum.
     MultiRegionConsistency {
         /// `EVENTUAL`
@@ -4180,7 +4180,7 @@ session_tower::string_enum! {
 /// The `OnDemandThroughput` structure. Every member is optional here; build one with
 /// `OnDemandThroughput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct OnDemandThroughput {
     /// `MaxReadRequestUnits`.
     #[serde(
@@ -4201,7 +4201,7 @@ pub struct OnDemandThroughput {
 /// The `OnDemandThroughputOverride` structure. Every member is optional here; build one with
 /// `OnDemandThroughputOverride { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct OnDemandThroughputOverride {
     /// `MaxReadRequestUnits`.
     #[serde(
@@ -4215,7 +4215,7 @@ pub struct OnDemandThroughputOverride {
 /// The `ParameterizedStatement` structure. Every member is optional here; build one with
 /// `ParameterizedStatement { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ParameterizedStatement {
     /// `Statement` (required).
     #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
@@ -4239,7 +4239,7 @@ pub struct ParameterizedStatement {
 /// The `PointInTimeRecoveryDescription` structure. Every member is optional here; build one with
 /// `PointInTimeRecoveryDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PointInTimeRecoveryDescription {
     /// `PointInTimeRecoveryStatus`.
     #[serde(
@@ -4274,7 +4274,7 @@ pub struct PointInTimeRecoveryDescription {
 /// The `PointInTimeRecoverySpecification` structure. Every member is optional here; build one with
 /// `PointInTimeRecoverySpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PointInTimeRecoverySpecification {
     /// `PointInTimeRecoveryEnabled` (required).
     #[serde(
@@ -4292,7 +4292,7 @@ pub struct PointInTimeRecoverySpecification {
     pub recovery_period_in_days: Option<i32>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `PointInTimeRecoveryStatus` enum.
     PointInTimeRecoveryStatus {
         /// `ENABLED`
@@ -4305,7 +4305,7 @@ session_tower::string_enum! {
 /// The `PointInTimeRecoveryUnavailableException` error. Every member is optional here; build one with
 /// `PointInTimeRecoveryUnavailableException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PointInTimeRecoveryUnavailableException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -4318,7 +4318,7 @@ pub struct PointInTimeRecoveryUnavailableException {
 /// The `PolicyNotFoundException` error. Every member is optional here; build one with
 /// `PolicyNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PolicyNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -4331,7 +4331,7 @@ pub struct PolicyNotFoundException {
 /// The `Projection` structure. Every member is optional here; build one with
 /// `Projection { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Projection {
     /// `ProjectionType`.
     #[serde(
@@ -4349,7 +4349,7 @@ pub struct Projection {
     pub non_key_attributes: Option<Vec<String>>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ProjectionType` enum.
     ProjectionType {
         /// `ALL`
@@ -4364,7 +4364,7 @@ session_tower::string_enum! {
 /// The `ProvisionedThroughput` structure. Every member is optional here; build one with
 /// `ProvisionedThroughput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ProvisionedThroughput {
     /// `ReadCapacityUnits` (required).
     #[serde(
@@ -4385,7 +4385,7 @@ pub struct ProvisionedThroughput {
 /// The `ProvisionedThroughputDescription` structure. Every member is optional here; build one with
 /// `ProvisionedThroughputDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ProvisionedThroughputDescription {
     /// `LastIncreaseDateTime`.
     #[serde(
@@ -4427,7 +4427,7 @@ pub struct ProvisionedThroughputDescription {
 /// The `ProvisionedThroughputExceededException` error. Every member is optional here; build one with
 /// `ProvisionedThroughputExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ProvisionedThroughputExceededException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -4447,7 +4447,7 @@ pub struct ProvisionedThroughputExceededException {
 /// The `ProvisionedThroughputOverride` structure. Every member is optional here; build one with
 /// `ProvisionedThroughputOverride { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ProvisionedThroughputOverride {
     /// `ReadCapacityUnits`.
     #[serde(
@@ -4461,7 +4461,7 @@ pub struct ProvisionedThroughputOverride {
 /// The `Put` structure. Every member is optional here; build one with
 /// `Put { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Put {
     /// `Item` (required).
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
@@ -4502,7 +4502,7 @@ pub struct Put {
 /// The `PutItemInput` structure. Every member is optional here; build one with
 /// `PutItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutItemInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -4574,7 +4574,7 @@ pub struct PutItemInput {
 /// The `PutItemOutput` structure. Every member is optional here; build one with
 /// `PutItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutItemOutput {
     /// `Attributes`.
     #[serde(
@@ -4602,7 +4602,7 @@ pub struct PutItemOutput {
 /// The `PutRequest` structure. Every member is optional here; build one with
 /// `PutRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutRequest {
     /// `Item` (required).
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
@@ -4612,7 +4612,7 @@ pub struct PutRequest {
 /// The `PutResourcePolicyInput` structure. Every member is optional here; build one with
 /// `PutResourcePolicyInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutResourcePolicyInput {
     /// `ResourceArn` (required).
     #[serde(
@@ -4643,7 +4643,7 @@ pub struct PutResourcePolicyInput {
 /// The `PutResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `PutResourcePolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutResourcePolicyOutput {
     /// `RevisionId`.
     #[serde(
@@ -4657,7 +4657,7 @@ pub struct PutResourcePolicyOutput {
 /// The `QueryInput` structure. Every member is optional here; build one with
 /// `QueryInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct QueryInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -4767,7 +4767,7 @@ pub struct QueryInput {
 /// The `QueryOutput` structure. Every member is optional here; build one with
 /// `QueryOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct QueryOutput {
     /// `Items`.
     #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
@@ -4801,7 +4801,7 @@ pub struct QueryOutput {
 /// The `Replica` structure. Every member is optional here; build one with
 /// `Replica { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Replica {
     /// `RegionName`.
     #[serde(
@@ -4815,7 +4815,7 @@ pub struct Replica {
 /// The `ReplicaAlreadyExistsException` error. Every member is optional here; build one with
 /// `ReplicaAlreadyExistsException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaAlreadyExistsException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -4828,7 +4828,7 @@ pub struct ReplicaAlreadyExistsException {
 /// The `ReplicaAutoScalingDescription` structure. Every member is optional here; build one with
 /// `ReplicaAutoScalingDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaAutoScalingDescription {
     /// `RegionName`.
     #[serde(
@@ -4872,7 +4872,7 @@ pub struct ReplicaAutoScalingDescription {
 /// The `ReplicaAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `ReplicaAutoScalingUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaAutoScalingUpdate {
     /// `RegionName` (required).
     #[serde(
@@ -4901,7 +4901,7 @@ pub struct ReplicaAutoScalingUpdate {
 /// The `ReplicaDescription` structure. Every member is optional here; build one with
 /// `ReplicaDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaDescription {
     /// `RegionName`.
     #[serde(
@@ -4999,7 +4999,7 @@ pub struct ReplicaDescription {
 /// The `ReplicaGlobalSecondaryIndex` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaGlobalSecondaryIndex {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -5023,7 +5023,7 @@ pub struct ReplicaGlobalSecondaryIndex {
 /// The `ReplicaGlobalSecondaryIndexAutoScalingDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexAutoScalingDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -5054,7 +5054,7 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
 /// The `ReplicaGlobalSecondaryIndexAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexAutoScalingUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -5071,7 +5071,7 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
 /// The `ReplicaGlobalSecondaryIndexDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaGlobalSecondaryIndexDescription {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -5102,7 +5102,7 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
 /// The `ReplicaGlobalSecondaryIndexSettingsDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexSettingsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -5147,7 +5147,7 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
 /// The `ReplicaGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -5171,7 +5171,7 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
 /// The `ReplicaNotFoundException` error. Every member is optional here; build one with
 /// `ReplicaNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -5184,7 +5184,7 @@ pub struct ReplicaNotFoundException {
 /// The `ReplicaSettingsDescription` structure. Every member is optional here; build one with
 /// `ReplicaSettingsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaSettingsDescription {
     /// `RegionName` (required).
     #[serde(
@@ -5257,7 +5257,7 @@ pub struct ReplicaSettingsDescription {
 /// The `ReplicaSettingsUpdate` structure. Every member is optional here; build one with
 /// `ReplicaSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaSettingsUpdate {
     /// `RegionName` (required).
     #[serde(
@@ -5298,7 +5298,7 @@ pub struct ReplicaSettingsUpdate {
     pub replica_table_class: Option<TableClass>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ReplicaStatus` enum.
     ReplicaStatus {
         /// `CREATING`
@@ -5327,7 +5327,7 @@ session_tower::string_enum! {
 /// The `ReplicaUpdate` structure. Every member is optional here; build one with
 /// `ReplicaUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -5340,7 +5340,7 @@ pub struct ReplicaUpdate {
 /// The `ReplicatedWriteConflictException` error. Every member is optional here; build one with
 /// `ReplicatedWriteConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicatedWriteConflictException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -5353,7 +5353,7 @@ pub struct ReplicatedWriteConflictException {
 /// The `ReplicationGroupUpdate` structure. Every member is optional here; build one with
 /// `ReplicationGroupUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicationGroupUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -5369,7 +5369,7 @@ pub struct ReplicationGroupUpdate {
 /// The `RequestLimitExceeded` error. Every member is optional here; build one with
 /// `RequestLimitExceeded { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RequestLimitExceeded {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -5389,7 +5389,7 @@ pub struct RequestLimitExceeded {
 /// The `ResourceInUseException` error. Every member is optional here; build one with
 /// `ResourceInUseException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ResourceInUseException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -5402,7 +5402,7 @@ pub struct ResourceInUseException {
 /// The `ResourceNotFoundException` error. Every member is optional here; build one with
 /// `ResourceNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ResourceNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -5415,7 +5415,7 @@ pub struct ResourceNotFoundException {
 /// The `RestoreSummary` structure. Every member is optional here; build one with
 /// `RestoreSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RestoreSummary {
     /// `SourceBackupArn`.
     #[serde(
@@ -5450,7 +5450,7 @@ pub struct RestoreSummary {
 /// The `RestoreTableFromBackupInput` structure. Every member is optional here; build one with
 /// `RestoreTableFromBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RestoreTableFromBackupInput {
     /// `TargetTableName` (required).
     #[serde(
@@ -5516,7 +5516,7 @@ pub struct RestoreTableFromBackupInput {
 /// The `RestoreTableFromBackupOutput` structure. Every member is optional here; build one with
 /// `RestoreTableFromBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RestoreTableFromBackupOutput {
     /// `TableDescription`.
     #[serde(
@@ -5530,7 +5530,7 @@ pub struct RestoreTableFromBackupOutput {
 /// The `RestoreTableToPointInTimeInput` structure. Every member is optional here; build one with
 /// `RestoreTableToPointInTimeInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RestoreTableToPointInTimeInput {
     /// `SourceTableArn`.
     #[serde(
@@ -5621,7 +5621,7 @@ pub struct RestoreTableToPointInTimeInput {
 /// The `RestoreTableToPointInTimeOutput` structure. Every member is optional here; build one with
 /// `RestoreTableToPointInTimeOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RestoreTableToPointInTimeOutput {
     /// `TableDescription`.
     #[serde(
@@ -5632,7 +5632,7 @@ pub struct RestoreTableToPointInTimeOutput {
     pub table_description: Option<TableDescription>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ReturnConsumedCapacity` enum.
     ReturnConsumedCapacity {
         /// `INDEXES`
@@ -5644,7 +5644,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ReturnItemCollectionMetrics` enum.
     ReturnItemCollectionMetrics {
         /// `SIZE`
@@ -5654,7 +5654,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ReturnValue` enum.
     ReturnValue {
         /// `NONE`
@@ -5670,7 +5670,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ReturnValuesOnConditionCheckFailure` enum.
     ReturnValuesOnConditionCheckFailure {
         /// `ALL_OLD`
@@ -5683,7 +5683,7 @@ session_tower::string_enum! {
 /// The `S3BucketSource` structure. Every member is optional here; build one with
 /// `S3BucketSource { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct S3BucketSource {
     /// `S3BucketOwner`.
     #[serde(
@@ -5704,7 +5704,7 @@ pub struct S3BucketSource {
     pub s3_key_prefix: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `S3SseAlgorithm` enum.
     S3SseAlgorithm {
         /// `AES256`
@@ -5717,7 +5717,7 @@ session_tower::string_enum! {
 /// The `SSEDescription` structure. Every member is optional here; build one with
 /// `SseDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SseDescription {
     /// `Status`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -5744,7 +5744,7 @@ pub struct SseDescription {
 /// The `SSESpecification` structure. Every member is optional here; build one with
 /// `SseSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SseSpecification {
     /// `Enabled`.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -5761,7 +5761,7 @@ pub struct SseSpecification {
     pub kms_master_key_id: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `SSEStatus` enum.
     SseStatus {
         /// `ENABLING`
@@ -5777,7 +5777,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `SSEType` enum.
     SseType {
         /// `AES256`
@@ -5787,7 +5787,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ScalarAttributeType` enum.
     ScalarAttributeType {
         /// `S`
@@ -5802,7 +5802,7 @@ session_tower::string_enum! {
 /// The `ScanInput` structure. Every member is optional here; build one with
 /// `ScanInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ScanInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -5901,7 +5901,7 @@ pub struct ScanInput {
 /// The `ScanOutput` structure. Every member is optional here; build one with
 /// `ScanOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ScanOutput {
     /// `Items`.
     #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
@@ -5935,7 +5935,7 @@ pub struct ScanOutput {
 /// The `SearchResultItem` structure. Every member is optional here; build one with
 /// `SearchResultItem { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SearchResultItem {
     /// `Item`.
     #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
@@ -5953,7 +5953,7 @@ pub struct SearchResultItem {
 /// The `SearchSchemaElement` structure. Every member is optional here; build one with
 /// `SearchSchemaElement { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SearchSchemaElement {
     /// `AttributeName` (required).
     #[serde(
@@ -5971,7 +5971,7 @@ pub struct SearchSchemaElement {
     pub search_schema_element_type: Option<SearchSchemaElementType>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `SearchSchemaElementType` enum.
     SearchSchemaElementType {
         /// `HASH`
@@ -5984,7 +5984,7 @@ session_tower::string_enum! {
 /// The `SearchVectorsInput` structure. Every member is optional here; build one with
 /// `SearchVectorsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SearchVectorsInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -6042,7 +6042,7 @@ pub struct SearchVectorsInput {
 /// The `SearchVectorsOutput` structure. Every member is optional here; build one with
 /// `SearchVectorsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SearchVectorsOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -6060,7 +6060,7 @@ pub struct SearchVectorsOutput {
     pub search_results: Option<Vec<SearchResultItem>>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `Select` enum.
     Select {
         /// `ALL_ATTRIBUTES`
@@ -6077,7 +6077,7 @@ session_tower::string_enum! {
 /// The `SourceTableDetails` structure. Every member is optional here; build one with
 /// `SourceTableDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SourceTableDetails {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -6134,7 +6134,7 @@ pub struct SourceTableDetails {
 /// The `SourceTableFeatureDetails` structure. Every member is optional here; build one with
 /// `SourceTableFeatureDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SourceTableFeatureDetails {
     /// `LocalSecondaryIndexes`.
     #[serde(
@@ -6183,7 +6183,7 @@ pub struct SourceTableFeatureDetails {
 /// The `StreamSpecification` structure. Every member is optional here; build one with
 /// `StreamSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct StreamSpecification {
     /// `StreamEnabled` (required).
     #[serde(
@@ -6201,7 +6201,7 @@ pub struct StreamSpecification {
     pub stream_view_type: Option<StreamViewType>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `StreamViewType` enum.
     StreamViewType {
         /// `NEW_IMAGE`
@@ -6218,7 +6218,7 @@ session_tower::string_enum! {
 /// The `TableAlreadyExistsException` error. Every member is optional here; build one with
 /// `TableAlreadyExistsException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TableAlreadyExistsException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6231,7 +6231,7 @@ pub struct TableAlreadyExistsException {
 /// The `TableAutoScalingDescription` structure. Every member is optional here; build one with
 /// `TableAutoScalingDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TableAutoScalingDescription {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -6248,7 +6248,7 @@ pub struct TableAutoScalingDescription {
     pub replicas: Option<Vec<ReplicaAutoScalingDescription>>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `TableClass` enum.
     TableClass {
         /// `STANDARD`
@@ -6261,7 +6261,7 @@ session_tower::string_enum! {
 /// The `TableClassSummary` structure. Every member is optional here; build one with
 /// `TableClassSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TableClassSummary {
     /// `TableClass`.
     #[serde(
@@ -6282,7 +6282,7 @@ pub struct TableClassSummary {
 /// The `TableCreationParameters` structure. Every member is optional here; build one with
 /// `TableCreationParameters { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TableCreationParameters {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -6344,7 +6344,7 @@ pub struct TableCreationParameters {
 /// The `TableDescription` structure. Every member is optional here; build one with
 /// `TableDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TableDescription {
     /// `AttributeDefinitions`.
     #[serde(
@@ -6530,7 +6530,7 @@ pub struct TableDescription {
 /// The `TableInUseException` error. Every member is optional here; build one with
 /// `TableInUseException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TableInUseException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6543,7 +6543,7 @@ pub struct TableInUseException {
 /// The `TableNotFoundException` error. Every member is optional here; build one with
 /// `TableNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TableNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6553,7 +6553,7 @@ pub struct TableNotFoundException {
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `TableStatus` enum.
     TableStatus {
         /// `CREATING`
@@ -6578,7 +6578,7 @@ session_tower::string_enum! {
 /// The `TableWarmThroughputDescription` structure. Every member is optional here; build one with
 /// `TableWarmThroughputDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TableWarmThroughputDescription {
     /// `ReadUnitsPerSecond`.
     #[serde(
@@ -6602,7 +6602,7 @@ pub struct TableWarmThroughputDescription {
 /// The `Tag` structure. Every member is optional here; build one with
 /// `Tag { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Tag {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -6615,7 +6615,7 @@ pub struct Tag {
 /// The `TagResourceInput` structure. Every member is optional here; build one with
 /// `TagResourceInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TagResourceInput {
     /// `ResourceArn` (required).
     #[serde(
@@ -6632,7 +6632,7 @@ pub struct TagResourceInput {
 /// The `ThrottlingException` error. Every member is optional here; build one with
 /// `ThrottlingException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ThrottlingException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6652,7 +6652,7 @@ pub struct ThrottlingException {
 /// The `ThrottlingReason` structure. Every member is optional here; build one with
 /// `ThrottlingReason { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ThrottlingReason {
     /// `reason`.
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
@@ -6665,7 +6665,7 @@ pub struct ThrottlingReason {
 /// The `TimeToLiveDescription` structure. Every member is optional here; build one with
 /// `TimeToLiveDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TimeToLiveDescription {
     /// `TimeToLiveStatus`.
     #[serde(
@@ -6686,7 +6686,7 @@ pub struct TimeToLiveDescription {
 /// The `TimeToLiveSpecification` structure. Every member is optional here; build one with
 /// `TimeToLiveSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TimeToLiveSpecification {
     /// `Enabled` (required).
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -6700,7 +6700,7 @@ pub struct TimeToLiveSpecification {
     pub attribute_name: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `TimeToLiveStatus` enum.
     TimeToLiveStatus {
         /// `ENABLING`
@@ -6717,7 +6717,7 @@ session_tower::string_enum! {
 /// The `TransactGetItem` structure. Every member is optional here; build one with
 /// `TransactGetItem { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TransactGetItem {
     /// `Get` (required).
     #[serde(rename = "Get", default, skip_serializing_if = "Option::is_none")]
@@ -6727,7 +6727,7 @@ pub struct TransactGetItem {
 /// The `TransactGetItemsInput` structure. Every member is optional here; build one with
 /// `TransactGetItemsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TransactGetItemsInput {
     /// `TransactItems` (required).
     #[serde(
@@ -6748,7 +6748,7 @@ pub struct TransactGetItemsInput {
 /// The `TransactGetItemsOutput` structure. Every member is optional here; build one with
 /// `TransactGetItemsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TransactGetItemsOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -6765,7 +6765,7 @@ pub struct TransactGetItemsOutput {
 /// The `TransactWriteItem` structure. Every member is optional here; build one with
 /// `TransactWriteItem { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TransactWriteItem {
     /// `ConditionCheck`.
     #[serde(
@@ -6788,7 +6788,7 @@ pub struct TransactWriteItem {
 /// The `TransactWriteItemsInput` structure. Every member is optional here; build one with
 /// `TransactWriteItemsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TransactWriteItemsInput {
     /// `TransactItems` (required).
     #[serde(
@@ -6823,7 +6823,7 @@ pub struct TransactWriteItemsInput {
 /// The `TransactWriteItemsOutput` structure. Every member is optional here; build one with
 /// `TransactWriteItemsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TransactWriteItemsOutput {
     /// `ConsumedCapacity`.
     #[serde(
@@ -6844,7 +6844,7 @@ pub struct TransactWriteItemsOutput {
 /// The `TransactionCanceledException` error. Every member is optional here; build one with
 /// `TransactionCanceledException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TransactionCanceledException {
     /// `Message`.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -6864,7 +6864,7 @@ pub struct TransactionCanceledException {
 /// The `TransactionConflictException` error. Every member is optional here; build one with
 /// `TransactionConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TransactionConflictException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -6877,7 +6877,7 @@ pub struct TransactionConflictException {
 /// The `TransactionInProgressException` error. Every member is optional here; build one with
 /// `TransactionInProgressException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TransactionInProgressException {
     /// `Message`.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -6890,7 +6890,7 @@ pub struct TransactionInProgressException {
 /// The `UntagResourceInput` structure. Every member is optional here; build one with
 /// `UntagResourceInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UntagResourceInput {
     /// `ResourceArn` (required).
     #[serde(
@@ -6907,7 +6907,7 @@ pub struct UntagResourceInput {
 /// The `Update` structure. Every member is optional here; build one with
 /// `Update { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Update {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -6955,7 +6955,7 @@ pub struct Update {
 /// The `UpdateContinuousBackupsInput` structure. Every member is optional here; build one with
 /// `UpdateContinuousBackupsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateContinuousBackupsInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -6972,7 +6972,7 @@ pub struct UpdateContinuousBackupsInput {
 /// The `UpdateContinuousBackupsOutput` structure. Every member is optional here; build one with
 /// `UpdateContinuousBackupsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateContinuousBackupsOutput {
     /// `ContinuousBackupsDescription`.
     #[serde(
@@ -6986,7 +6986,7 @@ pub struct UpdateContinuousBackupsOutput {
 /// The `UpdateContributorInsightsInput` structure. Every member is optional here; build one with
 /// `UpdateContributorInsightsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateContributorInsightsInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -7013,7 +7013,7 @@ pub struct UpdateContributorInsightsInput {
 /// The `UpdateContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `UpdateContributorInsightsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateContributorInsightsOutput {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -7040,7 +7040,7 @@ pub struct UpdateContributorInsightsOutput {
 /// The `UpdateGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `UpdateGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateGlobalSecondaryIndexAction {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -7071,7 +7071,7 @@ pub struct UpdateGlobalSecondaryIndexAction {
 /// The `UpdateGlobalTableInput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateGlobalTableInput {
     /// `GlobalTableName` (required).
     #[serde(
@@ -7092,7 +7092,7 @@ pub struct UpdateGlobalTableInput {
 /// The `UpdateGlobalTableOutput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateGlobalTableOutput {
     /// `GlobalTableDescription`.
     #[serde(
@@ -7106,7 +7106,7 @@ pub struct UpdateGlobalTableOutput {
 /// The `UpdateGlobalTableSettingsInput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableSettingsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateGlobalTableSettingsInput {
     /// `GlobalTableName` (required).
     #[serde(
@@ -7157,7 +7157,7 @@ pub struct UpdateGlobalTableSettingsInput {
 /// The `UpdateGlobalTableSettingsOutput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableSettingsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateGlobalTableSettingsOutput {
     /// `GlobalTableName`.
     #[serde(
@@ -7178,7 +7178,7 @@ pub struct UpdateGlobalTableSettingsOutput {
 /// The `UpdateItemInput` structure. Every member is optional here; build one with
 /// `UpdateItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateItemInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -7264,7 +7264,7 @@ pub struct UpdateItemInput {
 /// The `UpdateItemOutput` structure. Every member is optional here; build one with
 /// `UpdateItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateItemOutput {
     /// `Attributes`.
     #[serde(
@@ -7292,7 +7292,7 @@ pub struct UpdateItemOutput {
 /// The `UpdateKinesisStreamingConfiguration` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateKinesisStreamingConfiguration {
     /// `ApproximateCreationDateTimePrecision`.
     #[serde(
@@ -7306,7 +7306,7 @@ pub struct UpdateKinesisStreamingConfiguration {
 /// The `UpdateKinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateKinesisStreamingDestinationInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -7326,7 +7326,7 @@ pub struct UpdateKinesisStreamingDestinationInput {
 /// The `UpdateKinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateKinesisStreamingDestinationOutput {
     /// `TableName`.
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -7353,7 +7353,7 @@ pub struct UpdateKinesisStreamingDestinationOutput {
 /// The `UpdateReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `UpdateReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateReplicationGroupMemberAction {
     /// `RegionName` (required).
     #[serde(
@@ -7402,7 +7402,7 @@ pub struct UpdateReplicationGroupMemberAction {
 /// The `UpdateTableInput` structure. Every member is optional here; build one with
 /// `UpdateTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateTableInput {
     /// `AttributeDefinitions`.
     #[serde(
@@ -7517,7 +7517,7 @@ pub struct UpdateTableInput {
 /// The `UpdateTableOutput` structure. Every member is optional here; build one with
 /// `UpdateTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateTableOutput {
     /// `TableDescription`.
     #[serde(
@@ -7531,7 +7531,7 @@ pub struct UpdateTableOutput {
 /// The `UpdateTableReplicaAutoScalingInput` structure. Every member is optional here; build one with
 /// `UpdateTableReplicaAutoScalingInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateTableReplicaAutoScalingInput {
     /// `GlobalSecondaryIndexUpdates`.
     #[serde(
@@ -7562,7 +7562,7 @@ pub struct UpdateTableReplicaAutoScalingInput {
 /// The `UpdateTableReplicaAutoScalingOutput` structure. Every member is optional here; build one with
 /// `UpdateTableReplicaAutoScalingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// `TableAutoScalingDescription`.
     #[serde(
@@ -7576,7 +7576,7 @@ pub struct UpdateTableReplicaAutoScalingOutput {
 /// The `UpdateTimeToLiveInput` structure. Every member is optional here; build one with
 /// `UpdateTimeToLiveInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateTimeToLiveInput {
     /// `TableName` (required).
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
@@ -7593,7 +7593,7 @@ pub struct UpdateTimeToLiveInput {
 /// The `UpdateTimeToLiveOutput` structure. Every member is optional here; build one with
 /// `UpdateTimeToLiveOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateTimeToLiveOutput {
     /// `TimeToLiveSpecification`.
     #[serde(
@@ -7607,7 +7607,7 @@ pub struct UpdateTimeToLiveOutput {
 /// The `VectorAttributeDefinition` structure. Every member is optional here; build one with
 /// `VectorAttributeDefinition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct VectorAttributeDefinition {
     /// `AttributeName` (required).
     #[serde(
@@ -7621,7 +7621,7 @@ pub struct VectorAttributeDefinition {
 /// The `VectorCapacity` structure. Every member is optional here; build one with
 /// `VectorCapacity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct VectorCapacity {
     /// `VectorSearchRequestBytes`.
     #[serde(
@@ -7641,7 +7641,7 @@ pub struct VectorCapacity {
     pub vector_write_request_bytes: Option<f64>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `VectorDistanceFunction` enum.
     VectorDistanceFunction {
         /// `COSINE`
@@ -7656,7 +7656,7 @@ session_tower::string_enum! {
 /// The `VectorIndex` structure. Every member is optional here; build one with
 /// `VectorIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct VectorIndex {
     /// `IndexName` (required).
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -7701,7 +7701,7 @@ pub struct VectorIndex {
 /// The `VectorIndexDescription` structure. Every member is optional here; build one with
 /// `VectorIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct VectorIndexDescription {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -7773,7 +7773,7 @@ pub struct VectorIndexDescription {
 /// The `VectorIndexInfo` structure. Every member is optional here; build one with
 /// `VectorIndexInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct VectorIndexInfo {
     /// `IndexName`.
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
@@ -7818,7 +7818,7 @@ pub struct VectorIndexInfo {
 /// The `VectorIndexUpdate` structure. Every member is optional here; build one with
 /// `VectorIndexUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct VectorIndexUpdate {
     /// `Create`.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -7831,7 +7831,7 @@ pub struct VectorIndexUpdate {
 /// The `WarmThroughput` structure. Every member is optional here; build one with
 /// `WarmThroughput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct WarmThroughput {
     /// `ReadUnitsPerSecond`.
     #[serde(
@@ -7849,7 +7849,7 @@ pub struct WarmThroughput {
     pub write_units_per_second: Option<i64>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `WitnessStatus` enum.
     WitnessStatus {
         /// `CREATING`
@@ -7864,7 +7864,7 @@ session_tower::string_enum! {
 /// The `WriteRequest` structure. Every member is optional here; build one with
 /// `WriteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct WriteRequest {
     /// `PutRequest`.
     #[serde(

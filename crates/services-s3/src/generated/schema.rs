@@ -3,7 +3,7 @@
 
 #![allow(unused_imports)]
 
-use session_tower::rt::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
 
 pub(crate) static SHAPES: &[Shape] = &[
     // AbacStatus

@@ -6,13 +6,13 @@
 
 use std::collections::HashMap;
 
-use session_tower::rt;
-use session_tower::rt::serde::{Deserialize, Serialize};
+use session_runtime as rt;
+use session_runtime::serde::{Deserialize, Serialize};
 
 /// The `AbacStatus` structure. Every member is optional here; build one with
 /// `AbacStatus { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AbacStatus {
     /// `Status`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -22,7 +22,7 @@ pub struct AbacStatus {
 /// The `AbortIncompleteMultipartUpload` structure. Every member is optional here; build one with
 /// `AbortIncompleteMultipartUpload { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AbortIncompleteMultipartUpload {
     /// `DaysAfterInitiation`.
     #[serde(
@@ -36,7 +36,7 @@ pub struct AbortIncompleteMultipartUpload {
 /// The `AbortMultipartUploadOutput` structure. Every member is optional here; build one with
 /// `AbortMultipartUploadOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AbortMultipartUploadOutput {
     /// `RequestCharged`.
     #[serde(
@@ -50,7 +50,7 @@ pub struct AbortMultipartUploadOutput {
 /// The `AbortMultipartUploadRequest` structure. Every member is optional here; build one with
 /// `AbortMultipartUploadRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AbortMultipartUploadRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -88,7 +88,7 @@ pub struct AbortMultipartUploadRequest {
 /// The `AccelerateConfiguration` structure. Every member is optional here; build one with
 /// `AccelerateConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AccelerateConfiguration {
     /// `Status`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -98,7 +98,7 @@ pub struct AccelerateConfiguration {
 /// The `AccessControlPolicy` structure. Every member is optional here; build one with
 /// `AccessControlPolicy { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AccessControlPolicy {
     /// `Grants`.
     #[serde(rename = "Grants", default, skip_serializing_if = "Option::is_none")]
@@ -111,7 +111,7 @@ pub struct AccessControlPolicy {
 /// The `AccessControlTranslation` structure. Every member is optional here; build one with
 /// `AccessControlTranslation { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AccessControlTranslation {
     /// `Owner` (required).
     #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
@@ -121,7 +121,7 @@ pub struct AccessControlTranslation {
 /// The `AccessDenied` error. Every member is optional here; build one with
 /// `AccessDenied { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AccessDenied {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -131,7 +131,7 @@ pub struct AccessDenied {
 /// The `AnalyticsAndOperator` structure. Every member is optional here; build one with
 /// `AnalyticsAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnalyticsAndOperator {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -144,7 +144,7 @@ pub struct AnalyticsAndOperator {
 /// The `AnalyticsConfiguration` structure. Every member is optional here; build one with
 /// `AnalyticsConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnalyticsConfiguration {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -164,7 +164,7 @@ pub struct AnalyticsConfiguration {
 /// The `AnalyticsExportDestination` structure. Every member is optional here; build one with
 /// `AnalyticsExportDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnalyticsExportDestination {
     /// `S3BucketDestination` (required).
     #[serde(
@@ -178,7 +178,7 @@ pub struct AnalyticsExportDestination {
 /// The `AnalyticsFilter` structure. Every member is optional here; build one with
 /// `AnalyticsFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnalyticsFilter {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -194,7 +194,7 @@ pub struct AnalyticsFilter {
 /// The `AnalyticsS3BucketDestination` structure. Every member is optional here; build one with
 /// `AnalyticsS3BucketDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnalyticsS3BucketDestination {
     /// `Format` (required).
     #[serde(rename = "Format", default, skip_serializing_if = "Option::is_none")]
@@ -214,7 +214,7 @@ pub struct AnalyticsS3BucketDestination {
     pub prefix: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `AnalyticsS3ExportFileFormat` enum.
     AnalyticsS3ExportFileFormat {
         /// `CSV`
@@ -222,7 +222,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `AnnotationConfigurationState` enum.
     AnnotationConfigurationState {
         /// `ENABLED`
@@ -232,7 +232,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `AnnotationDirective` enum.
     AnnotationDirective {
         /// `COPY`
@@ -245,7 +245,7 @@ session_tower::string_enum! {
 /// The `AnnotationEntry` structure. Every member is optional here; build one with
 /// `AnnotationEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnnotationEntry {
     /// `AnnotationName` (required).
     #[serde(
@@ -286,7 +286,7 @@ pub struct AnnotationEntry {
 /// The `AnnotationLimitExceeded` error. Every member is optional here; build one with
 /// `AnnotationLimitExceeded { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnnotationLimitExceeded {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -296,7 +296,7 @@ pub struct AnnotationLimitExceeded {
 /// The `AnnotationNameTooLong` error. Every member is optional here; build one with
 /// `AnnotationNameTooLong { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnnotationNameTooLong {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -306,7 +306,7 @@ pub struct AnnotationNameTooLong {
 /// The `AnnotationTableConfiguration` structure. Every member is optional here; build one with
 /// `AnnotationTableConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnnotationTableConfiguration {
     /// `ConfigurationState` (required).
     #[serde(
@@ -330,7 +330,7 @@ pub struct AnnotationTableConfiguration {
 /// The `AnnotationTableConfigurationResult` structure. Every member is optional here; build one with
 /// `AnnotationTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnnotationTableConfigurationResult {
     /// `ConfigurationState` (required).
     #[serde(
@@ -363,7 +363,7 @@ pub struct AnnotationTableConfigurationResult {
 /// The `AnnotationTableConfigurationUpdates` structure. Every member is optional here; build one with
 /// `AnnotationTableConfigurationUpdates { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AnnotationTableConfigurationUpdates {
     /// `ConfigurationState` (required).
     #[serde(
@@ -384,7 +384,7 @@ pub struct AnnotationTableConfigurationUpdates {
     pub role: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ArchiveStatus` enum.
     ArchiveStatus {
         /// `ARCHIVE_ACCESS`
@@ -397,7 +397,7 @@ session_tower::string_enum! {
 /// The `BlockedEncryptionTypes` structure. Every member is optional here; build one with
 /// `BlockedEncryptionTypes { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BlockedEncryptionTypes {
     /// `EncryptionType`.
     #[serde(
@@ -411,7 +411,7 @@ pub struct BlockedEncryptionTypes {
 /// The `Bucket` structure. Every member is optional here; build one with
 /// `Bucket { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Bucket {
     /// `Name`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -435,7 +435,7 @@ pub struct Bucket {
     pub bucket_arn: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BucketAbacStatus` enum.
     BucketAbacStatus {
         /// `Enabled`
@@ -445,7 +445,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BucketAccelerateStatus` enum.
     BucketAccelerateStatus {
         /// `Enabled`
@@ -458,7 +458,7 @@ session_tower::string_enum! {
 /// The `BucketAlreadyExists` error. Every member is optional here; build one with
 /// `BucketAlreadyExists { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BucketAlreadyExists {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -468,14 +468,14 @@ pub struct BucketAlreadyExists {
 /// The `BucketAlreadyOwnedByYou` error. Every member is optional here; build one with
 /// `BucketAlreadyOwnedByYou { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BucketAlreadyOwnedByYou {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BucketCannedACL` enum.
     BucketCannedAcl {
         /// `private`
@@ -492,7 +492,7 @@ session_tower::string_enum! {
 /// The `BucketInfo` structure. Every member is optional here; build one with
 /// `BucketInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BucketInfo {
     /// `DataRedundancy`.
     #[serde(
@@ -509,14 +509,14 @@ pub struct BucketInfo {
 /// The `BucketLifecycleConfiguration` structure. Every member is optional here; build one with
 /// `BucketLifecycleConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BucketLifecycleConfiguration {
     /// `Rules` (required).
     #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<LifecycleRule>>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BucketLocationConstraint` enum.
     BucketLocationConstraint {
         /// `af-south-1`
@@ -601,7 +601,7 @@ session_tower::string_enum! {
 /// The `BucketLoggingStatus` structure. Every member is optional here; build one with
 /// `BucketLoggingStatus { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BucketLoggingStatus {
     /// `LoggingEnabled`.
     #[serde(
@@ -612,7 +612,7 @@ pub struct BucketLoggingStatus {
     pub logging_enabled: Option<LoggingEnabled>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BucketLogsPermission` enum.
     BucketLogsPermission {
         /// `FULL_CONTROL`
@@ -624,7 +624,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BucketNamespace` enum.
     BucketNamespace {
         /// `account-regional`
@@ -634,7 +634,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BucketType` enum.
     BucketType {
         /// `Directory`
@@ -642,7 +642,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `BucketVersioningStatus` enum.
     BucketVersioningStatus {
         /// `Enabled`
@@ -655,7 +655,7 @@ session_tower::string_enum! {
 /// The `CORSConfiguration` structure. Every member is optional here; build one with
 /// `CorsConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CorsConfiguration {
     /// `CORSRules` (required).
     #[serde(rename = "CORSRules", default, skip_serializing_if = "Option::is_none")]
@@ -665,7 +665,7 @@ pub struct CorsConfiguration {
 /// The `CORSRule` structure. Every member is optional here; build one with
 /// `CorsRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CorsRule {
     /// `ID`.
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
@@ -710,7 +710,7 @@ pub struct CorsRule {
 /// The `CSVInput` structure. Every member is optional here; build one with
 /// `CsvInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CsvInput {
     /// `FileHeaderInfo`.
     #[serde(
@@ -762,7 +762,7 @@ pub struct CsvInput {
 /// The `CSVOutput` structure. Every member is optional here; build one with
 /// `CsvOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CsvOutput {
     /// `QuoteFields`.
     #[serde(
@@ -804,7 +804,7 @@ pub struct CsvOutput {
 /// The `Checksum` structure. Every member is optional here; build one with
 /// `Checksum { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Checksum {
     /// `ChecksumCRC32`.
     #[serde(
@@ -885,7 +885,7 @@ pub struct Checksum {
     pub checksum_type: Option<ChecksumType>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ChecksumAlgorithm` enum.
     ChecksumAlgorithm {
         /// `CRC32`
@@ -911,7 +911,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ChecksumMode` enum.
     ChecksumMode {
         /// `ENABLED`
@@ -919,7 +919,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ChecksumType` enum.
     ChecksumType {
         /// `COMPOSITE`
@@ -932,7 +932,7 @@ session_tower::string_enum! {
 /// The `CloudFunctionConfiguration` structure. Every member is optional here; build one with
 /// `CloudFunctionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CloudFunctionConfiguration {
     /// `Id`.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -963,7 +963,7 @@ pub struct CloudFunctionConfiguration {
 /// The `CommonPrefix` structure. Every member is optional here; build one with
 /// `CommonPrefix { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CommonPrefix {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -973,7 +973,7 @@ pub struct CommonPrefix {
 /// The `CompleteMultipartUploadOutput` structure. Every member is optional here; build one with
 /// `CompleteMultipartUploadOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CompleteMultipartUploadOutput {
     /// `Location`.
     #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
@@ -1138,7 +1138,7 @@ impl std::fmt::Debug for CompleteMultipartUploadOutput {
 /// The `CompleteMultipartUploadRequest` structure. Every member is optional here; build one with
 /// `CompleteMultipartUploadRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CompleteMultipartUploadRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -1323,7 +1323,7 @@ impl std::fmt::Debug for CompleteMultipartUploadRequest {
 /// The `CompletedMultipartUpload` structure. Every member is optional here; build one with
 /// `CompletedMultipartUpload { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CompletedMultipartUpload {
     /// `Parts`.
     #[serde(rename = "Parts", default, skip_serializing_if = "Option::is_none")]
@@ -1333,7 +1333,7 @@ pub struct CompletedMultipartUpload {
 /// The `CompletedPart` structure. Every member is optional here; build one with
 /// `CompletedPart { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CompletedPart {
     /// `ETag`.
     #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
@@ -1417,7 +1417,7 @@ pub struct CompletedPart {
     pub part_number: Option<i32>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `CompressionType` enum.
     CompressionType {
         /// `NONE`
@@ -1432,7 +1432,7 @@ session_tower::string_enum! {
 /// The `Condition` structure. Every member is optional here; build one with
 /// `Condition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Condition {
     /// `HttpErrorCodeReturnedEquals`.
     #[serde(
@@ -1453,13 +1453,13 @@ pub struct Condition {
 /// The `ContinuationEvent` structure. Every member is optional here; build one with
 /// `ContinuationEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ContinuationEvent {}
 
 /// The `CopyObjectOutput` structure. Every member is optional here; build one with
 /// `CopyObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CopyObjectOutput {
     /// `CopyObjectResult`.
     #[serde(
@@ -1566,7 +1566,7 @@ impl std::fmt::Debug for CopyObjectOutput {
 /// The `CopyObjectRequest` structure. Every member is optional here; build one with
 /// `CopyObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CopyObjectRequest {
     /// `ACL`.
     #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
@@ -1940,7 +1940,7 @@ impl std::fmt::Debug for CopyObjectRequest {
 /// The `CopyObjectResult` structure. Every member is optional here; build one with
 /// `CopyObjectResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CopyObjectResult {
     /// `ETag`.
     #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
@@ -2034,7 +2034,7 @@ pub struct CopyObjectResult {
 /// The `CopyPartResult` structure. Every member is optional here; build one with
 /// `CopyPartResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CopyPartResult {
     /// `ETag`.
     #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
@@ -2121,7 +2121,7 @@ pub struct CopyPartResult {
 /// The `CreateBucketConfiguration` structure. Every member is optional here; build one with
 /// `CreateBucketConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateBucketConfiguration {
     /// `LocationConstraint`.
     #[serde(
@@ -2144,7 +2144,7 @@ pub struct CreateBucketConfiguration {
 /// The `CreateBucketMetadataConfigurationRequest` structure. Every member is optional here; build one with
 /// `CreateBucketMetadataConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2182,7 +2182,7 @@ pub struct CreateBucketMetadataConfigurationRequest {
 /// The `CreateBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `CreateBucketMetadataTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2220,7 +2220,7 @@ pub struct CreateBucketMetadataTableConfigurationRequest {
 /// The `CreateBucketOutput` structure. Every member is optional here; build one with
 /// `CreateBucketOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateBucketOutput {
     /// `Location`.
     #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
@@ -2233,7 +2233,7 @@ pub struct CreateBucketOutput {
 /// The `CreateBucketRequest` structure. Every member is optional here; build one with
 /// `CreateBucketRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateBucketRequest {
     /// `ACL`.
     #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
@@ -2305,7 +2305,7 @@ pub struct CreateBucketRequest {
 /// The `CreateMultipartUploadOutput` structure. Every member is optional here; build one with
 /// `CreateMultipartUploadOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateMultipartUploadOutput {
     /// `AbortDate`.
     #[serde(rename = "AbortDate", default, skip_serializing_if = "Option::is_none")]
@@ -2424,7 +2424,7 @@ impl std::fmt::Debug for CreateMultipartUploadOutput {
 /// The `CreateMultipartUploadRequest` structure. Every member is optional here; build one with
 /// `CreateMultipartUploadRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateMultipartUploadRequest {
     /// `ACL`.
     #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
@@ -2677,7 +2677,7 @@ impl std::fmt::Debug for CreateMultipartUploadRequest {
 /// The `CreateSessionOutput` structure. Every member is optional here; build one with
 /// `CreateSessionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateSessionOutput {
     /// `ServerSideEncryption`.
     #[serde(
@@ -2740,7 +2740,7 @@ impl std::fmt::Debug for CreateSessionOutput {
 /// The `CreateSessionRequest` structure. Every member is optional here; build one with
 /// `CreateSessionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateSessionRequest {
     /// `SessionMode`.
     #[serde(
@@ -2804,7 +2804,7 @@ impl std::fmt::Debug for CreateSessionRequest {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `DataRedundancy` enum.
     DataRedundancy {
         /// `SingleAvailabilityZone`
@@ -2817,7 +2817,7 @@ session_tower::string_enum! {
 /// The `DefaultRetention` structure. Every member is optional here; build one with
 /// `DefaultRetention { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DefaultRetention {
     /// `Mode`.
     #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
@@ -2833,7 +2833,7 @@ pub struct DefaultRetention {
 /// The `Delete` structure. Every member is optional here; build one with
 /// `Delete { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Delete {
     /// `Objects` (required).
     #[serde(rename = "Objects", default, skip_serializing_if = "Option::is_none")]
@@ -2846,7 +2846,7 @@ pub struct Delete {
 /// The `DeleteBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2866,7 +2866,7 @@ pub struct DeleteBucketAnalyticsConfigurationRequest {
 /// The `DeleteBucketCorsRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketCorsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketCorsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2883,7 +2883,7 @@ pub struct DeleteBucketCorsRequest {
 /// The `DeleteBucketEncryptionRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketEncryptionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketEncryptionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2900,7 +2900,7 @@ pub struct DeleteBucketEncryptionRequest {
 /// The `DeleteBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketIntelligentTieringConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2920,7 +2920,7 @@ pub struct DeleteBucketIntelligentTieringConfigurationRequest {
 /// The `DeleteBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketInventoryConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2940,7 +2940,7 @@ pub struct DeleteBucketInventoryConfigurationRequest {
 /// The `DeleteBucketLifecycleRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketLifecycleRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketLifecycleRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2957,7 +2957,7 @@ pub struct DeleteBucketLifecycleRequest {
 /// The `DeleteBucketMetadataConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketMetadataConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2974,7 +2974,7 @@ pub struct DeleteBucketMetadataConfigurationRequest {
 /// The `DeleteBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketMetadataTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -2991,7 +2991,7 @@ pub struct DeleteBucketMetadataTableConfigurationRequest {
 /// The `DeleteBucketMetricsConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketMetricsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3011,7 +3011,7 @@ pub struct DeleteBucketMetricsConfigurationRequest {
 /// The `DeleteBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketOwnershipControlsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketOwnershipControlsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3028,7 +3028,7 @@ pub struct DeleteBucketOwnershipControlsRequest {
 /// The `DeleteBucketPolicyRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketPolicyRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketPolicyRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3045,7 +3045,7 @@ pub struct DeleteBucketPolicyRequest {
 /// The `DeleteBucketReplicationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketReplicationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketReplicationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3062,7 +3062,7 @@ pub struct DeleteBucketReplicationRequest {
 /// The `DeleteBucketRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3079,7 +3079,7 @@ pub struct DeleteBucketRequest {
 /// The `DeleteBucketTaggingRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3096,7 +3096,7 @@ pub struct DeleteBucketTaggingRequest {
 /// The `DeleteBucketWebsiteRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketWebsiteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteBucketWebsiteRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3113,7 +3113,7 @@ pub struct DeleteBucketWebsiteRequest {
 /// The `DeleteMarkerEntry` structure. Every member is optional here; build one with
 /// `DeleteMarkerEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteMarkerEntry {
     /// `Owner`.
     #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
@@ -3139,14 +3139,14 @@ pub struct DeleteMarkerEntry {
 /// The `DeleteMarkerReplication` structure. Every member is optional here; build one with
 /// `DeleteMarkerReplication { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteMarkerReplication {
     /// `Status`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DeleteMarkerReplicationStatus>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `DeleteMarkerReplicationStatus` enum.
     DeleteMarkerReplicationStatus {
         /// `Enabled`
@@ -3159,7 +3159,7 @@ session_tower::string_enum! {
 /// The `DeleteObjectAnnotationOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectAnnotationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteObjectAnnotationOutput {
     /// `ObjectVersionId`.
     #[serde(
@@ -3180,7 +3180,7 @@ pub struct DeleteObjectAnnotationOutput {
 /// The `DeleteObjectAnnotationRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteObjectAnnotationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3224,7 +3224,7 @@ pub struct DeleteObjectAnnotationRequest {
 /// The `DeleteObjectOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteObjectOutput {
     /// `DeleteMarker`.
     #[serde(
@@ -3248,7 +3248,7 @@ pub struct DeleteObjectOutput {
 /// The `DeleteObjectRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3306,7 +3306,7 @@ pub struct DeleteObjectRequest {
 /// The `DeleteObjectTaggingOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectTaggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteObjectTaggingOutput {
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
@@ -3316,7 +3316,7 @@ pub struct DeleteObjectTaggingOutput {
 /// The `DeleteObjectTaggingRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteObjectTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3339,7 +3339,7 @@ pub struct DeleteObjectTaggingRequest {
 /// The `DeleteObjectsOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteObjectsOutput {
     /// `Deleted`.
     #[serde(rename = "Deleted", default, skip_serializing_if = "Option::is_none")]
@@ -3359,7 +3359,7 @@ pub struct DeleteObjectsOutput {
 /// The `DeleteObjectsRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteObjectsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3403,7 +3403,7 @@ pub struct DeleteObjectsRequest {
 /// The `DeletePublicAccessBlockRequest` structure. Every member is optional here; build one with
 /// `DeletePublicAccessBlockRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeletePublicAccessBlockRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3420,7 +3420,7 @@ pub struct DeletePublicAccessBlockRequest {
 /// The `DeletedObject` structure. Every member is optional here; build one with
 /// `DeletedObject { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeletedObject {
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -3447,7 +3447,7 @@ pub struct DeletedObject {
 /// The `Destination` structure. Every member is optional here; build one with
 /// `Destination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Destination {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3491,7 +3491,7 @@ pub struct Destination {
 /// The `DestinationResult` structure. Every member is optional here; build one with
 /// `DestinationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DestinationResult {
     /// `TableBucketType`.
     #[serde(
@@ -3516,7 +3516,7 @@ pub struct DestinationResult {
     pub table_namespace: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `EncodingType` enum.
     EncodingType {
         /// `url`
@@ -3527,7 +3527,7 @@ session_tower::string_enum! {
 /// The `Encryption` structure. Every member is optional here; build one with
 /// `Encryption { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Encryption {
     /// `EncryptionType` (required).
     #[serde(
@@ -3564,7 +3564,7 @@ impl std::fmt::Debug for Encryption {
 /// The `EncryptionConfiguration` structure. Every member is optional here; build one with
 /// `EncryptionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct EncryptionConfiguration {
     /// `ReplicaKmsKeyID`.
     #[serde(
@@ -3575,7 +3575,7 @@ pub struct EncryptionConfiguration {
     pub replica_kms_key_id: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `EncryptionType` enum.
     EncryptionType {
         /// `NONE`
@@ -3588,7 +3588,7 @@ session_tower::string_enum! {
 /// The `EncryptionTypeMismatch` error. Every member is optional here; build one with
 /// `EncryptionTypeMismatch { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct EncryptionTypeMismatch {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3598,13 +3598,13 @@ pub struct EncryptionTypeMismatch {
 /// The `EndEvent` structure. Every member is optional here; build one with
 /// `EndEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct EndEvent {}
 
 /// The `Error` structure. Every member is optional here; build one with
 /// `Error { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Error {
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -3623,7 +3623,7 @@ pub struct Error {
 /// The `ErrorDetails` structure. Every member is optional here; build one with
 /// `ErrorDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ErrorDetails {
     /// `ErrorCode`.
     #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
@@ -3640,14 +3640,14 @@ pub struct ErrorDetails {
 /// The `ErrorDocument` structure. Every member is optional here; build one with
 /// `ErrorDocument { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ErrorDocument {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `Event` enum.
     Event {
         /// `s3:ReducedRedundancyLostObject`
@@ -3716,20 +3716,20 @@ session_tower::string_enum! {
 /// The `EventBridgeConfiguration` structure. Every member is optional here; build one with
 /// `EventBridgeConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct EventBridgeConfiguration {}
 
 /// The `ExistingObjectReplication` structure. Every member is optional here; build one with
 /// `ExistingObjectReplication { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExistingObjectReplication {
     /// `Status` (required).
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExistingObjectReplicationStatus>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ExistingObjectReplicationStatus` enum.
     ExistingObjectReplicationStatus {
         /// `Enabled`
@@ -3739,7 +3739,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ExpirationState` enum.
     ExpirationState {
         /// `ENABLED`
@@ -3749,7 +3749,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ExpirationStatus` enum.
     ExpirationStatus {
         /// `Enabled`
@@ -3759,7 +3759,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ExpressionType` enum.
     ExpressionType {
         /// `SQL`
@@ -3767,7 +3767,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `FileHeaderInfo` enum.
     FileHeaderInfo {
         /// `USE`
@@ -3782,7 +3782,7 @@ session_tower::string_enum! {
 /// The `FilterRule` structure. Every member is optional here; build one with
 /// `FilterRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct FilterRule {
     /// `Name`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -3792,7 +3792,7 @@ pub struct FilterRule {
     pub value: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `FilterRuleName` enum.
     FilterRuleName {
         /// `prefix`
@@ -3805,7 +3805,7 @@ session_tower::string_enum! {
 /// The `GetBucketAbacOutput` structure. Every member is optional here; build one with
 /// `GetBucketAbacOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketAbacOutput {
     /// `AbacStatus`.
     #[serde(
@@ -3819,7 +3819,7 @@ pub struct GetBucketAbacOutput {
 /// The `GetBucketAbacRequest` structure. Every member is optional here; build one with
 /// `GetBucketAbacRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketAbacRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3836,7 +3836,7 @@ pub struct GetBucketAbacRequest {
 /// The `GetBucketAccelerateConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketAccelerateConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketAccelerateConfigurationOutput {
     /// `Status`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -3853,7 +3853,7 @@ pub struct GetBucketAccelerateConfigurationOutput {
 /// The `GetBucketAccelerateConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketAccelerateConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketAccelerateConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3877,7 +3877,7 @@ pub struct GetBucketAccelerateConfigurationRequest {
 /// The `GetBucketAclOutput` structure. Every member is optional here; build one with
 /// `GetBucketAclOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketAclOutput {
     /// `Owner`.
     #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
@@ -3890,7 +3890,7 @@ pub struct GetBucketAclOutput {
 /// The `GetBucketAclRequest` structure. Every member is optional here; build one with
 /// `GetBucketAclRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketAclRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3907,7 +3907,7 @@ pub struct GetBucketAclRequest {
 /// The `GetBucketAnalyticsConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketAnalyticsConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketAnalyticsConfigurationOutput {
     /// `AnalyticsConfiguration`.
     #[serde(
@@ -3921,7 +3921,7 @@ pub struct GetBucketAnalyticsConfigurationOutput {
 /// The `GetBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3941,7 +3941,7 @@ pub struct GetBucketAnalyticsConfigurationRequest {
 /// The `GetBucketCorsOutput` structure. Every member is optional here; build one with
 /// `GetBucketCorsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketCorsOutput {
     /// `CORSRules`.
     #[serde(rename = "CORSRules", default, skip_serializing_if = "Option::is_none")]
@@ -3951,7 +3951,7 @@ pub struct GetBucketCorsOutput {
 /// The `GetBucketCorsRequest` structure. Every member is optional here; build one with
 /// `GetBucketCorsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketCorsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3968,7 +3968,7 @@ pub struct GetBucketCorsRequest {
 /// The `GetBucketEncryptionOutput` structure. Every member is optional here; build one with
 /// `GetBucketEncryptionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketEncryptionOutput {
     /// `ServerSideEncryptionConfiguration`.
     #[serde(
@@ -3982,7 +3982,7 @@ pub struct GetBucketEncryptionOutput {
 /// The `GetBucketEncryptionRequest` structure. Every member is optional here; build one with
 /// `GetBucketEncryptionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketEncryptionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -3999,7 +3999,7 @@ pub struct GetBucketEncryptionRequest {
 /// The `GetBucketIntelligentTieringConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketIntelligentTieringConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketIntelligentTieringConfigurationOutput {
     /// `IntelligentTieringConfiguration`.
     #[serde(
@@ -4013,7 +4013,7 @@ pub struct GetBucketIntelligentTieringConfigurationOutput {
 /// The `GetBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketIntelligentTieringConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4033,7 +4033,7 @@ pub struct GetBucketIntelligentTieringConfigurationRequest {
 /// The `GetBucketInventoryConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketInventoryConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketInventoryConfigurationOutput {
     /// `InventoryConfiguration`.
     #[serde(
@@ -4047,7 +4047,7 @@ pub struct GetBucketInventoryConfigurationOutput {
 /// The `GetBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketInventoryConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4067,7 +4067,7 @@ pub struct GetBucketInventoryConfigurationRequest {
 /// The `GetBucketLifecycleConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketLifecycleConfigurationOutput {
     /// `Rules`.
     #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
@@ -4084,7 +4084,7 @@ pub struct GetBucketLifecycleConfigurationOutput {
 /// The `GetBucketLifecycleConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketLifecycleConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4101,7 +4101,7 @@ pub struct GetBucketLifecycleConfigurationRequest {
 /// The `GetBucketLifecycleOutput` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketLifecycleOutput {
     /// `Rules`.
     #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
@@ -4111,7 +4111,7 @@ pub struct GetBucketLifecycleOutput {
 /// The `GetBucketLifecycleRequest` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketLifecycleRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4128,7 +4128,7 @@ pub struct GetBucketLifecycleRequest {
 /// The `GetBucketLocationOutput` structure. Every member is optional here; build one with
 /// `GetBucketLocationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketLocationOutput {
     /// `LocationConstraint`.
     #[serde(
@@ -4142,7 +4142,7 @@ pub struct GetBucketLocationOutput {
 /// The `GetBucketLocationRequest` structure. Every member is optional here; build one with
 /// `GetBucketLocationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketLocationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4159,7 +4159,7 @@ pub struct GetBucketLocationRequest {
 /// The `GetBucketLoggingOutput` structure. Every member is optional here; build one with
 /// `GetBucketLoggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketLoggingOutput {
     /// `LoggingEnabled`.
     #[serde(
@@ -4173,7 +4173,7 @@ pub struct GetBucketLoggingOutput {
 /// The `GetBucketLoggingRequest` structure. Every member is optional here; build one with
 /// `GetBucketLoggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketLoggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4190,7 +4190,7 @@ pub struct GetBucketLoggingRequest {
 /// The `GetBucketMetadataConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketMetadataConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketMetadataConfigurationOutput {
     /// `GetBucketMetadataConfigurationResult`.
     #[serde(
@@ -4204,7 +4204,7 @@ pub struct GetBucketMetadataConfigurationOutput {
 /// The `GetBucketMetadataConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketMetadataConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4221,7 +4221,7 @@ pub struct GetBucketMetadataConfigurationRequest {
 /// The `GetBucketMetadataConfigurationResult` structure. Every member is optional here; build one with
 /// `GetBucketMetadataConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketMetadataConfigurationResult {
     /// `MetadataConfigurationResult` (required).
     #[serde(
@@ -4235,7 +4235,7 @@ pub struct GetBucketMetadataConfigurationResult {
 /// The `GetBucketMetadataTableConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketMetadataTableConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketMetadataTableConfigurationOutput {
     /// `GetBucketMetadataTableConfigurationResult`.
     #[serde(
@@ -4250,7 +4250,7 @@ pub struct GetBucketMetadataTableConfigurationOutput {
 /// The `GetBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketMetadataTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4267,7 +4267,7 @@ pub struct GetBucketMetadataTableConfigurationRequest {
 /// The `GetBucketMetadataTableConfigurationResult` structure. Every member is optional here; build one with
 /// `GetBucketMetadataTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketMetadataTableConfigurationResult {
     /// `MetadataTableConfigurationResult` (required).
     #[serde(
@@ -4287,7 +4287,7 @@ pub struct GetBucketMetadataTableConfigurationResult {
 /// The `GetBucketMetricsConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketMetricsConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketMetricsConfigurationOutput {
     /// `MetricsConfiguration`.
     #[serde(
@@ -4301,7 +4301,7 @@ pub struct GetBucketMetricsConfigurationOutput {
 /// The `GetBucketMetricsConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketMetricsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4321,7 +4321,7 @@ pub struct GetBucketMetricsConfigurationRequest {
 /// The `GetBucketNotificationConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketNotificationConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketNotificationConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4338,7 +4338,7 @@ pub struct GetBucketNotificationConfigurationRequest {
 /// The `GetBucketOwnershipControlsOutput` structure. Every member is optional here; build one with
 /// `GetBucketOwnershipControlsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketOwnershipControlsOutput {
     /// `OwnershipControls`.
     #[serde(
@@ -4352,7 +4352,7 @@ pub struct GetBucketOwnershipControlsOutput {
 /// The `GetBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
 /// `GetBucketOwnershipControlsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketOwnershipControlsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4369,7 +4369,7 @@ pub struct GetBucketOwnershipControlsRequest {
 /// The `GetBucketPolicyOutput` structure. Every member is optional here; build one with
 /// `GetBucketPolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketPolicyOutput {
     /// `Policy`.
     #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
@@ -4379,7 +4379,7 @@ pub struct GetBucketPolicyOutput {
 /// The `GetBucketPolicyRequest` structure. Every member is optional here; build one with
 /// `GetBucketPolicyRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketPolicyRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4396,7 +4396,7 @@ pub struct GetBucketPolicyRequest {
 /// The `GetBucketPolicyStatusOutput` structure. Every member is optional here; build one with
 /// `GetBucketPolicyStatusOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketPolicyStatusOutput {
     /// `PolicyStatus`.
     #[serde(
@@ -4410,7 +4410,7 @@ pub struct GetBucketPolicyStatusOutput {
 /// The `GetBucketPolicyStatusRequest` structure. Every member is optional here; build one with
 /// `GetBucketPolicyStatusRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketPolicyStatusRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4427,7 +4427,7 @@ pub struct GetBucketPolicyStatusRequest {
 /// The `GetBucketReplicationOutput` structure. Every member is optional here; build one with
 /// `GetBucketReplicationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketReplicationOutput {
     /// `ReplicationConfiguration`.
     #[serde(
@@ -4441,7 +4441,7 @@ pub struct GetBucketReplicationOutput {
 /// The `GetBucketReplicationRequest` structure. Every member is optional here; build one with
 /// `GetBucketReplicationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketReplicationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4458,7 +4458,7 @@ pub struct GetBucketReplicationRequest {
 /// The `GetBucketRequestPaymentOutput` structure. Every member is optional here; build one with
 /// `GetBucketRequestPaymentOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketRequestPaymentOutput {
     /// `Payer`.
     #[serde(rename = "Payer", default, skip_serializing_if = "Option::is_none")]
@@ -4468,7 +4468,7 @@ pub struct GetBucketRequestPaymentOutput {
 /// The `GetBucketRequestPaymentRequest` structure. Every member is optional here; build one with
 /// `GetBucketRequestPaymentRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketRequestPaymentRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4485,7 +4485,7 @@ pub struct GetBucketRequestPaymentRequest {
 /// The `GetBucketTaggingOutput` structure. Every member is optional here; build one with
 /// `GetBucketTaggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketTaggingOutput {
     /// `TagSet` (required).
     #[serde(rename = "TagSet", default, skip_serializing_if = "Option::is_none")]
@@ -4495,7 +4495,7 @@ pub struct GetBucketTaggingOutput {
 /// The `GetBucketTaggingRequest` structure. Every member is optional here; build one with
 /// `GetBucketTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4512,7 +4512,7 @@ pub struct GetBucketTaggingRequest {
 /// The `GetBucketVersioningOutput` structure. Every member is optional here; build one with
 /// `GetBucketVersioningOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketVersioningOutput {
     /// `Status`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -4525,7 +4525,7 @@ pub struct GetBucketVersioningOutput {
 /// The `GetBucketVersioningRequest` structure. Every member is optional here; build one with
 /// `GetBucketVersioningRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketVersioningRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4542,7 +4542,7 @@ pub struct GetBucketVersioningRequest {
 /// The `GetBucketWebsiteOutput` structure. Every member is optional here; build one with
 /// `GetBucketWebsiteOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketWebsiteOutput {
     /// `RedirectAllRequestsTo`.
     #[serde(
@@ -4577,7 +4577,7 @@ pub struct GetBucketWebsiteOutput {
 /// The `GetBucketWebsiteRequest` structure. Every member is optional here; build one with
 /// `GetBucketWebsiteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetBucketWebsiteRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4594,7 +4594,7 @@ pub struct GetBucketWebsiteRequest {
 /// The `GetObjectAclOutput` structure. Every member is optional here; build one with
 /// `GetObjectAclOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectAclOutput {
     /// `Owner`.
     #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
@@ -4614,7 +4614,7 @@ pub struct GetObjectAclOutput {
 /// The `GetObjectAclRequest` structure. Every member is optional here; build one with
 /// `GetObjectAclRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectAclRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4644,7 +4644,7 @@ pub struct GetObjectAclRequest {
 /// The `GetObjectAnnotationOutput` structure. Every member is optional here; build one with
 /// `GetObjectAnnotationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectAnnotationOutput {
     /// `AnnotationPayload`.
     #[serde(skip)]
@@ -4776,7 +4776,7 @@ pub struct GetObjectAnnotationOutput {
 /// The `GetObjectAnnotationRequest` structure. Every member is optional here; build one with
 /// `GetObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectAnnotationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -4820,7 +4820,7 @@ pub struct GetObjectAnnotationRequest {
 /// The `GetObjectAttributesOutput` structure. Every member is optional here; build one with
 /// `GetObjectAttributesOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectAttributesOutput {
     /// `DeleteMarker`.
     #[serde(
@@ -4878,7 +4878,7 @@ pub struct GetObjectAttributesOutput {
 /// The `GetObjectAttributesParts` structure. Every member is optional here; build one with
 /// `GetObjectAttributesParts { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectAttributesParts {
     /// `TotalPartsCount`.
     #[serde(
@@ -4919,7 +4919,7 @@ pub struct GetObjectAttributesParts {
 /// The `GetObjectAttributesRequest` structure. Every member is optional here; build one with
 /// `GetObjectAttributesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectAttributesRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5008,7 +5008,7 @@ impl std::fmt::Debug for GetObjectAttributesRequest {
 /// The `GetObjectLegalHoldOutput` structure. Every member is optional here; build one with
 /// `GetObjectLegalHoldOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectLegalHoldOutput {
     /// `LegalHold`.
     #[serde(rename = "LegalHold", default, skip_serializing_if = "Option::is_none")]
@@ -5018,7 +5018,7 @@ pub struct GetObjectLegalHoldOutput {
 /// The `GetObjectLegalHoldRequest` structure. Every member is optional here; build one with
 /// `GetObjectLegalHoldRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectLegalHoldRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5048,7 +5048,7 @@ pub struct GetObjectLegalHoldRequest {
 /// The `GetObjectLockConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetObjectLockConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectLockConfigurationOutput {
     /// `ObjectLockConfiguration`.
     #[serde(
@@ -5062,7 +5062,7 @@ pub struct GetObjectLockConfigurationOutput {
 /// The `GetObjectLockConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetObjectLockConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectLockConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5079,7 +5079,7 @@ pub struct GetObjectLockConfigurationRequest {
 /// The `GetObjectOutput` structure. Every member is optional here; build one with
 /// `GetObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectOutput {
     /// `Body`.
     #[serde(skip)]
@@ -5419,7 +5419,7 @@ impl std::fmt::Debug for GetObjectOutput {
 /// The `GetObjectRequest` structure. Every member is optional here; build one with
 /// `GetObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5588,7 +5588,7 @@ impl std::fmt::Debug for GetObjectRequest {
 /// The `GetObjectRetentionOutput` structure. Every member is optional here; build one with
 /// `GetObjectRetentionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectRetentionOutput {
     /// `Retention`.
     #[serde(rename = "Retention", default, skip_serializing_if = "Option::is_none")]
@@ -5598,7 +5598,7 @@ pub struct GetObjectRetentionOutput {
 /// The `GetObjectRetentionRequest` structure. Every member is optional here; build one with
 /// `GetObjectRetentionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectRetentionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5628,7 +5628,7 @@ pub struct GetObjectRetentionRequest {
 /// The `GetObjectTaggingOutput` structure. Every member is optional here; build one with
 /// `GetObjectTaggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectTaggingOutput {
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
@@ -5641,7 +5641,7 @@ pub struct GetObjectTaggingOutput {
 /// The `GetObjectTaggingRequest` structure. Every member is optional here; build one with
 /// `GetObjectTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5671,7 +5671,7 @@ pub struct GetObjectTaggingRequest {
 /// The `GetObjectTorrentOutput` structure. Every member is optional here; build one with
 /// `GetObjectTorrentOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectTorrentOutput {
     /// `Body`.
     #[serde(skip)]
@@ -5688,7 +5688,7 @@ pub struct GetObjectTorrentOutput {
 /// The `GetObjectTorrentRequest` structure. Every member is optional here; build one with
 /// `GetObjectTorrentRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetObjectTorrentRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5715,7 +5715,7 @@ pub struct GetObjectTorrentRequest {
 /// The `GetPublicAccessBlockOutput` structure. Every member is optional here; build one with
 /// `GetPublicAccessBlockOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetPublicAccessBlockOutput {
     /// `PublicAccessBlockConfiguration`.
     #[serde(
@@ -5729,7 +5729,7 @@ pub struct GetPublicAccessBlockOutput {
 /// The `GetPublicAccessBlockRequest` structure. Every member is optional here; build one with
 /// `GetPublicAccessBlockRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetPublicAccessBlockRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5746,7 +5746,7 @@ pub struct GetPublicAccessBlockRequest {
 /// The `GlacierJobParameters` structure. Every member is optional here; build one with
 /// `GlacierJobParameters { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GlacierJobParameters {
     /// `Tier` (required).
     #[serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")]
@@ -5756,7 +5756,7 @@ pub struct GlacierJobParameters {
 /// The `Grant` structure. Every member is optional here; build one with
 /// `Grant { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Grant {
     /// `Grantee`.
     #[serde(rename = "Grantee", default, skip_serializing_if = "Option::is_none")]
@@ -5773,7 +5773,7 @@ pub struct Grant {
 /// The `Grantee` structure. Every member is optional here; build one with
 /// `Grantee { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Grantee {
     /// `DisplayName`.
     #[serde(
@@ -5803,7 +5803,7 @@ pub struct Grantee {
 /// The `HeadBucketOutput` structure. Every member is optional here; build one with
 /// `HeadBucketOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct HeadBucketOutput {
     /// `BucketArn`.
     #[serde(rename = "BucketArn", default, skip_serializing_if = "Option::is_none")]
@@ -5841,7 +5841,7 @@ pub struct HeadBucketOutput {
 /// The `HeadBucketRequest` structure. Every member is optional here; build one with
 /// `HeadBucketRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct HeadBucketRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -5858,7 +5858,7 @@ pub struct HeadBucketRequest {
 /// The `HeadObjectOutput` structure. Every member is optional here; build one with
 /// `HeadObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct HeadObjectOutput {
     /// `DeleteMarker`.
     #[serde(
@@ -6202,7 +6202,7 @@ impl std::fmt::Debug for HeadObjectOutput {
 /// The `HeadObjectRequest` structure. Every member is optional here; build one with
 /// `HeadObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct HeadObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -6371,7 +6371,7 @@ impl std::fmt::Debug for HeadObjectRequest {
 /// The `IdempotencyParameterMismatch` error. Every member is optional here; build one with
 /// `IdempotencyParameterMismatch { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IdempotencyParameterMismatch {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6381,7 +6381,7 @@ pub struct IdempotencyParameterMismatch {
 /// The `IndexDocument` structure. Every member is optional here; build one with
 /// `IndexDocument { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IndexDocument {
     /// `Suffix` (required).
     #[serde(rename = "Suffix", default, skip_serializing_if = "Option::is_none")]
@@ -6391,7 +6391,7 @@ pub struct IndexDocument {
 /// The `Initiator` structure. Every member is optional here; build one with
 /// `Initiator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Initiator {
     /// `ID`.
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
@@ -6408,7 +6408,7 @@ pub struct Initiator {
 /// The `InputSerialization` structure. Every member is optional here; build one with
 /// `InputSerialization { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InputSerialization {
     /// `CSV`.
     #[serde(rename = "CSV", default, skip_serializing_if = "Option::is_none")]
@@ -6428,7 +6428,7 @@ pub struct InputSerialization {
     pub parquet: Option<ParquetInput>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `IntelligentTieringAccessTier` enum.
     IntelligentTieringAccessTier {
         /// `ARCHIVE_ACCESS`
@@ -6441,7 +6441,7 @@ session_tower::string_enum! {
 /// The `IntelligentTieringAndOperator` structure. Every member is optional here; build one with
 /// `IntelligentTieringAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IntelligentTieringAndOperator {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -6454,7 +6454,7 @@ pub struct IntelligentTieringAndOperator {
 /// The `IntelligentTieringConfiguration` structure. Every member is optional here; build one with
 /// `IntelligentTieringConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IntelligentTieringConfiguration {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -6473,7 +6473,7 @@ pub struct IntelligentTieringConfiguration {
 /// The `IntelligentTieringFilter` structure. Every member is optional here; build one with
 /// `IntelligentTieringFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IntelligentTieringFilter {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -6486,7 +6486,7 @@ pub struct IntelligentTieringFilter {
     pub and: Option<IntelligentTieringAndOperator>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `IntelligentTieringStatus` enum.
     IntelligentTieringStatus {
         /// `Enabled`
@@ -6499,7 +6499,7 @@ session_tower::string_enum! {
 /// The `InvalidAnnotationName` error. Every member is optional here; build one with
 /// `InvalidAnnotationName { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidAnnotationName {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6509,7 +6509,7 @@ pub struct InvalidAnnotationName {
 /// The `InvalidObjectState` error. Every member is optional here; build one with
 /// `InvalidObjectState { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidObjectState {
     /// `StorageClass`.
     #[serde(
@@ -6533,7 +6533,7 @@ pub struct InvalidObjectState {
 /// The `InvalidPrefix` error. Every member is optional here; build one with
 /// `InvalidPrefix { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidPrefix {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6543,7 +6543,7 @@ pub struct InvalidPrefix {
 /// The `InvalidRequest` error. Every member is optional here; build one with
 /// `InvalidRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidRequest {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6553,7 +6553,7 @@ pub struct InvalidRequest {
 /// The `InvalidWriteOffset` error. Every member is optional here; build one with
 /// `InvalidWriteOffset { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidWriteOffset {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6563,7 +6563,7 @@ pub struct InvalidWriteOffset {
 /// The `InventoryConfiguration` structure. Every member is optional here; build one with
 /// `InventoryConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InventoryConfiguration {
     /// `Destination` (required).
     #[serde(
@@ -6600,7 +6600,7 @@ pub struct InventoryConfiguration {
     pub schedule: Option<InventorySchedule>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `InventoryConfigurationState` enum.
     InventoryConfigurationState {
         /// `ENABLED`
@@ -6613,7 +6613,7 @@ session_tower::string_enum! {
 /// The `InventoryDestination` structure. Every member is optional here; build one with
 /// `InventoryDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InventoryDestination {
     /// `S3BucketDestination` (required).
     #[serde(
@@ -6627,7 +6627,7 @@ pub struct InventoryDestination {
 /// The `InventoryEncryption` structure. Every member is optional here; build one with
 /// `InventoryEncryption { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InventoryEncryption {
     /// `SSES3`.
     #[serde(rename = "SSES3", default, skip_serializing_if = "Option::is_none")]
@@ -6640,14 +6640,14 @@ pub struct InventoryEncryption {
 /// The `InventoryFilter` structure. Every member is optional here; build one with
 /// `InventoryFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InventoryFilter {
     /// `Prefix` (required).
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `InventoryFormat` enum.
     InventoryFormat {
         /// `CSV`
@@ -6659,7 +6659,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `InventoryFrequency` enum.
     InventoryFrequency {
         /// `Daily`
@@ -6669,7 +6669,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `InventoryIncludedObjectVersions` enum.
     InventoryIncludedObjectVersions {
         /// `All`
@@ -6679,7 +6679,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `InventoryOptionalField` enum.
     InventoryOptionalField {
         /// `Size`
@@ -6720,7 +6720,7 @@ session_tower::string_enum! {
 /// The `InventoryS3BucketDestination` structure. Every member is optional here; build one with
 /// `InventoryS3BucketDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InventoryS3BucketDestination {
     /// `AccountId`.
     #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
@@ -6746,7 +6746,7 @@ pub struct InventoryS3BucketDestination {
 /// The `InventorySchedule` structure. Every member is optional here; build one with
 /// `InventorySchedule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InventorySchedule {
     /// `Frequency` (required).
     #[serde(rename = "Frequency", default, skip_serializing_if = "Option::is_none")]
@@ -6756,7 +6756,7 @@ pub struct InventorySchedule {
 /// The `InventoryTableConfiguration` structure. Every member is optional here; build one with
 /// `InventoryTableConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InventoryTableConfiguration {
     /// `ConfigurationState` (required).
     #[serde(
@@ -6777,7 +6777,7 @@ pub struct InventoryTableConfiguration {
 /// The `InventoryTableConfigurationResult` structure. Every member is optional here; build one with
 /// `InventoryTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InventoryTableConfigurationResult {
     /// `ConfigurationState` (required).
     #[serde(
@@ -6807,7 +6807,7 @@ pub struct InventoryTableConfigurationResult {
 /// The `InventoryTableConfigurationUpdates` structure. Every member is optional here; build one with
 /// `InventoryTableConfigurationUpdates { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InventoryTableConfigurationUpdates {
     /// `ConfigurationState` (required).
     #[serde(
@@ -6828,7 +6828,7 @@ pub struct InventoryTableConfigurationUpdates {
 /// The `JSONInput` structure. Every member is optional here; build one with
 /// `JsonInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct JsonInput {
     /// `Type`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -6838,7 +6838,7 @@ pub struct JsonInput {
 /// The `JSONOutput` structure. Every member is optional here; build one with
 /// `JsonOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct JsonOutput {
     /// `RecordDelimiter`.
     #[serde(
@@ -6849,7 +6849,7 @@ pub struct JsonOutput {
     pub record_delimiter: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `JSONType` enum.
     JsonType {
         /// `DOCUMENT`
@@ -6862,7 +6862,7 @@ session_tower::string_enum! {
 /// The `JournalTableConfiguration` structure. Every member is optional here; build one with
 /// `JournalTableConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct JournalTableConfiguration {
     /// `RecordExpiration` (required).
     #[serde(
@@ -6883,7 +6883,7 @@ pub struct JournalTableConfiguration {
 /// The `JournalTableConfigurationResult` structure. Every member is optional here; build one with
 /// `JournalTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct JournalTableConfigurationResult {
     /// `TableStatus` (required).
     #[serde(
@@ -6913,7 +6913,7 @@ pub struct JournalTableConfigurationResult {
 /// The `JournalTableConfigurationUpdates` structure. Every member is optional here; build one with
 /// `JournalTableConfigurationUpdates { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct JournalTableConfigurationUpdates {
     /// `RecordExpiration` (required).
     #[serde(
@@ -6927,7 +6927,7 @@ pub struct JournalTableConfigurationUpdates {
 /// The `LambdaFunctionConfiguration` structure. Every member is optional here; build one with
 /// `LambdaFunctionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LambdaFunctionConfiguration {
     /// `Id`.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -6950,7 +6950,7 @@ pub struct LambdaFunctionConfiguration {
 /// The `LifecycleConfiguration` structure. Every member is optional here; build one with
 /// `LifecycleConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LifecycleConfiguration {
     /// `Rules` (required).
     #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
@@ -6960,7 +6960,7 @@ pub struct LifecycleConfiguration {
 /// The `LifecycleExpiration` structure. Every member is optional here; build one with
 /// `LifecycleExpiration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LifecycleExpiration {
     /// `Date`.
     #[serde(
@@ -6985,7 +6985,7 @@ pub struct LifecycleExpiration {
 /// The `LifecycleRule` structure. Every member is optional here; build one with
 /// `LifecycleRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LifecycleRule {
     /// `Expiration`.
     #[serde(
@@ -7040,7 +7040,7 @@ pub struct LifecycleRule {
 /// The `LifecycleRuleAndOperator` structure. Every member is optional here; build one with
 /// `LifecycleRuleAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LifecycleRuleAndOperator {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -7067,7 +7067,7 @@ pub struct LifecycleRuleAndOperator {
 /// The `LifecycleRuleFilter` structure. Every member is optional here; build one with
 /// `LifecycleRuleFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LifecycleRuleFilter {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -7097,7 +7097,7 @@ pub struct LifecycleRuleFilter {
 /// The `ListBucketAnalyticsConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketAnalyticsConfigurationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketAnalyticsConfigurationsOutput {
     /// `IsTruncated`.
     #[serde(
@@ -7132,7 +7132,7 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
 /// The `ListBucketAnalyticsConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketAnalyticsConfigurationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketAnalyticsConfigurationsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -7156,7 +7156,7 @@ pub struct ListBucketAnalyticsConfigurationsRequest {
 /// The `ListBucketIntelligentTieringConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketIntelligentTieringConfigurationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
     /// `IsTruncated`.
     #[serde(
@@ -7191,7 +7191,7 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
 /// The `ListBucketIntelligentTieringConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketIntelligentTieringConfigurationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketIntelligentTieringConfigurationsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -7215,7 +7215,7 @@ pub struct ListBucketIntelligentTieringConfigurationsRequest {
 /// The `ListBucketInventoryConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketInventoryConfigurationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketInventoryConfigurationsOutput {
     /// `ContinuationToken`.
     #[serde(
@@ -7250,7 +7250,7 @@ pub struct ListBucketInventoryConfigurationsOutput {
 /// The `ListBucketInventoryConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketInventoryConfigurationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketInventoryConfigurationsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -7274,7 +7274,7 @@ pub struct ListBucketInventoryConfigurationsRequest {
 /// The `ListBucketMetricsConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketMetricsConfigurationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketMetricsConfigurationsOutput {
     /// `IsTruncated`.
     #[serde(
@@ -7309,7 +7309,7 @@ pub struct ListBucketMetricsConfigurationsOutput {
 /// The `ListBucketMetricsConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketMetricsConfigurationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketMetricsConfigurationsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -7333,7 +7333,7 @@ pub struct ListBucketMetricsConfigurationsRequest {
 /// The `ListBucketsOutput` structure. Every member is optional here; build one with
 /// `ListBucketsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketsOutput {
     /// `Buckets`.
     #[serde(rename = "Buckets", default, skip_serializing_if = "Option::is_none")]
@@ -7356,7 +7356,7 @@ pub struct ListBucketsOutput {
 /// The `ListBucketsRequest` structure. Every member is optional here; build one with
 /// `ListBucketsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListBucketsRequest {
     /// `MaxBuckets`.
     #[serde(
@@ -7387,7 +7387,7 @@ pub struct ListBucketsRequest {
 /// The `ListDirectoryBucketsOutput` structure. Every member is optional here; build one with
 /// `ListDirectoryBucketsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListDirectoryBucketsOutput {
     /// `Buckets`.
     #[serde(rename = "Buckets", default, skip_serializing_if = "Option::is_none")]
@@ -7404,7 +7404,7 @@ pub struct ListDirectoryBucketsOutput {
 /// The `ListDirectoryBucketsRequest` structure. Every member is optional here; build one with
 /// `ListDirectoryBucketsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListDirectoryBucketsRequest {
     /// `ContinuationToken`.
     #[serde(
@@ -7425,7 +7425,7 @@ pub struct ListDirectoryBucketsRequest {
 /// The `ListMultipartUploadsOutput` structure. Every member is optional here; build one with
 /// `ListMultipartUploadsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListMultipartUploadsOutput {
     /// `Bucket`.
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -7503,7 +7503,7 @@ pub struct ListMultipartUploadsOutput {
 /// The `ListMultipartUploadsRequest` structure. Every member is optional here; build one with
 /// `ListMultipartUploadsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListMultipartUploadsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -7557,7 +7557,7 @@ pub struct ListMultipartUploadsRequest {
 /// The `ListObjectAnnotationsOutput` structure. Every member is optional here; build one with
 /// `ListObjectAnnotationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListObjectAnnotationsOutput {
     /// `Annotations`.
     #[serde(
@@ -7626,7 +7626,7 @@ pub struct ListObjectAnnotationsOutput {
 /// The `ListObjectAnnotationsRequest` structure. Every member is optional here; build one with
 /// `ListObjectAnnotationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListObjectAnnotationsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -7677,7 +7677,7 @@ pub struct ListObjectAnnotationsRequest {
 /// The `ListObjectVersionsOutput` structure. Every member is optional here; build one with
 /// `ListObjectVersionsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListObjectVersionsOutput {
     /// `IsTruncated`.
     #[serde(
@@ -7758,7 +7758,7 @@ pub struct ListObjectVersionsOutput {
 /// The `ListObjectVersionsRequest` structure. Every member is optional here; build one with
 /// `ListObjectVersionsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListObjectVersionsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -7815,7 +7815,7 @@ pub struct ListObjectVersionsRequest {
 /// The `ListObjectsOutput` structure. Every member is optional here; build one with
 /// `ListObjectsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListObjectsOutput {
     /// `IsTruncated`.
     #[serde(
@@ -7875,7 +7875,7 @@ pub struct ListObjectsOutput {
 /// The `ListObjectsRequest` structure. Every member is optional here; build one with
 /// `ListObjectsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListObjectsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -7925,7 +7925,7 @@ pub struct ListObjectsRequest {
 /// The `ListObjectsV2Output` structure. Every member is optional here; build one with
 /// `ListObjectsV2Output { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListObjectsV2Output {
     /// `IsTruncated`.
     #[serde(
@@ -7999,7 +7999,7 @@ pub struct ListObjectsV2Output {
 /// The `ListObjectsV2Request` structure. Every member is optional here; build one with
 /// `ListObjectsV2Request { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListObjectsV2Request {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -8067,7 +8067,7 @@ pub struct ListObjectsV2Request {
 /// The `ListPartsOutput` structure. Every member is optional here; build one with
 /// `ListPartsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListPartsOutput {
     /// `AbortDate`.
     #[serde(rename = "AbortDate", default, skip_serializing_if = "Option::is_none")]
@@ -8154,7 +8154,7 @@ pub struct ListPartsOutput {
 /// The `ListPartsRequest` structure. Every member is optional here; build one with
 /// `ListPartsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListPartsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -8235,7 +8235,7 @@ impl std::fmt::Debug for ListPartsRequest {
 /// The `LocationInfo` structure. Every member is optional here; build one with
 /// `LocationInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LocationInfo {
     /// `Type`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -8245,7 +8245,7 @@ pub struct LocationInfo {
     pub name: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `LocationType` enum.
     LocationType {
         /// `AvailabilityZone`
@@ -8258,7 +8258,7 @@ session_tower::string_enum! {
 /// The `LoggingEnabled` structure. Every member is optional here; build one with
 /// `LoggingEnabled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct LoggingEnabled {
     /// `TargetBucket` (required).
     #[serde(
@@ -8290,7 +8290,7 @@ pub struct LoggingEnabled {
     pub target_object_key_format: Option<TargetObjectKeyFormat>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `MFADelete` enum.
     MfaDelete {
         /// `Enabled`
@@ -8300,7 +8300,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `MFADeleteStatus` enum.
     MfaDeleteStatus {
         /// `Enabled`
@@ -8313,7 +8313,7 @@ session_tower::string_enum! {
 /// The `MetadataConfiguration` structure. Every member is optional here; build one with
 /// `MetadataConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MetadataConfiguration {
     /// `JournalTableConfiguration` (required).
     #[serde(
@@ -8341,7 +8341,7 @@ pub struct MetadataConfiguration {
 /// The `MetadataConfigurationResult` structure. Every member is optional here; build one with
 /// `MetadataConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MetadataConfigurationResult {
     /// `DestinationResult` (required).
     #[serde(
@@ -8373,7 +8373,7 @@ pub struct MetadataConfigurationResult {
     pub annotation_table_configuration_result: Option<AnnotationTableConfigurationResult>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `MetadataDirective` enum.
     MetadataDirective {
         /// `COPY`
@@ -8386,7 +8386,7 @@ session_tower::string_enum! {
 /// The `MetadataEntry` structure. Every member is optional here; build one with
 /// `MetadataEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MetadataEntry {
     /// `Name`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -8399,7 +8399,7 @@ pub struct MetadataEntry {
 /// The `MetadataTableConfiguration` structure. Every member is optional here; build one with
 /// `MetadataTableConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MetadataTableConfiguration {
     /// `S3TablesDestination` (required).
     #[serde(
@@ -8413,7 +8413,7 @@ pub struct MetadataTableConfiguration {
 /// The `MetadataTableConfigurationResult` structure. Every member is optional here; build one with
 /// `MetadataTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MetadataTableConfigurationResult {
     /// `S3TablesDestinationResult` (required).
     #[serde(
@@ -8427,7 +8427,7 @@ pub struct MetadataTableConfigurationResult {
 /// The `MetadataTableEncryptionConfiguration` structure. Every member is optional here; build one with
 /// `MetadataTableEncryptionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MetadataTableEncryptionConfiguration {
     /// `SseAlgorithm` (required).
     #[serde(
@@ -8444,7 +8444,7 @@ pub struct MetadataTableEncryptionConfiguration {
 /// The `Metrics` structure. Every member is optional here; build one with
 /// `Metrics { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Metrics {
     /// `Status` (required).
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -8461,7 +8461,7 @@ pub struct Metrics {
 /// The `MetricsAndOperator` structure. Every member is optional here; build one with
 /// `MetricsAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MetricsAndOperator {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -8481,7 +8481,7 @@ pub struct MetricsAndOperator {
 /// The `MetricsConfiguration` structure. Every member is optional here; build one with
 /// `MetricsConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MetricsConfiguration {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -8494,7 +8494,7 @@ pub struct MetricsConfiguration {
 /// The `MetricsFilter` structure. Every member is optional here; build one with
 /// `MetricsFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MetricsFilter {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -8514,7 +8514,7 @@ pub struct MetricsFilter {
     pub and: Option<MetricsAndOperator>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `MetricsStatus` enum.
     MetricsStatus {
         /// `Enabled`
@@ -8527,7 +8527,7 @@ session_tower::string_enum! {
 /// The `MultipartUpload` structure. Every member is optional here; build one with
 /// `MultipartUpload { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MultipartUpload {
     /// `UploadId`.
     #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
@@ -8570,7 +8570,7 @@ pub struct MultipartUpload {
 /// The `NoSuchAnnotation` error. Every member is optional here; build one with
 /// `NoSuchAnnotation { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct NoSuchAnnotation {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8580,7 +8580,7 @@ pub struct NoSuchAnnotation {
 /// The `NoSuchBucket` error. Every member is optional here; build one with
 /// `NoSuchBucket { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct NoSuchBucket {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8590,7 +8590,7 @@ pub struct NoSuchBucket {
 /// The `NoSuchKey` error. Every member is optional here; build one with
 /// `NoSuchKey { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct NoSuchKey {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8600,7 +8600,7 @@ pub struct NoSuchKey {
 /// The `NoSuchUpload` error. Every member is optional here; build one with
 /// `NoSuchUpload { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct NoSuchUpload {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8610,7 +8610,7 @@ pub struct NoSuchUpload {
 /// The `NoncurrentVersionExpiration` structure. Every member is optional here; build one with
 /// `NoncurrentVersionExpiration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct NoncurrentVersionExpiration {
     /// `NoncurrentDays`.
     #[serde(
@@ -8631,7 +8631,7 @@ pub struct NoncurrentVersionExpiration {
 /// The `NoncurrentVersionTransition` structure. Every member is optional here; build one with
 /// `NoncurrentVersionTransition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct NoncurrentVersionTransition {
     /// `NoncurrentDays`.
     #[serde(
@@ -8659,7 +8659,7 @@ pub struct NoncurrentVersionTransition {
 /// The `NotificationConfiguration` structure. Every member is optional here; build one with
 /// `NotificationConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct NotificationConfiguration {
     /// `TopicConfigurations`.
     #[serde(
@@ -8694,7 +8694,7 @@ pub struct NotificationConfiguration {
 /// The `NotificationConfigurationDeprecated` structure. Every member is optional here; build one with
 /// `NotificationConfigurationDeprecated { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct NotificationConfigurationDeprecated {
     /// `TopicConfiguration`.
     #[serde(
@@ -8722,7 +8722,7 @@ pub struct NotificationConfigurationDeprecated {
 /// The `NotificationConfigurationFilter` structure. Every member is optional here; build one with
 /// `NotificationConfigurationFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct NotificationConfigurationFilter {
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -8732,7 +8732,7 @@ pub struct NotificationConfigurationFilter {
 /// The `Object` structure. Every member is optional here; build one with
 /// `Object { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Object {
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -8786,14 +8786,14 @@ pub struct Object {
 /// The `ObjectAlreadyInActiveTierError` error. Every member is optional here; build one with
 /// `ObjectAlreadyInActiveTierError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ObjectAlreadyInActiveTierError {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ObjectAttributes` enum.
     ObjectAttributes {
         /// `ETag`
@@ -8809,7 +8809,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ObjectCannedACL` enum.
     ObjectCannedAcl {
         /// `private`
@@ -8831,7 +8831,7 @@ session_tower::string_enum! {
 
 /// The `ObjectEncryption` union: exactly one member is set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub enum ObjectEncryption {
     /// `SSEKMS`.
     #[serde(rename = "SSEKMS")]
@@ -8844,7 +8844,7 @@ pub enum ObjectEncryption {
 /// The `ObjectIdentifier` structure. Every member is optional here; build one with
 /// `ObjectIdentifier { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ObjectIdentifier {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -8871,7 +8871,7 @@ pub struct ObjectIdentifier {
 /// The `ObjectLockConfiguration` structure. Every member is optional here; build one with
 /// `ObjectLockConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ObjectLockConfiguration {
     /// `ObjectLockEnabled`.
     #[serde(
@@ -8885,7 +8885,7 @@ pub struct ObjectLockConfiguration {
     pub rule: Option<ObjectLockRule>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ObjectLockEnabled` enum.
     ObjectLockEnabled {
         /// `Enabled`
@@ -8896,14 +8896,14 @@ session_tower::string_enum! {
 /// The `ObjectLockLegalHold` structure. Every member is optional here; build one with
 /// `ObjectLockLegalHold { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ObjectLockLegalHold {
     /// `Status`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ObjectLockLegalHoldStatus>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ObjectLockLegalHoldStatus` enum.
     ObjectLockLegalHoldStatus {
         /// `ON`
@@ -8913,7 +8913,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ObjectLockMode` enum.
     ObjectLockMode {
         /// `GOVERNANCE`
@@ -8926,7 +8926,7 @@ session_tower::string_enum! {
 /// The `ObjectLockRetention` structure. Every member is optional here; build one with
 /// `ObjectLockRetention { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ObjectLockRetention {
     /// `Mode`.
     #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
@@ -8941,7 +8941,7 @@ pub struct ObjectLockRetention {
     pub retain_until_date: Option<rt::Timestamp>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ObjectLockRetentionMode` enum.
     ObjectLockRetentionMode {
         /// `GOVERNANCE`
@@ -8954,7 +8954,7 @@ session_tower::string_enum! {
 /// The `ObjectLockRule` structure. Every member is optional here; build one with
 /// `ObjectLockRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ObjectLockRule {
     /// `DefaultRetention`.
     #[serde(
@@ -8968,14 +8968,14 @@ pub struct ObjectLockRule {
 /// The `ObjectNotInActiveTierError` error. Every member is optional here; build one with
 /// `ObjectNotInActiveTierError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ObjectNotInActiveTierError {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ObjectOwnership` enum.
     ObjectOwnership {
         /// `BucketOwnerPreferred`
@@ -8990,7 +8990,7 @@ session_tower::string_enum! {
 /// The `ObjectPart` structure. Every member is optional here; build one with
 /// `ObjectPart { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ObjectPart {
     /// `PartNumber`.
     #[serde(
@@ -9074,7 +9074,7 @@ pub struct ObjectPart {
     pub checksum_xxhash128: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ObjectStorageClass` enum.
     ObjectStorageClass {
         /// `STANDARD`
@@ -9113,7 +9113,7 @@ session_tower::string_enum! {
 /// The `ObjectVersion` structure. Every member is optional here; build one with
 /// `ObjectVersion { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ObjectVersion {
     /// `ETag`.
     #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
@@ -9170,7 +9170,7 @@ pub struct ObjectVersion {
     pub restore_status: Option<RestoreStatus>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ObjectVersionStorageClass` enum.
     ObjectVersionStorageClass {
         /// `STANDARD`
@@ -9178,7 +9178,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `OptionalObjectAttributes` enum.
     OptionalObjectAttributes {
         /// `RestoreStatus`
@@ -9189,7 +9189,7 @@ session_tower::string_enum! {
 /// The `OutputLocation` structure. Every member is optional here; build one with
 /// `OutputLocation { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct OutputLocation {
     /// `S3`.
     #[serde(rename = "S3", default, skip_serializing_if = "Option::is_none")]
@@ -9199,7 +9199,7 @@ pub struct OutputLocation {
 /// The `OutputSerialization` structure. Every member is optional here; build one with
 /// `OutputSerialization { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct OutputSerialization {
     /// `CSV`.
     #[serde(rename = "CSV", default, skip_serializing_if = "Option::is_none")]
@@ -9212,7 +9212,7 @@ pub struct OutputSerialization {
 /// The `Owner` structure. Every member is optional here; build one with
 /// `Owner { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Owner {
     /// `DisplayName`.
     #[serde(
@@ -9226,7 +9226,7 @@ pub struct Owner {
     pub id: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `OwnerOverride` enum.
     OwnerOverride {
         /// `Destination`
@@ -9237,7 +9237,7 @@ session_tower::string_enum! {
 /// The `OwnershipControls` structure. Every member is optional here; build one with
 /// `OwnershipControls { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct OwnershipControls {
     /// `Rules` (required).
     #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
@@ -9247,7 +9247,7 @@ pub struct OwnershipControls {
 /// The `OwnershipControlsRule` structure. Every member is optional here; build one with
 /// `OwnershipControlsRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct OwnershipControlsRule {
     /// `ObjectOwnership` (required).
     #[serde(
@@ -9261,13 +9261,13 @@ pub struct OwnershipControlsRule {
 /// The `ParquetInput` structure. Every member is optional here; build one with
 /// `ParquetInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ParquetInput {}
 
 /// The `Part` structure. Every member is optional here; build one with
 /// `Part { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Part {
     /// `PartNumber`.
     #[serde(
@@ -9361,7 +9361,7 @@ pub struct Part {
     pub checksum_xxhash128: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `PartitionDateSource` enum.
     PartitionDateSource {
         /// `EventTime`
@@ -9374,7 +9374,7 @@ session_tower::string_enum! {
 /// The `PartitionedPrefix` structure. Every member is optional here; build one with
 /// `PartitionedPrefix { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PartitionedPrefix {
     /// `PartitionDateSource`.
     #[serde(
@@ -9385,7 +9385,7 @@ pub struct PartitionedPrefix {
     pub partition_date_source: Option<PartitionDateSource>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `Payer` enum.
     Payer {
         /// `Requester`
@@ -9395,7 +9395,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `Permission` enum.
     Permission {
         /// `FULL_CONTROL`
@@ -9414,7 +9414,7 @@ session_tower::string_enum! {
 /// The `PolicyStatus` structure. Every member is optional here; build one with
 /// `PolicyStatus { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PolicyStatus {
     /// `IsPublic`.
     #[serde(rename = "IsPublic", default, skip_serializing_if = "Option::is_none")]
@@ -9424,7 +9424,7 @@ pub struct PolicyStatus {
 /// The `Progress` structure. Every member is optional here; build one with
 /// `Progress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Progress {
     /// `BytesScanned`.
     #[serde(
@@ -9452,14 +9452,14 @@ pub struct Progress {
 /// The `ProgressEvent` structure. Every member is optional here; build one with
 /// `ProgressEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ProgressEvent {
     /// `Details`.
     #[serde(rename = "Details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Progress>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `Protocol` enum.
     Protocol {
         /// `http`
@@ -9472,7 +9472,7 @@ session_tower::string_enum! {
 /// The `PublicAccessBlockConfiguration` structure. Every member is optional here; build one with
 /// `PublicAccessBlockConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PublicAccessBlockConfiguration {
     /// `BlockPublicAcls`.
     #[serde(
@@ -9507,7 +9507,7 @@ pub struct PublicAccessBlockConfiguration {
 /// The `PutBucketAbacRequest` structure. Every member is optional here; build one with
 /// `PutBucketAbacRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketAbacRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9545,7 +9545,7 @@ pub struct PutBucketAbacRequest {
 /// The `PutBucketAccelerateConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketAccelerateConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketAccelerateConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9576,7 +9576,7 @@ pub struct PutBucketAccelerateConfigurationRequest {
 /// The `PutBucketAclRequest` structure. Every member is optional here; build one with
 /// `PutBucketAclRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketAclRequest {
     /// `ACL`.
     #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
@@ -9648,7 +9648,7 @@ pub struct PutBucketAclRequest {
 /// The `PutBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9675,7 +9675,7 @@ pub struct PutBucketAnalyticsConfigurationRequest {
 /// The `PutBucketCorsRequest` structure. Every member is optional here; build one with
 /// `PutBucketCorsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketCorsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9713,7 +9713,7 @@ pub struct PutBucketCorsRequest {
 /// The `PutBucketEncryptionRequest` structure. Every member is optional here; build one with
 /// `PutBucketEncryptionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketEncryptionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9751,7 +9751,7 @@ pub struct PutBucketEncryptionRequest {
 /// The `PutBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketIntelligentTieringConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9778,7 +9778,7 @@ pub struct PutBucketIntelligentTieringConfigurationRequest {
 /// The `PutBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketInventoryConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9805,7 +9805,7 @@ pub struct PutBucketInventoryConfigurationRequest {
 /// The `PutBucketLifecycleConfigurationOutput` structure. Every member is optional here; build one with
 /// `PutBucketLifecycleConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketLifecycleConfigurationOutput {
     /// `TransitionDefaultMinimumObjectSize`.
     #[serde(
@@ -9819,7 +9819,7 @@ pub struct PutBucketLifecycleConfigurationOutput {
 /// The `PutBucketLifecycleConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketLifecycleConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketLifecycleConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9857,7 +9857,7 @@ pub struct PutBucketLifecycleConfigurationRequest {
 /// The `PutBucketLifecycleRequest` structure. Every member is optional here; build one with
 /// `PutBucketLifecycleRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketLifecycleRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9895,7 +9895,7 @@ pub struct PutBucketLifecycleRequest {
 /// The `PutBucketLoggingRequest` structure. Every member is optional here; build one with
 /// `PutBucketLoggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketLoggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9933,7 +9933,7 @@ pub struct PutBucketLoggingRequest {
 /// The `PutBucketMetricsConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketMetricsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9960,7 +9960,7 @@ pub struct PutBucketMetricsConfigurationRequest {
 /// The `PutBucketNotificationConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketNotificationConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketNotificationConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -9991,7 +9991,7 @@ pub struct PutBucketNotificationConfigurationRequest {
 /// The `PutBucketNotificationRequest` structure. Every member is optional here; build one with
 /// `PutBucketNotificationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketNotificationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10029,7 +10029,7 @@ pub struct PutBucketNotificationRequest {
 /// The `PutBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
 /// `PutBucketOwnershipControlsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketOwnershipControlsRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10067,7 +10067,7 @@ pub struct PutBucketOwnershipControlsRequest {
 /// The `PutBucketPolicyRequest` structure. Every member is optional here; build one with
 /// `PutBucketPolicyRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketPolicyRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10108,7 +10108,7 @@ pub struct PutBucketPolicyRequest {
 /// The `PutBucketReplicationRequest` structure. Every member is optional here; build one with
 /// `PutBucketReplicationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketReplicationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10149,7 +10149,7 @@ pub struct PutBucketReplicationRequest {
 /// The `PutBucketRequestPaymentRequest` structure. Every member is optional here; build one with
 /// `PutBucketRequestPaymentRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketRequestPaymentRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10187,7 +10187,7 @@ pub struct PutBucketRequestPaymentRequest {
 /// The `PutBucketTaggingRequest` structure. Every member is optional here; build one with
 /// `PutBucketTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10221,7 +10221,7 @@ pub struct PutBucketTaggingRequest {
 /// The `PutBucketVersioningRequest` structure. Every member is optional here; build one with
 /// `PutBucketVersioningRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketVersioningRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10262,7 +10262,7 @@ pub struct PutBucketVersioningRequest {
 /// The `PutBucketWebsiteRequest` structure. Every member is optional here; build one with
 /// `PutBucketWebsiteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutBucketWebsiteRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10300,7 +10300,7 @@ pub struct PutBucketWebsiteRequest {
 /// The `PutObjectAclOutput` structure. Every member is optional here; build one with
 /// `PutObjectAclOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectAclOutput {
     /// `RequestCharged`.
     #[serde(
@@ -10314,7 +10314,7 @@ pub struct PutObjectAclOutput {
 /// The `PutObjectAclRequest` structure. Every member is optional here; build one with
 /// `PutObjectAclRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectAclRequest {
     /// `ACL`.
     #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
@@ -10399,7 +10399,7 @@ pub struct PutObjectAclRequest {
 /// The `PutObjectAnnotationOutput` structure. Every member is optional here; build one with
 /// `PutObjectAnnotationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectAnnotationOutput {
     /// `Key`.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -10517,7 +10517,7 @@ pub struct PutObjectAnnotationOutput {
 /// The `PutObjectAnnotationRequest` structure. Every member is optional here; build one with
 /// `PutObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectAnnotationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10648,7 +10648,7 @@ pub struct PutObjectAnnotationRequest {
 /// The `PutObjectLegalHoldOutput` structure. Every member is optional here; build one with
 /// `PutObjectLegalHoldOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectLegalHoldOutput {
     /// `RequestCharged`.
     #[serde(
@@ -10662,7 +10662,7 @@ pub struct PutObjectLegalHoldOutput {
 /// The `PutObjectLegalHoldRequest` structure. Every member is optional here; build one with
 /// `PutObjectLegalHoldRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectLegalHoldRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10709,7 +10709,7 @@ pub struct PutObjectLegalHoldRequest {
 /// The `PutObjectLockConfigurationOutput` structure. Every member is optional here; build one with
 /// `PutObjectLockConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectLockConfigurationOutput {
     /// `RequestCharged`.
     #[serde(
@@ -10723,7 +10723,7 @@ pub struct PutObjectLockConfigurationOutput {
 /// The `PutObjectLockConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutObjectLockConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectLockConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -10771,7 +10771,7 @@ pub struct PutObjectLockConfigurationRequest {
 /// The `PutObjectOutput` structure. Every member is optional here; build one with
 /// `PutObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectOutput {
     /// `Expiration`.
     #[serde(
@@ -10958,7 +10958,7 @@ impl std::fmt::Debug for PutObjectOutput {
 /// The `PutObjectRequest` structure. Every member is optional here; build one with
 /// `PutObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectRequest {
     /// `ACL`.
     #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
@@ -11323,7 +11323,7 @@ impl std::fmt::Debug for PutObjectRequest {
 /// The `PutObjectRetentionOutput` structure. Every member is optional here; build one with
 /// `PutObjectRetentionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectRetentionOutput {
     /// `RequestCharged`.
     #[serde(
@@ -11337,7 +11337,7 @@ pub struct PutObjectRetentionOutput {
 /// The `PutObjectRetentionRequest` structure. Every member is optional here; build one with
 /// `PutObjectRetentionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectRetentionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -11391,7 +11391,7 @@ pub struct PutObjectRetentionRequest {
 /// The `PutObjectTaggingOutput` structure. Every member is optional here; build one with
 /// `PutObjectTaggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectTaggingOutput {
     /// `VersionId`.
     #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
@@ -11401,7 +11401,7 @@ pub struct PutObjectTaggingOutput {
 /// The `PutObjectTaggingRequest` structure. Every member is optional here; build one with
 /// `PutObjectTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutObjectTaggingRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -11448,7 +11448,7 @@ pub struct PutObjectTaggingRequest {
 /// The `PutPublicAccessBlockRequest` structure. Every member is optional here; build one with
 /// `PutPublicAccessBlockRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PutPublicAccessBlockRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -11486,7 +11486,7 @@ pub struct PutPublicAccessBlockRequest {
 /// The `QueueConfiguration` structure. Every member is optional here; build one with
 /// `QueueConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct QueueConfiguration {
     /// `Id`.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -11505,7 +11505,7 @@ pub struct QueueConfiguration {
 /// The `QueueConfigurationDeprecated` structure. Every member is optional here; build one with
 /// `QueueConfigurationDeprecated { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct QueueConfigurationDeprecated {
     /// `Id`.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -11522,7 +11522,7 @@ pub struct QueueConfigurationDeprecated {
     pub queue: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `QuoteFields` enum.
     QuoteFields {
         /// `ALWAYS`
@@ -11535,7 +11535,7 @@ session_tower::string_enum! {
 /// The `RecordExpiration` structure. Every member is optional here; build one with
 /// `RecordExpiration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RecordExpiration {
     /// `Expiration` (required).
     #[serde(
@@ -11552,7 +11552,7 @@ pub struct RecordExpiration {
 /// The `RecordsEvent` structure. Every member is optional here; build one with
 /// `RecordsEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RecordsEvent {
     /// `Payload`.
     #[serde(rename = "Payload", default, skip_serializing_if = "Option::is_none")]
@@ -11562,7 +11562,7 @@ pub struct RecordsEvent {
 /// The `Redirect` structure. Every member is optional here; build one with
 /// `Redirect { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Redirect {
     /// `HostName`.
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
@@ -11596,7 +11596,7 @@ pub struct Redirect {
 /// The `RedirectAllRequestsTo` structure. Every member is optional here; build one with
 /// `RedirectAllRequestsTo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RedirectAllRequestsTo {
     /// `HostName` (required).
     #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
@@ -11609,13 +11609,13 @@ pub struct RedirectAllRequestsTo {
 /// The `RenameObjectOutput` structure. Every member is optional here; build one with
 /// `RenameObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RenameObjectOutput {}
 
 /// The `RenameObjectRequest` structure. Every member is optional here; build one with
 /// `RenameObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RenameObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -11700,14 +11700,14 @@ pub struct RenameObjectRequest {
 /// The `ReplicaModifications` structure. Every member is optional here; build one with
 /// `ReplicaModifications { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicaModifications {
     /// `Status` (required).
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplicaModificationsStatus>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ReplicaModificationsStatus` enum.
     ReplicaModificationsStatus {
         /// `Enabled`
@@ -11720,7 +11720,7 @@ session_tower::string_enum! {
 /// The `ReplicationConfiguration` structure. Every member is optional here; build one with
 /// `ReplicationConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicationConfiguration {
     /// `Role` (required).
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
@@ -11733,7 +11733,7 @@ pub struct ReplicationConfiguration {
 /// The `ReplicationRule` structure. Every member is optional here; build one with
 /// `ReplicationRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicationRule {
     /// `ID`.
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
@@ -11784,7 +11784,7 @@ pub struct ReplicationRule {
 /// The `ReplicationRuleAndOperator` structure. Every member is optional here; build one with
 /// `ReplicationRuleAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicationRuleAndOperator {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -11797,7 +11797,7 @@ pub struct ReplicationRuleAndOperator {
 /// The `ReplicationRuleFilter` structure. Every member is optional here; build one with
 /// `ReplicationRuleFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicationRuleFilter {
     /// `Prefix`.
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
@@ -11810,7 +11810,7 @@ pub struct ReplicationRuleFilter {
     pub and: Option<ReplicationRuleAndOperator>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ReplicationRuleStatus` enum.
     ReplicationRuleStatus {
         /// `Enabled`
@@ -11820,7 +11820,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ReplicationStatus` enum.
     ReplicationStatus {
         /// `COMPLETE`
@@ -11839,7 +11839,7 @@ session_tower::string_enum! {
 /// The `ReplicationTime` structure. Every member is optional here; build one with
 /// `ReplicationTime { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicationTime {
     /// `Status` (required).
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -11849,7 +11849,7 @@ pub struct ReplicationTime {
     pub time: Option<ReplicationTimeValue>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ReplicationTimeStatus` enum.
     ReplicationTimeStatus {
         /// `Enabled`
@@ -11862,14 +11862,14 @@ session_tower::string_enum! {
 /// The `ReplicationTimeValue` structure. Every member is optional here; build one with
 /// `ReplicationTimeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReplicationTimeValue {
     /// `Minutes`.
     #[serde(rename = "Minutes", default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<i32>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `RequestCharged` enum.
     RequestCharged {
         /// `requester`
@@ -11877,7 +11877,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `RequestPayer` enum.
     RequestPayer {
         /// `requester`
@@ -11888,7 +11888,7 @@ session_tower::string_enum! {
 /// The `RequestPaymentConfiguration` structure. Every member is optional here; build one with
 /// `RequestPaymentConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RequestPaymentConfiguration {
     /// `Payer` (required).
     #[serde(rename = "Payer", default, skip_serializing_if = "Option::is_none")]
@@ -11898,7 +11898,7 @@ pub struct RequestPaymentConfiguration {
 /// The `RequestProgress` structure. Every member is optional here; build one with
 /// `RequestProgress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RequestProgress {
     /// `Enabled`.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -11908,7 +11908,7 @@ pub struct RequestProgress {
 /// The `RestoreObjectOutput` structure. Every member is optional here; build one with
 /// `RestoreObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RestoreObjectOutput {
     /// `RequestCharged`.
     #[serde(
@@ -11929,7 +11929,7 @@ pub struct RestoreObjectOutput {
 /// The `RestoreObjectRequest` structure. Every member is optional here; build one with
 /// `RestoreObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RestoreObjectRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -11973,7 +11973,7 @@ pub struct RestoreObjectRequest {
 /// The `RestoreRequest` structure. Every member is optional here; build one with
 /// `RestoreRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RestoreRequest {
     /// `Days`.
     #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
@@ -12014,7 +12014,7 @@ pub struct RestoreRequest {
     pub output_location: Option<OutputLocation>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `RestoreRequestType` enum.
     RestoreRequestType {
         /// `SELECT`
@@ -12025,7 +12025,7 @@ session_tower::string_enum! {
 /// The `RestoreStatus` structure. Every member is optional here; build one with
 /// `RestoreStatus { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RestoreStatus {
     /// `IsRestoreInProgress`.
     #[serde(
@@ -12046,7 +12046,7 @@ pub struct RestoreStatus {
 /// The `RoutingRule` structure. Every member is optional here; build one with
 /// `RoutingRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RoutingRule {
     /// `Condition`.
     #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
@@ -12059,7 +12059,7 @@ pub struct RoutingRule {
 /// The `Rule` structure. Every member is optional here; build one with
 /// `Rule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Rule {
     /// `Expiration`.
     #[serde(
@@ -12110,7 +12110,7 @@ pub struct Rule {
 /// The `S3KeyFilter` structure. Every member is optional here; build one with
 /// `S3KeyFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct S3KeyFilter {
     /// `FilterRules`.
     #[serde(
@@ -12124,7 +12124,7 @@ pub struct S3KeyFilter {
 /// The `S3Location` structure. Every member is optional here; build one with
 /// `S3Location { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct S3Location {
     /// `BucketName` (required).
     #[serde(
@@ -12172,7 +12172,7 @@ pub struct S3Location {
     pub storage_class: Option<StorageClass>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `S3TablesBucketType` enum.
     S3TablesBucketType {
         /// `aws`
@@ -12185,7 +12185,7 @@ session_tower::string_enum! {
 /// The `S3TablesDestination` structure. Every member is optional here; build one with
 /// `S3TablesDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct S3TablesDestination {
     /// `TableBucketArn` (required).
     #[serde(
@@ -12202,7 +12202,7 @@ pub struct S3TablesDestination {
 /// The `S3TablesDestinationResult` structure. Every member is optional here; build one with
 /// `S3TablesDestinationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct S3TablesDestinationResult {
     /// `TableBucketArn` (required).
     #[serde(
@@ -12229,7 +12229,7 @@ pub struct S3TablesDestinationResult {
 /// The `SSEKMS` structure. Every member is optional here; build one with
 /// `Ssekms { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Ssekms {
     /// `KeyId` (required).
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
@@ -12247,7 +12247,7 @@ impl std::fmt::Debug for Ssekms {
 /// The `SSEKMSEncryption` structure. Every member is optional here; build one with
 /// `SsekmsEncryption { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SsekmsEncryption {
     /// `KMSKeyArn` (required).
     #[serde(rename = "KMSKeyArn", default, skip_serializing_if = "Option::is_none")]
@@ -12276,13 +12276,13 @@ impl std::fmt::Debug for SsekmsEncryption {
 /// The `SSES3` structure. Every member is optional here; build one with
 /// `Sses3 { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Sses3 {}
 
 /// The `ScanRange` structure. Every member is optional here; build one with
 /// `ScanRange { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ScanRange {
     /// `Start`.
     #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
@@ -12295,7 +12295,7 @@ pub struct ScanRange {
 /// The `SelectObjectContentEventStream` structure. Every member is optional here; build one with
 /// `SelectObjectContentEventStream { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SelectObjectContentEventStream {
     /// `Records`.
     #[serde(rename = "Records", default, skip_serializing_if = "Option::is_none")]
@@ -12317,7 +12317,7 @@ pub struct SelectObjectContentEventStream {
 /// The `SelectObjectContentOutput` structure. Every member is optional here; build one with
 /// `SelectObjectContentOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SelectObjectContentOutput {
     /// `Payload`.
     #[serde(rename = "Payload", default, skip_serializing_if = "Option::is_none")]
@@ -12327,7 +12327,7 @@ pub struct SelectObjectContentOutput {
 /// The `SelectObjectContentRequest` structure. Every member is optional here; build one with
 /// `SelectObjectContentRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SelectObjectContentRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -12428,7 +12428,7 @@ impl std::fmt::Debug for SelectObjectContentRequest {
 /// The `SelectParameters` structure. Every member is optional here; build one with
 /// `SelectParameters { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SelectParameters {
     /// `InputSerialization` (required).
     #[serde(
@@ -12460,7 +12460,7 @@ pub struct SelectParameters {
     pub output_serialization: Option<OutputSerialization>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `ServerSideEncryption` enum.
     ServerSideEncryption {
         /// `AES256`
@@ -12479,7 +12479,7 @@ session_tower::string_enum! {
 /// The `ServerSideEncryptionByDefault` structure. Every member is optional here; build one with
 /// `ServerSideEncryptionByDefault { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ServerSideEncryptionByDefault {
     /// `SSEAlgorithm` (required).
     #[serde(
@@ -12512,7 +12512,7 @@ impl std::fmt::Debug for ServerSideEncryptionByDefault {
 /// The `ServerSideEncryptionConfiguration` structure. Every member is optional here; build one with
 /// `ServerSideEncryptionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ServerSideEncryptionConfiguration {
     /// `Rules` (required).
     #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
@@ -12522,7 +12522,7 @@ pub struct ServerSideEncryptionConfiguration {
 /// The `ServerSideEncryptionRule` structure. Every member is optional here; build one with
 /// `ServerSideEncryptionRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ServerSideEncryptionRule {
     /// `ApplyServerSideEncryptionByDefault`.
     #[serde(
@@ -12550,7 +12550,7 @@ pub struct ServerSideEncryptionRule {
 /// The `SessionCredentials` structure. Every member is optional here; build one with
 /// `SessionCredentials { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SessionCredentials {
     /// `AccessKeyId` (required).
     #[serde(
@@ -12599,7 +12599,7 @@ impl std::fmt::Debug for SessionCredentials {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `SessionMode` enum.
     SessionMode {
         /// `ReadOnly`
@@ -12612,13 +12612,13 @@ session_tower::string_enum! {
 /// The `SimplePrefix` structure. Every member is optional here; build one with
 /// `SimplePrefix { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SimplePrefix {}
 
 /// The `SourceSelectionCriteria` structure. Every member is optional here; build one with
 /// `SourceSelectionCriteria { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SourceSelectionCriteria {
     /// `SseKmsEncryptedObjects`.
     #[serde(
@@ -12639,14 +12639,14 @@ pub struct SourceSelectionCriteria {
 /// The `SseKmsEncryptedObjects` structure. Every member is optional here; build one with
 /// `SseKmsEncryptedObjects { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SseKmsEncryptedObjects {
     /// `Status` (required).
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SseKmsEncryptedObjectsStatus>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `SseKmsEncryptedObjectsStatus` enum.
     SseKmsEncryptedObjectsStatus {
         /// `Enabled`
@@ -12659,7 +12659,7 @@ session_tower::string_enum! {
 /// The `Stats` structure. Every member is optional here; build one with
 /// `Stats { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Stats {
     /// `BytesScanned`.
     #[serde(
@@ -12687,14 +12687,14 @@ pub struct Stats {
 /// The `StatsEvent` structure. Every member is optional here; build one with
 /// `StatsEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct StatsEvent {
     /// `Details`.
     #[serde(rename = "Details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Stats>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `StorageClass` enum.
     StorageClass {
         /// `STANDARD`
@@ -12733,7 +12733,7 @@ session_tower::string_enum! {
 /// The `StorageClassAnalysis` structure. Every member is optional here; build one with
 /// `StorageClassAnalysis { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct StorageClassAnalysis {
     /// `DataExport`.
     #[serde(
@@ -12747,7 +12747,7 @@ pub struct StorageClassAnalysis {
 /// The `StorageClassAnalysisDataExport` structure. Every member is optional here; build one with
 /// `StorageClassAnalysisDataExport { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct StorageClassAnalysisDataExport {
     /// `OutputSchemaVersion` (required).
     #[serde(
@@ -12765,7 +12765,7 @@ pub struct StorageClassAnalysisDataExport {
     pub destination: Option<AnalyticsExportDestination>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `StorageClassAnalysisSchemaVersion` enum.
     StorageClassAnalysisSchemaVersion {
         /// `V_1`
@@ -12773,7 +12773,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `TableSseAlgorithm` enum.
     TableSseAlgorithm {
         /// `aws:kms`
@@ -12786,7 +12786,7 @@ session_tower::string_enum! {
 /// The `Tag` structure. Every member is optional here; build one with
 /// `Tag { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Tag {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -12799,14 +12799,14 @@ pub struct Tag {
 /// The `Tagging` structure. Every member is optional here; build one with
 /// `Tagging { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Tagging {
     /// `TagSet` (required).
     #[serde(rename = "TagSet", default, skip_serializing_if = "Option::is_none")]
     pub tag_set: Option<Vec<Tag>>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `TaggingDirective` enum.
     TaggingDirective {
         /// `COPY`
@@ -12819,7 +12819,7 @@ session_tower::string_enum! {
 /// The `TargetGrant` structure. Every member is optional here; build one with
 /// `TargetGrant { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TargetGrant {
     /// `Grantee`.
     #[serde(rename = "Grantee", default, skip_serializing_if = "Option::is_none")]
@@ -12836,7 +12836,7 @@ pub struct TargetGrant {
 /// The `TargetObjectKeyFormat` structure. Every member is optional here; build one with
 /// `TargetObjectKeyFormat { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TargetObjectKeyFormat {
     /// `SimplePrefix`.
     #[serde(
@@ -12854,7 +12854,7 @@ pub struct TargetObjectKeyFormat {
     pub partitioned_prefix: Option<PartitionedPrefix>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `Tier` enum.
     Tier {
         /// `Standard`
@@ -12869,7 +12869,7 @@ session_tower::string_enum! {
 /// The `Tiering` structure. Every member is optional here; build one with
 /// `Tiering { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Tiering {
     /// `Days` (required).
     #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
@@ -12886,7 +12886,7 @@ pub struct Tiering {
 /// The `TooManyParts` error. Every member is optional here; build one with
 /// `TooManyParts { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TooManyParts {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -12896,7 +12896,7 @@ pub struct TooManyParts {
 /// The `TopicConfiguration` structure. Every member is optional here; build one with
 /// `TopicConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TopicConfiguration {
     /// `Id`.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -12915,7 +12915,7 @@ pub struct TopicConfiguration {
 /// The `TopicConfigurationDeprecated` structure. Every member is optional here; build one with
 /// `TopicConfigurationDeprecated { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TopicConfigurationDeprecated {
     /// `Id`.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -12935,7 +12935,7 @@ pub struct TopicConfigurationDeprecated {
 /// The `Transition` structure. Every member is optional here; build one with
 /// `Transition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Transition {
     /// `Date`.
     #[serde(
@@ -12957,7 +12957,7 @@ pub struct Transition {
     pub storage_class: Option<TransitionStorageClass>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `TransitionDefaultMinimumObjectSize` enum.
     TransitionDefaultMinimumObjectSize {
         /// `varies_by_storage_class`
@@ -12967,7 +12967,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `TransitionStorageClass` enum.
     TransitionStorageClass {
         /// `GLACIER`
@@ -12985,7 +12985,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `Type` enum.
     Type {
         /// `CanonicalUser`
@@ -13000,7 +13000,7 @@ session_tower::string_enum! {
 /// The `UnsupportedMediaType` error. Every member is optional here; build one with
 /// `UnsupportedMediaType { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UnsupportedMediaType {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -13010,7 +13010,7 @@ pub struct UnsupportedMediaType {
 /// The `UpdateBucketMetadataAnnotationTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `UpdateBucketMetadataAnnotationTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -13048,7 +13048,7 @@ pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
 /// The `UpdateBucketMetadataInventoryTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `UpdateBucketMetadataInventoryTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -13086,7 +13086,7 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
 /// The `UpdateBucketMetadataJournalTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `UpdateBucketMetadataJournalTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -13124,7 +13124,7 @@ pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
 /// The `UpdateObjectEncryptionRequest` structure. Every member is optional here; build one with
 /// `UpdateObjectEncryptionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateObjectEncryptionRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -13175,7 +13175,7 @@ pub struct UpdateObjectEncryptionRequest {
 /// The `UpdateObjectEncryptionResponse` structure. Every member is optional here; build one with
 /// `UpdateObjectEncryptionResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UpdateObjectEncryptionResponse {
     /// `RequestCharged`.
     #[serde(
@@ -13189,7 +13189,7 @@ pub struct UpdateObjectEncryptionResponse {
 /// The `UploadPartCopyOutput` structure. Every member is optional here; build one with
 /// `UploadPartCopyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UploadPartCopyOutput {
     /// `CopySourceVersionId`.
     #[serde(
@@ -13270,7 +13270,7 @@ impl std::fmt::Debug for UploadPartCopyOutput {
 /// The `UploadPartCopyRequest` structure. Every member is optional here; build one with
 /// `UploadPartCopyRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UploadPartCopyRequest {
     /// `Bucket` (required).
     #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
@@ -13448,7 +13448,7 @@ impl std::fmt::Debug for UploadPartCopyRequest {
 /// The `UploadPartOutput` structure. Every member is optional here; build one with
 /// `UploadPartOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UploadPartOutput {
     /// `ServerSideEncryption`.
     #[serde(
@@ -13597,7 +13597,7 @@ impl std::fmt::Debug for UploadPartOutput {
 /// The `UploadPartRequest` structure. Every member is optional here; build one with
 /// `UploadPartRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UploadPartRequest {
     /// `Body`.
     #[serde(skip)]
@@ -13782,7 +13782,7 @@ impl std::fmt::Debug for UploadPartRequest {
 /// The `VersioningConfiguration` structure. Every member is optional here; build one with
 /// `VersioningConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct VersioningConfiguration {
     /// `MFADelete`.
     #[serde(rename = "MFADelete", default, skip_serializing_if = "Option::is_none")]
@@ -13795,7 +13795,7 @@ pub struct VersioningConfiguration {
 /// The `WebsiteConfiguration` structure. Every member is optional here; build one with
 /// `WebsiteConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct WebsiteConfiguration {
     /// `ErrorDocument`.
     #[serde(
@@ -13830,7 +13830,7 @@ pub struct WebsiteConfiguration {
 /// The `WriteGetObjectResponseRequest` structure. Every member is optional here; build one with
 /// `WriteGetObjectResponseRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct WriteGetObjectResponseRequest {
     /// `RequestRoute` (required).
     #[serde(

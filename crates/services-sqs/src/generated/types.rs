@@ -6,13 +6,13 @@
 
 use std::collections::HashMap;
 
-use session_tower::rt;
-use session_tower::rt::serde::{Deserialize, Serialize};
+use session_runtime as rt;
+use session_runtime::serde::{Deserialize, Serialize};
 
 /// The `AddPermissionRequest` structure. Every member is optional here; build one with
 /// `AddPermissionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AddPermissionRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -35,7 +35,7 @@ pub struct AddPermissionRequest {
 /// The `BatchEntryIdsNotDistinct` error. Every member is optional here; build one with
 /// `BatchEntryIdsNotDistinct { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchEntryIdsNotDistinct {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -48,7 +48,7 @@ pub struct BatchEntryIdsNotDistinct {
 /// The `BatchRequestTooLong` error. Every member is optional here; build one with
 /// `BatchRequestTooLong { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchRequestTooLong {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -61,7 +61,7 @@ pub struct BatchRequestTooLong {
 /// The `BatchResultErrorEntry` structure. Every member is optional here; build one with
 /// `BatchResultErrorEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct BatchResultErrorEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -84,7 +84,7 @@ pub struct BatchResultErrorEntry {
 /// The `CancelMessageMoveTaskRequest` structure. Every member is optional here; build one with
 /// `CancelMessageMoveTaskRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CancelMessageMoveTaskRequest {
     /// `TaskHandle` (required).
     #[serde(
@@ -98,7 +98,7 @@ pub struct CancelMessageMoveTaskRequest {
 /// The `CancelMessageMoveTaskResult` structure. Every member is optional here; build one with
 /// `CancelMessageMoveTaskResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CancelMessageMoveTaskResult {
     /// `ApproximateNumberOfMessagesMoved`.
     #[serde(
@@ -112,7 +112,7 @@ pub struct CancelMessageMoveTaskResult {
 /// The `ChangeMessageVisibilityBatchRequest` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ChangeMessageVisibilityBatchRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -125,7 +125,7 @@ pub struct ChangeMessageVisibilityBatchRequest {
 /// The `ChangeMessageVisibilityBatchRequestEntry` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchRequestEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ChangeMessageVisibilityBatchRequestEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -149,7 +149,7 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
 /// The `ChangeMessageVisibilityBatchResult` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ChangeMessageVisibilityBatchResult {
     /// `Successful` (required).
     #[serde(
@@ -166,7 +166,7 @@ pub struct ChangeMessageVisibilityBatchResult {
 /// The `ChangeMessageVisibilityBatchResultEntry` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ChangeMessageVisibilityBatchResultEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -176,7 +176,7 @@ pub struct ChangeMessageVisibilityBatchResultEntry {
 /// The `ChangeMessageVisibilityRequest` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ChangeMessageVisibilityRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -200,7 +200,7 @@ pub struct ChangeMessageVisibilityRequest {
 /// The `CreateQueueRequest` structure. Every member is optional here; build one with
 /// `CreateQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateQueueRequest {
     /// `QueueName` (required).
     #[serde(rename = "QueueName", default, skip_serializing_if = "Option::is_none")]
@@ -220,7 +220,7 @@ pub struct CreateQueueRequest {
 /// The `CreateQueueResult` structure. Every member is optional here; build one with
 /// `CreateQueueResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct CreateQueueResult {
     /// `QueueUrl`.
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -230,7 +230,7 @@ pub struct CreateQueueResult {
 /// The `DeleteMessageBatchRequest` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteMessageBatchRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -243,7 +243,7 @@ pub struct DeleteMessageBatchRequest {
 /// The `DeleteMessageBatchRequestEntry` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchRequestEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteMessageBatchRequestEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -260,7 +260,7 @@ pub struct DeleteMessageBatchRequestEntry {
 /// The `DeleteMessageBatchResult` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteMessageBatchResult {
     /// `Successful` (required).
     #[serde(
@@ -277,7 +277,7 @@ pub struct DeleteMessageBatchResult {
 /// The `DeleteMessageBatchResultEntry` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteMessageBatchResultEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -287,7 +287,7 @@ pub struct DeleteMessageBatchResultEntry {
 /// The `DeleteMessageRequest` structure. Every member is optional here; build one with
 /// `DeleteMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteMessageRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -304,7 +304,7 @@ pub struct DeleteMessageRequest {
 /// The `DeleteQueueRequest` structure. Every member is optional here; build one with
 /// `DeleteQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DeleteQueueRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -314,7 +314,7 @@ pub struct DeleteQueueRequest {
 /// The `EmptyBatchRequest` error. Every member is optional here; build one with
 /// `EmptyBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct EmptyBatchRequest {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -327,7 +327,7 @@ pub struct EmptyBatchRequest {
 /// The `GetQueueAttributesRequest` structure. Every member is optional here; build one with
 /// `GetQueueAttributesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetQueueAttributesRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -344,7 +344,7 @@ pub struct GetQueueAttributesRequest {
 /// The `GetQueueAttributesResult` structure. Every member is optional here; build one with
 /// `GetQueueAttributesResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetQueueAttributesResult {
     /// `Attributes`.
     #[serde(
@@ -358,7 +358,7 @@ pub struct GetQueueAttributesResult {
 /// The `GetQueueUrlRequest` structure. Every member is optional here; build one with
 /// `GetQueueUrlRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetQueueUrlRequest {
     /// `QueueName` (required).
     #[serde(rename = "QueueName", default, skip_serializing_if = "Option::is_none")]
@@ -375,7 +375,7 @@ pub struct GetQueueUrlRequest {
 /// The `GetQueueUrlResult` structure. Every member is optional here; build one with
 /// `GetQueueUrlResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetQueueUrlResult {
     /// `QueueUrl`.
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -385,7 +385,7 @@ pub struct GetQueueUrlResult {
 /// The `InvalidAddress` error. Every member is optional here; build one with
 /// `InvalidAddress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidAddress {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -398,7 +398,7 @@ pub struct InvalidAddress {
 /// The `InvalidAttributeName` error. Every member is optional here; build one with
 /// `InvalidAttributeName { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidAttributeName {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -411,7 +411,7 @@ pub struct InvalidAttributeName {
 /// The `InvalidAttributeValue` error. Every member is optional here; build one with
 /// `InvalidAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidAttributeValue {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -424,7 +424,7 @@ pub struct InvalidAttributeValue {
 /// The `InvalidBatchEntryId` error. Every member is optional here; build one with
 /// `InvalidBatchEntryId { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidBatchEntryId {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -437,7 +437,7 @@ pub struct InvalidBatchEntryId {
 /// The `InvalidIdFormat` error. Every member is optional here; build one with
 /// `InvalidIdFormat { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidIdFormat {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -447,7 +447,7 @@ pub struct InvalidIdFormat {
 /// The `InvalidMessageContents` error. Every member is optional here; build one with
 /// `InvalidMessageContents { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidMessageContents {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -460,7 +460,7 @@ pub struct InvalidMessageContents {
 /// The `InvalidSecurity` error. Every member is optional here; build one with
 /// `InvalidSecurity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidSecurity {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -473,7 +473,7 @@ pub struct InvalidSecurity {
 /// The `KmsAccessDenied` error. Every member is optional here; build one with
 /// `KmsAccessDenied { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KmsAccessDenied {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -486,7 +486,7 @@ pub struct KmsAccessDenied {
 /// The `KmsDisabled` error. Every member is optional here; build one with
 /// `KmsDisabled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KmsDisabled {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -499,7 +499,7 @@ pub struct KmsDisabled {
 /// The `KmsInvalidKeyUsage` error. Every member is optional here; build one with
 /// `KmsInvalidKeyUsage { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KmsInvalidKeyUsage {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -512,7 +512,7 @@ pub struct KmsInvalidKeyUsage {
 /// The `KmsInvalidState` error. Every member is optional here; build one with
 /// `KmsInvalidState { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KmsInvalidState {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -525,7 +525,7 @@ pub struct KmsInvalidState {
 /// The `KmsNotFound` error. Every member is optional here; build one with
 /// `KmsNotFound { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KmsNotFound {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -538,7 +538,7 @@ pub struct KmsNotFound {
 /// The `KmsOptInRequired` error. Every member is optional here; build one with
 /// `KmsOptInRequired { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KmsOptInRequired {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -551,7 +551,7 @@ pub struct KmsOptInRequired {
 /// The `KmsThrottled` error. Every member is optional here; build one with
 /// `KmsThrottled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct KmsThrottled {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -564,7 +564,7 @@ pub struct KmsThrottled {
 /// The `ListDeadLetterSourceQueuesRequest` structure. Every member is optional here; build one with
 /// `ListDeadLetterSourceQueuesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListDeadLetterSourceQueuesRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -584,7 +584,7 @@ pub struct ListDeadLetterSourceQueuesRequest {
 /// The `ListDeadLetterSourceQueuesResult` structure. Every member is optional here; build one with
 /// `ListDeadLetterSourceQueuesResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListDeadLetterSourceQueuesResult {
     /// `queueUrls` (required).
     #[serde(rename = "queueUrls", default, skip_serializing_if = "Option::is_none")]
@@ -597,7 +597,7 @@ pub struct ListDeadLetterSourceQueuesResult {
 /// The `ListMessageMoveTasksRequest` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListMessageMoveTasksRequest {
     /// `SourceArn` (required).
     #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
@@ -614,7 +614,7 @@ pub struct ListMessageMoveTasksRequest {
 /// The `ListMessageMoveTasksResult` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListMessageMoveTasksResult {
     /// `Results`.
     #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
@@ -624,7 +624,7 @@ pub struct ListMessageMoveTasksResult {
 /// The `ListMessageMoveTasksResultEntry` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListMessageMoveTasksResultEntry {
     /// `TaskHandle`.
     #[serde(
@@ -686,7 +686,7 @@ pub struct ListMessageMoveTasksResultEntry {
 /// The `ListQueueTagsRequest` structure. Every member is optional here; build one with
 /// `ListQueueTagsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListQueueTagsRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -696,7 +696,7 @@ pub struct ListQueueTagsRequest {
 /// The `ListQueueTagsResult` structure. Every member is optional here; build one with
 /// `ListQueueTagsResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListQueueTagsResult {
     /// `Tags`.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
@@ -706,7 +706,7 @@ pub struct ListQueueTagsResult {
 /// The `ListQueuesRequest` structure. Every member is optional here; build one with
 /// `ListQueuesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListQueuesRequest {
     /// `QueueNamePrefix`.
     #[serde(
@@ -730,7 +730,7 @@ pub struct ListQueuesRequest {
 /// The `ListQueuesResult` structure. Every member is optional here; build one with
 /// `ListQueuesResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ListQueuesResult {
     /// `QueueUrls`.
     #[serde(rename = "QueueUrls", default, skip_serializing_if = "Option::is_none")]
@@ -743,7 +743,7 @@ pub struct ListQueuesResult {
 /// The `Message` structure. Every member is optional here; build one with
 /// `Message { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Message {
     /// `MessageId`.
     #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
@@ -787,7 +787,7 @@ pub struct Message {
 /// The `MessageAttributeValue` structure. Every member is optional here; build one with
 /// `MessageAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MessageAttributeValue {
     /// `StringValue`.
     #[serde(
@@ -825,14 +825,14 @@ pub struct MessageAttributeValue {
 /// The `MessageNotInflight` error. Every member is optional here; build one with
 /// `MessageNotInflight { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MessageNotInflight {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
     pub meta: session_tower::ServiceError,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `MessageSystemAttributeName` enum.
     MessageSystemAttributeName {
         /// `All`
@@ -858,7 +858,7 @@ session_tower::string_enum! {
     }
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `MessageSystemAttributeNameForSends` enum.
     MessageSystemAttributeNameForSends {
         /// `AWSTraceHeader`
@@ -869,7 +869,7 @@ session_tower::string_enum! {
 /// The `MessageSystemAttributeValue` structure. Every member is optional here; build one with
 /// `MessageSystemAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MessageSystemAttributeValue {
     /// `StringValue`.
     #[serde(
@@ -907,7 +907,7 @@ pub struct MessageSystemAttributeValue {
 /// The `OverLimit` error. Every member is optional here; build one with
 /// `OverLimit { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct OverLimit {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -920,7 +920,7 @@ pub struct OverLimit {
 /// The `PurgeQueueInProgress` error. Every member is optional here; build one with
 /// `PurgeQueueInProgress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PurgeQueueInProgress {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -933,14 +933,14 @@ pub struct PurgeQueueInProgress {
 /// The `PurgeQueueRequest` structure. Every member is optional here; build one with
 /// `PurgeQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PurgeQueueRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
 }
 
-session_tower::string_enum! {
+session_runtime::string_enum! {
     /// The `QueueAttributeName` enum.
     QueueAttributeName {
         /// `All`
@@ -993,7 +993,7 @@ session_tower::string_enum! {
 /// The `QueueDeletedRecently` error. Every member is optional here; build one with
 /// `QueueDeletedRecently { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct QueueDeletedRecently {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1006,7 +1006,7 @@ pub struct QueueDeletedRecently {
 /// The `QueueDoesNotExist` error. Every member is optional here; build one with
 /// `QueueDoesNotExist { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct QueueDoesNotExist {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1019,7 +1019,7 @@ pub struct QueueDoesNotExist {
 /// The `QueueNameExists` error. Every member is optional here; build one with
 /// `QueueNameExists { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct QueueNameExists {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1032,7 +1032,7 @@ pub struct QueueNameExists {
 /// The `ReceiptHandleIsInvalid` error. Every member is optional here; build one with
 /// `ReceiptHandleIsInvalid { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReceiptHandleIsInvalid {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1045,7 +1045,7 @@ pub struct ReceiptHandleIsInvalid {
 /// The `ReceiveMessageRequest` structure. Every member is optional here; build one with
 /// `ReceiveMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReceiveMessageRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1105,7 +1105,7 @@ pub struct ReceiveMessageRequest {
 /// The `ReceiveMessageResult` structure. Every member is optional here; build one with
 /// `ReceiveMessageResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ReceiveMessageResult {
     /// `Messages`.
     #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
@@ -1115,7 +1115,7 @@ pub struct ReceiveMessageResult {
 /// The `RemovePermissionRequest` structure. Every member is optional here; build one with
 /// `RemovePermissionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RemovePermissionRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1128,7 +1128,7 @@ pub struct RemovePermissionRequest {
 /// The `RequestThrottled` error. Every member is optional here; build one with
 /// `RequestThrottled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RequestThrottled {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1141,7 +1141,7 @@ pub struct RequestThrottled {
 /// The `ResourceNotFoundException` error. Every member is optional here; build one with
 /// `ResourceNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ResourceNotFoundException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1154,7 +1154,7 @@ pub struct ResourceNotFoundException {
 /// The `SendMessageBatchRequest` structure. Every member is optional here; build one with
 /// `SendMessageBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SendMessageBatchRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1167,7 +1167,7 @@ pub struct SendMessageBatchRequest {
 /// The `SendMessageBatchRequestEntry` structure. Every member is optional here; build one with
 /// `SendMessageBatchRequestEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SendMessageBatchRequestEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1220,7 +1220,7 @@ pub struct SendMessageBatchRequestEntry {
 /// The `SendMessageBatchResult` structure. Every member is optional here; build one with
 /// `SendMessageBatchResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SendMessageBatchResult {
     /// `Successful` (required).
     #[serde(
@@ -1237,7 +1237,7 @@ pub struct SendMessageBatchResult {
 /// The `SendMessageBatchResultEntry` structure. Every member is optional here; build one with
 /// `SendMessageBatchResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SendMessageBatchResultEntry {
     /// `Id` (required).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -1278,7 +1278,7 @@ pub struct SendMessageBatchResultEntry {
 /// The `SendMessageRequest` structure. Every member is optional here; build one with
 /// `SendMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SendMessageRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1331,7 +1331,7 @@ pub struct SendMessageRequest {
 /// The `SendMessageResult` structure. Every member is optional here; build one with
 /// `SendMessageResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SendMessageResult {
     /// `MD5OfMessageBody`.
     #[serde(
@@ -1369,7 +1369,7 @@ pub struct SendMessageResult {
 /// The `SetQueueAttributesRequest` structure. Every member is optional here; build one with
 /// `SetQueueAttributesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SetQueueAttributesRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1386,7 +1386,7 @@ pub struct SetQueueAttributesRequest {
 /// The `StartMessageMoveTaskRequest` structure. Every member is optional here; build one with
 /// `StartMessageMoveTaskRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct StartMessageMoveTaskRequest {
     /// `SourceArn` (required).
     #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
@@ -1410,7 +1410,7 @@ pub struct StartMessageMoveTaskRequest {
 /// The `StartMessageMoveTaskResult` structure. Every member is optional here; build one with
 /// `StartMessageMoveTaskResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct StartMessageMoveTaskResult {
     /// `TaskHandle`.
     #[serde(
@@ -1424,7 +1424,7 @@ pub struct StartMessageMoveTaskResult {
 /// The `TagQueueRequest` structure. Every member is optional here; build one with
 /// `TagQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TagQueueRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1437,7 +1437,7 @@ pub struct TagQueueRequest {
 /// The `TooManyEntriesInBatchRequest` error. Every member is optional here; build one with
 /// `TooManyEntriesInBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct TooManyEntriesInBatchRequest {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1450,7 +1450,7 @@ pub struct TooManyEntriesInBatchRequest {
 /// The `UnsupportedOperation` error. Every member is optional here; build one with
 /// `UnsupportedOperation { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UnsupportedOperation {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -1463,7 +1463,7 @@ pub struct UnsupportedOperation {
 /// The `UntagQueueRequest` structure. Every member is optional here; build one with
 /// `UntagQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct UntagQueueRequest {
     /// `QueueUrl` (required).
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]

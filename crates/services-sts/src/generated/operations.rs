@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use session_tower::rt::{self, ModeledError as _, OperationError};
+use session_runtime::{self as rt, ModeledError as _, OperationError};
 use session_tower::{Client, ServiceError};
 
 #[allow(unused_imports)]

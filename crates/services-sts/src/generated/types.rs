@@ -6,13 +6,13 @@
 
 use std::collections::HashMap;
 
-use session_tower::rt;
-use session_tower::rt::serde::{Deserialize, Serialize};
+use session_runtime as rt;
+use session_runtime::serde::{Deserialize, Serialize};
 
 /// The `AssumeRoleRequest` structure. Every member is optional here; build one with
 /// `AssumeRoleRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AssumeRoleRequest {
     /// `RoleArn` (required).
     #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
@@ -87,7 +87,7 @@ pub struct AssumeRoleRequest {
 /// The `AssumeRoleResponse` structure. Every member is optional here; build one with
 /// `AssumeRoleResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AssumeRoleResponse {
     /// `Credentials`.
     #[serde(
@@ -122,7 +122,7 @@ pub struct AssumeRoleResponse {
 /// The `AssumeRoleWithSAMLRequest` structure. Every member is optional here; build one with
 /// `AssumeRoleWithSamlRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AssumeRoleWithSamlRequest {
     /// `RoleArn` (required).
     #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
@@ -179,7 +179,7 @@ impl std::fmt::Debug for AssumeRoleWithSamlRequest {
 /// The `AssumeRoleWithSAMLResponse` structure. Every member is optional here; build one with
 /// `AssumeRoleWithSamlResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AssumeRoleWithSamlResponse {
     /// `Credentials`.
     #[serde(
@@ -237,7 +237,7 @@ pub struct AssumeRoleWithSamlResponse {
 /// The `AssumeRoleWithWebIdentityRequest` structure. Every member is optional here; build one with
 /// `AssumeRoleWithWebIdentityRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AssumeRoleWithWebIdentityRequest {
     /// `RoleArn` (required).
     #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
@@ -302,7 +302,7 @@ impl std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
 /// The `AssumeRoleWithWebIdentityResponse` structure. Every member is optional here; build one with
 /// `AssumeRoleWithWebIdentityResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AssumeRoleWithWebIdentityResponse {
     /// `Credentials`.
     #[serde(
@@ -350,7 +350,7 @@ pub struct AssumeRoleWithWebIdentityResponse {
 /// The `AssumeRootRequest` structure. Every member is optional here; build one with
 /// `AssumeRootRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AssumeRootRequest {
     /// `TargetPrincipal` (required).
     #[serde(
@@ -378,7 +378,7 @@ pub struct AssumeRootRequest {
 /// The `AssumeRootResponse` structure. Every member is optional here; build one with
 /// `AssumeRootResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AssumeRootResponse {
     /// `Credentials`.
     #[serde(
@@ -399,7 +399,7 @@ pub struct AssumeRootResponse {
 /// The `AssumedRoleUser` structure. Every member is optional here; build one with
 /// `AssumedRoleUser { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct AssumedRoleUser {
     /// `AssumedRoleId` (required).
     #[serde(
@@ -416,7 +416,7 @@ pub struct AssumedRoleUser {
 /// The `Credentials` structure. Every member is optional here; build one with
 /// `Credentials { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Credentials {
     /// `AccessKeyId` (required).
     #[serde(
@@ -465,7 +465,7 @@ impl std::fmt::Debug for Credentials {
 /// The `DecodeAuthorizationMessageRequest` structure. Every member is optional here; build one with
 /// `DecodeAuthorizationMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DecodeAuthorizationMessageRequest {
     /// `EncodedMessage` (required).
     #[serde(
@@ -479,7 +479,7 @@ pub struct DecodeAuthorizationMessageRequest {
 /// The `DecodeAuthorizationMessageResponse` structure. Every member is optional here; build one with
 /// `DecodeAuthorizationMessageResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct DecodeAuthorizationMessageResponse {
     /// `DecodedMessage`.
     #[serde(
@@ -493,7 +493,7 @@ pub struct DecodeAuthorizationMessageResponse {
 /// The `ExpiredTokenException` error. Every member is optional here; build one with
 /// `ExpiredTokenException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExpiredTokenException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -506,7 +506,7 @@ pub struct ExpiredTokenException {
 /// The `ExpiredTradeInTokenException` error. Every member is optional here; build one with
 /// `ExpiredTradeInTokenException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ExpiredTradeInTokenException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -519,7 +519,7 @@ pub struct ExpiredTradeInTokenException {
 /// The `FederatedUser` structure. Every member is optional here; build one with
 /// `FederatedUser { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct FederatedUser {
     /// `FederatedUserId` (required).
     #[serde(
@@ -536,7 +536,7 @@ pub struct FederatedUser {
 /// The `GetAccessKeyInfoRequest` structure. Every member is optional here; build one with
 /// `GetAccessKeyInfoRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetAccessKeyInfoRequest {
     /// `AccessKeyId` (required).
     #[serde(
@@ -550,7 +550,7 @@ pub struct GetAccessKeyInfoRequest {
 /// The `GetAccessKeyInfoResponse` structure. Every member is optional here; build one with
 /// `GetAccessKeyInfoResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetAccessKeyInfoResponse {
     /// `Account`.
     #[serde(rename = "Account", default, skip_serializing_if = "Option::is_none")]
@@ -560,13 +560,13 @@ pub struct GetAccessKeyInfoResponse {
 /// The `GetCallerIdentityRequest` structure. Every member is optional here; build one with
 /// `GetCallerIdentityRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetCallerIdentityRequest {}
 
 /// The `GetCallerIdentityResponse` structure. Every member is optional here; build one with
 /// `GetCallerIdentityResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetCallerIdentityResponse {
     /// `UserId`.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
@@ -582,7 +582,7 @@ pub struct GetCallerIdentityResponse {
 /// The `GetDelegatedAccessTokenRequest` structure. Every member is optional here; build one with
 /// `GetDelegatedAccessTokenRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetDelegatedAccessTokenRequest {
     /// `TradeInToken` (required).
     #[serde(
@@ -607,7 +607,7 @@ impl std::fmt::Debug for GetDelegatedAccessTokenRequest {
 /// The `GetDelegatedAccessTokenResponse` structure. Every member is optional here; build one with
 /// `GetDelegatedAccessTokenResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetDelegatedAccessTokenResponse {
     /// `Credentials`.
     #[serde(
@@ -635,7 +635,7 @@ pub struct GetDelegatedAccessTokenResponse {
 /// The `GetFederationTokenRequest` structure. Every member is optional here; build one with
 /// `GetFederationTokenRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetFederationTokenRequest {
     /// `Name` (required).
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -665,7 +665,7 @@ pub struct GetFederationTokenRequest {
 /// The `GetFederationTokenResponse` structure. Every member is optional here; build one with
 /// `GetFederationTokenResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetFederationTokenResponse {
     /// `Credentials`.
     #[serde(
@@ -693,7 +693,7 @@ pub struct GetFederationTokenResponse {
 /// The `GetSessionTokenRequest` structure. Every member is optional here; build one with
 /// `GetSessionTokenRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetSessionTokenRequest {
     /// `DurationSeconds`.
     #[serde(
@@ -717,7 +717,7 @@ pub struct GetSessionTokenRequest {
 /// The `GetSessionTokenResponse` structure. Every member is optional here; build one with
 /// `GetSessionTokenResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetSessionTokenResponse {
     /// `Credentials`.
     #[serde(
@@ -731,7 +731,7 @@ pub struct GetSessionTokenResponse {
 /// The `GetWebIdentityTokenRequest` structure. Every member is optional here; build one with
 /// `GetWebIdentityTokenRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetWebIdentityTokenRequest {
     /// `Audience` (required).
     #[serde(rename = "Audience", default, skip_serializing_if = "Option::is_none")]
@@ -758,7 +758,7 @@ pub struct GetWebIdentityTokenRequest {
 /// The `GetWebIdentityTokenResponse` structure. Every member is optional here; build one with
 /// `GetWebIdentityTokenResponse { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct GetWebIdentityTokenResponse {
     /// `WebIdentityToken`.
     #[serde(
@@ -791,7 +791,7 @@ impl std::fmt::Debug for GetWebIdentityTokenResponse {
 /// The `IDPCommunicationErrorException` error. Every member is optional here; build one with
 /// `IdpCommunicationErrorException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IdpCommunicationErrorException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -804,7 +804,7 @@ pub struct IdpCommunicationErrorException {
 /// The `IDPRejectedClaimException` error. Every member is optional here; build one with
 /// `IdpRejectedClaimException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct IdpRejectedClaimException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -817,7 +817,7 @@ pub struct IdpRejectedClaimException {
 /// The `InvalidAuthorizationMessageException` error. Every member is optional here; build one with
 /// `InvalidAuthorizationMessageException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidAuthorizationMessageException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -830,7 +830,7 @@ pub struct InvalidAuthorizationMessageException {
 /// The `InvalidIdentityTokenException` error. Every member is optional here; build one with
 /// `InvalidIdentityTokenException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct InvalidIdentityTokenException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -843,7 +843,7 @@ pub struct InvalidIdentityTokenException {
 /// The `JWTPayloadSizeExceededException` error. Every member is optional here; build one with
 /// `JwtPayloadSizeExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct JwtPayloadSizeExceededException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -856,7 +856,7 @@ pub struct JwtPayloadSizeExceededException {
 /// The `MalformedPolicyDocumentException` error. Every member is optional here; build one with
 /// `MalformedPolicyDocumentException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct MalformedPolicyDocumentException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -869,7 +869,7 @@ pub struct MalformedPolicyDocumentException {
 /// The `OutboundWebIdentityFederationDisabledException` error. Every member is optional here; build one with
 /// `OutboundWebIdentityFederationDisabledException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct OutboundWebIdentityFederationDisabledException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -882,7 +882,7 @@ pub struct OutboundWebIdentityFederationDisabledException {
 /// The `PackedPolicyTooLargeException` error. Every member is optional here; build one with
 /// `PackedPolicyTooLargeException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PackedPolicyTooLargeException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -895,7 +895,7 @@ pub struct PackedPolicyTooLargeException {
 /// The `PolicyDescriptorType` structure. Every member is optional here; build one with
 /// `PolicyDescriptorType { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct PolicyDescriptorType {
     /// `arn`.
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
@@ -905,7 +905,7 @@ pub struct PolicyDescriptorType {
 /// The `ProvidedContext` structure. Every member is optional here; build one with
 /// `ProvidedContext { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct ProvidedContext {
     /// `ProviderArn`.
     #[serde(
@@ -926,7 +926,7 @@ pub struct ProvidedContext {
 /// The `RegionDisabledException` error. Every member is optional here; build one with
 /// `RegionDisabledException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct RegionDisabledException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -939,7 +939,7 @@ pub struct RegionDisabledException {
 /// The `SessionDurationEscalationException` error. Every member is optional here; build one with
 /// `SessionDurationEscalationException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct SessionDurationEscalationException {
     /// `message`.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -952,7 +952,7 @@ pub struct SessionDurationEscalationException {
 /// The `Tag` structure. Every member is optional here; build one with
 /// `Tag { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_tower::rt::serde")]
+#[serde(crate = "session_runtime::serde")]
 pub struct Tag {
     /// `Key` (required).
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]

@@ -273,7 +273,7 @@ pub fn render_resources(
          //! makes no call until an action or `load` is awaited.\n\n\
          #![allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, unused_variables, deprecated)]\n\n\
          use std::sync::Arc;\n\n\
-         use session_tower::rt::{self, OperationError};\n\n",
+         use session_runtime::{self as rt, OperationError};\n\n",
     );
     let service = resources.get("service").cloned().unwrap_or(Value::Null);
     node::render_service(&mut cx, &service, &mut out)?;

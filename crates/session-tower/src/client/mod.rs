@@ -45,6 +45,10 @@ pub use builder::ClientBuilder;
 pub use operation::OperationMeta;
 pub use service::ServiceInfo;
 
+/// Builds an operation's request (what [`Client::send_rebuilding`] calls for the first
+/// attempt and again for each retry).
+pub type Rebuild<'a> = dyn Fn() -> Result<Request<SdkBody>, Error> + Sync + 'a;
+
 use crate::body::SdkBody;
 use crate::endpoint::{EndpointParams, EndpointResolver, ResolvedEndpoint};
 use crate::error::Error;
@@ -115,9 +119,9 @@ impl Client {
     /// Sends the request `build` makes; a retry calls `build` again rather than resending a
     /// copy kept from the start (most operations never retry, so the copy was kept for
     /// nothing). For operations whose request is cheap to make again from their input.
-    pub(crate) fn send_rebuilding<'a>(
+    pub fn send_rebuilding<'a>(
         &'a self,
-        build: &'a crate::retry::Rebuild<'a>,
+        build: &'a Rebuild<'a>,
         meta: OperationMeta,
     ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a {
         let first = build();
@@ -133,7 +137,7 @@ impl Client {
         &'a self,
         mut req: Request<SdkBody>,
         meta: OperationMeta,
-        rebuild: Option<&'a crate::retry::Rebuild<'a>>,
+        rebuild: Option<&'a Rebuild<'a>>,
     ) -> Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a>> {
         let user_agent = &self.inner.user_agent;
         req.headers_mut()

@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Parses an IMF-fixdate (`Wed, 25 Nov 2026 10:00:00 GMT`), the only form servers must send.
-pub(crate) fn parse_http_date(s: &str) -> Option<SystemTime> {
+pub fn parse_http_date(s: &str) -> Option<SystemTime> {
     let s = s.trim();
     let rest = s.split_once(", ")?.1;
     let mut parts = rest.split(' ');

@@ -7,7 +7,7 @@ pub mod xml;
 
 use http::HeaderMap;
 
-pub(crate) use date::parse_http_date;
+pub use date::parse_http_date;
 
 use crate::error::ServiceError;
 

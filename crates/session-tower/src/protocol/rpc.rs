@@ -61,7 +61,10 @@ pub fn json_request<I: Serialize>(
 
 /// [`json_request`] without the operation name extension, for callers that pass an
 /// [`OperationMeta`](crate::client::OperationMeta) instead.
-pub(crate) fn json_request_bare<I: Serialize>(
+///
+/// # Errors
+/// When `input` cannot be serialized.
+pub fn json_request_bare<I: Serialize>(
     protocol: Protocol,
     target: &'static str,
     input: &I,

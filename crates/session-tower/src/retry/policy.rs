@@ -185,8 +185,7 @@ pub(crate) enum Resend<'a> {
     Rebuild(&'a Rebuild<'a>, &'a HeaderValue),
 }
 
-/// Builds an operation's request (what [`Resend::Rebuild`] calls for each retry).
-pub(crate) type Rebuild<'a> = dyn Fn() -> Result<Request<SdkBody>, Error> + Sync + 'a;
+pub(crate) use crate::client::Rebuild;
 
 /// A copy of the method, URI, version and headers of `parts`, for a retry.
 fn copy_parts(parts: &http::request::Parts) -> http::request::Parts {

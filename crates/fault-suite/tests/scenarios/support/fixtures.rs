@@ -10,7 +10,7 @@ use services_sqs::SqsClient;
 use services_sts::operations::GetCallerIdentityError;
 use services_sts::StsClient;
 use session_testkit::faults::Fault;
-use session_tower::rt::OperationError;
+use session_runtime::OperationError;
 
 pub(crate) const QUEUE_URL: &str = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs";
 pub(crate) const MESSAGE: &str = "charge the card once";

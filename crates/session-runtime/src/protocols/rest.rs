@@ -13,13 +13,13 @@ use serde::Serialize;
 use serde_json::{Map as JsonMap, Value};
 
 use super::call::{ModeledError, OperationError};
-use super::checksum::{Algorithm, Validating};
-use super::schema::{Location, Member, Shape, ShapeId, TimestampFormat};
-use crate::body::SdkBody;
-use crate::client::Client;
-use crate::endpoint::EndpointParams;
-use crate::error::Error;
-use crate::protocol::rpc::{percent_encode, read_body};
+use crate::checksum::{Algorithm, Validating};
+use crate::schema::{Location, Member, Shape, ShapeId, TimestampFormat};
+use session_tower::body::SdkBody;
+use session_tower::Client;
+use session_tower::endpoint::EndpointParams;
+use session_tower::error::Error;
+use session_tower::protocol::rpc::{percent_encode, read_body};
 
 /// A streaming payload (an object's bytes, in or out). Cheap to clone: clones share the
 /// one body, which the first [`take`](ByteStream::take) or [`collect`](ByteStream::collect)
@@ -159,7 +159,7 @@ fn member_text(shapes: &[Shape], m: &Member, v: &Value, default: TimestampFormat
         .into_iter()
         .find(|f| *f != TimestampFormat::Default)
         .unwrap_or(default);
-    super::xml_write::text(shapes, m.shape, v, format)
+    crate::xml::write::text(shapes, m.shape, v, format)
 }
 
 /// An element's text with `default` as the timestamp format unless the shape has one.
@@ -168,7 +168,7 @@ fn element_text(shapes: &[Shape], id: ShapeId, v: &Value, default: TimestampForm
         Some(Shape::Timestamp(f)) if *f != TimestampFormat::Default => *f,
         _ => default,
     };
-    super::xml_write::text(shapes, id, v, format)
+    crate::xml::write::text(shapes, id, v, format)
 }
 
 /// The path and query of the request.
@@ -385,7 +385,7 @@ async fn send_rest(
                 (Some(Shape::Structure(_) | Shape::List(_) | Shape::Map(_)), Some(v)) => {
                     let mut out = String::new();
                     let root = op.payload_root.unwrap_or(m.wire);
-                    super::xml_write::write(shapes, m.shape, root, op.xml_namespace, v, &mut out);
+                    crate::xml::write::write(shapes, m.shape, root, op.xml_namespace, v, &mut out);
                     xml = true;
                     SdkBody::from(out)
                 }
@@ -411,7 +411,7 @@ async fn send_rest(
             match (has_body, op.input, op.input_root) {
                 (true, Some(id), Some(root)) => {
                     let mut out = String::new();
-                    super::xml_write::write(shapes, id, root, op.xml_namespace, &value, &mut out);
+                    crate::xml::write::write(shapes, id, root, op.xml_namespace, &value, &mut out);
                     xml = true;
                     SdkBody::from(out)
                 }
@@ -515,7 +515,7 @@ async fn send_rest(
     for (param, value) in op.static_params {
         params = params.bool(param, *value);
     }
-    let meta = crate::client::OperationMeta::named(op.name)
+    let meta = session_tower::client::OperationMeta::named(op.name)
         .endpoint_params(params)
         .host_prefix(host_prefix)
         .errors_on_success(op.errors_on_success);
@@ -645,8 +645,8 @@ async fn read_output(
             if !bytes.is_empty() {
                 let v = match shapes.get(usize::from(m.shape)) {
                     Some(Shape::Structure(_) | Shape::List(_) | Shape::Map(_)) => {
-                        let root = super::dom::parse(&bytes).map_err(malformed)?;
-                        super::xml_read::read(shapes, m.shape, &root)
+                        let root = crate::xml::dom::parse(&bytes).map_err(malformed)?;
+                        crate::xml::read::read(shapes, m.shape, &root)
                     }
                     Some(Shape::Blob) => {
                         Value::String(base64::engine::general_purpose::STANDARD.encode(&bytes))
@@ -659,8 +659,8 @@ async fn read_output(
         None => {
             let bytes = read_body(http::Response::from_parts(parts, body)).await?.1;
             if let (Some(id), false) = (op.output, bytes.trim_ascii().is_empty()) {
-                let root = super::dom::parse(&bytes).map_err(malformed)?;
-                if let Value::Object(body_members) = super::xml_read::read(shapes, id, &root) {
+                let root = crate::xml::dom::parse(&bytes).map_err(malformed)?;
+                if let Value::Object(body_members) = crate::xml::read::read(shapes, id, &root) {
                     out.extend(body_members);
                 }
                 // A bare body: the root element is the one member (S3's GetBucketLocation
@@ -670,7 +670,7 @@ async fn read_output(
                         if m.wire == root.name && !out.contains_key(m.name) {
                             out.insert(
                                 m.name.to_owned(),
-                                super::xml_read::read(shapes, m.shape, &root),
+                                crate::xml::read::read(shapes, m.shape, &root),
                             );
                         }
                     }
@@ -686,7 +686,7 @@ async fn read_output(
 fn header_value(shapes: &[Shape], m: &Member, text: &str) -> Option<Value> {
     let one = |id: ShapeId, text: &str| -> Option<Value> {
         let text = text.trim();
-        let v = super::xml_read::scalar(shapes, id, text);
+        let v = crate::xml::read::scalar(shapes, id, text);
         match (shapes.get(usize::from(id)), &v) {
             // Typed shapes whose text did not parse come back as strings: drop them.
             (Some(Shape::Integer | Shape::Boolean), Value::String(_)) => None,
@@ -696,7 +696,7 @@ fn header_value(shapes: &[Shape], m: &Member, text: &str) -> Option<Value> {
                 None
             }
             (Some(Shape::Timestamp(_)), Value::String(s)) => {
-                serde_json::from_value::<super::Timestamp>(Value::String(s.clone()))
+                serde_json::from_value::<crate::Timestamp>(Value::String(s.clone()))
                     .ok()
                     .map(|_| v)
             }

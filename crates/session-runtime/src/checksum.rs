@@ -12,7 +12,7 @@ use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use sha1::Digest as _;
 
-use crate::body::{BoxError, SdkBody};
+use session_tower::body::{BoxError, SdkBody};
 
 /// A checksum algorithm S3 accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 /// the service adds later parses instead of failing. Serializes as the string.
 ///
 /// ```
-/// session_tower::string_enum! {
+/// session_runtime::string_enum! {
 ///     /// Key types.
 ///     KeyType {
 ///         /// `HASH`
@@ -62,15 +62,15 @@ macro_rules! string_enum {
             }
         }
 
-        impl $crate::rt::serde::Serialize for $name {
-            fn serialize<S: $crate::rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> $crate::rt::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str> as $crate::rt::serde::Deserialize>::deserialize(d)?;
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as $crate::serde::Deserialize>::deserialize(d)?;
                 Ok(Self::from(s.as_ref()))
             }
         }

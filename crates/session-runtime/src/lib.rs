@@ -1,42 +1,38 @@
-//! Support for the service crates' generated code: value types (blobs, timestamps, string
-//! enums), the call helpers every generated operation goes through, operation errors and
-//! paginators.
+//! The runtime the generated service crates call: value types (blobs, timestamps, string
+//! enums, unions), the shape tables and the protocols' serializers and parsers that read
+//! them, the call paths every generated operation goes through with their error type,
+//! paginators, waiters, resources and checksums.
 //!
 //! Keeping this logic here, shared, is what keeps the generated code small: a generated
 //! operation is a serde input struct, a serde output struct, an error enum and a few lines
-//! that call [`json_call`].
+//! that call [`json_call`], [`query_call`] or [`rest_call`]. The stack those calls go
+//! through (endpoint, credentials, signing, retries, transport) is `session-tower`'s.
+//!
+//! Grouped by job: `values/` (the types members have), [`schema`] (shape tables),
+//! `protocols/` (the call paths: AWS JSON, query, REST), `xml/` (XML reading and writing
+//! by the shape tables), `waiter/`, `paginate.rs`, `resource.rs`, [`checksum`].
 
-mod blob;
-mod call;
+#![warn(missing_docs)]
+
 pub mod checksum;
-pub mod dom;
-pub mod float_format;
 mod paginate;
-pub mod query;
+mod protocols;
 mod resource;
-mod rest;
 pub mod schema;
-mod string_enum;
-mod timestamp;
-pub mod timestamp_format;
-mod union;
+mod values;
 mod waiter;
-pub mod xml_read;
-pub mod xml_write;
+pub mod xml;
 
-pub use blob::Blob;
-pub use call::{
-    host_label, json_call, missing_member, parse_xml_error, query_call, ModeledError,
-    OperationError, QueryOp,
-};
 pub use paginate::Paginator;
+pub use protocols::{
+    host_label, json_call, missing_member, parse_xml_error, query_call, rest_call, ByteStream,
+    ModeledError, OperationError, QueryOp, RestOp,
+};
 pub use resource::{
     batch, batch_collection, limit_pages, missing_in_response, BatchError, BatchFuture,
     BatchOutcome, BatchPlan, ResourceModel, ResourceNode, SendChunk,
 };
-pub use rest::{rest_call, ByteStream, RestOp};
-pub use timestamp::Timestamp;
-pub use union::{from_value, union_entry};
+pub use values::{float_format, from_value, timestamp_format, union_entry, Blob, Timestamp};
 pub use waiter::{
     Acceptor, AcceptorState, Expected, Matcher, Waited, Waiter, WaiterError, WaiterSpec,
     DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,

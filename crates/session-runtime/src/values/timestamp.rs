@@ -148,7 +148,7 @@ impl<'de> Deserialize<'de> for Timestamp {
                     return self.visit_f64(secs);
                 }
                 session_core::credentials::parse_rfc3339(v)
-                    .or_else(|| crate::protocol::parse_http_date(v))
+                    .or_else(|| session_tower::protocol::parse_http_date(v))
                     .map(Timestamp::from)
                     .ok_or_else(|| E::custom(format!("{v:?} is not a timestamp")))
             }

@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::schema::{Location, Shape, ShapeId, TimestampFormat};
+use crate::schema::{Location, Shape, ShapeId, TimestampFormat};
 
 /// Writes `value` (of shape `id`) as an element `name`, with `namespace` as its default
 /// namespace when given.
-pub fn write(
+pub(crate) fn write(
     shapes: &[Shape],
     id: ShapeId,
     name: &str,
@@ -124,14 +124,14 @@ pub fn write(
 }
 
 /// A scalar as text; timestamps in `format` (ISO 8601 by default).
-pub fn text(shapes: &[Shape], id: ShapeId, value: &Value, format: TimestampFormat) -> String {
+pub(crate) fn text(shapes: &[Shape], id: ShapeId, value: &Value, format: TimestampFormat) -> String {
     if let Some(Shape::Timestamp(shape_format)) = shapes.get(usize::from(id)) {
         let format = if format == TimestampFormat::Default {
             *shape_format
         } else {
             format
         };
-        return super::query::timestamp_text(value, format).unwrap_or_default();
+        return crate::protocols::query::timestamp_text(value, format).unwrap_or_default();
     }
     match value {
         Value::String(s) => s.clone(),
@@ -158,7 +158,7 @@ fn float_text(f: f64) -> String {
 }
 
 /// Escapes text for element content and attribute values.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

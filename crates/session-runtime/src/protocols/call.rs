@@ -6,10 +6,10 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::client::Client;
-use crate::client::OperationMeta;
-use crate::error::{Error, ServiceError};
-use crate::protocol::rpc::json_request_bare;
+use session_tower::Client;
+use session_tower::client::OperationMeta;
+use session_tower::error::{Error, ServiceError};
+use session_tower::protocol::rpc::json_request_bare;
 
 /// An operation's error enum (generated): its modeled errors plus `Unhandled`.
 pub trait ModeledError: Sized + fmt::Debug + Send + Sync + 'static {
@@ -219,7 +219,7 @@ where
 /// An `async move` block, not an `async fn`: the request is held once, not twice.
 fn exchange<'a>(
     client: &'a Client,
-    build: &'a crate::retry::Rebuild<'a>,
+    build: &'a session_tower::client::Rebuild<'a>,
     meta: OperationMeta,
 ) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> + Send + 'a {
     let sending = client.send_rebuilding(build, meta);
@@ -232,9 +232,9 @@ pub struct QueryOp {
     /// The operation (the `Action`).
     pub name: &'static str,
     /// The input shape in the service's table.
-    pub input: Option<super::schema::ShapeId>,
+    pub input: Option<crate::schema::ShapeId>,
     /// The output shape in the service's table.
-    pub output: Option<super::schema::ShapeId>,
+    pub output: Option<crate::schema::ShapeId>,
     /// The element wrapping the output (`<OpResult>`).
     pub result_wrapper: Option<&'static str>,
 }
@@ -248,7 +248,7 @@ pub struct QueryOp {
 pub async fn query_call<I, O, E>(
     client: &Client,
     op: &QueryOp,
-    shapes: &'static [super::schema::Shape],
+    shapes: &'static [crate::schema::Shape],
     input: &I,
     host_prefix: Option<String>,
 ) -> Result<O, OperationError<E>>
@@ -267,7 +267,7 @@ where
 async fn send_query(
     client: &Client,
     op: &QueryOp,
-    shapes: &'static [super::schema::Shape],
+    shapes: &'static [crate::schema::Shape],
     value: &serde_json::Value,
     host_prefix: Option<String>,
 ) -> Result<serde_json::Value, Error> {
@@ -282,7 +282,7 @@ async fn send_query(
         &pairs,
     ));
     let build = || {
-        let mut req = http::Request::new(crate::body::SdkBody::from(body.clone()));
+        let mut req = http::Request::new(session_tower::body::SdkBody::from(body.clone()));
         *req.method_mut() = http::Method::POST;
         *req.uri_mut() = http::Uri::from_static("/");
         let headers = req.headers_mut();
@@ -305,24 +305,24 @@ async fn send_query(
     if body.trim_ascii().is_empty() {
         return Ok(empty);
     }
-    let root = super::dom::parse(&body).map_err(bad)?;
+    let root = crate::xml::dom::parse(&body).map_err(bad)?;
     let wrapper = op
         .result_wrapper
         .map(str::to_owned)
         .unwrap_or_else(|| format!("{}Result", op.name));
     let el = root.child(&wrapper).unwrap_or(&root);
-    Ok(super::xml_read::read(shapes, output, el))
+    Ok(crate::xml::read::read(shapes, output, el))
 }
 
 fn malformed<E: ModeledError>(
     operation: &str,
-    cause: impl Into<crate::body::BoxError>,
+    cause: impl Into<session_tower::body::BoxError>,
 ) -> OperationError<E> {
     OperationError::stack(mismatch(operation, cause))
 }
 
 /// A response that does not fit the operation's model: one wording for every protocol.
-pub(crate) fn mismatch(operation: &str, cause: impl Into<crate::body::BoxError>) -> Error {
+pub(crate) fn mismatch(operation: &str, cause: impl Into<session_tower::body::BoxError>) -> Error {
     Error::response(format!(
         "{operation}: the response does not match the model"
     ))
@@ -333,21 +333,21 @@ pub(crate) fn mismatch(operation: &str, cause: impl Into<crate::body::BoxError>)
 /// the root) read by the shape table, plus members bound to headers. What does not parse
 /// leaves them unset.
 pub fn parse_xml_error<T: DeserializeOwned + Default>(
-    shapes: &'static [super::schema::Shape],
-    shape: super::schema::ShapeId,
+    shapes: &'static [crate::schema::Shape],
+    shape: crate::schema::ShapeId,
     service: &ServiceError,
 ) -> T {
-    fn find(el: &super::dom::Element) -> Option<&super::dom::Element> {
+    fn find(el: &crate::xml::dom::Element) -> Option<&crate::xml::dom::Element> {
         if el.name == "Error" {
             return Some(el);
         }
         el.children.iter().find_map(find)
     }
-    let mut value = match super::dom::parse(service.body()) {
-        Ok(root) => super::xml_read::read(shapes, shape, find(&root).unwrap_or(&root)),
+    let mut value = match crate::xml::dom::parse(service.body()) {
+        Ok(root) => crate::xml::read::read(shapes, shape, find(&root).unwrap_or(&root)),
         Err(_) => serde_json::Value::Object(Default::default()),
     };
-    if let (serde_json::Value::Object(map), Some(super::schema::Shape::Structure(members))) =
+    if let (serde_json::Value::Object(map), Some(crate::schema::Shape::Structure(members))) =
         (&mut value, shapes.get(usize::from(shape)))
     {
         super::rest::read_headers(shapes, members, service.headers(), service.status(), map);

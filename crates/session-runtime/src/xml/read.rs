@@ -4,10 +4,10 @@
 use serde_json::{Map as JsonMap, Number, Value};
 
 use super::dom::Element;
-use super::schema::{Shape, ShapeId};
+use crate::schema::{Shape, ShapeId};
 
 /// Reads `el` as shape `id`.
-pub fn read(shapes: &[Shape], id: ShapeId, el: &Element) -> Value {
+pub(crate) fn read(shapes: &[Shape], id: ShapeId, el: &Element) -> Value {
     let Some(shape) = shapes.get(usize::from(id)) else {
         return Value::Null;
     };
@@ -19,9 +19,9 @@ pub fn read(shapes: &[Shape], id: ShapeId, el: &Element) -> Value {
                 // nothing in a response, so such members come from the body.
                 if matches!(
                     m.location,
-                    super::schema::Location::Header
-                        | super::schema::Location::PrefixHeaders
-                        | super::schema::Location::StatusCode
+                    crate::schema::Location::Header
+                        | crate::schema::Location::PrefixHeaders
+                        | crate::schema::Location::StatusCode
                 ) {
                     continue;
                 }
@@ -78,7 +78,7 @@ pub fn read(shapes: &[Shape], id: ShapeId, el: &Element) -> Value {
 
 fn insert_entry(
     shapes: &[Shape],
-    map: &super::schema::Map,
+    map: &crate::schema::Map,
     entry: &Element,
     out: &mut JsonMap<String, Value>,
 ) {

@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use super::schema::{Shape, ShapeId, TimestampFormat};
-use super::Timestamp;
+use crate::schema::{Shape, ShapeId, TimestampFormat};
+use crate::Timestamp;
 
 /// Appends the pairs of `value` (of shape `id`) under `prefix` (empty at the top level).
-pub fn serialize(
+pub(crate) fn serialize(
     shapes: &[Shape],
     id: ShapeId,
     prefix: &str,
@@ -100,7 +100,7 @@ fn flat_list(
 
 fn entries(
     shapes: &[Shape],
-    map_shape: &super::schema::Map,
+    map_shape: &crate::schema::Map,
     prefix: &str,
     value: &Value,
     flattened: bool,
@@ -136,7 +136,7 @@ fn scalar_text(value: &Value) -> String {
 
 /// A timestamp value (as the types' serde form gives it: epoch seconds, or text) in
 /// `format`.
-pub fn timestamp_text(value: &Value, format: TimestampFormat) -> Option<String> {
+pub(crate) fn timestamp_text(value: &Value, format: TimestampFormat) -> Option<String> {
     let t = match value {
         Value::Number(n) => Timestamp::from_secs_f64(n.as_f64()?)?,
         Value::String(s) => serde_json::from_value::<Timestamp>(Value::String(s.clone())).ok()?,
@@ -150,14 +150,14 @@ pub fn timestamp_text(value: &Value, format: TimestampFormat) -> Option<String> 
                 format!("{}", t.as_secs_f64())
             }
         }
-        TimestampFormat::HttpDate => super::timestamp_format::format_http_date(t),
+        TimestampFormat::HttpDate => crate::timestamp_format::format_http_date(t),
         TimestampFormat::Default | TimestampFormat::Iso8601 => t.to_string(),
     })
 }
 
 /// The form body of a query request: `Action`, `Version`, then the pairs.
-pub fn form_body(action: &str, version: &str, pairs: &[(String, String)]) -> String {
-    let enc = |s: &str| crate::protocol::rpc::percent_encode(s, false);
+pub(crate) fn form_body(action: &str, version: &str, pairs: &[(String, String)]) -> String {
+    let enc = |s: &str| session_tower::protocol::rpc::percent_encode(s, false);
     let mut body = format!("Action={}&Version={}", enc(action), enc(version));
     for (k, v) in pairs {
         body.push('&');

@@ -15,7 +15,7 @@ impl Blob {
     /// formats ignore the name (JSON writes the bare string); a serializer with a binary
     /// type of its own (the DynamoDB item serializer, whose `B` would otherwise receive a
     /// string indistinguishable from any other) recognizes it and stores the bytes.
-    pub const SERDE_NAME: &'static str = "$session_tower::rt::Blob";
+    pub const SERDE_NAME: &'static str = "$session_runtime::Blob";
 
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {

@@ -15,7 +15,7 @@ fn parse_iso8601<E: serde::de::Error>(text: &str) -> Result<Timestamp, E> {
 }
 
 fn parse_http_date<E: serde::de::Error>(text: &str) -> Result<Timestamp, E> {
-    crate::protocol::parse_http_date(text)
+    session_tower::protocol::parse_http_date(text)
         .map(Timestamp::from)
         .ok_or_else(|| E::custom(format!("{text:?} is not an HTTP date")))
 }

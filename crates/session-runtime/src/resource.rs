@@ -10,8 +10,8 @@ use std::pin::Pin;
 use futures_core::Stream;
 use futures_util::StreamExt as _;
 
-use super::call::{ModeledError, OperationError};
-use crate::Error;
+use crate::protocols::{ModeledError, OperationError};
+use session_tower::Error;
 
 /// The future of one call a batch action sends.
 pub type BatchFuture<O, E> = Pin<Box<dyn Future<Output = Result<O, OperationError<E>>> + Send>>;
@@ -375,12 +375,12 @@ mod tests {
     use super::*;
 
     #[derive(Debug)]
-    struct NoErrors(crate::ServiceError);
+    struct NoErrors(session_tower::ServiceError);
     impl ModeledError for NoErrors {
-        fn from_service_error(service: crate::ServiceError) -> Self {
+        fn from_service_error(service: session_tower::ServiceError) -> Self {
             NoErrors(service)
         }
-        fn service_error(&self) -> &crate::ServiceError {
+        fn service_error(&self) -> &session_tower::ServiceError {
             &self.0
         }
     }
