@@ -119,8 +119,7 @@ pub use error::SigningError;
 pub use key_cache::{SigningKeyCache, DEFAULT_CAPACITY};
 pub use params::{Identity, PayloadHash, SigningParams};
 pub use presign::{
-    presign, presign_explained, presign_v4a, presign_v4a_explained, MAX_EXPIRES_IN,
-    MIN_EXPIRES_IN,
+    presign, presign_explained, presign_v4a, presign_v4a_explained, MAX_EXPIRES_IN, MIN_EXPIRES_IN,
 };
 pub use settings::{
     PercentEncodingMode, SessionTokenMode, SignedHeaderRules, SigningSettings, NEVER_SIGNED,

@@ -255,7 +255,16 @@ mod tests {
         for ok in ["*", "us-east-1", "us-east-1,us-west-2", "us-*", "a,b,c"] {
             assert!(is_region_set(ok), "{ok}");
         }
-        for bad in ["", ",", "us-east-1,", ",us-east-1", "a,,b", "us-east-1, us-west-2", "a/b", "ü"] {
+        for bad in [
+            "",
+            ",",
+            "us-east-1,",
+            ",us-east-1",
+            "a,,b",
+            "us-east-1, us-west-2",
+            "a/b",
+            "ü",
+        ] {
             assert!(!is_region_set(bad), "{bad:?}");
         }
     }

@@ -212,10 +212,7 @@ impl Signer {
     ///
     /// An empty secret or an access key id that cannot go into a credential scope.
     pub fn v4a_public_key(&self, identity: &Identity<'_>) -> Result<[u8; 65], SigningError> {
-        let key = self
-            .caches
-            .v4a
-            .key(identity, || identity.validate_keys())?;
+        let key = self.caches.v4a.key(identity, || identity.validate_keys())?;
         Ok(key.public_key())
     }
 
@@ -582,7 +579,12 @@ fn sign_headers_impl(
         ),
     };
 
-    let mut synthetic = [("x-amz-date", date.timestamp()), ("", ""), ("", ""), ("", "")];
+    let mut synthetic = [
+        ("x-amz-date", date.timestamp()),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+    ];
     let mut n = 1;
     if settings.content_sha256_header {
         synthetic[n] = ("x-amz-content-sha256", payload);

@@ -252,7 +252,8 @@ mod tests {
     #[test]
     fn signatures_verify_and_are_der() {
         let key = derive("AKIDEXAMPLE", "secret").unwrap();
-        let message = b"AWS4-ECDSA-P256-SHA256\n20150830T123600Z\n20150830/service/aws4_request\n00";
+        let message =
+            b"AWS4-ECDSA-P256-SHA256\n20150830T123600Z\n20150830/service/aws4_request\n00";
         let der = key.sign(message).unwrap();
         let bytes = der.as_bytes();
         assert_eq!(bytes[0], 0x30, "a DER SEQUENCE");

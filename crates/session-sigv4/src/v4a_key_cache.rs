@@ -160,7 +160,11 @@ mod tests {
         assert_eq!(cache.derivations(), 1, "same credentials: one derivation");
 
         let rotated = Identity::new("AKIDEXAMPLE", "another-secret");
-        assert_ne!(public(&cache, &rotated), a, "a new secret derives a new key");
+        assert_ne!(
+            public(&cache, &rotated),
+            a,
+            "a new secret derives a new key"
+        );
         let other = Identity::new("AKIDOTHER", SECRET);
         assert_ne!(public(&cache, &other), a);
         assert_eq!(cache.derivations(), 3);

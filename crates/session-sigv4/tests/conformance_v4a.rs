@@ -61,7 +61,7 @@ fn public_key_bytes(case: &Case) -> Vec<u8> {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len() / 2)
@@ -184,8 +184,10 @@ impl Run<'_> {
         );
         let (expected_headers, suite_sig) =
             take_signature(&format!("{:#?}", signed.normalized_headers()), "Signature=");
-        let (actual_headers, our_sig) =
-            take_signature(&format!("{:#?}", normalized_parts_headers(&parts)), "Signature=");
+        let (actual_headers, our_sig) = take_signature(
+            &format!("{:#?}", normalized_parts_headers(&parts)),
+            "Signature=",
+        );
         self.check(
             name,
             "header-signed request headers",
@@ -303,7 +305,8 @@ fn sigv4a_suite() {
     };
     let mut public_keys_checked = 0;
     for case in &cases {
-        let mut ctx = Context::from_json(&serde_json::from_str(&case.read("context.json").unwrap()).unwrap());
+        let mut ctx =
+            Context::from_json(&serde_json::from_str(&case.read("context.json").unwrap()).unwrap());
         if RAW_SPACE_CASES.contains(&case.name.as_str()) {
             ctx.settings.percent_encoding_mode = PercentEncodingMode::Single;
         }
@@ -344,7 +347,11 @@ fn sigv4a_suite() {
     // signed requests).
     assert_eq!(run.verified.ours, 2 * CASES);
     assert_eq!(run.verified.suites, 4 * CASES);
-    assert_eq!(signer.v4a_cache().derivations(), 1, "one set of credentials");
+    assert_eq!(
+        signer.v4a_cache().derivations(),
+        1,
+        "one set of credentials"
+    );
 }
 
 /// A signature that was not made with the case's key, or over another string, must fail the

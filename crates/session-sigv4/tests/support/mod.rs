@@ -272,4 +272,3 @@ pub(crate) fn wire_target(case: &str, target: &str) -> String {
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
-
