@@ -32,12 +32,14 @@ enum Kind {
     HeaderValue,
     /// The access key id, secret access key or session token is unusable.
     Credentials,
-    /// Region, service name or payload hash is unusable.
+    /// Region (or SigV4a region set), service name or payload hash is unusable.
     Params,
     /// The presigned URI could not be assembled.
     Uri,
     /// The signing key could not be derived.
     KeyDerivation,
+    /// The ECDSA signature (SigV4a) could not be computed.
+    Signature,
 }
 
 impl SigningError {
@@ -95,6 +97,10 @@ impl SigningError {
         Self::new(Kind::KeyDerivation, detail)
     }
 
+    pub(crate) fn signature(detail: &'static str) -> Self {
+        Self::new(Kind::Signature, detail)
+    }
+
     /// The signing time cannot be expressed as a SigV4 timestamp (before 1970 or after 9999).
     pub fn is_invalid_time(&self) -> bool {
         self.inner.kind == Kind::Time
@@ -120,7 +126,8 @@ impl SigningError {
         self.inner.kind == Kind::Credentials
     }
 
-    /// The region, service name or payload hash cannot be used for signing.
+    /// The region (or SigV4a region set), service name or payload hash cannot be used for
+    /// signing.
     pub fn is_invalid_params(&self) -> bool {
         self.inner.kind == Kind::Params
     }
@@ -133,6 +140,11 @@ impl SigningError {
     /// The signing key could not be derived.
     pub fn is_key_derivation(&self) -> bool {
         self.inner.kind == Kind::KeyDerivation
+    }
+
+    /// The SigV4a ECDSA signature could not be computed.
+    pub fn is_signature_failure(&self) -> bool {
+        self.inner.kind == Kind::Signature
     }
 }
 
@@ -159,6 +171,7 @@ impl fmt::Display for SigningError {
             Kind::Params => "invalid signing parameters",
             Kind::Uri => "invalid URI",
             Kind::KeyDerivation => "signing key derivation failed",
+            Kind::Signature => "signature computation failed",
         };
         write!(f, "SigV4 signing failed: {what}: {}", self.inner.detail)
     }

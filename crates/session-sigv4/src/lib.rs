@@ -1,12 +1,20 @@
-//! SigV4 request signing for `http::request::Parts`, built for per-request speed.
+//! SigV4 and SigV4a request signing for `http::request::Parts`, built for per-request speed.
 //!
 //! The signing key (four chained HMACs over secret, date, region and service) is derived once
 //! per UTC day with `aws-sigv4`'s `generate_signing_key` and cached in a [`SigningKeyCache`]
 //! shared by clones of a [`Signer`]; the canonical request and string to sign are built in
-//! per-thread buffers that are reused across requests, and `aws-sigv4`'s
-//! `calculate_signature` computes the final HMAC. The canonicalization (URI, query, headers)
-//! is implemented here from the SigV4 specification and checked against the public SigV4 test
-//! suite (`tests/conformance.rs`).
+//! per-thread buffers that are reused across requests, and the final HMAC is computed with the
+//! key's pads hashed once. The canonicalization (URI, query, headers) is implemented here from
+//! the SigV4 specification and checked against the public SigV4 test suite
+//! (`tests/conformance.rs`).
+//!
+//! SigV4a (`AWS4-ECDSA-P256-SHA256`, [`sign_headers_v4a`], [`presign_v4a`], or
+//! [`Signer::sign_headers_with`] with a [`SigningAlgorithm`]) uses the same canonicalization
+//! with `X-Amz-Region-Set` added, a credential scope without region, and a DER-encoded ECDSA
+//! P-256 signature (`p256`). Its key is derived from the credentials alone (the
+//! specification's counter-mode KDF) and cached per access key id and secret in a
+//! [`V4aKeyCache`]. It is checked against the public SigV4a test suite
+//! (`tests/conformance_v4a.rs`).
 //!
 //! The body is never read: the caller passes its hash as a [`PayloadHash`].
 //!
@@ -54,6 +62,31 @@
 //! # Ok(()) }
 //! ```
 //!
+//! SigV4a, for an endpoint whose auth scheme is `sigv4a` with a `signingRegionSet`:
+//!
+//! ```
+//! # use std::time::SystemTime;
+//! # use session_sigv4::{Identity, PayloadHash, Signer, SigningAlgorithm, SigningParams, SigningSettings};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let signer = Signer::new();
+//! # let settings = SigningSettings::s3();
+//! let region_set = ["us-east-1", "us-west-2"].join(",");
+//! let params = SigningParams {
+//!     identity: Identity::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+//!     region: &region_set,
+//!     service: "s3",
+//!     time: SystemTime::now(),
+//!     payload: PayloadHash::UnsignedPayload,
+//!     settings: &settings,
+//! };
+//! let (mut parts, _) = http::Request::get("https://example.amazonaws.com/key").body(())?.into_parts();
+//! let algorithm = SigningAlgorithm::from_auth_scheme("sigv4a").ok_or("unsupported")?;
+//! signer.sign_headers_with(algorithm, &mut parts, &params)?;
+//! assert_eq!(parts.headers["x-amz-region-set"], "us-east-1,us-west-2");
+//! assert_eq!(signer.v4a_cache().derivations(), 1); // derived once, then cached
+//! # Ok(()) }
+//! ```
+//!
 //! # Layer ordering
 //!
 //! Sign last: anything that changes the method, URI or a signed header after signing (a
@@ -62,11 +95,13 @@
 //!
 //! # Secrets
 //!
-//! [`Identity`], [`SigningParams`], [`Signer`], [`SigningKeyCache`] and [`SigningOutput`] have
+//! [`Identity`], [`SigningParams`], [`Signer`], [`SigningKeyCache`], [`V4aKeyCache`] and
+//! [`SigningOutput`] have
 //! hand-written `Debug` implementations that never print the secret access key or session
 //! token; `Authorization` and `X-Amz-Security-Token` header values are marked sensitive.
 //! Cached signing keys and secrets are wiped on drop.
 
+mod algorithm;
 mod canonical;
 mod date;
 mod error;
@@ -76,12 +111,21 @@ mod params;
 mod presign;
 mod settings;
 mod signer;
+mod v4a_key;
+mod v4a_key_cache;
 
+pub use algorithm::SigningAlgorithm;
 pub use error::SigningError;
 pub use key_cache::{SigningKeyCache, DEFAULT_CAPACITY};
 pub use params::{Identity, PayloadHash, SigningParams};
-pub use presign::{presign, presign_explained, MAX_EXPIRES_IN, MIN_EXPIRES_IN};
+pub use presign::{
+    presign, presign_explained, presign_v4a, presign_v4a_explained, MAX_EXPIRES_IN, MIN_EXPIRES_IN,
+};
 pub use settings::{
     PercentEncodingMode, SessionTokenMode, SignedHeaderRules, SigningSettings, NEVER_SIGNED,
 };
-pub use signer::{sign_headers, sign_headers_explained, Signer, SigningOutput};
+pub use signer::{
+    sign_headers, sign_headers_explained, sign_headers_v4a, sign_headers_v4a_explained, Signer,
+    SigningOutput,
+};
+pub use v4a_key_cache::{V4aKeyCache, DEFAULT_V4A_CAPACITY};

@@ -108,6 +108,12 @@ pub(crate) fn is_scope_component(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/')
 }
 
+/// A SigV4a region set: `*`, a region, or regions separated by `,` (no spaces), each as a
+/// region must be; wildcards such as `us-*` are left for the service to judge.
+pub(crate) fn is_region_set(s: &str) -> bool {
+    s.split(',').all(is_scope_component)
+}
+
 /// The hash of the request payload, as it goes into the canonical request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -172,6 +178,10 @@ pub struct SigningParams<'a> {
     /// The credentials to sign with.
     pub identity: Identity<'a>,
     /// The signing region, e.g. `us-east-1`.
+    ///
+    /// For SigV4a ([`sign_headers_v4a`](crate::sign_headers_v4a()),
+    /// [`presign_v4a`](crate::presign_v4a())) the region set instead: `us-east-1`,
+    /// `us-east-1,us-west-2` or `*` (an endpoint's `signingRegionSet` joined with `,`).
     pub region: &'a str,
     /// The signing name of the service, e.g. `s3`, `sqs`, `execute-api`.
     pub service: &'a str,
@@ -202,6 +212,22 @@ impl SigningParams<'_> {
         Ok(())
     }
 
+    /// The SigV4a counterpart of [`validate_scope`](Self::validate_scope) for what is not
+    /// part of the key: the region set and the service.
+    pub(crate) fn validate_v4a_scope(&self) -> Result<(), SigningError> {
+        if !is_region_set(self.region) {
+            return Err(SigningError::params(
+                "region set must be comma-separated non-empty regions (or `*`) of visible ASCII without '/'",
+            ));
+        }
+        if !is_scope_component(self.service) {
+            return Err(SigningError::params(
+                "service must be non-empty visible ASCII without '/'",
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks what changes per request: the session token and the payload hash.
     pub(crate) fn validate_request(&self) -> Result<(), SigningError> {
         self.identity.validate_token()?;
@@ -222,5 +248,24 @@ mod tests {
         assert!(!all_visible_ascii("tokén"));
         assert!(all_visible_ascii(&"A".repeat(2000)));
         assert!(!all_visible_ascii(&format!("{}\n", "A".repeat(2000))));
+    }
+
+    #[test]
+    fn region_sets() {
+        for ok in ["*", "us-east-1", "us-east-1,us-west-2", "us-*", "a,b,c"] {
+            assert!(is_region_set(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            ",",
+            "us-east-1,",
+            ",us-east-1",
+            "a,,b",
+            "us-east-1, us-west-2",
+            "a/b",
+            "ü",
+        ] {
+            assert!(!is_region_set(bad), "{bad:?}");
+        }
     }
 }

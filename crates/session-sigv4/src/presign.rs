@@ -6,12 +6,13 @@ use http::request::Parts;
 use http::uri::PathAndQuery;
 use http::Uri;
 
+use crate::algorithm::SigningAlgorithm;
 use crate::canonical::{self, query, HeaderInput, PresignQuery, Request};
 use crate::date::AmzDate;
 use crate::error::SigningError;
 use crate::params::SigningParams;
 use crate::settings::SessionTokenMode;
-use crate::signer::{compute_signature, should_sign, Signer, SigningOutput, ALGORITHM};
+use crate::signer::{compute_signature, should_sign, Signer, SigningOutput};
 
 /// The longest expiry SigV4 allows: 7 days.
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(604_800);
@@ -40,7 +41,15 @@ pub fn presign(
     params: &SigningParams<'_>,
     expires_in: Duration,
 ) -> Result<Uri, SigningError> {
-    presign_impl(signer, parts, params, expires_in, false).map(|(uri, _)| uri)
+    presign_impl(
+        signer,
+        parts,
+        params,
+        SigningAlgorithm::SigV4,
+        expires_in,
+        false,
+    )
+    .map(|(uri, _)| uri)
 }
 
 /// [`presign`](presign()), also returning the canonical request, string to sign and signature.
@@ -54,7 +63,92 @@ pub fn presign_explained(
     params: &SigningParams<'_>,
     expires_in: Duration,
 ) -> Result<(Uri, SigningOutput), SigningError> {
-    let (uri, explained) = presign_impl(signer, parts, params, expires_in, true)?;
+    explained(presign_impl(
+        signer,
+        parts,
+        params,
+        SigningAlgorithm::SigV4,
+        expires_in,
+        true,
+    )?)
+}
+
+/// Returns a SigV4a presigned URI: as [`presign`](presign()), with `X-Amz-Algorithm`
+/// `AWS4-ECDSA-P256-SHA256`, the credential scope `YYYYMMDD/service/aws4_request` and
+/// `X-Amz-Region-Set` (from `params.region`, the region set: `us-east-1`,
+/// `us-east-1,us-west-2` or `*`) in the signed query. `X-Amz-Signature` is the hex
+/// DER-encoded ECDSA P-256 signature.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use session_sigv4::{presign_v4a, Identity, PayloadHash, Signer, SigningParams, SigningSettings};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let settings = SigningSettings::s3();
+/// let params = SigningParams {
+///     identity: Identity::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+///     region: "*",
+///     service: "s3",
+///     time: SystemTime::now(),
+///     payload: PayloadHash::UnsignedPayload,
+///     settings: &settings,
+/// };
+/// let (get, _) = http::Request::get("https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/key.txt")
+///     .body(())?
+///     .into_parts();
+/// let url = presign_v4a(&Signer::new(), &get, &params, Duration::from_secs(900))?;
+/// let query = url.query().unwrap_or_default();
+/// assert!(query.starts_with("X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256&"));
+/// assert!(query.contains("&X-Amz-Region-Set=%2A&"));
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// Everything [`presign`](presign()) rejects, with the region set checked as
+/// [`sign_headers_v4a`](crate::sign_headers_v4a()) checks it.
+pub fn presign_v4a(
+    signer: &Signer,
+    parts: &Parts,
+    params: &SigningParams<'_>,
+    expires_in: Duration,
+) -> Result<Uri, SigningError> {
+    presign_impl(
+        signer,
+        parts,
+        params,
+        SigningAlgorithm::SigV4a,
+        expires_in,
+        false,
+    )
+    .map(|(uri, _)| uri)
+}
+
+/// [`presign_v4a`](presign_v4a()), also returning the canonical request, string to sign and
+/// signature.
+///
+/// # Errors
+///
+/// See [`presign_v4a`](presign_v4a()).
+pub fn presign_v4a_explained(
+    signer: &Signer,
+    parts: &Parts,
+    params: &SigningParams<'_>,
+    expires_in: Duration,
+) -> Result<(Uri, SigningOutput), SigningError> {
+    explained(presign_impl(
+        signer,
+        parts,
+        params,
+        SigningAlgorithm::SigV4a,
+        expires_in,
+        true,
+    )?)
+}
+
+fn explained(
+    (uri, explained): (Uri, Option<SigningOutput>),
+) -> Result<(Uri, SigningOutput), SigningError> {
     let explained =
         explained.ok_or_else(|| SigningError::params("explanation was not captured"))?;
     Ok((uri, explained))
@@ -72,30 +166,32 @@ pub(crate) fn check_expiry(expires_in: Duration) -> Result<u64, SigningError> {
     Ok(expires_in.as_secs())
 }
 
-fn presign_impl(
+pub(crate) fn presign_impl(
     signer: &Signer,
     parts: &Parts,
     params: &SigningParams<'_>,
+    algorithm: SigningAlgorithm,
     expires_in: Duration,
     explain: bool,
 ) -> Result<(Uri, Option<SigningOutput>), SigningError> {
     let expires = check_expiry(expires_in)?.to_string();
-    // The key, region and service are checked when the signing key is looked up.
+    // The key, region (set) and service are checked when the signing key is looked up.
     params.validate_request()?;
     let settings = params.settings;
     let date = AmzDate::from_system_time(params.time)?;
     let token = params.identity.session_token();
     let token_mode = settings.session_token_mode;
     let signed_token = token.filter(|_| token_mode == SessionTokenMode::Include);
+    let key = signer.key(algorithm, params, &date)?;
+    let region_set = (algorithm == SigningAlgorithm::SigV4a).then_some(params.region);
 
     let mut credential = Vec::with_capacity(96);
     credential.extend_from_slice(params.identity.access_key_id().as_bytes());
     credential.push(b'/');
-    crate::signer::push_scope(&mut credential, &date, params);
+    crate::signer::push_scope(&mut credential, &date, params, algorithm);
     // Only visible ASCII went in (validated).
     let credential = String::from_utf8_lossy(&credential);
 
-    let key = signer.signing_key(params, &date)?;
     canonical::with_scratch(|s| {
         let request = Request {
             method: parts.method.as_str(),
@@ -112,6 +208,8 @@ fn presign_impl(
             mode: settings.percent_encoding_mode,
             payload_hash: params.payload.as_str(),
             presign: Some(PresignQuery {
+                algorithm: algorithm.name(),
+                region_set,
                 credential: &credential,
                 amz_date: date.timestamp(),
                 expires: &expires,
@@ -119,7 +217,7 @@ fn presign_impl(
             }),
         };
         canonical::build(&request, s)?;
-        let signature = compute_signature(s, &key, &date, params);
+        let signature = compute_signature(s, &key, &date, params)?;
 
         let out = &mut s.out;
         out.clear();
@@ -137,7 +235,7 @@ fn presign_impl(
             out.push(b'=');
             query::encode(value.as_bytes(), out);
         };
-        add("X-Amz-Algorithm", ALGORITHM, true);
+        add("X-Amz-Algorithm", algorithm.name(), true);
         add("X-Amz-Credential", &credential, false);
         add("X-Amz-Date", date.timestamp(), false);
         add(
@@ -148,6 +246,9 @@ fn presign_impl(
         add("X-Amz-Expires", &expires, false);
         if let Some(t) = token {
             add("X-Amz-Security-Token", t, false);
+        }
+        if let Some(set) = region_set {
+            add("X-Amz-Region-Set", set, false);
         }
         add("X-Amz-Signature", signature.as_str(), false);
 

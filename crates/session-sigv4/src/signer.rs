@@ -1,4 +1,4 @@
-//! The signer handle, header signing and the shared signature computation.
+//! The signer handle, header signing and the shared signature computation (SigV4 and SigV4a).
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,46 +9,79 @@ use http::request::Parts;
 use http::Uri;
 use sha2::{Digest, Sha256};
 
+use crate::algorithm::SigningAlgorithm;
 use crate::canonical::{self, HeaderInput, Request, Scratch};
 use crate::date::AmzDate;
 use crate::error::SigningError;
 use crate::key_cache::{SigningKey, SigningKeyCache};
-use crate::params::{PayloadHash, SigningParams};
+use crate::params::{Identity, PayloadHash, SigningParams};
 use crate::settings::{is_never_signed, SessionTokenMode, SigningSettings};
-
-/// The SigV4 algorithm name.
-pub(crate) const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+use crate::v4a_key::EcdsaKey;
+use crate::v4a_key_cache::V4aKeyCache;
 
 pub(crate) const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
 pub(crate) const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
 pub(crate) const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
+pub(crate) const X_AMZ_REGION_SET: HeaderName = HeaderName::from_static("x-amz-region-set");
 
 /// Signs requests, reusing derived signing keys.
 ///
 /// Cheap to clone (one `Arc`), `Send + Sync`: there is no need to wrap it in an `Arc`. Clones
-/// share one [`SigningKeyCache`]. Holds no credentials itself; `Debug` shows cache statistics
-/// only.
+/// share one [`SigningKeyCache`] (SigV4) and one [`V4aKeyCache`] (SigV4a). Holds no
+/// credentials itself; `Debug` shows cache statistics only.
 #[derive(Clone, Default)]
 pub struct Signer {
-    cache: Arc<SigningKeyCache>,
+    caches: Arc<Caches>,
+}
+
+#[derive(Default)]
+struct Caches {
+    v4: SigningKeyCache,
+    v4a: V4aKeyCache,
+}
+
+/// The key one signature is computed with; its variant decides the algorithm.
+pub(crate) enum Key {
+    V4(SigningKey),
+    V4a(Arc<EcdsaKey>),
+}
+
+impl Key {
+    pub(crate) fn algorithm(&self) -> SigningAlgorithm {
+        match self {
+            Self::V4(_) => SigningAlgorithm::SigV4,
+            Self::V4a(_) => SigningAlgorithm::SigV4a,
+        }
+    }
 }
 
 impl Signer {
-    /// A signer with a default-sized key cache.
+    /// A signer with default-sized key caches.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A signer using `cache` (e.g. [`SigningKeyCache::with_capacity`]).
+    /// A signer using `cache` for SigV4 keys (e.g. [`SigningKeyCache::with_capacity`]) and a
+    /// default [`V4aKeyCache`].
     pub fn with_cache(cache: SigningKeyCache) -> Self {
+        Self::with_caches(cache, V4aKeyCache::default())
+    }
+
+    /// A signer using `v4` for SigV4 keys and `v4a` for SigV4a keys.
+    pub fn with_caches(v4: SigningKeyCache, v4a: V4aKeyCache) -> Self {
         Self {
-            cache: Arc::new(cache),
+            caches: Arc::new(Caches { v4, v4a }),
         }
     }
 
-    /// The key cache, for statistics or to [`clear`](SigningKeyCache::clear) it.
+    /// The SigV4 key cache, for statistics or to [`clear`](SigningKeyCache::clear) it.
     pub fn cache(&self) -> &SigningKeyCache {
-        &self.cache
+        &self.caches.v4
+    }
+
+    /// The SigV4a key cache, for statistics or to [`clear`](V4aKeyCache::clear) it.
+    pub fn v4a_cache(&self) -> &V4aKeyCache {
+        &self.caches.v4a
     }
 
     /// Same as the free function [`sign_headers`].
@@ -78,26 +111,149 @@ impl Signer {
         crate::presign::presign(self, parts, params, expires_in)
     }
 
-    pub(crate) fn signing_key(
+    /// Same as the free function [`sign_headers_v4a`].
+    ///
+    /// # Errors
+    ///
+    /// See [`sign_headers_v4a`].
+    pub fn sign_headers_v4a(
         &self,
+        parts: &mut Parts,
+        params: &SigningParams<'_>,
+    ) -> Result<(), SigningError> {
+        sign_headers_v4a(self, parts, params)
+    }
+
+    /// Same as the free function [`presign_v4a`](crate::presign_v4a()).
+    ///
+    /// # Errors
+    ///
+    /// See [`presign_v4a`](crate::presign_v4a()).
+    pub fn presign_v4a(
+        &self,
+        parts: &Parts,
+        params: &SigningParams<'_>,
+        expires_in: Duration,
+    ) -> Result<Uri, SigningError> {
+        crate::presign::presign_v4a(self, parts, params, expires_in)
+    }
+
+    /// Header signing with the algorithm picked at run time, e.g. from the endpoint's auth
+    /// scheme with [`SigningAlgorithm::from_auth_scheme`]: [`sign_headers`] or
+    /// [`sign_headers_v4a`]. For SigV4a, `params.region` is the region set.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use session_sigv4::{Identity, PayloadHash, Signer, SigningAlgorithm, SigningParams, SigningSettings};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // What endpoint rules say for an S3 Multi-Region Access Point:
+    /// // {"name": "sigv4a", "signingName": "s3", "signingRegionSet": ["*"]}
+    /// let (scheme, region_set) = ("sigv4a", ["*"]);
+    /// let algorithm = SigningAlgorithm::from_auth_scheme(scheme).ok_or("unsupported scheme")?;
+    /// let region = region_set.join(",");
+    ///
+    /// let signer = Signer::new();
+    /// let settings = SigningSettings::s3();
+    /// let params = SigningParams {
+    ///     identity: Identity::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+    ///     region: &region,
+    ///     service: "s3",
+    ///     time: SystemTime::now(),
+    ///     payload: PayloadHash::UnsignedPayload,
+    ///     settings: &settings,
+    /// };
+    /// let (mut parts, _) =
+    ///     http::Request::get("https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/key")
+    ///         .body(())?
+    ///         .into_parts();
+    /// signer.sign_headers_with(algorithm, &mut parts, &params)?;
+    /// assert_eq!(parts.headers["x-amz-region-set"], "*");
+    /// assert!(parts.headers["authorization"]
+    ///     .to_str()?
+    ///     .starts_with("AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/"));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// See [`sign_headers`] and [`sign_headers_v4a`].
+    pub fn sign_headers_with(
+        &self,
+        algorithm: SigningAlgorithm,
+        parts: &mut Parts,
+        params: &SigningParams<'_>,
+    ) -> Result<(), SigningError> {
+        sign_headers_impl(self, parts, params, algorithm, false).map(|_| ())
+    }
+
+    /// Query signing with the algorithm picked at run time: [`presign`](crate::presign()) or
+    /// [`presign_v4a`](crate::presign_v4a()).
+    ///
+    /// # Errors
+    ///
+    /// See [`presign`](crate::presign()) and [`presign_v4a`](crate::presign_v4a()).
+    pub fn presign_with(
+        &self,
+        algorithm: SigningAlgorithm,
+        parts: &Parts,
+        params: &SigningParams<'_>,
+        expires_in: Duration,
+    ) -> Result<Uri, SigningError> {
+        crate::presign::presign_impl(self, parts, params, algorithm, expires_in, false)
+            .map(|(uri, _)| uri)
+    }
+
+    /// The SigV4a public key of `identity` as an uncompressed SEC1 point (`04 ‖ X ‖ Y`, 65
+    /// bytes), from the SigV4a key cache or freshly derived: what a verifier (or a test)
+    /// checks SigV4a signatures with.
+    ///
+    /// # Errors
+    ///
+    /// An empty secret or an access key id that cannot go into a credential scope.
+    pub fn v4a_public_key(&self, identity: &Identity<'_>) -> Result<[u8; 65], SigningError> {
+        let key = self.caches.v4a.key(identity, || identity.validate_keys())?;
+        Ok(key.public_key())
+    }
+
+    /// The key for one signature: SigV4's per day and scope, SigV4a's per credentials.
+    pub(crate) fn key(
+        &self,
+        algorithm: SigningAlgorithm,
         params: &SigningParams<'_>,
         date: &AmzDate,
-    ) -> Result<SigningKey, SigningError> {
-        self.cache.signing_key(
-            &params.identity,
-            date.date_bytes(),
-            params.time,
-            params.region,
-            params.service,
-            || params.validate_scope(),
-        )
+    ) -> Result<Key, SigningError> {
+        match algorithm {
+            SigningAlgorithm::SigV4 => self
+                .caches
+                .v4
+                .signing_key(
+                    &params.identity,
+                    date.date_bytes(),
+                    params.time,
+                    params.region,
+                    params.service,
+                    || params.validate_scope(),
+                )
+                .map(Key::V4),
+            SigningAlgorithm::SigV4a => {
+                // The key does not depend on the region set or service, so a cache hit says
+                // nothing about them: they are checked on every signature (a few bytes).
+                params.validate_v4a_scope()?;
+                self.caches
+                    .v4a
+                    .key(&params.identity, || params.identity.validate_keys())
+                    .map(Key::V4a)
+            }
+        }
     }
 }
 
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Signer")
-            .field("cache", &self.cache)
+            .field("cache", &self.caches.v4)
+            .field("v4a_cache", &self.caches.v4a)
             .finish()
     }
 }
@@ -190,52 +346,74 @@ pub(crate) fn should_sign(name: &HeaderName, settings: &SigningSettings, skip_to
 }
 
 /// Hashes `scratch.creq`, writes the string to sign into `scratch.sts` and returns the hex
-/// signature.
+/// signature: SigV4's HMAC or SigV4a's DER-encoded ECDSA signature, as `key` is.
 pub(crate) fn compute_signature(
     scratch: &mut Scratch,
-    key: &SigningKey,
+    key: &Key,
     date: &AmzDate,
     params: &SigningParams<'_>,
-) -> Signature {
+) -> Result<Signature, SigningError> {
+    let algorithm = key.algorithm();
     let hash = Sha256::digest(&scratch.creq);
     let sts = &mut scratch.sts;
     sts.clear();
-    sts.extend_from_slice(ALGORITHM.as_bytes());
+    sts.extend_from_slice(algorithm.name().as_bytes());
     sts.push(b'\n');
     sts.extend_from_slice(date.timestamp().as_bytes());
     sts.push(b'\n');
-    push_scope(sts, date, params);
+    push_scope(sts, date, params, algorithm);
     sts.push(b'\n');
     push_hex(sts, &hash);
-    // The signing key comes from aws-sigv4's derivation (cached with its HMAC pads hashed);
-    // the final HMAC is computed here so the hex signature is written straight out.
-    let tag = key.mac(sts);
-    let mut hex = [0u8; 64];
-    for (pair, b) in hex.chunks_exact_mut(2).zip(tag.iter()) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 0xF)];
+    match key {
+        // The signing key comes from aws-sigv4's derivation (cached with its HMAC pads
+        // hashed); the final HMAC is computed here so the hex signature is written straight
+        // out.
+        Key::V4(key) => Ok(Signature::from_bytes(&key.mac(sts))),
+        Key::V4a(key) => Ok(Signature::from_bytes(key.sign(sts)?.as_bytes())),
     }
-    Signature(hex)
 }
 
-/// A signature in lowercase hex, kept on the stack (one allocation less per request).
-pub(crate) struct Signature([u8; 64]);
+/// A signature in lowercase hex, kept on the stack (one allocation less per request): 64
+/// digits for SigV4, up to 144 for SigV4a (a DER-encoded P-256 signature is at most 72 bytes).
+pub(crate) struct Signature {
+    hex: [u8; 144],
+    len: usize,
+}
 
 impl Signature {
+    fn from_bytes(bytes: &[u8]) -> Self {
+        let mut hex = [0u8; 144];
+        let mut len = 0;
+        for (pair, b) in hex.chunks_exact_mut(2).zip(bytes) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 0xF)];
+            len += 2;
+        }
+        Self { hex, len }
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         // Only hex digits are ever written.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        std::str::from_utf8(&self.hex[..self.len]).unwrap_or_default()
     }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// `YYYYMMDD/region/service/aws4_request`.
-pub(crate) fn push_scope(out: &mut Vec<u8>, date: &AmzDate, params: &SigningParams<'_>) {
+/// The credential scope: `YYYYMMDD/region/service/aws4_request` for SigV4,
+/// `YYYYMMDD/service/aws4_request` for SigV4a (whose regions are in `X-Amz-Region-Set`).
+pub(crate) fn push_scope(
+    out: &mut Vec<u8>,
+    date: &AmzDate,
+    params: &SigningParams<'_>,
+    algorithm: SigningAlgorithm,
+) {
     out.extend_from_slice(date.date().as_bytes());
     out.push(b'/');
-    out.extend_from_slice(params.region.as_bytes());
-    out.push(b'/');
+    if algorithm == SigningAlgorithm::SigV4 {
+        out.extend_from_slice(params.region.as_bytes());
+        out.push(b'/');
+    }
     out.extend_from_slice(params.service.as_bytes());
     out.extend_from_slice(b"/aws4_request");
 }
@@ -286,7 +464,7 @@ pub fn sign_headers(
     parts: &mut Parts,
     params: &SigningParams<'_>,
 ) -> Result<(), SigningError> {
-    sign_headers_impl(signer, parts, params, false).map(|_| ())
+    sign_headers_impl(signer, parts, params, SigningAlgorithm::SigV4, false).map(|_| ())
 }
 
 /// [`sign_headers`], also returning the canonical request, string to sign and signature.
@@ -299,7 +477,70 @@ pub fn sign_headers_explained(
     parts: &mut Parts,
     params: &SigningParams<'_>,
 ) -> Result<SigningOutput, SigningError> {
-    sign_headers_impl(signer, parts, params, true)?
+    sign_headers_impl(signer, parts, params, SigningAlgorithm::SigV4, true)?
+        .ok_or_else(|| SigningError::params("explanation was not captured"))
+}
+
+/// Signs `parts` in place with SigV4a (`AWS4-ECDSA-P256-SHA256`) header authentication.
+///
+/// `params.region` is the region set the signature is valid in: one region (`us-east-1`), a
+/// comma-separated list (`us-east-1,us-west-2`) or `*`. It is sent and signed as
+/// `X-Amz-Region-Set`; the credential scope is `YYYYMMDD/service/aws4_request`. Everything
+/// else is as in [`sign_headers`]: the same canonical request, headers added and replaced on
+/// a retry, sensitive values, settings (`x-amz-content-sha256` for S3, session token mode).
+///
+/// The signature is a hex DER-encoded ECDSA P-256 signature with an RFC 6979 nonce (the same
+/// request, key and time always sign the same; SigV4a verifiers accept any valid signature).
+/// The P-256 key is derived from the credentials once and kept in the signer's
+/// [`V4aKeyCache`].
+///
+/// ```
+/// use std::time::SystemTime;
+/// use session_sigv4::{sign_headers_v4a, Identity, PayloadHash, Signer, SigningParams, SigningSettings};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let signer = Signer::new();
+/// let settings = SigningSettings::default();
+/// let params = SigningParams {
+///     identity: Identity::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+///     region: "us-east-1,us-west-2", // the region set
+///     service: "service",
+///     time: SystemTime::now(),
+///     payload: PayloadHash::Empty,
+///     settings: &settings,
+/// };
+/// let (mut parts, _) = http::Request::get("https://example.amazonaws.com/").body(())?.into_parts();
+/// sign_headers_v4a(&signer, &mut parts, &params)?;
+/// assert_eq!(parts.headers["x-amz-region-set"], "us-east-1,us-west-2");
+/// let auth = parts.headers["authorization"].to_str()?;
+/// assert!(auth.starts_with("AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/"));
+/// assert!(auth.contains("/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=30"));
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// Everything [`sign_headers`] rejects, with the region set instead of the region: an empty
+/// set, an empty member (`a,,b`), or a member that is not visible ASCII or contains `/`.
+pub fn sign_headers_v4a(
+    signer: &Signer,
+    parts: &mut Parts,
+    params: &SigningParams<'_>,
+) -> Result<(), SigningError> {
+    sign_headers_impl(signer, parts, params, SigningAlgorithm::SigV4a, false).map(|_| ())
+}
+
+/// [`sign_headers_v4a`], also returning the canonical request, string to sign and signature.
+///
+/// # Errors
+///
+/// See [`sign_headers_v4a`].
+pub fn sign_headers_v4a_explained(
+    signer: &Signer,
+    parts: &mut Parts,
+    params: &SigningParams<'_>,
+) -> Result<SigningOutput, SigningError> {
+    sign_headers_impl(signer, parts, params, SigningAlgorithm::SigV4a, true)?
         .ok_or_else(|| SigningError::params("explanation was not captured"))
 }
 
@@ -307,9 +548,10 @@ fn sign_headers_impl(
     signer: &Signer,
     parts: &mut Parts,
     params: &SigningParams<'_>,
+    algorithm: SigningAlgorithm,
     explain: bool,
 ) -> Result<Option<SigningOutput>, SigningError> {
-    // The key, region and service are checked when the signing key is looked up.
+    // The key, region (set) and service are checked when the signing key is looked up.
     params.validate_request()?;
     let settings = params.settings;
     let date = AmzDate::from_system_time(params.time)?;
@@ -327,10 +569,29 @@ fn sign_headers_impl(
         .map(|t| sensitive(t, "invalid session token"))
         .transpose()?;
 
-    let mut synthetic = [("x-amz-date", date.timestamp()), ("", ""), ("", "")];
+    // Checked before anything is built: the region set is validated with the key.
+    let key = signer.key(algorithm, params, &date)?;
+    let region_set_value = match algorithm {
+        SigningAlgorithm::SigV4 => None,
+        SigningAlgorithm::SigV4a => Some(
+            HeaderValue::from_str(params.region)
+                .map_err(|e| SigningError::header_value_from("invalid region set", e))?,
+        ),
+    };
+
+    let mut synthetic = [
+        ("x-amz-date", date.timestamp()),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+    ];
     let mut n = 1;
     if settings.content_sha256_header {
         synthetic[n] = ("x-amz-content-sha256", payload);
+        n += 1;
+    }
+    if region_set_value.is_some() {
+        synthetic[n] = ("x-amz-region-set", params.region);
         n += 1;
     }
     if let (Some(t), SessionTokenMode::Include) = (token, settings.session_token_mode) {
@@ -338,7 +599,6 @@ fn sign_headers_impl(
         n += 1;
     }
 
-    let key = signer.signing_key(params, &date)?;
     let (authorization, explained) = canonical::with_scratch(|s| {
         let request = Request {
             method: parts.method.as_str(),
@@ -356,15 +616,15 @@ fn sign_headers_impl(
             presign: None,
         };
         canonical::build(&request, s)?;
-        let signature = compute_signature(s, &key, &date, params);
+        let signature = compute_signature(s, &key, &date, params)?;
 
         let out = &mut s.out;
         out.clear();
-        out.extend_from_slice(ALGORITHM.as_bytes());
+        out.extend_from_slice(algorithm.name().as_bytes());
         out.extend_from_slice(b" Credential=");
         out.extend_from_slice(params.identity.access_key_id().as_bytes());
         out.push(b'/');
-        push_scope(out, &date, params);
+        push_scope(out, &date, params, algorithm);
         out.extend_from_slice(b", SignedHeaders=");
         out.extend_from_slice(&s.signed_headers);
         out.extend_from_slice(b", Signature=");
@@ -380,6 +640,9 @@ fn sign_headers_impl(
     headers.insert(X_AMZ_DATE, date_value);
     if let Some(v) = sha_value {
         headers.insert(X_AMZ_CONTENT_SHA256, v);
+    }
+    if let Some(v) = region_set_value {
+        headers.insert(X_AMZ_REGION_SET, v);
     }
     match token_value {
         Some(v) => {

@@ -69,6 +69,10 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 
 /// The presigning parameters that go into the canonical query.
 pub(crate) struct PresignQuery<'a> {
+    /// `X-Amz-Algorithm`.
+    pub(crate) algorithm: &'a str,
+    /// `X-Amz-Region-Set` (SigV4a only).
+    pub(crate) region_set: Option<&'a str>,
     pub(crate) credential: &'a str,
     pub(crate) amz_date: &'a str,
     pub(crate) expires: &'a str,
@@ -117,20 +121,24 @@ pub(crate) fn build<F: Fn(&HeaderName) -> bool>(
         Some(p) => {
             let signed = std::str::from_utf8(signed_headers).unwrap_or("");
             let mut extra = [
-                ("X-Amz-Algorithm", crate::signer::ALGORITHM),
+                ("X-Amz-Algorithm", p.algorithm),
                 ("X-Amz-Credential", p.credential),
                 ("X-Amz-Date", p.amz_date),
                 ("X-Amz-Expires", p.expires),
                 ("X-Amz-SignedHeaders", signed),
-                ("X-Amz-Security-Token", ""),
+                ("", ""),
+                ("", ""),
             ];
-            let n = match p.token {
-                Some(token) => {
-                    extra[5].1 = token;
-                    6
-                }
-                None => 5,
-            };
+            // The canonical query is sorted, so the optional parameters go at the end.
+            let mut n = 5;
+            if let Some(token) = p.token {
+                extra[n] = ("X-Amz-Security-Token", token);
+                n += 1;
+            }
+            if let Some(set) = p.region_set {
+                extra[n] = ("X-Amz-Region-Set", set);
+                n += 1;
+            }
             query::write_canonical_query(req.uri.query(), &extra[..n], query, creq);
         }
     }
