@@ -196,6 +196,7 @@ pub fn client(
         region_when_unset: None,
         s3_signing: false,
         api_version,
+        roles: None,
     }));
     let session = Session::builder()
         .env(Env::from_vars([("AWS_REGION", "us-east-1")]))

@@ -58,6 +58,7 @@ pub static INFO: ServiceInfo = ServiceInfo {
     region_when_unset: None,
     s3_signing: false,
     api_version: "2012-08-10",
+    roles: Some(&services_sts::credentials::ROLES),
 };
 
 /// Marker type: `session.client::<DynamoDb>()`.

@@ -39,6 +39,7 @@ pub static INFO: ServiceInfo = ServiceInfo {
     region_when_unset: Some("us-east-1"),
     s3_signing: true,
     api_version: "2006-03-01",
+    roles: Some(&services_sts::credentials::ROLES),
 };
 
 /// Marker type: `session.client::<S3>()`.

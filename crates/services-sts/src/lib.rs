@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+pub mod credentials;
 mod generated;
 
 pub use generated::operations;
@@ -30,6 +31,7 @@ pub static INFO: ServiceInfo = ServiceInfo {
     region_when_unset: Some("us-east-1"),
     s3_signing: false,
     api_version: "2011-06-15",
+    roles: Some(&credentials::ROLES),
 };
 
 /// Marker type: `session.client::<Sts>()`.

@@ -64,7 +64,7 @@ fn assume_role_from_source_profile_and_use_the_role() {
         Fs::from_files::<_, &str, &str>([]),
     );
     rt().block_on(async {
-        let creds = session_tower::credentials::resolve(&session).await.unwrap();
+        let creds = services_sts::credentials::resolve(&session).await.unwrap();
         assert!(creds.source().contains("assume_role"), "{}", creds.source());
         assert!(creds.session_token().is_some());
         let left = creds
@@ -236,7 +236,7 @@ fn web_identity_from_profile_and_from_environment() {
             (&from_env, "assumed-role/env-role/env-it"),
         ] {
             moto.skip_checks_for_next(1).unwrap();
-            let creds = session_tower::credentials::resolve(session).await.unwrap();
+            let creds = services_sts::credentials::resolve(session).await.unwrap();
             assert!(
                 creds.source().contains("web_identity"),
                 "{}",
@@ -262,7 +262,7 @@ fn a_missing_token_file_is_an_error_naming_the_file() {
         Fs::from_files::<_, &str, &str>([]),
     );
     rt().block_on(async {
-        let e = session_tower::credentials::resolve(&session)
+        let e = services_sts::credentials::resolve(&session)
             .await
             .unwrap_err();
         assert!(e.is_credentials());

@@ -41,7 +41,7 @@ fn resolve_credentials(session: &Session) -> Result<Credentials, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("could not start an async runtime: {e}"))?;
-    rt.block_on(session_tower::credentials::resolve(session))
+    rt.block_on(services_sts::credentials::resolve(session))
         .map_err(|e| error_chain(&e))
 }
 

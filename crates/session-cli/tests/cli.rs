@@ -244,7 +244,10 @@ fn errors_are_one_line_with_nonzero_exit() {
     let out = home.run(&["config"], &[("AWS_CONFIG_FILE", "/definitely/not/here")]);
     assert_eq!(out.status.code(), Some(0));
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
-    assert!(all.contains("/definitely/not/here") && all.contains("AWS_CONFIG_FILE"), "{all}");
+    assert!(
+        all.contains("/definitely/not/here") && all.contains("AWS_CONFIG_FILE"),
+        "{all}"
+    );
 
     // One that exists but cannot be read as a file is still an error naming it.
     let out = home.run(&["config"], &[("AWS_CONFIG_FILE", "/")]);

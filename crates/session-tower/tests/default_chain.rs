@@ -8,7 +8,13 @@ use std::time::{Duration, Instant};
 
 use session_core::{Env, Fs, Session};
 use session_testkit::stubs::{ContainerStub, ImdsStub, SsoStub, StubCredentials};
-use session_tower::credentials::resolve;
+
+/// The chain as clients run it; none of these steps is a role, so no STS is needed.
+async fn resolve(
+    session: &Session,
+) -> Result<session_core::credentials::Credentials, session_tower::Error> {
+    session_tower::credentials::resolve(session, None).await
+}
 
 fn session(vars: &[(&str, &str)], config: &str, fs: Fs) -> Session {
     Session::builder()

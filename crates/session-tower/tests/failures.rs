@@ -311,7 +311,10 @@ async fn retried_operations_send_the_same_request_again() {
         )
     };
     let resp = client
-        .send_rebuilding(&build, session_tower::client::OperationMeta::named("SendMessage"))
+        .send_rebuilding(
+            &build,
+            session_tower::client::OperationMeta::named("SendMessage"),
+        )
         .await
         .unwrap();
     let out: serde_json::Value =

@@ -6,10 +6,10 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use session_tower::Client;
 use session_tower::client::OperationMeta;
 use session_tower::error::{Error, ServiceError};
 use session_tower::protocol::rpc::json_request_bare;
+use session_tower::Client;
 
 /// An operation's error enum (generated): its modeled errors plus `Unhandled`.
 pub trait ModeledError: Sized + fmt::Debug + Send + Sync + 'static {

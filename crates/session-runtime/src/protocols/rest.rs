@@ -16,10 +16,10 @@ use super::call::{ModeledError, OperationError};
 use crate::checksum::{Algorithm, Validating};
 use crate::schema::{Location, Member, Shape, ShapeId, TimestampFormat};
 use session_tower::body::SdkBody;
-use session_tower::Client;
 use session_tower::endpoint::EndpointParams;
 use session_tower::error::Error;
 use session_tower::protocol::rpc::{percent_encode, read_body};
+use session_tower::Client;
 
 /// A streaming payload (an object's bytes, in or out). Cheap to clone: clones share the
 /// one body, which the first [`take`](ByteStream::take) or [`collect`](ByteStream::collect)

@@ -124,7 +124,12 @@ pub(crate) fn write(
 }
 
 /// A scalar as text; timestamps in `format` (ISO 8601 by default).
-pub(crate) fn text(shapes: &[Shape], id: ShapeId, value: &Value, format: TimestampFormat) -> String {
+pub(crate) fn text(
+    shapes: &[Shape],
+    id: ShapeId,
+    value: &Value,
+    format: TimestampFormat,
+) -> String {
     if let Some(Shape::Timestamp(shape_format)) = shapes.get(usize::from(id)) {
         let format = if format == TimestampFormat::Default {
             *shape_format

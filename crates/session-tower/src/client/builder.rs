@@ -226,7 +226,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 format!("service {}", info.service_id),
             ));
         };
-        let runtime = SessionRuntime::of(&self.session);
+        let runtime = SessionRuntime::of(&self.session, info.roles);
         let transport = runtime.transport()?;
 
         let rules = (info.endpoint_rules)();

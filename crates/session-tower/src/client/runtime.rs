@@ -19,7 +19,13 @@ pub(crate) struct SessionRuntime {
 }
 
 impl SessionRuntime {
-    pub(crate) fn of(session: &Session) -> Arc<SessionRuntime> {
+    /// The session's shared state, made by the first client (or credentials lookup) with
+    /// `roles` for the chain's role steps. Every generated service names the same
+    /// `services-sts` provider, so whichever comes first makes the same chain.
+    pub(crate) fn of(
+        session: &Session,
+        roles: Option<&'static dyn crate::credentials::AssumeRoles>,
+    ) -> Arc<SessionRuntime> {
         session.shared_state(|| {
             let settings = session.settings();
             let transport = Transport::builder()
@@ -27,7 +33,7 @@ impl SessionRuntime {
                 .ca_bundle(settings.ca_bundle().map(Into::into))
                 .build()
                 .map_err(|e| e.to_string());
-            let provider = crate::credentials::default_chain(session, transport.clone());
+            let provider = crate::credentials::default_chain(session, transport.clone(), roles);
             SessionRuntime {
                 transport,
                 credentials: CredentialsCache::new(provider),

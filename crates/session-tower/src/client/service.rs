@@ -22,4 +22,7 @@ pub struct ServiceInfo {
     pub s3_signing: bool,
     /// The API version, for the User-Agent.
     pub api_version: &'static str,
+    /// What assumes roles for the credentials chain's role steps: `services-sts`'s `ROLES`
+    /// in every generated service (`None`: a role step fails saying so).
+    pub roles: Option<&'static dyn crate::credentials::AssumeRoles>,
 }

@@ -5,7 +5,7 @@
 //! shows what clients will do: the plan picks the first configured source in the SDKs'
 //! order (environment keys, the selected profile, web identity from the environment, the
 //! container endpoint, instance metadata); its first step becomes the base provider and
-//! every later step wraps the one before in an [`AssumeRoleProvider`].
+//! every later step wraps the one before in a role provider made by [`AssumeRoles`].
 
 use std::fmt;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use session_core::credentials::{
 };
 use session_core::Session;
 
-use super::sts::{AssumeRoleProvider, RoleSpec, WebIdentityProvider};
+use super::roles::{AssumeRoles, RoleSpec, WebIdentitySpec};
 use super::{ContainerProvider, ImdsProvider, SsoConfig, SsoProvider};
 use crate::transport::Transport;
 
@@ -27,12 +27,14 @@ use crate::transport::Transport;
 /// [`credentials_provider`](Session::credentials_provider). Otherwise it is the whole
 /// default chain, remote providers included; they send through `transport` (container,
 /// instance metadata, SSO portal) or through an STS client of the session (roles, web
-/// identity). A configuration the chain rejects (a role loop, half a key pair, ...) gives a
-/// provider that fails with that error on every call, so the error reaches the caller of
-/// the first operation rather than being lost at client construction.
+/// identity, made by `roles`; without it a role step is an error saying so). A
+/// configuration the chain rejects (a role loop, half a key pair, ...) gives a provider that
+/// fails with that error on every call, so the error reaches the caller of the first
+/// operation rather than being lost at client construction.
 pub fn default_chain(
     session: &Session,
     transport: Result<Transport, String>,
+    roles: Option<&dyn AssumeRoles>,
 ) -> SharedCredentialsProvider {
     if !session.uses_default_chain() {
         return session.credentials_provider();
@@ -42,7 +44,7 @@ pub fn default_chain(
         let first = steps
             .next()
             .ok_or_else(|| CredentialsError::not_configured("the credentials plan is empty"))?;
-        let mut provider = base(session, first, &transport)?;
+        let mut provider = base(session, first, &transport, roles)?;
         if matches!(first, Step::Imds { .. }) {
             // Instance metadata is the chain's last resort: when it is not there either,
             // say what else was looked for.
@@ -52,7 +54,7 @@ pub fn default_chain(
             });
         }
         for step in steps {
-            provider = role(session, step, provider)?;
+            provider = role(session, step, provider, roles)?;
         }
         Ok(provider)
     });
@@ -64,6 +66,7 @@ fn base(
     session: &Session,
     step: &Step,
     transport: &Result<Transport, String>,
+    roles: Option<&dyn AssumeRoles>,
 ) -> Result<SharedCredentialsProvider, CredentialsError> {
     Ok(match step {
         Step::Static { source, .. } => match source.strip_prefix("profile ") {
@@ -81,12 +84,14 @@ fn base(
             role_arn,
             web_identity_token_file,
             role_session_name,
-        } => Arc::new(WebIdentityProvider::new(
+        } => sts(roles, role_arn)?.web_identity(
             session,
-            web_identity_token_file,
-            role_arn,
-            role_session_name.clone(),
-        )),
+            WebIdentitySpec {
+                role_arn: role_arn.clone(),
+                token_file: web_identity_token_file.into(),
+                session_name: role_session_name.clone(),
+            },
+        ),
         Step::NamedSource { name } => match name.as_str() {
             "Environment" => Arc::new(EnvironmentProvider::new(session.env())),
             "EcsContainer" => {
@@ -167,11 +172,25 @@ fn remote(
     })
 }
 
+/// What makes role providers, or the error that says none was given.
+fn sts<'a>(
+    roles: Option<&'a dyn AssumeRoles>,
+    role_arn: &str,
+) -> Result<&'a dyn AssumeRoles, CredentialsError> {
+    roles.ok_or_else(|| {
+        CredentialsError::provider_failed(
+            format!("assuming {role_arn} needs STS, and this client's service description names no STS role provider (ServiceInfo::roles: use services-sts's ROLES)"),
+            "no STS role provider",
+        )
+    })
+}
+
 /// A role step on top of the provider before it.
 fn role(
     session: &Session,
     step: &Step,
     source: SharedCredentialsProvider,
+    roles: Option<&dyn AssumeRoles>,
 ) -> Result<SharedCredentialsProvider, CredentialsError> {
     let Step::AssumeRole {
         role_arn,
@@ -205,7 +224,7 @@ fn role(
             }
         },
     };
-    Ok(Arc::new(AssumeRoleProvider::new(
+    Ok(sts(roles, role_arn)?.assume_role(
         session,
         source,
         RoleSpec {
@@ -214,7 +233,7 @@ fn role(
             external_id: external_id.clone(),
             duration_seconds,
         },
-    )))
+    ))
 }
 
 /// The instance metadata provider at the end of the chain.

@@ -15,6 +15,7 @@ pub(crate) static INFO: ServiceInfo = ServiceInfo {
     region_when_unset: None,
     s3_signing: false,
     api_version: "2012-11-05",
+    roles: None,
 };
 
 /// One `Ping` call through the whole stack, its JSON answer parsed.

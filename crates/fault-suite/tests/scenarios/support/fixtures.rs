@@ -9,8 +9,8 @@ use services_sqs::operations::{ListQueuesError, SendMessageError};
 use services_sqs::SqsClient;
 use services_sts::operations::GetCallerIdentityError;
 use services_sts::StsClient;
-use session_testkit::faults::Fault;
 use session_runtime::OperationError;
+use session_testkit::faults::Fault;
 
 pub(crate) const QUEUE_URL: &str = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs";
 pub(crate) const MESSAGE: &str = "charge the card once";
