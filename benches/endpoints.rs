@@ -6,10 +6,20 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use session_endpoints::{Params, RuleSet};
 
+/// A vendored rule set from `models/` (the library ships none).
+#[allow(clippy::unwrap_used)]
+fn rules(svc: &str) -> session_endpoints::RuleSet {
+    let path = format!(
+        "{}/../../models/{svc}/endpoint-rule-set-1.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    session_endpoints::RuleSet::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 fn benches(c: &mut Criterion) {
-    let s3 = session_endpoints::s3();
-    let sqs = session_endpoints::sqs();
-    let sts = session_endpoints::sts();
+    let s3 = &rules("s3");
+    let sqs = &rules("sqs");
+    let sts = &rules("sts");
 
     // What an SDK passes for GetObject on a virtual-hostable bucket.
     let s3_virtual_host = Params::new()

@@ -258,7 +258,7 @@ fn main() {
             p
         })
     });
-    let s3_rules = session_endpoints::s3();
+    let s3_rules = (services_s3::INFO.endpoint_rules)();
     let s3_params = session_endpoints::Params::new()
         .str("Region", "us-west-2")
         .bool("UseFIPS", false)
@@ -269,7 +269,11 @@ fn main() {
     });
     let sqs_params = session_endpoints::Params::new().str("Region", "eu-west-1");
     c.bench_function("endpoint/sqs_resolve", |b| {
-        b.iter(|| session_endpoints::sqs().resolve(&sqs_params).unwrap())
+        b.iter(|| {
+            (services_sqs::INFO.endpoint_rules)()
+                .resolve(&sqs_params)
+                .unwrap()
+        })
     });
     c.bench_function("client/new_from_loaded_session", |b| {
         b.iter(|| SqsClient::new(&session).unwrap())

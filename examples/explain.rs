@@ -53,6 +53,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ))
     );
     // Debug output of credentials never shows the secret.
-    println!("credentials: {:?}", session.credentials().await?);
+    println!("credentials: {:?}", session.local_credentials().await?);
     Ok(())
 }

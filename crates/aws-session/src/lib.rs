@@ -27,27 +27,91 @@ pub use session_tower::{
     SessionClientExt,
 };
 
+/// The runtime the generated crates share: blobs, timestamps, paginators, waiters, errors.
+pub use session_runtime as runtime;
+
 /// The tower layers and their configuration.
 pub mod layers {
     pub use session_tower::{credentials, endpoint, errors, future, retry, signing, trace};
 }
 
-/// Amazon S3.
+/// Amazon S3 (feature `s3`).
+#[cfg(feature = "s3")]
 pub mod s3 {
     pub use services_s3::*;
 }
 
-/// Amazon SQS.
+/// Amazon SQS (feature `sqs`).
+#[cfg(feature = "sqs")]
 pub mod sqs {
     pub use services_sqs::*;
 }
 
-/// AWS STS.
+/// AWS STS (always present: the credentials chain assumes roles with it).
 pub mod sts {
     pub use services_sts::*;
 }
 
-/// Amazon DynamoDB.
+/// Amazon DynamoDB (feature `dynamodb`).
+#[cfg(feature = "dynamodb")]
 pub mod dynamodb {
     pub use services_dynamodb::*;
+}
+
+/// What most programs import: `use aws_session::prelude::*;`.
+///
+/// - [`SessionClientExt`](crate::SessionClientExt): `session.client::<S3>()`,
+///   `session.resource::<S3>()`;
+/// - [`SessionCredentialsExt`](crate::SessionCredentialsExt): `session.credentials()`, the
+///   whole chain as clients run it;
+/// - the resources' batch-action traits (`objects().delete()` on S3 collections, ...);
+/// - `StreamExt` / `TryStreamExt` for paginators' and collections' streams.
+///
+/// ```no_run
+/// use aws_session::prelude::*;
+/// use aws_session::{s3::S3, Session};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let session = Session::from_env()?;
+/// let creds = session.credentials().await?;          // roles, SSO, IMDS, ... included
+/// let s3 = session.client::<S3>()?;
+/// let mut keys = s3.list_objects_v2().bucket("b").into_paginator().items();
+/// while let Some(object) = keys.try_next().await? {
+///     println!("{:?} ({:?})", object.key, creds.access_key_id());
+/// }
+/// # Ok(()) }
+/// ```
+pub mod prelude {
+    pub use crate::{SessionClientExt, SessionCredentialsExt};
+    pub use session_runtime::futures_util::{StreamExt as _, TryStreamExt as _};
+
+    #[cfg(feature = "s3")]
+    pub use services_s3::resources::{
+        ObjectBatchActions as _, ObjectSummaryBatchActions as _, ObjectVersionBatchActions as _,
+    };
+    #[cfg(feature = "sqs")]
+    pub use services_sqs::resources::MessageBatchActions as _;
+}
+
+/// `session.credentials()`: credentials as the session's clients get them, from the
+/// session-wide cache in front of the whole default chain (environment, profiles, roles,
+/// web identity, SSO, container, instance metadata). The session's own
+/// [`local_credentials`](Session::local_credentials) asks only its local providers.
+pub trait SessionCredentialsExt {
+    /// The credentials the session's clients sign with, loading them if needed.
+    ///
+    /// # Errors
+    /// The chain's error ([`Error::is_credentials`]): no credentials configured, a role
+    /// that cannot be assumed, a provider that timed out.
+    fn credentials(
+        &self,
+    ) -> impl std::future::Future<Output = Result<credentials::Credentials, Error>> + Send;
+}
+
+impl SessionCredentialsExt for Session {
+    fn credentials(
+        &self,
+    ) -> impl std::future::Future<Output = Result<credentials::Credentials, Error>> + Send {
+        services_sts::credentials::resolve(self)
+    }
 }

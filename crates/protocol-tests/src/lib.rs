@@ -192,7 +192,7 @@ pub fn client(
         service_id: "ProtocolTest",
         signing_name: "protocoltest",
         protocol,
-        endpoint_rules: session_endpoints::sqs,
+        endpoint_rules: sqs_rules,
         region_when_unset: None,
         s3_signing: false,
         api_version,
@@ -256,4 +256,17 @@ impl tower_service::Service<Request<SdkBody>> for Capture {
         }
         std::future::ready(Ok(resp))
     }
+}
+
+/// SQS's endpoint rule set, which every test service resolves with (its endpoint is
+/// overridden by the configured URL anyway).
+#[allow(clippy::expect_used)]
+fn sqs_rules() -> &'static session_endpoints::RuleSet {
+    static RULES: std::sync::OnceLock<session_endpoints::RuleSet> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        session_endpoints::RuleSet::from_json(include_str!(
+            "../../../models/sqs/endpoint-rule-set-1.json"
+        ))
+        .expect("the vendored rule set compiles")
+    })
 }

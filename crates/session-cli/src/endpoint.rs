@@ -9,10 +9,18 @@ use crate::commands::{session, to_json, Failure};
 /// (service id, rule set, region used when none is configured)
 fn service(name: &str) -> Option<(&'static str, &'static RuleSet, Option<&'static str>)> {
     Some(match name.to_ascii_lowercase().as_str() {
-        "s3" => ("S3", session_endpoints::s3(), Some("us-east-1")),
-        "sqs" => ("SQS", session_endpoints::sqs(), None),
-        "sts" => ("STS", session_endpoints::sts(), Some("us-east-1")),
-        "dynamodb" => ("DynamoDB", session_endpoints::dynamodb(), None),
+        "s3" => (
+            "S3",
+            (services_s3::INFO.endpoint_rules)(),
+            Some("us-east-1"),
+        ),
+        "sqs" => ("SQS", (services_sqs::INFO.endpoint_rules)(), None),
+        "sts" => (
+            "STS",
+            (services_sts::INFO.endpoint_rules)(),
+            Some("us-east-1"),
+        ),
+        "dynamodb" => ("DynamoDB", (services_dynamodb::INFO.endpoint_rules)(), None),
         _ => return None,
     })
 }

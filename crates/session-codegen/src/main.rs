@@ -7,44 +7,29 @@ use std::process::{Command, ExitCode, Stdio};
 
 use std::fmt::Write as _;
 
+use session_codegen::manifest::{discover, ServiceCrate};
 use session_codegen::model::{Model, Paginators};
 use session_codegen::protocol_tests::{generate_tests, Direction};
+use session_codegen::scaffold;
 use session_codegen::waiters::{render_waiters, Waiters};
 use session_codegen::{generate, ServiceConfig};
-
-/// (model folder, crate folder, client type, operations with a hand-written check in the
-/// crate's `customize` module) of each generated service.
-const SERVICES: &[(&str, &str, &str, &[&str])] = &[
-    ("dynamodb", "services-dynamodb", "DynamoDbClient", &[]),
-    (
-        "sqs",
-        "services-sqs",
-        "SqsClient",
-        &["SendMessage", "SendMessageBatch", "ReceiveMessage"],
-    ),
-    ("sts", "services-sts", "StsClient", &[]),
-    (
-        "s3",
-        "services-s3",
-        "S3Client",
-        &[
-            "ListObjects",
-            "ListObjectsV2",
-            "ListObjectVersions",
-            "ListMultipartUploads",
-        ],
-    ),
-];
 
 fn main() -> ExitCode {
     let check = std::env::args().any(|a| a == "--check");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut stale = Vec::new();
-    for (model_dir, crate_dir, client, customized) in SERVICES {
-        match run_one(&root, model_dir, crate_dir, client, customized, check) {
+    let crates = match discover(&root.join("crates")) {
+        Ok(crates) => crates,
+        Err(e) => {
+            eprintln!("session-codegen: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for service in &crates {
+        match run_one(&root, service, check) {
             Ok(changed) => stale.extend(changed),
             Err(e) => {
-                eprintln!("session-codegen: {model_dir}: {e}");
+                eprintln!("session-codegen: {}: {e}", service.dir);
                 return ExitCode::FAILURE;
             }
         }
@@ -66,14 +51,10 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_one(
-    root: &Path,
-    model_dir: &str,
-    crate_dir: &str,
-    client: &str,
-    customized: &[&str],
-    check: bool,
-) -> Result<Vec<String>, String> {
+fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<String>, String> {
+    let manifest = &service.manifest;
+    let model_dir = manifest.model.as_str();
+    let client = manifest.client.as_str();
     let models = root.join("models").join(model_dir);
     let model: Model = read_json(&models.join("service-2.json"))?;
     let paginators_path = models.join("paginators-1.json");
@@ -103,7 +84,7 @@ fn run_one(
             .unwrap_or_default(),
         client_type: client.to_owned(),
         source: format!("models/{model_dir}/service-2.json"),
-        customized: customized.iter().map(|s| (*s).to_owned()).collect(),
+        customized: manifest.customized.clone(),
         serialized_outputs: waiters_model
             .iter()
             .flat_map(|w| w.waiters.values().map(|w| w.operation.clone()))
@@ -117,7 +98,7 @@ fn run_one(
         }
         None => None,
     };
-    let out_dir = root.join("crates").join(crate_dir).join("src/generated");
+    let out_dir = service.path.join("src/generated");
     let mut stale = Vec::new();
     let mut files = vec![
         ("mod.rs", &generated.module),
@@ -162,15 +143,35 @@ fn run_one(
     } else {
         None
     };
-    let module = if resources.is_some() {
-        format!("{}pub mod resources;\n", generated.module)
-    } else {
-        generated.module.clone()
-    };
+    let mut module = format!(
+        "{}mod endpoints;\npub(crate) use endpoints::endpoint_rules;\n",
+        generated.module
+    );
+    if resources.is_some() {
+        module.push_str("pub mod resources;\n");
+    }
     files[0] = ("mod.rs", &module);
     if let Some(resources) = &resources {
         files.push(("resources.rs", resources));
     }
+    let service_name = model
+        .metadata
+        .service_full_name
+        .clone()
+        .unwrap_or_else(|| model_dir.to_owned());
+    let endpoints = scaffold::render_endpoints(model_dir, &service_name);
+    files.push(("endpoints.rs", &endpoints));
+    let parts = scaffold::Parts {
+        resources: resources.is_some(),
+        waiters: waiters.is_some(),
+        streaming: model.shapes.values().any(|s| s.streaming),
+    };
+    let lib = scaffold::render_lib(manifest, &model, parts)?;
+    stale.extend(write_if_changed(
+        &service.path.join("src/lib.rs"),
+        &rustfmt(&lib)?,
+        check,
+    )?);
     for (file, text) in files {
         let formatted = rustfmt(text)?;
         let path = out_dir.join(file);

@@ -38,6 +38,22 @@ pub struct Metadata {
     /// The model's service id (`S3`, `STS`, ...).
     #[serde(default)]
     pub service_id: Option<String>,
+    /// The service's full name (`Amazon Simple Queue Service`).
+    #[serde(default)]
+    pub service_full_name: Option<String>,
+    /// The SigV4 signing name, when it differs from the endpoint prefix.
+    #[serde(default)]
+    pub signing_name: Option<String>,
+    /// The endpoint prefix (the signing name when none is given).
+    #[serde(default)]
+    pub endpoint_prefix: Option<String>,
+    /// `v4`, or `s3` / `s3v4` for S3's signing rules.
+    #[serde(default)]
+    pub signature_version: Option<String>,
+    /// The host of a global endpoint (S3, STS, IAM, ...): such services work without a
+    /// configured region, in `us-east-1`.
+    #[serde(default)]
+    pub global_endpoint: Option<String>,
 }
 
 /// An operation.

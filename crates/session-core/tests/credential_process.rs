@@ -36,7 +36,7 @@ async fn a_profile_command_supplies_credentials_and_wins_over_static_keys() {
     );
     // The path has a space and the arguments need quoting: no shell is involved.
     let command = format!("\"{}\" 'first arg' \"second $HOME\"", ok.display());
-    let creds = session_with(&command).credentials().await.unwrap();
+    let creds = session_with(&command).local_credentials().await.unwrap();
     assert_eq!(creds.access_key_id(), "AKIDPROC");
     assert_eq!(creds.session_token(), Some("first arg|second $HOME"));
     assert!(creds.expiry().is_some());
@@ -59,7 +59,7 @@ async fn failures_show_stderr_but_never_stdout() {
         r#"echo '{"SecretAccessKey":"leaked-secret"}'; echo "token expired, run sso login" >&2; exit 3"#,
     );
     let e = session_with(&failing.display().to_string())
-        .credentials()
+        .local_credentials()
         .await
         .unwrap_err();
     let msg = e.to_string();
@@ -70,7 +70,7 @@ async fn failures_show_stderr_but_never_stdout() {
 
     let bad_json = script(dir.path(), "bad.sh", "echo 'not json'");
     let e = session_with(&bad_json.display().to_string())
-        .credentials()
+        .local_credentials()
         .await
         .unwrap_err();
     assert!(e.to_string().contains("not JSON"), "{e}");
@@ -81,19 +81,19 @@ async fn failures_show_stderr_but_never_stdout() {
         r#"echo '{"Version":2,"AccessKeyId":"A","SecretAccessKey":"S"}'"#,
     );
     let e = session_with(&v2.display().to_string())
-        .credentials()
+        .local_credentials()
         .await
         .unwrap_err();
     assert!(e.to_string().contains("Version 2"), "{e}");
 
     let e = session_with("/definitely/not/a/command")
-        .credentials()
+        .local_credentials()
         .await
         .unwrap_err();
     assert!(e.to_string().contains("could not start"), "{e}");
 
     let e = session_with("'unterminated")
-        .credentials()
+        .local_credentials()
         .await
         .unwrap_err();
     assert!(e.to_string().contains("unterminated"), "{e}");

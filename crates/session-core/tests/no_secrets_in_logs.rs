@@ -55,7 +55,7 @@ async fn tracing_output_holds_no_secrets() {
         .credentials_file_contents(credentials)
         .build()
         .unwrap();
-    let creds = session.credentials().await.unwrap();
+    let creds = session.local_credentials().await.unwrap();
     assert_eq!(creds.access_key_id(), "AKIDENV");
     tracing::info!(?session, ?creds, "what a user might log");
 

@@ -391,12 +391,15 @@ async fn credentials_chain_order() {
         ("AWS_SECRET_ACCESS_KEY", "env-secret"),
     ];
 
-    let c = build(&[], "", creds_file).credentials().await.unwrap();
+    let c = build(&[], "", creds_file)
+        .local_credentials()
+        .await
+        .unwrap();
     assert_eq!(c.access_key_id(), "AKIDPROFILE");
     assert!(c.source().starts_with("profile default"), "{}", c.source());
 
     let c = build(&env_keys, "", creds_file)
-        .credentials()
+        .local_credentials()
         .await
         .unwrap();
     assert_eq!(c.access_key_id(), "AKIDENV");
@@ -407,7 +410,7 @@ async fn credentials_chain_order() {
         .session_token("explicit-token")
         .build()
         .unwrap()
-        .credentials()
+        .local_credentials()
         .await
         .unwrap();
     assert_eq!(
@@ -418,12 +421,12 @@ async fn credentials_chain_order() {
 
     // A partial env pair stops the chain rather than falling through to the profile.
     let e = build(&[("AWS_ACCESS_KEY_ID", "AKIDENV")], "", creds_file)
-        .credentials()
+        .local_credentials()
         .await
         .unwrap_err();
     assert!(e.is_partial(), "{e}");
 
-    let e = build(&[], "", "").credentials().await.unwrap_err();
+    let e = build(&[], "", "").local_credentials().await.unwrap_err();
     assert!(e.is_not_configured());
 }
 
@@ -470,7 +473,7 @@ async fn debug_never_prints_secrets() {
         ),
     );
     for s in [explicit, env, profile] {
-        let creds = s.credentials().await.unwrap();
+        let creds = s.local_credentials().await.unwrap();
         let shown = format!(
             "{s:?} {s:#?} {creds:?} {:?} {:?} {} {:?}",
             s.profiles(),

@@ -5,8 +5,8 @@
 //! bucket, ...) to the URL of a request, headers to add, and properties such as the auth
 //! schemes to sign with (signing name, signing region, SigV4a region set). Load one with
 //! [`RuleSet::from_json`] — it is compiled once into a tree with every name already
-//! resolved — or use the rule sets that ship with this crate: [`s3`], [`sqs`], [`sts`] and
-//! [`dynamodb`]. Then call [`RuleSet::resolve`] for each request; it takes microseconds.
+//! resolved (each generated service crate embeds its own rule set and compiles it on first
+//! use). Then call [`RuleSet::resolve`] for each request; it takes microseconds.
 //!
 //! ```
 //! use session_endpoints::Params;
@@ -15,7 +15,8 @@
 //! let params = Params::new()
 //!     .str("Region", "us-west-2")
 //!     .str("Bucket", "my-bucket");
-//! let endpoint = session_endpoints::s3().resolve(&params)?;
+//! # let s3 = session_endpoints::RuleSet::from_json(include_str!("../../../models/s3/endpoint-rule-set-1.json"))?;
+//! let endpoint = s3.resolve(&params)?;
 //! assert_eq!(endpoint.url(), "https://my-bucket.s3.us-west-2.amazonaws.com");
 //!
 //! let scheme = endpoint.auth_schemes().next().expect("S3 names its auth scheme");
@@ -25,7 +26,7 @@
 //! assert!(scheme.disable_double_encoding());
 //!
 //! // `error` rules of the rule set become errors that display the rule's message.
-//! let err = session_endpoints::s3()
+//! let err = s3
 //!     .resolve(&params.bool("Accelerate", true).bool("UseFIPS", true))
 //!     .unwrap_err();
 //! assert!(err.is_rule_error());
@@ -47,7 +48,6 @@ mod endpoint;
 mod error;
 mod eval;
 mod functions;
-mod models;
 mod params;
 mod ruleset;
 mod value;
@@ -55,6 +55,5 @@ mod value;
 pub use document::Document;
 pub use endpoint::{AuthScheme, Endpoint};
 pub use error::{ResolveError, RuleSetError};
-pub use models::{dynamodb, s3, sqs, sts};
 pub use params::{ParamValue, Params};
 pub use ruleset::{Parameter, ParameterType, RuleSet};

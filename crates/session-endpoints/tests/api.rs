@@ -1,5 +1,7 @@
 //! The public API on small hand-written rule sets: what resolves, what fails and how.
 
+mod support;
+
 use session_endpoints::{Document, ParamValue, ParameterType, Params, RuleSet};
 
 /// A rule set with the given parameters (JSON object body) and rules (JSON array body).
@@ -218,7 +220,7 @@ fn arn_and_url_attributes() {
 
 #[test]
 fn parameters_are_listed() {
-    let s3 = session_endpoints::s3();
+    let s3 = support::s3();
     assert_eq!(s3.parameters().len(), 17);
     let fips = s3.parameter("UseFIPS").unwrap();
     assert_eq!(fips.kind(), ParameterType::Boolean);
@@ -231,7 +233,7 @@ fn parameters_are_listed() {
         (ParameterType::String, false, None)
     );
     assert_eq!(bucket.built_in(), None);
-    let ddb = session_endpoints::dynamodb();
+    let ddb = support::dynamodb();
     assert_eq!(
         ddb.parameter("ResourceArnList").unwrap().kind(),
         ParameterType::StringArray
@@ -242,7 +244,7 @@ fn parameters_are_listed() {
 
 #[test]
 fn dynamodb_resolves() {
-    let ddb = session_endpoints::dynamodb();
+    let ddb = support::dynamodb();
     let endpoint = ddb
         .resolve(&Params::new().str("Region", "us-east-1"))
         .unwrap();

@@ -1,6 +1,8 @@
 //! Every case of the AWS SDKs' shared endpoint test suites (`tests/data/<service>/
 //! endpoint-tests-1.json`, from botocore) through the public API.
 
+mod support;
+
 use serde_json::Value as Json;
 use session_endpoints::{Document, Params, RuleSet};
 
@@ -131,21 +133,21 @@ fn check(service: &str, rules: &RuleSet, expected_cases: usize) {
 
 #[test]
 fn s3_suite() {
-    check("s3", session_endpoints::s3(), 393);
+    check("s3", support::s3(), 393);
 }
 
 #[test]
 fn sqs_suite() {
-    check("sqs", session_endpoints::sqs(), 48);
+    check("sqs", support::sqs(), 48);
 }
 
 #[test]
 fn sts_suite() {
-    check("sts", session_endpoints::sts(), 69);
+    check("sts", support::sts(), 69);
 }
 
 #[test]
 fn dynamodb_rule_set_compiles() {
-    let rules = session_endpoints::dynamodb();
+    let rules = support::dynamodb();
     assert!(rules.parameter("ResourceArnList").is_some());
 }

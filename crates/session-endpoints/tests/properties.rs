@@ -2,6 +2,8 @@
 //! sets end in an endpoint or one of their own error messages (S3 may also run out of
 //! rules, see below), and the string functions behave as specified.
 
+mod support;
+
 use proptest::prelude::*;
 use session_endpoints::{Params, RuleSet};
 
@@ -77,7 +79,7 @@ proptest! {
         }
         // S3's rules are not exhaustive: with an `Endpoint` that is not a URL and no
         // `Bucket`, the matched `isSet(Endpoint)` tree runs out of rules.
-        check(session_endpoints::s3(), &params, true)?;
+        check(support::s3(), &params, true)?;
     }
 
     #[test]
@@ -97,13 +99,13 @@ proptest! {
         if let Some(endpoint) = endpoint {
             params = params.str("Endpoint", endpoint);
         }
-        check(session_endpoints::sqs(), &params, false)?;
-        check(session_endpoints::sts(), &params.clone().bool("UseGlobalEndpoint", global), false)?;
+        check(support::sqs(), &params, false)?;
+        check(support::sts(), &params.clone().bool("UseGlobalEndpoint", global), false)?;
         let mut ddb = params.str_array("ResourceArnList", arns);
         if let Some(arn) = arn {
             ddb = ddb.str("ResourceArn", arn);
         }
-        check(session_endpoints::dynamodb(), &ddb, false)?;
+        check(support::dynamodb(), &ddb, false)?;
     }
 
     #[test]

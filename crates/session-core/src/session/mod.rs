@@ -167,11 +167,14 @@ impl Session {
         self.inner.credentials.clone()
     }
 
-    /// Asks the credentials provider for credentials.
+    /// Asks the session's own provider ([`Session::credentials_provider`]) for credentials:
+    /// explicit keys, a custom provider, or the local part of the default chain only. The
+    /// whole chain, as clients run it (roles, web identity, SSO, container, instance
+    /// metadata), is `session.credentials()` from `aws_session::prelude`.
     ///
     /// # Errors
     /// When no provider is configured, or a configured one fails.
-    pub async fn credentials(&self) -> Result<Credentials, CredentialsError> {
+    pub async fn local_credentials(&self) -> Result<Credentials, CredentialsError> {
         self.inner.credentials.provide_credentials().await
     }
 

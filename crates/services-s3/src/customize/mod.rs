@@ -28,6 +28,8 @@
 // `Result`: the error's size is the operation error's, not a choice made here.
 #![allow(clippy::result_large_err)]
 
+mod presign;
+
 use std::fmt;
 
 use session_runtime::OperationError;

@@ -4,10 +4,10 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::customize::typed_calls::ItemCallError;
 use crate::item::from_item;
 use crate::operations::{DeleteItemError, GetItemError, PutItemError};
 use crate::resources::Table;
-use crate::typed_calls::ItemCallError;
 
 impl Table {
     /// Writes `item` (a struct or map, see [`to_item`](crate::to_item)) with `PutItem`,
