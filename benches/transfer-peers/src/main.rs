@@ -54,8 +54,8 @@ async fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) 
                 .initiate()?
                 .join()
                 .await?;
-            if out.objects_failed() > 0 {
-                return Err(format!("{} uploads failed", out.objects_failed()).into());
+            if out.failed_transfers().len() > 0 {
+                return Err(format!("{} uploads failed", out.failed_transfers().len()).into());
             }
         }
         "download-dir" => {
@@ -68,8 +68,8 @@ async fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) 
                 .initiate()?
                 .join()
                 .await?;
-            if out.objects_failed() > 0 {
-                return Err(format!("{} downloads failed", out.objects_failed()).into());
+            if out.failed_transfers().len() > 0 {
+                return Err(format!("{} downloads failed", out.failed_transfers().len()).into());
             }
         }
         "start" => {

@@ -31,7 +31,7 @@ pub(crate) struct UploadHeader {
     pub(crate) source: PathBuf,
     pub(crate) size: u64,
     /// The source's mtime in nanoseconds since the epoch: a changed file is not resumed.
-    pub(crate) mtime_ns: u128,
+    pub(crate) mtime_ns: u64,
     pub(crate) part_size: u64,
     pub(crate) upload_id: String,
     pub(crate) checksum: String,
@@ -152,11 +152,11 @@ impl Journal {
 }
 
 /// A file's mtime in nanoseconds since the epoch (0 when the platform has none).
-pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
+pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]
