@@ -77,6 +77,11 @@ pub use request::{
 pub mod listing {
     pub use crate::dir::{join_key, local_path, relative, walk};
 
+    /// The directory filters' glob rules (`*`, `**`, `?`).
+    pub fn glob_matches(pattern: &str, path: &str) -> bool {
+        crate::glob::matches(pattern, path)
+    }
+
     /// One listed object: key, size, ETag, last modified (seconds).
     pub type Listed = (String, u64, Option<String>, Option<i64>);
 
