@@ -230,11 +230,7 @@ async fn download(ctx: Ctx, req: DirectoryDownload) -> Result<DirectoryReport, T
             async move {
                 ctx.tracker.file_started(&o.key, &path);
                 let r = async {
-                    if let Some(parent) = path.parent() {
-                        tokio::fs::create_dir_all(parent)
-                            .await
-                            .map_err(|e| TransferError::io(format!("creating {}", parent.display()), e))?;
-                    }
+                    // The download creates the file's directory.
                     let mut one = DownloadRequest::new(tm, bucket, o.key.clone(), DownloadTarget::File(path.clone()));
                     one.known = Some((o.size, o.e_tag.clone()));
                     crate::download::run(child(&ctx), one).await.map(|_| ())

@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::StreamExt as _;
 use http_body_util::BodyExt as _;
 use services_s3::types::{ChecksumMode, ChecksumType};
@@ -255,8 +255,9 @@ fn verify(
 pub(crate) enum RangeSink {
     /// Positional writes, coalesced into 1 MiB buffers.
     File { file: Arc<std::fs::File>, path: Arc<Path>, buf: Vec<u8>, at: u64 },
-    /// Collected in memory (ordered downloads).
-    Memory(BytesMut),
+    /// Collected into a pooled buffer of the range's size (ordered downloads, small files):
+    /// the buffer, the range's first byte.
+    Memory(crate::pool::PoolBuf, u64),
 }
 
 const WRITE_BUFFER: usize = 1024 * 1024;
@@ -274,9 +275,15 @@ impl RangeSink {
                 }
                 Ok(())
             }
-            Self::Memory(m) => {
-                m.extend_from_slice(data);
-                Ok(())
+            Self::Memory(buf, base) => {
+                let at = usize::try_from(offset - *base).unwrap_or(usize::MAX);
+                match buf.as_mut_slice().get_mut(at..at + data.len()) {
+                    Some(dst) => {
+                        dst.copy_from_slice(data);
+                        Ok(())
+                    }
+                    None => Err(TransferError::new(Kind::ObjectChanged, "a range came back longer than asked")),
+                }
             }
         }
     }
@@ -404,12 +411,60 @@ fn temp_path(dest: &Path) -> PathBuf {
     dir.join(format!(".{name}.{:08x}.s3tmp", fastrand::u32(..)))
 }
 
+/// Objects up to this size (fetched whole) are collected in memory and written with one
+/// blocking call: create the directory, write the temporary file, rename it.
+const SMALL: u64 = 1024 * 1024;
+
+async fn small_to_file(ctx: &Ctx, info: ObjectInfo, dest: &Path) -> Result<DownloadOutput, TransferError> {
+    let (ranges, _, alg) = plan(ctx, &info);
+    let part = ranges[0];
+    ctx.tracker.set_total(info.size, Some(1));
+    let len = usize::try_from(info.size).unwrap_or(0);
+    let mut sink = RangeSink::Memory(ctx.shared.buffers.take(len), 0);
+    let d = fetch_range(ctx, &info, part, true, alg, &mut sink).await?;
+    let verified = verify(&info, &[(d.unwrap_or_default(), info.size)], None)?;
+    let RangeSink::Memory(buf, _) = sink else {
+        return Err(TransferError::invalid("internal: a memory sink"));
+    };
+    let data = buf.freeze();
+    let (temp, dest_owned) = (temp_path(dest), dest.to_owned());
+    tokio::task::spawn_blocking(move || {
+        if let Some(parent) = dest_owned.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| TransferError::io(format!("creating {}", parent.display()), e))?;
+        }
+        let write = || -> std::io::Result<()> {
+            use std::io::Write as _;
+            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+            f.write_all(&data)?;
+            std::fs::rename(&temp, &dest_owned)
+        };
+        write().map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            TransferError::io(format!("writing {}", dest_owned.display()), e)
+        })
+    })
+    .await
+    .map_err(|e| TransferError::invalid(format!("a write task failed: {e}")))??;
+    Ok(DownloadOutput {
+        bucket: info.bucket.clone(),
+        key: info.key.clone(),
+        size: info.size,
+        e_tag: info.e_tag.clone(),
+        verified,
+        path: Some(dest.to_owned()),
+        parts: 1,
+    })
+}
+
 async fn to_file(
     ctx: &Ctx,
     info: ObjectInfo,
     dest: &Path,
     checkpoint: Option<&Path>,
 ) -> Result<DownloadOutput, TransferError> {
+    if checkpoint.is_none() && info.size <= SMALL && plan(ctx, &info).1 {
+        return small_to_file(ctx, info, dest).await;
+    }
     let temp = temp_path(dest);
     let (file, temp) = create_temp(temp, info.size).await?;
     let journal = match checkpoint {
@@ -435,6 +490,9 @@ async fn to_file(
 
 pub(crate) async fn create_temp(temp: PathBuf, size: u64) -> Result<(Arc<std::fs::File>, PathBuf), TransferError> {
     tokio::task::spawn_blocking(move || {
+        if let Some(parent) = temp.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            std::fs::create_dir_all(parent).map_err(|e| TransferError::io(format!("creating {}", parent.display()), e))?;
+        }
         let f = std::fs::OpenOptions::new()
             .write(true)
             .read(true)
@@ -660,10 +718,10 @@ async fn produce_inner(
             tokio::spawn(async move {
                 let mem = ctx.shared.memory.acquire(part.len).await?;
                 let cap = usize::try_from(part.len).unwrap_or(0);
-                let mut sink = RangeSink::Memory(BytesMut::with_capacity(cap));
+                let mut sink = RangeSink::Memory(ctx.shared.buffers.take(cap), part.offset);
                 let d = fetch_range(&ctx, &info, part, whole, range_alg, &mut sink).await?;
                 let data = match sink {
-                    RangeSink::Memory(m) => m.freeze(),
+                    RangeSink::Memory(m, _) => m.freeze(),
                     RangeSink::File { .. } => Bytes::new(),
                 };
                 Ok::<_, TransferError>((data, d, part.len, mem))

@@ -53,6 +53,7 @@ mod handle;
 mod limits;
 mod manager;
 mod plan;
+mod pool;
 mod progress;
 mod request;
 mod resume;

@@ -47,6 +47,7 @@ pub(crate) struct Shared {
     pub(crate) memory: MemoryBudget,
     pub(crate) bandwidth: Option<Bandwidth>,
     pub(crate) quota: RetryQuota,
+    pub(crate) buffers: Arc<crate::pool::BufferPool>,
     pub(crate) upload_policy: RetryPolicy,
     pub(crate) download_policy: RetryPolicy,
 }
@@ -93,6 +94,9 @@ impl TransferManager {
             memory: MemoryBudget::new(config.memory_budget),
             bandwidth: config.max_bandwidth.map(Bandwidth::new),
             quota: RetryQuota::new(),
+            buffers: crate::pool::BufferPool::new(
+                usize::try_from(config.memory_budget / config.multipart_chunksize.max(1)).unwrap_or(16) + 2,
+            ),
             upload_policy: RetryPolicy {
                 attempts: config.upload_attempts.unwrap_or(session_attempts),
                 base: config.retry_backoff,

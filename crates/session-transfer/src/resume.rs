@@ -84,7 +84,7 @@ async fn resume_upload(
         key: h.key.clone(),
         options: Options { content_type: h.content_type.clone(), ..Options::default() },
     };
-    let src = Positional::File(Arc::new(file), Arc::from(h.source.as_path()));
+    let src = Positional::File(Arc::new(file), Arc::from(h.source.as_path()), ctx.shared.buffers.clone());
     let journal = Arc::new(Journal::append_to(cp)?);
     let result = upload::run_parts(&ctx, &src, &plan, done, &h.upload_id, &target, Some(journal.clone())).await;
     let out = upload::finish(&ctx, result, h.size, &h.upload_id, &target, Some(journal)).await?;

@@ -9,10 +9,11 @@ use bytes::Bytes;
 use crate::checksum::digest;
 use crate::config::ChecksumAlgorithm;
 use crate::error::TransferError;
+use crate::pool::BufferPool;
 
 #[derive(Clone)]
 pub(crate) enum Positional {
-    File(Arc<std::fs::File>, Arc<std::path::Path>),
+    File(Arc<std::fs::File>, Arc<std::path::Path>, Arc<BufferPool>),
     Bytes(Bytes),
 }
 
@@ -41,17 +42,17 @@ impl Positional {
         algorithm: ChecksumAlgorithm,
     ) -> Result<(Bytes, Vec<u8>), TransferError> {
         let data = match self {
-            Self::File(file, path) => {
+            Self::File(file, path, pool) => {
                 let n = usize::try_from(len)
                     .map_err(|_| TransferError::invalid("a part does not fit in memory"))?;
-                let mut buf = vec![0u8; n];
-                file.read_exact_at(&mut buf, offset).map_err(|e| {
+                let mut buf = pool.take(n);
+                file.read_exact_at(buf.as_mut_slice(), offset).map_err(|e| {
                     TransferError::io(
                         format!("reading {} bytes at {offset} of {}", len, path.display()),
                         e,
                     )
                 })?;
-                Bytes::from(buf)
+                buf.freeze()
             }
             Self::Bytes(b) => {
                 let start = usize::try_from(offset).unwrap_or(usize::MAX).min(b.len());

@@ -43,8 +43,19 @@ pub(crate) async fn run(ctx: Ctx, req: UploadRequest) -> Result<UploadOutput, Tr
     };
     match req.source {
         UploadSource::File(path) => {
-            let (file, meta) = open(&path).await?;
-            let src = Positional::File(Arc::new(file), Arc::from(path.as_path()));
+            // A file below the threshold is opened, measured and read in one blocking
+            // call (many small files are the common case of a directory upload).
+            let threshold = ctx.shared.config.multipart_threshold;
+            let permit = retry::or_cancel(&ctx.cancel, ctx.shared.memory.acquire(threshold.min(ctx.shared.memory.bytes()))).await?;
+            let (file, meta, small) = open_small(&path, threshold, ctx.shared.config.checksum).await?;
+            if let Some((data, digest)) = small {
+                ctx.tracker.set_total(meta.len(), Some(1));
+                let out = put_single(&ctx, data, digest, &target).await;
+                drop(permit);
+                return out;
+            }
+            drop(permit);
+            let src = Positional::File(Arc::new(file), Arc::from(path.as_path()), ctx.shared.buffers.clone());
             upload_known(&ctx, src, meta.len(), &target, Some((path, meta))).await
         }
         UploadSource::Bytes(b) => {
@@ -55,18 +66,43 @@ pub(crate) async fn run(ctx: Ctx, req: UploadRequest) -> Result<UploadOutput, Tr
     }
 }
 
-pub(crate) async fn open(path: &std::path::Path) -> Result<(std::fs::File, std::fs::Metadata), TransferError> {
+type Opened = (std::fs::File, std::fs::Metadata, Option<(Bytes, Vec<u8>)>);
+
+/// Opens a file; one below `threshold` is read whole, with its checksum.
+async fn open_small(path: &std::path::Path, threshold: u64, alg: ChecksumAlgorithm) -> Result<Opened, TransferError> {
     let p = path.to_owned();
     tokio::task::spawn_blocking(move || {
-        let f = std::fs::File::open(&p).map_err(|e| TransferError::io(format!("opening {}", p.display()), e))?;
-        let m = f
-            .metadata()
-            .map_err(|e| TransferError::io(format!("reading the metadata of {}", p.display()), e))?;
-        if !m.is_file() {
-            return Err(TransferError::invalid(format!("{} is not a regular file", p.display())));
+        use std::io::Read as _;
+        let (mut f, m) = open_now(&p)?;
+        if m.len() >= threshold {
+            return Ok((f, m, None));
         }
-        Ok((f, m))
+        let mut data = Vec::with_capacity(usize::try_from(m.len()).unwrap_or(0));
+        f.read_to_end(&mut data).map_err(|e| TransferError::io(format!("reading {}", p.display()), e))?;
+        if data.len() as u64 != m.len() {
+            return Err(TransferError::new(Kind::ObjectChanged, format!("{} changed size while it was read", p.display())));
+        }
+        let digest = crate::checksum::digest(alg, &data);
+        Ok((f, m, Some((Bytes::from(data), digest))))
     })
+    .await
+    .map_err(|e| TransferError::invalid(format!("an open task failed: {e}")))?
+}
+
+fn open_now(p: &std::path::Path) -> Result<(std::fs::File, std::fs::Metadata), TransferError> {
+    let f = std::fs::File::open(p).map_err(|e| TransferError::io(format!("opening {}", p.display()), e))?;
+    let m = f
+        .metadata()
+        .map_err(|e| TransferError::io(format!("reading the metadata of {}", p.display()), e))?;
+    if !m.is_file() {
+        return Err(TransferError::invalid(format!("{} is not a regular file", p.display())));
+    }
+    Ok((f, m))
+}
+
+pub(crate) async fn open(path: &std::path::Path) -> Result<(std::fs::File, std::fs::Metadata), TransferError> {
+    let p = path.to_owned();
+    tokio::task::spawn_blocking(move || open_now(&p))
     .await
     .map_err(|e| TransferError::invalid(format!("an open task failed: {e}")))?
 }

@@ -35,6 +35,12 @@ fn main() {
     let sub = args.get(1).map(String::as_str);
     match sub {
         Some("serve") => canned::serve(),
+        // In a child process, so that the orchestrator stays small: a child's peak RSS
+        // as wait4 reports it starts from its parent's RSS at the fork.
+        Some("seed") => {
+            let server = Server { name: String::new(), endpoint: args[2].clone(), ak: args[3].clone(), sk: args[4].clone(), _child: None, _dir: None };
+            seed(&server, Path::new(&args[5]));
+        }
         Some(who @ ("ours" | "floor")) => {
             let [shape, endpoint, bucket, key, path] = &args[2..7] else { unreachable!() };
             let r = if who == "ours" {
@@ -90,14 +96,16 @@ struct Server {
     endpoint: String,
     ak: String,
     sk: String,
-    _child: std::process::Child,
+    _child: Option<std::process::Child>,
     _dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self._child.kill();
-        let _ = self._child.wait();
+        if let Some(c) = self._child.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 
@@ -110,7 +118,7 @@ fn start_canned() -> Server {
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let port: u16 = line.trim().parse().unwrap();
-    Server { name: "canned".into(), endpoint: format!("http://127.0.0.1:{port}"), ak: "AKCANNED".into(), sk: "canned-secret".into(), _child: child, _dir: None }
+    Server { name: "canned".into(), endpoint: format!("http://127.0.0.1:{port}"), ak: "AKCANNED".into(), sk: "canned-secret".into(), _child: Some(child), _dir: None }
 }
 
 /// `weed mini` with the admin key and an anonymous identity (the floor is unsigned).
@@ -159,7 +167,7 @@ fn start_seaweed() -> Server {
         assert!(start.elapsed() < Duration::from_secs(30), "weed mini did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
-    Server { name: "seaweed".into(), endpoint: format!("http://{addr}"), ak, sk, _child: child, _dir: Some(dir) }
+    Server { name: "seaweed".into(), endpoint: format!("http://{addr}"), ak, sk, _child: Some(child), _dir: Some(dir) }
 }
 
 /// Files with pseudo-random content (so no layer can compress or dedupe them).
@@ -272,7 +280,7 @@ fn shape_args(shape: &str, who: &str, work: &Path, big: u64) -> (String, String,
 }
 
 /// Uploads what the download shapes read (with our manager, not measured).
-fn seed(server: &Server, work: &Path, big: u64) {
+fn seed(server: &Server, work: &Path) {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let session = session_core::Session::builder()
@@ -287,7 +295,6 @@ fn seed(server: &Server, work: &Path, big: u64) {
         let tm = session_transfer::TransferManager::from_session(&session, session_transfer::TransferConfig::default()).unwrap();
         let _ = tm.client().create_bucket().bucket("bench").send().await;
         tm.upload_file(work.join("big.bin"), "bench", "seed/big").await.unwrap();
-        let _ = big;
         for (dir, prefix) in [("s256", "seed/s256/"), ("s64", "seed/s64/")] {
             let r = tm.upload_directory(work.join(dir), "bench", prefix).await.unwrap();
             assert!(r.is_complete());
@@ -315,7 +322,14 @@ fn orchestrate(args: &[String]) {
     println!("# transfer bench: {} rounds, {cores} cores, load average at start {}", o.rounds, load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     for server_name in &o.servers {
         let server = if server_name == "canned" { start_canned() } else { start_seaweed() };
-        seed(&server, &work, o.big);
+        let status = Command::new(std::env::current_exe().unwrap())
+            .args(["seed", &server.endpoint, &server.ak, &server.sk, work.to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "seeding {} failed", server.name);
+        let me = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let rss = me.lines().find(|l| l.starts_with("VmRSS")).unwrap_or("VmRSS: ?").to_owned();
+        eprintln!("orchestrator {rss} (a floor under every child's peak RSS)");
         // (shape, contender) -> samples
         let mut samples: BTreeMap<(String, String), Vec<Sample>> = BTreeMap::new();
         let mut shapes = o.shapes.clone();
