@@ -77,7 +77,15 @@ impl SeaweedCluster {
         };
         let spawn = |name: &'static str, args: Vec<String>, log: &str, litter: &[PathBuf]| {
             let args: Vec<OsString> = args.into_iter().map(OsString::from).collect();
-            ServerProcess::spawn(name, &weed, &args, &base_env(&root), &root, root.join(log), litter)
+            ServerProcess::spawn(
+                name,
+                &weed,
+                &args,
+                &base_env(&root),
+                &root,
+                root.join(log),
+                litter,
+            )
         };
 
         let (mp, mg) = ports()?;
@@ -101,8 +109,11 @@ impl SeaweedCluster {
         )?;
         let master_addr = SocketAddr::from((Ipv4Addr::LOCALHOST, mp));
         master.wait_ready(READY_TIMEOUT, || {
-            http::send(master_addr, &Request::new("GET", "/cluster/status").timeout(Duration::from_secs(2)))
-                .is_ok_and(|r| r.status == 200 && r.text().contains("\"IsLeader\":true"))
+            http::send(
+                master_addr,
+                &Request::new("GET", "/cluster/status").timeout(Duration::from_secs(2)),
+            )
+            .is_ok_and(|r| r.status == 200 && r.text().contains("\"IsLeader\":true"))
         })?;
 
         let mut volumes = Vec::with_capacity(volume_servers);
@@ -130,8 +141,11 @@ impl SeaweedCluster {
         }
         let want = volume_servers;
         master.wait_ready(READY_TIMEOUT, || {
-            http::send(master_addr, &Request::new("GET", "/dir/status").timeout(Duration::from_secs(2)))
-                .is_ok_and(|r| r.status == 200 && r.text().matches("\"PublicUrl\"").count() >= want)
+            http::send(
+                master_addr,
+                &Request::new("GET", "/dir/status").timeout(Duration::from_secs(2)),
+            )
+            .is_ok_and(|r| r.status == 200 && r.text().matches("\"PublicUrl\"").count() >= want)
         })?;
 
         let (fp, fg) = ports()?;
@@ -153,7 +167,11 @@ impl SeaweedCluster {
         )?;
         let filer_addr = SocketAddr::from((Ipv4Addr::LOCALHOST, fp));
         filer.wait_ready(READY_TIMEOUT, || {
-            http::send(filer_addr, &Request::new("GET", "/").timeout(Duration::from_secs(2))).is_ok()
+            http::send(
+                filer_addr,
+                &Request::new("GET", "/").timeout(Duration::from_secs(2)),
+            )
+            .is_ok()
         })?;
 
         let s3_json = root.join("s3.json");
@@ -177,8 +195,11 @@ impl SeaweedCluster {
         )?;
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, sp));
         s3.wait_ready(READY_TIMEOUT, || {
-            http::send(addr, &Request::new("GET", "/healthz").timeout(Duration::from_secs(2)))
-                .is_ok_and(|r| r.status == 200)
+            http::send(
+                addr,
+                &Request::new("GET", "/healthz").timeout(Duration::from_secs(2)),
+            )
+            .is_ok_and(|r| r.status == 200)
         })?;
         Ok(Self {
             s3,
@@ -240,7 +261,11 @@ impl SeaweedCluster {
         for p in [self.master.log(), self.filer.log(), self.s3.log()] {
             let text = std::fs::read_to_string(p).unwrap_or_default();
             let start = text.len().saturating_sub(bytes);
-            out.push_str(&format!("== {}\n{}\n", p.display(), text.get(start..).unwrap_or_default()));
+            out.push_str(&format!(
+                "== {}\n{}\n",
+                p.display(),
+                text.get(start..).unwrap_or_default()
+            ));
         }
         out
     }

@@ -75,12 +75,14 @@ pub(crate) struct Loaded {
 /// Reads a checkpoint.
 pub(crate) fn load(path: &Path) -> Result<Loaded, TransferError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        TransferError::checkpoint(format!("cannot read the checkpoint {}", path.display())).with_source(e)
+        TransferError::checkpoint(format!("cannot read the checkpoint {}", path.display()))
+            .with_source(e)
     })?;
     let mut lines = text.lines();
     let first = lines.next().unwrap_or_default();
     let header: Header = serde_json::from_str(first).map_err(|e| {
-        TransferError::checkpoint(format!("{} is not a transfer checkpoint", path.display())).with_source(e)
+        TransferError::checkpoint(format!("{} is not a transfer checkpoint", path.display()))
+            .with_source(e)
     })?;
     let version = match &header {
         Header::Upload(h) => h.version,
@@ -113,7 +115,8 @@ impl Journal {
     /// Starts a new checkpoint with `header` (replacing any file there).
     pub(crate) fn create(path: &Path, header: &Header) -> Result<Self, TransferError> {
         let err = |e| {
-            TransferError::checkpoint(format!("cannot write the checkpoint {}", path.display())).with_source(e)
+            TransferError::checkpoint(format!("cannot write the checkpoint {}", path.display()))
+                .with_source(e)
         };
         let tmp = path.with_extension("tmp-checkpoint");
         let mut line = serde_json::to_string(header).map_err(|e| err(std::io::Error::other(e)))?;
@@ -125,9 +128,13 @@ impl Journal {
 
     /// Opens an existing checkpoint for more records.
     pub(crate) fn append_to(path: &Path) -> Result<Self, TransferError> {
-        let file = std::fs::OpenOptions::new().append(true).open(path).map_err(|e| {
-            TransferError::checkpoint(format!("cannot open the checkpoint {}", path.display())).with_source(e)
-        })?;
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| {
+                TransferError::checkpoint(format!("cannot open the checkpoint {}", path.display()))
+                    .with_source(e)
+            })?;
         Ok(Self {
             path: path.to_owned(),
             file: Mutex::new(file),
@@ -136,12 +143,20 @@ impl Journal {
 
     /// Records a finished part (one short append).
     pub(crate) fn record(&self, record: &Record) -> Result<(), TransferError> {
-        let mut line = serde_json::to_string(record)
-            .map_err(|e| TransferError::checkpoint("cannot encode a checkpoint record").with_source(e))?;
+        let mut line = serde_json::to_string(record).map_err(|e| {
+            TransferError::checkpoint("cannot encode a checkpoint record").with_source(e)
+        })?;
         line.push('\n');
-        let mut f = self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut f = self
+            .file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         f.write_all(line.as_bytes()).map_err(|e| {
-            TransferError::checkpoint(format!("cannot write the checkpoint {}", self.path.display())).with_source(e)
+            TransferError::checkpoint(format!(
+                "cannot write the checkpoint {}",
+                self.path.display()
+            ))
+            .with_source(e)
         })
     }
 
@@ -180,8 +195,18 @@ mod tests {
             content_type: None,
         });
         let j = Journal::create(&path, &header).unwrap();
-        j.record(&Record { part: 2, e_tag: Some("\"e2\"".into()), checksum: Some("c2".into()) }).unwrap();
-        j.record(&Record { part: 1, e_tag: Some("\"e1\"".into()), checksum: None }).unwrap();
+        j.record(&Record {
+            part: 2,
+            e_tag: Some("\"e2\"".into()),
+            checksum: Some("c2".into()),
+        })
+        .unwrap();
+        j.record(&Record {
+            part: 1,
+            e_tag: Some("\"e1\"".into()),
+            checksum: None,
+        })
+        .unwrap();
         drop(j);
         // A crash in the middle of a write.
         std::fs::OpenOptions::new()

@@ -190,7 +190,10 @@ mod tests {
             (ChecksumAlgorithm::Sha1, StackAlgorithm::Sha1),
             (ChecksumAlgorithm::Sha256, StackAlgorithm::Sha256),
         ] {
-            assert_eq!(b64(&digest(ours, b"123456789")), stack.checksum(b"123456789"));
+            assert_eq!(
+                b64(&digest(ours, b"123456789")),
+                stack.checksum(b"123456789")
+            );
         }
     }
 
@@ -217,11 +220,17 @@ mod tests {
 
     #[test]
     fn composite_form() {
-        let d = vec![digest(ChecksumAlgorithm::Sha256, b"a"), digest(ChecksumAlgorithm::Sha256, b"b")];
+        let d = vec![
+            digest(ChecksumAlgorithm::Sha256, b"a"),
+            digest(ChecksumAlgorithm::Sha256, b"b"),
+        ];
         let c = composite(ChecksumAlgorithm::Sha256, &d);
         assert!(c.ends_with("-2"), "{c}");
         let mut cat = d[0].clone();
         cat.extend_from_slice(&d[1]);
-        assert_eq!(c, format!("{}-2", b64(&digest(ChecksumAlgorithm::Sha256, &cat))));
+        assert_eq!(
+            c,
+            format!("{}-2", b64(&digest(ChecksumAlgorithm::Sha256, &cat)))
+        );
     }
 }

@@ -251,7 +251,10 @@ mod tests {
         assert_eq!(c.effective_concurrency(), 10);
         let c = TransferConfig::default().concurrency(Concurrency::Auto);
         assert_eq!(c.effective_concurrency(), 16);
-        assert_eq!(ChecksumAlgorithm::from_name("crc32c"), Some(ChecksumAlgorithm::Crc32c));
+        assert_eq!(
+            ChecksumAlgorithm::from_name("crc32c"),
+            Some(ChecksumAlgorithm::Crc32c)
+        );
         assert!(!ChecksumAlgorithm::Sha256.is_full_object());
     }
 }

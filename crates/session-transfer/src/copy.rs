@@ -41,26 +41,44 @@ pub(crate) fn copy_source(bucket: &str, key: &str) -> String {
 async fn run(ctx: Ctx, req: CopyRequest) -> Result<CopyOutput, TransferError> {
     let s3 = &ctx.shared.s3;
     let shared = &ctx.shared;
-    let head = retry::send(shared, shared.upload_policy, &ctx.cancel, "HeadObject (copy source)", || {
-        s3.head_object().bucket(req.source_bucket.clone()).key(req.source_key.clone()).send()
-    })
+    let head = retry::send(
+        shared,
+        shared.upload_policy,
+        &ctx.cancel,
+        "HeadObject (copy source)",
+        || {
+            s3.head_object()
+                .bucket(req.source_bucket.clone())
+                .key(req.source_key.clone())
+                .send()
+        },
+    )
     .await?;
-    let size = head.content_length.and_then(|l| u64::try_from(l).ok()).unwrap_or(0);
+    let size = head
+        .content_length
+        .and_then(|l| u64::try_from(l).ok())
+        .unwrap_or(0);
     let source = copy_source(&req.source_bucket, &req.source_key);
     ctx.tracker.set_total(size, None);
     if size <= shared.config.multipart_copy_threshold {
-        let out = retry::send(shared, shared.upload_policy, &ctx.cancel, "CopyObject", || {
-            let mut call = s3
-                .copy_object()
-                .bucket(req.bucket.clone())
-                .key(req.key.clone())
-                .copy_source(source.clone())
-                .checksum_algorithm(model_algorithm(shared.config.checksum));
-            if let Some(e) = &head.e_tag {
-                call = call.copy_source_if_match(e.clone());
-            }
-            call.send()
-        })
+        let out = retry::send(
+            shared,
+            shared.upload_policy,
+            &ctx.cancel,
+            "CopyObject",
+            || {
+                let mut call = s3
+                    .copy_object()
+                    .bucket(req.bucket.clone())
+                    .key(req.key.clone())
+                    .copy_source(source.clone())
+                    .checksum_algorithm(model_algorithm(shared.config.checksum));
+                if let Some(e) = &head.e_tag {
+                    call = call.copy_source_if_match(e.clone());
+                }
+                call.send()
+            },
+        )
         .await?;
         ctx.tracker.add_bytes(size);
         ctx.tracker.part_done(1, size);
@@ -75,12 +93,26 @@ async fn run(ctx: Ctx, req: CopyRequest) -> Result<CopyOutput, TransferError> {
         key: req.key.clone(),
         options: req.options.clone(),
     };
-    let upload_id = retry::send(shared, shared.upload_policy, &ctx.cancel, "CreateMultipartUpload", || {
-        s3.create_multipart_upload().bucket(req.bucket.clone()).key(req.key.clone()).send()
-    })
+    let upload_id = retry::send(
+        shared,
+        shared.upload_policy,
+        &ctx.cancel,
+        "CreateMultipartUpload",
+        || {
+            s3.create_multipart_upload()
+                .bucket(req.bucket.clone())
+                .key(req.key.clone())
+                .send()
+        },
+    )
     .await?
     .upload_id
-    .ok_or_else(|| TransferError::new(Kind::Service, "CreateMultipartUpload answered without an upload id"))?;
+    .ok_or_else(|| {
+        TransferError::new(
+            Kind::Service,
+            "CreateMultipartUpload answered without an upload id",
+        )
+    })?;
     let part_size = upload_part_size(size, shared.config.multipart_chunksize)?;
     let plan = parts(size, part_size);
     ctx.tracker.set_total(size, Some(plan.len() as u64));
@@ -88,16 +120,28 @@ async fn run(ctx: Ctx, req: CopyRequest) -> Result<CopyOutput, TransferError> {
     let result = match result {
         Ok(completed) => {
             let n = completed.len();
-            retry::send(shared, shared.upload_policy, &ctx.cancel, "CompleteMultipartUpload", || {
-                s3.complete_multipart_upload()
-                    .bucket(req.bucket.clone())
-                    .key(req.key.clone())
-                    .upload_id(upload_id.clone())
-                    .multipart_upload(CompletedMultipartUpload { parts: Some(completed.clone()) })
-                    .send()
-            })
+            retry::send(
+                shared,
+                shared.upload_policy,
+                &ctx.cancel,
+                "CompleteMultipartUpload",
+                || {
+                    s3.complete_multipart_upload()
+                        .bucket(req.bucket.clone())
+                        .key(req.key.clone())
+                        .upload_id(upload_id.clone())
+                        .multipart_upload(CompletedMultipartUpload {
+                            parts: Some(completed.clone()),
+                        })
+                        .send()
+                },
+            )
             .await
-            .map(|out| CopyOutput { e_tag: out.e_tag, size, parts: u32::try_from(n).unwrap_or(u32::MAX) })
+            .map(|out| CopyOutput {
+                e_tag: out.e_tag,
+                size,
+                parts: u32::try_from(n).unwrap_or(u32::MAX),
+            })
         }
         Err(e) => Err(e),
     };
@@ -116,7 +160,13 @@ async fn copy_parts(
     upload_id: &str,
 ) -> Result<Vec<CompletedPart>, TransferError> {
     let window = ctx.shared.config.effective_concurrency() + 1;
-    let shared_args = Arc::new((req.bucket.clone(), req.key.clone(), source.to_owned(), e_tag, upload_id.to_owned()));
+    let shared_args = Arc::new((
+        req.bucket.clone(),
+        req.key.clone(),
+        source.to_owned(),
+        e_tag,
+        upload_id.to_owned(),
+    ));
     let mut todo = plan.iter().copied();
     let mut set: JoinSet<Result<CompletedPart, TransferError>> = JoinSet::new();
     let spawn = |set: &mut JoinSet<_>, part: crate::plan::Part| {
@@ -125,20 +175,26 @@ async fn copy_parts(
             let (bucket, key, source, e_tag, upload_id) = &*a;
             let s3 = &ctx.shared.s3;
             let what = format!("UploadPartCopy {}", part.number);
-            let out = retry::send(&ctx.shared, ctx.shared.upload_policy, &ctx.cancel, &what, || {
-                let mut call = s3
-                    .upload_part_copy()
-                    .bucket(bucket.clone())
-                    .key(key.clone())
-                    .upload_id(upload_id.clone())
-                    .part_number(i32::try_from(part.number).unwrap_or(i32::MAX))
-                    .copy_source(source.clone())
-                    .copy_source_range(format!("bytes={}-{}", part.offset, part.last()));
-                if let Some(e) = e_tag {
-                    call = call.copy_source_if_match(e.clone());
-                }
-                call.send()
-            })
+            let out = retry::send(
+                &ctx.shared,
+                ctx.shared.upload_policy,
+                &ctx.cancel,
+                &what,
+                || {
+                    let mut call = s3
+                        .upload_part_copy()
+                        .bucket(bucket.clone())
+                        .key(key.clone())
+                        .upload_id(upload_id.clone())
+                        .part_number(i32::try_from(part.number).unwrap_or(i32::MAX))
+                        .copy_source(source.clone())
+                        .copy_source_range(format!("bytes={}-{}", part.offset, part.last()));
+                    if let Some(e) = e_tag {
+                        call = call.copy_source_if_match(e.clone());
+                    }
+                    call.send()
+                },
+            )
             .await?;
             ctx.tracker.add_bytes(part.len);
             ctx.tracker.part_done(part.number, part.len);
@@ -177,6 +233,9 @@ async fn copy_parts(
 mod tests {
     #[test]
     fn copy_source_encodes_the_key() {
-        assert_eq!(super::copy_source("b", "a b+c/ü.txt"), "b/a%20b%2Bc/%C3%BC.txt");
+        assert_eq!(
+            super::copy_source("b", "a b+c/ü.txt"),
+            "b/a%20b%2Bc/%C3%BC.txt"
+        );
     }
 }

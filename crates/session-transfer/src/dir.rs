@@ -11,8 +11,8 @@ use crate::error::TransferError;
 use crate::handle::TransferHandle;
 use crate::manager::{Ctx, TransferManager};
 use crate::request::{
-    DirectoryDownload, DirectoryReport, DirectoryUpload, DownloadRequest, DownloadTarget, FileOutcome,
-    Selection, UploadRequest, UploadSource,
+    DirectoryDownload, DirectoryReport, DirectoryUpload, DownloadRequest, DownloadTarget,
+    FileOutcome, Selection, UploadRequest, UploadSource,
 };
 
 fn selected(sel: &Selection, rel: &str) -> bool {
@@ -35,9 +35,11 @@ pub fn walk(dir: &Path, recursive: bool) -> Result<Vec<(String, PathBuf, u64)>, 
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_owned(), String::new())];
     while let Some((d, rel)) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| TransferError::io(format!("listing {}", d.display()), e))?;
+        let entries = std::fs::read_dir(&d)
+            .map_err(|e| TransferError::io(format!("listing {}", d.display()), e))?;
         for entry in entries {
-            let entry = entry.map_err(|e| TransferError::io(format!("listing {}", d.display()), e))?;
+            let entry =
+                entry.map_err(|e| TransferError::io(format!("listing {}", d.display()), e))?;
             let name = entry.file_name();
             let Some(name) = name.to_str() else {
                 return Err(TransferError::invalid(format!(
@@ -45,8 +47,14 @@ pub fn walk(dir: &Path, recursive: bool) -> Result<Vec<(String, PathBuf, u64)>, 
                     entry.path().display()
                 )));
             };
-            let r = if rel.is_empty() { name.to_owned() } else { format!("{rel}/{name}") };
-            let ft = entry.file_type().map_err(|e| TransferError::io("reading a file type", e))?;
+            let r = if rel.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let ft = entry
+                .file_type()
+                .map_err(|e| TransferError::io("reading a file type", e))?;
             if ft.is_dir() {
                 if recursive {
                     stack.push((entry.path(), r));
@@ -97,7 +105,10 @@ async fn upload(ctx: Ctx, req: DirectoryUpload) -> Result<DirectoryReport, Trans
     let files = tokio::task::spawn_blocking(move || walk(&dir, recursive))
         .await
         .map_err(|e| TransferError::invalid(format!("a listing task failed: {e}")))??;
-    let files: Vec<_> = files.into_iter().filter(|(rel, _, _)| selected(&req.selection, rel)).collect();
+    let files: Vec<_> = files
+        .into_iter()
+        .filter(|(rel, _, _)| selected(&req.selection, rel))
+        .collect();
     ctx.tracker.set_total(files.iter().map(|f| f.2).sum(), None);
     ctx.tracker.set_files_total(files.len() as u64);
     let at_once = ctx.shared.config.effective_concurrency();
@@ -130,10 +141,22 @@ async fn upload(ctx: Ctx, req: DirectoryUpload) -> Result<DirectoryReport, Trans
     Ok(DirectoryReport { files: outcomes })
 }
 
-fn finish_file(ctx: &Ctx, key: String, path: PathBuf, bytes: u64, r: Result<(), TransferError>) -> FileOutcome {
+fn finish_file(
+    ctx: &Ctx,
+    key: String,
+    path: PathBuf,
+    bytes: u64,
+    r: Result<(), TransferError>,
+) -> FileOutcome {
     let error = r.err();
-    ctx.tracker.file_done(&key, &path, bytes, error.as_ref().map(ToString::to_string));
-    FileOutcome { key, path, bytes, error }
+    ctx.tracker
+        .file_done(&key, &path, bytes, error.as_ref().map(ToString::to_string));
+    FileOutcome {
+        key,
+        path,
+        bytes,
+        error,
+    }
 }
 
 /// The path under `dir` for a key's remainder after the prefix; `None` for a key that
@@ -165,7 +188,11 @@ pub(crate) struct Listed {
 }
 
 /// Every object under `prefix`.
-pub(crate) async fn list(tm: &TransferManager, bucket: &str, prefix: &str) -> Result<Vec<Listed>, TransferError> {
+pub(crate) async fn list(
+    tm: &TransferManager,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<Listed>, TransferError> {
     let items: Vec<_> = tm
         .client()
         .list_objects_v2()
@@ -201,7 +228,8 @@ pub fn relative<'a>(prefix: &str, key: &'a str) -> &'a str {
 }
 
 async fn download(ctx: Ctx, req: DirectoryDownload) -> Result<DirectoryReport, TransferError> {
-    let listed = crate::retry::or_cancel(&ctx.cancel, list(&req.tm, &req.bucket, &req.prefix)).await?;
+    let listed =
+        crate::retry::or_cancel(&ctx.cancel, list(&req.tm, &req.bucket, &req.prefix)).await?;
     let mut outcomes = Vec::new();
     let mut todo = Vec::new();
     for o in listed {
@@ -215,13 +243,19 @@ async fn download(ctx: Ctx, req: DirectoryDownload) -> Result<DirectoryReport, T
         match local_path(&req.dir, &rel) {
             Some(path) => todo.push((o, path)),
             None => {
-                let e = TransferError::invalid(format!("the key {:?} does not map to a path inside {}", o.key, req.dir.display()));
+                let e = TransferError::invalid(format!(
+                    "the key {:?} does not map to a path inside {}",
+                    o.key,
+                    req.dir.display()
+                ));
                 outcomes.push(finish_file(&ctx, o.key, req.dir.clone(), o.size, Err(e)));
             }
         }
     }
-    ctx.tracker.set_total(todo.iter().map(|(o, _)| o.size).sum(), None);
-    ctx.tracker.set_files_total((todo.len() + outcomes.len()) as u64);
+    ctx.tracker
+        .set_total(todo.iter().map(|(o, _)| o.size).sum(), None);
+    ctx.tracker
+        .set_files_total((todo.len() + outcomes.len()) as u64);
     let at_once = ctx.shared.config.effective_concurrency();
     let tm = req.tm.clone();
     let done = futures_util::stream::iter(todo)
@@ -231,7 +265,12 @@ async fn download(ctx: Ctx, req: DirectoryDownload) -> Result<DirectoryReport, T
                 ctx.tracker.file_started(&o.key, &path);
                 let r = async {
                     // The download creates the file's directory.
-                    let mut one = DownloadRequest::new(tm, bucket, o.key.clone(), DownloadTarget::File(path.clone()));
+                    let mut one = DownloadRequest::new(
+                        tm,
+                        bucket,
+                        o.key.clone(),
+                        DownloadTarget::File(path.clone()),
+                    );
                     one.known = Some((o.size, o.e_tag.clone()));
                     crate::download::run(child(&ctx), one).await.map(|_| ())
                 }
@@ -274,12 +313,28 @@ mod tests {
         for f in ["a.txt", "b.bin", "sub/c.txt", "sub/deep/d.txt"] {
             std::fs::write(dir.path().join(f), f).unwrap();
         }
-        let all: Vec<String> = walk(dir.path(), true).unwrap().into_iter().map(|f| f.0).collect();
+        let all: Vec<String> = walk(dir.path(), true)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
         assert_eq!(all, ["a.txt", "b.bin", "sub/c.txt", "sub/deep/d.txt"]);
-        let top: Vec<String> = walk(dir.path(), false).unwrap().into_iter().map(|f| f.0).collect();
+        let top: Vec<String> = walk(dir.path(), false)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
         assert_eq!(top, ["a.txt", "b.bin"]);
-        let sel = Selection { recursive: true, include: vec!["**/*.txt".into()], exclude: vec!["sub/deep/**".into()] };
-        let picked: Vec<&str> = all.iter().map(String::as_str).filter(|r| selected(&sel, r)).collect();
+        let sel = Selection {
+            recursive: true,
+            include: vec!["**/*.txt".into()],
+            exclude: vec!["sub/deep/**".into()],
+        };
+        let picked: Vec<&str> = all
+            .iter()
+            .map(String::as_str)
+            .filter(|r| selected(&sel, r))
+            .collect();
         assert_eq!(picked, ["a.txt", "sub/c.txt"]);
     }
 }

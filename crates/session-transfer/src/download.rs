@@ -50,10 +50,19 @@ pub(crate) fn start(req: DownloadRequest) -> TransferHandle<DownloadOutput> {
 }
 
 pub(crate) async fn run(ctx: Ctx, req: DownloadRequest) -> Result<DownloadOutput, TransferError> {
-    let DownloadRequest { bucket, key, target, options, known, .. } = req;
+    let DownloadRequest {
+        bucket,
+        key,
+        target,
+        options,
+        known,
+        ..
+    } = req;
     let info = head(&ctx, &bucket, &key, known).await?;
     match target {
-        DownloadTarget::File(path) => to_file(&ctx, info, &path, options.checkpoint.as_deref()).await,
+        DownloadTarget::File(path) => {
+            to_file(&ctx, info, &path, options.checkpoint.as_deref()).await
+        }
         DownloadTarget::Writer(mut w) => {
             let (tx, mut rx) = mpsc::channel(1);
             let producer = tokio::spawn(produce(ctx.clone(), info.clone(), tx));
@@ -63,12 +72,16 @@ pub(crate) async fn run(ctx: Ctx, req: DownloadRequest) -> Result<DownloadOutput
                     .await
                     .map_err(|e| TransferError::io("writing the download", e))?;
             }
-            w.flush().await.map_err(|e| TransferError::io("writing the download", e))?;
+            w.flush()
+                .await
+                .map_err(|e| TransferError::io("writing the download", e))?;
             producer
                 .await
                 .map_err(|e| TransferError::invalid(format!("the download task failed: {e}")))?
         }
-        DownloadTarget::Stream => Err(TransferError::invalid("use DownloadRequest::into_stream for a stream")),
+        DownloadTarget::Stream => Err(TransferError::invalid(
+            "use DownloadRequest::into_stream for a stream",
+        )),
     }
 }
 
@@ -97,7 +110,9 @@ pub(crate) fn start_stream(req: DownloadRequest) -> (TransferHandle<DownloadOutp
     let span = tracing::info_span!("download", bucket = %req.bucket, key = %req.key);
     let (tracker, cancel) = (ctx.tracker.clone(), ctx.cancel.clone());
     let (tx, rx) = mpsc::channel(1);
-    let DownloadRequest { bucket, key, known, .. } = req;
+    let DownloadRequest {
+        bucket, key, known, ..
+    } = req;
     let handle = TransferHandle::spawn(
         tracker,
         cancel,
@@ -105,7 +120,9 @@ pub(crate) fn start_stream(req: DownloadRequest) -> (TransferHandle<DownloadOutp
             let info = match head(&ctx, &bucket, &key, known).await {
                 Ok(i) => i,
                 Err(e) => {
-                    let _ = tx.send(Err(TransferError::new(Kind::Service, e.to_string()))).await;
+                    let _ = tx
+                        .send(Err(TransferError::new(Kind::Service, e.to_string())))
+                        .await;
                     return Err(e);
                 }
             };
@@ -137,18 +154,26 @@ pub(crate) async fn head(
         }
     }
     let s3 = &ctx.shared.s3;
-    let out = retry::send(&ctx.shared, ctx.shared.download_policy, &ctx.cancel, "HeadObject", || {
-        s3.head_object()
-            .bucket(bucket.to_owned())
-            .key(key.to_owned())
-            .checksum_mode(ChecksumMode::Enabled)
-            .send()
-    })
+    let out = retry::send(
+        &ctx.shared,
+        ctx.shared.download_policy,
+        &ctx.cancel,
+        "HeadObject",
+        || {
+            s3.head_object()
+                .bucket(bucket.to_owned())
+                .key(key.to_owned())
+                .checksum_mode(ChecksumMode::Enabled)
+                .send()
+        },
+    )
     .await?;
     let size = out
         .content_length
         .and_then(|l| u64::try_from(l).ok())
-        .ok_or_else(|| TransferError::new(Kind::Service, format!("HeadObject of {key} gave no size")))?;
+        .ok_or_else(|| {
+            TransferError::new(Kind::Service, format!("HeadObject of {key} gave no size"))
+        })?;
     let expected = first_present(
         out.checksum_crc32.as_ref(),
         out.checksum_crc32_c.as_ref(),
@@ -165,19 +190,28 @@ pub(crate) async fn head(
     let mut part_size = None;
     // A SHA of a multipart object is composite whatever its form (moto leaves out the
     // `-N`): the part layout tells.
-    let sha_without_parts = expected
-        .as_ref()
-        .is_some_and(|c| c.full_object && !c.algorithm.is_full_object() && size >= crate::plan::MIN_PART);
+    let sha_without_parts = expected.as_ref().is_some_and(|c| {
+        c.full_object && !c.algorithm.is_full_object() && size >= crate::plan::MIN_PART
+    });
     if expected.as_ref().is_some_and(|c| !c.full_object) || sha_without_parts {
-        let p1 = retry::send(&ctx.shared, ctx.shared.download_policy, &ctx.cancel, "HeadObject part 1", || {
-            s3.head_object()
-                .bucket(bucket.to_owned())
-                .key(key.to_owned())
-                .part_number(1)
-                .send()
-        })
+        let p1 = retry::send(
+            &ctx.shared,
+            ctx.shared.download_policy,
+            &ctx.cancel,
+            "HeadObject part 1",
+            || {
+                s3.head_object()
+                    .bucket(bucket.to_owned())
+                    .key(key.to_owned())
+                    .part_number(1)
+                    .send()
+            },
+        )
         .await?;
-        part_size = p1.content_length.and_then(|l| u64::try_from(l).ok()).filter(|l| *l > 0);
+        part_size = p1
+            .content_length
+            .and_then(|l| u64::try_from(l).ok())
+            .filter(|l| *l > 0);
         if sha_without_parts {
             if p1.parts_count.is_some_and(|n| n > 1) {
                 if let Some(c) = expected.as_mut() {
@@ -204,8 +238,14 @@ fn plan(ctx: &Ctx, info: &ObjectInfo) -> (Vec<Part>, bool, Option<ChecksumAlgori
     let alg = info.expected.as_ref().map(|c| c.algorithm);
     match (&info.expected, info.part_size) {
         (Some(c), Some(ps)) if !c.full_object => (parts(info.size, ps), false, alg),
-        _ if info.size < ctx.shared.config.multipart_threshold => (parts(info.size, info.size.max(1)), true, alg),
-        _ => (parts(info.size, ctx.shared.config.multipart_chunksize), false, alg),
+        _ if info.size < ctx.shared.config.multipart_threshold => {
+            (parts(info.size, info.size.max(1)), true, alg)
+        }
+        _ => (
+            parts(info.size, ctx.shared.config.multipart_chunksize),
+            false,
+            alg,
+        ),
     }
 }
 
@@ -231,11 +271,15 @@ fn verify(
     } else if let Some(c) = combine(alg, digests) {
         b64(&c)
     } else {
-        return Err(TransferError::invalid("internal: a SHA over ranges needs a sequential pass"));
+        return Err(TransferError::invalid(
+            "internal: a SHA over ranges needs a sequential pass",
+        ));
     };
     // A composite value may come without its `-N` (moto).
     let same = got == expected.value
-        || (!expected.full_object && !expected.value.contains('-') && got.split('-').next() == Some(&expected.value));
+        || (!expected.full_object
+            && !expected.value.contains('-')
+            && got.split('-').next() == Some(&expected.value));
     if same {
         Ok(Some(expected.clone()))
     } else {
@@ -254,7 +298,12 @@ fn verify(
 /// Where a range's bytes go.
 pub(crate) enum RangeSink {
     /// Positional writes, coalesced into 1 MiB buffers.
-    File { file: Arc<std::fs::File>, path: Arc<Path>, buf: Vec<u8>, at: u64 },
+    File {
+        file: Arc<std::fs::File>,
+        path: Arc<Path>,
+        buf: Vec<u8>,
+        at: u64,
+    },
     /// Collected into a pooled buffer of the range's size (ordered downloads, small files):
     /// the buffer, the range's first byte.
     Memory(crate::pool::PoolBuf, u64),
@@ -282,14 +331,23 @@ impl RangeSink {
                         dst.copy_from_slice(data);
                         Ok(())
                     }
-                    None => Err(TransferError::new(Kind::ObjectChanged, "a range came back longer than asked")),
+                    None => Err(TransferError::new(
+                        Kind::ObjectChanged,
+                        "a range came back longer than asked",
+                    )),
                 }
             }
         }
     }
 
     async fn flush(&mut self) -> Result<(), TransferError> {
-        if let Self::File { file, path, buf, at } = self {
+        if let Self::File {
+            file,
+            path,
+            buf,
+            at,
+        } = self
+        {
             if buf.is_empty() {
                 return Ok(());
             }
@@ -328,14 +386,21 @@ pub(crate) async fn fetch_range(
     let mut hasher = alg.map(PartHasher::new);
     let mut breaks = 0u32;
     let _permit = retry::or_cancel(&ctx.cancel, async {
-        ctx.shared.requests.acquire().await.map_err(|_| TransferError::cancelled())
+        ctx.shared
+            .requests
+            .acquire()
+            .await
+            .map_err(|_| TransferError::cancelled())
     })
     .await?;
     loop {
         let range = (!(whole && pos == part.offset)).then(|| format!("bytes={pos}-{}", end - 1));
         let what = format!("GetObject {}", range.as_deref().unwrap_or("(whole)"));
         let out = retry::send_with(&ctx.shared, policy, &ctx.cancel, &what, false, || {
-            let mut call = s3.get_object().bucket(info.bucket.clone()).key(info.key.clone());
+            let mut call = s3
+                .get_object()
+                .bucket(info.bucket.clone())
+                .key(info.key.clone());
             if let Some(r) = &range {
                 call = call.range(r.clone());
             }
@@ -345,10 +410,18 @@ pub(crate) async fn fetch_range(
             call.send()
         })
         .await?;
-        if whole && out.content_length.and_then(|l| u64::try_from(l).ok()).is_some_and(|l| l != part.len) {
+        if whole
+            && out
+                .content_length
+                .and_then(|l| u64::try_from(l).ok())
+                .is_some_and(|l| l != part.len)
+        {
             return Err(TransferError::new(
                 Kind::ObjectChanged,
-                format!("{}: the object's size changed during the download", info.key),
+                format!(
+                    "{}: the object's size changed during the download",
+                    info.key
+                ),
             ));
         }
         let mut body = out.body.map(|b| b.take()).unwrap_or_default();
@@ -388,15 +461,23 @@ pub(crate) async fn fetch_range(
             }
             Some(why) if pos == end => {
                 // The whole body arrived and the stack's own check of it failed.
-                return Err(TransferError::new(Kind::Checksum, format!("{}: {why}", info.key)));
+                return Err(TransferError::new(
+                    Kind::Checksum,
+                    format!("{}: {why}", info.key),
+                ));
             }
             why => {
                 breaks += 1;
                 let why = why.unwrap_or_else(|| "the body ended early".to_owned());
-                if breaks >= policy.attempts || !retry::backoff(&ctx.shared, policy, breaks, false, &ctx.cancel).await? {
+                if breaks >= policy.attempts
+                    || !retry::backoff(&ctx.shared, policy, breaks, false, &ctx.cancel).await?
+                {
                     return Err(TransferError::new(
                         Kind::Service,
-                        format!("{}: the body broke at byte {pos} of {end} ({why}); attempts exhausted", info.key),
+                        format!(
+                            "{}: the body broke at byte {pos} of {end} ({why}); attempts exhausted",
+                            info.key
+                        ),
                     ));
                 }
                 tracing::debug!(pos, end, why, "range broke; resuming from the byte reached");
@@ -406,8 +487,14 @@ pub(crate) async fn fetch_range(
 }
 
 fn temp_path(dest: &Path) -> PathBuf {
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     dir.join(format!(".{name}.{:08x}.s3tmp", fastrand::u32(..)))
 }
 
@@ -415,7 +502,11 @@ fn temp_path(dest: &Path) -> PathBuf {
 /// blocking call: create the directory, write the temporary file, rename it.
 const SMALL: u64 = 1024 * 1024;
 
-async fn small_to_file(ctx: &Ctx, info: ObjectInfo, dest: &Path) -> Result<DownloadOutput, TransferError> {
+async fn small_to_file(
+    ctx: &Ctx,
+    info: ObjectInfo,
+    dest: &Path,
+) -> Result<DownloadOutput, TransferError> {
     let (ranges, _, alg) = plan(ctx, &info);
     let part = ranges[0];
     ctx.tracker.set_total(info.size, Some(1));
@@ -430,11 +521,15 @@ async fn small_to_file(ctx: &Ctx, info: ObjectInfo, dest: &Path) -> Result<Downl
     let (temp, dest_owned) = (temp_path(dest), dest.to_owned());
     tokio::task::spawn_blocking(move || {
         if let Some(parent) = dest_owned.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| TransferError::io(format!("creating {}", parent.display()), e))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| TransferError::io(format!("creating {}", parent.display()), e))?;
         }
         let write = || -> std::io::Result<()> {
             use std::io::Write as _;
-            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)?;
             f.write_all(&data)?;
             std::fs::rename(&temp, &dest_owned)
         };
@@ -479,19 +574,41 @@ async fn to_file(
                 size: info.size,
                 e_tag: info.e_tag.clone(),
                 range_size: plan(ctx, &info).0.first().map_or(0, |p| p.len),
-                checksum: info.expected.as_ref().map(|c| (c.algorithm.name().to_owned(), c.value.clone())),
+                checksum: info
+                    .expected
+                    .as_ref()
+                    .map(|c| (c.algorithm.name().to_owned(), c.value.clone())),
             }),
         )?)),
         None => None,
     };
     let (ranges, whole, _) = plan(ctx, &info);
-    file_ranges(ctx, info, file, temp, dest, ranges, whole, BTreeMap::new(), journal, false).await
+    file_ranges(
+        ctx,
+        info,
+        file,
+        temp,
+        dest,
+        ranges,
+        whole,
+        BTreeMap::new(),
+        journal,
+        false,
+    )
+    .await
 }
 
-pub(crate) async fn create_temp(temp: PathBuf, size: u64) -> Result<(Arc<std::fs::File>, PathBuf), TransferError> {
+pub(crate) async fn create_temp(
+    temp: PathBuf,
+    size: u64,
+) -> Result<(Arc<std::fs::File>, PathBuf), TransferError> {
     tokio::task::spawn_blocking(move || {
-        if let Some(parent) = temp.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
-            std::fs::create_dir_all(parent).map_err(|e| TransferError::io(format!("creating {}", parent.display()), e))?;
+        if let Some(parent) = temp
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty() && !p.exists())
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| TransferError::io(format!("creating {}", parent.display()), e))?;
         }
         let f = std::fs::OpenOptions::new()
             .write(true)
@@ -527,12 +644,36 @@ pub(crate) async fn file_ranges(
     let result: Result<DownloadOutput, TransferError> = async {
         let (_, _, alg) = plan(ctx, &info);
         // A full-object SHA does not combine over ranges: hash the file once at the end.
-        let sequential = info.expected.as_ref().is_some_and(|c| c.full_object && !c.algorithm.is_full_object())
+        let sequential = info
+            .expected
+            .as_ref()
+            .is_some_and(|c| c.full_object && !c.algorithm.is_full_object())
             && !whole;
         let range_alg = if sequential { None } else { alg };
-        let digests = file_parts(ctx, &info, &file, &temp, &ranges, whole, range_alg, done, journal.as_deref()).await?;
+        let digests = file_parts(
+            ctx,
+            &info,
+            &file,
+            &temp,
+            &ranges,
+            whole,
+            range_alg,
+            done,
+            journal.as_deref(),
+        )
+        .await?;
         let seq = if (sequential || reread) && info.expected.is_some() {
-            Some(hash_file(&temp, alg.unwrap_or_default(), info.expected.as_ref().is_some_and(|c| !c.full_object).then_some(&ranges)).await?)
+            Some(
+                hash_file(
+                    &temp,
+                    alg.unwrap_or_default(),
+                    info.expected
+                        .as_ref()
+                        .is_some_and(|c| !c.full_object)
+                        .then_some(&ranges),
+                )
+                .await?,
+            )
         } else {
             None
         };
@@ -543,7 +684,9 @@ pub(crate) async fn file_ranges(
         };
         let (t, d) = (temp.clone(), dest.to_owned());
         tokio::task::spawn_blocking(move || {
-            std::fs::rename(&t, &d).map_err(|e| TransferError::io(format!("renaming {} to {}", t.display(), d.display()), e))
+            std::fs::rename(&t, &d).map_err(|e| {
+                TransferError::io(format!("renaming {} to {}", t.display(), d.display()), e)
+            })
         })
         .await
         .map_err(|e| TransferError::invalid(format!("a rename task failed: {e}")))??;
@@ -560,7 +703,9 @@ pub(crate) async fn file_ranges(
     .await;
     match (&result, &journal) {
         (Ok(_), Some(j)) => j.remove(),
-        (Err(e), Some(j)) if !e.is_cancelled() && !e.is_checksum_mismatch() && !e.is_object_changed() => {
+        (Err(e), Some(j))
+            if !e.is_cancelled() && !e.is_checksum_mismatch() && !e.is_object_changed() =>
+        {
             tracing::info!(temp = %temp.display(), "download failed; the checkpoint keeps it for a resume");
         }
         (Err(_), j) => {
@@ -589,16 +734,30 @@ async fn file_parts(
     let window = ctx.shared.config.effective_concurrency() + 1;
     let path: Arc<Path> = Arc::from(temp);
     let info = Arc::new(info.clone());
-    let pending: Vec<Part> = ranges.iter().filter(|p| !done.contains_key(&p.number)).copied().collect();
+    let pending: Vec<Part> = ranges
+        .iter()
+        .filter(|p| !done.contains_key(&p.number))
+        .copied()
+        .collect();
     let mut todo = pending.into_iter();
     let mut set: JoinSet<Result<(u32, Vec<u8>), TransferError>> = JoinSet::new();
     let spawn = |set: &mut JoinSet<_>, part: Part| {
         let (ctx, info, file, path) = (ctx.clone(), info.clone(), file.clone(), path.clone());
-        let span = tracing::debug_span!("range", number = part.number, offset = part.offset, len = part.len);
+        let span = tracing::debug_span!(
+            "range",
+            number = part.number,
+            offset = part.offset,
+            len = part.len
+        );
         set.spawn(
             async move {
                 let _mem = ctx.shared.memory.acquire(WRITE_BUFFER as u64).await?;
-                let mut sink = RangeSink::File { file, path, buf: Vec::with_capacity(WRITE_BUFFER), at: 0 };
+                let mut sink = RangeSink::File {
+                    file,
+                    path,
+                    buf: Vec::with_capacity(WRITE_BUFFER),
+                    at: 0,
+                };
                 let d = fetch_range(&ctx, &info, part, whole, alg, &mut sink).await?;
                 Ok((part.number, d.unwrap_or_default()))
             }
@@ -623,7 +782,11 @@ async fn file_parts(
             }
         };
         if let Some(j) = journal {
-            j.record(&Record { part: n, e_tag: None, checksum: Some(b64(&d)) })?;
+            j.record(&Record {
+                part: n,
+                e_tag: None,
+                checksum: Some(b64(&d)),
+            })?;
         }
         done.insert(n, d);
         if let Some(next) = todo.next() {
@@ -642,23 +805,30 @@ pub(crate) enum Reread {
 }
 
 /// Hashes a downloaded file from its start: whole, or per part for a composite checksum.
-pub(crate) async fn hash_file(path: &Path, alg: ChecksumAlgorithm, parts: Option<&[Part]>) -> Result<Reread, TransferError> {
+pub(crate) async fn hash_file(
+    path: &Path,
+    alg: ChecksumAlgorithm,
+    parts: Option<&[Part]>,
+) -> Result<Reread, TransferError> {
     let path = path.to_owned();
     let parts = parts.map(<[Part]>::to_vec);
     tokio::task::spawn_blocking(move || {
-        let f = std::fs::File::open(&path).map_err(|e| TransferError::io(format!("opening {}", path.display()), e))?;
+        let f = std::fs::File::open(&path)
+            .map_err(|e| TransferError::io(format!("opening {}", path.display()), e))?;
         let mut buf = vec![0u8; WRITE_BUFFER];
-        let mut read_into = |h: &mut PartHasher, offset: u64, len: u64| -> Result<(), TransferError> {
-            let mut at = offset;
-            while at < offset + len {
-                let n = usize::try_from((offset + len - at).min(WRITE_BUFFER as u64)).unwrap_or(WRITE_BUFFER);
-                f.read_exact_at(&mut buf[..n], at)
-                    .map_err(|e| TransferError::io(format!("reading {}", path.display()), e))?;
-                h.update(&buf[..n]);
-                at += n as u64;
-            }
-            Ok(())
-        };
+        let mut read_into =
+            |h: &mut PartHasher, offset: u64, len: u64| -> Result<(), TransferError> {
+                let mut at = offset;
+                while at < offset + len {
+                    let n = usize::try_from((offset + len - at).min(WRITE_BUFFER as u64))
+                        .unwrap_or(WRITE_BUFFER);
+                    f.read_exact_at(&mut buf[..n], at)
+                        .map_err(|e| TransferError::io(format!("reading {}", path.display()), e))?;
+                    h.update(&buf[..n]);
+                    at += n as u64;
+                }
+                Ok(())
+            };
         match parts {
             Some(parts) => {
                 let mut out = Vec::with_capacity(parts.len());
@@ -670,7 +840,10 @@ pub(crate) async fn hash_file(path: &Path, alg: ChecksumAlgorithm, parts: Option
                 Ok(Reread::Parts(out))
             }
             None => {
-                let len = f.metadata().map_err(|e| TransferError::io("reading a file's size", e))?.len();
+                let len = f
+                    .metadata()
+                    .map_err(|e| TransferError::io("reading a file's size", e))?
+                    .len();
                 let mut h = PartHasher::new(alg);
                 read_into(&mut h, 0, len)?;
                 Ok(Reread::Whole(h.finish()))
@@ -692,7 +865,9 @@ async fn produce(
     if let Err(e) = &result {
         // Stops the ranges still in flight.
         ctx.cancel.cancel();
-        let _ = tx.send(Err(TransferError::new(Kind::Service, e.to_string()))).await;
+        let _ = tx
+            .send(Err(TransferError::new(Kind::Service, e.to_string())))
+            .await;
     }
     result
 }
@@ -707,9 +882,21 @@ async fn produce_inner(
     let range_size = ranges.first().map_or(1, |p| p.len.max(1));
     // Ranges in flight, one in the channel, one with the reader: all within the budget.
     let in_budget = usize::try_from(ctx.shared.memory.bytes() / range_size).unwrap_or(1);
-    let window = ctx.shared.config.effective_concurrency().min(in_budget.saturating_sub(2)).max(1);
-    let sequential = info.expected.as_ref().is_some_and(|c| c.full_object && !c.algorithm.is_full_object());
-    let mut seq_hasher = if sequential { alg.map(PartHasher::new) } else { None };
+    let window = ctx
+        .shared
+        .config
+        .effective_concurrency()
+        .min(in_budget.saturating_sub(2))
+        .max(1);
+    let sequential = info
+        .expected
+        .as_ref()
+        .is_some_and(|c| c.full_object && !c.algorithm.is_full_object());
+    let mut seq_hasher = if sequential {
+        alg.map(PartHasher::new)
+    } else {
+        None
+    };
     let range_alg = if sequential { None } else { alg };
     let shared_info = Arc::new(info.clone());
     let mut fetches = futures_util::stream::iter(ranges.clone())
@@ -730,7 +917,8 @@ async fn produce_inner(
         .buffered(window);
     let mut digests = Vec::with_capacity(ranges.len());
     while let Some(r) = fetches.next().await {
-        let (data, d, len, mem) = r.map_err(|e| TransferError::invalid(format!("a range task failed: {e}")))??;
+        let (data, d, len, mem) =
+            r.map_err(|e| TransferError::invalid(format!("a range task failed: {e}")))??;
         if let Some(h) = seq_hasher.as_mut() {
             h.update(&data);
         }

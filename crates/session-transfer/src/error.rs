@@ -110,7 +110,10 @@ impl TransferError {
     }
 
     /// A failed operation: its error, code and status.
-    pub(crate) fn operation<E>(what: impl Into<String>, e: session_tower::rt::OperationError<E>) -> Self
+    pub(crate) fn operation<E>(
+        what: impl Into<String>,
+        e: session_tower::rt::OperationError<E>,
+    ) -> Self
     where
         E: session_tower::rt::ModeledError + Send + Sync + 'static,
     {

@@ -29,12 +29,14 @@ pub trait S3TransferExt {
 
     /// Uploads a file.
     fn upload_file(&self, path: impl AsRef<Path>, bucket: &str, key: &str) -> UploadRequest {
-        self.transfer_manager(TransferConfig::default()).upload_file(path, bucket, key)
+        self.transfer_manager(TransferConfig::default())
+            .upload_file(path, bucket, key)
     }
 
     /// Downloads an object to a file.
     fn download_file(&self, bucket: &str, key: &str, path: impl AsRef<Path>) -> DownloadRequest {
-        self.transfer_manager(TransferConfig::default()).download_file(bucket, key, path)
+        self.transfer_manager(TransferConfig::default())
+            .download_file(bucket, key, path)
     }
 
     /// Uploads what a reader yields.
@@ -42,7 +44,8 @@ pub trait S3TransferExt {
     where
         R: tokio::io::AsyncRead + Send + Unpin + 'static,
     {
-        self.transfer_manager(TransferConfig::default()).upload_reader(reader, bucket, key)
+        self.transfer_manager(TransferConfig::default())
+            .upload_reader(reader, bucket, key)
     }
 
     /// Downloads an object into a writer.
@@ -50,12 +53,18 @@ pub trait S3TransferExt {
     where
         W: tokio::io::AsyncWrite + Send + Unpin + 'static,
     {
-        self.transfer_manager(TransferConfig::default()).download_writer(bucket, key, writer)
+        self.transfer_manager(TransferConfig::default())
+            .download_writer(bucket, key, writer)
     }
 
     /// Copies `source_bucket/source_key` to `bucket/key` (boto3's managed `copy`).
     fn copy(&self, source_bucket: &str, source_key: &str, bucket: &str, key: &str) -> CopyRequest {
-        self.transfer_manager(TransferConfig::default()).copy(source_bucket, source_key, bucket, key)
+        self.transfer_manager(TransferConfig::default()).copy(
+            source_bucket,
+            source_key,
+            bucket,
+            key,
+        )
     }
 }
 
@@ -133,28 +142,38 @@ pub trait ObjectTransferExt {
 
 impl ObjectTransferExt for Object {
     fn upload_file(&self, path: impl AsRef<Path>) -> UploadRequest {
-        self.client().upload_file(path, self.bucket_name(), self.key())
+        self.client()
+            .upload_file(path, self.bucket_name(), self.key())
     }
 
     fn download_file(&self, path: impl AsRef<Path>) -> DownloadRequest {
-        self.client().download_file(self.bucket_name(), self.key(), path)
+        self.client()
+            .download_file(self.bucket_name(), self.key(), path)
     }
 
     fn upload_fileobj<R>(&self, reader: R) -> UploadRequest
     where
         R: tokio::io::AsyncRead + Send + Unpin + 'static,
     {
-        self.client().upload_fileobj(reader, self.bucket_name(), self.key())
+        self.client()
+            .upload_fileobj(reader, self.bucket_name(), self.key())
     }
 
     fn download_fileobj<W>(&self, writer: W) -> DownloadRequest
     where
         W: tokio::io::AsyncWrite + Send + Unpin + 'static,
     {
-        self.client().download_fileobj(self.bucket_name(), self.key(), writer)
+        self.client()
+            .download_fileobj(self.bucket_name(), self.key(), writer)
     }
 
     fn copy_from(&self, source_bucket: &str, source_key: &str) -> CopyRequest {
-        S3TransferExt::copy(self.client(), source_bucket, source_key, self.bucket_name(), self.key())
+        S3TransferExt::copy(
+            self.client(),
+            source_bucket,
+            source_key,
+            self.bucket_name(),
+            self.key(),
+        )
     }
 }

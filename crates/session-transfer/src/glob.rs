@@ -13,7 +13,11 @@ fn m(p: &[char], s: &[char]) -> bool {
         None => s.is_empty(),
         Some('*') if p.get(1) == Some(&'*') => {
             // `**/` also matches no directory at all.
-            let rest = if p.get(2) == Some(&'/') { &p[3..] } else { &p[2..] };
+            let rest = if p.get(2) == Some(&'/') {
+                &p[3..]
+            } else {
+                &p[2..]
+            };
             (0..=s.len()).any(|i| m(rest, &s[i..])) || (p.get(2) == Some(&'/') && m(&p[2..], s))
         }
         Some('*') => (0..=s.len())

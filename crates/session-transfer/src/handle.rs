@@ -90,7 +90,9 @@ impl<T> Future for TransferHandle<T> {
             State::Running(j) => Pin::new(j).poll(cx).map(|r| match r {
                 Ok(out) => out,
                 Err(e) if e.is_cancelled() => Err(TransferError::cancelled()),
-                Err(e) => Err(TransferError::invalid(format!("the transfer task failed: {e}"))),
+                Err(e) => Err(TransferError::invalid(format!(
+                    "the transfer task failed: {e}"
+                ))),
             }),
             State::Failed(e) => Poll::Ready(Err(e
                 .take()

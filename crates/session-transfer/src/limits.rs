@@ -66,7 +66,10 @@ impl Bandwidth {
 
     pub(crate) async fn take(&self, bytes: u64) {
         let wait = {
-            let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut s = self
+                .state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let now = Instant::now();
             let refill = now.duration_since(s.1).as_secs_f64() * self.rate;
             s.0 = (s.0 + refill).min(self.rate) - bytes as f64;
@@ -97,14 +100,18 @@ impl RetryQuota {
 
     pub(crate) fn try_take(&self, cost: u32) -> bool {
         self.left
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| l.checked_sub(cost))
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| {
+                l.checked_sub(cost)
+            })
             .is_ok()
     }
 
     pub(crate) fn give(&self, amount: u32) {
         let _ = self
             .left
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| Some((l + amount).min(QUOTA)));
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| {
+                Some((l + amount).min(QUOTA))
+            });
     }
 }
 
@@ -120,7 +127,10 @@ impl RetryPolicy {
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let bound = self
             .base
-            .saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX))
+            .saturating_mul(
+                1u32.checked_shl(retry.saturating_sub(1))
+                    .unwrap_or(u32::MAX),
+            )
             .min(Duration::from_secs(20));
         bound.mul_f64(fastrand::f64())
     }
@@ -133,9 +143,14 @@ mod tests {
     #[tokio::test]
     async fn budget_refuses_what_never_fits_and_bounds_the_rest() {
         let b = MemoryBudget::new(4 * 1024 * 1024);
-        assert!(b.acquire(5 * 1024 * 1024).await.unwrap_err().is_invalid_input());
+        assert!(b
+            .acquire(5 * 1024 * 1024)
+            .await
+            .unwrap_err()
+            .is_invalid_input());
         let first = b.acquire(3 * 1024 * 1024).await.unwrap();
-        let second = tokio::time::timeout(Duration::from_millis(20), b.acquire(2 * 1024 * 1024)).await;
+        let second =
+            tokio::time::timeout(Duration::from_millis(20), b.acquire(2 * 1024 * 1024)).await;
         assert!(second.is_err(), "over the budget it waits");
         drop(first);
         b.acquire(2 * 1024 * 1024).await.unwrap();
@@ -151,7 +166,10 @@ mod tests {
         assert_eq!(n, 100);
         q.give(5);
         assert!(q.try_take(5));
-        let p = RetryPolicy { attempts: 3, base: Duration::from_millis(100) };
+        let p = RetryPolicy {
+            attempts: 3,
+            base: Duration::from_millis(100),
+        };
         assert!(p.backoff(1) < Duration::from_millis(100));
         assert!(p.backoff(40) <= Duration::from_secs(20));
     }
@@ -162,6 +180,10 @@ mod tests {
         let start = Instant::now();
         bw.take(1_000_000).await;
         bw.take(200_000).await;
-        assert!(start.elapsed() >= Duration::from_millis(150), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(150),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

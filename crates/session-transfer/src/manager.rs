@@ -95,7 +95,9 @@ impl TransferManager {
             bandwidth: config.max_bandwidth.map(Bandwidth::new),
             quota: RetryQuota::new(),
             buffers: crate::pool::BufferPool::new(
-                usize::try_from(config.memory_budget / config.multipart_chunksize.max(1)).unwrap_or(16) + 2,
+                usize::try_from(config.memory_budget / config.multipart_chunksize.max(1))
+                    .unwrap_or(16)
+                    + 2,
             ),
             upload_policy: RetryPolicy {
                 attempts: config.upload_attempts.unwrap_or(session_attempts),
@@ -140,7 +142,12 @@ impl TransferManager {
         bucket: impl Into<String>,
         key: impl Into<String>,
     ) -> UploadRequest {
-        UploadRequest::new(self.clone(), UploadSource::File(path.as_ref().to_owned()), bucket.into(), key.into())
+        UploadRequest::new(
+            self.clone(),
+            UploadSource::File(path.as_ref().to_owned()),
+            bucket.into(),
+            key.into(),
+        )
     }
 
     /// Uploads bytes held in memory (no copy: parts are slices).
@@ -150,20 +157,40 @@ impl TransferManager {
         bucket: impl Into<String>,
         key: impl Into<String>,
     ) -> UploadRequest {
-        UploadRequest::new(self.clone(), UploadSource::Bytes(data.into()), bucket.into(), key.into())
+        UploadRequest::new(
+            self.clone(),
+            UploadSource::Bytes(data.into()),
+            bucket.into(),
+            key.into(),
+        )
     }
 
     /// Uploads what a reader yields, of unknown length, part by part (boto3's
     /// `upload_fileobj`). Parts are read in order and sent in parallel.
-    pub fn upload_reader<R>(&self, reader: R, bucket: impl Into<String>, key: impl Into<String>) -> UploadRequest
+    pub fn upload_reader<R>(
+        &self,
+        reader: R,
+        bucket: impl Into<String>,
+        key: impl Into<String>,
+    ) -> UploadRequest
     where
         R: tokio::io::AsyncRead + Send + Unpin + 'static,
     {
-        UploadRequest::new(self.clone(), UploadSource::Reader(Box::new(reader)), bucket.into(), key.into())
+        UploadRequest::new(
+            self.clone(),
+            UploadSource::Reader(Box::new(reader)),
+            bucket.into(),
+            key.into(),
+        )
     }
 
     /// Uploads a stream of byte chunks of unknown length.
-    pub fn upload_stream<S, E>(&self, stream: S, bucket: impl Into<String>, key: impl Into<String>) -> UploadRequest
+    pub fn upload_stream<S, E>(
+        &self,
+        stream: S,
+        bucket: impl Into<String>,
+        key: impl Into<String>,
+    ) -> UploadRequest
     where
         S: futures_core::Stream<Item = Result<Bytes, E>> + Send + Unpin + 'static,
         E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
@@ -181,21 +208,45 @@ impl TransferManager {
         key: impl Into<String>,
         path: impl AsRef<Path>,
     ) -> DownloadRequest {
-        DownloadRequest::new(self.clone(), bucket.into(), key.into(), DownloadTarget::File(path.as_ref().to_owned()))
+        DownloadRequest::new(
+            self.clone(),
+            bucket.into(),
+            key.into(),
+            DownloadTarget::File(path.as_ref().to_owned()),
+        )
     }
 
     /// Downloads an object into a writer, in order (boto3's `download_fileobj`).
-    pub fn download_writer<W>(&self, bucket: impl Into<String>, key: impl Into<String>, writer: W) -> DownloadRequest
+    pub fn download_writer<W>(
+        &self,
+        bucket: impl Into<String>,
+        key: impl Into<String>,
+        writer: W,
+    ) -> DownloadRequest
     where
         W: tokio::io::AsyncWrite + Send + Unpin + 'static,
     {
-        DownloadRequest::new(self.clone(), bucket.into(), key.into(), DownloadTarget::Writer(Box::new(writer)))
+        DownloadRequest::new(
+            self.clone(),
+            bucket.into(),
+            key.into(),
+            DownloadTarget::Writer(Box::new(writer)),
+        )
     }
 
     /// Downloads an object as a stream of chunks, in order; see
     /// [`DownloadRequest::into_stream`].
-    pub fn download_stream(&self, bucket: impl Into<String>, key: impl Into<String>) -> DownloadRequest {
-        DownloadRequest::new(self.clone(), bucket.into(), key.into(), DownloadTarget::Stream)
+    pub fn download_stream(
+        &self,
+        bucket: impl Into<String>,
+        key: impl Into<String>,
+    ) -> DownloadRequest {
+        DownloadRequest::new(
+            self.clone(),
+            bucket.into(),
+            key.into(),
+            DownloadTarget::Stream,
+        )
     }
 
     /// Copies an object within S3 (CopyObject, or UploadPartCopy in parallel above
@@ -207,7 +258,13 @@ impl TransferManager {
         bucket: impl Into<String>,
         key: impl Into<String>,
     ) -> CopyRequest {
-        CopyRequest::new(self.clone(), source_bucket.into(), source_key.into(), bucket.into(), key.into())
+        CopyRequest::new(
+            self.clone(),
+            source_bucket.into(),
+            source_key.into(),
+            bucket.into(),
+            key.into(),
+        )
     }
 
     /// Uploads the files of a directory under a key prefix.
@@ -217,7 +274,12 @@ impl TransferManager {
         bucket: impl Into<String>,
         prefix: impl Into<String>,
     ) -> DirectoryUpload {
-        DirectoryUpload::new(self.clone(), dir.as_ref().to_owned(), bucket.into(), prefix.into())
+        DirectoryUpload::new(
+            self.clone(),
+            dir.as_ref().to_owned(),
+            bucket.into(),
+            prefix.into(),
+        )
     }
 
     /// Downloads the objects under a key prefix into a directory.
@@ -227,7 +289,12 @@ impl TransferManager {
         prefix: impl Into<String>,
         dir: impl AsRef<Path>,
     ) -> DirectoryDownload {
-        DirectoryDownload::new(self.clone(), bucket.into(), prefix.into(), dir.as_ref().to_owned())
+        DirectoryDownload::new(
+            self.clone(),
+            bucket.into(),
+            prefix.into(),
+            dir.as_ref().to_owned(),
+        )
     }
 
     /// Continues the upload or download a checkpoint file describes, after the process

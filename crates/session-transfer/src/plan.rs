@@ -64,7 +64,9 @@ mod tests {
         let size = upload_part_size(huge, 8 * MIB).unwrap();
         assert!(huge.div_ceil(size) <= MAX_PARTS, "{size}");
         assert_eq!(size % MIB, 0);
-        assert!(upload_part_size(MAX_OBJECT + 1, 8 * MIB).unwrap_err().is_invalid_input());
+        assert!(upload_part_size(MAX_OBJECT + 1, 8 * MIB)
+            .unwrap_err()
+            .is_invalid_input());
         let s = upload_part_size(200 * 1024 * MIB, 8 * MIB).unwrap();
         assert!((200 * 1024 * MIB).div_ceil(s) <= MAX_PARTS);
     }
@@ -74,7 +76,14 @@ mod tests {
         let p = parts(10, 4);
         assert_eq!(p.len(), 3);
         assert_eq!((p[2].offset, p[2].len, p[2].last()), (8, 2, 9));
-        assert_eq!(parts(0, 4), vec![Part { number: 1, offset: 0, len: 0 }]);
+        assert_eq!(
+            parts(0, 4),
+            vec![Part {
+                number: 1,
+                offset: 0,
+                len: 0
+            }]
+        );
         assert_eq!(parts(8, 4).len(), 2);
         let sum: u64 = parts(1_000_003, 7).iter().map(|p| p.len).sum();
         assert_eq!(sum, 1_000_003);

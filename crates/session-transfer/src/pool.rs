@@ -18,14 +18,22 @@ pub(crate) struct BufferPool {
 impl BufferPool {
     /// A pool that keeps at most `keep` free buffers.
     pub(crate) fn new(keep: usize) -> Arc<Self> {
-        Arc::new(Self { free: Mutex::new(Vec::new()), keep })
+        Arc::new(Self {
+            free: Mutex::new(Vec::new()),
+            keep,
+        })
     }
 
     /// A buffer of exactly `len` initialized bytes (reused when one is big enough).
     pub(crate) fn take(self: &Arc<Self>, len: usize) -> PoolBuf {
         let reused = {
-            let mut free = self.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            free.iter().position(|b| b.len() >= len && b.len() <= len.saturating_mul(2)).map(|i| free.swap_remove(i))
+            let mut free = self
+                .free
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            free.iter()
+                .position(|b| b.len() >= len && b.len() <= len.saturating_mul(2))
+                .map(|i| free.swap_remove(i))
         };
         PoolBuf {
             buf: reused.unwrap_or_else(|| vec![0u8; len]),
@@ -35,7 +43,10 @@ impl BufferPool {
     }
 
     fn give(&self, buf: Vec<u8>) {
-        let mut free = self.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut free = self
+            .free
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if free.len() < self.keep {
             free.push(buf);
         }

@@ -89,7 +89,10 @@ fn known(v: u64) -> Option<u64> {
 }
 
 impl Tracker {
-    pub(crate) fn new(interval: std::time::Duration, callback: Option<ProgressCallback>) -> Arc<Self> {
+    pub(crate) fn new(
+        interval: std::time::Duration,
+        callback: Option<ProgressCallback>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             bytes: AtomicU64::new(0),
             total: AtomicU64::new(UNKNOWN),
@@ -156,7 +159,9 @@ impl Tracker {
     pub(crate) fn sub_bytes(&self, n: u64) {
         let _ = self
             .bytes
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| Some(b.saturating_sub(n)));
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+                Some(b.saturating_sub(n))
+            });
         if let Some(p) = &self.parent {
             p.sub_bytes(n);
         }
@@ -182,7 +187,13 @@ impl Tracker {
         }
     }
 
-    pub(crate) fn file_done(&self, key: &str, path: &std::path::Path, bytes: u64, error: Option<String>) {
+    pub(crate) fn file_done(
+        &self,
+        key: &str,
+        path: &std::path::Path,
+        bytes: u64,
+        error: Option<String>,
+    ) {
         if error.is_some() {
             self.files_failed.fetch_add(1, Ordering::Relaxed);
         } else {
@@ -255,7 +266,10 @@ mod tests {
         assert!(bytes <= 1, "{seen:?}");
         assert_eq!(seen.iter().filter(|e| e.starts_with("PartDone")).count(), 1);
         let last = t.snapshot();
-        assert_eq!((last.bytes_done, last.bytes_total, last.parts_done), (990, Some(100), 1));
+        assert_eq!(
+            (last.bytes_done, last.bytes_total, last.parts_done),
+            (990, Some(100), 1)
+        );
         assert_eq!(*t.subscribe().borrow(), last);
     }
 }

@@ -51,7 +51,12 @@ pub struct UploadRequest {
 }
 
 impl UploadRequest {
-    pub(crate) fn new(tm: TransferManager, source: UploadSource, bucket: String, key: String) -> Self {
+    pub(crate) fn new(
+        tm: TransferManager,
+        source: UploadSource,
+        bucket: String,
+        key: String,
+    ) -> Self {
         Self {
             tm,
             source,
@@ -142,7 +147,12 @@ pub struct DownloadRequest {
 }
 
 impl DownloadRequest {
-    pub(crate) fn new(tm: TransferManager, bucket: String, key: String, target: DownloadTarget) -> Self {
+    pub(crate) fn new(
+        tm: TransferManager,
+        bucket: String,
+        key: String,
+        target: DownloadTarget,
+    ) -> Self {
         Self {
             tm,
             bucket,
@@ -171,7 +181,12 @@ impl DownloadRequest {
     /// Starts the download and returns its chunks in order, with the handle (which
     /// resolves once the stream has been read to its end). A checksum mismatch is the
     /// stream's last item. At most the memory budget is buffered ahead of the reader.
-    pub fn into_stream(mut self) -> (TransferHandle<DownloadOutput>, crate::download::ObjectStream) {
+    pub fn into_stream(
+        mut self,
+    ) -> (
+        TransferHandle<DownloadOutput>,
+        crate::download::ObjectStream,
+    ) {
         self.target = DownloadTarget::Stream;
         crate::download::start_stream(self)
     }
@@ -211,7 +226,13 @@ pub struct CopyRequest {
 }
 
 impl CopyRequest {
-    pub(crate) fn new(tm: TransferManager, source_bucket: String, source_key: String, bucket: String, key: String) -> Self {
+    pub(crate) fn new(
+        tm: TransferManager,
+        source_bucket: String,
+        source_key: String,
+        bucket: String,
+        key: String,
+    ) -> Self {
         Self {
             tm,
             source_bucket,

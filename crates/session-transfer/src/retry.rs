@@ -96,7 +96,13 @@ where
     loop {
         let result = or_cancel(cancel, async {
             let _permit = if permit {
-                Some(shared.requests.acquire().await.map_err(|_| TransferError::cancelled())?)
+                Some(
+                    shared
+                        .requests
+                        .acquire()
+                        .await
+                        .map_err(|_| TransferError::cancelled())?,
+                )
             } else {
                 None
             };

@@ -46,17 +46,20 @@ impl Positional {
                 let n = usize::try_from(len)
                     .map_err(|_| TransferError::invalid("a part does not fit in memory"))?;
                 let mut buf = pool.take(n);
-                file.read_exact_at(buf.as_mut_slice(), offset).map_err(|e| {
-                    TransferError::io(
-                        format!("reading {} bytes at {offset} of {}", len, path.display()),
-                        e,
-                    )
-                })?;
+                file.read_exact_at(buf.as_mut_slice(), offset)
+                    .map_err(|e| {
+                        TransferError::io(
+                            format!("reading {} bytes at {offset} of {}", len, path.display()),
+                            e,
+                        )
+                    })?;
                 buf.freeze()
             }
             Self::Bytes(b) => {
                 let start = usize::try_from(offset).unwrap_or(usize::MAX).min(b.len());
-                let end = usize::try_from(offset + len).unwrap_or(usize::MAX).min(b.len());
+                let end = usize::try_from(offset + len)
+                    .unwrap_or(usize::MAX)
+                    .min(b.len());
                 b.slice(start..end)
             }
         };

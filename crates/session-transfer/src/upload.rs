@@ -23,7 +23,7 @@ use crate::config::ChecksumAlgorithm;
 use crate::error::{Kind, TransferError};
 use crate::handle::TransferHandle;
 use crate::manager::{Ctx, Options};
-use crate::plan::{parts, upload_part_size, Part, MAX_PARTS, MAX_PART, MIN_PART};
+use crate::plan::{parts, upload_part_size, Part, MAX_PART, MAX_PARTS, MIN_PART};
 use crate::request::{ObjectChecksum, UploadOutput, UploadRequest, UploadSource};
 use crate::retry;
 use crate::source::Positional;
@@ -46,8 +46,15 @@ pub(crate) async fn run(ctx: Ctx, req: UploadRequest) -> Result<UploadOutput, Tr
             // A file below the threshold is opened, measured and read in one blocking
             // call (many small files are the common case of a directory upload).
             let threshold = ctx.shared.config.multipart_threshold;
-            let permit = retry::or_cancel(&ctx.cancel, ctx.shared.memory.acquire(threshold.min(ctx.shared.memory.bytes()))).await?;
-            let (file, meta, small) = open_small(&path, threshold, ctx.shared.config.checksum).await?;
+            let permit = retry::or_cancel(
+                &ctx.cancel,
+                ctx.shared
+                    .memory
+                    .acquire(threshold.min(ctx.shared.memory.bytes())),
+            )
+            .await?;
+            let (file, meta, small) =
+                open_small(&path, threshold, ctx.shared.config.checksum).await?;
             if let Some((data, digest)) = small {
                 ctx.tracker.set_total(meta.len(), Some(1));
                 let out = put_single(&ctx, data, digest, &target).await;
@@ -55,7 +62,11 @@ pub(crate) async fn run(ctx: Ctx, req: UploadRequest) -> Result<UploadOutput, Tr
                 return out;
             }
             drop(permit);
-            let src = Positional::File(Arc::new(file), Arc::from(path.as_path()), ctx.shared.buffers.clone());
+            let src = Positional::File(
+                Arc::new(file),
+                Arc::from(path.as_path()),
+                ctx.shared.buffers.clone(),
+            );
             upload_known(&ctx, src, meta.len(), &target, Some((path, meta))).await
         }
         UploadSource::Bytes(b) => {
@@ -69,7 +80,11 @@ pub(crate) async fn run(ctx: Ctx, req: UploadRequest) -> Result<UploadOutput, Tr
 type Opened = (std::fs::File, std::fs::Metadata, Option<(Bytes, Vec<u8>)>);
 
 /// Opens a file; one below `threshold` is read whole, with its checksum.
-async fn open_small(path: &std::path::Path, threshold: u64, alg: ChecksumAlgorithm) -> Result<Opened, TransferError> {
+async fn open_small(
+    path: &std::path::Path,
+    threshold: u64,
+    alg: ChecksumAlgorithm,
+) -> Result<Opened, TransferError> {
     let p = path.to_owned();
     tokio::task::spawn_blocking(move || {
         use std::io::Read as _;
@@ -78,9 +93,13 @@ async fn open_small(path: &std::path::Path, threshold: u64, alg: ChecksumAlgorit
             return Ok((f, m, None));
         }
         let mut data = Vec::with_capacity(usize::try_from(m.len()).unwrap_or(0));
-        f.read_to_end(&mut data).map_err(|e| TransferError::io(format!("reading {}", p.display()), e))?;
+        f.read_to_end(&mut data)
+            .map_err(|e| TransferError::io(format!("reading {}", p.display()), e))?;
         if data.len() as u64 != m.len() {
-            return Err(TransferError::new(Kind::ObjectChanged, format!("{} changed size while it was read", p.display())));
+            return Err(TransferError::new(
+                Kind::ObjectChanged,
+                format!("{} changed size while it was read", p.display()),
+            ));
         }
         let digest = crate::checksum::digest(alg, &data);
         Ok((f, m, Some((Bytes::from(data), digest))))
@@ -90,21 +109,27 @@ async fn open_small(path: &std::path::Path, threshold: u64, alg: ChecksumAlgorit
 }
 
 fn open_now(p: &std::path::Path) -> Result<(std::fs::File, std::fs::Metadata), TransferError> {
-    let f = std::fs::File::open(p).map_err(|e| TransferError::io(format!("opening {}", p.display()), e))?;
+    let f = std::fs::File::open(p)
+        .map_err(|e| TransferError::io(format!("opening {}", p.display()), e))?;
     let m = f
         .metadata()
         .map_err(|e| TransferError::io(format!("reading the metadata of {}", p.display()), e))?;
     if !m.is_file() {
-        return Err(TransferError::invalid(format!("{} is not a regular file", p.display())));
+        return Err(TransferError::invalid(format!(
+            "{} is not a regular file",
+            p.display()
+        )));
     }
     Ok((f, m))
 }
 
-pub(crate) async fn open(path: &std::path::Path) -> Result<(std::fs::File, std::fs::Metadata), TransferError> {
+pub(crate) async fn open(
+    path: &std::path::Path,
+) -> Result<(std::fs::File, std::fs::Metadata), TransferError> {
     let p = path.to_owned();
     tokio::task::spawn_blocking(move || open_now(&p))
-    .await
-    .map_err(|e| TransferError::invalid(format!("an open task failed: {e}")))?
+        .await
+        .map_err(|e| TransferError::invalid(format!("an open task failed: {e}")))?
 }
 
 pub(crate) struct Target {
@@ -162,7 +187,16 @@ async fn upload_known(
         )?)),
         _ => None,
     };
-    let done = run_parts(ctx, &src, &plan, BTreeMap::new(), &upload_id, target, journal.clone()).await;
+    let done = run_parts(
+        ctx,
+        &src,
+        &plan,
+        BTreeMap::new(),
+        &upload_id,
+        target,
+        journal.clone(),
+    )
+    .await;
     finish(ctx, done, size, &upload_id, target, journal).await
 }
 
@@ -187,7 +221,10 @@ pub(crate) async fn finish(
             j.remove();
         }
         (Err(_), Some(_)) => {
-            tracing::info!(upload_id, "upload failed; the checkpoint keeps it for a resume");
+            tracing::info!(
+                upload_id,
+                "upload failed; the checkpoint keeps it for a resume"
+            );
         }
         (Err(_), None) => abort(ctx, upload_id, target).await,
         (Ok(_), None) => {}
@@ -198,43 +235,68 @@ pub(crate) async fn finish(
 pub(crate) async fn create(ctx: &Ctx, target: &Target) -> Result<String, TransferError> {
     let s3 = &ctx.shared.s3;
     let alg = ctx.shared.config.checksum;
-    let out = retry::send(&ctx.shared, ctx.shared.upload_policy, &ctx.cancel, "CreateMultipartUpload", || {
-        let mut call = s3
-            .create_multipart_upload()
-            .bucket(target.bucket.clone())
-            .key(target.key.clone())
-            .checksum_algorithm(model_algorithm(alg));
-        if alg.is_full_object() {
-            call = call.checksum_type(ChecksumType::FullObject);
-        }
-        if let Some(ct) = &target.options.content_type {
-            call = call.content_type(ct.clone());
-        }
-        if !target.options.metadata.is_empty() {
-            call = call.metadata(target.options.metadata.iter().cloned().collect::<std::collections::HashMap<_, _>>());
-        }
-        call.send()
-    })
+    let out = retry::send(
+        &ctx.shared,
+        ctx.shared.upload_policy,
+        &ctx.cancel,
+        "CreateMultipartUpload",
+        || {
+            let mut call = s3
+                .create_multipart_upload()
+                .bucket(target.bucket.clone())
+                .key(target.key.clone())
+                .checksum_algorithm(model_algorithm(alg));
+            if alg.is_full_object() {
+                call = call.checksum_type(ChecksumType::FullObject);
+            }
+            if let Some(ct) = &target.options.content_type {
+                call = call.content_type(ct.clone());
+            }
+            if !target.options.metadata.is_empty() {
+                call = call.metadata(
+                    target
+                        .options
+                        .metadata
+                        .iter()
+                        .cloned()
+                        .collect::<std::collections::HashMap<_, _>>(),
+                );
+            }
+            call.send()
+        },
+    )
     .await?;
-    out.upload_id
-        .ok_or_else(|| TransferError::new(Kind::Service, "CreateMultipartUpload answered without an upload id"))
+    out.upload_id.ok_or_else(|| {
+        TransferError::new(
+            Kind::Service,
+            "CreateMultipartUpload answered without an upload id",
+        )
+    })
 }
 
 /// Sends AbortMultipartUpload, even after a cancellation (with its own token).
 pub(crate) async fn abort(ctx: &Ctx, upload_id: &str, target: &Target) {
     let s3 = &ctx.shared.s3;
     let token = CancellationToken::new();
-    let r = retry::send(&ctx.shared, ctx.shared.upload_policy, &token, "AbortMultipartUpload", || {
-        s3.abort_multipart_upload()
-            .bucket(target.bucket.clone())
-            .key(target.key.clone())
-            .upload_id(upload_id.to_owned())
-            .send()
-    })
+    let r = retry::send(
+        &ctx.shared,
+        ctx.shared.upload_policy,
+        &token,
+        "AbortMultipartUpload",
+        || {
+            s3.abort_multipart_upload()
+                .bucket(target.bucket.clone())
+                .key(target.key.clone())
+                .upload_id(upload_id.to_owned())
+                .send()
+        },
+    )
     .await;
     match r {
         Ok(_) => tracing::info!(upload_id, "multipart upload aborted"),
-        Err(e) => tracing::warn!(upload_id, error = %e, "AbortMultipartUpload failed: the upload may be left behind"),
+        Err(e) => {
+            tracing::warn!(upload_id, error = %e, "AbortMultipartUpload failed: the upload may be left behind")
+        }
     }
 }
 
@@ -250,7 +312,11 @@ pub(crate) async fn run_parts(
     journal: Option<Arc<Journal>>,
 ) -> Result<Vec<DonePart>, TransferError> {
     let window = ctx.shared.config.effective_concurrency() + 1;
-    let pending: Vec<Part> = plan.iter().filter(|p| !done.contains_key(&p.number)).copied().collect();
+    let pending: Vec<Part> = plan
+        .iter()
+        .filter(|p| !done.contains_key(&p.number))
+        .copied()
+        .collect();
     let mut todo = pending.into_iter();
     let mut set: JoinSet<Result<DonePart, TransferError>> = JoinSet::new();
     let spawn = |set: &mut JoinSet<_>, part: Part| {
@@ -261,12 +327,15 @@ pub(crate) async fn run_parts(
             async move {
                 let (data, digest) = retry::or_cancel(&ctx.cancel, async {
                     let mem = ctx.shared.memory.acquire(part.len).await?;
-                    let (d, g) = src.read(part.offset, part.len, ctx.shared.config.checksum).await?;
+                    let (d, g) = src
+                        .read(part.offset, part.len, ctx.shared.config.checksum)
+                        .await?;
                     Ok(((d, mem), g))
                 })
                 .await?;
                 let (data, _mem) = data;
-                let e_tag = send_part(&ctx, data, &digest, part.number, &upload_id, &bucket, &key).await?;
+                let e_tag =
+                    send_part(&ctx, data, &digest, part.number, &upload_id, &bucket, &key).await?;
                 Ok(DonePart {
                     number: part.number,
                     e_tag,
@@ -331,20 +400,30 @@ pub(crate) async fn send_part(
     let counted = Arc::new(AtomicU64::new(0));
     let s3 = &ctx.shared.s3;
     let what = format!("UploadPart {number}");
-    let out = retry::send(&ctx.shared, ctx.shared.upload_policy, &ctx.cancel, &what, || {
-        ctx.tracker.sub_bytes(counted.swap(0, Ordering::Relaxed));
-        let body = SdkBody::from_stream(PartBody::new(data.clone(), ctx.tracker.clone(), counted.clone()));
-        let call = s3
-            .upload_part()
-            .bucket(bucket.to_owned())
-            .key(key.to_owned())
-            .upload_id(upload_id.to_owned())
-            .part_number(i32::try_from(number).unwrap_or(i32::MAX))
-            .content_length(i64::try_from(len).unwrap_or(i64::MAX))
-            .checksum_algorithm(model_algorithm(alg))
-            .body(ByteStream::new(body));
-        set_checksum!(call, alg, checksum.clone()).send()
-    })
+    let out = retry::send(
+        &ctx.shared,
+        ctx.shared.upload_policy,
+        &ctx.cancel,
+        &what,
+        || {
+            ctx.tracker.sub_bytes(counted.swap(0, Ordering::Relaxed));
+            let body = SdkBody::from_stream(PartBody::new(
+                data.clone(),
+                ctx.tracker.clone(),
+                counted.clone(),
+            ));
+            let call = s3
+                .upload_part()
+                .bucket(bucket.to_owned())
+                .key(key.to_owned())
+                .upload_id(upload_id.to_owned())
+                .part_number(i32::try_from(number).unwrap_or(i32::MAX))
+                .content_length(i64::try_from(len).unwrap_or(i64::MAX))
+                .checksum_algorithm(model_algorithm(alg))
+                .body(ByteStream::new(body));
+            set_checksum!(call, alg, checksum.clone()).send()
+        },
+    )
     .await;
     match out {
         Ok(out) => {
@@ -366,7 +445,14 @@ async fn complete(
     target: &Target,
 ) -> Result<UploadOutput, TransferError> {
     let alg = ctx.shared.config.checksum;
-    let full = combine(alg, &parts.iter().map(|p| (p.digest.clone(), p.len)).collect::<Vec<_>>()).map(|d| b64(&d));
+    let full = combine(
+        alg,
+        &parts
+            .iter()
+            .map(|p| (p.digest.clone(), p.len))
+            .collect::<Vec<_>>(),
+    )
+    .map(|d| b64(&d));
     let digests: Vec<Vec<u8>> = parts.iter().map(|p| p.digest.clone()).collect();
     let completed: Vec<CompletedPart> = parts
         .iter()
@@ -388,20 +474,27 @@ async fn complete(
         })
         .collect();
     let s3 = &ctx.shared.s3;
-    let out = retry::send(&ctx.shared, ctx.shared.upload_policy, &ctx.cancel, "CompleteMultipartUpload", || {
-        let mut call = s3
-            .complete_multipart_upload()
-            .bucket(target.bucket.clone())
-            .key(target.key.clone())
-            .upload_id(upload_id.to_owned())
-            .multipart_upload(CompletedMultipartUpload {
-                parts: Some(completed.clone()),
-            });
-        if let Some(full) = &full {
-            call = set_checksum!(call, alg, full.clone()).checksum_type(ChecksumType::FullObject);
-        }
-        call.send()
-    })
+    let out = retry::send(
+        &ctx.shared,
+        ctx.shared.upload_policy,
+        &ctx.cancel,
+        "CompleteMultipartUpload",
+        || {
+            let mut call = s3
+                .complete_multipart_upload()
+                .bucket(target.bucket.clone())
+                .key(target.key.clone())
+                .upload_id(upload_id.to_owned())
+                .multipart_upload(CompletedMultipartUpload {
+                    parts: Some(completed.clone()),
+                });
+            if let Some(full) = &full {
+                call =
+                    set_checksum!(call, alg, full.clone()).checksum_type(ChecksumType::FullObject);
+            }
+            call.send()
+        },
+    )
     .await?;
     let answered = pick(
         alg,
@@ -437,22 +530,42 @@ pub(crate) fn confirm(
     match answered {
         Some(v) if v.contains('-') => {
             if v == ours_composite {
-                Ok(ObjectChecksum { algorithm: alg, value: v, full_object: false })
+                Ok(ObjectChecksum {
+                    algorithm: alg,
+                    value: v,
+                    full_object: false,
+                })
             } else {
                 Err(mismatch(key, alg, &v, &ours_composite))
             }
         }
         Some(v) => match &full {
-            Some(f) if *f == v => Ok(ObjectChecksum { algorithm: alg, value: v, full_object: true }),
+            Some(f) if *f == v => Ok(ObjectChecksum {
+                algorithm: alg,
+                value: v,
+                full_object: true,
+            }),
             Some(f) => Err(mismatch(key, alg, &v, f)),
             None if v == ours_composite.split('-').next().unwrap_or_default() => {
-                Ok(ObjectChecksum { algorithm: alg, value: ours_composite, full_object: false })
+                Ok(ObjectChecksum {
+                    algorithm: alg,
+                    value: ours_composite,
+                    full_object: false,
+                })
             }
             None => Err(mismatch(key, alg, &v, &ours_composite)),
         },
         None => Ok(match full {
-            Some(f) => ObjectChecksum { algorithm: alg, value: f, full_object: true },
-            None => ObjectChecksum { algorithm: alg, value: ours_composite, full_object: false },
+            Some(f) => ObjectChecksum {
+                algorithm: alg,
+                value: f,
+                full_object: true,
+            },
+            None => ObjectChecksum {
+                algorithm: alg,
+                value: ours_composite,
+                full_object: false,
+            },
         }),
     }
 }
@@ -460,39 +573,64 @@ pub(crate) fn confirm(
 fn mismatch(key: &str, alg: ChecksumAlgorithm, theirs: &str, ours: &str) -> TransferError {
     TransferError::new(
         Kind::Checksum,
-        format!("{key}: S3 holds {} {theirs}, the bytes sent give {ours}", alg.name()),
+        format!(
+            "{key}: S3 holds {} {theirs}, the bytes sent give {ours}",
+            alg.name()
+        ),
     )
 }
 
-async fn put_single(ctx: &Ctx, data: Bytes, digest: Vec<u8>, target: &Target) -> Result<UploadOutput, TransferError> {
+async fn put_single(
+    ctx: &Ctx,
+    data: Bytes,
+    digest: Vec<u8>,
+    target: &Target,
+) -> Result<UploadOutput, TransferError> {
     let alg = ctx.shared.config.checksum;
     let len = data.len() as u64;
     ctx.shared.throttle(len).await;
     let checksum = b64(&digest);
     let counted = Arc::new(AtomicU64::new(0));
     let s3 = &ctx.shared.s3;
-    let out = retry::send(&ctx.shared, ctx.shared.upload_policy, &ctx.cancel, "PutObject", || {
-        ctx.tracker.sub_bytes(counted.swap(0, Ordering::Relaxed));
-        let body = if data.is_empty() {
-            SdkBody::empty()
-        } else {
-            SdkBody::from_stream(PartBody::new(data.clone(), ctx.tracker.clone(), counted.clone()))
-        };
-        let mut call = s3
-            .put_object()
-            .bucket(target.bucket.clone())
-            .key(target.key.clone())
-            .content_length(i64::try_from(len).unwrap_or(i64::MAX))
-            .checksum_algorithm(model_algorithm(alg))
-            .body(ByteStream::new(body));
-        if let Some(ct) = &target.options.content_type {
-            call = call.content_type(ct.clone());
-        }
-        if !target.options.metadata.is_empty() {
-            call = call.metadata(target.options.metadata.iter().cloned().collect::<std::collections::HashMap<_, _>>());
-        }
-        set_checksum!(call, alg, checksum.clone()).send()
-    })
+    let out = retry::send(
+        &ctx.shared,
+        ctx.shared.upload_policy,
+        &ctx.cancel,
+        "PutObject",
+        || {
+            ctx.tracker.sub_bytes(counted.swap(0, Ordering::Relaxed));
+            let body = if data.is_empty() {
+                SdkBody::empty()
+            } else {
+                SdkBody::from_stream(PartBody::new(
+                    data.clone(),
+                    ctx.tracker.clone(),
+                    counted.clone(),
+                ))
+            };
+            let mut call = s3
+                .put_object()
+                .bucket(target.bucket.clone())
+                .key(target.key.clone())
+                .content_length(i64::try_from(len).unwrap_or(i64::MAX))
+                .checksum_algorithm(model_algorithm(alg))
+                .body(ByteStream::new(body));
+            if let Some(ct) = &target.options.content_type {
+                call = call.content_type(ct.clone());
+            }
+            if !target.options.metadata.is_empty() {
+                call = call.metadata(
+                    target
+                        .options
+                        .metadata
+                        .iter()
+                        .cloned()
+                        .collect::<std::collections::HashMap<_, _>>(),
+                );
+            }
+            set_checksum!(call, alg, checksum.clone()).send()
+        },
+    )
     .await?;
     ctx.tracker.part_done(1, len);
     let answered = pick(
@@ -513,7 +651,11 @@ async fn put_single(ctx: &Ctx, data: Bytes, digest: Vec<u8>, target: &Target) ->
         key: target.key.clone(),
         size: len,
         e_tag: out.e_tag,
-        checksum: Some(ObjectChecksum { algorithm: alg, value: checksum, full_object: true }),
+        checksum: Some(ObjectChecksum {
+            algorithm: alg,
+            value: checksum,
+            full_object: true,
+        }),
         parts: 1,
         upload_id: None,
         version_id: out.version_id,
@@ -521,7 +663,10 @@ async fn put_single(ctx: &Ctx, data: Bytes, digest: Vec<u8>, target: &Target) ->
 }
 
 /// Reads up to `n` bytes (fewer only at the end of the reader).
-async fn read_up_to<R: tokio::io::AsyncRead + Unpin + ?Sized>(r: &mut R, n: usize) -> Result<Bytes, TransferError> {
+async fn read_up_to<R: tokio::io::AsyncRead + Unpin + ?Sized>(
+    r: &mut R,
+    n: usize,
+) -> Result<Bytes, TransferError> {
     let mut buf = BytesMut::with_capacity(n);
     while buf.len() < n {
         let read = r
@@ -545,7 +690,11 @@ async fn upload_unknown(
     let config = &ctx.shared.config;
     let alg = config.checksum;
     let threshold = usize::try_from(config.multipart_threshold).unwrap_or(usize::MAX);
-    let mem = retry::or_cancel(&ctx.cancel, ctx.shared.memory.acquire(config.multipart_threshold)).await?;
+    let mem = retry::or_cancel(
+        &ctx.cancel,
+        ctx.shared.memory.acquire(config.multipart_threshold),
+    )
+    .await?;
     let first = retry::or_cancel(&ctx.cancel, read_up_to(&mut reader, threshold)).await?;
     if first.len() < threshold {
         let digest = crate::checksum::digest(alg, &first);
@@ -581,14 +730,17 @@ async fn unknown_parts(
     loop {
         let size = (base << (u64::from(number) / 1000).min(20)).min(MAX_PART);
         if u64::from(number) >= MAX_PARTS {
-            return Err(TransferError::invalid("the stream is longer than 10,000 parts allow"));
+            return Err(TransferError::invalid(
+                "the stream is longer than 10,000 parts allow",
+            ));
         }
         let want = usize::try_from(size).unwrap_or(usize::MAX);
         let mem = retry::or_cancel(&ctx.cancel, ctx.shared.memory.acquire(size)).await?;
         let data = if pending.len() >= want || eof {
             pending.split_to(want.min(pending.len()))
         } else {
-            let more = retry::or_cancel(&ctx.cancel, read_up_to(reader, want - pending.len())).await?;
+            let more =
+                retry::or_cancel(&ctx.cancel, read_up_to(reader, want - pending.len())).await?;
             eof = more.len() < want - pending.len();
             let mut joined = BytesMut::with_capacity(pending.len() + more.len());
             joined.extend_from_slice(&pending);
@@ -601,13 +753,23 @@ async fn unknown_parts(
         }
         number += 1;
         let n = number;
-        let (ctx2, upload_id, bucket, key) = (ctx.clone(), upload_id.to_owned(), target.bucket.clone(), target.key.clone());
+        let (ctx2, upload_id, bucket, key) = (
+            ctx.clone(),
+            upload_id.to_owned(),
+            target.bucket.clone(),
+            target.key.clone(),
+        );
         set.spawn(async move {
             let _mem = mem;
             let len = data.len() as u64;
             let digest = crate::checksum::digest(ctx2.shared.config.checksum, &data);
             let e_tag = send_part(&ctx2, data, &digest, n, &upload_id, &bucket, &key).await?;
-            Ok(DonePart { number: n, e_tag, digest, len })
+            Ok(DonePart {
+                number: n,
+                e_tag,
+                digest,
+                len,
+            })
         });
         // Collect what finished; stop at the first failure.
         while let Some(r) = set.try_join_next() {

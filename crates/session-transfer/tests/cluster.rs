@@ -21,7 +21,11 @@ fn cluster() -> SeaweedCluster {
 async fn wait_for(handle: &session_transfer::TransferHandle<impl Send>, bytes: u64) {
     let start = Instant::now();
     while handle.progress().bytes_done < bytes {
-        assert!(start.elapsed() < Duration::from_secs(60), "no progress: {:?}", handle.progress());
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no progress: {:?}",
+            handle.progress()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -36,25 +40,43 @@ async fn volume_server_killed_mid_transfer() {
 
     // A plain round trip first: the cluster works, replicated.
     let data = pattern(24 * MIB, 21);
-    tm.upload_bytes(data.clone(), &bucket, "before").await.unwrap();
+    tm.upload_bytes(data.clone(), &bucket, "before")
+        .await
+        .unwrap();
     assert_eq!(get(&s3, &bucket, "before").await, data);
 
     // An upload that loses a volume server a third of the way in.
-    let slow = manager(&session, small_parts().max_bandwidth(12 * MIB).max_concurrency(2));
+    let slow = manager(
+        &session,
+        small_parts().max_bandwidth(12 * MIB).max_concurrency(2),
+    );
     let up_data = pattern(40 * MIB, 22);
-    let up = slow.upload_bytes(up_data.clone(), &bucket, "during-upload").start();
+    let up = slow
+        .upload_bytes(up_data.clone(), &bucket, "during-upload")
+        .start();
     wait_for(&up, 12 * MIB).await;
     assert!(cluster.kill_volume(0));
     let outcome = up.await;
     match &outcome {
         Ok(out) => {
-            eprintln!("upload with a volume server killed: completed ({} parts)", out.parts);
-            assert_eq!(get(&s3, &bucket, "during-upload").await, up_data, "completed, and intact");
+            eprintln!(
+                "upload with a volume server killed: completed ({} parts)",
+                out.parts
+            );
+            assert_eq!(
+                get(&s3, &bucket, "during-upload").await,
+                up_data,
+                "completed, and intact"
+            );
         }
         Err(e) => {
             eprintln!("upload with a volume server killed: failed: {e}");
             assert!(e.is_service(), "{e}");
-            assert_eq!(open_uploads(&s3, &bucket).await, Some(0), "a failed upload is aborted");
+            assert_eq!(
+                open_uploads(&s3, &bucket).await,
+                Some(0),
+                "a failed upload is aborted"
+            );
         }
     }
 
@@ -75,12 +97,18 @@ async fn volume_server_killed_mid_transfer() {
     assert!(cluster.kill_volume(1));
     match down.await {
         Ok(out) => {
-            eprintln!("download with a second volume server killed: completed, verified {:?}", out.verified);
+            eprintln!(
+                "download with a second volume server killed: completed, verified {:?}",
+                out.verified
+            );
             assert_eq!(std::fs::read(&dst).unwrap(), data);
         }
         Err(e) => {
             eprintln!("download with a second volume server killed: failed: {e}");
-            assert!(!dst.exists(), "a failed download leaves no file under its name");
+            assert!(
+                !dst.exists(),
+                "a failed download leaves no file under its name"
+            );
             assert!(temp_files(dir.path()).is_empty());
         }
     }

@@ -28,12 +28,18 @@ async fn wait_for_bytes(handle: &session_transfer::TransferHandle<impl Send>, by
 
 /// Cancels a bandwidth-limited multipart upload once a part is out, then lists the
 /// bucket's multipart uploads: none are left.
-async fn cancel_mid_upload(peer: Peer, s3s_data: Option<&std::path::Path>, session: session_core::Session) {
+async fn cancel_mid_upload(
+    peer: Peer,
+    s3s_data: Option<&std::path::Path>,
+    session: session_core::Session,
+) {
     let config = config_for(peer).max_bandwidth(8 * MIB).max_concurrency(2);
     let tm = manager(&session, config);
     let s3 = tm.client().clone();
     let bucket = bucket(&s3, "cancel").await;
-    let handle = tm.upload_bytes(pattern(40 * MIB, 1), &bucket, "big").start();
+    let handle = tm
+        .upload_bytes(pattern(40 * MIB, 1), &bucket, "big")
+        .start();
     wait_for_bytes(&handle, 6 * MIB).await;
     handle.cancel();
     let e = handle.await.unwrap_err();
@@ -43,7 +49,12 @@ async fn cancel_mid_upload(peer: Peer, s3s_data: Option<&std::path::Path>, sessi
         (None, Some(data)) => assert_eq!(s3s_fs_open_uploads(data), 0, "{peer:?}: uploads left"),
         (None, None) => panic!("{peer:?} cannot list its uploads"),
     }
-    let head = s3.head_object().bucket(bucket.clone()).key("big").send().await;
+    let head = s3
+        .head_object()
+        .bucket(bucket.clone())
+        .key("big")
+        .send()
+        .await;
     assert!(head.is_err(), "{peer:?}: a cancelled upload left an object");
 }
 
@@ -69,15 +80,24 @@ async fn cancel_mid_upload_s3s_fs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changed_object_fails_the_download() {
     let session = session(Peer::Seaweed);
-    let tm = manager(&session, small_parts().max_bandwidth(8 * MIB).max_concurrency(1));
+    let tm = manager(
+        &session,
+        small_parts().max_bandwidth(8 * MIB).max_concurrency(1),
+    );
     let s3 = tm.client().clone();
     let bucket = bucket(&s3, "changed").await;
-    manager(&session, small_parts()).upload_bytes(pattern(30 * MIB, 1), &bucket, "obj").await.unwrap();
+    manager(&session, small_parts())
+        .upload_bytes(pattern(30 * MIB, 1), &bucket, "obj")
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let dst = dir.path().join("obj");
     let handle = tm.download_file(&bucket, "obj", &dst).start();
     wait_for_bytes(&handle, 2 * MIB).await;
-    manager(&session, small_parts()).upload_bytes(pattern(30 * MIB, 2), &bucket, "obj").await.unwrap();
+    manager(&session, small_parts())
+        .upload_bytes(pattern(30 * MIB, 2), &bucket, "obj")
+        .await
+        .unwrap();
     let e = handle.await.unwrap_err();
     assert!(e.is_object_changed(), "{e}");
     assert!(!dst.exists());
@@ -93,10 +113,19 @@ async fn directory_failure_reports_each_file() {
     let s3 = tm.client().clone();
     let bucket = bucket(&s3, "partial").await;
     for key in ["p/a.txt", "p/clash", "p/clash/inner.txt", "p/z.txt"] {
-        s3.put_object().bucket(bucket.clone()).key(key).body(key.to_owned()).send().await.unwrap();
+        s3.put_object()
+            .bucket(bucket.clone())
+            .key(key)
+            .body(key.to_owned())
+            .send()
+            .await
+            .unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
-    let report = tm.download_directory(&bucket, "p/", dir.path().join("out")).await.unwrap();
+    let report = tm
+        .download_directory(&bucket, "p/", dir.path().join("out"))
+        .await
+        .unwrap();
     let failed: Vec<&str> = report.failed().map(|f| f.key.as_str()).collect();
     let ok: Vec<&str> = report.succeeded().map(|f| f.key.as_str()).collect();
     eprintln!("failed {failed:?}, ok {ok:?}");
@@ -105,8 +134,14 @@ async fn directory_failure_reports_each_file() {
     // One of the clashing pair fails (which one depends on the order they ran in).
     let clash_failed = failed.iter().filter(|k| k.starts_with("p/clash")).count();
     assert_eq!(clash_failed, 1, "{failed:?}");
-    assert_eq!(std::fs::read(dir.path().join("out/a.txt")).unwrap(), b"p/a.txt");
-    assert_eq!(std::fs::read(dir.path().join("out/z.txt")).unwrap(), b"p/z.txt");
+    assert_eq!(
+        std::fs::read(dir.path().join("out/a.txt")).unwrap(),
+        b"p/a.txt"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out/z.txt")).unwrap(),
+        b"p/z.txt"
+    );
 }
 
 /// A TCP proxy that cuts the first connection whose responses pass `cut_after` bytes,
@@ -135,7 +170,10 @@ async fn cutting_proxy(upstream: std::net::SocketAddr, cut_after: u64) -> Cuttin
                         if n == 0 {
                             break;
                         }
-                        if let Some(head) = std::str::from_utf8(&buf[..n]).ok().filter(|t| t.starts_with("GET ")) {
+                        if let Some(head) = std::str::from_utf8(&buf[..n])
+                            .ok()
+                            .filter(|t| t.starts_with("GET "))
+                        {
                             reqs.lock().unwrap().push(head.to_lowercase());
                         }
                         if sw.write_all(&buf[..n]).await.is_err() {
@@ -171,10 +209,18 @@ async fn broken_body_resumes_from_the_byte_reached() {
     let s3 = services_s3::S3Client::new(&direct).unwrap();
     let bucket = bucket(&s3, "cut").await;
     let data = pattern(12 * MIB, 5);
-    manager(&direct, small_parts()).upload_bytes(data.clone(), &bucket, "obj").await.unwrap();
+    manager(&direct, small_parts())
+        .upload_bytes(data.clone(), &bucket, "obj")
+        .await
+        .unwrap();
 
     let proxy = cutting_proxy(weed.addr(), 3 * MIB).await;
-    let via = session_testkit::session_for(&format!("http://{}", proxy.addr), weed.region(), weed.credentials(), None);
+    let via = session_testkit::session_for(
+        &format!("http://{}", proxy.addr),
+        weed.region(),
+        weed.credentials(),
+        None,
+    );
     let config = TransferConfig::default()
         .multipart_threshold(8 * MIB)
         .multipart_chunksize(8 * MIB)
@@ -182,20 +228,34 @@ async fn broken_body_resumes_from_the_byte_reached() {
         .retry_backoff(Duration::from_millis(10));
     let tm = manager(&via, config);
     let dir = tempfile::tempdir().unwrap();
-    let out = tm.download_file(&bucket, "obj", dir.path().join("obj")).await.unwrap();
+    let out = tm
+        .download_file(&bucket, "obj", dir.path().join("obj"))
+        .await
+        .unwrap();
     assert_eq!(std::fs::read(dir.path().join("obj")).unwrap(), data);
     assert!(out.verified.is_some(), "the object's checksum was checked");
     let requests = proxy.requests.lock().unwrap().clone();
     let ranges: Vec<String> = requests
         .iter()
-        .filter_map(|r| r.lines().find(|l| l.starts_with("range:")).map(str::to_owned))
+        .filter_map(|r| {
+            r.lines()
+                .find(|l| l.starts_with("range:"))
+                .map(str::to_owned)
+        })
         .collect();
     eprintln!("{ranges:?}");
     // The first response broke after ~3 MiB and resumed there: a range that starts
     // inside one of the planned 8 MiB ranges, not at its start.
     let resumed = ranges
         .iter()
-        .filter_map(|r| r.strip_prefix("range: bytes=")?.split('-').next()?.trim().parse::<u64>().ok())
+        .filter_map(|r| {
+            r.strip_prefix("range: bytes=")?
+                .split('-')
+                .next()?
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
         .any(|start| start % (8 * MIB) != 0);
     assert!(resumed, "{ranges:?}");
     assert!(

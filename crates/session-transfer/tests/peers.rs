@@ -31,13 +31,27 @@ async fn sizes(peer: Peer) {
         let src = dir.path().join(format!("src{i}"));
         let data = pattern(*len, i as u8);
         write_file(&src, &data);
-        let up = tm.upload_file(&src, &bucket, *key).await.unwrap_or_else(|e| panic!("{peer:?} {key}: {e}"));
+        let up = tm
+            .upload_file(&src, &bucket, *key)
+            .await
+            .unwrap_or_else(|e| panic!("{peer:?} {key}: {e}"));
         assert_eq!(up.size, *len);
-        let expect_parts = if *len < threshold { 1 } else { len.div_ceil(threshold) as u32 };
+        let expect_parts = if *len < threshold {
+            1
+        } else {
+            len.div_ceil(threshold) as u32
+        };
         assert_eq!(up.parts, expect_parts, "{peer:?} {key}");
-        assert_eq!(get(&s3, &bucket, key).await, data, "{peer:?} {key}: what S3 holds");
+        assert_eq!(
+            get(&s3, &bucket, key).await,
+            data,
+            "{peer:?} {key}: what S3 holds"
+        );
         let dst = dir.path().join(format!("dst{i}"));
-        let down = tm.download_file(&bucket, *key, &dst).await.unwrap_or_else(|e| panic!("{peer:?} {key}: {e}"));
+        let down = tm
+            .download_file(&bucket, *key, &dst)
+            .await
+            .unwrap_or_else(|e| panic!("{peer:?} {key}: {e}"));
         assert_eq!(down.size, *len);
         assert!(same_file(&src, &dst), "{peer:?} {key}");
         assert!(temp_files(dir.path()).is_empty());
@@ -77,12 +91,18 @@ async fn checksums(peer: Peer) {
         let dir = tempfile::tempdir().unwrap();
         for (len, key) in [(1000u64, "small"), (11 * MIB, "multi")] {
             let data = pattern(len, 7);
-            let up = tm.upload_bytes(data.clone(), &bucket, key).await.unwrap_or_else(|e| panic!("{peer:?} {alg:?} {key}: {e}"));
+            let up = tm
+                .upload_bytes(data.clone(), &bucket, key)
+                .await
+                .unwrap_or_else(|e| panic!("{peer:?} {alg:?} {key}: {e}"));
             let sum = up.checksum.clone().unwrap();
             assert_eq!(sum.algorithm, alg);
             let dst = dir.path().join(key);
             let result = tm.download_file(&bucket, key, &dst).await;
-            let moto_mislabels = matches!(alg, ChecksumAlgorithm::Crc64Nvme | ChecksumAlgorithm::Crc32c);
+            let moto_mislabels = matches!(
+                alg,
+                ChecksumAlgorithm::Crc64Nvme | ChecksumAlgorithm::Crc32c
+            );
             if peer == Peer::Moto && moto_mislabels && key == "multi" {
                 // moto 5.2.5 stores a multipart object's CRC32 under the CRC64NVME or
                 // CRC32C header: the download must refuse it, and leave no file behind.
@@ -94,7 +114,10 @@ async fn checksums(peer: Peer) {
             }
             let down = result.unwrap_or_else(|e| panic!("{peer:?} {alg:?} {key}: {e}"));
             assert_eq!(std::fs::read(&dst).unwrap(), data);
-            eprintln!("{peer:?} {alg:?} {key}: sent {:?}, verified {:?}", sum, down.verified);
+            eprintln!(
+                "{peer:?} {alg:?} {key}: sent {:?}, verified {:?}",
+                sum, down.verified
+            );
         }
     }
 }
@@ -139,7 +162,11 @@ async fn streams(peer: Peer) {
         let wpath = wdir.path().join("w");
         let w = tokio::fs::File::create(&wpath).await.unwrap();
         tm.download_writer(&bucket, &key, w).await.unwrap();
-        assert_eq!(std::fs::read(&wpath).unwrap(), data, "{peer:?} {len}: writer");
+        assert_eq!(
+            std::fs::read(&wpath).unwrap(),
+            data,
+            "{peer:?} {len}: writer"
+        );
         // As a stream, in order.
         let (handle, mut stream) = tm.download_stream(&bucket, &key).into_stream();
         let mut got = Vec::new();
@@ -178,7 +205,10 @@ async fn directories(peer: Peer) {
     for i in 0..n {
         let sub = src.path().join(format!("d{}", i % 4));
         std::fs::create_dir_all(&sub).unwrap();
-        write_file(&sub.join(format!("file {i}+x.txt")), &pattern(1000 + i, i as u8));
+        write_file(
+            &sub.join(format!("file {i}+x.txt")),
+            &pattern(1000 + i, i as u8),
+        );
     }
     write_file(&src.path().join("skip.log"), b"not me");
     let files_done = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -193,21 +223,40 @@ async fn directories(peer: Peer) {
         }))
         .await
         .unwrap();
-    assert!(report.is_complete(), "{:?}", report.failed().collect::<Vec<_>>());
+    assert!(
+        report.is_complete(),
+        "{:?}",
+        report.failed().collect::<Vec<_>>()
+    );
     assert_eq!(report.files.len() as u64, n);
     assert_eq!(files_done.load(std::sync::atomic::Ordering::Relaxed), n);
     let dst = tempfile::tempdir().unwrap();
-    let back = tm.download_directory(&bucket, "up/", dst.path()).await.unwrap();
-    assert!(back.is_complete(), "{:?}", back.failed().collect::<Vec<_>>());
+    let back = tm
+        .download_directory(&bucket, "up/", dst.path())
+        .await
+        .unwrap();
+    assert!(
+        back.is_complete(),
+        "{:?}",
+        back.failed().collect::<Vec<_>>()
+    );
     assert_eq!(back.files.len() as u64, n);
     for i in 0..n {
         let rel = format!("d{}/file {i}+x.txt", i % 4);
-        assert_eq!(std::fs::read(dst.path().join(&rel)).unwrap(), pattern(1000 + i, i as u8), "{rel}");
+        assert_eq!(
+            std::fs::read(dst.path().join(&rel)).unwrap(),
+            pattern(1000 + i, i as u8),
+            "{rel}"
+        );
     }
     assert!(!dst.path().join("skip.log").exists());
     // Only one subdirectory, not recursive from the top.
     let only = tempfile::tempdir().unwrap();
-    let r = tm.download_directory(&bucket, "up/d1", only.path()).recursive(false).await.unwrap();
+    let r = tm
+        .download_directory(&bucket, "up/d1", only.path())
+        .recursive(false)
+        .await
+        .unwrap();
     assert_eq!(r.files.len() as u64, n / 4);
 }
 
@@ -233,19 +282,33 @@ async fn copies(peer: Peer) {
     let bucket = bucket(&s3, "copy").await;
     let data = pattern(11 * MIB, 9);
     let tm = manager(&session, config_for(peer));
-    tm.upload_bytes(data.clone(), &bucket, "src key+1").await.unwrap();
-    let one = tm.copy(&bucket, "src key+1", &bucket, "copied/one").await.unwrap();
+    tm.upload_bytes(data.clone(), &bucket, "src key+1")
+        .await
+        .unwrap();
+    let one = tm
+        .copy(&bucket, "src key+1", &bucket, "copied/one")
+        .await
+        .unwrap();
     assert_eq!(one.parts, 1);
     if peer == Peer::Moto {
         // moto 5.2.5 labels the copy's CRC32 as CRC64NVME, so a checked GET refuses it:
         // compare sizes only.
-        let head = s3.head_object().bucket(bucket.clone()).key("copied/one").send().await.unwrap();
+        let head = s3
+            .head_object()
+            .bucket(bucket.clone())
+            .key("copied/one")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(head.content_length, Some(data.len() as i64));
     } else {
         assert_eq!(get(&s3, &bucket, "copied/one").await, data);
     }
     let tm = manager(&session, config_for(peer).multipart_copy_threshold(5 * MIB));
-    let many = tm.copy(&bucket, "src key+1", &bucket, "copied/many").await.unwrap();
+    let many = tm
+        .copy(&bucket, "src key+1", &bucket, "copied/many")
+        .await
+        .unwrap();
     assert_eq!(many.parts, 3);
     assert_eq!(get(&s3, &bucket, "copied/many").await, data);
     assert!(matches!(open_uploads(&s3, &bucket).await, None | Some(0)));
@@ -282,11 +345,19 @@ async fn boto3_entry_points() {
     let object = bucket.object("object");
     object.upload_file(&src).await.unwrap();
     object.download_file(dir.path().join("o")).await.unwrap();
-    bucket.download_file("bucket", dir.path().join("b")).await.unwrap();
-    s3.download_file(&name, "client", dir.path().join("c")).await.unwrap();
+    bucket
+        .download_file("bucket", dir.path().join("b"))
+        .await
+        .unwrap();
+    s3.download_file(&name, "client", dir.path().join("c"))
+        .await
+        .unwrap();
     bucket.copy(&name, "client", "copied").await.unwrap();
     for f in ["o", "b", "c"] {
-        assert_eq!(std::fs::read(dir.path().join(f)).unwrap(), b"hello transfer");
+        assert_eq!(
+            std::fs::read(dir.path().join(f)).unwrap(),
+            b"hello transfer"
+        );
     }
     assert_eq!(get(&s3, &name, "copied").await, b"hello transfer");
     let _ = TransferConfig::default();

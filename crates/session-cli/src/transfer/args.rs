@@ -43,7 +43,9 @@ pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: u64 = num.parse().map_err(|_| format!("{s:?} is not a size (e.g. 16MiB)"))?;
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (e.g. 16MiB)"))?;
     let mult: u64 = match unit.to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
@@ -51,7 +53,8 @@ pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
         "g" | "gb" | "gib" => 1 << 30,
         _ => return Err(format!("{s:?}: unknown unit {unit:?} (KiB, MiB, GiB)")),
     };
-    n.checked_mul(mult).ok_or_else(|| format!("{s:?} is too large"))
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("{s:?} is too large"))
 }
 
 impl TransferArgs {
@@ -66,11 +69,18 @@ impl TransferArgs {
                 "--part-size" => a.part_size = Some(parse_size(&value("--part-size")?)?),
                 "--concurrency" => {
                     let v = value("--concurrency")?;
-                    a.concurrency = Some(v.parse().ok().filter(|n| *n > 0).ok_or_else(|| format!("--concurrency {v:?}: a positive number"))?);
+                    a.concurrency = Some(
+                        v.parse()
+                            .ok()
+                            .filter(|n| *n > 0)
+                            .ok_or_else(|| format!("--concurrency {v:?}: a positive number"))?,
+                    );
                 }
                 "--checksum" => {
                     let v = value("--checksum")?;
-                    a.checksum = Some(ChecksumAlgorithm::from_name(&v).ok_or_else(|| format!("--checksum {v:?}: one of CRC64NVME, CRC32, CRC32C, SHA1, SHA256"))?);
+                    a.checksum = Some(ChecksumAlgorithm::from_name(&v).ok_or_else(|| {
+                        format!("--checksum {v:?}: one of CRC64NVME, CRC32, CRC32C, SHA1, SHA256")
+                    })?);
                 }
                 "--resume" => a.resume = Some(value("--resume")?.into()),
                 "--include" => a.include.push(value("--include")?),
@@ -83,11 +93,14 @@ impl TransferArgs {
                 "--dry-run" => a.dry_run = true,
                 "--profile" => a.profile = Some(value("--profile")?),
                 "--quiet" | "-q" => a.quiet = true,
-                s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
+                s if s.starts_with('-') && s.len() > 1 => {
+                    return Err(format!("unknown option {s}"))
+                }
                 _ => positional.push(arg),
             }
         }
-        let [src, dst] = <[String; 2]>::try_from(positional).map_err(|p| format!("{command} takes SRC and DST, got {} arguments", p.len()))?;
+        let [src, dst] = <[String; 2]>::try_from(positional)
+            .map_err(|p| format!("{command} takes SRC and DST, got {} arguments", p.len()))?;
         a.src = Some(Location::parse(&src)?);
         a.dst = Some(Location::parse(&dst)?);
         if command == "sync" && (a.resume.is_some() || a.recursive) {
@@ -113,16 +126,38 @@ mod tests {
 
     #[test]
     fn options() {
-        let a = parse("cp", &["a.bin", "s3://b/k", "--part-size", "16MiB", "--concurrency", "4", "--checksum", "crc32c"]).unwrap();
+        let a = parse(
+            "cp",
+            &[
+                "a.bin",
+                "s3://b/k",
+                "--part-size",
+                "16MiB",
+                "--concurrency",
+                "4",
+                "--checksum",
+                "crc32c",
+            ],
+        )
+        .unwrap();
         assert_eq!(a.part_size, Some(16 << 20));
         assert_eq!(a.concurrency, Some(4));
         assert_eq!(a.checksum, Some(ChecksumAlgorithm::Crc32c));
         assert!(parse("cp", &["a"]).unwrap_err().contains("SRC and DST"));
-        assert!(parse("cp", &["a", "b", "--bogus"]).unwrap_err().contains("--bogus"));
+        assert!(parse("cp", &["a", "b", "--bogus"])
+            .unwrap_err()
+            .contains("--bogus"));
         assert!(parse("cp", &["a", "b", "--part-size", "12XB"]).is_err());
         assert!(parse("sync", &["a", "b", "--resume", "f"]).is_err());
         assert!(parse("cp", &["a", "b", "--dry-run"]).is_err());
-        assert!(parse("sync", &["d", "s3://b/p", "--dry-run", "--compare", "checksum"]).unwrap().compare_checksum);
+        assert!(
+            parse(
+                "sync",
+                &["d", "s3://b/p", "--dry-run", "--compare", "checksum"]
+            )
+            .unwrap()
+            .compare_checksum
+        );
         assert_eq!(parse_size("1024").unwrap(), 1024);
         assert_eq!(parse_size("5GB").unwrap(), 5 << 30);
     }

@@ -16,7 +16,10 @@ impl Location {
                 if bucket.is_empty() {
                     return Err(format!("{s:?}: no bucket (s3://bucket/key)"));
                 }
-                Ok(Self::S3 { bucket: bucket.to_owned(), key: key.to_owned() })
+                Ok(Self::S3 {
+                    bucket: bucket.to_owned(),
+                    key: key.to_owned(),
+                })
             }
             None if s.is_empty() => Err("an empty path".into()),
             None => Ok(Self::Local(PathBuf::from(s))),
@@ -39,10 +42,22 @@ mod tests {
     fn parses() {
         assert_eq!(
             Location::parse("s3://b/a b/c+d").unwrap(),
-            Location::S3 { bucket: "b".into(), key: "a b/c+d".into() }
+            Location::S3 {
+                bucket: "b".into(),
+                key: "a b/c+d".into()
+            }
         );
-        assert_eq!(Location::parse("s3://b").unwrap(), Location::S3 { bucket: "b".into(), key: String::new() });
+        assert_eq!(
+            Location::parse("s3://b").unwrap(),
+            Location::S3 {
+                bucket: "b".into(),
+                key: String::new()
+            }
+        );
         assert!(Location::parse("s3:///k").is_err());
-        assert_eq!(Location::parse("./x").unwrap(), Location::Local("./x".into()));
+        assert_eq!(
+            Location::parse("./x").unwrap(),
+            Location::Local("./x".into())
+        );
     }
 }

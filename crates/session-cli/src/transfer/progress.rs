@@ -6,7 +6,11 @@ use std::time::Duration;
 use session_transfer::{Progress, TransferHandle};
 
 /// Shows `handle`'s progress until it ends, then returns its result.
-pub(crate) async fn follow<T>(label: &str, handle: TransferHandle<T>, quiet: bool) -> Result<T, session_transfer::TransferError> {
+pub(crate) async fn follow<T>(
+    label: &str,
+    handle: TransferHandle<T>,
+    quiet: bool,
+) -> Result<T, session_transfer::TransferError> {
     if quiet {
         return handle.await;
     }
@@ -15,9 +19,11 @@ pub(crate) async fn follow<T>(label: &str, handle: TransferHandle<T>, quiet: boo
     let bar = terminal.then(|| {
         let b = indicatif::ProgressBar::new(0);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         b.set_message(label.to_owned());
         b

@@ -31,7 +31,10 @@ pub(crate) fn manager(args: &TransferArgs) -> Result<TransferManager, String> {
 /// The key for a file copied to `s3://bucket/key`: `key` itself, or `key` + the file's
 /// name when `key` is empty or ends with `/` (as `aws s3 cp` does).
 fn key_for(key: &str, src: &std::path::Path) -> String {
-    let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = src
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if key.is_empty() || key.ends_with('/') {
         format!("{key}{name}")
     } else {
@@ -50,11 +53,24 @@ fn path_for(dst: &std::path::Path, key: &str) -> std::path::PathBuf {
 
 pub(crate) fn report(label: &str, r: &DirectoryReport) -> Result<(), String> {
     for f in r.failed() {
-        eprintln!("{label}: failed: {} ({}): {}", f.key, f.path.display(), f.error.as_ref().map(|e| chain(e)).unwrap_or_default());
+        eprintln!(
+            "{label}: failed: {} ({}): {}",
+            f.key,
+            f.path.display(),
+            f.error.as_ref().map(|e| chain(e)).unwrap_or_default()
+        );
     }
     let failed = r.failed().count();
-    eprintln!("{label}: {} files, {} bytes, {failed} failed", r.files.len(), r.bytes());
-    if failed == 0 { Ok(()) } else { Err(format!("{failed} of {} files failed", r.files.len())) }
+    eprintln!(
+        "{label}: {} files, {} bytes, {failed} failed",
+        r.files.len(),
+        r.bytes()
+    );
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} of {} files failed", r.files.len()))
+    }
 }
 
 pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
@@ -66,21 +82,43 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
     let q = args.quiet;
     let err = |e: session_transfer::TransferError| chain(&e);
     match (src, dst, args.recursive) {
-        (Location::Local(_), Location::Local(_), _) => Err("one of SRC and DST must be s3://".into()),
+        (Location::Local(_), Location::Local(_), _) => {
+            Err("one of SRC and DST must be s3://".into())
+        }
         (Location::Local(dir), Location::S3 { bucket, key }, true) => {
             let mut up = tm.upload_directory(dir, bucket, key.clone());
-            for g in &args.include { up = up.include(g.clone()); }
-            for g in &args.exclude { up = up.exclude(g.clone()); }
+            for g in &args.include {
+                up = up.include(g.clone());
+            }
+            for g in &args.exclude {
+                up = up.exclude(g.clone());
+            }
             report(&label, &follow(&label, up.start(), q).await.map_err(err)?)
         }
         (Location::S3 { bucket, key }, Location::Local(dir), true) => {
             let mut down = tm.download_directory(bucket, key.clone(), dir);
-            for g in &args.include { down = down.include(g.clone()); }
-            for g in &args.exclude { down = down.exclude(g.clone()); }
+            for g in &args.include {
+                down = down.include(g.clone());
+            }
+            for g in &args.exclude {
+                down = down.exclude(g.clone());
+            }
             report(&label, &follow(&label, down.start(), q).await.map_err(err)?)
         }
-        (Location::S3 { bucket: sb, key: sk }, Location::S3 { bucket: db, key: dk }, true) => {
-            let listed = session_transfer::listing::list(&tm, sb, sk).await.map_err(err)?;
+        (
+            Location::S3 {
+                bucket: sb,
+                key: sk,
+            },
+            Location::S3 {
+                bucket: db,
+                key: dk,
+            },
+            true,
+        ) => {
+            let listed = session_transfer::listing::list(&tm, sb, sk)
+                .await
+                .map_err(err)?;
             let mut failed = 0;
             for (key, _, _, _) in &listed {
                 let rel = session_transfer::listing::relative(sk, key);
@@ -91,7 +129,11 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
                 }
             }
             eprintln!("{label}: {} objects, {failed} failed", listed.len());
-            if failed == 0 { Ok(()) } else { Err(format!("{failed} copies failed")) }
+            if failed == 0 {
+                Ok(())
+            } else {
+                Err(format!("{failed} copies failed"))
+            }
         }
         (Location::Local(path), Location::S3 { bucket, key }, false) => {
             let key = key_for(key, path);
@@ -99,11 +141,17 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
                 Some(cp) if cp.exists() => tm.resume(cp),
                 Some(cp) => {
                     let h = tm.upload_file(path, bucket, key).checkpoint(cp).start();
-                    return follow(&label, h, q).await.map(|o| done(q, &label, o.size, o.checksum.map(|c| c.value))).map_err(err);
+                    return follow(&label, h, q)
+                        .await
+                        .map(|o| done(q, &label, o.size, o.checksum.map(|c| c.value)))
+                        .map_err(err);
                 }
                 None => {
                     let h = tm.upload_file(path, bucket, key).start();
-                    return follow(&label, h, q).await.map(|o| done(q, &label, o.size, o.checksum.map(|c| c.value))).map_err(err);
+                    return follow(&label, h, q)
+                        .await
+                        .map(|o| done(q, &label, o.size, o.checksum.map(|c| c.value)))
+                        .map_err(err);
                 }
             };
             resumed(&label, follow(&label, handle, q).await.map_err(err)?, q);
@@ -111,26 +159,54 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
         }
         (Location::S3 { bucket, key }, Location::Local(path), false) => {
             if key.is_empty() || key.ends_with('/') {
-                return Err(format!("{} names no object (use --recursive for a prefix)", src.show()));
+                return Err(format!(
+                    "{} names no object (use --recursive for a prefix)",
+                    src.show()
+                ));
             }
             let path = path_for(path, key);
             let handle = match &args.resume {
                 Some(cp) if cp.exists() => tm.resume(cp),
                 Some(cp) => {
-                    let h = tm.download_file(bucket, key.clone(), &path).checkpoint(cp).start();
-                    return follow(&label, h, q).await.map(|o| done(q, &label, o.size, o.verified.map(|c| c.value))).map_err(err);
+                    let h = tm
+                        .download_file(bucket, key.clone(), &path)
+                        .checkpoint(cp)
+                        .start();
+                    return follow(&label, h, q)
+                        .await
+                        .map(|o| done(q, &label, o.size, o.verified.map(|c| c.value)))
+                        .map_err(err);
                 }
                 None => {
                     let h = tm.download_file(bucket, key.clone(), &path).start();
-                    return follow(&label, h, q).await.map(|o| done(q, &label, o.size, o.verified.map(|c| c.value))).map_err(err);
+                    return follow(&label, h, q)
+                        .await
+                        .map(|o| done(q, &label, o.size, o.verified.map(|c| c.value)))
+                        .map_err(err);
                 }
             };
             resumed(&label, follow(&label, handle, q).await.map_err(err)?, q);
             Ok(())
         }
-        (Location::S3 { bucket: sb, key: sk }, Location::S3 { bucket: db, key: dk }, false) => {
-            let dk = if dk.is_empty() || dk.ends_with('/') { format!("{dk}{}", sk.rsplit('/').next().unwrap_or(sk)) } else { dk.clone() };
-            let out = follow(&label, tm.copy(sb, sk.clone(), db, dk).start(), q).await.map_err(err)?;
+        (
+            Location::S3 {
+                bucket: sb,
+                key: sk,
+            },
+            Location::S3 {
+                bucket: db,
+                key: dk,
+            },
+            false,
+        ) => {
+            let dk = if dk.is_empty() || dk.ends_with('/') {
+                format!("{dk}{}", sk.rsplit('/').next().unwrap_or(sk))
+            } else {
+                dk.clone()
+            };
+            let out = follow(&label, tm.copy(sb, sk.clone(), db, dk).start(), q)
+                .await
+                .map_err(err)?;
             done(q, &label, out.size, None);
             Ok(())
         }
@@ -163,6 +239,9 @@ mod tests {
         assert_eq!(key_for("", p), "a.bin");
         assert_eq!(key_for("dir/", p), "dir/a.bin");
         assert_eq!(key_for("k", p), "k");
-        assert_eq!(path_for(std::path::Path::new("out.bin"), "d/k"), std::path::PathBuf::from("out.bin"));
+        assert_eq!(
+            path_for(std::path::Path::new("out.bin"), "d/k"),
+            std::path::PathBuf::from("out.bin")
+        );
     }
 }

@@ -42,8 +42,20 @@ fn file_checksum(p: &Path, alg: ChecksumAlgorithm) -> Option<String> {
 }
 
 /// S3's full-object checksum of an object, if it holds one.
-async fn remote_checksum(tm: &TransferManager, bucket: &str, key: &str) -> Option<(ChecksumAlgorithm, String)> {
-    let h = tm.client().head_object().bucket(bucket.to_owned()).key(key.to_owned()).checksum_mode(ChecksumMode::Enabled).send().await.ok()?;
+async fn remote_checksum(
+    tm: &TransferManager,
+    bucket: &str,
+    key: &str,
+) -> Option<(ChecksumAlgorithm, String)> {
+    let h = tm
+        .client()
+        .head_object()
+        .bucket(bucket.to_owned())
+        .key(key.to_owned())
+        .checksum_mode(ChecksumMode::Enabled)
+        .send()
+        .await
+        .ok()?;
     [
         (ChecksumAlgorithm::Crc64Nvme, h.checksum_crc64_nvme),
         (ChecksumAlgorithm::Crc32c, h.checksum_crc32_c),
@@ -55,16 +67,29 @@ async fn remote_checksum(tm: &TransferManager, bucket: &str, key: &str) -> Optio
     .find_map(|(a, v)| v.filter(|v| !v.contains('-')).map(|v| (a, v)))
 }
 
-async fn differs(tm: &TransferManager, args: &TransferArgs, local: &Path, remote: Option<&Remote>, upload: bool, bucket: &str, key: &str) -> bool {
+async fn differs(
+    tm: &TransferManager,
+    args: &TransferArgs,
+    local: &Path,
+    remote: Option<&Remote>,
+    upload: bool,
+    bucket: &str,
+    key: &str,
+) -> bool {
     let Some(r) = remote else { return true };
-    let Ok(meta) = std::fs::metadata(local) else { return true };
+    let Ok(meta) = std::fs::metadata(local) else {
+        return true;
+    };
     if meta.len() != r.size {
         return true;
     }
     if args.compare_checksum {
         if let Some((alg, theirs)) = remote_checksum(tm, bucket, key).await {
             let path = local.to_owned();
-            let ours = tokio::task::spawn_blocking(move || file_checksum(&path, alg)).await.ok().flatten();
+            let ours = tokio::task::spawn_blocking(move || file_checksum(&path, alg))
+                .await
+                .ok()
+                .flatten();
             return ours.as_deref() != Some(theirs.as_str());
         }
     }
@@ -81,27 +106,41 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
         return Err("SRC and DST are required".into());
     };
     let (dir, bucket, prefix, upload) = match (src, dst) {
-        (Location::Local(d), Location::S3 { bucket, key }) => (d.clone(), bucket.clone(), key.clone(), true),
-        (Location::S3 { bucket, key }, Location::Local(d)) => (d.clone(), bucket.clone(), key.clone(), false),
+        (Location::Local(d), Location::S3 { bucket, key }) => {
+            (d.clone(), bucket.clone(), key.clone(), true)
+        }
+        (Location::S3 { bucket, key }, Location::Local(d)) => {
+            (d.clone(), bucket.clone(), key.clone(), false)
+        }
         _ => return Err("sync copies between a directory and s3://bucket/prefix".into()),
     };
     let err = |e: session_transfer::TransferError| chain(&e);
-    let listed = session_transfer::listing::list(&tm, &bucket, &prefix).await.map_err(err)?;
+    let listed = session_transfer::listing::list(&tm, &bucket, &prefix)
+        .await
+        .map_err(err)?;
     let remote: HashMap<String, Remote> = listed
         .into_iter()
         .filter(|(k, ..)| !k.ends_with('/'))
         .map(|(k, size, _, modified)| (k, Remote { size, modified }))
         .collect();
     let selected = |rel: &str| {
-        (args.include.is_empty() || args.include.iter().any(|g| glob_match(g, rel))) && !args.exclude.iter().any(|g| glob_match(g, rel))
+        (args.include.is_empty() || args.include.iter().any(|g| glob_match(g, rel)))
+            && !args.exclude.iter().any(|g| glob_match(g, rel))
     };
     // (relative path, key, local path)
     let mut candidates = Vec::new();
     if upload {
         let d = dir.clone();
-        let files = tokio::task::spawn_blocking(move || session_transfer::listing::walk(&d, true)).await.map_err(|e| e.to_string())?.map_err(err)?;
+        let files = tokio::task::spawn_blocking(move || session_transfer::listing::walk(&d, true))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(err)?;
         for (rel, path, _) in files.into_iter().filter(|(rel, ..)| selected(rel)) {
-            candidates.push((rel.clone(), session_transfer::listing::join_key(&prefix, &rel), path));
+            candidates.push((
+                rel.clone(),
+                session_transfer::listing::join_key(&prefix, &rel),
+                path,
+            ));
         }
     } else {
         for key in remote.keys() {
@@ -111,7 +150,10 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
             }
             match session_transfer::listing::local_path(&dir, &rel) {
                 Some(path) => candidates.push((rel, key.clone(), path)),
-                None => eprintln!("sync: skipped {key:?}: it maps to no path inside {}", dir.display()),
+                None => eprintln!(
+                    "sync: skipped {key:?}: it maps to no path inside {}",
+                    dir.display()
+                ),
             }
         }
     }
@@ -126,9 +168,15 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
     if args.dry_run {
         for (_, key, path) in &todo {
             if upload {
-                println!("(dry run) {verb}: {} to s3://{bucket}/{key}", path.display());
+                println!(
+                    "(dry run) {verb}: {} to s3://{bucket}/{key}",
+                    path.display()
+                );
             } else {
-                println!("(dry run) {verb}: s3://{bucket}/{key} to {}", path.display());
+                println!(
+                    "(dry run) {verb}: s3://{bucket}/{key} to {}",
+                    path.display()
+                );
             }
         }
         eprintln!("sync: {} to {verb} (dry run: nothing copied)", todo.len());
@@ -140,12 +188,16 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
             let (tm, bucket) = (tm.clone(), bucket.clone());
             async move {
                 let r = if upload {
-                    tm.upload_file(&path, &bucket, key.clone()).await.map(|_| ())
+                    tm.upload_file(&path, &bucket, key.clone())
+                        .await
+                        .map(|_| ())
                 } else {
                     if let Some(parent) = path.parent() {
                         let _ = tokio::fs::create_dir_all(parent).await;
                     }
-                    tm.download_file(&bucket, key.clone(), &path).await.map(|_| ())
+                    tm.download_file(&bucket, key.clone(), &path)
+                        .await
+                        .map(|_| ())
                 };
                 if !args.quiet {
                     match &r {
@@ -161,7 +213,11 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
         .await;
     let failed = results.iter().filter(|ok| !**ok).count();
     eprintln!("sync: {} copied, {failed} failed", results.len() - failed);
-    if failed == 0 { Ok(()) } else { Err(format!("{failed} files failed")) }
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} files failed"))
+    }
 }
 
 fn glob_match(pattern: &str, path: &str) -> bool {

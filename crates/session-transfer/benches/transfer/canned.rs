@@ -31,7 +31,10 @@ impl Body for PatternBody {
     type Data = Bytes;
     type Error = Infallible;
 
-    fn poll_frame(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         if self.left == 0 {
             return Poll::Ready(None);
         }
@@ -55,14 +58,22 @@ impl Body for PatternBody {
 type Reply = Response<http_body_util::Either<PatternBody, http_body_util::Full<Bytes>>>;
 
 fn text(status: StatusCode, body: String) -> Reply {
-    let mut r = Response::new(http_body_util::Either::Right(http_body_util::Full::new(Bytes::from(body))));
+    let mut r = Response::new(http_body_util::Either::Right(http_body_util::Full::new(
+        Bytes::from(body),
+    )));
     *r.status_mut() = status;
-    r.headers_mut().insert("content-type", http::HeaderValue::from_static("application/xml"));
+    r.headers_mut().insert(
+        "content-type",
+        http::HeaderValue::from_static("application/xml"),
+    );
     r
 }
 
 fn etag(r: &mut Reply) {
-    r.headers_mut().insert("etag", http::HeaderValue::from_static("\"0123456789abcdef0123456789abcdef\""));
+    r.headers_mut().insert(
+        "etag",
+        http::HeaderValue::from_static("\"0123456789abcdef0123456789abcdef\""),
+    );
 }
 
 fn query<'a>(q: &'a str, name: &str) -> Option<&'a str> {
@@ -94,7 +105,11 @@ fn path_decode(s: &str) -> String {
     decode(&s.replace('+', "%2B"))
 }
 
-async fn handle(req: Request<Incoming>, objects: Objects, pattern: Bytes) -> Result<Reply, Infallible> {
+async fn handle(
+    req: Request<Incoming>,
+    objects: Objects,
+    pattern: Bytes,
+) -> Result<Reply, Infallible> {
     let (parts, body) = req.into_parts();
     // Read and drop the body (aws-chunked or not: its framing does not matter here).
     let mut body = body;
@@ -109,7 +124,12 @@ async fn handle(req: Request<Incoming>, objects: Objects, pattern: Bytes) -> Res
     let (bucket, key) = (bucket.to_owned(), path_decode(key));
     let method = parts.method.as_str();
     let size_of = |k: &str| -> Option<u64> {
-        objects.lock().unwrap().get(&(bucket.clone(), k.to_owned())).copied().or_else(|| k.rsplit('/').next()?.strip_prefix("sz-")?.parse().ok())
+        objects
+            .lock()
+            .unwrap()
+            .get(&(bucket.clone(), k.to_owned()))
+            .copied()
+            .or_else(|| k.rsplit('/').next()?.strip_prefix("sz-")?.parse().ok())
     };
     let reply = match (method, key.is_empty()) {
         ("PUT", true) => text(StatusCode::OK, String::new()),
@@ -194,23 +214,36 @@ async fn handle(req: Request<Incoming>, objects: Objects, pattern: Bytes) -> Res
 /// content length.
 fn body_len(h: &http::HeaderMap) -> u64 {
     let get = |n: &str| h.get(n).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    get("x-amz-decoded-content-length").or_else(|| get("content-length")).unwrap_or(0)
+    get("x-amz-decoded-content-length")
+        .or_else(|| get("content-length"))
+        .unwrap_or(0)
 }
 
 /// Serves forever on 127.0.0.1 (a free port), printing the port on stdout.
 pub fn serve() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         println!("{}", listener.local_addr().unwrap().port());
         let objects: Objects = Arc::default();
-        let pattern: Bytes = (0..PATTERN_LEN).map(|i| (i * 7 % 251) as u8).collect::<Vec<_>>().into();
+        let pattern: Bytes = (0..PATTERN_LEN)
+            .map(|i| (i * 7 % 251) as u8)
+            .collect::<Vec<_>>()
+            .into();
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             let _ = stream.set_nodelay(true);
             let (objects, pattern) = (objects.clone(), pattern.clone());
             tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |req| handle(req, objects.clone(), pattern.clone()));
+                let service = hyper::service::service_fn(move |req| {
+                    handle(req, objects.clone(), pattern.clone())
+                });
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
                     .await;

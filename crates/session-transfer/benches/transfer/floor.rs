@@ -22,16 +22,30 @@ const AT_ONCE: usize = 10;
 fn client() -> C {
     let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
     http.set_nodelay(true);
-    Client::builder(TokioExecutor::new()).pool_max_idle_per_host(64).build(http)
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(64)
+        .build(http)
 }
 
 fn enc(key: &str) -> String {
     key.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
-async fn send(c: &C, method: &str, url: String, body: Bytes, range: Option<String>) -> Result<hyper::Response<hyper::body::Incoming>, E> {
+async fn send(
+    c: &C,
+    method: &str,
+    url: String,
+    body: Bytes,
+    range: Option<String>,
+) -> Result<hyper::Response<hyper::body::Incoming>, E> {
     let mut req = hyper::Request::builder().method(method).uri(url);
     if let Some(r) = range {
         req = req.header("range", r);
@@ -61,7 +75,9 @@ async fn upload(c: &C, base: &str, key: &str, path: &Path) -> Result<(), E> {
     }
     let created = send(c, "POST", format!("{url}?uploads"), Bytes::new(), None).await?;
     let xml = String::from_utf8(created.into_body().collect().await?.to_bytes().to_vec())?;
-    let id = between(&xml, "<UploadId>", "</UploadId>").ok_or("no UploadId")?.to_owned();
+    let id = between(&xml, "<UploadId>", "</UploadId>")
+        .ok_or("no UploadId")?
+        .to_owned();
     let parts = size.div_ceil(PART);
     let etags: Vec<Result<(u64, String), E>> = futures_util::stream::iter(0..parts)
         .map(|i| {
@@ -70,11 +86,24 @@ async fn upload(c: &C, base: &str, key: &str, path: &Path) -> Result<(), E> {
                 let len = PART.min(size - i * PART);
                 let data = tokio::task::spawn_blocking(move || {
                     let mut buf = vec![0u8; len as usize];
-                    file.read_exact_at(&mut buf, i * PART).map(|()| Bytes::from(buf))
+                    file.read_exact_at(&mut buf, i * PART)
+                        .map(|()| Bytes::from(buf))
                 })
                 .await??;
-                let r = send(&c, "PUT", format!("{url}?partNumber={}&uploadId={id}", i + 1), data, None).await?;
-                let etag = r.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                let r = send(
+                    &c,
+                    "PUT",
+                    format!("{url}?partNumber={}&uploadId={id}", i + 1),
+                    data,
+                    None,
+                )
+                .await?;
+                let etag = r
+                    .headers()
+                    .get("etag")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
                 Ok::<_, E>((i + 1, etag))
             })
         })
@@ -86,7 +115,9 @@ async fn upload(c: &C, base: &str, key: &str, path: &Path) -> Result<(), E> {
     done.sort();
     let mut xml = String::from("<CompleteMultipartUpload>");
     for (n, e) in done {
-        xml.push_str(&format!("<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag></Part>"));
+        xml.push_str(&format!(
+            "<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag></Part>"
+        ));
     }
     xml.push_str("</CompleteMultipartUpload>");
     send(c, "POST", format!("{url}?uploadId={id}"), xml.into(), None).await?;
@@ -96,7 +127,11 @@ async fn upload(c: &C, base: &str, key: &str, path: &Path) -> Result<(), E> {
 async fn download(c: &C, base: &str, key: &str, path: &Path) -> Result<(), E> {
     let url = format!("{base}/{}", enc(key));
     let head = send(c, "HEAD", url.clone(), Bytes::new(), None).await?;
-    let size: u64 = head.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse().ok()).ok_or("no size")?;
+    let size: u64 = head
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .ok_or("no size")?;
     let file = Arc::new(std::fs::File::create(path)?);
     file.set_len(size)?;
     let ranges = size.div_ceil(PART).max(1);
@@ -104,7 +139,10 @@ async fn download(c: &C, base: &str, key: &str, path: &Path) -> Result<(), E> {
         .map(|i| {
             let (c, file, url) = (c.clone(), file.clone(), url.clone());
             tokio::spawn(async move {
-                let (a, b) = (i * PART, (PART.min(size - i * PART) + i * PART).saturating_sub(1));
+                let (a, b) = (
+                    i * PART,
+                    (PART.min(size - i * PART) + i * PART).saturating_sub(1),
+                );
                 let range = (size > 0).then(|| format!("bytes={a}-{b}"));
                 let mut body = send(&c, "GET", url, Bytes::new(), range).await?.into_body();
                 let (mut buf, mut at, mut pos) = (Vec::with_capacity(1 << 20), a, a);
@@ -113,8 +151,12 @@ async fn download(c: &C, base: &str, key: &str, path: &Path) -> Result<(), E> {
                         buf.extend_from_slice(&d);
                         pos += d.len() as u64;
                         if buf.len() >= 1 << 20 {
-                            let (f, data) = (file.clone(), std::mem::replace(&mut buf, Vec::with_capacity(1 << 20)));
-                            tokio::task::spawn_blocking(move || f.write_all_at(&data, at)).await??;
+                            let (f, data) = (
+                                file.clone(),
+                                std::mem::replace(&mut buf, Vec::with_capacity(1 << 20)),
+                            );
+                            tokio::task::spawn_blocking(move || f.write_all_at(&data, at))
+                                .await??;
                             at = pos;
                         }
                     }
@@ -133,19 +175,36 @@ async fn download(c: &C, base: &str, key: &str, path: &Path) -> Result<(), E> {
 }
 
 async fn list(c: &C, base: &str, prefix: &str) -> Result<Vec<String>, E> {
-    let r = send(c, "GET", format!("{base}?list-type=2&prefix={}", enc(prefix)), Bytes::new(), None).await?;
+    let r = send(
+        c,
+        "GET",
+        format!("{base}?list-type=2&prefix={}", enc(prefix)),
+        Bytes::new(),
+        None,
+    )
+    .await?;
     let xml = String::from_utf8(r.into_body().collect().await?.to_bytes().to_vec())?;
-    Ok(xml.split("<Key>").skip(1).filter_map(|s| s.split("</Key>").next().map(str::to_owned)).collect())
+    Ok(xml
+        .split("<Key>")
+        .skip(1)
+        .filter_map(|s| s.split("</Key>").next().map(str::to_owned))
+        .collect())
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     out.sort();
     out
 }
 
 pub fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) -> Result<(), E> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let c = client();
         let base = format!("{endpoint}/{bucket}");
@@ -173,7 +232,12 @@ pub fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) ->
                         let p = path.join(k.rsplit('/').next().unwrap_or(&k));
                         async move {
                             let url = format!("{base}/{}", enc(&k));
-                            let body = send(&c, "GET", url, Bytes::new(), None).await?.into_body().collect().await?.to_bytes();
+                            let body = send(&c, "GET", url, Bytes::new(), None)
+                                .await?
+                                .into_body()
+                                .collect()
+                                .await?
+                                .to_bytes();
                             tokio::fs::write(p, body).await?;
                             Ok(())
                         }
@@ -183,7 +247,15 @@ pub fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) ->
                     .await;
                 r.into_iter().collect()
             }
-            "start" => send(&c, "HEAD", format!("{base}/{}", enc(key)), Bytes::new(), None).await.map(|_| ()),
+            "start" => send(
+                &c,
+                "HEAD",
+                format!("{base}/{}", enc(key)),
+                Bytes::new(),
+                None,
+            )
+            .await
+            .map(|_| ()),
             other => Err(format!("unknown shape {other}").into()),
         }
     })

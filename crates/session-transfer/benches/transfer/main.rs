@@ -14,7 +14,12 @@
 //! in-memory stand-in (`canned.rs`, its own process) and SeaweedFS `weed mini` (anonymous
 //! access allowed so that the unsigned floor is served).
 
-#![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    missing_docs,
+    unreachable_pub
+)]
 // `wait4` is the one call that gives a child's CPU time and peak RSS together.
 #![allow(unsafe_code)]
 
@@ -38,11 +43,20 @@ fn main() {
         // In a child process, so that the orchestrator stays small: a child's peak RSS
         // as wait4 reports it starts from its parent's RSS at the fork.
         Some("seed") => {
-            let server = Server { name: String::new(), endpoint: args[2].clone(), ak: args[3].clone(), sk: args[4].clone(), _child: None, _dir: None };
+            let server = Server {
+                name: String::new(),
+                endpoint: args[2].clone(),
+                ak: args[3].clone(),
+                sk: args[4].clone(),
+                _child: None,
+                _dir: None,
+            };
             seed(&server, Path::new(&args[5]));
         }
         Some(who @ ("ours" | "floor")) => {
-            let [shape, endpoint, bucket, key, path] = &args[2..7] else { unreachable!() };
+            let [shape, endpoint, bucket, key, path] = &args[2..7] else {
+                unreachable!()
+            };
             let r = if who == "ours" {
                 ours::run(shape, endpoint, bucket, key, Path::new(path))
             } else {
@@ -71,7 +85,11 @@ fn opts(args: &[String]) -> Opts {
         rounds: 3,
         servers: vec!["canned".into(), "seaweed".into()],
         contenders: ["ours", "floor", "tm", "boto3"].map(String::from).to_vec(),
-        shapes: ["up1g", "down1g", "up256k", "down256k", "up64k", "down64k", "start"].map(String::from).to_vec(),
+        shapes: [
+            "up1g", "down1g", "up256k", "down256k", "up64k", "down64k", "start",
+        ]
+        .map(String::from)
+        .to_vec(),
         sink5g: false,
         big: 1024 * MIB,
     };
@@ -116,9 +134,18 @@ fn start_canned() -> Server {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let port: u16 = line.trim().parse().unwrap();
-    Server { name: "canned".into(), endpoint: format!("http://127.0.0.1:{port}"), ak: "AKCANNED".into(), sk: "canned-secret".into(), _child: Some(child), _dir: None }
+    Server {
+        name: "canned".into(),
+        endpoint: format!("http://127.0.0.1:{port}"),
+        ak: "AKCANNED".into(),
+        sk: "canned-secret".into(),
+        _child: Some(child),
+        _dir: None,
+    }
 }
 
 /// `weed mini` with the admin key and an anonymous identity (the floor is unsigned).
@@ -126,7 +153,10 @@ fn start_seaweed() -> Server {
     let weed = session_testkit::Seaweed::install().unwrap();
     let dir = tempfile::TempDir::with_prefix("transfer-bench-weed-").unwrap();
     let d = dir.path().display().to_string();
-    let (ak, sk) = (format!("AKBENCH{}", std::process::id()), format!("bench-secret-{}", std::process::id()));
+    let (ak, sk) = (
+        format!("AKBENCH{}", std::process::id()),
+        format!("bench-secret-{}", std::process::id()),
+    );
     std::fs::write(
         dir.path().join("s3.json"),
         format!(r#"{{"identities":[{{"name":"admin","credentials":[{{"accessKey":"{ak}","secretKey":"{sk}"}}],"actions":["Admin","Read","Write","List","Tagging"]}},{{"name":"anonymous","actions":["Admin","Read","Write","List"]}}]}}"#),
@@ -163,11 +193,26 @@ fn start_seaweed() -> Server {
         .unwrap();
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], base));
     let start = Instant::now();
-    while session_testkit::http::send(addr, &session_testkit::http::Request::new("GET", "/healthz")).map_or(true, |r| r.status != 200) {
-        assert!(start.elapsed() < Duration::from_secs(30), "weed mini did not start");
+    while session_testkit::http::send(
+        addr,
+        &session_testkit::http::Request::new("GET", "/healthz"),
+    )
+    .map_or(true, |r| r.status != 200)
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "weed mini did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
-    Server { name: "seaweed".into(), endpoint: format!("http://{addr}"), ak, sk, _child: Some(child), _dir: Some(dir) }
+    Server {
+        name: "seaweed".into(),
+        endpoint: format!("http://{addr}"),
+        ak,
+        sk,
+        _child: Some(child),
+        _dir: Some(dir),
+    }
 }
 
 /// Files with pseudo-random content (so no layer can compress or dedupe them).
@@ -209,7 +254,11 @@ struct Sample {
 fn measure(mut cmd: Command, log: &Path) -> Result<Sample, String> {
     let err = std::fs::File::create(log).unwrap();
     let start = Instant::now();
-    let child = cmd.stdout(Stdio::null()).stderr(err).spawn().map_err(|e| e.to_string())?;
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(err)
+        .spawn()
+        .map_err(|e| e.to_string())?;
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
@@ -220,18 +269,37 @@ fn measure(mut cmd: Command, log: &Path) -> Result<Sample, String> {
     std::mem::forget(child); // reaped by wait4
     if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
         let tail = std::fs::read_to_string(log).unwrap_or_default();
-        return Err(format!("exit status {status}: {}", tail.chars().rev().take(600).collect::<String>().chars().rev().collect::<String>()));
+        return Err(format!(
+            "exit status {status}: {}",
+            tail.chars()
+                .rev()
+                .take(600)
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect::<String>()
+        ));
     }
     let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    Ok(Sample { wall, cpu: tv(usage.ru_utime) + tv(usage.ru_stime), rss_mib: usage.ru_maxrss as f64 / 1024.0 })
+    Ok(Sample {
+        wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        rss_mib: usage.ru_maxrss as f64 / 1024.0,
+    })
 }
 
 fn tm_bin() -> PathBuf {
-    std::env::var_os("BENCH_TM_BIN").map_or_else(|| PathBuf::from("/work/targets/transfer/peers-build/release/transfer-peers"), PathBuf::from)
+    std::env::var_os("BENCH_TM_BIN").map_or_else(
+        || PathBuf::from("/work/targets/transfer/peers-build/release/transfer-peers"),
+        PathBuf::from,
+    )
 }
 
 fn python() -> PathBuf {
-    std::env::var_os("BENCH_PYTHON").map_or_else(|| PathBuf::from("/work/targets/transfer/bench/boto-venv/bin/python"), PathBuf::from)
+    std::env::var_os("BENCH_PYTHON").map_or_else(
+        || PathBuf::from("/work/targets/transfer/bench/boto-venv/bin/python"),
+        PathBuf::from,
+    )
 }
 
 fn contender_cmd(who: &str, work: &Path, server: &Server, args: [&str; 5]) -> Command {
@@ -264,15 +332,50 @@ fn contender_cmd(who: &str, work: &Path, server: &Server, args: [&str; 5]) -> Co
 }
 
 /// (SDK shape, key, path, bytes moved, objects) of a bench shape for a contender.
-fn shape_args(shape: &str, who: &str, work: &Path, big: u64) -> (String, String, PathBuf, u64, u64) {
+fn shape_args(
+    shape: &str,
+    who: &str,
+    work: &Path,
+    big: u64,
+) -> (String, String, PathBuf, u64, u64) {
     let out = work.join(format!("out-{who}"));
     match shape {
-        "up1g" => ("upload".into(), format!("up/{who}/big"), work.join("big.bin"), big, 1),
+        "up1g" => (
+            "upload".into(),
+            format!("up/{who}/big"),
+            work.join("big.bin"),
+            big,
+            1,
+        ),
         "down1g" => ("download".into(), "seed/big".into(), out, big, 1),
-        "up256k" => ("upload-dir".into(), format!("up/{who}/s256/"), work.join("s256"), 200 * 256 * 1024, 200),
-        "down256k" => ("download-dir".into(), "seed/s256/".into(), out, 200 * 256 * 1024, 200),
-        "up64k" => ("upload-dir".into(), format!("up/{who}/s64/"), work.join("s64"), 500 * 64 * 1024, 500),
-        "down64k" => ("download-dir".into(), "seed/s64/".into(), out, 500 * 64 * 1024, 500),
+        "up256k" => (
+            "upload-dir".into(),
+            format!("up/{who}/s256/"),
+            work.join("s256"),
+            200 * 256 * 1024,
+            200,
+        ),
+        "down256k" => (
+            "download-dir".into(),
+            "seed/s256/".into(),
+            out,
+            200 * 256 * 1024,
+            200,
+        ),
+        "up64k" => (
+            "upload-dir".into(),
+            format!("up/{who}/s64/"),
+            work.join("s64"),
+            500 * 64 * 1024,
+            500,
+        ),
+        "down64k" => (
+            "download-dir".into(),
+            "seed/s64/".into(),
+            out,
+            500 * 64 * 1024,
+            500,
+        ),
         "start" => ("start".into(), "seed/tiny".into(), out, 0, 1),
         "sink5g" => ("sink".into(), "sz-5368709120".into(), out, 5 << 30, 1),
         other => panic!("unknown shape {other}"),
@@ -281,7 +384,10 @@ fn shape_args(shape: &str, who: &str, work: &Path, big: u64) -> (String, String,
 
 /// Uploads what the download shapes read (with our manager, not measured).
 fn seed(server: &Server, work: &Path) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let session = session_core::Session::builder()
             .env(session_core::Env::from_vars([("AWS_REGION", "us-east-1")]))
@@ -292,14 +398,25 @@ fn seed(server: &Server, work: &Path) {
             .setting("endpoint_url", server.endpoint.clone())
             .build()
             .unwrap();
-        let tm = session_transfer::TransferManager::from_session(&session, session_transfer::TransferConfig::default()).unwrap();
+        let tm = session_transfer::TransferManager::from_session(
+            &session,
+            session_transfer::TransferConfig::default(),
+        )
+        .unwrap();
         let _ = tm.client().create_bucket().bucket("bench").send().await;
-        tm.upload_file(work.join("big.bin"), "bench", "seed/big").await.unwrap();
+        tm.upload_file(work.join("big.bin"), "bench", "seed/big")
+            .await
+            .unwrap();
         for (dir, prefix) in [("s256", "seed/s256/"), ("s64", "seed/s64/")] {
-            let r = tm.upload_directory(work.join(dir), "bench", prefix).await.unwrap();
+            let r = tm
+                .upload_directory(work.join(dir), "bench", prefix)
+                .await
+                .unwrap();
             assert!(r.is_complete());
         }
-        tm.upload_bytes(&b"tiny"[..], "bench", "seed/tiny").await.unwrap();
+        tm.upload_bytes(&b"tiny"[..], "bench", "seed/tiny")
+            .await
+            .unwrap();
     });
 }
 
@@ -310,7 +427,11 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn orchestrate(args: &[String]) {
     let o = opts(args);
-    let work_root = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
+    let work_root = if Path::new("/dev/shm").is_dir() {
+        PathBuf::from("/dev/shm")
+    } else {
+        std::env::temp_dir()
+    };
     let work = work_root.join("session-transfer-bench");
     std::fs::create_dir_all(&work).unwrap();
     eprintln!("files in {} (big: {} MiB)", work.display(), o.big / MIB);
@@ -319,16 +440,37 @@ fn orchestrate(args: &[String]) {
     make_dir(&work.join("s64"), 500, 64 * 1024);
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!("# transfer bench: {} rounds, {cores} cores, load average at start {}", o.rounds, load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    println!(
+        "# transfer bench: {} rounds, {cores} cores, load average at start {}",
+        o.rounds,
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     for server_name in &o.servers {
-        let server = if server_name == "canned" { start_canned() } else { start_seaweed() };
+        let server = if server_name == "canned" {
+            start_canned()
+        } else {
+            start_seaweed()
+        };
         let status = Command::new(std::env::current_exe().unwrap())
-            .args(["seed", &server.endpoint, &server.ak, &server.sk, work.to_str().unwrap()])
+            .args([
+                "seed",
+                &server.endpoint,
+                &server.ak,
+                &server.sk,
+                work.to_str().unwrap(),
+            ])
             .status()
             .unwrap();
         assert!(status.success(), "seeding {} failed", server.name);
         let me = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let rss = me.lines().find(|l| l.starts_with("VmRSS")).unwrap_or("VmRSS: ?").to_owned();
+        let rss = me
+            .lines()
+            .find(|l| l.starts_with("VmRSS"))
+            .unwrap_or("VmRSS: ?")
+            .to_owned();
         eprintln!("orchestrator {rss} (a floor under every child's peak RSS)");
         // (shape, contender) -> samples
         let mut samples: BTreeMap<(String, String), Vec<Sample>> = BTreeMap::new();
@@ -347,16 +489,36 @@ fn orchestrate(args: &[String]) {
                         continue;
                     }
                     let (sdk_shape, key, path, _, _) = shape_args(shape, who, &work, o.big);
-                    let cmd = contender_cmd(who, &work, &server, [&sdk_shape, &server.endpoint, "bench", &key, path.to_str().unwrap()]);
+                    let cmd = contender_cmd(
+                        who,
+                        &work,
+                        &server,
+                        [
+                            &sdk_shape,
+                            &server.endpoint,
+                            "bench",
+                            &key,
+                            path.to_str().unwrap(),
+                        ],
+                    );
                     let log = work.join(format!("{who}-{shape}.log"));
                     match measure(cmd, &log) {
                         Ok(s) => {
                             eprintln!("{} round {round} {shape:>9} {who:>6}: {:.2} s wall, {:.2} s cpu, {:.0} MiB rss", server.name, s.wall, s.cpu, s.rss_mib);
-                            samples.entry((shape.clone(), who.clone())).or_default().push(s);
+                            samples
+                                .entry((shape.clone(), who.clone()))
+                                .or_default()
+                                .push(s);
                         }
-                        Err(e) => eprintln!("{} round {round} {shape} {who}: FAILED: {e}", server.name),
+                        Err(e) => {
+                            eprintln!("{} round {round} {shape} {who}: FAILED: {e}", server.name)
+                        }
                     }
-                    if path.starts_with(&work) && path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("out-")) {
+                    if path.starts_with(&work)
+                        && path
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with("out-"))
+                    {
                         let _ = std::fs::remove_file(&path);
                         let _ = std::fs::remove_dir_all(&path);
                     }
@@ -367,7 +529,14 @@ fn orchestrate(args: &[String]) {
     }
 }
 
-fn print_table(server: &str, shapes: &[String], contenders: &[String], samples: &BTreeMap<(String, String), Vec<Sample>>, work: &Path, big: u64) {
+fn print_table(
+    server: &str,
+    shapes: &[String],
+    contenders: &[String],
+    samples: &BTreeMap<(String, String), Vec<Sample>>,
+    work: &Path,
+    big: u64,
+) {
     println!("\n## server: {server} (medians)\n");
     println!("| shape | contender | MiB/s | objects/s | CPU s/GiB | CPU ms | peak RSS MiB | wall s | vs floor MiB/s | vs floor CPU |");
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -376,7 +545,9 @@ fn print_table(server: &str, shapes: &[String], contenders: &[String], samples: 
         let floor_wall = floor.map(|s| median(s.iter().map(|x| x.wall).collect()));
         let floor_cpu = floor.map(|s| median(s.iter().map(|x| x.cpu).collect()));
         for who in contenders {
-            let Some(s) = samples.get(&(shape.clone(), who.clone())) else { continue };
+            let Some(s) = samples.get(&(shape.clone(), who.clone())) else {
+                continue;
+            };
             let (_, _, _, bytes, objects) = shape_args(shape, who, work, big);
             let wall = median(s.iter().map(|x| x.wall).collect());
             let cpu = median(s.iter().map(|x| x.cpu).collect());
@@ -384,12 +555,22 @@ fn print_table(server: &str, shapes: &[String], contenders: &[String], samples: 
             let gib = bytes as f64 / (1u64 << 30) as f64;
             let mibs = bytes as f64 / MIB as f64 / wall;
             let (vs_rate, vs_cpu) = match (floor_wall, floor_cpu) {
-                (Some(fw), Some(fc)) if bytes > 0 => (format!("{:.2}x", fw / wall), format!("{:.2}x", cpu / fc)),
+                (Some(fw), Some(fc)) if bytes > 0 => {
+                    (format!("{:.2}x", fw / wall), format!("{:.2}x", cpu / fc))
+                }
                 (Some(fw), Some(fc)) => (format!("{:.2}x", fw / wall), format!("{:.2}x", cpu / fc)),
                 _ => ("-".into(), "-".into()),
             };
-            let cpu_per_gib = if bytes > 0 { format!("{:.2}", cpu / gib) } else { "-".into() };
-            let rate = if bytes > 0 { format!("{mibs:.0}") } else { "-".into() };
+            let cpu_per_gib = if bytes > 0 {
+                format!("{:.2}", cpu / gib)
+            } else {
+                "-".into()
+            };
+            let rate = if bytes > 0 {
+                format!("{mibs:.0}")
+            } else {
+                "-".into()
+            };
             println!(
                 "| {shape} | {who} | {rate} | {:.0} | {cpu_per_gib} | {:.0} | {rss:.0} | {wall:.2} | {vs_rate} | {vs_cpu} |",
                 objects as f64 / wall,

@@ -9,7 +9,9 @@ use session_transfer::{TransferConfig, TransferManager};
 type E = Box<dyn std::error::Error + Send + Sync>;
 
 pub fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) -> Result<(), E> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
         let session = session_core::Session::builder()
             .env(session_core::Env::from_vars([("AWS_REGION", "us-east-1")]))
@@ -24,7 +26,10 @@ pub fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) ->
             "upload" => drop(tm.upload_file(path, bucket, key).await?),
             "download" => drop(tm.download_file(bucket, key, path).await?),
             "upload-dir" => {
-                let r = tm.upload_directory(path, bucket, key).recursive(false).await?;
+                let r = tm
+                    .upload_directory(path, bucket, key)
+                    .recursive(false)
+                    .await?;
                 if !r.is_complete() {
                     return Err(format!("{} uploads failed", r.failed().count()).into());
                 }
@@ -42,7 +47,14 @@ pub fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) ->
                 }
                 handle.await?;
             }
-            "start" => drop(tm.client().head_object().bucket(bucket).key(key).send().await?),
+            "start" => drop(
+                tm.client()
+                    .head_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .send()
+                    .await?,
+            ),
             other => return Err(format!("unknown shape {other}").into()),
         }
         Ok(())

@@ -38,7 +38,11 @@ pub async fn bucket(s3: &S3Client, tag: &str) -> String {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     );
-    s3.create_bucket().bucket(name.clone()).send().await.unwrap();
+    s3.create_bucket()
+        .bucket(name.clone())
+        .send()
+        .await
+        .unwrap();
     name
 }
 
@@ -79,7 +83,12 @@ pub fn sparse_file(path: &Path, len: u64) {
 /// Multipart uploads still open in `bucket`; `None` from a peer that cannot list them
 /// (s3s-fs answers ListMultipartUploads 501: see `s3s_fs_open_uploads`).
 pub async fn open_uploads(s3: &S3Client, bucket: &str) -> Option<usize> {
-    match s3.list_multipart_uploads().bucket(bucket.to_owned()).send().await {
+    match s3
+        .list_multipart_uploads()
+        .bucket(bucket.to_owned())
+        .send()
+        .await
+    {
         Ok(out) => Some(out.uploads.map_or(0, |u| u.len())),
         Err(e) if e.service_error().is_some_and(|s| s.status() == 501) => None,
         Err(e) => panic!("ListMultipartUploads: {e}"),
