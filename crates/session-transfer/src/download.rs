@@ -5,15 +5,9 @@
 //! streams get the ranges in order.
 
 use std::collections::BTreeMap;
-use std::os::unix::fs::FileExt as _;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use bytes::Bytes;
-use futures_util::StreamExt as _;
-use http_body_util::BodyExt as _;
 use services_s3::types::{ChecksumMode, ChecksumType};
 use tokio::io::AsyncWriteExt as _;
 use tokio::sync::mpsc;
@@ -21,13 +15,16 @@ use tokio::task::JoinSet;
 use tracing::Instrument as _;
 
 use crate::checkpoint::{self, DownloadHeader, Header, Journal, Record};
-use crate::checksum::{b64, combine, composite, first_present, PartHasher};
+use crate::checksum::{b64, combine, composite, first_present};
 use crate::config::ChecksumAlgorithm;
 use crate::error::{Kind, TransferError};
 use crate::handle::TransferHandle;
 use crate::manager::Ctx;
+use crate::ordered::produce;
 use crate::plan::{parts, Part};
+use crate::range::{fetch_range, RangeSink, WRITE_BUFFER};
 use crate::request::{DownloadOutput, DownloadRequest, DownloadTarget, ObjectChecksum};
+use crate::reread::{hash_file, Reread};
 use crate::retry;
 
 /// What HeadObject told about the object.
@@ -83,54 +80,6 @@ pub(crate) async fn run(ctx: Ctx, req: DownloadRequest) -> Result<DownloadOutput
             "use DownloadRequest::into_stream for a stream",
         )),
     }
-}
-
-/// The chunks of a download, in order. The last item is an error if the transfer failed
-/// (a checksum mismatch included).
-pub struct ObjectStream {
-    rx: mpsc::Receiver<Result<Bytes, TransferError>>,
-}
-
-impl futures_core::Stream for ObjectStream {
-    type Item = Result<Bytes, TransferError>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.rx.poll_recv(cx)
-    }
-}
-
-impl std::fmt::Debug for ObjectStream {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ObjectStream")
-    }
-}
-
-pub(crate) fn start_stream(req: DownloadRequest) -> (TransferHandle<DownloadOutput>, ObjectStream) {
-    let ctx = req.tm.ctx(req.options.callback.clone());
-    let span = tracing::info_span!("download", bucket = %req.bucket, key = %req.key);
-    let (tracker, cancel) = (ctx.tracker.clone(), ctx.cancel.clone());
-    let (tx, rx) = mpsc::channel(1);
-    let DownloadRequest {
-        bucket, key, known, ..
-    } = req;
-    let handle = TransferHandle::spawn(
-        tracker,
-        cancel,
-        async move {
-            let info = match head(&ctx, &bucket, &key, known).await {
-                Ok(i) => i,
-                Err(e) => {
-                    let _ = tx
-                        .send(Err(TransferError::new(Kind::Service, e.to_string())))
-                        .await;
-                    return Err(e);
-                }
-            };
-            produce(ctx, info, tx).await
-        }
-        .instrument(span),
-    );
-    (handle, ObjectStream { rx })
 }
 
 /// HeadObject with checksum mode; for a composite checksum also part 1's size. `known`
@@ -234,7 +183,7 @@ pub(crate) async fn head(
 
 /// How the object is fetched: one GET, or ranges (aligned to the parts of a composite
 /// checksum), and which algorithm each range is hashed with.
-fn plan(ctx: &Ctx, info: &ObjectInfo) -> (Vec<Part>, bool, Option<ChecksumAlgorithm>) {
+pub(crate) fn plan(ctx: &Ctx, info: &ObjectInfo) -> (Vec<Part>, bool, Option<ChecksumAlgorithm>) {
     let alg = info.expected.as_ref().map(|c| c.algorithm);
     match (&info.expected, info.part_size) {
         (Some(c), Some(ps)) if !c.full_object => (parts(info.size, ps), false, alg),
@@ -252,7 +201,7 @@ fn plan(ctx: &Ctx, info: &ObjectInfo) -> (Vec<Part>, bool, Option<ChecksumAlgori
 /// Checks the ranges' digests against the object's checksum. `Ok(None)` when S3 holds no
 /// checksum; `Err` on a mismatch; a full-object SHA over ranges cannot combine and is left
 /// to `fallback` (a sequential pass).
-fn verify(
+pub(crate) fn verify(
     info: &ObjectInfo,
     digests: &[(Vec<u8>, u64)],
     sequential: Option<Vec<u8>>,
@@ -292,197 +241,6 @@ fn verify(
                 expected.value
             ),
         ))
-    }
-}
-
-/// Where a range's bytes go.
-pub(crate) enum RangeSink {
-    /// Positional writes, coalesced into 1 MiB buffers.
-    File {
-        file: Arc<std::fs::File>,
-        path: Arc<Path>,
-        buf: Vec<u8>,
-        at: u64,
-    },
-    /// Collected into a pooled buffer of the range's size (ordered downloads, small files):
-    /// the buffer, the range's first byte.
-    Memory(crate::pool::PoolBuf, u64),
-}
-
-const WRITE_BUFFER: usize = 1024 * 1024;
-
-impl RangeSink {
-    async fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), TransferError> {
-        match self {
-            Self::File { buf, at, .. } => {
-                if buf.is_empty() {
-                    *at = offset;
-                }
-                buf.extend_from_slice(data);
-                if buf.len() >= WRITE_BUFFER {
-                    self.flush().await?;
-                }
-                Ok(())
-            }
-            Self::Memory(buf, base) => {
-                let at = usize::try_from(offset - *base).unwrap_or(usize::MAX);
-                match buf.as_mut_slice().get_mut(at..at + data.len()) {
-                    Some(dst) => {
-                        dst.copy_from_slice(data);
-                        Ok(())
-                    }
-                    None => Err(TransferError::new(
-                        Kind::ObjectChanged,
-                        "a range came back longer than asked",
-                    )),
-                }
-            }
-        }
-    }
-
-    async fn flush(&mut self) -> Result<(), TransferError> {
-        if let Self::File {
-            file,
-            path,
-            buf,
-            at,
-        } = self
-        {
-            if buf.is_empty() {
-                return Ok(());
-            }
-            let data = std::mem::replace(buf, Vec::with_capacity(WRITE_BUFFER));
-            let (file, path, offset) = (file.clone(), path.clone(), *at);
-            let back = tokio::task::spawn_blocking(move || {
-                file.write_all_at(&data, offset)
-                    .map_err(|e| TransferError::io(format!("writing {}", path.display()), e))
-                    .map(|()| data)
-            })
-            .await
-            .map_err(|e| TransferError::invalid(format!("a write task failed: {e}")))??;
-            // Keep the allocation for the next buffer.
-            let mut back = back;
-            back.clear();
-            *buf = back;
-        }
-        Ok(())
-    }
-}
-
-/// One range (or the whole object) into `sink`, resuming from the byte reached when the
-/// body breaks; the range's digest when `alg` is given.
-pub(crate) async fn fetch_range(
-    ctx: &Ctx,
-    info: &ObjectInfo,
-    part: Part,
-    whole: bool,
-    alg: Option<ChecksumAlgorithm>,
-    sink: &mut RangeSink,
-) -> Result<Option<Vec<u8>>, TransferError> {
-    let s3 = &ctx.shared.s3;
-    let policy = ctx.shared.download_policy;
-    let end = part.offset + part.len;
-    let mut pos = part.offset;
-    let mut hasher = alg.map(PartHasher::new);
-    let mut breaks = 0u32;
-    let _permit = retry::or_cancel(&ctx.cancel, async {
-        ctx.shared
-            .requests
-            .acquire()
-            .await
-            .map_err(|_| TransferError::cancelled())
-    })
-    .await?;
-    loop {
-        let range = (!(whole && pos == part.offset)).then(|| format!("bytes={pos}-{}", end - 1));
-        let what = format!("GetObject {}", range.as_deref().unwrap_or("(whole)"));
-        let out = retry::send_with(&ctx.shared, policy, &ctx.cancel, &what, false, || {
-            let mut call = s3
-                .get_object()
-                .bucket(info.bucket.clone())
-                .key(info.key.clone());
-            if let Some(r) = &range {
-                call = call.range(r.clone());
-            }
-            if let Some(e) = &info.e_tag {
-                call = call.if_match(e.clone());
-            }
-            call.send()
-        })
-        .await?;
-        if whole
-            && out
-                .content_length
-                .and_then(|l| u64::try_from(l).ok())
-                .is_some_and(|l| l != part.len)
-        {
-            return Err(TransferError::new(
-                Kind::ObjectChanged,
-                format!(
-                    "{}: the object's size changed during the download",
-                    info.key
-                ),
-            ));
-        }
-        let mut body = out.body.map(|b| b.take()).unwrap_or_default();
-        let mut broke: Option<String> = None;
-        loop {
-            let frame = retry::or_cancel(&ctx.cancel, async { Ok(body.frame().await) }).await?;
-            let Some(frame) = frame else { break };
-            match frame {
-                Ok(f) => {
-                    let Ok(data) = f.into_data() else { continue };
-                    let n = data.len() as u64;
-                    if pos + n > end {
-                        return Err(TransferError::new(
-                            Kind::ObjectChanged,
-                            format!("{}: a range came back longer than asked", info.key),
-                        ));
-                    }
-                    if let Some(h) = hasher.as_mut() {
-                        h.update(&data);
-                    }
-                    sink.write(pos, &data).await?;
-                    pos += n;
-                    ctx.tracker.add_bytes(n);
-                    ctx.shared.throttle(n).await;
-                }
-                Err(e) => {
-                    broke = Some(e.to_string());
-                    break;
-                }
-            }
-        }
-        sink.flush().await?;
-        match broke {
-            None if pos == end => {
-                ctx.tracker.part_done(part.number, part.len);
-                return Ok(hasher.map(PartHasher::finish));
-            }
-            Some(why) if pos == end => {
-                // The whole body arrived and the stack's own check of it failed.
-                return Err(TransferError::new(
-                    Kind::Checksum,
-                    format!("{}: {why}", info.key),
-                ));
-            }
-            why => {
-                breaks += 1;
-                let why = why.unwrap_or_else(|| "the body ended early".to_owned());
-                if breaks >= policy.attempts
-                    || !retry::backoff(&ctx.shared, policy, breaks, false, &ctx.cancel).await?
-                {
-                    return Err(TransferError::new(
-                        Kind::Service,
-                        format!(
-                            "{}: the body broke at byte {pos} of {end} ({why}); attempts exhausted",
-                            info.key
-                        ),
-                    ));
-                }
-                tracing::debug!(pos, end, why, "range broke; resuming from the byte reached");
-            }
-        }
     }
 }
 
@@ -797,145 +555,4 @@ async fn file_parts(
         .iter()
         .map(|p| (done.remove(&p.number).unwrap_or_default(), p.len))
         .collect())
-}
-
-pub(crate) enum Reread {
-    Whole(Vec<u8>),
-    Parts(Vec<(Vec<u8>, u64)>),
-}
-
-/// Hashes a downloaded file from its start: whole, or per part for a composite checksum.
-pub(crate) async fn hash_file(
-    path: &Path,
-    alg: ChecksumAlgorithm,
-    parts: Option<&[Part]>,
-) -> Result<Reread, TransferError> {
-    let path = path.to_owned();
-    let parts = parts.map(<[Part]>::to_vec);
-    tokio::task::spawn_blocking(move || {
-        let f = std::fs::File::open(&path)
-            .map_err(|e| TransferError::io(format!("opening {}", path.display()), e))?;
-        let mut buf = vec![0u8; WRITE_BUFFER];
-        let mut read_into =
-            |h: &mut PartHasher, offset: u64, len: u64| -> Result<(), TransferError> {
-                let mut at = offset;
-                while at < offset + len {
-                    let n = usize::try_from((offset + len - at).min(WRITE_BUFFER as u64))
-                        .unwrap_or(WRITE_BUFFER);
-                    f.read_exact_at(&mut buf[..n], at)
-                        .map_err(|e| TransferError::io(format!("reading {}", path.display()), e))?;
-                    h.update(&buf[..n]);
-                    at += n as u64;
-                }
-                Ok(())
-            };
-        match parts {
-            Some(parts) => {
-                let mut out = Vec::with_capacity(parts.len());
-                for p in parts {
-                    let mut h = PartHasher::new(alg);
-                    read_into(&mut h, p.offset, p.len)?;
-                    out.push((h.finish(), p.len));
-                }
-                Ok(Reread::Parts(out))
-            }
-            None => {
-                let len = f
-                    .metadata()
-                    .map_err(|e| TransferError::io("reading a file's size", e))?
-                    .len();
-                let mut h = PartHasher::new(alg);
-                read_into(&mut h, 0, len)?;
-                Ok(Reread::Whole(h.finish()))
-            }
-        }
-    })
-    .await
-    .map_err(|e| TransferError::invalid(format!("a hash task failed: {e}")))?
-}
-
-/// Ordered delivery: ranges fetched ahead in parallel (as many as the memory budget
-/// holds), sent to `tx` in order, then the checksum verdict.
-async fn produce(
-    ctx: Ctx,
-    info: ObjectInfo,
-    tx: mpsc::Sender<Result<Bytes, TransferError>>,
-) -> Result<DownloadOutput, TransferError> {
-    let result = produce_inner(&ctx, &info, &tx).await;
-    if let Err(e) = &result {
-        // Stops the ranges still in flight.
-        ctx.cancel.cancel();
-        let _ = tx
-            .send(Err(TransferError::new(Kind::Service, e.to_string())))
-            .await;
-    }
-    result
-}
-
-async fn produce_inner(
-    ctx: &Ctx,
-    info: &ObjectInfo,
-    tx: &mpsc::Sender<Result<Bytes, TransferError>>,
-) -> Result<DownloadOutput, TransferError> {
-    let (ranges, whole, alg) = plan(ctx, info);
-    ctx.tracker.set_total(info.size, Some(ranges.len() as u64));
-    let range_size = ranges.first().map_or(1, |p| p.len.max(1));
-    // Ranges in flight, one in the channel, one with the reader: all within the budget.
-    let in_budget = usize::try_from(ctx.shared.memory.bytes() / range_size).unwrap_or(1);
-    let window = ctx
-        .shared
-        .config
-        .effective_concurrency()
-        .min(in_budget.saturating_sub(2))
-        .max(1);
-    let sequential = info
-        .expected
-        .as_ref()
-        .is_some_and(|c| c.full_object && !c.algorithm.is_full_object());
-    let mut seq_hasher = if sequential {
-        alg.map(PartHasher::new)
-    } else {
-        None
-    };
-    let range_alg = if sequential { None } else { alg };
-    let shared_info = Arc::new(info.clone());
-    let mut fetches = futures_util::stream::iter(ranges.clone())
-        .map(|part| {
-            let (ctx, info) = (ctx.clone(), shared_info.clone());
-            tokio::spawn(async move {
-                let mem = ctx.shared.memory.acquire(part.len).await?;
-                let cap = usize::try_from(part.len).unwrap_or(0);
-                let mut sink = RangeSink::Memory(ctx.shared.buffers.take(cap), part.offset);
-                let d = fetch_range(&ctx, &info, part, whole, range_alg, &mut sink).await?;
-                let data = match sink {
-                    RangeSink::Memory(m, _) => m.freeze(),
-                    RangeSink::File { .. } => Bytes::new(),
-                };
-                Ok::<_, TransferError>((data, d, part.len, mem))
-            })
-        })
-        .buffered(window);
-    let mut digests = Vec::with_capacity(ranges.len());
-    while let Some(r) = fetches.next().await {
-        let (data, d, len, mem) =
-            r.map_err(|e| TransferError::invalid(format!("a range task failed: {e}")))??;
-        if let Some(h) = seq_hasher.as_mut() {
-            h.update(&data);
-        }
-        digests.push((d.unwrap_or_default(), len));
-        if tx.send(Ok(data)).await.is_err() {
-            return Err(TransferError::cancelled());
-        }
-        drop(mem);
-    }
-    let verified = verify(info, &digests, seq_hasher.map(PartHasher::finish))?;
-    Ok(DownloadOutput {
-        bucket: info.bucket.clone(),
-        key: info.key.clone(),
-        size: info.size,
-        e_tag: info.e_tag.clone(),
-        verified,
-        path: None,
-        parts: u32::try_from(ranges.len()).unwrap_or(u32::MAX),
-    })
 }

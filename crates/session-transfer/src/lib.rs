@@ -52,21 +52,26 @@ mod glob;
 mod handle;
 mod limits;
 mod manager;
+mod ordered;
+mod parts;
 mod plan;
 mod pool;
 mod progress;
+mod range;
 mod request;
+mod reread;
 mod resume;
 mod retry;
 mod source;
+mod unknown;
 mod upload;
 
 pub use config::{ChecksumAlgorithm, Concurrency, TransferConfig};
-pub use download::ObjectStream;
 pub use error::TransferError;
 pub use ext::{BucketTransferExt, ObjectTransferExt, S3TransferExt};
 pub use handle::TransferHandle;
 pub use manager::TransferManager;
+pub use ordered::ObjectStream;
 pub use progress::{Progress, ProgressCallback, ProgressEvent};
 pub use request::{
     CopyOutput, CopyRequest, DirectoryDownload, DirectoryReport, DirectoryUpload, DownloadOutput,

@@ -153,7 +153,7 @@ mod tests {
             tokio::time::timeout(Duration::from_millis(20), b.acquire(2 * 1024 * 1024)).await;
         assert!(second.is_err(), "over the budget it waits");
         drop(first);
-        b.acquire(2 * 1024 * 1024).await.unwrap();
+        let _again = b.acquire(2 * 1024 * 1024).await.unwrap();
     }
 
     #[test]

@@ -181,14 +181,9 @@ impl DownloadRequest {
     /// Starts the download and returns its chunks in order, with the handle (which
     /// resolves once the stream has been read to its end). A checksum mismatch is the
     /// stream's last item. At most the memory budget is buffered ahead of the reader.
-    pub fn into_stream(
-        mut self,
-    ) -> (
-        TransferHandle<DownloadOutput>,
-        crate::download::ObjectStream,
-    ) {
+    pub fn into_stream(mut self) -> (TransferHandle<DownloadOutput>, crate::ordered::ObjectStream) {
         self.target = DownloadTarget::Stream;
-        crate::download::start_stream(self)
+        crate::ordered::start_stream(self)
     }
 }
 

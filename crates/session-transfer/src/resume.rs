@@ -12,13 +12,14 @@ use tracing::Instrument as _;
 use crate::checkpoint::{self, DownloadHeader, Header, Journal, UploadHeader};
 use crate::checksum::{b64, combine, composite, unb64};
 use crate::config::ChecksumAlgorithm;
-use crate::download::{self, hash_file, ObjectInfo, Reread};
+use crate::download::{self, ObjectInfo};
 use crate::error::{Kind, TransferError};
 use crate::handle::TransferHandle;
 use crate::manager::{Ctx, Options, TransferManager};
 use crate::plan::parts;
 use crate::progress::ProgressCallback;
 use crate::request::{ObjectChecksum, Resumed, UploadOutput};
+use crate::reread::{hash_file, Reread};
 use crate::retry;
 use crate::source::Positional;
 use crate::upload::{self, DonePart, Target};
@@ -119,7 +120,7 @@ async fn resume_upload(
         ctx.shared.buffers.clone(),
     );
     let journal = Arc::new(Journal::append_to(cp)?);
-    let result = upload::run_parts(
+    let result = crate::parts::run_parts(
         &ctx,
         &src,
         &plan,

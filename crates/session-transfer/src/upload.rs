@@ -7,23 +7,21 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
-use services_s3::types::{ChecksumType, CompletedMultipartUpload, CompletedPart};
+use bytes::Bytes;
+use services_s3::types::ChecksumType;
 use services_s3::ByteStream;
 use session_tower::SdkBody;
-use tokio::io::AsyncReadExt as _;
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
 use crate::body::PartBody;
-use crate::checkpoint::{self, Header, Journal, Record, UploadHeader};
-use crate::checksum::{b64, combine, composite, model_algorithm, pick, set_checksum};
+use crate::checkpoint::{self, Header, Journal, UploadHeader};
+use crate::checksum::{b64, composite, model_algorithm, pick, set_checksum};
 use crate::config::ChecksumAlgorithm;
 use crate::error::{Kind, TransferError};
 use crate::handle::TransferHandle;
 use crate::manager::{Ctx, Options};
-use crate::plan::{parts, upload_part_size, Part, MAX_PART, MAX_PARTS, MIN_PART};
+use crate::plan::{parts, upload_part_size};
 use crate::request::{ObjectChecksum, UploadOutput, UploadRequest, UploadSource};
 use crate::retry;
 use crate::source::Positional;
@@ -73,7 +71,7 @@ pub(crate) async fn run(ctx: Ctx, req: UploadRequest) -> Result<UploadOutput, Tr
             let len = b.len() as u64;
             upload_known(&ctx, Positional::Bytes(b), len, &target, None).await
         }
-        UploadSource::Reader(r) => upload_unknown(&ctx, r, &target).await,
+        UploadSource::Reader(r) => crate::unknown::upload_unknown(&ctx, r, &target).await,
     }
 }
 
@@ -187,7 +185,7 @@ async fn upload_known(
         )?)),
         _ => None,
     };
-    let done = run_parts(
+    let done = crate::parts::run_parts(
         ctx,
         &src,
         &plan,
@@ -211,7 +209,7 @@ pub(crate) async fn finish(
     journal: Option<Arc<Journal>>,
 ) -> Result<UploadOutput, TransferError> {
     let result = match done {
-        Ok(parts) => complete(ctx, parts, size, upload_id, target).await,
+        Ok(parts) => crate::parts::complete(ctx, parts, size, upload_id, target).await,
         Err(e) => Err(e),
     };
     match (&result, &journal) {
@@ -300,223 +298,6 @@ pub(crate) async fn abort(ctx: &Ctx, upload_id: &str, target: &Target) {
     }
 }
 
-/// Uploads the parts of `plan` not in `done`, `concurrency` at a time (and as the memory
-/// budget allows), recording each in the journal. Stops at the first failure.
-pub(crate) async fn run_parts(
-    ctx: &Ctx,
-    src: &Positional,
-    plan: &[Part],
-    mut done: BTreeMap<u32, DonePart>,
-    upload_id: &str,
-    target: &Target,
-    journal: Option<Arc<Journal>>,
-) -> Result<Vec<DonePart>, TransferError> {
-    let window = ctx.shared.config.effective_concurrency() + 1;
-    let pending: Vec<Part> = plan
-        .iter()
-        .filter(|p| !done.contains_key(&p.number))
-        .copied()
-        .collect();
-    let mut todo = pending.into_iter();
-    let mut set: JoinSet<Result<DonePart, TransferError>> = JoinSet::new();
-    let spawn = |set: &mut JoinSet<_>, part: Part| {
-        let (ctx, src, upload_id) = (ctx.clone(), src.clone(), upload_id.to_owned());
-        let (bucket, key) = (target.bucket.clone(), target.key.clone());
-        let span = tracing::debug_span!("part", number = part.number, len = part.len);
-        set.spawn(
-            async move {
-                let (data, digest) = retry::or_cancel(&ctx.cancel, async {
-                    let mem = ctx.shared.memory.acquire(part.len).await?;
-                    let (d, g) = src
-                        .read(part.offset, part.len, ctx.shared.config.checksum)
-                        .await?;
-                    Ok(((d, mem), g))
-                })
-                .await?;
-                let (data, _mem) = data;
-                let e_tag =
-                    send_part(&ctx, data, &digest, part.number, &upload_id, &bucket, &key).await?;
-                Ok(DonePart {
-                    number: part.number,
-                    e_tag,
-                    digest,
-                    len: part.len,
-                })
-            }
-            .instrument(span),
-        );
-    };
-    for part in todo.by_ref().take(window) {
-        spawn(&mut set, part);
-    }
-    while let Some(joined) = set.join_next().await {
-        let part = match joined {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => {
-                ctx.cancel_parts(&mut set).await;
-                return Err(e);
-            }
-            Err(e) => {
-                ctx.cancel_parts(&mut set).await;
-                return Err(TransferError::invalid(format!("a part task failed: {e}")));
-            }
-        };
-        if let Some(j) = &journal {
-            j.record(&Record {
-                part: part.number,
-                e_tag: part.e_tag.clone(),
-                checksum: Some(b64(&part.digest)),
-            })?;
-        }
-        done.insert(part.number, part);
-        if let Some(next) = todo.next() {
-            spawn(&mut set, next);
-        }
-    }
-    Ok(done.into_values().collect())
-}
-
-impl Ctx {
-    async fn cancel_parts<T: 'static>(&self, set: &mut JoinSet<T>) {
-        set.abort_all();
-        while set.join_next().await.is_some() {}
-    }
-}
-
-/// One UploadPart with retries; its bytes count into progress as they are sent.
-pub(crate) async fn send_part(
-    ctx: &Ctx,
-    data: Bytes,
-    digest: &[u8],
-    number: u32,
-    upload_id: &str,
-    bucket: &str,
-    key: &str,
-) -> Result<Option<String>, TransferError> {
-    let alg = ctx.shared.config.checksum;
-    let len = data.len() as u64;
-    ctx.shared.throttle(len).await;
-    let checksum = b64(digest);
-    let counted = Arc::new(AtomicU64::new(0));
-    let s3 = &ctx.shared.s3;
-    let what = format!("UploadPart {number}");
-    let out = retry::send(
-        &ctx.shared,
-        ctx.shared.upload_policy,
-        &ctx.cancel,
-        &what,
-        || {
-            ctx.tracker.sub_bytes(counted.swap(0, Ordering::Relaxed));
-            let body = SdkBody::from_stream(PartBody::new(
-                data.clone(),
-                ctx.tracker.clone(),
-                counted.clone(),
-            ));
-            let call = s3
-                .upload_part()
-                .bucket(bucket.to_owned())
-                .key(key.to_owned())
-                .upload_id(upload_id.to_owned())
-                .part_number(i32::try_from(number).unwrap_or(i32::MAX))
-                .content_length(i64::try_from(len).unwrap_or(i64::MAX))
-                .checksum_algorithm(model_algorithm(alg))
-                .body(ByteStream::new(body));
-            set_checksum!(call, alg, checksum.clone()).send()
-        },
-    )
-    .await;
-    match out {
-        Ok(out) => {
-            ctx.tracker.part_done(number, len);
-            Ok(out.e_tag)
-        }
-        Err(e) => {
-            ctx.tracker.sub_bytes(counted.swap(0, Ordering::Relaxed));
-            Err(e)
-        }
-    }
-}
-
-async fn complete(
-    ctx: &Ctx,
-    parts: Vec<DonePart>,
-    size: u64,
-    upload_id: &str,
-    target: &Target,
-) -> Result<UploadOutput, TransferError> {
-    let alg = ctx.shared.config.checksum;
-    let full = combine(
-        alg,
-        &parts
-            .iter()
-            .map(|p| (p.digest.clone(), p.len))
-            .collect::<Vec<_>>(),
-    )
-    .map(|d| b64(&d));
-    let digests: Vec<Vec<u8>> = parts.iter().map(|p| p.digest.clone()).collect();
-    let completed: Vec<CompletedPart> = parts
-        .iter()
-        .map(|p| {
-            let mut c = CompletedPart {
-                e_tag: p.e_tag.clone(),
-                part_number: Some(i32::try_from(p.number).unwrap_or(i32::MAX)),
-                ..CompletedPart::default()
-            };
-            let v = Some(b64(&p.digest));
-            match alg {
-                ChecksumAlgorithm::Crc64Nvme => c.checksum_crc64_nvme = v,
-                ChecksumAlgorithm::Crc32 => c.checksum_crc32 = v,
-                ChecksumAlgorithm::Crc32c => c.checksum_crc32_c = v,
-                ChecksumAlgorithm::Sha1 => c.checksum_sha1 = v,
-                ChecksumAlgorithm::Sha256 => c.checksum_sha256 = v,
-            }
-            c
-        })
-        .collect();
-    let s3 = &ctx.shared.s3;
-    let out = retry::send(
-        &ctx.shared,
-        ctx.shared.upload_policy,
-        &ctx.cancel,
-        "CompleteMultipartUpload",
-        || {
-            let mut call = s3
-                .complete_multipart_upload()
-                .bucket(target.bucket.clone())
-                .key(target.key.clone())
-                .upload_id(upload_id.to_owned())
-                .multipart_upload(CompletedMultipartUpload {
-                    parts: Some(completed.clone()),
-                });
-            if let Some(full) = &full {
-                call =
-                    set_checksum!(call, alg, full.clone()).checksum_type(ChecksumType::FullObject);
-            }
-            call.send()
-        },
-    )
-    .await?;
-    let answered = pick(
-        alg,
-        out.checksum_crc32.as_ref(),
-        out.checksum_crc32_c.as_ref(),
-        out.checksum_crc64_nvme.as_ref(),
-        out.checksum_sha1.as_ref(),
-        out.checksum_sha256.as_ref(),
-    );
-    let checksum = confirm(alg, answered, full, &digests, &target.key)?;
-    Ok(UploadOutput {
-        bucket: target.bucket.clone(),
-        key: target.key.clone(),
-        size,
-        e_tag: out.e_tag,
-        checksum: Some(checksum),
-        parts: u32::try_from(parts.len()).unwrap_or(u32::MAX),
-        upload_id: Some(upload_id.to_owned()),
-        version_id: out.version_id,
-    })
-}
-
 /// Compares what S3 answered with what was computed: the full-object value, or the
 /// composite one when that is the form S3 answered in.
 pub(crate) fn confirm(
@@ -570,7 +351,12 @@ pub(crate) fn confirm(
     }
 }
 
-fn mismatch(key: &str, alg: ChecksumAlgorithm, theirs: &str, ours: &str) -> TransferError {
+pub(crate) fn mismatch(
+    key: &str,
+    alg: ChecksumAlgorithm,
+    theirs: &str,
+    ours: &str,
+) -> TransferError {
     TransferError::new(
         Kind::Checksum,
         format!(
@@ -580,7 +366,7 @@ fn mismatch(key: &str, alg: ChecksumAlgorithm, theirs: &str, ours: &str) -> Tran
     )
 }
 
-async fn put_single(
+pub(crate) async fn put_single(
     ctx: &Ctx,
     data: Bytes,
     digest: Vec<u8>,
@@ -660,146 +446,4 @@ async fn put_single(
         upload_id: None,
         version_id: out.version_id,
     })
-}
-
-/// Reads up to `n` bytes (fewer only at the end of the reader).
-async fn read_up_to<R: tokio::io::AsyncRead + Unpin + ?Sized>(
-    r: &mut R,
-    n: usize,
-) -> Result<Bytes, TransferError> {
-    let mut buf = BytesMut::with_capacity(n);
-    while buf.len() < n {
-        let read = r
-            .read_buf(&mut buf)
-            .await
-            .map_err(|e| TransferError::io("reading the upload's source", e))?;
-        if read == 0 {
-            break;
-        }
-    }
-    Ok(buf.freeze())
-}
-
-/// A source of unknown length: read in order, one part ahead per free request, parts sent
-/// in parallel. Part sizes double every 1,000 parts so that 10,000 parts reach 5 TiB.
-async fn upload_unknown(
-    ctx: &Ctx,
-    mut reader: Box<dyn tokio::io::AsyncRead + Send + Unpin>,
-    target: &Target,
-) -> Result<UploadOutput, TransferError> {
-    let config = &ctx.shared.config;
-    let alg = config.checksum;
-    let threshold = usize::try_from(config.multipart_threshold).unwrap_or(usize::MAX);
-    let mem = retry::or_cancel(
-        &ctx.cancel,
-        ctx.shared.memory.acquire(config.multipart_threshold),
-    )
-    .await?;
-    let first = retry::or_cancel(&ctx.cancel, read_up_to(&mut reader, threshold)).await?;
-    if first.len() < threshold {
-        let digest = crate::checksum::digest(alg, &first);
-        ctx.tracker.set_total(first.len() as u64, Some(1));
-        let out = put_single(ctx, first, digest, target).await;
-        drop(mem);
-        return out;
-    }
-    drop(mem);
-    let upload_id = create(ctx, target).await?;
-    let result = unknown_parts(ctx, &mut reader, first, &upload_id, target).await;
-    let size = result.as_ref().map_or(0, |p| p.iter().map(|p| p.len).sum());
-    if result.is_ok() {
-        ctx.tracker.set_total(size, None);
-    }
-    finish(ctx, result, size, &upload_id, target, None).await
-}
-
-async fn unknown_parts(
-    ctx: &Ctx,
-    reader: &mut (dyn tokio::io::AsyncRead + Send + Unpin),
-    first: Bytes,
-    upload_id: &str,
-    target: &Target,
-) -> Result<Vec<DonePart>, TransferError> {
-    let config = &ctx.shared.config;
-    let base = config.multipart_chunksize.max(MIN_PART);
-    let mut set: JoinSet<Result<DonePart, TransferError>> = JoinSet::new();
-    let mut done = Vec::new();
-    let mut number = 0u32;
-    let mut pending = first;
-    let mut eof = false;
-    loop {
-        let size = (base << (u64::from(number) / 1000).min(20)).min(MAX_PART);
-        if u64::from(number) >= MAX_PARTS {
-            return Err(TransferError::invalid(
-                "the stream is longer than 10,000 parts allow",
-            ));
-        }
-        let want = usize::try_from(size).unwrap_or(usize::MAX);
-        let mem = retry::or_cancel(&ctx.cancel, ctx.shared.memory.acquire(size)).await?;
-        let data = if pending.len() >= want || eof {
-            pending.split_to(want.min(pending.len()))
-        } else {
-            let more =
-                retry::or_cancel(&ctx.cancel, read_up_to(reader, want - pending.len())).await?;
-            eof = more.len() < want - pending.len();
-            let mut joined = BytesMut::with_capacity(pending.len() + more.len());
-            joined.extend_from_slice(&pending);
-            joined.extend_from_slice(&more);
-            pending = Bytes::new();
-            joined.freeze()
-        };
-        if data.is_empty() && number > 0 {
-            break;
-        }
-        number += 1;
-        let n = number;
-        let (ctx2, upload_id, bucket, key) = (
-            ctx.clone(),
-            upload_id.to_owned(),
-            target.bucket.clone(),
-            target.key.clone(),
-        );
-        set.spawn(async move {
-            let _mem = mem;
-            let len = data.len() as u64;
-            let digest = crate::checksum::digest(ctx2.shared.config.checksum, &data);
-            let e_tag = send_part(&ctx2, data, &digest, n, &upload_id, &bucket, &key).await?;
-            Ok(DonePart {
-                number: n,
-                e_tag,
-                digest,
-                len,
-            })
-        });
-        // Collect what finished; stop at the first failure.
-        while let Some(r) = set.try_join_next() {
-            done.push(joined(ctx, &mut set, r).await?);
-        }
-        if eof && pending.is_empty() {
-            break;
-        }
-    }
-    while let Some(r) = set.join_next().await {
-        done.push(joined(ctx, &mut set, r).await?);
-    }
-    done.sort_by_key(|p| p.number);
-    Ok(done)
-}
-
-async fn joined(
-    ctx: &Ctx,
-    set: &mut JoinSet<Result<DonePart, TransferError>>,
-    r: Result<Result<DonePart, TransferError>, tokio::task::JoinError>,
-) -> Result<DonePart, TransferError> {
-    match r {
-        Ok(Ok(p)) => Ok(p),
-        Ok(Err(e)) => {
-            ctx.cancel_parts(set).await;
-            Err(e)
-        }
-        Err(e) => {
-            ctx.cancel_parts(set).await;
-            Err(TransferError::invalid(format!("a part task failed: {e}")))
-        }
-    }
 }

@@ -59,6 +59,7 @@ async fn child_transfer() {
 }
 
 /// Starts the child and SIGKILLs it once its checkpoint records `parts` parts.
+#[allow(clippy::too_many_arguments)]
 fn run_and_kill(
     mode: &str,
     endpoint: &str,
@@ -152,7 +153,7 @@ async fn killed_upload_resumes_from_its_checkpoint() {
     );
     assert_eq!(out.size, SIZE);
     assert!(
-        done_before >= 2 && done_before < 6,
+        (2..6).contains(&done_before),
         "{done_before} parts were done before the kill"
     );
     assert_eq!(get(&s3, &bucket, "obj").await, pattern(SIZE, 11));

@@ -14,7 +14,8 @@ pub(crate) use args::USAGE;
 /// Runs `cp` or `sync` (`argv` after the command name).
 pub(crate) fn main(command: &str, argv: Vec<String>) -> ExitCode {
     if argv.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), "{USAGE}");
         return ExitCode::SUCCESS;
     }
     let parsed = match args::TransferArgs::parse(command, argv) {

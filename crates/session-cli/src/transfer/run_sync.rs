@@ -166,14 +166,18 @@ pub(crate) async fn run(args: &TransferArgs) -> Result<(), String> {
     }
     let verb = if upload { "upload" } else { "download" };
     if args.dry_run {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
         for (_, key, path) in &todo {
             if upload {
-                println!(
+                let _ = writeln!(
+                    out,
                     "(dry run) {verb}: {} to s3://{bucket}/{key}",
                     path.display()
                 );
             } else {
-                println!(
+                let _ = writeln!(
+                    out,
                     "(dry run) {verb}: s3://{bucket}/{key} to {}",
                     path.display()
                 );
