@@ -12,7 +12,8 @@
 //! the workspace from `benches/transfer-peers`; path in `BENCH_TM_BIN`), `boto3` (1.44.8's
 //! s3transfer, `boto3_peer.py`; the interpreter in `BENCH_PYTHON`). Servers: the canned
 //! in-memory stand-in (`canned.rs`, its own process) and SeaweedFS `weed mini` (anonymous
-//! access allowed so that the unsigned floor is served).
+//! access allowed so that the unsigned floor is served). `ours-nv` is ours with the
+//! session's `response_checksum_validation = when_required` (see docs/transfers.md).
 
 #![allow(
     clippy::unwrap_used,
@@ -309,6 +310,11 @@ fn contender_cmd(who: &str, work: &Path, server: &Server, args: [&str; 5]) -> Co
             c.arg(who);
             c
         }
+        "ours-nv" => {
+            let mut c = Command::new(std::env::current_exe().unwrap());
+            c.arg("ours");
+            c
+        }
         "tm" => Command::new(tm_bin()),
         "boto3" => {
             let script = work.join("boto3_peer.py");
@@ -328,6 +334,9 @@ fn contender_cmd(who: &str, work: &Path, server: &Server, args: [&str; 5]) -> Co
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("BENCH_AK", &server.ak)
         .env("BENCH_SK", &server.sk);
+    if who == "ours-nv" {
+        cmd.env("BENCH_NO_STACK_VALIDATION", "1");
+    }
     cmd
 }
 
