@@ -19,11 +19,19 @@ fn main() -> Result<(), BoxError> {
     let [_, shape, endpoint, bucket, key, path] = args.as_slice() else {
         return Err("usage: transfer-peers SHAPE ENDPOINT BUCKET KEY PATH".into());
     };
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(run(shape, endpoint, bucket, key, Path::new(path)))
 }
 
-async fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) -> Result<(), BoxError> {
+async fn run(
+    shape: &str,
+    endpoint: &str,
+    bucket: &str,
+    key: &str,
+    path: &Path,
+) -> Result<(), BoxError> {
     let ak = std::env::var("BENCH_AK")?;
     let sk = std::env::var("BENCH_SK")?;
     let s3_config = aws_sdk_s3::config::Builder::new()
@@ -34,15 +42,28 @@ async fn run(shape: &str, endpoint: &str, bucket: &str, key: &str, path: &Path) 
         .credentials_provider(Credentials::new(ak, sk, None, None, "bench"))
         .build();
     let s3 = aws_sdk_s3::Client::from_conf(s3_config);
-    let config = aws_sdk_s3_transfer_manager::Config::builder().client(s3.clone()).build();
+    let config = aws_sdk_s3_transfer_manager::Config::builder()
+        .client(s3.clone())
+        .build();
     let tm = aws_sdk_s3_transfer_manager::Client::new(config);
     match shape {
         "upload" => {
             let stream = InputStream::from_path(path)?;
-            tm.upload().bucket(bucket).key(key).body(stream).initiate()?.join().await?;
+            tm.upload()
+                .bucket(bucket)
+                .key(key)
+                .body(stream)
+                .initiate()?
+                .join()
+                .await?;
         }
         "download" => {
-            let handle = tm.download().bucket(bucket).key(key).write_to_path(path).await?;
+            let handle = tm
+                .download()
+                .bucket(bucket)
+                .key(key)
+                .write_to_path(path)
+                .await?;
             handle.join().await?;
         }
         "upload-dir" => {
