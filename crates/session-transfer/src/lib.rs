@@ -78,6 +78,20 @@ pub use request::{
     DownloadRequest, FileOutcome, ObjectChecksum, Resumed, UploadOutput, UploadRequest,
 };
 
+#[cfg(test)]
+mod tests {
+    fn send_sync<T: Send + Sync + Clone>() {}
+    fn send<T: Send>() {}
+
+    #[test]
+    fn shareable() {
+        send_sync::<crate::TransferManager>();
+        send::<crate::TransferHandle<crate::UploadOutput>>();
+        send::<crate::ObjectStream>();
+        send::<crate::UploadRequest>();
+    }
+}
+
 /// The S3 listing helpers the CLI's `sync` uses (not a stable API).
 #[doc(hidden)]
 pub mod listing {

@@ -1,5 +1,7 @@
 //! Uploads from a reader or stream of unknown length.
 
+use std::sync::Arc;
+
 use bytes::{Bytes, BytesMut};
 use tokio::io::AsyncReadExt as _;
 use tokio::task::JoinSet;
@@ -53,9 +55,9 @@ pub(crate) async fn upload_unknown(
         drop(mem);
         return out;
     }
-    drop(mem);
     let upload_id = create(ctx, target).await?;
-    let result = unknown_parts(ctx, &mut reader, first, &upload_id, target).await;
+    // The first buffer's permit goes with the parts cut from it.
+    let result = unknown_parts(ctx, &mut reader, (first, Arc::new(mem)), &upload_id, target).await;
     let size = result.as_ref().map_or(0, |p| p.iter().map(|p| p.len).sum());
     if result.is_ok() {
         ctx.tracker.set_total(size, None);
@@ -66,10 +68,12 @@ pub(crate) async fn upload_unknown(
 async fn unknown_parts(
     ctx: &Ctx,
     reader: &mut (dyn tokio::io::AsyncRead + Send + Unpin),
-    first: Bytes,
+    first: (Bytes, Arc<tokio::sync::OwnedSemaphorePermit>),
     upload_id: &str,
     target: &Target,
 ) -> Result<Vec<DonePart>, TransferError> {
+    let (first, first_permit) = first;
+    let mut first_permit = Some(first_permit);
     let config = &ctx.shared.config;
     let base = config.multipart_chunksize.max(MIN_PART);
     let mut set: JoinSet<Result<DonePart, TransferError>> = JoinSet::new();
@@ -85,7 +89,19 @@ async fn unknown_parts(
             ));
         }
         let want = usize::try_from(size).unwrap_or(usize::MAX);
-        let mem = retry::or_cancel(&ctx.cancel, ctx.shared.memory.acquire(size)).await?;
+        // Bytes still in the first buffer are covered by its permit; only what is read
+        // now takes more of the budget.
+        let fresh = if pending.len() >= want || eof {
+            0
+        } else {
+            size - pending.len() as u64
+        };
+        let mem = retry::or_cancel(&ctx.cancel, ctx.shared.memory.acquire(fresh)).await?;
+        let from_first = if pending.is_empty() {
+            None
+        } else {
+            first_permit.clone()
+        };
         let data = if pending.len() >= want || eof {
             pending.split_to(want.min(pending.len()))
         } else {
@@ -98,6 +114,9 @@ async fn unknown_parts(
             pending = Bytes::new();
             joined.freeze()
         };
+        if pending.is_empty() {
+            first_permit = None; // the parts holding it release it when they finish
+        }
         if data.is_empty() && number > 0 {
             break;
         }
@@ -110,7 +129,7 @@ async fn unknown_parts(
             target.key.clone(),
         );
         set.spawn(async move {
-            let _mem = mem;
+            let _mem = (mem, from_first);
             let len = data.len() as u64;
             let digest = crate::checksum::digest(ctx2.shared.config.checksum, &data);
             let e_tag = send_part(&ctx2, data, &digest, n, &upload_id, &bucket, &key).await?;

@@ -360,5 +360,13 @@ async fn boto3_entry_points() {
         );
     }
     assert_eq!(get(&s3, &name, "copied").await, b"hello transfer");
-    let _ = TransferConfig::default();
+    // Nothing secret in what a manager or a handle prints.
+    let tm = s3.transfer_manager(TransferConfig::default());
+    let secret = session_testkit::Seaweed::shared()
+        .credentials()
+        .secret_access_key()
+        .to_owned();
+    let handle = tm.upload_bytes(&b"x"[..], &name, "debug").start();
+    assert!(!format!("{tm:?} {handle:?}").contains(&secret));
+    handle.await.unwrap();
 }

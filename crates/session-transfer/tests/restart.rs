@@ -130,6 +130,10 @@ async fn killed_upload_resumes_from_its_checkpoint() {
         )
     });
     let before = std::fs::read_to_string(&cp).unwrap();
+    assert!(
+        !before.contains(weed.credentials().secret_access_key()),
+        "no secret in a checkpoint"
+    );
     let upload_id: String =
         serde_json::from_str::<serde_json::Value>(before.lines().next().unwrap()).unwrap()
             ["upload_id"]
