@@ -15,7 +15,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use session_transfer::{ProgressEvent, TransferConfig, TransferHandle, TransferManager};
 
 /// Draws a handle's progress on a bar until it ends.
-async fn with_bar<T>(label: &str, handle: TransferHandle<T>) -> Result<T, session_transfer::TransferError> {
+async fn with_bar<T>(
+    label: &str,
+    handle: TransferHandle<T>,
+) -> Result<T, session_transfer::TransferError> {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg:>10} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec}")
@@ -46,7 +49,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let weed = tokio::task::spawn_blocking(session_testkit::Seaweed::start).await??;
     let session = weed.session(None);
     let tm = TransferManager::from_session(&session, TransferConfig::default())?;
-    tm.client().create_bucket().bucket("transfers").send().await?;
+    tm.client()
+        .create_bucket()
+        .bucket("transfers")
+        .send()
+        .await?;
 
     let dir = tempfile::tempdir()?;
     let src = dir.path().join("data.bin");
@@ -56,22 +63,44 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     drop(f);
 
-    let up = with_bar("upload", tm.upload_file(&src, "transfers", "data.bin").start()).await?;
-    println!("uploaded {} bytes in {} parts, checksum {:?}", up.size, up.parts, up.checksum);
+    let up = with_bar(
+        "upload",
+        tm.upload_file(&src, "transfers", "data.bin").start(),
+    )
+    .await?;
+    println!(
+        "uploaded {} bytes in {} parts, checksum {:?}",
+        up.size, up.parts, up.checksum
+    );
 
     let dst = dir.path().join("back.bin");
-    let down = with_bar("download", tm.download_file("transfers", "data.bin", &dst).start()).await?;
-    println!("downloaded {} bytes in {} ranges, verified against {:?}", down.size, down.parts, down.verified);
+    let down = with_bar(
+        "download",
+        tm.download_file("transfers", "data.bin", &dst).start(),
+    )
+    .await?;
+    println!(
+        "downloaded {} bytes in {} ranges, verified against {:?}",
+        down.size, down.parts, down.verified
+    );
     assert_eq!(std::fs::read(&src)?, std::fs::read(&dst)?);
 
-    let copy = tm.copy("transfers", "data.bin", "transfers", "copy/data.bin").await?;
-    println!("copied server-side: {} bytes, ETag {:?}", copy.size, copy.e_tag);
+    let copy = tm
+        .copy("transfers", "data.bin", "transfers", "copy/data.bin")
+        .await?;
+    println!(
+        "copied server-side: {} bytes, ETag {:?}",
+        copy.size, copy.e_tag
+    );
 
     let tree = dir.path().join("tree");
     for i in 0..20 {
         let d = tree.join(format!("part{}", i % 4));
         std::fs::create_dir_all(&d)?;
-        std::fs::write(d.join(format!("file {i}.txt")), format!("file number {i}\n"))?;
+        std::fs::write(
+            d.join(format!("file {i}.txt")),
+            format!("file number {i}\n"),
+        )?;
     }
     let files = Arc::new(std::sync::atomic::AtomicU32::new(0));
     let seen = files.clone();
