@@ -12,7 +12,7 @@ pub use generated::operations;
 pub use generated::resources;
 pub use generated::types;
 pub use generated::waiters;
-pub use session_runtime::{OperationError, Paginator, Waited, WaiterError};
+pub use session_runtime::{ByteStream, OperationError, Paginator, Waited, WaiterError};
 
 use session_core::Session;
 use session_tower::protocol::Protocol;
