@@ -79,6 +79,9 @@ impl Captured {
         };
         assert_eq!(parts.method.as_str(), want.method, "method");
         let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        // The path and query always, whether or not the case also names a host: a case's
+        // `uri` already includes the endpoint's base path.
+        assert_eq!(pq, want.uri, "path and query");
         if let Some(host) = want.host {
             let authority = parts.uri.authority().map_or("", |a| a.as_str());
             match host.split_once('/') {
@@ -90,8 +93,6 @@ impl Captured {
                 }
                 None => assert_eq!(authority, host, "host"),
             }
-        } else {
-            assert_eq!(pq, want.uri, "path and query");
         }
         for (name, value) in want.headers {
             let got = parts.headers.get(*name).and_then(|v| v.to_str().ok());
@@ -269,4 +270,68 @@ fn sqs_rules() -> &'static session_endpoints::RuleSet {
         ))
         .expect("the vendored rule set compiles")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A captured request for `uri`, as a client would have sent it.
+    fn captured(uri: &str) -> Captured {
+        let (parts, ()) = Request::post(uri)
+            .body(())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_parts();
+        let captured = Captured::default();
+        *captured
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((parts, Bytes::new()));
+        captured
+    }
+
+    fn expect(uri: &'static str, host: Option<&'static str>) -> Expected {
+        Expected {
+            method: "POST",
+            uri,
+            host,
+            headers: &[],
+            forbid_headers: &[],
+            require_headers: &[],
+            body: None,
+        }
+    }
+
+    #[test]
+    fn host_and_path_both_match() {
+        captured("https://foo.example.com/a?b=c").check(&expect("/a?b=c", Some("foo.example.com")));
+        captured("https://example.com/custom/")
+            .check(&expect("/custom/", Some("example.com/custom")));
+        captured("https://example.com/a").check(&expect("/a", None));
+    }
+
+    #[test]
+    #[should_panic(expected = "path and query")]
+    fn a_wrong_path_fails_even_when_the_host_is_right() {
+        captured("https://foo.example.com/wrong").check(&expect("/", Some("foo.example.com")));
+    }
+
+    #[test]
+    #[should_panic(expected = "path and query")]
+    fn a_wrong_query_fails_even_when_the_host_is_right() {
+        captured("https://foo.example.com/?x=1").check(&expect("/?x=2", Some("foo.example.com")));
+    }
+
+    #[test]
+    #[should_panic(expected = "path and query")]
+    fn a_path_below_the_base_path_must_match_too() {
+        captured("https://example.com/custom/other")
+            .check(&expect("/custom/", Some("example.com/custom")));
+    }
+
+    #[test]
+    #[should_panic(expected = "host")]
+    fn a_wrong_host_fails() {
+        captured("https://bar.example.com/").check(&expect("/", Some("foo.example.com")));
+    }
 }

@@ -204,3 +204,6 @@ impl tower_service::Service<Request<SdkBody>> for EngineService {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
