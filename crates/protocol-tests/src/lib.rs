@@ -193,7 +193,7 @@ pub fn client(
         service_id: "ProtocolTest",
         signing_name: "protocoltest",
         protocol,
-        endpoint_rules: sqs_rules,
+        endpoint_rules: session_tower::client::Rules::Lazy(sqs_rules),
         region_when_unset: None,
         s3_signing: false,
         api_version,
@@ -215,6 +215,8 @@ pub fn client(
             captured: captured.clone(),
             canned,
         })
+        // The suites expect Smithy's fixed token where an idempotency token is filled.
+        .idempotency_token_provider(|| "00000000-0000-4000-8000-000000000000".to_owned())
         .build()
         .unwrap_or_else(|e| panic!("test client: {e}"));
     (client, captured)

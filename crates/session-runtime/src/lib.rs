@@ -36,12 +36,16 @@
 #![warn(missing_docs)]
 
 pub mod checksum;
+pub mod model;
 mod paginate;
 mod protocols;
 mod resource;
 pub mod schema;
+pub mod shapes;
+pub mod value;
 mod values;
 mod waiter;
+pub mod wire;
 pub mod xml;
 
 pub use paginate::Paginator;
@@ -53,7 +57,10 @@ pub use resource::{
     batch, batch_collection, limit_pages, missing_in_response, BatchError, BatchFuture,
     BatchOutcome, BatchPlan, ResourceModel, ResourceNode, SendChunk,
 };
-pub use values::{float_format, from_value, timestamp_format, union_entry, Blob, Timestamp};
+pub use values::{
+    float_format, from_value, parse_timestamp, timestamp_format, union_entry, Blob, Timestamp,
+    TIMESTAMP_TOKEN,
+};
 pub use waiter::{
     Acceptor, AcceptorState, Expected, Matcher, Waited, Waiter, WaiterError, WaiterSpec,
     DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,

@@ -40,6 +40,7 @@ pub struct ClientBuilder<C = Client> {
     after_signing: Vec<BoxLayer>,
     credentials: CredentialsSource,
     http_client: Option<BoxedStage>,
+    token: Option<super::TokenProvider>,
     _client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -91,6 +92,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             after_signing: Vec::new(),
             credentials: CredentialsSource::Session,
             http_client: None,
+            token: None,
             _client: std::marker::PhantomData,
         }
     }
@@ -184,6 +186,17 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Makes the tokens of idempotency-token members the caller leaves unset. Default: a
+    /// random UUID v4 per call. (Tests pin them; a fixed token makes retried calls of
+    /// your own, across processes, count as one.)
+    pub fn idempotency_token_provider(
+        mut self,
+        provider: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.token = Some(Arc::new(provider));
+        self
+    }
+
     user_layer_method!(
         /// Adds a layer around the whole operation (outside retries: it sees one call per
         /// operation).
@@ -229,7 +242,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         let runtime = SessionRuntime::of(&self.session, info.roles);
         let transport = runtime.transport()?;
 
-        let rules = (info.endpoint_rules)();
+        let rules = info.endpoint_rules.get();
         let default_scope = SigningScope {
             name: info.signing_name.into(),
             region: signing_region,
@@ -325,6 +338,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 signing,
                 user_agent,
                 session: self.session,
+                token: self.token,
             }),
         }))
     }

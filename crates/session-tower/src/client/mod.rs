@@ -43,7 +43,7 @@ use tower::ServiceExt;
 pub use boxed::BoxedStage;
 pub use builder::ClientBuilder;
 pub use operation::OperationMeta;
-pub use service::ServiceInfo;
+pub use service::{Rules, ServiceInfo};
 
 /// Builds an operation's request (what [`Client::send_rebuilding`] calls for the first
 /// attempt and again for each retry).
@@ -70,7 +70,12 @@ struct Inner {
     signing: Arc<crate::signing::SigningConfig>,
     user_agent: HeaderValue,
     session: Session,
+    /// Makes idempotency tokens (random UUIDs unless the builder was given a provider).
+    token: Option<TokenProvider>,
 }
+
+/// Makes idempotency tokens for members the caller left unset.
+pub type TokenProvider = Arc<dyn Fn() -> String + Send + Sync>;
 
 impl Client {
     /// A client of `info`'s service with the session's settings and no extra layers.
@@ -205,6 +210,15 @@ impl Client {
     /// The session the client was made from.
     pub fn session(&self) -> &Session {
         &self.inner.session
+    }
+
+    /// A token for an idempotency-token member the caller left unset: a random UUID v4,
+    /// or what [`ClientBuilder::idempotency_token_provider`] makes.
+    pub fn idempotency_token(&self) -> String {
+        match &self.inner.token {
+            Some(make) => make(),
+            None => String::from_utf8_lossy(&crate::retry::uuid_v4()).into_owned(),
+        }
     }
 }
 
