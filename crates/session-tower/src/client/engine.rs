@@ -9,6 +9,10 @@
 //! exchange = attempt timeout → response errors → transport
 //! ```
 //!
+//! Metrics (`crate::metrics`, feature `metrics`) are recorded at the same points: the
+//! endpoint, credentials and signing where they happen, the call and each attempt by a
+//! [`Measured`] future around them; without the feature they compile to nothing.
+//!
 //! The endpoint is resolved once per operation and applied to each attempt; credentials
 //! come from the cache without awaiting while it holds usable ones. Both run in line on
 //! every path. Only when the user added layers inside the attempt (before or after signing)
@@ -38,6 +42,8 @@ use crate::endpoint::{EndpointResolver, ResolvedEndpoint, SigningScope};
 use crate::error::Error;
 use crate::errors::ErrorsOnSuccess;
 use crate::future::StageFuture;
+use crate::hedge::HedgedCopy;
+use crate::metrics::{self, Measured, Stopwatch};
 use crate::retry::{Rebuild, Resend, RetryPolicy};
 use crate::signing::SigningConfig;
 use crate::timeout::{Scope, Timed};
@@ -65,29 +71,43 @@ type AttemptFuture<'a> = StageFuture<'a, ExchangeFuture, Response<SdkBody>>;
 impl Engine {
     /// Runs one operation: spans, operation timeout, retries, attempts. The future holds
     /// the request once (see [`RetryPolicy::drive`]). With `rebuild`, a retry builds its
-    /// request anew instead of sending a copy kept from the start.
+    /// request anew instead of sending a copy kept from the start. `single_attempt`: no
+    /// retries (a hedged copy; its original retries).
     pub(crate) fn run<'a>(
         &'a self,
         req: Request<SdkBody>,
         meta: OperationMeta,
         rebuild: Option<(&'a Rebuild<'a>, &'a http::HeaderValue)>,
+        single_attempt: bool,
     ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a {
-        let span = trace::operation_span(self.service_id, meta.name);
-        let operation = match self.resolver.endpoint(meta.endpoint_params.as_ref()) {
+        let started = Stopwatch::start();
+        let ops = metrics::Operation::of(self.service_id, meta.name);
+        let span = trace::operation_span(self.service_id, meta.name, meta.endpoint_params.as_ref());
+        let resolving = Stopwatch::start();
+        let resolved = self.resolver.endpoint(meta.endpoint_params.as_ref());
+        ops.endpoint(resolving);
+        let operation = match resolved {
             Ok(endpoint) => StageFuture::inline(self.retry.drive(
                 req,
                 rebuild.map_or(Resend::Copy, |(build, ua)| Resend::Rebuild(build, ua)),
+                ops,
+                single_attempt,
                 move |req, n| {
                     // Endpoint and signing run now, inside the attempt's span.
+                    let started = Stopwatch::start();
                     let span = trace::attempt_span(n);
-                    let attempt = span.in_scope(|| self.attempt(req, &endpoint, &meta));
-                    Traced::new(attempt, span)
+                    let attempt = span.in_scope(|| self.attempt(req, &endpoint, &meta, ops));
+                    Traced::new(Measured::<_, metrics::Attempt>::new(attempt, ops, started), span)
                 },
             )),
             Err(e) => StageFuture::failed(e),
         };
         Traced::new(
-            Timed::new(operation, self.operation_timeout, Scope::Operation),
+            Measured::<_, metrics::Call>::new(
+                Timed::new(operation, self.operation_timeout, Scope::Operation),
+                ops,
+                started,
+            ),
             span,
         )
     }
@@ -100,6 +120,7 @@ impl Engine {
         req: Request<SdkBody>,
         endpoint: &ResolvedEndpoint,
         meta: &OperationMeta,
+        ops: metrics::Operation,
     ) -> AttemptFuture<'a> {
         let (mut parts, body) = req.into_parts();
         if let Err(e) = endpoint.apply_parts(&mut parts, meta.host_prefix.as_deref()) {
@@ -109,19 +130,25 @@ impl Engine {
         let facts = AttemptFacts {
             name: meta.name,
             errors_on_success: meta.errors_on_success,
+            ops,
         };
         let Some(cache) = &self.credentials else {
             return self.send(req, None, endpoint.signing_scope(), facts);
         };
+        let resolving = Stopwatch::start();
         match cache.get_now() {
-            Some(creds) => self.send(req, Some(creds), endpoint.signing_scope(), facts),
+            Some(creds) => {
+                ops.identity(resolving);
+                self.send(req, Some(creds), endpoint.signing_scope(), facts)
+            }
             // Off the hot path (first call, expiry): the wait for the provider is boxed, and
             // the attempt's timer starts once it has signed.
             None => {
                 let scope = endpoint.signing_scope().cloned();
                 StageFuture::boxed(Box::pin(async move {
-                    let creds = cache.get().await?;
-                    self.send(req, Some(creds), scope.as_ref(), facts).await
+                    let creds = cache.get().await;
+                    ops.identity(resolving);
+                    self.send(req, Some(creds?), scope.as_ref(), facts).await
                 }))
             }
         }
@@ -155,7 +182,10 @@ impl Engine {
             ));
         }
         if let Some(creds) = &creds {
-            if let Err(e) = self.signing.sign_parts(&mut parts, &body, creds, scope) {
+            let signing = Stopwatch::start();
+            let signed = self.signing.sign_parts(&mut parts, &body, creds, scope);
+            facts.ops.signing(signing);
+            if let Err(e) = signed {
                 return StageFuture::failed(e);
             }
         }
@@ -172,6 +202,7 @@ impl Engine {
 struct AttemptFacts {
     name: &'static str,
     errors_on_success: bool,
+    ops: metrics::Operation,
 }
 
 /// The engine as a service, for user layers around the operation. It reads the operation's
@@ -198,9 +229,43 @@ impl tower_service::Service<Request<SdkBody>> for EngineService {
 
     fn call(&mut self, mut req: Request<SdkBody>) -> Self::Future {
         let engine = self.engine.clone();
+        // A hedge layer's copy of a slow call: it pays the retry quota's price (none while
+        // the quota shows an outage) and gets one attempt, the original having retries.
+        let hedged = req.extensions_mut().remove::<HedgedCopy>().is_some();
         Box::pin(async move {
             let meta = OperationMeta::take_from(&mut req);
-            engine.run(req, meta, None).await
+            if !hedged {
+                return engine.run(req, meta, None, false).await;
+            }
+            if !engine.retry.try_hedge() {
+                return Err(crate::hedge::quota_refused());
+            }
+            let mut price = HedgePrice {
+                retry: &engine.retry,
+                refund: true,
+            };
+            let result = engine.run(req, meta, None, true).await;
+            // Kept when the copy failed without an answer from the service, as a failed
+            // retry's is; an answer, or being cancelled because the original answered,
+            // gives it back.
+            price.refund = match &result {
+                Ok(_) => true,
+                Err(e) => e.is_service() && !e.is_throttling(),
+            };
+            result
         })
+    }
+}
+
+/// The retry quota's price of a hedged copy, given back on drop (a copy cancelled because
+/// its original answered first) unless the copy failed.
+struct HedgePrice<'a> {
+    retry: &'a RetryPolicy,
+    refund: bool,
+}
+
+impl Drop for HedgePrice<'_> {
+    fn drop(&mut self) {
+        self.retry.hedge_done(self.refund);
     }
 }
