@@ -29,8 +29,14 @@ pub use session_tower::{
 
 /// The tower layers and their configuration.
 pub mod layers {
-    pub use session_tower::{credentials, endpoint, errors, future, retry, signing, trace};
+    pub use session_tower::{
+        credentials, endpoint, errors, future, hedge, retry, signing, trace,
+    };
 }
+
+/// Client metrics (the `metrics` feature, on by default): names, and the recording calls
+/// for serialization and deserialization. Install a `metrics` recorder to collect them.
+pub use session_tower::metrics;
 
 /// Amazon S3.
 pub mod s3 {
