@@ -12,7 +12,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use metrics::{counter, gauge, histogram, Counter, Gauge, Histogram, Recorder, Unit};
@@ -39,53 +39,57 @@ impl Stopwatch {
     }
 }
 
-/// The handles of one (service, operation).
+/// The handles of one (service, operation). Those of every call are registered at once;
+/// the others (the call glue's, retries', hedges') on first use, so that an exporter does
+/// not list a zero for every operation that never retried or hedged.
 struct OpInstruments {
+    service: &'static str,
+    op: &'static str,
     call_duration: Histogram,
     attempts: Counter,
     errors: Counter,
     attempt_duration: Histogram,
-    serialization: Histogram,
-    deserialization: Histogram,
     endpoint: Histogram,
     signing: Histogram,
     identity: Histogram,
-    throttled: Counter,
-    quota_available: Gauge,
-    quota_exhausted: Counter,
-    hedge_sent: Counter,
-    hedge_won: Counter,
-    hedge_skipped_budget: Counter,
-    hedge_skipped_quota: Counter,
+    serialization: OnceLock<Histogram>,
+    deserialization: OnceLock<Histogram>,
+    throttled: OnceLock<Counter>,
+    quota_available: OnceLock<Gauge>,
+    quota_exhausted: OnceLock<Counter>,
+    hedge_sent: OnceLock<Counter>,
+    hedge_won: OnceLock<Counter>,
+    hedge_skipped_budget: OnceLock<Counter>,
+    hedge_skipped_quota: OnceLock<Counter>,
+}
+
+macro_rules! labeled {
+    ($kind:ident, $name:expr, $service:expr, $op:expr $(, $k:expr => $v:expr)*) => {
+        $kind!($name, RPC_SERVICE => $service, RPC_METHOD => $op $(, $k => $v)*)
+    };
 }
 
 impl OpInstruments {
     fn register(service: &'static str, op: &'static str) -> Self {
-        let svc = (RPC_SERVICE, service);
-        let m = (RPC_METHOD, op);
-        macro_rules! labeled {
-            ($kind:ident, $name:expr) => {
-                $kind!($name, svc.0 => svc.1, m.0 => m.1)
-            };
-        }
         Self {
-            call_duration: labeled!(histogram, CALL_DURATION),
-            attempts: labeled!(counter, CALL_ATTEMPTS),
-            errors: labeled!(counter, CALL_ERRORS),
-            attempt_duration: labeled!(histogram, CALL_ATTEMPT_DURATION),
-            serialization: labeled!(histogram, CALL_SERIALIZATION_DURATION),
-            deserialization: labeled!(histogram, CALL_DESERIALIZATION_DURATION),
-            endpoint: labeled!(histogram, CALL_RESOLVE_ENDPOINT_DURATION),
-            signing: labeled!(histogram, CALL_AUTH_SIGNING_DURATION),
-            identity: labeled!(histogram, CALL_AUTH_RESOLVE_IDENTITY_DURATION),
-            throttled: labeled!(counter, RETRY_THROTTLED),
-            // The quota is the client's, not the operation's.
-            quota_available: gauge!(RETRY_QUOTA_AVAILABLE, svc.0 => svc.1),
-            quota_exhausted: labeled!(counter, RETRY_QUOTA_EXHAUSTED),
-            hedge_sent: labeled!(counter, HEDGE_SENT),
-            hedge_won: labeled!(counter, HEDGE_WON),
-            hedge_skipped_budget: counter!(HEDGE_SKIPPED, svc.0 => svc.1, m.0 => m.1, REASON => BUDGET),
-            hedge_skipped_quota: counter!(HEDGE_SKIPPED, svc.0 => svc.1, m.0 => m.1, REASON => QUOTA),
+            service,
+            op,
+            call_duration: labeled!(histogram, CALL_DURATION, service, op),
+            attempts: labeled!(counter, CALL_ATTEMPTS, service, op),
+            errors: labeled!(counter, CALL_ERRORS, service, op),
+            attempt_duration: labeled!(histogram, CALL_ATTEMPT_DURATION, service, op),
+            endpoint: labeled!(histogram, CALL_RESOLVE_ENDPOINT_DURATION, service, op),
+            signing: labeled!(histogram, CALL_AUTH_SIGNING_DURATION, service, op),
+            identity: labeled!(histogram, CALL_AUTH_RESOLVE_IDENTITY_DURATION, service, op),
+            serialization: OnceLock::new(),
+            deserialization: OnceLock::new(),
+            throttled: OnceLock::new(),
+            quota_available: OnceLock::new(),
+            quota_exhausted: OnceLock::new(),
+            hedge_sent: OnceLock::new(),
+            hedge_won: OnceLock::new(),
+            hedge_skipped_budget: OnceLock::new(),
+            hedge_skipped_quota: OnceLock::new(),
         }
     }
 }
@@ -258,11 +262,17 @@ impl Operation {
     }
 
     pub(crate) fn serialization(self, took: Duration) {
-        self.0.serialization.record(took.as_secs_f64());
+        let i = self.0;
+        i.serialization
+            .get_or_init(|| labeled!(histogram, CALL_SERIALIZATION_DURATION, i.service, i.op))
+            .record(took.as_secs_f64());
     }
 
     pub(crate) fn deserialization(self, took: Duration) {
-        self.0.deserialization.record(took.as_secs_f64());
+        let i = self.0;
+        i.deserialization
+            .get_or_init(|| labeled!(histogram, CALL_DESERIALIZATION_DURATION, i.service, i.op))
+            .record(took.as_secs_f64());
     }
 
     pub(crate) fn attempt(self, since: Stopwatch) {
@@ -278,31 +288,50 @@ impl Operation {
     }
 
     pub(crate) fn throttled(self) {
-        self.0.throttled.increment(1);
+        let i = self.0;
+        i.throttled
+            .get_or_init(|| labeled!(counter, RETRY_THROTTLED, i.service, i.op))
+            .increment(1);
     }
 
     pub(crate) fn quota(self, available: u32) {
-        self.0.quota_available.set(f64::from(available));
+        let i = self.0;
+        // The quota is the client's, not the operation's: by service only.
+        i.quota_available
+            .get_or_init(|| gauge!(RETRY_QUOTA_AVAILABLE, RPC_SERVICE => i.service))
+            .set(f64::from(available));
     }
 
     pub(crate) fn quota_exhausted(self) {
-        self.0.quota_exhausted.increment(1);
+        let i = self.0;
+        i.quota_exhausted
+            .get_or_init(|| labeled!(counter, RETRY_QUOTA_EXHAUSTED, i.service, i.op))
+            .increment(1);
     }
 
     pub(crate) fn hedge_sent(self) {
-        self.0.hedge_sent.increment(1);
+        let i = self.0;
+        i.hedge_sent
+            .get_or_init(|| labeled!(counter, HEDGE_SENT, i.service, i.op))
+            .increment(1);
     }
 
     pub(crate) fn hedge_won(self) {
-        self.0.hedge_won.increment(1);
+        let i = self.0;
+        i.hedge_won
+            .get_or_init(|| labeled!(counter, HEDGE_WON, i.service, i.op))
+            .increment(1);
     }
 
     pub(crate) fn hedge_skipped(self, budget: bool) {
-        if budget {
-            self.0.hedge_skipped_budget.increment(1);
+        let i = self.0;
+        let (slot, reason) = if budget {
+            (&i.hedge_skipped_budget, BUDGET)
         } else {
-            self.0.hedge_skipped_quota.increment(1);
-        }
+            (&i.hedge_skipped_quota, QUOTA)
+        };
+        slot.get_or_init(|| labeled!(counter, HEDGE_SKIPPED, i.service, i.op, REASON => reason))
+            .increment(1);
     }
 }
 
