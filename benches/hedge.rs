@@ -48,25 +48,27 @@ fn start_stub(served: Arc<Served>) -> u16 {
                 let _ = stream.set_nodelay(true);
                 let (object, tail, served) = (object.clone(), tail.clone(), served.clone());
                 tokio::spawn(async move {
-                    let svc = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-                        let (object, tail, served) = (object.clone(), tail.clone(), served.clone());
-                        async move {
-                            let _ = req.into_body().collect().await;
-                            served.requests.fetch_add(1, Ordering::Relaxed);
-                            let slow = tail.lock().unwrap().u32(0..100) == 0;
-                            if slow {
-                                served.delayed.fetch_add(1, Ordering::Relaxed);
-                                tokio::time::sleep(Duration::from_millis(200)).await;
+                    let svc =
+                        hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+                            let (object, tail, served) =
+                                (object.clone(), tail.clone(), served.clone());
+                            async move {
+                                let _ = req.into_body().collect().await;
+                                served.requests.fetch_add(1, Ordering::Relaxed);
+                                let slow = tail.lock().unwrap().u32(0..100) == 0;
+                                if slow {
+                                    served.delayed.fetch_add(1, Ordering::Relaxed);
+                                    tokio::time::sleep(Duration::from_millis(200)).await;
+                                }
+                                let resp = http::Response::builder()
+                                    .header("content-type", "application/octet-stream")
+                                    .header("etag", "\"e763a3a41b01bbe7e1ee11c7ff7809e6\"")
+                                    .header("x-amz-request-id", "BENCH")
+                                    .body(Full::new(object))
+                                    .unwrap();
+                                Ok::<_, std::convert::Infallible>(resp)
                             }
-                            let resp = http::Response::builder()
-                                .header("content-type", "application/octet-stream")
-                                .header("etag", "\"e763a3a41b01bbe7e1ee11c7ff7809e6\"")
-                                .header("x-amz-request-id", "BENCH")
-                                .body(Full::new(object))
-                                .unwrap();
-                            Ok::<_, std::convert::Infallible>(resp)
-                        }
-                    });
+                        });
                     let io = hyper_util::rt::TokioIo::new(stream);
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(io, svc)
@@ -101,7 +103,13 @@ async fn run(s3: &S3Client, bucket: &str, calls: usize, tasks: usize) -> Vec<Dur
                 let mut took = Vec::with_capacity(per_task);
                 for _ in 0..per_task {
                     let started = Instant::now();
-                    let got = s3.get_object().bucket(&bucket).key("obj").send().await.unwrap();
+                    let got = s3
+                        .get_object()
+                        .bucket(&bucket)
+                        .key("obj")
+                        .send()
+                        .await
+                        .unwrap();
                     let body = got.body.unwrap().collect().await.unwrap();
                     assert_eq!(body.len(), 1024);
                     took.push(started.elapsed());
@@ -170,7 +178,10 @@ fn main() {
         run(&plain, "bench", 64, 8).await;
         let configs = [
             ("stub, 1 % at +200 ms: no hedging", None),
-            ("stub: hedged, defaults (p95, floor 5 ms)", Some(HedgeConfig::new())),
+            (
+                "stub: hedged, defaults (p95, floor 5 ms)",
+                Some(HedgeConfig::new()),
+            ),
             (
                 "stub: hedged, p95, floor 2 ms",
                 Some(HedgeConfig::new().floor(Duration::from_millis(2))),
@@ -181,7 +192,10 @@ fn main() {
             let (label, config) = (*label, config);
             let client = match &config {
                 None => plain.clone(),
-                Some(c) => S3Client::builder(&session).hedge(c.clone()).build().unwrap(),
+                Some(c) => S3Client::builder(&session)
+                    .hedge(c.clone())
+                    .build()
+                    .unwrap(),
             };
             let before = served.requests.load(Ordering::Relaxed);
             let delayed_before = served.delayed.load(Ordering::Relaxed);
@@ -202,7 +216,12 @@ fn main() {
         Ok(weed) => rt.block_on(async {
             let session = weed.session(None);
             let plain = S3Client::new(&session).unwrap();
-            plain.create_bucket().bucket("hedge-bench").send().await.unwrap();
+            plain
+                .create_bucket()
+                .bucket("hedge-bench")
+                .send()
+                .await
+                .unwrap();
             plain
                 .put_object()
                 .bucket("hedge-bench")

@@ -45,7 +45,9 @@ fn main() -> Result<(), Failure> {
         let _ = sqs.get_queue_url().queue_name("no-such-queue").send().await;
 
         // Reads of a hedging client (hedges are counted when a call is slow enough).
-        let s3 = S3Client::builder(&session).hedge(HedgeConfig::new()).build()?;
+        let s3 = S3Client::builder(&session)
+            .hedge(HedgeConfig::new())
+            .build()?;
         s3.create_bucket().bucket("metrics-example").send().await?;
         s3.put_object()
             .bucket("metrics-example")

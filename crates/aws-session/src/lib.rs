@@ -29,9 +29,7 @@ pub use session_tower::{
 
 /// The tower layers and their configuration.
 pub mod layers {
-    pub use session_tower::{
-        credentials, endpoint, errors, future, hedge, retry, signing, trace,
-    };
+    pub use session_tower::{credentials, endpoint, errors, future, hedge, retry, signing, trace};
 }
 
 /// Client metrics (the `metrics` feature, on by default): names, and the recording calls

@@ -100,7 +100,11 @@ fn real_calls_record_the_sdk_metrics_and_ours() {
         assert!(missing.is_err());
 
         let s3 = S3Client::new(&session).unwrap();
-        s3.create_bucket().bucket("metrics-proof").send().await.unwrap();
+        s3.create_bucket()
+            .bucket("metrics-proof")
+            .send()
+            .await
+            .unwrap();
         s3.put_object()
             .bucket("metrics-proof")
             .key("k")
@@ -115,7 +119,10 @@ fn real_calls_record_the_sdk_metrics_and_ours() {
             .send()
             .await
             .unwrap();
-        assert_eq!(&got.body.unwrap().collect().await.unwrap()[..], b"0123456789");
+        assert_eq!(
+            &got.body.unwrap().collect().await.unwrap()[..],
+            b"0123456789"
+        );
     });
     // What the glue will record (the API it calls).
     aws_session::metrics::record_serialization("SQS", "SendMessage", Duration::from_micros(7));
@@ -156,23 +163,36 @@ fn real_calls_record_the_sdk_metrics_and_ours() {
     ] {
         let values = histogram(&all, name, &send);
         assert_eq!(values.len(), 3, "{name}: {values:?}");
-        assert!(values.iter().all(|s| *s >= 0.0 && *s < 10.0), "{name}: {values:?}");
+        assert!(
+            values.iter().all(|s| *s >= 0.0 && *s < 10.0),
+            "{name}: {values:?}"
+        );
     }
     // A call takes at least as long as its attempt, and an attempt as long as its signing.
     let call: f64 = histogram(&all, names::CALL_DURATION, &send).iter().sum();
-    let attempt: f64 = histogram(&all, names::CALL_ATTEMPT_DURATION, &send).iter().sum();
-    let signing: f64 = histogram(&all, names::CALL_AUTH_SIGNING_DURATION, &send).iter().sum();
+    let attempt: f64 = histogram(&all, names::CALL_ATTEMPT_DURATION, &send)
+        .iter()
+        .sum();
+    let signing: f64 = histogram(&all, names::CALL_AUTH_SIGNING_DURATION, &send)
+        .iter()
+        .sum();
     assert!(call >= attempt && attempt > signing && signing > 0.0);
     let serialization = histogram(&all, names::CALL_SERIALIZATION_DURATION, &send);
     assert_eq!(serialization, vec![7e-6]);
     let failed = op("SQS", "GetQueueUrl");
     assert_eq!(counter(&all, names::CALL_ERRORS, &failed), 1);
-    assert_eq!(counter(&all, names::CALL_ATTEMPTS, &failed), 1, "not retried");
+    assert_eq!(
+        counter(&all, names::CALL_ATTEMPTS, &failed),
+        1,
+        "not retried"
+    );
     let get = op("S3", "GetObject");
     assert_eq!(counter(&all, names::CALL_ATTEMPTS, &get), 1);
     assert_eq!(histogram(&all, names::CALL_DURATION, &get).len(), 1);
     let units = find(&all, names::CALL_DURATION, &[]);
-    assert!(units.iter().all(|r| r.unit == Some(Unit::Seconds) && r.kind == MetricKind::Histogram));
+    assert!(units
+        .iter()
+        .all(|r| r.unit == Some(Unit::Seconds) && r.kind == MetricKind::Histogram));
 
     // The pool: every attempt acquired a connection and got a first byte; at least one was
     // opened; all bodies were read, so none is acquired and some are idle.
@@ -182,10 +202,21 @@ fn real_calls_record_the_sdk_metrics_and_ours() {
         histogram(&all, names::CONNECTIONS_ACQUIRE_DURATION, &[]).len() as u64,
         attempts
     );
-    assert_eq!(histogram(&all, names::TIME_TO_FIRST_BYTE, &[]).len() as u64, attempts);
+    assert_eq!(
+        histogram(&all, names::TIME_TO_FIRST_BYTE, &[]).len() as u64,
+        attempts
+    );
     assert!(counter(&all, names::CONNECTIONS_OPENED, &[]) >= 1);
-    let acquired = gauge(&all, names::CONNECTIONS_USAGE, &[(names::STATE, names::ACQUIRED)]);
-    let idle = gauge(&all, names::CONNECTIONS_USAGE, &[(names::STATE, names::IDLE)]);
+    let acquired = gauge(
+        &all,
+        names::CONNECTIONS_USAGE,
+        &[(names::STATE, names::ACQUIRED)],
+    );
+    let idle = gauge(
+        &all,
+        names::CONNECTIONS_USAGE,
+        &[(names::STATE, names::IDLE)],
+    );
     assert_eq!(acquired, 0.0);
     assert!(idle >= 1.0, "{idle}");
     // Plain HTTP to moto: no handshake.
@@ -193,7 +224,10 @@ fn real_calls_record_the_sdk_metrics_and_ours() {
 
     // The credentials cache: one wait for the (static) provider, then hits.
     let blocking_ok = [(names::MODE, names::BLOCKING), (names::OUTCOME, names::OK)];
-    assert_eq!(counter(&all, names::IDENTITY_CACHE_REFRESHES, &blocking_ok), 1);
+    assert_eq!(
+        counter(&all, names::IDENTITY_CACHE_REFRESHES, &blocking_ok),
+        1
+    );
     assert!(counter(&all, names::IDENTITY_CACHE_MISSES, &[]) >= 1);
     assert!(counter(&all, names::IDENTITY_CACHE_HITS, &[]) >= attempts - 1);
 

@@ -49,7 +49,11 @@ fn spans_follow_the_opentelemetry_aws_sdk_conventions() {
     let secret = moto.credentials().secret_access_key().to_owned();
     let text = captured(tracing::Level::DEBUG, FmtSpan::CLOSE, || async {
         let s3 = S3Client::new(&session).unwrap();
-        s3.create_bucket().bucket("spans-proof").send().await.unwrap();
+        s3.create_bucket()
+            .bucket("spans-proof")
+            .send()
+            .await
+            .unwrap();
         s3.put_object()
             .bucket("spans-proof")
             .key("a/key.txt")
@@ -57,7 +61,12 @@ fn spans_follow_the_opentelemetry_aws_sdk_conventions() {
             .send()
             .await
             .unwrap();
-        let missing = s3.get_object().bucket("spans-proof").key("none").send().await;
+        let missing = s3
+            .get_object()
+            .bucket("spans-proof")
+            .key("none")
+            .send()
+            .await;
         assert!(missing.is_err());
     });
     let put = closing(&text, "PutObject");
@@ -88,8 +97,14 @@ fn spans_follow_the_opentelemetry_aws_sdk_conventions() {
     ] {
         assert!(get.contains(field), "{field} missing from {get}");
     }
-    assert!(!text.contains(&secret), "the secret key leaked into the spans");
-    assert!(!text.contains("Signature="), "a signature leaked into the spans");
+    assert!(
+        !text.contains(&secret),
+        "the secret key leaked into the spans"
+    );
+    assert!(
+        !text.contains("Signature="),
+        "a signature leaked into the spans"
+    );
 }
 
 #[test]

@@ -204,11 +204,20 @@ async fn a_slow_first_byte_is_hedged_the_first_answer_wins_and_the_loser_is_clos
     let (url, seen) = stub(|n| if n == 0 { slow(10_000) } else { FAST }).await;
     let client = hedging_client(&url, eager());
     let started = Instant::now();
-    let body = body_of(&client, request(Method::GET, "GetObject")).await.unwrap();
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    let body = body_of(&client, request(Method::GET, "GetObject"))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(body, "answer-1", "the copy's answer");
     let stats = client.hedge_stats().unwrap();
-    assert_eq!((stats.calls, stats.hedges_sent, stats.hedges_won), (1, 1, 1));
+    assert_eq!(
+        (stats.calls, stats.hedges_sent, stats.hedges_won),
+        (1, 1, 1)
+    );
     // The original was cancelled: the client closed its connection while the stub waited.
     eventually("the loser's connection closed", || {
         seen.cancelled.load(Ordering::SeqCst) == 1
@@ -217,7 +226,9 @@ async fn a_slow_first_byte_is_hedged_the_first_answer_wins_and_the_loser_is_clos
     // And no connection carries a stale answer: each later call gets its own.
     for _ in 0..20 {
         let before = seen.requests.load(Ordering::SeqCst);
-        let body = body_of(&client, request(Method::GET, "GetObject")).await.unwrap();
+        let body = body_of(&client, request(Method::GET, "GetObject"))
+            .await
+            .unwrap();
         assert_eq!(body, format!("answer-{before}"));
     }
     assert_eq!(client.hedge_stats().unwrap().hedges_sent, 1);
@@ -232,7 +243,9 @@ async fn a_slow_body_is_not_hedged_only_a_slow_first_byte_is() {
     let (url, seen) = stub(move |_| trickling).await;
     let client = hedging_client(&url, eager());
     let started = Instant::now();
-    let body = body_of(&client, request(Method::GET, "GetObject")).await.unwrap();
+    let body = body_of(&client, request(Method::GET, "GetObject"))
+        .await
+        .unwrap();
     assert_eq!(body, "answer-0");
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert_eq!(client.hedge_stats().unwrap().hedges_sent, 0);
@@ -244,14 +257,18 @@ async fn only_calls_safe_to_repeat_are_hedged() {
     let (url, seen) = stub(|_| slow(300)).await;
     let client = hedging_client(&url, eager());
     // Writes: a POST that is not read-only, a PUT upload part even with a token.
-    body_of(&client, request(Method::POST, "PutItem")).await.unwrap();
+    body_of(&client, request(Method::POST, "PutItem"))
+        .await
+        .unwrap();
     let mut part = request(Method::PUT, "UploadPart");
     part.extensions_mut().insert(IdempotencyToken);
     body_of(&client, part).await.unwrap();
     assert_eq!(client.hedge_stats().unwrap().calls, 0);
     assert_eq!(seen.requests.load(Ordering::SeqCst), 2);
     // A read-only POST and a PUT with an idempotency token are.
-    body_of(&client, request(Method::POST, "GetItem")).await.unwrap();
+    body_of(&client, request(Method::POST, "GetItem"))
+        .await
+        .unwrap();
     let mut put = request(Method::PUT, "RenameObject");
     put.extensions_mut().insert(IdempotencyToken);
     body_of(&client, put).await.unwrap();
@@ -270,7 +287,9 @@ async fn the_budget_caps_the_extra_requests() {
         .max_extra(0.1);
     let client = hedging_client(&url, config);
     for _ in 0..50 {
-        body_of(&client, request(Method::GET, "GetObject")).await.unwrap();
+        body_of(&client, request(Method::GET, "GetObject"))
+            .await
+            .unwrap();
     }
     let stats = client.hedge_stats().unwrap();
     assert_eq!(stats.calls, 50);
@@ -296,14 +315,22 @@ async fn no_hedges_while_the_retry_quota_shows_an_outage() {
     .await;
     let client = hedging_client(&url, eager().floor(Duration::from_millis(50)));
     for _ in 0..60 {
-        let e = body_of(&client, request(Method::GET, "GetObject")).await.unwrap_err();
+        let e = body_of(&client, request(Method::GET, "GetObject"))
+            .await
+            .unwrap_err();
         assert_eq!(e.service_error().unwrap().status(), 500);
     }
     assert_eq!(client.hedge_stats().unwrap().hedges_sent, 0);
-    let body = body_of(&client, request(Method::GET, "GetObject")).await.unwrap();
+    let body = body_of(&client, request(Method::GET, "GetObject"))
+        .await
+        .unwrap();
     assert_eq!(body, "answer-120");
     let stats = client.hedge_stats().unwrap();
-    assert_eq!((stats.hedges_sent, stats.skipped_quota), (0, 1), "{stats:?}");
+    assert_eq!(
+        (stats.hedges_sent, stats.skipped_quota),
+        (0, 1),
+        "{stats:?}"
+    );
     assert_eq!(seen.requests.load(Ordering::SeqCst), 121);
 }
 
@@ -315,10 +342,15 @@ async fn a_hedge_layer_around_the_operation_hedges_too() {
         .layer_around_operation(hedge.clone())
         .build()
         .unwrap();
-    let body = body_of(&client, request(Method::GET, "GetObject")).await.unwrap();
+    let body = body_of(&client, request(Method::GET, "GetObject"))
+        .await
+        .unwrap();
     assert_eq!(body, "answer-1");
     assert_eq!(hedge.stats().hedges_won, 1);
-    assert!(client.hedge_stats().is_none(), "the client itself does not hedge");
+    assert!(
+        client.hedge_stats().is_none(),
+        "the client itself does not hedge"
+    );
 }
 
 #[test]

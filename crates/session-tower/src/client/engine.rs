@@ -97,7 +97,10 @@ impl Engine {
                     let started = Stopwatch::start();
                     let span = trace::attempt_span(n);
                     let attempt = span.in_scope(|| self.attempt(req, &endpoint, &meta, ops));
-                    Traced::new(Measured::<_, metrics::Attempt>::new(attempt, ops, started), span)
+                    Traced::new(
+                        Measured::<_, metrics::Attempt>::new(attempt, ops, started),
+                        span,
+                    )
                 },
             )),
             Err(e) => StageFuture::failed(e),

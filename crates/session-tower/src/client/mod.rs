@@ -162,11 +162,12 @@ impl Client {
         }
         match &self.inner.wrapped {
             // The common case: the engine, borrowed (no clone of the stack).
-            None => Box::pin(
-                self.inner
-                    .engine
-                    .run(req, meta, rebuild.map(|b| (b, user_agent)), false),
-            ),
+            None => Box::pin(self.inner.engine.run(
+                req,
+                meta,
+                rebuild.map(|b| (b, user_agent)),
+                false,
+            )),
             // Layers around the operation see one request per operation; retries inside
             // resend copies of it.
             Some(wrapped) => {

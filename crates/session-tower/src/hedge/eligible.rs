@@ -86,7 +86,11 @@ pub(crate) fn operation_allowed(
     if NEVER.contains(&operation) || config.never.contains(&operation) {
         return false;
     }
-    if config.only.as_ref().is_some_and(|only| !only.contains(&operation)) {
+    if config
+        .only
+        .as_ref()
+        .is_some_and(|only| !only.contains(&operation))
+    {
         return false;
     }
     match *method {
@@ -156,7 +160,9 @@ mod tests {
 
     #[test]
     fn the_config_narrows_and_extends_the_lists() {
-        let config = HedgeConfig::new().only(["GetObject", "MyRead"]).read_only("MyRead");
+        let config = HedgeConfig::new()
+            .only(["GetObject", "MyRead"])
+            .read_only("MyRead");
         assert!(safe(&req(Method::GET), "GetObject", &config));
         assert!(!safe(&req(Method::GET), "ListObjectsV2", &config));
         assert!(safe(&req(Method::POST), "MyRead", &config));

@@ -57,7 +57,11 @@ impl Latencies {
         self.scratch.extend_from_slice(&self.ring);
         let n = self.scratch.len();
         // Nearest rank: the smallest value with at least p of the values at or below it.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
         let rank = ((p * n as f64).ceil() as usize).clamp(1, n);
         let (_, at, _) = self.scratch.select_nth_unstable(rank - 1);
         Duration::from_micros(u64::from(*at))
@@ -80,7 +84,11 @@ mod tests {
         for _ in 0..9 {
             l.record(Duration::from_millis(10), &config);
         }
-        assert_eq!(l.delay(), Duration::from_millis(50), "fewer than min_samples");
+        assert_eq!(
+            l.delay(),
+            Duration::from_millis(50),
+            "fewer than min_samples"
+        );
         l.record(Duration::from_millis(10), &config);
         assert_eq!(l.delay(), Duration::from_millis(10));
         // 100 samples: 94 at 1 ms, 6 at 300 ms: p95 is 300 ms.
@@ -98,7 +106,10 @@ mod tests {
 
     #[test]
     fn only_the_last_samples_count() {
-        let config = HedgeConfig::new().samples(32).min_samples(1).floor(Duration::ZERO);
+        let config = HedgeConfig::new()
+            .samples(32)
+            .min_samples(1)
+            .floor(Duration::ZERO);
         let mut l = Latencies::new(&config);
         for _ in 0..32 {
             l.record(Duration::from_millis(100), &config);

@@ -67,7 +67,10 @@ pub(crate) struct TlsTiming;
 impl TlsTiming {
     /// Runs `connecting` (a connector wrapping [`TcpTimed`]); with the output, the time from
     /// the TCP connection to the end, when `tls` says a handshake took place.
-    pub(crate) async fn measure<F: Future>(connecting: F, tls: bool) -> (F::Output, Option<Duration>) {
+    pub(crate) async fn measure<F: Future>(
+        connecting: F,
+        tls: bool,
+    ) -> (F::Output, Option<Duration>) {
         #[cfg(feature = "metrics")]
         {
             TCP_CONNECTED

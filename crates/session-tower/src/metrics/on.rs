@@ -109,9 +109,7 @@ struct Globals {
 
 impl Globals {
     fn register() -> Self {
-        let refresh = |mode: &'static str, outcome: &'static str| {
-            counter!(IDENTITY_CACHE_REFRESHES, MODE => mode, OUTCOME => outcome)
-        };
+        let refresh = |mode: &'static str, outcome: &'static str| counter!(IDENTITY_CACHE_REFRESHES, MODE => mode, OUTCOME => outcome);
         Self {
             idle: gauge!(CONNECTIONS_USAGE, STATE => IDLE),
             acquired: gauge!(CONNECTIONS_USAGE, STATE => ACQUIRED),
@@ -133,28 +131,104 @@ impl Globals {
 pub(crate) fn describe() {
     use metrics::{describe_counter, describe_gauge, describe_histogram};
     let s = Unit::Seconds;
-    describe_histogram!(CALL_DURATION, s, "Overall call duration, retries included, until the response head");
-    describe_counter!(CALL_ATTEMPTS, Unit::Count, "The number of attempts for an operation call");
-    describe_counter!(CALL_ERRORS, Unit::Count, "The number of calls that result in an error");
-    describe_histogram!(CALL_ATTEMPT_DURATION, s, "One attempt: credentials, signing, sending and the response head");
-    describe_histogram!(CALL_SERIALIZATION_DURATION, s, "The time it takes to serialize a request");
-    describe_histogram!(CALL_DESERIALIZATION_DURATION, s, "The time it takes to deserialize a response");
-    describe_histogram!(CALL_RESOLVE_ENDPOINT_DURATION, s, "The time it takes to resolve an endpoint");
-    describe_histogram!(CALL_AUTH_SIGNING_DURATION, s, "The time it takes to sign a request");
-    describe_histogram!(CALL_AUTH_RESOLVE_IDENTITY_DURATION, s, "The time it takes to get credentials for a request");
-    describe_gauge!(CONNECTIONS_USAGE, Unit::Count, "Pooled connections by state (idle, acquired)");
-    describe_histogram!(CONNECTIONS_ACQUIRE_DURATION, s, "The time a request takes to get a ready connection");
+    describe_histogram!(
+        CALL_DURATION,
+        s,
+        "Overall call duration, retries included, until the response head"
+    );
+    describe_counter!(
+        CALL_ATTEMPTS,
+        Unit::Count,
+        "The number of attempts for an operation call"
+    );
+    describe_counter!(
+        CALL_ERRORS,
+        Unit::Count,
+        "The number of calls that result in an error"
+    );
+    describe_histogram!(
+        CALL_ATTEMPT_DURATION,
+        s,
+        "One attempt: credentials, signing, sending and the response head"
+    );
+    describe_histogram!(
+        CALL_SERIALIZATION_DURATION,
+        s,
+        "The time it takes to serialize a request"
+    );
+    describe_histogram!(
+        CALL_DESERIALIZATION_DURATION,
+        s,
+        "The time it takes to deserialize a response"
+    );
+    describe_histogram!(
+        CALL_RESOLVE_ENDPOINT_DURATION,
+        s,
+        "The time it takes to resolve an endpoint"
+    );
+    describe_histogram!(
+        CALL_AUTH_SIGNING_DURATION,
+        s,
+        "The time it takes to sign a request"
+    );
+    describe_histogram!(
+        CALL_AUTH_RESOLVE_IDENTITY_DURATION,
+        s,
+        "The time it takes to get credentials for a request"
+    );
+    describe_gauge!(
+        CONNECTIONS_USAGE,
+        Unit::Count,
+        "Pooled connections by state (idle, acquired)"
+    );
+    describe_histogram!(
+        CONNECTIONS_ACQUIRE_DURATION,
+        s,
+        "The time a request takes to get a ready connection"
+    );
     describe_counter!(CONNECTIONS_OPENED, Unit::Count, "New connections opened");
-    describe_histogram!(CONNECTIONS_TLS_HANDSHAKE_DURATION, s, "TLS handshake of a new connection");
-    describe_histogram!(TIME_TO_FIRST_BYTE, s, "From the request on a ready connection to the response head");
+    describe_histogram!(
+        CONNECTIONS_TLS_HANDSHAKE_DURATION,
+        s,
+        "TLS handshake of a new connection"
+    );
+    describe_histogram!(
+        TIME_TO_FIRST_BYTE,
+        s,
+        "From the request on a ready connection to the response head"
+    );
     describe_gauge!(RETRY_QUOTA_AVAILABLE, Unit::Count, "Retry quota left");
-    describe_counter!(RETRY_THROTTLED, Unit::Count, "Attempts answered with a throttling error");
-    describe_counter!(RETRY_QUOTA_EXHAUSTED, Unit::Count, "Retries not made because the retry quota was spent");
-    describe_counter!(IDENTITY_CACHE_HITS, Unit::Count, "Credentials served from the cache without waiting");
-    describe_counter!(IDENTITY_CACHE_MISSES, Unit::Count, "Callers that waited for credentials");
-    describe_counter!(IDENTITY_CACHE_REFRESHES, Unit::Count, "Calls to the credentials provider");
+    describe_counter!(
+        RETRY_THROTTLED,
+        Unit::Count,
+        "Attempts answered with a throttling error"
+    );
+    describe_counter!(
+        RETRY_QUOTA_EXHAUSTED,
+        Unit::Count,
+        "Retries not made because the retry quota was spent"
+    );
+    describe_counter!(
+        IDENTITY_CACHE_HITS,
+        Unit::Count,
+        "Credentials served from the cache without waiting"
+    );
+    describe_counter!(
+        IDENTITY_CACHE_MISSES,
+        Unit::Count,
+        "Callers that waited for credentials"
+    );
+    describe_counter!(
+        IDENTITY_CACHE_REFRESHES,
+        Unit::Count,
+        "Calls to the credentials provider"
+    );
     describe_counter!(HEDGE_SENT, Unit::Count, "Hedged requests sent");
-    describe_counter!(HEDGE_WON, Unit::Count, "Calls the hedged request answered first");
+    describe_counter!(
+        HEDGE_WON,
+        Unit::Count,
+        "Calls the hedged request answered first"
+    );
     describe_counter!(HEDGE_SKIPPED, Unit::Count, "Hedges due but not sent");
 }
 
