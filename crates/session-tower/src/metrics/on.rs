@@ -482,3 +482,91 @@ impl Drop for InUse {
 pub(crate) fn idle_dropped() {
     global::idle_changed(-1);
 }
+
+#[cfg(test)]
+mod tests {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+
+    use super::*;
+
+    fn attempts_in(recorder: &DebuggingRecorder) -> u64 {
+        recorder
+            .snapshotter()
+            .snapshot()
+            .into_vec()
+            .into_iter()
+            .filter(|(k, ..)| k.key().name() == CALL_ATTEMPTS)
+            .map(|(.., v)| match v {
+                DebugValue::Counter(n) => n,
+                _ => 0,
+            })
+            .sum()
+    }
+
+    #[test]
+    fn handles_follow_the_recorder_in_force() {
+        let (first, second) = (DebuggingRecorder::new(), DebuggingRecorder::new());
+        let since = Stopwatch::start();
+        metrics::with_local_recorder(&first, || {
+            Operation::of("Test", "Op").attempt(since);
+            Operation::of("Test", "Op").attempt(since);
+        });
+        // A recorder installed later gets handles of its own, not the first one's.
+        metrics::with_local_recorder(&second, || Operation::of("Test", "Op").attempt(since));
+        // And none recorded while no recorder was in force reached either.
+        Operation::of("Test", "Op").attempt(since);
+        assert_eq!(attempts_in(&first), 2);
+        assert_eq!(attempts_in(&second), 1);
+    }
+
+    #[test]
+    fn connections_move_between_acquired_and_idle() {
+        let recorder = DebuggingRecorder::new();
+        metrics::with_local_recorder(&recorder, || {
+            let a = InUse::new(false);
+            let b = InUse::new(false);
+            a.into_idle();
+            let c = InUse::new(true);
+            drop(b);
+            drop(c);
+        });
+        let gauges: Vec<(String, f64)> = recorder
+            .snapshotter()
+            .snapshot()
+            .into_vec()
+            .into_iter()
+            .filter_map(|(k, .., v)| match v {
+                DebugValue::Gauge(g) => {
+                    let state = k.key().labels().map(|l| l.value().to_owned()).collect();
+                    Some((state, g.0))
+                }
+                _ => None,
+            })
+            .collect();
+        // a went idle then was taken again as c; b and c closed.
+        assert!(gauges.contains(&(IDLE.to_owned(), 0.0)), "{gauges:?}");
+        assert!(gauges.contains(&(ACQUIRED.to_owned(), 0.0)), "{gauges:?}");
+    }
+
+    #[tokio::test]
+    async fn the_tls_handshake_is_the_time_after_the_tcp_connect() {
+        use tower::ServiceExt as _;
+        let tcp = super::super::TcpTimed(tower::service_fn(|()| async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Ok::<_, std::convert::Infallible>(())
+        }));
+        let connect = async move {
+            tcp.oneshot(()).await?;
+            // The "handshake".
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            Ok::<_, std::convert::Infallible>(())
+        };
+        let (out, handshake) = super::super::TlsTiming::measure(connect, true).await;
+        assert!(out.is_ok());
+        let handshake = handshake.unwrap();
+        assert!(handshake >= Duration::from_millis(35), "{handshake:?}");
+        assert!(handshake < Duration::from_secs(2), "{handshake:?}");
+        let (_, none) = super::super::TlsTiming::measure(async {}, false).await;
+        assert!(none.is_none(), "plain HTTP has no handshake");
+    }
+}
