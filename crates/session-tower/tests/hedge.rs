@@ -361,3 +361,75 @@ fn a_bad_hedge_config_is_a_build_error() {
         .unwrap_err();
     assert!(e.is_build(), "{e}");
 }
+
+/// The pool's gauges and the hedge counters over a keep-alive server (moto closes most
+/// connections, so the metrics test against it cannot check reuse).
+#[cfg(feature = "metrics")]
+#[test]
+fn the_pool_and_hedge_metrics_add_up() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    use session_tower::metrics::names;
+
+    let recorder = DebuggingRecorder::new();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // Everything runs on this thread, where the recorder is in force.
+    metrics::with_local_recorder(&recorder, || {
+        rt.block_on(async {
+            let (url, seen) = stub(|n| if n == 5 { slow(10_000) } else { FAST }).await;
+            let client = hedging_client(&url, eager());
+            for _ in 0..5 {
+                body_of(&client, request(Method::GET, "GetObject"))
+                    .await
+                    .unwrap();
+            }
+            // The sixth call is slow: hedged, the copy wins, the original's connection closes.
+            body_of(&client, request(Method::GET, "GetObject"))
+                .await
+                .unwrap();
+            eventually("the loser's connection closed", || {
+                seen.cancelled.load(Ordering::SeqCst) == 1
+            })
+            .await;
+        });
+    });
+    let snapshot = recorder.snapshotter().snapshot().into_vec();
+    let value = |name: &str, label: Option<&str>| {
+        snapshot
+            .iter()
+            .filter(|(k, ..)| k.key().name() == name)
+            .filter(|(k, ..)| label.is_none_or(|l| k.key().labels().any(|x| x.value() == l)))
+            .map(|(.., v)| match v {
+                DebugValue::Counter(n) => *n as f64,
+                DebugValue::Gauge(g) => g.0,
+                DebugValue::Histogram(h) => h.len() as f64,
+            })
+            .sum::<f64>()
+    };
+    assert_eq!(
+        value(names::CONNECTIONS_OPENED, None),
+        2.0,
+        "one reused, one for the copy"
+    );
+    assert_eq!(value(names::CONNECTIONS_USAGE, Some(names::ACQUIRED)), 0.0);
+    assert_eq!(
+        value(names::CONNECTIONS_USAGE, Some(names::IDLE)),
+        1.0,
+        "the loser's is gone"
+    );
+    assert_eq!(
+        value(names::CONNECTIONS_ACQUIRE_DURATION, None),
+        7.0,
+        "6 calls + 1 copy"
+    );
+    assert_eq!(
+        value(names::TIME_TO_FIRST_BYTE, None),
+        6.0,
+        "the loser had none"
+    );
+    assert_eq!(value(names::HEDGE_SENT, None), 1.0);
+    assert_eq!(value(names::HEDGE_WON, None), 1.0);
+    assert_eq!(value(names::CALL_ATTEMPTS, None), 7.0);
+}

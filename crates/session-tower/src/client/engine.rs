@@ -80,12 +80,12 @@ impl Engine {
         rebuild: Option<(&'a Rebuild<'a>, &'a http::HeaderValue)>,
         single_attempt: bool,
     ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a {
-        let started = Stopwatch::start();
         let ops = metrics::Operation::of(self.service_id, meta.name);
-        let span = trace::operation_span(self.service_id, meta.name, meta.endpoint_params.as_ref());
-        let resolving = Stopwatch::start();
+        // The call's start is the endpoint's too (one clock read for both).
+        let started = Stopwatch::start();
         let resolved = self.resolver.endpoint(meta.endpoint_params.as_ref());
-        ops.endpoint(resolving);
+        let _ = ops.endpoint(started);
+        let span = trace::operation_span(self.service_id, meta.name, meta.endpoint_params.as_ref());
         let operation = match resolved {
             Ok(endpoint) => StageFuture::inline(self.retry.drive(
                 req,
@@ -95,6 +95,7 @@ impl Engine {
                 move |req, n| {
                     // Endpoint and signing run now, inside the attempt's span.
                     let started = Stopwatch::start();
+                    ops.attempt_started();
                     let span = trace::attempt_span(n);
                     let attempt = span.in_scope(|| self.attempt(req, &endpoint, &meta, ops));
                     Traced::new(
@@ -136,13 +137,19 @@ impl Engine {
             ops,
         };
         let Some(cache) = &self.credentials else {
-            return self.send(req, None, endpoint.signing_scope(), facts);
+            return self.send(
+                req,
+                None,
+                endpoint.signing_scope(),
+                facts,
+                Stopwatch::start(),
+            );
         };
         let resolving = Stopwatch::start();
         match cache.get_now() {
             Some(creds) => {
-                ops.identity(resolving);
-                self.send(req, Some(creds), endpoint.signing_scope(), facts)
+                let signing = ops.identity(resolving);
+                self.send(req, Some(creds), endpoint.signing_scope(), facts, signing)
             }
             // Off the hot path (first call, expiry): the wait for the provider is boxed, and
             // the attempt's timer starts once it has signed.
@@ -150,8 +157,9 @@ impl Engine {
                 let scope = endpoint.signing_scope().cloned();
                 StageFuture::boxed(Box::pin(async move {
                     let creds = cache.get().await;
-                    ops.identity(resolving);
-                    self.send(req, Some(creds?), scope.as_ref(), facts).await
+                    let signing = ops.identity(resolving);
+                    self.send(req, Some(creds?), scope.as_ref(), facts, signing)
+                        .await
                 }))
             }
         }
@@ -159,12 +167,14 @@ impl Engine {
 
     /// The rest of an attempt once its request points at its endpoint: signed here and
     /// exchanged, or handed to the layered segment with what its signing stage needs.
+    /// `signing`: when signing starts, for its metric (the end of the credentials' lookup).
     fn send<'a>(
         &'a self,
         req: Request<SdkBody>,
         creds: Option<Credentials>,
         scope: Option<&SigningScope>,
         facts: AttemptFacts,
+        signing: Stopwatch,
     ) -> AttemptFuture<'a> {
         let (mut parts, body) = req.into_parts();
         if let Some(segment) = &self.segment {
@@ -185,7 +195,6 @@ impl Engine {
             ));
         }
         if let Some(creds) = &creds {
-            let signing = Stopwatch::start();
             let signed = self.signing.sign_parts(&mut parts, &body, creds, scope);
             facts.ops.signing(signing);
             if let Err(e) = signed {

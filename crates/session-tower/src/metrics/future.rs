@@ -18,7 +18,7 @@ pub(crate) trait Measure {
 
 /// A whole call: its duration, and an error if it failed.
 pub(crate) struct Call;
-/// One attempt: its duration and count.
+/// One attempt: its duration (its count is taken when it starts).
 pub(crate) struct Attempt;
 
 impl Measure for Call {

@@ -40,7 +40,7 @@ pub const QUOTA: &str = "quota";
 /// Histogram (s): a whole call, retries and backoff included, until the response head (or
 /// the error). Reading the body is [`CALL_DESERIALIZATION_DURATION`].
 pub const CALL_DURATION: &str = "smithy.client.call.duration";
-/// Counter: attempts made.
+/// Counter: attempts made (counted when they start: a cancelled one counts).
 pub const CALL_ATTEMPTS: &str = "smithy.client.call.attempts";
 /// Counter: calls that ended in an error.
 pub const CALL_ERRORS: &str = "smithy.client.call.errors";

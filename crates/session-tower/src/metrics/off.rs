@@ -24,15 +24,21 @@ impl Operation {
         Self
     }
     #[inline(always)]
-    pub(crate) fn endpoint(self, _since: Stopwatch) {}
+    pub(crate) fn endpoint(self, since: Stopwatch) -> Stopwatch {
+        since
+    }
     #[inline(always)]
-    pub(crate) fn identity(self, _since: Stopwatch) {}
+    pub(crate) fn identity(self, since: Stopwatch) -> Stopwatch {
+        since
+    }
     #[inline(always)]
     pub(crate) fn signing(self, _since: Stopwatch) {}
     #[inline(always)]
     pub(crate) fn serialization(self, _took: Duration) {}
     #[inline(always)]
     pub(crate) fn deserialization(self, _took: Duration) {}
+    #[inline(always)]
+    pub(crate) fn attempt_started(self) {}
     #[inline(always)]
     pub(crate) fn attempt(self, _since: Stopwatch) {}
     #[inline(always)]
@@ -56,7 +62,9 @@ pub(crate) mod global {
     use std::time::Duration;
 
     #[inline(always)]
-    pub(crate) fn acquired(_since: Stopwatch) {}
+    pub(crate) fn acquired(since: Stopwatch) -> Stopwatch {
+        since
+    }
     #[inline(always)]
     pub(crate) fn opened(_tls_handshake: Option<Duration>) {}
     #[inline(always)]

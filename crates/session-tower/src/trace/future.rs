@@ -18,17 +18,15 @@ pin_project! {
         #[pin]
         inner: F,
         span: Span,
-        start: Instant,
+        // `None` when no subscriber wants the span: no clock read for nothing.
+        start: Option<Instant>,
     }
 }
 
 impl<F> Traced<F> {
     pub(crate) fn new(inner: F, span: Span) -> Self {
-        Self {
-            inner,
-            span,
-            start: Instant::now(),
-        }
+        let start = (!span.is_disabled()).then(Instant::now);
+        Self { inner, span, start }
     }
 }
 
@@ -46,10 +44,10 @@ where
             Poll::Ready(out) => out,
         };
         let span = &*this.span;
-        if span.is_disabled() {
+        let Some(start) = (*this.start).filter(|_| !span.is_disabled()) else {
             return Poll::Ready(out);
-        }
-        span.record("duration_ms", this.start.elapsed().as_secs_f64() * 1000.0);
+        };
+        span.record("duration_ms", start.elapsed().as_secs_f64() * 1000.0);
         match &out {
             Ok(resp) => {
                 span.record("http.response.status_code", resp.status().as_u16());

@@ -203,8 +203,7 @@ impl LeanClient {
                     }
                     continue;
                 }
-                metrics::global::acquired(acquiring);
-                let sending = Stopwatch::start();
+                let sending = metrics::global::acquired(acquiring);
                 match sender.try_send_request(req).await {
                     Ok(resp) => {
                         metrics::global::first_byte(sending);
