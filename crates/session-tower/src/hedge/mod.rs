@@ -19,6 +19,8 @@
 //!   while the client's retry quota is below half (its retries show an outage, and copies
 //!   would add to it). A copy costs the quota what a retry costs and gets it back unless it
 //!   fails; it gets a single attempt (the original has the retries).
+//!   (The engine does this at the operation point; a hedge layer around a whole `Client`
+//!   used as a tower service has its budget only, and its copies get the client's retries.)
 //! - **The loser**: dropped at once. Its connection closes with it: the pool only takes a
 //!   connection back from a response body read to its end.
 //!
