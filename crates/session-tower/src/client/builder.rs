@@ -19,6 +19,7 @@ use crate::body::{BoxError, SdkBody};
 use crate::credentials::CredentialsCache;
 use crate::endpoint::{base_params, EndpointResolver, SigningScope};
 use crate::error::{Error, Kind};
+use crate::hedge::{HedgeConfig, HedgeLayer};
 use crate::retry::{ClassifyRetry, RetryConfig, RetryPolicy, StandardClassifier};
 use crate::settings_check::check_region;
 use crate::signing::{SigningConfig, SigningLayer};
@@ -41,6 +42,7 @@ pub struct ClientBuilder<C = Client> {
     credentials: CredentialsSource,
     http_client: Option<BoxedStage>,
     token: Option<super::TokenProvider>,
+    hedge: Option<HedgeConfig>,
     _client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -93,6 +95,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             credentials: CredentialsSource::Session,
             http_client: None,
             token: None,
+            hedge: None,
             _client: std::marker::PhantomData,
         }
     }
@@ -197,6 +200,15 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Hedges the calls that are safe to repeat (and, with [`HedgeConfig::only`], chosen
+    /// among them): after a delay taken from the operation's recent latencies a second copy
+    /// is sent, the first answer wins, the other is cancelled. See [`crate::hedge`]. Other
+    /// calls keep the direct path. Inside any layers around the operation. Default: off.
+    pub fn hedge(mut self, config: HedgeConfig) -> Self {
+        self.hedge = Some(config);
+        self
+    }
+
     user_layer_method!(
         /// Adds a layer around the whole operation (outside retries: it sees one call per
         /// operation).
@@ -254,12 +266,15 @@ impl<C: From<Client>> ClientBuilder<C> {
             base_params(rules, &self.session, info.service_id, region.as_deref()),
             Some(default_scope.clone()),
         ));
-        let signing = Arc::new(SigningConfig::new(
-            runtime.signer.clone(),
-            runtime.clock.clone(),
-            default_scope,
-            info.s3_signing,
-        ));
+        let signing = Arc::new(
+            SigningConfig::new(
+                runtime.signer.clone(),
+                runtime.clock.clone(),
+                default_scope,
+                info.s3_signing,
+            )
+            .for_service(info.service_id),
+        );
         let retry = self.retry.unwrap_or_else(|| {
             let base = match settings.retry_mode() {
                 RetryMode::Adaptive => RetryConfig::adaptive(),
@@ -315,15 +330,33 @@ impl<C: From<Client>> ClientBuilder<C> {
             exchange,
             segment,
         });
-        let wrapped = (!self.around_operation.is_empty()).then(|| {
-            let mut service: BoxedStage = BoxCloneSyncService::new(EngineService {
+        let hedge = self
+            .hedge
+            .map(|config| HedgeLayer::for_service(config, info.service_id))
+            .transpose()?;
+        let engine_service = || -> BoxedStage {
+            let service = EngineService {
                 engine: engine.clone(),
-            });
+            };
+            match &hedge {
+                // Innermost, next to the engine: the user's layers see one call.
+                Some(h) => BoxCloneSyncService::new(h.layer(service)),
+                None => BoxCloneSyncService::new(service),
+            }
+        };
+        let wrapped = (!self.around_operation.is_empty()).then(|| {
+            let mut service = engine_service();
             for layer in self.around_operation.iter().rev() {
                 service = layer(service);
             }
             service
         });
+        // Without layers around the operation, only the calls a hedge may take go through
+        // it (and the boxed path it needs); the others stay on the direct one.
+        let hedged = match (&hedge, &wrapped) {
+            (Some(h), None) => Some((engine_service(), h.clone())),
+            _ => None,
+        };
 
         let user_agent =
             crate::intern::header_value(user_agent(info, settings.text("sdk_ua_app_id")));
@@ -331,6 +364,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             inner: Arc::new(Inner {
                 engine,
                 wrapped,
+                hedged,
+                hedge,
                 info,
                 region,
                 resolver,

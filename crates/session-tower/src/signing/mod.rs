@@ -38,6 +38,8 @@ pub struct SigningConfig {
     /// Settings for scopes that do neither (S3).
     single: SigningSettings,
     fallback: SigningScope,
+    /// The client's service, for the metrics of the layered segment's signing.
+    service: &'static str,
 }
 
 impl SigningConfig {
@@ -69,7 +71,14 @@ impl SigningConfig {
             standard,
             single,
             fallback,
+            service: "unknown",
         }
+    }
+
+    /// The same, naming the client's service (for the signing time metric).
+    pub(crate) fn for_service(mut self, service: &'static str) -> Self {
+        self.service = service;
+        self
     }
 
     /// The signing parameters for `creds` in `scope`: the settings follow the scope's path
@@ -222,7 +231,14 @@ where
     }
 
     fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
-        match self.config.sign(req) {
+        let signing = crate::metrics::Stopwatch::start();
+        let op = req
+            .extensions()
+            .get::<crate::trace::OperationName>()
+            .map_or("unknown", |o| o.0);
+        let signed = self.config.sign(req);
+        crate::metrics::Operation::of(self.config.service, op).signing(signing);
+        match signed {
             Ok(req) => StageFuture::inline(self.inner.call(req)),
             Err(e) => StageFuture::failed(e),
         }
