@@ -233,16 +233,24 @@ impl<'m> Builder<'m> {
     ) -> Result<Member, ModelError> {
         let shape = self.id(&m.shape, context)?;
         let target = &self.model.shapes[m.shape.as_str()];
-        let wire = m
+        // A member's traits override those of the shape it targets (botocore merges them;
+        // older models put a binding's location and name on the shape).
+        let location_name = m
             .location_name
             .as_deref()
-            .or(default_wire)
-            .unwrap_or(name)
-            .to_owned();
+            .or(target.location_name.as_deref());
+        let member_location = location(m.location.as_deref().or(target.location.as_deref()));
+        // Prefix headers without a prefix are every header.
+        let unnamed = if member_location == Location::Headers {
+            Some("")
+        } else {
+            default_wire
+        };
+        let wire = location_name.or(unnamed).unwrap_or(name).to_owned();
         let query_key = match (self.protocol, default_wire) {
             (Protocol::Ec2, None) => ec2_key(m, name),
             // A collection's part: its own name only when the model gives one.
-            (_, Some(_)) => m.location_name.clone().unwrap_or_default(),
+            (_, Some(_)) => location_name.unwrap_or_default().to_owned(),
             _ => wire.clone(),
         };
         let mut flags = MemberFlags::NONE;
@@ -269,7 +277,7 @@ impl<'m> Builder<'m> {
             MemberFlags::STREAMING,
         );
         set(&mut flags, target.sensitive, MemberFlags::SENSITIVE);
-        set(&mut flags, m.location_name.is_some(), MemberFlags::NAMED);
+        set(&mut flags, location_name.is_some(), MemberFlags::NAMED);
         let timestamp_format = match m.timestamp_format.as_deref() {
             Some(f) => Some(timestamp_format(f).ok_or_else(|| {
                 ModelError::new(format!("{context}: unknown timestamp format {f:?}"))
@@ -279,7 +287,7 @@ impl<'m> Builder<'m> {
         Ok(Member {
             name: self.strings.get(name),
             shape,
-            location: location(m.location.as_deref()),
+            location: member_location,
             wire: self.strings.get(&wire),
             query_key: self.strings.get(&query_key),
             flags,
@@ -312,7 +320,8 @@ impl<'m> Builder<'m> {
                 part(self, &s.key, "key", "key")?,
                 part(self, &s.value, "value", "value")?,
             ),
-            "string" => Kind::String(leak(
+            // `character`: a legacy string type of one character.
+            "string" | "character" => Kind::String(leak(
                 s.enum_values.iter().map(|v| self.strings.get(v)).collect(),
             )),
             "boolean" => Kind::Boolean,
@@ -383,6 +392,7 @@ impl<'m> Builder<'m> {
                 .and_then(|e| e.http_status_code)
                 .unwrap_or(0),
             xml_namespace: self.namespace(s.xml_namespace.as_ref()),
+            xml_name: self.strings.opt(s.location_name.as_ref()),
             min: as_int(s.min),
             max: as_int(s.max),
         })
@@ -507,6 +517,10 @@ impl<'m> Builder<'m> {
                 .strings
                 .opt(input_ref.and_then(|r| r.location_name.as_ref())),
             input_namespace: self.namespace(input_ref.and_then(|r| r.xml_namespace.as_ref())),
+            input_payload: self.strings.opt(input_ref.and_then(|r| r.payload.as_ref())),
+            output_payload: self
+                .strings
+                .opt(op.output.as_ref().and_then(|r| r.payload.as_ref())),
             errors: leak(errors),
             host_prefix: self
                 .strings

@@ -101,6 +101,9 @@ pub(crate) struct ShapeRef {
     pub(crate) location_name: Option<Text>,
     #[serde(default)]
     pub(crate) xml_namespace: Option<XmlNamespace>,
+    /// Older models name the payload member on the operation's shape reference.
+    #[serde(default)]
+    pub(crate) payload: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,6 +204,11 @@ pub(crate) struct Shape {
     pub(crate) payload: Option<Text>,
     #[serde(default)]
     pub(crate) xml_namespace: Option<XmlNamespace>,
+    #[serde(default)]
+    pub(crate) location_name: Option<Text>,
+    /// Older models put a member's binding on the shape it targets.
+    #[serde(default)]
+    pub(crate) location: Option<Text>,
     #[serde(default)]
     pub(crate) min: Option<f64>,
     #[serde(default)]

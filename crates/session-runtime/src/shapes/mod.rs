@@ -125,6 +125,9 @@ pub struct Shape {
     pub error_status: u16,
     /// The XML namespace the shape is written with.
     pub xml_namespace: Option<&'static XmlNamespace>,
+    /// The element name the shape is written as when it is a whole body (the shape's own
+    /// `locationName`); a member's name wins.
+    pub xml_name: Option<&'static str>,
     /// The minimum length (strings, blobs, lists, maps) or value (numbers) the model gives.
     pub min: Option<i64>,
     /// The maximum likewise.
@@ -267,6 +270,11 @@ pub struct Operation {
     pub input_root: Option<&'static str>,
     /// The namespace of that root.
     pub input_namespace: Option<&'static XmlNamespace>,
+    /// The input's payload member when the operation names it (older models), else the
+    /// input shape's.
+    pub input_payload: Option<&'static str>,
+    /// The output's payload member when the operation names it, else the output shape's.
+    pub output_payload: Option<&'static str>,
     /// The modeled errors.
     pub errors: &'static [ShapeId],
     /// The host prefix (endpoint trait), with `{Label}`s of input members.
@@ -288,6 +296,20 @@ pub struct Operation {
     /// The auth schemes the operation accepts, in order (`aws.auth#sigv4`,
     /// `smithy.api#httpBearerAuth`, `smithy.api#noAuth`); empty: the service's.
     pub auth: &'static [&'static str],
+}
+
+impl Operation {
+    /// The input's payload member (the operation's reference names it, or the shape).
+    pub fn input_payload(&self, service: &Service) -> Option<&'static str> {
+        self.input_payload
+            .or_else(|| self.input.and_then(|id| service.shape(id).payload))
+    }
+
+    /// The output's payload member.
+    pub fn output_payload(&self, service: &Service) -> Option<&'static str> {
+        self.output_payload
+            .or_else(|| self.output.and_then(|id| service.shape(id).payload))
+    }
 }
 
 impl fmt::Debug for Operation {

@@ -1,7 +1,6 @@
 //! `Value` from any deserializer: what the protocols' parsers present (bytes for blobs, a
 //! newtype for timestamps) and what plain formats give.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -64,7 +63,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::List(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = BTreeMap::new();
+        let mut out = indexmap::IndexMap::new();
         while let Some((k, v)) = map.next_entry::<String, Value>()? {
             out.insert(k, v);
         }

@@ -16,11 +16,11 @@
 mod de;
 mod ser;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use base64::Engine as _;
 use bytes::Bytes;
+use indexmap::IndexMap;
 
 use crate::values::Timestamp;
 
@@ -44,14 +44,15 @@ pub enum Value {
     Timestamp(Timestamp),
     /// A list.
     List(Vec<Value>),
-    /// A structure (members by model name) or a map.
-    Map(BTreeMap<String, Value>),
+    /// A structure (members by model name) or a map, in the order given (a structure's
+    /// members go on the wire in this order).
+    Map(IndexMap<String, Value>),
 }
 
 impl Value {
     /// An empty map (a structure with no member set).
     pub fn map() -> Self {
-        Value::Map(BTreeMap::new())
+        Value::Map(IndexMap::new())
     }
 
     /// With member `key` set to `value` (on a map; other values are returned unchanged).
@@ -138,7 +139,7 @@ impl Value {
     }
 
     /// The entries, if this is a map.
-    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+    pub fn as_map(&self) -> Option<&IndexMap<String, Value>> {
         match self {
             Value::Map(m) => Some(m),
             _ => None,
@@ -269,8 +270,8 @@ impl From<Vec<Value>> for Value {
     }
 }
 
-impl From<BTreeMap<String, Value>> for Value {
-    fn from(v: BTreeMap<String, Value>) -> Self {
+impl From<IndexMap<String, Value>> for Value {
+    fn from(v: IndexMap<String, Value>) -> Self {
         Value::Map(v)
     }
 }
@@ -278,5 +279,36 @@ impl From<BTreeMap<String, Value>> for Value {
 impl From<serde_json::Value> for Value {
     fn from(v: serde_json::Value) -> Self {
         Value::from_json(&v)
+    }
+}
+
+impl Value {
+    /// Drops members set to null from the structures in this value of shape `id` (JSON
+    /// answers may hold `"Member": null`, which means unset). Nulls in sparse lists and maps
+    /// stay: there they are values.
+    pub fn prune_nulls(&mut self, service: &crate::shapes::Service, id: crate::shapes::ShapeId) {
+        use crate::shapes::Kind;
+        let shape = service.shape(id);
+        match (&shape.kind, self) {
+            (Kind::Structure(_), Value::Map(m)) => {
+                m.retain(|_, v| !v.is_null());
+                for (k, v) in m.iter_mut() {
+                    if let Some(member) = shape.member(k) {
+                        v.prune_nulls(service, member.shape);
+                    }
+                }
+            }
+            (Kind::List(element), Value::List(items)) => {
+                for v in items {
+                    v.prune_nulls(service, element.shape);
+                }
+            }
+            (Kind::Map(_, value), Value::Map(m)) => {
+                for v in m.values_mut() {
+                    v.prune_nulls(service, value.shape);
+                }
+            }
+            _ => {}
+        }
     }
 }

@@ -94,6 +94,25 @@ where
     Ok((out, None))
 }
 
+/// [`call`] with dynamic values: the output's unset members left out (not nulls).
+///
+/// # Errors
+/// As [`call`].
+pub async fn call_value(
+    client: &Client,
+    service: &'static Service,
+    op: &'static Operation,
+    input: &crate::value::Value,
+    stream: Option<SdkBody>,
+) -> Result<Answer<crate::value::Value>, Error> {
+    let (mut out, body): Answer<crate::value::Value> =
+        call(client, service, op, input, stream).await?;
+    if let Some(id) = op.output {
+        out.prune_nulls(service, id);
+    }
+    Ok((out, body))
+}
+
 /// An answer that does not fit the model: one wording for every protocol.
 fn mismatch(op: &Operation, cause: super::de::Error) -> Error {
     Error::response(format!(

@@ -207,7 +207,7 @@ fn form<T: Serialize + ?Sized>(
         path_and_query: "/".into(),
         headers: vec![(
             http::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/x-www-form-urlencoded; charset=utf-8"),
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
         )],
         body: sink.out.into_bytes(),
         streaming: None,
@@ -225,12 +225,12 @@ fn xml_root(
     let Some(input) = op.input.map(|id| service.shape(id)) else {
         return ("Input", None);
     };
-    if let Some(m) = input.payload.and_then(|p| input.member(p)) {
+    if let Some(m) = op.input_payload(service).and_then(|p| input.member(p)) {
         let target = service.shape(m.shape);
         let name = if m.flags.has(MemberFlags::NAMED) {
             m.wire
         } else {
-            target.name
+            target.xml_name.unwrap_or(target.name)
         };
         return (name, m.xml_namespace.or(target.xml_namespace));
     }
@@ -247,7 +247,7 @@ fn rest<T: Serialize + ?Sized>(
     cx: &Context<'_>,
     keep: &[&'static str],
 ) -> Result<Built, BuildError> {
-    let payload = op.input.and_then(|id| service.shape(id).payload);
+    let payload = op.input_payload(service);
     let (body, content_type, captured, bindings) = if service.protocol == Protocol::RestXml {
         let (root, ns) = xml_root(service, op);
         let mut sink = RestSink::new(XmlSink::new(root, ns), payload);
@@ -271,9 +271,11 @@ fn rest<T: Serialize + ?Sized>(
         let body = match sink.raw_payload.take() {
             Some(raw) => raw,
             None if written => std::mem::take(&mut sink.body.out),
+            // An input with a JSON body sends `{}` when none of it is set.
+            None if json_body(service, op) => b"{}".to_vec(),
             None => Vec::new(),
         };
-        let ct = if written {
+        let ct = if written || (json_body(service, op) && body == b"{}") {
             Some("application/json")
         } else {
             None
@@ -319,6 +321,24 @@ fn rest<T: Serialize + ?Sized>(
         content_type: content_type.filter(|c| c.contains("xml")),
         captured,
     })
+}
+
+/// Whether a rest-json input has a JSON body: members in the body, or a payload member
+/// that is a structure, a union or a document.
+fn json_body(service: &'static Service, op: &'static Operation) -> bool {
+    let Some(input) = op.input.map(|id| service.shape(id)) else {
+        return false;
+    };
+    match op.input_payload(service).and_then(|p| input.member(p)) {
+        Some(m) => matches!(
+            service.shape(m.shape).kind,
+            Kind::Structure(_) | Kind::Document
+        ),
+        None => input
+            .members()
+            .iter()
+            .any(|m| m.location == crate::shapes::Location::Body),
+    }
 }
 
 /// The URI labels, query parameters and headers a REST input gave.

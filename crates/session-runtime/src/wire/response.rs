@@ -83,13 +83,17 @@ fn rest<O: DeserializeOwned>(
     blank: bool,
 ) -> Result<O, Error> {
     let xml = service.protocol == Protocol::RestXml;
-    let payload = place.shape.payload.and_then(|p| place.shape.member(p));
+    let payload = op
+        .output_payload(service)
+        .and_then(|p| place.shape.member(p));
     let status = parts.status.as_u16();
     let streaming = payload.is_some_and(|m| m.flags.has(MemberFlags::STREAMING))
         || op
             .flags
             .has(crate::shapes::OperationFlags::EVENT_STREAM_OUTPUT);
-    let tape = if xml && !blank && !streaming {
+    let raw_payload = payload
+        .is_some_and(|m| matches!(service.shape(m.shape).kind, Kind::Blob | Kind::String(_)));
+    let tape = if xml && !blank && !streaming && !raw_payload {
         Some(Tape::parse(body)?)
     } else {
         None
@@ -106,7 +110,13 @@ fn rest<O: DeserializeOwned>(
         }),
         None => None,
     };
-    let bindings = Bindings::new(place, &parts.headers, status, payload_source);
+    let bindings = Bindings::new(
+        place,
+        payload.map(|m| m.name),
+        &parts.headers,
+        status,
+        payload_source,
+    );
     if payload.is_some() || blank {
         return O::deserialize(WithBody {
             bindings,
@@ -299,7 +309,7 @@ pub fn parse_error<T: DeserializeOwned + Default>(
     let parsed: Result<T, Error> = if service.protocol.is_xml() && !blank {
         Tape::parse(body).map_err(Error::from).and_then(|tape| {
             let node = error_element(&tape);
-            let bindings = Bindings::new(place, headers, status, None);
+            let bindings = Bindings::new(place, None, headers, status, None);
             if service.protocol.is_rest() {
                 T::deserialize(WithBody {
                     bindings,
@@ -315,13 +325,13 @@ pub fn parse_error<T: DeserializeOwned + Default>(
         })
     } else if blank || body.first() == Some(&b'<') {
         T::deserialize(WithBody {
-            bindings: Bindings::new(place, headers, status, None),
+            bindings: Bindings::new(place, None, headers, status, None),
             body: BodyKind::None,
         })
     } else {
         let mut d = serde_json::Deserializer::from_slice(body);
         T::deserialize(WithBody {
-            bindings: Bindings::new(place, headers, status, None),
+            bindings: Bindings::new(place, None, headers, status, None),
             body: BodyKind::Json(&mut d),
         })
     };

@@ -54,24 +54,26 @@ impl<'de, D: Deserializer<'de>> Shaped<D> {
         let place = self.place;
         let body_only = self.body_only;
         match place.shape.kind {
+            // `deserialize_any` for compound shapes, so a null reaches the visitors (a
+            // format's `deserialize_map` refuses one).
             Kind::Structure(_) if as_enum && place.shape.is(ShapeFlags::UNION) => {
-                self.inner.deserialize_map(UnionVisitor {
+                self.inner.deserialize_any(UnionVisitor {
                     outer: visitor,
                     place,
                     body_only,
                 })
             }
-            Kind::Structure(_) => self.inner.deserialize_map(StructVisitor {
+            Kind::Structure(_) => self.inner.deserialize_any(StructVisitor {
                 outer: visitor,
                 place,
                 body_only,
             }),
-            Kind::List(element) => self.inner.deserialize_seq(ListVisitor {
+            Kind::List(element) => self.inner.deserialize_any(ListVisitor {
                 outer: visitor,
                 place: place.of(element),
                 body_only,
             }),
-            Kind::Map(_, value) => self.inner.deserialize_map(MapVisitor {
+            Kind::Map(_, value) => self.inner.deserialize_any(MapVisitor {
                 outer: visitor,
                 place: place.of(value),
                 body_only,
@@ -180,12 +182,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for StructVisitor<V> {
             place: self.place,
             body_only: self.body_only,
             pending: None,
+            unknown: None,
         })
     }
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.outer.visit_map(
-            de::value::MapDeserializer::<std::iter::Empty<((), ())>, E>::new(std::iter::empty()),
-        )
+        self.outer.visit_unit()
     }
 }
 
@@ -220,7 +221,16 @@ fn member_for(place: &Place, key: &str, body_only: bool) -> Option<&'static Memb
         .shape
         .members()
         .iter()
-        .find(|m| m.wire == key && (!body_only || m.location == Location::Body))
+        .find(|m| m.wire == key && (!body_only || !bound_outside_body(m.location)))
+}
+
+/// Members a REST answer carries outside its body (URI and query bindings mean nothing in
+/// an answer, so such members come from the body).
+pub(crate) fn bound_outside_body(location: Location) -> bool {
+    matches!(
+        location,
+        Location::Header | Location::Headers | Location::StatusCode
+    )
 }
 
 struct StructAccess<A> {
@@ -228,6 +238,8 @@ struct StructAccess<A> {
     place: Place,
     body_only: bool,
     pending: Option<&'static Member>,
+    /// The name of an unknown union member just met.
+    unknown: Option<String>,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for StructAccess<A> {
@@ -242,6 +254,16 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for StructAccess<A> {
                 return Ok(None);
             };
             match member_for(&self.place, &key, self.body_only) {
+                // An unknown member of a union: botocore's `SDK_UNKNOWN_MEMBER`.
+                None if self.place.shape.is(ShapeFlags::UNION) && key != "__type" => {
+                    self.inner.next_value::<IgnoredAny>()?;
+                    self.unknown = Some(key.into_owned());
+                    return seed
+                        .deserialize(de::value::BorrowedStrDeserializer::new(
+                            "SDK_UNKNOWN_MEMBER",
+                        ))
+                        .map(Some);
+                }
                 Some(m) => {
                     self.pending = Some(m);
                     return seed
@@ -257,6 +279,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for StructAccess<A> {
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        if let Some(name) = self.unknown.take() {
+            return seed.deserialize(de::value::MapDeserializer::new(std::iter::once((
+                "name", name,
+            ))));
+        }
         let m = self
             .pending
             .take()
@@ -389,10 +416,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ListVisitor<V> {
         })
     }
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.outer
-            .visit_seq(de::value::SeqDeserializer::<std::iter::Empty<()>, E>::new(
-                std::iter::empty(),
-            ))
+        self.outer.visit_unit()
     }
 }
 
@@ -440,9 +464,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for MapVisitor<V> {
         })
     }
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.outer.visit_map(
-            de::value::MapDeserializer::<std::iter::Empty<((), ())>, E>::new(std::iter::empty()),
-        )
+        self.outer.visit_unit()
     }
 }
 

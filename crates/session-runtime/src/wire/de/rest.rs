@@ -38,13 +38,13 @@ impl<'a> Bindings<'a> {
     /// the source of the payload member, when the output has one and it is not streamed.
     pub(crate) fn new(
         place: Place,
+        payload_name: Option<&'static str>,
         headers: &'a http::HeaderMap,
         status: u16,
         payload: Option<Source<'a>>,
     ) -> Self {
         let mut items = Vec::new();
         let mut payload = payload;
-        let payload_name = place.shape.payload;
         for m in place.shape.members() {
             if payload_name == Some(m.name) {
                 if let Some(p) = payload.take() {

@@ -111,10 +111,6 @@ impl<'a, 's, S: Sink> Struct<'a, 's, S> {
         };
         self.cursor = i + 1;
         let m = &self.members[i];
-        if m.flags.has(MemberFlags::STREAMING) {
-            // A streaming payload travels outside serialization.
-            return Ok(());
-        }
         if !present(value) {
             return Ok(());
         }
@@ -141,11 +137,19 @@ impl<'a, 's, S: Sink> Struct<'a, 's, S> {
             member: Some(m),
         };
         if m.flags.has(MemberFlags::JSON_VALUE) {
-            // A header holding JSON: the value as compact JSON, base64-encoded.
+            // A value held as JSON text: compact, and base64-encoded in a header.
             use base64::Engine as _;
-            let json = serde_json::to_string(value).map_err(|e| Error::sink(e.to_string()))?;
-            let b64 = base64::engine::general_purpose::STANDARD.encode(json);
-            self.state.sink.scalar(at, super::Scalar::Str(&b64))?;
+            // A string is already the JSON text; anything else is written as JSON.
+            let json = match serde_json::to_value(value).map_err(|e| Error::sink(e.to_string()))? {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            let text = if m.location == crate::shapes::Location::Header {
+                base64::engine::general_purpose::STANDARD.encode(json)
+            } else {
+                json
+            };
+            self.state.sink.scalar(at, super::Scalar::Str(&text))?;
             return self.state.sink.end_member(m);
         }
         let sparse = std::mem::replace(&mut self.state.sparse_container, false);

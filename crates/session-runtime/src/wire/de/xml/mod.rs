@@ -26,6 +26,18 @@ pub(crate) struct XmlDe<'t, 'a> {
     pub(crate) place: Place,
 }
 
+/// The element name a member's value is found under: its wire name, or for a flattened
+/// list whose element has a name of its own, that name (botocore's rule).
+fn element_name(place: &Place, m: &'static Member) -> &'static str {
+    let target = place.of(m);
+    if let Kind::List(element) = target.shape.kind {
+        if flattened(&target) && element.flags.has(MemberFlags::NAMED) {
+            return element.wire;
+        }
+    }
+    m.wire
+}
+
 /// Whether a value at `place` is written flattened.
 fn flattened(place: &Place) -> bool {
     place
@@ -238,6 +250,7 @@ enum Pending<'a> {
     Element(usize, &'static Member),
     Flat(usize, &'static Member),
     Attribute(Cow<'a, str>, &'static Member),
+    Unknown(usize),
 }
 
 /// A structure's members: attributes first, then child elements by wire name, each
@@ -288,12 +301,21 @@ impl<'a> MapAccess<'a> for Struct<'_, 'a> {
         }
         for child in self.children.by_ref() {
             let name = self.tape.name(child);
+            let place = self.place;
             let Some(i) = members.iter().position(|m| {
-                m.location == Location::Body
+                !crate::wire::de::json::bound_outside_body(m.location)
                     && !m.flags.has(MemberFlags::XML_ATTRIBUTE)
-                    && m.wire.len() == name.len()
-                    && m.wire.as_bytes() == name
+                    && element_name(&place, m).as_bytes() == name
             }) else {
+                // An unknown member of a union: botocore's `SDK_UNKNOWN_MEMBER`.
+                if self.place.shape.is(ShapeFlags::UNION) {
+                    self.pending = Some(Pending::Unknown(child));
+                    return seed
+                        .deserialize(de::value::BorrowedStrDeserializer::new(
+                            "SDK_UNKNOWN_MEMBER",
+                        ))
+                        .map(Some);
+                }
                 continue;
             };
             if std::mem::replace(&mut self.seen[i], true) {
@@ -335,6 +357,12 @@ impl<'a> MapAccess<'a> for Struct<'_, 'a> {
                     name,
                     place,
                 })
+            }
+            Some(Pending::Unknown(node)) => {
+                let name = String::from_utf8_lossy(self.tape.name(node)).into_owned();
+                seed.deserialize(de::value::MapDeserializer::new(std::iter::once((
+                    "name", name,
+                ))))
             }
             None => Err(Error::new("a value without its key")),
         }
