@@ -4,11 +4,11 @@
 //! fresh process per round, five interleaved rounds, medians and ratios to the floor.
 //!
 //! ```text
-//! side-by-side [--rounds N] [--quick] [--json] [--chart PATH]
+//! side-by-side [--rounds N] [--quick] [--json] [--json-file PATH] [--chart PATH]
 //! ```
 //!
 //! Prints the markdown table (or, with `--json`, everything measured) on stdout and writes
-//! the chart of the per-call rows as SVG to PATH. Exits 1 if any call failed or the server
+//! the chart of the per-call rows as SVG to PATH; `--json-file` also writes the JSON there. Exits 1 if any call failed or the server
 //! did not see exactly one request per call. The processes it starts re-execute this binary
 //! with `role server`, `role calls WHICH PORT SIZES` or `role client WHICH SERVICE PORT`.
 
@@ -31,7 +31,8 @@ mod stats;
 
 use contenders::{ours::Ours, raw::Raw, signed::Signed, Which};
 
-const USAGE: &str = "usage: side-by-side [--rounds N] [--quick] [--json] [--chart PATH]";
+const USAGE: &str =
+    "usage: side-by-side [--rounds N] [--quick] [--json] [--json-file PATH] [--chart PATH]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +51,7 @@ fn main() -> ExitCode {
 
 fn compare(args: &[String]) -> Result<ExitCode, String> {
     let (mut rounds, mut scale, mut json, mut chart) = (5, 1.0, false, None::<PathBuf>);
+    let mut json_file = None::<PathBuf>;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -63,6 +65,9 @@ fn compare(args: &[String]) -> Result<ExitCode, String> {
             "--quick" => scale = 0.1,
             "--json" => json = true,
             "--chart" => chart = Some(it.next().ok_or("--chart takes a path")?.into()),
+            "--json-file" => {
+                json_file = Some(it.next().ok_or("--json-file takes a path")?.into());
+            }
             "-h" | "--help" => {
                 println_out(USAGE)?;
                 return Ok(ExitCode::SUCCESS);
@@ -75,8 +80,13 @@ fn compare(args: &[String]) -> Result<ExitCode, String> {
         chart::write(path, &report)?;
         eprintln!("side-by-side: chart written to {}", path.display());
     }
+    let report_json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    if let Some(path) = &json_file {
+        std::fs::write(path, format!("{report_json}\n"))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     if json {
-        println_out(&serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
+        println_out(&report_json)?;
     } else {
         println_out(&report.markdown())?;
     }

@@ -128,6 +128,8 @@ pub(crate) struct Report {
     pub(crate) s3_client_clone_ns: Vec<Cell>,
     /// Errors and request counts.
     pub(crate) checks: Checks,
+    /// Extra settings given to ours for an experiment (none in the standard comparison).
+    pub(crate) ours_extra_settings: Option<String>,
 }
 
 /// Medians and ratios of `samples` for each of [`ROWS`].
@@ -254,6 +256,12 @@ impl Report {
             self.date,
             self.machine.note(),
         );
+        if let Some(extra) = &self.ours_extra_settings {
+            let _ = writeln!(
+                out,
+                "EXPERIMENT, not the standard comparison: ours had extra settings {extra}"
+            );
+        }
         if let Some(e) = &c.first_error {
             let _ = writeln!(out, "First error: {e}");
         }

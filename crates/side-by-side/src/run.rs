@@ -127,6 +127,7 @@ pub(crate) fn run(rounds: usize, sizes: Sizes) -> Result<Report, String> {
         rows: report::rows(&samples),
         s3_client_clone_ns: report::cells(&s3_clone, "client_clone"),
         checks,
+        ours_extra_settings: std::env::var(crate::contenders::ours::EXTRA_SETTINGS_ENV).ok(),
     })
 }
 

@@ -22,12 +22,26 @@ pub(crate) struct Ours {
     object: Bytes,
 }
 
-/// The session a user would build for the server at `port`.
+/// Extra settings for experiments, `name=value,name=value` (e.g.
+/// `response_checksum_validation=when_required`): not part of the standard comparison, and
+/// the report says when they were set.
+pub(crate) const EXTRA_SETTINGS_ENV: &str = "SIDE_BY_SIDE_OURS_SETTINGS";
+
+/// The session a user would build for the server at `port` (plus [`EXTRA_SETTINGS_ENV`]).
 ///
 /// # Errors
-/// The session refuses a setting.
+/// The session refuses a setting, or the extra settings are malformed.
 pub(crate) fn session(port: u16) -> Result<Session, String> {
-    Session::builder()
+    let mut builder = Session::builder();
+    if let Ok(extra) = std::env::var(EXTRA_SETTINGS_ENV) {
+        for pair in extra.split(',').filter(|p| !p.trim().is_empty()) {
+            let (name, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("{EXTRA_SETTINGS_ENV}: {pair:?} is not name=value"))?;
+            builder = builder.setting(name.trim(), value.trim());
+        }
+    }
+    builder
         .env(Env::from_vars(std::iter::empty::<(String, String)>()))
         .config_file_contents("")
         .credentials_file_contents("")
