@@ -45,8 +45,10 @@ fn draw(
     let bottom = 10f64.powf(lo.max(0.01).log10().floor());
     let top = 10f64.powf((hi.max(bottom) * 2.0).log10().ceil());
     let caption = format!(
-        "Client CPU per call, µs (log scale): medians of {} interleaved round(s), {}",
-        report.rounds, report.date
+        "Client CPU per call, µs (log scale): medians of {} interleaved round{}, {}",
+        report.rounds,
+        if report.rounds == 1 { "" } else { "s" },
+        report.date
     );
     let mut chart = ChartBuilder::on(root)
         .caption(caption, ("sans-serif", 18))
