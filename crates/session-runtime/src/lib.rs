@@ -42,6 +42,7 @@ mod protocols;
 mod resource;
 pub mod schema;
 pub mod shapes;
+pub mod typed;
 pub mod value;
 mod values;
 mod waiter;

@@ -11,6 +11,7 @@
 //! name, each member's wire names for each kind of protocol worked out, flags instead of
 //! optional keys.
 
+mod build;
 mod flags;
 mod lookup;
 

@@ -41,6 +41,7 @@ where
     let settings = client.session().settings();
     let token = || client.idempotency_token();
     let streaming_input = stream.is_some();
+    // Whether the answer's checksum is to be checked: the request asked for one.
     let (first, meta) = request::build(
         service,
         op,
@@ -52,6 +53,10 @@ where
         },
     )
     .map_err(request_error)?;
+    let validate = first
+        .headers()
+        .get("x-amz-checksum-mode")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"enabled"));
     let resp = if streaming_input {
         // A stream is sent once: nothing to rebuild.
         client.send_operation(first, meta).await?
@@ -87,6 +92,11 @@ where
     let (parts, body) = resp.into_parts();
     if streams_output {
         let out = response::parse(service, op, &parts, b"").map_err(|e| mismatch(op, e))?;
+        let body = if validate {
+            validated(op, &parts.headers, body)
+        } else {
+            body
+        };
         return Ok((out, Some(body)));
     }
     let bytes = body.collect().await?;
@@ -111,6 +121,23 @@ pub async fn call_value(
         out.prune_nulls(service, id);
     }
     Ok((out, body))
+}
+
+/// A streamed body that fails its last read if it does not match the answer's checksum:
+/// the first of the operation's response algorithms whose header came back. Composite
+/// checksums of multipart objects (`...-N`) are over parts, not the body, and are not
+/// checked.
+fn validated(op: &Operation, headers: &http::HeaderMap, body: SdkBody) -> SdkBody {
+    use crate::checksum::{Algorithm, Validating};
+    let check = op.response_checksums.iter().find_map(|name| {
+        let alg = Algorithm::from_name(name)?;
+        let value = headers.get(alg.header())?.to_str().ok()?;
+        (!value.contains('-')).then(|| (alg, value.to_owned()))
+    });
+    match check {
+        Some((alg, expected)) => SdkBody::from_stream(Validating::new(body, alg, expected)),
+        None => body,
+    }
 }
 
 /// An answer that does not fit the model: one wording for every protocol.

@@ -1,0 +1,183 @@
+//! What the typed service crates' generated code calls: one `send` for every operation of
+//! every protocol, and the macros that keep each operation's generated code to a few lines
+//! (its request builder's setters, its error enum).
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use session_tower::{Client, SdkBody, ServiceError};
+
+use crate::protocols::{ModeledError, OperationError};
+use crate::shapes::{Service, ShapeId};
+
+/// Sends operation `op` (its index in `service.operations`) with `input`: the request
+/// written by the shape tables, the answer read into `O`, the service's errors as `E`.
+/// Returns the unread body of a streamed output payload beside the output.
+///
+/// # Errors
+/// An input that does not fit the model (nothing is sent), the service's error as `E`, a
+/// stack error, or an answer that does not fit the model.
+pub async fn send<I, O, E>(
+    client: &Client,
+    service: &'static Service,
+    op: usize,
+    input: &I,
+    stream: Option<SdkBody>,
+) -> Result<(O, Option<SdkBody>), OperationError<E>>
+where
+    I: Serialize + Sync,
+    O: DeserializeOwned,
+    E: ModeledError,
+{
+    crate::wire::call::call(client, service, &service.operations[op], input, stream)
+        .await
+        .map_err(OperationError::stack)
+}
+
+/// A modeled error's members read from the service's error answer (what does not parse
+/// is left unset; the code, message and request id are known already).
+pub fn modeled_error<T: DeserializeOwned + Default>(
+    service: &'static Service,
+    shape: ShapeId,
+    error: &ServiceError,
+) -> T {
+    crate::wire::response::parse_error(service, shape, error.status(), error.headers(), error.body())
+}
+
+/// Whether `code` is the error code of error shape `shape`.
+pub fn is_error(code: Option<&str>, service: &'static Service, shape: ShapeId) -> bool {
+    let s = service.shape(shape);
+    code.is_some_and(|c| s.error_code == Some(c) || s.name == c)
+}
+
+#[doc(hidden)]
+pub mod private {
+    pub use session_tower::{Client, ServiceError};
+}
+
+/// A request builder: a struct holding the client and the input, a setter per input member
+/// (`set field: Type = "Member";`, or `boxed field: Type = "Member";` for a boxed member),
+/// `as_input` and `set_input`. With `returning` first, the builder takes a parameter, `R`
+/// (default `()`), that a resource action sets to the resource the call returns.
+#[macro_export]
+macro_rules! call_type {
+    ($(#[$doc:meta])* $name:ident($input:ty) { $($(#[$attr:meta])* $kind:ident $field:ident: $ty:ty = $member:literal;)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        #[must_use]
+        pub struct $name {
+            client: $crate::typed::private::Client,
+            input: $input,
+        }
+
+        impl $name {
+            pub(crate) fn new(client: $crate::typed::private::Client) -> Self {
+                Self { client, input: Default::default() }
+            }
+            $($crate::call_type!(@setter $(#[$attr])* $kind $field: $ty = $member);)*
+            $crate::call_type!(@input $input);
+        }
+    };
+    (returning $(#[$doc:meta])* $name:ident($input:ty) { $($(#[$attr:meta])* $kind:ident $field:ident: $ty:ty = $member:literal;)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        #[must_use]
+        pub struct $name<R = ()> {
+            client: $crate::typed::private::Client,
+            input: $input,
+            ret: R,
+        }
+
+        impl $name {
+            pub(crate) fn new(client: $crate::typed::private::Client) -> Self {
+                Self { client, input: Default::default(), ret: () }
+            }
+        }
+
+        impl<R> $name<R> {
+            /// The same call, made for `ret`.
+            pub(crate) fn returning<T>(self, ret: T) -> $name<T> {
+                $name { client: self.client, input: self.input, ret }
+            }
+
+            /// The plain call, and what it was made for.
+            pub(crate) fn into_plain(self) -> ($name, R) {
+                ($name { client: self.client, input: self.input, ret: () }, self.ret)
+            }
+            $($crate::call_type!(@setter $(#[$attr])* $kind $field: $ty = $member);)*
+            $crate::call_type!(@input $input);
+        }
+    };
+    (@setter $(#[$attr:meta])* set $field:ident: $ty:ty = $member:literal) => {
+        #[doc = concat!("Sets `", $member, "`.")]
+        $(#[$attr])*
+        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+            self.input.$field = Some(value.into());
+            self
+        }
+    };
+    (@setter $(#[$attr:meta])* boxed $field:ident: $ty:ty = $member:literal) => {
+        #[doc = concat!("Sets `", $member, "`.")]
+        $(#[$attr])*
+        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+            self.input.$field = Some(Box::new(value.into()));
+            self
+        }
+    };
+    (@input $input:ty) => {
+        /// The input as set so far.
+        pub fn as_input(&self) -> &$input {
+            &self.input
+        }
+
+        /// Replaces the whole input.
+        pub fn set_input(mut self, input: $input) -> Self {
+            self.input = input;
+            self
+        }
+    };
+}
+
+/// An operation's error enum: a variant per modeled error (`Type = shape id` in the
+/// service's table), `Unhandled` for the rest, `ModeledError`, `Display` and `Error`.
+#[macro_export]
+macro_rules! modeled_errors {
+    ($(#[$doc:meta])* $name:ident($service:path) { $($ty:ident = $shape:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(#[doc = concat!("`", stringify!($ty), "`")] $ty($ty),)*
+            /// An error the model does not list for this operation.
+            Unhandled($crate::typed::private::ServiceError),
+        }
+
+        impl $crate::ModeledError for $name {
+            #[allow(unused_variables)]
+            fn from_service_error(service: $crate::typed::private::ServiceError) -> Self {
+                let code = service.code();
+                $(if $crate::typed::is_error(code, &$service, $shape) {
+                    return Self::$ty($ty {
+                        meta: service.clone(),
+                        ..$crate::typed::modeled_error(&$service, $shape, &service)
+                    });
+                })*
+                Self::Unhandled(service)
+            }
+
+            fn service_error(&self) -> &$crate::typed::private::ServiceError {
+                match self {
+                    $(Self::$ty(e) => &e.meta,)*
+                    Self::Unhandled(e) => e,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt($crate::ModeledError::service_error(self), f)
+            }
+        }
+
+        impl std::error::Error for $name {}
+    };
+}
