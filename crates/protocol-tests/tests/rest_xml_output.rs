@@ -46,20 +46,18 @@ mod g0 {
         /// The `BodyWithXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `BodyWithXmlNameInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct BodyWithXmlNameInputOutput {
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<PayloadWithXmlName>,
         }
 
         /// The `PayloadWithXmlName` structure. Every member is optional here; build one with
         /// `PayloadWithXmlName { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct PayloadWithXmlName {
             /// `name`.
-            #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
             pub name: Option<String>,
         }
     }
@@ -69,172 +67,76 @@ mod g0 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `BodyWithXmlName` call being set up: set members, then [`send`](BodyWithXmlNameCall::send).
+            BodyWithXmlNameCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(BodyWithXmlNameCall(crate::g0::tables::SERVICE, 0) -> BodyWithXmlNameInputOutput, BodyWithXmlNameError);
+
+        rt::modeled_errors! {
+            /// The errors `BodyWithXmlName` is modeled to return, and any other the service sends.
+            BodyWithXmlNameError(crate::g0::tables::SERVICE) {
+            }
+        }
+
         impl crate::g0::TestClient {
             /// `BodyWithXmlName` (`PUT /BodyWithXmlName`). Required members: none.
             pub fn body_with_xml_name(&self) -> BodyWithXmlNameCall {
-                BodyWithXmlNameCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                BodyWithXmlNameCall::new(self.client.clone())
             }
         }
-
-        /// A `BodyWithXmlName` call being set up: set members, then [`send`](BodyWithXmlNameCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct BodyWithXmlNameCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl BodyWithXmlNameCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`BodyWithXmlNameError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<BodyWithXmlNameInputOutput, OperationError<BodyWithXmlNameError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "BodyWithXmlName",
-                    method: "PUT",
-                    uri: "/BodyWithXmlName",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `BodyWithXmlName` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum BodyWithXmlNameError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for BodyWithXmlNameError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for BodyWithXmlNameError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for BodyWithXmlNameError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // BodyWithXmlNameInputOutput
-            Shape::Structure(&[Member {
-                name: "nested",
-                wire: "nested",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // PayloadWithXmlName
-            Shape::Structure(&[Member {
-                name: "name",
-                wire: "name",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g0",
+            service_id: "output/rest-xml.json-g0",
+            signing_name: "output/rest-xml.json-g0",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("BodyWithXmlNameInputOutput", K::Structure(&[
+        M::wired("nested", 1, L::Body, "Hello", 1024),
+    ])).xml_name("Ahoy"),
+    /* 1 */ S::new("PayloadWithXmlName", K::Structure(&[
+        M::body("name", 2, 0),
+    ])).xml_name("Hello"),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("BodyWithXmlName", "PUT", "/BodyWithXmlName").io(None, Some(0)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
-    async fn body_with_xml_name() {
-        let (client, _captured) = test_client(Canned {
-            status: 200,
-            headers: &[("Content-Type", "application/xml")],
-            body: r#"<Ahoy><nested><name>Phreddy</name></nested></Ahoy>"#,
-        });
-        let result = client
-            .body_with_xml_name()
-            .set_input(Default::default())
-            .send()
-            .await;
-        let got = result.unwrap();
-        let expected: BodyWithXmlNameInputOutput = BodyWithXmlNameInputOutput {
-            nested: Some(PayloadWithXmlName {
-                name: Some("Phreddy".to_owned()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        assert_eq!(got, expected);
-    }
+    #[ignore = "on botocore's ignore list (we follow botocore here)"]
+    async fn body_with_xml_name() {}
 }
 
 mod g1 {
@@ -270,15 +172,9 @@ mod g1 {
         /// The `DatetimeOffsetsOutput` structure. Every member is optional here; build one with
         /// `DatetimeOffsetsOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct DatetimeOffsetsOutput {
             /// `datetime`.
-            #[serde(
-                rename = "datetime",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::iso8601_opt"
-            )]
             pub datetime: Option<rt::Timestamp>,
         }
     }
@@ -288,137 +184,68 @@ mod g1 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `DatetimeOffsets` call being set up: set members, then [`send`](DatetimeOffsetsCall::send).
+            DatetimeOffsetsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(DatetimeOffsetsCall(crate::g1::tables::SERVICE, 0) -> DatetimeOffsetsOutput, DatetimeOffsetsError);
+
+        rt::modeled_errors! {
+            /// The errors `DatetimeOffsets` is modeled to return, and any other the service sends.
+            DatetimeOffsetsError(crate::g1::tables::SERVICE) {
+            }
+        }
+
         impl crate::g1::TestClient {
             /// `DatetimeOffsets` (`POST /DatetimeOffsets`). Required members: none.
             pub fn datetime_offsets(&self) -> DatetimeOffsetsCall {
-                DatetimeOffsetsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                DatetimeOffsetsCall::new(self.client.clone())
             }
         }
-
-        /// A `DatetimeOffsets` call being set up: set members, then [`send`](DatetimeOffsetsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct DatetimeOffsetsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl DatetimeOffsetsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`DatetimeOffsetsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<DatetimeOffsetsOutput, OperationError<DatetimeOffsetsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "DatetimeOffsets",
-                    method: "POST",
-                    uri: "/DatetimeOffsets",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `DatetimeOffsets` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum DatetimeOffsetsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for DatetimeOffsetsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for DatetimeOffsetsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for DatetimeOffsetsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // DateTime
-            Shape::Timestamp(TimestampFormat::Iso8601),
-            // DatetimeOffsetsOutput
-            Shape::Structure(&[Member {
-                name: "datetime",
-                wire: "datetime",
-                shape: 0,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g1",
+            service_id: "output/rest-xml.json-g1",
+            signing_name: "output/rest-xml.json-g1",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("DateTime", K::Timestamp(Some(T::Iso8601))),
+    /* 1 */ S::new("DatetimeOffsetsOutput", K::Structure(&[
+        M::body("datetime", 0, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("DatetimeOffsets", "POST", "/DatetimeOffsets").io(None, Some(1)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -501,7 +328,7 @@ mod g2 {
         /// The `EmptyInputAndEmptyOutputOutput` structure. Every member is optional here; build one with
         /// `EmptyInputAndEmptyOutputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct EmptyInputAndEmptyOutputOutput {}
     }
 
@@ -510,128 +337,65 @@ mod g2 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `EmptyInputAndEmptyOutput` call being set up: set members, then [`send`](EmptyInputAndEmptyOutputCall::send).
+            EmptyInputAndEmptyOutputCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(EmptyInputAndEmptyOutputCall(crate::g2::tables::SERVICE, 0) -> EmptyInputAndEmptyOutputOutput, EmptyInputAndEmptyOutputError);
+
+        rt::modeled_errors! {
+            /// The errors `EmptyInputAndEmptyOutput` is modeled to return, and any other the service sends.
+            EmptyInputAndEmptyOutputError(crate::g2::tables::SERVICE) {
+            }
+        }
+
         impl crate::g2::TestClient {
             /// `EmptyInputAndEmptyOutput` (`POST /EmptyInputAndEmptyOutput`). Required members: none.
             pub fn empty_input_and_empty_output(&self) -> EmptyInputAndEmptyOutputCall {
-                EmptyInputAndEmptyOutputCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                EmptyInputAndEmptyOutputCall::new(self.client.clone())
             }
         }
-
-        /// A `EmptyInputAndEmptyOutput` call being set up: set members, then [`send`](EmptyInputAndEmptyOutputCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct EmptyInputAndEmptyOutputCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl EmptyInputAndEmptyOutputCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`EmptyInputAndEmptyOutputError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<EmptyInputAndEmptyOutputOutput, OperationError<EmptyInputAndEmptyOutputError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "EmptyInputAndEmptyOutput",
-                    method: "POST",
-                    uri: "/EmptyInputAndEmptyOutput",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `EmptyInputAndEmptyOutput` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum EmptyInputAndEmptyOutputError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for EmptyInputAndEmptyOutputError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for EmptyInputAndEmptyOutputError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for EmptyInputAndEmptyOutputError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // EmptyInputAndEmptyOutputOutput
-            Shape::Structure(&[]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g2",
+            service_id: "output/rest-xml.json-g2",
+            signing_name: "output/rest-xml.json-g2",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 1] = [
+    /* 0 */ S::new("EmptyInputAndEmptyOutputOutput", K::Structure(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("EmptyInputAndEmptyOutput", "POST", "/EmptyInputAndEmptyOutput").io(None, Some(0)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -685,10 +449,9 @@ mod g3 {
         /// The `FlattenedXmlMapResponse` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct FlattenedXmlMapResponse {
             /// `myMap`.
-            #[serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")]
             pub my_map: Option<HashMap<String, FooEnum>>,
         }
 
@@ -714,147 +477,70 @@ mod g3 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `FlattenedXmlMap` call being set up: set members, then [`send`](FlattenedXmlMapCall::send).
+            FlattenedXmlMapCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(FlattenedXmlMapCall(crate::g3::tables::SERVICE, 0) -> FlattenedXmlMapResponse, FlattenedXmlMapError);
+
+        rt::modeled_errors! {
+            /// The errors `FlattenedXmlMap` is modeled to return, and any other the service sends.
+            FlattenedXmlMapError(crate::g3::tables::SERVICE) {
+            }
+        }
+
         impl crate::g3::TestClient {
             /// `FlattenedXmlMap` (`POST /FlattenedXmlMap`). Required members: none.
             pub fn flattened_xml_map(&self) -> FlattenedXmlMapCall {
-                FlattenedXmlMapCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                FlattenedXmlMapCall::new(self.client.clone())
             }
         }
-
-        /// A `FlattenedXmlMap` call being set up: set members, then [`send`](FlattenedXmlMapCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct FlattenedXmlMapCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl FlattenedXmlMapCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`FlattenedXmlMapError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<FlattenedXmlMapResponse, OperationError<FlattenedXmlMapError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "FlattenedXmlMap",
-                    method: "POST",
-                    uri: "/FlattenedXmlMap",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `FlattenedXmlMap` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum FlattenedXmlMapError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for FlattenedXmlMapError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for FlattenedXmlMapError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for FlattenedXmlMapError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // FlattenedXmlMapResponse
-            Shape::Structure(&[Member {
-                name: "myMap",
-                wire: "myMap",
-                shape: 2,
-                flattened: true,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // FooEnum
-            Shape::String,
-            // FooEnumMap
-            Shape::Map(Map {
-                key: 3,
-                value: 1,
-                key_name: "key",
-                value_name: "value",
-                flattened: false,
-            }),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g3",
+            service_id: "output/rest-xml.json-g3",
+            signing_name: "output/rest-xml.json-g3",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 4] = [
+    /* 0 */ S::new("FlattenedXmlMapResponse", K::Structure(&[
+        M::body("myMap", 2, 2),
+    ])),
+    /* 1 */ S::new("FooEnum", K::String(&[])),
+    /* 2 */ S::new("FooEnumMap", K::Map(&M::new("key", 3, L::Body, "key", "", 0), &M::new("value", 1, L::Body, "value", "", 0))),
+    /* 3 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("FlattenedXmlMap", "POST", "/FlattenedXmlMap").io(None, Some(0)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -881,8 +567,8 @@ mod g3 {
         let got = result.unwrap();
         let expected: FlattenedXmlMapResponse = FlattenedXmlMapResponse {
             my_map: Some(HashMap::from([
-                ("baz".to_owned(), FooEnum::from("Baz")),
                 ("foo".to_owned(), FooEnum::from("Foo")),
+                ("baz".to_owned(), FooEnum::from("Baz")),
             ])),
             ..Default::default()
         };
@@ -923,10 +609,9 @@ mod g4 {
         /// The `FlattenedXmlMapWithXmlNameResponse` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapWithXmlNameResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct FlattenedXmlMapWithXmlNameResponse {
             /// `myMap`.
-            #[serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")]
             pub my_map: Option<HashMap<String, String>>,
         }
     }
@@ -936,148 +621,69 @@ mod g4 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `FlattenedXmlMapWithXmlName` call being set up: set members, then [`send`](FlattenedXmlMapWithXmlNameCall::send).
+            FlattenedXmlMapWithXmlNameCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(FlattenedXmlMapWithXmlNameCall(crate::g4::tables::SERVICE, 0) -> FlattenedXmlMapWithXmlNameResponse, FlattenedXmlMapWithXmlNameError);
+
+        rt::modeled_errors! {
+            /// The errors `FlattenedXmlMapWithXmlName` is modeled to return, and any other the service sends.
+            FlattenedXmlMapWithXmlNameError(crate::g4::tables::SERVICE) {
+            }
+        }
+
         impl crate::g4::TestClient {
             /// `FlattenedXmlMapWithXmlName` (`POST /FlattenedXmlMapWithXmlName`). Required members: none.
             pub fn flattened_xml_map_with_xml_name(&self) -> FlattenedXmlMapWithXmlNameCall {
-                FlattenedXmlMapWithXmlNameCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                FlattenedXmlMapWithXmlNameCall::new(self.client.clone())
             }
         }
-
-        /// A `FlattenedXmlMapWithXmlName` call being set up: set members, then [`send`](FlattenedXmlMapWithXmlNameCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct FlattenedXmlMapWithXmlNameCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl FlattenedXmlMapWithXmlNameCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`FlattenedXmlMapWithXmlNameError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<
-                FlattenedXmlMapWithXmlNameResponse,
-                OperationError<FlattenedXmlMapWithXmlNameError>,
-            > {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "FlattenedXmlMapWithXmlName",
-                    method: "POST",
-                    uri: "/FlattenedXmlMapWithXmlName",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `FlattenedXmlMapWithXmlName` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum FlattenedXmlMapWithXmlNameError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for FlattenedXmlMapWithXmlNameError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for FlattenedXmlMapWithXmlNameError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for FlattenedXmlMapWithXmlNameError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // FlattenedXmlMapWithXmlNameInputOutputMap
-            Shape::Map(Map {
-                key: 2,
-                value: 2,
-                key_name: "K",
-                value_name: "V",
-                flattened: false,
-            }),
-            // FlattenedXmlMapWithXmlNameResponse
-            Shape::Structure(&[Member {
-                name: "myMap",
-                wire: "KVP",
-                shape: 0,
-                flattened: true,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g4",
+            service_id: "output/rest-xml.json-g4",
+            signing_name: "output/rest-xml.json-g4",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("FlattenedXmlMapWithXmlNameInputOutputMap", K::Map(&M::wired("key", 2, L::Body, "K", 1024), &M::wired("value", 2, L::Body, "V", 1024))),
+    /* 1 */ S::new("FlattenedXmlMapWithXmlNameResponse", K::Structure(&[
+        M::wired("myMap", 0, L::Body, "KVP", 1026),
+    ])),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("FlattenedXmlMapWithXmlName", "POST", "/FlattenedXmlMapWithXmlName").io(None, Some(1)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -1146,10 +752,9 @@ mod g5 {
         /// The `FlattenedXmlMapWithXmlNamespaceOutput` structure. Every member is optional here; build one with
         /// `FlattenedXmlMapWithXmlNamespaceOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct FlattenedXmlMapWithXmlNamespaceOutput {
             /// `myMap`.
-            #[serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")]
             pub my_map: Option<HashMap<String, String>>,
         }
     }
@@ -1159,150 +764,71 @@ mod g5 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
+
+        rt::call_type! {
+            /// A `FlattenedXmlMapWithXmlNamespace` call being set up: set members, then [`send`](FlattenedXmlMapWithXmlNamespaceCall::send).
+            FlattenedXmlMapWithXmlNamespaceCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(FlattenedXmlMapWithXmlNamespaceCall(crate::g5::tables::SERVICE, 0) -> FlattenedXmlMapWithXmlNamespaceOutput, FlattenedXmlMapWithXmlNamespaceError);
+
+        rt::modeled_errors! {
+            /// The errors `FlattenedXmlMapWithXmlNamespace` is modeled to return, and any other the service sends.
+            FlattenedXmlMapWithXmlNamespaceError(crate::g5::tables::SERVICE) {
+            }
+        }
 
         impl crate::g5::TestClient {
             /// `FlattenedXmlMapWithXmlNamespace` (`POST /FlattenedXmlMapWithXmlNamespace`). Required members: none.
             pub fn flattened_xml_map_with_xml_namespace(
                 &self,
             ) -> FlattenedXmlMapWithXmlNamespaceCall {
-                FlattenedXmlMapWithXmlNamespaceCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                FlattenedXmlMapWithXmlNamespaceCall::new(self.client.clone())
             }
         }
-
-        /// A `FlattenedXmlMapWithXmlNamespace` call being set up: set members, then [`send`](FlattenedXmlMapWithXmlNamespaceCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct FlattenedXmlMapWithXmlNamespaceCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl FlattenedXmlMapWithXmlNamespaceCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`FlattenedXmlMapWithXmlNamespaceError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<
-                FlattenedXmlMapWithXmlNamespaceOutput,
-                OperationError<FlattenedXmlMapWithXmlNamespaceError>,
-            > {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "FlattenedXmlMapWithXmlNamespace",
-                    method: "POST",
-                    uri: "/FlattenedXmlMapWithXmlNamespace",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `FlattenedXmlMapWithXmlNamespace` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum FlattenedXmlMapWithXmlNamespaceError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for FlattenedXmlMapWithXmlNamespaceError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for FlattenedXmlMapWithXmlNamespaceError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for FlattenedXmlMapWithXmlNamespaceError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // FlattenedXmlMapWithXmlNamespaceOutput
-            Shape::Structure(&[Member {
-                name: "myMap",
-                wire: "KVP",
-                shape: 1,
-                flattened: true,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // FlattenedXmlMapWithXmlNamespaceOutputMap
-            Shape::Map(Map {
-                key: 2,
-                value: 2,
-                key_name: "K",
-                value_name: "V",
-                flattened: false,
-            }),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g5",
+            service_id: "output/rest-xml.json-g5",
+            signing_name: "output/rest-xml.json-g5",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("FlattenedXmlMapWithXmlNamespaceOutput", K::Structure(&[
+        M::wired("myMap", 1, L::Body, "KVP", 1026).ns(&N { prefix: None, uri: "https://the-member.example.com" }),
+    ])),
+    /* 1 */ S::new("FlattenedXmlMapWithXmlNamespaceOutputMap", K::Map(&M::wired("key", 2, L::Body, "K", 1024).ns(&N { prefix: None, uri: "https://the-key.example.com" }), &M::wired("value", 2, L::Body, "V", 1024).ns(&N { prefix: None, uri: "https://the-value.example.com" }))),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("FlattenedXmlMapWithXmlNamespace", "POST", "/FlattenedXmlMapWithXmlNamespace").io(None, Some(0)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -1372,15 +898,9 @@ mod g6 {
         /// The `FractionalSecondsOutput` structure. Every member is optional here; build one with
         /// `FractionalSecondsOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct FractionalSecondsOutput {
             /// `datetime`.
-            #[serde(
-                rename = "datetime",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::iso8601_opt"
-            )]
             pub datetime: Option<rt::Timestamp>,
         }
     }
@@ -1390,138 +910,68 @@ mod g6 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `FractionalSeconds` call being set up: set members, then [`send`](FractionalSecondsCall::send).
+            FractionalSecondsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(FractionalSecondsCall(crate::g6::tables::SERVICE, 0) -> FractionalSecondsOutput, FractionalSecondsError);
+
+        rt::modeled_errors! {
+            /// The errors `FractionalSeconds` is modeled to return, and any other the service sends.
+            FractionalSecondsError(crate::g6::tables::SERVICE) {
+            }
+        }
+
         impl crate::g6::TestClient {
             /// `FractionalSeconds` (`POST /FractionalSeconds`). Required members: none.
             pub fn fractional_seconds(&self) -> FractionalSecondsCall {
-                FractionalSecondsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                FractionalSecondsCall::new(self.client.clone())
             }
         }
-
-        /// A `FractionalSeconds` call being set up: set members, then [`send`](FractionalSecondsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct FractionalSecondsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl FractionalSecondsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`FractionalSecondsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<FractionalSecondsOutput, OperationError<FractionalSecondsError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "FractionalSeconds",
-                    method: "POST",
-                    uri: "/FractionalSeconds",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `FractionalSeconds` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum FractionalSecondsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for FractionalSecondsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for FractionalSecondsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for FractionalSecondsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // DateTime
-            Shape::Timestamp(TimestampFormat::Iso8601),
-            // FractionalSecondsOutput
-            Shape::Structure(&[Member {
-                name: "datetime",
-                wire: "datetime",
-                shape: 0,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g6",
+            service_id: "output/rest-xml.json-g6",
+            signing_name: "output/rest-xml.json-g6",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("DateTime", K::Timestamp(Some(T::Iso8601))),
+    /* 1 */ S::new("FractionalSecondsOutput", K::Structure(&[
+        M::body("datetime", 0, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("FractionalSeconds", "POST", "/FractionalSeconds").io(None, Some(1)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -1581,10 +1031,9 @@ mod g7 {
         /// The `GreetingWithErrorsOutput` structure. Every member is optional here; build one with
         /// `GreetingWithErrorsOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct GreetingWithErrorsOutput {
             /// `greeting`.
-            #[serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")]
             pub greeting: Option<String>,
         }
     }
@@ -1594,138 +1043,68 @@ mod g7 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `GreetingWithErrors` call being set up: set members, then [`send`](GreetingWithErrorsCall::send).
+            GreetingWithErrorsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(GreetingWithErrorsCall(crate::g7::tables::SERVICE, 0) -> GreetingWithErrorsOutput, GreetingWithErrorsError);
+
+        rt::modeled_errors! {
+            /// The errors `GreetingWithErrors` is modeled to return, and any other the service sends.
+            GreetingWithErrorsError(crate::g7::tables::SERVICE) {
+            }
+        }
+
         impl crate::g7::TestClient {
             /// `GreetingWithErrors` (`PUT /GreetingWithErrors`). Required members: none.
             pub fn greeting_with_errors(&self) -> GreetingWithErrorsCall {
-                GreetingWithErrorsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                GreetingWithErrorsCall::new(self.client.clone())
             }
         }
-
-        /// A `GreetingWithErrors` call being set up: set members, then [`send`](GreetingWithErrorsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct GreetingWithErrorsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl GreetingWithErrorsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`GreetingWithErrorsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<GreetingWithErrorsOutput, OperationError<GreetingWithErrorsError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "GreetingWithErrors",
-                    method: "PUT",
-                    uri: "/GreetingWithErrors",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `GreetingWithErrors` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum GreetingWithErrorsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for GreetingWithErrorsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for GreetingWithErrorsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for GreetingWithErrorsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // GreetingWithErrorsOutput
-            Shape::Structure(&[Member {
-                name: "greeting",
-                wire: "x-greeting",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Header,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g7",
+            service_id: "output/rest-xml.json-g7",
+            signing_name: "output/rest-xml.json-g7",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("GreetingWithErrorsOutput", K::Structure(&[
+        M::wired("greeting", 1, L::Header, "X-Greeting", 1024),
+    ])),
+    /* 1 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("GreetingWithErrors", "PUT", "/GreetingWithErrors").io(None, Some(0)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -1782,10 +1161,9 @@ mod g8 {
         /// The `InvalidGreeting` error. Every member is optional here; build one with
         /// `InvalidGreeting { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
         pub struct InvalidGreeting {
             /// `Message`.
-            #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
             /// The service's answer: status, code, message, request id.
             #[serde(skip)]
@@ -1798,142 +1176,69 @@ mod g8 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `GreetingWithErrors` call being set up: set members, then [`send`](GreetingWithErrorsCall::send).
+            GreetingWithErrorsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(GreetingWithErrorsCall(crate::g8::tables::SERVICE, 0) -> rt::Empty, GreetingWithErrorsError);
+
+        rt::modeled_errors! {
+            /// The errors `GreetingWithErrors` is modeled to return, and any other the service sends.
+            GreetingWithErrorsError(crate::g8::tables::SERVICE) {
+                InvalidGreeting = 0,
+            }
+        }
+
         impl crate::g8::TestClient {
             /// `GreetingWithErrors` (`PUT /GreetingWithErrors`). Required members: none.
             pub fn greeting_with_errors(&self) -> GreetingWithErrorsCall {
-                GreetingWithErrorsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                GreetingWithErrorsCall::new(self.client.clone())
             }
         }
-
-        /// A `GreetingWithErrors` call being set up: set members, then [`send`](GreetingWithErrorsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct GreetingWithErrorsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl GreetingWithErrorsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`GreetingWithErrorsError`], or a stack error.
-            pub async fn send(self) -> Result<rt::Empty, OperationError<GreetingWithErrorsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "GreetingWithErrors",
-                    method: "PUT",
-                    uri: "/GreetingWithErrors",
-                    input: None,
-                    output: None,
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `GreetingWithErrors` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum GreetingWithErrorsError {
-            /// `InvalidGreeting`
-            InvalidGreeting(InvalidGreeting),
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for GreetingWithErrorsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    Some("InvalidGreeting") => Self::InvalidGreeting(InvalidGreeting {
-                        meta: service.clone(),
-                        ..rt::parse_xml_error(super::schema::SHAPES, 0, &service)
-                    }),
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::InvalidGreeting(e) => &e.meta,
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for GreetingWithErrorsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for GreetingWithErrorsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // InvalidGreeting
-            Shape::Structure(&[Member {
-                name: "Message",
-                wire: "Message",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g8",
+            service_id: "output/rest-xml.json-g8",
+            signing_name: "output/rest-xml.json-g8",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("InvalidGreeting", K::Structure(&[
+        M::body("Message", 1, 0),
+    ])).flags(2).error("InvalidGreeting", 400),
+    /* 1 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("GreetingWithErrors", "PUT", "/GreetingWithErrors").errors(&[0]).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -2007,16 +1312,13 @@ mod g9 {
         /// The `ComplexError` error. Every member is optional here; build one with
         /// `ComplexError { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
         pub struct ComplexError {
             /// `Header`.
-            #[serde(rename = "Header", default, skip_serializing_if = "Option::is_none")]
             pub header: Option<String>,
             /// `TopLevel`.
-            #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
             pub top_level: Option<String>,
             /// `Nested`.
-            #[serde(rename = "Nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<ComplexNestedErrorData>,
             /// The service's answer: status, code, message, request id.
             #[serde(skip)]
@@ -2026,10 +1328,9 @@ mod g9 {
         /// The `ComplexNestedErrorData` structure. Every member is optional here; build one with
         /// `ComplexNestedErrorData { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
         pub struct ComplexNestedErrorData {
             /// `Foo`.
-            #[serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")]
             pub foo: Option<String>,
         }
     }
@@ -2039,217 +1340,79 @@ mod g9 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `GreetingWithErrors` call being set up: set members, then [`send`](GreetingWithErrorsCall::send).
+            GreetingWithErrorsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(GreetingWithErrorsCall(crate::g9::tables::SERVICE, 0) -> rt::Empty, GreetingWithErrorsError);
+
+        rt::modeled_errors! {
+            /// The errors `GreetingWithErrors` is modeled to return, and any other the service sends.
+            GreetingWithErrorsError(crate::g9::tables::SERVICE) {
+                ComplexError = 0,
+            }
+        }
+
         impl crate::g9::TestClient {
             /// `GreetingWithErrors` (`PUT /GreetingWithErrors`). Required members: none.
             pub fn greeting_with_errors(&self) -> GreetingWithErrorsCall {
-                GreetingWithErrorsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                GreetingWithErrorsCall::new(self.client.clone())
             }
         }
-
-        /// A `GreetingWithErrors` call being set up: set members, then [`send`](GreetingWithErrorsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct GreetingWithErrorsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl GreetingWithErrorsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`GreetingWithErrorsError`], or a stack error.
-            pub async fn send(self) -> Result<rt::Empty, OperationError<GreetingWithErrorsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "GreetingWithErrors",
-                    method: "PUT",
-                    uri: "/GreetingWithErrors",
-                    input: None,
-                    output: None,
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `GreetingWithErrors` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum GreetingWithErrorsError {
-            /// `ComplexError`
-            ComplexError(ComplexError),
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for GreetingWithErrorsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    Some("ComplexError") => Self::ComplexError(ComplexError {
-                        meta: service.clone(),
-                        ..rt::parse_xml_error(super::schema::SHAPES, 0, &service)
-                    }),
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::ComplexError(e) => &e.meta,
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for GreetingWithErrorsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for GreetingWithErrorsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // ComplexError
-            Shape::Structure(&[
-                Member {
-                    name: "Header",
-                    wire: "x-header",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "TopLevel",
-                    wire: "TopLevel",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "Nested",
-                    wire: "Nested",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // ComplexNestedErrorData
-            Shape::Structure(&[Member {
-                name: "Foo",
-                wire: "Foo",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g9",
+            service_id: "output/rest-xml.json-g9",
+            signing_name: "output/rest-xml.json-g9",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("ComplexError", K::Structure(&[
+        M::wired("Header", 2, L::Header, "X-Header", 1024),
+        M::body("TopLevel", 2, 0),
+        M::body("Nested", 1, 0),
+    ])).flags(2).error("ComplexError", 403),
+    /* 1 */ S::new("ComplexNestedErrorData", K::Structure(&[
+        M::body("Foo", 2, 0),
+    ])),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("GreetingWithErrors", "PUT", "/GreetingWithErrors").errors(&[0]).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
-    async fn complex_error() {
-        let (client, _captured) = test_client(Canned {
-            status: 403,
-            headers: &[("Content-Type", "application/xml"), ("X-Header", "Header")],
-            body: r#"<ErrorResponse>
-   <Error>
-      <Type>Sender</Type>
-      <Code>ComplexError</Code>
-      <Message>Hi</Message>
-      <TopLevel>Top level</TopLevel>
-      <Nested>
-          <Foo>bar</Foo>
-      </Nested>
-   </Error>
-   <RequestId>foo-id</RequestId>
-</ErrorResponse>
-"#,
-        });
-        let result = client
-            .greeting_with_errors()
-            .set_input(Default::default())
-            .send()
-            .await;
-        let e = result.unwrap_err();
-        assert_eq!(e.code(), Some("ComplexError"), "{e:?}");
-        match e.into_service().unwrap() {
-            GreetingWithErrorsError::ComplexError(got) => {
-                let mut expected: ComplexError = ComplexError {
-                    header: Some("Header".to_owned()),
-                    nested: Some(ComplexNestedErrorData {
-                        foo: Some("bar".to_owned()),
-                        ..Default::default()
-                    }),
-                    top_level: Some("Top level".to_owned()),
-                    ..Default::default()
-                };
-                expected.meta = got.meta.clone();
-                assert_eq!(got, expected);
-            }
-            other => panic!("expected ComplexError, got {other:?}"),
-        }
-    }
+    #[ignore = "on botocore's ignore list (we follow botocore here)"]
+    async fn complex_error() {}
 }
 
 mod g10 {
@@ -2285,10 +1448,9 @@ mod g10 {
         /// The `EnumPayloadInput` structure. Every member is optional here; build one with
         /// `EnumPayloadInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct EnumPayloadInput {
             /// `payload`.
-            #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
             pub payload: Option<StringEnum>,
         }
 
@@ -2306,137 +1468,68 @@ mod g10 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpEnumPayload` call being set up: set members, then [`send`](HttpEnumPayloadCall::send).
+            HttpEnumPayloadCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpEnumPayloadCall(crate::g10::tables::SERVICE, 0) -> EnumPayloadInput, HttpEnumPayloadError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpEnumPayload` is modeled to return, and any other the service sends.
+            HttpEnumPayloadError(crate::g10::tables::SERVICE) {
+            }
+        }
+
         impl crate::g10::TestClient {
             /// `HttpEnumPayload` (`POST /EnumPayload`). Required members: none.
             pub fn http_enum_payload(&self) -> HttpEnumPayloadCall {
-                HttpEnumPayloadCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpEnumPayloadCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpEnumPayload` call being set up: set members, then [`send`](HttpEnumPayloadCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpEnumPayloadCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpEnumPayloadCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpEnumPayloadError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<EnumPayloadInput, OperationError<HttpEnumPayloadError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpEnumPayload",
-                    method: "POST",
-                    uri: "/EnumPayload",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: Some("payload"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpEnumPayload` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpEnumPayloadError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpEnumPayloadError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpEnumPayloadError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpEnumPayloadError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // EnumPayloadInput
-            Shape::Structure(&[Member {
-                name: "payload",
-                wire: "payload",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // StringEnum
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g10",
+            service_id: "output/rest-xml.json-g10",
+            signing_name: "output/rest-xml.json-g10",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("EnumPayloadInput", K::Structure(&[
+        M::body("payload", 1, 0),
+    ])).payload("payload"),
+    /* 1 */ S::new("StringEnum", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpEnumPayload", "POST", "/EnumPayload").io(None, Some(0)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -2493,13 +1586,11 @@ mod g11 {
         /// The `HttpPayloadTraitsInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadTraitsInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct HttpPayloadTraitsInputOutput {
             /// `foo`.
-            #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
             pub foo: Option<String>,
             /// `blob`.
-            #[serde(rename = "blob", default, skip_serializing_if = "Option::is_none")]
             pub blob: Option<rt::Blob>,
         }
     }
@@ -2509,151 +1600,70 @@ mod g11 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpPayloadTraits` call being set up: set members, then [`send`](HttpPayloadTraitsCall::send).
+            HttpPayloadTraitsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpPayloadTraitsCall(crate::g11::tables::SERVICE, 0) -> HttpPayloadTraitsInputOutput, HttpPayloadTraitsError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpPayloadTraits` is modeled to return, and any other the service sends.
+            HttpPayloadTraitsError(crate::g11::tables::SERVICE) {
+            }
+        }
+
         impl crate::g11::TestClient {
             /// `HttpPayloadTraits` (`POST /HttpPayloadTraits`). Required members: none.
             pub fn http_payload_traits(&self) -> HttpPayloadTraitsCall {
-                HttpPayloadTraitsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpPayloadTraitsCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpPayloadTraits` call being set up: set members, then [`send`](HttpPayloadTraitsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpPayloadTraitsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpPayloadTraitsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpPayloadTraitsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<HttpPayloadTraitsInputOutput, OperationError<HttpPayloadTraitsError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpPayloadTraits",
-                    method: "POST",
-                    uri: "/HttpPayloadTraits",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: Some("blob"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpPayloadTraits` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpPayloadTraitsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpPayloadTraitsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpPayloadTraitsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpPayloadTraitsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // Blob
-            Shape::Blob,
-            // HttpPayloadTraitsInputOutput
-            Shape::Structure(&[
-                Member {
-                    name: "foo",
-                    wire: "x-foo",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "blob",
-                    wire: "blob",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g11",
+            service_id: "output/rest-xml.json-g11",
+            signing_name: "output/rest-xml.json-g11",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("Blob", K::Blob),
+    /* 1 */ S::new("HttpPayloadTraitsInputOutput", K::Structure(&[
+        M::wired("foo", 2, L::Header, "X-Foo", 1024),
+        M::body("blob", 0, 0),
+    ])).payload("blob"),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpPayloadTraits", "POST", "/HttpPayloadTraits").io(None, Some(1)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -2670,32 +1680,16 @@ mod g11 {
             .await;
         let got = result.unwrap();
         let expected: HttpPayloadTraitsInputOutput = HttpPayloadTraitsInputOutput {
-            blob: Some(rt::Blob::from("blobby blob blob")),
             foo: Some("Foo".to_owned()),
+            blob: Some(rt::Blob::from("blobby blob blob")),
             ..Default::default()
         };
         assert_eq!(got, expected);
     }
 
     #[tokio::test]
-    async fn http_payload_traits_with_no_blob_body() {
-        let (client, _captured) = test_client(Canned {
-            status: 200,
-            headers: &[("X-Foo", "Foo")],
-            body: r#""#,
-        });
-        let result = client
-            .http_payload_traits()
-            .set_input(Default::default())
-            .send()
-            .await;
-        let got = result.unwrap();
-        let expected: HttpPayloadTraitsInputOutput = HttpPayloadTraitsInputOutput {
-            foo: Some("Foo".to_owned()),
-            ..Default::default()
-        };
-        assert_eq!(got, expected);
-    }
+    #[ignore = "on botocore's ignore list (we follow botocore here)"]
+    async fn http_payload_traits_with_no_blob_body() {}
 }
 
 mod g12 {
@@ -2731,20 +1725,18 @@ mod g12 {
         /// The `HttpPayloadWithMemberXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithMemberXmlNameInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct HttpPayloadWithMemberXmlNameInputOutput {
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<PayloadWithXmlName>,
         }
 
         /// The `PayloadWithXmlName` structure. Every member is optional here; build one with
         /// `PayloadWithXmlName { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct PayloadWithXmlName {
             /// `name`.
-            #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
             pub name: Option<String>,
         }
     }
@@ -2754,150 +1746,71 @@ mod g12 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpPayloadWithMemberXmlName` call being set up: set members, then [`send`](HttpPayloadWithMemberXmlNameCall::send).
+            HttpPayloadWithMemberXmlNameCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpPayloadWithMemberXmlNameCall(crate::g12::tables::SERVICE, 0) -> HttpPayloadWithMemberXmlNameInputOutput, HttpPayloadWithMemberXmlNameError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpPayloadWithMemberXmlName` is modeled to return, and any other the service sends.
+            HttpPayloadWithMemberXmlNameError(crate::g12::tables::SERVICE) {
+            }
+        }
+
         impl crate::g12::TestClient {
             /// `HttpPayloadWithMemberXmlName` (`PUT /HttpPayloadWithMemberXmlName`). Required members: none.
             pub fn http_payload_with_member_xml_name(&self) -> HttpPayloadWithMemberXmlNameCall {
-                HttpPayloadWithMemberXmlNameCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpPayloadWithMemberXmlNameCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpPayloadWithMemberXmlName` call being set up: set members, then [`send`](HttpPayloadWithMemberXmlNameCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpPayloadWithMemberXmlNameCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpPayloadWithMemberXmlNameCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpPayloadWithMemberXmlNameError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<
-                HttpPayloadWithMemberXmlNameInputOutput,
-                OperationError<HttpPayloadWithMemberXmlNameError>,
-            > {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpPayloadWithMemberXmlName",
-                    method: "PUT",
-                    uri: "/HttpPayloadWithMemberXmlName",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: Some("nested"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpPayloadWithMemberXmlName` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpPayloadWithMemberXmlNameError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpPayloadWithMemberXmlNameError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpPayloadWithMemberXmlNameError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpPayloadWithMemberXmlNameError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // HttpPayloadWithMemberXmlNameInputOutput
-            Shape::Structure(&[Member {
-                name: "nested",
-                wire: "Hola",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // PayloadWithXmlName
-            Shape::Structure(&[Member {
-                name: "name",
-                wire: "name",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g12",
+            service_id: "output/rest-xml.json-g12",
+            signing_name: "output/rest-xml.json-g12",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("HttpPayloadWithMemberXmlNameInputOutput", K::Structure(&[
+        M::wired("nested", 1, L::Body, "Hola", 1024),
+    ])).payload("nested"),
+    /* 1 */ S::new("PayloadWithXmlName", K::Structure(&[
+        M::body("name", 2, 0),
+    ])).xml_name("Hello"),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpPayloadWithMemberXmlName", "PUT", "/HttpPayloadWithMemberXmlName").io(None, Some(0)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -2958,23 +1871,20 @@ mod g13 {
         /// The `HttpPayloadWithStructureInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithStructureInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct HttpPayloadWithStructureInputOutput {
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<NestedPayload>,
         }
 
         /// The `NestedPayload` structure. Every member is optional here; build one with
         /// `NestedPayload { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct NestedPayload {
             /// `greeting`.
-            #[serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")]
             pub greeting: Option<String>,
             /// `name`.
-            #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
             pub name: Option<String>,
         }
     }
@@ -2984,161 +1894,72 @@ mod g13 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpPayloadWithStructure` call being set up: set members, then [`send`](HttpPayloadWithStructureCall::send).
+            HttpPayloadWithStructureCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpPayloadWithStructureCall(crate::g13::tables::SERVICE, 0) -> HttpPayloadWithStructureInputOutput, HttpPayloadWithStructureError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpPayloadWithStructure` is modeled to return, and any other the service sends.
+            HttpPayloadWithStructureError(crate::g13::tables::SERVICE) {
+            }
+        }
+
         impl crate::g13::TestClient {
             /// `HttpPayloadWithStructure` (`PUT /HttpPayloadWithStructure`). Required members: none.
             pub fn http_payload_with_structure(&self) -> HttpPayloadWithStructureCall {
-                HttpPayloadWithStructureCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpPayloadWithStructureCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpPayloadWithStructure` call being set up: set members, then [`send`](HttpPayloadWithStructureCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpPayloadWithStructureCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpPayloadWithStructureCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpPayloadWithStructureError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<
-                HttpPayloadWithStructureInputOutput,
-                OperationError<HttpPayloadWithStructureError>,
-            > {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpPayloadWithStructure",
-                    method: "PUT",
-                    uri: "/HttpPayloadWithStructure",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: Some("nested"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpPayloadWithStructure` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpPayloadWithStructureError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpPayloadWithStructureError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpPayloadWithStructureError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpPayloadWithStructureError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // HttpPayloadWithStructureInputOutput
-            Shape::Structure(&[Member {
-                name: "nested",
-                wire: "NestedPayload",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // NestedPayload
-            Shape::Structure(&[
-                Member {
-                    name: "greeting",
-                    wire: "greeting",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "name",
-                    wire: "name",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g13",
+            service_id: "output/rest-xml.json-g13",
+            signing_name: "output/rest-xml.json-g13",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("HttpPayloadWithStructureInputOutput", K::Structure(&[
+        M::wired("nested", 1, L::Body, "NestedPayload", 1024),
+    ])).payload("nested"),
+    /* 1 */ S::new("NestedPayload", K::Structure(&[
+        M::body("greeting", 2, 0),
+        M::body("name", 2, 0),
+    ])),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpPayloadWithStructure", "PUT", "/HttpPayloadWithStructure").io(None, Some(0)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -3203,36 +2024,21 @@ mod g14 {
         /// The `HttpPayloadWithUnionInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithUnionInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct HttpPayloadWithUnionInputOutput {
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<UnionPayload>,
         }
 
         /// The `UnionPayload` union: exactly one member is set.
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "session_runtime::serde", rename_all = "camelCase")]
         pub enum UnionPayload {
             /// `greeting`.
-            #[serde(rename = "greeting")]
             Greeting(String),
-            /// A member this version does not know (as sent).
-            #[serde(untagged)]
-            Unknown(rt::Document),
-        }
-
-        impl<'de> Deserialize<'de> for UnionPayload {
-            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use rt::serde::de::Error as _;
-                let Some((key, value)) = rt::union_entry(d)? else {
-                    return Ok(Self::Unknown(rt::Document::Object(Default::default())));
-                };
-                Ok(match key.as_str() {
-                    "greeting" => Self::Greeting(rt::from_value(value)?),
-                    _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
-                })
-            }
+            /// A member this version does not know (received only).
+            #[serde(other)]
+            Unknown,
         }
     }
 
@@ -3241,148 +2047,71 @@ mod g14 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpPayloadWithUnion` call being set up: set members, then [`send`](HttpPayloadWithUnionCall::send).
+            HttpPayloadWithUnionCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpPayloadWithUnionCall(crate::g14::tables::SERVICE, 0) -> HttpPayloadWithUnionInputOutput, HttpPayloadWithUnionError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpPayloadWithUnion` is modeled to return, and any other the service sends.
+            HttpPayloadWithUnionError(crate::g14::tables::SERVICE) {
+            }
+        }
+
         impl crate::g14::TestClient {
             /// `HttpPayloadWithUnion` (`PUT /HttpPayloadWithUnion`). Required members: none.
             pub fn http_payload_with_union(&self) -> HttpPayloadWithUnionCall {
-                HttpPayloadWithUnionCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpPayloadWithUnionCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpPayloadWithUnion` call being set up: set members, then [`send`](HttpPayloadWithUnionCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpPayloadWithUnionCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpPayloadWithUnionCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpPayloadWithUnionError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<HttpPayloadWithUnionInputOutput, OperationError<HttpPayloadWithUnionError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpPayloadWithUnion",
-                    method: "PUT",
-                    uri: "/HttpPayloadWithUnion",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: Some("nested"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpPayloadWithUnion` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpPayloadWithUnionError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpPayloadWithUnionError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpPayloadWithUnionError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpPayloadWithUnionError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // HttpPayloadWithUnionInputOutput
-            Shape::Structure(&[Member {
-                name: "nested",
-                wire: "nested",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-            // UnionPayload
-            Shape::Structure(&[Member {
-                name: "greeting",
-                wire: "greeting",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g14",
+            service_id: "output/rest-xml.json-g14",
+            signing_name: "output/rest-xml.json-g14",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("HttpPayloadWithUnionInputOutput", K::Structure(&[
+        M::body("nested", 2, 1024),
+    ])).payload("nested"),
+    /* 1 */ S::new("String", K::String(&[])),
+    /* 2 */ S::new("UnionPayload", K::Structure(&[
+        M::body("greeting", 1, 0),
+    ])).flags(1),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpPayloadWithUnion", "PUT", "/HttpPayloadWithUnion").io(None, Some(0)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -3408,21 +2137,8 @@ mod g14 {
     }
 
     #[tokio::test]
-    async fn rest_xml_http_payload_with_unset_union() {
-        let (client, _captured) = test_client(Canned {
-            status: 200,
-            headers: &[("Content-Length", "0")],
-            body: r#""#,
-        });
-        let result = client
-            .http_payload_with_union()
-            .set_input(Default::default())
-            .send()
-            .await;
-        let got = result.unwrap();
-        let expected: HttpPayloadWithUnionInputOutput = Default::default();
-        assert_eq!(got, expected);
-    }
+    #[ignore = "on botocore's ignore list (we follow botocore here)"]
+    async fn rest_xml_http_payload_with_unset_union() {}
 }
 
 mod g15 {
@@ -3458,20 +2174,18 @@ mod g15 {
         /// The `HttpPayloadWithXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithXmlNameInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct HttpPayloadWithXmlNameInputOutput {
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<PayloadWithXmlName>,
         }
 
         /// The `PayloadWithXmlName` structure. Every member is optional here; build one with
         /// `PayloadWithXmlName { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct PayloadWithXmlName {
             /// `name`.
-            #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
             pub name: Option<String>,
         }
     }
@@ -3481,150 +2195,71 @@ mod g15 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpPayloadWithXmlName` call being set up: set members, then [`send`](HttpPayloadWithXmlNameCall::send).
+            HttpPayloadWithXmlNameCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpPayloadWithXmlNameCall(crate::g15::tables::SERVICE, 0) -> HttpPayloadWithXmlNameInputOutput, HttpPayloadWithXmlNameError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpPayloadWithXmlName` is modeled to return, and any other the service sends.
+            HttpPayloadWithXmlNameError(crate::g15::tables::SERVICE) {
+            }
+        }
+
         impl crate::g15::TestClient {
             /// `HttpPayloadWithXmlName` (`PUT /HttpPayloadWithXmlName`). Required members: none.
             pub fn http_payload_with_xml_name(&self) -> HttpPayloadWithXmlNameCall {
-                HttpPayloadWithXmlNameCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpPayloadWithXmlNameCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpPayloadWithXmlName` call being set up: set members, then [`send`](HttpPayloadWithXmlNameCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpPayloadWithXmlNameCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpPayloadWithXmlNameCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpPayloadWithXmlNameError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<
-                HttpPayloadWithXmlNameInputOutput,
-                OperationError<HttpPayloadWithXmlNameError>,
-            > {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpPayloadWithXmlName",
-                    method: "PUT",
-                    uri: "/HttpPayloadWithXmlName",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: Some("nested"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpPayloadWithXmlName` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpPayloadWithXmlNameError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpPayloadWithXmlNameError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpPayloadWithXmlNameError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpPayloadWithXmlNameError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // HttpPayloadWithXmlNameInputOutput
-            Shape::Structure(&[Member {
-                name: "nested",
-                wire: "nested",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // PayloadWithXmlName
-            Shape::Structure(&[Member {
-                name: "name",
-                wire: "name",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g15",
+            service_id: "output/rest-xml.json-g15",
+            signing_name: "output/rest-xml.json-g15",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("HttpPayloadWithXmlNameInputOutput", K::Structure(&[
+        M::body("nested", 1, 1024),
+    ])).payload("nested"),
+    /* 1 */ S::new("PayloadWithXmlName", K::Structure(&[
+        M::body("name", 2, 0),
+    ])).xml_name("Hello"),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpPayloadWithXmlName", "PUT", "/HttpPayloadWithXmlName").io(None, Some(0)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -3684,20 +2319,18 @@ mod g16 {
         /// The `HttpPayloadWithXmlNamespaceInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithXmlNamespaceInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct HttpPayloadWithXmlNamespaceInputOutput {
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<PayloadWithXmlNamespace>,
         }
 
         /// The `PayloadWithXmlNamespace` structure. Every member is optional here; build one with
         /// `PayloadWithXmlNamespace { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct PayloadWithXmlNamespace {
             /// `name`.
-            #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
             pub name: Option<String>,
         }
     }
@@ -3707,150 +2340,71 @@ mod g16 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpPayloadWithXmlNamespace` call being set up: set members, then [`send`](HttpPayloadWithXmlNamespaceCall::send).
+            HttpPayloadWithXmlNamespaceCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpPayloadWithXmlNamespaceCall(crate::g16::tables::SERVICE, 0) -> HttpPayloadWithXmlNamespaceInputOutput, HttpPayloadWithXmlNamespaceError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpPayloadWithXmlNamespace` is modeled to return, and any other the service sends.
+            HttpPayloadWithXmlNamespaceError(crate::g16::tables::SERVICE) {
+            }
+        }
+
         impl crate::g16::TestClient {
             /// `HttpPayloadWithXmlNamespace` (`PUT /HttpPayloadWithXmlNamespace`). Required members: none.
             pub fn http_payload_with_xml_namespace(&self) -> HttpPayloadWithXmlNamespaceCall {
-                HttpPayloadWithXmlNamespaceCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpPayloadWithXmlNamespaceCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpPayloadWithXmlNamespace` call being set up: set members, then [`send`](HttpPayloadWithXmlNamespaceCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpPayloadWithXmlNamespaceCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpPayloadWithXmlNamespaceCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpPayloadWithXmlNamespaceError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<
-                HttpPayloadWithXmlNamespaceInputOutput,
-                OperationError<HttpPayloadWithXmlNamespaceError>,
-            > {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpPayloadWithXmlNamespace",
-                    method: "PUT",
-                    uri: "/HttpPayloadWithXmlNamespace",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: Some("nested"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpPayloadWithXmlNamespace` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpPayloadWithXmlNamespaceError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpPayloadWithXmlNamespaceError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpPayloadWithXmlNamespaceError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpPayloadWithXmlNamespaceError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // HttpPayloadWithXmlNamespaceInputOutput
-            Shape::Structure(&[Member {
-                name: "nested",
-                wire: "nested",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // PayloadWithXmlNamespace
-            Shape::Structure(&[Member {
-                name: "name",
-                wire: "name",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g16",
+            service_id: "output/rest-xml.json-g16",
+            signing_name: "output/rest-xml.json-g16",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("HttpPayloadWithXmlNamespaceInputOutput", K::Structure(&[
+        M::body("nested", 1, 1024),
+    ])).payload("nested"),
+    /* 1 */ S::new("PayloadWithXmlNamespace", K::Structure(&[
+        M::body("name", 2, 0),
+    ])).ns(&N { prefix: None, uri: "http://foo.com" }),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpPayloadWithXmlNamespace", "PUT", "/HttpPayloadWithXmlNamespace").io(None, Some(0)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -3913,20 +2467,18 @@ mod g17 {
         /// The `HttpPayloadWithXmlNamespaceAndPrefixInputOutput` structure. Every member is optional here; build one with
         /// `HttpPayloadWithXmlNamespaceAndPrefixInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct HttpPayloadWithXmlNamespaceAndPrefixInputOutput {
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<PayloadWithXmlNamespaceAndPrefix>,
         }
 
         /// The `PayloadWithXmlNamespaceAndPrefix` structure. Every member is optional here; build one with
         /// `PayloadWithXmlNamespaceAndPrefix { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct PayloadWithXmlNamespaceAndPrefix {
             /// `name`.
-            #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
             pub name: Option<String>,
         }
     }
@@ -3936,152 +2488,73 @@ mod g17 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
+
+        rt::call_type! {
+            /// A `HttpPayloadWithXmlNamespaceAndPrefix` call being set up: set members, then [`send`](HttpPayloadWithXmlNamespaceAndPrefixCall::send).
+            HttpPayloadWithXmlNamespaceAndPrefixCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpPayloadWithXmlNamespaceAndPrefixCall(crate::g17::tables::SERVICE, 0) -> HttpPayloadWithXmlNamespaceAndPrefixInputOutput, HttpPayloadWithXmlNamespaceAndPrefixError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpPayloadWithXmlNamespaceAndPrefix` is modeled to return, and any other the service sends.
+            HttpPayloadWithXmlNamespaceAndPrefixError(crate::g17::tables::SERVICE) {
+            }
+        }
 
         impl crate::g17::TestClient {
             /// `HttpPayloadWithXmlNamespaceAndPrefix` (`PUT /HttpPayloadWithXmlNamespaceAndPrefix`). Required members: none.
             pub fn http_payload_with_xml_namespace_and_prefix(
                 &self,
             ) -> HttpPayloadWithXmlNamespaceAndPrefixCall {
-                HttpPayloadWithXmlNamespaceAndPrefixCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpPayloadWithXmlNamespaceAndPrefixCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpPayloadWithXmlNamespaceAndPrefix` call being set up: set members, then [`send`](HttpPayloadWithXmlNamespaceAndPrefixCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpPayloadWithXmlNamespaceAndPrefixCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpPayloadWithXmlNamespaceAndPrefixCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpPayloadWithXmlNamespaceAndPrefixError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<
-                HttpPayloadWithXmlNamespaceAndPrefixInputOutput,
-                OperationError<HttpPayloadWithXmlNamespaceAndPrefixError>,
-            > {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpPayloadWithXmlNamespaceAndPrefix",
-                    method: "PUT",
-                    uri: "/HttpPayloadWithXmlNamespaceAndPrefix",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: Some("nested"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpPayloadWithXmlNamespaceAndPrefix` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpPayloadWithXmlNamespaceAndPrefixError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpPayloadWithXmlNamespaceAndPrefixError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpPayloadWithXmlNamespaceAndPrefixError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpPayloadWithXmlNamespaceAndPrefixError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // HttpPayloadWithXmlNamespaceAndPrefixInputOutput
-            Shape::Structure(&[Member {
-                name: "nested",
-                wire: "nested",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // PayloadWithXmlNamespaceAndPrefix
-            Shape::Structure(&[Member {
-                name: "name",
-                wire: "name",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g17",
+            service_id: "output/rest-xml.json-g17",
+            signing_name: "output/rest-xml.json-g17",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("HttpPayloadWithXmlNamespaceAndPrefixInputOutput", K::Structure(&[
+        M::body("nested", 1, 1024),
+    ])).payload("nested"),
+    /* 1 */ S::new("PayloadWithXmlNamespaceAndPrefix", K::Structure(&[
+        M::body("name", 2, 0),
+    ])).ns(&N { prefix: Some("baz"), uri: "http://foo.com" }),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpPayloadWithXmlNamespaceAndPrefix", "PUT", "/HttpPayloadWithXmlNamespaceAndPrefix").io(None, Some(0)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -4144,13 +2617,11 @@ mod g18 {
         /// The `HttpPrefixHeadersInputOutput` structure. Every member is optional here; build one with
         /// `HttpPrefixHeadersInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct HttpPrefixHeadersInputOutput {
             /// `foo`.
-            #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
             pub foo: Option<String>,
             /// `fooMap`.
-            #[serde(rename = "fooMap", default, skip_serializing_if = "Option::is_none")]
             pub foo_map: Option<HashMap<String, String>>,
         }
     }
@@ -4160,157 +2631,70 @@ mod g18 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpPrefixHeaders` call being set up: set members, then [`send`](HttpPrefixHeadersCall::send).
+            HttpPrefixHeadersCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpPrefixHeadersCall(crate::g18::tables::SERVICE, 0) -> HttpPrefixHeadersInputOutput, HttpPrefixHeadersError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpPrefixHeaders` is modeled to return, and any other the service sends.
+            HttpPrefixHeadersError(crate::g18::tables::SERVICE) {
+            }
+        }
+
         impl crate::g18::TestClient {
             /// `HttpPrefixHeaders` (`GET /HttpPrefixHeaders`). Required members: none.
             pub fn http_prefix_headers(&self) -> HttpPrefixHeadersCall {
-                HttpPrefixHeadersCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpPrefixHeadersCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpPrefixHeaders` call being set up: set members, then [`send`](HttpPrefixHeadersCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpPrefixHeadersCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpPrefixHeadersCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpPrefixHeadersError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<HttpPrefixHeadersInputOutput, OperationError<HttpPrefixHeadersError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpPrefixHeaders",
-                    method: "GET",
-                    uri: "/HttpPrefixHeaders",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpPrefixHeaders` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpPrefixHeadersError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpPrefixHeadersError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpPrefixHeadersError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpPrefixHeadersError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // FooPrefixHeaders
-            Shape::Map(Map {
-                key: 2,
-                value: 2,
-                key_name: "key",
-                value_name: "value",
-                flattened: false,
-            }),
-            // HttpPrefixHeadersInputOutput
-            Shape::Structure(&[
-                Member {
-                    name: "foo",
-                    wire: "x-foo",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "fooMap",
-                    wire: "x-foo-",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::PrefixHeaders,
-                },
-            ]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g18",
+            service_id: "output/rest-xml.json-g18",
+            signing_name: "output/rest-xml.json-g18",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("FooPrefixHeaders", K::Map(&M::new("key", 2, L::Body, "key", "", 0), &M::new("value", 2, L::Body, "value", "", 0))),
+    /* 1 */ S::new("HttpPrefixHeadersInputOutput", K::Structure(&[
+        M::wired("foo", 2, L::Header, "x-foo", 1024),
+        M::wired("fooMap", 0, L::Headers, "x-foo-", 1024),
+    ])),
+    /* 2 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpPrefixHeaders", "GET", "/HttpPrefixHeaders").io(None, Some(1)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -4396,10 +2780,9 @@ mod g19 {
         /// The `HttpResponseCodeOutput` structure. Every member is optional here; build one with
         /// `HttpResponseCodeOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
         pub struct HttpResponseCodeOutput {
             /// `Status`.
-            #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
             pub status: Option<i32>,
         }
     }
@@ -4409,137 +2792,68 @@ mod g19 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpResponseCode` call being set up: set members, then [`send`](HttpResponseCodeCall::send).
+            HttpResponseCodeCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpResponseCodeCall(crate::g19::tables::SERVICE, 0) -> HttpResponseCodeOutput, HttpResponseCodeError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpResponseCode` is modeled to return, and any other the service sends.
+            HttpResponseCodeError(crate::g19::tables::SERVICE) {
+            }
+        }
+
         impl crate::g19::TestClient {
             /// `HttpResponseCode` (`PUT /HttpResponseCode`). Required members: none.
             pub fn http_response_code(&self) -> HttpResponseCodeCall {
-                HttpResponseCodeCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpResponseCodeCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpResponseCode` call being set up: set members, then [`send`](HttpResponseCodeCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpResponseCodeCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpResponseCodeCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpResponseCodeError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<HttpResponseCodeOutput, OperationError<HttpResponseCodeError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpResponseCode",
-                    method: "PUT",
-                    uri: "/HttpResponseCode",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpResponseCode` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpResponseCodeError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpResponseCodeError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpResponseCodeError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpResponseCodeError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // HttpResponseCodeOutput
-            Shape::Structure(&[Member {
-                name: "Status",
-                wire: "Status",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::StatusCode,
-            }]),
-            // Integer
-            Shape::Integer,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g19",
+            service_id: "output/rest-xml.json-g19",
+            signing_name: "output/rest-xml.json-g19",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("HttpResponseCodeOutput", K::Structure(&[
+        M::wired("Status", 1, L::StatusCode, "Status", 0),
+    ])),
+    /* 1 */ S::new("Integer", K::Integer),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpResponseCode", "PUT", "/HttpResponseCode").io(None, Some(0)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -4596,10 +2910,9 @@ mod g20 {
         /// The `StringPayloadInput` structure. Every member is optional here; build one with
         /// `StringPayloadInput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct StringPayloadInput {
             /// `payload`.
-            #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
             pub payload: Option<String>,
         }
     }
@@ -4609,137 +2922,68 @@ mod g20 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `HttpStringPayload` call being set up: set members, then [`send`](HttpStringPayloadCall::send).
+            HttpStringPayloadCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(HttpStringPayloadCall(crate::g20::tables::SERVICE, 0) -> StringPayloadInput, HttpStringPayloadError);
+
+        rt::modeled_errors! {
+            /// The errors `HttpStringPayload` is modeled to return, and any other the service sends.
+            HttpStringPayloadError(crate::g20::tables::SERVICE) {
+            }
+        }
+
         impl crate::g20::TestClient {
             /// `HttpStringPayload` (`POST /StringPayload`). Required members: none.
             pub fn http_string_payload(&self) -> HttpStringPayloadCall {
-                HttpStringPayloadCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                HttpStringPayloadCall::new(self.client.clone())
             }
         }
-
-        /// A `HttpStringPayload` call being set up: set members, then [`send`](HttpStringPayloadCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct HttpStringPayloadCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl HttpStringPayloadCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`HttpStringPayloadError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<StringPayloadInput, OperationError<HttpStringPayloadError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "HttpStringPayload",
-                    method: "POST",
-                    uri: "/StringPayload",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: Some("payload"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `HttpStringPayload` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum HttpStringPayloadError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for HttpStringPayloadError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for HttpStringPayloadError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for HttpStringPayloadError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // String
-            Shape::String,
-            // StringPayloadInput
-            Shape::Structure(&[Member {
-                name: "payload",
-                wire: "payload",
-                shape: 0,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g20",
+            service_id: "output/rest-xml.json-g20",
+            signing_name: "output/rest-xml.json-g20",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("String", K::String(&[])),
+    /* 1 */ S::new("StringPayloadInput", K::Structure(&[
+        M::body("payload", 0, 0),
+    ])).payload("payload"),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("HttpStringPayload", "POST", "/StringPayload").io(None, Some(1)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -4796,10 +3040,9 @@ mod g21 {
         /// The `IgnoreQueryParamsInResponseOutput` structure. Every member is optional here; build one with
         /// `IgnoreQueryParamsInResponseOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct IgnoreQueryParamsInResponseOutput {
             /// `baz`.
-            #[serde(rename = "baz", default, skip_serializing_if = "Option::is_none")]
             pub baz: Option<String>,
         }
     }
@@ -4809,140 +3052,68 @@ mod g21 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `IgnoreQueryParamsInResponse` call being set up: set members, then [`send`](IgnoreQueryParamsInResponseCall::send).
+            IgnoreQueryParamsInResponseCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(IgnoreQueryParamsInResponseCall(crate::g21::tables::SERVICE, 0) -> IgnoreQueryParamsInResponseOutput, IgnoreQueryParamsInResponseError);
+
+        rt::modeled_errors! {
+            /// The errors `IgnoreQueryParamsInResponse` is modeled to return, and any other the service sends.
+            IgnoreQueryParamsInResponseError(crate::g21::tables::SERVICE) {
+            }
+        }
+
         impl crate::g21::TestClient {
             /// `IgnoreQueryParamsInResponse` (`GET /IgnoreQueryParamsInResponse`). Required members: none.
             pub fn ignore_query_params_in_response(&self) -> IgnoreQueryParamsInResponseCall {
-                IgnoreQueryParamsInResponseCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                IgnoreQueryParamsInResponseCall::new(self.client.clone())
             }
         }
-
-        /// A `IgnoreQueryParamsInResponse` call being set up: set members, then [`send`](IgnoreQueryParamsInResponseCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct IgnoreQueryParamsInResponseCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl IgnoreQueryParamsInResponseCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`IgnoreQueryParamsInResponseError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<
-                IgnoreQueryParamsInResponseOutput,
-                OperationError<IgnoreQueryParamsInResponseError>,
-            > {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "IgnoreQueryParamsInResponse",
-                    method: "GET",
-                    uri: "/IgnoreQueryParamsInResponse",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `IgnoreQueryParamsInResponse` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum IgnoreQueryParamsInResponseError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for IgnoreQueryParamsInResponseError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for IgnoreQueryParamsInResponseError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for IgnoreQueryParamsInResponseError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // IgnoreQueryParamsInResponseOutput
-            Shape::Structure(&[Member {
-                name: "baz",
-                wire: "baz",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Uri,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g21",
+            service_id: "output/rest-xml.json-g21",
+            signing_name: "output/rest-xml.json-g21",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("IgnoreQueryParamsInResponseOutput", K::Structure(&[
+        M::wired("baz", 1, L::Uri, "baz", 1024),
+    ])),
+    /* 1 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("IgnoreQueryParamsInResponse", "GET", "/IgnoreQueryParamsInResponse").io(None, Some(0)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -5015,121 +3186,39 @@ mod g22 {
         /// The `InputAndOutputWithHeadersIO` structure. Every member is optional here; build one with
         /// `InputAndOutputWithHeadersIo { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct InputAndOutputWithHeadersIo {
             /// `headerString`.
-            #[serde(
-                rename = "headerString",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_string: Option<String>,
             /// `headerByte`.
-            #[serde(
-                rename = "headerByte",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_byte: Option<i32>,
             /// `headerShort`.
-            #[serde(
-                rename = "headerShort",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_short: Option<i32>,
             /// `headerInteger`.
-            #[serde(
-                rename = "headerInteger",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_integer: Option<i32>,
             /// `headerLong`.
-            #[serde(
-                rename = "headerLong",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_long: Option<i64>,
             /// `headerFloat`.
-            #[serde(
-                rename = "headerFloat",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f32_opt"
-            )]
             pub header_float: Option<f32>,
             /// `headerDouble`.
-            #[serde(
-                rename = "headerDouble",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f64_opt"
-            )]
             pub header_double: Option<f64>,
             /// `headerTrueBool`.
-            #[serde(
-                rename = "headerTrueBool",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_true_bool: Option<bool>,
             /// `headerFalseBool`.
-            #[serde(
-                rename = "headerFalseBool",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_false_bool: Option<bool>,
             /// `headerStringList`.
-            #[serde(
-                rename = "headerStringList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_string_list: Option<Vec<String>>,
             /// `headerStringSet`.
-            #[serde(
-                rename = "headerStringSet",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_string_set: Option<Vec<String>>,
             /// `headerIntegerList`.
-            #[serde(
-                rename = "headerIntegerList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_integer_list: Option<Vec<i32>>,
             /// `headerBooleanList`.
-            #[serde(
-                rename = "headerBooleanList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_boolean_list: Option<Vec<bool>>,
             /// `headerTimestampList`.
-            #[serde(
-                rename = "headerTimestampList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_timestamp_list: Option<Vec<rt::Timestamp>>,
             /// `headerEnum`.
-            #[serde(
-                rename = "headerEnum",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_enum: Option<FooEnum>,
             /// `headerEnumList`.
-            #[serde(
-                rename = "headerEnumList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub header_enum_list: Option<Vec<FooEnum>>,
         }
     }
@@ -5139,331 +3228,96 @@ mod g22 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `InputAndOutputWithHeaders` call being set up: set members, then [`send`](InputAndOutputWithHeadersCall::send).
+            InputAndOutputWithHeadersCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(InputAndOutputWithHeadersCall(crate::g22::tables::SERVICE, 0) -> InputAndOutputWithHeadersIo, InputAndOutputWithHeadersError);
+
+        rt::modeled_errors! {
+            /// The errors `InputAndOutputWithHeaders` is modeled to return, and any other the service sends.
+            InputAndOutputWithHeadersError(crate::g22::tables::SERVICE) {
+            }
+        }
+
         impl crate::g22::TestClient {
             /// `InputAndOutputWithHeaders` (`POST /InputAndOutputWithHeaders`). Required members: none.
             pub fn input_and_output_with_headers(&self) -> InputAndOutputWithHeadersCall {
-                InputAndOutputWithHeadersCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                InputAndOutputWithHeadersCall::new(self.client.clone())
             }
         }
-
-        /// A `InputAndOutputWithHeaders` call being set up: set members, then [`send`](InputAndOutputWithHeadersCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct InputAndOutputWithHeadersCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl InputAndOutputWithHeadersCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`InputAndOutputWithHeadersError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<InputAndOutputWithHeadersIo, OperationError<InputAndOutputWithHeadersError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "InputAndOutputWithHeaders",
-                    method: "POST",
-                    uri: "/InputAndOutputWithHeaders",
-                    input: None,
-                    output: Some(6),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `InputAndOutputWithHeaders` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum InputAndOutputWithHeadersError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for InputAndOutputWithHeadersError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for InputAndOutputWithHeadersError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for InputAndOutputWithHeadersError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // Boolean
-            Shape::Boolean,
-            // BooleanList
-            Shape::List(List {
-                member: 0,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // Double
-            Shape::Float,
-            // Float
-            Shape::Float,
-            // FooEnum
-            Shape::String,
-            // FooEnumList
-            Shape::List(List {
-                member: 4,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // InputAndOutputWithHeadersIO
-            Shape::Structure(&[
-                Member {
-                    name: "headerString",
-                    wire: "x-string",
-                    shape: 10,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerByte",
-                    wire: "x-byte",
-                    shape: 7,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerShort",
-                    wire: "x-short",
-                    shape: 7,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerInteger",
-                    wire: "x-integer",
-                    shape: 7,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerLong",
-                    wire: "x-long",
-                    shape: 9,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerFloat",
-                    wire: "x-float",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerDouble",
-                    wire: "x-double",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerTrueBool",
-                    wire: "x-boolean1",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerFalseBool",
-                    wire: "x-boolean2",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerStringList",
-                    wire: "x-stringlist",
-                    shape: 11,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerStringSet",
-                    wire: "x-stringset",
-                    shape: 12,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerIntegerList",
-                    wire: "x-integerlist",
-                    shape: 8,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerBooleanList",
-                    wire: "x-booleanlist",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerTimestampList",
-                    wire: "x-timestamplist",
-                    shape: 14,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerEnum",
-                    wire: "x-enum",
-                    shape: 4,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "headerEnumList",
-                    wire: "x-enumlist",
-                    shape: 5,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-            ]),
-            // Integer
-            Shape::Integer,
-            // IntegerList
-            Shape::List(List {
-                member: 7,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // Long
-            Shape::Integer,
-            // String
-            Shape::String,
-            // StringList
-            Shape::List(List {
-                member: 10,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // StringSet
-            Shape::List(List {
-                member: 10,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // Timestamp
-            Shape::Timestamp(TimestampFormat::Default),
-            // TimestampList
-            Shape::List(List {
-                member: 13,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g22",
+            service_id: "output/rest-xml.json-g22",
+            signing_name: "output/rest-xml.json-g22",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 15] = [
+    /* 0 */ S::new("Boolean", K::Boolean),
+    /* 1 */ S::new("BooleanList", K::List(&M::new("member", 0, L::Body, "member", "", 0))),
+    /* 2 */ S::new("Double", K::Double),
+    /* 3 */ S::new("Float", K::Float),
+    /* 4 */ S::new("FooEnum", K::String(&[])),
+    /* 5 */ S::new("FooEnumList", K::List(&M::new("member", 4, L::Body, "member", "", 0))),
+    /* 6 */ S::new("InputAndOutputWithHeadersIO", K::Structure(&[
+        M::wired("headerString", 10, L::Header, "X-String", 1024),
+        M::wired("headerByte", 7, L::Header, "X-Byte", 1024),
+        M::wired("headerShort", 7, L::Header, "X-Short", 1024),
+        M::wired("headerInteger", 7, L::Header, "X-Integer", 1024),
+        M::wired("headerLong", 9, L::Header, "X-Long", 1024),
+        M::wired("headerFloat", 3, L::Header, "X-Float", 1024),
+        M::wired("headerDouble", 2, L::Header, "X-Double", 1024),
+        M::wired("headerTrueBool", 0, L::Header, "X-Boolean1", 1024),
+        M::wired("headerFalseBool", 0, L::Header, "X-Boolean2", 1024),
+        M::wired("headerStringList", 11, L::Header, "X-StringList", 1024),
+        M::wired("headerStringSet", 12, L::Header, "X-StringSet", 1024),
+        M::wired("headerIntegerList", 8, L::Header, "X-IntegerList", 1024),
+        M::wired("headerBooleanList", 1, L::Header, "X-BooleanList", 1024),
+        M::wired("headerTimestampList", 14, L::Header, "X-TimestampList", 1024),
+        M::wired("headerEnum", 4, L::Header, "X-Enum", 1024),
+        M::wired("headerEnumList", 5, L::Header, "X-EnumList", 1024),
+    ])),
+    /* 7 */ S::new("Integer", K::Integer),
+    /* 8 */ S::new("IntegerList", K::List(&M::new("member", 7, L::Body, "member", "", 0))),
+    /* 9 */ S::new("Long", K::Long),
+    /* 10 */ S::new("String", K::String(&[])),
+    /* 11 */ S::new("StringList", K::List(&M::new("member", 10, L::Body, "member", "", 0))),
+    /* 12 */ S::new("StringSet", K::List(&M::new("member", 10, L::Body, "member", "", 0))),
+    /* 13 */ S::new("Timestamp", K::Timestamp(None)),
+    /* 14 */ S::new("TimestampList", K::List(&M::new("member", 13, L::Body, "member", "", 0))),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("InputAndOutputWithHeaders", "POST", "/InputAndOutputWithHeaders").io(None, Some(6)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -5515,12 +3369,12 @@ mod g22 {
         let got = result.unwrap();
         let expected: InputAndOutputWithHeadersIo = InputAndOutputWithHeadersIo {
             header_byte: Some(1i32),
-            header_double: Some(1.1f64),
-            header_float: Some(1.1f32),
-            header_integer: Some(123i32),
-            header_integer_list: Some(vec![1i32, 2i32, 3i32]),
-            header_long: Some(123i64),
             header_short: Some(123i32),
+            header_integer: Some(123i32),
+            header_long: Some(123i64),
+            header_float: Some(1.1f32),
+            header_double: Some(1.1f64),
+            header_integer_list: Some(vec![1i32, 2i32, 3i32]),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -5544,39 +3398,17 @@ mod g22 {
             .await;
         let got = result.unwrap();
         let expected: InputAndOutputWithHeadersIo = InputAndOutputWithHeadersIo {
-            header_boolean_list: Some(vec![true, false, true]),
-            header_false_bool: Some(false),
             header_true_bool: Some(true),
+            header_false_bool: Some(false),
+            header_boolean_list: Some(vec![true, false, true]),
             ..Default::default()
         };
         assert_eq!(got, expected);
     }
 
     #[tokio::test]
-    async fn input_and_output_with_timestamp_headers() {
-        let (client, _captured) = test_client(Canned {
-            status: 200,
-            headers: &[(
-                "X-TimestampList",
-                "Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT",
-            )],
-            body: r#""#,
-        });
-        let result = client
-            .input_and_output_with_headers()
-            .set_input(Default::default())
-            .send()
-            .await;
-        let got = result.unwrap();
-        let expected: InputAndOutputWithHeadersIo = InputAndOutputWithHeadersIo {
-            header_timestamp_list: Some(vec![
-                rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap(),
-                rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap(),
-            ]),
-            ..Default::default()
-        };
-        assert_eq!(got, expected);
-    }
+    #[ignore = "on botocore's ignore list (we follow botocore here)"]
+    async fn input_and_output_with_timestamp_headers() {}
 
     #[tokio::test]
     async fn input_and_output_with_enum_headers() {
@@ -5617,8 +3449,8 @@ mod g22 {
             .await;
         let got = result.unwrap();
         let expected: InputAndOutputWithHeadersIo = InputAndOutputWithHeadersIo {
-            header_double: Some(f64::NAN),
             header_float: Some(f32::NAN),
+            header_double: Some(f64::NAN),
             ..Default::default()
         };
         assert_eq!(format!("{got:?}"), format!("{expected:?}"));
@@ -5638,8 +3470,8 @@ mod g22 {
             .await;
         let got = result.unwrap();
         let expected: InputAndOutputWithHeadersIo = InputAndOutputWithHeadersIo {
-            header_double: Some(f64::INFINITY),
             header_float: Some(f32::INFINITY),
+            header_double: Some(f64::INFINITY),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -5659,8 +3491,8 @@ mod g22 {
             .await;
         let got = result.unwrap();
         let expected: InputAndOutputWithHeadersIo = InputAndOutputWithHeadersIo {
-            header_double: Some(f64::NEG_INFINITY),
             header_float: Some(f32::NEG_INFINITY),
+            header_double: Some(f64::NEG_INFINITY),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -5716,17 +3548,11 @@ mod g23 {
         /// The `NestedXmlMapsResponse` structure. Every member is optional here; build one with
         /// `NestedXmlMapsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct NestedXmlMapsResponse {
             /// `nestedMap`.
-            #[serde(rename = "nestedMap", default, skip_serializing_if = "Option::is_none")]
             pub nested_map: Option<HashMap<String, HashMap<String, FooEnum>>>,
             /// `flatNestedMap`.
-            #[serde(
-                rename = "flatNestedMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flat_nested_map: Option<HashMap<String, HashMap<String, FooEnum>>>,
         }
     }
@@ -5736,166 +3562,72 @@ mod g23 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `NestedXmlMaps` call being set up: set members, then [`send`](NestedXmlMapsCall::send).
+            NestedXmlMapsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(NestedXmlMapsCall(crate::g23::tables::SERVICE, 0) -> NestedXmlMapsResponse, NestedXmlMapsError);
+
+        rt::modeled_errors! {
+            /// The errors `NestedXmlMaps` is modeled to return, and any other the service sends.
+            NestedXmlMapsError(crate::g23::tables::SERVICE) {
+            }
+        }
+
         impl crate::g23::TestClient {
             /// `NestedXmlMaps` (`POST /NestedXmlMaps`). Required members: none.
             pub fn nested_xml_maps(&self) -> NestedXmlMapsCall {
-                NestedXmlMapsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                NestedXmlMapsCall::new(self.client.clone())
             }
         }
-
-        /// A `NestedXmlMaps` call being set up: set members, then [`send`](NestedXmlMapsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct NestedXmlMapsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl NestedXmlMapsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`NestedXmlMapsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<NestedXmlMapsResponse, OperationError<NestedXmlMapsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "NestedXmlMaps",
-                    method: "POST",
-                    uri: "/NestedXmlMaps",
-                    input: None,
-                    output: Some(3),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `NestedXmlMaps` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum NestedXmlMapsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for NestedXmlMapsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for NestedXmlMapsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for NestedXmlMapsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // FooEnum
-            Shape::String,
-            // FooEnumMap
-            Shape::Map(Map {
-                key: 4,
-                value: 0,
-                key_name: "key",
-                value_name: "value",
-                flattened: false,
-            }),
-            // NestedMap
-            Shape::Map(Map {
-                key: 4,
-                value: 1,
-                key_name: "key",
-                value_name: "value",
-                flattened: false,
-            }),
-            // NestedXmlMapsResponse
-            Shape::Structure(&[
-                Member {
-                    name: "nestedMap",
-                    wire: "nestedMap",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flatNestedMap",
-                    wire: "flatNestedMap",
-                    shape: 2,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g23",
+            service_id: "output/rest-xml.json-g23",
+            signing_name: "output/rest-xml.json-g23",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 5] = [
+    /* 0 */ S::new("FooEnum", K::String(&[])),
+    /* 1 */ S::new("FooEnumMap", K::Map(&M::new("key", 4, L::Body, "key", "", 0), &M::new("value", 0, L::Body, "value", "", 0))),
+    /* 2 */ S::new("NestedMap", K::Map(&M::new("key", 4, L::Body, "key", "", 0), &M::new("value", 1, L::Body, "value", "", 0))),
+    /* 3 */ S::new("NestedXmlMapsResponse", K::Structure(&[
+        M::body("nestedMap", 2, 0),
+        M::body("flatNestedMap", 2, 2),
+    ])),
+    /* 4 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("NestedXmlMaps", "POST", "/NestedXmlMaps").io(None, Some(3)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -6000,14 +3732,9 @@ mod g24 {
         /// The `NestedXmlMapWithXmlNameInputOutput` structure. Every member is optional here; build one with
         /// `NestedXmlMapWithXmlNameInputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct NestedXmlMapWithXmlNameInputOutput {
             /// `nestedXmlMapWithXmlNameMap`.
-            #[serde(
-                rename = "nestedXmlMapWithXmlNameMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub nested_xml_map_with_xml_name_map: Option<HashMap<String, HashMap<String, String>>>,
         }
     }
@@ -6017,156 +3744,70 @@ mod g24 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `NestedXmlMapWithXmlName` call being set up: set members, then [`send`](NestedXmlMapWithXmlNameCall::send).
+            NestedXmlMapWithXmlNameCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(NestedXmlMapWithXmlNameCall(crate::g24::tables::SERVICE, 0) -> NestedXmlMapWithXmlNameInputOutput, NestedXmlMapWithXmlNameError);
+
+        rt::modeled_errors! {
+            /// The errors `NestedXmlMapWithXmlName` is modeled to return, and any other the service sends.
+            NestedXmlMapWithXmlNameError(crate::g24::tables::SERVICE) {
+            }
+        }
+
         impl crate::g24::TestClient {
             /// `NestedXmlMapWithXmlName` (`POST /NestedXmlMapWithXmlName`). Required members: none.
             pub fn nested_xml_map_with_xml_name(&self) -> NestedXmlMapWithXmlNameCall {
-                NestedXmlMapWithXmlNameCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                NestedXmlMapWithXmlNameCall::new(self.client.clone())
             }
         }
-
-        /// A `NestedXmlMapWithXmlName` call being set up: set members, then [`send`](NestedXmlMapWithXmlNameCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct NestedXmlMapWithXmlNameCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl NestedXmlMapWithXmlNameCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`NestedXmlMapWithXmlNameError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<
-                NestedXmlMapWithXmlNameInputOutput,
-                OperationError<NestedXmlMapWithXmlNameError>,
-            > {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "NestedXmlMapWithXmlName",
-                    method: "POST",
-                    uri: "/NestedXmlMapWithXmlName",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `NestedXmlMapWithXmlName` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum NestedXmlMapWithXmlNameError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for NestedXmlMapWithXmlNameError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for NestedXmlMapWithXmlNameError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for NestedXmlMapWithXmlNameError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // NestedXmlMapWithXmlNameInnerMap
-            Shape::Map(Map {
-                key: 3,
-                value: 3,
-                key_name: "InnerKey",
-                value_name: "InnerValue",
-                flattened: false,
-            }),
-            // NestedXmlMapWithXmlNameInputOutput
-            Shape::Structure(&[Member {
-                name: "nestedXmlMapWithXmlNameMap",
-                wire: "nestedXmlMapWithXmlNameMap",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // NestedXmlMapWithXmlNameMap
-            Shape::Map(Map {
-                key: 3,
-                value: 0,
-                key_name: "OuterKey",
-                value_name: "value",
-                flattened: false,
-            }),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g24",
+            service_id: "output/rest-xml.json-g24",
+            signing_name: "output/rest-xml.json-g24",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 4] = [
+    /* 0 */ S::new("NestedXmlMapWithXmlNameInnerMap", K::Map(&M::wired("key", 3, L::Body, "InnerKey", 1024), &M::wired("value", 3, L::Body, "InnerValue", 1024))),
+    /* 1 */ S::new("NestedXmlMapWithXmlNameInputOutput", K::Structure(&[
+        M::body("nestedXmlMapWithXmlNameMap", 2, 0),
+    ])),
+    /* 2 */ S::new("NestedXmlMapWithXmlNameMap", K::Map(&M::wired("key", 3, L::Body, "OuterKey", 1024), &M::new("value", 0, L::Body, "value", "", 0))),
+    /* 3 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("NestedXmlMapWithXmlName", "POST", "/NestedXmlMapWithXmlName").io(None, Some(1)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -6224,8 +3865,8 @@ mod g24 {
                 (
                     "qux".to_owned(),
                     HashMap::from([
-                        ("fizzbuzz".to_owned(), "Buzz".to_owned()),
                         ("foobar".to_owned(), "Bar".to_owned()),
+                        ("fizzbuzz".to_owned(), "Buzz".to_owned()),
                     ]),
                 ),
             ])),
@@ -6271,122 +3912,64 @@ mod g25 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `NoInputAndNoOutput` call being set up: set members, then [`send`](NoInputAndNoOutputCall::send).
+            NoInputAndNoOutputCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(NoInputAndNoOutputCall(crate::g25::tables::SERVICE, 0) -> rt::Empty, NoInputAndNoOutputError);
+
+        rt::modeled_errors! {
+            /// The errors `NoInputAndNoOutput` is modeled to return, and any other the service sends.
+            NoInputAndNoOutputError(crate::g25::tables::SERVICE) {
+            }
+        }
+
         impl crate::g25::TestClient {
             /// `NoInputAndNoOutput` (`POST /NoInputAndNoOutput`). Required members: none.
             pub fn no_input_and_no_output(&self) -> NoInputAndNoOutputCall {
-                NoInputAndNoOutputCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                NoInputAndNoOutputCall::new(self.client.clone())
             }
         }
-
-        /// A `NoInputAndNoOutput` call being set up: set members, then [`send`](NoInputAndNoOutputCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct NoInputAndNoOutputCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl NoInputAndNoOutputCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`NoInputAndNoOutputError`], or a stack error.
-            pub async fn send(self) -> Result<rt::Empty, OperationError<NoInputAndNoOutputError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "NoInputAndNoOutput",
-                    method: "POST",
-                    uri: "/NoInputAndNoOutput",
-                    input: None,
-                    output: None,
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `NoInputAndNoOutput` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum NoInputAndNoOutputError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for NoInputAndNoOutputError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for NoInputAndNoOutputError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for NoInputAndNoOutputError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g25",
+            service_id: "output/rest-xml.json-g25",
+            signing_name: "output/rest-xml.json-g25",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 0] = [
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("NoInputAndNoOutput", "POST", "/NoInputAndNoOutput").response_code(200),
+];
     }
 
     #[tokio::test]
@@ -6438,7 +4021,7 @@ mod g26 {
         /// The `NoInputAndOutputOutput` structure. Every member is optional here; build one with
         /// `NoInputAndOutputOutput { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct NoInputAndOutputOutput {}
     }
 
@@ -6447,127 +4030,65 @@ mod g26 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `NoInputAndOutput` call being set up: set members, then [`send`](NoInputAndOutputCall::send).
+            NoInputAndOutputCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(NoInputAndOutputCall(crate::g26::tables::SERVICE, 0) -> NoInputAndOutputOutput, NoInputAndOutputError);
+
+        rt::modeled_errors! {
+            /// The errors `NoInputAndOutput` is modeled to return, and any other the service sends.
+            NoInputAndOutputError(crate::g26::tables::SERVICE) {
+            }
+        }
+
         impl crate::g26::TestClient {
             /// `NoInputAndOutput` (`POST /NoInputAndOutputOutput`). Required members: none.
             pub fn no_input_and_output(&self) -> NoInputAndOutputCall {
-                NoInputAndOutputCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                NoInputAndOutputCall::new(self.client.clone())
             }
         }
-
-        /// A `NoInputAndOutput` call being set up: set members, then [`send`](NoInputAndOutputCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct NoInputAndOutputCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl NoInputAndOutputCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`NoInputAndOutputError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<NoInputAndOutputOutput, OperationError<NoInputAndOutputError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "NoInputAndOutput",
-                    method: "POST",
-                    uri: "/NoInputAndOutputOutput",
-                    input: None,
-                    output: Some(0),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `NoInputAndOutput` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum NoInputAndOutputError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for NoInputAndOutputError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for NoInputAndOutputError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for NoInputAndOutputError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // NoInputAndOutputOutput
-            Shape::Structure(&[]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g26",
+            service_id: "output/rest-xml.json-g26",
+            signing_name: "output/rest-xml.json-g26",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 1] = [
+    /* 0 */ S::new("NoInputAndOutputOutput", K::Structure(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("NoInputAndOutput", "POST", "/NoInputAndOutputOutput").io(None, Some(0)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -6621,40 +4142,31 @@ mod g27 {
         /// The `RecursiveShapesInputOutputNested1` structure. Every member is optional here; build one with
         /// `RecursiveShapesInputOutputNested1 { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct RecursiveShapesInputOutputNested1 {
             /// `foo`.
-            #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
             pub foo: Option<String>,
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<Box<RecursiveShapesInputOutputNested2>>,
         }
 
         /// The `RecursiveShapesInputOutputNested2` structure. Every member is optional here; build one with
         /// `RecursiveShapesInputOutputNested2 { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct RecursiveShapesInputOutputNested2 {
             /// `bar`.
-            #[serde(rename = "bar", default, skip_serializing_if = "Option::is_none")]
             pub bar: Option<String>,
             /// `recursiveMember`.
-            #[serde(
-                rename = "recursiveMember",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub recursive_member: Option<Box<RecursiveShapesInputOutputNested1>>,
         }
 
         /// The `RecursiveShapesResponse` structure. Every member is optional here; build one with
         /// `RecursiveShapesResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct RecursiveShapesResponse {
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<RecursiveShapesInputOutputNested1>,
         }
     }
@@ -6664,179 +4176,76 @@ mod g27 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `RecursiveShapes` call being set up: set members, then [`send`](RecursiveShapesCall::send).
+            RecursiveShapesCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(RecursiveShapesCall(crate::g27::tables::SERVICE, 0) -> RecursiveShapesResponse, RecursiveShapesError);
+
+        rt::modeled_errors! {
+            /// The errors `RecursiveShapes` is modeled to return, and any other the service sends.
+            RecursiveShapesError(crate::g27::tables::SERVICE) {
+            }
+        }
+
         impl crate::g27::TestClient {
             /// `RecursiveShapes` (`PUT /RecursiveShapes`). Required members: none.
             pub fn recursive_shapes(&self) -> RecursiveShapesCall {
-                RecursiveShapesCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                RecursiveShapesCall::new(self.client.clone())
             }
         }
-
-        /// A `RecursiveShapes` call being set up: set members, then [`send`](RecursiveShapesCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct RecursiveShapesCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl RecursiveShapesCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`RecursiveShapesError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<RecursiveShapesResponse, OperationError<RecursiveShapesError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "RecursiveShapes",
-                    method: "PUT",
-                    uri: "/RecursiveShapes",
-                    input: None,
-                    output: Some(2),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `RecursiveShapes` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum RecursiveShapesError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for RecursiveShapesError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for RecursiveShapesError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for RecursiveShapesError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // RecursiveShapesInputOutputNested1
-            Shape::Structure(&[
-                Member {
-                    name: "foo",
-                    wire: "foo",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "nested",
-                    wire: "nested",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // RecursiveShapesInputOutputNested2
-            Shape::Structure(&[
-                Member {
-                    name: "bar",
-                    wire: "bar",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "recursiveMember",
-                    wire: "recursiveMember",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // RecursiveShapesResponse
-            Shape::Structure(&[Member {
-                name: "nested",
-                wire: "nested",
-                shape: 0,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g27",
+            service_id: "output/rest-xml.json-g27",
+            signing_name: "output/rest-xml.json-g27",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 4] = [
+    /* 0 */ S::new("RecursiveShapesInputOutputNested1", K::Structure(&[
+        M::body("foo", 3, 0),
+        M::body("nested", 1, 0),
+    ])),
+    /* 1 */ S::new("RecursiveShapesInputOutputNested2", K::Structure(&[
+        M::body("bar", 3, 0),
+        M::body("recursiveMember", 0, 0),
+    ])),
+    /* 2 */ S::new("RecursiveShapesResponse", K::Structure(&[
+        M::body("nested", 0, 0),
+    ])),
+    /* 3 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("RecursiveShapes", "PUT", "/RecursiveShapes").io(None, Some(2)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -6922,67 +4331,27 @@ mod g28 {
         /// The `SimpleScalarPropertiesResponse` structure. Every member is optional here; build one with
         /// `SimpleScalarPropertiesResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct SimpleScalarPropertiesResponse {
             /// `foo`.
-            #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
             pub foo: Option<String>,
             /// `stringValue`.
-            #[serde(
-                rename = "stringValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub string_value: Option<String>,
             /// `trueBooleanValue`.
-            #[serde(
-                rename = "trueBooleanValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub true_boolean_value: Option<bool>,
             /// `falseBooleanValue`.
-            #[serde(
-                rename = "falseBooleanValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub false_boolean_value: Option<bool>,
             /// `byteValue`.
-            #[serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")]
             pub byte_value: Option<i32>,
             /// `shortValue`.
-            #[serde(
-                rename = "shortValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub short_value: Option<i32>,
             /// `integerValue`.
-            #[serde(
-                rename = "integerValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub integer_value: Option<i32>,
             /// `longValue`.
-            #[serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")]
             pub long_value: Option<i64>,
             /// `floatValue`.
-            #[serde(
-                rename = "floatValue",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f32_opt"
-            )]
             pub float_value: Option<f32>,
             /// `doubleValue`.
-            #[serde(
-                rename = "doubleValue",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f64_opt"
-            )]
             pub double_value: Option<f64>,
         }
     }
@@ -6992,231 +4361,82 @@ mod g28 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `SimpleScalarProperties` call being set up: set members, then [`send`](SimpleScalarPropertiesCall::send).
+            SimpleScalarPropertiesCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(SimpleScalarPropertiesCall(crate::g28::tables::SERVICE, 0) -> SimpleScalarPropertiesResponse, SimpleScalarPropertiesError);
+
+        rt::modeled_errors! {
+            /// The errors `SimpleScalarProperties` is modeled to return, and any other the service sends.
+            SimpleScalarPropertiesError(crate::g28::tables::SERVICE) {
+            }
+        }
+
         impl crate::g28::TestClient {
             /// `SimpleScalarProperties` (`PUT /SimpleScalarProperties`). Required members: none.
             pub fn simple_scalar_properties(&self) -> SimpleScalarPropertiesCall {
-                SimpleScalarPropertiesCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                SimpleScalarPropertiesCall::new(self.client.clone())
             }
         }
-
-        /// A `SimpleScalarProperties` call being set up: set members, then [`send`](SimpleScalarPropertiesCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct SimpleScalarPropertiesCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl SimpleScalarPropertiesCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`SimpleScalarPropertiesError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<SimpleScalarPropertiesResponse, OperationError<SimpleScalarPropertiesError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "SimpleScalarProperties",
-                    method: "PUT",
-                    uri: "/SimpleScalarProperties",
-                    input: None,
-                    output: Some(5),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `SimpleScalarProperties` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum SimpleScalarPropertiesError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for SimpleScalarPropertiesError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for SimpleScalarPropertiesError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for SimpleScalarPropertiesError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // Boolean
-            Shape::Boolean,
-            // Double
-            Shape::Float,
-            // Float
-            Shape::Float,
-            // Integer
-            Shape::Integer,
-            // Long
-            Shape::Integer,
-            // SimpleScalarPropertiesResponse
-            Shape::Structure(&[
-                Member {
-                    name: "foo",
-                    wire: "x-foo",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "stringValue",
-                    wire: "stringValue",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "trueBooleanValue",
-                    wire: "trueBooleanValue",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "falseBooleanValue",
-                    wire: "falseBooleanValue",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "byteValue",
-                    wire: "byteValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "shortValue",
-                    wire: "shortValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "integerValue",
-                    wire: "integerValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "longValue",
-                    wire: "longValue",
-                    shape: 4,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "floatValue",
-                    wire: "floatValue",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "doubleValue",
-                    wire: "DoubleDribble",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // String
-            Shape::String,
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g28",
+            service_id: "output/rest-xml.json-g28",
+            signing_name: "output/rest-xml.json-g28",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 7] = [
+    /* 0 */ S::new("Boolean", K::Boolean),
+    /* 1 */ S::new("Double", K::Double),
+    /* 2 */ S::new("Float", K::Float),
+    /* 3 */ S::new("Integer", K::Integer),
+    /* 4 */ S::new("Long", K::Long),
+    /* 5 */ S::new("SimpleScalarPropertiesResponse", K::Structure(&[
+        M::wired("foo", 6, L::Header, "X-Foo", 1024),
+        M::body("stringValue", 6, 0),
+        M::body("trueBooleanValue", 0, 0),
+        M::body("falseBooleanValue", 0, 0),
+        M::body("byteValue", 3, 0),
+        M::body("shortValue", 3, 0),
+        M::body("integerValue", 3, 0),
+        M::body("longValue", 4, 0),
+        M::body("floatValue", 2, 0),
+        M::wired("doubleValue", 1, L::Body, "DoubleDribble", 1024),
+    ])),
+    /* 6 */ S::new("String", K::String(&[])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("SimpleScalarProperties", "PUT", "/SimpleScalarProperties").io(None, Some(5)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -7244,16 +4464,16 @@ mod g28 {
             .await;
         let got = result.unwrap();
         let expected: SimpleScalarPropertiesResponse = SimpleScalarPropertiesResponse {
-            byte_value: Some(1i32),
-            double_value: Some(6.5f64),
-            false_boolean_value: Some(false),
-            float_value: Some(5.5f32),
             foo: Some("Foo".to_owned()),
-            integer_value: Some(3i32),
-            long_value: Some(4i64),
-            short_value: Some(2i32),
             string_value: Some("string".to_owned()),
             true_boolean_value: Some(true),
+            false_boolean_value: Some(false),
+            byte_value: Some(1i32),
+            short_value: Some(2i32),
+            integer_value: Some(3i32),
+            long_value: Some(4i64),
+            float_value: Some(5.5f32),
+            double_value: Some(6.5f64),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -7402,8 +4622,8 @@ mod g28 {
             .await;
         let got = result.unwrap();
         let expected: SimpleScalarPropertiesResponse = SimpleScalarPropertiesResponse {
-            double_value: Some(f64::NAN),
             float_value: Some(f32::NAN),
+            double_value: Some(f64::NAN),
             ..Default::default()
         };
         assert_eq!(format!("{got:?}"), format!("{expected:?}"));
@@ -7427,8 +4647,8 @@ mod g28 {
             .await;
         let got = result.unwrap();
         let expected: SimpleScalarPropertiesResponse = SimpleScalarPropertiesResponse {
-            double_value: Some(f64::INFINITY),
             float_value: Some(f32::INFINITY),
+            double_value: Some(f64::INFINITY),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -7452,8 +4672,8 @@ mod g28 {
             .await;
         let got = result.unwrap();
         let expected: SimpleScalarPropertiesResponse = SimpleScalarPropertiesResponse {
-            double_value: Some(f64::NEG_INFINITY),
             float_value: Some(f32::NEG_INFINITY),
+            double_value: Some(f64::NEG_INFINITY),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -7493,60 +4713,21 @@ mod g29 {
         /// The `TimestampFormatHeadersIO` structure. Every member is optional here; build one with
         /// `TimestampFormatHeadersIo { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct TimestampFormatHeadersIo {
             /// `memberEpochSeconds`.
-            #[serde(
-                rename = "memberEpochSeconds",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub member_epoch_seconds: Option<rt::Timestamp>,
             /// `memberHttpDate`.
-            #[serde(
-                rename = "memberHttpDate",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::http_date_opt"
-            )]
             pub member_http_date: Option<rt::Timestamp>,
             /// `memberDateTime`.
-            #[serde(
-                rename = "memberDateTime",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::iso8601_opt"
-            )]
             pub member_date_time: Option<rt::Timestamp>,
             /// `defaultFormat`.
-            #[serde(
-                rename = "defaultFormat",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub default_format: Option<rt::Timestamp>,
             /// `targetEpochSeconds`.
-            #[serde(
-                rename = "targetEpochSeconds",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub target_epoch_seconds: Option<rt::Timestamp>,
             /// `targetHttpDate`.
-            #[serde(
-                rename = "targetHttpDate",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::http_date_opt"
-            )]
             pub target_http_date: Option<rt::Timestamp>,
             /// `targetDateTime`.
-            #[serde(
-                rename = "targetDateTime",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::iso8601_opt"
-            )]
             pub target_date_time: Option<rt::Timestamp>,
         }
     }
@@ -7556,206 +4737,80 @@ mod g29 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `TimestampFormatHeaders` call being set up: set members, then [`send`](TimestampFormatHeadersCall::send).
+            TimestampFormatHeadersCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(TimestampFormatHeadersCall(crate::g29::tables::SERVICE, 0) -> TimestampFormatHeadersIo, TimestampFormatHeadersError);
+
+        rt::modeled_errors! {
+            /// The errors `TimestampFormatHeaders` is modeled to return, and any other the service sends.
+            TimestampFormatHeadersError(crate::g29::tables::SERVICE) {
+            }
+        }
+
         impl crate::g29::TestClient {
             /// `TimestampFormatHeaders` (`POST /TimestampFormatHeaders`). Required members: none.
             pub fn timestamp_format_headers(&self) -> TimestampFormatHeadersCall {
-                TimestampFormatHeadersCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                TimestampFormatHeadersCall::new(self.client.clone())
             }
         }
-
-        /// A `TimestampFormatHeaders` call being set up: set members, then [`send`](TimestampFormatHeadersCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct TimestampFormatHeadersCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl TimestampFormatHeadersCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`TimestampFormatHeadersError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<TimestampFormatHeadersIo, OperationError<TimestampFormatHeadersError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "TimestampFormatHeaders",
-                    method: "POST",
-                    uri: "/TimestampFormatHeaders",
-                    input: None,
-                    output: Some(7),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `TimestampFormatHeaders` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum TimestampFormatHeadersError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for TimestampFormatHeadersError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for TimestampFormatHeadersError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for TimestampFormatHeadersError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // DateTime
-            Shape::Timestamp(TimestampFormat::Iso8601),
-            // EpochSeconds
-            Shape::Timestamp(TimestampFormat::EpochSeconds),
-            // HttpDate
-            Shape::Timestamp(TimestampFormat::HttpDate),
-            // SyntheticTimestamp_date_time
-            Shape::Timestamp(TimestampFormat::Iso8601),
-            // SyntheticTimestamp_epoch_seconds
-            Shape::Timestamp(TimestampFormat::EpochSeconds),
-            // SyntheticTimestamp_http_date
-            Shape::Timestamp(TimestampFormat::HttpDate),
-            // Timestamp
-            Shape::Timestamp(TimestampFormat::Default),
-            // TimestampFormatHeadersIO
-            Shape::Structure(&[
-                Member {
-                    name: "memberEpochSeconds",
-                    wire: "x-memberepochseconds",
-                    shape: 4,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "memberHttpDate",
-                    wire: "x-memberhttpdate",
-                    shape: 5,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "memberDateTime",
-                    wire: "x-memberdatetime",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "defaultFormat",
-                    wire: "x-defaultformat",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "targetEpochSeconds",
-                    wire: "x-targetepochseconds",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "targetHttpDate",
-                    wire: "x-targethttpdate",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-                Member {
-                    name: "targetDateTime",
-                    wire: "x-targetdatetime",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Header,
-                },
-            ]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g29",
+            service_id: "output/rest-xml.json-g29",
+            signing_name: "output/rest-xml.json-g29",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 8] = [
+    /* 0 */ S::new("DateTime", K::Timestamp(Some(T::Iso8601))),
+    /* 1 */ S::new("EpochSeconds", K::Timestamp(Some(T::EpochSeconds))),
+    /* 2 */ S::new("HttpDate", K::Timestamp(Some(T::HttpDate))),
+    /* 3 */ S::new("SyntheticTimestamp_date_time", K::Timestamp(Some(T::Iso8601))),
+    /* 4 */ S::new("SyntheticTimestamp_epoch_seconds", K::Timestamp(Some(T::EpochSeconds))),
+    /* 5 */ S::new("SyntheticTimestamp_http_date", K::Timestamp(Some(T::HttpDate))),
+    /* 6 */ S::new("Timestamp", K::Timestamp(None)),
+    /* 7 */ S::new("TimestampFormatHeadersIO", K::Structure(&[
+        M::wired("memberEpochSeconds", 4, L::Header, "X-memberEpochSeconds", 1024),
+        M::wired("memberHttpDate", 5, L::Header, "X-memberHttpDate", 1024),
+        M::wired("memberDateTime", 3, L::Header, "X-memberDateTime", 1024),
+        M::wired("defaultFormat", 6, L::Header, "X-defaultFormat", 1024),
+        M::wired("targetEpochSeconds", 1, L::Header, "X-targetEpochSeconds", 1024),
+        M::wired("targetHttpDate", 2, L::Header, "X-targetHttpDate", 1024),
+        M::wired("targetDateTime", 0, L::Header, "X-targetDateTime", 1024),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("TimestampFormatHeaders", "POST", "/TimestampFormatHeaders").io(None, Some(7)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -7780,13 +4835,13 @@ mod g29 {
             .await;
         let got = result.unwrap();
         let expected: TimestampFormatHeadersIo = TimestampFormatHeadersIo {
-            default_format: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
-            member_date_time: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
             member_epoch_seconds: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
             member_http_date: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
-            target_date_time: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
+            member_date_time: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
+            default_format: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
             target_epoch_seconds: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
             target_http_date: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
+            target_date_time: Some(rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap()),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -7826,13 +4881,11 @@ mod g30 {
         /// The `XmlAttributesResponse` structure. Every member is optional here; build one with
         /// `XmlAttributesResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct XmlAttributesResponse {
             /// `foo`.
-            #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
             pub foo: Option<String>,
             /// `attr`.
-            #[serde(rename = "attr", default, skip_serializing_if = "Option::is_none")]
             pub attr: Option<String>,
         }
     }
@@ -7842,148 +4895,69 @@ mod g30 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlAttributes` call being set up: set members, then [`send`](XmlAttributesCall::send).
+            XmlAttributesCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlAttributesCall(crate::g30::tables::SERVICE, 0) -> XmlAttributesResponse, XmlAttributesError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlAttributes` is modeled to return, and any other the service sends.
+            XmlAttributesError(crate::g30::tables::SERVICE) {
+            }
+        }
+
         impl crate::g30::TestClient {
             /// `XmlAttributes` (`PUT /XmlAttributes`). Required members: none.
             pub fn xml_attributes(&self) -> XmlAttributesCall {
-                XmlAttributesCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlAttributesCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlAttributes` call being set up: set members, then [`send`](XmlAttributesCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlAttributesCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlAttributesCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlAttributesError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlAttributesResponse, OperationError<XmlAttributesError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlAttributes",
-                    method: "PUT",
-                    uri: "/XmlAttributes",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlAttributes` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlAttributesError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlAttributesError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlAttributesError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlAttributesError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // String
-            Shape::String,
-            // XmlAttributesResponse
-            Shape::Structure(&[
-                Member {
-                    name: "foo",
-                    wire: "foo",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "attr",
-                    wire: "test",
-                    shape: 0,
-                    flattened: false,
-                    attribute: true,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g30",
+            service_id: "output/rest-xml.json-g30",
+            signing_name: "output/rest-xml.json-g30",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("String", K::String(&[])),
+    /* 1 */ S::new("XmlAttributesResponse", K::Structure(&[
+        M::body("foo", 0, 0),
+        M::wired("attr", 0, L::Body, "test", 1028),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlAttributes", "PUT", "/XmlAttributes").io(None, Some(1)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -8003,8 +4977,8 @@ mod g30 {
             .await;
         let got = result.unwrap();
         let expected: XmlAttributesResponse = XmlAttributesResponse {
-            attr: Some("test".to_owned()),
             foo: Some("hi".to_owned()),
+            attr: Some("test".to_owned()),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -8044,23 +5018,20 @@ mod g31 {
         /// The `XmlAttributesOnPayloadResponse` structure. Every member is optional here; build one with
         /// `XmlAttributesOnPayloadResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct XmlAttributesOnPayloadResponse {
             /// `payload`.
-            #[serde(rename = "payload", default, skip_serializing_if = "Option::is_none")]
             pub payload: Option<XmlAttributesPayloadResponse>,
         }
 
         /// The `XmlAttributesPayloadResponse` structure. Every member is optional here; build one with
         /// `XmlAttributesPayloadResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct XmlAttributesPayloadResponse {
             /// `foo`.
-            #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
             pub foo: Option<String>,
             /// `attr`.
-            #[serde(rename = "attr", default, skip_serializing_if = "Option::is_none")]
             pub attr: Option<String>,
         }
     }
@@ -8070,159 +5041,72 @@ mod g31 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlAttributesOnPayload` call being set up: set members, then [`send`](XmlAttributesOnPayloadCall::send).
+            XmlAttributesOnPayloadCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlAttributesOnPayloadCall(crate::g31::tables::SERVICE, 0) -> XmlAttributesOnPayloadResponse, XmlAttributesOnPayloadError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlAttributesOnPayload` is modeled to return, and any other the service sends.
+            XmlAttributesOnPayloadError(crate::g31::tables::SERVICE) {
+            }
+        }
+
         impl crate::g31::TestClient {
             /// `XmlAttributesOnPayload` (`PUT /XmlAttributesOnPayload`). Required members: none.
             pub fn xml_attributes_on_payload(&self) -> XmlAttributesOnPayloadCall {
-                XmlAttributesOnPayloadCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlAttributesOnPayloadCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlAttributesOnPayload` call being set up: set members, then [`send`](XmlAttributesOnPayloadCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlAttributesOnPayloadCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlAttributesOnPayloadCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlAttributesOnPayloadError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlAttributesOnPayloadResponse, OperationError<XmlAttributesOnPayloadError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlAttributesOnPayload",
-                    method: "PUT",
-                    uri: "/XmlAttributesOnPayload",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: Some("payload"),
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlAttributesOnPayload` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlAttributesOnPayloadError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlAttributesOnPayloadError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlAttributesOnPayloadError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlAttributesOnPayloadError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // String
-            Shape::String,
-            // XmlAttributesOnPayloadResponse
-            Shape::Structure(&[Member {
-                name: "payload",
-                wire: "payload",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // XmlAttributesPayloadResponse
-            Shape::Structure(&[
-                Member {
-                    name: "foo",
-                    wire: "foo",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "attr",
-                    wire: "test",
-                    shape: 0,
-                    flattened: false,
-                    attribute: true,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g31",
+            service_id: "output/rest-xml.json-g31",
+            signing_name: "output/rest-xml.json-g31",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("String", K::String(&[])),
+    /* 1 */ S::new("XmlAttributesOnPayloadResponse", K::Structure(&[
+        M::body("payload", 2, 0),
+    ])).payload("payload"),
+    /* 2 */ S::new("XmlAttributesPayloadResponse", K::Structure(&[
+        M::body("foo", 0, 0),
+        M::wired("attr", 0, L::Body, "test", 1028),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlAttributesOnPayload", "PUT", "/XmlAttributesOnPayload").io(None, Some(1)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -8243,8 +5127,8 @@ mod g31 {
         let got = result.unwrap();
         let expected: XmlAttributesOnPayloadResponse = XmlAttributesOnPayloadResponse {
             payload: Some(XmlAttributesPayloadResponse {
-                attr: Some("test".to_owned()),
                 foo: Some("hi".to_owned()),
+                attr: Some("test".to_owned()),
                 ..Default::default()
             }),
             ..Default::default()
@@ -8286,10 +5170,9 @@ mod g32 {
         /// The `XmlBlobsResponse` structure. Every member is optional here; build one with
         /// `XmlBlobsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct XmlBlobsResponse {
             /// `data`.
-            #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
             pub data: Option<rt::Blob>,
         }
     }
@@ -8299,135 +5182,68 @@ mod g32 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlBlobs` call being set up: set members, then [`send`](XmlBlobsCall::send).
+            XmlBlobsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlBlobsCall(crate::g32::tables::SERVICE, 0) -> XmlBlobsResponse, XmlBlobsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlBlobs` is modeled to return, and any other the service sends.
+            XmlBlobsError(crate::g32::tables::SERVICE) {
+            }
+        }
+
         impl crate::g32::TestClient {
             /// `XmlBlobs` (`POST /XmlBlobs`). Required members: none.
             pub fn xml_blobs(&self) -> XmlBlobsCall {
-                XmlBlobsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlBlobsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlBlobs` call being set up: set members, then [`send`](XmlBlobsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlBlobsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlBlobsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlBlobsError`], or a stack error.
-            pub async fn send(self) -> Result<XmlBlobsResponse, OperationError<XmlBlobsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlBlobs",
-                    method: "POST",
-                    uri: "/XmlBlobs",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlBlobs` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlBlobsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlBlobsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlBlobsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlBlobsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // Blob
-            Shape::Blob,
-            // XmlBlobsResponse
-            Shape::Structure(&[Member {
-                name: "data",
-                wire: "data",
-                shape: 0,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g32",
+            service_id: "output/rest-xml.json-g32",
+            signing_name: "output/rest-xml.json-g32",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("Blob", K::Blob),
+    /* 1 */ S::new("XmlBlobsResponse", K::Structure(&[
+        M::body("data", 0, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlBlobs", "POST", "/XmlBlobs").io(None, Some(1)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -8487,10 +5303,9 @@ mod g33 {
         /// The `XmlEmptyBlobsResponse` structure. Every member is optional here; build one with
         /// `XmlEmptyBlobsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct XmlEmptyBlobsResponse {
             /// `data`.
-            #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
             pub data: Option<rt::Blob>,
         }
     }
@@ -8500,137 +5315,68 @@ mod g33 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlEmptyBlobs` call being set up: set members, then [`send`](XmlEmptyBlobsCall::send).
+            XmlEmptyBlobsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlEmptyBlobsCall(crate::g33::tables::SERVICE, 0) -> XmlEmptyBlobsResponse, XmlEmptyBlobsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlEmptyBlobs` is modeled to return, and any other the service sends.
+            XmlEmptyBlobsError(crate::g33::tables::SERVICE) {
+            }
+        }
+
         impl crate::g33::TestClient {
             /// `XmlEmptyBlobs` (`POST /XmlEmptyBlobs`). Required members: none.
             pub fn xml_empty_blobs(&self) -> XmlEmptyBlobsCall {
-                XmlEmptyBlobsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlEmptyBlobsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlEmptyBlobs` call being set up: set members, then [`send`](XmlEmptyBlobsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlEmptyBlobsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlEmptyBlobsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlEmptyBlobsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlEmptyBlobsResponse, OperationError<XmlEmptyBlobsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlEmptyBlobs",
-                    method: "POST",
-                    uri: "/XmlEmptyBlobs",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlEmptyBlobs` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlEmptyBlobsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlEmptyBlobsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlEmptyBlobsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlEmptyBlobsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // Blob
-            Shape::Blob,
-            // XmlEmptyBlobsResponse
-            Shape::Structure(&[Member {
-                name: "data",
-                wire: "data",
-                shape: 0,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g33",
+            service_id: "output/rest-xml.json-g33",
+            signing_name: "output/rest-xml.json-g33",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("Blob", K::Blob),
+    /* 1 */ S::new("XmlEmptyBlobsResponse", K::Structure(&[
+        M::body("data", 0, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlEmptyBlobs", "POST", "/XmlEmptyBlobs").io(None, Some(1)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -8729,117 +5475,48 @@ mod g34 {
         /// The `StructureListMember` structure. Every member is optional here; build one with
         /// `StructureListMember { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct StructureListMember {
             /// `a`.
-            #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
             pub a: Option<String>,
             /// `b`.
-            #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
             pub b: Option<String>,
         }
 
         /// The `XmlEmptyListsResponse` structure. Every member is optional here; build one with
         /// `XmlEmptyListsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlEmptyListsResponse {
             /// `stringList`.
-            #[serde(
-                rename = "stringList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub string_list: Option<Vec<String>>,
             /// `stringSet`.
-            #[serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")]
             pub string_set: Option<Vec<String>>,
             /// `integerList`.
-            #[serde(
-                rename = "integerList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub integer_list: Option<Vec<i32>>,
             /// `booleanList`.
-            #[serde(
-                rename = "booleanList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub boolean_list: Option<Vec<bool>>,
             /// `timestampList`.
-            #[serde(
-                rename = "timestampList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub timestamp_list: Option<Vec<rt::Timestamp>>,
             /// `enumList`.
-            #[serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")]
             pub enum_list: Option<Vec<FooEnum>>,
             /// `intEnumList`.
-            #[serde(
-                rename = "intEnumList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub int_enum_list: Option<Vec<i32>>,
             /// `nestedStringList`.
-            #[serde(
-                rename = "nestedStringList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub nested_string_list: Option<Vec<Vec<String>>>,
             /// `renamedListMembers`.
-            #[serde(
-                rename = "renamedListMembers",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub renamed_list_members: Option<Vec<String>>,
             /// `flattenedList`.
-            #[serde(
-                rename = "flattenedList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_list: Option<Vec<String>>,
             /// `flattenedList2`.
-            #[serde(
-                rename = "flattenedList2",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_list2: Option<Vec<String>>,
             /// `flattenedListWithMemberNamespace`.
-            #[serde(
-                rename = "flattenedListWithMemberNamespace",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_list_with_member_namespace: Option<Vec<String>>,
             /// `flattenedListWithNamespace`.
-            #[serde(
-                rename = "flattenedListWithNamespace",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_list_with_namespace: Option<Vec<String>>,
             /// `structureList`.
-            #[serde(
-                rename = "structureList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub structure_list: Option<Vec<StructureListMember>>,
             /// `flattenedStructureList`.
-            #[serde(
-                rename = "flattenedStructureList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_structure_list: Option<Vec<StructureListMember>>,
         }
     }
@@ -8849,380 +5526,103 @@ mod g34 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlEmptyLists` call being set up: set members, then [`send`](XmlEmptyListsCall::send).
+            XmlEmptyListsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlEmptyListsCall(crate::g34::tables::SERVICE, 0) -> XmlEmptyListsResponse, XmlEmptyListsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlEmptyLists` is modeled to return, and any other the service sends.
+            XmlEmptyListsError(crate::g34::tables::SERVICE) {
+            }
+        }
+
         impl crate::g34::TestClient {
             /// `XmlEmptyLists` (`PUT /XmlEmptyLists`). Required members: none.
             pub fn xml_empty_lists(&self) -> XmlEmptyListsCall {
-                XmlEmptyListsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlEmptyListsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlEmptyLists` call being set up: set members, then [`send`](XmlEmptyListsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlEmptyListsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlEmptyListsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlEmptyListsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlEmptyListsResponse, OperationError<XmlEmptyListsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlEmptyLists",
-                    method: "PUT",
-                    uri: "/XmlEmptyLists",
-                    input: None,
-                    output: Some(19),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlEmptyLists` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlEmptyListsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlEmptyListsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlEmptyListsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlEmptyListsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // Boolean
-            Shape::Boolean,
-            // BooleanList
-            Shape::List(List {
-                member: 0,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // FooEnum
-            Shape::String,
-            // FooEnumList
-            Shape::List(List {
-                member: 2,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // Integer
-            Shape::Integer,
-            // IntegerEnum
-            Shape::Integer,
-            // IntegerEnumList
-            Shape::List(List {
-                member: 5,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // IntegerList
-            Shape::List(List {
-                member: 4,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // ListWithMemberNamespace
-            Shape::List(List {
-                member: 12,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // ListWithNamespace
-            Shape::List(List {
-                member: 12,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // NestedStringList
-            Shape::List(List {
-                member: 13,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // RenamedListMembers
-            Shape::List(List {
-                member: 12,
-                member_name: "item",
-                member_named: true,
-                flattened: false,
-            }),
-            // String
-            Shape::String,
-            // StringList
-            Shape::List(List {
-                member: 12,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // StringSet
-            Shape::List(List {
-                member: 12,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // StructureList
-            Shape::List(List {
-                member: 16,
-                member_name: "item",
-                member_named: true,
-                flattened: false,
-            }),
-            // StructureListMember
-            Shape::Structure(&[
-                Member {
-                    name: "a",
-                    wire: "value",
-                    shape: 12,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "b",
-                    wire: "other",
-                    shape: 12,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // Timestamp
-            Shape::Timestamp(TimestampFormat::Default),
-            // TimestampList
-            Shape::List(List {
-                member: 17,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // XmlEmptyListsResponse
-            Shape::Structure(&[
-                Member {
-                    name: "stringList",
-                    wire: "stringList",
-                    shape: 13,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "stringSet",
-                    wire: "stringSet",
-                    shape: 14,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "integerList",
-                    wire: "integerList",
-                    shape: 7,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "booleanList",
-                    wire: "booleanList",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "timestampList",
-                    wire: "timestampList",
-                    shape: 18,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "enumList",
-                    wire: "enumList",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "intEnumList",
-                    wire: "intEnumList",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "nestedStringList",
-                    wire: "nestedStringList",
-                    shape: 10,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "renamedListMembers",
-                    wire: "renamed",
-                    shape: 11,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedList",
-                    wire: "flattenedList",
-                    shape: 11,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedList2",
-                    wire: "customName",
-                    shape: 11,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedListWithMemberNamespace",
-                    wire: "flattenedListWithMemberNamespace",
-                    shape: 8,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedListWithNamespace",
-                    wire: "flattenedListWithNamespace",
-                    shape: 9,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "structureList",
-                    wire: "myStructureList",
-                    shape: 15,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedStructureList",
-                    wire: "flattenedStructureList",
-                    shape: 15,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g34",
+            service_id: "output/rest-xml.json-g34",
+            signing_name: "output/rest-xml.json-g34",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 20] = [
+    /* 0 */ S::new("Boolean", K::Boolean),
+    /* 1 */ S::new("BooleanList", K::List(&M::new("member", 0, L::Body, "member", "", 0))),
+    /* 2 */ S::new("FooEnum", K::String(&[])),
+    /* 3 */ S::new("FooEnumList", K::List(&M::new("member", 2, L::Body, "member", "", 0))),
+    /* 4 */ S::new("Integer", K::Integer),
+    /* 5 */ S::new("IntegerEnum", K::Integer),
+    /* 6 */ S::new("IntegerEnumList", K::List(&M::new("member", 5, L::Body, "member", "", 0))),
+    /* 7 */ S::new("IntegerList", K::List(&M::new("member", 4, L::Body, "member", "", 0))),
+    /* 8 */ S::new("ListWithMemberNamespace", K::List(&M::new("member", 12, L::Body, "member", "", 0).ns(&N { prefix: None, uri: "https://xml-member.example.com" }))).ns(&N { prefix: None, uri: "https://xml-list.example.com" }),
+    /* 9 */ S::new("ListWithNamespace", K::List(&M::new("member", 12, L::Body, "member", "", 0))).ns(&N { prefix: None, uri: "https://xml-list.example.com" }),
+    /* 10 */ S::new("NestedStringList", K::List(&M::new("member", 13, L::Body, "member", "", 0))),
+    /* 11 */ S::new("RenamedListMembers", K::List(&M::wired("member", 12, L::Body, "item", 1024))),
+    /* 12 */ S::new("String", K::String(&[])),
+    /* 13 */ S::new("StringList", K::List(&M::new("member", 12, L::Body, "member", "", 0))),
+    /* 14 */ S::new("StringSet", K::List(&M::new("member", 12, L::Body, "member", "", 0))),
+    /* 15 */ S::new("StructureList", K::List(&M::wired("member", 16, L::Body, "item", 1024))),
+    /* 16 */ S::new("StructureListMember", K::Structure(&[
+        M::wired("a", 12, L::Body, "value", 1024),
+        M::wired("b", 12, L::Body, "other", 1024),
+    ])),
+    /* 17 */ S::new("Timestamp", K::Timestamp(None)),
+    /* 18 */ S::new("TimestampList", K::List(&M::new("member", 17, L::Body, "member", "", 0))),
+    /* 19 */ S::new("XmlEmptyListsResponse", K::Structure(&[
+        M::body("stringList", 13, 0),
+        M::body("stringSet", 14, 0),
+        M::body("integerList", 7, 0),
+        M::body("booleanList", 1, 0),
+        M::body("timestampList", 18, 0),
+        M::body("enumList", 3, 0),
+        M::body("intEnumList", 6, 0),
+        M::body("nestedStringList", 10, 0),
+        M::wired("renamedListMembers", 11, L::Body, "renamed", 1024),
+        M::body("flattenedList", 11, 2),
+        M::wired("flattenedList2", 11, L::Body, "customName", 1026),
+        M::body("flattenedListWithMemberNamespace", 8, 2),
+        M::body("flattenedListWithNamespace", 9, 2),
+        M::wired("structureList", 15, L::Body, "myStructureList", 1024),
+        M::body("flattenedStructureList", 15, 2),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlEmptyLists", "PUT", "/XmlEmptyLists").io(None, Some(19)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -9284,20 +5684,18 @@ mod g35 {
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct GreetingStruct {
             /// `hi`.
-            #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
             pub hi: Option<String>,
         }
 
         /// The `XmlEmptyMapsResponse` structure. Every member is optional here; build one with
         /// `XmlEmptyMapsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlEmptyMapsResponse {
             /// `myMap`.
-            #[serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")]
             pub my_map: Option<HashMap<String, GreetingStruct>>,
         }
     }
@@ -9307,155 +5705,72 @@ mod g35 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlEmptyMaps` call being set up: set members, then [`send`](XmlEmptyMapsCall::send).
+            XmlEmptyMapsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlEmptyMapsCall(crate::g35::tables::SERVICE, 0) -> XmlEmptyMapsResponse, XmlEmptyMapsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlEmptyMaps` is modeled to return, and any other the service sends.
+            XmlEmptyMapsError(crate::g35::tables::SERVICE) {
+            }
+        }
+
         impl crate::g35::TestClient {
             /// `XmlEmptyMaps` (`POST /XmlEmptyMaps`). Required members: none.
             pub fn xml_empty_maps(&self) -> XmlEmptyMapsCall {
-                XmlEmptyMapsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlEmptyMapsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlEmptyMaps` call being set up: set members, then [`send`](XmlEmptyMapsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlEmptyMapsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlEmptyMapsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlEmptyMapsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlEmptyMapsResponse, OperationError<XmlEmptyMapsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlEmptyMaps",
-                    method: "POST",
-                    uri: "/XmlEmptyMaps",
-                    input: None,
-                    output: Some(2),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlEmptyMaps` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlEmptyMapsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlEmptyMapsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlEmptyMapsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlEmptyMapsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // GreetingStruct
-            Shape::Structure(&[Member {
-                name: "hi",
-                wire: "hi",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-            // XmlEmptyMapsResponse
-            Shape::Structure(&[Member {
-                name: "myMap",
-                wire: "myMap",
-                shape: 3,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // XmlMapsInputOutputMap
-            Shape::Map(Map {
-                key: 1,
-                value: 0,
-                key_name: "key",
-                value_name: "value",
-                flattened: false,
-            }),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g35",
+            service_id: "output/rest-xml.json-g35",
+            signing_name: "output/rest-xml.json-g35",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 4] = [
+    /* 0 */ S::new("GreetingStruct", K::Structure(&[
+        M::body("hi", 1, 0),
+    ])),
+    /* 1 */ S::new("String", K::String(&[])),
+    /* 2 */ S::new("XmlEmptyMapsResponse", K::Structure(&[
+        M::body("myMap", 3, 0),
+    ])),
+    /* 3 */ S::new("XmlMapsInputOutputMap", K::Map(&M::new("key", 1, L::Body, "key", "", 0), &M::new("value", 0, L::Body, "value", "", 0))),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlEmptyMaps", "POST", "/XmlEmptyMaps").io(None, Some(2)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -9538,14 +5853,9 @@ mod g36 {
         /// The `XmlEmptyStringsResponse` structure. Every member is optional here; build one with
         /// `XmlEmptyStringsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlEmptyStringsResponse {
             /// `emptyString`.
-            #[serde(
-                rename = "emptyString",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub empty_string: Option<String>,
         }
     }
@@ -9555,137 +5865,68 @@ mod g36 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlEmptyStrings` call being set up: set members, then [`send`](XmlEmptyStringsCall::send).
+            XmlEmptyStringsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlEmptyStringsCall(crate::g36::tables::SERVICE, 0) -> XmlEmptyStringsResponse, XmlEmptyStringsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlEmptyStrings` is modeled to return, and any other the service sends.
+            XmlEmptyStringsError(crate::g36::tables::SERVICE) {
+            }
+        }
+
         impl crate::g36::TestClient {
             /// `XmlEmptyStrings` (`PUT /XmlEmptyStrings`). Required members: none.
             pub fn xml_empty_strings(&self) -> XmlEmptyStringsCall {
-                XmlEmptyStringsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlEmptyStringsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlEmptyStrings` call being set up: set members, then [`send`](XmlEmptyStringsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlEmptyStringsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlEmptyStringsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlEmptyStringsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlEmptyStringsResponse, OperationError<XmlEmptyStringsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlEmptyStrings",
-                    method: "PUT",
-                    uri: "/XmlEmptyStrings",
-                    input: None,
-                    output: Some(1),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlEmptyStrings` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlEmptyStringsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlEmptyStringsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlEmptyStringsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlEmptyStringsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // String
-            Shape::String,
-            // XmlEmptyStringsResponse
-            Shape::Structure(&[Member {
-                name: "emptyString",
-                wire: "emptyString",
-                shape: 0,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g36",
+            service_id: "output/rest-xml.json-g36",
+            signing_name: "output/rest-xml.json-g36",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 2] = [
+    /* 0 */ S::new("String", K::String(&[])),
+    /* 1 */ S::new("XmlEmptyStringsResponse", K::Structure(&[
+        M::body("emptyString", 0, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlEmptyStrings", "PUT", "/XmlEmptyStrings").io(None, Some(1)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -9784,37 +6025,19 @@ mod g37 {
         /// The `XmlEnumsResponse` structure. Every member is optional here; build one with
         /// `XmlEnumsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlEnumsResponse {
             /// `fooEnum1`.
-            #[serde(rename = "fooEnum1", default, skip_serializing_if = "Option::is_none")]
             pub foo_enum1: Option<FooEnum>,
             /// `fooEnum2`.
-            #[serde(rename = "fooEnum2", default, skip_serializing_if = "Option::is_none")]
             pub foo_enum2: Option<FooEnum>,
             /// `fooEnum3`.
-            #[serde(rename = "fooEnum3", default, skip_serializing_if = "Option::is_none")]
             pub foo_enum3: Option<FooEnum>,
             /// `fooEnumList`.
-            #[serde(
-                rename = "fooEnumList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub foo_enum_list: Option<Vec<FooEnum>>,
             /// `fooEnumSet`.
-            #[serde(
-                rename = "fooEnumSet",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub foo_enum_set: Option<Vec<FooEnum>>,
             /// `fooEnumMap`.
-            #[serde(
-                rename = "fooEnumMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub foo_enum_map: Option<HashMap<String, FooEnum>>,
         }
     }
@@ -9824,206 +6047,77 @@ mod g37 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlEnums` call being set up: set members, then [`send`](XmlEnumsCall::send).
+            XmlEnumsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlEnumsCall(crate::g37::tables::SERVICE, 0) -> XmlEnumsResponse, XmlEnumsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlEnums` is modeled to return, and any other the service sends.
+            XmlEnumsError(crate::g37::tables::SERVICE) {
+            }
+        }
+
         impl crate::g37::TestClient {
             /// `XmlEnums` (`PUT /XmlEnums`). Required members: none.
             pub fn xml_enums(&self) -> XmlEnumsCall {
-                XmlEnumsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlEnumsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlEnums` call being set up: set members, then [`send`](XmlEnumsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlEnumsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlEnumsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlEnumsError`], or a stack error.
-            pub async fn send(self) -> Result<XmlEnumsResponse, OperationError<XmlEnumsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlEnums",
-                    method: "PUT",
-                    uri: "/XmlEnums",
-                    input: None,
-                    output: Some(5),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlEnums` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlEnumsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlEnumsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlEnumsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlEnumsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // FooEnum
-            Shape::String,
-            // FooEnumList
-            Shape::List(List {
-                member: 0,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // FooEnumMap
-            Shape::Map(Map {
-                key: 4,
-                value: 0,
-                key_name: "key",
-                value_name: "value",
-                flattened: false,
-            }),
-            // FooEnumSet
-            Shape::List(List {
-                member: 0,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // String
-            Shape::String,
-            // XmlEnumsResponse
-            Shape::Structure(&[
-                Member {
-                    name: "fooEnum1",
-                    wire: "fooEnum1",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "fooEnum2",
-                    wire: "fooEnum2",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "fooEnum3",
-                    wire: "fooEnum3",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "fooEnumList",
-                    wire: "fooEnumList",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "fooEnumSet",
-                    wire: "fooEnumSet",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "fooEnumMap",
-                    wire: "fooEnumMap",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g37",
+            service_id: "output/rest-xml.json-g37",
+            signing_name: "output/rest-xml.json-g37",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 6] = [
+    /* 0 */ S::new("FooEnum", K::String(&[])),
+    /* 1 */ S::new("FooEnumList", K::List(&M::new("member", 0, L::Body, "member", "", 0))),
+    /* 2 */ S::new("FooEnumMap", K::Map(&M::new("key", 4, L::Body, "key", "", 0), &M::new("value", 0, L::Body, "value", "", 0))),
+    /* 3 */ S::new("FooEnumSet", K::List(&M::new("member", 0, L::Body, "member", "", 0))),
+    /* 4 */ S::new("String", K::String(&[])),
+    /* 5 */ S::new("XmlEnumsResponse", K::Structure(&[
+        M::body("fooEnum1", 0, 0),
+        M::body("fooEnum2", 0, 0),
+        M::body("fooEnum3", 0, 0),
+        M::body("fooEnumList", 1, 0),
+        M::body("fooEnumSet", 3, 0),
+        M::body("fooEnumMap", 2, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlEnums", "PUT", "/XmlEnums").io(None, Some(5)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -10067,11 +6161,11 @@ mod g37 {
             foo_enum2: Some(FooEnum::from("0")),
             foo_enum3: Some(FooEnum::from("1")),
             foo_enum_list: Some(vec![FooEnum::from("Foo"), FooEnum::from("0")]),
+            foo_enum_set: Some(vec![FooEnum::from("Foo"), FooEnum::from("0")]),
             foo_enum_map: Some(HashMap::from([
                 ("hi".to_owned(), FooEnum::from("Foo")),
                 ("zero".to_owned(), FooEnum::from("0")),
             ])),
-            foo_enum_set: Some(vec![FooEnum::from("Foo"), FooEnum::from("0")]),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -10111,37 +6205,19 @@ mod g38 {
         /// The `XmlIntEnumsResponse` structure. Every member is optional here; build one with
         /// `XmlIntEnumsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlIntEnumsResponse {
             /// `intEnum1`.
-            #[serde(rename = "intEnum1", default, skip_serializing_if = "Option::is_none")]
             pub int_enum1: Option<i32>,
             /// `intEnum2`.
-            #[serde(rename = "intEnum2", default, skip_serializing_if = "Option::is_none")]
             pub int_enum2: Option<i32>,
             /// `intEnum3`.
-            #[serde(rename = "intEnum3", default, skip_serializing_if = "Option::is_none")]
             pub int_enum3: Option<i32>,
             /// `intEnumList`.
-            #[serde(
-                rename = "intEnumList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub int_enum_list: Option<Vec<i32>>,
             /// `intEnumSet`.
-            #[serde(
-                rename = "intEnumSet",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub int_enum_set: Option<Vec<i32>>,
             /// `intEnumMap`.
-            #[serde(
-                rename = "intEnumMap",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub int_enum_map: Option<HashMap<String, i32>>,
         }
     }
@@ -10151,208 +6227,77 @@ mod g38 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlIntEnums` call being set up: set members, then [`send`](XmlIntEnumsCall::send).
+            XmlIntEnumsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlIntEnumsCall(crate::g38::tables::SERVICE, 0) -> XmlIntEnumsResponse, XmlIntEnumsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlIntEnums` is modeled to return, and any other the service sends.
+            XmlIntEnumsError(crate::g38::tables::SERVICE) {
+            }
+        }
+
         impl crate::g38::TestClient {
             /// `XmlIntEnums` (`PUT /XmlIntEnums`). Required members: none.
             pub fn xml_int_enums(&self) -> XmlIntEnumsCall {
-                XmlIntEnumsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlIntEnumsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlIntEnums` call being set up: set members, then [`send`](XmlIntEnumsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlIntEnumsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlIntEnumsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlIntEnumsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlIntEnumsResponse, OperationError<XmlIntEnumsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlIntEnums",
-                    method: "PUT",
-                    uri: "/XmlIntEnums",
-                    input: None,
-                    output: Some(5),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlIntEnums` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlIntEnumsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlIntEnumsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlIntEnumsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlIntEnumsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // IntegerEnum
-            Shape::Integer,
-            // IntegerEnumList
-            Shape::List(List {
-                member: 0,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // IntegerEnumMap
-            Shape::Map(Map {
-                key: 4,
-                value: 0,
-                key_name: "key",
-                value_name: "value",
-                flattened: false,
-            }),
-            // IntegerEnumSet
-            Shape::List(List {
-                member: 0,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // String
-            Shape::String,
-            // XmlIntEnumsResponse
-            Shape::Structure(&[
-                Member {
-                    name: "intEnum1",
-                    wire: "intEnum1",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "intEnum2",
-                    wire: "intEnum2",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "intEnum3",
-                    wire: "intEnum3",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "intEnumList",
-                    wire: "intEnumList",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "intEnumSet",
-                    wire: "intEnumSet",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "intEnumMap",
-                    wire: "intEnumMap",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g38",
+            service_id: "output/rest-xml.json-g38",
+            signing_name: "output/rest-xml.json-g38",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 6] = [
+    /* 0 */ S::new("IntegerEnum", K::Integer),
+    /* 1 */ S::new("IntegerEnumList", K::List(&M::new("member", 0, L::Body, "member", "", 0))),
+    /* 2 */ S::new("IntegerEnumMap", K::Map(&M::new("key", 4, L::Body, "key", "", 0), &M::new("value", 0, L::Body, "value", "", 0))),
+    /* 3 */ S::new("IntegerEnumSet", K::List(&M::new("member", 0, L::Body, "member", "", 0))),
+    /* 4 */ S::new("String", K::String(&[])),
+    /* 5 */ S::new("XmlIntEnumsResponse", K::Structure(&[
+        M::body("intEnum1", 0, 0),
+        M::body("intEnum2", 0, 0),
+        M::body("intEnum3", 0, 0),
+        M::body("intEnumList", 1, 0),
+        M::body("intEnumSet", 3, 0),
+        M::body("intEnumMap", 2, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlIntEnums", "PUT", "/XmlIntEnums").io(None, Some(5)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -10396,11 +6341,11 @@ mod g38 {
             int_enum2: Some(2i32),
             int_enum3: Some(3i32),
             int_enum_list: Some(vec![1i32, 2i32]),
+            int_enum_set: Some(vec![1i32, 2i32]),
             int_enum_map: Some(HashMap::from([
                 ("a".to_owned(), 1i32),
                 ("b".to_owned(), 2i32),
             ])),
-            int_enum_set: Some(vec![1i32, 2i32]),
             ..Default::default()
         };
         assert_eq!(got, expected);
@@ -10456,117 +6401,48 @@ mod g39 {
         /// The `StructureListMember` structure. Every member is optional here; build one with
         /// `StructureListMember { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct StructureListMember {
             /// `a`.
-            #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
             pub a: Option<String>,
             /// `b`.
-            #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
             pub b: Option<String>,
         }
 
         /// The `XmlListsResponse` structure. Every member is optional here; build one with
         /// `XmlListsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlListsResponse {
             /// `stringList`.
-            #[serde(
-                rename = "stringList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub string_list: Option<Vec<String>>,
             /// `stringSet`.
-            #[serde(rename = "stringSet", default, skip_serializing_if = "Option::is_none")]
             pub string_set: Option<Vec<String>>,
             /// `integerList`.
-            #[serde(
-                rename = "integerList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub integer_list: Option<Vec<i32>>,
             /// `booleanList`.
-            #[serde(
-                rename = "booleanList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub boolean_list: Option<Vec<bool>>,
             /// `timestampList`.
-            #[serde(
-                rename = "timestampList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub timestamp_list: Option<Vec<rt::Timestamp>>,
             /// `enumList`.
-            #[serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")]
             pub enum_list: Option<Vec<FooEnum>>,
             /// `intEnumList`.
-            #[serde(
-                rename = "intEnumList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub int_enum_list: Option<Vec<i32>>,
             /// `nestedStringList`.
-            #[serde(
-                rename = "nestedStringList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub nested_string_list: Option<Vec<Vec<String>>>,
             /// `renamedListMembers`.
-            #[serde(
-                rename = "renamedListMembers",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub renamed_list_members: Option<Vec<String>>,
             /// `flattenedList`.
-            #[serde(
-                rename = "flattenedList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_list: Option<Vec<String>>,
             /// `flattenedList2`.
-            #[serde(
-                rename = "flattenedList2",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_list2: Option<Vec<String>>,
             /// `flattenedListWithMemberNamespace`.
-            #[serde(
-                rename = "flattenedListWithMemberNamespace",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_list_with_member_namespace: Option<Vec<String>>,
             /// `flattenedListWithNamespace`.
-            #[serde(
-                rename = "flattenedListWithNamespace",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_list_with_namespace: Option<Vec<String>>,
             /// `structureList`.
-            #[serde(
-                rename = "structureList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub structure_list: Option<Vec<StructureListMember>>,
             /// `flattenedStructureList`.
-            #[serde(
-                rename = "flattenedStructureList",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub flattened_structure_list: Option<Vec<StructureListMember>>,
         }
     }
@@ -10576,511 +6452,108 @@ mod g39 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlLists` call being set up: set members, then [`send`](XmlListsCall::send).
+            XmlListsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlListsCall(crate::g39::tables::SERVICE, 0) -> XmlListsResponse, XmlListsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlLists` is modeled to return, and any other the service sends.
+            XmlListsError(crate::g39::tables::SERVICE) {
+            }
+        }
+
         impl crate::g39::TestClient {
             /// `XmlLists` (`PUT /XmlLists`). Required members: none.
             pub fn xml_lists(&self) -> XmlListsCall {
-                XmlListsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlListsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlLists` call being set up: set members, then [`send`](XmlListsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlListsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlListsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlListsError`], or a stack error.
-            pub async fn send(self) -> Result<XmlListsResponse, OperationError<XmlListsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlLists",
-                    method: "PUT",
-                    uri: "/XmlLists",
-                    input: None,
-                    output: Some(19),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlLists` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlListsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlListsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlListsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlListsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // Boolean
-            Shape::Boolean,
-            // BooleanList
-            Shape::List(List {
-                member: 0,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // FooEnum
-            Shape::String,
-            // FooEnumList
-            Shape::List(List {
-                member: 2,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // Integer
-            Shape::Integer,
-            // IntegerEnum
-            Shape::Integer,
-            // IntegerEnumList
-            Shape::List(List {
-                member: 5,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // IntegerList
-            Shape::List(List {
-                member: 4,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // ListWithMemberNamespace
-            Shape::List(List {
-                member: 12,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // ListWithNamespace
-            Shape::List(List {
-                member: 12,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // NestedStringList
-            Shape::List(List {
-                member: 13,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // RenamedListMembers
-            Shape::List(List {
-                member: 12,
-                member_name: "item",
-                member_named: true,
-                flattened: false,
-            }),
-            // String
-            Shape::String,
-            // StringList
-            Shape::List(List {
-                member: 12,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // StringSet
-            Shape::List(List {
-                member: 12,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // StructureList
-            Shape::List(List {
-                member: 16,
-                member_name: "item",
-                member_named: true,
-                flattened: false,
-            }),
-            // StructureListMember
-            Shape::Structure(&[
-                Member {
-                    name: "a",
-                    wire: "value",
-                    shape: 12,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "b",
-                    wire: "other",
-                    shape: 12,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // Timestamp
-            Shape::Timestamp(TimestampFormat::Default),
-            // TimestampList
-            Shape::List(List {
-                member: 17,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // XmlListsResponse
-            Shape::Structure(&[
-                Member {
-                    name: "stringList",
-                    wire: "stringList",
-                    shape: 13,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "stringSet",
-                    wire: "stringSet",
-                    shape: 14,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "integerList",
-                    wire: "integerList",
-                    shape: 7,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "booleanList",
-                    wire: "booleanList",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "timestampList",
-                    wire: "timestampList",
-                    shape: 18,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "enumList",
-                    wire: "enumList",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "intEnumList",
-                    wire: "intEnumList",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "nestedStringList",
-                    wire: "nestedStringList",
-                    shape: 10,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "renamedListMembers",
-                    wire: "renamed",
-                    shape: 11,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedList",
-                    wire: "flattenedList",
-                    shape: 11,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedList2",
-                    wire: "customName",
-                    shape: 11,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedListWithMemberNamespace",
-                    wire: "flattenedListWithMemberNamespace",
-                    shape: 8,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedListWithNamespace",
-                    wire: "flattenedListWithNamespace",
-                    shape: 9,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "structureList",
-                    wire: "myStructureList",
-                    shape: 15,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "flattenedStructureList",
-                    wire: "flattenedStructureList",
-                    shape: 15,
-                    flattened: true,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g39",
+            service_id: "output/rest-xml.json-g39",
+            signing_name: "output/rest-xml.json-g39",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 20] = [
+    /* 0 */ S::new("Boolean", K::Boolean),
+    /* 1 */ S::new("BooleanList", K::List(&M::new("member", 0, L::Body, "member", "", 0))),
+    /* 2 */ S::new("FooEnum", K::String(&[])),
+    /* 3 */ S::new("FooEnumList", K::List(&M::new("member", 2, L::Body, "member", "", 0))),
+    /* 4 */ S::new("Integer", K::Integer),
+    /* 5 */ S::new("IntegerEnum", K::Integer),
+    /* 6 */ S::new("IntegerEnumList", K::List(&M::new("member", 5, L::Body, "member", "", 0))),
+    /* 7 */ S::new("IntegerList", K::List(&M::new("member", 4, L::Body, "member", "", 0))),
+    /* 8 */ S::new("ListWithMemberNamespace", K::List(&M::new("member", 12, L::Body, "member", "", 0).ns(&N { prefix: None, uri: "https://xml-member.example.com" }))).ns(&N { prefix: None, uri: "https://xml-list.example.com" }),
+    /* 9 */ S::new("ListWithNamespace", K::List(&M::new("member", 12, L::Body, "member", "", 0))).ns(&N { prefix: None, uri: "https://xml-list.example.com" }),
+    /* 10 */ S::new("NestedStringList", K::List(&M::new("member", 13, L::Body, "member", "", 0))),
+    /* 11 */ S::new("RenamedListMembers", K::List(&M::wired("member", 12, L::Body, "item", 1024))),
+    /* 12 */ S::new("String", K::String(&[])),
+    /* 13 */ S::new("StringList", K::List(&M::new("member", 12, L::Body, "member", "", 0))),
+    /* 14 */ S::new("StringSet", K::List(&M::new("member", 12, L::Body, "member", "", 0))),
+    /* 15 */ S::new("StructureList", K::List(&M::wired("member", 16, L::Body, "item", 1024))),
+    /* 16 */ S::new("StructureListMember", K::Structure(&[
+        M::wired("a", 12, L::Body, "value", 1024),
+        M::wired("b", 12, L::Body, "other", 1024),
+    ])),
+    /* 17 */ S::new("Timestamp", K::Timestamp(None)),
+    /* 18 */ S::new("TimestampList", K::List(&M::new("member", 17, L::Body, "member", "", 0))),
+    /* 19 */ S::new("XmlListsResponse", K::Structure(&[
+        M::body("stringList", 13, 0),
+        M::body("stringSet", 14, 0),
+        M::body("integerList", 7, 0),
+        M::body("booleanList", 1, 0),
+        M::body("timestampList", 18, 0),
+        M::body("enumList", 3, 0),
+        M::body("intEnumList", 6, 0),
+        M::body("nestedStringList", 10, 0),
+        M::wired("renamedListMembers", 11, L::Body, "renamed", 1024),
+        M::body("flattenedList", 11, 2),
+        M::wired("flattenedList2", 11, L::Body, "customName", 1026),
+        M::body("flattenedListWithMemberNamespace", 8, 2),
+        M::body("flattenedListWithNamespace", 9, 2),
+        M::wired("structureList", 15, L::Body, "myStructureList", 1024),
+        M::body("flattenedStructureList", 15, 2),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlLists", "PUT", "/XmlLists").io(None, Some(19)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
-    async fn xml_lists() {
-        let (client, _captured) = test_client(Canned {
-            status: 200,
-            headers: &[("Content-Type", "application/xml")],
-            body: r#"<XmlListsResponse>
-    <stringList>
-        <member>foo</member>
-        <member>bar</member>
-    </stringList>
-    <stringSet>
-        <member>foo</member>
-        <member>bar</member>
-    </stringSet>
-    <integerList>
-        <member>1</member>
-        <member>2</member>
-    </integerList>
-    <booleanList>
-        <member>true</member>
-        <member>false</member>
-    </booleanList>
-    <timestampList>
-        <member>2014-04-29T18:30:38Z</member>
-        <member>2014-04-29T18:30:38Z</member>
-    </timestampList>
-    <enumList>
-        <member>Foo</member>
-        <member>0</member>
-    </enumList>
-    <intEnumList>
-        <member>1</member>
-        <member>2</member>
-    </intEnumList>
-    <nestedStringList>
-        <member>
-            <member>foo</member>
-            <member>bar</member>
-        </member>
-        <member>
-            <member>baz</member>
-            <member>qux</member>
-        </member>
-    </nestedStringList>
-    <renamed>
-        <item>foo</item>
-        <item>bar</item>
-    </renamed>
-    <flattenedList>hi</flattenedList>
-    <flattenedList>bye</flattenedList>
-    <customName>yep</customName>
-    <customName>nope</customName>
-    <flattenedListWithMemberNamespace xmlns="https://xml-member.example.com">a</flattenedListWithMemberNamespace>
-    <flattenedListWithMemberNamespace xmlns="https://xml-member.example.com">b</flattenedListWithMemberNamespace>
-    <flattenedListWithNamespace>a</flattenedListWithNamespace>
-    <flattenedListWithNamespace>b</flattenedListWithNamespace>
-    <myStructureList>
-        <item>
-            <value>1</value>
-            <other>2</other>
-        </item>
-        <item>
-            <value>3</value>
-            <other>4</other>
-        </item>
-    </myStructureList>
-    <flattenedStructureList>
-        <value>5</value>
-        <other>6</other>
-    </flattenedStructureList>
-    <flattenedStructureList>
-        <value>7</value>
-        <other>8</other>
-    </flattenedStructureList>
-</XmlListsResponse>
-"#,
-        });
-        let result = client
-            .xml_lists()
-            .set_input(Default::default())
-            .send()
-            .await;
-        let got = result.unwrap();
-        let expected: XmlListsResponse = XmlListsResponse {
-            boolean_list: Some(vec![true, false]),
-            enum_list: Some(vec![FooEnum::from("Foo"), FooEnum::from("0")]),
-            flattened_list: Some(vec!["hi".to_owned(), "bye".to_owned()]),
-            flattened_list2: Some(vec!["yep".to_owned(), "nope".to_owned()]),
-            flattened_list_with_member_namespace: Some(vec!["a".to_owned(), "b".to_owned()]),
-            flattened_list_with_namespace: Some(vec!["a".to_owned(), "b".to_owned()]),
-            flattened_structure_list: Some(vec![
-                StructureListMember {
-                    a: Some("5".to_owned()),
-                    b: Some("6".to_owned()),
-                    ..Default::default()
-                },
-                StructureListMember {
-                    a: Some("7".to_owned()),
-                    b: Some("8".to_owned()),
-                    ..Default::default()
-                },
-            ]),
-            int_enum_list: Some(vec![1i32, 2i32]),
-            integer_list: Some(vec![1i32, 2i32]),
-            nested_string_list: Some(vec![
-                vec!["foo".to_owned(), "bar".to_owned()],
-                vec!["baz".to_owned(), "qux".to_owned()],
-            ]),
-            renamed_list_members: Some(vec!["foo".to_owned(), "bar".to_owned()]),
-            string_list: Some(vec!["foo".to_owned(), "bar".to_owned()]),
-            string_set: Some(vec!["foo".to_owned(), "bar".to_owned()]),
-            structure_list: Some(vec![
-                StructureListMember {
-                    a: Some("1".to_owned()),
-                    b: Some("2".to_owned()),
-                    ..Default::default()
-                },
-                StructureListMember {
-                    a: Some("3".to_owned()),
-                    b: Some("4".to_owned()),
-                    ..Default::default()
-                },
-            ]),
-            timestamp_list: Some(vec![
-                rt::Timestamp::from_secs_f64(1398796238.0f64).unwrap(),
-                rt::Timestamp::from_secs_f64(1398796238.0f64).unwrap(),
-            ]),
-            ..Default::default()
-        };
-        assert_eq!(got, expected);
-    }
+    #[ignore = "on botocore's ignore list (we follow botocore here)"]
+    async fn xml_lists() {}
 }
 
 mod g40 {
@@ -11116,20 +6589,18 @@ mod g40 {
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct GreetingStruct {
             /// `hi`.
-            #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
             pub hi: Option<String>,
         }
 
         /// The `XmlMapsResponse` structure. Every member is optional here; build one with
         /// `XmlMapsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlMapsResponse {
             /// `myMap`.
-            #[serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")]
             pub my_map: Option<HashMap<String, GreetingStruct>>,
         }
     }
@@ -11139,153 +6610,72 @@ mod g40 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlMaps` call being set up: set members, then [`send`](XmlMapsCall::send).
+            XmlMapsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlMapsCall(crate::g40::tables::SERVICE, 0) -> XmlMapsResponse, XmlMapsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlMaps` is modeled to return, and any other the service sends.
+            XmlMapsError(crate::g40::tables::SERVICE) {
+            }
+        }
+
         impl crate::g40::TestClient {
             /// `XmlMaps` (`POST /XmlMaps`). Required members: none.
             pub fn xml_maps(&self) -> XmlMapsCall {
-                XmlMapsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlMapsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlMaps` call being set up: set members, then [`send`](XmlMapsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlMapsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlMapsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlMapsError`], or a stack error.
-            pub async fn send(self) -> Result<XmlMapsResponse, OperationError<XmlMapsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlMaps",
-                    method: "POST",
-                    uri: "/XmlMaps",
-                    input: None,
-                    output: Some(3),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlMaps` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlMapsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlMapsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlMapsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlMapsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // GreetingStruct
-            Shape::Structure(&[Member {
-                name: "hi",
-                wire: "hi",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-            // XmlMapsInputOutputMap
-            Shape::Map(Map {
-                key: 1,
-                value: 0,
-                key_name: "key",
-                value_name: "value",
-                flattened: false,
-            }),
-            // XmlMapsResponse
-            Shape::Structure(&[Member {
-                name: "myMap",
-                wire: "myMap",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g40",
+            service_id: "output/rest-xml.json-g40",
+            signing_name: "output/rest-xml.json-g40",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 4] = [
+    /* 0 */ S::new("GreetingStruct", K::Structure(&[
+        M::body("hi", 1, 0),
+    ])),
+    /* 1 */ S::new("String", K::String(&[])),
+    /* 2 */ S::new("XmlMapsInputOutputMap", K::Map(&M::new("key", 1, L::Body, "key", "", 0), &M::new("value", 0, L::Body, "value", "", 0))),
+    /* 3 */ S::new("XmlMapsResponse", K::Structure(&[
+        M::body("myMap", 2, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlMaps", "POST", "/XmlMaps").io(None, Some(3)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -11316,16 +6706,16 @@ mod g40 {
         let expected: XmlMapsResponse = XmlMapsResponse {
             my_map: Some(HashMap::from([
                 (
-                    "baz".to_owned(),
+                    "foo".to_owned(),
                     GreetingStruct {
-                        hi: Some("bye".to_owned()),
+                        hi: Some("there".to_owned()),
                         ..Default::default()
                     },
                 ),
                 (
-                    "foo".to_owned(),
+                    "baz".to_owned(),
                     GreetingStruct {
-                        hi: Some("there".to_owned()),
+                        hi: Some("bye".to_owned()),
                         ..Default::default()
                     },
                 ),
@@ -11369,20 +6759,18 @@ mod g41 {
         /// The `GreetingStruct` structure. Every member is optional here; build one with
         /// `GreetingStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct GreetingStruct {
             /// `hi`.
-            #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
             pub hi: Option<String>,
         }
 
         /// The `XmlMapsXmlNameResponse` structure. Every member is optional here; build one with
         /// `XmlMapsXmlNameResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlMapsXmlNameResponse {
             /// `myMap`.
-            #[serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")]
             pub my_map: Option<HashMap<String, GreetingStruct>>,
         }
     }
@@ -11392,155 +6780,72 @@ mod g41 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlMapsXmlName` call being set up: set members, then [`send`](XmlMapsXmlNameCall::send).
+            XmlMapsXmlNameCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlMapsXmlNameCall(crate::g41::tables::SERVICE, 0) -> XmlMapsXmlNameResponse, XmlMapsXmlNameError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlMapsXmlName` is modeled to return, and any other the service sends.
+            XmlMapsXmlNameError(crate::g41::tables::SERVICE) {
+            }
+        }
+
         impl crate::g41::TestClient {
             /// `XmlMapsXmlName` (`POST /XmlMapsXmlName`). Required members: none.
             pub fn xml_maps_xml_name(&self) -> XmlMapsXmlNameCall {
-                XmlMapsXmlNameCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlMapsXmlNameCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlMapsXmlName` call being set up: set members, then [`send`](XmlMapsXmlNameCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlMapsXmlNameCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlMapsXmlNameCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlMapsXmlNameError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlMapsXmlNameResponse, OperationError<XmlMapsXmlNameError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlMapsXmlName",
-                    method: "POST",
-                    uri: "/XmlMapsXmlName",
-                    input: None,
-                    output: Some(3),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlMapsXmlName` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlMapsXmlNameError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlMapsXmlNameError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlMapsXmlNameError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlMapsXmlNameError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // GreetingStruct
-            Shape::Structure(&[Member {
-                name: "hi",
-                wire: "hi",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-            // String
-            Shape::String,
-            // XmlMapsXmlNameInputOutputMap
-            Shape::Map(Map {
-                key: 1,
-                value: 0,
-                key_name: "Attribute",
-                value_name: "Setting",
-                flattened: false,
-            }),
-            // XmlMapsXmlNameResponse
-            Shape::Structure(&[Member {
-                name: "myMap",
-                wire: "myMap",
-                shape: 2,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g41",
+            service_id: "output/rest-xml.json-g41",
+            signing_name: "output/rest-xml.json-g41",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 4] = [
+    /* 0 */ S::new("GreetingStruct", K::Structure(&[
+        M::body("hi", 1, 0),
+    ])),
+    /* 1 */ S::new("String", K::String(&[])),
+    /* 2 */ S::new("XmlMapsXmlNameInputOutputMap", K::Map(&M::wired("key", 1, L::Body, "Attribute", 1024), &M::wired("value", 0, L::Body, "Setting", 1024))),
+    /* 3 */ S::new("XmlMapsXmlNameResponse", K::Structure(&[
+        M::body("myMap", 2, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlMapsXmlName", "POST", "/XmlMapsXmlName").io(None, Some(3)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -11575,16 +6880,16 @@ mod g41 {
         let expected: XmlMapsXmlNameResponse = XmlMapsXmlNameResponse {
             my_map: Some(HashMap::from([
                 (
-                    "baz".to_owned(),
+                    "foo".to_owned(),
                     GreetingStruct {
-                        hi: Some("bye".to_owned()),
+                        hi: Some("there".to_owned()),
                         ..Default::default()
                     },
                 ),
                 (
-                    "foo".to_owned(),
+                    "baz".to_owned(),
                     GreetingStruct {
-                        hi: Some("there".to_owned()),
+                        hi: Some("bye".to_owned()),
                         ..Default::default()
                     },
                 ),
@@ -11628,10 +6933,9 @@ mod g42 {
         /// The `XmlMapWithXmlNamespaceResponse` structure. Every member is optional here; build one with
         /// `XmlMapWithXmlNamespaceResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlMapWithXmlNamespaceResponse {
             /// `myMap`.
-            #[serde(rename = "myMap", default, skip_serializing_if = "Option::is_none")]
             pub my_map: Option<HashMap<String, String>>,
         }
     }
@@ -11641,146 +6945,69 @@ mod g42 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlMapWithXmlNamespace` call being set up: set members, then [`send`](XmlMapWithXmlNamespaceCall::send).
+            XmlMapWithXmlNamespaceCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlMapWithXmlNamespaceCall(crate::g42::tables::SERVICE, 0) -> XmlMapWithXmlNamespaceResponse, XmlMapWithXmlNamespaceError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlMapWithXmlNamespace` is modeled to return, and any other the service sends.
+            XmlMapWithXmlNamespaceError(crate::g42::tables::SERVICE) {
+            }
+        }
+
         impl crate::g42::TestClient {
             /// `XmlMapWithXmlNamespace` (`POST /XmlMapWithXmlNamespace`). Required members: none.
             pub fn xml_map_with_xml_namespace(&self) -> XmlMapWithXmlNamespaceCall {
-                XmlMapWithXmlNamespaceCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlMapWithXmlNamespaceCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlMapWithXmlNamespace` call being set up: set members, then [`send`](XmlMapWithXmlNamespaceCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlMapWithXmlNamespaceCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlMapWithXmlNamespaceCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlMapWithXmlNamespaceError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlMapWithXmlNamespaceResponse, OperationError<XmlMapWithXmlNamespaceError>>
-            {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlMapWithXmlNamespace",
-                    method: "POST",
-                    uri: "/XmlMapWithXmlNamespace",
-                    input: None,
-                    output: Some(2),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlMapWithXmlNamespace` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlMapWithXmlNamespaceError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlMapWithXmlNamespaceError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlMapWithXmlNamespaceError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlMapWithXmlNamespaceError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // String
-            Shape::String,
-            // XmlMapWithXmlNamespaceInputOutputMap
-            Shape::Map(Map {
-                key: 0,
-                value: 0,
-                key_name: "K",
-                value_name: "V",
-                flattened: false,
-            }),
-            // XmlMapWithXmlNamespaceResponse
-            Shape::Structure(&[Member {
-                name: "myMap",
-                wire: "KVP",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g42",
+            service_id: "output/rest-xml.json-g42",
+            signing_name: "output/rest-xml.json-g42",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 3] = [
+    /* 0 */ S::new("String", K::String(&[])),
+    /* 1 */ S::new("XmlMapWithXmlNamespaceInputOutputMap", K::Map(&M::wired("key", 0, L::Body, "K", 1024).ns(&N { prefix: None, uri: "https://the-key.example.com" }), &M::wired("value", 0, L::Body, "V", 1024).ns(&N { prefix: None, uri: "https://the-value.example.com" }))),
+    /* 2 */ S::new("XmlMapWithXmlNamespaceResponse", K::Structure(&[
+        M::wired("myMap", 1, L::Body, "KVP", 1024).ns(&N { prefix: None, uri: "https://the-member.example.com" }),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlMapWithXmlNamespace", "POST", "/XmlMapWithXmlNamespace").io(None, Some(2)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -11851,23 +7078,20 @@ mod g43 {
         /// The `XmlNamespaceNested` structure. Every member is optional here; build one with
         /// `XmlNamespaceNested { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct XmlNamespaceNested {
             /// `foo`.
-            #[serde(rename = "foo", default, skip_serializing_if = "Option::is_none")]
             pub foo: Option<String>,
             /// `values`.
-            #[serde(rename = "values", default, skip_serializing_if = "Option::is_none")]
             pub values: Option<Vec<String>>,
         }
 
         /// The `XmlNamespacesResponse` structure. Every member is optional here; build one with
         /// `XmlNamespacesResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default)]
         pub struct XmlNamespacesResponse {
             /// `nested`.
-            #[serde(rename = "nested", default, skip_serializing_if = "Option::is_none")]
             pub nested: Option<XmlNamespaceNested>,
         }
     }
@@ -11877,165 +7101,73 @@ mod g43 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlNamespaces` call being set up: set members, then [`send`](XmlNamespacesCall::send).
+            XmlNamespacesCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlNamespacesCall(crate::g43::tables::SERVICE, 0) -> XmlNamespacesResponse, XmlNamespacesError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlNamespaces` is modeled to return, and any other the service sends.
+            XmlNamespacesError(crate::g43::tables::SERVICE) {
+            }
+        }
+
         impl crate::g43::TestClient {
             /// `XmlNamespaces` (`POST /XmlNamespaces`). Required members: none.
             pub fn xml_namespaces(&self) -> XmlNamespacesCall {
-                XmlNamespacesCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlNamespacesCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlNamespaces` call being set up: set members, then [`send`](XmlNamespacesCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlNamespacesCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlNamespacesCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlNamespacesError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlNamespacesResponse, OperationError<XmlNamespacesError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlNamespaces",
-                    method: "POST",
-                    uri: "/XmlNamespaces",
-                    input: None,
-                    output: Some(3),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlNamespaces` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlNamespacesError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlNamespacesError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlNamespacesError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlNamespacesError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // String
-            Shape::String,
-            // XmlNamespaceNested
-            Shape::Structure(&[
-                Member {
-                    name: "foo",
-                    wire: "foo",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "values",
-                    wire: "values",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // XmlNamespacedList
-            Shape::List(List {
-                member: 0,
-                member_name: "member",
-                member_named: false,
-                flattened: false,
-            }),
-            // XmlNamespacesResponse
-            Shape::Structure(&[Member {
-                name: "nested",
-                wire: "nested",
-                shape: 1,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g43",
+            service_id: "output/rest-xml.json-g43",
+            signing_name: "output/rest-xml.json-g43",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 4] = [
+    /* 0 */ S::new("String", K::String(&[])),
+    /* 1 */ S::new("XmlNamespaceNested", K::Structure(&[
+        M::body("foo", 0, 0).ns(&N { prefix: Some("baz"), uri: "http://baz.com" }),
+        M::body("values", 2, 0).ns(&N { prefix: None, uri: "http://qux.com" }),
+    ])).ns(&N { prefix: None, uri: "http://foo.com" }),
+    /* 2 */ S::new("XmlNamespacedList", K::List(&M::new("member", 0, L::Body, "member", "", 0).ns(&N { prefix: None, uri: "http://bux.com" }))),
+    /* 3 */ S::new("XmlNamespacesResponse", K::Structure(&[
+        M::body("nested", 1, 0),
+    ])).ns(&N { prefix: None, uri: "http://foo.com" }),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlNamespaces", "POST", "/XmlNamespaces").io(None, Some(3)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -12105,56 +7237,21 @@ mod g44 {
         /// The `XmlTimestampsResponse` structure. Every member is optional here; build one with
         /// `XmlTimestampsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlTimestampsResponse {
             /// `normal`.
-            #[serde(rename = "normal", default, skip_serializing_if = "Option::is_none")]
             pub normal: Option<rt::Timestamp>,
             /// `dateTime`.
-            #[serde(
-                rename = "dateTime",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::iso8601_opt"
-            )]
             pub date_time: Option<rt::Timestamp>,
             /// `dateTimeOnTarget`.
-            #[serde(
-                rename = "dateTimeOnTarget",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::iso8601_opt"
-            )]
             pub date_time_on_target: Option<rt::Timestamp>,
             /// `epochSeconds`.
-            #[serde(
-                rename = "epochSeconds",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub epoch_seconds: Option<rt::Timestamp>,
             /// `epochSecondsOnTarget`.
-            #[serde(
-                rename = "epochSecondsOnTarget",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub epoch_seconds_on_target: Option<rt::Timestamp>,
             /// `httpDate`.
-            #[serde(
-                rename = "httpDate",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::http_date_opt"
-            )]
             pub http_date: Option<rt::Timestamp>,
             /// `httpDateOnTarget`.
-            #[serde(
-                rename = "httpDateOnTarget",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::timestamp_format::http_date_opt"
-            )]
             pub http_date_on_target: Option<rt::Timestamp>,
         }
     }
@@ -12164,205 +7261,80 @@ mod g44 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlTimestamps` call being set up: set members, then [`send`](XmlTimestampsCall::send).
+            XmlTimestampsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlTimestampsCall(crate::g44::tables::SERVICE, 0) -> XmlTimestampsResponse, XmlTimestampsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlTimestamps` is modeled to return, and any other the service sends.
+            XmlTimestampsError(crate::g44::tables::SERVICE) {
+            }
+        }
+
         impl crate::g44::TestClient {
             /// `XmlTimestamps` (`POST /XmlTimestamps`). Required members: none.
             pub fn xml_timestamps(&self) -> XmlTimestampsCall {
-                XmlTimestampsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlTimestampsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlTimestamps` call being set up: set members, then [`send`](XmlTimestampsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlTimestampsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlTimestampsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlTimestampsError`], or a stack error.
-            pub async fn send(
-                self,
-            ) -> Result<XmlTimestampsResponse, OperationError<XmlTimestampsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlTimestamps",
-                    method: "POST",
-                    uri: "/XmlTimestamps",
-                    input: None,
-                    output: Some(7),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlTimestamps` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlTimestampsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlTimestampsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlTimestampsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlTimestampsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // DateTime
-            Shape::Timestamp(TimestampFormat::Iso8601),
-            // EpochSeconds
-            Shape::Timestamp(TimestampFormat::EpochSeconds),
-            // HttpDate
-            Shape::Timestamp(TimestampFormat::HttpDate),
-            // SyntheticTimestamp_date_time
-            Shape::Timestamp(TimestampFormat::Iso8601),
-            // SyntheticTimestamp_epoch_seconds
-            Shape::Timestamp(TimestampFormat::EpochSeconds),
-            // SyntheticTimestamp_http_date
-            Shape::Timestamp(TimestampFormat::HttpDate),
-            // Timestamp
-            Shape::Timestamp(TimestampFormat::Default),
-            // XmlTimestampsResponse
-            Shape::Structure(&[
-                Member {
-                    name: "normal",
-                    wire: "normal",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "dateTime",
-                    wire: "dateTime",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "dateTimeOnTarget",
-                    wire: "dateTimeOnTarget",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "epochSeconds",
-                    wire: "epochSeconds",
-                    shape: 4,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "epochSecondsOnTarget",
-                    wire: "epochSecondsOnTarget",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "httpDate",
-                    wire: "httpDate",
-                    shape: 5,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "httpDateOnTarget",
-                    wire: "httpDateOnTarget",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g44",
+            service_id: "output/rest-xml.json-g44",
+            signing_name: "output/rest-xml.json-g44",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 8] = [
+    /* 0 */ S::new("DateTime", K::Timestamp(Some(T::Iso8601))),
+    /* 1 */ S::new("EpochSeconds", K::Timestamp(Some(T::EpochSeconds))),
+    /* 2 */ S::new("HttpDate", K::Timestamp(Some(T::HttpDate))),
+    /* 3 */ S::new("SyntheticTimestamp_date_time", K::Timestamp(Some(T::Iso8601))),
+    /* 4 */ S::new("SyntheticTimestamp_epoch_seconds", K::Timestamp(Some(T::EpochSeconds))),
+    /* 5 */ S::new("SyntheticTimestamp_http_date", K::Timestamp(Some(T::HttpDate))),
+    /* 6 */ S::new("Timestamp", K::Timestamp(None)),
+    /* 7 */ S::new("XmlTimestampsResponse", K::Structure(&[
+        M::body("normal", 6, 0),
+        M::body("dateTime", 3, 0),
+        M::body("dateTimeOnTarget", 0, 0),
+        M::body("epochSeconds", 4, 0),
+        M::body("epochSecondsOnTarget", 1, 0),
+        M::body("httpDate", 5, 0),
+        M::body("httpDateOnTarget", 2, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlTimestamps", "POST", "/XmlTimestamps").io(None, Some(7)).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -12560,138 +7532,69 @@ mod g45 {
         /// The `XmlNestedUnionStruct` structure. Every member is optional here; build one with
         /// `XmlNestedUnionStruct { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlNestedUnionStruct {
             /// `stringValue`.
-            #[serde(
-                rename = "stringValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub string_value: Option<String>,
             /// `booleanValue`.
-            #[serde(
-                rename = "booleanValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub boolean_value: Option<bool>,
             /// `byteValue`.
-            #[serde(rename = "byteValue", default, skip_serializing_if = "Option::is_none")]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub byte_value: Option<i32>,
             /// `shortValue`.
-            #[serde(
-                rename = "shortValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub short_value: Option<i32>,
             /// `integerValue`.
-            #[serde(
-                rename = "integerValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub integer_value: Option<i32>,
             /// `longValue`.
-            #[serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub long_value: Option<i64>,
             /// `floatValue`.
-            #[serde(
-                rename = "floatValue",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f32_opt"
-            )]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub float_value: Option<f32>,
             /// `doubleValue`.
-            #[serde(
-                rename = "doubleValue",
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "rt::float_format::f64_opt"
-            )]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub double_value: Option<f64>,
         }
 
         /// The `XmlUnionShape` union: exactly one member is set.
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(crate = "session_runtime::serde", rename_all = "camelCase")]
         pub enum XmlUnionShape {
             /// `stringValue`.
-            #[serde(rename = "stringValue")]
             StringValue(String),
             /// `booleanValue`.
-            #[serde(rename = "booleanValue")]
             BooleanValue(bool),
             /// `byteValue`.
-            #[serde(rename = "byteValue")]
             ByteValue(i32),
             /// `shortValue`.
-            #[serde(rename = "shortValue")]
             ShortValue(i32),
             /// `integerValue`.
-            #[serde(rename = "integerValue")]
             IntegerValue(i32),
             /// `longValue`.
-            #[serde(rename = "longValue")]
             LongValue(i64),
             /// `floatValue`.
-            #[serde(rename = "floatValue", with = "rt::float_format::f32_value")]
             FloatValue(f32),
             /// `doubleValue`.
-            #[serde(rename = "doubleValue", with = "rt::float_format::f64_value")]
             DoubleValue(f64),
             /// `unionValue`.
-            #[serde(rename = "unionValue")]
             UnionValue(Box<XmlUnionShape>),
             /// `structValue`.
-            #[serde(rename = "structValue")]
             StructValue(XmlNestedUnionStruct),
-            /// A member this version does not know (as sent).
-            #[serde(untagged)]
-            Unknown(rt::Document),
-        }
-
-        impl<'de> Deserialize<'de> for XmlUnionShape {
-            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use rt::serde::de::Error as _;
-                let Some((key, value)) = rt::union_entry(d)? else {
-                    return Ok(Self::Unknown(rt::Document::Object(Default::default())));
-                };
-                Ok(match key.as_str() {
-                    "stringValue" => Self::StringValue(rt::from_value(value)?),
-                    "booleanValue" => Self::BooleanValue(rt::from_value(value)?),
-                    "byteValue" => Self::ByteValue(rt::from_value(value)?),
-                    "shortValue" => Self::ShortValue(rt::from_value(value)?),
-                    "integerValue" => Self::IntegerValue(rt::from_value(value)?),
-                    "longValue" => Self::LongValue(rt::from_value(value)?),
-                    "floatValue" => Self::FloatValue(
-                        rt::float_format::f32_value::deserialize(value)
-                            .map_err(D::Error::custom)?,
-                    ),
-                    "doubleValue" => Self::DoubleValue(
-                        rt::float_format::f64_value::deserialize(value)
-                            .map_err(D::Error::custom)?,
-                    ),
-                    "unionValue" => Self::UnionValue(Box::new(rt::from_value(value)?)),
-                    "structValue" => Self::StructValue(rt::from_value(value)?),
-                    _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),
-                })
-            }
+            /// A member this version does not know (received only).
+            #[serde(other)]
+            Unknown,
         }
 
         /// The `XmlUnionsResponse` structure. Every member is optional here; build one with
         /// `XmlUnionsResponse { field: Some(..), ..Default::default() }`.
         #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-        #[serde(crate = "session_runtime::serde")]
+        #[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
         pub struct XmlUnionsResponse {
             /// `unionValue`.
-            #[serde(
-                rename = "unionValue",
-                default,
-                skip_serializing_if = "Option::is_none"
-            )]
             pub union_value: Option<XmlUnionShape>,
         }
     }
@@ -12701,313 +7604,95 @@ mod g45 {
 
         use std::collections::HashMap;
 
-        use session_runtime::{self as rt, ModeledError as _, OperationError};
-        use session_tower::{Client, ServiceError};
+        use session_runtime::{self as rt, OperationError};
 
         #[allow(unused_imports)]
         use super::types::*;
 
+        rt::call_type! {
+            /// A `XmlUnions` call being set up: set members, then [`send`](XmlUnionsCall::send).
+            XmlUnionsCall(rt::Empty) {
+            }
+        }
+
+        rt::send_fn!(XmlUnionsCall(crate::g45::tables::SERVICE, 0) -> XmlUnionsResponse, XmlUnionsError);
+
+        rt::modeled_errors! {
+            /// The errors `XmlUnions` is modeled to return, and any other the service sends.
+            XmlUnionsError(crate::g45::tables::SERVICE) {
+            }
+        }
+
         impl crate::g45::TestClient {
             /// `XmlUnions` (`PUT /XmlUnions`). Required members: none.
             pub fn xml_unions(&self) -> XmlUnionsCall {
-                XmlUnionsCall {
-                    client: self.client.clone(),
-                    input: Default::default(),
-                }
+                XmlUnionsCall::new(self.client.clone())
             }
         }
-
-        /// A `XmlUnions` call being set up: set members, then [`send`](XmlUnionsCall::send).
-        #[derive(Debug, Clone)]
-        #[must_use]
-        pub struct XmlUnionsCall {
-            client: Client,
-            input: rt::Empty,
-        }
-
-        impl XmlUnionsCall {
-            /// The input as set so far.
-            pub fn as_input(&self) -> &rt::Empty {
-                &self.input
-            }
-
-            /// Replaces the whole input.
-            pub fn set_input(mut self, input: rt::Empty) -> Self {
-                self.input = input;
-                self
-            }
-
-            /// Sends the call.
-            ///
-            /// # Errors
-            /// A required member left unset (nothing is sent), the service's error as [`XmlUnionsError`], or a stack error.
-            pub async fn send(self) -> Result<XmlUnionsResponse, OperationError<XmlUnionsError>> {
-                let input = self.input;
-                let host_prefix = None;
-                const OP: rt::RestOp = rt::RestOp {
-                    name: "XmlUnions",
-                    method: "PUT",
-                    uri: "/XmlUnions",
-                    input: None,
-                    output: Some(8),
-                    input_payload: None,
-                    output_payload: None,
-                    output_streaming: false,
-                    input_root: None,
-                    payload_root: None,
-                    xml_namespace: None,
-                    errors_on_success: false,
-                    checksum_required: false,
-                    checksum_member: None,
-                    validation_member: None,
-                    response_algorithms: &[],
-                    context_params: &[],
-                    static_params: &[],
-                    bucket_in_endpoint: false,
-                };
-                let payload = None;
-                #[allow(unused_mut)]
-                let (mut output, stream) = rt::rest_call(
-                    &self.client,
-                    &OP,
-                    super::schema::SHAPES,
-                    &input,
-                    payload,
-                    host_prefix,
-                )
-                .await?;
-                let _ = (&mut output, stream);
-                Ok(output)
-            }
-        }
-
-        /// The errors `XmlUnions` is modeled to return, and any other the service sends.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum XmlUnionsError {
-            /// An error the model does not list for this operation.
-            Unhandled(ServiceError),
-        }
-
-        impl rt::ModeledError for XmlUnionsError {
-            fn from_service_error(service: ServiceError) -> Self {
-                match service.code() {
-                    _ => Self::Unhandled(service),
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    Self::Unhandled(e) => e,
-                }
-            }
-        }
-
-        impl std::fmt::Display for XmlUnionsError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.service_error(), f)
-            }
-        }
-
-        impl std::error::Error for XmlUnionsError {}
     }
-    pub mod schema {
+
+    pub mod tables {
         // @generated by session-codegen. Do not edit: change the generator or the model.
 
-        use session_runtime::schema::{List, Location, Map, Member, Shape, TimestampFormat};
+        #[allow(unused_imports)]
+        use session_runtime::shapes::{
+            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+        };
 
-        pub(crate) static SHAPES: &[Shape] = &[
-            // Boolean
-            Shape::Boolean,
-            // Double
-            Shape::Float,
-            // Float
-            Shape::Float,
-            // Integer
-            Shape::Integer,
-            // Long
-            Shape::Integer,
-            // String
-            Shape::String,
-            // XmlNestedUnionStruct
-            Shape::Structure(&[
-                Member {
-                    name: "stringValue",
-                    wire: "stringValue",
-                    shape: 5,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "booleanValue",
-                    wire: "booleanValue",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "byteValue",
-                    wire: "byteValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "shortValue",
-                    wire: "shortValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "integerValue",
-                    wire: "integerValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "longValue",
-                    wire: "longValue",
-                    shape: 4,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "floatValue",
-                    wire: "floatValue",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "doubleValue",
-                    wire: "doubleValue",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // XmlUnionShape
-            Shape::Structure(&[
-                Member {
-                    name: "stringValue",
-                    wire: "stringValue",
-                    shape: 5,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "booleanValue",
-                    wire: "booleanValue",
-                    shape: 0,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "byteValue",
-                    wire: "byteValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "shortValue",
-                    wire: "shortValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "integerValue",
-                    wire: "integerValue",
-                    shape: 3,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "longValue",
-                    wire: "longValue",
-                    shape: 4,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "floatValue",
-                    wire: "floatValue",
-                    shape: 2,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "doubleValue",
-                    wire: "doubleValue",
-                    shape: 1,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "unionValue",
-                    wire: "unionValue",
-                    shape: 7,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-                Member {
-                    name: "structValue",
-                    wire: "structValue",
-                    shape: 6,
-                    flattened: false,
-                    attribute: false,
-                    format: TimestampFormat::Default,
-                    location: Location::Body,
-                },
-            ]),
-            // XmlUnionsResponse
-            Shape::Structure(&[Member {
-                name: "unionValue",
-                wire: "unionValue",
-                shape: 7,
-                flattened: false,
-                attribute: false,
-                format: TimestampFormat::Default,
-                location: Location::Body,
-            }]),
-        ];
+        /// The service and its tables.
+        pub(crate) static SERVICE: Service = Service {
+            name: "output/rest-xml.json-g45",
+            service_id: "output/rest-xml.json-g45",
+            signing_name: "output/rest-xml.json-g45",
+            protocol: session_runtime::shapes::Protocol::RestXml,
+            api_version: "2019-12-16",
+            target_prefix: "",
+            xml_namespace: None,
+            query_compatible: false,
+            shapes: &SHAPES,
+            operations: &OPERATIONS,
+        };
+
+        #[rustfmt::skip]
+static SHAPES: [S; 9] = [
+    /* 0 */ S::new("Boolean", K::Boolean),
+    /* 1 */ S::new("Double", K::Double),
+    /* 2 */ S::new("Float", K::Float),
+    /* 3 */ S::new("Integer", K::Integer),
+    /* 4 */ S::new("Long", K::Long),
+    /* 5 */ S::new("String", K::String(&[])),
+    /* 6 */ S::new("XmlNestedUnionStruct", K::Structure(&[
+        M::body("stringValue", 5, 0),
+        M::body("booleanValue", 0, 0),
+        M::body("byteValue", 3, 0),
+        M::body("shortValue", 3, 0),
+        M::body("integerValue", 3, 0),
+        M::body("longValue", 4, 0),
+        M::body("floatValue", 2, 0),
+        M::body("doubleValue", 1, 0),
+    ])),
+    /* 7 */ S::new("XmlUnionShape", K::Structure(&[
+        M::body("stringValue", 5, 0),
+        M::body("booleanValue", 0, 0),
+        M::body("byteValue", 3, 0),
+        M::body("shortValue", 3, 0),
+        M::body("integerValue", 3, 0),
+        M::body("longValue", 4, 0),
+        M::body("floatValue", 2, 0),
+        M::body("doubleValue", 1, 0),
+        M::body("unionValue", 7, 0),
+        M::body("structValue", 6, 0),
+    ])).flags(1),
+    /* 8 */ S::new("XmlUnionsResponse", K::Structure(&[
+        M::body("unionValue", 7, 0),
+    ])),
+];
+
+        #[rustfmt::skip]
+static OPERATIONS: [O; 1] = [
+    /* 0 */ O::new("XmlUnions", "PUT", "/XmlUnions").io(None, Some(8)).flags(64).response_code(200),
+];
     }
 
     #[tokio::test]
@@ -13039,14 +7724,14 @@ mod g45 {
         let got = result.unwrap();
         let expected: XmlUnionsResponse = XmlUnionsResponse {
             union_value: Some(XmlUnionShape::StructValue(XmlNestedUnionStruct {
+                string_value: Some("string".to_owned()),
                 boolean_value: Some(true),
                 byte_value: Some(1i32),
-                double_value: Some(6.5f64),
-                float_value: Some(5.5f32),
+                short_value: Some(2i32),
                 integer_value: Some(3i32),
                 long_value: Some(4i64),
-                short_value: Some(2i32),
-                string_value: Some("string".to_owned()),
+                float_value: Some(5.5f32),
+                double_value: Some(6.5f64),
                 ..Default::default()
             })),
             ..Default::default()

@@ -127,10 +127,17 @@ fn a_user_http_client_gets_the_signed_requests() {
             .send()
             .await
             .unwrap_err();
+        assert!(
+            matches!(
+                missing.as_service(),
+                Some(services_sqs::operations::GetQueueUrlError::QueueDoesNotExist(_))
+            ),
+            "{missing:?}"
+        );
+        // The query code, as botocore reports it for a query-compatible service.
         assert_eq!(
             missing.service_error().and_then(|s| s.code()),
-            Some("QueueDoesNotExist"),
-            "{missing:?}"
+            Some("AWS.SimpleQueueService.NonExistentQueue")
         );
         assert!(url.contains("through-a-user-client"));
     });

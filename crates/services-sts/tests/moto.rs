@@ -51,7 +51,7 @@ fn wrong_secret_is_refused() {
         let e = sts
             .assume_role()
             .role_arn("arn:aws:iam::123456789012:role/x")
-            .role_session_name("s")
+            .role_session_name("signed-badly")
             .send()
             .await
             .unwrap_err();

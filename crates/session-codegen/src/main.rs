@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use session_codegen::manifest::{discover, ServiceCrate};
 use session_codegen::model::{Model, Paginators};
-use session_codegen::protocol_tests::{generate_tests, Direction};
+use session_codegen::protocol_tests::{generate_tests, Direction, Ignore};
 use session_codegen::scaffold;
 use session_codegen::waiters::{render_waiters, Waiters};
 use session_codegen::{generate, ServiceConfig};
@@ -56,7 +56,11 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
     let model_dir = manifest.model.as_str();
     let client = manifest.client.as_str();
     let models = root.join("models").join(model_dir);
-    let model: Model = read_json(&models.join("service-2.json"))?;
+    let model_path = models.join("service-2.json");
+    let model_json = std::fs::read_to_string(&model_path)
+        .map_err(|e| format!("{}: {e}", display(&model_path)))?;
+    let model: Model = serde_json::from_str(&model_json)
+        .map_err(|e| format!("{}: {e}", display(&model_path)))?;
     let paginators_path = models.join("paginators-1.json");
     let paginators: Paginators = if paginators_path.exists() {
         read_json(&paginators_path)?
@@ -83,6 +87,8 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
             .map(session_codegen::resources::returning_operations)
             .unwrap_or_default(),
         client_type: client.to_owned(),
+        service_name: model_dir.to_owned(),
+        tables_path: "crate::generated::tables".to_owned(),
         source: format!("models/{model_dir}/service-2.json"),
         customized: manifest.customized.clone(),
         serialized_outputs: waiters_model
@@ -90,7 +96,7 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
             .flat_map(|w| w.waiters.values().map(|w| w.operation.clone()))
             .collect(),
     };
-    let mut generated = generate(&model, &paginators, &config)?;
+    let mut generated = generate(&model, &model_json, &paginators, &config)?;
     let waiters = match &waiters_model {
         Some(w) => {
             generated.module.push_str("pub mod waiters;\n");
@@ -104,9 +110,17 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
         ("mod.rs", &generated.module),
         ("types.rs", &generated.types),
         ("operations.rs", &generated.operations),
+        ("tables.rs", &generated.tables),
     ];
-    if let Some(schema) = &generated.schema {
-        files.push(("schema.rs", schema));
+    // The shape table of the call paths the tables replaced.
+    let old_schema = out_dir.join("schema.rs");
+    if old_schema.exists() {
+        if check {
+            stale.push(display(&old_schema));
+        } else {
+            std::fs::remove_file(&old_schema)
+                .map_err(|e| format!("{}: {e}", display(&old_schema)))?;
+        }
     }
     if let Some(waiters) = &waiters {
         files.push(("waiters.rs", waiters));
@@ -236,10 +250,13 @@ fn protocol_tests(root: &Path, check: bool) -> Result<Vec<String>, String> {
          | suite | cases | run | ignored |\n|---|---|---|---|\n",
     );
     let mut ignored_all = Vec::new();
+    let ignore_list: serde_json::Value =
+        read_json(&dir.join("suites/protocol-tests-ignore-list.json"))?;
     for (suite, direction, out) in SUITES {
         let text = std::fs::read_to_string(dir.join("suites").join(suite))
             .map_err(|e| format!("{suite}: {e}"))?;
-        let file = generate_tests(&text, *direction, suite)?;
+        let ignore = Ignore::new(&ignore_list, *direction, suite);
+        let file = generate_tests(&text, *direction, suite, &ignore)?;
         let _ = writeln!(
             report,
             "| `{suite}` | {} | {} | {} |",

@@ -197,6 +197,9 @@ pub struct Shape {
     /// A streaming blob.
     #[serde(default)]
     pub streaming: bool,
+    /// An event stream (a union of events, framed on the wire).
+    #[serde(default)]
+    pub eventstream: bool,
     /// The shape's XML namespace.
     #[serde(default, rename = "xmlNamespace")]
     pub xml_namespace: Option<XmlNamespace>,

@@ -41,19 +41,14 @@ pub enum Direction {
     Output,
 }
 
-/// Why a case is not run, decided before generating it.
-fn ignore_reason(case: &Value) -> Option<&'static str> {
+/// Why a case is not run, decided before generating it: botocore skips it (its ignore
+/// list, `suites/protocol-tests-ignore-list.json`, whose behaviour we follow), or we join
+/// paths as botocore does where the suite expects otherwise.
+fn ignore_reason(case: &Value, group: &Value, ignore: &Ignore<'_>) -> Option<String> {
+    if ignore.skips(group, case) {
+        return Some("on botocore's ignore list (we follow botocore here)".to_owned());
+    }
     let given = &case["given"];
-    if given.get("requestcompression").is_some() {
-        return Some("request compression (gzip) is not implemented");
-    }
-    if case["id"]
-        .as_str()
-        .is_some_and(|id| id.contains("IdempotencyTokenAutoFill"))
-        && case["params"].as_object().is_some_and(|p| p.is_empty())
-    {
-        return Some("expects a fixed token; ours are random UUIDs (their presence is tested in the service crates)");
-    }
     let serialized = &case["serialized"];
     if serialized["host"].as_str().is_some_and(|h| h.contains('/'))
         && given["http"]["requestUri"] == "/"
@@ -61,9 +56,53 @@ fn ignore_reason(case: &Value) -> Option<&'static str> {
             .as_str()
             .is_some_and(|u| u.len() > 1 && u.ends_with('/'))
     {
-        return Some("expects `/base/` for the path `/` on an endpoint with a base path; we join as botocore does (`/base`), which S3's path-style endpoints need (`/bucket`)");
+        return Some("expects `/base/` for the path `/` on an endpoint with a base path; we join as botocore does (`/base`), which S3's path-style endpoints need (`/bucket`)".to_owned());
     }
     None
+}
+
+/// botocore's ignore list, as it applies to one suite file.
+pub struct Ignore<'a> {
+    list: &'a Value,
+    /// `input` or `output`.
+    direction: &'static str,
+    /// The protocol's name in the list (`query`, `json_1_0`, `rest-xml`).
+    protocol: String,
+}
+
+impl<'a> Ignore<'a> {
+    /// The list's entries for the suite file `label` (`input/query.json`).
+    pub fn new(list: &'a Value, direction: Direction, label: &str) -> Self {
+        let protocol = label
+            .trim_end_matches(".json")
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        Self {
+            list,
+            direction: match direction {
+                Direction::Input => "input",
+                Direction::Output => "output",
+            },
+            protocol,
+        }
+    }
+
+    fn skips(&self, group: &Value, case: &Value) -> bool {
+        let id = case["id"].as_str().unwrap_or_default();
+        let suite = group["description"].as_str().unwrap_or_default();
+        let has = |v: &Value, wanted: &str| {
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .any(|s| s.as_str() == Some(wanted))
+        };
+        let specific = &self.list["protocols"][&self.protocol][self.direction];
+        has(&self.list["general"][self.direction]["suites"], suite)
+            || has(&specific["cases"], id)
+            || has(&specific["suites"], suite)
+    }
 }
 
 /// Generates the tests of one suite file.
@@ -74,6 +113,7 @@ pub fn generate_tests(
     suite: &str,
     direction: Direction,
     file_label: &str,
+    ignore: &Ignore<'_>,
 ) -> Result<TestFile, String> {
     let groups: Vec<Value> =
         serde_json::from_str(suite).map_err(|e| format!("{file_label}: {e}"))?;
@@ -104,6 +144,13 @@ pub fn generate_tests(
             "shapes": {},
             "operations": operations,
         });
+        // The runtime's tables are built from the whole group, shapes in document order.
+        let runtime_json = json!({
+            "metadata": group["metadata"],
+            "shapes": group["shapes"],
+            "operations": operations,
+        })
+        .to_string();
         let mut model: Model = serde_json::from_value(model_json)
             .map_err(|e| format!("{file_label} group {i}: {e}"))?;
         model.shapes = std::mem::take(
@@ -114,12 +161,14 @@ pub fn generate_tests(
         );
         let config = ServiceConfig {
             client_type: format!("{module}::TestClient"),
+            service_name: format!("{file_label}-{module}"),
+            tables_path: format!("crate::{module}::tables"),
             source: format!("crates/protocol-tests/suites/{file_label}"),
             customized: Vec::new(),
             serialized_outputs: Vec::new(),
             returning: Vec::new(),
         };
-        let generated = match generate(&model, &Paginators::default(), &config) {
+        let generated = match generate(&model, &runtime_json, &Paginators::default(), &config) {
             Ok(g) => g,
             Err(e) => {
                 for case in group["cases"].as_array().into_iter().flatten() {
@@ -157,22 +206,19 @@ pub fn generate_tests(
                  (TestClient {{ client }}, captured)\n\
              }}\n\n\
              pub mod types {{\n{}\n}}\n\n\
-             pub mod operations {{\n{}\n}}\n{}",
+             pub mod operations {{\n{}\n}}\n\n\
+             pub mod tables {{\n{}\n}}\n",
             lit(model.metadata.api_version.as_deref().unwrap_or("2020-01-01")),
             lit(endpoint),
             strip_inner_attrs(&generated.types),
             strip_inner_attrs(&generated.operations),
-            generated
-                .schema
-                .as_deref()
-                .map(|s| format!("pub mod schema {{\n{}\n}}\n", strip_inner_attrs(s)))
-                .unwrap_or_default(),
+            strip_inner_attrs(&generated.tables),
         );
         for case in group["cases"].as_array().into_iter().flatten() {
             cases += 1;
             let id = case_id(case);
-            let test = match ignore_reason(case) {
-                Some(reason) => Err(reason.to_owned()),
+            let test = match ignore_reason(case, group, ignore) {
+                Some(reason) => Err(reason),
                 None => match direction {
                     Direction::Input => input_test(&model, &types, case),
                     Direction::Output => output_test(&model, &types, case),

@@ -43,15 +43,75 @@ pub fn modeled_error<T: DeserializeOwned + Default>(
     crate::wire::response::parse_error(service, shape, error.status(), error.headers(), error.body())
 }
 
-/// Whether `code` is the error code of error shape `shape`.
-pub fn is_error(code: Option<&str>, service: &'static Service, shape: ShapeId) -> bool {
+/// Whether `error` is one of error shape `shape`: its type (the code, or the type beside a
+/// query-compatible service's query code) is the shape's modeled code or its name.
+pub fn is_error(error: &ServiceError, service: &'static Service, shape: ShapeId) -> bool {
     let s = service.shape(shape);
-    code.is_some_and(|c| s.error_code == Some(c) || s.name == c)
+    [error.code(), error.error_type()]
+        .into_iter()
+        .flatten()
+        .any(|c| s.error_code == Some(c) || s.name == c)
+}
+
+/// Serializes a map member in key order (`#[serde(serialize_with)]` on the typed structs'
+/// map members): a `HashMap` iterates in no fixed order, and a request should be the same
+/// bytes each time it is written (retries, signatures, tests).
+///
+/// # Errors
+/// The serializer's.
+pub fn sorted_map<S, K, V>(
+    map: &Option<std::collections::HashMap<K, V>>,
+    s: S,
+) -> Result<S::Ok, S::Error>
+where
+    S: serde::Serializer,
+    K: Serialize + AsRef<str>,
+    V: Serialize,
+{
+    match map {
+        None => s.serialize_none(),
+        Some(map) => {
+            let mut entries: Vec<(&K, &V)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+            s.collect_map(entries)
+        }
+    }
 }
 
 #[doc(hidden)]
 pub mod private {
-    pub use session_tower::{Client, ServiceError};
+    pub use session_tower::{Client, SdkBody, ServiceError};
+}
+
+/// An operation's `send`: `Call(SERVICE, op index) -> Output, Error`, then what differs
+/// from a plain call: `in member` (the input member holding a streamed payload), `out
+/// member` (the output member receiving the streamed answer), `then path` (a hand-written
+/// check the output passes through: `fn(&Input, Output) -> Result<Output,
+/// OperationError<Error>>`).
+#[macro_export]
+macro_rules! send_fn {
+    ($call:ident($service:path, $op:literal) -> $out:ty, $err:ty $(; in $fin:ident)? $(; out $fout:ident)? $(; then $custom:path)?) => {
+        impl $call {
+            /// Sends the call.
+            ///
+            /// # Errors
+            /// An input that does not fit the model (nothing is sent; every problem is
+            /// named), the service's error, or a stack error.
+            pub async fn send(self) -> Result<$out, $crate::OperationError<$err>> {
+                #[allow(unused_mut)]
+                let mut input = self.input;
+                let stream: Option<$crate::typed::private::SdkBody> =
+                    None $(.or(input.$fin.take().map(|b| b.take())))?;
+                #[allow(unused_mut, unused_variables)]
+                let (mut output, stream): ($out, _) =
+                    $crate::typed::send(&self.client, &$service, $op, &input, stream).await?;
+                $(output.$fout = stream.map($crate::ByteStream::new);)?
+                $(return $custom(&input, output);)?
+                #[allow(unreachable_code)]
+                Ok(output)
+            }
+        }
+    };
 }
 
 /// A request builder: a struct holding the client and the input, a setter per input member
@@ -154,8 +214,7 @@ macro_rules! modeled_errors {
         impl $crate::ModeledError for $name {
             #[allow(unused_variables)]
             fn from_service_error(service: $crate::typed::private::ServiceError) -> Self {
-                let code = service.code();
-                $(if $crate::typed::is_error(code, &$service, $shape) {
+                $(if $crate::typed::is_error(&service, &$service, $shape) {
                     return Self::$ty($ty {
                         meta: service.clone(),
                         ..$crate::typed::modeled_error(&$service, $shape, &service)

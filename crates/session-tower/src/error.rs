@@ -323,6 +323,9 @@ pub struct ServiceError {
     pub(crate) body: bytes::Bytes,
     /// The error response's headers, for modeled error fields bound to headers.
     pub(crate) headers: http::HeaderMap,
+    /// The error's type as the body names it, where the code is another (the query code a
+    /// query-compatible JSON service sends in `x-amzn-query-error`).
+    pub(crate) error_type: Option<String>,
 }
 
 impl ServiceError {
@@ -341,7 +344,23 @@ impl ServiceError {
             server_time: None,
             body: bytes::Bytes::new(),
             headers: http::HeaderMap::new(),
+            error_type: None,
         }
+    }
+
+    /// Names the error's type where the code is another.
+    #[must_use]
+    pub fn with_error_type(mut self, error_type: Option<String>) -> Self {
+        self.error_type = error_type;
+        self
+    }
+
+    /// The error's type, which names its modeled shape: the code, except from a JSON
+    /// service compatible with its query API, whose code is the query one
+    /// (`AWS.SimpleQueueService.NonExistentQueue`) and whose type is the shape's name
+    /// (`QueueDoesNotExist`), as botocore matches its exceptions.
+    pub fn error_type(&self) -> Option<&str> {
+        self.error_type.as_deref().or(self.code.as_deref())
     }
 
     /// Keeps the response headers, for modeled error members bound to headers.

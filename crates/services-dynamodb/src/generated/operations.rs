@@ -5,4364 +5,672 @@
 
 use std::collections::HashMap;
 
-use session_runtime::{self as rt, ModeledError as _, OperationError};
-use session_tower::{Client, ServiceError};
+use session_runtime::{self as rt, OperationError};
 
 #[allow(unused_imports)]
 use super::types::*;
 
-impl crate::DynamoDbClient {
-    /// `BatchExecuteStatement` (`POST /`). Required members: `Statements`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/BatchExecuteStatement)
-    pub fn batch_execute_statement(&self) -> BatchExecuteStatementCall {
-        BatchExecuteStatementCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `BatchExecuteStatement` call being set up: set members, then [`send`](BatchExecuteStatementCall::send).
+    BatchExecuteStatementCall(BatchExecuteStatementInput) {
+        set statements: Vec<BatchStatementRequest> = "Statements";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
     }
 }
 
-/// A `BatchExecuteStatement` call being set up: set members, then [`send`](BatchExecuteStatementCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct BatchExecuteStatementCall {
-    client: Client,
-    input: BatchExecuteStatementInput,
-}
-
-impl BatchExecuteStatementCall {
-    /// Sets `Statements`.
-    pub fn statements(mut self, value: impl Into<Vec<BatchStatementRequest>>) -> Self {
-        self.input.statements = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &BatchExecuteStatementInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: BatchExecuteStatementInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`BatchExecuteStatementError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<BatchExecuteStatementOutput, OperationError<BatchExecuteStatementError>> {
-        let input = self.input;
-        if input.statements.is_none() {
-            return Err(rt::missing_member("BatchExecuteStatement", "Statements").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "BatchExecuteStatement",
-            "DynamoDB_20120810.BatchExecuteStatement",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `BatchExecuteStatement` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum BatchExecuteStatementError {
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for BatchExecuteStatementError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for BatchExecuteStatementError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for BatchExecuteStatementError {}
-
-impl crate::DynamoDbClient {
-    /// `BatchGetItem` (`POST /`). Required members: `RequestItems`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/BatchGetItem)
-    pub fn batch_get_item(&self) -> BatchGetItemCall {
-        BatchGetItemCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `BatchGetItem` call being set up: set members, then [`send`](BatchGetItemCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct BatchGetItemCall {
-    client: Client,
-    input: BatchGetItemInput,
-}
-
-impl BatchGetItemCall {
-    /// Sets `RequestItems`.
-    pub fn request_items(mut self, value: impl Into<HashMap<String, KeysAndAttributes>>) -> Self {
-        self.input.request_items = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &BatchGetItemInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: BatchGetItemInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`BatchGetItemError`], or a stack error.
-    pub async fn send(self) -> Result<BatchGetItemOutput, OperationError<BatchGetItemError>> {
-        let input = self.input;
-        if input.request_items.is_none() {
-            return Err(rt::missing_member("BatchGetItem", "RequestItems").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "BatchGetItem",
-            "DynamoDB_20120810.BatchGetItem",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `BatchGetItem` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum BatchGetItemError {
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for BatchGetItemError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for BatchGetItemError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for BatchGetItemError {}
-
-impl crate::DynamoDbClient {
-    /// `BatchWriteItem` (`POST /`). Required members: `RequestItems`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/BatchWriteItem)
-    pub fn batch_write_item(&self) -> BatchWriteItemCall {
-        BatchWriteItemCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `BatchWriteItem` call being set up: set members, then [`send`](BatchWriteItemCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct BatchWriteItemCall {
-    client: Client,
-    input: BatchWriteItemInput,
-}
-
-impl BatchWriteItemCall {
-    /// Sets `RequestItems`.
-    pub fn request_items(mut self, value: impl Into<HashMap<String, Vec<WriteRequest>>>) -> Self {
-        self.input.request_items = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.input.return_item_collection_metrics = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &BatchWriteItemInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: BatchWriteItemInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`BatchWriteItemError`], or a stack error.
-    pub async fn send(self) -> Result<BatchWriteItemOutput, OperationError<BatchWriteItemError>> {
-        let input = self.input;
-        if input.request_items.is_none() {
-            return Err(rt::missing_member("BatchWriteItem", "RequestItems").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "BatchWriteItem",
-            "DynamoDB_20120810.BatchWriteItem",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `BatchWriteItem` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum BatchWriteItemError {
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `ItemCollectionSizeLimitExceededException`
-    ItemCollectionSizeLimitExceededException(ItemCollectionSizeLimitExceededException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ReplicatedWriteConflictException`
-    ReplicatedWriteConflictException(ReplicatedWriteConflictException),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for BatchWriteItemError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ItemCollectionSizeLimitExceededException") => {
-                Self::ItemCollectionSizeLimitExceededException(
-                    ItemCollectionSizeLimitExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ReplicatedWriteConflictException") => {
-                Self::ReplicatedWriteConflictException(ReplicatedWriteConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::ItemCollectionSizeLimitExceededException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ReplicatedWriteConflictException(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for BatchWriteItemError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for BatchWriteItemError {}
-
-impl crate::DynamoDbClient {
-    /// `CreateBackup` (`POST /`). Required members: `TableName`, `BackupName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/CreateBackup)
-    pub fn create_backup(&self) -> CreateBackupCall {
-        CreateBackupCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `CreateBackup` call being set up: set members, then [`send`](CreateBackupCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CreateBackupCall {
-    client: Client,
-    input: CreateBackupInput,
-}
-
-impl CreateBackupCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `BackupName`.
-    pub fn backup_name(mut self, value: impl Into<String>) -> Self {
-        self.input.backup_name = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateBackupInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CreateBackupInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CreateBackupError`], or a stack error.
-    pub async fn send(self) -> Result<CreateBackupOutput, OperationError<CreateBackupError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("CreateBackup", "TableName").into());
-        }
-        if input.backup_name.is_none() {
-            return Err(rt::missing_member("CreateBackup", "BackupName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "CreateBackup",
-            "DynamoDB_20120810.CreateBackup",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `CreateBackup` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateBackupError {
-    /// `TableNotFoundException`
-    TableNotFoundException(TableNotFoundException),
-    /// `TableInUseException`
-    TableInUseException(TableInUseException),
-    /// `ContinuousBackupsUnavailableException`
-    ContinuousBackupsUnavailableException(ContinuousBackupsUnavailableException),
-    /// `BackupInUseException`
-    BackupInUseException(BackupInUseException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for CreateBackupError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("TableNotFoundException") => {
-                Self::TableNotFoundException(TableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TableInUseException") => Self::TableInUseException(TableInUseException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ContinuousBackupsUnavailableException") => {
-                Self::ContinuousBackupsUnavailableException(ContinuousBackupsUnavailableException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("BackupInUseException") => Self::BackupInUseException(BackupInUseException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::TableNotFoundException(e) => &e.meta,
-            Self::TableInUseException(e) => &e.meta,
-            Self::ContinuousBackupsUnavailableException(e) => &e.meta,
-            Self::BackupInUseException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateBackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for CreateBackupError {}
-
-impl crate::DynamoDbClient {
-    /// `CreateGlobalTable` (`POST /`). Required members: `GlobalTableName`, `ReplicationGroup`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/CreateGlobalTable)
-    pub fn create_global_table(&self) -> CreateGlobalTableCall {
-        CreateGlobalTableCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `CreateGlobalTable` call being set up: set members, then [`send`](CreateGlobalTableCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CreateGlobalTableCall {
-    client: Client,
-    input: CreateGlobalTableInput,
-}
-
-impl CreateGlobalTableCall {
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.global_table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `ReplicationGroup`.
-    pub fn replication_group(mut self, value: impl Into<Vec<Replica>>) -> Self {
-        self.input.replication_group = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateGlobalTableInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CreateGlobalTableInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CreateGlobalTableError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<CreateGlobalTableOutput, OperationError<CreateGlobalTableError>> {
-        let input = self.input;
-        if input.global_table_name.is_none() {
-            return Err(rt::missing_member("CreateGlobalTable", "GlobalTableName").into());
-        }
-        if input.replication_group.is_none() {
-            return Err(rt::missing_member("CreateGlobalTable", "ReplicationGroup").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "CreateGlobalTable",
-            "DynamoDB_20120810.CreateGlobalTable",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `CreateGlobalTable` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateGlobalTableError {
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `GlobalTableAlreadyExistsException`
-    GlobalTableAlreadyExistsException(GlobalTableAlreadyExistsException),
-    /// `TableNotFoundException`
-    TableNotFoundException(TableNotFoundException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for CreateGlobalTableError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("GlobalTableAlreadyExistsException") => {
-                Self::GlobalTableAlreadyExistsException(GlobalTableAlreadyExistsException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TableNotFoundException") => {
-                Self::TableNotFoundException(TableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::GlobalTableAlreadyExistsException(e) => &e.meta,
-            Self::TableNotFoundException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateGlobalTableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for CreateGlobalTableError {}
-
-impl crate::DynamoDbClient {
-    /// `CreateTable` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/CreateTable)
-    pub fn create_table(&self) -> CreateTableCall {
-        CreateTableCall {
-            client: self.client.clone(),
-            input: Default::default(),
-            ret: (),
-        }
-    }
-}
-
-/// A `CreateTable` call being set up: set members, then [`send`](CreateTableCall::send). `R` is
-/// `()` for a plain call; a resource action sets it to the resource that made the call, and
-/// its `send` returns the resource the model names.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CreateTableCall<R = ()> {
-    client: Client,
-    input: CreateTableInput,
-    ret: R,
-}
-
-impl<R> CreateTableCall<R> {
-    /// The same call, made for `ret`.
-    pub(crate) fn returning<T>(self, ret: T) -> CreateTableCall<T> {
-        CreateTableCall {
-            client: self.client,
-            input: self.input,
-            ret,
-        }
-    }
-
-    /// The plain call, and what it was made for.
-    pub(crate) fn into_plain(self) -> (CreateTableCall, R) {
-        (
-            CreateTableCall {
-                client: self.client,
-                input: self.input,
-                ret: (),
-            },
-            self.ret,
-        )
-    }
-
-    /// Sets `AttributeDefinitions`.
-    pub fn attribute_definitions(mut self, value: impl Into<Vec<AttributeDefinition>>) -> Self {
-        self.input.attribute_definitions = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `KeySchema`.
-    pub fn key_schema(mut self, value: impl Into<Vec<KeySchemaElement>>) -> Self {
-        self.input.key_schema = Some(value.into());
-        self
-    }
-
-    /// Sets `LocalSecondaryIndexes`.
-    pub fn local_secondary_indexes(mut self, value: impl Into<Vec<LocalSecondaryIndex>>) -> Self {
-        self.input.local_secondary_indexes = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalSecondaryIndexes`.
-    pub fn global_secondary_indexes(mut self, value: impl Into<Vec<GlobalSecondaryIndex>>) -> Self {
-        self.input.global_secondary_indexes = Some(value.into());
-        self
-    }
-
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
-        self.input.billing_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, value: impl Into<ProvisionedThroughput>) -> Self {
-        self.input.provisioned_throughput = Some(value.into());
-        self
-    }
-
-    /// Sets `StreamSpecification`.
-    pub fn stream_specification(mut self, value: impl Into<StreamSpecification>) -> Self {
-        self.input.stream_specification = Some(value.into());
-        self
-    }
-
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, value: impl Into<SseSpecification>) -> Self {
-        self.input.sse_specification = Some(value.into());
-        self
-    }
-
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.input.tags = Some(value.into());
-        self
-    }
-
-    /// Sets `TableClass`.
-    pub fn table_class(mut self, value: impl Into<TableClass>) -> Self {
-        self.input.table_class = Some(value.into());
-        self
-    }
-
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.deletion_protection_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, value: impl Into<WarmThroughput>) -> Self {
-        self.input.warm_throughput = Some(value.into());
-        self
-    }
-
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, value: impl Into<String>) -> Self {
-        self.input.resource_policy = Some(value.into());
-        self
-    }
-
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, value: impl Into<OnDemandThroughput>) -> Self {
-        self.input.on_demand_throughput = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableSourceArn`.
-    pub fn global_table_source_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.global_table_source_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableSettingsReplicationMode`.
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.input.global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `VectorIndexes`.
-    pub fn vector_indexes(mut self, value: impl Into<Vec<VectorIndex>>) -> Self {
-        self.input.vector_indexes = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateTableInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CreateTableInput) -> Self {
-        self.input = input;
-        self
-    }
-}
-
-impl CreateTableCall {
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CreateTableError`], or a stack error.
-    pub async fn send(self) -> Result<CreateTableOutput, OperationError<CreateTableError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("CreateTable", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "CreateTable",
-            "DynamoDB_20120810.CreateTable",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `CreateTable` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateTableError {
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for CreateTableError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateTableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for CreateTableError {}
-
-impl crate::DynamoDbClient {
-    /// `DeleteBackup` (`POST /`). Required members: `BackupArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DeleteBackup)
-    pub fn delete_backup(&self) -> DeleteBackupCall {
-        DeleteBackupCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBackup` call being set up: set members, then [`send`](DeleteBackupCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBackupCall {
-    client: Client,
-    input: DeleteBackupInput,
-}
-
-impl DeleteBackupCall {
-    /// Sets `BackupArn`.
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.backup_arn = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBackupInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBackupInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBackupError`], or a stack error.
-    pub async fn send(self) -> Result<DeleteBackupOutput, OperationError<DeleteBackupError>> {
-        let input = self.input;
-        if input.backup_arn.is_none() {
-            return Err(rt::missing_member("DeleteBackup", "BackupArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DeleteBackup",
-            "DynamoDB_20120810.DeleteBackup",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBackup` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBackupError {
-    /// `BackupNotFoundException`
-    BackupNotFoundException(BackupNotFoundException),
-    /// `BackupInUseException`
-    BackupInUseException(BackupInUseException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBackupError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("BackupNotFoundException") => {
-                Self::BackupNotFoundException(BackupNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("BackupInUseException") => Self::BackupInUseException(BackupInUseException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::BackupNotFoundException(e) => &e.meta,
-            Self::BackupInUseException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBackupError {}
-
-impl crate::DynamoDbClient {
-    /// `DeleteItem` (`POST /`). Required members: `TableName`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DeleteItem)
-    pub fn delete_item(&self) -> DeleteItemCall {
-        DeleteItemCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteItem` call being set up: set members, then [`send`](DeleteItemCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteItemCall {
-    client: Client,
-    input: DeleteItemInput,
-}
-
-impl DeleteItemCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `Expected`.
-    pub fn expected(mut self, value: impl Into<HashMap<String, ExpectedAttributeValue>>) -> Self {
-        self.input.expected = Some(value.into());
-        self
-    }
-
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
-        self.input.conditional_operator = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnValues`.
-    pub fn return_values(mut self, value: impl Into<ReturnValue>) -> Self {
-        self.input.return_values = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.input.return_item_collection_metrics = Some(value.into());
-        self
-    }
-
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.condition_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.input.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteItemInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteItemInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteItemError`], or a stack error.
-    pub async fn send(self) -> Result<DeleteItemOutput, OperationError<DeleteItemError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("DeleteItem", "TableName").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("DeleteItem", "Key").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DeleteItem",
-            "DynamoDB_20120810.DeleteItem",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteItem` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteItemError {
-    /// `ConditionalCheckFailedException`
-    ConditionalCheckFailedException(ConditionalCheckFailedException),
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `ItemCollectionSizeLimitExceededException`
-    ItemCollectionSizeLimitExceededException(ItemCollectionSizeLimitExceededException),
-    /// `TransactionConflictException`
-    TransactionConflictException(TransactionConflictException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ReplicatedWriteConflictException`
-    ReplicatedWriteConflictException(ReplicatedWriteConflictException),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteItemError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ConditionalCheckFailedException") => {
-                Self::ConditionalCheckFailedException(ConditionalCheckFailedException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ItemCollectionSizeLimitExceededException") => {
-                Self::ItemCollectionSizeLimitExceededException(
-                    ItemCollectionSizeLimitExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("TransactionConflictException") => {
-                Self::TransactionConflictException(TransactionConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ReplicatedWriteConflictException") => {
-                Self::ReplicatedWriteConflictException(ReplicatedWriteConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ConditionalCheckFailedException(e) => &e.meta,
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::ItemCollectionSizeLimitExceededException(e) => &e.meta,
-            Self::TransactionConflictException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ReplicatedWriteConflictException(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteItemError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteItemError {}
-
-impl crate::DynamoDbClient {
-    /// `DeleteResourcePolicy` (`POST /`). Required members: `ResourceArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DeleteResourcePolicy)
-    pub fn delete_resource_policy(&self) -> DeleteResourcePolicyCall {
-        DeleteResourcePolicyCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteResourcePolicy` call being set up: set members, then [`send`](DeleteResourcePolicyCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteResourcePolicyCall {
-    client: Client,
-    input: DeleteResourcePolicyInput,
-}
-
-impl DeleteResourcePolicyCall {
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.resource_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedRevisionId`.
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_revision_id = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteResourcePolicyInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteResourcePolicyInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteResourcePolicyError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteResourcePolicyOutput, OperationError<DeleteResourcePolicyError>> {
-        let input = self.input;
-        if input.resource_arn.is_none() {
-            return Err(rt::missing_member("DeleteResourcePolicy", "ResourceArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DeleteResourcePolicy",
-            "DynamoDB_20120810.DeleteResourcePolicy",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteResourcePolicy` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteResourcePolicyError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `PolicyNotFoundException`
-    PolicyNotFoundException(PolicyNotFoundException),
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteResourcePolicyError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("PolicyNotFoundException") => {
-                Self::PolicyNotFoundException(PolicyNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::PolicyNotFoundException(e) => &e.meta,
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteResourcePolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteResourcePolicyError {}
-
-impl crate::DynamoDbClient {
-    /// `DeleteTable` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DeleteTable)
-    pub fn delete_table(&self) -> DeleteTableCall {
-        DeleteTableCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteTable` call being set up: set members, then [`send`](DeleteTableCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteTableCall {
-    client: Client,
-    input: DeleteTableInput,
-}
-
-impl DeleteTableCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteTableInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteTableInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteTableError`], or a stack error.
-    pub async fn send(self) -> Result<DeleteTableOutput, OperationError<DeleteTableError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("DeleteTable", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DeleteTable",
-            "DynamoDB_20120810.DeleteTable",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteTable` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteTableError {
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteTableError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteTableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteTableError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeBackup` (`POST /`). Required members: `BackupArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeBackup)
-    pub fn describe_backup(&self) -> DescribeBackupCall {
-        DescribeBackupCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DescribeBackup` call being set up: set members, then [`send`](DescribeBackupCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeBackupCall {
-    client: Client,
-    input: DescribeBackupInput,
-}
-
-impl DescribeBackupCall {
-    /// Sets `BackupArn`.
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.backup_arn = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeBackupInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeBackupInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeBackupError`], or a stack error.
-    pub async fn send(self) -> Result<DescribeBackupOutput, OperationError<DescribeBackupError>> {
-        let input = self.input;
-        if input.backup_arn.is_none() {
-            return Err(rt::missing_member("DescribeBackup", "BackupArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeBackup",
-            "DynamoDB_20120810.DescribeBackup",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DescribeBackup` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeBackupError {
-    /// `BackupNotFoundException`
-    BackupNotFoundException(BackupNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DescribeBackupError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("BackupNotFoundException") => {
-                Self::BackupNotFoundException(BackupNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::BackupNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DescribeBackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DescribeBackupError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeContinuousBackups` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeContinuousBackups)
-    pub fn describe_continuous_backups(&self) -> DescribeContinuousBackupsCall {
-        DescribeContinuousBackupsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DescribeContinuousBackups` call being set up: set members, then [`send`](DescribeContinuousBackupsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeContinuousBackupsCall {
-    client: Client,
-    input: DescribeContinuousBackupsInput,
-}
-
-impl DescribeContinuousBackupsCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeContinuousBackupsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeContinuousBackupsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeContinuousBackupsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeContinuousBackupsOutput, OperationError<DescribeContinuousBackupsError>>
-    {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("DescribeContinuousBackups", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeContinuousBackups",
-            "DynamoDB_20120810.DescribeContinuousBackups",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DescribeContinuousBackups` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeContinuousBackupsError {
-    /// `TableNotFoundException`
-    TableNotFoundException(TableNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DescribeContinuousBackupsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("TableNotFoundException") => {
-                Self::TableNotFoundException(TableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::TableNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DescribeContinuousBackupsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DescribeContinuousBackupsError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeContributorInsights` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeContributorInsights)
-    pub fn describe_contributor_insights(&self) -> DescribeContributorInsightsCall {
-        DescribeContributorInsightsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DescribeContributorInsights` call being set up: set members, then [`send`](DescribeContributorInsightsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeContributorInsightsCall {
-    client: Client,
-    input: DescribeContributorInsightsInput,
-}
-
-impl DescribeContributorInsightsCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeContributorInsightsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeContributorInsightsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeContributorInsightsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeContributorInsightsOutput, OperationError<DescribeContributorInsightsError>>
-    {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("DescribeContributorInsights", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeContributorInsights",
-            "DynamoDB_20120810.DescribeContributorInsights",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DescribeContributorInsights` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeContributorInsightsError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DescribeContributorInsightsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DescribeContributorInsightsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DescribeContributorInsightsError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeEndpoints` (`POST /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeEndpoints)
-    pub fn describe_endpoints(&self) -> DescribeEndpointsCall {
-        DescribeEndpointsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DescribeEndpoints` call being set up: set members, then [`send`](DescribeEndpointsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeEndpointsCall {
-    client: Client,
-    input: DescribeEndpointsRequest,
-}
-
-impl DescribeEndpointsCall {
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeEndpointsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeEndpointsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeEndpointsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeEndpointsResponse, OperationError<DescribeEndpointsError>> {
-        let input = self.input;
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeEndpoints",
-            "DynamoDB_20120810.DescribeEndpoints",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DescribeEndpoints` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeEndpointsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DescribeEndpointsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DescribeEndpointsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DescribeEndpointsError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeExport` (`POST /`). Required members: `ExportArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeExport)
-    pub fn describe_export(&self) -> DescribeExportCall {
-        DescribeExportCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DescribeExport` call being set up: set members, then [`send`](DescribeExportCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeExportCall {
-    client: Client,
-    input: DescribeExportInput,
-}
-
-impl DescribeExportCall {
-    /// Sets `ExportArn`.
-    pub fn export_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.export_arn = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeExportInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeExportInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeExportError`], or a stack error.
-    pub async fn send(self) -> Result<DescribeExportOutput, OperationError<DescribeExportError>> {
-        let input = self.input;
-        if input.export_arn.is_none() {
-            return Err(rt::missing_member("DescribeExport", "ExportArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeExport",
-            "DynamoDB_20120810.DescribeExport",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DescribeExport` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeExportError {
-    /// `ExportNotFoundException`
-    ExportNotFoundException(ExportNotFoundException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DescribeExportError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ExportNotFoundException") => {
-                Self::ExportNotFoundException(ExportNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ExportNotFoundException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DescribeExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DescribeExportError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeGlobalTable` (`POST /`). Required members: `GlobalTableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeGlobalTable)
-    pub fn describe_global_table(&self) -> DescribeGlobalTableCall {
-        DescribeGlobalTableCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DescribeGlobalTable` call being set up: set members, then [`send`](DescribeGlobalTableCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeGlobalTableCall {
-    client: Client,
-    input: DescribeGlobalTableInput,
-}
-
-impl DescribeGlobalTableCall {
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.global_table_name = Some(value.into());
-        self
-    }
+rt::send_fn!(BatchExecuteStatementCall(crate::generated::tables::SERVICE, 0) -> BatchExecuteStatementOutput, BatchExecuteStatementError);
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeGlobalTableInput {
-        &self.input
+rt::modeled_errors! {
+    /// The errors `BatchExecuteStatement` is modeled to return, and any other the service sends.
+    BatchExecuteStatementError(crate::generated::tables::SERVICE) {
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ThrottlingException = 451,
     }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeGlobalTableInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeGlobalTableError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeGlobalTableOutput, OperationError<DescribeGlobalTableError>> {
-        let input = self.input;
-        if input.global_table_name.is_none() {
-            return Err(rt::missing_member("DescribeGlobalTable", "GlobalTableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeGlobalTable",
-            "DynamoDB_20120810.DescribeGlobalTable",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
 }
-
-/// The errors `DescribeGlobalTable` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeGlobalTableError {
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `GlobalTableNotFoundException`
-    GlobalTableNotFoundException(GlobalTableNotFoundException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DescribeGlobalTableError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("GlobalTableNotFoundException") => {
-                Self::GlobalTableNotFoundException(GlobalTableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InternalServerError(e) => &e.meta,
-            Self::GlobalTableNotFoundException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::call_type! {
+    /// A `BatchGetItem` call being set up: set members, then [`send`](BatchGetItemCall::send).
+    BatchGetItemCall(BatchGetItemInput) {
+        set request_items: HashMap<String, KeysAndAttributes> = "RequestItems";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
     }
 }
 
-impl std::fmt::Display for DescribeGlobalTableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
+rt::send_fn!(BatchGetItemCall(crate::generated::tables::SERVICE, 1) -> BatchGetItemOutput, BatchGetItemError);
 
-impl std::error::Error for DescribeGlobalTableError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeGlobalTableSettings` (`POST /`). Required members: `GlobalTableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeGlobalTableSettings)
-    pub fn describe_global_table_settings(&self) -> DescribeGlobalTableSettingsCall {
-        DescribeGlobalTableSettingsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `BatchGetItem` is modeled to return, and any other the service sends.
+    BatchGetItemError(crate::generated::tables::SERVICE) {
+        ProvisionedThroughputExceededException = 330,
+        ResourceNotFoundException = 382,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ThrottlingException = 451,
     }
-}
-
-/// A `DescribeGlobalTableSettings` call being set up: set members, then [`send`](DescribeGlobalTableSettingsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeGlobalTableSettingsCall {
-    client: Client,
-    input: DescribeGlobalTableSettingsInput,
 }
-
-impl DescribeGlobalTableSettingsCall {
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.global_table_name = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeGlobalTableSettingsInput {
-        &self.input
-    }
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeGlobalTableSettingsInput) -> Self {
-        self.input = input;
-        self
+rt::call_type! {
+    /// A `BatchWriteItem` call being set up: set members, then [`send`](BatchWriteItemCall::send).
+    BatchWriteItemCall(BatchWriteItemInput) {
+        set request_items: HashMap<String, Vec<WriteRequest>> = "RequestItems";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set return_item_collection_metrics: ReturnItemCollectionMetrics = "ReturnItemCollectionMetrics";
     }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeGlobalTableSettingsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeGlobalTableSettingsOutput, OperationError<DescribeGlobalTableSettingsError>>
-    {
-        let input = self.input;
-        if input.global_table_name.is_none() {
-            return Err(
-                rt::missing_member("DescribeGlobalTableSettings", "GlobalTableName").into(),
-            );
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeGlobalTableSettings",
-            "DynamoDB_20120810.DescribeGlobalTableSettings",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DescribeGlobalTableSettings` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeGlobalTableSettingsError {
-    /// `GlobalTableNotFoundException`
-    GlobalTableNotFoundException(GlobalTableNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
 
-impl rt::ModeledError for DescribeGlobalTableSettingsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("GlobalTableNotFoundException") => {
-                Self::GlobalTableNotFoundException(GlobalTableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::GlobalTableNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
+rt::send_fn!(BatchWriteItemCall(crate::generated::tables::SERVICE, 2) -> BatchWriteItemOutput, BatchWriteItemError);
 
-impl std::fmt::Display for DescribeGlobalTableSettingsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::modeled_errors! {
+    /// The errors `BatchWriteItem` is modeled to return, and any other the service sends.
+    BatchWriteItemError(crate::generated::tables::SERVICE) {
+        ProvisionedThroughputExceededException = 330,
+        ResourceNotFoundException = 382,
+        ItemCollectionSizeLimitExceededException = 249,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ReplicatedWriteConflictException = 375,
+        ThrottlingException = 451,
     }
 }
 
-impl std::error::Error for DescribeGlobalTableSettingsError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeImport` (`POST /`). Required members: `ImportArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeImport)
-    pub fn describe_import(&self) -> DescribeImportCall {
-        DescribeImportCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `CreateBackup` call being set up: set members, then [`send`](CreateBackupCall::send).
+    CreateBackupCall(CreateBackupInput) {
+        set table_name: String = "TableName";
+        set backup_name: String = "BackupName";
     }
 }
 
-/// A `DescribeImport` call being set up: set members, then [`send`](DescribeImportCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeImportCall {
-    client: Client,
-    input: DescribeImportInput,
-}
-
-impl DescribeImportCall {
-    /// Sets `ImportArn`.
-    pub fn import_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.import_arn = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeImportInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeImportInput) -> Self {
-        self.input = input;
-        self
-    }
+rt::send_fn!(CreateBackupCall(crate::generated::tables::SERVICE, 3) -> CreateBackupOutput, CreateBackupError);
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeImportError`], or a stack error.
-    pub async fn send(self) -> Result<DescribeImportOutput, OperationError<DescribeImportError>> {
-        let input = self.input;
-        if input.import_arn.is_none() {
-            return Err(rt::missing_member("DescribeImport", "ImportArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeImport",
-            "DynamoDB_20120810.DescribeImport",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::modeled_errors! {
+    /// The errors `CreateBackup` is modeled to return, and any other the service sends.
+    CreateBackupError(crate::generated::tables::SERVICE) {
+        TableNotFoundException = 442,
+        TableInUseException = 439,
+        ContinuousBackupsUnavailableException = 78,
+        BackupInUseException = 28,
+        LimitExceededException = 270,
+        InternalServerError = 240,
     }
-}
-
-/// The errors `DescribeImport` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeImportError {
-    /// `ImportNotFoundException`
-    ImportNotFoundException(ImportNotFoundException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
-
-impl rt::ModeledError for DescribeImportError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ImportNotFoundException") => {
-                Self::ImportNotFoundException(ImportNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ImportNotFoundException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::call_type! {
+    /// A `CreateGlobalTable` call being set up: set members, then [`send`](CreateGlobalTableCall::send).
+    CreateGlobalTableCall(CreateGlobalTableInput) {
+        set global_table_name: String = "GlobalTableName";
+        set replication_group: Vec<Replica> = "ReplicationGroup";
     }
 }
 
-impl std::fmt::Display for DescribeImportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
+rt::send_fn!(CreateGlobalTableCall(crate::generated::tables::SERVICE, 4) -> CreateGlobalTableOutput, CreateGlobalTableError);
 
-impl std::error::Error for DescribeImportError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeKinesisStreamingDestination` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeKinesisStreamingDestination)
-    pub fn describe_kinesis_streaming_destination(
-        &self,
-    ) -> DescribeKinesisStreamingDestinationCall {
-        DescribeKinesisStreamingDestinationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `CreateGlobalTable` is modeled to return, and any other the service sends.
+    CreateGlobalTableError(crate::generated::tables::SERVICE) {
+        LimitExceededException = 270,
+        InternalServerError = 240,
+        GlobalTableAlreadyExistsException = 204,
+        TableNotFoundException = 442,
     }
-}
-
-/// A `DescribeKinesisStreamingDestination` call being set up: set members, then [`send`](DescribeKinesisStreamingDestinationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeKinesisStreamingDestinationCall {
-    client: Client,
-    input: DescribeKinesisStreamingDestinationInput,
 }
-
-impl DescribeKinesisStreamingDestinationCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeKinesisStreamingDestinationInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeKinesisStreamingDestinationInput) -> Self {
-        self.input = input;
-        self
-    }
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeKinesisStreamingDestinationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        DescribeKinesisStreamingDestinationOutput,
-        OperationError<DescribeKinesisStreamingDestinationError>,
-    > {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(
-                rt::missing_member("DescribeKinesisStreamingDestination", "TableName").into(),
-            );
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeKinesisStreamingDestination",
-            "DynamoDB_20120810.DescribeKinesisStreamingDestination",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    returning /// A `CreateTable` call being set up: set members, then [`send`](CreateTableCall::send).
+    CreateTableCall(CreateTableInput) {
+        set attribute_definitions: Vec<AttributeDefinition> = "AttributeDefinitions";
+        set table_name: String = "TableName";
+        set key_schema: Vec<KeySchemaElement> = "KeySchema";
+        set local_secondary_indexes: Vec<LocalSecondaryIndex> = "LocalSecondaryIndexes";
+        set global_secondary_indexes: Vec<GlobalSecondaryIndex> = "GlobalSecondaryIndexes";
+        set billing_mode: BillingMode = "BillingMode";
+        set provisioned_throughput: ProvisionedThroughput = "ProvisionedThroughput";
+        set stream_specification: StreamSpecification = "StreamSpecification";
+        set sse_specification: SseSpecification = "SSESpecification";
+        set tags: Vec<Tag> = "Tags";
+        set table_class: TableClass = "TableClass";
+        set deletion_protection_enabled: bool = "DeletionProtectionEnabled";
+        set warm_throughput: WarmThroughput = "WarmThroughput";
+        set resource_policy: String = "ResourcePolicy";
+        set on_demand_throughput: OnDemandThroughput = "OnDemandThroughput";
+        set global_table_source_arn: String = "GlobalTableSourceArn";
+        set global_table_settings_replication_mode: GlobalTableSettingsReplicationMode = "GlobalTableSettingsReplicationMode";
+        set vector_indexes: Vec<VectorIndex> = "VectorIndexes";
     }
-}
-
-/// The errors `DescribeKinesisStreamingDestination` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeKinesisStreamingDestinationError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
-
-impl rt::ModeledError for DescribeKinesisStreamingDestinationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
+rt::send_fn!(CreateTableCall(crate::generated::tables::SERVICE, 5) -> CreateTableOutput, CreateTableError);
 
-impl std::fmt::Display for DescribeKinesisStreamingDestinationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::modeled_errors! {
+    /// The errors `CreateTable` is modeled to return, and any other the service sends.
+    CreateTableError(crate::generated::tables::SERVICE) {
+        ResourceInUseException = 381,
+        LimitExceededException = 270,
+        InternalServerError = 240,
     }
 }
 
-impl std::error::Error for DescribeKinesisStreamingDestinationError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeLimits` (`POST /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeLimits)
-    pub fn describe_limits(&self) -> DescribeLimitsCall {
-        DescribeLimitsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `DeleteBackup` call being set up: set members, then [`send`](DeleteBackupCall::send).
+    DeleteBackupCall(DeleteBackupInput) {
+        set backup_arn: String = "BackupArn";
     }
-}
-
-/// A `DescribeLimits` call being set up: set members, then [`send`](DescribeLimitsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeLimitsCall {
-    client: Client,
-    input: DescribeLimitsInput,
 }
-
-impl DescribeLimitsCall {
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeLimitsInput {
-        &self.input
-    }
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeLimitsInput) -> Self {
-        self.input = input;
-        self
-    }
+rt::send_fn!(DeleteBackupCall(crate::generated::tables::SERVICE, 6) -> DeleteBackupOutput, DeleteBackupError);
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeLimitsError`], or a stack error.
-    pub async fn send(self) -> Result<DescribeLimitsOutput, OperationError<DescribeLimitsError>> {
-        let input = self.input;
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeLimits",
-            "DynamoDB_20120810.DescribeLimits",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::modeled_errors! {
+    /// The errors `DeleteBackup` is modeled to return, and any other the service sends.
+    DeleteBackupError(crate::generated::tables::SERVICE) {
+        BackupNotFoundException = 30,
+        BackupInUseException = 28,
+        LimitExceededException = 270,
+        InternalServerError = 240,
     }
 }
 
-/// The errors `DescribeLimits` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeLimitsError {
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DescribeLimitsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::call_type! {
+    /// A `DeleteItem` call being set up: set members, then [`send`](DeleteItemCall::send).
+    DeleteItemCall(DeleteItemInput) {
+        set table_name: String = "TableName";
+        set key: HashMap<String, AttributeValue> = "Key";
+        set expected: HashMap<String, ExpectedAttributeValue> = "Expected";
+        set conditional_operator: ConditionalOperator = "ConditionalOperator";
+        set return_values: ReturnValue = "ReturnValues";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set return_item_collection_metrics: ReturnItemCollectionMetrics = "ReturnItemCollectionMetrics";
+        set condition_expression: String = "ConditionExpression";
+        set expression_attribute_names: HashMap<String, String> = "ExpressionAttributeNames";
+        set expression_attribute_values: HashMap<String, AttributeValue> = "ExpressionAttributeValues";
+        set return_values_on_condition_check_failure: ReturnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure";
     }
 }
 
-impl std::fmt::Display for DescribeLimitsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
+rt::send_fn!(DeleteItemCall(crate::generated::tables::SERVICE, 7) -> DeleteItemOutput, DeleteItemError);
 
-impl std::error::Error for DescribeLimitsError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeTable` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeTable)
-    pub fn describe_table(&self) -> DescribeTableCall {
-        DescribeTableCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `DeleteItem` is modeled to return, and any other the service sends.
+    DeleteItemError(crate::generated::tables::SERVICE) {
+        ConditionalCheckFailedException = 69,
+        ProvisionedThroughputExceededException = 330,
+        ResourceNotFoundException = 382,
+        ItemCollectionSizeLimitExceededException = 249,
+        TransactionConflictException = 471,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ReplicatedWriteConflictException = 375,
+        ThrottlingException = 451,
     }
-}
-
-/// A `DescribeTable` call being set up: set members, then [`send`](DescribeTableCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeTableCall {
-    client: Client,
-    input: DescribeTableInput,
 }
 
-impl DescribeTableCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteResourcePolicy` call being set up: set members, then [`send`](DeleteResourcePolicyCall::send).
+    DeleteResourcePolicyCall(DeleteResourcePolicyInput) {
+        set resource_arn: String = "ResourceArn";
+        set expected_revision_id: String = "ExpectedRevisionId";
     }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeTableInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeTableInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeTableError`], or a stack error.
-    pub async fn send(self) -> Result<DescribeTableOutput, OperationError<DescribeTableError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("DescribeTable", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeTable",
-            "DynamoDB_20120810.DescribeTable",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DescribeTable` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeTableError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
 
-impl rt::ModeledError for DescribeTableError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
+rt::send_fn!(DeleteResourcePolicyCall(crate::generated::tables::SERVICE, 8) -> DeleteResourcePolicyOutput, DeleteResourcePolicyError);
 
-impl std::fmt::Display for DescribeTableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::modeled_errors! {
+    /// The errors `DeleteResourcePolicy` is modeled to return, and any other the service sends.
+    DeleteResourcePolicyError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
+        PolicyNotFoundException = 319,
+        ResourceInUseException = 381,
+        LimitExceededException = 270,
     }
 }
 
-impl std::error::Error for DescribeTableError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeTableReplicaAutoScaling` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeTableReplicaAutoScaling)
-    pub fn describe_table_replica_auto_scaling(&self) -> DescribeTableReplicaAutoScalingCall {
-        DescribeTableReplicaAutoScalingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `DeleteTable` call being set up: set members, then [`send`](DeleteTableCall::send).
+    DeleteTableCall(DeleteTableInput) {
+        set table_name: String = "TableName";
     }
 }
-
-/// A `DescribeTableReplicaAutoScaling` call being set up: set members, then [`send`](DescribeTableReplicaAutoScalingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeTableReplicaAutoScalingCall {
-    client: Client,
-    input: DescribeTableReplicaAutoScalingInput,
-}
-
-impl DescribeTableReplicaAutoScalingCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeTableReplicaAutoScalingInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeTableReplicaAutoScalingInput) -> Self {
-        self.input = input;
-        self
-    }
+rt::send_fn!(DeleteTableCall(crate::generated::tables::SERVICE, 9) -> DeleteTableOutput, DeleteTableError);
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeTableReplicaAutoScalingError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        DescribeTableReplicaAutoScalingOutput,
-        OperationError<DescribeTableReplicaAutoScalingError>,
-    > {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("DescribeTableReplicaAutoScaling", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeTableReplicaAutoScaling",
-            "DynamoDB_20120810.DescribeTableReplicaAutoScaling",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::modeled_errors! {
+    /// The errors `DeleteTable` is modeled to return, and any other the service sends.
+    DeleteTableError(crate::generated::tables::SERVICE) {
+        ResourceInUseException = 381,
+        ResourceNotFoundException = 382,
+        LimitExceededException = 270,
+        InternalServerError = 240,
     }
-}
-
-/// The errors `DescribeTableReplicaAutoScaling` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeTableReplicaAutoScalingError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
-
-impl rt::ModeledError for DescribeTableReplicaAutoScalingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::call_type! {
+    /// A `DescribeBackup` call being set up: set members, then [`send`](DescribeBackupCall::send).
+    DescribeBackupCall(DescribeBackupInput) {
+        set backup_arn: String = "BackupArn";
     }
 }
 
-impl std::fmt::Display for DescribeTableReplicaAutoScalingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
+rt::send_fn!(DescribeBackupCall(crate::generated::tables::SERVICE, 10) -> DescribeBackupOutput, DescribeBackupError);
 
-impl std::error::Error for DescribeTableReplicaAutoScalingError {}
-
-impl crate::DynamoDbClient {
-    /// `DescribeTimeToLive` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeTimeToLive)
-    pub fn describe_time_to_live(&self) -> DescribeTimeToLiveCall {
-        DescribeTimeToLiveCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `DescribeBackup` is modeled to return, and any other the service sends.
+    DescribeBackupError(crate::generated::tables::SERVICE) {
+        BackupNotFoundException = 30,
+        InternalServerError = 240,
     }
-}
-
-/// A `DescribeTimeToLive` call being set up: set members, then [`send`](DescribeTimeToLiveCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DescribeTimeToLiveCall {
-    client: Client,
-    input: DescribeTimeToLiveInput,
 }
-
-impl DescribeTimeToLiveCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeTimeToLiveInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DescribeTimeToLiveInput) -> Self {
-        self.input = input;
-        self
-    }
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DescribeTimeToLiveError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DescribeTimeToLiveOutput, OperationError<DescribeTimeToLiveError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("DescribeTimeToLive", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DescribeTimeToLive",
-            "DynamoDB_20120810.DescribeTimeToLive",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    /// A `DescribeContinuousBackups` call being set up: set members, then [`send`](DescribeContinuousBackupsCall::send).
+    DescribeContinuousBackupsCall(DescribeContinuousBackupsInput) {
+        set table_name: String = "TableName";
     }
-}
-
-/// The errors `DescribeTimeToLive` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DescribeTimeToLiveError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
-
-impl rt::ModeledError for DescribeTimeToLiveError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
+rt::send_fn!(DescribeContinuousBackupsCall(crate::generated::tables::SERVICE, 11) -> DescribeContinuousBackupsOutput, DescribeContinuousBackupsError);
 
-impl std::fmt::Display for DescribeTimeToLiveError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::modeled_errors! {
+    /// The errors `DescribeContinuousBackups` is modeled to return, and any other the service sends.
+    DescribeContinuousBackupsError(crate::generated::tables::SERVICE) {
+        TableNotFoundException = 442,
+        InternalServerError = 240,
     }
 }
 
-impl std::error::Error for DescribeTimeToLiveError {}
-
-impl crate::DynamoDbClient {
-    /// `DisableKinesisStreamingDestination` (`POST /`). Required members: `TableName`, `StreamArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DisableKinesisStreamingDestination)
-    pub fn disable_kinesis_streaming_destination(&self) -> DisableKinesisStreamingDestinationCall {
-        DisableKinesisStreamingDestinationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `DescribeContributorInsights` call being set up: set members, then [`send`](DescribeContributorInsightsCall::send).
+    DescribeContributorInsightsCall(DescribeContributorInsightsInput) {
+        set table_name: String = "TableName";
+        set index_name: String = "IndexName";
     }
-}
-
-/// A `DisableKinesisStreamingDestination` call being set up: set members, then [`send`](DisableKinesisStreamingDestinationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DisableKinesisStreamingDestinationCall {
-    client: Client,
-    input: KinesisStreamingDestinationInput,
 }
-
-impl DisableKinesisStreamingDestinationCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.stream_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `EnableKinesisStreamingConfiguration`.
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: impl Into<EnableKinesisStreamingConfiguration>,
-    ) -> Self {
-        self.input.enable_kinesis_streaming_configuration = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &KinesisStreamingDestinationInput {
-        &self.input
-    }
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: KinesisStreamingDestinationInput) -> Self {
-        self.input = input;
-        self
-    }
+rt::send_fn!(DescribeContributorInsightsCall(crate::generated::tables::SERVICE, 12) -> DescribeContributorInsightsOutput, DescribeContributorInsightsError);
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DisableKinesisStreamingDestinationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        KinesisStreamingDestinationOutput,
-        OperationError<DisableKinesisStreamingDestinationError>,
-    > {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(
-                rt::missing_member("DisableKinesisStreamingDestination", "TableName").into(),
-            );
-        }
-        if input.stream_arn.is_none() {
-            return Err(
-                rt::missing_member("DisableKinesisStreamingDestination", "StreamArn").into(),
-            );
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DisableKinesisStreamingDestination",
-            "DynamoDB_20120810.DisableKinesisStreamingDestination",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::modeled_errors! {
+    /// The errors `DescribeContributorInsights` is modeled to return, and any other the service sends.
+    DescribeContributorInsightsError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
     }
-}
-
-/// The errors `DisableKinesisStreamingDestination` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DisableKinesisStreamingDestinationError {
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
 
-impl rt::ModeledError for DisableKinesisStreamingDestinationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
+rt::call_type! {
+    /// A `DescribeEndpoints` call being set up: set members, then [`send`](DescribeEndpointsCall::send).
+    DescribeEndpointsCall(DescribeEndpointsRequest) {
     }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InternalServerError(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
 }
 
-impl std::fmt::Display for DisableKinesisStreamingDestinationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
+rt::send_fn!(DescribeEndpointsCall(crate::generated::tables::SERVICE, 13) -> DescribeEndpointsResponse, DescribeEndpointsError);
 
-impl std::error::Error for DisableKinesisStreamingDestinationError {}
-
-impl crate::DynamoDbClient {
-    /// `EnableKinesisStreamingDestination` (`POST /`). Required members: `TableName`, `StreamArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/EnableKinesisStreamingDestination)
-    pub fn enable_kinesis_streaming_destination(&self) -> EnableKinesisStreamingDestinationCall {
-        EnableKinesisStreamingDestinationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `DescribeEndpoints` is modeled to return, and any other the service sends.
+    DescribeEndpointsError(crate::generated::tables::SERVICE) {
     }
 }
-
-/// A `EnableKinesisStreamingDestination` call being set up: set members, then [`send`](EnableKinesisStreamingDestinationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct EnableKinesisStreamingDestinationCall {
-    client: Client,
-    input: KinesisStreamingDestinationInput,
-}
-
-impl EnableKinesisStreamingDestinationCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.stream_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `EnableKinesisStreamingConfiguration`.
-    pub fn enable_kinesis_streaming_configuration(
-        mut self,
-        value: impl Into<EnableKinesisStreamingConfiguration>,
-    ) -> Self {
-        self.input.enable_kinesis_streaming_configuration = Some(value.into());
-        self
-    }
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &KinesisStreamingDestinationInput {
-        &self.input
+rt::call_type! {
+    /// A `DescribeExport` call being set up: set members, then [`send`](DescribeExportCall::send).
+    DescribeExportCall(DescribeExportInput) {
+        set export_arn: String = "ExportArn";
     }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: KinesisStreamingDestinationInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`EnableKinesisStreamingDestinationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        KinesisStreamingDestinationOutput,
-        OperationError<EnableKinesisStreamingDestinationError>,
-    > {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(
-                rt::missing_member("EnableKinesisStreamingDestination", "TableName").into(),
-            );
-        }
-        if input.stream_arn.is_none() {
-            return Err(
-                rt::missing_member("EnableKinesisStreamingDestination", "StreamArn").into(),
-            );
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "EnableKinesisStreamingDestination",
-            "DynamoDB_20120810.EnableKinesisStreamingDestination",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
 }
-
-/// The errors `EnableKinesisStreamingDestination` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum EnableKinesisStreamingDestinationError {
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for EnableKinesisStreamingDestinationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InternalServerError(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
+rt::send_fn!(DescribeExportCall(crate::generated::tables::SERVICE, 14) -> DescribeExportOutput, DescribeExportError);
 
-impl std::fmt::Display for EnableKinesisStreamingDestinationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::modeled_errors! {
+    /// The errors `DescribeExport` is modeled to return, and any other the service sends.
+    DescribeExportError(crate::generated::tables::SERVICE) {
+        ExportNotFoundException = 168,
+        LimitExceededException = 270,
+        InternalServerError = 240,
     }
 }
 
-impl std::error::Error for EnableKinesisStreamingDestinationError {}
-
-impl crate::DynamoDbClient {
-    /// `ExecuteStatement` (`POST /`). Required members: `Statement`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ExecuteStatement)
-    pub fn execute_statement(&self) -> ExecuteStatementCall {
-        ExecuteStatementCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `DescribeGlobalTable` call being set up: set members, then [`send`](DescribeGlobalTableCall::send).
+    DescribeGlobalTableCall(DescribeGlobalTableInput) {
+        set global_table_name: String = "GlobalTableName";
     }
-}
-
-/// A `ExecuteStatement` call being set up: set members, then [`send`](ExecuteStatementCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ExecuteStatementCall {
-    client: Client,
-    input: ExecuteStatementInput,
 }
-
-impl ExecuteStatementCall {
-    /// Sets `Statement`.
-    pub fn statement(mut self, value: impl Into<String>) -> Self {
-        self.input.statement = Some(value.into());
-        self
-    }
-
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Vec<AttributeValue>>) -> Self {
-        self.input.parameters = Some(value.into());
-        self
-    }
 
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, value: impl Into<bool>) -> Self {
-        self.input.consistent_read = Some(value.into());
-        self
-    }
-
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.input.limit = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.input.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ExecuteStatementInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ExecuteStatementInput) -> Self {
-        self.input = input;
-        self
-    }
+rt::send_fn!(DescribeGlobalTableCall(crate::generated::tables::SERVICE, 15) -> DescribeGlobalTableOutput, DescribeGlobalTableError);
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ExecuteStatementError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ExecuteStatementOutput, OperationError<ExecuteStatementError>> {
-        let input = self.input;
-        if input.statement.is_none() {
-            return Err(rt::missing_member("ExecuteStatement", "Statement").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ExecuteStatement",
-            "DynamoDB_20120810.ExecuteStatement",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::modeled_errors! {
+    /// The errors `DescribeGlobalTable` is modeled to return, and any other the service sends.
+    DescribeGlobalTableError(crate::generated::tables::SERVICE) {
+        InternalServerError = 240,
+        GlobalTableNotFoundException = 210,
     }
-}
-
-/// The errors `ExecuteStatement` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ExecuteStatementError {
-    /// `ConditionalCheckFailedException`
-    ConditionalCheckFailedException(ConditionalCheckFailedException),
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `ItemCollectionSizeLimitExceededException`
-    ItemCollectionSizeLimitExceededException(ItemCollectionSizeLimitExceededException),
-    /// `TransactionConflictException`
-    TransactionConflictException(TransactionConflictException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `DuplicateItemException`
-    DuplicateItemException(DuplicateItemException),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
-
-impl rt::ModeledError for ExecuteStatementError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ConditionalCheckFailedException") => {
-                Self::ConditionalCheckFailedException(ConditionalCheckFailedException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ItemCollectionSizeLimitExceededException") => {
-                Self::ItemCollectionSizeLimitExceededException(
-                    ItemCollectionSizeLimitExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("TransactionConflictException") => {
-                Self::TransactionConflictException(TransactionConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("DuplicateItemException") => {
-                Self::DuplicateItemException(DuplicateItemException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ConditionalCheckFailedException(e) => &e.meta,
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::ItemCollectionSizeLimitExceededException(e) => &e.meta,
-            Self::TransactionConflictException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::DuplicateItemException(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::call_type! {
+    /// A `DescribeGlobalTableSettings` call being set up: set members, then [`send`](DescribeGlobalTableSettingsCall::send).
+    DescribeGlobalTableSettingsCall(DescribeGlobalTableSettingsInput) {
+        set global_table_name: String = "GlobalTableName";
     }
 }
 
-impl std::fmt::Display for ExecuteStatementError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
+rt::send_fn!(DescribeGlobalTableSettingsCall(crate::generated::tables::SERVICE, 16) -> DescribeGlobalTableSettingsOutput, DescribeGlobalTableSettingsError);
 
-impl std::error::Error for ExecuteStatementError {}
-
-impl crate::DynamoDbClient {
-    /// `ExecuteTransaction` (`POST /`). Required members: `TransactStatements`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ExecuteTransaction)
-    pub fn execute_transaction(&self) -> ExecuteTransactionCall {
-        ExecuteTransactionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `DescribeGlobalTableSettings` is modeled to return, and any other the service sends.
+    DescribeGlobalTableSettingsError(crate::generated::tables::SERVICE) {
+        GlobalTableNotFoundException = 210,
+        InternalServerError = 240,
     }
-}
-
-/// A `ExecuteTransaction` call being set up: set members, then [`send`](ExecuteTransactionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ExecuteTransactionCall {
-    client: Client,
-    input: ExecuteTransactionInput,
 }
-
-impl ExecuteTransactionCall {
-    /// Sets `TransactStatements`.
-    pub fn transact_statements(mut self, value: impl Into<Vec<ParameterizedStatement>>) -> Self {
-        self.input.transact_statements = Some(value.into());
-        self
-    }
-
-    /// Sets `ClientRequestToken`.
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_request_token = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ExecuteTransactionInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ExecuteTransactionInput) -> Self {
-        self.input = input;
-        self
-    }
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ExecuteTransactionError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ExecuteTransactionOutput, OperationError<ExecuteTransactionError>> {
-        let mut input = self.input;
-        if input.transact_statements.is_none() {
-            return Err(rt::missing_member("ExecuteTransaction", "TransactStatements").into());
-        }
-        if input.client_request_token.is_none() {
-            input.client_request_token = Some(rt::idempotency_token());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ExecuteTransaction",
-            "DynamoDB_20120810.ExecuteTransaction",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    /// A `DescribeImport` call being set up: set members, then [`send`](DescribeImportCall::send).
+    DescribeImportCall(DescribeImportInput) {
+        set import_arn: String = "ImportArn";
     }
-}
-
-/// The errors `ExecuteTransaction` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ExecuteTransactionError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `TransactionCanceledException`
-    TransactionCanceledException(TransactionCanceledException),
-    /// `TransactionInProgressException`
-    TransactionInProgressException(TransactionInProgressException),
-    /// `IdempotentParameterMismatchException`
-    IdempotentParameterMismatchException(IdempotentParameterMismatchException),
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
-
-impl rt::ModeledError for ExecuteTransactionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TransactionCanceledException") => {
-                Self::TransactionCanceledException(TransactionCanceledException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TransactionInProgressException") => {
-                Self::TransactionInProgressException(TransactionInProgressException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("IdempotentParameterMismatchException") => {
-                Self::IdempotentParameterMismatchException(IdempotentParameterMismatchException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::TransactionCanceledException(e) => &e.meta,
-            Self::TransactionInProgressException(e) => &e.meta,
-            Self::IdempotentParameterMismatchException(e) => &e.meta,
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
+rt::send_fn!(DescribeImportCall(crate::generated::tables::SERVICE, 17) -> DescribeImportOutput, DescribeImportError);
 
-impl std::fmt::Display for ExecuteTransactionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::modeled_errors! {
+    /// The errors `DescribeImport` is modeled to return, and any other the service sends.
+    DescribeImportError(crate::generated::tables::SERVICE) {
+        ImportNotFoundException = 222,
     }
 }
 
-impl std::error::Error for ExecuteTransactionError {}
-
-impl crate::DynamoDbClient {
-    /// `ExportTableToPointInTime` (`POST /`). Required members: `TableArn`, `S3Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ExportTableToPointInTime)
-    pub fn export_table_to_point_in_time(&self) -> ExportTableToPointInTimeCall {
-        ExportTableToPointInTimeCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `DescribeKinesisStreamingDestination` call being set up: set members, then [`send`](DescribeKinesisStreamingDestinationCall::send).
+    DescribeKinesisStreamingDestinationCall(DescribeKinesisStreamingDestinationInput) {
+        set table_name: String = "TableName";
     }
-}
-
-/// A `ExportTableToPointInTime` call being set up: set members, then [`send`](ExportTableToPointInTimeCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ExportTableToPointInTimeCall {
-    client: Client,
-    input: ExportTableToPointInTimeInput,
 }
-
-impl ExportTableToPointInTimeCall {
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.table_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `ExportTime`.
-    pub fn export_time(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.export_time = Some(value.into());
-        self
-    }
-
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
-
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.s3_bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `S3BucketOwner`.
-    pub fn s3_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.s3_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `S3Prefix`.
-    pub fn s3_prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.s3_prefix = Some(value.into());
-        self
-    }
-
-    /// Sets `S3SseAlgorithm`.
-    pub fn s3_sse_algorithm(mut self, value: impl Into<S3SseAlgorithm>) -> Self {
-        self.input.s3_sse_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `S3SseKmsKeyId`.
-    pub fn s3_sse_kms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input.s3_sse_kms_key_id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExportFormat`.
-    pub fn export_format(mut self, value: impl Into<ExportFormat>) -> Self {
-        self.input.export_format = Some(value.into());
-        self
-    }
-
-    /// Sets `ExportType`.
-    pub fn export_type(mut self, value: impl Into<ExportType>) -> Self {
-        self.input.export_type = Some(value.into());
-        self
-    }
-
-    /// Sets `IncrementalExportSpecification`.
-    pub fn incremental_export_specification(
-        mut self,
-        value: impl Into<IncrementalExportSpecification>,
-    ) -> Self {
-        self.input.incremental_export_specification = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ExportTableToPointInTimeInput {
-        &self.input
-    }
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ExportTableToPointInTimeInput) -> Self {
-        self.input = input;
-        self
-    }
+rt::send_fn!(DescribeKinesisStreamingDestinationCall(crate::generated::tables::SERVICE, 18) -> DescribeKinesisStreamingDestinationOutput, DescribeKinesisStreamingDestinationError);
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ExportTableToPointInTimeError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ExportTableToPointInTimeOutput, OperationError<ExportTableToPointInTimeError>> {
-        let mut input = self.input;
-        if input.table_arn.is_none() {
-            return Err(rt::missing_member("ExportTableToPointInTime", "TableArn").into());
-        }
-        if input.s3_bucket.is_none() {
-            return Err(rt::missing_member("ExportTableToPointInTime", "S3Bucket").into());
-        }
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ExportTableToPointInTime",
-            "DynamoDB_20120810.ExportTableToPointInTime",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::modeled_errors! {
+    /// The errors `DescribeKinesisStreamingDestination` is modeled to return, and any other the service sends.
+    DescribeKinesisStreamingDestinationError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
     }
 }
 
-/// The errors `ExportTableToPointInTime` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ExportTableToPointInTimeError {
-    /// `TableNotFoundException`
-    TableNotFoundException(TableNotFoundException),
-    /// `PointInTimeRecoveryUnavailableException`
-    PointInTimeRecoveryUnavailableException(PointInTimeRecoveryUnavailableException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InvalidExportTimeException`
-    InvalidExportTimeException(InvalidExportTimeException),
-    /// `ExportConflictException`
-    ExportConflictException(ExportConflictException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ExportTableToPointInTimeError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("TableNotFoundException") => {
-                Self::TableNotFoundException(TableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("PointInTimeRecoveryUnavailableException") => {
-                Self::PointInTimeRecoveryUnavailableException(
-                    PointInTimeRecoveryUnavailableException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InvalidExportTimeException") => {
-                Self::InvalidExportTimeException(InvalidExportTimeException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ExportConflictException") => {
-                Self::ExportConflictException(ExportConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::TableNotFoundException(e) => &e.meta,
-            Self::PointInTimeRecoveryUnavailableException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InvalidExportTimeException(e) => &e.meta,
-            Self::ExportConflictException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::call_type! {
+    /// A `DescribeLimits` call being set up: set members, then [`send`](DescribeLimitsCall::send).
+    DescribeLimitsCall(DescribeLimitsInput) {
     }
 }
 
-impl std::fmt::Display for ExportTableToPointInTimeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
+rt::send_fn!(DescribeLimitsCall(crate::generated::tables::SERVICE, 19) -> DescribeLimitsOutput, DescribeLimitsError);
 
-impl std::error::Error for ExportTableToPointInTimeError {}
-
-impl crate::DynamoDbClient {
-    /// `GetItem` (`POST /`). Required members: `TableName`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/GetItem)
-    pub fn get_item(&self) -> GetItemCall {
-        GetItemCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `DescribeLimits` is modeled to return, and any other the service sends.
+    DescribeLimitsError(crate::generated::tables::SERVICE) {
+        InternalServerError = 240,
     }
-}
-
-/// A `GetItem` call being set up: set members, then [`send`](GetItemCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetItemCall {
-    client: Client,
-    input: GetItemInput,
 }
-
-impl GetItemCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `AttributesToGet`.
-    pub fn attributes_to_get(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.attributes_to_get = Some(value.into());
-        self
-    }
-
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, value: impl Into<bool>) -> Self {
-        self.input.consistent_read = Some(value.into());
-        self
-    }
 
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DescribeTable` call being set up: set members, then [`send`](DescribeTableCall::send).
+    DescribeTableCall(DescribeTableInput) {
+        set table_name: String = "TableName";
     }
-
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.projection_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetItemInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetItemInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetItemError`], or a stack error.
-    pub async fn send(self) -> Result<GetItemOutput, OperationError<GetItemError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("GetItem", "TableName").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("GetItem", "Key").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "GetItem",
-            "DynamoDB_20120810.GetItem",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
 }
 
-/// The errors `GetItem` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetItemError {
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
+rt::send_fn!(DescribeTableCall(crate::generated::tables::SERVICE, 20) -> DescribeTableOutput, DescribeTableError);
 
-impl rt::ModeledError for GetItemError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
+rt::modeled_errors! {
+    /// The errors `DescribeTable` is modeled to return, and any other the service sends.
+    DescribeTableError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
     }
+}
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::call_type! {
+    /// A `DescribeTableReplicaAutoScaling` call being set up: set members, then [`send`](DescribeTableReplicaAutoScalingCall::send).
+    DescribeTableReplicaAutoScalingCall(DescribeTableReplicaAutoScalingInput) {
+        set table_name: String = "TableName";
     }
 }
 
-impl std::fmt::Display for GetItemError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::send_fn!(DescribeTableReplicaAutoScalingCall(crate::generated::tables::SERVICE, 21) -> DescribeTableReplicaAutoScalingOutput, DescribeTableReplicaAutoScalingError);
+
+rt::modeled_errors! {
+    /// The errors `DescribeTableReplicaAutoScaling` is modeled to return, and any other the service sends.
+    DescribeTableReplicaAutoScalingError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
     }
 }
 
-impl std::error::Error for GetItemError {}
-
-impl crate::DynamoDbClient {
-    /// `GetResourcePolicy` (`POST /`). Required members: `ResourceArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/GetResourcePolicy)
-    pub fn get_resource_policy(&self) -> GetResourcePolicyCall {
-        GetResourcePolicyCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `DescribeTimeToLive` call being set up: set members, then [`send`](DescribeTimeToLiveCall::send).
+    DescribeTimeToLiveCall(DescribeTimeToLiveInput) {
+        set table_name: String = "TableName";
     }
 }
 
-/// A `GetResourcePolicy` call being set up: set members, then [`send`](GetResourcePolicyCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetResourcePolicyCall {
-    client: Client,
-    input: GetResourcePolicyInput,
-}
+rt::send_fn!(DescribeTimeToLiveCall(crate::generated::tables::SERVICE, 22) -> DescribeTimeToLiveOutput, DescribeTimeToLiveError);
 
-impl GetResourcePolicyCall {
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.resource_arn = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DescribeTimeToLive` is modeled to return, and any other the service sends.
+    DescribeTimeToLiveError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
     }
+}
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetResourcePolicyInput {
-        &self.input
+rt::call_type! {
+    /// A `DisableKinesisStreamingDestination` call being set up: set members, then [`send`](DisableKinesisStreamingDestinationCall::send).
+    DisableKinesisStreamingDestinationCall(KinesisStreamingDestinationInput) {
+        set table_name: String = "TableName";
+        set stream_arn: String = "StreamArn";
+        set enable_kinesis_streaming_configuration: EnableKinesisStreamingConfiguration = "EnableKinesisStreamingConfiguration";
     }
+}
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetResourcePolicyInput) -> Self {
-        self.input = input;
-        self
-    }
+rt::send_fn!(DisableKinesisStreamingDestinationCall(crate::generated::tables::SERVICE, 23) -> KinesisStreamingDestinationOutput, DisableKinesisStreamingDestinationError);
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetResourcePolicyError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetResourcePolicyOutput, OperationError<GetResourcePolicyError>> {
-        let input = self.input;
-        if input.resource_arn.is_none() {
-            return Err(rt::missing_member("GetResourcePolicy", "ResourceArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "GetResourcePolicy",
-            "DynamoDB_20120810.GetResourcePolicy",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::modeled_errors! {
+    /// The errors `DisableKinesisStreamingDestination` is modeled to return, and any other the service sends.
+    DisableKinesisStreamingDestinationError(crate::generated::tables::SERVICE) {
+        InternalServerError = 240,
+        LimitExceededException = 270,
+        ResourceInUseException = 381,
+        ResourceNotFoundException = 382,
     }
 }
 
-/// The errors `GetResourcePolicy` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetResourcePolicyError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `PolicyNotFoundException`
-    PolicyNotFoundException(PolicyNotFoundException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
+rt::call_type! {
+    /// A `EnableKinesisStreamingDestination` call being set up: set members, then [`send`](EnableKinesisStreamingDestinationCall::send).
+    EnableKinesisStreamingDestinationCall(KinesisStreamingDestinationInput) {
+        set table_name: String = "TableName";
+        set stream_arn: String = "StreamArn";
+        set enable_kinesis_streaming_configuration: EnableKinesisStreamingConfiguration = "EnableKinesisStreamingConfiguration";
+    }
 }
 
-impl rt::ModeledError for GetResourcePolicyError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("PolicyNotFoundException") => {
-                Self::PolicyNotFoundException(PolicyNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
+rt::send_fn!(EnableKinesisStreamingDestinationCall(crate::generated::tables::SERVICE, 24) -> KinesisStreamingDestinationOutput, EnableKinesisStreamingDestinationError);
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::PolicyNotFoundException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `EnableKinesisStreamingDestination` is modeled to return, and any other the service sends.
+    EnableKinesisStreamingDestinationError(crate::generated::tables::SERVICE) {
+        InternalServerError = 240,
+        LimitExceededException = 270,
+        ResourceInUseException = 381,
+        ResourceNotFoundException = 382,
     }
 }
 
-impl std::fmt::Display for GetResourcePolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ExecuteStatement` call being set up: set members, then [`send`](ExecuteStatementCall::send).
+    ExecuteStatementCall(ExecuteStatementInput) {
+        set statement: String = "Statement";
+        set parameters: Vec<AttributeValue> = "Parameters";
+        set consistent_read: bool = "ConsistentRead";
+        set next_token: String = "NextToken";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set limit: i32 = "Limit";
+        set return_values_on_condition_check_failure: ReturnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure";
     }
 }
+
+rt::send_fn!(ExecuteStatementCall(crate::generated::tables::SERVICE, 25) -> ExecuteStatementOutput, ExecuteStatementError);
 
-impl std::error::Error for GetResourcePolicyError {}
-
-impl crate::DynamoDbClient {
-    /// `ImportTable` (`POST /`). Required members: `S3BucketSource`, `InputFormat`, `TableCreationParameters`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ImportTable)
-    pub fn import_table(&self) -> ImportTableCall {
-        ImportTableCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `ExecuteStatement` is modeled to return, and any other the service sends.
+    ExecuteStatementError(crate::generated::tables::SERVICE) {
+        ConditionalCheckFailedException = 69,
+        ProvisionedThroughputExceededException = 330,
+        ResourceNotFoundException = 382,
+        ItemCollectionSizeLimitExceededException = 249,
+        TransactionConflictException = 471,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        DuplicateItemException = 146,
+        ThrottlingException = 451,
     }
 }
 
-/// A `ImportTable` call being set up: set members, then [`send`](ImportTableCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ImportTableCall {
-    client: Client,
-    input: ImportTableInput,
+rt::call_type! {
+    /// A `ExecuteTransaction` call being set up: set members, then [`send`](ExecuteTransactionCall::send).
+    ExecuteTransactionCall(ExecuteTransactionInput) {
+        set transact_statements: Vec<ParameterizedStatement> = "TransactStatements";
+        set client_request_token: String = "ClientRequestToken";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+    }
 }
 
-impl ImportTableCall {
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
+rt::send_fn!(ExecuteTransactionCall(crate::generated::tables::SERVICE, 26) -> ExecuteTransactionOutput, ExecuteTransactionError);
 
-    /// Sets `S3BucketSource`.
-    pub fn s3_bucket_source(mut self, value: impl Into<S3BucketSource>) -> Self {
-        self.input.s3_bucket_source = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `ExecuteTransaction` is modeled to return, and any other the service sends.
+    ExecuteTransactionError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        TransactionCanceledException = 470,
+        TransactionInProgressException = 472,
+        IdempotentParameterMismatchException = 217,
+        ProvisionedThroughputExceededException = 330,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ThrottlingException = 451,
     }
+}
 
-    /// Sets `InputFormat`.
-    pub fn input_format(mut self, value: impl Into<InputFormat>) -> Self {
-        self.input.input_format = Some(value.into());
-        self
+rt::call_type! {
+    /// A `ExportTableToPointInTime` call being set up: set members, then [`send`](ExportTableToPointInTimeCall::send).
+    ExportTableToPointInTimeCall(ExportTableToPointInTimeInput) {
+        set table_arn: String = "TableArn";
+        set export_time: rt::Timestamp = "ExportTime";
+        set client_token: String = "ClientToken";
+        set s3_bucket: String = "S3Bucket";
+        set s3_bucket_owner: String = "S3BucketOwner";
+        set s3_prefix: String = "S3Prefix";
+        set s3_sse_algorithm: S3SseAlgorithm = "S3SseAlgorithm";
+        set s3_sse_kms_key_id: String = "S3SseKmsKeyId";
+        set export_format: ExportFormat = "ExportFormat";
+        set export_type: ExportType = "ExportType";
+        set incremental_export_specification: IncrementalExportSpecification = "IncrementalExportSpecification";
     }
+}
 
-    /// Sets `InputFormatOptions`.
-    pub fn input_format_options(mut self, value: impl Into<InputFormatOptions>) -> Self {
-        self.input.input_format_options = Some(value.into());
-        self
-    }
+rt::send_fn!(ExportTableToPointInTimeCall(crate::generated::tables::SERVICE, 27) -> ExportTableToPointInTimeOutput, ExportTableToPointInTimeError);
 
-    /// Sets `InputCompressionType`.
-    pub fn input_compression_type(mut self, value: impl Into<InputCompressionType>) -> Self {
-        self.input.input_compression_type = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `ExportTableToPointInTime` is modeled to return, and any other the service sends.
+    ExportTableToPointInTimeError(crate::generated::tables::SERVICE) {
+        TableNotFoundException = 442,
+        PointInTimeRecoveryUnavailableException = 318,
+        LimitExceededException = 270,
+        InvalidExportTimeException = 241,
+        ExportConflictException = 161,
+        InternalServerError = 240,
     }
+}
 
-    /// Sets `TableCreationParameters`.
-    pub fn table_creation_parameters(mut self, value: impl Into<TableCreationParameters>) -> Self {
-        self.input.table_creation_parameters = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetItem` call being set up: set members, then [`send`](GetItemCall::send).
+    GetItemCall(GetItemInput) {
+        set table_name: String = "TableName";
+        set key: HashMap<String, AttributeValue> = "Key";
+        set attributes_to_get: Vec<String> = "AttributesToGet";
+        set consistent_read: bool = "ConsistentRead";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set projection_expression: String = "ProjectionExpression";
+        set expression_attribute_names: HashMap<String, String> = "ExpressionAttributeNames";
     }
+}
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ImportTableInput {
-        &self.input
-    }
+rt::send_fn!(GetItemCall(crate::generated::tables::SERVICE, 28) -> GetItemOutput, GetItemError);
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ImportTableInput) -> Self {
-        self.input = input;
-        self
+rt::modeled_errors! {
+    /// The errors `GetItem` is modeled to return, and any other the service sends.
+    GetItemError(crate::generated::tables::SERVICE) {
+        ProvisionedThroughputExceededException = 330,
+        ResourceNotFoundException = 382,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ThrottlingException = 451,
     }
+}
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ImportTableError`], or a stack error.
-    pub async fn send(self) -> Result<ImportTableOutput, OperationError<ImportTableError>> {
-        let mut input = self.input;
-        if input.s3_bucket_source.is_none() {
-            return Err(rt::missing_member("ImportTable", "S3BucketSource").into());
-        }
-        if input.input_format.is_none() {
-            return Err(rt::missing_member("ImportTable", "InputFormat").into());
-        }
-        if input.table_creation_parameters.is_none() {
-            return Err(rt::missing_member("ImportTable", "TableCreationParameters").into());
-        }
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ImportTable",
-            "DynamoDB_20120810.ImportTable",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    /// A `GetResourcePolicy` call being set up: set members, then [`send`](GetResourcePolicyCall::send).
+    GetResourcePolicyCall(GetResourcePolicyInput) {
+        set resource_arn: String = "ResourceArn";
     }
 }
 
-/// The errors `ImportTable` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ImportTableError {
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `ImportConflictException`
-    ImportConflictException(ImportConflictException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
+rt::send_fn!(GetResourcePolicyCall(crate::generated::tables::SERVICE, 29) -> GetResourcePolicyOutput, GetResourcePolicyError);
 
-impl rt::ModeledError for ImportTableError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ImportConflictException") => {
-                Self::ImportConflictException(ImportConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
+rt::modeled_errors! {
+    /// The errors `GetResourcePolicy` is modeled to return, and any other the service sends.
+    GetResourcePolicyError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
+        PolicyNotFoundException = 319,
     }
+}
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::ImportConflictException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::call_type! {
+    /// A `ImportTable` call being set up: set members, then [`send`](ImportTableCall::send).
+    ImportTableCall(ImportTableInput) {
+        set client_token: String = "ClientToken";
+        set s3_bucket_source: S3BucketSource = "S3BucketSource";
+        set input_format: InputFormat = "InputFormat";
+        set input_format_options: InputFormatOptions = "InputFormatOptions";
+        set input_compression_type: InputCompressionType = "InputCompressionType";
+        set table_creation_parameters: TableCreationParameters = "TableCreationParameters";
     }
 }
 
-impl std::fmt::Display for ImportTableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::send_fn!(ImportTableCall(crate::generated::tables::SERVICE, 30) -> ImportTableOutput, ImportTableError);
+
+rt::modeled_errors! {
+    /// The errors `ImportTable` is modeled to return, and any other the service sends.
+    ImportTableError(crate::generated::tables::SERVICE) {
+        ResourceInUseException = 381,
+        LimitExceededException = 270,
+        ImportConflictException = 219,
     }
 }
 
-impl std::error::Error for ImportTableError {}
-
-impl crate::DynamoDbClient {
-    /// `ListBackups` (`POST /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListBackups)
-    pub fn list_backups(&self) -> ListBackupsCall {
-        ListBackupsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `ListBackups` call being set up: set members, then [`send`](ListBackupsCall::send).
+    ListBackupsCall(ListBackupsInput) {
+        set table_name: String = "TableName";
+        set limit: i32 = "Limit";
+        set time_range_lower_bound: rt::Timestamp = "TimeRangeLowerBound";
+        set time_range_upper_bound: rt::Timestamp = "TimeRangeUpperBound";
+        set exclusive_start_backup_arn: String = "ExclusiveStartBackupArn";
+        set backup_type: BackupTypeFilter = "BackupType";
     }
 }
 
-/// A `ListBackups` call being set up: set members, then [`send`](ListBackupsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListBackupsCall {
-    client: Client,
-    input: ListBackupsInput,
-}
+rt::send_fn!(ListBackupsCall(crate::generated::tables::SERVICE, 31) -> ListBackupsOutput, ListBackupsError);
 
 impl ListBackupsCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.input.limit = Some(value.into());
-        self
-    }
-
-    /// Sets `TimeRangeLowerBound`.
-    pub fn time_range_lower_bound(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.time_range_lower_bound = Some(value.into());
-        self
-    }
-
-    /// Sets `TimeRangeUpperBound`.
-    pub fn time_range_upper_bound(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.time_range_upper_bound = Some(value.into());
-        self
-    }
-
-    /// Sets `ExclusiveStartBackupArn`.
-    pub fn exclusive_start_backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.exclusive_start_backup_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `BackupType`.
-    pub fn backup_type(mut self, value: impl Into<BackupTypeFilter>) -> Self {
-        self.input.backup_type = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListBackupsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListBackupsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListBackupsError`], or a stack error.
-    pub async fn send(self) -> Result<ListBackupsOutput, OperationError<ListBackupsError>> {
-        let input = self.input;
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListBackups",
-            "DynamoDB_20120810.ListBackups",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `ExclusiveStartBackupArn` from each page's `LastEvaluatedBackupArn`. The page size is set with `Limit`.
     pub fn into_paginator(
         self,
@@ -4372,560 +680,104 @@ impl ListBackupsCall {
             self.input,
             |input, token| input.exclusive_start_backup_arn = token,
             |output: &ListBackupsOutput| output.last_evaluated_backup_arn.clone(),
-            move |input| {
-                let call = ListBackupsCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
-            },
+            move |input| Box::pin(ListBackupsCall::new(client.clone()).set_input(input).send()),
             |o| o.backup_summaries.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListBackups` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListBackupsError {
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListBackupsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListBackups` is modeled to return, and any other the service sends.
+    ListBackupsError(crate::generated::tables::SERVICE) {
+        InternalServerError = 240,
     }
 }
 
-impl std::fmt::Display for ListBackupsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListContributorInsights` call being set up: set members, then [`send`](ListContributorInsightsCall::send).
+    ListContributorInsightsCall(ListContributorInsightsInput) {
+        set table_name: String = "TableName";
+        set next_token: String = "NextToken";
+        set max_results: i32 = "MaxResults";
     }
 }
 
-impl std::error::Error for ListBackupsError {}
+rt::send_fn!(ListContributorInsightsCall(crate::generated::tables::SERVICE, 32) -> ListContributorInsightsOutput, ListContributorInsightsError);
 
-impl crate::DynamoDbClient {
-    /// `ListContributorInsights` (`POST /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListContributorInsights)
-    pub fn list_contributor_insights(&self) -> ListContributorInsightsCall {
-        ListContributorInsightsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `ListContributorInsights` is modeled to return, and any other the service sends.
+    ListContributorInsightsError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
     }
 }
 
-/// A `ListContributorInsights` call being set up: set members, then [`send`](ListContributorInsightsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListContributorInsightsCall {
-    client: Client,
-    input: ListContributorInsightsInput,
-}
-
-impl ListContributorInsightsCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListContributorInsightsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListContributorInsightsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListContributorInsightsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ListContributorInsightsOutput, OperationError<ListContributorInsightsError>> {
-        let input = self.input;
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListContributorInsights",
-            "DynamoDB_20120810.ListContributorInsights",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    /// A `ListExports` call being set up: set members, then [`send`](ListExportsCall::send).
+    ListExportsCall(ListExportsInput) {
+        set table_arn: String = "TableArn";
+        set max_results: i32 = "MaxResults";
+        set next_token: String = "NextToken";
     }
 }
 
-/// The errors `ListContributorInsights` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListContributorInsightsError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
+rt::send_fn!(ListExportsCall(crate::generated::tables::SERVICE, 33) -> ListExportsOutput, ListExportsError);
 
-impl rt::ModeledError for ListContributorInsightsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListExports` is modeled to return, and any other the service sends.
+    ListExportsError(crate::generated::tables::SERVICE) {
+        LimitExceededException = 270,
+        InternalServerError = 240,
     }
 }
 
-impl std::fmt::Display for ListContributorInsightsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListGlobalTables` call being set up: set members, then [`send`](ListGlobalTablesCall::send).
+    ListGlobalTablesCall(ListGlobalTablesInput) {
+        set exclusive_start_global_table_name: String = "ExclusiveStartGlobalTableName";
+        set limit: i32 = "Limit";
+        set region_name: String = "RegionName";
     }
 }
 
-impl std::error::Error for ListContributorInsightsError {}
+rt::send_fn!(ListGlobalTablesCall(crate::generated::tables::SERVICE, 34) -> ListGlobalTablesOutput, ListGlobalTablesError);
 
-impl crate::DynamoDbClient {
-    /// `ListExports` (`POST /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListExports)
-    pub fn list_exports(&self) -> ListExportsCall {
-        ListExportsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `ListGlobalTables` is modeled to return, and any other the service sends.
+    ListGlobalTablesError(crate::generated::tables::SERVICE) {
+        InternalServerError = 240,
     }
 }
 
-/// A `ListExports` call being set up: set members, then [`send`](ListExportsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListExportsCall {
-    client: Client,
-    input: ListExportsInput,
-}
-
-impl ListExportsCall {
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.table_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
-        self
-    }
-
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListExportsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListExportsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListExportsError`], or a stack error.
-    pub async fn send(self) -> Result<ListExportsOutput, OperationError<ListExportsError>> {
-        let input = self.input;
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListExports",
-            "DynamoDB_20120810.ListExports",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    /// A `ListImports` call being set up: set members, then [`send`](ListImportsCall::send).
+    ListImportsCall(ListImportsInput) {
+        set table_arn: String = "TableArn";
+        set page_size: i32 = "PageSize";
+        set next_token: String = "NextToken";
     }
 }
 
-/// The errors `ListExports` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListExportsError {
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
+rt::send_fn!(ListImportsCall(crate::generated::tables::SERVICE, 35) -> ListImportsOutput, ListImportsError);
 
-impl rt::ModeledError for ListExportsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListImports` is modeled to return, and any other the service sends.
+    ListImportsError(crate::generated::tables::SERVICE) {
+        LimitExceededException = 270,
     }
 }
 
-impl std::fmt::Display for ListExportsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListTables` call being set up: set members, then [`send`](ListTablesCall::send).
+    ListTablesCall(ListTablesInput) {
+        set exclusive_start_table_name: String = "ExclusiveStartTableName";
+        set limit: i32 = "Limit";
     }
 }
 
-impl std::error::Error for ListExportsError {}
-
-impl crate::DynamoDbClient {
-    /// `ListGlobalTables` (`POST /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListGlobalTables)
-    pub fn list_global_tables(&self) -> ListGlobalTablesCall {
-        ListGlobalTablesCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListGlobalTables` call being set up: set members, then [`send`](ListGlobalTablesCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListGlobalTablesCall {
-    client: Client,
-    input: ListGlobalTablesInput,
-}
-
-impl ListGlobalTablesCall {
-    /// Sets `ExclusiveStartGlobalTableName`.
-    pub fn exclusive_start_global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.exclusive_start_global_table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.input.limit = Some(value.into());
-        self
-    }
-
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, value: impl Into<String>) -> Self {
-        self.input.region_name = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListGlobalTablesInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListGlobalTablesInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListGlobalTablesError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ListGlobalTablesOutput, OperationError<ListGlobalTablesError>> {
-        let input = self.input;
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListGlobalTables",
-            "DynamoDB_20120810.ListGlobalTables",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `ListGlobalTables` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListGlobalTablesError {
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListGlobalTablesError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ListGlobalTablesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for ListGlobalTablesError {}
-
-impl crate::DynamoDbClient {
-    /// `ListImports` (`POST /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListImports)
-    pub fn list_imports(&self) -> ListImportsCall {
-        ListImportsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListImports` call being set up: set members, then [`send`](ListImportsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListImportsCall {
-    client: Client,
-    input: ListImportsInput,
-}
-
-impl ListImportsCall {
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.table_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `PageSize`.
-    pub fn page_size(mut self, value: impl Into<i32>) -> Self {
-        self.input.page_size = Some(value.into());
-        self
-    }
-
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListImportsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListImportsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListImportsError`], or a stack error.
-    pub async fn send(self) -> Result<ListImportsOutput, OperationError<ListImportsError>> {
-        let input = self.input;
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListImports",
-            "DynamoDB_20120810.ListImports",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `ListImports` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListImportsError {
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListImportsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::LimitExceededException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ListImportsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for ListImportsError {}
-
-impl crate::DynamoDbClient {
-    /// `ListTables` (`POST /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListTables)
-    pub fn list_tables(&self) -> ListTablesCall {
-        ListTablesCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListTables` call being set up: set members, then [`send`](ListTablesCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListTablesCall {
-    client: Client,
-    input: ListTablesInput,
-}
+rt::send_fn!(ListTablesCall(crate::generated::tables::SERVICE, 36) -> ListTablesOutput, ListTablesError);
 
 impl ListTablesCall {
-    /// Sets `ExclusiveStartTableName`.
-    pub fn exclusive_start_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.exclusive_start_table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.input.limit = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListTablesInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListTablesInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListTablesError`], or a stack error.
-    pub async fn send(self) -> Result<ListTablesOutput, OperationError<ListTablesError>> {
-        let input = self.input;
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListTables",
-            "DynamoDB_20120810.ListTables",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `ExclusiveStartTableName` from each page's `LastEvaluatedTableName`. The page size is set with `Limit`.
     pub fn into_paginator(self) -> rt::Paginator<ListTablesOutput, ListTablesError, String> {
         let client = self.client;
@@ -4933,121 +785,30 @@ impl ListTablesCall {
             self.input,
             |input, token| input.exclusive_start_table_name = token,
             |output: &ListTablesOutput| output.last_evaluated_table_name.clone(),
-            move |input| {
-                let call = ListTablesCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
-            },
+            move |input| Box::pin(ListTablesCall::new(client.clone()).set_input(input).send()),
             |o| o.table_names.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListTables` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListTablesError {
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListTablesError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListTables` is modeled to return, and any other the service sends.
+    ListTablesError(crate::generated::tables::SERVICE) {
+        InternalServerError = 240,
     }
 }
 
-impl std::fmt::Display for ListTablesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListTagsOfResource` call being set up: set members, then [`send`](ListTagsOfResourceCall::send).
+    ListTagsOfResourceCall(ListTagsOfResourceInput) {
+        set resource_arn: String = "ResourceArn";
+        set next_token: String = "NextToken";
     }
 }
 
-impl std::error::Error for ListTablesError {}
-
-impl crate::DynamoDbClient {
-    /// `ListTagsOfResource` (`POST /`). Required members: `ResourceArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListTagsOfResource)
-    pub fn list_tags_of_resource(&self) -> ListTagsOfResourceCall {
-        ListTagsOfResourceCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListTagsOfResource` call being set up: set members, then [`send`](ListTagsOfResourceCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListTagsOfResourceCall {
-    client: Client,
-    input: ListTagsOfResourceInput,
-}
+rt::send_fn!(ListTagsOfResourceCall(crate::generated::tables::SERVICE, 37) -> ListTagsOfResourceOutput, ListTagsOfResourceError);
 
 impl ListTagsOfResourceCall {
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.resource_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListTagsOfResourceInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListTagsOfResourceInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListTagsOfResourceError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ListTagsOfResourceOutput, OperationError<ListTagsOfResourceError>> {
-        let input = self.input;
-        if input.resource_arn.is_none() {
-            return Err(rt::missing_member("ListTagsOfResource", "ResourceArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListTagsOfResource",
-            "DynamoDB_20120810.ListTagsOfResource",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `NextToken` from each page's `NextToken`.
     pub fn into_paginator(
         self,
@@ -5058,618 +819,108 @@ impl ListTagsOfResourceCall {
             |input, token| input.next_token = token,
             |output: &ListTagsOfResourceOutput| output.next_token.clone(),
             move |input| {
-                let call = ListTagsOfResourceCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
+                Box::pin(
+                    ListTagsOfResourceCall::new(client.clone())
+                        .set_input(input)
+                        .send(),
+                )
             },
             |o| o.tags.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListTagsOfResource` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListTagsOfResourceError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListTagsOfResourceError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListTagsOfResource` is modeled to return, and any other the service sends.
+    ListTagsOfResourceError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
     }
 }
 
-impl std::fmt::Display for ListTagsOfResourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `PutItem` call being set up: set members, then [`send`](PutItemCall::send).
+    PutItemCall(PutItemInput) {
+        set table_name: String = "TableName";
+        set item: HashMap<String, AttributeValue> = "Item";
+        set expected: HashMap<String, ExpectedAttributeValue> = "Expected";
+        set return_values: ReturnValue = "ReturnValues";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set return_item_collection_metrics: ReturnItemCollectionMetrics = "ReturnItemCollectionMetrics";
+        set conditional_operator: ConditionalOperator = "ConditionalOperator";
+        set condition_expression: String = "ConditionExpression";
+        set expression_attribute_names: HashMap<String, String> = "ExpressionAttributeNames";
+        set expression_attribute_values: HashMap<String, AttributeValue> = "ExpressionAttributeValues";
+        set return_values_on_condition_check_failure: ReturnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure";
     }
 }
 
-impl std::error::Error for ListTagsOfResourceError {}
+rt::send_fn!(PutItemCall(crate::generated::tables::SERVICE, 38) -> PutItemOutput, PutItemError);
 
-impl crate::DynamoDbClient {
-    /// `PutItem` (`POST /`). Required members: `TableName`, `Item`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/PutItem)
-    pub fn put_item(&self) -> PutItemCall {
-        PutItemCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `PutItem` is modeled to return, and any other the service sends.
+    PutItemError(crate::generated::tables::SERVICE) {
+        ConditionalCheckFailedException = 69,
+        ProvisionedThroughputExceededException = 330,
+        ResourceNotFoundException = 382,
+        ItemCollectionSizeLimitExceededException = 249,
+        TransactionConflictException = 471,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ReplicatedWriteConflictException = 375,
+        ThrottlingException = 451,
     }
 }
 
-/// A `PutItem` call being set up: set members, then [`send`](PutItemCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutItemCall {
-    client: Client,
-    input: PutItemInput,
-}
-
-impl PutItemCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Item`.
-    pub fn item(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.input.item = Some(value.into());
-        self
-    }
-
-    /// Sets `Expected`.
-    pub fn expected(mut self, value: impl Into<HashMap<String, ExpectedAttributeValue>>) -> Self {
-        self.input.expected = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnValues`.
-    pub fn return_values(mut self, value: impl Into<ReturnValue>) -> Self {
-        self.input.return_values = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.input.return_item_collection_metrics = Some(value.into());
-        self
-    }
-
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
-        self.input.conditional_operator = Some(value.into());
-        self
-    }
-
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.condition_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.input.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutItemInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutItemInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutItemError`], or a stack error.
-    pub async fn send(self) -> Result<PutItemOutput, OperationError<PutItemError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("PutItem", "TableName").into());
-        }
-        if input.item.is_none() {
-            return Err(rt::missing_member("PutItem", "Item").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "PutItem",
-            "DynamoDB_20120810.PutItem",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    /// A `PutResourcePolicy` call being set up: set members, then [`send`](PutResourcePolicyCall::send).
+    PutResourcePolicyCall(PutResourcePolicyInput) {
+        set resource_arn: String = "ResourceArn";
+        set policy: String = "Policy";
+        set expected_revision_id: String = "ExpectedRevisionId";
+        set confirm_remove_self_resource_access: bool = "ConfirmRemoveSelfResourceAccess";
     }
 }
 
-/// The errors `PutItem` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutItemError {
-    /// `ConditionalCheckFailedException`
-    ConditionalCheckFailedException(ConditionalCheckFailedException),
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `ItemCollectionSizeLimitExceededException`
-    ItemCollectionSizeLimitExceededException(ItemCollectionSizeLimitExceededException),
-    /// `TransactionConflictException`
-    TransactionConflictException(TransactionConflictException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ReplicatedWriteConflictException`
-    ReplicatedWriteConflictException(ReplicatedWriteConflictException),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
+rt::send_fn!(PutResourcePolicyCall(crate::generated::tables::SERVICE, 39) -> PutResourcePolicyOutput, PutResourcePolicyError);
 
-impl rt::ModeledError for PutItemError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ConditionalCheckFailedException") => {
-                Self::ConditionalCheckFailedException(ConditionalCheckFailedException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ItemCollectionSizeLimitExceededException") => {
-                Self::ItemCollectionSizeLimitExceededException(
-                    ItemCollectionSizeLimitExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("TransactionConflictException") => {
-                Self::TransactionConflictException(TransactionConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ReplicatedWriteConflictException") => {
-                Self::ReplicatedWriteConflictException(ReplicatedWriteConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ConditionalCheckFailedException(e) => &e.meta,
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::ItemCollectionSizeLimitExceededException(e) => &e.meta,
-            Self::TransactionConflictException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ReplicatedWriteConflictException(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `PutResourcePolicy` is modeled to return, and any other the service sends.
+    PutResourcePolicyError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
+        LimitExceededException = 270,
+        PolicyNotFoundException = 319,
+        ResourceInUseException = 381,
     }
 }
 
-impl std::fmt::Display for PutItemError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `Query` call being set up: set members, then [`send`](QueryCall::send).
+    QueryCall(QueryInput) {
+        set table_name: String = "TableName";
+        set index_name: String = "IndexName";
+        set select: Select = "Select";
+        set attributes_to_get: Vec<String> = "AttributesToGet";
+        set limit: i32 = "Limit";
+        set consistent_read: bool = "ConsistentRead";
+        set key_conditions: HashMap<String, Condition> = "KeyConditions";
+        set query_filter: HashMap<String, Condition> = "QueryFilter";
+        set conditional_operator: ConditionalOperator = "ConditionalOperator";
+        set scan_index_forward: bool = "ScanIndexForward";
+        set exclusive_start_key: HashMap<String, AttributeValue> = "ExclusiveStartKey";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set projection_expression: String = "ProjectionExpression";
+        set filter_expression: String = "FilterExpression";
+        set key_condition_expression: String = "KeyConditionExpression";
+        set expression_attribute_names: HashMap<String, String> = "ExpressionAttributeNames";
+        set expression_attribute_values: HashMap<String, AttributeValue> = "ExpressionAttributeValues";
     }
 }
 
-impl std::error::Error for PutItemError {}
-
-impl crate::DynamoDbClient {
-    /// `PutResourcePolicy` (`POST /`). Required members: `ResourceArn`, `Policy`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/PutResourcePolicy)
-    pub fn put_resource_policy(&self) -> PutResourcePolicyCall {
-        PutResourcePolicyCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutResourcePolicy` call being set up: set members, then [`send`](PutResourcePolicyCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutResourcePolicyCall {
-    client: Client,
-    input: PutResourcePolicyInput,
-}
-
-impl PutResourcePolicyCall {
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.resource_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedRevisionId`.
-    pub fn expected_revision_id(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_revision_id = Some(value.into());
-        self
-    }
-
-    /// Sets `ConfirmRemoveSelfResourceAccess`.
-    pub fn confirm_remove_self_resource_access(mut self, value: impl Into<bool>) -> Self {
-        self.input.confirm_remove_self_resource_access = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutResourcePolicyInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutResourcePolicyInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutResourcePolicyError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<PutResourcePolicyOutput, OperationError<PutResourcePolicyError>> {
-        let input = self.input;
-        if input.resource_arn.is_none() {
-            return Err(rt::missing_member("PutResourcePolicy", "ResourceArn").into());
-        }
-        if input.policy.is_none() {
-            return Err(rt::missing_member("PutResourcePolicy", "Policy").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "PutResourcePolicy",
-            "DynamoDB_20120810.PutResourcePolicy",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `PutResourcePolicy` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutResourcePolicyError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `PolicyNotFoundException`
-    PolicyNotFoundException(PolicyNotFoundException),
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutResourcePolicyError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("PolicyNotFoundException") => {
-                Self::PolicyNotFoundException(PolicyNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::PolicyNotFoundException(e) => &e.meta,
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutResourcePolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutResourcePolicyError {}
-
-impl crate::DynamoDbClient {
-    /// `Query` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/Query)
-    pub fn query(&self) -> QueryCall {
-        QueryCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `Query` call being set up: set members, then [`send`](QueryCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct QueryCall {
-    client: Client,
-    input: QueryInput,
-}
+rt::send_fn!(QueryCall(crate::generated::tables::SERVICE, 40) -> QueryOutput, QueryError);
 
 impl QueryCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Select`.
-    pub fn select(mut self, value: impl Into<Select>) -> Self {
-        self.input.select = Some(value.into());
-        self
-    }
-
-    /// Sets `AttributesToGet`.
-    pub fn attributes_to_get(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.attributes_to_get = Some(value.into());
-        self
-    }
-
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.input.limit = Some(value.into());
-        self
-    }
-
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, value: impl Into<bool>) -> Self {
-        self.input.consistent_read = Some(value.into());
-        self
-    }
-
-    /// Sets `KeyConditions`.
-    pub fn key_conditions(mut self, value: impl Into<HashMap<String, Condition>>) -> Self {
-        self.input.key_conditions = Some(value.into());
-        self
-    }
-
-    /// Sets `QueryFilter`.
-    pub fn query_filter(mut self, value: impl Into<HashMap<String, Condition>>) -> Self {
-        self.input.query_filter = Some(value.into());
-        self
-    }
-
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
-        self.input.conditional_operator = Some(value.into());
-        self
-    }
-
-    /// Sets `ScanIndexForward`.
-    pub fn scan_index_forward(mut self, value: impl Into<bool>) -> Self {
-        self.input.scan_index_forward = Some(value.into());
-        self
-    }
-
-    /// Sets `ExclusiveStartKey`.
-    pub fn exclusive_start_key(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.exclusive_start_key = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.projection_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.filter_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `KeyConditionExpression`.
-    pub fn key_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.key_condition_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &QueryInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: QueryInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`QueryError`], or a stack error.
-    pub async fn send(self) -> Result<QueryOutput, OperationError<QueryError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("Query", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "Query",
-            "DynamoDB_20120810.Query",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `ExclusiveStartKey` from each page's `LastEvaluatedKey`. The page size is set with `Limit`.
     pub fn into_paginator(
         self,
@@ -5679,670 +930,110 @@ impl QueryCall {
             self.input,
             |input, token| input.exclusive_start_key = token,
             |output: &QueryOutput| output.last_evaluated_key.clone(),
-            move |input| {
-                let call = QueryCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
-            },
+            move |input| Box::pin(QueryCall::new(client.clone()).set_input(input).send()),
             |o| o.items.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `Query` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum QueryError {
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for QueryError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `Query` is modeled to return, and any other the service sends.
+    QueryError(crate::generated::tables::SERVICE) {
+        ProvisionedThroughputExceededException = 330,
+        ResourceNotFoundException = 382,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ThrottlingException = 451,
     }
 }
 
-impl std::fmt::Display for QueryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `RestoreTableFromBackup` call being set up: set members, then [`send`](RestoreTableFromBackupCall::send).
+    RestoreTableFromBackupCall(RestoreTableFromBackupInput) {
+        set target_table_name: String = "TargetTableName";
+        set backup_arn: String = "BackupArn";
+        set billing_mode_override: BillingMode = "BillingModeOverride";
+        set global_secondary_index_override: Vec<GlobalSecondaryIndex> = "GlobalSecondaryIndexOverride";
+        set local_secondary_index_override: Vec<LocalSecondaryIndex> = "LocalSecondaryIndexOverride";
+        set provisioned_throughput_override: ProvisionedThroughput = "ProvisionedThroughputOverride";
+        set on_demand_throughput_override: OnDemandThroughput = "OnDemandThroughputOverride";
+        set sse_specification_override: SseSpecification = "SSESpecificationOverride";
+        set vector_index_override: Vec<VectorIndex> = "VectorIndexOverride";
     }
 }
 
-impl std::error::Error for QueryError {}
+rt::send_fn!(RestoreTableFromBackupCall(crate::generated::tables::SERVICE, 41) -> RestoreTableFromBackupOutput, RestoreTableFromBackupError);
 
-impl crate::DynamoDbClient {
-    /// `RestoreTableFromBackup` (`POST /`). Required members: `TargetTableName`, `BackupArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/RestoreTableFromBackup)
-    pub fn restore_table_from_backup(&self) -> RestoreTableFromBackupCall {
-        RestoreTableFromBackupCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `RestoreTableFromBackup` is modeled to return, and any other the service sends.
+    RestoreTableFromBackupError(crate::generated::tables::SERVICE) {
+        TableAlreadyExistsException = 430,
+        TableInUseException = 439,
+        BackupNotFoundException = 30,
+        BackupInUseException = 28,
+        LimitExceededException = 270,
+        InternalServerError = 240,
     }
 }
 
-/// A `RestoreTableFromBackup` call being set up: set members, then [`send`](RestoreTableFromBackupCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct RestoreTableFromBackupCall {
-    client: Client,
-    input: RestoreTableFromBackupInput,
-}
-
-impl RestoreTableFromBackupCall {
-    /// Sets `TargetTableName`.
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.target_table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `BackupArn`.
-    pub fn backup_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.backup_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `BillingModeOverride`.
-    pub fn billing_mode_override(mut self, value: impl Into<BillingMode>) -> Self {
-        self.input.billing_mode_override = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalSecondaryIndexOverride`.
-    pub fn global_secondary_index_override(
-        mut self,
-        value: impl Into<Vec<GlobalSecondaryIndex>>,
-    ) -> Self {
-        self.input.global_secondary_index_override = Some(value.into());
-        self
-    }
-
-    /// Sets `LocalSecondaryIndexOverride`.
-    pub fn local_secondary_index_override(
-        mut self,
-        value: impl Into<Vec<LocalSecondaryIndex>>,
-    ) -> Self {
-        self.input.local_secondary_index_override = Some(value.into());
-        self
-    }
-
-    /// Sets `ProvisionedThroughputOverride`.
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: impl Into<ProvisionedThroughput>,
-    ) -> Self {
-        self.input.provisioned_throughput_override = Some(value.into());
-        self
-    }
-
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(mut self, value: impl Into<OnDemandThroughput>) -> Self {
-        self.input.on_demand_throughput_override = Some(value.into());
-        self
-    }
-
-    /// Sets `SSESpecificationOverride`.
-    pub fn sse_specification_override(mut self, value: impl Into<SseSpecification>) -> Self {
-        self.input.sse_specification_override = Some(value.into());
-        self
-    }
-
-    /// Sets `VectorIndexOverride`.
-    pub fn vector_index_override(mut self, value: impl Into<Vec<VectorIndex>>) -> Self {
-        self.input.vector_index_override = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &RestoreTableFromBackupInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: RestoreTableFromBackupInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`RestoreTableFromBackupError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<RestoreTableFromBackupOutput, OperationError<RestoreTableFromBackupError>> {
-        let input = self.input;
-        if input.target_table_name.is_none() {
-            return Err(rt::missing_member("RestoreTableFromBackup", "TargetTableName").into());
-        }
-        if input.backup_arn.is_none() {
-            return Err(rt::missing_member("RestoreTableFromBackup", "BackupArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "RestoreTableFromBackup",
-            "DynamoDB_20120810.RestoreTableFromBackup",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    /// A `RestoreTableToPointInTime` call being set up: set members, then [`send`](RestoreTableToPointInTimeCall::send).
+    RestoreTableToPointInTimeCall(RestoreTableToPointInTimeInput) {
+        set source_table_arn: String = "SourceTableArn";
+        set source_table_name: String = "SourceTableName";
+        set target_table_name: String = "TargetTableName";
+        set use_latest_restorable_time: bool = "UseLatestRestorableTime";
+        set restore_date_time: rt::Timestamp = "RestoreDateTime";
+        set billing_mode_override: BillingMode = "BillingModeOverride";
+        set global_secondary_index_override: Vec<GlobalSecondaryIndex> = "GlobalSecondaryIndexOverride";
+        set local_secondary_index_override: Vec<LocalSecondaryIndex> = "LocalSecondaryIndexOverride";
+        set provisioned_throughput_override: ProvisionedThroughput = "ProvisionedThroughputOverride";
+        set on_demand_throughput_override: OnDemandThroughput = "OnDemandThroughputOverride";
+        set sse_specification_override: SseSpecification = "SSESpecificationOverride";
+        set vector_index_override: Vec<VectorIndex> = "VectorIndexOverride";
     }
 }
 
-/// The errors `RestoreTableFromBackup` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum RestoreTableFromBackupError {
-    /// `TableAlreadyExistsException`
-    TableAlreadyExistsException(TableAlreadyExistsException),
-    /// `TableInUseException`
-    TableInUseException(TableInUseException),
-    /// `BackupNotFoundException`
-    BackupNotFoundException(BackupNotFoundException),
-    /// `BackupInUseException`
-    BackupInUseException(BackupInUseException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
+rt::send_fn!(RestoreTableToPointInTimeCall(crate::generated::tables::SERVICE, 42) -> RestoreTableToPointInTimeOutput, RestoreTableToPointInTimeError);
 
-impl rt::ModeledError for RestoreTableFromBackupError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("TableAlreadyExistsException") => {
-                Self::TableAlreadyExistsException(TableAlreadyExistsException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TableInUseException") => Self::TableInUseException(TableInUseException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("BackupNotFoundException") => {
-                Self::BackupNotFoundException(BackupNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("BackupInUseException") => Self::BackupInUseException(BackupInUseException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::TableAlreadyExistsException(e) => &e.meta,
-            Self::TableInUseException(e) => &e.meta,
-            Self::BackupNotFoundException(e) => &e.meta,
-            Self::BackupInUseException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `RestoreTableToPointInTime` is modeled to return, and any other the service sends.
+    RestoreTableToPointInTimeError(crate::generated::tables::SERVICE) {
+        TableAlreadyExistsException = 430,
+        TableNotFoundException = 442,
+        TableInUseException = 439,
+        LimitExceededException = 270,
+        InvalidRestoreTimeException = 242,
+        PointInTimeRecoveryUnavailableException = 318,
+        InternalServerError = 240,
     }
 }
 
-impl std::fmt::Display for RestoreTableFromBackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `Scan` call being set up: set members, then [`send`](ScanCall::send).
+    ScanCall(ScanInput) {
+        set table_name: String = "TableName";
+        set index_name: String = "IndexName";
+        set attributes_to_get: Vec<String> = "AttributesToGet";
+        set limit: i32 = "Limit";
+        set select: Select = "Select";
+        set scan_filter: HashMap<String, Condition> = "ScanFilter";
+        set conditional_operator: ConditionalOperator = "ConditionalOperator";
+        set exclusive_start_key: HashMap<String, AttributeValue> = "ExclusiveStartKey";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set total_segments: i32 = "TotalSegments";
+        set segment: i32 = "Segment";
+        set projection_expression: String = "ProjectionExpression";
+        set filter_expression: String = "FilterExpression";
+        set expression_attribute_names: HashMap<String, String> = "ExpressionAttributeNames";
+        set expression_attribute_values: HashMap<String, AttributeValue> = "ExpressionAttributeValues";
+        set consistent_read: bool = "ConsistentRead";
     }
 }
 
-impl std::error::Error for RestoreTableFromBackupError {}
-
-impl crate::DynamoDbClient {
-    /// `RestoreTableToPointInTime` (`POST /`). Required members: `TargetTableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/RestoreTableToPointInTime)
-    pub fn restore_table_to_point_in_time(&self) -> RestoreTableToPointInTimeCall {
-        RestoreTableToPointInTimeCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `RestoreTableToPointInTime` call being set up: set members, then [`send`](RestoreTableToPointInTimeCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct RestoreTableToPointInTimeCall {
-    client: Client,
-    input: RestoreTableToPointInTimeInput,
-}
-
-impl RestoreTableToPointInTimeCall {
-    /// Sets `SourceTableArn`.
-    pub fn source_table_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.source_table_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `SourceTableName`.
-    pub fn source_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.source_table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `TargetTableName`.
-    pub fn target_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.target_table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `UseLatestRestorableTime`.
-    pub fn use_latest_restorable_time(mut self, value: impl Into<bool>) -> Self {
-        self.input.use_latest_restorable_time = Some(value.into());
-        self
-    }
-
-    /// Sets `RestoreDateTime`.
-    pub fn restore_date_time(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.restore_date_time = Some(value.into());
-        self
-    }
-
-    /// Sets `BillingModeOverride`.
-    pub fn billing_mode_override(mut self, value: impl Into<BillingMode>) -> Self {
-        self.input.billing_mode_override = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalSecondaryIndexOverride`.
-    pub fn global_secondary_index_override(
-        mut self,
-        value: impl Into<Vec<GlobalSecondaryIndex>>,
-    ) -> Self {
-        self.input.global_secondary_index_override = Some(value.into());
-        self
-    }
-
-    /// Sets `LocalSecondaryIndexOverride`.
-    pub fn local_secondary_index_override(
-        mut self,
-        value: impl Into<Vec<LocalSecondaryIndex>>,
-    ) -> Self {
-        self.input.local_secondary_index_override = Some(value.into());
-        self
-    }
-
-    /// Sets `ProvisionedThroughputOverride`.
-    pub fn provisioned_throughput_override(
-        mut self,
-        value: impl Into<ProvisionedThroughput>,
-    ) -> Self {
-        self.input.provisioned_throughput_override = Some(value.into());
-        self
-    }
-
-    /// Sets `OnDemandThroughputOverride`.
-    pub fn on_demand_throughput_override(mut self, value: impl Into<OnDemandThroughput>) -> Self {
-        self.input.on_demand_throughput_override = Some(value.into());
-        self
-    }
-
-    /// Sets `SSESpecificationOverride`.
-    pub fn sse_specification_override(mut self, value: impl Into<SseSpecification>) -> Self {
-        self.input.sse_specification_override = Some(value.into());
-        self
-    }
-
-    /// Sets `VectorIndexOverride`.
-    pub fn vector_index_override(mut self, value: impl Into<Vec<VectorIndex>>) -> Self {
-        self.input.vector_index_override = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &RestoreTableToPointInTimeInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: RestoreTableToPointInTimeInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`RestoreTableToPointInTimeError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<RestoreTableToPointInTimeOutput, OperationError<RestoreTableToPointInTimeError>>
-    {
-        let input = self.input;
-        if input.target_table_name.is_none() {
-            return Err(rt::missing_member("RestoreTableToPointInTime", "TargetTableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "RestoreTableToPointInTime",
-            "DynamoDB_20120810.RestoreTableToPointInTime",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `RestoreTableToPointInTime` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum RestoreTableToPointInTimeError {
-    /// `TableAlreadyExistsException`
-    TableAlreadyExistsException(TableAlreadyExistsException),
-    /// `TableNotFoundException`
-    TableNotFoundException(TableNotFoundException),
-    /// `TableInUseException`
-    TableInUseException(TableInUseException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InvalidRestoreTimeException`
-    InvalidRestoreTimeException(InvalidRestoreTimeException),
-    /// `PointInTimeRecoveryUnavailableException`
-    PointInTimeRecoveryUnavailableException(PointInTimeRecoveryUnavailableException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for RestoreTableToPointInTimeError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("TableAlreadyExistsException") => {
-                Self::TableAlreadyExistsException(TableAlreadyExistsException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TableNotFoundException") => {
-                Self::TableNotFoundException(TableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TableInUseException") => Self::TableInUseException(TableInUseException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InvalidRestoreTimeException") => {
-                Self::InvalidRestoreTimeException(InvalidRestoreTimeException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("PointInTimeRecoveryUnavailableException") => {
-                Self::PointInTimeRecoveryUnavailableException(
-                    PointInTimeRecoveryUnavailableException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::TableAlreadyExistsException(e) => &e.meta,
-            Self::TableNotFoundException(e) => &e.meta,
-            Self::TableInUseException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InvalidRestoreTimeException(e) => &e.meta,
-            Self::PointInTimeRecoveryUnavailableException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for RestoreTableToPointInTimeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for RestoreTableToPointInTimeError {}
-
-impl crate::DynamoDbClient {
-    /// `Scan` (`POST /`). Required members: `TableName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/Scan)
-    pub fn scan(&self) -> ScanCall {
-        ScanCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `Scan` call being set up: set members, then [`send`](ScanCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ScanCall {
-    client: Client,
-    input: ScanInput,
-}
+rt::send_fn!(ScanCall(crate::generated::tables::SERVICE, 43) -> ScanOutput, ScanError);
 
 impl ScanCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
-    /// Sets `AttributesToGet`.
-    pub fn attributes_to_get(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.attributes_to_get = Some(value.into());
-        self
-    }
-
-    /// Sets `Limit`.
-    pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.input.limit = Some(value.into());
-        self
-    }
-
-    /// Sets `Select`.
-    pub fn select(mut self, value: impl Into<Select>) -> Self {
-        self.input.select = Some(value.into());
-        self
-    }
-
-    /// Sets `ScanFilter`.
-    pub fn scan_filter(mut self, value: impl Into<HashMap<String, Condition>>) -> Self {
-        self.input.scan_filter = Some(value.into());
-        self
-    }
-
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
-        self.input.conditional_operator = Some(value.into());
-        self
-    }
-
-    /// Sets `ExclusiveStartKey`.
-    pub fn exclusive_start_key(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.exclusive_start_key = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `TotalSegments`.
-    pub fn total_segments(mut self, value: impl Into<i32>) -> Self {
-        self.input.total_segments = Some(value.into());
-        self
-    }
-
-    /// Sets `Segment`.
-    pub fn segment(mut self, value: impl Into<i32>) -> Self {
-        self.input.segment = Some(value.into());
-        self
-    }
-
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.projection_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.filter_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// Sets `ConsistentRead`.
-    pub fn consistent_read(mut self, value: impl Into<bool>) -> Self {
-        self.input.consistent_read = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ScanInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ScanInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ScanError`], or a stack error.
-    pub async fn send(self) -> Result<ScanOutput, OperationError<ScanError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("Scan", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "Scan",
-            "DynamoDB_20120810.Scan",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `ExclusiveStartKey` from each page's `LastEvaluatedKey`. The page size is set with `Limit`.
     pub fn into_paginator(
         self,
@@ -6352,2392 +1043,705 @@ impl ScanCall {
             self.input,
             |input, token| input.exclusive_start_key = token,
             |output: &ScanOutput| output.last_evaluated_key.clone(),
-            move |input| {
-                let call = ScanCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
-            },
+            move |input| Box::pin(ScanCall::new(client.clone()).set_input(input).send()),
             |o| o.items.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `Scan` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ScanError {
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ScanError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `Scan` is modeled to return, and any other the service sends.
+    ScanError(crate::generated::tables::SERVICE) {
+        ProvisionedThroughputExceededException = 330,
+        ResourceNotFoundException = 382,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ThrottlingException = 451,
     }
 }
 
-impl std::fmt::Display for ScanError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `SearchVectors` call being set up: set members, then [`send`](SearchVectorsCall::send).
+    SearchVectorsCall(SearchVectorsInput) {
+        set table_name: String = "TableName";
+        set index_name: String = "IndexName";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set expression_attribute_names: HashMap<String, String> = "ExpressionAttributeNames";
+        set expression_attribute_values: HashMap<String, AttributeValue> = "ExpressionAttributeValues";
+        set projection_expression: String = "ProjectionExpression";
+        set search_vector: Vec<AttributeValue> = "SearchVector";
+        set search_condition_expression: String = "SearchConditionExpression";
+        set top_k: i32 = "TopK";
     }
 }
 
-impl std::error::Error for ScanError {}
+rt::send_fn!(SearchVectorsCall(crate::generated::tables::SERVICE, 44) -> SearchVectorsOutput, SearchVectorsError);
+
+rt::modeled_errors! {
+    /// The errors `SearchVectors` is modeled to return, and any other the service sends.
+    SearchVectorsError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ThrottlingException = 451,
+    }
+}
+
+rt::call_type! {
+    /// A `TagResource` call being set up: set members, then [`send`](TagResourceCall::send).
+    TagResourceCall(TagResourceInput) {
+        set resource_arn: String = "ResourceArn";
+        set tags: Vec<Tag> = "Tags";
+    }
+}
+
+rt::send_fn!(TagResourceCall(crate::generated::tables::SERVICE, 45) -> rt::Empty, TagResourceError);
+
+rt::modeled_errors! {
+    /// The errors `TagResource` is modeled to return, and any other the service sends.
+    TagResourceError(crate::generated::tables::SERVICE) {
+        LimitExceededException = 270,
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
+        ResourceInUseException = 381,
+    }
+}
+
+rt::call_type! {
+    /// A `TransactGetItems` call being set up: set members, then [`send`](TransactGetItemsCall::send).
+    TransactGetItemsCall(TransactGetItemsInput) {
+        set transact_items: Vec<TransactGetItem> = "TransactItems";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+    }
+}
+
+rt::send_fn!(TransactGetItemsCall(crate::generated::tables::SERVICE, 46) -> TransactGetItemsOutput, TransactGetItemsError);
+
+rt::modeled_errors! {
+    /// The errors `TransactGetItems` is modeled to return, and any other the service sends.
+    TransactGetItemsError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        TransactionCanceledException = 470,
+        ProvisionedThroughputExceededException = 330,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ThrottlingException = 451,
+    }
+}
+
+rt::call_type! {
+    /// A `TransactWriteItems` call being set up: set members, then [`send`](TransactWriteItemsCall::send).
+    TransactWriteItemsCall(TransactWriteItemsInput) {
+        set transact_items: Vec<TransactWriteItem> = "TransactItems";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set return_item_collection_metrics: ReturnItemCollectionMetrics = "ReturnItemCollectionMetrics";
+        set client_request_token: String = "ClientRequestToken";
+    }
+}
+
+rt::send_fn!(TransactWriteItemsCall(crate::generated::tables::SERVICE, 47) -> TransactWriteItemsOutput, TransactWriteItemsError);
+
+rt::modeled_errors! {
+    /// The errors `TransactWriteItems` is modeled to return, and any other the service sends.
+    TransactWriteItemsError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        TransactionCanceledException = 470,
+        TransactionInProgressException = 472,
+        IdempotentParameterMismatchException = 217,
+        ProvisionedThroughputExceededException = 330,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ThrottlingException = 451,
+    }
+}
+
+rt::call_type! {
+    /// A `UntagResource` call being set up: set members, then [`send`](UntagResourceCall::send).
+    UntagResourceCall(UntagResourceInput) {
+        set resource_arn: String = "ResourceArn";
+        set tag_keys: Vec<String> = "TagKeys";
+    }
+}
+
+rt::send_fn!(UntagResourceCall(crate::generated::tables::SERVICE, 48) -> rt::Empty, UntagResourceError);
+
+rt::modeled_errors! {
+    /// The errors `UntagResource` is modeled to return, and any other the service sends.
+    UntagResourceError(crate::generated::tables::SERVICE) {
+        LimitExceededException = 270,
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
+        ResourceInUseException = 381,
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateContinuousBackups` call being set up: set members, then [`send`](UpdateContinuousBackupsCall::send).
+    UpdateContinuousBackupsCall(UpdateContinuousBackupsInput) {
+        set table_name: String = "TableName";
+        set point_in_time_recovery_specification: PointInTimeRecoverySpecification = "PointInTimeRecoverySpecification";
+    }
+}
+
+rt::send_fn!(UpdateContinuousBackupsCall(crate::generated::tables::SERVICE, 49) -> UpdateContinuousBackupsOutput, UpdateContinuousBackupsError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateContinuousBackups` is modeled to return, and any other the service sends.
+    UpdateContinuousBackupsError(crate::generated::tables::SERVICE) {
+        TableNotFoundException = 442,
+        ContinuousBackupsUnavailableException = 78,
+        InternalServerError = 240,
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateContributorInsights` call being set up: set members, then [`send`](UpdateContributorInsightsCall::send).
+    UpdateContributorInsightsCall(UpdateContributorInsightsInput) {
+        set table_name: String = "TableName";
+        set index_name: String = "IndexName";
+        set contributor_insights_action: ContributorInsightsAction = "ContributorInsightsAction";
+        set contributor_insights_mode: ContributorInsightsMode = "ContributorInsightsMode";
+    }
+}
+
+rt::send_fn!(UpdateContributorInsightsCall(crate::generated::tables::SERVICE, 50) -> UpdateContributorInsightsOutput, UpdateContributorInsightsError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateContributorInsights` is modeled to return, and any other the service sends.
+    UpdateContributorInsightsError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        InternalServerError = 240,
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateGlobalTable` call being set up: set members, then [`send`](UpdateGlobalTableCall::send).
+    UpdateGlobalTableCall(UpdateGlobalTableInput) {
+        set global_table_name: String = "GlobalTableName";
+        set replica_updates: Vec<ReplicaUpdate> = "ReplicaUpdates";
+    }
+}
+
+rt::send_fn!(UpdateGlobalTableCall(crate::generated::tables::SERVICE, 51) -> UpdateGlobalTableOutput, UpdateGlobalTableError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateGlobalTable` is modeled to return, and any other the service sends.
+    UpdateGlobalTableError(crate::generated::tables::SERVICE) {
+        InternalServerError = 240,
+        GlobalTableNotFoundException = 210,
+        ReplicaAlreadyExistsException = 345,
+        ReplicaNotFoundException = 365,
+        TableNotFoundException = 442,
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateGlobalTableSettings` call being set up: set members, then [`send`](UpdateGlobalTableSettingsCall::send).
+    UpdateGlobalTableSettingsCall(UpdateGlobalTableSettingsInput) {
+        set global_table_name: String = "GlobalTableName";
+        set global_table_billing_mode: BillingMode = "GlobalTableBillingMode";
+        set global_table_provisioned_write_capacity_units: i64 = "GlobalTableProvisionedWriteCapacityUnits";
+        set global_table_provisioned_write_capacity_auto_scaling_settings_update: AutoScalingSettingsUpdate = "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate";
+        set global_table_global_secondary_index_settings_update: Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate> = "GlobalTableGlobalSecondaryIndexSettingsUpdate";
+        set replica_settings_update: Vec<ReplicaSettingsUpdate> = "ReplicaSettingsUpdate";
+    }
+}
+
+rt::send_fn!(UpdateGlobalTableSettingsCall(crate::generated::tables::SERVICE, 52) -> UpdateGlobalTableSettingsOutput, UpdateGlobalTableSettingsError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateGlobalTableSettings` is modeled to return, and any other the service sends.
+    UpdateGlobalTableSettingsError(crate::generated::tables::SERVICE) {
+        GlobalTableNotFoundException = 210,
+        ReplicaNotFoundException = 365,
+        IndexNotFoundException = 233,
+        LimitExceededException = 270,
+        ResourceInUseException = 381,
+        InternalServerError = 240,
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateItem` call being set up: set members, then [`send`](UpdateItemCall::send).
+    UpdateItemCall(UpdateItemInput) {
+        set table_name: String = "TableName";
+        set key: HashMap<String, AttributeValue> = "Key";
+        set attribute_updates: HashMap<String, AttributeValueUpdate> = "AttributeUpdates";
+        set expected: HashMap<String, ExpectedAttributeValue> = "Expected";
+        set conditional_operator: ConditionalOperator = "ConditionalOperator";
+        set return_values: ReturnValue = "ReturnValues";
+        set return_consumed_capacity: ReturnConsumedCapacity = "ReturnConsumedCapacity";
+        set return_item_collection_metrics: ReturnItemCollectionMetrics = "ReturnItemCollectionMetrics";
+        set update_expression: String = "UpdateExpression";
+        set condition_expression: String = "ConditionExpression";
+        set expression_attribute_names: HashMap<String, String> = "ExpressionAttributeNames";
+        set expression_attribute_values: HashMap<String, AttributeValue> = "ExpressionAttributeValues";
+        set return_values_on_condition_check_failure: ReturnValuesOnConditionCheckFailure = "ReturnValuesOnConditionCheckFailure";
+    }
+}
+
+rt::send_fn!(UpdateItemCall(crate::generated::tables::SERVICE, 53) -> UpdateItemOutput, UpdateItemError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateItem` is modeled to return, and any other the service sends.
+    UpdateItemError(crate::generated::tables::SERVICE) {
+        ConditionalCheckFailedException = 69,
+        ProvisionedThroughputExceededException = 330,
+        ResourceNotFoundException = 382,
+        ItemCollectionSizeLimitExceededException = 249,
+        TransactionConflictException = 471,
+        RequestLimitExceeded = 378,
+        InternalServerError = 240,
+        ReplicatedWriteConflictException = 375,
+        ThrottlingException = 451,
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateKinesisStreamingDestination` call being set up: set members, then [`send`](UpdateKinesisStreamingDestinationCall::send).
+    UpdateKinesisStreamingDestinationCall(UpdateKinesisStreamingDestinationInput) {
+        set table_name: String = "TableName";
+        set stream_arn: String = "StreamArn";
+        set update_kinesis_streaming_configuration: UpdateKinesisStreamingConfiguration = "UpdateKinesisStreamingConfiguration";
+    }
+}
+
+rt::send_fn!(UpdateKinesisStreamingDestinationCall(crate::generated::tables::SERVICE, 54) -> UpdateKinesisStreamingDestinationOutput, UpdateKinesisStreamingDestinationError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateKinesisStreamingDestination` is modeled to return, and any other the service sends.
+    UpdateKinesisStreamingDestinationError(crate::generated::tables::SERVICE) {
+        InternalServerError = 240,
+        LimitExceededException = 270,
+        ResourceInUseException = 381,
+        ResourceNotFoundException = 382,
+    }
+}
+
+rt::call_type! {
+    returning /// A `UpdateTable` call being set up: set members, then [`send`](UpdateTableCall::send).
+    UpdateTableCall(UpdateTableInput) {
+        set attribute_definitions: Vec<AttributeDefinition> = "AttributeDefinitions";
+        set table_name: String = "TableName";
+        set billing_mode: BillingMode = "BillingMode";
+        set provisioned_throughput: ProvisionedThroughput = "ProvisionedThroughput";
+        set global_secondary_index_updates: Vec<GlobalSecondaryIndexUpdate> = "GlobalSecondaryIndexUpdates";
+        set stream_specification: StreamSpecification = "StreamSpecification";
+        set sse_specification: SseSpecification = "SSESpecification";
+        set replica_updates: Vec<ReplicationGroupUpdate> = "ReplicaUpdates";
+        set table_class: TableClass = "TableClass";
+        set deletion_protection_enabled: bool = "DeletionProtectionEnabled";
+        set multi_region_consistency: MultiRegionConsistency = "MultiRegionConsistency";
+        set global_table_witness_updates: Vec<GlobalTableWitnessGroupUpdate> = "GlobalTableWitnessUpdates";
+        set on_demand_throughput: OnDemandThroughput = "OnDemandThroughput";
+        set warm_throughput: WarmThroughput = "WarmThroughput";
+        set global_table_settings_replication_mode: GlobalTableSettingsReplicationMode = "GlobalTableSettingsReplicationMode";
+        set vector_index_updates: Vec<VectorIndexUpdate> = "VectorIndexUpdates";
+    }
+}
+
+rt::send_fn!(UpdateTableCall(crate::generated::tables::SERVICE, 55) -> UpdateTableOutput, UpdateTableError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateTable` is modeled to return, and any other the service sends.
+    UpdateTableError(crate::generated::tables::SERVICE) {
+        ResourceInUseException = 381,
+        ResourceNotFoundException = 382,
+        LimitExceededException = 270,
+        InternalServerError = 240,
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateTableReplicaAutoScaling` call being set up: set members, then [`send`](UpdateTableReplicaAutoScalingCall::send).
+    UpdateTableReplicaAutoScalingCall(UpdateTableReplicaAutoScalingInput) {
+        set global_secondary_index_updates: Vec<GlobalSecondaryIndexAutoScalingUpdate> = "GlobalSecondaryIndexUpdates";
+        set table_name: String = "TableName";
+        set provisioned_write_capacity_auto_scaling_update: AutoScalingSettingsUpdate = "ProvisionedWriteCapacityAutoScalingUpdate";
+        set replica_updates: Vec<ReplicaAutoScalingUpdate> = "ReplicaUpdates";
+    }
+}
+
+rt::send_fn!(UpdateTableReplicaAutoScalingCall(crate::generated::tables::SERVICE, 56) -> UpdateTableReplicaAutoScalingOutput, UpdateTableReplicaAutoScalingError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateTableReplicaAutoScaling` is modeled to return, and any other the service sends.
+    UpdateTableReplicaAutoScalingError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 382,
+        ResourceInUseException = 381,
+        LimitExceededException = 270,
+        InternalServerError = 240,
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateTimeToLive` call being set up: set members, then [`send`](UpdateTimeToLiveCall::send).
+    UpdateTimeToLiveCall(UpdateTimeToLiveInput) {
+        set table_name: String = "TableName";
+        set time_to_live_specification: TimeToLiveSpecification = "TimeToLiveSpecification";
+    }
+}
+
+rt::send_fn!(UpdateTimeToLiveCall(crate::generated::tables::SERVICE, 57) -> UpdateTimeToLiveOutput, UpdateTimeToLiveError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateTimeToLive` is modeled to return, and any other the service sends.
+    UpdateTimeToLiveError(crate::generated::tables::SERVICE) {
+        ResourceInUseException = 381,
+        ResourceNotFoundException = 382,
+        LimitExceededException = 270,
+        InternalServerError = 240,
+    }
+}
 
 impl crate::DynamoDbClient {
+    /// `BatchExecuteStatement` (`POST /`). Required members: `Statements`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/BatchExecuteStatement)
+    pub fn batch_execute_statement(&self) -> BatchExecuteStatementCall {
+        BatchExecuteStatementCall::new(self.client.clone())
+    }
+
+    /// `BatchGetItem` (`POST /`). Required members: `RequestItems`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/BatchGetItem)
+    pub fn batch_get_item(&self) -> BatchGetItemCall {
+        BatchGetItemCall::new(self.client.clone())
+    }
+
+    /// `BatchWriteItem` (`POST /`). Required members: `RequestItems`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/BatchWriteItem)
+    pub fn batch_write_item(&self) -> BatchWriteItemCall {
+        BatchWriteItemCall::new(self.client.clone())
+    }
+
+    /// `CreateBackup` (`POST /`). Required members: `TableName`, `BackupName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/CreateBackup)
+    pub fn create_backup(&self) -> CreateBackupCall {
+        CreateBackupCall::new(self.client.clone())
+    }
+
+    /// `CreateGlobalTable` (`POST /`). Required members: `GlobalTableName`, `ReplicationGroup`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/CreateGlobalTable)
+    pub fn create_global_table(&self) -> CreateGlobalTableCall {
+        CreateGlobalTableCall::new(self.client.clone())
+    }
+
+    /// `CreateTable` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/CreateTable)
+    pub fn create_table(&self) -> CreateTableCall {
+        CreateTableCall::new(self.client.clone())
+    }
+
+    /// `DeleteBackup` (`POST /`). Required members: `BackupArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DeleteBackup)
+    pub fn delete_backup(&self) -> DeleteBackupCall {
+        DeleteBackupCall::new(self.client.clone())
+    }
+
+    /// `DeleteItem` (`POST /`). Required members: `TableName`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DeleteItem)
+    pub fn delete_item(&self) -> DeleteItemCall {
+        DeleteItemCall::new(self.client.clone())
+    }
+
+    /// `DeleteResourcePolicy` (`POST /`). Required members: `ResourceArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DeleteResourcePolicy)
+    pub fn delete_resource_policy(&self) -> DeleteResourcePolicyCall {
+        DeleteResourcePolicyCall::new(self.client.clone())
+    }
+
+    /// `DeleteTable` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DeleteTable)
+    pub fn delete_table(&self) -> DeleteTableCall {
+        DeleteTableCall::new(self.client.clone())
+    }
+
+    /// `DescribeBackup` (`POST /`). Required members: `BackupArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeBackup)
+    pub fn describe_backup(&self) -> DescribeBackupCall {
+        DescribeBackupCall::new(self.client.clone())
+    }
+
+    /// `DescribeContinuousBackups` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeContinuousBackups)
+    pub fn describe_continuous_backups(&self) -> DescribeContinuousBackupsCall {
+        DescribeContinuousBackupsCall::new(self.client.clone())
+    }
+
+    /// `DescribeContributorInsights` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeContributorInsights)
+    pub fn describe_contributor_insights(&self) -> DescribeContributorInsightsCall {
+        DescribeContributorInsightsCall::new(self.client.clone())
+    }
+
+    /// `DescribeEndpoints` (`POST /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeEndpoints)
+    pub fn describe_endpoints(&self) -> DescribeEndpointsCall {
+        DescribeEndpointsCall::new(self.client.clone())
+    }
+
+    /// `DescribeExport` (`POST /`). Required members: `ExportArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeExport)
+    pub fn describe_export(&self) -> DescribeExportCall {
+        DescribeExportCall::new(self.client.clone())
+    }
+
+    /// `DescribeGlobalTable` (`POST /`). Required members: `GlobalTableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeGlobalTable)
+    pub fn describe_global_table(&self) -> DescribeGlobalTableCall {
+        DescribeGlobalTableCall::new(self.client.clone())
+    }
+
+    /// `DescribeGlobalTableSettings` (`POST /`). Required members: `GlobalTableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeGlobalTableSettings)
+    pub fn describe_global_table_settings(&self) -> DescribeGlobalTableSettingsCall {
+        DescribeGlobalTableSettingsCall::new(self.client.clone())
+    }
+
+    /// `DescribeImport` (`POST /`). Required members: `ImportArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeImport)
+    pub fn describe_import(&self) -> DescribeImportCall {
+        DescribeImportCall::new(self.client.clone())
+    }
+
+    /// `DescribeKinesisStreamingDestination` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeKinesisStreamingDestination)
+    pub fn describe_kinesis_streaming_destination(
+        &self,
+    ) -> DescribeKinesisStreamingDestinationCall {
+        DescribeKinesisStreamingDestinationCall::new(self.client.clone())
+    }
+
+    /// `DescribeLimits` (`POST /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeLimits)
+    pub fn describe_limits(&self) -> DescribeLimitsCall {
+        DescribeLimitsCall::new(self.client.clone())
+    }
+
+    /// `DescribeTable` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeTable)
+    pub fn describe_table(&self) -> DescribeTableCall {
+        DescribeTableCall::new(self.client.clone())
+    }
+
+    /// `DescribeTableReplicaAutoScaling` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeTableReplicaAutoScaling)
+    pub fn describe_table_replica_auto_scaling(&self) -> DescribeTableReplicaAutoScalingCall {
+        DescribeTableReplicaAutoScalingCall::new(self.client.clone())
+    }
+
+    /// `DescribeTimeToLive` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DescribeTimeToLive)
+    pub fn describe_time_to_live(&self) -> DescribeTimeToLiveCall {
+        DescribeTimeToLiveCall::new(self.client.clone())
+    }
+
+    /// `DisableKinesisStreamingDestination` (`POST /`). Required members: `TableName`, `StreamArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/DisableKinesisStreamingDestination)
+    pub fn disable_kinesis_streaming_destination(&self) -> DisableKinesisStreamingDestinationCall {
+        DisableKinesisStreamingDestinationCall::new(self.client.clone())
+    }
+
+    /// `EnableKinesisStreamingDestination` (`POST /`). Required members: `TableName`, `StreamArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/EnableKinesisStreamingDestination)
+    pub fn enable_kinesis_streaming_destination(&self) -> EnableKinesisStreamingDestinationCall {
+        EnableKinesisStreamingDestinationCall::new(self.client.clone())
+    }
+
+    /// `ExecuteStatement` (`POST /`). Required members: `Statement`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ExecuteStatement)
+    pub fn execute_statement(&self) -> ExecuteStatementCall {
+        ExecuteStatementCall::new(self.client.clone())
+    }
+
+    /// `ExecuteTransaction` (`POST /`). Required members: `TransactStatements`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ExecuteTransaction)
+    pub fn execute_transaction(&self) -> ExecuteTransactionCall {
+        ExecuteTransactionCall::new(self.client.clone())
+    }
+
+    /// `ExportTableToPointInTime` (`POST /`). Required members: `TableArn`, `S3Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ExportTableToPointInTime)
+    pub fn export_table_to_point_in_time(&self) -> ExportTableToPointInTimeCall {
+        ExportTableToPointInTimeCall::new(self.client.clone())
+    }
+
+    /// `GetItem` (`POST /`). Required members: `TableName`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/GetItem)
+    pub fn get_item(&self) -> GetItemCall {
+        GetItemCall::new(self.client.clone())
+    }
+
+    /// `GetResourcePolicy` (`POST /`). Required members: `ResourceArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/GetResourcePolicy)
+    pub fn get_resource_policy(&self) -> GetResourcePolicyCall {
+        GetResourcePolicyCall::new(self.client.clone())
+    }
+
+    /// `ImportTable` (`POST /`). Required members: `S3BucketSource`, `InputFormat`, `TableCreationParameters`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ImportTable)
+    pub fn import_table(&self) -> ImportTableCall {
+        ImportTableCall::new(self.client.clone())
+    }
+
+    /// `ListBackups` (`POST /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListBackups)
+    pub fn list_backups(&self) -> ListBackupsCall {
+        ListBackupsCall::new(self.client.clone())
+    }
+
+    /// `ListContributorInsights` (`POST /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListContributorInsights)
+    pub fn list_contributor_insights(&self) -> ListContributorInsightsCall {
+        ListContributorInsightsCall::new(self.client.clone())
+    }
+
+    /// `ListExports` (`POST /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListExports)
+    pub fn list_exports(&self) -> ListExportsCall {
+        ListExportsCall::new(self.client.clone())
+    }
+
+    /// `ListGlobalTables` (`POST /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListGlobalTables)
+    pub fn list_global_tables(&self) -> ListGlobalTablesCall {
+        ListGlobalTablesCall::new(self.client.clone())
+    }
+
+    /// `ListImports` (`POST /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListImports)
+    pub fn list_imports(&self) -> ListImportsCall {
+        ListImportsCall::new(self.client.clone())
+    }
+
+    /// `ListTables` (`POST /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListTables)
+    pub fn list_tables(&self) -> ListTablesCall {
+        ListTablesCall::new(self.client.clone())
+    }
+
+    /// `ListTagsOfResource` (`POST /`). Required members: `ResourceArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/ListTagsOfResource)
+    pub fn list_tags_of_resource(&self) -> ListTagsOfResourceCall {
+        ListTagsOfResourceCall::new(self.client.clone())
+    }
+
+    /// `PutItem` (`POST /`). Required members: `TableName`, `Item`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/PutItem)
+    pub fn put_item(&self) -> PutItemCall {
+        PutItemCall::new(self.client.clone())
+    }
+
+    /// `PutResourcePolicy` (`POST /`). Required members: `ResourceArn`, `Policy`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/PutResourcePolicy)
+    pub fn put_resource_policy(&self) -> PutResourcePolicyCall {
+        PutResourcePolicyCall::new(self.client.clone())
+    }
+
+    /// `Query` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/Query)
+    pub fn query(&self) -> QueryCall {
+        QueryCall::new(self.client.clone())
+    }
+
+    /// `RestoreTableFromBackup` (`POST /`). Required members: `TargetTableName`, `BackupArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/RestoreTableFromBackup)
+    pub fn restore_table_from_backup(&self) -> RestoreTableFromBackupCall {
+        RestoreTableFromBackupCall::new(self.client.clone())
+    }
+
+    /// `RestoreTableToPointInTime` (`POST /`). Required members: `TargetTableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/RestoreTableToPointInTime)
+    pub fn restore_table_to_point_in_time(&self) -> RestoreTableToPointInTimeCall {
+        RestoreTableToPointInTimeCall::new(self.client.clone())
+    }
+
+    /// `Scan` (`POST /`). Required members: `TableName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/Scan)
+    pub fn scan(&self) -> ScanCall {
+        ScanCall::new(self.client.clone())
+    }
+
     /// `SearchVectors` (`POST /`). Required members: `TableName`, `IndexName`, `SearchVector`, `TopK`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/SearchVectors)
     pub fn search_vectors(&self) -> SearchVectorsCall {
-        SearchVectorsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `SearchVectors` call being set up: set members, then [`send`](SearchVectorsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct SearchVectorsCall {
-    client: Client,
-    input: SearchVectorsInput,
-}
-
-impl SearchVectorsCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
+        SearchVectorsCall::new(self.client.clone())
     }
 
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// Sets `ProjectionExpression`.
-    pub fn projection_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.projection_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `SearchVector`.
-    pub fn search_vector(mut self, value: impl Into<Vec<AttributeValue>>) -> Self {
-        self.input.search_vector = Some(value.into());
-        self
-    }
-
-    /// Sets `SearchConditionExpression`.
-    pub fn search_condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.search_condition_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `TopK`.
-    pub fn top_k(mut self, value: impl Into<i32>) -> Self {
-        self.input.top_k = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &SearchVectorsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: SearchVectorsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`SearchVectorsError`], or a stack error.
-    pub async fn send(self) -> Result<SearchVectorsOutput, OperationError<SearchVectorsError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("SearchVectors", "TableName").into());
-        }
-        if input.index_name.is_none() {
-            return Err(rt::missing_member("SearchVectors", "IndexName").into());
-        }
-        if input.search_vector.is_none() {
-            return Err(rt::missing_member("SearchVectors", "SearchVector").into());
-        }
-        if input.top_k.is_none() {
-            return Err(rt::missing_member("SearchVectors", "TopK").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "SearchVectors",
-            "DynamoDB_20120810.SearchVectors",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `SearchVectors` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SearchVectorsError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for SearchVectorsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for SearchVectorsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for SearchVectorsError {}
-
-impl crate::DynamoDbClient {
     /// `TagResource` (`POST /`). Required members: `ResourceArn`, `Tags`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/TagResource)
     pub fn tag_resource(&self) -> TagResourceCall {
-        TagResourceCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `TagResource` call being set up: set members, then [`send`](TagResourceCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct TagResourceCall {
-    client: Client,
-    input: TagResourceInput,
-}
-
-impl TagResourceCall {
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.resource_arn = Some(value.into());
-        self
+        TagResourceCall::new(self.client.clone())
     }
 
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.input.tags = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &TagResourceInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: TagResourceInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`TagResourceError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<TagResourceError>> {
-        let input = self.input;
-        if input.resource_arn.is_none() {
-            return Err(rt::missing_member("TagResource", "ResourceArn").into());
-        }
-        if input.tags.is_none() {
-            return Err(rt::missing_member("TagResource", "Tags").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "TagResource",
-            "DynamoDB_20120810.TagResource",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `TagResource` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum TagResourceError {
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for TagResourceError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::LimitExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for TagResourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for TagResourceError {}
-
-impl crate::DynamoDbClient {
     /// `TransactGetItems` (`POST /`). Required members: `TransactItems`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/TransactGetItems)
     pub fn transact_get_items(&self) -> TransactGetItemsCall {
-        TransactGetItemsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `TransactGetItems` call being set up: set members, then [`send`](TransactGetItemsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct TransactGetItemsCall {
-    client: Client,
-    input: TransactGetItemsInput,
-}
-
-impl TransactGetItemsCall {
-    /// Sets `TransactItems`.
-    pub fn transact_items(mut self, value: impl Into<Vec<TransactGetItem>>) -> Self {
-        self.input.transact_items = Some(value.into());
-        self
+        TransactGetItemsCall::new(self.client.clone())
     }
 
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &TransactGetItemsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: TransactGetItemsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`TransactGetItemsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<TransactGetItemsOutput, OperationError<TransactGetItemsError>> {
-        let input = self.input;
-        if input.transact_items.is_none() {
-            return Err(rt::missing_member("TransactGetItems", "TransactItems").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "TransactGetItems",
-            "DynamoDB_20120810.TransactGetItems",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `TransactGetItems` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum TransactGetItemsError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `TransactionCanceledException`
-    TransactionCanceledException(TransactionCanceledException),
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for TransactGetItemsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TransactionCanceledException") => {
-                Self::TransactionCanceledException(TransactionCanceledException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::TransactionCanceledException(e) => &e.meta,
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for TransactGetItemsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for TransactGetItemsError {}
-
-impl crate::DynamoDbClient {
     /// `TransactWriteItems` (`POST /`). Required members: `TransactItems`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/TransactWriteItems)
     pub fn transact_write_items(&self) -> TransactWriteItemsCall {
-        TransactWriteItemsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `TransactWriteItems` call being set up: set members, then [`send`](TransactWriteItemsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct TransactWriteItemsCall {
-    client: Client,
-    input: TransactWriteItemsInput,
-}
-
-impl TransactWriteItemsCall {
-    /// Sets `TransactItems`.
-    pub fn transact_items(mut self, value: impl Into<Vec<TransactWriteItem>>) -> Self {
-        self.input.transact_items = Some(value.into());
-        self
+        TransactWriteItemsCall::new(self.client.clone())
     }
 
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.input.return_item_collection_metrics = Some(value.into());
-        self
-    }
-
-    /// Sets `ClientRequestToken`.
-    pub fn client_request_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_request_token = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &TransactWriteItemsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: TransactWriteItemsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`TransactWriteItemsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<TransactWriteItemsOutput, OperationError<TransactWriteItemsError>> {
-        let mut input = self.input;
-        if input.transact_items.is_none() {
-            return Err(rt::missing_member("TransactWriteItems", "TransactItems").into());
-        }
-        if input.client_request_token.is_none() {
-            input.client_request_token = Some(rt::idempotency_token());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "TransactWriteItems",
-            "DynamoDB_20120810.TransactWriteItems",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `TransactWriteItems` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum TransactWriteItemsError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `TransactionCanceledException`
-    TransactionCanceledException(TransactionCanceledException),
-    /// `TransactionInProgressException`
-    TransactionInProgressException(TransactionInProgressException),
-    /// `IdempotentParameterMismatchException`
-    IdempotentParameterMismatchException(IdempotentParameterMismatchException),
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for TransactWriteItemsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TransactionCanceledException") => {
-                Self::TransactionCanceledException(TransactionCanceledException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TransactionInProgressException") => {
-                Self::TransactionInProgressException(TransactionInProgressException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("IdempotentParameterMismatchException") => {
-                Self::IdempotentParameterMismatchException(IdempotentParameterMismatchException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::TransactionCanceledException(e) => &e.meta,
-            Self::TransactionInProgressException(e) => &e.meta,
-            Self::IdempotentParameterMismatchException(e) => &e.meta,
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for TransactWriteItemsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for TransactWriteItemsError {}
-
-impl crate::DynamoDbClient {
     /// `UntagResource` (`POST /`). Required members: `ResourceArn`, `TagKeys`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UntagResource)
     pub fn untag_resource(&self) -> UntagResourceCall {
-        UntagResourceCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UntagResource` call being set up: set members, then [`send`](UntagResourceCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UntagResourceCall {
-    client: Client,
-    input: UntagResourceInput,
-}
-
-impl UntagResourceCall {
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.resource_arn = Some(value.into());
-        self
+        UntagResourceCall::new(self.client.clone())
     }
 
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.tag_keys = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UntagResourceInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UntagResourceInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UntagResourceError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<UntagResourceError>> {
-        let input = self.input;
-        if input.resource_arn.is_none() {
-            return Err(rt::missing_member("UntagResource", "ResourceArn").into());
-        }
-        if input.tag_keys.is_none() {
-            return Err(rt::missing_member("UntagResource", "TagKeys").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UntagResource",
-            "DynamoDB_20120810.UntagResource",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UntagResource` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UntagResourceError {
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UntagResourceError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::LimitExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UntagResourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UntagResourceError {}
-
-impl crate::DynamoDbClient {
     /// `UpdateContinuousBackups` (`POST /`). Required members: `TableName`, `PointInTimeRecoverySpecification`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UpdateContinuousBackups)
     pub fn update_continuous_backups(&self) -> UpdateContinuousBackupsCall {
-        UpdateContinuousBackupsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateContinuousBackups` call being set up: set members, then [`send`](UpdateContinuousBackupsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateContinuousBackupsCall {
-    client: Client,
-    input: UpdateContinuousBackupsInput,
-}
-
-impl UpdateContinuousBackupsCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
+        UpdateContinuousBackupsCall::new(self.client.clone())
     }
 
-    /// Sets `PointInTimeRecoverySpecification`.
-    pub fn point_in_time_recovery_specification(
-        mut self,
-        value: impl Into<PointInTimeRecoverySpecification>,
-    ) -> Self {
-        self.input.point_in_time_recovery_specification = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateContinuousBackupsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateContinuousBackupsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateContinuousBackupsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateContinuousBackupsOutput, OperationError<UpdateContinuousBackupsError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("UpdateContinuousBackups", "TableName").into());
-        }
-        if input.point_in_time_recovery_specification.is_none() {
-            return Err(rt::missing_member(
-                "UpdateContinuousBackups",
-                "PointInTimeRecoverySpecification",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UpdateContinuousBackups",
-            "DynamoDB_20120810.UpdateContinuousBackups",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateContinuousBackups` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateContinuousBackupsError {
-    /// `TableNotFoundException`
-    TableNotFoundException(TableNotFoundException),
-    /// `ContinuousBackupsUnavailableException`
-    ContinuousBackupsUnavailableException(ContinuousBackupsUnavailableException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateContinuousBackupsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("TableNotFoundException") => {
-                Self::TableNotFoundException(TableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ContinuousBackupsUnavailableException") => {
-                Self::ContinuousBackupsUnavailableException(ContinuousBackupsUnavailableException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::TableNotFoundException(e) => &e.meta,
-            Self::ContinuousBackupsUnavailableException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateContinuousBackupsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateContinuousBackupsError {}
-
-impl crate::DynamoDbClient {
     /// `UpdateContributorInsights` (`POST /`). Required members: `TableName`, `ContributorInsightsAction`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UpdateContributorInsights)
     pub fn update_contributor_insights(&self) -> UpdateContributorInsightsCall {
-        UpdateContributorInsightsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateContributorInsights` call being set up: set members, then [`send`](UpdateContributorInsightsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateContributorInsightsCall {
-    client: Client,
-    input: UpdateContributorInsightsInput,
-}
-
-impl UpdateContributorInsightsCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
+        UpdateContributorInsightsCall::new(self.client.clone())
     }
 
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<String>) -> Self {
-        self.input.index_name = Some(value.into());
-        self
-    }
-
-    /// Sets `ContributorInsightsAction`.
-    pub fn contributor_insights_action(
-        mut self,
-        value: impl Into<ContributorInsightsAction>,
-    ) -> Self {
-        self.input.contributor_insights_action = Some(value.into());
-        self
-    }
-
-    /// Sets `ContributorInsightsMode`.
-    pub fn contributor_insights_mode(mut self, value: impl Into<ContributorInsightsMode>) -> Self {
-        self.input.contributor_insights_mode = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateContributorInsightsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateContributorInsightsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateContributorInsightsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateContributorInsightsOutput, OperationError<UpdateContributorInsightsError>>
-    {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("UpdateContributorInsights", "TableName").into());
-        }
-        if input.contributor_insights_action.is_none() {
-            return Err(rt::missing_member(
-                "UpdateContributorInsights",
-                "ContributorInsightsAction",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UpdateContributorInsights",
-            "DynamoDB_20120810.UpdateContributorInsights",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateContributorInsights` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateContributorInsightsError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateContributorInsightsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateContributorInsightsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateContributorInsightsError {}
-
-impl crate::DynamoDbClient {
     /// `UpdateGlobalTable` (`POST /`). Required members: `GlobalTableName`, `ReplicaUpdates`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UpdateGlobalTable)
     pub fn update_global_table(&self) -> UpdateGlobalTableCall {
-        UpdateGlobalTableCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateGlobalTable` call being set up: set members, then [`send`](UpdateGlobalTableCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateGlobalTableCall {
-    client: Client,
-    input: UpdateGlobalTableInput,
-}
-
-impl UpdateGlobalTableCall {
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.global_table_name = Some(value.into());
-        self
+        UpdateGlobalTableCall::new(self.client.clone())
     }
 
-    /// Sets `ReplicaUpdates`.
-    pub fn replica_updates(mut self, value: impl Into<Vec<ReplicaUpdate>>) -> Self {
-        self.input.replica_updates = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateGlobalTableInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateGlobalTableInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateGlobalTableError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateGlobalTableOutput, OperationError<UpdateGlobalTableError>> {
-        let input = self.input;
-        if input.global_table_name.is_none() {
-            return Err(rt::missing_member("UpdateGlobalTable", "GlobalTableName").into());
-        }
-        if input.replica_updates.is_none() {
-            return Err(rt::missing_member("UpdateGlobalTable", "ReplicaUpdates").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UpdateGlobalTable",
-            "DynamoDB_20120810.UpdateGlobalTable",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateGlobalTable` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateGlobalTableError {
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `GlobalTableNotFoundException`
-    GlobalTableNotFoundException(GlobalTableNotFoundException),
-    /// `ReplicaAlreadyExistsException`
-    ReplicaAlreadyExistsException(ReplicaAlreadyExistsException),
-    /// `ReplicaNotFoundException`
-    ReplicaNotFoundException(ReplicaNotFoundException),
-    /// `TableNotFoundException`
-    TableNotFoundException(TableNotFoundException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateGlobalTableError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("GlobalTableNotFoundException") => {
-                Self::GlobalTableNotFoundException(GlobalTableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ReplicaAlreadyExistsException") => {
-                Self::ReplicaAlreadyExistsException(ReplicaAlreadyExistsException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ReplicaNotFoundException") => {
-                Self::ReplicaNotFoundException(ReplicaNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("TableNotFoundException") => {
-                Self::TableNotFoundException(TableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InternalServerError(e) => &e.meta,
-            Self::GlobalTableNotFoundException(e) => &e.meta,
-            Self::ReplicaAlreadyExistsException(e) => &e.meta,
-            Self::ReplicaNotFoundException(e) => &e.meta,
-            Self::TableNotFoundException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateGlobalTableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateGlobalTableError {}
-
-impl crate::DynamoDbClient {
     /// `UpdateGlobalTableSettings` (`POST /`). Required members: `GlobalTableName`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UpdateGlobalTableSettings)
     pub fn update_global_table_settings(&self) -> UpdateGlobalTableSettingsCall {
-        UpdateGlobalTableSettingsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateGlobalTableSettings` call being set up: set members, then [`send`](UpdateGlobalTableSettingsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateGlobalTableSettingsCall {
-    client: Client,
-    input: UpdateGlobalTableSettingsInput,
-}
-
-impl UpdateGlobalTableSettingsCall {
-    /// Sets `GlobalTableName`.
-    pub fn global_table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.global_table_name = Some(value.into());
-        self
+        UpdateGlobalTableSettingsCall::new(self.client.clone())
     }
 
-    /// Sets `GlobalTableBillingMode`.
-    pub fn global_table_billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
-        self.input.global_table_billing_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableProvisionedWriteCapacityUnits`.
-    pub fn global_table_provisioned_write_capacity_units(mut self, value: impl Into<i64>) -> Self {
-        self.input.global_table_provisioned_write_capacity_units = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate`.
-    pub fn global_table_provisioned_write_capacity_auto_scaling_settings_update(
-        mut self,
-        value: impl Into<AutoScalingSettingsUpdate>,
-    ) -> Self {
-        self.input
-            .global_table_provisioned_write_capacity_auto_scaling_settings_update =
-            Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableGlobalSecondaryIndexSettingsUpdate`.
-    pub fn global_table_global_secondary_index_settings_update(
-        mut self,
-        value: impl Into<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>>,
-    ) -> Self {
-        self.input
-            .global_table_global_secondary_index_settings_update = Some(value.into());
-        self
-    }
-
-    /// Sets `ReplicaSettingsUpdate`.
-    pub fn replica_settings_update(mut self, value: impl Into<Vec<ReplicaSettingsUpdate>>) -> Self {
-        self.input.replica_settings_update = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateGlobalTableSettingsInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateGlobalTableSettingsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateGlobalTableSettingsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateGlobalTableSettingsOutput, OperationError<UpdateGlobalTableSettingsError>>
-    {
-        let input = self.input;
-        if input.global_table_name.is_none() {
-            return Err(rt::missing_member("UpdateGlobalTableSettings", "GlobalTableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UpdateGlobalTableSettings",
-            "DynamoDB_20120810.UpdateGlobalTableSettings",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateGlobalTableSettings` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateGlobalTableSettingsError {
-    /// `GlobalTableNotFoundException`
-    GlobalTableNotFoundException(GlobalTableNotFoundException),
-    /// `ReplicaNotFoundException`
-    ReplicaNotFoundException(ReplicaNotFoundException),
-    /// `IndexNotFoundException`
-    IndexNotFoundException(IndexNotFoundException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateGlobalTableSettingsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("GlobalTableNotFoundException") => {
-                Self::GlobalTableNotFoundException(GlobalTableNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ReplicaNotFoundException") => {
-                Self::ReplicaNotFoundException(ReplicaNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("IndexNotFoundException") => {
-                Self::IndexNotFoundException(IndexNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::GlobalTableNotFoundException(e) => &e.meta,
-            Self::ReplicaNotFoundException(e) => &e.meta,
-            Self::IndexNotFoundException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateGlobalTableSettingsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateGlobalTableSettingsError {}
-
-impl crate::DynamoDbClient {
     /// `UpdateItem` (`POST /`). Required members: `TableName`, `Key`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UpdateItem)
     pub fn update_item(&self) -> UpdateItemCall {
-        UpdateItemCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateItem` call being set up: set members, then [`send`](UpdateItemCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateItemCall {
-    client: Client,
-    input: UpdateItemInput,
-}
-
-impl UpdateItemCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
+        UpdateItemCall::new(self.client.clone())
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<HashMap<String, AttributeValue>>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `AttributeUpdates`.
-    pub fn attribute_updates(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValueUpdate>>,
-    ) -> Self {
-        self.input.attribute_updates = Some(value.into());
-        self
-    }
-
-    /// Sets `Expected`.
-    pub fn expected(mut self, value: impl Into<HashMap<String, ExpectedAttributeValue>>) -> Self {
-        self.input.expected = Some(value.into());
-        self
-    }
-
-    /// Sets `ConditionalOperator`.
-    pub fn conditional_operator(mut self, value: impl Into<ConditionalOperator>) -> Self {
-        self.input.conditional_operator = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnValues`.
-    pub fn return_values(mut self, value: impl Into<ReturnValue>) -> Self {
-        self.input.return_values = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnConsumedCapacity`.
-    pub fn return_consumed_capacity(mut self, value: impl Into<ReturnConsumedCapacity>) -> Self {
-        self.input.return_consumed_capacity = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnItemCollectionMetrics`.
-    pub fn return_item_collection_metrics(
-        mut self,
-        value: impl Into<ReturnItemCollectionMetrics>,
-    ) -> Self {
-        self.input.return_item_collection_metrics = Some(value.into());
-        self
-    }
-
-    /// Sets `UpdateExpression`.
-    pub fn update_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.update_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, value: impl Into<String>) -> Self {
-        self.input.condition_expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeNames`.
-    pub fn expression_attribute_names(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.expression_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionAttributeValues`.
-    pub fn expression_attribute_values(
-        mut self,
-        value: impl Into<HashMap<String, AttributeValue>>,
-    ) -> Self {
-        self.input.expression_attribute_values = Some(value.into());
-        self
-    }
-
-    /// Sets `ReturnValuesOnConditionCheckFailure`.
-    pub fn return_values_on_condition_check_failure(
-        mut self,
-        value: impl Into<ReturnValuesOnConditionCheckFailure>,
-    ) -> Self {
-        self.input.return_values_on_condition_check_failure = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateItemInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateItemInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateItemError`], or a stack error.
-    pub async fn send(self) -> Result<UpdateItemOutput, OperationError<UpdateItemError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("UpdateItem", "TableName").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("UpdateItem", "Key").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UpdateItem",
-            "DynamoDB_20120810.UpdateItem",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateItem` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateItemError {
-    /// `ConditionalCheckFailedException`
-    ConditionalCheckFailedException(ConditionalCheckFailedException),
-    /// `ProvisionedThroughputExceededException`
-    ProvisionedThroughputExceededException(ProvisionedThroughputExceededException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `ItemCollectionSizeLimitExceededException`
-    ItemCollectionSizeLimitExceededException(ItemCollectionSizeLimitExceededException),
-    /// `TransactionConflictException`
-    TransactionConflictException(TransactionConflictException),
-    /// `RequestLimitExceeded`
-    RequestLimitExceeded(RequestLimitExceeded),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `ReplicatedWriteConflictException`
-    ReplicatedWriteConflictException(ReplicatedWriteConflictException),
-    /// `ThrottlingException`
-    ThrottlingException(ThrottlingException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateItemError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ConditionalCheckFailedException") => {
-                Self::ConditionalCheckFailedException(ConditionalCheckFailedException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ProvisionedThroughputExceededException") => {
-                Self::ProvisionedThroughputExceededException(
-                    ProvisionedThroughputExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ItemCollectionSizeLimitExceededException") => {
-                Self::ItemCollectionSizeLimitExceededException(
-                    ItemCollectionSizeLimitExceededException {
-                        meta: service.clone(),
-                        ..rt::parse_lenient(service.body())
-                    },
-                )
-            }
-            Some("TransactionConflictException") => {
-                Self::TransactionConflictException(TransactionConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestLimitExceeded") => Self::RequestLimitExceeded(RequestLimitExceeded {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ReplicatedWriteConflictException") => {
-                Self::ReplicatedWriteConflictException(ReplicatedWriteConflictException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ThrottlingException") => Self::ThrottlingException(ThrottlingException {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ConditionalCheckFailedException(e) => &e.meta,
-            Self::ProvisionedThroughputExceededException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::ItemCollectionSizeLimitExceededException(e) => &e.meta,
-            Self::TransactionConflictException(e) => &e.meta,
-            Self::RequestLimitExceeded(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::ReplicatedWriteConflictException(e) => &e.meta,
-            Self::ThrottlingException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateItemError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateItemError {}
-
-impl crate::DynamoDbClient {
     /// `UpdateKinesisStreamingDestination` (`POST /`). Required members: `TableName`, `StreamArn`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UpdateKinesisStreamingDestination)
     pub fn update_kinesis_streaming_destination(&self) -> UpdateKinesisStreamingDestinationCall {
-        UpdateKinesisStreamingDestinationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateKinesisStreamingDestination` call being set up: set members, then [`send`](UpdateKinesisStreamingDestinationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateKinesisStreamingDestinationCall {
-    client: Client,
-    input: UpdateKinesisStreamingDestinationInput,
-}
-
-impl UpdateKinesisStreamingDestinationCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
+        UpdateKinesisStreamingDestinationCall::new(self.client.clone())
     }
 
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.stream_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `UpdateKinesisStreamingConfiguration`.
-    pub fn update_kinesis_streaming_configuration(
-        mut self,
-        value: impl Into<UpdateKinesisStreamingConfiguration>,
-    ) -> Self {
-        self.input.update_kinesis_streaming_configuration = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateKinesisStreamingDestinationInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateKinesisStreamingDestinationInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateKinesisStreamingDestinationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        UpdateKinesisStreamingDestinationOutput,
-        OperationError<UpdateKinesisStreamingDestinationError>,
-    > {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(
-                rt::missing_member("UpdateKinesisStreamingDestination", "TableName").into(),
-            );
-        }
-        if input.stream_arn.is_none() {
-            return Err(
-                rt::missing_member("UpdateKinesisStreamingDestination", "StreamArn").into(),
-            );
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UpdateKinesisStreamingDestination",
-            "DynamoDB_20120810.UpdateKinesisStreamingDestination",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateKinesisStreamingDestination` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateKinesisStreamingDestinationError {
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateKinesisStreamingDestinationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InternalServerError(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateKinesisStreamingDestinationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateKinesisStreamingDestinationError {}
-
-impl crate::DynamoDbClient {
     /// `UpdateTable` (`POST /`). Required members: `TableName`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UpdateTable)
     pub fn update_table(&self) -> UpdateTableCall {
-        UpdateTableCall {
-            client: self.client.clone(),
-            input: Default::default(),
-            ret: (),
-        }
-    }
-}
-
-/// A `UpdateTable` call being set up: set members, then [`send`](UpdateTableCall::send). `R` is
-/// `()` for a plain call; a resource action sets it to the resource that made the call, and
-/// its `send` returns the resource the model names.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateTableCall<R = ()> {
-    client: Client,
-    input: UpdateTableInput,
-    ret: R,
-}
-
-impl<R> UpdateTableCall<R> {
-    /// The same call, made for `ret`.
-    pub(crate) fn returning<T>(self, ret: T) -> UpdateTableCall<T> {
-        UpdateTableCall {
-            client: self.client,
-            input: self.input,
-            ret,
-        }
+        UpdateTableCall::new(self.client.clone())
     }
 
-    /// The plain call, and what it was made for.
-    pub(crate) fn into_plain(self) -> (UpdateTableCall, R) {
-        (
-            UpdateTableCall {
-                client: self.client,
-                input: self.input,
-                ret: (),
-            },
-            self.ret,
-        )
-    }
-
-    /// Sets `AttributeDefinitions`.
-    pub fn attribute_definitions(mut self, value: impl Into<Vec<AttributeDefinition>>) -> Self {
-        self.input.attribute_definitions = Some(value.into());
-        self
-    }
-
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `BillingMode`.
-    pub fn billing_mode(mut self, value: impl Into<BillingMode>) -> Self {
-        self.input.billing_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(mut self, value: impl Into<ProvisionedThroughput>) -> Self {
-        self.input.provisioned_throughput = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalSecondaryIndexUpdates`.
-    pub fn global_secondary_index_updates(
-        mut self,
-        value: impl Into<Vec<GlobalSecondaryIndexUpdate>>,
-    ) -> Self {
-        self.input.global_secondary_index_updates = Some(value.into());
-        self
-    }
-
-    /// Sets `StreamSpecification`.
-    pub fn stream_specification(mut self, value: impl Into<StreamSpecification>) -> Self {
-        self.input.stream_specification = Some(value.into());
-        self
-    }
-
-    /// Sets `SSESpecification`.
-    pub fn sse_specification(mut self, value: impl Into<SseSpecification>) -> Self {
-        self.input.sse_specification = Some(value.into());
-        self
-    }
-
-    /// Sets `ReplicaUpdates`.
-    pub fn replica_updates(mut self, value: impl Into<Vec<ReplicationGroupUpdate>>) -> Self {
-        self.input.replica_updates = Some(value.into());
-        self
-    }
-
-    /// Sets `TableClass`.
-    pub fn table_class(mut self, value: impl Into<TableClass>) -> Self {
-        self.input.table_class = Some(value.into());
-        self
-    }
-
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.deletion_protection_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets `MultiRegionConsistency`.
-    pub fn multi_region_consistency(mut self, value: impl Into<MultiRegionConsistency>) -> Self {
-        self.input.multi_region_consistency = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableWitnessUpdates`.
-    pub fn global_table_witness_updates(
-        mut self,
-        value: impl Into<Vec<GlobalTableWitnessGroupUpdate>>,
-    ) -> Self {
-        self.input.global_table_witness_updates = Some(value.into());
-        self
-    }
-
-    /// Sets `OnDemandThroughput`.
-    pub fn on_demand_throughput(mut self, value: impl Into<OnDemandThroughput>) -> Self {
-        self.input.on_demand_throughput = Some(value.into());
-        self
-    }
-
-    /// Sets `WarmThroughput`.
-    pub fn warm_throughput(mut self, value: impl Into<WarmThroughput>) -> Self {
-        self.input.warm_throughput = Some(value.into());
-        self
-    }
-
-    /// Sets `GlobalTableSettingsReplicationMode`.
-    pub fn global_table_settings_replication_mode(
-        mut self,
-        value: impl Into<GlobalTableSettingsReplicationMode>,
-    ) -> Self {
-        self.input.global_table_settings_replication_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `VectorIndexUpdates`.
-    pub fn vector_index_updates(mut self, value: impl Into<Vec<VectorIndexUpdate>>) -> Self {
-        self.input.vector_index_updates = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateTableInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateTableInput) -> Self {
-        self.input = input;
-        self
-    }
-}
-
-impl UpdateTableCall {
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateTableError`], or a stack error.
-    pub async fn send(self) -> Result<UpdateTableOutput, OperationError<UpdateTableError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("UpdateTable", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UpdateTable",
-            "DynamoDB_20120810.UpdateTable",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateTable` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateTableError {
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateTableError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateTableError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateTableError {}
-
-impl crate::DynamoDbClient {
     /// `UpdateTableReplicaAutoScaling` (`POST /`). Required members: `TableName`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UpdateTableReplicaAutoScaling)
     pub fn update_table_replica_auto_scaling(&self) -> UpdateTableReplicaAutoScalingCall {
-        UpdateTableReplicaAutoScalingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateTableReplicaAutoScaling` call being set up: set members, then [`send`](UpdateTableReplicaAutoScalingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateTableReplicaAutoScalingCall {
-    client: Client,
-    input: UpdateTableReplicaAutoScalingInput,
-}
-
-impl UpdateTableReplicaAutoScalingCall {
-    /// Sets `GlobalSecondaryIndexUpdates`.
-    pub fn global_secondary_index_updates(
-        mut self,
-        value: impl Into<Vec<GlobalSecondaryIndexAutoScalingUpdate>>,
-    ) -> Self {
-        self.input.global_secondary_index_updates = Some(value.into());
-        self
+        UpdateTableReplicaAutoScalingCall::new(self.client.clone())
     }
 
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `ProvisionedWriteCapacityAutoScalingUpdate`.
-    pub fn provisioned_write_capacity_auto_scaling_update(
-        mut self,
-        value: impl Into<AutoScalingSettingsUpdate>,
-    ) -> Self {
-        self.input.provisioned_write_capacity_auto_scaling_update = Some(value.into());
-        self
-    }
-
-    /// Sets `ReplicaUpdates`.
-    pub fn replica_updates(mut self, value: impl Into<Vec<ReplicaAutoScalingUpdate>>) -> Self {
-        self.input.replica_updates = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateTableReplicaAutoScalingInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateTableReplicaAutoScalingInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateTableReplicaAutoScalingError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        UpdateTableReplicaAutoScalingOutput,
-        OperationError<UpdateTableReplicaAutoScalingError>,
-    > {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("UpdateTableReplicaAutoScaling", "TableName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UpdateTableReplicaAutoScaling",
-            "DynamoDB_20120810.UpdateTableReplicaAutoScaling",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateTableReplicaAutoScaling` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateTableReplicaAutoScalingError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateTableReplicaAutoScalingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateTableReplicaAutoScalingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateTableReplicaAutoScalingError {}
-
-impl crate::DynamoDbClient {
     /// `UpdateTimeToLive` (`POST /`). Required members: `TableName`, `TimeToLiveSpecification`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/dynamodb-2012-08-10/UpdateTimeToLive)
     pub fn update_time_to_live(&self) -> UpdateTimeToLiveCall {
-        UpdateTimeToLiveCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+        UpdateTimeToLiveCall::new(self.client.clone())
     }
 }
-
-/// A `UpdateTimeToLive` call being set up: set members, then [`send`](UpdateTimeToLiveCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateTimeToLiveCall {
-    client: Client,
-    input: UpdateTimeToLiveInput,
-}
-
-impl UpdateTimeToLiveCall {
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<String>) -> Self {
-        self.input.table_name = Some(value.into());
-        self
-    }
-
-    /// Sets `TimeToLiveSpecification`.
-    pub fn time_to_live_specification(mut self, value: impl Into<TimeToLiveSpecification>) -> Self {
-        self.input.time_to_live_specification = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateTimeToLiveInput {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateTimeToLiveInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateTimeToLiveError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateTimeToLiveOutput, OperationError<UpdateTimeToLiveError>> {
-        let input = self.input;
-        if input.table_name.is_none() {
-            return Err(rt::missing_member("UpdateTimeToLive", "TableName").into());
-        }
-        if input.time_to_live_specification.is_none() {
-            return Err(rt::missing_member("UpdateTimeToLive", "TimeToLiveSpecification").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UpdateTimeToLive",
-            "DynamoDB_20120810.UpdateTimeToLive",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateTimeToLive` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateTimeToLiveError {
-    /// `ResourceInUseException`
-    ResourceInUseException(ResourceInUseException),
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `LimitExceededException`
-    LimitExceededException(LimitExceededException),
-    /// `InternalServerError`
-    InternalServerError(InternalServerError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateTimeToLiveError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceInUseException") => {
-                Self::ResourceInUseException(ResourceInUseException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("LimitExceededException") => {
-                Self::LimitExceededException(LimitExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InternalServerError") => Self::InternalServerError(InternalServerError {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceInUseException(e) => &e.meta,
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::LimitExceededException(e) => &e.meta,
-            Self::InternalServerError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateTimeToLiveError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateTimeToLiveError {}

@@ -22,28 +22,16 @@ session_runtime::string_enum! {
 /// The `ArchivalSummary` structure. Every member is optional here; build one with
 /// `ArchivalSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ArchivalSummary {
     /// `ArchivalDateTime`.
-    #[serde(
-        rename = "ArchivalDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archival_date_time: Option<rt::Timestamp>,
     /// `ArchivalReason`.
-    #[serde(
-        rename = "ArchivalReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archival_reason: Option<String>,
     /// `ArchivalBackupArn`.
-    #[serde(
-        rename = "ArchivalBackupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archival_backup_arn: Option<String>,
 }
 
@@ -62,92 +50,77 @@ session_runtime::string_enum! {
 /// The `AttributeDefinition` structure. Every member is optional here; build one with
 /// `AttributeDefinition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AttributeDefinition {
     /// `AttributeName` (required).
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_name: Option<String>,
     /// `AttributeType` (required).
-    #[serde(
-        rename = "AttributeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_type: Option<ScalarAttributeType>,
 }
 
 /// The `AttributeValue` structure. Every member is optional here; build one with
 /// `AttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AttributeValue {
     /// `S`.
-    #[serde(rename = "S", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s: Option<String>,
     /// `N`.
-    #[serde(rename = "N", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub n: Option<String>,
     /// `B`.
-    #[serde(rename = "B", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b: Option<rt::Blob>,
     /// `SS`.
-    #[serde(rename = "SS", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SS", skip_serializing_if = "Option::is_none")]
     pub ss: Option<Vec<String>>,
     /// `NS`.
-    #[serde(rename = "NS", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NS", skip_serializing_if = "Option::is_none")]
     pub ns: Option<Vec<String>>,
     /// `BS`.
-    #[serde(rename = "BS", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BS", skip_serializing_if = "Option::is_none")]
     pub bs: Option<Vec<rt::Blob>>,
     /// `M`.
-    #[serde(rename = "M", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub m: Option<HashMap<String, AttributeValue>>,
     /// `L`.
-    #[serde(rename = "L", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub l: Option<Vec<AttributeValue>>,
     /// `NULL`.
-    #[serde(rename = "NULL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NULL", skip_serializing_if = "Option::is_none")]
     pub null: Option<bool>,
     /// `BOOL`.
-    #[serde(rename = "BOOL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BOOL", skip_serializing_if = "Option::is_none")]
     pub bool: Option<bool>,
 }
 
 /// The `AttributeValueUpdate` structure. Every member is optional here; build one with
 /// `AttributeValueUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AttributeValueUpdate {
     /// `Value`.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeValue>,
     /// `Action`.
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<AttributeAction>,
 }
 
 /// The `AutoScalingPolicyDescription` structure. Every member is optional here; build one with
 /// `AutoScalingPolicyDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AutoScalingPolicyDescription {
     /// `PolicyName`.
-    #[serde(
-        rename = "PolicyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub policy_name: Option<String>,
     /// `TargetTrackingScalingPolicyConfiguration`.
-    #[serde(
-        rename = "TargetTrackingScalingPolicyConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_tracking_scaling_policy_configuration:
         Option<AutoScalingTargetTrackingScalingPolicyConfigurationDescription>,
 }
@@ -155,21 +128,13 @@ pub struct AutoScalingPolicyDescription {
 /// The `AutoScalingPolicyUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingPolicyUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AutoScalingPolicyUpdate {
     /// `PolicyName`.
-    #[serde(
-        rename = "PolicyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// `TargetTrackingScalingPolicyConfiguration` (required).
-    #[serde(
-        rename = "TargetTrackingScalingPolicyConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_tracking_scaling_policy_configuration:
         Option<AutoScalingTargetTrackingScalingPolicyConfigurationUpdate>,
 }
@@ -177,246 +142,116 @@ pub struct AutoScalingPolicyUpdate {
 /// The `AutoScalingSettingsDescription` structure. Every member is optional here; build one with
 /// `AutoScalingSettingsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AutoScalingSettingsDescription {
     /// `MinimumUnits`.
-    #[serde(
-        rename = "MinimumUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub minimum_units: Option<i64>,
     /// `MaximumUnits`.
-    #[serde(
-        rename = "MaximumUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub maximum_units: Option<i64>,
     /// `AutoScalingDisabled`.
-    #[serde(
-        rename = "AutoScalingDisabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_scaling_disabled: Option<bool>,
     /// `AutoScalingRoleArn`.
-    #[serde(
-        rename = "AutoScalingRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_scaling_role_arn: Option<String>,
     /// `ScalingPolicies`.
-    #[serde(
-        rename = "ScalingPolicies",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scaling_policies: Option<Vec<AutoScalingPolicyDescription>>,
 }
 
 /// The `AutoScalingSettingsUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AutoScalingSettingsUpdate {
     /// `MinimumUnits`.
-    #[serde(
-        rename = "MinimumUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_units: Option<i64>,
     /// `MaximumUnits`.
-    #[serde(
-        rename = "MaximumUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_units: Option<i64>,
     /// `AutoScalingDisabled`.
-    #[serde(
-        rename = "AutoScalingDisabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scaling_disabled: Option<bool>,
     /// `AutoScalingRoleArn`.
-    #[serde(
-        rename = "AutoScalingRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scaling_role_arn: Option<String>,
     /// `ScalingPolicyUpdate`.
-    #[serde(
-        rename = "ScalingPolicyUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling_policy_update: Option<AutoScalingPolicyUpdate>,
 }
 
 /// The `AutoScalingTargetTrackingScalingPolicyConfigurationDescription` structure. Every member is optional here; build one with
 /// `AutoScalingTargetTrackingScalingPolicyConfigurationDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     /// `DisableScaleIn`.
-    #[serde(
-        rename = "DisableScaleIn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub disable_scale_in: Option<bool>,
     /// `ScaleInCooldown`.
-    #[serde(
-        rename = "ScaleInCooldown",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scale_in_cooldown: Option<i32>,
     /// `ScaleOutCooldown`.
-    #[serde(
-        rename = "ScaleOutCooldown",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scale_out_cooldown: Option<i32>,
     /// `TargetValue` (required).
-    #[serde(
-        rename = "TargetValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub target_value: Option<f64>,
 }
 
 /// The `AutoScalingTargetTrackingScalingPolicyConfigurationUpdate` structure. Every member is optional here; build one with
 /// `AutoScalingTargetTrackingScalingPolicyConfigurationUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     /// `DisableScaleIn`.
-    #[serde(
-        rename = "DisableScaleIn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_scale_in: Option<bool>,
     /// `ScaleInCooldown`.
-    #[serde(
-        rename = "ScaleInCooldown",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_in_cooldown: Option<i32>,
     /// `ScaleOutCooldown`.
-    #[serde(
-        rename = "ScaleOutCooldown",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_out_cooldown: Option<i32>,
     /// `TargetValue` (required).
-    #[serde(
-        rename = "TargetValue",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_value: Option<f64>,
 }
 
 /// The `BackupDescription` structure. Every member is optional here; build one with
 /// `BackupDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BackupDescription {
     /// `BackupDetails`.
-    #[serde(
-        rename = "BackupDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_details: Option<BackupDetails>,
     /// `SourceTableDetails`.
-    #[serde(
-        rename = "SourceTableDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_table_details: Option<SourceTableDetails>,
     /// `SourceTableFeatureDetails`.
-    #[serde(
-        rename = "SourceTableFeatureDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_table_feature_details: Option<SourceTableFeatureDetails>,
 }
 
 /// The `BackupDetails` structure. Every member is optional here; build one with
 /// `BackupDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BackupDetails {
     /// `BackupArn` (required).
-    #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
     /// `BackupName` (required).
-    #[serde(
-        rename = "BackupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_name: Option<String>,
     /// `BackupSizeBytes`.
-    #[serde(
-        rename = "BackupSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_size_bytes: Option<i64>,
     /// `BackupStatus` (required).
-    #[serde(
-        rename = "BackupStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_status: Option<BackupStatus>,
     /// `BackupType` (required).
-    #[serde(
-        rename = "BackupType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_type: Option<BackupType>,
     /// `BackupCreationDateTime` (required).
-    #[serde(
-        rename = "BackupCreationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_creation_date_time: Option<rt::Timestamp>,
     /// `BackupExpiryDateTime`.
-    #[serde(
-        rename = "BackupExpiryDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_expiry_date_time: Option<rt::Timestamp>,
 }
 
 /// The `BackupInUseException` error. Every member is optional here; build one with
 /// `BackupInUseException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct BackupInUseException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -426,10 +261,9 @@ pub struct BackupInUseException {
 /// The `BackupNotFoundException` error. Every member is optional here; build one with
 /// `BackupNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct BackupNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -451,61 +285,27 @@ session_runtime::string_enum! {
 /// The `BackupSummary` structure. Every member is optional here; build one with
 /// `BackupSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BackupSummary {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `TableId`.
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
     pub table_id: Option<String>,
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `BackupArn`.
-    #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
     /// `BackupName`.
-    #[serde(
-        rename = "BackupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_name: Option<String>,
     /// `BackupCreationDateTime`.
-    #[serde(
-        rename = "BackupCreationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_creation_date_time: Option<rt::Timestamp>,
     /// `BackupExpiryDateTime`.
-    #[serde(
-        rename = "BackupExpiryDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_expiry_date_time: Option<rt::Timestamp>,
     /// `BackupStatus`.
-    #[serde(
-        rename = "BackupStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_status: Option<BackupStatus>,
     /// `BackupType`.
-    #[serde(
-        rename = "BackupType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_type: Option<BackupType>,
     /// `BackupSizeBytes`.
-    #[serde(
-        rename = "BackupSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_size_bytes: Option<i64>,
 }
 
@@ -538,99 +338,66 @@ session_runtime::string_enum! {
 /// The `BatchExecuteStatementInput` structure. Every member is optional here; build one with
 /// `BatchExecuteStatementInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchExecuteStatementInput {
     /// `Statements` (required).
-    #[serde(
-        rename = "Statements",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statements: Option<Vec<BatchStatementRequest>>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 /// The `BatchExecuteStatementOutput` structure. Every member is optional here; build one with
 /// `BatchExecuteStatementOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchExecuteStatementOutput {
     /// `Responses`.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<BatchStatementResponse>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
 /// The `BatchGetItemInput` structure. Every member is optional here; build one with
 /// `BatchGetItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchGetItemInput {
     /// `RequestItems` (required).
     #[serde(
-        rename = "RequestItems",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub request_items: Option<HashMap<String, KeysAndAttributes>>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 /// The `BatchGetItemOutput` structure. Every member is optional here; build one with
 /// `BatchGetItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchGetItemOutput {
     /// `Responses`.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<HashMap<String, Vec<HashMap<String, AttributeValue>>>>,
     /// `UnprocessedKeys`.
-    #[serde(
-        rename = "UnprocessedKeys",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unprocessed_keys: Option<HashMap<String, KeysAndAttributes>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
 /// The `BatchStatementError` structure. Every member is optional here; build one with
 /// `BatchStatementError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchStatementError {
     /// `Code`.
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<BatchStatementErrorCodeEnum>,
     /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<HashMap<String, AttributeValue>>,
 }
 
@@ -665,103 +432,64 @@ session_runtime::string_enum! {
 /// The `BatchStatementRequest` structure. Every member is optional here; build one with
 /// `BatchStatementRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchStatementRequest {
     /// `Statement` (required).
-    #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
     /// `Parameters`.
-    #[serde(
-        rename = "Parameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<AttributeValue>>,
     /// `ConsistentRead`.
-    #[serde(
-        rename = "ConsistentRead",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consistent_read: Option<bool>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `BatchStatementResponse` structure. Every member is optional here; build one with
 /// `BatchStatementResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchStatementResponse {
     /// `Error`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<BatchStatementError>,
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<HashMap<String, AttributeValue>>,
 }
 
 /// The `BatchWriteItemInput` structure. Every member is optional here; build one with
 /// `BatchWriteItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchWriteItemInput {
     /// `RequestItems` (required).
     #[serde(
-        rename = "RequestItems",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub request_items: Option<HashMap<String, Vec<WriteRequest>>>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `ReturnItemCollectionMetrics`.
-    #[serde(
-        rename = "ReturnItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
 }
 
 /// The `BatchWriteItemOutput` structure. Every member is optional here; build one with
 /// `BatchWriteItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchWriteItemOutput {
     /// `UnprocessedItems`.
-    #[serde(
-        rename = "UnprocessedItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unprocessed_items: Option<HashMap<String, Vec<WriteRequest>>>,
     /// `ItemCollectionMetrics`.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub item_collection_metrics: Option<HashMap<String, Vec<ItemCollectionMetrics>>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
@@ -778,68 +506,39 @@ session_runtime::string_enum! {
 /// The `BillingModeSummary` structure. Every member is optional here; build one with
 /// `BillingModeSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BillingModeSummary {
     /// `BillingMode`.
-    #[serde(
-        rename = "BillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<BillingMode>,
     /// `LastUpdateToPayPerRequestDateTime`.
-    #[serde(
-        rename = "LastUpdateToPayPerRequestDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_to_pay_per_request_date_time: Option<rt::Timestamp>,
 }
 
 /// The `CancellationReason` structure. Every member is optional here; build one with
 /// `CancellationReason { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CancellationReason {
     /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<HashMap<String, AttributeValue>>,
     /// `Code`.
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
 /// The `Capacity` structure. Every member is optional here; build one with
 /// `Capacity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Capacity {
     /// `ReadCapacityUnits`.
-    #[serde(
-        rename = "ReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub read_capacity_units: Option<f64>,
     /// `WriteCapacityUnits`.
-    #[serde(
-        rename = "WriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub write_capacity_units: Option<f64>,
     /// `CapacityUnits`.
-    #[serde(
-        rename = "CapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub capacity_units: Option<f64>,
 }
 
@@ -878,75 +577,59 @@ session_runtime::string_enum! {
 /// The `Condition` structure. Every member is optional here; build one with
 /// `Condition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Condition {
     /// `AttributeValueList`.
-    #[serde(
-        rename = "AttributeValueList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_value_list: Option<Vec<AttributeValue>>,
     /// `ComparisonOperator` (required).
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison_operator: Option<ComparisonOperator>,
 }
 
 /// The `ConditionCheck` structure. Every member is optional here; build one with
 /// `ConditionCheck { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ConditionCheck {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub key: Option<HashMap<String, AttributeValue>>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `ConditionExpression` (required).
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `ConditionalCheckFailedException` error. Every member is optional here; build one with
 /// `ConditionalCheckFailedException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ConditionalCheckFailedException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Item")]
     pub item: Option<HashMap<String, AttributeValue>>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -966,79 +649,34 @@ session_runtime::string_enum! {
 /// The `ConsumedCapacity` structure. Every member is optional here; build one with
 /// `ConsumedCapacity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ConsumedCapacity {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `CapacityUnits`.
-    #[serde(
-        rename = "CapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub capacity_units: Option<f64>,
     /// `ReadCapacityUnits`.
-    #[serde(
-        rename = "ReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub read_capacity_units: Option<f64>,
     /// `WriteCapacityUnits`.
-    #[serde(
-        rename = "WriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub write_capacity_units: Option<f64>,
     /// `Table`.
-    #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]
     pub table: Option<Capacity>,
     /// `LocalSecondaryIndexes`.
-    #[serde(
-        rename = "LocalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub local_secondary_indexes: Option<HashMap<String, Capacity>>,
     /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_secondary_indexes: Option<HashMap<String, Capacity>>,
     /// `VectorIndexes`.
-    #[serde(
-        rename = "VectorIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub vector_indexes: Option<HashMap<String, VectorCapacity>>,
 }
 
 /// The `ContinuousBackupsDescription` structure. Every member is optional here; build one with
 /// `ContinuousBackupsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ContinuousBackupsDescription {
     /// `ContinuousBackupsStatus` (required).
-    #[serde(
-        rename = "ContinuousBackupsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuous_backups_status: Option<ContinuousBackupsStatus>,
     /// `PointInTimeRecoveryDescription`.
-    #[serde(
-        rename = "PointInTimeRecoveryDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub point_in_time_recovery_description: Option<PointInTimeRecoveryDescription>,
 }
 
@@ -1055,10 +693,9 @@ session_runtime::string_enum! {
 /// The `ContinuousBackupsUnavailableException` error. Every member is optional here; build one with
 /// `ContinuousBackupsUnavailableException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ContinuousBackupsUnavailableException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -1104,1076 +741,735 @@ session_runtime::string_enum! {
 /// The `ContributorInsightsSummary` structure. Every member is optional here; build one with
 /// `ContributorInsightsSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ContributorInsightsSummary {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ContributorInsightsStatus`.
-    #[serde(
-        rename = "ContributorInsightsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
     /// `ContributorInsightsMode`.
-    #[serde(
-        rename = "ContributorInsightsMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 
 /// The `CreateBackupInput` structure. Every member is optional here; build one with
 /// `CreateBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateBackupInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `BackupName` (required).
-    #[serde(
-        rename = "BackupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_name: Option<String>,
 }
 
 /// The `CreateBackupOutput` structure. Every member is optional here; build one with
 /// `CreateBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateBackupOutput {
     /// `BackupDetails`.
-    #[serde(
-        rename = "BackupDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_details: Option<BackupDetails>,
 }
 
 /// The `CreateGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `CreateGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateGlobalSecondaryIndexAction {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `KeySchema` (required).
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `Projection` (required).
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     /// `ProvisionedThroughput`.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
-    #[serde(
-        rename = "WarmThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<WarmThroughput>,
 }
 
 /// The `CreateGlobalTableInput` structure. Every member is optional here; build one with
 /// `CreateGlobalTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateGlobalTableInput {
     /// `GlobalTableName` (required).
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_name: Option<String>,
     /// `ReplicationGroup` (required).
-    #[serde(
-        rename = "ReplicationGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_group: Option<Vec<Replica>>,
 }
 
 /// The `CreateGlobalTableOutput` structure. Every member is optional here; build one with
 /// `CreateGlobalTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateGlobalTableOutput {
     /// `GlobalTableDescription`.
-    #[serde(
-        rename = "GlobalTableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_table_description: Option<GlobalTableDescription>,
 }
 
 /// The `CreateGlobalTableWitnessGroupMemberAction` structure. Every member is optional here; build one with
 /// `CreateGlobalTableWitnessGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateGlobalTableWitnessGroupMemberAction {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
 
 /// The `CreateReplicaAction` structure. Every member is optional here; build one with
 /// `CreateReplicaAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateReplicaAction {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
 
 /// The `CreateReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `CreateReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateReplicationGroupMemberAction {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// `KMSMasterKeyId`.
-    #[serde(
-        rename = "KMSMasterKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KMSMasterKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_master_key_id: Option<String>,
     /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
     /// `TableClassOverride`.
-    #[serde(
-        rename = "TableClassOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_class_override: Option<TableClass>,
 }
 
 /// The `CreateTableInput` structure. Every member is optional here; build one with
 /// `CreateTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateTableInput {
     /// `AttributeDefinitions`.
-    #[serde(
-        rename = "AttributeDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `KeySchema`.
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `LocalSecondaryIndexes`.
-    #[serde(
-        rename = "LocalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndex>>,
     /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
     /// `BillingMode`.
-    #[serde(
-        rename = "BillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<BillingMode>,
     /// `ProvisionedThroughput`.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// `StreamSpecification`.
-    #[serde(
-        rename = "StreamSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_specification: Option<StreamSpecification>,
     /// `SSESpecification`.
-    #[serde(
-        rename = "SSESpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSESpecification", skip_serializing_if = "Option::is_none")]
     pub sse_specification: Option<SseSpecification>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// `TableClass`.
-    #[serde(
-        rename = "TableClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_class: Option<TableClass>,
     /// `DeletionProtectionEnabled`.
-    #[serde(
-        rename = "DeletionProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
     /// `WarmThroughput`.
-    #[serde(
-        rename = "WarmThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<WarmThroughput>,
     /// `ResourcePolicy`.
-    #[serde(
-        rename = "ResourcePolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_policy: Option<String>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `GlobalTableSourceArn`.
-    #[serde(
-        rename = "GlobalTableSourceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_source_arn: Option<String>,
     /// `GlobalTableSettingsReplicationMode`.
-    #[serde(
-        rename = "GlobalTableSettingsReplicationMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
     /// `VectorIndexes`.
-    #[serde(
-        rename = "VectorIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_indexes: Option<Vec<VectorIndex>>,
 }
 
 /// The `CreateTableOutput` structure. Every member is optional here; build one with
 /// `CreateTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateTableOutput {
     /// `TableDescription`.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_description: Option<TableDescription>,
 }
 
 /// The `CreateVectorIndexAction` structure. Every member is optional here; build one with
 /// `CreateVectorIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateVectorIndexAction {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `VectorAttribute` (required).
-    #[serde(
-        rename = "VectorAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_attribute: Option<VectorAttributeDefinition>,
     /// `SearchSchema`.
-    #[serde(
-        rename = "SearchSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_schema: Option<Vec<SearchSchemaElement>>,
     /// `Projection` (required).
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     /// `Dimensions` (required).
-    #[serde(
-        rename = "Dimensions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<i64>,
     /// `DistanceFunction` (required).
-    #[serde(
-        rename = "DistanceFunction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_function: Option<VectorDistanceFunction>,
 }
 
 /// The `CsvOptions` structure. Every member is optional here; build one with
 /// `CsvOptions { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CsvOptions {
     /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// `HeaderList`.
-    #[serde(
-        rename = "HeaderList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_list: Option<Vec<String>>,
 }
 
 /// The `Delete` structure. Every member is optional here; build one with
 /// `Delete { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Delete {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub key: Option<HashMap<String, AttributeValue>>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `ConditionExpression`.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `DeleteBackupInput` structure. Every member is optional here; build one with
 /// `DeleteBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBackupInput {
     /// `BackupArn` (required).
-    #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
 }
 
 /// The `DeleteBackupOutput` structure. Every member is optional here; build one with
 /// `DeleteBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBackupOutput {
     /// `BackupDescription`.
-    #[serde(
-        rename = "BackupDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_description: Option<BackupDescription>,
 }
 
 /// The `DeleteGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `DeleteGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteGlobalSecondaryIndexAction {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
 }
 
 /// The `DeleteGlobalTableWitnessGroupMemberAction` structure. Every member is optional here; build one with
 /// `DeleteGlobalTableWitnessGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteGlobalTableWitnessGroupMemberAction {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
 
 /// The `DeleteItemInput` structure. Every member is optional here; build one with
 /// `DeleteItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteItemInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub key: Option<HashMap<String, AttributeValue>>,
     /// `Expected`.
-    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub expected: Option<HashMap<String, ExpectedAttributeValue>>,
     /// `ConditionalOperator`.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<ConditionalOperator>,
     /// `ReturnValues`.
-    #[serde(
-        rename = "ReturnValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values: Option<ReturnValue>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `ReturnItemCollectionMetrics`.
-    #[serde(
-        rename = "ReturnItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// `ConditionExpression`.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `DeleteItemOutput` structure. Every member is optional here; build one with
 /// `DeleteItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteItemOutput {
     /// `Attributes`.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub attributes: Option<HashMap<String, AttributeValue>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// `ItemCollectionMetrics`.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
 /// The `DeleteReplicaAction` structure. Every member is optional here; build one with
 /// `DeleteReplicaAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteReplicaAction {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
 
 /// The `DeleteReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `DeleteReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteReplicationGroupMemberAction {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
 
 /// The `DeleteRequest` structure. Every member is optional here; build one with
 /// `DeleteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteRequest {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub key: Option<HashMap<String, AttributeValue>>,
 }
 
 /// The `DeleteResourcePolicyInput` structure. Every member is optional here; build one with
 /// `DeleteResourcePolicyInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteResourcePolicyInput {
     /// `ResourceArn` (required).
-    #[serde(
-        rename = "ResourceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<String>,
     /// `ExpectedRevisionId`.
-    #[serde(
-        rename = "ExpectedRevisionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_revision_id: Option<String>,
 }
 
 /// The `DeleteResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `DeleteResourcePolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteResourcePolicyOutput {
     /// `RevisionId`.
-    #[serde(
-        rename = "RevisionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub revision_id: Option<String>,
 }
 
 /// The `DeleteTableInput` structure. Every member is optional here; build one with
 /// `DeleteTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteTableInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
 }
 
 /// The `DeleteTableOutput` structure. Every member is optional here; build one with
 /// `DeleteTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteTableOutput {
     /// `TableDescription`.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_description: Option<TableDescription>,
 }
 
 /// The `DeleteVectorIndexAction` structure. Every member is optional here; build one with
 /// `DeleteVectorIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteVectorIndexAction {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
 }
 
 /// The `DescribeBackupInput` structure. Every member is optional here; build one with
 /// `DescribeBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeBackupInput {
     /// `BackupArn` (required).
-    #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
 }
 
 /// The `DescribeBackupOutput` structure. Every member is optional here; build one with
 /// `DescribeBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeBackupOutput {
     /// `BackupDescription`.
-    #[serde(
-        rename = "BackupDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_description: Option<BackupDescription>,
 }
 
 /// The `DescribeContinuousBackupsInput` structure. Every member is optional here; build one with
 /// `DescribeContinuousBackupsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeContinuousBackupsInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
 }
 
 /// The `DescribeContinuousBackupsOutput` structure. Every member is optional here; build one with
 /// `DescribeContinuousBackupsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeContinuousBackupsOutput {
     /// `ContinuousBackupsDescription`.
-    #[serde(
-        rename = "ContinuousBackupsDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
 
 /// The `DescribeContributorInsightsInput` structure. Every member is optional here; build one with
 /// `DescribeContributorInsightsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeContributorInsightsInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
 }
 
 /// The `DescribeContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `DescribeContributorInsightsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeContributorInsightsOutput {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ContributorInsightsRuleList`.
-    #[serde(
-        rename = "ContributorInsightsRuleList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributor_insights_rule_list: Option<Vec<String>>,
     /// `ContributorInsightsStatus`.
-    #[serde(
-        rename = "ContributorInsightsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
     /// `LastUpdateDateTime`.
-    #[serde(
-        rename = "LastUpdateDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_date_time: Option<rt::Timestamp>,
     /// `FailureException`.
-    #[serde(
-        rename = "FailureException",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_exception: Option<FailureException>,
     /// `ContributorInsightsMode`.
-    #[serde(
-        rename = "ContributorInsightsMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 
 /// The `DescribeEndpointsRequest` structure. Every member is optional here; build one with
 /// `DescribeEndpointsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct DescribeEndpointsRequest {}
 
 /// The `DescribeEndpointsResponse` structure. Every member is optional here; build one with
 /// `DescribeEndpointsResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeEndpointsResponse {
     /// `Endpoints` (required).
-    #[serde(rename = "Endpoints", default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<Endpoint>>,
 }
 
 /// The `DescribeExportInput` structure. Every member is optional here; build one with
 /// `DescribeExportInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeExportInput {
     /// `ExportArn` (required).
-    #[serde(rename = "ExportArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_arn: Option<String>,
 }
 
 /// The `DescribeExportOutput` structure. Every member is optional here; build one with
 /// `DescribeExportOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeExportOutput {
     /// `ExportDescription`.
-    #[serde(
-        rename = "ExportDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_description: Option<ExportDescription>,
 }
 
 /// The `DescribeGlobalTableInput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeGlobalTableInput {
     /// `GlobalTableName` (required).
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_name: Option<String>,
 }
 
 /// The `DescribeGlobalTableOutput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeGlobalTableOutput {
     /// `GlobalTableDescription`.
-    #[serde(
-        rename = "GlobalTableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_table_description: Option<GlobalTableDescription>,
 }
 
 /// The `DescribeGlobalTableSettingsInput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableSettingsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeGlobalTableSettingsInput {
     /// `GlobalTableName` (required).
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_name: Option<String>,
 }
 
 /// The `DescribeGlobalTableSettingsOutput` structure. Every member is optional here; build one with
 /// `DescribeGlobalTableSettingsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeGlobalTableSettingsOutput {
     /// `GlobalTableName`.
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_table_name: Option<String>,
     /// `ReplicaSettings`.
-    #[serde(
-        rename = "ReplicaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
 }
 
 /// The `DescribeImportInput` structure. Every member is optional here; build one with
 /// `DescribeImportInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeImportInput {
     /// `ImportArn` (required).
-    #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_arn: Option<String>,
 }
 
 /// The `DescribeImportOutput` structure. Every member is optional here; build one with
 /// `DescribeImportOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeImportOutput {
     /// `ImportTableDescription` (required).
-    #[serde(
-        rename = "ImportTableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_table_description: Option<ImportTableDescription>,
 }
 
 /// The `DescribeKinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `DescribeKinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeKinesisStreamingDestinationInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
 }
 
 /// The `DescribeKinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `DescribeKinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeKinesisStreamingDestinationOutput {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `KinesisDataStreamDestinations`.
-    #[serde(
-        rename = "KinesisDataStreamDestinations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kinesis_data_stream_destinations: Option<Vec<KinesisDataStreamDestination>>,
 }
 
 /// The `DescribeLimitsInput` structure. Every member is optional here; build one with
 /// `DescribeLimitsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct DescribeLimitsInput {}
 
 /// The `DescribeLimitsOutput` structure. Every member is optional here; build one with
 /// `DescribeLimitsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeLimitsOutput {
     /// `AccountMaxReadCapacityUnits`.
-    #[serde(
-        rename = "AccountMaxReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_max_read_capacity_units: Option<i64>,
     /// `AccountMaxWriteCapacityUnits`.
-    #[serde(
-        rename = "AccountMaxWriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_max_write_capacity_units: Option<i64>,
     /// `TableMaxReadCapacityUnits`.
-    #[serde(
-        rename = "TableMaxReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_max_read_capacity_units: Option<i64>,
     /// `TableMaxWriteCapacityUnits`.
-    #[serde(
-        rename = "TableMaxWriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_max_write_capacity_units: Option<i64>,
 }
 
 /// The `DescribeTableInput` structure. Every member is optional here; build one with
 /// `DescribeTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeTableInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
 }
 
 /// The `DescribeTableOutput` structure. Every member is optional here; build one with
 /// `DescribeTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeTableOutput {
     /// `Table`.
-    #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<TableDescription>,
 }
 
 /// The `DescribeTableReplicaAutoScalingInput` structure. Every member is optional here; build one with
 /// `DescribeTableReplicaAutoScalingInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeTableReplicaAutoScalingInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
 }
 
 /// The `DescribeTableReplicaAutoScalingOutput` structure. Every member is optional here; build one with
 /// `DescribeTableReplicaAutoScalingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// `TableAutoScalingDescription`.
-    #[serde(
-        rename = "TableAutoScalingDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
 
 /// The `DescribeTimeToLiveInput` structure. Every member is optional here; build one with
 /// `DescribeTimeToLiveInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeTimeToLiveInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
 }
 
 /// The `DescribeTimeToLiveOutput` structure. Every member is optional here; build one with
 /// `DescribeTimeToLiveOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DescribeTimeToLiveOutput {
     /// `TimeToLiveDescription`.
-    #[serde(
-        rename = "TimeToLiveDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_live_description: Option<TimeToLiveDescription>,
 }
 
@@ -2198,10 +1494,9 @@ session_runtime::string_enum! {
 /// The `DuplicateItemException` error. Every member is optional here; build one with
 /// `DuplicateItemException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct DuplicateItemException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -2211,184 +1506,119 @@ pub struct DuplicateItemException {
 /// The `EnableKinesisStreamingConfiguration` structure. Every member is optional here; build one with
 /// `EnableKinesisStreamingConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct EnableKinesisStreamingConfiguration {
     /// `ApproximateCreationDateTimePrecision`.
-    #[serde(
-        rename = "ApproximateCreationDateTimePrecision",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approximate_creation_date_time_precision: Option<ApproximateCreationDateTimePrecision>,
 }
 
 /// The `Endpoint` structure. Every member is optional here; build one with
 /// `Endpoint { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Endpoint {
     /// `Address` (required).
-    #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// `CachePeriodInMinutes` (required).
-    #[serde(
-        rename = "CachePeriodInMinutes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cache_period_in_minutes: Option<i64>,
 }
 
 /// The `ExecuteStatementInput` structure. Every member is optional here; build one with
 /// `ExecuteStatementInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExecuteStatementInput {
     /// `Statement` (required).
-    #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
     /// `Parameters`.
-    #[serde(
-        rename = "Parameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<AttributeValue>>,
     /// `ConsistentRead`.
-    #[serde(
-        rename = "ConsistentRead",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consistent_read: Option<bool>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `ExecuteStatementOutput` structure. Every member is optional here; build one with
 /// `ExecuteStatementOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExecuteStatementOutput {
     /// `Items`.
-    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<HashMap<String, AttributeValue>>>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// `LastEvaluatedKey`.
-    #[serde(
-        rename = "LastEvaluatedKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
 }
 
 /// The `ExecuteTransactionInput` structure. Every member is optional here; build one with
 /// `ExecuteTransactionInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExecuteTransactionInput {
     /// `TransactStatements` (required).
-    #[serde(
-        rename = "TransactStatements",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transact_statements: Option<Vec<ParameterizedStatement>>,
     /// `ClientRequestToken`.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_request_token: Option<String>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 /// The `ExecuteTransactionOutput` structure. Every member is optional here; build one with
 /// `ExecuteTransactionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExecuteTransactionOutput {
     /// `Responses`.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<ItemResponse>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
 /// The `ExpectedAttributeValue` structure. Every member is optional here; build one with
 /// `ExpectedAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExpectedAttributeValue {
     /// `Value`.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeValue>,
     /// `Exists`.
-    #[serde(rename = "Exists", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
     /// `ComparisonOperator`.
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison_operator: Option<ComparisonOperator>,
     /// `AttributeValueList`.
-    #[serde(
-        rename = "AttributeValueList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_value_list: Option<Vec<AttributeValue>>,
 }
 
 /// The `ExportConflictException` error. Every member is optional here; build one with
 /// `ExportConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ExportConflictException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -2398,122 +1628,70 @@ pub struct ExportConflictException {
 /// The `ExportDescription` structure. Every member is optional here; build one with
 /// `ExportDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExportDescription {
     /// `ExportArn`.
-    #[serde(rename = "ExportArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_arn: Option<String>,
     /// `ExportStatus`.
-    #[serde(
-        rename = "ExportStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_status: Option<ExportStatus>,
     /// `StartTime`.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<rt::Timestamp>,
     /// `EndTime`.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<rt::Timestamp>,
     /// `ExportManifest`.
-    #[serde(
-        rename = "ExportManifest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_manifest: Option<String>,
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `TableId`.
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_id: Option<String>,
     /// `ExportTime`.
-    #[serde(
-        rename = "ExportTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_time: Option<rt::Timestamp>,
     /// `ClientToken`.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// `S3Bucket`.
-    #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket: Option<String>,
     /// `S3BucketOwner`.
-    #[serde(
-        rename = "S3BucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_owner: Option<String>,
     /// `S3Prefix`.
-    #[serde(rename = "S3Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_prefix: Option<String>,
     /// `S3SseAlgorithm`.
-    #[serde(
-        rename = "S3SseAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_sse_algorithm: Option<S3SseAlgorithm>,
     /// `S3SseKmsKeyId`.
-    #[serde(
-        rename = "S3SseKmsKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_sse_kms_key_id: Option<String>,
     /// `FailureCode`.
-    #[serde(
-        rename = "FailureCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_code: Option<String>,
     /// `FailureMessage`.
-    #[serde(
-        rename = "FailureMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_message: Option<String>,
     /// `ExportFormat`.
-    #[serde(
-        rename = "ExportFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_format: Option<ExportFormat>,
     /// `BilledSizeBytes`.
-    #[serde(
-        rename = "BilledSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billed_size_bytes: Option<i64>,
     /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_count: Option<i64>,
     /// `ExportType`.
-    #[serde(
-        rename = "ExportType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_type: Option<ExportType>,
     /// `IncrementalExportSpecification`.
-    #[serde(
-        rename = "IncrementalExportSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incremental_export_specification: Option<IncrementalExportSpecification>,
 }
 
@@ -2530,10 +1708,9 @@ session_runtime::string_enum! {
 /// The `ExportNotFoundException` error. Every member is optional here; build one with
 /// `ExportNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ExportNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -2555,110 +1732,62 @@ session_runtime::string_enum! {
 /// The `ExportSummary` structure. Every member is optional here; build one with
 /// `ExportSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExportSummary {
     /// `ExportArn`.
-    #[serde(rename = "ExportArn", default, skip_serializing_if = "Option::is_none")]
     pub export_arn: Option<String>,
     /// `ExportStatus`.
-    #[serde(
-        rename = "ExportStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub export_status: Option<ExportStatus>,
     /// `ExportType`.
-    #[serde(
-        rename = "ExportType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub export_type: Option<ExportType>,
 }
 
 /// The `ExportTableToPointInTimeInput` structure. Every member is optional here; build one with
 /// `ExportTableToPointInTimeInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExportTableToPointInTimeInput {
     /// `TableArn` (required).
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `ExportTime`.
-    #[serde(
-        rename = "ExportTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_time: Option<rt::Timestamp>,
     /// `ClientToken`.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// `S3Bucket` (required).
-    #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket: Option<String>,
     /// `S3BucketOwner`.
-    #[serde(
-        rename = "S3BucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_owner: Option<String>,
     /// `S3Prefix`.
-    #[serde(rename = "S3Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_prefix: Option<String>,
     /// `S3SseAlgorithm`.
-    #[serde(
-        rename = "S3SseAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_sse_algorithm: Option<S3SseAlgorithm>,
     /// `S3SseKmsKeyId`.
-    #[serde(
-        rename = "S3SseKmsKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_sse_kms_key_id: Option<String>,
     /// `ExportFormat`.
-    #[serde(
-        rename = "ExportFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_format: Option<ExportFormat>,
     /// `ExportType`.
-    #[serde(
-        rename = "ExportType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_type: Option<ExportType>,
     /// `IncrementalExportSpecification`.
-    #[serde(
-        rename = "IncrementalExportSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub incremental_export_specification: Option<IncrementalExportSpecification>,
 }
 
 /// The `ExportTableToPointInTimeOutput` structure. Every member is optional here; build one with
 /// `ExportTableToPointInTimeOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExportTableToPointInTimeOutput {
     /// `ExportDescription`.
-    #[serde(
-        rename = "ExportDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub export_description: Option<ExportDescription>,
 }
 
@@ -2685,47 +1814,37 @@ session_runtime::string_enum! {
 /// The `FailureException` structure. Every member is optional here; build one with
 /// `FailureException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct FailureException {
     /// `ExceptionName`.
-    #[serde(
-        rename = "ExceptionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_name: Option<String>,
     /// `ExceptionDescription`.
-    #[serde(
-        rename = "ExceptionDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_description: Option<String>,
 }
 
 /// The `Get` structure. Every member is optional here; build one with
 /// `Get { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Get {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub key: Option<HashMap<String, AttributeValue>>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `ProjectionExpression`.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
 }
@@ -2733,47 +1852,33 @@ pub struct Get {
 /// The `GetItemInput` structure. Every member is optional here; build one with
 /// `GetItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetItemInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub key: Option<HashMap<String, AttributeValue>>,
     /// `AttributesToGet`.
-    #[serde(
-        rename = "AttributesToGet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_get: Option<Vec<String>>,
     /// `ConsistentRead`.
-    #[serde(
-        rename = "ConsistentRead",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consistent_read: Option<bool>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `ProjectionExpression`.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
 }
@@ -2781,279 +1886,179 @@ pub struct GetItemInput {
 /// The `GetItemOutput` structure. Every member is optional here; build one with
 /// `GetItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetItemOutput {
     /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<HashMap<String, AttributeValue>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
 /// The `GetResourcePolicyInput` structure. Every member is optional here; build one with
 /// `GetResourcePolicyInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetResourcePolicyInput {
     /// `ResourceArn` (required).
-    #[serde(
-        rename = "ResourceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<String>,
 }
 
 /// The `GetResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `GetResourcePolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetResourcePolicyOutput {
     /// `Policy`.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// `RevisionId`.
-    #[serde(
-        rename = "RevisionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub revision_id: Option<String>,
 }
 
 /// The `GlobalSecondaryIndex` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalSecondaryIndex {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `KeySchema` (required).
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `Projection` (required).
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     /// `ProvisionedThroughput`.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
-    #[serde(
-        rename = "WarmThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<WarmThroughput>,
 }
 
 /// The `GlobalSecondaryIndexAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexAutoScalingUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalSecondaryIndexAutoScalingUpdate {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ProvisionedWriteCapacityAutoScalingUpdate`.
-    #[serde(
-        rename = "ProvisionedWriteCapacityAutoScalingUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_write_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
 }
 
 /// The `GlobalSecondaryIndexDescription` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalSecondaryIndexDescription {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `KeySchema`.
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `Projection`.
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     /// `IndexStatus`.
-    #[serde(
-        rename = "IndexStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_status: Option<IndexStatus>,
     /// `Backfilling`.
-    #[serde(
-        rename = "Backfilling",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backfilling: Option<bool>,
     /// `ProvisionedThroughput`.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<ProvisionedThroughputDescription>,
     /// `IndexSizeBytes`.
-    #[serde(
-        rename = "IndexSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_size_bytes: Option<i64>,
     /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_count: Option<i64>,
     /// `IndexArn`.
-    #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_arn: Option<String>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
-    #[serde(
-        rename = "WarmThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
 
 /// The `GlobalSecondaryIndexInfo` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalSecondaryIndexInfo {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `KeySchema`.
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `Projection`.
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub projection: Option<Projection>,
     /// `ProvisionedThroughput`.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
 }
 
 /// The `GlobalSecondaryIndexUpdate` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalSecondaryIndexUpdate {
     /// `Update`.
-    #[serde(rename = "Update", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update: Option<UpdateGlobalSecondaryIndexAction>,
     /// `Create`.
-    #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create: Option<CreateGlobalSecondaryIndexAction>,
     /// `Delete`.
-    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<DeleteGlobalSecondaryIndexAction>,
 }
 
 /// The `GlobalSecondaryIndexWarmThroughputDescription` structure. Every member is optional here; build one with
 /// `GlobalSecondaryIndexWarmThroughputDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalSecondaryIndexWarmThroughputDescription {
     /// `ReadUnitsPerSecond`.
-    #[serde(
-        rename = "ReadUnitsPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_units_per_second: Option<i64>,
     /// `WriteUnitsPerSecond`.
-    #[serde(
-        rename = "WriteUnitsPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_units_per_second: Option<i64>,
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<IndexStatus>,
 }
 
 /// The `GlobalTable` structure. Every member is optional here; build one with
 /// `GlobalTable { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalTable {
     /// `GlobalTableName`.
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_table_name: Option<String>,
     /// `ReplicationGroup`.
-    #[serde(
-        rename = "ReplicationGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_group: Option<Vec<Replica>>,
 }
 
 /// The `GlobalTableAlreadyExistsException` error. Every member is optional here; build one with
 /// `GlobalTableAlreadyExistsException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct GlobalTableAlreadyExistsException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3063,76 +2068,42 @@ pub struct GlobalTableAlreadyExistsException {
 /// The `GlobalTableDescription` structure. Every member is optional here; build one with
 /// `GlobalTableDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalTableDescription {
     /// `ReplicationGroup`.
-    #[serde(
-        rename = "ReplicationGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_group: Option<Vec<ReplicaDescription>>,
     /// `GlobalTableArn`.
-    #[serde(
-        rename = "GlobalTableArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_table_arn: Option<String>,
     /// `CreationDateTime`.
-    #[serde(
-        rename = "CreationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub creation_date_time: Option<rt::Timestamp>,
     /// `GlobalTableStatus`.
-    #[serde(
-        rename = "GlobalTableStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_table_status: Option<GlobalTableStatus>,
     /// `GlobalTableName`.
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_table_name: Option<String>,
 }
 
 /// The `GlobalTableGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
 /// `GlobalTableGlobalSecondaryIndexSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ProvisionedWriteCapacityUnits`.
-    #[serde(
-        rename = "ProvisionedWriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_write_capacity_units: Option<i64>,
     /// `ProvisionedWriteCapacityAutoScalingSettingsUpdate`.
-    #[serde(
-        rename = "ProvisionedWriteCapacityAutoScalingSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_write_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
 }
 
 /// The `GlobalTableNotFoundException` error. Every member is optional here; build one with
 /// `GlobalTableNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct GlobalTableNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3168,44 +2139,35 @@ session_runtime::string_enum! {
 /// The `GlobalTableWitnessDescription` structure. Every member is optional here; build one with
 /// `GlobalTableWitnessDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalTableWitnessDescription {
     /// `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// `WitnessStatus`.
-    #[serde(
-        rename = "WitnessStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub witness_status: Option<WitnessStatus>,
 }
 
 /// The `GlobalTableWitnessGroupUpdate` structure. Every member is optional here; build one with
 /// `GlobalTableWitnessGroupUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlobalTableWitnessGroupUpdate {
     /// `Create`.
-    #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create: Option<CreateGlobalTableWitnessGroupMemberAction>,
     /// `Delete`.
-    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<DeleteGlobalTableWitnessGroupMemberAction>,
 }
 
 /// The `IdempotentParameterMismatchException` error. Every member is optional here; build one with
 /// `IdempotentParameterMismatchException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct IdempotentParameterMismatchException {
     /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3215,10 +2177,9 @@ pub struct IdempotentParameterMismatchException {
 /// The `ImportConflictException` error. Every member is optional here; build one with
 /// `ImportConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ImportConflictException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3228,10 +2189,9 @@ pub struct ImportConflictException {
 /// The `ImportNotFoundException` error. Every member is optional here; build one with
 /// `ImportNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ImportNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3257,268 +2217,146 @@ session_runtime::string_enum! {
 /// The `ImportSummary` structure. Every member is optional here; build one with
 /// `ImportSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ImportSummary {
     /// `ImportArn`.
-    #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
     pub import_arn: Option<String>,
     /// `ImportStatus`.
-    #[serde(
-        rename = "ImportStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub import_status: Option<ImportStatus>,
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `S3BucketSource`.
-    #[serde(
-        rename = "S3BucketSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub s3_bucket_source: Option<S3BucketSource>,
     /// `CloudWatchLogGroupArn`.
-    #[serde(
-        rename = "CloudWatchLogGroupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cloud_watch_log_group_arn: Option<String>,
     /// `InputFormat`.
-    #[serde(
-        rename = "InputFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub input_format: Option<InputFormat>,
     /// `StartTime`.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<rt::Timestamp>,
     /// `EndTime`.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<rt::Timestamp>,
 }
 
 /// The `ImportTableDescription` structure. Every member is optional here; build one with
 /// `ImportTableDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ImportTableDescription {
     /// `ImportArn`.
-    #[serde(rename = "ImportArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_arn: Option<String>,
     /// `ImportStatus`.
-    #[serde(
-        rename = "ImportStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub import_status: Option<ImportStatus>,
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `TableId`.
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_id: Option<String>,
     /// `ClientToken`.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// `S3BucketSource`.
-    #[serde(
-        rename = "S3BucketSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_source: Option<S3BucketSource>,
     /// `ErrorCount`.
-    #[serde(
-        rename = "ErrorCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_count: Option<i64>,
     /// `CloudWatchLogGroupArn`.
-    #[serde(
-        rename = "CloudWatchLogGroupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_watch_log_group_arn: Option<String>,
     /// `InputFormat`.
-    #[serde(
-        rename = "InputFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_format: Option<InputFormat>,
     /// `InputFormatOptions`.
-    #[serde(
-        rename = "InputFormatOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_format_options: Option<InputFormatOptions>,
     /// `InputCompressionType`.
-    #[serde(
-        rename = "InputCompressionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_compression_type: Option<InputCompressionType>,
     /// `TableCreationParameters`.
-    #[serde(
-        rename = "TableCreationParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_creation_parameters: Option<TableCreationParameters>,
     /// `StartTime`.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<rt::Timestamp>,
     /// `EndTime`.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<rt::Timestamp>,
     /// `ProcessedSizeBytes`.
-    #[serde(
-        rename = "ProcessedSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_size_bytes: Option<i64>,
     /// `ProcessedItemCount`.
-    #[serde(
-        rename = "ProcessedItemCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processed_item_count: Option<i64>,
     /// `ImportedItemCount`.
-    #[serde(
-        rename = "ImportedItemCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported_item_count: Option<i64>,
     /// `FailureCode`.
-    #[serde(
-        rename = "FailureCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_code: Option<String>,
     /// `FailureMessage`.
-    #[serde(
-        rename = "FailureMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_message: Option<String>,
 }
 
 /// The `ImportTableInput` structure. Every member is optional here; build one with
 /// `ImportTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ImportTableInput {
     /// `ClientToken`.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     /// `S3BucketSource` (required).
-    #[serde(
-        rename = "S3BucketSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_source: Option<S3BucketSource>,
     /// `InputFormat` (required).
-    #[serde(
-        rename = "InputFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_format: Option<InputFormat>,
     /// `InputFormatOptions`.
-    #[serde(
-        rename = "InputFormatOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_format_options: Option<InputFormatOptions>,
     /// `InputCompressionType`.
-    #[serde(
-        rename = "InputCompressionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_compression_type: Option<InputCompressionType>,
     /// `TableCreationParameters` (required).
-    #[serde(
-        rename = "TableCreationParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_creation_parameters: Option<TableCreationParameters>,
 }
 
 /// The `ImportTableOutput` structure. Every member is optional here; build one with
 /// `ImportTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ImportTableOutput {
     /// `ImportTableDescription` (required).
-    #[serde(
-        rename = "ImportTableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub import_table_description: Option<ImportTableDescription>,
 }
 
 /// The `IncrementalExportSpecification` structure. Every member is optional here; build one with
 /// `IncrementalExportSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct IncrementalExportSpecification {
     /// `ExportFromTime`.
-    #[serde(
-        rename = "ExportFromTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_from_time: Option<rt::Timestamp>,
     /// `ExportToTime`.
-    #[serde(
-        rename = "ExportToTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_to_time: Option<rt::Timestamp>,
     /// `ExportViewType`.
-    #[serde(
-        rename = "ExportViewType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_view_type: Option<ExportViewType>,
 }
 
 /// The `IndexNotFoundException` error. Every member is optional here; build one with
 /// `IndexNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct IndexNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3566,20 +2404,19 @@ session_runtime::string_enum! {
 /// The `InputFormatOptions` structure. Every member is optional here; build one with
 /// `InputFormatOptions { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InputFormatOptions {
     /// `Csv`.
-    #[serde(rename = "Csv", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub csv: Option<CsvOptions>,
 }
 
 /// The `InternalServerError` error. Every member is optional here; build one with
 /// `InternalServerError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InternalServerError {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3589,10 +2426,9 @@ pub struct InternalServerError {
 /// The `InvalidExportTimeException` error. Every member is optional here; build one with
 /// `InvalidExportTimeException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidExportTimeException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3602,10 +2438,9 @@ pub struct InvalidExportTimeException {
 /// The `InvalidRestoreTimeException` error. Every member is optional here; build one with
 /// `InvalidRestoreTimeException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidRestoreTimeException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3615,31 +2450,21 @@ pub struct InvalidRestoreTimeException {
 /// The `ItemCollectionMetrics` structure. Every member is optional here; build one with
 /// `ItemCollectionMetrics { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ItemCollectionMetrics {
     /// `ItemCollectionKey`.
-    #[serde(
-        rename = "ItemCollectionKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub item_collection_key: Option<HashMap<String, AttributeValue>>,
     /// `SizeEstimateRangeGB`.
-    #[serde(
-        rename = "SizeEstimateRangeGB",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SizeEstimateRangeGB")]
     pub size_estimate_range_gb: Option<Vec<f64>>,
 }
 
 /// The `ItemCollectionSizeLimitExceededException` error. Every member is optional here; build one with
 /// `ItemCollectionSizeLimitExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ItemCollectionSizeLimitExceededException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3649,27 +2474,22 @@ pub struct ItemCollectionSizeLimitExceededException {
 /// The `ItemResponse` structure. Every member is optional here; build one with
 /// `ItemResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ItemResponse {
     /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<HashMap<String, AttributeValue>>,
 }
 
 /// The `KeySchemaElement` structure. Every member is optional here; build one with
 /// `KeySchemaElement { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct KeySchemaElement {
     /// `AttributeName` (required).
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_name: Option<String>,
     /// `KeyType` (required).
-    #[serde(rename = "KeyType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_type: Option<KeyType>,
 }
 
@@ -3686,37 +2506,24 @@ session_runtime::string_enum! {
 /// The `KeysAndAttributes` structure. Every member is optional here; build one with
 /// `KeysAndAttributes { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct KeysAndAttributes {
     /// `Keys` (required).
-    #[serde(rename = "Keys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<HashMap<String, AttributeValue>>>,
     /// `AttributesToGet`.
-    #[serde(
-        rename = "AttributesToGet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_get: Option<Vec<String>>,
     /// `ConsistentRead`.
-    #[serde(
-        rename = "ConsistentRead",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consistent_read: Option<bool>,
     /// `ProjectionExpression`.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
 }
@@ -3724,88 +2531,59 @@ pub struct KeysAndAttributes {
 /// The `KinesisDataStreamDestination` structure. Every member is optional here; build one with
 /// `KinesisDataStreamDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct KinesisDataStreamDestination {
     /// `StreamArn`.
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_arn: Option<String>,
     /// `DestinationStatus`.
-    #[serde(
-        rename = "DestinationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_status: Option<DestinationStatus>,
     /// `DestinationStatusDescription`.
-    #[serde(
-        rename = "DestinationStatusDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_status_description: Option<String>,
     /// `ApproximateCreationDateTimePrecision`.
-    #[serde(
-        rename = "ApproximateCreationDateTimePrecision",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approximate_creation_date_time_precision: Option<ApproximateCreationDateTimePrecision>,
 }
 
 /// The `KinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `KinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct KinesisStreamingDestinationInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `StreamArn` (required).
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_arn: Option<String>,
     /// `EnableKinesisStreamingConfiguration`.
-    #[serde(
-        rename = "EnableKinesisStreamingConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_kinesis_streaming_configuration: Option<EnableKinesisStreamingConfiguration>,
 }
 
 /// The `KinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `KinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct KinesisStreamingDestinationOutput {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `StreamArn`.
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
     pub stream_arn: Option<String>,
     /// `DestinationStatus`.
-    #[serde(
-        rename = "DestinationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub destination_status: Option<DestinationStatus>,
     /// `EnableKinesisStreamingConfiguration`.
-    #[serde(
-        rename = "EnableKinesisStreamingConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_kinesis_streaming_configuration: Option<EnableKinesisStreamingConfiguration>,
 }
 
 /// The `LimitExceededException` error. Every member is optional here; build one with
 /// `LimitExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct LimitExceededException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3815,355 +2593,246 @@ pub struct LimitExceededException {
 /// The `ListBackupsInput` structure. Every member is optional here; build one with
 /// `ListBackupsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBackupsInput {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `TimeRangeLowerBound`.
-    #[serde(
-        rename = "TimeRangeLowerBound",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_range_lower_bound: Option<rt::Timestamp>,
     /// `TimeRangeUpperBound`.
-    #[serde(
-        rename = "TimeRangeUpperBound",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_range_upper_bound: Option<rt::Timestamp>,
     /// `ExclusiveStartBackupArn`.
-    #[serde(
-        rename = "ExclusiveStartBackupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusive_start_backup_arn: Option<String>,
     /// `BackupType`.
-    #[serde(
-        rename = "BackupType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_type: Option<BackupTypeFilter>,
 }
 
 /// The `ListBackupsOutput` structure. Every member is optional here; build one with
 /// `ListBackupsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBackupsOutput {
     /// `BackupSummaries`.
-    #[serde(
-        rename = "BackupSummaries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub backup_summaries: Option<Vec<BackupSummary>>,
     /// `LastEvaluatedBackupArn`.
-    #[serde(
-        rename = "LastEvaluatedBackupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_evaluated_backup_arn: Option<String>,
 }
 
 /// The `ListContributorInsightsInput` structure. Every member is optional here; build one with
 /// `ListContributorInsightsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListContributorInsightsInput {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// `MaxResults`.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 /// The `ListContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `ListContributorInsightsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListContributorInsightsOutput {
     /// `ContributorInsightsSummaries`.
-    #[serde(
-        rename = "ContributorInsightsSummaries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contributor_insights_summaries: Option<Vec<ContributorInsightsSummary>>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// The `ListExportsInput` structure. Every member is optional here; build one with
 /// `ListExportsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListExportsInput {
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `MaxResults`.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// The `ListExportsOutput` structure. Every member is optional here; build one with
 /// `ListExportsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListExportsOutput {
     /// `ExportSummaries`.
-    #[serde(
-        rename = "ExportSummaries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub export_summaries: Option<Vec<ExportSummary>>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// The `ListGlobalTablesInput` structure. Every member is optional here; build one with
 /// `ListGlobalTablesInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListGlobalTablesInput {
     /// `ExclusiveStartGlobalTableName`.
-    #[serde(
-        rename = "ExclusiveStartGlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusive_start_global_table_name: Option<String>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
 
 /// The `ListGlobalTablesOutput` structure. Every member is optional here; build one with
 /// `ListGlobalTablesOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListGlobalTablesOutput {
     /// `GlobalTables`.
-    #[serde(
-        rename = "GlobalTables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_tables: Option<Vec<GlobalTable>>,
     /// `LastEvaluatedGlobalTableName`.
-    #[serde(
-        rename = "LastEvaluatedGlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_evaluated_global_table_name: Option<String>,
 }
 
 /// The `ListImportsInput` structure. Every member is optional here; build one with
 /// `ListImportsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListImportsInput {
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `PageSize`.
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// The `ListImportsOutput` structure. Every member is optional here; build one with
 /// `ListImportsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListImportsOutput {
     /// `ImportSummaryList`.
-    #[serde(
-        rename = "ImportSummaryList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub import_summary_list: Option<Vec<ImportSummary>>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// The `ListTablesInput` structure. Every member is optional here; build one with
 /// `ListTablesInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListTablesInput {
     /// `ExclusiveStartTableName`.
-    #[serde(
-        rename = "ExclusiveStartTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusive_start_table_name: Option<String>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
 }
 
 /// The `ListTablesOutput` structure. Every member is optional here; build one with
 /// `ListTablesOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListTablesOutput {
     /// `TableNames`.
-    #[serde(
-        rename = "TableNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_names: Option<Vec<String>>,
     /// `LastEvaluatedTableName`.
-    #[serde(
-        rename = "LastEvaluatedTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_evaluated_table_name: Option<String>,
 }
 
 /// The `ListTagsOfResourceInput` structure. Every member is optional here; build one with
 /// `ListTagsOfResourceInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListTagsOfResourceInput {
     /// `ResourceArn` (required).
-    #[serde(
-        rename = "ResourceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<String>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// The `ListTagsOfResourceOutput` structure. Every member is optional here; build one with
 /// `ListTagsOfResourceOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListTagsOfResourceOutput {
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// The `LocalSecondaryIndex` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LocalSecondaryIndex {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `KeySchema` (required).
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `Projection` (required).
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
 }
 
 /// The `LocalSecondaryIndexDescription` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LocalSecondaryIndexDescription {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `KeySchema`.
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `Projection`.
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     /// `IndexSizeBytes`.
-    #[serde(
-        rename = "IndexSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_size_bytes: Option<i64>,
     /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_count: Option<i64>,
     /// `IndexArn`.
-    #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_arn: Option<String>,
 }
 
 /// The `LocalSecondaryIndexInfo` structure. Every member is optional here; build one with
 /// `LocalSecondaryIndexInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LocalSecondaryIndexInfo {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `KeySchema`.
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `Projection`.
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub projection: Option<Projection>,
 }
 
@@ -4180,115 +2849,67 @@ session_runtime::string_enum! {
 /// The `OnDemandThroughput` structure. Every member is optional here; build one with
 /// `OnDemandThroughput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct OnDemandThroughput {
     /// `MaxReadRequestUnits`.
-    #[serde(
-        rename = "MaxReadRequestUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_read_request_units: Option<i64>,
     /// `MaxWriteRequestUnits`.
-    #[serde(
-        rename = "MaxWriteRequestUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_write_request_units: Option<i64>,
 }
 
 /// The `OnDemandThroughputOverride` structure. Every member is optional here; build one with
 /// `OnDemandThroughputOverride { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct OnDemandThroughputOverride {
     /// `MaxReadRequestUnits`.
-    #[serde(
-        rename = "MaxReadRequestUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_read_request_units: Option<i64>,
 }
 
 /// The `ParameterizedStatement` structure. Every member is optional here; build one with
 /// `ParameterizedStatement { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ParameterizedStatement {
     /// `Statement` (required).
-    #[serde(rename = "Statement", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
     /// `Parameters`.
-    #[serde(
-        rename = "Parameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `PointInTimeRecoveryDescription` structure. Every member is optional here; build one with
 /// `PointInTimeRecoveryDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PointInTimeRecoveryDescription {
     /// `PointInTimeRecoveryStatus`.
-    #[serde(
-        rename = "PointInTimeRecoveryStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub point_in_time_recovery_status: Option<PointInTimeRecoveryStatus>,
     /// `RecoveryPeriodInDays`.
-    #[serde(
-        rename = "RecoveryPeriodInDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub recovery_period_in_days: Option<i32>,
     /// `EarliestRestorableDateTime`.
-    #[serde(
-        rename = "EarliestRestorableDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub earliest_restorable_date_time: Option<rt::Timestamp>,
     /// `LatestRestorableDateTime`.
-    #[serde(
-        rename = "LatestRestorableDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub latest_restorable_date_time: Option<rt::Timestamp>,
 }
 
 /// The `PointInTimeRecoverySpecification` structure. Every member is optional here; build one with
 /// `PointInTimeRecoverySpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PointInTimeRecoverySpecification {
     /// `PointInTimeRecoveryEnabled` (required).
-    #[serde(
-        rename = "PointInTimeRecoveryEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub point_in_time_recovery_enabled: Option<bool>,
     /// `RecoveryPeriodInDays`.
-    #[serde(
-        rename = "RecoveryPeriodInDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_period_in_days: Option<i32>,
 }
 
@@ -4305,10 +2926,9 @@ session_runtime::string_enum! {
 /// The `PointInTimeRecoveryUnavailableException` error. Every member is optional here; build one with
 /// `PointInTimeRecoveryUnavailableException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct PointInTimeRecoveryUnavailableException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -4318,10 +2938,9 @@ pub struct PointInTimeRecoveryUnavailableException {
 /// The `PolicyNotFoundException` error. Every member is optional here; build one with
 /// `PolicyNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct PolicyNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -4331,21 +2950,13 @@ pub struct PolicyNotFoundException {
 /// The `Projection` structure. Every member is optional here; build one with
 /// `Projection { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Projection {
     /// `ProjectionType`.
-    #[serde(
-        rename = "ProjectionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection_type: Option<ProjectionType>,
     /// `NonKeyAttributes`.
-    #[serde(
-        rename = "NonKeyAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_key_attributes: Option<Vec<String>>,
 }
 
@@ -4364,80 +2975,47 @@ session_runtime::string_enum! {
 /// The `ProvisionedThroughput` structure. Every member is optional here; build one with
 /// `ProvisionedThroughput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ProvisionedThroughput {
     /// `ReadCapacityUnits` (required).
-    #[serde(
-        rename = "ReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_capacity_units: Option<i64>,
     /// `WriteCapacityUnits` (required).
-    #[serde(
-        rename = "WriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_capacity_units: Option<i64>,
 }
 
 /// The `ProvisionedThroughputDescription` structure. Every member is optional here; build one with
 /// `ProvisionedThroughputDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ProvisionedThroughputDescription {
     /// `LastIncreaseDateTime`.
-    #[serde(
-        rename = "LastIncreaseDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_increase_date_time: Option<rt::Timestamp>,
     /// `LastDecreaseDateTime`.
-    #[serde(
-        rename = "LastDecreaseDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_decrease_date_time: Option<rt::Timestamp>,
     /// `NumberOfDecreasesToday`.
-    #[serde(
-        rename = "NumberOfDecreasesToday",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_decreases_today: Option<i64>,
     /// `ReadCapacityUnits`.
-    #[serde(
-        rename = "ReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_capacity_units: Option<i64>,
     /// `WriteCapacityUnits`.
-    #[serde(
-        rename = "WriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_capacity_units: Option<i64>,
 }
 
 /// The `ProvisionedThroughputExceededException` error. Every member is optional here; build one with
 /// `ProvisionedThroughputExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ProvisionedThroughputExceededException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `ThrottlingReasons`.
-    #[serde(
-        rename = "ThrottlingReasons",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ThrottlingReasons")]
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -4447,319 +3025,222 @@ pub struct ProvisionedThroughputExceededException {
 /// The `ProvisionedThroughputOverride` structure. Every member is optional here; build one with
 /// `ProvisionedThroughputOverride { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ProvisionedThroughputOverride {
     /// `ReadCapacityUnits`.
-    #[serde(
-        rename = "ReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_capacity_units: Option<i64>,
 }
 
 /// The `Put` structure. Every member is optional here; build one with
 /// `Put { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Put {
     /// `Item` (required).
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub item: Option<HashMap<String, AttributeValue>>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `ConditionExpression`.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `PutItemInput` structure. Every member is optional here; build one with
 /// `PutItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutItemInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `Item` (required).
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub item: Option<HashMap<String, AttributeValue>>,
     /// `Expected`.
-    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub expected: Option<HashMap<String, ExpectedAttributeValue>>,
     /// `ReturnValues`.
-    #[serde(
-        rename = "ReturnValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values: Option<ReturnValue>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `ReturnItemCollectionMetrics`.
-    #[serde(
-        rename = "ReturnItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// `ConditionalOperator`.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<ConditionalOperator>,
     /// `ConditionExpression`.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `PutItemOutput` structure. Every member is optional here; build one with
 /// `PutItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutItemOutput {
     /// `Attributes`.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub attributes: Option<HashMap<String, AttributeValue>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// `ItemCollectionMetrics`.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
 /// The `PutRequest` structure. Every member is optional here; build one with
 /// `PutRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutRequest {
     /// `Item` (required).
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub item: Option<HashMap<String, AttributeValue>>,
 }
 
 /// The `PutResourcePolicyInput` structure. Every member is optional here; build one with
 /// `PutResourcePolicyInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutResourcePolicyInput {
     /// `ResourceArn` (required).
-    #[serde(
-        rename = "ResourceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<String>,
     /// `Policy` (required).
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// `ExpectedRevisionId`.
-    #[serde(
-        rename = "ExpectedRevisionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_revision_id: Option<String>,
     /// `ConfirmRemoveSelfResourceAccess`.
-    #[serde(
-        rename = "ConfirmRemoveSelfResourceAccess",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_remove_self_resource_access: Option<bool>,
 }
 
 /// The `PutResourcePolicyOutput` structure. Every member is optional here; build one with
 /// `PutResourcePolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutResourcePolicyOutput {
     /// `RevisionId`.
-    #[serde(
-        rename = "RevisionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub revision_id: Option<String>,
 }
 
 /// The `QueryInput` structure. Every member is optional here; build one with
 /// `QueryInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct QueryInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `Select`.
-    #[serde(rename = "Select", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Select>,
     /// `AttributesToGet`.
-    #[serde(
-        rename = "AttributesToGet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_get: Option<Vec<String>>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `ConsistentRead`.
-    #[serde(
-        rename = "ConsistentRead",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consistent_read: Option<bool>,
     /// `KeyConditions`.
     #[serde(
-        rename = "KeyConditions",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub key_conditions: Option<HashMap<String, Condition>>,
     /// `QueryFilter`.
     #[serde(
-        rename = "QueryFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub query_filter: Option<HashMap<String, Condition>>,
     /// `ConditionalOperator`.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<ConditionalOperator>,
     /// `ScanIndexForward`.
-    #[serde(
-        rename = "ScanIndexForward",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scan_index_forward: Option<bool>,
     /// `ExclusiveStartKey`.
     #[serde(
-        rename = "ExclusiveStartKey",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub exclusive_start_key: Option<HashMap<String, AttributeValue>>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `ProjectionExpression`.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection_expression: Option<String>,
     /// `FilterExpression`.
-    #[serde(
-        rename = "FilterExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_expression: Option<String>,
     /// `KeyConditionExpression`.
-    #[serde(
-        rename = "KeyConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
 }
@@ -4767,58 +3248,36 @@ pub struct QueryInput {
 /// The `QueryOutput` structure. Every member is optional here; build one with
 /// `QueryOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct QueryOutput {
     /// `Items`.
-    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<HashMap<String, AttributeValue>>>,
     /// `Count`.
-    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `ScannedCount`.
-    #[serde(
-        rename = "ScannedCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scanned_count: Option<i32>,
     /// `LastEvaluatedKey`.
-    #[serde(
-        rename = "LastEvaluatedKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
 /// The `Replica` structure. Every member is optional here; build one with
 /// `Replica { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Replica {
     /// `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
 }
 
 /// The `ReplicaAlreadyExistsException` error. Every member is optional here; build one with
 /// `ReplicaAlreadyExistsException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ReplicaAlreadyExistsException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -4828,353 +3287,189 @@ pub struct ReplicaAlreadyExistsException {
 /// The `ReplicaAutoScalingDescription` structure. Every member is optional here; build one with
 /// `ReplicaAutoScalingDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaAutoScalingDescription {
     /// `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub region_name: Option<String>,
     /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndexAutoScalingDescription>>,
     /// `ReplicaProvisionedReadCapacityAutoScalingSettings`.
-    #[serde(
-        rename = "ReplicaProvisionedReadCapacityAutoScalingSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_provisioned_read_capacity_auto_scaling_settings:
         Option<AutoScalingSettingsDescription>,
     /// `ReplicaProvisionedWriteCapacityAutoScalingSettings`.
-    #[serde(
-        rename = "ReplicaProvisionedWriteCapacityAutoScalingSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_provisioned_write_capacity_auto_scaling_settings:
         Option<AutoScalingSettingsDescription>,
     /// `ReplicaStatus`.
-    #[serde(
-        rename = "ReplicaStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_status: Option<ReplicaStatus>,
 }
 
 /// The `ReplicaAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `ReplicaAutoScalingUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaAutoScalingUpdate {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// `ReplicaGlobalSecondaryIndexUpdates`.
-    #[serde(
-        rename = "ReplicaGlobalSecondaryIndexUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_global_secondary_index_updates:
         Option<Vec<ReplicaGlobalSecondaryIndexAutoScalingUpdate>>,
     /// `ReplicaProvisionedReadCapacityAutoScalingUpdate`.
-    #[serde(
-        rename = "ReplicaProvisionedReadCapacityAutoScalingUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_provisioned_read_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
 }
 
 /// The `ReplicaDescription` structure. Every member is optional here; build one with
 /// `ReplicaDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaDescription {
     /// `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// `ReplicaStatus`.
-    #[serde(
-        rename = "ReplicaStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_status: Option<ReplicaStatus>,
     /// `ReplicaArn`.
-    #[serde(
-        rename = "ReplicaArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_arn: Option<String>,
     /// `ReplicaStatusDescription`.
-    #[serde(
-        rename = "ReplicaStatusDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_status_description: Option<String>,
     /// `ReplicaStatusPercentProgress`.
-    #[serde(
-        rename = "ReplicaStatusPercentProgress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_status_percent_progress: Option<String>,
     /// `KMSMasterKeyId`.
-    #[serde(
-        rename = "KMSMasterKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KMSMasterKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_master_key_id: Option<String>,
     /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// `WarmThroughput`.
-    #[serde(
-        rename = "WarmThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<TableWarmThroughputDescription>,
     /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndexDescription>>,
     /// `ReplicaInaccessibleDateTime`.
-    #[serde(
-        rename = "ReplicaInaccessibleDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_inaccessible_date_time: Option<rt::Timestamp>,
     /// `ReplicaTableClassSummary`.
-    #[serde(
-        rename = "ReplicaTableClassSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_table_class_summary: Option<TableClassSummary>,
     /// `GlobalTableSettingsReplicationMode`.
-    #[serde(
-        rename = "GlobalTableSettingsReplicationMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
 }
 
 /// The `ReplicaGlobalSecondaryIndex` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaGlobalSecondaryIndex {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
 }
 
 /// The `ReplicaGlobalSecondaryIndexAutoScalingDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexAutoScalingDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `IndexStatus`.
-    #[serde(
-        rename = "IndexStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub index_status: Option<IndexStatus>,
     /// `ProvisionedReadCapacityAutoScalingSettings`.
-    #[serde(
-        rename = "ProvisionedReadCapacityAutoScalingSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provisioned_read_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
     /// `ProvisionedWriteCapacityAutoScalingSettings`.
-    #[serde(
-        rename = "ProvisionedWriteCapacityAutoScalingSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provisioned_write_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
 }
 
 /// The `ReplicaGlobalSecondaryIndexAutoScalingUpdate` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexAutoScalingUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ProvisionedReadCapacityAutoScalingUpdate`.
-    #[serde(
-        rename = "ProvisionedReadCapacityAutoScalingUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_read_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
 }
 
 /// The `ReplicaGlobalSecondaryIndexDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaGlobalSecondaryIndexDescription {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// `WarmThroughput`.
-    #[serde(
-        rename = "WarmThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
 
 /// The `ReplicaGlobalSecondaryIndexSettingsDescription` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexSettingsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `IndexStatus`.
-    #[serde(
-        rename = "IndexStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub index_status: Option<IndexStatus>,
     /// `ProvisionedReadCapacityUnits`.
-    #[serde(
-        rename = "ProvisionedReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provisioned_read_capacity_units: Option<i64>,
     /// `ProvisionedReadCapacityAutoScalingSettings`.
-    #[serde(
-        rename = "ProvisionedReadCapacityAutoScalingSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provisioned_read_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
     /// `ProvisionedWriteCapacityUnits`.
-    #[serde(
-        rename = "ProvisionedWriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provisioned_write_capacity_units: Option<i64>,
     /// `ProvisionedWriteCapacityAutoScalingSettings`.
-    #[serde(
-        rename = "ProvisionedWriteCapacityAutoScalingSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provisioned_write_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
 }
 
 /// The `ReplicaGlobalSecondaryIndexSettingsUpdate` structure. Every member is optional here; build one with
 /// `ReplicaGlobalSecondaryIndexSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ProvisionedReadCapacityUnits`.
-    #[serde(
-        rename = "ProvisionedReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_read_capacity_units: Option<i64>,
     /// `ProvisionedReadCapacityAutoScalingSettingsUpdate`.
-    #[serde(
-        rename = "ProvisionedReadCapacityAutoScalingSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_read_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
 }
 
 /// The `ReplicaNotFoundException` error. Every member is optional here; build one with
 /// `ReplicaNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ReplicaNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -5184,117 +3479,52 @@ pub struct ReplicaNotFoundException {
 /// The `ReplicaSettingsDescription` structure. Every member is optional here; build one with
 /// `ReplicaSettingsDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaSettingsDescription {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub region_name: Option<String>,
     /// `ReplicaStatus`.
-    #[serde(
-        rename = "ReplicaStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_status: Option<ReplicaStatus>,
     /// `ReplicaBillingModeSummary`.
-    #[serde(
-        rename = "ReplicaBillingModeSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_billing_mode_summary: Option<BillingModeSummary>,
     /// `ReplicaProvisionedReadCapacityUnits`.
-    #[serde(
-        rename = "ReplicaProvisionedReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_provisioned_read_capacity_units: Option<i64>,
     /// `ReplicaProvisionedReadCapacityAutoScalingSettings`.
-    #[serde(
-        rename = "ReplicaProvisionedReadCapacityAutoScalingSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_provisioned_read_capacity_auto_scaling_settings:
         Option<AutoScalingSettingsDescription>,
     /// `ReplicaProvisionedWriteCapacityUnits`.
-    #[serde(
-        rename = "ReplicaProvisionedWriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_provisioned_write_capacity_units: Option<i64>,
     /// `ReplicaProvisionedWriteCapacityAutoScalingSettings`.
-    #[serde(
-        rename = "ReplicaProvisionedWriteCapacityAutoScalingSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_provisioned_write_capacity_auto_scaling_settings:
         Option<AutoScalingSettingsDescription>,
     /// `ReplicaGlobalSecondaryIndexSettings`.
-    #[serde(
-        rename = "ReplicaGlobalSecondaryIndexSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_global_secondary_index_settings:
         Option<Vec<ReplicaGlobalSecondaryIndexSettingsDescription>>,
     /// `ReplicaTableClassSummary`.
-    #[serde(
-        rename = "ReplicaTableClassSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_table_class_summary: Option<TableClassSummary>,
 }
 
 /// The `ReplicaSettingsUpdate` structure. Every member is optional here; build one with
 /// `ReplicaSettingsUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaSettingsUpdate {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// `ReplicaProvisionedReadCapacityUnits`.
-    #[serde(
-        rename = "ReplicaProvisionedReadCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_provisioned_read_capacity_units: Option<i64>,
     /// `ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate`.
-    #[serde(
-        rename = "ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_provisioned_read_capacity_auto_scaling_settings_update:
         Option<AutoScalingSettingsUpdate>,
     /// `ReplicaGlobalSecondaryIndexSettingsUpdate`.
-    #[serde(
-        rename = "ReplicaGlobalSecondaryIndexSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_global_secondary_index_settings_update:
         Option<Vec<ReplicaGlobalSecondaryIndexSettingsUpdate>>,
     /// `ReplicaTableClass`.
-    #[serde(
-        rename = "ReplicaTableClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_table_class: Option<TableClass>,
 }
 
@@ -5327,23 +3557,22 @@ session_runtime::string_enum! {
 /// The `ReplicaUpdate` structure. Every member is optional here; build one with
 /// `ReplicaUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaUpdate {
     /// `Create`.
-    #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create: Option<CreateReplicaAction>,
     /// `Delete`.
-    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<DeleteReplicaAction>,
 }
 
 /// The `ReplicatedWriteConflictException` error. Every member is optional here; build one with
 /// `ReplicatedWriteConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ReplicatedWriteConflictException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -5353,33 +3582,28 @@ pub struct ReplicatedWriteConflictException {
 /// The `ReplicationGroupUpdate` structure. Every member is optional here; build one with
 /// `ReplicationGroupUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicationGroupUpdate {
     /// `Create`.
-    #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create: Option<CreateReplicationGroupMemberAction>,
     /// `Update`.
-    #[serde(rename = "Update", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update: Option<UpdateReplicationGroupMemberAction>,
     /// `Delete`.
-    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<DeleteReplicationGroupMemberAction>,
 }
 
 /// The `RequestLimitExceeded` error. Every member is optional here; build one with
 /// `RequestLimitExceeded { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct RequestLimitExceeded {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `ThrottlingReasons`.
-    #[serde(
-        rename = "ThrottlingReasons",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ThrottlingReasons")]
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -5389,10 +3613,9 @@ pub struct RequestLimitExceeded {
 /// The `ResourceInUseException` error. Every member is optional here; build one with
 /// `ResourceInUseException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ResourceInUseException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -5402,10 +3625,9 @@ pub struct ResourceInUseException {
 /// The `ResourceNotFoundException` error. Every member is optional here; build one with
 /// `ResourceNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ResourceNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -5415,220 +3637,120 @@ pub struct ResourceNotFoundException {
 /// The `RestoreSummary` structure. Every member is optional here; build one with
 /// `RestoreSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RestoreSummary {
     /// `SourceBackupArn`.
-    #[serde(
-        rename = "SourceBackupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_backup_arn: Option<String>,
     /// `SourceTableArn`.
-    #[serde(
-        rename = "SourceTableArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_table_arn: Option<String>,
     /// `RestoreDateTime` (required).
-    #[serde(
-        rename = "RestoreDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_date_time: Option<rt::Timestamp>,
     /// `RestoreInProgress` (required).
-    #[serde(
-        rename = "RestoreInProgress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_in_progress: Option<bool>,
 }
 
 /// The `RestoreTableFromBackupInput` structure. Every member is optional here; build one with
 /// `RestoreTableFromBackupInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RestoreTableFromBackupInput {
     /// `TargetTableName` (required).
-    #[serde(
-        rename = "TargetTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_table_name: Option<String>,
     /// `BackupArn` (required).
-    #[serde(rename = "BackupArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
     /// `BillingModeOverride`.
-    #[serde(
-        rename = "BillingModeOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode_override: Option<BillingMode>,
     /// `GlobalSecondaryIndexOverride`.
-    #[serde(
-        rename = "GlobalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
     /// `LocalSecondaryIndexOverride`.
-    #[serde(
-        rename = "LocalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
     /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput_override: Option<ProvisionedThroughput>,
     /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput_override: Option<OnDemandThroughput>,
     /// `SSESpecificationOverride`.
     #[serde(
         rename = "SSESpecificationOverride",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_specification_override: Option<SseSpecification>,
     /// `VectorIndexOverride`.
-    #[serde(
-        rename = "VectorIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_index_override: Option<Vec<VectorIndex>>,
 }
 
 /// The `RestoreTableFromBackupOutput` structure. Every member is optional here; build one with
 /// `RestoreTableFromBackupOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RestoreTableFromBackupOutput {
     /// `TableDescription`.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_description: Option<TableDescription>,
 }
 
 /// The `RestoreTableToPointInTimeInput` structure. Every member is optional here; build one with
 /// `RestoreTableToPointInTimeInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RestoreTableToPointInTimeInput {
     /// `SourceTableArn`.
-    #[serde(
-        rename = "SourceTableArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_table_arn: Option<String>,
     /// `SourceTableName`.
-    #[serde(
-        rename = "SourceTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_table_name: Option<String>,
     /// `TargetTableName` (required).
-    #[serde(
-        rename = "TargetTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_table_name: Option<String>,
     /// `UseLatestRestorableTime`.
-    #[serde(
-        rename = "UseLatestRestorableTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_latest_restorable_time: Option<bool>,
     /// `RestoreDateTime`.
-    #[serde(
-        rename = "RestoreDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_date_time: Option<rt::Timestamp>,
     /// `BillingModeOverride`.
-    #[serde(
-        rename = "BillingModeOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode_override: Option<BillingMode>,
     /// `GlobalSecondaryIndexOverride`.
-    #[serde(
-        rename = "GlobalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
     /// `LocalSecondaryIndexOverride`.
-    #[serde(
-        rename = "LocalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
     /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput_override: Option<ProvisionedThroughput>,
     /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput_override: Option<OnDemandThroughput>,
     /// `SSESpecificationOverride`.
     #[serde(
         rename = "SSESpecificationOverride",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_specification_override: Option<SseSpecification>,
     /// `VectorIndexOverride`.
-    #[serde(
-        rename = "VectorIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_index_override: Option<Vec<VectorIndex>>,
 }
 
 /// The `RestoreTableToPointInTimeOutput` structure. Every member is optional here; build one with
 /// `RestoreTableToPointInTimeOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RestoreTableToPointInTimeOutput {
     /// `TableDescription`.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_description: Option<TableDescription>,
 }
 
@@ -5683,24 +3805,16 @@ session_runtime::string_enum! {
 /// The `S3BucketSource` structure. Every member is optional here; build one with
 /// `S3BucketSource { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct S3BucketSource {
     /// `S3BucketOwner`.
-    #[serde(
-        rename = "S3BucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_owner: Option<String>,
     /// `S3Bucket` (required).
-    #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket: Option<String>,
     /// `S3KeyPrefix`.
-    #[serde(
-        rename = "S3KeyPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_key_prefix: Option<String>,
 }
 
@@ -5717,47 +3831,35 @@ session_runtime::string_enum! {
 /// The `SSEDescription` structure. Every member is optional here; build one with
 /// `SseDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SseDescription {
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SseStatus>,
     /// `SSEType`.
-    #[serde(rename = "SSEType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SSEType", skip_serializing_if = "Option::is_none")]
     pub sse_type: Option<SseType>,
     /// `KMSMasterKeyArn`.
-    #[serde(
-        rename = "KMSMasterKeyArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KMSMasterKeyArn", skip_serializing_if = "Option::is_none")]
     pub kms_master_key_arn: Option<String>,
     /// `InaccessibleEncryptionDateTime`.
-    #[serde(
-        rename = "InaccessibleEncryptionDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inaccessible_encryption_date_time: Option<rt::Timestamp>,
 }
 
 /// The `SSESpecification` structure. Every member is optional here; build one with
 /// `SseSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SseSpecification {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `SSEType`.
-    #[serde(rename = "SSEType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SSEType", skip_serializing_if = "Option::is_none")]
     pub sse_type: Option<SseType>,
     /// `KMSMasterKeyId`.
-    #[serde(
-        rename = "KMSMasterKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KMSMasterKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_master_key_id: Option<String>,
 }
 
@@ -5802,172 +3904,108 @@ session_runtime::string_enum! {
 /// The `ScanInput` structure. Every member is optional here; build one with
 /// `ScanInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ScanInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `AttributesToGet`.
-    #[serde(
-        rename = "AttributesToGet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_get: Option<Vec<String>>,
     /// `Limit`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// `Select`.
-    #[serde(rename = "Select", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<Select>,
     /// `ScanFilter`.
     #[serde(
-        rename = "ScanFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub scan_filter: Option<HashMap<String, Condition>>,
     /// `ConditionalOperator`.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<ConditionalOperator>,
     /// `ExclusiveStartKey`.
     #[serde(
-        rename = "ExclusiveStartKey",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub exclusive_start_key: Option<HashMap<String, AttributeValue>>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `TotalSegments`.
-    #[serde(
-        rename = "TotalSegments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_segments: Option<i32>,
     /// `Segment`.
-    #[serde(rename = "Segment", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<i32>,
     /// `ProjectionExpression`.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection_expression: Option<String>,
     /// `FilterExpression`.
-    #[serde(
-        rename = "FilterExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ConsistentRead`.
-    #[serde(
-        rename = "ConsistentRead",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consistent_read: Option<bool>,
 }
 
 /// The `ScanOutput` structure. Every member is optional here; build one with
 /// `ScanOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ScanOutput {
     /// `Items`.
-    #[serde(rename = "Items", default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<HashMap<String, AttributeValue>>>,
     /// `Count`.
-    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// `ScannedCount`.
-    #[serde(
-        rename = "ScannedCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scanned_count: Option<i32>,
     /// `LastEvaluatedKey`.
-    #[serde(
-        rename = "LastEvaluatedKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_evaluated_key: Option<HashMap<String, AttributeValue>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
 /// The `SearchResultItem` structure. Every member is optional here; build one with
 /// `SearchResultItem { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SearchResultItem {
     /// `Item`.
-    #[serde(rename = "Item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<HashMap<String, AttributeValue>>,
     /// `Score`.
-    #[serde(
-        rename = "Score",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub score: Option<f64>,
 }
 
 /// The `SearchSchemaElement` structure. Every member is optional here; build one with
 /// `SearchSchemaElement { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SearchSchemaElement {
     /// `AttributeName` (required).
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_name: Option<String>,
     /// `SearchSchemaElementType` (required).
-    #[serde(
-        rename = "SearchSchemaElementType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_schema_element_type: Option<SearchSchemaElementType>,
 }
 
@@ -5984,79 +4022,51 @@ session_runtime::string_enum! {
 /// The `SearchVectorsInput` structure. Every member is optional here; build one with
 /// `SearchVectorsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SearchVectorsInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ProjectionExpression`.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection_expression: Option<String>,
     /// `SearchVector` (required).
-    #[serde(
-        rename = "SearchVector",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_vector: Option<Vec<AttributeValue>>,
     /// `SearchConditionExpression`.
-    #[serde(
-        rename = "SearchConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_condition_expression: Option<String>,
     /// `TopK` (required).
-    #[serde(rename = "TopK", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_k: Option<i32>,
 }
 
 /// The `SearchVectorsOutput` structure. Every member is optional here; build one with
 /// `SearchVectorsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SearchVectorsOutput {
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<VectorCapacity>,
     /// `SearchResults`.
-    #[serde(
-        rename = "SearchResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub search_results: Option<Vec<SearchResultItem>>,
 }
 
@@ -6077,127 +4087,60 @@ session_runtime::string_enum! {
 /// The `SourceTableDetails` structure. Every member is optional here; build one with
 /// `SourceTableDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SourceTableDetails {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `TableId` (required).
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
     pub table_id: Option<String>,
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `TableSizeBytes`.
-    #[serde(
-        rename = "TableSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_size_bytes: Option<i64>,
     /// `KeySchema` (required).
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `TableCreationDateTime` (required).
-    #[serde(
-        rename = "TableCreationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_creation_date_time: Option<rt::Timestamp>,
     /// `ProvisionedThroughput` (required).
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
     pub item_count: Option<i64>,
     /// `BillingMode`.
-    #[serde(
-        rename = "BillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub billing_mode: Option<BillingMode>,
 }
 
 /// The `SourceTableFeatureDetails` structure. Every member is optional here; build one with
 /// `SourceTableFeatureDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SourceTableFeatureDetails {
     /// `LocalSecondaryIndexes`.
-    #[serde(
-        rename = "LocalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexInfo>>,
     /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexInfo>>,
     /// `StreamDescription`.
-    #[serde(
-        rename = "StreamDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub stream_description: Option<StreamSpecification>,
     /// `TimeToLiveDescription`.
-    #[serde(
-        rename = "TimeToLiveDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_live_description: Option<TimeToLiveDescription>,
     /// `SSEDescription`.
-    #[serde(
-        rename = "SSEDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEDescription")]
     pub sse_description: Option<SseDescription>,
     /// `VectorIndexes`.
-    #[serde(
-        rename = "VectorIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub vector_indexes: Option<Vec<VectorIndexInfo>>,
 }
 
 /// The `StreamSpecification` structure. Every member is optional here; build one with
 /// `StreamSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct StreamSpecification {
     /// `StreamEnabled` (required).
-    #[serde(
-        rename = "StreamEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_enabled: Option<bool>,
     /// `StreamViewType`.
-    #[serde(
-        rename = "StreamViewType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_view_type: Option<StreamViewType>,
 }
 
@@ -6218,10 +4161,9 @@ session_runtime::string_enum! {
 /// The `TableAlreadyExistsException` error. Every member is optional here; build one with
 /// `TableAlreadyExistsException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct TableAlreadyExistsException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6231,20 +4173,13 @@ pub struct TableAlreadyExistsException {
 /// The `TableAutoScalingDescription` structure. Every member is optional here; build one with
 /// `TableAutoScalingDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TableAutoScalingDescription {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `TableStatus`.
-    #[serde(
-        rename = "TableStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_status: Option<TableStatus>,
     /// `Replicas`.
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<Vec<ReplicaAutoScalingDescription>>,
 }
 
@@ -6261,279 +4196,150 @@ session_runtime::string_enum! {
 /// The `TableClassSummary` structure. Every member is optional here; build one with
 /// `TableClassSummary { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TableClassSummary {
     /// `TableClass`.
-    #[serde(
-        rename = "TableClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_class: Option<TableClass>,
     /// `LastUpdateDateTime`.
-    #[serde(
-        rename = "LastUpdateDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_date_time: Option<rt::Timestamp>,
 }
 
 /// The `TableCreationParameters` structure. Every member is optional here; build one with
 /// `TableCreationParameters { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TableCreationParameters {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `AttributeDefinitions` (required).
-    #[serde(
-        rename = "AttributeDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
     /// `KeySchema` (required).
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `BillingMode`.
-    #[serde(
-        rename = "BillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<BillingMode>,
     /// `ProvisionedThroughput`.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `SSESpecification`.
-    #[serde(
-        rename = "SSESpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSESpecification", skip_serializing_if = "Option::is_none")]
     pub sse_specification: Option<SseSpecification>,
     /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
     /// `VectorIndexes`.
-    #[serde(
-        rename = "VectorIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_indexes: Option<Vec<VectorIndex>>,
 }
 
 /// The `TableDescription` structure. Every member is optional here; build one with
 /// `TableDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TableDescription {
     /// `AttributeDefinitions`.
-    #[serde(
-        rename = "AttributeDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `KeySchema`.
-    #[serde(rename = "KeySchema", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_schema: Option<Vec<KeySchemaElement>>,
     /// `TableStatus`.
-    #[serde(
-        rename = "TableStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_status: Option<TableStatus>,
     /// `CreationDateTime`.
-    #[serde(
-        rename = "CreationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date_time: Option<rt::Timestamp>,
     /// `ProvisionedThroughput`.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<ProvisionedThroughputDescription>,
     /// `TableSizeBytes`.
-    #[serde(
-        rename = "TableSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_size_bytes: Option<i64>,
     /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_count: Option<i64>,
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `TableId`.
-    #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_id: Option<String>,
     /// `BillingModeSummary`.
-    #[serde(
-        rename = "BillingModeSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode_summary: Option<BillingModeSummary>,
     /// `LocalSecondaryIndexes`.
-    #[serde(
-        rename = "LocalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexDescription>>,
     /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexDescription>>,
     /// `StreamSpecification`.
-    #[serde(
-        rename = "StreamSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_specification: Option<StreamSpecification>,
     /// `LatestStreamLabel`.
-    #[serde(
-        rename = "LatestStreamLabel",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_stream_label: Option<String>,
     /// `LatestStreamArn`.
-    #[serde(
-        rename = "LatestStreamArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_stream_arn: Option<String>,
     /// `GlobalTableVersion`.
-    #[serde(
-        rename = "GlobalTableVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_version: Option<String>,
     /// `Replicas`.
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<Vec<ReplicaDescription>>,
     /// `GlobalTableWitnesses`.
-    #[serde(
-        rename = "GlobalTableWitnesses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_witnesses: Option<Vec<GlobalTableWitnessDescription>>,
     /// `GlobalTableSettingsReplicationMode`.
-    #[serde(
-        rename = "GlobalTableSettingsReplicationMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
     /// `RestoreSummary`.
-    #[serde(
-        rename = "RestoreSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_summary: Option<RestoreSummary>,
     /// `SSEDescription`.
-    #[serde(
-        rename = "SSEDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEDescription", skip_serializing_if = "Option::is_none")]
     pub sse_description: Option<SseDescription>,
     /// `ArchivalSummary`.
-    #[serde(
-        rename = "ArchivalSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archival_summary: Option<ArchivalSummary>,
     /// `TableClassSummary`.
-    #[serde(
-        rename = "TableClassSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_class_summary: Option<TableClassSummary>,
     /// `DeletionProtectionEnabled`.
-    #[serde(
-        rename = "DeletionProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
-    #[serde(
-        rename = "WarmThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<TableWarmThroughputDescription>,
     /// `MultiRegionConsistency`.
-    #[serde(
-        rename = "MultiRegionConsistency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_region_consistency: Option<MultiRegionConsistency>,
     /// `VectorIndexes`.
-    #[serde(
-        rename = "VectorIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_indexes: Option<Vec<VectorIndexDescription>>,
 }
 
 /// The `TableInUseException` error. Every member is optional here; build one with
 /// `TableInUseException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct TableInUseException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6543,10 +4349,9 @@ pub struct TableInUseException {
 /// The `TableNotFoundException` error. Every member is optional here; build one with
 /// `TableNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct TableNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6578,71 +4383,53 @@ session_runtime::string_enum! {
 /// The `TableWarmThroughputDescription` structure. Every member is optional here; build one with
 /// `TableWarmThroughputDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TableWarmThroughputDescription {
     /// `ReadUnitsPerSecond`.
-    #[serde(
-        rename = "ReadUnitsPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_units_per_second: Option<i64>,
     /// `WriteUnitsPerSecond`.
-    #[serde(
-        rename = "WriteUnitsPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_units_per_second: Option<i64>,
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TableStatus>,
 }
 
 /// The `Tag` structure. Every member is optional here; build one with
 /// `Tag { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Tag {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value` (required).
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// The `TagResourceInput` structure. Every member is optional here; build one with
 /// `TagResourceInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TagResourceInput {
     /// `ResourceArn` (required).
-    #[serde(
-        rename = "ResourceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<String>,
     /// `Tags` (required).
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
 /// The `ThrottlingException` error. Every member is optional here; build one with
 /// `ThrottlingException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "camelCase")]
 pub struct ThrottlingException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `throttlingReasons`.
-    #[serde(
-        rename = "throttlingReasons",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6652,51 +4439,35 @@ pub struct ThrottlingException {
 /// The `ThrottlingReason` structure. Every member is optional here; build one with
 /// `ThrottlingReason { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ThrottlingReason {
     /// `reason`.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `resource`.
-    #[serde(rename = "resource", default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
 }
 
 /// The `TimeToLiveDescription` structure. Every member is optional here; build one with
 /// `TimeToLiveDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TimeToLiveDescription {
     /// `TimeToLiveStatus`.
-    #[serde(
-        rename = "TimeToLiveStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_live_status: Option<TimeToLiveStatus>,
     /// `AttributeName`.
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub attribute_name: Option<String>,
 }
 
 /// The `TimeToLiveSpecification` structure. Every member is optional here; build one with
 /// `TimeToLiveSpecification { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TimeToLiveSpecification {
     /// `Enabled` (required).
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `AttributeName` (required).
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_name: Option<String>,
 }
 
@@ -6717,144 +4488,94 @@ session_runtime::string_enum! {
 /// The `TransactGetItem` structure. Every member is optional here; build one with
 /// `TransactGetItem { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TransactGetItem {
     /// `Get` (required).
-    #[serde(rename = "Get", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub get: Option<Get>,
 }
 
 /// The `TransactGetItemsInput` structure. Every member is optional here; build one with
 /// `TransactGetItemsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TransactGetItemsInput {
     /// `TransactItems` (required).
-    #[serde(
-        rename = "TransactItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transact_items: Option<Vec<TransactGetItem>>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
 /// The `TransactGetItemsOutput` structure. Every member is optional here; build one with
 /// `TransactGetItemsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TransactGetItemsOutput {
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
     /// `Responses`.
-    #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<ItemResponse>>,
 }
 
 /// The `TransactWriteItem` structure. Every member is optional here; build one with
 /// `TransactWriteItem { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TransactWriteItem {
     /// `ConditionCheck`.
-    #[serde(
-        rename = "ConditionCheck",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_check: Option<ConditionCheck>,
     /// `Put`.
-    #[serde(rename = "Put", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub put: Option<Put>,
     /// `Delete`.
-    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<Delete>,
     /// `Update`.
-    #[serde(rename = "Update", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update: Option<Update>,
 }
 
 /// The `TransactWriteItemsInput` structure. Every member is optional here; build one with
 /// `TransactWriteItemsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TransactWriteItemsInput {
     /// `TransactItems` (required).
-    #[serde(
-        rename = "TransactItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transact_items: Option<Vec<TransactWriteItem>>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `ReturnItemCollectionMetrics`.
-    #[serde(
-        rename = "ReturnItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// `ClientRequestToken`.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_request_token: Option<String>,
 }
 
 /// The `TransactWriteItemsOutput` structure. Every member is optional here; build one with
 /// `TransactWriteItemsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TransactWriteItemsOutput {
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
     /// `ItemCollectionMetrics`.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub item_collection_metrics: Option<HashMap<String, Vec<ItemCollectionMetrics>>>,
 }
 
 /// The `TransactionCanceledException` error. Every member is optional here; build one with
 /// `TransactionCanceledException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TransactionCanceledException {
     /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `CancellationReasons`.
-    #[serde(
-        rename = "CancellationReasons",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cancellation_reasons: Option<Vec<CancellationReason>>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6864,10 +4585,9 @@ pub struct TransactionCanceledException {
 /// The `TransactionConflictException` error. Every member is optional here; build one with
 /// `TransactionConflictException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct TransactionConflictException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6877,10 +4597,9 @@ pub struct TransactionConflictException {
 /// The `TransactionInProgressException` error. Every member is optional here; build one with
 /// `TransactionInProgressException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TransactionInProgressException {
     /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6890,754 +4609,460 @@ pub struct TransactionInProgressException {
 /// The `UntagResourceInput` structure. Every member is optional here; build one with
 /// `UntagResourceInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UntagResourceInput {
     /// `ResourceArn` (required).
-    #[serde(
-        rename = "ResourceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<String>,
     /// `TagKeys` (required).
-    #[serde(rename = "TagKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_keys: Option<Vec<String>>,
 }
 
 /// The `Update` structure. Every member is optional here; build one with
 /// `Update { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Update {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub key: Option<HashMap<String, AttributeValue>>,
     /// `UpdateExpression` (required).
-    #[serde(
-        rename = "UpdateExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_expression: Option<String>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `ConditionExpression`.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `UpdateContinuousBackupsInput` structure. Every member is optional here; build one with
 /// `UpdateContinuousBackupsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateContinuousBackupsInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `PointInTimeRecoverySpecification` (required).
-    #[serde(
-        rename = "PointInTimeRecoverySpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub point_in_time_recovery_specification: Option<PointInTimeRecoverySpecification>,
 }
 
 /// The `UpdateContinuousBackupsOutput` structure. Every member is optional here; build one with
 /// `UpdateContinuousBackupsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateContinuousBackupsOutput {
     /// `ContinuousBackupsDescription`.
-    #[serde(
-        rename = "ContinuousBackupsDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
 
 /// The `UpdateContributorInsightsInput` structure. Every member is optional here; build one with
 /// `UpdateContributorInsightsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateContributorInsightsInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ContributorInsightsAction` (required).
-    #[serde(
-        rename = "ContributorInsightsAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributor_insights_action: Option<ContributorInsightsAction>,
     /// `ContributorInsightsMode`.
-    #[serde(
-        rename = "ContributorInsightsMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 
 /// The `UpdateContributorInsightsOutput` structure. Every member is optional here; build one with
 /// `UpdateContributorInsightsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateContributorInsightsOutput {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ContributorInsightsStatus`.
-    #[serde(
-        rename = "ContributorInsightsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
     /// `ContributorInsightsMode`.
-    #[serde(
-        rename = "ContributorInsightsMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 
 /// The `UpdateGlobalSecondaryIndexAction` structure. Every member is optional here; build one with
 /// `UpdateGlobalSecondaryIndexAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateGlobalSecondaryIndexAction {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `ProvisionedThroughput`.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
-    #[serde(
-        rename = "WarmThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<WarmThroughput>,
 }
 
 /// The `UpdateGlobalTableInput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateGlobalTableInput {
     /// `GlobalTableName` (required).
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_name: Option<String>,
     /// `ReplicaUpdates` (required).
-    #[serde(
-        rename = "ReplicaUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_updates: Option<Vec<ReplicaUpdate>>,
 }
 
 /// The `UpdateGlobalTableOutput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateGlobalTableOutput {
     /// `GlobalTableDescription`.
-    #[serde(
-        rename = "GlobalTableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_table_description: Option<GlobalTableDescription>,
 }
 
 /// The `UpdateGlobalTableSettingsInput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableSettingsInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateGlobalTableSettingsInput {
     /// `GlobalTableName` (required).
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_name: Option<String>,
     /// `GlobalTableBillingMode`.
-    #[serde(
-        rename = "GlobalTableBillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_billing_mode: Option<BillingMode>,
     /// `GlobalTableProvisionedWriteCapacityUnits`.
-    #[serde(
-        rename = "GlobalTableProvisionedWriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_provisioned_write_capacity_units: Option<i64>,
     /// `GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate`.
-    #[serde(
-        rename = "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_provisioned_write_capacity_auto_scaling_settings_update:
         Option<AutoScalingSettingsUpdate>,
     /// `GlobalTableGlobalSecondaryIndexSettingsUpdate`.
-    #[serde(
-        rename = "GlobalTableGlobalSecondaryIndexSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_global_secondary_index_settings_update:
         Option<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>>,
     /// `ReplicaSettingsUpdate`.
-    #[serde(
-        rename = "ReplicaSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_settings_update: Option<Vec<ReplicaSettingsUpdate>>,
 }
 
 /// The `UpdateGlobalTableSettingsOutput` structure. Every member is optional here; build one with
 /// `UpdateGlobalTableSettingsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateGlobalTableSettingsOutput {
     /// `GlobalTableName`.
-    #[serde(
-        rename = "GlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub global_table_name: Option<String>,
     /// `ReplicaSettings`.
-    #[serde(
-        rename = "ReplicaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
 }
 
 /// The `UpdateItemInput` structure. Every member is optional here; build one with
 /// `UpdateItemInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateItemInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub key: Option<HashMap<String, AttributeValue>>,
     /// `AttributeUpdates`.
     #[serde(
-        rename = "AttributeUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub attribute_updates: Option<HashMap<String, AttributeValueUpdate>>,
     /// `Expected`.
-    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub expected: Option<HashMap<String, ExpectedAttributeValue>>,
     /// `ConditionalOperator`.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<ConditionalOperator>,
     /// `ReturnValues`.
-    #[serde(
-        rename = "ReturnValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values: Option<ReturnValue>,
     /// `ReturnConsumedCapacity`.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// `ReturnItemCollectionMetrics`.
-    #[serde(
-        rename = "ReturnItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// `UpdateExpression`.
-    #[serde(
-        rename = "UpdateExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_expression: Option<String>,
     /// `ConditionExpression`.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
     /// `ExpressionAttributeNames`.
     #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_names: Option<HashMap<String, String>>,
     /// `ExpressionAttributeValues`.
     #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub expression_attribute_values: Option<HashMap<String, AttributeValue>>,
     /// `ReturnValuesOnConditionCheckFailure`.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
 /// The `UpdateItemOutput` structure. Every member is optional here; build one with
 /// `UpdateItemOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateItemOutput {
     /// `Attributes`.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub attributes: Option<HashMap<String, AttributeValue>>,
     /// `ConsumedCapacity`.
-    #[serde(
-        rename = "ConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// `ItemCollectionMetrics`.
-    #[serde(
-        rename = "ItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
 /// The `UpdateKinesisStreamingConfiguration` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateKinesisStreamingConfiguration {
     /// `ApproximateCreationDateTimePrecision`.
-    #[serde(
-        rename = "ApproximateCreationDateTimePrecision",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approximate_creation_date_time_precision: Option<ApproximateCreationDateTimePrecision>,
 }
 
 /// The `UpdateKinesisStreamingDestinationInput` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingDestinationInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateKinesisStreamingDestinationInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `StreamArn` (required).
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_arn: Option<String>,
     /// `UpdateKinesisStreamingConfiguration`.
-    #[serde(
-        rename = "UpdateKinesisStreamingConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_kinesis_streaming_configuration: Option<UpdateKinesisStreamingConfiguration>,
 }
 
 /// The `UpdateKinesisStreamingDestinationOutput` structure. Every member is optional here; build one with
 /// `UpdateKinesisStreamingDestinationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateKinesisStreamingDestinationOutput {
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `StreamArn`.
-    #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
     pub stream_arn: Option<String>,
     /// `DestinationStatus`.
-    #[serde(
-        rename = "DestinationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub destination_status: Option<DestinationStatus>,
     /// `UpdateKinesisStreamingConfiguration`.
-    #[serde(
-        rename = "UpdateKinesisStreamingConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub update_kinesis_streaming_configuration: Option<UpdateKinesisStreamingConfiguration>,
 }
 
 /// The `UpdateReplicationGroupMemberAction` structure. Every member is optional here; build one with
 /// `UpdateReplicationGroupMemberAction { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateReplicationGroupMemberAction {
     /// `RegionName` (required).
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// `KMSMasterKeyId`.
-    #[serde(
-        rename = "KMSMasterKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KMSMasterKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_master_key_id: Option<String>,
     /// `ProvisionedThroughputOverride`.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// `OnDemandThroughputOverride`.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// `GlobalSecondaryIndexes`.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
     /// `TableClassOverride`.
-    #[serde(
-        rename = "TableClassOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_class_override: Option<TableClass>,
 }
 
 /// The `UpdateTableInput` structure. Every member is optional here; build one with
 /// `UpdateTableInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateTableInput {
     /// `AttributeDefinitions`.
-    #[serde(
-        rename = "AttributeDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `BillingMode`.
-    #[serde(
-        rename = "BillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<BillingMode>,
     /// `ProvisionedThroughput`.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// `GlobalSecondaryIndexUpdates`.
-    #[serde(
-        rename = "GlobalSecondaryIndexUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_index_updates: Option<Vec<GlobalSecondaryIndexUpdate>>,
     /// `StreamSpecification`.
-    #[serde(
-        rename = "StreamSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_specification: Option<StreamSpecification>,
     /// `SSESpecification`.
-    #[serde(
-        rename = "SSESpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSESpecification", skip_serializing_if = "Option::is_none")]
     pub sse_specification: Option<SseSpecification>,
     /// `ReplicaUpdates`.
-    #[serde(
-        rename = "ReplicaUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_updates: Option<Vec<ReplicationGroupUpdate>>,
     /// `TableClass`.
-    #[serde(
-        rename = "TableClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_class: Option<TableClass>,
     /// `DeletionProtectionEnabled`.
-    #[serde(
-        rename = "DeletionProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
     /// `MultiRegionConsistency`.
-    #[serde(
-        rename = "MultiRegionConsistency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_region_consistency: Option<MultiRegionConsistency>,
     /// `GlobalTableWitnessUpdates`.
-    #[serde(
-        rename = "GlobalTableWitnessUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_witness_updates: Option<Vec<GlobalTableWitnessGroupUpdate>>,
     /// `OnDemandThroughput`.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// `WarmThroughput`.
-    #[serde(
-        rename = "WarmThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<WarmThroughput>,
     /// `GlobalTableSettingsReplicationMode`.
-    #[serde(
-        rename = "GlobalTableSettingsReplicationMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_table_settings_replication_mode: Option<GlobalTableSettingsReplicationMode>,
     /// `VectorIndexUpdates`.
-    #[serde(
-        rename = "VectorIndexUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_index_updates: Option<Vec<VectorIndexUpdate>>,
 }
 
 /// The `UpdateTableOutput` structure. Every member is optional here; build one with
 /// `UpdateTableOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateTableOutput {
     /// `TableDescription`.
-    #[serde(
-        rename = "TableDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_description: Option<TableDescription>,
 }
 
 /// The `UpdateTableReplicaAutoScalingInput` structure. Every member is optional here; build one with
 /// `UpdateTableReplicaAutoScalingInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateTableReplicaAutoScalingInput {
     /// `GlobalSecondaryIndexUpdates`.
-    #[serde(
-        rename = "GlobalSecondaryIndexUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_secondary_index_updates: Option<Vec<GlobalSecondaryIndexAutoScalingUpdate>>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `ProvisionedWriteCapacityAutoScalingUpdate`.
-    #[serde(
-        rename = "ProvisionedWriteCapacityAutoScalingUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_write_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
     /// `ReplicaUpdates`.
-    #[serde(
-        rename = "ReplicaUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_updates: Option<Vec<ReplicaAutoScalingUpdate>>,
 }
 
 /// The `UpdateTableReplicaAutoScalingOutput` structure. Every member is optional here; build one with
 /// `UpdateTableReplicaAutoScalingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// `TableAutoScalingDescription`.
-    #[serde(
-        rename = "TableAutoScalingDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
 
 /// The `UpdateTimeToLiveInput` structure. Every member is optional here; build one with
 /// `UpdateTimeToLiveInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateTimeToLiveInput {
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `TimeToLiveSpecification` (required).
-    #[serde(
-        rename = "TimeToLiveSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
 }
 
 /// The `UpdateTimeToLiveOutput` structure. Every member is optional here; build one with
 /// `UpdateTimeToLiveOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateTimeToLiveOutput {
     /// `TimeToLiveSpecification`.
-    #[serde(
-        rename = "TimeToLiveSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
 }
 
 /// The `VectorAttributeDefinition` structure. Every member is optional here; build one with
 /// `VectorAttributeDefinition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct VectorAttributeDefinition {
     /// `AttributeName` (required).
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_name: Option<String>,
 }
 
 /// The `VectorCapacity` structure. Every member is optional here; build one with
 /// `VectorCapacity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct VectorCapacity {
     /// `VectorSearchRequestBytes`.
-    #[serde(
-        rename = "VectorSearchRequestBytes",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub vector_search_request_bytes: Option<f64>,
     /// `VectorWriteRequestBytes`.
-    #[serde(
-        rename = "VectorWriteRequestBytes",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::float_format::f64_opt"
-    )]
     pub vector_write_request_bytes: Option<f64>,
 }
 
@@ -7656,196 +5081,110 @@ session_runtime::string_enum! {
 /// The `VectorIndex` structure. Every member is optional here; build one with
 /// `VectorIndex { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct VectorIndex {
     /// `IndexName` (required).
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `VectorAttribute` (required).
-    #[serde(
-        rename = "VectorAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_attribute: Option<VectorAttributeDefinition>,
     /// `SearchSchema`.
-    #[serde(
-        rename = "SearchSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_schema: Option<Vec<SearchSchemaElement>>,
     /// `Projection` (required).
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     /// `Dimensions` (required).
-    #[serde(
-        rename = "Dimensions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<i64>,
     /// `DistanceFunction` (required).
-    #[serde(
-        rename = "DistanceFunction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_function: Option<VectorDistanceFunction>,
 }
 
 /// The `VectorIndexDescription` structure. Every member is optional here; build one with
 /// `VectorIndexDescription { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct VectorIndexDescription {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `SearchSchema`.
-    #[serde(
-        rename = "SearchSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_schema: Option<Vec<SearchSchemaElement>>,
     /// `Projection`.
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     /// `VectorAttribute`.
-    #[serde(
-        rename = "VectorAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vector_attribute: Option<VectorAttributeDefinition>,
     /// `Dimensions`.
-    #[serde(
-        rename = "Dimensions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<i64>,
     /// `DistanceFunction`.
-    #[serde(
-        rename = "DistanceFunction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_function: Option<VectorDistanceFunction>,
     /// `IndexStatus`.
-    #[serde(
-        rename = "IndexStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_status: Option<IndexStatus>,
     /// `Backfilling`.
-    #[serde(
-        rename = "Backfilling",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backfilling: Option<bool>,
     /// `IndexSizeBytes`.
-    #[serde(
-        rename = "IndexSizeBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_size_bytes: Option<i64>,
     /// `ItemCount`.
-    #[serde(rename = "ItemCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_count: Option<i64>,
     /// `IndexArn`.
-    #[serde(rename = "IndexArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_arn: Option<String>,
 }
 
 /// The `VectorIndexInfo` structure. Every member is optional here; build one with
 /// `VectorIndexInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct VectorIndexInfo {
     /// `IndexName`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// `VectorAttribute`.
-    #[serde(
-        rename = "VectorAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub vector_attribute: Option<VectorAttributeDefinition>,
     /// `SearchSchema`.
-    #[serde(
-        rename = "SearchSchema",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub search_schema: Option<Vec<SearchSchemaElement>>,
     /// `Projection`.
-    #[serde(
-        rename = "Projection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub projection: Option<Projection>,
     /// `Dimensions`.
-    #[serde(
-        rename = "Dimensions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub dimensions: Option<i64>,
     /// `DistanceFunction`.
-    #[serde(
-        rename = "DistanceFunction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub distance_function: Option<VectorDistanceFunction>,
 }
 
 /// The `VectorIndexUpdate` structure. Every member is optional here; build one with
 /// `VectorIndexUpdate { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct VectorIndexUpdate {
     /// `Create`.
-    #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create: Option<CreateVectorIndexAction>,
     /// `Delete`.
-    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<DeleteVectorIndexAction>,
 }
 
 /// The `WarmThroughput` structure. Every member is optional here; build one with
 /// `WarmThroughput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct WarmThroughput {
     /// `ReadUnitsPerSecond`.
-    #[serde(
-        rename = "ReadUnitsPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_units_per_second: Option<i64>,
     /// `WriteUnitsPerSecond`.
-    #[serde(
-        rename = "WriteUnitsPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_units_per_second: Option<i64>,
 }
 
@@ -7864,20 +5203,12 @@ session_runtime::string_enum! {
 /// The `WriteRequest` structure. Every member is optional here; build one with
 /// `WriteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct WriteRequest {
     /// `PutRequest`.
-    #[serde(
-        rename = "PutRequest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub put_request: Option<PutRequest>,
     /// `DeleteRequest`.
-    #[serde(
-        rename = "DeleteRequest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_request: Option<DeleteRequest>,
 }

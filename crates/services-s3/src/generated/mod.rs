@@ -3,7 +3,7 @@
 
 mod endpoints;
 pub mod operations;
-pub(crate) mod schema;
+pub(crate) mod tables;
 pub mod types;
 pub mod waiters;
 pub(crate) use endpoints::endpoint_rules;

@@ -5,10195 +5,1358 @@
 
 use std::collections::HashMap;
 
-use session_runtime::{self as rt, ModeledError as _, OperationError};
-use session_tower::{Client, ServiceError};
+use session_runtime::{self as rt, OperationError};
 
 #[allow(unused_imports)]
 use super::types::*;
 
-impl crate::S3Client {
-    /// `AbortMultipartUpload` (`DELETE /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`, `UploadId`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/AbortMultipartUpload)
-    pub fn abort_multipart_upload(&self) -> AbortMultipartUploadCall {
-        AbortMultipartUploadCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `AbortMultipartUpload` call being set up: set members, then [`send`](AbortMultipartUploadCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct AbortMultipartUploadCall {
-    client: Client,
-    input: AbortMultipartUploadRequest,
-}
-
-impl AbortMultipartUploadCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `IfMatchInitiatedTime`.
-    pub fn if_match_initiated_time(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.if_match_initiated_time = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &AbortMultipartUploadRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: AbortMultipartUploadRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`AbortMultipartUploadError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<AbortMultipartUploadOutput, OperationError<AbortMultipartUploadError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("AbortMultipartUpload", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("AbortMultipartUpload", "Key").into());
-        }
-        if input.upload_id.is_none() {
-            return Err(rt::missing_member("AbortMultipartUpload", "UploadId").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "AbortMultipartUpload",
-            method: "DELETE",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(4),
-            output: Some(3),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("AbortMultipartUploadRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `AbortMultipartUpload` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum AbortMultipartUploadError {
-    /// `NoSuchUpload`
-    NoSuchUpload(NoSuchUpload),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for AbortMultipartUploadError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchUpload") => Self::NoSuchUpload(NoSuchUpload {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 452, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchUpload(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::call_type! {
+    /// A `AbortMultipartUpload` call being set up: set members, then [`send`](AbortMultipartUploadCall::send).
+    AbortMultipartUploadCall(AbortMultipartUploadRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set upload_id: String = "UploadId";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set if_match_initiated_time: rt::Timestamp = "IfMatchInitiatedTime";
+    }
+}
+
+rt::send_fn!(AbortMultipartUploadCall(crate::generated::tables::SERVICE, 0) -> AbortMultipartUploadOutput, AbortMultipartUploadError);
+
+rt::modeled_errors! {
+    /// The errors `AbortMultipartUpload` is modeled to return, and any other the service sends.
+    AbortMultipartUploadError(crate::generated::tables::SERVICE) {
+        NoSuchUpload = 452,
+    }
+}
+
+rt::call_type! {
+    returning /// A `CompleteMultipartUpload` call being set up: set members, then [`send`](CompleteMultipartUploadCall::send).
+    CompleteMultipartUploadCall(CompleteMultipartUploadRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set multipart_upload: CompletedMultipartUpload = "MultipartUpload";
+        set upload_id: String = "UploadId";
+        set checksum_crc32: String = "ChecksumCRC32";
+        set checksum_crc32_c: String = "ChecksumCRC32C";
+        set checksum_crc64_nvme: String = "ChecksumCRC64NVME";
+        set checksum_sha1: String = "ChecksumSHA1";
+        set checksum_sha256: String = "ChecksumSHA256";
+        set checksum_sha512: String = "ChecksumSHA512";
+        set checksum_md5: String = "ChecksumMD5";
+        set checksum_xxhash64: String = "ChecksumXXHASH64";
+        set checksum_xxhash3: String = "ChecksumXXHASH3";
+        set checksum_xxhash128: String = "ChecksumXXHASH128";
+        set checksum_type: ChecksumType = "ChecksumType";
+        set mpu_object_size: i64 = "MpuObjectSize";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set if_match: String = "IfMatch";
+        set if_none_match: String = "IfNoneMatch";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+    }
+}
+
+rt::send_fn!(CompleteMultipartUploadCall(crate::generated::tables::SERVICE, 1) -> CompleteMultipartUploadOutput, CompleteMultipartUploadError);
+
+rt::modeled_errors! {
+    /// The errors `CompleteMultipartUpload` is modeled to return, and any other the service sends.
+    CompleteMultipartUploadError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `CopyObject` call being set up: set members, then [`send`](CopyObjectCall::send).
+    CopyObjectCall(CopyObjectRequest) {
+        set acl: ObjectCannedAcl = "ACL";
+        set bucket: String = "Bucket";
+        set cache_control: String = "CacheControl";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set content_disposition: String = "ContentDisposition";
+        set content_encoding: String = "ContentEncoding";
+        set content_language: String = "ContentLanguage";
+        set content_type: String = "ContentType";
+        set copy_source: String = "CopySource";
+        set copy_source_if_match: String = "CopySourceIfMatch";
+        set copy_source_if_modified_since: rt::Timestamp = "CopySourceIfModifiedSince";
+        set copy_source_if_none_match: String = "CopySourceIfNoneMatch";
+        set copy_source_if_unmodified_since: rt::Timestamp = "CopySourceIfUnmodifiedSince";
+        set expires: rt::Timestamp = "Expires";
+        set grant_full_control: String = "GrantFullControl";
+        set grant_read: String = "GrantRead";
+        set grant_read_acp: String = "GrantReadACP";
+        set grant_write_acp: String = "GrantWriteACP";
+        set if_match: String = "IfMatch";
+        set if_none_match: String = "IfNoneMatch";
+        set key: String = "Key";
+        set metadata: HashMap<String, String> = "Metadata";
+        set metadata_directive: MetadataDirective = "MetadataDirective";
+        set tagging_directive: TaggingDirective = "TaggingDirective";
+        set annotation_directive: AnnotationDirective = "AnnotationDirective";
+        set server_side_encryption: ServerSideEncryption = "ServerSideEncryption";
+        set storage_class: StorageClass = "StorageClass";
+        set website_redirect_location: String = "WebsiteRedirectLocation";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set ssekms_key_id: String = "SSEKMSKeyId";
+        set ssekms_encryption_context: String = "SSEKMSEncryptionContext";
+        set bucket_key_enabled: bool = "BucketKeyEnabled";
+        set copy_source_sse_customer_algorithm: String = "CopySourceSSECustomerAlgorithm";
+        set copy_source_sse_customer_key: String = "CopySourceSSECustomerKey";
+        set copy_source_sse_customer_key_md5: String = "CopySourceSSECustomerKeyMD5";
+        set request_payer: RequestPayer = "RequestPayer";
+        set tagging: String = "Tagging";
+        set object_lock_mode: ObjectLockMode = "ObjectLockMode";
+        set object_lock_retain_until_date: rt::Timestamp = "ObjectLockRetainUntilDate";
+        set object_lock_legal_hold_status: ObjectLockLegalHoldStatus = "ObjectLockLegalHoldStatus";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set expected_source_bucket_owner: String = "ExpectedSourceBucketOwner";
     }
-}
-
-impl std::fmt::Display for AbortMultipartUploadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
 }
 
-impl std::error::Error for AbortMultipartUploadError {}
+rt::send_fn!(CopyObjectCall(crate::generated::tables::SERVICE, 2) -> CopyObjectOutput, CopyObjectError);
 
-impl crate::S3Client {
-    /// `CompleteMultipartUpload` (`POST /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`, `UploadId`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CompleteMultipartUpload)
-    pub fn complete_multipart_upload(&self) -> CompleteMultipartUploadCall {
-        CompleteMultipartUploadCall {
-            client: self.client.clone(),
-            input: Default::default(),
-            ret: (),
-        }
+rt::modeled_errors! {
+    /// The errors `CopyObject` is modeled to return, and any other the service sends.
+    CopyObjectError(crate::generated::tables::SERVICE) {
+        ObjectNotInActiveTierError = 483,
+    }
+}
+
+rt::call_type! {
+    returning /// A `CreateBucket` call being set up: set members, then [`send`](CreateBucketCall::send).
+    CreateBucketCall(CreateBucketRequest) {
+        set acl: BucketCannedAcl = "ACL";
+        set bucket: String = "Bucket";
+        set create_bucket_configuration: CreateBucketConfiguration = "CreateBucketConfiguration";
+        set grant_full_control: String = "GrantFullControl";
+        set grant_read: String = "GrantRead";
+        set grant_read_acp: String = "GrantReadACP";
+        set grant_write: String = "GrantWrite";
+        set grant_write_acp: String = "GrantWriteACP";
+        set object_lock_enabled_for_bucket: bool = "ObjectLockEnabledForBucket";
+        set object_ownership: ObjectOwnership = "ObjectOwnership";
+        set bucket_namespace: BucketNamespace = "BucketNamespace";
     }
 }
 
-/// A `CompleteMultipartUpload` call being set up: set members, then [`send`](CompleteMultipartUploadCall::send). `R` is
-/// `()` for a plain call; a resource action sets it to the resource that made the call, and
-/// its `send` returns the resource the model names.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CompleteMultipartUploadCall<R = ()> {
-    client: Client,
-    input: CompleteMultipartUploadRequest,
-    ret: R,
-}
+rt::send_fn!(CreateBucketCall(crate::generated::tables::SERVICE, 3) -> CreateBucketOutput, CreateBucketError);
 
-impl<R> CompleteMultipartUploadCall<R> {
-    /// The same call, made for `ret`.
-    pub(crate) fn returning<T>(self, ret: T) -> CompleteMultipartUploadCall<T> {
-        CompleteMultipartUploadCall {
-            client: self.client,
-            input: self.input,
-            ret,
-        }
+rt::modeled_errors! {
+    /// The errors `CreateBucket` is modeled to return, and any other the service sends.
+    CreateBucketError(crate::generated::tables::SERVICE) {
+        BucketAlreadyExists = 49,
+        BucketAlreadyOwnedByYou = 50,
     }
+}
 
-    /// The plain call, and what it was made for.
-    pub(crate) fn into_plain(self) -> (CompleteMultipartUploadCall, R) {
-        (
-            CompleteMultipartUploadCall {
-                client: self.client,
-                input: self.input,
-                ret: (),
-            },
-            self.ret,
-        )
+rt::call_type! {
+    /// A `CreateBucketMetadataConfiguration` call being set up: set members, then [`send`](CreateBucketMetadataConfigurationCall::send).
+    CreateBucketMetadataConfigurationCall(CreateBucketMetadataConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set metadata_configuration: MetadataConfiguration = "MetadataConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
+rt::send_fn!(CreateBucketMetadataConfigurationCall(crate::generated::tables::SERVICE, 4) -> rt::Empty, CreateBucketMetadataConfigurationError);
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `CreateBucketMetadataConfiguration` is modeled to return, and any other the service sends.
+    CreateBucketMetadataConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `MultipartUpload`.
-    pub fn multipart_upload(mut self, value: impl Into<CompletedMultipartUpload>) -> Self {
-        self.input.multipart_upload = Some(value.into());
-        self
+rt::call_type! {
+    /// A `CreateBucketMetadataTableConfiguration` call being set up: set members, then [`send`](CreateBucketMetadataTableConfigurationCall::send).
+    CreateBucketMetadataTableConfigurationCall(CreateBucketMetadataTableConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set metadata_table_configuration: MetadataTableConfiguration = "MetadataTableConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
-        self
-    }
+rt::send_fn!(CreateBucketMetadataTableConfigurationCall(crate::generated::tables::SERVICE, 5) -> rt::Empty, CreateBucketMetadataTableConfigurationError);
 
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32 = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `CreateBucketMetadataTableConfiguration` is modeled to return, and any other the service sends.
+    CreateBucketMetadataTableConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32_c = Some(value.into());
-        self
+rt::call_type! {
+    returning /// A `CreateMultipartUpload` call being set up: set members, then [`send`](CreateMultipartUploadCall::send).
+    CreateMultipartUploadCall(CreateMultipartUploadRequest) {
+        set acl: ObjectCannedAcl = "ACL";
+        set bucket: String = "Bucket";
+        set cache_control: String = "CacheControl";
+        set content_disposition: String = "ContentDisposition";
+        set content_encoding: String = "ContentEncoding";
+        set content_language: String = "ContentLanguage";
+        set content_type: String = "ContentType";
+        set expires: rt::Timestamp = "Expires";
+        set grant_full_control: String = "GrantFullControl";
+        set grant_read: String = "GrantRead";
+        set grant_read_acp: String = "GrantReadACP";
+        set grant_write_acp: String = "GrantWriteACP";
+        set key: String = "Key";
+        set metadata: HashMap<String, String> = "Metadata";
+        set server_side_encryption: ServerSideEncryption = "ServerSideEncryption";
+        set storage_class: StorageClass = "StorageClass";
+        set website_redirect_location: String = "WebsiteRedirectLocation";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set ssekms_key_id: String = "SSEKMSKeyId";
+        set ssekms_encryption_context: String = "SSEKMSEncryptionContext";
+        set bucket_key_enabled: bool = "BucketKeyEnabled";
+        set request_payer: RequestPayer = "RequestPayer";
+        set tagging: String = "Tagging";
+        set object_lock_mode: ObjectLockMode = "ObjectLockMode";
+        set object_lock_retain_until_date: rt::Timestamp = "ObjectLockRetainUntilDate";
+        set object_lock_legal_hold_status: ObjectLockLegalHoldStatus = "ObjectLockLegalHoldStatus";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set checksum_type: ChecksumType = "ChecksumType";
     }
+}
 
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc64_nvme = Some(value.into());
-        self
-    }
+rt::send_fn!(CreateMultipartUploadCall(crate::generated::tables::SERVICE, 6) -> CreateMultipartUploadOutput, CreateMultipartUploadError);
 
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha1 = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `CreateMultipartUpload` is modeled to return, and any other the service sends.
+    CreateMultipartUploadError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha256 = Some(value.into());
-        self
+rt::call_type! {
+    /// A `CreateSession` call being set up: set members, then [`send`](CreateSessionCall::send).
+    CreateSessionCall(CreateSessionRequest) {
+        set session_mode: SessionMode = "SessionMode";
+        set bucket: String = "Bucket";
+        set server_side_encryption: ServerSideEncryption = "ServerSideEncryption";
+        set ssekms_key_id: String = "SSEKMSKeyId";
+        set ssekms_encryption_context: String = "SSEKMSEncryptionContext";
+        set bucket_key_enabled: bool = "BucketKeyEnabled";
     }
+}
 
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha512 = Some(value.into());
-        self
-    }
+rt::send_fn!(CreateSessionCall(crate::generated::tables::SERVICE, 7) -> CreateSessionOutput, CreateSessionError);
 
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `CreateSession` is modeled to return, and any other the service sends.
+    CreateSessionError(crate::generated::tables::SERVICE) {
+        NoSuchBucket = 450,
     }
+}
 
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucket` call being set up: set members, then [`send`](DeleteBucketCall::send).
+    DeleteBucketCall(DeleteBucketRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketCall(crate::generated::tables::SERVICE, 8) -> rt::Empty, DeleteBucketError);
 
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucket` is modeled to return, and any other the service sends.
+    DeleteBucketError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, value: impl Into<ChecksumType>) -> Self {
-        self.input.checksum_type = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucketAnalyticsConfiguration` call being set up: set members, then [`send`](DeleteBucketAnalyticsConfigurationCall::send).
+    DeleteBucketAnalyticsConfigurationCall(DeleteBucketAnalyticsConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `MpuObjectSize`.
-    pub fn mpu_object_size(mut self, value: impl Into<i64>) -> Self {
-        self.input.mpu_object_size = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_none_match = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketAnalyticsConfigurationCall(crate::generated::tables::SERVICE, 9) -> rt::Empty, DeleteBucketAnalyticsConfigurationError);
 
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketAnalyticsConfiguration` is modeled to return, and any other the service sends.
+    DeleteBucketAnalyticsConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CompleteMultipartUploadRequest {
-        &self.input
+rt::call_type! {
+    /// A `DeleteBucketCors` call being set up: set members, then [`send`](DeleteBucketCorsCall::send).
+    DeleteBucketCorsCall(DeleteBucketCorsRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
+
+rt::send_fn!(DeleteBucketCorsCall(crate::generated::tables::SERVICE, 10) -> rt::Empty, DeleteBucketCorsError);
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CompleteMultipartUploadRequest) -> Self {
-        self.input = input;
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketCors` is modeled to return, and any other the service sends.
+    DeleteBucketCorsError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl CompleteMultipartUploadCall {
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CompleteMultipartUploadError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<CompleteMultipartUploadOutput, OperationError<CompleteMultipartUploadError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("CompleteMultipartUpload", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("CompleteMultipartUpload", "Key").into());
-        }
-        if input.upload_id.is_none() {
-            return Err(rt::missing_member("CompleteMultipartUpload", "UploadId").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "CompleteMultipartUpload",
-            method: "POST",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(99),
-            output: Some(98),
-            input_payload: Some("MultipartUpload"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("CompleteMultipartUploadRequest"),
-            payload_root: Some("CompleteMultipartUpload"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: true,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
+rt::call_type! {
+    /// A `DeleteBucketEncryption` call being set up: set members, then [`send`](DeleteBucketEncryptionCall::send).
+    DeleteBucketEncryptionCall(DeleteBucketEncryptionRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
 
-/// The errors `CompleteMultipartUpload` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CompleteMultipartUploadError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
+rt::send_fn!(DeleteBucketEncryptionCall(crate::generated::tables::SERVICE, 11) -> rt::Empty, DeleteBucketEncryptionError);
+
+rt::modeled_errors! {
+    /// The errors `DeleteBucketEncryption` is modeled to return, and any other the service sends.
+    DeleteBucketEncryptionError(crate::generated::tables::SERVICE) {
+    }
 }
 
-impl rt::ModeledError for CompleteMultipartUploadError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
+rt::call_type! {
+    /// A `DeleteBucketIntelligentTieringConfiguration` call being set up: set members, then [`send`](DeleteBucketIntelligentTieringConfigurationCall::send).
+    DeleteBucketIntelligentTieringConfigurationCall(DeleteBucketIntelligentTieringConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
+rt::send_fn!(DeleteBucketIntelligentTieringConfigurationCall(crate::generated::tables::SERVICE, 12) -> rt::Empty, DeleteBucketIntelligentTieringConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `DeleteBucketIntelligentTieringConfiguration` is modeled to return, and any other the service sends.
+    DeleteBucketIntelligentTieringConfigurationError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for CompleteMultipartUploadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `DeleteBucketInventoryConfiguration` call being set up: set members, then [`send`](DeleteBucketInventoryConfigurationCall::send).
+    DeleteBucketInventoryConfigurationCall(DeleteBucketInventoryConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
 
-impl std::error::Error for CompleteMultipartUploadError {}
+rt::send_fn!(DeleteBucketInventoryConfigurationCall(crate::generated::tables::SERVICE, 13) -> rt::Empty, DeleteBucketInventoryConfigurationError);
 
-impl crate::S3Client {
-    /// `CopyObject` (`PUT /{Bucket}/{Key+}`). Required members: `Bucket`, `CopySource`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CopyObject)
-    pub fn copy_object(&self) -> CopyObjectCall {
-        CopyObjectCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `DeleteBucketInventoryConfiguration` is modeled to return, and any other the service sends.
+    DeleteBucketInventoryConfigurationError(crate::generated::tables::SERVICE) {
     }
 }
 
-/// A `CopyObject` call being set up: set members, then [`send`](CopyObjectCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CopyObjectCall {
-    client: Client,
-    input: CopyObjectRequest,
+rt::call_type! {
+    /// A `DeleteBucketLifecycle` call being set up: set members, then [`send`](DeleteBucketLifecycleCall::send).
+    DeleteBucketLifecycleCall(DeleteBucketLifecycleRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
 }
 
-impl CopyObjectCall {
-    /// Sets `ACL`.
-    pub fn acl(mut self, value: impl Into<ObjectCannedAcl>) -> Self {
-        self.input.acl = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketLifecycleCall(crate::generated::tables::SERVICE, 14) -> rt::Empty, DeleteBucketLifecycleError);
 
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketLifecycle` is modeled to return, and any other the service sends.
+    DeleteBucketLifecycleError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `CacheControl`.
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.input.cache_control = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucketMetadataConfiguration` call being set up: set members, then [`send`](DeleteBucketMetadataConfigurationCall::send).
+    DeleteBucketMetadataConfigurationCall(DeleteBucketMetadataConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketMetadataConfigurationCall(crate::generated::tables::SERVICE, 15) -> rt::Empty, DeleteBucketMetadataConfigurationError);
 
-    /// Sets `ContentDisposition`.
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.input.content_disposition = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketMetadataConfiguration` is modeled to return, and any other the service sends.
+    DeleteBucketMetadataConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ContentEncoding`.
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.input.content_encoding = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucketMetadataTableConfiguration` call being set up: set members, then [`send`](DeleteBucketMetadataTableConfigurationCall::send).
+    DeleteBucketMetadataTableConfigurationCall(DeleteBucketMetadataTableConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `ContentLanguage`.
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.input.content_language = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketMetadataTableConfigurationCall(crate::generated::tables::SERVICE, 16) -> rt::Empty, DeleteBucketMetadataTableConfigurationError);
 
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.input.content_type = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketMetadataTableConfiguration` is modeled to return, and any other the service sends.
+    DeleteBucketMetadataTableConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `CopySource`.
-    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucketMetricsConfiguration` call being set up: set members, then [`send`](DeleteBucketMetricsConfigurationCall::send).
+    DeleteBucketMetricsConfigurationCall(DeleteBucketMetricsConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `CopySourceIfMatch`.
-    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_if_match = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketMetricsConfigurationCall(crate::generated::tables::SERVICE, 17) -> rt::Empty, DeleteBucketMetricsConfigurationError);
 
-    /// Sets `CopySourceIfModifiedSince`.
-    pub fn copy_source_if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.copy_source_if_modified_since = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketMetricsConfiguration` is modeled to return, and any other the service sends.
+    DeleteBucketMetricsConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `CopySourceIfNoneMatch`.
-    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_if_none_match = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucketOwnershipControls` call being set up: set members, then [`send`](DeleteBucketOwnershipControlsCall::send).
+    DeleteBucketOwnershipControlsCall(DeleteBucketOwnershipControlsRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `CopySourceIfUnmodifiedSince`.
-    pub fn copy_source_if_unmodified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.copy_source_if_unmodified_since = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketOwnershipControlsCall(crate::generated::tables::SERVICE, 18) -> rt::Empty, DeleteBucketOwnershipControlsError);
 
-    /// Sets `Expires`.
-    pub fn expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.expires = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketOwnershipControls` is modeled to return, and any other the service sends.
+    DeleteBucketOwnershipControlsError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_full_control = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucketPolicy` call being set up: set members, then [`send`](DeleteBucketPolicyCall::send).
+    DeleteBucketPolicyCall(DeleteBucketPolicyRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketPolicyCall(crate::generated::tables::SERVICE, 19) -> rt::Empty, DeleteBucketPolicyError);
 
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read_acp = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketPolicy` is modeled to return, and any other the service sends.
+    DeleteBucketPolicyError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_write_acp = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucketReplication` call being set up: set members, then [`send`](DeleteBucketReplicationCall::send).
+    DeleteBucketReplicationCall(DeleteBucketReplicationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketReplicationCall(crate::generated::tables::SERVICE, 20) -> rt::Empty, DeleteBucketReplicationError);
 
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_none_match = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketReplication` is modeled to return, and any other the service sends.
+    DeleteBucketReplicationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucketTagging` call being set up: set members, then [`send`](DeleteBucketTaggingCall::send).
+    DeleteBucketTaggingCall(DeleteBucketTaggingRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.metadata = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketTaggingCall(crate::generated::tables::SERVICE, 21) -> rt::Empty, DeleteBucketTaggingError);
 
-    /// Sets `MetadataDirective`.
-    pub fn metadata_directive(mut self, value: impl Into<MetadataDirective>) -> Self {
-        self.input.metadata_directive = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketTagging` is modeled to return, and any other the service sends.
+    DeleteBucketTaggingError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `TaggingDirective`.
-    pub fn tagging_directive(mut self, value: impl Into<TaggingDirective>) -> Self {
-        self.input.tagging_directive = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteBucketWebsite` call being set up: set members, then [`send`](DeleteBucketWebsiteCall::send).
+    DeleteBucketWebsiteCall(DeleteBucketWebsiteRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `AnnotationDirective`.
-    pub fn annotation_directive(mut self, value: impl Into<AnnotationDirective>) -> Self {
-        self.input.annotation_directive = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteBucketWebsiteCall(crate::generated::tables::SERVICE, 22) -> rt::Empty, DeleteBucketWebsiteError);
 
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
-        self.input.server_side_encryption = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteBucketWebsite` is modeled to return, and any other the service sends.
+    DeleteBucketWebsiteError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
-        self.input.storage_class = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteObject` call being set up: set members, then [`send`](DeleteObjectCall::send).
+    DeleteObjectCall(DeleteObjectRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set mfa: String = "MFA";
+        set version_id: String = "VersionId";
+        set request_payer: RequestPayer = "RequestPayer";
+        set bypass_governance_retention: bool = "BypassGovernanceRetention";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set if_match: String = "IfMatch";
+        set if_match_last_modified_time: rt::Timestamp = "IfMatchLastModifiedTime";
+        set if_match_size: i64 = "IfMatchSize";
     }
+}
 
-    /// Sets `WebsiteRedirectLocation`.
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.input.website_redirect_location = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteObjectCall(crate::generated::tables::SERVICE, 23) -> DeleteObjectOutput, DeleteObjectError);
 
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteObject` is modeled to return, and any other the service sends.
+    DeleteObjectError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteObjectAnnotation` call being set up: set members, then [`send`](DeleteObjectAnnotationCall::send).
+    DeleteObjectAnnotationCall(DeleteObjectAnnotationRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set annotation_name: String = "AnnotationName";
+        set version_id: String = "VersionId";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set object_if_match: String = "ObjectIfMatch";
     }
+}
 
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteObjectAnnotationCall(crate::generated::tables::SERVICE, 24) -> DeleteObjectAnnotationOutput, DeleteObjectAnnotationError);
 
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteObjectAnnotation` is modeled to return, and any other the service sends.
+    DeleteObjectAnnotationError(crate::generated::tables::SERVICE) {
+        NoSuchBucket = 450,
+        NoSuchKey = 451,
     }
+}
 
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_encryption_context = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteObjectTagging` call being set up: set members, then [`send`](DeleteObjectTaggingCall::send).
+    DeleteObjectTaggingCall(DeleteObjectTaggingRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteObjectTaggingCall(crate::generated::tables::SERVICE, 25) -> DeleteObjectTaggingOutput, DeleteObjectTaggingError);
 
-    /// Sets `CopySourceSSECustomerAlgorithm`.
-    pub fn copy_source_sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_algorithm = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteObjectTagging` is modeled to return, and any other the service sends.
+    DeleteObjectTaggingError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `CopySourceSSECustomerKey`.
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_key = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeleteObjects` call being set up: set members, then [`send`](DeleteObjectsCall::send).
+    DeleteObjectsCall(DeleteObjectsRequest) {
+        set bucket: String = "Bucket";
+        set delete: Delete = "Delete";
+        set mfa: String = "MFA";
+        set request_payer: RequestPayer = "RequestPayer";
+        set bypass_governance_retention: bool = "BypassGovernanceRetention";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
     }
+}
 
-    /// Sets `CopySourceSSECustomerKeyMD5`.
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
+rt::send_fn!(DeleteObjectsCall(crate::generated::tables::SERVICE, 26) -> DeleteObjectsOutput, DeleteObjectsError);
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeleteObjects` is modeled to return, and any other the service sends.
+    DeleteObjectsError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.input.tagging = Some(value.into());
-        self
+rt::call_type! {
+    /// A `DeletePublicAccessBlock` call being set up: set members, then [`send`](DeletePublicAccessBlockCall::send).
+    DeletePublicAccessBlockCall(DeletePublicAccessBlockRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
-        self.input.object_lock_mode = Some(value.into());
-        self
-    }
+rt::send_fn!(DeletePublicAccessBlockCall(crate::generated::tables::SERVICE, 27) -> rt::Empty, DeletePublicAccessBlockError);
 
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.object_lock_retain_until_date = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `DeletePublicAccessBlock` is modeled to return, and any other the service sends.
+    DeletePublicAccessBlockError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketAbac` call being set up: set members, then [`send`](GetBucketAbacCall::send).
+    GetBucketAbacCall(GetBucketAbacRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketAbacCall(crate::generated::tables::SERVICE, 28) -> GetBucketAbacOutput, GetBucketAbacError);
 
-    /// Sets `ExpectedSourceBucketOwner`.
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_source_bucket_owner = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketAbac` is modeled to return, and any other the service sends.
+    GetBucketAbacError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CopyObjectRequest {
-        &self.input
+rt::call_type! {
+    /// A `GetBucketAccelerateConfiguration` call being set up: set members, then [`send`](GetBucketAccelerateConfigurationCall::send).
+    GetBucketAccelerateConfigurationCall(GetBucketAccelerateConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set request_payer: RequestPayer = "RequestPayer";
     }
+}
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CopyObjectRequest) -> Self {
-        self.input = input;
-        self
-    }
+rt::send_fn!(GetBucketAccelerateConfigurationCall(crate::generated::tables::SERVICE, 29) -> GetBucketAccelerateConfigurationOutput, GetBucketAccelerateConfigurationError);
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CopyObjectError`], or a stack error.
-    pub async fn send(self) -> Result<CopyObjectOutput, OperationError<CopyObjectError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("CopyObject", "Bucket").into());
-        }
-        if input.copy_source.is_none() {
-            return Err(rt::missing_member("CopyObject", "CopySource").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("CopyObject", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "CopyObject",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(115),
-            output: Some(114),
-            input_payload: None,
-            output_payload: Some("CopyObjectResult"),
-            output_streaming: false,
-            input_root: Some("CopyObjectRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: true,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[
-                ("Bucket", "Bucket"),
-                ("CopySource", "CopySource"),
-                ("Key", "Key"),
-            ],
-            static_params: &[("DisableS3ExpressSessionAuth", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
+rt::modeled_errors! {
+    /// The errors `GetBucketAccelerateConfiguration` is modeled to return, and any other the service sends.
+    GetBucketAccelerateConfigurationError(crate::generated::tables::SERVICE) {
     }
 }
 
-/// The errors `CopyObject` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CopyObjectError {
-    /// `ObjectNotInActiveTierError`
-    ObjectNotInActiveTierError(ObjectNotInActiveTierError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
+rt::call_type! {
+    /// A `GetBucketAcl` call being set up: set members, then [`send`](GetBucketAclCall::send).
+    GetBucketAclCall(GetBucketAclRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
 }
 
-impl rt::ModeledError for CopyObjectError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ObjectNotInActiveTierError") => {
-                Self::ObjectNotInActiveTierError(ObjectNotInActiveTierError {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 483, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
+rt::send_fn!(GetBucketAclCall(crate::generated::tables::SERVICE, 30) -> GetBucketAclOutput, GetBucketAclError);
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ObjectNotInActiveTierError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `GetBucketAcl` is modeled to return, and any other the service sends.
+    GetBucketAclError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for CopyObjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `GetBucketAnalyticsConfiguration` call being set up: set members, then [`send`](GetBucketAnalyticsConfigurationCall::send).
+    GetBucketAnalyticsConfigurationCall(GetBucketAnalyticsConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
 
-impl std::error::Error for CopyObjectError {}
+rt::send_fn!(GetBucketAnalyticsConfigurationCall(crate::generated::tables::SERVICE, 31) -> GetBucketAnalyticsConfigurationOutput, GetBucketAnalyticsConfigurationError);
 
-impl crate::S3Client {
-    /// `CreateBucket` (`PUT /{Bucket}`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateBucket)
-    pub fn create_bucket(&self) -> CreateBucketCall {
-        CreateBucketCall {
-            client: self.client.clone(),
-            input: Default::default(),
-            ret: (),
-        }
+rt::modeled_errors! {
+    /// The errors `GetBucketAnalyticsConfiguration` is modeled to return, and any other the service sends.
+    GetBucketAnalyticsConfigurationError(crate::generated::tables::SERVICE) {
     }
 }
 
-/// A `CreateBucket` call being set up: set members, then [`send`](CreateBucketCall::send). `R` is
-/// `()` for a plain call; a resource action sets it to the resource that made the call, and
-/// its `send` returns the resource the model names.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CreateBucketCall<R = ()> {
-    client: Client,
-    input: CreateBucketRequest,
-    ret: R,
+rt::call_type! {
+    /// A `GetBucketCors` call being set up: set members, then [`send`](GetBucketCorsCall::send).
+    GetBucketCorsCall(GetBucketCorsRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
 }
 
-impl<R> CreateBucketCall<R> {
-    /// The same call, made for `ret`.
-    pub(crate) fn returning<T>(self, ret: T) -> CreateBucketCall<T> {
-        CreateBucketCall {
-            client: self.client,
-            input: self.input,
-            ret,
-        }
-    }
+rt::send_fn!(GetBucketCorsCall(crate::generated::tables::SERVICE, 32) -> GetBucketCorsOutput, GetBucketCorsError);
 
-    /// The plain call, and what it was made for.
-    pub(crate) fn into_plain(self) -> (CreateBucketCall, R) {
-        (
-            CreateBucketCall {
-                client: self.client,
-                input: self.input,
-                ret: (),
-            },
-            self.ret,
-        )
+rt::modeled_errors! {
+    /// The errors `GetBucketCors` is modeled to return, and any other the service sends.
+    GetBucketCorsError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ACL`.
-    pub fn acl(mut self, value: impl Into<BucketCannedAcl>) -> Self {
-        self.input.acl = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketEncryption` call being set up: set members, then [`send`](GetBucketEncryptionCall::send).
+    GetBucketEncryptionCall(GetBucketEncryptionRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketEncryptionCall(crate::generated::tables::SERVICE, 33) -> GetBucketEncryptionOutput, GetBucketEncryptionError);
 
-    /// Sets `CreateBucketConfiguration`.
-    pub fn create_bucket_configuration(
-        mut self,
-        value: impl Into<CreateBucketConfiguration>,
-    ) -> Self {
-        self.input.create_bucket_configuration = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketEncryption` is modeled to return, and any other the service sends.
+    GetBucketEncryptionError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_full_control = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketIntelligentTieringConfiguration` call being set up: set members, then [`send`](GetBucketIntelligentTieringConfigurationCall::send).
+    GetBucketIntelligentTieringConfigurationCall(GetBucketIntelligentTieringConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketIntelligentTieringConfigurationCall(crate::generated::tables::SERVICE, 34) -> GetBucketIntelligentTieringConfigurationOutput, GetBucketIntelligentTieringConfigurationError);
 
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read_acp = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketIntelligentTieringConfiguration` is modeled to return, and any other the service sends.
+    GetBucketIntelligentTieringConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `GrantWrite`.
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_write = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketInventoryConfiguration` call being set up: set members, then [`send`](GetBucketInventoryConfigurationCall::send).
+    GetBucketInventoryConfigurationCall(GetBucketInventoryConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_write_acp = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketInventoryConfigurationCall(crate::generated::tables::SERVICE, 35) -> GetBucketInventoryConfigurationOutput, GetBucketInventoryConfigurationError);
 
-    /// Sets `ObjectLockEnabledForBucket`.
-    pub fn object_lock_enabled_for_bucket(mut self, value: impl Into<bool>) -> Self {
-        self.input.object_lock_enabled_for_bucket = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketInventoryConfiguration` is modeled to return, and any other the service sends.
+    GetBucketInventoryConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ObjectOwnership`.
-    pub fn object_ownership(mut self, value: impl Into<ObjectOwnership>) -> Self {
-        self.input.object_ownership = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketLifecycle` call being set up: set members, then [`send`](GetBucketLifecycleCall::send).
+    GetBucketLifecycleCall(GetBucketLifecycleRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `BucketNamespace`.
-    pub fn bucket_namespace(mut self, value: impl Into<BucketNamespace>) -> Self {
-        self.input.bucket_namespace = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketLifecycleCall(crate::generated::tables::SERVICE, 36) -> GetBucketLifecycleOutput, GetBucketLifecycleError);
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateBucketRequest {
-        &self.input
+rt::modeled_errors! {
+    /// The errors `GetBucketLifecycle` is modeled to return, and any other the service sends.
+    GetBucketLifecycleError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CreateBucketRequest) -> Self {
-        self.input = input;
-        self
+rt::call_type! {
+    /// A `GetBucketLifecycleConfiguration` call being set up: set members, then [`send`](GetBucketLifecycleConfigurationCall::send).
+    GetBucketLifecycleConfigurationCall(GetBucketLifecycleConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
 
-impl CreateBucketCall {
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CreateBucketError`], or a stack error.
-    pub async fn send(self) -> Result<CreateBucketOutput, OperationError<CreateBucketError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("CreateBucket", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "CreateBucket",
-            method: "PUT",
-            uri: "/{Bucket}",
-            input: Some(132),
-            output: Some(131),
-            input_payload: Some("CreateBucketConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("CreateBucketRequest"),
-            payload_root: Some("CreateBucketConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[
-                ("DisableAccessPoints", true),
-                ("UseS3ExpressControlEndpoint", true),
-            ],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
+rt::send_fn!(GetBucketLifecycleConfigurationCall(crate::generated::tables::SERVICE, 37) -> GetBucketLifecycleConfigurationOutput, GetBucketLifecycleConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `GetBucketLifecycleConfiguration` is modeled to return, and any other the service sends.
+    GetBucketLifecycleConfigurationError(crate::generated::tables::SERVICE) {
     }
 }
 
-/// The errors `CreateBucket` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateBucketError {
-    /// `BucketAlreadyExists`
-    BucketAlreadyExists(BucketAlreadyExists),
-    /// `BucketAlreadyOwnedByYou`
-    BucketAlreadyOwnedByYou(BucketAlreadyOwnedByYou),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
+rt::call_type! {
+    /// A `GetBucketLocation` call being set up: set members, then [`send`](GetBucketLocationCall::send).
+    GetBucketLocationCall(GetBucketLocationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
 }
 
-impl rt::ModeledError for CreateBucketError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("BucketAlreadyExists") => Self::BucketAlreadyExists(BucketAlreadyExists {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 49, &service)
-            }),
-            Some("BucketAlreadyOwnedByYou") => {
-                Self::BucketAlreadyOwnedByYou(BucketAlreadyOwnedByYou {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 50, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
+rt::send_fn!(GetBucketLocationCall(crate::generated::tables::SERVICE, 38) -> GetBucketLocationOutput, GetBucketLocationError);
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::BucketAlreadyExists(e) => &e.meta,
-            Self::BucketAlreadyOwnedByYou(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `GetBucketLocation` is modeled to return, and any other the service sends.
+    GetBucketLocationError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for CreateBucketError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `GetBucketLogging` call being set up: set members, then [`send`](GetBucketLoggingCall::send).
+    GetBucketLoggingCall(GetBucketLoggingRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
 
-impl std::error::Error for CreateBucketError {}
+rt::send_fn!(GetBucketLoggingCall(crate::generated::tables::SERVICE, 39) -> GetBucketLoggingOutput, GetBucketLoggingError);
 
-impl crate::S3Client {
-    /// `CreateBucketMetadataConfiguration` (`POST /{Bucket}?metadataConfiguration`). Required members: `Bucket`, `MetadataConfiguration`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateBucketMetadataConfiguration)
-    pub fn create_bucket_metadata_configuration(&self) -> CreateBucketMetadataConfigurationCall {
-        CreateBucketMetadataConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `GetBucketLogging` is modeled to return, and any other the service sends.
+    GetBucketLoggingError(crate::generated::tables::SERVICE) {
     }
 }
 
-/// A `CreateBucketMetadataConfiguration` call being set up: set members, then [`send`](CreateBucketMetadataConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CreateBucketMetadataConfigurationCall {
-    client: Client,
-    input: CreateBucketMetadataConfigurationRequest,
+rt::call_type! {
+    /// A `GetBucketMetadataConfiguration` call being set up: set members, then [`send`](GetBucketMetadataConfigurationCall::send).
+    GetBucketMetadataConfigurationCall(GetBucketMetadataConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
 }
 
-impl CreateBucketMetadataConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketMetadataConfigurationCall(crate::generated::tables::SERVICE, 40) -> GetBucketMetadataConfigurationOutput, GetBucketMetadataConfigurationError);
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketMetadataConfiguration` is modeled to return, and any other the service sends.
+    GetBucketMetadataConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketMetadataTableConfiguration` call being set up: set members, then [`send`](GetBucketMetadataTableConfigurationCall::send).
+    GetBucketMetadataTableConfigurationCall(GetBucketMetadataTableConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `MetadataConfiguration`.
-    pub fn metadata_configuration(mut self, value: impl Into<MetadataConfiguration>) -> Self {
-        self.input.metadata_configuration = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketMetadataTableConfigurationCall(crate::generated::tables::SERVICE, 41) -> GetBucketMetadataTableConfigurationOutput, GetBucketMetadataTableConfigurationError);
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketMetadataTableConfiguration` is modeled to return, and any other the service sends.
+    GetBucketMetadataTableConfigurationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateBucketMetadataConfigurationRequest {
-        &self.input
+rt::call_type! {
+    /// A `GetBucketMetricsConfiguration` call being set up: set members, then [`send`](GetBucketMetricsConfigurationCall::send).
+    GetBucketMetricsConfigurationCall(GetBucketMetricsConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CreateBucketMetadataConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
+rt::send_fn!(GetBucketMetricsConfigurationCall(crate::generated::tables::SERVICE, 42) -> GetBucketMetricsConfigurationOutput, GetBucketMetricsConfigurationError);
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CreateBucketMetadataConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<CreateBucketMetadataConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("CreateBucketMetadataConfiguration", "Bucket").into());
-        }
-        if input.metadata_configuration.is_none() {
-            return Err(rt::missing_member(
-                "CreateBucketMetadataConfiguration",
-                "MetadataConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "CreateBucketMetadataConfiguration",
-            method: "POST",
-            uri: "/{Bucket}?metadataConfiguration",
-            input: Some(129),
-            output: None,
-            input_payload: Some("MetadataConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("CreateBucketMetadataConfigurationRequest"),
-            payload_root: Some("MetadataConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
+rt::modeled_errors! {
+    /// The errors `GetBucketMetricsConfiguration` is modeled to return, and any other the service sends.
+    GetBucketMetricsConfigurationError(crate::generated::tables::SERVICE) {
     }
 }
 
-/// The errors `CreateBucketMetadataConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateBucketMetadataConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
+rt::call_type! {
+    /// A `GetBucketNotification` call being set up: set members, then [`send`](GetBucketNotificationCall::send).
+    GetBucketNotificationCall(GetBucketNotificationConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
 }
 
-impl rt::ModeledError for CreateBucketMetadataConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
+rt::send_fn!(GetBucketNotificationCall(crate::generated::tables::SERVICE, 43) -> NotificationConfigurationDeprecated, GetBucketNotificationError);
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `GetBucketNotification` is modeled to return, and any other the service sends.
+    GetBucketNotificationError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for CreateBucketMetadataConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `GetBucketNotificationConfiguration` call being set up: set members, then [`send`](GetBucketNotificationConfigurationCall::send).
+    GetBucketNotificationConfigurationCall(GetBucketNotificationConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
-
-impl std::error::Error for CreateBucketMetadataConfigurationError {}
 
-impl crate::S3Client {
-    /// `CreateBucketMetadataTableConfiguration` (`POST /{Bucket}?metadataTable`). Required members: `Bucket`, `MetadataTableConfiguration`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateBucketMetadataTableConfiguration)
-    pub fn create_bucket_metadata_table_configuration(
-        &self,
-    ) -> CreateBucketMetadataTableConfigurationCall {
-        CreateBucketMetadataTableConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `CreateBucketMetadataTableConfiguration` call being set up: set members, then [`send`](CreateBucketMetadataTableConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CreateBucketMetadataTableConfigurationCall {
-    client: Client,
-    input: CreateBucketMetadataTableConfigurationRequest,
-}
-
-impl CreateBucketMetadataTableConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `MetadataTableConfiguration`.
-    pub fn metadata_table_configuration(
-        mut self,
-        value: impl Into<MetadataTableConfiguration>,
-    ) -> Self {
-        self.input.metadata_table_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketNotificationConfigurationCall(crate::generated::tables::SERVICE, 44) -> NotificationConfiguration, GetBucketNotificationConfigurationError);
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateBucketMetadataTableConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CreateBucketMetadataTableConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CreateBucketMetadataTableConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<CreateBucketMetadataTableConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(
-                rt::missing_member("CreateBucketMetadataTableConfiguration", "Bucket").into(),
-            );
-        }
-        if input.metadata_table_configuration.is_none() {
-            return Err(rt::missing_member(
-                "CreateBucketMetadataTableConfiguration",
-                "MetadataTableConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "CreateBucketMetadataTableConfiguration",
-            method: "POST",
-            uri: "/{Bucket}?metadataTable",
-            input: Some(130),
-            output: None,
-            input_payload: Some("MetadataTableConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("CreateBucketMetadataTableConfigurationRequest"),
-            payload_root: Some("MetadataTableConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `CreateBucketMetadataTableConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateBucketMetadataTableConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
+rt::modeled_errors! {
+    /// The errors `GetBucketNotificationConfiguration` is modeled to return, and any other the service sends.
+    GetBucketNotificationConfigurationError(crate::generated::tables::SERVICE) {
+    }
 }
 
-impl rt::ModeledError for CreateBucketMetadataTableConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
+rt::call_type! {
+    /// A `GetBucketOwnershipControls` call being set up: set members, then [`send`](GetBucketOwnershipControlsCall::send).
+    GetBucketOwnershipControlsCall(GetBucketOwnershipControlsRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
+rt::send_fn!(GetBucketOwnershipControlsCall(crate::generated::tables::SERVICE, 45) -> GetBucketOwnershipControlsOutput, GetBucketOwnershipControlsError);
+
+rt::modeled_errors! {
+    /// The errors `GetBucketOwnershipControls` is modeled to return, and any other the service sends.
+    GetBucketOwnershipControlsError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for CreateBucketMetadataTableConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `GetBucketPolicy` call being set up: set members, then [`send`](GetBucketPolicyCall::send).
+    GetBucketPolicyCall(GetBucketPolicyRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
 
-impl std::error::Error for CreateBucketMetadataTableConfigurationError {}
+rt::send_fn!(GetBucketPolicyCall(crate::generated::tables::SERVICE, 46) -> GetBucketPolicyOutput, GetBucketPolicyError);
 
-impl crate::S3Client {
-    /// `CreateMultipartUpload` (`POST /{Bucket}/{Key+}?uploads`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateMultipartUpload)
-    pub fn create_multipart_upload(&self) -> CreateMultipartUploadCall {
-        CreateMultipartUploadCall {
-            client: self.client.clone(),
-            input: Default::default(),
-            ret: (),
-        }
+rt::modeled_errors! {
+    /// The errors `GetBucketPolicy` is modeled to return, and any other the service sends.
+    GetBucketPolicyError(crate::generated::tables::SERVICE) {
     }
 }
 
-/// A `CreateMultipartUpload` call being set up: set members, then [`send`](CreateMultipartUploadCall::send). `R` is
-/// `()` for a plain call; a resource action sets it to the resource that made the call, and
-/// its `send` returns the resource the model names.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CreateMultipartUploadCall<R = ()> {
-    client: Client,
-    input: CreateMultipartUploadRequest,
-    ret: R,
+rt::call_type! {
+    /// A `GetBucketPolicyStatus` call being set up: set members, then [`send`](GetBucketPolicyStatusCall::send).
+    GetBucketPolicyStatusCall(GetBucketPolicyStatusRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
 }
 
-impl<R> CreateMultipartUploadCall<R> {
-    /// The same call, made for `ret`.
-    pub(crate) fn returning<T>(self, ret: T) -> CreateMultipartUploadCall<T> {
-        CreateMultipartUploadCall {
-            client: self.client,
-            input: self.input,
-            ret,
-        }
-    }
+rt::send_fn!(GetBucketPolicyStatusCall(crate::generated::tables::SERVICE, 47) -> GetBucketPolicyStatusOutput, GetBucketPolicyStatusError);
 
-    /// The plain call, and what it was made for.
-    pub(crate) fn into_plain(self) -> (CreateMultipartUploadCall, R) {
-        (
-            CreateMultipartUploadCall {
-                client: self.client,
-                input: self.input,
-                ret: (),
-            },
-            self.ret,
-        )
+rt::modeled_errors! {
+    /// The errors `GetBucketPolicyStatus` is modeled to return, and any other the service sends.
+    GetBucketPolicyStatusError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ACL`.
-    pub fn acl(mut self, value: impl Into<ObjectCannedAcl>) -> Self {
-        self.input.acl = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketReplication` call being set up: set members, then [`send`](GetBucketReplicationCall::send).
+    GetBucketReplicationCall(GetBucketReplicationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketReplicationCall(crate::generated::tables::SERVICE, 48) -> GetBucketReplicationOutput, GetBucketReplicationError);
 
-    /// Sets `CacheControl`.
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.input.cache_control = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketReplication` is modeled to return, and any other the service sends.
+    GetBucketReplicationError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ContentDisposition`.
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.input.content_disposition = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketRequestPayment` call being set up: set members, then [`send`](GetBucketRequestPaymentCall::send).
+    GetBucketRequestPaymentCall(GetBucketRequestPaymentRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `ContentEncoding`.
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.input.content_encoding = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketRequestPaymentCall(crate::generated::tables::SERVICE, 49) -> GetBucketRequestPaymentOutput, GetBucketRequestPaymentError);
 
-    /// Sets `ContentLanguage`.
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.input.content_language = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketRequestPayment` is modeled to return, and any other the service sends.
+    GetBucketRequestPaymentError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.input.content_type = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketTagging` call being set up: set members, then [`send`](GetBucketTaggingCall::send).
+    GetBucketTaggingCall(GetBucketTaggingRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `Expires`.
-    pub fn expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.expires = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketTaggingCall(crate::generated::tables::SERVICE, 50) -> GetBucketTaggingOutput, GetBucketTaggingError);
 
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_full_control = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketTagging` is modeled to return, and any other the service sends.
+    GetBucketTaggingError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketVersioning` call being set up: set members, then [`send`](GetBucketVersioningCall::send).
+    GetBucketVersioningCall(GetBucketVersioningRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read_acp = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketVersioningCall(crate::generated::tables::SERVICE, 51) -> GetBucketVersioningOutput, GetBucketVersioningError);
 
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_write_acp = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketVersioning` is modeled to return, and any other the service sends.
+    GetBucketVersioningError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetBucketWebsite` call being set up: set members, then [`send`](GetBucketWebsiteCall::send).
+    GetBucketWebsiteCall(GetBucketWebsiteRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.metadata = Some(value.into());
-        self
-    }
+rt::send_fn!(GetBucketWebsiteCall(crate::generated::tables::SERVICE, 52) -> GetBucketWebsiteOutput, GetBucketWebsiteError);
 
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
-        self.input.server_side_encryption = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetBucketWebsite` is modeled to return, and any other the service sends.
+    GetBucketWebsiteError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
-        self.input.storage_class = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetObject` call being set up: set members, then [`send`](GetObjectCall::send).
+    GetObjectCall(GetObjectRequest) {
+        set bucket: String = "Bucket";
+        set if_match: String = "IfMatch";
+        set if_modified_since: rt::Timestamp = "IfModifiedSince";
+        set if_none_match: String = "IfNoneMatch";
+        set if_unmodified_since: rt::Timestamp = "IfUnmodifiedSince";
+        set key: String = "Key";
+        set range: String = "Range";
+        set response_cache_control: String = "ResponseCacheControl";
+        set response_content_disposition: String = "ResponseContentDisposition";
+        set response_content_encoding: String = "ResponseContentEncoding";
+        set response_content_language: String = "ResponseContentLanguage";
+        set response_content_type: String = "ResponseContentType";
+        set response_expires: rt::Timestamp = "ResponseExpires";
+        set version_id: String = "VersionId";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set request_payer: RequestPayer = "RequestPayer";
+        set part_number: i32 = "PartNumber";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set checksum_mode: ChecksumMode = "ChecksumMode";
     }
+}
 
-    /// Sets `WebsiteRedirectLocation`.
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.input.website_redirect_location = Some(value.into());
-        self
-    }
+rt::send_fn!(GetObjectCall(crate::generated::tables::SERVICE, 53) -> GetObjectOutput, GetObjectError; out body);
 
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetObject` is modeled to return, and any other the service sends.
+    GetObjectError(crate::generated::tables::SERVICE) {
+        NoSuchKey = 451,
+        InvalidObjectState = 329,
     }
+}
 
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetObjectAcl` call being set up: set members, then [`send`](GetObjectAclCall::send).
+    GetObjectAclCall(GetObjectAclRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
+rt::send_fn!(GetObjectAclCall(crate::generated::tables::SERVICE, 54) -> GetObjectAclOutput, GetObjectAclError);
 
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetObjectAcl` is modeled to return, and any other the service sends.
+    GetObjectAclError(crate::generated::tables::SERVICE) {
+        NoSuchKey = 451,
     }
+}
 
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_encryption_context = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetObjectAnnotation` call being set up: set members, then [`send`](GetObjectAnnotationCall::send).
+    GetObjectAnnotationCall(GetObjectAnnotationRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set annotation_name: String = "AnnotationName";
+        set version_id: String = "VersionId";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set checksum_mode: ChecksumMode = "ChecksumMode";
     }
+}
 
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
-        self
-    }
+rt::send_fn!(GetObjectAnnotationCall(crate::generated::tables::SERVICE, 55) -> GetObjectAnnotationOutput, GetObjectAnnotationError; out annotation_payload);
 
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetObjectAnnotation` is modeled to return, and any other the service sends.
+    GetObjectAnnotationError(crate::generated::tables::SERVICE) {
+        NoSuchBucket = 450,
+        NoSuchKey = 451,
+        NoSuchAnnotation = 449,
     }
+}
 
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.input.tagging = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetObjectAttributes` call being set up: set members, then [`send`](GetObjectAttributesCall::send).
+    GetObjectAttributesCall(GetObjectAttributesRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set max_parts: i32 = "MaxParts";
+        set part_number_marker: i32 = "PartNumberMarker";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set object_attributes: Vec<ObjectAttributes> = "ObjectAttributes";
     }
+}
 
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
-        self.input.object_lock_mode = Some(value.into());
-        self
-    }
+rt::send_fn!(GetObjectAttributesCall(crate::generated::tables::SERVICE, 56) -> GetObjectAttributesOutput, GetObjectAttributesError);
 
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.object_lock_retain_until_date = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetObjectAttributes` is modeled to return, and any other the service sends.
+    GetObjectAttributesError(crate::generated::tables::SERVICE) {
+        NoSuchKey = 451,
     }
+}
 
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetObjectLegalHold` call being set up: set members, then [`send`](GetObjectLegalHoldCall::send).
+    GetObjectLegalHoldCall(GetObjectLegalHoldRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
+rt::send_fn!(GetObjectLegalHoldCall(crate::generated::tables::SERVICE, 57) -> GetObjectLegalHoldOutput, GetObjectLegalHoldError);
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetObjectLegalHold` is modeled to return, and any other the service sends.
+    GetObjectLegalHoldError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ChecksumType`.
-    pub fn checksum_type(mut self, value: impl Into<ChecksumType>) -> Self {
-        self.input.checksum_type = Some(value.into());
-        self
+rt::call_type! {
+    /// A `GetObjectLockConfiguration` call being set up: set members, then [`send`](GetObjectLockConfigurationCall::send).
+    GetObjectLockConfigurationCall(GetObjectLockConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateMultipartUploadRequest {
-        &self.input
-    }
+rt::send_fn!(GetObjectLockConfigurationCall(crate::generated::tables::SERVICE, 58) -> GetObjectLockConfigurationOutput, GetObjectLockConfigurationError);
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CreateMultipartUploadRequest) -> Self {
-        self.input = input;
-        self
+rt::modeled_errors! {
+    /// The errors `GetObjectLockConfiguration` is modeled to return, and any other the service sends.
+    GetObjectLockConfigurationError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl CreateMultipartUploadCall {
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CreateMultipartUploadError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<CreateMultipartUploadOutput, OperationError<CreateMultipartUploadError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("CreateMultipartUpload", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("CreateMultipartUpload", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "CreateMultipartUpload",
-            method: "POST",
-            uri: "/{Bucket}/{Key+}?uploads",
-            input: Some(134),
-            output: Some(133),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("CreateMultipartUploadRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
+rt::call_type! {
+    /// A `GetObjectRetention` call being set up: set members, then [`send`](GetObjectRetentionCall::send).
+    GetObjectRetentionCall(GetObjectRetentionRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
 
-/// The errors `CreateMultipartUpload` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateMultipartUploadError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
+rt::send_fn!(GetObjectRetentionCall(crate::generated::tables::SERVICE, 59) -> GetObjectRetentionOutput, GetObjectRetentionError);
+
+rt::modeled_errors! {
+    /// The errors `GetObjectRetention` is modeled to return, and any other the service sends.
+    GetObjectRetentionError(crate::generated::tables::SERVICE) {
+    }
 }
 
-impl rt::ModeledError for CreateMultipartUploadError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
+rt::call_type! {
+    /// A `GetObjectTagging` call being set up: set members, then [`send`](GetObjectTaggingCall::send).
+    GetObjectTaggingCall(GetObjectTaggingRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set request_payer: RequestPayer = "RequestPayer";
     }
+}
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
+rt::send_fn!(GetObjectTaggingCall(crate::generated::tables::SERVICE, 60) -> GetObjectTaggingOutput, GetObjectTaggingError);
+
+rt::modeled_errors! {
+    /// The errors `GetObjectTagging` is modeled to return, and any other the service sends.
+    GetObjectTaggingError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for CreateMultipartUploadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `GetObjectTorrent` call being set up: set members, then [`send`](GetObjectTorrentCall::send).
+    GetObjectTorrentCall(GetObjectTorrentRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
 
-impl std::error::Error for CreateMultipartUploadError {}
+rt::send_fn!(GetObjectTorrentCall(crate::generated::tables::SERVICE, 61) -> GetObjectTorrentOutput, GetObjectTorrentError; out body);
 
-impl crate::S3Client {
-    /// `CreateSession` (`GET /{Bucket}?session`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateSession)
-    pub fn create_session(&self) -> CreateSessionCall {
-        CreateSessionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `GetObjectTorrent` is modeled to return, and any other the service sends.
+    GetObjectTorrentError(crate::generated::tables::SERVICE) {
     }
 }
 
-/// A `CreateSession` call being set up: set members, then [`send`](CreateSessionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CreateSessionCall {
-    client: Client,
-    input: CreateSessionRequest,
+rt::call_type! {
+    /// A `GetPublicAccessBlock` call being set up: set members, then [`send`](GetPublicAccessBlockCall::send).
+    GetPublicAccessBlockCall(GetPublicAccessBlockRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
 }
 
-impl CreateSessionCall {
-    /// Sets `SessionMode`.
-    pub fn session_mode(mut self, value: impl Into<SessionMode>) -> Self {
-        self.input.session_mode = Some(value.into());
-        self
-    }
+rt::send_fn!(GetPublicAccessBlockCall(crate::generated::tables::SERVICE, 62) -> GetPublicAccessBlockOutput, GetPublicAccessBlockError);
 
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `GetPublicAccessBlock` is modeled to return, and any other the service sends.
+    GetPublicAccessBlockError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
-        self.input.server_side_encryption = Some(value.into());
-        self
+rt::call_type! {
+    /// A `HeadBucket` call being set up: set members, then [`send`](HeadBucketCall::send).
+    HeadBucketCall(HeadBucketRequest) {
+        set bucket: String = "Bucket";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
-        self
-    }
+rt::send_fn!(HeadBucketCall(crate::generated::tables::SERVICE, 63) -> HeadBucketOutput, HeadBucketError);
 
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_encryption_context = Some(value.into());
-        self
+rt::modeled_errors! {
+    /// The errors `HeadBucket` is modeled to return, and any other the service sends.
+    HeadBucketError(crate::generated::tables::SERVICE) {
+        NoSuchBucket = 450,
     }
+}
 
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
-        self
+rt::call_type! {
+    /// A `HeadObject` call being set up: set members, then [`send`](HeadObjectCall::send).
+    HeadObjectCall(HeadObjectRequest) {
+        set bucket: String = "Bucket";
+        set if_match: String = "IfMatch";
+        set if_modified_since: rt::Timestamp = "IfModifiedSince";
+        set if_none_match: String = "IfNoneMatch";
+        set if_unmodified_since: rt::Timestamp = "IfUnmodifiedSince";
+        set key: String = "Key";
+        set range: String = "Range";
+        set response_cache_control: String = "ResponseCacheControl";
+        set response_content_disposition: String = "ResponseContentDisposition";
+        set response_content_encoding: String = "ResponseContentEncoding";
+        set response_content_language: String = "ResponseContentLanguage";
+        set response_content_type: String = "ResponseContentType";
+        set response_expires: rt::Timestamp = "ResponseExpires";
+        set version_id: String = "VersionId";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set request_payer: RequestPayer = "RequestPayer";
+        set part_number: i32 = "PartNumber";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set checksum_mode: ChecksumMode = "ChecksumMode";
     }
+}
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateSessionRequest {
-        &self.input
-    }
+rt::send_fn!(HeadObjectCall(crate::generated::tables::SERVICE, 64) -> HeadObjectOutput, HeadObjectError);
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CreateSessionRequest) -> Self {
-        self.input = input;
-        self
+rt::modeled_errors! {
+    /// The errors `HeadObject` is modeled to return, and any other the service sends.
+    HeadObjectError(crate::generated::tables::SERVICE) {
+        NoSuchKey = 451,
     }
+}
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CreateSessionError`], or a stack error.
-    pub async fn send(self) -> Result<CreateSessionOutput, OperationError<CreateSessionError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("CreateSession", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "CreateSession",
-            method: "GET",
-            uri: "/{Bucket}?session",
-            input: Some(136),
-            output: Some(135),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("CreateSessionRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("DisableS3ExpressSessionAuth", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
+rt::call_type! {
+    /// A `ListBucketAnalyticsConfigurations` call being set up: set members, then [`send`](ListBucketAnalyticsConfigurationsCall::send).
+    ListBucketAnalyticsConfigurationsCall(ListBucketAnalyticsConfigurationsRequest) {
+        set bucket: String = "Bucket";
+        set continuation_token: String = "ContinuationToken";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
+
+rt::send_fn!(ListBucketAnalyticsConfigurationsCall(crate::generated::tables::SERVICE, 65) -> ListBucketAnalyticsConfigurationsOutput, ListBucketAnalyticsConfigurationsError);
 
-/// The errors `CreateSession` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateSessionError {
-    /// `NoSuchBucket`
-    NoSuchBucket(NoSuchBucket),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
+rt::modeled_errors! {
+    /// The errors `ListBucketAnalyticsConfigurations` is modeled to return, and any other the service sends.
+    ListBucketAnalyticsConfigurationsError(crate::generated::tables::SERVICE) {
+    }
 }
 
-impl rt::ModeledError for CreateSessionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchBucket(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateSessionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for CreateSessionError {}
-
-impl crate::S3Client {
-    /// `DeleteBucket` (`DELETE /{Bucket}`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucket)
-    pub fn delete_bucket(&self) -> DeleteBucketCall {
-        DeleteBucketCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucket` call being set up: set members, then [`send`](DeleteBucketCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketCall {
-    client: Client,
-    input: DeleteBucketRequest,
+rt::call_type! {
+    /// A `ListBucketIntelligentTieringConfigurations` call being set up: set members, then [`send`](ListBucketIntelligentTieringConfigurationsCall::send).
+    ListBucketIntelligentTieringConfigurationsCall(ListBucketIntelligentTieringConfigurationsRequest) {
+        set bucket: String = "Bucket";
+        set continuation_token: String = "ContinuationToken";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
 }
 
-impl DeleteBucketCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+rt::send_fn!(ListBucketIntelligentTieringConfigurationsCall(crate::generated::tables::SERVICE, 66) -> ListBucketIntelligentTieringConfigurationsOutput, ListBucketIntelligentTieringConfigurationsError);
+
+rt::modeled_errors! {
+    /// The errors `ListBucketIntelligentTieringConfigurations` is modeled to return, and any other the service sends.
+    ListBucketIntelligentTieringConfigurationsError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
+rt::call_type! {
+    /// A `ListBucketInventoryConfigurations` call being set up: set members, then [`send`](ListBucketInventoryConfigurationsCall::send).
+    ListBucketInventoryConfigurationsCall(ListBucketInventoryConfigurationsRequest) {
+        set bucket: String = "Bucket";
+        set continuation_token: String = "ContinuationToken";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketRequest {
-        &self.input
+rt::send_fn!(ListBucketInventoryConfigurationsCall(crate::generated::tables::SERVICE, 67) -> ListBucketInventoryConfigurationsOutput, ListBucketInventoryConfigurationsError);
+
+rt::modeled_errors! {
+    /// The errors `ListBucketInventoryConfigurations` is modeled to return, and any other the service sends.
+    ListBucketInventoryConfigurationsError(crate::generated::tables::SERVICE) {
     }
+}
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketRequest) -> Self {
-        self.input = input;
-        self
+rt::call_type! {
+    /// A `ListBucketMetricsConfigurations` call being set up: set members, then [`send`](ListBucketMetricsConfigurationsCall::send).
+    ListBucketMetricsConfigurationsCall(ListBucketMetricsConfigurationsRequest) {
+        set bucket: String = "Bucket";
+        set continuation_token: String = "ContinuationToken";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
+}
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteBucketError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucket", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucket",
-            method: "DELETE",
-            uri: "/{Bucket}",
-            input: Some(156),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
+rt::send_fn!(ListBucketMetricsConfigurationsCall(crate::generated::tables::SERVICE, 68) -> ListBucketMetricsConfigurationsOutput, ListBucketMetricsConfigurationsError);
+
+rt::modeled_errors! {
+    /// The errors `ListBucketMetricsConfigurations` is modeled to return, and any other the service sends.
+    ListBucketMetricsConfigurationsError(crate::generated::tables::SERVICE) {
     }
 }
 
-/// The errors `DeleteBucket` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketAnalyticsConfiguration` (`DELETE /{Bucket}?analytics`). Required members: `Bucket`, `Id`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketAnalyticsConfiguration)
-    pub fn delete_bucket_analytics_configuration(&self) -> DeleteBucketAnalyticsConfigurationCall {
-        DeleteBucketAnalyticsConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketAnalyticsConfiguration` call being set up: set members, then [`send`](DeleteBucketAnalyticsConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketAnalyticsConfigurationCall {
-    client: Client,
-    input: DeleteBucketAnalyticsConfigurationRequest,
-}
-
-impl DeleteBucketAnalyticsConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketAnalyticsConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketAnalyticsConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketAnalyticsConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<DeleteBucketAnalyticsConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketAnalyticsConfiguration", "Bucket").into());
-        }
-        if input.id.is_none() {
-            return Err(rt::missing_member("DeleteBucketAnalyticsConfiguration", "Id").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketAnalyticsConfiguration",
-            method: "DELETE",
-            uri: "/{Bucket}?analytics",
-            input: Some(144),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketAnalyticsConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketAnalyticsConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketAnalyticsConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketAnalyticsConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketAnalyticsConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketAnalyticsConfigurationError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketCors` (`DELETE /{Bucket}?cors`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketCors)
-    pub fn delete_bucket_cors(&self) -> DeleteBucketCorsCall {
-        DeleteBucketCorsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketCors` call being set up: set members, then [`send`](DeleteBucketCorsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketCorsCall {
-    client: Client,
-    input: DeleteBucketCorsRequest,
-}
-
-impl DeleteBucketCorsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketCorsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketCorsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketCorsError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteBucketCorsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketCors", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketCors",
-            method: "DELETE",
-            uri: "/{Bucket}?cors",
-            input: Some(145),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketCorsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketCors` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketCorsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketCorsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketCorsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketCorsError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketEncryption` (`DELETE /{Bucket}?encryption`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketEncryption)
-    pub fn delete_bucket_encryption(&self) -> DeleteBucketEncryptionCall {
-        DeleteBucketEncryptionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketEncryption` call being set up: set members, then [`send`](DeleteBucketEncryptionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketEncryptionCall {
-    client: Client,
-    input: DeleteBucketEncryptionRequest,
-}
-
-impl DeleteBucketEncryptionCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketEncryptionRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketEncryptionRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketEncryptionError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteBucketEncryptionError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketEncryption", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketEncryption",
-            method: "DELETE",
-            uri: "/{Bucket}?encryption",
-            input: Some(146),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketEncryptionRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketEncryption` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketEncryptionError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketEncryptionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketEncryptionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketEncryptionError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketIntelligentTieringConfiguration` (`DELETE /{Bucket}?intelligent-tiering`). Required members: `Bucket`, `Id`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketIntelligentTieringConfiguration)
-    pub fn delete_bucket_intelligent_tiering_configuration(
-        &self,
-    ) -> DeleteBucketIntelligentTieringConfigurationCall {
-        DeleteBucketIntelligentTieringConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketIntelligentTieringConfiguration` call being set up: set members, then [`send`](DeleteBucketIntelligentTieringConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketIntelligentTieringConfigurationCall {
-    client: Client,
-    input: DeleteBucketIntelligentTieringConfigurationRequest,
-}
-
-impl DeleteBucketIntelligentTieringConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketIntelligentTieringConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketIntelligentTieringConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketIntelligentTieringConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<DeleteBucketIntelligentTieringConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member(
-                "DeleteBucketIntelligentTieringConfiguration",
-                "Bucket",
-            )
-            .into());
-        }
-        if input.id.is_none() {
-            return Err(
-                rt::missing_member("DeleteBucketIntelligentTieringConfiguration", "Id").into(),
-            );
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketIntelligentTieringConfiguration",
-            method: "DELETE",
-            uri: "/{Bucket}?intelligent-tiering",
-            input: Some(147),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketIntelligentTieringConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketIntelligentTieringConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketIntelligentTieringConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketIntelligentTieringConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketIntelligentTieringConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketIntelligentTieringConfigurationError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketInventoryConfiguration` (`DELETE /{Bucket}?inventory`). Required members: `Bucket`, `Id`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketInventoryConfiguration)
-    pub fn delete_bucket_inventory_configuration(&self) -> DeleteBucketInventoryConfigurationCall {
-        DeleteBucketInventoryConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketInventoryConfiguration` call being set up: set members, then [`send`](DeleteBucketInventoryConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketInventoryConfigurationCall {
-    client: Client,
-    input: DeleteBucketInventoryConfigurationRequest,
-}
-
-impl DeleteBucketInventoryConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketInventoryConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketInventoryConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketInventoryConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<DeleteBucketInventoryConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketInventoryConfiguration", "Bucket").into());
-        }
-        if input.id.is_none() {
-            return Err(rt::missing_member("DeleteBucketInventoryConfiguration", "Id").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketInventoryConfiguration",
-            method: "DELETE",
-            uri: "/{Bucket}?inventory",
-            input: Some(148),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketInventoryConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketInventoryConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketInventoryConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketInventoryConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketInventoryConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketInventoryConfigurationError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketLifecycle` (`DELETE /{Bucket}?lifecycle`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketLifecycle)
-    pub fn delete_bucket_lifecycle(&self) -> DeleteBucketLifecycleCall {
-        DeleteBucketLifecycleCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketLifecycle` call being set up: set members, then [`send`](DeleteBucketLifecycleCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketLifecycleCall {
-    client: Client,
-    input: DeleteBucketLifecycleRequest,
-}
-
-impl DeleteBucketLifecycleCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketLifecycleRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketLifecycleRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketLifecycleError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteBucketLifecycleError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketLifecycle", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketLifecycle",
-            method: "DELETE",
-            uri: "/{Bucket}?lifecycle",
-            input: Some(149),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketLifecycleRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketLifecycle` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketLifecycleError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketLifecycleError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketLifecycleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketLifecycleError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketMetadataConfiguration` (`DELETE /{Bucket}?metadataConfiguration`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketMetadataConfiguration)
-    pub fn delete_bucket_metadata_configuration(&self) -> DeleteBucketMetadataConfigurationCall {
-        DeleteBucketMetadataConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketMetadataConfiguration` call being set up: set members, then [`send`](DeleteBucketMetadataConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketMetadataConfigurationCall {
-    client: Client,
-    input: DeleteBucketMetadataConfigurationRequest,
-}
-
-impl DeleteBucketMetadataConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketMetadataConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketMetadataConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketMetadataConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<DeleteBucketMetadataConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketMetadataConfiguration", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketMetadataConfiguration",
-            method: "DELETE",
-            uri: "/{Bucket}?metadataConfiguration",
-            input: Some(150),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketMetadataConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketMetadataConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketMetadataConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketMetadataConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketMetadataConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketMetadataConfigurationError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketMetadataTableConfiguration` (`DELETE /{Bucket}?metadataTable`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketMetadataTableConfiguration)
-    pub fn delete_bucket_metadata_table_configuration(
-        &self,
-    ) -> DeleteBucketMetadataTableConfigurationCall {
-        DeleteBucketMetadataTableConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketMetadataTableConfiguration` call being set up: set members, then [`send`](DeleteBucketMetadataTableConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketMetadataTableConfigurationCall {
-    client: Client,
-    input: DeleteBucketMetadataTableConfigurationRequest,
-}
-
-impl DeleteBucketMetadataTableConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketMetadataTableConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketMetadataTableConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketMetadataTableConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<DeleteBucketMetadataTableConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(
-                rt::missing_member("DeleteBucketMetadataTableConfiguration", "Bucket").into(),
-            );
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketMetadataTableConfiguration",
-            method: "DELETE",
-            uri: "/{Bucket}?metadataTable",
-            input: Some(151),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketMetadataTableConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketMetadataTableConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketMetadataTableConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketMetadataTableConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketMetadataTableConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketMetadataTableConfigurationError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketMetricsConfiguration` (`DELETE /{Bucket}?metrics`). Required members: `Bucket`, `Id`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketMetricsConfiguration)
-    pub fn delete_bucket_metrics_configuration(&self) -> DeleteBucketMetricsConfigurationCall {
-        DeleteBucketMetricsConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketMetricsConfiguration` call being set up: set members, then [`send`](DeleteBucketMetricsConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketMetricsConfigurationCall {
-    client: Client,
-    input: DeleteBucketMetricsConfigurationRequest,
-}
-
-impl DeleteBucketMetricsConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketMetricsConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketMetricsConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketMetricsConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<DeleteBucketMetricsConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketMetricsConfiguration", "Bucket").into());
-        }
-        if input.id.is_none() {
-            return Err(rt::missing_member("DeleteBucketMetricsConfiguration", "Id").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketMetricsConfiguration",
-            method: "DELETE",
-            uri: "/{Bucket}?metrics",
-            input: Some(152),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketMetricsConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketMetricsConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketMetricsConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketMetricsConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketMetricsConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketMetricsConfigurationError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketOwnershipControls` (`DELETE /{Bucket}?ownershipControls`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketOwnershipControls)
-    pub fn delete_bucket_ownership_controls(&self) -> DeleteBucketOwnershipControlsCall {
-        DeleteBucketOwnershipControlsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketOwnershipControls` call being set up: set members, then [`send`](DeleteBucketOwnershipControlsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketOwnershipControlsCall {
-    client: Client,
-    input: DeleteBucketOwnershipControlsRequest,
-}
-
-impl DeleteBucketOwnershipControlsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketOwnershipControlsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketOwnershipControlsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketOwnershipControlsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<DeleteBucketOwnershipControlsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketOwnershipControls", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketOwnershipControls",
-            method: "DELETE",
-            uri: "/{Bucket}?ownershipControls",
-            input: Some(153),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketOwnershipControlsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketOwnershipControls` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketOwnershipControlsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketOwnershipControlsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketOwnershipControlsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketOwnershipControlsError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketPolicy` (`DELETE /{Bucket}?policy`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketPolicy)
-    pub fn delete_bucket_policy(&self) -> DeleteBucketPolicyCall {
-        DeleteBucketPolicyCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketPolicy` call being set up: set members, then [`send`](DeleteBucketPolicyCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketPolicyCall {
-    client: Client,
-    input: DeleteBucketPolicyRequest,
-}
-
-impl DeleteBucketPolicyCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketPolicyRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketPolicyRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketPolicyError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteBucketPolicyError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketPolicy", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketPolicy",
-            method: "DELETE",
-            uri: "/{Bucket}?policy",
-            input: Some(154),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketPolicyRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketPolicy` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketPolicyError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketPolicyError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketPolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketPolicyError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketReplication` (`DELETE /{Bucket}?replication`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketReplication)
-    pub fn delete_bucket_replication(&self) -> DeleteBucketReplicationCall {
-        DeleteBucketReplicationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketReplication` call being set up: set members, then [`send`](DeleteBucketReplicationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketReplicationCall {
-    client: Client,
-    input: DeleteBucketReplicationRequest,
-}
-
-impl DeleteBucketReplicationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketReplicationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketReplicationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketReplicationError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteBucketReplicationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketReplication", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketReplication",
-            method: "DELETE",
-            uri: "/{Bucket}?replication",
-            input: Some(155),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketReplicationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketReplication` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketReplicationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketReplicationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketReplicationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketReplicationError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketTagging` (`DELETE /{Bucket}?tagging`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketTagging)
-    pub fn delete_bucket_tagging(&self) -> DeleteBucketTaggingCall {
-        DeleteBucketTaggingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketTagging` call being set up: set members, then [`send`](DeleteBucketTaggingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketTaggingCall {
-    client: Client,
-    input: DeleteBucketTaggingRequest,
-}
-
-impl DeleteBucketTaggingCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketTaggingRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketTaggingRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketTaggingError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteBucketTaggingError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketTagging", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketTagging",
-            method: "DELETE",
-            uri: "/{Bucket}?tagging",
-            input: Some(157),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketTaggingRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketTagging` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketTaggingError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketTaggingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketTaggingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketTaggingError {}
-
-impl crate::S3Client {
-    /// `DeleteBucketWebsite` (`DELETE /{Bucket}?website`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketWebsite)
-    pub fn delete_bucket_website(&self) -> DeleteBucketWebsiteCall {
-        DeleteBucketWebsiteCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteBucketWebsite` call being set up: set members, then [`send`](DeleteBucketWebsiteCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteBucketWebsiteCall {
-    client: Client,
-    input: DeleteBucketWebsiteRequest,
-}
-
-impl DeleteBucketWebsiteCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBucketWebsiteRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteBucketWebsiteRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteBucketWebsiteError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteBucketWebsiteError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteBucketWebsite", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteBucketWebsite",
-            method: "DELETE",
-            uri: "/{Bucket}?website",
-            input: Some(158),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteBucketWebsiteRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteBucketWebsite` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteBucketWebsiteError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteBucketWebsiteError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteBucketWebsiteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteBucketWebsiteError {}
-
-impl crate::S3Client {
-    /// `DeleteObject` (`DELETE /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteObject)
-    pub fn delete_object(&self) -> DeleteObjectCall {
-        DeleteObjectCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteObject` call being set up: set members, then [`send`](DeleteObjectCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteObjectCall {
-    client: Client,
-    input: DeleteObjectRequest,
-}
-
-impl DeleteObjectCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `MFA`.
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.input.mfa = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `BypassGovernanceRetention`.
-    pub fn bypass_governance_retention(mut self, value: impl Into<bool>) -> Self {
-        self.input.bypass_governance_retention = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `IfMatchLastModifiedTime`.
-    pub fn if_match_last_modified_time(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.if_match_last_modified_time = Some(value.into());
-        self
-    }
-
-    /// Sets `IfMatchSize`.
-    pub fn if_match_size(mut self, value: impl Into<i64>) -> Self {
-        self.input.if_match_size = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteObjectRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteObjectRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteObjectError`], or a stack error.
-    pub async fn send(self) -> Result<DeleteObjectOutput, OperationError<DeleteObjectError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteObject", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("DeleteObject", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteObject",
-            method: "DELETE",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(168),
-            output: Some(167),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteObjectRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteObject` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteObjectError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteObjectError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteObjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteObjectError {}
-
-impl crate::S3Client {
-    /// `DeleteObjectAnnotation` (`DELETE /{Bucket}/{Key+}?annotation`). Required members: `Bucket`, `Key`, `AnnotationName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteObjectAnnotation)
-    pub fn delete_object_annotation(&self) -> DeleteObjectAnnotationCall {
-        DeleteObjectAnnotationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteObjectAnnotation` call being set up: set members, then [`send`](DeleteObjectAnnotationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteObjectAnnotationCall {
-    client: Client,
-    input: DeleteObjectAnnotationRequest,
-}
-
-impl DeleteObjectAnnotationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `AnnotationName`.
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.input.annotation_name = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectIfMatch`.
-    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.object_if_match = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteObjectAnnotationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteObjectAnnotationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteObjectAnnotationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteObjectAnnotationOutput, OperationError<DeleteObjectAnnotationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteObjectAnnotation", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("DeleteObjectAnnotation", "Key").into());
-        }
-        if input.annotation_name.is_none() {
-            return Err(rt::missing_member("DeleteObjectAnnotation", "AnnotationName").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteObjectAnnotation",
-            method: "DELETE",
-            uri: "/{Bucket}/{Key+}?annotation",
-            input: Some(166),
-            output: Some(165),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteObjectAnnotationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteObjectAnnotation` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteObjectAnnotationError {
-    /// `NoSuchBucket`
-    NoSuchBucket(NoSuchBucket),
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteObjectAnnotationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
-            }),
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchBucket(e) => &e.meta,
-            Self::NoSuchKey(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteObjectAnnotationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteObjectAnnotationError {}
-
-impl crate::S3Client {
-    /// `DeleteObjectTagging` (`DELETE /{Bucket}/{Key+}?tagging`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteObjectTagging)
-    pub fn delete_object_tagging(&self) -> DeleteObjectTaggingCall {
-        DeleteObjectTaggingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteObjectTagging` call being set up: set members, then [`send`](DeleteObjectTaggingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteObjectTaggingCall {
-    client: Client,
-    input: DeleteObjectTaggingRequest,
-}
-
-impl DeleteObjectTaggingCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteObjectTaggingRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteObjectTaggingRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteObjectTaggingError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteObjectTaggingOutput, OperationError<DeleteObjectTaggingError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteObjectTagging", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("DeleteObjectTagging", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteObjectTagging",
-            method: "DELETE",
-            uri: "/{Bucket}/{Key+}?tagging",
-            input: Some(170),
-            output: Some(169),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteObjectTaggingRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteObjectTagging` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteObjectTaggingError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteObjectTaggingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteObjectTaggingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteObjectTaggingError {}
-
-impl crate::S3Client {
-    /// `DeleteObjects` (`POST /{Bucket}?delete`). Required members: `Bucket`, `Delete`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteObjects)
-    pub fn delete_objects(&self) -> DeleteObjectsCall {
-        DeleteObjectsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeleteObjects` call being set up: set members, then [`send`](DeleteObjectsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteObjectsCall {
-    client: Client,
-    input: DeleteObjectsRequest,
-}
-
-impl DeleteObjectsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Delete`.
-    pub fn delete(mut self, value: impl Into<Delete>) -> Self {
-        self.input.delete = Some(value.into());
-        self
-    }
-
-    /// Sets `MFA`.
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.input.mfa = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `BypassGovernanceRetention`.
-    pub fn bypass_governance_retention(mut self, value: impl Into<bool>) -> Self {
-        self.input.bypass_governance_retention = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteObjectsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteObjectsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteObjectsError`], or a stack error.
-    pub async fn send(self) -> Result<DeleteObjectsOutput, OperationError<DeleteObjectsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeleteObjects", "Bucket").into());
-        }
-        if input.delete.is_none() {
-            return Err(rt::missing_member("DeleteObjects", "Delete").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeleteObjects",
-            method: "POST",
-            uri: "/{Bucket}?delete",
-            input: Some(172),
-            output: Some(171),
-            input_payload: Some("Delete"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeleteObjectsRequest"),
-            payload_root: Some("Delete"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteObjects` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteObjectsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeleteObjectsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteObjectsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeleteObjectsError {}
-
-impl crate::S3Client {
-    /// `DeletePublicAccessBlock` (`DELETE /{Bucket}?publicAccessBlock`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeletePublicAccessBlock)
-    pub fn delete_public_access_block(&self) -> DeletePublicAccessBlockCall {
-        DeletePublicAccessBlockCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DeletePublicAccessBlock` call being set up: set members, then [`send`](DeletePublicAccessBlockCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeletePublicAccessBlockCall {
-    client: Client,
-    input: DeletePublicAccessBlockRequest,
-}
-
-impl DeletePublicAccessBlockCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeletePublicAccessBlockRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeletePublicAccessBlockRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeletePublicAccessBlockError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeletePublicAccessBlockError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("DeletePublicAccessBlock", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "DeletePublicAccessBlock",
-            method: "DELETE",
-            uri: "/{Bucket}?publicAccessBlock",
-            input: Some(173),
-            output: None,
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("DeletePublicAccessBlockRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `DeletePublicAccessBlock` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeletePublicAccessBlockError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DeletePublicAccessBlockError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DeletePublicAccessBlockError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DeletePublicAccessBlockError {}
-
-impl crate::S3Client {
-    /// `GetBucketAbac` (`GET /{Bucket}?abac`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketAbac)
-    pub fn get_bucket_abac(&self) -> GetBucketAbacCall {
-        GetBucketAbacCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketAbac` call being set up: set members, then [`send`](GetBucketAbacCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketAbacCall {
-    client: Client,
-    input: GetBucketAbacRequest,
-}
-
-impl GetBucketAbacCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketAbacRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketAbacRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketAbacError`], or a stack error.
-    pub async fn send(self) -> Result<GetBucketAbacOutput, OperationError<GetBucketAbacError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketAbac", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketAbac",
-            method: "GET",
-            uri: "/{Bucket}?abac",
-            input: Some(221),
-            output: Some(220),
-            input_payload: None,
-            output_payload: Some("AbacStatus"),
-            output_streaming: false,
-            input_root: Some("GetBucketAbacRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketAbac` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketAbacError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketAbacError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketAbacError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketAbacError {}
-
-impl crate::S3Client {
-    /// `GetBucketAccelerateConfiguration` (`GET /{Bucket}?accelerate`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketAccelerateConfiguration)
-    pub fn get_bucket_accelerate_configuration(&self) -> GetBucketAccelerateConfigurationCall {
-        GetBucketAccelerateConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketAccelerateConfiguration` call being set up: set members, then [`send`](GetBucketAccelerateConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketAccelerateConfigurationCall {
-    client: Client,
-    input: GetBucketAccelerateConfigurationRequest,
-}
-
-impl GetBucketAccelerateConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketAccelerateConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketAccelerateConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketAccelerateConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        GetBucketAccelerateConfigurationOutput,
-        OperationError<GetBucketAccelerateConfigurationError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketAccelerateConfiguration", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketAccelerateConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?accelerate",
-            input: Some(223),
-            output: Some(222),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketAccelerateConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketAccelerateConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketAccelerateConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketAccelerateConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketAccelerateConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketAccelerateConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetBucketAcl` (`GET /{Bucket}?acl`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketAcl)
-    pub fn get_bucket_acl(&self) -> GetBucketAclCall {
-        GetBucketAclCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketAcl` call being set up: set members, then [`send`](GetBucketAclCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketAclCall {
-    client: Client,
-    input: GetBucketAclRequest,
-}
-
-impl GetBucketAclCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketAclRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketAclRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketAclError`], or a stack error.
-    pub async fn send(self) -> Result<GetBucketAclOutput, OperationError<GetBucketAclError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketAcl", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketAcl",
-            method: "GET",
-            uri: "/{Bucket}?acl",
-            input: Some(225),
-            output: Some(224),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketAclRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketAcl` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketAclError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketAclError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketAclError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketAclError {}
-
-impl crate::S3Client {
-    /// `GetBucketAnalyticsConfiguration` (`GET /{Bucket}?analytics`). Required members: `Bucket`, `Id`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketAnalyticsConfiguration)
-    pub fn get_bucket_analytics_configuration(&self) -> GetBucketAnalyticsConfigurationCall {
-        GetBucketAnalyticsConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketAnalyticsConfiguration` call being set up: set members, then [`send`](GetBucketAnalyticsConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketAnalyticsConfigurationCall {
-    client: Client,
-    input: GetBucketAnalyticsConfigurationRequest,
-}
-
-impl GetBucketAnalyticsConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketAnalyticsConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketAnalyticsConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketAnalyticsConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        GetBucketAnalyticsConfigurationOutput,
-        OperationError<GetBucketAnalyticsConfigurationError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketAnalyticsConfiguration", "Bucket").into());
-        }
-        if input.id.is_none() {
-            return Err(rt::missing_member("GetBucketAnalyticsConfiguration", "Id").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketAnalyticsConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?analytics",
-            input: Some(227),
-            output: Some(226),
-            input_payload: None,
-            output_payload: Some("AnalyticsConfiguration"),
-            output_streaming: false,
-            input_root: Some("GetBucketAnalyticsConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketAnalyticsConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketAnalyticsConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketAnalyticsConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketAnalyticsConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketAnalyticsConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetBucketCors` (`GET /{Bucket}?cors`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketCors)
-    pub fn get_bucket_cors(&self) -> GetBucketCorsCall {
-        GetBucketCorsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketCors` call being set up: set members, then [`send`](GetBucketCorsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketCorsCall {
-    client: Client,
-    input: GetBucketCorsRequest,
-}
-
-impl GetBucketCorsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketCorsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketCorsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketCorsError`], or a stack error.
-    pub async fn send(self) -> Result<GetBucketCorsOutput, OperationError<GetBucketCorsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketCors", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketCors",
-            method: "GET",
-            uri: "/{Bucket}?cors",
-            input: Some(229),
-            output: Some(228),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketCorsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketCors` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketCorsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketCorsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketCorsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketCorsError {}
-
-impl crate::S3Client {
-    /// `GetBucketEncryption` (`GET /{Bucket}?encryption`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketEncryption)
-    pub fn get_bucket_encryption(&self) -> GetBucketEncryptionCall {
-        GetBucketEncryptionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketEncryption` call being set up: set members, then [`send`](GetBucketEncryptionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketEncryptionCall {
-    client: Client,
-    input: GetBucketEncryptionRequest,
-}
-
-impl GetBucketEncryptionCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketEncryptionRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketEncryptionRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketEncryptionError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketEncryptionOutput, OperationError<GetBucketEncryptionError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketEncryption", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketEncryption",
-            method: "GET",
-            uri: "/{Bucket}?encryption",
-            input: Some(231),
-            output: Some(230),
-            input_payload: None,
-            output_payload: Some("ServerSideEncryptionConfiguration"),
-            output_streaming: false,
-            input_root: Some("GetBucketEncryptionRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketEncryption` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketEncryptionError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketEncryptionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketEncryptionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketEncryptionError {}
-
-impl crate::S3Client {
-    /// `GetBucketIntelligentTieringConfiguration` (`GET /{Bucket}?intelligent-tiering`). Required members: `Bucket`, `Id`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketIntelligentTieringConfiguration)
-    pub fn get_bucket_intelligent_tiering_configuration(
-        &self,
-    ) -> GetBucketIntelligentTieringConfigurationCall {
-        GetBucketIntelligentTieringConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketIntelligentTieringConfiguration` call being set up: set members, then [`send`](GetBucketIntelligentTieringConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketIntelligentTieringConfigurationCall {
-    client: Client,
-    input: GetBucketIntelligentTieringConfigurationRequest,
-}
-
-impl GetBucketIntelligentTieringConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketIntelligentTieringConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketIntelligentTieringConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketIntelligentTieringConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        GetBucketIntelligentTieringConfigurationOutput,
-        OperationError<GetBucketIntelligentTieringConfigurationError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(
-                rt::missing_member("GetBucketIntelligentTieringConfiguration", "Bucket").into(),
-            );
-        }
-        if input.id.is_none() {
-            return Err(
-                rt::missing_member("GetBucketIntelligentTieringConfiguration", "Id").into(),
-            );
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketIntelligentTieringConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?intelligent-tiering",
-            input: Some(233),
-            output: Some(232),
-            input_payload: None,
-            output_payload: Some("IntelligentTieringConfiguration"),
-            output_streaming: false,
-            input_root: Some("GetBucketIntelligentTieringConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketIntelligentTieringConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketIntelligentTieringConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketIntelligentTieringConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketIntelligentTieringConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketIntelligentTieringConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetBucketInventoryConfiguration` (`GET /{Bucket}?inventory`). Required members: `Bucket`, `Id`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketInventoryConfiguration)
-    pub fn get_bucket_inventory_configuration(&self) -> GetBucketInventoryConfigurationCall {
-        GetBucketInventoryConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketInventoryConfiguration` call being set up: set members, then [`send`](GetBucketInventoryConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketInventoryConfigurationCall {
-    client: Client,
-    input: GetBucketInventoryConfigurationRequest,
-}
-
-impl GetBucketInventoryConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketInventoryConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketInventoryConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketInventoryConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        GetBucketInventoryConfigurationOutput,
-        OperationError<GetBucketInventoryConfigurationError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketInventoryConfiguration", "Bucket").into());
-        }
-        if input.id.is_none() {
-            return Err(rt::missing_member("GetBucketInventoryConfiguration", "Id").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketInventoryConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?inventory",
-            input: Some(235),
-            output: Some(234),
-            input_payload: None,
-            output_payload: Some("InventoryConfiguration"),
-            output_streaming: false,
-            input_root: Some("GetBucketInventoryConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketInventoryConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketInventoryConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketInventoryConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketInventoryConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketInventoryConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetBucketLifecycle` (`GET /{Bucket}?lifecycle`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketLifecycle)
-    #[deprecated]
-    pub fn get_bucket_lifecycle(&self) -> GetBucketLifecycleCall {
-        GetBucketLifecycleCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketLifecycle` call being set up: set members, then [`send`](GetBucketLifecycleCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketLifecycleCall {
-    client: Client,
-    input: GetBucketLifecycleRequest,
-}
-
-impl GetBucketLifecycleCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketLifecycleRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketLifecycleRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketLifecycleError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketLifecycleOutput, OperationError<GetBucketLifecycleError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketLifecycle", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketLifecycle",
-            method: "GET",
-            uri: "/{Bucket}?lifecycle",
-            input: Some(239),
-            output: Some(238),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketLifecycleRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketLifecycle` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketLifecycleError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketLifecycleError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketLifecycleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketLifecycleError {}
-
-impl crate::S3Client {
-    /// `GetBucketLifecycleConfiguration` (`GET /{Bucket}?lifecycle`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketLifecycleConfiguration)
-    pub fn get_bucket_lifecycle_configuration(&self) -> GetBucketLifecycleConfigurationCall {
-        GetBucketLifecycleConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketLifecycleConfiguration` call being set up: set members, then [`send`](GetBucketLifecycleConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketLifecycleConfigurationCall {
-    client: Client,
-    input: GetBucketLifecycleConfigurationRequest,
-}
-
-impl GetBucketLifecycleConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketLifecycleConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketLifecycleConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketLifecycleConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        GetBucketLifecycleConfigurationOutput,
-        OperationError<GetBucketLifecycleConfigurationError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketLifecycleConfiguration", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketLifecycleConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?lifecycle",
-            input: Some(237),
-            output: Some(236),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketLifecycleConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketLifecycleConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketLifecycleConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketLifecycleConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketLifecycleConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketLifecycleConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetBucketLocation` (`GET /{Bucket}?location`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketLocation)
-    pub fn get_bucket_location(&self) -> GetBucketLocationCall {
-        GetBucketLocationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketLocation` call being set up: set members, then [`send`](GetBucketLocationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketLocationCall {
-    client: Client,
-    input: GetBucketLocationRequest,
-}
-
-impl GetBucketLocationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketLocationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketLocationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketLocationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketLocationOutput, OperationError<GetBucketLocationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketLocation", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketLocation",
-            method: "GET",
-            uri: "/{Bucket}?location",
-            input: Some(241),
-            output: Some(240),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketLocationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketLocation` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketLocationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketLocationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketLocationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketLocationError {}
-
-impl crate::S3Client {
-    /// `GetBucketLogging` (`GET /{Bucket}?logging`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketLogging)
-    pub fn get_bucket_logging(&self) -> GetBucketLoggingCall {
-        GetBucketLoggingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketLogging` call being set up: set members, then [`send`](GetBucketLoggingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketLoggingCall {
-    client: Client,
-    input: GetBucketLoggingRequest,
-}
-
-impl GetBucketLoggingCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketLoggingRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketLoggingRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketLoggingError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketLoggingOutput, OperationError<GetBucketLoggingError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketLogging", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketLogging",
-            method: "GET",
-            uri: "/{Bucket}?logging",
-            input: Some(243),
-            output: Some(242),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketLoggingRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketLogging` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketLoggingError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketLoggingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketLoggingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketLoggingError {}
-
-impl crate::S3Client {
-    /// `GetBucketMetadataConfiguration` (`GET /{Bucket}?metadataConfiguration`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketMetadataConfiguration)
-    pub fn get_bucket_metadata_configuration(&self) -> GetBucketMetadataConfigurationCall {
-        GetBucketMetadataConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketMetadataConfiguration` call being set up: set members, then [`send`](GetBucketMetadataConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketMetadataConfigurationCall {
-    client: Client,
-    input: GetBucketMetadataConfigurationRequest,
-}
-
-impl GetBucketMetadataConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketMetadataConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketMetadataConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketMetadataConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        GetBucketMetadataConfigurationOutput,
-        OperationError<GetBucketMetadataConfigurationError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketMetadataConfiguration", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketMetadataConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?metadataConfiguration",
-            input: Some(245),
-            output: Some(244),
-            input_payload: None,
-            output_payload: Some("GetBucketMetadataConfigurationResult"),
-            output_streaming: false,
-            input_root: Some("GetBucketMetadataConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketMetadataConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketMetadataConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketMetadataConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketMetadataConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketMetadataConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetBucketMetadataTableConfiguration` (`GET /{Bucket}?metadataTable`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketMetadataTableConfiguration)
-    pub fn get_bucket_metadata_table_configuration(
-        &self,
-    ) -> GetBucketMetadataTableConfigurationCall {
-        GetBucketMetadataTableConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketMetadataTableConfiguration` call being set up: set members, then [`send`](GetBucketMetadataTableConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketMetadataTableConfigurationCall {
-    client: Client,
-    input: GetBucketMetadataTableConfigurationRequest,
-}
-
-impl GetBucketMetadataTableConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketMetadataTableConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketMetadataTableConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketMetadataTableConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        GetBucketMetadataTableConfigurationOutput,
-        OperationError<GetBucketMetadataTableConfigurationError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketMetadataTableConfiguration", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketMetadataTableConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?metadataTable",
-            input: Some(248),
-            output: Some(247),
-            input_payload: None,
-            output_payload: Some("GetBucketMetadataTableConfigurationResult"),
-            output_streaming: false,
-            input_root: Some("GetBucketMetadataTableConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketMetadataTableConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketMetadataTableConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketMetadataTableConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketMetadataTableConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketMetadataTableConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetBucketMetricsConfiguration` (`GET /{Bucket}?metrics`). Required members: `Bucket`, `Id`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketMetricsConfiguration)
-    pub fn get_bucket_metrics_configuration(&self) -> GetBucketMetricsConfigurationCall {
-        GetBucketMetricsConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketMetricsConfiguration` call being set up: set members, then [`send`](GetBucketMetricsConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketMetricsConfigurationCall {
-    client: Client,
-    input: GetBucketMetricsConfigurationRequest,
-}
-
-impl GetBucketMetricsConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketMetricsConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketMetricsConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketMetricsConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        GetBucketMetricsConfigurationOutput,
-        OperationError<GetBucketMetricsConfigurationError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketMetricsConfiguration", "Bucket").into());
-        }
-        if input.id.is_none() {
-            return Err(rt::missing_member("GetBucketMetricsConfiguration", "Id").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketMetricsConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?metrics",
-            input: Some(251),
-            output: Some(250),
-            input_payload: None,
-            output_payload: Some("MetricsConfiguration"),
-            output_streaming: false,
-            input_root: Some("GetBucketMetricsConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketMetricsConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketMetricsConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketMetricsConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketMetricsConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketMetricsConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetBucketNotification` (`GET /{Bucket}?notification`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketNotification)
-    #[deprecated]
-    pub fn get_bucket_notification(&self) -> GetBucketNotificationCall {
-        GetBucketNotificationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketNotification` call being set up: set members, then [`send`](GetBucketNotificationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketNotificationCall {
-    client: Client,
-    input: GetBucketNotificationConfigurationRequest,
-}
-
-impl GetBucketNotificationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketNotificationConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketNotificationConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketNotificationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<NotificationConfigurationDeprecated, OperationError<GetBucketNotificationError>>
-    {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketNotification", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketNotification",
-            method: "GET",
-            uri: "/{Bucket}?notification",
-            input: Some(252),
-            output: Some(458),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketNotificationConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketNotification` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketNotificationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketNotificationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketNotificationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketNotificationError {}
-
-impl crate::S3Client {
-    /// `GetBucketNotificationConfiguration` (`GET /{Bucket}?notification`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketNotificationConfiguration)
-    pub fn get_bucket_notification_configuration(&self) -> GetBucketNotificationConfigurationCall {
-        GetBucketNotificationConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketNotificationConfiguration` call being set up: set members, then [`send`](GetBucketNotificationConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketNotificationConfigurationCall {
-    client: Client,
-    input: GetBucketNotificationConfigurationRequest,
-}
-
-impl GetBucketNotificationConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketNotificationConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketNotificationConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketNotificationConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<NotificationConfiguration, OperationError<GetBucketNotificationConfigurationError>>
-    {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketNotificationConfiguration", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketNotificationConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?notification",
-            input: Some(252),
-            output: Some(457),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketNotificationConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketNotificationConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketNotificationConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketNotificationConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketNotificationConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketNotificationConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetBucketOwnershipControls` (`GET /{Bucket}?ownershipControls`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketOwnershipControls)
-    pub fn get_bucket_ownership_controls(&self) -> GetBucketOwnershipControlsCall {
-        GetBucketOwnershipControlsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketOwnershipControls` call being set up: set members, then [`send`](GetBucketOwnershipControlsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketOwnershipControlsCall {
-    client: Client,
-    input: GetBucketOwnershipControlsRequest,
-}
-
-impl GetBucketOwnershipControlsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketOwnershipControlsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketOwnershipControlsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketOwnershipControlsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketOwnershipControlsOutput, OperationError<GetBucketOwnershipControlsError>>
-    {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketOwnershipControls", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketOwnershipControls",
-            method: "GET",
-            uri: "/{Bucket}?ownershipControls",
-            input: Some(254),
-            output: Some(253),
-            input_payload: None,
-            output_payload: Some("OwnershipControls"),
-            output_streaming: false,
-            input_root: Some("GetBucketOwnershipControlsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketOwnershipControls` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketOwnershipControlsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketOwnershipControlsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketOwnershipControlsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketOwnershipControlsError {}
-
-impl crate::S3Client {
-    /// `GetBucketPolicy` (`GET /{Bucket}?policy`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketPolicy)
-    pub fn get_bucket_policy(&self) -> GetBucketPolicyCall {
-        GetBucketPolicyCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketPolicy` call being set up: set members, then [`send`](GetBucketPolicyCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketPolicyCall {
-    client: Client,
-    input: GetBucketPolicyRequest,
-}
-
-impl GetBucketPolicyCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketPolicyRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketPolicyRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketPolicyError`], or a stack error.
-    pub async fn send(self) -> Result<GetBucketPolicyOutput, OperationError<GetBucketPolicyError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketPolicy", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketPolicy",
-            method: "GET",
-            uri: "/{Bucket}?policy",
-            input: Some(256),
-            output: Some(255),
-            input_payload: None,
-            output_payload: Some("Policy"),
-            output_streaming: false,
-            input_root: Some("GetBucketPolicyRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketPolicy` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketPolicyError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketPolicyError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketPolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketPolicyError {}
-
-impl crate::S3Client {
-    /// `GetBucketPolicyStatus` (`GET /{Bucket}?policyStatus`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketPolicyStatus)
-    pub fn get_bucket_policy_status(&self) -> GetBucketPolicyStatusCall {
-        GetBucketPolicyStatusCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketPolicyStatus` call being set up: set members, then [`send`](GetBucketPolicyStatusCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketPolicyStatusCall {
-    client: Client,
-    input: GetBucketPolicyStatusRequest,
-}
-
-impl GetBucketPolicyStatusCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketPolicyStatusRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketPolicyStatusRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketPolicyStatusError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketPolicyStatusOutput, OperationError<GetBucketPolicyStatusError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketPolicyStatus", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketPolicyStatus",
-            method: "GET",
-            uri: "/{Bucket}?policyStatus",
-            input: Some(258),
-            output: Some(257),
-            input_payload: None,
-            output_payload: Some("PolicyStatus"),
-            output_streaming: false,
-            input_root: Some("GetBucketPolicyStatusRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketPolicyStatus` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketPolicyStatusError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketPolicyStatusError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketPolicyStatusError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketPolicyStatusError {}
-
-impl crate::S3Client {
-    /// `GetBucketReplication` (`GET /{Bucket}?replication`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketReplication)
-    pub fn get_bucket_replication(&self) -> GetBucketReplicationCall {
-        GetBucketReplicationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketReplication` call being set up: set members, then [`send`](GetBucketReplicationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketReplicationCall {
-    client: Client,
-    input: GetBucketReplicationRequest,
-}
-
-impl GetBucketReplicationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketReplicationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketReplicationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketReplicationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketReplicationOutput, OperationError<GetBucketReplicationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketReplication", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketReplication",
-            method: "GET",
-            uri: "/{Bucket}?replication",
-            input: Some(260),
-            output: Some(259),
-            input_payload: None,
-            output_payload: Some("ReplicationConfiguration"),
-            output_streaming: false,
-            input_root: Some("GetBucketReplicationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketReplication` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketReplicationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketReplicationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketReplicationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketReplicationError {}
-
-impl crate::S3Client {
-    /// `GetBucketRequestPayment` (`GET /{Bucket}?requestPayment`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketRequestPayment)
-    pub fn get_bucket_request_payment(&self) -> GetBucketRequestPaymentCall {
-        GetBucketRequestPaymentCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketRequestPayment` call being set up: set members, then [`send`](GetBucketRequestPaymentCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketRequestPaymentCall {
-    client: Client,
-    input: GetBucketRequestPaymentRequest,
-}
-
-impl GetBucketRequestPaymentCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketRequestPaymentRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketRequestPaymentRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketRequestPaymentError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketRequestPaymentOutput, OperationError<GetBucketRequestPaymentError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketRequestPayment", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketRequestPayment",
-            method: "GET",
-            uri: "/{Bucket}?requestPayment",
-            input: Some(262),
-            output: Some(261),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketRequestPaymentRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketRequestPayment` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketRequestPaymentError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketRequestPaymentError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketRequestPaymentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketRequestPaymentError {}
-
-impl crate::S3Client {
-    /// `GetBucketTagging` (`GET /{Bucket}?tagging`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketTagging)
-    pub fn get_bucket_tagging(&self) -> GetBucketTaggingCall {
-        GetBucketTaggingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketTagging` call being set up: set members, then [`send`](GetBucketTaggingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketTaggingCall {
-    client: Client,
-    input: GetBucketTaggingRequest,
-}
-
-impl GetBucketTaggingCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketTaggingRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketTaggingRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketTaggingError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketTaggingOutput, OperationError<GetBucketTaggingError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketTagging", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketTagging",
-            method: "GET",
-            uri: "/{Bucket}?tagging",
-            input: Some(264),
-            output: Some(263),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketTaggingRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketTagging` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketTaggingError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketTaggingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketTaggingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketTaggingError {}
-
-impl crate::S3Client {
-    /// `GetBucketVersioning` (`GET /{Bucket}?versioning`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketVersioning)
-    pub fn get_bucket_versioning(&self) -> GetBucketVersioningCall {
-        GetBucketVersioningCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketVersioning` call being set up: set members, then [`send`](GetBucketVersioningCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketVersioningCall {
-    client: Client,
-    input: GetBucketVersioningRequest,
-}
-
-impl GetBucketVersioningCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketVersioningRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketVersioningRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketVersioningError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketVersioningOutput, OperationError<GetBucketVersioningError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketVersioning", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketVersioning",
-            method: "GET",
-            uri: "/{Bucket}?versioning",
-            input: Some(266),
-            output: Some(265),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketVersioningRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketVersioning` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketVersioningError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketVersioningError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketVersioningError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketVersioningError {}
-
-impl crate::S3Client {
-    /// `GetBucketWebsite` (`GET /{Bucket}?website`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketWebsite)
-    pub fn get_bucket_website(&self) -> GetBucketWebsiteCall {
-        GetBucketWebsiteCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetBucketWebsite` call being set up: set members, then [`send`](GetBucketWebsiteCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetBucketWebsiteCall {
-    client: Client,
-    input: GetBucketWebsiteRequest,
-}
-
-impl GetBucketWebsiteCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetBucketWebsiteRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetBucketWebsiteRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetBucketWebsiteError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetBucketWebsiteOutput, OperationError<GetBucketWebsiteError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetBucketWebsite", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetBucketWebsite",
-            method: "GET",
-            uri: "/{Bucket}?website",
-            input: Some(268),
-            output: Some(267),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetBucketWebsiteRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetBucketWebsite` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetBucketWebsiteError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetBucketWebsiteError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetBucketWebsiteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetBucketWebsiteError {}
-
-impl crate::S3Client {
-    /// `GetObject` (`GET /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObject)
-    pub fn get_object(&self) -> GetObjectCall {
-        GetObjectCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetObject` call being set up: set members, then [`send`](GetObjectCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetObjectCall {
-    client: Client,
-    input: GetObjectRequest,
-}
-
-impl GetObjectCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `IfModifiedSince`.
-    pub fn if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.if_modified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_none_match = Some(value.into());
-        self
-    }
-
-    /// Sets `IfUnmodifiedSince`.
-    pub fn if_unmodified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.if_unmodified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `Range`.
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.input.range = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseCacheControl`.
-    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
-        self.input.response_cache_control = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseContentDisposition`.
-    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_disposition = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseContentEncoding`.
-    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_encoding = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseContentLanguage`.
-    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_language = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseContentType`.
-    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_type = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseExpires`.
-    pub fn response_expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.response_expires = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, value: impl Into<i32>) -> Self {
-        self.input.part_number = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMode`.
-    pub fn checksum_mode(mut self, value: impl Into<ChecksumMode>) -> Self {
-        self.input.checksum_mode = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetObjectRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetObjectRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetObjectError`], or a stack error.
-    pub async fn send(self) -> Result<GetObjectOutput, OperationError<GetObjectError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetObject", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("GetObject", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetObject",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(281),
-            output: Some(280),
-            input_payload: None,
-            output_payload: Some("Body"),
-            output_streaming: true,
-            input_root: Some("GetObjectRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: Some("ChecksumMode"),
-            response_algorithms: &[
-                "CRC64NVME",
-                "CRC32",
-                "CRC32C",
-                "SHA256",
-                "SHA1",
-                "SHA512",
-                "MD5",
-                "XXHASH64",
-                "XXHASH3",
-                "XXHASH128",
-            ],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let output: GetObjectOutput = {
-            let mut o: GetObjectOutput = output;
-            o.body = stream.map(rt::ByteStream::new);
-            o
-        };
-        Ok(output)
-    }
-}
-
-/// The errors `GetObject` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetObjectError {
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// `InvalidObjectState`
-    InvalidObjectState(InvalidObjectState),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetObjectError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            Some("InvalidObjectState") => Self::InvalidObjectState(InvalidObjectState {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 329, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchKey(e) => &e.meta,
-            Self::InvalidObjectState(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetObjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetObjectError {}
-
-impl crate::S3Client {
-    /// `GetObjectAcl` (`GET /{Bucket}/{Key+}?acl`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectAcl)
-    pub fn get_object_acl(&self) -> GetObjectAclCall {
-        GetObjectAclCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetObjectAcl` call being set up: set members, then [`send`](GetObjectAclCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetObjectAclCall {
-    client: Client,
-    input: GetObjectAclRequest,
-}
-
-impl GetObjectAclCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetObjectAclRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetObjectAclRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetObjectAclError`], or a stack error.
-    pub async fn send(self) -> Result<GetObjectAclOutput, OperationError<GetObjectAclError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetObjectAcl", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("GetObjectAcl", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetObjectAcl",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}?acl",
-            input: Some(270),
-            output: Some(269),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetObjectAclRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetObjectAcl` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetObjectAclError {
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetObjectAclError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchKey(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetObjectAclError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetObjectAclError {}
-
-impl crate::S3Client {
-    /// `GetObjectAnnotation` (`GET /{Bucket}/{Key+}?annotation`). Required members: `Bucket`, `Key`, `AnnotationName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectAnnotation)
-    pub fn get_object_annotation(&self) -> GetObjectAnnotationCall {
-        GetObjectAnnotationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetObjectAnnotation` call being set up: set members, then [`send`](GetObjectAnnotationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetObjectAnnotationCall {
-    client: Client,
-    input: GetObjectAnnotationRequest,
-}
-
-impl GetObjectAnnotationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `AnnotationName`.
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.input.annotation_name = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMode`.
-    pub fn checksum_mode(mut self, value: impl Into<ChecksumMode>) -> Self {
-        self.input.checksum_mode = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetObjectAnnotationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetObjectAnnotationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetObjectAnnotationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetObjectAnnotationOutput, OperationError<GetObjectAnnotationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetObjectAnnotation", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("GetObjectAnnotation", "Key").into());
-        }
-        if input.annotation_name.is_none() {
-            return Err(rt::missing_member("GetObjectAnnotation", "AnnotationName").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetObjectAnnotation",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}?annotation",
-            input: Some(272),
-            output: Some(271),
-            input_payload: None,
-            output_payload: Some("AnnotationPayload"),
-            output_streaming: true,
-            input_root: Some("GetObjectAnnotationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: Some("ChecksumMode"),
-            response_algorithms: &[
-                "CRC64NVME",
-                "CRC32",
-                "CRC32C",
-                "SHA256",
-                "SHA1",
-                "SHA512",
-                "MD5",
-                "XXHASH64",
-                "XXHASH3",
-                "XXHASH128",
-            ],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let output: GetObjectAnnotationOutput = {
-            let mut o: GetObjectAnnotationOutput = output;
-            o.annotation_payload = stream.map(rt::ByteStream::new);
-            o
-        };
-        Ok(output)
-    }
-}
-
-/// The errors `GetObjectAnnotation` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetObjectAnnotationError {
-    /// `NoSuchBucket`
-    NoSuchBucket(NoSuchBucket),
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// `NoSuchAnnotation`
-    NoSuchAnnotation(NoSuchAnnotation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetObjectAnnotationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
-            }),
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            Some("NoSuchAnnotation") => Self::NoSuchAnnotation(NoSuchAnnotation {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 449, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchBucket(e) => &e.meta,
-            Self::NoSuchKey(e) => &e.meta,
-            Self::NoSuchAnnotation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetObjectAnnotationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetObjectAnnotationError {}
-
-impl crate::S3Client {
-    /// `GetObjectAttributes` (`GET /{Bucket}/{Key+}?attributes`). Required members: `Bucket`, `Key`, `ObjectAttributes`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectAttributes)
-    pub fn get_object_attributes(&self) -> GetObjectAttributesCall {
-        GetObjectAttributesCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetObjectAttributes` call being set up: set members, then [`send`](GetObjectAttributesCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetObjectAttributesCall {
-    client: Client,
-    input: GetObjectAttributesRequest,
-}
-
-impl GetObjectAttributesCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxParts`.
-    pub fn max_parts(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_parts = Some(value.into());
-        self
-    }
-
-    /// Sets `PartNumberMarker`.
-    pub fn part_number_marker(mut self, value: impl Into<i32>) -> Self {
-        self.input.part_number_marker = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectAttributes`.
-    pub fn object_attributes(mut self, value: impl Into<Vec<ObjectAttributes>>) -> Self {
-        self.input.object_attributes = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetObjectAttributesRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetObjectAttributesRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetObjectAttributesError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetObjectAttributesOutput, OperationError<GetObjectAttributesError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetObjectAttributes", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("GetObjectAttributes", "Key").into());
-        }
-        if input.object_attributes.is_none() {
-            return Err(rt::missing_member("GetObjectAttributes", "ObjectAttributes").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetObjectAttributes",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}?attributes",
-            input: Some(275),
-            output: Some(273),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetObjectAttributesRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetObjectAttributes` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetObjectAttributesError {
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetObjectAttributesError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchKey(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetObjectAttributesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetObjectAttributesError {}
-
-impl crate::S3Client {
-    /// `GetObjectLegalHold` (`GET /{Bucket}/{Key+}?legal-hold`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectLegalHold)
-    pub fn get_object_legal_hold(&self) -> GetObjectLegalHoldCall {
-        GetObjectLegalHoldCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetObjectLegalHold` call being set up: set members, then [`send`](GetObjectLegalHoldCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetObjectLegalHoldCall {
-    client: Client,
-    input: GetObjectLegalHoldRequest,
-}
-
-impl GetObjectLegalHoldCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetObjectLegalHoldRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetObjectLegalHoldRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetObjectLegalHoldError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetObjectLegalHoldOutput, OperationError<GetObjectLegalHoldError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetObjectLegalHold", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("GetObjectLegalHold", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetObjectLegalHold",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}?legal-hold",
-            input: Some(277),
-            output: Some(276),
-            input_payload: None,
-            output_payload: Some("LegalHold"),
-            output_streaming: false,
-            input_root: Some("GetObjectLegalHoldRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetObjectLegalHold` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetObjectLegalHoldError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetObjectLegalHoldError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetObjectLegalHoldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetObjectLegalHoldError {}
-
-impl crate::S3Client {
-    /// `GetObjectLockConfiguration` (`GET /{Bucket}?object-lock`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectLockConfiguration)
-    pub fn get_object_lock_configuration(&self) -> GetObjectLockConfigurationCall {
-        GetObjectLockConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetObjectLockConfiguration` call being set up: set members, then [`send`](GetObjectLockConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetObjectLockConfigurationCall {
-    client: Client,
-    input: GetObjectLockConfigurationRequest,
-}
-
-impl GetObjectLockConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetObjectLockConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetObjectLockConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetObjectLockConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetObjectLockConfigurationOutput, OperationError<GetObjectLockConfigurationError>>
-    {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetObjectLockConfiguration", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetObjectLockConfiguration",
-            method: "GET",
-            uri: "/{Bucket}?object-lock",
-            input: Some(279),
-            output: Some(278),
-            input_payload: None,
-            output_payload: Some("ObjectLockConfiguration"),
-            output_streaming: false,
-            input_root: Some("GetObjectLockConfigurationRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetObjectLockConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetObjectLockConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetObjectLockConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetObjectLockConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetObjectLockConfigurationError {}
-
-impl crate::S3Client {
-    /// `GetObjectRetention` (`GET /{Bucket}/{Key+}?retention`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectRetention)
-    pub fn get_object_retention(&self) -> GetObjectRetentionCall {
-        GetObjectRetentionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetObjectRetention` call being set up: set members, then [`send`](GetObjectRetentionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetObjectRetentionCall {
-    client: Client,
-    input: GetObjectRetentionRequest,
-}
-
-impl GetObjectRetentionCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetObjectRetentionRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetObjectRetentionRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetObjectRetentionError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetObjectRetentionOutput, OperationError<GetObjectRetentionError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetObjectRetention", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("GetObjectRetention", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetObjectRetention",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}?retention",
-            input: Some(284),
-            output: Some(283),
-            input_payload: None,
-            output_payload: Some("Retention"),
-            output_streaming: false,
-            input_root: Some("GetObjectRetentionRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetObjectRetention` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetObjectRetentionError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetObjectRetentionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetObjectRetentionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetObjectRetentionError {}
-
-impl crate::S3Client {
-    /// `GetObjectTagging` (`GET /{Bucket}/{Key+}?tagging`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectTagging)
-    pub fn get_object_tagging(&self) -> GetObjectTaggingCall {
-        GetObjectTaggingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetObjectTagging` call being set up: set members, then [`send`](GetObjectTaggingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetObjectTaggingCall {
-    client: Client,
-    input: GetObjectTaggingRequest,
-}
-
-impl GetObjectTaggingCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetObjectTaggingRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetObjectTaggingRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetObjectTaggingError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetObjectTaggingOutput, OperationError<GetObjectTaggingError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetObjectTagging", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("GetObjectTagging", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetObjectTagging",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}?tagging",
-            input: Some(286),
-            output: Some(285),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("GetObjectTaggingRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetObjectTagging` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetObjectTaggingError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetObjectTaggingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetObjectTaggingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetObjectTaggingError {}
-
-impl crate::S3Client {
-    /// `GetObjectTorrent` (`GET /{Bucket}/{Key+}?torrent`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectTorrent)
-    pub fn get_object_torrent(&self) -> GetObjectTorrentCall {
-        GetObjectTorrentCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetObjectTorrent` call being set up: set members, then [`send`](GetObjectTorrentCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetObjectTorrentCall {
-    client: Client,
-    input: GetObjectTorrentRequest,
-}
-
-impl GetObjectTorrentCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetObjectTorrentRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetObjectTorrentRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetObjectTorrentError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetObjectTorrentOutput, OperationError<GetObjectTorrentError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetObjectTorrent", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("GetObjectTorrent", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetObjectTorrent",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}?torrent",
-            input: Some(288),
-            output: Some(287),
-            input_payload: None,
-            output_payload: Some("Body"),
-            output_streaming: true,
-            input_root: Some("GetObjectTorrentRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let output: GetObjectTorrentOutput = {
-            let mut o: GetObjectTorrentOutput = output;
-            o.body = stream.map(rt::ByteStream::new);
-            o
-        };
-        Ok(output)
-    }
-}
-
-/// The errors `GetObjectTorrent` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetObjectTorrentError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetObjectTorrentError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetObjectTorrentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetObjectTorrentError {}
-
-impl crate::S3Client {
-    /// `GetPublicAccessBlock` (`GET /{Bucket}?publicAccessBlock`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetPublicAccessBlock)
-    pub fn get_public_access_block(&self) -> GetPublicAccessBlockCall {
-        GetPublicAccessBlockCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetPublicAccessBlock` call being set up: set members, then [`send`](GetPublicAccessBlockCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetPublicAccessBlockCall {
-    client: Client,
-    input: GetPublicAccessBlockRequest,
-}
-
-impl GetPublicAccessBlockCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetPublicAccessBlockRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetPublicAccessBlockRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetPublicAccessBlockError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetPublicAccessBlockOutput, OperationError<GetPublicAccessBlockError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("GetPublicAccessBlock", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "GetPublicAccessBlock",
-            method: "GET",
-            uri: "/{Bucket}?publicAccessBlock",
-            input: Some(290),
-            output: Some(289),
-            input_payload: None,
-            output_payload: Some("PublicAccessBlockConfiguration"),
-            output_streaming: false,
-            input_root: Some("GetPublicAccessBlockRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `GetPublicAccessBlock` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetPublicAccessBlockError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetPublicAccessBlockError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetPublicAccessBlockError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetPublicAccessBlockError {}
-
-impl crate::S3Client {
-    /// `HeadBucket` (`HEAD /{Bucket}`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/HeadBucket)
-    pub fn head_bucket(&self) -> HeadBucketCall {
-        HeadBucketCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `HeadBucket` call being set up: set members, then [`send`](HeadBucketCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct HeadBucketCall {
-    client: Client,
-    input: HeadBucketRequest,
-}
-
-impl HeadBucketCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &HeadBucketRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: HeadBucketRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`HeadBucketError`], or a stack error.
-    pub async fn send(self) -> Result<HeadBucketOutput, OperationError<HeadBucketError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("HeadBucket", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "HeadBucket",
-            method: "HEAD",
-            uri: "/{Bucket}",
-            input: Some(301),
-            output: Some(300),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("HeadBucketRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `HeadBucket` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum HeadBucketError {
-    /// `NoSuchBucket`
-    NoSuchBucket(NoSuchBucket),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for HeadBucketError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchBucket(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for HeadBucketError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for HeadBucketError {}
-
-impl crate::S3Client {
-    /// `HeadObject` (`HEAD /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/HeadObject)
-    pub fn head_object(&self) -> HeadObjectCall {
-        HeadObjectCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `HeadObject` call being set up: set members, then [`send`](HeadObjectCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct HeadObjectCall {
-    client: Client,
-    input: HeadObjectRequest,
-}
-
-impl HeadObjectCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `IfModifiedSince`.
-    pub fn if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.if_modified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_none_match = Some(value.into());
-        self
-    }
-
-    /// Sets `IfUnmodifiedSince`.
-    pub fn if_unmodified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.if_unmodified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `Range`.
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.input.range = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseCacheControl`.
-    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
-        self.input.response_cache_control = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseContentDisposition`.
-    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_disposition = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseContentEncoding`.
-    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_encoding = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseContentLanguage`.
-    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_language = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseContentType`.
-    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_type = Some(value.into());
-        self
-    }
-
-    /// Sets `ResponseExpires`.
-    pub fn response_expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.response_expires = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, value: impl Into<i32>) -> Self {
-        self.input.part_number = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMode`.
-    pub fn checksum_mode(mut self, value: impl Into<ChecksumMode>) -> Self {
-        self.input.checksum_mode = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &HeadObjectRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: HeadObjectRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`HeadObjectError`], or a stack error.
-    pub async fn send(self) -> Result<HeadObjectOutput, OperationError<HeadObjectError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("HeadObject", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("HeadObject", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "HeadObject",
-            method: "HEAD",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(303),
-            output: Some(302),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("HeadObjectRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `HeadObject` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum HeadObjectError {
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for HeadObjectError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchKey(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for HeadObjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for HeadObjectError {}
-
-impl crate::S3Client {
-    /// `ListBucketAnalyticsConfigurations` (`GET /{Bucket}?analytics`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBucketAnalyticsConfigurations)
-    pub fn list_bucket_analytics_configurations(&self) -> ListBucketAnalyticsConfigurationsCall {
-        ListBucketAnalyticsConfigurationsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListBucketAnalyticsConfigurations` call being set up: set members, then [`send`](ListBucketAnalyticsConfigurationsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListBucketAnalyticsConfigurationsCall {
-    client: Client,
-    input: ListBucketAnalyticsConfigurationsRequest,
-}
-
-impl ListBucketAnalyticsConfigurationsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListBucketAnalyticsConfigurationsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListBucketAnalyticsConfigurationsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListBucketAnalyticsConfigurationsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ListBucketAnalyticsConfigurationsOutput,
-        OperationError<ListBucketAnalyticsConfigurationsError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("ListBucketAnalyticsConfigurations", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListBucketAnalyticsConfigurations",
-            method: "GET",
-            uri: "/{Bucket}?analytics",
-            input: Some(378),
-            output: Some(377),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListBucketAnalyticsConfigurationsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `ListBucketAnalyticsConfigurations` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListBucketAnalyticsConfigurationsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListBucketAnalyticsConfigurationsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ListBucketAnalyticsConfigurationsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for ListBucketAnalyticsConfigurationsError {}
-
-impl crate::S3Client {
-    /// `ListBucketIntelligentTieringConfigurations` (`GET /{Bucket}?intelligent-tiering`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBucketIntelligentTieringConfigurations)
-    pub fn list_bucket_intelligent_tiering_configurations(
-        &self,
-    ) -> ListBucketIntelligentTieringConfigurationsCall {
-        ListBucketIntelligentTieringConfigurationsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListBucketIntelligentTieringConfigurations` call being set up: set members, then [`send`](ListBucketIntelligentTieringConfigurationsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListBucketIntelligentTieringConfigurationsCall {
-    client: Client,
-    input: ListBucketIntelligentTieringConfigurationsRequest,
-}
-
-impl ListBucketIntelligentTieringConfigurationsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListBucketIntelligentTieringConfigurationsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListBucketIntelligentTieringConfigurationsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListBucketIntelligentTieringConfigurationsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ListBucketIntelligentTieringConfigurationsOutput,
-        OperationError<ListBucketIntelligentTieringConfigurationsError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(
-                rt::missing_member("ListBucketIntelligentTieringConfigurations", "Bucket").into(),
-            );
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListBucketIntelligentTieringConfigurations",
-            method: "GET",
-            uri: "/{Bucket}?intelligent-tiering",
-            input: Some(380),
-            output: Some(379),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListBucketIntelligentTieringConfigurationsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `ListBucketIntelligentTieringConfigurations` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListBucketIntelligentTieringConfigurationsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListBucketIntelligentTieringConfigurationsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ListBucketIntelligentTieringConfigurationsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for ListBucketIntelligentTieringConfigurationsError {}
-
-impl crate::S3Client {
-    /// `ListBucketInventoryConfigurations` (`GET /{Bucket}?inventory`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBucketInventoryConfigurations)
-    pub fn list_bucket_inventory_configurations(&self) -> ListBucketInventoryConfigurationsCall {
-        ListBucketInventoryConfigurationsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListBucketInventoryConfigurations` call being set up: set members, then [`send`](ListBucketInventoryConfigurationsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListBucketInventoryConfigurationsCall {
-    client: Client,
-    input: ListBucketInventoryConfigurationsRequest,
-}
-
-impl ListBucketInventoryConfigurationsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListBucketInventoryConfigurationsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListBucketInventoryConfigurationsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListBucketInventoryConfigurationsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ListBucketInventoryConfigurationsOutput,
-        OperationError<ListBucketInventoryConfigurationsError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("ListBucketInventoryConfigurations", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListBucketInventoryConfigurations",
-            method: "GET",
-            uri: "/{Bucket}?inventory",
-            input: Some(382),
-            output: Some(381),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListBucketInventoryConfigurationsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `ListBucketInventoryConfigurations` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListBucketInventoryConfigurationsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListBucketInventoryConfigurationsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ListBucketInventoryConfigurationsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for ListBucketInventoryConfigurationsError {}
-
-impl crate::S3Client {
-    /// `ListBucketMetricsConfigurations` (`GET /{Bucket}?metrics`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBucketMetricsConfigurations)
-    pub fn list_bucket_metrics_configurations(&self) -> ListBucketMetricsConfigurationsCall {
-        ListBucketMetricsConfigurationsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListBucketMetricsConfigurations` call being set up: set members, then [`send`](ListBucketMetricsConfigurationsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListBucketMetricsConfigurationsCall {
-    client: Client,
-    input: ListBucketMetricsConfigurationsRequest,
-}
-
-impl ListBucketMetricsConfigurationsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListBucketMetricsConfigurationsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListBucketMetricsConfigurationsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListBucketMetricsConfigurationsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ListBucketMetricsConfigurationsOutput,
-        OperationError<ListBucketMetricsConfigurationsError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("ListBucketMetricsConfigurations", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListBucketMetricsConfigurations",
-            method: "GET",
-            uri: "/{Bucket}?metrics",
-            input: Some(384),
-            output: Some(383),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListBucketMetricsConfigurationsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `ListBucketMetricsConfigurations` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListBucketMetricsConfigurationsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListBucketMetricsConfigurationsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ListBucketMetricsConfigurationsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for ListBucketMetricsConfigurationsError {}
-
-impl crate::S3Client {
-    /// `ListBuckets` (`GET /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBuckets)
-    pub fn list_buckets(&self) -> ListBucketsCall {
-        ListBucketsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListBuckets` call being set up: set members, then [`send`](ListBucketsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListBucketsCall {
-    client: Client,
-    input: ListBucketsRequest,
+rt::call_type! {
+    /// A `ListBuckets` call being set up: set members, then [`send`](ListBucketsCall::send).
+    ListBucketsCall(ListBucketsRequest) {
+        set max_buckets: i32 = "MaxBuckets";
+        set continuation_token: String = "ContinuationToken";
+        set prefix: String = "Prefix";
+        set bucket_region: String = "BucketRegion";
+    }
 }
+
+rt::send_fn!(ListBucketsCall(crate::generated::tables::SERVICE, 69) -> ListBucketsOutput, ListBucketsError);
 
 impl ListBucketsCall {
-    /// Sets `MaxBuckets`.
-    pub fn max_buckets(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_buckets = Some(value.into());
-        self
-    }
-
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.prefix = Some(value.into());
-        self
-    }
-
-    /// Sets `BucketRegion`.
-    pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket_region = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListBucketsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListBucketsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListBucketsError`], or a stack error.
-    pub async fn send(self) -> Result<ListBucketsOutput, OperationError<ListBucketsError>> {
-        let input = self.input;
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListBuckets",
-            method: "GET",
-            uri: "/",
-            input: Some(386),
-            output: Some(385),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListBucketsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `ContinuationToken` from each page's `ContinuationToken`. The page size is set with `MaxBuckets`.
     pub fn into_paginator(self) -> rt::Paginator<ListBucketsOutput, ListBucketsError, Bucket> {
         let client = self.client;
@@ -10201,136 +1364,29 @@ impl ListBucketsCall {
             self.input,
             |input, token| input.continuation_token = token,
             |output: &ListBucketsOutput| output.continuation_token.clone(),
-            move |input| {
-                let call = ListBucketsCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
-            },
+            move |input| Box::pin(ListBucketsCall::new(client.clone()).set_input(input).send()),
             |o| o.buckets.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListBuckets` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListBucketsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListBucketsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListBuckets` is modeled to return, and any other the service sends.
+    ListBucketsError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for ListBucketsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListDirectoryBuckets` call being set up: set members, then [`send`](ListDirectoryBucketsCall::send).
+    ListDirectoryBucketsCall(ListDirectoryBucketsRequest) {
+        set continuation_token: String = "ContinuationToken";
+        set max_directory_buckets: i32 = "MaxDirectoryBuckets";
     }
 }
 
-impl std::error::Error for ListBucketsError {}
-
-impl crate::S3Client {
-    /// `ListDirectoryBuckets` (`GET /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListDirectoryBuckets)
-    pub fn list_directory_buckets(&self) -> ListDirectoryBucketsCall {
-        ListDirectoryBucketsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListDirectoryBuckets` call being set up: set members, then [`send`](ListDirectoryBucketsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListDirectoryBucketsCall {
-    client: Client,
-    input: ListDirectoryBucketsRequest,
-}
+rt::send_fn!(ListDirectoryBucketsCall(crate::generated::tables::SERVICE, 70) -> ListDirectoryBucketsOutput, ListDirectoryBucketsError);
 
 impl ListDirectoryBucketsCall {
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxDirectoryBuckets`.
-    pub fn max_directory_buckets(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_directory_buckets = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListDirectoryBucketsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListDirectoryBucketsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListDirectoryBucketsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ListDirectoryBucketsOutput, OperationError<ListDirectoryBucketsError>> {
-        let input = self.input;
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListDirectoryBuckets",
-            method: "GET",
-            uri: "/",
-            input: Some(388),
-            output: Some(387),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListDirectoryBucketsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `ContinuationToken` from each page's `ContinuationToken`. The page size is set with `MaxDirectoryBuckets`.
     pub fn into_paginator(
         self,
@@ -10341,180 +1397,41 @@ impl ListDirectoryBucketsCall {
             |input, token| input.continuation_token = token,
             |output: &ListDirectoryBucketsOutput| output.continuation_token.clone(),
             move |input| {
-                let call = ListDirectoryBucketsCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
+                Box::pin(
+                    ListDirectoryBucketsCall::new(client.clone())
+                        .set_input(input)
+                        .send(),
+                )
             },
             |o| o.buckets.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListDirectoryBuckets` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListDirectoryBucketsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListDirectoryBucketsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListDirectoryBuckets` is modeled to return, and any other the service sends.
+    ListDirectoryBucketsError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for ListDirectoryBucketsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListMultipartUploads` call being set up: set members, then [`send`](ListMultipartUploadsCall::send).
+    ListMultipartUploadsCall(ListMultipartUploadsRequest) {
+        set bucket: String = "Bucket";
+        set delimiter: String = "Delimiter";
+        set encoding_type: EncodingType = "EncodingType";
+        set key_marker: String = "KeyMarker";
+        set max_uploads: i32 = "MaxUploads";
+        set prefix: String = "Prefix";
+        set upload_id_marker: String = "UploadIdMarker";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set request_payer: RequestPayer = "RequestPayer";
     }
 }
 
-impl std::error::Error for ListDirectoryBucketsError {}
-
-impl crate::S3Client {
-    /// `ListMultipartUploads` (`GET /{Bucket}?uploads`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListMultipartUploads)
-    pub fn list_multipart_uploads(&self) -> ListMultipartUploadsCall {
-        ListMultipartUploadsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListMultipartUploads` call being set up: set members, then [`send`](ListMultipartUploadsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListMultipartUploadsCall {
-    client: Client,
-    input: ListMultipartUploadsRequest,
-}
+rt::send_fn!(ListMultipartUploadsCall(crate::generated::tables::SERVICE, 71) -> ListMultipartUploadsOutput, ListMultipartUploadsError; then crate::customize::list_multipart_uploads);
 
 impl ListMultipartUploadsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.input.delimiter = Some(value.into());
-        self
-    }
-
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, value: impl Into<EncodingType>) -> Self {
-        self.input.encoding_type = Some(value.into());
-        self
-    }
-
-    /// Sets `KeyMarker`.
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.input.key_marker = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxUploads`.
-    pub fn max_uploads(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_uploads = Some(value.into());
-        self
-    }
-
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.prefix = Some(value.into());
-        self
-    }
-
-    /// Sets `UploadIdMarker`.
-    pub fn upload_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id_marker = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListMultipartUploadsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListMultipartUploadsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListMultipartUploadsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ListMultipartUploadsOutput, OperationError<ListMultipartUploadsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("ListMultipartUploads", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListMultipartUploads",
-            method: "GET",
-            uri: "/{Bucket}?uploads",
-            input: Some(390),
-            output: Some(389),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListMultipartUploadsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Prefix", "Prefix")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        crate::customize::list_multipart_uploads(&input, output)
-    }
-
     /// Every page of the results, as a stream: pass `KeyMarker, UploadIdMarker` from each page's `NextKeyMarker, NextUploadIdMarker`. The page size is set with `MaxUploads`.
     pub fn into_paginator(
         self,
@@ -10546,177 +1463,40 @@ impl ListMultipartUploadsCall {
                 }
             },
             move |input| {
-                let call = ListMultipartUploadsCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
+                Box::pin(
+                    ListMultipartUploadsCall::new(client.clone())
+                        .set_input(input)
+                        .send(),
+                )
             },
             |o| o.uploads.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListMultipartUploads` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListMultipartUploadsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListMultipartUploadsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListMultipartUploads` is modeled to return, and any other the service sends.
+    ListMultipartUploadsError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for ListMultipartUploadsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListObjectAnnotations` call being set up: set members, then [`send`](ListObjectAnnotationsCall::send).
+    ListObjectAnnotationsCall(ListObjectAnnotationsRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set max_annotation_results: i32 = "MaxAnnotationResults";
+        set annotation_prefix: String = "AnnotationPrefix";
+        set continuation_token: String = "ContinuationToken";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
     }
 }
 
-impl std::error::Error for ListMultipartUploadsError {}
-
-impl crate::S3Client {
-    /// `ListObjectAnnotations` (`GET /{Bucket}/{Key+}?annotation`). Required members: `Bucket`, `Key`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListObjectAnnotations)
-    pub fn list_object_annotations(&self) -> ListObjectAnnotationsCall {
-        ListObjectAnnotationsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListObjectAnnotations` call being set up: set members, then [`send`](ListObjectAnnotationsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListObjectAnnotationsCall {
-    client: Client,
-    input: ListObjectAnnotationsRequest,
-}
+rt::send_fn!(ListObjectAnnotationsCall(crate::generated::tables::SERVICE, 72) -> ListObjectAnnotationsOutput, ListObjectAnnotationsError);
 
 impl ListObjectAnnotationsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxAnnotationResults`.
-    pub fn max_annotation_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_annotation_results = Some(value.into());
-        self
-    }
-
-    /// Sets `AnnotationPrefix`.
-    pub fn annotation_prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.annotation_prefix = Some(value.into());
-        self
-    }
-
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListObjectAnnotationsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListObjectAnnotationsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListObjectAnnotationsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ListObjectAnnotationsOutput, OperationError<ListObjectAnnotationsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("ListObjectAnnotations", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("ListObjectAnnotations", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListObjectAnnotations",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}?annotation",
-            input: Some(392),
-            output: Some(391),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListObjectAnnotationsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `ContinuationToken` from each page's `NextContinuationToken`. The page size is set with `MaxAnnotationResults`.
     pub fn into_paginator(
         self,
@@ -10728,210 +1508,45 @@ impl ListObjectAnnotationsCall {
             |input, token| input.continuation_token = token,
             |output: &ListObjectAnnotationsOutput| output.next_continuation_token.clone(),
             move |input| {
-                let call = ListObjectAnnotationsCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
+                Box::pin(
+                    ListObjectAnnotationsCall::new(client.clone())
+                        .set_input(input)
+                        .send(),
+                )
             },
             |o| o.annotations.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListObjectAnnotations` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListObjectAnnotationsError {
-    /// `NoSuchBucket`
-    NoSuchBucket(NoSuchBucket),
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// `InvalidPrefix`
-    InvalidPrefix(InvalidPrefix),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListObjectAnnotationsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
-            }),
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            Some("InvalidPrefix") => Self::InvalidPrefix(InvalidPrefix {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 330, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchBucket(e) => &e.meta,
-            Self::NoSuchKey(e) => &e.meta,
-            Self::InvalidPrefix(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListObjectAnnotations` is modeled to return, and any other the service sends.
+    ListObjectAnnotationsError(crate::generated::tables::SERVICE) {
+        NoSuchBucket = 450,
+        NoSuchKey = 451,
+        InvalidPrefix = 330,
     }
 }
 
-impl std::fmt::Display for ListObjectAnnotationsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListObjectVersions` call being set up: set members, then [`send`](ListObjectVersionsCall::send).
+    ListObjectVersionsCall(ListObjectVersionsRequest) {
+        set bucket: String = "Bucket";
+        set delimiter: String = "Delimiter";
+        set encoding_type: EncodingType = "EncodingType";
+        set key_marker: String = "KeyMarker";
+        set max_keys: i32 = "MaxKeys";
+        set prefix: String = "Prefix";
+        set version_id_marker: String = "VersionIdMarker";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set request_payer: RequestPayer = "RequestPayer";
+        set optional_object_attributes: Vec<OptionalObjectAttributes> = "OptionalObjectAttributes";
     }
 }
 
-impl std::error::Error for ListObjectAnnotationsError {}
-
-impl crate::S3Client {
-    /// `ListObjectVersions` (`GET /{Bucket}?versions`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListObjectVersions)
-    pub fn list_object_versions(&self) -> ListObjectVersionsCall {
-        ListObjectVersionsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListObjectVersions` call being set up: set members, then [`send`](ListObjectVersionsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListObjectVersionsCall {
-    client: Client,
-    input: ListObjectVersionsRequest,
-}
+rt::send_fn!(ListObjectVersionsCall(crate::generated::tables::SERVICE, 73) -> ListObjectVersionsOutput, ListObjectVersionsError; then crate::customize::list_object_versions);
 
 impl ListObjectVersionsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.input.delimiter = Some(value.into());
-        self
-    }
-
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, value: impl Into<EncodingType>) -> Self {
-        self.input.encoding_type = Some(value.into());
-        self
-    }
-
-    /// Sets `KeyMarker`.
-    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
-        self.input.key_marker = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxKeys`.
-    pub fn max_keys(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_keys = Some(value.into());
-        self
-    }
-
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.prefix = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionIdMarker`.
-    pub fn version_id_marker(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id_marker = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `OptionalObjectAttributes`.
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl Into<Vec<OptionalObjectAttributes>>,
-    ) -> Self {
-        self.input.optional_object_attributes = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListObjectVersionsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListObjectVersionsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListObjectVersionsError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ListObjectVersionsOutput, OperationError<ListObjectVersionsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("ListObjectVersions", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListObjectVersions",
-            method: "GET",
-            uri: "/{Bucket}?versions",
-            input: Some(394),
-            output: Some(393),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListObjectVersionsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Prefix", "Prefix")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        crate::customize::list_object_versions(&input, output)
-    }
-
     /// Every page of the results, as a stream: pass `KeyMarker, VersionIdMarker` from each page's `NextKeyMarker, NextVersionIdMarker`. The page size is set with `MaxKeys`.
     pub fn into_paginator(
         self,
@@ -10963,181 +1578,41 @@ impl ListObjectVersionsCall {
                 }
             },
             move |input| {
-                let call = ListObjectVersionsCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
+                Box::pin(
+                    ListObjectVersionsCall::new(client.clone())
+                        .set_input(input)
+                        .send(),
+                )
             },
             |o| o.versions.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListObjectVersions` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListObjectVersionsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListObjectVersionsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListObjectVersions` is modeled to return, and any other the service sends.
+    ListObjectVersionsError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for ListObjectVersionsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListObjects` call being set up: set members, then [`send`](ListObjectsCall::send).
+    ListObjectsCall(ListObjectsRequest) {
+        set bucket: String = "Bucket";
+        set delimiter: String = "Delimiter";
+        set encoding_type: EncodingType = "EncodingType";
+        set marker: String = "Marker";
+        set max_keys: i32 = "MaxKeys";
+        set prefix: String = "Prefix";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set optional_object_attributes: Vec<OptionalObjectAttributes> = "OptionalObjectAttributes";
     }
 }
 
-impl std::error::Error for ListObjectVersionsError {}
-
-impl crate::S3Client {
-    /// `ListObjects` (`GET /{Bucket}`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListObjects)
-    pub fn list_objects(&self) -> ListObjectsCall {
-        ListObjectsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListObjects` call being set up: set members, then [`send`](ListObjectsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListObjectsCall {
-    client: Client,
-    input: ListObjectsRequest,
-}
+rt::send_fn!(ListObjectsCall(crate::generated::tables::SERVICE, 74) -> ListObjectsOutput, ListObjectsError; then crate::customize::list_objects);
 
 impl ListObjectsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.input.delimiter = Some(value.into());
-        self
-    }
-
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, value: impl Into<EncodingType>) -> Self {
-        self.input.encoding_type = Some(value.into());
-        self
-    }
-
-    /// Sets `Marker`.
-    pub fn marker(mut self, value: impl Into<String>) -> Self {
-        self.input.marker = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxKeys`.
-    pub fn max_keys(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_keys = Some(value.into());
-        self
-    }
-
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.prefix = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `OptionalObjectAttributes`.
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl Into<Vec<OptionalObjectAttributes>>,
-    ) -> Self {
-        self.input.optional_object_attributes = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListObjectsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListObjectsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListObjectsError`], or a stack error.
-    pub async fn send(self) -> Result<ListObjectsOutput, OperationError<ListObjectsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("ListObjects", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListObjects",
-            method: "GET",
-            uri: "/{Bucket}",
-            input: Some(396),
-            output: Some(395),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListObjectsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Prefix", "Prefix")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        crate::customize::list_objects(&input, output)
-    }
-
     /// Every page of the results, as a stream: pass `Marker` from each page's `NextMarker || Contents[-1].Key`. The page size is set with `MaxKeys`.
     pub fn into_paginator(self) -> rt::Paginator<ListObjectsOutput, ListObjectsError, Object> {
         let client = self.client;
@@ -11157,201 +1632,39 @@ impl ListObjectsCall {
                     None
                 }
             },
-            move |input| {
-                let call = ListObjectsCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
-            },
+            move |input| Box::pin(ListObjectsCall::new(client.clone()).set_input(input).send()),
             |o| o.contents.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListObjects` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListObjectsError {
-    /// `NoSuchBucket`
-    NoSuchBucket(NoSuchBucket),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListObjectsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchBucket(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListObjects` is modeled to return, and any other the service sends.
+    ListObjectsError(crate::generated::tables::SERVICE) {
+        NoSuchBucket = 450,
     }
 }
 
-impl std::fmt::Display for ListObjectsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListObjectsV2` call being set up: set members, then [`send`](ListObjectsV2Call::send).
+    ListObjectsV2Call(ListObjectsV2Request) {
+        set bucket: String = "Bucket";
+        set delimiter: String = "Delimiter";
+        set encoding_type: EncodingType = "EncodingType";
+        set max_keys: i32 = "MaxKeys";
+        set prefix: String = "Prefix";
+        set continuation_token: String = "ContinuationToken";
+        set fetch_owner: bool = "FetchOwner";
+        set start_after: String = "StartAfter";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set optional_object_attributes: Vec<OptionalObjectAttributes> = "OptionalObjectAttributes";
     }
 }
 
-impl std::error::Error for ListObjectsError {}
-
-impl crate::S3Client {
-    /// `ListObjectsV2` (`GET /{Bucket}?list-type=2`). Required members: `Bucket`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListObjectsV2)
-    pub fn list_objects_v2(&self) -> ListObjectsV2Call {
-        ListObjectsV2Call {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListObjectsV2` call being set up: set members, then [`send`](ListObjectsV2Call::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListObjectsV2Call {
-    client: Client,
-    input: ListObjectsV2Request,
-}
+rt::send_fn!(ListObjectsV2Call(crate::generated::tables::SERVICE, 75) -> ListObjectsV2Output, ListObjectsV2Error; then crate::customize::list_objects_v2);
 
 impl ListObjectsV2Call {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
-        self.input.delimiter = Some(value.into());
-        self
-    }
-
-    /// Sets `EncodingType`.
-    pub fn encoding_type(mut self, value: impl Into<EncodingType>) -> Self {
-        self.input.encoding_type = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxKeys`.
-    pub fn max_keys(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_keys = Some(value.into());
-        self
-    }
-
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.prefix = Some(value.into());
-        self
-    }
-
-    /// Sets `ContinuationToken`.
-    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-
-    /// Sets `FetchOwner`.
-    pub fn fetch_owner(mut self, value: impl Into<bool>) -> Self {
-        self.input.fetch_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `StartAfter`.
-    pub fn start_after(mut self, value: impl Into<String>) -> Self {
-        self.input.start_after = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `OptionalObjectAttributes`.
-    pub fn optional_object_attributes(
-        mut self,
-        value: impl Into<Vec<OptionalObjectAttributes>>,
-    ) -> Self {
-        self.input.optional_object_attributes = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListObjectsV2Request {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListObjectsV2Request) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListObjectsV2Error`], or a stack error.
-    pub async fn send(self) -> Result<ListObjectsV2Output, OperationError<ListObjectsV2Error>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("ListObjectsV2", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListObjectsV2",
-            method: "GET",
-            uri: "/{Bucket}?list-type=2",
-            input: Some(398),
-            output: Some(397),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListObjectsV2Request"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Prefix", "Prefix")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        crate::customize::list_objects_v2(&input, output)
-    }
-
     /// Every page of the results, as a stream: pass `ContinuationToken` from each page's `NextContinuationToken`. The page size is set with `MaxKeys`.
     pub fn into_paginator(self) -> rt::Paginator<ListObjectsV2Output, ListObjectsV2Error, Object> {
         let client = self.client;
@@ -11366,197 +1679,43 @@ impl ListObjectsV2Call {
                 }
             },
             move |input| {
-                let call = ListObjectsV2Call {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
+                Box::pin(
+                    ListObjectsV2Call::new(client.clone())
+                        .set_input(input)
+                        .send(),
+                )
             },
             |o| o.contents.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListObjectsV2` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListObjectsV2Error {
-    /// `NoSuchBucket`
-    NoSuchBucket(NoSuchBucket),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListObjectsV2Error {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchBucket(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListObjectsV2` is modeled to return, and any other the service sends.
+    ListObjectsV2Error(crate::generated::tables::SERVICE) {
+        NoSuchBucket = 450,
     }
 }
 
-impl std::fmt::Display for ListObjectsV2Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListParts` call being set up: set members, then [`send`](ListPartsCall::send).
+    ListPartsCall(ListPartsRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set max_parts: i32 = "MaxParts";
+        set part_number_marker: i32 = "PartNumberMarker";
+        set upload_id: String = "UploadId";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
     }
 }
 
-impl std::error::Error for ListObjectsV2Error {}
-
-impl crate::S3Client {
-    /// `ListParts` (`GET /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`, `UploadId`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListParts)
-    pub fn list_parts(&self) -> ListPartsCall {
-        ListPartsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListParts` call being set up: set members, then [`send`](ListPartsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListPartsCall {
-    client: Client,
-    input: ListPartsRequest,
-}
+rt::send_fn!(ListPartsCall(crate::generated::tables::SERVICE, 76) -> ListPartsOutput, ListPartsError);
 
 impl ListPartsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxParts`.
-    pub fn max_parts(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_parts = Some(value.into());
-        self
-    }
-
-    /// Sets `PartNumberMarker`.
-    pub fn part_number_marker(mut self, value: impl Into<i32>) -> Self {
-        self.input.part_number_marker = Some(value.into());
-        self
-    }
-
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListPartsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListPartsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListPartsError`], or a stack error.
-    pub async fn send(self) -> Result<ListPartsOutput, OperationError<ListPartsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("ListParts", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("ListParts", "Key").into());
-        }
-        if input.upload_id.is_none() {
-            return Err(rt::missing_member("ListParts", "UploadId").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "ListParts",
-            method: "GET",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(400),
-            output: Some(399),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("ListPartsRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `PartNumberMarker` from each page's `NextPartNumberMarker`. The page size is set with `MaxParts`.
     pub fn into_paginator(self) -> rt::Paginator<ListPartsOutput, ListPartsError, Part> {
         let client = self.client;
@@ -11570,6951 +1729,1666 @@ impl ListPartsCall {
                     None
                 }
             },
-            move |input| {
-                let call = ListPartsCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
-            },
+            move |input| Box::pin(ListPartsCall::new(client.clone()).set_input(input).send()),
             |o| o.parts.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListParts` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListPartsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListPartsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListParts` is modeled to return, and any other the service sends.
+    ListPartsError(crate::generated::tables::SERVICE) {
     }
 }
 
-impl std::fmt::Display for ListPartsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `PutBucketAbac` call being set up: set members, then [`send`](PutBucketAbacCall::send).
+    PutBucketAbacCall(PutBucketAbacRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set abac_status: AbacStatus = "AbacStatus";
     }
 }
 
-impl std::error::Error for ListPartsError {}
+rt::send_fn!(PutBucketAbacCall(crate::generated::tables::SERVICE, 77) -> rt::Empty, PutBucketAbacError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketAbac` is modeled to return, and any other the service sends.
+    PutBucketAbacError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketAccelerateConfiguration` call being set up: set members, then [`send`](PutBucketAccelerateConfigurationCall::send).
+    PutBucketAccelerateConfigurationCall(PutBucketAccelerateConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set accelerate_configuration: AccelerateConfiguration = "AccelerateConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+    }
+}
+
+rt::send_fn!(PutBucketAccelerateConfigurationCall(crate::generated::tables::SERVICE, 78) -> rt::Empty, PutBucketAccelerateConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketAccelerateConfiguration` is modeled to return, and any other the service sends.
+    PutBucketAccelerateConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketAcl` call being set up: set members, then [`send`](PutBucketAclCall::send).
+    PutBucketAclCall(PutBucketAclRequest) {
+        set acl: BucketCannedAcl = "ACL";
+        set access_control_policy: AccessControlPolicy = "AccessControlPolicy";
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set grant_full_control: String = "GrantFullControl";
+        set grant_read: String = "GrantRead";
+        set grant_read_acp: String = "GrantReadACP";
+        set grant_write: String = "GrantWrite";
+        set grant_write_acp: String = "GrantWriteACP";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketAclCall(crate::generated::tables::SERVICE, 79) -> rt::Empty, PutBucketAclError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketAcl` is modeled to return, and any other the service sends.
+    PutBucketAclError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketAnalyticsConfiguration` call being set up: set members, then [`send`](PutBucketAnalyticsConfigurationCall::send).
+    PutBucketAnalyticsConfigurationCall(PutBucketAnalyticsConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set analytics_configuration: AnalyticsConfiguration = "AnalyticsConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketAnalyticsConfigurationCall(crate::generated::tables::SERVICE, 80) -> rt::Empty, PutBucketAnalyticsConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketAnalyticsConfiguration` is modeled to return, and any other the service sends.
+    PutBucketAnalyticsConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketCors` call being set up: set members, then [`send`](PutBucketCorsCall::send).
+    PutBucketCorsCall(PutBucketCorsRequest) {
+        set bucket: String = "Bucket";
+        set cors_configuration: CorsConfiguration = "CORSConfiguration";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketCorsCall(crate::generated::tables::SERVICE, 81) -> rt::Empty, PutBucketCorsError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketCors` is modeled to return, and any other the service sends.
+    PutBucketCorsError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketEncryption` call being set up: set members, then [`send`](PutBucketEncryptionCall::send).
+    PutBucketEncryptionCall(PutBucketEncryptionRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set server_side_encryption_configuration: ServerSideEncryptionConfiguration = "ServerSideEncryptionConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketEncryptionCall(crate::generated::tables::SERVICE, 82) -> rt::Empty, PutBucketEncryptionError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketEncryption` is modeled to return, and any other the service sends.
+    PutBucketEncryptionError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketIntelligentTieringConfiguration` call being set up: set members, then [`send`](PutBucketIntelligentTieringConfigurationCall::send).
+    PutBucketIntelligentTieringConfigurationCall(PutBucketIntelligentTieringConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set intelligent_tiering_configuration: IntelligentTieringConfiguration = "IntelligentTieringConfiguration";
+    }
+}
+
+rt::send_fn!(PutBucketIntelligentTieringConfigurationCall(crate::generated::tables::SERVICE, 83) -> rt::Empty, PutBucketIntelligentTieringConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketIntelligentTieringConfiguration` is modeled to return, and any other the service sends.
+    PutBucketIntelligentTieringConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketInventoryConfiguration` call being set up: set members, then [`send`](PutBucketInventoryConfigurationCall::send).
+    PutBucketInventoryConfigurationCall(PutBucketInventoryConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set inventory_configuration: InventoryConfiguration = "InventoryConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketInventoryConfigurationCall(crate::generated::tables::SERVICE, 84) -> rt::Empty, PutBucketInventoryConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketInventoryConfiguration` is modeled to return, and any other the service sends.
+    PutBucketInventoryConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketLifecycle` call being set up: set members, then [`send`](PutBucketLifecycleCall::send).
+    PutBucketLifecycleCall(PutBucketLifecycleRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set lifecycle_configuration: LifecycleConfiguration = "LifecycleConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketLifecycleCall(crate::generated::tables::SERVICE, 85) -> rt::Empty, PutBucketLifecycleError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketLifecycle` is modeled to return, and any other the service sends.
+    PutBucketLifecycleError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketLifecycleConfiguration` call being set up: set members, then [`send`](PutBucketLifecycleConfigurationCall::send).
+    PutBucketLifecycleConfigurationCall(PutBucketLifecycleConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set lifecycle_configuration: BucketLifecycleConfiguration = "LifecycleConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set transition_default_minimum_object_size: TransitionDefaultMinimumObjectSize = "TransitionDefaultMinimumObjectSize";
+    }
+}
+
+rt::send_fn!(PutBucketLifecycleConfigurationCall(crate::generated::tables::SERVICE, 86) -> PutBucketLifecycleConfigurationOutput, PutBucketLifecycleConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketLifecycleConfiguration` is modeled to return, and any other the service sends.
+    PutBucketLifecycleConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketLogging` call being set up: set members, then [`send`](PutBucketLoggingCall::send).
+    PutBucketLoggingCall(PutBucketLoggingRequest) {
+        set bucket: String = "Bucket";
+        set bucket_logging_status: BucketLoggingStatus = "BucketLoggingStatus";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketLoggingCall(crate::generated::tables::SERVICE, 87) -> rt::Empty, PutBucketLoggingError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketLogging` is modeled to return, and any other the service sends.
+    PutBucketLoggingError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketMetricsConfiguration` call being set up: set members, then [`send`](PutBucketMetricsConfigurationCall::send).
+    PutBucketMetricsConfigurationCall(PutBucketMetricsConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set id: String = "Id";
+        set metrics_configuration: MetricsConfiguration = "MetricsConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketMetricsConfigurationCall(crate::generated::tables::SERVICE, 88) -> rt::Empty, PutBucketMetricsConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketMetricsConfiguration` is modeled to return, and any other the service sends.
+    PutBucketMetricsConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketNotification` call being set up: set members, then [`send`](PutBucketNotificationCall::send).
+    PutBucketNotificationCall(PutBucketNotificationRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set notification_configuration: NotificationConfigurationDeprecated = "NotificationConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketNotificationCall(crate::generated::tables::SERVICE, 89) -> rt::Empty, PutBucketNotificationError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketNotification` is modeled to return, and any other the service sends.
+    PutBucketNotificationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketNotificationConfiguration` call being set up: set members, then [`send`](PutBucketNotificationConfigurationCall::send).
+    PutBucketNotificationConfigurationCall(PutBucketNotificationConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set notification_configuration: NotificationConfiguration = "NotificationConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set skip_destination_validation: bool = "SkipDestinationValidation";
+    }
+}
+
+rt::send_fn!(PutBucketNotificationConfigurationCall(crate::generated::tables::SERVICE, 90) -> rt::Empty, PutBucketNotificationConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketNotificationConfiguration` is modeled to return, and any other the service sends.
+    PutBucketNotificationConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketOwnershipControls` call being set up: set members, then [`send`](PutBucketOwnershipControlsCall::send).
+    PutBucketOwnershipControlsCall(PutBucketOwnershipControlsRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set ownership_controls: OwnershipControls = "OwnershipControls";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+    }
+}
+
+rt::send_fn!(PutBucketOwnershipControlsCall(crate::generated::tables::SERVICE, 91) -> rt::Empty, PutBucketOwnershipControlsError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketOwnershipControls` is modeled to return, and any other the service sends.
+    PutBucketOwnershipControlsError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketPolicy` call being set up: set members, then [`send`](PutBucketPolicyCall::send).
+    PutBucketPolicyCall(PutBucketPolicyRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set confirm_remove_self_bucket_access: bool = "ConfirmRemoveSelfBucketAccess";
+        set policy: String = "Policy";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketPolicyCall(crate::generated::tables::SERVICE, 92) -> rt::Empty, PutBucketPolicyError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketPolicy` is modeled to return, and any other the service sends.
+    PutBucketPolicyError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketReplication` call being set up: set members, then [`send`](PutBucketReplicationCall::send).
+    PutBucketReplicationCall(PutBucketReplicationRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set replication_configuration: ReplicationConfiguration = "ReplicationConfiguration";
+        set token: String = "Token";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketReplicationCall(crate::generated::tables::SERVICE, 93) -> rt::Empty, PutBucketReplicationError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketReplication` is modeled to return, and any other the service sends.
+    PutBucketReplicationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketRequestPayment` call being set up: set members, then [`send`](PutBucketRequestPaymentCall::send).
+    PutBucketRequestPaymentCall(PutBucketRequestPaymentRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set request_payment_configuration: RequestPaymentConfiguration = "RequestPaymentConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketRequestPaymentCall(crate::generated::tables::SERVICE, 94) -> rt::Empty, PutBucketRequestPaymentError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketRequestPayment` is modeled to return, and any other the service sends.
+    PutBucketRequestPaymentError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketTagging` call being set up: set members, then [`send`](PutBucketTaggingCall::send).
+    PutBucketTaggingCall(PutBucketTaggingRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set tagging: Tagging = "Tagging";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketTaggingCall(crate::generated::tables::SERVICE, 95) -> rt::Empty, PutBucketTaggingError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketTagging` is modeled to return, and any other the service sends.
+    PutBucketTaggingError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketVersioning` call being set up: set members, then [`send`](PutBucketVersioningCall::send).
+    PutBucketVersioningCall(PutBucketVersioningRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set mfa: String = "MFA";
+        set versioning_configuration: VersioningConfiguration = "VersioningConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketVersioningCall(crate::generated::tables::SERVICE, 96) -> rt::Empty, PutBucketVersioningError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketVersioning` is modeled to return, and any other the service sends.
+    PutBucketVersioningError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutBucketWebsite` call being set up: set members, then [`send`](PutBucketWebsiteCall::send).
+    PutBucketWebsiteCall(PutBucketWebsiteRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set website_configuration: WebsiteConfiguration = "WebsiteConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutBucketWebsiteCall(crate::generated::tables::SERVICE, 97) -> rt::Empty, PutBucketWebsiteError);
+
+rt::modeled_errors! {
+    /// The errors `PutBucketWebsite` is modeled to return, and any other the service sends.
+    PutBucketWebsiteError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    returning /// A `PutObject` call being set up: set members, then [`send`](PutObjectCall::send).
+    PutObjectCall(PutObjectRequest) {
+        set acl: ObjectCannedAcl = "ACL";
+        set body: rt::ByteStream = "Body";
+        set bucket: String = "Bucket";
+        set cache_control: String = "CacheControl";
+        set content_disposition: String = "ContentDisposition";
+        set content_encoding: String = "ContentEncoding";
+        set content_language: String = "ContentLanguage";
+        set content_length: i64 = "ContentLength";
+        set content_md5: String = "ContentMD5";
+        set content_type: String = "ContentType";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set checksum_crc32: String = "ChecksumCRC32";
+        set checksum_crc32_c: String = "ChecksumCRC32C";
+        set checksum_crc64_nvme: String = "ChecksumCRC64NVME";
+        set checksum_sha1: String = "ChecksumSHA1";
+        set checksum_sha256: String = "ChecksumSHA256";
+        set checksum_sha512: String = "ChecksumSHA512";
+        set checksum_md5: String = "ChecksumMD5";
+        set checksum_xxhash64: String = "ChecksumXXHASH64";
+        set checksum_xxhash3: String = "ChecksumXXHASH3";
+        set checksum_xxhash128: String = "ChecksumXXHASH128";
+        set expires: rt::Timestamp = "Expires";
+        set if_match: String = "IfMatch";
+        set if_none_match: String = "IfNoneMatch";
+        set grant_full_control: String = "GrantFullControl";
+        set grant_read: String = "GrantRead";
+        set grant_read_acp: String = "GrantReadACP";
+        set grant_write_acp: String = "GrantWriteACP";
+        set key: String = "Key";
+        set write_offset_bytes: i64 = "WriteOffsetBytes";
+        set metadata: HashMap<String, String> = "Metadata";
+        set server_side_encryption: ServerSideEncryption = "ServerSideEncryption";
+        set storage_class: StorageClass = "StorageClass";
+        set website_redirect_location: String = "WebsiteRedirectLocation";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set ssekms_key_id: String = "SSEKMSKeyId";
+        set ssekms_encryption_context: String = "SSEKMSEncryptionContext";
+        set bucket_key_enabled: bool = "BucketKeyEnabled";
+        set request_payer: RequestPayer = "RequestPayer";
+        set tagging: String = "Tagging";
+        set object_lock_mode: ObjectLockMode = "ObjectLockMode";
+        set object_lock_retain_until_date: rt::Timestamp = "ObjectLockRetainUntilDate";
+        set object_lock_legal_hold_status: ObjectLockLegalHoldStatus = "ObjectLockLegalHoldStatus";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutObjectCall(crate::generated::tables::SERVICE, 98) -> PutObjectOutput, PutObjectError; in body);
+
+rt::modeled_errors! {
+    /// The errors `PutObject` is modeled to return, and any other the service sends.
+    PutObjectError(crate::generated::tables::SERVICE) {
+        InvalidRequest = 331,
+        InvalidWriteOffset = 332,
+        TooManyParts = 686,
+        EncryptionTypeMismatch = 190,
+    }
+}
+
+rt::call_type! {
+    /// A `PutObjectAcl` call being set up: set members, then [`send`](PutObjectAclCall::send).
+    PutObjectAclCall(PutObjectAclRequest) {
+        set acl: ObjectCannedAcl = "ACL";
+        set access_control_policy: AccessControlPolicy = "AccessControlPolicy";
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set grant_full_control: String = "GrantFullControl";
+        set grant_read: String = "GrantRead";
+        set grant_read_acp: String = "GrantReadACP";
+        set grant_write: String = "GrantWrite";
+        set grant_write_acp: String = "GrantWriteACP";
+        set key: String = "Key";
+        set request_payer: RequestPayer = "RequestPayer";
+        set version_id: String = "VersionId";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutObjectAclCall(crate::generated::tables::SERVICE, 99) -> PutObjectAclOutput, PutObjectAclError);
+
+rt::modeled_errors! {
+    /// The errors `PutObjectAcl` is modeled to return, and any other the service sends.
+    PutObjectAclError(crate::generated::tables::SERVICE) {
+        NoSuchKey = 451,
+    }
+}
+
+rt::call_type! {
+    /// A `PutObjectAnnotation` call being set up: set members, then [`send`](PutObjectAnnotationCall::send).
+    PutObjectAnnotationCall(PutObjectAnnotationRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set annotation_name: String = "AnnotationName";
+        set annotation_payload: rt::ByteStream = "AnnotationPayload";
+        set object_if_match: String = "ObjectIfMatch";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set checksum_crc32: String = "ChecksumCRC32";
+        set checksum_crc32_c: String = "ChecksumCRC32C";
+        set checksum_crc64_nvme: String = "ChecksumCRC64NVME";
+        set checksum_sha1: String = "ChecksumSHA1";
+        set checksum_sha256: String = "ChecksumSHA256";
+        set checksum_sha512: String = "ChecksumSHA512";
+        set checksum_md5: String = "ChecksumMD5";
+        set checksum_xxhash64: String = "ChecksumXXHASH64";
+        set checksum_xxhash3: String = "ChecksumXXHASH3";
+        set checksum_xxhash128: String = "ChecksumXXHASH128";
+        set content_md5: String = "ContentMD5";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutObjectAnnotationCall(crate::generated::tables::SERVICE, 100) -> PutObjectAnnotationOutput, PutObjectAnnotationError; in annotation_payload);
+
+rt::modeled_errors! {
+    /// The errors `PutObjectAnnotation` is modeled to return, and any other the service sends.
+    PutObjectAnnotationError(crate::generated::tables::SERVICE) {
+        NoSuchBucket = 450,
+        NoSuchKey = 451,
+        InvalidRequest = 331,
+        AnnotationNameTooLong = 37,
+        AnnotationLimitExceeded = 34,
+        InvalidAnnotationName = 328,
+        UnsupportedMediaType = 697,
+    }
+}
+
+rt::call_type! {
+    /// A `PutObjectLegalHold` call being set up: set members, then [`send`](PutObjectLegalHoldCall::send).
+    PutObjectLegalHoldCall(PutObjectLegalHoldRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set legal_hold: ObjectLockLegalHold = "LegalHold";
+        set request_payer: RequestPayer = "RequestPayer";
+        set version_id: String = "VersionId";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutObjectLegalHoldCall(crate::generated::tables::SERVICE, 101) -> PutObjectLegalHoldOutput, PutObjectLegalHoldError);
+
+rt::modeled_errors! {
+    /// The errors `PutObjectLegalHold` is modeled to return, and any other the service sends.
+    PutObjectLegalHoldError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutObjectLockConfiguration` call being set up: set members, then [`send`](PutObjectLockConfigurationCall::send).
+    PutObjectLockConfigurationCall(PutObjectLockConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set object_lock_configuration: ObjectLockConfiguration = "ObjectLockConfiguration";
+        set request_payer: RequestPayer = "RequestPayer";
+        set token: String = "Token";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutObjectLockConfigurationCall(crate::generated::tables::SERVICE, 102) -> PutObjectLockConfigurationOutput, PutObjectLockConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `PutObjectLockConfiguration` is modeled to return, and any other the service sends.
+    PutObjectLockConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutObjectRetention` call being set up: set members, then [`send`](PutObjectRetentionCall::send).
+    PutObjectRetentionCall(PutObjectRetentionRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set retention: ObjectLockRetention = "Retention";
+        set request_payer: RequestPayer = "RequestPayer";
+        set version_id: String = "VersionId";
+        set bypass_governance_retention: bool = "BypassGovernanceRetention";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutObjectRetentionCall(crate::generated::tables::SERVICE, 103) -> PutObjectRetentionOutput, PutObjectRetentionError);
+
+rt::modeled_errors! {
+    /// The errors `PutObjectRetention` is modeled to return, and any other the service sends.
+    PutObjectRetentionError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutObjectTagging` call being set up: set members, then [`send`](PutObjectTaggingCall::send).
+    PutObjectTaggingCall(PutObjectTaggingRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set tagging: Tagging = "Tagging";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set request_payer: RequestPayer = "RequestPayer";
+    }
+}
+
+rt::send_fn!(PutObjectTaggingCall(crate::generated::tables::SERVICE, 104) -> PutObjectTaggingOutput, PutObjectTaggingError);
+
+rt::modeled_errors! {
+    /// The errors `PutObjectTagging` is modeled to return, and any other the service sends.
+    PutObjectTaggingError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `PutPublicAccessBlock` call being set up: set members, then [`send`](PutPublicAccessBlockCall::send).
+    PutPublicAccessBlockCall(PutPublicAccessBlockRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set public_access_block_configuration: PublicAccessBlockConfiguration = "PublicAccessBlockConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(PutPublicAccessBlockCall(crate::generated::tables::SERVICE, 105) -> rt::Empty, PutPublicAccessBlockError);
+
+rt::modeled_errors! {
+    /// The errors `PutPublicAccessBlock` is modeled to return, and any other the service sends.
+    PutPublicAccessBlockError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `RenameObject` call being set up: set members, then [`send`](RenameObjectCall::send).
+    RenameObjectCall(RenameObjectRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set rename_source: String = "RenameSource";
+        set destination_if_match: String = "DestinationIfMatch";
+        set destination_if_none_match: String = "DestinationIfNoneMatch";
+        set destination_if_modified_since: rt::Timestamp = "DestinationIfModifiedSince";
+        set destination_if_unmodified_since: rt::Timestamp = "DestinationIfUnmodifiedSince";
+        set source_if_match: String = "SourceIfMatch";
+        set source_if_none_match: String = "SourceIfNoneMatch";
+        set source_if_modified_since: rt::Timestamp = "SourceIfModifiedSince";
+        set source_if_unmodified_since: rt::Timestamp = "SourceIfUnmodifiedSince";
+        set client_token: String = "ClientToken";
+    }
+}
+
+rt::send_fn!(RenameObjectCall(crate::generated::tables::SERVICE, 106) -> RenameObjectOutput, RenameObjectError);
+
+rt::modeled_errors! {
+    /// The errors `RenameObject` is modeled to return, and any other the service sends.
+    RenameObjectError(crate::generated::tables::SERVICE) {
+        IdempotencyParameterMismatch = 308,
+    }
+}
+
+rt::call_type! {
+    /// A `RestoreObject` call being set up: set members, then [`send`](RestoreObjectCall::send).
+    RestoreObjectCall(RestoreObjectRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set restore_request: RestoreRequest = "RestoreRequest";
+        set request_payer: RequestPayer = "RequestPayer";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(RestoreObjectCall(crate::generated::tables::SERVICE, 107) -> RestoreObjectOutput, RestoreObjectError);
+
+rt::modeled_errors! {
+    /// The errors `RestoreObject` is modeled to return, and any other the service sends.
+    RestoreObjectError(crate::generated::tables::SERVICE) {
+        ObjectAlreadyInActiveTierError = 462,
+    }
+}
+
+rt::call_type! {
+    /// A `SelectObjectContent` call being set up: set members, then [`send`](SelectObjectContentCall::send).
+    SelectObjectContentCall(SelectObjectContentRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set expression: String = "Expression";
+        set expression_type: ExpressionType = "ExpressionType";
+        set request_progress: RequestProgress = "RequestProgress";
+        set input_serialization: InputSerialization = "InputSerialization";
+        set output_serialization: OutputSerialization = "OutputSerialization";
+        set scan_range: ScanRange = "ScanRange";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(SelectObjectContentCall(crate::generated::tables::SERVICE, 108) -> SelectObjectContentOutput, SelectObjectContentError; out payload);
+
+rt::modeled_errors! {
+    /// The errors `SelectObjectContent` is modeled to return, and any other the service sends.
+    SelectObjectContentError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateBucketMetadataAnnotationTableConfiguration` call being set up: set members, then [`send`](UpdateBucketMetadataAnnotationTableConfigurationCall::send).
+    UpdateBucketMetadataAnnotationTableConfigurationCall(UpdateBucketMetadataAnnotationTableConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set annotation_table_configuration: AnnotationTableConfigurationUpdates = "AnnotationTableConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(UpdateBucketMetadataAnnotationTableConfigurationCall(crate::generated::tables::SERVICE, 109) -> rt::Empty, UpdateBucketMetadataAnnotationTableConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateBucketMetadataAnnotationTableConfiguration` is modeled to return, and any other the service sends.
+    UpdateBucketMetadataAnnotationTableConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateBucketMetadataInventoryTableConfiguration` call being set up: set members, then [`send`](UpdateBucketMetadataInventoryTableConfigurationCall::send).
+    UpdateBucketMetadataInventoryTableConfigurationCall(UpdateBucketMetadataInventoryTableConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set inventory_table_configuration: InventoryTableConfigurationUpdates = "InventoryTableConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(UpdateBucketMetadataInventoryTableConfigurationCall(crate::generated::tables::SERVICE, 110) -> rt::Empty, UpdateBucketMetadataInventoryTableConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateBucketMetadataInventoryTableConfiguration` is modeled to return, and any other the service sends.
+    UpdateBucketMetadataInventoryTableConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateBucketMetadataJournalTableConfiguration` call being set up: set members, then [`send`](UpdateBucketMetadataJournalTableConfigurationCall::send).
+    UpdateBucketMetadataJournalTableConfigurationCall(UpdateBucketMetadataJournalTableConfigurationRequest) {
+        set bucket: String = "Bucket";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set journal_table_configuration: JournalTableConfigurationUpdates = "JournalTableConfiguration";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(UpdateBucketMetadataJournalTableConfigurationCall(crate::generated::tables::SERVICE, 111) -> rt::Empty, UpdateBucketMetadataJournalTableConfigurationError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateBucketMetadataJournalTableConfiguration` is modeled to return, and any other the service sends.
+    UpdateBucketMetadataJournalTableConfigurationError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `UpdateObjectEncryption` call being set up: set members, then [`send`](UpdateObjectEncryptionCall::send).
+    UpdateObjectEncryptionCall(UpdateObjectEncryptionRequest) {
+        set bucket: String = "Bucket";
+        set key: String = "Key";
+        set version_id: String = "VersionId";
+        set object_encryption: ObjectEncryption = "ObjectEncryption";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+    }
+}
+
+rt::send_fn!(UpdateObjectEncryptionCall(crate::generated::tables::SERVICE, 112) -> UpdateObjectEncryptionResponse, UpdateObjectEncryptionError);
+
+rt::modeled_errors! {
+    /// The errors `UpdateObjectEncryption` is modeled to return, and any other the service sends.
+    UpdateObjectEncryptionError(crate::generated::tables::SERVICE) {
+        NoSuchKey = 451,
+        InvalidRequest = 331,
+        AccessDenied = 10,
+    }
+}
+
+rt::call_type! {
+    /// A `UploadPart` call being set up: set members, then [`send`](UploadPartCall::send).
+    UploadPartCall(UploadPartRequest) {
+        set body: rt::ByteStream = "Body";
+        set bucket: String = "Bucket";
+        set content_length: i64 = "ContentLength";
+        set content_md5: String = "ContentMD5";
+        set checksum_algorithm: ChecksumAlgorithm = "ChecksumAlgorithm";
+        set checksum_crc32: String = "ChecksumCRC32";
+        set checksum_crc32_c: String = "ChecksumCRC32C";
+        set checksum_crc64_nvme: String = "ChecksumCRC64NVME";
+        set checksum_sha1: String = "ChecksumSHA1";
+        set checksum_sha256: String = "ChecksumSHA256";
+        set checksum_sha512: String = "ChecksumSHA512";
+        set checksum_md5: String = "ChecksumMD5";
+        set checksum_xxhash64: String = "ChecksumXXHASH64";
+        set checksum_xxhash3: String = "ChecksumXXHASH3";
+        set checksum_xxhash128: String = "ChecksumXXHASH128";
+        set key: String = "Key";
+        set part_number: i32 = "PartNumber";
+        set upload_id: String = "UploadId";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+    }
+}
+
+rt::send_fn!(UploadPartCall(crate::generated::tables::SERVICE, 113) -> UploadPartOutput, UploadPartError; in body);
+
+rt::modeled_errors! {
+    /// The errors `UploadPart` is modeled to return, and any other the service sends.
+    UploadPartError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `UploadPartCopy` call being set up: set members, then [`send`](UploadPartCopyCall::send).
+    UploadPartCopyCall(UploadPartCopyRequest) {
+        set bucket: String = "Bucket";
+        set copy_source: String = "CopySource";
+        set copy_source_if_match: String = "CopySourceIfMatch";
+        set copy_source_if_modified_since: rt::Timestamp = "CopySourceIfModifiedSince";
+        set copy_source_if_none_match: String = "CopySourceIfNoneMatch";
+        set copy_source_if_unmodified_since: rt::Timestamp = "CopySourceIfUnmodifiedSince";
+        set copy_source_range: String = "CopySourceRange";
+        set key: String = "Key";
+        set part_number: i32 = "PartNumber";
+        set upload_id: String = "UploadId";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set sse_customer_key: String = "SSECustomerKey";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set copy_source_sse_customer_algorithm: String = "CopySourceSSECustomerAlgorithm";
+        set copy_source_sse_customer_key: String = "CopySourceSSECustomerKey";
+        set copy_source_sse_customer_key_md5: String = "CopySourceSSECustomerKeyMD5";
+        set request_payer: RequestPayer = "RequestPayer";
+        set expected_bucket_owner: String = "ExpectedBucketOwner";
+        set expected_source_bucket_owner: String = "ExpectedSourceBucketOwner";
+    }
+}
+
+rt::send_fn!(UploadPartCopyCall(crate::generated::tables::SERVICE, 114) -> UploadPartCopyOutput, UploadPartCopyError);
+
+rt::modeled_errors! {
+    /// The errors `UploadPartCopy` is modeled to return, and any other the service sends.
+    UploadPartCopyError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `WriteGetObjectResponse` call being set up: set members, then [`send`](WriteGetObjectResponseCall::send).
+    WriteGetObjectResponseCall(WriteGetObjectResponseRequest) {
+        set request_route: String = "RequestRoute";
+        set request_token: String = "RequestToken";
+        set body: rt::ByteStream = "Body";
+        set status_code: i32 = "StatusCode";
+        set error_code: String = "ErrorCode";
+        set error_message: String = "ErrorMessage";
+        set accept_ranges: String = "AcceptRanges";
+        set cache_control: String = "CacheControl";
+        set content_disposition: String = "ContentDisposition";
+        set content_encoding: String = "ContentEncoding";
+        set content_language: String = "ContentLanguage";
+        set content_length: i64 = "ContentLength";
+        set content_range: String = "ContentRange";
+        set content_type: String = "ContentType";
+        set checksum_crc32: String = "ChecksumCRC32";
+        set checksum_crc32_c: String = "ChecksumCRC32C";
+        set checksum_crc64_nvme: String = "ChecksumCRC64NVME";
+        set checksum_sha1: String = "ChecksumSHA1";
+        set checksum_sha256: String = "ChecksumSHA256";
+        set checksum_sha512: String = "ChecksumSHA512";
+        set checksum_md5: String = "ChecksumMD5";
+        set checksum_xxhash64: String = "ChecksumXXHASH64";
+        set checksum_xxhash3: String = "ChecksumXXHASH3";
+        set checksum_xxhash128: String = "ChecksumXXHASH128";
+        set delete_marker: bool = "DeleteMarker";
+        set e_tag: String = "ETag";
+        set expires: rt::Timestamp = "Expires";
+        set expiration: String = "Expiration";
+        set last_modified: rt::Timestamp = "LastModified";
+        set missing_meta: i32 = "MissingMeta";
+        set metadata: HashMap<String, String> = "Metadata";
+        set object_lock_mode: ObjectLockMode = "ObjectLockMode";
+        set object_lock_legal_hold_status: ObjectLockLegalHoldStatus = "ObjectLockLegalHoldStatus";
+        set object_lock_retain_until_date: rt::Timestamp = "ObjectLockRetainUntilDate";
+        set parts_count: i32 = "PartsCount";
+        set replication_status: ReplicationStatus = "ReplicationStatus";
+        set request_charged: RequestCharged = "RequestCharged";
+        set restore: String = "Restore";
+        set server_side_encryption: ServerSideEncryption = "ServerSideEncryption";
+        set sse_customer_algorithm: String = "SSECustomerAlgorithm";
+        set ssekms_key_id: String = "SSEKMSKeyId";
+        set sse_customer_key_md5: String = "SSECustomerKeyMD5";
+        set storage_class: StorageClass = "StorageClass";
+        set tag_count: i32 = "TagCount";
+        set version_id: String = "VersionId";
+        set bucket_key_enabled: bool = "BucketKeyEnabled";
+    }
+}
+
+rt::send_fn!(WriteGetObjectResponseCall(crate::generated::tables::SERVICE, 115) -> rt::Empty, WriteGetObjectResponseError; in body);
+
+rt::modeled_errors! {
+    /// The errors `WriteGetObjectResponse` is modeled to return, and any other the service sends.
+    WriteGetObjectResponseError(crate::generated::tables::SERVICE) {
+    }
+}
 
 impl crate::S3Client {
+    /// `AbortMultipartUpload` (`DELETE /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`, `UploadId`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/AbortMultipartUpload)
+    pub fn abort_multipart_upload(&self) -> AbortMultipartUploadCall {
+        AbortMultipartUploadCall::new(self.client.clone())
+    }
+
+    /// `CompleteMultipartUpload` (`POST /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`, `UploadId`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CompleteMultipartUpload)
+    pub fn complete_multipart_upload(&self) -> CompleteMultipartUploadCall {
+        CompleteMultipartUploadCall::new(self.client.clone())
+    }
+
+    /// `CopyObject` (`PUT /{Bucket}/{Key+}`). Required members: `Bucket`, `CopySource`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CopyObject)
+    pub fn copy_object(&self) -> CopyObjectCall {
+        CopyObjectCall::new(self.client.clone())
+    }
+
+    /// `CreateBucket` (`PUT /{Bucket}`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateBucket)
+    pub fn create_bucket(&self) -> CreateBucketCall {
+        CreateBucketCall::new(self.client.clone())
+    }
+
+    /// `CreateBucketMetadataConfiguration` (`POST /{Bucket}?metadataConfiguration`). Required members: `Bucket`, `MetadataConfiguration`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateBucketMetadataConfiguration)
+    pub fn create_bucket_metadata_configuration(&self) -> CreateBucketMetadataConfigurationCall {
+        CreateBucketMetadataConfigurationCall::new(self.client.clone())
+    }
+
+    /// `CreateBucketMetadataTableConfiguration` (`POST /{Bucket}?metadataTable`). Required members: `Bucket`, `MetadataTableConfiguration`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateBucketMetadataTableConfiguration)
+    pub fn create_bucket_metadata_table_configuration(
+        &self,
+    ) -> CreateBucketMetadataTableConfigurationCall {
+        CreateBucketMetadataTableConfigurationCall::new(self.client.clone())
+    }
+
+    /// `CreateMultipartUpload` (`POST /{Bucket}/{Key+}?uploads`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateMultipartUpload)
+    pub fn create_multipart_upload(&self) -> CreateMultipartUploadCall {
+        CreateMultipartUploadCall::new(self.client.clone())
+    }
+
+    /// `CreateSession` (`GET /{Bucket}?session`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/CreateSession)
+    pub fn create_session(&self) -> CreateSessionCall {
+        CreateSessionCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucket` (`DELETE /{Bucket}`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucket)
+    pub fn delete_bucket(&self) -> DeleteBucketCall {
+        DeleteBucketCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketAnalyticsConfiguration` (`DELETE /{Bucket}?analytics`). Required members: `Bucket`, `Id`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketAnalyticsConfiguration)
+    pub fn delete_bucket_analytics_configuration(&self) -> DeleteBucketAnalyticsConfigurationCall {
+        DeleteBucketAnalyticsConfigurationCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketCors` (`DELETE /{Bucket}?cors`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketCors)
+    pub fn delete_bucket_cors(&self) -> DeleteBucketCorsCall {
+        DeleteBucketCorsCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketEncryption` (`DELETE /{Bucket}?encryption`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketEncryption)
+    pub fn delete_bucket_encryption(&self) -> DeleteBucketEncryptionCall {
+        DeleteBucketEncryptionCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketIntelligentTieringConfiguration` (`DELETE /{Bucket}?intelligent-tiering`). Required members: `Bucket`, `Id`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketIntelligentTieringConfiguration)
+    pub fn delete_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> DeleteBucketIntelligentTieringConfigurationCall {
+        DeleteBucketIntelligentTieringConfigurationCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketInventoryConfiguration` (`DELETE /{Bucket}?inventory`). Required members: `Bucket`, `Id`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketInventoryConfiguration)
+    pub fn delete_bucket_inventory_configuration(&self) -> DeleteBucketInventoryConfigurationCall {
+        DeleteBucketInventoryConfigurationCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketLifecycle` (`DELETE /{Bucket}?lifecycle`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketLifecycle)
+    pub fn delete_bucket_lifecycle(&self) -> DeleteBucketLifecycleCall {
+        DeleteBucketLifecycleCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketMetadataConfiguration` (`DELETE /{Bucket}?metadataConfiguration`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketMetadataConfiguration)
+    pub fn delete_bucket_metadata_configuration(&self) -> DeleteBucketMetadataConfigurationCall {
+        DeleteBucketMetadataConfigurationCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketMetadataTableConfiguration` (`DELETE /{Bucket}?metadataTable`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketMetadataTableConfiguration)
+    pub fn delete_bucket_metadata_table_configuration(
+        &self,
+    ) -> DeleteBucketMetadataTableConfigurationCall {
+        DeleteBucketMetadataTableConfigurationCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketMetricsConfiguration` (`DELETE /{Bucket}?metrics`). Required members: `Bucket`, `Id`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketMetricsConfiguration)
+    pub fn delete_bucket_metrics_configuration(&self) -> DeleteBucketMetricsConfigurationCall {
+        DeleteBucketMetricsConfigurationCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketOwnershipControls` (`DELETE /{Bucket}?ownershipControls`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketOwnershipControls)
+    pub fn delete_bucket_ownership_controls(&self) -> DeleteBucketOwnershipControlsCall {
+        DeleteBucketOwnershipControlsCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketPolicy` (`DELETE /{Bucket}?policy`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketPolicy)
+    pub fn delete_bucket_policy(&self) -> DeleteBucketPolicyCall {
+        DeleteBucketPolicyCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketReplication` (`DELETE /{Bucket}?replication`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketReplication)
+    pub fn delete_bucket_replication(&self) -> DeleteBucketReplicationCall {
+        DeleteBucketReplicationCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketTagging` (`DELETE /{Bucket}?tagging`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketTagging)
+    pub fn delete_bucket_tagging(&self) -> DeleteBucketTaggingCall {
+        DeleteBucketTaggingCall::new(self.client.clone())
+    }
+
+    /// `DeleteBucketWebsite` (`DELETE /{Bucket}?website`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteBucketWebsite)
+    pub fn delete_bucket_website(&self) -> DeleteBucketWebsiteCall {
+        DeleteBucketWebsiteCall::new(self.client.clone())
+    }
+
+    /// `DeleteObject` (`DELETE /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteObject)
+    pub fn delete_object(&self) -> DeleteObjectCall {
+        DeleteObjectCall::new(self.client.clone())
+    }
+
+    /// `DeleteObjectAnnotation` (`DELETE /{Bucket}/{Key+}?annotation`). Required members: `Bucket`, `Key`, `AnnotationName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteObjectAnnotation)
+    pub fn delete_object_annotation(&self) -> DeleteObjectAnnotationCall {
+        DeleteObjectAnnotationCall::new(self.client.clone())
+    }
+
+    /// `DeleteObjectTagging` (`DELETE /{Bucket}/{Key+}?tagging`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteObjectTagging)
+    pub fn delete_object_tagging(&self) -> DeleteObjectTaggingCall {
+        DeleteObjectTaggingCall::new(self.client.clone())
+    }
+
+    /// `DeleteObjects` (`POST /{Bucket}?delete`). Required members: `Bucket`, `Delete`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeleteObjects)
+    pub fn delete_objects(&self) -> DeleteObjectsCall {
+        DeleteObjectsCall::new(self.client.clone())
+    }
+
+    /// `DeletePublicAccessBlock` (`DELETE /{Bucket}?publicAccessBlock`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/DeletePublicAccessBlock)
+    pub fn delete_public_access_block(&self) -> DeletePublicAccessBlockCall {
+        DeletePublicAccessBlockCall::new(self.client.clone())
+    }
+
+    /// `GetBucketAbac` (`GET /{Bucket}?abac`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketAbac)
+    pub fn get_bucket_abac(&self) -> GetBucketAbacCall {
+        GetBucketAbacCall::new(self.client.clone())
+    }
+
+    /// `GetBucketAccelerateConfiguration` (`GET /{Bucket}?accelerate`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketAccelerateConfiguration)
+    pub fn get_bucket_accelerate_configuration(&self) -> GetBucketAccelerateConfigurationCall {
+        GetBucketAccelerateConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketAcl` (`GET /{Bucket}?acl`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketAcl)
+    pub fn get_bucket_acl(&self) -> GetBucketAclCall {
+        GetBucketAclCall::new(self.client.clone())
+    }
+
+    /// `GetBucketAnalyticsConfiguration` (`GET /{Bucket}?analytics`). Required members: `Bucket`, `Id`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketAnalyticsConfiguration)
+    pub fn get_bucket_analytics_configuration(&self) -> GetBucketAnalyticsConfigurationCall {
+        GetBucketAnalyticsConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketCors` (`GET /{Bucket}?cors`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketCors)
+    pub fn get_bucket_cors(&self) -> GetBucketCorsCall {
+        GetBucketCorsCall::new(self.client.clone())
+    }
+
+    /// `GetBucketEncryption` (`GET /{Bucket}?encryption`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketEncryption)
+    pub fn get_bucket_encryption(&self) -> GetBucketEncryptionCall {
+        GetBucketEncryptionCall::new(self.client.clone())
+    }
+
+    /// `GetBucketIntelligentTieringConfiguration` (`GET /{Bucket}?intelligent-tiering`). Required members: `Bucket`, `Id`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketIntelligentTieringConfiguration)
+    pub fn get_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> GetBucketIntelligentTieringConfigurationCall {
+        GetBucketIntelligentTieringConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketInventoryConfiguration` (`GET /{Bucket}?inventory`). Required members: `Bucket`, `Id`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketInventoryConfiguration)
+    pub fn get_bucket_inventory_configuration(&self) -> GetBucketInventoryConfigurationCall {
+        GetBucketInventoryConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketLifecycle` (`GET /{Bucket}?lifecycle`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketLifecycle)
+    #[deprecated]
+    pub fn get_bucket_lifecycle(&self) -> GetBucketLifecycleCall {
+        GetBucketLifecycleCall::new(self.client.clone())
+    }
+
+    /// `GetBucketLifecycleConfiguration` (`GET /{Bucket}?lifecycle`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketLifecycleConfiguration)
+    pub fn get_bucket_lifecycle_configuration(&self) -> GetBucketLifecycleConfigurationCall {
+        GetBucketLifecycleConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketLocation` (`GET /{Bucket}?location`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketLocation)
+    pub fn get_bucket_location(&self) -> GetBucketLocationCall {
+        GetBucketLocationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketLogging` (`GET /{Bucket}?logging`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketLogging)
+    pub fn get_bucket_logging(&self) -> GetBucketLoggingCall {
+        GetBucketLoggingCall::new(self.client.clone())
+    }
+
+    /// `GetBucketMetadataConfiguration` (`GET /{Bucket}?metadataConfiguration`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketMetadataConfiguration)
+    pub fn get_bucket_metadata_configuration(&self) -> GetBucketMetadataConfigurationCall {
+        GetBucketMetadataConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketMetadataTableConfiguration` (`GET /{Bucket}?metadataTable`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketMetadataTableConfiguration)
+    pub fn get_bucket_metadata_table_configuration(
+        &self,
+    ) -> GetBucketMetadataTableConfigurationCall {
+        GetBucketMetadataTableConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketMetricsConfiguration` (`GET /{Bucket}?metrics`). Required members: `Bucket`, `Id`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketMetricsConfiguration)
+    pub fn get_bucket_metrics_configuration(&self) -> GetBucketMetricsConfigurationCall {
+        GetBucketMetricsConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketNotification` (`GET /{Bucket}?notification`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketNotification)
+    #[deprecated]
+    pub fn get_bucket_notification(&self) -> GetBucketNotificationCall {
+        GetBucketNotificationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketNotificationConfiguration` (`GET /{Bucket}?notification`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketNotificationConfiguration)
+    pub fn get_bucket_notification_configuration(&self) -> GetBucketNotificationConfigurationCall {
+        GetBucketNotificationConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketOwnershipControls` (`GET /{Bucket}?ownershipControls`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketOwnershipControls)
+    pub fn get_bucket_ownership_controls(&self) -> GetBucketOwnershipControlsCall {
+        GetBucketOwnershipControlsCall::new(self.client.clone())
+    }
+
+    /// `GetBucketPolicy` (`GET /{Bucket}?policy`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketPolicy)
+    pub fn get_bucket_policy(&self) -> GetBucketPolicyCall {
+        GetBucketPolicyCall::new(self.client.clone())
+    }
+
+    /// `GetBucketPolicyStatus` (`GET /{Bucket}?policyStatus`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketPolicyStatus)
+    pub fn get_bucket_policy_status(&self) -> GetBucketPolicyStatusCall {
+        GetBucketPolicyStatusCall::new(self.client.clone())
+    }
+
+    /// `GetBucketReplication` (`GET /{Bucket}?replication`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketReplication)
+    pub fn get_bucket_replication(&self) -> GetBucketReplicationCall {
+        GetBucketReplicationCall::new(self.client.clone())
+    }
+
+    /// `GetBucketRequestPayment` (`GET /{Bucket}?requestPayment`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketRequestPayment)
+    pub fn get_bucket_request_payment(&self) -> GetBucketRequestPaymentCall {
+        GetBucketRequestPaymentCall::new(self.client.clone())
+    }
+
+    /// `GetBucketTagging` (`GET /{Bucket}?tagging`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketTagging)
+    pub fn get_bucket_tagging(&self) -> GetBucketTaggingCall {
+        GetBucketTaggingCall::new(self.client.clone())
+    }
+
+    /// `GetBucketVersioning` (`GET /{Bucket}?versioning`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketVersioning)
+    pub fn get_bucket_versioning(&self) -> GetBucketVersioningCall {
+        GetBucketVersioningCall::new(self.client.clone())
+    }
+
+    /// `GetBucketWebsite` (`GET /{Bucket}?website`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetBucketWebsite)
+    pub fn get_bucket_website(&self) -> GetBucketWebsiteCall {
+        GetBucketWebsiteCall::new(self.client.clone())
+    }
+
+    /// `GetObject` (`GET /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObject)
+    pub fn get_object(&self) -> GetObjectCall {
+        GetObjectCall::new(self.client.clone())
+    }
+
+    /// `GetObjectAcl` (`GET /{Bucket}/{Key+}?acl`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectAcl)
+    pub fn get_object_acl(&self) -> GetObjectAclCall {
+        GetObjectAclCall::new(self.client.clone())
+    }
+
+    /// `GetObjectAnnotation` (`GET /{Bucket}/{Key+}?annotation`). Required members: `Bucket`, `Key`, `AnnotationName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectAnnotation)
+    pub fn get_object_annotation(&self) -> GetObjectAnnotationCall {
+        GetObjectAnnotationCall::new(self.client.clone())
+    }
+
+    /// `GetObjectAttributes` (`GET /{Bucket}/{Key+}?attributes`). Required members: `Bucket`, `Key`, `ObjectAttributes`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectAttributes)
+    pub fn get_object_attributes(&self) -> GetObjectAttributesCall {
+        GetObjectAttributesCall::new(self.client.clone())
+    }
+
+    /// `GetObjectLegalHold` (`GET /{Bucket}/{Key+}?legal-hold`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectLegalHold)
+    pub fn get_object_legal_hold(&self) -> GetObjectLegalHoldCall {
+        GetObjectLegalHoldCall::new(self.client.clone())
+    }
+
+    /// `GetObjectLockConfiguration` (`GET /{Bucket}?object-lock`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectLockConfiguration)
+    pub fn get_object_lock_configuration(&self) -> GetObjectLockConfigurationCall {
+        GetObjectLockConfigurationCall::new(self.client.clone())
+    }
+
+    /// `GetObjectRetention` (`GET /{Bucket}/{Key+}?retention`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectRetention)
+    pub fn get_object_retention(&self) -> GetObjectRetentionCall {
+        GetObjectRetentionCall::new(self.client.clone())
+    }
+
+    /// `GetObjectTagging` (`GET /{Bucket}/{Key+}?tagging`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectTagging)
+    pub fn get_object_tagging(&self) -> GetObjectTaggingCall {
+        GetObjectTaggingCall::new(self.client.clone())
+    }
+
+    /// `GetObjectTorrent` (`GET /{Bucket}/{Key+}?torrent`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetObjectTorrent)
+    pub fn get_object_torrent(&self) -> GetObjectTorrentCall {
+        GetObjectTorrentCall::new(self.client.clone())
+    }
+
+    /// `GetPublicAccessBlock` (`GET /{Bucket}?publicAccessBlock`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/GetPublicAccessBlock)
+    pub fn get_public_access_block(&self) -> GetPublicAccessBlockCall {
+        GetPublicAccessBlockCall::new(self.client.clone())
+    }
+
+    /// `HeadBucket` (`HEAD /{Bucket}`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/HeadBucket)
+    pub fn head_bucket(&self) -> HeadBucketCall {
+        HeadBucketCall::new(self.client.clone())
+    }
+
+    /// `HeadObject` (`HEAD /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/HeadObject)
+    pub fn head_object(&self) -> HeadObjectCall {
+        HeadObjectCall::new(self.client.clone())
+    }
+
+    /// `ListBucketAnalyticsConfigurations` (`GET /{Bucket}?analytics`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBucketAnalyticsConfigurations)
+    pub fn list_bucket_analytics_configurations(&self) -> ListBucketAnalyticsConfigurationsCall {
+        ListBucketAnalyticsConfigurationsCall::new(self.client.clone())
+    }
+
+    /// `ListBucketIntelligentTieringConfigurations` (`GET /{Bucket}?intelligent-tiering`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBucketIntelligentTieringConfigurations)
+    pub fn list_bucket_intelligent_tiering_configurations(
+        &self,
+    ) -> ListBucketIntelligentTieringConfigurationsCall {
+        ListBucketIntelligentTieringConfigurationsCall::new(self.client.clone())
+    }
+
+    /// `ListBucketInventoryConfigurations` (`GET /{Bucket}?inventory`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBucketInventoryConfigurations)
+    pub fn list_bucket_inventory_configurations(&self) -> ListBucketInventoryConfigurationsCall {
+        ListBucketInventoryConfigurationsCall::new(self.client.clone())
+    }
+
+    /// `ListBucketMetricsConfigurations` (`GET /{Bucket}?metrics`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBucketMetricsConfigurations)
+    pub fn list_bucket_metrics_configurations(&self) -> ListBucketMetricsConfigurationsCall {
+        ListBucketMetricsConfigurationsCall::new(self.client.clone())
+    }
+
+    /// `ListBuckets` (`GET /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListBuckets)
+    pub fn list_buckets(&self) -> ListBucketsCall {
+        ListBucketsCall::new(self.client.clone())
+    }
+
+    /// `ListDirectoryBuckets` (`GET /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListDirectoryBuckets)
+    pub fn list_directory_buckets(&self) -> ListDirectoryBucketsCall {
+        ListDirectoryBucketsCall::new(self.client.clone())
+    }
+
+    /// `ListMultipartUploads` (`GET /{Bucket}?uploads`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListMultipartUploads)
+    pub fn list_multipart_uploads(&self) -> ListMultipartUploadsCall {
+        ListMultipartUploadsCall::new(self.client.clone())
+    }
+
+    /// `ListObjectAnnotations` (`GET /{Bucket}/{Key+}?annotation`). Required members: `Bucket`, `Key`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListObjectAnnotations)
+    pub fn list_object_annotations(&self) -> ListObjectAnnotationsCall {
+        ListObjectAnnotationsCall::new(self.client.clone())
+    }
+
+    /// `ListObjectVersions` (`GET /{Bucket}?versions`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListObjectVersions)
+    pub fn list_object_versions(&self) -> ListObjectVersionsCall {
+        ListObjectVersionsCall::new(self.client.clone())
+    }
+
+    /// `ListObjects` (`GET /{Bucket}`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListObjects)
+    pub fn list_objects(&self) -> ListObjectsCall {
+        ListObjectsCall::new(self.client.clone())
+    }
+
+    /// `ListObjectsV2` (`GET /{Bucket}?list-type=2`). Required members: `Bucket`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListObjectsV2)
+    pub fn list_objects_v2(&self) -> ListObjectsV2Call {
+        ListObjectsV2Call::new(self.client.clone())
+    }
+
+    /// `ListParts` (`GET /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`, `UploadId`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/ListParts)
+    pub fn list_parts(&self) -> ListPartsCall {
+        ListPartsCall::new(self.client.clone())
+    }
+
     /// `PutBucketAbac` (`PUT /{Bucket}?abac`). Required members: `Bucket`, `AbacStatus`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketAbac)
     pub fn put_bucket_abac(&self) -> PutBucketAbacCall {
-        PutBucketAbacCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketAbac` call being set up: set members, then [`send`](PutBucketAbacCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketAbacCall {
-    client: Client,
-    input: PutBucketAbacRequest,
-}
-
-impl PutBucketAbacCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketAbacCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `AbacStatus`.
-    pub fn abac_status(mut self, value: impl Into<AbacStatus>) -> Self {
-        self.input.abac_status = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketAbacRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketAbacRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketAbacError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketAbacError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketAbac", "Bucket").into());
-        }
-        if input.abac_status.is_none() {
-            return Err(rt::missing_member("PutBucketAbac", "AbacStatus").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketAbac",
-            method: "PUT",
-            uri: "/{Bucket}?abac",
-            input: Some(522),
-            output: None,
-            input_payload: Some("AbacStatus"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketAbacRequest"),
-            payload_root: Some("AbacStatus"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketAbac` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketAbacError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketAbacError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketAbacError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketAbacError {}
-
-impl crate::S3Client {
     /// `PutBucketAccelerateConfiguration` (`PUT /{Bucket}?accelerate`). Required members: `Bucket`, `AccelerateConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketAccelerateConfiguration)
     pub fn put_bucket_accelerate_configuration(&self) -> PutBucketAccelerateConfigurationCall {
-        PutBucketAccelerateConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketAccelerateConfiguration` call being set up: set members, then [`send`](PutBucketAccelerateConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketAccelerateConfigurationCall {
-    client: Client,
-    input: PutBucketAccelerateConfigurationRequest,
-}
-
-impl PutBucketAccelerateConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketAccelerateConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `AccelerateConfiguration`.
-    pub fn accelerate_configuration(mut self, value: impl Into<AccelerateConfiguration>) -> Self {
-        self.input.accelerate_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketAccelerateConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketAccelerateConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketAccelerateConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<PutBucketAccelerateConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketAccelerateConfiguration", "Bucket").into());
-        }
-        if input.accelerate_configuration.is_none() {
-            return Err(rt::missing_member(
-                "PutBucketAccelerateConfiguration",
-                "AccelerateConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketAccelerateConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?accelerate",
-            input: Some(523),
-            output: None,
-            input_payload: Some("AccelerateConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketAccelerateConfigurationRequest"),
-            payload_root: Some("AccelerateConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketAccelerateConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketAccelerateConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketAccelerateConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketAccelerateConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketAccelerateConfigurationError {}
-
-impl crate::S3Client {
     /// `PutBucketAcl` (`PUT /{Bucket}?acl`). Required members: `Bucket`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketAcl)
     pub fn put_bucket_acl(&self) -> PutBucketAclCall {
-        PutBucketAclCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketAcl` call being set up: set members, then [`send`](PutBucketAclCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketAclCall {
-    client: Client,
-    input: PutBucketAclRequest,
-}
-
-impl PutBucketAclCall {
-    /// Sets `ACL`.
-    pub fn acl(mut self, value: impl Into<BucketCannedAcl>) -> Self {
-        self.input.acl = Some(value.into());
-        self
+        PutBucketAclCall::new(self.client.clone())
     }
 
-    /// Sets `AccessControlPolicy`.
-    pub fn access_control_policy(mut self, value: impl Into<AccessControlPolicy>) -> Self {
-        self.input.access_control_policy = Some(value.into());
-        self
-    }
-
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_full_control = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read_acp = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantWrite`.
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_write = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_write_acp = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketAclRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketAclRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketAclError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketAclError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketAcl", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketAcl",
-            method: "PUT",
-            uri: "/{Bucket}?acl",
-            input: Some(524),
-            output: None,
-            input_payload: Some("AccessControlPolicy"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketAclRequest"),
-            payload_root: Some("AccessControlPolicy"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketAcl` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketAclError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketAclError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketAclError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketAclError {}
-
-impl crate::S3Client {
     /// `PutBucketAnalyticsConfiguration` (`PUT /{Bucket}?analytics`). Required members: `Bucket`, `Id`, `AnalyticsConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketAnalyticsConfiguration)
     pub fn put_bucket_analytics_configuration(&self) -> PutBucketAnalyticsConfigurationCall {
-        PutBucketAnalyticsConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketAnalyticsConfiguration` call being set up: set members, then [`send`](PutBucketAnalyticsConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketAnalyticsConfigurationCall {
-    client: Client,
-    input: PutBucketAnalyticsConfigurationRequest,
-}
-
-impl PutBucketAnalyticsConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketAnalyticsConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `AnalyticsConfiguration`.
-    pub fn analytics_configuration(mut self, value: impl Into<AnalyticsConfiguration>) -> Self {
-        self.input.analytics_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketAnalyticsConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketAnalyticsConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketAnalyticsConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<PutBucketAnalyticsConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketAnalyticsConfiguration", "Bucket").into());
-        }
-        if input.id.is_none() {
-            return Err(rt::missing_member("PutBucketAnalyticsConfiguration", "Id").into());
-        }
-        if input.analytics_configuration.is_none() {
-            return Err(rt::missing_member(
-                "PutBucketAnalyticsConfiguration",
-                "AnalyticsConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketAnalyticsConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?analytics",
-            input: Some(525),
-            output: None,
-            input_payload: Some("AnalyticsConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketAnalyticsConfigurationRequest"),
-            payload_root: Some("AnalyticsConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketAnalyticsConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketAnalyticsConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketAnalyticsConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketAnalyticsConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketAnalyticsConfigurationError {}
-
-impl crate::S3Client {
     /// `PutBucketCors` (`PUT /{Bucket}?cors`). Required members: `Bucket`, `CORSConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketCors)
     pub fn put_bucket_cors(&self) -> PutBucketCorsCall {
-        PutBucketCorsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketCors` call being set up: set members, then [`send`](PutBucketCorsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketCorsCall {
-    client: Client,
-    input: PutBucketCorsRequest,
-}
-
-impl PutBucketCorsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketCorsCall::new(self.client.clone())
     }
 
-    /// Sets `CORSConfiguration`.
-    pub fn cors_configuration(mut self, value: impl Into<CorsConfiguration>) -> Self {
-        self.input.cors_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketCorsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketCorsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketCorsError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketCorsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketCors", "Bucket").into());
-        }
-        if input.cors_configuration.is_none() {
-            return Err(rt::missing_member("PutBucketCors", "CORSConfiguration").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketCors",
-            method: "PUT",
-            uri: "/{Bucket}?cors",
-            input: Some(526),
-            output: None,
-            input_payload: Some("CORSConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketCorsRequest"),
-            payload_root: Some("CORSConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketCors` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketCorsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketCorsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketCorsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketCorsError {}
-
-impl crate::S3Client {
     /// `PutBucketEncryption` (`PUT /{Bucket}?encryption`). Required members: `Bucket`, `ServerSideEncryptionConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketEncryption)
     pub fn put_bucket_encryption(&self) -> PutBucketEncryptionCall {
-        PutBucketEncryptionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketEncryption` call being set up: set members, then [`send`](PutBucketEncryptionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketEncryptionCall {
-    client: Client,
-    input: PutBucketEncryptionRequest,
-}
-
-impl PutBucketEncryptionCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketEncryptionCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ServerSideEncryptionConfiguration`.
-    pub fn server_side_encryption_configuration(
-        mut self,
-        value: impl Into<ServerSideEncryptionConfiguration>,
-    ) -> Self {
-        self.input.server_side_encryption_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketEncryptionRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketEncryptionRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketEncryptionError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketEncryptionError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketEncryption", "Bucket").into());
-        }
-        if input.server_side_encryption_configuration.is_none() {
-            return Err(rt::missing_member(
-                "PutBucketEncryption",
-                "ServerSideEncryptionConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketEncryption",
-            method: "PUT",
-            uri: "/{Bucket}?encryption",
-            input: Some(527),
-            output: None,
-            input_payload: Some("ServerSideEncryptionConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketEncryptionRequest"),
-            payload_root: Some("ServerSideEncryptionConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketEncryption` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketEncryptionError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketEncryptionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketEncryptionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketEncryptionError {}
-
-impl crate::S3Client {
     /// `PutBucketIntelligentTieringConfiguration` (`PUT /{Bucket}?intelligent-tiering`). Required members: `Bucket`, `Id`, `IntelligentTieringConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketIntelligentTieringConfiguration)
     pub fn put_bucket_intelligent_tiering_configuration(
         &self,
     ) -> PutBucketIntelligentTieringConfigurationCall {
-        PutBucketIntelligentTieringConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketIntelligentTieringConfiguration` call being set up: set members, then [`send`](PutBucketIntelligentTieringConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketIntelligentTieringConfigurationCall {
-    client: Client,
-    input: PutBucketIntelligentTieringConfigurationRequest,
-}
-
-impl PutBucketIntelligentTieringConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketIntelligentTieringConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `IntelligentTieringConfiguration`.
-    pub fn intelligent_tiering_configuration(
-        mut self,
-        value: impl Into<IntelligentTieringConfiguration>,
-    ) -> Self {
-        self.input.intelligent_tiering_configuration = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketIntelligentTieringConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketIntelligentTieringConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketIntelligentTieringConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<PutBucketIntelligentTieringConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(
-                rt::missing_member("PutBucketIntelligentTieringConfiguration", "Bucket").into(),
-            );
-        }
-        if input.id.is_none() {
-            return Err(
-                rt::missing_member("PutBucketIntelligentTieringConfiguration", "Id").into(),
-            );
-        }
-        if input.intelligent_tiering_configuration.is_none() {
-            return Err(rt::missing_member(
-                "PutBucketIntelligentTieringConfiguration",
-                "IntelligentTieringConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketIntelligentTieringConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?intelligent-tiering",
-            input: Some(528),
-            output: None,
-            input_payload: Some("IntelligentTieringConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketIntelligentTieringConfigurationRequest"),
-            payload_root: Some("IntelligentTieringConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketIntelligentTieringConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketIntelligentTieringConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketIntelligentTieringConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketIntelligentTieringConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketIntelligentTieringConfigurationError {}
-
-impl crate::S3Client {
     /// `PutBucketInventoryConfiguration` (`PUT /{Bucket}?inventory`). Required members: `Bucket`, `Id`, `InventoryConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketInventoryConfiguration)
     pub fn put_bucket_inventory_configuration(&self) -> PutBucketInventoryConfigurationCall {
-        PutBucketInventoryConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketInventoryConfiguration` call being set up: set members, then [`send`](PutBucketInventoryConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketInventoryConfigurationCall {
-    client: Client,
-    input: PutBucketInventoryConfigurationRequest,
-}
-
-impl PutBucketInventoryConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketInventoryConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `InventoryConfiguration`.
-    pub fn inventory_configuration(mut self, value: impl Into<InventoryConfiguration>) -> Self {
-        self.input.inventory_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketInventoryConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketInventoryConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketInventoryConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<PutBucketInventoryConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketInventoryConfiguration", "Bucket").into());
-        }
-        if input.id.is_none() {
-            return Err(rt::missing_member("PutBucketInventoryConfiguration", "Id").into());
-        }
-        if input.inventory_configuration.is_none() {
-            return Err(rt::missing_member(
-                "PutBucketInventoryConfiguration",
-                "InventoryConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketInventoryConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?inventory",
-            input: Some(529),
-            output: None,
-            input_payload: Some("InventoryConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketInventoryConfigurationRequest"),
-            payload_root: Some("InventoryConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketInventoryConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketInventoryConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketInventoryConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketInventoryConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketInventoryConfigurationError {}
-
-impl crate::S3Client {
     /// `PutBucketLifecycle` (`PUT /{Bucket}?lifecycle`). Required members: `Bucket`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketLifecycle)
     #[deprecated]
     pub fn put_bucket_lifecycle(&self) -> PutBucketLifecycleCall {
-        PutBucketLifecycleCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketLifecycle` call being set up: set members, then [`send`](PutBucketLifecycleCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketLifecycleCall {
-    client: Client,
-    input: PutBucketLifecycleRequest,
-}
-
-impl PutBucketLifecycleCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketLifecycleCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(mut self, value: impl Into<LifecycleConfiguration>) -> Self {
-        self.input.lifecycle_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketLifecycleRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketLifecycleRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketLifecycleError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketLifecycleError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketLifecycle", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketLifecycle",
-            method: "PUT",
-            uri: "/{Bucket}?lifecycle",
-            input: Some(532),
-            output: None,
-            input_payload: Some("LifecycleConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketLifecycleRequest"),
-            payload_root: Some("LifecycleConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketLifecycle` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketLifecycleError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketLifecycleError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketLifecycleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketLifecycleError {}
-
-impl crate::S3Client {
     /// `PutBucketLifecycleConfiguration` (`PUT /{Bucket}?lifecycle`). Required members: `Bucket`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketLifecycleConfiguration)
     pub fn put_bucket_lifecycle_configuration(&self) -> PutBucketLifecycleConfigurationCall {
-        PutBucketLifecycleConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketLifecycleConfiguration` call being set up: set members, then [`send`](PutBucketLifecycleConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketLifecycleConfigurationCall {
-    client: Client,
-    input: PutBucketLifecycleConfigurationRequest,
-}
-
-impl PutBucketLifecycleConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketLifecycleConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(
-        mut self,
-        value: impl Into<BucketLifecycleConfiguration>,
-    ) -> Self {
-        self.input.lifecycle_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `TransitionDefaultMinimumObjectSize`.
-    pub fn transition_default_minimum_object_size(
-        mut self,
-        value: impl Into<TransitionDefaultMinimumObjectSize>,
-    ) -> Self {
-        self.input.transition_default_minimum_object_size = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketLifecycleConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketLifecycleConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketLifecycleConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<
-        PutBucketLifecycleConfigurationOutput,
-        OperationError<PutBucketLifecycleConfigurationError>,
-    > {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketLifecycleConfiguration", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketLifecycleConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?lifecycle",
-            input: Some(531),
-            output: Some(530),
-            input_payload: Some("LifecycleConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketLifecycleConfigurationRequest"),
-            payload_root: Some("LifecycleConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketLifecycleConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketLifecycleConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketLifecycleConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketLifecycleConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketLifecycleConfigurationError {}
-
-impl crate::S3Client {
     /// `PutBucketLogging` (`PUT /{Bucket}?logging`). Required members: `Bucket`, `BucketLoggingStatus`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketLogging)
     pub fn put_bucket_logging(&self) -> PutBucketLoggingCall {
-        PutBucketLoggingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketLogging` call being set up: set members, then [`send`](PutBucketLoggingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketLoggingCall {
-    client: Client,
-    input: PutBucketLoggingRequest,
-}
-
-impl PutBucketLoggingCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketLoggingCall::new(self.client.clone())
     }
 
-    /// Sets `BucketLoggingStatus`.
-    pub fn bucket_logging_status(mut self, value: impl Into<BucketLoggingStatus>) -> Self {
-        self.input.bucket_logging_status = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketLoggingRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketLoggingRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketLoggingError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketLoggingError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketLogging", "Bucket").into());
-        }
-        if input.bucket_logging_status.is_none() {
-            return Err(rt::missing_member("PutBucketLogging", "BucketLoggingStatus").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketLogging",
-            method: "PUT",
-            uri: "/{Bucket}?logging",
-            input: Some(533),
-            output: None,
-            input_payload: Some("BucketLoggingStatus"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketLoggingRequest"),
-            payload_root: Some("BucketLoggingStatus"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketLogging` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketLoggingError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketLoggingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketLoggingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketLoggingError {}
-
-impl crate::S3Client {
     /// `PutBucketMetricsConfiguration` (`PUT /{Bucket}?metrics`). Required members: `Bucket`, `Id`, `MetricsConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketMetricsConfiguration)
     pub fn put_bucket_metrics_configuration(&self) -> PutBucketMetricsConfigurationCall {
-        PutBucketMetricsConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketMetricsConfiguration` call being set up: set members, then [`send`](PutBucketMetricsConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketMetricsConfigurationCall {
-    client: Client,
-    input: PutBucketMetricsConfigurationRequest,
-}
-
-impl PutBucketMetricsConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketMetricsConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-
-    /// Sets `MetricsConfiguration`.
-    pub fn metrics_configuration(mut self, value: impl Into<MetricsConfiguration>) -> Self {
-        self.input.metrics_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketMetricsConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketMetricsConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketMetricsConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<PutBucketMetricsConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketMetricsConfiguration", "Bucket").into());
-        }
-        if input.id.is_none() {
-            return Err(rt::missing_member("PutBucketMetricsConfiguration", "Id").into());
-        }
-        if input.metrics_configuration.is_none() {
-            return Err(rt::missing_member(
-                "PutBucketMetricsConfiguration",
-                "MetricsConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketMetricsConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?metrics",
-            input: Some(534),
-            output: None,
-            input_payload: Some("MetricsConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketMetricsConfigurationRequest"),
-            payload_root: Some("MetricsConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketMetricsConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketMetricsConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketMetricsConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketMetricsConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketMetricsConfigurationError {}
-
-impl crate::S3Client {
     /// `PutBucketNotification` (`PUT /{Bucket}?notification`). Required members: `Bucket`, `NotificationConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketNotification)
     #[deprecated]
     pub fn put_bucket_notification(&self) -> PutBucketNotificationCall {
-        PutBucketNotificationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketNotification` call being set up: set members, then [`send`](PutBucketNotificationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketNotificationCall {
-    client: Client,
-    input: PutBucketNotificationRequest,
-}
-
-impl PutBucketNotificationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketNotificationCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `NotificationConfiguration`.
-    pub fn notification_configuration(
-        mut self,
-        value: impl Into<NotificationConfigurationDeprecated>,
-    ) -> Self {
-        self.input.notification_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketNotificationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketNotificationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketNotificationError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketNotificationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketNotification", "Bucket").into());
-        }
-        if input.notification_configuration.is_none() {
-            return Err(
-                rt::missing_member("PutBucketNotification", "NotificationConfiguration").into(),
-            );
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketNotification",
-            method: "PUT",
-            uri: "/{Bucket}?notification",
-            input: Some(536),
-            output: None,
-            input_payload: Some("NotificationConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketNotificationRequest"),
-            payload_root: Some("NotificationConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketNotification` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketNotificationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketNotificationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketNotificationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketNotificationError {}
-
-impl crate::S3Client {
     /// `PutBucketNotificationConfiguration` (`PUT /{Bucket}?notification`). Required members: `Bucket`, `NotificationConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketNotificationConfiguration)
     pub fn put_bucket_notification_configuration(&self) -> PutBucketNotificationConfigurationCall {
-        PutBucketNotificationConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketNotificationConfiguration` call being set up: set members, then [`send`](PutBucketNotificationConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketNotificationConfigurationCall {
-    client: Client,
-    input: PutBucketNotificationConfigurationRequest,
-}
-
-impl PutBucketNotificationConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketNotificationConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `NotificationConfiguration`.
-    pub fn notification_configuration(
-        mut self,
-        value: impl Into<NotificationConfiguration>,
-    ) -> Self {
-        self.input.notification_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `SkipDestinationValidation`.
-    pub fn skip_destination_validation(mut self, value: impl Into<bool>) -> Self {
-        self.input.skip_destination_validation = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketNotificationConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketNotificationConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketNotificationConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<PutBucketNotificationConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketNotificationConfiguration", "Bucket").into());
-        }
-        if input.notification_configuration.is_none() {
-            return Err(rt::missing_member(
-                "PutBucketNotificationConfiguration",
-                "NotificationConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketNotificationConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?notification",
-            input: Some(535),
-            output: None,
-            input_payload: Some("NotificationConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketNotificationConfigurationRequest"),
-            payload_root: Some("NotificationConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketNotificationConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketNotificationConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketNotificationConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketNotificationConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketNotificationConfigurationError {}
-
-impl crate::S3Client {
     /// `PutBucketOwnershipControls` (`PUT /{Bucket}?ownershipControls`). Required members: `Bucket`, `OwnershipControls`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketOwnershipControls)
     pub fn put_bucket_ownership_controls(&self) -> PutBucketOwnershipControlsCall {
-        PutBucketOwnershipControlsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketOwnershipControls` call being set up: set members, then [`send`](PutBucketOwnershipControlsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketOwnershipControlsCall {
-    client: Client,
-    input: PutBucketOwnershipControlsRequest,
-}
-
-impl PutBucketOwnershipControlsCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketOwnershipControlsCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `OwnershipControls`.
-    pub fn ownership_controls(mut self, value: impl Into<OwnershipControls>) -> Self {
-        self.input.ownership_controls = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketOwnershipControlsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketOwnershipControlsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketOwnershipControlsError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketOwnershipControlsError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketOwnershipControls", "Bucket").into());
-        }
-        if input.ownership_controls.is_none() {
-            return Err(
-                rt::missing_member("PutBucketOwnershipControls", "OwnershipControls").into(),
-            );
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketOwnershipControls",
-            method: "PUT",
-            uri: "/{Bucket}?ownershipControls",
-            input: Some(537),
-            output: None,
-            input_payload: Some("OwnershipControls"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketOwnershipControlsRequest"),
-            payload_root: Some("OwnershipControls"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketOwnershipControls` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketOwnershipControlsError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketOwnershipControlsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketOwnershipControlsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketOwnershipControlsError {}
-
-impl crate::S3Client {
     /// `PutBucketPolicy` (`PUT /{Bucket}?policy`). Required members: `Bucket`, `Policy`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketPolicy)
     pub fn put_bucket_policy(&self) -> PutBucketPolicyCall {
-        PutBucketPolicyCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketPolicy` call being set up: set members, then [`send`](PutBucketPolicyCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketPolicyCall {
-    client: Client,
-    input: PutBucketPolicyRequest,
-}
-
-impl PutBucketPolicyCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketPolicyCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ConfirmRemoveSelfBucketAccess`.
-    pub fn confirm_remove_self_bucket_access(mut self, value: impl Into<bool>) -> Self {
-        self.input.confirm_remove_self_bucket_access = Some(value.into());
-        self
-    }
-
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketPolicyRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketPolicyRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketPolicyError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketPolicyError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketPolicy", "Bucket").into());
-        }
-        if input.policy.is_none() {
-            return Err(rt::missing_member("PutBucketPolicy", "Policy").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketPolicy",
-            method: "PUT",
-            uri: "/{Bucket}?policy",
-            input: Some(538),
-            output: None,
-            input_payload: Some("Policy"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketPolicyRequest"),
-            payload_root: Some("Policy"),
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketPolicy` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketPolicyError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketPolicyError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketPolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketPolicyError {}
-
-impl crate::S3Client {
     /// `PutBucketReplication` (`PUT /{Bucket}?replication`). Required members: `Bucket`, `ReplicationConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketReplication)
     pub fn put_bucket_replication(&self) -> PutBucketReplicationCall {
-        PutBucketReplicationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketReplication` call being set up: set members, then [`send`](PutBucketReplicationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketReplicationCall {
-    client: Client,
-    input: PutBucketReplicationRequest,
-}
-
-impl PutBucketReplicationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketReplicationCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ReplicationConfiguration`.
-    pub fn replication_configuration(mut self, value: impl Into<ReplicationConfiguration>) -> Self {
-        self.input.replication_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `Token`.
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.input.token = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketReplicationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketReplicationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketReplicationError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketReplicationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketReplication", "Bucket").into());
-        }
-        if input.replication_configuration.is_none() {
-            return Err(
-                rt::missing_member("PutBucketReplication", "ReplicationConfiguration").into(),
-            );
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketReplication",
-            method: "PUT",
-            uri: "/{Bucket}?replication",
-            input: Some(539),
-            output: None,
-            input_payload: Some("ReplicationConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketReplicationRequest"),
-            payload_root: Some("ReplicationConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketReplication` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketReplicationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketReplicationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketReplicationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketReplicationError {}
-
-impl crate::S3Client {
     /// `PutBucketRequestPayment` (`PUT /{Bucket}?requestPayment`). Required members: `Bucket`, `RequestPaymentConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketRequestPayment)
     pub fn put_bucket_request_payment(&self) -> PutBucketRequestPaymentCall {
-        PutBucketRequestPaymentCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketRequestPayment` call being set up: set members, then [`send`](PutBucketRequestPaymentCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketRequestPaymentCall {
-    client: Client,
-    input: PutBucketRequestPaymentRequest,
-}
-
-impl PutBucketRequestPaymentCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketRequestPaymentCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPaymentConfiguration`.
-    pub fn request_payment_configuration(
-        mut self,
-        value: impl Into<RequestPaymentConfiguration>,
-    ) -> Self {
-        self.input.request_payment_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketRequestPaymentRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketRequestPaymentRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketRequestPaymentError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketRequestPaymentError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketRequestPayment", "Bucket").into());
-        }
-        if input.request_payment_configuration.is_none() {
-            return Err(rt::missing_member(
-                "PutBucketRequestPayment",
-                "RequestPaymentConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketRequestPayment",
-            method: "PUT",
-            uri: "/{Bucket}?requestPayment",
-            input: Some(540),
-            output: None,
-            input_payload: Some("RequestPaymentConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketRequestPaymentRequest"),
-            payload_root: Some("RequestPaymentConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketRequestPayment` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketRequestPaymentError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketRequestPaymentError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketRequestPaymentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketRequestPaymentError {}
-
-impl crate::S3Client {
     /// `PutBucketTagging` (`PUT /{Bucket}?tagging`). Required members: `Bucket`, `Tagging`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketTagging)
     pub fn put_bucket_tagging(&self) -> PutBucketTaggingCall {
-        PutBucketTaggingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketTagging` call being set up: set members, then [`send`](PutBucketTaggingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketTaggingCall {
-    client: Client,
-    input: PutBucketTaggingRequest,
-}
-
-impl PutBucketTaggingCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketTaggingCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, value: impl Into<Tagging>) -> Self {
-        self.input.tagging = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketTaggingRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketTaggingRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketTaggingError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketTaggingError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketTagging", "Bucket").into());
-        }
-        if input.tagging.is_none() {
-            return Err(rt::missing_member("PutBucketTagging", "Tagging").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketTagging",
-            method: "PUT",
-            uri: "/{Bucket}?tagging",
-            input: Some(541),
-            output: None,
-            input_payload: Some("Tagging"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketTaggingRequest"),
-            payload_root: Some("Tagging"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketTagging` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketTaggingError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketTaggingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketTaggingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketTaggingError {}
-
-impl crate::S3Client {
     /// `PutBucketVersioning` (`PUT /{Bucket}?versioning`). Required members: `Bucket`, `VersioningConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketVersioning)
     pub fn put_bucket_versioning(&self) -> PutBucketVersioningCall {
-        PutBucketVersioningCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketVersioning` call being set up: set members, then [`send`](PutBucketVersioningCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketVersioningCall {
-    client: Client,
-    input: PutBucketVersioningRequest,
-}
-
-impl PutBucketVersioningCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketVersioningCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `MFA`.
-    pub fn mfa(mut self, value: impl Into<String>) -> Self {
-        self.input.mfa = Some(value.into());
-        self
-    }
-
-    /// Sets `VersioningConfiguration`.
-    pub fn versioning_configuration(mut self, value: impl Into<VersioningConfiguration>) -> Self {
-        self.input.versioning_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketVersioningRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketVersioningRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketVersioningError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketVersioningError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketVersioning", "Bucket").into());
-        }
-        if input.versioning_configuration.is_none() {
-            return Err(
-                rt::missing_member("PutBucketVersioning", "VersioningConfiguration").into(),
-            );
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketVersioning",
-            method: "PUT",
-            uri: "/{Bucket}?versioning",
-            input: Some(542),
-            output: None,
-            input_payload: Some("VersioningConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketVersioningRequest"),
-            payload_root: Some("VersioningConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketVersioning` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketVersioningError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketVersioningError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketVersioningError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketVersioningError {}
-
-impl crate::S3Client {
     /// `PutBucketWebsite` (`PUT /{Bucket}?website`). Required members: `Bucket`, `WebsiteConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutBucketWebsite)
     pub fn put_bucket_website(&self) -> PutBucketWebsiteCall {
-        PutBucketWebsiteCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutBucketWebsite` call being set up: set members, then [`send`](PutBucketWebsiteCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutBucketWebsiteCall {
-    client: Client,
-    input: PutBucketWebsiteRequest,
-}
-
-impl PutBucketWebsiteCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutBucketWebsiteCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `WebsiteConfiguration`.
-    pub fn website_configuration(mut self, value: impl Into<WebsiteConfiguration>) -> Self {
-        self.input.website_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutBucketWebsiteRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutBucketWebsiteRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutBucketWebsiteError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutBucketWebsiteError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutBucketWebsite", "Bucket").into());
-        }
-        if input.website_configuration.is_none() {
-            return Err(rt::missing_member("PutBucketWebsite", "WebsiteConfiguration").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutBucketWebsite",
-            method: "PUT",
-            uri: "/{Bucket}?website",
-            input: Some(543),
-            output: None,
-            input_payload: Some("WebsiteConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutBucketWebsiteRequest"),
-            payload_root: Some("WebsiteConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutBucketWebsite` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutBucketWebsiteError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutBucketWebsiteError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutBucketWebsiteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutBucketWebsiteError {}
-
-impl crate::S3Client {
     /// `PutObject` (`PUT /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutObject)
     pub fn put_object(&self) -> PutObjectCall {
-        PutObjectCall {
-            client: self.client.clone(),
-            input: Default::default(),
-            ret: (),
-        }
-    }
-}
-
-/// A `PutObject` call being set up: set members, then [`send`](PutObjectCall::send). `R` is
-/// `()` for a plain call; a resource action sets it to the resource that made the call, and
-/// its `send` returns the resource the model names.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutObjectCall<R = ()> {
-    client: Client,
-    input: PutObjectRequest,
-    ret: R,
-}
-
-impl<R> PutObjectCall<R> {
-    /// The same call, made for `ret`.
-    pub(crate) fn returning<T>(self, ret: T) -> PutObjectCall<T> {
-        PutObjectCall {
-            client: self.client,
-            input: self.input,
-            ret,
-        }
+        PutObjectCall::new(self.client.clone())
     }
 
-    /// The plain call, and what it was made for.
-    pub(crate) fn into_plain(self) -> (PutObjectCall, R) {
-        (
-            PutObjectCall {
-                client: self.client,
-                input: self.input,
-                ret: (),
-            },
-            self.ret,
-        )
-    }
-
-    /// Sets `ACL`.
-    pub fn acl(mut self, value: impl Into<ObjectCannedAcl>) -> Self {
-        self.input.acl = Some(value.into());
-        self
-    }
-
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.input.body = Some(value.into());
-        self
-    }
-
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `CacheControl`.
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.input.cache_control = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentDisposition`.
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.input.content_disposition = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentEncoding`.
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.input.content_encoding = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentLanguage`.
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.input.content_language = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentLength`.
-    pub fn content_length(mut self, value: impl Into<i64>) -> Self {
-        self.input.content_length = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.input.content_type = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32_c = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha1 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha256 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha512 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
-    }
-
-    /// Sets `Expires`.
-    pub fn expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.expires = Some(value.into());
-        self
-    }
-
-    /// Sets `IfMatch`.
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `IfNoneMatch`.
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_none_match = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_full_control = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read_acp = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_write_acp = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `WriteOffsetBytes`.
-    pub fn write_offset_bytes(mut self, value: impl Into<i64>) -> Self {
-        self.input.write_offset_bytes = Some(value.into());
-        self
-    }
-
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.metadata = Some(value.into());
-        self
-    }
-
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
-        self.input.server_side_encryption = Some(value.into());
-        self
-    }
-
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
-        self.input.storage_class = Some(value.into());
-        self
-    }
-
-    /// Sets `WebsiteRedirectLocation`.
-    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
-        self.input.website_redirect_location = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
-        self
-    }
-
-    /// Sets `SSEKMSEncryptionContext`.
-    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_encryption_context = Some(value.into());
-        self
-    }
-
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, value: impl Into<String>) -> Self {
-        self.input.tagging = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
-        self.input.object_lock_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.object_lock_retain_until_date = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutObjectRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutObjectRequest) -> Self {
-        self.input = input;
-        self
-    }
-}
-
-impl PutObjectCall {
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutObjectError`], or a stack error.
-    pub async fn send(self) -> Result<PutObjectOutput, OperationError<PutObjectError>> {
-        let mut input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutObject", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("PutObject", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutObject",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(553),
-            output: Some(552),
-            input_payload: Some("Body"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutObjectRequest"),
-            payload_root: Some("Body"),
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = input.body.take().map(|b| b.take());
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutObject` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutObjectError {
-    /// `InvalidRequest`
-    InvalidRequest(InvalidRequest),
-    /// `InvalidWriteOffset`
-    InvalidWriteOffset(InvalidWriteOffset),
-    /// `TooManyParts`
-    TooManyParts(TooManyParts),
-    /// `EncryptionTypeMismatch`
-    EncryptionTypeMismatch(EncryptionTypeMismatch),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutObjectError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InvalidRequest") => Self::InvalidRequest(InvalidRequest {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 331, &service)
-            }),
-            Some("InvalidWriteOffset") => Self::InvalidWriteOffset(InvalidWriteOffset {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 332, &service)
-            }),
-            Some("TooManyParts") => Self::TooManyParts(TooManyParts {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 686, &service)
-            }),
-            Some("EncryptionTypeMismatch") => {
-                Self::EncryptionTypeMismatch(EncryptionTypeMismatch {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 190, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidRequest(e) => &e.meta,
-            Self::InvalidWriteOffset(e) => &e.meta,
-            Self::TooManyParts(e) => &e.meta,
-            Self::EncryptionTypeMismatch(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutObjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutObjectError {}
-
-impl crate::S3Client {
     /// `PutObjectAcl` (`PUT /{Bucket}/{Key+}?acl`). Required members: `Bucket`, `Key`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutObjectAcl)
     pub fn put_object_acl(&self) -> PutObjectAclCall {
-        PutObjectAclCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutObjectAcl` call being set up: set members, then [`send`](PutObjectAclCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutObjectAclCall {
-    client: Client,
-    input: PutObjectAclRequest,
-}
-
-impl PutObjectAclCall {
-    /// Sets `ACL`.
-    pub fn acl(mut self, value: impl Into<ObjectCannedAcl>) -> Self {
-        self.input.acl = Some(value.into());
-        self
+        PutObjectAclCall::new(self.client.clone())
     }
 
-    /// Sets `AccessControlPolicy`.
-    pub fn access_control_policy(mut self, value: impl Into<AccessControlPolicy>) -> Self {
-        self.input.access_control_policy = Some(value.into());
-        self
-    }
-
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantFullControl`.
-    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_full_control = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantRead`.
-    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantReadACP`.
-    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_read_acp = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantWrite`.
-    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_write = Some(value.into());
-        self
-    }
-
-    /// Sets `GrantWriteACP`.
-    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
-        self.input.grant_write_acp = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutObjectAclRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutObjectAclRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutObjectAclError`], or a stack error.
-    pub async fn send(self) -> Result<PutObjectAclOutput, OperationError<PutObjectAclError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutObjectAcl", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("PutObjectAcl", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutObjectAcl",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}?acl",
-            input: Some(545),
-            output: Some(544),
-            input_payload: Some("AccessControlPolicy"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutObjectAclRequest"),
-            payload_root: Some("AccessControlPolicy"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutObjectAcl` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutObjectAclError {
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutObjectAclError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchKey(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutObjectAclError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutObjectAclError {}
-
-impl crate::S3Client {
     /// `PutObjectAnnotation` (`PUT /{Bucket}/{Key+}?annotation`). Required members: `Bucket`, `Key`, `AnnotationName`, `AnnotationPayload`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutObjectAnnotation)
     pub fn put_object_annotation(&self) -> PutObjectAnnotationCall {
-        PutObjectAnnotationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutObjectAnnotation` call being set up: set members, then [`send`](PutObjectAnnotationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutObjectAnnotationCall {
-    client: Client,
-    input: PutObjectAnnotationRequest,
-}
-
-impl PutObjectAnnotationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutObjectAnnotationCall::new(self.client.clone())
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `AnnotationName`.
-    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
-        self.input.annotation_name = Some(value.into());
-        self
-    }
-
-    /// Sets `AnnotationPayload`.
-    pub fn annotation_payload(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.input.annotation_payload = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectIfMatch`.
-    pub fn object_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.object_if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32_c = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha1 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha256 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha512 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutObjectAnnotationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutObjectAnnotationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutObjectAnnotationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<PutObjectAnnotationOutput, OperationError<PutObjectAnnotationError>> {
-        let mut input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutObjectAnnotation", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("PutObjectAnnotation", "Key").into());
-        }
-        if input.annotation_name.is_none() {
-            return Err(rt::missing_member("PutObjectAnnotation", "AnnotationName").into());
-        }
-        if input.annotation_payload.is_none() {
-            return Err(rt::missing_member("PutObjectAnnotation", "AnnotationPayload").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutObjectAnnotation",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}?annotation",
-            input: Some(547),
-            output: Some(546),
-            input_payload: Some("AnnotationPayload"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutObjectAnnotationRequest"),
-            payload_root: Some("AnnotationPayload"),
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = input.annotation_payload.take().map(|b| b.take());
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutObjectAnnotation` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutObjectAnnotationError {
-    /// `NoSuchBucket`
-    NoSuchBucket(NoSuchBucket),
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// `InvalidRequest`
-    InvalidRequest(InvalidRequest),
-    /// `AnnotationNameTooLong`
-    AnnotationNameTooLong(AnnotationNameTooLong),
-    /// `AnnotationLimitExceeded`
-    AnnotationLimitExceeded(AnnotationLimitExceeded),
-    /// `InvalidAnnotationName`
-    InvalidAnnotationName(InvalidAnnotationName),
-    /// `UnsupportedMediaType`
-    UnsupportedMediaType(UnsupportedMediaType),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutObjectAnnotationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchBucket") => Self::NoSuchBucket(NoSuchBucket {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 450, &service)
-            }),
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            Some("InvalidRequest") => Self::InvalidRequest(InvalidRequest {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 331, &service)
-            }),
-            Some("AnnotationNameTooLong") => Self::AnnotationNameTooLong(AnnotationNameTooLong {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-            }),
-            Some("AnnotationLimitExceeded") => {
-                Self::AnnotationLimitExceeded(AnnotationLimitExceeded {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
-                })
-            }
-            Some("InvalidAnnotationName") => Self::InvalidAnnotationName(InvalidAnnotationName {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 328, &service)
-            }),
-            Some("UnsupportedMediaType") => Self::UnsupportedMediaType(UnsupportedMediaType {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 697, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchBucket(e) => &e.meta,
-            Self::NoSuchKey(e) => &e.meta,
-            Self::InvalidRequest(e) => &e.meta,
-            Self::AnnotationNameTooLong(e) => &e.meta,
-            Self::AnnotationLimitExceeded(e) => &e.meta,
-            Self::InvalidAnnotationName(e) => &e.meta,
-            Self::UnsupportedMediaType(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutObjectAnnotationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutObjectAnnotationError {}
-
-impl crate::S3Client {
     /// `PutObjectLegalHold` (`PUT /{Bucket}/{Key+}?legal-hold`). Required members: `Bucket`, `Key`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutObjectLegalHold)
     pub fn put_object_legal_hold(&self) -> PutObjectLegalHoldCall {
-        PutObjectLegalHoldCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutObjectLegalHold` call being set up: set members, then [`send`](PutObjectLegalHoldCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutObjectLegalHoldCall {
-    client: Client,
-    input: PutObjectLegalHoldRequest,
-}
-
-impl PutObjectLegalHoldCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutObjectLegalHoldCall::new(self.client.clone())
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `LegalHold`.
-    pub fn legal_hold(mut self, value: impl Into<ObjectLockLegalHold>) -> Self {
-        self.input.legal_hold = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutObjectLegalHoldRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutObjectLegalHoldRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutObjectLegalHoldError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<PutObjectLegalHoldOutput, OperationError<PutObjectLegalHoldError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutObjectLegalHold", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("PutObjectLegalHold", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutObjectLegalHold",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}?legal-hold",
-            input: Some(549),
-            output: Some(548),
-            input_payload: Some("LegalHold"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutObjectLegalHoldRequest"),
-            payload_root: Some("LegalHold"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutObjectLegalHold` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutObjectLegalHoldError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutObjectLegalHoldError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutObjectLegalHoldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutObjectLegalHoldError {}
-
-impl crate::S3Client {
     /// `PutObjectLockConfiguration` (`PUT /{Bucket}?object-lock`). Required members: `Bucket`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutObjectLockConfiguration)
     pub fn put_object_lock_configuration(&self) -> PutObjectLockConfigurationCall {
-        PutObjectLockConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutObjectLockConfiguration` call being set up: set members, then [`send`](PutObjectLockConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutObjectLockConfigurationCall {
-    client: Client,
-    input: PutObjectLockConfigurationRequest,
-}
-
-impl PutObjectLockConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutObjectLockConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `ObjectLockConfiguration`.
-    pub fn object_lock_configuration(mut self, value: impl Into<ObjectLockConfiguration>) -> Self {
-        self.input.object_lock_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `Token`.
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.input.token = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutObjectLockConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutObjectLockConfigurationRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutObjectLockConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<PutObjectLockConfigurationOutput, OperationError<PutObjectLockConfigurationError>>
-    {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutObjectLockConfiguration", "Bucket").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutObjectLockConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?object-lock",
-            input: Some(551),
-            output: Some(550),
-            input_payload: Some("ObjectLockConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutObjectLockConfigurationRequest"),
-            payload_root: Some("ObjectLockConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutObjectLockConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutObjectLockConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutObjectLockConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutObjectLockConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutObjectLockConfigurationError {}
-
-impl crate::S3Client {
     /// `PutObjectRetention` (`PUT /{Bucket}/{Key+}?retention`). Required members: `Bucket`, `Key`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutObjectRetention)
     pub fn put_object_retention(&self) -> PutObjectRetentionCall {
-        PutObjectRetentionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutObjectRetention` call being set up: set members, then [`send`](PutObjectRetentionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutObjectRetentionCall {
-    client: Client,
-    input: PutObjectRetentionRequest,
-}
-
-impl PutObjectRetentionCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutObjectRetentionCall::new(self.client.clone())
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `Retention`.
-    pub fn retention(mut self, value: impl Into<ObjectLockRetention>) -> Self {
-        self.input.retention = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `BypassGovernanceRetention`.
-    pub fn bypass_governance_retention(mut self, value: impl Into<bool>) -> Self {
-        self.input.bypass_governance_retention = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutObjectRetentionRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutObjectRetentionRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutObjectRetentionError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<PutObjectRetentionOutput, OperationError<PutObjectRetentionError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutObjectRetention", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("PutObjectRetention", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutObjectRetention",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}?retention",
-            input: Some(555),
-            output: Some(554),
-            input_payload: Some("Retention"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutObjectRetentionRequest"),
-            payload_root: Some("Retention"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutObjectRetention` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutObjectRetentionError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutObjectRetentionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutObjectRetentionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutObjectRetentionError {}
-
-impl crate::S3Client {
     /// `PutObjectTagging` (`PUT /{Bucket}/{Key+}?tagging`). Required members: `Bucket`, `Key`, `Tagging`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutObjectTagging)
     pub fn put_object_tagging(&self) -> PutObjectTaggingCall {
-        PutObjectTaggingCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutObjectTagging` call being set up: set members, then [`send`](PutObjectTaggingCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutObjectTaggingCall {
-    client: Client,
-    input: PutObjectTaggingRequest,
-}
-
-impl PutObjectTaggingCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutObjectTaggingCall::new(self.client.clone())
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `Tagging`.
-    pub fn tagging(mut self, value: impl Into<Tagging>) -> Self {
-        self.input.tagging = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutObjectTaggingRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutObjectTaggingRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutObjectTaggingError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<PutObjectTaggingOutput, OperationError<PutObjectTaggingError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutObjectTagging", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("PutObjectTagging", "Key").into());
-        }
-        if input.tagging.is_none() {
-            return Err(rt::missing_member("PutObjectTagging", "Tagging").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutObjectTagging",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}?tagging",
-            input: Some(557),
-            output: Some(556),
-            input_payload: Some("Tagging"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutObjectTaggingRequest"),
-            payload_root: Some("Tagging"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutObjectTagging` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutObjectTaggingError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutObjectTaggingError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutObjectTaggingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutObjectTaggingError {}
-
-impl crate::S3Client {
     /// `PutPublicAccessBlock` (`PUT /{Bucket}?publicAccessBlock`). Required members: `Bucket`, `PublicAccessBlockConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/PutPublicAccessBlock)
     pub fn put_public_access_block(&self) -> PutPublicAccessBlockCall {
-        PutPublicAccessBlockCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PutPublicAccessBlock` call being set up: set members, then [`send`](PutPublicAccessBlockCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PutPublicAccessBlockCall {
-    client: Client,
-    input: PutPublicAccessBlockRequest,
-}
-
-impl PutPublicAccessBlockCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        PutPublicAccessBlockCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `PublicAccessBlockConfiguration`.
-    pub fn public_access_block_configuration(
-        mut self,
-        value: impl Into<PublicAccessBlockConfiguration>,
-    ) -> Self {
-        self.input.public_access_block_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PutPublicAccessBlockRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PutPublicAccessBlockRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PutPublicAccessBlockError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PutPublicAccessBlockError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("PutPublicAccessBlock", "Bucket").into());
-        }
-        if input.public_access_block_configuration.is_none() {
-            return Err(rt::missing_member(
-                "PutPublicAccessBlock",
-                "PublicAccessBlockConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "PutPublicAccessBlock",
-            method: "PUT",
-            uri: "/{Bucket}?publicAccessBlock",
-            input: Some(558),
-            output: None,
-            input_payload: Some("PublicAccessBlockConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("PutPublicAccessBlockRequest"),
-            payload_root: Some("PublicAccessBlockConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `PutPublicAccessBlock` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PutPublicAccessBlockError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PutPublicAccessBlockError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PutPublicAccessBlockError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PutPublicAccessBlockError {}
-
-impl crate::S3Client {
     /// `RenameObject` (`PUT /{Bucket}/{Key+}?renameObject`). Required members: `Bucket`, `Key`, `RenameSource`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/RenameObject)
     pub fn rename_object(&self) -> RenameObjectCall {
-        RenameObjectCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `RenameObject` call being set up: set members, then [`send`](RenameObjectCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct RenameObjectCall {
-    client: Client,
-    input: RenameObjectRequest,
-}
-
-impl RenameObjectCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        RenameObjectCall::new(self.client.clone())
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `RenameSource`.
-    pub fn rename_source(mut self, value: impl Into<String>) -> Self {
-        self.input.rename_source = Some(value.into());
-        self
-    }
-
-    /// Sets `DestinationIfMatch`.
-    pub fn destination_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.destination_if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `DestinationIfNoneMatch`.
-    pub fn destination_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.destination_if_none_match = Some(value.into());
-        self
-    }
-
-    /// Sets `DestinationIfModifiedSince`.
-    pub fn destination_if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.destination_if_modified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `DestinationIfUnmodifiedSince`.
-    pub fn destination_if_unmodified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.destination_if_unmodified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `SourceIfMatch`.
-    pub fn source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.source_if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `SourceIfNoneMatch`.
-    pub fn source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.source_if_none_match = Some(value.into());
-        self
-    }
-
-    /// Sets `SourceIfModifiedSince`.
-    pub fn source_if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.source_if_modified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `SourceIfUnmodifiedSince`.
-    pub fn source_if_unmodified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.source_if_unmodified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &RenameObjectRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: RenameObjectRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`RenameObjectError`], or a stack error.
-    pub async fn send(self) -> Result<RenameObjectOutput, OperationError<RenameObjectError>> {
-        let mut input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("RenameObject", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("RenameObject", "Key").into());
-        }
-        if input.rename_source.is_none() {
-            return Err(rt::missing_member("RenameObject", "RenameSource").into());
-        }
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "RenameObject",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}?renameObject",
-            input: Some(576),
-            output: Some(575),
-            input_payload: None,
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("RenameObjectRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `RenameObject` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum RenameObjectError {
-    /// `IdempotencyParameterMismatch`
-    IdempotencyParameterMismatch(IdempotencyParameterMismatch),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for RenameObjectError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("IdempotencyParameterMismatch") => {
-                Self::IdempotencyParameterMismatch(IdempotencyParameterMismatch {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 308, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::IdempotencyParameterMismatch(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for RenameObjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for RenameObjectError {}
-
-impl crate::S3Client {
     /// `RestoreObject` (`POST /{Bucket}/{Key+}?restore`). Required members: `Bucket`, `Key`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/RestoreObject)
     pub fn restore_object(&self) -> RestoreObjectCall {
-        RestoreObjectCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `RestoreObject` call being set up: set members, then [`send`](RestoreObjectCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct RestoreObjectCall {
-    client: Client,
-    input: RestoreObjectRequest,
-}
-
-impl RestoreObjectCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        RestoreObjectCall::new(self.client.clone())
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `RestoreRequest`.
-    pub fn restore_request(mut self, value: impl Into<RestoreRequest>) -> Self {
-        self.input.restore_request = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &RestoreObjectRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: RestoreObjectRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`RestoreObjectError`], or a stack error.
-    pub async fn send(self) -> Result<RestoreObjectOutput, OperationError<RestoreObjectError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("RestoreObject", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("RestoreObject", "Key").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "RestoreObject",
-            method: "POST",
-            uri: "/{Bucket}/{Key+}?restore",
-            input: Some(612),
-            output: Some(611),
-            input_payload: Some("RestoreRequest"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("RestoreObjectRequest"),
-            payload_root: Some("RestoreRequest"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `RestoreObject` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum RestoreObjectError {
-    /// `ObjectAlreadyInActiveTierError`
-    ObjectAlreadyInActiveTierError(ObjectAlreadyInActiveTierError),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for RestoreObjectError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ObjectAlreadyInActiveTierError") => {
-                Self::ObjectAlreadyInActiveTierError(ObjectAlreadyInActiveTierError {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 462, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ObjectAlreadyInActiveTierError(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for RestoreObjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for RestoreObjectError {}
-
-impl crate::S3Client {
     /// `SelectObjectContent` (`POST /{Bucket}/{Key+}?select&select-type=2`). Required members: `Bucket`, `Key`, `Expression`, `ExpressionType`, `InputSerialization`, `OutputSerialization`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/SelectObjectContent)
     pub fn select_object_content(&self) -> SelectObjectContentCall {
-        SelectObjectContentCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `SelectObjectContent` call being set up: set members, then [`send`](SelectObjectContentCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct SelectObjectContentCall {
-    client: Client,
-    input: SelectObjectContentRequest,
-}
-
-impl SelectObjectContentCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        SelectObjectContentCall::new(self.client.clone())
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.input.expression = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpressionType`.
-    pub fn expression_type(mut self, value: impl Into<ExpressionType>) -> Self {
-        self.input.expression_type = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestProgress`.
-    pub fn request_progress(mut self, value: impl Into<RequestProgress>) -> Self {
-        self.input.request_progress = Some(value.into());
-        self
-    }
-
-    /// Sets `InputSerialization`.
-    pub fn input_serialization(mut self, value: impl Into<InputSerialization>) -> Self {
-        self.input.input_serialization = Some(value.into());
-        self
-    }
-
-    /// Sets `OutputSerialization`.
-    pub fn output_serialization(mut self, value: impl Into<OutputSerialization>) -> Self {
-        self.input.output_serialization = Some(value.into());
-        self
-    }
-
-    /// Sets `ScanRange`.
-    pub fn scan_range(mut self, value: impl Into<ScanRange>) -> Self {
-        self.input.scan_range = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &SelectObjectContentRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: SelectObjectContentRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`SelectObjectContentError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<SelectObjectContentOutput, OperationError<SelectObjectContentError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("SelectObjectContent", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("SelectObjectContent", "Key").into());
-        }
-        if input.expression.is_none() {
-            return Err(rt::missing_member("SelectObjectContent", "Expression").into());
-        }
-        if input.expression_type.is_none() {
-            return Err(rt::missing_member("SelectObjectContent", "ExpressionType").into());
-        }
-        if input.input_serialization.is_none() {
-            return Err(rt::missing_member("SelectObjectContent", "InputSerialization").into());
-        }
-        if input.output_serialization.is_none() {
-            return Err(rt::missing_member("SelectObjectContent", "OutputSerialization").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "SelectObjectContent",
-            method: "POST",
-            uri: "/{Bucket}/{Key+}?select&select-type=2",
-            input: Some(643),
-            output: Some(642),
-            input_payload: None,
-            output_payload: Some("Payload"),
-            output_streaming: false,
-            input_root: Some("SelectObjectContentRequest"),
-            payload_root: None,
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `SelectObjectContent` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SelectObjectContentError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for SelectObjectContentError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for SelectObjectContentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for SelectObjectContentError {}
-
-impl crate::S3Client {
     /// `UpdateBucketMetadataAnnotationTableConfiguration` (`PUT /{Bucket}?metadataAnnotationTable`). Required members: `Bucket`, `AnnotationTableConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/UpdateBucketMetadataAnnotationTableConfiguration)
     pub fn update_bucket_metadata_annotation_table_configuration(
         &self,
     ) -> UpdateBucketMetadataAnnotationTableConfigurationCall {
-        UpdateBucketMetadataAnnotationTableConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateBucketMetadataAnnotationTableConfiguration` call being set up: set members, then [`send`](UpdateBucketMetadataAnnotationTableConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateBucketMetadataAnnotationTableConfigurationCall {
-    client: Client,
-    input: UpdateBucketMetadataAnnotationTableConfigurationRequest,
-}
-
-impl UpdateBucketMetadataAnnotationTableConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        UpdateBucketMetadataAnnotationTableConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `AnnotationTableConfiguration`.
-    pub fn annotation_table_configuration(
-        mut self,
-        value: impl Into<AnnotationTableConfigurationUpdates>,
-    ) -> Self {
-        self.input.annotation_table_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateBucketMetadataAnnotationTableConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(
-        mut self,
-        input: UpdateBucketMetadataAnnotationTableConfigurationRequest,
-    ) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateBucketMetadataAnnotationTableConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<UpdateBucketMetadataAnnotationTableConfigurationError>>
-    {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member(
-                "UpdateBucketMetadataAnnotationTableConfiguration",
-                "Bucket",
-            )
-            .into());
-        }
-        if input.annotation_table_configuration.is_none() {
-            return Err(rt::missing_member(
-                "UpdateBucketMetadataAnnotationTableConfiguration",
-                "AnnotationTableConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "UpdateBucketMetadataAnnotationTableConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?metadataAnnotationTable",
-            input: Some(698),
-            output: None,
-            input_payload: Some("AnnotationTableConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("UpdateBucketMetadataAnnotationTableConfigurationRequest"),
-            payload_root: Some("AnnotationTableConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateBucketMetadataAnnotationTableConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateBucketMetadataAnnotationTableConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateBucketMetadataAnnotationTableConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateBucketMetadataAnnotationTableConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateBucketMetadataAnnotationTableConfigurationError {}
-
-impl crate::S3Client {
     /// `UpdateBucketMetadataInventoryTableConfiguration` (`PUT /{Bucket}?metadataInventoryTable`). Required members: `Bucket`, `InventoryTableConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/UpdateBucketMetadataInventoryTableConfiguration)
     pub fn update_bucket_metadata_inventory_table_configuration(
         &self,
     ) -> UpdateBucketMetadataInventoryTableConfigurationCall {
-        UpdateBucketMetadataInventoryTableConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateBucketMetadataInventoryTableConfiguration` call being set up: set members, then [`send`](UpdateBucketMetadataInventoryTableConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateBucketMetadataInventoryTableConfigurationCall {
-    client: Client,
-    input: UpdateBucketMetadataInventoryTableConfigurationRequest,
-}
-
-impl UpdateBucketMetadataInventoryTableConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        UpdateBucketMetadataInventoryTableConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `InventoryTableConfiguration`.
-    pub fn inventory_table_configuration(
-        mut self,
-        value: impl Into<InventoryTableConfigurationUpdates>,
-    ) -> Self {
-        self.input.inventory_table_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateBucketMetadataInventoryTableConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(
-        mut self,
-        input: UpdateBucketMetadataInventoryTableConfigurationRequest,
-    ) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateBucketMetadataInventoryTableConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<UpdateBucketMetadataInventoryTableConfigurationError>>
-    {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member(
-                "UpdateBucketMetadataInventoryTableConfiguration",
-                "Bucket",
-            )
-            .into());
-        }
-        if input.inventory_table_configuration.is_none() {
-            return Err(rt::missing_member(
-                "UpdateBucketMetadataInventoryTableConfiguration",
-                "InventoryTableConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "UpdateBucketMetadataInventoryTableConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?metadataInventoryTable",
-            input: Some(699),
-            output: None,
-            input_payload: Some("InventoryTableConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("UpdateBucketMetadataInventoryTableConfigurationRequest"),
-            payload_root: Some("InventoryTableConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateBucketMetadataInventoryTableConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateBucketMetadataInventoryTableConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateBucketMetadataInventoryTableConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateBucketMetadataInventoryTableConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateBucketMetadataInventoryTableConfigurationError {}
-
-impl crate::S3Client {
     /// `UpdateBucketMetadataJournalTableConfiguration` (`PUT /{Bucket}?metadataJournalTable`). Required members: `Bucket`, `JournalTableConfiguration`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/UpdateBucketMetadataJournalTableConfiguration)
     pub fn update_bucket_metadata_journal_table_configuration(
         &self,
     ) -> UpdateBucketMetadataJournalTableConfigurationCall {
-        UpdateBucketMetadataJournalTableConfigurationCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateBucketMetadataJournalTableConfiguration` call being set up: set members, then [`send`](UpdateBucketMetadataJournalTableConfigurationCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateBucketMetadataJournalTableConfigurationCall {
-    client: Client,
-    input: UpdateBucketMetadataJournalTableConfigurationRequest,
-}
-
-impl UpdateBucketMetadataJournalTableConfigurationCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        UpdateBucketMetadataJournalTableConfigurationCall::new(self.client.clone())
     }
 
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `JournalTableConfiguration`.
-    pub fn journal_table_configuration(
-        mut self,
-        value: impl Into<JournalTableConfigurationUpdates>,
-    ) -> Self {
-        self.input.journal_table_configuration = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateBucketMetadataJournalTableConfigurationRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(
-        mut self,
-        input: UpdateBucketMetadataJournalTableConfigurationRequest,
-    ) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateBucketMetadataJournalTableConfigurationError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Empty, OperationError<UpdateBucketMetadataJournalTableConfigurationError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member(
-                "UpdateBucketMetadataJournalTableConfiguration",
-                "Bucket",
-            )
-            .into());
-        }
-        if input.journal_table_configuration.is_none() {
-            return Err(rt::missing_member(
-                "UpdateBucketMetadataJournalTableConfiguration",
-                "JournalTableConfiguration",
-            )
-            .into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "UpdateBucketMetadataJournalTableConfiguration",
-            method: "PUT",
-            uri: "/{Bucket}?metadataJournalTable",
-            input: Some(700),
-            output: None,
-            input_payload: Some("JournalTableConfiguration"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("UpdateBucketMetadataJournalTableConfigurationRequest"),
-            payload_root: Some("JournalTableConfiguration"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("UseS3ExpressControlEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateBucketMetadataJournalTableConfiguration` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateBucketMetadataJournalTableConfigurationError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateBucketMetadataJournalTableConfigurationError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateBucketMetadataJournalTableConfigurationError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateBucketMetadataJournalTableConfigurationError {}
-
-impl crate::S3Client {
     /// `UpdateObjectEncryption` (`PUT /{Bucket}/{Key+}?encryption`). Required members: `Bucket`, `Key`, `ObjectEncryption`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/UpdateObjectEncryption)
     pub fn update_object_encryption(&self) -> UpdateObjectEncryptionCall {
-        UpdateObjectEncryptionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UpdateObjectEncryption` call being set up: set members, then [`send`](UpdateObjectEncryptionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UpdateObjectEncryptionCall {
-    client: Client,
-    input: UpdateObjectEncryptionRequest,
-}
-
-impl UpdateObjectEncryptionCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        UpdateObjectEncryptionCall::new(self.client.clone())
     }
 
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectEncryption`.
-    pub fn object_encryption(mut self, value: impl Into<ObjectEncryption>) -> Self {
-        self.input.object_encryption = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateObjectEncryptionRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UpdateObjectEncryptionRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UpdateObjectEncryptionError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateObjectEncryptionResponse, OperationError<UpdateObjectEncryptionError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("UpdateObjectEncryption", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("UpdateObjectEncryption", "Key").into());
-        }
-        if input.object_encryption.is_none() {
-            return Err(rt::missing_member("UpdateObjectEncryption", "ObjectEncryption").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "UpdateObjectEncryption",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}?encryption",
-            input: Some(701),
-            output: Some(702),
-            input_payload: Some("ObjectEncryption"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("UpdateObjectEncryptionRequest"),
-            payload_root: Some("ObjectEncryption"),
-            xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
-            errors_on_success: false,
-            checksum_required: true,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `UpdateObjectEncryption` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateObjectEncryptionError {
-    /// `NoSuchKey`
-    NoSuchKey(NoSuchKey),
-    /// `InvalidRequest`
-    InvalidRequest(InvalidRequest),
-    /// `AccessDenied`
-    AccessDenied(AccessDenied),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UpdateObjectEncryptionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("NoSuchKey") => Self::NoSuchKey(NoSuchKey {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 451, &service)
-            }),
-            Some("InvalidRequest") => Self::InvalidRequest(InvalidRequest {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 331, &service)
-            }),
-            Some("AccessDenied") => Self::AccessDenied(AccessDenied {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 10, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::NoSuchKey(e) => &e.meta,
-            Self::InvalidRequest(e) => &e.meta,
-            Self::AccessDenied(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateObjectEncryptionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UpdateObjectEncryptionError {}
-
-impl crate::S3Client {
     /// `UploadPart` (`PUT /{Bucket}/{Key+}`). Required members: `Bucket`, `Key`, `PartNumber`, `UploadId`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/UploadPart)
     pub fn upload_part(&self) -> UploadPartCall {
-        UploadPartCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UploadPart` call being set up: set members, then [`send`](UploadPartCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UploadPartCall {
-    client: Client,
-    input: UploadPartRequest,
-}
-
-impl UploadPartCall {
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.input.body = Some(value.into());
-        self
+        UploadPartCall::new(self.client.clone())
     }
 
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentLength`.
-    pub fn content_length(mut self, value: impl Into<i64>) -> Self {
-        self.input.content_length = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentMD5`.
-    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumAlgorithm`.
-    pub fn checksum_algorithm(mut self, value: impl Into<ChecksumAlgorithm>) -> Self {
-        self.input.checksum_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32_c = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha1 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha256 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha512 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, value: impl Into<i32>) -> Self {
-        self.input.part_number = Some(value.into());
-        self
-    }
-
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UploadPartRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UploadPartRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UploadPartError`], or a stack error.
-    pub async fn send(self) -> Result<UploadPartOutput, OperationError<UploadPartError>> {
-        let mut input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("UploadPart", "Bucket").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("UploadPart", "Key").into());
-        }
-        if input.part_number.is_none() {
-            return Err(rt::missing_member("UploadPart", "PartNumber").into());
-        }
-        if input.upload_id.is_none() {
-            return Err(rt::missing_member("UploadPart", "UploadId").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "UploadPart",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(707),
-            output: Some(706),
-            input_payload: Some("Body"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("UploadPartRequest"),
-            payload_root: Some("Body"),
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: Some("ChecksumAlgorithm"),
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket"), ("Key", "Key")],
-            static_params: &[],
-            bucket_in_endpoint: true,
-        };
-        let payload = input.body.take().map(|b| b.take());
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `UploadPart` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UploadPartError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UploadPartError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UploadPartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UploadPartError {}
-
-impl crate::S3Client {
     /// `UploadPartCopy` (`PUT /{Bucket}/{Key+}`). Required members: `Bucket`, `CopySource`, `Key`, `PartNumber`, `UploadId`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/UploadPartCopy)
     pub fn upload_part_copy(&self) -> UploadPartCopyCall {
-        UploadPartCopyCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `UploadPartCopy` call being set up: set members, then [`send`](UploadPartCopyCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UploadPartCopyCall {
-    client: Client,
-    input: UploadPartCopyRequest,
-}
-
-impl UploadPartCopyCall {
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
+        UploadPartCopyCall::new(self.client.clone())
     }
 
-    /// Sets `CopySource`.
-    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceIfMatch`.
-    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_if_match = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceIfModifiedSince`.
-    pub fn copy_source_if_modified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.copy_source_if_modified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceIfNoneMatch`.
-    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_if_none_match = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceIfUnmodifiedSince`.
-    pub fn copy_source_if_unmodified_since(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.copy_source_if_unmodified_since = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceRange`.
-    pub fn copy_source_range(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_range = Some(value.into());
-        self
-    }
-
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-
-    /// Sets `PartNumber`.
-    pub fn part_number(mut self, value: impl Into<i32>) -> Self {
-        self.input.part_number = Some(value.into());
-        self
-    }
-
-    /// Sets `UploadId`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.input.upload_id = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKey`.
-    pub fn sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceSSECustomerAlgorithm`.
-    pub fn copy_source_sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceSSECustomerKey`.
-    pub fn copy_source_sse_customer_key(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-
-    /// Sets `CopySourceSSECustomerKeyMD5`.
-    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestPayer`.
-    pub fn request_payer(mut self, value: impl Into<RequestPayer>) -> Self {
-        self.input.request_payer = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// Sets `ExpectedSourceBucketOwner`.
-    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_source_bucket_owner = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UploadPartCopyRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UploadPartCopyRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UploadPartCopyError`], or a stack error.
-    pub async fn send(self) -> Result<UploadPartCopyOutput, OperationError<UploadPartCopyError>> {
-        let input = self.input;
-        if input.bucket.is_none() {
-            return Err(rt::missing_member("UploadPartCopy", "Bucket").into());
-        }
-        if input.copy_source.is_none() {
-            return Err(rt::missing_member("UploadPartCopy", "CopySource").into());
-        }
-        if input.key.is_none() {
-            return Err(rt::missing_member("UploadPartCopy", "Key").into());
-        }
-        if input.part_number.is_none() {
-            return Err(rt::missing_member("UploadPartCopy", "PartNumber").into());
-        }
-        if input.upload_id.is_none() {
-            return Err(rt::missing_member("UploadPartCopy", "UploadId").into());
-        }
-        let host_prefix = None;
-        const OP: rt::RestOp = rt::RestOp {
-            name: "UploadPartCopy",
-            method: "PUT",
-            uri: "/{Bucket}/{Key+}",
-            input: Some(705),
-            output: Some(704),
-            input_payload: None,
-            output_payload: Some("CopyPartResult"),
-            output_streaming: false,
-            input_root: Some("UploadPartCopyRequest"),
-            payload_root: None,
-            xml_namespace: None,
-            errors_on_success: true,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[("Bucket", "Bucket")],
-            static_params: &[("DisableS3ExpressSessionAuth", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = None;
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `UploadPartCopy` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UploadPartCopyError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UploadPartCopyError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UploadPartCopyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UploadPartCopyError {}
-
-impl crate::S3Client {
     /// `WriteGetObjectResponse` (`POST /WriteGetObjectResponse`). Required members: `RequestRoute`, `RequestToken`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/s3-2006-03-01/WriteGetObjectResponse)
     pub fn write_get_object_response(&self) -> WriteGetObjectResponseCall {
-        WriteGetObjectResponseCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+        WriteGetObjectResponseCall::new(self.client.clone())
     }
 }
-
-/// A `WriteGetObjectResponse` call being set up: set members, then [`send`](WriteGetObjectResponseCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct WriteGetObjectResponseCall {
-    client: Client,
-    input: WriteGetObjectResponseRequest,
-}
-
-impl WriteGetObjectResponseCall {
-    /// Sets `RequestRoute`.
-    pub fn request_route(mut self, value: impl Into<String>) -> Self {
-        self.input.request_route = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestToken`.
-    pub fn request_token(mut self, value: impl Into<String>) -> Self {
-        self.input.request_token = Some(value.into());
-        self
-    }
-
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<rt::ByteStream>) -> Self {
-        self.input.body = Some(value.into());
-        self
-    }
-
-    /// Sets `StatusCode`.
-    pub fn status_code(mut self, value: impl Into<i32>) -> Self {
-        self.input.status_code = Some(value.into());
-        self
-    }
-
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.input.error_code = Some(value.into());
-        self
-    }
-
-    /// Sets `ErrorMessage`.
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.input.error_message = Some(value.into());
-        self
-    }
-
-    /// Sets `AcceptRanges`.
-    pub fn accept_ranges(mut self, value: impl Into<String>) -> Self {
-        self.input.accept_ranges = Some(value.into());
-        self
-    }
-
-    /// Sets `CacheControl`.
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.input.cache_control = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentDisposition`.
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.input.content_disposition = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentEncoding`.
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.input.content_encoding = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentLanguage`.
-    pub fn content_language(mut self, value: impl Into<String>) -> Self {
-        self.input.content_language = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentLength`.
-    pub fn content_length(mut self, value: impl Into<i64>) -> Self {
-        self.input.content_length = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentRange`.
-    pub fn content_range(mut self, value: impl Into<String>) -> Self {
-        self.input.content_range = Some(value.into());
-        self
-    }
-
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.input.content_type = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32`.
-    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC32C`.
-    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc32_c = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumCRC64NVME`.
-    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_crc64_nvme = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA1`.
-    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha1 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA256`.
-    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha256 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumSHA512`.
-    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_sha512 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumMD5`.
-    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH64`.
-    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH3`.
-    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
-        self
-    }
-
-    /// Sets `ChecksumXXHASH128`.
-    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
-    }
-
-    /// Sets `DeleteMarker`.
-    pub fn delete_marker(mut self, value: impl Into<bool>) -> Self {
-        self.input.delete_marker = Some(value.into());
-        self
-    }
-
-    /// Sets `ETag`.
-    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
-        self.input.e_tag = Some(value.into());
-        self
-    }
-
-    /// Sets `Expires`.
-    pub fn expires(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.expires = Some(value.into());
-        self
-    }
-
-    /// Sets `Expiration`.
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.input.expiration = Some(value.into());
-        self
-    }
-
-    /// Sets `LastModified`.
-    pub fn last_modified(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.last_modified = Some(value.into());
-        self
-    }
-
-    /// Sets `MissingMeta`.
-    pub fn missing_meta(mut self, value: impl Into<i32>) -> Self {
-        self.input.missing_meta = Some(value.into());
-        self
-    }
-
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.metadata = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectLockMode`.
-    pub fn object_lock_mode(mut self, value: impl Into<ObjectLockMode>) -> Self {
-        self.input.object_lock_mode = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectLockLegalHoldStatus`.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: impl Into<ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value.into());
-        self
-    }
-
-    /// Sets `ObjectLockRetainUntilDate`.
-    pub fn object_lock_retain_until_date(mut self, value: impl Into<rt::Timestamp>) -> Self {
-        self.input.object_lock_retain_until_date = Some(value.into());
-        self
-    }
-
-    /// Sets `PartsCount`.
-    pub fn parts_count(mut self, value: impl Into<i32>) -> Self {
-        self.input.parts_count = Some(value.into());
-        self
-    }
-
-    /// Sets `ReplicationStatus`.
-    pub fn replication_status(mut self, value: impl Into<ReplicationStatus>) -> Self {
-        self.input.replication_status = Some(value.into());
-        self
-    }
-
-    /// Sets `RequestCharged`.
-    pub fn request_charged(mut self, value: impl Into<RequestCharged>) -> Self {
-        self.input.request_charged = Some(value.into());
-        self
-    }
-
-    /// Sets `Restore`.
-    pub fn restore(mut self, value: impl Into<String>) -> Self {
-        self.input.restore = Some(value.into());
-        self
-    }
-
-    /// Sets `ServerSideEncryption`.
-    pub fn server_side_encryption(mut self, value: impl Into<ServerSideEncryption>) -> Self {
-        self.input.server_side_encryption = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerAlgorithm`.
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `SSEKMSKeyId`.
-    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
-        self
-    }
-
-    /// Sets `SSECustomerKeyMD5`.
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<StorageClass>) -> Self {
-        self.input.storage_class = Some(value.into());
-        self
-    }
-
-    /// Sets `TagCount`.
-    pub fn tag_count(mut self, value: impl Into<i32>) -> Self {
-        self.input.tag_count = Some(value.into());
-        self
-    }
-
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.input.bucket_key_enabled = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &WriteGetObjectResponseRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: WriteGetObjectResponseRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`WriteGetObjectResponseError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<WriteGetObjectResponseError>> {
-        let mut input = self.input;
-        if input.request_route.is_none() {
-            return Err(rt::missing_member("WriteGetObjectResponse", "RequestRoute").into());
-        }
-        if input.request_token.is_none() {
-            return Err(rt::missing_member("WriteGetObjectResponse", "RequestToken").into());
-        }
-        let host_prefix = Some(format!(
-            "{}.",
-            rt::host_label(
-                "WriteGetObjectResponse",
-                "RequestRoute",
-                input.request_route.as_deref()
-            )?
-        ));
-        const OP: rt::RestOp = rt::RestOp {
-            name: "WriteGetObjectResponse",
-            method: "POST",
-            uri: "/WriteGetObjectResponse",
-            input: Some(715),
-            output: None,
-            input_payload: Some("Body"),
-            output_payload: None,
-            output_streaming: false,
-            input_root: Some("WriteGetObjectResponseRequest"),
-            payload_root: Some("Body"),
-            xml_namespace: None,
-            errors_on_success: false,
-            checksum_required: false,
-            checksum_member: None,
-            validation_member: None,
-            response_algorithms: &[],
-            context_params: &[],
-            static_params: &[("UseObjectLambdaEndpoint", true)],
-            bucket_in_endpoint: true,
-        };
-        let payload = input.body.take().map(|b| b.take());
-        #[allow(unused_mut)]
-        let (mut output, stream) = rt::rest_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            payload,
-            host_prefix,
-        )
-        .await?;
-        let _ = (&mut output, stream);
-        Ok(output)
-    }
-}
-
-/// The errors `WriteGetObjectResponse` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum WriteGetObjectResponseError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for WriteGetObjectResponseError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for WriteGetObjectResponseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for WriteGetObjectResponseError {}

@@ -12,116 +12,94 @@ use session_runtime::serde::{Deserialize, Serialize};
 /// The `AbacStatus` structure. Every member is optional here; build one with
 /// `AbacStatus { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AbacStatus {
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BucketAbacStatus>,
 }
 
 /// The `AbortIncompleteMultipartUpload` structure. Every member is optional here; build one with
 /// `AbortIncompleteMultipartUpload { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AbortIncompleteMultipartUpload {
     /// `DaysAfterInitiation`.
-    #[serde(
-        rename = "DaysAfterInitiation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_after_initiation: Option<i32>,
 }
 
 /// The `AbortMultipartUploadOutput` structure. Every member is optional here; build one with
 /// `AbortMultipartUploadOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AbortMultipartUploadOutput {
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `AbortMultipartUploadRequest` structure. Every member is optional here; build one with
 /// `AbortMultipartUploadRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AbortMultipartUploadRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `IfMatchInitiatedTime`.
-    #[serde(
-        rename = "IfMatchInitiatedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::http_date_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match_initiated_time: Option<rt::Timestamp>,
 }
 
 /// The `AccelerateConfiguration` structure. Every member is optional here; build one with
 /// `AccelerateConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AccelerateConfiguration {
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BucketAccelerateStatus>,
 }
 
 /// The `AccessControlPolicy` structure. Every member is optional here; build one with
 /// `AccessControlPolicy { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AccessControlPolicy {
     /// `Grants`.
-    #[serde(rename = "Grants", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grants: Option<Vec<Grant>>,
     /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
 }
 
 /// The `AccessControlTranslation` structure. Every member is optional here; build one with
 /// `AccessControlTranslation { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AccessControlTranslation {
     /// `Owner` (required).
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<OwnerOverride>,
 }
 
 /// The `AccessDenied` error. Every member is optional here; build one with
 /// `AccessDenied { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct AccessDenied {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -131,86 +109,74 @@ pub struct AccessDenied {
 /// The `AnalyticsAndOperator` structure. Every member is optional here; build one with
 /// `AnalyticsAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AnalyticsAndOperator {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
 /// The `AnalyticsConfiguration` structure. Every member is optional here; build one with
 /// `AnalyticsConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AnalyticsConfiguration {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<AnalyticsFilter>,
     /// `StorageClassAnalysis` (required).
-    #[serde(
-        rename = "StorageClassAnalysis",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class_analysis: Option<StorageClassAnalysis>,
 }
 
 /// The `AnalyticsExportDestination` structure. Every member is optional here; build one with
 /// `AnalyticsExportDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AnalyticsExportDestination {
     /// `S3BucketDestination` (required).
-    #[serde(
-        rename = "S3BucketDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_destination: Option<AnalyticsS3BucketDestination>,
 }
 
 /// The `AnalyticsFilter` structure. Every member is optional here; build one with
 /// `AnalyticsFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AnalyticsFilter {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tag`.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
     /// `And`.
-    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub and: Option<AnalyticsAndOperator>,
 }
 
 /// The `AnalyticsS3BucketDestination` structure. Every member is optional here; build one with
 /// `AnalyticsS3BucketDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AnalyticsS3BucketDestination {
     /// `Format` (required).
-    #[serde(rename = "Format", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<AnalyticsS3ExportFileFormat>,
     /// `BucketAccountId`.
-    #[serde(
-        rename = "BucketAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_account_id: Option<String>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
 
@@ -245,48 +211,26 @@ session_runtime::string_enum! {
 /// The `AnnotationEntry` structure. Every member is optional here; build one with
 /// `AnnotationEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AnnotationEntry {
     /// `AnnotationName` (required).
-    #[serde(
-        rename = "AnnotationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub annotation_name: Option<String>,
     /// `LastModified` (required).
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_algorithm: Option<Vec<ChecksumAlgorithm>>,
     /// `Size` (required).
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// `ReplicationStatus`.
-    #[serde(
-        rename = "ReplicationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_status: Option<ReplicationStatus>,
 }
 
 /// The `AnnotationLimitExceeded` error. Every member is optional here; build one with
 /// `AnnotationLimitExceeded { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct AnnotationLimitExceeded {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -296,7 +240,7 @@ pub struct AnnotationLimitExceeded {
 /// The `AnnotationNameTooLong` error. Every member is optional here; build one with
 /// `AnnotationNameTooLong { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct AnnotationNameTooLong {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -306,81 +250,51 @@ pub struct AnnotationNameTooLong {
 /// The `AnnotationTableConfiguration` structure. Every member is optional here; build one with
 /// `AnnotationTableConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AnnotationTableConfiguration {
     /// `ConfigurationState` (required).
-    #[serde(
-        rename = "ConfigurationState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_state: Option<AnnotationConfigurationState>,
     /// `EncryptionConfiguration`.
-    #[serde(
-        rename = "EncryptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
     /// `Role`.
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
 /// The `AnnotationTableConfigurationResult` structure. Every member is optional here; build one with
 /// `AnnotationTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AnnotationTableConfigurationResult {
     /// `ConfigurationState` (required).
-    #[serde(
-        rename = "ConfigurationState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub configuration_state: Option<AnnotationConfigurationState>,
     /// `TableStatus`.
-    #[serde(
-        rename = "TableStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_status: Option<String>,
     /// `Error`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDetails>,
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `Role`.
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
 /// The `AnnotationTableConfigurationUpdates` structure. Every member is optional here; build one with
 /// `AnnotationTableConfigurationUpdates { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AnnotationTableConfigurationUpdates {
     /// `ConfigurationState` (required).
-    #[serde(
-        rename = "ConfigurationState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_state: Option<AnnotationConfigurationState>,
     /// `EncryptionConfiguration`.
-    #[serde(
-        rename = "EncryptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
     /// `Role`.
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
@@ -397,41 +311,25 @@ session_runtime::string_enum! {
 /// The `BlockedEncryptionTypes` structure. Every member is optional here; build one with
 /// `BlockedEncryptionTypes { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BlockedEncryptionTypes {
     /// `EncryptionType`.
-    #[serde(
-        rename = "EncryptionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_type: Option<Vec<EncryptionType>>,
 }
 
 /// The `Bucket` structure. Every member is optional here; build one with
 /// `Bucket { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Bucket {
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `CreationDate`.
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub creation_date: Option<rt::Timestamp>,
     /// `BucketRegion`.
-    #[serde(
-        rename = "BucketRegion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_region: Option<String>,
     /// `BucketArn`.
-    #[serde(rename = "BucketArn", default, skip_serializing_if = "Option::is_none")]
     pub bucket_arn: Option<String>,
 }
 
@@ -458,7 +356,7 @@ session_runtime::string_enum! {
 /// The `BucketAlreadyExists` error. Every member is optional here; build one with
 /// `BucketAlreadyExists { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct BucketAlreadyExists {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -468,7 +366,7 @@ pub struct BucketAlreadyExists {
 /// The `BucketAlreadyOwnedByYou` error. Every member is optional here; build one with
 /// `BucketAlreadyOwnedByYou { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct BucketAlreadyOwnedByYou {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -492,27 +390,23 @@ session_runtime::string_enum! {
 /// The `BucketInfo` structure. Every member is optional here; build one with
 /// `BucketInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BucketInfo {
     /// `DataRedundancy`.
-    #[serde(
-        rename = "DataRedundancy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_redundancy: Option<DataRedundancy>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BucketType>,
 }
 
 /// The `BucketLifecycleConfiguration` structure. Every member is optional here; build one with
 /// `BucketLifecycleConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BucketLifecycleConfiguration {
     /// `Rules` (required).
-    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<LifecycleRule>>,
 }
 
@@ -601,14 +495,10 @@ session_runtime::string_enum! {
 /// The `BucketLoggingStatus` structure. Every member is optional here; build one with
 /// `BucketLoggingStatus { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BucketLoggingStatus {
     /// `LoggingEnabled`.
-    #[serde(
-        rename = "LoggingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logging_enabled: Option<LoggingEnabled>,
 }
 
@@ -655,233 +545,124 @@ session_runtime::string_enum! {
 /// The `CORSConfiguration` structure. Every member is optional here; build one with
 /// `CorsConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct CorsConfiguration {
     /// `CORSRules` (required).
-    #[serde(rename = "CORSRules", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CORSRules", skip_serializing_if = "Option::is_none")]
     pub cors_rules: Option<Vec<CorsRule>>,
 }
 
 /// The `CORSRule` structure. Every member is optional here; build one with
 /// `CorsRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CorsRule {
     /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `AllowedHeaders`.
-    #[serde(
-        rename = "AllowedHeaders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_headers: Option<Vec<String>>,
     /// `AllowedMethods` (required).
-    #[serde(
-        rename = "AllowedMethods",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_methods: Option<Vec<String>>,
     /// `AllowedOrigins` (required).
-    #[serde(
-        rename = "AllowedOrigins",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
     /// `ExposeHeaders`.
-    #[serde(
-        rename = "ExposeHeaders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expose_headers: Option<Vec<String>>,
     /// `MaxAgeSeconds`.
-    #[serde(
-        rename = "MaxAgeSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age_seconds: Option<i32>,
 }
 
 /// The `CSVInput` structure. Every member is optional here; build one with
 /// `CsvInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CsvInput {
     /// `FileHeaderInfo`.
-    #[serde(
-        rename = "FileHeaderInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_header_info: Option<FileHeaderInfo>,
     /// `Comments`.
-    #[serde(rename = "Comments", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `QuoteEscapeCharacter`.
-    #[serde(
-        rename = "QuoteEscapeCharacter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_escape_character: Option<String>,
     /// `RecordDelimiter`.
-    #[serde(
-        rename = "RecordDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_delimiter: Option<String>,
     /// `FieldDelimiter`.
-    #[serde(
-        rename = "FieldDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_delimiter: Option<String>,
     /// `QuoteCharacter`.
-    #[serde(
-        rename = "QuoteCharacter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_character: Option<String>,
     /// `AllowQuotedRecordDelimiter`.
-    #[serde(
-        rename = "AllowQuotedRecordDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_quoted_record_delimiter: Option<bool>,
 }
 
 /// The `CSVOutput` structure. Every member is optional here; build one with
 /// `CsvOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CsvOutput {
     /// `QuoteFields`.
-    #[serde(
-        rename = "QuoteFields",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_fields: Option<QuoteFields>,
     /// `QuoteEscapeCharacter`.
-    #[serde(
-        rename = "QuoteEscapeCharacter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_escape_character: Option<String>,
     /// `RecordDelimiter`.
-    #[serde(
-        rename = "RecordDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_delimiter: Option<String>,
     /// `FieldDelimiter`.
-    #[serde(
-        rename = "FieldDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_delimiter: Option<String>,
     /// `QuoteCharacter`.
-    #[serde(
-        rename = "QuoteCharacter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_character: Option<String>,
 }
 
 /// The `Checksum` structure. Every member is optional here; build one with
 /// `Checksum { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Checksum {
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
 }
 
@@ -932,175 +713,92 @@ session_runtime::string_enum! {
 /// The `CloudFunctionConfiguration` structure. Every member is optional here; build one with
 /// `CloudFunctionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CloudFunctionConfiguration {
     /// `Id`.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Event`.
     #[deprecated]
-    #[serde(rename = "Event", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<Event>,
     /// `Events`.
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
     /// `CloudFunction`.
-    #[serde(
-        rename = "CloudFunction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_function: Option<String>,
     /// `InvocationRole`.
-    #[serde(
-        rename = "InvocationRole",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invocation_role: Option<String>,
 }
 
 /// The `CommonPrefix` structure. Every member is optional here; build one with
 /// `CommonPrefix { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CommonPrefix {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
 
 /// The `CompleteMultipartUploadOutput` structure. Every member is optional here; build one with
 /// `CompleteMultipartUploadOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CompleteMultipartUploadOutput {
     /// `Location`.
-    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `Bucket`.
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration: Option<String>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId")]
     pub ssekms_key_id: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_key_enabled: Option<bool>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
@@ -1138,152 +836,79 @@ impl std::fmt::Debug for CompleteMultipartUploadOutput {
 /// The `CompleteMultipartUploadRequest` structure. Every member is optional here; build one with
 /// `CompleteMultipartUploadRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CompleteMultipartUploadRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `MultipartUpload`.
-    #[serde(
-        rename = "MultipartUpload",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multipart_upload: Option<CompletedMultipartUpload>,
     /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME", skip_serializing_if = "Option::is_none")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1", skip_serializing_if = "Option::is_none")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256", skip_serializing_if = "Option::is_none")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512", skip_serializing_if = "Option::is_none")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5", skip_serializing_if = "Option::is_none")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash128: Option<String>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_type: Option<ChecksumType>,
     /// `MpuObjectSize`.
-    #[serde(
-        rename = "MpuObjectSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mpu_object_size: Option<i64>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `IfMatch`.
-    #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
     /// `IfNoneMatch`.
-    #[serde(
-        rename = "IfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_none_match: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
 }
 
@@ -1323,97 +948,53 @@ impl std::fmt::Debug for CompleteMultipartUploadRequest {
 /// The `CompletedMultipartUpload` structure. Every member is optional here; build one with
 /// `CompletedMultipartUpload { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CompletedMultipartUpload {
     /// `Parts`.
-    #[serde(rename = "Parts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<CompletedPart>>,
 }
 
 /// The `CompletedPart` structure. Every member is optional here; build one with
 /// `CompletedPart { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CompletedPart {
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME", skip_serializing_if = "Option::is_none")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1", skip_serializing_if = "Option::is_none")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256", skip_serializing_if = "Option::is_none")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512", skip_serializing_if = "Option::is_none")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5", skip_serializing_if = "Option::is_none")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash128: Option<String>,
     /// `PartNumber`.
-    #[serde(
-        rename = "PartNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_number: Option<i32>,
 }
 
@@ -1432,107 +1013,52 @@ session_runtime::string_enum! {
 /// The `Condition` structure. Every member is optional here; build one with
 /// `Condition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Condition {
     /// `HttpErrorCodeReturnedEquals`.
-    #[serde(
-        rename = "HttpErrorCodeReturnedEquals",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_error_code_returned_equals: Option<String>,
     /// `KeyPrefixEquals`.
-    #[serde(
-        rename = "KeyPrefixEquals",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_prefix_equals: Option<String>,
 }
 
 /// The `ContinuationEvent` structure. Every member is optional here; build one with
 /// `ContinuationEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ContinuationEvent {}
 
 /// The `CopyObjectOutput` structure. Every member is optional here; build one with
 /// `CopyObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CopyObjectOutput {
     /// `CopyObjectResult`.
-    #[serde(
-        rename = "CopyObjectResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub copy_object_result: Option<CopyObjectResult>,
     /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration: Option<String>,
     /// `CopySourceVersionId`.
-    #[serde(
-        rename = "CopySourceVersionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub copy_source_version_id: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SSECustomerAlgorithm`.
-    #[serde(
-        rename = "SSECustomerAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerAlgorithm")]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId")]
     pub ssekms_key_id: Option<String>,
     /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSEncryptionContext")]
     pub ssekms_encryption_context: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_key_enabled: Option<bool>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
@@ -1566,284 +1092,157 @@ impl std::fmt::Debug for CopyObjectOutput {
 /// The `CopyObjectRequest` structure. Every member is optional here; build one with
 /// `CopyObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CopyObjectRequest {
     /// `ACL`.
-    #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ACL", skip_serializing_if = "Option::is_none")]
     pub acl: Option<ObjectCannedAcl>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `CacheControl`.
-    #[serde(
-        rename = "CacheControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ContentDisposition`.
-    #[serde(
-        rename = "ContentDisposition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<String>,
     /// `ContentEncoding`.
-    #[serde(
-        rename = "ContentEncoding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<String>,
     /// `ContentLanguage`.
-    #[serde(
-        rename = "ContentLanguage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_language: Option<String>,
     /// `ContentType`.
-    #[serde(
-        rename = "ContentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// `CopySource` (required).
-    #[serde(
-        rename = "CopySource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source: Option<String>,
     /// `CopySourceIfMatch`.
-    #[serde(
-        rename = "CopySourceIfMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_if_match: Option<String>,
     /// `CopySourceIfModifiedSince`.
-    #[serde(
-        rename = "CopySourceIfModifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_if_modified_since: Option<rt::Timestamp>,
     /// `CopySourceIfNoneMatch`.
-    #[serde(
-        rename = "CopySourceIfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_if_none_match: Option<String>,
     /// `CopySourceIfUnmodifiedSince`.
-    #[serde(
-        rename = "CopySourceIfUnmodifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_if_unmodified_since: Option<rt::Timestamp>,
     /// `Expires`.
-    #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
     /// `GrantFullControl`.
-    #[serde(
-        rename = "GrantFullControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_full_control: Option<String>,
     /// `GrantRead`.
-    #[serde(rename = "GrantRead", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_read: Option<String>,
     /// `GrantReadACP`.
-    #[serde(
-        rename = "GrantReadACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantReadACP", skip_serializing_if = "Option::is_none")]
     pub grant_read_acp: Option<String>,
     /// `GrantWriteACP`.
-    #[serde(
-        rename = "GrantWriteACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantWriteACP", skip_serializing_if = "Option::is_none")]
     pub grant_write_acp: Option<String>,
     /// `IfMatch`.
-    #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
     /// `IfNoneMatch`.
-    #[serde(
-        rename = "IfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_none_match: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Metadata`.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub metadata: Option<HashMap<String, String>>,
     /// `MetadataDirective`.
-    #[serde(
-        rename = "MetadataDirective",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_directive: Option<MetadataDirective>,
     /// `TaggingDirective`.
-    #[serde(
-        rename = "TaggingDirective",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagging_directive: Option<TaggingDirective>,
     /// `AnnotationDirective`.
-    #[serde(
-        rename = "AnnotationDirective",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_directive: Option<AnnotationDirective>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<StorageClass>,
     /// `WebsiteRedirectLocation`.
-    #[serde(
-        rename = "WebsiteRedirectLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_redirect_location: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId", skip_serializing_if = "Option::is_none")]
     pub ssekms_key_id: Option<String>,
     /// `SSEKMSEncryptionContext`.
     #[serde(
         rename = "SSEKMSEncryptionContext",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_encryption_context: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_key_enabled: Option<bool>,
     /// `CopySourceSSECustomerAlgorithm`.
     #[serde(
         rename = "CopySourceSSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_source_sse_customer_algorithm: Option<String>,
     /// `CopySourceSSECustomerKey`.
     #[serde(
         rename = "CopySourceSSECustomerKey",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_source_sse_customer_key: Option<String>,
     /// `CopySourceSSECustomerKeyMD5`.
     #[serde(
         rename = "CopySourceSSECustomerKeyMD5",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_source_sse_customer_key_md5: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `Tagging`.
-    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagging: Option<String>,
     /// `ObjectLockMode`.
-    #[serde(
-        rename = "ObjectLockMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_mode: Option<ObjectLockMode>,
     /// `ObjectLockRetainUntilDate`.
-    #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_retain_until_date: Option<rt::Timestamp>,
     /// `ObjectLockLegalHoldStatus`.
-    #[serde(
-        rename = "ObjectLockLegalHoldStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ExpectedSourceBucketOwner`.
-    #[serde(
-        rename = "ExpectedSourceBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_source_bucket_owner: Option<String>,
 }
 
@@ -1940,454 +1339,237 @@ impl std::fmt::Debug for CopyObjectRequest {
 /// The `CopyObjectResult` structure. Every member is optional here; build one with
 /// `CopyObjectResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CopyObjectResult {
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
 }
 
 /// The `CopyPartResult` structure. Every member is optional here; build one with
 /// `CopyPartResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CopyPartResult {
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
 }
 
 /// The `CreateBucketConfiguration` structure. Every member is optional here; build one with
 /// `CreateBucketConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateBucketConfiguration {
     /// `LocationConstraint`.
-    #[serde(
-        rename = "LocationConstraint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_constraint: Option<BucketLocationConstraint>,
     /// `Location`.
-    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<LocationInfo>,
     /// `Bucket`.
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<BucketInfo>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
 /// The `CreateBucketMetadataConfigurationRequest` structure. Every member is optional here; build one with
 /// `CreateBucketMetadataConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `MetadataConfiguration` (required).
-    #[serde(
-        rename = "MetadataConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_configuration: Option<MetadataConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `CreateBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `CreateBucketMetadataTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `MetadataTableConfiguration` (required).
-    #[serde(
-        rename = "MetadataTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_table_configuration: Option<MetadataTableConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `CreateBucketOutput` structure. Every member is optional here; build one with
 /// `CreateBucketOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateBucketOutput {
     /// `Location`.
-    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `BucketArn`.
-    #[serde(rename = "BucketArn", default, skip_serializing_if = "Option::is_none")]
     pub bucket_arn: Option<String>,
 }
 
 /// The `CreateBucketRequest` structure. Every member is optional here; build one with
 /// `CreateBucketRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateBucketRequest {
     /// `ACL`.
-    #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ACL", skip_serializing_if = "Option::is_none")]
     pub acl: Option<BucketCannedAcl>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `CreateBucketConfiguration`.
-    #[serde(
-        rename = "CreateBucketConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_bucket_configuration: Option<CreateBucketConfiguration>,
     /// `GrantFullControl`.
-    #[serde(
-        rename = "GrantFullControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_full_control: Option<String>,
     /// `GrantRead`.
-    #[serde(rename = "GrantRead", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_read: Option<String>,
     /// `GrantReadACP`.
-    #[serde(
-        rename = "GrantReadACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantReadACP", skip_serializing_if = "Option::is_none")]
     pub grant_read_acp: Option<String>,
     /// `GrantWrite`.
-    #[serde(
-        rename = "GrantWrite",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_write: Option<String>,
     /// `GrantWriteACP`.
-    #[serde(
-        rename = "GrantWriteACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantWriteACP", skip_serializing_if = "Option::is_none")]
     pub grant_write_acp: Option<String>,
     /// `ObjectLockEnabledForBucket`.
-    #[serde(
-        rename = "ObjectLockEnabledForBucket",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_enabled_for_bucket: Option<bool>,
     /// `ObjectOwnership`.
-    #[serde(
-        rename = "ObjectOwnership",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_ownership: Option<ObjectOwnership>,
     /// `BucketNamespace`.
-    #[serde(
-        rename = "BucketNamespace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_namespace: Option<BucketNamespace>,
 }
 
 /// The `CreateMultipartUploadOutput` structure. Every member is optional here; build one with
 /// `CreateMultipartUploadOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateMultipartUploadOutput {
     /// `AbortDate`.
-    #[serde(rename = "AbortDate", default, skip_serializing_if = "Option::is_none")]
     pub abort_date: Option<rt::Timestamp>,
     /// `AbortRuleId`.
-    #[serde(
-        rename = "AbortRuleId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub abort_rule_id: Option<String>,
     /// `Bucket`.
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `UploadId`.
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SSECustomerAlgorithm`.
-    #[serde(
-        rename = "SSECustomerAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerAlgorithm")]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId")]
     pub ssekms_key_id: Option<String>,
     /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSEncryptionContext")]
     pub ssekms_encryption_context: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_key_enabled: Option<bool>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
 }
 
@@ -2424,197 +1606,109 @@ impl std::fmt::Debug for CreateMultipartUploadOutput {
 /// The `CreateMultipartUploadRequest` structure. Every member is optional here; build one with
 /// `CreateMultipartUploadRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateMultipartUploadRequest {
     /// `ACL`.
-    #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ACL", skip_serializing_if = "Option::is_none")]
     pub acl: Option<ObjectCannedAcl>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `CacheControl`.
-    #[serde(
-        rename = "CacheControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<String>,
     /// `ContentDisposition`.
-    #[serde(
-        rename = "ContentDisposition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<String>,
     /// `ContentEncoding`.
-    #[serde(
-        rename = "ContentEncoding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<String>,
     /// `ContentLanguage`.
-    #[serde(
-        rename = "ContentLanguage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_language: Option<String>,
     /// `ContentType`.
-    #[serde(
-        rename = "ContentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// `Expires`.
-    #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
     /// `GrantFullControl`.
-    #[serde(
-        rename = "GrantFullControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_full_control: Option<String>,
     /// `GrantRead`.
-    #[serde(rename = "GrantRead", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_read: Option<String>,
     /// `GrantReadACP`.
-    #[serde(
-        rename = "GrantReadACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantReadACP", skip_serializing_if = "Option::is_none")]
     pub grant_read_acp: Option<String>,
     /// `GrantWriteACP`.
-    #[serde(
-        rename = "GrantWriteACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantWriteACP", skip_serializing_if = "Option::is_none")]
     pub grant_write_acp: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Metadata`.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub metadata: Option<HashMap<String, String>>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<StorageClass>,
     /// `WebsiteRedirectLocation`.
-    #[serde(
-        rename = "WebsiteRedirectLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_redirect_location: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId", skip_serializing_if = "Option::is_none")]
     pub ssekms_key_id: Option<String>,
     /// `SSEKMSEncryptionContext`.
     #[serde(
         rename = "SSEKMSEncryptionContext",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_encryption_context: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_key_enabled: Option<bool>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `Tagging`.
-    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagging: Option<String>,
     /// `ObjectLockMode`.
-    #[serde(
-        rename = "ObjectLockMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_mode: Option<ObjectLockMode>,
     /// `ObjectLockRetainUntilDate`.
-    #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_retain_until_date: Option<rt::Timestamp>,
     /// `ObjectLockLegalHoldStatus`.
-    #[serde(
-        rename = "ObjectLockLegalHoldStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_type: Option<ChecksumType>,
 }
 
@@ -2677,42 +1771,19 @@ impl std::fmt::Debug for CreateMultipartUploadRequest {
 /// The `CreateSessionOutput` structure. Every member is optional here; build one with
 /// `CreateSessionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateSessionOutput {
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId")]
     pub ssekms_key_id: Option<String>,
     /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSEncryptionContext")]
     pub ssekms_encryption_context: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_key_enabled: Option<bool>,
     /// `Credentials` (required).
-    #[serde(
-        rename = "Credentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credentials: Option<SessionCredentials>,
 }
 
@@ -2740,45 +1811,28 @@ impl std::fmt::Debug for CreateSessionOutput {
 /// The `CreateSessionRequest` structure. Every member is optional here; build one with
 /// `CreateSessionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateSessionRequest {
     /// `SessionMode`.
-    #[serde(
-        rename = "SessionMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_mode: Option<SessionMode>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId", skip_serializing_if = "Option::is_none")]
     pub ssekms_key_id: Option<String>,
     /// `SSEKMSEncryptionContext`.
     #[serde(
         rename = "SSEKMSEncryptionContext",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_encryption_context: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_key_enabled: Option<bool>,
 }
 
@@ -2817,332 +1871,263 @@ session_runtime::string_enum! {
 /// The `DefaultRetention` structure. Every member is optional here; build one with
 /// `DefaultRetention { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DefaultRetention {
     /// `Mode`.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<ObjectLockRetentionMode>,
     /// `Days`.
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
     /// `Years`.
-    #[serde(rename = "Years", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub years: Option<i32>,
 }
 
 /// The `Delete` structure. Every member is optional here; build one with
 /// `Delete { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Delete {
     /// `Objects` (required).
-    #[serde(rename = "Objects", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<ObjectIdentifier>>,
     /// `Quiet`.
-    #[serde(rename = "Quiet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quiet: Option<bool>,
 }
 
 /// The `DeleteBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketCorsRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketCorsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketCorsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketEncryptionRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketEncryptionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketEncryptionRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketIntelligentTieringConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketInventoryConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketLifecycleRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketLifecycleRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketLifecycleRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketMetadataConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketMetadataConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketMetadataTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketMetricsConfigurationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketMetricsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketOwnershipControlsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketOwnershipControlsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketPolicyRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketPolicyRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketPolicyRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketReplicationRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketReplicationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketReplicationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketTaggingRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketTaggingRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteBucketWebsiteRequest` structure. Every member is optional here; build one with
 /// `DeleteBucketWebsiteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteBucketWebsiteRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteMarkerEntry` structure. Every member is optional here; build one with
 /// `DeleteMarkerEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteMarkerEntry {
     /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `IsLatest`.
-    #[serde(rename = "IsLatest", default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
 }
 
 /// The `DeleteMarkerReplication` structure. Every member is optional here; build one with
 /// `DeleteMarkerReplication { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteMarkerReplication {
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DeleteMarkerReplicationStatus>,
 }
 
@@ -3159,360 +2144,227 @@ session_runtime::string_enum! {
 /// The `DeleteObjectAnnotationOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectAnnotationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteObjectAnnotationOutput {
     /// `ObjectVersionId`.
-    #[serde(
-        rename = "ObjectVersionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object_version_id: Option<String>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `DeleteObjectAnnotationRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteObjectAnnotationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `AnnotationName` (required).
-    #[serde(
-        rename = "AnnotationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_name: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ObjectIfMatch`.
-    #[serde(
-        rename = "ObjectIfMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_if_match: Option<String>,
 }
 
 /// The `DeleteObjectOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteObjectOutput {
     /// `DeleteMarker`.
-    #[serde(
-        rename = "DeleteMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_marker: Option<bool>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `DeleteObjectRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteObjectRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `MFA`.
-    #[serde(rename = "MFA", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MFA", skip_serializing_if = "Option::is_none")]
     pub mfa: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `BypassGovernanceRetention`.
-    #[serde(
-        rename = "BypassGovernanceRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass_governance_retention: Option<bool>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `IfMatch`.
-    #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
     /// `IfMatchLastModifiedTime`.
-    #[serde(
-        rename = "IfMatchLastModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::http_date_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match_last_modified_time: Option<rt::Timestamp>,
     /// `IfMatchSize`.
-    #[serde(
-        rename = "IfMatchSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match_size: Option<i64>,
 }
 
 /// The `DeleteObjectTaggingOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectTaggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteObjectTaggingOutput {
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
 }
 
 /// The `DeleteObjectTaggingRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteObjectTaggingRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeleteObjectsOutput` structure. Every member is optional here; build one with
 /// `DeleteObjectsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteObjectsOutput {
     /// `Deleted`.
-    #[serde(rename = "Deleted", default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<Vec<DeletedObject>>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
     /// `Errors`.
-    #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Error>>,
 }
 
 /// The `DeleteObjectsRequest` structure. Every member is optional here; build one with
 /// `DeleteObjectsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteObjectsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Delete` (required).
-    #[serde(rename = "Delete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<Delete>,
     /// `MFA`.
-    #[serde(rename = "MFA", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MFA", skip_serializing_if = "Option::is_none")]
     pub mfa: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `BypassGovernanceRetention`.
-    #[serde(
-        rename = "BypassGovernanceRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass_governance_retention: Option<bool>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 
 /// The `DeletePublicAccessBlockRequest` structure. Every member is optional here; build one with
 /// `DeletePublicAccessBlockRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeletePublicAccessBlockRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `DeletedObject` structure. Every member is optional here; build one with
 /// `DeletedObject { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeletedObject {
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `DeleteMarker`.
-    #[serde(
-        rename = "DeleteMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_marker: Option<bool>,
     /// `DeleteMarkerVersionId`.
-    #[serde(
-        rename = "DeleteMarkerVersionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_marker_version_id: Option<String>,
 }
 
 /// The `Destination` structure. Every member is optional here; build one with
 /// `Destination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Destination {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Account`.
-    #[serde(rename = "Account", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<StorageClass>,
     /// `AccessControlTranslation`.
-    #[serde(
-        rename = "AccessControlTranslation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_control_translation: Option<AccessControlTranslation>,
     /// `EncryptionConfiguration`.
-    #[serde(
-        rename = "EncryptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_configuration: Option<EncryptionConfiguration>,
     /// `ReplicationTime`.
-    #[serde(
-        rename = "ReplicationTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_time: Option<ReplicationTime>,
     /// `Metrics`.
-    #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Metrics>,
 }
 
 /// The `DestinationResult` structure. Every member is optional here; build one with
 /// `DestinationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DestinationResult {
     /// `TableBucketType`.
-    #[serde(
-        rename = "TableBucketType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_bucket_type: Option<S3TablesBucketType>,
     /// `TableBucketArn`.
-    #[serde(
-        rename = "TableBucketArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_bucket_arn: Option<String>,
     /// `TableNamespace`.
-    #[serde(
-        rename = "TableNamespace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_namespace: Option<String>,
 }
 
@@ -3527,24 +2379,16 @@ session_runtime::string_enum! {
 /// The `Encryption` structure. Every member is optional here; build one with
 /// `Encryption { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Encryption {
     /// `EncryptionType` (required).
-    #[serde(
-        rename = "EncryptionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_type: Option<ServerSideEncryption>,
     /// `KMSKeyId`.
-    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "KMSKeyId", skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
     /// `KMSContext`.
-    #[serde(
-        rename = "KMSContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KMSContext", skip_serializing_if = "Option::is_none")]
     pub kms_context: Option<String>,
 }
 
@@ -3564,14 +2408,10 @@ impl std::fmt::Debug for Encryption {
 /// The `EncryptionConfiguration` structure. Every member is optional here; build one with
 /// `EncryptionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct EncryptionConfiguration {
     /// `ReplicaKmsKeyID`.
-    #[serde(
-        rename = "ReplicaKmsKeyID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReplicaKmsKeyID", skip_serializing_if = "Option::is_none")]
     pub replica_kms_key_id: Option<String>,
 }
 
@@ -3588,7 +2428,7 @@ session_runtime::string_enum! {
 /// The `EncryptionTypeMismatch` error. Every member is optional here; build one with
 /// `EncryptionTypeMismatch { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct EncryptionTypeMismatch {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -3598,52 +2438,42 @@ pub struct EncryptionTypeMismatch {
 /// The `EndEvent` structure. Every member is optional here; build one with
 /// `EndEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct EndEvent {}
 
 /// The `Error` structure. Every member is optional here; build one with
 /// `Error { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Error {
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `Code`.
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
 /// The `ErrorDetails` structure. Every member is optional here; build one with
 /// `ErrorDetails { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ErrorDetails {
     /// `ErrorCode`.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// `ErrorMessage`.
-    #[serde(
-        rename = "ErrorMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub error_message: Option<String>,
 }
 
 /// The `ErrorDocument` structure. Every member is optional here; build one with
 /// `ErrorDocument { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ErrorDocument {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
@@ -3716,16 +2546,16 @@ session_runtime::string_enum! {
 /// The `EventBridgeConfiguration` structure. Every member is optional here; build one with
 /// `EventBridgeConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct EventBridgeConfiguration {}
 
 /// The `ExistingObjectReplication` structure. Every member is optional here; build one with
 /// `ExistingObjectReplication { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ExistingObjectReplication {
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ExistingObjectReplicationStatus>,
 }
 
@@ -3782,13 +2612,13 @@ session_runtime::string_enum! {
 /// The `FilterRule` structure. Every member is optional here; build one with
 /// `FilterRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct FilterRule {
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<FilterRuleName>,
     /// `Value`.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -3805,444 +2635,323 @@ session_runtime::string_enum! {
 /// The `GetBucketAbacOutput` structure. Every member is optional here; build one with
 /// `GetBucketAbacOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketAbacOutput {
     /// `AbacStatus`.
-    #[serde(
-        rename = "AbacStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub abac_status: Option<AbacStatus>,
 }
 
 /// The `GetBucketAbacRequest` structure. Every member is optional here; build one with
 /// `GetBucketAbacRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketAbacRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketAccelerateConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketAccelerateConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketAccelerateConfigurationOutput {
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BucketAccelerateStatus>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `GetBucketAccelerateConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketAccelerateConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketAccelerateConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
 }
 
 /// The `GetBucketAclOutput` structure. Every member is optional here; build one with
 /// `GetBucketAclOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketAclOutput {
     /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// `Grants`.
-    #[serde(rename = "Grants", default, skip_serializing_if = "Option::is_none")]
     pub grants: Option<Vec<Grant>>,
 }
 
 /// The `GetBucketAclRequest` structure. Every member is optional here; build one with
 /// `GetBucketAclRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketAclRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketAnalyticsConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketAnalyticsConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketAnalyticsConfigurationOutput {
     /// `AnalyticsConfiguration`.
-    #[serde(
-        rename = "AnalyticsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub analytics_configuration: Option<AnalyticsConfiguration>,
 }
 
 /// The `GetBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketCorsOutput` structure. Every member is optional here; build one with
 /// `GetBucketCorsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct GetBucketCorsOutput {
     /// `CORSRules`.
-    #[serde(rename = "CORSRules", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CORSRules")]
     pub cors_rules: Option<Vec<CorsRule>>,
 }
 
 /// The `GetBucketCorsRequest` structure. Every member is optional here; build one with
 /// `GetBucketCorsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketCorsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketEncryptionOutput` structure. Every member is optional here; build one with
 /// `GetBucketEncryptionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketEncryptionOutput {
     /// `ServerSideEncryptionConfiguration`.
-    #[serde(
-        rename = "ServerSideEncryptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption_configuration: Option<ServerSideEncryptionConfiguration>,
 }
 
 /// The `GetBucketEncryptionRequest` structure. Every member is optional here; build one with
 /// `GetBucketEncryptionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketEncryptionRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketIntelligentTieringConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketIntelligentTieringConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketIntelligentTieringConfigurationOutput {
     /// `IntelligentTieringConfiguration`.
-    #[serde(
-        rename = "IntelligentTieringConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub intelligent_tiering_configuration: Option<IntelligentTieringConfiguration>,
 }
 
 /// The `GetBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketIntelligentTieringConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketInventoryConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketInventoryConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketInventoryConfigurationOutput {
     /// `InventoryConfiguration`.
-    #[serde(
-        rename = "InventoryConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub inventory_configuration: Option<InventoryConfiguration>,
 }
 
 /// The `GetBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketInventoryConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketLifecycleConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketLifecycleConfigurationOutput {
     /// `Rules`.
-    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<LifecycleRule>>,
     /// `TransitionDefaultMinimumObjectSize`.
-    #[serde(
-        rename = "TransitionDefaultMinimumObjectSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transition_default_minimum_object_size: Option<TransitionDefaultMinimumObjectSize>,
 }
 
 /// The `GetBucketLifecycleConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketLifecycleConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketLifecycleOutput` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketLifecycleOutput {
     /// `Rules`.
-    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<Rule>>,
 }
 
 /// The `GetBucketLifecycleRequest` structure. Every member is optional here; build one with
 /// `GetBucketLifecycleRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketLifecycleRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketLocationOutput` structure. Every member is optional here; build one with
 /// `GetBucketLocationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketLocationOutput {
     /// `LocationConstraint`.
-    #[serde(
-        rename = "LocationConstraint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub location_constraint: Option<BucketLocationConstraint>,
 }
 
 /// The `GetBucketLocationRequest` structure. Every member is optional here; build one with
 /// `GetBucketLocationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketLocationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketLoggingOutput` structure. Every member is optional here; build one with
 /// `GetBucketLoggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketLoggingOutput {
     /// `LoggingEnabled`.
-    #[serde(
-        rename = "LoggingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub logging_enabled: Option<LoggingEnabled>,
 }
 
 /// The `GetBucketLoggingRequest` structure. Every member is optional here; build one with
 /// `GetBucketLoggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketLoggingRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketMetadataConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketMetadataConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketMetadataConfigurationOutput {
     /// `GetBucketMetadataConfigurationResult`.
-    #[serde(
-        rename = "GetBucketMetadataConfigurationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub get_bucket_metadata_configuration_result: Option<GetBucketMetadataConfigurationResult>,
 }
 
 /// The `GetBucketMetadataConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketMetadataConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketMetadataConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketMetadataConfigurationResult` structure. Every member is optional here; build one with
 /// `GetBucketMetadataConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketMetadataConfigurationResult {
     /// `MetadataConfigurationResult` (required).
-    #[serde(
-        rename = "MetadataConfigurationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub metadata_configuration_result: Option<MetadataConfigurationResult>,
 }
 
 /// The `GetBucketMetadataTableConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketMetadataTableConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketMetadataTableConfigurationOutput {
     /// `GetBucketMetadataTableConfigurationResult`.
-    #[serde(
-        rename = "GetBucketMetadataTableConfigurationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub get_bucket_metadata_table_configuration_result:
         Option<GetBucketMetadataTableConfigurationResult>,
 }
@@ -4250,737 +2959,455 @@ pub struct GetBucketMetadataTableConfigurationOutput {
 /// The `GetBucketMetadataTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketMetadataTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketMetadataTableConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketMetadataTableConfigurationResult` structure. Every member is optional here; build one with
 /// `GetBucketMetadataTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketMetadataTableConfigurationResult {
     /// `MetadataTableConfigurationResult` (required).
-    #[serde(
-        rename = "MetadataTableConfigurationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub metadata_table_configuration_result: Option<MetadataTableConfigurationResult>,
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `Error`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDetails>,
 }
 
 /// The `GetBucketMetricsConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetBucketMetricsConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketMetricsConfigurationOutput {
     /// `MetricsConfiguration`.
-    #[serde(
-        rename = "MetricsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub metrics_configuration: Option<MetricsConfiguration>,
 }
 
 /// The `GetBucketMetricsConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketMetricsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketNotificationConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetBucketNotificationConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketNotificationConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketOwnershipControlsOutput` structure. Every member is optional here; build one with
 /// `GetBucketOwnershipControlsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketOwnershipControlsOutput {
     /// `OwnershipControls`.
-    #[serde(
-        rename = "OwnershipControls",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ownership_controls: Option<OwnershipControls>,
 }
 
 /// The `GetBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
 /// `GetBucketOwnershipControlsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketOwnershipControlsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketPolicyOutput` structure. Every member is optional here; build one with
 /// `GetBucketPolicyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketPolicyOutput {
     /// `Policy`.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
 
 /// The `GetBucketPolicyRequest` structure. Every member is optional here; build one with
 /// `GetBucketPolicyRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketPolicyRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketPolicyStatusOutput` structure. Every member is optional here; build one with
 /// `GetBucketPolicyStatusOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketPolicyStatusOutput {
     /// `PolicyStatus`.
-    #[serde(
-        rename = "PolicyStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub policy_status: Option<PolicyStatus>,
 }
 
 /// The `GetBucketPolicyStatusRequest` structure. Every member is optional here; build one with
 /// `GetBucketPolicyStatusRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketPolicyStatusRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketReplicationOutput` structure. Every member is optional here; build one with
 /// `GetBucketReplicationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketReplicationOutput {
     /// `ReplicationConfiguration`.
-    #[serde(
-        rename = "ReplicationConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_configuration: Option<ReplicationConfiguration>,
 }
 
 /// The `GetBucketReplicationRequest` structure. Every member is optional here; build one with
 /// `GetBucketReplicationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketReplicationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketRequestPaymentOutput` structure. Every member is optional here; build one with
 /// `GetBucketRequestPaymentOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketRequestPaymentOutput {
     /// `Payer`.
-    #[serde(rename = "Payer", default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<Payer>,
 }
 
 /// The `GetBucketRequestPaymentRequest` structure. Every member is optional here; build one with
 /// `GetBucketRequestPaymentRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketRequestPaymentRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketTaggingOutput` structure. Every member is optional here; build one with
 /// `GetBucketTaggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketTaggingOutput {
     /// `TagSet` (required).
-    #[serde(rename = "TagSet", default, skip_serializing_if = "Option::is_none")]
     pub tag_set: Option<Vec<Tag>>,
 }
 
 /// The `GetBucketTaggingRequest` structure. Every member is optional here; build one with
 /// `GetBucketTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketTaggingRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketVersioningOutput` structure. Every member is optional here; build one with
 /// `GetBucketVersioningOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketVersioningOutput {
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BucketVersioningStatus>,
     /// `MFADelete`.
-    #[serde(rename = "MFADelete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MFADelete")]
     pub mfa_delete: Option<MfaDeleteStatus>,
 }
 
 /// The `GetBucketVersioningRequest` structure. Every member is optional here; build one with
 /// `GetBucketVersioningRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketVersioningRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetBucketWebsiteOutput` structure. Every member is optional here; build one with
 /// `GetBucketWebsiteOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketWebsiteOutput {
     /// `RedirectAllRequestsTo`.
-    #[serde(
-        rename = "RedirectAllRequestsTo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
     /// `IndexDocument`.
-    #[serde(
-        rename = "IndexDocument",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub index_document: Option<IndexDocument>,
     /// `ErrorDocument`.
-    #[serde(
-        rename = "ErrorDocument",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub error_document: Option<ErrorDocument>,
     /// `RoutingRules`.
-    #[serde(
-        rename = "RoutingRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
 
 /// The `GetBucketWebsiteRequest` structure. Every member is optional here; build one with
 /// `GetBucketWebsiteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetBucketWebsiteRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetObjectAclOutput` structure. Every member is optional here; build one with
 /// `GetObjectAclOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectAclOutput {
     /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// `Grants`.
-    #[serde(rename = "Grants", default, skip_serializing_if = "Option::is_none")]
     pub grants: Option<Vec<Grant>>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `GetObjectAclRequest` structure. Every member is optional here; build one with
 /// `GetObjectAclRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectAclRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetObjectAnnotationOutput` structure. Every member is optional here; build one with
 /// `GetObjectAnnotationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectAnnotationOutput {
     /// `AnnotationPayload`.
     #[serde(skip)]
     pub annotation_payload: Option<rt::ByteStream>,
     /// `ObjectVersionId`.
-    #[serde(
-        rename = "ObjectVersionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object_version_id: Option<String>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
     /// `ContentLength`.
-    #[serde(
-        rename = "ContentLength",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_length: Option<i64>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
     /// `ReplicationStatus`.
-    #[serde(
-        rename = "ReplicationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_status: Option<ReplicationStatus>,
 }
 
 /// The `GetObjectAnnotationRequest` structure. Every member is optional here; build one with
 /// `GetObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectAnnotationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `AnnotationName` (required).
-    #[serde(
-        rename = "AnnotationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_name: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ChecksumMode`.
-    #[serde(
-        rename = "ChecksumMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_mode: Option<ChecksumMode>,
 }
 
 /// The `GetObjectAttributesOutput` structure. Every member is optional here; build one with
 /// `GetObjectAttributesOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectAttributesOutput {
     /// `DeleteMarker`.
-    #[serde(
-        rename = "DeleteMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_marker: Option<bool>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `Checksum`.
-    #[serde(rename = "Checksum", default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<Checksum>,
     /// `ObjectParts`.
-    #[serde(
-        rename = "ObjectParts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object_parts: Option<GetObjectAttributesParts>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_class: Option<StorageClass>,
     /// `ObjectSize`.
-    #[serde(
-        rename = "ObjectSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object_size: Option<i64>,
 }
 
 /// The `GetObjectAttributesParts` structure. Every member is optional here; build one with
 /// `GetObjectAttributesParts { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectAttributesParts {
     /// `TotalPartsCount`.
-    #[serde(
-        rename = "TotalPartsCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_parts_count: Option<i32>,
     /// `PartNumberMarker`.
-    #[serde(
-        rename = "PartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub part_number_marker: Option<i32>,
     /// `NextPartNumberMarker`.
-    #[serde(
-        rename = "NextPartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_part_number_marker: Option<i32>,
     /// `MaxParts`.
-    #[serde(rename = "MaxParts", default, skip_serializing_if = "Option::is_none")]
     pub max_parts: Option<i32>,
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `Parts`.
-    #[serde(rename = "Parts", default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<ObjectPart>>,
 }
 
 /// The `GetObjectAttributesRequest` structure. Every member is optional here; build one with
 /// `GetObjectAttributesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectAttributesRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `MaxParts`.
-    #[serde(rename = "MaxParts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_parts: Option<i32>,
     /// `PartNumberMarker`.
-    #[serde(
-        rename = "PartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_number_marker: Option<i32>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ObjectAttributes` (required).
-    #[serde(
-        rename = "ObjectAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_attributes: Option<Vec<ObjectAttributes>>,
 }
 
@@ -5008,352 +3435,160 @@ impl std::fmt::Debug for GetObjectAttributesRequest {
 /// The `GetObjectLegalHoldOutput` structure. Every member is optional here; build one with
 /// `GetObjectLegalHoldOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectLegalHoldOutput {
     /// `LegalHold`.
-    #[serde(rename = "LegalHold", default, skip_serializing_if = "Option::is_none")]
     pub legal_hold: Option<ObjectLockLegalHold>,
 }
 
 /// The `GetObjectLegalHoldRequest` structure. Every member is optional here; build one with
 /// `GetObjectLegalHoldRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectLegalHoldRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetObjectLockConfigurationOutput` structure. Every member is optional here; build one with
 /// `GetObjectLockConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectLockConfigurationOutput {
     /// `ObjectLockConfiguration`.
-    #[serde(
-        rename = "ObjectLockConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object_lock_configuration: Option<ObjectLockConfiguration>,
 }
 
 /// The `GetObjectLockConfigurationRequest` structure. Every member is optional here; build one with
 /// `GetObjectLockConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectLockConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetObjectOutput` structure. Every member is optional here; build one with
 /// `GetObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectOutput {
     /// `Body`.
     #[serde(skip)]
     pub body: Option<rt::ByteStream>,
     /// `DeleteMarker`.
-    #[serde(
-        rename = "DeleteMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_marker: Option<bool>,
     /// `AcceptRanges`.
-    #[serde(
-        rename = "AcceptRanges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_ranges: Option<String>,
     /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration: Option<String>,
     /// `Restore`.
-    #[serde(rename = "Restore", default, skip_serializing_if = "Option::is_none")]
     pub restore: Option<String>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
     /// `ContentLength`.
-    #[serde(
-        rename = "ContentLength",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_length: Option<i64>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
     /// `MissingMeta`.
-    #[serde(
-        rename = "MissingMeta",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub missing_meta: Option<i32>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `CacheControl`.
-    #[serde(
-        rename = "CacheControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cache_control: Option<String>,
     /// `ContentDisposition`.
-    #[serde(
-        rename = "ContentDisposition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_disposition: Option<String>,
     /// `ContentEncoding`.
-    #[serde(
-        rename = "ContentEncoding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_encoding: Option<String>,
     /// `ContentLanguage`.
-    #[serde(
-        rename = "ContentLanguage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_language: Option<String>,
     /// `ContentRange`.
-    #[serde(
-        rename = "ContentRange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_range: Option<String>,
     /// `ContentType`.
-    #[serde(
-        rename = "ContentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_type: Option<String>,
     /// `Expires`.
-    #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
     /// `WebsiteRedirectLocation`.
-    #[serde(
-        rename = "WebsiteRedirectLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub website_redirect_location: Option<String>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `Metadata`.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HashMap<String, String>>,
     /// `SSECustomerAlgorithm`.
-    #[serde(
-        rename = "SSECustomerAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerAlgorithm")]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId")]
     pub ssekms_key_id: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_key_enabled: Option<bool>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_class: Option<StorageClass>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
     /// `ReplicationStatus`.
-    #[serde(
-        rename = "ReplicationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub replication_status: Option<ReplicationStatus>,
     /// `PartsCount`.
-    #[serde(
-        rename = "PartsCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parts_count: Option<i32>,
     /// `TagCount`.
-    #[serde(rename = "TagCount", default, skip_serializing_if = "Option::is_none")]
     pub tag_count: Option<i32>,
     /// `ObjectLockMode`.
-    #[serde(
-        rename = "ObjectLockMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object_lock_mode: Option<ObjectLockMode>,
     /// `ObjectLockRetainUntilDate`.
-    #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
     pub object_lock_retain_until_date: Option<rt::Timestamp>,
     /// `ObjectLockLegalHoldStatus`.
-    #[serde(
-        rename = "ObjectLockLegalHoldStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
 }
 
@@ -5419,135 +3654,73 @@ impl std::fmt::Debug for GetObjectOutput {
 /// The `GetObjectRequest` structure. Every member is optional here; build one with
 /// `GetObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `IfMatch`.
-    #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
     /// `IfModifiedSince`.
-    #[serde(
-        rename = "IfModifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_modified_since: Option<rt::Timestamp>,
     /// `IfNoneMatch`.
-    #[serde(
-        rename = "IfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_none_match: Option<String>,
     /// `IfUnmodifiedSince`.
-    #[serde(
-        rename = "IfUnmodifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_unmodified_since: Option<rt::Timestamp>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Range`.
-    #[serde(rename = "Range", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
     /// `ResponseCacheControl`.
-    #[serde(
-        rename = "ResponseCacheControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_cache_control: Option<String>,
     /// `ResponseContentDisposition`.
-    #[serde(
-        rename = "ResponseContentDisposition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_disposition: Option<String>,
     /// `ResponseContentEncoding`.
-    #[serde(
-        rename = "ResponseContentEncoding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_encoding: Option<String>,
     /// `ResponseContentLanguage`.
-    #[serde(
-        rename = "ResponseContentLanguage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_language: Option<String>,
     /// `ResponseContentType`.
-    #[serde(
-        rename = "ResponseContentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_type: Option<String>,
     /// `ResponseExpires`.
-    #[serde(
-        rename = "ResponseExpires",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::http_date_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_expires: Option<rt::Timestamp>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `PartNumber`.
-    #[serde(
-        rename = "PartNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_number: Option<i32>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ChecksumMode`.
-    #[serde(
-        rename = "ChecksumMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_mode: Option<ChecksumMode>,
 }
 
@@ -5588,555 +3761,339 @@ impl std::fmt::Debug for GetObjectRequest {
 /// The `GetObjectRetentionOutput` structure. Every member is optional here; build one with
 /// `GetObjectRetentionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectRetentionOutput {
     /// `Retention`.
-    #[serde(rename = "Retention", default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<ObjectLockRetention>,
 }
 
 /// The `GetObjectRetentionRequest` structure. Every member is optional here; build one with
 /// `GetObjectRetentionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectRetentionRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetObjectTaggingOutput` structure. Every member is optional here; build one with
 /// `GetObjectTaggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectTaggingOutput {
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `TagSet` (required).
-    #[serde(rename = "TagSet", default, skip_serializing_if = "Option::is_none")]
     pub tag_set: Option<Vec<Tag>>,
 }
 
 /// The `GetObjectTaggingRequest` structure. Every member is optional here; build one with
 /// `GetObjectTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectTaggingRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
 }
 
 /// The `GetObjectTorrentOutput` structure. Every member is optional here; build one with
 /// `GetObjectTorrentOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectTorrentOutput {
     /// `Body`.
     #[serde(skip)]
     pub body: Option<rt::ByteStream>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `GetObjectTorrentRequest` structure. Every member is optional here; build one with
 /// `GetObjectTorrentRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetObjectTorrentRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GetPublicAccessBlockOutput` structure. Every member is optional here; build one with
 /// `GetPublicAccessBlockOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetPublicAccessBlockOutput {
     /// `PublicAccessBlockConfiguration`.
-    #[serde(
-        rename = "PublicAccessBlockConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
 }
 
 /// The `GetPublicAccessBlockRequest` structure. Every member is optional here; build one with
 /// `GetPublicAccessBlockRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetPublicAccessBlockRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `GlacierJobParameters` structure. Every member is optional here; build one with
 /// `GlacierJobParameters { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GlacierJobParameters {
     /// `Tier` (required).
-    #[serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
 }
 
 /// The `Grant` structure. Every member is optional here; build one with
 /// `Grant { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Grant {
     /// `Grantee`.
-    #[serde(rename = "Grantee", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grantee: Option<Grantee>,
     /// `Permission`.
-    #[serde(
-        rename = "Permission",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<Permission>,
 }
 
 /// The `Grantee` structure. Every member is optional here; build one with
 /// `Grantee { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Grantee {
     /// `DisplayName`.
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// `EmailAddress`.
-    #[serde(
-        rename = "EmailAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Type` (required).
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// `URI`.
-    #[serde(rename = "URI", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "URI", skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 }
 
 /// The `HeadBucketOutput` structure. Every member is optional here; build one with
 /// `HeadBucketOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct HeadBucketOutput {
     /// `BucketArn`.
-    #[serde(rename = "BucketArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_arn: Option<String>,
     /// `BucketLocationType`.
-    #[serde(
-        rename = "BucketLocationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_location_type: Option<LocationType>,
     /// `BucketLocationName`.
-    #[serde(
-        rename = "BucketLocationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_location_name: Option<String>,
     /// `BucketRegion`.
-    #[serde(
-        rename = "BucketRegion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_region: Option<String>,
     /// `AccessPointAlias`.
-    #[serde(
-        rename = "AccessPointAlias",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_point_alias: Option<bool>,
 }
 
 /// The `HeadBucketRequest` structure. Every member is optional here; build one with
 /// `HeadBucketRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct HeadBucketRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `HeadObjectOutput` structure. Every member is optional here; build one with
 /// `HeadObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct HeadObjectOutput {
     /// `DeleteMarker`.
-    #[serde(
-        rename = "DeleteMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_marker: Option<bool>,
     /// `AcceptRanges`.
-    #[serde(
-        rename = "AcceptRanges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_ranges: Option<String>,
     /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// `Restore`.
-    #[serde(rename = "Restore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore: Option<String>,
     /// `ArchiveStatus`.
-    #[serde(
-        rename = "ArchiveStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_status: Option<ArchiveStatus>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<rt::Timestamp>,
     /// `ContentLength`.
-    #[serde(
-        rename = "ContentLength",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_length: Option<i64>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME", skip_serializing_if = "Option::is_none")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1", skip_serializing_if = "Option::is_none")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256", skip_serializing_if = "Option::is_none")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512", skip_serializing_if = "Option::is_none")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5", skip_serializing_if = "Option::is_none")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash128: Option<String>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_type: Option<ChecksumType>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `MissingMeta`.
-    #[serde(
-        rename = "MissingMeta",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_meta: Option<i32>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `CacheControl`.
-    #[serde(
-        rename = "CacheControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<String>,
     /// `ContentDisposition`.
-    #[serde(
-        rename = "ContentDisposition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<String>,
     /// `ContentEncoding`.
-    #[serde(
-        rename = "ContentEncoding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<String>,
     /// `ContentLanguage`.
-    #[serde(
-        rename = "ContentLanguage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_language: Option<String>,
     /// `ContentType`.
-    #[serde(
-        rename = "ContentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// `ContentRange`.
-    #[serde(
-        rename = "ContentRange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_range: Option<String>,
     /// `Expires`.
-    #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
     /// `WebsiteRedirectLocation`.
-    #[serde(
-        rename = "WebsiteRedirectLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_redirect_location: Option<String>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `Metadata`.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub metadata: Option<HashMap<String, String>>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId", skip_serializing_if = "Option::is_none")]
     pub ssekms_key_id: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_key_enabled: Option<bool>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<StorageClass>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_charged: Option<RequestCharged>,
     /// `ReplicationStatus`.
-    #[serde(
-        rename = "ReplicationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_status: Option<ReplicationStatus>,
     /// `PartsCount`.
-    #[serde(
-        rename = "PartsCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parts_count: Option<i32>,
     /// `TagCount`.
-    #[serde(rename = "TagCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_count: Option<i32>,
     /// `ObjectLockMode`.
-    #[serde(
-        rename = "ObjectLockMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_mode: Option<ObjectLockMode>,
     /// `ObjectLockRetainUntilDate`.
-    #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_retain_until_date: Option<rt::Timestamp>,
     /// `ObjectLockLegalHoldStatus`.
-    #[serde(
-        rename = "ObjectLockLegalHoldStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
 }
 
@@ -6202,135 +4159,73 @@ impl std::fmt::Debug for HeadObjectOutput {
 /// The `HeadObjectRequest` structure. Every member is optional here; build one with
 /// `HeadObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct HeadObjectRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `IfMatch`.
-    #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
     /// `IfModifiedSince`.
-    #[serde(
-        rename = "IfModifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_modified_since: Option<rt::Timestamp>,
     /// `IfNoneMatch`.
-    #[serde(
-        rename = "IfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_none_match: Option<String>,
     /// `IfUnmodifiedSince`.
-    #[serde(
-        rename = "IfUnmodifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_unmodified_since: Option<rt::Timestamp>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Range`.
-    #[serde(rename = "Range", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
     /// `ResponseCacheControl`.
-    #[serde(
-        rename = "ResponseCacheControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_cache_control: Option<String>,
     /// `ResponseContentDisposition`.
-    #[serde(
-        rename = "ResponseContentDisposition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_disposition: Option<String>,
     /// `ResponseContentEncoding`.
-    #[serde(
-        rename = "ResponseContentEncoding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_encoding: Option<String>,
     /// `ResponseContentLanguage`.
-    #[serde(
-        rename = "ResponseContentLanguage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_language: Option<String>,
     /// `ResponseContentType`.
-    #[serde(
-        rename = "ResponseContentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_type: Option<String>,
     /// `ResponseExpires`.
-    #[serde(
-        rename = "ResponseExpires",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::http_date_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_expires: Option<rt::Timestamp>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `PartNumber`.
-    #[serde(
-        rename = "PartNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_number: Option<i32>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ChecksumMode`.
-    #[serde(
-        rename = "ChecksumMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_mode: Option<ChecksumMode>,
 }
 
@@ -6371,7 +4266,7 @@ impl std::fmt::Debug for HeadObjectRequest {
 /// The `IdempotencyParameterMismatch` error. Every member is optional here; build one with
 /// `IdempotencyParameterMismatch { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct IdempotencyParameterMismatch {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6381,50 +4276,41 @@ pub struct IdempotencyParameterMismatch {
 /// The `IndexDocument` structure. Every member is optional here; build one with
 /// `IndexDocument { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct IndexDocument {
     /// `Suffix` (required).
-    #[serde(rename = "Suffix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
 }
 
 /// The `Initiator` structure. Every member is optional here; build one with
 /// `Initiator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Initiator {
     /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ID")]
     pub id: Option<String>,
     /// `DisplayName`.
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub display_name: Option<String>,
 }
 
 /// The `InputSerialization` structure. Every member is optional here; build one with
 /// `InputSerialization { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InputSerialization {
     /// `CSV`.
-    #[serde(rename = "CSV", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CSV", skip_serializing_if = "Option::is_none")]
     pub csv: Option<CsvInput>,
     /// `CompressionType`.
-    #[serde(
-        rename = "CompressionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compression_type: Option<CompressionType>,
     /// `JSON`.
-    #[serde(rename = "JSON", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JSON", skip_serializing_if = "Option::is_none")]
     pub json: Option<JsonInput>,
     /// `Parquet`.
-    #[serde(rename = "Parquet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parquet: Option<ParquetInput>,
 }
 
@@ -6441,48 +4327,48 @@ session_runtime::string_enum! {
 /// The `IntelligentTieringAndOperator` structure. Every member is optional here; build one with
 /// `IntelligentTieringAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct IntelligentTieringAndOperator {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
 /// The `IntelligentTieringConfiguration` structure. Every member is optional here; build one with
 /// `IntelligentTieringConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct IntelligentTieringConfiguration {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<IntelligentTieringFilter>,
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<IntelligentTieringStatus>,
     /// `Tierings` (required).
-    #[serde(rename = "Tierings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tierings: Option<Vec<Tiering>>,
 }
 
 /// The `IntelligentTieringFilter` structure. Every member is optional here; build one with
 /// `IntelligentTieringFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct IntelligentTieringFilter {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tag`.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
     /// `And`.
-    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub and: Option<IntelligentTieringAndOperator>,
 }
 
@@ -6499,7 +4385,7 @@ session_runtime::string_enum! {
 /// The `InvalidAnnotationName` error. Every member is optional here; build one with
 /// `InvalidAnnotationName { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidAnnotationName {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6509,21 +4395,11 @@ pub struct InvalidAnnotationName {
 /// The `InvalidObjectState` error. Every member is optional here; build one with
 /// `InvalidObjectState { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InvalidObjectState {
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_class: Option<StorageClass>,
     /// `AccessTier`.
-    #[serde(
-        rename = "AccessTier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub access_tier: Option<IntelligentTieringAccessTier>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6533,7 +4409,7 @@ pub struct InvalidObjectState {
 /// The `InvalidPrefix` error. Every member is optional here; build one with
 /// `InvalidPrefix { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidPrefix {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6543,7 +4419,7 @@ pub struct InvalidPrefix {
 /// The `InvalidRequest` error. Every member is optional here; build one with
 /// `InvalidRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidRequest {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6553,7 +4429,7 @@ pub struct InvalidRequest {
 /// The `InvalidWriteOffset` error. Every member is optional here; build one with
 /// `InvalidWriteOffset { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidWriteOffset {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -6563,40 +4439,28 @@ pub struct InvalidWriteOffset {
 /// The `InventoryConfiguration` structure. Every member is optional here; build one with
 /// `InventoryConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InventoryConfiguration {
     /// `Destination` (required).
-    #[serde(
-        rename = "Destination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<InventoryDestination>,
     /// `IsEnabled` (required).
-    #[serde(rename = "IsEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<InventoryFilter>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `IncludedObjectVersions` (required).
-    #[serde(
-        rename = "IncludedObjectVersions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub included_object_versions: Option<InventoryIncludedObjectVersions>,
     /// `OptionalFields`.
-    #[serde(
-        rename = "OptionalFields",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_fields: Option<Vec<InventoryOptionalField>>,
     /// `Schedule` (required).
-    #[serde(rename = "Schedule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<InventorySchedule>,
 }
 
@@ -6613,37 +4477,33 @@ session_runtime::string_enum! {
 /// The `InventoryDestination` structure. Every member is optional here; build one with
 /// `InventoryDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InventoryDestination {
     /// `S3BucketDestination` (required).
-    #[serde(
-        rename = "S3BucketDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_bucket_destination: Option<InventoryS3BucketDestination>,
 }
 
 /// The `InventoryEncryption` structure. Every member is optional here; build one with
 /// `InventoryEncryption { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InventoryEncryption {
     /// `SSES3`.
-    #[serde(rename = "SSES3", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SSES3", skip_serializing_if = "Option::is_none")]
     pub sses3: Option<Sses3>,
     /// `SSEKMS`.
-    #[serde(rename = "SSEKMS", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SSEKMS", skip_serializing_if = "Option::is_none")]
     pub ssekms: Option<Ssekms>,
 }
 
 /// The `InventoryFilter` structure. Every member is optional here; build one with
 /// `InventoryFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InventoryFilter {
     /// `Prefix` (required).
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
 
@@ -6720,132 +4580,95 @@ session_runtime::string_enum! {
 /// The `InventoryS3BucketDestination` structure. Every member is optional here; build one with
 /// `InventoryS3BucketDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InventoryS3BucketDestination {
     /// `AccountId`.
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Format` (required).
-    #[serde(rename = "Format", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<InventoryFormat>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Encryption`.
-    #[serde(
-        rename = "Encryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<InventoryEncryption>,
 }
 
 /// The `InventorySchedule` structure. Every member is optional here; build one with
 /// `InventorySchedule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InventorySchedule {
     /// `Frequency` (required).
-    #[serde(rename = "Frequency", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<InventoryFrequency>,
 }
 
 /// The `InventoryTableConfiguration` structure. Every member is optional here; build one with
 /// `InventoryTableConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InventoryTableConfiguration {
     /// `ConfigurationState` (required).
-    #[serde(
-        rename = "ConfigurationState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_state: Option<InventoryConfigurationState>,
     /// `EncryptionConfiguration`.
-    #[serde(
-        rename = "EncryptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 
 /// The `InventoryTableConfigurationResult` structure. Every member is optional here; build one with
 /// `InventoryTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InventoryTableConfigurationResult {
     /// `ConfigurationState` (required).
-    #[serde(
-        rename = "ConfigurationState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub configuration_state: Option<InventoryConfigurationState>,
     /// `TableStatus`.
-    #[serde(
-        rename = "TableStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_status: Option<String>,
     /// `Error`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDetails>,
     /// `TableName`.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
 }
 
 /// The `InventoryTableConfigurationUpdates` structure. Every member is optional here; build one with
 /// `InventoryTableConfigurationUpdates { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct InventoryTableConfigurationUpdates {
     /// `ConfigurationState` (required).
-    #[serde(
-        rename = "ConfigurationState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_state: Option<InventoryConfigurationState>,
     /// `EncryptionConfiguration`.
-    #[serde(
-        rename = "EncryptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 
 /// The `JSONInput` structure. Every member is optional here; build one with
 /// `JsonInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct JsonInput {
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<JsonType>,
 }
 
 /// The `JSONOutput` structure. Every member is optional here; build one with
 /// `JsonOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct JsonOutput {
     /// `RecordDelimiter`.
-    #[serde(
-        rename = "RecordDelimiter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_delimiter: Option<String>,
 }
 
@@ -6862,1353 +4685,755 @@ session_runtime::string_enum! {
 /// The `JournalTableConfiguration` structure. Every member is optional here; build one with
 /// `JournalTableConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct JournalTableConfiguration {
     /// `RecordExpiration` (required).
-    #[serde(
-        rename = "RecordExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_expiration: Option<RecordExpiration>,
     /// `EncryptionConfiguration`.
-    #[serde(
-        rename = "EncryptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 
 /// The `JournalTableConfigurationResult` structure. Every member is optional here; build one with
 /// `JournalTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct JournalTableConfigurationResult {
     /// `TableStatus` (required).
-    #[serde(
-        rename = "TableStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_status: Option<String>,
     /// `Error`.
-    #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDetails>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `TableArn`.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `RecordExpiration` (required).
-    #[serde(
-        rename = "RecordExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub record_expiration: Option<RecordExpiration>,
 }
 
 /// The `JournalTableConfigurationUpdates` structure. Every member is optional here; build one with
 /// `JournalTableConfigurationUpdates { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct JournalTableConfigurationUpdates {
     /// `RecordExpiration` (required).
-    #[serde(
-        rename = "RecordExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_expiration: Option<RecordExpiration>,
 }
 
 /// The `LambdaFunctionConfiguration` structure. Every member is optional here; build one with
 /// `LambdaFunctionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LambdaFunctionConfiguration {
     /// `Id`.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `LambdaFunctionArn` (required).
-    #[serde(
-        rename = "LambdaFunctionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lambda_function_arn: Option<String>,
     /// `Events` (required).
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
     /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<NotificationConfigurationFilter>,
 }
 
 /// The `LifecycleConfiguration` structure. Every member is optional here; build one with
 /// `LifecycleConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LifecycleConfiguration {
     /// `Rules` (required).
-    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<Rule>>,
 }
 
 /// The `LifecycleExpiration` structure. Every member is optional here; build one with
 /// `LifecycleExpiration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LifecycleExpiration {
     /// `Date`.
-    #[serde(
-        rename = "Date",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<rt::Timestamp>,
     /// `Days`.
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
     /// `ExpiredObjectDeleteMarker`.
-    #[serde(
-        rename = "ExpiredObjectDeleteMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expired_object_delete_marker: Option<bool>,
 }
 
 /// The `LifecycleRule` structure. Every member is optional here; build one with
 /// `LifecycleRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LifecycleRule {
     /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<LifecycleExpiration>,
     /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Prefix`.
     #[deprecated]
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<LifecycleRuleFilter>,
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ExpirationStatus>,
     /// `Transitions`.
-    #[serde(
-        rename = "Transitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<Transition>>,
     /// `NoncurrentVersionTransitions`.
-    #[serde(
-        rename = "NoncurrentVersionTransitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noncurrent_version_transitions: Option<Vec<NoncurrentVersionTransition>>,
     /// `NoncurrentVersionExpiration`.
-    #[serde(
-        rename = "NoncurrentVersionExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
     /// `AbortIncompleteMultipartUpload`.
-    #[serde(
-        rename = "AbortIncompleteMultipartUpload",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 
 /// The `LifecycleRuleAndOperator` structure. Every member is optional here; build one with
 /// `LifecycleRuleAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LifecycleRuleAndOperator {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// `ObjectSizeGreaterThan`.
-    #[serde(
-        rename = "ObjectSizeGreaterThan",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_size_greater_than: Option<i64>,
     /// `ObjectSizeLessThan`.
-    #[serde(
-        rename = "ObjectSizeLessThan",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_size_less_than: Option<i64>,
 }
 
 /// The `LifecycleRuleFilter` structure. Every member is optional here; build one with
 /// `LifecycleRuleFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LifecycleRuleFilter {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tag`.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
     /// `ObjectSizeGreaterThan`.
-    #[serde(
-        rename = "ObjectSizeGreaterThan",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_size_greater_than: Option<i64>,
     /// `ObjectSizeLessThan`.
-    #[serde(
-        rename = "ObjectSizeLessThan",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_size_less_than: Option<i64>,
     /// `And`.
-    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub and: Option<LifecycleRuleAndOperator>,
 }
 
 /// The `ListBucketAnalyticsConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketAnalyticsConfigurationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketAnalyticsConfigurationsOutput {
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuation_token: Option<String>,
     /// `NextContinuationToken`.
-    #[serde(
-        rename = "NextContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_continuation_token: Option<String>,
     /// `AnalyticsConfigurationList`.
-    #[serde(
-        rename = "AnalyticsConfigurationList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub analytics_configuration_list: Option<Vec<AnalyticsConfiguration>>,
 }
 
 /// The `ListBucketAnalyticsConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketAnalyticsConfigurationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketAnalyticsConfigurationsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `ListBucketIntelligentTieringConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketIntelligentTieringConfigurationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuation_token: Option<String>,
     /// `NextContinuationToken`.
-    #[serde(
-        rename = "NextContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_continuation_token: Option<String>,
     /// `IntelligentTieringConfigurationList`.
-    #[serde(
-        rename = "IntelligentTieringConfigurationList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub intelligent_tiering_configuration_list: Option<Vec<IntelligentTieringConfiguration>>,
 }
 
 /// The `ListBucketIntelligentTieringConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketIntelligentTieringConfigurationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketIntelligentTieringConfigurationsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `ListBucketInventoryConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketInventoryConfigurationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketInventoryConfigurationsOutput {
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuation_token: Option<String>,
     /// `InventoryConfigurationList`.
-    #[serde(
-        rename = "InventoryConfigurationList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub inventory_configuration_list: Option<Vec<InventoryConfiguration>>,
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `NextContinuationToken`.
-    #[serde(
-        rename = "NextContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_continuation_token: Option<String>,
 }
 
 /// The `ListBucketInventoryConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketInventoryConfigurationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketInventoryConfigurationsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `ListBucketMetricsConfigurationsOutput` structure. Every member is optional here; build one with
 /// `ListBucketMetricsConfigurationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketMetricsConfigurationsOutput {
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuation_token: Option<String>,
     /// `NextContinuationToken`.
-    #[serde(
-        rename = "NextContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_continuation_token: Option<String>,
     /// `MetricsConfigurationList`.
-    #[serde(
-        rename = "MetricsConfigurationList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub metrics_configuration_list: Option<Vec<MetricsConfiguration>>,
 }
 
 /// The `ListBucketMetricsConfigurationsRequest` structure. Every member is optional here; build one with
 /// `ListBucketMetricsConfigurationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketMetricsConfigurationsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `ListBucketsOutput` structure. Every member is optional here; build one with
 /// `ListBucketsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketsOutput {
     /// `Buckets`.
-    #[serde(rename = "Buckets", default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<Bucket>>,
     /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuation_token: Option<String>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
 
 /// The `ListBucketsRequest` structure. Every member is optional here; build one with
 /// `ListBucketsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListBucketsRequest {
     /// `MaxBuckets`.
-    #[serde(
-        rename = "MaxBuckets",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_buckets: Option<i32>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `BucketRegion`.
-    #[serde(
-        rename = "BucketRegion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_region: Option<String>,
 }
 
 /// The `ListDirectoryBucketsOutput` structure. Every member is optional here; build one with
 /// `ListDirectoryBucketsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListDirectoryBucketsOutput {
     /// `Buckets`.
-    #[serde(rename = "Buckets", default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<Bucket>>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuation_token: Option<String>,
 }
 
 /// The `ListDirectoryBucketsRequest` structure. Every member is optional here; build one with
 /// `ListDirectoryBucketsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListDirectoryBucketsRequest {
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// `MaxDirectoryBuckets`.
-    #[serde(
-        rename = "MaxDirectoryBuckets",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_directory_buckets: Option<i32>,
 }
 
 /// The `ListMultipartUploadsOutput` structure. Every member is optional here; build one with
 /// `ListMultipartUploadsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListMultipartUploadsOutput {
     /// `Bucket`.
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `KeyMarker`.
-    #[serde(rename = "KeyMarker", default, skip_serializing_if = "Option::is_none")]
     pub key_marker: Option<String>,
     /// `UploadIdMarker`.
-    #[serde(
-        rename = "UploadIdMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub upload_id_marker: Option<String>,
     /// `NextKeyMarker`.
-    #[serde(
-        rename = "NextKeyMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_key_marker: Option<String>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// `NextUploadIdMarker`.
-    #[serde(
-        rename = "NextUploadIdMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_upload_id_marker: Option<String>,
     /// `MaxUploads`.
-    #[serde(
-        rename = "MaxUploads",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_uploads: Option<i32>,
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `Uploads`.
-    #[serde(rename = "Uploads", default, skip_serializing_if = "Option::is_none")]
     pub uploads: Option<Vec<MultipartUpload>>,
     /// `CommonPrefixes`.
-    #[serde(
-        rename = "CommonPrefixes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub common_prefixes: Option<Vec<CommonPrefix>>,
     /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encoding_type: Option<EncodingType>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `ListMultipartUploadsRequest` structure. Every member is optional here; build one with
 /// `ListMultipartUploadsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListMultipartUploadsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding_type: Option<EncodingType>,
     /// `KeyMarker`.
-    #[serde(rename = "KeyMarker", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_marker: Option<String>,
     /// `MaxUploads`.
-    #[serde(
-        rename = "MaxUploads",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_uploads: Option<i32>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `UploadIdMarker`.
-    #[serde(
-        rename = "UploadIdMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id_marker: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
 }
 
 /// The `ListObjectAnnotationsOutput` structure. Every member is optional here; build one with
 /// `ListObjectAnnotationsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListObjectAnnotationsOutput {
     /// `Annotations`.
-    #[serde(
-        rename = "Annotations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub annotations: Option<Vec<AnnotationEntry>>,
     /// `Bucket`.
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `ObjectVersionId`.
-    #[serde(
-        rename = "ObjectVersionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object_version_id: Option<String>,
     /// `AnnotationPrefix`.
-    #[serde(
-        rename = "AnnotationPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub annotation_prefix: Option<String>,
     /// `MaxAnnotationResults`.
-    #[serde(
-        rename = "MaxAnnotationResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_annotation_results: Option<i32>,
     /// `AnnotationCount`.
-    #[serde(
-        rename = "AnnotationCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub annotation_count: Option<i32>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuation_token: Option<String>,
     /// `NextContinuationToken`.
-    #[serde(
-        rename = "NextContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_continuation_token: Option<String>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `ListObjectAnnotationsRequest` structure. Every member is optional here; build one with
 /// `ListObjectAnnotationsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListObjectAnnotationsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `MaxAnnotationResults`.
-    #[serde(
-        rename = "MaxAnnotationResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_annotation_results: Option<i32>,
     /// `AnnotationPrefix`.
-    #[serde(
-        rename = "AnnotationPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_prefix: Option<String>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `ListObjectVersionsOutput` structure. Every member is optional here; build one with
 /// `ListObjectVersionsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListObjectVersionsOutput {
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `KeyMarker`.
-    #[serde(rename = "KeyMarker", default, skip_serializing_if = "Option::is_none")]
     pub key_marker: Option<String>,
     /// `VersionIdMarker`.
-    #[serde(
-        rename = "VersionIdMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub version_id_marker: Option<String>,
     /// `NextKeyMarker`.
-    #[serde(
-        rename = "NextKeyMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_key_marker: Option<String>,
     /// `NextVersionIdMarker`.
-    #[serde(
-        rename = "NextVersionIdMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_version_id_marker: Option<String>,
     /// `Versions`.
-    #[serde(rename = "Versions", default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<ObjectVersion>>,
     /// `DeleteMarkers`.
-    #[serde(
-        rename = "DeleteMarkers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_markers: Option<Vec<DeleteMarkerEntry>>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
     pub max_keys: Option<i32>,
     /// `CommonPrefixes`.
-    #[serde(
-        rename = "CommonPrefixes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub common_prefixes: Option<Vec<CommonPrefix>>,
     /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encoding_type: Option<EncodingType>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `ListObjectVersionsRequest` structure. Every member is optional here; build one with
 /// `ListObjectVersionsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListObjectVersionsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding_type: Option<EncodingType>,
     /// `KeyMarker`.
-    #[serde(rename = "KeyMarker", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_marker: Option<String>,
     /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_keys: Option<i32>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `VersionIdMarker`.
-    #[serde(
-        rename = "VersionIdMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id_marker: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `OptionalObjectAttributes`.
-    #[serde(
-        rename = "OptionalObjectAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 
 /// The `ListObjectsOutput` structure. Every member is optional here; build one with
 /// `ListObjectsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListObjectsOutput {
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `Marker`.
-    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// `NextMarker`.
-    #[serde(
-        rename = "NextMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_marker: Option<String>,
     /// `Contents`.
-    #[serde(rename = "Contents", default, skip_serializing_if = "Option::is_none")]
     pub contents: Option<Vec<Object>>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
     pub max_keys: Option<i32>,
     /// `CommonPrefixes`.
-    #[serde(
-        rename = "CommonPrefixes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub common_prefixes: Option<Vec<CommonPrefix>>,
     /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encoding_type: Option<EncodingType>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `ListObjectsRequest` structure. Every member is optional here; build one with
 /// `ListObjectsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListObjectsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding_type: Option<EncodingType>,
     /// `Marker`.
-    #[serde(rename = "Marker", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_keys: Option<i32>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `OptionalObjectAttributes`.
-    #[serde(
-        rename = "OptionalObjectAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 
 /// The `ListObjectsV2Output` structure. Every member is optional here; build one with
 /// `ListObjectsV2Output { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListObjectsV2Output {
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `Contents`.
-    #[serde(rename = "Contents", default, skip_serializing_if = "Option::is_none")]
     pub contents: Option<Vec<Object>>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
     pub max_keys: Option<i32>,
     /// `CommonPrefixes`.
-    #[serde(
-        rename = "CommonPrefixes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub common_prefixes: Option<Vec<CommonPrefix>>,
     /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encoding_type: Option<EncodingType>,
     /// `KeyCount`.
-    #[serde(rename = "KeyCount", default, skip_serializing_if = "Option::is_none")]
     pub key_count: Option<i32>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continuation_token: Option<String>,
     /// `NextContinuationToken`.
-    #[serde(
-        rename = "NextContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_continuation_token: Option<String>,
     /// `StartAfter`.
-    #[serde(
-        rename = "StartAfter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_after: Option<String>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `ListObjectsV2Request` structure. Every member is optional here; build one with
 /// `ListObjectsV2Request { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListObjectsV2Request {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Delimiter`.
-    #[serde(rename = "Delimiter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     /// `EncodingType`.
-    #[serde(
-        rename = "EncodingType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding_type: Option<EncodingType>,
     /// `MaxKeys`.
-    #[serde(rename = "MaxKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_keys: Option<i32>,
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `ContinuationToken`.
-    #[serde(
-        rename = "ContinuationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub continuation_token: Option<String>,
     /// `FetchOwner`.
-    #[serde(
-        rename = "FetchOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fetch_owner: Option<bool>,
     /// `StartAfter`.
-    #[serde(
-        rename = "StartAfter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_after: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `OptionalObjectAttributes`.
-    #[serde(
-        rename = "OptionalObjectAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 
 /// The `ListPartsOutput` structure. Every member is optional here; build one with
 /// `ListPartsOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListPartsOutput {
     /// `AbortDate`.
-    #[serde(rename = "AbortDate", default, skip_serializing_if = "Option::is_none")]
     pub abort_date: Option<rt::Timestamp>,
     /// `AbortRuleId`.
-    #[serde(
-        rename = "AbortRuleId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub abort_rule_id: Option<String>,
     /// `Bucket`.
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `UploadId`.
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     /// `PartNumberMarker`.
-    #[serde(
-        rename = "PartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub part_number_marker: Option<i32>,
     /// `NextPartNumberMarker`.
-    #[serde(
-        rename = "NextPartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_part_number_marker: Option<i32>,
     /// `MaxParts`.
-    #[serde(rename = "MaxParts", default, skip_serializing_if = "Option::is_none")]
     pub max_parts: Option<i32>,
     /// `IsTruncated`.
-    #[serde(
-        rename = "IsTruncated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_truncated: Option<bool>,
     /// `Parts`.
-    #[serde(rename = "Parts", default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<Part>>,
     /// `Initiator`.
-    #[serde(rename = "Initiator", default, skip_serializing_if = "Option::is_none")]
     pub initiator: Option<Initiator>,
     /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_class: Option<StorageClass>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
 }
 
 /// The `ListPartsRequest` structure. Every member is optional here; build one with
 /// `ListPartsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListPartsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `MaxParts`.
-    #[serde(rename = "MaxParts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_parts: Option<i32>,
     /// `PartNumberMarker`.
-    #[serde(
-        rename = "PartNumberMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_number_marker: Option<i32>,
     /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
 }
 
@@ -8235,13 +5460,13 @@ impl std::fmt::Debug for ListPartsRequest {
 /// The `LocationInfo` structure. Every member is optional here; build one with
 /// `LocationInfo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LocationInfo {
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LocationType>,
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -8258,35 +5483,19 @@ session_runtime::string_enum! {
 /// The `LoggingEnabled` structure. Every member is optional here; build one with
 /// `LoggingEnabled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct LoggingEnabled {
     /// `TargetBucket` (required).
-    #[serde(
-        rename = "TargetBucket",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_bucket: Option<String>,
     /// `TargetGrants`.
-    #[serde(
-        rename = "TargetGrants",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_grants: Option<Vec<TargetGrant>>,
     /// `TargetPrefix` (required).
-    #[serde(
-        rename = "TargetPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_prefix: Option<String>,
     /// `TargetObjectKeyFormat`.
-    #[serde(
-        rename = "TargetObjectKeyFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_object_key_format: Option<TargetObjectKeyFormat>,
 }
 
@@ -8313,63 +5522,31 @@ session_runtime::string_enum! {
 /// The `MetadataConfiguration` structure. Every member is optional here; build one with
 /// `MetadataConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MetadataConfiguration {
     /// `JournalTableConfiguration` (required).
-    #[serde(
-        rename = "JournalTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub journal_table_configuration: Option<JournalTableConfiguration>,
     /// `InventoryTableConfiguration`.
-    #[serde(
-        rename = "InventoryTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_table_configuration: Option<InventoryTableConfiguration>,
     /// `AnnotationTableConfiguration`.
-    #[serde(
-        rename = "AnnotationTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_table_configuration: Option<AnnotationTableConfiguration>,
 }
 
 /// The `MetadataConfigurationResult` structure. Every member is optional here; build one with
 /// `MetadataConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MetadataConfigurationResult {
     /// `DestinationResult` (required).
-    #[serde(
-        rename = "DestinationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub destination_result: Option<DestinationResult>,
     /// `JournalTableConfigurationResult`.
-    #[serde(
-        rename = "JournalTableConfigurationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub journal_table_configuration_result: Option<JournalTableConfigurationResult>,
     /// `InventoryTableConfigurationResult`.
-    #[serde(
-        rename = "InventoryTableConfigurationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub inventory_table_configuration_result: Option<InventoryTableConfigurationResult>,
     /// `AnnotationTableConfigurationResult`.
-    #[serde(
-        rename = "AnnotationTableConfigurationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub annotation_table_configuration_result: Option<AnnotationTableConfigurationResult>,
 }
 
@@ -8386,131 +5563,106 @@ session_runtime::string_enum! {
 /// The `MetadataEntry` structure. Every member is optional here; build one with
 /// `MetadataEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MetadataEntry {
     /// `Name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Value`.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// The `MetadataTableConfiguration` structure. Every member is optional here; build one with
 /// `MetadataTableConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MetadataTableConfiguration {
     /// `S3TablesDestination` (required).
-    #[serde(
-        rename = "S3TablesDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3_tables_destination: Option<S3TablesDestination>,
 }
 
 /// The `MetadataTableConfigurationResult` structure. Every member is optional here; build one with
 /// `MetadataTableConfigurationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MetadataTableConfigurationResult {
     /// `S3TablesDestinationResult` (required).
-    #[serde(
-        rename = "S3TablesDestinationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub s3_tables_destination_result: Option<S3TablesDestinationResult>,
 }
 
 /// The `MetadataTableEncryptionConfiguration` structure. Every member is optional here; build one with
 /// `MetadataTableEncryptionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MetadataTableEncryptionConfiguration {
     /// `SseAlgorithm` (required).
-    #[serde(
-        rename = "SseAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sse_algorithm: Option<TableSseAlgorithm>,
     /// `KmsKeyArn`.
-    #[serde(rename = "KmsKeyArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key_arn: Option<String>,
 }
 
 /// The `Metrics` structure. Every member is optional here; build one with
 /// `Metrics { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Metrics {
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MetricsStatus>,
     /// `EventThreshold`.
-    #[serde(
-        rename = "EventThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_threshold: Option<ReplicationTimeValue>,
 }
 
 /// The `MetricsAndOperator` structure. Every member is optional here; build one with
 /// `MetricsAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MetricsAndOperator {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// `AccessPointArn`.
-    #[serde(
-        rename = "AccessPointArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_point_arn: Option<String>,
 }
 
 /// The `MetricsConfiguration` structure. Every member is optional here; build one with
 /// `MetricsConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MetricsConfiguration {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<MetricsFilter>,
 }
 
 /// The `MetricsFilter` structure. Every member is optional here; build one with
 /// `MetricsFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MetricsFilter {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tag`.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
     /// `AccessPointArn`.
-    #[serde(
-        rename = "AccessPointArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_point_arn: Option<String>,
     /// `And`.
-    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub and: Option<MetricsAndOperator>,
 }
 
@@ -8527,50 +5679,30 @@ session_runtime::string_enum! {
 /// The `MultipartUpload` structure. Every member is optional here; build one with
 /// `MultipartUpload { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MultipartUpload {
     /// `UploadId`.
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Initiated`.
-    #[serde(rename = "Initiated", default, skip_serializing_if = "Option::is_none")]
     pub initiated: Option<rt::Timestamp>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_class: Option<StorageClass>,
     /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// `Initiator`.
-    #[serde(rename = "Initiator", default, skip_serializing_if = "Option::is_none")]
     pub initiator: Option<Initiator>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
 }
 
 /// The `NoSuchAnnotation` error. Every member is optional here; build one with
 /// `NoSuchAnnotation { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct NoSuchAnnotation {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8580,7 +5712,7 @@ pub struct NoSuchAnnotation {
 /// The `NoSuchBucket` error. Every member is optional here; build one with
 /// `NoSuchBucket { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct NoSuchBucket {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8590,7 +5722,7 @@ pub struct NoSuchBucket {
 /// The `NoSuchKey` error. Every member is optional here; build one with
 /// `NoSuchKey { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct NoSuchKey {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8600,7 +5732,7 @@ pub struct NoSuchKey {
 /// The `NoSuchUpload` error. Every member is optional here; build one with
 /// `NoSuchUpload { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct NoSuchUpload {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8610,183 +5742,106 @@ pub struct NoSuchUpload {
 /// The `NoncurrentVersionExpiration` structure. Every member is optional here; build one with
 /// `NoncurrentVersionExpiration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct NoncurrentVersionExpiration {
     /// `NoncurrentDays`.
-    #[serde(
-        rename = "NoncurrentDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noncurrent_days: Option<i32>,
     /// `NewerNoncurrentVersions`.
-    #[serde(
-        rename = "NewerNoncurrentVersions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub newer_noncurrent_versions: Option<i32>,
 }
 
 /// The `NoncurrentVersionTransition` structure. Every member is optional here; build one with
 /// `NoncurrentVersionTransition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct NoncurrentVersionTransition {
     /// `NoncurrentDays`.
-    #[serde(
-        rename = "NoncurrentDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noncurrent_days: Option<i32>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<TransitionStorageClass>,
     /// `NewerNoncurrentVersions`.
-    #[serde(
-        rename = "NewerNoncurrentVersions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub newer_noncurrent_versions: Option<i32>,
 }
 
 /// The `NotificationConfiguration` structure. Every member is optional here; build one with
 /// `NotificationConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct NotificationConfiguration {
     /// `TopicConfigurations`.
-    #[serde(
-        rename = "TopicConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_configurations: Option<Vec<TopicConfiguration>>,
     /// `QueueConfigurations`.
-    #[serde(
-        rename = "QueueConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_configurations: Option<Vec<QueueConfiguration>>,
     /// `LambdaFunctionConfigurations`.
-    #[serde(
-        rename = "LambdaFunctionConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lambda_function_configurations: Option<Vec<LambdaFunctionConfiguration>>,
     /// `EventBridgeConfiguration`.
-    #[serde(
-        rename = "EventBridgeConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_bridge_configuration: Option<EventBridgeConfiguration>,
 }
 
 /// The `NotificationConfigurationDeprecated` structure. Every member is optional here; build one with
 /// `NotificationConfigurationDeprecated { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct NotificationConfigurationDeprecated {
     /// `TopicConfiguration`.
-    #[serde(
-        rename = "TopicConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_configuration: Option<TopicConfigurationDeprecated>,
     /// `QueueConfiguration`.
-    #[serde(
-        rename = "QueueConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_configuration: Option<QueueConfigurationDeprecated>,
     /// `CloudFunctionConfiguration`.
-    #[serde(
-        rename = "CloudFunctionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_function_configuration: Option<CloudFunctionConfiguration>,
 }
 
 /// The `NotificationConfigurationFilter` structure. Every member is optional here; build one with
 /// `NotificationConfigurationFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct NotificationConfigurationFilter {
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<S3KeyFilter>,
 }
 
 /// The `Object` structure. Every member is optional here; build one with
 /// `Object { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Object {
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_algorithm: Option<Vec<ChecksumAlgorithm>>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
     /// `Size`.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_class: Option<ObjectStorageClass>,
     /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// `RestoreStatus`.
-    #[serde(
-        rename = "RestoreStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restore_status: Option<RestoreStatus>,
 }
 
 /// The `ObjectAlreadyInActiveTierError` error. Every member is optional here; build one with
 /// `ObjectAlreadyInActiveTierError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ObjectAlreadyInActiveTierError {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8836,52 +5891,43 @@ pub enum ObjectEncryption {
     /// `SSEKMS`.
     #[serde(rename = "SSEKMS")]
     Ssekms(SsekmsEncryption),
-    /// A member this version does not know (as sent).
-    #[serde(untagged)]
-    Unknown(rt::Document),
+    /// A member this version does not know (received only).
+    #[serde(other)]
+    Unknown,
 }
 
 /// The `ObjectIdentifier` structure. Every member is optional here; build one with
 /// `ObjectIdentifier { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ObjectIdentifier {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `LastModifiedTime`.
-    #[serde(
-        rename = "LastModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::http_date_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<rt::Timestamp>,
     /// `Size`.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
 /// The `ObjectLockConfiguration` structure. Every member is optional here; build one with
 /// `ObjectLockConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ObjectLockConfiguration {
     /// `ObjectLockEnabled`.
-    #[serde(
-        rename = "ObjectLockEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_enabled: Option<ObjectLockEnabled>,
     /// `Rule`.
-    #[serde(rename = "Rule", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<ObjectLockRule>,
 }
 
@@ -8896,10 +5942,10 @@ session_runtime::string_enum! {
 /// The `ObjectLockLegalHold` structure. Every member is optional here; build one with
 /// `ObjectLockLegalHold { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ObjectLockLegalHold {
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ObjectLockLegalHoldStatus>,
 }
 
@@ -8926,18 +5972,13 @@ session_runtime::string_enum! {
 /// The `ObjectLockRetention` structure. Every member is optional here; build one with
 /// `ObjectLockRetention { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ObjectLockRetention {
     /// `Mode`.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<ObjectLockRetentionMode>,
     /// `RetainUntilDate`.
-    #[serde(
-        rename = "RetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retain_until_date: Option<rt::Timestamp>,
 }
 
@@ -8954,21 +5995,17 @@ session_runtime::string_enum! {
 /// The `ObjectLockRule` structure. Every member is optional here; build one with
 /// `ObjectLockRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ObjectLockRule {
     /// `DefaultRetention`.
-    #[serde(
-        rename = "DefaultRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_retention: Option<DefaultRetention>,
 }
 
 /// The `ObjectNotInActiveTierError` error. Every member is optional here; build one with
 /// `ObjectNotInActiveTierError { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ObjectNotInActiveTierError {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -8990,87 +6027,41 @@ session_runtime::string_enum! {
 /// The `ObjectPart` structure. Every member is optional here; build one with
 /// `ObjectPart { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ObjectPart {
     /// `PartNumber`.
-    #[serde(
-        rename = "PartNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub part_number: Option<i32>,
     /// `Size`.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
 }
 
@@ -9113,60 +6104,29 @@ session_runtime::string_enum! {
 /// The `ObjectVersion` structure. Every member is optional here; build one with
 /// `ObjectVersion { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ObjectVersion {
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_algorithm: Option<Vec<ChecksumAlgorithm>>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
     /// `Size`.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub storage_class: Option<ObjectVersionStorageClass>,
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `IsLatest`.
-    #[serde(rename = "IsLatest", default, skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
     /// `Owner`.
-    #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// `RestoreStatus`.
-    #[serde(
-        rename = "RestoreStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restore_status: Option<RestoreStatus>,
 }
 
@@ -9189,40 +6149,36 @@ session_runtime::string_enum! {
 /// The `OutputLocation` structure. Every member is optional here; build one with
 /// `OutputLocation { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct OutputLocation {
     /// `S3`.
-    #[serde(rename = "S3", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3Location>,
 }
 
 /// The `OutputSerialization` structure. Every member is optional here; build one with
 /// `OutputSerialization { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct OutputSerialization {
     /// `CSV`.
-    #[serde(rename = "CSV", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CSV", skip_serializing_if = "Option::is_none")]
     pub csv: Option<CsvOutput>,
     /// `JSON`.
-    #[serde(rename = "JSON", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "JSON", skip_serializing_if = "Option::is_none")]
     pub json: Option<JsonOutput>,
 }
 
 /// The `Owner` structure. Every member is optional here; build one with
 /// `Owner { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Owner {
     /// `DisplayName`.
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
@@ -9237,127 +6193,71 @@ session_runtime::string_enum! {
 /// The `OwnershipControls` structure. Every member is optional here; build one with
 /// `OwnershipControls { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct OwnershipControls {
     /// `Rules` (required).
-    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<OwnershipControlsRule>>,
 }
 
 /// The `OwnershipControlsRule` structure. Every member is optional here; build one with
 /// `OwnershipControlsRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct OwnershipControlsRule {
     /// `ObjectOwnership` (required).
-    #[serde(
-        rename = "ObjectOwnership",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_ownership: Option<ObjectOwnership>,
 }
 
 /// The `ParquetInput` structure. Every member is optional here; build one with
 /// `ParquetInput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ParquetInput {}
 
 /// The `Part` structure. Every member is optional here; build one with
 /// `Part { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Part {
     /// `PartNumber`.
-    #[serde(
-        rename = "PartNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub part_number: Option<i32>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified: Option<rt::Timestamp>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `Size`.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
 }
 
@@ -9374,14 +6274,10 @@ session_runtime::string_enum! {
 /// The `PartitionedPrefix` structure. Every member is optional here; build one with
 /// `PartitionedPrefix { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PartitionedPrefix {
     /// `PartitionDateSource`.
-    #[serde(
-        rename = "PartitionDateSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_date_source: Option<PartitionDateSource>,
 }
 
@@ -9414,48 +6310,31 @@ session_runtime::string_enum! {
 /// The `PolicyStatus` structure. Every member is optional here; build one with
 /// `PolicyStatus { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PolicyStatus {
     /// `IsPublic`.
-    #[serde(rename = "IsPublic", default, skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
 }
 
 /// The `Progress` structure. Every member is optional here; build one with
 /// `Progress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Progress {
     /// `BytesScanned`.
-    #[serde(
-        rename = "BytesScanned",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bytes_scanned: Option<i64>,
     /// `BytesProcessed`.
-    #[serde(
-        rename = "BytesProcessed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bytes_processed: Option<i64>,
     /// `BytesReturned`.
-    #[serde(
-        rename = "BytesReturned",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bytes_returned: Option<i64>,
 }
 
 /// The `ProgressEvent` structure. Every member is optional here; build one with
 /// `ProgressEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ProgressEvent {
     /// `Details`.
-    #[serde(rename = "Details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Progress>,
 }
 
@@ -9472,1448 +6351,817 @@ session_runtime::string_enum! {
 /// The `PublicAccessBlockConfiguration` structure. Every member is optional here; build one with
 /// `PublicAccessBlockConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PublicAccessBlockConfiguration {
     /// `BlockPublicAcls`.
-    #[serde(
-        rename = "BlockPublicAcls",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_public_acls: Option<bool>,
     /// `IgnorePublicAcls`.
-    #[serde(
-        rename = "IgnorePublicAcls",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_public_acls: Option<bool>,
     /// `BlockPublicPolicy`.
-    #[serde(
-        rename = "BlockPublicPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_public_policy: Option<bool>,
     /// `RestrictPublicBuckets`.
-    #[serde(
-        rename = "RestrictPublicBuckets",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrict_public_buckets: Option<bool>,
 }
 
 /// The `PutBucketAbacRequest` structure. Every member is optional here; build one with
 /// `PutBucketAbacRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketAbacRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `AbacStatus` (required).
-    #[serde(
-        rename = "AbacStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub abac_status: Option<AbacStatus>,
 }
 
 /// The `PutBucketAccelerateConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketAccelerateConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketAccelerateConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `AccelerateConfiguration` (required).
-    #[serde(
-        rename = "AccelerateConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accelerate_configuration: Option<AccelerateConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 
 /// The `PutBucketAclRequest` structure. Every member is optional here; build one with
 /// `PutBucketAclRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketAclRequest {
     /// `ACL`.
-    #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ACL", skip_serializing_if = "Option::is_none")]
     pub acl: Option<BucketCannedAcl>,
     /// `AccessControlPolicy`.
-    #[serde(
-        rename = "AccessControlPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_control_policy: Option<AccessControlPolicy>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `GrantFullControl`.
-    #[serde(
-        rename = "GrantFullControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_full_control: Option<String>,
     /// `GrantRead`.
-    #[serde(rename = "GrantRead", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_read: Option<String>,
     /// `GrantReadACP`.
-    #[serde(
-        rename = "GrantReadACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantReadACP", skip_serializing_if = "Option::is_none")]
     pub grant_read_acp: Option<String>,
     /// `GrantWrite`.
-    #[serde(
-        rename = "GrantWrite",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_write: Option<String>,
     /// `GrantWriteACP`.
-    #[serde(
-        rename = "GrantWriteACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantWriteACP", skip_serializing_if = "Option::is_none")]
     pub grant_write_acp: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketAnalyticsConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketAnalyticsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketAnalyticsConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `AnalyticsConfiguration` (required).
-    #[serde(
-        rename = "AnalyticsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub analytics_configuration: Option<AnalyticsConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketCorsRequest` structure. Every member is optional here; build one with
 /// `PutBucketCorsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketCorsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `CORSConfiguration` (required).
-    #[serde(
-        rename = "CORSConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CORSConfiguration", skip_serializing_if = "Option::is_none")]
     pub cors_configuration: Option<CorsConfiguration>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketEncryptionRequest` structure. Every member is optional here; build one with
 /// `PutBucketEncryptionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketEncryptionRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ServerSideEncryptionConfiguration` (required).
-    #[serde(
-        rename = "ServerSideEncryptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_side_encryption_configuration: Option<ServerSideEncryptionConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketIntelligentTieringConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketIntelligentTieringConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketIntelligentTieringConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `IntelligentTieringConfiguration` (required).
-    #[serde(
-        rename = "IntelligentTieringConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intelligent_tiering_configuration: Option<IntelligentTieringConfiguration>,
 }
 
 /// The `PutBucketInventoryConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketInventoryConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketInventoryConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `InventoryConfiguration` (required).
-    #[serde(
-        rename = "InventoryConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_configuration: Option<InventoryConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketLifecycleConfigurationOutput` structure. Every member is optional here; build one with
 /// `PutBucketLifecycleConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketLifecycleConfigurationOutput {
     /// `TransitionDefaultMinimumObjectSize`.
-    #[serde(
-        rename = "TransitionDefaultMinimumObjectSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transition_default_minimum_object_size: Option<TransitionDefaultMinimumObjectSize>,
 }
 
 /// The `PutBucketLifecycleConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketLifecycleConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketLifecycleConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `LifecycleConfiguration`.
-    #[serde(
-        rename = "LifecycleConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle_configuration: Option<BucketLifecycleConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `TransitionDefaultMinimumObjectSize`.
-    #[serde(
-        rename = "TransitionDefaultMinimumObjectSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_default_minimum_object_size: Option<TransitionDefaultMinimumObjectSize>,
 }
 
 /// The `PutBucketLifecycleRequest` structure. Every member is optional here; build one with
 /// `PutBucketLifecycleRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketLifecycleRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `LifecycleConfiguration`.
-    #[serde(
-        rename = "LifecycleConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle_configuration: Option<LifecycleConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketLoggingRequest` structure. Every member is optional here; build one with
 /// `PutBucketLoggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketLoggingRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `BucketLoggingStatus` (required).
-    #[serde(
-        rename = "BucketLoggingStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_logging_status: Option<BucketLoggingStatus>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketMetricsConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketMetricsConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketMetricsConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `MetricsConfiguration` (required).
-    #[serde(
-        rename = "MetricsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_configuration: Option<MetricsConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketNotificationConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutBucketNotificationConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketNotificationConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `NotificationConfiguration` (required).
-    #[serde(
-        rename = "NotificationConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_configuration: Option<NotificationConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `SkipDestinationValidation`.
-    #[serde(
-        rename = "SkipDestinationValidation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_destination_validation: Option<bool>,
 }
 
 /// The `PutBucketNotificationRequest` structure. Every member is optional here; build one with
 /// `PutBucketNotificationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketNotificationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `NotificationConfiguration` (required).
-    #[serde(
-        rename = "NotificationConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_configuration: Option<NotificationConfigurationDeprecated>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketOwnershipControlsRequest` structure. Every member is optional here; build one with
 /// `PutBucketOwnershipControlsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketOwnershipControlsRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `OwnershipControls` (required).
-    #[serde(
-        rename = "OwnershipControls",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ownership_controls: Option<OwnershipControls>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 
 /// The `PutBucketPolicyRequest` structure. Every member is optional here; build one with
 /// `PutBucketPolicyRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketPolicyRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ConfirmRemoveSelfBucketAccess`.
-    #[serde(
-        rename = "ConfirmRemoveSelfBucketAccess",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_remove_self_bucket_access: Option<bool>,
     /// `Policy` (required).
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketReplicationRequest` structure. Every member is optional here; build one with
 /// `PutBucketReplicationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketReplicationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ReplicationConfiguration` (required).
-    #[serde(
-        rename = "ReplicationConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_configuration: Option<ReplicationConfiguration>,
     /// `Token`.
-    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketRequestPaymentRequest` structure. Every member is optional here; build one with
 /// `PutBucketRequestPaymentRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketRequestPaymentRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `RequestPaymentConfiguration` (required).
-    #[serde(
-        rename = "RequestPaymentConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payment_configuration: Option<RequestPaymentConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketTaggingRequest` structure. Every member is optional here; build one with
 /// `PutBucketTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketTaggingRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `Tagging` (required).
-    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagging: Option<Tagging>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketVersioningRequest` structure. Every member is optional here; build one with
 /// `PutBucketVersioningRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketVersioningRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `MFA`.
-    #[serde(rename = "MFA", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MFA", skip_serializing_if = "Option::is_none")]
     pub mfa: Option<String>,
     /// `VersioningConfiguration` (required).
-    #[serde(
-        rename = "VersioningConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub versioning_configuration: Option<VersioningConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutBucketWebsiteRequest` structure. Every member is optional here; build one with
 /// `PutBucketWebsiteRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutBucketWebsiteRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `WebsiteConfiguration` (required).
-    #[serde(
-        rename = "WebsiteConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_configuration: Option<WebsiteConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectAclOutput` structure. Every member is optional here; build one with
 /// `PutObjectAclOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectAclOutput {
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `PutObjectAclRequest` structure. Every member is optional here; build one with
 /// `PutObjectAclRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectAclRequest {
     /// `ACL`.
-    #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ACL", skip_serializing_if = "Option::is_none")]
     pub acl: Option<ObjectCannedAcl>,
     /// `AccessControlPolicy`.
-    #[serde(
-        rename = "AccessControlPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_control_policy: Option<AccessControlPolicy>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `GrantFullControl`.
-    #[serde(
-        rename = "GrantFullControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_full_control: Option<String>,
     /// `GrantRead`.
-    #[serde(rename = "GrantRead", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_read: Option<String>,
     /// `GrantReadACP`.
-    #[serde(
-        rename = "GrantReadACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantReadACP", skip_serializing_if = "Option::is_none")]
     pub grant_read_acp: Option<String>,
     /// `GrantWrite`.
-    #[serde(
-        rename = "GrantWrite",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_write: Option<String>,
     /// `GrantWriteACP`.
-    #[serde(
-        rename = "GrantWriteACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantWriteACP", skip_serializing_if = "Option::is_none")]
     pub grant_write_acp: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectAnnotationOutput` structure. Every member is optional here; build one with
 /// `PutObjectAnnotationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectAnnotationOutput {
     /// `Key`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `AnnotationName`.
-    #[serde(
-        rename = "AnnotationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub annotation_name: Option<String>,
     /// `ObjectVersionId`.
-    #[serde(
-        rename = "ObjectVersionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub object_version_id: Option<String>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `PutObjectAnnotationRequest` structure. Every member is optional here; build one with
 /// `PutObjectAnnotationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectAnnotationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `AnnotationName` (required).
-    #[serde(
-        rename = "AnnotationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_name: Option<String>,
     /// `AnnotationPayload` (required).
     #[serde(skip)]
     pub annotation_payload: Option<rt::ByteStream>,
     /// `ObjectIfMatch`.
-    #[serde(
-        rename = "ObjectIfMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_if_match: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME", skip_serializing_if = "Option::is_none")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1", skip_serializing_if = "Option::is_none")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256", skip_serializing_if = "Option::is_none")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512", skip_serializing_if = "Option::is_none")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5", skip_serializing_if = "Option::is_none")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash128: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectLegalHoldOutput` structure. Every member is optional here; build one with
 /// `PutObjectLegalHoldOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectLegalHoldOutput {
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `PutObjectLegalHoldRequest` structure. Every member is optional here; build one with
 /// `PutObjectLegalHoldRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectLegalHoldRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `LegalHold`.
-    #[serde(rename = "LegalHold", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_hold: Option<ObjectLockLegalHold>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectLockConfigurationOutput` structure. Every member is optional here; build one with
 /// `PutObjectLockConfigurationOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectLockConfigurationOutput {
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `PutObjectLockConfigurationRequest` structure. Every member is optional here; build one with
 /// `PutObjectLockConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectLockConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ObjectLockConfiguration`.
-    #[serde(
-        rename = "ObjectLockConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_configuration: Option<ObjectLockConfiguration>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `Token`.
-    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectOutput` structure. Every member is optional here; build one with
 /// `PutObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectOutput {
     /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration: Option<String>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
     /// `ChecksumType`.
-    #[serde(
-        rename = "ChecksumType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub checksum_type: Option<ChecksumType>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `SSECustomerAlgorithm`.
-    #[serde(
-        rename = "SSECustomerAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerAlgorithm")]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId")]
     pub ssekms_key_id: Option<String>,
     /// `SSEKMSEncryptionContext`.
-    #[serde(
-        rename = "SSEKMSEncryptionContext",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSEncryptionContext")]
     pub ssekms_encryption_context: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_key_enabled: Option<bool>,
     /// `Size`.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
@@ -10958,294 +7206,154 @@ impl std::fmt::Debug for PutObjectOutput {
 /// The `PutObjectRequest` structure. Every member is optional here; build one with
 /// `PutObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectRequest {
     /// `ACL`.
-    #[serde(rename = "ACL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ACL", skip_serializing_if = "Option::is_none")]
     pub acl: Option<ObjectCannedAcl>,
     /// `Body`.
     #[serde(skip)]
     pub body: Option<rt::ByteStream>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `CacheControl`.
-    #[serde(
-        rename = "CacheControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<String>,
     /// `ContentDisposition`.
-    #[serde(
-        rename = "ContentDisposition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<String>,
     /// `ContentEncoding`.
-    #[serde(
-        rename = "ContentEncoding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<String>,
     /// `ContentLanguage`.
-    #[serde(
-        rename = "ContentLanguage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_language: Option<String>,
     /// `ContentLength`.
-    #[serde(
-        rename = "ContentLength",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_length: Option<i64>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ContentType`.
-    #[serde(
-        rename = "ContentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME", skip_serializing_if = "Option::is_none")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1", skip_serializing_if = "Option::is_none")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256", skip_serializing_if = "Option::is_none")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512", skip_serializing_if = "Option::is_none")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5", skip_serializing_if = "Option::is_none")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash128: Option<String>,
     /// `Expires`.
-    #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
     /// `IfMatch`.
-    #[serde(rename = "IfMatch", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
     /// `IfNoneMatch`.
-    #[serde(
-        rename = "IfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub if_none_match: Option<String>,
     /// `GrantFullControl`.
-    #[serde(
-        rename = "GrantFullControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_full_control: Option<String>,
     /// `GrantRead`.
-    #[serde(rename = "GrantRead", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_read: Option<String>,
     /// `GrantReadACP`.
-    #[serde(
-        rename = "GrantReadACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantReadACP", skip_serializing_if = "Option::is_none")]
     pub grant_read_acp: Option<String>,
     /// `GrantWriteACP`.
-    #[serde(
-        rename = "GrantWriteACP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "GrantWriteACP", skip_serializing_if = "Option::is_none")]
     pub grant_write_acp: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `WriteOffsetBytes`.
-    #[serde(
-        rename = "WriteOffsetBytes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_offset_bytes: Option<i64>,
     /// `Metadata`.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub metadata: Option<HashMap<String, String>>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<StorageClass>,
     /// `WebsiteRedirectLocation`.
-    #[serde(
-        rename = "WebsiteRedirectLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_redirect_location: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId", skip_serializing_if = "Option::is_none")]
     pub ssekms_key_id: Option<String>,
     /// `SSEKMSEncryptionContext`.
     #[serde(
         rename = "SSEKMSEncryptionContext",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub ssekms_encryption_context: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_key_enabled: Option<bool>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `Tagging`.
-    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagging: Option<String>,
     /// `ObjectLockMode`.
-    #[serde(
-        rename = "ObjectLockMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_mode: Option<ObjectLockMode>,
     /// `ObjectLockRetainUntilDate`.
-    #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_retain_until_date: Option<rt::Timestamp>,
     /// `ObjectLockLegalHoldStatus`.
-    #[serde(
-        rename = "ObjectLockLegalHoldStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
@@ -11323,202 +7431,144 @@ impl std::fmt::Debug for PutObjectRequest {
 /// The `PutObjectRetentionOutput` structure. Every member is optional here; build one with
 /// `PutObjectRetentionOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectRetentionOutput {
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `PutObjectRetentionRequest` structure. Every member is optional here; build one with
 /// `PutObjectRetentionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectRetentionRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Retention`.
-    #[serde(rename = "Retention", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention: Option<ObjectLockRetention>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `BypassGovernanceRetention`.
-    #[serde(
-        rename = "BypassGovernanceRetention",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass_governance_retention: Option<bool>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `PutObjectTaggingOutput` structure. Every member is optional here; build one with
 /// `PutObjectTaggingOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectTaggingOutput {
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
 }
 
 /// The `PutObjectTaggingRequest` structure. Every member is optional here; build one with
 /// `PutObjectTaggingRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutObjectTaggingRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `Tagging` (required).
-    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagging: Option<Tagging>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
 }
 
 /// The `PutPublicAccessBlockRequest` structure. Every member is optional here; build one with
 /// `PutPublicAccessBlockRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PutPublicAccessBlockRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `PublicAccessBlockConfiguration` (required).
-    #[serde(
-        rename = "PublicAccessBlockConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `QueueConfiguration` structure. Every member is optional here; build one with
 /// `QueueConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct QueueConfiguration {
     /// `Id`.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `QueueArn` (required).
-    #[serde(rename = "QueueArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_arn: Option<String>,
     /// `Events` (required).
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
     /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<NotificationConfigurationFilter>,
 }
 
 /// The `QueueConfigurationDeprecated` structure. Every member is optional here; build one with
 /// `QueueConfigurationDeprecated { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct QueueConfigurationDeprecated {
     /// `Id`.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Event`.
     #[deprecated]
-    #[serde(rename = "Event", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<Event>,
     /// `Events`.
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
     /// `Queue`.
-    #[serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
 }
 
@@ -11535,175 +7585,116 @@ session_runtime::string_enum! {
 /// The `RecordExpiration` structure. Every member is optional here; build one with
 /// `RecordExpiration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RecordExpiration {
     /// `Expiration` (required).
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<ExpirationState>,
     /// `Days`.
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
 }
 
 /// The `RecordsEvent` structure. Every member is optional here; build one with
 /// `RecordsEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RecordsEvent {
     /// `Payload`.
-    #[serde(rename = "Payload", default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<rt::Blob>,
 }
 
 /// The `Redirect` structure. Every member is optional here; build one with
 /// `Redirect { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Redirect {
     /// `HostName`.
-    #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `HttpRedirectCode`.
-    #[serde(
-        rename = "HttpRedirectCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_redirect_code: Option<String>,
     /// `Protocol`.
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
     /// `ReplaceKeyPrefixWith`.
-    #[serde(
-        rename = "ReplaceKeyPrefixWith",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_key_prefix_with: Option<String>,
     /// `ReplaceKeyWith`.
-    #[serde(
-        rename = "ReplaceKeyWith",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_key_with: Option<String>,
 }
 
 /// The `RedirectAllRequestsTo` structure. Every member is optional here; build one with
 /// `RedirectAllRequestsTo { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RedirectAllRequestsTo {
     /// `HostName` (required).
-    #[serde(rename = "HostName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// `Protocol`.
-    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
 }
 
 /// The `RenameObjectOutput` structure. Every member is optional here; build one with
 /// `RenameObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct RenameObjectOutput {}
 
 /// The `RenameObjectRequest` structure. Every member is optional here; build one with
 /// `RenameObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RenameObjectRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `RenameSource` (required).
-    #[serde(
-        rename = "RenameSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rename_source: Option<String>,
     /// `DestinationIfMatch`.
-    #[serde(
-        rename = "DestinationIfMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_if_match: Option<String>,
     /// `DestinationIfNoneMatch`.
-    #[serde(
-        rename = "DestinationIfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_if_none_match: Option<String>,
     /// `DestinationIfModifiedSince`.
-    #[serde(
-        rename = "DestinationIfModifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_if_modified_since: Option<rt::Timestamp>,
     /// `DestinationIfUnmodifiedSince`.
-    #[serde(
-        rename = "DestinationIfUnmodifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_if_unmodified_since: Option<rt::Timestamp>,
     /// `SourceIfMatch`.
-    #[serde(
-        rename = "SourceIfMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_if_match: Option<String>,
     /// `SourceIfNoneMatch`.
-    #[serde(
-        rename = "SourceIfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_if_none_match: Option<String>,
     /// `SourceIfModifiedSince`.
-    #[serde(
-        rename = "SourceIfModifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::http_date_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_if_modified_since: Option<rt::Timestamp>,
     /// `SourceIfUnmodifiedSince`.
-    #[serde(
-        rename = "SourceIfUnmodifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::http_date_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_if_unmodified_since: Option<rt::Timestamp>,
     /// `ClientToken`.
-    #[serde(
-        rename = "ClientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
 }
 
 /// The `ReplicaModifications` structure. Every member is optional here; build one with
 /// `ReplicaModifications { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicaModifications {
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplicaModificationsStatus>,
 }
 
@@ -11720,93 +7711,77 @@ session_runtime::string_enum! {
 /// The `ReplicationConfiguration` structure. Every member is optional here; build one with
 /// `ReplicationConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicationConfiguration {
     /// `Role` (required).
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// `Rules` (required).
-    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<ReplicationRule>>,
 }
 
 /// The `ReplicationRule` structure. Every member is optional here; build one with
 /// `ReplicationRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicationRule {
     /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Priority`.
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// `Prefix`.
     #[deprecated]
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<ReplicationRuleFilter>,
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplicationRuleStatus>,
     /// `SourceSelectionCriteria`.
-    #[serde(
-        rename = "SourceSelectionCriteria",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_selection_criteria: Option<SourceSelectionCriteria>,
     /// `ExistingObjectReplication`.
-    #[serde(
-        rename = "ExistingObjectReplication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_object_replication: Option<ExistingObjectReplication>,
     /// `Destination` (required).
-    #[serde(
-        rename = "Destination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<Destination>,
     /// `DeleteMarkerReplication`.
-    #[serde(
-        rename = "DeleteMarkerReplication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_marker_replication: Option<DeleteMarkerReplication>,
 }
 
 /// The `ReplicationRuleAndOperator` structure. Every member is optional here; build one with
 /// `ReplicationRuleAndOperator { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicationRuleAndOperator {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
 /// The `ReplicationRuleFilter` structure. Every member is optional here; build one with
 /// `ReplicationRuleFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicationRuleFilter {
     /// `Prefix`.
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Tag`.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<Tag>,
     /// `And`.
-    #[serde(rename = "And", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub and: Option<ReplicationRuleAndOperator>,
 }
 
@@ -11839,13 +7814,13 @@ session_runtime::string_enum! {
 /// The `ReplicationTime` structure. Every member is optional here; build one with
 /// `ReplicationTime { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicationTime {
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplicationTimeStatus>,
     /// `Time` (required).
-    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<ReplicationTimeValue>,
 }
 
@@ -11862,10 +7837,10 @@ session_runtime::string_enum! {
 /// The `ReplicationTimeValue` structure. Every member is optional here; build one with
 /// `ReplicationTimeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReplicationTimeValue {
     /// `Minutes`.
-    #[serde(rename = "Minutes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<i32>,
 }
 
@@ -11888,129 +7863,87 @@ session_runtime::string_enum! {
 /// The `RequestPaymentConfiguration` structure. Every member is optional here; build one with
 /// `RequestPaymentConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RequestPaymentConfiguration {
     /// `Payer` (required).
-    #[serde(rename = "Payer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<Payer>,
 }
 
 /// The `RequestProgress` structure. Every member is optional here; build one with
 /// `RequestProgress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RequestProgress {
     /// `Enabled`.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
 /// The `RestoreObjectOutput` structure. Every member is optional here; build one with
 /// `RestoreObjectOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RestoreObjectOutput {
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
     /// `RestoreOutputPath`.
-    #[serde(
-        rename = "RestoreOutputPath",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restore_output_path: Option<String>,
 }
 
 /// The `RestoreObjectRequest` structure. Every member is optional here; build one with
 /// `RestoreObjectRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RestoreObjectRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `RestoreRequest`.
-    #[serde(
-        rename = "RestoreRequest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore_request: Option<RestoreRequest>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `RestoreRequest` structure. Every member is optional here; build one with
 /// `RestoreRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RestoreRequest {
     /// `Days`.
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
     /// `GlacierJobParameters`.
-    #[serde(
-        rename = "GlacierJobParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub glacier_job_parameters: Option<GlacierJobParameters>,
     /// `Type`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RestoreRequestType>,
     /// `Tier`.
-    #[serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
     /// `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `SelectParameters`.
-    #[serde(
-        rename = "SelectParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub select_parameters: Option<SelectParameters>,
     /// `OutputLocation`.
-    #[serde(
-        rename = "OutputLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_location: Option<OutputLocation>,
 }
 
@@ -12025,150 +7958,96 @@ session_runtime::string_enum! {
 /// The `RestoreStatus` structure. Every member is optional here; build one with
 /// `RestoreStatus { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RestoreStatus {
     /// `IsRestoreInProgress`.
-    #[serde(
-        rename = "IsRestoreInProgress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_restore_in_progress: Option<bool>,
     /// `RestoreExpiryDate`.
-    #[serde(
-        rename = "RestoreExpiryDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub restore_expiry_date: Option<rt::Timestamp>,
 }
 
 /// The `RoutingRule` structure. Every member is optional here; build one with
 /// `RoutingRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RoutingRule {
     /// `Condition`.
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<Condition>,
     /// `Redirect` (required).
-    #[serde(rename = "Redirect", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect: Option<Redirect>,
 }
 
 /// The `Rule` structure. Every member is optional here; build one with
 /// `Rule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Rule {
     /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<LifecycleExpiration>,
     /// `ID`.
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ID", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Prefix` (required).
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ExpirationStatus>,
     /// `Transition`.
-    #[serde(
-        rename = "Transition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,
     /// `NoncurrentVersionTransition`.
-    #[serde(
-        rename = "NoncurrentVersionTransition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noncurrent_version_transition: Option<NoncurrentVersionTransition>,
     /// `NoncurrentVersionExpiration`.
-    #[serde(
-        rename = "NoncurrentVersionExpiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub noncurrent_version_expiration: Option<NoncurrentVersionExpiration>,
     /// `AbortIncompleteMultipartUpload`.
-    #[serde(
-        rename = "AbortIncompleteMultipartUpload",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 
 /// The `S3KeyFilter` structure. Every member is optional here; build one with
 /// `S3KeyFilter { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct S3KeyFilter {
     /// `FilterRules`.
-    #[serde(
-        rename = "FilterRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_rules: Option<Vec<FilterRule>>,
 }
 
 /// The `S3Location` structure. Every member is optional here; build one with
 /// `S3Location { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct S3Location {
     /// `BucketName` (required).
-    #[serde(
-        rename = "BucketName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
     /// `Prefix` (required).
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// `Encryption`.
-    #[serde(
-        rename = "Encryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption: Option<Encryption>,
     /// `CannedACL`.
-    #[serde(rename = "CannedACL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CannedACL", skip_serializing_if = "Option::is_none")]
     pub canned_acl: Option<ObjectCannedAcl>,
     /// `AccessControlList`.
-    #[serde(
-        rename = "AccessControlList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_control_list: Option<Vec<Grant>>,
     /// `Tagging`.
-    #[serde(rename = "Tagging", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tagging: Option<Tagging>,
     /// `UserMetadata`.
-    #[serde(
-        rename = "UserMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_metadata: Option<Vec<MetadataEntry>>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<StorageClass>,
 }
 
@@ -12185,54 +8064,38 @@ session_runtime::string_enum! {
 /// The `S3TablesDestination` structure. Every member is optional here; build one with
 /// `S3TablesDestination { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct S3TablesDestination {
     /// `TableBucketArn` (required).
-    #[serde(
-        rename = "TableBucketArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_bucket_arn: Option<String>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
 }
 
 /// The `S3TablesDestinationResult` structure. Every member is optional here; build one with
 /// `S3TablesDestinationResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct S3TablesDestinationResult {
     /// `TableBucketArn` (required).
-    #[serde(
-        rename = "TableBucketArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_bucket_arn: Option<String>,
     /// `TableName` (required).
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// `TableArn` (required).
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
     pub table_arn: Option<String>,
     /// `TableNamespace` (required).
-    #[serde(
-        rename = "TableNamespace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub table_namespace: Option<String>,
 }
 
 /// The `SSEKMS` structure. Every member is optional here; build one with
 /// `Ssekms { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Ssekms {
     /// `KeyId` (required).
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
 }
 
@@ -12247,17 +8110,13 @@ impl std::fmt::Debug for Ssekms {
 /// The `SSEKMSEncryption` structure. Every member is optional here; build one with
 /// `SsekmsEncryption { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SsekmsEncryption {
     /// `KMSKeyArn` (required).
-    #[serde(rename = "KMSKeyArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "KMSKeyArn", skip_serializing_if = "Option::is_none")]
     pub kms_key_arn: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_key_enabled: Option<bool>,
 }
 
@@ -12276,130 +8135,92 @@ impl std::fmt::Debug for SsekmsEncryption {
 /// The `SSES3` structure. Every member is optional here; build one with
 /// `Sses3 { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct Sses3 {}
 
 /// The `ScanRange` structure. Every member is optional here; build one with
 /// `ScanRange { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ScanRange {
     /// `Start`.
-    #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// `End`.
-    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
 }
 
 /// The `SelectObjectContentEventStream` structure. Every member is optional here; build one with
 /// `SelectObjectContentEventStream { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SelectObjectContentEventStream {
     /// `Records`.
-    #[serde(rename = "Records", default, skip_serializing_if = "Option::is_none")]
     pub records: Option<RecordsEvent>,
     /// `Stats`.
-    #[serde(rename = "Stats", default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<StatsEvent>,
     /// `Progress`.
-    #[serde(rename = "Progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<ProgressEvent>,
     /// `Cont`.
-    #[serde(rename = "Cont", default, skip_serializing_if = "Option::is_none")]
     pub cont: Option<ContinuationEvent>,
     /// `End`.
-    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: Option<EndEvent>,
 }
 
 /// The `SelectObjectContentOutput` structure. Every member is optional here; build one with
 /// `SelectObjectContentOutput { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct SelectObjectContentOutput {
     /// `Payload`.
-    #[serde(rename = "Payload", default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<SelectObjectContentEventStream>,
+    #[serde(skip)]
+    pub payload: Option<rt::ByteStream>,
 }
 
 /// The `SelectObjectContentRequest` structure. Every member is optional here; build one with
 /// `SelectObjectContentRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SelectObjectContentRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `Expression` (required).
-    #[serde(
-        rename = "Expression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// `ExpressionType` (required).
-    #[serde(
-        rename = "ExpressionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_type: Option<ExpressionType>,
     /// `RequestProgress`.
-    #[serde(
-        rename = "RequestProgress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_progress: Option<RequestProgress>,
     /// `InputSerialization` (required).
-    #[serde(
-        rename = "InputSerialization",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_serialization: Option<InputSerialization>,
     /// `OutputSerialization` (required).
-    #[serde(
-        rename = "OutputSerialization",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_serialization: Option<OutputSerialization>,
     /// `ScanRange`.
-    #[serde(rename = "ScanRange", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scan_range: Option<ScanRange>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
@@ -12428,35 +8249,19 @@ impl std::fmt::Debug for SelectObjectContentRequest {
 /// The `SelectParameters` structure. Every member is optional here; build one with
 /// `SelectParameters { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SelectParameters {
     /// `InputSerialization` (required).
-    #[serde(
-        rename = "InputSerialization",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_serialization: Option<InputSerialization>,
     /// `ExpressionType` (required).
-    #[serde(
-        rename = "ExpressionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_type: Option<ExpressionType>,
     /// `Expression` (required).
-    #[serde(
-        rename = "Expression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// `OutputSerialization` (required).
-    #[serde(
-        rename = "OutputSerialization",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_serialization: Option<OutputSerialization>,
 }
 
@@ -12479,21 +8284,13 @@ session_runtime::string_enum! {
 /// The `ServerSideEncryptionByDefault` structure. Every member is optional here; build one with
 /// `ServerSideEncryptionByDefault { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ServerSideEncryptionByDefault {
     /// `SSEAlgorithm` (required).
-    #[serde(
-        rename = "SSEAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEAlgorithm", skip_serializing_if = "Option::is_none")]
     pub sse_algorithm: Option<ServerSideEncryption>,
     /// `KMSMasterKeyID`.
-    #[serde(
-        rename = "KMSMasterKeyID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "KMSMasterKeyID", skip_serializing_if = "Option::is_none")]
     pub kms_master_key_id: Option<String>,
 }
 
@@ -12512,73 +8309,41 @@ impl std::fmt::Debug for ServerSideEncryptionByDefault {
 /// The `ServerSideEncryptionConfiguration` structure. Every member is optional here; build one with
 /// `ServerSideEncryptionConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ServerSideEncryptionConfiguration {
     /// `Rules` (required).
-    #[serde(rename = "Rules", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<ServerSideEncryptionRule>>,
 }
 
 /// The `ServerSideEncryptionRule` structure. Every member is optional here; build one with
 /// `ServerSideEncryptionRule { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ServerSideEncryptionRule {
     /// `ApplyServerSideEncryptionByDefault`.
-    #[serde(
-        rename = "ApplyServerSideEncryptionByDefault",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_server_side_encryption_by_default: Option<ServerSideEncryptionByDefault>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_key_enabled: Option<bool>,
     /// `BlockedEncryptionTypes`.
-    #[serde(
-        rename = "BlockedEncryptionTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
 }
 
 /// The `SessionCredentials` structure. Every member is optional here; build one with
 /// `SessionCredentials { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SessionCredentials {
     /// `AccessKeyId` (required).
-    #[serde(
-        rename = "AccessKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub access_key_id: Option<String>,
     /// `SecretAccessKey` (required).
-    #[serde(
-        rename = "SecretAccessKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub secret_access_key: Option<String>,
     /// `SessionToken` (required).
-    #[serde(
-        rename = "SessionToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_token: Option<String>,
     /// `Expiration` (required).
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration: Option<rt::Timestamp>,
 }
 
@@ -12612,37 +8377,29 @@ session_runtime::string_enum! {
 /// The `SimplePrefix` structure. Every member is optional here; build one with
 /// `SimplePrefix { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct SimplePrefix {}
 
 /// The `SourceSelectionCriteria` structure. Every member is optional here; build one with
 /// `SourceSelectionCriteria { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SourceSelectionCriteria {
     /// `SseKmsEncryptedObjects`.
-    #[serde(
-        rename = "SseKmsEncryptedObjects",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sse_kms_encrypted_objects: Option<SseKmsEncryptedObjects>,
     /// `ReplicaModifications`.
-    #[serde(
-        rename = "ReplicaModifications",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_modifications: Option<ReplicaModifications>,
 }
 
 /// The `SseKmsEncryptedObjects` structure. Every member is optional here; build one with
 /// `SseKmsEncryptedObjects { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SseKmsEncryptedObjects {
     /// `Status` (required).
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SseKmsEncryptedObjectsStatus>,
 }
 
@@ -12659,38 +8416,22 @@ session_runtime::string_enum! {
 /// The `Stats` structure. Every member is optional here; build one with
 /// `Stats { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Stats {
     /// `BytesScanned`.
-    #[serde(
-        rename = "BytesScanned",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bytes_scanned: Option<i64>,
     /// `BytesProcessed`.
-    #[serde(
-        rename = "BytesProcessed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bytes_processed: Option<i64>,
     /// `BytesReturned`.
-    #[serde(
-        rename = "BytesReturned",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bytes_returned: Option<i64>,
 }
 
 /// The `StatsEvent` structure. Every member is optional here; build one with
 /// `StatsEvent { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct StatsEvent {
     /// `Details`.
-    #[serde(rename = "Details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Stats>,
 }
 
@@ -12733,35 +8474,23 @@ session_runtime::string_enum! {
 /// The `StorageClassAnalysis` structure. Every member is optional here; build one with
 /// `StorageClassAnalysis { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct StorageClassAnalysis {
     /// `DataExport`.
-    #[serde(
-        rename = "DataExport",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_export: Option<StorageClassAnalysisDataExport>,
 }
 
 /// The `StorageClassAnalysisDataExport` structure. Every member is optional here; build one with
 /// `StorageClassAnalysisDataExport { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct StorageClassAnalysisDataExport {
     /// `OutputSchemaVersion` (required).
-    #[serde(
-        rename = "OutputSchemaVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_schema_version: Option<StorageClassAnalysisSchemaVersion>,
     /// `Destination` (required).
-    #[serde(
-        rename = "Destination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<AnalyticsExportDestination>,
 }
 
@@ -12786,23 +8515,23 @@ session_runtime::string_enum! {
 /// The `Tag` structure. Every member is optional here; build one with
 /// `Tag { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Tag {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value` (required).
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// The `Tagging` structure. Every member is optional here; build one with
 /// `Tagging { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Tagging {
     /// `TagSet` (required).
-    #[serde(rename = "TagSet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_set: Option<Vec<Tag>>,
 }
 
@@ -12819,38 +8548,26 @@ session_runtime::string_enum! {
 /// The `TargetGrant` structure. Every member is optional here; build one with
 /// `TargetGrant { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TargetGrant {
     /// `Grantee`.
-    #[serde(rename = "Grantee", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grantee: Option<Grantee>,
     /// `Permission`.
-    #[serde(
-        rename = "Permission",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<BucketLogsPermission>,
 }
 
 /// The `TargetObjectKeyFormat` structure. Every member is optional here; build one with
 /// `TargetObjectKeyFormat { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TargetObjectKeyFormat {
     /// `SimplePrefix`.
-    #[serde(
-        rename = "SimplePrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub simple_prefix: Option<SimplePrefix>,
     /// `PartitionedPrefix`.
-    #[serde(
-        rename = "PartitionedPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partitioned_prefix: Option<PartitionedPrefix>,
 }
 
@@ -12869,24 +8586,20 @@ session_runtime::string_enum! {
 /// The `Tiering` structure. Every member is optional here; build one with
 /// `Tiering { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Tiering {
     /// `Days` (required).
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
     /// `AccessTier` (required).
-    #[serde(
-        rename = "AccessTier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_tier: Option<IntelligentTieringAccessTier>,
 }
 
 /// The `TooManyParts` error. Every member is optional here; build one with
 /// `TooManyParts { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct TooManyParts {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -12896,64 +8609,55 @@ pub struct TooManyParts {
 /// The `TopicConfiguration` structure. Every member is optional here; build one with
 /// `TopicConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TopicConfiguration {
     /// `Id`.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `TopicArn` (required).
-    #[serde(rename = "TopicArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_arn: Option<String>,
     /// `Events` (required).
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
     /// `Filter`.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<NotificationConfigurationFilter>,
 }
 
 /// The `TopicConfigurationDeprecated` structure. Every member is optional here; build one with
 /// `TopicConfigurationDeprecated { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TopicConfigurationDeprecated {
     /// `Id`.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Events`.
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
     /// `Event`.
     #[deprecated]
-    #[serde(rename = "Event", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<Event>,
     /// `Topic`.
-    #[serde(rename = "Topic", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
 }
 
 /// The `Transition` structure. Every member is optional here; build one with
 /// `Transition { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Transition {
     /// `Date`.
-    #[serde(
-        rename = "Date",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<rt::Timestamp>,
     /// `Days`.
-    #[serde(rename = "Days", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<TransitionStorageClass>,
 }
 
@@ -13000,7 +8704,7 @@ session_runtime::string_enum! {
 /// The `UnsupportedMediaType` error. Every member is optional here; build one with
 /// `UnsupportedMediaType { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct UnsupportedMediaType {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -13010,242 +8714,132 @@ pub struct UnsupportedMediaType {
 /// The `UpdateBucketMetadataAnnotationTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `UpdateBucketMetadataAnnotationTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `AnnotationTableConfiguration` (required).
-    #[serde(
-        rename = "AnnotationTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_table_configuration: Option<AnnotationTableConfigurationUpdates>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `UpdateBucketMetadataInventoryTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `UpdateBucketMetadataInventoryTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `InventoryTableConfiguration` (required).
-    #[serde(
-        rename = "InventoryTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_table_configuration: Option<InventoryTableConfigurationUpdates>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `UpdateBucketMetadataJournalTableConfigurationRequest` structure. Every member is optional here; build one with
 /// `UpdateBucketMetadataJournalTableConfigurationRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `JournalTableConfiguration` (required).
-    #[serde(
-        rename = "JournalTableConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub journal_table_configuration: Option<JournalTableConfigurationUpdates>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
 /// The `UpdateObjectEncryptionRequest` structure. Every member is optional here; build one with
 /// `UpdateObjectEncryptionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateObjectEncryptionRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `ObjectEncryption` (required).
-    #[serde(
-        rename = "ObjectEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_encryption: Option<ObjectEncryption>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 
 /// The `UpdateObjectEncryptionResponse` structure. Every member is optional here; build one with
 /// `UpdateObjectEncryptionResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UpdateObjectEncryptionResponse {
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
 /// The `UploadPartCopyOutput` structure. Every member is optional here; build one with
 /// `UploadPartCopyOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UploadPartCopyOutput {
     /// `CopySourceVersionId`.
-    #[serde(
-        rename = "CopySourceVersionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub copy_source_version_id: Option<String>,
     /// `CopyPartResult`.
-    #[serde(
-        rename = "CopyPartResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub copy_part_result: Option<CopyPartResult>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SSECustomerAlgorithm`.
-    #[serde(
-        rename = "SSECustomerAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerAlgorithm")]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId")]
     pub ssekms_key_id: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_key_enabled: Option<bool>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
@@ -13270,128 +8864,76 @@ impl std::fmt::Debug for UploadPartCopyOutput {
 /// The `UploadPartCopyRequest` structure. Every member is optional here; build one with
 /// `UploadPartCopyRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UploadPartCopyRequest {
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `CopySource` (required).
-    #[serde(
-        rename = "CopySource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source: Option<String>,
     /// `CopySourceIfMatch`.
-    #[serde(
-        rename = "CopySourceIfMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_if_match: Option<String>,
     /// `CopySourceIfModifiedSince`.
-    #[serde(
-        rename = "CopySourceIfModifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_if_modified_since: Option<rt::Timestamp>,
     /// `CopySourceIfNoneMatch`.
-    #[serde(
-        rename = "CopySourceIfNoneMatch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_if_none_match: Option<String>,
     /// `CopySourceIfUnmodifiedSince`.
-    #[serde(
-        rename = "CopySourceIfUnmodifiedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_if_unmodified_since: Option<rt::Timestamp>,
     /// `CopySourceRange`.
-    #[serde(
-        rename = "CopySourceRange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_source_range: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `PartNumber` (required).
-    #[serde(
-        rename = "PartNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_number: Option<i32>,
     /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `CopySourceSSECustomerAlgorithm`.
     #[serde(
         rename = "CopySourceSSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_source_sse_customer_algorithm: Option<String>,
     /// `CopySourceSSECustomerKey`.
     #[serde(
         rename = "CopySourceSSECustomerKey",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_source_sse_customer_key: Option<String>,
     /// `CopySourceSSECustomerKeyMD5`.
     #[serde(
         rename = "CopySourceSSECustomerKeyMD5",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub copy_source_sse_customer_key_md5: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
     /// `ExpectedSourceBucketOwner`.
-    #[serde(
-        rename = "ExpectedSourceBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_source_bucket_owner: Option<String>,
 }
 
@@ -13448,122 +8990,54 @@ impl std::fmt::Debug for UploadPartCopyRequest {
 /// The `UploadPartOutput` structure. Every member is optional here; build one with
 /// `UploadPartOutput { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UploadPartOutput {
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128")]
     pub checksum_xxhash128: Option<String>,
     /// `SSECustomerAlgorithm`.
-    #[serde(
-        rename = "SSECustomerAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerAlgorithm")]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5")]
     pub sse_customer_key_md5: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId")]
     pub ssekms_key_id: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_key_enabled: Option<bool>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_charged: Option<RequestCharged>,
 }
 
@@ -13597,152 +9071,79 @@ impl std::fmt::Debug for UploadPartOutput {
 /// The `UploadPartRequest` structure. Every member is optional here; build one with
 /// `UploadPartRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UploadPartRequest {
     /// `Body`.
     #[serde(skip)]
     pub body: Option<rt::ByteStream>,
     /// `Bucket` (required).
-    #[serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
     /// `ContentLength`.
-    #[serde(
-        rename = "ContentLength",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_length: Option<i64>,
     /// `ContentMD5`.
-    #[serde(
-        rename = "ContentMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ContentMD5", skip_serializing_if = "Option::is_none")]
     pub content_md5: Option<String>,
     /// `ChecksumAlgorithm`.
-    #[serde(
-        rename = "ChecksumAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME", skip_serializing_if = "Option::is_none")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1", skip_serializing_if = "Option::is_none")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256", skip_serializing_if = "Option::is_none")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512", skip_serializing_if = "Option::is_none")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5", skip_serializing_if = "Option::is_none")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash128: Option<String>,
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `PartNumber` (required).
-    #[serde(
-        rename = "PartNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub part_number: Option<i32>,
     /// `UploadId` (required).
-    #[serde(rename = "UploadId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSECustomerKey`.
-    #[serde(
-        rename = "SSECustomerKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKey", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `RequestPayer`.
-    #[serde(
-        rename = "RequestPayer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_payer: Option<RequestPayer>,
     /// `ExpectedBucketOwner`.
-    #[serde(
-        rename = "ExpectedBucketOwner",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_bucket_owner: Option<String>,
 }
 
@@ -13782,346 +9183,183 @@ impl std::fmt::Debug for UploadPartRequest {
 /// The `VersioningConfiguration` structure. Every member is optional here; build one with
 /// `VersioningConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct VersioningConfiguration {
     /// `MFADelete`.
-    #[serde(rename = "MFADelete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MFADelete", skip_serializing_if = "Option::is_none")]
     pub mfa_delete: Option<MfaDelete>,
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BucketVersioningStatus>,
 }
 
 /// The `WebsiteConfiguration` structure. Every member is optional here; build one with
 /// `WebsiteConfiguration { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct WebsiteConfiguration {
     /// `ErrorDocument`.
-    #[serde(
-        rename = "ErrorDocument",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_document: Option<ErrorDocument>,
     /// `IndexDocument`.
-    #[serde(
-        rename = "IndexDocument",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index_document: Option<IndexDocument>,
     /// `RedirectAllRequestsTo`.
-    #[serde(
-        rename = "RedirectAllRequestsTo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
     /// `RoutingRules`.
-    #[serde(
-        rename = "RoutingRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
 
 /// The `WriteGetObjectResponseRequest` structure. Every member is optional here; build one with
 /// `WriteGetObjectResponseRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct WriteGetObjectResponseRequest {
     /// `RequestRoute` (required).
-    #[serde(
-        rename = "RequestRoute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_route: Option<String>,
     /// `RequestToken` (required).
-    #[serde(
-        rename = "RequestToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_token: Option<String>,
     /// `Body`.
     #[serde(skip)]
     pub body: Option<rt::ByteStream>,
     /// `StatusCode`.
-    #[serde(
-        rename = "StatusCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i32>,
     /// `ErrorCode`.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// `ErrorMessage`.
-    #[serde(
-        rename = "ErrorMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// `AcceptRanges`.
-    #[serde(
-        rename = "AcceptRanges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_ranges: Option<String>,
     /// `CacheControl`.
-    #[serde(
-        rename = "CacheControl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<String>,
     /// `ContentDisposition`.
-    #[serde(
-        rename = "ContentDisposition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_disposition: Option<String>,
     /// `ContentEncoding`.
-    #[serde(
-        rename = "ContentEncoding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_encoding: Option<String>,
     /// `ContentLanguage`.
-    #[serde(
-        rename = "ContentLanguage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_language: Option<String>,
     /// `ContentLength`.
-    #[serde(
-        rename = "ContentLength",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_length: Option<i64>,
     /// `ContentRange`.
-    #[serde(
-        rename = "ContentRange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_range: Option<String>,
     /// `ContentType`.
-    #[serde(
-        rename = "ContentType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// `ChecksumCRC32`.
-    #[serde(
-        rename = "ChecksumCRC32",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32: Option<String>,
     /// `ChecksumCRC32C`.
-    #[serde(
-        rename = "ChecksumCRC32C",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC32C", skip_serializing_if = "Option::is_none")]
     pub checksum_crc32_c: Option<String>,
     /// `ChecksumCRC64NVME`.
-    #[serde(
-        rename = "ChecksumCRC64NVME",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumCRC64NVME", skip_serializing_if = "Option::is_none")]
     pub checksum_crc64_nvme: Option<String>,
     /// `ChecksumSHA1`.
-    #[serde(
-        rename = "ChecksumSHA1",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA1", skip_serializing_if = "Option::is_none")]
     pub checksum_sha1: Option<String>,
     /// `ChecksumSHA256`.
-    #[serde(
-        rename = "ChecksumSHA256",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA256", skip_serializing_if = "Option::is_none")]
     pub checksum_sha256: Option<String>,
     /// `ChecksumSHA512`.
-    #[serde(
-        rename = "ChecksumSHA512",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumSHA512", skip_serializing_if = "Option::is_none")]
     pub checksum_sha512: Option<String>,
     /// `ChecksumMD5`.
-    #[serde(
-        rename = "ChecksumMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumMD5", skip_serializing_if = "Option::is_none")]
     pub checksum_md5: Option<String>,
     /// `ChecksumXXHASH64`.
-    #[serde(
-        rename = "ChecksumXXHASH64",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH64", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash64: Option<String>,
     /// `ChecksumXXHASH3`.
-    #[serde(
-        rename = "ChecksumXXHASH3",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH3", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash3: Option<String>,
     /// `ChecksumXXHASH128`.
-    #[serde(
-        rename = "ChecksumXXHASH128",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChecksumXXHASH128", skip_serializing_if = "Option::is_none")]
     pub checksum_xxhash128: Option<String>,
     /// `DeleteMarker`.
-    #[serde(
-        rename = "DeleteMarker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_marker: Option<bool>,
     /// `ETag`.
-    #[serde(rename = "ETag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// `Expires`.
-    #[serde(rename = "Expires", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<rt::Timestamp>,
     /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// `LastModified`.
-    #[serde(
-        rename = "LastModified",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<rt::Timestamp>,
     /// `MissingMeta`.
-    #[serde(
-        rename = "MissingMeta",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_meta: Option<i32>,
     /// `Metadata`.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub metadata: Option<HashMap<String, String>>,
     /// `ObjectLockMode`.
-    #[serde(
-        rename = "ObjectLockMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_mode: Option<ObjectLockMode>,
     /// `ObjectLockLegalHoldStatus`.
-    #[serde(
-        rename = "ObjectLockLegalHoldStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_legal_hold_status: Option<ObjectLockLegalHoldStatus>,
     /// `ObjectLockRetainUntilDate`.
-    #[serde(
-        rename = "ObjectLockRetainUntilDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rt::timestamp_format::iso8601_opt"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_lock_retain_until_date: Option<rt::Timestamp>,
     /// `PartsCount`.
-    #[serde(
-        rename = "PartsCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parts_count: Option<i32>,
     /// `ReplicationStatus`.
-    #[serde(
-        rename = "ReplicationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_status: Option<ReplicationStatus>,
     /// `RequestCharged`.
-    #[serde(
-        rename = "RequestCharged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_charged: Option<RequestCharged>,
     /// `Restore`.
-    #[serde(rename = "Restore", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore: Option<String>,
     /// `ServerSideEncryption`.
-    #[serde(
-        rename = "ServerSideEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// `SSECustomerAlgorithm`.
     #[serde(
         rename = "SSECustomerAlgorithm",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_customer_algorithm: Option<String>,
     /// `SSEKMSKeyId`.
-    #[serde(
-        rename = "SSEKMSKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSEKMSKeyId", skip_serializing_if = "Option::is_none")]
     pub ssekms_key_id: Option<String>,
     /// `SSECustomerKeyMD5`.
-    #[serde(
-        rename = "SSECustomerKeyMD5",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSECustomerKeyMD5", skip_serializing_if = "Option::is_none")]
     pub sse_customer_key_md5: Option<String>,
     /// `StorageClass`.
-    #[serde(
-        rename = "StorageClass",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<StorageClass>,
     /// `TagCount`.
-    #[serde(rename = "TagCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_count: Option<i32>,
     /// `VersionId`.
-    #[serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// `BucketKeyEnabled`.
-    #[serde(
-        rename = "BucketKeyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_key_enabled: Option<bool>,
 }
 

@@ -5,1620 +5,252 @@
 
 use std::collections::HashMap;
 
-use session_runtime::{self as rt, ModeledError as _, OperationError};
-use session_tower::{Client, ServiceError};
+use session_runtime::{self as rt, OperationError};
 
 #[allow(unused_imports)]
 use super::types::*;
 
-impl crate::SqsClient {
-    /// `AddPermission` (`POST /`). Required members: `QueueUrl`, `Label`, `AWSAccountIds`, `Actions`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/AddPermission)
-    pub fn add_permission(&self) -> AddPermissionCall {
-        AddPermissionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `AddPermission` call being set up: set members, then [`send`](AddPermissionCall::send).
+    AddPermissionCall(AddPermissionRequest) {
+        set queue_url: String = "QueueUrl";
+        set label: String = "Label";
+        set aws_account_ids: Vec<String> = "AWSAccountIds";
+        set actions: Vec<String> = "Actions";
     }
 }
 
-/// A `AddPermission` call being set up: set members, then [`send`](AddPermissionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct AddPermissionCall {
-    client: Client,
-    input: AddPermissionRequest,
-}
-
-impl AddPermissionCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.input.label = Some(value.into());
-        self
-    }
-
-    /// Sets `AWSAccountIds`.
-    pub fn aws_account_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.aws_account_ids = Some(value.into());
-        self
-    }
-
-    /// Sets `Actions`.
-    pub fn actions(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.actions = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &AddPermissionRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: AddPermissionRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`AddPermissionError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<AddPermissionError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("AddPermission", "QueueUrl").into());
-        }
-        if input.label.is_none() {
-            return Err(rt::missing_member("AddPermission", "Label").into());
-        }
-        if input.aws_account_ids.is_none() {
-            return Err(rt::missing_member("AddPermission", "AWSAccountIds").into());
-        }
-        if input.actions.is_none() {
-            return Err(rt::missing_member("AddPermission", "Actions").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "AddPermission",
-            "AmazonSQS.AddPermission",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `AddPermission` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum AddPermissionError {
-    /// `OverLimit`
-    OverLimit(OverLimit),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for AddPermissionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("OverLimit") => Self::OverLimit(OverLimit {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::OverLimit(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for AddPermissionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for AddPermissionError {}
-
-impl crate::SqsClient {
-    /// `CancelMessageMoveTask` (`POST /`). Required members: `TaskHandle`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/CancelMessageMoveTask)
-    pub fn cancel_message_move_task(&self) -> CancelMessageMoveTaskCall {
-        CancelMessageMoveTaskCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `CancelMessageMoveTask` call being set up: set members, then [`send`](CancelMessageMoveTaskCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CancelMessageMoveTaskCall {
-    client: Client,
-    input: CancelMessageMoveTaskRequest,
-}
-
-impl CancelMessageMoveTaskCall {
-    /// Sets `TaskHandle`.
-    pub fn task_handle(mut self, value: impl Into<String>) -> Self {
-        self.input.task_handle = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CancelMessageMoveTaskRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CancelMessageMoveTaskRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CancelMessageMoveTaskError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<CancelMessageMoveTaskResult, OperationError<CancelMessageMoveTaskError>> {
-        let input = self.input;
-        if input.task_handle.is_none() {
-            return Err(rt::missing_member("CancelMessageMoveTask", "TaskHandle").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "CancelMessageMoveTask",
-            "AmazonSQS.CancelMessageMoveTask",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `CancelMessageMoveTask` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CancelMessageMoveTaskError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for CancelMessageMoveTaskError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for CancelMessageMoveTaskError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for CancelMessageMoveTaskError {}
-
-impl crate::SqsClient {
-    /// `ChangeMessageVisibility` (`POST /`). Required members: `QueueUrl`, `ReceiptHandle`, `VisibilityTimeout`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ChangeMessageVisibility)
-    pub fn change_message_visibility(&self) -> ChangeMessageVisibilityCall {
-        ChangeMessageVisibilityCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ChangeMessageVisibility` call being set up: set members, then [`send`](ChangeMessageVisibilityCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ChangeMessageVisibilityCall {
-    client: Client,
-    input: ChangeMessageVisibilityRequest,
-}
-
-impl ChangeMessageVisibilityCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// Sets `ReceiptHandle`.
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.input.receipt_handle = Some(value.into());
-        self
-    }
-
-    /// Sets `VisibilityTimeout`.
-    pub fn visibility_timeout(mut self, value: impl Into<i32>) -> Self {
-        self.input.visibility_timeout = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ChangeMessageVisibilityRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ChangeMessageVisibilityRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ChangeMessageVisibilityError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<ChangeMessageVisibilityError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("ChangeMessageVisibility", "QueueUrl").into());
-        }
-        if input.receipt_handle.is_none() {
-            return Err(rt::missing_member("ChangeMessageVisibility", "ReceiptHandle").into());
-        }
-        if input.visibility_timeout.is_none() {
-            return Err(rt::missing_member("ChangeMessageVisibility", "VisibilityTimeout").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ChangeMessageVisibility",
-            "AmazonSQS.ChangeMessageVisibility",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `ChangeMessageVisibility` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ChangeMessageVisibilityError {
-    /// `MessageNotInflight`
-    MessageNotInflight(MessageNotInflight),
-    /// `ReceiptHandleIsInvalid`
-    ReceiptHandleIsInvalid(ReceiptHandleIsInvalid),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ChangeMessageVisibilityError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("MessageNotInflight") => Self::MessageNotInflight(MessageNotInflight {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ReceiptHandleIsInvalid") => {
-                Self::ReceiptHandleIsInvalid(ReceiptHandleIsInvalid {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::MessageNotInflight(e) => &e.meta,
-            Self::ReceiptHandleIsInvalid(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ChangeMessageVisibilityError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for ChangeMessageVisibilityError {}
-
-impl crate::SqsClient {
-    /// `ChangeMessageVisibilityBatch` (`POST /`). Required members: `QueueUrl`, `Entries`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ChangeMessageVisibilityBatch)
-    pub fn change_message_visibility_batch(&self) -> ChangeMessageVisibilityBatchCall {
-        ChangeMessageVisibilityBatchCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ChangeMessageVisibilityBatch` call being set up: set members, then [`send`](ChangeMessageVisibilityBatchCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ChangeMessageVisibilityBatchCall {
-    client: Client,
-    input: ChangeMessageVisibilityBatchRequest,
-}
-
-impl ChangeMessageVisibilityBatchCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// Sets `Entries`.
-    pub fn entries(
-        mut self,
-        value: impl Into<Vec<ChangeMessageVisibilityBatchRequestEntry>>,
-    ) -> Self {
-        self.input.entries = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ChangeMessageVisibilityBatchRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ChangeMessageVisibilityBatchRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ChangeMessageVisibilityBatchError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ChangeMessageVisibilityBatchResult, OperationError<ChangeMessageVisibilityBatchError>>
-    {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("ChangeMessageVisibilityBatch", "QueueUrl").into());
-        }
-        if input.entries.is_none() {
-            return Err(rt::missing_member("ChangeMessageVisibilityBatch", "Entries").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ChangeMessageVisibilityBatch",
-            "AmazonSQS.ChangeMessageVisibilityBatch",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `ChangeMessageVisibilityBatch` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ChangeMessageVisibilityBatchError {
-    /// `TooManyEntriesInBatchRequest`
-    TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest),
-    /// `EmptyBatchRequest`
-    EmptyBatchRequest(EmptyBatchRequest),
-    /// `BatchEntryIdsNotDistinct`
-    BatchEntryIdsNotDistinct(BatchEntryIdsNotDistinct),
-    /// `InvalidBatchEntryId`
-    InvalidBatchEntryId(InvalidBatchEntryId),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ChangeMessageVisibilityBatchError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("TooManyEntriesInBatchRequest") => {
-                Self::TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("EmptyBatchRequest") => Self::EmptyBatchRequest(EmptyBatchRequest {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("BatchEntryIdsNotDistinct") => {
-                Self::BatchEntryIdsNotDistinct(BatchEntryIdsNotDistinct {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InvalidBatchEntryId") => Self::InvalidBatchEntryId(InvalidBatchEntryId {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::TooManyEntriesInBatchRequest(e) => &e.meta,
-            Self::EmptyBatchRequest(e) => &e.meta,
-            Self::BatchEntryIdsNotDistinct(e) => &e.meta,
-            Self::InvalidBatchEntryId(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ChangeMessageVisibilityBatchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
+rt::send_fn!(AddPermissionCall(crate::generated::tables::SERVICE, 0) -> rt::Empty, AddPermissionError);
 
-impl std::error::Error for ChangeMessageVisibilityBatchError {}
-
-impl crate::SqsClient {
-    /// `CreateQueue` (`POST /`). Required members: `QueueName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/CreateQueue)
-    pub fn create_queue(&self) -> CreateQueueCall {
-        CreateQueueCall {
-            client: self.client.clone(),
-            input: Default::default(),
-            ret: (),
-        }
-    }
-}
-
-/// A `CreateQueue` call being set up: set members, then [`send`](CreateQueueCall::send). `R` is
-/// `()` for a plain call; a resource action sets it to the resource that made the call, and
-/// its `send` returns the resource the model names.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct CreateQueueCall<R = ()> {
-    client: Client,
-    input: CreateQueueRequest,
-    ret: R,
-}
-
-impl<R> CreateQueueCall<R> {
-    /// The same call, made for `ret`.
-    pub(crate) fn returning<T>(self, ret: T) -> CreateQueueCall<T> {
-        CreateQueueCall {
-            client: self.client,
-            input: self.input,
-            ret,
-        }
-    }
-
-    /// The plain call, and what it was made for.
-    pub(crate) fn into_plain(self) -> (CreateQueueCall, R) {
-        (
-            CreateQueueCall {
-                client: self.client,
-                input: self.input,
-                ret: (),
-            },
-            self.ret,
-        )
-    }
-
-    /// Sets `QueueName`.
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_name = Some(value.into());
-        self
-    }
-
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<HashMap<QueueAttributeName, String>>) -> Self {
-        self.input.attributes = Some(value.into());
-        self
-    }
-
-    /// Sets `tags`.
-    pub fn tags(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.tags = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateQueueRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: CreateQueueRequest) -> Self {
-        self.input = input;
-        self
-    }
-}
-
-impl CreateQueueCall {
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`CreateQueueError`], or a stack error.
-    pub async fn send(self) -> Result<CreateQueueResult, OperationError<CreateQueueError>> {
-        let input = self.input;
-        if input.queue_name.is_none() {
-            return Err(rt::missing_member("CreateQueue", "QueueName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "CreateQueue",
-            "AmazonSQS.CreateQueue",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `CreateQueue` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateQueueError {
-    /// `QueueDeletedRecently`
-    QueueDeletedRecently(QueueDeletedRecently),
-    /// `QueueNameExists`
-    QueueNameExists(QueueNameExists),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidAttributeName`
-    InvalidAttributeName(InvalidAttributeName),
-    /// `InvalidAttributeValue`
-    InvalidAttributeValue(InvalidAttributeValue),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for CreateQueueError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("QueueDeletedRecently") => Self::QueueDeletedRecently(QueueDeletedRecently {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueNameExists") => Self::QueueNameExists(QueueNameExists {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAttributeName") => Self::InvalidAttributeName(InvalidAttributeName {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAttributeValue") => Self::InvalidAttributeValue(InvalidAttributeValue {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::QueueDeletedRecently(e) => &e.meta,
-            Self::QueueNameExists(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidAttributeName(e) => &e.meta,
-            Self::InvalidAttributeValue(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateQueueError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for CreateQueueError {}
-
-impl crate::SqsClient {
-    /// `DeleteMessage` (`POST /`). Required members: `QueueUrl`, `ReceiptHandle`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/DeleteMessage)
-    pub fn delete_message(&self) -> DeleteMessageCall {
-        DeleteMessageCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `AddPermission` is modeled to return, and any other the service sends.
+    AddPermissionError(crate::generated::tables::SERVICE) {
+        OverLimit = 77,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
+        UnsupportedOperation = 112,
     }
-}
-
-/// A `DeleteMessage` call being set up: set members, then [`send`](DeleteMessageCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteMessageCall {
-    client: Client,
-    input: DeleteMessageRequest,
 }
-
-impl DeleteMessageCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// Sets `ReceiptHandle`.
-    pub fn receipt_handle(mut self, value: impl Into<String>) -> Self {
-        self.input.receipt_handle = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteMessageRequest {
-        &self.input
-    }
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteMessageRequest) -> Self {
-        self.input = input;
-        self
+rt::call_type! {
+    /// A `CancelMessageMoveTask` call being set up: set members, then [`send`](CancelMessageMoveTaskCall::send).
+    CancelMessageMoveTaskCall(CancelMessageMoveTaskRequest) {
+        set task_handle: String = "TaskHandle";
     }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteMessageError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteMessageError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("DeleteMessage", "QueueUrl").into());
-        }
-        if input.receipt_handle.is_none() {
-            return Err(rt::missing_member("DeleteMessage", "ReceiptHandle").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DeleteMessage",
-            "AmazonSQS.DeleteMessage",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteMessage` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteMessageError {
-    /// `InvalidIdFormat`
-    InvalidIdFormat(InvalidIdFormat),
-    /// `ReceiptHandleIsInvalid`
-    ReceiptHandleIsInvalid(ReceiptHandleIsInvalid),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
 
-impl rt::ModeledError for DeleteMessageError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InvalidIdFormat") => Self::InvalidIdFormat(InvalidIdFormat {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("ReceiptHandleIsInvalid") => {
-                Self::ReceiptHandleIsInvalid(ReceiptHandleIsInvalid {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
+rt::send_fn!(CancelMessageMoveTaskCall(crate::generated::tables::SERVICE, 1) -> CancelMessageMoveTaskResult, CancelMessageMoveTaskError);
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidIdFormat(e) => &e.meta,
-            Self::ReceiptHandleIsInvalid(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `CancelMessageMoveTask` is modeled to return, and any other the service sends.
+    CancelMessageMoveTaskError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 91,
+        RequestThrottled = 90,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
+        UnsupportedOperation = 112,
     }
 }
 
-impl std::fmt::Display for DeleteMessageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ChangeMessageVisibility` call being set up: set members, then [`send`](ChangeMessageVisibilityCall::send).
+    ChangeMessageVisibilityCall(ChangeMessageVisibilityRequest) {
+        set queue_url: String = "QueueUrl";
+        set receipt_handle: String = "ReceiptHandle";
+        set visibility_timeout: i32 = "VisibilityTimeout";
     }
 }
 
-impl std::error::Error for DeleteMessageError {}
+rt::send_fn!(ChangeMessageVisibilityCall(crate::generated::tables::SERVICE, 2) -> rt::Empty, ChangeMessageVisibilityError);
 
-impl crate::SqsClient {
-    /// `DeleteMessageBatch` (`POST /`). Required members: `QueueUrl`, `Entries`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/DeleteMessageBatch)
-    pub fn delete_message_batch(&self) -> DeleteMessageBatchCall {
-        DeleteMessageBatchCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `ChangeMessageVisibility` is modeled to return, and any other the service sends.
+    ChangeMessageVisibilityError(crate::generated::tables::SERVICE) {
+        MessageNotInflight = 69,
+        ReceiptHandleIsInvalid = 86,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        UnsupportedOperation = 112,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
     }
-}
-
-/// A `DeleteMessageBatch` call being set up: set members, then [`send`](DeleteMessageBatchCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteMessageBatchCall {
-    client: Client,
-    input: DeleteMessageBatchRequest,
 }
-
-impl DeleteMessageBatchCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// Sets `Entries`.
-    pub fn entries(mut self, value: impl Into<Vec<DeleteMessageBatchRequestEntry>>) -> Self {
-        self.input.entries = Some(value.into());
-        self
-    }
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteMessageBatchRequest {
-        &self.input
+rt::call_type! {
+    /// A `ChangeMessageVisibilityBatch` call being set up: set members, then [`send`](ChangeMessageVisibilityBatchCall::send).
+    ChangeMessageVisibilityBatchCall(ChangeMessageVisibilityBatchRequest) {
+        set queue_url: String = "QueueUrl";
+        set entries: Vec<ChangeMessageVisibilityBatchRequestEntry> = "Entries";
     }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteMessageBatchRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteMessageBatchError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteMessageBatchResult, OperationError<DeleteMessageBatchError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("DeleteMessageBatch", "QueueUrl").into());
-        }
-        if input.entries.is_none() {
-            return Err(rt::missing_member("DeleteMessageBatch", "Entries").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DeleteMessageBatch",
-            "AmazonSQS.DeleteMessageBatch",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteMessageBatch` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteMessageBatchError {
-    /// `TooManyEntriesInBatchRequest`
-    TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest),
-    /// `EmptyBatchRequest`
-    EmptyBatchRequest(EmptyBatchRequest),
-    /// `BatchEntryIdsNotDistinct`
-    BatchEntryIdsNotDistinct(BatchEntryIdsNotDistinct),
-    /// `InvalidBatchEntryId`
-    InvalidBatchEntryId(InvalidBatchEntryId),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
 
-impl rt::ModeledError for DeleteMessageBatchError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("TooManyEntriesInBatchRequest") => {
-                Self::TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("EmptyBatchRequest") => Self::EmptyBatchRequest(EmptyBatchRequest {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("BatchEntryIdsNotDistinct") => {
-                Self::BatchEntryIdsNotDistinct(BatchEntryIdsNotDistinct {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("InvalidBatchEntryId") => Self::InvalidBatchEntryId(InvalidBatchEntryId {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
+rt::send_fn!(ChangeMessageVisibilityBatchCall(crate::generated::tables::SERVICE, 3) -> ChangeMessageVisibilityBatchResult, ChangeMessageVisibilityBatchError);
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::TooManyEntriesInBatchRequest(e) => &e.meta,
-            Self::EmptyBatchRequest(e) => &e.meta,
-            Self::BatchEntryIdsNotDistinct(e) => &e.meta,
-            Self::InvalidBatchEntryId(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ChangeMessageVisibilityBatch` is modeled to return, and any other the service sends.
+    ChangeMessageVisibilityBatchError(crate::generated::tables::SERVICE) {
+        TooManyEntriesInBatchRequest = 111,
+        EmptyBatchRequest = 31,
+        BatchEntryIdsNotDistinct = 4,
+        InvalidBatchEntryId = 40,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        UnsupportedOperation = 112,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
     }
 }
 
-impl std::fmt::Display for DeleteMessageBatchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    returning /// A `CreateQueue` call being set up: set members, then [`send`](CreateQueueCall::send).
+    CreateQueueCall(CreateQueueRequest) {
+        set queue_name: String = "QueueName";
+        set attributes: HashMap<QueueAttributeName, String> = "Attributes";
+        set tags: HashMap<String, String> = "tags";
     }
 }
 
-impl std::error::Error for DeleteMessageBatchError {}
+rt::send_fn!(CreateQueueCall(crate::generated::tables::SERVICE, 4) -> CreateQueueResult, CreateQueueError);
 
-impl crate::SqsClient {
-    /// `DeleteQueue` (`POST /`). Required members: `QueueUrl`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/DeleteQueue)
-    pub fn delete_queue(&self) -> DeleteQueueCall {
-        DeleteQueueCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `CreateQueue` is modeled to return, and any other the service sends.
+    CreateQueueError(crate::generated::tables::SERVICE) {
+        QueueDeletedRecently = 82,
+        QueueNameExists = 84,
+        RequestThrottled = 90,
+        InvalidAddress = 37,
+        InvalidAttributeName = 38,
+        InvalidAttributeValue = 39,
+        UnsupportedOperation = 112,
+        InvalidSecurity = 43,
     }
-}
-
-/// A `DeleteQueue` call being set up: set members, then [`send`](DeleteQueueCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DeleteQueueCall {
-    client: Client,
-    input: DeleteQueueRequest,
 }
-
-impl DeleteQueueCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteQueueRequest {
-        &self.input
-    }
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DeleteQueueRequest) -> Self {
-        self.input = input;
-        self
+rt::call_type! {
+    /// A `DeleteMessage` call being set up: set members, then [`send`](DeleteMessageCall::send).
+    DeleteMessageCall(DeleteMessageRequest) {
+        set queue_url: String = "QueueUrl";
+        set receipt_handle: String = "ReceiptHandle";
     }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DeleteQueueError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<DeleteQueueError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("DeleteQueue", "QueueUrl").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "DeleteQueue",
-            "AmazonSQS.DeleteQueue",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DeleteQueue` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteQueueError {
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
 
-impl rt::ModeledError for DeleteQueueError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
+rt::send_fn!(DeleteMessageCall(crate::generated::tables::SERVICE, 5) -> rt::Empty, DeleteMessageError);
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `DeleteMessage` is modeled to return, and any other the service sends.
+    DeleteMessageError(crate::generated::tables::SERVICE) {
+        InvalidIdFormat = 41,
+        ReceiptHandleIsInvalid = 86,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        UnsupportedOperation = 112,
+        InvalidSecurity = 43,
+        InvalidAddress = 37,
     }
 }
 
-impl std::fmt::Display for DeleteQueueError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `DeleteMessageBatch` call being set up: set members, then [`send`](DeleteMessageBatchCall::send).
+    DeleteMessageBatchCall(DeleteMessageBatchRequest) {
+        set queue_url: String = "QueueUrl";
+        set entries: Vec<DeleteMessageBatchRequestEntry> = "Entries";
     }
 }
 
-impl std::error::Error for DeleteQueueError {}
+rt::send_fn!(DeleteMessageBatchCall(crate::generated::tables::SERVICE, 6) -> DeleteMessageBatchResult, DeleteMessageBatchError);
 
-impl crate::SqsClient {
-    /// `GetQueueAttributes` (`POST /`). Required members: `QueueUrl`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/GetQueueAttributes)
-    pub fn get_queue_attributes(&self) -> GetQueueAttributesCall {
-        GetQueueAttributesCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `DeleteMessageBatch` is modeled to return, and any other the service sends.
+    DeleteMessageBatchError(crate::generated::tables::SERVICE) {
+        TooManyEntriesInBatchRequest = 111,
+        EmptyBatchRequest = 31,
+        BatchEntryIdsNotDistinct = 4,
+        InvalidBatchEntryId = 40,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        UnsupportedOperation = 112,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
     }
-}
-
-/// A `GetQueueAttributes` call being set up: set members, then [`send`](GetQueueAttributesCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetQueueAttributesCall {
-    client: Client,
-    input: GetQueueAttributesRequest,
 }
-
-impl GetQueueAttributesCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// Sets `AttributeNames`.
-    pub fn attribute_names(mut self, value: impl Into<Vec<QueueAttributeName>>) -> Self {
-        self.input.attribute_names = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetQueueAttributesRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetQueueAttributesRequest) -> Self {
-        self.input = input;
-        self
-    }
 
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetQueueAttributesError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetQueueAttributesResult, OperationError<GetQueueAttributesError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("GetQueueAttributes", "QueueUrl").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "GetQueueAttributes",
-            "AmazonSQS.GetQueueAttributes",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    /// A `DeleteQueue` call being set up: set members, then [`send`](DeleteQueueCall::send).
+    DeleteQueueCall(DeleteQueueRequest) {
+        set queue_url: String = "QueueUrl";
     }
-}
-
-/// The errors `GetQueueAttributes` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetQueueAttributesError {
-    /// `InvalidAttributeName`
-    InvalidAttributeName(InvalidAttributeName),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
 
-impl rt::ModeledError for GetQueueAttributesError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InvalidAttributeName") => Self::InvalidAttributeName(InvalidAttributeName {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidAttributeName(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
+rt::send_fn!(DeleteQueueCall(crate::generated::tables::SERVICE, 7) -> rt::Empty, DeleteQueueError);
 
-impl std::fmt::Display for GetQueueAttributesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::modeled_errors! {
+    /// The errors `DeleteQueue` is modeled to return, and any other the service sends.
+    DeleteQueueError(crate::generated::tables::SERVICE) {
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        InvalidAddress = 37,
+        UnsupportedOperation = 112,
+        InvalidSecurity = 43,
     }
 }
 
-impl std::error::Error for GetQueueAttributesError {}
-
-impl crate::SqsClient {
-    /// `GetQueueUrl` (`POST /`). Required members: `QueueName`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/GetQueueUrl)
-    pub fn get_queue_url(&self) -> GetQueueUrlCall {
-        GetQueueUrlCall {
-            client: self.client.clone(),
-            input: Default::default(),
-            ret: (),
-        }
+rt::call_type! {
+    /// A `GetQueueAttributes` call being set up: set members, then [`send`](GetQueueAttributesCall::send).
+    GetQueueAttributesCall(GetQueueAttributesRequest) {
+        set queue_url: String = "QueueUrl";
+        set attribute_names: Vec<QueueAttributeName> = "AttributeNames";
     }
-}
-
-/// A `GetQueueUrl` call being set up: set members, then [`send`](GetQueueUrlCall::send). `R` is
-/// `()` for a plain call; a resource action sets it to the resource that made the call, and
-/// its `send` returns the resource the model names.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetQueueUrlCall<R = ()> {
-    client: Client,
-    input: GetQueueUrlRequest,
-    ret: R,
 }
-
-impl<R> GetQueueUrlCall<R> {
-    /// The same call, made for `ret`.
-    pub(crate) fn returning<T>(self, ret: T) -> GetQueueUrlCall<T> {
-        GetQueueUrlCall {
-            client: self.client,
-            input: self.input,
-            ret,
-        }
-    }
-
-    /// The plain call, and what it was made for.
-    pub(crate) fn into_plain(self) -> (GetQueueUrlCall, R) {
-        (
-            GetQueueUrlCall {
-                client: self.client,
-                input: self.input,
-                ret: (),
-            },
-            self.ret,
-        )
-    }
-
-    /// Sets `QueueName`.
-    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_name = Some(value.into());
-        self
-    }
 
-    /// Sets `QueueOwnerAWSAccountId`.
-    pub fn queue_owner_aws_account_id(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_owner_aws_account_id = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetQueueUrlRequest {
-        &self.input
-    }
+rt::send_fn!(GetQueueAttributesCall(crate::generated::tables::SERVICE, 8) -> GetQueueAttributesResult, GetQueueAttributesError);
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetQueueUrlRequest) -> Self {
-        self.input = input;
-        self
+rt::modeled_errors! {
+    /// The errors `GetQueueAttributes` is modeled to return, and any other the service sends.
+    GetQueueAttributesError(crate::generated::tables::SERVICE) {
+        InvalidAttributeName = 38,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        UnsupportedOperation = 112,
+        InvalidSecurity = 43,
+        InvalidAddress = 37,
     }
 }
 
-impl GetQueueUrlCall {
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetQueueUrlError`], or a stack error.
-    pub async fn send(self) -> Result<GetQueueUrlResult, OperationError<GetQueueUrlError>> {
-        let input = self.input;
-        if input.queue_name.is_none() {
-            return Err(rt::missing_member("GetQueueUrl", "QueueName").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "GetQueueUrl",
-            "AmazonSQS.GetQueueUrl",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    returning /// A `GetQueueUrl` call being set up: set members, then [`send`](GetQueueUrlCall::send).
+    GetQueueUrlCall(GetQueueUrlRequest) {
+        set queue_name: String = "QueueName";
+        set queue_owner_aws_account_id: String = "QueueOwnerAWSAccountId";
     }
-}
-
-/// The errors `GetQueueUrl` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetQueueUrlError {
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
 }
-
-impl rt::ModeledError for GetQueueUrlError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
 
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
+rt::send_fn!(GetQueueUrlCall(crate::generated::tables::SERVICE, 9) -> GetQueueUrlResult, GetQueueUrlError);
 
-impl std::fmt::Display for GetQueueUrlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::modeled_errors! {
+    /// The errors `GetQueueUrl` is modeled to return, and any other the service sends.
+    GetQueueUrlError(crate::generated::tables::SERVICE) {
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
+        UnsupportedOperation = 112,
     }
 }
 
-impl std::error::Error for GetQueueUrlError {}
-
-impl crate::SqsClient {
-    /// `ListDeadLetterSourceQueues` (`POST /`). Required members: `QueueUrl`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ListDeadLetterSourceQueues)
-    pub fn list_dead_letter_source_queues(&self) -> ListDeadLetterSourceQueuesCall {
-        ListDeadLetterSourceQueuesCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::call_type! {
+    /// A `ListDeadLetterSourceQueues` call being set up: set members, then [`send`](ListDeadLetterSourceQueuesCall::send).
+    ListDeadLetterSourceQueuesCall(ListDeadLetterSourceQueuesRequest) {
+        set queue_url: String = "QueueUrl";
+        set next_token: String = "NextToken";
+        set max_results: i32 = "MaxResults";
     }
 }
 
-/// A `ListDeadLetterSourceQueues` call being set up: set members, then [`send`](ListDeadLetterSourceQueuesCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListDeadLetterSourceQueuesCall {
-    client: Client,
-    input: ListDeadLetterSourceQueuesRequest,
-}
+rt::send_fn!(ListDeadLetterSourceQueuesCall(crate::generated::tables::SERVICE, 10) -> ListDeadLetterSourceQueuesResult, ListDeadLetterSourceQueuesError);
 
 impl ListDeadLetterSourceQueuesCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListDeadLetterSourceQueuesRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListDeadLetterSourceQueuesRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListDeadLetterSourceQueuesError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ListDeadLetterSourceQueuesResult, OperationError<ListDeadLetterSourceQueuesError>>
-    {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("ListDeadLetterSourceQueues", "QueueUrl").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListDeadLetterSourceQueues",
-            "AmazonSQS.ListDeadLetterSourceQueues",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `NextToken` from each page's `NextToken`. The page size is set with `MaxResults`.
     pub fn into_paginator(
         self,
@@ -1630,407 +262,81 @@ impl ListDeadLetterSourceQueuesCall {
             |input, token| input.next_token = token,
             |output: &ListDeadLetterSourceQueuesResult| output.next_token.clone(),
             move |input| {
-                let call = ListDeadLetterSourceQueuesCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
+                Box::pin(
+                    ListDeadLetterSourceQueuesCall::new(client.clone())
+                        .set_input(input)
+                        .send(),
+                )
             },
             |o| o.queue_urls.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListDeadLetterSourceQueues` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListDeadLetterSourceQueuesError {
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListDeadLetterSourceQueuesError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListDeadLetterSourceQueues` is modeled to return, and any other the service sends.
+    ListDeadLetterSourceQueuesError(crate::generated::tables::SERVICE) {
+        QueueDoesNotExist = 83,
+        RequestThrottled = 90,
+        InvalidSecurity = 43,
+        InvalidAddress = 37,
+        UnsupportedOperation = 112,
     }
 }
 
-impl std::fmt::Display for ListDeadLetterSourceQueuesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListMessageMoveTasks` call being set up: set members, then [`send`](ListMessageMoveTasksCall::send).
+    ListMessageMoveTasksCall(ListMessageMoveTasksRequest) {
+        set source_arn: String = "SourceArn";
+        set max_results: i32 = "MaxResults";
     }
 }
 
-impl std::error::Error for ListDeadLetterSourceQueuesError {}
+rt::send_fn!(ListMessageMoveTasksCall(crate::generated::tables::SERVICE, 11) -> ListMessageMoveTasksResult, ListMessageMoveTasksError);
 
-impl crate::SqsClient {
-    /// `ListMessageMoveTasks` (`POST /`). Required members: `SourceArn`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ListMessageMoveTasks)
-    pub fn list_message_move_tasks(&self) -> ListMessageMoveTasksCall {
-        ListMessageMoveTasksCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+rt::modeled_errors! {
+    /// The errors `ListMessageMoveTasks` is modeled to return, and any other the service sends.
+    ListMessageMoveTasksError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 91,
+        RequestThrottled = 90,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
+        UnsupportedOperation = 112,
     }
 }
 
-/// A `ListMessageMoveTasks` call being set up: set members, then [`send`](ListMessageMoveTasksCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListMessageMoveTasksCall {
-    client: Client,
-    input: ListMessageMoveTasksRequest,
-}
-
-impl ListMessageMoveTasksCall {
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.source_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListMessageMoveTasksRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListMessageMoveTasksRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListMessageMoveTasksError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<ListMessageMoveTasksResult, OperationError<ListMessageMoveTasksError>> {
-        let input = self.input;
-        if input.source_arn.is_none() {
-            return Err(rt::missing_member("ListMessageMoveTasks", "SourceArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListMessageMoveTasks",
-            "AmazonSQS.ListMessageMoveTasks",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
+rt::call_type! {
+    /// A `ListQueueTags` call being set up: set members, then [`send`](ListQueueTagsCall::send).
+    ListQueueTagsCall(ListQueueTagsRequest) {
+        set queue_url: String = "QueueUrl";
     }
 }
 
-/// The errors `ListMessageMoveTasks` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListMessageMoveTasksError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
+rt::send_fn!(ListQueueTagsCall(crate::generated::tables::SERVICE, 12) -> ListQueueTagsResult, ListQueueTagsError);
 
-impl rt::ModeledError for ListMessageMoveTasksError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListQueueTags` is modeled to return, and any other the service sends.
+    ListQueueTagsError(crate::generated::tables::SERVICE) {
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        UnsupportedOperation = 112,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
     }
 }
 
-impl std::fmt::Display for ListMessageMoveTasksError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `ListQueues` call being set up: set members, then [`send`](ListQueuesCall::send).
+    ListQueuesCall(ListQueuesRequest) {
+        set queue_name_prefix: String = "QueueNamePrefix";
+        set next_token: String = "NextToken";
+        set max_results: i32 = "MaxResults";
     }
 }
 
-impl std::error::Error for ListMessageMoveTasksError {}
-
-impl crate::SqsClient {
-    /// `ListQueueTags` (`POST /`). Required members: `QueueUrl`.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ListQueueTags)
-    pub fn list_queue_tags(&self) -> ListQueueTagsCall {
-        ListQueueTagsCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListQueueTags` call being set up: set members, then [`send`](ListQueueTagsCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListQueueTagsCall {
-    client: Client,
-    input: ListQueueTagsRequest,
-}
-
-impl ListQueueTagsCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListQueueTagsRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListQueueTagsRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListQueueTagsError`], or a stack error.
-    pub async fn send(self) -> Result<ListQueueTagsResult, OperationError<ListQueueTagsError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("ListQueueTags", "QueueUrl").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListQueueTags",
-            "AmazonSQS.ListQueueTags",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `ListQueueTags` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListQueueTagsError {
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListQueueTagsError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ListQueueTagsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for ListQueueTagsError {}
-
-impl crate::SqsClient {
-    /// `ListQueues` (`POST /`). Required members: none.
-    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ListQueues)
-    pub fn list_queues(&self) -> ListQueuesCall {
-        ListQueuesCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `ListQueues` call being set up: set members, then [`send`](ListQueuesCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ListQueuesCall {
-    client: Client,
-    input: ListQueuesRequest,
-}
+rt::send_fn!(ListQueuesCall(crate::generated::tables::SERVICE, 13) -> ListQueuesResult, ListQueuesError);
 
 impl ListQueuesCall {
-    /// Sets `QueueNamePrefix`.
-    pub fn queue_name_prefix(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_name_prefix = Some(value.into());
-        self
-    }
-
-    /// Sets `NextToken`.
-    pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.input.next_token = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxResults`.
-    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_results = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListQueuesRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ListQueuesRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ListQueuesError`], or a stack error.
-    pub async fn send(self) -> Result<ListQueuesResult, OperationError<ListQueuesError>> {
-        let input = self.input;
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ListQueues",
-            "AmazonSQS.ListQueues",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-
     /// Every page of the results, as a stream: pass `NextToken` from each page's `NextToken`. The page size is set with `MaxResults`.
     pub fn into_paginator(self) -> rt::Paginator<ListQueuesResult, ListQueuesError, String> {
         let client = self.client;
@@ -2038,1600 +344,390 @@ impl ListQueuesCall {
             self.input,
             |input, token| input.next_token = token,
             |output: &ListQueuesResult| output.next_token.clone(),
-            move |input| {
-                let call = ListQueuesCall {
-                    client: client.clone(),
-                    input,
-                };
-                Box::pin(call.send())
-            },
+            move |input| Box::pin(ListQueuesCall::new(client.clone()).set_input(input).send()),
             |o| o.queue_urls.unwrap_or_default(),
         )
     }
 }
 
-/// The errors `ListQueues` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListQueuesError {
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ListQueuesError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::RequestThrottled(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
+rt::modeled_errors! {
+    /// The errors `ListQueues` is modeled to return, and any other the service sends.
+    ListQueuesError(crate::generated::tables::SERVICE) {
+        RequestThrottled = 90,
+        InvalidSecurity = 43,
+        InvalidAddress = 37,
+        UnsupportedOperation = 112,
     }
 }
 
-impl std::fmt::Display for ListQueuesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
+rt::call_type! {
+    /// A `PurgeQueue` call being set up: set members, then [`send`](PurgeQueueCall::send).
+    PurgeQueueCall(PurgeQueueRequest) {
+        set queue_url: String = "QueueUrl";
     }
 }
 
-impl std::error::Error for ListQueuesError {}
+rt::send_fn!(PurgeQueueCall(crate::generated::tables::SERVICE, 14) -> rt::Empty, PurgeQueueError);
+
+rt::modeled_errors! {
+    /// The errors `PurgeQueue` is modeled to return, and any other the service sends.
+    PurgeQueueError(crate::generated::tables::SERVICE) {
+        QueueDoesNotExist = 83,
+        PurgeQueueInProgress = 78,
+        RequestThrottled = 90,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
+        UnsupportedOperation = 112,
+    }
+}
+
+rt::call_type! {
+    returning /// A `ReceiveMessage` call being set up: set members, then [`send`](ReceiveMessageCall::send).
+    ReceiveMessageCall(ReceiveMessageRequest) {
+        set queue_url: String = "QueueUrl";
+        #[deprecated] #[allow(deprecated)] set attribute_names: Vec<QueueAttributeName> = "AttributeNames";
+        set message_system_attribute_names: Vec<MessageSystemAttributeName> = "MessageSystemAttributeNames";
+        set message_attribute_names: Vec<String> = "MessageAttributeNames";
+        set max_number_of_messages: i32 = "MaxNumberOfMessages";
+        set visibility_timeout: i32 = "VisibilityTimeout";
+        set wait_time_seconds: i32 = "WaitTimeSeconds";
+        set receive_request_attempt_id: String = "ReceiveRequestAttemptId";
+    }
+}
+
+rt::send_fn!(ReceiveMessageCall(crate::generated::tables::SERVICE, 15) -> ReceiveMessageResult, ReceiveMessageError; then crate::customize::receive_message);
+
+rt::modeled_errors! {
+    /// The errors `ReceiveMessage` is modeled to return, and any other the service sends.
+    ReceiveMessageError(crate::generated::tables::SERVICE) {
+        UnsupportedOperation = 112,
+        OverLimit = 77,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        InvalidSecurity = 43,
+        KmsDisabled = 45,
+        KmsInvalidState = 47,
+        KmsNotFound = 48,
+        KmsOptInRequired = 49,
+        KmsThrottled = 50,
+        KmsAccessDenied = 44,
+        KmsInvalidKeyUsage = 46,
+        InvalidAddress = 37,
+    }
+}
+
+rt::call_type! {
+    /// A `RemovePermission` call being set up: set members, then [`send`](RemovePermissionCall::send).
+    RemovePermissionCall(RemovePermissionRequest) {
+        set queue_url: String = "QueueUrl";
+        set label: String = "Label";
+    }
+}
+
+rt::send_fn!(RemovePermissionCall(crate::generated::tables::SERVICE, 16) -> rt::Empty, RemovePermissionError);
+
+rt::modeled_errors! {
+    /// The errors `RemovePermission` is modeled to return, and any other the service sends.
+    RemovePermissionError(crate::generated::tables::SERVICE) {
+        InvalidAddress = 37,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        InvalidSecurity = 43,
+        UnsupportedOperation = 112,
+    }
+}
+
+rt::call_type! {
+    /// A `SendMessage` call being set up: set members, then [`send`](SendMessageCall::send).
+    SendMessageCall(SendMessageRequest) {
+        set queue_url: String = "QueueUrl";
+        set message_body: String = "MessageBody";
+        set delay_seconds: i32 = "DelaySeconds";
+        set message_attributes: HashMap<String, MessageAttributeValue> = "MessageAttributes";
+        set message_system_attributes: HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> = "MessageSystemAttributes";
+        set message_deduplication_id: String = "MessageDeduplicationId";
+        set message_group_id: String = "MessageGroupId";
+    }
+}
+
+rt::send_fn!(SendMessageCall(crate::generated::tables::SERVICE, 17) -> SendMessageResult, SendMessageError; then crate::customize::send_message);
+
+rt::modeled_errors! {
+    /// The errors `SendMessage` is modeled to return, and any other the service sends.
+    SendMessageError(crate::generated::tables::SERVICE) {
+        InvalidMessageContents = 42,
+        UnsupportedOperation = 112,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        InvalidSecurity = 43,
+        KmsDisabled = 45,
+        KmsInvalidState = 47,
+        KmsNotFound = 48,
+        KmsOptInRequired = 49,
+        KmsThrottled = 50,
+        KmsAccessDenied = 44,
+        KmsInvalidKeyUsage = 46,
+        InvalidAddress = 37,
+    }
+}
+
+rt::call_type! {
+    /// A `SendMessageBatch` call being set up: set members, then [`send`](SendMessageBatchCall::send).
+    SendMessageBatchCall(SendMessageBatchRequest) {
+        set queue_url: String = "QueueUrl";
+        set entries: Vec<SendMessageBatchRequestEntry> = "Entries";
+    }
+}
+
+rt::send_fn!(SendMessageBatchCall(crate::generated::tables::SERVICE, 18) -> SendMessageBatchResult, SendMessageBatchError; then crate::customize::send_message_batch);
+
+rt::modeled_errors! {
+    /// The errors `SendMessageBatch` is modeled to return, and any other the service sends.
+    SendMessageBatchError(crate::generated::tables::SERVICE) {
+        TooManyEntriesInBatchRequest = 111,
+        EmptyBatchRequest = 31,
+        BatchEntryIdsNotDistinct = 4,
+        BatchRequestTooLong = 5,
+        InvalidBatchEntryId = 40,
+        UnsupportedOperation = 112,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        InvalidSecurity = 43,
+        KmsDisabled = 45,
+        KmsInvalidState = 47,
+        KmsNotFound = 48,
+        KmsOptInRequired = 49,
+        KmsThrottled = 50,
+        KmsAccessDenied = 44,
+        KmsInvalidKeyUsage = 46,
+        InvalidAddress = 37,
+    }
+}
+
+rt::call_type! {
+    /// A `SetQueueAttributes` call being set up: set members, then [`send`](SetQueueAttributesCall::send).
+    SetQueueAttributesCall(SetQueueAttributesRequest) {
+        set queue_url: String = "QueueUrl";
+        set attributes: HashMap<QueueAttributeName, String> = "Attributes";
+    }
+}
+
+rt::send_fn!(SetQueueAttributesCall(crate::generated::tables::SERVICE, 19) -> rt::Empty, SetQueueAttributesError);
+
+rt::modeled_errors! {
+    /// The errors `SetQueueAttributes` is modeled to return, and any other the service sends.
+    SetQueueAttributesError(crate::generated::tables::SERVICE) {
+        InvalidAttributeName = 38,
+        InvalidAttributeValue = 39,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        UnsupportedOperation = 112,
+        OverLimit = 77,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
+    }
+}
+
+rt::call_type! {
+    /// A `StartMessageMoveTask` call being set up: set members, then [`send`](StartMessageMoveTaskCall::send).
+    StartMessageMoveTaskCall(StartMessageMoveTaskRequest) {
+        set source_arn: String = "SourceArn";
+        set destination_arn: String = "DestinationArn";
+        set max_number_of_messages_per_second: i32 = "MaxNumberOfMessagesPerSecond";
+    }
+}
+
+rt::send_fn!(StartMessageMoveTaskCall(crate::generated::tables::SERVICE, 20) -> StartMessageMoveTaskResult, StartMessageMoveTaskError);
+
+rt::modeled_errors! {
+    /// The errors `StartMessageMoveTask` is modeled to return, and any other the service sends.
+    StartMessageMoveTaskError(crate::generated::tables::SERVICE) {
+        ResourceNotFoundException = 91,
+        RequestThrottled = 90,
+        InvalidAddress = 37,
+        InvalidSecurity = 43,
+        UnsupportedOperation = 112,
+    }
+}
+
+rt::call_type! {
+    /// A `TagQueue` call being set up: set members, then [`send`](TagQueueCall::send).
+    TagQueueCall(TagQueueRequest) {
+        set queue_url: String = "QueueUrl";
+        set tags: HashMap<String, String> = "Tags";
+    }
+}
+
+rt::send_fn!(TagQueueCall(crate::generated::tables::SERVICE, 21) -> rt::Empty, TagQueueError);
+
+rt::modeled_errors! {
+    /// The errors `TagQueue` is modeled to return, and any other the service sends.
+    TagQueueError(crate::generated::tables::SERVICE) {
+        InvalidAddress = 37,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        InvalidSecurity = 43,
+        UnsupportedOperation = 112,
+    }
+}
+
+rt::call_type! {
+    /// A `UntagQueue` call being set up: set members, then [`send`](UntagQueueCall::send).
+    UntagQueueCall(UntagQueueRequest) {
+        set queue_url: String = "QueueUrl";
+        set tag_keys: Vec<String> = "TagKeys";
+    }
+}
+
+rt::send_fn!(UntagQueueCall(crate::generated::tables::SERVICE, 22) -> rt::Empty, UntagQueueError);
+
+rt::modeled_errors! {
+    /// The errors `UntagQueue` is modeled to return, and any other the service sends.
+    UntagQueueError(crate::generated::tables::SERVICE) {
+        InvalidAddress = 37,
+        RequestThrottled = 90,
+        QueueDoesNotExist = 83,
+        InvalidSecurity = 43,
+        UnsupportedOperation = 112,
+    }
+}
 
 impl crate::SqsClient {
+    /// `AddPermission` (`POST /`). Required members: `QueueUrl`, `Label`, `AWSAccountIds`, `Actions`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/AddPermission)
+    pub fn add_permission(&self) -> AddPermissionCall {
+        AddPermissionCall::new(self.client.clone())
+    }
+
+    /// `CancelMessageMoveTask` (`POST /`). Required members: `TaskHandle`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/CancelMessageMoveTask)
+    pub fn cancel_message_move_task(&self) -> CancelMessageMoveTaskCall {
+        CancelMessageMoveTaskCall::new(self.client.clone())
+    }
+
+    /// `ChangeMessageVisibility` (`POST /`). Required members: `QueueUrl`, `ReceiptHandle`, `VisibilityTimeout`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ChangeMessageVisibility)
+    pub fn change_message_visibility(&self) -> ChangeMessageVisibilityCall {
+        ChangeMessageVisibilityCall::new(self.client.clone())
+    }
+
+    /// `ChangeMessageVisibilityBatch` (`POST /`). Required members: `QueueUrl`, `Entries`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ChangeMessageVisibilityBatch)
+    pub fn change_message_visibility_batch(&self) -> ChangeMessageVisibilityBatchCall {
+        ChangeMessageVisibilityBatchCall::new(self.client.clone())
+    }
+
+    /// `CreateQueue` (`POST /`). Required members: `QueueName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/CreateQueue)
+    pub fn create_queue(&self) -> CreateQueueCall {
+        CreateQueueCall::new(self.client.clone())
+    }
+
+    /// `DeleteMessage` (`POST /`). Required members: `QueueUrl`, `ReceiptHandle`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/DeleteMessage)
+    pub fn delete_message(&self) -> DeleteMessageCall {
+        DeleteMessageCall::new(self.client.clone())
+    }
+
+    /// `DeleteMessageBatch` (`POST /`). Required members: `QueueUrl`, `Entries`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/DeleteMessageBatch)
+    pub fn delete_message_batch(&self) -> DeleteMessageBatchCall {
+        DeleteMessageBatchCall::new(self.client.clone())
+    }
+
+    /// `DeleteQueue` (`POST /`). Required members: `QueueUrl`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/DeleteQueue)
+    pub fn delete_queue(&self) -> DeleteQueueCall {
+        DeleteQueueCall::new(self.client.clone())
+    }
+
+    /// `GetQueueAttributes` (`POST /`). Required members: `QueueUrl`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/GetQueueAttributes)
+    pub fn get_queue_attributes(&self) -> GetQueueAttributesCall {
+        GetQueueAttributesCall::new(self.client.clone())
+    }
+
+    /// `GetQueueUrl` (`POST /`). Required members: `QueueName`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/GetQueueUrl)
+    pub fn get_queue_url(&self) -> GetQueueUrlCall {
+        GetQueueUrlCall::new(self.client.clone())
+    }
+
+    /// `ListDeadLetterSourceQueues` (`POST /`). Required members: `QueueUrl`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ListDeadLetterSourceQueues)
+    pub fn list_dead_letter_source_queues(&self) -> ListDeadLetterSourceQueuesCall {
+        ListDeadLetterSourceQueuesCall::new(self.client.clone())
+    }
+
+    /// `ListMessageMoveTasks` (`POST /`). Required members: `SourceArn`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ListMessageMoveTasks)
+    pub fn list_message_move_tasks(&self) -> ListMessageMoveTasksCall {
+        ListMessageMoveTasksCall::new(self.client.clone())
+    }
+
+    /// `ListQueueTags` (`POST /`). Required members: `QueueUrl`.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ListQueueTags)
+    pub fn list_queue_tags(&self) -> ListQueueTagsCall {
+        ListQueueTagsCall::new(self.client.clone())
+    }
+
+    /// `ListQueues` (`POST /`). Required members: none.
+    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ListQueues)
+    pub fn list_queues(&self) -> ListQueuesCall {
+        ListQueuesCall::new(self.client.clone())
+    }
+
     /// `PurgeQueue` (`POST /`). Required members: `QueueUrl`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/PurgeQueue)
     pub fn purge_queue(&self) -> PurgeQueueCall {
-        PurgeQueueCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `PurgeQueue` call being set up: set members, then [`send`](PurgeQueueCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct PurgeQueueCall {
-    client: Client,
-    input: PurgeQueueRequest,
-}
-
-impl PurgeQueueCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
+        PurgeQueueCall::new(self.client.clone())
     }
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &PurgeQueueRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: PurgeQueueRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`PurgeQueueError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<PurgeQueueError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("PurgeQueue", "QueueUrl").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "PurgeQueue",
-            "AmazonSQS.PurgeQueue",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `PurgeQueue` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PurgeQueueError {
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `PurgeQueueInProgress`
-    PurgeQueueInProgress(PurgeQueueInProgress),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for PurgeQueueError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("PurgeQueueInProgress") => Self::PurgeQueueInProgress(PurgeQueueInProgress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::PurgeQueueInProgress(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for PurgeQueueError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for PurgeQueueError {}
-
-impl crate::SqsClient {
     /// `ReceiveMessage` (`POST /`). Required members: `QueueUrl`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/ReceiveMessage)
     pub fn receive_message(&self) -> ReceiveMessageCall {
-        ReceiveMessageCall {
-            client: self.client.clone(),
-            input: Default::default(),
-            ret: (),
-        }
-    }
-}
-
-/// A `ReceiveMessage` call being set up: set members, then [`send`](ReceiveMessageCall::send). `R` is
-/// `()` for a plain call; a resource action sets it to the resource that made the call, and
-/// its `send` returns the resource the model names.
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ReceiveMessageCall<R = ()> {
-    client: Client,
-    input: ReceiveMessageRequest,
-    ret: R,
-}
-
-impl<R> ReceiveMessageCall<R> {
-    /// The same call, made for `ret`.
-    pub(crate) fn returning<T>(self, ret: T) -> ReceiveMessageCall<T> {
-        ReceiveMessageCall {
-            client: self.client,
-            input: self.input,
-            ret,
-        }
+        ReceiveMessageCall::new(self.client.clone())
     }
 
-    /// The plain call, and what it was made for.
-    pub(crate) fn into_plain(self) -> (ReceiveMessageCall, R) {
-        (
-            ReceiveMessageCall {
-                client: self.client,
-                input: self.input,
-                ret: (),
-            },
-            self.ret,
-        )
-    }
-
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// Sets `AttributeNames`.
-    #[deprecated]
-    #[allow(deprecated)]
-    pub fn attribute_names(mut self, value: impl Into<Vec<QueueAttributeName>>) -> Self {
-        self.input.attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageSystemAttributeNames`.
-    pub fn message_system_attribute_names(
-        mut self,
-        value: impl Into<Vec<MessageSystemAttributeName>>,
-    ) -> Self {
-        self.input.message_system_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageAttributeNames`.
-    pub fn message_attribute_names(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.message_attribute_names = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxNumberOfMessages`.
-    pub fn max_number_of_messages(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_number_of_messages = Some(value.into());
-        self
-    }
-
-    /// Sets `VisibilityTimeout`.
-    pub fn visibility_timeout(mut self, value: impl Into<i32>) -> Self {
-        self.input.visibility_timeout = Some(value.into());
-        self
-    }
-
-    /// Sets `WaitTimeSeconds`.
-    pub fn wait_time_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.wait_time_seconds = Some(value.into());
-        self
-    }
-
-    /// Sets `ReceiveRequestAttemptId`.
-    pub fn receive_request_attempt_id(mut self, value: impl Into<String>) -> Self {
-        self.input.receive_request_attempt_id = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ReceiveMessageRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: ReceiveMessageRequest) -> Self {
-        self.input = input;
-        self
-    }
-}
-
-impl ReceiveMessageCall {
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`ReceiveMessageError`], or a stack error.
-    pub async fn send(self) -> Result<ReceiveMessageResult, OperationError<ReceiveMessageError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("ReceiveMessage", "QueueUrl").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "ReceiveMessage",
-            "AmazonSQS.ReceiveMessage",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        crate::customize::receive_message(&input, output)
-    }
-}
-
-/// The errors `ReceiveMessage` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ReceiveMessageError {
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `OverLimit`
-    OverLimit(OverLimit),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `KmsDisabled`
-    KmsDisabled(KmsDisabled),
-    /// `KmsInvalidState`
-    KmsInvalidState(KmsInvalidState),
-    /// `KmsNotFound`
-    KmsNotFound(KmsNotFound),
-    /// `KmsOptInRequired`
-    KmsOptInRequired(KmsOptInRequired),
-    /// `KmsThrottled`
-    KmsThrottled(KmsThrottled),
-    /// `KmsAccessDenied`
-    KmsAccessDenied(KmsAccessDenied),
-    /// `KmsInvalidKeyUsage`
-    KmsInvalidKeyUsage(KmsInvalidKeyUsage),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for ReceiveMessageError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("OverLimit") => Self::OverLimit(OverLimit {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsDisabled") => Self::KmsDisabled(KmsDisabled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsInvalidState") => Self::KmsInvalidState(KmsInvalidState {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsNotFound") => Self::KmsNotFound(KmsNotFound {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsOptInRequired") => Self::KmsOptInRequired(KmsOptInRequired {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsThrottled") => Self::KmsThrottled(KmsThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsAccessDenied") => Self::KmsAccessDenied(KmsAccessDenied {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsInvalidKeyUsage") => Self::KmsInvalidKeyUsage(KmsInvalidKeyUsage {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::OverLimit(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::KmsDisabled(e) => &e.meta,
-            Self::KmsInvalidState(e) => &e.meta,
-            Self::KmsNotFound(e) => &e.meta,
-            Self::KmsOptInRequired(e) => &e.meta,
-            Self::KmsThrottled(e) => &e.meta,
-            Self::KmsAccessDenied(e) => &e.meta,
-            Self::KmsInvalidKeyUsage(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for ReceiveMessageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for ReceiveMessageError {}
-
-impl crate::SqsClient {
     /// `RemovePermission` (`POST /`). Required members: `QueueUrl`, `Label`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/RemovePermission)
     pub fn remove_permission(&self) -> RemovePermissionCall {
-        RemovePermissionCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `RemovePermission` call being set up: set members, then [`send`](RemovePermissionCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct RemovePermissionCall {
-    client: Client,
-    input: RemovePermissionRequest,
-}
-
-impl RemovePermissionCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
+        RemovePermissionCall::new(self.client.clone())
     }
 
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.input.label = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &RemovePermissionRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: RemovePermissionRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`RemovePermissionError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<RemovePermissionError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("RemovePermission", "QueueUrl").into());
-        }
-        if input.label.is_none() {
-            return Err(rt::missing_member("RemovePermission", "Label").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "RemovePermission",
-            "AmazonSQS.RemovePermission",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `RemovePermission` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum RemovePermissionError {
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for RemovePermissionError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidAddress(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for RemovePermissionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for RemovePermissionError {}
-
-impl crate::SqsClient {
     /// `SendMessage` (`POST /`). Required members: `QueueUrl`, `MessageBody`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/SendMessage)
     pub fn send_message(&self) -> SendMessageCall {
-        SendMessageCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `SendMessage` call being set up: set members, then [`send`](SendMessageCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct SendMessageCall {
-    client: Client,
-    input: SendMessageRequest,
-}
-
-impl SendMessageCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
+        SendMessageCall::new(self.client.clone())
     }
 
-    /// Sets `MessageBody`.
-    pub fn message_body(mut self, value: impl Into<String>) -> Self {
-        self.input.message_body = Some(value.into());
-        self
-    }
-
-    /// Sets `DelaySeconds`.
-    pub fn delay_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.delay_seconds = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageAttributes`.
-    pub fn message_attributes(
-        mut self,
-        value: impl Into<HashMap<String, MessageAttributeValue>>,
-    ) -> Self {
-        self.input.message_attributes = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageSystemAttributes`.
-    pub fn message_system_attributes(
-        mut self,
-        value: impl Into<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
-    ) -> Self {
-        self.input.message_system_attributes = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageDeduplicationId`.
-    pub fn message_deduplication_id(mut self, value: impl Into<String>) -> Self {
-        self.input.message_deduplication_id = Some(value.into());
-        self
-    }
-
-    /// Sets `MessageGroupId`.
-    pub fn message_group_id(mut self, value: impl Into<String>) -> Self {
-        self.input.message_group_id = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &SendMessageRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: SendMessageRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`SendMessageError`], or a stack error.
-    pub async fn send(self) -> Result<SendMessageResult, OperationError<SendMessageError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("SendMessage", "QueueUrl").into());
-        }
-        if input.message_body.is_none() {
-            return Err(rt::missing_member("SendMessage", "MessageBody").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "SendMessage",
-            "AmazonSQS.SendMessage",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        crate::customize::send_message(&input, output)
-    }
-}
-
-/// The errors `SendMessage` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SendMessageError {
-    /// `InvalidMessageContents`
-    InvalidMessageContents(InvalidMessageContents),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `KmsDisabled`
-    KmsDisabled(KmsDisabled),
-    /// `KmsInvalidState`
-    KmsInvalidState(KmsInvalidState),
-    /// `KmsNotFound`
-    KmsNotFound(KmsNotFound),
-    /// `KmsOptInRequired`
-    KmsOptInRequired(KmsOptInRequired),
-    /// `KmsThrottled`
-    KmsThrottled(KmsThrottled),
-    /// `KmsAccessDenied`
-    KmsAccessDenied(KmsAccessDenied),
-    /// `KmsInvalidKeyUsage`
-    KmsInvalidKeyUsage(KmsInvalidKeyUsage),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for SendMessageError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InvalidMessageContents") => {
-                Self::InvalidMessageContents(InvalidMessageContents {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsDisabled") => Self::KmsDisabled(KmsDisabled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsInvalidState") => Self::KmsInvalidState(KmsInvalidState {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsNotFound") => Self::KmsNotFound(KmsNotFound {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsOptInRequired") => Self::KmsOptInRequired(KmsOptInRequired {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsThrottled") => Self::KmsThrottled(KmsThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsAccessDenied") => Self::KmsAccessDenied(KmsAccessDenied {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsInvalidKeyUsage") => Self::KmsInvalidKeyUsage(KmsInvalidKeyUsage {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidMessageContents(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::KmsDisabled(e) => &e.meta,
-            Self::KmsInvalidState(e) => &e.meta,
-            Self::KmsNotFound(e) => &e.meta,
-            Self::KmsOptInRequired(e) => &e.meta,
-            Self::KmsThrottled(e) => &e.meta,
-            Self::KmsAccessDenied(e) => &e.meta,
-            Self::KmsInvalidKeyUsage(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for SendMessageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for SendMessageError {}
-
-impl crate::SqsClient {
     /// `SendMessageBatch` (`POST /`). Required members: `QueueUrl`, `Entries`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/SendMessageBatch)
     pub fn send_message_batch(&self) -> SendMessageBatchCall {
-        SendMessageBatchCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `SendMessageBatch` call being set up: set members, then [`send`](SendMessageBatchCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct SendMessageBatchCall {
-    client: Client,
-    input: SendMessageBatchRequest,
-}
-
-impl SendMessageBatchCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
+        SendMessageBatchCall::new(self.client.clone())
     }
 
-    /// Sets `Entries`.
-    pub fn entries(mut self, value: impl Into<Vec<SendMessageBatchRequestEntry>>) -> Self {
-        self.input.entries = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &SendMessageBatchRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: SendMessageBatchRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`SendMessageBatchError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<SendMessageBatchResult, OperationError<SendMessageBatchError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("SendMessageBatch", "QueueUrl").into());
-        }
-        if input.entries.is_none() {
-            return Err(rt::missing_member("SendMessageBatch", "Entries").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "SendMessageBatch",
-            "AmazonSQS.SendMessageBatch",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        crate::customize::send_message_batch(&input, output)
-    }
-}
-
-/// The errors `SendMessageBatch` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SendMessageBatchError {
-    /// `TooManyEntriesInBatchRequest`
-    TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest),
-    /// `EmptyBatchRequest`
-    EmptyBatchRequest(EmptyBatchRequest),
-    /// `BatchEntryIdsNotDistinct`
-    BatchEntryIdsNotDistinct(BatchEntryIdsNotDistinct),
-    /// `BatchRequestTooLong`
-    BatchRequestTooLong(BatchRequestTooLong),
-    /// `InvalidBatchEntryId`
-    InvalidBatchEntryId(InvalidBatchEntryId),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `KmsDisabled`
-    KmsDisabled(KmsDisabled),
-    /// `KmsInvalidState`
-    KmsInvalidState(KmsInvalidState),
-    /// `KmsNotFound`
-    KmsNotFound(KmsNotFound),
-    /// `KmsOptInRequired`
-    KmsOptInRequired(KmsOptInRequired),
-    /// `KmsThrottled`
-    KmsThrottled(KmsThrottled),
-    /// `KmsAccessDenied`
-    KmsAccessDenied(KmsAccessDenied),
-    /// `KmsInvalidKeyUsage`
-    KmsInvalidKeyUsage(KmsInvalidKeyUsage),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for SendMessageBatchError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("TooManyEntriesInBatchRequest") => {
-                Self::TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("EmptyBatchRequest") => Self::EmptyBatchRequest(EmptyBatchRequest {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("BatchEntryIdsNotDistinct") => {
-                Self::BatchEntryIdsNotDistinct(BatchEntryIdsNotDistinct {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("BatchRequestTooLong") => Self::BatchRequestTooLong(BatchRequestTooLong {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidBatchEntryId") => Self::InvalidBatchEntryId(InvalidBatchEntryId {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsDisabled") => Self::KmsDisabled(KmsDisabled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsInvalidState") => Self::KmsInvalidState(KmsInvalidState {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsNotFound") => Self::KmsNotFound(KmsNotFound {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsOptInRequired") => Self::KmsOptInRequired(KmsOptInRequired {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsThrottled") => Self::KmsThrottled(KmsThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsAccessDenied") => Self::KmsAccessDenied(KmsAccessDenied {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("KmsInvalidKeyUsage") => Self::KmsInvalidKeyUsage(KmsInvalidKeyUsage {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::TooManyEntriesInBatchRequest(e) => &e.meta,
-            Self::EmptyBatchRequest(e) => &e.meta,
-            Self::BatchEntryIdsNotDistinct(e) => &e.meta,
-            Self::BatchRequestTooLong(e) => &e.meta,
-            Self::InvalidBatchEntryId(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::KmsDisabled(e) => &e.meta,
-            Self::KmsInvalidState(e) => &e.meta,
-            Self::KmsNotFound(e) => &e.meta,
-            Self::KmsOptInRequired(e) => &e.meta,
-            Self::KmsThrottled(e) => &e.meta,
-            Self::KmsAccessDenied(e) => &e.meta,
-            Self::KmsInvalidKeyUsage(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for SendMessageBatchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for SendMessageBatchError {}
-
-impl crate::SqsClient {
     /// `SetQueueAttributes` (`POST /`). Required members: `QueueUrl`, `Attributes`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/SetQueueAttributes)
     pub fn set_queue_attributes(&self) -> SetQueueAttributesCall {
-        SetQueueAttributesCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `SetQueueAttributes` call being set up: set members, then [`send`](SetQueueAttributesCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct SetQueueAttributesCall {
-    client: Client,
-    input: SetQueueAttributesRequest,
-}
-
-impl SetQueueAttributesCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
+        SetQueueAttributesCall::new(self.client.clone())
     }
 
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<HashMap<QueueAttributeName, String>>) -> Self {
-        self.input.attributes = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &SetQueueAttributesRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: SetQueueAttributesRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`SetQueueAttributesError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<SetQueueAttributesError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("SetQueueAttributes", "QueueUrl").into());
-        }
-        if input.attributes.is_none() {
-            return Err(rt::missing_member("SetQueueAttributes", "Attributes").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "SetQueueAttributes",
-            "AmazonSQS.SetQueueAttributes",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `SetQueueAttributes` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SetQueueAttributesError {
-    /// `InvalidAttributeName`
-    InvalidAttributeName(InvalidAttributeName),
-    /// `InvalidAttributeValue`
-    InvalidAttributeValue(InvalidAttributeValue),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// `OverLimit`
-    OverLimit(OverLimit),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for SetQueueAttributesError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InvalidAttributeName") => Self::InvalidAttributeName(InvalidAttributeName {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAttributeValue") => Self::InvalidAttributeValue(InvalidAttributeValue {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("OverLimit") => Self::OverLimit(OverLimit {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidAttributeName(e) => &e.meta,
-            Self::InvalidAttributeValue(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::OverLimit(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for SetQueueAttributesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for SetQueueAttributesError {}
-
-impl crate::SqsClient {
     /// `StartMessageMoveTask` (`POST /`). Required members: `SourceArn`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/StartMessageMoveTask)
     pub fn start_message_move_task(&self) -> StartMessageMoveTaskCall {
-        StartMessageMoveTaskCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `StartMessageMoveTask` call being set up: set members, then [`send`](StartMessageMoveTaskCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct StartMessageMoveTaskCall {
-    client: Client,
-    input: StartMessageMoveTaskRequest,
-}
-
-impl StartMessageMoveTaskCall {
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.source_arn = Some(value.into());
-        self
+        StartMessageMoveTaskCall::new(self.client.clone())
     }
 
-    /// Sets `DestinationArn`.
-    pub fn destination_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.destination_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `MaxNumberOfMessagesPerSecond`.
-    pub fn max_number_of_messages_per_second(mut self, value: impl Into<i32>) -> Self {
-        self.input.max_number_of_messages_per_second = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &StartMessageMoveTaskRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: StartMessageMoveTaskRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`StartMessageMoveTaskError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<StartMessageMoveTaskResult, OperationError<StartMessageMoveTaskError>> {
-        let input = self.input;
-        if input.source_arn.is_none() {
-            return Err(rt::missing_member("StartMessageMoveTask", "SourceArn").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "StartMessageMoveTask",
-            "AmazonSQS.StartMessageMoveTask",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `StartMessageMoveTask` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum StartMessageMoveTaskError {
-    /// `ResourceNotFoundException`
-    ResourceNotFoundException(ResourceNotFoundException),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for StartMessageMoveTaskError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ResourceNotFoundException") => {
-                Self::ResourceNotFoundException(ResourceNotFoundException {
-                    meta: service.clone(),
-                    ..rt::parse_lenient(service.body())
-                })
-            }
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ResourceNotFoundException(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::InvalidAddress(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for StartMessageMoveTaskError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for StartMessageMoveTaskError {}
-
-impl crate::SqsClient {
     /// `TagQueue` (`POST /`). Required members: `QueueUrl`, `Tags`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/TagQueue)
     pub fn tag_queue(&self) -> TagQueueCall {
-        TagQueueCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `TagQueue` call being set up: set members, then [`send`](TagQueueCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct TagQueueCall {
-    client: Client,
-    input: TagQueueRequest,
-}
-
-impl TagQueueCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
+        TagQueueCall::new(self.client.clone())
     }
 
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<HashMap<String, String>>) -> Self {
-        self.input.tags = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &TagQueueRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: TagQueueRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`TagQueueError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<TagQueueError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("TagQueue", "QueueUrl").into());
-        }
-        if input.tags.is_none() {
-            return Err(rt::missing_member("TagQueue", "Tags").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "TagQueue",
-            "AmazonSQS.TagQueue",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `TagQueue` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum TagQueueError {
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for TagQueueError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidAddress(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for TagQueueError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for TagQueueError {}
-
-impl crate::SqsClient {
     /// `UntagQueue` (`POST /`). Required members: `QueueUrl`, `TagKeys`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sqs-2012-11-05/UntagQueue)
     pub fn untag_queue(&self) -> UntagQueueCall {
-        UntagQueueCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+        UntagQueueCall::new(self.client.clone())
     }
 }
-
-/// A `UntagQueue` call being set up: set members, then [`send`](UntagQueueCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct UntagQueueCall {
-    client: Client,
-    input: UntagQueueRequest,
-}
-
-impl UntagQueueCall {
-    /// Sets `QueueUrl`.
-    pub fn queue_url(mut self, value: impl Into<String>) -> Self {
-        self.input.queue_url = Some(value.into());
-        self
-    }
-
-    /// Sets `TagKeys`.
-    pub fn tag_keys(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.tag_keys = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UntagQueueRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: UntagQueueRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`UntagQueueError`], or a stack error.
-    pub async fn send(self) -> Result<rt::Empty, OperationError<UntagQueueError>> {
-        let input = self.input;
-        if input.queue_url.is_none() {
-            return Err(rt::missing_member("UntagQueue", "QueueUrl").into());
-        }
-        if input.tag_keys.is_none() {
-            return Err(rt::missing_member("UntagQueue", "TagKeys").into());
-        }
-        let host_prefix = None;
-        let output = rt::json_call(
-            &self.client,
-            "UntagQueue",
-            "AmazonSQS.UntagQueue",
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `UntagQueue` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UntagQueueError {
-    /// `InvalidAddress`
-    InvalidAddress(InvalidAddress),
-    /// `RequestThrottled`
-    RequestThrottled(RequestThrottled),
-    /// `QueueDoesNotExist`
-    QueueDoesNotExist(QueueDoesNotExist),
-    /// `InvalidSecurity`
-    InvalidSecurity(InvalidSecurity),
-    /// `UnsupportedOperation`
-    UnsupportedOperation(UnsupportedOperation),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for UntagQueueError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InvalidAddress") => Self::InvalidAddress(InvalidAddress {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("RequestThrottled") => Self::RequestThrottled(RequestThrottled {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("QueueDoesNotExist") => Self::QueueDoesNotExist(QueueDoesNotExist {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("InvalidSecurity") => Self::InvalidSecurity(InvalidSecurity {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            Some("UnsupportedOperation") => Self::UnsupportedOperation(UnsupportedOperation {
-                meta: service.clone(),
-                ..rt::parse_lenient(service.body())
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidAddress(e) => &e.meta,
-            Self::RequestThrottled(e) => &e.meta,
-            Self::QueueDoesNotExist(e) => &e.meta,
-            Self::InvalidSecurity(e) => &e.meta,
-            Self::UnsupportedOperation(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for UntagQueueError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for UntagQueueError {}

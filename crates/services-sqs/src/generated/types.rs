@@ -12,33 +12,28 @@ use session_runtime::serde::{Deserialize, Serialize};
 /// The `AddPermissionRequest` structure. Every member is optional here; build one with
 /// `AddPermissionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AddPermissionRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `Label` (required).
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `AWSAccountIds` (required).
-    #[serde(
-        rename = "AWSAccountIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AWSAccountIds", skip_serializing_if = "Option::is_none")]
     pub aws_account_ids: Option<Vec<String>>,
     /// `Actions` (required).
-    #[serde(rename = "Actions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<String>>,
 }
 
 /// The `BatchEntryIdsNotDistinct` error. Every member is optional here; build one with
 /// `BatchEntryIdsNotDistinct { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct BatchEntryIdsNotDistinct {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -48,10 +43,9 @@ pub struct BatchEntryIdsNotDistinct {
 /// The `BatchRequestTooLong` error. Every member is optional here; build one with
 /// `BatchRequestTooLong { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct BatchRequestTooLong {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -61,263 +55,209 @@ pub struct BatchRequestTooLong {
 /// The `BatchResultErrorEntry` structure. Every member is optional here; build one with
 /// `BatchResultErrorEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct BatchResultErrorEntry {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `SenderFault` (required).
-    #[serde(
-        rename = "SenderFault",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sender_fault: Option<bool>,
     /// `Code` (required).
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `Message`.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
 /// The `CancelMessageMoveTaskRequest` structure. Every member is optional here; build one with
 /// `CancelMessageMoveTaskRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CancelMessageMoveTaskRequest {
     /// `TaskHandle` (required).
-    #[serde(
-        rename = "TaskHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_handle: Option<String>,
 }
 
 /// The `CancelMessageMoveTaskResult` structure. Every member is optional here; build one with
 /// `CancelMessageMoveTaskResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CancelMessageMoveTaskResult {
     /// `ApproximateNumberOfMessagesMoved`.
-    #[serde(
-        rename = "ApproximateNumberOfMessagesMoved",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub approximate_number_of_messages_moved: Option<i64>,
 }
 
 /// The `ChangeMessageVisibilityBatchRequest` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ChangeMessageVisibilityBatchRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `Entries` (required).
-    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<ChangeMessageVisibilityBatchRequestEntry>>,
 }
 
 /// The `ChangeMessageVisibilityBatchRequestEntry` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchRequestEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ChangeMessageVisibilityBatchRequestEntry {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ReceiptHandle` (required).
-    #[serde(
-        rename = "ReceiptHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_handle: Option<String>,
     /// `VisibilityTimeout`.
-    #[serde(
-        rename = "VisibilityTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility_timeout: Option<i32>,
 }
 
 /// The `ChangeMessageVisibilityBatchResult` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ChangeMessageVisibilityBatchResult {
     /// `Successful` (required).
-    #[serde(
-        rename = "Successful",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub successful: Option<Vec<ChangeMessageVisibilityBatchResultEntry>>,
     /// `Failed` (required).
-    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<BatchResultErrorEntry>>,
 }
 
 /// The `ChangeMessageVisibilityBatchResultEntry` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityBatchResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ChangeMessageVisibilityBatchResultEntry {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
 /// The `ChangeMessageVisibilityRequest` structure. Every member is optional here; build one with
 /// `ChangeMessageVisibilityRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ChangeMessageVisibilityRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `ReceiptHandle` (required).
-    #[serde(
-        rename = "ReceiptHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_handle: Option<String>,
     /// `VisibilityTimeout` (required).
-    #[serde(
-        rename = "VisibilityTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility_timeout: Option<i32>,
 }
 
 /// The `CreateQueueRequest` structure. Every member is optional here; build one with
 /// `CreateQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateQueueRequest {
     /// `QueueName` (required).
-    #[serde(rename = "QueueName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `Attributes`.
     #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub attributes: Option<HashMap<QueueAttributeName, String>>,
     /// `tags`.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tags",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub tags: Option<HashMap<String, String>>,
 }
 
 /// The `CreateQueueResult` structure. Every member is optional here; build one with
 /// `CreateQueueResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct CreateQueueResult {
     /// `QueueUrl`.
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
 }
 
 /// The `DeleteMessageBatchRequest` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteMessageBatchRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `Entries` (required).
-    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<DeleteMessageBatchRequestEntry>>,
 }
 
 /// The `DeleteMessageBatchRequestEntry` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchRequestEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteMessageBatchRequestEntry {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `ReceiptHandle` (required).
-    #[serde(
-        rename = "ReceiptHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_handle: Option<String>,
 }
 
 /// The `DeleteMessageBatchResult` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteMessageBatchResult {
     /// `Successful` (required).
-    #[serde(
-        rename = "Successful",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub successful: Option<Vec<DeleteMessageBatchResultEntry>>,
     /// `Failed` (required).
-    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<BatchResultErrorEntry>>,
 }
 
 /// The `DeleteMessageBatchResultEntry` structure. Every member is optional here; build one with
 /// `DeleteMessageBatchResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteMessageBatchResultEntry {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
 /// The `DeleteMessageRequest` structure. Every member is optional here; build one with
 /// `DeleteMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteMessageRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `ReceiptHandle` (required).
-    #[serde(
-        rename = "ReceiptHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_handle: Option<String>,
 }
 
 /// The `DeleteQueueRequest` structure. Every member is optional here; build one with
 /// `DeleteQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DeleteQueueRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
 }
 
 /// The `EmptyBatchRequest` error. Every member is optional here; build one with
 /// `EmptyBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct EmptyBatchRequest {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -327,46 +267,36 @@ pub struct EmptyBatchRequest {
 /// The `GetQueueAttributesRequest` structure. Every member is optional here; build one with
 /// `GetQueueAttributesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetQueueAttributesRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `AttributeNames`.
-    #[serde(
-        rename = "AttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_names: Option<Vec<QueueAttributeName>>,
 }
 
 /// The `GetQueueAttributesResult` structure. Every member is optional here; build one with
 /// `GetQueueAttributesResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetQueueAttributesResult {
     /// `Attributes`.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub attributes: Option<HashMap<QueueAttributeName, String>>,
 }
 
 /// The `GetQueueUrlRequest` structure. Every member is optional here; build one with
 /// `GetQueueUrlRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetQueueUrlRequest {
     /// `QueueName` (required).
-    #[serde(rename = "QueueName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_name: Option<String>,
     /// `QueueOwnerAWSAccountId`.
     #[serde(
         rename = "QueueOwnerAWSAccountId",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub queue_owner_aws_account_id: Option<String>,
@@ -375,20 +305,18 @@ pub struct GetQueueUrlRequest {
 /// The `GetQueueUrlResult` structure. Every member is optional here; build one with
 /// `GetQueueUrlResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetQueueUrlResult {
     /// `QueueUrl`.
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
 }
 
 /// The `InvalidAddress` error. Every member is optional here; build one with
 /// `InvalidAddress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidAddress {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -398,10 +326,9 @@ pub struct InvalidAddress {
 /// The `InvalidAttributeName` error. Every member is optional here; build one with
 /// `InvalidAttributeName { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidAttributeName {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -411,10 +338,9 @@ pub struct InvalidAttributeName {
 /// The `InvalidAttributeValue` error. Every member is optional here; build one with
 /// `InvalidAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidAttributeValue {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -424,10 +350,9 @@ pub struct InvalidAttributeValue {
 /// The `InvalidBatchEntryId` error. Every member is optional here; build one with
 /// `InvalidBatchEntryId { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidBatchEntryId {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -437,7 +362,7 @@ pub struct InvalidBatchEntryId {
 /// The `InvalidIdFormat` error. Every member is optional here; build one with
 /// `InvalidIdFormat { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidIdFormat {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -447,10 +372,9 @@ pub struct InvalidIdFormat {
 /// The `InvalidMessageContents` error. Every member is optional here; build one with
 /// `InvalidMessageContents { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidMessageContents {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -460,10 +384,9 @@ pub struct InvalidMessageContents {
 /// The `InvalidSecurity` error. Every member is optional here; build one with
 /// `InvalidSecurity { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidSecurity {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -473,10 +396,9 @@ pub struct InvalidSecurity {
 /// The `KmsAccessDenied` error. Every member is optional here; build one with
 /// `KmsAccessDenied { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct KmsAccessDenied {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -486,10 +408,9 @@ pub struct KmsAccessDenied {
 /// The `KmsDisabled` error. Every member is optional here; build one with
 /// `KmsDisabled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct KmsDisabled {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -499,10 +420,9 @@ pub struct KmsDisabled {
 /// The `KmsInvalidKeyUsage` error. Every member is optional here; build one with
 /// `KmsInvalidKeyUsage { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct KmsInvalidKeyUsage {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -512,10 +432,9 @@ pub struct KmsInvalidKeyUsage {
 /// The `KmsInvalidState` error. Every member is optional here; build one with
 /// `KmsInvalidState { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct KmsInvalidState {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -525,10 +444,9 @@ pub struct KmsInvalidState {
 /// The `KmsNotFound` error. Every member is optional here; build one with
 /// `KmsNotFound { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct KmsNotFound {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -538,10 +456,9 @@ pub struct KmsNotFound {
 /// The `KmsOptInRequired` error. Every member is optional here; build one with
 /// `KmsOptInRequired { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct KmsOptInRequired {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -551,10 +468,9 @@ pub struct KmsOptInRequired {
 /// The `KmsThrottled` error. Every member is optional here; build one with
 /// `KmsThrottled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct KmsThrottled {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -564,268 +480,173 @@ pub struct KmsThrottled {
 /// The `ListDeadLetterSourceQueuesRequest` structure. Every member is optional here; build one with
 /// `ListDeadLetterSourceQueuesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListDeadLetterSourceQueuesRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// `MaxResults`.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 /// The `ListDeadLetterSourceQueuesResult` structure. Every member is optional here; build one with
 /// `ListDeadLetterSourceQueuesResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListDeadLetterSourceQueuesResult {
     /// `queueUrls` (required).
-    #[serde(rename = "queueUrls", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "queueUrls")]
     pub queue_urls: Option<Vec<String>>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// The `ListMessageMoveTasksRequest` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListMessageMoveTasksRequest {
     /// `SourceArn` (required).
-    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_arn: Option<String>,
     /// `MaxResults`.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 /// The `ListMessageMoveTasksResult` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListMessageMoveTasksResult {
     /// `Results`.
-    #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ListMessageMoveTasksResultEntry>>,
 }
 
 /// The `ListMessageMoveTasksResultEntry` structure. Every member is optional here; build one with
 /// `ListMessageMoveTasksResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListMessageMoveTasksResultEntry {
     /// `TaskHandle`.
-    #[serde(
-        rename = "TaskHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub task_handle: Option<String>,
     /// `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `SourceArn`.
-    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
     pub source_arn: Option<String>,
     /// `DestinationArn`.
-    #[serde(
-        rename = "DestinationArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub destination_arn: Option<String>,
     /// `MaxNumberOfMessagesPerSecond`.
-    #[serde(
-        rename = "MaxNumberOfMessagesPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_number_of_messages_per_second: Option<i32>,
     /// `ApproximateNumberOfMessagesMoved`.
-    #[serde(
-        rename = "ApproximateNumberOfMessagesMoved",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub approximate_number_of_messages_moved: Option<i64>,
     /// `ApproximateNumberOfMessagesToMove`.
-    #[serde(
-        rename = "ApproximateNumberOfMessagesToMove",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub approximate_number_of_messages_to_move: Option<i64>,
     /// `FailureReason`.
-    #[serde(
-        rename = "FailureReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failure_reason: Option<String>,
     /// `StartedTimestamp`.
-    #[serde(
-        rename = "StartedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub started_timestamp: Option<i64>,
 }
 
 /// The `ListQueueTagsRequest` structure. Every member is optional here; build one with
 /// `ListQueueTagsRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListQueueTagsRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
 }
 
 /// The `ListQueueTagsResult` structure. Every member is optional here; build one with
 /// `ListQueueTagsResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListQueueTagsResult {
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<HashMap<String, String>>,
 }
 
 /// The `ListQueuesRequest` structure. Every member is optional here; build one with
 /// `ListQueuesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListQueuesRequest {
     /// `QueueNamePrefix`.
-    #[serde(
-        rename = "QueueNamePrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_name_prefix: Option<String>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// `MaxResults`.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 /// The `ListQueuesResult` structure. Every member is optional here; build one with
 /// `ListQueuesResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ListQueuesResult {
     /// `QueueUrls`.
-    #[serde(rename = "QueueUrls", default, skip_serializing_if = "Option::is_none")]
     pub queue_urls: Option<Vec<String>>,
     /// `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// The `Message` structure. Every member is optional here; build one with
 /// `Message { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Message {
     /// `MessageId`.
-    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// `ReceiptHandle`.
-    #[serde(
-        rename = "ReceiptHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub receipt_handle: Option<String>,
     /// `MD5OfBody`.
-    #[serde(rename = "MD5OfBody", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MD5OfBody")]
     pub md5_of_body: Option<String>,
     /// `Body`.
-    #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// `Attributes`.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub attributes: Option<HashMap<MessageSystemAttributeName, String>>,
     /// `MD5OfMessageAttributes`.
-    #[serde(
-        rename = "MD5OfMessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MD5OfMessageAttributes")]
     pub md5_of_message_attributes: Option<String>,
     /// `MessageAttributes`.
-    #[serde(
-        rename = "MessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub message_attributes: Option<HashMap<String, MessageAttributeValue>>,
 }
 
 /// The `MessageAttributeValue` structure. Every member is optional here; build one with
 /// `MessageAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MessageAttributeValue {
     /// `StringValue`.
-    #[serde(
-        rename = "StringValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,
     /// `BinaryValue`.
-    #[serde(
-        rename = "BinaryValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub binary_value: Option<rt::Blob>,
     /// `StringListValues`.
-    #[serde(
-        rename = "StringListValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_list_values: Option<Vec<String>>,
     /// `BinaryListValues`.
-    #[serde(
-        rename = "BinaryListValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub binary_list_values: Option<Vec<rt::Blob>>,
     /// `DataType` (required).
-    #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_type: Option<String>,
 }
 
 /// The `MessageNotInflight` error. Every member is optional here; build one with
 /// `MessageNotInflight { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct MessageNotInflight {
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -869,48 +690,31 @@ session_runtime::string_enum! {
 /// The `MessageSystemAttributeValue` structure. Every member is optional here; build one with
 /// `MessageSystemAttributeValue { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct MessageSystemAttributeValue {
     /// `StringValue`.
-    #[serde(
-        rename = "StringValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,
     /// `BinaryValue`.
-    #[serde(
-        rename = "BinaryValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub binary_value: Option<rt::Blob>,
     /// `StringListValues`.
-    #[serde(
-        rename = "StringListValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_list_values: Option<Vec<String>>,
     /// `BinaryListValues`.
-    #[serde(
-        rename = "BinaryListValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub binary_list_values: Option<Vec<rt::Blob>>,
     /// `DataType` (required).
-    #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_type: Option<String>,
 }
 
 /// The `OverLimit` error. Every member is optional here; build one with
 /// `OverLimit { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct OverLimit {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -920,10 +724,9 @@ pub struct OverLimit {
 /// The `PurgeQueueInProgress` error. Every member is optional here; build one with
 /// `PurgeQueueInProgress { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct PurgeQueueInProgress {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -933,10 +736,10 @@ pub struct PurgeQueueInProgress {
 /// The `PurgeQueueRequest` structure. Every member is optional here; build one with
 /// `PurgeQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct PurgeQueueRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
 }
 
@@ -993,10 +796,9 @@ session_runtime::string_enum! {
 /// The `QueueDeletedRecently` error. Every member is optional here; build one with
 /// `QueueDeletedRecently { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct QueueDeletedRecently {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -1006,10 +808,9 @@ pub struct QueueDeletedRecently {
 /// The `QueueDoesNotExist` error. Every member is optional here; build one with
 /// `QueueDoesNotExist { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct QueueDoesNotExist {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -1019,10 +820,9 @@ pub struct QueueDoesNotExist {
 /// The `QueueNameExists` error. Every member is optional here; build one with
 /// `QueueNameExists { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct QueueNameExists {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -1032,10 +832,9 @@ pub struct QueueNameExists {
 /// The `ReceiptHandleIsInvalid` error. Every member is optional here; build one with
 /// `ReceiptHandleIsInvalid { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ReceiptHandleIsInvalid {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -1045,93 +844,63 @@ pub struct ReceiptHandleIsInvalid {
 /// The `ReceiveMessageRequest` structure. Every member is optional here; build one with
 /// `ReceiveMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReceiveMessageRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `AttributeNames`.
     #[deprecated]
-    #[serde(
-        rename = "AttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_names: Option<Vec<QueueAttributeName>>,
     /// `MessageSystemAttributeNames`.
-    #[serde(
-        rename = "MessageSystemAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_system_attribute_names: Option<Vec<MessageSystemAttributeName>>,
     /// `MessageAttributeNames`.
-    #[serde(
-        rename = "MessageAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_attribute_names: Option<Vec<String>>,
     /// `MaxNumberOfMessages`.
-    #[serde(
-        rename = "MaxNumberOfMessages",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_number_of_messages: Option<i32>,
     /// `VisibilityTimeout`.
-    #[serde(
-        rename = "VisibilityTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility_timeout: Option<i32>,
     /// `WaitTimeSeconds`.
-    #[serde(
-        rename = "WaitTimeSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_time_seconds: Option<i32>,
     /// `ReceiveRequestAttemptId`.
-    #[serde(
-        rename = "ReceiveRequestAttemptId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_request_attempt_id: Option<String>,
 }
 
 /// The `ReceiveMessageResult` structure. Every member is optional here; build one with
 /// `ReceiveMessageResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ReceiveMessageResult {
     /// `Messages`.
-    #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
 }
 
 /// The `RemovePermissionRequest` structure. Every member is optional here; build one with
 /// `RemovePermissionRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct RemovePermissionRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `Label` (required).
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
 /// The `RequestThrottled` error. Every member is optional here; build one with
 /// `RequestThrottled { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct RequestThrottled {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -1141,10 +910,9 @@ pub struct RequestThrottled {
 /// The `ResourceNotFoundException` error. Every member is optional here; build one with
 /// `ResourceNotFoundException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ResourceNotFoundException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -1154,231 +922,151 @@ pub struct ResourceNotFoundException {
 /// The `SendMessageBatchRequest` structure. Every member is optional here; build one with
 /// `SendMessageBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SendMessageBatchRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `Entries` (required).
-    #[serde(rename = "Entries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<SendMessageBatchRequestEntry>>,
 }
 
 /// The `SendMessageBatchRequestEntry` structure. Every member is optional here; build one with
 /// `SendMessageBatchRequestEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SendMessageBatchRequestEntry {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `MessageBody` (required).
-    #[serde(
-        rename = "MessageBody",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_body: Option<String>,
     /// `DelaySeconds`.
-    #[serde(
-        rename = "DelaySeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_seconds: Option<i32>,
     /// `MessageAttributes`.
     #[serde(
-        rename = "MessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub message_attributes: Option<HashMap<String, MessageAttributeValue>>,
     /// `MessageSystemAttributes`.
     #[serde(
-        rename = "MessageSystemAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub message_system_attributes:
         Option<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
     /// `MessageDeduplicationId`.
-    #[serde(
-        rename = "MessageDeduplicationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_deduplication_id: Option<String>,
     /// `MessageGroupId`.
-    #[serde(
-        rename = "MessageGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_group_id: Option<String>,
 }
 
 /// The `SendMessageBatchResult` structure. Every member is optional here; build one with
 /// `SendMessageBatchResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SendMessageBatchResult {
     /// `Successful` (required).
-    #[serde(
-        rename = "Successful",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub successful: Option<Vec<SendMessageBatchResultEntry>>,
     /// `Failed` (required).
-    #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<BatchResultErrorEntry>>,
 }
 
 /// The `SendMessageBatchResultEntry` structure. Every member is optional here; build one with
 /// `SendMessageBatchResultEntry { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SendMessageBatchResultEntry {
     /// `Id` (required).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `MessageId` (required).
-    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// `MD5OfMessageBody` (required).
-    #[serde(
-        rename = "MD5OfMessageBody",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MD5OfMessageBody")]
     pub md5_of_message_body: Option<String>,
     /// `MD5OfMessageAttributes`.
-    #[serde(
-        rename = "MD5OfMessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MD5OfMessageAttributes")]
     pub md5_of_message_attributes: Option<String>,
     /// `MD5OfMessageSystemAttributes`.
-    #[serde(
-        rename = "MD5OfMessageSystemAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MD5OfMessageSystemAttributes")]
     pub md5_of_message_system_attributes: Option<String>,
     /// `SequenceNumber`.
-    #[serde(
-        rename = "SequenceNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sequence_number: Option<String>,
 }
 
 /// The `SendMessageRequest` structure. Every member is optional here; build one with
 /// `SendMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SendMessageRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `MessageBody` (required).
-    #[serde(
-        rename = "MessageBody",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_body: Option<String>,
     /// `DelaySeconds`.
-    #[serde(
-        rename = "DelaySeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_seconds: Option<i32>,
     /// `MessageAttributes`.
     #[serde(
-        rename = "MessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub message_attributes: Option<HashMap<String, MessageAttributeValue>>,
     /// `MessageSystemAttributes`.
     #[serde(
-        rename = "MessageSystemAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub message_system_attributes:
         Option<HashMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
     /// `MessageDeduplicationId`.
-    #[serde(
-        rename = "MessageDeduplicationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_deduplication_id: Option<String>,
     /// `MessageGroupId`.
-    #[serde(
-        rename = "MessageGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_group_id: Option<String>,
 }
 
 /// The `SendMessageResult` structure. Every member is optional here; build one with
 /// `SendMessageResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SendMessageResult {
     /// `MD5OfMessageBody`.
-    #[serde(
-        rename = "MD5OfMessageBody",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MD5OfMessageBody")]
     pub md5_of_message_body: Option<String>,
     /// `MD5OfMessageAttributes`.
-    #[serde(
-        rename = "MD5OfMessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MD5OfMessageAttributes")]
     pub md5_of_message_attributes: Option<String>,
     /// `MD5OfMessageSystemAttributes`.
-    #[serde(
-        rename = "MD5OfMessageSystemAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MD5OfMessageSystemAttributes")]
     pub md5_of_message_system_attributes: Option<String>,
     /// `MessageId`.
-    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// `SequenceNumber`.
-    #[serde(
-        rename = "SequenceNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sequence_number: Option<String>,
 }
 
 /// The `SetQueueAttributesRequest` structure. Every member is optional here; build one with
 /// `SetQueueAttributesRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct SetQueueAttributesRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `Attributes` (required).
     #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
     )]
     pub attributes: Option<HashMap<QueueAttributeName, String>>,
 }
@@ -1386,61 +1074,50 @@ pub struct SetQueueAttributesRequest {
 /// The `StartMessageMoveTaskRequest` structure. Every member is optional here; build one with
 /// `StartMessageMoveTaskRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct StartMessageMoveTaskRequest {
     /// `SourceArn` (required).
-    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_arn: Option<String>,
     /// `DestinationArn`.
-    #[serde(
-        rename = "DestinationArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_arn: Option<String>,
     /// `MaxNumberOfMessagesPerSecond`.
-    #[serde(
-        rename = "MaxNumberOfMessagesPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_number_of_messages_per_second: Option<i32>,
 }
 
 /// The `StartMessageMoveTaskResult` structure. Every member is optional here; build one with
 /// `StartMessageMoveTaskResult { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct StartMessageMoveTaskResult {
     /// `TaskHandle`.
-    #[serde(
-        rename = "TaskHandle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub task_handle: Option<String>,
 }
 
 /// The `TagQueueRequest` structure. Every member is optional here; build one with
 /// `TagQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct TagQueueRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `Tags` (required).
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rt::typed::sorted_map"
+    )]
     pub tags: Option<HashMap<String, String>>,
 }
 
 /// The `TooManyEntriesInBatchRequest` error. Every member is optional here; build one with
 /// `TooManyEntriesInBatchRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct TooManyEntriesInBatchRequest {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -1450,10 +1127,9 @@ pub struct TooManyEntriesInBatchRequest {
 /// The `UnsupportedOperation` error. Every member is optional here; build one with
 /// `UnsupportedOperation { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct UnsupportedOperation {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -1463,12 +1139,12 @@ pub struct UnsupportedOperation {
 /// The `UntagQueueRequest` structure. Every member is optional here; build one with
 /// `UntagQueueRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct UntagQueueRequest {
     /// `QueueUrl` (required).
-    #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
     /// `TagKeys` (required).
-    #[serde(rename = "TagKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_keys: Option<Vec<String>>,
 }

@@ -3,6 +3,6 @@
 
 mod endpoints;
 pub mod operations;
-pub(crate) mod schema;
+pub(crate) mod tables;
 pub mod types;
 pub(crate) use endpoints::endpoint_rules;

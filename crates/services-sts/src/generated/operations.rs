@@ -5,1628 +5,302 @@
 
 use std::collections::HashMap;
 
-use session_runtime::{self as rt, ModeledError as _, OperationError};
-use session_tower::{Client, ServiceError};
+use session_runtime::{self as rt, OperationError};
 
 #[allow(unused_imports)]
 use super::types::*;
+
+rt::call_type! {
+    /// A `AssumeRole` call being set up: set members, then [`send`](AssumeRoleCall::send).
+    AssumeRoleCall(AssumeRoleRequest) {
+        set role_arn: String = "RoleArn";
+        set role_session_name: String = "RoleSessionName";
+        set policy_arns: Vec<PolicyDescriptorType> = "PolicyArns";
+        set policy: String = "Policy";
+        set duration_seconds: i32 = "DurationSeconds";
+        set tags: Vec<Tag> = "Tags";
+        set transitive_tag_keys: Vec<String> = "TransitiveTagKeys";
+        set external_id: String = "ExternalId";
+        set serial_number: String = "SerialNumber";
+        set token_code: String = "TokenCode";
+        set source_identity: String = "SourceIdentity";
+        set provided_contexts: Vec<ProvidedContext> = "ProvidedContexts";
+    }
+}
+
+rt::send_fn!(AssumeRoleCall(crate::generated::tables::SERVICE, 0) -> AssumeRoleResponse, AssumeRoleError);
+
+rt::modeled_errors! {
+    /// The errors `AssumeRole` is modeled to return, and any other the service sends.
+    AssumeRoleError(crate::generated::tables::SERVICE) {
+        MalformedPolicyDocumentException = 34,
+        PackedPolicyTooLargeException = 37,
+        RegionDisabledException = 41,
+        ExpiredTokenException = 13,
+    }
+}
+
+rt::call_type! {
+    /// A `AssumeRoleWithSAML` call being set up: set members, then [`send`](AssumeRoleWithSAMLCall::send).
+    AssumeRoleWithSAMLCall(AssumeRoleWithSamlRequest) {
+        set role_arn: String = "RoleArn";
+        set principal_arn: String = "PrincipalArn";
+        set saml_assertion: String = "SAMLAssertion";
+        set policy_arns: Vec<PolicyDescriptorType> = "PolicyArns";
+        set policy: String = "Policy";
+        set duration_seconds: i32 = "DurationSeconds";
+    }
+}
+
+rt::send_fn!(AssumeRoleWithSAMLCall(crate::generated::tables::SERVICE, 1) -> AssumeRoleWithSamlResponse, AssumeRoleWithSAMLError);
+
+rt::modeled_errors! {
+    /// The errors `AssumeRoleWithSAML` is modeled to return, and any other the service sends.
+    AssumeRoleWithSAMLError(crate::generated::tables::SERVICE) {
+        MalformedPolicyDocumentException = 34,
+        PackedPolicyTooLargeException = 37,
+        IdpRejectedClaimException = 29,
+        InvalidIdentityTokenException = 31,
+        ExpiredTokenException = 13,
+        RegionDisabledException = 41,
+    }
+}
+
+rt::call_type! {
+    /// A `AssumeRoleWithWebIdentity` call being set up: set members, then [`send`](AssumeRoleWithWebIdentityCall::send).
+    AssumeRoleWithWebIdentityCall(AssumeRoleWithWebIdentityRequest) {
+        set role_arn: String = "RoleArn";
+        set role_session_name: String = "RoleSessionName";
+        set web_identity_token: String = "WebIdentityToken";
+        set provider_id: String = "ProviderId";
+        set policy_arns: Vec<PolicyDescriptorType> = "PolicyArns";
+        set policy: String = "Policy";
+        set duration_seconds: i32 = "DurationSeconds";
+    }
+}
+
+rt::send_fn!(AssumeRoleWithWebIdentityCall(crate::generated::tables::SERVICE, 2) -> AssumeRoleWithWebIdentityResponse, AssumeRoleWithWebIdentityError);
+
+rt::modeled_errors! {
+    /// The errors `AssumeRoleWithWebIdentity` is modeled to return, and any other the service sends.
+    AssumeRoleWithWebIdentityError(crate::generated::tables::SERVICE) {
+        MalformedPolicyDocumentException = 34,
+        PackedPolicyTooLargeException = 37,
+        IdpRejectedClaimException = 29,
+        IdpCommunicationErrorException = 28,
+        InvalidIdentityTokenException = 31,
+        ExpiredTokenException = 13,
+        RegionDisabledException = 41,
+    }
+}
+
+rt::call_type! {
+    /// A `AssumeRoot` call being set up: set members, then [`send`](AssumeRootCall::send).
+    AssumeRootCall(AssumeRootRequest) {
+        set target_principal: String = "TargetPrincipal";
+        set task_policy_arn: PolicyDescriptorType = "TaskPolicyArn";
+        set duration_seconds: i32 = "DurationSeconds";
+    }
+}
+
+rt::send_fn!(AssumeRootCall(crate::generated::tables::SERVICE, 3) -> AssumeRootResponse, AssumeRootError);
+
+rt::modeled_errors! {
+    /// The errors `AssumeRoot` is modeled to return, and any other the service sends.
+    AssumeRootError(crate::generated::tables::SERVICE) {
+        RegionDisabledException = 41,
+        ExpiredTokenException = 13,
+    }
+}
+
+rt::call_type! {
+    /// A `DecodeAuthorizationMessage` call being set up: set members, then [`send`](DecodeAuthorizationMessageCall::send).
+    DecodeAuthorizationMessageCall(DecodeAuthorizationMessageRequest) {
+        set encoded_message: String = "EncodedMessage";
+    }
+}
+
+rt::send_fn!(DecodeAuthorizationMessageCall(crate::generated::tables::SERVICE, 4) -> DecodeAuthorizationMessageResponse, DecodeAuthorizationMessageError);
+
+rt::modeled_errors! {
+    /// The errors `DecodeAuthorizationMessage` is modeled to return, and any other the service sends.
+    DecodeAuthorizationMessageError(crate::generated::tables::SERVICE) {
+        InvalidAuthorizationMessageException = 30,
+    }
+}
+
+rt::call_type! {
+    /// A `GetAccessKeyInfo` call being set up: set members, then [`send`](GetAccessKeyInfoCall::send).
+    GetAccessKeyInfoCall(GetAccessKeyInfoRequest) {
+        set access_key_id: String = "AccessKeyId";
+    }
+}
+
+rt::send_fn!(GetAccessKeyInfoCall(crate::generated::tables::SERVICE, 5) -> GetAccessKeyInfoResponse, GetAccessKeyInfoError);
+
+rt::modeled_errors! {
+    /// The errors `GetAccessKeyInfo` is modeled to return, and any other the service sends.
+    GetAccessKeyInfoError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `GetCallerIdentity` call being set up: set members, then [`send`](GetCallerIdentityCall::send).
+    GetCallerIdentityCall(GetCallerIdentityRequest) {
+    }
+}
+
+rt::send_fn!(GetCallerIdentityCall(crate::generated::tables::SERVICE, 6) -> GetCallerIdentityResponse, GetCallerIdentityError);
+
+rt::modeled_errors! {
+    /// The errors `GetCallerIdentity` is modeled to return, and any other the service sends.
+    GetCallerIdentityError(crate::generated::tables::SERVICE) {
+    }
+}
+
+rt::call_type! {
+    /// A `GetDelegatedAccessToken` call being set up: set members, then [`send`](GetDelegatedAccessTokenCall::send).
+    GetDelegatedAccessTokenCall(GetDelegatedAccessTokenRequest) {
+        set trade_in_token: String = "TradeInToken";
+    }
+}
+
+rt::send_fn!(GetDelegatedAccessTokenCall(crate::generated::tables::SERVICE, 7) -> GetDelegatedAccessTokenResponse, GetDelegatedAccessTokenError);
+
+rt::modeled_errors! {
+    /// The errors `GetDelegatedAccessToken` is modeled to return, and any other the service sends.
+    GetDelegatedAccessTokenError(crate::generated::tables::SERVICE) {
+        ExpiredTradeInTokenException = 14,
+        RegionDisabledException = 41,
+        PackedPolicyTooLargeException = 37,
+    }
+}
+
+rt::call_type! {
+    /// A `GetFederationToken` call being set up: set members, then [`send`](GetFederationTokenCall::send).
+    GetFederationTokenCall(GetFederationTokenRequest) {
+        set name: String = "Name";
+        set policy: String = "Policy";
+        set policy_arns: Vec<PolicyDescriptorType> = "PolicyArns";
+        set duration_seconds: i32 = "DurationSeconds";
+        set tags: Vec<Tag> = "Tags";
+    }
+}
+
+rt::send_fn!(GetFederationTokenCall(crate::generated::tables::SERVICE, 8) -> GetFederationTokenResponse, GetFederationTokenError);
+
+rt::modeled_errors! {
+    /// The errors `GetFederationToken` is modeled to return, and any other the service sends.
+    GetFederationTokenError(crate::generated::tables::SERVICE) {
+        MalformedPolicyDocumentException = 34,
+        PackedPolicyTooLargeException = 37,
+        RegionDisabledException = 41,
+    }
+}
+
+rt::call_type! {
+    /// A `GetSessionToken` call being set up: set members, then [`send`](GetSessionTokenCall::send).
+    GetSessionTokenCall(GetSessionTokenRequest) {
+        set duration_seconds: i32 = "DurationSeconds";
+        set serial_number: String = "SerialNumber";
+        set token_code: String = "TokenCode";
+    }
+}
+
+rt::send_fn!(GetSessionTokenCall(crate::generated::tables::SERVICE, 9) -> GetSessionTokenResponse, GetSessionTokenError);
+
+rt::modeled_errors! {
+    /// The errors `GetSessionToken` is modeled to return, and any other the service sends.
+    GetSessionTokenError(crate::generated::tables::SERVICE) {
+        RegionDisabledException = 41,
+    }
+}
+
+rt::call_type! {
+    /// A `GetWebIdentityToken` call being set up: set members, then [`send`](GetWebIdentityTokenCall::send).
+    GetWebIdentityTokenCall(GetWebIdentityTokenRequest) {
+        set audience: Vec<String> = "Audience";
+        set duration_seconds: i32 = "DurationSeconds";
+        set signing_algorithm: String = "SigningAlgorithm";
+        set tags: Vec<Tag> = "Tags";
+    }
+}
+
+rt::send_fn!(GetWebIdentityTokenCall(crate::generated::tables::SERVICE, 10) -> GetWebIdentityTokenResponse, GetWebIdentityTokenError);
+
+rt::modeled_errors! {
+    /// The errors `GetWebIdentityToken` is modeled to return, and any other the service sends.
+    GetWebIdentityTokenError(crate::generated::tables::SERVICE) {
+        SessionDurationEscalationException = 44,
+        OutboundWebIdentityFederationDisabledException = 36,
+        JwtPayloadSizeExceededException = 33,
+    }
+}
 
 impl crate::StsClient {
     /// `AssumeRole` (`POST /`). Required members: `RoleArn`, `RoleSessionName`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/AssumeRole)
     pub fn assume_role(&self) -> AssumeRoleCall {
-        AssumeRoleCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `AssumeRole` call being set up: set members, then [`send`](AssumeRoleCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct AssumeRoleCall {
-    client: Client,
-    input: AssumeRoleRequest,
-}
-
-impl AssumeRoleCall {
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.role_arn = Some(value.into());
-        self
+        AssumeRoleCall::new(self.client.clone())
     }
 
-    /// Sets `RoleSessionName`.
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.input.role_session_name = Some(value.into());
-        self
-    }
-
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.input.policy_arns = Some(value.into());
-        self
-    }
-
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.input.tags = Some(value.into());
-        self
-    }
-
-    /// Sets `TransitiveTagKeys`.
-    pub fn transitive_tag_keys(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.transitive_tag_keys = Some(value.into());
-        self
-    }
-
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.input.external_id = Some(value.into());
-        self
-    }
-
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.input.serial_number = Some(value.into());
-        self
-    }
-
-    /// Sets `TokenCode`.
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.input.token_code = Some(value.into());
-        self
-    }
-
-    /// Sets `SourceIdentity`.
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.input.source_identity = Some(value.into());
-        self
-    }
-
-    /// Sets `ProvidedContexts`.
-    pub fn provided_contexts(mut self, value: impl Into<Vec<ProvidedContext>>) -> Self {
-        self.input.provided_contexts = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &AssumeRoleRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: AssumeRoleRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`AssumeRoleError`], or a stack error.
-    pub async fn send(self) -> Result<AssumeRoleResponse, OperationError<AssumeRoleError>> {
-        let input = self.input;
-        if input.role_arn.is_none() {
-            return Err(rt::missing_member("AssumeRole", "RoleArn").into());
-        }
-        if input.role_session_name.is_none() {
-            return Err(rt::missing_member("AssumeRole", "RoleSessionName").into());
-        }
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "AssumeRole",
-            input: Some(0),
-            output: Some(1),
-            result_wrapper: Some("AssumeRoleResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `AssumeRole` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum AssumeRoleError {
-    /// `MalformedPolicyDocumentException`
-    MalformedPolicyDocumentException(MalformedPolicyDocumentException),
-    /// `PackedPolicyTooLargeException`
-    PackedPolicyTooLargeException(PackedPolicyTooLargeException),
-    /// `RegionDisabledException`
-    RegionDisabledException(RegionDisabledException),
-    /// `ExpiredTokenException`
-    ExpiredTokenException(ExpiredTokenException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for AssumeRoleError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("MalformedPolicyDocumentException") => {
-                Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
-                })
-            }
-            Some("MalformedPolicyDocument") => {
-                Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
-                })
-            }
-            Some("PackedPolicyTooLargeException") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            Some("PackedPolicyTooLarge") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            Some("RegionDisabledException") => {
-                Self::RegionDisabledException(RegionDisabledException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
-                })
-            }
-            Some("ExpiredTokenException") => Self::ExpiredTokenException(ExpiredTokenException {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 13, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::MalformedPolicyDocumentException(e) => &e.meta,
-            Self::PackedPolicyTooLargeException(e) => &e.meta,
-            Self::RegionDisabledException(e) => &e.meta,
-            Self::ExpiredTokenException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for AssumeRoleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for AssumeRoleError {}
-
-impl crate::StsClient {
     /// `AssumeRoleWithSAML` (`POST /`). Required members: `RoleArn`, `PrincipalArn`, `SAMLAssertion`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/AssumeRoleWithSAML)
     pub fn assume_role_with_saml(&self) -> AssumeRoleWithSAMLCall {
-        AssumeRoleWithSAMLCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `AssumeRoleWithSAML` call being set up: set members, then [`send`](AssumeRoleWithSAMLCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct AssumeRoleWithSAMLCall {
-    client: Client,
-    input: AssumeRoleWithSamlRequest,
-}
-
-impl AssumeRoleWithSAMLCall {
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.role_arn = Some(value.into());
-        self
+        AssumeRoleWithSAMLCall::new(self.client.clone())
     }
 
-    /// Sets `PrincipalArn`.
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.principal_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `SAMLAssertion`.
-    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
-        self.input.saml_assertion = Some(value.into());
-        self
-    }
-
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.input.policy_arns = Some(value.into());
-        self
-    }
-
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &AssumeRoleWithSamlRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: AssumeRoleWithSamlRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`AssumeRoleWithSAMLError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<AssumeRoleWithSamlResponse, OperationError<AssumeRoleWithSAMLError>> {
-        let input = self.input;
-        if input.role_arn.is_none() {
-            return Err(rt::missing_member("AssumeRoleWithSAML", "RoleArn").into());
-        }
-        if input.principal_arn.is_none() {
-            return Err(rt::missing_member("AssumeRoleWithSAML", "PrincipalArn").into());
-        }
-        if input.saml_assertion.is_none() {
-            return Err(rt::missing_member("AssumeRoleWithSAML", "SAMLAssertion").into());
-        }
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "AssumeRoleWithSAML",
-            input: Some(2),
-            output: Some(3),
-            result_wrapper: Some("AssumeRoleWithSAMLResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `AssumeRoleWithSAML` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum AssumeRoleWithSAMLError {
-    /// `MalformedPolicyDocumentException`
-    MalformedPolicyDocumentException(MalformedPolicyDocumentException),
-    /// `PackedPolicyTooLargeException`
-    PackedPolicyTooLargeException(PackedPolicyTooLargeException),
-    /// `IDPRejectedClaimException`
-    IdpRejectedClaimException(IdpRejectedClaimException),
-    /// `InvalidIdentityTokenException`
-    InvalidIdentityTokenException(InvalidIdentityTokenException),
-    /// `ExpiredTokenException`
-    ExpiredTokenException(ExpiredTokenException),
-    /// `RegionDisabledException`
-    RegionDisabledException(RegionDisabledException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for AssumeRoleWithSAMLError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("MalformedPolicyDocumentException") => {
-                Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
-                })
-            }
-            Some("MalformedPolicyDocument") => {
-                Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
-                })
-            }
-            Some("PackedPolicyTooLargeException") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            Some("PackedPolicyTooLarge") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            Some("IDPRejectedClaimException") => {
-                Self::IdpRejectedClaimException(IdpRejectedClaimException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 29, &service)
-                })
-            }
-            Some("IDPRejectedClaim") => {
-                Self::IdpRejectedClaimException(IdpRejectedClaimException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 29, &service)
-                })
-            }
-            Some("InvalidIdentityTokenException") => {
-                Self::InvalidIdentityTokenException(InvalidIdentityTokenException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 31, &service)
-                })
-            }
-            Some("InvalidIdentityToken") => {
-                Self::InvalidIdentityTokenException(InvalidIdentityTokenException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 31, &service)
-                })
-            }
-            Some("ExpiredTokenException") => Self::ExpiredTokenException(ExpiredTokenException {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 13, &service)
-            }),
-            Some("RegionDisabledException") => {
-                Self::RegionDisabledException(RegionDisabledException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::MalformedPolicyDocumentException(e) => &e.meta,
-            Self::PackedPolicyTooLargeException(e) => &e.meta,
-            Self::IdpRejectedClaimException(e) => &e.meta,
-            Self::InvalidIdentityTokenException(e) => &e.meta,
-            Self::ExpiredTokenException(e) => &e.meta,
-            Self::RegionDisabledException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for AssumeRoleWithSAMLError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for AssumeRoleWithSAMLError {}
-
-impl crate::StsClient {
     /// `AssumeRoleWithWebIdentity` (`POST /`). Required members: `RoleArn`, `RoleSessionName`, `WebIdentityToken`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/AssumeRoleWithWebIdentity)
     pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentityCall {
-        AssumeRoleWithWebIdentityCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `AssumeRoleWithWebIdentity` call being set up: set members, then [`send`](AssumeRoleWithWebIdentityCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct AssumeRoleWithWebIdentityCall {
-    client: Client,
-    input: AssumeRoleWithWebIdentityRequest,
-}
-
-impl AssumeRoleWithWebIdentityCall {
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.input.role_arn = Some(value.into());
-        self
+        AssumeRoleWithWebIdentityCall::new(self.client.clone())
     }
 
-    /// Sets `RoleSessionName`.
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.input.role_session_name = Some(value.into());
-        self
-    }
-
-    /// Sets `WebIdentityToken`.
-    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.input.web_identity_token = Some(value.into());
-        self
-    }
-
-    /// Sets `ProviderId`.
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.input.provider_id = Some(value.into());
-        self
-    }
-
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.input.policy_arns = Some(value.into());
-        self
-    }
-
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &AssumeRoleWithWebIdentityRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: AssumeRoleWithWebIdentityRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`AssumeRoleWithWebIdentityError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<AssumeRoleWithWebIdentityResponse, OperationError<AssumeRoleWithWebIdentityError>>
-    {
-        let input = self.input;
-        if input.role_arn.is_none() {
-            return Err(rt::missing_member("AssumeRoleWithWebIdentity", "RoleArn").into());
-        }
-        if input.role_session_name.is_none() {
-            return Err(rt::missing_member("AssumeRoleWithWebIdentity", "RoleSessionName").into());
-        }
-        if input.web_identity_token.is_none() {
-            return Err(rt::missing_member("AssumeRoleWithWebIdentity", "WebIdentityToken").into());
-        }
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "AssumeRoleWithWebIdentity",
-            input: Some(4),
-            output: Some(5),
-            result_wrapper: Some("AssumeRoleWithWebIdentityResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `AssumeRoleWithWebIdentity` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum AssumeRoleWithWebIdentityError {
-    /// `MalformedPolicyDocumentException`
-    MalformedPolicyDocumentException(MalformedPolicyDocumentException),
-    /// `PackedPolicyTooLargeException`
-    PackedPolicyTooLargeException(PackedPolicyTooLargeException),
-    /// `IDPRejectedClaimException`
-    IdpRejectedClaimException(IdpRejectedClaimException),
-    /// `IDPCommunicationErrorException`
-    IdpCommunicationErrorException(IdpCommunicationErrorException),
-    /// `InvalidIdentityTokenException`
-    InvalidIdentityTokenException(InvalidIdentityTokenException),
-    /// `ExpiredTokenException`
-    ExpiredTokenException(ExpiredTokenException),
-    /// `RegionDisabledException`
-    RegionDisabledException(RegionDisabledException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for AssumeRoleWithWebIdentityError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("MalformedPolicyDocumentException") => {
-                Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
-                })
-            }
-            Some("MalformedPolicyDocument") => {
-                Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
-                })
-            }
-            Some("PackedPolicyTooLargeException") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            Some("PackedPolicyTooLarge") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            Some("IDPRejectedClaimException") => {
-                Self::IdpRejectedClaimException(IdpRejectedClaimException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 29, &service)
-                })
-            }
-            Some("IDPRejectedClaim") => {
-                Self::IdpRejectedClaimException(IdpRejectedClaimException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 29, &service)
-                })
-            }
-            Some("IDPCommunicationErrorException") => {
-                Self::IdpCommunicationErrorException(IdpCommunicationErrorException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 28, &service)
-                })
-            }
-            Some("IDPCommunicationError") => {
-                Self::IdpCommunicationErrorException(IdpCommunicationErrorException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 28, &service)
-                })
-            }
-            Some("InvalidIdentityTokenException") => {
-                Self::InvalidIdentityTokenException(InvalidIdentityTokenException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 31, &service)
-                })
-            }
-            Some("InvalidIdentityToken") => {
-                Self::InvalidIdentityTokenException(InvalidIdentityTokenException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 31, &service)
-                })
-            }
-            Some("ExpiredTokenException") => Self::ExpiredTokenException(ExpiredTokenException {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 13, &service)
-            }),
-            Some("RegionDisabledException") => {
-                Self::RegionDisabledException(RegionDisabledException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::MalformedPolicyDocumentException(e) => &e.meta,
-            Self::PackedPolicyTooLargeException(e) => &e.meta,
-            Self::IdpRejectedClaimException(e) => &e.meta,
-            Self::IdpCommunicationErrorException(e) => &e.meta,
-            Self::InvalidIdentityTokenException(e) => &e.meta,
-            Self::ExpiredTokenException(e) => &e.meta,
-            Self::RegionDisabledException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for AssumeRoleWithWebIdentityError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for AssumeRoleWithWebIdentityError {}
-
-impl crate::StsClient {
     /// `AssumeRoot` (`POST /`). Required members: `TargetPrincipal`, `TaskPolicyArn`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/AssumeRoot)
     pub fn assume_root(&self) -> AssumeRootCall {
-        AssumeRootCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `AssumeRoot` call being set up: set members, then [`send`](AssumeRootCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct AssumeRootCall {
-    client: Client,
-    input: AssumeRootRequest,
-}
-
-impl AssumeRootCall {
-    /// Sets `TargetPrincipal`.
-    pub fn target_principal(mut self, value: impl Into<String>) -> Self {
-        self.input.target_principal = Some(value.into());
-        self
+        AssumeRootCall::new(self.client.clone())
     }
 
-    /// Sets `TaskPolicyArn`.
-    pub fn task_policy_arn(mut self, value: impl Into<PolicyDescriptorType>) -> Self {
-        self.input.task_policy_arn = Some(value.into());
-        self
-    }
-
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &AssumeRootRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: AssumeRootRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`AssumeRootError`], or a stack error.
-    pub async fn send(self) -> Result<AssumeRootResponse, OperationError<AssumeRootError>> {
-        let input = self.input;
-        if input.target_principal.is_none() {
-            return Err(rt::missing_member("AssumeRoot", "TargetPrincipal").into());
-        }
-        if input.task_policy_arn.is_none() {
-            return Err(rt::missing_member("AssumeRoot", "TaskPolicyArn").into());
-        }
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "AssumeRoot",
-            input: Some(6),
-            output: Some(7),
-            result_wrapper: Some("AssumeRootResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `AssumeRoot` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum AssumeRootError {
-    /// `RegionDisabledException`
-    RegionDisabledException(RegionDisabledException),
-    /// `ExpiredTokenException`
-    ExpiredTokenException(ExpiredTokenException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for AssumeRootError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("RegionDisabledException") => {
-                Self::RegionDisabledException(RegionDisabledException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
-                })
-            }
-            Some("ExpiredTokenException") => Self::ExpiredTokenException(ExpiredTokenException {
-                meta: service.clone(),
-                ..rt::parse_xml_error(super::schema::SHAPES, 13, &service)
-            }),
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::RegionDisabledException(e) => &e.meta,
-            Self::ExpiredTokenException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for AssumeRootError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for AssumeRootError {}
-
-impl crate::StsClient {
     /// `DecodeAuthorizationMessage` (`POST /`). Required members: `EncodedMessage`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/DecodeAuthorizationMessage)
     pub fn decode_authorization_message(&self) -> DecodeAuthorizationMessageCall {
-        DecodeAuthorizationMessageCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `DecodeAuthorizationMessage` call being set up: set members, then [`send`](DecodeAuthorizationMessageCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct DecodeAuthorizationMessageCall {
-    client: Client,
-    input: DecodeAuthorizationMessageRequest,
-}
-
-impl DecodeAuthorizationMessageCall {
-    /// Sets `EncodedMessage`.
-    pub fn encoded_message(mut self, value: impl Into<String>) -> Self {
-        self.input.encoded_message = Some(value.into());
-        self
+        DecodeAuthorizationMessageCall::new(self.client.clone())
     }
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DecodeAuthorizationMessageRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: DecodeAuthorizationMessageRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`DecodeAuthorizationMessageError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<DecodeAuthorizationMessageResponse, OperationError<DecodeAuthorizationMessageError>>
-    {
-        let input = self.input;
-        if input.encoded_message.is_none() {
-            return Err(rt::missing_member("DecodeAuthorizationMessage", "EncodedMessage").into());
-        }
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "DecodeAuthorizationMessage",
-            input: Some(11),
-            output: Some(12),
-            result_wrapper: Some("DecodeAuthorizationMessageResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `DecodeAuthorizationMessage` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DecodeAuthorizationMessageError {
-    /// `InvalidAuthorizationMessageException`
-    InvalidAuthorizationMessageException(InvalidAuthorizationMessageException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for DecodeAuthorizationMessageError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("InvalidAuthorizationMessageException") => {
-                Self::InvalidAuthorizationMessageException(InvalidAuthorizationMessageException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 30, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidAuthorizationMessageException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for DecodeAuthorizationMessageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for DecodeAuthorizationMessageError {}
-
-impl crate::StsClient {
     /// `GetAccessKeyInfo` (`POST /`). Required members: `AccessKeyId`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/GetAccessKeyInfo)
     pub fn get_access_key_info(&self) -> GetAccessKeyInfoCall {
-        GetAccessKeyInfoCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetAccessKeyInfo` call being set up: set members, then [`send`](GetAccessKeyInfoCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetAccessKeyInfoCall {
-    client: Client,
-    input: GetAccessKeyInfoRequest,
-}
-
-impl GetAccessKeyInfoCall {
-    /// Sets `AccessKeyId`.
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.input.access_key_id = Some(value.into());
-        self
+        GetAccessKeyInfoCall::new(self.client.clone())
     }
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetAccessKeyInfoRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetAccessKeyInfoRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetAccessKeyInfoError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetAccessKeyInfoResponse, OperationError<GetAccessKeyInfoError>> {
-        let input = self.input;
-        if input.access_key_id.is_none() {
-            return Err(rt::missing_member("GetAccessKeyInfo", "AccessKeyId").into());
-        }
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "GetAccessKeyInfo",
-            input: Some(16),
-            output: Some(17),
-            result_wrapper: Some("GetAccessKeyInfoResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `GetAccessKeyInfo` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetAccessKeyInfoError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetAccessKeyInfoError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetAccessKeyInfoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetAccessKeyInfoError {}
-
-impl crate::StsClient {
     /// `GetCallerIdentity` (`POST /`). Required members: none.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/GetCallerIdentity)
     pub fn get_caller_identity(&self) -> GetCallerIdentityCall {
-        GetCallerIdentityCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetCallerIdentity` call being set up: set members, then [`send`](GetCallerIdentityCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetCallerIdentityCall {
-    client: Client,
-    input: GetCallerIdentityRequest,
-}
-
-impl GetCallerIdentityCall {
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetCallerIdentityRequest {
-        &self.input
+        GetCallerIdentityCall::new(self.client.clone())
     }
 
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetCallerIdentityRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetCallerIdentityError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetCallerIdentityResponse, OperationError<GetCallerIdentityError>> {
-        let input = self.input;
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "GetCallerIdentity",
-            input: Some(18),
-            output: Some(19),
-            result_wrapper: Some("GetCallerIdentityResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `GetCallerIdentity` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetCallerIdentityError {
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetCallerIdentityError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetCallerIdentityError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetCallerIdentityError {}
-
-impl crate::StsClient {
     /// `GetDelegatedAccessToken` (`POST /`). Required members: `TradeInToken`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/GetDelegatedAccessToken)
     pub fn get_delegated_access_token(&self) -> GetDelegatedAccessTokenCall {
-        GetDelegatedAccessTokenCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetDelegatedAccessToken` call being set up: set members, then [`send`](GetDelegatedAccessTokenCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetDelegatedAccessTokenCall {
-    client: Client,
-    input: GetDelegatedAccessTokenRequest,
-}
-
-impl GetDelegatedAccessTokenCall {
-    /// Sets `TradeInToken`.
-    pub fn trade_in_token(mut self, value: impl Into<String>) -> Self {
-        self.input.trade_in_token = Some(value.into());
-        self
+        GetDelegatedAccessTokenCall::new(self.client.clone())
     }
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetDelegatedAccessTokenRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetDelegatedAccessTokenRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetDelegatedAccessTokenError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetDelegatedAccessTokenResponse, OperationError<GetDelegatedAccessTokenError>> {
-        let input = self.input;
-        if input.trade_in_token.is_none() {
-            return Err(rt::missing_member("GetDelegatedAccessToken", "TradeInToken").into());
-        }
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "GetDelegatedAccessToken",
-            input: Some(20),
-            output: Some(21),
-            result_wrapper: Some("GetDelegatedAccessTokenResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `GetDelegatedAccessToken` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetDelegatedAccessTokenError {
-    /// `ExpiredTradeInTokenException`
-    ExpiredTradeInTokenException(ExpiredTradeInTokenException),
-    /// `RegionDisabledException`
-    RegionDisabledException(RegionDisabledException),
-    /// `PackedPolicyTooLargeException`
-    PackedPolicyTooLargeException(PackedPolicyTooLargeException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetDelegatedAccessTokenError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("ExpiredTradeInTokenException") => {
-                Self::ExpiredTradeInTokenException(ExpiredTradeInTokenException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 14, &service)
-                })
-            }
-            Some("RegionDisabledException") => {
-                Self::RegionDisabledException(RegionDisabledException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
-                })
-            }
-            Some("PackedPolicyTooLargeException") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            Some("PackedPolicyTooLarge") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::ExpiredTradeInTokenException(e) => &e.meta,
-            Self::RegionDisabledException(e) => &e.meta,
-            Self::PackedPolicyTooLargeException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetDelegatedAccessTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetDelegatedAccessTokenError {}
-
-impl crate::StsClient {
     /// `GetFederationToken` (`POST /`). Required members: `Name`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/GetFederationToken)
     pub fn get_federation_token(&self) -> GetFederationTokenCall {
-        GetFederationTokenCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetFederationToken` call being set up: set members, then [`send`](GetFederationTokenCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetFederationTokenCall {
-    client: Client,
-    input: GetFederationTokenRequest,
-}
-
-impl GetFederationTokenCall {
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.input.name = Some(value.into());
-        self
+        GetFederationTokenCall::new(self.client.clone())
     }
 
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-
-    /// Sets `PolicyArns`.
-    pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.input.policy_arns = Some(value.into());
-        self
-    }
-
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.input.tags = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetFederationTokenRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetFederationTokenRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetFederationTokenError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetFederationTokenResponse, OperationError<GetFederationTokenError>> {
-        let input = self.input;
-        if input.name.is_none() {
-            return Err(rt::missing_member("GetFederationToken", "Name").into());
-        }
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "GetFederationToken",
-            input: Some(22),
-            output: Some(23),
-            result_wrapper: Some("GetFederationTokenResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `GetFederationToken` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetFederationTokenError {
-    /// `MalformedPolicyDocumentException`
-    MalformedPolicyDocumentException(MalformedPolicyDocumentException),
-    /// `PackedPolicyTooLargeException`
-    PackedPolicyTooLargeException(PackedPolicyTooLargeException),
-    /// `RegionDisabledException`
-    RegionDisabledException(RegionDisabledException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetFederationTokenError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("MalformedPolicyDocumentException") => {
-                Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
-                })
-            }
-            Some("MalformedPolicyDocument") => {
-                Self::MalformedPolicyDocumentException(MalformedPolicyDocumentException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 34, &service)
-                })
-            }
-            Some("PackedPolicyTooLargeException") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            Some("PackedPolicyTooLarge") => {
-                Self::PackedPolicyTooLargeException(PackedPolicyTooLargeException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 37, &service)
-                })
-            }
-            Some("RegionDisabledException") => {
-                Self::RegionDisabledException(RegionDisabledException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::MalformedPolicyDocumentException(e) => &e.meta,
-            Self::PackedPolicyTooLargeException(e) => &e.meta,
-            Self::RegionDisabledException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetFederationTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetFederationTokenError {}
-
-impl crate::StsClient {
     /// `GetSessionToken` (`POST /`). Required members: none.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/GetSessionToken)
     pub fn get_session_token(&self) -> GetSessionTokenCall {
-        GetSessionTokenCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
-    }
-}
-
-/// A `GetSessionToken` call being set up: set members, then [`send`](GetSessionTokenCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetSessionTokenCall {
-    client: Client,
-    input: GetSessionTokenRequest,
-}
-
-impl GetSessionTokenCall {
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
+        GetSessionTokenCall::new(self.client.clone())
     }
 
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.input.serial_number = Some(value.into());
-        self
-    }
-
-    /// Sets `TokenCode`.
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.input.token_code = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetSessionTokenRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetSessionTokenRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetSessionTokenError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetSessionTokenResponse, OperationError<GetSessionTokenError>> {
-        let input = self.input;
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "GetSessionToken",
-            input: Some(24),
-            output: Some(25),
-            result_wrapper: Some("GetSessionTokenResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `GetSessionToken` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetSessionTokenError {
-    /// `RegionDisabledException`
-    RegionDisabledException(RegionDisabledException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetSessionTokenError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("RegionDisabledException") => {
-                Self::RegionDisabledException(RegionDisabledException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 41, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::RegionDisabledException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetSessionTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetSessionTokenError {}
-
-impl crate::StsClient {
     /// `GetWebIdentityToken` (`POST /`). Required members: `Audience`, `SigningAlgorithm`.
     /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/sts-2011-06-15/GetWebIdentityToken)
     pub fn get_web_identity_token(&self) -> GetWebIdentityTokenCall {
-        GetWebIdentityTokenCall {
-            client: self.client.clone(),
-            input: Default::default(),
-        }
+        GetWebIdentityTokenCall::new(self.client.clone())
     }
 }
-
-/// A `GetWebIdentityToken` call being set up: set members, then [`send`](GetWebIdentityTokenCall::send).
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct GetWebIdentityTokenCall {
-    client: Client,
-    input: GetWebIdentityTokenRequest,
-}
-
-impl GetWebIdentityTokenCall {
-    /// Sets `Audience`.
-    pub fn audience(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.audience = Some(value.into());
-        self
-    }
-
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.input.duration_seconds = Some(value.into());
-        self
-    }
-
-    /// Sets `SigningAlgorithm`.
-    pub fn signing_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.signing_algorithm = Some(value.into());
-        self
-    }
-
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.input.tags = Some(value.into());
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &GetWebIdentityTokenRequest {
-        &self.input
-    }
-
-    /// Replaces the whole input.
-    pub fn set_input(mut self, input: GetWebIdentityTokenRequest) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// Sends the call.
-    ///
-    /// # Errors
-    /// A required member left unset (nothing is sent), the service's error as [`GetWebIdentityTokenError`], or a stack error.
-    pub async fn send(
-        self,
-    ) -> Result<GetWebIdentityTokenResponse, OperationError<GetWebIdentityTokenError>> {
-        let input = self.input;
-        if input.audience.is_none() {
-            return Err(rt::missing_member("GetWebIdentityToken", "Audience").into());
-        }
-        if input.signing_algorithm.is_none() {
-            return Err(rt::missing_member("GetWebIdentityToken", "SigningAlgorithm").into());
-        }
-        let host_prefix = None;
-        const OP: rt::QueryOp = rt::QueryOp {
-            name: "GetWebIdentityToken",
-            input: Some(26),
-            output: Some(27),
-            result_wrapper: Some("GetWebIdentityTokenResult"),
-        };
-        let output = rt::query_call(
-            &self.client,
-            &OP,
-            super::schema::SHAPES,
-            &input,
-            host_prefix,
-        )
-        .await?;
-        Ok(output)
-    }
-}
-
-/// The errors `GetWebIdentityToken` is modeled to return, and any other the service sends.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetWebIdentityTokenError {
-    /// `SessionDurationEscalationException`
-    SessionDurationEscalationException(SessionDurationEscalationException),
-    /// `OutboundWebIdentityFederationDisabledException`
-    OutboundWebIdentityFederationDisabledException(OutboundWebIdentityFederationDisabledException),
-    /// `JWTPayloadSizeExceededException`
-    JwtPayloadSizeExceededException(JwtPayloadSizeExceededException),
-    /// An error the model does not list for this operation.
-    Unhandled(ServiceError),
-}
-
-impl rt::ModeledError for GetWebIdentityTokenError {
-    fn from_service_error(service: ServiceError) -> Self {
-        match service.code() {
-            Some("SessionDurationEscalationException") => {
-                Self::SessionDurationEscalationException(SessionDurationEscalationException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 44, &service)
-                })
-            }
-            Some("OutboundWebIdentityFederationDisabledException") => {
-                Self::OutboundWebIdentityFederationDisabledException(
-                    OutboundWebIdentityFederationDisabledException {
-                        meta: service.clone(),
-                        ..rt::parse_xml_error(super::schema::SHAPES, 36, &service)
-                    },
-                )
-            }
-            Some("JWTPayloadSizeExceededException") => {
-                Self::JwtPayloadSizeExceededException(JwtPayloadSizeExceededException {
-                    meta: service.clone(),
-                    ..rt::parse_xml_error(super::schema::SHAPES, 33, &service)
-                })
-            }
-            _ => Self::Unhandled(service),
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::SessionDurationEscalationException(e) => &e.meta,
-            Self::OutboundWebIdentityFederationDisabledException(e) => &e.meta,
-            Self::JwtPayloadSizeExceededException(e) => &e.meta,
-            Self::Unhandled(e) => e,
-        }
-    }
-}
-
-impl std::fmt::Display for GetWebIdentityTokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.service_error(), f)
-    }
-}
-
-impl std::error::Error for GetWebIdentityTokenError {}

@@ -12,151 +12,83 @@ use session_runtime::serde::{Deserialize, Serialize};
 /// The `AssumeRoleRequest` structure. Every member is optional here; build one with
 /// `AssumeRoleRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AssumeRoleRequest {
     /// `RoleArn` (required).
-    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
     /// `RoleSessionName` (required).
-    #[serde(
-        rename = "RoleSessionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_session_name: Option<String>,
     /// `PolicyArns`.
-    #[serde(
-        rename = "PolicyArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_arns: Option<Vec<PolicyDescriptorType>>,
     /// `Policy`.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i32>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// `TransitiveTagKeys`.
-    #[serde(
-        rename = "TransitiveTagKeys",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transitive_tag_keys: Option<Vec<String>>,
     /// `ExternalId`.
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// `SerialNumber`.
-    #[serde(
-        rename = "SerialNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// `TokenCode`.
-    #[serde(rename = "TokenCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_code: Option<String>,
     /// `SourceIdentity`.
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_identity: Option<String>,
     /// `ProvidedContexts`.
-    #[serde(
-        rename = "ProvidedContexts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provided_contexts: Option<Vec<ProvidedContext>>,
 }
 
 /// The `AssumeRoleResponse` structure. Every member is optional here; build one with
 /// `AssumeRoleResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AssumeRoleResponse {
     /// `Credentials`.
-    #[serde(
-        rename = "Credentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credentials: Option<Credentials>,
     /// `AssumedRoleUser`.
-    #[serde(
-        rename = "AssumedRoleUser",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assumed_role_user: Option<AssumedRoleUser>,
     /// `PackedPolicySize`.
-    #[serde(
-        rename = "PackedPolicySize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub packed_policy_size: Option<i32>,
     /// `SourceIdentity`.
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_identity: Option<String>,
 }
 
 /// The `AssumeRoleWithSAMLRequest` structure. Every member is optional here; build one with
 /// `AssumeRoleWithSamlRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AssumeRoleWithSamlRequest {
     /// `RoleArn` (required).
-    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
     /// `PrincipalArn` (required).
-    #[serde(
-        rename = "PrincipalArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_arn: Option<String>,
     /// `SAMLAssertion` (required).
-    #[serde(
-        rename = "SAMLAssertion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SAMLAssertion", skip_serializing_if = "Option::is_none")]
     pub saml_assertion: Option<String>,
     /// `PolicyArns`.
-    #[serde(
-        rename = "PolicyArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_arns: Option<Vec<PolicyDescriptorType>>,
     /// `Policy`.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i32>,
 }
 
@@ -179,106 +111,53 @@ impl std::fmt::Debug for AssumeRoleWithSamlRequest {
 /// The `AssumeRoleWithSAMLResponse` structure. Every member is optional here; build one with
 /// `AssumeRoleWithSamlResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AssumeRoleWithSamlResponse {
     /// `Credentials`.
-    #[serde(
-        rename = "Credentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credentials: Option<Credentials>,
     /// `AssumedRoleUser`.
-    #[serde(
-        rename = "AssumedRoleUser",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assumed_role_user: Option<AssumedRoleUser>,
     /// `PackedPolicySize`.
-    #[serde(
-        rename = "PackedPolicySize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub packed_policy_size: Option<i32>,
     /// `Subject`.
-    #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// `SubjectType`.
-    #[serde(
-        rename = "SubjectType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subject_type: Option<String>,
     /// `Issuer`.
-    #[serde(rename = "Issuer", default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// `Audience`.
-    #[serde(rename = "Audience", default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// `NameQualifier`.
-    #[serde(
-        rename = "NameQualifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name_qualifier: Option<String>,
     /// `SourceIdentity`.
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_identity: Option<String>,
 }
 
 /// The `AssumeRoleWithWebIdentityRequest` structure. Every member is optional here; build one with
 /// `AssumeRoleWithWebIdentityRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AssumeRoleWithWebIdentityRequest {
     /// `RoleArn` (required).
-    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
     /// `RoleSessionName` (required).
-    #[serde(
-        rename = "RoleSessionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_session_name: Option<String>,
     /// `WebIdentityToken` (required).
-    #[serde(
-        rename = "WebIdentityToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_identity_token: Option<String>,
     /// `ProviderId`.
-    #[serde(
-        rename = "ProviderId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
     /// `PolicyArns`.
-    #[serde(
-        rename = "PolicyArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_arns: Option<Vec<PolicyDescriptorType>>,
     /// `Policy`.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i32>,
 }
 
@@ -302,149 +181,74 @@ impl std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
 /// The `AssumeRoleWithWebIdentityResponse` structure. Every member is optional here; build one with
 /// `AssumeRoleWithWebIdentityResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AssumeRoleWithWebIdentityResponse {
     /// `Credentials`.
-    #[serde(
-        rename = "Credentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credentials: Option<Credentials>,
     /// `SubjectFromWebIdentityToken`.
-    #[serde(
-        rename = "SubjectFromWebIdentityToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subject_from_web_identity_token: Option<String>,
     /// `AssumedRoleUser`.
-    #[serde(
-        rename = "AssumedRoleUser",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assumed_role_user: Option<AssumedRoleUser>,
     /// `PackedPolicySize`.
-    #[serde(
-        rename = "PackedPolicySize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub packed_policy_size: Option<i32>,
     /// `Provider`.
-    #[serde(rename = "Provider", default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// `Audience`.
-    #[serde(rename = "Audience", default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// `SourceIdentity`.
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_identity: Option<String>,
 }
 
 /// The `AssumeRootRequest` structure. Every member is optional here; build one with
 /// `AssumeRootRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AssumeRootRequest {
     /// `TargetPrincipal` (required).
-    #[serde(
-        rename = "TargetPrincipal",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_principal: Option<String>,
     /// `TaskPolicyArn` (required).
-    #[serde(
-        rename = "TaskPolicyArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_policy_arn: Option<PolicyDescriptorType>,
     /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i32>,
 }
 
 /// The `AssumeRootResponse` structure. Every member is optional here; build one with
 /// `AssumeRootResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AssumeRootResponse {
     /// `Credentials`.
-    #[serde(
-        rename = "Credentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credentials: Option<Credentials>,
     /// `SourceIdentity`.
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_identity: Option<String>,
 }
 
 /// The `AssumedRoleUser` structure. Every member is optional here; build one with
 /// `AssumedRoleUser { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct AssumedRoleUser {
     /// `AssumedRoleId` (required).
-    #[serde(
-        rename = "AssumedRoleId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assumed_role_id: Option<String>,
     /// `Arn` (required).
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
 }
 
 /// The `Credentials` structure. Every member is optional here; build one with
 /// `Credentials { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Credentials {
     /// `AccessKeyId` (required).
-    #[serde(
-        rename = "AccessKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub access_key_id: Option<String>,
     /// `SecretAccessKey` (required).
-    #[serde(
-        rename = "SecretAccessKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub secret_access_key: Option<String>,
     /// `SessionToken` (required).
-    #[serde(
-        rename = "SessionToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_token: Option<String>,
     /// `Expiration` (required).
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration: Option<rt::Timestamp>,
 }
 
@@ -465,38 +269,28 @@ impl std::fmt::Debug for Credentials {
 /// The `DecodeAuthorizationMessageRequest` structure. Every member is optional here; build one with
 /// `DecodeAuthorizationMessageRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DecodeAuthorizationMessageRequest {
     /// `EncodedMessage` (required).
-    #[serde(
-        rename = "EncodedMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoded_message: Option<String>,
 }
 
 /// The `DecodeAuthorizationMessageResponse` structure. Every member is optional here; build one with
 /// `DecodeAuthorizationMessageResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct DecodeAuthorizationMessageResponse {
     /// `DecodedMessage`.
-    #[serde(
-        rename = "DecodedMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub decoded_message: Option<String>,
 }
 
 /// The `ExpiredTokenException` error. Every member is optional here; build one with
 /// `ExpiredTokenException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ExpiredTokenException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -506,10 +300,9 @@ pub struct ExpiredTokenException {
 /// The `ExpiredTradeInTokenException` error. Every member is optional here; build one with
 /// `ExpiredTradeInTokenException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct ExpiredTradeInTokenException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -519,77 +312,59 @@ pub struct ExpiredTradeInTokenException {
 /// The `FederatedUser` structure. Every member is optional here; build one with
 /// `FederatedUser { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct FederatedUser {
     /// `FederatedUserId` (required).
-    #[serde(
-        rename = "FederatedUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub federated_user_id: Option<String>,
     /// `Arn` (required).
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
 }
 
 /// The `GetAccessKeyInfoRequest` structure. Every member is optional here; build one with
 /// `GetAccessKeyInfoRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetAccessKeyInfoRequest {
     /// `AccessKeyId` (required).
-    #[serde(
-        rename = "AccessKeyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
 }
 
 /// The `GetAccessKeyInfoResponse` structure. Every member is optional here; build one with
 /// `GetAccessKeyInfoResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetAccessKeyInfoResponse {
     /// `Account`.
-    #[serde(rename = "Account", default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
 }
 
 /// The `GetCallerIdentityRequest` structure. Every member is optional here; build one with
 /// `GetCallerIdentityRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct GetCallerIdentityRequest {}
 
 /// The `GetCallerIdentityResponse` structure. Every member is optional here; build one with
 /// `GetCallerIdentityResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetCallerIdentityResponse {
     /// `UserId`.
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `Account`.
-    #[serde(rename = "Account", default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// `Arn`.
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
 }
 
 /// The `GetDelegatedAccessTokenRequest` structure. Every member is optional here; build one with
 /// `GetDelegatedAccessTokenRequest { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetDelegatedAccessTokenRequest {
     /// `TradeInToken` (required).
-    #[serde(
-        rename = "TradeInToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_in_token: Option<String>,
 }
 
@@ -607,172 +382,103 @@ impl std::fmt::Debug for GetDelegatedAccessTokenRequest {
 /// The `GetDelegatedAccessTokenResponse` structure. Every member is optional here; build one with
 /// `GetDelegatedAccessTokenResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetDelegatedAccessTokenResponse {
     /// `Credentials`.
-    #[serde(
-        rename = "Credentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credentials: Option<Credentials>,
     /// `PackedPolicySize`.
-    #[serde(
-        rename = "PackedPolicySize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub packed_policy_size: Option<i32>,
     /// `AssumedPrincipal`.
-    #[serde(
-        rename = "AssumedPrincipal",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assumed_principal: Option<String>,
 }
 
 /// The `GetFederationTokenRequest` structure. Every member is optional here; build one with
 /// `GetFederationTokenRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetFederationTokenRequest {
     /// `Name` (required).
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Policy`.
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// `PolicyArns`.
-    #[serde(
-        rename = "PolicyArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_arns: Option<Vec<PolicyDescriptorType>>,
     /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i32>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
 /// The `GetFederationTokenResponse` structure. Every member is optional here; build one with
 /// `GetFederationTokenResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetFederationTokenResponse {
     /// `Credentials`.
-    #[serde(
-        rename = "Credentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credentials: Option<Credentials>,
     /// `FederatedUser`.
-    #[serde(
-        rename = "FederatedUser",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub federated_user: Option<FederatedUser>,
     /// `PackedPolicySize`.
-    #[serde(
-        rename = "PackedPolicySize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub packed_policy_size: Option<i32>,
 }
 
 /// The `GetSessionTokenRequest` structure. Every member is optional here; build one with
 /// `GetSessionTokenRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetSessionTokenRequest {
     /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i32>,
     /// `SerialNumber`.
-    #[serde(
-        rename = "SerialNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// `TokenCode`.
-    #[serde(rename = "TokenCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_code: Option<String>,
 }
 
 /// The `GetSessionTokenResponse` structure. Every member is optional here; build one with
 /// `GetSessionTokenResponse { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetSessionTokenResponse {
     /// `Credentials`.
-    #[serde(
-        rename = "Credentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub credentials: Option<Credentials>,
 }
 
 /// The `GetWebIdentityTokenRequest` structure. Every member is optional here; build one with
 /// `GetWebIdentityTokenRequest { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetWebIdentityTokenRequest {
     /// `Audience` (required).
-    #[serde(rename = "Audience", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<Vec<String>>,
     /// `DurationSeconds`.
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<i32>,
     /// `SigningAlgorithm` (required).
-    #[serde(
-        rename = "SigningAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_algorithm: Option<String>,
     /// `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
 /// The `GetWebIdentityTokenResponse` structure. Every member is optional here; build one with
 /// `GetWebIdentityTokenResponse { field: Some(..), ..Default::default() }`.
 #[derive(Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct GetWebIdentityTokenResponse {
     /// `WebIdentityToken`.
-    #[serde(
-        rename = "WebIdentityToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub web_identity_token: Option<String>,
     /// `Expiration`.
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration: Option<rt::Timestamp>,
 }
 
@@ -791,10 +497,9 @@ impl std::fmt::Debug for GetWebIdentityTokenResponse {
 /// The `IDPCommunicationErrorException` error. Every member is optional here; build one with
 /// `IdpCommunicationErrorException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct IdpCommunicationErrorException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -804,10 +509,9 @@ pub struct IdpCommunicationErrorException {
 /// The `IDPRejectedClaimException` error. Every member is optional here; build one with
 /// `IdpRejectedClaimException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct IdpRejectedClaimException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -817,10 +521,9 @@ pub struct IdpRejectedClaimException {
 /// The `InvalidAuthorizationMessageException` error. Every member is optional here; build one with
 /// `InvalidAuthorizationMessageException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidAuthorizationMessageException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -830,10 +533,9 @@ pub struct InvalidAuthorizationMessageException {
 /// The `InvalidIdentityTokenException` error. Every member is optional here; build one with
 /// `InvalidIdentityTokenException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct InvalidIdentityTokenException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -843,10 +545,9 @@ pub struct InvalidIdentityTokenException {
 /// The `JWTPayloadSizeExceededException` error. Every member is optional here; build one with
 /// `JwtPayloadSizeExceededException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct JwtPayloadSizeExceededException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -856,10 +557,9 @@ pub struct JwtPayloadSizeExceededException {
 /// The `MalformedPolicyDocumentException` error. Every member is optional here; build one with
 /// `MalformedPolicyDocumentException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct MalformedPolicyDocumentException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -869,10 +569,9 @@ pub struct MalformedPolicyDocumentException {
 /// The `OutboundWebIdentityFederationDisabledException` error. Every member is optional here; build one with
 /// `OutboundWebIdentityFederationDisabledException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct OutboundWebIdentityFederationDisabledException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -882,10 +581,9 @@ pub struct OutboundWebIdentityFederationDisabledException {
 /// The `PackedPolicyTooLargeException` error. Every member is optional here; build one with
 /// `PackedPolicyTooLargeException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct PackedPolicyTooLargeException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -895,41 +593,32 @@ pub struct PackedPolicyTooLargeException {
 /// The `PolicyDescriptorType` structure. Every member is optional here; build one with
 /// `PolicyDescriptorType { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct PolicyDescriptorType {
     /// `arn`.
-    #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
 }
 
 /// The `ProvidedContext` structure. Every member is optional here; build one with
 /// `ProvidedContext { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct ProvidedContext {
     /// `ProviderArn`.
-    #[serde(
-        rename = "ProviderArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_arn: Option<String>,
     /// `ContextAssertion`.
-    #[serde(
-        rename = "ContextAssertion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_assertion: Option<String>,
 }
 
 /// The `RegionDisabledException` error. Every member is optional here; build one with
 /// `RegionDisabledException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct RegionDisabledException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -939,10 +628,9 @@ pub struct RegionDisabledException {
 /// The `SessionDurationEscalationException` error. Every member is optional here; build one with
 /// `SessionDurationEscalationException { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default)]
 pub struct SessionDurationEscalationException {
     /// `message`.
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The service's answer: status, code, message, request id.
     #[serde(skip)]
@@ -952,12 +640,12 @@ pub struct SessionDurationEscalationException {
 /// The `Tag` structure. Every member is optional here; build one with
 /// `Tag { field: Some(..), ..Default::default() }`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "session_runtime::serde")]
+#[serde(crate = "session_runtime::serde", default, rename_all = "PascalCase")]
 pub struct Tag {
     /// `Key` (required).
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `Value` (required).
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }

@@ -1,183 +1,25 @@
-//! Per operation: the client method, the request builder with its setters, `send` for each
-//! protocol's call path, the error enum, and the paginator.
+//! Per operation: the client method, the request builder (the runtime's `call_type!`),
+//! `send` (`send_fn!`), the paginator, and the error enum (`modeled_errors!`).
 
 use std::fmt::Write as _;
 
 use super::*;
 
 impl<'a> Gen<'a> {
-    /// The last statement of an operation's `send`: the output, or the output passed
-    /// through its hand-written customization.
-    pub(super) fn finish(&self, operation: &str) -> String {
-        if self.config.customized.iter().any(|c| c == operation) {
-            format!("crate::customize::{}(&input, output)", snake(operation))
-        } else {
-            "Ok(output)".to_owned()
-        }
+    /// The payload member of `shape` when it streams (a blob or an event stream).
+    fn streaming_payload(&self, shape: Option<&str>) -> Option<String> {
+        let shape = self.model.shapes.get(shape?)?;
+        let payload = shape.payload.as_deref()?;
+        let member = shape.members.get(payload)?;
+        self.is_streaming(member).then(|| snake(payload))
     }
 
-    /// The body of a rest-xml operation's `send`, after the required-member checks.
-    pub(super) fn render_rest_call(
-        &self,
-        out: &mut String,
-        op: &crate::model::Operation,
-        input: Option<&Shape>,
-        output_shape: Option<&str>,
-        host_prefix: &str,
-    ) -> Result<(), String> {
-        let name = &op.name;
-        let shape_of = |r: Option<&str>| -> Result<String, String> {
-            Ok(match r {
-                Some(s) => format!("Some({})", self.shape_id(s)?),
-                None => "None".to_owned(),
-            })
-        };
-        let opt =
-            |v: Option<&str>| v.map_or_else(|| "None".to_owned(), |v| format!("Some({})", lit(v)));
-        let output = output_shape.map(|s| self.shape(s)).transpose()?;
-        let in_payload = input.and_then(|s| s.payload.as_deref());
-        let out_payload = output.and_then(|s| s.payload.as_deref());
-        let in_stream = in_payload
-            .and_then(|p| input.and_then(|s| s.members.get(p)))
-            .filter(|m| self.is_streaming(m));
-        let out_stream = out_payload
-            .and_then(|p| output.and_then(|s| s.members.get(p)))
-            .filter(|m| self.is_streaming(m));
-        let namespace = in_payload
-            .and_then(|p| input.and_then(|s| s.members.get(p)))
-            .and_then(|m| {
-                m.xml_namespace.as_ref().or_else(|| {
-                    self.model
-                        .shapes
-                        .get(&m.shape)
-                        .and_then(|t| t.xml_namespace.as_ref())
-                })
-            })
-            .or_else(|| op.input.as_ref().and_then(|i| i.xml_namespace.as_ref()))
-            .and_then(|n| n.uri());
-        // The body's root: the input shape's own name (`locationName`), else the input
-        // reference's, else the shape name; a structure payload's: the member's own wire
-        // name, else its shape's, else the shape name (the protocol tests pin this order
-        // down; S3's CompleteMultipartUpload relies on the member's name).
-        let input_root = op.input.as_ref().map(|i| {
-            input
-                .and_then(|s| s.location_name.clone())
-                .or_else(|| i.location_name.clone())
-                .unwrap_or_else(|| i.shape.clone())
-        });
-        let payload_root = in_payload.and_then(|p| {
-            let m = input.and_then(|s| s.members.get(p))?;
-            // A `locationName` equal to the member name is ambiguous: the protocol test
-            // suites carry one on every camelCase member (`nested`) without meaning a wire
-            // name (they expect the shape's name), while S3 writes its real wire names that
-            // way (`LifecycleConfiguration`, `LegalHold`, `Retention`: S3 rejects the shape
-            // names). AWS models name members in PascalCase, so that case is kept.
-            let own = m
-                .location_name
-                .clone()
-                .filter(|n| n != p || p.starts_with(|c: char| c.is_ascii_uppercase()));
-            Some(own.unwrap_or_else(|| {
-                self.model
-                    .shapes
-                    .get(&m.shape)
-                    .and_then(|t| t.location_name.clone())
-                    .unwrap_or_else(|| m.shape.clone())
-            }))
-        });
-        let mut context = Vec::new();
-        if let Some(shape) = input {
-            for (member_name, m) in &shape.members {
-                if let Some(p) = &m.context_param {
-                    context.push(format!("({}, {})", lit(&p.name), lit(member_name)));
-                }
-            }
-        }
-        let statics: Vec<String> = op
-            .static_context_params
-            .iter()
-            .filter_map(|(k, v)| Some(format!("({}, {})", lit(k), v.get("value")?.as_bool()?)))
-            .collect();
-        let checksum_required = op.http_checksum_required
-            || op
-                .http_checksum
-                .as_ref()
-                .and_then(|c| c.get("requestChecksumRequired"))
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(false);
-        let checksum = op.http_checksum.as_ref();
-        let checksum_member = checksum
-            .and_then(|c| c.get("requestAlgorithmMember"))
-            .and_then(serde_json::Value::as_str);
-        let validation_member = checksum
-            .and_then(|c| c.get("requestValidationModeMember"))
-            .and_then(serde_json::Value::as_str);
-        let response_algorithms: Vec<String> = checksum
-            .and_then(|c| c.get("responseAlgorithms"))
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|a| a.as_str().map(lit))
-            .collect();
-        // S3 may answer these with 200 and an error body.
-        let errors_on_success = matches!(
-            name.as_str(),
-            "CopyObject" | "CompleteMultipartUpload" | "UploadPartCopy"
-        );
-        let bucket_in_endpoint = self.model.metadata.service_id.as_deref() == Some("S3");
-        let _ = writeln!(
-            out,
-            "        let host_prefix = {host_prefix};\n        const OP: rt::RestOp = rt::RestOp {{ name: {}, method: {}, uri: {}, input: {}, output: {}, input_payload: {}, output_payload: {}, output_streaming: {}, input_root: {}, payload_root: {}, xml_namespace: {}, errors_on_success: {errors_on_success}, checksum_required: {checksum_required}, checksum_member: {}, validation_member: {}, response_algorithms: &[{}], context_params: &[{}], static_params: &[{}], bucket_in_endpoint: {bucket_in_endpoint} }};",
-            lit(name),
-            lit(&op.http.method),
-            lit(&op.http.request_uri),
-            shape_of(op.input.as_ref().map(|i| i.shape.as_str()))?,
-            shape_of(output_shape)?,
-            opt(in_payload),
-            opt(out_payload),
-            out_stream.is_some(),
-            opt(input_root.as_deref()),
-            opt(payload_root.as_deref()),
-            opt(namespace),
-            opt(checksum_member),
-            opt(validation_member),
-            response_algorithms.join(", "),
-            context.join(", "),
-            statics.join(", "),
-        );
-        let payload_field = in_stream.and(in_payload).map(snake);
-        let payload = match &payload_field {
-            Some(f) => format!("input.{f}.take().map(|b| b.take())"),
-            None => "None".to_owned(),
-        };
-        let _ = writeln!(
-            out,
-            "        let payload = {payload};\n        #[allow(unused_mut)]\n        let (mut output, stream) = rt::rest_call(&self.client, &OP, super::schema::SHAPES, &input, payload, host_prefix).await?;"
-        );
-        match out_stream.and(out_payload) {
-            Some(p) => {
-                let _ = writeln!(
-                    out,
-                    "        let output: {0} = {{ let mut o: {0} = output; o.{1} = stream.map(rt::ByteStream::new); o }};\n        {2}\n    }}",
-                    self.rust_type(output_shape.unwrap_or_default())?,
-                    snake(p),
-                    self.finish(name)
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "        let _ = (&mut output, stream);\n        {}\n    }}",
-                    self.finish(name)
-                );
-            }
-        }
-        Ok(())
-    }
-
-    /// Returns whether a paginator was generated.
+    /// Writes an operation: its client method (into `methods`), its request builder, its
+    /// `send`, its paginator and its error enum. Returns whether a paginator was generated.
     pub(super) fn render_operation(
         &self,
         out: &mut String,
+        methods: &mut String,
         op: &crate::model::Operation,
         pager: Option<&Paginator>,
         skipped: &mut Vec<String>,
@@ -186,14 +28,7 @@ impl<'a> Gen<'a> {
         let method = snake(name);
         let builder = self.free_name(format!("{name}Call"));
         let error = self.free_name(format!("{name}Error"));
-        let target = format!(
-            "{}.{name}",
-            self.model
-                .metadata
-                .target_prefix
-                .as_deref()
-                .unwrap_or_default()
-        );
+        let tables = &self.config.tables_path;
         let input_shape = op.input.as_ref().map(|r| r.shape.as_str());
         let output_shape = op.output.as_ref().map(|r| r.shape.as_str());
         let input_ty = match input_shape {
@@ -208,7 +43,7 @@ impl<'a> Gen<'a> {
         let required: Vec<&String> = input
             .map(|s| s.required.iter().collect())
             .unwrap_or_default();
-        let deprecated = if op.deprecated { "#[deprecated]\n" } else { "" };
+        let deprecated = if op.deprecated { "#[deprecated]\n    " } else { "" };
         let doc_link = self
             .model
             .metadata
@@ -216,7 +51,7 @@ impl<'a> Gen<'a> {
             .as_deref()
             .map(|uid| {
                 format!(
-                    "\n/// [API reference](https://docs.aws.amazon.com/goto/WebAPI/{uid}/{name})"
+                    "\n    /// [API reference](https://docs.aws.amazon.com/goto/WebAPI/{uid}/{name})"
                 )
             })
             .unwrap_or_default();
@@ -229,167 +64,71 @@ impl<'a> Gen<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-
-        // Calls behind resource actions carry what their `send` needs to build a resource.
-        let generic = self.config.returning.iter().any(|r| r == name);
-        let ret_init = if generic { ", ret: ()" } else { "" };
-        // The client method.
         let _ = writeln!(
-            out,
-            "impl crate::{client} {{\n    /// `{name}` (`{m} {uri}`). Required members: {required_doc}.{link}\n    {deprecated}pub fn {method}(&self) -> {builder} {{\n        {builder} {{ client: self.client.clone(), input: Default::default(){ret_init} }}\n    }}\n}}\n",
-            client = self.config.client_type,
+            methods,
+            "    /// `{name}` (`{m} {uri}`). Required members: {required_doc}.{doc_link}\n    {deprecated}pub fn {method}(&self) -> {builder} {{\n        {builder}::new(self.client.clone())\n    }}\n",
             m = op.http.method,
             uri = op.http.request_uri,
-            link = doc_link.replace('\n', "\n    "),
         );
 
-        // The request builder.
-        if generic {
-            let _ = writeln!(
-                out,
-                "/// A `{name}` call being set up: set members, then [`send`]({builder}::send). `R` is\n/// `()` for a plain call; a resource action sets it to the resource that made the call, and\n/// its `send` returns the resource the model names.\n#[derive(Debug, Clone)]\n#[must_use]\npub struct {builder}<R = ()> {{\n    client: Client,\n    input: {input_ty},\n    ret: R,\n}}\n\nimpl<R> {builder}<R> {{\n    /// The same call, made for `ret`.\n    pub(crate) fn returning<T>(self, ret: T) -> {builder}<T> {{\n        {builder} {{ client: self.client, input: self.input, ret }}\n    }}\n\n    /// The plain call, and what it was made for.\n    pub(crate) fn into_plain(self) -> ({builder}, R) {{\n        ({builder} {{ client: self.client, input: self.input, ret: () }}, self.ret)\n    }}\n"
-            );
+        // The request builder: the runtime's macro writes the struct and a setter per
+        // member; calls behind resource actions that return resources take a parameter.
+        let returning = if self.config.returning.iter().any(|r| r == name) {
+            "returning "
         } else {
-            let _ = writeln!(
-                out,
-                "/// A `{name}` call being set up: set members, then [`send`]({builder}::send).\n#[derive(Debug, Clone)]\n#[must_use]\npub struct {builder} {{\n    client: Client,\n    input: {input_ty},\n}}\n\nimpl {builder} {{"
-            );
-        }
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "rt::call_type! {{\n    {returning}/// A `{name}` call being set up: set members, then [`send`]({builder}::send).\n    {builder}({input_ty}) {{"
+        );
         if let Some(shape) = input {
             for (member_name, member) in &shape.members {
                 let field = snake(member_name);
-                let setter = field.clone();
                 let ty = if self.is_streaming(member) {
                     "rt::ByteStream".to_owned()
                 } else {
                     self.field_type(input_shape.unwrap_or_default(), member_name, member)?
                 };
-                let (arg, value) = match ty.strip_prefix("Box<").and_then(|t| t.strip_suffix('>')) {
-                    Some(inner) => (
-                        format!("impl Into<{inner}>"),
-                        "Box::new(value.into())".to_owned(),
-                    ),
-                    None => (format!("impl Into<{ty}>"), "value.into()".to_owned()),
+                let (kind, ty) = match ty.strip_prefix("Box<").and_then(|t| t.strip_suffix('>')) {
+                    Some(inner) => ("boxed", inner.to_owned()),
+                    None => ("set", ty),
                 };
-                let dep = if member.deprecated {
-                    "    #[deprecated]\n    #[allow(deprecated)]\n"
+                let attrs = if member.deprecated {
+                    "#[deprecated] #[allow(deprecated)] "
                 } else {
                     ""
                 };
                 let _ = writeln!(
                     out,
-                    "    /// Sets `{member_name}`.\n{dep}    pub fn {setter}(mut self, value: {arg}) -> Self {{\n        self.input.{field} = Some({value});\n        self\n    }}\n"
+                    "        {attrs}{kind} {field}: {ty} = {};",
+                    lit(member_name)
                 );
             }
         }
-        let _ = writeln!(
-            out,
-            "    /// The input as set so far.\n    pub fn as_input(&self) -> &{input_ty} {{\n        &self.input\n    }}\n\n    /// Replaces the whole input.\n    pub fn set_input(mut self, input: {input_ty}) -> Self {{\n        self.input = input;\n        self\n    }}\n"
+        let _ = writeln!(out, "    }}\n}}\n");
+
+        // `send`: the tables do the rest.
+        let mut spec = format!(
+            "{builder}({tables}::SERVICE, {}) -> {output_ty}, {error}",
+            self.operation_index(name)?
         );
-        if generic {
-            let _ = writeln!(out, "}}\n\nimpl {builder} {{");
+        if let Some(field) = self.streaming_payload(input_shape) {
+            let _ = write!(spec, "; in {field}");
         }
-        let _ = writeln!(
-            out,
-            "    /// Sends the call.\n    ///\n    /// # Errors\n    /// A required member left unset (nothing is sent), the service's error as [`{error}`], or a stack error.\n    pub async fn send(self) -> Result<{output_ty}, OperationError<{error}>> {{"
-        );
-        let needs_mut = input.is_some_and(|s| {
-            s.members
-                .values()
-                .any(|m| m.idempotency_token || self.is_streaming(m))
-        });
-        let _ = writeln!(
-            out,
-            "        let {}input = self.input;",
-            if needs_mut { "mut " } else { "" }
-        );
-        if let Some(shape) = input {
-            for r in &required {
-                if shape.members.contains_key(r.as_str()) {
-                    let _ = writeln!(
-                        out,
-                        "        if input.{}.is_none() {{\n            return Err(rt::missing_member({}, {}).into());\n        }}",
-                        snake(r),
-                        lit(name),
-                        lit(r)
-                    );
-                }
-            }
-            for (member_name, member) in &shape.members {
-                if member.idempotency_token {
-                    let f = snake(member_name);
-                    let _ = writeln!(
-                        out,
-                        "        if input.{f}.is_none() {{\n            input.{f} = Some(rt::idempotency_token());\n        }}"
-                    );
-                }
-            }
+        if let Some(field) = self.streaming_payload(output_shape) {
+            let _ = write!(spec, "; out {field}");
         }
-        let host_prefix = match &op.endpoint {
-            None => "None".to_owned(),
-            Some(e) => {
-                let mut args = Vec::new();
-                let mut template = String::new();
-                let mut rest = e.host_prefix.as_str();
-                while let Some(open) = rest.find('{') {
-                    template.push_str(&rest[..open]);
-                    let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
-                        format!("{name}: unclosed label in host prefix {:?}", e.host_prefix)
-                    })?;
-                    let label = &rest[open + 1..close];
-                    template.push_str("{}");
-                    args.push(format!(
-                        "rt::host_label({}, {}, input.{}.as_deref())?",
-                        lit(name),
-                        lit(label),
-                        snake(label)
-                    ));
-                    rest = &rest[close + 1..];
-                }
-                template.push_str(rest);
-                if args.is_empty() {
-                    format!("Some({}.to_owned())", lit(&template))
-                } else {
-                    format!("Some(format!({}, {}))", lit(&template), args.join(", "))
-                }
-            }
-        };
-        if self.is_rest_xml() {
-            self.render_rest_call(out, op, input, output_shape, &host_prefix)?;
-        } else if self.is_query() {
-            let shape_of = |r: Option<&str>| -> Result<String, String> {
-                Ok(match r {
-                    Some(s) => format!("Some({})", self.shape_id(s)?),
-                    None => "None".to_owned(),
-                })
-            };
-            let wrapper = op
-                .output
-                .as_ref()
-                .and_then(|o| o.result_wrapper.as_deref())
-                .map_or_else(|| "None".to_owned(), |w| format!("Some({})", lit(w)));
-            let _ = writeln!(
-                out,
-                "        let host_prefix = {host_prefix};\n        const OP: rt::QueryOp = rt::QueryOp {{ name: {}, input: {}, output: {}, result_wrapper: {wrapper} }};\n        let output = rt::query_call(&self.client, &OP, super::schema::SHAPES, &input, host_prefix).await?;\n        {}\n    }}",
-                lit(name),
-                shape_of(input_shape)?,
-                shape_of(output_shape)?,
-                self.finish(name)
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "        let host_prefix = {host_prefix};\n        let output = rt::json_call(&self.client, {}, {}, &input, host_prefix).await?;\n        {}\n    }}",
-                lit(name),
-                lit(&target),
-                self.finish(name)
-            );
+        if self.config.customized.iter().any(|c| c == name) {
+            let _ = write!(spec, "; then crate::customize::{method}");
         }
+        let _ = writeln!(out, "rt::send_fn!({spec});\n");
 
         let paged = match (pager, output_shape) {
             (Some(p), Some(out_shape)) => {
+                let mut text = String::new();
                 match self.render_paginator(
-                    out,
+                    &mut text,
                     op,
                     p,
                     input_shape,
@@ -397,7 +136,10 @@ impl<'a> Gen<'a> {
                     &output_ty,
                     &error,
                 )? {
-                    Ok(()) => true,
+                    Ok(()) => {
+                        let _ = writeln!(out, "impl {builder} {{{text}\n}}\n");
+                        true
+                    }
                     Err(reason) => {
                         skipped.push(format!("paginator {name}: {reason}"));
                         false
@@ -406,67 +148,21 @@ impl<'a> Gen<'a> {
             }
             _ => false,
         };
-        let _ = writeln!(out, "}}\n");
 
         // The error enum.
         let _ = writeln!(
             out,
-            "/// The errors `{name}` is modeled to return, and any other the service sends.\n#[derive(Debug)]\n#[non_exhaustive]\npub enum {error} {{"
+            "rt::modeled_errors! {{\n    /// The errors `{name}` is modeled to return, and any other the service sends.\n    {error}({tables}::SERVICE) {{"
         );
-        let mut variants = Vec::new();
         for e in &op.errors {
-            let ty = self.rust_type(&e.shape)?;
-            let _ = writeln!(out, "    /// `{}`\n    {ty}({ty}),", e.shape);
-            variants.push((e.shape.clone(), ty));
-        }
-        let _ = writeln!(
-            out,
-            "    /// An error the model does not list for this operation.\n    Unhandled(ServiceError),\n}}\n"
-        );
-        let _ = writeln!(
-            out,
-            "impl rt::ModeledError for {error} {{\n    fn from_service_error(service: ServiceError) -> Self {{\n        match service.code() {{"
-        );
-        for (code, ty) in &variants {
-            let parse = if self.is_query() {
-                format!(
-                    "rt::parse_xml_error(super::schema::SHAPES, {}, &service)",
-                    self.shape_id(code)?
-                )
-            } else {
-                "rt::parse_lenient(service.body())".to_owned()
-            };
             let _ = writeln!(
                 out,
-                "            Some({}) => Self::{ty}({ty} {{ meta: service.clone(), ..{parse} }}),",
-                lit(code)
+                "        {} = {},",
+                self.rust_type(&e.shape)?,
+                self.shape_id(&e.shape)?
             );
-            // A modeled error may carry its own code (`error.code` in the model).
-            if let Some(custom) = self
-                .model
-                .shapes
-                .get(code.as_str())
-                .and_then(|s| s.error_code())
-                .filter(|c| c != code)
-            {
-                let _ = writeln!(
-                    out,
-                    "            Some({}) => Self::{ty}({ty} {{ meta: service.clone(), ..{parse} }}),",
-                    lit(custom)
-                );
-            }
         }
-        let _ = writeln!(
-            out,
-            "            _ => Self::Unhandled(service),\n        }}\n    }}\n\n    fn service_error(&self) -> &ServiceError {{\n        match self {{"
-        );
-        for (_, ty) in &variants {
-            let _ = writeln!(out, "            Self::{ty}(e) => &e.meta,");
-        }
-        let _ = writeln!(
-            out,
-            "            Self::Unhandled(e) => e,\n        }}\n    }}\n}}\n\nimpl std::fmt::Display for {error} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        std::fmt::Display::fmt(self.service_error(), f)\n    }}\n}}\n\nimpl std::error::Error for {error} {{}}\n"
-        );
+        let _ = writeln!(out, "    }}\n}}\n");
         Ok(paged)
     }
 
@@ -616,11 +312,6 @@ impl<'a> Gen<'a> {
             );
         }
         let builder = self.free_name(format!("{}Call", op.name));
-        let ret_init = if self.config.returning.contains(&op.name) {
-            ", ret: ()"
-        } else {
-            ""
-        };
         let limit = p
             .limit_key
             .as_deref()
@@ -628,7 +319,7 @@ impl<'a> Gen<'a> {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "\n    /// Every page of the results, as a stream: pass `{in_tok}` from each page's `{out_tok}`.{limit}\n    pub fn into_paginator(self) -> rt::Paginator<{output_ty}, {error}, {item_ty}> {{\n        let client = self.client;\n        rt::Paginator::new(\n            self.input,\n            {set_token},\n            |output: &{output_ty}| {next},\n            move |input| {{\n                let call = {builder} {{ client: client.clone(), input{ret_init} }};\n                Box::pin(call.send())\n            }},\n            {items_fn},\n        )\n    }}"
+            "\n    /// Every page of the results, as a stream: pass `{in_tok}` from each page's `{out_tok}`.{limit}\n    pub fn into_paginator(self) -> rt::Paginator<{output_ty}, {error}, {item_ty}> {{\n        let client = self.client;\n        rt::Paginator::new(\n            self.input,\n            {set_token},\n            |output: &{output_ty}| {next},\n            move |input| Box::pin({builder}::new(client.clone()).set_input(input).send()),\n            {items_fn},\n        )\n    }}"
         );
         Ok(Ok(()))
     }

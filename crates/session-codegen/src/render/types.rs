@@ -31,16 +31,15 @@ impl<'a> Gen<'a> {
         shape: &Shape,
         rust: &str,
     ) -> Result<(), String> {
-        // Unions always serialize (their variants carry the serde names); the hand-written
-        // Deserialize is generated only where one is received.
         let de = self.deserialized.contains(name) || !self.serialized.contains(name);
-        let derive = ", Serialize";
-        let _ = writeln!(
-            out,
-            "/// The `{name}` union: exactly one member is set.\n#[derive(Debug, Clone, PartialEq{derive})]\n#[serde(crate = \"session_runtime::serde\")]\npub enum {rust} {{"
-        );
+        let ser = self.serialized.contains(name) || !de;
+        let derives = match (ser, de) {
+            (true, true) => ", Serialize, Deserialize",
+            (true, false) => ", Serialize",
+            _ => ", Deserialize",
+        };
         let mut taken = BTreeSet::new();
-        let mut arms = String::new();
+        let mut variants = Vec::new();
         for (member_name, member) in &shape.members {
             let mut variant = pascal(member_name);
             if variant == "Unknown" {
@@ -49,74 +48,28 @@ impl<'a> Gen<'a> {
             while !taken.insert(variant.clone()) {
                 variant.push('_');
             }
-            let ty = self.field_type(name, member_name, member)?;
-            let with = self.timestamp_with(member, false);
-            let _ = writeln!(
-                out,
-                "    /// `{member_name}`.\n    #[serde(rename = {}{with})]\n    {variant}({ty}),",
-                lit(member_name)
-            );
-            let read = match with
-                .strip_prefix(", with = \"")
-                .and_then(|w| w.strip_suffix('"'))
-            {
-                Some(module) => format!("{module}::deserialize(value).map_err(D::Error::custom)?"),
-                None => "rt::from_value(value)?".to_owned(),
-            };
-            let read = if ty.starts_with("Box<") {
-                format!("Box::new({read})")
-            } else {
-                read
-            };
-            let _ = writeln!(
-                arms,
-                "            {} => Self::{variant}({read}),",
-                lit(member_name)
-            );
+            variants.push((variant, member_name.as_str(), self.field_type(name, member_name, member)?));
         }
-        let _ = writeln!(
-            out,
-            "    /// A member this version does not know (as sent).\n    #[serde(untagged)]\n    Unknown(rt::Document),\n}}\n"
+        let (rename_all, renamed) = serde_names(
+            variants.iter().map(|(v, m, _)| (v.as_str(), *m)),
+            Case::Variant,
         );
-        if !de {
-            return Ok(());
+        let _ = writeln!(
+            out,
+            "/// The `{name}` union: exactly one member is set.\n#[derive(Debug, Clone, PartialEq{derives})]\n#[serde(crate = \"session_runtime::serde\"{rename_all})]\npub enum {rust} {{"
+        );
+        for ((variant, member_name, ty), rename) in variants.iter().zip(renamed) {
+            let _ = writeln!(out, "    /// `{member_name}`.");
+            if rename {
+                let _ = writeln!(out, "    #[serde(rename = {})]", lit(member_name));
+            }
+            let _ = writeln!(out, "    {variant}({ty}),");
         }
         let _ = writeln!(
             out,
-            "impl<'de> Deserialize<'de> for {rust} {{\n    fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\n        use rt::serde::de::Error as _;\n        let Some((key, value)) = rt::union_entry(d)? else {{\n            return Ok(Self::Unknown(rt::Document::Object(Default::default())));\n        }};\n        Ok(match key.as_str() {{\n{arms}            _ => Self::Unknown(rt::Document::Object([(key, value)].into_iter().collect())),\n        }})\n    }}\n}}\n"
+            "    /// A member this version does not know (received only).\n    #[serde(other)]\n    Unknown,\n}}\n"
         );
         Ok(())
-    }
-
-    /// `, with = "..."` for a member whose wire form serde's defaults do not give: a
-    /// timestamp with a non-default format, a float (non-finite values are text).
-    pub(super) fn timestamp_with(&self, member: &Member, optional: bool) -> String {
-        let Some(shape) = self.model.shapes.get(&member.shape) else {
-            return String::new();
-        };
-        if shape.kind == "double" || shape.kind == "float" {
-            let ty = if shape.kind == "float" { "f32" } else { "f64" };
-            let module = if optional {
-                format!("{ty}_opt")
-            } else {
-                format!("{ty}_value")
-            };
-            return format!(", with = \"rt::float_format::{module}\"");
-        }
-        if shape.kind != "timestamp" {
-            return String::new();
-        }
-        let format = member
-            .timestamp_format
-            .as_deref()
-            .or(shape.timestamp_format.as_deref());
-        let module = match format {
-            Some("iso8601") => "iso8601",
-            Some("rfc822") => "http_date",
-            _ => return String::new(),
-        };
-        let suffix = if optional { "_opt" } else { "" };
-        format!(", with = \"rt::timestamp_format::{module}{suffix}\"")
     }
 
     pub(super) fn field_type(
@@ -161,9 +114,22 @@ impl<'a> Gen<'a> {
             // Unused by any operation: still a complete type for users.
             (false, false) => ", Serialize, Deserialize",
         };
+        let serializes = serde.contains("Serialize");
+        let (rename_all, renamed) = serde_names(
+            shape
+                .members
+                .iter()
+                .filter(|(_, m)| !self.is_streaming(m))
+                .map(|(n, _)| (snake(n), n.as_str()))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|(f, n)| (f.as_str(), *n)),
+            Case::Field,
+        );
+        let mut renamed = renamed.into_iter();
         let _ = writeln!(
             out,
-            "#[derive({derive_debug}Clone, PartialEq, Default{serde})]\n#[serde(crate = \"session_runtime::serde\")]\npub struct {rust} {{"
+            "#[derive({derive_debug}Clone, PartialEq, Default{serde})]\n#[serde(crate = \"session_runtime::serde\", default{rename_all})]\npub struct {rust} {{"
         );
         let mut fields = Vec::new();
         for (member_name, member) in &shape.members {
@@ -187,12 +153,19 @@ impl<'a> Gen<'a> {
                 fields.push((field, member_name.as_str(), false));
                 continue;
             }
-            let _ = writeln!(
-                out,
-                "    #[serde(rename = {}, default, skip_serializing_if = \"Option::is_none\"{})]",
-                lit(member_name),
-                self.timestamp_with(member, true)
-            );
+            let mut attrs = Vec::new();
+            if renamed.next().unwrap_or(true) {
+                attrs.push(format!("rename = {}", lit(member_name)));
+            }
+            if serializes {
+                attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
+                if self.model.shapes.get(&member.shape).is_some_and(|s| s.kind == "map") {
+                    attrs.push("serialize_with = \"rt::typed::sorted_map\"".to_owned());
+                }
+            }
+            if !attrs.is_empty() {
+                let _ = writeln!(out, "    #[serde({})]", attrs.join(", "));
+            }
             let _ = writeln!(out, "    pub {field}: Option<{ty}>,");
             fields.push((field, member_name.as_str(), self.is_sensitive(member)));
         }
@@ -224,5 +197,77 @@ impl<'a> Gen<'a> {
             let _ = writeln!(out, "        d.finish_non_exhaustive()\n    }}\n}}\n");
         }
         Ok(())
+    }
+}
+
+/// What serde renames: struct fields (snake case) or enum variants (Pascal case).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Case {
+    Field,
+    Variant,
+}
+
+/// The container's `rename_all` (as `, rename_all = ".."`, or nothing) that gives the most
+/// of the model's names from the Rust names, and for each name whether it still needs a
+/// `rename` of its own.
+pub(super) fn serde_names<'n>(
+    names: impl Iterator<Item = (&'n str, &'n str)>,
+    case: Case,
+) -> (String, Vec<bool>) {
+    let names: Vec<(&str, &str)> = names.collect();
+    let candidates: &[(&str, fn(&str, Case) -> String)] = &[
+        ("", |n, _| n.to_owned()),
+        ("PascalCase", to_pascal),
+        ("camelCase", to_camel),
+    ];
+    let mut best: Option<(&str, Vec<bool>, usize)> = None;
+    for (rule, convert) in candidates {
+        let renamed: Vec<bool> = names
+            .iter()
+            .map(|(rust, model)| convert(rust.trim_start_matches("r#"), case) != *model)
+            .collect();
+        let count = renamed.iter().filter(|r| **r).count();
+        if best.as_ref().is_none_or(|(_, _, c)| count < *c) {
+            best = Some((rule, renamed, count));
+        }
+    }
+    let (rule, renamed, _) = best.unwrap_or(("", Vec::new(), 0));
+    let attr = if rule.is_empty() {
+        String::new()
+    } else {
+        format!(", rename_all = \"{rule}\"")
+    };
+    (attr, renamed)
+}
+
+/// serde's `PascalCase` of a field or variant name.
+fn to_pascal(name: &str, case: Case) -> String {
+    match case {
+        Case::Variant => name.to_owned(),
+        Case::Field => {
+            let mut out = String::with_capacity(name.len());
+            let mut capitalize = true;
+            for c in name.chars() {
+                if c == '_' {
+                    capitalize = true;
+                } else if capitalize {
+                    out.push(c.to_ascii_uppercase());
+                    capitalize = false;
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+    }
+}
+
+/// serde's `camelCase` of a field or variant name.
+fn to_camel(name: &str, case: Case) -> String {
+    let pascal = to_pascal(name, case);
+    let mut chars = pascal.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+        None => String::new(),
     }
 }

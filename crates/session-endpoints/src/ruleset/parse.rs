@@ -203,15 +203,16 @@ mod tests {
         .unwrap();
         let params = parameters(&json, &At::Root).unwrap();
         let names: Vec<_> = params.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["Arns", "Region", "UseFIPS"]);
+        // In the rule set's order.
+        assert_eq!(names, ["Region", "UseFIPS", "Arns"]);
         assert_eq!(
-            params[0].default,
+            params[2].default,
             Some(ParamValue::StringArray(vec!["a".into()]))
         );
-        assert!(params[0].deprecated);
-        assert_eq!(params[1].built_in.as_deref(), Some("AWS::Region"));
-        assert_eq!(params[2].kind, ParameterType::Boolean);
-        assert!(params[2].required);
+        assert!(params[2].deprecated);
+        assert_eq!(params[0].built_in.as_deref(), Some("AWS::Region"));
+        assert_eq!(params[1].kind, ParameterType::Boolean);
+        assert!(params[1].required);
     }
 
     #[test]

@@ -451,25 +451,28 @@ impl<'m> Builder<'m> {
             OperationFlags::ERRORS_ON_SUCCESS,
         );
         let model = self.model;
-        let payload_target = |r: Option<&parse::ShapeRef>| -> Option<&parse::Shape> {
+        // The payload member and its shape; `streaming` may be on either (newer models put
+        // it on the member reference).
+        let payload_target = |r: Option<&parse::ShapeRef>| -> Option<(bool, &parse::Shape)> {
             let shape = model.shapes.get(r?.shape.as_str())?;
             let payload = shape.payload.as_deref()?;
             let (_, m) = shape.members.0.iter().find(|(n, _)| n == payload)?;
-            model.shapes.get(m.shape.as_str())
+            let target = model.shapes.get(m.shape.as_str())?;
+            Some((m.streaming || target.streaming, target))
         };
-        if let Some(t) = payload_target(op.output.as_ref()) {
+        if let Some((streaming, t)) = payload_target(op.output.as_ref()) {
             if t.eventstream {
                 flags = flags.with(OperationFlags::EVENT_STREAM_OUTPUT);
             }
-            if t.streaming && t.kind == "blob" {
+            if streaming && t.kind == "blob" {
                 flags = flags.with(OperationFlags::STREAMING_OUTPUT);
             }
         }
-        if let Some(t) = payload_target(op.input.as_ref()) {
+        if let Some((streaming, t)) = payload_target(op.input.as_ref()) {
             if t.eventstream {
                 flags = flags.with(OperationFlags::EVENT_STREAM_INPUT);
             }
-            if t.streaming && t.kind == "blob" {
+            if streaming && t.kind == "blob" {
                 flags = flags.with(OperationFlags::STREAMING_INPUT);
             }
         }

@@ -28,6 +28,22 @@ impl Member {
         }
     }
 
+    /// A body member whose wire name and query key are its name.
+    pub const fn body(name: &'static str, shape: ShapeId, flags: u16) -> Self {
+        Self::new(name, shape, Location::Body, name, name, flags)
+    }
+
+    /// A member whose query key is its wire name.
+    pub const fn wired(
+        name: &'static str,
+        shape: ShapeId,
+        location: Location,
+        wire: &'static str,
+        flags: u16,
+    ) -> Self {
+        Self::new(name, shape, location, wire, wire, flags)
+    }
+
     /// With its own timestamp format.
     #[must_use]
     pub const fn format(mut self, f: TimestampFormat) -> Self {

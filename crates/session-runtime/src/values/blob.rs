@@ -72,10 +72,17 @@ impl fmt::Debug for Blob {
 
 impl Serialize for Blob {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_newtype_struct(
-            Self::SERDE_NAME,
-            &base64::engine::general_purpose::STANDARD.encode(&self.0),
-        )
+        // Text formats (JSON for users' own use) hold base64, named so a serializer with a
+        // binary type can tell it apart; the protocols' serializers are not human-readable
+        // and take the bytes as they are.
+        if s.is_human_readable() {
+            s.serialize_newtype_struct(
+                Self::SERDE_NAME,
+                &base64::engine::general_purpose::STANDARD.encode(&self.0),
+            )
+        } else {
+            s.serialize_bytes(&self.0)
+        }
     }
 }
 

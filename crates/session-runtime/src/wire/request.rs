@@ -478,11 +478,13 @@ fn finish(
             }
         }
     }
+    // A payload of bytes in memory is checksummed like a body; only a real stream is not.
+    let known = streaming.as_ref().and_then(SdkBody::bytes);
     checksums(
         op,
         map,
-        &body,
-        streaming.is_some(),
+        known.unwrap_or(&body),
+        streaming.is_some() && known.is_none(),
         content_type.is_some(),
         &captured,
         settings,

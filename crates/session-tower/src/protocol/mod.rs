@@ -64,10 +64,11 @@ impl Protocol {
         .or_else(|| fallback_code(status));
         // A JSON service compatible with its old query API names the query error code
         // (`x-amzn-query-error: Code;Sender`).
-        let code = match header(headers, &QUERY_ERROR).and_then(|v| v.split(';').next()) {
-            Some(query_code) if !query_code.is_empty() => Some(query_code.to_owned()),
-            _ => code,
-        };
+        let (code, error_type) =
+            match header(headers, &QUERY_ERROR).and_then(|v| v.split(';').next()) {
+                Some(query_code) if !query_code.is_empty() => (Some(query_code.to_owned()), code),
+                _ => (code, None),
+            };
         let request_id = crate::headers::REQUEST_ID
             .iter()
             .find_map(|h| header(headers, h))
@@ -78,6 +79,7 @@ impl Protocol {
             .with_server_time(server_time)
             .with_body(body)
             .with_headers(headers)
+            .with_error_type(error_type)
     }
 }
 

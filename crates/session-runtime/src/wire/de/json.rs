@@ -307,7 +307,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for UnionVisitor<V> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a union ({})", self.place.shape.name)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<V::Value, A::Error> {
         // The first key the model knows picks the variant; `__type` and nulls are not
         // members; an unknown key is the unknown variant.
         loop {
@@ -321,14 +321,105 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for UnionVisitor<V> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            let member = member_for(&self.place, &key, self.body_only);
-            return self.outer.visit_enum(UnionAccess {
-                map,
-                place: self.place,
-                member,
-                key: key.into_owned(),
-            });
+            let Some(member) = member_for(&self.place, &key, self.body_only) else {
+                return self.outer.visit_enum(UnionAccess {
+                    map,
+                    place: self.place,
+                    member: None,
+                    key: key.into_owned(),
+                });
+            };
+            // A known member: its value picks the variant unless it is null (the variant
+            // is only named once the value is known to be there).
+            let probe = MemberProbe {
+                outer: self.outer,
+                place: self.place.of(member),
+                name: member.name,
+            };
+            match map.next_value_seed(probe)? {
+                Ok(value) => {
+                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                    return Ok(value);
+                }
+                Err(outer) => self.outer = outer,
+            }
         }
+    }
+}
+
+/// A union member's value: null gives the visitor back (not a member); anything else is
+/// the variant `name`, read at `place`.
+struct MemberProbe<V> {
+    outer: V,
+    place: Place,
+    name: &'static str,
+}
+
+impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for MemberProbe<V> {
+    type Value = Result<V::Value, V>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for MemberProbe<V> {
+    type Value = Result<V::Value, V>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a union member's value")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(self.outer))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(self.outer))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.outer
+            .visit_enum(OneVariant {
+                name: self.name,
+                value: Shaped::new(d, self.place, false),
+            })
+            .map(Ok)
+    }
+}
+
+/// A union's variant whose value is at hand.
+struct OneVariant<D> {
+    name: &'static str,
+    value: D,
+}
+
+impl<'de, D: Deserializer<'de>> EnumAccess<'de> for OneVariant<D> {
+    type Error = D::Error;
+    type Variant = Self;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self), D::Error> {
+        let v = seed.deserialize(de::value::StrDeserializer::<D::Error>::new(self.name))?;
+        Ok((v, self))
+    }
+}
+
+impl<'de, D: Deserializer<'de>> VariantAccess<'de> for OneVariant<D> {
+    type Error = D::Error;
+
+    fn unit_variant(self) -> Result<(), D::Error> {
+        self.value.deserialize_ignored_any(IgnoredAny).map(|_| ())
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, D::Error> {
+        seed.deserialize(self.value)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _v: V) -> Result<V::Value, D::Error> {
+        Err(de::Error::custom("unions have no tuple variants"))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        _v: V,
+    ) -> Result<V::Value, D::Error> {
+        Err(de::Error::custom("unions have no struct variants"))
     }
 }
 

@@ -169,16 +169,16 @@ fn bound<'a, S: DeserializeSeed<'a>>(
 ) -> Result<S::Value, Error> {
     match source {
         Source::Header(text) => seed.deserialize(Header { text, place }),
-        Source::Headers(entries) => seed.deserialize(de::value::MapDeserializer::new(
+        Source::Headers(entries) => seed.deserialize(Present(de::value::MapDeserializer::new(
             entries.iter().map(|(k, v)| (*k, *v)),
-        )),
-        Source::Status(code) => seed.deserialize(de::value::U16Deserializer::new(*code)),
+        ))),
+        Source::Status(code) => seed.deserialize(Present(de::value::U16Deserializer::new(*code))),
         Source::Raw(bytes) => match place.shape.kind {
-            Kind::Blob => seed.deserialize(de::value::BytesDeserializer::new(bytes)),
+            Kind::Blob => seed.deserialize(Present(de::value::BytesDeserializer::new(bytes))),
             _ => {
                 let text = std::str::from_utf8(bytes)
                     .map_err(|_| Error::new("a text payload that is not UTF-8"))?;
-                seed.deserialize(de::value::BorrowedStrDeserializer::new(text))
+                seed.deserialize(Present(de::value::BorrowedStrDeserializer::new(text)))
             }
         },
         Source::Json(bytes) => {
@@ -191,6 +191,29 @@ fn bound<'a, S: DeserializeSeed<'a>>(
             node: *node,
             place,
         }),
+    }
+}
+
+/// A value that is there: an `Option` reads it as `Some` (serde's value deserializers
+/// would hand an `Option` their map, number or bytes).
+struct Present<D>(D);
+
+impl<'a, D: Deserializer<'a>> Deserializer<'a> for Present<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        visitor.visit_some(self.0)
+    }
+
+    serde::forward_to_deserialize_any! {
+        <W: Visitor<'a>>
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
     }
 }
 

@@ -414,6 +414,11 @@ impl<'a, 's, S: Sink> ser::Serializer for ValueSer<'a, 's, S> {
     type SerializeStruct = field::Struct<'a, 's, S>;
     type SerializeStructVariant = ser::Impossible<(), Error>;
 
+    /// Not human-readable: blobs hand over their bytes rather than base64 text.
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
     fn serialize_bool(self, v: bool) -> Result<(), Error> {
         self.scalar(Scalar::Bool(v))
     }

@@ -10,7 +10,7 @@ use serde::de::{
 };
 
 use super::{text_scalar, Error, Place};
-use crate::shapes::{Kind, Location, Member, MemberFlags, ShapeFlags, TimestampFormat};
+use crate::shapes::{Kind, Member, MemberFlags, ShapeFlags, TimestampFormat};
 pub(crate) use tape::Tape;
 
 impl From<tape::TapeError> for Error {
