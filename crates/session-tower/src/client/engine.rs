@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! operation span → operation timeout → retry loop (RetryPolicy::drive)
-//!     per attempt: attempt span → endpoint → credentials →
+//!     per attempt: attempt span → endpoint → credentials or token (by the operation's
+//!         auth: none for unsigned operations) →
 //!         signing → exchange                                   (in line: no user layers)
 //!         [before] → signing → [after] → exchange              (the layered segment)
 //! exchange = attempt timeout → response errors → transport
@@ -39,8 +40,9 @@ use crate::error::Error;
 use crate::errors::ErrorsOnSuccess;
 use crate::future::StageFuture;
 use crate::retry::{Rebuild, Resend, RetryPolicy};
-use crate::signing::SigningConfig;
+use crate::signing::{Auth, AuthIdentity, AuthPlan, SigningConfig, Unsigned, UnsignedPayload};
 use crate::timeout::{Scope, Timed};
+use crate::token::{Token, TokenCache};
 use crate::trace::{self, OperationName, Traced};
 use session_core::credentials::Credentials;
 
@@ -52,6 +54,10 @@ pub(crate) struct Engine {
     pub(crate) resolver: Arc<EndpointResolver>,
     /// `None` sends unsigned (an anonymous client).
     pub(crate) credentials: Option<CredentialsCache>,
+    /// Which auth each operation gets.
+    pub(crate) auth: AuthPlan,
+    /// Bearer tokens, for operations whose auth is a token.
+    pub(crate) tokens: TokenCache,
     pub(crate) signing: Arc<SigningConfig>,
     pub(crate) exchange: Exchange,
     /// The layered segment (`[before] → signing → [after] → exchange`), for clients with
@@ -106,24 +112,62 @@ impl Engine {
             return StageFuture::failed(e);
         }
         let req = Request::from_parts(parts, body);
+        let auth = self.auth.for_operation(meta.auth);
         let facts = AttemptFacts {
             name: meta.name,
             errors_on_success: meta.errors_on_success,
+            unsigned_payload: meta.unsigned_payload,
+            // The model prefers SigV4a; an endpoint that names a scheme decides instead.
+            v4a: auth == Auth::SigV4a && !endpoint.names_signing_scheme(),
         };
+        match auth {
+            // Nothing to wait for: no credentials are asked for, so none can be missing.
+            Auth::Unsigned => self.send(req, AuthIdentity::None, None, facts),
+            Auth::Bearer => self.with_token(req, facts),
+            Auth::SigV4 | Auth::SigV4a => self.with_credentials(req, endpoint, facts),
+        }
+    }
+
+    /// [`Engine::send`] with the client's credentials (none for an anonymous client).
+    fn with_credentials<'a>(
+        &'a self,
+        req: Request<SdkBody>,
+        endpoint: &ResolvedEndpoint,
+        facts: AttemptFacts,
+    ) -> AttemptFuture<'a> {
         let Some(cache) = &self.credentials else {
-            return self.send(req, None, endpoint.signing_scope(), facts);
+            return self.send(req, AuthIdentity::None, None, facts);
         };
         match cache.get_now() {
-            Some(creds) => self.send(req, Some(creds), endpoint.signing_scope(), facts),
+            Some(creds) => self.send(
+                req,
+                AuthIdentity::Credentials(creds),
+                endpoint.signing_scope(),
+                facts,
+            ),
             // Off the hot path (first call, expiry): the wait for the provider is boxed, and
             // the attempt's timer starts once it has signed.
             None => {
                 let scope = endpoint.signing_scope().cloned();
                 StageFuture::boxed(Box::pin(async move {
                     let creds = cache.get().await?;
-                    self.send(req, Some(creds), scope.as_ref(), facts).await
+                    self.send(req, AuthIdentity::Credentials(creds), scope.as_ref(), facts)
+                        .await
                 }))
             }
+        }
+    }
+
+    /// [`Engine::send`] with the client's bearer token (from the cache without waiting
+    /// while it holds a usable one).
+    fn with_token<'a>(&'a self, req: Request<SdkBody>, facts: AttemptFacts) -> AttemptFuture<'a> {
+        match self.tokens.get_now() {
+            Some(token) => self.send(req, AuthIdentity::Token(token), None, facts),
+            None => StageFuture::boxed(Box::pin(async move {
+                let token: Token = self.tokens.get().await?;
+                self.send(req, AuthIdentity::Token(token), None, facts)
+                    .await
+            })),
         }
     }
 
@@ -132,7 +176,7 @@ impl Engine {
     fn send<'a>(
         &'a self,
         req: Request<SdkBody>,
-        creds: Option<Credentials>,
+        identity: AuthIdentity,
         scope: Option<&SigningScope>,
         facts: AttemptFacts,
     ) -> AttemptFuture<'a> {
@@ -144,20 +188,20 @@ impl Engine {
             if facts.errors_on_success {
                 ext.insert(ErrorsOnSuccess);
             }
-            if let Some(creds) = creds {
-                ext.insert(creds);
-                if let Some(scope) = scope {
-                    ext.insert(scope.clone());
-                }
-            }
+            attach_identity(ext, identity, scope, &self.signing, facts);
             return StageFuture::boxed(Box::pin(
                 segment.clone().oneshot(Request::from_parts(parts, body)),
             ));
         }
-        if let Some(creds) = &creds {
-            if let Err(e) = self.signing.sign_parts(&mut parts, &body, creds, scope) {
-                return StageFuture::failed(e);
-            }
+        if let Err(e) = self.signing.authorize(
+            &mut parts,
+            &body,
+            &identity,
+            scope,
+            facts.v4a,
+            facts.unsigned_payload,
+        ) {
+            return StageFuture::failed(e);
         }
         StageFuture::inline(
             self.exchange
@@ -172,6 +216,45 @@ impl Engine {
 struct AttemptFacts {
     name: &'static str,
     errors_on_success: bool,
+    /// Sign with `UNSIGNED-PAYLOAD`.
+    unsigned_payload: bool,
+    /// Sign with the client's SigV4a scope when the endpoint names none.
+    v4a: bool,
+}
+
+/// What the layered segment's signing stage reads: the token, the marker of an unsigned
+/// request, or the credentials and the scope (the client's SigV4a scope where the model
+/// prefers it and the endpoint names none).
+fn attach_identity(
+    ext: &mut http::Extensions,
+    identity: AuthIdentity,
+    scope: Option<&SigningScope>,
+    signing: &SigningConfig,
+    facts: AttemptFacts,
+) {
+    if facts.unsigned_payload {
+        ext.insert(UnsignedPayload);
+    }
+    match identity {
+        AuthIdentity::None => {
+            ext.insert(Unsigned);
+        }
+        AuthIdentity::Token(token) => {
+            ext.insert(token);
+        }
+        AuthIdentity::Credentials(creds) => {
+            ext.insert::<Credentials>(creds);
+            match scope {
+                Some(scope) => {
+                    ext.insert(scope.clone());
+                }
+                None if facts.v4a => {
+                    ext.insert(signing.default_scope(true).clone());
+                }
+                None => {}
+            }
+        }
+    }
 }
 
 /// The engine as a service, for user layers around the operation. It reads the operation's
