@@ -92,7 +92,7 @@ impl SsoTokenProvider {
                 "SSO token (sso-session {}): {what}",
                 self.source.session_name()
             ),
-            what,
+            "no usable IAM Identity Center token",
         )
     }
 
@@ -222,7 +222,11 @@ impl SsoTokenProvider {
             if status.is_success() {
                 return Fresh::parse(&answer.body, SystemTime::now());
             }
-            let detail = remote::describe_error(&answer, &secrets);
+            let mut detail = remote::describe_error(&answer, &secrets);
+            // SSO-OIDC also answers as OAuth does: `error` and `error_description`.
+            if let Some(oauth) = oauth_error(&answer.body, &secrets) {
+                detail.push_str(&format!(": {oauth}"));
+            }
             if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
                 last = detail;
                 continue;
@@ -257,6 +261,20 @@ impl SsoTokenProvider {
             );
         }
     }
+}
+
+/// `error: error_description` of an OAuth-style error body, cleaned of `secrets`.
+fn oauth_error(body: &[u8], secrets: &[&str]) -> Option<String> {
+    let doc: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let error = doc.get("error")?.as_str()?;
+    let text = match doc
+        .get("error_description")
+        .and_then(serde_json::Value::as_str)
+    {
+        Some(description) => format!("{error}: {description}"),
+        None => error.to_owned(),
+    };
+    Some(remote::clean(&text, secrets))
 }
 
 /// Overwrites every string of a JSON document (parsed secrets are plain `String`s).
