@@ -409,6 +409,93 @@ mod tests {
     }
 
     #[test]
+    fn bearer_tokens_are_sensitive_and_bad_ones_are_not_echoed() {
+        let config = config();
+        let (mut parts, body) = Request::post("https://x.amazonaws.com/")
+            .body(SdkBody::empty())
+            .unwrap()
+            .into_parts();
+        let token = AuthIdentity::Token(Token::new("tok-abc", None, "test"));
+        config
+            .authorize(&mut parts, &body, &token, None, false, false)
+            .unwrap();
+        let auth = &parts.headers["authorization"];
+        assert!(auth.is_sensitive());
+        assert_eq!(auth, "Bearer tok-abc");
+        assert!(!parts.headers.contains_key("x-amz-date"));
+
+        let bad = AuthIdentity::Token(Token::new("tok-\r\nx: y", None, "test"));
+        let e = config
+            .authorize(&mut parts, &body, &bad, None, false, false)
+            .unwrap_err();
+        assert!(e.is_signing());
+        assert!(!format!("{e} {e:?}").contains("tok-"), "{e:?}");
+    }
+
+    #[test]
+    fn unsigned_payloads_say_so_in_a_signed_header() {
+        let config = config();
+        let req = request(SdkBody::from("{\"a\":1}"), None);
+        let (mut parts, body) = req.into_parts();
+        let creds = parts.extensions.remove::<Credentials>().unwrap();
+        config
+            .authorize(
+                &mut parts,
+                &body,
+                &AuthIdentity::Credentials(creds),
+                None,
+                false,
+                true,
+            )
+            .unwrap();
+        assert_eq!(parts.headers["x-amz-content-sha256"], "UNSIGNED-PAYLOAD");
+        let auth = parts.headers["authorization"].to_str().unwrap();
+        assert!(auth.contains("x-amz-content-sha256"), "{auth}");
+    }
+
+    #[test]
+    fn the_region_set_setting_applies_to_sigv4a_only() {
+        let config = config().with_sigv4a_region_set(Some("us-east-1,us-west-2".into()));
+        let sign = |v4a: bool| {
+            let (mut parts, body) = request(SdkBody::empty(), None).into_parts();
+            let creds = parts.extensions.remove::<Credentials>().unwrap();
+            config
+                .authorize(
+                    &mut parts,
+                    &body,
+                    &AuthIdentity::Credentials(creds),
+                    None,
+                    v4a,
+                    false,
+                )
+                .unwrap();
+            parts.headers
+        };
+        let v4a = sign(true);
+        assert_eq!(v4a["x-amz-region-set"], "us-east-1,us-west-2");
+        assert!(v4a["authorization"]
+            .to_str()
+            .unwrap()
+            .starts_with("AWS4-ECDSA-P256-SHA256 "));
+        let v4 = sign(false);
+        assert!(!v4.contains_key("x-amz-region-set"));
+        assert!(v4["authorization"]
+            .to_str()
+            .unwrap()
+            .contains("/us-east-1/sqs/aws4_request"));
+    }
+
+    #[test]
+    fn unsigned_requests_pass_the_layered_signing_stage() {
+        let mut req = Request::post("https://x.amazonaws.com/")
+            .body(SdkBody::empty())
+            .unwrap();
+        req.extensions_mut().insert(Unsigned);
+        let out = config().sign(req).unwrap();
+        assert!(!out.headers().contains_key("authorization"));
+    }
+
+    #[test]
     fn sha256_hex() {
         assert_eq!(
             &hex_sha256(b"")[..],
