@@ -42,3 +42,9 @@ codegen-check:
 # boto3's PyPI releases; needs PyPI. `just models --check` writes nothing, fails on a difference.
 models *ARGS:
     python3 tools/models/models.py {{ARGS}}
+
+# Side by side: raw hyper, hyper + aws-sigv4 + quick-xml, and ours, each in its own process
+# against one canned server; prints the table for docs/performance.md and redraws
+# docs/performance-chart.svg (`just side-by-side --json`, `--quick`, `--rounds N`).
+side-by-side *ARGS:
+    cargo run --release -p side-by-side -- --chart docs/performance-chart.svg {{ARGS}}

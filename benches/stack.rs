@@ -258,7 +258,7 @@ fn main() {
             p
         })
     });
-    let s3_rules = (services_s3::INFO.endpoint_rules)();
+    let s3_rules = services_s3::INFO.endpoint_rules.get();
     let s3_params = session_endpoints::Params::new()
         .str("Region", "us-west-2")
         .bool("UseFIPS", false)
@@ -270,7 +270,9 @@ fn main() {
     let sqs_params = session_endpoints::Params::new().str("Region", "eu-west-1");
     c.bench_function("endpoint/sqs_resolve", |b| {
         b.iter(|| {
-            (services_sqs::INFO.endpoint_rules)()
+            services_sqs::INFO
+                .endpoint_rules
+                .get()
                 .resolve(&sqs_params)
                 .unwrap()
         })

@@ -4,7 +4,10 @@
 //! `cargo run --release --example hot_loop -- PORT N [raw|stack|rawconc|conc]`:
 //! `raw*` is hyper-util doing the same exchange unsigned, `*conc` runs 64 tasks on 2 workers.
 //! `NO_ATTEMPT_TIMEOUT=1` turns the per-attempt timeout off; `UNSIGNED=1` sends unsigned
-//! (to measure what signing costs); `WORKERS=N` changes the number of worker threads.
+//! (to measure what signing costs); `WORKERS=N` changes the number of worker threads;
+//! `METRICS=1` installs a Prometheus recorder (built with the `metrics` feature, the
+//! default), to measure what recording costs (build with `--no-default-features` for none
+//! of the recording code).
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -50,6 +53,12 @@ fn main() {
     let mode = args.next().unwrap_or_default();
     let raw = mode.starts_with("raw");
     let concurrent = mode.ends_with("conc");
+    #[cfg(feature = "metrics")]
+    let _prometheus = std::env::var_os("METRICS").map(|_| {
+        metrics_exporter_prometheus::PrometheusBuilder::new()
+            .install_recorder()
+            .unwrap()
+    });
     let session = Session::builder()
         .env(Env::from_vars([("AWS_REGION", "us-east-1")]))
         .config_file_contents("")

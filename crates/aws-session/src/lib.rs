@@ -32,8 +32,13 @@ pub use session_runtime as runtime;
 
 /// The tower layers and their configuration.
 pub mod layers {
-    pub use session_tower::{credentials, endpoint, errors, future, retry, signing, trace};
+    pub use session_tower::{credentials, endpoint, errors, future, hedge, retry, signing, trace};
 }
+
+/// Client metrics (the `metrics` feature): names, and the recording calls for
+/// serialization and deserialization. Install a `metrics` recorder to collect them.
+#[cfg(feature = "metrics")]
+pub use session_tower::metrics;
 
 /// Amazon S3 (feature `s3`).
 #[cfg(feature = "s3")]

@@ -42,7 +42,7 @@ impl Canned {
 /// The request a case expects.
 #[derive(Debug)]
 pub struct Expected {
-    /// Method.
+    /// Method (empty: not checked).
     pub method: &'static str,
     /// Path and query.
     pub uri: &'static str,
@@ -70,83 +70,103 @@ impl Captured {
     /// # Panics
     /// When no request was sent or it differs.
     pub fn check(&self, want: &Expected) {
+        if let Err(why) = self.verify(want) {
+            panic!("{why}");
+        }
+    }
+
+    /// Where the captured request differs from `want`, said precisely.
+    ///
+    /// # Errors
+    /// The first difference found (or that no request was sent).
+    pub fn verify(&self, want: &Expected) -> Result<(), String> {
+        macro_rules! same {
+            ($got:expr, $want:expr, $($what:tt)*) => {
+                if $got != $want {
+                    return Err(format!("{}: got {:?}, expected {:?}", format!($($what)*), $got, $want));
+                }
+            };
+        }
         let guard = self
             .slot
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let Some((parts, body)) = guard.as_ref() else {
-            panic!("no request was sent");
+            return Err("no request was sent".into());
         };
-        assert_eq!(parts.method.as_str(), want.method, "method");
+        if !want.method.is_empty() {
+            same!(parts.method.as_str(), want.method, "method");
+        }
         let pq = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        // The path and query always, whether or not the case also names a host: a case's
+        // `uri` already includes the endpoint's base path.
+        same!(pq, want.uri, "path and query");
         if let Some(host) = want.host {
             let authority = parts.uri.authority().map_or("", |a| a.as_str());
             match host.split_once('/') {
                 // A host with a path: the endpoint's base path prefixes the request's.
                 Some((h, base)) => {
-                    assert_eq!(authority, h, "host");
+                    same!(authority, h, "host");
                     let base = format!("/{base}");
-                    assert!(pq.starts_with(&base), "path {pq} should start with {base}");
+                    if !pq.starts_with(&base) {
+                        return Err(format!("path {pq} should start with {base}"));
+                    }
                 }
-                None => assert_eq!(authority, host, "host"),
+                None => same!(authority, host, "host"),
             }
-        } else {
-            assert_eq!(pq, want.uri, "path and query");
         }
         for (name, value) in want.headers {
             let got = parts.headers.get(*name).and_then(|v| v.to_str().ok());
-            assert_eq!(got, Some(*value), "header {name}");
+            same!(got, Some(*value), "header {name}");
         }
         for name in want.forbid_headers {
-            assert!(
-                parts.headers.get(*name).is_none(),
-                "header {name} must be absent"
-            );
-        }
-        for name in want.require_headers {
-            assert!(
-                parts.headers.get(*name).is_some(),
-                "header {name} must be present"
-            );
-        }
-        match want.body {
-            None => {}
-            Some(expected) => {
-                let got = std::str::from_utf8(body).unwrap_or("<not UTF-8>");
-                let form = parts
-                    .headers
-                    .get(http::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-                if form {
-                    // Form pairs compare as a set: their order follows the model's member
-                    // order, which the suites do not pin down.
-                    assert_eq!(
-                        form_pairs(got),
-                        form_pairs(expected),
-                        "body (as form pairs)"
-                    );
-                    return;
-                }
-                if expected.trim_start().starts_with('<') {
-                    // XML compares as trees: element names, attributes (namespace
-                    // declarations aside) and trimmed text, not formatting.
-                    let want = session_runtime::xml::dom::parse(expected.as_bytes())
-                        .unwrap_or_else(|e| panic!("expected body is not XML: {e}"));
-                    let have = session_runtime::xml::dom::parse(got.as_bytes())
-                        .unwrap_or_else(|e| panic!("body is not XML ({e}): {got}"));
-                    assert_eq!(normalize(have), normalize(want), "body (as XML)\n{got}");
-                    return;
-                }
-                match (
-                    serde_json::from_str::<serde_json::Value>(expected),
-                    serde_json::from_str::<serde_json::Value>(got),
-                ) {
-                    (Ok(e), Ok(g)) => assert_eq!(g, e, "body (as JSON)"),
-                    _ => assert_eq!(got, expected, "body"),
-                }
+            if parts.headers.get(*name).is_some() {
+                return Err(format!("header {name} must be absent"));
             }
         }
+        for name in want.require_headers {
+            if parts.headers.get(*name).is_none() {
+                return Err(format!("header {name} must be present"));
+            }
+        }
+        let Some(expected) = want.body else {
+            return Ok(());
+        };
+        let got = std::str::from_utf8(body).unwrap_or("<not UTF-8>");
+        let form = parts
+            .headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if form {
+            // Form pairs compare as a set: their order follows the model's member order,
+            // which the suites do not pin down.
+            same!(
+                form_pairs(got),
+                form_pairs(expected),
+                "body (as form pairs)"
+            );
+            return Ok(());
+        }
+        if expected.trim_start().starts_with('<') {
+            // XML compares as trees: element names, attributes (namespace declarations
+            // aside) and trimmed text, not formatting.
+            let want = session_runtime::xml::dom::parse(expected.as_bytes())
+                .map_err(|e| format!("expected body is not XML: {e}"))?;
+            let have = session_runtime::xml::dom::parse(got.as_bytes())
+                .map_err(|e| format!("body is not XML ({e}): {got}"))?;
+            let (have, want) = (normalize(have), normalize(want));
+            same!(have, want, "body (as XML) {got}");
+            return Ok(());
+        }
+        match (
+            serde_json::from_str::<serde_json::Value>(expected),
+            serde_json::from_str::<serde_json::Value>(got),
+        ) {
+            (Ok(e), Ok(g)) => same!(g, e, "body (as JSON)"),
+            _ => same!(got, expected, "body"),
+        }
+        Ok(())
     }
 }
 
@@ -192,7 +212,7 @@ pub fn client(
         service_id: "ProtocolTest",
         signing_name: "protocoltest",
         protocol,
-        endpoint_rules: sqs_rules,
+        endpoint_rules: session_tower::client::Rules::Lazy(sqs_rules),
         region_when_unset: None,
         s3_signing: false,
         api_version,
@@ -215,6 +235,8 @@ pub fn client(
             captured: captured.clone(),
             canned,
         })
+        // The suites expect Smithy's fixed token where an idempotency token is filled.
+        .idempotency_token_provider(|| "00000000-0000-4000-8000-000000000000".to_owned())
         .build()
         .unwrap_or_else(|e| panic!("test client: {e}"));
     (client, captured)
@@ -270,4 +292,68 @@ fn sqs_rules() -> &'static session_endpoints::RuleSet {
         ))
         .expect("the vendored rule set compiles")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A captured request for `uri`, as a client would have sent it.
+    fn captured(uri: &str) -> Captured {
+        let (parts, ()) = Request::post(uri)
+            .body(())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_parts();
+        let captured = Captured::default();
+        *captured
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((parts, Bytes::new()));
+        captured
+    }
+
+    fn expect(uri: &'static str, host: Option<&'static str>) -> Expected {
+        Expected {
+            method: "POST",
+            uri,
+            host,
+            headers: &[],
+            forbid_headers: &[],
+            require_headers: &[],
+            body: None,
+        }
+    }
+
+    #[test]
+    fn host_and_path_both_match() {
+        captured("https://foo.example.com/a?b=c").check(&expect("/a?b=c", Some("foo.example.com")));
+        captured("https://example.com/custom/")
+            .check(&expect("/custom/", Some("example.com/custom")));
+        captured("https://example.com/a").check(&expect("/a", None));
+    }
+
+    #[test]
+    #[should_panic(expected = "path and query")]
+    fn a_wrong_path_fails_even_when_the_host_is_right() {
+        captured("https://foo.example.com/wrong").check(&expect("/", Some("foo.example.com")));
+    }
+
+    #[test]
+    #[should_panic(expected = "path and query")]
+    fn a_wrong_query_fails_even_when_the_host_is_right() {
+        captured("https://foo.example.com/?x=1").check(&expect("/?x=2", Some("foo.example.com")));
+    }
+
+    #[test]
+    #[should_panic(expected = "path and query")]
+    fn a_path_below_the_base_path_must_match_too() {
+        captured("https://example.com/custom/other")
+            .check(&expect("/custom/", Some("example.com/custom")));
+    }
+
+    #[test]
+    #[should_panic(expected = "host")]
+    fn a_wrong_host_fails() {
+        captured("https://bar.example.com/").check(&expect("/", Some("foo.example.com")));
+    }
 }

@@ -23,7 +23,7 @@ pub static INFO: ServiceInfo = ServiceInfo {
     service_id: "DynamoDB",
     signing_name: "dynamodb",
     protocol: Protocol::AwsJson1_0,
-    endpoint_rules: generated::endpoint_rules,
+    endpoint_rules: session_tower::client::Rules::Lazy(generated::endpoint_rules),
     region_when_unset: None,
     s3_signing: false,
     api_version: "2012-08-10",

@@ -12,7 +12,7 @@ pub use generated::operations;
 pub use generated::resources;
 pub use generated::types;
 pub use generated::waiters;
-pub use session_runtime::{OperationError, Paginator, Waited, WaiterError};
+pub use session_runtime::{ByteStream, OperationError, Paginator, Waited, WaiterError};
 
 use session_core::Session;
 use session_tower::protocol::Protocol;
@@ -23,7 +23,7 @@ pub static INFO: ServiceInfo = ServiceInfo {
     service_id: "S3",
     signing_name: "s3",
     protocol: Protocol::RestXml,
-    endpoint_rules: generated::endpoint_rules,
+    endpoint_rules: session_tower::client::Rules::Lazy(generated::endpoint_rules),
     region_when_unset: Some("us-east-1"),
     s3_signing: true,
     api_version: "2006-03-01",

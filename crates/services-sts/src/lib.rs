@@ -21,7 +21,7 @@ pub static INFO: ServiceInfo = ServiceInfo {
     service_id: "STS",
     signing_name: "sts",
     protocol: Protocol::AwsQuery,
-    endpoint_rules: generated::endpoint_rules,
+    endpoint_rules: session_tower::client::Rules::Lazy(generated::endpoint_rules),
     region_when_unset: Some("us-east-1"),
     s3_signing: false,
     api_version: "2011-06-15",

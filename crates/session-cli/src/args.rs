@@ -9,6 +9,7 @@ commands:
   credentials  the credentials a session would use, and their source
   endpoint S   the endpoint a request to service S (s3, sqs, sts, dynamodb) goes to
   resources S  the resources generated for service S (s3, sqs, dynamodb)
+  cp, sync     copy files to, from and within S3 (session cp --help)
 
 options:
   --profile P  select profile P (config, credentials)

@@ -11,16 +11,20 @@ fn service(name: &str) -> Option<(&'static str, &'static RuleSet, Option<&'stati
     Some(match name.to_ascii_lowercase().as_str() {
         "s3" => (
             "S3",
-            (services_s3::INFO.endpoint_rules)(),
+            services_s3::INFO.endpoint_rules.get(),
             Some("us-east-1"),
         ),
-        "sqs" => ("SQS", (services_sqs::INFO.endpoint_rules)(), None),
+        "sqs" => ("SQS", services_sqs::INFO.endpoint_rules.get(), None),
         "sts" => (
             "STS",
-            (services_sts::INFO.endpoint_rules)(),
+            services_sts::INFO.endpoint_rules.get(),
             Some("us-east-1"),
         ),
-        "dynamodb" => ("DynamoDB", (services_dynamodb::INFO.endpoint_rules)(), None),
+        "dynamodb" => (
+            "DynamoDB",
+            services_dynamodb::INFO.endpoint_rules.get(),
+            None,
+        ),
         _ => return None,
     })
 }

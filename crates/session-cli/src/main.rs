@@ -6,6 +6,8 @@
 //! session credentials [--profile P] [--json] [--reveal]
 //! session endpoint S  [--profile P] [--region R] [--param K=V ...] [--json]
 //! session resources S [--json]
+//! session cp SRC DST [--recursive] [--part-size N] [--concurrency N] [--checksum A] [--resume F]
+//! session sync SRC DST [--dry-run] [--compare size-mtime|checksum]
 //! ```
 //!
 //! Reads the real environment and files. Exit codes: 0 success, 1 the configuration is
@@ -16,6 +18,7 @@ mod commands;
 mod endpoint;
 mod json;
 mod resources;
+mod transfer;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -23,6 +26,12 @@ use std::process::ExitCode;
 use args::{Args, Command};
 
 fn main() -> ExitCode {
+    // `cp` and `sync` parse their own options (see transfer/args.rs).
+    let mut argv = std::env::args().skip(1);
+    if let Some(cmd @ ("cp" | "sync")) = std::env::args().nth(1).as_deref() {
+        argv.next();
+        return transfer::main(cmd, argv.collect());
+    }
     let args = match Args::parse(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(usage_error) => {

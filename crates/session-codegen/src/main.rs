@@ -164,7 +164,10 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
     let parts = scaffold::Parts {
         resources: resources.is_some(),
         waiters: waiters.is_some(),
-        streaming: model.shapes.values().any(|s| s.streaming),
+        streaming: model
+            .shapes
+            .values()
+            .any(|s| s.streaming || s.members.values().any(|m| m.streaming)),
     };
     let lib = scaffold::render_lib(manifest, &model, parts)?;
     stale.extend(write_if_changed(

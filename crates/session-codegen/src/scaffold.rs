@@ -142,7 +142,7 @@ pub fn render_lib(manifest: &Manifest, model: &Model, parts: Parts) -> Result<St
              service_id: {service_id:?},\n\
              signing_name: {signing_name:?},\n\
              protocol: Protocol::{protocol},\n\
-             endpoint_rules: generated::endpoint_rules,\n\
+             endpoint_rules: session_tower::client::Rules::Lazy(generated::endpoint_rules),\n\
              region_when_unset: {region_when_unset},\n\
              s3_signing: {s3_signing},\n\
              api_version: {api_version:?},\n\

@@ -3,24 +3,49 @@
 //! them, the call paths every generated operation goes through with their error type,
 //! paginators, waiters, resources and checksums.
 //!
+//! It sits between the service crates and `session-tower`: a generated operation's `send()`
+//! calls [`json_call`], [`query_call`] or [`rest_call`], which serialize the input, hand the
+//! request to the client ([`Client::send_rebuilding`] for JSON and query, so that a retry
+//! serializes the input again instead of keeping a copy; [`Client::send_operation`] for
+//! REST), and parse the answer or the service's error into [`OperationError`]. Everything
+//! between, from the retry loop to the socket (endpoint, credentials, signing, timeouts,
+//! transport), is `session-tower`'s engine; `docs/architecture.md` follows one call through
+//! both.
+//!
 //! Keeping this logic here, shared, is what keeps the generated code small: a generated
 //! operation is a serde input struct, a serde output struct, an error enum and a few lines
-//! that call [`json_call`], [`query_call`] or [`rest_call`]. The stack those calls go
-//! through (endpoint, credentials, signing, retries, transport) is `session-tower`'s.
+//! that call one of the call paths.
 //!
 //! Grouped by job: `values/` (the types members have), [`schema`] (shape tables),
-//! `protocols/` (the call paths: AWS JSON, query, REST), `xml/` (XML reading and writing
-//! by the shape tables), `waiter/`, `paginate.rs`, `resource.rs`, [`checksum`].
+//! `protocols/` (the call paths: AWS JSON in `call.rs`, query, REST), [`xml`] (XML reading
+//! and writing by the shape tables), `waiter/`, `paginate.rs`, `resource.rs`, [`checksum`].
+//!
+//! ```
+//! use session_runtime::{Blob, Empty};
+//!
+//! // An operation without input serializes as `{}`; in JSON a blob travels as base64.
+//! assert_eq!(serde_json::to_string(&Empty).unwrap(), "{}");
+//! let blob = Blob::from("abc");
+//! assert_eq!(blob.as_bytes(), b"abc");
+//! assert_eq!(serde_json::to_string(&blob).unwrap(), r#""YWJj""#);
+//! ```
+//!
+//! [`Client::send_rebuilding`]: session_tower::Client::send_rebuilding
+//! [`Client::send_operation`]: session_tower::Client::send_operation
 
 #![warn(missing_docs)]
 
 pub mod checksum;
+pub mod model;
 mod paginate;
 mod protocols;
 mod resource;
 pub mod schema;
+pub mod shapes;
+pub mod value;
 mod values;
 mod waiter;
+pub mod wire;
 pub mod xml;
 
 pub use paginate::Paginator;
@@ -32,7 +57,10 @@ pub use resource::{
     batch, batch_collection, limit_pages, missing_in_response, BatchError, BatchFuture,
     BatchOutcome, BatchPlan, ResourceModel, ResourceNode, SendChunk,
 };
-pub use values::{float_format, from_value, timestamp_format, union_entry, Blob, Timestamp};
+pub use values::{
+    float_format, from_value, parse_timestamp, timestamp_format, union_entry, Blob, Timestamp,
+    TIMESTAMP_TOKEN,
+};
 pub use waiter::{
     Acceptor, AcceptorState, Expected, Matcher, Waited, Waiter, WaiterError, WaiterSpec,
     DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,

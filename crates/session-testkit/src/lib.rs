@@ -6,6 +6,7 @@
 //! | [`Moto`] | S3, SQS, STS, DynamoDB, IAM | off, or on with [`Moto::start_with_auth`] | pip venv, ~30 s |
 //! | [`S3sFs`] | S3 (strict) | always checked | `cargo install`, ~2 min |
 //! | [`Seaweed`] | S3 (`weed mini`) | checked (not the payload hash) | pip venv, ~10 s |
+//! | [`SeaweedCluster`] | S3 (master, volume servers, filer, gateway) | as `Seaweed` | the same venv |
 //!
 //! Installs live under `<target>/peers/` (see [`peers_dir`]), guarded by file locks so that
 //! test processes started at once install each peer once; the machine needs only the Rust
@@ -53,6 +54,7 @@ mod port;
 mod process;
 mod s3s_fs;
 mod seaweed;
+mod seaweed_cluster;
 mod session;
 mod shared;
 pub mod stubs;
@@ -65,6 +67,7 @@ pub use log_capture::LogCapture;
 pub use moto::{Moto, MOTO_SPEC};
 pub use s3s_fs::{S3sFs, S3S_FS_VERSION};
 pub use seaweed::{Seaweed, SEAWEED_SPEC};
+pub use seaweed_cluster::SeaweedCluster;
 pub use session::{session_builder_for, session_for};
 pub use target_dir::{peers_dir, target_dir, PEERS_DIR_ENV};
 

@@ -204,7 +204,7 @@ fn grpc_sockets(base: u16) -> Vec<PathBuf> {
 }
 
 /// The `-s3.config` identities file: one admin identity.
-fn identities_json(credentials: &Credentials) -> String {
+pub(crate) fn identities_json(credentials: &Credentials) -> String {
     // Keys are alphanumeric (see `random_credentials`), so no JSON escaping is needed.
     format!(
         r#"{{"identities":[{{"name":"admin","credentials":[{{"accessKey":"{}","secretKey":"{}"}}],"actions":["Admin","Read","Write","List","Tagging"]}}]}}"#,

@@ -52,6 +52,28 @@ pub(crate) enum Kind {
     RetryQuota,
 }
 
+impl Kind {
+    /// A short name of the kind, for the `error.type` of spans.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kind::Build => "build",
+            Kind::NoRegion => "no_region",
+            Kind::Layer => "layer",
+            Kind::Credentials => "credentials",
+            Kind::Endpoint => "endpoint",
+            Kind::Signing => "signing",
+            Kind::Request => "request",
+            Kind::AttemptTimeout => "attempt_timeout",
+            Kind::OperationTimeout => "operation_timeout",
+            Kind::Connect => "connect",
+            Kind::Io => "io",
+            Kind::Response => "response",
+            Kind::Service => "service",
+            Kind::RetryQuota => "retry_quota",
+        }
+    }
+}
+
 impl Error {
     pub(crate) fn new(kind: Kind) -> Self {
         Self {

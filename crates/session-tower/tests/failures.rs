@@ -1,6 +1,11 @@
 //! The stack against a misbehaving server. The server here is an in-process STUB (a raw TCP
 //! listener scripted per test), not a real service: it exists to produce throttling, hangs,
 //! dropped connections and truncated or malformed bodies on demand.
+//!
+//! Every scenario runs twice (see [`on_both_paths!`]): through the engine's in-line attempt
+//! (`inline`), and through the layered segment (`layered`), which a client takes as soon as
+//! it has a layer inside the attempt — here an identity `layer_before_signing`, so that both
+//! paths must behave the same.
 
 #![allow(clippy::unwrap_used)]
 
@@ -13,9 +18,10 @@ use std::time::{Duration, Instant};
 use common::{call, INFO};
 use session_core::{Env, Session};
 use session_tower::retry::RetryConfig;
-use session_tower::Client;
+use session_tower::{Client, ClientBuilder};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use tower::layer::util::Identity;
 
 /// What the stub answers on the n-th connection (empty: close without answering).
 type Script = Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>;
@@ -23,9 +29,18 @@ type Script = Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>;
 const OK: &str = "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\nx-amzn-requestid: ok-1\r\ncontent-length: 13\r\nconnection: close\r\n\r\n{\"Done\":true}";
 const THROTTLE: &str = "HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.0\r\nx-amzn-requestid: th-1\r\ncontent-length: 76\r\nconnection: close\r\n\r\n{\"__type\":\"com.amazonaws.sqs#ThrottlingException\",\"message\":\"Rate exceeded\"}";
 
+/// How the stub treats a request it read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// Answers with the script's bytes at once.
+    AtOnce,
+    /// Never answers (holds the connection open until the test ends): a hung server.
+    Never,
+}
+
 /// Starts the stub; returns its URL and a counter of connections seen.
-async fn stub(script: Script, delay: Option<Duration>) -> (String, Arc<AtomicUsize>) {
-    let (url, seen, _) = recording_stub(script, delay).await;
+async fn stub(script: Script, mode: Answer) -> (String, Arc<AtomicUsize>) {
+    let (url, seen, _) = recording_stub(script, mode).await;
     (url, seen)
 }
 
@@ -33,10 +48,7 @@ async fn stub(script: Script, delay: Option<Duration>) -> (String, Arc<AtomicUsi
 type Requests = Arc<std::sync::Mutex<Vec<String>>>;
 
 /// [`stub`], also keeping the requests it received.
-async fn recording_stub(
-    script: Script,
-    delay: Option<Duration>,
-) -> (String, Arc<AtomicUsize>, Requests) {
+async fn recording_stub(script: Script, mode: Answer) -> (String, Arc<AtomicUsize>, Requests) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(AtomicUsize::new(0));
@@ -55,8 +67,9 @@ async fn recording_stub(
                     .lock()
                     .unwrap()
                     .push(String::from_utf8_lossy(&buf[..read]).into_owned());
-                if let Some(d) = delay {
-                    tokio::time::sleep(d).await;
+                if mode == Answer::Never {
+                    // Not a timer: the client's own time limits end the exchange.
+                    std::future::pending::<()>().await;
                 }
                 let _ = sock.write_all(&answer).await;
                 let _ = sock.shutdown().await;
@@ -78,9 +91,76 @@ fn session(url: &str) -> Session {
         .unwrap()
 }
 
-/// A client of the stub at `url` with `max` attempts and millisecond backoff.
-fn stub_client(url: &str, max: u32) -> Client {
-    Client::builder(&session(url), &INFO)
+/// Which of the engine's two attempt paths a client takes.
+#[derive(Debug, Clone, Copy)]
+enum Path {
+    /// No layers inside the attempt: signing and the exchange run in line.
+    Inline,
+    /// An identity layer before signing: the attempt after the endpoint and credentials
+    /// runs through the boxed segment `[before] → signing → [after] → exchange`.
+    Layered,
+}
+
+impl Path {
+    /// A builder of a client of `INFO` from `session` that takes this path.
+    fn builder(self, session: &Session) -> ClientBuilder {
+        let builder = Client::builder(session, &INFO);
+        match self {
+            Path::Inline => builder,
+            Path::Layered => builder.layer_before_signing(Identity::new()),
+        }
+    }
+}
+
+/// Runs each named scenario (`async fn name(path: Path)`, or `sync fn` for a plain
+/// `#[test]`) once per [`Path`], as the tests `name::inline` and `name::layered`.
+macro_rules! on_both_paths {
+    (async: $($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn inline() {
+                super::$name(super::Path::Inline).await;
+            }
+            #[tokio::test]
+            async fn layered() {
+                super::$name(super::Path::Layered).await;
+            }
+        }
+    )*};
+    (sync: $($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn inline() {
+                super::$name(super::Path::Inline);
+            }
+            #[test]
+            fn layered() {
+                super::$name(super::Path::Layered);
+            }
+        }
+    )*};
+}
+
+on_both_paths!(async:
+    throttling_is_retried_then_succeeds,
+    throttling_past_max_attempts_is_reported_as_throttling,
+    hung_server_hits_the_attempt_timeout,
+    operation_timeout_bounds_all_attempts,
+    dropped_connections_are_retried_and_reported,
+    truncated_and_malformed_bodies_are_errors,
+    servers_that_close_every_connection_are_fine,
+    regional_services_need_a_region,
+    retried_operations_send_the_same_request_again,
+);
+
+on_both_paths!(sync:
+    tracing_shows_operations_but_never_secrets,
+    futures_made_outside_a_runtime_can_be_awaited_inside_one,
+);
+
+/// A client of the stub at `url` with `max` attempts and millisecond backoff, on `path`.
+fn stub_client(path: Path, url: &str, max: u32) -> Client {
+    path.builder(&session(url))
         .retry(fast_retries(max))
         .build()
         .unwrap()
@@ -92,22 +172,20 @@ fn fast_retries(max: u32) -> RetryConfig {
         .initial_backoff(Duration::from_millis(1))
 }
 
-#[tokio::test]
-async fn throttling_is_retried_then_succeeds() {
+async fn throttling_is_retried_then_succeeds(path: Path) {
     let (url, seen) = stub(
         Arc::new(|n| if n < 2 { THROTTLE.into() } else { OK.into() }),
-        None,
+        Answer::AtOnce,
     )
     .await;
-    let client = stub_client(&url, 3);
+    let client = stub_client(path, &url, 3);
     assert_eq!(call(&client).await.unwrap()["Done"], true);
     assert_eq!(seen.load(Ordering::SeqCst), 3);
 }
 
-#[tokio::test]
-async fn throttling_past_max_attempts_is_reported_as_throttling() {
-    let (url, seen) = stub(Arc::new(|_| THROTTLE.into()), None).await;
-    let client = stub_client(&url, 2);
+async fn throttling_past_max_attempts_is_reported_as_throttling(path: Path) {
+    let (url, seen) = stub(Arc::new(|_| THROTTLE.into()), Answer::AtOnce).await;
+    let client = stub_client(path, &url, 2);
     let e = call(&client).await.unwrap_err();
     assert!(e.is_throttling(), "{e:?}");
     let s = e.service_error().unwrap();
@@ -122,10 +200,10 @@ async fn throttling_past_max_attempts_is_reported_as_throttling() {
     assert_eq!(seen.load(Ordering::SeqCst), 2);
 }
 
-#[tokio::test]
-async fn hung_server_hits_the_attempt_timeout() {
-    let (url, seen) = stub(Arc::new(|_| OK.into()), Some(Duration::from_secs(5))).await;
-    let client = Client::builder(&session(&url), &INFO)
+async fn hung_server_hits_the_attempt_timeout(path: Path) {
+    let (url, seen) = stub(Arc::new(|_| OK.into()), Answer::Never).await;
+    let client = path
+        .builder(&session(&url))
         .retry(fast_retries(2))
         .attempt_timeout(Some(Duration::from_millis(150)))
         .build()
@@ -141,10 +219,10 @@ async fn hung_server_hits_the_attempt_timeout() {
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
-#[tokio::test]
-async fn operation_timeout_bounds_all_attempts() {
-    let (url, _) = stub(Arc::new(|_| OK.into()), Some(Duration::from_secs(5))).await;
-    let client = Client::builder(&session(&url), &INFO)
+async fn operation_timeout_bounds_all_attempts(path: Path) {
+    let (url, _) = stub(Arc::new(|_| OK.into()), Answer::Never).await;
+    let client = path
+        .builder(&session(&url))
         .retry(fast_retries(10))
         .attempt_timeout(Some(Duration::from_millis(100)))
         .operation_timeout(Duration::from_millis(350))
@@ -156,73 +234,74 @@ async fn operation_timeout_bounds_all_attempts() {
     assert!(started.elapsed() < Duration::from_millis(1500));
 }
 
-#[tokio::test]
-async fn dropped_connections_are_retried_and_reported() {
+async fn dropped_connections_are_retried_and_reported(path: Path) {
     // Closes the first connection without answering, then answers.
     let (url, seen) = stub(
         Arc::new(|n| if n == 0 { Vec::new() } else { OK.into() }),
-        None,
+        Answer::AtOnce,
     )
     .await;
-    let client = stub_client(&url, 3);
+    let client = stub_client(path, &url, 3);
     assert_eq!(call(&client).await.unwrap()["Done"], true);
     assert_eq!(seen.load(Ordering::SeqCst), 2);
 
-    let (url, _) = stub(Arc::new(|_| Vec::new()), None).await;
-    let client = stub_client(&url, 2);
+    let (url, _) = stub(Arc::new(|_| Vec::new()), Answer::AtOnce).await;
+    let client = stub_client(path, &url, 2);
     let e = call(&client).await.unwrap_err();
     assert!(e.is_io() || e.is_connect(), "{e:?}");
 }
 
-#[tokio::test]
-async fn truncated_and_malformed_bodies_are_errors() {
+async fn truncated_and_malformed_bodies_are_errors(path: Path) {
     let truncated = "HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"Done\":";
-    let (url, _) = stub(Arc::new(move |_| truncated.into()), None).await;
-    let client = stub_client(&url, 1);
+    let (url, _) = stub(Arc::new(move |_| truncated.into()), Answer::AtOnce).await;
+    let client = stub_client(path, &url, 1);
     let e = call(&client).await.unwrap_err();
     assert!(e.is_io(), "{e:?}");
 
     let malformed = "HTTP/1.1 200 OK\r\ncontent-length: 8\r\nconnection: close\r\n\r\n{\"Done\":";
-    let (url, _) = stub(Arc::new(move |_| malformed.into()), None).await;
-    let client = stub_client(&url, 1);
+    let (url, _) = stub(Arc::new(move |_| malformed.into()), Answer::AtOnce).await;
+    let client = stub_client(path, &url, 1);
     let e = call(&client).await.unwrap_err();
     assert!(e.is_response(), "{e:?}");
 
     let garbage = "this is not HTTP at all\r\n\r\n";
-    let (url, _) = stub(Arc::new(move |_| garbage.into()), None).await;
-    let client = stub_client(&url, 1);
+    let (url, _) = stub(Arc::new(move |_| garbage.into()), Answer::AtOnce).await;
+    let client = stub_client(path, &url, 1);
     assert!(call(&client).await.is_err());
 }
 
-#[tokio::test]
-async fn servers_that_close_every_connection_are_fine() {
-    let (url, seen) = stub(Arc::new(|_| OK.into()), None).await;
-    let client = stub_client(&url, 1);
+async fn servers_that_close_every_connection_are_fine(path: Path) {
+    let (url, seen) = stub(Arc::new(|_| OK.into()), Answer::AtOnce).await;
+    let client = stub_client(path, &url, 1);
     for _ in 0..50 {
         call(&client).await.unwrap();
     }
     assert_eq!(seen.load(Ordering::SeqCst), 50);
 }
 
-#[tokio::test]
-async fn regional_services_need_a_region() {
+async fn regional_services_need_a_region(path: Path) {
     let s = Session::builder()
         .env(Env::from_vars([("X", "y")]))
         .config_file_contents("")
         .credentials_file_contents("")
         .build()
         .unwrap();
-    let e = Client::new(&s, &INFO).unwrap_err();
+    let e = path.builder(&s).build().unwrap_err();
     assert!(e.is_no_region(), "{e:?}");
-    let e = Client::builder(&session("http://127.0.0.1:1"), &INFO)
+    let e = path
+        .builder(&session("http://127.0.0.1:1"))
         .region("us-east-1.evil.com")
         .build()
         .unwrap_err();
     assert!(e.is_build());
 }
 
-#[test]
-fn tracing_shows_operations_but_never_secrets() {
+fn tracing_shows_operations_but_never_secrets(path: Path) {
+    // tracing-core caches each callsite's interest process-wide. While only one dispatcher
+    // is alive it computes that interest from whichever thread first reaches the callsite:
+    // another test's thread, with no subscriber, would switch the stack's spans off for this
+    // one too. A second live dispatcher makes it ask every live one, this test's included.
+    let _second_dispatcher = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let capture = session_testkit::LogCapture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -238,7 +317,7 @@ fn tracing_shows_operations_but_never_secrets() {
     rt.block_on(async {
         let (url, _) = stub(
             Arc::new(|n| if n == 0 { THROTTLE.into() } else { OK.into() }),
-            None,
+            Answer::AtOnce,
         )
         .await;
         let s = Session::builder()
@@ -251,10 +330,7 @@ fn tracing_shows_operations_but_never_secrets() {
             .setting("endpoint_url", url.as_str())
             .build()
             .unwrap();
-        let client = Client::builder(&s, &INFO)
-            .retry(fast_retries(2))
-            .build()
-            .unwrap();
+        let client = path.builder(&s).retry(fast_retries(2)).build().unwrap();
         call(&client).await.unwrap();
         tracing::info!(?client, session = ?s, "done");
     });
@@ -269,11 +345,11 @@ fn tracing_shows_operations_but_never_secrets() {
 
 /// `Client::send` makes its future at once; one made outside any runtime (where no timer can
 /// be set) and awaited inside one later must work, timeouts included.
-#[test]
-fn futures_made_outside_a_runtime_can_be_awaited_inside_one() {
+fn futures_made_outside_a_runtime_can_be_awaited_inside_one(path: Path) {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (url, _) = rt.block_on(stub(Arc::new(|_| OK.into()), None));
-    let client = Client::builder(&session(&url), &INFO)
+    let (url, _) = rt.block_on(stub(Arc::new(|_| OK.into()), Answer::AtOnce));
+    let client = path
+        .builder(&session(&url))
         .operation_timeout(Duration::from_secs(5))
         .attempt_timeout(Some(Duration::from_secs(5)))
         .build()
@@ -293,14 +369,13 @@ fn futures_made_outside_a_runtime_can_be_awaited_inside_one() {
 /// Generated operations rebuild their request for a retry instead of keeping a copy: the
 /// retried request must be the same request again, with the same invocation id, the next
 /// attempt number, the user agent, and a fresh signature.
-#[tokio::test]
-async fn retried_operations_send_the_same_request_again() {
+async fn retried_operations_send_the_same_request_again(path: Path) {
     let (url, _, requests) = recording_stub(
         Arc::new(|n| if n == 0 { THROTTLE.into() } else { OK.into() }),
-        None,
+        Answer::AtOnce,
     )
     .await;
-    let client = stub_client(&url, 3);
+    let client = stub_client(path, &url, 3);
     // What the generated operations' call path does: a retry calls `build` again.
     let input = serde_json::json!({"QueueUrl": "q", "MessageBody": "same body"});
     let build = || {

@@ -80,12 +80,29 @@ impl Serialize for Blob {
 }
 
 impl<'de> Deserialize<'de> for Blob {
+    /// Bytes (as the protocols' parsers present a blob), or base64 text (as plain JSON
+    /// holds one).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text.as_bytes())
-            .map(Blob::from)
-            .map_err(serde::de::Error::custom)
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Blob;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("bytes or base64 text")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Blob, E> {
+                Ok(Blob::from(v))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Blob, E> {
+                Ok(Blob::from(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Blob, E> {
+                base64::engine::general_purpose::STANDARD
+                    .decode(v.as_bytes())
+                    .map(Blob::from)
+                    .map_err(E::custom)
+            }
+        }
+        d.deserialize_any(Visitor)
     }
 }
 

@@ -9,5 +9,5 @@ pub mod timestamp_format;
 mod union;
 
 pub use blob::Blob;
-pub use timestamp::Timestamp;
+pub use timestamp::{parse_timestamp, Timestamp, TIMESTAMP_TOKEN};
 pub use union::{from_value, union_entry};

@@ -114,6 +114,54 @@ impl fmt::Debug for Timestamp {
     }
 }
 
+/// The newtype-struct name a timestamp serializes under (around its RFC 3339 text), so the
+/// protocols' serializers know a timestamp whatever member shape it meets, and other
+/// serializers (serde_json) write the plain text.
+pub const TIMESTAMP_TOKEN: &str = "$session_runtime::Timestamp";
+
+/// A timestamp from text: epoch seconds (`1398796238`, `1398796238.123`), RFC 3339 (any
+/// offset, any fraction) or an HTTP date.
+pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
+    let text = text.trim();
+    if let Ok(secs) = text.parse::<f64>() {
+        return Timestamp::from_secs_f64(secs);
+    }
+    session_core::credentials::parse_rfc3339(text)
+        .or_else(|| session_tower::protocol::parse_http_date(text))
+        .map(Timestamp::from)
+}
+
+impl Timestamp {
+    /// RFC 3339 text to the nanosecond (trailing zeros of the fraction dropped):
+    /// lossless, unlike [`Display`](fmt::Display), which prints milliseconds as AWS does.
+    pub fn to_rfc3339_exact(&self) -> String {
+        let text = session_core::credentials::format_rfc3339(SystemTime::from(
+            Timestamp::from_secs(self.secs),
+        ));
+        if self.nanos == 0 {
+            return text;
+        }
+        let frac = format!("{:09}", self.nanos);
+        format!(
+            "{}.{}Z",
+            &text[..text.len() - 1],
+            frac.trim_end_matches('0')
+        )
+    }
+
+    /// Nanoseconds since the Unix epoch.
+    pub fn as_nanos(&self) -> i128 {
+        i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos)
+    }
+
+    /// From nanoseconds since the Unix epoch (`None` when out of range).
+    pub fn from_nanos(nanos: i128) -> Option<Self> {
+        let secs = i64::try_from(nanos.div_euclid(1_000_000_000)).ok()?;
+        let rem = u32::try_from(nanos.rem_euclid(1_000_000_000)).ok()?;
+        Some(Self::from_parts(secs, rem))
+    }
+}
+
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if self.nanos == 0 {
@@ -127,10 +175,20 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
+        impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Timestamp;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("epoch seconds or an RFC 3339 time")
+            }
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Timestamp, D::Error> {
+                d.deserialize_any(self)
+            }
+            /// Nanoseconds since the epoch: how the protocols' parsers present a time.
+            fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Timestamp, E> {
+                Timestamp::from_nanos(v).ok_or_else(|| E::custom("timestamp out of range"))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Timestamp, E> {
                 Ok(Timestamp::from_secs(v))
@@ -144,16 +202,10 @@ impl<'de> Deserialize<'de> for Timestamp {
                 Timestamp::from_secs_f64(v).ok_or_else(|| E::custom("timestamp out of range"))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
-                if let Ok(secs) = v.parse::<f64>() {
-                    return self.visit_f64(secs);
-                }
-                session_core::credentials::parse_rfc3339(v)
-                    .or_else(|| session_tower::protocol::parse_http_date(v))
-                    .map(Timestamp::from)
-                    .ok_or_else(|| E::custom(format!("{v:?} is not a timestamp")))
+                parse_timestamp(v).ok_or_else(|| E::custom(format!("{v:?} is not a timestamp")))
             }
         }
-        d.deserialize_any(Visitor)
+        d.deserialize_newtype_struct(TIMESTAMP_TOKEN, Visitor)
     }
 }
 

@@ -19,6 +19,7 @@ use crate::body::{BoxError, SdkBody};
 use crate::credentials::CredentialsCache;
 use crate::endpoint::{base_params, EndpointResolver, SigningScope};
 use crate::error::{Error, Kind};
+use crate::hedge::{HedgeConfig, HedgeLayer};
 use crate::retry::{ClassifyRetry, RetryConfig, RetryPolicy, StandardClassifier};
 use crate::settings_check::check_region;
 use crate::signing::{AuthPlan, SigningConfig, SigningLayer};
@@ -40,9 +41,12 @@ pub struct ClientBuilder<C = Client> {
     before_signing: Vec<BoxLayer>,
     after_signing: Vec<BoxLayer>,
     credentials: CredentialsSource,
-    token: Option<crate::token::SharedTokenProvider>,
+    /// The bearer token source given to the builder, if any.
+    bearer: Option<crate::token::SharedTokenProvider>,
     sigv4a_region_set: Option<String>,
     http_client: Option<BoxedStage>,
+    token: Option<super::TokenProvider>,
+    hedge: Option<HedgeConfig>,
     _client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -93,9 +97,11 @@ impl<C: From<Client>> ClientBuilder<C> {
             before_signing: Vec::new(),
             after_signing: Vec::new(),
             credentials: CredentialsSource::Session,
-            token: None,
+            bearer: None,
             sigv4a_region_set: None,
             http_client: None,
+            token: None,
+            hedge: None,
             _client: std::marker::PhantomData,
         }
     }
@@ -180,7 +186,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Takes bearer tokens from `provider` (cached for this client) instead of the token
     /// chain; like [`bearer_token`](Self::bearer_token) otherwise.
     pub fn token_provider(mut self, provider: crate::token::SharedTokenProvider) -> Self {
-        self.token = Some(provider);
+        self.bearer = Some(provider);
         self
     }
 
@@ -212,6 +218,26 @@ impl<C: From<Client>> ClientBuilder<C> {
         use tower::ServiceExt as _;
         let client = http_client.map_err(|e: E| Error::from_outside(e.into(), Scope::Attempt));
         self.http_client = Some(BoxCloneSyncService::new(client));
+        self
+    }
+
+    /// Makes the tokens of idempotency-token members the caller leaves unset. Default: a
+    /// random UUID v4 per call. (Tests pin them; a fixed token makes retried calls of
+    /// your own, across processes, count as one.)
+    pub fn idempotency_token_provider(
+        mut self,
+        provider: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Self {
+        self.token = Some(Arc::new(provider));
+        self
+    }
+
+    /// Hedges the calls that are safe to repeat (and, with [`HedgeConfig::only`], chosen
+    /// among them): after a delay taken from the operation's recent latencies a second copy
+    /// is sent, the first answer wins, the other is cancelled. See [`crate::hedge`]. Other
+    /// calls keep the direct path. Inside any layers around the operation. Default: off.
+    pub fn hedge(mut self, config: HedgeConfig) -> Self {
+        self.hedge = Some(config);
         self
     }
 
@@ -262,7 +288,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         let runtime = SessionRuntime::of(&self.session, info.roles);
         let transport = runtime.transport()?;
 
-        let rules = (info.endpoint_rules)();
+        let rules = info.endpoint_rules.get();
         let default_scope = SigningScope {
             name: info.signing_name.into(),
             region: signing_region,
@@ -292,7 +318,8 @@ impl<C: From<Client>> ClientBuilder<C> {
                 default_scope,
                 info.s3_signing,
             )
-            .with_sigv4a_region_set(region_set),
+            .with_sigv4a_region_set(region_set)
+            .for_service(info.service_id),
         );
         let retry = self.retry.unwrap_or_else(|| {
             let base = match settings.retry_mode() {
@@ -313,7 +340,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         let tokens = crate::token::default_chain(
             &self.session,
             info.signing_name,
-            self.token,
+            self.bearer,
             transport.clone(),
         );
         let auth = AuthPlan::new(
@@ -362,15 +389,33 @@ impl<C: From<Client>> ClientBuilder<C> {
             exchange,
             segment,
         });
-        let wrapped = (!self.around_operation.is_empty()).then(|| {
-            let mut service: BoxedStage = BoxCloneSyncService::new(EngineService {
+        let hedge = self
+            .hedge
+            .map(|config| HedgeLayer::for_service(config, info.service_id))
+            .transpose()?;
+        let engine_service = || -> BoxedStage {
+            let service = EngineService {
                 engine: engine.clone(),
-            });
+            };
+            match &hedge {
+                // Innermost, next to the engine: the user's layers see one call.
+                Some(h) => BoxCloneSyncService::new(h.layer(service)),
+                None => BoxCloneSyncService::new(service),
+            }
+        };
+        let wrapped = (!self.around_operation.is_empty()).then(|| {
+            let mut service = engine_service();
             for layer in self.around_operation.iter().rev() {
                 service = layer(service);
             }
             service
         });
+        // Without layers around the operation, only the calls a hedge may take go through
+        // it (and the boxed path it needs); the others stay on the direct one.
+        let hedged = match (&hedge, &wrapped) {
+            (Some(h), None) => Some((engine_service(), h.clone())),
+            _ => None,
+        };
 
         let user_agent =
             crate::intern::header_value(user_agent(info, settings.text("sdk_ua_app_id")));
@@ -378,6 +423,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             inner: Arc::new(Inner {
                 engine,
                 wrapped,
+                hedged,
+                hedge,
                 info,
                 region,
                 resolver,
@@ -385,6 +432,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 signing,
                 user_agent,
                 session: self.session,
+                token: self.token,
             }),
         }))
     }

@@ -10,6 +10,10 @@
 //! exchange = attempt timeout → response errors → transport
 //! ```
 //!
+//! Metrics (`crate::metrics`, feature `metrics`) are recorded at the same points: the
+//! endpoint, credentials and signing where they happen, the call and each attempt by a
+//! [`Measured`] future around them; without the feature they compile to nothing.
+//!
 //! The endpoint is resolved once per operation and applied to each attempt; credentials
 //! come from the cache without awaiting while it holds usable ones. Both run in line on
 //! every path. Only when the user added layers inside the attempt (before or after signing)
@@ -39,6 +43,8 @@ use crate::endpoint::{EndpointResolver, ResolvedEndpoint, SigningScope};
 use crate::error::Error;
 use crate::errors::ErrorsOnSuccess;
 use crate::future::StageFuture;
+use crate::hedge::HedgedCopy;
+use crate::metrics::{self, Measured, Stopwatch};
 use crate::retry::{Rebuild, Resend, RetryPolicy};
 use crate::signing::{Auth, AuthIdentity, AuthPlan, SigningConfig, Unsigned, UnsignedPayload};
 use crate::timeout::{Scope, Timed};
@@ -71,29 +77,47 @@ type AttemptFuture<'a> = StageFuture<'a, ExchangeFuture, Response<SdkBody>>;
 impl Engine {
     /// Runs one operation: spans, operation timeout, retries, attempts. The future holds
     /// the request once (see [`RetryPolicy::drive`]). With `rebuild`, a retry builds its
-    /// request anew instead of sending a copy kept from the start.
+    /// request anew instead of sending a copy kept from the start. `single_attempt`: no
+    /// retries (a hedged copy; its original retries).
     pub(crate) fn run<'a>(
         &'a self,
         req: Request<SdkBody>,
         meta: OperationMeta,
         rebuild: Option<(&'a Rebuild<'a>, &'a http::HeaderValue)>,
+        single_attempt: bool,
     ) -> impl Future<Output = Result<Response<SdkBody>, Error>> + Send + 'a {
-        let span = trace::operation_span(self.service_id, meta.name);
-        let operation = match self.resolver.endpoint(meta.endpoint_params.as_ref()) {
+        let ops = metrics::Operation::of(self.service_id, meta.name);
+        // The call's start is the endpoint's too (one clock read for both).
+        let started = Stopwatch::start();
+        let resolved = self.resolver.endpoint(meta.endpoint_params.as_ref());
+        let _ = ops.endpoint(started);
+        let span = trace::operation_span(self.service_id, meta.name, meta.endpoint_params.as_ref());
+        let operation = match resolved {
             Ok(endpoint) => StageFuture::inline(self.retry.drive(
                 req,
                 rebuild.map_or(Resend::Copy, |(build, ua)| Resend::Rebuild(build, ua)),
+                ops,
+                single_attempt,
                 move |req, n| {
                     // Endpoint and signing run now, inside the attempt's span.
+                    let started = Stopwatch::start();
+                    ops.attempt_started();
                     let span = trace::attempt_span(n);
-                    let attempt = span.in_scope(|| self.attempt(req, &endpoint, &meta));
-                    Traced::new(attempt, span)
+                    let attempt = span.in_scope(|| self.attempt(req, &endpoint, &meta, ops));
+                    Traced::new(
+                        Measured::<_, metrics::Attempt>::new(attempt, ops, started),
+                        span,
+                    )
                 },
             )),
             Err(e) => StageFuture::failed(e),
         };
         Traced::new(
-            Timed::new(operation, self.operation_timeout, Scope::Operation),
+            Measured::<_, metrics::Call>::new(
+                Timed::new(operation, self.operation_timeout, Scope::Operation),
+                ops,
+                started,
+            ),
             span,
         )
     }
@@ -106,6 +130,7 @@ impl Engine {
         req: Request<SdkBody>,
         endpoint: &ResolvedEndpoint,
         meta: &OperationMeta,
+        ops: metrics::Operation,
     ) -> AttemptFuture<'a> {
         let (mut parts, body) = req.into_parts();
         if let Err(e) = endpoint.apply_parts(&mut parts, meta.host_prefix.as_deref()) {
@@ -119,10 +144,11 @@ impl Engine {
             unsigned_payload: meta.unsigned_payload,
             // The model prefers SigV4a; an endpoint that names a scheme decides instead.
             v4a: auth == Auth::SigV4a && !endpoint.names_signing_scheme(),
+            ops,
         };
         match auth {
             // Nothing to wait for: no credentials are asked for, so none can be missing.
-            Auth::Unsigned => self.send(req, AuthIdentity::None, None, facts),
+            Auth::Unsigned => self.send(req, AuthIdentity::None, None, facts, Stopwatch::start()),
             Auth::Bearer => self.with_token(req, facts),
             Auth::SigV4 | Auth::SigV4a => self.with_credentials(req, endpoint, facts),
         }
@@ -136,22 +162,29 @@ impl Engine {
         facts: AttemptFacts,
     ) -> AttemptFuture<'a> {
         let Some(cache) = &self.credentials else {
-            return self.send(req, AuthIdentity::None, None, facts);
+            return self.send(req, AuthIdentity::None, None, facts, Stopwatch::start());
         };
+        let resolving = Stopwatch::start();
         match cache.get_now() {
-            Some(creds) => self.send(
-                req,
-                AuthIdentity::Credentials(creds),
-                endpoint.signing_scope(),
-                facts,
-            ),
+            Some(creds) => {
+                let signing = facts.ops.identity(resolving);
+                self.send(
+                    req,
+                    AuthIdentity::Credentials(creds),
+                    endpoint.signing_scope(),
+                    facts,
+                    signing,
+                )
+            }
             // Off the hot path (first call, expiry): the wait for the provider is boxed, and
             // the attempt's timer starts once it has signed.
             None => {
                 let scope = endpoint.signing_scope().cloned();
                 StageFuture::boxed(Box::pin(async move {
-                    let creds = cache.get().await?;
-                    self.send(req, AuthIdentity::Credentials(creds), scope.as_ref(), facts)
+                    let creds = cache.get().await;
+                    let signing = facts.ops.identity(resolving);
+                    let identity = AuthIdentity::Credentials(creds?);
+                    self.send(req, identity, scope.as_ref(), facts, signing)
                         .await
                 }))
             }
@@ -161,11 +194,17 @@ impl Engine {
     /// [`Engine::send`] with the client's bearer token (from the cache without waiting
     /// while it holds a usable one).
     fn with_token<'a>(&'a self, req: Request<SdkBody>, facts: AttemptFacts) -> AttemptFuture<'a> {
+        let resolving = Stopwatch::start();
         match self.tokens.get_now() {
-            Some(token) => self.send(req, AuthIdentity::Token(token), None, facts),
+            Some(token) => {
+                let signing = facts.ops.identity(resolving);
+                self.send(req, AuthIdentity::Token(token), None, facts, signing)
+            }
             None => StageFuture::boxed(Box::pin(async move {
-                let token: Token = self.tokens.get().await?;
-                self.send(req, AuthIdentity::Token(token), None, facts)
+                let token = self.tokens.get().await;
+                let signing = facts.ops.identity(resolving);
+                let token: Token = token?;
+                self.send(req, AuthIdentity::Token(token), None, facts, signing)
                     .await
             })),
         }
@@ -173,12 +212,14 @@ impl Engine {
 
     /// The rest of an attempt once its request points at its endpoint: signed here and
     /// exchanged, or handed to the layered segment with what its signing stage needs.
+    /// `signing`: when signing starts, for its metric (the end of the credentials' lookup).
     fn send<'a>(
         &'a self,
         req: Request<SdkBody>,
         identity: AuthIdentity,
         scope: Option<&SigningScope>,
         facts: AttemptFacts,
+        signing: Stopwatch,
     ) -> AttemptFuture<'a> {
         let (mut parts, body) = req.into_parts();
         if let Some(segment) = &self.segment {
@@ -193,15 +234,19 @@ impl Engine {
                 segment.clone().oneshot(Request::from_parts(parts, body)),
             ));
         }
-        if let Err(e) = self.signing.authorize(
-            &mut parts,
-            &body,
-            &identity,
-            scope,
-            facts.v4a,
-            facts.unsigned_payload,
-        ) {
-            return StageFuture::failed(e);
+        if !matches!(identity, AuthIdentity::None) {
+            let signed = self.signing.authorize(
+                &mut parts,
+                &body,
+                &identity,
+                scope,
+                facts.v4a,
+                facts.unsigned_payload,
+            );
+            facts.ops.signing(signing);
+            if let Err(e) = signed {
+                return StageFuture::failed(e);
+            }
         }
         StageFuture::inline(
             self.exchange
@@ -220,6 +265,7 @@ struct AttemptFacts {
     unsigned_payload: bool,
     /// Sign with the client's SigV4a scope when the endpoint names none.
     v4a: bool,
+    ops: metrics::Operation,
 }
 
 /// What the layered segment's signing stage reads: the token, the marker of an unsigned
@@ -281,9 +327,46 @@ impl tower_service::Service<Request<SdkBody>> for EngineService {
 
     fn call(&mut self, mut req: Request<SdkBody>) -> Self::Future {
         let engine = self.engine.clone();
+        // A hedge layer's copy of a slow call: it pays the retry quota's price (none while
+        // the quota shows an outage) and gets one attempt, the original having retries.
+        let hedged = req.extensions_mut().remove::<HedgedCopy>().is_some();
         Box::pin(async move {
             let meta = OperationMeta::take_from(&mut req);
-            engine.run(req, meta, None).await
+            if !hedged {
+                return engine.run(req, meta, None, false).await;
+            }
+            if !engine.retry.try_hedge() {
+                return Err(crate::hedge::quota_refused());
+            }
+            let mut price = HedgePrice {
+                retry: &engine.retry,
+                refund: true,
+            };
+            let result = engine.run(req, meta, None, true).await;
+            // Kept when the copy failed without an answer from the service, as a failed
+            // retry's is; an answer, or being cancelled because the original answered,
+            // gives it back.
+            price.refund = match &result {
+                Ok(_) => true,
+                Err(e) => e.is_service() && !e.is_throttling(),
+            };
+            result
         })
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+/// The retry quota's price of a hedged copy, given back on drop (a copy cancelled because
+/// its original answered first) unless the copy failed.
+struct HedgePrice<'a> {
+    retry: &'a RetryPolicy,
+    refund: bool,
+}
+
+impl Drop for HedgePrice<'_> {
+    fn drop(&mut self) {
+        self.retry.hedge_done(self.refund);
     }
 }

@@ -43,7 +43,7 @@ use tower::ServiceExt;
 pub use boxed::BoxedStage;
 pub use builder::ClientBuilder;
 pub use operation::OperationMeta;
-pub use service::ServiceInfo;
+pub use service::{Rules, ServiceInfo};
 
 /// Builds an operation's request (what [`Client::send_rebuilding`] calls for the first
 /// attempt and again for each retry).
@@ -52,6 +52,7 @@ pub type Rebuild<'a> = dyn Fn() -> Result<Request<SdkBody>, Error> + Sync + 'a;
 use crate::body::SdkBody;
 use crate::endpoint::{EndpointParams, EndpointResolver, ResolvedEndpoint};
 use crate::error::Error;
+use crate::hedge::HedgeLayer;
 
 /// A client of one service: send requests through its stack.
 #[derive(Clone)]
@@ -61,8 +62,14 @@ pub struct Client {
 
 struct Inner {
     engine: Arc<engine::Engine>,
-    /// The user's around-operation layers over the engine, if there are any.
+    /// The user's around-operation layers over the engine, if there are any (a hedge
+    /// layer innermost when the client hedges).
     wrapped: Option<BoxedStage>,
+    /// Without such layers, a hedging client's hedge over the engine, for the calls it may
+    /// take.
+    hedged: Option<(BoxedStage, HedgeLayer)>,
+    /// The client's hedge layer, if it hedges.
+    hedge: Option<HedgeLayer>,
     info: &'static ServiceInfo,
     region: Option<Arc<str>>,
     resolver: Arc<EndpointResolver>,
@@ -70,7 +77,12 @@ struct Inner {
     signing: Arc<crate::signing::SigningConfig>,
     user_agent: HeaderValue,
     session: Session,
+    /// Makes idempotency tokens (random UUIDs unless the builder was given a provider).
+    token: Option<TokenProvider>,
 }
+
+/// Makes idempotency tokens for members the caller left unset.
+pub type TokenProvider = Arc<dyn Fn() -> String + Send + Sync>;
 
 impl Client {
     /// A client of `info`'s service with the session's settings and no extra layers.
@@ -147,13 +159,24 @@ impl Client {
         // the task would otherwise carry the operation's whole state. The operation's
         // future is kept under 1 KiB, the largest block glibc serves from its per-thread
         // cache without taking an arena lock.
+        if let Some((hedged, layer)) = &self.inner.hedged {
+            let token = req
+                .extensions()
+                .get::<crate::hedge::IdempotencyToken>()
+                .is_some();
+            if crate::hedge::operation_allowed(req.method(), meta.name, token, layer.config()) {
+                meta.put_into(&mut req);
+                return Box::pin(hedged.clone().oneshot(req));
+            }
+        }
         match &self.inner.wrapped {
             // The common case: the engine, borrowed (no clone of the stack).
-            None => Box::pin(
-                self.inner
-                    .engine
-                    .run(req, meta, rebuild.map(|b| (b, user_agent))),
-            ),
+            None => Box::pin(self.inner.engine.run(
+                req,
+                meta,
+                rebuild.map(|b| (b, user_agent)),
+                false,
+            )),
             // Layers around the operation see one request per operation; retries inside
             // resend copies of it.
             Some(wrapped) => {
@@ -209,9 +232,24 @@ impl Client {
         self.inner.info
     }
 
+    /// What the client's hedge did so far, if it hedges
+    /// ([`ClientBuilder::hedge`]).
+    pub fn hedge_stats(&self) -> Option<crate::hedge::HedgeStats> {
+        self.inner.hedge.as_ref().map(HedgeLayer::stats)
+    }
+
     /// The session the client was made from.
     pub fn session(&self) -> &Session {
         &self.inner.session
+    }
+
+    /// A token for an idempotency-token member the caller left unset: a random UUID v4,
+    /// or what [`ClientBuilder::idempotency_token_provider`] makes.
+    pub fn idempotency_token(&self) -> String {
+        match &self.inner.token {
+            Some(make) => make(),
+            None => String::from_utf8_lossy(&crate::retry::uuid_v4()).into_owned(),
+        }
     }
 }
 

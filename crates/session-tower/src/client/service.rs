@@ -12,8 +12,8 @@ pub struct ServiceInfo {
     pub signing_name: &'static str,
     /// The wire protocol.
     pub protocol: Protocol,
-    /// The endpoint rule set (compiled once per process).
-    pub endpoint_rules: fn() -> &'static RuleSet,
+    /// The endpoint rule set.
+    pub endpoint_rules: Rules,
     /// The region to use when none is configured. `None` for regional services (building a
     /// client then fails with a no-region error); `Some("us-east-1")` for S3 and STS, whose
     /// rules map it to their global endpoints, as the SDKs do.
@@ -31,4 +31,23 @@ pub struct ServiceInfo {
     /// What assumes roles for the credentials chain's role steps: `services-sts`'s `ROLES`
     /// in every generated service (`None`: a role step fails saying so).
     pub roles: Option<&'static dyn crate::credentials::AssumeRoles>,
+}
+
+/// Where a service's endpoint rule set comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Rules {
+    /// Compiled on first use by this function (the typed crates embed their rule sets).
+    Lazy(fn() -> &'static RuleSet),
+    /// Already compiled (the dynamic client compiles rule sets it loads).
+    Ready(&'static RuleSet),
+}
+
+impl Rules {
+    /// The rule set.
+    pub fn get(&self) -> &'static RuleSet {
+        match self {
+            Rules::Lazy(f) => f(),
+            Rules::Ready(r) => r,
+        }
+    }
 }

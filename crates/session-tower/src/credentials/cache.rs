@@ -10,6 +10,7 @@ use session_core::credentials::{
 };
 
 use crate::error::{Error, Kind};
+use crate::metrics;
 
 /// The advisory window: credentials this close to expiry are still served while one
 /// background task refreshes them. A failed refresh here keeps them and is logged.
@@ -101,8 +102,12 @@ impl CredentialsCache {
     pub fn get_now(&self) -> Option<Credentials> {
         let creds = self.cached()?;
         match freshness(&creds, SystemTime::now()) {
-            Freshness::Fresh => Some(creds),
+            Freshness::Fresh => {
+                metrics::global::cache_hit();
+                Some(creds)
+            }
             Freshness::RefreshSoon => {
+                metrics::global::cache_hit();
                 self.refresh_in_background();
                 Some(creds)
             }
@@ -118,6 +123,7 @@ impl CredentialsCache {
         if let Some(creds) = self.get_now() {
             return Ok(creds);
         }
+        metrics::global::cache_miss();
         let before = self.inner.loads.load(Ordering::Acquire);
         let _guard = self.inner.load.lock().await;
         if self.inner.loads.load(Ordering::Acquire) != before {
@@ -139,11 +145,12 @@ impl CredentialsCache {
                 }
             }
         }
-        self.load().await
+        self.load(false).await
     }
 
-    /// Calls the provider; the caller holds the gate.
-    async fn load(&self) -> Result<Credentials, Error> {
+    /// Calls the provider; the caller holds the gate. `background`: a refresh ahead of
+    /// expiry, not a caller waiting (for the metrics).
+    async fn load(&self, background: bool) -> Result<Credentials, Error> {
         let fetch = self.inner.provider.provide_credentials();
         let outcome = match tokio::time::timeout(PROVIDER_TIMEOUT, fetch).await {
             Ok(outcome) => outcome,
@@ -173,6 +180,7 @@ impl CredentialsCache {
             }
         };
         drop(failure);
+        metrics::global::refreshed(background, result.is_ok());
         self.inner.loads.fetch_add(1, Ordering::AcqRel);
         result
     }
@@ -202,7 +210,7 @@ impl CredentialsCache {
                 .cached()
                 .is_some_and(|c| !matches!(freshness(&c, SystemTime::now()), Freshness::Fresh));
             if still_needed {
-                if let Err(e) = this.load().await {
+                if let Err(e) = this.load(true).await {
                     // Inside the advisory window the old credentials still work: keep them,
                     // say so, and try again a little later.
                     tracing::warn!(error = %e, "background credentials refresh failed; keeping the current credentials");

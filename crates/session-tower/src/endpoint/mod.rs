@@ -46,6 +46,14 @@ impl EndpointParams {
         self.params.push((name, ParamValue::Bool(value)));
         self
     }
+
+    /// The string parameter `name`, if given (spans show S3's `Bucket` and `Key`).
+    pub(crate) fn string(&self, name: &str) -> Option<&str> {
+        self.params.iter().find_map(|(n, v)| match v {
+            ParamValue::String(s) if *n == name => Some(s.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// How a client resolves endpoints: the rule set, the session's parameters, and the

@@ -25,7 +25,13 @@ pub enum Protocol {
     RestXml,
     /// REST with JSON bodies.
     RestJson,
+    /// EC2's query dialect (XML answers, errors in `<Response><Errors><Error>`).
+    Ec2,
+    /// Smithy RPC v2 with CBOR bodies.
+    RpcV2Cbor,
 }
+
+const QUERY_ERROR: http::HeaderName = http::HeaderName::from_static("x-amzn-query-error");
 
 fn header<'a>(headers: &'a HeaderMap, name: &http::HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -49,12 +55,19 @@ impl Protocol {
         let header_code =
             header(headers, &crate::headers::X_AMZN_ERRORTYPE).map(json::sanitize_code);
         let code = match self {
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson => {
-                header_code.or(code)
-            }
+            Protocol::AwsJson1_0
+            | Protocol::AwsJson1_1
+            | Protocol::RestJson
+            | Protocol::RpcV2Cbor => header_code.or(code),
             _ => code.or(header_code),
         }
         .or_else(|| fallback_code(status));
+        // A JSON service compatible with its old query API names the query error code
+        // (`x-amzn-query-error: Code;Sender`).
+        let code = match header(headers, &QUERY_ERROR).and_then(|v| v.split(';').next()) {
+            Some(query_code) if !query_code.is_empty() => Some(query_code.to_owned()),
+            _ => code,
+        };
         let request_id = crate::headers::REQUEST_ID
             .iter()
             .find_map(|h| header(headers, h))

@@ -16,7 +16,7 @@ pub(super) fn invocation_header(text: &[u8; 36]) -> HeaderValue {
 }
 
 /// A random version-4 UUID in text, written without `format!`.
-pub(super) fn invocation_id_text() -> [u8; 36] {
+pub(crate) fn invocation_id_text() -> [u8; 36] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bits = fastrand::u128(..);
     // Version 4, variant 10xx.

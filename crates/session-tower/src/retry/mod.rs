@@ -25,6 +25,7 @@ pub use classify::{ClassifyRetry, RetryAction, StandardClassifier};
 pub use config::RetryConfig;
 pub use policy::RetryPolicy;
 
+pub(crate) use ids::invocation_id_text as uuid_v4;
 pub(crate) use policy::{Rebuild, Resend};
 
 #[cfg(test)]

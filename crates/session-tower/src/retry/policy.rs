@@ -14,6 +14,7 @@ use super::quota::{self, RetryQuota};
 use crate::body::SdkBody;
 use crate::clock::Clock;
 use crate::error::{Error, Kind};
+use crate::metrics;
 
 /// A client's retry policy: its [`RetryConfig`], the [`ClassifyRetry`] that decides what is
 /// retryable, and the state every clone of the client shares (the retry quota, the adaptive
@@ -64,6 +65,22 @@ impl RetryPolicy {
         &self.config
     }
 
+    /// Takes the retry quota's price of a hedged request, if the quota is at least half
+    /// full: a client whose retries spent more than that is in an outage, and copies of
+    /// slow requests would add to it. Give it back with [`hedge_done`](Self::hedge_done).
+    pub(crate) fn try_hedge(&self) -> bool {
+        self.quota.available() >= quota::INITIAL / 2
+            && self.quota.try_acquire(quota::RETRY_COST).is_some()
+    }
+
+    /// A hedged request ended: `refund` (it got an answer, or its twin did) returns its
+    /// price; a failed one keeps it, as a failed retry does.
+    pub(crate) fn hedge_done(&self, refund: bool) {
+        if refund {
+            self.quota.release(Some(quota::RETRY_COST));
+        }
+    }
+
     /// The retry loop of one operation: `send` makes attempt `n` (from 1) of `req`, and
     /// [`decide`](Self::decide) says after each whether another follows.
     ///
@@ -71,10 +88,15 @@ impl RetryPolicy {
     /// plain functions: an `async fn` would keep its argument and a moved copy of it, and
     /// locals that live across an await (the attempt's copy, the result) would stay in the
     /// future too. The future is boxed per operation and moved on every poll of its callers.
+    ///
+    /// `single_attempt` (a hedged copy: the original retries) allows one attempt only;
+    /// `ops` records throttling and the quota.
     pub(crate) fn drive<'a, F, Fut>(
         &'a self,
         req: Request<SdkBody>,
         resend: Resend<'a>,
+        ops: metrics::Operation,
+        single_attempt: bool,
         mut send: F,
     ) -> impl std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a
     where
@@ -88,7 +110,7 @@ impl RetryPolicy {
             invocation_header(&invocation),
         );
         // A stream cannot be replayed: it gets exactly one attempt.
-        let max_attempts = if body.try_clone().is_some() {
+        let max_attempts = if body.try_clone().is_some() && !single_attempt {
             self.config.max_attempts
         } else {
             1
@@ -120,7 +142,7 @@ impl RetryPolicy {
                     Ok(req) => send(req, state.attempt).await,
                     Err(e) => Err(e),
                 };
-                match self.decide(result, &mut state) {
+                match self.decide(result, &mut state, ops) {
                     Next::Return(result) => return result,
                     Next::Retry(delay) => tokio::time::sleep(delay).await,
                 }
@@ -130,16 +152,26 @@ impl RetryPolicy {
 
     /// The retry decision: classifies an attempt's result, pays the quota, and says whether
     /// to return it or to retry after a delay.
-    fn decide(&self, result: Result<Response<SdkBody>, Error>, state: &mut Attempts<'_>) -> Next {
+    fn decide(
+        &self,
+        result: Result<Response<SdkBody>, Error>,
+        state: &mut Attempts<'_>,
+        ops: metrics::Operation,
+    ) -> Next {
         let attempt = state.attempt;
         let action = self.classifier.classify(&result);
+        if action == RetryAction::Throttling {
+            ops.throttled();
+        }
         if let Some(limiter) = &self.limiter {
             limiter.update(action == RetryAction::Throttling);
         }
         let cost = match action {
             RetryAction::NoRetry => {
                 if result.is_ok() {
-                    self.quota.release(state.retry_cost);
+                    if let Some(left) = self.quota.release(state.retry_cost) {
+                        ops.quota(left);
+                    }
                 }
                 return Next::Return(result);
             }
@@ -158,10 +190,16 @@ impl RetryPolicy {
             RetryAction::Timeout => quota::TIMEOUT_RETRY_COST,
             RetryAction::Transient | RetryAction::Throttling => quota::RETRY_COST,
         };
-        if attempt >= state.max_attempts || !self.quota.try_acquire(cost) {
+        if attempt >= state.max_attempts {
             tracing::debug!(attempt, ?action, "not retrying");
             return Next::Return(result);
         }
+        let Some(left) = self.quota.try_acquire(cost) else {
+            ops.quota_exhausted();
+            tracing::debug!(attempt, ?action, "not retrying: the retry quota is spent");
+            return Next::Return(result);
+        };
+        ops.quota(left);
         state.retry_cost = Some(state.retry_cost.unwrap_or(0) + cost);
         let delay = if action == RetryAction::ClockSkew {
             Duration::ZERO

@@ -24,30 +24,31 @@ impl RetryQuota {
         }
     }
 
-    /// Takes `cost` if that much is left.
-    pub(crate) fn try_acquire(&self, cost: u32) -> bool {
+    /// Takes `cost` if that much is left; `Some` with what is left then.
+    pub(crate) fn try_acquire(&self, cost: u32) -> Option<u32> {
         self.available
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |a| a.checked_sub(cost))
-            .is_ok()
+            .ok()
+            .map(|before| before - cost)
     }
 
     /// Gives back what a successful retried operation cost, or the small first-try
-    /// increment, never above the initial amount.
-    pub(crate) fn release(&self, amount: Option<u32>) {
+    /// increment, never above the initial amount. `Some` with the new amount when it
+    /// changed.
+    pub(crate) fn release(&self, amount: Option<u32>) -> Option<u32> {
         // The common case is a full quota and a first-try success: a plain load keeps the
         // cache line shared between cores instead of bouncing it on every call.
         if amount.is_none() && self.available.load(Ordering::Relaxed) >= INITIAL {
-            return;
+            return None;
         }
         let amount = amount.unwrap_or(NO_RETRY_INCREMENT);
-        let _ = self
-            .available
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |a| {
-                Some(a.saturating_add(amount).min(INITIAL))
-            });
+        let new = |a: u32| a.saturating_add(amount).min(INITIAL);
+        self.available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |a| Some(new(a)))
+            .ok()
+            .map(new)
     }
 
-    #[cfg(test)]
     pub(crate) fn available(&self) -> u32 {
         self.available.load(Ordering::Acquire)
     }
@@ -61,11 +62,11 @@ mod tests {
     fn drains_and_refills_without_exceeding_the_cap() {
         let q = RetryQuota::new();
         let mut retries = 0;
-        while q.try_acquire(RETRY_COST) {
+        while q.try_acquire(RETRY_COST).is_some() {
             retries += 1;
         }
         assert_eq!(retries, 100);
-        assert!(!q.try_acquire(TIMEOUT_RETRY_COST));
+        assert!(q.try_acquire(TIMEOUT_RETRY_COST).is_none());
         q.release(Some(RETRY_COST));
         assert_eq!(q.available(), 5);
         for _ in 0..1000 {

@@ -74,7 +74,13 @@ where
     S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = Error> + Clone,
 {
     policy
-        .drive(req, Resend::Copy, |req, _attempt| svc.clone().oneshot(req))
+        .drive(
+            req,
+            Resend::Copy,
+            crate::metrics::Operation::of("test", "Test"),
+            false,
+            |req, _attempt| svc.clone().oneshot(req),
+        )
         .await
 }
 

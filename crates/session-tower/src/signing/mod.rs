@@ -68,6 +68,8 @@ pub struct SigningConfig {
     fallback_v4a: SigningScope,
     /// `sigv4a_signing_region_set`: replaces every SigV4a region set.
     region_set: Option<Arc<str>>,
+    /// The client's service, for the metrics of the layered segment's signing.
+    service: &'static str,
 }
 
 impl SigningConfig {
@@ -105,7 +107,14 @@ impl SigningConfig {
             fallback,
             fallback_v4a,
             region_set: None,
+            service: "unknown",
         }
+    }
+
+    /// The same, naming the client's service (for the signing time metric).
+    pub(crate) fn for_service(mut self, service: &'static str) -> Self {
+        self.service = service;
+        self
     }
 
     /// Signs SigV4a requests for `region_set` (comma-joined: `*`, `us-east-1,us-west-2`)
@@ -340,7 +349,14 @@ where
     }
 
     fn call(&mut self, req: Request<SdkBody>) -> Self::Future {
-        match self.config.sign(req) {
+        let signing = crate::metrics::Stopwatch::start();
+        let op = req
+            .extensions()
+            .get::<crate::trace::OperationName>()
+            .map_or("unknown", |o| o.0);
+        let signed = self.config.sign(req);
+        crate::metrics::Operation::of(self.config.service, op).signing(signing);
+        match signed {
             Ok(req) => StageFuture::inline(self.inner.call(req)),
             Err(e) => StageFuture::failed(e),
         }

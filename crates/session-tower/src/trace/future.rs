@@ -18,17 +18,15 @@ pin_project! {
         #[pin]
         inner: F,
         span: Span,
-        start: Instant,
+        // `None` when no subscriber wants the span: no clock read for nothing.
+        start: Option<Instant>,
     }
 }
 
 impl<F> Traced<F> {
     pub(crate) fn new(inner: F, span: Span) -> Self {
-        Self {
-            inner,
-            span,
-            start: Instant::now(),
-        }
+        let start = (!span.is_disabled()).then(Instant::now);
+        Self { inner, span, start }
     }
 }
 
@@ -46,23 +44,35 @@ where
             Poll::Ready(out) => out,
         };
         let span = &*this.span;
-        span.record("duration_ms", this.start.elapsed().as_secs_f64() * 1000.0);
+        let Some(start) = (*this.start).filter(|_| !span.is_disabled()) else {
+            return Poll::Ready(out);
+        };
+        span.record("duration_ms", start.elapsed().as_secs_f64() * 1000.0);
         match &out {
             Ok(resp) => {
-                span.record("status", resp.status().as_u16());
+                span.record("http.response.status_code", resp.status().as_u16());
                 if let Some(id) = crate::headers::REQUEST_ID
                     .iter()
                     .find_map(|h| resp.headers().get(h).and_then(|v| v.to_str().ok()))
                 {
-                    span.record("request_id", id);
+                    span.record("aws.request_id", id);
                 }
             }
             Err(e) => {
-                span.record("error", tracing::field::display(e));
-                if let Some(s) = e.service_error() {
-                    span.record("status", s.status());
-                    if let Some(id) = s.request_id() {
-                        span.record("request_id", id);
+                span.record("otel.status_code", "ERROR");
+                span.record("otel.status_message", tracing::field::display(e));
+                match e.service_error() {
+                    Some(s) => {
+                        // The service's error code is the low-cardinality class
+                        // OpenTelemetry asks for (`NoSuchKey`, `ThrottlingException`).
+                        span.record("error.type", s.code().unwrap_or("ServiceError"));
+                        span.record("http.response.status_code", s.status());
+                        if let Some(id) = s.request_id() {
+                            span.record("aws.request_id", id);
+                        }
+                    }
+                    None => {
+                        span.record("error.type", e.kind().name());
                     }
                 }
             }

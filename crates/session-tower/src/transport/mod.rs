@@ -23,7 +23,9 @@ use tower_service::Service;
 use crate::body::SdkBody;
 use crate::error::{Error, Kind};
 
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+/// The TCP connector notes when it connected, so the pool can time the TLS handshake
+/// (`metrics::TlsTiming`; nothing without the `metrics` feature).
+type Connector = hyper_rustls::HttpsConnector<crate::metrics::TcpTimed<HttpConnector>>;
 
 /// The pooled HTTP client every stack of a session sends through.
 ///
@@ -130,7 +132,7 @@ impl TransportBuilder {
         } else {
             builder.enable_http1()
         };
-        let connector = builder.wrap_connector(http);
+        let connector = builder.wrap_connector(crate::metrics::TcpTimed(http));
         let client = if self.http2 && cfg!(feature = "http2") {
             Inner::Util(
                 Client::builder(TokioExecutor::new())

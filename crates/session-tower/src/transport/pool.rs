@@ -7,6 +7,12 @@
 //! reused, so it is closed instead). A request that a pooled connection refused before
 //! sending it — the server had closed the connection while it sat idle — is sent again on a
 //! fresh connection, so servers that close every connection cause no errors.
+//!
+//! A request whose future is dropped before its response head (the loser of a hedged pair,
+//! an elapsed timeout) takes its connection with it: a connection returns to the idle list
+//! only through the [`Checkin`] of a response body read to its end, so one with a request
+//! or an unread answer on it is never handed out again (hyper closes it when its sender is
+//! dropped). `tests/hedge.rs` checks this against a server that answers late.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -21,6 +27,7 @@ use tower::ServiceExt;
 use super::Connector;
 use crate::body::SdkBody;
 use crate::error::{Error, Kind};
+use crate::metrics::{self, Stopwatch, TlsTiming};
 
 type Sender = SendRequest<SdkBody>;
 
@@ -62,11 +69,14 @@ impl Pool {
             if !entry.sender.is_closed() && !expired {
                 return Some(entry.sender);
             }
+            metrics::idle_dropped();
         }
         None
     }
 
-    fn checkin(&self, key: Key, sender: Sender) {
+    /// Puts a connection whose exchange is finished back on the idle list (unless it is
+    /// closed or the host has enough idle ones, when it is dropped and so closed).
+    fn checkin(&self, key: Key, sender: Sender, in_use: metrics::InUse) {
         if sender.is_closed() {
             return;
         }
@@ -81,19 +91,23 @@ impl Pool {
             sender,
             since: Instant::now(),
         });
+        in_use.into_idle();
     }
 }
 
-/// Gives a connection back to its pool once the response body on it is finished.
+/// Gives a connection back to its pool once the response body on it is finished. Dropped
+/// instead (a body dropped half-read, a response never read), it closes the connection: only
+/// [`Checkin::release`] returns one to the pool.
 pub(crate) struct Checkin {
     pool: Arc<Pool>,
     key: Key,
     sender: Sender,
+    in_use: metrics::InUse,
 }
 
 impl Checkin {
     pub(crate) fn release(self) {
-        self.pool.checkin(self.key, self.sender);
+        self.pool.checkin(self.key, self.sender, self.in_use);
     }
 }
 
@@ -143,17 +157,14 @@ impl LeanClient {
             .path_and_query("/")
             .build()
             .map_err(|e| Error::with(Kind::Connect, "invalid URL").source_from(e))?;
-        let io = self
-            .inner
-            .connector
-            .clone()
-            .oneshot(uri)
-            .await
-            .map_err(|e| Error::new(Kind::Connect).source_from(e))?;
+        let connecting = self.inner.connector.clone().oneshot(uri);
+        let (io, tls_handshake) = TlsTiming::measure(connecting, key.https).await;
+        let io = io.map_err(|e| Error::new(Kind::Connect).source_from(e))?;
         let (sender, conn) = http1::Builder::new()
             .handshake(io)
             .await
             .map_err(|e| Error::new(Kind::Connect).source_from(e))?;
+        metrics::global::opened(tls_handshake);
         tokio::spawn(async move {
             // Ends when the server or the last sender closes the connection.
             let _ = conn.await;
@@ -172,6 +183,7 @@ impl LeanClient {
         async move {
             // A pooled connection may have been closed by the server while idle; a request it
             // refuses unsent is tried on the next one, and finally on a fresh connection.
+            let acquiring = Stopwatch::start();
             loop {
                 let (mut sender, fresh) = match self.inner.pool.checkout(&key) {
                     Some(s) => (s, false),
@@ -179,6 +191,9 @@ impl LeanClient {
                     // requests never enter; inline, every request's future would carry it.
                     None => (Box::pin(self.connect(&key)).await?, true),
                 };
+                // Counted as acquired until it goes back to the idle list or, dropped with
+                // this future or its response, closes.
+                let in_use = metrics::InUse::new(!fresh);
                 if sender.ready().await.is_err() {
                     if fresh {
                         return Err(Error::with(
@@ -188,12 +203,15 @@ impl LeanClient {
                     }
                     continue;
                 }
+                let sending = metrics::global::acquired(acquiring);
                 match sender.try_send_request(req).await {
                     Ok(resp) => {
+                        metrics::global::first_byte(sending);
                         let checkin = Checkin {
                             pool: self.inner.pool.clone(),
                             key,
                             sender,
+                            in_use,
                         };
                         return Ok(resp.map(|body| SdkBody::from_pooled(body, checkin)));
                     }

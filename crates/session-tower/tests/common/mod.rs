@@ -23,7 +23,7 @@ pub(crate) static INFO: ServiceInfo = ServiceInfo {
     service_id: "SQS",
     signing_name: "sqs",
     protocol: Protocol::AwsJson1_0,
-    endpoint_rules: sqs_rules,
+    endpoint_rules: session_tower::client::Rules::Lazy(sqs_rules),
     region_when_unset: None,
     s3_signing: false,
     api_version: "2012-11-05",

@@ -1,0 +1,10 @@
+//! The interpreter: requests written and answers read by the shape tables, for every
+//! protocol, for typed and dynamic values alike.
+
+pub mod call;
+pub mod de;
+pub(crate) mod percent;
+pub mod request;
+pub mod response;
+pub mod ser;
+pub(crate) mod text;
