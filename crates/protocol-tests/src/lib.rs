@@ -216,6 +216,7 @@ pub fn client(
         region_when_unset: None,
         s3_signing: false,
         api_version,
+        auth: &[],
         roles: None,
     }));
     let session = Session::builder()

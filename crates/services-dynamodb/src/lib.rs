@@ -27,6 +27,7 @@ pub static INFO: ServiceInfo = ServiceInfo {
     region_when_unset: None,
     s3_signing: false,
     api_version: "2012-08-10",
+    auth: &[session_tower::AuthScheme::SigV4],
     roles: Some(&services_sts::credentials::ROLES),
 };
 

@@ -27,6 +27,7 @@ pub static INFO: ServiceInfo = ServiceInfo {
     region_when_unset: Some("us-east-1"),
     s3_signing: true,
     api_version: "2006-03-01",
+    auth: &[session_tower::AuthScheme::SigV4],
     roles: Some(&services_sts::credentials::ROLES),
 };
 

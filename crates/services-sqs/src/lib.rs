@@ -26,6 +26,7 @@ pub static INFO: ServiceInfo = ServiceInfo {
     region_when_unset: None,
     s3_signing: false,
     api_version: "2012-11-05",
+    auth: &[session_tower::AuthScheme::SigV4],
     roles: Some(&services_sts::credentials::ROLES),
 };
 

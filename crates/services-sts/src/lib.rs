@@ -25,6 +25,10 @@ pub static INFO: ServiceInfo = ServiceInfo {
     region_when_unset: Some("us-east-1"),
     s3_signing: false,
     api_version: "2011-06-15",
+    auth: &[
+        session_tower::AuthScheme::SigV4,
+        session_tower::AuthScheme::SigV4a,
+    ],
     roles: Some(&crate::credentials::ROLES),
 };
 

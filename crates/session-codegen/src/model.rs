@@ -50,6 +50,10 @@ pub struct Metadata {
     /// `v4`, or `s3` / `s3v4` for S3's signing rules.
     #[serde(default)]
     pub signature_version: Option<String>,
+    /// The service's auth schemes as Smithy shape ids, most preferred first
+    /// (`aws.auth#sigv4`, `aws.auth#sigv4a`, `smithy.api#httpBearerAuth`).
+    #[serde(default)]
+    pub auth: Vec<String>,
     /// The host of a global endpoint (S3, STS, IAM, ...): such services work without a
     /// configured region, in `us-east-1`.
     #[serde(default)]

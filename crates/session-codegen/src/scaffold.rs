@@ -34,6 +34,32 @@ pub fn protocol_variant(model: &Model) -> Result<&'static str, String> {
     })
 }
 
+/// The service's auth schemes as a `&[session_tower::AuthScheme]` expression: the model's
+/// `metadata.auth` list, else its `signatureVersion`; schemes the runtime does not know are
+/// left out.
+pub fn auth_schemes(model: &Model) -> String {
+    let m = &model.metadata;
+    let ids: Vec<&str> = if m.auth.is_empty() {
+        m.signature_version.as_deref().into_iter().collect()
+    } else {
+        m.auth.iter().map(String::as_str).collect()
+    };
+    let variants: Vec<String> = ids
+        .iter()
+        .filter_map(|id| {
+            let variant = match *id {
+                "aws.auth#sigv4" | "v4" | "s3" | "s3v4" => "SigV4",
+                "aws.auth#sigv4a" | "v4a" => "SigV4a",
+                "smithy.api#httpBearerAuth" | "bearer" => "Bearer",
+                "smithy.api#noAuth" | "none" => "NoAuth",
+                _ => return None,
+            };
+            Some(format!("session_tower::AuthScheme::{variant}"))
+        })
+        .collect();
+    format!("&[{}]", variants.join(", "))
+}
+
 /// The text of `src/lib.rs` (unformatted).
 ///
 /// # Errors
@@ -66,6 +92,7 @@ pub fn render_lib(manifest: &Manifest, model: &Model, parts: Parts) -> Result<St
     } else {
         "Some(&services_sts::credentials::ROLES)"
     };
+    let auth = auth_schemes(model);
     let (client, marker) = (&manifest.client, &manifest.marker);
     let mut out = String::new();
     let _ = write!(
@@ -119,6 +146,7 @@ pub fn render_lib(manifest: &Manifest, model: &Model, parts: Parts) -> Result<St
              region_when_unset: {region_when_unset},\n\
              s3_signing: {s3_signing},\n\
              api_version: {api_version:?},\n\
+             auth: {auth},\n\
              roles: {roles},\n\
          }};\n\n\
          /// Marker type: `session.client::<{marker}>()`.\n\

@@ -70,6 +70,7 @@ pub mod retry;
 mod settings_check;
 pub mod signing;
 mod timeout;
+pub mod token;
 pub mod trace;
 pub mod transport;
 
@@ -78,3 +79,4 @@ pub use client::{
     AwsService, Client, ClientBuilder, ResourceService, ServiceInfo, SessionClientExt,
 };
 pub use error::{Error, ServiceError};
+pub use signing::AuthScheme;

@@ -156,6 +156,13 @@ impl Settings {
             .unwrap_or(Duration::from_secs(60))
     }
 
+    /// `sigv4a_signing_region_set`: the regions a SigV4a signature is valid in, comma
+    /// separated (`*`, `us-east-1,us-west-2`), overriding the endpoint rules' region set; no
+    /// default. Only requests signed with SigV4a use it.
+    pub fn sigv4a_signing_region_set(&self) -> Option<&str> {
+        self.text("sigv4a_signing_region_set")
+    }
+
     /// `s3.addressing_style`; default [`AddressingStyle::Auto`].
     pub fn s3_addressing_style(&self) -> AddressingStyle {
         AddressingStyle::from_canonical(self.text("s3.addressing_style").unwrap_or_default())

@@ -109,6 +109,7 @@ pub(crate) static SETTINGS: &[SettingDef] = settings! {
     "s3.use_dualstack_endpoint", [], [Sub("s3", "use_dualstack_endpoint")], None, Bool, G;
     "sdk_ua_app_id", ["AWS_SDK_UA_APP_ID"], [Key("sdk_ua_app_id")], None, Text, G;
     "services", [], [Key("services")], None, Text, G;
+    "sigv4a_signing_region_set", ["AWS_SIGV4A_SIGNING_REGION_SET"], [Key("sigv4a_signing_region_set")], None, Text, G;
     "source_profile", [], [Key("source_profile")], None, Text, C;
     "sso_account_id", [], [Key("sso_account_id")], None, Text, C;
     "sso_region", [], [Key("sso_region")], None, Region, C;

@@ -22,8 +22,9 @@ use crate::error::{Error, Kind};
 use crate::hedge::{HedgeConfig, HedgeLayer};
 use crate::retry::{ClassifyRetry, RetryConfig, RetryPolicy, StandardClassifier};
 use crate::settings_check::check_region;
-use crate::signing::{SigningConfig, SigningLayer};
+use crate::signing::{AuthPlan, SigningConfig, SigningLayer};
 use crate::timeout::Scope;
+use crate::token::TokenCache;
 
 /// Builds a client: a [`Client`], or a service crate's typed client (`C`). Consuming and
 /// `#[must_use]`; errors are reported by `build`.
@@ -40,6 +41,9 @@ pub struct ClientBuilder<C = Client> {
     before_signing: Vec<BoxLayer>,
     after_signing: Vec<BoxLayer>,
     credentials: CredentialsSource,
+    /// The bearer token source given to the builder, if any.
+    bearer: Option<crate::token::SharedTokenProvider>,
+    sigv4a_region_set: Option<String>,
     http_client: Option<BoxedStage>,
     token: Option<super::TokenProvider>,
     hedge: Option<HedgeConfig>,
@@ -93,6 +97,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             before_signing: Vec::new(),
             after_signing: Vec::new(),
             credentials: CredentialsSource::Session,
+            bearer: None,
+            sigv4a_region_set: None,
             http_client: None,
             token: None,
             hedge: None,
@@ -160,10 +166,36 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Sends requests unsigned, with no credentials at all (for operations that take none,
-    /// such as STS AssumeRoleWithWebIdentity). Default: signed.
+    /// Sends requests unsigned, with no credentials at all (operations whose model says
+    /// they take none, such as STS AssumeRoleWithWebIdentity, are sent unsigned by any
+    /// client). A bearer token given with [`bearer_token`](Self::bearer_token) is still
+    /// used where the service takes one. Default: signed.
     pub fn anonymous(mut self) -> Self {
         self.credentials = CredentialsSource::Anonymous;
+        self
+    }
+
+    /// Authorizes with this bearer token (`Authorization: Bearer …`) where the service
+    /// takes one (CodeCatalyst, Bedrock API keys), before SigV4 where an operation allows
+    /// both; replaces the token chain (`AWS_BEARER_TOKEN_<NAME>`, the profile's
+    /// `sso_session`). See [`crate::token`].
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.token_provider(std::sync::Arc::new(crate::token::StaticToken::new(token)))
+    }
+
+    /// Takes bearer tokens from `provider` (cached for this client) instead of the token
+    /// chain; like [`bearer_token`](Self::bearer_token) otherwise.
+    pub fn token_provider(mut self, provider: crate::token::SharedTokenProvider) -> Self {
+        self.bearer = Some(provider);
+        self
+    }
+
+    /// The regions a SigV4a signature is valid in, comma-separated (`*`,
+    /// `us-east-1,us-west-2`), instead of the region set the endpoint rules give. Default:
+    /// the session's `sigv4a_signing_region_set` (`AWS_SIGV4A_SIGNING_REGION_SET`), else the
+    /// endpoint's. Only requests signed with SigV4a use it.
+    pub fn sigv4a_signing_region_set(mut self, region_set: impl Into<String>) -> Self {
+        self.sigv4a_region_set = Some(region_set.into());
         self
     }
 
@@ -237,6 +269,8 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// # Errors
     /// - no region for a regional service ([`Error::is_no_region`]);
     /// - an invalid region given to [`ClientBuilder::region`];
+    /// - an invalid SigV4a region set ([`ClientBuilder::sigv4a_signing_region_set`] or the
+    ///   session's `sigv4a_signing_region_set`);
     /// - the session's CA bundle cannot be read ([`Error::is_build`]).
     pub fn build(self) -> Result<C, Error> {
         let info = self.info;
@@ -260,12 +294,23 @@ impl<C: From<Client>> ClientBuilder<C> {
             region: signing_region,
             double_encode: !info.s3_signing,
             normalize_path: !info.s3_signing,
+            algorithm: session_sigv4::SigningAlgorithm::SigV4,
         };
         let resolver = Arc::new(EndpointResolver::with_default_scope(
             rules,
             base_params(rules, &self.session, info.service_id, region.as_deref()),
             Some(default_scope.clone()),
         ));
+        let region_set = match &self.sigv4a_region_set {
+            Some(set) => Some(check_region_set(set, "the client builder")?),
+            None => match settings.get("sigv4a_signing_region_set") {
+                Some(set) => Some(check_region_set(
+                    set.value().as_str().unwrap_or_default(),
+                    &set.origin().to_string(),
+                )?),
+                None => None,
+            },
+        };
         let signing = Arc::new(
             SigningConfig::new(
                 runtime.signer.clone(),
@@ -273,6 +318,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 default_scope,
                 info.s3_signing,
             )
+            .with_sigv4a_region_set(region_set)
             .for_service(info.service_id),
         );
         let retry = self.retry.unwrap_or_else(|| {
@@ -291,6 +337,19 @@ impl<C: From<Client>> ClientBuilder<C> {
             CredentialsSource::Provider(p) => Some(CredentialsCache::new(p)),
             CredentialsSource::Anonymous => None,
         };
+        let tokens = crate::token::default_chain(
+            &self.session,
+            info.signing_name,
+            self.bearer,
+            transport.clone(),
+        );
+        let auth = AuthPlan::new(
+            info.auth,
+            credentials.is_some(),
+            tokens.is_configured(),
+            tokens.is_preferred(),
+        );
+        let tokens = TokenCache::new(Arc::new(tokens));
         let exchange = Exchange {
             attempt_timeout,
             protocol: info.protocol,
@@ -308,10 +367,8 @@ impl<C: From<Client>> ClientBuilder<C> {
                 for layer in self.after_signing.iter().rev() {
                     inner = layer(inner);
                 }
-                if credentials.is_some() {
-                    inner =
-                        BoxCloneSyncService::new(SigningLayer::new(signing.clone()).layer(inner));
-                }
+                // Always there: even an anonymous client's operations may take a token.
+                inner = BoxCloneSyncService::new(SigningLayer::new(signing.clone()).layer(inner));
                 for layer in self.before_signing.iter().rev() {
                     inner = layer(inner);
                 }
@@ -326,6 +383,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             operation_timeout: self.operation_timeout,
             resolver: resolver.clone(),
             credentials,
+            auth,
+            tokens,
             signing: signing.clone(),
             exchange,
             segment,
@@ -376,6 +435,28 @@ impl<C: From<Client>> ClientBuilder<C> {
                 token: self.token,
             }),
         }))
+    }
+}
+
+/// A SigV4a region set as the signer takes it: regions (or `*`, or a wildcard such as
+/// `us-*`) separated by commas, spaces around them dropped. `from` names where it came from.
+fn check_region_set(set: &str, from: &str) -> Result<Arc<str>, Error> {
+    let regions: Vec<&str> = set.split(',').map(str::trim).collect();
+    let valid = |r: &&str| {
+        !r.is_empty()
+            && r.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*')
+    };
+    if regions.iter().all(valid) {
+        Ok(regions.join(",").into())
+    } else {
+        Err(Error::with(
+            Kind::Build,
+            format!(
+                "invalid sigv4a_signing_region_set (from {from}): regions (letters, digits, '-', \
+                 or '*') separated by commas"
+            ),
+        ))
     }
 }
 

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! operation span → operation timeout → retry loop (RetryPolicy::drive)
-//!     per attempt: attempt span → endpoint → credentials →
+//!     per attempt: attempt span → endpoint → credentials or token (by the operation's
+//!         auth: none for unsigned operations) →
 //!         signing → exchange                                   (in line: no user layers)
 //!         [before] → signing → [after] → exchange              (the layered segment)
 //! exchange = attempt timeout → response errors → transport
@@ -45,8 +46,9 @@ use crate::future::StageFuture;
 use crate::hedge::HedgedCopy;
 use crate::metrics::{self, Measured, Stopwatch};
 use crate::retry::{Rebuild, Resend, RetryPolicy};
-use crate::signing::SigningConfig;
+use crate::signing::{Auth, AuthIdentity, AuthPlan, SigningConfig, Unsigned, UnsignedPayload};
 use crate::timeout::{Scope, Timed};
+use crate::token::{Token, TokenCache};
 use crate::trace::{self, OperationName, Traced};
 use session_core::credentials::Credentials;
 
@@ -58,6 +60,10 @@ pub(crate) struct Engine {
     pub(crate) resolver: Arc<EndpointResolver>,
     /// `None` sends unsigned (an anonymous client).
     pub(crate) credentials: Option<CredentialsCache>,
+    /// Which auth each operation gets.
+    pub(crate) auth: AuthPlan,
+    /// Bearer tokens, for operations whose auth is a token.
+    pub(crate) tokens: TokenCache,
     pub(crate) signing: Arc<SigningConfig>,
     pub(crate) exchange: Exchange,
     /// The layered segment (`[before] → signing → [after] → exchange`), for clients with
@@ -131,25 +137,44 @@ impl Engine {
             return StageFuture::failed(e);
         }
         let req = Request::from_parts(parts, body);
+        let auth = self.auth.for_operation(meta.auth);
         let facts = AttemptFacts {
             name: meta.name,
             errors_on_success: meta.errors_on_success,
+            unsigned_payload: meta.unsigned_payload,
+            // The model prefers SigV4a; an endpoint that names a scheme decides instead.
+            v4a: auth == Auth::SigV4a && !endpoint.names_signing_scheme(),
             ops,
         };
+        match auth {
+            // Nothing to wait for: no credentials are asked for, so none can be missing.
+            Auth::Unsigned => self.send(req, AuthIdentity::None, None, facts, Stopwatch::start()),
+            Auth::Bearer => self.with_token(req, facts),
+            Auth::SigV4 | Auth::SigV4a => self.with_credentials(req, endpoint, facts),
+        }
+    }
+
+    /// [`Engine::send`] with the client's credentials (none for an anonymous client).
+    fn with_credentials<'a>(
+        &'a self,
+        req: Request<SdkBody>,
+        endpoint: &ResolvedEndpoint,
+        facts: AttemptFacts,
+    ) -> AttemptFuture<'a> {
         let Some(cache) = &self.credentials else {
-            return self.send(
-                req,
-                None,
-                endpoint.signing_scope(),
-                facts,
-                Stopwatch::start(),
-            );
+            return self.send(req, AuthIdentity::None, None, facts, Stopwatch::start());
         };
         let resolving = Stopwatch::start();
         match cache.get_now() {
             Some(creds) => {
-                let signing = ops.identity(resolving);
-                self.send(req, Some(creds), endpoint.signing_scope(), facts, signing)
+                let signing = facts.ops.identity(resolving);
+                self.send(
+                    req,
+                    AuthIdentity::Credentials(creds),
+                    endpoint.signing_scope(),
+                    facts,
+                    signing,
+                )
             }
             // Off the hot path (first call, expiry): the wait for the provider is boxed, and
             // the attempt's timer starts once it has signed.
@@ -157,11 +182,31 @@ impl Engine {
                 let scope = endpoint.signing_scope().cloned();
                 StageFuture::boxed(Box::pin(async move {
                     let creds = cache.get().await;
-                    let signing = ops.identity(resolving);
-                    self.send(req, Some(creds?), scope.as_ref(), facts, signing)
+                    let signing = facts.ops.identity(resolving);
+                    let identity = AuthIdentity::Credentials(creds?);
+                    self.send(req, identity, scope.as_ref(), facts, signing)
                         .await
                 }))
             }
+        }
+    }
+
+    /// [`Engine::send`] with the client's bearer token (from the cache without waiting
+    /// while it holds a usable one).
+    fn with_token<'a>(&'a self, req: Request<SdkBody>, facts: AttemptFacts) -> AttemptFuture<'a> {
+        let resolving = Stopwatch::start();
+        match self.tokens.get_now() {
+            Some(token) => {
+                let signing = facts.ops.identity(resolving);
+                self.send(req, AuthIdentity::Token(token), None, facts, signing)
+            }
+            None => StageFuture::boxed(Box::pin(async move {
+                let token = self.tokens.get().await;
+                let signing = facts.ops.identity(resolving);
+                let token: Token = token?;
+                self.send(req, AuthIdentity::Token(token), None, facts, signing)
+                    .await
+            })),
         }
     }
 
@@ -171,7 +216,7 @@ impl Engine {
     fn send<'a>(
         &'a self,
         req: Request<SdkBody>,
-        creds: Option<Credentials>,
+        identity: AuthIdentity,
         scope: Option<&SigningScope>,
         facts: AttemptFacts,
         signing: Stopwatch,
@@ -184,18 +229,20 @@ impl Engine {
             if facts.errors_on_success {
                 ext.insert(ErrorsOnSuccess);
             }
-            if let Some(creds) = creds {
-                ext.insert(creds);
-                if let Some(scope) = scope {
-                    ext.insert(scope.clone());
-                }
-            }
+            attach_identity(ext, identity, scope, &self.signing, facts);
             return StageFuture::boxed(Box::pin(
                 segment.clone().oneshot(Request::from_parts(parts, body)),
             ));
         }
-        if let Some(creds) = &creds {
-            let signed = self.signing.sign_parts(&mut parts, &body, creds, scope);
+        if !matches!(identity, AuthIdentity::None) {
+            let signed = self.signing.authorize(
+                &mut parts,
+                &body,
+                &identity,
+                scope,
+                facts.v4a,
+                facts.unsigned_payload,
+            );
             facts.ops.signing(signing);
             if let Err(e) = signed {
                 return StageFuture::failed(e);
@@ -214,7 +261,46 @@ impl Engine {
 struct AttemptFacts {
     name: &'static str,
     errors_on_success: bool,
+    /// Sign with `UNSIGNED-PAYLOAD`.
+    unsigned_payload: bool,
+    /// Sign with the client's SigV4a scope when the endpoint names none.
+    v4a: bool,
     ops: metrics::Operation,
+}
+
+/// What the layered segment's signing stage reads: the token, the marker of an unsigned
+/// request, or the credentials and the scope (the client's SigV4a scope where the model
+/// prefers it and the endpoint names none).
+fn attach_identity(
+    ext: &mut http::Extensions,
+    identity: AuthIdentity,
+    scope: Option<&SigningScope>,
+    signing: &SigningConfig,
+    facts: AttemptFacts,
+) {
+    if facts.unsigned_payload {
+        ext.insert(UnsignedPayload);
+    }
+    match identity {
+        AuthIdentity::None => {
+            ext.insert(Unsigned);
+        }
+        AuthIdentity::Token(token) => {
+            ext.insert(token);
+        }
+        AuthIdentity::Credentials(creds) => {
+            ext.insert::<Credentials>(creds);
+            match scope {
+                Some(scope) => {
+                    ext.insert(scope.clone());
+                }
+                None if facts.v4a => {
+                    ext.insert(signing.default_scope(true).clone());
+                }
+                None => {}
+            }
+        }
+    }
 }
 
 /// The engine as a service, for user layers around the operation. It reads the operation's

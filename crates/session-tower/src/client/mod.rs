@@ -187,7 +187,8 @@ impl Client {
     }
 
     /// A presigned URL for `req` (method, path, query and headers to sign), valid for
-    /// `expires_in` (1 s to 7 days). The payload is `UNSIGNED-PAYLOAD`.
+    /// `expires_in` (1 s to 7 days). The payload is `UNSIGNED-PAYLOAD`. SigV4a (with
+    /// `X-Amz-Region-Set`) where the endpoint rules ask for it, as for requests.
     ///
     /// # Errors
     /// Credentials, endpoint or signing errors; an expiry out of range.
@@ -202,9 +203,15 @@ impl Client {
         let mut sdk_req = Request::from_parts(parts, SdkBody::empty());
         endpoint.apply(&mut sdk_req)?;
         let (parts, _) = sdk_req.into_parts();
+        let own = parts
+            .extensions
+            .get::<crate::signing::OperationAuth>()
+            .map(|a| a.0);
+        let v4a = self.inner.engine.auth.for_operation(own) == crate::signing::Auth::SigV4a
+            && !endpoint.names_signing_scheme();
         self.inner
             .signing
-            .presign(&parts, &creds, endpoint.signing_scope(), expires_in)
+            .presign(&parts, &creds, endpoint.signing_scope(), v4a, expires_in)
     }
 
     /// The endpoint a request with these parameters would go to.

@@ -5,15 +5,17 @@ use http::Request;
 use crate::body::SdkBody;
 use crate::endpoint::{EndpointParams, HostPrefix};
 use crate::errors::ErrorsOnSuccess;
+use crate::signing::{AuthScheme, OperationAuth, UnsignedPayload};
 use crate::trace::OperationName;
 
 /// An operation's facts that are not part of its HTTP request: its name (for spans and
-/// errors), its endpoint parameters, its host prefix, and whether a 200 may hide an error.
+/// errors), its endpoint parameters, its host prefix, whether a 200 may hide an error, and
+/// how it is authorized (its own auth schemes, an unsigned payload).
 ///
 /// Given to [`Client::send_operation`](super::Client::send_operation) beside the request,
 /// they cost nothing per call; [`Client::send`](super::Client::send) reads the same facts
 /// from request extensions ([`OperationName`], [`EndpointParams`], [`HostPrefix`],
-/// [`ErrorsOnSuccess`]), which allocates.
+/// [`ErrorsOnSuccess`], [`OperationAuth`], [`UnsignedPayload`]), which allocates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OperationMeta {
@@ -25,6 +27,14 @@ pub struct OperationMeta {
     pub host_prefix: Option<String>,
     /// The operation can fail with HTTP 200 and an `<Error>` body. Default: `false`.
     pub errors_on_success: bool,
+    /// The operation's own auth schemes, most preferred first (the model's per-operation
+    /// `auth` list, or `authtype`): `Some(&[AuthScheme::NoAuth])` (or `Some(&[])`) sends it
+    /// unsigned without asking for credentials. Default: `None`, the service's
+    /// ([`ServiceInfo::auth`](super::ServiceInfo::auth)).
+    pub auth: Option<&'static [AuthScheme]>,
+    /// Sign with `UNSIGNED-PAYLOAD` instead of the body's SHA-256 (the model's
+    /// `authtype: v4-unsigned-body` or `unsignedPayload: true`). Default: `false`.
+    pub unsigned_payload: bool,
 }
 
 impl Default for OperationMeta {
@@ -41,6 +51,8 @@ impl OperationMeta {
             endpoint_params: None,
             host_prefix: None,
             errors_on_success: false,
+            auth: None,
+            unsigned_payload: false,
         }
     }
 
@@ -65,6 +77,21 @@ impl OperationMeta {
         self
     }
 
+    /// With the operation's own auth schemes, most preferred first (`&[AuthScheme::NoAuth]`
+    /// for an operation that takes no credentials).
+    #[must_use]
+    pub fn auth(mut self, schemes: &'static [AuthScheme]) -> Self {
+        self.auth = Some(schemes);
+        self
+    }
+
+    /// Whether the payload is signed as `UNSIGNED-PAYLOAD`.
+    #[must_use]
+    pub fn unsigned_payload(mut self, yes: bool) -> Self {
+        self.unsigned_payload = yes;
+        self
+    }
+
     /// Takes the facts out of `req`'s extensions (what [`OperationMeta::put_into`] puts
     /// there).
     pub(crate) fn take_from(req: &mut Request<SdkBody>) -> Self {
@@ -74,6 +101,8 @@ impl OperationMeta {
             endpoint_params: ext.remove::<EndpointParams>(),
             host_prefix: ext.remove::<HostPrefix>().map(|p| p.0),
             errors_on_success: ext.remove::<ErrorsOnSuccess>().is_some(),
+            auth: ext.remove::<OperationAuth>().map(|a| a.0),
+            unsigned_payload: ext.remove::<UnsignedPayload>().is_some(),
         }
     }
 
@@ -91,6 +120,12 @@ impl OperationMeta {
         if self.errors_on_success {
             ext.insert(ErrorsOnSuccess);
         }
+        if let Some(schemes) = self.auth {
+            ext.insert(OperationAuth(schemes));
+        }
+        if self.unsigned_payload {
+            ext.insert(UnsignedPayload);
+        }
     }
 }
 
@@ -103,12 +138,16 @@ mod tests {
         let meta = OperationMeta::named("GetObject")
             .endpoint_params(EndpointParams::new().str("Bucket", "b"))
             .host_prefix(Some("data.".into()))
-            .errors_on_success(true);
+            .errors_on_success(true)
+            .auth(&[AuthScheme::NoAuth])
+            .unsigned_payload(true);
         let mut req = Request::new(SdkBody::empty());
         meta.put_into(&mut req);
         assert_eq!(OperationMeta::take_from(&mut req), meta);
         // Taken, not copied: only the name stays behind.
         assert!(req.extensions().get::<EndpointParams>().is_none());
+        assert!(req.extensions().get::<OperationAuth>().is_none());
+        assert!(req.extensions().get::<UnsignedPayload>().is_none());
         assert_eq!(
             OperationMeta::take_from(&mut req),
             OperationMeta::named("GetObject")

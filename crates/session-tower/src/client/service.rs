@@ -22,6 +22,12 @@ pub struct ServiceInfo {
     pub s3_signing: bool,
     /// The API version, for the User-Agent.
     pub api_version: &'static str,
+    /// The service's auth schemes, most preferred first (the model's `metadata.auth` list,
+    /// else its `signatureVersion`: `v4`/`s3`/`s3v4` → SigV4, `v4a` → SigV4a, `bearer` →
+    /// bearer). Each operation uses the first one the client can use, unless its
+    /// [`OperationMeta::auth`](super::OperationMeta::auth) lists its own. Empty: SigV4 (what
+    /// every service generated before models listed schemes used).
+    pub auth: &'static [crate::signing::AuthScheme],
     /// What assumes roles for the credentials chain's role steps: `services-sts`'s `ROLES`
     /// in every generated service (`None`: a role step fails saying so).
     pub roles: Option<&'static dyn crate::credentials::AssumeRoles>,

@@ -6,9 +6,9 @@ mod cache;
 mod container;
 mod default_chain;
 mod imds;
-mod remote;
+pub(crate) mod remote;
 mod roles;
-mod sso;
+pub(crate) mod sso;
 
 pub use cache::{CredentialsCache, ADVISORY_WINDOW, MANDATORY_WINDOW};
 pub use container::ContainerProvider;

@@ -302,7 +302,7 @@ impl SsoProvider {
 }
 
 /// Lowercase hex SHA-1, the token cache's file naming.
-fn sha1_hex(s: &str) -> String {
+pub(crate) fn sha1_hex(s: &str) -> String {
     use sha1::{Digest, Sha1};
     use std::fmt::Write;
     let digest = Sha1::digest(s.as_bytes());
@@ -315,7 +315,7 @@ fn sha1_hex(s: &str) -> String {
 
 /// `expiresAt` as the CLI writes it: RFC 3339, or with a `UTC` suffix (older CLIs), or with
 /// no zone at all (taken as UTC).
-fn parse_expires_at(s: &str) -> Option<SystemTime> {
+pub(crate) fn parse_expires_at(s: &str) -> Option<SystemTime> {
     let s = s.trim();
     parse_rfc3339(s).or_else(|| {
         let base = s

@@ -2,22 +2,57 @@ use std::sync::Arc;
 
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderName, HeaderValue, Request, Uri};
+use session_sigv4::SigningAlgorithm;
 
 use crate::body::SdkBody;
 use crate::error::{Error, Kind};
 
-/// What the signing stage needs from the endpoint rules: the signing name and region, and
-/// the path-encoding rules of the service (S3 signs its path encoded once, not normalized).
+/// What the signing stage needs from the endpoint rules: the algorithm, the signing name and
+/// region (or SigV4a region set), and the path-encoding rules of the service (S3 signs its
+/// path encoded once, not normalized).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SigningScope {
     /// The service's signing name (`s3`, `sqs`, ...).
     pub name: Arc<str>,
-    /// The region of the credential scope.
+    /// SigV4: the region of the credential scope. SigV4a: the region set, comma-joined
+    /// (`*`, `us-east-1,us-west-2`), sent as `X-Amz-Region-Set` (the client's
+    /// `sigv4a_signing_region_set`, when set, replaces it).
     pub region: Arc<str>,
     /// Encode the canonical path twice (everything but S3).
     pub double_encode: bool,
     /// Normalize `.` and `..` in the canonical path (everything but S3).
     pub normalize_path: bool,
+    /// SigV4 or SigV4a: the endpoint's auth scheme (`sigv4` or `sigv4a`).
+    pub algorithm: SigningAlgorithm,
+}
+
+impl SigningScope {
+    /// The scope of one of the endpoint's auth schemes, if it is one this stack signs with:
+    /// `sigv4` (and `sigv4-s3express`, signed as SigV4 with the client's credentials) with
+    /// its `signingRegion`, or `sigv4a` with its `signingRegionSet` (its `signingRegion`,
+    /// else `*`, when the set is missing).
+    fn from_auth_scheme(s: &session_endpoints::AuthScheme<'_>) -> Option<Self> {
+        let (algorithm, region): (_, Arc<str>) = match s.name() {
+            "sigv4" | "sigv4-s3express" => (SigningAlgorithm::SigV4, s.signing_region()?.into()),
+            "sigv4a" => {
+                let set = s.signing_region_set();
+                let region = if set.is_empty() {
+                    s.signing_region().unwrap_or("*").into()
+                } else {
+                    set.join(",").into()
+                };
+                (SigningAlgorithm::SigV4a, region)
+            }
+            _ => return None,
+        };
+        Some(SigningScope {
+            name: s.signing_name()?.into(),
+            region,
+            double_encode: !s.disable_double_encoding(),
+            normalize_path: !s.disable_normalize_path(),
+            algorithm,
+        })
+    }
 }
 
 /// An endpoint, ready to apply to requests: cheap to clone.
@@ -32,6 +67,9 @@ pub struct ResolvedEndpoint {
     /// than left to hyper).
     host: HeaderValue,
     signing: Option<SigningScope>,
+    /// The rules named a scheme we sign with (its scope may since have been dropped as
+    /// equal to the client's own): the endpoint, not the model, then decides the algorithm.
+    names_signing_scheme: bool,
 }
 
 impl ResolvedEndpoint {
@@ -64,17 +102,12 @@ impl ResolvedEndpoint {
                 headers.push((name.clone(), value));
             }
         }
+        // The first scheme we sign with, in the rules' order of preference (an S3
+        // Multi-Region Access Point names `sigv4a` first, then `sigv4`).
         let signing = endpoint
             .auth_schemes()
-            .find(|s| s.name() == "sigv4" || s.name() == "sigv4-s3express")
-            .and_then(|s| {
-                Some(SigningScope {
-                    name: s.signing_name()?.into(),
-                    region: s.signing_region()?.into(),
-                    double_encode: !s.disable_double_encoding(),
-                    normalize_path: !s.disable_normalize_path(),
-                })
-            });
+            .find_map(|s| SigningScope::from_auth_scheme(&s));
+        let names_signing_scheme = signing.is_some();
         Ok(Self {
             scheme,
             authority,
@@ -82,6 +115,7 @@ impl ResolvedEndpoint {
             headers: headers.into(),
             host,
             signing,
+            names_signing_scheme,
         })
     }
 
@@ -108,9 +142,15 @@ impl ResolvedEndpoint {
         format!("{}://{}{}", self.scheme, self.authority, self.base_path)
     }
 
-    /// The signing scope the rules give, if they name one.
+    /// The signing scope the rules give, if they name one (and it is not the client's own).
     pub fn signing_scope(&self) -> Option<&SigningScope> {
         self.signing.as_ref()
+    }
+
+    /// Whether the rules named an auth scheme this stack signs with (`sigv4`, `sigv4a`):
+    /// then the endpoint's scheme, not the model's preference, decides SigV4 or SigV4a.
+    pub fn names_signing_scheme(&self) -> bool {
+        self.names_signing_scheme
     }
 
     /// Points `req` (whose URI holds only a path and query) at this endpoint, with the

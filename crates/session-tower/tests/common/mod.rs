@@ -27,6 +27,7 @@ pub(crate) static INFO: ServiceInfo = ServiceInfo {
     region_when_unset: None,
     s3_signing: false,
     api_version: "2012-11-05",
+    auth: &[],
     roles: None,
 };
 

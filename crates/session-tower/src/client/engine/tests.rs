@@ -59,6 +59,7 @@ static SQS: ServiceInfo = ServiceInfo {
     region_when_unset: None,
     s3_signing: false,
     api_version: "2012-11-05",
+    auth: &[],
     roles: None,
 };
 
@@ -71,6 +72,7 @@ static S3: ServiceInfo = ServiceInfo {
     region_when_unset: Some("us-east-1"),
     s3_signing: true,
     api_version: "2006-03-01",
+    auth: &[],
     roles: None,
 };
 
