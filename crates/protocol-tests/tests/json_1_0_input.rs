@@ -87,8 +87,8 @@ mod g0 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -208,8 +208,8 @@ mod g1 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -332,8 +332,8 @@ mod g2 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -456,8 +456,8 @@ mod g3 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -623,8 +623,8 @@ mod g4 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1040,8 +1040,8 @@ mod g5 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1160,8 +1160,8 @@ mod g6 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1291,8 +1291,8 @@ mod g7 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1416,8 +1416,8 @@ mod g8 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.

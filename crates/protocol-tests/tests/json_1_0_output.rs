@@ -87,8 +87,8 @@ mod g0 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -215,8 +215,8 @@ mod g1 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -358,8 +358,8 @@ mod g2 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -588,8 +588,8 @@ mod g3 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -822,8 +822,8 @@ mod g4 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1267,8 +1267,8 @@ mod g5 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1417,8 +1417,8 @@ mod g6 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1543,8 +1543,8 @@ mod g7 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.

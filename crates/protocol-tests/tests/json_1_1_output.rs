@@ -90,8 +90,8 @@ mod g0 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -237,8 +237,8 @@ mod g1 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -390,8 +390,8 @@ mod g2 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -527,8 +527,8 @@ mod g3 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -683,8 +683,8 @@ mod g4 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -864,8 +864,8 @@ mod g5 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1105,8 +1105,8 @@ mod g6 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1278,8 +1278,8 @@ mod g7 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1497,8 +1497,8 @@ mod g8 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1961,8 +1961,8 @@ mod g9 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -2665,8 +2665,8 @@ mod g10 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -2794,8 +2794,8 @@ mod g11 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -2930,8 +2930,8 @@ mod g12 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.

@@ -87,8 +87,8 @@ mod g0 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -205,8 +205,8 @@ mod g1 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -329,8 +329,8 @@ mod g2 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -453,8 +453,8 @@ mod g3 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -581,8 +581,8 @@ mod g4 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -715,8 +715,8 @@ mod g5 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -838,8 +838,8 @@ mod g6 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -967,8 +967,8 @@ mod g7 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1088,8 +1088,8 @@ mod g8 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1248,8 +1248,8 @@ mod g9 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1560,8 +1560,8 @@ mod g10 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1907,8 +1907,8 @@ mod g11 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -2092,8 +2092,8 @@ mod g12 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.

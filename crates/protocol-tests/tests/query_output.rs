@@ -90,8 +90,8 @@ mod g0 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -247,8 +247,8 @@ mod g1 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -387,8 +387,8 @@ mod g2 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -533,8 +533,8 @@ mod g3 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -680,8 +680,8 @@ mod g4 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -826,8 +826,8 @@ mod g5 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -961,8 +961,8 @@ mod g6 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1100,8 +1100,8 @@ mod g7 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1250,8 +1250,8 @@ mod g8 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1411,8 +1411,8 @@ mod g9 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1529,8 +1529,8 @@ mod g10 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1655,8 +1655,8 @@ mod g11 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1773,8 +1773,8 @@ mod g12 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -1919,8 +1919,8 @@ mod g13 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -2106,8 +2106,8 @@ mod g14 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -2354,8 +2354,8 @@ mod g15 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -2489,8 +2489,8 @@ mod g16 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -2702,8 +2702,8 @@ mod g17 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -2882,8 +2882,8 @@ mod g18 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -3073,8 +3073,8 @@ mod g19 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -3255,8 +3255,8 @@ mod g20 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -3480,8 +3480,8 @@ mod g21 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -3637,8 +3637,8 @@ mod g22 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -3809,8 +3809,8 @@ mod g23 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -3987,8 +3987,8 @@ mod g24 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.
@@ -4149,8 +4149,8 @@ mod g25 {
 
         #[allow(unused_imports)]
         use session_runtime::shapes::{
-            Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
-            StaticParam as P, TimestampFormat as T, XmlNamespace as N,
+            AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service,
+            Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N,
         };
 
         /// The service and its tables.

@@ -6,8 +6,8 @@
 
 #[allow(unused_imports)]
 use session_runtime::shapes::{
-    Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S, StaticParam as P,
-    TimestampFormat as T, XmlNamespace as N,
+    AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+    StaticParam as P, TimestampFormat as T, XmlNamespace as N,
 };
 
 /// The service and its tables.

@@ -6,8 +6,8 @@
 
 #[allow(unused_imports)]
 use session_runtime::shapes::{
-    Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S, StaticParam as P,
-    TimestampFormat as T, XmlNamespace as N,
+    AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+    StaticParam as P, TimestampFormat as T, XmlNamespace as N,
 };
 
 /// The service and its tables.
@@ -2912,5 +2912,5 @@ static OPERATIONS: [O; 116] = [
     /* 112 */ O::new("UpdateObjectEncryption", "PUT", "/{Bucket}/{Key+}?encryption").io(Some(701), Some(702)).errors(&[451, 331, 10]).flags(1).checksums(Some("ChecksumAlgorithm"), None, &[]).params(&[], &[("Bucket", "Bucket")]),
     /* 113 */ O::new("UploadPart", "PUT", "/{Bucket}/{Key+}").io(Some(707), Some(706)).flags(8192).checksums(Some("ChecksumAlgorithm"), None, &[]).params(&[], &[("Bucket", "Bucket"), ("Key", "Key")]),
     /* 114 */ O::new("UploadPartCopy", "PUT", "/{Bucket}/{Key+}").io(Some(705), Some(704)).flags(2048).params(&[("DisableS3ExpressSessionAuth", P::Bool(true))], &[("Bucket", "Bucket")]),
-    /* 115 */ O::new("WriteGetObjectResponse", "POST", "/WriteGetObjectResponse").io(Some(715), None).flags(8224).host_prefix("{RequestRoute}.").params(&[("UseObjectLambdaEndpoint", P::Bool(true))], &[]),
+    /* 115 */ O::new("WriteGetObjectResponse", "POST", "/WriteGetObjectResponse").io(Some(715), None).flags(8224).host_prefix("{RequestRoute}.").params(&[("UseObjectLambdaEndpoint", P::Bool(true))], &[]).auth(&[A::SigV4]),
 ];

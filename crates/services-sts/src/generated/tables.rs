@@ -6,8 +6,8 @@
 
 #[allow(unused_imports)]
 use session_runtime::shapes::{
-    Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S, StaticParam as P,
-    TimestampFormat as T, XmlNamespace as N,
+    AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S,
+    StaticParam as P, TimestampFormat as T, XmlNamespace as N,
 };
 
 /// The service and its tables.
@@ -272,8 +272,8 @@ static SHAPES: [S; 98] = [
 #[rustfmt::skip]
 static OPERATIONS: [O; 11] = [
     /* 0 */ O::new("AssumeRole", "POST", "/").io(Some(0), Some(1)).errors(&[34, 37, 41, 13]).result_wrapper("AssumeRoleResult"),
-    /* 1 */ O::new("AssumeRoleWithSAML", "POST", "/").io(Some(2), Some(3)).errors(&[34, 37, 29, 31, 13, 41]).flags(16).result_wrapper("AssumeRoleWithSAMLResult").auth(&["smithy.api#noAuth"]),
-    /* 2 */ O::new("AssumeRoleWithWebIdentity", "POST", "/").io(Some(4), Some(5)).errors(&[34, 37, 29, 28, 31, 13, 41]).flags(16).result_wrapper("AssumeRoleWithWebIdentityResult").auth(&["smithy.api#noAuth"]),
+    /* 1 */ O::new("AssumeRoleWithSAML", "POST", "/").io(Some(2), Some(3)).errors(&[34, 37, 29, 31, 13, 41]).flags(16).result_wrapper("AssumeRoleWithSAMLResult").auth(&[A::NoAuth]),
+    /* 2 */ O::new("AssumeRoleWithWebIdentity", "POST", "/").io(Some(4), Some(5)).errors(&[34, 37, 29, 28, 31, 13, 41]).flags(16).result_wrapper("AssumeRoleWithWebIdentityResult").auth(&[A::NoAuth]),
     /* 3 */ O::new("AssumeRoot", "POST", "/").io(Some(6), Some(7)).errors(&[41, 13]).result_wrapper("AssumeRootResult"),
     /* 4 */ O::new("DecodeAuthorizationMessage", "POST", "/").io(Some(11), Some(12)).errors(&[30]).result_wrapper("DecodeAuthorizationMessageResult"),
     /* 5 */ O::new("GetAccessKeyInfo", "POST", "/").io(Some(16), Some(17)).result_wrapper("GetAccessKeyInfoResult"),

@@ -19,7 +19,7 @@ pub(super) fn render_tables(service: &Service, header: &str) -> String {
          //! (printed from the model by `session_runtime::model::build`'s rules).\n\n\
          #![allow(clippy::all, clippy::pedantic)]\n\n\
          #[allow(unused_imports)]\n\
-         use session_runtime::shapes::{Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N};\n\n",
+         use session_runtime::shapes::{AuthScheme as A, Kind as K, Location as L, Member as M, Operation as O, Service, Shape as S, StaticParam as P, TimestampFormat as T, XmlNamespace as N};\n\n",
     );
     let _ = writeln!(
         out,
@@ -240,7 +240,8 @@ fn operation_expr(op: &Operation) -> String {
         );
     }
     if !op.auth.is_empty() {
-        let _ = write!(s, ".auth({})", str_list(op.auth));
+        let schemes: Vec<String> = op.auth.iter().map(|a| format!("A::{a:?}")).collect();
+        let _ = write!(s, ".auth(&[{}])", schemes.join(", "));
     }
     s
 }

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use session_tower::AuthScheme;
+
 use super::parse;
 use super::ModelError;
 use crate::shapes::{
@@ -553,7 +555,17 @@ impl<'m> Builder<'m> {
             ),
             static_params: leak(static_params),
             context_params: leak(context_params),
-            auth: leak(op.auth.iter().map(|a| self.strings.get(a)).collect()),
+            auth: leak(if op.auth.is_empty() {
+                op.authtype
+                    .iter()
+                    .filter_map(|a| AuthScheme::from_model(a))
+                    .collect()
+            } else {
+                op.auth
+                    .iter()
+                    .filter_map(|a| AuthScheme::from_model(a))
+                    .collect()
+            }),
         })
     }
 }

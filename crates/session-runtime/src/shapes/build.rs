@@ -249,7 +249,7 @@ impl Operation {
 
     /// With auth schemes of its own.
     #[must_use]
-    pub const fn auth(mut self, schemes: &'static [&'static str]) -> Self {
+    pub const fn auth(mut self, schemes: &'static [session_tower::AuthScheme]) -> Self {
         self.auth = schemes;
         self
     }

@@ -18,6 +18,7 @@ mod lookup;
 use std::fmt;
 
 pub use flags::{MemberFlags, OperationFlags, ShapeFlags};
+pub use session_tower::AuthScheme;
 
 /// A shape, by its index in its service's table.
 pub type ShapeId = u32;
@@ -294,9 +295,9 @@ pub struct Operation {
     pub static_params: &'static [(&'static str, StaticParam)],
     /// Endpoint rule parameters from input members, as (parameter, member).
     pub context_params: &'static [(&'static str, &'static str)],
-    /// The auth schemes the operation accepts, in order (`aws.auth#sigv4`,
-    /// `smithy.api#httpBearerAuth`, `smithy.api#noAuth`); empty: the service's.
-    pub auth: &'static [&'static str],
+    /// The auth schemes the operation accepts, most preferred first (the model's `auth`
+    /// list, else its `authtype`); empty: the service's.
+    pub auth: &'static [session_tower::AuthScheme],
 }
 
 impl Operation {

@@ -523,10 +523,14 @@ fn finish(
         };
     }
     let _ = service;
-    let meta = OperationMeta::named(op.name)
+    let mut meta = OperationMeta::named(op.name)
         .endpoint_params(params)
         .host_prefix(host_prefix)
-        .errors_on_success(op.flags.has(OperationFlags::ERRORS_ON_SUCCESS));
+        .errors_on_success(op.flags.has(OperationFlags::ERRORS_ON_SUCCESS))
+        .unsigned_payload(op.flags.has(OperationFlags::UNSIGNED_PAYLOAD));
+    if !op.auth.is_empty() {
+        meta = meta.auth(op.auth);
+    }
     Ok((req, meta))
 }
 
