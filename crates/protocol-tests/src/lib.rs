@@ -208,6 +208,22 @@ pub fn client(
     endpoint: &str,
     canned: Canned,
 ) -> (Client, Captured) {
+    let body = Bytes::from_static(canned.body.as_bytes());
+    client_with_body(protocol, api_version, endpoint, canned, body)
+}
+
+/// [`client`], answering with `body` instead of `canned.body` (binary bodies: the legacy
+/// suites give event streams as base64).
+///
+/// # Panics
+/// If the session or client cannot be built (a test helper).
+pub fn client_with_body(
+    protocol: Protocol,
+    api_version: &'static str,
+    endpoint: &str,
+    canned: Canned,
+    body: Bytes,
+) -> (Client, Captured) {
     let info: &'static ServiceInfo = Box::leak(Box::new(ServiceInfo {
         service_id: "ProtocolTest",
         signing_name: "protocoltest",
@@ -234,6 +250,7 @@ pub fn client(
         .http_client(Capture {
             captured: captured.clone(),
             canned,
+            body,
         })
         // The suites expect Smithy's fixed token where an idempotency token is filled.
         .idempotency_token_provider(|| "00000000-0000-4000-8000-000000000000".to_owned())
@@ -247,6 +264,7 @@ pub fn client(
 struct Capture {
     captured: Captured,
     canned: Canned,
+    body: Bytes,
 }
 
 impl tower_service::Service<Request<SdkBody>> for Capture {
@@ -266,7 +284,7 @@ impl tower_service::Service<Request<SdkBody>> for Capture {
             .slot
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((parts, bytes));
-        let mut resp = Response::new(SdkBody::from(self.canned.body));
+        let mut resp = Response::new(SdkBody::from(self.body.clone()));
         *resp.status_mut() =
             http::StatusCode::from_u16(self.canned.status).unwrap_or(http::StatusCode::OK);
         for (name, value) in self.canned.headers {

@@ -11,10 +11,11 @@
 
 use std::collections::BTreeMap;
 
-use protocol_tests::{client, Canned, Expected};
+use protocol_tests::{client, client_with_body, Canned, Expected};
 use serde_json::Value as Json;
-use session_runtime::shapes::{Protocol, Service};
+use session_runtime::shapes::{Operation, OperationFlags, Protocol, Service};
 use session_runtime::value::Value;
+use session_runtime::wire::eventstream;
 use session_runtime::{Blob, Timestamp};
 
 fn leak(s: &str) -> &'static str {
@@ -57,6 +58,10 @@ fn value_for(shapes: &Json, shape: &str, v: &Json) -> Value {
                 })
                 .collect(),
         ),
+        // An event stream: the events, each a one-member union.
+        ("structure", Json::Array(a)) if s["eventstream"].as_bool().unwrap_or(false) => {
+            Value::List(a.iter().map(|v| value_for(shapes, shape, v)).collect())
+        }
         ("list", Json::Array(a)) => {
             let member = s["member"]["shape"].as_str().unwrap_or_default();
             Value::List(a.iter().map(|v| value_for(shapes, member, v)).collect())
@@ -216,6 +221,10 @@ async fn run_case(group: &Json, case: &Json, input: bool, legacy: bool) -> Optio
         headers: pairs(&r["headers"]),
         body: leak(r["body"].as_str().unwrap_or_default()),
     };
+    if op.flags.has(OperationFlags::EVENT_STREAM_OUTPUT) {
+        let target = (protocol, api, endpoint);
+        return event_stream_case(case, shapes, service, op, target, canned).await;
+    }
     let (client, _captured) = client(protocol, api, endpoint, canned);
     let result =
         session_runtime::wire::call::call_value(&client, service, op, &Value::map(), None).await;
@@ -272,6 +281,53 @@ async fn run_case(group: &Json, case: &Json, input: bool, legacy: bool) -> Optio
         None => Value::map(),
     };
     let want = if want.is_null() { Value::map() } else { want };
+    (!same(&got, &want)).then(|| format!("got {got:?}\n      expected {want:?}"))
+}
+
+/// An output case of an event-stream operation: the body (base64 in the legacy suites, as
+/// botocore's runner reads it) decoded into events, collected here into a list at the
+/// stream member, beside the output's other members, and compared with the case's result.
+async fn event_stream_case(
+    case: &Json,
+    shapes: &Json,
+    service: &'static Service,
+    op: &'static Operation,
+    (protocol, api, endpoint): (session_tower::protocol::Protocol, &'static str, &str),
+    canned: Canned,
+) -> Option<String> {
+    use base64::Engine as _;
+    let body = match base64::engine::general_purpose::STANDARD.decode(canned.body) {
+        Ok(b) => bytes::Bytes::from(b),
+        Err(e) => return Some(format!("the case's body is not base64: {e}")),
+    };
+    let (client, _captured) = client_with_body(protocol, api, endpoint, canned, body);
+    let (mut got, mut events) =
+        match eventstream::call_value_events(&client, service, op, &Value::map()).await {
+            Ok(answer) => answer,
+            Err(e) => return Some(format!("failed: {e}")),
+        };
+    let mut list = Vec::new();
+    loop {
+        match events.recv().await {
+            Ok(Some(event)) => list.push(event),
+            Ok(None) => break,
+            Err(e) => {
+                return Some(format!(
+                    "event {}: {e} ({:?})",
+                    list.len(),
+                    std::error::Error::source(&e).map(ToString::to_string)
+                ))
+            }
+        }
+    }
+    let member = eventstream::stream_member(service, op)?;
+    if let Value::Map(m) = &mut got {
+        m.insert(member.name.to_owned(), Value::List(list));
+    }
+    let want = match case["given"]["output"]["shape"].as_str() {
+        Some(shape) => value_for(shapes, shape, case.get("result").unwrap_or(&Json::Null)),
+        None => Value::map(),
+    };
     (!same(&got, &want)).then(|| format!("got {got:?}\n      expected {want:?}"))
 }
 

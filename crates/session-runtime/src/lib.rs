@@ -66,6 +66,7 @@ pub use waiter::{
     Acceptor, AcceptorState, Expected, Matcher, Waited, Waiter, WaiterError, WaiterSpec,
     DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,
 };
+pub use wire::eventstream::{EventStream, EventStreamError};
 
 /// The input of an operation the model gives none, and the output of one that returns
 /// nothing: serializes as `{}` and accepts any body.

@@ -462,18 +462,31 @@ impl<'m> Builder<'m> {
             let target = model.shapes.get(m.shape.as_str())?;
             Some((m.streaming || target.streaming, target))
         };
+        // The RPC protocols name no payload: there the output member that targets an event
+        // stream is the stream (Kinesis's SubscribeToShard, Logs' StartLiveTail).
+        let streams_events = |r: Option<&parse::ShapeRef>| -> bool {
+            let Some(shape) = r.and_then(|r| model.shapes.get(r.shape.as_str())) else {
+                return false;
+            };
+            shape.members.0.iter().any(|(_, m)| {
+                model
+                    .shapes
+                    .get(m.shape.as_str())
+                    .is_some_and(|t| t.eventstream)
+            })
+        };
+        if streams_events(op.output.as_ref()) {
+            flags = flags.with(OperationFlags::EVENT_STREAM_OUTPUT);
+        }
         if let Some((streaming, t)) = payload_target(op.output.as_ref()) {
-            if t.eventstream {
-                flags = flags.with(OperationFlags::EVENT_STREAM_OUTPUT);
-            }
             if streaming && t.kind == "blob" {
                 flags = flags.with(OperationFlags::STREAMING_OUTPUT);
             }
         }
+        if streams_events(op.input.as_ref()) {
+            flags = flags.with(OperationFlags::EVENT_STREAM_INPUT);
+        }
         if let Some((streaming, t)) = payload_target(op.input.as_ref()) {
-            if t.eventstream {
-                flags = flags.with(OperationFlags::EVENT_STREAM_INPUT);
-            }
             if streaming && t.kind == "blob" {
                 flags = flags.with(OperationFlags::STREAMING_INPUT);
             }

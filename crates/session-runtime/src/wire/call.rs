@@ -23,6 +23,10 @@ fn request_error(e: BuildError) -> Error {
 /// Calls `op` of `service` through `client` with `input`; `stream` is the operation's
 /// streaming payload, if it takes one.
 ///
+/// An operation whose output is an event stream is answered with the raw
+/// `application/vnd.amazon.eventstream` body here; [`call_events`](super::eventstream::call_events)
+/// decodes it into events (and reads JSON RPC's `initial-response` into the output).
+///
 /// # Errors
 /// An input that does not fit the model (nothing is sent; every problem is listed), the
 /// stack's errors (service answers, timeouts, connections), or an answer that does not fit
@@ -38,10 +42,41 @@ where
     I: Serialize + Sync + ?Sized,
     O: DeserializeOwned,
 {
+    let resp = send(client, service, op, input, stream).await?;
+    let streams_output = op.flags.has(OperationFlags::STREAMING_OUTPUT)
+        || op.flags.has(OperationFlags::EVENT_STREAM_OUTPUT);
+    let (parts, body) = resp.into_parts();
+    if streams_output {
+        let out = response::parse(service, op, &parts, b"").map_err(|e| mismatch(op, e))?;
+        return Ok((out, Some(body)));
+    }
+    let bytes = body.collect().await?;
+    let out = response::parse(service, op, &parts, &bytes).map_err(|e| mismatch(op, e))?;
+    Ok((out, None))
+}
+
+/// Sends `op` with `input` and hands back the successful answer unread (an error answer
+/// is the stack's error).
+pub(crate) async fn send<I>(
+    client: &Client,
+    service: &'static Service,
+    op: &'static Operation,
+    input: &I,
+    stream: Option<SdkBody>,
+) -> Result<http::Response<SdkBody>, Error>
+where
+    I: Serialize + Sync + ?Sized,
+{
+    if op.flags.has(OperationFlags::EVENT_STREAM_INPUT) {
+        // An input event stream needs HTTP/2 and a signature per event.
+        return Err(Error::request(format!(
+            "{}: input event streams are not sent by this runtime",
+            op.name
+        )));
+    }
     let settings = client.session().settings();
     let token = || client.idempotency_token();
     let streaming_input = stream.is_some();
-    // Whether the answer's checksum is to be checked: the request asked for one.
     let (first, meta) = request::build(
         service,
         op,
@@ -53,6 +88,7 @@ where
         },
     )
     .map_err(request_error)?;
+    // Whether the answer's checksum is to be checked: the request asked for one.
     let validate = first
         .headers()
         .get("x-amz-checksum-mode")
@@ -87,21 +123,13 @@ where
         };
         client.send_rebuilding(&build, meta).await?
     };
-    let streams_output = op.flags.has(OperationFlags::STREAMING_OUTPUT)
-        || op.flags.has(OperationFlags::EVENT_STREAM_OUTPUT);
-    let (parts, body) = resp.into_parts();
-    if streams_output {
-        let out = response::parse(service, op, &parts, b"").map_err(|e| mismatch(op, e))?;
-        let body = if validate {
-            validated(op, &parts.headers, body)
-        } else {
-            body
-        };
-        return Ok((out, Some(body)));
+    if !validate || !op.flags.has(OperationFlags::STREAMING_OUTPUT) {
+        return Ok(resp);
     }
-    let bytes = body.collect().await?;
-    let out = response::parse(service, op, &parts, &bytes).map_err(|e| mismatch(op, e))?;
-    Ok((out, None))
+    // A streamed body is checked as it is read (a body read whole is checked the same way).
+    let (parts, body) = resp.into_parts();
+    let body = validated(op, &parts.headers, body);
+    Ok(http::Response::from_parts(parts, body))
 }
 
 /// [`call`] with dynamic values: the output's unset members left out (not nulls).
@@ -141,7 +169,7 @@ fn validated(op: &Operation, headers: &http::HeaderMap, body: SdkBody) -> SdkBod
 }
 
 /// An answer that does not fit the model: one wording for every protocol.
-fn mismatch(op: &Operation, cause: super::de::Error) -> Error {
+pub(crate) fn mismatch(op: &Operation, cause: super::de::Error) -> Error {
     Error::response(format!(
         "{}: the response does not match the model",
         op.name

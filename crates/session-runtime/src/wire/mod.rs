@@ -3,6 +3,7 @@
 
 pub mod call;
 pub mod de;
+pub mod eventstream;
 pub(crate) mod percent;
 pub mod request;
 pub mod response;
