@@ -65,9 +65,9 @@ pub mod dynamodb {
 
 /// What most programs import: `use aws_session::prelude::*;`.
 ///
-/// - [`SessionClientExt`](crate::SessionClientExt): `session.client::<S3>()`,
+/// - [`SessionClientExt`]: `session.client::<S3>()`,
 ///   `session.resource::<S3>()`;
-/// - [`SessionCredentialsExt`](crate::SessionCredentialsExt): `session.credentials()`, the
+/// - [`SessionCredentialsExt`]: `session.credentials()`, the
 ///   whole chain as clients run it;
 /// - the resources' batch-action traits (`objects().delete()` on S3 collections, ...);
 /// - `StreamExt` / `TryStreamExt` for paginators' and collections' streams.

@@ -59,8 +59,8 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
     let model_path = models.join("service-2.json");
     let model_json = std::fs::read_to_string(&model_path)
         .map_err(|e| format!("{}: {e}", display(&model_path)))?;
-    let model: Model = serde_json::from_str(&model_json)
-        .map_err(|e| format!("{}: {e}", display(&model_path)))?;
+    let model: Model =
+        serde_json::from_str(&model_json).map_err(|e| format!("{}: {e}", display(&model_path)))?;
     let paginators_path = models.join("paginators-1.json");
     let paginators: Paginators = if paginators_path.exists() {
         read_json(&paginators_path)?

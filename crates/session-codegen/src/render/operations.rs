@@ -43,7 +43,11 @@ impl<'a> Gen<'a> {
         let required: Vec<&String> = input
             .map(|s| s.required.iter().collect())
             .unwrap_or_default();
-        let deprecated = if op.deprecated { "#[deprecated]\n    " } else { "" };
+        let deprecated = if op.deprecated {
+            "#[deprecated]\n    "
+        } else {
+            ""
+        };
         let doc_link = self
             .model
             .metadata

@@ -184,9 +184,10 @@ fn operation_expr(op: &Operation) -> String {
         let _ = write!(s, ".result_wrapper({})", lit(w));
     }
     if op.input_root.is_some() || op.input_namespace.is_some() {
-        let ns = op
-            .input_namespace
-            .map_or_else(|| "None".to_owned(), |ns| format!("Some({})", namespace(ns)));
+        let ns = op.input_namespace.map_or_else(
+            || "None".to_owned(),
+            |ns| format!("Some({})", namespace(ns)),
+        );
         let _ = write!(s, ".input_root({}, {ns})", opt_str(op.input_root));
     }
     if op.input_payload.is_some() || op.output_payload.is_some() {

@@ -48,7 +48,11 @@ impl<'a> Gen<'a> {
             while !taken.insert(variant.clone()) {
                 variant.push('_');
             }
-            variants.push((variant, member_name.as_str(), self.field_type(name, member_name, member)?));
+            variants.push((
+                variant,
+                member_name.as_str(),
+                self.field_type(name, member_name, member)?,
+            ));
         }
         let (rename_all, renamed) = serde_names(
             variants.iter().map(|(v, m, _)| (v.as_str(), *m)),
@@ -159,7 +163,12 @@ impl<'a> Gen<'a> {
             }
             if serializes {
                 attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
-                if self.model.shapes.get(&member.shape).is_some_and(|s| s.kind == "map") {
+                if self
+                    .model
+                    .shapes
+                    .get(&member.shape)
+                    .is_some_and(|s| s.kind == "map")
+                {
                     attrs.push("serialize_with = \"rt::typed::sorted_map\"".to_owned());
                 }
             }
@@ -207,6 +216,9 @@ pub(super) enum Case {
     Variant,
 }
 
+/// A serde `rename_all` rule and what it makes of a Rust name.
+type RenameRule = (&'static str, fn(&str, Case) -> String);
+
 /// The container's `rename_all` (as `, rename_all = ".."`, or nothing) that gives the most
 /// of the model's names from the Rust names, and for each name whether it still needs a
 /// `rename` of its own.
@@ -215,7 +227,7 @@ pub(super) fn serde_names<'n>(
     case: Case,
 ) -> (String, Vec<bool>) {
     let names: Vec<(&str, &str)> = names.collect();
-    let candidates: &[(&str, fn(&str, Case) -> String)] = &[
+    let candidates: &[RenameRule] = &[
         ("", |n, _| n.to_owned()),
         ("PascalCase", to_pascal),
         ("camelCase", to_camel),

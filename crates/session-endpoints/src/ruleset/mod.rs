@@ -20,8 +20,8 @@ use parse::At;
 ///
 /// Compiling checks the whole document (shape, names, function signatures, types) and turns
 /// it into a tree with every name already resolved, so that [`resolve`](Self::resolve)
-/// costs microseconds. Compile once and share it: a `RuleSet` is `Send + Sync`, and the
-/// rule sets that ship with this crate are available as `&'static` (see [`s3`](crate::s3)).
+/// costs microseconds. Compile once and share it: a `RuleSet` is `Send + Sync`; each
+/// service crate keeps its own compiled once, as a `&'static`.
 ///
 /// ```
 /// use session_endpoints::{Params, RuleSet};

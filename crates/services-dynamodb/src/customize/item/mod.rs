@@ -11,7 +11,7 @@
 //! | integers (up to 128 bits), floats | `N`, as decimal text |
 //! | `bool` | `BOOL` |
 //! | `None`, `()`, unit structs | `NULL` |
-//! | bytes (`serialize_bytes`, as `serde_bytes` does), [`Blob`] | `B` |
+//! | bytes (`serialize_bytes`, as `serde_bytes` does), [`Blob`](session_runtime::Blob) | `B` |
 //! | sequences, tuples, sets | `L` |
 //! | maps, structs | `M` |
 //! | enums | unit variants as `S`, others as an `M` with one entry (serde's usual tagging) |
