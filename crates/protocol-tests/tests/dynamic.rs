@@ -351,7 +351,9 @@ const NOT_FOLLOWED: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The cases botocore itself skips (its ignore list), by suite and by case.
+/// The cases we skip: those botocore itself skips (its ignore list) for a reason that
+/// applies to us too (the generator's table, `session_codegen::protocol_skips`, shared with
+/// the typed tests), and those where we do not follow the suite (`NOT_FOLLOWED`).
 fn ignored(file: &str, group: &Json, case: &Json, input: bool) -> bool {
     let list: Json =
         serde_json::from_str(include_str!("../suites/protocol-tests-ignore-list.json")).unwrap();
@@ -383,7 +385,8 @@ fn ignored(file: &str, group: &Json, case: &Json, input: bool) -> bool {
     let ours = NOT_FOLLOWED
         .iter()
         .any(|(f, d, _)| *f == file && (*d == suite || *d == id));
-    in_general || in_cases || in_suites || ours
+    let botocore = in_general || in_cases || in_suites;
+    (botocore && session_codegen::protocol_skips::reason(file, id).is_some()) || ours
 }
 
 async fn run_suite(file: &str, text: &str) {

@@ -894,28 +894,165 @@ static OPERATIONS: [O; 1] = [
     }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn aws_json11_foo_error_using_x_amzn_error_type() {}
+    async fn aws_json11_foo_error_using_x_amzn_error_type() {
+        let (client, _captured) = test_client(Canned {
+            status: 500,
+            headers: &[("X-Amzn-Errortype", "FooError")],
+            body: r#""#,
+        });
+        let result = client
+            .greeting_with_errors()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), Some("FooError"), "{e:?}");
+        match e.into_service().unwrap() {
+            GreetingWithErrorsError::FooError(got) => {
+                let mut expected: FooError = FooError {
+                    ..Default::default()
+                };
+                expected.meta = got.meta.clone();
+                assert_eq!(got, expected);
+            }
+            other => panic!("expected FooError, got {other:?}"),
+        }
+    }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn aws_json11_foo_error_using_x_amzn_error_type_with_uri() {}
+    async fn aws_json11_foo_error_using_x_amzn_error_type_with_uri() {
+        let (client, _captured) = test_client(Canned {
+            status: 500,
+            headers: &[(
+                "X-Amzn-Errortype",
+                "FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+            )],
+            body: r#""#,
+        });
+        let result = client
+            .greeting_with_errors()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), Some("FooError"), "{e:?}");
+        match e.into_service().unwrap() {
+            GreetingWithErrorsError::FooError(got) => {
+                let mut expected: FooError = FooError {
+                    ..Default::default()
+                };
+                expected.meta = got.meta.clone();
+                assert_eq!(got, expected);
+            }
+            other => panic!("expected FooError, got {other:?}"),
+        }
+    }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn aws_json11_foo_error_using_x_amzn_error_type_with_uri_and_namespace() {}
+    async fn aws_json11_foo_error_using_x_amzn_error_type_with_uri_and_namespace() {
+        let (client, _captured) = test_client(Canned { status: 500, headers: &[("X-Amzn-Errortype", "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/")], body: r#""# });
+        let result = client
+            .greeting_with_errors()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), Some("FooError"), "{e:?}");
+        match e.into_service().unwrap() {
+            GreetingWithErrorsError::FooError(got) => {
+                let mut expected: FooError = FooError {
+                    ..Default::default()
+                };
+                expected.meta = got.meta.clone();
+                assert_eq!(got, expected);
+            }
+            other => panic!("expected FooError, got {other:?}"),
+        }
+    }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn aws_json11_foo_error_using_code() {}
+    async fn aws_json11_foo_error_using_code() {
+        let (client, _captured) = test_client(Canned {
+            status: 500,
+            headers: &[("Content-Type", "application/x-amz-json-1.1")],
+            body: r#"{
+    "code": "FooError"
+}"#,
+        });
+        let result = client
+            .greeting_with_errors()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), Some("FooError"), "{e:?}");
+        match e.into_service().unwrap() {
+            GreetingWithErrorsError::FooError(got) => {
+                let mut expected: FooError = FooError {
+                    ..Default::default()
+                };
+                expected.meta = got.meta.clone();
+                assert_eq!(got, expected);
+            }
+            other => panic!("expected FooError, got {other:?}"),
+        }
+    }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn aws_json11_foo_error_using_code_and_namespace() {}
+    async fn aws_json11_foo_error_using_code_and_namespace() {
+        let (client, _captured) = test_client(Canned {
+            status: 500,
+            headers: &[("Content-Type", "application/x-amz-json-1.1")],
+            body: r#"{
+    "code": "aws.protocoltests.restjson#FooError"
+}"#,
+        });
+        let result = client
+            .greeting_with_errors()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), Some("FooError"), "{e:?}");
+        match e.into_service().unwrap() {
+            GreetingWithErrorsError::FooError(got) => {
+                let mut expected: FooError = FooError {
+                    ..Default::default()
+                };
+                expected.meta = got.meta.clone();
+                assert_eq!(got, expected);
+            }
+            other => panic!("expected FooError, got {other:?}"),
+        }
+    }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn aws_json11_foo_error_using_code_uri_and_namespace() {}
+    async fn aws_json11_foo_error_using_code_uri_and_namespace() {
+        let (client, _captured) = test_client(Canned {
+            status: 500,
+            headers: &[("Content-Type", "application/x-amz-json-1.1")],
+            body: r#"{
+    "code": "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"
+}"#,
+        });
+        let result = client
+            .greeting_with_errors()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), Some("FooError"), "{e:?}");
+        match e.into_service().unwrap() {
+            GreetingWithErrorsError::FooError(got) => {
+                let mut expected: FooError = FooError {
+                    ..Default::default()
+                };
+                expected.meta = got.meta.clone();
+                assert_eq!(got, expected);
+            }
+            other => panic!("expected FooError, got {other:?}"),
+        }
+    }
 
     #[tokio::test]
     async fn aws_json11_foo_error_with_dunder_type() {

@@ -1448,8 +1448,46 @@ static OPERATIONS: [O; 1] = [
     }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn query_complex_error() {}
+    async fn query_complex_error() {
+        let (client, _captured) = test_client(Canned {
+            status: 400,
+            headers: &[("Content-Type", "text/xml")],
+            body: r#"<ErrorResponse>
+   <Error>
+      <Type>Sender</Type>
+      <Code>ComplexError</Code>
+      <TopLevel>Top level</TopLevel>
+      <Nested>
+          <Foo>bar</Foo>
+      </Nested>
+   </Error>
+   <RequestId>foo-id</RequestId>
+</ErrorResponse>
+"#,
+        });
+        let result = client
+            .greeting_with_errors()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), Some("ComplexError"), "{e:?}");
+        match e.into_service().unwrap() {
+            GreetingWithErrorsError::ComplexError(got) => {
+                let mut expected: ComplexError = ComplexError {
+                    top_level: Some("Top level".to_owned()),
+                    nested: Some(ComplexNestedErrorData {
+                        foo: Some("bar".to_owned()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                };
+                expected.meta = got.meta.clone();
+                assert_eq!(got, expected);
+            }
+            other => panic!("expected ComplexError, got {other:?}"),
+        }
+    }
 }
 
 mod g10 {
@@ -3547,7 +3585,7 @@ static OPERATIONS: [O; 1] = [
     }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
+    #[ignore = "on botocore's ignore list: expects flattened lists whose members are renamed on the wire to be read by the renamed element; botocore's model does not carry that name for flattened lists, so the list reads as unset, as in botocore"]
     async fn query_xml_lists() {}
 }
 

@@ -135,7 +135,7 @@ static OPERATIONS: [O; 1] = [
     }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
+    #[ignore = "on botocore's ignore list: expects the input shape's `xmlName` as the body's root element; botocore's model does not carry it, so the root is the operation's input shape, as in botocore"]
     async fn body_with_xml_name() {}
 }
 
@@ -1411,8 +1411,48 @@ static OPERATIONS: [O; 1] = [
     }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn complex_error() {}
+    async fn complex_error() {
+        let (client, _captured) = test_client(Canned {
+            status: 403,
+            headers: &[("Content-Type", "application/xml"), ("X-Header", "Header")],
+            body: r#"<ErrorResponse>
+   <Error>
+      <Type>Sender</Type>
+      <Code>ComplexError</Code>
+      <Message>Hi</Message>
+      <TopLevel>Top level</TopLevel>
+      <Nested>
+          <Foo>bar</Foo>
+      </Nested>
+   </Error>
+   <RequestId>foo-id</RequestId>
+</ErrorResponse>
+"#,
+        });
+        let result = client
+            .greeting_with_errors()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let e = result.unwrap_err();
+        assert_eq!(e.code(), Some("ComplexError"), "{e:?}");
+        match e.into_service().unwrap() {
+            GreetingWithErrorsError::ComplexError(got) => {
+                let mut expected: ComplexError = ComplexError {
+                    header: Some("Header".to_owned()),
+                    top_level: Some("Top level".to_owned()),
+                    nested: Some(ComplexNestedErrorData {
+                        foo: Some("bar".to_owned()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                };
+                expected.meta = got.meta.clone();
+                assert_eq!(got, expected);
+            }
+            other => panic!("expected ComplexError, got {other:?}"),
+        }
+    }
 }
 
 mod g10 {
@@ -1688,8 +1728,24 @@ static OPERATIONS: [O; 1] = [
     }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn http_payload_traits_with_no_blob_body() {}
+    async fn http_payload_traits_with_no_blob_body() {
+        let (client, _captured) = test_client(Canned {
+            status: 200,
+            headers: &[("X-Foo", "Foo")],
+            body: r#""#,
+        });
+        let result = client
+            .http_payload_traits()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let got = result.unwrap();
+        let expected: HttpPayloadTraitsInputOutput = HttpPayloadTraitsInputOutput {
+            foo: Some("Foo".to_owned()),
+            ..Default::default()
+        };
+        assert_eq!(got, expected);
+    }
 }
 
 mod g12 {
@@ -2137,8 +2193,21 @@ static OPERATIONS: [O; 1] = [
     }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn rest_xml_http_payload_with_unset_union() {}
+    async fn rest_xml_http_payload_with_unset_union() {
+        let (client, _captured) = test_client(Canned {
+            status: 200,
+            headers: &[("Content-Length", "0")],
+            body: r#""#,
+        });
+        let result = client
+            .http_payload_with_union()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let got = result.unwrap();
+        let expected: HttpPayloadWithUnionInputOutput = Default::default();
+        assert_eq!(got, expected);
+    }
 }
 
 mod g15 {
@@ -3407,8 +3476,30 @@ static OPERATIONS: [O; 1] = [
     }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
-    async fn input_and_output_with_timestamp_headers() {}
+    async fn input_and_output_with_timestamp_headers() {
+        let (client, _captured) = test_client(Canned {
+            status: 200,
+            headers: &[(
+                "X-TimestampList",
+                "Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT",
+            )],
+            body: r#""#,
+        });
+        let result = client
+            .input_and_output_with_headers()
+            .set_input(Default::default())
+            .send()
+            .await;
+        let got = result.unwrap();
+        let expected: InputAndOutputWithHeadersIo = InputAndOutputWithHeadersIo {
+            header_timestamp_list: Some(vec![
+                rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap(),
+                rt::Timestamp::from_secs_f64(1576540098.0f64).unwrap(),
+            ]),
+            ..Default::default()
+        };
+        assert_eq!(got, expected);
+    }
 
     #[tokio::test]
     async fn input_and_output_with_enum_headers() {
@@ -6552,7 +6643,7 @@ static OPERATIONS: [O; 1] = [
     }
 
     #[tokio::test]
-    #[ignore = "on botocore's ignore list (we follow botocore here)"]
+    #[ignore = "on botocore's ignore list: expects flattened lists whose members are renamed on the wire to be read by the renamed element; botocore's model does not carry that name for flattened lists, so the list reads as unset, as in botocore"]
     async fn xml_lists() {}
 }
 

@@ -12,6 +12,7 @@ pub mod literal;
 pub mod manifest;
 pub mod model;
 pub mod names;
+pub mod protocol_skips;
 pub mod protocol_tests;
 mod render;
 pub mod resources;

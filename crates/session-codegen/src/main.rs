@@ -230,6 +230,28 @@ const SUITES: &[(&str, Direction, &str)] = &[
     ("output/json.json", Direction::Output, "json_1_1_output.rs"),
     ("input/query.json", Direction::Input, "query_input.rs"),
     ("output/query.json", Direction::Output, "query_output.rs"),
+    (
+        "input/json_1_0-query-compatible.json",
+        Direction::Input,
+        "json_1_0_query_compatible_input.rs",
+    ),
+    (
+        "output/json_1_0-query-compatible.json",
+        Direction::Output,
+        "json_1_0_query_compatible_output.rs",
+    ),
+    ("input/ec2.json", Direction::Input, "ec2_input.rs"),
+    ("output/ec2.json", Direction::Output, "ec2_output.rs"),
+    (
+        "input/rest-json.json",
+        Direction::Input,
+        "rest_json_input.rs",
+    ),
+    (
+        "output/rest-json.json",
+        Direction::Output,
+        "rest_json_output.rs",
+    ),
     ("input/rest-xml.json", Direction::Input, "rest_xml_input.rs"),
     (
         "output/rest-xml.json",

@@ -42,21 +42,14 @@ pub enum Direction {
 }
 
 /// Why a case is not run, decided before generating it: botocore skips it (its ignore
-/// list, `suites/protocol-tests-ignore-list.json`, whose behaviour we follow), or we join
-/// paths as botocore does where the suite expects otherwise.
+/// list, `suites/protocol-tests-ignore-list.json`) and we fail it for the same reason
+/// (`protocol_skips`). Cases on botocore's list that we pass are run.
 fn ignore_reason(case: &Value, group: &Value, ignore: &Ignore<'_>) -> Option<String> {
     if ignore.skips(group, case) {
-        return Some("on botocore's ignore list (we follow botocore here)".to_owned());
-    }
-    let given = &case["given"];
-    let serialized = &case["serialized"];
-    if serialized["host"].as_str().is_some_and(|h| h.contains('/'))
-        && given["http"]["requestUri"] == "/"
-        && serialized["uri"]
-            .as_str()
-            .is_some_and(|u| u.len() > 1 && u.ends_with('/'))
-    {
-        return Some("expects `/base/` for the path `/` on an endpoint with a base path; we join as botocore does (`/base`), which S3's path-style endpoints need (`/bucket`)".to_owned());
+        let id = case["id"].as_str().unwrap_or_default();
+        if let Some(why) = crate::protocol_skips::reason(ignore.suite, id) {
+            return Some(format!("on botocore's ignore list: {why}"));
+        }
     }
     None
 }
@@ -68,11 +61,13 @@ pub struct Ignore<'a> {
     direction: &'static str,
     /// The protocol's name in the list (`query`, `json_1_0`, `rest-xml`).
     protocol: String,
+    /// The suite file (`input/query.json`).
+    suite: &'a str,
 }
 
 impl<'a> Ignore<'a> {
     /// The list's entries for the suite file `label` (`input/query.json`).
-    pub fn new(list: &'a Value, direction: Direction, label: &str) -> Self {
+    pub fn new(list: &'a Value, direction: Direction, label: &'a str) -> Self {
         let protocol = label
             .trim_end_matches(".json")
             .rsplit('/')
@@ -86,6 +81,7 @@ impl<'a> Ignore<'a> {
                 Direction::Output => "output",
             },
             protocol,
+            suite: label,
         }
     }
 
@@ -184,7 +180,10 @@ pub fn generate_tests(
             model.metadata.json_version.as_deref(),
         ) {
             ("query", _) => "AwsQuery",
+            ("ec2", _) => "Ec2",
             ("rest-xml", _) => "RestXml",
+            ("rest-json", _) => "RestJson",
+            ("smithy-rpc-v2-cbor", _) => "RpcV2Cbor",
             (_, Some("1.1")) => "AwsJson1_1",
             _ => "AwsJson1_0",
         };

@@ -1,24 +1,18 @@
 //! The runtime the generated service crates call: value types (blobs, timestamps, string
-//! enums, unions), the shape tables and the protocols' serializers and parsers that read
-//! them, the call paths every generated operation goes through with their error type,
-//! paginators, waiters, resources and checksums.
+//! enums, streaming payloads), the shape tables ([`shapes`]) and the one interpreter that
+//! reads them for every protocol ([`wire`]: serializers and parsers of AWS JSON, query, EC2,
+//! REST-JSON and REST-XML, output event streams), the operation error type, paginators,
+//! waiters, resources and checksums.
 //!
 //! It sits between the service crates and `session-tower`: a generated operation's `send()`
-//! calls [`json_call`], [`query_call`] or [`rest_call`], which serialize the input, hand the
-//! request to the client ([`Client::send_rebuilding`] for JSON and query, so that a retry
-//! serializes the input again instead of keeping a copy; [`Client::send_operation`] for
-//! REST), and parse the answer or the service's error into [`OperationError`]. Everything
-//! between, from the retry loop to the socket (endpoint, credentials, signing, timeouts,
-//! transport), is `session-tower`'s engine; `docs/architecture.md` follows one call through
-//! both.
+//! is [`typed::send`] over its row in the service's static tables; the dynamic path builds
+//! the same tables from a botocore model at run time ([`model`]) and sends a [`value::Value`]
+//! through the same interpreter, so the two cannot drift. Everything from the retry loop to
+//! the socket (endpoint, credentials, signing, timeouts, transport) is `session-tower`'s
+//! engine; `docs/architecture.md` follows one call through both.
 //!
 //! Keeping this logic here, shared, is what keeps the generated code small: a generated
-//! operation is a serde input struct, a serde output struct, an error enum and a few lines
-//! that call one of the call paths.
-//!
-//! Grouped by job: `values/` (the types members have), [`schema`] (shape tables),
-//! `protocols/` (the call paths: AWS JSON in `call.rs`, query, REST), [`xml`] (XML reading
-//! and writing by the shape tables), `waiter/`, `paginate.rs`, `resource.rs`, [`checksum`].
+//! operation is a serde input struct, a serde output struct, an error enum and a table row.
 //!
 //! ```
 //! use session_runtime::{Blob, Empty};
@@ -29,18 +23,14 @@
 //! assert_eq!(blob.as_bytes(), b"abc");
 //! assert_eq!(serde_json::to_string(&blob).unwrap(), r#""YWJj""#);
 //! ```
-//!
-//! [`Client::send_rebuilding`]: session_tower::Client::send_rebuilding
-//! [`Client::send_operation`]: session_tower::Client::send_operation
 
 #![warn(missing_docs)]
 
 pub mod checksum;
+mod error;
 pub mod model;
 mod paginate;
-mod protocols;
 mod resource;
-pub mod schema;
 pub mod shapes;
 pub mod typed;
 pub mod value;
@@ -49,19 +39,13 @@ mod waiter;
 pub mod wire;
 pub mod xml;
 
+pub use error::{missing_member, ModeledError, OperationError};
 pub use paginate::Paginator;
-pub use protocols::{
-    host_label, json_call, missing_member, parse_xml_error, query_call, rest_call, ByteStream,
-    ModeledError, OperationError, QueryOp, RestOp,
-};
 pub use resource::{
     batch, batch_collection, limit_pages, missing_in_response, BatchError, BatchFuture,
     BatchOutcome, BatchPlan, ResourceModel, ResourceNode, SendChunk,
 };
-pub use values::{
-    float_format, from_value, parse_timestamp, timestamp_format, union_entry, Blob, Timestamp,
-    TIMESTAMP_TOKEN,
-};
+pub use values::{parse_timestamp, Blob, ByteStream, Timestamp, TIMESTAMP_TOKEN};
 pub use waiter::{
     Acceptor, AcceptorState, Expected, Matcher, Waited, Waiter, WaiterError, WaiterSpec,
     DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,
@@ -95,13 +79,6 @@ pub use serde_json;
 
 /// A document member (open JSON content).
 pub type Document = serde_json::Value;
-
-/// Parses a modeled error's members from an error body; what does not parse (a body of
-/// another format, as moto sends for auth errors) leaves them unset rather than failing,
-/// since the code, message and request id are already known.
-pub fn parse_lenient<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> T {
-    serde_json::from_slice(body).unwrap_or_default()
-}
 
 /// A fresh idempotency token (a random UUID v4), for members marked `idempotencyToken`
 /// that the caller left unset.

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt as _};
 
-use crate::protocols::{ModeledError, OperationError};
+use crate::error::{ModeledError, OperationError};
 
 type PageFuture<O, E> = Pin<Box<dyn Future<Output = Result<O, OperationError<E>>> + Send>>;
 type Pages<O, E> = Pin<Box<dyn Stream<Item = Result<O, OperationError<E>>> + Send>>;

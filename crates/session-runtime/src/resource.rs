@@ -10,7 +10,7 @@ use std::pin::Pin;
 use futures_core::Stream;
 use futures_util::StreamExt as _;
 
-use crate::protocols::{ModeledError, OperationError};
+use crate::error::{ModeledError, OperationError};
 use session_tower::Error;
 
 /// The future of one call a batch action sends.

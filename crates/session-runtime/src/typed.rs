@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use session_tower::{Client, SdkBody, ServiceError};
 
-use crate::protocols::{ModeledError, OperationError};
+use crate::error::{ModeledError, OperationError};
 use crate::shapes::{Service, ShapeId};
 
 /// Sends operation `op` (its index in `service.operations`) with `input`: the request

@@ -1,13 +1,10 @@
-//! The types members have: blobs, timestamps (and their wire formats), floats' text, string
-//! enums, unions.
+//! The types members have: blobs, timestamps, string enums, streaming payloads.
 
 mod blob;
-pub mod float_format;
+mod byte_stream;
 mod string_enum;
 mod timestamp;
-pub mod timestamp_format;
-mod union;
 
 pub use blob::Blob;
+pub use byte_stream::ByteStream;
 pub use timestamp::{parse_timestamp, Timestamp, TIMESTAMP_TOKEN};
-pub use union::{from_value, union_entry};

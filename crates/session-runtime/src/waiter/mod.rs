@@ -30,7 +30,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use self::path::{json_eq, Path};
-use crate::protocols::{ModeledError, OperationError};
+use crate::error::{ModeledError, OperationError};
 
 /// What a matching acceptor makes of an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,7 +28,7 @@ pub(crate) fn float(f: f64, single: bool) -> String {
 pub(crate) fn timestamp(t: Timestamp, format: TimestampFormat) -> String {
     match format {
         TimestampFormat::EpochSeconds => epoch(t),
-        TimestampFormat::HttpDate => crate::timestamp_format::format_http_date(t),
+        TimestampFormat::HttpDate => http_date(t),
         TimestampFormat::Iso8601 => t.to_string(),
     }
 }
@@ -54,5 +54,40 @@ pub(crate) fn scalar(at: At, value: Scalar<'_>, default: TimestampFormat) -> Str
         Scalar::Str(s) => s.to_owned(),
         Scalar::Bytes(b) => base64::engine::general_purpose::STANDARD.encode(b),
         Scalar::Timestamp(t) => timestamp(t, at.timestamp_format(default)),
+    }
+}
+
+/// `Tue, 29 Apr 2014 18:30:38 GMT` (whole seconds, as HTTP dates are).
+fn http_date(t: Timestamp) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let iso = session_core::credentials::format_rfc3339(std::time::SystemTime::from(
+        Timestamp::from_secs(t.secs()),
+    ));
+    // `YYYY-MM-DDTHH:MM:SSZ`
+    let month: usize = iso[5..7].parse().unwrap_or(1);
+    let weekday = DAYS[usize::try_from(t.secs().div_euclid(86_400).rem_euclid(7)).unwrap_or(0)];
+    format!(
+        "{weekday}, {} {} {} {} GMT",
+        &iso[8..10],
+        MONTHS[month.clamp(1, 12) - 1],
+        &iso[0..4],
+        &iso[11..19]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_read_back() {
+        let t = Timestamp::from_secs(946_845_296);
+        let text = http_date(t);
+        assert_eq!(text, "Sun, 02 Jan 2000 20:34:56 GMT");
+        let back = session_tower::protocol::parse_http_date(&text).map(Timestamp::from);
+        assert_eq!(back, Some(t));
     }
 }

@@ -1,6 +1,4 @@
-//! XML by the shape tables: a small DOM, the reader that turns elements into values, and
-//! the writer of request bodies.
+//! XML as a small DOM, for comparing XML bodies by structure rather than by bytes (the
+//! protocol tests do). The runtime's own XML reading and writing is in `wire`.
 
 pub mod dom;
-pub(crate) mod read;
-pub(crate) mod write;
