@@ -7,6 +7,8 @@
 
 #![warn(missing_docs)]
 
+pub mod cbor;
+
 use std::future::Ready;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -54,7 +56,7 @@ pub struct Expected {
     pub forbid_headers: &'static [&'static str],
     /// Headers that must be present.
     pub require_headers: &'static [&'static str],
-    /// The body; JSON bodies compare as JSON values.
+    /// The body; JSON bodies compare as JSON values, CBOR bodies (base64 here) as CBOR data.
     pub body: Option<&'static str>,
 }
 
@@ -138,6 +140,27 @@ impl Captured {
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let cbor = parts
+            .headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/cbor"))
+            || parts.headers.contains_key("smithy-protocol");
+        if cbor {
+            // The suites give CBOR bodies as base64; both compare as decoded data.
+            use base64::Engine as _;
+            let want_bytes = base64::engine::general_purpose::STANDARD
+                .decode(expected.trim())
+                .map_err(|e| format!("expected CBOR body is not base64: {e}"))?;
+            if want_bytes.is_empty() || body.is_empty() {
+                same!(body.as_ref(), want_bytes.as_slice(), "body (CBOR bytes)");
+                return Ok(());
+            }
+            let want = cbor::decode(&want_bytes).map_err(|e| format!("expected body: {e}"))?;
+            let have = cbor::decode(body).map_err(|e| format!("body: {e}"))?;
+            same!(have, want, "body (as CBOR data)");
+            return Ok(());
+        }
         if form {
             // Form pairs compare as a set: their order follows the model's member order,
             // which the suites do not pin down.
