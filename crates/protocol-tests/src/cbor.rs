@@ -45,7 +45,10 @@ impl PartialEq for Item {
         match (self, other) {
             (Int(a), Int(b)) => a == b,
             (Int(_) | Float(_), Int(_) | Float(_)) => {
-                let (a, b) = (num(self).unwrap_or_default(), num(other).unwrap_or_default());
+                let (a, b) = (
+                    num(self).unwrap_or_default(),
+                    num(other).unwrap_or_default(),
+                );
                 (a.is_nan() && b.is_nan()) || a == b
             }
             (Bytes(a), Bytes(b)) => a == b,

@@ -40,7 +40,13 @@ pub fn modeled_error<T: DeserializeOwned + Default>(
     shape: ShapeId,
     error: &ServiceError,
 ) -> T {
-    crate::wire::response::parse_error(service, shape, error.status(), error.headers(), error.body())
+    crate::wire::response::parse_error(
+        service,
+        shape,
+        error.status(),
+        error.headers(),
+        error.body(),
+    )
 }
 
 /// Whether `error` is one of error shape `shape`: its type (the code, or the type beside a

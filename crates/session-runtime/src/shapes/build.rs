@@ -193,7 +193,11 @@ impl Operation {
 
     /// With the root element (and namespace) of a REST-XML body.
     #[must_use]
-    pub const fn input_root(mut self, name: Option<&'static str>, ns: Option<&'static XmlNamespace>) -> Self {
+    pub const fn input_root(
+        mut self,
+        name: Option<&'static str>,
+        ns: Option<&'static XmlNamespace>,
+    ) -> Self {
         self.input_root = name;
         self.input_namespace = ns;
         self
@@ -201,7 +205,11 @@ impl Operation {
 
     /// With payload members named by the operation.
     #[must_use]
-    pub const fn payloads(mut self, input: Option<&'static str>, output: Option<&'static str>) -> Self {
+    pub const fn payloads(
+        mut self,
+        input: Option<&'static str>,
+        output: Option<&'static str>,
+    ) -> Self {
         self.input_payload = input;
         self.output_payload = output;
         self

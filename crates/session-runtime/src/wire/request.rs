@@ -11,7 +11,9 @@ use session_tower::endpoint::EndpointParams;
 use session_tower::SdkBody;
 
 use super::percent::{encode, PATH, QUERY};
-use super::ser::{self, cbor::CborSink, json::JsonSink, query::QuerySink, rest::RestSink, xml::XmlSink};
+use super::ser::{
+    self, cbor::CborSink, json::JsonSink, query::QuerySink, rest::RestSink, xml::XmlSink,
+};
 use super::ser::{Captured, Sink, State};
 use crate::checksum::Algorithm;
 use crate::shapes::{

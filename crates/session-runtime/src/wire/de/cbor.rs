@@ -243,12 +243,12 @@ impl<'de> de::Deserializer<'de> for &mut CborDe<'de> {
             }
             Type::Array | Type::ArrayIndef => self.compound(visitor, false),
             Type::Map | Type::MapIndef => self.compound(visitor, true),
-            t @ (Type::Simple | Type::Break | Type::Unknown(_) | Type::Tag) => Err(Error::new(
-                format!(
+            t @ (Type::Simple | Type::Break | Type::Unknown(_) | Type::Tag) => {
+                Err(Error::new(format!(
                     "malformed CBOR: unexpected {t} at byte {}",
                     self.dec.position()
-                ),
-            )),
+                )))
+            }
         }
     }
 
@@ -320,19 +320,25 @@ mod tests {
     #[test]
     fn tags_are_looked_through_and_floats_widen() {
         // tag 1 around 1.5 as a half float.
-        assert_eq!(value(&[0xc1, 0xf9, 0x3e, 0x00]).unwrap(), serde_json::json!(1.5));
-        assert_eq!(value(&[0xc1, 0x1a, 0, 0, 0, 10]).unwrap(), serde_json::json!(10));
+        assert_eq!(
+            value(&[0xc1, 0xf9, 0x3e, 0x00]).unwrap(),
+            serde_json::json!(1.5)
+        );
+        assert_eq!(
+            value(&[0xc1, 0x1a, 0, 0, 0, 10]).unwrap(),
+            serde_json::json!(10)
+        );
     }
 
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
         for bad in [
-            &[0xbf, 0x61][..],           // cut short
+            &[0xbf, 0x61][..],                                           // cut short
             &[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff][..], // absurd length
-            &[0xff][..],                 // a stray break
-            &[0x1c][..],                 // reserved additional info
-            &[0xa1, 0x61, b'a'][..],     // a key without its value
-            &[0x01, 0x02][..],           // trailing bytes
+            &[0xff][..],                                                 // a stray break
+            &[0x1c][..],                                                 // reserved additional info
+            &[0xa1, 0x61, b'a'][..],                                     // a key without its value
+            &[0x01, 0x02][..],                                           // trailing bytes
         ] {
             assert!(value(bad).is_err(), "{bad:x?}");
         }

@@ -168,7 +168,9 @@ impl Sink for CborSink {
                     use base64::Engine as _;
                     let bytes = base64::engine::general_purpose::STANDARD
                         .decode(s)
-                        .map_err(|e| Error::sink(format!("a blob given as text that is not base64: {e}")))?;
+                        .map_err(|e| {
+                            Error::sink(format!("a blob given as text that is not base64: {e}"))
+                        })?;
                     ok(self.enc.bytes(&bytes))
                 }
                 _ => ok(self.enc.str(s)),
