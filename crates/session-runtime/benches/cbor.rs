@@ -160,13 +160,10 @@ fn bench(c: &mut Criterion) {
         println!("GetMetricData body, {name}: {} bytes", body.len());
         let op = service.operation("GetMetricData").unwrap();
         let check: Value = response::parse(service, op, &parts, &body).unwrap();
-        assert_eq!(
-            check
-                .get("MetricDataResults")
-                .and_then(|r| r.at(RESULTS - 1))
-                .is_some(),
-            true
-        );
+        assert!(check
+            .get("MetricDataResults")
+            .and_then(|r| r.at(RESULTS - 1))
+            .is_some());
         g.throughput(Throughput::Bytes(body.len() as u64));
         g.bench_function(BenchmarkId::from_parameter(name), |b| {
             b.iter(|| {
