@@ -6,7 +6,7 @@
 //! How values are presented, so that typed and dynamic values read alike: a structure as
 //! a map keyed by member names (a union as an enum when asked, else a one-entry map), a
 //! blob as bytes, a timestamp as a newtype holding nanoseconds since the epoch (see
-//! [`Timestamp`](crate::Timestamp)'s `Deserialize`), text as borrowed strings where the
+//! [`Timestamp`]'s `Deserialize`), text as borrowed strings where the
 //! answer allows.
 
 pub(crate) mod cbor;

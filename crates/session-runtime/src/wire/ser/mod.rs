@@ -1,5 +1,6 @@
-//! Serialization by the shape tables: one serde [`Serializer`] that follows a value (typed
-//! or dynamic) through its shape and tells a protocol's [`Sink`] what it meets, in the
+//! Serialization by the shape tables: one serde [`Serializer`](serde::Serializer) that
+//! follows a value (typed or dynamic) through its shape and tells a protocol's `Sink` what
+//! it meets, in the
 //! shape's terms (a structure's member, a list's element, a map's entry, a scalar of a
 //! shape). Each protocol is a sink: JSON, CBOR, query, EC2, XML, the REST bindings.
 //!
