@@ -7,7 +7,9 @@
 //! [`moto_does_not_answer_cbor`] checks (if moto learns the protocol, that test fails and
 //! a round trip against it should replace the stub here). So the answers come from the
 //! in-process loopback STUB server of the event-stream tests: a request with its answer,
-//! a modeled error, a malformed body, and bodies cut short, each a clear error.
+//! a modeled error, a malformed body, and bodies cut short, each a clear error; and
+//! event-stream payloads in CBOR (Kinesis SubscribeToShard's tables built as CBOR), read
+//! through the same deserializer, a cut one a decode error.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -252,5 +254,118 @@ fn moto_does_not_answer_cbor() {
             .expect_err("moto has no CBOR route");
         let se = err.service_error().expect("an HTTP answer");
         assert_eq!(se.status(), 404, "{err}");
+    });
+}
+
+/// Kinesis SubscribeToShard's tables built as if the model spoke CBOR (no service streams
+/// events over CBOR yet that a model here describes), and a client of them.
+fn kinesis_as_cbor(
+    endpoint: &str,
+) -> (
+    session_tower::Client,
+    &'static session_runtime::shapes::Service,
+) {
+    let dir = format!("{}/../../models/kinesis", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(format!("{dir}/service-2.json")).unwrap();
+    let mut model: serde_json::Value = serde_json::from_str(&text).unwrap();
+    model["metadata"]["protocol"] = "smithy-rpc-v2-cbor".into();
+    model["metadata"]["protocols"] = serde_json::json!(["smithy-rpc-v2-cbor"]);
+    let service =
+        session_runtime::model::build("kinesis", &model.to_string(), &Default::default()).unwrap();
+    let rules = std::fs::read_to_string(format!("{dir}/endpoint-rule-set-1.json")).unwrap();
+    let rules: &'static session_endpoints::RuleSet = Box::leak(Box::new(
+        session_endpoints::RuleSet::from_json(&rules).unwrap(),
+    ));
+    let info: &'static session_tower::ServiceInfo =
+        Box::leak(Box::new(session_tower::ServiceInfo {
+            service_id: service.service_id,
+            signing_name: service.signing_name,
+            protocol: session_tower::protocol::Protocol::RpcV2Cbor,
+            endpoint_rules: session_tower::client::Rules::Ready(rules),
+            region_when_unset: None,
+            s3_signing: false,
+            api_version: service.api_version,
+            auth: &[],
+            roles: None,
+        }));
+    let session = session_core::Session::builder()
+        .env(session_core::Env::from_vars([("AWS_REGION", "us-east-1")]))
+        .config_file_contents("")
+        .credentials_file_contents("")
+        .access_key_id("AKIDCBORTEST")
+        .secret_access_key("cbor-test-secret")
+        .setting("endpoint_url", endpoint)
+        .setting("max_attempts", "1")
+        .build()
+        .unwrap();
+    (
+        session_tower::Client::builder(&session, info)
+            .build()
+            .unwrap(),
+        service,
+    )
+}
+
+fn cbor_event(event_type: &str, payload: Vec<u8>) -> session_eventstream::Message {
+    session_eventstream::Message::event(event_type, payload)
+        .with_header(":content-type", "application/cbor")
+}
+
+#[test]
+fn event_payloads_read_as_cbor() {
+    runtime().block_on(async {
+        let mut e = minicbor::Encoder::new(Vec::new());
+        e.begin_map().unwrap();
+        e.str("Records").unwrap().array(1).unwrap();
+        e.map(4).unwrap();
+        e.str("SequenceNumber").unwrap().str("1").unwrap();
+        e.str("ApproximateArrivalTimestamp").unwrap();
+        e.tag(IanaTag::Timestamp)
+            .unwrap()
+            .f64(1_700_000_000.5)
+            .unwrap();
+        e.str("Data").unwrap().bytes(b"first record").unwrap();
+        e.str("PartitionKey").unwrap().str("pk-1").unwrap();
+        e.str("ContinuationSequenceNumber")
+            .unwrap()
+            .str("2")
+            .unwrap();
+        e.str("MillisBehindLatest").unwrap().u16(999).unwrap();
+        e.end().unwrap();
+        let mut empty = minicbor::Encoder::new(Vec::new());
+        empty.map(0).unwrap();
+        let body = support::wire(&[
+            cbor_event("initial-response", empty.into_writer()),
+            cbor_event("SubscribeToShardEvent", e.into_writer()),
+            // Cut inside the map: the event is a decode error, said.
+            cbor_event("SubscribeToShardEvent", vec![0xbf, 0x67]),
+        ]);
+        let stub = Stub::start(Reply::events(support::pieces(&body, support::SPLIT))).await;
+        let (client, service) = kinesis_as_cbor(&stub.endpoint());
+        let op = service.operation("SubscribeToShard").unwrap();
+        let input = Value::from_json(&serde_json::json!({
+            "ConsumerARN": "arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1",
+            "ShardId": "shardId-000000000000",
+            "StartingPosition": {"Type": "LATEST"}
+        }));
+        let (output, mut events) =
+            session_runtime::wire::eventstream::call_value_events(&client, service, op, &input)
+                .await
+                .unwrap();
+        assert_eq!(output, Value::map());
+        let first = events.recv().await.unwrap().expect("an event");
+        let ev = support::at(&first, "SubscribeToShardEvent");
+        assert_eq!(
+            support::at(ev, "Records.0.Data").as_bytes(),
+            Some(&b"first record"[..])
+        );
+        assert_eq!(
+            support::at(ev, "Records.0.ApproximateArrivalTimestamp").as_timestamp(),
+            session_runtime::Timestamp::from_secs_f64(1_700_000_000.5)
+        );
+        assert_eq!(support::at(ev, "MillisBehindLatest").as_i64(), Some(999));
+        let err = events.recv().await.expect_err("a cut payload");
+        assert!(err.is_decode(), "{err:?}");
+        assert!(format!("{err:?}").contains("malformed CBOR"), "{err:?}");
     });
 }
