@@ -7,6 +7,8 @@
 
 #![warn(missing_docs)]
 
+pub mod cbor;
+
 use std::future::Ready;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -54,7 +56,7 @@ pub struct Expected {
     pub forbid_headers: &'static [&'static str],
     /// Headers that must be present.
     pub require_headers: &'static [&'static str],
-    /// The body; JSON bodies compare as JSON values.
+    /// The body; JSON bodies compare as JSON values, CBOR bodies (base64 here) as CBOR data.
     pub body: Option<&'static str>,
 }
 
@@ -138,6 +140,27 @@ impl Captured {
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let cbor = parts
+            .headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/cbor"))
+            || parts.headers.contains_key("smithy-protocol");
+        if cbor {
+            // The suites give CBOR bodies as base64; both compare as decoded data.
+            use base64::Engine as _;
+            let want_bytes = base64::engine::general_purpose::STANDARD
+                .decode(expected.trim())
+                .map_err(|e| format!("expected CBOR body is not base64: {e}"))?;
+            if want_bytes.is_empty() || body.is_empty() {
+                same!(body.as_ref(), want_bytes.as_slice(), "body (CBOR bytes)");
+                return Ok(());
+            }
+            let want = cbor::decode(&want_bytes).map_err(|e| format!("expected body: {e}"))?;
+            let have = cbor::decode(body).map_err(|e| format!("body: {e}"))?;
+            same!(have, want, "body (as CBOR data)");
+            return Ok(());
+        }
         if form {
             // Form pairs compare as a set: their order follows the model's member order,
             // which the suites do not pin down.
@@ -197,8 +220,8 @@ fn form_pairs(body: &str) -> Vec<String> {
 }
 
 /// A client for a test service speaking `protocol` (API version `api_version`) at
-/// `endpoint`, whose transport is
-/// replaced by `canned` (see the crate docs).
+/// `endpoint`, whose transport is replaced by `canned` (see the crate docs); a CBOR
+/// answer's body is the suite's base64 text, decoded.
 ///
 /// # Panics
 /// If the session or client cannot be built (a test helper).
@@ -208,7 +231,15 @@ pub fn client(
     endpoint: &str,
     canned: Canned,
 ) -> (Client, Captured) {
-    let body = Bytes::from_static(canned.body.as_bytes());
+    use base64::Engine as _;
+    let body = match protocol {
+        // The suites give CBOR answers as base64 text; an input case's placeholder answer
+        // (not base64) goes as it is.
+        Protocol::RpcV2Cbor => base64::engine::general_purpose::STANDARD
+            .decode(canned.body)
+            .map_or_else(|_| Bytes::from_static(canned.body.as_bytes()), Bytes::from),
+        _ => Bytes::from_static(canned.body.as_bytes()),
+    };
     client_with_body(protocol, api_version, endpoint, canned, body)
 }
 

@@ -252,6 +252,31 @@ const SUITES: &[(&str, Direction, &str)] = &[
         Direction::Output,
         "rest_json_output.rs",
     ),
+    (
+        "input/smithy-rpc-v2-cbor.json",
+        Direction::Input,
+        "cbor_input.rs",
+    ),
+    (
+        "output/smithy-rpc-v2-cbor.json",
+        Direction::Output,
+        "cbor_output.rs",
+    ),
+    (
+        "input/smithy-rpc-v2-cbor-query-compatible.json",
+        Direction::Input,
+        "cbor_query_compatible_input.rs",
+    ),
+    (
+        "output/smithy-rpc-v2-cbor-query-compatible.json",
+        Direction::Output,
+        "cbor_query_compatible_output.rs",
+    ),
+    (
+        "input/smithy-rpc-v2-cbor-non-query-compatible.json",
+        Direction::Input,
+        "cbor_non_query_compatible_input.rs",
+    ),
     ("input/rest-xml.json", Direction::Input, "rest_xml_input.rs"),
     (
         "output/rest-xml.json",

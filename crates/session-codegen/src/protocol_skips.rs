@@ -65,6 +65,11 @@ pub const SKIPPED: &[(&str, &str, &str)] = &[
         "RestJsonDeserializesDenseSetMapAndSkipsNull",
         NULL_IN_DENSE_MAP,
     ),
+    (
+        "output/smithy-rpc-v2-cbor.json",
+        "RpcV2CborDeserializesDenseSetMapAndSkipsNull",
+        NULL_IN_DENSE_MAP,
+    ),
 ];
 
 const BASE_PATH: &str = "expects `/base/` for the path `/` on an endpoint with a base path; \

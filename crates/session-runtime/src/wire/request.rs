@@ -11,7 +11,9 @@ use session_tower::endpoint::EndpointParams;
 use session_tower::SdkBody;
 
 use super::percent::{encode, PATH, QUERY};
-use super::ser::{self, json::JsonSink, query::QuerySink, rest::RestSink, xml::XmlSink};
+use super::ser::{
+    self, cbor::CborSink, json::JsonSink, query::QuerySink, rest::RestSink, xml::XmlSink,
+};
 use super::ser::{Captured, Sink, State};
 use crate::checksum::Algorithm;
 use crate::shapes::{
@@ -81,12 +83,7 @@ pub fn build<T: Serialize + ?Sized>(
         Protocol::Json10 | Protocol::Json11 => rpc_json(service, op, input, &cx, &keep)?,
         Protocol::Query | Protocol::Ec2 => form(service, op, input, &cx, &keep)?,
         Protocol::RestJson | Protocol::RestXml => rest(service, op, input, &cx, &keep)?,
-        Protocol::Cbor => {
-            return Err(other(
-                op,
-                "the smithy-rpc-v2-cbor protocol is not written yet",
-            ))
-        }
+        Protocol::Cbor => rpc_cbor(service, op, input, &cx, &keep)?,
     };
     if let Some(stream) = cx.stream.take() {
         if built.body.is_empty() {
@@ -181,6 +178,57 @@ fn rpc_json<T: Serialize + ?Sized>(
     Ok(Built {
         method: "POST",
         path_and_query: "/".into(),
+        headers,
+        body,
+        streaming: None,
+        content_type: None,
+        captured,
+    })
+}
+
+/// Smithy RPC v2 CBOR: `POST /service/{ServiceName}/operation/{OperationName}`, the input
+/// as a CBOR map (an input without members is the empty map); an operation without input
+/// sends no body and so no `Content-Type`.
+fn rpc_cbor<T: Serialize + ?Sized>(
+    service: &'static Service,
+    op: &'static Operation,
+    input: &T,
+    cx: &Context<'_>,
+    keep: &[&'static str],
+) -> Result<Built, BuildError> {
+    let mut sink = CborSink::with_capacity(128);
+    let captured = run(service, op, input, &mut sink, cx, keep)?;
+    let body = match op.input {
+        // An input that wrote nothing at all (a unit value) is the empty map.
+        Some(_) => sink.into_body(),
+        None => Vec::new(),
+    };
+    let mut headers = Vec::with_capacity(4);
+    headers.push((
+        HeaderName::from_static("smithy-protocol"),
+        HeaderValue::from_static("rpc-v2-cbor"),
+    ));
+    headers.push((
+        http::header::ACCEPT,
+        HeaderValue::from_static("application/cbor"),
+    ));
+    if op.input.is_some() {
+        headers.push((
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/cbor"),
+        ));
+    }
+    if service.query_compatible {
+        headers.push(header(op, "x-amzn-query-mode", "true")?);
+    }
+    let path_and_query = format!(
+        "/service/{}/operation/{}",
+        encode(service.target_prefix, QUERY),
+        encode(op.name, QUERY)
+    );
+    Ok(Built {
+        method: "POST",
+        path_and_query,
         headers,
         body,
         streaming: None,

@@ -3,6 +3,7 @@
 
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 
+use super::de::cbor::CborDe;
 use super::de::json::Shaped;
 use super::de::rest::{Bindings, Chain, NoBody, Source};
 use super::de::xml::{Tape, XmlDe};
@@ -68,10 +69,21 @@ fn read<O: DeserializeOwned>(
             })
         }
         Protocol::RestJson | Protocol::RestXml => rest(service, place, op, parts, body, blank),
-        Protocol::Cbor => Err(Error::new(
-            "the smithy-rpc-v2-cbor protocol is not read yet",
-        )),
+        Protocol::Cbor => {
+            if body.is_empty() {
+                return O::deserialize(EmptyOutput);
+            }
+            cbor(place, body)
+        }
     }
+}
+
+/// A whole CBOR body read as the shape at `place`.
+fn cbor<T: DeserializeOwned>(place: Place, body: &[u8]) -> Result<T, Error> {
+    let mut d = CborDe::new(body);
+    let value = T::deserialize(Shaped::new(&mut d, place, false))?;
+    d.end()?;
+    Ok(value)
 }
 
 fn rest<O: DeserializeOwned>(
@@ -323,6 +335,8 @@ pub fn parse_error<T: DeserializeOwned + Default>(
                 })
             }
         })
+    } else if service.protocol == Protocol::Cbor && !body.is_empty() {
+        cbor(place, body)
     } else if blank || body.first() == Some(&b'<') {
         T::deserialize(WithBody {
             bindings: Bindings::new(place, None, headers, status, None),

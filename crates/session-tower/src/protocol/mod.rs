@@ -1,5 +1,6 @@
 //! Wire protocols: how each service family frames requests and reports errors.
 
+mod cbor;
 mod date;
 mod json;
 pub mod rpc;
@@ -44,13 +45,16 @@ impl Protocol {
         let trimmed = body.trim_ascii_start();
         // Some servers answer JSON services with an XML body (moto's auth errors), so the
         // body's shape decides, not only the protocol.
-        let (code, message, body_request_id) = if trimmed.starts_with(b"<") {
-            xml::error_fields(trimmed)
-        } else if trimmed.starts_with(b"{") {
-            json::error_fields(trimmed)
-        } else {
-            (None, None, None)
-        };
+        let (code, message, body_request_id) =
+            if self == Protocol::RpcV2Cbor && cbor::looks_like_map(body) {
+                cbor::error_fields(body)
+            } else if trimmed.starts_with(b"<") {
+                xml::error_fields(trimmed)
+            } else if trimmed.starts_with(b"{") {
+                json::error_fields(trimmed)
+            } else {
+                (None, None, None)
+            };
         // A header code wins for JSON protocols (it is the one without a namespace).
         let header_code =
             header(headers, &crate::headers::X_AMZN_ERRORTYPE).map(json::sanitize_code);

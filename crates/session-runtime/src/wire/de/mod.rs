@@ -9,6 +9,7 @@
 //! [`crate::Timestamp`]'s `Deserialize`), text as borrowed strings where the
 //! answer allows.
 
+pub(crate) mod cbor;
 pub(crate) mod json;
 pub(crate) mod rest;
 pub(crate) mod xml;

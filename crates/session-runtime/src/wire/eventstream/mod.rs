@@ -1,6 +1,6 @@
 //! Output event streams (`application/vnd.amazon.eventstream`): a response body read
 //! incrementally into the events of the operation's event-stream union, for every protocol
-//! (AWS JSON 1.0 and 1.1, REST-JSON, REST-XML; CBOR when its reader lands), typed or
+//! (AWS JSON 1.0 and 1.1, REST-JSON, REST-XML, Smithy RPC v2 CBOR), typed or
 //! dynamic.
 //!
 //! [`call_events`] sends an operation whose output streams events and hands back the output

@@ -1,10 +1,11 @@
 //! A payload read by its protocol's body parser: the same shaped parsers that read whole
 //! answers (JSON through [`Shaped`], XML through the tape), so an event's members read
-//! exactly as an output's would.
+//! exactly as an output's would (CBOR through its own deserializer, also in `Shaped`).
 
 use serde::de::{DeserializeOwned, Deserializer, Visitor};
 
 use crate::shapes::Protocol;
+use crate::wire::de::cbor::CborDe;
 use crate::wire::de::json::Shaped;
 use crate::wire::de::xml::{Tape, XmlDe};
 use crate::wire::de::{Error, Place};
@@ -50,11 +51,17 @@ pub(crate) fn parse_with<'de, V: Visitor<'de>>(
                 Ask::Enum => de.deserialize_enum("", &[], visitor),
             }
         }
-        // The CBOR reader plugs in here as JSON's does: its serde deserializer wrapped in
-        // `Shaped`.
-        Protocol::Cbor => Err(Error::new(
-            "event payloads of the smithy-rpc-v2-cbor protocol are not read yet",
-        )),
+        // CBOR as JSON: its deserializer wrapped in `Shaped`.
+        Protocol::Cbor => {
+            let mut d = CborDe::new(body);
+            let shaped = Shaped::new(&mut d, place, false);
+            let value = match ask {
+                Ask::Any => shaped.deserialize_any(visitor),
+                Ask::Enum => shaped.deserialize_enum("", &[], visitor),
+            }?;
+            d.end()?;
+            Ok(value)
+        }
     }
 }
 

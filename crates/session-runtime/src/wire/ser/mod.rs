@@ -1,7 +1,7 @@
 //! Serialization by the shape tables: one serde `Serializer` that follows a value (typed
 //! or dynamic) through its shape and tells a protocol's `Sink` what it meets, in the
 //! shape's terms (a structure's member, a list's element, a map's entry, a scalar of a
-//! shape). Each protocol is a sink: JSON, query, EC2, XML, the REST bindings.
+//! shape). Each protocol is a sink: JSON, CBOR, query, EC2, XML, the REST bindings.
 //!
 //! The same pass checks what botocore's `ParamValidator` checks before anything is sent
 //! (required members, types, minimum lengths and values, unknown members) and lists every
@@ -10,6 +10,7 @@
 //! choices).
 
 mod capture;
+pub(crate) mod cbor;
 mod field;
 pub(crate) mod json;
 pub(crate) mod query;
