@@ -67,6 +67,8 @@ pub use waiter::{
     DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,
 };
 pub use wire::eventstream::{EventStream, EventStreamError};
+/// The JMESPath subset of waiters' acceptors and paginators' tokens (see [`JmesPath`]).
+pub use waiter::path::Path as JmesPath;
 
 /// The input of an operation the model gives none, and the output of one that returns
 /// nothing: serializes as `{}` and accepts any body.
