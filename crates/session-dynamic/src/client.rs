@@ -37,6 +37,8 @@ pub struct DynClient {
 struct Inner {
     model: Arc<ServiceModel>,
     client: Client,
+    /// The builder's steps, replayed for a dry run's client.
+    configure: Vec<Configure>,
 }
 
 impl std::fmt::Debug for DynClient {
@@ -47,7 +49,7 @@ impl std::fmt::Debug for DynClient {
     }
 }
 
-type Configure = Box<dyn FnOnce(ClientBuilder<Client>) -> ClientBuilder<Client> + Send>;
+type Configure = Arc<dyn Fn(ClientBuilder<Client>) -> ClientBuilder<Client> + Send + Sync>;
 
 /// Sets up a [`DynClient`]: where models come from, and anything a typed client's builder
 /// takes (layers, region, retries, timeouts, a transport).
@@ -79,9 +81,9 @@ impl DynClientBuilder {
     /// `.configure(|b| b.region("eu-west-1").layer(my_layer))`.
     pub fn configure(
         mut self,
-        f: impl FnOnce(ClientBuilder<Client>) -> ClientBuilder<Client> + Send + 'static,
+        f: impl Fn(ClientBuilder<Client>) -> ClientBuilder<Client> + Send + Sync + 'static,
     ) -> Self {
-        self.configure.push(Box::new(f));
+        self.configure.push(Arc::new(f));
         self
     }
 
@@ -96,20 +98,36 @@ impl DynClientBuilder {
             .source
             .unwrap_or_else(|| ModelSource::from_session(&self.session));
         let model = registry::service(&source, &self.name)?;
-        let mut builder = Client::builder(&self.session, model.info);
-        for f in self.configure {
-            builder = f(builder);
-        }
-        let client = builder
+        let client = configured(&self.session, &model, &self.configure)
             .build()
             .map_err(|e| Error::stack(&format!("{} client", self.name), e))?;
         Ok(DynClient {
-            inner: Arc::new(Inner { model, client }),
+            inner: Arc::new(Inner {
+                model,
+                client,
+                configure: self.configure,
+            }),
         })
     }
 }
 
+/// A stack builder for `model` with the builder's steps applied.
+fn configured(
+    session: &Session,
+    model: &ServiceModel,
+    steps: &[Configure],
+) -> ClientBuilder<Client> {
+    steps
+        .iter()
+        .fold(Client::builder(session, model.info), |b, f| f(b))
+}
+
 impl DynClient {
+    /// A stack builder like this client's (same session, service and steps).
+    pub(crate) fn rebuild(&self) -> ClientBuilder<Client> {
+        configured(self.raw().session(), self.model(), &self.inner.configure)
+    }
+
     /// A client of `service` (botocore's name: `lambda`, `logs`, `secretsmanager`) with
     /// the session's settings and models from [`ModelSource::from_session`].
     ///

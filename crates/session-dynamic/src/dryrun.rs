@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use base64::Engine as _;
 use bytes::Bytes;
 use session_runtime::value::Value;
-use session_tower::{Client, SdkBody};
+use session_tower::SdkBody;
 
 use crate::client::DynClient;
 use crate::error::Error;
@@ -144,8 +144,9 @@ impl tower_service::Service<http::Request<SdkBody>> for Capture {
 
 impl DynClient {
     /// The request `operation` would send with `input`: validated, endpoint resolved,
-    /// signed with the session's credentials — and not sent. Uses the session's settings
-    /// (a builder's `configure` steps are not replayed).
+    /// signed with the session's credentials — and not sent, through a stack built like
+    /// this client's (the builder's `configure` steps replayed) with a recorder for a
+    /// transport.
     ///
     /// # Errors
     /// What a call would fail with before sending: an invalid input, no credentials, no
@@ -158,7 +159,8 @@ impl DynClient {
         let op = self.operation(operation)?;
         let input = input.into();
         let slot: Slot = Arc::default();
-        let client = Client::builder(self.raw().session(), self.model().info)
+        let client = self
+            .rebuild()
             .http_client(Capture(slot.clone()))
             .build()
             .map_err(|e| Error::stack(op.name, e))?;

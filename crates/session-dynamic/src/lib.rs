@@ -44,6 +44,7 @@ mod dryrun;
 mod error;
 mod pages;
 mod registry;
+mod skeleton;
 mod source;
 mod specs;
 mod validate;

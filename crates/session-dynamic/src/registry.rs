@@ -80,8 +80,8 @@ fn cache() -> &'static Mutex<HashMap<Key, Arc<ServiceModel>>> {
 /// The built service `name` from `source`, building it on first use.
 ///
 /// Building happens outside the cache's lock, so two services build in parallel; two
-/// threads racing for one service may both build it, and the first to finish wins (the
-/// other's tables are dropped... except that tables are leaked: a race costs one copy).
+/// threads racing for one service may both build it, and the first to finish is kept for
+/// everyone (tables are leaked, so a race costs one unused copy).
 pub(crate) fn service(source: &ModelSource, name: &str) -> Result<Arc<ServiceModel>, Error> {
     let key = (source.clone(), name.to_owned());
     if let Some(found) = lock(cache()).get(&key) {
@@ -112,6 +112,27 @@ struct Meta {
     signature_version: Option<String>,
     #[serde(default)]
     global_endpoint: Option<String>,
+    #[serde(default)]
+    protocols: Vec<String>,
+    #[serde(default)]
+    json_version: Option<String>,
+}
+
+/// The build options: while the runtime does not write Smithy RPC v2 CBOR requests, a
+/// model that offers CBOR first and AWS JSON too is spoken in JSON (the services accept
+/// both); drop this when CBOR requests land.
+fn options(meta: &Meta) -> session_runtime::model::Options {
+    let options = session_runtime::model::Options::default();
+    let cbor_first = meta.protocols.first().map(String::as_str) == Some("smithy-rpc-v2-cbor");
+    if cbor_first && meta.protocols.iter().any(|p| p == "json") {
+        let json = if meta.json_version.as_deref() == Some("1.1") {
+            Protocol::Json11
+        } else {
+            Protocol::Json10
+        };
+        return options.protocol(json);
+    }
+    options
 }
 
 fn load(source: &ModelSource, name: &str) -> Result<ServiceModel, Error> {
@@ -125,9 +146,9 @@ fn load(source: &ModelSource, name: &str) -> Result<ServiceModel, Error> {
         Some(extras) => merge_extras(name, &text, &extras)?,
         None => text,
     };
-    let service = session_runtime::model::build(name, &text, &Default::default())
-        .map_err(|e| Error::config(e.to_string()))?;
     let head: Head = serde_json::from_str(&text).unwrap_or_default();
+    let service = session_runtime::model::build(name, &text, &options(&head.metadata))
+        .map_err(|e| Error::config(e.to_string()))?;
     let rules_text = file(FileKind::EndpointRuleSet)?
         .ok_or_else(|| Error::config(format!("{name}: no endpoint-rule-set-1.json")))?;
     let rules = shared_rules(name, &rules_text)?;
