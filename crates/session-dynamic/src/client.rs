@@ -162,7 +162,8 @@ impl DynClient {
         &self.inner.client
     }
 
-    pub(crate) fn model(&self) -> &ServiceModel {
+    /// The service's model: tables, paginators, waiters.
+    pub fn model(&self) -> &ServiceModel {
         &self.inner.model
     }
 

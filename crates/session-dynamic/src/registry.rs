@@ -42,6 +42,48 @@ impl std::fmt::Debug for ServiceModel {
 }
 
 impl ServiceModel {
+    /// botocore's name of the service.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The shape tables.
+    pub fn tables(&self) -> &'static Service {
+        self.service
+    }
+
+    /// The service's model from `source`, built on first use and shared process-wide
+    /// (what a [`DynClient`](crate::DynClient) of it uses); no client, so no region or
+    /// credentials are needed.
+    ///
+    /// # Errors
+    /// An unknown service, a model that cannot be read or built.
+    pub fn load(source: &ModelSource, name: &str) -> Result<Arc<ServiceModel>, Error> {
+        service(source, name)
+    }
+
+    /// The output members the operation's paginator collects from each page (its result
+    /// keys); empty when it has no paginator.
+    ///
+    /// # Errors
+    /// A paginators file that cannot be read.
+    pub fn result_keys(&self, operation: &str) -> Result<Vec<String>, Error> {
+        Ok(self
+            .specs()?
+            .paginators
+            .get(operation)
+            .map(|p| p.result_key.iter().map(|(k, _)| k.clone()).collect())
+            .unwrap_or_default())
+    }
+
+    /// Whether the operation has a paginator.
+    ///
+    /// # Errors
+    /// A paginators file that cannot be read.
+    pub fn has_paginator(&self, operation: &str) -> Result<bool, Error> {
+        Ok(self.specs()?.paginators.contains_key(operation))
+    }
+
     /// The paginators and waiters, parsed on first use.
     pub(crate) fn specs(&self) -> Result<&Specs, Error> {
         self.specs
