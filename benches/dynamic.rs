@@ -18,7 +18,10 @@ use session_core::{Env, Session};
 use session_dynamic::{DynClient, ModelSource, Value};
 use session_tower::SdkBody;
 
-const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/pack/botocore-1.43.67.pack");
+const PACK: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../models/pack/botocore-1.43.67.pack"
+);
 const SQS_RESPONSE: &str = r#"{"MD5OfMessageBody":"5d41402abc4b2a76b9719d911017c592","MessageId":"7f9c2ba4-e88f-4ed7-8c7a-6c1a4f2e8f11"}"#;
 const QUEUE: &str = "https://sqs.us-east-1.amazonaws.com/123456789012/bench";
 
@@ -38,8 +41,10 @@ impl tower_service::Service<http::Request<SdkBody>> for Canned {
 
     fn call(&mut self, _req: http::Request<SdkBody>) -> Self::Future {
         let mut resp = http::Response::new(SdkBody::from(SQS_RESPONSE));
-        resp.headers_mut()
-            .insert("content-type", "application/x-amz-json-1.0".parse().unwrap());
+        resp.headers_mut().insert(
+            "content-type",
+            "application/x-amz-json-1.0".parse().unwrap(),
+        );
         std::future::ready(Ok(resp))
     }
 }

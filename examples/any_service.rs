@@ -13,7 +13,10 @@ use serde_json::json;
 use session_dynamic::{DynClient, ModelSource, Value};
 use session_testkit::Moto;
 
-const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/pack/botocore-1.43.67.pack");
+const PACK: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../models/pack/botocore-1.43.67.pack"
+);
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -46,17 +49,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let put = client
         .call(
             "PutSecretValue",
-            Value::map()
-                .with("SecretId", "app/db")
-                .with("SecretString", "{\"user\":\"admin\",\"password\":\"rotated\"}"),
+            Value::map().with("SecretId", "app/db").with(
+                "SecretString",
+                "{\"user\":\"admin\",\"password\":\"rotated\"}",
+            ),
         )
         .await?;
-    println!("new version {}", put["VersionId"].as_str().unwrap_or_default());
+    println!(
+        "new version {}",
+        put["VersionId"].as_str().unwrap_or_default()
+    );
 
     // for page in client.get_paginator('list_secrets').paginate(): ...
     for i in 0..3 {
         client
-            .call("CreateSecret", json!({"Name": format!("app/extra-{i}"), "SecretString": "x"}))
+            .call(
+                "CreateSecret",
+                json!({"Name": format!("app/extra-{i}"), "SecretString": "x"}),
+            )
             .await?;
     }
     let names: Vec<String> = client
@@ -69,7 +79,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // except client.exceptions.ResourceNotFoundException as e: e.response['Error']
     match client
-        .call("GetSecretValue", Value::map().with("SecretId", "app/missing"))
+        .call(
+            "GetSecretValue",
+            Value::map().with("SecretId", "app/missing"),
+        )
         .await
     {
         Err(e) if e.is_error("ResourceNotFoundException") => println!(

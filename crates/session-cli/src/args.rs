@@ -5,7 +5,8 @@
 use clap::{Parser, Subcommand};
 
 /// The first line of a usage error's hint.
-pub(crate) const USAGE: &str = "usage: session <command> [options] (session --help for the commands)";
+pub(crate) const USAGE: &str =
+    "usage: session <command> [options] (session --help for the commands)";
 
 /// `session`: inspect how a session resolves its settings, and call any AWS service.
 #[derive(Debug, Parser)]
@@ -253,7 +254,14 @@ mod tests {
     #[test]
     fn new_commands_parse() {
         let cli = Cli::try_parse_from([
-            "session", "call", "sqs", "ListQueues", "--input", "{}", "--dry-run", "--region",
+            "session",
+            "call",
+            "sqs",
+            "ListQueues",
+            "--input",
+            "{}",
+            "--dry-run",
+            "--region",
             "eu-west-1",
         ])
         .unwrap();

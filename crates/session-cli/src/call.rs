@@ -181,7 +181,10 @@ mod tests {
                 None => v,
             }
         };
-        let merged = merge(vec![p(&[1, 2], Some("a")), p(&[3], None)], &["Items".into()]);
+        let merged = merge(
+            vec![p(&[1, 2], Some("a")), p(&[3], None)],
+            &["Items".into()],
+        );
         assert_eq!(merged["Items"].as_list().map(<[Value]>::len), Some(3));
     }
 

@@ -19,10 +19,12 @@ pub(crate) fn usage(e: &session_dynamic::Error) -> Failure {
 
 /// The model source of a session built from the environment (profile from AWS_PROFILE).
 pub(crate) fn source() -> Result<ModelSource, Failure> {
-    let session = session_core::Session::builder().build().map_err(|e| Failure {
-        code: 2,
-        message: e.to_string(),
-    })?;
+    let session = session_core::Session::builder()
+        .build()
+        .map_err(|e| Failure {
+            code: 2,
+            message: e.to_string(),
+        })?;
     Ok(ModelSource::from_session(&session))
 }
 
@@ -59,7 +61,11 @@ pub(crate) fn services(json_out: bool) -> Result<String, Failure> {
         return Ok(to_json(&Value::Array(list)));
     }
     let mut out = String::new();
-    let _ = writeln!(out, "{:<40} {:<20} {:<12} OPERATIONS", "SERVICE", "PROTOCOL", "API");
+    let _ = writeln!(
+        out,
+        "{:<40} {:<20} {:<12} OPERATIONS",
+        "SERVICE", "PROTOCOL", "API"
+    );
     for (n, (p, v, c)) in &rows {
         let _ = writeln!(out, "{n:<40} {p:<20} {v:<12} {c}");
     }
@@ -131,7 +137,11 @@ fn type_name(t: &Service, id: ShapeId) -> String {
     match &shape.kind {
         Kind::Structure(_) => "structure".into(),
         Kind::List(m) => format!("list of {}", type_name(t, m.shape)),
-        Kind::Map(k, v) => format!("map of {} to {}", type_name(t, k.shape), type_name(t, v.shape)),
+        Kind::Map(k, v) => format!(
+            "map of {} to {}",
+            type_name(t, k.shape),
+            type_name(t, v.shape)
+        ),
         Kind::String(values) if !values.is_empty() => "enum".into(),
         Kind::String(_) => "string".into(),
         Kind::Boolean => "boolean".into(),
@@ -168,12 +178,25 @@ fn text(t: &Service, id: ShapeId, depth: usize, seen: &mut Vec<ShapeId>, out: &m
     seen.push(id);
     let pad = "  ".repeat(depth);
     for m in *members {
-        let star = if m.flags.has(MemberFlags::REQUIRED) { "*" } else { "" };
+        let star = if m.flags.has(MemberFlags::REQUIRED) {
+            "*"
+        } else {
+            ""
+        };
         let _ = write!(out, "{pad}{}{star}: {}", m.name, type_name(t, m.shape));
         if let Some(values) = enum_values(t, m.shape) {
             let shown: Vec<&str> = values.iter().take(12).copied().collect();
             let more = values.len().saturating_sub(shown.len());
-            let _ = write!(out, " [{}{}]", shown.join(", "), if more > 0 { format!(", +{more}") } else { String::new() });
+            let _ = write!(
+                out,
+                " [{}{}]",
+                shown.join(", "),
+                if more > 0 {
+                    format!(", +{more}")
+                } else {
+                    String::new()
+                }
+            );
         }
         match inner_structure(t, m.shape) {
             Some(s) if seen.contains(&s) => out.push_str(" (recursive)\n"),

@@ -58,8 +58,14 @@ fn describe_shows_operations_and_shape_trees() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("  FunctionName*: string"), "{text}");
     assert!(text.contains("  Runtime: enum [nodejs"), "{text}");
-    assert!(text.contains("    Variables: map of string to string"), "{text}");
-    let json = stdout_json(&run(&["describe", "lambda", "CreateFunction", "--json"], &[]));
+    assert!(
+        text.contains("    Variables: map of string to string"),
+        "{text}"
+    );
+    let json = stdout_json(&run(
+        &["describe", "lambda", "CreateFunction", "--json"],
+        &[],
+    ));
     assert_eq!(json["input"]["members"]["Role"]["required"], true);
     assert_eq!(json["input"]["members"]["Publish"]["required"], false);
     let bad = run(&["describe", "lambda", "CreateFunctions"], &[]);
@@ -78,8 +84,14 @@ fn dry_run_prints_the_signed_request() {
     ];
     let out = run(
         &[
-            "call", "sqs", "ListQueues", "--input", r#"{"MaxResults": 3}"#, "--region",
-            "eu-west-1", "--dry-run",
+            "call",
+            "sqs",
+            "ListQueues",
+            "--input",
+            r#"{"MaxResults": 3}"#,
+            "--region",
+            "eu-west-1",
+            "--dry-run",
         ],
         &env,
     );
@@ -99,10 +111,23 @@ fn usage_and_input_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["call", "nosuchservice", "Op"], &env);
     assert_eq!(out.status.code(), Some(2));
-    let out = run(&["call", "sqs", "SendMessage", "--input", r#"{"QueueUrl": 1}"#, "--dry-run"], &env);
+    let out = run(
+        &[
+            "call",
+            "sqs",
+            "SendMessage",
+            "--input",
+            r#"{"QueueUrl": 1}"#,
+            "--dry-run",
+        ],
+        &env,
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("QueueUrl: expected a string") && err.contains("MessageBody"), "{err}");
+    assert!(
+        err.contains("QueueUrl: expected a string") && err.contains("MessageBody"),
+        "{err}"
+    );
     let out = run(&["call", "sqs", "ListQueues", "--input", "{oops"], &env);
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["call", "sqs", "GetQueueUrl", "--paginate"], &env);
@@ -114,7 +139,10 @@ fn completions_and_version() {
     for shell in ["bash", "zsh", "fish"] {
         let out = run(&["completions", shell], &[]);
         assert!(out.status.success());
-        assert!(String::from_utf8_lossy(&out.stdout).contains("describe"), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("describe"),
+            "{shell}"
+        );
     }
     let out = run(&["--version"], &[]);
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("session "));
@@ -135,7 +163,12 @@ fn call_against_moto() {
     let url = moto.endpoint();
     let created = stdout_json(&run(
         &[
-            "call", "secretsmanager", "CreateSecret", "--endpoint-url", url, "--input",
+            "call",
+            "secretsmanager",
+            "CreateSecret",
+            "--endpoint-url",
+            url,
+            "--input",
             r#"{"Name": "cli-secret", "SecretString": "s3cr3t"}"#,
         ],
         &env,
@@ -146,7 +179,12 @@ fn call_against_moto() {
     std::fs::write(&input, r#"{"SecretId": "cli-secret"}"#).unwrap();
     let got = stdout_json(&run(
         &[
-            "call", "secretsmanager", "GetSecretValue", "--endpoint-url", url, "--input",
+            "call",
+            "secretsmanager",
+            "GetSecretValue",
+            "--endpoint-url",
+            url,
+            "--input",
             &format!("@{}", input.display()),
         ],
         &env,
@@ -158,15 +196,29 @@ fn call_against_moto() {
         let name = format!("cli-page-{i}");
         let input = format!(r#"{{"Name": "{name}", "SecretString": "x"}}"#);
         let out = run(
-            &["call", "secretsmanager", "CreateSecret", "--endpoint-url", url, "--input", &input],
+            &[
+                "call",
+                "secretsmanager",
+                "CreateSecret",
+                "--endpoint-url",
+                url,
+                "--input",
+                &input,
+            ],
             &env,
         );
         assert!(out.status.success(), "{}", stderr(&out));
     }
     let all = stdout_json(&run(
         &[
-            "call", "secretsmanager", "ListSecrets", "--endpoint-url", url, "--paginate",
-            "--input", r#"{"MaxResults": 1, "Filters": [{"Key": "name", "Values": ["cli-page-"]}]}"#,
+            "call",
+            "secretsmanager",
+            "ListSecrets",
+            "--endpoint-url",
+            url,
+            "--paginate",
+            "--input",
+            r#"{"MaxResults": 1, "Filters": [{"Key": "name", "Values": ["cli-page-"]}]}"#,
         ],
         &env,
     ));
@@ -174,14 +226,22 @@ fn call_against_moto() {
 
     let missing = run(
         &[
-            "call", "secretsmanager", "GetSecretValue", "--endpoint-url", url, "--input",
+            "call",
+            "secretsmanager",
+            "GetSecretValue",
+            "--endpoint-url",
+            url,
+            "--input",
             r#"{"SecretId": "cli-nope"}"#,
         ],
         &env,
     );
     assert_eq!(missing.status.code(), Some(1));
     let err = stderr(&missing);
-    assert!(err.starts_with("session: error: ResourceNotFoundException: "), "{err}");
+    assert!(
+        err.starts_with("session: error: ResourceNotFoundException: "),
+        "{err}"
+    );
     assert!(err.contains("request id "), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
@@ -196,7 +256,13 @@ fn network_errors_exit_1() {
     ];
     // Port 9 on loopback: nothing listens (connection refused).
     let out = run(
-        &["call", "sqs", "ListQueues", "--endpoint-url", "http://127.0.0.1:9"],
+        &[
+            "call",
+            "sqs",
+            "ListQueues",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
         &env,
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));

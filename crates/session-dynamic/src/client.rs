@@ -203,7 +203,10 @@ impl DynClient {
         operation: &str,
         input: &serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        Ok(self.call(operation, Value::from_json(input)).await?.to_json())
+        Ok(self
+            .call(operation, Value::from_json(input))
+            .await?
+            .to_json())
     }
 
     /// [`call`](Self::call) with any serializable input, through its JSON form.
@@ -225,11 +228,7 @@ impl DynClient {
     ///
     /// # Errors
     /// An unknown operation, or [`Error::is_invalid`].
-    pub fn validate(
-        &self,
-        operation: &str,
-        input: &Value,
-    ) -> Result<Vec<crate::Problem>, Error> {
+    pub fn validate(&self, operation: &str, input: &Value) -> Result<Vec<crate::Problem>, Error> {
         let op = self.operation(operation)?;
         let settings = self.raw().session().settings();
         let token = || String::from("00000000-0000-4000-8000-000000000000");
@@ -273,8 +272,7 @@ impl DynClient {
             tracing::warn!(operation = op.name, "{w}");
         }
         let service = self.tables();
-        match session_runtime::wire::call::call_value(self.raw(), service, op, input, None).await
-        {
+        match session_runtime::wire::call::call_value(self.raw(), service, op, input, None).await {
             Ok((out, _)) => Ok(out),
             Err(e) => Err(self.error(op, e)),
         }

@@ -165,8 +165,7 @@ impl DynClient {
             .build()
             .map_err(|e| Error::stack(op.name, e))?;
         let sent =
-            session_runtime::wire::call::call_value(&client, self.tables(), op, &input, None)
-                .await;
+            session_runtime::wire::call::call_value(&client, self.tables(), op, &input, None).await;
         if let Some(req) = slot
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

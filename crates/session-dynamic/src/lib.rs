@@ -56,9 +56,7 @@ pub use error::{Error, Problem};
 pub use pages::Pages;
 pub use registry::ServiceModel;
 pub use session_runtime::value::Value;
-pub use source::{
-    ModelSource, DATA_PATH_ENV, DATA_PATH_PROFILE_KEY, PACK_ENV, PACK_PROFILE_KEY,
-};
+pub use source::{ModelSource, DATA_PATH_ENV, DATA_PATH_PROFILE_KEY, PACK_ENV, PACK_PROFILE_KEY};
 pub use wait::Wait;
 
 use session_core::Session;

@@ -199,7 +199,11 @@ fn load(source: &ModelSource, name: &str) -> Result<ServiceModel, Error> {
         signing_name: service.signing_name,
         protocol: stack_protocol(service.protocol),
         endpoint_rules: Rules::Ready(rules),
-        region_when_unset: head.metadata.global_endpoint.is_some().then_some("us-east-1"),
+        region_when_unset: head
+            .metadata
+            .global_endpoint
+            .is_some()
+            .then_some("us-east-1"),
         s3_signing: matches!(
             head.metadata.signature_version.as_deref(),
             Some("s3" | "s3v4")

@@ -74,7 +74,12 @@ impl ModelSource {
     /// profile, which tests inject): see the type's docs.
     pub fn from_session(session: &Session) -> Self {
         let env = session.env();
-        let profile = |key: &str| session.profile().and_then(|p| p.get(key)).map(str::to_owned);
+        let profile = |key: &str| {
+            session
+                .profile()
+                .and_then(|p| p.get(key))
+                .map(str::to_owned)
+        };
         let pack = env
             .get_non_empty(PACK_ENV)
             .or_else(|| profile(PACK_PROFILE_KEY))
@@ -86,7 +91,9 @@ impl ModelSource {
                     ModelSource::None
                 }
             });
-        let home = env.get_non_empty("HOME").or_else(|| env.get_non_empty("USERPROFILE"));
+        let home = env
+            .get_non_empty("HOME")
+            .or_else(|| env.get_non_empty("USERPROFILE"));
         let data_path = env
             .get_non_empty(DATA_PATH_ENV)
             .or_else(|| profile(DATA_PATH_PROFILE_KEY));

@@ -100,7 +100,14 @@ fn walk(
             for (k, v) in map {
                 let len = path.len();
                 path.push_str(&format!("[{k:?}]"));
-                walk(service, key.shape, &Value::String(k.clone()), path, out, depth + 1);
+                walk(
+                    service,
+                    key.shape,
+                    &Value::String(k.clone()),
+                    path,
+                    out,
+                    depth + 1,
+                );
                 walk(service, val.shape, v, path, out, depth + 1);
                 path.truncate(len);
             }

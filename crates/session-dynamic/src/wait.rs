@@ -117,7 +117,11 @@ impl Wait {
                 "{} has no waiter {:?} (waiters: {})",
                 self.client.service_name(),
                 self.name,
-                if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
             )));
         };
         let op = self.client.operation(&waiter.operation)?;
@@ -147,7 +151,9 @@ impl Wait {
                 let message = e.to_string();
                 let last = match e.into_last_result() {
                     Some(Err(oe)) => match oe.into_service() {
-                        Ok(Raw(se)) => Some(self.client.error(op, session_tower::Error::service(se))),
+                        Ok(Raw(se)) => {
+                            Some(self.client.error(op, session_tower::Error::service(se)))
+                        }
                         Err(_) => slot
                             .lock()
                             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -219,7 +225,9 @@ fn send_once(call: Call) -> Attempt {
                     .stack_error
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(ours);
-                Err(OperationError::stack(session_tower::Error::request(message)))
+                Err(OperationError::stack(session_tower::Error::request(
+                    message,
+                )))
             }
         }
     })

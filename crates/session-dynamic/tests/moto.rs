@@ -33,28 +33,58 @@ fn secrets_manager_json_round_trip_and_modeled_error() {
             )
             .await
             .unwrap();
-        let arn = created.get("ARN").and_then(Value::as_str).unwrap().to_owned();
+        let arn = created
+            .get("ARN")
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_owned();
         assert!(arn.contains("dyn-db-password"), "{arn}");
         let got = sm
-            .call("GetSecretValue", Value::map().with("SecretId", arn.as_str()))
+            .call(
+                "GetSecretValue",
+                Value::map().with("SecretId", arn.as_str()),
+            )
             .await
             .unwrap();
-        assert_eq!(got.get("SecretString").and_then(Value::as_str), Some("hunter2"));
-        assert_eq!(got.get("Name").and_then(Value::as_str), Some("dyn-db-password"));
+        assert_eq!(
+            got.get("SecretString").and_then(Value::as_str),
+            Some("hunter2")
+        );
+        assert_eq!(
+            got.get("Name").and_then(Value::as_str),
+            Some("dyn-db-password")
+        );
         // CreatedDate is a timestamp in the model: it comes back as one.
-        assert!(got.get("CreatedDate").and_then(Value::as_timestamp).is_some(), "{got:?}");
+        assert!(
+            got.get("CreatedDate")
+                .and_then(Value::as_timestamp)
+                .is_some(),
+            "{got:?}"
+        );
 
         let err = sm
-            .call("GetSecretValue", Value::map().with("SecretId", "dyn-missing"))
+            .call(
+                "GetSecretValue",
+                Value::map().with("SecretId", "dyn-missing"),
+            )
             .await
             .unwrap_err();
-        assert!(err.is_service() && err.is_error("ResourceNotFoundException"), "{err}");
+        assert!(
+            err.is_service() && err.is_error("ResourceNotFoundException"),
+            "{err}"
+        );
         let message = err.message().unwrap();
-        assert!(message.contains("can't find the specified secret"), "{message}");
+        assert!(
+            message.contains("can't find the specified secret"),
+            "{message}"
+        );
         assert!(err.members().is_some(), "modeled members: {err:?}");
         let shown = err.to_string();
         // moto answers 404 where AWS answers 400; the code is what matters.
-        assert!(shown.starts_with("GetSecretValue: ResourceNotFoundException ("), "{shown}");
+        assert!(
+            shown.starts_with("GetSecretValue: ResourceNotFoundException ("),
+            "{shown}"
+        );
     });
 }
 
@@ -81,13 +111,21 @@ fn secrets_manager_paginates_over_several_pages() {
         let names: Vec<String> = sm
             .paginate_sized("ListSecrets", filter, Some(2))
             .items("SecretList")
-            .map_ok(|s| s.get("Name").and_then(Value::as_str).unwrap_or_default().to_owned())
+            .map_ok(|s| {
+                s.get("Name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
             .try_collect()
             .await
             .unwrap();
         let mut sorted = names.clone();
         sorted.sort();
-        assert_eq!(sorted, (0..5).map(|i| format!("dyn-page-{i}")).collect::<Vec<_>>());
+        assert_eq!(
+            sorted,
+            (0..5).map(|i| format!("dyn-page-{i}")).collect::<Vec<_>>()
+        );
     });
 }
 
@@ -97,12 +135,21 @@ fn iam_query_protocol_on_the_global_endpoint() {
     rt().block_on(async {
         let iam = client(&moto.session(None), "iam");
         let user = iam
-            .call("CreateUser", json!({"UserName": "dyn-alice", "Tags": [{"Key": "k", "Value": "v"}]}))
+            .call(
+                "CreateUser",
+                json!({"UserName": "dyn-alice", "Tags": [{"Key": "k", "Value": "v"}]}),
+            )
             .await
             .unwrap();
         let user = user.get("User").unwrap();
-        assert_eq!(user.get("UserName").and_then(Value::as_str), Some("dyn-alice"));
-        assert!(user.get("CreateDate").and_then(Value::as_timestamp).is_some());
+        assert_eq!(
+            user.get("UserName").and_then(Value::as_str),
+            Some("dyn-alice")
+        );
+        assert!(user
+            .get("CreateDate")
+            .and_then(Value::as_timestamp)
+            .is_some());
         let err = iam
             .call("GetUser", json!({"UserName": "dyn-nobody"}))
             .await
@@ -174,7 +221,11 @@ fn ec2_run_describe_terminate() {
     rt().block_on(async {
         let ec2 = client(&moto.session(None), "ec2");
         let images = ec2.call("DescribeImages", Value::map()).await.unwrap();
-        let image = images["Images"].at(0).and_then(|i| i.get("ImageId")).cloned().unwrap();
+        let image = images["Images"]
+            .at(0)
+            .and_then(|i| i.get("ImageId"))
+            .cloned()
+            .unwrap();
         let run = ec2
             .call(
                 "RunInstances",
@@ -214,7 +265,10 @@ fn ec2_run_describe_terminate() {
             .await
             .unwrap();
         let err = ec2
-            .call("DescribeInstances", json!({"InstanceIds": ["i-0123456789abcdef0"]}))
+            .call(
+                "DescribeInstances",
+                json!({"InstanceIds": ["i-0123456789abcdef0"]}),
+            )
             .await
             .unwrap_err();
         assert!(err.is_error("InvalidInstanceID.NotFound"), "{err}");
@@ -233,7 +287,9 @@ fn sqs_json_1_0_through_the_dynamic_path() {
         let url = q["QueueUrl"].clone();
         sqs.call(
             "SendMessage",
-            Value::map().with("QueueUrl", url.clone()).with("MessageBody", "hello"),
+            Value::map()
+                .with("QueueUrl", url.clone())
+                .with("MessageBody", "hello"),
         )
         .await
         .unwrap();
@@ -241,13 +297,19 @@ fn sqs_json_1_0_through_the_dynamic_path() {
             .call("ReceiveMessage", Value::map().with("QueueUrl", url))
             .await
             .unwrap();
-        assert_eq!(got["Messages"].at(0).unwrap()["Body"].as_str(), Some("hello"));
+        assert_eq!(
+            got["Messages"].at(0).unwrap()["Body"].as_str(),
+            Some("hello")
+        );
         let err = sqs
             .call("GetQueueUrl", json!({"QueueName": "dyn-nope"}))
             .await
             .unwrap_err();
-        assert!(err.is_error("AWS.SimpleQueueService.NonExistentQueue")
-            || err.is_error("QueueDoesNotExist"), "{err}");
+        assert!(
+            err.is_error("AWS.SimpleQueueService.NonExistentQueue")
+                || err.is_error("QueueDoesNotExist"),
+            "{err}"
+        );
     });
 }
 

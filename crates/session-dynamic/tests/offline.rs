@@ -25,7 +25,10 @@ fn clients_share_tables_and_are_send_sync() {
 #[test]
 fn unknown_service_and_operation_name_close_ones() {
     let s = offline_session("http://127.0.0.1:9");
-    let err = DynClient::builder(&s, "lamda").models(pack()).build().unwrap_err();
+    let err = DynClient::builder(&s, "lamda")
+        .models(pack())
+        .build()
+        .unwrap_err();
     assert!(err.is_config(), "{err}");
     assert!(err.to_string().contains("lambda"), "{err}");
     let lambda = client(&s, "lambda");
@@ -131,7 +134,9 @@ fn validation_lists_every_problem_with_paths() {
         "Timeout": "soon",
         "Bogus": 1,
     }));
-    let err = lambda.validate("UpdateFunctionConfiguration", &input).unwrap_err();
+    let err = lambda
+        .validate("UpdateFunctionConfiguration", &input)
+        .unwrap_err();
     assert!(err.is_invalid() && err.is_config());
     assert_eq!(err.operation(), Some("UpdateFunctionConfiguration"));
     let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
@@ -139,15 +144,29 @@ fn validation_lists_every_problem_with_paths() {
     assert!(paths.contains(&"Timeout"), "{paths:?}");
     assert!(paths.contains(&"Bogus"), "{paths:?}");
     let text = err.to_string();
-    assert!(text.starts_with("UpdateFunctionConfiguration: invalid input (3 problems)"), "{text}");
+    assert!(
+        text.starts_with("UpdateFunctionConfiguration: invalid input (3 problems)"),
+        "{text}"
+    );
 
     // Missing required members and minimums, in a list.
     let err = lambda
-        .validate("CreateFunction", &Value::from(serde_json::json!({"FunctionName": ""})))
+        .validate(
+            "CreateFunction",
+            &Value::from(serde_json::json!({"FunctionName": ""})),
+        )
         .unwrap_err();
     let shown: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
-    assert!(shown.iter().any(|p| p.starts_with("Role: missing")), "{shown:?}");
-    assert!(shown.iter().any(|p| p.starts_with("FunctionName: length 0")), "{shown:?}");
+    assert!(
+        shown.iter().any(|p| p.starts_with("Role: missing")),
+        "{shown:?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|p| p.starts_with("FunctionName: length 0")),
+        "{shown:?}"
+    );
 }
 
 #[test]
@@ -200,21 +219,37 @@ async fn dry_run_shows_the_signed_request() {
     let json = req.to_json();
     assert_eq!(json["body"], serde_json::json!("{\"MaxResults\":5}"));
     assert_eq!(json["headers"]["x-amz-target"], "AmazonSQS.ListQueues");
-    assert_eq!(json["headers"]["x-amz-security-token"], session_dynamic::REDACTED);
+    assert_eq!(
+        json["headers"]["x-amz-security-token"],
+        session_dynamic::REDACTED
+    );
     let auth = json["headers"]["authorization"].as_str().unwrap();
-    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDDRYRUN/"), "{auth}");
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDDRYRUN/"),
+        "{auth}"
+    );
     assert!(!json.to_string().contains("session-token-secret"));
     assert!(!json.to_string().contains("dry-run-secret"));
 
     // Every protocol: query (IAM, global), EC2, rest-json, rest-xml.
-    let iam = client(&s, "iam").dry_run("ListUsers", Value::map()).await.unwrap();
-    assert_eq!(iam.url, "https://iam.amazonaws.com/");
-    assert!(std::str::from_utf8(&iam.body).unwrap().contains("Action=ListUsers"));
-    let ec2 = client(&s, "ec2")
-        .dry_run("DescribeInstances", Value::from(serde_json::json!({"InstanceIds": ["i-1"]})))
+    let iam = client(&s, "iam")
+        .dry_run("ListUsers", Value::map())
         .await
         .unwrap();
-    assert!(std::str::from_utf8(&ec2.body).unwrap().contains("InstanceId.1=i-1"));
+    assert_eq!(iam.url, "https://iam.amazonaws.com/");
+    assert!(std::str::from_utf8(&iam.body)
+        .unwrap()
+        .contains("Action=ListUsers"));
+    let ec2 = client(&s, "ec2")
+        .dry_run(
+            "DescribeInstances",
+            Value::from(serde_json::json!({"InstanceIds": ["i-1"]})),
+        )
+        .await
+        .unwrap();
+    assert!(std::str::from_utf8(&ec2.body)
+        .unwrap()
+        .contains("InstanceId.1=i-1"));
     let lambda = client(&s, "lambda")
         .dry_run("GetFunction", Value::map().with("FunctionName", "my fn"))
         .await
@@ -228,15 +263,26 @@ async fn dry_run_shows_the_signed_request() {
         .dry_run("ListHostedZones", Value::map())
         .await
         .unwrap();
-    assert!(r53.url.starts_with("https://route53.amazonaws.com/2013-04-01/hostedzone"), "{}", r53.url);
+    assert!(
+        r53.url
+            .starts_with("https://route53.amazonaws.com/2013-04-01/hostedzone"),
+        "{}",
+        r53.url
+    );
 }
 
 #[test]
 fn paginators_and_waiters_are_listed() {
     let s = offline_session("http://127.0.0.1:9");
     let lambda = client(&s, "lambda");
-    assert!(lambda.paginator_names().unwrap().contains(&"ListFunctions".to_owned()));
-    assert!(lambda.waiter_names().unwrap().contains(&"FunctionActive".to_owned()));
+    assert!(lambda
+        .paginator_names()
+        .unwrap()
+        .contains(&"ListFunctions".to_owned()));
+    assert!(lambda
+        .waiter_names()
+        .unwrap()
+        .contains(&"FunctionActive".to_owned()));
 }
 
 #[tokio::test]
@@ -244,7 +290,10 @@ async fn unknown_waiter_and_paginator_are_errors() {
     use futures_util::StreamExt as _;
     let s = offline_session("http://127.0.0.1:9");
     let lambda = client(&s, "lambda");
-    let err = lambda.wait("FunctionHappy", Value::map()).await.unwrap_err();
+    let err = lambda
+        .wait("FunctionHappy", Value::map())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("FunctionActive"), "{err}");
     let mut pages = lambda.paginate("GetFunction", Value::map());
     let first = pages.next().await.unwrap().unwrap_err();

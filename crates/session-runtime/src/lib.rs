@@ -62,13 +62,13 @@ pub use values::{
     float_format, from_value, parse_timestamp, timestamp_format, union_entry, Blob, Timestamp,
     TIMESTAMP_TOKEN,
 };
+/// The JMESPath subset of waiters' acceptors and paginators' tokens (see [`JmesPath`]).
+pub use waiter::path::Path as JmesPath;
 pub use waiter::{
     Acceptor, AcceptorState, Expected, Matcher, Waited, Waiter, WaiterError, WaiterSpec,
     DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,
 };
 pub use wire::eventstream::{EventStream, EventStreamError};
-/// The JMESPath subset of waiters' acceptors and paginators' tokens (see [`JmesPath`]).
-pub use waiter::path::Path as JmesPath;
 
 /// The input of an operation the model gives none, and the output of one that returns
 /// nothing: serializes as `{}` and accepts any body.
