@@ -39,9 +39,11 @@ impl fmt::Display for Problem {
 /// # }
 /// ```
 pub struct Error {
-    kind: Kind,
+    kind: Box<Kind>,
 }
 
+// Boxed in `Error`: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Kind {
     /// A configuration or usage problem: unknown service or operation, unreadable model.
     Config(String),
@@ -73,56 +75,56 @@ enum Kind {
 impl Error {
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Self {
-            kind: Kind::Config(message.into()),
+            kind: Box::new(Kind::Config(message.into())),
         }
     }
 
     pub(crate) fn models(e: session_models::Error) -> Self {
         Self {
-            kind: Kind::Models(e),
+            kind: Box::new(Kind::Models(e)),
         }
     }
 
     pub(crate) fn invalid(operation: &str, problems: Vec<Problem>) -> Self {
         Self {
-            kind: Kind::Invalid {
+            kind: Box::new(Kind::Invalid {
                 operation: operation.to_owned(),
                 problems,
-            },
+            }),
         }
     }
 
     pub(crate) fn service(operation: &str, error: ServiceError, members: Option<Value>) -> Self {
         Self {
-            kind: Kind::Service {
+            kind: Box::new(Kind::Service {
                 operation: operation.to_owned(),
                 error,
                 members,
-            },
+            }),
         }
     }
 
     pub(crate) fn stack(operation: &str, error: session_tower::Error) -> Self {
         Self {
-            kind: Kind::Stack {
+            kind: Box::new(Kind::Stack {
                 operation: operation.to_owned(),
                 error,
-            },
+            }),
         }
     }
 
     pub(crate) fn waiter(message: String, last: Option<Error>) -> Self {
         Self {
-            kind: Kind::Waiter {
+            kind: Box::new(Kind::Waiter {
                 message,
                 last: last.map(Box::new),
-            },
+            }),
         }
     }
 
     /// The service answered with an error.
     pub fn is_service(&self) -> bool {
-        matches!(self.kind, Kind::Service { .. })
+        matches!(*self.kind, Kind::Service { .. })
     }
 
     /// The service answered with this error code (boto3's
@@ -133,14 +135,14 @@ impl Error {
 
     /// The input did not fit the model; nothing was sent. See [`problems`](Self::problems).
     pub fn is_invalid(&self) -> bool {
-        matches!(self.kind, Kind::Invalid { .. })
+        matches!(*self.kind, Kind::Invalid { .. })
     }
 
     /// A usage or configuration error: an unknown service or operation, a model or model
     /// source that cannot be read, an invalid input, a client that cannot be built (no
     /// region, say). The CLI exits with 2 for these, 1 for the others.
     pub fn is_config(&self) -> bool {
-        match &self.kind {
+        match &*self.kind {
             Kind::Config(_) | Kind::Models(_) | Kind::Invalid { .. } => true,
             Kind::Stack { error, .. } => error.is_build() || error.is_no_region(),
             _ => false,
@@ -149,12 +151,12 @@ impl Error {
 
     /// A waiter ended without reaching its success state.
     pub fn is_waiter(&self) -> bool {
-        matches!(self.kind, Kind::Waiter { .. })
+        matches!(*self.kind, Kind::Waiter { .. })
     }
 
     /// The problems of an invalid input, all of them (empty otherwise).
     pub fn problems(&self) -> &[Problem] {
-        match &self.kind {
+        match &*self.kind {
             Kind::Invalid { problems, .. } => problems,
             _ => &[],
         }
@@ -162,7 +164,7 @@ impl Error {
 
     /// The service's answer: status, code, message, request id, headers, body.
     pub fn service_error(&self) -> Option<&ServiceError> {
-        match &self.kind {
+        match &*self.kind {
             Kind::Service { error, .. } => Some(error),
             Kind::Waiter { last: Some(e), .. } => e.service_error(),
             _ => None,
@@ -187,7 +189,7 @@ impl Error {
     /// The modeled error's members (by model name), when the code is a modeled error of
     /// the operation or the service.
     pub fn members(&self) -> Option<&Value> {
-        match &self.kind {
+        match &*self.kind {
             Kind::Service { members, .. } => members.as_ref(),
             _ => None,
         }
@@ -195,7 +197,7 @@ impl Error {
 
     /// The operation the error is about, if any.
     pub fn operation(&self) -> Option<&str> {
-        match &self.kind {
+        match &*self.kind {
             Kind::Invalid { operation, .. }
             | Kind::Service { operation, .. }
             | Kind::Stack { operation, .. } => Some(operation),
@@ -205,7 +207,7 @@ impl Error {
 
     /// The stack's error, when the call failed before or outside the service's answer.
     pub fn as_stack(&self) -> Option<&session_tower::Error> {
-        match &self.kind {
+        match &*self.kind {
             Kind::Stack { error, .. } => Some(error),
             _ => None,
         }
@@ -214,7 +216,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
+        match &*self.kind {
             Kind::Config(m) | Kind::Waiter { message: m, .. } => f.write_str(m),
             Kind::Models(e) => fmt::Display::fmt(e, f),
             Kind::Invalid {
@@ -255,7 +257,7 @@ impl fmt::Debug for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match &self.kind {
+        match &*self.kind {
             Kind::Service { error, .. } => Some(error),
             Kind::Stack { error, .. } => Some(error),
             Kind::Models(e) => Some(e),

@@ -63,17 +63,17 @@ fn walk(
     }
     let shape = service.shape(id);
     match (&shape.kind, value) {
-        (Kind::String(values), Value::String(s)) if !values.is_empty() => {
-            if !values.contains(&s.as_str()) {
-                out.push(Problem {
-                    path: path.clone(),
-                    message: format!(
-                        "{s:?} is not one of the model's values for {} ({}); sent anyway",
-                        shape.name,
-                        values.join(", ")
-                    ),
-                });
-            }
+        (Kind::String(values), Value::String(s))
+            if !values.is_empty() && !values.contains(&s.as_str()) =>
+        {
+            out.push(Problem {
+                path: path.clone(),
+                message: format!(
+                    "{s:?} is not one of the model's values for {} ({}); sent anyway",
+                    shape.name,
+                    values.join(", ")
+                ),
+            });
         }
         (Kind::Structure(members), Value::Map(map)) => {
             for m in *members {
