@@ -1,8 +1,9 @@
 //! Round trips through the dynamic client against moto (a real implementation of the
 //! services, signature checking on), one service per protocol: IAM (query, global
-//! endpoint), Secrets Manager (JSON 1.1), Lambda (rest-json), EC2 (ec2), SQS (JSON 1.0);
-//! with modeled errors, a paginator over several pages and waiters. Lambda runs on a moto
-//! without signature checking (see its test).
+//! endpoint), Secrets Manager (JSON 1.1), Lambda (rest-json), EC2 (ec2), SQS and DynamoDB
+//! (JSON 1.0), Route 53 (rest-xml, global); with modeled errors, a paginator over several
+//! pages and waiters. Lambda and Route 53 run on a moto without signature checking (see
+//! the Lambda test).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -321,5 +322,87 @@ fn wrong_secret_is_a_service_error_not_a_panic() {
         let err = sm.call("ListSecrets", Value::map()).await.unwrap_err();
         assert!(err.is_service(), "{err}");
         assert!(!err.is_config());
+    });
+}
+
+#[test]
+fn dynamodb_json_1_0_with_the_table_exists_waiter() {
+    let moto = Moto::shared_with_auth();
+    rt().block_on(async {
+        let ddb = client(&moto.session(None), "dynamodb");
+        ddb.call(
+            "CreateTable",
+            json!({"TableName": "dyn-table", "BillingMode": "PAY_PER_REQUEST",
+                   "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                   "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}),
+        )
+        .await
+        .unwrap();
+        ddb.wait("TableExists", json!({"TableName": "dyn-table"}))
+            .max_wait(Duration::from_secs(30))
+            .await
+            .unwrap();
+        // A binary attribute goes as a blob (base64 on the wire) and comes back as one.
+        let item = Value::map().with("pk", Value::map().with("S", "k1")).with(
+            "data",
+            Value::map().with("B", Value::Blob(bytes::Bytes::from_static(b"\x00\xffraw"))),
+        );
+        ddb.call(
+            "PutItem",
+            Value::map()
+                .with("TableName", "dyn-table")
+                .with("Item", item),
+        )
+        .await
+        .unwrap();
+        let got = ddb
+            .call(
+                "GetItem",
+                json!({"TableName": "dyn-table", "Key": {"pk": {"S": "k1"}}}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            got["Item"]["data"]["B"].as_bytes(),
+            Some(&b"\x00\xffraw"[..])
+        );
+        let err = ddb
+            .call("DescribeTable", json!({"TableName": "dyn-none"}))
+            .await
+            .unwrap_err();
+        assert!(err.is_error("ResourceNotFoundException"), "{err}");
+    });
+}
+
+/// Route 53 (rest-xml, a global endpoint) on a moto without signature checking: its
+/// listing is a GET (see the Lambda test for why moto cannot check those).
+#[test]
+fn route53_rest_xml_on_the_global_endpoint() {
+    let moto = Moto::shared();
+    rt().block_on(async {
+        let r53 = client(&moto.session(None), "route53");
+        let zone = r53
+            .call(
+                "CreateHostedZone",
+                json!({"Name": "dyn.example.com", "CallerReference": "dyn-ref-1"}),
+            )
+            .await
+            .unwrap();
+        let id = zone["HostedZone"]["Id"].as_str().unwrap().to_owned();
+        assert!(zone["HostedZone"]["Name"]
+            .as_str()
+            .unwrap()
+            .starts_with("dyn.example.com"));
+        let zones = r53.call("ListHostedZones", Value::map()).await.unwrap();
+        assert!(zones["HostedZones"]
+            .as_list()
+            .unwrap()
+            .iter()
+            .any(|z| z["Id"].as_str() == Some(id.as_str())));
+        let err = r53
+            .call("GetHostedZone", json!({"Id": "ZNOTTHERE"}))
+            .await
+            .unwrap_err();
+        assert!(err.is_error("NoSuchHostedZone"), "{err}");
     });
 }
