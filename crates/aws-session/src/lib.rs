@@ -63,6 +63,13 @@ pub mod dynamodb {
     pub use services_dynamodb::*;
 }
 
+/// Any service by name (feature `dynamic`; `dynamic-embed` for the built-in models):
+/// `session.dyn_client("lambda")` with [`SessionDynExt`](dynamic::SessionDynExt).
+#[cfg(feature = "dynamic")]
+pub mod dynamic {
+    pub use session_dynamic::*;
+}
+
 /// What most programs import: `use aws_session::prelude::*;`.
 ///
 /// - [`SessionClientExt`]: `session.client::<S3>()`,
@@ -88,6 +95,8 @@ pub mod dynamodb {
 /// ```
 pub mod prelude {
     pub use crate::{SessionClientExt, SessionCredentialsExt};
+    #[cfg(feature = "dynamic")]
+    pub use session_dynamic::SessionDynExt as _;
     pub use session_runtime::futures_util::{StreamExt as _, TryStreamExt as _};
 
     #[cfg(feature = "s3")]

@@ -1,25 +1,133 @@
-//! Command-line parsing (small enough not to need a parser crate).
+//! Command-line parsing with clap (derive): one subcommand per command, `--help` for each,
+//! `--version`. `cp` and `sync` take their arguments through to their own parser
+//! (transfer/args.rs).
 
-pub(crate) const USAGE: &str = "\
-usage: session <command> [options]
+use clap::{Parser, Subcommand};
 
-commands:
-  config       every resolved setting with its value and origin
-  profiles     the parsed, merged config and credentials files
-  credentials  the credentials a session would use, and their source
-  endpoint S   the endpoint a request to service S (s3, sqs, sts, dynamodb) goes to
-  resources S  the resources generated for service S (s3, sqs, dynamodb)
-  cp, sync     copy files to, from and within S3 (session cp --help)
+/// The first line of a usage error's hint.
+pub(crate) const USAGE: &str =
+    "usage: session <command> [options] (session --help for the commands)";
 
-options:
-  --profile P  select profile P (config, credentials)
-  --json       machine-readable output
-  --reveal     show secrets instead of **** (profiles, credentials)
-  --plan       the provider chain the session would use, without calling it (credentials)
-  --region R   region for endpoint (default: the session's)
-  --param K=V  an endpoint rule parameter, e.g. Bucket=my-bucket (repeatable)
-  -h, --help   this text";
+/// `session`: inspect how a session resolves its settings, and call any AWS service.
+#[derive(Debug, Parser)]
+#[command(
+    name = "session",
+    version,
+    about = "Inspect how a session resolves settings, profiles and credentials; call any AWS service by name.",
+    after_help = "Exit codes: 0 success; 1 a service or network error (and, for config, \
+                  credentials and endpoint, an unusable configuration); 2 bad usage, a \
+                  malformed file, or an unknown service or operation."
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Cmd,
+}
 
+/// The commands.
+#[derive(Debug, Clone, Subcommand)]
+pub(crate) enum Cmd {
+    /// Every resolved setting with its value and origin.
+    Config {
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The parsed, merged config and credentials files.
+    Profiles {
+        #[arg(long)]
+        json: bool,
+        /// Show secrets instead of ****.
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// The credentials a session would use, and their source.
+    Credentials {
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Show secrets instead of ****.
+        #[arg(long)]
+        reveal: bool,
+        /// The provider chain the session would use, without calling it.
+        #[arg(long)]
+        plan: bool,
+    },
+    /// The endpoint a request to a service (s3, sqs, sts, dynamodb) goes to.
+    Endpoint {
+        service: String,
+        #[arg(long)]
+        profile: Option<String>,
+        /// Region (default: the session's).
+        #[arg(long)]
+        region: Option<String>,
+        /// An endpoint rule parameter, e.g. Bucket=my-bucket (repeatable).
+        #[arg(long = "param", value_name = "K=V", value_parser = key_value)]
+        params: Vec<(String, String)>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The resources generated for a service (s3, sqs, dynamodb).
+    Resources {
+        service: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every service of the models: protocol, API version, operation count.
+    Services {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A service's operations; with an operation, its input and output shapes as trees.
+    Describe {
+        service: String,
+        operation: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Calls an operation of any service and prints its output as JSON.
+    Call {
+        service: String,
+        operation: String,
+        /// The input as JSON, or @FILE to read it from a file (default: {}).
+        #[arg(long)]
+        input: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long = "endpoint-url")]
+        endpoint_url: Option<String>,
+        /// Send nothing: print the signed request as JSON (method, url, headers, body).
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+        /// Follow the operation's paginator and merge the pages' results.
+        #[arg(long)]
+        paginate: bool,
+    },
+    /// Shell completions for bash, zsh or fish.
+    Completions { shell: clap_complete::Shell },
+    /// Copy files to, from and within S3 (session cp --help).
+    #[command(disable_help_flag = true)]
+    Cp {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Sync folders and S3 prefixes (session sync --help).
+    #[command(disable_help_flag = true)]
+    Sync {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or("needs NAME=VALUE")?;
+    Ok((k.to_owned(), v.to_owned()))
+}
+
+/// The inspection commands' options, as they read them.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Command {
     Config,
@@ -27,9 +135,9 @@ pub(crate) enum Command {
     Credentials,
     Endpoint(String),
     Resources(String),
-    Help,
 }
 
+/// What the inspection commands read.
 #[derive(Debug)]
 pub(crate) struct Args {
     pub(crate) command: Command,
@@ -42,23 +150,8 @@ pub(crate) struct Args {
 }
 
 impl Args {
-    pub(crate) fn parse(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
-        let command = match args.next().as_deref() {
-            Some("config") => Command::Config,
-            Some("profiles") => Command::Profiles,
-            Some("credentials") => Command::Credentials,
-            Some("endpoint") => match args.next() {
-                Some(service) if !service.starts_with('-') => Command::Endpoint(service),
-                _ => return Err("endpoint needs a service name (s3, sqs, sts, dynamodb)".into()),
-            },
-            Some("resources") => match args.next() {
-                Some(service) if !service.starts_with('-') => Command::Resources(service),
-                _ => return Err("resources needs a service name (s3, sqs, dynamodb)".into()),
-            },
-            Some("help" | "-h" | "--help") | None => Command::Help,
-            Some(other) => return Err(format!("unknown command {other:?}")),
-        };
-        let mut out = Args {
+    fn of(command: Command) -> Self {
+        Args {
             command,
             profile: None,
             json: false,
@@ -66,38 +159,53 @@ impl Args {
             plan: false,
             region: None,
             params: Vec::new(),
-        };
-        let is_endpoint = matches!(out.command, Command::Endpoint(_));
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--json" => out.json = true,
-                "--reveal" if out.command != Command::Config => out.reveal = true,
-                "--plan" if out.command == Command::Credentials => out.plan = true,
-                "--profile" if out.command != Command::Profiles => {
-                    let name = args.next().ok_or("--profile needs a profile name")?;
-                    out.profile = Some(name);
-                }
-                "-h" | "--help" => out.command = Command::Help,
-                "--region" if is_endpoint => {
-                    out.region = Some(args.next().ok_or("--region needs a region")?);
-                }
-                "--param" if is_endpoint => {
-                    let kv = args.next().ok_or("--param needs NAME=VALUE")?;
-                    let (k, v) = kv.split_once('=').ok_or("--param needs NAME=VALUE")?;
-                    out.params.push((k.to_owned(), v.to_owned()));
-                }
-                other => {
-                    if let Some(name) = other.strip_prefix("--profile=") {
-                        if out.command != Command::Profiles {
-                            out.profile = Some(name.to_owned());
-                            continue;
-                        }
-                    }
-                    return Err(format!("unexpected argument {other:?}"));
-                }
-            }
         }
-        Ok(out)
+    }
+
+    /// The options of an inspection command; `None` for the others.
+    pub(crate) fn from_cmd(cmd: Cmd) -> Option<Self> {
+        Some(match cmd {
+            Cmd::Config { profile, json } => Args {
+                profile,
+                json,
+                ..Args::of(Command::Config)
+            },
+            Cmd::Profiles { json, reveal } => Args {
+                json,
+                reveal,
+                ..Args::of(Command::Profiles)
+            },
+            Cmd::Credentials {
+                profile,
+                json,
+                reveal,
+                plan,
+            } => Args {
+                profile,
+                json,
+                reveal,
+                plan,
+                ..Args::of(Command::Credentials)
+            },
+            Cmd::Endpoint {
+                service,
+                profile,
+                region,
+                params,
+                json,
+            } => Args {
+                profile,
+                region,
+                params,
+                json,
+                ..Args::of(Command::Endpoint(service))
+            },
+            Cmd::Resources { service, json } => Args {
+                json,
+                ..Args::of(Command::Resources(service))
+            },
+            _ => return None,
+        })
     }
 }
 
@@ -106,7 +214,9 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> Result<Args, String> {
-        Args::parse(s.split_whitespace().map(str::to_owned))
+        let argv = std::iter::once("session").chain(s.split_whitespace());
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        Args::from_cmd(cli.command).ok_or_else(|| "not an inspection command".to_owned())
     }
 
     #[test]
@@ -119,7 +229,7 @@ mod tests {
         let a = parse("credentials --reveal --profile=x").unwrap();
         assert!(a.reveal);
         assert_eq!(a.profile.as_deref(), Some("x"));
-        assert_eq!(parse("").unwrap().command, Command::Help);
+        assert!(parse("").is_err(), "no command is a usage error");
     }
 
     #[test]
@@ -139,5 +249,28 @@ mod tests {
         let a = parse("endpoint s3 --region eu-west-1 --param Bucket=b --json").unwrap();
         assert_eq!(a.command, Command::Endpoint("s3".into()));
         assert_eq!(a.params, [("Bucket".to_owned(), "b".to_owned())]);
+    }
+
+    #[test]
+    fn new_commands_parse() {
+        let cli = Cli::try_parse_from([
+            "session",
+            "call",
+            "sqs",
+            "ListQueues",
+            "--input",
+            "{}",
+            "--dry-run",
+            "--region",
+            "eu-west-1",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Cmd::Call { dry_run: true, ref region, .. } if region.as_deref() == Some("eu-west-1")
+        ));
+        assert!(Cli::try_parse_from(["session", "completions", "tcsh"]).is_err());
+        let cp = Cli::try_parse_from(["session", "cp", "a", "s3://b/", "--recursive"]).unwrap();
+        assert!(matches!(cp.command, Cmd::Cp { ref args } if args.len() == 3));
     }
 }

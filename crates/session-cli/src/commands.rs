@@ -10,6 +10,7 @@ use session_core::{Env, Fs, Session};
 use crate::args::Args;
 use crate::json::{self, MASK};
 
+#[derive(Debug)]
 pub(crate) struct Failure {
     pub(crate) code: u8,
     pub(crate) message: String,

@@ -46,6 +46,8 @@ pub use resource::{
     BatchOutcome, BatchPlan, ResourceModel, ResourceNode, SendChunk,
 };
 pub use values::{parse_timestamp, Blob, ByteStream, Timestamp, TIMESTAMP_TOKEN};
+/// The JMESPath subset of waiters' acceptors and paginators' tokens (see [`JmesPath`]).
+pub use waiter::path::Path as JmesPath;
 pub use waiter::{
     Acceptor, AcceptorState, Expected, Matcher, Waited, Waiter, WaiterError, WaiterSpec,
     DEFAULT_MAX_DELAY, DEFAULT_MAX_WAIT_CAP,

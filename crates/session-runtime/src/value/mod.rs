@@ -312,3 +312,32 @@ impl Value {
         }
     }
 }
+
+static NULL: Value = Value::Null;
+
+/// `value["Member"]`: the member of a map, or [`Value::Null`] when there is none (or the
+/// value is not a map), as `serde_json::Value` indexes.
+///
+/// ```
+/// use session_runtime::value::Value;
+///
+/// let v = Value::map().with("Role", Value::map().with("Arn", "arn:x"));
+/// assert_eq!(v["Role"]["Arn"].as_str(), Some("arn:x"));
+/// assert!(v["Nope"]["Arn"].is_null());
+/// ```
+impl std::ops::Index<&str> for Value {
+    type Output = Value;
+
+    fn index(&self, key: &str) -> &Value {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+/// `value[0]`: the element of a list, or [`Value::Null`].
+impl std::ops::Index<usize> for Value {
+    type Output = Value;
+
+    fn index(&self, i: usize) -> &Value {
+        self.at(i).unwrap_or(&NULL)
+    }
+}

@@ -18,7 +18,7 @@
 //! after the first. Requests are never cancelled; one already in flight at the deadline is
 //! bounded by the client's own timeouts.
 
-mod path;
+pub(crate) mod path;
 
 use std::error::Error as StdError;
 use std::fmt;

@@ -14,13 +14,26 @@
 
 use serde_json::Value;
 
-/// A parsed path.
+/// A parsed path of the JMESPath subset described in this module's docs (what waiter
+/// acceptors and paginators' output tokens use).
+///
+/// ```
+/// use session_runtime::JmesPath;
+///
+/// let path = JmesPath::parse("NextMarker || Contents[-1].Key").unwrap();
+/// let page = serde_json::json!({"Contents": [{"Key": "a"}, {"Key": "b"}]});
+/// assert_eq!(path.eval(&page), serde_json::json!("b"));
+/// assert!(JmesPath::parse("sort_by(@, &x)").is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Path(Node);
+pub struct Path(Node);
 
 impl Path {
     /// Parses `text`.
-    pub(crate) fn parse(text: &str) -> Result<Self, String> {
+    ///
+    /// # Errors
+    /// Syntax errors and what the subset does not support, named.
+    pub fn parse(text: &str) -> Result<Self, String> {
         let tokens = lex(text)?;
         let mut p = Parser { tokens, pos: 0 };
         let node = p.expression(0)?;
@@ -31,7 +44,7 @@ impl Path {
     }
 
     /// The path's value in `root` (`null` where the path leads nowhere).
-    pub(crate) fn eval(&self, root: &Value) -> Value {
+    pub fn eval(&self, root: &Value) -> Value {
         eval(&self.0, root)
     }
 }
