@@ -63,6 +63,18 @@ pub mod dynamodb {
     pub use services_dynamodb::*;
 }
 
+/// AWS Secrets Manager (feature `secretsmanager`).
+#[cfg(feature = "secretsmanager")]
+pub mod secretsmanager {
+    pub use services_secretsmanager::*;
+}
+
+/// AWS KMS (feature `kms`).
+#[cfg(feature = "kms")]
+pub mod kms {
+    pub use services_kms::*;
+}
+
 /// What most programs import: `use aws_session::prelude::*;`.
 ///
 /// - [`SessionClientExt`](crate::SessionClientExt): `session.client::<S3>()`,
