@@ -30,6 +30,8 @@ pub fn protocol_variant(model: &Model) -> Result<&'static str, String> {
         ("query", _) => "AwsQuery",
         ("rest-xml", _) => "RestXml",
         ("rest-json", _) => "RestJson",
+        ("ec2", _) => "Ec2",
+        ("smithy-rpc-v2-cbor", _) => "RpcV2Cbor",
         (other, _) => return Err(format!("protocol {other:?} has no runtime yet")),
     })
 }
