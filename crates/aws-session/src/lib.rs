@@ -75,6 +75,42 @@ pub mod kms {
     pub use services_kms::*;
 }
 
+/// Amazon SNS (feature `sns`).
+#[cfg(feature = "sns")]
+pub mod sns {
+    pub use services_sns::*;
+}
+
+/// AWS Lambda (feature `lambda`).
+#[cfg(feature = "lambda")]
+pub mod lambda {
+    pub use services_lambda::*;
+}
+
+/// AWS Systems Manager (feature `ssm`).
+#[cfg(feature = "ssm")]
+pub mod ssm {
+    pub use services_ssm::*;
+}
+
+/// Amazon CloudWatch Logs (feature `logs`).
+#[cfg(feature = "logs")]
+pub mod logs {
+    pub use services_logs::*;
+}
+
+/// Amazon EventBridge (feature `eventbridge`).
+#[cfg(feature = "eventbridge")]
+pub mod eventbridge {
+    pub use services_eventbridge::*;
+}
+
+/// Amazon Kinesis (feature `kinesis`).
+#[cfg(feature = "kinesis")]
+pub mod kinesis {
+    pub use services_kinesis::*;
+}
+
 /// What most programs import: `use aws_session::prelude::*;`.
 ///
 /// - [`SessionClientExt`](crate::SessionClientExt): `session.client::<S3>()`,
