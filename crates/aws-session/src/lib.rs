@@ -111,6 +111,30 @@ pub mod kinesis {
     pub use services_kinesis::*;
 }
 
+/// Amazon CloudWatch (feature `cloudwatch`).
+#[cfg(feature = "cloudwatch")]
+pub mod cloudwatch {
+    pub use services_cloudwatch::*;
+}
+
+/// AWS IAM (feature `iam`).
+#[cfg(feature = "iam")]
+pub mod iam {
+    pub use services_iam::*;
+}
+
+/// Amazon EKS (feature `eks`).
+#[cfg(feature = "eks")]
+pub mod eks {
+    pub use services_eks::*;
+}
+
+/// Amazon EC2 (feature `ec2`).
+#[cfg(feature = "ec2")]
+pub mod ec2 {
+    pub use services_ec2::*;
+}
+
 /// What most programs import: `use aws_session::prelude::*;`.
 ///
 /// - [`SessionClientExt`](crate::SessionClientExt): `session.client::<S3>()`,
