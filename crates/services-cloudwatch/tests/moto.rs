@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used)]
 
 use services_cloudwatch::types::{
-    ComparisonOperator, Dimension, Metric, MetricDataQuery, MetricDatum, MetricStat,
-    StandardUnit, Statistic,
+    ComparisonOperator, Dimension, Metric, MetricDataQuery, MetricDatum, MetricStat, StandardUnit,
+    Statistic,
 };
 use services_cloudwatch::CloudWatchClient;
 use session_runtime::Timestamp;

@@ -98,7 +98,8 @@ fn rule_with_queue_target_receives_matching_events() {
             .messages
             .unwrap_or_default();
         assert_eq!(got.len(), 1, "{got:?}");
-        let body: serde_json::Value = serde_json::from_str(got[0].body.as_deref().unwrap()).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_str(got[0].body.as_deref().unwrap()).unwrap();
         assert_eq!(body["source"], "typed.shop");
         assert_eq!(body["detail"]["order"], 1);
 

@@ -40,7 +40,11 @@ fn put_and_get_records() {
             Some(StreamStatus::Active)
         );
 
-        let payloads: [&[u8]; 3] = [b"{\"page\":\"/\"}", &[0, 1, 2, 0xfe, 0xff], "ünï".as_bytes()];
+        let payloads: [&[u8]; 3] = [
+            b"{\"page\":\"/\"}",
+            &[0, 1, 2, 0xfe, 0xff],
+            "ünï".as_bytes(),
+        ];
         let mut sequence = Vec::new();
         for data in payloads {
             let put = kinesis

@@ -61,10 +61,7 @@ fn create_get_list_and_missing_function() {
         assert_eq!(config.runtime, Some(Runtime::Python312));
         assert_eq!(config.description.as_deref(), Some("typed crate test"));
         // The digest the service computed is of the very bytes sent.
-        assert_eq!(
-            config.code_sha256.as_deref(),
-            Some(ZIP_SHA256)
-        );
+        assert_eq!(config.code_sha256.as_deref(), Some(ZIP_SHA256));
 
         // `MaxItems` and `Marker` travel in the query string (moto answers all in one page,
         // without a `NextMarker`: the paginator stops after it).
@@ -109,6 +106,5 @@ fn create_get_list_and_missing_function() {
             ),
             "{e:?}"
         );
-
     });
 }

@@ -26,7 +26,12 @@ fn secret_create_get_update_and_missing() {
         assert!(arn.contains("app/db"), "{arn}");
         let v1 = created.version_id.unwrap();
 
-        let got = sm.get_secret_value().secret_id("app/db").send().await.unwrap();
+        let got = sm
+            .get_secret_value()
+            .secret_id("app/db")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(got.secret_string.as_deref(), Some("first"));
         assert_eq!(got.version_id.as_deref(), Some(v1.as_str()));
         // The value is sensitive: Debug never shows it.

@@ -109,7 +109,11 @@ fn topic_to_queue_publish_arrives() {
             Some(topic_arn.as_str())
         );
 
-        sns.delete_topic().topic_arn(&topic_arn).send().await.unwrap();
+        sns.delete_topic()
+            .topic_arn(&topic_arn)
+            .send()
+            .await
+            .unwrap();
         let e = sns
             .get_topic_attributes()
             .topic_arn(&topic_arn)
@@ -117,7 +121,10 @@ fn topic_to_queue_publish_arrives() {
             .await
             .unwrap_err();
         assert!(
-            matches!(e.as_service(), Some(GetTopicAttributesError::NotFoundException(_))),
+            matches!(
+                e.as_service(),
+                Some(GetTopicAttributesError::NotFoundException(_))
+            ),
             "{e:?}"
         );
     });

@@ -54,7 +54,9 @@ fn parameters_by_path_paginated() {
         let mut expected = names.map(str::to_owned);
         expected.sort();
         assert_eq!(
-            all.iter().map(|p| p.name.clone().unwrap()).collect::<Vec<_>>(),
+            all.iter()
+                .map(|p| p.name.clone().unwrap())
+                .collect::<Vec<_>>(),
             expected
         );
         let password = all
@@ -97,7 +99,10 @@ fn parameters_by_path_paginated() {
             .await
             .unwrap_err();
         assert!(
-            matches!(e.as_service(), Some(GetParameterError::ParameterNotFound(_))),
+            matches!(
+                e.as_service(),
+                Some(GetParameterError::ParameterNotFound(_))
+            ),
             "{e:?}"
         );
     });

@@ -59,8 +59,8 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
     let model_path = models.join("service-2.json");
     let model_json = std::fs::read_to_string(&model_path)
         .map_err(|e| format!("{}: {e}", display(&model_path)))?;
-    let model: Model = serde_json::from_str(&model_json)
-        .map_err(|e| format!("{}: {e}", display(&model_path)))?;
+    let model: Model =
+        serde_json::from_str(&model_json).map_err(|e| format!("{}: {e}", display(&model_path)))?;
     let paginators_path = models.join("paginators-1.json");
     let paginators: Paginators = if paginators_path.exists() {
         read_json(&paginators_path)?
@@ -321,10 +321,14 @@ fn generated_files(out_dir: &Path) -> Result<Vec<PathBuf>, String> {
         return Ok(found);
     };
     for entry in entries {
-        let path = entry.map_err(|e| format!("{}: {e}", display(out_dir)))?.path();
+        let path = entry
+            .map_err(|e| format!("{}: {e}", display(out_dir)))?
+            .path();
         if path.is_dir() {
             for inner in std::fs::read_dir(&path).map_err(|e| format!("{}: {e}", display(&path)))? {
-                let inner = inner.map_err(|e| format!("{}: {e}", display(&path)))?.path();
+                let inner = inner
+                    .map_err(|e| format!("{}: {e}", display(&path)))?
+                    .path();
                 if inner.extension().is_some_and(|e| e == "rs") {
                     found.push(inner);
                 }

@@ -25,16 +25,21 @@ pub struct Parts {
 /// A protocol the runtime does not speak.
 pub fn protocol_variant(model: &Model, chosen: Option<&str>) -> Result<&'static str, String> {
     let m = &model.metadata;
-    Ok(match (chosen.unwrap_or(m.protocol.as_str()), m.json_version.as_deref()) {
-        ("json", Some("1.1")) => "AwsJson1_1",
-        ("json", _) => "AwsJson1_0",
-        ("query", _) => "AwsQuery",
-        ("rest-xml", _) => "RestXml",
-        ("rest-json", _) => "RestJson",
-        ("ec2", _) => "Ec2",
-        ("smithy-rpc-v2-cbor", _) => "RpcV2Cbor",
-        (other, _) => return Err(format!("protocol {other:?} has no runtime yet")),
-    })
+    Ok(
+        match (
+            chosen.unwrap_or(m.protocol.as_str()),
+            m.json_version.as_deref(),
+        ) {
+            ("json", Some("1.1")) => "AwsJson1_1",
+            ("json", _) => "AwsJson1_0",
+            ("query", _) => "AwsQuery",
+            ("rest-xml", _) => "RestXml",
+            ("rest-json", _) => "RestJson",
+            ("ec2", _) => "Ec2",
+            ("smithy-rpc-v2-cbor", _) => "RpcV2Cbor",
+            (other, _) => return Err(format!("protocol {other:?} has no runtime yet")),
+        },
+    )
 }
 
 /// The service's auth schemes as a `&[session_tower::AuthScheme]` expression: the model's

@@ -91,7 +91,10 @@ pub fn generate(
 }
 
 /// The runtime's protocol of botocore's name `name`.
-fn runtime_protocol(name: &str, model: &Model) -> Result<session_runtime::shapes::Protocol, String> {
+fn runtime_protocol(
+    name: &str,
+    model: &Model,
+) -> Result<session_runtime::shapes::Protocol, String> {
     use session_runtime::shapes::Protocol;
     Ok(match name {
         "json" if model.metadata.json_version.as_deref() == Some("1.1") => Protocol::Json11,
@@ -351,7 +354,8 @@ const SHAPES_PER_PART: usize = 200;
 /// Operations per part of `operations/`.
 const OPERATIONS_PER_PART: usize = 50;
 
-const TYPES_DOC: &str = "//! Every shape of the model: structures as serde structs, string enums with an\n\
+const TYPES_DOC: &str =
+    "//! Every shape of the model: structures as serde structs, string enums with an\n\
     //! `Unknown` variant, errors as structs carrying the service's answer.\n\n";
 const TYPES_PRELUDE: &str = "#![allow(clippy::all, clippy::pedantic, unused_imports)]\n\n\
     use std::collections::HashMap;\n\n\

@@ -134,7 +134,10 @@ pub(crate) fn make(
         .into_iter()
         .find(|i| !given.contains(&i.name.as_str()))
     {
-        return Err(format!("no source for {target}'s identifier {}", missing.name));
+        return Err(format!(
+            "no source for {target}'s identifier {}",
+            missing.name
+        ));
     }
     let mut request_params = Vec::new();
     // Each identifier's expression; plural paths decide the lists once.
