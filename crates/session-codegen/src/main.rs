@@ -217,7 +217,7 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
     if !check {
         for dir in ["types", "operations"] {
             let d = out_dir.join(dir);
-            if d.is_dir() && std::fs::read_dir(&d).map_or(false, |mut e| e.next().is_none()) {
+            if d.is_dir() && std::fs::read_dir(&d).is_ok_and(|mut e| e.next().is_none()) {
                 std::fs::remove_dir(&d).map_err(|e| format!("{}: {e}", display(&d)))?;
             }
         }

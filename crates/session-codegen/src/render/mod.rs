@@ -348,7 +348,7 @@ impl<'a> Gen<'a> {
 /// Services with more operations than this have their types and operations split into
 /// parts (`types/part_NN.rs`, `operations/part_NN.rs`): rustc then splits the crate into
 /// codegen units along them, and no file is enormous (EC2: 800 operations).
-pub const SHARD_ABOVE_OPERATIONS: usize = 150;
+pub(crate) const SHARD_ABOVE_OPERATIONS: usize = 150;
 /// Shapes per part of `types/`.
 const SHAPES_PER_PART: usize = 200;
 /// Operations per part of `operations/`.

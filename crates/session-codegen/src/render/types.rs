@@ -211,6 +211,9 @@ pub(super) enum Case {
     Variant,
 }
 
+/// A serde `rename_all` case and how it renames a member.
+type Renamer = fn(&str, Case) -> String;
+
 /// The container's `rename_all` (as `, rename_all = ".."`, or nothing) that gives the most
 /// of the model's names from the Rust names, and for each name whether it still needs a
 /// `rename` of its own.
@@ -219,7 +222,7 @@ pub(super) fn serde_names<'n>(
     case: Case,
 ) -> (String, Vec<bool>) {
     let names: Vec<(&str, &str)> = names.collect();
-    let candidates: &[(&str, fn(&str, Case) -> String)] = &[
+    let candidates: &[(&str, Renamer)] = &[
         ("", |n, _| n.to_owned()),
         ("PascalCase", to_pascal),
         ("camelCase", to_camel),

@@ -60,7 +60,7 @@ pub(super) fn at_top<S: Sink>(state: &mut State<'_, S>, value: Scalar<'_>) {
 impl<S: Sink> State<'_, S> {
     /// Whether the operation needs member `name`'s value beyond the body.
     fn wants(&self, name: &str) -> bool {
-        self.keep.iter().any(|k| *k == name)
+        self.keep.contains(&name)
     }
 }
 

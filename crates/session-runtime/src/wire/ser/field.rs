@@ -418,10 +418,8 @@ impl<S: Sink> ser::SerializeMap for Map<'_, '_, S> {
 /// Whether a value is there: anything but `None` and `()`. Answers from the value's first
 /// call, without serializing it.
 pub(crate) fn present<T: Serialize + ?Sized>(value: &T) -> bool {
-    match value.serialize(Probe) {
-        Ok(present) => present,
-        Err(ProbeStop) => true,
-    }
+    // A `ProbeStop` is a value that is there.
+    value.serialize(Probe).unwrap_or(true)
 }
 
 struct Probe;

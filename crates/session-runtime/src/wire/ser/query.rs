@@ -117,12 +117,10 @@ impl Sink for QuerySink {
             }
         }
         self.frames.push(Frame::List {
-            element: (!flattened).then(|| {
-                if element.query_key.is_empty() {
-                    "member"
-                } else {
-                    element.query_key
-                }
+            element: (!flattened).then_some(if element.query_key.is_empty() {
+                "member"
+            } else {
+                element.query_key
             }),
             count: 0,
         });
