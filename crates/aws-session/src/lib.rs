@@ -70,6 +70,78 @@ pub mod dynamic {
     pub use session_dynamic::*;
 }
 
+/// AWS Secrets Manager (feature `secretsmanager`).
+#[cfg(feature = "secretsmanager")]
+pub mod secretsmanager {
+    pub use services_secretsmanager::*;
+}
+
+/// AWS KMS (feature `kms`).
+#[cfg(feature = "kms")]
+pub mod kms {
+    pub use services_kms::*;
+}
+
+/// Amazon SNS (feature `sns`).
+#[cfg(feature = "sns")]
+pub mod sns {
+    pub use services_sns::*;
+}
+
+/// AWS Lambda (feature `lambda`).
+#[cfg(feature = "lambda")]
+pub mod lambda {
+    pub use services_lambda::*;
+}
+
+/// AWS Systems Manager (feature `ssm`).
+#[cfg(feature = "ssm")]
+pub mod ssm {
+    pub use services_ssm::*;
+}
+
+/// Amazon CloudWatch Logs (feature `logs`).
+#[cfg(feature = "logs")]
+pub mod logs {
+    pub use services_logs::*;
+}
+
+/// Amazon EventBridge (feature `eventbridge`).
+#[cfg(feature = "eventbridge")]
+pub mod eventbridge {
+    pub use services_eventbridge::*;
+}
+
+/// Amazon Kinesis (feature `kinesis`).
+#[cfg(feature = "kinesis")]
+pub mod kinesis {
+    pub use services_kinesis::*;
+}
+
+/// Amazon CloudWatch (feature `cloudwatch`).
+#[cfg(feature = "cloudwatch")]
+pub mod cloudwatch {
+    pub use services_cloudwatch::*;
+}
+
+/// AWS IAM (feature `iam`).
+#[cfg(feature = "iam")]
+pub mod iam {
+    pub use services_iam::*;
+}
+
+/// Amazon EKS (feature `eks`).
+#[cfg(feature = "eks")]
+pub mod eks {
+    pub use services_eks::*;
+}
+
+/// Amazon EC2 (feature `ec2`).
+#[cfg(feature = "ec2")]
+pub mod ec2 {
+    pub use services_ec2::*;
+}
+
 /// What most programs import: `use aws_session::prelude::*;`.
 ///
 /// - [`SessionClientExt`]: `session.client::<S3>()`,

@@ -91,6 +91,7 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
         tables_path: "crate::generated::tables".to_owned(),
         source: format!("models/{model_dir}/service-2.json"),
         customized: manifest.customized.clone(),
+        protocol: manifest.protocol.clone(),
         serialized_outputs: waiters_model
             .iter()
             .flat_map(|w| w.waiters.values().map(|w| w.operation.clone()))
@@ -106,22 +107,19 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
     };
     let out_dir = service.path.join("src/generated");
     let mut stale = Vec::new();
-    let mut files = vec![
+    let sharded = !generated.parts.is_empty();
+    let (types_file, operations_file) = if sharded {
+        ("types/mod.rs", "operations/mod.rs")
+    } else {
+        ("types.rs", "operations.rs")
+    };
+    let mut files: Vec<(&str, &String)> = vec![
         ("mod.rs", &generated.module),
-        ("types.rs", &generated.types),
-        ("operations.rs", &generated.operations),
+        (types_file, &generated.types),
+        (operations_file, &generated.operations),
         ("tables.rs", &generated.tables),
     ];
-    // The shape table of the call paths the tables replaced.
-    let old_schema = out_dir.join("schema.rs");
-    if old_schema.exists() {
-        if check {
-            stale.push(display(&old_schema));
-        } else {
-            std::fs::remove_file(&old_schema)
-                .map_err(|e| format!("{}: {e}", display(&old_schema)))?;
-        }
-    }
+    files.extend(generated.parts.iter().map(|(p, text)| (p.as_str(), text)));
     if let Some(waiters) = &waiters {
         files.push(("waiters.rs", waiters));
     }
@@ -189,6 +187,19 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
         &rustfmt(&lib)?,
         check,
     )?);
+    // Files the generator no longer writes (the `schema.rs` of the old call paths, a
+    // `types.rs` that became `types/`, parts beyond the current count) go.
+    let written: Vec<PathBuf> = files.iter().map(|(f, _)| out_dir.join(f)).collect();
+    for old in generated_files(&out_dir)? {
+        if written.contains(&old) {
+            continue;
+        }
+        if check {
+            stale.push(display(&old));
+        } else {
+            std::fs::remove_file(&old).map_err(|e| format!("{}: {e}", display(&old)))?;
+        }
+    }
     for (file, text) in files {
         let formatted = rustfmt(text)?;
         let path = out_dir.join(file);
@@ -197,9 +208,17 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
             if check {
                 stale.push(display(&path));
             } else {
-                std::fs::create_dir_all(&out_dir)
-                    .map_err(|e| format!("{}: {e}", display(&out_dir)))?;
+                let dir = path.parent().unwrap_or(&out_dir);
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", display(dir)))?;
                 std::fs::write(&path, formatted).map_err(|e| format!("{}: {e}", display(&path)))?;
+            }
+        }
+    }
+    if !check {
+        for dir in ["types", "operations"] {
+            let d = out_dir.join(dir);
+            if d.is_dir() && std::fs::read_dir(&d).is_ok_and(|mut e| e.next().is_none()) {
+                std::fs::remove_dir(&d).map_err(|e| format!("{}: {e}", display(&d)))?;
             }
         }
     }
@@ -339,6 +358,34 @@ fn protocol_tests(root: &Path, check: bool) -> Result<Vec<String>, String> {
         check,
     )?);
     Ok(stale)
+}
+
+/// The `.rs` files under `generated/` (one level of folders deep): all of them are the
+/// generator's.
+fn generated_files(out_dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return Ok(found);
+    };
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("{}: {e}", display(out_dir)))?
+            .path();
+        if path.is_dir() {
+            for inner in std::fs::read_dir(&path).map_err(|e| format!("{}: {e}", display(&path)))? {
+                let inner = inner
+                    .map_err(|e| format!("{}: {e}", display(&path)))?
+                    .path();
+                if inner.extension().is_some_and(|e| e == "rs") {
+                    found.push(inner);
+                }
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// Writes `text` to `path` unless it is already there; with `check`, only reports it.

@@ -21,6 +21,11 @@ pub struct Manifest {
     /// `crate::customize::<operation in snake case>(&input, output)`.
     #[serde(default)]
     pub customized: Vec<String>,
+    /// The protocol to speak, by botocore's name, when not the model's first choice (one
+    /// of the model's `protocols`): CloudWatch lists `smithy-rpc-v2-cbor` first, which the
+    /// typed path does not write yet, then `json` and `query`.
+    #[serde(default)]
+    pub protocol: Option<String>,
 }
 
 /// A manifest and where it was found.

@@ -163,6 +163,7 @@ pub fn generate_tests(
             customized: Vec::new(),
             serialized_outputs: Vec::new(),
             returning: Vec::new(),
+            protocol: None,
         };
         let generated = match generate(&model, &runtime_json, &Paginators::default(), &config) {
             Ok(g) => g,

@@ -18,20 +18,28 @@ pub struct Parts {
     pub streaming: bool,
 }
 
-/// The `Protocol` variant of a model.
+/// The `Protocol` variant of a model, or of `chosen` (botocore's name) when the manifest
+/// picks one.
 ///
 /// # Errors
 /// A protocol the runtime does not speak.
-pub fn protocol_variant(model: &Model) -> Result<&'static str, String> {
+pub fn protocol_variant(model: &Model, chosen: Option<&str>) -> Result<&'static str, String> {
     let m = &model.metadata;
-    Ok(match (m.protocol.as_str(), m.json_version.as_deref()) {
-        ("json", Some("1.1")) => "AwsJson1_1",
-        ("json", _) => "AwsJson1_0",
-        ("query", _) => "AwsQuery",
-        ("rest-xml", _) => "RestXml",
-        ("rest-json", _) => "RestJson",
-        (other, _) => return Err(format!("protocol {other:?} has no runtime yet")),
-    })
+    Ok(
+        match (
+            chosen.unwrap_or(m.protocol.as_str()),
+            m.json_version.as_deref(),
+        ) {
+            ("json", Some("1.1")) => "AwsJson1_1",
+            ("json", _) => "AwsJson1_0",
+            ("query", _) => "AwsQuery",
+            ("rest-xml", _) => "RestXml",
+            ("rest-json", _) => "RestJson",
+            ("ec2", _) => "Ec2",
+            ("smithy-rpc-v2-cbor", _) => "RpcV2Cbor",
+            (other, _) => return Err(format!("protocol {other:?} has no runtime yet")),
+        },
+    )
 }
 
 /// The service's auth schemes as a `&[session_tower::AuthScheme]` expression: the model's
@@ -80,7 +88,7 @@ pub fn render_lib(manifest: &Manifest, model: &Model, parts: Parts) -> Result<St
         })?;
     let api_version = m.api_version.as_deref().unwrap_or_default();
     let full_name = m.service_full_name.as_deref().unwrap_or(service_id);
-    let protocol = protocol_variant(model)?;
+    let protocol = protocol_variant(model, manifest.protocol.as_deref())?;
     let s3_signing = matches!(m.signature_version.as_deref(), Some("s3" | "s3v4"));
     let region_when_unset = if m.global_endpoint.is_some() {
         "Some(\"us-east-1\")"

@@ -3,6 +3,7 @@
 //! client method per operation, each a few lines over the runtime's macros).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 use session_runtime::shapes::Service;
 
@@ -41,15 +42,20 @@ pub struct ServiceConfig {
     /// parameter, `XCall<R = ()>`, so `XCall<Owner>` can have a `send` returning the
     /// resource (generated in `resources.rs`) while sharing the setters.
     pub returning: Vec<String>,
+    /// The protocol to speak by botocore's name (one of the model's), when not its first.
+    pub protocol: Option<String>,
 }
 
 /// Generated source files (unformatted).
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// `generated/types.rs`.
+    /// `generated/types.rs` (or `types/mod.rs` when sharded).
     pub types: String,
-    /// `generated/operations.rs`.
+    /// `generated/operations.rs` (or `operations/mod.rs` when sharded).
     pub operations: String,
+    /// The parts of sharded services (`types/part_01.rs`, ...), relative to `generated/`;
+    /// empty for the others.
+    pub parts: Vec<(String, String)>,
     /// `generated/mod.rs`.
     pub module: String,
     /// `generated/tables.rs`.
@@ -74,14 +80,32 @@ pub fn generate(
     paginators: &Paginators,
     config: &ServiceConfig,
 ) -> Result<Generated, String> {
-    let service = session_runtime::model::build(
-        &config.service_name,
-        model_json,
-        &session_runtime::model::Options::default(),
-    )
-    .map_err(|e| e.to_string())?;
+    let mut options = session_runtime::model::Options::default();
+    if let Some(name) = &config.protocol {
+        options = options.protocol(runtime_protocol(name, model)?);
+    }
+    let service = session_runtime::model::build(&config.service_name, model_json, &options)
+        .map_err(|e| e.to_string())?;
     let g = Gen::new(model, service, config);
     g.run(paginators)
+}
+
+/// The runtime's protocol of botocore's name `name`.
+fn runtime_protocol(
+    name: &str,
+    model: &Model,
+) -> Result<session_runtime::shapes::Protocol, String> {
+    use session_runtime::shapes::Protocol;
+    Ok(match name {
+        "json" if model.metadata.json_version.as_deref() == Some("1.1") => Protocol::Json11,
+        "json" => Protocol::Json10,
+        "query" => Protocol::Query,
+        "ec2" => Protocol::Ec2,
+        "rest-xml" => Protocol::RestXml,
+        "rest-json" => Protocol::RestJson,
+        "smithy-rpc-v2-cbor" => Protocol::Cbor,
+        other => return Err(format!("protocol {other:?} is not one the runtime knows")),
+    })
 }
 
 struct Gen<'a> {
@@ -243,65 +267,64 @@ impl<'a> Gen<'a> {
     fn run(&self, paginators: &Paginators) -> Result<Generated, String> {
         let mut counts = BTreeMap::new();
         let mut skipped = Vec::new();
-        let mut types = String::from(HEADER);
-        types.push_str(
-            "//! Every shape of the model: structures as serde structs, string enums with an\n\
-             //! `Unknown` variant, errors as structs carrying the service's answer.\n\n\
-             #![allow(clippy::all, clippy::pedantic, unused_imports)]\n\n\
-             use std::collections::HashMap;\n\n\
-             use session_runtime as rt;\n\
-             use session_runtime::serde::{Deserialize, Serialize};\n\n",
-        );
+        // Each shape's and each operation's code is one item; small services get one file
+        // of each, large ones parts of bounded size (see `Sharded`).
+        let mut type_items = Vec::new();
         let (mut n_structs, mut n_enums, mut n_errors) = (0, 0, 0);
         for (name, shape) in &self.model.shapes {
             let Some(rust) = self.types.type_names.get(name.as_str()) else {
                 continue;
             };
+            let mut item = String::new();
             if shape.enum_values.is_some() {
-                self.render_enum(&mut types, name, shape, rust);
+                self.render_enum(&mut item, name, shape, rust);
                 n_enums += 1;
             } else if shape.kind == "structure" && shape.union {
-                self.render_union(&mut types, name, shape, rust)?;
+                self.render_union(&mut item, name, shape, rust)?;
                 n_structs += 1;
             } else if shape.kind == "structure" {
-                self.render_struct(&mut types, name, shape, rust)?;
+                self.render_struct(&mut item, name, shape, rust)?;
                 if shape.exception {
                     n_errors += 1;
                 } else {
                     n_structs += 1;
                 }
             }
+            type_items.push(item);
         }
         counts.insert("structures", n_structs);
         counts.insert("enums", n_enums);
         counts.insert("error structures", n_errors);
 
-        let mut ops = String::from(HEADER);
-        ops.push_str(
-            "//! One request builder, error enum and client method per operation.\n\n\
-             #![allow(clippy::all, clippy::pedantic, unused_imports)]\n\n\
-             use std::collections::HashMap;\n\n\
-             use session_runtime::{self as rt, OperationError};\n\n\
-             #[allow(unused_imports)]\n\
-             use super::types::*;\n\n",
-        );
-        let mut n_ops = 0;
+        let mut op_items = Vec::new();
         let mut paginated = BTreeSet::new();
-        let mut methods = String::new();
         for op in self.model.operations.values() {
             let pager = paginators.pagination.get(&op.name);
-            if self.render_operation(&mut ops, &mut methods, op, pager, &mut skipped)? {
+            let (mut item, mut method) = (String::new(), String::new());
+            if self.render_operation(&mut item, &mut method, op, pager, &mut skipped)? {
                 paginated.insert(op.name.clone());
             }
-            n_ops += 1;
+            op_items.push((item, method));
         }
-        ops.push_str(&format!(
-            "impl crate::{} {{\n{methods}}}\n",
-            self.config.client_type
-        ));
+        let n_ops = op_items.len();
         let n_pages = paginated.len();
         counts.insert("operations", n_ops);
         counts.insert("paginators", n_pages);
+
+        let client = &self.config.client_type;
+        let sharded = n_ops > SHARD_ABOVE_OPERATIONS;
+        let (types, operations, parts) = if sharded {
+            shard(&type_items, &op_items, client)
+        } else {
+            let types = format!("{HEADER}{TYPES_DOC}{TYPES_PRELUDE}{}", type_items.concat());
+            let (items, methods): (Vec<_>, Vec<_>) = op_items.into_iter().unzip();
+            let operations = format!(
+                "{HEADER}{OPS_DOC}{OPS_PRELUDE}use super::types::*;\n\n{}impl crate::{client} {{\n{}}}\n",
+                items.concat(),
+                methods.concat()
+            );
+            (types, operations, Vec::new())
+        };
 
         let tables = tables::render_tables(self.service, HEADER);
         let module = format!(
@@ -311,7 +334,8 @@ impl<'a> Gen<'a> {
         );
         Ok(Generated {
             types,
-            operations: ops,
+            operations,
+            parts,
             module,
             tables,
             counts,
@@ -319,6 +343,77 @@ impl<'a> Gen<'a> {
             paginated,
         })
     }
+}
+
+/// Services with more operations than this have their types and operations split into
+/// parts (`types/part_NN.rs`, `operations/part_NN.rs`): rustc then splits the crate into
+/// codegen units along them, and no file is enormous (EC2: 800 operations).
+pub(crate) const SHARD_ABOVE_OPERATIONS: usize = 150;
+/// Shapes per part of `types/`.
+const SHAPES_PER_PART: usize = 200;
+/// Operations per part of `operations/`.
+const OPERATIONS_PER_PART: usize = 50;
+
+const TYPES_DOC: &str =
+    "//! Every shape of the model: structures as serde structs, string enums with an\n\
+    //! `Unknown` variant, errors as structs carrying the service's answer.\n\n";
+const TYPES_PRELUDE: &str = "#![allow(clippy::all, clippy::pedantic, unused_imports)]\n\n\
+    use std::collections::HashMap;\n\n\
+    use session_runtime as rt;\n\
+    use session_runtime::serde::{Deserialize, Serialize};\n\n";
+const OPS_DOC: &str = "//! One request builder, error enum and client method per operation.\n\n";
+const OPS_PRELUDE: &str = "#![allow(clippy::all, clippy::pedantic, unused_imports)]\n\n\
+    use std::collections::HashMap;\n\n\
+    use session_runtime::{self as rt, OperationError};\n\n\
+    #[allow(unused_imports)]\n";
+
+/// `types/mod.rs`, `operations/mod.rs` and their parts (paths relative to `generated/`).
+fn shard(
+    type_items: &[String],
+    op_items: &[(String, String)],
+    client: &str,
+) -> (String, String, Vec<(String, String)>) {
+    let mut parts = Vec::new();
+    let type_chunks: Vec<&[String]> = type_items.chunks(SHAPES_PER_PART).collect();
+    let mut types = format!(
+        "{HEADER}{TYPES_DOC}//! In {} parts of at most {SHAPES_PER_PART} shapes, so they compile in parallel.\n\n",
+        type_chunks.len()
+    );
+    for (i, chunk) in type_chunks.iter().enumerate() {
+        let part = format!("part_{:02}", i + 1);
+        let _ = writeln!(types, "mod {part};\npub use {part}::*;");
+        parts.push((
+            format!("types/{part}.rs"),
+            format!(
+                "{HEADER}//! Shapes, part {} of {}.\n\n{TYPES_PRELUDE}#[allow(unused_imports)]\nuse super::*;\n\n{}",
+                i + 1,
+                type_chunks.len(),
+                chunk.concat()
+            ),
+        ));
+    }
+    let op_chunks: Vec<&[(String, String)]> = op_items.chunks(OPERATIONS_PER_PART).collect();
+    let mut operations = format!(
+        "{HEADER}{OPS_DOC}//! In {} parts of at most {OPERATIONS_PER_PART} operations, so they compile in parallel.\n\n",
+        op_chunks.len()
+    );
+    for (i, chunk) in op_chunks.iter().enumerate() {
+        let part = format!("part_{:02}", i + 1);
+        let _ = writeln!(operations, "mod {part};\npub use {part}::*;");
+        let (items, methods): (Vec<&str>, Vec<&str>) =
+            chunk.iter().map(|(a, b)| (a.as_str(), b.as_str())).unzip();
+        parts.push((
+            format!("operations/{part}.rs"),
+            format!(
+                "{HEADER}//! Operations, part {} of {}.\n\n{OPS_PRELUDE}use super::super::types::*;\n#[allow(unused_imports)]\nuse super::*;\n\n{}impl crate::{client} {{\n{}}}\n",
+                i + 1,
+                op_chunks.len(),
+                items.concat(),
+                methods.concat()
+            ),
+        ));
+    }
+    (types, operations, parts)
 }
 
 /// Shapes that become a Rust type of their own: structures (not documents) and string

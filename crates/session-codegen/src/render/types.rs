@@ -186,6 +186,10 @@ impl<'a> Gen<'a> {
         }
         let _ = writeln!(out, "}}\n");
         if sensitive {
+            // Deprecated members are shown too, without a warning per use.
+            if shape.members.values().any(|m| m.deprecated) {
+                out.push_str("#[allow(deprecated)]\n");
+            }
             let _ = writeln!(
                 out,
                 "impl std::fmt::Debug for {rust} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        let mut d = f.debug_struct({});",

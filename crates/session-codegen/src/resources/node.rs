@@ -64,8 +64,15 @@ pub(crate) fn render_resource(
     let ids = &owner.ids;
     let _ = writeln!(
         out,
-        "/// The `{name}` resource, identified by {}.\n#[derive(Clone)]\npub struct {ty} {{\n    client: crate::{client},",
-        ids.iter().map(|i| format!("`{}`", i.name)).collect::<Vec<_>>().join(", ")
+        "/// The `{name}` resource, {}.\n#[derive(Clone)]\npub struct {ty} {{\n    client: crate::{client},",
+        if ids.is_empty() {
+            "one per account (no identifiers)".to_owned()
+        } else {
+            format!(
+                "identified by {}",
+                ids.iter().map(|i| format!("`{}`", i.name)).collect::<Vec<_>>().join(", ")
+            )
+        }
     );
     for i in ids {
         let _ = writeln!(out, "    {}: {},", i.field, i.ty.rust());
@@ -104,10 +111,14 @@ pub(crate) fn render_resource(
         .collect();
     let _ = writeln!(
         out,
-        "impl {ty} {{\n    /// A handle from its identifiers (no call is made).\n    pub fn new(client: crate::{client}, {}) -> Self {{\n        Self {{ client, {}{} }}\n    }}\n\n    /// The client this handle calls through.\n    pub fn client(&self) -> &crate::{client} {{\n        &self.client\n    }}\n",
+        "impl {ty} {{\n    /// A handle from its identifiers (no call is made).\n    pub fn new(client: crate::{client}, {}) -> Self {{\n        Self {{ {} }}\n    }}\n\n    /// The client this handle calls through.\n    pub fn client(&self) -> &crate::{client} {{\n        &self.client\n    }}\n",
         params.join(", "),
-        inits.join(", "),
-        if owner.data.is_some() { ", data: None" } else { "" }
+        // A resource without identifiers (IAM's `CurrentUser`) has only the client.
+        std::iter::once("client".to_owned())
+            .chain(inits)
+            .chain(owner.data.as_ref().map(|_| "data: None".to_owned()))
+            .collect::<Vec<_>>()
+            .join(", "),
     );
     for i in ids {
         let (ret, read) = match i.ty {

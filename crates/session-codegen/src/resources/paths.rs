@@ -121,6 +121,24 @@ pub(crate) fn make(
     let target_ty = resource_ty(target);
     let output = cx.output_shape(operation).unwrap_or_default().to_owned();
     let data_shape = cx.data_of(target).map(|(s, _)| s);
+    // Every identifier of the target must come from somewhere (IAM's
+    // `CreateSigningCertificate` names only the certificate's id, not its user's name).
+    let given: Vec<&str> = res["identifiers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["target"].as_str())
+        .collect();
+    if let Some(missing) = cx
+        .idents_of(target)
+        .into_iter()
+        .find(|i| !given.contains(&i.name.as_str()))
+    {
+        return Err(format!(
+            "no source for {target}'s identifier {}",
+            missing.name
+        ));
+    }
     let mut request_params = Vec::new();
     // Each identifier's expression; plural paths decide the lists once.
     let mut plural: Option<(Vec<ListSource>, String)> = None;

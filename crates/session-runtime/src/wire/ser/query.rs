@@ -5,7 +5,7 @@
 
 use super::{At, Error, Scalar, Sink};
 use crate::shapes::{Member, MemberFlags, ShapeFlags, TimestampFormat};
-use crate::wire::percent::{encode, QUERY};
+use crate::wire::percent::{encode, encode_form, QUERY};
 use crate::wire::text;
 
 /// Builds a form body.
@@ -67,11 +67,12 @@ impl QuerySink {
         }
     }
 
+    /// `&key=value`, form-encoded (a space is `+`: see [`encode_form`]).
     fn pair(&mut self, value: &str) {
         self.out.push('&');
-        self.out.push_str(&encode(&self.key, QUERY));
+        self.out.push_str(&encode_form(&self.key));
         self.out.push('=');
-        self.out.push_str(&encode(value, QUERY));
+        self.out.push_str(&encode_form(value));
     }
 }
 

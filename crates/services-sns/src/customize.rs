@@ -1,0 +1,2 @@
+//! Hand-written additions to the generated SNS API (session-codegen's `customize`
+//! hook). None are needed yet: every operation is used as the model gives it.
