@@ -144,9 +144,9 @@ pub mod ec2 {
 
 /// What most programs import: `use aws_session::prelude::*;`.
 ///
-/// - [`SessionClientExt`]: `session.client::<S3>()`,
+/// - [`SessionClientExt`] gives `session.client::<S3>()`,
 ///   `session.resource::<S3>()`;
-/// - [`SessionCredentialsExt`]: `session.credentials()`, the
+/// - [`SessionCredentialsExt`] gives `session.credentials()`, the
 ///   whole chain as clients run it;
 /// - the resources' batch-action traits (`objects().delete()` on S3 collections, ...);
 /// - `StreamExt` / `TryStreamExt` for paginators' and collections' streams.
