@@ -250,6 +250,38 @@ impl SeaweedCluster {
         self.volumes.get_mut(i).and_then(Option::take).is_some()
     }
 
+    /// Waits until the master's topology lists exactly the live volume servers, so that a
+    /// read after [`kill_volume`](Self::kill_volume) is not sent to the dead one while the
+    /// master (and, through it, the filer and gateway) still believes it is up.
+    ///
+    /// # Errors
+    ///
+    /// The master still lists a dead server after `timeout`.
+    pub fn wait_topology(&self, timeout: Duration) -> Result<(), Error> {
+        let want = self.live_volumes();
+        let start = std::time::Instant::now();
+        let mut last = String::new();
+        while start.elapsed() < timeout {
+            if let Ok(r) = http::send(
+                self.master_addr,
+                &Request::new("GET", "/dir/status").timeout(Duration::from_secs(2)),
+            ) {
+                last = r.text();
+                if r.status == 200 && last.matches("\"PublicUrl\"").count() == want {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(Error::new(
+            Kind::Timeout,
+            format!(
+                "the master did not drop the killed volume servers within {timeout:?} \
+                 (want {want} live); /dir/status: {last}"
+            ),
+        ))
+    }
+
     /// The cluster's directory (each role's data and log).
     pub fn dir(&self) -> &Path {
         self.dir.path()
