@@ -39,6 +39,8 @@ struct Inner {
     client: Client,
     /// The builder's steps, replayed for a dry run's client.
     configure: Vec<Configure>,
+    /// The endpoint found by endpoint discovery, for models that use it.
+    discovered: crate::discovery::Discovered,
 }
 
 impl std::fmt::Debug for DynClient {
@@ -106,6 +108,7 @@ impl DynClientBuilder {
                 model,
                 client,
                 configure: self.configure,
+                discovered: crate::discovery::Discovered::default(),
             }),
         })
     }
@@ -266,11 +269,29 @@ impl DynClient {
         }
     }
 
-    /// Sends one operation (the path every call, page and waiter attempt takes).
+    /// Sends one operation (the path every call, page and waiter attempt takes), to a
+    /// discovered endpoint where the model and settings ask for one.
     pub(crate) async fn send(&self, op: &'static Operation, input: &Value) -> Result<Value, Error> {
         for w in self.warnings(op, input) {
             tracing::warn!(operation = op.name, "{w}");
         }
+        if crate::discovery::wanted(self.raw(), op)? {
+            return self.send_discovered(op, input).await;
+        }
+        self.send_plain(op, input).await
+    }
+
+    /// The endpoint discovery state of this client.
+    pub(crate) fn discovery(&self) -> &crate::discovery::Discovered {
+        &self.inner.discovered
+    }
+
+    /// Sends one operation to the endpoint the rules give.
+    pub(crate) async fn send_plain(
+        &self,
+        op: &'static Operation,
+        input: &Value,
+    ) -> Result<Value, Error> {
         let service = self.tables();
         match session_runtime::wire::call::call_value(self.raw(), service, op, input, None).await {
             Ok((out, _)) => Ok(out),

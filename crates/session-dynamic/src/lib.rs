@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 
 mod client;
+mod discovery;
 mod dryrun;
 mod error;
 mod pages;

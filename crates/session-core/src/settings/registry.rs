@@ -84,6 +84,7 @@ pub(crate) static SETTINGS: &[SettingDef] = settings! {
     "ec2_metadata_service_endpoint", ["AWS_EC2_METADATA_SERVICE_ENDPOINT"], [Key("ec2_metadata_service_endpoint")], None, Url, G;
     "ec2_metadata_service_endpoint_mode", ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"], [Key("ec2_metadata_service_endpoint_mode")], Some("IPv4"), Enum(&["IPv4", "IPv6"]), G;
     "ec2_metadata_v1_disabled", ["AWS_EC2_METADATA_V1_DISABLED"], [Key("ec2_metadata_v1_disabled")], BOOL_FALSE, Bool, G;
+    "endpoint_discovery_enabled", ["AWS_ENDPOINT_DISCOVERY_ENABLED"], [Key("endpoint_discovery_enabled")], None, Bool, G;
     "endpoint_url", ["AWS_ENDPOINT_URL"], [Key("endpoint_url")], None, Url, G;
     "external_id", [], [Key("external_id")], None, Text, C;
     "ignore_configured_endpoint_urls", ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"], [Key("ignore_configured_endpoint_urls")], BOOL_FALSE, Bool, G;
