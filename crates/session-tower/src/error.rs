@@ -428,6 +428,13 @@ impl ServiceError {
     pub fn is_clock_skew(&self) -> bool {
         self.code().is_some_and(|c| CLOCK_SKEW_CODES.contains(&c))
     }
+
+    /// The credentials the request was signed with have expired (`ExpiredToken`,
+    /// `ExpiredTokenException`), although the cache still thought them valid.
+    pub fn is_expired_credentials(&self) -> bool {
+        self.code()
+            .is_some_and(|c| matches!(c, "ExpiredToken" | "ExpiredTokenException"))
+    }
 }
 
 /// The throttling codes of the SDKs' standard retry mode.

@@ -379,7 +379,13 @@ impl<C: From<Client>> ClientBuilder<C> {
             .unwrap_or_else(|| Arc::new(StandardClassifier));
         let engine = Arc::new(Engine {
             service_id: info.service_id,
-            retry: Arc::new(RetryPolicy::new(retry, runtime.clock.clone(), classifier)),
+            retry: Arc::new({
+                let policy = RetryPolicy::new(retry, runtime.clock.clone(), classifier);
+                match &credentials {
+                    Some(cache) => policy.with_credentials(cache.clone()),
+                    None => policy,
+                }
+            }),
             operation_timeout: self.operation_timeout,
             resolver: resolver.clone(),
             credentials,

@@ -115,6 +115,18 @@ impl CredentialsCache {
         }
     }
 
+    /// Forgets the cached credentials: the next [`get`](Self::get) asks the provider (for
+    /// credentials a service said have expired before their stated expiry). Under
+    /// concurrency, a call that invalidates after another already reloaded costs one more
+    /// provider call, no more.
+    pub fn invalidate(&self) {
+        *self
+            .inner
+            .cached
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
     /// Credentials, from the cache or the provider.
     ///
     /// # Errors

@@ -18,6 +18,9 @@ pub enum RetryAction {
     Timeout,
     /// The signature's clock was off; retry once the clock offset is corrected.
     ClockSkew,
+    /// The credentials expired before the cache expected: retry once with credentials
+    /// asked of the provider anew.
+    ExpiredCredentials,
 }
 
 /// Decides, for each attempt's result, whether to retry. Implement it to change what is
@@ -28,7 +31,8 @@ pub trait ClassifyRetry: Send + Sync + std::fmt::Debug {
 }
 
 /// The AWS SDKs' rules: connection errors, attempt timeouts, HTTP 500/502/503/504, the
-/// transient and throttling error codes, and clock-skew errors.
+/// transient and throttling error codes, and clock-skew errors; and expired credentials
+/// (retried once, after a refresh).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StandardClassifier;
 
@@ -44,6 +48,7 @@ impl ClassifyRetry for StandardClassifier {
                 Some(s) if s.is_throttling() => RetryAction::Throttling,
                 Some(s) if s.is_transient() => RetryAction::Transient,
                 Some(s) if s.is_clock_skew() && s.server_time.is_some() => RetryAction::ClockSkew,
+                Some(s) if s.is_expired_credentials() => RetryAction::ExpiredCredentials,
                 _ => RetryAction::NoRetry,
             },
             _ => RetryAction::NoRetry,

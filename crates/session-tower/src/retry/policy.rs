@@ -30,6 +30,8 @@ pub struct RetryPolicy {
     classifier: Arc<dyn ClassifyRetry>,
     clock: Clock,
     attempt_headers: Vec<HeaderValue>,
+    /// Dropped on expired credentials, so the retry asks the provider anew.
+    credentials: Option<crate::credentials::CredentialsCache>,
 }
 
 impl fmt::Debug for RetryPolicy {
@@ -52,7 +54,18 @@ impl RetryPolicy {
             quota: RetryQuota::new(),
             classifier,
             clock,
+            credentials: None,
         }
+    }
+
+    /// Drops `cache`'s credentials when an attempt fails with expired credentials
+    /// ([`RetryAction::ExpiredCredentials`]), so that the one retry such an error gets is
+    /// signed with credentials asked of the provider anew. Without a cache the error is
+    /// returned.
+    #[must_use]
+    pub fn with_credentials(mut self, cache: crate::credentials::CredentialsCache) -> Self {
+        self.credentials = Some(cache);
+        self
     }
 
     /// Retries by `config` with the AWS SDKs' rules ([`StandardClassifier`]).
@@ -123,6 +136,7 @@ impl RetryPolicy {
             max_attempts,
             attempt: 0,
             retry_cost: None,
+            refreshed: false,
         };
         async move {
             loop {
@@ -187,6 +201,17 @@ impl RetryPolicy {
                 }
                 quota::RETRY_COST
             }
+            RetryAction::ExpiredCredentials => {
+                // Once per operation: a provider that keeps handing out expired
+                // credentials gets no storm of refreshes.
+                let Some(cache) = self.credentials.as_ref().filter(|_| !state.refreshed) else {
+                    return Next::Return(result);
+                };
+                tracing::debug!(attempt, "expired credentials: refreshing once");
+                cache.invalidate();
+                state.refreshed = true;
+                quota::RETRY_COST
+            }
             RetryAction::Timeout => quota::TIMEOUT_RETRY_COST,
             RetryAction::Transient | RetryAction::Throttling => quota::RETRY_COST,
         };
@@ -201,7 +226,10 @@ impl RetryPolicy {
         };
         ops.quota(left);
         state.retry_cost = Some(state.retry_cost.unwrap_or(0) + cost);
-        let delay = if action == RetryAction::ClockSkew {
+        let delay = if matches!(
+            action,
+            RetryAction::ClockSkew | RetryAction::ExpiredCredentials
+        ) {
             Duration::ZERO
         } else {
             self.config.backoff(attempt)
@@ -254,6 +282,8 @@ struct Attempts<'a> {
     /// The attempt last made (0 before the first).
     attempt: u32,
     retry_cost: Option<u32>,
+    /// The credentials were refreshed after an expired-credentials error.
+    refreshed: bool,
 }
 
 impl Attempts<'_> {
