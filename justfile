@@ -2,7 +2,7 @@
 
 # The README's test command: the whole suite.
 test:
-    cargo test --workspace --exclude services-ec2
+    cargo test --workspace --exclude services-ec2 --features aws-session/metrics
 
 # EC2's typed crate against moto (left out of `test`: a 15-minute, 8 GiB debug build).
 test-ec2:
@@ -11,7 +11,7 @@ test-ec2:
 # rustfmt check and clippy with warnings as errors.
 lint:
     cargo fmt --all -- --check
-    cargo clippy --workspace --exclude services-ec2 --all-targets -- -D warnings
+    cargo clippy --workspace --exclude services-ec2 --features aws-session/metrics --all-targets -- -D warnings
 
 # API docs, with rustdoc warnings as errors.
 doc:
@@ -32,7 +32,7 @@ tour:
 
 # boto3's resource-guide tasks against a local emulator (CI runs it too).
 resources:
-    cargo run -p aws-session --example resources
+    cargo run -p aws-session --features metrics --example resources
 
 # Regenerate crates/services-*/src/generated/ from models/ (CI checks it is up to date).
 codegen:

@@ -1,6 +1,6 @@
 //! Client metrics in Prometheus's text format: a few SQS and S3 calls against moto (which
 //! `session-testkit` installs and starts), then everything they recorded, printed to
-//! stdout. Run: `cargo run -p aws-session --example metrics`.
+//! stdout. Run: `cargo run -p aws-session --features metrics --example metrics`.
 //!
 //! Any `metrics` recorder works the same way (StatsD, an OpenTelemetry bridge, ...):
 //! install it before the first call. `docs/observability.md` lists the metrics.
