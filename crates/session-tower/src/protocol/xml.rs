@@ -151,15 +151,33 @@ fn push_entity(text: &mut String, r: &quick_xml::events::BytesRef<'_>) {
     }
 }
 
-/// `Code`, `Message`, `RequestId` of an XML error body (query and REST-XML shapes).
+/// `Code`, `Message`, `RequestId` of an XML error body (query and REST-XML shapes; EC2's
+/// `<Response>` spells it `RequestID`).
 pub(super) fn error_fields(body: &[u8]) -> (Option<String>, Option<String>, Option<String>) {
-    let mut f = texts(body, &["Code", "Message", "RequestId"]).into_iter();
-    (f.next().flatten(), f.next().flatten(), f.next().flatten())
+    let mut f = texts(body, &["Code", "Message", "RequestId", "RequestID"]).into_iter();
+    let (code, message) = (f.next().flatten(), f.next().flatten());
+    let request_id = f.next().flatten().or_else(|| f.next().flatten());
+    (code, message, request_id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_fields_of_each_shape() {
+        let ec2 = b"<Response><Errors><Error><Code>InvalidInstanceID.NotFound</Code>\
+            <Message>no such instance</Message></Error></Errors>\
+            <RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>";
+        let (code, message, id) = error_fields(ec2);
+        assert_eq!(code.as_deref(), Some("InvalidInstanceID.NotFound"));
+        assert_eq!(message.as_deref(), Some("no such instance"));
+        assert_eq!(id.as_deref(), Some("ea966190-f9aa-478e-9ede-example"));
+        let query = b"<ErrorResponse><Error><Code>Throttling</Code><Message>slow</Message>\
+            </Error><RequestId>q-1</RequestId></ErrorResponse>";
+        assert_eq!(error_fields(query).2.as_deref(), Some("q-1"));
+        assert_eq!(error_fields(b"<Error><Code>X</Code></Error>").2, None);
+    }
 
     #[test]
     fn first_text_resolves_entities_and_ignores_later_duplicates() {
