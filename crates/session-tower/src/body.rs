@@ -113,33 +113,8 @@ impl SdkBody {
         if let Inner::Once(b) = &mut self.inner {
             return Ok(b.take().unwrap_or_default());
         }
-        // Most bodies arrive as one frame: that frame is the answer, without the buffer
-        // list (and its allocation) a general collector keeps.
-        let mut first: Option<Bytes> = None;
-        let mut joined: Option<bytes::BytesMut> = None;
-        while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_frame(cx)).await
-        {
-            let frame = frame.map_err(|e| {
-                crate::Error::with(crate::error::Kind::Io, "reading the body").with_source(e)
-            })?;
-            let Ok(data) = frame.into_data() else {
-                continue;
-            };
-            match (&first, &mut joined) {
-                (None, _) => first = Some(data),
-                (Some(head), None) => {
-                    let mut all = bytes::BytesMut::with_capacity(head.len() + data.len());
-                    all.extend_from_slice(head);
-                    all.extend_from_slice(&data);
-                    joined = Some(all);
-                }
-                (Some(_), Some(all)) => all.extend_from_slice(&data),
-            }
-        }
-        Ok(match joined {
-            Some(all) => all.freeze(),
-            None => first.unwrap_or_default(),
-        })
+        let mut collector = Collector::default();
+        std::future::poll_fn(|cx| collector.poll_collect(&mut self, cx)).await
     }
 
     /// Reads at most `limit` bytes; errors if the body is longer. For error responses, whose
@@ -148,6 +123,53 @@ impl SdkBody {
         use http_body_util::BodyExt;
         let limited = http_body_util::Limited::new(self, limit);
         Ok(BodyExt::collect(limited).await?.to_bytes())
+    }
+}
+
+/// The frames of a body read so far, joined only when there are several: most bodies
+/// arrive as one frame, and that frame is the answer, without the buffer list (and its
+/// allocation) a general collector keeps. Polled by [`SdkBody::collect`] and by the
+/// attempt that reads a body inside itself.
+#[derive(Default)]
+pub(crate) struct Collector {
+    first: Option<Bytes>,
+    joined: Option<bytes::BytesMut>,
+}
+
+impl Collector {
+    /// Reads `body` to its end; the whole body, or the stream's error (`is_io()`).
+    pub(crate) fn poll_collect(
+        &mut self,
+        body: &mut SdkBody,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Bytes, crate::Error>> {
+        loop {
+            let frame = match Pin::new(&mut *body).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => break,
+                Poll::Ready(Some(frame)) => frame,
+            };
+            let frame = frame.map_err(|e| {
+                crate::Error::with(crate::error::Kind::Io, "reading the body").with_source(e)
+            })?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            match (&self.first, &mut self.joined) {
+                (None, _) => self.first = Some(data),
+                (Some(head), None) => {
+                    let mut all = bytes::BytesMut::with_capacity(head.len() + data.len());
+                    all.extend_from_slice(head);
+                    all.extend_from_slice(&data);
+                    self.joined = Some(all);
+                }
+                (Some(_), Some(all)) => all.extend_from_slice(&data),
+            }
+        }
+        Poll::Ready(Ok(match self.joined.take() {
+            Some(all) => all.freeze(),
+            None => self.first.take().unwrap_or_default(),
+        }))
     }
 }
 

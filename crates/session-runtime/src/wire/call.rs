@@ -43,16 +43,22 @@ where
     O: DeserializeOwned,
 {
     let resp = send(client, service, op, input, stream).await?;
-    let streams_output = op.flags.has(OperationFlags::STREAMING_OUTPUT)
-        || op.flags.has(OperationFlags::EVENT_STREAM_OUTPUT);
     let (parts, body) = resp.into_parts();
-    if streams_output {
+    if streams_output(op) {
         let out = response::parse(service, op, &parts, b"").map_err(|e| mismatch(op, e))?;
         return Ok((out, Some(body)));
     }
+    // In memory already: the attempt read it (`OperationMeta::read_body`).
     let bytes = body.collect().await?;
     let out = response::parse(service, op, &parts, &bytes).map_err(|e| mismatch(op, e))?;
     Ok((out, None))
+}
+
+/// Whether `op`'s answer streams to the caller (a blob payload or an event stream); any
+/// other answer is read whole inside the attempt, so that a body that breaks is retried.
+fn streams_output(op: &Operation) -> bool {
+    op.flags.has(OperationFlags::STREAMING_OUTPUT)
+        || op.flags.has(OperationFlags::EVENT_STREAM_OUTPUT)
 }
 
 /// Sends `op` with `input` and hands back the successful answer unread (an error answer
@@ -77,7 +83,7 @@ where
     let settings = client.session().settings();
     let token = || client.idempotency_token();
     let streaming_input = stream.is_some();
-    let (first, meta) = request::build(
+    let (first, mut meta) = request::build(
         service,
         op,
         input,
@@ -88,6 +94,7 @@ where
         },
     )
     .map_err(request_error)?;
+    meta.read_body = !streams_output(op);
     // Whether the answer's checksum is to be checked: the request asked for one.
     let validate = first
         .headers()

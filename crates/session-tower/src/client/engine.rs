@@ -41,7 +41,7 @@ use crate::body::SdkBody;
 use crate::credentials::CredentialsCache;
 use crate::endpoint::{EndpointResolver, ResolvedEndpoint, SigningScope};
 use crate::error::Error;
-use crate::errors::ErrorsOnSuccess;
+use crate::errors::{ErrorsOnSuccess, ReadBody};
 use crate::future::StageFuture;
 use crate::hedge::HedgedCopy;
 use crate::metrics::{self, Measured, Stopwatch};
@@ -141,6 +141,7 @@ impl Engine {
         let facts = AttemptFacts {
             name: meta.name,
             errors_on_success: meta.errors_on_success,
+            read_body: meta.read_body,
             unsigned_payload: meta.unsigned_payload,
             // The model prefers SigV4a; an endpoint that names a scheme decides instead.
             v4a: auth == Auth::SigV4a && !endpoint.names_signing_scheme(),
@@ -229,6 +230,9 @@ impl Engine {
             if facts.errors_on_success {
                 ext.insert(ErrorsOnSuccess);
             }
+            if facts.read_body {
+                ext.insert(ReadBody);
+            }
             attach_identity(ext, identity, scope, &self.signing, facts);
             return StageFuture::boxed(Box::pin(
                 segment.clone().oneshot(Request::from_parts(parts, body)),
@@ -248,10 +252,11 @@ impl Engine {
                 return StageFuture::failed(e);
             }
         }
-        StageFuture::inline(
-            self.exchange
-                .start(Request::from_parts(parts, body), facts.errors_on_success),
-        )
+        StageFuture::inline(self.exchange.start(
+            Request::from_parts(parts, body),
+            facts.errors_on_success,
+            facts.read_body,
+        ))
     }
 }
 
@@ -261,6 +266,8 @@ impl Engine {
 struct AttemptFacts {
     name: &'static str,
     errors_on_success: bool,
+    /// Read the success body inside the attempt.
+    read_body: bool,
     /// Sign with `UNSIGNED-PAYLOAD`.
     unsigned_payload: bool,
     /// Sign with the client's SigV4a scope when the endpoint names none.

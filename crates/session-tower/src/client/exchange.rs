@@ -12,7 +12,7 @@ use tower_service::Service;
 use super::boxed::BoxedStage;
 use crate::body::SdkBody;
 use crate::error::Error;
-use crate::errors::{ErrorsOnSuccess, Inspected};
+use crate::errors::{ErrorsOnSuccess, Inspected, ReadBody};
 use crate::future::StageFuture;
 use crate::protocol::Protocol;
 use crate::timeout::{Scope, Timed};
@@ -41,14 +41,20 @@ pub(crate) type ExchangeFuture = Timed<Inspected<TransportFuture>>;
 
 impl Exchange {
     /// Starts the exchange; an error response is read and parsed inside the attempt
-    /// timeout (a slow error body counts against the attempt).
-    pub(crate) fn start(&self, req: Request<SdkBody>, errors_on_success: bool) -> ExchangeFuture {
+    /// timeout (a slow error body counts against the attempt), and so is a success body
+    /// when `read_body`.
+    pub(crate) fn start(
+        &self,
+        req: Request<SdkBody>,
+        errors_on_success: bool,
+        read_body: bool,
+    ) -> ExchangeFuture {
         let sending = match &self.sender {
             Sender::Pooled(transport) => transport.request(req),
             Sender::Custom(client) => TransportFuture::boxed((**client).clone().oneshot(req)),
         };
         Timed::new(
-            Inspected::new(sending, self.protocol, errors_on_success),
+            Inspected::new(sending, self.protocol, errors_on_success, read_body),
             self.attempt_timeout,
             Scope::Attempt,
         )
@@ -68,6 +74,7 @@ impl Service<Request<SdkBody>> for Exchange {
 
     fn call(&mut self, mut req: Request<SdkBody>) -> Self::Future {
         let errors_on_success = req.extensions_mut().remove::<ErrorsOnSuccess>().is_some();
-        StageFuture::inline(self.start(req, errors_on_success))
+        let read_body = req.extensions_mut().remove::<ReadBody>().is_some();
+        StageFuture::inline(self.start(req, errors_on_success, read_body))
     }
 }

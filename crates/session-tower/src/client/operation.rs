@@ -4,7 +4,7 @@ use http::Request;
 
 use crate::body::SdkBody;
 use crate::endpoint::{EndpointParams, HostPrefix};
-use crate::errors::ErrorsOnSuccess;
+use crate::errors::{ErrorsOnSuccess, ReadBody};
 use crate::signing::{AuthScheme, OperationAuth, UnsignedPayload};
 use crate::trace::OperationName;
 
@@ -27,6 +27,11 @@ pub struct OperationMeta {
     pub host_prefix: Option<String>,
     /// The operation can fail with HTTP 200 and an `<Error>` body. Default: `false`.
     pub errors_on_success: bool,
+    /// Read the success body whole inside each attempt (an operation whose output does not
+    /// stream): a connection reset, a truncated body or a stall while it is read fails the
+    /// attempt, which is retried and timed like any other. The response is handed back with
+    /// the body in memory. Default: `false` (the body streams to the caller).
+    pub read_body: bool,
     /// The operation's own auth schemes, most preferred first (the model's per-operation
     /// `auth` list, or `authtype`): `Some(&[AuthScheme::NoAuth])` (or `Some(&[])`) sends it
     /// unsigned without asking for credentials. Default: `None`, the service's
@@ -51,6 +56,7 @@ impl OperationMeta {
             endpoint_params: None,
             host_prefix: None,
             errors_on_success: false,
+            read_body: false,
             auth: None,
             unsigned_payload: false,
         }
@@ -74,6 +80,13 @@ impl OperationMeta {
     #[must_use]
     pub fn errors_on_success(mut self, yes: bool) -> Self {
         self.errors_on_success = yes;
+        self
+    }
+
+    /// Reads the success body inside each attempt (see [`read_body`](Self::read_body)).
+    #[must_use]
+    pub fn read_body(mut self, yes: bool) -> Self {
+        self.read_body = yes;
         self
     }
 
@@ -101,6 +114,7 @@ impl OperationMeta {
             endpoint_params: ext.remove::<EndpointParams>(),
             host_prefix: ext.remove::<HostPrefix>().map(|p| p.0),
             errors_on_success: ext.remove::<ErrorsOnSuccess>().is_some(),
+            read_body: ext.remove::<ReadBody>().is_some(),
             auth: ext.remove::<OperationAuth>().map(|a| a.0),
             unsigned_payload: ext.remove::<UnsignedPayload>().is_some(),
         }
@@ -119,6 +133,9 @@ impl OperationMeta {
         }
         if self.errors_on_success {
             ext.insert(ErrorsOnSuccess);
+        }
+        if self.read_body {
+            ext.insert(ReadBody);
         }
         if let Some(schemes) = self.auth {
             ext.insert(OperationAuth(schemes));

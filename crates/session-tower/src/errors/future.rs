@@ -7,20 +7,21 @@ use http::Response;
 use pin_project_lite::pin_project;
 
 use super::{inspect, passes};
-use crate::body::SdkBody;
+use crate::body::{Collector, SdkBody};
 use crate::error::Error;
 use crate::protocol::Protocol;
 
 type Inspecting = Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send>>;
 
 pin_project! {
-    /// An attempt's response through the response stage: successes pass, error answers
-    /// become errors.
+    /// An attempt's response through the response stage: successes pass (read whole first
+    /// when `read_body`), error answers become errors.
     pub(crate) struct Inspected<F> {
         #[pin]
         state: State<F>,
         protocol: Protocol,
         check_success: bool,
+        read_body: bool,
     }
 }
 
@@ -31,15 +32,20 @@ pin_project! {
         Calling { #[pin] inner: F },
         // Reading a body that is or may be an error (allocates, but only off the happy path).
         Inspecting { body: Inspecting },
+        // Reading a success body inside the attempt (an operation whose output does not
+        // stream): a reset, a truncation or a stall while reading it fails the attempt,
+        // which the retry policy may retry, and the attempt timeout covers it.
+        Reading { head: Option<http::response::Parts>, body: SdkBody, collector: Collector },
     }
 }
 
 impl<F> Inspected<F> {
-    pub(crate) fn new(inner: F, protocol: Protocol, check_success: bool) -> Self {
+    pub(crate) fn new(inner: F, protocol: Protocol, check_success: bool, read_body: bool) -> Self {
         Self {
             state: State::Calling { inner },
             protocol,
             check_success,
+            read_body,
         }
     }
 }
@@ -61,13 +67,38 @@ where
                         Poll::Ready(Ok(resp)) => resp,
                     };
                     if passes(&resp, *this.check_success) {
-                        return Poll::Ready(Ok(resp));
+                        if !*this.read_body {
+                            return Poll::Ready(Ok(resp));
+                        }
+                        let (head, body) = resp.into_parts();
+                        this.state.set(State::Reading {
+                            head: Some(head),
+                            body,
+                            collector: Collector::default(),
+                        });
+                        continue;
                     }
                     this.state.set(State::Inspecting {
                         body: Box::pin(inspect(resp, *this.protocol)),
                     });
                 }
                 Proj::Inspecting { body } => return body.as_mut().poll(cx),
+                Proj::Reading {
+                    head,
+                    body,
+                    collector,
+                } => {
+                    let bytes = match collector.poll_collect(body, cx) {
+                        Poll::Pending => return Poll::Pending,
+                        // Already an IO error that says it was reading the body.
+                        Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                        Poll::Ready(Ok(bytes)) => bytes,
+                    };
+                    let head = head
+                        .take()
+                        .ok_or_else(|| Error::with(crate::error::Kind::Io, "polled after done"))?;
+                    return Poll::Ready(Ok(Response::from_parts(head, SdkBody::from(bytes))));
+                }
             }
         }
     }

@@ -22,6 +22,11 @@ use crate::protocol::Protocol;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorsOnSuccess;
 
+/// Marks a request whose success body is read whole inside the attempt (an operation whose
+/// output does not stream); set by the engine for the layered segment's exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ReadBody;
+
 /// Error bodies longer than this are cut off with a response error.
 pub(crate) const MAX_ERROR_BODY: usize = 1 << 20;
 
@@ -93,7 +98,13 @@ mod tests {
             *r.status_mut() = http::StatusCode::from_u16(self.status).unwrap();
             r.headers_mut()
                 .insert("x-amzn-requestid", http::HeaderValue::from_static("req-9"));
-            Inspected::new(std::future::ready(Ok(r)), Protocol::AwsQuery, check_success).await
+            Inspected::new(
+                std::future::ready(Ok(r)),
+                Protocol::AwsQuery,
+                check_success,
+                false,
+            )
+            .await
         }
     }
 
@@ -123,6 +134,56 @@ mod tests {
         // Without the marker a 200 body is not inspected.
         let ok = answering(200, body).oneshot(false).await;
         assert!(ok.is_ok());
+    }
+
+    /// A 200 whose body arrives in frames, the last of which may be a stream error.
+    fn framed(frames: Vec<Result<&'static str, &'static str>>) -> Response<SdkBody> {
+        use http_body_util::StreamBody;
+        let frames = frames.into_iter().map(|f| {
+            f.map(|s| http_body::Frame::data(bytes::Bytes::from_static(s.as_bytes())))
+                .map_err(|e| -> crate::body::BoxError { e.into() })
+        });
+        Response::new(SdkBody::from_stream(StreamBody::new(
+            futures_util::stream::iter(frames),
+        )))
+    }
+
+    #[tokio::test]
+    async fn a_read_body_arrives_whole_in_memory_or_fails_the_attempt() {
+        let whole = framed(vec![Ok("<a>"), Ok("1"), Ok("</a>")]);
+        let ok = Inspected::new(
+            std::future::ready(Ok(whole)),
+            Protocol::AwsQuery,
+            false,
+            true,
+        )
+        .await
+        .unwrap();
+        // In memory: the caller's read cannot fail any more.
+        assert_eq!(ok.body().bytes(), Some(&b"<a>1</a>"[..]));
+
+        let broken = framed(vec![Ok("<a>"), Err("connection reset")]);
+        let e = Inspected::new(
+            std::future::ready(Ok(broken)),
+            Protocol::AwsQuery,
+            false,
+            true,
+        )
+        .await
+        .unwrap_err();
+        assert!(e.is_io(), "{e:?}");
+
+        // Without the flag the body streams on, unread.
+        let streaming = framed(vec![Ok("<a>"), Err("connection reset")]);
+        let ok = Inspected::new(
+            std::future::ready(Ok(streaming)),
+            Protocol::AwsQuery,
+            false,
+            false,
+        )
+        .await
+        .unwrap();
+        assert_eq!(ok.body().bytes(), None);
     }
 
     #[tokio::test]
