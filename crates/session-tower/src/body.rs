@@ -114,7 +114,7 @@ impl SdkBody {
             return Ok(b.take().unwrap_or_default());
         }
         let mut collector = Collector::default();
-        std::future::poll_fn(|cx| collector.poll_collect(&mut self, cx)).await
+        std::future::poll_fn(|cx| collector.poll_collect(&mut self, None, cx)).await
     }
 
     /// Reads at most `limit` bytes; errors if the body is longer. For error responses, whose
@@ -123,6 +123,15 @@ impl SdkBody {
         use http_body_util::BodyExt;
         let limited = http_body_util::Limited::new(self, limit);
         Ok(BodyExt::collect(limited).await?.to_bytes())
+    }
+}
+
+/// A body's stream error as ours: an error of this crate (a stall) stays what it is, any
+/// other is a connection failure while reading the body.
+fn body_error(e: BoxError) -> crate::Error {
+    match e.downcast::<crate::Error>() {
+        Ok(ours) => *ours,
+        Err(e) => crate::Error::with(crate::error::Kind::Io, "reading the body").with_source(e),
     }
 }
 
@@ -137,10 +146,13 @@ pub(crate) struct Collector {
 }
 
 impl Collector {
-    /// Reads `body` to its end; the whole body, or the stream's error (`is_io()`).
+    /// Reads `body` to its end, noting each frame in `activity` (the read timeout's clock);
+    /// the whole body, or the stream's error (`is_io()`, or our own error as it was, such
+    /// as a stall).
     pub(crate) fn poll_collect(
         &mut self,
         body: &mut SdkBody,
+        activity: Option<&crate::timeout::Activity>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<Bytes, crate::Error>> {
         loop {
@@ -149,9 +161,10 @@ impl Collector {
                 Poll::Ready(None) => break,
                 Poll::Ready(Some(frame)) => frame,
             };
-            let frame = frame.map_err(|e| {
-                crate::Error::with(crate::error::Kind::Io, "reading the body").with_source(e)
-            })?;
+            let frame = frame.map_err(body_error)?;
+            if let Some(activity) = activity {
+                activity.touch();
+            }
             let Ok(data) = frame.into_data() else {
                 continue;
             };

@@ -40,6 +40,12 @@ pub(crate) enum Kind {
     AttemptTimeout,
     /// The whole operation (all attempts) took longer than the operation timeout.
     OperationTimeout,
+    /// No bytes moved for the read timeout (an idle attempt: waiting for the answer's head
+    /// after the request was sent, or between bytes of the body read inside the attempt).
+    ReadTimeout,
+    /// A streamed response body, while being read, stayed idle past the read timeout or
+    /// fell below the minimum throughput of its stall protection.
+    Stalled,
     /// No connection could be made.
     Connect,
     /// The connection failed while sending or receiving.
@@ -65,6 +71,8 @@ impl Kind {
             Kind::Request => "request",
             Kind::AttemptTimeout => "attempt_timeout",
             Kind::OperationTimeout => "operation_timeout",
+            Kind::ReadTimeout => "read_timeout",
+            Kind::Stalled => "stalled",
             Kind::Connect => "connect",
             Kind::Io => "io",
             Kind::Response => "response",
@@ -197,9 +205,21 @@ impl Error {
         self.kind() == Kind::Request
     }
 
-    /// An attempt or the whole operation timed out.
+    /// A time limit was hit: an attempt, the whole operation, the read (idle) timeout, or
+    /// a streamed body's stall protection ([`is_stalled`](Self::is_stalled)).
     pub fn is_timeout(&self) -> bool {
-        matches!(self.kind(), Kind::AttemptTimeout | Kind::OperationTimeout)
+        matches!(
+            self.kind(),
+            Kind::AttemptTimeout | Kind::OperationTimeout | Kind::ReadTimeout | Kind::Stalled
+        )
+    }
+
+    /// A streamed response body stalled while being read: idle past the read timeout, or
+    /// slower than the stall protection's minimum throughput (see
+    /// [`StallProtection`](crate::timeout::StallProtection)). Also
+    /// [`is_timeout`](Self::is_timeout).
+    pub fn is_stalled(&self) -> bool {
+        self.kind() == Kind::Stalled
     }
 
     /// No connection could be made.
@@ -274,6 +294,8 @@ impl fmt::Display for Error {
             Kind::Request => "invalid request",
             Kind::AttemptTimeout => "attempt timed out",
             Kind::OperationTimeout => "operation timed out",
+            Kind::ReadTimeout => "read timed out",
+            Kind::Stalled => "response body stalled",
             Kind::Connect => "could not connect",
             Kind::Io => "connection failed",
             Kind::Response => "invalid response",

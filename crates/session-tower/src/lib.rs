@@ -69,7 +69,7 @@ pub mod protocol;
 pub mod retry;
 mod settings_check;
 pub mod signing;
-mod timeout;
+pub mod timeout;
 pub mod token;
 pub mod trace;
 pub mod transport;

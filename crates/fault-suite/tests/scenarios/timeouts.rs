@@ -117,9 +117,26 @@ scenario!(stall_mid_error_body_hits_the_attempt_timeout);
 /// An answer dripped 16 bytes every 40 ms (about 1.5 s in all) under a read timeout of
 /// 0.3 s: bytes keep coming, so the idle timeout never fires and one attempt succeeds.
 async fn slow_drip_within_the_read_timeout_succeeds(path: Path) {
-    let server = FaultServer::start(sts_identity().drip(16, Duration::from_millis(40)))
-        .await
-        .unwrap();
+    drip_within_the_read_timeout(path, sts_identity().drip(16, Duration::from_millis(40))).await;
+}
+scenario!(
+    #[ignore = "engine gap: the read timeout counts the bytes of a body, not those of a head dribbled in pieces (hyper hands over only a whole head), so a head must be whole within read_timeout"]
+    slow_drip_within_the_read_timeout_succeeds
+);
+
+/// The body alone dripped, 8 bytes every 40 ms (S3 keeping a `CompleteMultipartUpload` alive with whitespace,
+/// in spirit): past the read timeout in all, never idle that long, one attempt succeeds.
+async fn slow_drip_body_within_the_read_timeout_succeeds(path: Path) {
+    drip_within_the_read_timeout(
+        path,
+        sts_identity().drip_from(At::AfterHead, 8, Duration::from_millis(40)),
+    )
+    .await;
+}
+scenario!(slow_drip_body_within_the_read_timeout_succeeds);
+
+async fn drip_within_the_read_timeout(path: Path, answer: Fault) {
+    let server = FaultServer::start(answer).await.unwrap();
     let session = server
         .session_builder()
         .setting("read_timeout", "0.3")
@@ -135,10 +152,6 @@ async fn slow_drip_within_the_read_timeout_succeeds(path: Path) {
     clock.within(Duration::from_secs(5));
     assert_one_operation(&server, 1);
 }
-scenario!(
-    #[ignore = "engine gap: read_timeout acts as a whole-attempt deadline rather than an idle timeout"]
-    slow_drip_within_the_read_timeout_succeeds
-);
 
 /// A 200's body dripped over about 1.5 s under an attempt timeout of 0.3 s: the attempt
 /// (body included) times out, both attempts, and the operation fails with a timeout.
@@ -203,3 +216,90 @@ async fn operation_timeout_bounds_the_retries(path: Path) {
     assert_attempts_of_one_operation(&seen);
 }
 scenario!(operation_timeout_bounds_the_retries);
+
+/// An object of 4 KiB whose body stops after 1 KiB, read timeout 0.3 s: `GetObject`
+/// returns (its head came), and reading the body ends in a stall error at about 0.3 s
+/// instead of hanging. (A streamed body is the caller's: it is not retried.)
+async fn stalled_object_body_is_a_stall_error(path: Path) {
+    let server = FaultServer::start(object(4096).hang_at(At::Body(1024)))
+        .await
+        .unwrap();
+    let session = server
+        .session_builder()
+        .setting("read_timeout", "0.3")
+        .build()
+        .unwrap();
+    let s3 = build(services_s3::S3Client::builder(&session), path);
+    let clock = Clock::start();
+    let out = s3
+        .get_object()
+        .bucket(BUCKET)
+        .key("big")
+        .send()
+        .await
+        .unwrap();
+    let e = out.body.unwrap().collect().await.unwrap_err();
+    assert!(e.is_stalled() && e.is_timeout(), "{e:?}");
+    clock.at_least(Duration::from_millis(300));
+    clock.within(Duration::from_secs(3));
+    assert_one_operation(&server, 1);
+}
+scenario!(stalled_object_body_is_a_stall_error);
+
+/// An object dripped 8 bytes every 50 ms (160 B/s): never idle for the read timeout, but
+/// under a stall protection of 1 KiB/s over 0.5 s windows, so the read fails as stalled.
+async fn dripping_object_body_under_the_minimum_throughput(path: Path) {
+    let server =
+        FaultServer::start(object(4096).drip_from(At::AfterHead, 8, Duration::from_millis(50)))
+            .await
+            .unwrap();
+    let s3 = build(
+        services_s3::S3Client::builder(&server.session()).stall_protection(Some(
+            session_tower::timeout::StallProtection::new(1024, Duration::from_millis(500)),
+        )),
+        path,
+    );
+    let clock = Clock::start();
+    let out = s3
+        .get_object()
+        .bucket(BUCKET)
+        .key("big")
+        .send()
+        .await
+        .unwrap();
+    let e = out.body.unwrap().collect().await.unwrap_err();
+    assert!(e.is_stalled(), "{e:?}");
+    assert!(e.to_string().contains("stall protection"), "{e}");
+    clock.within(Duration::from_secs(2));
+}
+scenario!(dripping_object_body_under_the_minimum_throughput);
+
+/// The same drip with stall protection off: the download is slow, and whole.
+async fn dripping_object_body_without_stall_protection_completes(path: Path) {
+    let server =
+        FaultServer::start(object(400).drip_from(At::AfterHead, 8, Duration::from_millis(10)))
+            .await
+            .unwrap();
+    let s3 = build(
+        services_s3::S3Client::builder(&server.session()).stall_protection(None),
+        path,
+    );
+    let out = s3
+        .get_object()
+        .bucket(BUCKET)
+        .key("big")
+        .send()
+        .await
+        .unwrap();
+    let bytes = out.body.unwrap().collect().await.unwrap();
+    assert_eq!(bytes.len(), 400);
+}
+scenario!(dripping_object_body_without_stall_protection_completes);
+
+/// A `GetObject` answer of `len` bytes.
+fn object(len: usize) -> Fault {
+    Fault::status(200)
+        .header("content-type", "application/octet-stream")
+        .header("etag", "\"0123456789abcdef0123456789abcdef\"")
+        .body(vec![b'o'; len])
+}

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use session_tower::client::ResponseBody;
 use session_tower::{Client, Error, SdkBody};
 
 use super::request::{self, BuildError, Context};
@@ -48,17 +49,28 @@ where
         let out = response::parse(service, op, &parts, b"").map_err(|e| mismatch(op, e))?;
         return Ok((out, Some(body)));
     }
-    // In memory already: the attempt read it (`OperationMeta::read_body`).
+    // In memory already: the attempt read it (`ResponseBody::Whole`).
     let bytes = body.collect().await?;
     let out = response::parse(service, op, &parts, &bytes).map_err(|e| mismatch(op, e))?;
     Ok((out, None))
 }
 
-/// Whether `op`'s answer streams to the caller (a blob payload or an event stream); any
-/// other answer is read whole inside the attempt, so that a body that breaks is retried.
+/// Whether `op`'s answer streams to the caller (a blob payload or an event stream).
 fn streams_output(op: &Operation) -> bool {
-    op.flags.has(OperationFlags::STREAMING_OUTPUT)
-        || op.flags.has(OperationFlags::EVENT_STREAM_OUTPUT)
+    response_body(op) != ResponseBody::Whole
+}
+
+/// How `op`'s answer is read: a blob payload streams to the caller under stall protection,
+/// an event stream streams unwatched, any other answer is read whole inside the attempt,
+/// so that a body that breaks or stalls is retried.
+fn response_body(op: &Operation) -> ResponseBody {
+    if op.flags.has(OperationFlags::EVENT_STREAM_OUTPUT) {
+        ResponseBody::Events
+    } else if op.flags.has(OperationFlags::STREAMING_OUTPUT) {
+        ResponseBody::Streamed
+    } else {
+        ResponseBody::Whole
+    }
 }
 
 /// Sends `op` with `input` and hands back the successful answer unread (an error answer
@@ -94,7 +106,7 @@ where
         },
     )
     .map_err(request_error)?;
-    meta.read_body = !streams_output(op);
+    meta.response_body = response_body(op);
     // Whether the answer's checksum is to be checked: the request asked for one.
     let validate = first
         .headers()

@@ -23,7 +23,7 @@ use crate::hedge::{HedgeConfig, HedgeLayer};
 use crate::retry::{ClassifyRetry, RetryConfig, RetryPolicy, StandardClassifier};
 use crate::settings_check::check_region;
 use crate::signing::{AuthPlan, SigningConfig, SigningLayer};
-use crate::timeout::Scope;
+use crate::timeout::{Scope, StallProtection};
 use crate::token::TokenCache;
 
 /// Builds a client: a [`Client`], or a service crate's typed client (`C`). Consuming and
@@ -36,6 +36,8 @@ pub struct ClientBuilder<C = Client> {
     retry: Option<RetryConfig>,
     classifier: Option<Arc<dyn ClassifyRetry>>,
     attempt_timeout: Option<Option<Duration>>,
+    read_timeout: Option<Option<Duration>>,
+    stall_protection: Option<StallProtection>,
     operation_timeout: Option<Duration>,
     around_operation: Vec<BoxLayer>,
     before_signing: Vec<BoxLayer>,
@@ -92,6 +94,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             retry: None,
             classifier: None,
             attempt_timeout: None,
+            read_timeout: None,
+            stall_protection: Some(StallProtection::default()),
             operation_timeout: None,
             around_operation: Vec::new(),
             before_signing: Vec::new(),
@@ -145,10 +149,35 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Limit on one attempt (until the response head, or the whole body of an error
-    /// response). Default: the session's `read_timeout` (60 s). `None`: no limit.
+    /// Limit on one attempt, from sending to the end of the answer's body when it is read
+    /// inside the attempt (every answer but a streamed blob or event stream, whose bodies
+    /// the caller reads), a deadline however busy the connection is. An elapsed attempt is
+    /// retried. Default: none: the [read timeout](Self::read_timeout) ends a silent
+    /// attempt, and a deadline would cut off a slow answer that keeps coming (S3 keeps a
+    /// `CompleteMultipartUpload` alive with whitespace).
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The idle timeout: how long an attempt may go without a byte moving, while a
+    /// streamed request body is sent, while the answer's head is awaited (time to first
+    /// byte) and while a body is read inside the attempt; an elapsed one is retried
+    /// ([`Error::is_timeout`]). A streamed answer's body fails with
+    /// [`Error::is_stalled`] when the caller has waited on it that long for nothing.
+    /// Default: the session's `read_timeout` (60 s, as boto3's). `None`: no limit.
+    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The minimum throughput of answers that stream to the caller (S3 `GetObject`),
+    /// counted over time the caller spends waiting on the body (a slow consumer is not a
+    /// stalled server); event streams are not watched. Default:
+    /// [`StallProtection::default`] (1 byte/s over 20 s windows). `None`: off (the read
+    /// timeout still applies).
+    pub fn stall_protection(mut self, rule: Option<StallProtection>) -> Self {
+        self.stall_protection = rule;
         self
     }
 
@@ -328,9 +357,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             };
             base.max_attempts(settings.max_attempts())
         });
-        let attempt_timeout = self
-            .attempt_timeout
-            .unwrap_or(Some(settings.read_timeout()));
+        let attempt_timeout = self.attempt_timeout.unwrap_or(None);
+        let read_timeout = self.read_timeout.unwrap_or(Some(settings.read_timeout()));
 
         let credentials = match self.credentials {
             CredentialsSource::Session => Some(runtime.credentials.clone()),
@@ -352,6 +380,8 @@ impl<C: From<Client>> ClientBuilder<C> {
         let tokens = TokenCache::new(Arc::new(tokens));
         let exchange = Exchange {
             attempt_timeout,
+            read_timeout,
+            stall: self.stall_protection,
             protocol: info.protocol,
             sender: match self.http_client {
                 Some(client) => Sender::Custom(Arc::new(client)),

@@ -37,11 +37,12 @@ use tower::ServiceExt;
 use super::boxed::BoxedStage;
 use super::exchange::{Exchange, ExchangeFuture};
 use super::operation::OperationMeta;
+use super::operation::ResponseBody;
 use crate::body::SdkBody;
 use crate::credentials::CredentialsCache;
 use crate::endpoint::{EndpointResolver, ResolvedEndpoint, SigningScope};
 use crate::error::Error;
-use crate::errors::{ErrorsOnSuccess, ReadBody};
+use crate::errors::ErrorsOnSuccess;
 use crate::future::StageFuture;
 use crate::hedge::HedgedCopy;
 use crate::metrics::{self, Measured, Stopwatch};
@@ -141,7 +142,7 @@ impl Engine {
         let facts = AttemptFacts {
             name: meta.name,
             errors_on_success: meta.errors_on_success,
-            read_body: meta.read_body,
+            response_body: meta.response_body,
             unsigned_payload: meta.unsigned_payload,
             // The model prefers SigV4a; an endpoint that names a scheme decides instead.
             v4a: auth == Auth::SigV4a && !endpoint.names_signing_scheme(),
@@ -230,8 +231,8 @@ impl Engine {
             if facts.errors_on_success {
                 ext.insert(ErrorsOnSuccess);
             }
-            if facts.read_body {
-                ext.insert(ReadBody);
+            if facts.response_body != ResponseBody::Streamed {
+                ext.insert(facts.response_body);
             }
             attach_identity(ext, identity, scope, &self.signing, facts);
             return StageFuture::boxed(Box::pin(
@@ -255,7 +256,7 @@ impl Engine {
         StageFuture::inline(self.exchange.start(
             Request::from_parts(parts, body),
             facts.errors_on_success,
-            facts.read_body,
+            facts.response_body,
         ))
     }
 }
@@ -266,8 +267,8 @@ impl Engine {
 struct AttemptFacts {
     name: &'static str,
     errors_on_success: bool,
-    /// Read the success body inside the attempt.
-    read_body: bool,
+    /// How the success body is read.
+    response_body: ResponseBody,
     /// Sign with `UNSIGNED-PAYLOAD`.
     unsigned_payload: bool,
     /// Sign with the client's SigV4a scope when the endpoint names none.

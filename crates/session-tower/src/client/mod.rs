@@ -42,7 +42,7 @@ use tower::ServiceExt;
 
 pub use boxed::BoxedStage;
 pub use builder::ClientBuilder;
-pub use operation::OperationMeta;
+pub use operation::{OperationMeta, ResponseBody};
 pub use service::{Rules, ServiceInfo};
 
 /// Builds an operation's request (what [`Client::send_rebuilding`] calls for the first

@@ -4,9 +4,25 @@ use http::Request;
 
 use crate::body::SdkBody;
 use crate::endpoint::{EndpointParams, HostPrefix};
-use crate::errors::{ErrorsOnSuccess, ReadBody};
+use crate::errors::ErrorsOnSuccess;
 use crate::signing::{AuthScheme, OperationAuth, UnsignedPayload};
 use crate::trace::OperationName;
+
+/// How an operation's success body is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ResponseBody {
+    /// Streamed to the caller (a blob payload, S3's `GetObject`), under the client's stall
+    /// protection and read timeout while the caller waits on it. The default.
+    #[default]
+    Streamed,
+    /// Read whole inside each attempt (every operation whose output does not stream): a
+    /// connection reset, a truncated body, a bad chunk or a silence past the read timeout
+    /// while it is read fails the attempt, which is retried and timed like any other. The
+    /// response is handed back with the body in memory.
+    Whole,
+    /// An event stream: streamed to the caller unwatched (events may be minutes apart).
+    Events,
+}
 
 /// An operation's facts that are not part of its HTTP request: its name (for spans and
 /// errors), its endpoint parameters, its host prefix, whether a 200 may hide an error, and
@@ -27,11 +43,8 @@ pub struct OperationMeta {
     pub host_prefix: Option<String>,
     /// The operation can fail with HTTP 200 and an `<Error>` body. Default: `false`.
     pub errors_on_success: bool,
-    /// Read the success body whole inside each attempt (an operation whose output does not
-    /// stream): a connection reset, a truncated body or a stall while it is read fails the
-    /// attempt, which is retried and timed like any other. The response is handed back with
-    /// the body in memory. Default: `false` (the body streams to the caller).
-    pub read_body: bool,
+    /// How the success body is read. Default: [`ResponseBody::Streamed`].
+    pub response_body: ResponseBody,
     /// The operation's own auth schemes, most preferred first (the model's per-operation
     /// `auth` list, or `authtype`): `Some(&[AuthScheme::NoAuth])` (or `Some(&[])`) sends it
     /// unsigned without asking for credentials. Default: `None`, the service's
@@ -56,7 +69,7 @@ impl OperationMeta {
             endpoint_params: None,
             host_prefix: None,
             errors_on_success: false,
-            read_body: false,
+            response_body: ResponseBody::Streamed,
             auth: None,
             unsigned_payload: false,
         }
@@ -83,10 +96,10 @@ impl OperationMeta {
         self
     }
 
-    /// Reads the success body inside each attempt (see [`read_body`](Self::read_body)).
+    /// With this way of reading the success body (see [`ResponseBody`]).
     #[must_use]
-    pub fn read_body(mut self, yes: bool) -> Self {
-        self.read_body = yes;
+    pub fn response_body(mut self, how: ResponseBody) -> Self {
+        self.response_body = how;
         self
     }
 
@@ -114,7 +127,7 @@ impl OperationMeta {
             endpoint_params: ext.remove::<EndpointParams>(),
             host_prefix: ext.remove::<HostPrefix>().map(|p| p.0),
             errors_on_success: ext.remove::<ErrorsOnSuccess>().is_some(),
-            read_body: ext.remove::<ReadBody>().is_some(),
+            response_body: ext.remove::<ResponseBody>().unwrap_or_default(),
             auth: ext.remove::<OperationAuth>().map(|a| a.0),
             unsigned_payload: ext.remove::<UnsignedPayload>().is_some(),
         }
@@ -134,8 +147,8 @@ impl OperationMeta {
         if self.errors_on_success {
             ext.insert(ErrorsOnSuccess);
         }
-        if self.read_body {
-            ext.insert(ReadBody);
+        if self.response_body != ResponseBody::Streamed {
+            ext.insert(self.response_body);
         }
         if let Some(schemes) = self.auth {
             ext.insert(OperationAuth(schemes));

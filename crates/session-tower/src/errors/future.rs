@@ -1,6 +1,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::Response;
@@ -10,18 +11,30 @@ use super::{inspect, passes};
 use crate::body::{Collector, SdkBody};
 use crate::error::Error;
 use crate::protocol::Protocol;
+use crate::timeout::{Activity, StreamWatch, Touching};
 
 type Inspecting = Pin<Box<dyn Future<Output = Result<Response<SdkBody>, Error>> + Send>>;
 
+/// What an attempt does with the body of its answer.
+pub(crate) struct BodyPlan {
+    /// A 200 may hide an error: read and look.
+    pub(crate) check_success: bool,
+    /// Read a success body whole inside the attempt.
+    pub(crate) read_whole: bool,
+    /// The read timeout's clock, noted as the body's bytes come in.
+    pub(crate) activity: Option<Arc<Activity>>,
+    /// How a success body handed back streaming is watched.
+    pub(crate) watch: StreamWatch,
+}
+
 pin_project! {
-    /// An attempt's response through the response stage: successes pass (read whole first
-    /// when `read_body`), error answers become errors.
+    /// An attempt's response through the response stage: successes pass (read whole first,
+    /// or watched for stalls, as the plan says), error answers become errors.
     pub(crate) struct Inspected<F> {
         #[pin]
         state: State<F>,
         protocol: Protocol,
-        check_success: bool,
-        read_body: bool,
+        plan: BodyPlan,
     }
 }
 
@@ -40,12 +53,11 @@ pin_project! {
 }
 
 impl<F> Inspected<F> {
-    pub(crate) fn new(inner: F, protocol: Protocol, check_success: bool, read_body: bool) -> Self {
+    pub(crate) fn new(inner: F, protocol: Protocol, plan: BodyPlan) -> Self {
         Self {
             state: State::Calling { inner },
             protocol,
-            check_success,
-            read_body,
+            plan,
         }
     }
 }
@@ -66,9 +78,13 @@ where
                         Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                         Poll::Ready(Ok(resp)) => resp,
                     };
-                    if passes(&resp, *this.check_success) {
-                        if !*this.read_body {
-                            return Poll::Ready(Ok(resp));
+                    if let Some(activity) = &this.plan.activity {
+                        activity.touch();
+                    }
+                    if passes(&resp, this.plan.check_success) {
+                        if !this.plan.read_whole {
+                            let watch = this.plan.watch;
+                            return Poll::Ready(Ok(resp.map(|body| watch.wrap(body))));
                         }
                         let (head, body) = resp.into_parts();
                         this.state.set(State::Reading {
@@ -78,6 +94,11 @@ where
                         });
                         continue;
                     }
+                    // The error body's bytes keep the read timeout's clock going too.
+                    let resp = match &this.plan.activity {
+                        Some(activity) => resp.map(|body| Touching::wrap(body, activity.clone())),
+                        None => resp,
+                    };
                     this.state.set(State::Inspecting {
                         body: Box::pin(inspect(resp, *this.protocol)),
                     });
@@ -88,9 +109,10 @@ where
                     body,
                     collector,
                 } => {
-                    let bytes = match collector.poll_collect(body, cx) {
+                    let activity = this.plan.activity.as_deref();
+                    let bytes = match collector.poll_collect(body, activity, cx) {
                         Poll::Pending => return Poll::Pending,
-                        // Already an IO error that says it was reading the body.
+                        // An IO error that says it was reading the body.
                         Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                         Poll::Ready(Ok(bytes)) => bytes,
                     };

@@ -10,7 +10,7 @@ mod future;
 
 use http::Response;
 
-pub(crate) use future::Inspected;
+pub(crate) use future::{BodyPlan, Inspected};
 
 use crate::body::SdkBody;
 use crate::error::{Error, Kind};
@@ -21,11 +21,6 @@ use crate::protocol::Protocol;
 /// before the response is returned. An empty body counts as a (retryable) `InternalError`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorsOnSuccess;
-
-/// Marks a request whose success body is read whole inside the attempt (an operation whose
-/// output does not stream); set by the engine for the layered segment's exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ReadBody;
 
 /// Error bodies longer than this are cut off with a response error.
 pub(crate) const MAX_ERROR_BODY: usize = 1 << 20;
@@ -82,6 +77,15 @@ pub(crate) async fn inspect(
 mod tests {
     use super::*;
 
+    fn plan(check_success: bool, read_whole: bool) -> BodyPlan {
+        BodyPlan {
+            check_success,
+            read_whole,
+            activity: None,
+            watch: crate::timeout::StreamWatch::default(),
+        }
+    }
+
     /// A response as a query-protocol service would send it, through the response stage.
     struct Answering {
         status: u16,
@@ -101,8 +105,7 @@ mod tests {
             Inspected::new(
                 std::future::ready(Ok(r)),
                 Protocol::AwsQuery,
-                check_success,
-                false,
+                plan(check_success, false),
             )
             .await
         }
@@ -154,8 +157,7 @@ mod tests {
         let ok = Inspected::new(
             std::future::ready(Ok(whole)),
             Protocol::AwsQuery,
-            false,
-            true,
+            plan(false, true),
         )
         .await
         .unwrap();
@@ -166,8 +168,7 @@ mod tests {
         let e = Inspected::new(
             std::future::ready(Ok(broken)),
             Protocol::AwsQuery,
-            false,
-            true,
+            plan(false, true),
         )
         .await
         .unwrap_err();
@@ -178,8 +179,7 @@ mod tests {
         let ok = Inspected::new(
             std::future::ready(Ok(streaming)),
             Protocol::AwsQuery,
-            false,
-            false,
+            plan(false, false),
         )
         .await
         .unwrap();

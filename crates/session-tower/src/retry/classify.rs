@@ -43,7 +43,7 @@ impl ClassifyRetry for StandardClassifier {
         };
         match e.kind() {
             Kind::Connect | Kind::Io => RetryAction::Transient,
-            Kind::AttemptTimeout => RetryAction::Timeout,
+            Kind::AttemptTimeout | Kind::ReadTimeout => RetryAction::Timeout,
             Kind::Service => match e.service_error() {
                 Some(s) if s.is_throttling() => RetryAction::Throttling,
                 Some(s) if s.is_transient() => RetryAction::Transient,

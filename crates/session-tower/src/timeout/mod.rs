@@ -1,11 +1,18 @@
 //! Time limits: per attempt (inside the retry loop) and per operation (around it), as
-//! futures the engine wraps around each.
+//! futures the engine wraps around each; the read timeout, an idle timeout on each
+//! attempt; and the stall protection of response bodies that stream to the caller
+//! ([`StallProtection`], the one public type here).
 
 mod future;
+mod idle;
+mod stall;
 
 use std::time::Duration;
 
 pub(crate) use future::Timed;
+pub(crate) use idle::{Activity, Idle, Touching};
+pub use stall::StallProtection;
+pub(crate) use stall::StreamWatch;
 
 use crate::error::{Error, Kind};
 
