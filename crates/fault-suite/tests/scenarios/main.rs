@@ -14,6 +14,7 @@
 mod support;
 
 mod bodies;
+mod checksums;
 mod clock_and_credentials;
 mod connections;
 mod odd_bytes;
