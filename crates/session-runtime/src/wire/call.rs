@@ -55,6 +55,19 @@ where
     Ok((out, None))
 }
 
+/// Whether `op`'s input has an idempotency-token member at its top (always sent: one left
+/// unset is filled in).
+fn carries_idempotency_token(service: &'static Service, op: &Operation) -> bool {
+    use crate::shapes::MemberFlags;
+    op.input.is_some_and(|id| {
+        service
+            .shape(id)
+            .members()
+            .iter()
+            .any(|m| m.flags.has(MemberFlags::IDEMPOTENCY_TOKEN))
+    })
+}
+
 /// Whether `op`'s answer streams to the caller (a blob payload or an event stream).
 fn streams_output(op: &Operation) -> bool {
     response_body(op) != ResponseBody::Whole
@@ -95,7 +108,7 @@ where
     let settings = client.session().settings();
     let token = || client.idempotency_token();
     let streaming_input = stream.is_some();
-    let (first, mut meta) = request::build(
+    let (mut first, mut meta) = request::build(
         service,
         op,
         input,
@@ -107,6 +120,12 @@ where
     )
     .map_err(request_error)?;
     meta.response_body = response_body(op);
+    if carries_idempotency_token(service, op) {
+        // The service runs it once however many copies arrive: a hedge may send two.
+        first
+            .extensions_mut()
+            .insert(session_tower::hedge::IdempotencyToken);
+    }
     // Whether the answer's checksum is to be checked: the request asked for one.
     let validate = first
         .headers()
