@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use session_tower::client::ResponseBody;
+use session_tower::metrics;
 use session_tower::{Client, Error, SdkBody};
 
 use super::request::{self, BuildError, Context};
@@ -45,14 +46,35 @@ where
 {
     let resp = send(client, service, op, input, stream).await?;
     let (parts, body) = resp.into_parts();
+    let parse = |bytes: &[u8]| {
+        timed(metrics::record_deserialization, service, op, || {
+            response::parse(service, op, &parts, bytes).map_err(|e| mismatch(op, e))
+        })
+    };
     if streams_output(op) {
-        let out = response::parse(service, op, &parts, b"").map_err(|e| mismatch(op, e))?;
-        return Ok((out, Some(body)));
+        return Ok((parse(b"")?, Some(body)));
     }
     // In memory already: the attempt read it (`ResponseBody::Whole`).
     let bytes = body.collect().await?;
-    let out = response::parse(service, op, &parts, &bytes).map_err(|e| mismatch(op, e))?;
-    Ok((out, None))
+    Ok((parse(&bytes)?, None))
+}
+
+/// Runs `f`, recording how long it took with `record` (serialization or deserialization
+/// time); in a build without metrics nothing is timed.
+#[inline]
+fn timed<T>(
+    record: fn(&'static str, &'static str, std::time::Duration),
+    service: &'static Service,
+    op: &'static Operation,
+    f: impl FnOnce() -> T,
+) -> T {
+    if !metrics::ENABLED {
+        return f();
+    }
+    let started = std::time::Instant::now();
+    let out = f();
+    record(service.service_id, op.name, started.elapsed());
+    out
 }
 
 /// Whether `op`'s input has an idempotency-token member at its top (always sent: one left
@@ -108,16 +130,18 @@ where
     let settings = client.session().settings();
     let token = || client.idempotency_token();
     let streaming_input = stream.is_some();
-    let (mut first, mut meta) = request::build(
-        service,
-        op,
-        input,
-        Context {
-            token: &token,
-            settings,
-            stream,
-        },
-    )
+    let (mut first, mut meta) = timed(metrics::record_serialization, service, op, || {
+        request::build(
+            service,
+            op,
+            input,
+            Context {
+                token: &token,
+                settings,
+                stream,
+            },
+        )
+    })
     .map_err(request_error)?;
     meta.response_body = response_body(op);
     if carries_idempotency_token(service, op) {
