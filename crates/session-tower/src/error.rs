@@ -258,6 +258,11 @@ impl Error {
         self.inner.source.as_ref()?.downcast_ref::<ServiceError>()
     }
 
+    /// The service's error, to add what the stack knows about it.
+    pub(crate) fn service_error_mut(&mut self) -> Option<&mut ServiceError> {
+        self.inner.source.as_mut()?.downcast_mut::<ServiceError>()
+    }
+
     /// The service's error, taken out; `Err(self)` when this is not a service error.
     ///
     /// # Errors
@@ -348,6 +353,9 @@ pub struct ServiceError {
     /// The error's type as the body names it, where the code is another (the query code a
     /// query-compatible JSON service sends in `x-amzn-query-error`).
     pub(crate) error_type: Option<String>,
+    /// What the stack adds to the service's words, shown after them (the bucket's region of
+    /// an S3 redirect it did not follow).
+    pub(crate) note: Option<String>,
 }
 
 impl ServiceError {
@@ -367,6 +375,7 @@ impl ServiceError {
             body: bytes::Bytes::new(),
             headers: http::HeaderMap::new(),
             error_type: None,
+            note: None,
         }
     }
 
@@ -505,6 +514,9 @@ impl fmt::Display for ServiceError {
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
+        }
+        if let Some(note) = &self.note {
+            write!(f, "; {note}")?;
         }
         Ok(())
     }

@@ -66,6 +66,7 @@ pub mod hedge;
 mod intern;
 pub mod metrics;
 pub mod protocol;
+mod redirect;
 pub mod retry;
 mod settings_check;
 pub mod signing;

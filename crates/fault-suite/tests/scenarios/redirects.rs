@@ -108,19 +108,13 @@ async fn follows(status: u16, path: Path) {
 async fn s3_permanent_redirect_is_followed(path: Path) {
     follows(301, path).await;
 }
-scenario!(
-    #[ignore = "engine gap: no S3 region redirect following (301 with x-amz-bucket-region)"]
-    s3_permanent_redirect_is_followed
-);
+scenario!(s3_permanent_redirect_is_followed);
 
 /// 307 `TemporaryRedirect` to another region, endpoint from the rules: followed.
 async fn s3_temporary_redirect_is_followed(path: Path) {
     follows(307, path).await;
 }
-scenario!(
-    #[ignore = "engine gap: no S3 region redirect following (307 with x-amz-bucket-region)"]
-    s3_temporary_redirect_is_followed
-);
+scenario!(s3_temporary_redirect_is_followed);
 
 /// A redirect from a configured `endpoint_url`: not followed (there is no other endpoint
 /// to go to), sent once, and the error keeps the region header.
@@ -161,7 +155,4 @@ async fn s3_redirect_error_names_the_region(path: Path) {
     assert!(text.contains(BUCKET_REGION), "{text}");
     assert_one_operation(&server, 1);
 }
-scenario!(
-    #[ignore = "engine gap: no S3 region redirect handling (the error of a redirect from a configured endpoint_url does not name the bucket's region)"]
-    s3_redirect_error_names_the_region
-);
+scenario!(s3_redirect_error_names_the_region);

@@ -570,12 +570,14 @@ fn finish(
             StaticParam::Str(s) => params.str(param, *s),
         };
     }
-    let _ = service;
     let mut meta = OperationMeta::named(op.name)
         .endpoint_params(params)
         .host_prefix(host_prefix)
         .errors_on_success(op.flags.has(OperationFlags::ERRORS_ON_SUCCESS))
-        .unsigned_payload(op.flags.has(OperationFlags::UNSIGNED_PAYLOAD));
+        .unsigned_payload(op.flags.has(OperationFlags::UNSIGNED_PAYLOAD))
+        // Each S3 bucket lives in one region, and S3 says which when asked elsewhere; the
+        // stack follows that (once) for operations that name a bucket.
+        .region_redirects(service.name == "s3");
     if !op.auth.is_empty() {
         meta = meta.auth(op.auth);
     }

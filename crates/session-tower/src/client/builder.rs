@@ -424,6 +424,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             signing: signing.clone(),
             exchange,
             segment,
+            bucket_regions: crate::redirect::BucketRegions::default(),
         });
         let hedge = self
             .hedge

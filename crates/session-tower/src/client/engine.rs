@@ -46,6 +46,7 @@ use crate::errors::ErrorsOnSuccess;
 use crate::future::StageFuture;
 use crate::hedge::HedgedCopy;
 use crate::metrics::{self, Measured, Stopwatch};
+use crate::redirect::{BucketRegions, Redirect};
 use crate::retry::{Rebuild, Resend, RetryPolicy};
 use crate::signing::{Auth, AuthIdentity, AuthPlan, SigningConfig, Unsigned, UnsignedPayload};
 use crate::timeout::{Scope, Timed};
@@ -70,6 +71,8 @@ pub(crate) struct Engine {
     /// The layered segment (`[before] → signing → [after] → exchange`), for clients with
     /// layers inside the attempt.
     pub(crate) segment: Option<BoxedStage>,
+    /// The regions of buckets S3 redirected this client to (shared by its clones).
+    pub(crate) bucket_regions: BucketRegions,
 }
 
 /// One attempt in flight.
@@ -93,18 +96,22 @@ impl Engine {
         let resolved = self.resolver.endpoint(meta.endpoint_params.as_ref());
         let _ = ops.endpoint(started);
         let span = trace::operation_span(self.service_id, meta.name, meta.endpoint_params.as_ref());
+        // S3: a bucket in another region than the client's (see `crate::redirect`).
+        let redirect = Redirect::start(&self.bucket_regions, &self.resolver, &meta);
         let operation = match resolved {
             Ok(endpoint) => StageFuture::inline(self.retry.drive(
                 req,
                 rebuild.map_or(Resend::Copy, |(build, ua)| Resend::Rebuild(build, ua)),
                 ops,
                 single_attempt,
-                move |req, n| {
+                redirect,
+                move |req, n, in_bucket_region| {
                     // Endpoint and signing run now, inside the attempt's span.
                     let started = Stopwatch::start();
                     ops.attempt_started();
                     let span = trace::attempt_span(n);
-                    let attempt = span.in_scope(|| self.attempt(req, &endpoint, &meta, ops));
+                    let endpoint = in_bucket_region.unwrap_or(&*endpoint);
+                    let attempt = span.in_scope(|| self.attempt(req, endpoint, &meta, ops));
                     Traced::new(
                         Measured::<_, metrics::Attempt>::new(attempt, ops, started),
                         span,

@@ -5,6 +5,7 @@ use http::Request;
 use crate::body::SdkBody;
 use crate::endpoint::{EndpointParams, HostPrefix};
 use crate::errors::ErrorsOnSuccess;
+use crate::redirect::RegionRedirects;
 use crate::signing::{AuthScheme, OperationAuth, UnsignedPayload};
 use crate::trace::OperationName;
 
@@ -53,6 +54,11 @@ pub struct OperationMeta {
     /// Sign with `UNSIGNED-PAYLOAD` instead of the body's SHA-256 (the model's
     /// `authtype: v4-unsigned-body` or `unsignedPayload: true`). Default: `false`.
     pub unsigned_payload: bool,
+    /// Follow S3 region redirects (S3's operations set it): an answer saying the bucket is
+    /// in another region is sent again, once, to that region, which the client remembers
+    /// for the bucket; with a configured endpoint URL the error names the region instead.
+    /// See `crate::redirect`. Default: `false`.
+    pub region_redirects: bool,
 }
 
 impl Default for OperationMeta {
@@ -72,6 +78,7 @@ impl OperationMeta {
             response_body: ResponseBody::Streamed,
             auth: None,
             unsigned_payload: false,
+            region_redirects: false,
         }
     }
 
@@ -118,6 +125,14 @@ impl OperationMeta {
         self
     }
 
+    /// Whether S3 region redirects are followed (see
+    /// [`region_redirects`](Self::region_redirects)).
+    #[must_use]
+    pub fn region_redirects(mut self, yes: bool) -> Self {
+        self.region_redirects = yes;
+        self
+    }
+
     /// Takes the facts out of `req`'s extensions (what [`OperationMeta::put_into`] puts
     /// there).
     pub(crate) fn take_from(req: &mut Request<SdkBody>) -> Self {
@@ -130,6 +145,7 @@ impl OperationMeta {
             response_body: ext.remove::<ResponseBody>().unwrap_or_default(),
             auth: ext.remove::<OperationAuth>().map(|a| a.0),
             unsigned_payload: ext.remove::<UnsignedPayload>().is_some(),
+            region_redirects: ext.remove::<RegionRedirects>().is_some(),
         }
     }
 
@@ -156,6 +172,9 @@ impl OperationMeta {
         if self.unsigned_payload {
             ext.insert(UnsignedPayload);
         }
+        if self.region_redirects {
+            ext.insert(RegionRedirects);
+        }
     }
 }
 
@@ -170,7 +189,8 @@ mod tests {
             .host_prefix(Some("data.".into()))
             .errors_on_success(true)
             .auth(&[AuthScheme::NoAuth])
-            .unsigned_payload(true);
+            .unsigned_payload(true)
+            .region_redirects(true);
         let mut req = Request::new(SdkBody::empty());
         meta.put_into(&mut req);
         assert_eq!(OperationMeta::take_from(&mut req), meta);
@@ -178,6 +198,7 @@ mod tests {
         assert!(req.extensions().get::<EndpointParams>().is_none());
         assert!(req.extensions().get::<OperationAuth>().is_none());
         assert!(req.extensions().get::<UnsignedPayload>().is_none());
+        assert!(req.extensions().get::<RegionRedirects>().is_none());
         assert_eq!(
             OperationMeta::take_from(&mut req),
             OperationMeta::named("GetObject")

@@ -47,6 +47,14 @@ impl EndpointParams {
         self
     }
 
+    /// The same parameters with `Region` set to `region` (an S3 region redirect resolves
+    /// the bucket's endpoint in its region).
+    pub(crate) fn with_region(&self, region: &str) -> Self {
+        let mut params = self.clone();
+        params.params.retain(|(n, _)| *n != "Region");
+        params.str("Region", region)
+    }
+
     /// The string parameter `name`, if given (spans show S3's `Bucket` and `Key`).
     pub(crate) fn string(&self, name: &str) -> Option<&str> {
         self.params.iter().find_map(|(n, v)| match v {
@@ -126,6 +134,11 @@ impl EndpointResolver {
                 Err(message) => Err(Error::with(Kind::Endpoint, message.clone())),
             },
         }
+    }
+
+    /// The endpoint for these parameters, shared with the resolver's recent ones.
+    pub(crate) fn shared(&self, extra: &EndpointParams) -> Result<Arc<ResolvedEndpoint>, Error> {
+        self.with_params(extra)
     }
 
     fn with_params(&self, extra: &EndpointParams) -> Result<Arc<ResolvedEndpoint>, Error> {

@@ -13,8 +13,10 @@ use super::ids::{attempt_headers, invocation_header, invocation_id_text};
 use super::quota::{self, RetryQuota};
 use crate::body::SdkBody;
 use crate::clock::Clock;
+use crate::endpoint::ResolvedEndpoint;
 use crate::error::{Error, Kind};
 use crate::metrics;
+use crate::redirect::Redirect;
 
 /// A client's retry policy: its [`RetryConfig`], the [`ClassifyRetry`] that decides what is
 /// retryable, and the state every clone of the client shares (the retry quota, the adaptive
@@ -104,16 +106,22 @@ impl RetryPolicy {
     ///
     /// `single_attempt` (a hedged copy: the original retries) allows one attempt only;
     /// `ops` records throttling and the quota.
+    ///
+    /// `redirect`: an S3 operation's region redirect state. An answer that the bucket is in
+    /// another region is sent again at once to that region's endpoint (which `send` is
+    /// given from then on), outside the retry budget: no quota, no delay, and one more
+    /// attempt allowed.
     pub(crate) fn drive<'a, F, Fut>(
         &'a self,
         req: Request<SdkBody>,
         resend: Resend<'a>,
         ops: metrics::Operation,
         single_attempt: bool,
+        redirect: Option<Box<Redirect<'a>>>,
         mut send: F,
     ) -> impl std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a
     where
-        F: FnMut(Request<SdkBody>, u32) -> Fut + 'a,
+        F: FnMut(Request<SdkBody>, u32, Option<&ResolvedEndpoint>) -> Fut + 'a,
         Fut: std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a,
     {
         let (mut parts, body) = req.into_parts();
@@ -123,7 +131,8 @@ impl RetryPolicy {
             invocation_header(&invocation),
         );
         // A stream cannot be replayed: it gets exactly one attempt.
-        let max_attempts = if body.try_clone().is_some() && !single_attempt {
+        let replayable = body.try_clone().is_some();
+        let max_attempts = if replayable && !single_attempt {
             self.config.max_attempts
         } else {
             1
@@ -137,7 +146,9 @@ impl RetryPolicy {
             attempt: 0,
             retry_cost: None,
             refreshed: false,
+            redirect_may_follow: redirect.is_some() && replayable,
         };
+        let mut redirect = redirect;
         async move {
             loop {
                 if let Some(limiter) = &self.limiter {
@@ -152,10 +163,17 @@ impl RetryPolicy {
                         }
                     }
                 }
-                let result = match state.next(&self.attempt_headers) {
-                    Ok(req) => send(req, state.attempt).await,
+                let endpoint = redirect.as_ref().and_then(|r| r.endpoint());
+                let mut result = match state.next(&self.attempt_headers) {
+                    Ok(req) => send(req, state.attempt, endpoint).await,
                     Err(e) => Err(e),
                 };
+                if let Some(r) = redirect.as_mut() {
+                    if r.follow(&mut result, state.redirect_may_follow) {
+                        state.redirected();
+                        continue;
+                    }
+                }
                 match self.decide(result, &mut state, ops) {
                     Next::Return(result) => return result,
                     Next::Retry(delay) => tokio::time::sleep(delay).await,
@@ -284,6 +302,9 @@ struct Attempts<'a> {
     retry_cost: Option<u32>,
     /// The credentials were refreshed after an expired-credentials error.
     refreshed: bool,
+    /// An S3 region redirect may still be followed (once per operation, with a body that
+    /// replays): a copy of the request is kept for it.
+    redirect_may_follow: bool,
 }
 
 impl Attempts<'_> {
@@ -292,7 +313,7 @@ impl Attempts<'_> {
     /// is rebuilt.
     fn next(&mut self, attempt_headers: &[HeaderValue]) -> Result<Request<SdkBody>, Error> {
         self.attempt += 1;
-        let retry_may_follow = self.attempt < self.max_attempts;
+        let retry_may_follow = self.attempt < self.max_attempts || self.redirect_may_follow;
         let (parts, body) = match self.resend {
             Resend::Rebuild(build, user_agent) if self.attempt > 1 => {
                 let (mut parts, body) = build()?.into_parts();
@@ -322,6 +343,13 @@ impl Attempts<'_> {
         Ok(self.stamp(parts, body, attempt_headers))
     }
 
+    /// A region redirect is followed: the resend is one more attempt, outside the retry
+    /// budget, and no other redirect follows.
+    fn redirected(&mut self) {
+        self.max_attempts += 1;
+        self.redirect_may_follow = false;
+    }
+
     /// `parts` and `body` with this attempt's `amz-sdk-request` header.
     fn stamp(
         &self,
@@ -329,11 +357,19 @@ impl Attempts<'_> {
         body: SdkBody,
         attempt_headers: &[HeaderValue],
     ) -> Request<SdkBody> {
-        let index = (self.attempt as usize - 1).min(attempt_headers.len() - 1);
-        parts.headers.insert(
-            crate::headers::AMZ_SDK_REQUEST,
-            attempt_headers[index].clone(),
-        );
+        let index = self.attempt as usize - 1;
+        let header = match attempt_headers.get(index) {
+            Some(h) => h.clone(),
+            // Past the configured maximum (a region redirect added an attempt): made now.
+            None => HeaderValue::from_str(&format!(
+                "attempt={}; max={}",
+                self.attempt, self.max_attempts
+            ))
+            .unwrap_or(HeaderValue::from_static("attempt=1")),
+        };
+        parts
+            .headers
+            .insert(crate::headers::AMZ_SDK_REQUEST, header);
         Request::from_parts(parts, body)
     }
 }

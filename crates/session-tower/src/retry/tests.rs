@@ -79,7 +79,8 @@ where
             Resend::Copy,
             crate::metrics::Operation::of("test", "Test"),
             false,
-            |req, _attempt| svc.clone().oneshot(req),
+            None,
+            |req, _attempt, _redirected| svc.clone().oneshot(req),
         )
         .await
 }

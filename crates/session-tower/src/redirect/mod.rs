@@ -1,0 +1,175 @@
+//! S3 region redirects: a bucket lives in one region, and S3 answers a request sent to
+//! another with `301 PermanentRedirect`, `307 TemporaryRedirect` or `400
+//! AuthorizationHeaderMalformed`, naming the bucket's region in `x-amz-bucket-region` (or
+//! a `<Region>` in the error body).
+//!
+//! For operations that ask for it ([`OperationMeta::region_redirects`], which the S3
+//! operations set) and name a bucket, when the endpoint comes from the rules (no configured
+//! `endpoint_url`), the retry loop resends the request once to the bucket's region: the
+//! endpoint is resolved again with `Region` set to it, so the request is signed for it too.
+//! The region is remembered per client ([`BucketRegions`]) and the next operation on the
+//! bucket goes there directly, as boto3 does. The resend is no retry: it spends no retry
+//! quota and no attempt of the retry budget. With a configured `endpoint_url` there is no
+//! other endpoint to go to: the error is returned, its text naming the bucket's region.
+//!
+//! [`OperationMeta::region_redirects`]: crate::client::OperationMeta::region_redirects
+
+mod cache;
+
+use std::sync::Arc;
+
+use http::Response;
+use session_endpoints::ParamValue;
+
+pub(crate) use cache::BucketRegions;
+
+use crate::body::SdkBody;
+use crate::client::OperationMeta;
+use crate::endpoint::{EndpointParams, EndpointResolver, ResolvedEndpoint};
+use crate::error::{Error, ServiceError};
+
+/// Marks a request whose operation follows S3 region redirects (what
+/// [`OperationMeta::region_redirects`] says, carried in extensions past user layers).
+///
+/// [`OperationMeta::region_redirects`]: crate::client::OperationMeta::region_redirects
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RegionRedirects;
+
+/// The header in which S3 names a bucket's region.
+const BUCKET_REGION: &str = "x-amz-bucket-region";
+
+/// The one decision: whether `error` is S3 saying the bucket is in another region, and
+/// which. A redirect status (301, 302, 307) or `PermanentRedirect` / `TemporaryRedirect`;
+/// `AuthorizationHeaderMalformed` (signed for the wrong region); or a bodiless 400 of a
+/// `HEAD` with the header. The region comes from `x-amz-bucket-region`, else the body's
+/// `<Region>`; without either nothing is known.
+pub(crate) fn bucket_region(error: &ServiceError) -> Option<Arc<str>> {
+    let code = error.code().unwrap_or_default();
+    let redirect = matches!(error.status(), 301 | 302 | 307)
+        || matches!(
+            code,
+            "PermanentRedirect" | "TemporaryRedirect" | "AuthorizationHeaderMalformed"
+        )
+        || (error.status() == 400 && error.body().is_empty());
+    if !redirect {
+        return None;
+    }
+    let header = error
+        .headers()
+        .get(BUCKET_REGION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(Arc::from);
+    header.or_else(|| {
+        crate::protocol::xml::first_text(error.body(), "Region")
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| Arc::from(r.trim()))
+    })
+}
+
+/// One operation's redirect state: the bucket, whether a redirect can be followed, and the
+/// endpoint in the bucket's region once known (remembered or redirected to).
+pub(crate) struct Redirect<'a> {
+    regions: &'a BucketRegions,
+    resolver: &'a EndpointResolver,
+    bucket: Box<str>,
+    /// The operation's endpoint parameters, to resolve again with another `Region`.
+    params: EndpointParams,
+    /// The endpoint comes from the rules (no configured endpoint URL).
+    followable: bool,
+    /// The region requests are sent to now (the client's, a remembered one, the redirect's).
+    region: Option<Arc<str>>,
+    /// The endpoint in `region`, when it is not the client's.
+    endpoint: Option<Arc<ResolvedEndpoint>>,
+    /// A redirect was followed (once per operation).
+    followed: bool,
+}
+
+impl<'a> Redirect<'a> {
+    /// The redirect state of an operation that asks for it and names a bucket (not an ARN,
+    /// whose region is its own); `None` for every other. Boxed: most operations have none,
+    /// and the retry loop's future stays small.
+    pub(crate) fn start(
+        regions: &'a BucketRegions,
+        resolver: &'a EndpointResolver,
+        meta: &OperationMeta,
+    ) -> Option<Box<Self>> {
+        if !meta.region_redirects {
+            return None;
+        }
+        let params = meta.endpoint_params.as_ref()?;
+        let bucket = params.string("Bucket").filter(|b| !b.starts_with("arn:"))?;
+        let base = resolver.base_params();
+        let followable = base.get("Endpoint").is_none();
+        let mut redirect = Box::new(Self {
+            regions,
+            resolver,
+            bucket: bucket.into(),
+            params: params.clone(),
+            followable,
+            region: base
+                .get("Region")
+                .and_then(ParamValue::as_str)
+                .map(Arc::from),
+            endpoint: None,
+            followed: false,
+        });
+        if followable {
+            if let Some(region) = regions.get(bucket) {
+                // A remembered region that no longer resolves is ignored, not an error.
+                let _ = redirect.point_at(region);
+            }
+        }
+        Some(redirect)
+    }
+
+    /// The endpoint in the bucket's region, when it is known and not the client's.
+    pub(crate) fn endpoint(&self) -> Option<&ResolvedEndpoint> {
+        self.endpoint.as_deref()
+    }
+
+    /// After an attempt: whether to send the request again at once, to the bucket's region
+    /// ([`Redirect::endpoint`] now points there). `can_resend`: the request can be sent
+    /// again (its body replays). A redirect not followed has the bucket's region added to
+    /// its error's text.
+    pub(crate) fn follow(
+        &mut self,
+        result: &mut Result<Response<SdkBody>, Error>,
+        can_resend: bool,
+    ) -> bool {
+        let Some(error) = result.as_mut().err().and_then(Error::service_error_mut) else {
+            return false;
+        };
+        let Some(region) = bucket_region(error) else {
+            return false;
+        };
+        let elsewhere = self.region.as_deref() != Some(&*region);
+        if self.followable && !self.followed && can_resend && elsewhere {
+            match self.point_at(region.clone()) {
+                Ok(()) => {
+                    tracing::debug!(bucket = &*self.bucket, %region, "following an S3 region redirect");
+                    self.followed = true;
+                    self.regions.insert(&self.bucket, region);
+                    return true;
+                }
+                Err(e) => {
+                    tracing::debug!(%region, error = %e, "the bucket's region does not resolve")
+                }
+            }
+        }
+        error.note = Some(format!("the bucket is in region {region}"));
+        false
+    }
+
+    /// Points the operation at `region`'s endpoint.
+    fn point_at(&mut self, region: Arc<str>) -> Result<(), Error> {
+        let params = self.params.with_region(&region);
+        self.endpoint = Some(self.resolver.shared(&params)?);
+        self.region = Some(region);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
