@@ -5,7 +5,11 @@
 //!
 //! Left out on purpose, where the two differ by design: headers our signer never signs
 //! (`session_sigv4::NEVER_SIGNED`, e.g. `expect`, which aws-sigv4 does sign), and header
-//! values that are not visible ASCII (aws-sigv4 takes header values as `&str`).
+//! values that are not visible ASCII (aws-sigv4 takes header values as `&str`), and
+//! queries whose percent-escapes decode to bytes that are not UTF-8: aws-sigv4 decodes
+//! the query to `String`s lossily (`%AA` becomes U+FFFD, signed as `%EF%BF%BD`) while
+//! this crate keeps the byte (`%AA`). Which of the two AWS accepts is not settled here
+//! (found by this target; see docs/fuzzing.md).
 #![no_main]
 
 use std::time::{Duration, UNIX_EPOCH};
@@ -132,6 +136,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(c) = case(&mut Unstructured::new(data)) else {
         return;
     };
+    if c.target
+        .split_once('?')
+        .is_some_and(|(_, q)| !decodes_to_utf8(q))
+    {
+        return;
+    }
     let Ok(uri) = c.target.parse::<http::Uri>() else {
         return;
     };
@@ -262,4 +272,29 @@ fn clone(req: &http::Request<()>) -> http::Request<()> {
         b = b.header(k, v);
     }
     b.body(()).expect("cloned from a valid request")
+}
+
+/// Whether the percent-escapes of `query` decode to UTF-8 (`+` and stray `%` as they are).
+fn decodes_to_utf8(query: &str) -> bool {
+    let bytes = query.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or_default());
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&out).is_ok()
 }
