@@ -52,3 +52,22 @@ models *ARGS:
 # docs/performance-chart.svg (`just side-by-side --json`, `--quick`, `--rounds N`).
 side-by-side *ARGS:
     cargo run --release -p side-by-side -- --chart docs/performance-chart.svg {{ARGS}}
+
+# Fuzz one target (fuzz/fuzz_targets/) for SECONDS on one core, growing fuzz/corpus/TARGET
+# from the repo's test data; needs nightly and `cargo install cargo-fuzz` (docs/fuzzing.md).
+fuzz TARGET SECONDS="60":
+    python3 fuzz/seeds.py fuzz/seeds > /dev/null
+    cd fuzz && cargo +nightly fuzz run -O -a {{TARGET}} corpus/{{TARGET}} seeds/{{TARGET}} -- -jobs=1 -workers=1 -max_total_time={{SECONDS}} -rss_limit_mb=4096
+
+# Every fuzz target in turn, SECONDS each.
+fuzz-all SECONDS="60":
+    for t in profile response error_body eventstream endpoints sigv4_diff; do just fuzz $t {{SECONDS}} || exit 1; done
+
+# Minimize a target's committed corpus (keeps only inputs that add coverage).
+fuzz-cmin TARGET:
+    cd fuzz && cargo +nightly fuzz cmin -O -a {{TARGET}} corpus/{{TARGET}}
+
+# Soak: a million SendMessage calls against an in-process server with 1% resets and 1%
+# 503s; checks accounting, RSS and fds (`just soak --calls 100000`).
+soak *ARGS:
+    cargo run --release -p soak -- {{ARGS}}
