@@ -5,7 +5,6 @@
 #![cfg(feature = "metrics")]
 #![allow(clippy::unwrap_used)]
 
-
 use aws_session::metrics::names;
 use aws_session::s3::S3Client;
 use aws_session::sqs::SqsClient;
