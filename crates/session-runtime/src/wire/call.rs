@@ -130,7 +130,8 @@ where
     let settings = client.session().settings();
     let token = || client.idempotency_token();
     let streaming_input = stream.is_some();
-    let (mut first, mut meta) = timed(metrics::record_serialization, service, op, || {
+    // The one way this call's request is written: the first time (timed) and for a retry.
+    let build_with = |stream: Option<SdkBody>| {
         request::build(
             service,
             op,
@@ -141,6 +142,9 @@ where
                 stream,
             },
         )
+    };
+    let (mut first, mut meta) = timed(metrics::record_serialization, service, op, || {
+        build_with(stream)
     })
     .map_err(request_error)?;
     meta.response_body = response_body(op);
@@ -170,18 +174,7 @@ where
             {
                 return Ok(req);
             }
-            request::build(
-                service,
-                op,
-                input,
-                Context {
-                    token: &token,
-                    settings,
-                    stream: None,
-                },
-            )
-            .map(|(req, _)| req)
-            .map_err(request_error)
+            build_with(None).map(|(req, _)| req).map_err(request_error)
         };
         client.send_rebuilding(&build, meta).await?
     };
