@@ -68,16 +68,22 @@ pub(crate) fn bucket_region(error: &ServiceError) -> Option<Arc<str>> {
     })
 }
 
-/// One operation's redirect state: the bucket, whether a redirect can be followed, and the
-/// endpoint in the bucket's region once known (remembered or redirected to).
+/// One operation's redirect state. With a configured endpoint URL there is nowhere to
+/// follow a redirect to, and the state is only where to note the bucket's region in the
+/// error (nothing allocated); with the endpoint from the rules, what following needs.
 pub(crate) struct Redirect<'a> {
     regions: &'a BucketRegions,
     resolver: &'a EndpointResolver,
+    /// `None`: not followable (a configured endpoint URL).
+    follow: Option<Box<Following>>,
+}
+
+/// What following a redirect needs: the bucket, the parameters to resolve again, and the
+/// endpoint in the bucket's region once known (remembered or redirected to).
+struct Following {
     bucket: Box<str>,
     /// The operation's endpoint parameters, to resolve again with another `Region`.
     params: EndpointParams,
-    /// The endpoint comes from the rules (no configured endpoint URL).
-    followable: bool,
     /// The region requests are sent to now (the client's, a remembered one, the redirect's).
     region: Option<Arc<str>>,
     /// The endpoint in `region`, when it is not the client's.
@@ -88,45 +94,46 @@ pub(crate) struct Redirect<'a> {
 
 impl<'a> Redirect<'a> {
     /// The redirect state of an operation that asks for it and names a bucket (not an ARN,
-    /// whose region is its own); `None` for every other. Boxed: most operations have none,
-    /// and the retry loop's future stays small.
+    /// whose region is its own); `None` for every other. Only a followable one allocates
+    /// (boxed: the retry loop's future stays small).
     pub(crate) fn start(
         regions: &'a BucketRegions,
         resolver: &'a EndpointResolver,
         meta: &OperationMeta,
-    ) -> Option<Box<Self>> {
+    ) -> Option<Self> {
         if !meta.region_redirects {
             return None;
         }
         let params = meta.endpoint_params.as_ref()?;
         let bucket = params.string("Bucket").filter(|b| !b.starts_with("arn:"))?;
         let base = resolver.base_params();
-        let followable = base.get("Endpoint").is_none();
-        let mut redirect = Box::new(Self {
-            regions,
-            resolver,
-            bucket: bucket.into(),
-            params: params.clone(),
-            followable,
-            region: base
-                .get("Region")
-                .and_then(ParamValue::as_str)
-                .map(Arc::from),
-            endpoint: None,
-            followed: false,
-        });
-        if followable {
+        let follow = base.get("Endpoint").is_none().then(|| {
+            let mut follow = Box::new(Following {
+                bucket: bucket.into(),
+                params: params.clone(),
+                region: base
+                    .get("Region")
+                    .and_then(ParamValue::as_str)
+                    .map(Arc::from),
+                endpoint: None,
+                followed: false,
+            });
             if let Some(region) = regions.get(bucket) {
                 // A remembered region that no longer resolves is ignored, not an error.
-                let _ = redirect.point_at(region);
+                let _ = follow.point_at(resolver, region);
             }
-        }
-        Some(redirect)
+            follow
+        });
+        Some(Self {
+            regions,
+            resolver,
+            follow,
+        })
     }
 
     /// The endpoint in the bucket's region, when it is known and not the client's.
     pub(crate) fn endpoint(&self) -> Option<&ResolvedEndpoint> {
-        self.endpoint.as_deref()
+        self.follow.as_ref()?.endpoint.as_deref()
     }
 
     /// After an attempt: whether to send the request again at once, to the bucket's region
@@ -144,28 +151,32 @@ impl<'a> Redirect<'a> {
         let Some(region) = bucket_region(error) else {
             return false;
         };
-        let elsewhere = self.region.as_deref() != Some(&*region);
-        if self.followable && !self.followed && can_resend && elsewhere {
-            match self.point_at(region.clone()) {
-                Ok(()) => {
-                    tracing::debug!(bucket = &*self.bucket, %region, "following an S3 region redirect");
-                    self.followed = true;
-                    self.regions.insert(&self.bucket, region);
-                    return true;
-                }
-                Err(e) => {
-                    tracing::debug!(%region, error = %e, "the bucket's region does not resolve")
+        if let Some(follow) = self.follow.as_mut() {
+            let elsewhere = follow.region.as_deref() != Some(&*region);
+            if !follow.followed && can_resend && elsewhere {
+                match follow.point_at(self.resolver, region.clone()) {
+                    Ok(()) => {
+                        tracing::debug!(bucket = &*follow.bucket, %region, "following an S3 region redirect");
+                        follow.followed = true;
+                        self.regions.insert(&follow.bucket, region);
+                        return true;
+                    }
+                    Err(e) => {
+                        tracing::debug!(%region, error = %e, "the bucket's region does not resolve")
+                    }
                 }
             }
         }
         error.note = Some(format!("the bucket is in region {region}"));
         false
     }
+}
 
+impl Following {
     /// Points the operation at `region`'s endpoint.
-    fn point_at(&mut self, region: Arc<str>) -> Result<(), Error> {
+    fn point_at(&mut self, resolver: &EndpointResolver, region: Arc<str>) -> Result<(), Error> {
         let params = self.params.with_region(&region);
-        self.endpoint = Some(self.resolver.shared(&params)?);
+        self.endpoint = Some(resolver.shared(&params)?);
         self.region = Some(region);
         Ok(())
     }

@@ -117,7 +117,7 @@ impl RetryPolicy {
         resend: Resend<'a>,
         ops: metrics::Operation,
         single_attempt: bool,
-        redirect: Option<Box<Redirect<'a>>>,
+        redirect: Option<Redirect<'a>>,
         mut send: F,
     ) -> impl std::future::Future<Output = Result<Response<SdkBody>, Error>> + 'a
     where
