@@ -17,8 +17,9 @@
 //! `examples/metrics.rs` installs the Prometheus text exporter and prints what a few calls
 //! recorded; `docs/observability.md` lists every metric and span field.
 //!
-//! Serialization and deserialization happen in the service crates' call glue, which records
-//! them with [`record_serialization`] and [`record_deserialization`].
+//! Serialization and deserialization happen in the protocol runtime (`session-runtime`'s
+//! call), which records them with [`record_serialization`] and [`record_deserialization`]
+//! for every call of a typed or dynamic client.
 
 #[cfg(feature = "metrics")]
 mod on;
