@@ -40,6 +40,12 @@ impl AwsService for CloudWatch {
     type Client = CloudWatchClient;
 }
 
+impl session_runtime::typed::Modeled for CloudWatch {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 impl ResourceService for CloudWatch {
     type Resource = resources::ServiceResource;
 }

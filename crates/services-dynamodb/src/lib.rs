@@ -40,6 +40,12 @@ impl AwsService for DynamoDb {
     type Client = DynamoDbClient;
 }
 
+impl session_runtime::typed::Modeled for DynamoDb {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 impl ResourceService for DynamoDb {
     type Resource = resources::ServiceResource;
 }

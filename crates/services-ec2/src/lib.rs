@@ -40,6 +40,12 @@ impl AwsService for Ec2 {
     type Client = Ec2Client;
 }
 
+impl session_runtime::typed::Modeled for Ec2 {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 impl ResourceService for Ec2 {
     type Resource = resources::ServiceResource;
 }

@@ -39,6 +39,12 @@ impl AwsService for Eks {
     type Client = EksClient;
 }
 
+impl session_runtime::typed::Modeled for Eks {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 /// A client of Amazon Elastic Kubernetes Service. Cheap to clone (one `Arc`): there is no need to wrap it
 /// in one.
 #[derive(Debug, Clone)]

@@ -38,6 +38,12 @@ impl AwsService for EventBridge {
     type Client = EventBridgeClient;
 }
 
+impl session_runtime::typed::Modeled for EventBridge {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 /// A client of Amazon EventBridge. Cheap to clone (one `Arc`): there is no need to wrap it
 /// in one.
 #[derive(Debug, Clone)]

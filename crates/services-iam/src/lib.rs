@@ -40,6 +40,12 @@ impl AwsService for Iam {
     type Client = IamClient;
 }
 
+impl session_runtime::typed::Modeled for Iam {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 impl ResourceService for Iam {
     type Resource = resources::ServiceResource;
 }

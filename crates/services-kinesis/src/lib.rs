@@ -39,6 +39,12 @@ impl AwsService for Kinesis {
     type Client = KinesisClient;
 }
 
+impl session_runtime::typed::Modeled for Kinesis {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 /// A client of Amazon Kinesis. Cheap to clone (one `Arc`): there is no need to wrap it
 /// in one.
 #[derive(Debug, Clone)]

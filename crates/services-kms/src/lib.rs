@@ -38,6 +38,12 @@ impl AwsService for Kms {
     type Client = KmsClient;
 }
 
+impl session_runtime::typed::Modeled for Kms {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 /// A client of AWS Key Management Service. Cheap to clone (one `Arc`): there is no need to wrap it
 /// in one.
 #[derive(Debug, Clone)]

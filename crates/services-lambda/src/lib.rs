@@ -39,6 +39,12 @@ impl AwsService for Lambda {
     type Client = LambdaClient;
 }
 
+impl session_runtime::typed::Modeled for Lambda {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 /// A client of AWS Lambda. Cheap to clone (one `Arc`): there is no need to wrap it
 /// in one.
 #[derive(Debug, Clone)]

@@ -38,6 +38,12 @@ impl AwsService for CloudWatchLogs {
     type Client = CloudWatchLogsClient;
 }
 
+impl session_runtime::typed::Modeled for CloudWatchLogs {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 /// A client of Amazon CloudWatch Logs. Cheap to clone (one `Arc`): there is no need to wrap it
 /// in one.
 #[derive(Debug, Clone)]

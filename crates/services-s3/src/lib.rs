@@ -40,6 +40,12 @@ impl AwsService for S3 {
     type Client = S3Client;
 }
 
+impl session_runtime::typed::Modeled for S3 {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 impl ResourceService for S3 {
     type Resource = resources::ServiceResource;
 }

@@ -38,6 +38,12 @@ impl AwsService for SecretsManager {
     type Client = SecretsManagerClient;
 }
 
+impl session_runtime::typed::Modeled for SecretsManager {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 /// A client of AWS Secrets Manager. Cheap to clone (one `Arc`): there is no need to wrap it
 /// in one.
 #[derive(Debug, Clone)]

@@ -39,6 +39,12 @@ impl AwsService for Sns {
     type Client = SnsClient;
 }
 
+impl session_runtime::typed::Modeled for Sns {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 impl ResourceService for Sns {
     type Resource = resources::ServiceResource;
 }

@@ -39,6 +39,12 @@ impl AwsService for Sqs {
     type Client = SqsClient;
 }
 
+impl session_runtime::typed::Modeled for Sqs {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 impl ResourceService for Sqs {
     type Resource = resources::ServiceResource;
 }

@@ -39,6 +39,12 @@ impl AwsService for Ssm {
     type Client = SsmClient;
 }
 
+impl session_runtime::typed::Modeled for Ssm {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 /// A client of Amazon Simple Systems Manager (SSM). Cheap to clone (one `Arc`): there is no need to wrap it
 /// in one.
 #[derive(Debug, Clone)]

@@ -41,6 +41,12 @@ impl AwsService for Sts {
     type Client = StsClient;
 }
 
+impl session_runtime::typed::Modeled for Sts {
+    fn tables() -> &'static session_runtime::shapes::Service {
+        &generated::tables::SERVICE
+    }
+}
+
 /// A client of AWS Security Token Service. Cheap to clone (one `Arc`): there is no need to wrap it
 /// in one.
 #[derive(Debug, Clone)]

@@ -163,6 +163,11 @@ pub fn render_lib(manifest: &Manifest, model: &Model, parts: Parts) -> Result<St
          impl AwsService for {marker} {{\n\
              const INFO: &'static ServiceInfo = &INFO;\n\
              type Client = {client};\n\
+         }}\n\n\
+         impl session_runtime::typed::Modeled for {marker} {{\n\
+             fn tables() -> &'static session_runtime::shapes::Service {{\n\
+                 &generated::tables::SERVICE\n\
+             }}\n\
          }}\n\n"
     );
     if parts.resources {

@@ -150,6 +150,19 @@ impl DynClient {
         }
     }
 
+    /// This client with `client` as its stack (a stubbed one): the same model and steps,
+    /// its own endpoint-discovery cache.
+    pub(crate) fn with_raw(&self, client: Client) -> DynClient {
+        DynClient {
+            inner: Arc::new(Inner {
+                model: self.inner.model.clone(),
+                client,
+                configure: self.inner.configure.clone(),
+                discovered: crate::discovery::Discovered::default(),
+            }),
+        }
+    }
+
     /// botocore's name of the service.
     pub fn service_name(&self) -> &str {
         &self.inner.model.name

@@ -48,6 +48,7 @@ mod registry;
 mod skeleton;
 mod source;
 mod specs;
+mod stubbed;
 mod validate;
 mod wait;
 

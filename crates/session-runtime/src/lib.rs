@@ -32,6 +32,7 @@ pub mod model;
 mod paginate;
 mod resource;
 pub mod shapes;
+pub mod stub;
 pub mod typed;
 pub mod value;
 mod values;

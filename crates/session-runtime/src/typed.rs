@@ -33,6 +33,14 @@ where
         .map_err(OperationError::stack)
 }
 
+/// A typed service crate's marker (`S3`, `Sqs`): the shape tables its operations are
+/// written and read by, for what works on any operation of it by name (the
+/// [`Stubber`](crate::stub::Stubber)).
+pub trait Modeled: session_tower::AwsService {
+    /// The service's shape tables.
+    fn tables() -> &'static Service;
+}
+
 /// A modeled error's members read from the service's error answer (what does not parse
 /// is left unset; the code, message and request id are known already).
 pub fn modeled_error<T: DeserializeOwned + Default>(

@@ -5,6 +5,7 @@ pub mod call;
 pub mod de;
 pub mod eventstream;
 pub(crate) mod percent;
+pub(crate) mod reply;
 pub mod request;
 pub mod response;
 pub mod ser;

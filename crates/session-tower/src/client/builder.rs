@@ -232,8 +232,10 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// from a request to a response (a different HTTP client, a recorder, a test double).
     /// The attempt timeout and error parsing still apply on top of it. Its errors are
     /// classified like ours: return [`Error::connect`] or [`Error::io`] (or an
-    /// `std::io::Error`) for failures worth a retry; other errors are not retried. Default:
-    /// the session's shared hyper pool.
+    /// `std::io::Error`) for failures worth a retry; other errors are not retried. Each
+    /// request carries the operation's name as its
+    /// [`OperationName`](crate::trace::OperationName) extension. Default: the session's
+    /// shared hyper pool.
     pub fn http_client<S, E>(mut self, http_client: S) -> Self
     where
         S: Service<Request<SdkBody>, Response = Response<SdkBody>, Error = E>

@@ -262,6 +262,7 @@ impl Engine {
         }
         StageFuture::inline(self.exchange.start(
             Request::from_parts(parts, body),
+            Some(facts.name),
             facts.errors_on_success,
             facts.response_body,
         ))

@@ -18,6 +18,7 @@ use crate::errors::{BodyPlan, ErrorsOnSuccess, Inspected};
 use crate::future::StageFuture;
 use crate::protocol::Protocol;
 use crate::timeout::{Activity, Idle, Scope, StallProtection, StreamWatch, Timed, Touching};
+use crate::trace::OperationName;
 use crate::transport::{Transport, TransportFuture};
 
 /// What sends a signed request and reads the answer: read timeout → attempt timeout →
@@ -50,9 +51,12 @@ impl Exchange {
     /// Starts the exchange. An error response is read and parsed inside the attempt (a slow
     /// error body counts against it), and so is a success body read [`ResponseBody::Whole`];
     /// a streamed one is handed back watched for stalls (not an event stream's).
+    /// `operation` is the operation's name, which a user's HTTP client finds in the
+    /// request's [`OperationName`] (the pooled transport has no use for it).
     pub(crate) fn start(
         &self,
         mut req: Request<SdkBody>,
+        operation: Option<&'static str>,
         errors_on_success: bool,
         response_body: ResponseBody,
     ) -> ExchangeFuture {
@@ -80,7 +84,14 @@ impl Exchange {
         };
         let sending = match &self.sender {
             Sender::Pooled(transport) => transport.request(req),
-            Sender::Custom(client) => TransportFuture::boxed((**client).clone().oneshot(req)),
+            Sender::Custom(client) => {
+                // Test doubles and recorders tell operations apart by it; on the layered
+                // path the engine has set it already.
+                if let Some(name) = operation {
+                    req.extensions_mut().insert(OperationName(name));
+                }
+                TransportFuture::boxed((**client).clone().oneshot(req))
+            }
         };
         Idle::new(
             Timed::new(
@@ -111,6 +122,6 @@ impl Service<Request<SdkBody>> for Exchange {
             .extensions_mut()
             .remove::<ResponseBody>()
             .unwrap_or_default();
-        StageFuture::inline(self.start(req, errors_on_success, response_body))
+        StageFuture::inline(self.start(req, None, errors_on_success, response_body))
     }
 }
