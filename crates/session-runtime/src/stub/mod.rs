@@ -214,15 +214,20 @@ impl Stubber {
     /// No such operation, an input that cannot be read as a value, or an output that does
     /// not fit the operation's output shape (every problem listed: unknown members, wrong
     /// types, required members left out).
-    pub fn add_response<I: Serialize + ?Sized>(
+    pub fn add_response<I: Serialize + std::any::Any>(
         &self,
         operation: &str,
         expected_input: &I,
         output: impl Into<Value>,
     ) -> Result<(), StubError> {
         let op = self.operation(operation)?;
-        let input = Value::from_serialize(expected_input)
-            .map_err(|e| StubError::invalid(format!("{operation}: the expected input: {e}")))?;
+        // A value is taken as it is (its blobs stay bytes); anything else through its
+        // serialized form, which the model reads.
+        let input = match (expected_input as &dyn std::any::Any).downcast_ref::<Value>() {
+            Some(v) => v.clone(),
+            None => Value::from_serialize(expected_input)
+                .map_err(|e| StubError::invalid(format!("{operation}: the expected input: {e}")))?,
+        };
         let reply = self.output_reply(op, &output.into())?;
         self.push(op, Some(input), reply);
         Ok(())

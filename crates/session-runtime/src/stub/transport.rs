@@ -76,8 +76,13 @@ async fn answer(shared: &Shared, req: Request<SdkBody>) -> Result<Response<SdkBo
     }
     if let Some(input) = &expected.input {
         let sent = Sent::read(req).await?;
+        // A streamed payload left out of the expected input (a typed request cannot hold
+        // one) is not compared.
+        let body_given = !streams_input(shared, expected.op)
+            .is_some_and(|name| input.get(name).is_none_or(Value::is_null));
         let wanted = reference_request(shared, &expected, input).await?;
-        if let Some(difference) = compare::difference(shared.service, expected.op, &wanted, &sent) {
+        let found = compare::difference(shared.service, expected.op, &wanted, &sent, body_given);
+        if let Some(difference) = found {
             return Err(StubError::mismatch(format!(
                 "{called}: the request is not the one the expected input makes: {difference}"
             )));
@@ -134,27 +139,29 @@ async fn reference_request(
     )))
 }
 
+/// The input's streamed payload member, if the operation has one.
+fn streams_input(shared: &Shared, op: &'static crate::shapes::Operation) -> Option<&'static str> {
+    if !op.flags.has(OperationFlags::STREAMING_INPUT) {
+        return None;
+    }
+    let service = shared.service;
+    let name = op.input_payload(service)?;
+    let member = service.shape(op.input?).member(name)?;
+    let streams = member.flags.has(MemberFlags::STREAMING)
+        || service.shape(member.shape).is(ShapeFlags::STREAMING);
+    streams.then_some(name)
+}
+
 /// Takes the streamed payload member out of `input` as the body to stream.
 fn streamed_member(
     shared: &Shared,
     op: &'static crate::shapes::Operation,
     input: &mut Value,
 ) -> Option<SdkBody> {
-    if !op.flags.has(OperationFlags::STREAMING_INPUT) {
-        return None;
-    }
-    let service = shared.service;
-    let shape = service.shape(op.input?);
-    let name = op.input_payload(service)?;
-    let member = shape.member(name)?;
-    let streams = member.flags.has(MemberFlags::STREAMING)
-        || service.shape(member.shape).is(ShapeFlags::STREAMING);
+    let name = streams_input(shared, op)?;
     let Value::Map(members) = input else {
         return None;
     };
-    if !streams {
-        return None;
-    }
     match members.shift_remove(name)? {
         Value::Blob(b) => Some(SdkBody::from(b)),
         Value::String(s) => Some(SdkBody::from(Bytes::from(s.into_bytes()))),
