@@ -57,6 +57,14 @@ pub mod sts {
     pub use services_sts::*;
 }
 
+/// Testing code that calls AWS without AWS: the [`Stubber`](testing::Stubber) (boto3's,
+/// over the real stack) and record/replay. The guide below is `docs/testing.md`; its
+/// examples run as tests.
+#[doc = include_str!("../../../docs/testing.md")]
+pub mod testing {
+    pub use session_runtime::stub::{StubError, StubTransport, Stubber, IDEMPOTENCY_TOKEN};
+}
+
 /// Amazon DynamoDB (feature `dynamodb`).
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb {
