@@ -2,6 +2,7 @@
 //! as hyper takes them. A streaming body, so it goes `UNSIGNED-PAYLOAD` (the part's own
 //! checksum header protects it) and is never hashed again by the signer.
 
+use session_tower::metrics::Direction;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -48,6 +49,7 @@ impl Body for PartBody {
         let n = self.data.len().min(FRAME);
         let chunk = self.data.split_to(n);
         self.tracker.add_bytes(n as u64);
+        session_tower::metrics::record_transfer_bytes(Direction::Upload, n as u64);
         self.counted
             .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Poll::Ready(Some(Ok(Frame::data(chunk))))

@@ -1,6 +1,7 @@
 //! Server-side copies: CopyObject up to the multipart copy threshold (5 GiB, its limit),
 //! UploadPartCopy in parallel above it; the source is pinned with `x-amz-copy-source-if-match`.
 
+use session_tower::metrics::{self, Direction};
 use std::sync::Arc;
 
 use services_s3::types::{CompletedMultipartUpload, CompletedPart};
@@ -81,6 +82,7 @@ async fn run(ctx: Ctx, req: CopyRequest) -> Result<CopyOutput, TransferError> {
         )
         .await?;
         ctx.tracker.add_bytes(size);
+        metrics::record_transfer_bytes(Direction::Copy, size);
         ctx.tracker.part_done(1, size);
         return Ok(CopyOutput {
             e_tag: out.copy_object_result.and_then(|r| r.e_tag),
@@ -175,6 +177,7 @@ async fn copy_parts(
             let (bucket, key, source, e_tag, upload_id) = &*a;
             let s3 = &ctx.shared.s3;
             let what = format!("UploadPartCopy {}", part.number);
+            let _in_flight = metrics::transfer_part(Direction::Copy);
             let out = retry::send(
                 &ctx.shared,
                 ctx.shared.upload_policy,
@@ -197,6 +200,7 @@ async fn copy_parts(
             )
             .await?;
             ctx.tracker.add_bytes(part.len);
+            metrics::record_transfer_bytes(Direction::Copy, part.len);
             ctx.tracker.part_done(part.number, part.len);
             Ok(CompletedPart {
                 e_tag: out.copy_part_result.and_then(|r| r.e_tag),

@@ -125,6 +125,8 @@ pub(crate) async fn send_part(
     let counted = Arc::new(AtomicU64::new(0));
     let s3 = &ctx.shared.s3;
     let what = format!("UploadPart {number}");
+    let _in_flight =
+        session_tower::metrics::transfer_part(session_tower::metrics::Direction::Upload);
     let out = retry::send(
         &ctx.shared,
         ctx.shared.upload_policy,

@@ -2,6 +2,7 @@
 //! belongs (in place in a file, or into a buffer), resumed from the byte reached when the
 //! body breaks.
 
+use session_tower::metrics::{self, Direction};
 use std::os::unix::fs::FileExt as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -106,6 +107,7 @@ pub(crate) async fn fetch_range(
     let mut pos = part.offset;
     let mut hasher = alg.map(PartHasher::new);
     let mut breaks = 0u32;
+    let _in_flight = metrics::transfer_part(Direction::Download);
     let _permit = retry::or_cancel(&ctx.cancel, async {
         ctx.shared
             .requests
@@ -166,6 +168,7 @@ pub(crate) async fn fetch_range(
                     sink.write(pos, &data).await?;
                     pos += n;
                     ctx.tracker.add_bytes(n);
+                    metrics::record_transfer_bytes(Direction::Download, n);
                     ctx.shared.throttle(n).await;
                 }
                 Err(e) => {

@@ -9,7 +9,8 @@
 //! `rpc.method`), plus what no SDK reports together: the connection pool (connections idle
 //! and acquired, acquire wait, new connections, TLS handshake time), time to first byte,
 //! the retry quota and throttling, the credentials cache (hits, misses, refreshes) and
-//! hedged requests (sent, won, skipped). Durations are in seconds.
+//! hedged requests (sent, won, skipped), and the transfer manager's bytes and parts in
+//! flight. Durations are in seconds.
 //!
 //! Install any `metrics` recorder (Prometheus, StatsD, OpenTelemetry bridges, ...) before
 //! the first call; the stack registers its handles with the recorder current at a call and
@@ -34,12 +35,14 @@ use off as imp;
 mod connect;
 mod future;
 pub mod names;
+mod transfer;
 
 use std::time::Duration;
 
 pub(crate) use connect::{TcpTimed, TlsTiming};
 pub(crate) use future::{Attempt, Call, Measured};
 pub(crate) use imp::{global, idle_dropped, InUse, Operation, Stopwatch};
+pub use transfer::{record_transfer_bytes, transfer_part, Direction, PartInFlight};
 
 /// Whether this build records metrics (the `metrics` feature).
 pub const ENABLED: bool = cfg!(feature = "metrics");

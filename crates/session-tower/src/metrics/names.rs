@@ -95,3 +95,12 @@ pub const HEDGE_SENT: &str = "smithy.client.hedge.sent";
 pub const HEDGE_WON: &str = "smithy.client.hedge.won";
 /// Counter: hedges due but not sent, by [`REASON`].
 pub const HEDGE_SKIPPED: &str = "smithy.client.hedge.skipped";
+
+/// Attribute of the transfer metrics: `upload`, `download` or `copy`
+/// ([`Direction`](super::Direction)).
+pub const TRANSFER_DIRECTION: &str = "direction";
+/// Counter (bytes): bytes the transfer manager moved, by [`TRANSFER_DIRECTION`] (a resent
+/// part counts again).
+pub const TRANSFER_BYTES: &str = "smithy.client.transfer.bytes";
+/// Gauge: parts the transfer manager has on their way, by [`TRANSFER_DIRECTION`].
+pub const TRANSFER_PARTS_IN_FLIGHT: &str = "smithy.client.transfer.parts_in_flight";

@@ -147,6 +147,16 @@ pub(crate) fn describe() {
         "Overall call duration, retries included, until the response head"
     );
     describe_counter!(
+        TRANSFER_BYTES,
+        Unit::Bytes,
+        "Bytes the transfer manager moved, by direction"
+    );
+    describe_gauge!(
+        TRANSFER_PARTS_IN_FLIGHT,
+        Unit::Count,
+        "Parts the transfer manager has on their way, by direction"
+    );
+    describe_counter!(
         CALL_ATTEMPTS,
         Unit::Count,
         "The number of attempts for an operation call"
