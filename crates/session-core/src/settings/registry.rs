@@ -73,6 +73,7 @@ macro_rules! settings {
 /// [`SERVICE_ENDPOINT_PREFIX`].
 pub(crate) static SETTINGS: &[SettingDef] = settings! {
     "account_id_endpoint_mode", ["AWS_ACCOUNT_ID_ENDPOINT_MODE"], [Key("account_id_endpoint_mode")], Some("preferred"), Enum(&["preferred", "disabled", "required"]), G;
+    "aws_account_id", ["AWS_ACCOUNT_ID"], [Key("aws_account_id")], None, Text, G;
     "ca_bundle", ["AWS_CA_BUNDLE"], [Key("ca_bundle")], None, Path, G;
     "connect_timeout", ["AWS_CONNECT_TIMEOUT"], [Key("connect_timeout")], Some("3.1"), Seconds, G;
     "credential_process", [], [Key("credential_process")], None, Text, C;
@@ -106,7 +107,7 @@ pub(crate) static SETTINGS: &[SettingDef] = settings! {
     "s3.payload_signing_enabled", [], [Sub("s3", "payload_signing_enabled")], None, Bool, G;
     "s3.us_east_1_regional_endpoint", ["AWS_S3_US_EAST_1_REGIONAL_ENDPOINT"], [Sub("s3", "us_east_1_regional_endpoint"), Key("s3_us_east_1_regional_endpoint")], Some("regional"), Enum(&["regional", "legacy"]), G;
     "s3.use_accelerate_endpoint", [], [Sub("s3", "use_accelerate_endpoint")], BOOL_FALSE, Bool, G;
-    "s3.use_arn_region", ["AWS_S3_USE_ARN_REGION"], [Sub("s3", "use_arn_region"), Key("s3_use_arn_region")], BOOL_FALSE, Bool, G;
+    "s3.use_arn_region", ["AWS_S3_USE_ARN_REGION"], [Sub("s3", "use_arn_region"), Key("s3_use_arn_region")], None, Bool, G;
     "s3.use_dualstack_endpoint", [], [Sub("s3", "use_dualstack_endpoint")], None, Bool, G;
     "sdk_ua_app_id", ["AWS_SDK_UA_APP_ID"], [Key("sdk_ua_app_id")], None, Text, G;
     "services", [], [Key("services")], None, Text, G;

@@ -49,6 +49,7 @@ pub struct ClientBuilder<C = Client> {
     http_client: Option<BoxedStage>,
     token: Option<super::TokenProvider>,
     hedge: Option<HedgeConfig>,
+    host_prefix: bool,
     _client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -103,6 +104,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             credentials: CredentialsSource::Session,
             bearer: None,
             sigv4a_region_set: None,
+            host_prefix: true,
             http_client: None,
             token: None,
             hedge: None,
@@ -260,6 +262,15 @@ impl<C: From<Client>> ClientBuilder<C> {
         provider: impl Fn() -> String + Send + Sync + 'static,
     ) -> Self {
         self.token = Some(Arc::new(provider));
+        self
+    }
+
+    /// Whether operations with a host prefix in their model (the endpoint trait:
+    /// `{AccountId}.`, `data.`) put it in front of the endpoint's host. Turn it off when an
+    /// endpoint URL already names the host a request must reach (botocore's
+    /// `inject_host_prefix=False`). Default: `true`.
+    pub fn host_prefix(mut self, inject: bool) -> Self {
+        self.host_prefix = inject;
         self
     }
 
@@ -427,6 +438,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             exchange,
             segment,
             bucket_regions: crate::redirect::BucketRegions::default(),
+            host_prefix: self.host_prefix,
         });
         let hedge = self
             .hedge

@@ -73,6 +73,9 @@ pub(crate) struct Engine {
     pub(crate) segment: Option<BoxedStage>,
     /// The regions of buckets S3 redirected this client to (shared by its clones).
     pub(crate) bucket_regions: BucketRegions,
+    /// Put operations' host prefixes in front of the endpoint's host
+    /// ([`ClientBuilder::host_prefix`](super::ClientBuilder::host_prefix)).
+    pub(crate) host_prefix: bool,
 }
 
 /// One attempt in flight.
@@ -141,7 +144,8 @@ impl Engine {
         ops: metrics::Operation,
     ) -> AttemptFuture<'a> {
         let (mut parts, body) = req.into_parts();
-        if let Err(e) = endpoint.apply_parts(&mut parts, meta.host_prefix.as_deref()) {
+        let prefix = meta.host_prefix.as_deref().filter(|_| self.host_prefix);
+        if let Err(e) = endpoint.apply_parts(&mut parts, prefix) {
             return StageFuture::failed(e);
         }
         let req = Request::from_parts(parts, body);

@@ -38,7 +38,14 @@ pub fn base_params(
             "AWS::S3::Accelerate" => settings
                 .flag("s3.use_accelerate_endpoint")
                 .map(ParamValue::Bool),
-            "AWS::S3::UseArnRegion" => settings.flag("s3.use_arn_region").map(ParamValue::Bool),
+            // Unset, an ARN's region is used for S3 and refused for S3 Control (as botocore:
+            // the two built-ins read one setting with different defaults).
+            "AWS::S3::UseArnRegion" => Some(ParamValue::Bool(
+                settings.flag("s3.use_arn_region").unwrap_or(true),
+            )),
+            "AWS::S3Control::UseArnRegion" => Some(ParamValue::Bool(
+                settings.flag("s3.use_arn_region").unwrap_or(false),
+            )),
             "AWS::S3::DisableMultiRegionAccessPoints" => settings
                 .flag("s3.disable_multiregion_access_points")
                 .map(ParamValue::Bool),
@@ -51,6 +58,11 @@ pub fn base_params(
             "AWS::STS::UseGlobalEndpoint" => Some(ParamValue::Bool(
                 settings.text("sts_regional_endpoints") == Some("legacy"),
             )),
+            // The account of the configured credentials (`AWS_ACCOUNT_ID`, a profile's
+            // `aws_account_id`), for account-based endpoints such as DynamoDB's.
+            "AWS::Auth::AccountId" => settings
+                .text("aws_account_id")
+                .map(|s| ParamValue::String(s.to_owned())),
             "AWS::Auth::AccountIdEndpointMode" => settings
                 .text("account_id_endpoint_mode")
                 .map(|s| ParamValue::String(s.to_owned())),
