@@ -441,3 +441,7 @@ fn cut(value: &str) -> String {
     }
     cut
 }
+
+#[cfg(test)]
+#[path = "matching_tests.rs"]
+mod tests;

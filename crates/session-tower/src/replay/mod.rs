@@ -106,9 +106,14 @@ pub use recording::{Exchange, RecordedRequest, RecordedResponse, Recording};
 pub use redact::{Redactions, SECRET_FIELDS, SECRET_HEADERS, SECRET_QUERY_PARAMETERS};
 pub use replayer::{ReplayFuture, Replayer};
 
-/// What stands for every redacted value in a recording (the same marker as a dry run's);
-/// as a recorded value, the replayer matches it with anything.
-pub const REDACTED: &str = "** redacted **";
+/// What stands for every redacted value in a recording; as a recorded value, the replayer
+/// matches it with anything.
+///
+/// Visible ASCII without spaces (unlike a dry run's `** redacted **`): a replayed answer
+/// hands redacted credentials (an STS `AssumeRole`'s secret and session token) to the
+/// code under test, which signs its next requests with them, and a session token must be
+/// a valid header value for that.
+pub const REDACTED: &str = "**redacted**";
 
 #[cfg(test)]
 mod tests;

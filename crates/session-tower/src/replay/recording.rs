@@ -17,7 +17,7 @@ const FORMAT_VERSION: u32 = 1;
 ///
 /// The file format is JSON: `{"version": 1, "exchanges": [...]}`, each exchange
 /// `{"request": {"method", "uri", "headers", "body"}, "response": {"status", "headers",
-/// "body"}}`, headers as `[name, value]` pairs in order, a body as a string when it is
+/// "body"}}`, headers as `"name: value"` strings in order, a body as a string when it is
 /// UTF-8 and as `{"base64": "..."}` otherwise. Meant to be read and edited by people.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recording {
@@ -43,7 +43,7 @@ pub struct RecordedRequest {
     pub uri: String,
     /// The headers in the order they were sent, names in lower case; a value that is not
     /// UTF-8 is kept lossily (AWS headers are ASCII).
-    #[serde(default)]
+    #[serde(default, with = "headers_format")]
     pub headers: Vec<(String, String)>,
     /// The body (empty for none).
     #[serde(default, with = "body_format")]
@@ -56,7 +56,7 @@ pub struct RecordedResponse {
     /// The status code, such as `200`.
     pub status: u16,
     /// The headers in the order they came, names in lower case.
-    #[serde(default)]
+    #[serde(default, with = "headers_format")]
     pub headers: Vec<(String, String)>,
     /// The whole body (empty for none).
     #[serde(default, with = "body_format")]
@@ -189,6 +189,34 @@ impl Exchange {
     }
 }
 
+/// Headers as the file holds them: one `"name: value"` string each, a line apiece when
+/// the file is indented (pairs would take four).
+mod headers_format {
+    use super::*;
+
+    pub(super) fn serialize<S: Serializer>(
+        headers: &[(String, String)],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(headers.iter().map(|(k, v)| format!("{k}: {v}")))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(String, String)>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .into_iter()
+            .map(|line| match line.split_once(':') {
+                // A name cannot hold a colon, so the first one ends it.
+                Some((k, v)) => Ok((k.trim().to_owned(), v.trim_start().to_owned())),
+                None => Err(serde::de::Error::custom(format!(
+                    "header {line:?} is not \"name: value\""
+                ))),
+            })
+            .collect()
+    }
+}
+
 /// A body as the file holds it: text when it is UTF-8 (readable, diffable), else base64.
 mod body_format {
     use super::*;
@@ -300,9 +328,10 @@ mod tests {
             "{\"version\": 1, \"exchanges\": [{\"request\": {\"method\": \"GET\", \"uri\": \"/\"}, \
              \"response\": {\"status\": 2000}}]}",
             "{\"version\": 1, \"exchanges\": [{\"request\": {\"method\": \"GET\", \"uri\": \"/\", \
-             \"headers\": [[\"bad name\", \"v\"]]}, \"response\": {\"status\": 200}}]}",
+             \"headers\": [\"bad name: v\"]}, \"response\": {\"status\": 200}}]}",
         ] {
             let e = Recording::from_json(text).unwrap_err();
+            assert!(!e.to_string().is_empty());
             assert!(e.is_malformed(), "{text}: {e}");
         }
         let e = Recording::from_json("{\"version\": 2, \"exchanges\": []}").unwrap_err();
@@ -312,11 +341,21 @@ mod tests {
     #[test]
     fn the_minimal_form_has_defaults() {
         let r = Recording::from_json(
-            r#"{"version": 1, "exchanges": [{"request": {"method": "GET", "uri": "/"},
-                "response": {"status": 204}}]}"#,
+            r#"{"version": 1, "exchanges": [{"request": {"method": "GET", "uri": "/",
+                "headers": ["x-a:1", "x-b:  two: 2"]}, "response": {"status": 204}}]}"#,
         )
         .unwrap();
         assert_eq!(r.len(), 1);
+        assert_eq!(
+            r.exchanges[0].request.headers,
+            [("x-a".into(), "1".into()), ("x-b".into(), "two: 2".into())]
+        );
+        let e = Recording::from_json(
+            r#"{"version": 1, "exchanges": [{"request": {"method": "GET", "uri": "/",
+                "headers": ["no colon"]}, "response": {"status": 204}}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("\"no colon\" is not"), "{e}");
         assert!(r.exchanges[0].request.body.is_empty());
     }
 }

@@ -26,7 +26,7 @@ pub const SECRET_FIELDS: &[&str] = &[
 ];
 
 /// The headers whose values are redacted by default (besides any header whose name holds
-/// `cookie`). `authorization` keeps its scheme (`AWS4-HMAC-SHA256 ** redacted **`).
+/// `cookie`). `authorization` keeps its scheme (`AWS4-HMAC-SHA256 **redacted**`).
 pub const SECRET_HEADERS: &[&str] = &[
     "authorization",
     "proxy-authorization",
@@ -176,8 +176,16 @@ impl Redactions {
             }
         }
         exchange.request.uri = self.uri(&exchange.request.uri);
-        self.body(&mut exchange.request.headers, &mut exchange.request.body);
-        self.body(&mut exchange.response.headers, &mut exchange.response.body);
+        self.body(
+            Side::Request,
+            &mut exchange.request.headers,
+            &mut exchange.request.body,
+        );
+        self.body(
+            Side::Response,
+            &mut exchange.response.headers,
+            &mut exchange.response.body,
+        );
         self.run_hooks(exchange);
     }
 
@@ -186,7 +194,7 @@ impl Redactions {
     pub(super) fn request(&self, parts: &http::request::Parts, body: &Bytes) -> RecordedRequest {
         let mut headers = self.headers_of(&parts.headers);
         let mut body = body.clone();
-        self.body(&mut headers, &mut body);
+        self.body(Side::Request, &mut headers, &mut body);
         RecordedRequest {
             method: parts.method.to_string(),
             uri: self.uri(&parts.uri.to_string()),
@@ -199,7 +207,7 @@ impl Redactions {
     pub(super) fn response(&self, parts: &http::response::Parts, body: &Bytes) -> RecordedResponse {
         let mut headers = self.headers_of(&parts.headers);
         let mut body = body.clone();
-        self.body(&mut headers, &mut body);
+        self.body(Side::Response, &mut headers, &mut body);
         RecordedResponse {
             status: parts.status.as_u16(),
             headers,
@@ -247,9 +255,12 @@ impl Redactions {
         }
     }
 
-    /// Redacts the secret fields of `body` in place, and corrects `content-length` when
-    /// that changed its length.
-    fn body(&self, headers: &mut [(String, String)], body: &mut Bytes) {
+    /// Redacts the secret fields of `body` in place. Then `content-length` is corrected,
+    /// and the digests of the body (`content-md5`, `x-amz-content-sha256`,
+    /// `x-amz-checksum-*`), which are digests of the secrets too, are taken out: a
+    /// request's replaced by the marker (which the replayer does not compare), a
+    /// response's removed (a client checking it would refuse the redacted body).
+    fn body(&self, side: Side, headers: &mut Vec<(String, String)>, body: &mut Bytes) {
         if body.is_empty() {
             return;
         }
@@ -265,12 +276,29 @@ impl Redactions {
         };
         let Some(redacted) = redacted else { return };
         *body = Bytes::from(redacted);
+        let digest = |name: &str| {
+            let name = name.to_ascii_lowercase();
+            name == "content-md5"
+                || name == "x-amz-content-sha256"
+                || name.starts_with("x-amz-checksum-")
+        };
+        if side == Side::Response {
+            headers.retain(|(name, _)| !digest(name));
+        }
         for (name, value) in headers.iter_mut() {
             if name.eq_ignore_ascii_case("content-length") {
                 *value = body.len().to_string();
+            } else if digest(name) {
+                *value = REDACTED.to_owned();
             }
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
 }
 
 /// A secret header's value as kept: the marker, after the scheme of an `authorization`.
