@@ -345,10 +345,10 @@ impl Rules {
                 .find_map(|(i, (w, h))| self.json_difference(&format!("{path}[{i}]"), w, h)),
             _ if want == have => None,
             _ => {
-                let last = path.rsplit('.').next().unwrap_or(path);
-                let hide = self
-                    .secrets
-                    .is_secret_field(last.split('[').next().unwrap_or(last));
+                // Nothing under a secret member is shown, however deep.
+                let hide = path
+                    .split(['.', '['])
+                    .any(|segment| self.secrets.is_secret_field(segment));
                 let what = if path.is_empty() {
                     "body".to_owned()
                 } else {

@@ -286,3 +286,19 @@ async fn a_recording_built_badly_in_memory_fails_the_call_not_the_process() {
     let e = attempt(&r, "GET", "/", &[], "").await.unwrap_err();
     assert!(e.contains("invalid response header name"), "{e}");
 }
+
+#[tokio::test]
+async fn values_under_a_secret_member_are_never_shown() {
+    let json = [("content-type", "application/json")];
+    let r = only(recorded(
+        "POST",
+        "/",
+        &json,
+        r#"{"Password": {"Inner": "old"}}"#,
+    ));
+    let e = attempt(&r, "POST", "/", &json, r#"{"Password": {"Inner": "LEAK"}}"#)
+        .await
+        .unwrap_err();
+    assert!(e.contains("body member \"Password.Inner\" differs"), "{e}");
+    assert!(!e.contains("LEAK") && !e.contains("old"), "{e}");
+}

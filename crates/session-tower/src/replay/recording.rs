@@ -19,7 +19,9 @@ const FORMAT_VERSION: u32 = 1;
 /// `{"request": {"method", "uri", "headers", "body"}, "response": {"status", "headers",
 /// "body"}}`, headers as `"name: value"` strings in order, a body as a string when it is
 /// UTF-8 and as `{"base64": "..."}` otherwise. Meant to be read and edited by people.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// (Not `Serialize` itself: the file's version travels with it through
+/// [`to_json`](Self::to_json) and [`from_json`](Self::from_json) only.)
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recording {
     /// The exchanges, first to last.
     pub exchanges: Vec<Exchange>,
