@@ -11,8 +11,9 @@
 //!
 //! # What is redacted
 //!
-//! Before an exchange is kept (never written, never held in memory) every value below is
-//! replaced by [`REDACTED`]:
+//! Secrets are replaced as an exchange is copied, before it is kept, so they are never
+//! written and never held in the recording, not even in memory. Every value below becomes
+//! [`REDACTED`]:
 //! - the headers of [`SECRET_HEADERS`] (`authorization` keeps its scheme) and every header
 //!   whose name holds `cookie`, in requests and responses;
 //! - the query parameters of [`SECRET_QUERY_PARAMETERS`] (a presigned URL's signature,
@@ -20,14 +21,22 @@
 //! - in JSON, XML and form-encoded bodies (and the query), the values of the fields of
 //!   [`SECRET_FIELDS`] (`SecretAccessKey`, `SessionToken`, `Token`, `AccessToken`,
 //!   `RefreshToken`, `ClientSecret`, `Password`, `SecretString`, `SecretBinary`), compared
-//!   without regard to case. A body keeps its format, and its `content-length` is
-//!   corrected.
+//!   without regard to case. A body keeps its format (JSON stays JSON, XML well-formed,
+//!   a form form-encoded); its `content-length` is corrected and its digests
+//!   (`content-md5`, `x-amz-content-sha256`, `x-amz-checksum-*`), digests of the secrets
+//!   too, are taken out.
 //!
 //! Add names with [`Recorder::redact_field`] and [`Recorder::redact_header`], or anything
 //! else with a hook ([`Recorder::redact_with`]) that sees each exchange last. Review a new
 //! recording before committing it: a secret inside a string value (a JSON document in an
 //! SQS message body) or in a compressed body is not seen. A redacted response value comes
-//! back as the marker when replayed (a redacted `SecretBinary` is then not valid base64).
+//! back as the marker when replayed (a redacted `SecretBinary` is then not valid base64;
+//! redacted credentials still sign, see [`REDACTED`]).
+//!
+//! Each request and response body is read whole (a streamed upload or download is
+//! buffered). Exchanges are kept in the order their responses end: concurrent calls are
+//! best replayed with [`Replayer::any_order`]. A call that fails in the inner client (no
+//! connection) is not kept.
 //!
 //! # How requests are matched
 //!

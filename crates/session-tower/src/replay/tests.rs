@@ -261,3 +261,34 @@ async fn any_order_takes_the_first_unused_match() {
     let none = replayer.clone().oneshot(send()).await.unwrap_err();
     assert!(none.is_exhausted(), "{none}");
 }
+
+#[tokio::test]
+async fn a_streamed_request_body_is_recorded_and_still_sent() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let inner = {
+        let seen = seen.clone();
+        tower::service_fn(move |req: Request<SdkBody>| {
+            let seen = seen.clone();
+            async move {
+                let body = req.into_body().collect().await?;
+                seen.lock().unwrap().push(body);
+                Ok::<_, crate::Error>(Response::new(SdkBody::from("done")))
+            }
+        })
+    };
+    let recorder = Recorder::new(inner);
+    let stream = http_body_util::Full::new(bytes::Bytes::from_static(b"streamed bytes"));
+    let req = Request::builder()
+        .method("PUT")
+        .uri("http://127.0.0.1:5000/b/k")
+        .body(SdkBody::from_stream(stream))
+        .unwrap();
+    let answer = recorder.clone().oneshot(req).await.unwrap();
+    assert_eq!(text(answer).await, "done");
+    assert_eq!(seen.lock().unwrap()[0], "streamed bytes");
+    let recording = recorder.recording();
+    assert_eq!(recording.exchanges[0].request.body, "streamed bytes");
+    assert_eq!(recording.exchanges[0].response.body, "done");
+    recorder.clear();
+    assert!(recorder.recording().is_empty());
+}
