@@ -26,12 +26,17 @@ pub const SECRET_FIELDS: &[&str] = &[
 ];
 
 /// The headers whose values are redacted by default (besides any header whose name holds
-/// `cookie`). `authorization` keeps its scheme (`AWS4-HMAC-SHA256 **redacted**`).
+/// `cookie`): credentials and tokens, the instance metadata session token, and S3's
+/// customer-provided encryption keys. `authorization` keeps its scheme
+/// (`AWS4-HMAC-SHA256 **redacted**`).
 pub const SECRET_HEADERS: &[&str] = &[
     "authorization",
     "proxy-authorization",
     "x-amz-security-token",
     "x-amz-sso_bearer_token",
+    "x-aws-ec2-metadata-token",
+    "x-amz-server-side-encryption-customer-key",
+    "x-amz-copy-source-server-side-encryption-customer-key",
 ];
 
 /// The query parameters of a presigned URL whose values are redacted (besides the

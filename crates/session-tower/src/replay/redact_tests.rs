@@ -27,6 +27,8 @@ fn secret_headers_are_replaced_and_authorization_keeps_its_scheme() {
             ("x-amz-security-token", "TOKEN-SECRET"),
             ("x-amz-sso_bearer_token", "BEARER-SECRET"),
             ("cookie", "session=COOKIE-SECRET"),
+            ("x-aws-ec2-metadata-token", "IMDS-SECRET"),
+            ("x-amz-server-side-encryption-customer-key", "SSEC-SECRET"),
             ("x-amz-target", "AmazonSQS.ListQueues"),
         ],
         "https://sqs.us-east-1.amazonaws.com/",
@@ -34,7 +36,14 @@ fn secret_headers_are_replaced_and_authorization_keeps_its_scheme() {
     );
     let kept = Redactions::default().request(&parts, &body);
     let text = format!("{kept:?}");
-    for secret in ["abcdef", "TOKEN-SECRET", "BEARER-SECRET", "COOKIE-SECRET"] {
+    for secret in [
+        "abcdef",
+        "TOKEN-SECRET",
+        "BEARER-SECRET",
+        "COOKIE-SECRET",
+        "IMDS-SECRET",
+        "SSEC-SECRET",
+    ] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
     assert_eq!(
@@ -47,7 +56,7 @@ fn secret_headers_are_replaced_and_authorization_keeps_its_scheme() {
         "AmazonSQS.ListQueues"
     );
     // In the order sent.
-    assert_eq!(kept.headers[4].0, "x-amz-target");
+    assert_eq!(kept.headers[6].0, "x-amz-target");
 }
 
 #[test]
