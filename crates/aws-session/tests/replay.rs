@@ -277,3 +277,86 @@ fn recorded_calls_replay_without_the_server_and_keep_no_secret() {
     assert_eq!(listed.matches("QueueName").count(), 1, "{listed}");
     assert!(listed.contains("exchange 7 (GET /replay-proof"), "{listed}");
 }
+
+/// Concurrent sends and a modeled error, recorded in whatever order they finished, then
+/// replayed in any order.
+async fn concurrent_calls<H>(endpoint: &str, key: &str, secret: &str, http: H) -> Vec<String>
+where
+    H: tower::Service<http::Request<SdkBody>, Response = http::Response<SdkBody>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    H::Error: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+    H::Future: Send + 'static,
+{
+    let sqs = SqsClient::builder(&session(endpoint, key, secret, None))
+        .http_client(http)
+        .build()
+        .unwrap();
+    let url = sqs
+        .create_queue()
+        .queue_name("replay-any-order")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let sends = (0..4).map(|i| {
+        let sqs = sqs.clone();
+        let url = url.clone();
+        tokio::spawn(async move {
+            sqs.send_message()
+                .queue_url(url)
+                .message_body(format!("message {i}"))
+                .send()
+                .await
+                .unwrap()
+                .md5_of_message_body
+                .unwrap()
+        })
+    });
+    let mut out = Vec::new();
+    for send in sends.collect::<Vec<_>>() {
+        out.push(send.await.unwrap());
+    }
+    let missing = sqs
+        .get_queue_url()
+        .queue_name("no-such-queue")
+        .send()
+        .await
+        .unwrap_err();
+    out.push(missing.code().unwrap().to_owned());
+    out
+}
+
+#[test]
+fn concurrent_calls_replay_in_any_order_with_their_errors() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let moto = Moto::start_with_auth().unwrap();
+    let creds = moto.credentials().clone();
+    let recorder = Recorder::new(Transport::builder().build().unwrap());
+    let live = rt.block_on(concurrent_calls(
+        moto.endpoint(),
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        recorder.clone(),
+    ));
+    drop(moto);
+    assert_eq!(
+        live.last().map(String::as_str),
+        Some("AWS.SimpleQueueService.NonExistentQueue")
+    );
+    let recording = recorder.recording();
+    assert_eq!(recording.len(), 6);
+
+    let replayer = Replayer::new(recording).any_order();
+    let replayed = rt.block_on(concurrent_calls(
+        UNREACHABLE,
+        "AKIDREPLAY",
+        "another-secret",
+        replayer.clone(),
+    ));
+    assert_eq!(replayed, live);
+    replayer.assert_done().unwrap();
+}
