@@ -67,6 +67,7 @@ mod intern;
 pub mod metrics;
 pub mod protocol;
 mod redirect;
+pub mod replay;
 pub mod retry;
 mod settings_check;
 pub mod signing;
