@@ -35,6 +35,10 @@ pub mod layers {
     pub use session_tower::{credentials, endpoint, errors, future, hedge, retry, signing, trace};
 }
 
+/// The pooled HTTP transport (hyper over rustls) every client sends through, to wrap in a
+/// [`Recorder`](testing::Recorder) or build with other settings.
+pub use session_tower::transport;
+
 /// Client metrics (the `metrics` feature): names, and the recording calls for
 /// serialization and deserialization. Install a `metrics` recorder to collect them.
 #[cfg(feature = "metrics")]
@@ -63,6 +67,10 @@ pub mod sts {
 #[doc = include_str!("../../../docs/testing.md")]
 pub mod testing {
     pub use session_runtime::stub::{StubError, StubTransport, Stubber, IDEMPOTENCY_TOKEN};
+    pub use session_tower::replay::{
+        Exchange, Recorder, Recording, Redactions, ReplayError, Replayer, REDACTED, SECRET_FIELDS,
+        SECRET_HEADERS, SECRET_QUERY_PARAMETERS,
+    };
 }
 
 /// Amazon DynamoDB (feature `dynamodb`).
