@@ -156,3 +156,45 @@ async fn s3_redirect_error_names_the_region(path: Path) {
     assert_one_operation(&server, 1);
 }
 scenario!(s3_redirect_error_names_the_region);
+
+/// A redirect that names no region (no header, no `<Region>`), endpoint from the rules:
+/// one `HeadBucket` asks, its 301 names the region in `x-amz-bucket-region`, and the
+/// listing is sent there (boto3's fallback). Three requests, within the retry budget of one.
+async fn s3_redirect_without_a_region_asks_head_bucket(path: Path) {
+    let server = FaultServer::start(Script::from_fn(|req| {
+        if in_bucket_region(req) {
+            s3_listing()
+        } else if req.method == "HEAD" {
+            Fault::status(301).header("x-amz-bucket-region", BUCKET_REGION)
+        } else {
+            Fault::status(301)
+                .header("content-type", "application/xml")
+                .body("<Error><Code>PermanentRedirect</Code><Message>elsewhere</Message></Error>")
+        }
+    }))
+    .await
+    .unwrap();
+    let s3 = build(
+        services_s3::S3Client::builder(&rules_session(&server))
+            .retry(retries(1))
+            .http_client(routed_to(server.addr())),
+        path,
+    );
+    let clock = Clock::start();
+    list(&s3).await.unwrap();
+    clock.within(Duration::from_secs(2));
+    let seen = server.requests();
+    let methods: Vec<&str> = seen.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(
+        methods,
+        ["GET", "HEAD", "GET"],
+        "{:?}",
+        crate::support::summary(&seen)
+    );
+    assert!(
+        !in_bucket_region(&seen[1]),
+        "asked where the redirect came from"
+    );
+    assert!(in_bucket_region(&seen[2]));
+}
+scenario!(s3_redirect_without_a_region_asks_head_bucket);

@@ -240,6 +240,14 @@ fn operation_expr(op: &Operation) -> String {
             from.join(", ")
         );
     }
+    if !op.context_paths.is_empty() {
+        let paths: Vec<String> = op
+            .context_paths
+            .iter()
+            .map(|(p, path)| format!("({}, {})", lit(p), lit(path)))
+            .collect();
+        let _ = write!(s, ".context_paths(&[{}])", paths.join(", "));
+    }
     if !op.auth.is_empty() {
         let schemes: Vec<String> = op.auth.iter().map(|a| format!("A::{a:?}")).collect();
         let _ = write!(s, ".auth(&[{}])", schemes.join(", "));

@@ -516,6 +516,14 @@ impl<'m> Builder<'m> {
                 }
             }
         }
+        let mut context_paths = Vec::new();
+        for (param, p) in &op.operation_context_params {
+            // Checked here, so that a call never meets a path it cannot evaluate.
+            crate::JmesPath::parse(&p.path).map_err(|e| {
+                ModelError::new(format!("{context}: operationContextParams {param}: {e}"))
+            })?;
+            context_paths.push((self.strings.get(param), self.strings.get(&p.path)));
+        }
         let input_ref = op.input.as_ref();
         Ok(Operation {
             name: self.strings.get(&op.name),
@@ -568,6 +576,7 @@ impl<'m> Builder<'m> {
             ),
             static_params: leak(static_params),
             context_params: leak(context_params),
+            context_paths: leak(context_paths),
             auth: leak(if op.auth.is_empty() {
                 op.authtype
                     .iter()

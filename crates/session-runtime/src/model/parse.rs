@@ -78,6 +78,14 @@ pub(crate) struct Operation {
     pub(crate) requestcompression: Option<RequestCompression>,
     #[serde(default)]
     pub(crate) static_context_params: BTreeMap<Text, StaticParam>,
+    #[serde(default)]
+    pub(crate) operation_context_params: BTreeMap<Text, ContextPath>,
+}
+
+/// An `operationContextParams` entry: the JMESPath expression giving the parameter.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ContextPath {
+    pub(crate) path: Text,
 }
 
 #[derive(Debug, Default, Deserialize)]

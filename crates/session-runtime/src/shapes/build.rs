@@ -151,6 +151,7 @@ impl Operation {
             compression: &[],
             static_params: &[],
             context_params: &[],
+            context_paths: &[],
             auth: &[],
         }
     }
@@ -252,6 +253,14 @@ impl Operation {
     ) -> Self {
         self.static_params = fixed;
         self.context_params = from_members;
+        self
+    }
+
+    /// With endpoint parameters from JMESPath expressions over the input, as (parameter,
+    /// path).
+    #[must_use]
+    pub const fn context_paths(mut self, paths: &'static [(&'static str, &'static str)]) -> Self {
+        self.context_paths = paths;
         self
     }
 

@@ -295,6 +295,9 @@ pub struct Operation {
     pub static_params: &'static [(&'static str, StaticParam)],
     /// Endpoint rule parameters from input members, as (parameter, member).
     pub context_params: &'static [(&'static str, &'static str)],
+    /// Endpoint rule parameters from JMESPath expressions over the input
+    /// (`operationContextParams`), as (parameter, path): DynamoDB's `ResourceArnList`.
+    pub context_paths: &'static [(&'static str, &'static str)],
     /// The auth schemes the operation accepts, most preferred first (the model's `auth`
     /// list, else its `authtype`); empty: the service's.
     pub auth: &'static [session_tower::AuthScheme],

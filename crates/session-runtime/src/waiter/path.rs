@@ -3,10 +3,10 @@
 //! Supported: identifiers (bare and `"quoted"`), sub-expressions `a.b`, indexes `a[0]`
 //! (negative from the end), projections `a[*]`, `a[]` (flatten) and `*` (object values),
 //! filters `a[?cond]`, the current node `@`, pipes `a | b`, comparisons `== != < <= > >=`,
-//! `&&`, `||`, `!`, parentheses, literals `` `json` `` and `'raw string'`, and the
-//! `length` function. That covers every path in the vendored `waiters-2.json` files (a test
-//! parses them all); anything else is a parse error naming what is unsupported, never a
-//! panic.
+//! `&&`, `||`, `!`, parentheses, literals `` `json` `` and `'raw string'`, multi-select
+//! lists `a.[b, c]`, and the `length` and `keys` functions. That covers every path in the
+//! vendored `waiters-2.json` files and the operations' `operationContextParams` (tests parse
+//! them all); anything else is a parse error naming what is unsupported, never a panic.
 //!
 //! The parser is a Pratt parser with the binding powers of the JMESPath grammar, because
 //! projections make precedence matter: in `A[].B == 'x'` the comparison applies to the
@@ -71,6 +71,10 @@ enum Node {
     Or(Box<Node>, Box<Node>),
     Not(Box<Node>),
     Length(Box<Node>),
+    /// An object's keys, as a list.
+    Keys(Box<Node>),
+    /// `[a, b]`: each expression's value, as a list (null on null).
+    MultiList(Vec<Node>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -300,6 +304,7 @@ impl Parser {
                 self.expect(&Token::RParen)?;
                 match (name.as_str(), args.len()) {
                     ("length", 1) => Node::Length(Box::new(args.remove(0))),
+                    ("keys", 1) => Node::Keys(Box::new(args.remove(0))),
                     _ => {
                         return Err(format!(
                             "unsupported function {name}() with {} argument(s)",
@@ -391,12 +396,28 @@ impl Parser {
         }
     }
 
-    /// What may follow a `.`: an identifier (or function call), `*`, or a bracket.
+    /// What may follow a `.`: an identifier (or function call), `*`, or a multi-select
+    /// list.
     fn dot_rhs(&mut self, rbp: u8) -> Result<Node, String> {
         match self.peek() {
             Token::Ident(_) | Token::Star | Token::At => self.expression(rbp),
+            Token::LBracket => {
+                self.next();
+                self.multi_list()
+            }
             t => Err(format!("unexpected {} after '.'", t.describe())),
         }
+    }
+
+    /// The expressions of a multi-select list, after its `[`.
+    fn multi_list(&mut self) -> Result<Node, String> {
+        let mut items = vec![self.expression(0)?];
+        while *self.peek() == Token::Comma {
+            self.next();
+            items.push(self.expression(0)?);
+        }
+        self.expect(&Token::RBracket)?;
+        Ok(Node::MultiList(items))
     }
 }
 
@@ -464,6 +485,14 @@ fn eval(node: &Node, v: &Value) -> Value {
             }
         }
         Node::Not(inner) => Value::Bool(!truthy(&eval(inner, v))),
+        Node::Keys(inner) => match eval(inner, v) {
+            Value::Object(o) => Value::Array(o.keys().cloned().map(Value::String).collect()),
+            _ => Value::Null,
+        },
+        Node::MultiList(items) => match v {
+            Value::Null => Value::Null,
+            v => Value::Array(items.iter().map(|n| eval(n, v)).collect()),
+        },
         Node::Length(inner) => match eval(inner, v) {
             Value::String(s) => Value::from(s.chars().count()),
             Value::Array(a) => Value::from(a.len()),
@@ -613,6 +642,37 @@ mod tests {
     }
 
     #[test]
+    fn operation_context_param_paths() {
+        let input = serde_json::json!({
+            "RequestItems": {"t1": {}, "arn:aws:dynamodb:us-east-1:1:table/t2": {}},
+            "TransactItems": [
+                {"Get": {"TableName": "a"}},
+                {"Put": {"TableName": "b"}},
+                {"Update": {"TableName": "c"}},
+            ],
+            "TableCreationParameters": {"TableName": "new"},
+        });
+        let at = |p: &str| Path::parse(p).unwrap().eval(&input);
+        assert_eq!(
+            at("keys(RequestItems)"),
+            serde_json::json!(["t1", "arn:aws:dynamodb:us-east-1:1:table/t2"])
+        );
+        assert_eq!(
+            at("TransactItems[*].Get.TableName"),
+            serde_json::json!(["a"])
+        );
+        assert_eq!(
+            at("TransactItems[*].[ConditionCheck.TableName, Put.TableName, Delete.TableName, Update.TableName][]"),
+            serde_json::json!(["b", "c"])
+        );
+        assert_eq!(
+            at("TableCreationParameters.TableName"),
+            serde_json::json!("new")
+        );
+        assert_eq!(at("keys(Missing)"), Value::Null);
+    }
+
+    #[test]
     fn unsupported_syntax_is_an_error_not_a_panic() {
         for bad in [
             "",
@@ -625,6 +685,8 @@ mod tests {
             "a ~ b",
             "a..b",
             "length(a, b)",
+            "a.[b, c",
+            "keys()",
         ] {
             assert!(Path::parse(bad).is_err(), "{bad:?} parsed");
         }

@@ -90,7 +90,44 @@ pub fn build<T: Serialize + ?Sized>(
             built.streaming = Some(stream);
         }
     }
-    finish(service, op, built, &cx)
+    let (req, mut meta) = finish(service, op, built, &cx)?;
+    if !op.context_paths.is_empty() {
+        context_path_params(op, input, &mut meta)?;
+    }
+    Ok((req, meta))
+}
+
+/// The endpoint parameters `op` takes from its input by JMESPath expressions
+/// (`operationContextParams`: DynamoDB's `ResourceArnList` is `keys(RequestItems)`). The
+/// input is read through its JSON form, which costs a copy: only the few operations with
+/// such parameters pay it.
+fn context_path_params<T: Serialize + ?Sized>(
+    op: &'static Operation,
+    input: &T,
+    meta: &mut OperationMeta,
+) -> Result<(), BuildError> {
+    let json = serde_json::to_value(input).map_err(|e| other(op, e))?;
+    let mut params = meta.endpoint_params.take().unwrap_or_default();
+    for (param, path) in op.context_paths {
+        let path = crate::JmesPath::parse(path).map_err(|e| other(op, e))?;
+        params = match path.eval(&json) {
+            serde_json::Value::String(s) => params.str(param, s),
+            serde_json::Value::Bool(b) => params.bool(param, b),
+            serde_json::Value::Array(items) => params.strings(
+                param,
+                items
+                    .into_iter()
+                    .filter_map(|v| match v {
+                        serde_json::Value::String(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            _ => params,
+        };
+    }
+    meta.endpoint_params = Some(params);
+    Ok(())
 }
 
 /// A request on its way: what the protocol made of the input.

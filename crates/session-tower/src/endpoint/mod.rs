@@ -40,6 +40,13 @@ impl EndpointParams {
         self
     }
 
+    /// Adds a string-array parameter (DynamoDB's `ResourceArnList`).
+    #[must_use]
+    pub fn strings(mut self, name: &'static str, values: Vec<String>) -> Self {
+        self.params.push((name, ParamValue::StringArray(values)));
+        self
+    }
+
     /// Adds a boolean parameter.
     #[must_use]
     pub fn bool(mut self, name: &'static str, value: bool) -> Self {

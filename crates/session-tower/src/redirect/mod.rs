@@ -12,6 +12,11 @@
 //! quota and no attempt of the retry budget. With a configured `endpoint_url` there is no
 //! other endpoint to go to: the error is returned, its text naming the bucket's region.
 //!
+//! A redirect that names no region (neither header nor body) is asked about, as boto3
+//! does: one `HeadBucket` (`HEAD /` at the bucket's endpoint) is sent, and the region its
+//! answer names in `x-amz-bucket-region` (S3 sends it on a success and on a 301 or 403
+//! alike) is followed. If it names none, the redirect is returned as it came.
+//!
 //! [`OperationMeta::region_redirects`]: crate::client::OperationMeta::region_redirects
 
 mod cache;
@@ -38,30 +43,38 @@ pub(crate) struct RegionRedirects;
 /// The header in which S3 names a bucket's region.
 const BUCKET_REGION: &str = "x-amz-bucket-region";
 
-/// The one decision: whether `error` is S3 saying the bucket is in another region, and
-/// which. A redirect status (301, 302, 307) or `PermanentRedirect` / `TemporaryRedirect`;
-/// `AuthorizationHeaderMalformed` (signed for the wrong region); or a bodiless 400 of a
-/// `HEAD` with the header. The region comes from `x-amz-bucket-region`, else the body's
-/// `<Region>`; without either nothing is known.
-pub(crate) fn bucket_region(error: &ServiceError) -> Option<Arc<str>> {
+/// Whether `error` is S3 saying the bucket is in another region: a redirect status (301,
+/// 302, 307) or `PermanentRedirect` / `TemporaryRedirect`; `AuthorizationHeaderMalformed`
+/// (signed for the wrong region); or a bodiless 400 (a `HEAD`'s).
+fn is_redirect(error: &ServiceError) -> bool {
     let code = error.code().unwrap_or_default();
-    let redirect = matches!(error.status(), 301 | 302 | 307)
+    matches!(error.status(), 301 | 302 | 307)
         || matches!(
             code,
             "PermanentRedirect" | "TemporaryRedirect" | "AuthorizationHeaderMalformed"
         )
-        || (error.status() == 400 && error.body().is_empty());
-    if !redirect {
-        return None;
-    }
-    let header = error
-        .headers()
+        // A HEAD has no error body: botocore takes its bodiless 400 for a redirect too.
+        || (error.status() == 400 && error.body().is_empty())
+}
+
+/// The region a response's `x-amz-bucket-region` names.
+fn region_header(headers: &http::HeaderMap) -> Option<Arc<str>> {
+    headers
         .get(BUCKET_REGION)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|r| !r.is_empty())
-        .map(Arc::from);
-    header.or_else(|| {
+        .map(Arc::from)
+}
+
+/// The one decision: whether `error` is S3 saying the bucket is in another region (see
+/// [`is_redirect`]), and which. The region comes from `x-amz-bucket-region`, else the
+/// body's `<Region>`; without either nothing is known.
+pub(crate) fn bucket_region(error: &ServiceError) -> Option<Arc<str>> {
+    if !is_redirect(error) {
+        return None;
+    }
+    region_header(error.headers()).or_else(|| {
         crate::protocol::xml::first_text(error.body(), "Region")
             .filter(|r| !r.trim().is_empty())
             .map(|r| Arc::from(r.trim()))
@@ -90,6 +103,28 @@ struct Following {
     endpoint: Option<Arc<ResolvedEndpoint>>,
     /// A redirect was followed (once per operation).
     followed: bool,
+    /// The bucket's region was asked with a `HeadBucket` (once per operation).
+    asked: bool,
+}
+
+/// What to do after an attempt's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Followed {
+    /// Nothing: the answer is no redirect, or one that cannot be followed.
+    No,
+    /// Send the request again at once, to the bucket's region.
+    Resend,
+    /// A redirect that names no region: ask with [`head_bucket`], then
+    /// [`Redirect::answered`].
+    Ask,
+}
+
+/// The `HeadBucket` that asks a bucket's region (`HEAD /` at the bucket's endpoint).
+pub(crate) fn head_bucket() -> http::Request<SdkBody> {
+    let mut req = http::Request::new(SdkBody::empty());
+    *req.method_mut() = http::Method::HEAD;
+    *req.uri_mut() = http::Uri::from_static("/");
+    req
 }
 
 impl<'a> Redirect<'a> {
@@ -117,6 +152,7 @@ impl<'a> Redirect<'a> {
                     .map(Arc::from),
                 endpoint: None,
                 followed: false,
+                asked: false,
             });
             if let Some(region) = regions.get(bucket) {
                 // A remembered region that no longer resolves is ignored, not an error.
@@ -137,20 +173,56 @@ impl<'a> Redirect<'a> {
     }
 
     /// After an attempt: whether to send the request again at once, to the bucket's region
-    /// ([`Redirect::endpoint`] now points there). `can_resend`: the request can be sent
-    /// again (its body replays). A redirect not followed has the bucket's region added to
-    /// its error's text.
+    /// ([`Redirect::endpoint`] now points there), or to ask the region first. `can_resend`:
+    /// the request can be sent again (its body replays). A redirect not followed has the
+    /// bucket's region, when known, added to its error's text.
     pub(crate) fn follow(
         &mut self,
         result: &mut Result<Response<SdkBody>, Error>,
         can_resend: bool,
+    ) -> Followed {
+        let Some(error) = result.as_mut().err().and_then(Error::service_error_mut) else {
+            return Followed::No;
+        };
+        if !is_redirect(error) {
+            return Followed::No;
+        }
+        match bucket_region(error) {
+            Some(region) => self.to(error, region, can_resend),
+            None => match self.follow.as_mut() {
+                Some(f) if can_resend && !f.followed && !f.asked => {
+                    f.asked = true;
+                    Followed::Ask
+                }
+                _ => Followed::No,
+            },
+        }
+    }
+
+    /// After the `HeadBucket` that [`Followed::Ask`] asked for: the region its `answer`
+    /// names is followed as if the redirect in `result` had named it.
+    pub(crate) fn answered(
+        &mut self,
+        answer: &Result<Response<SdkBody>, Error>,
+        result: &mut Result<Response<SdkBody>, Error>,
+        can_resend: bool,
     ) -> bool {
+        let region = match answer {
+            Ok(resp) => region_header(resp.headers()),
+            Err(e) => e.service_error().and_then(|s| region_header(s.headers())),
+        };
+        let Some(region) = region else {
+            tracing::debug!("HeadBucket named no region: the redirect is returned");
+            return false;
+        };
         let Some(error) = result.as_mut().err().and_then(Error::service_error_mut) else {
             return false;
         };
-        let Some(region) = bucket_region(error) else {
-            return false;
-        };
+        self.to(error, region, can_resend) == Followed::Resend
+    }
+
+    /// Follows a redirect to `region` when it can be, else notes the region in `error`.
+    fn to(&mut self, error: &mut ServiceError, region: Arc<str>, can_resend: bool) -> Followed {
         if let Some(follow) = self.follow.as_mut() {
             let elsewhere = follow.region.as_deref() != Some(&*region);
             if !follow.followed && can_resend && elsewhere {
@@ -159,7 +231,7 @@ impl<'a> Redirect<'a> {
                         tracing::debug!(bucket = &*follow.bucket, %region, "following an S3 region redirect");
                         follow.followed = true;
                         self.regions.insert(&follow.bucket, region);
-                        return true;
+                        return Followed::Resend;
                     }
                     Err(e) => {
                         tracing::debug!(%region, error = %e, "the bucket's region does not resolve")
@@ -168,7 +240,7 @@ impl<'a> Redirect<'a> {
             }
         }
         error.note = Some(format!("the bucket is in region {region}"));
-        false
+        Followed::No
     }
 }
 

@@ -225,6 +225,72 @@ mod through_a_client {
         );
     }
 
+    /// A client in `us-east-1` whose HTTP client answers a GET outside `eu-west-1` with a
+    /// redirect that names no region, and a HEAD with `head` (status, region header).
+    fn asking(head: (u16, Option<&'static str>)) -> (Client, Arc<Mutex<Vec<String>>>) {
+        let session = Session::builder()
+            .env(Env::from_vars([("AWS_REGION", "us-east-1")]))
+            .config_file_contents("")
+            .credentials_file_contents("")
+            .access_key_id("AKIDEXAMPLE")
+            .secret_access_key("redirect-test-secret")
+            .build()
+            .unwrap();
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let log = seen.clone();
+        let stub = tower::service_fn(move |req: Request<SdkBody>| {
+            let host = req.headers()["host"].to_str().unwrap().to_owned();
+            log.lock().unwrap().push(format!("{} {host}", req.method()));
+            let mut r = Response::new(SdkBody::empty());
+            if req.method() == http::Method::HEAD {
+                *r.status_mut() = http::StatusCode::from_u16(head.0).unwrap();
+                if let Some(region) = head.1 {
+                    r.headers_mut()
+                        .insert("x-amz-bucket-region", region.parse().unwrap());
+                }
+            } else if host.contains(".eu-west-1.") {
+                *r.body_mut() = SdkBody::from("<ListBucketResult/>");
+            } else {
+                *r.status_mut() = http::StatusCode::MOVED_PERMANENTLY;
+            }
+            std::future::ready(Ok::<_, Error>(r))
+        });
+        let client = Client::builder(&session, &S3)
+            .retry(RetryConfig::standard().max_attempts(1))
+            .http_client(stub)
+            .build()
+            .unwrap();
+        (client, seen)
+    }
+
+    #[tokio::test]
+    async fn a_redirect_without_a_region_asks_with_head_bucket_once() {
+        // S3 names the region on a HeadBucket's redirect (or 403) even where a GET's
+        // redirect did not.
+        for status in [301, 403, 200] {
+            let (client, seen) = asking((status, Some("eu-west-1")));
+            assert_eq!(send(&client, list("bkt")).await.unwrap(), 200, "{status}");
+            assert_eq!(
+                *seen.lock().unwrap(),
+                [
+                    "GET bkt.s3.us-east-1.amazonaws.com",
+                    "HEAD bkt.s3.us-east-1.amazonaws.com",
+                    "GET bkt.s3.eu-west-1.amazonaws.com",
+                ],
+                "{status}"
+            );
+            // Remembered like a region the redirect named.
+            assert_eq!(send(&client, list("bkt")).await.unwrap(), 200);
+            assert_eq!(seen.lock().unwrap().len(), 4);
+        }
+        // No region in the HeadBucket's answer either: the redirect comes back as it came,
+        // after one question.
+        let (client, seen) = asking((403, None));
+        let e = send(&client, list("bkt")).await.unwrap_err();
+        assert_eq!(e.service_error().unwrap().status(), 301);
+        assert_eq!(seen.lock().unwrap().len(), 2);
+    }
+
     #[tokio::test]
     async fn a_second_redirect_is_returned_naming_the_region() {
         let (client, seen) = redirecting(&[], &["eu-west-1", "us-west-2"], 3);

@@ -16,7 +16,7 @@ use crate::clock::Clock;
 use crate::endpoint::ResolvedEndpoint;
 use crate::error::{Error, Kind};
 use crate::metrics;
-use crate::redirect::Redirect;
+use crate::redirect::{head_bucket, Followed, Redirect};
 
 /// A client's retry policy: its [`RetryConfig`], the [`ClassifyRetry`] that decides what is
 /// retryable, and the state every clone of the client shares (the retry quota, the adaptive
@@ -169,7 +169,17 @@ impl RetryPolicy {
                     Err(e) => Err(e),
                 };
                 if let Some(r) = redirect.as_mut() {
-                    if r.follow(&mut result, state.redirect_may_follow) {
+                    let may = state.redirect_may_follow;
+                    let resend = match r.follow(&mut result, may) {
+                        Followed::Resend => true,
+                        // The redirect named no region: a HeadBucket asks, as boto3 does.
+                        Followed::Ask => {
+                            let answer = send(head_bucket(), state.attempt, r.endpoint()).await;
+                            r.answered(&answer, &mut result, may)
+                        }
+                        Followed::No => false,
+                    };
+                    if resend {
                         state.redirected();
                         continue;
                     }
