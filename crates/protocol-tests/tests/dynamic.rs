@@ -342,7 +342,7 @@ async fn event_stream_case(
 }
 
 /// Cases of the legacy suites we do not follow (beyond botocore's ignore list), each with
-/// the reason; docs/conformance.md lists them too.
+/// the reason; docs/protocols.md ("The legacy suites") lists them too.
 const NOT_FOLLOWED: &[(&str, &str, &str)] = &[
     (
         "legacy/input/rest-json.json",
@@ -423,7 +423,7 @@ async fn run_suite(file: &str, text: &str) {
         }
     }
     println!(
-        "{file}: {passed} passed, {} failed, {skipped} skipped (botocore's ignore list)",
+        "{file}: {passed} passed, {} failed, {skipped} skipped (botocore's ignore list, or not followed: docs/protocols.md)",
         failures.len()
     );
     let listing: Vec<String> = failures
