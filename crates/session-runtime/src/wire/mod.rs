@@ -2,6 +2,7 @@
 //! protocol, for typed and dynamic values alike.
 
 pub mod call;
+pub(crate) mod context;
 pub mod de;
 pub mod eventstream;
 pub(crate) mod percent;
