@@ -36,22 +36,6 @@ impl Sent {
     }
 }
 
-/// Headers that differ from call to call, or follow from the body compared on its own.
-const PER_CALL: &[&str] = &[
-    "authorization",
-    "x-amz-date",
-    "x-amz-security-token",
-    "x-amz-content-sha256",
-    "amz-sdk-invocation-id",
-    "amz-sdk-request",
-    "user-agent",
-    "x-amz-user-agent",
-    "content-length",
-    "x-amz-decoded-content-length",
-    "content-encoding",
-    "transfer-encoding",
-];
-
 /// The first difference between the request `wanted` (the expected input's) and `sent`,
 /// in words; `None` when they match.
 pub(crate) fn difference(
@@ -147,7 +131,8 @@ fn headers(
     wanted: &HeaderMap,
     sent: &HeaderMap,
 ) -> Option<String> {
-    let compared = |name: &str| !PER_CALL.contains(&name) && !name.starts_with("x-amz-checksum-");
+    // Per-call headers (signature, date, ids, lengths) are replay's list: one rule.
+    let compared = |name: &str| !session_tower::replay::is_ignored_header(name);
     for name in wanted
         .keys()
         .map(http::HeaderName::as_str)

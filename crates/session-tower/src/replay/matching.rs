@@ -9,8 +9,9 @@ use super::scan;
 use super::REDACTED;
 
 /// Headers that change from run to run (signatures, dates, ids, the client's version) or
-/// that follow from what is compared anyway (the body's length, hash and checksums; the
-/// endpoint's authority), never compared. `x-amz-checksum-*` is matched by prefix.
+/// that follow from what is compared anyway (the body's length, encoding, hash and
+/// checksums; the endpoint's authority), never compared. `x-amz-checksum-*` is matched by
+/// prefix. [`is_ignored_header`] is the rule; the stubber compares requests by it too.
 pub const IGNORED_HEADERS: &[&str] = &[
     "authorization",
     "x-amz-date",
@@ -21,10 +22,20 @@ pub const IGNORED_HEADERS: &[&str] = &[
     "user-agent",
     "x-amz-user-agent",
     "content-length",
+    "x-amz-decoded-content-length",
+    "content-encoding",
+    "transfer-encoding",
     "host",
     "x-amzn-trace-id",
     "x-amz-checksum-*",
 ];
+
+/// Whether header `name` (lower case) is one of [`IGNORED_HEADERS`]: one that differs from
+/// call to call or follows from the body, and so says nothing of whether two requests ask
+/// the same.
+pub fn is_ignored_header(name: &str) -> bool {
+    name.starts_with("x-amz-checksum-") || IGNORED_HEADERS.contains(&name)
+}
 
 /// Query parameters that change per run (a presigned URL's date and signature), never
 /// compared.
@@ -129,9 +140,7 @@ pub(super) struct Rules {
 impl Rules {
     fn ignores_header(&self, name: &str) -> bool {
         let name = name.to_ascii_lowercase();
-        name.starts_with("x-amz-checksum-")
-            || IGNORED_HEADERS.contains(&name.as_str())
-            || self.ignored_headers.contains(&name)
+        is_ignored_header(&name) || self.ignored_headers.contains(&name)
     }
 
     /// The first difference between the recorded request and `incoming`; `None` when they

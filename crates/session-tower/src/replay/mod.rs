@@ -109,7 +109,7 @@ mod replayer;
 mod scan;
 
 pub use error::ReplayError;
-pub use matching::{IGNORED_HEADERS, IGNORED_QUERY_PARAMETERS};
+pub use matching::{is_ignored_header, IGNORED_HEADERS, IGNORED_QUERY_PARAMETERS};
 pub use recorder::{RecordFuture, Recorder};
 pub use recording::{Exchange, RecordedRequest, RecordedResponse, Recording};
 pub use redact::{Redactions, SECRET_FIELDS, SECRET_HEADERS, SECRET_QUERY_PARAMETERS};
