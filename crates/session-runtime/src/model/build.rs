@@ -1,6 +1,7 @@
 //! The rules that turn a parsed model into tables.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use session_tower::AuthScheme;
 
@@ -35,7 +36,7 @@ const S3_ERRORS_ON_SUCCESS: &[&str] = &["CompleteMultipartUpload", "CopyObject",
 
 /// Strings made `'static` once each.
 #[derive(Default)]
-struct Strings(HashMap<String, &'static str>);
+struct Strings(HashSet<&'static str, foldhash::fast::FixedState>);
 
 impl Strings {
     fn get(&mut self, s: &str) -> &'static str {
@@ -43,12 +44,26 @@ impl Strings {
             return v;
         }
         let leaked: &'static str = Box::leak(s.to_owned().into_boxed_str());
-        self.0.insert(s.to_owned(), leaked);
+        self.0.insert(leaked);
         leaked
     }
 
-    fn opt(&mut self, s: Option<&String>) -> Option<&'static str> {
+    fn opt(&mut self, s: Option<&str>) -> Option<&'static str> {
         s.map(|s| self.get(s))
+    }
+}
+
+/// What a model error is about ("shape Foo", "operation Bar"), written only when there is
+/// an error to report.
+#[derive(Clone, Copy)]
+struct Context<'s> {
+    what: &'static str,
+    name: &'s str,
+}
+
+impl fmt::Display for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.what, self.name)
     }
 }
 
@@ -91,9 +106,9 @@ fn location(name: Option<&str>) -> Location {
 }
 
 /// EC2's form key of a member: `queryName`, else the capitalized `locationName` or name.
-fn ec2_key(m: &parse::MemberRef, name: &str) -> String {
+fn ec2_key(m: &parse::MemberRef<'_>, name: &str) -> String {
     if let Some(q) = &m.query_name {
-        return q.clone();
+        return q.to_string();
     }
     let base = m.location_name.as_deref().unwrap_or(name);
     let mut chars = base.chars();
@@ -104,8 +119,7 @@ fn ec2_key(m: &parse::MemberRef, name: &str) -> String {
 }
 
 struct Builder<'m> {
-    model: &'m parse::Model,
-    ids: BTreeMap<&'m str, ShapeId>,
+    model: &'m parse::Model<'m>,
     strings: Strings,
     protocol: Protocol,
     namespaces: HashMap<(Option<String>, String), &'static XmlNamespace>,
@@ -113,7 +127,7 @@ struct Builder<'m> {
 
 pub(super) fn build(
     name: &str,
-    model: parse::Model,
+    model: parse::Model<'_>,
     options: &Options,
 ) -> Result<&'static Service, ModelError> {
     let meta = &model.metadata;
@@ -121,7 +135,7 @@ pub(super) fn build(
     let listed: Vec<&str> = if meta.protocols.is_empty() {
         vec![meta.protocol.as_str()]
     } else {
-        meta.protocols.iter().map(String::as_str).collect()
+        meta.protocols.iter().map(parse::Text::as_str).collect()
     };
     let protocol = match options.protocol {
         Some(p) => {
@@ -147,21 +161,20 @@ pub(super) fn build(
                 ))
             })?,
     };
-    let ids = model
-        .shapes
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), ShapeId::try_from(i).unwrap_or(ShapeId::MAX)))
-        .collect();
+    if ShapeId::try_from(model.shapes.len()).is_err() {
+        return Err(ModelError::new(format!(
+            "{name}: {} shapes, more than the tables can number",
+            model.shapes.len()
+        )));
+    }
     let mut b = Builder {
         model: &model,
-        ids,
         strings: Strings::default(),
         protocol,
         namespaces: HashMap::new(),
     };
     let mut shapes = Vec::with_capacity(model.shapes.len());
-    for (shape_name, shape) in &model.shapes {
+    for (shape_name, shape) in model.shapes.iter() {
         shapes.push(b.shape(shape_name, shape)?);
     }
     let mut operations = Vec::with_capacity(model.operations.len());
@@ -188,7 +201,7 @@ pub(super) fn build(
             .strings
             .get(meta.api_version.as_deref().unwrap_or_default()),
         target_prefix,
-        xml_namespace: b.strings.opt(meta.xml_namespace.as_ref()),
+        xml_namespace: b.strings.opt(meta.xml_namespace.as_deref()),
         query_compatible: meta.aws_query_compatible.is_some(),
         shapes: leak(shapes),
         operations: leak(operations),
@@ -197,25 +210,40 @@ pub(super) fn build(
 }
 
 impl<'m> Builder<'m> {
-    fn id(&self, shape: &str, context: &str) -> Result<ShapeId, ModelError> {
-        self.ids.get(shape).copied().ok_or_else(|| {
-            ModelError::new(format!(
+    /// The id of the shape named `shape` and its definition.
+    fn target(
+        &self,
+        shape: &str,
+        context: Context<'_>,
+    ) -> Result<(ShapeId, &'m parse::Shape<'m>), ModelError> {
+        let model = self.model;
+        match model.shapes.id(shape) {
+            // In range: `build` checked the number of shapes.
+            #[allow(clippy::cast_possible_truncation)]
+            Some(id) => Ok((id as ShapeId, model.shapes.by_id(id).1)),
+            None => Err(ModelError::new(format!(
                 "{context} refers to shape {shape}, which the model does not define"
-            ))
-        })
+            ))),
+        }
     }
 
-    fn namespace(&mut self, ns: Option<&parse::XmlNamespace>) -> Option<&'static XmlNamespace> {
+    fn id(&self, shape: &str, context: Context<'_>) -> Result<ShapeId, ModelError> {
+        self.target(shape, context).map(|(id, _)| id)
+    }
+
+    fn namespace(&mut self, ns: Option<&parse::XmlNamespace<'_>>) -> Option<&'static XmlNamespace> {
         let (prefix, uri) = match ns? {
-            parse::XmlNamespace::Uri(uri) => (None, uri.clone()),
-            parse::XmlNamespace::Full { prefix, uri } => (prefix.clone(), uri.clone()),
+            parse::XmlNamespace::Uri(uri) => (None, uri.to_string()),
+            parse::XmlNamespace::Full { prefix, uri } => {
+                (prefix.as_deref().map(str::to_owned), uri.to_string())
+            }
         };
         let key = (prefix, uri);
         if let Some(ns) = self.namespaces.get(&key) {
             return Some(ns);
         }
         let ns: &'static XmlNamespace = Box::leak(Box::new(XmlNamespace {
-            prefix: self.strings.opt(key.0.as_ref()),
+            prefix: self.strings.opt(key.0.as_deref()),
             uri: self.strings.get(&key.1),
         }));
         self.namespaces.insert(key, ns);
@@ -228,13 +256,12 @@ impl<'m> Builder<'m> {
     fn member(
         &mut self,
         name: &str,
-        m: &parse::MemberRef,
+        m: &parse::MemberRef<'_>,
         required: bool,
         default_wire: Option<&str>,
-        context: &str,
+        context: Context<'_>,
     ) -> Result<Member, ModelError> {
-        let shape = self.id(&m.shape, context)?;
-        let target = &self.model.shapes[m.shape.as_str()];
+        let (shape, target) = self.target(&m.shape, context)?;
         // A member's traits override those of the shape it targets (botocore merges them;
         // older models put a binding's location and name on the shape).
         let location_name = m
@@ -298,13 +325,16 @@ impl<'m> Builder<'m> {
         })
     }
 
-    fn shape(&mut self, name: &str, s: &parse::Shape) -> Result<Shape, ModelError> {
-        let context = format!("shape {name}");
-        let part = |b: &mut Self, m: &Option<parse::MemberRef>, what: &str, default: &str| {
+    fn shape(&mut self, name: &str, s: &parse::Shape<'_>) -> Result<Shape, ModelError> {
+        let context = Context {
+            what: "shape",
+            name,
+        };
+        let part = |b: &mut Self, m: &Option<parse::MemberRef<'_>>, what: &str, default: &str| {
             let m = m.as_ref().ok_or_else(|| {
                 ModelError::new(format!("{context}: a {} without a {what}", s.kind))
             })?;
-            b.member(what, m, false, Some(default), &context)
+            b.member(what, m, false, Some(default), context)
                 .map(|m| &*Box::leak(Box::new(m)))
         };
         let kind = match s.kind.as_str() {
@@ -313,7 +343,7 @@ impl<'m> Builder<'m> {
                 let mut members = Vec::with_capacity(s.members.0.len());
                 for (member_name, m) in &s.members.0 {
                     let required = s.required.iter().any(|r| r == member_name);
-                    members.push(self.member(member_name, m, required, None, &context)?);
+                    members.push(self.member(member_name, m, required, None, context)?);
                 }
                 Kind::Structure(leak(members))
             }
@@ -386,7 +416,7 @@ impl<'m> Builder<'m> {
             name: self.strings.get(name),
             kind,
             flags,
-            payload: self.strings.opt(s.payload.as_ref()),
+            payload: self.strings.opt(s.payload.as_deref()),
             error_code,
             error_status: s
                 .error
@@ -394,27 +424,34 @@ impl<'m> Builder<'m> {
                 .and_then(|e| e.http_status_code)
                 .unwrap_or(0),
             xml_namespace: self.namespace(s.xml_namespace.as_ref()),
-            xml_name: self.strings.opt(s.location_name.as_ref()),
+            xml_name: self.strings.opt(s.location_name.as_deref()),
             min: as_int(s.min),
             max: as_int(s.max),
         })
     }
 
-    fn operation(&mut self, service: &str, op: &parse::Operation) -> Result<Operation, ModelError> {
-        let context = format!("operation {}", op.name);
+    fn operation(
+        &mut self,
+        service: &str,
+        op: &parse::Operation<'_>,
+    ) -> Result<Operation, ModelError> {
+        let context = Context {
+            what: "operation",
+            name: &op.name,
+        };
         let input = op
             .input
             .as_ref()
-            .map(|r| self.id(&r.shape, &context))
+            .map(|r| self.id(&r.shape, context))
             .transpose()?;
         let output = op
             .output
             .as_ref()
-            .map(|r| self.id(&r.shape, &context))
+            .map(|r| self.id(&r.shape, context))
             .transpose()?;
         let mut errors = Vec::with_capacity(op.errors.len());
         for e in &op.errors {
-            errors.push(self.id(&e.shape, &context)?);
+            errors.push(self.id(&e.shape, context)?);
         }
         let mut flags = OperationFlags::NONE;
         let mut set = |on: bool, flag: OperationFlags| {
@@ -455,16 +492,17 @@ impl<'m> Builder<'m> {
         let model = self.model;
         // The payload member and its shape; `streaming` may be on either (newer models put
         // it on the member reference).
-        let payload_target = |r: Option<&parse::ShapeRef>| -> Option<(bool, &parse::Shape)> {
-            let shape = model.shapes.get(r?.shape.as_str())?;
-            let payload = shape.payload.as_deref()?;
-            let (_, m) = shape.members.0.iter().find(|(n, _)| n == payload)?;
-            let target = model.shapes.get(m.shape.as_str())?;
-            Some((m.streaming || target.streaming, target))
-        };
+        let payload_target =
+            |r: Option<&parse::ShapeRef<'_>>| -> Option<(bool, &parse::Shape<'_>)> {
+                let shape = model.shapes.get(r?.shape.as_str())?;
+                let payload = shape.payload.as_deref()?;
+                let (_, m) = shape.members.0.iter().find(|(n, _)| n == payload)?;
+                let target = model.shapes.get(m.shape.as_str())?;
+                Some((m.streaming || target.streaming, target))
+            };
         // The RPC protocols name no payload: there the output member that targets an event
         // stream is the stream (Kinesis's SubscribeToShard, Logs' StartLiveTail).
-        let streams_events = |r: Option<&parse::ShapeRef>| -> bool {
+        let streams_events = |r: Option<&parse::ShapeRef<'_>>| -> bool {
             let Some(shape) = r.and_then(|r| model.shapes.get(r.shape.as_str())) else {
                 return false;
             };
@@ -538,26 +576,28 @@ impl<'m> Builder<'m> {
             output,
             result_wrapper: self
                 .strings
-                .opt(op.output.as_ref().and_then(|r| r.result_wrapper.as_ref())),
+                .opt(op.output.as_ref().and_then(|r| r.result_wrapper.as_deref())),
             input_root: self
                 .strings
-                .opt(input_ref.and_then(|r| r.location_name.as_ref())),
+                .opt(input_ref.and_then(|r| r.location_name.as_deref())),
             input_namespace: self.namespace(input_ref.and_then(|r| r.xml_namespace.as_ref())),
-            input_payload: self.strings.opt(input_ref.and_then(|r| r.payload.as_ref())),
+            input_payload: self
+                .strings
+                .opt(input_ref.and_then(|r| r.payload.as_deref())),
             output_payload: self
                 .strings
-                .opt(op.output.as_ref().and_then(|r| r.payload.as_ref())),
+                .opt(op.output.as_ref().and_then(|r| r.payload.as_deref())),
             errors: leak(errors),
             host_prefix: self
                 .strings
-                .opt(op.endpoint.as_ref().and_then(|e| e.host_prefix.as_ref())),
+                .opt(op.endpoint.as_ref().and_then(|e| e.host_prefix.as_deref())),
             flags,
             checksum_algorithm_member: self
                 .strings
-                .opt(checksum.and_then(|c| c.request_algorithm_member.as_ref())),
+                .opt(checksum.and_then(|c| c.request_algorithm_member.as_deref())),
             checksum_mode_member: self
                 .strings
-                .opt(checksum.and_then(|c| c.request_validation_mode_member.as_ref())),
+                .opt(checksum.and_then(|c| c.request_validation_mode_member.as_deref())),
             response_checksums: leak(
                 checksum
                     .map(|c| {

@@ -44,7 +44,7 @@ impl std::error::Error for ModelError {}
 /// JSON that is not a botocore model, a reference to a shape the model does not define, or
 /// no protocol this runtime speaks.
 pub fn build(name: &str, json: &str, options: &Options) -> Result<&'static Service, ModelError> {
-    let model: parse::Model = serde_json::from_str(json)
+    let model: parse::Model<'_> = serde_json::from_str(json)
         .map_err(|e| ModelError::new(format!("{name}: not a service model: {e}")))?;
     build::build(name, model, options)
 }
