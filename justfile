@@ -53,6 +53,12 @@ models *ARGS:
 side-by-side *ARGS:
     cargo run --release -p side-by-side -- --chart docs/performance-chart.svg {{ARGS}}
 
+# Memory with ten dynamic clients open, beside the pinned boto3 with the same ten
+# (installed into the target dir, not the machine's Python); docs/performance.md.
+dyn-rss:
+    pip install -q --target "${CARGO_TARGET_DIR:-target}/boto3-1.44.8" boto3==1.44.8 botocore==1.43.67
+    PYTHONPATH="${CARGO_TARGET_DIR:-target}/boto3-1.44.8" cargo bench -p session-dynamic --bench dyn_rss
+
 # Fuzz one target (fuzz/fuzz_targets/) for SECONDS on one core, growing fuzz/corpus/TARGET
 # from the repo's test data; needs nightly and `cargo install cargo-fuzz` (docs/fuzzing.md).
 fuzz TARGET SECONDS="60":
@@ -62,6 +68,12 @@ fuzz TARGET SECONDS="60":
 # Every fuzz target in turn, SECONDS each.
 fuzz-all SECONDS="60":
     for t in profile response error_body eventstream endpoints sigv4_diff; do just fuzz $t {{SECONDS}} || exit 1; done
+
+# The long run: one target for RUNS executions (default 10 M) without AddressSanitizer
+# (the fuzzed code has no `unsafe`; ASan makes it 20-30x slower), debug assertions on.
+fuzz-runs TARGET RUNS="10000000":
+    python3 fuzz/seeds.py fuzz/seeds > /dev/null
+    cd fuzz && cargo +nightly fuzz run -O -a -s none {{TARGET}} corpus/{{TARGET}} seeds/{{TARGET}} -- -jobs=1 -workers=1 -runs={{RUNS}} -rss_limit_mb=4096 -print_final_stats=1
 
 # Minimize a target's committed corpus (keeps only inputs that add coverage).
 fuzz-cmin TARGET:
