@@ -275,6 +275,13 @@ impl DynClient {
         Ok(self.warnings(op, input))
     }
 
+    /// Logs the input's warnings (enum values the model does not list) before a call.
+    pub(crate) fn warn(&self, op: &Operation, input: &Value) {
+        for w in self.warnings(op, input) {
+            tracing::warn!(operation = op.name, "{w}");
+        }
+    }
+
     fn warnings(&self, op: &Operation, input: &Value) -> Vec<crate::Problem> {
         match op.input {
             Some(id) => validate::enum_warnings(self.tables(), id, input),
@@ -285,9 +292,7 @@ impl DynClient {
     /// Sends one operation (the path every call, page and waiter attempt takes), to a
     /// discovered endpoint where the model and settings ask for one.
     pub(crate) async fn send(&self, op: &'static Operation, input: &Value) -> Result<Value, Error> {
-        for w in self.warnings(op, input) {
-            tracing::warn!(operation = op.name, "{w}");
-        }
+        self.warn(op, input);
         if crate::discovery::wanted(self.raw(), op)? {
             return self.send_discovered(op, input).await;
         }
@@ -307,7 +312,10 @@ impl DynClient {
     ) -> Result<Value, Error> {
         let service = self.tables();
         match session_runtime::wire::call::call_value(self.raw(), service, op, input, None).await {
-            Ok((out, _)) => Ok(out),
+            Ok((out, None)) => Ok(out),
+            // A streamed output (S3's GetObject) is read whole into its payload member;
+            // `call_streaming` hands it back unread.
+            Ok((out, Some(body))) => self.with_body(op, out, body).await,
             Err(e) => Err(self.error(op, e)),
         }
     }

@@ -48,6 +48,7 @@ mod registry;
 mod skeleton;
 mod source;
 mod specs;
+mod streaming;
 mod stubbed;
 mod validate;
 mod wait;
@@ -58,6 +59,8 @@ pub use error::{Error, Problem};
 pub use pages::Pages;
 pub use registry::ServiceModel;
 pub use session_runtime::value::Value;
+pub use session_runtime::wire::eventstream::EventStream;
+pub use session_tower::SdkBody;
 pub use source::{ModelSource, DATA_PATH_ENV, DATA_PATH_PROFILE_KEY, PACK_ENV, PACK_PROFILE_KEY};
 pub use wait::Wait;
 

@@ -580,6 +580,8 @@ fn s3_rest_xml_objects_over_pages_and_waiters() {
         let got = ok(&s3, "GetObject", json!({"Bucket": bucket, "Key": "dir/k0"})).await;
         assert_eq!(got["ContentLength"].as_i64(), Some(9));
         assert_eq!(got["Metadata"]["n"].as_str(), Some("0"));
+        // `call` reads the streamed body whole into `Body`.
+        assert_eq!(got["Body"].as_bytes(), Some(&b"object 0 "[..]));
         let missing = json!({"Bucket": bucket, "Key": "dir/none"});
         fails(&s3, "GetObject", missing, "NoSuchKey").await;
         let missing = json!({"Bucket": "dyn-s3-none"});
