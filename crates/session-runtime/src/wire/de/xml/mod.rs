@@ -255,13 +255,43 @@ enum Pending<'a> {
 
 /// A structure's members: attributes first, then child elements by wire name, each
 /// flattened list or map once (from its first element).
+/// The members of a structure already read (a repeated element is read once, as botocore
+/// does): bits for the usual structure, so reading one costs no allocation.
+enum Seen {
+    Bits(u128),
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(members: usize) -> Self {
+        if members <= 128 {
+            Seen::Bits(0)
+        } else {
+            Seen::Many(vec![false; members])
+        }
+    }
+
+    /// Marks member `i`; whether it was marked already.
+    fn insert(&mut self, i: usize) -> bool {
+        match self {
+            Seen::Bits(bits) => {
+                let bit = 1u128 << i;
+                let was = *bits & bit != 0;
+                *bits |= bit;
+                was
+            }
+            Seen::Many(seen) => std::mem::replace(&mut seen[i], true),
+        }
+    }
+}
+
 struct Struct<'t, 'a> {
     tape: &'t Tape<'a>,
     node: usize,
     place: Place,
     attributes: usize,
     children: tape::Children<'t, 'a>,
-    seen: Vec<bool>,
+    seen: Seen,
     pending: Option<Pending<'a>>,
 }
 
@@ -273,7 +303,7 @@ impl<'t, 'a> Struct<'t, 'a> {
             place,
             attributes: 0,
             children: tape.children(node),
-            seen: vec![false; place.shape.members().len()],
+            seen: Seen::new(place.shape.members().len()),
             pending: None,
         }
     }
@@ -318,7 +348,7 @@ impl<'a> MapAccess<'a> for Struct<'_, 'a> {
                 }
                 continue;
             };
-            if std::mem::replace(&mut self.seen[i], true) {
+            if self.seen.insert(i) {
                 continue;
             }
             let m = &members[i];
