@@ -9,5 +9,6 @@ pub(crate) mod percent;
 pub(crate) mod reply;
 pub mod request;
 pub mod response;
+pub(crate) mod seen;
 pub mod ser;
 pub(crate) mod text;

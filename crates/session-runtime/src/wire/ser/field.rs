@@ -4,6 +4,7 @@ use serde::ser::{self, Serialize};
 
 use super::{capture, At, Error, Segment, Sink, State, ValueSer};
 use crate::shapes::{Kind, Member, MemberFlags, Shape, ShapeFlags};
+use crate::wire::seen::Seen;
 
 /// Serializes `value` at `at`: a document is handed to the sink whole (as JSON data); any
 /// other shape is followed value by value.
@@ -17,47 +18,6 @@ pub(crate) fn put<T: Serialize + ?Sized, S: Sink>(
         return state.sink.document(at, &json);
     }
     value.serialize(ValueSer { state, at })
-}
-
-/// Which members of a structure were written.
-enum Seen {
-    Small(u64),
-    Large(Vec<bool>),
-}
-
-impl Seen {
-    fn new(n: usize) -> Self {
-        if n <= 64 {
-            Seen::Small(0)
-        } else {
-            Seen::Large(vec![false; n])
-        }
-    }
-
-    fn set(&mut self, i: usize) -> bool {
-        match self {
-            Seen::Small(bits) => {
-                let was = *bits & (1 << i) != 0;
-                *bits |= 1 << i;
-                was
-            }
-            Seen::Large(v) => std::mem::replace(&mut v[i], true),
-        }
-    }
-
-    fn get(&self, i: usize) -> bool {
-        match self {
-            Seen::Small(bits) => *bits & (1 << i) != 0,
-            Seen::Large(v) => v[i],
-        }
-    }
-
-    fn count(&self) -> usize {
-        match self {
-            Seen::Small(bits) => bits.count_ones() as usize,
-            Seen::Large(v) => v.iter().filter(|b| **b).count(),
-        }
-    }
 }
 
 /// A structure (or union) being serialized.

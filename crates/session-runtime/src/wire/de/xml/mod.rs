@@ -11,6 +11,7 @@ use serde::de::{
 
 use super::{text_scalar, Error, Place};
 use crate::shapes::{Kind, Member, MemberFlags, ShapeFlags, TimestampFormat};
+use crate::wire::seen::Seen;
 pub(crate) use tape::Tape;
 
 impl From<tape::TapeError> for Error {
@@ -255,36 +256,6 @@ enum Pending<'a> {
 
 /// A structure's members: attributes first, then child elements by wire name, each
 /// flattened list or map once (from its first element).
-/// The members of a structure already read (a repeated element is read once, as botocore
-/// does): bits for the usual structure, so reading one costs no allocation.
-enum Seen {
-    Bits(u128),
-    Many(Vec<bool>),
-}
-
-impl Seen {
-    fn new(members: usize) -> Self {
-        if members <= 128 {
-            Seen::Bits(0)
-        } else {
-            Seen::Many(vec![false; members])
-        }
-    }
-
-    /// Marks member `i`; whether it was marked already.
-    fn insert(&mut self, i: usize) -> bool {
-        match self {
-            Seen::Bits(bits) => {
-                let bit = 1u128 << i;
-                let was = *bits & bit != 0;
-                *bits |= bit;
-                was
-            }
-            Seen::Many(seen) => std::mem::replace(&mut seen[i], true),
-        }
-    }
-}
-
 struct Struct<'t, 'a> {
     tape: &'t Tape<'a>,
     node: usize,
@@ -348,7 +319,7 @@ impl<'a> MapAccess<'a> for Struct<'_, 'a> {
                 }
                 continue;
             };
-            if self.seen.insert(i) {
+            if self.seen.set(i) {
                 continue;
             }
             let m = &members[i];
