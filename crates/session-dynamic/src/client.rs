@@ -312,10 +312,9 @@ impl DynClient {
     ) -> Result<Value, Error> {
         let service = self.tables();
         match session_runtime::wire::call::call_value(self.raw(), service, op, input, None).await {
-            Ok((out, None)) => Ok(out),
             // A streamed output (S3's GetObject) is read whole into its payload member;
             // `call_streaming` hands it back unread.
-            Ok((out, Some(body))) => self.with_body(op, out, body).await,
+            Ok(answer) => self.output(op, answer).await,
             Err(e) => Err(self.error(op, e)),
         }
     }

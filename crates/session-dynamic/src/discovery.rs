@@ -94,8 +94,7 @@ impl DynClient {
             let client = self.discovered_client().await?;
             let service = self.tables();
             match session_runtime::wire::call::call_value(&client, service, op, input, None).await {
-                Ok((out, None)) => return Ok(out),
-                Ok((out, Some(body))) => return self.with_body(op, out, body).await,
+                Ok(answer) => return self.output(op, answer).await,
                 Err(e) => {
                     let e = self.error(op, e);
                     if fresh || e.code() != Some(INVALID_ENDPOINT) {

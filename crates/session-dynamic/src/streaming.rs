@@ -78,14 +78,16 @@ impl DynClient {
             .map_err(|e| self.error(op, e))
     }
 
-    /// The output of `op` with its streamed `body` read whole into the payload member (a
-    /// blob), for [`call`](Self::call): nothing of the answer is dropped.
-    pub(crate) async fn with_body(
+    /// The output of `op` as [`call`](Self::call) returns it: a streamed body is read whole
+    /// into the payload member (a blob), so nothing of the answer is dropped.
+    pub(crate) async fn output(
         &self,
         op: &'static Operation,
-        out: Value,
-        body: SdkBody,
+        (out, body): (Value, Option<SdkBody>),
     ) -> Result<Value, Error> {
+        let Some(body) = body else {
+            return Ok(out);
+        };
         let member = op
             .output
             .and_then(|id| self.tables().shape(id).payload)

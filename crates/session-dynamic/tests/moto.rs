@@ -15,11 +15,7 @@ use futures_util::TryStreamExt as _;
 use serde_json::json;
 use session_dynamic::Value;
 use session_testkit::Moto;
-use support::client;
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().unwrap()
-}
+use support::{client, rt};
 
 #[test]
 fn secrets_manager_json_round_trip_and_modeled_error() {

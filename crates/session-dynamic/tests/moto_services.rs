@@ -19,11 +19,7 @@ use futures_util::TryStreamExt as _;
 use serde_json::json;
 use session_dynamic::{DynClient, Error, Value};
 use session_testkit::Moto;
-use support::client;
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().unwrap()
-}
+use support::{client, rt};
 
 /// The output of `op`; a failed call panics with its error.
 async fn ok(c: &DynClient, op: &str, input: impl Into<Value>) -> Value {

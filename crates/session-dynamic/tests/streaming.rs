@@ -15,11 +15,7 @@ use http_body_util::StreamBody;
 use serde_json::json;
 use session_dynamic::{SdkBody, Value};
 use session_testkit::Moto;
-use support::client;
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().unwrap()
-}
+use support::{client, rt};
 
 /// A body that arrives as `chunks` separate frames (a stream, not bytes in memory).
 fn chunked(chunks: Vec<&'static [u8]>) -> SdkBody {

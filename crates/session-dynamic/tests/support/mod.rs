@@ -39,3 +39,8 @@ pub(crate) fn client(session: &Session, name: &str) -> DynClient {
         .build()
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
+
+/// A multi-thread runtime for a test's calls.
+pub(crate) fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().expect("tokio runtime")
+}
