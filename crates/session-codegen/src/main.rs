@@ -173,6 +173,18 @@ fn run_one(root: &Path, service: &ServiceCrate, check: bool) -> Result<Vec<Strin
         .unwrap_or_else(|| model_dir.to_owned());
     let endpoints = scaffold::render_endpoints(model_dir, &service_name);
     files.push(("endpoints.rs", &endpoints));
+    // The rule set, compiled here so that the crate loads it from bytes instead of
+    // parsing and checking JSON in the process that makes its first client.
+    let rules_path = models.join("endpoint-rule-set-1.json");
+    let rules_json = std::fs::read_to_string(&rules_path)
+        .map_err(|e| format!("{}: {e}", display(&rules_path)))?;
+    let rules = session_endpoints::RuleSet::from_json(&rules_json)
+        .map_err(|e| format!("{}: {e}", display(&rules_path)))?;
+    stale.extend(write_if_changed(
+        &out_dir.join(scaffold::ENDPOINT_RULES_FILE),
+        rules.to_bytes(),
+        check,
+    )?);
     let parts = scaffold::Parts {
         resources: resources.is_some(),
         waiters: waiters.is_some(),
@@ -389,9 +401,13 @@ fn generated_files(out_dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Writes `text` to `path` unless it is already there; with `check`, only reports it.
-fn write_if_changed(path: &Path, text: &str, check: bool) -> Result<Option<String>, String> {
-    let current = std::fs::read_to_string(path).unwrap_or_default();
-    if current == text {
+fn write_if_changed(
+    path: &Path,
+    text: impl AsRef<[u8]>,
+    check: bool,
+) -> Result<Option<String>, String> {
+    let text = text.as_ref();
+    if std::fs::read(path).is_ok_and(|current| current == text) {
         return Ok(None);
     }
     if check {

@@ -157,6 +157,8 @@ enum ResolveKind {
     MissingParam(String),
     NoMatch,
     Unset(String),
+    /// A subtree of a rule set loaded from bytes did not decode when first reached.
+    Corrupt(String),
 }
 
 impl ResolveError {
@@ -185,6 +187,10 @@ impl ResolveError {
 
     pub(crate) fn unset(what: String) -> Self {
         Self::new(ResolveKind::Unset(what))
+    }
+
+    pub(crate) fn corrupt(why: String) -> Self {
+        Self::new(ResolveKind::Corrupt(why))
     }
 
     fn new(kind: ResolveKind) -> Self {
@@ -226,8 +232,13 @@ impl ResolveError {
     /// The rule set does not cover these parameters: no rule matched
     /// ([`is_no_match`](Self::is_no_match)), or a matched rule used a value that was not
     /// set. Rule sets are meant to be exhaustive, but some are not for unusual inputs.
+    /// Also a rule set loaded with [`RuleSet::from_bytes`](crate::RuleSet::from_bytes)
+    /// whose subtree, decoded when first reached, turned out not to be valid.
     pub fn is_incomplete_rule_set(&self) -> bool {
-        matches!(*self.inner, ResolveKind::NoMatch | ResolveKind::Unset(_))
+        matches!(
+            *self.inner,
+            ResolveKind::NoMatch | ResolveKind::Unset(_) | ResolveKind::Corrupt(_)
+        )
     }
 }
 
@@ -250,6 +261,7 @@ impl fmt::Display for ResolveError {
             ResolveKind::Unset(what) => {
                 write!(f, "the matched rule uses `{what}`, which has no value")
             }
+            ResolveKind::Corrupt(why) => f.write_str(why),
         }
     }
 }

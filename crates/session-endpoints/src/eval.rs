@@ -87,7 +87,7 @@ impl<'a> Eval<'a, '_> {
                 }
                 // A tree whose conditions hold is terminal: if none of its rules match,
                 // the rule set has a gap, and falling through to later rules would hide it.
-                Action::Tree(inner) => match self.rules(inner)? {
+                Action::Tree(inner) => match self.rules(self.rules.subtree(inner)?)? {
                     Some(endpoint) => Ok(Some(endpoint)),
                     None => Err(ResolveError::no_match()),
                 },

@@ -5,8 +5,13 @@
 //! bucket, ...) to the URL of a request, headers to add, and properties such as the auth
 //! schemes to sign with (signing name, signing region, SigV4a region set). Load one with
 //! [`RuleSet::from_json`] — it is compiled once into a tree with every name already
-//! resolved (each generated service crate embeds its own rule set and compiles it on first
-//! use). Then call [`RuleSet::resolve`] for each request; it takes microseconds.
+//! resolved. Then call [`RuleSet::resolve`] for each request; it takes microseconds.
+//!
+//! A compiled tree can be written out with [`RuleSet::to_bytes`] and loaded again with
+//! [`RuleSet::from_bytes`], which reads only the top level and decodes each `tree` rule's
+//! branch when a resolution first reaches it. The generated service crates embed their rule
+//! set that way (`src/generated/endpoint-rules.bin`): S3's loads in about 12 µs instead of
+//! the 1.7 ms its JSON takes to parse and compile.
 //!
 //! ```
 //! use session_endpoints::Params;

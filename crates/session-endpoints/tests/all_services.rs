@@ -6,8 +6,12 @@
 //! (tests/functional/test_endpoint_rulesets.py): `operationInputs`, which only say how an
 //! SDK derives built-in parameters from an operation call, are not used.
 //!
+//! Each rule set also goes through `RuleSet::to_bytes` and `RuleSet::from_bytes` (the form
+//! the service crates embed), and every case runs against the decoded copy as well.
+//!
 //! With `--nocapture` it prints each service's pass count and how long compiling the rule
-//! sets took, best of three per service (figures, not assertions).
+//! sets took, and how long loading the bytes took, best of three per service (figures, not
+//! assertions).
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -36,6 +40,7 @@ fn every_service_resolves_every_case() {
     assert_eq!(services, with_tests, "a suite for each service of the pack");
 
     let mut compile_times = Vec::new();
+    let mut load_times = Vec::new();
     let mut failures = Vec::new();
     let mut report = Vec::new();
     let mut total = 0;
@@ -52,24 +57,53 @@ fn every_service_resolves_every_case() {
                 continue;
             }
         };
-        compile_times.push((compile_time(&json), service.as_str(), json.len()));
+        let bytes = rules.to_bytes();
+        let decoded = match RuleSet::from_bytes(bytes.clone()) {
+            Ok(decoded) => decoded,
+            Err(err) => {
+                failures.push(format!("{service}: its bytes do not load: {err}"));
+                continue;
+            }
+        };
+        if decoded.to_bytes() != bytes {
+            failures.push(format!(
+                "{service}: decoding and encoding again changes the bytes"
+            ));
+        }
+        compile_times.push((
+            best_of_three(|| drop(RuleSet::from_json(&json))),
+            service.as_str(),
+            json.len(),
+        ));
+        load_times.push((
+            best_of_three(|| drop(RuleSet::from_bytes(bytes.clone()))),
+            service.as_str(),
+            bytes.len(),
+        ));
         let cases = suite["testCases"].as_array().expect("testCases");
         let mut passed = 0;
         for (i, case) in cases.iter().enumerate() {
-            match run_case(&rules, case) {
-                Ok(()) => passed += 1,
-                Err(why) => {
+            let outcomes = [
+                ("", run_case(&rules, case)),
+                (" (decoded from bytes)", run_case(&decoded, case)),
+            ];
+            let mut all_ok = true;
+            for (how, outcome) in outcomes {
+                if let Err(why) = outcome {
                     let doc = case["documentation"].as_str().unwrap_or("");
-                    failures.push(format!("{service} case {i} ({doc}): {why}"));
+                    failures.push(format!("{service} case {i}{how} ({doc}): {why}"));
+                    all_ok = false;
                 }
             }
+            passed += usize::from(all_ok);
         }
         total += cases.len();
         report.push(format!("{service} {passed}/{}", cases.len()));
     }
 
     eprintln!("{}", report.join(", "));
-    print_compile_times(&mut compile_times);
+    print_times("RuleSet::from_json", &mut compile_times);
+    print_times("RuleSet::from_bytes", &mut load_times);
     for failure in &failures {
         eprintln!("{failure}");
     }
@@ -81,21 +115,19 @@ fn every_service_resolves_every_case() {
     );
 }
 
-/// The best of three compiles: on a shared machine one run can be preempted.
-fn compile_time(json: &str) -> Duration {
+/// The best of three runs of `load`: on a shared machine one run can be preempted.
+fn best_of_three(mut load: impl FnMut()) -> Duration {
     (0..3)
         .map(|_| {
             let start = Instant::now();
-            let compiled = RuleSet::from_json(json);
-            let took = start.elapsed();
-            drop(compiled);
-            took
+            load();
+            start.elapsed()
         })
         .min()
         .unwrap_or_default()
 }
 
-fn print_compile_times(times: &mut [(Duration, &str, usize)]) {
+fn print_times(what: &str, times: &mut [(Duration, &str, usize)]) {
     times.sort();
     if times.is_empty() {
         return;
@@ -109,7 +141,7 @@ fn print_compile_times(times: &mut [(Duration, &str, usize)]) {
         .map(|(took, service, size)| format!("{service} {took:?} ({size} bytes)"))
         .collect();
     eprintln!(
-        "RuleSet::from_json over {} services: median {median:?}, total {sum:?}; slowest: {}",
+        "{what} over {} services: median {median:?}, total {sum:?}; slowest: {}",
         times.len(),
         slowest.join(", ")
     );

@@ -5,7 +5,8 @@
 use serde_json::{Map, Value as Json};
 
 use super::ir::{
-    Action, Condition, EndpointTemplate, Expr, Field, Func, Part, Prop, Rule, Seg, Slot, Template,
+    Action, Condition, EndpointTemplate, Expr, Field, Func, Part, Prop, Rule, Seg, Slot, Subtree,
+    Template,
 };
 use super::parse::{array, member, object, only_members, string, At};
 use super::template::{parse_path, parse_template, RawPart, RawSeg};
@@ -147,7 +148,9 @@ impl Compiler {
             }
             "tree" => {
                 only_members(map, &["type", "conditions", "rules", "documentation"], at)?;
-                Action::Tree(self.rules(member(map, "rules", at)?, &at.key("rules"))?)
+                Action::Tree(Subtree::Ready(
+                    self.rules(member(map, "rules", at)?, &at.key("rules"))?,
+                ))
             }
             other => {
                 return Err(kind_at.error(format!(

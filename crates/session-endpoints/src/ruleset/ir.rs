@@ -30,7 +30,27 @@ pub(crate) enum Action {
     /// The message (a string expression, usually a template).
     Error(Expr),
     /// Sub-rules; a matched tree is terminal, so one of them must match.
-    Tree(Box<[Rule]>),
+    Tree(Subtree),
+}
+
+/// The rules of a `tree` rule: compiled, or (in a rule set loaded from bytes) still
+/// encoded until a resolution first reaches them, so that loading S3's rule set builds only
+/// its top level and a process pays for the branches its requests take.
+#[derive(Debug)]
+pub(crate) enum Subtree {
+    Ready(Box<[Rule]>),
+    Encoded(Box<Encoded>),
+}
+
+/// A subtree still in the rule set's bytes ([`RuleSet::encoded`](super::RuleSet)).
+#[derive(Debug)]
+pub(crate) struct Encoded {
+    /// Where its rules are, in the rule set's bytes.
+    pub(crate) range: std::ops::Range<usize>,
+    /// How deeply it is nested, so decoding keeps the depth limit across subtrees.
+    pub(crate) depth: usize,
+    /// The decoded rules, or why they did not decode.
+    pub(crate) rules: std::sync::OnceLock<Result<Box<[Rule]>, String>>,
 }
 
 /// The `endpoint` of an endpoint rule.

@@ -1,10 +1,12 @@
 //! Loading a rule set: parse the JSON once, compile it, keep the compiled form.
 
+mod bytes;
 mod compile;
 pub(crate) mod ir;
 mod parse;
 mod template;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -45,6 +47,9 @@ pub struct RuleSet {
     pub(crate) slots: usize,
     pub(crate) rules: Box<[ir::Rule]>,
     pub(crate) partitions: Option<Arc<Partitions>>,
+    /// For a rule set loaded with [`from_bytes`](Self::from_bytes): those bytes, where its
+    /// [`ir::Subtree::Encoded`] subtrees are; empty otherwise.
+    pub(crate) encoded: Cow<'static, [u8]>,
 }
 
 impl RuleSet {
@@ -115,6 +120,7 @@ impl RuleSet {
             slots: compiled.slots,
             rules: compiled.rules,
             partitions,
+            encoded: Cow::Borrowed(&[]),
         })
     }
 
