@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use regex_lite::Regex;
-use serde_json::{Map, Value as Json};
+use serde::Deserialize;
 
 use crate::error::RuleSetError;
 
@@ -30,9 +30,39 @@ pub(crate) struct Partitions {
     /// Regions listed by name, to their entry in `outputs`: the common case, one hash.
     regions: HashMap<String, usize>,
     /// Each partition's `regionRegex`, in table order, for regions not listed by name.
-    patterns: Vec<(Regex, usize)>,
+    patterns: Vec<Pattern>,
     /// The `aws` partition, used when nothing matches (as every AWS SDK does).
     fallback: Option<usize>,
+}
+
+/// A partition's `regionRegex`, compiled when first needed: most processes only meet
+/// regions listed by name, and compiling the eight shipped patterns is most of what
+/// loading the table costs.
+#[derive(Debug)]
+struct Pattern {
+    source: String,
+    regex: OnceLock<Option<Regex>>,
+    partition: usize,
+}
+
+impl Pattern {
+    fn matches(&self, region: &str) -> bool {
+        // A table given by the caller was compiled when parsed, so `None` is only possible
+        // for a broken shipped table, which the tests would show; it matches nothing.
+        self.regex
+            .get_or_init(|| Regex::new(&self.source).ok())
+            .as_ref()
+            .is_some_and(|regex| regex.is_match(region))
+    }
+}
+
+/// When a table's `regionRegex` patterns are compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compile {
+    /// While parsing, so that an invalid pattern is an error from the parse.
+    Now,
+    /// On first use (the shipped table, whose patterns the tests compile).
+    WhenUsed,
 }
 
 impl Partitions {
@@ -43,7 +73,7 @@ impl Partitions {
         // happen unless the shipped file is broken, which the tests would show.
         TABLE
             .get_or_init(|| {
-                Partitions::from_json(BUILTIN)
+                Partitions::from_json(BUILTIN, Compile::WhenUsed)
                     .map(Arc::new)
                     .map_err(|e| e.to_string())
             })
@@ -52,68 +82,57 @@ impl Partitions {
     }
 
     /// Parses a partition table in the `partitions.json` format.
-    pub(crate) fn from_json(json: &str) -> Result<Partitions, RuleSetError> {
-        let doc: Json = serde_json::from_str(json).map_err(RuleSetError::partitions_json)?;
+    pub(crate) fn from_json(json: &str, compile: Compile) -> Result<Partitions, RuleSetError> {
+        // Straight into typed rows, not through `serde_json::Value`: the table is loaded by
+        // the first client of every process, and a `Value` costs an allocation per key.
+        let doc: TableJson = serde_json::from_str(json).map_err(RuleSetError::partitions_json)?;
         let bad = |at: String, message: &str| RuleSetError::partitions(at, message);
-        let list = doc
-            .get("partitions")
-            .and_then(Json::as_array)
-            .ok_or_else(|| bad("$".into(), "expected an object with a `partitions` list"))?;
         let mut table = Partitions {
-            outputs: Vec::with_capacity(list.len()),
+            outputs: Vec::with_capacity(doc.partitions.len()),
             regions: HashMap::new(),
-            patterns: Vec::with_capacity(list.len()),
+            patterns: Vec::with_capacity(doc.partitions.len()),
             fallback: None,
         };
-        for (i, partition) in list.iter().enumerate() {
-            let at = |field: &str| format!("$.partitions[{i}]{field}");
-            let id = partition
-                .get("id")
-                .and_then(Json::as_str)
-                .ok_or_else(|| bad(at(".id"), "expected a string"))?;
-            let outputs_json = partition
-                .get("outputs")
-                .and_then(Json::as_object)
-                .ok_or_else(|| bad(at(".outputs"), "expected an object"))?;
+        for (i, partition) in doc.partitions.into_iter().enumerate() {
             let mut outputs = PartitionOutputs {
-                name: id.to_owned(),
+                name: partition.id.clone(),
                 ..PartitionOutputs::default()
             };
-            apply_outputs(&mut outputs, outputs_json).map_err(|m| bad(at(".outputs"), &m))?;
+            partition.outputs.apply(&mut outputs);
             let index = table.outputs.len();
-            if id == "aws" {
+            if partition.id == "aws" {
                 table.fallback = Some(index);
             }
             table.outputs.push(outputs.clone());
 
-            if let Some(pattern) = partition.get("regionRegex") {
-                let pattern = pattern
-                    .as_str()
-                    .ok_or_else(|| bad(at(".regionRegex"), "expected a string"))?;
-                let regex = Regex::new(pattern)
-                    .map_err(|e| bad(at(".regionRegex"), &format!("invalid regex: {e}")))?;
-                table.patterns.push((regex, index));
-            }
-            if let Some(regions) = partition.get("regions") {
-                let regions = regions
-                    .as_object()
-                    .ok_or_else(|| bad(at(".regions"), "expected an object"))?;
-                for (region, overrides) in regions {
-                    let overrides = overrides.as_object().ok_or_else(|| {
-                        bad(at(&format!(".regions.{region}")), "expected an object")
+            if let Some(pattern) = partition.region_regex {
+                let regex = OnceLock::new();
+                if compile == Compile::Now {
+                    let compiled = Regex::new(&pattern).map_err(|e| {
+                        bad(
+                            format!("$.partitions[{i}].regionRegex"),
+                            &format!("invalid regex: {e}"),
+                        )
                     })?;
-                    let mut entry = index;
-                    if overrides.keys().any(|k| k != "description") {
-                        // A region may override its partition's outputs (e.g. no FIPS).
-                        let mut own = outputs.clone();
-                        apply_outputs(&mut own, overrides)
-                            .map_err(|m| bad(at(&format!(".regions.{region}")), &m))?;
-                        entry = table.outputs.len();
-                        table.outputs.push(own);
-                    }
-                    // First listing wins, as when scanning the table in order.
-                    table.regions.entry(region.clone()).or_insert(entry);
+                    let _ = regex.set(Some(compiled));
                 }
+                table.patterns.push(Pattern {
+                    source: pattern,
+                    regex,
+                    partition: index,
+                });
+            }
+            for (region, overrides) in partition.regions {
+                let mut entry = index;
+                if overrides.overrides_any() {
+                    // A region may override its partition's outputs (e.g. no FIPS).
+                    let mut own = outputs.clone();
+                    overrides.apply(&mut own);
+                    entry = table.outputs.len();
+                    table.outputs.push(own);
+                }
+                // First listing wins, as when scanning the table in order.
+                table.regions.entry(region).or_insert(entry);
             }
         }
         if table.fallback.is_none() && !table.outputs.is_empty() {
@@ -128,38 +147,103 @@ impl Partitions {
         let index = self.regions.get(region).copied().or_else(|| {
             self.patterns
                 .iter()
-                .find(|(regex, _)| regex.is_match(region))
-                .map(|(_, index)| *index)
+                .find(|pattern| pattern.matches(region))
+                .map(|pattern| pattern.partition)
         });
         self.outputs.get(index.or(self.fallback)?)
     }
 }
 
-fn apply_outputs(outputs: &mut PartitionOutputs, json: &Map<String, Json>) -> Result<(), String> {
-    for (key, value) in json {
-        let text = || {
-            value
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| format!("`{key}` must be a string"))
-        };
-        let flag = || {
-            value
-                .as_bool()
-                .ok_or_else(|| format!("`{key}` must be a boolean"))
-        };
-        match key.as_str() {
-            "name" => outputs.name = text()?,
-            "dnsSuffix" => outputs.dns_suffix = Some(text()?),
-            "dualStackDnsSuffix" => outputs.dual_stack_dns_suffix = Some(text()?),
-            "implicitGlobalRegion" => outputs.implicit_global_region = Some(text()?),
-            "supportsFIPS" => outputs.supports_fips = Some(flag()?),
-            "supportsDualStack" => outputs.supports_dual_stack = Some(flag()?),
-            // Descriptions and attributes this engine does not know are not needed.
-            _ => {}
+/// `partitions.json` as far as this engine reads it; descriptions and attributes it does
+/// not know are skipped.
+#[derive(Deserialize)]
+struct TableJson {
+    partitions: Vec<PartitionJson>,
+}
+
+#[derive(Deserialize)]
+struct PartitionJson {
+    id: String,
+    outputs: OutputsJson,
+    #[serde(rename = "regionRegex")]
+    region_regex: Option<String>,
+    /// In the file's order (a map would lose it, and the first listing of a region wins).
+    #[serde(default, deserialize_with = "in_order")]
+    regions: Vec<(String, OutputsJson)>,
+}
+
+/// A JSON object's entries in order.
+fn in_order<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<(String, OutputsJson)>, D::Error> {
+    struct Entries;
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<(String, OutputsJson)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of regions")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some(entry) = map.next_entry()? {
+                entries.push(entry);
+            }
+            Ok(entries)
         }
     }
-    Ok(())
+    deserializer.deserialize_map(Entries)
+}
+
+/// A partition's outputs, or a region's overrides of them.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OutputsJson {
+    name: Option<String>,
+    dns_suffix: Option<String>,
+    dual_stack_dns_suffix: Option<String>,
+    implicit_global_region: Option<String>,
+    #[serde(rename = "supportsFIPS")]
+    supports_fips: Option<bool>,
+    supports_dual_stack: Option<bool>,
+}
+
+impl OutputsJson {
+    fn overrides_any(&self) -> bool {
+        self.name.is_some()
+            || self.dns_suffix.is_some()
+            || self.dual_stack_dns_suffix.is_some()
+            || self.implicit_global_region.is_some()
+            || self.supports_fips.is_some()
+            || self.supports_dual_stack.is_some()
+    }
+
+    fn apply(self, outputs: &mut PartitionOutputs) {
+        if let Some(name) = self.name {
+            outputs.name = name;
+        }
+        let set = |to: &mut Option<String>, from: Option<String>| {
+            if from.is_some() {
+                *to = from;
+            }
+        };
+        set(&mut outputs.dns_suffix, self.dns_suffix);
+        set(
+            &mut outputs.dual_stack_dns_suffix,
+            self.dual_stack_dns_suffix,
+        );
+        set(
+            &mut outputs.implicit_global_region,
+            self.implicit_global_region,
+        );
+        if self.supports_fips.is_some() {
+            outputs.supports_fips = self.supports_fips;
+        }
+        if self.supports_dual_stack.is_some() {
+            outputs.supports_dual_stack = self.supports_dual_stack;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +255,20 @@ mod tests {
             .resolve(region)
             .map(|p| p.name.clone())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn builtin_patterns_compile_and_wait_for_use() {
+        let table = Partitions::from_json(BUILTIN, Compile::WhenUsed).unwrap();
+        assert!(!table.patterns.is_empty());
+        assert!(table.patterns.iter().all(|p| p.regex.get().is_none()));
+        assert_eq!(name(&table, "us-east-1"), "aws", "listed by name");
+        assert!(table.patterns.iter().all(|p| p.regex.get().is_none()));
+        for pattern in &table.patterns {
+            Regex::new(&pattern.source).unwrap();
+        }
+        assert_eq!(name(&table, "us-gov-south-9"), "aws-us-gov");
+        assert!(table.patterns[0].regex.get().is_some_and(Option::is_some));
     }
 
     #[test]
@@ -215,6 +313,7 @@ mod tests {
                  "regions":{"p1-odd":{"description":"x","supportsFIPS":false}}},
                 {"id":"p2","outputs":{"name":"p2","dnsSuffix":"two"},"regionRegex":"^p2-\\w+$"}
             ]}"#,
+            Compile::Now,
         )
         .unwrap();
         assert_eq!(table.resolve("p1-odd").unwrap().supports_fips, Some(false));
@@ -242,10 +341,10 @@ mod tests {
             r#"{"partitions":[{"id":"a","outputs":{},"regionRegex":"("}]}"#,
             r#"{"partitions":[{"id":"a","outputs":{},"regions":[]}]}"#,
         ] {
-            let err = Partitions::from_json(bad).unwrap_err();
+            let err = Partitions::from_json(bad, Compile::Now).unwrap_err();
             assert!(err.is_partitions(), "{bad}: {err}");
         }
-        let empty = Partitions::from_json(r#"{"partitions":[]}"#).unwrap();
+        let empty = Partitions::from_json(r#"{"partitions":[]}"#, Compile::Now).unwrap();
         assert!(empty.resolve("us-east-1").is_none());
     }
 }

@@ -74,7 +74,13 @@ impl RuleSet {
         json: &str,
         partitions: &str,
     ) -> Result<RuleSet, RuleSetError> {
-        Self::build(json, Some(Arc::new(Partitions::from_json(partitions)?)))
+        Self::build(
+            json,
+            Some(Arc::new(Partitions::from_json(
+                partitions,
+                crate::functions::partition::Compile::Now,
+            )?)),
+        )
     }
 
     fn build(json: &str, partitions: Option<Arc<Partitions>>) -> Result<RuleSet, RuleSetError> {

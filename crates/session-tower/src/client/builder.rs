@@ -13,7 +13,7 @@ use tower_service::Service;
 use super::boxed::{erase_layer, BoxLayer, BoxedStage};
 use super::engine::{Engine, EngineService};
 use super::exchange::{Exchange, Sender};
-use super::runtime::SessionRuntime;
+use super::runtime::{ServiceState, SessionRuntime};
 use super::{Client, Inner, ServiceInfo};
 use crate::body::{BoxError, SdkBody};
 use crate::credentials::CredentialsCache;
@@ -330,19 +330,30 @@ impl<C: From<Client>> ClientBuilder<C> {
         let runtime = SessionRuntime::of(&self.session, info.roles);
         let transport = runtime.transport()?;
 
-        let rules = info.endpoint_rules.get();
-        let default_scope = SigningScope {
-            name: info.signing_name.into(),
-            region: signing_region,
-            double_encode: !info.s3_signing,
-            normalize_path: !info.s3_signing,
-            algorithm: session_sigv4::SigningAlgorithm::SigV4,
-        };
-        let resolver = Arc::new(EndpointResolver::with_default_scope(
-            rules,
-            base_params(rules, &self.session, info.service_id, region.as_deref()),
-            Some(default_scope.clone()),
-        ));
+        let service = runtime.service(info, &region, || {
+            let rules = info.endpoint_rules.get();
+            let default_scope = SigningScope {
+                name: info.signing_name.into(),
+                region: signing_region,
+                double_encode: !info.s3_signing,
+                normalize_path: !info.s3_signing,
+                algorithm: session_sigv4::SigningAlgorithm::SigV4,
+            };
+            ServiceState {
+                resolver: Arc::new(EndpointResolver::with_default_scope(
+                    rules,
+                    base_params(rules, &self.session, info.service_id, region.as_deref()),
+                    Some(default_scope.clone()),
+                )),
+                default_scope,
+                user_agent: crate::intern::header_value(user_agent(
+                    info,
+                    settings.text("sdk_ua_app_id"),
+                )),
+            }
+        });
+        let resolver = Arc::clone(&service.resolver);
+        let default_scope = service.default_scope.clone();
         let region_set = match &self.sigv4a_region_set {
             Some(set) => Some(check_region_set(set, "the client builder")?),
             None => match settings.get("sigv4a_signing_region_set") {
@@ -468,8 +479,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             _ => None,
         };
 
-        let user_agent =
-            crate::intern::header_value(user_agent(info, settings.text("sdk_ua_app_id")));
+        let user_agent = service.user_agent.clone();
         Ok(C::from(Client {
             inner: Arc::new(Inner {
                 engine,

@@ -1,6 +1,8 @@
 //! The headers that tie an operation's attempts together: `amz-sdk-invocation-id` (one
 //! random UUID per operation) and `amz-sdk-request: attempt=N; max=M`.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use http::HeaderValue;
 
 /// A random version-4 UUID, the SDKs' invocation id format, as a header value.
@@ -31,14 +33,25 @@ pub(crate) fn invocation_id_text() -> [u8; 36] {
     out
 }
 
-/// `attempt=N; max=M` for every attempt, built once per client.
-pub(super) fn attempt_headers(max: u32) -> Vec<HeaderValue> {
-    (1..=max)
+/// `attempt=N; max=M` for every attempt.
+pub(super) fn attempt_headers(max: u32) -> Arc<[HeaderValue]> {
+    // Kept per `max` for the process: clients are made often and a program uses one or two
+    // `max_attempts` values; a bound keeps odd programs from growing the list.
+    static BY_MAX: Mutex<Vec<(u32, Arc<[HeaderValue]>)>> = Mutex::new(Vec::new());
+    let mut known = BY_MAX.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, headers)) = known.iter().find(|(m, _)| *m == max) {
+        return Arc::clone(headers);
+    }
+    let headers: Arc<[HeaderValue]> = (1..=max)
         .map(|n| {
             crate::intern::header_value(
                 HeaderValue::from_str(&format!("attempt={n}; max={max}"))
                     .unwrap_or(HeaderValue::from_static("attempt=1")),
             )
         })
-        .collect()
+        .collect();
+    if known.len() < 16 {
+        known.push((max, Arc::clone(&headers)));
+    }
+    headers
 }

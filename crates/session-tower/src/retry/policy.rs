@@ -31,7 +31,7 @@ pub struct RetryPolicy {
     limiter: Option<RateLimiter>,
     classifier: Arc<dyn ClassifyRetry>,
     clock: Clock,
-    attempt_headers: Vec<HeaderValue>,
+    attempt_headers: Arc<[HeaderValue]>,
     /// Dropped on expired credentials, so the retry asks the provider anew.
     credentials: Option<crate::credentials::CredentialsCache>,
 }

@@ -5,6 +5,7 @@
 //! of `ca_bundle` when set. Plain `http://` is accepted by the transport; the endpoint layer
 //! only produces it for explicitly configured endpoint URLs.
 
+mod connector;
 pub(crate) mod pool;
 mod tls;
 
@@ -23,9 +24,7 @@ use tower_service::Service;
 use crate::body::SdkBody;
 use crate::error::{Error, Kind};
 
-/// The TCP connector notes when it connected, so the pool can time the TLS handshake
-/// (`metrics::TlsTiming`; nothing without the `metrics` feature).
-type Connector = hyper_rustls::HttpsConnector<crate::metrics::TcpTimed<HttpConnector>>;
+use connector::Connector;
 
 /// The pooled HTTP client every stack of a session sends through.
 ///
@@ -112,28 +111,20 @@ impl TransportBuilder {
         self
     }
 
-    /// Builds the transport. Reads the CA bundle, if any.
+    /// Builds the transport. Reads the CA bundle, if any; the default TLS configuration (the
+    /// webpki roots) is built by the first TLS connection of the process and shared.
     ///
     /// # Errors
     /// An unreadable or empty CA bundle.
     pub fn build(self) -> Result<Transport, Error> {
-        let tls = tls::client_config(self.ca_bundle.as_deref())?;
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_nodelay(true);
-        http.set_connect_timeout(self.connect_timeout);
-        let builder = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1();
-        #[cfg(feature = "http2")]
-        let builder = if self.http2 {
-            builder.enable_http2()
-        } else {
-            builder.enable_http1()
-        };
-        let connector = builder.wrap_connector(crate::metrics::TcpTimed(http));
-        let client = if self.http2 && cfg!(feature = "http2") {
+        let http2 = self.http2 && cfg!(feature = "http2");
+        let tls = tls::Tls::new(self.ca_bundle.as_deref(), http2)?;
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(self.connect_timeout);
+        let connector = Connector::new(tcp, tls);
+        let client = if http2 {
             Inner::Util(
                 Client::builder(TokioExecutor::new())
                     .pool_idle_timeout(self.pool_idle_timeout)

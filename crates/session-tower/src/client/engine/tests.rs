@@ -559,3 +559,26 @@ async fn the_operation_timeout_covers_backoff() {
         );
     }
 }
+
+#[test]
+fn clients_of_one_service_and_region_share_what_follows_from_the_session() {
+    let session = session(&[]);
+    let a = Client::new(&session, &SQS).unwrap();
+    let b = Client::new(&session, &SQS).unwrap();
+    assert!(Arc::ptr_eq(&a.inner.resolver, &b.inner.resolver));
+    assert_eq!(a.inner.user_agent, b.inner.user_agent);
+    // Another region, another service, another session: their own.
+    let west = ClientBuilder::<Client>::new(&session, &SQS)
+        .region("us-west-2")
+        .build()
+        .unwrap();
+    assert!(!Arc::ptr_eq(&a.inner.resolver, &west.inner.resolver));
+    let s3 = Client::new(&session, &S3).unwrap();
+    assert!(!Arc::ptr_eq(&a.inner.resolver, &s3.inner.resolver));
+    let other = Client::new(&self::session(&[]), &SQS).unwrap();
+    assert!(!Arc::ptr_eq(&a.inner.resolver, &other.inner.resolver));
+    // And the shared state is right for each.
+    let host = |c: &Client| c.inner.resolver.resolve(None).unwrap().url();
+    assert_eq!(host(&b), "https://sqs.us-east-1.amazonaws.com");
+    assert_eq!(host(&west), "https://sqs.us-west-2.amazonaws.com");
+}
