@@ -200,7 +200,13 @@ pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
     {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    // Digits only (`str::parse` would take a sign), read without its general machinery:
+    // listings parse a time per object.
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)?.iter().try_fold(0i64, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+        })
+    };
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
     if !(1..=12).contains(&month)
@@ -430,6 +436,8 @@ mod tests {
             "2026-11-25T00:00:00",
             "2026-11-25T00:00:00+0200",
             "garbage-garbage-garbage",
+            "+026-11-25T00:00:00Z",
+            "2026-11-25T0-:00:00Z",
         ] {
             assert!(parse_rfc3339(bad).is_none(), "{bad}");
         }

@@ -125,6 +125,24 @@ pub(crate) fn text_scalar<'de, V: Visitor<'de>>(
     visitor: V,
 ) -> Result<V::Value, Error> {
     use std::borrow::Cow;
+    if !matches!(
+        place.shape.kind,
+        Kind::Boolean
+            | Kind::Byte
+            | Kind::Short
+            | Kind::Integer
+            | Kind::Long
+            | Kind::Float
+            | Kind::Double
+            | Kind::Timestamp(_)
+            | Kind::Blob
+    ) {
+        // Strings (and enums) are taken as written, so not trimmed: most texts are these.
+        return match text {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
+        };
+    }
     let t = text.trim();
     let bad = |what: &str| Error::new(format!("{what} {t:?} for {}", place.shape.name));
     match place.shape.kind {
@@ -151,10 +169,7 @@ pub(crate) fn text_scalar<'de, V: Visitor<'de>>(
                 .map_err(|_| bad("not base64:"))?;
             visitor.visit_byte_buf(bytes)
         }
-        _ => match text {
-            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-            Cow::Owned(s) => visitor.visit_string(s),
-        },
+        _ => Err(bad("not a scalar:")),
     }
 }
 

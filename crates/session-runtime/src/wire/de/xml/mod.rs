@@ -264,6 +264,10 @@ struct Struct<'t, 'a> {
     children: tape::Children<'t, 'a>,
     seen: Seen,
     pending: Option<Pending<'a>>,
+    /// Where the search for the next element's member starts: after the last one found,
+    /// since services write members in the model's order, so a lookup is one comparison
+    /// instead of a scan from the first member (a listing has thousands of elements).
+    hint: usize,
 }
 
 impl<'t, 'a> Struct<'t, 'a> {
@@ -276,6 +280,7 @@ impl<'t, 'a> Struct<'t, 'a> {
             children: tape.children(node),
             seen: Seen::new(place.shape.members().len()),
             pending: None,
+            hint: 0,
         }
     }
 }
@@ -303,11 +308,18 @@ impl<'a> MapAccess<'a> for Struct<'_, 'a> {
         for child in self.children.by_ref() {
             let name = self.tape.name(child);
             let place = self.place;
-            let Some(i) = members.iter().position(|m| {
+            let is_it = |m: &'static Member| {
                 !crate::wire::de::json::bound_outside_body(m.location)
                     && !m.flags.has(MemberFlags::XML_ATTRIBUTE)
                     && element_name(&place, m).as_bytes() == name
-            }) else {
+            };
+            let hint = self.hint.min(members.len());
+            let found = members[hint..]
+                .iter()
+                .position(&is_it)
+                .map(|i| hint + i)
+                .or_else(|| members[..hint].iter().position(is_it));
+            let Some(i) = found else {
                 // An unknown member of a union: botocore's `SDK_UNKNOWN_MEMBER`.
                 if self.place.shape.is(ShapeFlags::UNION) {
                     self.pending = Some(Pending::Unknown(child));
@@ -319,6 +331,7 @@ impl<'a> MapAccess<'a> for Struct<'_, 'a> {
                 }
                 continue;
             };
+            self.hint = i + 1;
             if self.seen.set(i) {
                 continue;
             }
