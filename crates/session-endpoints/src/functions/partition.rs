@@ -219,30 +219,21 @@ impl OutputsJson {
             || self.supports_dual_stack.is_some()
     }
 
+    /// `outputs` with what this sets replacing what it had.
     fn apply(self, outputs: &mut PartitionOutputs) {
         if let Some(name) = self.name {
             outputs.name = name;
         }
-        let set = |to: &mut Option<String>, from: Option<String>| {
-            if from.is_some() {
-                *to = from;
-            }
-        };
-        set(&mut outputs.dns_suffix, self.dns_suffix);
-        set(
-            &mut outputs.dual_stack_dns_suffix,
-            self.dual_stack_dns_suffix,
-        );
-        set(
-            &mut outputs.implicit_global_region,
-            self.implicit_global_region,
-        );
-        if self.supports_fips.is_some() {
-            outputs.supports_fips = self.supports_fips;
-        }
-        if self.supports_dual_stack.is_some() {
-            outputs.supports_dual_stack = self.supports_dual_stack;
-        }
+        let o = outputs;
+        o.dns_suffix = self.dns_suffix.or(o.dns_suffix.take());
+        o.dual_stack_dns_suffix = self
+            .dual_stack_dns_suffix
+            .or(o.dual_stack_dns_suffix.take());
+        o.implicit_global_region = self
+            .implicit_global_region
+            .or(o.implicit_global_region.take());
+        o.supports_fips = self.supports_fips.or(o.supports_fips);
+        o.supports_dual_stack = self.supports_dual_stack.or(o.supports_dual_stack);
     }
 }
 
